@@ -1,0 +1,54 @@
+import { useEffect, useState } from 'react';
+import { Redirect, Route, Switch } from 'wouter';
+import type { UserDto } from '#shared/api/index.ts';
+import { api, ApiError } from './api/client.ts';
+import { AuthPage } from './pages/auth-page.tsx';
+import { WorkflowPage } from './pages/workflow-page.tsx';
+import { WorkflowsPage } from './pages/workflows-page.tsx';
+
+type Me = { state: 'loading' } | { state: 'anonymous' } | { state: 'user'; user: UserDto };
+
+export const App = () => {
+  const [me, setMe] = useState<Me>({ state: 'loading' });
+
+  useEffect(() => {
+    api<{ user: UserDto }>('GET', '/api/auth/me').then(
+      ({ user }) => setMe({ state: 'user', user }),
+      (error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) setMe({ state: 'anonymous' });
+        else setMe({ state: 'anonymous' });
+      },
+    );
+  }, []);
+
+  if (me.state === 'loading') return <p className="shell muted">Loading…</p>;
+  const signedIn = (user: UserDto) => setMe({ state: 'user', user });
+
+  if (me.state === 'anonymous') {
+    return (
+      <Switch>
+        <Route path="/signup">
+          <AuthPage mode="signup" onSignedIn={signedIn} />
+        </Route>
+        <Route>
+          <AuthPage mode="login" onSignedIn={signedIn} />
+        </Route>
+      </Switch>
+    );
+  }
+
+  const signOut = () => {
+    void api('POST', '/api/auth/logout').finally(() => setMe({ state: 'anonymous' }));
+  };
+  return (
+    <Switch>
+      <Route path="/w/:id">{(params) => <WorkflowPage id={params.id} user={me.user} onSignOut={signOut} />}</Route>
+      <Route path="/">
+        <WorkflowsPage user={me.user} onSignOut={signOut} />
+      </Route>
+      <Route>
+        <Redirect to="/" />
+      </Route>
+    </Switch>
+  );
+};

@@ -1,0 +1,76 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useLocation } from 'wouter';
+import type { UserDto } from '#shared/api/index.ts';
+import { api, ApiError } from '../api/client.ts';
+
+export const AuthPage = ({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSignedIn: (user: UserDto) => void }) => {
+  const [, navigate] = useLocation();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const body: Record<string, string> = {
+      email: String(form.get('email')),
+      password: String(form.get('password')),
+    };
+    if (mode === 'signup') body.name = String(form.get('name'));
+    setBusy(true);
+    setError(undefined);
+    try {
+      const { user } = await api<{ user: UserDto }>('POST', `/api/auth/${mode}`, body);
+      onSignedIn(user);
+      if (window.location.pathname === '/signup' || window.location.pathname === '/login') navigate('/');
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'Could not reach the server');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card auth" onSubmit={(e) => void submit(e)} aria-label={mode === 'login' ? 'Log in' : 'Sign up'}>
+      <h1>{mode === 'login' ? 'Log in to Weft' : 'Create your Weft account'}</h1>
+      {mode === 'signup' && (
+        <label>
+          Name
+          <input name="name" autoComplete="name" required maxLength={100} />
+        </label>
+      )}
+      <label>
+        Email
+        <input name="email" type="email" autoComplete="email" required />
+      </label>
+      <label>
+        Password
+        <input
+          name="password"
+          type="password"
+          autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+          required
+          minLength={mode === 'signup' ? 8 : undefined}
+        />
+      </label>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button className="primary" type="submit" disabled={busy}>
+        {mode === 'login' ? 'Log in' : 'Sign up'}
+      </button>
+      <p className="muted">
+        {mode === 'login' ? (
+          <>
+            No account? <Link href="/signup">Sign up</Link>
+          </>
+        ) : (
+          <>
+            Have an account? <Link href="/login">Log in</Link>
+          </>
+        )}
+      </p>
+    </form>
+  );
+};

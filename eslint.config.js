@@ -1,0 +1,71 @@
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Lint rules, in one reviewed place (never disabled per file). The
+ * no-restricted-imports blocks make the dependency direction mechanical:
+ * client, sync-server and engine may import shared; none imports another;
+ * shared imports none of them.
+ */
+const partImports = (forbidden) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: forbidden.map((part) => ({
+        group: [`**/${part}/**`, `../${part}/*`, `../../${part}/*`],
+        message: `Parts talk over the wire, not by import: this folder may not import ${part}/.`,
+      })),
+    },
+  ],
+});
+
+export default tseslint.config(
+  {
+    ignores: [
+      'dist/**',
+      '.tsbuild/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'migrations/**',
+      'bench/results/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      'no-console': 'error',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
+  },
+  { files: ['shared/**'], rules: partImports(['client', 'sync-server', 'engine']) },
+  { files: ['client/**'], rules: partImports(['sync-server', 'engine']) },
+  { files: ['sync-server/**'], rules: partImports(['client', 'engine']) },
+  { files: ['engine/**'], rules: partImports(['client', 'sync-server']) },
+  {
+    files: ['client/**/*.tsx', 'client/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    // Tests, benchmarks and scripts report to the terminal.
+    files: ['**/*.test.ts', '**/test/**', 'bench/**', 'scripts/**', 'e2e/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,78 @@
+/**
+ * One error taxonomy for all three processes (after n8n's UserError /
+ * OperationalError / UnexpectedError split). The `code` is stable and is what
+ * REST clients switch on; the message is for people.
+ *
+ * - UserError: the caller sent something wrong; retrying the same input fails again.
+ * - OperationalError: the environment failed (disk full, engine lost); may succeed later.
+ * - UnexpectedError: a bug in Weft.
+ */
+
+export const ErrorCodes = {
+  badRequest: 'bad_request',
+  validationFailed: 'validation_failed',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  notFound: 'not_found',
+  conflict: 'conflict',
+  payloadTooLarge: 'payload_too_large',
+  unsupportedMediaType: 'unsupported_media_type',
+  unsupportedSchemaVersion: 'unsupported_schema_version',
+  internal: 'internal',
+  unavailable: 'unavailable',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** HTTP status for each code, so servers map errors in one place. */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unsupported_schema_version: 422,
+  internal: 500,
+  unavailable: 503,
+};
+
+/** One problem found while validating input; `path` points into the input. */
+export interface Issue {
+  path: (string | number)[];
+  message: string;
+  /** Warnings do not make input invalid (e.g. a node type Weft does not know). */
+  severity: 'error' | 'warning';
+}
+
+export abstract class WeftError extends Error {
+  abstract readonly kind: 'user' | 'operational' | 'unexpected';
+  readonly code: ErrorCode;
+  readonly issues: Issue[];
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; issues?: Issue[] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.issues = options?.issues ?? [];
+    this.name = new.target.name;
+  }
+}
+
+export class UserError extends WeftError {
+  readonly kind = 'user' as const;
+}
+
+export class OperationalError extends WeftError {
+  readonly kind = 'operational' as const;
+}
+
+export class UnexpectedError extends WeftError {
+  readonly kind = 'unexpected' as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCodes.internal, message, options);
+  }
+}
+
+export const isWeftError = (value: unknown): value is WeftError => value instanceof WeftError;

@@ -1,0 +1,3 @@
+export * from './types.ts';
+export * from './catalog.ts';
+export { conditionOperators, unaryOperators, type ConditionOperator } from './conditions.ts';

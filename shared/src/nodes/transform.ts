@@ -1,0 +1,381 @@
+import { defineNode, MAIN } from './types.ts';
+
+const mainIn = [{ name: MAIN, label: 'Input' }] as const;
+const mainOut = [{ name: MAIN, label: 'Output' }] as const;
+
+export const set = defineNode({
+  type: 'set',
+  version: 1,
+  label: 'Edit Fields (Set)',
+  description: 'Sets, renames or replaces fields of each item.',
+  category: 'transform',
+  icon: 'pencil',
+  color: '#4f46e5',
+  inputs: mainIn,
+  outputs: mainOut,
+  params: [
+    {
+      name: 'mode',
+      label: 'Mode',
+      kind: 'options',
+      default: 'manual',
+      options: [
+        { value: 'manual', label: 'Manual mapping' },
+        { value: 'raw', label: 'JSON' },
+      ],
+    },
+    {
+      name: 'assignments',
+      label: 'Fields to set',
+      kind: 'list',
+      default: [],
+      showWhen: { mode: ['manual'] },
+      fields: [
+        { name: 'name', label: 'Name', kind: 'string', default: '' },
+        { name: 'value', label: 'Value', kind: 'string', default: '' },
+        {
+          name: 'type',
+          label: 'Type',
+          kind: 'options',
+          default: 'string',
+          options: ['string', 'number', 'boolean', 'array', 'object'].map((t) => ({ value: t, label: t })),
+        },
+      ],
+      addLabel: 'Add field',
+    },
+    { name: 'jsonOutput', label: 'JSON', kind: 'json', default: '{}', showWhen: { mode: ['raw'] } },
+    { name: 'includeOtherFields', label: 'Include other input fields', kind: 'boolean', default: false },
+  ],
+  keywords: ['set', 'assign', 'map', 'fields', 'edit'],
+});
+
+export const sort = defineNode({
+  type: 'sort',
+  version: 1,
+  label: 'Sort',
+  description: 'Orders items by fields, or randomly.',
+  category: 'transform',
+  icon: 'sort',
+  color: '#4f46e5',
+  inputs: mainIn,
+  outputs: mainOut,
+  params: [
+    {
+      name: 'type',
+      label: 'Type',
+      kind: 'options',
+      default: 'simple',
+      options: [
+        { value: 'simple', label: 'By fields' },
+        { value: 'random', label: 'Random' },
+      ],
+    },
+    {
+      name: 'sortFields',
+      label: 'Fields to sort by',
+      kind: 'list',
+      default: [{ fieldName: '', order: 'ascending' }],
+      showWhen: { type: ['simple'] },
+      fields: [
+        { name: 'fieldName', label: 'Field', kind: 'string', default: '' },
+        {
+          name: 'order',
+          label: 'Order',
+          kind: 'options',
+          default: 'ascending',
+          options: [
+            { value: 'ascending', label: 'Ascending' },
+            { value: 'descending', label: 'Descending' },
+          ],
+        },
+      ],
+      addLabel: 'Add field',
+    },
+  ],
+  keywords: ['order', 'sort'],
+});
+
+export const limit = defineNode({
+  type: 'limit',
+  version: 1,
+  label: 'Limit',
+  description: 'Keeps the first or last N items.',
+  category: 'transform',
+  icon: 'scissors',
+  color: '#4f46e5',
+  inputs: mainIn,
+  outputs: mainOut,
+  params: [
+    { name: 'maxItems', label: 'Max items', kind: 'number', default: 1, min: 0, integer: true },
+    {
+      name: 'keep',
+      label: 'Keep',
+      kind: 'options',
+      default: 'firstItems',
+      options: [
+        { value: 'firstItems', label: 'First items' },
+        { value: 'lastItems', label: 'Last items' },
+      ],
+    },
+  ],
+  keywords: ['top', 'first', 'last', 'take'],
+});
+
+export const aggregate = defineNode({
+  type: 'aggregate',
+  version: 1,
+  label: 'Aggregate',
+  description: 'Collects fields of all items into lists on one item.',
+  category: 'transform',
+  icon: 'layers',
+  color: '#4f46e5',
+  inputs: mainIn,
+  outputs: mainOut,
+  params: [
+    {
+      name: 'aggregate',
+      label: 'Aggregate',
+      kind: 'options',
+      default: 'aggregateIndividualFields',
+      options: [
+        { value: 'aggregateIndividualFields', label: 'Individual fields' },
+        { value: 'aggregateAllItemData', label: 'All item data (into one list)' },
+      ],
+    },
+    {
+      name: 'fieldsToAggregate',
+      label: 'Fields',
+      kind: 'list',
+      default: [{ fieldToAggregate: '', renameField: false, outputFieldName: '' }],
+      showWhen: { aggregate: ['aggregateIndividualFields'] },
+      fields: [
+        { name: 'fieldToAggregate', label: 'Input field', kind: 'string', default: '' },
+        { name: 'renameField', label: 'Rename', kind: 'boolean', default: false },
+        { name: 'outputFieldName', label: 'Output field', kind: 'string', default: '' },
+      ],
+      addLabel: 'Add field',
+    },
+    {
+      name: 'destinationFieldName',
+      label: 'Output field',
+      kind: 'string',
+      default: 'data',
+      showWhen: { aggregate: ['aggregateAllItemData'] },
+    },
+  ],
+  keywords: ['group', 'collect', 'combine', 'list'],
+});
+
+export const splitOut = defineNode({
+  type: 'splitOut',
+  version: 1,
+  label: 'Split Out',
+  description: 'Turns a list inside each item into separate items.',
+  category: 'transform',
+  icon: 'split-out',
+  color: '#4f46e5',
+  inputs: mainIn,
+  outputs: mainOut,
+  params: [
+    { name: 'fieldToSplitOut', label: 'Field to split out', kind: 'string', default: '', required: true },
+    {
+      name: 'include',
+      label: 'Include',
+      kind: 'options',
+      default: 'noOtherFields',
+      options: [
+        { value: 'noOtherFields', label: 'No other fields' },
+        { value: 'allOtherFields', label: 'All other fields' },
+        { value: 'selectedOtherFields', label: 'Selected other fields' },
+      ],
+    },
+    {
+      name: 'fieldsToInclude',
+      label: 'Fields to include',
+      kind: 'string',
+      default: '',
+      placeholder: 'id, name',
+      showWhen: { include: ['selectedOtherFields'] },
+    },
+    {
+      name: 'destinationFieldName',
+      label: 'Output field',
+      kind: 'string',
+      default: '',
+      description: 'Empty keeps the input field name.',
+    },
+  ],
+  keywords: ['explode', 'unwind', 'flatten', 'items'],
+});
+
+export const removeDuplicates = defineNode({
+  type: 'removeDuplicates',
+  version: 1,
+  label: 'Remove Duplicates',
+  description: 'Drops items that repeat earlier ones.',
+  category: 'transform',
+  icon: 'copy-x',
+  color: '#4f46e5',
+  inputs: mainIn,
+  outputs: mainOut,
+  params: [
+    {
+      name: 'compare',
+      label: 'Compare',
+      kind: 'options',
+      default: 'allFields',
+      options: [
+        { value: 'allFields', label: 'All fields' },
+        { value: 'allFieldsExcept', label: 'All fields except' },
+        { value: 'selectedFields', label: 'Selected fields' },
+      ],
+    },
+    {
+      name: 'fieldsToExclude',
+      label: 'Fields to exclude',
+      kind: 'string',
+      default: '',
+      placeholder: 'updatedAt, etag',
+      showWhen: { compare: ['allFieldsExcept'] },
+    },
+    {
+      name: 'fieldsToCompare',
+      label: 'Fields to compare',
+      kind: 'string',
+      default: '',
+      placeholder: 'email',
+      showWhen: { compare: ['selectedFields'] },
+    },
+  ],
+  keywords: ['dedupe', 'unique', 'distinct'],
+});
+
+export const dateTime = defineNode({
+  type: 'dateTime',
+  version: 1,
+  label: 'Date & Time',
+  description: 'Gets, shifts, formats and compares dates.',
+  category: 'transform',
+  icon: 'calendar',
+  color: '#4f46e5',
+  inputs: mainIn,
+  outputs: mainOut,
+  params: [
+    {
+      name: 'operation',
+      label: 'Operation',
+      kind: 'options',
+      default: 'getCurrentDate',
+      options: [
+        { value: 'getCurrentDate', label: 'Get current date' },
+        { value: 'addToDate', label: 'Add to a date' },
+        { value: 'subtractFromDate', label: 'Subtract from a date' },
+        { value: 'formatDate', label: 'Format a date' },
+        { value: 'roundDate', label: 'Round a date' },
+        { value: 'getTimeBetweenDates', label: 'Get time between dates' },
+        { value: 'extractDate', label: 'Extract part of a date' },
+      ],
+    },
+    {
+      name: 'includeTime',
+      label: 'Include current time',
+      kind: 'boolean',
+      default: true,
+      showWhen: { operation: ['getCurrentDate'] },
+    },
+    {
+      name: 'magnitude',
+      label: 'Date',
+      kind: 'string',
+      default: '',
+      showWhen: { operation: ['addToDate', 'subtractFromDate'] },
+    },
+    {
+      name: 'timeUnit',
+      label: 'Time unit',
+      kind: 'options',
+      default: 'days',
+      showWhen: { operation: ['addToDate', 'subtractFromDate'] },
+      options: ['years', 'quarters', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds'].map(
+        (u) => ({ value: u, label: u }),
+      ),
+    },
+    {
+      name: 'duration',
+      label: 'Duration',
+      kind: 'number',
+      default: 0,
+      showWhen: { operation: ['addToDate', 'subtractFromDate'] },
+    },
+    {
+      name: 'date',
+      label: 'Date',
+      kind: 'string',
+      default: '',
+      showWhen: { operation: ['formatDate', 'roundDate', 'extractDate'] },
+    },
+    {
+      name: 'format',
+      label: 'Format',
+      kind: 'string',
+      default: 'yyyy-MM-dd',
+      description: 'Luxon-style tokens, e.g. yyyy-MM-dd HH:mm.',
+      showWhen: { operation: ['formatDate'] },
+    },
+    {
+      name: 'mode',
+      label: 'Round',
+      kind: 'options',
+      default: 'roundDown',
+      showWhen: { operation: ['roundDate'] },
+      options: [
+        { value: 'roundDown', label: 'Down' },
+        { value: 'roundUp', label: 'Up' },
+      ],
+    },
+    {
+      name: 'toNearest',
+      label: 'To nearest',
+      kind: 'options',
+      default: 'day',
+      showWhen: { operation: ['roundDate'] },
+      options: ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'].map((u) => ({ value: u, label: u })),
+    },
+    {
+      name: 'startDate',
+      label: 'Start date',
+      kind: 'string',
+      default: '',
+      showWhen: { operation: ['getTimeBetweenDates'] },
+    },
+    {
+      name: 'endDate',
+      label: 'End date',
+      kind: 'string',
+      default: '',
+      showWhen: { operation: ['getTimeBetweenDates'] },
+    },
+    {
+      name: 'units',
+      label: 'Unit',
+      kind: 'options',
+      default: 'days',
+      showWhen: { operation: ['getTimeBetweenDates'] },
+      options: ['years', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds'].map((u) => ({
+        value: u,
+        label: u,
+      })),
+    },
+    {
+      name: 'part',
+      label: 'Part',
+      kind: 'options',
+      default: 'year',
+      showWhen: { operation: ['extractDate'] },
+      options: ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'].map((u) => ({ value: u, label: u })),
+    },
+    { name: 'outputFieldName', label: 'Output field', kind: 'string', default: 'date' },
+    { name: 'timezone', label: 'Time zone', kind: 'string', default: '', placeholder: 'UTC' },
+  ],
+  keywords: ['time', 'date', 'format', 'timestamp', 'luxon'],
+});

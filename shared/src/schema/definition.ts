@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { ID_PATTERN } from '../ids.ts';
+import { HANDLE_PATTERN } from './roots.ts';
+
+/**
+ * The workflow definition: the plain JSON that export, import, the CLI,
+ * templates and the engine use (ARCHITECTURE.md §3). `weft` is the format
+ * version of this JSON; `schemaVersion` in a document's meta is the version of
+ * the Yjs layout. They move independently.
+ */
+export const DEFINITION_FORMAT = 1;
+
+export const onErrorValues = ['stopWorkflow', 'continueRegularOutput', 'continueErrorOutput'] as const;
+export type OnError = (typeof onErrorValues)[number];
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+export const positionSchema = z.strictObject({ x: finite, y: finite });
+export type Position = z.infer<typeof positionSchema>;
+
+export const settingsSchema = z.strictObject({
+  timezone: z.string().min(1).max(64).optional(),
+  timeoutSeconds: z.number().int().min(0).max(86_400).optional(),
+});
+export type WorkflowSettings = z.infer<typeof settingsSchema>;
+
+export const defaultSettings: Required<WorkflowSettings> = { timezone: 'UTC', timeoutSeconds: 300 };
+
+export const definitionNodeSchema = z.strictObject({
+  id: z.string().regex(ID_PATTERN, 'must be 1–64 letters, digits, "_" or "-"'),
+  name: z.string().trim().min(1, 'must not be empty').max(128),
+  type: z.string().min(1).max(128),
+  typeVersion: z.number().int().min(1),
+  position: positionSchema,
+  parameters: z.record(z.string(), z.unknown()).default({}),
+  disabled: z.boolean().optional(),
+  notes: z.string().max(100_000).optional(),
+  credentials: z.record(z.string(), z.string().regex(ID_PATTERN)).optional(),
+  retryOnFail: z.boolean().optional(),
+  maxTries: z.number().int().min(1).max(10).optional(),
+  waitBetweenTries: z.number().int().min(0).max(3_600_000).optional(),
+  onError: z.enum(onErrorValues).optional(),
+  timeoutSeconds: z.number().int().min(0).max(86_400).optional(),
+});
+export type DefinitionNode = z.infer<typeof definitionNodeSchema>;
+
+export const definitionEdgeSchema = z.strictObject({
+  id: z.string().max(300).optional(),
+  source: z.string().regex(ID_PATTERN),
+  sourceHandle: z.string().regex(HANDLE_PATTERN).default('main'),
+  target: z.string().regex(ID_PATTERN),
+  targetHandle: z.string().regex(HANDLE_PATTERN).default('main'),
+});
+export type DefinitionEdge = Required<z.infer<typeof definitionEdgeSchema>>;
+
+export const workflowDefinitionSchema = z.strictObject({
+  weft: z.literal(DEFINITION_FORMAT),
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(100_000).optional(),
+  settings: settingsSchema.default({}),
+  nodes: z.array(definitionNodeSchema).max(10_000),
+  edges: z.array(definitionEdgeSchema).max(50_000),
+});
+
+/** The definition as produced by toDefinition: every optional part filled in. */
+export interface WorkflowDefinition {
+  weft: typeof DEFINITION_FORMAT;
+  name: string;
+  description?: string;
+  settings: WorkflowSettings;
+  nodes: DefinitionNode[];
+  edges: DefinitionEdge[];
+}
+
+/** What import accepts before defaults are applied. */
+export type WorkflowDefinitionInput = z.input<typeof workflowDefinitionSchema>;

@@ -1,0 +1,48 @@
+import * as Y from 'yjs';
+import { ErrorCodes, UserError, type Issue } from '../errors.ts';
+import type { Origin } from '../origins.ts';
+import { edgeId, edgesMap, nodesMap } from './roots.ts';
+import { validateDefinition } from './validate.ts';
+import { buildNodeMap, initWorkflowDoc, setWorkflowSetting } from './write.ts';
+
+export interface FromDefinitionResult {
+  doc: Y.Doc;
+  /** Non-fatal findings, e.g. node types kept as unsupported placeholders. */
+  warnings: Issue[];
+}
+
+/**
+ * Builds a new workflow document from a definition, in one transaction.
+ * Throws a UserError (`validation_failed`) listing every problem when the
+ * definition is invalid; nothing is written then.
+ */
+export const fromDefinition = (
+  input: unknown,
+  options: { doc?: Y.Doc; origin?: Origin } = {},
+): FromDefinitionResult => {
+  const result = validateDefinition(input);
+  if (!result.ok) {
+    const errors = result.issues.filter((i) => i.severity === 'error');
+    throw new UserError(
+      ErrorCodes.validationFailed,
+      `The workflow definition has ${errors.length} problem${errors.length === 1 ? '' : 's'}`,
+      { issues: result.issues },
+    );
+  }
+  const def = result.definition;
+  const doc = options.doc ?? new Y.Doc();
+  doc.transact(() => {
+    initWorkflowDoc(doc, { name: def.name, ...(def.description ? { description: def.description } : {}) });
+    if (def.settings.timezone !== undefined) setWorkflowSetting(doc, 'timezone', def.settings.timezone);
+    if (def.settings.timeoutSeconds !== undefined)
+      setWorkflowSetting(doc, 'timeoutSeconds', def.settings.timeoutSeconds);
+    const nodes = nodesMap(doc);
+    for (const node of def.nodes) nodes.set(node.id, buildNodeMap(node));
+    const edges = edgesMap(doc);
+    for (const e of def.edges) {
+      const value = { source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle };
+      edges.set(edgeId(value), value);
+    }
+  }, options.origin);
+  return { doc, warnings: result.warnings };
+};

@@ -1,0 +1,108 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/**
+ * The sync server's configuration: read once from flags and the environment,
+ * validated, then passed down. Nothing else reads process.env.
+ */
+
+const int = (min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+const schema = z.object({
+  /** Interface to listen on. */
+  host: z.string().trim().min(1).default('127.0.0.1'),
+  /** TCP port; 0 picks a free one (printed in the "listening" log line). */
+  port: int(0, 65535).default(8787),
+  /** Directory for the SQLite database and other state. */
+  dataDir: z.string().trim().min(1).default('./data'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest WebSocket frame accepted; a bigger one closes that socket (1009). */
+  maxFrameBytes: int(1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  /** A socket whose unsent data passes this is disconnected (a reader that stopped reading). */
+  maxBufferedBytes: int(64 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** Fold a document's update log into a snapshot once it holds this many updates. */
+  compactEvery: int(1, 1_000_000).default(500),
+  /** Keep an empty room loaded this long, so a quick reconnect does not reload it. */
+  roomUnloadMs: int(0, 3_600_000).default(2000),
+  /** WebSocket ping interval; a socket that misses a pong for a whole interval is dropped. */
+  pingIntervalMs: int(1000, 3_600_000).default(30_000),
+  /** `closed`: only the first account (the admin) can sign up; later accounts are refused. */
+  signup: z.enum(['open', 'closed']).default('open'),
+  /** Mark the session cookie Secure (serve over HTTPS, e.g. behind a TLS proxy). */
+  cookieSecure: bool.default(false),
+  /** SQLite `synchronous`: NORMAL survives a process crash; FULL also fsyncs every commit. */
+  dbSynchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  /** The built web app (vite build output). */
+  clientDir: z.string().default(resolve(repoRoot, 'dist/client')),
+});
+
+export type Config = z.infer<typeof schema> & { dbFile: string };
+
+/** Environment variable (or flag) for each setting, as the README documents them. */
+export const configSources: Record<keyof z.infer<typeof schema>, { env: string; flag?: string }> = {
+  host: { env: 'HOST', flag: 'host' },
+  port: { env: 'PORT', flag: 'port' },
+  dataDir: { env: 'DATA_DIR', flag: 'data-dir' },
+  logLevel: { env: 'LOG_LEVEL' },
+  maxFrameBytes: { env: 'WEFT_MAX_FRAME_BYTES' },
+  maxBufferedBytes: { env: 'WEFT_MAX_BUFFERED_BYTES' },
+  compactEvery: { env: 'WEFT_COMPACT_EVERY' },
+  roomUnloadMs: { env: 'WEFT_ROOM_UNLOAD_MS' },
+  pingIntervalMs: { env: 'WEFT_PING_INTERVAL_MS' },
+  signup: { env: 'WEFT_SIGNUP' },
+  cookieSecure: { env: 'WEFT_COOKIE_SECURE' },
+  dbSynchronous: { env: 'WEFT_DB_SYNCHRONOUS' },
+  clientDir: { env: 'WEFT_CLIENT_DIR' },
+};
+
+export class ConfigError extends Error {}
+
+export const USAGE = `Usage: npm start -- [--host HOST] [--port PORT] [--data-dir DIR]
+Environment: ${Object.values(configSources)
+  .map((s) => s.env)
+  .join(', ')} (see README.md).`;
+
+/** Flags win over the environment; any problem is one ConfigError with one line of text. */
+export const loadConfig = (argv: readonly string[], env: Record<string, string | undefined>): Config | 'help' => {
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({
+      args: [...argv],
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  if (flags.help) return 'help';
+  const raw: Record<string, string> = {};
+  for (const [key, source] of Object.entries(configSources)) {
+    const fromFlag = source.flag ? flags[source.flag] : undefined;
+    const value = typeof fromFlag === 'string' ? fromFlag : env[source.env];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.path[0] as keyof typeof configSources | undefined;
+    const source = key ? configSources[key] : undefined;
+    const name = source ? (source.flag ? `--${source.flag} / ${source.env}` : source.env) : 'configuration';
+    const given = key ? ` (got ${JSON.stringify(raw[key])})` : '';
+    throw new ConfigError(`invalid ${name}${given}: ${issue?.message ?? 'invalid value'}`);
+  }
+  const dataDir = resolve(parsed.data.dataDir);
+  return { ...parsed.data, dataDir, clientDir: resolve(parsed.data.clientDir), dbFile: resolve(dataDir, 'weft.db') };
+};

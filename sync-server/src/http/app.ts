@@ -1,0 +1,59 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Logger } from '#shared/log.ts';
+import { ErrorCodes, UserError } from '#shared/errors.ts';
+import type { AccountStore } from '../accounts/account-store.ts';
+import type { WorkflowService } from '../workflows/workflow-service.ts';
+import type { WorkflowStore } from '../workflows/workflow-store.ts';
+import { authMiddleware, type AppEnv } from './auth.ts';
+import { apiNotFound, onError } from './errors.ts';
+import { authRoutes } from './routes/auth.ts';
+import { nodeRoutes } from './routes/nodes.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { workflowRoutes } from './routes/workflows.ts';
+import { staticRoutes } from './static.ts';
+
+export interface AppDeps {
+  accounts: AccountStore;
+  workflowStore: WorkflowStore;
+  workflows: WorkflowService;
+  logger: Logger;
+  clientDir: string;
+  signup: 'open' | 'closed';
+  cookieSecure: boolean;
+}
+
+/** Request bodies over this are refused with 413 (imports of big workflows included). */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** The HTTP surface: /healthz, the REST API under /api, and the web app. */
+export const createApp = (deps: AppDeps): Hono<AppEnv> => {
+  const api = new Hono<AppEnv>()
+    .use(
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: () => {
+          throw new UserError(ErrorCodes.payloadTooLarge, `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+        },
+      }),
+    )
+    .use(authMiddleware(deps.accounts))
+    .route('/auth', authRoutes({ accounts: deps.accounts, signup: deps.signup, cookieSecure: deps.cookieSecure }))
+    .route('/tokens', tokenRoutes(deps.accounts))
+    .route(
+      '/workflows',
+      workflowRoutes({ accounts: deps.accounts, store: deps.workflowStore, service: deps.workflows }),
+    )
+    .route('/nodes', nodeRoutes())
+    .all('*', apiNotFound);
+  api.onError(onError(deps.logger));
+
+  const app = new Hono<AppEnv>();
+  app.use(secureHeaders({ crossOriginEmbedderPolicy: false, contentSecurityPolicy: undefined }));
+  app.onError(onError(deps.logger));
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/api', api);
+  app.route('/', staticRoutes(deps.clientDir));
+  return app;
+};

@@ -1,0 +1,96 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { parse as parseCookies } from 'hono/utils/cookie';
+import { ErrorCodes, UserError } from '#shared/errors.ts';
+import type { AccountStore, User } from '../accounts/account-store.ts';
+
+export const SESSION_COOKIE = 'weft_session';
+
+export type AuthVia = 'cookie' | 'token';
+
+export interface AppEnv {
+  Variables: {
+    user: User | undefined;
+    authVia: AuthVia | undefined;
+  };
+}
+
+export interface Credentials {
+  cookieHeader?: string | undefined;
+  authorizationHeader?: string | undefined;
+  /** `?token=` on the WebSocket URL (scripts and the engine cannot set headers everywhere). */
+  queryToken?: string | undefined;
+}
+
+/**
+ * Resolves the user behind a request: an API token (Bearer header or `token`
+ * query parameter) first, then the session cookie.
+ */
+export const authenticate = (accounts: AccountStore, creds: Credentials): { user: User; via: AuthVia } | undefined => {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(creds.authorizationHeader ?? '')?.[1];
+  const token = bearer ?? creds.queryToken;
+  if (token) {
+    const user = accounts.userForApiToken(token);
+    return user ? { user, via: 'token' } : undefined;
+  }
+  const session = creds.cookieHeader ? parseCookies(creds.cookieHeader, SESSION_COOKIE)[SESSION_COOKIE] : undefined;
+  if (session) {
+    const user = accounts.userForSession(session);
+    if (user) return { user, via: 'cookie' };
+  }
+  return undefined;
+};
+
+/**
+ * Whether a cookie-authenticated request comes from our own origin. Browsers
+ * send Origin on cross-site requests and on every WebSocket handshake; a
+ * mismatch is another site riding on the user's cookie (CSRF, cross-site
+ * WebSocket hijacking). Requests without Origin are not from a browser page.
+ */
+export const sameOrigin = (originHeader: string | undefined, hostHeader: string | undefined): boolean => {
+  if (!originHeader) return true;
+  if (!hostHeader) return false;
+  try {
+    return new URL(originHeader).host === hostHeader;
+  } catch {
+    return false;
+  }
+};
+
+export const authMiddleware =
+  (accounts: AccountStore): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const found = authenticate(accounts, {
+      cookieHeader: c.req.header('cookie'),
+      authorizationHeader: c.req.header('authorization'),
+    });
+    c.set('user', found?.user);
+    c.set('authVia', found?.via);
+    const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method);
+    if (found?.via === 'cookie' && unsafe && !sameOrigin(c.req.header('origin'), c.req.header('host'))) {
+      throw new UserError(ErrorCodes.forbidden, 'Cross-origin request refused');
+    }
+    await next();
+  };
+
+export const requireUser = (c: Context<AppEnv>): User => {
+  const user = c.get('user');
+  if (!user) throw new UserError(ErrorCodes.unauthorized, 'Log in or send an API token');
+  return user;
+};
+
+export const setSessionCookie = (c: Context, token: string, expiresAt: number, secure: boolean): void => {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure,
+    path: '/',
+    expires: new Date(expiresAt),
+  });
+};
+
+export const readSessionCookie = (c: Context): string | undefined => getCookie(c, SESSION_COOKIE);
+
+export const clearSessionCookie = (c: Context, secure: boolean): void => {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure, httpOnly: true, sameSite: 'Lax' });
+};

@@ -1,0 +1,79 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+import { ErrorCodes, httpStatusOf, isWeftError, UserError, type ErrorCode, type Issue } from '#shared/errors.ts';
+import type { ApiErrorBody } from '#shared/api/index.ts';
+import type { Logger } from '#shared/log.ts';
+
+export const errorBody = (code: string, message: string, issues?: Issue[]): ApiErrorBody => ({
+  error: { code, message, ...(issues && issues.length > 0 ? { issues } : {}) },
+});
+
+export const jsonError = (c: Context, code: ErrorCode, message: string, issues?: Issue[]): Response =>
+  c.json(errorBody(code, message, issues), httpStatusOf[code] as ContentfulStatusCode);
+
+/** The one error handler: WeftErrors keep their code; anything else is a logged 500. */
+export const onError =
+  (logger: Logger): ErrorHandler =>
+  (err, c) => {
+    if (isWeftError(err)) {
+      if (err.kind !== 'user') logger.error({ err, path: c.req.path }, err.message);
+      return jsonError(c, err.code, err.message, err.issues);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code: ErrorCode =
+        status === 413
+          ? ErrorCodes.payloadTooLarge
+          : status === 401
+            ? ErrorCodes.unauthorized
+            : status === 404
+              ? ErrorCodes.notFound
+              : ErrorCodes.badRequest;
+      return c.json(errorBody(code, err.message || 'Bad request'), status);
+    }
+    logger.error({ err, path: c.req.path, method: c.req.method }, 'request failed');
+    return jsonError(c, ErrorCodes.internal, 'Internal server error');
+  };
+
+export const apiNotFound: NotFoundHandler = (c) =>
+  jsonError(c, ErrorCodes.notFound, `No route for ${c.req.method} ${c.req.path}`);
+
+const zodIssues = (error: z.ZodError): Issue[] =>
+  error.issues.map((i) => {
+    const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
+    return {
+      path,
+      message: path.length > 0 ? `${path.join('.')}: ${i.message}` : i.message,
+      severity: 'error' as const,
+    };
+  });
+
+/**
+ * Reads a JSON body. Only application/json is accepted, which also keeps
+ * cross-site form posts out (they cannot send that type without a CORS
+ * preflight, which this server never grants).
+ */
+export const readJsonBody = async (c: Context): Promise<unknown> => {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    throw new UserError(ErrorCodes.unsupportedMediaType, 'Send the body as application/json');
+  }
+  try {
+    return (await c.req.json()) as unknown;
+  } catch (cause) {
+    if (cause instanceof HTTPException) throw cause;
+    throw new UserError(ErrorCodes.badRequest, 'The body is not valid JSON', { cause });
+  }
+};
+
+/** Reads a JSON body and validates it with a zod schema; every problem becomes an issue. */
+export const readJson = async <S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> => {
+  const parsed = schema.safeParse(await readJsonBody(c));
+  if (!parsed.success) {
+    const issues = zodIssues(parsed.error);
+    throw new UserError(ErrorCodes.validationFailed, issues.map((i) => i.message).join('; '), { issues });
+  }
+  return parsed.data;
+};

@@ -1,0 +1,56 @@
+import { Hono } from 'hono';
+import { loginRequest, signupRequest, type UserDto } from '#shared/api/index.ts';
+import { ErrorCodes, UserError } from '#shared/errors.ts';
+import type { AccountStore, User } from '../../accounts/account-store.ts';
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../../accounts/passwords.ts';
+import { clearSessionCookie, readSessionCookie, requireUser, setSessionCookie, type AppEnv } from '../auth.ts';
+import { readJson } from '../errors.ts';
+
+export const userDto = (u: User): UserDto => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  isAdmin: u.isAdmin,
+  createdAt: u.createdAt,
+});
+
+export interface AuthRouteOptions {
+  accounts: AccountStore;
+  signup: 'open' | 'closed';
+  cookieSecure: boolean;
+}
+
+/** Sign up, log in, log out, who am I. The first account becomes the instance admin. */
+export const authRoutes = ({ accounts, signup, cookieSecure }: AuthRouteOptions) =>
+  new Hono<AppEnv>()
+    .post('/signup', async (c) => {
+      const body = await readJson(c, signupRequest);
+      if (signup === 'closed' && accounts.countUsers() > 0) {
+        throw new UserError(ErrorCodes.forbidden, 'Sign-up is closed on this instance; ask an admin for an account');
+      }
+      const user = accounts.createUser({
+        email: body.email,
+        name: body.name,
+        passwordHash: await hashPassword(body.password),
+      });
+      const session = accounts.createSession(user.id);
+      setSessionCookie(c, session.token, session.expiresAt, cookieSecure);
+      return c.json({ user: userDto(user) }, 201);
+    })
+    .post('/login', async (c) => {
+      const body = await readJson(c, loginRequest);
+      const found = accounts.findByEmail(body.email);
+      // Verify against a dummy hash for unknown emails so both failures take the same time.
+      const ok = await verifyPassword(body.password, found?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+      if (!found || !ok) throw new UserError(ErrorCodes.unauthorized, 'Wrong email or password');
+      const session = accounts.createSession(found.id);
+      setSessionCookie(c, session.token, session.expiresAt, cookieSecure);
+      return c.json({ user: userDto(found) });
+    })
+    .post('/logout', (c) => {
+      const token = readSessionCookie(c);
+      if (token) accounts.deleteSession(token);
+      clearSessionCookie(c, cookieSecure);
+      return c.body(null, 204);
+    })
+    .get('/me', (c) => c.json({ user: userDto(requireUser(c)) }));

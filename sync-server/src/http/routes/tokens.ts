@@ -1,0 +1,23 @@
+import { Hono } from 'hono';
+import { createTokenRequest } from '#shared/api/index.ts';
+import { ErrorCodes, UserError } from '#shared/errors.ts';
+import type { AccountStore } from '../../accounts/account-store.ts';
+import { requireUser, type AppEnv } from '../auth.ts';
+import { readJson } from '../errors.ts';
+
+/** Personal API tokens: shown once at creation, stored hashed. */
+export const tokenRoutes = (accounts: AccountStore) =>
+  new Hono<AppEnv>()
+    .post('/', async (c) => {
+      const user = requireUser(c);
+      const { name } = await readJson(c, createTokenRequest);
+      const created = accounts.createApiToken(user.id, name);
+      return c.json(created, 201);
+    })
+    .get('/', (c) => c.json({ tokens: accounts.listApiTokens(requireUser(c).id) }))
+    .delete('/:id', (c) => {
+      if (!accounts.deleteApiToken(requireUser(c).id, c.req.param('id'))) {
+        throw new UserError(ErrorCodes.notFound, 'No such token');
+      }
+      return c.body(null, 204);
+    });

@@ -1,0 +1,213 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Logger } from '#shared/log.ts';
+import { CloseCodes } from '#shared/protocol/close-codes.ts';
+import { isValidId } from '#shared/ids.ts';
+import type { AccountStore } from '../accounts/account-store.ts';
+import { ProtocolError, type ClientContext, type RoomConnection } from '../rooms/connection.ts';
+import { KEEPALIVE_MESSAGE } from '../rooms/messages.ts';
+import type { Membership, RoomManager } from '../rooms/room-manager.ts';
+import { accessOf, can } from '../workflows/access.ts';
+import type { WorkflowStore } from '../workflows/workflow-store.ts';
+import { authenticate, sameOrigin } from './auth.ts';
+
+export interface SyncEndpointOptions {
+  accounts: AccountStore;
+  workflows: WorkflowStore;
+  rooms: RoomManager;
+  logger: Logger;
+  maxFrameBytes: number;
+  maxBufferedBytes: number;
+  pingIntervalMs: number;
+}
+
+const SYNC_PATH = /^\/sync\/([^/?]+)$/;
+/** Frames a socket may send while its room loads; more is abuse. */
+const MAX_QUEUED_WHILE_JOINING = 256;
+/** The stock client gives up on a socket silent for 30 s; idle sockets get a keepalive well before. */
+const KEEPALIVE_AFTER_MS = 10_000;
+
+/** One WebSocket adapted to a room connection, with the limits that protect everyone else. */
+class SyncSocket implements RoomConnection {
+  alive = true;
+  lastSentAt = Date.now();
+  membership: Membership | undefined;
+  queued: Uint8Array[] | undefined = [];
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly maxBufferedBytes: number,
+    private readonly onOverflow: (socket: SyncSocket) => void,
+  ) {}
+
+  send(message: Uint8Array): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(message);
+    this.lastSentAt = Date.now();
+    // A client that stops reading must not make the server hold its backlog: drop it.
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) this.onOverflow(this);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
+  }
+}
+
+const toBytes = (data: RawData): Uint8Array =>
+  Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+
+/**
+ * The `/sync/<workflowId>` endpoint: authenticates the upgrade (cookie, Bearer
+ * header or `token` query), checks membership, then hands frames to the room.
+ * Failures close that socket with a code from close-codes.ts; nothing a single
+ * socket sends can take down the room or the server.
+ */
+export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions) => {
+  const { logger, rooms } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
+  const sockets = new Set<SyncSocket>();
+
+  const overflow = (socket: SyncSocket): void => {
+    logger.warn({ bufferedAmount: socket.ws.bufferedAmount }, 'socket send buffer over the limit; disconnecting');
+    socket.ws.terminate();
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = SYNC_PATH.exec(url.pathname);
+    if (!match) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const docId = decodeURIComponent(match[1] as string);
+    // Decide before the handshake completes; the verdict is delivered as a close code,
+    // because browsers hide the HTTP status of a refused upgrade.
+    let verdict: { code: number; reason: string } | { ctx: ClientContext };
+    try {
+      const found = authenticate(options.accounts, {
+        cookieHeader: req.headers.cookie,
+        authorizationHeader: req.headers.authorization,
+        queryToken: url.searchParams.get('token') ?? undefined,
+      });
+      if (!found) verdict = { code: CloseCodes.unauthorized, reason: 'unauthorized' };
+      else if (found.via === 'cookie' && !sameOrigin(req.headers.origin, req.headers.host)) {
+        verdict = { code: CloseCodes.forbidden, reason: 'cross-origin' };
+      } else if (!isValidId(docId)) verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
+      else {
+        const access = accessOf(options.workflows, docId, found.user);
+        if (access.status === 'notFound') verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
+        else if (access.status === 'forbidden') verdict = { code: CloseCodes.forbidden, reason: 'forbidden' };
+        else verdict = { ctx: { userId: found.user.id, canWrite: can(access.role, 'edit') } };
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'authenticating a socket failed');
+      verdict = { code: CloseCodes.internalError, reason: 'internal error' };
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if ('code' in verdict) {
+        ws.close(verdict.code, verdict.reason);
+        return;
+      }
+      accept(ws, docId, verdict.ctx);
+    });
+  };
+
+  const accept = (ws: WebSocket, docId: string, ctx: ClientContext): void => {
+    const socket = new SyncSocket(ws, options.maxBufferedBytes, overflow);
+    sockets.add(socket);
+    const log = logger.child({ docId, userId: ctx.userId });
+
+    const handle = (data: Uint8Array): void => {
+      try {
+        socket.membership?.receive(data);
+      } catch (error) {
+        if (error instanceof ProtocolError) {
+          log.debug({ err: error }, 'malformed message; closing socket');
+          socket.close(CloseCodes.malformedMessage, error.message.slice(0, 120));
+        } else {
+          log.error({ err: error }, 'handling a message failed; closing socket');
+          socket.close(CloseCodes.internalError, 'internal error');
+        }
+      }
+    };
+
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) {
+        socket.close(CloseCodes.malformedMessage, 'text frames are not y-websocket');
+        return;
+      }
+      const bytes = toBytes(data);
+      if (socket.queued) {
+        if (socket.queued.length >= MAX_QUEUED_WHILE_JOINING)
+          socket.close(CloseCodes.malformedMessage, 'too many frames before sync');
+        else socket.queued.push(bytes);
+        return;
+      }
+      handle(bytes);
+    });
+    ws.on('pong', () => {
+      socket.alive = true;
+    });
+    ws.on('error', (error) => log.debug({ err: error }, 'socket error'));
+    ws.on('close', () => {
+      sockets.delete(socket);
+      socket.queued = undefined;
+      socket.membership?.leave();
+    });
+
+    rooms.join(docId, socket, ctx).then(
+      (membership) => {
+        if (ws.readyState !== ws.OPEN) {
+          membership.leave();
+          return;
+        }
+        socket.membership = membership;
+        const queued = socket.queued ?? [];
+        socket.queued = undefined;
+        for (const frame of queued) handle(frame);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'joining a room failed');
+        socket.close(CloseCodes.internalError, 'could not load the workflow');
+      },
+    );
+  };
+
+  server.on('upgrade', onUpgrade);
+
+  // One timer for all sockets: keepalives for idle ones, pings to find dead ones.
+  const tickMs = Math.min(KEEPALIVE_AFTER_MS, options.pingIntervalMs);
+  let sincePing = 0;
+  const timer = setInterval(() => {
+    const now = Date.now();
+    sincePing += tickMs;
+    const ping = sincePing >= options.pingIntervalMs;
+    if (ping) sincePing = 0;
+    for (const socket of sockets) {
+      if (ping) {
+        if (!socket.alive) {
+          socket.ws.terminate();
+          continue;
+        }
+        socket.alive = false;
+        socket.ws.ping();
+      }
+      if (socket.membership && now - socket.lastSentAt >= KEEPALIVE_AFTER_MS) socket.send(KEEPALIVE_MESSAGE);
+    }
+  }, tickMs);
+  timer.unref();
+
+  return {
+    get socketCount(): number {
+      return sockets.size;
+    },
+    /** Stops accepting sockets; rooms.shutdown() closes the joined ones. */
+    close(): void {
+      clearInterval(timer);
+      server.off('upgrade', onUpgrade);
+      for (const socket of sockets) if (!socket.membership) socket.close(CloseCodes.goingAway, 'server shutting down');
+      wss.close();
+    },
+  };
+};

@@ -1,0 +1,69 @@
+import { pino } from 'pino';
+import type { Logger } from '#shared/log.ts';
+import { ConfigError, loadConfig, USAGE } from './config.ts';
+import { createSyncServer } from './server.ts';
+
+/**
+ * `npm start` lands here: read the configuration, open the database (applying
+ * migrations), serve, and shut down cleanly on SIGINT/SIGTERM.
+ */
+const main = async (): Promise<void> => {
+  let config;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`weft: ${error.message} (see --help)\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (config === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const logger: Logger = pino({ level: config.logLevel, base: { service: 'weft' } });
+  let server;
+  try {
+    server = createSyncServer({ config, logger });
+  } catch (error) {
+    logger.error({ err: error, dbFile: config.dbFile }, 'could not open the database');
+    process.exit(1);
+  }
+  let address;
+  try {
+    address = await server.listen();
+  } catch (error) {
+    logger.error({ err: error, host: config.host, port: config.port }, 'could not listen');
+    await server.close();
+    process.exit(1);
+  }
+  logger.info(
+    { host: address.host, port: address.port, url: `http://${address.host}:${address.port}`, dataDir: config.dataDir },
+    'listening',
+  );
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal; exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => {
+        logger.info({}, 'stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+};
+
+void main();

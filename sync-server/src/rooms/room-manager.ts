@@ -1,0 +1,167 @@
+import type { Logger } from '#shared/log.ts';
+import type { DocStore } from '../storage/doc-store.ts';
+import type { ClientContext, RoomConnection } from './connection.ts';
+import { Room, type Member, type RoomHooks } from './room.ts';
+
+export interface RoomManagerOptions {
+  store: DocStore;
+  logger: Logger;
+  /** How long an empty room stays loaded before it is unloaded (a reconnect within it is instant). */
+  unloadDelayMs: number;
+  compactEvery: number;
+  hooks?: RoomHooks;
+}
+
+interface Slot {
+  room: Room | undefined;
+  loading: Promise<Room>;
+  /** Sockets plus in-flight server-side operations holding the room. */
+  holders: number;
+  unloadTimer: NodeJS.Timeout | undefined;
+  unloading: Promise<void> | undefined;
+}
+
+/** A socket's place in a room, returned by join. */
+export interface Membership {
+  readonly room: Room;
+  receive(data: Uint8Array): void;
+  leave(): void;
+}
+
+/**
+ * Loads rooms on first use and unloads them after the last holder leaves
+ * (after `unloadDelayMs`). Two joins racing for an unloaded document share one
+ * load; a join that arrives while a room unloads waits and loads it afresh.
+ */
+export class RoomManager {
+  private readonly slots = new Map<string, Slot>();
+  private shuttingDown = false;
+
+  constructor(private readonly options: RoomManagerOptions) {}
+
+  /** Number of loaded (or loading) rooms. */
+  get loadedCount(): number {
+    return this.slots.size;
+  }
+
+  /** The room if it is loaded right now (no load is started). */
+  peek(docId: string): Room | undefined {
+    return this.slots.get(docId)?.room;
+  }
+
+  private async acquire(docId: string): Promise<{ room: Room; slot: Slot }> {
+    if (this.shuttingDown) throw new Error('server is shutting down');
+    let slot = this.slots.get(docId);
+    while (slot?.unloading) {
+      await slot.unloading;
+      slot = this.slots.get(docId);
+    }
+    if (!slot) {
+      const loading = Room.load({
+        docId,
+        store: this.options.store,
+        logger: this.options.logger,
+        compactEvery: this.options.compactEvery,
+        ...(this.options.hooks ? { hooks: this.options.hooks } : {}),
+      });
+      const created: Slot = { room: undefined, loading, holders: 0, unloadTimer: undefined, unloading: undefined };
+      slot = created;
+      this.slots.set(docId, created);
+      loading.then(
+        (room) => {
+          created.room = room;
+          room.onFail = () => void this.unload(docId, created);
+        },
+        (error: unknown) => {
+          this.options.logger.error({ err: error, docId }, 'loading a document failed');
+          if (this.slots.get(docId) === created) this.slots.delete(docId);
+        },
+      );
+    }
+    slot.holders += 1;
+    clearTimeout(slot.unloadTimer);
+    slot.unloadTimer = undefined;
+    try {
+      return { room: slot.room ?? (await slot.loading), slot };
+    } catch (error) {
+      slot.holders -= 1;
+      throw error;
+    }
+  }
+
+  /** Releases a hold on the slot it was taken on (a later slot for the same id is not touched). */
+  private release(docId: string, slot: Slot): void {
+    if (this.slots.get(docId) !== slot) return;
+    slot.holders -= 1;
+    if (slot.holders > 0 || slot.unloading) return;
+    clearTimeout(slot.unloadTimer);
+    slot.unloadTimer = setTimeout(() => {
+      if (slot.holders === 0) void this.unload(docId, slot);
+    }, this.options.unloadDelayMs);
+    slot.unloadTimer.unref();
+  }
+
+  private unload(docId: string, slot: Slot): Promise<void> {
+    if (slot.unloading) return slot.unloading;
+    clearTimeout(slot.unloadTimer);
+    slot.unloading = (async () => {
+      try {
+        const room = slot.room ?? (await slot.loading.catch(() => undefined));
+        await room?.close();
+      } catch (error) {
+        this.options.logger.error({ err: error, docId }, 'unloading a document failed');
+      } finally {
+        if (this.slots.get(docId) === slot) this.slots.delete(docId);
+      }
+    })();
+    return slot.unloading;
+  }
+
+  /** Loads the document if needed and adds the socket to its room. */
+  async join(docId: string, conn: RoomConnection, ctx: ClientContext): Promise<Membership> {
+    const { room, slot } = await this.acquire(docId);
+    let member: Member;
+    try {
+      member = room.join(conn, ctx);
+    } catch (error) {
+      this.release(docId, slot);
+      throw error;
+    }
+    let left = false;
+    return {
+      room,
+      receive: (data) => room.receive(member, data),
+      leave: () => {
+        if (left) return;
+        left = true;
+        room.leave(member);
+        this.release(docId, slot);
+      },
+    };
+  }
+
+  /** Runs `fn` with the loaded room held (server-side reads and edits). */
+  async withRoom<T>(docId: string, fn: (room: Room) => Promise<T> | T): Promise<T> {
+    const { room, slot } = await this.acquire(docId);
+    try {
+      return await fn(room);
+    } finally {
+      this.release(docId, slot);
+    }
+  }
+
+  /** Closes every socket of a document and unloads it now (the workflow was deleted). */
+  async evict(docId: string, code: number, reason: string): Promise<void> {
+    const slot = this.slots.get(docId);
+    if (!slot) return;
+    const room = slot.room ?? (await slot.loading.catch(() => undefined));
+    room?.closeAll(code, reason);
+    await this.unload(docId, slot);
+  }
+
+  /** Closes every socket (1001), commits and compacts every room. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    await Promise.all([...this.slots.entries()].map(([docId, slot]) => this.unload(docId, slot)));
+  }
+}

@@ -1,0 +1,431 @@
+import * as decoding from 'lib0/decoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { Logger } from '#shared/log.ts';
+import { CloseCodes } from '#shared/protocol/close-codes.ts';
+import { MessageType, SyncMessageType } from '#shared/protocol/messages.ts';
+import { isOrigin, origins } from '#shared/origins.ts';
+import type { DocStore, DocUpdateRecord } from '../storage/doc-store.ts';
+import { ProtocolError, type ClientContext, type RoomConnection } from './connection.ts';
+import {
+  decodeAwarenessEntries,
+  encodeAwareness,
+  encodeAwarenessEntries,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+} from './messages.ts';
+
+/** A socket in a room, and the Yjs transaction origin of what it sends. */
+export class Member {
+  /** Awareness client ids this socket controls; removed for everyone when it leaves. */
+  readonly awarenessIds = new Set<number>();
+  constructor(
+    readonly conn: RoomConnection,
+    readonly ctx: ClientContext,
+  ) {}
+}
+
+export interface RoomHooks {
+  /** Right after the document loaded, before anyone is answered (schema migrations). */
+  afterLoad?(docId: string, doc: Y.Doc): void;
+  /**
+   * After a client's update was applied, with the transactions it caused.
+   * May write follow-up edits (repairs); they are persisted and relayed to
+   * everyone, the sender included.
+   */
+  afterClientUpdate?(doc: Y.Doc, transactions: readonly Y.Transaction[]): void;
+  /** After a batch of updates was committed and relayed. */
+  afterCommit?(docId: string, doc: Y.Doc): void;
+}
+
+export interface RoomOptions {
+  docId: string;
+  store: DocStore;
+  logger: Logger;
+  /** Fold the log into a snapshot once it holds this many updates. */
+  compactEvery: number;
+  hooks?: RoomHooks;
+  now?: () => number;
+}
+
+interface PendingUpdate {
+  record: DocUpdateRecord;
+  /** The member that sent it, who must not get it back (null: the server's own edit). */
+  from: Member | null;
+}
+
+/**
+ * One loaded document and the sockets editing it. Speaks y-websocket on
+ * RoomConnection; knows nothing of HTTP or ws.
+ *
+ * Rules (shared/SPEC.md):
+ * - SYNC1: an update is committed to the store before it is relayed to anyone,
+ *   and no sync reply ever carries uncommitted state.
+ * - SYNC2: an update is relayed to every other member, never back to its sender.
+ * - SYNC3: a room exists only once its document has loaded, so no client is
+ *   ever answered from an empty document.
+ * - SYNC4: viewers' document updates are dropped; their awareness flows.
+ * - SYNC5: when a socket leaves, the awareness states it controlled are
+ *   removed for everyone.
+ * - SYNC6: a malformed message throws ProtocolError; the caller closes that
+ *   one socket, the room carries on.
+ */
+export class Room {
+  readonly docId: string;
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  private readonly members = new Map<RoomConnection, Member>();
+  /** Which member controls each awareness client id (one socket cannot speak for another's). */
+  private readonly awarenessOwner = new Map<number, Member>();
+  private readonly store: DocStore;
+  private readonly logger: Logger;
+  private readonly hooks: RoomHooks;
+  private readonly compactEvery: number;
+  private readonly now: () => number;
+  private lastSeq: number;
+  private snapshotSeq: number;
+  private pending: PendingUpdate[] = [];
+  private flushScheduled = false;
+  private flushing: Promise<void> | null = null;
+  private clientTransactions: Y.Transaction[] = [];
+  private failed = false;
+  private closed = false;
+
+  /** Loads the document from the store; the room answers nobody before this resolves. */
+  static async load(options: RoomOptions): Promise<Room> {
+    const stored = await options.store.load(options.docId);
+    const doc = new Y.Doc({ gc: true });
+    doc.transact(() => {
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const u of stored.updates) Y.applyUpdate(doc, u.data);
+    }, origins.load);
+    const room = new Room(options, doc, stored.lastSeq, stored.snapshotSeq);
+    options.hooks?.afterLoad?.(options.docId, doc);
+    await room.drain();
+    return room;
+  }
+
+  private constructor(options: RoomOptions, doc: Y.Doc, lastSeq: number, snapshotSeq: number) {
+    this.docId = options.docId;
+    this.store = options.store;
+    this.logger = options.logger;
+    this.hooks = options.hooks ?? {};
+    this.compactEvery = options.compactEvery;
+    this.now = options.now ?? Date.now;
+    this.doc = doc;
+    this.lastSeq = lastSeq;
+    this.snapshotSeq = snapshotSeq;
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    this.awareness.setLocalState(null);
+    doc.on('update', this.onDocUpdate);
+    doc.on('afterTransaction', this.onAfterTransaction);
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  /** Highest seq committed or queued. */
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  /** Adds a socket: sends it the server's state vector (unless read-only) and everyone's awareness. */
+  join(conn: RoomConnection, ctx: ClientContext): Member {
+    if (this.closed) throw new Error(`room ${this.docId} is closed`);
+    const member = new Member(conn, ctx);
+    this.members.set(conn, member);
+    if (ctx.canWrite) conn.send(encodeSyncStep1(this.doc));
+    const states = this.awareness.getStates();
+    if (states.size > 0) conn.send(encodeAwareness(this.awareness, [...states.keys()]));
+    return member;
+  }
+
+  leave(member: Member): void {
+    if (!this.members.delete(member.conn)) return;
+    const ids = [...member.awarenessIds].filter((id) => this.awarenessOwner.get(id) === member);
+    for (const id of ids) this.awarenessOwner.delete(id);
+    if (ids.length > 0 && !this.closed) awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
+  }
+
+  /** Handles one binary frame from a member. Throws ProtocolError for anything malformed. */
+  receive(member: Member, data: Uint8Array): void {
+    if (this.closed || !this.members.has(member.conn)) return;
+    let type: number;
+    const decoder = decoding.createDecoder(data);
+    try {
+      type = decoding.readVarUint(decoder);
+    } catch (cause) {
+      throw new ProtocolError('empty or truncated message', { cause });
+    }
+    switch (type) {
+      case MessageType.sync:
+        this.receiveSync(member, decoder);
+        return;
+      case MessageType.awareness:
+        this.receiveAwareness(member, readPayload(decoder, 'awareness update'));
+        return;
+      case MessageType.queryAwareness:
+        expectEnd(decoder);
+        member.conn.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
+        return;
+      default:
+        throw new ProtocolError(`unknown message type ${type}`);
+    }
+  }
+
+  private receiveSync(member: Member, decoder: decoding.Decoder): void {
+    let sub: number;
+    try {
+      sub = decoding.readVarUint(decoder);
+    } catch (cause) {
+      throw new ProtocolError('truncated sync message', { cause });
+    }
+    if (sub === SyncMessageType.step1) {
+      const stateVector = readPayload(decoder, 'state vector');
+      try {
+        Y.decodeStateVector(stateVector);
+      } catch (cause) {
+        throw new ProtocolError('malformed state vector', { cause });
+      }
+      this.replyWhenCommitted(member, () => encodeSyncStep2(this.doc, stateVector));
+      return;
+    }
+    if (sub === SyncMessageType.step2 || sub === SyncMessageType.update) {
+      const update = readPayload(decoder, 'update');
+      if (!member.ctx.canWrite) return;
+      this.applyClientUpdate(member, update);
+      return;
+    }
+    throw new ProtocolError(`unknown sync message type ${sub}`);
+  }
+
+  private applyClientUpdate(member: Member, update: Uint8Array): void {
+    this.clientTransactions = [];
+    try {
+      Y.applyUpdate(this.doc, update, member);
+    } catch (cause) {
+      throw new ProtocolError('malformed document update', { cause });
+    }
+    const transactions = this.clientTransactions;
+    this.clientTransactions = [];
+    if (transactions.length > 0 && this.hooks.afterClientUpdate) {
+      try {
+        this.hooks.afterClientUpdate(this.doc, transactions);
+      } catch (error) {
+        this.logger.error({ err: error, docId: this.docId }, 'afterClientUpdate hook failed');
+      }
+    }
+  }
+
+  private receiveAwareness(member: Member, update: Uint8Array): void {
+    let entries;
+    try {
+      entries = decodeAwarenessEntries(update);
+      for (const entry of entries) JSON.parse(entry.state);
+    } catch (cause) {
+      throw new ProtocolError('malformed awareness update', { cause });
+    }
+    // A socket may only speak for awareness ids it owns or that nobody owns. A new socket
+    // of the same user takes over (a reconnect whose old socket is not yet known dead).
+    const allowed = entries.filter((entry) => {
+      const owner = this.awarenessOwner.get(entry.clientID);
+      if (owner === undefined || owner === member) return true;
+      if (owner.ctx.userId === member.ctx.userId) {
+        owner.awarenessIds.delete(entry.clientID);
+        return true;
+      }
+      return false;
+    });
+    if (allowed.length === 0) return;
+    for (const entry of allowed) {
+      this.awarenessOwner.set(entry.clientID, member);
+      member.awarenessIds.add(entry.clientID);
+    }
+    const filtered = allowed.length === entries.length ? update : encodeAwarenessEntries(allowed);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, member);
+  }
+
+  /**
+   * Runs a server-side edit (REST rename, import) as `userId` and resolves once
+   * it is committed and relayed to every member.
+   */
+  async change<T>(userId: string | null, fn: (doc: Y.Doc) => T): Promise<T> {
+    if (this.closed) throw new Error(`room ${this.docId} is closed`);
+    let result!: T;
+    this.doc.transact(() => {
+      result = fn(this.doc);
+    }, origins.server(userId));
+    await this.drain();
+    return result;
+  }
+
+  /** Resolves when nothing is queued or being written. */
+  async drain(): Promise<void> {
+    while (this.pending.length > 0 || this.flushing) {
+      await (this.flushing ?? this.flush());
+    }
+  }
+
+  /** Waits until the store holds everything applied so far, then sends what `build` makes. */
+  private replyWhenCommitted(member: Member, build: () => Uint8Array): void {
+    const attempt = (): void => {
+      if (this.closed || !this.members.has(member.conn)) return;
+      if (this.pending.length > 0 || this.flushing) {
+        this.drain().then(attempt, () => {});
+        return;
+      }
+      member.conn.send(build());
+    };
+    attempt();
+  }
+
+  private readonly onAfterTransaction = (tr: Y.Transaction): void => {
+    if (tr.origin instanceof Member) this.clientTransactions.push(tr);
+  };
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === origins.load) return;
+    const from = origin instanceof Member ? origin : null;
+    const authorId = from ? from.ctx.userId : isOrigin(origin) && origin.source === 'server' ? origin.userId : null;
+    this.lastSeq += 1;
+    this.pending.push({ record: { seq: this.lastSeq, authorId, createdAt: this.now(), data: update }, from });
+    this.scheduleFlush();
+  };
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.flushing) return;
+    this.flushScheduled = true;
+    // setImmediate batches every update read in this turn of the event loop into one commit.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
+    });
+  }
+
+  /** Commits the queued updates in one transaction, then relays each to everyone but its sender. */
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.pending.length === 0 || this.failed) {
+      this.pending = [];
+      return Promise.resolve();
+    }
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = this.commit(batch).finally(() => {
+      this.flushing = null;
+      if (this.pending.length > 0) this.scheduleFlush();
+    });
+    return this.flushing;
+  }
+
+  private async commit(batch: PendingUpdate[]): Promise<void> {
+    try {
+      await this.store.append(
+        this.docId,
+        batch.map((p) => p.record),
+      );
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    for (const { record, from } of batch) {
+      const message = encodeUpdate(record.data);
+      for (const member of this.members.values()) if (member !== from) member.conn.send(message);
+    }
+    const committed = (batch[batch.length - 1] as PendingUpdate).record.seq;
+    try {
+      this.hooks.afterCommit?.(this.docId, this.doc);
+    } catch (error) {
+      this.logger.error({ err: error, docId: this.docId }, 'afterCommit hook failed');
+    }
+    if (committed - this.snapshotSeq >= this.compactEvery) await this.compact(committed);
+  }
+
+  /**
+   * Folds the log into a snapshot by re-encoding the live document (linear,
+   * unlike Y.mergeUpdates over a long log). The snapshot may include updates
+   * applied after `uptoSeq`; loading replays them again, which Yjs ignores.
+   */
+  private async compact(uptoSeq: number): Promise<void> {
+    try {
+      await this.store.compact(this.docId, Y.encodeStateAsUpdate(this.doc), uptoSeq);
+      this.snapshotSeq = uptoSeq;
+    } catch (error) {
+      // The log is still complete; compaction is retried after the next commit.
+      this.logger.warn({ err: error, docId: this.docId }, 'compaction failed');
+    }
+  }
+
+  /**
+   * The store refused a write. Nothing uncommitted was relayed, and every
+   * sender still holds its edits, so the safe move is to drop this room and let
+   * clients reconnect and resend (4500 is transient for the stock client).
+   */
+  private fail(error: unknown): void {
+    this.failed = true;
+    this.logger.error({ err: error, docId: this.docId }, 'storage write failed; closing the room');
+    this.closeAll(CloseCodes.internalError, 'storage failure');
+    this.onFail?.();
+  }
+
+  /** Set by the manager to unload a room whose store failed. */
+  onFail: (() => void) | undefined;
+
+  get isFailed(): boolean {
+    return this.failed;
+  }
+
+  private readonly onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin !== null && !(origin instanceof Member)) {
+      // Timed out by the Awareness itself: release ownership too.
+      for (const id of removed) this.awarenessOwner.get(id)?.awarenessIds.delete(id);
+      for (const id of removed) this.awarenessOwner.delete(id);
+    }
+    const changed = added.concat(updated, removed);
+    if (changed.length === 0 || this.members.size === 0) return;
+    const message = encodeAwareness(this.awareness, changed);
+    for (const member of this.members.values()) if (member !== origin) member.conn.send(message);
+  };
+
+  closeAll(code: number, reason: string): void {
+    for (const member of [...this.members.values()]) {
+      this.leave(member);
+      member.conn.close(code, reason);
+    }
+  }
+
+  /** Commits what is queued, compacts a non-empty log, and frees the document. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.drain();
+    this.closed = true;
+    if (!this.failed && this.lastSeq > this.snapshotSeq) await this.compact(this.lastSeq);
+    this.closeAll(1001, 'room closed');
+    this.doc.off('update', this.onDocUpdate);
+    this.doc.off('afterTransaction', this.onAfterTransaction);
+    this.awareness.off('update', this.onAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
+
+const readPayload = (decoder: decoding.Decoder, what: string): Uint8Array => {
+  let payload: Uint8Array;
+  try {
+    payload = decoding.readVarUint8Array(decoder);
+  } catch (cause) {
+    throw new ProtocolError(`truncated ${what}`, { cause });
+  }
+  expectEnd(decoder);
+  return payload;
+};
+
+const expectEnd = (decoder: decoding.Decoder): void => {
+  if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after message');
+};

@@ -1,0 +1,112 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Logger } from '#shared/log.ts';
+import { AccountStore } from './accounts/account-store.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type OpenedDatabase } from './db/open.ts';
+import { createApp } from './http/app.ts';
+import { attachSyncEndpoint } from './http/sync-upgrade.ts';
+import { RoomManager } from './rooms/room-manager.ts';
+import { SqliteDocStore } from './storage/sqlite-doc-store.ts';
+import { workflowRoomHooks } from './workflows/room-hooks.ts';
+import { WorkflowService } from './workflows/workflow-service.ts';
+import { WorkflowStore } from './workflows/workflow-store.ts';
+
+export type SyncServerConfig = Pick<
+  Config,
+  | 'host'
+  | 'port'
+  | 'dbFile'
+  | 'maxFrameBytes'
+  | 'maxBufferedBytes'
+  | 'compactEvery'
+  | 'roomUnloadMs'
+  | 'pingIntervalMs'
+  | 'signup'
+  | 'cookieSecure'
+  | 'dbSynchronous'
+  | 'clientDir'
+>;
+
+export interface SyncServer {
+  readonly http: Server;
+  readonly database: OpenedDatabase;
+  readonly rooms: RoomManager;
+  readonly accounts: AccountStore;
+  readonly workflows: WorkflowService;
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  listen(): Promise<{ host: string; port: number }>;
+  /** Graceful stop: no new sockets, every socket closed (1001), every room committed, database closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a whole sync server from its config: no module state, so a test can
+ * run two in one process.
+ */
+export const createSyncServer = ({ config, logger }: { config: SyncServerConfig; logger: Logger }): SyncServer => {
+  const database = openDatabase({ file: config.dbFile, synchronous: config.dbSynchronous });
+  const accounts = new AccountStore(database.db);
+  const workflowStore = new WorkflowStore(database.db);
+  const docs = new SqliteDocStore(database.db);
+  const rooms = new RoomManager({
+    store: docs,
+    logger: logger.child({ component: 'rooms' }),
+    unloadDelayMs: config.roomUnloadMs,
+    compactEvery: config.compactEvery,
+    hooks: workflowRoomHooks({ store: workflowStore, logger: logger.child({ component: 'workflows' }) }),
+  });
+  const workflows = new WorkflowService({ store: workflowStore, docs, rooms });
+  const app = createApp({
+    accounts,
+    workflowStore,
+    workflows,
+    logger: logger.child({ component: 'http' }),
+    clientDir: config.clientDir,
+    signup: config.signup,
+    cookieSecure: config.cookieSecure,
+  });
+  const http = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const sync = attachSyncEndpoint(http, {
+    accounts,
+    workflows: workflowStore,
+    rooms,
+    logger: logger.child({ component: 'sync' }),
+    maxFrameBytes: config.maxFrameBytes,
+    maxBufferedBytes: config.maxBufferedBytes,
+    pingIntervalMs: config.pingIntervalMs,
+  });
+  const sessionSweep = setInterval(() => accounts.deleteExpiredSessions(), 60 * 60 * 1000);
+  sessionSweep.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    http,
+    database,
+    rooms,
+    accounts,
+    workflows,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.port, config.host, () => {
+          http.off('error', reject);
+          const address = http.address() as AddressInfo;
+          resolve({ host: config.host, port: address.port });
+        });
+      }),
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(sessionSweep);
+        sync.close();
+        const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+        await rooms.shutdown();
+        http.closeAllConnections();
+        await httpClosed;
+        database.close();
+      })();
+      return closing;
+    },
+  };
+};

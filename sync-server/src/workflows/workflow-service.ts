@@ -1,0 +1,95 @@
+import * as Y from 'yjs';
+import { CloseCodes } from '#shared/protocol/close-codes.ts';
+import { ErrorCodes, UserError, type Issue } from '#shared/errors.ts';
+import { createId } from '#shared/ids.ts';
+import {
+  fromDefinition,
+  initWorkflowDoc,
+  readMeta,
+  setWorkflowDescription,
+  setWorkflowName,
+  toDefinition,
+  type WorkflowDefinition,
+} from '#shared/schema/index.ts';
+import type { User } from '../accounts/account-store.ts';
+import type { RoomManager } from '../rooms/room-manager.ts';
+import type { DocStore } from '../storage/doc-store.ts';
+import type { Role, WorkflowRow, WorkflowStore } from './workflow-store.ts';
+
+export interface WorkflowSummary extends WorkflowRow {
+  role: Role;
+}
+
+/**
+ * Workflow-level operations that span the table, the document store and the
+ * live rooms. The document is the source of truth for name and content; the
+ * table keeps a copy of the name for listings.
+ */
+export class WorkflowService {
+  constructor(
+    private readonly deps: {
+      store: WorkflowStore;
+      docs: DocStore;
+      rooms: RoomManager;
+      now?: () => number;
+    },
+  ) {}
+
+  private now(): number {
+    return this.deps.now ? this.deps.now() : Date.now();
+  }
+
+  private async createFromDoc(user: User, doc: Y.Doc): Promise<WorkflowSummary> {
+    const id = createId();
+    const now = this.now();
+    const name = readMeta(doc).name;
+    await this.deps.docs.append(id, [{ seq: 1, authorId: user.id, createdAt: now, data: Y.encodeStateAsUpdate(doc) }]);
+    try {
+      this.deps.store.create({ id, name, createdBy: user.id, createdAt: now, updatedAt: now }, user.id);
+    } catch (error) {
+      await this.deps.docs.delete(id);
+      throw error;
+    }
+    return { id, name, createdBy: user.id, createdAt: now, updatedAt: now, role: 'owner' };
+  }
+
+  async create(user: User, name: string): Promise<WorkflowSummary> {
+    const doc = new Y.Doc();
+    initWorkflowDoc(doc, { name });
+    return this.createFromDoc(user, doc);
+  }
+
+  /** Imports a definition; unsupported node types are kept as placeholders and reported as warnings. */
+  async import(user: User, definition: unknown): Promise<WorkflowSummary & { warnings: Issue[] }> {
+    const { doc, warnings } = fromDefinition(definition);
+    const summary = await this.createFromDoc(user, doc);
+    return { ...summary, warnings };
+  }
+
+  async export(id: string): Promise<WorkflowDefinition> {
+    return this.deps.rooms.withRoom(id, (room) => toDefinition(room.doc));
+  }
+
+  /** Renames and/or redescribes through the live document, so every editor sees it at once. */
+  async update(id: string, user: User, patch: { name?: string; description?: string }): Promise<void> {
+    await this.deps.rooms.withRoom(id, (room) =>
+      room.change(user.id, (doc) => {
+        if (patch.name !== undefined) setWorkflowName(doc, patch.name);
+        if (patch.description !== undefined) setWorkflowDescription(doc, patch.description);
+      }),
+    );
+  }
+
+  summary(id: string, role: Role): WorkflowSummary {
+    const row = this.deps.store.get(id);
+    if (!row) throw new UserError(ErrorCodes.notFound, `Workflow ${id} does not exist`);
+    return { ...row, role };
+  }
+
+  /** Deletes the workflow, its members and its document; connected editors are closed with 4404. */
+  async delete(id: string): Promise<void> {
+    this.deps.store.delete(id);
+    await this.deps.rooms.evict(id, CloseCodes.notFound, 'workflow deleted');
+    await this.deps.docs.delete(id);
+  }
+}

@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * One config for the client build (root: client/, output: dist/client) and for
+ * the unit and integration tests of all four parts (vitest projects).
+ * Browser flows run under Playwright (playwright.config.ts), not here.
+ */
+export default defineConfig({
+  root: here('./client'),
+  plugins: [react()],
+  build: {
+    outDir: here('./dist/client'),
+    emptyOutDir: true,
+    sourcemap: true,
+  },
+  server: {
+    // `npm run dev`: the sync server runs on 8787, vite serves the client with hot reload.
+    proxy: {
+      '/api': 'http://127.0.0.1:8787',
+      '/healthz': 'http://127.0.0.1:8787',
+      '/sync': { target: 'ws://127.0.0.1:8787', ws: true },
+    },
+  },
+  test: {
+    projects: [
+      { test: { name: 'shared', root: here('./shared'), environment: 'node', include: ['**/*.test.ts'] } },
+      {
+        test: {
+          name: 'sync-server',
+          root: here('./sync-server'),
+          environment: 'node',
+          include: ['**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      { test: { name: 'client', root: here('./client'), environment: 'node', include: ['**/*.test.ts'] } },
+    ],
+  },
+});
