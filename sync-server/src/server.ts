@@ -1,11 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
+import type { Hono } from 'hono';
 import type { Logger } from '#shared/log.ts';
 import { AccountStore } from './accounts/account-store.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type OpenedDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
+import type { AppEnv } from './http/auth.ts';
 import { attachSyncEndpoint } from './http/sync-upgrade.ts';
 import { RoomManager } from './rooms/room-manager.ts';
 import { SqliteDocStore } from './storage/sqlite-doc-store.ts';
@@ -31,6 +33,8 @@ export type SyncServerConfig = Pick<
 
 export interface SyncServer {
   readonly http: Server;
+  /** The hono app, for in-process requests in tests (`app.request(...)`). */
+  readonly app: Hono<AppEnv>;
   readonly database: OpenedDatabase;
   readonly rooms: RoomManager;
   readonly accounts: AccountStore;
@@ -83,6 +87,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
   let closing: Promise<void> | undefined;
   return {
     http,
+    app,
     database,
     rooms,
     accounts,

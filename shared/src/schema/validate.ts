@@ -1,10 +1,11 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Issue } from '../errors.ts';
 import { getNodeDefinition, hasInput, hasOutput } from '../nodes/catalog.ts';
 import { checkParamValue, isFilled, isShown } from './params.ts';
 import {
+  definitionEdgeSchema,
+  definitionNodeSchema,
   workflowDefinitionSchema,
-  type definitionEdgeSchema,
   type DefinitionEdge,
   type DefinitionNode,
   type WorkflowDefinition,
@@ -41,9 +42,9 @@ const formatPath = (path: readonly PropertyKey[]): string =>
     .join('')
     .replace(/^\./, '');
 
-const fromZod = (error: z.ZodError, label: Label): Issue[] =>
+const fromZod = (error: z.ZodError, label: Label, prefix: (string | number)[] = []): Issue[] =>
   error.issues.map((issue) => {
-    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const path = [...prefix, ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')];
     let message: string;
     if (path[0] === 'nodes' && typeof path[1] === 'number') {
       const field = formatPath(path.slice(2));
@@ -127,18 +128,22 @@ const checkNode = (node: DefinitionNode, index: number, label: string, opts: Val
   }
 };
 
+type Indexed<T> = { value: T; index: number };
+type ParsedEdge = z.infer<typeof definitionEdgeSchema>;
+
 const checkEdges = (
-  def: { nodes: DefinitionNode[]; edges: z.infer<typeof definitionEdgeSchema>[] },
+  nodes: Indexed<DefinitionNode>[],
+  edges: Indexed<ParsedEdge>[],
   label: Label,
   out: Issue[],
 ): DefinitionEdge[] => {
-  const index = new Map(def.nodes.map((n, i) => [n.id, i]));
+  const byId = new Map(nodes.map((n) => [n.value.id, n]));
   const seen = new Set<string>();
   const kept: DefinitionEdge[] = [];
-  def.edges.forEach((edge, i) => {
+  for (const { value: edge, index: i } of edges) {
     const at = (field: string): (string | number)[] => ['edges', i, field];
-    const s = index.get(edge.source);
-    const t = index.get(edge.target);
+    const s = byId.get(edge.source);
+    const t = byId.get(edge.target);
     let ok = true;
     if (s === undefined) {
       out.push({
@@ -147,10 +152,10 @@ const checkEdges = (
         severity: 'error',
       });
       ok = false;
-    } else if (!hasOutput((def.nodes[s] as DefinitionNode).type, edge.sourceHandle)) {
+    } else if (!hasOutput(s.value.type, edge.sourceHandle)) {
       out.push({
         path: at('sourceHandle'),
-        message: `Edge #${i + 1}: ${label(s)} has no output "${edge.sourceHandle}"`,
+        message: `Edge #${i + 1}: ${label(s.index)} has no output "${edge.sourceHandle}"`,
         severity: 'error',
       });
       ok = false;
@@ -162,15 +167,15 @@ const checkEdges = (
         severity: 'error',
       });
       ok = false;
-    } else if (!hasInput((def.nodes[t] as DefinitionNode).type, edge.targetHandle)) {
+    } else if (!hasInput(t.value.type, edge.targetHandle)) {
       out.push({
         path: at('targetHandle'),
-        message: `Edge #${i + 1}: ${label(t)} has no input "${edge.targetHandle}"`,
+        message: `Edge #${i + 1}: ${label(t.index)} has no input "${edge.targetHandle}"`,
         severity: 'error',
       });
       ok = false;
     }
-    if (!ok) return;
+    if (!ok) continue;
     const id = edgeId(edge);
     if (seen.has(id)) {
       out.push({
@@ -178,13 +183,19 @@ const checkEdges = (
         message: `Edge #${i + 1} repeats an earlier edge and is ignored`,
         severity: 'warning',
       });
-      return;
+      continue;
     }
     seen.add(id);
     kept.push({ ...edge, id });
-  });
+  }
   return kept;
 };
+
+/** The top level alone; nodes and edges are checked one by one so every bad one is reported. */
+const envelopeSchema = workflowDefinitionSchema.extend({
+  nodes: z.array(z.unknown()).max(10_000),
+  edges: z.array(z.unknown()).max(50_000),
+});
 
 /**
  * Validates a workflow definition (import, API, engine). Every problem is
@@ -193,14 +204,31 @@ const checkEdges = (
  */
 export const validateDefinition = (input: unknown, opts: ValidateOptions = {}): ValidationResult => {
   const label = nodeLabeler(input);
-  const parsed = workflowDefinitionSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: fromZod(parsed.error, label) };
-  const def = parsed.data;
+  const envelope = envelopeSchema.safeParse(input);
+  if (!envelope.success) return { ok: false, issues: fromZod(envelope.error, label) };
   const issues: Issue[] = [];
+  const nodes: Indexed<DefinitionNode>[] = [];
+  // Edges to a node that is itself malformed are not reported again as dangling.
+  const brokenIds = new Set<string>();
+  envelope.data.nodes.forEach((raw, index) => {
+    const parsed = definitionNodeSchema.safeParse(raw);
+    if (parsed.success) nodes.push({ value: parsed.data, index });
+    else {
+      issues.push(...fromZod(parsed.error, label, ['nodes', index]));
+      const id = (raw as { id?: unknown } | null)?.id;
+      if (typeof id === 'string') brokenIds.add(id);
+    }
+  });
+  const edges: Indexed<ParsedEdge>[] = [];
+  envelope.data.edges.forEach((raw, index) => {
+    const parsed = definitionEdgeSchema.safeParse(raw);
+    if (parsed.success) edges.push({ value: parsed.data, index });
+    else issues.push(...fromZod(parsed.error, label, ['edges', index]));
+  });
 
   const ids = new Map<string, number>();
   const names = new Map<string, number>();
-  def.nodes.forEach((node, i) => {
+  for (const { value: node, index: i } of nodes) {
     const firstId = ids.get(node.id);
     if (firstId !== undefined) {
       issues.push({
@@ -218,17 +246,24 @@ export const validateDefinition = (input: unknown, opts: ValidateOptions = {}): 
       });
     } else names.set(node.name, i);
     checkNode(node, i, label(i), opts, issues);
-  });
-  const edges = checkEdges(def, label, issues);
+  }
+  const checkable = edges.filter((e) => !brokenIds.has(e.value.source) && !brokenIds.has(e.value.target));
+  const keptEdges = checkEdges(nodes, checkable, label, issues);
 
+  // Issues in input order: by node or edge index, then as found.
+  const order = (i: Issue): number =>
+    (i.path[0] === 'nodes' ? 0 : i.path[0] === 'edges' ? 1_000_000 : -1) +
+    (typeof i.path[1] === 'number' ? i.path[1] : 0);
+  issues.sort((a, b) => order(a) - order(b));
   if (issues.some((i) => i.severity === 'error')) return { ok: false, issues };
+  const def = envelope.data;
   const definition: WorkflowDefinition = {
     weft: def.weft,
     name: def.name,
     ...(def.description ? { description: def.description } : {}),
     settings: def.settings,
-    nodes: def.nodes,
-    edges,
+    nodes: nodes.map((n) => n.value),
+    edges: keptEdges,
   };
   return { ok: true, definition, warnings: issues };
 };

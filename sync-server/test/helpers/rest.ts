@@ -1,0 +1,55 @@
+import type { Hono } from 'hono';
+import type { AppEnv } from '../../src/http/auth.ts';
+
+export interface Caller {
+  cookie?: string;
+  token?: string;
+}
+
+export interface JsonResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/**
+ * Calls the REST API either in-process (a hono app) or over HTTP (a base URL),
+ * as a user identified by session cookie or API token.
+ */
+export const restClient = (target: Hono<AppEnv> | string) => {
+  const call = async <T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: { body?: unknown; as?: Caller; headers?: Record<string, string>; raw?: string } = {},
+  ): Promise<JsonResponse<T>> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.body !== undefined || options.raw !== undefined) headers['content-type'] ??= 'application/json';
+    if (options.as?.cookie) headers.cookie = options.as.cookie;
+    if (options.as?.token) headers.authorization = `Bearer ${options.as.token}`;
+    const init: RequestInit = { method, headers };
+    if (options.raw !== undefined) init.body = options.raw;
+    else if (options.body !== undefined) init.body = JSON.stringify(options.body);
+    const res = typeof target === 'string' ? await fetch(`${target}${path}`, init) : await target.request(path, init);
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+  };
+
+  /** Signs up and returns a caller holding the session cookie, plus an API token of the same user. */
+  const signup = async (email: string, name = email.split('@')[0] ?? 'user', password = 'correct horse battery') => {
+    const res = await call<{ user: { id: string; isAdmin: boolean } }>('POST', '/api/auth/signup', {
+      body: { email, password, name },
+    });
+    if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const token = await call<{ token: string }>('POST', '/api/tokens', { body: { name: 'test' }, as: { cookie } });
+    return { user: res.body.user, cookie, token: token.body.token, as: { cookie } as Caller };
+  };
+
+  const createWorkflow = async (caller: Caller, name = 'Test workflow'): Promise<string> => {
+    const res = await call<{ id: string }>('POST', '/api/workflows', { body: { name }, as: caller });
+    if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.id;
+  };
+
+  return { call, signup, createWorkflow };
+};

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { silentLogger } from '#shared/log.ts';
+import { createSyncServer, type SyncServer, type SyncServerConfig } from '../../src/server.ts';
+import { tempDir } from './temp-dir.ts';
+
+export interface TestServer {
+  server: SyncServer;
+  dataDir: string;
+  /** Set once `listen` ran: http://127.0.0.1:<port> */
+  baseUrl: string;
+  wsUrl: string;
+  listen(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const testConfig = (dataDir: string, overrides: Partial<SyncServerConfig> = {}): SyncServerConfig => ({
+  host: '127.0.0.1',
+  port: 0,
+  dbFile: join(dataDir, 'weft.db'),
+  maxFrameBytes: 16 * 1024 * 1024,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  compactEvery: 500,
+  roomUnloadMs: 50,
+  pingIntervalMs: 30_000,
+  signup: 'open',
+  cookieSecure: false,
+  dbSynchronous: 'NORMAL',
+  clientDir: join(dataDir, 'no-client'),
+  ...overrides,
+});
+
+/** A whole sync server on a real SQLite file in a fresh temp dir; `listen` binds 127.0.0.1 on a free port. */
+export const startTestServer = (overrides: Partial<SyncServerConfig> = {}, existingDir?: string): TestServer => {
+  const dir = existingDir ? { path: existingDir, remove: () => {} } : tempDir();
+  const server = createSyncServer({ config: testConfig(dir.path, overrides), logger: silentLogger });
+  const t: TestServer = {
+    server,
+    dataDir: dir.path,
+    baseUrl: '',
+    wsUrl: '',
+    listen: async () => {
+      const { port } = await server.listen();
+      t.baseUrl = `http://127.0.0.1:${port}`;
+      t.wsUrl = `ws://127.0.0.1:${port}/sync`;
+    },
+    close: async () => {
+      await server.close();
+      if (!existingDir) dir.remove();
+    },
+  };
+  return t;
+};

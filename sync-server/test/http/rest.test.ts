@@ -1,0 +1,411 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { restClient } from '../helpers/rest.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+/** The REST API in-process (hono app.request) over a real SQLite database. */
+
+let t: TestServer;
+let rest: ReturnType<typeof restClient>;
+
+beforeEach(() => {
+  t = startTestServer();
+  rest = restClient(t.server.app);
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const expectError = (res: { status: number; body: unknown }, status: number, code: string) => {
+  expect(res.status).toBe(status);
+  expect(res.body).toMatchObject({ error: { code, message: expect.any(String) as string } });
+};
+
+describe('health', () => {
+  it('GET /healthz answers ok', async () => {
+    const res = await rest.call('GET', '/healthz');
+    expect(res).toMatchObject({ status: 200, body: { ok: true } });
+  });
+});
+
+describe('accounts', () => {
+  it('sign-up sets an HttpOnly SameSite session cookie; the first account is the admin, later ones are not', async () => {
+    const res = await rest.call<{ user: { isAdmin: boolean; email: string } }>('POST', '/api/auth/signup', {
+      body: { email: ' Ann@Example.COM ', password: 'long enough', name: 'Ann' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.user).toMatchObject({ email: 'ann@example.com', isAdmin: true });
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^weft_session=ws_/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    const second = await rest.signup('bob@example.com');
+    expect(second.user.isAdmin).toBe(false);
+  });
+
+  it('refuses bad sign-ups with every problem listed', async () => {
+    const res = await rest.call<{ error: { issues: { path: string[] }[] } }>('POST', '/api/auth/signup', {
+      body: { email: 'not-an-email', password: 'short', name: '' },
+    });
+    expectError(res, 400, 'validation_failed');
+    expect(res.body.error.issues.map((i) => i.path[0]).sort()).toEqual(['email', 'name', 'password']);
+    await rest.signup('dup@example.com');
+    expectError(
+      await rest.call('POST', '/api/auth/signup', {
+        body: { email: 'DUP@example.com', password: 'long enough', name: 'X' },
+      }),
+      409,
+      'conflict',
+    );
+  });
+
+  it('rejects non-JSON bodies, malformed JSON and unknown fields', async () => {
+    expectError(
+      await rest.call('POST', '/api/auth/login', {
+        raw: 'email=a',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      415,
+      'unsupported_media_type',
+    );
+    expectError(await rest.call('POST', '/api/auth/login', { raw: '{"email":' }), 400, 'bad_request');
+    expectError(
+      await rest.call('POST', '/api/auth/login', { body: { email: 'a@b.co', password: 'x', admin: true } }),
+      400,
+      'validation_failed',
+    );
+  });
+
+  it('logs in, tells who I am, logs out', async () => {
+    await rest.signup('cat@example.com', 'Cat', 'meow meow meow');
+    expectError(
+      await rest.call('POST', '/api/auth/login', { body: { email: 'cat@example.com', password: 'woof woof' } }),
+      401,
+      'unauthorized',
+    );
+    expectError(
+      await rest.call('POST', '/api/auth/login', { body: { email: 'nobody@example.com', password: 'woof woof' } }),
+      401,
+      'unauthorized',
+    );
+    const login = await rest.call('POST', '/api/auth/login', {
+      body: { email: 'CAT@example.com', password: 'meow meow meow' },
+    });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const me = await rest.call<{ user: { name: string } }>('GET', '/api/auth/me', { as: { cookie } });
+    expect(me.body.user.name).toBe('Cat');
+    expect((await rest.call('POST', '/api/auth/logout', { as: { cookie } })).status).toBe(204);
+    expectError(await rest.call('GET', '/api/auth/me', { as: { cookie } }), 401, 'unauthorized');
+  });
+
+  it('with sign-up closed, only the first account can be created', async () => {
+    await t.close();
+    t = startTestServer({ signup: 'closed' });
+    rest = restClient(t.server.app);
+    await rest.signup('admin@example.com');
+    expectError(
+      await rest.call('POST', '/api/auth/signup', {
+        body: { email: 'late@example.com', password: 'long enough', name: 'Late' },
+      }),
+      403,
+      'forbidden',
+    );
+  });
+
+  it('API tokens work as Bearer tokens, are listed without their secret, and stop working when deleted', async () => {
+    const ann = await rest.signup('ann@example.com');
+    const me = await rest.call<{ user: { email: string } }>('GET', '/api/auth/me', { as: { token: ann.token } });
+    expect(me.body.user.email).toBe('ann@example.com');
+    const list = await rest.call<{ tokens: Record<string, unknown>[] }>('GET', '/api/tokens', { as: ann.as });
+    expect(list.body.tokens).toHaveLength(1);
+    expect(JSON.stringify(list.body)).not.toContain(ann.token);
+    expect(list.body.tokens[0]).toMatchObject({ name: 'test', lastUsedAt: expect.any(Number) as number });
+    const id = list.body.tokens[0]?.id as string;
+    expect((await rest.call('DELETE', `/api/tokens/${id}`, { as: ann.as })).status).toBe(204);
+    expectError(await rest.call('GET', '/api/auth/me', { as: { token: ann.token } }), 401, 'unauthorized');
+    expectError(await rest.call('GET', '/api/auth/me', { as: { token: 'weft_forged' } }), 401, 'unauthorized');
+  });
+
+  it('refuses a cookie-authenticated write from another origin', async () => {
+    const ann = await rest.signup('ann@example.com');
+    expectError(
+      await rest.call('POST', '/api/workflows', {
+        body: { name: 'x' },
+        as: ann.as,
+        headers: { origin: 'https://evil.example', host: 'localhost' },
+      }),
+      403,
+      'forbidden',
+    );
+    const same = await rest.call('POST', '/api/workflows', {
+      body: { name: 'x' },
+      as: ann.as,
+      headers: { origin: 'http://localhost', host: 'localhost' },
+    });
+    expect(same.status).toBe(201);
+  });
+});
+
+describe('workflows', () => {
+  it('create, list, get, rename through the document, delete', async () => {
+    const ann = await rest.signup('ann@example.com');
+    const bob = await rest.signup('bob@example.com');
+    const id = await rest.createWorkflow(ann.as, 'Orders');
+    await rest.createWorkflow(bob.as, "Bob's");
+    const list = await rest.call<{ workflows: { id: string; name: string; role: string }[] }>('GET', '/api/workflows', {
+      as: bob.as,
+    });
+    expect(list.body.workflows.map((w) => w.name)).toEqual(["Bob's"]);
+    // Ann is the first account: the admin sees every workflow.
+    const adminList = await rest.call<{ workflows: unknown[] }>('GET', '/api/workflows', { as: ann.as });
+    expect(adminList.body.workflows).toHaveLength(2);
+
+    const renamed = await rest.call<{ name: string }>('PATCH', `/api/workflows/${id}`, {
+      body: { name: 'Orders v2', description: 'Notify on new order' },
+      as: ann.as,
+    });
+    expect(renamed.body.name).toBe('Orders v2');
+    const exported = await rest.call<{ name: string; description: string }>('GET', `/api/workflows/${id}/export`, {
+      as: ann.as,
+    });
+    expect(exported.body).toMatchObject({
+      weft: 1,
+      name: 'Orders v2',
+      description: 'Notify on new order',
+      nodes: [],
+      edges: [],
+    });
+
+    expect((await rest.call('DELETE', `/api/workflows/${id}`, { as: ann.as })).status).toBe(204);
+    expectError(await rest.call('GET', `/api/workflows/${id}`, { as: ann.as }), 404, 'not_found');
+    expectError(await rest.call('GET', `/api/workflows/${id}/export`, { as: ann.as }), 404, 'not_found');
+  });
+
+  it('guards every route by role: outsiders 403, viewers read only, editors cannot delete', async () => {
+    await rest.signup('admin@example.com');
+    const owner = await rest.signup('owner@example.com');
+    const editor = await rest.signup('editor@example.com');
+    const viewer = await rest.signup('viewer@example.com');
+    const outsider = await rest.signup('out@example.com');
+    const id = await rest.createWorkflow(owner.as);
+    for (const [who, role] of [
+      ['editor@example.com', 'editor'],
+      ['viewer@example.com', 'viewer'],
+    ] as const) {
+      expect(
+        (await rest.call('POST', `/api/workflows/${id}/members`, { body: { email: who, role }, as: owner.as })).status,
+      ).toBe(201);
+    }
+    expectError(await rest.call('GET', `/api/workflows/${id}`, { as: outsider.as }), 403, 'forbidden');
+    expectError(await rest.call('GET', `/api/workflows/${id}/export`, { as: outsider.as }), 403, 'forbidden');
+    expect((await rest.call('GET', `/api/workflows/${id}/export`, { as: viewer.as })).status).toBe(200);
+    expectError(
+      await rest.call('PATCH', `/api/workflows/${id}`, { body: { name: 'x' }, as: viewer.as }),
+      403,
+      'forbidden',
+    );
+    expect((await rest.call('PATCH', `/api/workflows/${id}`, { body: { name: 'x' }, as: editor.as })).status).toBe(200);
+    expectError(await rest.call('DELETE', `/api/workflows/${id}`, { as: editor.as }), 403, 'forbidden');
+    expectError(
+      await rest.call('POST', `/api/workflows/${id}/members`, {
+        body: { email: 'out@example.com', role: 'viewer' },
+        as: editor.as,
+      }),
+      403,
+      'forbidden',
+    );
+    expectError(await rest.call('GET', '/api/workflows/doesNotExist', { as: owner.as }), 404, 'not_found');
+    expectError(await rest.call('GET', '/api/workflows/has%20space', { as: owner.as }), 404, 'not_found');
+    expectError(await rest.call('GET', '/api/workflows'), 401, 'unauthorized');
+  });
+
+  it('members: add by email, change role, keep at least one owner, leave', async () => {
+    await rest.signup('admin@example.com');
+    const owner = await rest.signup('owner@example.com');
+    const bob = await rest.signup('bob@example.com');
+    const id = await rest.createWorkflow(owner.as);
+    expectError(
+      await rest.call('POST', `/api/workflows/${id}/members`, {
+        body: { email: 'ghost@example.com', role: 'editor' },
+        as: owner.as,
+      }),
+      404,
+      'not_found',
+    );
+    expectError(
+      await rest.call('POST', `/api/workflows/${id}/members`, {
+        body: { email: 'bob@example.com', role: 'admin' },
+        as: owner.as,
+      }),
+      400,
+      'validation_failed',
+    );
+    expect(
+      (
+        await rest.call('POST', `/api/workflows/${id}/members`, {
+          body: { email: 'bob@example.com', role: 'viewer' },
+          as: owner.as,
+        })
+      ).status,
+    ).toBe(201);
+    const changed = await rest.call('POST', `/api/workflows/${id}/members`, {
+      body: { email: 'bob@example.com', role: 'editor' },
+      as: owner.as,
+    });
+    expect(changed).toMatchObject({ status: 200, body: { role: 'editor', email: 'bob@example.com' } });
+    const members = await rest.call<{ members: { email: string; role: string }[] }>(
+      'GET',
+      `/api/workflows/${id}/members`,
+      { as: bob.as },
+    );
+    expect(members.body.members.map((m) => [m.email, m.role])).toEqual([
+      ['owner@example.com', 'owner'],
+      ['bob@example.com', 'editor'],
+    ]);
+    expectError(
+      await rest.call('POST', `/api/workflows/${id}/members`, {
+        body: { email: 'owner@example.com', role: 'viewer' },
+        as: owner.as,
+      }),
+      409,
+      'conflict',
+    );
+    expectError(
+      await rest.call('DELETE', `/api/workflows/${id}/members/${owner.user.id}`, { as: owner.as }),
+      409,
+      'conflict',
+    );
+    // Bob may leave by himself.
+    expect((await rest.call('DELETE', `/api/workflows/${id}/members/${bob.user.id}`, { as: bob.as })).status).toBe(204);
+    expectError(await rest.call('GET', `/api/workflows/${id}`, { as: bob.as }), 403, 'forbidden');
+  });
+
+  it('import keeps unsupported node types as placeholders with a warning, and export returns the same definition', async () => {
+    const ann = await rest.signup('ann@example.com');
+    const definition = {
+      weft: 1,
+      name: 'Notify on new order',
+      settings: { timezone: 'Europe/Berlin' },
+      nodes: [
+        {
+          id: 'n1',
+          name: 'Webhook',
+          type: 'webhook',
+          typeVersion: 1,
+          position: { x: 0, y: 0 },
+          parameters: { path: 'orders', httpMethod: 'POST' },
+        },
+        {
+          id: 'n2',
+          name: 'Slack',
+          type: 'n8n-nodes-base.slack',
+          typeVersion: 2,
+          position: { x: 300, y: 0 },
+          parameters: { channel: '#ops' },
+        },
+      ],
+      edges: [{ id: 'e1', source: 'n1', sourceHandle: 'main', target: 'n2', targetHandle: 'main' }],
+    };
+    const res = await rest.call<{ id: string; name: string; warnings: { message: string }[] }>(
+      'POST',
+      '/api/workflows/import',
+      {
+        body: definition,
+        as: ann.as,
+      },
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.name).toBe('Notify on new order');
+    expect(res.body.warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining('"n8n-nodes-base.slack" is not supported'),
+    ]);
+    const exported = await rest.call<{
+      nodes: { id: string; parameters: Record<string, unknown> }[];
+      edges: unknown[];
+      settings: unknown;
+    }>('GET', `/api/workflows/${res.body.id}/export`, { as: ann.as });
+    expect(exported.body.settings).toEqual({ timezone: 'Europe/Berlin' });
+    expect(exported.body.nodes.find((n) => n.id === 'n2')?.parameters).toEqual({ channel: '#ops' });
+    expect(exported.body.nodes.find((n) => n.id === 'n1')?.parameters).toMatchObject({
+      path: 'orders',
+      httpMethod: 'POST',
+      responseMode: 'onReceived',
+    });
+    expect(exported.body.edges).toEqual([
+      { id: 'n1:main>n2:main', source: 'n1', sourceHandle: 'main', target: 'n2', targetHandle: 'main' },
+    ]);
+  });
+
+  it('import of a malformed definition answers 400 listing every problem, naming node and field', async () => {
+    const ann = await rest.signup('ann@example.com');
+    const res = await rest.call<{ error: { issues: { message: string }[] } }>('POST', '/api/workflows/import', {
+      as: ann.as,
+      body: {
+        weft: 1,
+        name: 'Broken',
+        nodes: [
+          {
+            id: 'n1',
+            name: 'Fetch',
+            type: 'httpRequest',
+            typeVersion: 1,
+            position: { x: 0, y: 0 },
+            parameters: { method: 'FETCH' },
+          },
+          { id: 'n2', name: 'Fetch', type: 'limit', typeVersion: 1, position: { x: 0, y: 'top' }, parameters: {} },
+        ],
+        edges: [{ source: 'n1', target: 'missing' }],
+      },
+    });
+    expectError(res, 400, 'validation_failed');
+    // Structural and semantic problems come back together, in input order.
+    expect(res.body.error.issues.map((i) => i.message)).toEqual([
+      expect.stringMatching(/^Node "Fetch" \(n1\), parameter "method": must be one of GET, POST/),
+      expect.stringMatching(/^Node "Fetch" \(n2\), field "position\.y": /),
+      'Edge #1: target node "missing" does not exist',
+    ]);
+    const second = await rest.call<{ error: { issues: { message: string }[] } }>('POST', '/api/workflows/import', {
+      as: ann.as,
+      body: {
+        weft: 1,
+        name: 'Broken',
+        nodes: [
+          { id: 'n1', name: 'Fetch', type: 'httpRequest', typeVersion: 1, position: { x: 0, y: 0 }, parameters: {} },
+          {
+            id: 'n2',
+            name: 'Fetch',
+            type: 'limit',
+            typeVersion: 1,
+            position: { x: 0, y: 0 },
+            parameters: { maxItems: -3 },
+          },
+        ],
+        edges: [{ source: 'n1', target: 'n2', targetHandle: 'true' }],
+      },
+    });
+    expect(second.body.error.issues.map((i) => i.message)).toEqual([
+      'Node "Fetch" (n2): name "Fetch" is already used by Node "Fetch" (n1); node names must be unique',
+      'Node "Fetch" (n2), parameter "maxItems": must be at least 0',
+      'Edge #1: Node "Fetch" (n2) has no input "true"',
+    ]);
+    const list = await rest.call<{ workflows: unknown[] }>('GET', '/api/workflows', { as: ann.as });
+    expect(list.body.workflows).toHaveLength(0);
+  });
+
+  it('unknown API routes answer a JSON 404, and huge bodies a 413', async () => {
+    const ann = await rest.signup('ann@example.com');
+    expectError(await rest.call('GET', '/api/nope', { as: ann.as }), 404, 'not_found');
+    const huge = JSON.stringify({ weft: 1, name: 'x', nodes: [], edges: [], pad: 'x'.repeat(11 * 1024 * 1024) });
+    expectError(await rest.call('POST', '/api/workflows/import', { raw: huge, as: ann.as }), 413, 'payload_too_large');
+  });
+
+  it('serves the node catalog', async () => {
+    const all = await rest.call<{ nodes: { type: string }[] }>('GET', '/api/nodes');
+    expect(all.body.nodes.map((n) => n.type)).toContain('httpRequest');
+    const search = await rest.call<{ nodes: { type: string }[] }>('GET', '/api/nodes?search=cron');
+    expect(search.body.nodes.map((n) => n.type)).toEqual(['scheduleTrigger']);
+    const one = await rest.call<{ outputs: { name: string }[] }>('GET', '/api/nodes/if');
+    expect(one.body.outputs.map((o) => o.name)).toEqual(['true', 'false']);
+    expectError(await rest.call('GET', '/api/nodes/nope'), 404, 'not_found');
+  });
+});

@@ -1,0 +1,280 @@
+import { join as joinPath } from 'node:path';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '#shared/log.ts';
+import { CloseCodes } from '#shared/protocol/close-codes.ts';
+import { MessageType, SyncMessageType } from '#shared/protocol/messages.ts';
+import { addNode, initWorkflowDoc, readNodes, toDefinition } from '#shared/schema/index.ts';
+import { openDatabase, type OpenedDatabase } from '../../src/db/open.ts';
+import { ProtocolError } from '../../src/rooms/connection.ts';
+import { RoomManager } from '../../src/rooms/room-manager.ts';
+import { SqliteDocStore } from '../../src/storage/sqlite-doc-store.ts';
+import { workflowRoomHooks } from '../../src/workflows/room-hooks.ts';
+import { WorkflowStore } from '../../src/workflows/workflow-store.ts';
+import { GatedStore } from '../helpers/gated-store.ts';
+import { ProtocolClient } from '../helpers/protocol-client.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+/** Room rules SYNC1–SYNC6 (shared/SPEC.md) over in-memory connections and a real SQLite store. */
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+let dir: ReturnType<typeof tempDir>;
+let database: OpenedDatabase;
+let store: GatedStore;
+let rooms: RoomManager;
+const clients: ProtocolClient[] = [];
+
+const manager = (options: Partial<ConstructorParameters<typeof RoomManager>[0]> = {}) =>
+  new RoomManager({ store, logger: silentLogger, unloadDelayMs: 60_000, compactEvery: 1000, ...options });
+
+beforeEach(() => {
+  dir = tempDir();
+  database = openDatabase({ file: joinPath(dir.path, 'weft.db') });
+  store = new GatedStore(new SqliteDocStore(database.db));
+  rooms = manager();
+});
+
+afterEach(async () => {
+  store.open();
+  await rooms.shutdown();
+  for (const c of clients.splice(0)) c.destroy();
+  database.close();
+  dir.remove();
+});
+
+const join = async (
+  docId: string,
+  clientID: number,
+  canWrite = true,
+  userId = `user${clientID}`,
+): Promise<ProtocolClient> => {
+  const client = new ProtocolClient(clientID);
+  clients.push(client);
+  client.membership = await rooms.join(docId, client, { userId, canWrite });
+  client.hello();
+  return client;
+};
+
+/** Lets the room commit and everyone answer until nothing moves. */
+const settle = async (docId: string, ...peers: ProtocolClient[]) => {
+  for (let i = 0; i < 20; i++) {
+    await nextTurn();
+    await rooms.peek(docId)?.drain();
+    if (peers.every((p) => p.inbox.length === 0)) return;
+    for (const p of peers) p.process();
+  }
+};
+
+const seed = async (docId: string, build: (doc: Y.Doc) => void) => {
+  const doc = new Y.Doc();
+  build(doc);
+  await store.append(docId, [{ seq: 1, authorId: null, createdAt: 1, data: Y.encodeStateAsUpdate(doc) }]);
+};
+
+describe('room', () => {
+  it('SYNC2: relays an update to every other member and never back to its sender', async () => {
+    const a = await join('doc', 1);
+    const b = await join('doc', 2);
+    const c = await join('doc', 3);
+    await settle('doc', a, b, c);
+    a.doc.getMap('m').set('k', 'from a');
+    await settle('doc', a, b, c);
+    expect(b.doc.getMap('m').get('k')).toBe('from a');
+    expect(c.doc.getMap('m').get('k')).toBe('from a');
+    expect(a.receivedUpdates).toBe(0);
+    expect(b.receivedUpdates).toBe(1);
+  });
+
+  it('SYNC1: nobody receives an update before the store has committed it', async () => {
+    const a = await join('doc', 1);
+    const b = await join('doc', 2);
+    await settle('doc', a, b);
+    store.close();
+    a.doc.getMap('m').set('k', 1);
+    await nextTurn();
+    await nextTurn();
+    expect(store.appendCalls).toBeGreaterThan(0);
+    b.process();
+    expect(b.doc.getMap('m').get('k')).toBeUndefined();
+    // A newcomer asking for the document meanwhile is not answered with uncommitted state either.
+    const c = await join('doc', 3);
+    c.process();
+    expect(c.doc.getMap('m').get('k')).toBeUndefined();
+    store.open();
+    await settle('doc', a, b, c);
+    expect(b.doc.getMap('m').get('k')).toBe(1);
+    expect(c.doc.getMap('m').get('k')).toBe(1);
+    expect((await store.load('doc')).updates.length).toBeGreaterThan(0);
+  });
+
+  it('SYNC3: the first sync reply after a cold load carries the whole stored document', async () => {
+    await seed('doc', (doc) => {
+      initWorkflowDoc(doc, { name: 'Stored' });
+      for (let i = 0; i < 50; i++) addNode(doc, { type: 'noOp', position: { x: i, y: 0 } });
+    });
+    const a = await join('doc', 1);
+    // The first message answering our step 1 is a complete step 2.
+    await nextTurn();
+    const replies = a.inbox.filter((m) => {
+      const d = decoding.createDecoder(m);
+      return decoding.readVarUint(d) === MessageType.sync && decoding.readVarUint(d) === SyncMessageType.step2;
+    });
+    expect(replies).toHaveLength(1);
+    a.process();
+    expect(readNodes(a.doc)).toHaveLength(50);
+    expect(toDefinition(a.doc).name).toBe('Stored');
+  });
+
+  it('SYNC4: a viewer receives edits but its own updates are neither applied, stored nor relayed', async () => {
+    const editor = await join('doc', 1);
+    const viewer = await join('doc', 2, false);
+    await settle('doc', editor, viewer);
+    editor.doc.getMap('m').set('k', 'edit');
+    await settle('doc', editor, viewer);
+    expect(viewer.doc.getMap('m').get('k')).toBe('edit');
+    const before = (await store.load('doc')).lastSeq;
+    viewer.doc.getMap('m').set('k', 'vandalism');
+    viewer.doc.getMap('m').set('other', true);
+    await settle('doc', editor, viewer);
+    expect(editor.doc.getMap('m').get('k')).toBe('edit');
+    expect(editor.doc.getMap('m').has('other')).toBe(false);
+    expect(rooms.peek('doc')?.doc.getMap('m').get('k')).toBe('edit');
+    expect((await store.load('doc')).lastSeq).toBe(before);
+    // Awareness still flows from the viewer.
+    viewer.setPresence({ name: 'Viv' });
+    await settle('doc', editor, viewer);
+    expect(editor.awareness.getStates().get(2)).toEqual({ name: 'Viv' });
+  });
+
+  it('SYNC5: when a socket leaves, the awareness it controlled is removed for everyone', async () => {
+    const a = await join('doc', 1);
+    const b = await join('doc', 2);
+    a.setPresence({ name: 'Ann', cursor: { x: 1, y: 2 } });
+    await settle('doc', a, b);
+    expect(b.awareness.getStates().get(1)).toEqual({ name: 'Ann', cursor: { x: 1, y: 2 } });
+    a.membership?.leave();
+    await settle('doc', b);
+    expect(b.awareness.getStates().has(1)).toBe(false);
+  });
+
+  it('a socket cannot speak for awareness ids another user controls', async () => {
+    const a = await join('doc', 1, true, 'alice');
+    const b = await join('doc', 2, true, 'bob');
+    const c = await join('doc', 3, true, 'carol');
+    a.setPresence({ name: 'Alice' });
+    await settle('doc', a, b, c);
+    // Bob forges an update for Alice's client id with a higher clock (and a null state: "left").
+    const forged = new ProtocolClient(1);
+    forged.awareness.setLocalState({ name: 'Alice (forged)' });
+    forged.awareness.setLocalState(null);
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, MessageType.awareness);
+    const inner = encoding.createEncoder();
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarUint(inner, 99);
+    encoding.writeVarString(inner, 'null');
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+    b.toRoom(encoding.toUint8Array(e));
+    forged.destroy();
+    await settle('doc', a, b, c);
+    expect(c.awareness.getStates().get(1)).toEqual({ name: 'Alice' });
+  });
+
+  it('SYNC6: a malformed message throws ProtocolError for that socket; the room and the others carry on', async () => {
+    const a = await join('doc', 1);
+    const b = await join('doc', 2);
+    await settle('doc', a, b);
+    const bad = [
+      new Uint8Array([]),
+      new Uint8Array([9]),
+      new Uint8Array([0, 7]),
+      new Uint8Array([0, 2, 5, 1, 2]),
+      new Uint8Array([0, 2, 3, 255, 255, 255]),
+      new Uint8Array([1, 3, 1, 1, 1]),
+      new Uint8Array([0, 0, 1, 0, 42]),
+    ];
+    for (const frame of bad) expect(() => a.membership?.receive(frame)).toThrow(ProtocolError);
+    b.doc.getMap('m').set('still', 'works');
+    await settle('doc', a, b);
+    expect(a.doc.getMap('m').get('still')).toBe('works');
+  });
+
+  it('a failed commit closes the room with 4500, relays nothing, and a reconnect recovers the edit', async () => {
+    const a = await join('doc', 1);
+    const b = await join('doc', 2);
+    await settle('doc', a, b);
+    store.failNext = new Error('disk full');
+    a.doc.getMap('m').set('k', 'lost?');
+    await settle('doc', a, b);
+    expect(a.closed?.code).toBe(CloseCodes.internalError);
+    expect(b.closed?.code).toBe(CloseCodes.internalError);
+    expect(b.doc.getMap('m').get('k')).toBeUndefined();
+    // The sender still has its edit; reconnecting syncs it into a freshly loaded room.
+    await nextTurn();
+    const a2 = new ProtocolClient(1);
+    clients.push(a2);
+    Y.applyUpdate(a2.doc, Y.encodeStateAsUpdate(a.doc));
+    a2.membership = await rooms.join('doc', a2, { userId: 'user1', canWrite: true });
+    a2.hello();
+    const b2 = await join('doc', 4);
+    await settle('doc', a2, b2);
+    expect(b2.doc.getMap('m').get('k')).toBe('lost?');
+  });
+
+  it('loads a document once for concurrent joins, unloads it after the last leaves, and reloads it intact', async () => {
+    rooms = manager({ unloadDelayMs: 0, compactEvery: 5 });
+    const [a, b] = await Promise.all([join('doc', 1), join('doc', 2)]);
+    expect(store.loadCalls).toBe(1);
+    await settle('doc', a, b);
+    for (let i = 0; i < 12; i++) a.doc.getArray<number>('list').push([i]);
+    await settle('doc', a, b);
+    a.membership?.leave();
+    b.membership?.leave();
+    for (let i = 0; i < 50 && rooms.loadedCount > 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(rooms.loadedCount).toBe(0);
+    // Unloading compacted the log into one snapshot.
+    expect(await store.stats('doc')).toMatchObject({ updateCount: 0 });
+    const c = await join('doc', 3);
+    await settle('doc', c);
+    expect(store.loadCalls).toBe(2);
+    expect(c.doc.getArray('list').toArray()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('compacts the log into a snapshot once it passes the bound', async () => {
+    rooms = manager({ compactEvery: 10 });
+    const a = await join('doc', 1);
+    await settle('doc', a);
+    for (let i = 0; i < 25; i++) {
+      a.doc.getArray<number>('list').push([i]);
+      await settle('doc', a);
+    }
+    const stats = await store.stats('doc');
+    expect(stats.snapshotBytes).toBeGreaterThan(0);
+    expect(stats.updateCount).toBeLessThan(10);
+    const loaded = await store.load('doc');
+    const doc = new Y.Doc();
+    if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
+    for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
+    expect(doc.getArray('list').length).toBe(25);
+  });
+
+  it('repairs a merge that produced duplicate names, for everyone including the senders', async () => {
+    const workflows = new WorkflowStore(database.db);
+    rooms = manager({ hooks: workflowRoomHooks({ store: workflows, logger: silentLogger }) });
+    await seed('doc', (doc) => initWorkflowDoc(doc, { name: 'Names' }));
+    const a = await join('doc', 1);
+    const b = await join('doc', 2);
+    await settle('doc', a, b);
+    // Both add "HTTP Request" before seeing each other's node.
+    a.doc.transact(() => addNode(a.doc, { id: 'aaa', type: 'httpRequest', position: { x: 0, y: 0 } }));
+    b.doc.transact(() => addNode(b.doc, { id: 'bbb', type: 'httpRequest', position: { x: 0, y: 100 } }));
+    await settle('doc', a, b);
+    const names = (c: ProtocolClient) => Object.fromEntries(readNodes(c.doc).map((n) => [n.id, n.name]));
+    expect(names(a)).toEqual({ aaa: 'HTTP Request', bbb: 'HTTP Request1' });
+    expect(names(b)).toEqual(names(a));
+  });
+});
