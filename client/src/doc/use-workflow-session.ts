@@ -1,33 +1,29 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { toDefinition, type WorkflowDefinition } from '#shared/schema/index.ts';
-import { openWorkflowSession, type SessionStatus, type WorkflowSession } from './session.ts';
+import { getSession, retainSession } from './session-registry.ts';
+import type { SessionStatus, WorkflowSession } from './session.ts';
 
-/** Opens a session for the workflow while the component is mounted. */
-export const useWorkflowSession = (workflowId: string): WorkflowSession | undefined => {
-  const [session, setSession] = useState<WorkflowSession>();
-  useEffect(() => {
-    const s = openWorkflowSession(workflowId);
-    setSession(s);
-    return () => s.destroy();
-  }, [workflowId]);
+/** The workflow's live session, held open while the component is mounted. */
+export const useWorkflowSession = (workflowId: string): WorkflowSession => {
+  const session = useMemo(() => getSession(workflowId), [workflowId]);
+  useEffect(() => retainSession(workflowId), [workflowId]);
   return session;
 };
 
-export const useSessionStatus = (session: WorkflowSession | undefined): SessionStatus =>
+export const useSessionStatus = (session: WorkflowSession): SessionStatus =>
   useSyncExternalStore(
-    (notify) => session?.onStatus(notify) ?? (() => {}),
-    () => session?.status() ?? 'connecting',
+    (notify) => session.onStatus(notify),
+    () => session.status(),
   );
 
 /** The workflow definition, re-derived after every change of the document. */
-export const useDefinition = (session: WorkflowSession | undefined): WorkflowDefinition | undefined => {
-  const [definition, setDefinition] = useState<WorkflowDefinition>();
+export const useDefinition = (session: WorkflowSession): WorkflowDefinition => {
+  const [state, setState] = useState(() => ({ session, definition: toDefinition(session.doc) }));
   useEffect(() => {
-    if (!session) return;
-    const update = () => setDefinition(toDefinition(session.doc));
-    update();
+    const update = () => setState({ session, definition: toDefinition(session.doc) });
     session.doc.on('update', update);
     return () => session.doc.off('update', update);
   }, [session]);
-  return definition;
+  // A new session (another workflow) derives at once instead of showing the old definition.
+  return state.session === session ? state.definition : toDefinition(session.doc);
 };

@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { Link, useLocation } from 'wouter';
 import type { UserDto } from '#shared/api/index.ts';
+import { fieldText } from '../ui/form.ts';
 import { api, ApiError } from '../api/client.ts';
 
 export const AuthPage = ({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSignedIn: (user: UserDto) => void }) => {
@@ -8,14 +9,11 @@ export const AuthPage = ({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
+  const submit = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const body: Record<string, string> = {
-      email: String(form.get('email')),
-      password: String(form.get('password')),
-    };
-    if (mode === 'signup') body.name = String(form.get('name'));
+    const form = event.currentTarget;
+    const body: Record<string, string> = { email: fieldText(form, 'email'), password: fieldText(form, 'password') };
+    if (mode === 'signup') body.name = fieldText(form, 'name');
     setBusy(true);
     setError(undefined);
     try {

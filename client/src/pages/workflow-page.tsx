@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
 import type { MemberDto, UserDto, WorkflowDto, WorkflowRole } from '#shared/api/index.ts';
 import { nodeDefinitions } from '#shared/nodes/index.ts';
 import { origins } from '#shared/origins.ts';
 import { addNode, deleteNode, renameNode } from '#shared/schema/index.ts';
+import { fieldText } from '../ui/form.ts';
 import { api, ApiError } from '../api/client.ts';
 import { useDefinition, useSessionStatus, useWorkflowSession } from '../doc/use-workflow-session.ts';
 import { TopBar } from './topbar.tsx';
@@ -27,14 +28,13 @@ const Members = ({ workflow }: { workflow: WorkflowDto }) => {
   useEffect(reload, [reload]);
   const owner = workflow.role === 'owner';
 
-  const add = async (event: FormEvent<HTMLFormElement>) => {
+  const add = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const data = new FormData(form);
     try {
       await api('POST', `/api/workflows/${workflow.id}/members`, {
-        email: String(data.get('email')),
-        role: String(data.get('role')) as WorkflowRole,
+        email: fieldText(form, 'email'),
+        role: fieldText(form, 'role') as WorkflowRole,
       });
       form.reset();
       setError(undefined);
@@ -113,16 +113,14 @@ export const WorkflowPage = ({ id, user, onSignOut }: { id: string; user: UserDt
 
   const canEdit = workflow !== undefined && workflow.role !== 'viewer';
 
-  const add = (event: FormEvent<HTMLFormElement>) => {
+  const add = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (!session) return;
-    const type = String(new FormData(event.currentTarget).get('type'));
-    const count = definition?.nodes.length ?? 0;
+    const type = fieldText(event.currentTarget, 'type');
+    const count = definition.nodes.length;
     addNode(session.doc, { type, position: { x: 240 * (count % 5), y: 160 * Math.floor(count / 5) } }, origins.ui);
   };
 
   const rename = (nodeId: string, current: string) => {
-    if (!session) return;
     const name = window.prompt('Node name', current)?.trim();
     if (!name || name === current) return;
     try {
@@ -135,15 +133,15 @@ export const WorkflowPage = ({ id, user, onSignOut }: { id: string; user: UserDt
   return (
     <div className="shell">
       <TopBar user={user} onSignOut={onSignOut}>
-        <strong>{definition?.name ?? workflow?.name ?? '…'}</strong>
+        <strong>{status === 'synced' ? definition.name : (workflow?.name ?? '…')}</strong>
         <span className={`badge status-${status}`} data-testid="sync-status" aria-live="polite">
           {statusText[status]}
         </span>
         {workflow && <span className="badge">{workflow.role}</span>}
       </TopBar>
-      {(error ?? session?.closedReason()) && (
+      {(error ?? session.closedReason()) && (
         <p className="error" role="alert">
-          {error ?? session?.closedReason()}
+          {error ?? session.closedReason()}
         </p>
       )}
       <div style={{ display: 'grid', gap: 16 }}>
@@ -164,11 +162,11 @@ export const WorkflowPage = ({ id, user, onSignOut }: { id: string; user: UserDt
             </form>
           )}
           <ul className="list" data-testid="node-list">
-            {definition?.nodes.map((n) => (
+            {definition.nodes.map((n) => (
               <li key={n.id} data-node-id={n.id}>
                 <span style={{ flex: 1, fontWeight: 600 }}>{n.name}</span>
                 <span className="badge">{n.type}</span>
-                {canEdit && session && (
+                {canEdit && (
                   <>
                     <button type="button" onClick={() => rename(n.id, n.name)}>
                       Rename
@@ -181,8 +179,8 @@ export const WorkflowPage = ({ id, user, onSignOut }: { id: string; user: UserDt
               </li>
             ))}
           </ul>
-          {definition && definition.nodes.length === 0 && <p className="muted">No nodes yet.</p>}
-          <p className="muted">{definition ? `${definition.edges.length} connections` : ''}</p>
+          {definition.nodes.length === 0 && <p className="muted">No nodes yet.</p>}
+          <p className="muted">{`${definition.edges.length} connections`}</p>
         </section>
         {workflow && <Members workflow={workflow} />}
       </div>

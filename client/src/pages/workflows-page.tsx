@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type ChangeEvent, type SubmitEvent } from 'react';
 import { Link, useLocation } from 'wouter';
 import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
+import { fieldText } from '../ui/form.ts';
 import { api, ApiError } from '../api/client.ts';
 import { TopBar } from './topbar.tsx';
 
@@ -28,10 +29,10 @@ export const WorkflowsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: (
   }, []);
   useEffect(reload, [reload]);
 
-  const create = async (event: FormEvent<HTMLFormElement>) => {
+  const create = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const name = String(new FormData(form).get('name')).trim();
+    const name = fieldText(form, 'name').trim();
     try {
       const created = await api<WorkflowDto>('POST', '/api/workflows', { name: name || 'Untitled workflow' });
       form.reset();
