@@ -1,24 +1,8 @@
 import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
-import { nodeDefinitions } from '../../src/nodes/catalog.ts';
-import { isTextParam, type NodeDefinition, type ParamSpec } from '../../src/nodes/types.ts';
-import {
-  addNode,
-  connect,
-  deleteNode,
-  disconnect,
-  edgesMap,
-  getParameterText,
-  initWorkflowDoc,
-  mayViolate,
-  moveNode,
-  readNodes,
-  renameNode,
-  repairDoc,
-  setNotes,
-  setParameter,
-} from '../../src/schema/index.ts';
+import { initWorkflowDoc, mayViolate, repairDoc } from '../../src/schema/index.ts';
 import { origins } from '../../src/origins.ts';
+import { randomEdit } from './ops.ts';
 
 /**
  * A seeded simulation of many clients editing one workflow through one relay
@@ -27,9 +11,6 @@ import { origins } from '../../src/origins.ts';
  * the hub replica plays the sync server, including its repairs. Everything is a
  * function of the seed, so a failing seed replays exactly.
  */
-
-const NAME_POOL = ['HTTP Request', 'Set', 'IF', 'Check', 'Fetch', 'Fetch1', 'Notify'];
-const execTypes = nodeDefinitions.filter((d) => !d.annotation);
 
 interface Client {
   index: number;
@@ -129,102 +110,9 @@ export class FuzzNetwork {
     client.outbox.push(toHub);
   }
 
-  private randomValue(spec: ParamSpec): unknown {
-    const r = this.rng;
-    switch (spec.kind) {
-      case 'string':
-      case 'json':
-      case 'code':
-        return prng.word(r, 0, 12);
-      case 'number': {
-        const min = spec.min ?? -1000;
-        const max = spec.max ?? 1000;
-        return prng.int32(r, Math.ceil(min), Math.floor(Math.min(max, min + 100_000)));
-      }
-      case 'boolean':
-        return prng.bool(r);
-      case 'options':
-        return prng.oneOf(r, [...spec.options]).value;
-      case 'list':
-        return prng.bool(r) ? [] : [{ ...Object.fromEntries(spec.fields.map((f) => [f.name, f.default])) }];
-    }
-  }
-
   /** One random edit by one client; returns a line for the op log. */
   randomOp(client: Client): string {
-    const r = this.rng;
-    const doc = client.doc;
-    const nodes = readNodes(doc);
-    const pick = () => (nodes.length > 0 ? prng.oneOf(r, nodes) : undefined);
-    const roll = prng.int32(r, 0, 99);
-    const who = `client ${client.index}`;
-    if (roll < 18 || nodes.length < 2) {
-      const def: NodeDefinition = prng.oneOf(r, execTypes);
-      const id = `n${String(this.nextNodeId++).padStart(4, '0')}${prng.word(r, 2, 2).replace(/[^A-Za-z0-9]/g, 'x')}`;
-      const name = prng.int32(r, 0, 2) === 0 ? prng.oneOf(r, NAME_POOL) : undefined;
-      addNode(
-        doc,
-        {
-          id,
-          type: def.type,
-          position: { x: prng.int32(r, 0, 900), y: prng.int32(r, 0, 900) },
-          ...(name ? { name } : {}),
-        },
-        origins.ui,
-      );
-      return `${who} adds ${def.type} ${id}${name ? ` named "${name}"` : ''}`;
-    }
-    const node = pick();
-    if (!node) return `${who} has nothing to edit`;
-    if (roll < 33) {
-      moveNode(doc, node.id, { x: prng.int32(r, -500, 1500), y: prng.int32(r, -500, 1500) }, origins.ui);
-      return `${who} moves ${node.id}`;
-    }
-    if (roll < 43) {
-      const name = prng.oneOf(r, NAME_POOL);
-      renameNode(doc, node.id, name, origins.ui);
-      return `${who} renames ${node.id} to "${name}"`;
-    }
-    if (roll < 51) {
-      deleteNode(doc, node.id, origins.ui);
-      return `${who} deletes ${node.id}`;
-    }
-    const def = execTypes.find((d) => d.type === node.type);
-    if (roll < 66 && def && def.params.length > 0) {
-      const spec = prng.oneOf(r, [...def.params]);
-      const text = isTextParam(spec) ? getParameterText(doc, node.id, spec.name) : undefined;
-      if (text && prng.bool(r)) {
-        const at = prng.int32(r, 0, text.length);
-        text.insert(at, prng.word(r, 1, 4));
-        return `${who} types into ${node.id}.${spec.name}`;
-      }
-      setParameter(doc, node.id, spec.name, this.randomValue(spec), origins.ui);
-      return `${who} sets ${node.id}.${spec.name}`;
-    }
-    if (roll < 70) {
-      setNotes(doc, node.id, prng.word(r, 0, 20), origins.ui);
-      return `${who} edits notes of ${node.id}`;
-    }
-    if (roll < 90) {
-      const source = pick();
-      const target = pick();
-      const sdef = source && execTypes.find((d) => d.type === source.type);
-      const tdef = target && execTypes.find((d) => d.type === target.type);
-      const outputs = sdef
-        ? [...sdef.outputs.map((o) => o.name), ...(sdef.dynamicOutputs ? ['output0', 'output1'] : [])]
-        : [];
-      if (!source || !target || !tdef || outputs.length === 0 || tdef.inputs.length === 0)
-        return `${who} finds nothing to connect`;
-      const sourceHandle = prng.oneOf(r, outputs);
-      const targetHandle = prng.oneOf(r, [...tdef.inputs]).name;
-      connect(doc, { source: source.id, sourceHandle, target: target.id, targetHandle }, origins.ui);
-      return `${who} connects ${source.id}.${sourceHandle} → ${target.id}.${targetHandle}`;
-    }
-    const edges = [...edgesMap(doc).keys()];
-    if (edges.length === 0) return `${who} finds no edge to remove`;
-    const edge = prng.oneOf(r, edges);
-    disconnect(doc, edge, origins.ui);
-    return `${who} disconnects ${edge}`;
+    return randomEdit(this.rng, client.doc, `client ${client.index}`, () => this.nextNodeId++, origins.ui);
   }
 
   /** One simulation step: an edit (45%), a delivery (50%) or a connectivity change (5%). */

@@ -9,6 +9,7 @@ import type { DocStore, DocUpdateRecord } from '../storage/doc-store.ts';
 import { ProtocolError, type ClientContext, type RoomConnection } from './connection.ts';
 import {
   decodeAwarenessEntries,
+  type AwarenessEntry,
   encodeAwareness,
   encodeAwarenessEntries,
   encodeSyncStep1,
@@ -228,9 +229,12 @@ export class Room {
     } catch (cause) {
       throw new ProtocolError('malformed awareness update', { cause });
     }
-    // A socket may only speak for awareness ids it owns or that nobody owns. A new socket
-    // of the same user takes over (a reconnect whose old socket is not yet known dead).
+    // Stock clients re-broadcast every awareness change they receive, so most entries are
+    // echoes the server already has. Only entries that change state (y-protocols' clock
+    // rule) count; of those, a socket may speak for ids it owns or nobody owns, and a new
+    // socket of the same user takes over (a reconnect whose old socket is not yet known dead).
     const allowed = entries.filter((entry) => {
+      if (!this.changesAwareness(entry)) return false;
       const owner = this.awarenessOwner.get(entry.clientID);
       if (owner === undefined || owner === member) return true;
       if (owner.ctx.userId === member.ctx.userId) {
@@ -246,6 +250,15 @@ export class Room {
     }
     const filtered = allowed.length === entries.length ? update : encodeAwarenessEntries(allowed);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, member);
+  }
+
+  /** Mirrors applyAwarenessUpdate's test: a newer clock, or a removal of a present state at the same clock. */
+  private changesAwareness(entry: AwarenessEntry): boolean {
+    const known = this.awareness.meta.get(entry.clientID)?.clock ?? 0;
+    return (
+      known < entry.clock ||
+      (known === entry.clock && entry.state === 'null' && this.awareness.states.has(entry.clientID))
+    );
   }
 
   /**
