@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+
+/**
+ * The real Weft server for browser tests: `node --import tsx sync-server/src/main.ts`
+ * on 127.0.0.1 and a free port, with a fresh data directory per test file.
+ */
+export interface WeftServer {
+  baseURL: string;
+  wsURL: string;
+  dataDir: string;
+}
+
+const startServer = async (): Promise<{ server: WeftServer; child: ChildProcess; dataDir: string }> => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'weft-e2e-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"port":(\d+).*"msg":"listening"/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}):\n${output}`));
+    });
+  });
+  return { server: { baseURL: `http://127.0.0.1:${port}`, wsURL: `ws://127.0.0.1:${port}/sync`, dataDir }, child, dataDir };
+};
+
+export const test = base.extend<object, { weft: WeftServer }>({
+  weft: [
+    async ({}, use) => {
+      const { server, child, dataDir } = await startServer();
+      await use(server);
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+  baseURL: async ({ weft }, use) => {
+    await use(weft.baseURL);
+  },
+});
+
+export { expect };
+
+/** Signs up through the UI and waits for the workflow list. */
+export const signUpInBrowser = async (page: Page, name: string, email: string, password = 'correct horse battery'): Promise<void> => {
+  await page.goto('/signup');
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.getByPlaceholder('New workflow name')).toBeVisible();
+};
