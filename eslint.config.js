@@ -64,6 +64,11 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
+    // Playwright reads fixture dependencies from a destructuring pattern, even an empty one.
+    files: ['e2e/**'],
+    rules: { 'no-empty-pattern': ['error', { allowObjectPatternsAsParameters: true }] },
+  },
+  {
     // Tests, benchmarks and scripts report to the terminal.
     files: ['**/*.test.ts', '**/test/**', 'bench/**', 'scripts/**', 'e2e/**'],
     rules: { 'no-console': 'off' },

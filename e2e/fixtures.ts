@@ -16,10 +16,14 @@ export interface WeftServer {
 
 const startServer = async (): Promise<{ server: WeftServer; child: ChildProcess; dataDir: string }> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'sync-server/src/main.ts', '--port', '0', '--data-dir', dataDir],
+    {
+      env: { ...process.env, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
@@ -31,14 +35,18 @@ const startServer = async (): Promise<{ server: WeftServer; child: ChildProcess;
         resolve(Number(match[1]));
       }
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`server exited (${code}):\n${output}`));
     });
   });
-  return { server: { baseURL: `http://127.0.0.1:${port}`, wsURL: `ws://127.0.0.1:${port}/sync`, dataDir }, child, dataDir };
+  return {
+    server: { baseURL: `http://127.0.0.1:${port}`, wsURL: `ws://127.0.0.1:${port}/sync`, dataDir },
+    child,
+    dataDir,
+  };
 };
 
 export const test = base.extend<object, { weft: WeftServer }>({
@@ -60,7 +68,12 @@ export const test = base.extend<object, { weft: WeftServer }>({
 export { expect };
 
 /** Signs up through the UI and waits for the workflow list. */
-export const signUpInBrowser = async (page: Page, name: string, email: string, password = 'correct horse battery'): Promise<void> => {
+export const signUpInBrowser = async (
+  page: Page,
+  name: string,
+  email: string,
+  password = 'correct horse battery',
+): Promise<void> => {
   await page.goto('/signup');
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Email').fill(email);

@@ -47,8 +47,15 @@ test('a browser and a Node y-websocket client edit the same workflow', async ({ 
   }
 });
 
-test('two people in two browsers see each other’s edits; a viewer sees them live and cannot edit', async ({ browser, weft }) => {
-  const contexts = await Promise.all([browser.newContext({ baseURL: weft.baseURL }), browser.newContext({ baseURL: weft.baseURL }), browser.newContext({ baseURL: weft.baseURL })]);
+test('two people in two browsers see each other’s edits; a viewer sees them live and cannot edit', async ({
+  browser,
+  weft,
+}) => {
+  const contexts = await Promise.all([
+    browser.newContext({ baseURL: weft.baseURL }),
+    browser.newContext({ baseURL: weft.baseURL }),
+    browser.newContext({ baseURL: weft.baseURL }),
+  ]);
   const [ann, ben, vic] = await Promise.all(contexts.map((c) => c.newPage()));
   if (!ann || !ben || !vic) throw new Error('no pages');
   await signUpInBrowser(ben, 'Ben', 'ben@example.com');
@@ -80,7 +87,11 @@ test('two people in two browsers see each other’s edits; a viewer sees them li
   await ben.getByRole('button', { name: 'Add node' }).click();
   for (const page of [ann, ben, vic]) await expect.poll(shownNames(page)).toEqual(['IF', 'Webhook']);
 
-  await ben.getByTestId('node-list').locator('li', { hasText: 'Webhook' }).getByRole('button', { name: 'Delete' }).click();
+  await ben
+    .getByTestId('node-list')
+    .locator('li', { hasText: 'Webhook' })
+    .getByRole('button', { name: 'Delete' })
+    .click();
   for (const page of [ann, ben, vic]) await expect.poll(shownNames(page)).toEqual(['IF']);
   await ann.screenshot({ path: 'test-results/two-editors-ann.png', fullPage: true });
   await vic.screenshot({ path: 'test-results/viewer-vic.png', fullPage: true });
