@@ -29,6 +29,8 @@ const schema = z.object({
   maxBufferedBytes: int(64 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
   /** Fold a document's update log into a snapshot once it holds this many updates. */
   compactEvery: int(1, 1_000_000).default(500),
+  /** Least time between two commits of a busy room; idle rooms commit at once. */
+  flushIntervalMs: int(0, 1000).default(4),
   /** Keep an empty room loaded this long, so a quick reconnect does not reload it. */
   roomUnloadMs: int(0, 3_600_000).default(2000),
   /** WebSocket ping interval; a socket that misses a pong for a whole interval is dropped. */
@@ -54,6 +56,7 @@ export const configSources: Record<keyof z.infer<typeof schema>, { env: string; 
   maxFrameBytes: { env: 'WEFT_MAX_FRAME_BYTES' },
   maxBufferedBytes: { env: 'WEFT_MAX_BUFFERED_BYTES' },
   compactEvery: { env: 'WEFT_COMPACT_EVERY' },
+  flushIntervalMs: { env: 'WEFT_FLUSH_INTERVAL_MS' },
   roomUnloadMs: { env: 'WEFT_ROOM_UNLOAD_MS' },
   pingIntervalMs: { env: 'WEFT_PING_INTERVAL_MS' },
   signup: { env: 'WEFT_SIGNUP' },

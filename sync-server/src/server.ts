@@ -23,6 +23,7 @@ export type SyncServerConfig = Pick<
   | 'maxFrameBytes'
   | 'maxBufferedBytes'
   | 'compactEvery'
+  | 'flushIntervalMs'
   | 'roomUnloadMs'
   | 'pingIntervalMs'
   | 'signup'
@@ -59,6 +60,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     logger: logger.child({ component: 'rooms' }),
     unloadDelayMs: config.roomUnloadMs,
     compactEvery: config.compactEvery,
+    flushIntervalMs: config.flushIntervalMs,
     hooks: workflowRoomHooks({ store: workflowStore, logger: logger.child({ component: 'workflows' }) }),
   });
   const workflows = new WorkflowService({ store: workflowStore, docs, rooms });

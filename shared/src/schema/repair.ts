@@ -3,7 +3,7 @@ import { hasInput, hasOutput } from '../nodes/catalog.ts';
 import { origins, type Origin } from '../origins.ts';
 import { resolveNames } from './names.ts';
 import { readNodes, readStoredEdges } from './read.ts';
-import { edgeId, edgesMap, NodeKey, nodesMap } from './roots.ts';
+import { edgeId, edgesMap, metaMap, NodeKey, nodesMap } from './roots.ts';
 
 /**
  * Concurrent edits can leave a merged document with duplicate node names or
@@ -84,5 +84,13 @@ export const mayViolate = (doc: Y.Doc, tr: Y.Transaction): boolean => {
     if (type === nodes || type === edges) return true;
     if (type instanceof Y.Map && type.parent === nodes && keys.has(NodeKey.name)) return true;
   }
+  return false;
+};
+
+/** Whether a transaction changed the workflow's meta (name, description, settings). */
+export const touchesMeta = (doc: Y.Doc, tr: Y.Transaction): boolean => {
+  const meta: unknown = metaMap(doc);
+  for (const type of tr.changedParentTypes.keys()) if (type === meta) return true;
+  for (const type of tr.changed.keys()) if (type === meta) return true;
   return false;
 };

@@ -6,7 +6,8 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.ts';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+/** drizzle over better-sqlite3; `$client` is the raw connection for the few hot statements. */
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export interface OpenDatabaseOptions {
   /** Path of the SQLite file (created with its directory if missing). */

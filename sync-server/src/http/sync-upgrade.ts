@@ -11,6 +11,7 @@ import type { Membership, RoomManager } from '../rooms/room-manager.ts';
 import { accessOf, can } from '../workflows/access.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import { authenticate, sameOrigin } from './auth.ts';
+import { binaryFrame } from './ws-frame.ts';
 
 export interface SyncEndpointOptions {
   accounts: AccountStore;
@@ -28,26 +29,60 @@ const MAX_QUEUED_WHILE_JOINING = 256;
 /** The stock client gives up on a socket silent for 30 s; idle sockets get a keepalive well before. */
 const KEEPALIVE_AFTER_MS = 10_000;
 
-/** One WebSocket adapted to a room connection, with the limits that protect everyone else. */
+/**
+ * Rooms send one message object to many sockets; it is framed once and the
+ * same bytes are written to every socket. Keyed weakly by the message, so a
+ * frame lives as long as the room holds the message.
+ */
+const frames = new WeakMap<Uint8Array, Buffer>();
+const frameOf = (message: Uint8Array): Buffer => {
+  let frame = frames.get(message);
+  if (!frame) {
+    frame = binaryFrame(message);
+    frames.set(message, frame);
+  }
+  return frame;
+};
+
+/**
+ * One WebSocket adapted to a room connection, with the limits that protect
+ * everyone else. Data frames are written straight to the TCP socket: ws still
+ * owns the handshake, reading, control frames and closing, and it queues
+ * nothing of its own for binary sends without compression (which this server
+ * never negotiates), so frames cannot interleave. Frames sent in the same turn
+ * of the event loop (a room relays a whole committed batch at once) are
+ * gathered and leave in one write from a microtask. On loopback and LAN the
+ * write per message, not the bytes, is what a relay spends its CPU on.
+ */
 class SyncSocket implements RoomConnection {
   alive = true;
   lastSentAt = Date.now();
   membership: Membership | undefined;
   queued: Uint8Array[] | undefined = [];
+  private outbox: Buffer[] = [];
 
   constructor(
     readonly ws: WebSocket,
+    private readonly tcp: Duplex,
     private readonly maxBufferedBytes: number,
     private readonly onOverflow: (socket: SyncSocket) => void,
   ) {}
 
   send(message: Uint8Array): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(message);
+    if (this.outbox.length === 0) queueMicrotask(this.flush);
+    this.outbox.push(frameOf(message));
     this.lastSentAt = Date.now();
+  }
+
+  private readonly flush = (): void => {
+    const frames = this.outbox;
+    this.outbox = [];
+    if (frames.length === 0 || this.ws.readyState !== this.ws.OPEN) return;
+    this.tcp.write(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames));
     // A client that stops reading must not make the server hold its backlog: drop it.
     if (this.ws.bufferedAmount > this.maxBufferedBytes) this.onOverflow(this);
-  }
+  };
 
   close(code: number, reason: string): void {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
@@ -109,12 +144,12 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
         ws.close(verdict.code, verdict.reason);
         return;
       }
-      accept(ws, docId, verdict.ctx);
+      accept(ws, socket, docId, verdict.ctx);
     });
   };
 
-  const accept = (ws: WebSocket, docId: string, ctx: ClientContext): void => {
-    const socket = new SyncSocket(ws, options.maxBufferedBytes, overflow);
+  const accept = (ws: WebSocket, tcp: Duplex, docId: string, ctx: ClientContext): void => {
+    const socket = new SyncSocket(ws, tcp, options.maxBufferedBytes, overflow);
     sockets.add(socket);
     const log = logger.child({ docId, userId: ctx.userId });
 
@@ -149,7 +184,16 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
     ws.on('pong', () => {
       socket.alive = true;
     });
-    ws.on('error', (error) => log.debug({ err: error }, 'socket error'));
+    ws.on('error', (error) => {
+      log.debug({ err: error }, 'socket error');
+      // A frame-level error (oversized or invalid frame): ws has sent its close frame and
+      // would keep reading and discarding whatever the peer still streams (up to the rest of
+      // an oversized frame). Stop reading after ws resumes the socket, then drop it.
+      if (ws.readyState === ws.CLOSING) {
+        setImmediate(() => tcp.pause());
+        setTimeout(() => tcp.destroy(), 1000).unref();
+      }
+    });
     ws.on('close', () => {
       sockets.delete(socket);
       socket.queued = undefined;

@@ -9,6 +9,8 @@ export interface RoomManagerOptions {
   /** How long an empty room stays loaded before it is unloaded (a reconnect within it is instant). */
   unloadDelayMs: number;
   compactEvery: number;
+  /** See RoomOptions.flushIntervalMs. */
+  flushIntervalMs?: number;
   hooks?: RoomHooks;
 }
 
@@ -62,6 +64,7 @@ export class RoomManager {
         store: this.options.store,
         logger: this.options.logger,
         compactEvery: this.options.compactEvery,
+        flushIntervalMs: this.options.flushIntervalMs ?? 0,
         ...(this.options.hooks ? { hooks: this.options.hooks } : {}),
       });
       const created: Slot = { room: undefined, loading, holders: 0, unloadTimer: undefined, unloading: undefined };

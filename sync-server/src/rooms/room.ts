@@ -46,6 +46,12 @@ export interface RoomOptions {
   logger: Logger;
   /** Fold the log into a snapshot once it holds this many updates. */
   compactEvery: number;
+  /**
+   * Least time between two commits. Idle, an update is committed at once; under
+   * load the next commit waits for this, so one transaction and one write per
+   * socket carry every update that arrived meanwhile (cf. Kafka's linger.ms).
+   */
+  flushIntervalMs?: number;
   hooks?: RoomHooks;
   now?: () => number;
 }
@@ -89,6 +95,8 @@ export class Room {
   private pending: PendingUpdate[] = [];
   private flushScheduled = false;
   private flushing: Promise<void> | null = null;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  private readonly flushIntervalMs: number;
   private clientTransactions: Y.Transaction[] = [];
   private failed = false;
   private closed = false;
@@ -113,6 +121,7 @@ export class Room {
     this.logger = options.logger;
     this.hooks = options.hooks ?? {};
     this.compactEvery = options.compactEvery;
+    this.flushIntervalMs = options.flushIntervalMs ?? 0;
     this.now = options.now ?? Date.now;
     this.doc = doc;
     this.lastSeq = lastSeq;
@@ -311,11 +320,15 @@ export class Room {
   private scheduleFlush(): void {
     if (this.flushScheduled || this.flushing) return;
     this.flushScheduled = true;
-    // setImmediate batches every update read in this turn of the event loop into one commit.
-    setImmediate(() => {
+    const run = (): void => {
       this.flushScheduled = false;
       void this.flush();
-    });
+    };
+    // setImmediate batches every update read in this turn of the event loop into one commit;
+    // right after a commit, wait out the rest of the interval so batches grow with load.
+    const wait = this.lastFlushAt + this.flushIntervalMs - performance.now();
+    if (wait <= 0) setImmediate(run);
+    else setTimeout(run, wait);
   }
 
   /** Commits the queued updates in one transaction, then relays each to everyone but its sender. */
@@ -327,6 +340,7 @@ export class Room {
     }
     const batch = this.pending;
     this.pending = [];
+    this.lastFlushAt = performance.now();
     this.flushing = this.commit(batch).finally(() => {
       this.flushing = null;
       if (this.pending.length > 0) this.scheduleFlush();

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableName, gt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import { docSnapshots, docUpdates } from '../db/schema.ts';
 import type { DocStore, DocStorageStats, DocUpdateRecord, StoredDoc } from './doc-store.ts';
@@ -10,24 +10,24 @@ const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, 
  * DocStore on SQLite through drizzle. better-sqlite3 is synchronous, so every
  * method has finished its transaction before it returns; the promises only
  * keep the port async for stores that are not (PostgreSQL later).
+ *
+ * `append` is the hot path (every edit of every user) and runs one raw
+ * better-sqlite3 statement in one transaction: drizzle's prepared queries
+ * still map parameters per call, which cost more than the insert itself.
  */
 export class SqliteDocStore implements DocStore {
-  private readonly insertUpdate;
+  private readonly appendBatch: (docId: string, records: readonly DocUpdateRecord[]) => void;
   private readonly selectSnapshot;
   private readonly selectUpdates;
   private readonly selectLastSeq;
 
   constructor(private readonly db: Db) {
-    this.insertUpdate = db
-      .insert(docUpdates)
-      .values({
-        docId: sql.placeholder('docId'),
-        seq: sql.placeholder('seq'),
-        authorId: sql.placeholder('authorId'),
-        createdAt: sql.placeholder('createdAt'),
-        data: sql.placeholder('data'),
-      })
-      .prepare();
+    const insert = db.$client.prepare(
+      `insert into ${getTableName(docUpdates)} (doc_id, seq, author_id, created_at, data) values (?, ?, ?, ?, ?)`,
+    );
+    this.appendBatch = db.$client.transaction((docId: string, records: readonly DocUpdateRecord[]) => {
+      for (const r of records) insert.run(docId, r.seq, r.authorId, r.createdAt, asBuffer(r.data));
+    });
     this.selectSnapshot = db
       .select({ data: docSnapshots.data, uptoSeq: docSnapshots.uptoSeq })
       .from(docSnapshots)
@@ -67,17 +67,7 @@ export class SqliteDocStore implements DocStore {
   append(docId: string, records: readonly DocUpdateRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     try {
-      this.db.transaction(() => {
-        for (const r of records) {
-          this.insertUpdate.run({
-            docId,
-            seq: r.seq,
-            authorId: r.authorId,
-            createdAt: r.createdAt,
-            data: asBuffer(r.data),
-          });
-        }
-      });
+      this.appendBatch(docId, records);
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));

@@ -1,0 +1,136 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { MessageType, SyncMessageType } from '../../shared/src/protocol/messages.ts';
+
+/**
+ * A lean y-websocket peer for load: it answers the handshake from its own
+ * Y.Doc and sends real Yjs updates made there, but does not integrate what it
+ * receives (that would make the driver, not the server, the bottleneck). Each
+ * edit carries "B|sender|seq|sentAtMs|", which the receiver finds in the bytes
+ * to count deliveries, spot echoes and measure latency.
+ */
+
+const MARK = [0x42, 0x7c]; // "B|"
+
+export const now = (): number => performance.timeOrigin + performance.now();
+
+export interface Delivery {
+  sender: number;
+  seq: number;
+  latencyMs: number;
+}
+
+const decoder = new TextDecoder();
+
+/** Finds every "B|sender|seq|time|" in a message. */
+export const readMarks = (bytes: Uint8Array, at: number): Delivery[] => {
+  const out: Delivery[] = [];
+  for (let i = 0; i + 1 < bytes.length; i++) {
+    if (bytes[i] !== MARK[0] || bytes[i + 1] !== MARK[1]) continue;
+    let end = i + 2;
+    let bars = 0;
+    while (end < bytes.length && bars < 3) {
+      if (bytes[end] === 0x7c) bars++;
+      end++;
+    }
+    if (bars < 3) break;
+    const [sender, seq, sent] = decoder.decode(bytes.subarray(i + 2, end - 1)).split('|');
+    out.push({ sender: Number(sender), seq: Number(seq), latencyMs: at - Number(sent) });
+    i = end - 1;
+  }
+  return out;
+};
+
+export interface BenchClientOptions {
+  url: string;
+  index: number;
+  /** Bytes of padding per edit (for large-update scenarios). */
+  padding?: number;
+  onDelivery?: (d: Delivery, own: boolean) => void;
+}
+
+export class BenchClient {
+  readonly doc = new Y.Doc();
+  readonly ws: WebSocket;
+  synced = false;
+  seq = 0;
+  closedWith: number | undefined;
+  private readonly opened: Promise<void>;
+  private syncedResolve: (() => void) | undefined;
+  readonly whenSynced: Promise<void>;
+  private readonly pad: string;
+
+  constructor(private readonly options: BenchClientOptions) {
+    this.pad = options.padding ? 'x'.repeat(options.padding) : '';
+    this.whenSynced = new Promise((resolve) => (this.syncedResolve = resolve));
+    this.ws = new WebSocket(options.url, { perMessageDeflate: false });
+    this.ws.binaryType = 'nodebuffer';
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
+    this.ws.on('close', (code) => (this.closedWith = code));
+    this.ws.on('error', () => {});
+    this.ws.on('message', (data: Buffer) =>
+      this.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
+    );
+    this.doc.on('update', (update: Uint8Array) => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, MessageType.sync);
+      encoding.writeVarUint(e, SyncMessageType.update);
+      encoding.writeVarUint8Array(e, update);
+      if (this.ws.readyState === WebSocket.OPEN) this.ws.send(encoding.toUint8Array(e));
+    });
+    void this.opened.then(
+      () => {
+        const e = encoding.createEncoder();
+        encoding.writeVarUint(e, MessageType.sync);
+        encoding.writeVarUint(e, SyncMessageType.step1);
+        encoding.writeVarUint8Array(e, Y.encodeStateVector(this.doc));
+        this.ws.send(encoding.toUint8Array(e));
+      },
+      () => {},
+    );
+  }
+
+  private receive(bytes: Uint8Array): void {
+    const at = now();
+    const d = decoding.createDecoder(bytes);
+    if (decoding.readVarUint(d) !== MessageType.sync) return;
+    const sub = decoding.readVarUint(d);
+    if (sub === SyncMessageType.step1) {
+      const sv = decoding.readVarUint8Array(d);
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, MessageType.sync);
+      encoding.writeVarUint(e, SyncMessageType.step2);
+      encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(this.doc, sv));
+      this.ws.send(encoding.toUint8Array(e));
+      return;
+    }
+    if (sub === SyncMessageType.step2) {
+      if (!this.synced) {
+        this.synced = true;
+        this.syncedResolve?.();
+      }
+      return;
+    }
+    const onDelivery = this.options.onDelivery;
+    if (!onDelivery) return;
+    for (const mark of readMarks(bytes, at)) onDelivery(mark, mark.sender === this.options.index);
+  }
+
+  /** One small edit: this client's own key in a shared map (like moving a node). */
+  edit(): void {
+    this.seq += 1;
+    this.doc
+      .getMap('bench')
+      .set(`c${this.options.index}`, `B|${this.options.index}|${this.seq}|${now().toFixed(3)}|${this.pad}`);
+  }
+
+  close(): void {
+    this.ws.close();
+    this.doc.destroy();
+  }
+}
