@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 
 /**
- * The real Weft server for browser tests: `node --import tsx sync-server/src/main.ts`
- * on 127.0.0.1 and a free port, with a fresh data directory per test file.
+ * The real Weft server for browser tests: the built bundle `npm start` runs
+ * (dist/server/main.js), on 127.0.0.1 and a free port, with a fresh data
+ * directory per worker.
  */
 export interface WeftServer {
   baseURL: string;

@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The two servers under test, each in its own process so CPU and RSS are
- * read per server from /proc. Weft runs as `npm start` would run it (auth on,
- * SQLite on disk); the reference is @y/websocket-server@0.1.1's own bin.
+ * read per server from /proc. Weft runs as `npm start` runs it (the built
+ * dist/server/main.js, auth on, SQLite on disk; the bench builds it first);
+ * the reference is @y/websocket-server@0.1.1's own bin, memory only.
  */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -74,7 +75,7 @@ export const startWeft = async (
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'weft-bench-'));
   const child = spawn(
     process.execPath,
-    [...nodeArgs, '--import', 'tsx', join(root, 'sync-server/src/main.ts'), '--port', String(port), '--data-dir', dir],
+    [...nodeArgs, join(root, 'dist/server/main.js'), '--port', String(port), '--data-dir', dir],
     { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: root },
   );
   // LOG_LEVEL=warn hides the "listening" line; poll the health endpoint instead.
@@ -101,10 +102,13 @@ export const startWeft = async (
   };
 };
 
-export const startReference = async (env: Record<string, string> = {}): Promise<ServerProcess> => {
+export const startReference = async (
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> => {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'yws-bench-'));
-  const child = spawn(process.execPath, [join(root, 'node_modules/@y/websocket-server/src/server.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'node_modules/@y/websocket-server/src/server.js')], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: dir,

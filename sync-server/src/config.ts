@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { installRoot } from './paths.ts';
 
 /**
  * The sync server's configuration: read once from flags and the environment,
@@ -12,8 +12,6 @@ const int = (min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 const schema = z.object({
   /** Interface to listen on. */
@@ -42,7 +40,7 @@ const schema = z.object({
   /** SQLite `synchronous`: NORMAL survives a process crash; FULL also fsyncs every commit. */
   dbSynchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   /** The built web app (vite build output). */
-  clientDir: z.string().default(resolve(repoRoot, 'dist/client')),
+  clientDir: z.string().default(resolve(installRoot(), 'dist/client')),
 });
 
 export type Config = z.infer<typeof schema> & { dbFile: string };

@@ -64,8 +64,11 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     hooks: workflowRoomHooks({ store: workflowStore, logger: logger.child({ component: 'workflows' }) }),
   });
   const workflows = new WorkflowService({ store: workflowStore, docs, rooms });
+  let socketCount = (): number => 0;
   const app = createApp({
     accounts,
+    rooms,
+    sockets: () => socketCount(),
     workflowStore,
     workflows,
     logger: logger.child({ component: 'http' }),
@@ -83,6 +86,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     maxBufferedBytes: config.maxBufferedBytes,
     pingIntervalMs: config.pingIntervalMs,
   });
+  socketCount = () => sync.socketCount;
   const sessionSweep = setInterval(() => accounts.deleteExpiredSessions(), 60 * 60 * 1000);
   sessionSweep.unref();
 

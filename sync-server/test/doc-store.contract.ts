@@ -42,7 +42,13 @@ export const runDocStoreContract = (name: string, setup: () => { store: DocStore
     it(
       'loads an unknown document as empty',
       withStore(async (store) => {
-        expect(await store.load('nope')).toEqual({ snapshot: null, snapshotSeq: 0, updates: [], lastSeq: 0 });
+        expect(await store.load('nope')).toEqual({
+          snapshot: null,
+          snapshotStateVector: null,
+          snapshotSeq: 0,
+          updates: [],
+          lastSeq: 0,
+        });
       }),
     );
 
@@ -98,9 +104,10 @@ export const runDocStoreContract = (name: string, setup: () => { store: DocStore
         );
         const doc = new Y.Doc();
         for (const u of updates.slice(0, 7)) Y.applyUpdate(doc, u);
-        await store.compact('d1', Y.encodeStateAsUpdate(doc), 7);
+        await store.compact('d1', Y.encodeStateAsUpdate(doc), 7, Y.encodeStateVector(doc));
         const loaded = await store.load('d1');
         expect(loaded.snapshotSeq).toBe(7);
+        expect(Array.from(loaded.snapshotStateVector ?? [])).toEqual(Array.from(Y.encodeStateVector(doc)));
         expect(loaded.updates.map((u) => u.seq)).toEqual([8, 9, 10]);
         expect(loaded.lastSeq).toBe(10);
         expect(rebuild(loaded)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -108,7 +115,7 @@ export const runDocStoreContract = (name: string, setup: () => { store: DocStore
         expect(stats.updateCount).toBe(3);
         expect(stats.snapshotBytes).toBe(Y.encodeStateAsUpdate(doc).byteLength);
         // Compacting everything leaves a snapshot only, and seq continues after it.
-        await store.compact('d1', Y.encodeStateAsUpdate(doc), 10);
+        await store.compact('d1', Y.encodeStateAsUpdate(doc), 10, Y.encodeStateVector(doc));
         const after = await store.load('d1');
         expect(after.updates).toEqual([]);
         expect(after.lastSeq).toBe(10);

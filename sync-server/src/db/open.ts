@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { installRoot } from '../paths.ts';
 import * as schema from './schema.ts';
 
 /** drizzle over better-sqlite3; `$client` is the raw connection for the few hot statements. */
@@ -25,7 +25,7 @@ export interface OpenedDatabase {
   close(): void;
 }
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', import.meta.url));
+export const MIGRATIONS_DIR = join(installRoot(), 'migrations');
 
 /** Opens the database in WAL mode and applies any pending migrations from migrations/. */
 export const openDatabase = ({ file, synchronous = 'NORMAL' }: OpenDatabaseOptions): OpenedDatabase => {

@@ -97,6 +97,8 @@ export const docSnapshots = sqliteTable('doc_snapshots', {
   docId: text('doc_id').primaryKey(),
   uptoSeq: integer('upto_seq').notNull(),
   data: blob('data', { mode: 'buffer' }).notNull(),
+  /** The snapshot's state vector, so a cold room can start a sync without decoding the snapshot. */
+  stateVector: blob('state_vector', { mode: 'buffer' }),
   updatedAt: integer('updated_at')
     .notNull()
     .default(sql`(unixepoch() * 1000)`),

@@ -4,10 +4,12 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from '#shared/log.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
+import type { RoomManager } from '../rooms/room-manager.ts';
 import type { WorkflowService } from '../workflows/workflow-service.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import { authMiddleware, type AppEnv } from './auth.ts';
 import { apiNotFound, onError } from './errors.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -16,6 +18,9 @@ import { staticRoutes } from './static.ts';
 
 export interface AppDeps {
   accounts: AccountStore;
+  rooms: RoomManager;
+  /** Open sync sockets (read lazily: the endpoint is attached after the app is built). */
+  sockets: () => number;
   workflowStore: WorkflowStore;
   workflows: WorkflowService;
   logger: Logger;
@@ -46,6 +51,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
       workflowRoutes({ accounts: deps.accounts, store: deps.workflowStore, service: deps.workflows }),
     )
     .route('/nodes', nodeRoutes())
+    .route('/admin', adminRoutes({ rooms: deps.rooms, sockets: deps.sockets, startedAt: Date.now() }))
     .all('*', apiNotFound);
   api.onError(onError(deps.logger));
 

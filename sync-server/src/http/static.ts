@@ -15,15 +15,17 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Weft</title>
 export const staticRoutes = (clientDir: string) => {
   const indexFile = join(clientDir, 'index.html');
   const app = new Hono<AppEnv>();
-  app.use(
-    '/*',
-    serveStatic({
-      root: clientDir,
-      onFound: (path, c) => {
-        c.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
-    }),
-  );
+  if (existsSync(clientDir)) {
+    app.use(
+      '/*',
+      serveStatic({
+        root: clientDir,
+        onFound: (path, c) => {
+          c.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      }),
+    );
+  }
   app.get('*', (c) => {
     if (!existsSync(indexFile)) return c.html(NOT_BUILT, 503);
     c.header('Cache-Control', 'no-cache');

@@ -10,29 +10,33 @@ import { MessageType, SyncMessageType } from '#shared/protocol/messages.ts';
  * once; callers send the same bytes to every recipient.
  */
 
-export const encodeSyncStep1 = (doc: Y.Doc): Uint8Array => {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.sync);
-  encoding.writeVarUint(e, SyncMessageType.step1);
-  encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
-  return encoding.toUint8Array(e);
+/**
+ * A sync message in one allocation of its exact size. Updates are relayed to
+ * many sockets and can be large; lib0's growing encoder would copy the payload
+ * twice on the way.
+ */
+const syncMessage = (sub: number, payload: Uint8Array): Uint8Array => {
+  const head = encoding.createEncoder();
+  encoding.writeVarUint(head, MessageType.sync);
+  encoding.writeVarUint(head, sub);
+  encoding.writeVarUint(head, payload.byteLength);
+  const header = encoding.toUint8Array(head);
+  const message = new Uint8Array(header.byteLength + payload.byteLength);
+  message.set(header, 0);
+  message.set(payload, header.byteLength);
+  return message;
 };
 
-export const encodeSyncStep2 = (doc: Y.Doc, stateVector: Uint8Array): Uint8Array => {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.sync);
-  encoding.writeVarUint(e, SyncMessageType.step2);
-  encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc, stateVector));
-  return encoding.toUint8Array(e);
-};
+/** Step 1 from a state vector (a cold room has the stored one, not a document). */
+export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array => syncMessage(SyncMessageType.step1, stateVector);
 
-export const encodeUpdate = (update: Uint8Array): Uint8Array => {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MessageType.sync);
-  encoding.writeVarUint(e, SyncMessageType.update);
-  encoding.writeVarUint8Array(e, update);
-  return encoding.toUint8Array(e);
-};
+export const encodeSyncStep2 = (doc: Y.Doc, stateVector: Uint8Array): Uint8Array =>
+  syncMessage(SyncMessageType.step2, Y.encodeStateAsUpdate(doc, stateVector));
+
+/** Step 2 carrying an update as stored (a cold room's whole snapshot). */
+export const encodeSyncStep2FromUpdate = (update: Uint8Array): Uint8Array => syncMessage(SyncMessageType.step2, update);
+
+export const encodeUpdate = (update: Uint8Array): Uint8Array => syncMessage(SyncMessageType.update, update);
 
 export const encodeAwareness = (awareness: awarenessProtocol.Awareness, clients: readonly number[]): Uint8Array => {
   const e = encoding.createEncoder();

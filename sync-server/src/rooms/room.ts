@@ -14,6 +14,7 @@ import {
   encodeAwarenessEntries,
   encodeSyncStep1,
   encodeSyncStep2,
+  encodeSyncStep2FromUpdate,
   encodeUpdate,
 } from './messages.ts';
 
@@ -70,8 +71,13 @@ interface PendingUpdate {
  * - SYNC1: an update is committed to the store before it is relayed to anyone,
  *   and no sync reply ever carries uncommitted state.
  * - SYNC2: an update is relayed to every other member, never back to its sender.
- * - SYNC3: a room exists only once its document has loaded, so no client is
- *   ever answered from an empty document.
+ * - SYNC3: a room exists only once its document has been read from the store,
+ *   so no client is ever answered from an empty document. A room whose store
+ *   holds just a snapshot starts "cold": it answers a client that has nothing
+ *   (an empty state vector) with the stored snapshot bytes, which are the whole
+ *   committed document, and decodes the snapshot into its Y.Doc only when
+ *   something needs the document (an edit, a client that holds part of it, a
+ *   server-side read). Newcomers and viewers never pay for decoding.
  * - SYNC4: viewers' document updates are dropped; their awareness flows.
  * - SYNC5: when a socket leaves, the awareness states it controlled are
  *   removed for everyone.
@@ -80,8 +86,10 @@ interface PendingUpdate {
  */
 export class Room {
   readonly docId: string;
-  readonly doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
+  private readonly ydoc: Y.Doc;
+  /** The stored snapshot a cold room answers from until it hydrates. */
+  private cold: { snapshot: Uint8Array; stateVector: Uint8Array } | null;
   private readonly members = new Map<RoomConnection, Member>();
   /** Which member controls each awareness client id (one socket cannot speak for another's). */
   private readonly awarenessOwner = new Map<number, Member>();
@@ -101,21 +109,28 @@ export class Room {
   private failed = false;
   private closed = false;
 
-  /** Loads the document from the store; the room answers nobody before this resolves. */
+  /** Reads the document from the store; the room answers nobody before this resolves. */
   static async load(options: RoomOptions): Promise<Room> {
     const stored = await options.store.load(options.docId);
     const doc = new Y.Doc({ gc: true });
-    doc.transact(() => {
-      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-      for (const u of stored.updates) Y.applyUpdate(doc, u.data);
-    }, origins.load);
-    const room = new Room(options, doc, stored.lastSeq, stored.snapshotSeq);
-    options.hooks?.afterLoad?.(options.docId, doc);
+    const cold =
+      stored.snapshot && stored.snapshotStateVector && stored.updates.length === 0
+        ? { snapshot: stored.snapshot, stateVector: stored.snapshotStateVector }
+        : null;
+    const room = new Room(options, doc, stored.lastSeq, stored.snapshotSeq, cold);
+    if (cold) return room;
+    room.applyStored([...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)]);
     await room.drain();
     return room;
   }
 
-  private constructor(options: RoomOptions, doc: Y.Doc, lastSeq: number, snapshotSeq: number) {
+  private constructor(
+    options: RoomOptions,
+    doc: Y.Doc,
+    lastSeq: number,
+    snapshotSeq: number,
+    cold: { snapshot: Uint8Array; stateVector: Uint8Array } | null,
+  ) {
     this.docId = options.docId;
     this.store = options.store;
     this.logger = options.logger;
@@ -123,7 +138,8 @@ export class Room {
     this.compactEvery = options.compactEvery;
     this.flushIntervalMs = options.flushIntervalMs ?? 0;
     this.now = options.now ?? Date.now;
-    this.doc = doc;
+    this.ydoc = doc;
+    this.cold = cold;
     this.lastSeq = lastSeq;
     this.snapshotSeq = snapshotSeq;
     this.awareness = new awarenessProtocol.Awareness(doc);
@@ -131,6 +147,36 @@ export class Room {
     doc.on('update', this.onDocUpdate);
     doc.on('afterTransaction', this.onAfterTransaction);
     this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  /** The live document (decoded from the snapshot first if the room is still cold). */
+  get doc(): Y.Doc {
+    this.hydrate();
+    return this.ydoc;
+  }
+
+  /**
+   * Applies stored updates without handing them to the update handler (they
+   * are already stored), then lets the hooks see the loaded document.
+   */
+  private applyStored(updates: readonly Uint8Array[]): void {
+    this.ydoc.off('update', this.onDocUpdate);
+    try {
+      this.ydoc.transact(() => {
+        for (const update of updates) Y.applyUpdate(this.ydoc, update);
+      }, origins.load);
+    } finally {
+      this.ydoc.on('update', this.onDocUpdate);
+    }
+    this.hooks.afterLoad?.(this.docId, this.ydoc);
+  }
+
+  /** Decodes a cold room's snapshot into its Y.Doc. */
+  private hydrate(): void {
+    if (!this.cold) return;
+    const { snapshot } = this.cold;
+    this.cold = null;
+    this.applyStored([snapshot]);
   }
 
   get size(): number {
@@ -147,7 +193,7 @@ export class Room {
     if (this.closed) throw new Error(`room ${this.docId} is closed`);
     const member = new Member(conn, ctx);
     this.members.set(conn, member);
-    if (ctx.canWrite) conn.send(encodeSyncStep1(this.doc));
+    if (ctx.canWrite) conn.send(encodeSyncStep1(this.cold ? this.cold.stateVector : Y.encodeStateVector(this.ydoc)));
     const states = this.awareness.getStates();
     if (states.size > 0) conn.send(encodeAwareness(this.awareness, [...states.keys()]));
     return member;
@@ -195,10 +241,16 @@ export class Room {
     }
     if (sub === SyncMessageType.step1) {
       const stateVector = readPayload(decoder, 'state vector');
+      let known: Map<number, number>;
       try {
-        Y.decodeStateVector(stateVector);
+        known = Y.decodeStateVector(stateVector);
       } catch (cause) {
         throw new ProtocolError('malformed state vector', { cause });
+      }
+      // A newcomer to a cold room gets the stored snapshot as it is: the whole committed document.
+      if (this.cold && known.size === 0) {
+        member.conn.send(encodeSyncStep2FromUpdate(this.cold.snapshot));
+        return;
       }
       this.replyWhenCommitted(member, () => encodeSyncStep2(this.doc, stateVector));
       return;
@@ -213,9 +265,12 @@ export class Room {
   }
 
   private applyClientUpdate(member: Member, update: Uint8Array): void {
+    // A new client answers the server's step 1 with an empty update: nothing to apply.
+    if (isEmptyUpdate(update)) return;
+    this.hydrate();
     this.clientTransactions = [];
     try {
-      Y.applyUpdate(this.doc, update, member);
+      Y.applyUpdate(this.ydoc, update, member);
     } catch (cause) {
       throw new ProtocolError('malformed document update', { cause });
     }
@@ -277,8 +332,9 @@ export class Room {
   async change<T>(userId: string | null, fn: (doc: Y.Doc) => T): Promise<T> {
     if (this.closed) throw new Error(`room ${this.docId} is closed`);
     let result!: T;
-    this.doc.transact(() => {
-      result = fn(this.doc);
+    const doc = this.doc;
+    doc.transact(() => {
+      result = fn(doc);
     }, origins.server(userId));
     await this.drain();
     return result;
@@ -378,7 +434,8 @@ export class Room {
    */
   private async compact(uptoSeq: number): Promise<void> {
     try {
-      await this.store.compact(this.docId, Y.encodeStateAsUpdate(this.doc), uptoSeq);
+      const doc = this.doc;
+      await this.store.compact(this.docId, Y.encodeStateAsUpdate(doc), uptoSeq, Y.encodeStateVector(doc));
       this.snapshotSeq = uptoSeq;
     } catch (error) {
       // The log is still complete; compaction is retried after the next commit.
@@ -432,15 +489,19 @@ export class Room {
     if (this.closed) return;
     await this.drain();
     this.closed = true;
-    if (!this.failed && this.lastSeq > this.snapshotSeq) await this.compact(this.lastSeq);
+    // A room still cold has changed nothing: its snapshot is the document.
+    if (!this.failed && !this.cold && this.lastSeq > this.snapshotSeq) await this.compact(this.lastSeq);
     this.closeAll(1001, 'room closed');
-    this.doc.off('update', this.onDocUpdate);
-    this.doc.off('afterTransaction', this.onAfterTransaction);
+    this.ydoc.off('update', this.onDocUpdate);
+    this.ydoc.off('afterTransaction', this.onAfterTransaction);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
-    this.doc.destroy();
+    this.ydoc.destroy();
   }
 }
+
+/** A v1 update with no structs and no deletions. */
+const isEmptyUpdate = (update: Uint8Array): boolean => update.byteLength === 2 && update[0] === 0 && update[1] === 0;
 
 const readPayload = (decoder: decoding.Decoder, what: string): Uint8Array => {
   let payload: Uint8Array;

@@ -8,9 +8,11 @@
  *   (durable = survives a crash of the Weft process).
  * - `seq` is chosen by the caller (the room owns its document's sequence) and
  *   strictly increases per document; appending an existing seq rejects.
- * - `compact` replaces the snapshot and deletes the log up to `uptoSeq` in one
- *   transaction; a crash leaves either the old or the new state, never a mix.
- * - `load` returns the snapshot (if any) and the log after it, in seq order.
+ * - `compact` replaces the snapshot (and its state vector) and deletes the log
+ *   up to `uptoSeq` in one transaction; a crash leaves either the old or the
+ *   new state, never a mix.
+ * - `load` returns the snapshot (if any) with its state vector and the log
+ *   after it, in seq order.
  */
 
 export interface DocUpdateRecord {
@@ -24,6 +26,8 @@ export interface DocUpdateRecord {
 
 export interface StoredDoc {
   snapshot: Uint8Array | null;
+  /** Y.encodeStateVector of the snapshot, when it was stored with one. */
+  snapshotStateVector: Uint8Array | null;
   /** The last seq folded into the snapshot (0 without one). */
   snapshotSeq: number;
   /** Log entries after the snapshot, ascending by seq. */
@@ -41,7 +45,7 @@ export interface DocStorageStats {
 export interface DocStore {
   load(docId: string): Promise<StoredDoc>;
   append(docId: string, records: readonly DocUpdateRecord[]): Promise<void>;
-  compact(docId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>;
+  compact(docId: string, snapshot: Uint8Array, uptoSeq: number, stateVector: Uint8Array): Promise<void>;
   delete(docId: string): Promise<void>;
   stats(docId: string): Promise<DocStorageStats>;
 }

@@ -2,6 +2,7 @@ import type { DocStore, DocStorageStats, DocUpdateRecord, StoredDoc } from './do
 
 interface Entry {
   snapshot: Uint8Array | null;
+  stateVector: Uint8Array | null;
   snapshotSeq: number;
   updates: DocUpdateRecord[];
 }
@@ -16,7 +17,7 @@ export class MemoryDocStore implements DocStore {
   private entry(docId: string): Entry {
     let e = this.docs.get(docId);
     if (!e) {
-      e = { snapshot: null, snapshotSeq: 0, updates: [] };
+      e = { snapshot: null, stateVector: null, snapshotSeq: 0, updates: [] };
       this.docs.set(docId, e);
     }
     return e;
@@ -24,11 +25,13 @@ export class MemoryDocStore implements DocStore {
 
   load(docId: string): Promise<StoredDoc> {
     const e = this.docs.get(docId);
-    if (!e) return Promise.resolve({ snapshot: null, snapshotSeq: 0, updates: [], lastSeq: 0 });
+    if (!e)
+      return Promise.resolve({ snapshot: null, snapshotStateVector: null, snapshotSeq: 0, updates: [], lastSeq: 0 });
     const updates = e.updates.map((u) => ({ ...u, data: u.data.slice() }));
     const last = updates.length > 0 ? (updates[updates.length - 1] as DocUpdateRecord).seq : e.snapshotSeq;
     return Promise.resolve({
       snapshot: e.snapshot?.slice() ?? null,
+      snapshotStateVector: e.stateVector?.slice() ?? null,
       snapshotSeq: e.snapshotSeq,
       updates,
       lastSeq: last,
@@ -46,9 +49,10 @@ export class MemoryDocStore implements DocStore {
     return Promise.resolve();
   }
 
-  compact(docId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
+  compact(docId: string, snapshot: Uint8Array, uptoSeq: number, stateVector: Uint8Array): Promise<void> {
     const e = this.entry(docId);
     e.snapshot = snapshot.slice();
+    e.stateVector = stateVector.slice();
     e.snapshotSeq = uptoSeq;
     e.updates = e.updates.filter((u) => u.seq > uptoSeq);
     return Promise.resolve();

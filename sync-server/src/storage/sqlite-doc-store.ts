@@ -29,7 +29,7 @@ export class SqliteDocStore implements DocStore {
       for (const r of records) insert.run(docId, r.seq, r.authorId, r.createdAt, asBuffer(r.data));
     });
     this.selectSnapshot = db
-      .select({ data: docSnapshots.data, uptoSeq: docSnapshots.uptoSeq })
+      .select({ data: docSnapshots.data, uptoSeq: docSnapshots.uptoSeq, stateVector: docSnapshots.stateVector })
       .from(docSnapshots)
       .where(eq(docSnapshots.docId, sql.placeholder('docId')))
       .prepare();
@@ -59,7 +59,13 @@ export class SqliteDocStore implements DocStore {
           data: asBytes(r.data),
         }));
         const last = updates.length > 0 ? (updates[updates.length - 1] as DocUpdateRecord).seq : snapshotSeq;
-        return { snapshot: snap ? asBytes(snap.data) : null, snapshotSeq, updates, lastSeq: last };
+        return {
+          snapshot: snap ? asBytes(snap.data) : null,
+          snapshotStateVector: snap?.stateVector ? asBytes(snap.stateVector) : null,
+          snapshotSeq,
+          updates,
+          lastSeq: last,
+        };
       }),
     );
   }
@@ -74,15 +80,13 @@ export class SqliteDocStore implements DocStore {
     }
   }
 
-  compact(docId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
+  compact(docId: string, snapshot: Uint8Array, uptoSeq: number, stateVector: Uint8Array): Promise<void> {
     try {
       this.db.transaction((tx) => {
+        const row = { uptoSeq, data: asBuffer(snapshot), stateVector: asBuffer(stateVector), updatedAt: Date.now() };
         tx.insert(docSnapshots)
-          .values({ docId, uptoSeq, data: asBuffer(snapshot), updatedAt: Date.now() })
-          .onConflictDoUpdate({
-            target: docSnapshots.docId,
-            set: { uptoSeq, data: asBuffer(snapshot), updatedAt: Date.now() },
-          })
+          .values({ docId, ...row })
+          .onConflictDoUpdate({ target: docSnapshots.docId, set: row })
           .run();
         tx.delete(docUpdates)
           .where(and(eq(docUpdates.docId, docId), lte(docUpdates.seq, uptoSeq)))

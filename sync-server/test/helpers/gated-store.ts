@@ -43,8 +43,8 @@ export class GatedStore implements DocStore {
     return this.inner.append(docId, records);
   }
 
-  compact(docId: string, snapshot: Uint8Array, uptoSeq: number) {
-    return this.inner.compact(docId, snapshot, uptoSeq);
+  compact(docId: string, snapshot: Uint8Array, uptoSeq: number, stateVector: Uint8Array) {
+    return this.inner.compact(docId, snapshot, uptoSeq, stateVector);
   }
 
   delete(docId: string) {

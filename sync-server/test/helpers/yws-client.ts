@@ -11,6 +11,9 @@ export interface YwsClient {
   destroy: () => void;
 }
 
+// Every stock provider in Node adds a process 'exit' listener; tests run dozens at once.
+process.setMaxListeners(200);
+
 /** `ws` with extra handshake headers (a cookie), for providers that cannot set headers. */
 export const wsWithHeaders = (headers: Record<string, string>): typeof WebSocket =>
   class extends WebSocket {

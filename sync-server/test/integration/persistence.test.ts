@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { origins } from '#shared/origins.ts';
 import { toDefinition } from '#shared/schema/index.ts';
 import { randomEdit } from '../../../shared/test/fuzz/ops.ts';
+import { sameState } from '../../../shared/test/replicas.ts';
 import { restClient } from '../helpers/rest.ts';
 import { spawnServer, type SpawnedServer } from '../helpers/spawn-server.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -123,16 +124,15 @@ describe('durability', () => {
     expect(checked).toBeGreaterThan(0);
 
     // The stock clients reconnect by themselves (same port) and everyone converges with the server.
-    const key = (doc: Y.Doc) => JSON.stringify([...vector(doc)].sort((a, b) => a[0] - b[0]));
     await waitFor(
-      'every client and a fresh reader to converge',
-      () => clients.every((c) => key(c.doc) === key(probe.doc)) && clients.every((c) => c.provider.synced),
+      'every client and the probe to converge',
+      () => clients.every((c) => c.provider.synced && sameState(c.doc, probe.doc)),
       20_000,
     );
     const after = connectClient(server.wsUrl, id, { token: owner.token });
     cleanups.push(after.destroy);
     await after.synced();
-    expect(key(after.doc)).toBe(key(clients[0]?.doc ?? new Y.Doc()));
+    expect(sameState(after.doc, clients[0]?.doc ?? new Y.Doc())).toBe(true);
     expect(toDefinition(after.doc)).toEqual(toDefinition(clients[3]?.doc ?? new Y.Doc()));
   });
 });

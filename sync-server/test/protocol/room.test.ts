@@ -277,4 +277,77 @@ describe('room', () => {
     expect(names(a)).toEqual({ aaa: 'HTTP Request', bbb: 'HTTP Request1' });
     expect(names(b)).toEqual(names(a));
   });
+
+  describe('SYNC3: a cold room (only a snapshot stored)', () => {
+    const compacted = async (docId: string) => {
+      const doc = new Y.Doc();
+      initWorkflowDoc(doc, { name: 'Cold' });
+      for (let i = 0; i < 30; i++) addNode(doc, { type: 'noOp', position: { x: i, y: 0 } });
+      const update = Y.encodeStateAsUpdate(doc);
+      await store.append(docId, [{ seq: 1, authorId: null, createdAt: 1, data: update }]);
+      await store.compact(docId, update, 1, Y.encodeStateVector(doc));
+      return { doc, update };
+    };
+
+    const firstStep2 = (client: ProtocolClient): Uint8Array | undefined => {
+      for (const m of client.inbox) {
+        const d = decoding.createDecoder(m);
+        if (decoding.readVarUint(d) === MessageType.sync && decoding.readVarUint(d) === SyncMessageType.step2) {
+          return decoding.readVarUint8Array(d);
+        }
+      }
+      return undefined;
+    };
+
+    it('answers a newcomer with the stored snapshot itself, then decodes it', async () => {
+      const { update } = await compacted('cold');
+      const a = await join('cold', 1);
+      // Answered in the same turn, from the stored bytes.
+      expect(Array.from(firstStep2(a) ?? [])).toEqual(Array.from(update));
+      a.process();
+      expect(readNodes(a.doc)).toHaveLength(30);
+      await nextTurn();
+      expect(readNodes(rooms.peek('cold')?.doc ?? new Y.Doc())).toHaveLength(30);
+    });
+
+    it('answers a client that already holds part of the document with the exact difference', async () => {
+      const { doc } = await compacted('cold');
+      const returning = new ProtocolClient(9);
+      clients.push(returning);
+      Y.applyUpdate(returning.doc, Y.encodeStateAsUpdate(doc));
+      addNode(returning.doc, { id: 'offline', type: 'set', position: { x: 0, y: 0 } });
+      returning.membership = await rooms.join('cold', returning, { userId: 'u9', canWrite: true });
+      returning.hello();
+      const other = await join('cold', 2);
+      await settle('cold', returning, other);
+      expect(readNodes(other.doc).map((n) => n.id)).toContain('offline');
+      expect(readNodes(returning.doc)).toHaveLength(31);
+    });
+
+    it('an edit arriving while cold lands on the stored document, not on an empty one', async () => {
+      await compacted('cold');
+      const a = await join('cold', 1);
+      a.process();
+      addNode(a.doc, { id: 'early', type: 'set', position: { x: 0, y: 0 } });
+      await settle('cold', a);
+      const b = await join('cold', 2);
+      await settle('cold', a, b);
+      expect(readNodes(b.doc)).toHaveLength(31);
+      const loaded = await store.load('cold');
+      const fromStore = new Y.Doc();
+      if (loaded.snapshot) Y.applyUpdate(fromStore, loaded.snapshot);
+      for (const u of loaded.updates) Y.applyUpdate(fromStore, u.data);
+      expect(readNodes(fromStore)).toHaveLength(31);
+    });
+
+    it('closing a room that never decoded its snapshot leaves the stored snapshot as it was', async () => {
+      const { update } = await compacted('cold');
+      rooms = manager({ unloadDelayMs: 0 });
+      const a = await join('cold', 1);
+      a.membership?.leave();
+      await rooms.shutdown();
+      const loaded = await store.load('cold');
+      expect(Array.from(loaded.snapshot ?? [])).toEqual(Array.from(update));
+    });
+  });
 });
