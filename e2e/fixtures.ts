@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
+import { serverNodeFlags } from '../scripts/server-flags.mjs';
 
 /**
  * The real Weft server for browser tests: the built bundle `npm start` runs
@@ -19,7 +20,7 @@ const startServer = async (): Promise<{ server: WeftServer; child: ChildProcess;
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-e2e-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'sync-server/src/main.ts', '--port', '0', '--data-dir', dataDir],
+    [...serverNodeFlags, 'dist/server/main.js', '--port', '0', '--data-dir', dataDir],
     {
       env: { ...process.env, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],

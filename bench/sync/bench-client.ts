@@ -14,7 +14,8 @@ import { MessageType, SyncMessageType } from '../../shared/src/protocol/messages
 
 const MARK = [0x42, 0x7c]; // "B|"
 
-export const now = (): number => performance.timeOrigin + performance.now();
+/** Milliseconds on the process-wide monotonic clock: the same in every worker thread. */
+export const now = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
 
 export interface Delivery {
   sender: number;
@@ -22,23 +23,31 @@ export interface Delivery {
   latencyMs: number;
 }
 
-const decoder = new TextDecoder();
+/** Reads a decimal number (digits and one '.') starting at `i`; returns [value, index after it]. */
+const readNumber = (bytes: Uint8Array, i: number): [number, number] => {
+  let value = 0;
+  let scale = 0;
+  for (; i < bytes.length; i++) {
+    const c = bytes[i] as number;
+    if (c === 0x2e) scale = 1;
+    else if (c >= 0x30 && c <= 0x39) {
+      value = value * 10 + (c - 0x30);
+      if (scale) scale *= 10;
+    } else break;
+  }
+  return [scale ? value / scale : value, i];
+};
 
-/** Finds every "B|sender|seq|time|" in a message. */
+/** Finds every "B|sender|seq|time|" in a message, without allocating strings. */
 export const readMarks = (bytes: Uint8Array, at: number): Delivery[] => {
   const out: Delivery[] = [];
   for (let i = 0; i + 1 < bytes.length; i++) {
     if (bytes[i] !== MARK[0] || bytes[i + 1] !== MARK[1]) continue;
-    let end = i + 2;
-    let bars = 0;
-    while (end < bytes.length && bars < 3) {
-      if (bytes[end] === 0x7c) bars++;
-      end++;
-    }
-    if (bars < 3) break;
-    const [sender, seq, sent] = decoder.decode(bytes.subarray(i + 2, end - 1)).split('|');
-    out.push({ sender: Number(sender), seq: Number(seq), latencyMs: at - Number(sent) });
-    i = end - 1;
+    const [sender, a] = readNumber(bytes, i + 2);
+    const [seq, b] = readNumber(bytes, a + 1);
+    const [sent, c] = readNumber(bytes, b + 1);
+    out.push({ sender, seq, latencyMs: at - sent });
+    i = c;
   }
   return out;
 };

@@ -1,4 +1,5 @@
-import { BenchClient, type Delivery } from './bench-client.ts';
+import { Worker } from 'node:worker_threads';
+import { now } from './bench-client.ts';
 import { cpuSeconds, rssBytes, type ServerProcess } from './processes.ts';
 import { percentile, sleep } from './stats.ts';
 
@@ -20,79 +21,68 @@ export interface FanoutResult {
   driverCpuPercent: number;
 }
 
+const DRIVER_THREADS = Number(process.env.WEFT_BENCH_DRIVER_THREADS ?? 2);
+
 /**
  * N clients in one document, each making `rate` small edits per second on its
- * own schedule; measured over `seconds` after a warm-up.
+ * own schedule, measured over `seconds` after a warm-up. The clients run in
+ * two worker threads so the driver's own queueing stays out of the latencies.
  */
 export const runFanout = async (
   server: ServerProcess,
   url: string,
   clients: number,
   opts: { seconds: number; warmup: number; rate: number },
-): Promise<FanoutResult & { lastSeqSent: number[] }> => {
-  let measuring = false;
-  const latencies: number[] = [];
-  let deliveries = 0;
-  let echoes = 0;
-  const onDelivery = (d: Delivery, own: boolean) => {
-    if (own) {
-      echoes++;
-      return;
-    }
-    if (!measuring) return;
-    deliveries++;
-    latencies.push(d.latencyMs);
-  };
-  const peers: BenchClient[] = [];
-  for (let i = 0; i < clients; i++) peers.push(new BenchClient({ url, index: i, onDelivery }));
-  await Promise.all(peers.map((p) => p.whenSynced));
-
-  const period = 1000 / opts.rate;
-  const timers: NodeJS.Timeout[] = [];
-  let editsSent = 0;
-  for (const peer of peers) {
-    const start = setTimeout(() => {
-      timers.push(
-        setInterval(() => {
-          peer.edit();
-          editsSent++;
-        }, period),
-      );
-    }, Math.random() * period);
-    timers.push(start);
-  }
-  await sleep(opts.warmup * 1000);
+): Promise<FanoutResult> => {
+  const workers = Array.from({ length: DRIVER_THREADS }, (_, w) => {
+    const indices = Array.from({ length: clients }, (_, i) => i).filter((i) => i % DRIVER_THREADS === w);
+    return new Worker(new URL('./fanout-worker.mjs', import.meta.url), {
+      workerData: { url, indices, rate: opts.rate },
+    });
+  });
+  const message = (worker: Worker, type: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const onMessage = (msg: Record<string, unknown>) => {
+        if (msg.type !== type) return;
+        worker.off('message', onMessage);
+        resolve(msg);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+  await Promise.all(workers.map((w) => message(w, 'ready')));
+  const from = now() + opts.warmup * 1000;
+  const to = from + opts.seconds * 1000;
+  for (const w of workers) w.postMessage({ type: 'go', from, to });
+  await sleep(from - now());
   const cpu0 = cpuSeconds(server.pid);
   const driver0 = process.cpuUsage();
-  const t0 = performance.now();
-  measuring = true;
-  await sleep(opts.seconds * 1000);
-  measuring = false;
-  const elapsed = (performance.now() - t0) / 1000;
+  await sleep(to - now());
   const cpu = cpuSeconds(server.pid) - cpu0;
   const driver = process.cpuUsage(driver0);
   const rss = rssBytes(server.pid);
-  for (const t of timers) clearInterval(t);
-  await sleep(1000);
-  const lastSeqSent = peers.map((p) => p.seq);
-  for (const p of peers) p.close();
-  await sleep(300);
+  const done = workers.map((w) => message(w, 'done'));
+  for (const w of workers) w.postMessage({ type: 'stop' });
+  const results = await Promise.all(done);
+  await Promise.all(workers.map((w) => w.terminate()));
+  const latencies = results.flatMap((r) => Array.from(r.latencies as Float64Array));
+  const deliveries = latencies.length;
+  const seconds = opts.seconds;
   return {
     server: server.name,
     clients,
-    seconds: elapsed,
-    editsSent,
+    seconds,
+    editsSent: results.reduce((n, r) => n + (r.sent as number), 0),
     deliveries,
-    deliveriesPerSec: deliveries / elapsed,
+    deliveriesPerSec: deliveries / seconds,
     expectedPerSec: clients * (clients - 1) * opts.rate,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: percentile(latencies, 100),
-    cpuPercent: (cpu / elapsed) * 100,
+    cpuPercent: (cpu / seconds) * 100,
     cpuMicrosPerDelivery: (cpu / deliveries) * 1e6,
-    echoes,
+    echoes: results.reduce((n, r) => n + (r.echoes as number), 0),
     rssMB: rss / 1024 / 1024,
-    driverCpuPercent: ((driver.user + driver.system) / 1e6 / elapsed) * 100,
-    lastSeqSent,
+    driverCpuPercent: ((driver.user + driver.system) / 1e6 / seconds) * 100,
   };
 };

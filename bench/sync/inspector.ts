@@ -39,7 +39,7 @@ export class Inspector {
     throw new Error(`no inspector on port ${port}`);
   }
 
-  private call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+  call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serverNodeFlags } from '../../scripts/server-flags.mjs';
 
 /**
  * The two servers under test, each in its own process so CPU and RSS are
@@ -75,7 +76,7 @@ export const startWeft = async (
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'weft-bench-'));
   const child = spawn(
     process.execPath,
-    [...nodeArgs, join(root, 'dist/server/main.js'), '--port', String(port), '--data-dir', dir],
+    [...serverNodeFlags, ...nodeArgs, join(root, 'dist/server/main.js'), '--port', String(port), '--data-dir', dir],
     { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: root },
   );
   // LOG_LEVEL=warn hides the "listening" line; poll the health endpoint instead.

@@ -47,8 +47,8 @@ export const runSlowReader = async (
     stalled.once('open', resolve);
     stalled.once('error', reject);
   });
-  let stalledClosed = false;
-  stalled.on('close', () => (stalledClosed = true));
+  const state = { stalledClosed: false };
+  stalled.on('close', () => (state.stalledClosed = true));
   stalled.on('error', () => {});
   (stalled as unknown as { _socket: { pause(): void } })._socket.pause();
   await sleep(500);
@@ -68,7 +68,7 @@ export const runSlowReader = async (
   // Did the server drop the stalled socket? Resume reading: a dropped socket ends soon after
   // its backlog is read; a kept one just keeps delivering.
   (stalled as unknown as { _socket: { resume(): void } })._socket.resume();
-  for (let i = 0; i < 50 && !stalledClosed; i++) await sleep(100);
+  for (let i = 0; i < 50 && !state.stalledClosed; i++) await sleep(100);
   stalled.terminate();
   for (const w of writers) w.close();
   return {
@@ -81,7 +81,7 @@ export const runSlowReader = async (
     rssPeakMB: peak / 1048576,
     rssGrowthMB: (peak - start) / 1048576,
     growthMBPerMinute: ((peak - start) / 1048576 / seconds) * 60,
-    stalledClosed,
+    stalledClosed: state.stalledClosed,
     healthyReceived,
     healthyExpected: sent,
   };

@@ -23,12 +23,15 @@ const schema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest WebSocket frame accepted; a bigger one closes that socket (1009). */
   maxFrameBytes: int(1024, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
-  /** A socket whose unsent data passes this is disconnected (a reader that stopped reading). */
-  maxBufferedBytes: int(64 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+  /**
+   * Unsent bytes per socket. Past this, a socket that drains nothing for a second is
+   * dropped (a reader that stopped reading); past 8× this, any socket is.
+   */
+  maxBufferedBytes: int(64 * 1024, 1024 * 1024 * 1024).default(2 * 1024 * 1024),
   /** Fold a document's update log into a snapshot once it holds this many updates. */
   compactEvery: int(1, 1_000_000).default(500),
-  /** Least time between two commits of a busy room; idle rooms commit at once. */
-  flushIntervalMs: int(0, 1000).default(4),
+  /** Cap on the pause between two commits of a busy room (0.05 ms per member up to this); idle rooms commit at once. */
+  flushIntervalMs: int(0, 1000).default(5),
   /** Keep an empty room loaded this long, so a quick reconnect does not reload it. */
   roomUnloadMs: int(0, 3_600_000).default(2000),
   /** WebSocket ping interval; a socket that misses a pong for a whole interval is dropped. */

@@ -115,7 +115,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
         await rooms.shutdown();
         http.closeAllConnections();
         await httpClosed;
-        database.close();
+        await database.close();
       })();
       return closing;
     },

@@ -6,7 +6,10 @@ import type { DocStore, DocUpdateRecord } from '../src/storage/doc-store.ts';
  * The DocStore contract (src/storage/doc-store.ts), after automerge-repo's
  * runStorageAdapterTests: every store implementation runs all of it.
  */
-export const runDocStoreContract = (name: string, setup: () => { store: DocStore; teardown: () => void }): void => {
+export const runDocStoreContract = (
+  name: string,
+  setup: () => { store: DocStore; teardown: () => void | Promise<void> },
+): void => {
   const rec = (seq: number, data: Uint8Array, authorId: string | null = 'u1'): DocUpdateRecord => ({
     seq,
     authorId,
@@ -35,7 +38,7 @@ export const runDocStoreContract = (name: string, setup: () => { store: DocStore
       try {
         await fn(store);
       } finally {
-        teardown();
+        await teardown();
       }
     };
 

@@ -12,8 +12,8 @@ runDocStoreContract('sqlite (real file, migrations applied)', () => {
   const database = openDatabase({ file: join(dir.path, 'weft.db') });
   return {
     store: new SqliteDocStore(database.db),
-    teardown: () => {
-      database.close();
+    teardown: async () => {
+      await database.close();
       dir.remove();
     },
   };

@@ -11,7 +11,8 @@ import type { Membership, RoomManager } from '../rooms/room-manager.ts';
 import { accessOf, can } from '../workflows/access.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import { authenticate, sameOrigin } from './auth.ts';
-import { binaryFrame } from './ws-frame.ts';
+import { Backpressure } from './backpressure.ts';
+import { binaryFrame, frameHeader } from './ws-frame.ts';
 
 export interface SyncEndpointOptions {
   accounts: AccountStore;
@@ -30,18 +31,25 @@ const MAX_QUEUED_WHILE_JOINING = 256;
 const KEEPALIVE_AFTER_MS = 10_000;
 
 /**
- * Rooms send one message object to many sockets; it is framed once and the
- * same bytes are written to every socket. Keyed weakly by the message, so a
- * frame lives as long as the room holds the message.
+ * Rooms send one message object to many sockets in a row; it is framed once
+ * and the same bytes are written to every socket. A large message is not
+ * copied at all: its header and the message itself go out as two buffers of
+ * one write. One cache entry is enough, and unlike a WeakMap it does not keep
+ * every message alive through young-generation GCs (V8's scavenger does not
+ * clear ephemerons), which would promote them all.
  */
-const frames = new WeakMap<Uint8Array, Buffer>();
-const frameOf = (message: Uint8Array): Buffer => {
-  let frame = frames.get(message);
-  if (!frame) {
-    frame = binaryFrame(message);
-    frames.set(message, frame);
+const COPY_BELOW_BYTES = 4096;
+let lastMessage: Uint8Array | undefined;
+let lastFrame: Buffer[] = [];
+const framesOf = (message: Uint8Array): Buffer[] => {
+  if (message !== lastMessage) {
+    lastMessage = message;
+    lastFrame =
+      message.byteLength < COPY_BELOW_BYTES
+        ? [binaryFrame(message)]
+        : [frameHeader(message.byteLength), Buffer.from(message.buffer, message.byteOffset, message.byteLength)];
   }
-  return frame;
+  return lastFrame;
 };
 
 /**
@@ -59,34 +67,75 @@ class SyncSocket implements RoomConnection {
   lastSentAt = Date.now();
   membership: Membership | undefined;
   queued: Uint8Array[] | undefined = [];
-  private outbox: Buffer[] = [];
+  private readonly outbox: Buffer[] = [];
+  private readonly backpressure: Backpressure;
 
   constructor(
     readonly ws: WebSocket,
     private readonly tcp: Duplex,
-    private readonly maxBufferedBytes: number,
+    maxBufferedBytes: number,
+    private readonly writes: WriteBatcher,
     private readonly onOverflow: (socket: SyncSocket) => void,
-  ) {}
+  ) {
+    this.backpressure = new Backpressure(maxBufferedBytes);
+  }
 
   send(message: Uint8Array): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.outbox.length === 0) queueMicrotask(this.flush);
-    this.outbox.push(frameOf(message));
-    this.lastSentAt = Date.now();
+    if (this.outbox.length === 0) this.writes.add(this);
+    for (const buffer of framesOf(message)) this.outbox.push(buffer);
   }
 
-  private readonly flush = (): void => {
+  /** Writes everything gathered since the last flush, in one write or one corked writev. */
+  flush(now: number): void {
     const frames = this.outbox;
-    this.outbox = [];
-    if (frames.length === 0 || this.ws.readyState !== this.ws.OPEN) return;
-    this.tcp.write(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames));
-    // A client that stops reading must not make the server hold its backlog: drop it.
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) this.onOverflow(this);
-  };
+    if (frames.length === 0) return;
+    if (this.ws.readyState !== this.ws.OPEN) {
+      frames.length = 0;
+      return;
+    }
+    if (frames.length > 1) this.tcp.cork();
+    for (const frame of frames) {
+      this.tcp.write(frame);
+      this.backpressure.wrote(frame.byteLength);
+    }
+    if (frames.length > 1) this.tcp.uncork();
+    frames.length = 0;
+    this.lastSentAt = now;
+    this.checkBackpressure(now);
+  }
+
+  /** A reader that stopped reading must not make the server hold its backlog: drop it. */
+  checkBackpressure(now: number): void {
+    if (this.backpressure.shouldDrop(this.ws.bufferedAmount, now)) this.onOverflow(this);
+  }
 
   close(code: number, reason: string): void {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
   }
+}
+
+/**
+ * Sockets with frames waiting, flushed together in one microtask at the end of
+ * the turn that queued them (a room relays a whole committed batch in one turn).
+ */
+class WriteBatcher {
+  private pending: SyncSocket[] = [];
+  private spare: SyncSocket[] = [];
+
+  add(socket: SyncSocket): void {
+    if (this.pending.length === 0) queueMicrotask(this.flush);
+    this.pending.push(socket);
+  }
+
+  private readonly flush = (): void => {
+    const sockets = this.pending;
+    this.pending = this.spare;
+    const now = Date.now();
+    for (const socket of sockets) socket.flush(now);
+    sockets.length = 0;
+    this.spare = sockets;
+  };
 }
 
 const toBytes = (data: RawData): Uint8Array =>
@@ -102,6 +151,7 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
   const { logger, rooms } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
   const sockets = new Set<SyncSocket>();
+  const writes = new WriteBatcher();
 
   const overflow = (socket: SyncSocket): void => {
     logger.warn({ bufferedAmount: socket.ws.bufferedAmount }, 'socket send buffer over the limit; disconnecting');
@@ -149,7 +199,7 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
   };
 
   const accept = (ws: WebSocket, tcp: Duplex, docId: string, ctx: ClientContext): void => {
-    const socket = new SyncSocket(ws, tcp, options.maxBufferedBytes, overflow);
+    const socket = new SyncSocket(ws, tcp, options.maxBufferedBytes, writes, overflow);
     sockets.add(socket);
     const log = logger.child({ docId, userId: ctx.userId });
 
@@ -238,6 +288,7 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
         socket.ws.ping();
       }
       if (socket.membership && now - socket.lastSentAt >= KEEPALIVE_AFTER_MS) socket.send(KEEPALIVE_MESSAGE);
+      socket.checkBackpressure(now);
     }
   }, tickMs);
   timer.unref();

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { binaryFrame } from './ws-frame.ts';
+import { binaryFrame, frameHeader } from './ws-frame.ts';
 
 /** Frames written raw to the TCP socket must be what a real `ws` client reads, at every length encoding. */
 describe('binaryFrame', () => {
@@ -21,7 +21,12 @@ describe('binaryFrame', () => {
       const serverSide = new Promise<void>((resolve) =>
         server.once('connection', (_ws, req) => {
           req.socket.write(binaryFrame(payload));
-          req.socket.write(binaryFrame(payload.subarray(0, 3)));
+          // The same frame as header + untouched payload, in one corked write.
+          const head = payload.subarray(0, 3);
+          req.socket.cork();
+          req.socket.write(frameHeader(head.byteLength));
+          req.socket.write(head);
+          req.socket.uncork();
           resolve();
         }),
       );

@@ -4,9 +4,17 @@
  * payload. Built once per relayed message and written to every socket.
  */
 export const binaryFrame = (payload: Uint8Array): Buffer => {
-  const length = payload.byteLength;
+  const header = frameHeader(payload.byteLength);
+  const frame = Buffer.allocUnsafe(header.byteLength + payload.byteLength);
+  frame.set(header, 0);
+  frame.set(payload, header.byteLength);
+  return frame;
+};
+
+/** The header of such a frame alone, to send before a payload that is not copied. */
+export const frameHeader = (length: number): Buffer => {
   const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerLength + length);
+  const frame = Buffer.allocUnsafe(headerLength);
   frame[0] = 0x82;
   if (length < 126) {
     frame[1] = length;
@@ -18,6 +26,5 @@ export const binaryFrame = (payload: Uint8Array): Buffer => {
     frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  frame.set(payload, headerLength);
   return frame;
 };

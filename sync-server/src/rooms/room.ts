@@ -18,6 +18,9 @@ import {
   encodeUpdate,
 } from './messages.ts';
 
+/** Pacing per member of the room (see RoomOptions.flushIntervalMs): 100 members → 5 ms. */
+export const FLUSH_MS_PER_MEMBER = 0.05;
+
 /** A socket in a room, and the Yjs transaction origin of what it sends. */
 export class Member {
   /** Awareness client ids this socket controls; removed for everyone when it leaves. */
@@ -48,9 +51,11 @@ export interface RoomOptions {
   /** Fold the log into a snapshot once it holds this many updates. */
   compactEvery: number;
   /**
-   * Least time between two commits. Idle, an update is committed at once; under
-   * load the next commit waits for this, so one transaction and one write per
-   * socket carry every update that arrived meanwhile (cf. Kafka's linger.ms).
+   * Cap on the least time between two commits. Idle, an update is committed at
+   * once; right after a commit, the next waits `FLUSH_MS_PER_MEMBER` per member
+   * (at most this), so one transaction and one write per socket carry every
+   * update that arrived meanwhile (cf. Kafka's linger.ms). A commit costs a
+   * write per member, so big rooms batch and small rooms hardly wait.
    */
   flushIntervalMs?: number;
   hooks?: RoomHooks;
@@ -382,7 +387,8 @@ export class Room {
     };
     // setImmediate batches every update read in this turn of the event loop into one commit;
     // right after a commit, wait out the rest of the interval so batches grow with load.
-    const wait = this.lastFlushAt + this.flushIntervalMs - performance.now();
+    const interval = Math.min(this.flushIntervalMs, this.members.size * FLUSH_MS_PER_MEMBER);
+    const wait = this.lastFlushAt + interval - performance.now();
     if (wait <= 0) setImmediate(run);
     else setTimeout(run, wait);
   }

@@ -20,7 +20,7 @@ export const testConfig = (dataDir: string, overrides: Partial<SyncServerConfig>
   maxFrameBytes: 16 * 1024 * 1024,
   maxBufferedBytes: 4 * 1024 * 1024,
   compactEvery: 500,
-  flushIntervalMs: 4,
+  flushIntervalMs: 2,
   roomUnloadMs: 50,
   pingIntervalMs: 30_000,
   signup: 'open',

@@ -41,7 +41,7 @@ afterEach(async () => {
   store.open();
   await rooms.shutdown();
   for (const c of clients.splice(0)) c.destroy();
-  database.close();
+  await database.close();
   dir.remove();
 });
 

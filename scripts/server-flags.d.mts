@@ -1,0 +1,2 @@
+/** Node flags for the server process (see server-flags.mjs). */
+export declare const serverNodeFlags: readonly string[];
