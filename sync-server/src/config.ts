@@ -30,7 +30,7 @@ const schema = z.object({
   maxBufferedBytes: int(64 * 1024, 1024 * 1024 * 1024).default(2 * 1024 * 1024),
   /** Fold a document's update log into a snapshot once it holds this many updates. */
   compactEvery: int(1, 1_000_000).default(500),
-  /** Cap on the pause between two commits of a busy room (0.05 ms per member up to this); idle rooms commit at once. */
+  /** Cap on the pause between two commits of a busy room (0.1 ms per member up to this); idle rooms commit at once. */
   flushIntervalMs: int(0, 1000).default(5),
   /** Keep an empty room loaded this long, so a quick reconnect does not reload it. */
   roomUnloadMs: int(0, 3_600_000).default(2000),

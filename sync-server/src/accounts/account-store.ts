@@ -1,4 +1,4 @@
-import { and, count, eq, gt, lt } from 'drizzle-orm';
+import { and, count, eq, gt, lt, sql } from 'drizzle-orm';
 import { createId } from '#shared/ids.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { Db } from '../db/open.ts';
@@ -36,10 +36,27 @@ export const normalizeEmail = (email: string): string => email.trim().toLowerCas
 
 /** Users, sessions and API tokens in SQLite. */
 export class AccountStore {
+  // Every socket and every authenticated request resolves its user: prepared once.
+  private readonly sessionLookup;
+  private readonly tokenLookup;
+
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.sessionLookup = db
+      .select({ user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.tokenHash, sql.placeholder('hash')), gt(sessions.expiresAt, sql.placeholder('now'))))
+      .prepare();
+    this.tokenLookup = db
+      .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(eq(apiTokens.tokenHash, sql.placeholder('hash')))
+      .prepare();
+  }
 
   countUsers(): number {
     return this.db.select({ n: count() }).from(users).get()?.n ?? 0;
@@ -94,12 +111,7 @@ export class AccountStore {
 
   userForSession(token: string): User | undefined {
     if (!token.startsWith(SESSION_PREFIX)) return undefined;
-    const row = this.db
-      .select({ user: users })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.tokenHash, hashSecret(token)), gt(sessions.expiresAt, this.now())))
-      .get();
+    const row = this.sessionLookup.get({ hash: hashSecret(token), now: this.now() });
     return row ? toUser(row.user) : undefined;
   }
 
@@ -154,12 +166,7 @@ export class AccountStore {
 
   userForApiToken(token: string): User | undefined {
     if (!token.startsWith(API_TOKEN_PREFIX)) return undefined;
-    const row = this.db
-      .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(eq(apiTokens.tokenHash, hashSecret(token)))
-      .get();
+    const row = this.tokenLookup.get({ hash: hashSecret(token) });
     if (!row) return undefined;
     const now = this.now();
     if (row.lastUsedAt === null || now - row.lastUsedAt > TOKEN_TOUCH_INTERVAL_MS) {

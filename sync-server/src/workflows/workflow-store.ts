@@ -23,7 +23,27 @@ export interface Member {
 
 /** Workflow rows and their members in SQLite. The documents themselves live in the DocStore. */
 export class WorkflowStore {
-  constructor(private readonly db: Db) {}
+  // Every socket checks the workflow and the membership before it joins: prepared once.
+  private readonly byId;
+  private readonly roleLookup;
+
+  constructor(private readonly db: Db) {
+    this.byId = db
+      .select()
+      .from(workflows)
+      .where(eq(workflows.id, sql.placeholder('id')))
+      .prepare();
+    this.roleLookup = db
+      .select({ role: workflowMembers.role })
+      .from(workflowMembers)
+      .where(
+        and(
+          eq(workflowMembers.workflowId, sql.placeholder('workflowId')),
+          eq(workflowMembers.userId, sql.placeholder('userId')),
+        ),
+      )
+      .prepare();
+  }
 
   create(row: WorkflowRow, ownerId: string): void {
     this.db.transaction((tx) => {
@@ -35,16 +55,12 @@ export class WorkflowStore {
   }
 
   get(id: string): WorkflowRow | undefined {
-    return this.db.select().from(workflows).where(eq(workflows.id, id)).get();
+    return this.byId.get({ id });
   }
 
   /** The member's role, or undefined when the user is not a member. */
   memberRole(workflowId: string, userId: string): Role | undefined {
-    return this.db
-      .select({ role: workflowMembers.role })
-      .from(workflowMembers)
-      .where(and(eq(workflowMembers.workflowId, workflowId), eq(workflowMembers.userId, userId)))
-      .get()?.role;
+    return this.roleLookup.get({ workflowId, userId })?.role;
   }
 
   /** Workflows the user is a member of (all of them for an admin), newest change first. */
