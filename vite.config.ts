@@ -16,6 +16,13 @@ export default defineConfig({
     outDir: here('./dist/client'),
     emptyOutDir: true,
     sourcemap: true,
+    rolldownOptions: {
+      // The service worker is its own entry, served unhashed at /sw.js so its scope is the whole app.
+      input: { index: here('./client/index.html'), sw: here('./client/sw/sw.ts') },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js'),
+      },
+    },
   },
   server: {
     // `npm run dev`: the sync server runs on 8787, vite serves the client with hot reload.

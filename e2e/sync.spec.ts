@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { addNode, readNodes } from '../shared/src/schema/index.ts';
-import type { Page } from '@playwright/test';
+import { addFromPalette, canvasNames, canvasNode } from './editor-helpers.ts';
 import { expect, signUpInBrowser, test } from './fixtures.ts';
 
 /**
@@ -12,9 +12,7 @@ import { expect, signUpInBrowser, test } from './fixtures.ts';
 
 test.describe.configure({ mode: 'serial' });
 
-const nodeNames = (page: Page) => page.getByTestId('node-list').locator('li > span:first-child');
-/** The node names a page shows, sorted (the list follows node ids, which are random). */
-const shownNames = (page: Page) => async () => (await nodeNames(page).allTextContents()).sort();
+const shownNames = canvasNames;
 
 test('a browser and a Node y-websocket client edit the same workflow', async ({ page, weft }) => {
   await signUpInBrowser(page, 'Ada', 'ada@example.com');
@@ -25,9 +23,8 @@ test('a browser and a Node y-websocket client edit the same workflow', async ({ 
   await expect(page.getByTestId('sync-status')).toHaveText('Saved');
 
   // The browser adds a node through the UI.
-  await page.getByLabel('Node type').selectOption('httpRequest');
-  await page.getByRole('button', { name: 'Add node' }).click();
-  await expect(nodeNames(page)).toHaveText(['HTTP Request']);
+  await addFromPalette(page, 'httpRequest');
+  await expect.poll(shownNames(page)).toEqual(['HTTP Request']);
 
   // A stock provider in Node, authenticated with an API token, sees it and answers.
   const tokenRes = await page.request.post('/api/tokens', { data: { name: 'node client' } });
@@ -66,7 +63,8 @@ test('two people in two browsers see each other’s edits; a viewer sees them li
   await expect(ann.getByTestId('sync-status')).toHaveText('Saved');
   const url = new URL(ann.url()).pathname;
 
-  // Ann shares it: Ben edits, Vic views.
+  // Ann shares it in the members panel: Ben edits, Vic views.
+  await ann.getByRole('button', { name: 'Members' }).click();
   await ann.getByLabel('Member email').fill('ben@example.com');
   await ann.getByLabel('Role').selectOption('editor');
   await ann.getByRole('button', { name: 'Add', exact: true }).click();
@@ -79,19 +77,15 @@ test('two people in two browsers see each other’s edits; a viewer sees them li
   await vic.goto(url);
   await expect(ben.getByTestId('sync-status')).toHaveText('Saved');
   await expect(vic.getByTestId('sync-status')).toHaveText('Saved');
-  await expect(vic.getByRole('button', { name: 'Add node' })).toHaveCount(0);
+  await expect(vic.locator('.palette-add').first()).toBeDisabled();
 
-  await ann.getByLabel('Node type').selectOption('webhook');
-  await ann.getByRole('button', { name: 'Add node' }).click();
-  await ben.getByLabel('Node type').selectOption('if');
-  await ben.getByRole('button', { name: 'Add node' }).click();
+  await addFromPalette(ann, 'webhook');
+  await ann.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await addFromPalette(ben, 'if');
   for (const page of [ann, ben, vic]) await expect.poll(shownNames(page)).toEqual(['IF', 'Webhook']);
 
-  await ben
-    .getByTestId('node-list')
-    .locator('li', { hasText: 'Webhook' })
-    .getByRole('button', { name: 'Delete' })
-    .click();
+  await canvasNode(ben, 'Webhook').click();
+  await ben.keyboard.press('Delete');
   for (const page of [ann, ben, vic]) await expect.poll(shownNames(page)).toEqual(['IF']);
   await ann.screenshot({ path: 'test-results/two-editors-ann.png', fullPage: true });
   await vic.screenshot({ path: 'test-results/viewer-vic.png', fullPage: true });

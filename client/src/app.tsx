@@ -1,23 +1,27 @@
 import { useEffect, useState } from 'react';
+import { useAtomValue } from 'jotai';
 import { Redirect, Route, Switch } from 'wouter';
 import type { UserDto } from '#shared/api/index.ts';
-import { api, ApiError } from './api/client.ts';
+import { api } from './api/client.ts';
 import { AuthPage } from './pages/auth-page.tsx';
-import { WorkflowPage } from './pages/workflow-page.tsx';
+import { forgetLocalData } from './offline/service-worker.ts';
+import { themeAtom } from './state/atoms.ts';
+import { EditorPage } from './editor/editor-page.tsx';
 import { WorkflowsPage } from './pages/workflows-page.tsx';
 
 type Me = { state: 'loading' } | { state: 'anonymous' } | { state: 'user'; user: UserDto };
 
 export const App = () => {
   const [me, setMe] = useState<Me>({ state: 'loading' });
+  const theme = useAtomValue(themeAtom);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
 
   useEffect(() => {
     api<{ user: UserDto }>('GET', '/api/auth/me').then(
       ({ user }) => setMe({ state: 'user', user }),
-      (error: unknown) => {
-        if (error instanceof ApiError && error.status === 401) setMe({ state: 'anonymous' });
-        else setMe({ state: 'anonymous' });
-      },
+      () => setMe({ state: 'anonymous' }),
     );
   }, []);
 
@@ -38,11 +42,13 @@ export const App = () => {
   }
 
   const signOut = () => {
-    void api('POST', '/api/auth/logout').finally(() => setMe({ state: 'anonymous' }));
+    void api('POST', '/api/auth/logout')
+      .then(forgetLocalData)
+      .finally(() => setMe({ state: 'anonymous' }));
   };
   return (
     <Switch>
-      <Route path="/w/:id">{(params) => <WorkflowPage id={params.id} user={me.user} onSignOut={signOut} />}</Route>
+      <Route path="/w/:id">{(params) => <EditorPage id={params.id} user={me.user} onSignOut={signOut} />}</Route>
       <Route path="/">
         <WorkflowsPage user={me.user} onSignOut={signOut} />
       </Route>

@@ -4,6 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from '#shared/log.ts';
 import { AccountStore } from './accounts/account-store.ts';
+import { FavouritesStore } from './accounts/favourites-store.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type OpenedDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
@@ -67,6 +68,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
   let socketCount = (): number => 0;
   const app = createApp({
     accounts,
+    favourites: new FavouritesStore(database.db),
     rooms,
     sockets: () => socketCount(),
     workflowStore,

@@ -1,3 +1,4 @@
+import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { isPermanentClose } from '#shared/protocol/close-codes.ts';
@@ -8,18 +9,26 @@ export interface WorkflowSession {
   readonly doc: Y.Doc;
   readonly provider: WebsocketProvider;
   status(): SessionStatus;
+  /** Resolves once this device's stored copy (IndexedDB) is loaded into the document. */
+  readonly localLoaded: Promise<void>;
   /** Why the server closed the connection for good (no access, deleted), if it did. */
   closedReason(): string | undefined;
   onStatus(listener: (status: SessionStatus) => void): () => void;
   destroy(): void;
 }
 
+/** The IndexedDB database that keeps a workflow on this device. */
+export const localDbName = (workflowId: string): string => `weft-workflow-${workflowId}`;
+
 /**
- * One workflow document connected to the relay with the stock y-websocket
- * provider. Framework-free: React components subscribe, they do not own it.
+ * One workflow document, kept on this device with y-indexeddb and connected
+ * to the relay with the stock y-websocket provider: it opens offline from the
+ * local copy, and edits made offline merge when the socket is back.
+ * Framework-free: React components subscribe, they do not own it.
  */
 export const openWorkflowSession = (workflowId: string, location: Location = window.location): WorkflowSession => {
   const doc = new Y.Doc();
+  const local = new IndexeddbPersistence(localDbName(workflowId), doc);
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const provider = new WebsocketProvider(`${scheme}://${location.host}/sync`, workflowId, doc);
   let status: SessionStatus = 'connecting';
@@ -42,18 +51,35 @@ export const openWorkflowSession = (workflowId: string, location: Location = win
       set('closed');
     }
   });
+  // The browser knows about a lost network long before a socket times out: go offline at once,
+  // and reconnect the moment the network is back instead of waiting out the provider's backoff.
+  const goOffline = () => {
+    provider.disconnect();
+    // The provider reports 'disconnected' only for a socket that had connected.
+    if (status !== 'closed') set('offline');
+  };
+  const goOnline = () => {
+    if (status !== 'closed') provider.connect();
+  };
+  window.addEventListener('offline', goOffline);
+  window.addEventListener('online', goOnline);
+  if (!navigator.onLine) goOffline();
   return {
     doc,
     provider,
     status: () => status,
+    localLoaded: local.whenSynced.then(() => undefined),
     closedReason: () => closedReason,
     onStatus: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     destroy: () => {
+      window.removeEventListener('offline', goOffline);
+      window.removeEventListener('online', goOnline);
       listeners.clear();
       provider.destroy();
+      void local.destroy();
       doc.destroy();
     },
   };

@@ -24,6 +24,12 @@ export const createTokenRequest = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100),
 });
 
+/** The palette's starred node types, in order; `PUT /api/me/favourites` replaces the list. */
+export const favouritesBody = z.strictObject({
+  types: z.array(z.string().min(1).max(64)).max(200),
+});
+export type FavouritesBody = z.infer<typeof favouritesBody>;
+
 export const createWorkflowRequest = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(200),
 });

@@ -14,3 +14,4 @@ export * from './from-definition.ts';
 export * from './repair.ts';
 export * from './migrations/index.ts';
 export * from './migrations/versions.ts';
+export * from './fragment.ts';

@@ -216,6 +216,12 @@ export const getParameterText = (doc: Y.Doc, id: string, name: string): Y.Text |
   return value instanceof Y.Text ? value : undefined;
 };
 
+/** The Y.Text behind a node's notes, for editors that bind to it directly. */
+export const getNotesText = (doc: Y.Doc, id: string): Y.Text | undefined => {
+  const value: unknown = getNodeMap(doc, id)?.get(NodeKey.notes);
+  return value instanceof Y.Text ? value : undefined;
+};
+
 export const setNotes = (doc: Y.Doc, id: string, notes: string, origin?: Origin): void => {
   const map = requireNode(doc, id);
   doc.transact(() => {

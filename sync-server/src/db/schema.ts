@@ -103,3 +103,16 @@ export const docSnapshots = sqliteTable('doc_snapshots', {
     .notNull()
     .default(sql`(unixepoch() * 1000)`),
 });
+
+/** Node types a person starred in the palette, in the order they starred them. */
+export const favouriteNodeTypes = sqliteTable(
+  'favourite_node_types',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    nodeType: text('node_type').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.nodeType] })],
+);

@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from '#shared/log.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
+import type { FavouritesStore } from '../accounts/favourites-store.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import type { WorkflowService } from '../workflows/workflow-service.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
@@ -11,6 +12,7 @@ import { authMiddleware, type AppEnv } from './auth.ts';
 import { apiNotFound, onError } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { meRoutes } from './routes/me.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -18,6 +20,7 @@ import { staticRoutes } from './static.ts';
 
 export interface AppDeps {
   accounts: AccountStore;
+  favourites: FavouritesStore;
   rooms: RoomManager;
   /** Open sync sockets (read lazily: the endpoint is attached after the app is built). */
   sockets: () => number;
@@ -46,6 +49,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
     .use(authMiddleware(deps.accounts))
     .route('/auth', authRoutes({ accounts: deps.accounts, signup: deps.signup, cookieSecure: deps.cookieSecure }))
     .route('/tokens', tokenRoutes(deps.accounts))
+    .route('/me', meRoutes(deps.favourites))
     .route(
       '/workflows',
       workflowRoutes({ accounts: deps.accounts, store: deps.workflowStore, service: deps.workflows }),

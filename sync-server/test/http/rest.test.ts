@@ -409,3 +409,35 @@ describe('workflows', () => {
     expectError(await rest.call('GET', '/api/nodes/nope'), 404, 'not_found');
   });
 });
+
+describe('palette favourites', () => {
+  it('are per person, ordered, deduplicated, and only catalog types', async () => {
+    const ann = await rest.signup('ann@example.com');
+    const bob = await rest.signup('bob@example.com');
+    expectError(await rest.call('GET', '/api/me/favourites'), 401, 'unauthorized');
+    expect((await rest.call('GET', '/api/me/favourites', { as: ann.as })).body).toEqual({ types: [] });
+    const put = await rest.call('PUT', '/api/me/favourites', {
+      as: ann.as,
+      body: { types: ['code', 'httpRequest', 'code'] },
+    });
+    expect(put).toMatchObject({ status: 200, body: { types: ['code', 'httpRequest'] } });
+    expect((await rest.call('GET', '/api/me/favourites', { as: ann.as })).body).toEqual({
+      types: ['code', 'httpRequest'],
+    });
+    expect((await rest.call('GET', '/api/me/favourites', { as: bob.as })).body).toEqual({ types: [] });
+    const bad = await rest.call<{ error: { message: string } }>('PUT', '/api/me/favourites', {
+      as: ann.as,
+      body: { types: ['code', 'nope'] },
+    });
+    expectError(bad, 400, 'bad_request');
+    expect(bad.body.error.message).toContain('"nope"');
+    expectError(
+      await rest.call('PUT', '/api/me/favourites', { as: ann.as, body: { types: 'code' } }),
+      400,
+      'validation_failed',
+    );
+    expect((await rest.call('GET', '/api/me/favourites', { as: ann.as })).body).toEqual({
+      types: ['code', 'httpRequest'],
+    });
+  });
+});

@@ -1,0 +1,196 @@
+import { useCallback, useEffect, useRef, useSyncExternalStore, type DragEvent } from 'react';
+import {
+  Background,
+  BackgroundVariant,
+  ConnectionLineType,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  useStoreApi,
+  type Connection,
+  type OnSelectionChangeParams,
+  type Viewport as RFViewport,
+} from '@xyflow/react';
+import { useAtom, useAtomValue, useSetAtom } from 'jotai';
+import { getNodeDefinition } from '#shared/nodes/index.ts';
+import { origins } from '#shared/origins.ts';
+import { connect } from '#shared/schema/index.ts';
+import { useEditor } from '../editor/editor-context.tsx';
+import { NODE_DRAG_TYPE } from '../palette/palette.tsx';
+import { RemoteCursors } from '../presence/remote-cursors.tsx';
+import {
+  followingAtom,
+  minimapOpenAtom,
+  selectedNodeIdsAtom,
+  snapToGridAtom,
+  themeAtom,
+  toastAtom,
+} from '../state/atoms.ts';
+import type { FlowNode } from './flow-binding.ts';
+import { nodeTypes } from './workflow-node.tsx';
+
+export const GRID = 20;
+
+export const FlowCanvas = ({
+  onPointer,
+  onAddNode,
+}: {
+  /** Where the pointer is on the canvas, in flow coordinates (pastes land there); null when it leaves. */
+  onPointer: (at: { x: number; y: number } | null) => void;
+  onAddNode: (type: string, at: { x: number; y: number }) => void;
+}) => {
+  const { binding, presence, canEdit, session } = useEditor();
+  const snapshot = useSyncExternalStore(binding.subscribe, binding.getSnapshot);
+  const { screenToFlowPosition, setCenter, fitView } = useReactFlow();
+  const store = useStoreApi();
+  const snapToGrid = useAtomValue(snapToGridAtom);
+  const showMinimap = useAtomValue(minimapOpenAtom);
+  const theme = useAtomValue(themeAtom);
+  const [following, setFollowing] = useAtom(followingAtom);
+  const setSelected = useSetAtom(selectedNodeIdsAtom);
+  const setToast = useSetAtom(toastAtom);
+  const fitted = useRef(false);
+
+  const onSelectionChange = useCallback(
+    ({ nodes }: OnSelectionChangeParams) => {
+      const ids = nodes.map((n) => n.id);
+      setSelected((current) =>
+        current.length === ids.length && current.every((id, i) => id === ids[i]) ? current : ids,
+      );
+      presence.setSelection(ids);
+    },
+    [presence, setSelected],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      try {
+        connect(
+          session.doc,
+          {
+            source: c.source,
+            sourceHandle: c.sourceHandle ?? 'main',
+            target: c.target,
+            targetHandle: c.targetHandle ?? 'main',
+          },
+          origins.ui,
+        );
+      } catch (e) {
+        setToast({ text: (e as Error).message, kind: 'error', at: Date.now() });
+      }
+    },
+    [session, setToast],
+  );
+
+  // Publish the centre of what this person sees, so others can follow them on any screen size.
+  const publishViewport = useCallback(
+    (vp: RFViewport) => {
+      const { width, height } = store.getState();
+      presence.setViewport({ x: (width / 2 - vp.x) / vp.zoom, y: (height / 2 - vp.y) / vp.zoom, zoom: vp.zoom });
+    },
+    [presence, store],
+  );
+
+  // Fit the graph once, when its nodes first arrive (from this device's copy or the server).
+  const hasNodes = snapshot.nodes.length > 0;
+  useEffect(() => {
+    if (fitted.current || !hasNodes) return;
+    fitted.current = true;
+    void fitView({ padding: 0.2, maxZoom: 1 });
+  }, [hasNodes, fitView]);
+
+  useEffect(() => {
+    if (following === null) return;
+    const apply = () => {
+      const peer = presence.peers().find((p) => p.clientId === following);
+      if (!peer) {
+        setFollowing(null);
+        return;
+      }
+      if (peer.viewport) void setCenter(peer.viewport.x, peer.viewport.y, { zoom: peer.viewport.zoom, duration: 120 });
+    };
+    apply();
+    return presence.subscribe(apply);
+  }, [following, presence, setCenter, setFollowing]);
+
+  const onDragOver = (event: DragEvent) => {
+    if (!canEdit || !event.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  };
+  const onDrop = (event: DragEvent) => {
+    const type = event.dataTransfer.getData(NODE_DRAG_TYPE);
+    if (!canEdit || !type) return;
+    event.preventDefault();
+    onAddNode(type, screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+  };
+
+  return (
+    <div
+      className="canvas"
+      data-testid="canvas"
+      onPointerMove={(e) => {
+        const at = screenToFlowPosition({ x: e.clientX, y: e.clientY });
+        onPointer(at);
+        presence.setPointer(at);
+      }}
+      onPointerLeave={() => {
+        onPointer(null);
+        presence.setPointer(null);
+      }}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
+      <ReactFlow<FlowNode>
+        nodes={snapshot.nodes}
+        edges={snapshot.edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={binding.applyNodeChanges}
+        onEdgesChange={binding.applyEdgeChanges}
+        onDelete={({ nodes, edges }) =>
+          binding.deleteElements(
+            nodes.map((n) => n.id),
+            edges.map((e) => e.id),
+          )
+        }
+        onConnect={onConnect}
+        isValidConnection={(c) => c.source !== c.target}
+        onSelectionChange={onSelectionChange}
+        onMove={(_, vp) => publishViewport(vp)}
+        onMoveStart={(event) => {
+          // A pan or zoom by this person (not one we applied while following) stops following.
+          if (event && following !== null) setFollowing(null);
+        }}
+        onInit={(instance) => publishViewport(instance.getViewport())}
+        nodesDraggable={canEdit}
+        nodesConnectable={canEdit}
+        edgesReconnectable={false}
+        deleteKeyCode={canEdit ? ['Backspace', 'Delete'] : null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        snapToGrid={snapToGrid}
+        snapGrid={[GRID, GRID]}
+        minZoom={0.05}
+        maxZoom={2.5}
+        connectionLineType={ConnectionLineType.SmoothStep}
+        defaultEdgeOptions={{ type: 'smoothstep' }}
+        colorMode={theme}
+        proOptions={{ hideAttribution: true }}
+        aria-label="Workflow canvas"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.2} />
+        <Controls showInteractive={false} aria-label="Zoom controls" />
+        {showMinimap && (
+          <MiniMap<FlowNode>
+            pannable
+            zoomable
+            aria-label="Minimap"
+            nodeColor={(n) => getNodeDefinition(n.data.node.type)?.color ?? '#9ca3af'}
+          />
+        )}
+        <RemoteCursors presence={presence} />
+      </ReactFlow>
+    </div>
+  );
+};

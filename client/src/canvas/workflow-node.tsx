@@ -1,0 +1,107 @@
+import { memo } from 'react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
+import { useEditor, usePeersSelecting } from '../editor/editor-context.tsx';
+import type { FlowNode } from './flow-binding.ts';
+import { NodeIcon } from './node-icons.tsx';
+
+const STICKY_COLORS: Record<string, string> = {
+  yellow: '#fff4b8',
+  blue: '#dbeafe',
+  green: '#dcfce7',
+  pink: '#fce7f3',
+  gray: '#e5e7eb',
+};
+
+const handleTop = (index: number, count: number): string => `${((index + 1) / (count + 1)) * 100}%`;
+
+/** Remote selections: an outline in each selecting person's colour, their names on a tag. */
+const RemoteSelection = ({ nodeId }: { nodeId: string }) => {
+  const { presence } = useEditor();
+  const peers = usePeersSelecting(presence, nodeId);
+  if (peers.length === 0) return null;
+  const shadow = peers.map((p, i) => `0 0 0 ${2 + i * 3}px ${p.user.color}`).join(', ');
+  return (
+    <>
+      <div className="remote-outline" style={{ boxShadow: shadow }} data-testid="remote-selection" />
+      <div className="remote-tag" style={{ background: peers[0]?.user.color }}>
+        {peers.map((p) => p.user.name).join(', ')}
+      </div>
+    </>
+  );
+};
+
+const StickyNoteNode = ({ data, selected, id }: NodeProps<FlowNode>) => {
+  const { parameters } = data.node;
+  const width = typeof parameters.width === 'number' ? parameters.width : 240;
+  const height = typeof parameters.height === 'number' ? parameters.height : 160;
+  const color = STICKY_COLORS[String(parameters.color)] ?? STICKY_COLORS.yellow;
+  return (
+    <div
+      className={`sticky ${selected ? 'selected' : ''}`}
+      style={{ width, height, background: color }}
+      data-testid="canvas-node"
+      data-node-name={data.node.name}
+    >
+      <RemoteSelection nodeId={id} />
+      <div className="sticky-text">{typeof parameters.content === 'string' ? parameters.content : ''}</div>
+    </div>
+  );
+};
+
+const WorkflowNodeView = (props: NodeProps<FlowNode>) => {
+  const { data, selected, id } = props;
+  const node = data.node;
+  const def = getNodeDefinition(node.type);
+  if (def?.annotation) return <StickyNoteNode {...props} />;
+  const ports = nodePorts(node);
+  const classes = ['wf-node', selected ? 'selected' : '', node.disabled ? 'disabled' : '', def ? '' : 'unsupported'];
+  return (
+    <div
+      className={classes.join(' ')}
+      style={{ '--node-color': def?.color ?? '#6b7280' } as React.CSSProperties}
+      data-testid="canvas-node"
+      data-node-name={node.name}
+      data-node-type={node.type}
+      title={def ? def.description : `"${node.type}" is not a node type Weft knows; it is kept as it was imported.`}
+    >
+      <RemoteSelection nodeId={id} />
+      {ports.inputs.map((port, i) => (
+        <Handle
+          key={port.name}
+          id={port.name}
+          type="target"
+          position={Position.Left}
+          style={{ top: handleTop(i, ports.inputs.length) }}
+          title={port.label}
+        />
+      ))}
+      <div className="wf-node-icon">
+        <NodeIcon icon={def?.icon} />
+      </div>
+      <div className="wf-node-text">
+        <div className="wf-node-name">{node.name}</div>
+        <div className="wf-node-type">
+          {def ? def.label : `Unsupported: ${node.type}`}
+          {node.disabled ? ' · disabled' : ''}
+        </div>
+      </div>
+      {ports.outputs.map((port, i) => (
+        <Handle
+          key={port.name}
+          id={port.name}
+          type="source"
+          position={Position.Right}
+          className={port.name === 'error' ? 'handle-error' : undefined}
+          style={{ top: handleTop(i, ports.outputs.length) }}
+          title={port.label}
+        >
+          {ports.outputs.length > 1 && <span className="handle-label">{port.label}</span>}
+        </Handle>
+      ))}
+    </div>
+  );
+};
+
+export const WorkflowNode = memo(WorkflowNodeView);
+export const nodeTypes = { workflow: WorkflowNode };

@@ -1,0 +1,27 @@
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { FlowBinding } from '../canvas/flow-binding.ts';
+import type { WorkflowSession } from '../doc/session.ts';
+import type { Peer, Presence } from '../presence/presence.ts';
+import type { WorkflowUndo } from '../undo/undo.ts';
+
+/** What every part of the open editor shares: the document, its canvas binding, presence and undo. */
+export interface EditorContextValue {
+  session: WorkflowSession;
+  binding: FlowBinding;
+  presence: Presence;
+  undo: WorkflowUndo;
+  canEdit: boolean;
+}
+
+export const EditorContext = createContext<EditorContextValue | null>(null);
+
+export const useEditor = (): EditorContextValue => {
+  const value = useContext(EditorContext);
+  if (!value) throw new Error('useEditor outside the editor');
+  return value;
+};
+
+export const usePeers = (presence: Presence): Peer[] => useSyncExternalStore(presence.subscribe, presence.peers);
+
+export const usePeersSelecting = (presence: Presence, nodeId: string): readonly Peer[] =>
+  useSyncExternalStore(presence.subscribe, () => presence.peersSelecting(nodeId));

@@ -1,0 +1,315 @@
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { useAtom, useAtomValue, useSetAtom } from 'jotai';
+import { CircleHelp, Map as MapIcon, Moon, PanelLeft, Redo2, Sun, Undo2, Users } from 'lucide-react';
+import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
+import { origins } from '#shared/origins.ts';
+import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
+import { addNode, connect, moveNode, readMeta, setWorkflowName } from '#shared/schema/index.ts';
+import { api, ApiError } from '../api/client.ts';
+import { FlowCanvas, GRID } from '../canvas/flow-canvas.tsx';
+import { useSessionStatus, useWorkflowSession } from '../doc/use-workflow-session.ts';
+import { Inspector } from '../inspector/inspector.tsx';
+import { refreshOfflineCopies } from '../offline/service-worker.ts';
+import { Members } from '../pages/members-panel.tsx';
+import { TopBar } from '../pages/topbar.tsx';
+import { Palette } from '../palette/palette.tsx';
+import { Avatars } from '../presence/avatars.tsx';
+import { presenceUser } from '../presence/presence.ts';
+import {
+  minimapOpenAtom,
+  paletteOpenAtom,
+  panelAtom,
+  selectedNodeIdsAtom,
+  snapToGridAtom,
+  themeAtom,
+  toastAtom,
+} from '../state/atoms.ts';
+import { ArrangeToolbar } from './arrange-toolbar.tsx';
+import { EditorContext, useEditor } from './editor-context.tsx';
+import { HelpPanel } from './help-panel.tsx';
+import { StatusChip } from './status-chip.tsx';
+import { useClipboard } from './use-clipboard.ts';
+import { useEditorKeys } from './use-editor-keys.ts';
+import { useEditorSetup } from './use-editor-setup.ts';
+import { useDraft } from '../ui/use-draft.ts';
+
+/** Node footprint on the canvas (see .wf-node) and the steps used to place new nodes. */
+const NODE_W = 200;
+const NODE_H = 56;
+const NODE_STEP_X = 280;
+const NODE_STEP_Y = 100;
+
+const Toast = () => {
+  const [toast, setToast] = useAtom(toastAtom);
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(null), 5000);
+    return () => clearTimeout(timer);
+  }, [toast, setToast]);
+  if (!toast) return null;
+  return (
+    <div className={`toast ${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
+      {toast.text}
+    </div>
+  );
+};
+
+const WorkflowName = () => {
+  const { session, canEdit } = useEditor();
+  const name = useSyncExternalStore(
+    (notify) => {
+      session.doc.on('update', notify);
+      return () => session.doc.off('update', notify);
+    },
+    () => readMeta(session.doc).name,
+  );
+  const [draft, setDraft] = useDraft(name);
+  const commit = () => {
+    const next = draft.trim();
+    if (next && next !== name) setWorkflowName(session.doc, next, origins.ui);
+    else setDraft(name);
+  };
+  return (
+    <input
+      className="workflow-name"
+      aria-label="Workflow name"
+      value={draft}
+      disabled={!canEdit}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+    />
+  );
+};
+
+const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
+  const editor = useEditor();
+  const { session, binding, undo, canEdit } = editor;
+  const pointer = useRef<{ x: number; y: number } | null>(null);
+  const onPointer = useCallback((at: { x: number; y: number } | null) => {
+    pointer.current = at;
+  }, []);
+  const selected = useAtomValue(selectedNodeIdsAtom);
+  const [panel, setPanel] = useAtom(panelAtom);
+  const paletteOpen = useAtomValue(paletteOpenAtom);
+  const setToast = useSetAtom(toastAtom);
+  const { screenToFlowPosition } = useReactFlow();
+  const canvasBox = useRef<HTMLDivElement>(null);
+
+  const addAt = useCallback(
+    (type: string, at: { x: number; y: number }): string | undefined => {
+      if (!canEdit) return undefined;
+      try {
+        const snap = (v: number) => Math.round(v / GRID) * GRID;
+        const id = addNode(session.doc, { type, position: { x: snap(at.x), y: snap(at.y) } }, origins.ui);
+        binding.select([id]);
+        return id;
+      } catch (e) {
+        setToast({ text: (e as Error).message, kind: 'error', at: Date.now() });
+        return undefined;
+      }
+    },
+    [binding, canEdit, session, setToast],
+  );
+
+  // A click in the palette adds the node after the selected one (and connects them, as in n8n),
+  // or in the middle of what is visible, stepping aside from nodes already there.
+  const addFromPalette = useCallback(
+    (type: string) => {
+      const rect = canvasBox.current?.getBoundingClientRect();
+      if (!rect || !canEdit) return;
+      const nodes = binding.getSnapshot().nodes;
+      const selectedNodes = nodes.filter((n) => n.selected);
+      const after = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
+      const center = screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
+      let at = after
+        ? { x: after.position.x + NODE_STEP_X, y: after.position.y }
+        : { x: center.x - NODE_W / 2, y: center.y - NODE_H / 2 };
+      const overlaps = (p: { x: number; y: number }) =>
+        nodes.some((n) => Math.abs(n.position.x - p.x) < NODE_W && Math.abs(n.position.y - p.y) < NODE_H);
+      for (let i = 0; i < 100 && overlaps(at); i++) at = { x: at.x, y: at.y + NODE_STEP_Y };
+      const id = addAt(type, at);
+      if (id && after) {
+        const source = nodePorts(after.data.node).outputs[0];
+        const target = getNodeDefinition(type)?.inputs[0];
+        if (source && target) {
+          connect(
+            session.doc,
+            { source: after.id, sourceHandle: source.name, target: id, targetHandle: target.name },
+            origins.ui,
+          );
+        }
+      }
+    },
+    [addAt, binding, canEdit, screenToFlowPosition, session],
+  );
+
+  useEditorKeys();
+  useClipboard(pointer);
+
+  const arrange = (moves: Map<string, { x: number; y: number }>) => {
+    session.doc.transact(() => {
+      for (const [id, p] of moves) moveNode(session.doc, id, p, origins.ui);
+    }, origins.ui);
+    undo.manager.stopCapturing();
+  };
+
+  const inspected = selected.length === 1 ? selected[0] : undefined;
+  return (
+    <div className="editor-body">
+      {paletteOpen && <Palette onAdd={addFromPalette} disabled={!canEdit} />}
+      <div className="canvas-box" ref={canvasBox}>
+        <FlowCanvas onPointer={onPointer} onAddNode={addAt} />
+        {canEdit && selected.length >= 2 && <ArrangeToolbar onArrange={arrange} />}
+        {!canEdit && workflow && (
+          <div className="readonly-banner" role="status">
+            You can view this workflow; {workflow.role === 'viewer' ? 'viewers cannot change it.' : 'loading…'}
+          </div>
+        )}
+        <Toast />
+      </div>
+      {inspected && <Inspector key={inspected} nodeId={inspected} onClose={() => binding.select([])} />}
+      {panel === 'members' && workflow && (
+        <aside className="side-panel" aria-label="Members panel">
+          <Members workflow={workflow} />
+          <button type="button" onClick={() => setPanel('none')}>
+            Close
+          </button>
+        </aside>
+      )}
+      {panel === 'help' && <HelpPanel onClose={() => setPanel('none')} />}
+    </div>
+  );
+};
+
+const ToolbarButtons = () => {
+  const { undo, canEdit } = useEditor();
+  const [theme, setTheme] = useAtom(themeAtom);
+  const [panel, setPanel] = useAtom(panelAtom);
+  const [paletteOpen, setPaletteOpen] = useAtom(paletteOpenAtom);
+  const [minimap, setMinimap] = useAtom(minimapOpenAtom);
+  const [snap, setSnap] = useAtom(snapToGridAtom);
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Editor">
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Undo"
+        title="Undo (Ctrl/⌘ Z)"
+        disabled={!canEdit}
+        onClick={() => undo.undo()}
+      >
+        <Undo2 size={16} aria-hidden="true" />
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Redo"
+        title="Redo (Ctrl/⌘ Shift Z)"
+        disabled={!canEdit}
+        onClick={() => undo.redo()}
+      >
+        <Redo2 size={16} aria-hidden="true" />
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-pressed={paletteOpen}
+        aria-label="Node palette"
+        title="Node palette"
+        onClick={() => setPaletteOpen(!paletteOpen)}
+      >
+        <PanelLeft size={16} aria-hidden="true" />
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-pressed={minimap}
+        aria-label="Minimap"
+        title="Minimap"
+        onClick={() => setMinimap(!minimap)}
+      >
+        <MapIcon size={16} aria-hidden="true" />
+      </button>
+      <label className="check snap" title="Snap to grid">
+        <input type="checkbox" checked={snap} onChange={(e) => setSnap(e.target.checked)} /> Snap
+      </label>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={theme === 'dark' ? 'Light theme' : 'Dark theme'}
+        title="Theme"
+        onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+      >
+        {theme === 'dark' ? <Sun size={16} aria-hidden="true" /> : <Moon size={16} aria-hidden="true" />}
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-pressed={panel === 'members'}
+        aria-label="Members"
+        title="Members and roles"
+        onClick={() => setPanel(panel === 'members' ? 'none' : 'members')}
+      >
+        <Users size={16} aria-hidden="true" />
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-pressed={panel === 'help'}
+        aria-label="Keyboard shortcuts"
+        title="Keyboard shortcuts (?)"
+        onClick={() => setPanel(panel === 'help' ? 'none' : 'help')}
+      >
+        <CircleHelp size={16} aria-hidden="true" />
+      </button>
+    </div>
+  );
+};
+
+/** The collaborative editor for one workflow: `/w/<workflowId>`. */
+export const EditorPage = ({ id, user, onSignOut }: { id: string; user: UserDto; onSignOut: () => void }) => {
+  const session = useWorkflowSession(id);
+  const status = useSessionStatus(session);
+  const [workflow, setWorkflow] = useState<WorkflowDto>();
+  const [error, setError] = useState<string>();
+  const me = presenceUser(user);
+
+  useEffect(() => {
+    refreshOfflineCopies();
+    api<WorkflowDto>('GET', `/api/workflows/${id}`).then(setWorkflow, (e: unknown) =>
+      setError(e instanceof ApiError ? e.message : 'Could not load the workflow'),
+    );
+  }, [id]);
+
+  const canEdit = workflow !== undefined && workflow.role !== 'viewer' && status !== 'closed';
+  const editor = useEditorSetup(session, me, canEdit);
+  const closed = session.closedReason();
+
+  return (
+    <div className="editor-shell">
+      {editor ? (
+        <EditorContext.Provider value={editor}>
+          <ReactFlowProvider>
+            <TopBar user={user} onSignOut={onSignOut}>
+              <WorkflowName />
+              <StatusChip status={status} />
+              {workflow && <span className="badge">{workflow.role}</span>}
+              <Avatars presence={editor.presence} me={me} />
+              <ToolbarButtons />
+            </TopBar>
+            {(error ?? closed) && (
+              <p className="error banner" role="alert">
+                {error ?? closed}
+              </p>
+            )}
+            <EditorBody workflow={workflow} />
+          </ReactFlowProvider>
+        </EditorContext.Provider>
+      ) : (
+        <p className="shell muted">Opening…</p>
+      )}
+    </div>
+  );
+};

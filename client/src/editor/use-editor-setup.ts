@@ -1,0 +1,43 @@
+import { useEffect, useMemo, useState } from 'react';
+import { FlowBinding } from '../canvas/flow-binding.ts';
+import type { WorkflowSession } from '../doc/session.ts';
+import { Presence, type PresenceUser } from '../presence/presence.ts';
+import { createWorkflowUndo, type WorkflowUndo } from '../undo/undo.ts';
+import type { EditorContextValue } from './editor-context.tsx';
+
+interface Parts {
+  session: WorkflowSession;
+  undo: WorkflowUndo;
+  binding: FlowBinding;
+  presence: Presence;
+}
+
+/**
+ * Builds the editor's per-workflow parts (canvas binding, presence, undo) in
+ * an effect, so each set is torn down exactly once, StrictMode included.
+ * Null until they exist.
+ */
+export const useEditorSetup = (
+  session: WorkflowSession,
+  me: PresenceUser,
+  canEdit: boolean,
+): EditorContextValue | null => {
+  const [parts, setParts] = useState<Parts | null>(null);
+  const { id, name } = me;
+  useEffect(() => {
+    const undo = createWorkflowUndo(session.doc);
+    const binding = new FlowBinding(session.doc, { onDragBoundary: undo.boundary });
+    const presence = new Presence(session.provider.awareness, me);
+    // The parts subscribe to the document and awareness, so they are made (and unmade) by the effect.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setParts({ session, undo, binding, presence });
+    return () => {
+      binding.destroy();
+      presence.destroy();
+      undo.destroy();
+    };
+    // `me` is rebuilt on each render; the person is its id and name.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [session, id, name]);
+  return useMemo(() => (parts && parts.session === session ? { ...parts, canEdit } : null), [parts, session, canEdit]);
+};

@@ -1,0 +1,237 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useDraft } from '../ui/use-draft.ts';
+import { useSetAtom } from 'jotai';
+import { X } from 'lucide-react';
+import { getNodeDefinition, type NodeDefinition } from '#shared/nodes/index.ts';
+import { origins } from '#shared/origins.ts';
+import {
+  getNotesText,
+  isShown,
+  onErrorValues,
+  renameNode,
+  setNodeSettings,
+  type NodeSettingsPatch,
+  type NodeSnapshot,
+} from '#shared/schema/index.ts';
+import { NodeIcon } from '../canvas/node-icons.tsx';
+import { useEditor, usePeers } from '../editor/editor-context.tsx';
+import { toastAtom } from '../state/atoms.ts';
+import { ParamField, PeersEditing } from './param-field.tsx';
+import { YTextEditor } from './ytext-editor.tsx';
+
+const ON_ERROR_LABELS: Record<(typeof onErrorValues)[number], string> = {
+  stopWorkflow: 'Stop the workflow',
+  continueRegularOutput: 'Continue (pass the error on as an item)',
+  continueErrorOutput: 'Continue on an "error" output',
+};
+
+const NameInput = ({ node, disabled }: { node: NodeSnapshot; disabled: boolean }) => {
+  const { session } = useEditor();
+  const [draft, setDraft] = useDraft(node.name);
+  const [problem, setProblem] = useState<string>();
+  const commit = () => {
+    if (draft.trim() === node.name) {
+      setProblem(undefined);
+      return;
+    }
+    try {
+      renameNode(session.doc, node.id, draft, origins.ui);
+      setProblem(undefined);
+    } catch (e) {
+      setProblem((e as Error).message);
+    }
+  };
+  return (
+    <div className={problem ? 'field invalid' : 'field'}>
+      <label htmlFor={`name-${node.id}`}>Name</label>
+      <input
+        id={`name-${node.id}`}
+        value={draft}
+        disabled={disabled}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+          if (e.key === 'Escape') setDraft(node.name);
+        }}
+      />
+      {problem && (
+        <p className="field-error" role="alert">
+          {problem}
+        </p>
+      )}
+    </div>
+  );
+};
+
+const Settings = ({
+  node,
+  def,
+  disabled,
+}: {
+  node: NodeSnapshot;
+  def: NodeDefinition | undefined;
+  disabled: boolean;
+}) => {
+  const { session } = useEditor();
+  const setToast = useSetAtom(toastAtom);
+  const patch = (p: NodeSettingsPatch) => {
+    try {
+      setNodeSettings(session.doc, node.id, p, origins.ui);
+    } catch (e) {
+      setToast({ text: (e as Error).message, kind: 'error', at: Date.now() });
+    }
+  };
+  const int = (value: string, fallback: number) => {
+    const n = Number(value);
+    return Number.isInteger(n) ? n : fallback;
+  };
+  return (
+    <fieldset className="settings" disabled={disabled}>
+      <legend>Settings</legend>
+      <label className="check">
+        <input type="checkbox" checked={node.disabled} onChange={(e) => patch({ disabled: e.target.checked })} />
+        Disabled (items pass through)
+      </label>
+      {!def?.trigger && !def?.annotation && (
+        <>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={node.retryOnFail}
+              onChange={(e) => patch({ retryOnFail: e.target.checked })}
+            />
+            Retry on fail
+          </label>
+          {node.retryOnFail && (
+            <div className="row">
+              <label className="field">
+                Max tries
+                <input
+                  type="number"
+                  min={1}
+                  max={10}
+                  value={node.maxTries}
+                  onChange={(e) => patch({ maxTries: int(e.target.value, node.maxTries) })}
+                />
+              </label>
+              <label className="field">
+                Wait between tries (ms)
+                <input
+                  type="number"
+                  min={0}
+                  step={100}
+                  value={node.waitBetweenTries}
+                  onChange={(e) => patch({ waitBetweenTries: int(e.target.value, node.waitBetweenTries) })}
+                />
+              </label>
+            </div>
+          )}
+          <label className="field">
+            On error
+            <select value={node.onError} onChange={(e) => patch({ onError: e.target.value as typeof node.onError })}>
+              {onErrorValues.map((v) => (
+                <option key={v} value={v}>
+                  {ON_ERROR_LABELS[v]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            Timeout (seconds, 0 = the workflow's)
+            <input
+              type="number"
+              min={0}
+              value={node.timeoutSeconds}
+              onChange={(e) => patch({ timeoutSeconds: int(e.target.value, node.timeoutSeconds) })}
+            />
+          </label>
+        </>
+      )}
+    </fieldset>
+  );
+};
+
+/** The form for the selected node, generated from its type's parameter schema. */
+export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => void }) => {
+  const { session, binding, presence, undo, canEdit } = useEditor();
+  const node = useSyncExternalStore(binding.subscribe, () => binding.getNode(nodeId));
+  const peers = usePeers(presence);
+  const setToast = useSetAtom(toastAtom);
+
+  useEffect(() => {
+    presence.setEditing({ nodeId, field: null });
+    return () => presence.setEditing(null);
+  }, [presence, nodeId]);
+
+  if (!node) return null;
+  const def = getNodeDefinition(node.type);
+  const here = peers.filter((p) => p.editing?.nodeId === nodeId);
+  const onFocus = (field: string, focused: boolean) => presence.setEditing({ nodeId, field: focused ? field : null });
+  const notes = getNotesText(session.doc, nodeId);
+  const onError = (text: string) => setToast({ text, kind: 'error', at: Date.now() });
+
+  return (
+    <aside className="inspector" aria-label="Inspector" data-testid="inspector">
+      <header className="inspector-head" style={{ '--node-color': def?.color ?? '#6b7280' } as React.CSSProperties}>
+        <span className="wf-node-icon">
+          <NodeIcon icon={def?.icon} />
+        </span>
+        <div className="inspector-title">
+          <strong>{node.name}</strong>
+          <span className="muted">{def ? def.label : `Unsupported type "${node.type}"`}</span>
+        </div>
+        <button type="button" className="icon-button" aria-label="Close the inspector" onClick={onClose}>
+          <X size={16} aria-hidden="true" />
+        </button>
+      </header>
+      {here.length > 0 && (
+        <p className="also-here">
+          Also on this node: <PeersEditing peers={here} />
+        </p>
+      )}
+      {def ? <p className="muted inspector-desc">{def.description}</p> : null}
+      {!def && (
+        <p className="warning">
+          Weft does not know this node type. It is kept exactly as imported, with its parameters, but it cannot run.
+        </p>
+      )}
+      <NameInput node={node} disabled={!canEdit} />
+      <section aria-label="Parameters" className="params">
+        {def?.params
+          .filter((spec) => isShown(spec.showWhen, node.parameters))
+          .map((spec) => (
+            <ParamField
+              key={spec.name}
+              nodeId={nodeId}
+              spec={spec}
+              value={node.parameters[spec.name] ?? spec.default}
+              peers={here.filter((p) => p.editing?.field === spec.name)}
+              onFocus={onFocus}
+              onError={onError}
+            />
+          ))}
+        {!def && <pre className="raw-params">{JSON.stringify(node.parameters, null, 2)}</pre>}
+      </section>
+      {notes && (
+        <div className="field">
+          <div className="field-head">
+            <label>Notes</label>
+            <PeersEditing peers={here.filter((p) => p.editing?.field === '$notes')} />
+          </div>
+          <YTextEditor
+            text={notes}
+            awareness={presence.awareness}
+            undoManager={undo.manager}
+            multiline
+            readOnly={!canEdit}
+            label="Notes"
+            placeholder="Notes for your collaborators"
+            onFocusChange={(f) => onFocus('$notes', f)}
+          />
+        </div>
+      )}
+      <Settings node={node} def={def} disabled={!canEdit} />
+    </aside>
+  );
+};

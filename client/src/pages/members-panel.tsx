@@ -1,0 +1,87 @@
+import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
+import type { MemberDto, WorkflowDto, WorkflowRole } from '#shared/api/index.ts';
+import { api, ApiError } from '../api/client.ts';
+import { fieldText } from '../ui/form.ts';
+
+/** Who may open a workflow, and with which role; owners add and remove people. */
+export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
+  const [members, setMembers] = useState<MemberDto[]>([]);
+  const [error, setError] = useState<string>();
+  const reload = useCallback(() => {
+    api<{ members: MemberDto[] }>('GET', `/api/workflows/${workflow.id}/members`).then(
+      (r) => setMembers(r.members),
+      (e: unknown) => setError(e instanceof ApiError ? e.message : 'Could not load members'),
+    );
+  }, [workflow.id]);
+  useEffect(reload, [reload]);
+  const owner = workflow.role === 'owner';
+
+  const add = async (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    try {
+      await api('POST', `/api/workflows/${workflow.id}/members`, {
+        email: fieldText(form, 'email'),
+        role: fieldText(form, 'role') as WorkflowRole,
+      });
+      form.reset();
+      setError(undefined);
+      reload();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'Could not add the member');
+    }
+  };
+
+  const remove = async (member: MemberDto) => {
+    try {
+      await api('DELETE', `/api/workflows/${workflow.id}/members/${member.userId}`);
+      reload();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'Could not remove the member');
+    }
+  };
+
+  return (
+    <section className="card" aria-label="Members" style={{ display: 'grid', gap: 12 }}>
+      <h2 style={{ margin: 0, fontSize: 16 }}>Members</h2>
+      <table>
+        <tbody>
+          {members.map((m) => (
+            <tr key={m.userId}>
+              <td>{m.name}</td>
+              <td className="muted">{m.email}</td>
+              <td>
+                <span className="badge">{m.role}</span>
+              </td>
+              <td>
+                {owner && (
+                  <button type="button" className="danger" onClick={() => void remove(m)}>
+                    Remove
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {owner && (
+        <form className="row" onSubmit={(e) => void add(e)}>
+          <input
+            name="email"
+            type="email"
+            placeholder="Email of an existing account"
+            aria-label="Member email"
+            required
+          />
+          <select name="role" aria-label="Role" defaultValue="editor" style={{ width: 120 }}>
+            <option value="editor">editor</option>
+            <option value="viewer">viewer</option>
+            <option value="owner">owner</option>
+          </select>
+          <button type="submit">Add</button>
+        </form>
+      )}
+      {error && <p className="error">{error}</p>}
+    </section>
+  );
+};

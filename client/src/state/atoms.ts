@@ -1,0 +1,31 @@
+import { atom } from 'jotai';
+import { atomWithStorage } from 'jotai/utils';
+
+/**
+ * UI state only. The workflow itself lives in the Yjs document; nothing here
+ * is ever a copy of it.
+ */
+
+export type Theme = 'light' | 'dark';
+
+const prefersDark = (): boolean =>
+  typeof window !== 'undefined' && window.matchMedia('(prefers-color-scheme: dark)').matches;
+
+export const themeAtom = atomWithStorage<Theme>('weft.theme', prefersDark() ? 'dark' : 'light', undefined, {
+  getOnInit: true,
+});
+export const snapToGridAtom = atomWithStorage('weft.snapToGrid', true, undefined, { getOnInit: true });
+export const paletteOpenAtom = atomWithStorage('weft.paletteOpen', true, undefined, { getOnInit: true });
+export const minimapOpenAtom = atomWithStorage('weft.minimap', true, undefined, { getOnInit: true });
+
+/** Which side panel shows, besides the inspector. */
+export const panelAtom = atom<'none' | 'members' | 'help'>('none');
+
+/** Nodes selected on the canvas (the inspector shows the one when there is exactly one). */
+export const selectedNodeIdsAtom = atom<readonly string[]>([]);
+
+/** The awareness client id of the person whose viewport this user follows. */
+export const followingAtom = atom<number | null>(null);
+
+/** A short message at the bottom of the editor (paste problems, name conflicts). */
+export const toastAtom = atom<{ text: string; kind: 'info' | 'error'; at: number } | null>(null);

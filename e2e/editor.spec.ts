@@ -1,0 +1,296 @@
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { expect, signUpInBrowser, test, type WeftServer } from './fixtures.ts';
+import {
+  addFromPalette,
+  canvasNames,
+  canvasNode,
+  centerOf,
+  connectNodes,
+  createWorkflow,
+  dragNodeBy,
+  fit,
+  openWorkflow,
+  serverExport,
+  share,
+} from './editor-helpers.ts';
+
+/**
+ * The collaborative editor in real Chromium, two browser contexts as two
+ * people on one workflow, against the real server.
+ */
+
+test.describe.configure({ mode: 'serial' });
+
+let people = 0;
+
+interface Two {
+  a: Page;
+  b: Page;
+  id: string;
+  path: string;
+  contexts: BrowserContext[];
+}
+
+/** Ann creates a workflow and shares it with Ben as `role`; both have it open. */
+const twoPeople = async (browser: Browser, weft: WeftServer, role: 'editor' | 'viewer' = 'editor'): Promise<Two> => {
+  const n = ++people;
+  const contexts = await Promise.all([
+    browser.newContext({ baseURL: weft.baseURL }),
+    browser.newContext({ baseURL: weft.baseURL }),
+  ]);
+  const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
+  if (!a || !b) throw new Error('no pages');
+  await signUpInBrowser(a, 'Ann', `ann${n}@example.com`);
+  await signUpInBrowser(b, 'Ben', `ben${n}@example.com`);
+  const { id, path } = await createWorkflow(a, `Shared ${n}`);
+  await share(a, id, `ben${n}@example.com`, role);
+  await openWorkflow(b, path);
+  return { a, b, id, path, contexts };
+};
+
+const closeAll = (two: Two) => Promise.all(two.contexts.map((c) => c.close()));
+
+/** The canvas as a comparable value: names with positions, and edges by names. */
+const canvasState = async (page: Page) =>
+  page.evaluate(() => {
+    const nodes = [...document.querySelectorAll('.react-flow__node')].map((el) => ({
+      id: el.getAttribute('data-id'),
+      name: el.querySelector('[data-node-name]')?.getAttribute('data-node-name'),
+      transform: (el as HTMLElement).style.transform,
+    }));
+    const edges = [...document.querySelectorAll('.react-flow__edge')].map((el) => el.getAttribute('data-id'));
+    return { nodes: nodes.sort((x, y) => String(x.id).localeCompare(String(y.id))), edges: edges.sort() };
+  });
+
+test('add, move, connect and delete in one browser appear in the other; pointers and selections are visible', async ({
+  browser,
+  weft,
+}) => {
+  const two = await twoPeople(browser, weft);
+  const { a, b, id } = two;
+
+  await addFromPalette(a, 'webhook');
+  // With Webhook selected, a click on IF adds it after Webhook, connected.
+  await addFromPalette(a, 'if');
+  await addFromPalette(b, 'set');
+  for (const page of [a, b]) await expect.poll(canvasNames(page)).toEqual(['Edit Fields (Set)', 'IF', 'Webhook']);
+  await expect(b.locator('.react-flow__edge')).toHaveCount(1);
+
+  // Ben connects IF's "false" output to Edit Fields; Ann sees the edge.
+  await fit(b);
+  await connectNodes(b, 'IF', 'false', 'Edit Fields (Set)');
+  await expect(a.locator('.react-flow__edge')).toHaveCount(2);
+  const exported = await serverExport(a, id);
+  const byName = new Map(exported.nodes.map((node) => [node.name, node.id]));
+  expect(exported.edges).toContainEqual({
+    id: expect.any(String) as unknown,
+    source: byName.get('IF'),
+    sourceHandle: 'false',
+    target: byName.get('Edit Fields (Set)'),
+    targetHandle: 'main',
+  });
+
+  // Ann moves Webhook; Ben's canvas shows it at the same place.
+  const before = (await serverExport(a, id)).nodes.find((node) => node.name === 'Webhook')?.position;
+  await fit(a);
+  await dragNodeBy(a, 'Webhook', -40, 120);
+  await expect
+    .poll(async () => (await serverExport(b, id)).nodes.find((node) => node.name === 'Webhook')?.position.y)
+    .toBeGreaterThan((before?.y ?? 0) + 40);
+  await expect.poll(async () => (await canvasState(b)).nodes).toEqual((await canvasState(a)).nodes);
+
+  // Ann's pointer and selection show on Ben's canvas, in her colour.
+  await canvasNode(a, 'IF').click();
+  const pointer = await centerOf(canvasNode(a, 'IF'));
+  await a.mouse.move(pointer.x + 3, pointer.y + 3);
+  await expect(b.getByTestId('remote-cursor')).toHaveAttribute('data-peer-name', 'Ann');
+  await expect(canvasNode(b, 'IF').getByTestId('remote-selection')).toBeVisible();
+  await expect(b.getByTestId('avatars').getByRole('button', { name: 'Follow Ann' })).toBeVisible();
+
+  // Ben deletes Edit Fields with the keyboard; it and its edge are gone for Ann.
+  await canvasNode(b, 'Edit Fields (Set)').click();
+  await b.keyboard.press('Delete');
+  for (const page of [a, b]) await expect.poll(canvasNames(page)).toEqual(['IF', 'Webhook']);
+  await expect(a.locator('.react-flow__edge')).toHaveCount(1);
+  await a.screenshot({ path: 'test-results/editor-two-people-ann.png' });
+  await b.screenshot({ path: 'test-results/editor-two-people-ben.png' });
+  await closeAll(two);
+});
+
+test('two people typing into the same code parameter at once both keep their text', async ({ browser, weft }) => {
+  const two = await twoPeople(browser, weft);
+  const { a, b, id } = two;
+  await addFromPalette(a, 'code');
+  await expect.poll(canvasNames(b)).toEqual(['Code']);
+  await canvasNode(b, 'Code').click();
+  for (const page of [a, b]) await expect(page.getByTestId('inspector')).toBeVisible();
+
+  const editorOf = (page: Page) => page.locator('[data-param="jsCode"] .cm-content');
+  // The field's text without the other person's caret label.
+  const textOf = (page: Page) =>
+    editorOf(page).evaluate((el) => {
+      const copy = el.cloneNode(true) as HTMLElement;
+      for (const caret of copy.querySelectorAll('.cm-ySelectionCaret')) caret.remove();
+      return [...copy.querySelectorAll('.cm-line')].map((line) => line.textContent).join('\n');
+    });
+  // Both clear to a known start, then type at once.
+  await editorOf(a).click();
+  await a.keyboard.press('Control+A');
+  await a.keyboard.press('Delete');
+  await expect.poll(() => textOf(b)).toBe('');
+  await editorOf(b).click();
+  await Promise.all([
+    a.keyboard.type('const fromAnn = 1;', { delay: 15 }),
+    b.keyboard.type('const fromBen = 2;', { delay: 15 }),
+  ]);
+  await expect.poll(async () => (await textOf(a)) === (await textOf(b)) && (await textOf(a)).length).toBe(36);
+  const text = await textOf(a);
+  // Each person's characters survive, in their order (they may interleave where both typed).
+  const keeps = (typed: string) => {
+    let i = 0;
+    for (const ch of text) if (ch === typed[i]) i++;
+    return i === typed.length;
+  };
+  expect(keeps('const fromAnn = 1;')).toBe(true);
+  expect(keeps('const fromBen = 2;')).toBe(true);
+  await expect.poll(async () => (await serverExport(a, id)).nodes[0]?.parameters.jsCode).toBe(text);
+  // Each sees the other's caret in the field.
+  await expect(a.locator('[data-param="jsCode"] .cm-ySelectionCaret')).toHaveCount(1);
+  await expect(a.getByTestId('inspector').getByTestId('peers-editing').first()).toContainText('Ben');
+  await a.screenshot({ path: 'test-results/editor-code-together.png' });
+  await closeAll(two);
+});
+
+test('one person offline: both edit, and after reconnecting both canvases equal the server export', async ({
+  browser,
+  weft,
+}) => {
+  const two = await twoPeople(browser, weft);
+  const { a, b, id, contexts } = two;
+  await addFromPalette(a, 'manualTrigger');
+  await expect.poll(canvasNames(b)).toEqual(['Manual Trigger']);
+
+  await contexts[0]?.setOffline(true);
+  await expect(a.getByTestId('sync-status')).toHaveText('Offline');
+  await a.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await addFromPalette(a, 'httpRequest');
+  await fit(a);
+  await dragNodeBy(a, 'Manual Trigger', 0, -60);
+  await b.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await addFromPalette(b, 'noOp');
+  await fit(a);
+  await expect.poll(canvasNames(a)).toEqual(['HTTP Request', 'Manual Trigger']);
+  await expect.poll(canvasNames(b)).toEqual(['Manual Trigger', 'No Operation']);
+
+  await contexts[0]?.setOffline(false);
+  await expect(a.getByTestId('sync-status')).toHaveText('Saved');
+  const expected = ['HTTP Request', 'Manual Trigger', 'No Operation'];
+  for (const page of [a, b]) await expect.poll(canvasNames(page)).toEqual(expected);
+  await expect.poll(async () => (await serverExport(b, id)).nodes.map((n) => n.name).sort()).toEqual(expected);
+  const server = await serverExport(b, id);
+  for (const page of [a, b]) {
+    const shown = await canvasState(page);
+    expect(shown.nodes.map((n) => n.id)).toEqual(server.nodes.map((n) => n.id).sort());
+    for (const node of server.nodes) {
+      const onCanvas = shown.nodes.find((n) => n.id === node.id);
+      expect(onCanvas?.transform).toBe(`translate(${node.position.x}px, ${node.position.y}px)`);
+    }
+  }
+  await closeAll(two);
+});
+
+test('a reload while offline opens the editor with the last state', async ({ browser, weft }) => {
+  const context = await browser.newContext({ baseURL: weft.baseURL });
+  const page = await context.newPage();
+  await signUpInBrowser(page, 'Olga', 'olga@example.com');
+  const { path } = await createWorkflow(page, 'Offline one');
+  await addFromPalette(page, 'webhook');
+  await addFromPalette(page, 'set');
+  await expect.poll(canvasNames(page)).toEqual(['Edit Fields (Set)', 'Webhook']);
+  // The service worker has taken over the page once it controls it.
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await expect(page.getByTestId('sync-status')).toHaveText('Saved');
+
+  await context.setOffline(true);
+  await expect(page.getByTestId('sync-status')).toHaveText('Offline');
+  await canvasNode(page, 'Edit Fields (Set)').click();
+  await page.keyboard.press('Delete');
+  await expect.poll(canvasNames(page)).toEqual(['Webhook']);
+  await page.reload();
+  await expect(page.getByTestId('sync-status')).toHaveText('Offline');
+  await expect.poll(canvasNames(page)).toEqual(['Webhook']);
+  await expect(page.getByLabel('Workflow name')).toHaveValue('Offline one');
+  // The workflow list opens offline too.
+  await page.goto('/');
+  await expect(page.getByRole('link', { name: 'Offline one' })).toBeVisible();
+  await page.goto(path);
+  await expect.poll(canvasNames(page)).toEqual(['Webhook']);
+  await context.setOffline(false);
+  await expect(page.getByTestId('sync-status')).toHaveText('Saved');
+  await context.close();
+});
+
+test("undo reverts my change and leaves the other person's", async ({ browser, weft }) => {
+  const two = await twoPeople(browser, weft);
+  const { a, b, id } = two;
+  await addFromPalette(a, 'webhook');
+  await expect.poll(canvasNames(b)).toEqual(['Webhook']);
+  await b.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await addFromPalette(b, 'code');
+  await expect.poll(canvasNames(a)).toEqual(['Code', 'Webhook']);
+  const start = (await serverExport(a, id)).nodes.find((n) => n.name === 'Webhook')?.position;
+  await fit(a);
+  await dragNodeBy(a, 'Webhook', 0, 100);
+  await expect
+    .poll(async () => (await serverExport(a, id)).nodes.find((n) => n.name === 'Webhook')?.position)
+    .not.toEqual(start);
+
+  // Ann undoes: first her move (one step for the whole drag), then her add. Ben's Code stays.
+  await a.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await a.keyboard.press('Control+z');
+  await expect
+    .poll(async () => (await serverExport(b, id)).nodes.find((n) => n.name === 'Webhook')?.position)
+    .toEqual(start);
+  await a.keyboard.press('Control+z');
+  for (const page of [a, b]) await expect.poll(canvasNames(page)).toEqual(['Code']);
+  // Nothing of Ben's to undo for Ann.
+  await a.keyboard.press('Control+z');
+  await expect.poll(canvasNames(b)).toEqual(['Code']);
+  // Redo brings hers back.
+  await a.keyboard.press('Control+Shift+z');
+  for (const page of [a, b]) await expect.poll(canvasNames(page)).toEqual(['Code', 'Webhook']);
+  await closeAll(two);
+});
+
+test('a viewer sees edits live and cannot change anything', async ({ browser, weft }) => {
+  const two = await twoPeople(browser, weft, 'viewer');
+  const { a, b, id } = two;
+  await addFromPalette(a, 'webhook');
+  await addFromPalette(a, 'code');
+  await expect.poll(canvasNames(b)).toEqual(['Code', 'Webhook']);
+  await expect(b.getByText('viewers cannot change it')).toBeVisible();
+  await expect(b.locator('.palette-add').first()).toBeDisabled();
+
+  // Dragging, deleting and typing do nothing, locally or on the server.
+  const before = await serverExport(a, id);
+  await fit(b);
+  await dragNodeBy(b, 'Webhook', 100, 100);
+  await canvasNode(b, 'Webhook').click();
+  await b.keyboard.press('Delete');
+  await canvasNode(b, 'Code').click();
+  await expect(b.getByTestId('inspector')).toBeVisible();
+  await expect(b.getByLabel('Name', { exact: true })).toBeDisabled();
+  await b.locator('[data-param="jsCode"] .cm-content').click();
+  await b.keyboard.type('hacked');
+  await expect.poll(canvasNames(b)).toEqual(['Code', 'Webhook']);
+  await expect(b.locator('[data-param="jsCode"] .cm-content')).not.toContainText('hacked');
+  expect(await serverExport(a, id)).toEqual(before);
+
+  // Ann keeps editing; Ben sees it live.
+  await a.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await addFromPalette(a, 'noOp');
+  await expect.poll(canvasNames(b)).toEqual(['Code', 'No Operation', 'Webhook']);
+  await b.screenshot({ path: 'test-results/editor-viewer.png' });
+  await closeAll(two);
+});
