@@ -71,7 +71,7 @@ test('two people in two browsers see each other’s edits; a viewer sees them li
   await ann.getByLabel('Member email').fill('vic@example.com');
   await ann.getByLabel('Role').selectOption('viewer');
   await ann.getByRole('button', { name: 'Add', exact: true }).click();
-  await expect(ann.getByRole('region', { name: 'Members' }).getByRole('row')).toHaveCount(3);
+  await expect(ann.getByRole('region', { name: 'Members' }).getByRole('listitem')).toHaveCount(3);
 
   await ben.goto(url);
   await vic.goto(url);

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { MessageType, SyncMessageType } from '../../shared/src/protocol/messages.ts';
 import { addNode, getParameterText, initWorkflowDoc, moveNode, readNodes } from '../../shared/src/schema/index.ts';
-import { percentile, sleep } from './stats.ts';
+import { percentile, sleep } from '../lib/stats.ts';
 
 /**
  * A workflow built by 20,000 separate updates (50 nodes, then moves and

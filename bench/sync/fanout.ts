@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { now } from './bench-client.ts';
-import { cpuSeconds, rssBytes, type ServerProcess } from './processes.ts';
-import { percentile, sleep } from './stats.ts';
+import { cpuSeconds, rssBytes, type ServerProcess } from '../lib/processes.ts';
+import { percentile, sleep } from '../lib/stats.ts';
 
 export interface FanoutResult {
   server: string;

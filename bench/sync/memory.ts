@@ -1,7 +1,7 @@
 import { BenchClient } from './bench-client.ts';
 import type { Inspector } from './inspector.ts';
-import type { ServerProcess } from './processes.ts';
-import { percentile, sleep } from './stats.ts';
+import type { ServerProcess } from '../lib/processes.ts';
+import { percentile, sleep } from '../lib/stats.ts';
 
 export interface MemoryRound {
   connectMsP50: number;

@@ -8,10 +8,10 @@ import { buildUpdateStream, coldSync, leave, summarize, writeStream, type ColdSy
 import { runFanout, type FanoutResult } from './fanout.ts';
 import { Inspector } from './inspector.ts';
 import { runMemory, type MemoryResult } from './memory.ts';
-import { freePort, startReference, startWeft } from './processes.ts';
+import { freePort, startReference, startWeft } from '../lib/processes.ts';
 import { runSlowReader, type SlowReaderResult } from './slow-reader.ts';
-import { fmt, percentile, sleep } from './stats.ts';
-import { storedDoc, weftToken, weftWorkflow } from './weft-setup.ts';
+import { fmt, percentile, sleep } from '../lib/stats.ts';
+import { storedDoc, weftToken, weftWorkflow } from '../lib/weft-setup.ts';
 
 /**
  * `npm run bench:sync`: Weft's relay (auth on, SQLite on disk, the built

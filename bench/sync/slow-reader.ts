@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { BenchClient } from './bench-client.ts';
-import { rssBytes, type ServerProcess } from './processes.ts';
-import { sleep } from './stats.ts';
+import { rssBytes, type ServerProcess } from '../lib/processes.ts';
+import { sleep } from '../lib/stats.ts';
 
 export interface SlowReaderResult {
   server: string;

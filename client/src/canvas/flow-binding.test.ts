@@ -170,3 +170,24 @@ describe('React Flow → doc', () => {
 
 const readX = (doc: Y.Doc, id: string): number =>
   ((doc.getMap('nodes').get(id) as Y.Map<unknown>).get('position') as { x: number }).x;
+
+describe('undo steps', () => {
+  it('each canvas action is its own step however quickly they follow; typing in a field merges', () => {
+    const { b } = pair();
+    const undo = createWorkflowUndo(b);
+    const one = addNode(b, { type: 'noOp', position: { x: 0, y: 0 } }, origins.ui);
+    const two = addNode(b, { type: 'code', position: { x: 0, y: 0 } }, origins.ui);
+    const typing = { field: 'jsCode' }; // a text editor's own origin, tracked like y-codemirror's
+    undo.manager.addTrackedOrigin(typing);
+    const text = (b.getMap('nodes').get(two) as Y.Map<unknown>).get('parameters') as Y.Map<Y.Text>;
+    const code = text.get('jsCode') as Y.Text;
+    code.delete(0, code.length);
+    b.transact(() => code.insert(0, 'a'), typing);
+    b.transact(() => code.insert(1, 'b'), typing);
+    expect(undo.undo()).toBe(true); // the typing, as one step
+    expect(code.toJSON()).toBe('');
+    expect(b.getMap('nodes').size).toBe(2);
+    expect(undo.undo()).toBe(true); // the second node only
+    expect([...b.getMap('nodes').keys()]).toEqual([one]);
+  });
+});

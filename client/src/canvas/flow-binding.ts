@@ -65,6 +65,8 @@ export class FlowBinding {
   private readonly edgeObjects = new Map<string, FlowEdge>();
   private readonly selectedEdges = new Set<string>();
   private snapshot: FlowSnapshot = { nodes: [], edges: [] };
+  private nodesDirty = true;
+  private edgesDirty = true;
   private readonly listeners = new Set<() => void>();
   private readonly dragWriteMs: number;
   private readonly now: () => number;
@@ -157,6 +159,7 @@ export class FlowBinding {
       const edge = this.edgeObjects.get(change.id);
       if (edge && (edge.selected ?? false) !== change.selected) {
         this.edgeObjects.set(change.id, { ...edge, selected: change.selected });
+        this.edgesDirty = true;
         changed = true;
       }
     }
@@ -175,6 +178,7 @@ export class FlowBinding {
     for (const id of this.selectedEdges) {
       const edge = this.edgeObjects.get(id);
       if (edge) this.edgeObjects.set(id, { ...edge, selected: false });
+      this.edgesDirty = true;
     }
     this.selectedEdges.clear();
     this.publish();
@@ -275,6 +279,7 @@ export class FlowBinding {
       if (!node) {
         this.local.delete(id);
         this.nodeObjects.delete(id);
+        this.nodesDirty = true;
       } else this.rebuildNode(id);
       // Edges depend on whether their ends exist and on the end's type (its handles).
       if (!had || !node || had.type !== node.type) existence.add(id);
@@ -300,6 +305,7 @@ export class FlowBinding {
   }
 
   private rebuildNode(id: string): void {
+    this.nodesDirty = true;
     const node = this.docNodes.get(id);
     if (!node) {
       this.nodeObjects.delete(id);
@@ -333,6 +339,7 @@ export class FlowBinding {
   }
 
   private rebuildEdge(key: string): void {
+    this.edgesDirty = true;
     const edge = readEdgeValue(edgesMap(this.doc).get(key));
     if (!edge || !this.edgeVisible(edge)) {
       this.edgeObjects.delete(key);
@@ -350,6 +357,7 @@ export class FlowBinding {
   }
 
   private rebuildAllEdges(): void {
+    this.edgesDirty = true;
     this.edgeObjects.clear();
     for (const key of edgesMap(this.doc).keys()) this.rebuildEdge(key);
   }
@@ -361,8 +369,18 @@ export class FlowBinding {
     }
   }
 
+  /**
+   * A new snapshot for what changed: React Flow rebuilds its edge lookups
+   * whenever the edges array changes, so an unchanged part keeps its array.
+   */
   private publish(): void {
-    this.snapshot = { nodes: [...this.nodeObjects.values()], edges: [...this.edgeObjects.values()] };
+    if (!this.nodesDirty && !this.edgesDirty) return;
+    this.snapshot = {
+      nodes: this.nodesDirty ? [...this.nodeObjects.values()] : this.snapshot.nodes,
+      edges: this.edgesDirty ? [...this.edgeObjects.values()] : this.snapshot.edges,
+    };
+    this.nodesDirty = false;
+    this.edgesDirty = false;
     for (const listener of this.listeners) listener();
   }
 }

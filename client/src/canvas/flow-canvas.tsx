@@ -32,6 +32,14 @@ import { nodeTypes } from './workflow-node.tsx';
 
 export const GRID = 20;
 
+const VIRTUALIZE_ABOVE = 200;
+
+/** Fitting never zooms past 100 %: a small workflow stays at its real size. */
+const FIT = { padding: 0.2, maxZoom: 1 };
+
+const isValidConnection = (c: { source: string; target: string }): boolean => c.source !== c.target;
+const nodeColor = (n: FlowNode): string => getNodeDefinition(n.data.node.type)?.color ?? '#9ca3af';
+
 export const FlowCanvas = ({
   onPointer,
   onAddNode,
@@ -77,7 +85,7 @@ export const FlowCanvas = ({
           origins.ui,
         );
       } catch (e) {
-        setToast({ text: (e as Error).message, kind: 'error', at: Date.now() });
+        setToast({ text: (e as Error).message, kind: 'error' });
       }
     },
     [session, setToast],
@@ -97,7 +105,7 @@ export const FlowCanvas = ({
   useEffect(() => {
     if (fitted.current || !hasNodes) return;
     fitted.current = true;
-    void fitView({ padding: 0.2, maxZoom: 1 });
+    void fitView(FIT);
   }, [hasNodes, fitView]);
 
   useEffect(() => {
@@ -113,6 +121,20 @@ export const FlowCanvas = ({
     apply();
     return presence.subscribe(apply);
   }, [following, presence, setCenter, setFollowing]);
+
+  // Stable handlers: React Flow copies changed props into its store, which re-runs every node's selectors.
+  const onMove = useCallback((_: unknown, vp: RFViewport) => publishViewport(vp), [publishViewport]);
+  const onMoveStart = useCallback(
+    (event: unknown) => {
+      // A pan or zoom by this person (not one we applied while following) stops following.
+      if (event) setFollowing(null);
+    },
+    [setFollowing],
+  );
+  const onInit = useCallback(
+    (instance: { getViewport: () => RFViewport }) => publishViewport(instance.getViewport()),
+    [publishViewport],
+  );
 
   const onDragOver = (event: DragEvent) => {
     if (!canEdit || !event.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
@@ -148,25 +170,18 @@ export const FlowCanvas = ({
         nodeTypes={nodeTypes}
         onNodesChange={binding.applyNodeChanges}
         onEdgesChange={binding.applyEdgeChanges}
-        onDelete={({ nodes, edges }) =>
-          binding.deleteElements(
-            nodes.map((n) => n.id),
-            edges.map((e) => e.id),
-          )
-        }
         onConnect={onConnect}
-        isValidConnection={(c) => c.source !== c.target}
+        isValidConnection={isValidConnection}
         onSelectionChange={onSelectionChange}
-        onMove={(_, vp) => publishViewport(vp)}
-        onMoveStart={(event) => {
-          // A pan or zoom by this person (not one we applied while following) stops following.
-          if (event && following !== null) setFollowing(null);
-        }}
-        onInit={(instance) => publishViewport(instance.getViewport())}
+        onMove={onMove}
+        onMoveStart={onMoveStart}
+        onInit={onInit}
+        // Large workflows: only nodes and edges in view are in the DOM (small ones keep all, so panning never pops).
+        onlyRenderVisibleElements={snapshot.nodes.length > VIRTUALIZE_ABOVE}
         nodesDraggable={canEdit}
         nodesConnectable={canEdit}
         edgesReconnectable={false}
-        deleteKeyCode={canEdit ? ['Backspace', 'Delete'] : null}
+        deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         snapToGrid={snapToGrid}
@@ -180,15 +195,8 @@ export const FlowCanvas = ({
         aria-label="Workflow canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.2} />
-        <Controls showInteractive={false} aria-label="Zoom controls" />
-        {showMinimap && (
-          <MiniMap<FlowNode>
-            pannable
-            zoomable
-            aria-label="Minimap"
-            nodeColor={(n) => getNodeDefinition(n.data.node.type)?.color ?? '#9ca3af'}
-          />
-        )}
+        <Controls showInteractive={false} fitViewOptions={FIT} aria-label="Zoom controls" />
+        {showMinimap && <MiniMap<FlowNode> pannable zoomable aria-label="Minimap" nodeColor={nodeColor} />}
         <RemoteCursors presence={presence} />
       </ReactFlow>
     </div>

@@ -44,7 +44,11 @@ const StickyNoteNode = ({ data, selected, id }: NodeProps<FlowNode>) => {
       data-node-name={data.node.name}
     >
       <RemoteSelection nodeId={id} />
-      <div className="sticky-text">{typeof parameters.content === 'string' ? parameters.content : ''}</div>
+      {typeof parameters.content === 'string' && parameters.content.trim() ? (
+        <div className="sticky-text">{parameters.content}</div>
+      ) : (
+        <div className="sticky-text sticky-empty">Empty note: write in its Content field.</div>
+      )}
     </div>
   );
 };

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useAtom, useAtomValue, useSetAtom } from 'jotai';
-import { CircleHelp, Map as MapIcon, Moon, PanelLeft, Redo2, Sun, Undo2, Users } from 'lucide-react';
+import { CircleHelp, Map as MapIcon, Moon, PanelLeft, Redo2, Sun, Undo2, Users, X } from 'lucide-react';
 import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
 import { origins } from '#shared/origins.ts';
 import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
@@ -94,7 +94,8 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
   const [panel, setPanel] = useAtom(panelAtom);
   const paletteOpen = useAtomValue(paletteOpenAtom);
   const setToast = useSetAtom(toastAtom);
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, setCenter, getZoom } = useReactFlow();
+  const empty = useSyncExternalStore(binding.subscribe, () => binding.getSnapshot().nodes.length === 0);
   const canvasBox = useRef<HTMLDivElement>(null);
 
   const addAt = useCallback(
@@ -106,7 +107,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
         binding.select([id]);
         return id;
       } catch (e) {
-        setToast({ text: (e as Error).message, kind: 'error', at: Date.now() });
+        setToast({ text: (e as Error).message, kind: 'error' });
         return undefined;
       }
     },
@@ -126,10 +127,26 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
       let at = after
         ? { x: after.position.x + NODE_STEP_X, y: after.position.y }
         : { x: center.x - NODE_W / 2, y: center.y - NODE_H / 2 };
+      // Boxes overlap when the new node's footprint meets a node's measured box.
       const overlaps = (p: { x: number; y: number }) =>
-        nodes.some((n) => Math.abs(n.position.x - p.x) < NODE_W && Math.abs(n.position.y - p.y) < NODE_H);
+        nodes.some((n) => {
+          const w = n.measured?.width ?? NODE_W;
+          const h = n.measured?.height ?? NODE_H;
+          return (
+            p.x < n.position.x + w &&
+            n.position.x < p.x + NODE_W &&
+            p.y < n.position.y + h &&
+            n.position.y < p.y + NODE_H
+          );
+        });
       for (let i = 0; i < 100 && overlaps(at); i++) at = { x: at.x, y: at.y + NODE_STEP_Y };
       const id = addAt(type, at);
+      // Bring it into view when it landed outside what is visible.
+      const topLeft = screenToFlowPosition({ x: rect.left, y: rect.top });
+      const bottomRight = screenToFlowPosition({ x: rect.right, y: rect.bottom });
+      if (at.x < topLeft.x || at.y < topLeft.y || at.x + NODE_W > bottomRight.x || at.y + NODE_H > bottomRight.y) {
+        void setCenter(at.x + NODE_W / 2, at.y + NODE_H / 2, { zoom: getZoom(), duration: 200 });
+      }
       if (id && after) {
         const source = nodePorts(after.data.node).outputs[0];
         const target = getNodeDefinition(type)?.inputs[0];
@@ -142,7 +159,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
         }
       }
     },
-    [addAt, binding, canEdit, screenToFlowPosition, session],
+    [addAt, binding, canEdit, getZoom, screenToFlowPosition, session, setCenter],
   );
 
   useEditorKeys();
@@ -161,6 +178,13 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
       {paletteOpen && <Palette onAdd={addFromPalette} disabled={!canEdit} />}
       <div className="canvas-box" ref={canvasBox}>
         <FlowCanvas onPointer={onPointer} onAddNode={addAt} />
+        {empty && (
+          <p className="empty-hint">
+            {canEdit
+              ? 'Add a first node: click one in the palette, or drag it here.'
+              : 'This workflow has no nodes yet.'}
+          </p>
+        )}
         {canEdit && selected.length >= 2 && <ArrangeToolbar onArrange={arrange} />}
         {!canEdit && workflow && (
           <div className="readonly-banner" role="status">
@@ -172,10 +196,13 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
       {inspected && <Inspector key={inspected} nodeId={inspected} onClose={() => binding.select([])} />}
       {panel === 'members' && workflow && (
         <aside className="side-panel" aria-label="Members panel">
+          <div className="panel-head">
+            <h2>Members</h2>
+            <button type="button" className="icon-button" aria-label="Close members" onClick={() => setPanel('none')}>
+              <X size={16} aria-hidden="true" />
+            </button>
+          </div>
           <Members workflow={workflow} />
-          <button type="button" onClick={() => setPanel('none')}>
-            Close
-          </button>
         </aside>
       )}
       {panel === 'help' && <HelpPanel onClose={() => setPanel('none')} />}

@@ -47,7 +47,7 @@ export const useClipboard = (pointer: { readonly current: { x: number; y: number
         binding.select(ids);
       } catch (err) {
         const detail = err instanceof UserError && err.issues[0] ? `: ${err.issues[0].message}` : '';
-        setToast({ text: `Could not paste${detail}`, kind: 'error', at: Date.now() });
+        setToast({ text: `Could not paste${detail}`, kind: 'error' });
       }
     };
     document.addEventListener('copy', onCopy);

@@ -36,6 +36,10 @@ export const useEditorKeys = (): void => {
           origin: origins.ui,
         });
         binding.select(copies);
+      } else if ((e.key === 'Delete' || e.key === 'Backspace') && canEdit) {
+        // Ours, not React Flow's: its handler misses a selection made from code (Ctrl+A, paste).
+        e.preventDefault();
+        binding.deleteElements(binding.selectedNodeIds(), binding.selectedEdgeIds());
       } else if (mod && key === 'a') {
         e.preventDefault();
         binding.select(binding.getSnapshot().nodes.map((n) => n.id));
@@ -50,8 +54,8 @@ export const useEditorKeys = (): void => {
       } else if (e.key === 'Escape') {
         binding.select([]);
         setPanel('none');
-      } else if (e.key === '!' && e.shiftKey) {
-        void fitView({ padding: 0.2, duration: 200 });
+      } else if (e.code === 'Digit1' && e.shiftKey && !mod) {
+        void fitView({ padding: 0.2, maxZoom: 1, duration: 200 });
       } else if (!mod && (e.key === '+' || e.key === '=')) {
         void zoomIn({ duration: 120 });
       } else if (!mod && e.key === '-') {

@@ -16,7 +16,7 @@ import {
 import { NodeIcon } from '../canvas/node-icons.tsx';
 import { useEditor, usePeers } from '../editor/editor-context.tsx';
 import { toastAtom } from '../state/atoms.ts';
-import { ParamField, PeersEditing } from './param-field.tsx';
+import { NumberInput, ParamField, PeersEditing } from './param-field.tsx';
 import { YTextEditor } from './ytext-editor.tsx';
 
 const ON_ERROR_LABELS: Record<(typeof onErrorValues)[number], string> = {
@@ -52,7 +52,10 @@ const NameInput = ({ node, disabled }: { node: NodeSnapshot; disabled: boolean }
         onBlur={commit}
         onKeyDown={(e) => {
           if (e.key === 'Enter') commit();
-          if (e.key === 'Escape') setDraft(node.name);
+          if (e.key === 'Escape') {
+            setDraft(node.name);
+            setProblem(undefined);
+          }
         }}
       />
       {problem && (
@@ -79,20 +82,29 @@ const Settings = ({
     try {
       setNodeSettings(session.doc, node.id, p, origins.ui);
     } catch (e) {
-      setToast({ text: (e as Error).message, kind: 'error', at: Date.now() });
+      setToast({ text: (e as Error).message, kind: 'error' });
     }
   };
-  const int = (value: string, fallback: number) => {
-    const n = Number(value);
-    return Number.isInteger(n) ? n : fallback;
-  };
+  /** A whole number in range, committed on blur or Enter; anything else is explained, not written. */
+  const whole =
+    (key: 'maxTries' | 'waitBetweenTries' | 'timeoutSeconds', label: string, min: number, max: number) =>
+    (value: unknown) => {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+        setToast({ text: `${label} must be a whole number from ${min} to ${max}`, kind: 'error' });
+        return;
+      }
+      patch({ [key]: value });
+    };
+  const noFocus = () => undefined;
   return (
     <fieldset className="settings" disabled={disabled}>
       <legend>Settings</legend>
-      <label className="check">
-        <input type="checkbox" checked={node.disabled} onChange={(e) => patch({ disabled: e.target.checked })} />
-        Disabled (items pass through)
-      </label>
+      {!def?.annotation && (
+        <label className="check">
+          <input type="checkbox" checked={node.disabled} onChange={(e) => patch({ disabled: e.target.checked })} />
+          Disabled (items pass through)
+        </label>
+      )}
       {!def?.trigger && !def?.annotation && (
         <>
           <label className="check">
@@ -107,22 +119,22 @@ const Settings = ({
             <div className="row">
               <label className="field">
                 Max tries
-                <input
-                  type="number"
-                  min={1}
-                  max={10}
+                <NumberInput
+                  id={`maxTries-${node.id}`}
                   value={node.maxTries}
-                  onChange={(e) => patch({ maxTries: int(e.target.value, node.maxTries) })}
+                  disabled={disabled}
+                  onCommit={whole('maxTries', 'Max tries', 1, 10)}
+                  onFocus={noFocus}
                 />
               </label>
               <label className="field">
                 Wait between tries (ms)
-                <input
-                  type="number"
-                  min={0}
-                  step={100}
+                <NumberInput
+                  id={`wait-${node.id}`}
                   value={node.waitBetweenTries}
-                  onChange={(e) => patch({ waitBetweenTries: int(e.target.value, node.waitBetweenTries) })}
+                  disabled={disabled}
+                  onCommit={whole('waitBetweenTries', 'The wait between tries', 0, 3_600_000)}
+                  onFocus={noFocus}
                 />
               </label>
             </div>
@@ -139,11 +151,12 @@ const Settings = ({
           </label>
           <label className="field">
             Timeout (seconds, 0 = the workflow's)
-            <input
-              type="number"
-              min={0}
+            <NumberInput
+              id={`timeout-${node.id}`}
               value={node.timeoutSeconds}
-              onChange={(e) => patch({ timeoutSeconds: int(e.target.value, node.timeoutSeconds) })}
+              disabled={disabled}
+              onCommit={whole('timeoutSeconds', 'The timeout', 0, 86_400)}
+              onFocus={noFocus}
             />
           </label>
         </>
@@ -169,7 +182,7 @@ export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => 
   const here = peers.filter((p) => p.editing?.nodeId === nodeId);
   const onFocus = (field: string, focused: boolean) => presence.setEditing({ nodeId, field: focused ? field : null });
   const notes = getNotesText(session.doc, nodeId);
-  const onError = (text: string) => setToast({ text, kind: 'error', at: Date.now() });
+  const onError = (text: string) => setToast({ text, kind: 'error' });
 
   return (
     <aside className="inspector" aria-label="Inspector" data-testid="inspector">
@@ -179,7 +192,9 @@ export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => 
         </span>
         <div className="inspector-title">
           <strong>{node.name}</strong>
-          <span className="muted">{def ? def.label : `Unsupported type "${node.type}"`}</span>
+          {(!def || def.label !== node.name) && (
+            <span className="muted">{def ? def.label : `Unsupported type "${node.type}"`}</span>
+          )}
         </div>
         <button type="button" className="icon-button" aria-label="Close the inspector" onClick={onClose}>
           <X size={16} aria-hidden="true" />

@@ -69,7 +69,7 @@ const FieldShell = ({ id, label, description, problem, peers, children }: FieldS
 );
 
 /** A number typed as text, committed when it parses (an expression starting with "=" is kept as text). */
-const NumberInput = ({
+export const NumberInput = ({
   id,
   value,
   disabled,

@@ -43,29 +43,26 @@ export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
 
   return (
     <section className="card" aria-label="Members" style={{ display: 'grid', gap: 12 }}>
-      <h2 style={{ margin: 0, fontSize: 16 }}>Members</h2>
-      <table>
-        <tbody>
-          {members.map((m) => (
-            <tr key={m.userId}>
-              <td>{m.name}</td>
-              <td className="muted">{m.email}</td>
-              <td>
-                <span className="badge">{m.role}</span>
-              </td>
-              <td>
-                {owner && (
-                  <button type="button" className="danger" onClick={() => void remove(m)}>
-                    Remove
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ul className="members">
+        {members.map((m) => (
+          <li key={m.userId}>
+            <span className="member-who">
+              <strong>{m.name}</strong>
+              <span className="muted" title={m.email}>
+                {m.email}
+              </span>
+            </span>
+            <span className="badge">{m.role}</span>
+            {owner && m.role !== 'owner' && (
+              <button type="button" className="danger" onClick={() => void remove(m)}>
+                Remove
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
       {owner && (
-        <form className="row" onSubmit={(e) => void add(e)}>
+        <form className="member-add" onSubmit={(e) => void add(e)}>
           <input
             name="email"
             type="email"

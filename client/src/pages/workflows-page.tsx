@@ -20,6 +20,7 @@ export const WorkflowsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: (
   const [, navigate] = useLocation();
   const [workflows, setWorkflows] = useState<WorkflowDto[]>();
   const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
 
   const reload = useCallback(() => {
     api<{ workflows: WorkflowDto[] }>('GET', '/api/workflows').then(
@@ -46,17 +47,31 @@ export const WorkflowsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: (
     const file = event.target.files?.[0];
     event.target.value = '';
     if (!file) return;
+    setError(undefined);
+    setNotice(undefined);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await file.text());
+    } catch {
+      setError(`${file.name} is not a JSON file.`);
+      return;
+    }
+    if (typeof parsed === 'object' && parsed !== null && 'connections' in parsed && !('weft' in parsed)) {
+      setError(`${file.name} is an n8n workflow. Weft imports its own export format (a file exported here).`);
+      return;
+    }
     try {
       const created = await api<WorkflowDto & { warnings: { message: string }[] }>(
         'POST',
         '/api/workflows/import',
-        JSON.parse(await file.text()),
+        parsed,
       );
-      if (created.warnings.length > 0) setError(created.warnings.map((w) => w.message).join('\n'));
+      const warnings = created.warnings.map((w) => w.message);
+      setNotice([`Imported "${created.name}".`, ...warnings].join('\n'));
       reload();
     } catch (e) {
-      if (e instanceof ApiError && e.issues.length > 0) setError(e.issues.map((i) => i.message).join('\n'));
-      else setError(e instanceof SyntaxError ? `${file.name} is not JSON` : message(e));
+      const problems = e instanceof ApiError ? e.issues.map((i) => i.message) : [];
+      setError(problems.length > 0 ? [`${file.name} could not be imported:`, ...problems].join('\n') : message(e));
     }
   };
 
@@ -105,6 +120,11 @@ export const WorkflowsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: (
       {error && (
         <p className="error" role="alert" style={{ whiteSpace: 'pre-line' }}>
           {error}
+        </p>
+      )}
+      {notice && (
+        <p className="notice" role="status" style={{ whiteSpace: 'pre-line' }}>
+          {notice}
         </p>
       )}
       {workflows === undefined ? (

@@ -1,17 +1,18 @@
-import { useStore, ViewportPortal } from '@xyflow/react';
+import { useStore } from '@xyflow/react';
 import { usePeers } from '../editor/editor-context.tsx';
 import type { Presence } from './presence.ts';
 
 /**
- * Other people's pointers, placed in flow coordinates inside the viewport, so
- * a pointer stays on the node it points at under any pan and zoom. The glyph
- * is scaled back so it keeps its size on screen.
+ * Other people's pointers, placed in flow coordinates through the canvas's
+ * own pan and zoom, so a pointer stays on the node it points at. The glyph
+ * keeps its size on screen. (Not React Flow's ViewportPortal: its selector
+ * queries the DOM on every store update, which a 1,000-node canvas feels.)
  */
 export const RemoteCursors = ({ presence }: { presence: Presence }) => {
   const peers = usePeers(presence);
-  const zoom = useStore((s) => s.transform[2]);
+  const [tx, ty, zoom] = useStore((s) => s.transform);
   return (
-    <ViewportPortal>
+    <div className="remote-cursors" aria-hidden="true">
       {peers.map((p) =>
         p.pointer ? (
           <div
@@ -19,7 +20,7 @@ export const RemoteCursors = ({ presence }: { presence: Presence }) => {
             className="remote-cursor"
             data-testid="remote-cursor"
             data-peer-name={p.user.name}
-            style={{ transform: `translate(${p.pointer.x}px, ${p.pointer.y}px) scale(${1 / zoom})` }}
+            style={{ transform: `translate(${p.pointer.x * zoom + tx}px, ${p.pointer.y * zoom + ty}px)` }}
           >
             <svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true">
               <path
@@ -35,6 +36,6 @@ export const RemoteCursors = ({ presence }: { presence: Presence }) => {
           </div>
         ) : null,
       )}
-    </ViewportPortal>
+    </div>
   );
 };

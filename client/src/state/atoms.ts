@@ -28,4 +28,4 @@ export const selectedNodeIdsAtom = atom<readonly string[]>([]);
 export const followingAtom = atom<number | null>(null);
 
 /** A short message at the bottom of the editor (paste problems, name conflicts). */
-export const toastAtom = atom<{ text: string; kind: 'info' | 'error'; at: number } | null>(null);
+export const toastAtom = atom<{ text: string; kind: 'info' | 'error' } | null>(null);
