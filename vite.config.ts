@@ -16,6 +16,8 @@ export default defineConfig({
     outDir: here('./dist/client'),
     emptyOutDir: true,
     sourcemap: true,
+    // The service worker reads it to keep every chunk, lazy ones included, for offline use.
+    manifest: 'asset-manifest.json',
     rolldownOptions: {
       // The service worker is its own entry, served unhashed at /sw.js so its scope is the whole app.
       input: { index: here('./client/index.html'), sw: here('./client/sw/sw.ts') },

@@ -294,3 +294,57 @@ test('a viewer sees edits live and cannot change anything', async ({ browser, we
   await b.screenshot({ path: 'test-results/editor-viewer.png' });
   await closeAll(two);
 });
+
+test('palette drag and drop, copy and paste into another workflow, duplicate, align, dark theme', async ({
+  browser,
+  weft,
+}) => {
+  const context = await browser.newContext({ baseURL: weft.baseURL });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await context.newPage();
+  await signUpInBrowser(page, 'Cleo', 'cleo@example.com');
+  const first = await createWorkflow(page, 'Source');
+
+  // Drag two nodes from the palette onto the canvas.
+  const canvas = page.getByTestId('canvas');
+  await page.locator('.palette-add[data-node-type="webhook"]').dragTo(canvas, { targetPosition: { x: 200, y: 200 } });
+  await page.locator('.palette-add[data-node-type="code"]').dragTo(canvas, { targetPosition: { x: 120, y: 520 } });
+  await expect.poll(canvasNames(page)).toEqual(['Code', 'Webhook']);
+  await connectNodes(page, 'Webhook', 'main', 'Code');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1);
+
+  // Align the two to the same top.
+  await page.keyboard.press('Control+a');
+  await page.getByRole('button', { name: 'Align top' }).click();
+  await expect
+    .poll(async () => new Set((await serverExport(page, first.id)).nodes.map((n) => n.position.y)).size)
+    .toBe(1);
+
+  // Duplicate: copies next to the originals, with the edge between them.
+  await page.keyboard.press('Control+d');
+  await expect.poll(canvasNames(page)).toEqual(['Code', 'Code1', 'Webhook', 'Webhook1']);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(2);
+
+  // Copy the selection (the duplicates) and paste it into another workflow.
+  await page.keyboard.press('Control+c');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(JSON.parse(copied)).toMatchObject({ weft: 1, nodes: [{}, {}], edges: [{}] });
+  await page.goto('/');
+  const second = await createWorkflow(page, 'Target');
+  await page.getByTestId('canvas').click({ position: { x: 300, y: 250 } });
+  await page.keyboard.press('Control+v');
+  await expect.poll(canvasNames(page)).toEqual(['Code1', 'Webhook1']);
+  await expect.poll(async () => (await serverExport(page, second.id)).edges.length).toBe(1);
+
+  // Text that is not a workflow is refused with a message, and nothing changes.
+  await page.evaluate(() => navigator.clipboard.writeText('{"nodes": 5}'));
+  await page.getByTestId('canvas').click({ position: { x: 300, y: 250 } });
+  await page.keyboard.press('Control+v');
+  await expect(page.getByRole('alert')).toContainText('Could not paste');
+  await expect.poll(canvasNames(page)).toEqual(['Code1', 'Webhook1']);
+
+  await page.getByRole('button', { name: 'Dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.screenshot({ path: 'test-results/editor-dark.png' });
+  await context.close();
+});

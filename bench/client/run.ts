@@ -29,6 +29,8 @@ import { bigWorkflow } from './workflow.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const quick = process.argv.includes('--quick');
+/** Compare: the editor with its minimap hidden (a per-user setting). */
+const noMinimap = process.argv.includes('--no-minimap');
 const NODES = 1000;
 const EDGES = 1200;
 const OPEN_RUNS = quick ? 2 : 5;
@@ -77,6 +79,7 @@ const newContext = async (browser: Browser, httpBase: string, cookie: string): P
   const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
   const [name, value] = cookie.split('=');
   await context.addCookies([{ name: name ?? '', value: value ?? '', url: httpBase }]);
+  if (noMinimap) await context.addInitScript(() => localStorage.setItem('weft.minimap', 'false'));
   return context;
 };
 
@@ -127,6 +130,10 @@ const zoomOf = (page: Page): Promise<number> =>
 
 /** Zooms in with the wheel over a node until the canvas is at 100 %, as someone about to drag it would. */
 const zoomTo100 = async (page: Page, nodeId: string): Promise<void> => {
+  // Start from the whole workflow in view, nothing selected (the inspector closed).
+  await page.keyboard.press('Escape');
+  await page.locator('.react-flow__controls-fitview').click();
+  await sleep(500);
   const box = await page.locator(`.react-flow__node[data-id="${nodeId}"]`).boundingBox();
   if (!box) throw new Error('node not visible');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -146,9 +153,11 @@ const dragFrames = async (page: Page, nodeId: string): Promise<number[]> => {
   const y = box.y + box.height / 2;
   await page.mouse.move(x, y);
   await page.mouse.down();
+  // Back and forth in 24 px steps: past the 20 px snapping grid at 100 %, so every move moves the node.
   for (let i = 1; i <= DRAG_STEPS; i++) {
-    const angle = (i / DRAG_STEPS) * Math.PI * 4;
-    await page.mouse.move(x + 120 * Math.sin(angle), y + 80 * (1 - Math.cos(angle)));
+    const leg = i % 40;
+    const dx = 24 * (leg < 20 ? leg : 40 - leg);
+    await page.mouse.move(x + dx, y + (i % 2) * 24);
   }
   await page.mouse.up();
   await sleep(100);
@@ -182,9 +191,18 @@ const remoteEdits = async (page: Page, wsBase: string, workflowId: string, token
     await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
     const offset = await clockOffset(page);
     const latencies: number[] = [];
-    const inView = await page.evaluate(() =>
-      [...document.querySelectorAll('.react-flow__node')].map((el) => el.getAttribute('data-id') ?? ''),
-    );
+    // Nodes well inside the view: a node at the edge could be moved out of it (and out of the DOM).
+    const inView = await page.evaluate(() => {
+      const pane = (document.querySelector('.react-flow') as HTMLElement).getBoundingClientRect();
+      return [...document.querySelectorAll('.react-flow__node')]
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return (
+            r.left > pane.left + 60 && r.right < pane.right - 60 && r.top > pane.top + 60 && r.bottom < pane.bottom - 60
+          );
+        })
+        .map((el) => el.getAttribute('data-id') ?? '');
+    });
     const positions = new Map(
       [...doc.getMap('nodes').entries()].map(([key, map]) => [
         key,
@@ -219,7 +237,15 @@ const remoteEdits = async (page: Page, wsBase: string, workflowId: string, token
       moveNode(doc, id, { x, y: at.y });
       positions.set(id, { x, y: at.y });
       const shownAt = await Promise.race([seen, sleep(5000).then(() => Number.NaN)]);
-      if (Number.isNaN(shownAt)) throw new Error(`node ${id} never showed x=${x}`);
+      if (Number.isNaN(shownAt)) {
+        const shown = await page.evaluate(
+          (nodeId) => document.querySelector<HTMLElement>(`.react-flow__node[data-id="${nodeId}"]`)?.style.transform,
+          id,
+        );
+        throw new Error(
+          `node ${id} never showed x=${x} (edit ${i}, from ${at.x}; the page shows ${shown ?? 'no such node'})`,
+        );
+      }
       latencies.push(shownAt - offset - sent);
       await sleep(20);
     }

@@ -20,13 +20,26 @@ const CACHED_API = [
   /^\/api\/me\/favourites$/,
 ];
 
-/** The shell: index.html and every asset it references (the app is one bundle plus its CSS). */
+interface ManifestChunk {
+  file: string;
+  css?: string[];
+  assets?: string[];
+}
+
+/** The shell: index.html and every file of the build (vite's manifest lists lazy chunks too). */
 const shellUrls = async (): Promise<{ index: Response; assets: string[] }> => {
   const index = await fetch('/', { cache: 'no-cache' });
   if (!index.ok) throw new Error(`index.html: ${index.status}`);
-  const html = await index.clone().text();
-  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1] as string);
-  return { index, assets };
+  const manifest = await fetch('/asset-manifest.json', { cache: 'no-cache' });
+  if (!manifest.ok) throw new Error(`asset-manifest.json: ${manifest.status}`);
+  const chunks = Object.values((await manifest.json()) as Record<string, ManifestChunk>);
+  const files = new Set<string>();
+  for (const chunk of chunks) {
+    // The worker itself is in the manifest too; it is not part of the shell.
+    if (chunk.file !== 'sw.js') files.add(`/${chunk.file}`);
+    for (const f of [...(chunk.css ?? []), ...(chunk.assets ?? [])]) files.add(`/${f}`);
+  }
+  return { index, assets: [...files] };
 };
 
 sw.addEventListener('install', (event) => {

@@ -57,6 +57,10 @@ describe('doc → React Flow', () => {
     const changed = ids.filter((id) => after.get(id) !== before.get(id));
     expect(changed).toEqual([target, ids[9]]);
     expect(after.get(target)?.position).toEqual({ x: 999, y: 5 });
+    // A move alone keeps the node's content object: its form and label need not re-render.
+    expect(after.get(target)?.data).toBe(before.get(target)?.data);
+    expect(binding.getNode(target)).toBe(before.get(target)?.data.node);
+    expect(after.get(ids[9] as string)?.data).not.toBe(before.get(ids[9] as string)?.data);
     expect(after.get(ids[9] as string)?.data.node.name).toBe('Renamed');
     setParameter(a, ids[3] as string, 'notes-free-param', 1);
     expect(ids.filter((id) => byId(binding.getSnapshot().nodes).get(id) !== after.get(id))).toEqual([ids[3]]);

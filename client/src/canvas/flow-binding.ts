@@ -5,13 +5,17 @@ import { origins } from '#shared/origins.ts';
 import {
   disconnect,
   edgesMap,
+  getNodeMap,
   moveNode,
+  NodeKey,
   nodesMap,
   readEdgeValue,
   readNodeMap,
+  readPosition,
   type EdgeValue,
   type NodeSnapshot,
 } from '#shared/schema/index.ts';
+import { initialSize } from './node-size.ts';
 
 /**
  * The incremental binding between a workflow's Y.Doc and React Flow.
@@ -28,8 +32,11 @@ import {
  * network, so it does not jump back under the pointer.
  */
 
+/** What a node shows and edits, without its position: a move alone keeps this object. */
+export type NodeContent = Omit<NodeSnapshot, 'position'>;
+
 export interface FlowNodeData extends Record<string, unknown> {
-  node: NodeSnapshot;
+  node: NodeContent;
 }
 
 export type FlowNode = Node<FlowNodeData, 'workflow'>;
@@ -60,6 +67,7 @@ const sameIds = (a: ReadonlySet<string>, b: readonly string[]): boolean =>
 
 export class FlowBinding {
   private readonly docNodes = new Map<string, NodeSnapshot>();
+  private readonly contents = new Map<string, NodeContent>();
   private readonly local = new Map<string, LocalNodeState>();
   private readonly nodeObjects = new Map<string, FlowNode>();
   private readonly edgeObjects = new Map<string, FlowEdge>();
@@ -83,7 +91,7 @@ export class FlowBinding {
     this.now = options.now ?? (() => performance.now());
     for (const [id, value] of nodesMap(doc).entries()) {
       const node = readNodeMap(id, value);
-      if (node) this.docNodes.set(id, node);
+      if (node) this.setDocNode(node);
     }
     for (const id of this.docNodes.keys()) this.rebuildNode(id);
     this.rebuildAllEdges();
@@ -101,8 +109,11 @@ export class FlowBinding {
 
   getSnapshot = (): FlowSnapshot => this.snapshot;
 
-  /** The document state of one node (a new object after each change of it). */
-  getNode = (id: string): NodeSnapshot | undefined => this.docNodes.get(id);
+  /** What one node shows and edits (a new object after each change of it, except a move). */
+  getNode = (id: string): NodeContent | undefined => this.contents.get(id);
+
+  /** Whether a drag is in progress here (the editor holds back heavy panels until the drop). */
+  isDragging = (): boolean => this.inDrag;
 
   selectedNodeIds(): string[] {
     return [...this.local].filter(([id, s]) => s.selected && this.docNodes.has(id)).map(([id]) => id);
@@ -261,21 +272,35 @@ export class FlowBinding {
   private readonly onNodesEvents = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
     const nodes = nodesMap(this.doc);
     const changed = new Set<string>();
+    const moved = new Set<string>();
     for (const event of events) {
       if (event.target === nodes) {
         for (const key of event.keys.keys()) changed.add(key);
-      } else {
-        // A change inside a node (its map, parameters, texts): the path starts with its id.
-        const id: unknown = event.path[0];
-        if (typeof id === 'string') changed.add(id);
+        continue;
       }
+      // A change inside a node (its map, parameters, texts): the path starts with its id.
+      const id: unknown = event.path[0];
+      if (typeof id !== 'string') continue;
+      const keys = event.path.length === 1 ? [...event.keys.keys()] : [];
+      if (keys.length === 1 && keys[0] === NodeKey.position) moved.add(id);
+      else changed.add(id);
+    }
+    // Moves alone (the stream of a drag): new position, same content, so forms and labels do not re-render.
+    for (const id of moved) {
+      const had = this.docNodes.get(id);
+      if (changed.has(id) || !had) continue;
+      this.docNodes.set(id, { ...had, position: readPosition(getNodeMap(this.doc, id)?.get(NodeKey.position)) });
+      this.rebuildNode(id);
     }
     const existence = new Set<string>();
     for (const id of changed) {
       const had = this.docNodes.get(id);
       const node = readNodeMap(id, nodes.get(id));
-      if (node) this.docNodes.set(id, node);
-      else this.docNodes.delete(id);
+      if (node) this.setDocNode(node);
+      else {
+        this.docNodes.delete(id);
+        this.contents.delete(id);
+      }
       if (!node) {
         this.local.delete(id);
         this.nodeObjects.delete(id);
@@ -295,6 +320,12 @@ export class FlowBinding {
 
   // ---- building React Flow objects -------------------------------------------
 
+  private setDocNode(node: NodeSnapshot): void {
+    this.docNodes.set(node.id, node);
+    const { position: _position, ...content } = node;
+    this.contents.set(node.id, content);
+  }
+
   private localOf(id: string): LocalNodeState {
     let state = this.local.get(id);
     if (!state) {
@@ -313,18 +344,33 @@ export class FlowBinding {
     }
     const state = this.local.get(id) ?? {};
     const def = getNodeDefinition(node.type);
+    const size = initialSize(node, def?.annotation === true);
     const object: FlowNode = {
       id,
       type: 'workflow',
       position: state.dragPosition ?? node.position,
-      data: { node },
+      data: this.dataOf(id),
       selected: state.selected ?? false,
       dragging: state.dragging ?? false,
+      initialWidth: size.width,
+      initialHeight: size.height,
       // Sticky notes sit behind the graph.
       zIndex: def?.annotation ? -1 : 0,
     };
     if (state.measured) object.measured = state.measured;
     this.nodeObjects.set(id, object);
+  }
+
+  /** One data object per content object, so a move keeps `data` and the node's own render. */
+  private readonly dataCache = new WeakMap<NodeContent, FlowNodeData>();
+  private dataOf(id: string): FlowNodeData {
+    const content = this.contents.get(id) as NodeContent;
+    let data = this.dataCache.get(content);
+    if (!data) {
+      data = { node: content };
+      this.dataCache.set(content, data);
+    }
+    return data;
   }
 
   private edgeVisible(edge: EdgeValue): boolean {

@@ -8,6 +8,7 @@ import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
 import { addNode, connect, moveNode, readMeta, setWorkflowName } from '#shared/schema/index.ts';
 import { api, ApiError } from '../api/client.ts';
 import { FlowCanvas, GRID } from '../canvas/flow-canvas.tsx';
+import { NODE_HEIGHT as NODE_H, NODE_WIDTH as NODE_W } from '../canvas/node-size.ts';
 import { useSessionStatus, useWorkflowSession } from '../doc/use-workflow-session.ts';
 import { Inspector } from '../inspector/inspector.tsx';
 import { refreshOfflineCopies } from '../offline/service-worker.ts';
@@ -34,9 +35,7 @@ import { useEditorKeys } from './use-editor-keys.ts';
 import { useEditorSetup } from './use-editor-setup.ts';
 import { useDraft } from '../ui/use-draft.ts';
 
-/** Node footprint on the canvas (see .wf-node) and the steps used to place new nodes. */
-const NODE_W = 200;
-const NODE_H = 56;
+/** Steps used to place new nodes. */
 const NODE_STEP_X = 280;
 const NODE_STEP_Y = 100;
 
@@ -172,7 +171,12 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
     undo.manager.stopCapturing();
   };
 
-  const inspected = selected.length === 1 ? selected[0] : undefined;
+  // The inspector opens when a drag ends, not in its first frames: it costs more than a frame to build.
+  const dragging = useSyncExternalStore(binding.subscribe, binding.isDragging);
+  const [lastInspected, setLastInspected] = useState<string>();
+  const wanted = selected.length === 1 ? selected[0] : undefined;
+  if (!dragging && wanted !== lastInspected) setLastInspected(wanted);
+  const inspected = dragging ? lastInspected : wanted;
   return (
     <div className="editor-body">
       {paletteOpen && <Palette onAdd={addFromPalette} disabled={!canEdit} />}
@@ -304,11 +308,16 @@ export const EditorPage = ({ id, user, onSignOut }: { id: string; user: UserDto;
   const me = presenceUser(user);
 
   useEffect(() => {
-    refreshOfflineCopies();
     api<WorkflowDto>('GET', `/api/workflows/${id}`).then(setWorkflow, (e: unknown) =>
       setError(e instanceof ApiError ? e.message : 'Could not load the workflow'),
     );
   }, [id]);
+
+  // Once the workflow is open and saved (off the critical path of opening it), refresh what an offline start needs.
+  const synced = status === 'synced';
+  useEffect(() => {
+    if (synced) refreshOfflineCopies();
+  }, [synced]);
 
   const canEdit = workflow !== undefined && workflow.role !== 'viewer' && status !== 'closed';
   const editor = useEditorSetup(session, me, canEdit);

@@ -11,13 +11,13 @@ import {
   renameNode,
   setNodeSettings,
   type NodeSettingsPatch,
-  type NodeSnapshot,
 } from '#shared/schema/index.ts';
+import type { NodeContent } from '../canvas/flow-binding.ts';
 import { NodeIcon } from '../canvas/node-icons.tsx';
 import { useEditor, usePeers } from '../editor/editor-context.tsx';
 import { toastAtom } from '../state/atoms.ts';
 import { NumberInput, ParamField, PeersEditing } from './param-field.tsx';
-import { YTextEditor } from './ytext-editor.tsx';
+import { LazyYTextEditor as YTextEditor } from './lazy-ytext-editor.tsx';
 
 const ON_ERROR_LABELS: Record<(typeof onErrorValues)[number], string> = {
   stopWorkflow: 'Stop the workflow',
@@ -25,7 +25,7 @@ const ON_ERROR_LABELS: Record<(typeof onErrorValues)[number], string> = {
   continueErrorOutput: 'Continue on an "error" output',
 };
 
-const NameInput = ({ node, disabled }: { node: NodeSnapshot; disabled: boolean }) => {
+const NameInput = ({ node, disabled }: { node: NodeContent; disabled: boolean }) => {
   const { session } = useEditor();
   const [draft, setDraft] = useDraft(node.name);
   const [problem, setProblem] = useState<string>();
@@ -72,7 +72,7 @@ const Settings = ({
   def,
   disabled,
 }: {
-  node: NodeSnapshot;
+  node: NodeContent;
   def: NodeDefinition | undefined;
   disabled: boolean;
 }) => {

@@ -6,7 +6,7 @@ import { checkParamValue, getParameterText, isExpression, isFilled, setParameter
 import { useEditor } from '../editor/editor-context.tsx';
 import type { Peer } from '../presence/presence.ts';
 import { useDraft } from '../ui/use-draft.ts';
-import { YTextEditor } from './ytext-editor.tsx';
+import { LazyYTextEditor as YTextEditor } from './lazy-ytext-editor.tsx';
 
 /** A scalar as the text of an input ('' for anything else). */
 const asText = (value: unknown): string =>

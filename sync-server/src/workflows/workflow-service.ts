@@ -43,7 +43,11 @@ export class WorkflowService {
     const id = createId();
     const now = this.now();
     const name = readMeta(doc).name;
-    await this.deps.docs.append(id, [{ seq: 1, authorId: user.id, createdAt: now, data: Y.encodeStateAsUpdate(doc) }]);
+    const state = Y.encodeStateAsUpdate(doc);
+    await this.deps.docs.append(id, [{ seq: 1, authorId: user.id, createdAt: now, data: state }]);
+    // Stored as a snapshot at once: the first person to open it is answered from storage
+    // without decoding it (a cold room), however big the import.
+    await this.deps.docs.compact(id, state, 1, Y.encodeStateVector(doc));
     try {
       this.deps.store.create({ id, name, createdBy: user.id, createdAt: now, updatedAt: now }, user.id);
     } catch (error) {
