@@ -7,6 +7,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { moveNode } from '../../shared/src/schema/index.ts';
 import { buildClientIfNeeded } from '../../scripts/build-client.ts';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { buildServerIfNeeded } from '../../scripts/build-server.ts';
 import { startWeft } from '../lib/processes.ts';
 import { fmt, percentile, sleep } from '../lib/stats.ts';
@@ -36,16 +37,6 @@ const EDGES = 1200;
 const OPEN_RUNS = quick ? 2 : 5;
 const DRAG_STEPS = quick ? 60 : 240;
 const REMOTE_EDITS = quick ? 20 : 100;
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -261,9 +252,9 @@ const main = async () => {
   await buildServerIfNeeded();
   const weft = await startWeft();
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: chromiumArgs,
   });
   try {
     const { cookie, token } = await signUp(weft.httpBase);

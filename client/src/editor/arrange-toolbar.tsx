@@ -9,6 +9,7 @@ import {
   AlignHorizontalSpaceAround,
   AlignVerticalSpaceAround,
 } from 'lucide-react';
+import { IconButton } from '../ui/icon-button.tsx';
 import { align, distribute, type Alignment, type Box, type Moves } from '../canvas/arrange.ts';
 import type { FlowNode } from '../canvas/flow-binding.ts';
 
@@ -37,35 +38,20 @@ export const ArrangeToolbar = ({ onArrange }: { onArrange: (moves: Moves) => voi
   return (
     <div className="arrange" role="toolbar" aria-label="Arrange the selection">
       {ALIGN.map(({ how, label, Icon }) => (
-        <button
-          key={how}
-          type="button"
-          className="icon-button"
-          aria-label={label}
-          title={label}
-          onClick={() => onArrange(align(boxes(), how))}
-        >
-          <Icon size={16} aria-hidden="true" />
-        </button>
+        <IconButton key={how} icon={Icon} label={label} onClick={() => onArrange(align(boxes(), how))} />
       ))}
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Distribute horizontally"
+      <IconButton
+        icon={AlignHorizontalSpaceAround}
+        label="Distribute horizontally"
         title="Distribute horizontally (3 or more)"
         onClick={() => onArrange(distribute(boxes(), 'horizontal'))}
-      >
-        <AlignHorizontalSpaceAround size={16} aria-hidden="true" />
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Distribute vertically"
+      />
+      <IconButton
+        icon={AlignVerticalSpaceAround}
+        label="Distribute vertically"
         title="Distribute vertically (3 or more)"
         onClick={() => onArrange(distribute(boxes(), 'vertical'))}
-      >
-        <AlignVerticalSpaceAround size={16} aria-hidden="true" />
-      </button>
+      />
     </div>
   );
 };

@@ -26,6 +26,7 @@ import {
   themeAtom,
   toastAtom,
 } from '../state/atoms.ts';
+import { IconButton } from '../ui/icon-button.tsx';
 import { ArrangeToolbar } from './arrange-toolbar.tsx';
 import { EditorContext, useEditor } from './editor-context.tsx';
 import { HelpPanel } from './help-panel.tsx';
@@ -223,78 +224,44 @@ const ToolbarButtons = () => {
   const [snap, setSnap] = useAtom(snapToGridAtom);
   return (
     <div className="toolbar" role="toolbar" aria-label="Editor">
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Undo"
-        title="Undo (Ctrl/⌘ Z)"
-        disabled={!canEdit}
-        onClick={() => undo.undo()}
-      >
-        <Undo2 size={16} aria-hidden="true" />
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Redo"
+      <IconButton icon={Undo2} label="Undo" title="Undo (Ctrl/⌘ Z)" disabled={!canEdit} onClick={() => undo.undo()} />
+      <IconButton
+        icon={Redo2}
+        label="Redo"
         title="Redo (Ctrl/⌘ Shift Z)"
         disabled={!canEdit}
         onClick={() => undo.redo()}
-      >
-        <Redo2 size={16} aria-hidden="true" />
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-pressed={paletteOpen}
-        aria-label="Node palette"
-        title="Node palette"
+      />
+      <IconButton
+        icon={PanelLeft}
+        label="Node palette"
+        pressed={paletteOpen}
         onClick={() => setPaletteOpen(!paletteOpen)}
-      >
-        <PanelLeft size={16} aria-hidden="true" />
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-pressed={minimap}
-        aria-label="Minimap"
-        title="Minimap"
-        onClick={() => setMinimap(!minimap)}
-      >
-        <MapIcon size={16} aria-hidden="true" />
-      </button>
+      />
+      <IconButton icon={MapIcon} label="Minimap" pressed={minimap} onClick={() => setMinimap(!minimap)} />
       <label className="check snap" title="Snap to grid">
         <input type="checkbox" checked={snap} onChange={(e) => setSnap(e.target.checked)} /> Snap
       </label>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label={theme === 'dark' ? 'Light theme' : 'Dark theme'}
+      <IconButton
+        icon={theme === 'dark' ? Sun : Moon}
+        label={theme === 'dark' ? 'Light theme' : 'Dark theme'}
         title="Theme"
         onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
-      >
-        {theme === 'dark' ? <Sun size={16} aria-hidden="true" /> : <Moon size={16} aria-hidden="true" />}
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-pressed={panel === 'members'}
-        aria-label="Members"
+      />
+      <IconButton
+        icon={Users}
+        label="Members"
         title="Members and roles"
+        pressed={panel === 'members'}
         onClick={() => setPanel(panel === 'members' ? 'none' : 'members')}
-      >
-        <Users size={16} aria-hidden="true" />
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        aria-pressed={panel === 'help'}
-        aria-label="Keyboard shortcuts"
+      />
+      <IconButton
+        icon={CircleHelp}
+        label="Keyboard shortcuts"
         title="Keyboard shortcuts (?)"
+        pressed={panel === 'help'}
         onClick={() => setPanel(panel === 'help' ? 'none' : 'help')}
-      >
-        <CircleHelp size={16} aria-hidden="true" />
-      </button>
+      />
     </div>
   );
 };
@@ -320,7 +287,7 @@ export const EditorPage = ({ id, user, onSignOut }: { id: string; user: UserDto;
   }, [synced]);
 
   const canEdit = workflow !== undefined && workflow.role !== 'viewer' && status !== 'closed';
-  const editor = useEditorSetup(session, me, canEdit);
+  const editor = useEditorSetup(session, user, canEdit);
   const closed = session.closedReason();
 
   return (

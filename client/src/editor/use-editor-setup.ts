@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { FlowBinding } from '../canvas/flow-binding.ts';
 import type { WorkflowSession } from '../doc/session.ts';
-import { Presence, type PresenceUser } from '../presence/presence.ts';
+import { Presence, presenceUser } from '../presence/presence.ts';
 import { createWorkflowUndo, type WorkflowUndo } from '../undo/undo.ts';
 import type { EditorContextValue } from './editor-context.tsx';
 
@@ -19,15 +19,15 @@ interface Parts {
  */
 export const useEditorSetup = (
   session: WorkflowSession,
-  me: PresenceUser,
+  user: { id: string; name: string },
   canEdit: boolean,
 ): EditorContextValue | null => {
   const [parts, setParts] = useState<Parts | null>(null);
-  const { id, name } = me;
+  const { id, name } = user;
   useEffect(() => {
     const undo = createWorkflowUndo(session.doc);
     const binding = new FlowBinding(session.doc, { onDragBoundary: undo.boundary });
-    const presence = new Presence(session.provider.awareness, me);
+    const presence = new Presence(session.provider.awareness, presenceUser({ id, name }));
     // The parts subscribe to the document and awareness, so they are made (and unmade) by the effect.
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setParts({ session, undo, binding, presence });
@@ -36,8 +36,6 @@ export const useEditorSetup = (
       presence.destroy();
       undo.destroy();
     };
-    // `me` is rebuilt on each render; the person is its id and name.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session, id, name]);
   return useMemo(() => (parts && parts.session === session ? { ...parts, canEdit } : null), [parts, session, canEdit]);
 };
