@@ -243,6 +243,8 @@ const remoteEdits = async (page: Page, wsBase: string, workflowId: string, token
     return latencies;
   } finally {
     provider.destroy();
+    // The awareness behind the provider keeps a timer running until its document is destroyed.
+    doc.destroy();
   }
 };
 
