@@ -347,5 +347,52 @@ test('palette drag and drop, copy and paste into another workflow, duplicate, al
   await page.getByRole('button', { name: 'Dark theme' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.screenshot({ path: 'test-results/editor-dark.png' });
+
+  // A click on the minimap's corner moves the view there; scrolling over it zooms.
+  const viewport = () => page.locator('.react-flow__viewport').getAttribute('style');
+  const before = await viewport();
+  await page.getByRole('img', { name: 'Minimap' }).click({ position: { x: 8, y: 8 } });
+  await expect.poll(viewport).not.toBe(before);
+  const panned = await viewport();
+  await page.getByRole('img', { name: 'Minimap' }).hover();
+  await page.mouse.wheel(0, -300);
+  await expect.poll(viewport).not.toBe(panned);
+  expect(await viewport()).toMatch(/scale\((1\.[1-9]|[2-9])/);
   await context.close();
+});
+
+test('the workflow list manages members: add, change the role, remove', async ({ browser, weft }) => {
+  const n = ++people;
+  const contexts = await Promise.all([
+    browser.newContext({ baseURL: weft.baseURL }),
+    browser.newContext({ baseURL: weft.baseURL }),
+  ]);
+  const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
+  if (!a || !b) throw new Error('no pages');
+  await signUpInBrowser(a, 'Ann', `ann${n}@example.com`);
+  await signUpInBrowser(b, 'Ben', `ben${n}@example.com`);
+  await createWorkflow(a, `Team ${n}`);
+  await a.goto('/');
+  const bensRow = () => b.getByRole('listitem').filter({ hasText: `Team ${n}` });
+
+  await a.getByRole('button', { name: `Members of Team ${n}` }).click();
+  const members = a.getByRole('region', { name: 'Members' });
+  await members.getByLabel('Member email').fill(`ben${n}@example.com`);
+  await members.getByLabel('Role', { exact: true }).selectOption('viewer');
+  await members.getByRole('button', { name: 'Add' }).click();
+  await expect(members.getByLabel('Role of Ben')).toHaveValue('viewer');
+  await b.reload();
+  await expect(bensRow()).toContainText('viewer');
+
+  await members.getByLabel('Role of Ben').selectOption('editor');
+  await expect(members.getByLabel('Role of Ben')).toHaveValue('editor');
+  await b.reload();
+  await expect(bensRow()).toContainText('editor');
+
+  await members.getByRole('listitem').filter({ hasText: 'Ben' }).getByRole('button', { name: 'Remove' }).click();
+  await expect(members.getByText(`ben${n}@example.com`)).toHaveCount(0);
+  await b.reload();
+  await expect(b.getByText('No workflows yet')).toBeVisible();
+  await a.screenshot({ path: 'test-results/workflow-list-members.png' });
+  await Promise.all(contexts.map((c) => c.close()));
 });

@@ -4,7 +4,6 @@ import {
   BackgroundVariant,
   ConnectionLineType,
   Controls,
-  MiniMap,
   ReactFlow,
   useReactFlow,
   useStoreApi,
@@ -13,7 +12,6 @@ import {
   type Viewport as RFViewport,
 } from '@xyflow/react';
 import { useAtom, useAtomValue, useSetAtom } from 'jotai';
-import { getNodeDefinition } from '#shared/nodes/index.ts';
 import { origins } from '#shared/origins.ts';
 import { connect } from '#shared/schema/index.ts';
 import { useEditor } from '../editor/editor-context.tsx';
@@ -28,6 +26,7 @@ import {
   toastAtom,
 } from '../state/atoms.ts';
 import type { FlowNode } from './flow-binding.ts';
+import { CanvasMinimap } from './canvas-minimap.tsx';
 import { nodeTypes } from './workflow-node.tsx';
 
 export const GRID = 20;
@@ -38,7 +37,6 @@ const VIRTUALIZE_ABOVE = 200;
 const FIT = { padding: 0.2, maxZoom: 1 };
 
 const isValidConnection = (c: { source: string; target: string }): boolean => c.source !== c.target;
-const nodeColor = (n: FlowNode): string => getNodeDefinition(n.data.node.type)?.color ?? '#9ca3af';
 
 export const FlowCanvas = ({
   onPointer,
@@ -196,7 +194,7 @@ export const FlowCanvas = ({
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.2} />
         <Controls showInteractive={false} fitViewOptions={FIT} aria-label="Zoom controls" />
-        {showMinimap && <MiniMap<FlowNode> pannable zoomable aria-label="Minimap" nodeColor={nodeColor} />}
+        {showMinimap && <CanvasMinimap />}
         <RemoteCursors presence={presence} />
       </ReactFlow>
     </div>

@@ -3,6 +3,8 @@ import type { MemberDto, WorkflowDto, WorkflowRole } from '#shared/api/index.ts'
 import { api, ApiError } from '../api/client.ts';
 import { fieldText } from '../ui/form.ts';
 
+const roles: readonly WorkflowRole[] = ['editor', 'viewer', 'owner'];
+
 /** Who may open a workflow, and with which role; owners add and remove people. */
 export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
   const [members, setMembers] = useState<MemberDto[]>([]);
@@ -32,6 +34,16 @@ export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
     }
   };
 
+  const changeRole = async (member: MemberDto, role: WorkflowRole) => {
+    try {
+      await api('POST', `/api/workflows/${workflow.id}/members`, { email: member.email, role });
+      setError(undefined);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'Could not change the role');
+    }
+    reload();
+  };
+
   const remove = async (member: MemberDto) => {
     try {
       await api('DELETE', `/api/workflows/${workflow.id}/members/${member.userId}`);
@@ -52,7 +64,22 @@ export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
                 {m.email}
               </span>
             </span>
-            <span className="badge">{m.role}</span>
+            {owner ? (
+              <select
+                aria-label={`Role of ${m.name}`}
+                value={m.role}
+                style={{ width: 100 }}
+                onChange={(e) => void changeRole(m, e.target.value as WorkflowRole)}
+              >
+                {roles.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <span className="badge">{m.role}</span>
+            )}
             {owner && m.role !== 'owner' && (
               <button type="button" className="danger" onClick={() => void remove(m)}>
                 Remove
@@ -71,9 +98,11 @@ export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
             required
           />
           <select name="role" aria-label="Role" defaultValue="editor" style={{ width: 120 }}>
-            <option value="editor">editor</option>
-            <option value="viewer">viewer</option>
-            <option value="owner">owner</option>
+            {roles.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
           </select>
           <button type="submit">Add</button>
         </form>

@@ -3,6 +3,7 @@ import { Link, useLocation } from 'wouter';
 import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
 import { fieldText } from '../ui/form.ts';
 import { api, ApiError } from '../api/client.ts';
+import { Members } from './members-panel.tsx';
 import { TopBar } from './topbar.tsx';
 
 const message = (e: unknown): string => (e instanceof ApiError ? e.message : 'Could not reach the server');
@@ -21,6 +22,7 @@ export const WorkflowsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: (
   const [workflows, setWorkflows] = useState<WorkflowDto[]>();
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
+  const [membersOf, setMembersOf] = useState<string>();
 
   const reload = useCallback(() => {
     api<{ workflows: WorkflowDto[] }>('GET', '/api/workflows').then(
@@ -134,7 +136,7 @@ export const WorkflowsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: (
       ) : (
         <ul className="list" aria-label="Workflows">
           {workflows.map((w) => (
-            <li key={w.id}>
+            <li key={w.id} className="workflow-row">
               <Link href={`/w/${w.id}`}>{w.name}</Link>
               <span className="badge">{w.role}</span>
               <span className="muted">{new Date(w.updatedAt).toLocaleString()}</span>
@@ -146,10 +148,23 @@ export const WorkflowsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: (
               <button type="button" onClick={() => void exportOne(w)}>
                 Export
               </button>
+              <button
+                type="button"
+                aria-expanded={membersOf === w.id}
+                aria-label={`Members of ${w.name}`}
+                onClick={() => setMembersOf(membersOf === w.id ? undefined : w.id)}
+              >
+                Members
+              </button>
               {w.role === 'owner' && (
                 <button type="button" className="danger" onClick={() => void remove(w)}>
                   Delete
                 </button>
+              )}
+              {membersOf === w.id && (
+                <div className="workflow-members">
+                  <Members workflow={w} />
+                </div>
               )}
             </li>
           ))}
