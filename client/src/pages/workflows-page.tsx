@@ -58,10 +58,6 @@ export const WorkflowsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: (
       setError(`${file.name} is not a JSON file.`);
       return;
     }
-    if (typeof parsed === 'object' && parsed !== null && 'connections' in parsed && !('weft' in parsed)) {
-      setError(`${file.name} is an n8n workflow. Weft imports its own export format (a file exported here).`);
-      return;
-    }
     try {
       const created = await api<WorkflowDto & { warnings: { message: string }[] }>(
         'POST',

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { fromN8n, isN8nWorkflow } from '#shared/interop/n8n/index.ts';
 import { CloseCodes } from '#shared/protocol/close-codes.ts';
 import { ErrorCodes, UserError, type Issue } from '#shared/errors.ts';
 import { createId } from '#shared/ids.ts';
@@ -64,10 +65,12 @@ export class WorkflowService {
   }
 
   /** Imports a definition; unsupported node types are kept as placeholders and reported as warnings. */
-  async import(user: User, definition: unknown): Promise<WorkflowSummary & { warnings: Issue[] }> {
+  /** Imports Weft's definition format, or an n8n workflow file (mapped onto Weft's nodes first). */
+  async import(user: User, body: unknown): Promise<WorkflowSummary & { warnings: Issue[] }> {
+    const { definition, warnings: mapping } = isN8nWorkflow(body) ? fromN8n(body) : { definition: body, warnings: [] };
     const { doc, warnings } = fromDefinition(definition);
     const summary = await this.createFromDoc(user, doc);
-    return { ...summary, warnings };
+    return { ...summary, warnings: [...mapping, ...warnings] };
   }
 
   async export(id: string): Promise<WorkflowDefinition> {

@@ -336,6 +336,70 @@ describe('workflows', () => {
     ]);
   });
 
+  it('imports an n8n workflow file, mapping its nodes and reporting what it could not carry over', async () => {
+    const ann = await rest.signup('ann@example.com');
+    const n8n = {
+      name: 'From n8n',
+      nodes: [
+        {
+          name: 'Hook',
+          type: 'n8n-nodes-base.webhook',
+          typeVersion: 2,
+          position: [0, 0],
+          parameters: { path: 'orders', httpMethod: 'POST', responseMode: 'lastNode' },
+        },
+        {
+          name: 'Big?',
+          type: 'n8n-nodes-base.if',
+          typeVersion: 2,
+          position: [220, 0],
+          parameters: {
+            conditions: {
+              conditions: [
+                { leftValue: '={{ $json.total }}', rightValue: 100, operator: { type: 'number', operation: 'gt' } },
+              ],
+              combinator: 'and',
+            },
+          },
+        },
+        {
+          name: 'Tell Slack',
+          type: 'n8n-nodes-base.slack',
+          typeVersion: 2,
+          position: [440, 0],
+          parameters: { channel: '#ops' },
+        },
+      ],
+      connections: {
+        Hook: { main: [[{ node: 'Big?', type: 'main', index: 0 }]] },
+        'Big?': { main: [[{ node: 'Tell Slack', type: 'main', index: 0 }], []] },
+      },
+    };
+    const res = await rest.call<{ id: string; name: string; warnings: { message: string }[] }>(
+      'POST',
+      '/api/workflows/import',
+      { body: n8n, as: ann.as },
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.name).toBe('From n8n');
+    expect(res.body.warnings.map((w) => w.message)).toEqual([
+      expect.stringContaining('"n8n-nodes-base.slack" is not supported'),
+    ]);
+    const exported = await rest.call<{
+      nodes: { id: string; name: string; type: string; parameters: Record<string, unknown> }[];
+      edges: { source: string; sourceHandle: string; target: string }[];
+    }>('GET', `/api/workflows/${res.body.id}/export`, { as: ann.as });
+    const node = (name: string) => exported.body.nodes.find((n) => n.name === name);
+    expect(node('Hook')).toMatchObject({ type: 'webhook', parameters: { path: 'orders', httpMethod: 'POST' } });
+    expect(node('Big?')?.parameters.conditions).toEqual([
+      { leftValue: '={{ $json.total }}', operator: 'number:gt', rightValue: '100' },
+    ]);
+    expect(node('Tell Slack')).toMatchObject({ type: 'n8n-nodes-base.slack', parameters: { channel: '#ops' } });
+    expect(exported.body.edges.map((e) => `${e.source}:${e.sourceHandle}>${e.target}`).sort()).toEqual(
+      [`${node('Big?')?.id}:true>${node('Tell Slack')?.id}`, `${node('Hook')?.id}:main>${node('Big?')?.id}`].sort(),
+    );
+  });
+
   it('import of a malformed definition answers 400 listing every problem, naming node and field', async () => {
     const ann = await rest.signup('ann@example.com');
     const res = await rest.call<{ error: { issues: { message: string }[] } }>('POST', '/api/workflows/import', {

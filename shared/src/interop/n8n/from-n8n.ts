@@ -1,0 +1,190 @@
+import { ErrorCodes, UserError, type Issue } from '../../errors.ts';
+import { createId, isValidId } from '../../ids.ts';
+import { getNodeDefinition, getParamSpec } from '../../nodes/catalog.ts';
+import { nodePorts } from '../../nodes/ports.ts';
+import { MAIN } from '../../nodes/types.ts';
+import {
+  DEFINITION_FORMAT,
+  onErrorValues,
+  type DefinitionNode,
+  type OnError,
+  type WorkflowDefinitionInput,
+} from '../../schema/definition.ts';
+import { checkParamValue } from '../../schema/params.ts';
+import { n8nWorkflowSchema, type N8nNode } from './n8n-file.ts';
+import { mapParameters, ParamReader, type Params } from './parameters.ts';
+
+/**
+ * n8n workflow JSON → a Weft workflow definition (then imported like any
+ * other). Node types Weft has are mapped, parameters included; other types
+ * stay as "unsupported" nodes with their parameters kept, so the graph is
+ * whole and nothing is lost. Everything that could not be carried over is
+ * reported as a warning naming the node.
+ */
+
+const N8N_PREFIX = 'n8n-nodes-base.';
+
+export interface FromN8nResult {
+  definition: WorkflowDefinitionInput;
+  warnings: Issue[];
+}
+
+interface Converted {
+  node: DefinitionNode;
+  /** Weft's type when Weft has it. */
+  known: boolean;
+}
+
+const weftType = (n8nType: string): { type: string; known: boolean } => {
+  const short = n8nType.startsWith(N8N_PREFIX) ? n8nType.slice(N8N_PREFIX.length) : undefined;
+  if (short !== undefined && getNodeDefinition(short)) return { type: short, known: true };
+  return { type: n8nType.slice(0, 128), known: false };
+};
+
+const onErrorOf = (n: N8nNode): OnError | undefined => {
+  if (n.onError !== undefined && (onErrorValues as readonly string[]).includes(n.onError)) return n.onError as OnError;
+  if (n.continueOnFail) return n.errorOutput ? 'continueErrorOutput' : 'continueRegularOutput';
+  return undefined;
+};
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(value)));
+
+export const fromN8n = (input: unknown): FromN8nResult => {
+  const parsed = n8nWorkflowSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues: Issue[] = parsed.error.issues.map((issue) => ({
+      path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
+      message: `n8n workflow, field "${issue.path.map(String).join('.') || '(top)'}": ${issue.message}`,
+      severity: 'error',
+    }));
+    throw new UserError(ErrorCodes.validationFailed, 'This n8n workflow file could not be read', { issues });
+  }
+  const workflow = parsed.data;
+  const warnings: Issue[] = [];
+  const warn = (path: (string | number)[], message: string) => warnings.push({ path, message, severity: 'warning' });
+
+  const byName = new Map<string, Converted>();
+  const usedIds = new Set<string>();
+  workflow.nodes.forEach((n, index) => {
+    const at = ['nodes', index];
+    const label = `Node "${n.name}"`;
+    if (byName.has(n.name)) {
+      warn(at, `${label} appears twice; the second was left out`);
+      return;
+    }
+    const { type, known } = weftType(n.type);
+    const id = isValidId(n.id) && !usedIds.has(n.id) ? n.id : createId();
+    usedIds.add(id);
+    const n8nParams = n.parameters ?? {};
+    let parameters: Params = n8nParams;
+    if (known) {
+      const reader = new ParamReader(n8nParams, n.typeVersion ?? 1);
+      parameters = {};
+      for (const [name, value] of Object.entries(mapParameters(type, reader) ?? {})) {
+        const spec = getParamSpec(type, name);
+        const problem = spec ? checkParamValue(spec, value) : 'is not a parameter of this node';
+        if (problem) warn([...at, 'parameters', name], `${label}: "${name}" ${problem}; the default is used`);
+        else parameters[name] = value;
+      }
+      for (const message of reader.problems) warn([...at, 'parameters'], `${label}: ${message}`);
+      const unused = reader.unused();
+      if (unused.length > 0)
+        warn([...at, 'parameters'], `${label}: n8n settings not carried over: ${unused.join(', ')}`);
+    }
+    // Types Weft lacks are reported by the definition's validation, which keeps them as unsupported nodes.
+
+    const node: DefinitionNode = {
+      id,
+      name: n.name.slice(0, 128),
+      type,
+      typeVersion: 1,
+      position: { x: n.position?.[0] ?? index * 240, y: n.position?.[1] ?? 0 },
+      parameters,
+    };
+    if (n.disabled) node.disabled = true;
+    if (n.notes) node.notes = n.notes.slice(0, 100_000);
+    const onError = onErrorOf(n);
+    if (onError && onError !== 'stopWorkflow') node.onError = onError;
+    if (n.retryOnFail) {
+      node.retryOnFail = true;
+      if (n.maxTries !== undefined) node.maxTries = clamp(n.maxTries, 1, 10);
+      if (n.waitBetweenTries !== undefined) node.waitBetweenTries = clamp(n.waitBetweenTries, 0, 3_600_000);
+    }
+    if (n.credentials && Object.keys(n.credentials).length > 0) {
+      warn([...at, 'credentials'], `${label}: n8n credentials are not imported; choose a Weft credential for it`);
+    }
+    if (n.alwaysOutputData) warn(at, `${label}: "Always output data" is not supported`);
+    if (n.executeOnce) warn(at, `${label}: "Execute once" is not supported`);
+    byName.set(n.name, { node, known });
+  });
+
+  const edges: { source: string; sourceHandle: string; target: string; targetHandle: string }[] = [];
+  for (const [sourceName, byType] of Object.entries(workflow.connections)) {
+    const source = byName.get(sourceName);
+    if (!source) {
+      warn(['connections', sourceName], `Connections from "${sourceName}", a node that does not exist, were left out`);
+      continue;
+    }
+    for (const [connectionType, outputs] of Object.entries(byType)) {
+      if (connectionType !== MAIN) {
+        warn(
+          ['connections', sourceName, connectionType],
+          `"${sourceName}": ${connectionType} connections are not supported`,
+        );
+        continue;
+      }
+      const sourcePorts = nodePorts(source.node).outputs;
+      (outputs ?? []).forEach((targets, outputIndex) => {
+        const sourceHandle = source.known
+          ? sourcePorts[outputIndex]?.name
+          : outputIndex === 0
+            ? MAIN
+            : `output${outputIndex}`;
+        for (const t of targets ?? []) {
+          const target = byName.get(t.node);
+          if (!target) {
+            warn(
+              ['connections', sourceName],
+              `A connection from "${sourceName}" to a missing node "${t.node}" was left out`,
+            );
+            continue;
+          }
+          if (!sourceHandle) {
+            warn(
+              ['connections', sourceName],
+              `"${sourceName}" has no output ${outputIndex + 1} in Weft; its connection to "${t.node}" was left out`,
+            );
+            continue;
+          }
+          const targetPorts = nodePorts(target.node).inputs;
+          const targetHandle = target.known ? targetPorts[t.index]?.name : t.index === 0 ? MAIN : `input${t.index + 1}`;
+          if (!targetHandle) {
+            warn(
+              ['connections', sourceName],
+              `"${t.node}" has no input ${t.index + 1} in Weft; the connection from "${sourceName}" was left out`,
+            );
+            continue;
+          }
+          edges.push({ source: source.node.id, sourceHandle, target: target.node.id, targetHandle });
+        }
+      });
+    }
+  }
+
+  const settings: { timezone?: string; timeoutSeconds?: number } = {};
+  const timezone = workflow.settings?.timezone;
+  if (timezone && timezone !== 'DEFAULT') settings.timezone = timezone.slice(0, 64);
+  const timeout = workflow.settings?.executionTimeout;
+  if (typeof timeout === 'number' && timeout > 0) settings.timeoutSeconds = clamp(timeout, 1, 86_400);
+
+  return {
+    definition: {
+      weft: DEFINITION_FORMAT,
+      name: workflow.name?.trim().slice(0, 200) || 'Imported from n8n',
+      settings,
+      nodes: [...byName.values()].map((c) => c.node),
+      edges,
+    },
+    warnings,
+  };
+};

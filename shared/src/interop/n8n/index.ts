@@ -1,0 +1,2 @@
+export { fromN8n, type FromN8nResult } from './from-n8n.ts';
+export { isN8nWorkflow } from './n8n-file.ts';

@@ -1,0 +1,260 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../src/errors.ts';
+import { fromN8n, isN8nWorkflow } from '../src/interop/n8n/index.ts';
+import { nodePorts } from '../src/nodes/ports.ts';
+import { fromDefinition } from '../src/schema/from-definition.ts';
+import { toDefinition } from '../src/schema/to-definition.ts';
+
+/** n8n → Weft import, against real n8n workflow files (shared/test/fixtures/n8n, see SOURCES.md there). */
+
+const dir = fileURLToPath(new URL('./fixtures/n8n', import.meta.url));
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+interface N8nFile {
+  name?: string;
+  nodes: { name: string; type: string; parameters?: Record<string, unknown> }[];
+  connections: Record<string, Record<string, ({ node: string; index: number }[] | null)[]>>;
+}
+
+const load = (file: string): N8nFile => JSON.parse(readFileSync(join(dir, file), 'utf8')) as N8nFile;
+
+/** Import as the server does, and read the result back out of the Yjs document. */
+const importFile = (file: string) => {
+  const { definition, warnings } = fromN8n(load(file));
+  const { doc, warnings: more } = fromDefinition(definition);
+  return { def: toDefinition(doc), warnings: [...warnings, ...more].map((w) => w.message) };
+};
+
+const byName = (def: ReturnType<typeof importFile>['def'], name: string) => {
+  const node = def.nodes.find((n) => n.name === name);
+  if (!node) throw new Error(`no node "${name}"`);
+  return node;
+};
+
+/** Edges as "source[handle] → target[handle]" by node names. */
+const edgeNames = (def: ReturnType<typeof importFile>['def']): string[] => {
+  const name = (id: string) => def.nodes.find((n) => n.id === id)?.name;
+  return def.edges.map((e) => `${name(e.source)}[${e.sourceHandle}] → ${name(e.target)}[${e.targetHandle}]`).sort();
+};
+
+describe('n8n import: every file of the corpus', () => {
+  it.each(files)('%s imports with all its nodes and connections', (file) => {
+    const n8n = load(file);
+    expect(isN8nWorkflow(n8n)).toBe(true);
+    const { def } = importFile(file);
+    expect(def.nodes.map((n) => n.name).sort()).toEqual(n8n.nodes.map((n) => n.name).sort());
+    const expected = Object.values(n8n.connections)
+      .flatMap((types) => types.main ?? [])
+      .flatMap((targets) => targets ?? []).length;
+    expect(def.edges).toHaveLength(expected);
+    // Every edge ends on a handle its node shows.
+    for (const e of def.edges) {
+      const source = def.nodes.find((n) => n.id === e.source);
+      const target = def.nodes.find((n) => n.id === e.target);
+      if (!source || !target) throw new Error('dangling edge');
+      const known = !source.type.includes('.');
+      if (known) expect(nodePorts(source).outputs.map((p) => p.name)).toContain(e.sourceHandle);
+      if (!target.type.includes('.')) expect(nodePorts(target).inputs.map((p) => p.name)).toContain(e.targetHandle);
+    }
+  });
+});
+
+describe('n8n import: node mappings', () => {
+  it('maps IF 2 conditions and both branches', () => {
+    const { def, warnings } = importFile('Workflow_if.json');
+    const iff = byName(def, 'If');
+    expect(iff.type).toBe('if');
+    expect(iff.parameters.conditions).toEqual([
+      { leftValue: '={{ $json.data }}', operator: 'number:lt', rightValue: '5' },
+    ]);
+    expect(iff.parameters.combinator).toBe('and');
+    expect(edgeNames(def)).toEqual([
+      'Code[main] → Edit Fields[main]',
+      'Code[main] → If[main]',
+      'If[false] → Edit Fields[main]',
+      'If[true] → Edit Fields[main]',
+      'Schedule Trigger[main] → Code[main]',
+    ]);
+    // The default schedule rule (every day at midnight) as cron.
+    expect(byName(def, 'Schedule Trigger').parameters.cronExpression).toBe('0 0 */1 * *');
+    expect(byName(def, 'Edit Fields').parameters).toMatchObject({
+      mode: 'manual',
+      assignments: [{ name: 'data', value: '={{ $json.data }}', type: 'number' }],
+      includeOtherFields: false,
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it('maps case-insensitive string conditions and operators n8n names differently', () => {
+    const { def } = importFile('IfV2.string.json');
+    const iff = def.nodes.find((n) => n.type === 'if');
+    expect(iff?.parameters.ignoreCase).toBe(true);
+    const operators = (iff?.parameters.conditions as { operator: string }[]).map((c) => c.operator);
+    expect(operators[0]).toBe('string:startsWith');
+    expect(operators).not.toContain(undefined);
+  });
+
+  it('maps Switch rules to one output per rule, named as in n8n, and reports the fallback it cannot keep', () => {
+    const { def, warnings } = importFile('switch.rules.workflow.json');
+    const sw = def.nodes.find((n) => n.type === 'switch');
+    if (!sw) throw new Error('no switch');
+    expect(nodePorts(sw).outputs.map((p) => p.label)).toEqual(['First Output', 'Second Output', 'Third Output']);
+    expect((sw.parameters.rules as { rightValue: string }[]).map((r) => r.rightValue)).toEqual([
+      'first',
+      'second',
+      'third',
+    ]);
+    expect(
+      def.edges
+        .filter((e) => e.source === sw.id)
+        .map((e) => e.sourceHandle)
+        .sort(),
+    ).toEqual(['output0', 'output1', 'output2']);
+    expect(warnings.some((w) => w.includes('matching no rule went to output 2'))).toBe(true);
+    // n8n's test-only node stays, clearly marked.
+    expect(warnings.some((w) => w.includes('"n8n-nodes-testing.testData" is not supported'))).toBe(true);
+  });
+
+  it('maps error outputs: continueOnFail with an error output routes to Weft\'s "error" handle', () => {
+    const { def } = importFile('error_outputs.json');
+    const thrower = byName(def, 'Throw Error');
+    expect(thrower.onError).toBe('continueErrorOutput');
+    expect(byName(def, 'Throw Error1').onError).toBe('continueRegularOutput');
+    expect(edgeNames(def)).toContain('Throw Error[error] → Error[main]');
+    expect(edgeNames(def)).toContain('Throw Error[main] → Success[main]');
+    // Set 3.2 "fields" become assignments and keep the input's other fields, as n8n 3.2 does.
+    expect(byName(def, 'Success').parameters).toMatchObject({
+      assignments: [{ name: 'originalName', value: "={{ $('Mock Data').item.json.name }}", type: 'string' }],
+      includeOtherFields: true,
+    });
+    expect(byName(def, 'Sticky Note').type).toBe('stickyNote');
+  });
+
+  it('maps Set 1 and 2 value lists, IF 1 conditions, and keeps the legacy Function node as unsupported', () => {
+    const { def, warnings } = importFile('paired_items_fix.json');
+    const sets = def.nodes.filter((n) => n.type === 'set');
+    expect(sets.length).toBe(3);
+    const withTwo = sets.find((n) => (n.parameters.assignments as unknown[]).length === 2);
+    expect(withTwo?.parameters.assignments).toEqual([
+      { name: 'numberOriginal', value: "={{ $('Generate new items').item.json.number }}", type: 'number' },
+      { name: 'letterOriginal', value: "={{ $('Generate new items').item.json.letter }}", type: 'string' },
+    ]);
+    const iff = def.nodes.find((n) => n.type === 'if');
+    expect(iff?.parameters.conditions).toEqual([{ leftValue: 'true', operator: 'boolean:false', rightValue: '' }]);
+    const fn = def.nodes.filter((n) => n.type === 'n8n-nodes-base.function');
+    expect(fn).toHaveLength(2);
+    expect(typeof fn[0]?.parameters.functionCode).toBe('string');
+    expect(warnings.filter((w) => w.includes('"Always output data" is not supported'))).toHaveLength(1);
+  });
+
+  it('maps Merge 2 modes', () => {
+    const merges = importFile('workflow.combine.mergeByFields.json').def.nodes.filter((n) => n.type === 'merge');
+    expect(merges[0]?.parameters).toMatchObject({
+      mode: 'combineByFields',
+      fieldsToMatch: [{ field1: 'id', field2: 'id' }],
+    });
+    const chosen = importFile('workflow.chooseBranch.json').def.nodes.filter((n) => n.type === 'merge');
+    expect(chosen.map((n) => n.parameters.useDataOfInput).sort()).toEqual(['input1', 'input1', 'input2']);
+    const { def } = importFile('workflow.append.json');
+    const merge = def.nodes.find((n) => n.type === 'merge');
+    expect(merge?.parameters.mode).toBe('append');
+    expect(
+      def.edges
+        .filter((e) => e.target === merge?.id)
+        .map((e) => e.targetHandle)
+        .sort(),
+    ).toEqual(['input1', 'input2']);
+  });
+
+  it('maps Sort, Limit, Aggregate, Split Out, Remove Duplicates and Date & Time parameters', () => {
+    const sorts = importFile('workflow.sort.json');
+    expect(byName(sorts.def, 'Item Lists1').parameters.sortFields).toEqual([
+      { fieldName: 'char', order: 'descending' },
+      { fieldName: 'id', order: 'descending' },
+    ]);
+    expect(sorts.warnings.some((w) => w.includes('sort type "code" is not supported'))).toBe(true);
+    const limits = importFile('workflow.limit.json').def.nodes.filter((n) => n.type === 'limit');
+    expect(limits.map((n) => n.parameters.keep).sort()).toEqual(['firstItems', 'lastItems']);
+    const aggregates = importFile('workflow.aggregate.json').def.nodes.filter((n) => n.type === 'aggregate');
+    expect(aggregates.find((n) => n.name === 'fields aggregate and rename')?.parameters.fieldsToAggregate).toEqual([
+      { fieldToAggregate: 'id', renameField: true, outputFieldName: 'data' },
+    ]);
+    const splits = importFile('workflow.splitOut.json').def.nodes.filter((n) => n.type === 'splitOut');
+    expect(splits.map((n) => n.parameters.fieldsToInclude).filter(Boolean)).toEqual(['data3']);
+    expect(splits.map((n) => n.parameters.destinationFieldName).filter(Boolean)).toEqual(['output']);
+    const dedupe = importFile('workflow.removeDuplicates.json').def.nodes.filter((n) => n.type === 'removeDuplicates');
+    expect(dedupe.map((n) => n.parameters.compare).sort()).toEqual([
+      'allFields',
+      'allFieldsExcept',
+      'allFieldsExcept',
+      'selectedFields',
+    ]);
+    const dates = importFile('workflow.timestamp_v2.json').def.nodes.filter((n) => n.type === 'dateTime');
+    expect(dates.find((n) => n.name === 'Date & Time6')?.parameters).toMatchObject({
+      operation: 'formatDate',
+      format: 'yyyy/MM/dd',
+      outputFieldName: 'data',
+    });
+  });
+
+  it('maps Wait, Webhook and Code, with Wait 1 counting hours by default', () => {
+    const manual = importFile('Manual_wait_set.json').def;
+    expect(manual.nodes.find((n) => n.type === 'wait')?.parameters).toMatchObject({ amount: 2, unit: 'seconds' });
+    const loop = importFile('Workflow_loop.json');
+    expect(loop.def.nodes.find((n) => n.type === 'wait')?.parameters).toMatchObject({ amount: 2, unit: 'seconds' });
+    expect(loop.warnings.some((w) => w.includes('"n8n-nodes-base.splitInBatches" is not supported'))).toBe(true);
+    const hook = importFile('Webhook_wait_set.json').def.nodes.find((n) => n.type === 'webhook');
+    expect(hook?.parameters).toMatchObject({ path: '23fc3930-b8f9-41d9-89db-b647291a2201', httpMethod: 'GET' });
+    const code = importFile('error_outputs.json').def.nodes.find((n) => n.name === 'Throw Error');
+    expect(code?.parameters.mode).toBe('runOnceForEachItem');
+    expect(String(code?.parameters.jsCode)).toContain('throw new Error');
+  });
+});
+
+describe('n8n import: bad input', () => {
+  it('rejects a file that is not an n8n workflow with a message naming the field', () => {
+    try {
+      fromN8n({ nodes: [{ name: '', type: 'x' }], connections: {} });
+      throw new Error('accepted');
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).issues[0]?.message).toContain('nodes.0.name');
+    }
+  });
+
+  it('leaves out connections to missing nodes and outputs Weft does not have, saying so', () => {
+    const { definition, warnings } = fromN8n({
+      name: 'Broken',
+      nodes: [
+        { name: 'Go', type: 'n8n-nodes-base.manualTrigger', position: [0, 0], parameters: {} },
+        { name: 'Pass', type: 'n8n-nodes-base.noOp', position: [200, 0], parameters: {} },
+      ],
+      connections: {
+        Go: { main: [[{ node: 'Pass', type: 'main', index: 0 }], [{ node: 'Pass', type: 'main', index: 0 }]] },
+        Pass: { main: [[{ node: 'Nowhere', type: 'main', index: 0 }]] },
+        Ghost: { main: [[{ node: 'Pass', type: 'main', index: 0 }]] },
+      },
+    });
+    expect(definition.edges).toHaveLength(1);
+    expect(warnings.map((w) => w.message)).toEqual([
+      '"Go" has no output 2 in Weft; its connection to "Pass" was left out',
+      'A connection from "Pass" to a missing node "Nowhere" was left out',
+      'Connections from "Ghost", a node that does not exist, were left out',
+    ]);
+  });
+
+  it('replaces parameter values that do not fit with the default and says which', () => {
+    const { definition, warnings } = fromN8n({
+      nodes: [{ name: 'Cap', type: 'n8n-nodes-base.limit', parameters: { maxItems: 'lots', keep: 'middle' } }],
+      connections: {},
+    });
+    expect(definition.nodes[0]?.parameters).toEqual({});
+    expect(warnings.map((w) => w.message)).toEqual([
+      'Node "Cap": "maxItems" must be a number, not a string; the default is used',
+      'Node "Cap": "keep" must be one of firstItems, lastItems (got "middle"); the default is used',
+    ]);
+  });
+});
