@@ -396,3 +396,33 @@ test('the workflow list manages members: add, change the role, remove', async ({
   await a.screenshot({ path: 'test-results/workflow-list-members.png' });
   await Promise.all(contexts.map((c) => c.close()));
 });
+
+test('importing an n8n workflow file from the list opens as a Weft workflow with its nodes', async ({
+  browser,
+  weft,
+}) => {
+  const context = await browser.newContext({ baseURL: weft.baseURL });
+  const page = await context.newPage();
+  await signUpInBrowser(page, 'Ida', `ida${++people}@example.com`);
+  await page.locator('input[type="file"]').setInputFiles('shared/test/fixtures/n8n/switch.rules.workflow.json');
+  await expect(page.getByRole('status')).toContainText('Imported');
+  // The test-only n8n node it uses is reported, not dropped.
+  await expect(page.getByRole('status')).toContainText('"n8n-nodes-testing.testData" is not supported');
+  await page.getByRole('listitem').getByRole('link').first().click();
+  await expect(page.getByTestId('sync-status')).toHaveText('Saved');
+  await expect
+    .poll(canvasNames(page))
+    .toEqual(
+      [
+        'Code',
+        'No Operation, do nothing',
+        'No Operation, do nothing1',
+        'No Operation, do nothing2',
+        'Switch1',
+        'When clicking "Execute Workflow"',
+      ].sort(),
+    );
+  await expect(page.getByText('First Output')).toBeVisible();
+  await page.screenshot({ path: 'test-results/editor-n8n-import.png' });
+  await context.close();
+});
