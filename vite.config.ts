@@ -48,6 +48,15 @@ export default defineConfig({
         },
       },
       { test: { name: 'client', root: here('./client'), environment: 'node', include: ['**/*.test.ts'] } },
+      {
+        test: {
+          name: 'engine',
+          root: here('./engine'),
+          environment: 'node',
+          include: ['**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
     ],
   },
 });

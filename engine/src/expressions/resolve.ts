@@ -1,0 +1,205 @@
+import type { Item, JsonObject } from '../runner/items.ts';
+import { SandboxError, type Sandbox } from '../sandbox/sandbox.ts';
+import { ExpressionError, positionIn } from './errors.ts';
+import { isExpression, parseTemplate, referencedNodes, TemplateError, type Segment } from './template.ts';
+
+/**
+ * Resolves a node's parameters for each of its input items. Every expression
+ * of the node is evaluated for every item in one call into the sandbox, so a
+ * node over 100 items costs one crossing, not hundreds.
+ */
+
+export interface ExpressionMeta {
+  workflow: { id: string; name: string; active: boolean };
+  execution: { id: string; mode: string };
+  /** Epoch ms of the evaluation ($now). */
+  now: number;
+}
+
+type Path = (string | number)[];
+
+interface Leaf {
+  path: Path;
+  label: string;
+  segments: Segment[];
+  /** Function ids of the code segments, in order. */
+  ids: number[];
+  /** True when the whole value is one `{{ }}`: the result keeps its type. */
+  single: boolean;
+}
+
+interface Plan {
+  leaves: Leaf[];
+  ids: number[];
+  refs: string[];
+}
+
+/** Parameters of the sandbox-side function each `{{ }}` becomes (see DRIVER_SOURCE contextFor). */
+const PARAMS = '$json, $input, $, $now, $today, $workflow, $execution, $itemIndex, $vars';
+/** The code starts on line 2 of the compiled function, at column 1. */
+const wrap = (code: string): string => `(function (${PARAMS}) { 'use strict'; return (\n${code}\n); })`;
+
+const labelOf = (path: Path): string =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+
+const collect = (value: unknown, path: Path, out: { path: Path; source: string }[]): void => {
+  if (isExpression(value)) out.push({ path, source: value.slice(1) });
+  else if (Array.isArray(value)) value.forEach((v, i) => collect(v, [...path, i], out));
+  else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) collect(v, [...path, k], out);
+  }
+};
+
+const fail = (node: string, label: string, segment: Segment, e: unknown, filename: string): never => {
+  if (e instanceof SandboxError) {
+    const at = positionIn(e.info.stack, filename);
+    const position = at && 'code' in segment ? characterOf(segment, at.line - 2, at.column) : undefined;
+    const detail =
+      e.kind === 'timeout' || e.kind === 'memory' ? `the expression ${e.message}` : `${e.info.name}: ${e.info.message}`;
+    throw new ExpressionError(node, label, detail, e.kind === 'runtime' || e.kind === 'syntax' ? position : undefined);
+  }
+  throw new ExpressionError(node, label, e instanceof Error ? e.message : String(e));
+};
+
+/** 1-based character in the whole expression of (line, column) in a code segment (line 0 = its first line). */
+const characterOf = (segment: { code: string; offset: number }, line: number, column: number): number => {
+  let start = 0;
+  for (let l = 0; l < line; l++) {
+    const next = segment.code.indexOf('\n', start);
+    if (next === -1) break;
+    start = next + 1;
+  }
+  return segment.offset + start + column;
+};
+
+const stringOf = (v: unknown): string =>
+  v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+
+/** Copy-on-write set: containers on the path are cloned once per item. */
+const setIn = (root: JsonObject, path: Path, value: unknown, cloned: Set<unknown>): JsonObject => {
+  const top = cloned.has(root) ? root : { ...root };
+  cloned.add(top);
+  let at: Record<string | number, unknown> = top;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i] as string | number;
+    const child = at[key];
+    let copy = child;
+    if (!cloned.has(child)) {
+      copy = Array.isArray(child) ? [...(child as unknown[])] : { ...(child as JsonObject) };
+      cloned.add(copy);
+      at[key] = copy;
+    }
+    at = copy as Record<string | number, unknown>;
+  }
+  at[path[path.length - 1] as string | number] = value;
+  return top;
+};
+
+export class ParameterResolver {
+  private readonly plans = new WeakMap<object, Plan>();
+
+  constructor(private readonly sandbox: Sandbox) {}
+
+  /** Whether the parameters hold any expression (nodes without one skip the sandbox). */
+  hasExpressions(parameters: JsonObject): boolean {
+    const found: { path: Path; source: string }[] = [];
+    collect(parameters, [], found);
+    return found.length > 0;
+  }
+
+  /**
+   * One resolved parameter object per item (one object when there are no
+   * items). `outputs` gives the items of nodes already run, for `$('Name')`.
+   */
+  resolve(
+    node: string,
+    parameters: JsonObject,
+    items: readonly Item[],
+    meta: ExpressionMeta,
+    outputs: (name: string) => readonly Item[] | undefined,
+  ): JsonObject[] {
+    const plan = this.planFor(node, parameters);
+    const count = Math.max(items.length, 1);
+    if (plan.leaves.length === 0) return new Array<JsonObject>(count).fill(parameters);
+    const refs: Record<string, readonly Item[]> = {};
+    for (const name of plan.refs) {
+      const out = outputs(name);
+      if (out) refs[name] = out;
+    }
+    const payload = JSON.stringify({ items, refs, meta });
+    const results = JSON.parse(this.sandbox.evaluate(plan.ids, payload)) as { v?: unknown; e?: SandboxErrorShape }[][];
+    const resolved: JsonObject[] = new Array<JsonObject>(count);
+    for (let i = 0; i < count; i++) {
+      const row = results[i] ?? [];
+      let params = parameters;
+      const cloned = new Set<unknown>();
+      let k = 0;
+      for (const leaf of plan.leaves) {
+        const values: unknown[] = [];
+        for (const segment of leaf.segments) {
+          if (!('code' in segment)) continue;
+          const r = row[k++];
+          if (r?.e) {
+            fail(node, leaf.label, segment, new SandboxError(r.e, 'runtime'), filenameOf(node, leaf.label));
+          }
+          values.push(r?.v);
+        }
+        let value: unknown;
+        if (leaf.single) value = values[0] ?? null;
+        else {
+          let v = 0;
+          value = leaf.segments.map((s) => ('code' in s ? stringOf(values[v++]) : s.text)).join('');
+        }
+        params = setIn(params, leaf.path, value, cloned);
+      }
+      resolved[i] = params;
+    }
+    return resolved;
+  }
+
+  private planFor(node: string, parameters: JsonObject): Plan {
+    const known = this.plans.get(parameters);
+    if (known) return known;
+    const found: { path: Path; source: string }[] = [];
+    collect(parameters, [], found);
+    const leaves: Leaf[] = [];
+    const ids: number[] = [];
+    const refs = new Set<string>();
+    for (const { path, source } of found) {
+      const label = labelOf(path);
+      const filename = filenameOf(node, label);
+      let segments: Segment[];
+      try {
+        segments = parseTemplate(source);
+      } catch (e) {
+        if (e instanceof TemplateError) throw new ExpressionError(node, label, e.message);
+        throw e;
+      }
+      const leafIds: number[] = [];
+      for (const segment of segments) {
+        if (!('code' in segment)) continue;
+        if (segment.code.trim() === '') throw new ExpressionError(node, label, 'an empty {{ }}', segment.offset);
+        try {
+          leafIds.push(this.sandbox.compile(wrap(segment.code), filename));
+        } catch (e) {
+          fail(node, label, segment, e, filename);
+        }
+        for (const name of referencedNodes(segment.code)) refs.add(name);
+      }
+      const single = segments.length === 1 && 'code' in (segments[0] as Segment);
+      leaves.push({ path, label, segments, ids: leafIds, single });
+      ids.push(...leafIds);
+    }
+    const plan = { leaves, ids, refs: [...refs] };
+    this.plans.set(parameters, plan);
+    return plan;
+  }
+}
+
+interface SandboxErrorShape {
+  name: string;
+  message: string;
+  stack: string;
+}
+
+const filenameOf = (node: string, label: string): string => `expr:${node.replace(/[\s:()]/g, '_')}:${label}`;

@@ -1,0 +1,159 @@
+/**
+ * The code that runs inside each QuickJS context before any user code: the
+ * driver the host calls, then a lockdown that freezes every object reachable
+ * from the global scope, so one workflow's expression or Code node cannot
+ * change what another one sees (prototype pollution, replaced globals). The
+ * driver is returned to the host and never made global: user code cannot
+ * reach it.
+ *
+ * Values cross the boundary as JSON text only; no host object is ever visible
+ * inside the sandbox.
+ */
+export const DRIVER_SOURCE = String.raw`(() => {
+  'use strict';
+  const fns = [];
+  const stringify = JSON.stringify;
+  const parse = JSON.parse;
+
+  // Out of time, memory or stack: the host must see these (it rebuilds the runtime), so they are never caught here.
+  const fatal = (e) => e !== null && typeof e === 'object' && e.name === 'InternalError';
+
+  const describe = (e) => {
+    if (e !== null && typeof e === 'object') {
+      return { name: String(e.name ?? 'Error'), message: String(e.message ?? e), stack: String(e.stack ?? '') };
+    }
+    return { name: 'Error', message: String(e), stack: '' };
+  };
+
+  const nodeAccessor = (refs, name, index) => {
+    if (typeof name !== 'string') throw new TypeError('$() takes the name of a node, in quotes');
+    if (!Object.prototype.hasOwnProperty.call(refs, name)) {
+      throw new ReferenceError('Node "' + name + '" has not run before this one');
+    }
+    const out = refs[name];
+    return {
+      item: out[index] ?? out[0],
+      all: () => out,
+      first: () => out[0],
+      last: () => out[out.length - 1],
+      isExecuted: true,
+    };
+  };
+
+  const contextFor = (p, items, index) => {
+    const item = items[index];
+    const now = new Date(p.meta.now);
+    const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+    return [
+      item ? item.json : {},
+      {
+        item,
+        all: () => items,
+        first: () => items[0],
+        last: () => items[items.length - 1],
+      },
+      (name) => nodeAccessor(p.refs, name, index),
+      now,
+      today,
+      p.meta.workflow,
+      p.meta.execution,
+      index,
+      p.vars ?? {},
+    ];
+  };
+
+  const normalizeOutput = (value, what) => {
+    if (value === undefined || value === null) return [];
+    const list = Array.isArray(value) ? value : [value];
+    return list.map((entry, i) => {
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+        throw new TypeError(what + ' must return objects (or { json } items); item ' + i + ' is ' + (Array.isArray(entry) ? 'a list' : typeof entry));
+      }
+      const json = entry.json !== undefined && typeof entry.json === 'object' && entry.json !== null && !Array.isArray(entry.json) ? entry.json : entry;
+      return { json };
+    });
+  };
+
+  const driver = {
+    register(fn) {
+      fns.push(fn);
+      return fns.length - 1;
+    },
+    /** Every expression for every item: results[item][expression] = { v } | { e }. */
+    evaluate(idsText, payloadText) {
+      const ids = idsText.split(',').map(Number);
+      const p = parse(payloadText);
+      const items = p.items;
+      const count = Math.max(items.length, 1);
+      const results = new Array(count);
+      for (let i = 0; i < count; i++) {
+        const args = contextFor(p, items, i);
+        const row = new Array(ids.length);
+        for (let k = 0; k < ids.length; k++) {
+          try {
+            const v = fns[ids[k]].apply(undefined, args);
+            row[k] = v === undefined ? {} : { v: typeof v === 'function' ? String(v) : v };
+          } catch (e) {
+            if (fatal(e)) throw e;
+            row[k] = { e: describe(e) };
+          }
+        }
+        results[i] = row;
+      }
+      return stringify(results);
+    },
+    /** The Code node: once for all items, or once per item. Resolves to { items } or { e, index }. */
+    async runCode(id, mode, payloadText) {
+      const p = parse(payloadText);
+      const items = p.items;
+      const fn = fns[id];
+      if (mode === 'runOnceForEachItem') {
+        const out = [];
+        for (let i = 0; i < items.length; i++) {
+          const args = contextFor(p, items, i);
+          try {
+            const value = await fn.apply(undefined, args);
+            if (value === undefined || value === null) continue;
+            if (Array.isArray(value)) throw new TypeError('Code that runs once per item must return one object, not a list');
+            out.push(...normalizeOutput(value, 'Code'));
+          } catch (e) {
+            if (fatal(e)) throw e;
+            return stringify({ e: describe(e), index: i });
+          }
+        }
+        return stringify({ items: out });
+      }
+      try {
+        const value = await fn.apply(undefined, contextFor(p, items, 0));
+        return stringify({ items: normalizeOutput(value, 'Code') });
+      } catch (e) {
+        if (fatal(e)) throw e;
+        return stringify({ e: describe(e) });
+      }
+    },
+  };
+
+  // Lockdown: freeze everything reachable from the global object.
+  const seen = new Set();
+  const freeze = (o) => {
+    if ((typeof o !== 'object' && typeof o !== 'function') || o === null || seen.has(o)) return;
+    seen.add(o);
+    Object.freeze(o);
+    for (const key of Reflect.ownKeys(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, key);
+      if (!d) continue;
+      if ('value' in d) freeze(d.value);
+      else {
+        freeze(d.get);
+        freeze(d.set);
+      }
+    }
+    freeze(Object.getPrototypeOf(o));
+  };
+  freeze(globalThis);
+  // Functions made by user code get prototypes of their own, reachable only through them.
+  freeze(Object.getPrototypeOf(async function () {}));
+  freeze(Object.getPrototypeOf(function* () {}));
+  freeze(Object.getPrototypeOf(async function* () {}));
+  return driver;
+})()`;

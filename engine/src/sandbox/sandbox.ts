@@ -1,0 +1,266 @@
+import variant from '@jitl/quickjs-wasmfile-release-sync';
+import {
+  newQuickJSWASMModuleFromVariant,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+} from 'quickjs-emscripten-core';
+import { DRIVER_SOURCE } from './driver-source.ts';
+
+/**
+ * User code (expressions and the Code node) runs here: QuickJS compiled to
+ * WebAssembly, with a time limit per call and a memory limit per runtime.
+ * Nothing of the host is visible inside — no `process`, no `require`, no host
+ * objects; values cross as JSON text. Never `eval`, `new Function` or
+ * `node:vm` in the host.
+ *
+ * One context serves many executions (creating one costs ~0.4 ms, more than a
+ * whole small execution); the lockdown in DRIVER_SOURCE keeps them apart. When
+ * a call runs out of time or memory the runtime is thrown away and rebuilt, so
+ * whatever state the runaway code left behind goes with it.
+ */
+
+export interface SandboxLimits {
+  /** Wall-clock budget of one call into the sandbox. */
+  timeoutMs: number;
+  /** Heap limit of the QuickJS runtime. */
+  memoryBytes: number;
+}
+
+export const defaultLimits: SandboxLimits = { timeoutMs: 1_000, memoryBytes: 64 * 1024 * 1024 };
+
+export interface SandboxErrorInfo {
+  name: string;
+  message: string;
+  stack: string;
+}
+
+/** A compile or run failure inside the sandbox, with where it happened when known. */
+export class SandboxError extends Error {
+  constructor(
+    readonly info: SandboxErrorInfo,
+    readonly kind: 'syntax' | 'runtime' | 'timeout' | 'memory',
+  ) {
+    super(info.message);
+    this.name = info.name;
+  }
+}
+
+let modulePromise: Promise<QuickJSWASMModule> | undefined;
+const loadModule = (): Promise<QuickJSWASMModule> => (modulePromise ??= newQuickJSWASMModuleFromVariant(variant));
+
+const MAX_FUNCTIONS = 20_000;
+
+export class Sandbox {
+  private runtime!: QuickJSRuntime;
+  private context!: QuickJSContext;
+  private driver!: QuickJSHandle;
+  private evaluateFn!: QuickJSHandle;
+  private runCodeFn!: QuickJSHandle;
+  private registerFn!: QuickJSHandle;
+  private compiled = new Map<string, number>();
+  private deadline = 0;
+  private disposed = false;
+  private broken = false;
+
+  private constructor(
+    private readonly module: QuickJSWASMModule,
+    readonly limits: SandboxLimits,
+  ) {
+    this.build();
+  }
+
+  static async create(limits: Partial<SandboxLimits> = {}): Promise<Sandbox> {
+    return new Sandbox(await loadModule(), { ...defaultLimits, ...limits });
+  }
+
+  /**
+   * Compiles `source` (a JavaScript function expression) once; later calls
+   * with the same source return the same id. `filename` names the node and
+   * parameter in error positions.
+   */
+  compile(source: string, filename: string): number {
+    try {
+      return this.compileNow(source, filename);
+    } finally {
+      this.settle();
+    }
+  }
+
+  /** Runs compiled expressions for every item; see `evaluate` in DRIVER_SOURCE. */
+  evaluate(ids: readonly number[], payload: string): string {
+    try {
+      return this.callWithStrings(this.evaluateFn, [ids.join(','), payload]);
+    } finally {
+      this.settle();
+    }
+  }
+
+  /** Runs a compiled Code node function; resolves its promise within the same time budget. */
+  runCode(id: number, mode: string, payload: string): string {
+    try {
+      return this.runCodeNow(id, mode, payload);
+    } finally {
+      this.settle();
+    }
+  }
+
+  private settle(): void {
+    if (!this.broken || this.disposed) return;
+    this.broken = false;
+    this.rebuild();
+  }
+
+  private compileNow(source: string, filename: string): number {
+    const key = `${filename}\u0000${source}`;
+    const known = this.compiled.get(key);
+    if (known !== undefined) return known;
+    if (this.compiled.size >= MAX_FUNCTIONS) this.rebuild();
+    this.deadline = Date.now() + this.limits.timeoutMs;
+    const result = this.context.evalCode(source, filename);
+    if (result.error) {
+      const info = this.dumpError(result.error);
+      result.error.dispose();
+      throw new SandboxError(info, info.name === 'SyntaxError' ? 'syntax' : 'runtime');
+    }
+    const id = this.call(this.registerFn, [result.value]);
+    result.value.dispose();
+    const n = Number(id);
+    this.compiled.set(key, n);
+    return n;
+  }
+
+  private runCodeNow(id: number, mode: string, payload: string): string {
+    const vm = this.context;
+    const args = [vm.newNumber(id), vm.newString(mode), vm.newString(payload)];
+    this.deadline = Date.now() + this.limits.timeoutMs;
+    const result = vm.callFunction(this.runCodeFn, this.driver, ...args);
+    for (const a of args) a.dispose();
+    const promise = this.unwrap(result);
+    try {
+      // Promises settle through the job queue; user code cannot wait on anything outside.
+      for (;;) {
+        const state = vm.getPromiseState(promise);
+        if (state.type === 'fulfilled') {
+          const text = vm.getString(state.value);
+          state.value.dispose();
+          return text;
+        }
+        if (state.type === 'rejected') {
+          const info = this.dumpError(state.error);
+          state.error.dispose();
+          throw this.classify(info);
+        }
+        const jobs = this.runtime.executePendingJobs();
+        if (jobs.error) {
+          const info = this.dumpError(jobs.error);
+          jobs.error.dispose();
+          throw this.classify(info);
+        }
+        if (jobs.value === 0 && vm.getPromiseState(promise).type === 'pending') {
+          throw new SandboxError(
+            { name: 'Error', message: 'the code waits for something that never happens', stack: '' },
+            'runtime',
+          );
+        }
+      }
+    } finally {
+      promise.dispose();
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.teardown();
+  }
+
+  private build(): void {
+    this.runtime = this.module.newRuntime();
+    this.runtime.setMemoryLimit(this.limits.memoryBytes);
+    // Below the host's own stack: deep recursion must stop inside QuickJS, not overflow Node's stack.
+    this.runtime.setMaxStackSize(256 * 1024);
+    this.runtime.setInterruptHandler(() => Date.now() > this.deadline);
+    this.context = this.runtime.newContext();
+    this.deadline = Date.now() + 10_000;
+    this.driver = this.context.unwrapResult(this.context.evalCode(DRIVER_SOURCE, 'weft-driver'));
+    this.evaluateFn = this.context.getProp(this.driver, 'evaluate');
+    this.runCodeFn = this.context.getProp(this.driver, 'runCode');
+    this.registerFn = this.context.getProp(this.driver, 'register');
+    this.compiled = new Map();
+  }
+
+  private teardown(): void {
+    for (const h of [this.evaluateFn, this.runCodeFn, this.registerFn, this.driver]) h.dispose();
+    this.context.dispose();
+    this.runtime.dispose();
+  }
+
+  /** Throws the runtime away (after a runaway call) and starts a clean one. */
+  private rebuild(): void {
+    this.teardown();
+    this.build();
+  }
+
+  private callWithStrings(fn: QuickJSHandle, strings: string[]): string {
+    const vm = this.context;
+    const args = strings.map((s) => vm.newString(s));
+    this.deadline = Date.now() + this.limits.timeoutMs;
+    const result = vm.callFunction(fn, this.driver, ...args);
+    for (const a of args) a.dispose();
+    const handle = this.unwrap(result);
+    const text = vm.getString(handle);
+    handle.dispose();
+    return text;
+  }
+
+  private call(fn: QuickJSHandle, args: QuickJSHandle[]): string {
+    this.deadline = Date.now() + this.limits.timeoutMs;
+    const handle = this.unwrap(this.context.callFunction(fn, this.driver, ...args));
+    const value = String(this.context.dump(handle));
+    handle.dispose();
+    return value;
+  }
+
+  private unwrap(result: { error?: QuickJSHandle; value?: QuickJSHandle }): QuickJSHandle {
+    if (result.error) {
+      const info = this.dumpError(result.error);
+      result.error.dispose();
+      throw this.classify(info);
+    }
+    if (!result.value) throw new Error('sandbox call returned nothing');
+    return result.value;
+  }
+
+  private classify(info: SandboxErrorInfo): SandboxError {
+    if (info.name !== 'InternalError') return new SandboxError(info, 'runtime');
+    // Out of time, memory or stack: what the runaway call left behind must not reach the next call.
+    // The runtime is replaced once the call has released its handles (see settle).
+    this.broken = true;
+    if (/interrupted/i.test(info.message)) {
+      return new SandboxError(
+        { ...info, message: `took longer than the ${this.limits.timeoutMs} ms limit` },
+        'timeout',
+      );
+    }
+    if (/stack overflow/i.test(info.message)) {
+      return new SandboxError({ ...info, message: 'recursed too deeply (stack overflow)' }, 'memory');
+    }
+    const mb = Math.round(this.limits.memoryBytes / 1048576);
+    return new SandboxError(
+      { ...info, message: `used more than the ${mb} MB memory limit (${info.message})` },
+      'memory',
+    );
+  }
+
+  private dumpError(handle: QuickJSHandle): SandboxErrorInfo {
+    const raw: unknown = this.context.dump(handle);
+    if (raw !== null && typeof raw === 'object') {
+      const e = raw as Record<string, unknown>;
+      const text = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
+      return { name: text(e.name, 'Error'), message: text(e.message, ''), stack: text(e.stack, '') };
+    }
+    return { name: 'Error', message: String(raw), stack: '' };
+  }
+}
