@@ -72,8 +72,13 @@ const characterOf = (segment: { code: string; offset: number }, line: number, co
   return segment.offset + start + column;
 };
 
-const stringOf = (v: unknown): string =>
-  v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+/** How a value reads inside text: objects as JSON (as n8n shows them), nothing as nothing. */
+const stringOf = (v: unknown): string => {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+};
 
 /** Copy-on-write set: containers on the path are cloned once per item. */
 const setIn = (root: JsonObject, path: Path, value: unknown, cloned: Set<unknown>): JsonObject => {
