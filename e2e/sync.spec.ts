@@ -66,10 +66,10 @@ test('two people in two browsers see each other’s edits; a viewer sees them li
   // Ann shares it in the members panel: Ben edits, Vic views.
   await ann.getByRole('button', { name: 'Members' }).click();
   await ann.getByLabel('Member email').fill('ben@example.com');
-  await ann.getByLabel('Role').selectOption('editor');
+  await ann.getByLabel('Role', { exact: true }).selectOption('editor');
   await ann.getByRole('button', { name: 'Add', exact: true }).click();
   await ann.getByLabel('Member email').fill('vic@example.com');
-  await ann.getByLabel('Role').selectOption('viewer');
+  await ann.getByLabel('Role', { exact: true }).selectOption('viewer');
   await ann.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(ann.getByRole('region', { name: 'Members' }).getByRole('listitem')).toHaveCount(3);
 
