@@ -35,7 +35,7 @@ interface Plan {
 }
 
 /** Parameters of the sandbox-side function each `{{ }}` becomes (see DRIVER_SOURCE contextFor). */
-const PARAMS = '$json, $input, $, $now, $today, $workflow, $execution, $itemIndex, $vars';
+export const PARAMS = '$json, $input, $, $now, $today, $workflow, $execution, $itemIndex, $vars';
 /** The code starts on line 2 of the compiled function, at column 1. */
 const wrap = (code: string): string => `(function (${PARAMS}) { 'use strict'; return (\n${code}\n); })`;
 
@@ -132,7 +132,16 @@ export class ParameterResolver {
       if (out) refs[name] = out;
     }
     const payload = JSON.stringify({ items, refs, meta });
-    const results = JSON.parse(this.sandbox.evaluate(plan.ids, payload)) as { v?: unknown; e?: SandboxErrorShape }[][];
+    let text: string;
+    try {
+      text = this.sandbox.evaluate(plan.ids, payload);
+    } catch (e) {
+      // Out of time or memory: the whole batch stopped, so name every parameter it held.
+      if (!(e instanceof SandboxError)) throw e;
+      const labels = [...new Set(plan.leaves.map((l) => l.label))].join('", "');
+      throw new ExpressionError(node, labels, `the expression ${e.message}`);
+    }
+    const results = JSON.parse(text) as { v?: unknown; e?: SandboxErrorShape }[][];
     const resolved: JsonObject[] = new Array<JsonObject>(count);
     for (let i = 0; i < count; i++) {
       const row = results[i] ?? [];

@@ -108,20 +108,22 @@ export const DRIVER_SOURCE = String.raw`(() => {
       const items = p.items;
       const fn = fns[id];
       if (mode === 'runOnceForEachItem') {
+        // Every item runs; the failures are reported beside the results (the runner decides what they mean).
         const out = [];
+        const errors = [];
         for (let i = 0; i < items.length; i++) {
           const args = contextFor(p, items, i);
           try {
             const value = await fn.apply(undefined, args);
             if (value === undefined || value === null) continue;
             if (Array.isArray(value)) throw new TypeError('Code that runs once per item must return one object, not a list');
-            out.push(...normalizeOutput(value, 'Code'));
+            for (const item of normalizeOutput(value, 'Code')) out.push({ json: item.json, index: i });
           } catch (e) {
             if (fatal(e)) throw e;
-            return stringify({ e: describe(e), index: i });
+            errors.push({ index: i, e: describe(e) });
           }
         }
-        return stringify({ items: out });
+        return stringify({ items: out, errors });
       }
       try {
         const value = await fn.apply(undefined, contextFor(p, items, 0));

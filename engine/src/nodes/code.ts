@@ -1,0 +1,73 @@
+import { MAIN } from '#shared/nodes/types.ts';
+import { positionIn } from '../expressions/errors.ts';
+import { PARAMS } from '../expressions/resolve.ts';
+import { referencedNodes } from '../expressions/template.ts';
+import type { Item } from '../runner/items.ts';
+import { ItemErrors, NodeError, type NodeExecutor } from '../runner/types.ts';
+import { SandboxError, type SandboxErrorInfo } from '../sandbox/sandbox.ts';
+import { str } from './values.ts';
+
+/**
+ * The Code node: JavaScript in the sandbox, once for all items (`$input.all()`,
+ * return a list) or once per item (`$json`, return one object). Errors name
+ * the line in the node's code.
+ */
+
+interface CodeResult {
+  items?: (Item & { index?: number })[];
+  errors?: { index: number; e: SandboxErrorInfo }[];
+  e?: SandboxErrorInfo;
+}
+
+const filenameOf = (node: string) => `code:${node.replace(/[\s:()]/g, '_')}`;
+
+/** "message [line N]": the user's line, the wrapper adds one before their code. */
+const describe = (info: SandboxErrorInfo, filename: string, item?: number): string => {
+  const at = positionIn(info.stack, filename);
+  const where = [at ? `line ${at.line - 1}` : undefined, item !== undefined ? `for item ${item}` : undefined].filter(
+    Boolean,
+  );
+  const prefix = info.name && info.name !== 'Error' ? `${info.name}: ` : '';
+  return `${prefix}${info.message}${where.length > 0 ? ` [${where.join(', ')}]` : ''}`;
+};
+
+export const code: NodeExecutor = (ctx) => {
+  const p = ctx.nodeParams();
+  const mode = p.mode === 'runOnceForEachItem' ? 'runOnceForEachItem' : 'runOnceForAllItems';
+  const source = str(p.jsCode, '');
+  const filename = filenameOf(ctx.node.name);
+  let id: number;
+  try {
+    id = ctx.sandbox.compile(`(async function (${PARAMS}) { 'use strict';\n${source}\n})`, filename);
+  } catch (e) {
+    if (e instanceof SandboxError) throw new NodeError(describe(e.info, filename));
+    throw e;
+  }
+  const payload = JSON.stringify({ items: ctx.items, refs: refsOf(ctx, source), meta: ctx.meta });
+  let result: CodeResult;
+  try {
+    result = JSON.parse(ctx.sandbox.runCode(id, mode, payload)) as CodeResult;
+  } catch (e) {
+    if (e instanceof SandboxError) throw new NodeError(`the code ${e.message}`);
+    throw e;
+  }
+  if (result.e) throw new NodeError(describe(result.e, filename));
+  const items = (result.items ?? []).map((i) => ({ json: i.json }));
+  if (result.errors && result.errors.length > 0) {
+    throw new ItemErrors(
+      { [MAIN]: items },
+      result.errors.map((f) => ({ index: f.index, message: describe(f.e, filename, f.index) })),
+    );
+  }
+  return { [MAIN]: items };
+};
+
+/** Outputs of the nodes the code names with $('…'), sent along so it can read them. */
+const refsOf = (ctx: Parameters<NodeExecutor>[0], source: string): Record<string, readonly Item[]> => {
+  const refs: Record<string, readonly Item[]> = {};
+  for (const name of referencedNodes(source)) {
+    const out = ctx.outputOf(name);
+    if (out) refs[name] = out;
+  }
+  return refs;
+};

@@ -1,0 +1,31 @@
+import type { NodeExecutor } from '../runner/types.ts';
+import { code } from './code.ts';
+import { dateTime } from './date-time.ts';
+import { filter, ifNode, merge, noOp, switchNode, wait } from './flow.ts';
+import { httpRequest } from './http-request.ts';
+import { respondToWebhook } from './respond-to-webhook.ts';
+import { aggregate, limit, removeDuplicates, set, sort, splitOut } from './transform.ts';
+import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
+
+/** How each node type of shared/nodes runs. Sticky notes never run. */
+export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, NodeExecutor>([
+  ['manualTrigger', manualTrigger],
+  ['webhook', webhook],
+  ['scheduleTrigger', scheduleTrigger],
+  ['respondToWebhook', respondToWebhook],
+  ['httpRequest', httpRequest],
+  ['if', ifNode],
+  ['switch', switchNode],
+  ['filter', filter],
+  ['merge', merge],
+  ['wait', wait],
+  ['noOp', noOp],
+  ['set', set],
+  ['code', code],
+  ['sort', sort],
+  ['limit', limit],
+  ['aggregate', aggregate],
+  ['splitOut', splitOut],
+  ['removeDuplicates', removeDuplicates],
+  ['dateTime', dateTime],
+]);

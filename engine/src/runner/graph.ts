@@ -1,0 +1,74 @@
+import { getNodeDefinition } from '#shared/nodes/catalog.ts';
+import { nodePorts } from '#shared/nodes/ports.ts';
+import type { DefinitionNode, WorkflowDefinition } from '#shared/schema/definition.ts';
+
+/**
+ * A definition as the runner walks it: nodes by id and name, and each node's
+ * outgoing connections per output in a fixed order — outputs in port order,
+ * then targets top to bottom, left to right, as n8n orders branches — so two
+ * runs of one snapshot visit nodes in the same order.
+ */
+
+export interface Connection {
+  target: string;
+  targetHandle: string;
+}
+
+export interface GraphNode {
+  node: DefinitionNode;
+  /** Output handle → targets, outputs in port order. */
+  outgoing: Map<string, Connection[]>;
+  /** Input handles that have at least one edge. */
+  connectedInputs: Set<string>;
+  /** Output handles in port order (for routing a disabled node's items to its first output). */
+  outputs: string[];
+}
+
+export interface WorkflowGraph {
+  byId: Map<string, GraphNode>;
+  byName: Map<string, GraphNode>;
+}
+
+/** Nodes that never run: annotations. */
+const isAnnotation = (node: DefinitionNode): boolean => node.type === 'stickyNote';
+
+export const buildGraph = (definition: WorkflowDefinition): WorkflowGraph => {
+  const byId = new Map<string, GraphNode>();
+  const byName = new Map<string, GraphNode>();
+  for (const node of definition.nodes) {
+    if (isAnnotation(node)) continue;
+    const ports = nodePorts(node);
+    const g: GraphNode = {
+      node,
+      outgoing: new Map(ports.outputs.map((p) => [p.name, []])),
+      connectedInputs: new Set(),
+      outputs: ports.outputs.map((p) => p.name),
+    };
+    byId.set(node.id, g);
+    byName.set(node.name, g);
+  }
+  for (const edge of definition.edges) {
+    const source = byId.get(edge.source);
+    const target = byId.get(edge.target);
+    if (!source || !target) continue;
+    let list = source.outgoing.get(edge.sourceHandle);
+    if (!list) {
+      // Unsupported node types have handles the catalog does not know.
+      list = [];
+      source.outgoing.set(edge.sourceHandle, list);
+      source.outputs.push(edge.sourceHandle);
+    }
+    list.push({ target: edge.target, targetHandle: edge.targetHandle });
+    target.connectedInputs.add(edge.targetHandle);
+  }
+  const position = (id: string) => byId.get(id)?.node.position ?? { x: 0, y: 0 };
+  for (const g of byId.values()) {
+    for (const list of g.outgoing.values()) {
+      list.sort((a, b) => position(a.target).y - position(b.target).y || position(a.target).x - position(b.target).x);
+    }
+  }
+  return { byId, byName };
+};
+
+/** Trigger nodes: where runs start. */
+export const isTrigger = (node: DefinitionNode): boolean => getNodeDefinition(node.type)?.category === 'trigger';

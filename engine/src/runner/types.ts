@@ -1,0 +1,64 @@
+import type { DefinitionNode } from '#shared/schema/definition.ts';
+import type { ExpressionMeta, ParameterResolver } from '../expressions/resolve.ts';
+import type { Sandbox } from '../sandbox/sandbox.ts';
+import type { Item, JsonObject, NodeOutput } from './items.ts';
+
+/** What a node's implementation gets for one run. */
+export interface NodeContext {
+  node: DefinitionNode;
+  /** Items by input handle; `main` for single-input nodes. */
+  inputs: Record<string, Item[]>;
+  /** The items on `main` (or the first connected input). */
+  items: Item[];
+  /** Parameters (defaults filled in) resolved for each item, one object when there are no items. */
+  params(): JsonObject[];
+  /** Parameters resolved for no item in particular (the first item's view): node-level settings. */
+  nodeParams(): JsonObject;
+  /** Items the start of the run hands to a trigger node (the webhook request, the schedule tick). */
+  triggerItems?: Item[];
+  signal: AbortSignal;
+  meta: ExpressionMeta;
+  sandbox: Sandbox;
+  resolver: ParameterResolver;
+  /** Output of nodes that ran earlier in this execution, by name. */
+  outputOf(name: string): readonly Item[] | undefined;
+  /** Secrets of a credential, by id; throws when it does not exist. */
+  credential(id: string): Promise<Credential>;
+  /** Respond to Webhook hands the HTTP answer to the trigger. */
+  respond(response: WebhookResponse): void;
+}
+
+export type Credential =
+  | { type: 'apiKeyHeader'; name: string; value: string }
+  | { type: 'bearer'; token: string }
+  | { type: 'basic'; user: string; password: string };
+
+export interface WebhookResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export type NodeExecutor = (ctx: NodeContext) => Promise<NodeOutput> | NodeOutput;
+
+/** A node failure for some items only (Code once per item): the others succeeded. */
+export class ItemErrors extends Error {
+  constructor(
+    readonly output: NodeOutput,
+    readonly failed: { index: number; message: string }[],
+  ) {
+    super(failed[0]?.message ?? 'an item failed');
+    this.name = 'ItemErrors';
+  }
+}
+
+/** A clear, user-facing node failure (bad parameter, HTTP error): no stack needed. */
+export class NodeError extends Error {
+  constructor(
+    message: string,
+    readonly description?: string,
+  ) {
+    super(message);
+    this.name = 'NodeError';
+  }
+}
