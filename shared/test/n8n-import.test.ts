@@ -97,7 +97,7 @@ describe('n8n import: node mappings', () => {
     expect(operators).not.toContain(undefined);
   });
 
-  it('maps Switch rules to one output per rule, named as in n8n, and reports the fallback it cannot keep', () => {
+  it('maps Switch rules to one output per rule, named as in n8n, with the fallback to a rule output', () => {
     const { def, warnings } = importFile('switch.rules.workflow.json');
     const sw = def.nodes.find((n) => n.type === 'switch');
     if (!sw) throw new Error('no switch');
@@ -113,7 +113,7 @@ describe('n8n import: node mappings', () => {
         .map((e) => e.sourceHandle)
         .sort(),
     ).toEqual(['output0', 'output1', 'output2']);
-    expect(warnings.some((w) => w.includes('matching no rule went to output 2'))).toBe(true);
+    expect(sw.parameters).toMatchObject({ fallbackOutput: 'output', fallbackOutputIndex: 2 });
     // n8n's test-only node stays, clearly marked.
     expect(warnings.some((w) => w.includes('"n8n-nodes-testing.testData" is not supported'))).toBe(true);
   });
@@ -157,7 +157,7 @@ describe('n8n import: node mappings', () => {
       fieldsToMatch: [{ field1: 'id', field2: 'id' }],
     });
     const chosen = importFile('workflow.chooseBranch.json').def.nodes.filter((n) => n.type === 'merge');
-    expect(chosen.map((n) => n.parameters.useDataOfInput).sort()).toEqual(['input1', 'input1', 'input2']);
+    expect(chosen.map((n) => n.parameters.useDataOfInput).sort()).toEqual(['empty', 'input1', 'input2']);
     const { def } = importFile('workflow.append.json');
     const merge = def.nodes.find((n) => n.type === 'merge');
     expect(merge?.parameters.mode).toBe('append');
@@ -175,7 +175,8 @@ describe('n8n import: node mappings', () => {
       { fieldName: 'char', order: 'descending' },
       { fieldName: 'id', order: 'descending' },
     ]);
-    expect(sorts.warnings.some((w) => w.includes('sort type "code" is not supported'))).toBe(true);
+    expect(byName(sorts.def, 'Item Lists2').parameters).toMatchObject({ type: 'code' });
+    expect(String(byName(sorts.def, 'Item Lists2').parameters.code)).toContain("fieldName = 'id'");
     const limits = importFile('workflow.limit.json').def.nodes.filter((n) => n.type === 'limit');
     expect(limits.map((n) => n.parameters.keep).sort()).toEqual(['firstItems', 'lastItems']);
     const aggregates = importFile('workflow.aggregate.json').def.nodes.filter((n) => n.type === 'aggregate');

@@ -201,7 +201,8 @@ export const dateTime: NodeExecutor = (ctx) => {
         default:
           throw new NodeError(`unknown operation "${String(p.operation)}"`);
       }
-      const json: JsonObject = deepClone(item.json);
+      // As in n8n, an item has only the output field unless the input's fields are kept.
+      const json: JsonObject = p.includeInputFields === true ? deepClone(item.json) : {};
       return { json: setPath(json, field, value) };
     }),
   };

@@ -45,6 +45,7 @@ export const switchNode: NodeExecutor = (ctx) => {
     });
     if (match >= 0) send(`output${match}`, item);
     else if (p.fallbackOutput === 'extra') send('fallback', item);
+    else if (p.fallbackOutput === 'output') send(`output${Number(p.fallbackOutputIndex ?? 0)}`, item);
   });
   return out;
 };
@@ -57,6 +58,7 @@ export const merge: NodeExecutor = (ctx) => {
     case 'append':
       return { [MAIN]: [...one, ...two] };
     case 'chooseBranch':
+      if (p.useDataOfInput === 'empty') return { [MAIN]: [{ json: {} }] };
       return { [MAIN]: p.useDataOfInput === 'input2' ? two : one };
     case 'combineByPosition': {
       const n = Math.max(one.length, two.length);

@@ -1,6 +1,7 @@
 import { MAIN } from '#shared/nodes/types.ts';
 import { isJsonObject, type Item, type JsonObject } from '../runner/items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
+import { SandboxError } from '../sandbox/sandbox.ts';
 import { deepClone, fieldList, getPath, setPath } from './paths.ts';
 import { str } from './values.ts';
 
@@ -90,6 +91,7 @@ export const sort: NodeExecutor = (ctx) => {
     }
     return { [MAIN]: out };
   }
+  if (p.type === 'code') return { [MAIN]: sortByCode(ctx, str(p.code)) };
   const fields = (Array.isArray(p.sortFields) ? p.sortFields : []) as { fieldName: string; order: string }[];
   if (fields.some((f) => !f.fieldName)) throw new NodeError('a sort field has no name');
   // Array.prototype.sort is stable: equal items keep their order.
@@ -102,6 +104,20 @@ export const sort: NodeExecutor = (ctx) => {
       return 0;
     }),
   };
+};
+
+/** Sort by a comparison function of (a, b), run in the sandbox over the whole list at once. */
+const sortByCode = (ctx: Parameters<NodeExecutor>[0], code: string): Item[] => {
+  const filename = `sort:${ctx.node.name.replace(/[\s:()]/g, '_')}`;
+  let order: number[];
+  try {
+    const id = ctx.sandbox.compile(`(function (a, b) {\n${code}\n})`, filename);
+    order = JSON.parse(ctx.sandbox.sort(id, JSON.stringify(ctx.items))) as number[];
+  } catch (e) {
+    if (e instanceof SandboxError) throw new NodeError(`the comparison code failed: ${e.info.name}: ${e.message}`);
+    throw e;
+  }
+  return order.map((i) => ctx.items[i] as Item);
 };
 
 export const limit: NodeExecutor = (ctx) => {
@@ -119,7 +135,14 @@ export const aggregate: NodeExecutor = (ctx) => {
   if (ctx.items.length === 0) return { [MAIN]: [] };
   if (p.aggregate === 'aggregateAllItemData') {
     const field = str(p.destinationFieldName, 'data');
-    return { [MAIN]: [{ json: { [field]: ctx.items.map((i) => i.json) } }] };
+    const only = p.include === 'specifiedFields' ? fieldList(p.fieldsToInclude) : undefined;
+    const except = p.include === 'allFieldsExcept' ? new Set(fieldList(p.fieldsToExclude)) : undefined;
+    const pick = (json: JsonObject): JsonObject => {
+      if (only) return Object.fromEntries(only.map((f) => [f, getPath(json, f)]));
+      if (except) return Object.fromEntries(Object.entries(json).filter(([k]) => !except.has(k)));
+      return json;
+    };
+    return { [MAIN]: [{ json: { [field]: ctx.items.map((i) => pick(i.json)) } }] };
   }
   const fields = (Array.isArray(p.fieldsToAggregate) ? p.fieldsToAggregate : []) as {
     fieldToAggregate: string;
@@ -148,7 +171,9 @@ export const splitOut: NodeExecutor = (ctx) => {
     if (value === undefined) continue;
     const list: unknown[] = Array.isArray(value) ? value : [value];
     for (const entry of list) {
-      let json: JsonObject = destination || !isJsonObject(entry) ? { [destination || field]: entry } : { ...entry };
+      // An object spreads into the item when nothing else goes with it; otherwise it stays under its name.
+      const spread = !destination && isJsonObject(entry) && include === 'noOtherFields';
+      let json: JsonObject = spread ? { ...entry } : { [destination || field]: entry };
       if (include === 'allOtherFields') {
         const rest = Object.fromEntries(Object.entries(item.json).filter(([k]) => k !== field));
         json = { ...rest, ...json };
@@ -178,12 +203,21 @@ export const removeDuplicates: NodeExecutor = (ctx) => {
     return JSON.stringify(keys.map((k) => [k, item.json[k]]));
   };
   const seen = new Set<string>();
+  const kept = ctx.items.filter((item) => {
+    const key = keyOf(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (p.removeOtherFields !== true || p.compare === 'allFields') return { [MAIN]: kept };
+  // Keep only the fields that were compared.
+  const only = p.compare === 'selectedFields' ? fieldList(p.fieldsToCompare) : undefined;
+  const except = new Set(fieldList(p.fieldsToExclude));
   return {
-    [MAIN]: ctx.items.filter((item) => {
-      const key = keyOf(item);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    }),
+    [MAIN]: kept.map((item) => ({
+      json: only
+        ? Object.fromEntries(only.map((f) => [f, getPath(item.json, f)]))
+        : Object.fromEntries(Object.entries(item.json).filter(([k]) => !except.has(k))),
+    })),
   };
 };

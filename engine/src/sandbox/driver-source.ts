@@ -102,6 +102,17 @@ export const DRIVER_SOURCE = String.raw`(() => {
       }
       return stringify(results);
     },
+    /** Sort's comparison code: the order of the items as a list of their indexes. */
+    sort(id, itemsText) {
+      const items = parse(itemsText);
+      const fn = fns[id];
+      const order = items.map((_, i) => i);
+      order.sort((x, y) => {
+        const r = Number(fn(items[x], items[y]));
+        return Number.isNaN(r) ? 0 : r;
+      });
+      return stringify(order);
+    },
     /** The Code node: once for all items, or once per item. Resolves to { items } or { e, index }. */
     async runCode(id, mode, payloadText) {
       const p = parse(payloadText);

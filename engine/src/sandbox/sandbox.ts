@@ -59,6 +59,7 @@ export class Sandbox {
   private evaluateFn!: QuickJSHandle;
   private runCodeFn!: QuickJSHandle;
   private registerFn!: QuickJSHandle;
+  private sortFn!: QuickJSHandle;
   private compiled = new Map<string, number>();
   private deadline = 0;
   private disposed = false;
@@ -92,6 +93,15 @@ export class Sandbox {
   evaluate(ids: readonly number[], payload: string): string {
     try {
       return this.callWithStrings(this.evaluateFn, [ids.join(','), payload]);
+    } finally {
+      this.settle();
+    }
+  }
+
+  /** Orders items with a compiled comparison function; answers the indexes in order (JSON). */
+  sort(id: number, items: string): string {
+    try {
+      return this.callWithStrings(this.sortFn, [String(id), items]);
     } finally {
       this.settle();
     }
@@ -188,11 +198,12 @@ export class Sandbox {
     this.evaluateFn = this.context.getProp(this.driver, 'evaluate');
     this.runCodeFn = this.context.getProp(this.driver, 'runCode');
     this.registerFn = this.context.getProp(this.driver, 'register');
+    this.sortFn = this.context.getProp(this.driver, 'sort');
     this.compiled = new Map();
   }
 
   private teardown(): void {
-    for (const h of [this.evaluateFn, this.runCodeFn, this.registerFn, this.driver]) h.dispose();
+    for (const h of [this.evaluateFn, this.runCodeFn, this.registerFn, this.sortFn, this.driver]) h.dispose();
     this.context.dispose();
     this.runtime.dispose();
   }

@@ -78,7 +78,18 @@ export const switchNode = defineNode({
       options: [
         { value: 'none', label: 'Drop them' },
         { value: 'extra', label: 'Send to a "fallback" output' },
+        { value: 'output', label: "Send to one rule's output" },
       ],
+    },
+    {
+      name: 'fallbackOutputIndex',
+      label: 'Rule output (0 is the first)',
+      kind: 'number',
+      default: 0,
+      min: 0,
+      max: 31,
+      integer: true,
+      showWhen: { mode: ['rules'], fallbackOutput: ['output'] },
     },
     ignoreCaseParam,
   ],
@@ -146,6 +157,7 @@ export const merge = defineNode({
       options: [
         { value: 'input1', label: 'Input 1' },
         { value: 'input2', label: 'Input 2' },
+        { value: 'empty', label: 'A single empty item' },
       ],
     },
   ],

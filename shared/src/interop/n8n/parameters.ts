@@ -235,9 +235,8 @@ const mappers: Record<string, (r: ParamReader) => Params> = {
     const fallback = r.get('options.fallbackOutput');
     if (fallback === 'extra') out.fallbackOutput = 'extra';
     else if (typeof fallback === 'number' && fallback >= 0) {
-      r.problem(
-        `items matching no rule went to output ${fallback}; Weft drops them or sends them to a fallback output`,
-      );
+      out.fallbackOutput = 'output';
+      out.fallbackOutputIndex = fallback;
     }
     if (r.get('options.ignoreCase') === true) out.ignoreCase = true;
     return out;
@@ -298,8 +297,7 @@ const mappers: Record<string, (r: ParamReader) => Params> = {
       out.mode = 'chooseBranch';
       const output = r.get('output');
       const input = r.get('useDataOfInput');
-      if (output === 'empty') r.problem('it output one empty item; Weft outputs the items of one input');
-      out.useDataOfInput = output === 'input2' || input === 2 ? 'input2' : 'input1';
+      out.useDataOfInput = output === 'empty' ? 'empty' : output === 'input2' || input === 2 ? 'input2' : 'input1';
       r.get('chooseBranchMode');
     } else if (mode === 'combine' || mode === 'mergeByKey' || mode === 'mergeByIndex') {
       const by =
@@ -350,12 +348,8 @@ const mappers: Record<string, (r: ParamReader) => Params> = {
   sort: (r) => {
     const out: Params = {};
     const type = r.get('type') ?? 'simple';
-    if (type === 'random') out.type = 'random';
-    else {
-      out.type = 'simple';
-      if (type !== 'simple') r.problem(`its sort type "${text(type)}" is not supported; it sorts by fields now`);
-      r.get('code');
-    }
+    out.type = type === 'random' || type === 'code' ? type : 'simple';
+    if (type === 'code') out.code = text(r.get('code'));
     out.sortFields = r.rows('sortFieldsUi.sortField').map((row) => ({
       fieldName: text(row.fieldName),
       order: row.order === 'descending' ? 'descending' : 'ascending',
@@ -382,11 +376,10 @@ const mappers: Record<string, (r: ParamReader) => Params> = {
       }));
     }
     const include = r.get('include');
-    if (include !== undefined && include !== 'allFields') {
-      r.problem(`it included only some fields ("${text(include)}"); Weft includes all of them`);
-      r.get('fieldsToInclude');
-      r.get('fieldsToExclude');
-    }
+    if (include !== undefined) out.include = include;
+    const list = (value: unknown) => (Array.isArray(value) ? value.map(text).join(', ') : text(value));
+    if (r.get('fieldsToInclude') !== undefined) out.fieldsToInclude = list(r.get('fieldsToInclude'));
+    if (r.get('fieldsToExclude') !== undefined) out.fieldsToExclude = list(r.get('fieldsToExclude'));
     return out;
   },
 
@@ -403,9 +396,7 @@ const mappers: Record<string, (r: ParamReader) => Params> = {
   removeDuplicates: (r) => {
     const out: Params = {};
     same(r, out, ['compare', 'fieldsToExclude', 'fieldsToCompare']);
-    if (r.get('options.removeOtherFields') === true) {
-      r.problem('it removed the fields it did not compare; Weft keeps them');
-    }
+    if (r.get('options.removeOtherFields') === true) out.removeOtherFields = true;
     return out;
   },
 
@@ -435,6 +426,8 @@ const mappers: Record<string, (r: ParamReader) => Params> = {
     if (units !== undefined) out.units = Array.isArray(units) ? units[0] : units;
     const zone = r.get('options.timezone');
     if (zone !== undefined) out.timezone = zone;
+    // n8n's Date & Time 2 outputs only the new field unless asked to keep the input's.
+    out.includeInputFields = r.get('options.includeInputFields') === true;
     return out;
   },
 
