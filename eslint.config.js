@@ -32,6 +32,8 @@ export default tseslint.config(
       'migrations/**',
       '.prof/**',
       'bench/results/**',
+      // n8n's engine, driven as the reference (CommonJS, installed on the first bench run).
+      'bench/engine/n8n-baseline/**',
     ],
   },
   js.configs.recommended,

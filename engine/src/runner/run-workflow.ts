@@ -82,6 +82,22 @@ export interface RunOptions {
 /** Longest wait between two tries, however many there are. */
 const MAX_BACKOFF_MS = 60_000;
 
+/** The work's result, or the signal's reason as soon as it aborts; the listener goes with the work. */
+const untilAborted = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> => {
+  if (signal.aborted) return Promise.reject(reasonOf(signal));
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(reasonOf(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([work, aborted]).finally(() => {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  });
+};
+
+const reasonOf = (signal: AbortSignal): Error =>
+  signal.reason instanceof Error ? signal.reason : new RunCanceled('canceled');
+
 const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 const withDefaults = new WeakMap<DefinitionNode, JsonObject>();
@@ -161,7 +177,8 @@ export const runWorkflow = async (options: RunOptions): Promise<RunResult> => {
           input = new Map();
           pending.set(c.target, input);
         }
-        input.set(c.targetHandle, [...(input.get(c.targetHandle) ?? []), ...items]);
+        const had = input.get(c.targetHandle);
+        input.set(c.targetHandle, had ? had.concat(items) : items);
         if (!due.includes(c.target)) due.push(c.target);
       }
     }
@@ -230,15 +247,17 @@ export const runWorkflow = async (options: RunOptions): Promise<RunResult> => {
     let failure: unknown;
     for (;;) {
       attempts++;
-      const nodeController = new AbortController();
-      const nodeSignal = AbortSignal.any([signal, nodeController.signal]);
-      const nodeTimer =
-        node.timeoutSeconds && node.timeoutSeconds > 0
-          ? setTimeout(
-              () => nodeController.abort(new Error(`the node ran longer than its ${node.timeoutSeconds} s limit`)),
-              node.timeoutSeconds * 1000,
-            )
-          : undefined;
+      // A node timer (and its own signal) only when the node has a time limit: most do not.
+      let nodeSignal = signal;
+      let nodeTimer: ReturnType<typeof setTimeout> | undefined;
+      if (node.timeoutSeconds && node.timeoutSeconds > 0) {
+        const nodeController = new AbortController();
+        nodeSignal = AbortSignal.any([signal, nodeController.signal]);
+        nodeTimer = setTimeout(
+          () => nodeController.abort(new Error(`the node ran longer than its ${node.timeoutSeconds} s limit`)),
+          node.timeoutSeconds * 1000,
+        );
+      }
       try {
         if (!executor) throw new Error(`Weft cannot run "${node.type}" nodes (an unsupported node type)`);
         const meta: ExpressionMeta = { ...options.meta, now: now() };
@@ -266,17 +285,9 @@ export const runWorkflow = async (options: RunOptions): Promise<RunResult> => {
             response = r;
           },
         };
-        const work = Promise.resolve(executor(ctx));
+        const result = executor(ctx);
         // A node that ignores its signal still gives way when the run is canceled or times out.
-        const output = await Promise.race([
-          work,
-          new Promise<never>((_, reject) => {
-            const onAbort = () =>
-              reject(nodeSignal.reason instanceof Error ? nodeSignal.reason : new RunCanceled('canceled'));
-            if (nodeSignal.aborted) onAbort();
-            else nodeSignal.addEventListener('abort', onAbort, { once: true });
-          }),
-        ]);
+        const output = result instanceof Promise ? await untilAborted(result, nodeSignal) : result;
         clearTimeout(nodeTimer);
         finish('succeeded', output, attempts);
         const first = output[g.outputs[0] ?? MAIN] ?? output[MAIN] ?? [];

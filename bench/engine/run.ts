@@ -1,0 +1,205 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fromN8n } from '../../shared/src/interop/n8n/index.ts';
+import type { WorkflowDefinition } from '../../shared/src/schema/definition.ts';
+import { validateDefinition } from '../../shared/src/schema/validate.ts';
+import { ParameterResolver } from '../../engine/src/expressions/resolve.ts';
+import { executors } from '../../engine/src/nodes/registry.ts';
+import type { Item } from '../../engine/src/runner/items.ts';
+import { runWorkflow } from '../../engine/src/runner/run-workflow.ts';
+import type { NodeExecutor } from '../../engine/src/runner/types.ts';
+import { Sandbox } from '../../engine/src/sandbox/sandbox.ts';
+import { fmt } from '../lib/stats.ts';
+
+/**
+ * `npm run bench:engine`: Weft's engine beside n8n's own (n8n-core 2.41
+ * WorkflowExecute, driven by bench/engine/n8n-baseline/run.js, installed
+ * there on the first run), in one run so the ratio holds on a noisy machine.
+ *
+ * - in-process: n8n's baseline workflow (Manual → Set → IF → Set/Set, the
+ *   same n8n JSON imported into Weft), 1 and 100 items per execution,
+ *   expressions evaluated in the QuickJS sandbox. Trials alternate between
+ *   Weft and n8n; the median of each is compared. Target ≥ 5× n8n.
+ * - per-node overhead: a chain of 100 Edit Fields nodes over 100 items;
+ *   total time minus the time inside the nodes, per node run. Target ≤ 50 µs.
+ */
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const baselineDir = join(root, 'bench/engine/n8n-baseline');
+const quick = process.argv.includes('--quick');
+const TRIALS = quick ? 3 : 5;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+const load = (def: unknown): WorkflowDefinition => {
+  const result = validateDefinition(def);
+  if (!result.ok) throw new Error(result.issues.map((i) => i.message).join('\n'));
+  return result.definition;
+};
+
+const meta = { workflow: { id: 'bench', name: 'bench', active: false }, execution: { id: 'bench', mode: 'manual' } };
+
+const ensureBaseline = async (): Promise<void> => {
+  if (existsSync(join(baselineDir, 'node_modules/n8n-core'))) return;
+  log('installing n8n-core 2.41 for the reference (once, ~1 minute)…');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: baselineDir,
+      stdio: 'inherit',
+    });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm install exited ${code}`))));
+  });
+};
+
+/** One n8n trial: executions/s of `n` sequential executions, from the baseline script. */
+const n8nTrial = (items: number, n: number): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['run.js'], {
+      cwd: baselineDir,
+      env: { ...process.env, ITEMS: String(items), N: String(n), TRIALS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => {
+      const m = /=> ([\d.]+) executions\/s/.exec(out);
+      if (code !== 0 || !m) reject(new Error(`n8n baseline failed:\n${out}`));
+      else resolve(Number(m[1]));
+    });
+  });
+
+const main = async () => {
+  await ensureBaseline();
+  const sandbox = await Sandbox.create();
+  const resolver = new ParameterResolver(sandbox);
+  const n8nWorkflow = JSON.parse(readFileSync(join(baselineDir, 'workflow.json'), 'utf8')) as unknown;
+  const baseline = load(fromN8n(n8nWorkflow).definition);
+  const start = baseline.nodes.find((n) => n.type === 'manualTrigger')?.id;
+  if (!start) throw new Error('no trigger in the baseline workflow');
+
+  const weftTrial = async (items: number, n: number): Promise<number> => {
+    const triggerItems: Item[] | undefined =
+      items > 1 ? Array.from({ length: items }, (_, i) => ({ json: { i } })) : undefined;
+    const once = async () => {
+      const r = await runWorkflow({
+        definition: baseline,
+        executors,
+        sandbox,
+        resolver,
+        meta,
+        startNodeId: start,
+        ...(triggerItems ? { triggerItems } : {}),
+      });
+      if (r.status !== 'succeeded') throw new Error(r.error);
+      return r;
+    };
+    for (let i = 0; i < Math.min(200, n); i++) await once(); // warm-up, as the baseline does
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) await once();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    return n / (ms / 1000);
+  };
+
+  // Check once that both engines agree on the result before timing them.
+  {
+    const triggerItems = Array.from({ length: 100 }, (_, i) => ({ json: { i } }));
+    const r = await runWorkflow({
+      definition: baseline,
+      executors,
+      sandbox,
+      resolver,
+      meta,
+      startNodeId: start,
+      triggerItems,
+    });
+    const count = (name: string) =>
+      r.runs.filter((x) => x.name === name).reduce((s, x) => s + (x.output.main?.length ?? 0), 0);
+    log(`check: 100 items → Big ${count('Big')}, Small ${count('Small')} (n8n: 50 / 50)`);
+  }
+
+  const rows: string[] = [];
+  for (const items of [1, 100]) {
+    const n = items === 1 ? (quick ? 1000 : 2000) : quick ? 50 : 100;
+    const weft: number[] = [];
+    const n8n: number[] = [];
+    for (let t = 0; t < TRIALS; t++) {
+      log(`in-process, ${items} item(s): trial ${t + 1}/${TRIALS}`);
+      weft.push(await weftTrial(items, n));
+      n8n.push(await n8nTrial(items, n));
+    }
+    const w = median(weft);
+    const b = median(n8n);
+    rows.push(
+      `| Manual → Set → IF → Set, ${items} item${items === 1 ? '' : 's'}: executions/s | ${fmt(w, 0)} | ${fmt(b, 0)} | ${fmt(w / b, 2)}× | ≥ 5× | ${w / b >= 5 ? 'met' : 'MISSED'} |`,
+      `| … items/s | ${fmt(w * items, 0)} | ${fmt(b * items, 0)} | | | |`,
+    );
+  }
+
+  // Per-node overhead: 100 Edit Fields in a chain over 100 items.
+  const CHAIN = 100;
+  const ITEMS = 100;
+  const chain = load({
+    weft: 1,
+    name: 'chain',
+    nodes: [
+      { id: 'start', name: 'Start', type: 'manualTrigger', typeVersion: 1, position: { x: 0, y: 0 }, parameters: {} },
+      ...Array.from({ length: CHAIN }, (_, i) => ({
+        id: `s${i}`,
+        name: `Set ${i}`,
+        type: 'set',
+        typeVersion: 1,
+        position: { x: (i + 1) * 220, y: 0 },
+        parameters: {
+          includeOtherFields: true,
+          assignments: [{ name: `f${i % 5}`, value: String(i), type: 'number' }],
+        },
+      })),
+    ],
+    edges: Array.from({ length: CHAIN }, (_, i) => ({ source: i === 0 ? 'start' : `s${i - 1}`, target: `s${i}` })),
+  });
+  let inside = 0;
+  const timed = new Map(executors);
+  const set = executors.get('set') as NodeExecutor;
+  timed.set('set', async (ctx) => {
+    const t0 = process.hrtime.bigint();
+    const out = await set(ctx);
+    inside += Number(process.hrtime.bigint() - t0);
+    return out;
+  });
+  const chainItems = Array.from({ length: ITEMS }, (_, i) => ({ json: { i } }));
+  const runs = quick ? 20 : 50;
+  const overheads: number[] = [];
+  for (let t = 0; t < TRIALS; t++) {
+    for (let i = 0; i < 5; i++)
+      await runWorkflow({ definition: chain, executors: timed, sandbox, resolver, meta, triggerItems: chainItems });
+    inside = 0;
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < runs; i++)
+      await runWorkflow({ definition: chain, executors: timed, sandbox, resolver, meta, triggerItems: chainItems });
+    const total = Number(process.hrtime.bigint() - t0);
+    overheads.push((total - inside) / 1000 / (runs * CHAIN));
+  }
+  const overhead = median(overheads);
+  rows.push(
+    `| chain of ${CHAIN} Edit Fields over ${ITEMS} items: overhead per node run | ${fmt(overhead, 1)} µs | — | | ≤ 50 µs | ${overhead <= 50 ? 'met' : 'MISSED'} |`,
+  );
+
+  const table = [
+    '| scenario | Weft | n8n 2.41 | ratio | target | |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+  process.stdout.write(`\n${table}\n\n`);
+  const dir = join(root, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `engine-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
+  writeFileSync(file, `${table}\n`);
+  process.stdout.write(`results in ${file}\n`);
+  sandbox.dispose();
+};
+
+await main();
