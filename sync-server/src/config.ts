@@ -44,6 +44,10 @@ const schema = z.object({
   dbSynchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   /** The built web app (vite build output). */
   clientDir: z.string().default(resolve(installRoot(), 'dist/client')),
+  /** Secret engines present on /engine; unset: a random one per start, known only to the child engine. */
+  engineToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** `child`: start one engine process beside the server; `none`: engines join on their own. */
+  engine: z.enum(['child', 'none']).default('child'),
 });
 
 export type Config = z.infer<typeof schema> & { dbFile: string };
@@ -64,6 +68,8 @@ export const configSources: Record<keyof z.infer<typeof schema>, { env: string; 
   cookieSecure: { env: 'WEFT_COOKIE_SECURE' },
   dbSynchronous: { env: 'WEFT_DB_SYNCHRONOUS' },
   clientDir: { env: 'WEFT_CLIENT_DIR' },
+  engineToken: { env: 'WEFT_ENGINE_TOKEN' },
+  engine: { env: 'WEFT_ENGINE' },
 };
 
 export class ConfigError extends Error {}

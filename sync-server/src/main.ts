@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
+import { startEngineChild } from './engine-child.ts';
 import type { Logger } from '#shared/log.ts';
 import { ConfigError, loadConfig, USAGE } from './config.ts';
 import { createSyncServer } from './server.ts';
@@ -25,7 +27,11 @@ const main = async (): Promise<void> => {
   const logger: Logger = pino({ level: config.logLevel, base: { service: 'weft' } });
   let server;
   try {
-    server = createSyncServer({ config, logger });
+    // Without a configured token, only the child engine (told the token at start) can join.
+    server = createSyncServer({
+      config: { ...config, engineToken: config.engineToken ?? randomBytes(24).toString('base64url') },
+      logger,
+    });
   } catch (error) {
     logger.error({ err: error, dbFile: config.dbFile }, 'could not open the database');
     process.exit(1);
@@ -43,6 +49,15 @@ const main = async (): Promise<void> => {
     'listening',
   );
 
+  const engine =
+    config.engine === 'child'
+      ? startEngineChild({
+          server: `http://${address.host === '0.0.0.0' ? '127.0.0.1' : address.host}:${address.port}`,
+          token: config.engineToken ?? server.engineToken,
+          logger: logger.child({ component: 'engine-child' }),
+        })
+      : undefined;
+
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
@@ -51,16 +66,18 @@ const main = async (): Promise<void> => {
     }
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    server.close().then(
-      () => {
-        logger.info({}, 'stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    (engine ? engine.stop() : Promise.resolve())
+      .then(() => server.close())
+      .then(
+        () => {
+          logger.info({}, 'stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -15,6 +15,11 @@ import { SqliteDocStore } from './storage/sqlite-doc-store.ts';
 import { workflowRoomHooks } from './workflows/room-hooks.ts';
 import { WorkflowService } from './workflows/workflow-service.ts';
 import { WorkflowStore } from './workflows/workflow-store.ts';
+import { EngineHub } from './executions/engine-hub.ts';
+import { ExecutionService } from './executions/execution-service.ts';
+import { ExecutionStore } from './executions/execution-store.ts';
+import { LiveStatus } from './executions/live-status.ts';
+import { VersionStore } from './executions/version-store.ts';
 
 export type SyncServerConfig = Pick<
   Config,
@@ -31,7 +36,10 @@ export type SyncServerConfig = Pick<
   | 'cookieSecure'
   | 'dbSynchronous'
   | 'clientDir'
->;
+> & {
+  /** Secret engines present on /engine. */
+  engineToken: string;
+};
 
 export interface SyncServer {
   readonly http: Server;
@@ -41,6 +49,10 @@ export interface SyncServer {
   readonly rooms: RoomManager;
   readonly accounts: AccountStore;
   readonly workflows: WorkflowService;
+  readonly engines: EngineHub;
+  readonly executions: ExecutionService;
+  /** The secret engines present on /engine. */
+  readonly engineToken: string;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<{ host: string; port: number }>;
   /** Graceful stop: no new sockets, every socket closed (1001), every room committed, database closed. */
@@ -65,6 +77,18 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     hooks: workflowRoomHooks({ store: workflowStore, logger: logger.child({ component: 'workflows' }) }),
   });
   const workflows = new WorkflowService({ store: workflowStore, docs, rooms });
+  const executionStore = new ExecutionStore(database.db);
+  const versions = new VersionStore(database.db);
+  const live = new LiveStatus(rooms);
+  const engines = new EngineHub({
+    token: config.engineToken,
+    executions: executionStore,
+    versions,
+    workflows: workflowStore,
+    live,
+    logger: logger.child({ component: 'engines' }),
+  });
+  const executions = new ExecutionService({ rooms, versions, executions: executionStore, hub: engines, live });
   let socketCount = (): number => 0;
   const app = createApp({
     accounts,
@@ -73,6 +97,9 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     sockets: () => socketCount(),
     workflowStore,
     workflows,
+    executionStore,
+    executions,
+    engines,
     logger: logger.child({ component: 'http' }),
     clientDir: config.clientDir,
     signup: config.signup,
@@ -89,6 +116,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     pingIntervalMs: config.pingIntervalMs,
   });
   socketCount = () => sync.socketCount;
+  engines.attach(http);
   const sessionSweep = setInterval(() => accounts.deleteExpiredSessions(), 60 * 60 * 1000);
   sessionSweep.unref();
 
@@ -100,6 +128,9 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     rooms,
     accounts,
     workflows,
+    engines,
+    executions,
+    engineToken: config.engineToken,
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -112,6 +143,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     close: () => {
       closing ??= (async () => {
         clearInterval(sessionSweep);
+        engines.close();
         sync.close();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         await rooms.shutdown();

@@ -54,7 +54,101 @@ export const workflows = sqliteTable('workflows', {
   createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
+  /** The version webhooks and schedules run (set by publish). */
+  publishedHash: text('published_hash'),
+  /** Active workflows answer their webhooks and run their schedules. */
+  active: integer('active', { mode: 'boolean' }).notNull().default(false),
 });
+
+/**
+ * Immutable, content-addressed versions of a workflow: saved when someone runs
+ * or publishes it. Executions name the version they ran, so a run is
+ * reproducible however the document changes afterwards.
+ */
+export const workflowVersions = sqliteTable(
+  'workflow_versions',
+  {
+    /** sha256 of the workflow id and the definition JSON. */
+    hash: text('hash').primaryKey(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    /** The document's encoded Yjs state at the time. */
+    state: blob('state', { mode: 'buffer' }).notNull(),
+    /** The definition derived from it (what the engine runs), as JSON. */
+    definition: text('definition').notNull(),
+    authorId: text('author_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('workflow_versions_workflow_idx').on(t.workflowId, t.createdAt)],
+);
+
+export const executions = sqliteTable(
+  'executions',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    versionHash: text('version_hash')
+      .notNull()
+      .references(() => workflowVersions.hash),
+    mode: text('mode', { enum: ['manual', 'test', 'webhook', 'schedule', 'retry'] }).notNull(),
+    status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed', 'canceled'] }).notNull(),
+    error: text('error'),
+    /** The trigger's items (a webhook request), JSON; null for a manual run. */
+    triggerItems: text('trigger_items'),
+    startNodeId: text('start_node_id'),
+    createdBy: text('created_by'),
+    retryOf: text('retry_of'),
+    engineId: text('engine_id'),
+    createdAt: integer('created_at').notNull(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [
+    index('executions_workflow_idx').on(t.workflowId, t.createdAt),
+    index('executions_status_idx').on(t.status),
+    check('executions_status_check', sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'canceled')`),
+  ],
+);
+
+/** One run of one node in an execution: what went in and out, and how it ended. */
+export const nodeRuns = sqliteTable(
+  'node_runs',
+  {
+    executionId: text('execution_id')
+      .notNull()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    runIndex: integer('run_index').notNull(),
+    name: text('name').notNull(),
+    status: text('status', { enum: ['succeeded', 'failed'] }).notNull(),
+    /** Items by input handle, JSON. */
+    input: text('input').notNull(),
+    /** Items by output handle, JSON. */
+    output: text('output').notNull(),
+    error: text('error'),
+    attempts: integer('attempts').notNull(),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.nodeId, t.runIndex] })],
+);
+
+export const executionLogs = sqliteTable(
+  'execution_logs',
+  {
+    executionId: text('execution_id')
+      .notNull()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    at: integer('at').notNull(),
+    level: text('level', { enum: ['info', 'warn', 'error'] }).notNull(),
+    message: text('message').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.seq] })],
+);
 
 export const workflowMembers = sqliteTable(
   'workflow_members',

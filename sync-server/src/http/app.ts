@@ -8,6 +8,10 @@ import type { FavouritesStore } from '../accounts/favourites-store.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import type { WorkflowService } from '../workflows/workflow-service.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
+import type { EngineHub } from '../executions/engine-hub.ts';
+import type { ExecutionService } from '../executions/execution-service.ts';
+import type { ExecutionStore } from '../executions/execution-store.ts';
+import { executionRoutes } from './routes/executions.ts';
 import { authMiddleware, type AppEnv } from './auth.ts';
 import { apiNotFound, onError } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -26,6 +30,9 @@ export interface AppDeps {
   sockets: () => number;
   workflowStore: WorkflowStore;
   workflows: WorkflowService;
+  executionStore: ExecutionStore;
+  executions: ExecutionService;
+  engines: EngineHub;
   logger: Logger;
   clientDir: string;
   signup: 'open' | 'closed';
@@ -52,7 +59,21 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
     .route('/me', meRoutes(deps.favourites))
     .route(
       '/workflows',
-      workflowRoutes({ accounts: deps.accounts, store: deps.workflowStore, service: deps.workflows }),
+      workflowRoutes({
+        accounts: deps.accounts,
+        store: deps.workflowStore,
+        service: deps.workflows,
+        executions: deps.executions,
+      }),
+    )
+    .route(
+      '/executions',
+      executionRoutes({
+        executions: deps.executionStore,
+        service: deps.executions,
+        hub: deps.engines,
+        workflows: deps.workflowStore,
+      }),
     )
     .route('/nodes', nodeRoutes())
     .route('/admin', adminRoutes({ rooms: deps.rooms, sockets: deps.sockets, startedAt: Date.now() }))

@@ -13,6 +13,7 @@ import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import { authenticate, sameOrigin } from './auth.ts';
 import { Backpressure } from './backpressure.ts';
 import { binaryFrame, frameHeader } from './ws-frame.ts';
+import { ENGINE_PATH } from '#shared/protocol/engine.ts';
 
 export interface SyncEndpointOptions {
   accounts: AccountStore;
@@ -160,6 +161,8 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // The engine channel has its own handler (executions/engine-hub.ts).
+    if (url.pathname === ENGINE_PATH) return;
     const match = SYNC_PATH.exec(url.pathname);
     if (!match) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

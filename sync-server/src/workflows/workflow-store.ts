@@ -11,6 +11,9 @@ export interface WorkflowRow {
   createdBy: string | null;
   createdAt: number;
   updatedAt: number;
+  /** The version webhooks and schedules run; null until published. */
+  publishedHash?: string | null;
+  active?: boolean;
 }
 
 export interface Member {

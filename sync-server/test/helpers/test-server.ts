@@ -27,6 +27,7 @@ export const testConfig = (dataDir: string, overrides: Partial<SyncServerConfig>
   cookieSecure: false,
   dbSynchronous: 'NORMAL',
   clientDir: join(dataDir, 'no-client'),
+  engineToken: 'test-engine-token-0123456789',
   ...overrides,
 });
 

@@ -8,6 +8,8 @@ import type { WorkflowService, WorkflowSummary } from '../../workflows/workflow-
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
 import { requireUser, type AppEnv } from '../auth.ts';
 import { readJson, readJsonBody } from '../errors.ts';
+import type { ExecutionService } from '../../executions/execution-service.ts';
+import { executionDto } from './executions.ts';
 
 const dto = (w: WorkflowSummary): WorkflowDto => ({
   id: w.id,
@@ -26,12 +28,19 @@ export interface WorkflowRouteDeps {
   accounts: AccountStore;
   store: WorkflowStore;
   service: WorkflowService;
+  executions: ExecutionService;
   now?: () => number;
 }
 
 /** Workflows, their export/import and their members. */
-export const workflowRoutes = ({ accounts, store, service, now = Date.now }: WorkflowRouteDeps) =>
+export const workflowRoutes = ({ accounts, store, service, executions, now = Date.now }: WorkflowRouteDeps) =>
   new Hono<AppEnv>()
+    .post('/:id/run', async (c) => {
+      const user = requireUser(c);
+      const id = workflowId(c.req.param('id'));
+      requireAccess(store, id, user, 'edit');
+      return c.json(executionDto(await executions.run(id, user, { mode: 'manual' })), 201);
+    })
     .get('/', (c) => {
       const user = requireUser(c);
       return c.json({ workflows: store.listFor(user.id, user.isAdmin).map(dto) });

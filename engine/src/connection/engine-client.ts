@@ -1,0 +1,150 @@
+import WebSocket from 'ws';
+import type { Logger } from '#shared/log.ts';
+import {
+  ENGINE_HEARTBEAT_MS,
+  ENGINE_PATH,
+  serverToEngineSchema,
+  type EngineToServer,
+  type Job,
+} from '#shared/protocol/engine.ts';
+import type { WorkflowDefinition } from '#shared/schema/definition.ts';
+import { ParameterResolver } from '../expressions/resolve.ts';
+import { executors } from '../nodes/registry.ts';
+import { runWorkflow } from '../runner/run-workflow.ts';
+import { Sandbox } from '../sandbox/sandbox.ts';
+
+/**
+ * An engine's connection to its server: takes jobs up to its concurrency,
+ * runs them, streams every node event, reports each end, heartbeats, and
+ * reconnects when the connection drops. Stateless: everything a job needs
+ * comes with it, everything it produces goes back.
+ */
+
+export interface EngineClientOptions {
+  /** http(s)://host:port of the server. */
+  server: string;
+  token: string;
+  engineId: string;
+  concurrency: number;
+  logger: Logger;
+}
+
+export class EngineClient {
+  private socket: WebSocket | undefined;
+  private readonly running = new Map<string, AbortController>();
+  private sandbox: Sandbox | undefined;
+  private resolver: ParameterResolver | undefined;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopping = false;
+  private connectedOnce: (() => void) | undefined;
+
+  constructor(private readonly options: EngineClientOptions) {}
+
+  /** Connects; resolves once the server has the engine's hello. */
+  async start(): Promise<void> {
+    this.sandbox = await Sandbox.create();
+    this.resolver = new ParameterResolver(this.sandbox);
+    await new Promise<void>((resolve) => {
+      this.connectedOnce = resolve;
+      this.connect();
+    });
+  }
+
+  get activeJobs(): number {
+    return this.running.size;
+  }
+
+  /** Graceful stop: no new jobs; running ones finish (or are canceled after `graceMs`); then the socket closes. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.reconnectTimer);
+    const deadline = Date.now() + graceMs;
+    while (this.running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (const controller of this.running.values()) controller.abort();
+    while (this.running.size > 0) await new Promise((r) => setTimeout(r, 20));
+    clearInterval(this.heartbeat);
+    this.socket?.close(1000, 'engine stopping');
+    this.sandbox?.dispose();
+  }
+
+  private connect(): void {
+    const url = new URL(ENGINE_PATH, this.options.server.replace(/^http/, 'ws'));
+    url.searchParams.set('token', this.options.token);
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    socket.on('open', () => {
+      this.send({ type: 'hello', engineId: this.options.engineId, concurrency: this.options.concurrency });
+      this.heartbeat = setInterval(() => this.send({ type: 'heartbeat' }), ENGINE_HEARTBEAT_MS);
+      this.options.logger.info({ server: this.options.server }, 'engine connected');
+      this.connectedOnce?.();
+      this.connectedOnce = undefined;
+    });
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data.toString());
+      } catch {
+        return;
+      }
+      const message = serverToEngineSchema.safeParse(parsed);
+      if (!message.success) {
+        this.options.logger.warn({ issues: message.error.issues.length }, 'unreadable message from the server');
+        return;
+      }
+      if (message.data.type === 'run') void this.run(message.data.job);
+      else this.running.get(message.data.executionId)?.abort();
+    });
+    socket.on('close', (code, reason) => {
+      clearInterval(this.heartbeat);
+      // Runs of a lost connection are failed by the server; stop them here too.
+      for (const controller of this.running.values()) controller.abort();
+      if (this.stopping) return;
+      this.options.logger.warn({ code, reason: reason.toString() }, 'engine disconnected; reconnecting');
+      this.reconnectTimer = setTimeout(() => this.connect(), 1_000);
+    });
+    socket.on('error', (error) => this.options.logger.warn({ err: error.message }, 'engine socket error'));
+  }
+
+  private send(message: EngineToServer): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private async run(job: Job): Promise<void> {
+    if (!this.sandbox || !this.resolver) return;
+    const controller = new AbortController();
+    this.running.set(job.executionId, controller);
+    try {
+      const result = await runWorkflow({
+        definition: job.definition as unknown as WorkflowDefinition,
+        executors,
+        sandbox: this.sandbox,
+        resolver: this.resolver,
+        meta: { workflow: job.workflow, execution: { id: job.executionId, mode: job.mode } },
+        ...(job.startNodeId ? { startNodeId: job.startNodeId } : {}),
+        ...(job.triggerItems ? { triggerItems: job.triggerItems } : {}),
+        signal: controller.signal,
+        onEvent: (event) => this.send({ type: 'event', executionId: job.executionId, event }),
+      });
+      this.send({ type: 'finished', executionId: job.executionId, result });
+    } catch (e) {
+      this.options.logger.error(
+        { err: e instanceof Error ? e.message : String(e), executionId: job.executionId },
+        'run crashed',
+      );
+      this.send({
+        type: 'finished',
+        executionId: job.executionId,
+        result: {
+          status: 'failed',
+          error: `The engine failed: ${e instanceof Error ? e.message : String(e)}`,
+          runs: [],
+          lastOutput: [],
+        },
+      });
+    } finally {
+      this.running.delete(job.executionId);
+    }
+  }
+}

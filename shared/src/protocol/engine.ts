@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * The engine channel: JSON text frames on a WebSocket from an engine to the
+ * server (`/engine?token=…`). The server hands out jobs, each naming an
+ * immutable workflow version; the engine streams every node transition back
+ * and reports the end. Heartbeats let the server notice a lost engine within
+ * seconds and fail its executions instead of leaving them "running".
+ */
+
+export const ENGINE_PATH = '/engine';
+/** An engine sends one this often; the server gives up on it after ENGINE_LOST_AFTER_MS without one. */
+export const ENGINE_HEARTBEAT_MS = 1_000;
+export const ENGINE_LOST_AFTER_MS = 5_000;
+
+const item = z.object({ json: z.record(z.string(), z.unknown()) });
+const items = z.array(item);
+
+export const nodeStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'skipped']);
+export type NodeStatus = z.infer<typeof nodeStatusSchema>;
+
+export const nodeEventSchema = z.object({
+  nodeId: z.string(),
+  name: z.string(),
+  status: nodeStatusSchema,
+  runIndex: z.number().int().min(0),
+  itemsIn: z.number().int().min(0).optional(),
+  itemsOut: z.record(z.string(), z.number().int().min(0)).optional(),
+  startedAt: z.number().optional(),
+  durationMs: z.number().optional(),
+  attempts: z.number().int().optional(),
+  error: z.string().optional(),
+  disabled: z.boolean().optional(),
+});
+export type NodeEventMessage = z.infer<typeof nodeEventSchema>;
+
+export const nodeRunSchema = z.object({
+  nodeId: z.string(),
+  name: z.string(),
+  runIndex: z.number().int().min(0),
+  status: z.enum(['succeeded', 'failed']),
+  input: z.record(z.string(), items),
+  output: z.record(z.string(), items),
+  error: z.string().optional(),
+  attempts: z.number().int().min(0),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+});
+
+export const runResultSchema = z.object({
+  status: z.enum(['succeeded', 'failed', 'canceled']),
+  error: z.string().optional(),
+  failedNode: z.string().optional(),
+  runs: z.array(nodeRunSchema),
+  lastOutput: items,
+  response: z
+    .object({ status: z.number().int(), headers: z.record(z.string(), z.string()), body: z.unknown() })
+    .optional(),
+});
+export type RunResultMessage = z.infer<typeof runResultSchema>;
+
+export const jobSchema = z.object({
+  executionId: z.string(),
+  workflow: z.object({ id: z.string(), name: z.string(), active: z.boolean() }),
+  mode: z.string(),
+  /** The workflow definition of the version to run (validated by the server when it was saved). */
+  definition: z.record(z.string(), z.unknown()),
+  startNodeId: z.string().optional(),
+  triggerItems: items.optional(),
+});
+export type Job = z.infer<typeof jobSchema>;
+
+export const serverToEngineSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run'), job: jobSchema }),
+  z.object({ type: z.literal('cancel'), executionId: z.string() }),
+]);
+export type ServerToEngine = z.infer<typeof serverToEngineSchema>;
+
+export const engineToServerSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    engineId: z.string().min(1).max(100),
+    concurrency: z.number().int().min(1).max(1000),
+  }),
+  z.object({ type: z.literal('heartbeat') }),
+  z.object({ type: z.literal('event'), executionId: z.string(), event: nodeEventSchema }),
+  z.object({ type: z.literal('finished'), executionId: z.string(), result: runResultSchema }),
+]);
+export type EngineToServer = z.infer<typeof engineToServerSchema>;
+
+/** WebSocket close codes of the engine channel. */
+export const EngineCloseCodes = {
+  unauthorized: 4401,
+  badMessage: 4400,
+  lost: 4408,
+} as const;

@@ -1,0 +1,91 @@
+import * as Y from 'yjs';
+import { ErrorCodes, UserError } from '#shared/errors.ts';
+import { createId } from '#shared/ids.ts';
+import { toDefinition } from '#shared/schema/to-definition.ts';
+import { validateDefinition } from '#shared/schema/validate.ts';
+import type { User } from '../accounts/account-store.ts';
+import type { RoomManager } from '../rooms/room-manager.ts';
+import type { EngineHub } from './engine-hub.ts';
+import type { ExecutionMode, ExecutionRow, ExecutionStore } from './execution-store.ts';
+import type { LiveStatus } from './live-status.ts';
+import type { VersionStore } from './version-store.ts';
+
+/**
+ * Starting runs: the live document is saved as an immutable version first and
+ * the execution names that version, so people can keep editing while it runs.
+ */
+export class ExecutionService {
+  constructor(
+    private readonly deps: {
+      rooms: RoomManager;
+      versions: VersionStore;
+      executions: ExecutionStore;
+      hub: EngineHub;
+      live: LiveStatus;
+      now?: () => number;
+    },
+  ) {}
+
+  private get now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  /** Saves the current document as a version; refuses a workflow that cannot run, listing why. */
+  async snapshot(workflowId: string, authorId: string | null): Promise<string> {
+    const { definition, state } = await this.deps.rooms.withRoom(workflowId, (room) => ({
+      definition: toDefinition(room.doc),
+      state: Y.encodeStateAsUpdate(room.doc),
+    }));
+    const checked = validateDefinition(definition, { forRun: true });
+    if (!checked.ok) {
+      const errors = checked.issues.filter((i) => i.severity === 'error');
+      throw new UserError(
+        ErrorCodes.validationFailed,
+        `The workflow cannot run: ${errors.length} problem${errors.length === 1 ? '' : 's'}`,
+        { issues: checked.issues },
+      );
+    }
+    return this.deps.versions.save(workflowId, state, checked.definition, authorId, this.now);
+  }
+
+  async run(
+    workflowId: string,
+    user: User | null,
+    options: {
+      mode?: ExecutionMode;
+      versionHash?: string;
+      startNodeId?: string;
+      triggerItems?: unknown[];
+      retryOf?: string;
+    } = {},
+  ): Promise<ExecutionRow> {
+    const versionHash = options.versionHash ?? (await this.snapshot(workflowId, user?.id ?? null));
+    const id = createId();
+    this.deps.executions.create({
+      id,
+      workflowId,
+      versionHash,
+      mode: options.mode ?? 'manual',
+      status: 'queued',
+      createdBy: user?.id ?? null,
+      createdAt: this.now,
+      startNodeId: options.startNodeId ?? null,
+      triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
+      retryOf: options.retryOf ?? null,
+    });
+    this.deps.live.started(workflowId, id);
+    this.deps.hub.enqueue(id);
+    return this.deps.executions.get(id) as ExecutionRow;
+  }
+
+  /** Runs the same version again with the same trigger items. */
+  async retry(execution: ExecutionRow, user: User): Promise<ExecutionRow> {
+    return this.run(execution.workflowId, user, {
+      mode: 'retry',
+      versionHash: execution.versionHash,
+      retryOf: execution.id,
+      ...(execution.startNodeId ? { startNodeId: execution.startNodeId } : {}),
+      ...(execution.triggerItems ? { triggerItems: JSON.parse(execution.triggerItems) as unknown[] } : {}),
+    });
+  }
+}

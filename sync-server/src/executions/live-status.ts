@@ -1,0 +1,79 @@
+import type { NodeEventMessage } from '#shared/protocol/engine.ts';
+import type { RoomManager } from '../rooms/room-manager.ts';
+
+/**
+ * Live run status for everyone in a workflow's room, through the room's
+ * awareness: the server's own awareness state carries the latest execution
+ * and each node's status, so every client (the stock y-websocket one too)
+ * receives a change the moment the engine reports it.
+ */
+
+export interface NodeLiveStatus {
+  status: NodeEventMessage['status'];
+  runs: number;
+  itemsOut?: Record<string, number>;
+  durationMs?: number;
+  error?: string;
+}
+
+export interface ExecutionLiveStatus {
+  id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+  error?: string;
+  nodes: Record<string, NodeLiveStatus>;
+}
+
+/** The awareness field clients read: `state.execution` of the server's entry (`state.server === true`). */
+export interface ServerAwarenessState {
+  server: true;
+  execution: ExecutionLiveStatus;
+}
+
+export class LiveStatus {
+  private readonly latest = new Map<string, ExecutionLiveStatus>();
+
+  constructor(private readonly rooms: RoomManager) {}
+
+  started(workflowId: string, executionId: string): void {
+    this.latest.set(workflowId, { id: executionId, status: 'queued', nodes: {} });
+    this.publish(workflowId);
+  }
+
+  node(workflowId: string, executionId: string, event: NodeEventMessage): void {
+    const current = this.latest.get(workflowId);
+    if (current?.id !== executionId) return;
+    if (current.status === 'queued') current.status = 'running';
+    const before = current.nodes[event.nodeId];
+    current.nodes[event.nodeId] = {
+      status: event.status,
+      runs: event.status === 'running' ? (before?.runs ?? 0) + 1 : (before?.runs ?? 0),
+      ...(event.itemsOut ? { itemsOut: event.itemsOut } : before?.itemsOut ? { itemsOut: before.itemsOut } : {}),
+      ...(event.durationMs !== undefined ? { durationMs: event.durationMs } : {}),
+      ...(event.error ? { error: event.error } : {}),
+    };
+    this.publish(workflowId);
+  }
+
+  finished(workflowId: string, executionId: string, status: ExecutionLiveStatus['status'], error?: string): void {
+    const current = this.latest.get(workflowId);
+    if (current?.id !== executionId) return;
+    current.status = status;
+    if (error) current.error = error;
+    // Nodes still marked running when the run ended (engine lost, canceled) did not finish.
+    for (const node of Object.values(current.nodes))
+      if (node.status === 'running' || node.status === 'queued') node.status = 'skipped';
+    this.publish(workflowId);
+  }
+
+  get(workflowId: string): ExecutionLiveStatus | undefined {
+    return this.latest.get(workflowId);
+  }
+
+  private publish(workflowId: string): void {
+    const room = this.rooms.peek(workflowId);
+    const execution = this.latest.get(workflowId);
+    if (!room || !execution) return;
+    const state: ServerAwarenessState = { server: true, execution: structuredClone(execution) };
+    room.awareness.setLocalState(state);
+  }
+}

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { WorkflowDefinition } from '#shared/schema/definition.ts';
+import type { Db } from '../db/open.ts';
+import { workflowVersions } from '../db/schema.ts';
+
+/**
+ * Immutable, content-addressed workflow versions (ARCHITECTURE.md §4,
+ * snapshots): the same definition of the same workflow is stored once, and a
+ * stored version never changes.
+ */
+export interface WorkflowVersion {
+  hash: string;
+  workflowId: string;
+  definition: WorkflowDefinition;
+  authorId: string | null;
+  createdAt: number;
+}
+
+export class VersionStore {
+  constructor(private readonly db: Db) {}
+
+  save(
+    workflowId: string,
+    state: Uint8Array,
+    definition: WorkflowDefinition,
+    authorId: string | null,
+    now: number,
+  ): string {
+    const json = JSON.stringify(definition);
+    const hash = createHash('sha256').update(workflowId).update('\n').update(json).digest('hex');
+    this.db
+      .insert(workflowVersions)
+      .values({ hash, workflowId, state: Buffer.from(state), definition: json, authorId, createdAt: now })
+      .onConflictDoNothing()
+      .run();
+    return hash;
+  }
+
+  get(hash: string): WorkflowVersion | undefined {
+    const row = this.db.select().from(workflowVersions).where(eq(workflowVersions.hash, hash)).get();
+    if (!row) return undefined;
+    return {
+      hash: row.hash,
+      workflowId: row.workflowId,
+      definition: JSON.parse(row.definition) as WorkflowDefinition,
+      authorId: row.authorId,
+      createdAt: row.createdAt,
+    };
+  }
+}

@@ -1,0 +1,299 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setParameter } from '#shared/schema/write.ts';
+import { restClient } from '../helpers/rest.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { connectClient, type YwsClient } from '../helpers/yws-client.ts';
+
+/**
+ * Runs against the real server and a real engine process (engine/src/main.ts
+ * over the /engine WebSocket); a stock y-websocket client in the room sees
+ * the run's progress through the server's awareness state.
+ */
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const TOKEN = 'test-engine-token-0123456789';
+
+let t: TestServer;
+let engine: ChildProcess | undefined;
+const clients: YwsClient[] = [];
+
+const startEngine = (baseUrl: string): Promise<ChildProcess> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'engine/src/main.ts', '--server', baseUrl, '--token', TOKEN],
+      {
+        cwd: root,
+        env: { ...process.env, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`engine did not start:\n${out}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('engine ready')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`engine exited (${code}):\n${out}`));
+    });
+  });
+
+const waitUntil = async <T>(
+  fn: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+const trigger = {
+  id: 'start',
+  name: 'Start',
+  type: 'manualTrigger',
+  typeVersion: 1,
+  position: { x: 0, y: 0 },
+  parameters: {},
+};
+const node = (id: string, name: string, type: string, parameters: Record<string, unknown>, x: number) => ({
+  id,
+  name,
+  type,
+  typeVersion: 1,
+  position: { x, y: 0 },
+  parameters,
+});
+
+interface ServerState {
+  server: true;
+  execution: {
+    id: string;
+    status: string;
+    error?: string;
+    nodes: Record<string, { status: string; itemsOut?: Record<string, number> }>;
+  };
+}
+
+/** Every server awareness state a client saw, with when it saw it. */
+const watchRun = (client: YwsClient) => {
+  const seen: { at: number; state: ServerState }[] = [];
+  client.provider.awareness.on('change', () => {
+    for (const state of client.provider.awareness.getStates().values()) {
+      if ((state as Partial<ServerState>).server === true)
+        seen.push({ at: Date.now(), state: structuredClone(state as ServerState) });
+    }
+  });
+  return seen;
+};
+
+beforeEach(async () => {
+  t = startTestServer();
+  await t.listen();
+  engine = await startEngine(t.baseUrl);
+});
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy();
+  if (engine && engine.exitCode === null && engine.signalCode === null) {
+    const exited = new Promise((r) => engine?.once('exit', r));
+    engine.kill('SIGTERM');
+    await exited;
+  }
+  await t.close();
+});
+
+const setup = async (nodes: unknown[], edges: unknown[]) => {
+  const rest = restClient(t.baseUrl);
+  const ann = await rest.signup('ann@example.com');
+  const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+    body: { weft: 1, name: 'Run', nodes, edges },
+    as: ann.as,
+  });
+  expect(imported.status).toBe(201);
+  const workflowId = imported.body.id;
+  const watcher = connectClient(t.wsUrl, workflowId, { token: ann.token });
+  clients.push(watcher);
+  await watcher.synced();
+  return { rest, ann, workflowId, watcher };
+};
+
+describe('executions', () => {
+  it('a manual run streams every node transition to a stock y-websocket client and is recorded in SQLite', async () => {
+    const { rest, ann, workflowId, watcher } = await setup(
+      [
+        trigger,
+        node('rows', 'Rows', 'code', { jsCode: 'return [{ n: 1 }, { n: 7 }];' }, 200),
+        node('pause', 'Pause', 'wait', { amount: 0.2, unit: 'seconds' }, 400),
+        node(
+          'big',
+          'Big?',
+          'if',
+          { conditions: [{ leftValue: '={{ $json.n }}', operator: 'number:gt', rightValue: '5' }] },
+          600,
+        ),
+      ],
+      [
+        { source: 'start', target: 'rows' },
+        { source: 'rows', target: 'pause' },
+        { source: 'pause', target: 'big' },
+      ],
+    );
+    const seen = watchRun(watcher);
+    const started = await rest.call<{ id: string; status: string }>('POST', `/api/workflows/${workflowId}/run`, {
+      as: ann.as,
+    });
+    expect(started.status).toBe(201);
+    const id = started.body.id;
+    const done = await waitUntil(async () => {
+      const r = await rest.call<{
+        status: string;
+        nodeRuns: { name: string; output: Record<string, { json: unknown }[]> }[];
+      }>('GET', `/api/executions/${id}`, { as: ann.as });
+      return r.body.status === 'succeeded' ? r.body : undefined;
+    }, 'the run to succeed');
+    expect(done.nodeRuns.map((r) => r.name)).toEqual(['Start', 'Rows', 'Pause', 'Big?']);
+    expect(done.nodeRuns.find((r) => r.name === 'Big?')?.output).toEqual({
+      true: [{ json: { n: 7 } }],
+      false: [{ json: { n: 1 } }],
+    });
+
+    // The watcher saw the Wait node running before it succeeded, and the final state.
+    const final = await waitUntil(
+      () => seen.find((s) => s.state.execution.id === id && s.state.execution.status === 'succeeded'),
+      'the final status',
+    );
+    expect(final.state.execution.nodes.big).toMatchObject({ status: 'succeeded', itemsOut: { true: 1, false: 1 } });
+    const pauseStates = seen
+      .filter((s) => s.state.execution.id === id)
+      .map((s) => s.state.execution.nodes.pause?.status);
+    expect(pauseStates).toContain('running');
+    expect(pauseStates.indexOf('running')).toBeLessThan(pauseStates.lastIndexOf('succeeded'));
+  });
+
+  it('editing the workflow during a run does not change that run', async () => {
+    const { rest, ann, workflowId, watcher } = await setup(
+      [
+        trigger,
+        node('pause', 'Pause', 'wait', { amount: 0.5, unit: 'seconds' }, 200),
+        node('say', 'Say', 'set', { assignments: [{ name: 'word', value: 'before', type: 'string' }] }, 400),
+      ],
+      [
+        { source: 'start', target: 'pause' },
+        { source: 'pause', target: 'say' },
+      ],
+    );
+    const seen = watchRun(watcher);
+    const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
+    await waitUntil(() => seen.find((s) => s.state.execution.nodes.pause?.status === 'running'), 'the Wait to run');
+    setParameter(watcher.doc, 'say', 'assignments', [{ name: 'word', value: 'after', type: 'string' }]);
+    const done = await waitUntil(async () => {
+      const r = await rest.call<{
+        status: string;
+        nodeRuns: { name: string; output: { main?: { json: unknown }[] } }[];
+      }>('GET', `/api/executions/${body.id}`, { as: ann.as });
+      return r.body.status === 'succeeded' ? r.body : undefined;
+    }, 'the run to end');
+    expect(done.nodeRuns.find((r) => r.name === 'Say')?.output.main).toEqual([{ json: { word: 'before' } }]);
+    // The next run takes the edit.
+    const next = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
+    const after = await waitUntil(async () => {
+      const r = await rest.call<{
+        status: string;
+        nodeRuns: { name: string; output: { main?: { json: unknown }[] } }[];
+      }>('GET', `/api/executions/${next.body.id}`, { as: ann.as });
+      return r.body.status === 'succeeded' ? r.body : undefined;
+    }, 'the second run');
+    expect(after.nodeRuns.find((r) => r.name === 'Say')?.output.main).toEqual([{ json: { word: 'after' } }]);
+  });
+
+  it('stop cancels a running Wait within a second', async () => {
+    const { rest, ann, workflowId, watcher } = await setup(
+      [trigger, node('pause', 'Pause', 'wait', { amount: 1, unit: 'hours' }, 200)],
+      [{ source: 'start', target: 'pause' }],
+    );
+    const seen = watchRun(watcher);
+    const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
+    await waitUntil(() => seen.find((s) => s.state.execution.nodes.pause?.status === 'running'), 'the Wait to run');
+    const stoppedAt = Date.now();
+    const stop = await rest.call('POST', `/api/executions/${body.id}/stop`, { as: ann.as });
+    expect(stop.status).toBe(202);
+    await waitUntil(async () => {
+      const r = await rest.call<{ status: string }>('GET', `/api/executions/${body.id}`, { as: ann.as });
+      return r.body.status === 'canceled' ? true : undefined;
+    }, 'the run to be canceled');
+    expect(Date.now() - stoppedAt).toBeLessThan(1_000);
+    const again = await rest.call<{ error: { code: string } }>('POST', `/api/executions/${body.id}/stop`, {
+      as: ann.as,
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('killing the engine mid-run marks the execution failed (engine lost) within seconds', async () => {
+    const { rest, ann, workflowId, watcher } = await setup(
+      [trigger, node('pause', 'Pause', 'wait', { amount: 1, unit: 'hours' }, 200)],
+      [{ source: 'start', target: 'pause' }],
+    );
+    const seen = watchRun(watcher);
+    const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
+    await waitUntil(() => seen.find((s) => s.state.execution.nodes.pause?.status === 'running'), 'the Wait to run');
+    const killedAt = Date.now();
+    engine?.kill('SIGKILL');
+    const failed = await waitUntil(
+      async () => {
+        const r = await rest.call<{ status: string; error: string }>('GET', `/api/executions/${body.id}`, {
+          as: ann.as,
+        });
+        return r.body.status === 'failed' ? r.body : undefined;
+      },
+      'the run to fail',
+      8_000,
+    );
+    expect(failed.error).toBe('Engine lost');
+    expect(Date.now() - killedAt).toBeLessThan(6_000);
+    const logs = await rest.call<{ logs: { message: string }[] }>('GET', `/api/executions/${body.id}/logs`, {
+      as: ann.as,
+    });
+    expect(logs.body.logs[0]?.message).toMatch(/was lost/);
+    await waitUntil(
+      () => seen.find((s) => s.state.execution.id === body.id && s.state.execution.status === 'failed'),
+      'the room to hear of it',
+    );
+  });
+
+  it('guards runs and history by role, and rejects bad queries and unknown engines', async () => {
+    const { rest, ann, workflowId } = await setup([trigger], []);
+    const ben = await rest.signup('ben@example.com');
+    expect((await rest.call('POST', `/api/workflows/${workflowId}/run`, { as: ben.as })).status).toBe(403);
+    const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
+    expect((await rest.call('GET', `/api/executions/${body.id}`, { as: ben.as })).status).toBe(403);
+    expect((await rest.call('GET', '/api/executions/nope', { as: ann.as })).status).toBe(404);
+    const bad = await rest.call<{ error: { code: string } }>('GET', '/api/executions?status=sleeping', { as: ann.as });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('bad_request');
+    const list = await rest.call<{ executions: { id: string }[] }>('GET', `/api/executions?workflowId=${workflowId}`, {
+      as: ann.as,
+    });
+    expect(list.body.executions.map((e) => e.id)).toEqual([body.id]);
+    // An engine with the wrong token is turned away with 4401.
+    const WebSocket = (await import('ws')).default;
+    const code = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${t.wsUrl.replace(/\/sync$/, '')}/engine?token=wrong`);
+      ws.on('close', (c) => resolve(c));
+    });
+    expect(code).toBe(4401);
+  });
+});
