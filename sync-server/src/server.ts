@@ -20,6 +20,7 @@ import { ExecutionService } from './executions/execution-service.ts';
 import { ExecutionStore } from './executions/execution-store.ts';
 import { LiveStatus } from './executions/live-status.ts';
 import { VersionStore } from './executions/version-store.ts';
+import { TriggerService } from './triggers/trigger-service.ts';
 
 export type SyncServerConfig = Pick<
   Config,
@@ -89,6 +90,12 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     logger: logger.child({ component: 'engines' }),
   });
   const executions = new ExecutionService({ rooms, versions, executions: executionStore, hub: engines, live });
+  const triggers = new TriggerService({
+    workflows: workflowStore,
+    versions,
+    executions,
+    logger: logger.child({ component: 'triggers' }),
+  });
   let socketCount = (): number => 0;
   const app = createApp({
     accounts,
@@ -100,6 +107,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     executionStore,
     executions,
     engines,
+    triggers,
     logger: logger.child({ component: 'http' }),
     clientDir: config.clientDir,
     signup: config.signup,
@@ -143,6 +151,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     close: () => {
       closing ??= (async () => {
         clearInterval(sessionSweep);
+        triggers.close();
         engines.close();
         sync.close();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));

@@ -11,7 +11,9 @@ import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { EngineHub } from '../executions/engine-hub.ts';
 import type { ExecutionService } from '../executions/execution-service.ts';
 import type { ExecutionStore } from '../executions/execution-store.ts';
+import type { TriggerService } from '../triggers/trigger-service.ts';
 import { executionRoutes } from './routes/executions.ts';
+import { webhookRoutes } from './webhooks.ts';
 import { authMiddleware, type AppEnv } from './auth.ts';
 import { apiNotFound, onError } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -33,6 +35,7 @@ export interface AppDeps {
   executionStore: ExecutionStore;
   executions: ExecutionService;
   engines: EngineHub;
+  triggers: TriggerService;
   logger: Logger;
   clientDir: string;
   signup: 'open' | 'closed';
@@ -64,6 +67,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         store: deps.workflowStore,
         service: deps.workflows,
         executions: deps.executions,
+        triggers: deps.triggers,
       }),
     )
     .route(
@@ -85,6 +89,21 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
   app.onError(onError(deps.logger));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/api', api);
+  const hooks = new Hono<AppEnv>()
+    .use(
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: () => {
+          throw new UserError(ErrorCodes.payloadTooLarge, `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+        },
+      }),
+    )
+    .route(
+      '/',
+      webhookRoutes({ triggers: deps.triggers, executions: deps.executions, hub: deps.engines, rooms: deps.rooms }),
+    );
+  hooks.onError(onError(deps.logger));
+  app.route('/', hooks);
   app.route('/', staticRoutes(deps.clientDir));
   return app;
 };

@@ -46,6 +46,11 @@ export class RoomManager {
     return this.slots.size;
   }
 
+  /** Ids of the rooms loaded right now (documents someone has open, or had a moment ago). */
+  loadedIds(): string[] {
+    return [...this.slots.keys()];
+  }
+
   /** The room if it is loaded right now (no load is started). */
   peek(docId: string): Room | undefined {
     return this.slots.get(docId)?.room;

@@ -57,6 +57,24 @@ export class WorkflowStore {
     });
   }
 
+  setPublished(id: string, hash: string): void {
+    this.db.update(workflows).set({ publishedHash: hash }).where(eq(workflows.id, id)).run();
+  }
+
+  setActive(id: string, active: boolean): void {
+    this.db.update(workflows).set({ active }).where(eq(workflows.id, id)).run();
+  }
+
+  /** Active workflows with a published version: what webhooks and schedules serve. */
+  listActive(): { id: string; publishedHash: string }[] {
+    return this.db
+      .select({ id: workflows.id, publishedHash: workflows.publishedHash })
+      .from(workflows)
+      .where(eq(workflows.active, true))
+      .all()
+      .filter((w): w is { id: string; publishedHash: string } => w.publishedHash !== null);
+  }
+
   get(id: string): WorkflowRow | undefined {
     return this.byId.get({ id });
   }

@@ -297,3 +297,113 @@ describe('executions', () => {
     expect(code).toBe(4401);
   });
 });
+
+describe('triggers', () => {
+  const hookFlow = (responseMode: string) => [
+    node('hook', 'Hook', 'webhook', { path: 'orders/new', httpMethod: 'POST', responseMode }, 0),
+    node(
+      'big',
+      'Big?',
+      'if',
+      { conditions: [{ leftValue: '={{ $json.body.total }}', operator: 'number:gt', rightValue: '100' }] },
+      200,
+    ),
+    node(
+      'tag',
+      'Tag',
+      'set',
+      { assignments: [{ name: 'tier', value: '=gold for {{ $json.body.customer }}', type: 'string' }] },
+      400,
+    ),
+    node('reply', 'Reply', 'respondToWebhook', { respondWith: 'firstIncomingItem', responseCode: 201 }, 600),
+  ];
+  const hookEdges = [
+    { source: 'hook', target: 'big' },
+    { source: 'big', sourceHandle: 'true', target: 'tag' },
+    { source: 'tag', target: 'reply' },
+  ];
+
+  it('an active workflow answers its webhook over HTTP with its result; deactivated, it does not', async () => {
+    const { rest, ann, workflowId } = await setup(hookFlow('responseNode'), hookEdges);
+    const before = await fetch(`${t.baseUrl}/webhook/orders/new`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(before.status).toBe(404);
+    expect(((await before.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect((await rest.call('POST', `/api/workflows/${workflowId}/activate`, { as: ann.as })).status).toBe(409);
+    expect((await rest.call('POST', `/api/workflows/${workflowId}/publish`, { as: ann.as })).status).toBe(200);
+    expect((await rest.call('POST', `/api/workflows/${workflowId}/activate`, { as: ann.as })).status).toBe(200);
+    const res = await fetch(`${t.baseUrl}/webhook/orders/new`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ total: 250, customer: 'Ann' }),
+    });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ tier: 'gold for Ann' });
+    const list = await rest.call<{ executions: { mode: string; status: string }[] }>(
+      'GET',
+      `/api/executions?workflowId=${workflowId}`,
+      { as: ann.as },
+    );
+    expect(list.body.executions[0]).toMatchObject({ mode: 'webhook', status: 'succeeded' });
+    // The wrong method is not this webhook.
+    expect((await fetch(`${t.baseUrl}/webhook/orders/new`)).status).toBe(404);
+    expect((await rest.call('POST', `/api/workflows/${workflowId}/deactivate`, { as: ann.as })).status).toBe(200);
+    expect((await fetch(`${t.baseUrl}/webhook/orders/new`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+
+  it('a webhook that answers on receipt answers at once; test webhooks run the open document', async () => {
+    const { rest, ann, workflowId } = await setup(hookFlow('onReceived'), hookEdges);
+    const test = await fetch(`${t.baseUrl}/webhook-test/orders/new`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ total: 5 }),
+    });
+    expect(test.status).toBe(200);
+    const started = (await test.json()) as { message: string; executionId: string };
+    expect(started.message).toBe('Workflow was started');
+    const run = await waitUntil(async () => {
+      const r = await rest.call<{ mode: string; status: string }>('GET', `/api/executions/${started.executionId}`, {
+        as: ann.as,
+      });
+      return r.body.status === 'succeeded' ? r.body : undefined;
+    }, 'the test run');
+    expect(run.mode).toBe('test');
+    const bad = await fetch(`${t.baseUrl}/webhook-test/orders/new`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(bad.status).toBe(400);
+  });
+
+  it('a schedule fires for an active workflow', async () => {
+    const { rest, ann, workflowId } = await setup(
+      [
+        node('tick', 'Tick', 'scheduleTrigger', { cronExpression: '* * * * * *' }, 0),
+        node('noop', 'Noop', 'noOp', {}, 200),
+      ],
+      [{ source: 'tick', target: 'noop' }],
+    );
+    await rest.call('POST', `/api/workflows/${workflowId}/publish`, { as: ann.as });
+    await rest.call('POST', `/api/workflows/${workflowId}/activate`, { as: ann.as });
+    const fired = await waitUntil(
+      async () => {
+        const r = await rest.call<{ executions: { mode: string; status: string }[] }>(
+          'GET',
+          `/api/executions?workflowId=${workflowId}&status=succeeded`,
+          {
+            as: ann.as,
+          },
+        );
+        return r.body.executions.find((e) => e.mode === 'schedule');
+      },
+      'a scheduled run',
+      5_000,
+    );
+    expect(fired.status).toBe('succeeded');
+    await rest.call('POST', `/api/workflows/${workflowId}/deactivate`, { as: ann.as });
+  });
+});

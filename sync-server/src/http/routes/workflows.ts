@@ -10,6 +10,7 @@ import { requireUser, type AppEnv } from '../auth.ts';
 import { readJson, readJsonBody } from '../errors.ts';
 import type { ExecutionService } from '../../executions/execution-service.ts';
 import { executionDto } from './executions.ts';
+import type { TriggerService } from '../../triggers/trigger-service.ts';
 
 const dto = (w: WorkflowSummary): WorkflowDto => ({
   id: w.id,
@@ -29,12 +30,32 @@ export interface WorkflowRouteDeps {
   store: WorkflowStore;
   service: WorkflowService;
   executions: ExecutionService;
+  triggers: TriggerService;
   now?: () => number;
 }
 
 /** Workflows, their export/import and their members. */
-export const workflowRoutes = ({ accounts, store, service, executions, now = Date.now }: WorkflowRouteDeps) =>
+export const workflowRoutes = ({ accounts, store, service, executions, triggers, now = Date.now }: WorkflowRouteDeps) =>
   new Hono<AppEnv>()
+    .post('/:id/publish', async (c) => {
+      const user = requireUser(c);
+      const id = workflowId(c.req.param('id'));
+      requireAccess(store, id, user, 'edit');
+      const hash = await triggers.publish(id, user);
+      return c.json({ id, publishedHash: hash, active: store.get(id)?.active ?? false });
+    })
+    .post('/:id/activate', (c) => {
+      const id = workflowId(c.req.param('id'));
+      requireAccess(store, id, requireUser(c), 'edit');
+      triggers.activate(id);
+      return c.json({ id, publishedHash: store.get(id)?.publishedHash ?? null, active: true });
+    })
+    .post('/:id/deactivate', (c) => {
+      const id = workflowId(c.req.param('id'));
+      requireAccess(store, id, requireUser(c), 'edit');
+      triggers.deactivate(id);
+      return c.json({ id, publishedHash: store.get(id)?.publishedHash ?? null, active: false });
+    })
     .post('/:id/run', async (c) => {
       const user = requireUser(c);
       const id = workflowId(c.req.param('id'));

@@ -1,0 +1,144 @@
+import { Cron } from 'croner';
+import { ErrorCodes, UserError } from '#shared/errors.ts';
+import type { Logger } from '#shared/log.ts';
+import type { DefinitionNode, WorkflowDefinition } from '#shared/schema/definition.ts';
+import type { User } from '../accounts/account-store.ts';
+import type { ExecutionService } from '../executions/execution-service.ts';
+import type { VersionStore } from '../executions/version-store.ts';
+import type { WorkflowStore } from '../workflows/workflow-store.ts';
+
+/**
+ * Production triggers: publish makes the current document a workflow's
+ * production version; an active workflow answers its webhooks and runs its
+ * schedules from that version (never the live document). Registrations are
+ * rebuilt from SQLite at start, so a restart keeps them.
+ */
+
+export interface WebhookTarget {
+  workflowId: string;
+  versionHash: string;
+  node: DefinitionNode;
+}
+
+const normalizePath = (path: string): string => path.trim().replace(/^\/+|\/+$/g, '');
+
+const webhookNodes = (definition: WorkflowDefinition): DefinitionNode[] =>
+  definition.nodes.filter((n) => n.type === 'webhook' && !n.disabled);
+
+const methodOf = (node: DefinitionNode): string =>
+  typeof node.parameters.httpMethod === 'string' ? node.parameters.httpMethod : 'GET';
+
+export class TriggerService {
+  /** "METHOD path" → target. */
+  private readonly webhooks = new Map<string, WebhookTarget>();
+  private readonly schedules = new Map<string, Cron[]>();
+
+  constructor(
+    private readonly deps: {
+      workflows: WorkflowStore;
+      versions: VersionStore;
+      executions: ExecutionService;
+      logger: Logger;
+    },
+  ) {
+    for (const { id, publishedHash } of deps.workflows.listActive()) {
+      try {
+        this.register(id, publishedHash);
+      } catch (e) {
+        deps.logger.warn({ workflowId: id, err: e instanceof Error ? e.message : String(e) }, 'could not reactivate');
+      }
+    }
+  }
+
+  /** Saves the current document as the production version (and re-registers an active workflow). */
+  async publish(workflowId: string, user: User): Promise<string> {
+    const hash = await this.deps.executions.snapshot(workflowId, user.id);
+    const row = this.deps.workflows.get(workflowId);
+    if (row?.active) this.register(workflowId, hash);
+    this.deps.workflows.setPublished(workflowId, hash);
+    return hash;
+  }
+
+  activate(workflowId: string): void {
+    const row = this.deps.workflows.get(workflowId);
+    if (!row?.publishedHash) throw new UserError(ErrorCodes.conflict, 'Publish the workflow before activating it');
+    this.register(workflowId, row.publishedHash);
+    this.deps.workflows.setActive(workflowId, true);
+  }
+
+  deactivate(workflowId: string): void {
+    this.unregister(workflowId);
+    this.deps.workflows.setActive(workflowId, false);
+  }
+
+  webhook(method: string, path: string): WebhookTarget | undefined {
+    return this.webhooks.get(`${method} ${normalizePath(path)}`);
+  }
+
+  close(): void {
+    for (const jobs of this.schedules.values()) for (const job of jobs) job.stop();
+    this.schedules.clear();
+  }
+
+  private register(workflowId: string, hash: string): void {
+    const version = this.deps.versions.get(hash);
+    if (!version) throw new UserError(ErrorCodes.conflict, 'The published version is missing');
+    const hooks = webhookNodes(version.definition).map((node) => {
+      const path = normalizePath(String(node.parameters.path ?? ''));
+      if (!path) throw new UserError(ErrorCodes.validationFailed, `Webhook "${node.name}" has no path`);
+      const key = `${methodOf(node)} ${path}`;
+      const taken = this.webhooks.get(key);
+      if (taken && taken.workflowId !== workflowId) {
+        throw new UserError(
+          ErrorCodes.conflict,
+          `Another active workflow already listens on ${methodOf(node)} /webhook/${path}`,
+        );
+      }
+      return { key, target: { workflowId, versionHash: hash, node } };
+    });
+    const crons = version.definition.nodes
+      .filter((n) => n.type === 'scheduleTrigger' && !n.disabled)
+      .map((node) => {
+        const expression = String(node.parameters.cronExpression ?? '');
+        const timezone = String(node.parameters.timezone || version.definition.settings.timezone || 'UTC');
+        try {
+          return { node, expression, timezone, check: new Cron(expression, { timezone, paused: true }) };
+        } catch (e) {
+          throw new UserError(
+            ErrorCodes.validationFailed,
+            `Schedule "${node.name}": "${expression}" is not a cron expression (${e instanceof Error ? e.message : String(e)})`,
+          );
+        }
+      });
+    // Everything checked: swap the old registration for the new one.
+    this.unregister(workflowId);
+    for (const { key, target } of hooks) this.webhooks.set(key, target);
+    this.schedules.set(
+      workflowId,
+      crons.map(({ node, expression, timezone, check }) => {
+        check.stop();
+        return new Cron(expression, { timezone, protect: true }, () => {
+          void this.deps.executions
+            .run(workflowId, null, {
+              mode: 'schedule',
+              versionHash: hash,
+              startNodeId: node.id,
+              triggerItems: [{ json: { timestamp: new Date().toISOString(), timezone } }],
+            })
+            .catch((e: unknown) =>
+              this.deps.logger.error(
+                { workflowId, err: e instanceof Error ? e.message : String(e) },
+                'schedule run failed',
+              ),
+            );
+        });
+      }),
+    );
+  }
+
+  private unregister(workflowId: string): void {
+    for (const [key, target] of this.webhooks) if (target.workflowId === workflowId) this.webhooks.delete(key);
+    for (const job of this.schedules.get(workflowId) ?? []) job.stop();
+    this.schedules.delete(workflowId);
+  }
+}
