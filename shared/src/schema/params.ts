@@ -70,3 +70,7 @@ export const isShown = (
   if (!showWhen) return true;
   return Object.entries(showWhen).every(([name, values]) => values.includes(params[name] as string | number | boolean));
 };
+
+/** A parameter as text where text is expected (a path, a cron expression): anything else reads as the fallback. */
+export const paramText = (value: unknown, fallback = ''): string =>
+  typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : fallback;

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
+import { paramText } from '#shared/schema/params.ts';
 import type { RunResultMessage } from '#shared/protocol/engine.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import type { EngineHub } from '../executions/engine-hub.ts';
@@ -77,7 +78,7 @@ export const webhookRoutes = (deps: {
           (n) =>
             n.type === 'webhook' &&
             !n.disabled &&
-            String(n.parameters.path ?? '').replace(/^\/+|\/+$/g, '') === path &&
+            paramText(n.parameters.path).replace(/^\/+|\/+$/g, '') === path &&
             (n.parameters.httpMethod ?? 'GET') === method,
         );
         if (node) {
@@ -111,7 +112,7 @@ export const webhookRoutes = (deps: {
       startNodeId: target.node.id,
       triggerItems: [item],
     });
-    const mode = String(target.node.parameters.responseMode ?? 'onReceived');
+    const mode = paramText(target.node.parameters.responseMode, 'onReceived');
     if (mode === 'onReceived') {
       const code = Number(target.node.parameters.responseCode ?? 200);
       return c.json({ message: 'Workflow was started', executionId: execution.id }, code as 200);

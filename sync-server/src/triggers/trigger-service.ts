@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
+import { paramText } from '#shared/schema/params.ts';
 import type { Logger } from '#shared/log.ts';
 import type { DefinitionNode, WorkflowDefinition } from '#shared/schema/definition.ts';
 import type { User } from '../accounts/account-store.ts';
@@ -84,7 +85,7 @@ export class TriggerService {
     const version = this.deps.versions.get(hash);
     if (!version) throw new UserError(ErrorCodes.conflict, 'The published version is missing');
     const hooks = webhookNodes(version.definition).map((node) => {
-      const path = normalizePath(String(node.parameters.path ?? ''));
+      const path = normalizePath(paramText(node.parameters.path));
       if (!path) throw new UserError(ErrorCodes.validationFailed, `Webhook "${node.name}" has no path`);
       const key = `${methodOf(node)} ${path}`;
       const taken = this.webhooks.get(key);
@@ -99,8 +100,8 @@ export class TriggerService {
     const crons = version.definition.nodes
       .filter((n) => n.type === 'scheduleTrigger' && !n.disabled)
       .map((node) => {
-        const expression = String(node.parameters.cronExpression ?? '');
-        const timezone = String(node.parameters.timezone || version.definition.settings.timezone || 'UTC');
+        const expression = paramText(node.parameters.cronExpression);
+        const timezone = paramText(node.parameters.timezone, version.definition.settings.timezone ?? 'UTC');
         try {
           return { node, expression, timezone, check: new Cron(expression, { timezone, paused: true }) };
         } catch (e) {

@@ -355,7 +355,7 @@ describe('triggers', () => {
   });
 
   it('a webhook that answers on receipt answers at once; test webhooks run the open document', async () => {
-    const { rest, ann, workflowId } = await setup(hookFlow('onReceived'), hookEdges);
+    const { rest, ann } = await setup(hookFlow('onReceived'), hookEdges);
     const test = await fetch(`${t.baseUrl}/webhook-test/orders/new`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
