@@ -46,6 +46,8 @@ const schema = z.object({
   clientDir: z.string().default(resolve(installRoot(), 'dist/client')),
   /** Secret engines present on /engine; unset: a random one per start, known only to the child engine. */
   engineToken: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Key credentials are encrypted with (64 hex characters or base64 of 32 bytes); unset: DATA_DIR/encryption.key. */
+  encryptionKey: z.string().optional(),
   /** `child`: start one engine process beside the server; `none`: engines join on their own. */
   engine: z.enum(['child', 'none']).default('child'),
 });
@@ -69,6 +71,7 @@ export const configSources: Record<keyof z.infer<typeof schema>, { env: string; 
   dbSynchronous: { env: 'WEFT_DB_SYNCHRONOUS' },
   clientDir: { env: 'WEFT_CLIENT_DIR' },
   engineToken: { env: 'WEFT_ENGINE_TOKEN' },
+  encryptionKey: { env: 'WEFT_ENCRYPTION_KEY' },
   engine: { env: 'WEFT_ENGINE' },
 };
 

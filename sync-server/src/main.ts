@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
+import { join } from 'node:path';
+import { loadEncryptionKey } from './credentials/encryption-key.ts';
 import { startEngineChild } from './engine-child.ts';
 import type { Logger } from '#shared/log.ts';
 import { ConfigError, loadConfig, USAGE } from './config.ts';
@@ -24,12 +26,23 @@ const main = async (): Promise<void> => {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  let encryptionKey: Buffer;
+  try {
+    encryptionKey = loadEncryptionKey(config.encryptionKey, join(config.dataDir, 'encryption.key'));
+  } catch (error) {
+    process.stderr.write(`weft: invalid WEFT_ENCRYPTION_KEY or key file: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
   const logger: Logger = pino({ level: config.logLevel, base: { service: 'weft' } });
   let server;
   try {
     // Without a configured token, only the child engine (told the token at start) can join.
     server = createSyncServer({
-      config: { ...config, engineToken: config.engineToken ?? randomBytes(24).toString('base64url') },
+      config: {
+        ...config,
+        engineToken: config.engineToken ?? randomBytes(24).toString('base64url'),
+        encryptionKey,
+      },
       logger,
     });
   } catch (error) {

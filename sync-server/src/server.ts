@@ -21,6 +21,7 @@ import { ExecutionStore } from './executions/execution-store.ts';
 import { LiveStatus } from './executions/live-status.ts';
 import { VersionStore } from './executions/version-store.ts';
 import { TriggerService } from './triggers/trigger-service.ts';
+import { CredentialStore } from './credentials/credential-store.ts';
 
 export type SyncServerConfig = Pick<
   Config,
@@ -40,6 +41,8 @@ export type SyncServerConfig = Pick<
 > & {
   /** Secret engines present on /engine. */
   engineToken: string;
+  /** AES-256 key of the credential store (see credentials/encryption-key.ts). */
+  encryptionKey: Buffer;
 };
 
 export interface SyncServer {
@@ -81,11 +84,13 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
   const executionStore = new ExecutionStore(database.db);
   const versions = new VersionStore(database.db);
   const live = new LiveStatus(rooms);
+  const credentials = new CredentialStore(database.db, config.encryptionKey);
   const engines = new EngineHub({
     token: config.engineToken,
     executions: executionStore,
     versions,
     workflows: workflowStore,
+    credentials,
     live,
     logger: logger.child({ component: 'engines' }),
   });
@@ -108,6 +113,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     executions,
     engines,
     triggers,
+    credentials,
     logger: logger.child({ component: 'http' }),
     clientDir: config.clientDir,
     signup: config.signup,

@@ -125,6 +125,12 @@ export class EngineClient {
         ...(job.startNodeId ? { startNodeId: job.startNodeId } : {}),
         ...(job.triggerItems ? { triggerItems: job.triggerItems } : {}),
         signal: controller.signal,
+        credential: (id) => {
+          const secret = job.credentials?.[id];
+          return secret
+            ? Promise.resolve(secret)
+            : Promise.reject(new Error(`credential ${id} is not available to this run`));
+        },
         onEvent: (event) => this.send({ type: 'event', executionId: job.executionId, event }),
       });
       this.send({ type: 'finished', executionId: job.executionId, result });

@@ -87,3 +87,4 @@ export interface ApiErrorBody {
     issues?: { path: (string | number)[]; message: string; severity: 'error' | 'warning' }[];
   };
 }
+export * from './credentials.ts';

@@ -67,6 +67,17 @@ export const jobSchema = z.object({
   definition: z.record(z.string(), z.unknown()),
   startNodeId: z.string().optional(),
   triggerItems: items.optional(),
+  /** Secrets of the credentials the version's nodes name, by id (decrypted by the server for this job only). */
+  credentials: z
+    .record(
+      z.string(),
+      z.union([
+        z.object({ type: z.literal('apiKeyHeader'), name: z.string(), value: z.string() }),
+        z.object({ type: z.literal('bearer'), token: z.string() }),
+        z.object({ type: z.literal('basic'), user: z.string(), password: z.string() }),
+      ]),
+    )
+    .optional(),
 });
 export type Job = z.infer<typeof jobSchema>;
 

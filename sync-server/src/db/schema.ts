@@ -210,3 +210,24 @@ export const favouriteNodeTypes = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.nodeType] })],
 );
+
+/**
+ * Secrets nodes use (API keys, tokens, passwords), encrypted with AES-256-GCM
+ * (`data` = iv ‖ tag ‖ ciphertext of the JSON). Never sent to a browser;
+ * documents hold only the id.
+ */
+export const credentials = sqliteTable(
+  'credentials',
+  {
+    id: text('id').primaryKey(),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    type: text('type', { enum: ['apiKeyHeader', 'bearer', 'basic'] }).notNull(),
+    data: blob('data', { mode: 'buffer' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('credentials_owner_idx').on(t.ownerId)],
+);

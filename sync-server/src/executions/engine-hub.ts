@@ -12,6 +12,7 @@ import {
   type RunResultMessage,
   type ServerToEngine,
 } from '#shared/protocol/engine.ts';
+import type { CredentialStore } from '../credentials/credential-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { ExecutionStore } from './execution-store.ts';
 import type { LiveStatus } from './live-status.ts';
@@ -41,6 +42,7 @@ export interface EngineHubOptions {
   executions: ExecutionStore;
   versions: VersionStore;
   workflows: WorkflowStore;
+  credentials: CredentialStore;
   live: LiveStatus;
   logger: Logger;
   now?: () => number;
@@ -222,8 +224,28 @@ export class EngineHub {
       this.end(executionId, { status: 'failed', error: 'The workflow version is gone', runs: [], lastOutput: [] });
       return undefined;
     }
+    // Credentials travel with the job, and only those of people who may edit this workflow.
+    const secrets: NonNullable<Job['credentials']> = {};
+    for (const node of version.definition.nodes) {
+      for (const id of Object.values(node.credentials ?? {})) {
+        const owner = this.options.credentials.owner(id);
+        const role = owner ? this.options.workflows.memberRole(row.workflowId, owner) : undefined;
+        const secret = role === 'owner' || role === 'editor' ? this.options.credentials.secret(id) : undefined;
+        if (!secret) {
+          this.end(executionId, {
+            status: 'failed',
+            error: `Node "${node.name}" uses credential ${id}, which does not exist or whose owner cannot edit this workflow`,
+            runs: [],
+            lastOutput: [],
+          });
+          return undefined;
+        }
+        secrets[id] = secret;
+      }
+    }
     return {
       executionId,
+      credentials: secrets,
       workflow: { id: workflow.id, name: version.definition.name, active: workflow.active ?? false },
       mode: row.mode,
       definition: version.definition as unknown as Record<string, unknown>,

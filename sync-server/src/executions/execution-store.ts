@@ -102,12 +102,15 @@ export class ExecutionStore {
   }
 
   nodeRuns(id: string): NodeRunRow[] {
-    return this.db
-      .select()
-      .from(nodeRuns)
-      .where(eq(nodeRuns.executionId, id))
-      .orderBy(nodeRuns.startedAt, nodeRuns.runIndex)
-      .all();
+    return (
+      this.db
+        .select()
+        .from(nodeRuns)
+        .where(eq(nodeRuns.executionId, id))
+        // Inserted in the order they ran (one transaction per execution): rowid keeps that order.
+        .orderBy(sql`rowid`)
+        .all()
+    );
   }
 
   log(id: string, level: 'info' | 'warn' | 'error', message: string, now: number): void {

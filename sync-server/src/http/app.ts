@@ -12,6 +12,8 @@ import type { EngineHub } from '../executions/engine-hub.ts';
 import type { ExecutionService } from '../executions/execution-service.ts';
 import type { ExecutionStore } from '../executions/execution-store.ts';
 import type { TriggerService } from '../triggers/trigger-service.ts';
+import type { CredentialStore } from '../credentials/credential-store.ts';
+import { credentialRoutes } from './routes/credentials.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { webhookRoutes } from './webhooks.ts';
 import { authMiddleware, type AppEnv } from './auth.ts';
@@ -36,6 +38,7 @@ export interface AppDeps {
   executions: ExecutionService;
   engines: EngineHub;
   triggers: TriggerService;
+  credentials: CredentialStore;
   logger: Logger;
   clientDir: string;
   signup: 'open' | 'closed';
@@ -79,6 +82,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         workflows: deps.workflowStore,
       }),
     )
+    .route('/credentials', credentialRoutes(deps.credentials))
     .route('/nodes', nodeRoutes())
     .route('/admin', adminRoutes({ rooms: deps.rooms, sockets: deps.sockets, startedAt: Date.now() }))
     .all('*', apiNotFound);

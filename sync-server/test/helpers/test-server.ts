@@ -28,6 +28,7 @@ export const testConfig = (dataDir: string, overrides: Partial<SyncServerConfig>
   dbSynchronous: 'NORMAL',
   clientDir: join(dataDir, 'no-client'),
   engineToken: 'test-engine-token-0123456789',
+  encryptionKey: Buffer.alloc(32, 7),
   ...overrides,
 });
 

@@ -407,3 +407,102 @@ describe('triggers', () => {
     await rest.call('POST', `/api/workflows/${workflowId}/deactivate`, { as: ann.as });
   });
 });
+
+describe('credentials', () => {
+  it('an HTTP Request node calls a local server with a credential that is stored encrypted and never read back', async () => {
+    const { createServer } = await import('node:http');
+    const seen: { auth?: string; url?: string; body: string }[] = [];
+    const api = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push({ auth: req.headers.authorization, url: req.url, body });
+        if (req.headers.authorization !== 'Bearer s3cret-token-value') {
+          res.writeHead(401).end('no');
+          return;
+        }
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: true, echo: JSON.parse(body) as unknown }));
+      });
+    });
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+    const port = (api.address() as { port: number }).port;
+    try {
+      const rest = restClient(t.baseUrl);
+      const ann = await rest.signup('ann@example.com');
+      const created = await rest.call<{ id: string; type: string }>('POST', '/api/credentials', {
+        body: { name: 'Orders API', type: 'bearer', data: { token: 's3cret-token-value' } },
+        as: ann.as,
+      });
+      expect(created.status).toBe(201);
+      expect(JSON.stringify(created.body)).not.toContain('s3cret');
+      const listed = await rest.call<{ credentials: unknown[] }>('GET', '/api/credentials', { as: ann.as });
+      expect(JSON.stringify(listed.body)).not.toContain('s3cret');
+      const bad = await rest.call<{ error: { code: string } }>('POST', '/api/credentials', {
+        body: { name: 'x', type: 'bearer', data: {} },
+        as: ann.as,
+      });
+      expect(bad.status).toBe(400);
+      // At rest the secret is ciphertext.
+      const raw = t.server.database.sqlite.prepare('select data from credentials').get() as { data: Buffer };
+      expect(raw.data.toString('latin1')).not.toContain('s3cret');
+
+      const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+        as: ann.as,
+        body: {
+          weft: 1,
+          name: 'Call',
+          nodes: [
+            trigger,
+            {
+              ...node(
+                'call',
+                'Call',
+                'httpRequest',
+                {
+                  method: 'POST',
+                  url: `http://127.0.0.1:${port}/orders`,
+                  authentication: 'credential',
+                  sendBody: true,
+                  contentType: 'json',
+                  jsonBody: '={{ JSON.stringify({ at: $workflow.name }) }}',
+                },
+                200,
+              ),
+              credentials: { httpAuth: created.body.id },
+            },
+          ],
+          edges: [{ source: 'start', target: 'call' }],
+        },
+      });
+      const run = await rest.call<{ id: string }>('POST', `/api/workflows/${imported.body.id}/run`, { as: ann.as });
+      const done = await waitUntil(async () => {
+        const r = await rest.call<{
+          status: string;
+          error: string | null;
+          nodeRuns: { name: string; output: { main?: { json: unknown }[] } }[];
+        }>('GET', `/api/executions/${run.body.id}`, { as: ann.as });
+        return r.body.status === 'succeeded' || r.body.status === 'failed' ? r.body : undefined;
+      }, 'the request run');
+      expect(done.error).toBeNull();
+      expect(done.nodeRuns.find((r) => r.name === 'Call')?.output.main).toEqual([
+        { json: { ok: true, echo: { at: 'Call' } } },
+      ]);
+      expect(seen).toEqual([{ auth: 'Bearer s3cret-token-value', url: '/orders', body: '{"at":"Call"}' }]);
+
+      // Someone who cannot edit the workflow cannot lend it their credential; a deleted one fails the run clearly.
+      expect((await rest.call('DELETE', `/api/credentials/${created.body.id}`, { as: ann.as })).status).toBe(204);
+      const again = await rest.call<{ id: string }>('POST', `/api/workflows/${imported.body.id}/run`, { as: ann.as });
+      const failed = await waitUntil(async () => {
+        const r = await rest.call<{ status: string; error: string }>('GET', `/api/executions/${again.body.id}`, {
+          as: ann.as,
+        });
+        return r.body.status === 'failed' ? r.body : undefined;
+      }, 'the run to fail');
+      expect(failed.error).toMatch(/Node "Call" uses credential .* which does not exist/);
+    } finally {
+      api.close();
+    }
+  });
+});
