@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { CreateCredentialRequest, CredentialDto, CredentialType } from '#shared/api/credentials.ts';
+import type { CreateCredentialRequest, CredentialDto } from '#shared/api/credentials.ts';
 import { createId } from '#shared/ids.ts';
 import type { Db } from '../db/open.ts';
 import { credentials } from '../db/schema.ts';
