@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
-import { useEditor, usePeersSelecting } from '../editor/editor-context.tsx';
+import { useEditor, useNodeRun, usePeersSelecting } from '../editor/editor-context.tsx';
 import type { FlowNode } from './flow-binding.ts';
 import { NodeIcon } from './node-icons.tsx';
 
@@ -28,6 +28,32 @@ const RemoteSelection = ({ nodeId }: { nodeId: string }) => {
         {peers.map((p) => p.user.name).join(', ')}
       </div>
     </>
+  );
+};
+
+/** The node's part in the run shown in the room: a status badge with its item counts. */
+const RunBadge = ({ nodeId }: { nodeId: string }) => {
+  const { runs } = useEditor();
+  const run = useNodeRun(runs, nodeId);
+  if (!run || run.status === 'queued') return null;
+  const items = run.itemsOut ? Object.values(run.itemsOut).reduce((a, b) => a + b, 0) : undefined;
+  const label =
+    run.status === 'running'
+      ? 'running'
+      : run.status === 'skipped'
+        ? 'skipped'
+        : run.status === 'failed'
+          ? 'failed'
+          : `${items ?? 0} item${items === 1 ? '' : 's'}`;
+  return (
+    <div
+      className={`run-badge run-${run.status}`}
+      data-testid="run-badge"
+      data-status={run.status}
+      title={run.error ?? `${run.status}${run.durationMs !== undefined ? ` in ${Math.round(run.durationMs)} ms` : ''}`}
+    >
+      {label}
+    </div>
   );
 };
 
@@ -70,6 +96,7 @@ const WorkflowNodeView = (props: NodeProps<FlowNode>) => {
       title={def ? def.description : `"${node.type}" is not a node type Weft knows; it is kept as it was imported.`}
     >
       <RemoteSelection nodeId={id} />
+      <RunBadge nodeId={id} />
       {ports.inputs.map((port, i) => (
         <Handle
           key={port.name}

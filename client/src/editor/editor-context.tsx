@@ -2,6 +2,7 @@ import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { FlowBinding } from '../canvas/flow-binding.ts';
 import type { WorkflowSession } from '../doc/session.ts';
 import type { Peer, Presence } from '../presence/presence.ts';
+import type { NodeRun, RunStatus } from '../runs/run-status.ts';
 import type { WorkflowUndo } from '../undo/undo.ts';
 
 /** What every part of the open editor shares: the document, its canvas binding, presence and undo. */
@@ -10,6 +11,8 @@ export interface EditorContextValue {
   binding: FlowBinding;
   presence: Presence;
   undo: WorkflowUndo;
+  /** The run the server reports in the room. */
+  runs: RunStatus;
   canEdit: boolean;
 }
 
@@ -25,3 +28,6 @@ export const usePeers = (presence: Presence): Peer[] => useSyncExternalStore(pre
 
 export const usePeersSelecting = (presence: Presence, nodeId: string): readonly Peer[] =>
   useSyncExternalStore(presence.subscribe, () => presence.peersSelecting(nodeId));
+
+export const useNodeRun = (runs: RunStatus, nodeId: string): NodeRun | undefined =>
+  useSyncExternalStore(runs.subscribe, () => runs.node(nodeId));

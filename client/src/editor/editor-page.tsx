@@ -35,6 +35,9 @@ import { useClipboard } from './use-clipboard.ts';
 import { useEditorKeys } from './use-editor-keys.ts';
 import { useEditorSetup } from './use-editor-setup.ts';
 import { useDraft } from '../ui/use-draft.ts';
+import { CredentialsPanel } from '../runs/credentials-panel.tsx';
+import { ExecutionsPanel } from '../runs/executions-panel.tsx';
+import { RunControls } from '../runs/run-controls.tsx';
 
 /** Steps used to place new nodes. */
 const NODE_STEP_X = 280;
@@ -211,6 +214,10 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
         </aside>
       )}
       {panel === 'help' && <HelpPanel onClose={() => setPanel('none')} />}
+      {panel === 'executions' && workflow && (
+        <ExecutionsPanel workflowId={workflow.id} onClose={() => setPanel('none')} />
+      )}
+      {panel === 'credentials' && <CredentialsPanel onClose={() => setPanel('none')} />}
     </div>
   );
 };
@@ -301,6 +308,7 @@ export const EditorPage = ({ id, user, onSignOut }: { id: string; user: UserDto;
               {workflow && <span className="badge">{workflow.role}</span>}
               <Avatars presence={editor.presence} me={me} />
               <ToolbarButtons />
+              <RunControls workflowId={id} />
             </TopBar>
             {(error ?? closed) && (
               <p className="error banner" role="alert">

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { FlowBinding } from '../canvas/flow-binding.ts';
 import type { WorkflowSession } from '../doc/session.ts';
 import { Presence, presenceUser } from '../presence/presence.ts';
+import { RunStatus } from '../runs/run-status.ts';
 import { createWorkflowUndo, type WorkflowUndo } from '../undo/undo.ts';
 import type { EditorContextValue } from './editor-context.tsx';
 
@@ -10,6 +11,7 @@ interface Parts {
   undo: WorkflowUndo;
   binding: FlowBinding;
   presence: Presence;
+  runs: RunStatus;
 }
 
 /**
@@ -28,10 +30,12 @@ export const useEditorSetup = (
     const undo = createWorkflowUndo(session.doc);
     const binding = new FlowBinding(session.doc, { onDragBoundary: undo.boundary });
     const presence = new Presence(session.provider.awareness, presenceUser({ id, name }));
+    const runs = new RunStatus(session.provider.awareness);
     // The parts subscribe to the document and awareness, so they are made (and unmade) by the effect.
     // eslint-disable-next-line react-hooks/set-state-in-effect
-    setParts({ session, undo, binding, presence });
+    setParts({ session, undo, binding, presence, runs });
     return () => {
+      runs.destroy();
       binding.destroy();
       presence.destroy();
       undo.destroy();

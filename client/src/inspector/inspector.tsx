@@ -18,6 +18,8 @@ import { useEditor, usePeers } from '../editor/editor-context.tsx';
 import { toastAtom } from '../state/atoms.ts';
 import { NumberInput, ParamField, PeersEditing } from './param-field.tsx';
 import { LazyYTextEditor as YTextEditor } from './lazy-ytext-editor.tsx';
+import { NodeRunData } from '../runs/node-run-data.tsx';
+import { CredentialFields } from './credential-field.tsx';
 
 const ON_ERROR_LABELS: Record<(typeof onErrorValues)[number], string> = {
   stopWorkflow: 'Stop the workflow',
@@ -246,7 +248,9 @@ export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => 
           />
         </div>
       )}
+      <CredentialFields node={node} />
       <Settings node={node} def={def} disabled={!canEdit} />
+      <NodeRunData nodeId={nodeId} />
     </aside>
   );
 };

@@ -19,7 +19,10 @@ export const paletteOpenAtom = atomWithStorage('weft.paletteOpen', true, undefin
 export const minimapOpenAtom = atomWithStorage('weft.minimap', true, undefined, { getOnInit: true });
 
 /** Which side panel shows, besides the inspector. */
-export const panelAtom = atom<'none' | 'members' | 'help'>('none');
+export const panelAtom = atom<'none' | 'members' | 'help' | 'executions' | 'credentials'>('none');
+
+/** The execution whose items the inspector shows: the room's latest unless one is picked in the executions panel. */
+export const viewedExecutionAtom = atom<string | null>(null);
 
 /** Nodes selected on the canvas (the inspector shows the one when there is exactly one). */
 export const selectedNodeIdsAtom = atom<readonly string[]>([]);

@@ -63,6 +63,10 @@ export interface WorkflowDto {
   role: WorkflowRole;
   createdAt: number;
   updatedAt: number;
+  /** Active workflows answer their webhooks and run their schedules. */
+  active: boolean;
+  /** The production version (publish), or null. */
+  publishedHash: string | null;
 }
 
 export interface MemberDto {

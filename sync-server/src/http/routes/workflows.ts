@@ -18,6 +18,8 @@ const dto = (w: WorkflowSummary): WorkflowDto => ({
   role: w.role,
   createdAt: w.createdAt,
   updatedAt: w.updatedAt,
+  active: w.active ?? false,
+  publishedHash: w.publishedHash ?? null,
 });
 
 const workflowId = (raw: string): string => {

@@ -1,0 +1,54 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useAtomValue } from 'jotai';
+import { api } from '../api/client.ts';
+import { useEditor } from '../editor/editor-context.tsx';
+import { viewedExecutionAtom } from '../state/atoms.ts';
+
+/** One execution with its node runs, as GET /api/executions/:id answers. */
+export interface ExecutionDetail {
+  id: string;
+  status: string;
+  mode: string;
+  error: string | null;
+  createdAt: number;
+  finishedAt: number | null;
+  nodeRuns: {
+    nodeId: string;
+    name: string;
+    runIndex: number;
+    status: 'succeeded' | 'failed';
+    input: Record<string, { json: unknown }[]>;
+    output: Record<string, { json: unknown }[]>;
+    error: string | null;
+    attempts: number;
+  }[];
+}
+
+const ended = (status: string | undefined) => status === 'succeeded' || status === 'failed' || status === 'canceled';
+
+/**
+ * The execution the inspector shows items of: the one picked in the
+ * executions panel, else the room's latest once it has ended (its items are
+ * in SQLite only then).
+ */
+export const useExecutionDetail = (): ExecutionDetail | undefined => {
+  const { runs } = useEditor();
+  const live = useSyncExternalStore(runs.subscribe, runs.getExecution);
+  const viewed = useAtomValue(viewedExecutionAtom);
+  const id = viewed ?? (live && ended(live.status) ? live.id : undefined);
+  const [detail, setDetail] = useState<ExecutionDetail>();
+  useEffect(() => {
+    if (!id) return;
+    let current = true;
+    api<ExecutionDetail>('GET', `/api/executions/${id}`).then(
+      (d) => {
+        if (current) setDetail(d);
+      },
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [id]);
+  return id && detail?.id === id ? detail : undefined;
+};

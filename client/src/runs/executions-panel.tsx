@@ -1,0 +1,85 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useAtom } from 'jotai';
+import { X } from 'lucide-react';
+import { api, ApiError } from '../api/client.ts';
+import { useEditor } from '../editor/editor-context.tsx';
+import { viewedExecutionAtom } from '../state/atoms.ts';
+
+interface ExecutionRow {
+  id: string;
+  mode: string;
+  status: string;
+  error: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/** The workflow's executions, newest first; picking one shows its items in the inspector. */
+export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; onClose: () => void }) => {
+  const { runs, canEdit } = useEditor();
+  const live = useSyncExternalStore(runs.subscribe, runs.getExecution);
+  const [rows, setRows] = useState<ExecutionRow[]>([]);
+  const [error, setError] = useState<string>();
+  const [viewed, setViewed] = useAtom(viewedExecutionAtom);
+
+  // Reload when the room's run moves on (a new run, or one ending).
+  const liveKey = `${live?.id ?? ''}:${live?.status ?? ''}`;
+  useEffect(() => {
+    api<{ executions: ExecutionRow[] }>('GET', `/api/executions?workflowId=${workflowId}&limit=50`).then(
+      (r) => setRows(r.executions),
+      (e: unknown) => setError(e instanceof ApiError ? e.message : 'Could not load executions'),
+    );
+  }, [workflowId, liveKey]);
+
+  const act = async (path: string, method = 'POST') => {
+    try {
+      await api(method, path);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'Could not reach the server');
+    }
+  };
+
+  return (
+    <aside className="side-panel" aria-label="Executions panel">
+      <div className="panel-head">
+        <h2>Executions</h2>
+        <button type="button" className="icon-button" aria-label="Close executions" onClick={onClose}>
+          <X size={16} aria-hidden="true" />
+        </button>
+      </div>
+      {error && <p className="error">{error}</p>}
+      {rows.length === 0 ? (
+        <p className="muted">No runs yet. Press Run, or call the workflow's webhook.</p>
+      ) : (
+        <ul className="executions" aria-label="Executions">
+          {rows.map((e) => (
+            <li key={e.id} className={viewed === e.id ? 'viewed' : ''}>
+              <button type="button" className="execution-pick" onClick={() => setViewed(viewed === e.id ? null : e.id)}>
+                <span className={`run-chip run-${e.status}`}>{e.status}</span>
+                <span>{e.mode}</span>
+                <span className="muted">{new Date(e.createdAt).toLocaleTimeString()}</span>
+                {e.finishedAt && e.startedAt && <span className="muted">{e.finishedAt - e.startedAt} ms</span>}
+              </button>
+              {e.error && <div className="execution-error">{e.error}</div>}
+              {canEdit && (
+                <div className="row">
+                  {(e.status === 'running' || e.status === 'queued') && (
+                    <button type="button" onClick={() => void act(`/api/executions/${e.id}/stop`)}>
+                      Stop
+                    </button>
+                  )}
+                  {e.status !== 'running' && e.status !== 'queued' && (
+                    <button type="button" onClick={() => void act(`/api/executions/${e.id}/retry`)}>
+                      Retry
+                    </button>
+                  )}
+                </div>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </aside>
+  );
+};
