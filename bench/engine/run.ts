@@ -11,7 +11,9 @@ import type { Item } from '../../engine/src/runner/items.ts';
 import { runWorkflow } from '../../engine/src/runner/run-workflow.ts';
 import type { NodeExecutor } from '../../engine/src/runner/types.ts';
 import { Sandbox } from '../../engine/src/sandbox/sandbox.ts';
+import { buildServerIfNeeded } from '../../scripts/build-server.ts';
 import { fmt } from '../lib/stats.ts';
+import { webhookLoad } from './webhook-load.ts';
 
 /**
  * `npm run bench:engine`: Weft's engine beside n8n's own (n8n-core 2.41
@@ -199,7 +201,6 @@ const main = async () => {
   const file = join(dir, `engine-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
   writeFileSync(file, `${table}\n`);
   process.stdout.write(`results in ${file}\n`);
-  sandbox.dispose();
 };
 
 await main();

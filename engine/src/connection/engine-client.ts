@@ -107,9 +107,22 @@ export class EngineClient {
     socket.on('error', (error) => this.options.logger.warn({ err: error.message }, 'engine socket error'));
   }
 
+  private outbox: EngineToServer[] = [];
+
+  /**
+   * Messages of one turn of the event loop go out as one frame (a JSON list):
+   * a run's node events come in bursts, and a frame each cost more than the
+   * events. Nothing waits longer than the current turn.
+   */
   private send(message: EngineToServer): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.outbox.push(message) === 1) setImmediate(this.flush);
   }
+
+  private readonly flush = (): void => {
+    const batch = this.outbox;
+    this.outbox = [];
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(batch));
+  };
 
   private async run(job: Job): Promise<void> {
     if (!this.sandbox || !this.resolver) return;

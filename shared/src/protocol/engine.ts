@@ -105,3 +105,6 @@ export const EngineCloseCodes = {
   badMessage: 4400,
   lost: 4408,
 } as const;
+
+/** A frame from an engine: one message or a list of them, at most a few thousand. */
+export const engineBatchSchema = z.array(engineToServerSchema).max(10_000);

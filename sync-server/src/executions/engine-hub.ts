@@ -7,7 +7,8 @@ import {
   ENGINE_LOST_AFTER_MS,
   ENGINE_PATH,
   EngineCloseCodes,
-  engineToServerSchema,
+  engineBatchSchema,
+  type EngineToServer,
   type Job,
   type RunResultMessage,
   type ServerToEngine,
@@ -33,7 +34,8 @@ interface EngineConn {
   id: string;
   socket: WebSocket;
   concurrency: number;
-  running: Set<string>;
+  /** Execution id → its workflow id. */
+  running: Map<string, string>;
   lastSeen: number;
 }
 
@@ -127,40 +129,43 @@ export class EngineHub {
   private accept(socket: WebSocket): void {
     let engine: EngineConn | undefined;
     socket.on('message', (data: Buffer, isBinary: boolean) => {
-      let message;
+      // A frame holds one message or a list of them (an engine batches a turn's messages).
+      let messages: EngineToServer[];
       try {
         if (isBinary) throw new Error('binary frame');
-        message = engineToServerSchema.parse(JSON.parse(data.toString()));
+        const parsed: unknown = JSON.parse(data.toString());
+        messages = engineBatchSchema.parse(Array.isArray(parsed) ? parsed : [parsed]);
       } catch {
         socket.close(EngineCloseCodes.badMessage, 'unreadable message');
         return;
       }
-      if (!engine) {
-        if (message.type !== 'hello') {
-          socket.close(EngineCloseCodes.badMessage, 'hello first');
-          return;
+      for (const message of messages) {
+        if (!engine) {
+          if (message.type !== 'hello') {
+            socket.close(EngineCloseCodes.badMessage, 'hello first');
+            return;
+          }
+          engine = {
+            id: message.engineId,
+            socket,
+            concurrency: message.concurrency,
+            running: new Map(),
+            lastSeen: this.now(),
+          };
+          this.engines.add(engine);
+          this.options.logger.info({ engineId: engine.id, concurrency: engine.concurrency }, 'engine joined');
+          this.dispatch();
+          continue;
         }
-        engine = {
-          id: message.engineId,
-          socket,
-          concurrency: message.concurrency,
-          running: new Set(),
-          lastSeen: this.now(),
-        };
-        this.engines.add(engine);
-        this.options.logger.info({ engineId: engine.id, concurrency: engine.concurrency }, 'engine joined');
-        this.dispatch();
-        return;
-      }
-      engine.lastSeen = this.now();
-      if (message.type === 'event') {
-        if (!engine.running.has(message.executionId)) return;
-        const row = this.options.executions.get(message.executionId);
-        if (row) this.options.live.node(row.workflowId, row.id, message.event);
-      } else if (message.type === 'finished') {
-        if (!engine.running.delete(message.executionId)) return;
-        this.end(message.executionId, message.result);
-        this.dispatch();
+        engine.lastSeen = this.now();
+        if (message.type === 'event') {
+          const workflowId = engine.running.get(message.executionId);
+          if (workflowId) this.options.live.node(workflowId, message.executionId, message.event);
+        } else if (message.type === 'finished') {
+          if (!engine.running.delete(message.executionId)) continue;
+          this.end(message.executionId, message.result);
+          this.dispatch();
+        }
       }
     });
     socket.on('close', () => {
@@ -182,7 +187,7 @@ export class EngineHub {
   private lose(engine: EngineConn, why: string): void {
     if (!this.engines.delete(engine)) return;
     this.options.logger.warn({ engineId: engine.id, running: engine.running.size, why }, 'engine lost');
-    for (const id of engine.running) {
+    for (const id of engine.running.keys()) {
       this.options.executions.log(id, 'error', `Engine ${engine.id} was lost: ${why}`, this.now());
       this.end(id, { status: 'failed', error: 'Engine lost', runs: [], lastOutput: [] });
     }
@@ -209,7 +214,7 @@ export class EngineHub {
       const id = this.queue.shift() as string;
       const job = this.jobFor(id);
       if (!job) continue;
-      best.running.add(id);
+      best.running.set(id, job.workflow.id);
       this.options.executions.markRunning(id, best.id, this.now());
       this.send(best, { type: 'run', job });
     }

@@ -61,20 +61,23 @@ export class ExecutionService {
   ): Promise<ExecutionRow> {
     const versionHash = options.versionHash ?? (await this.snapshot(workflowId, user?.id ?? null));
     const id = createId();
-    this.deps.executions.create({
-      id,
-      workflowId,
-      versionHash,
-      mode: options.mode ?? 'manual',
-      status: 'queued',
-      createdBy: user?.id ?? null,
-      createdAt: this.now,
-      startNodeId: options.startNodeId ?? null,
-      triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
-      retryOf: options.retryOf ?? null,
+    // One commit for the new row and, when an engine has room, its hand-over.
+    this.deps.executions.transaction(() => {
+      this.deps.executions.create({
+        id,
+        workflowId,
+        versionHash,
+        mode: options.mode ?? 'manual',
+        status: 'queued',
+        createdBy: user?.id ?? null,
+        createdAt: this.now,
+        startNodeId: options.startNodeId ?? null,
+        triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
+        retryOf: options.retryOf ?? null,
+      });
+      this.deps.hub.enqueue(id);
     });
     this.deps.live.started(workflowId, id);
-    this.deps.hub.enqueue(id);
     return this.deps.executions.get(id) as ExecutionRow;
   }
 

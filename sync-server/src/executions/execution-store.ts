@@ -11,15 +11,89 @@ export type ExecutionMode = 'manual' | 'test' | 'webhook' | 'schedule' | 'retry'
 export type ExecutionRow = typeof executions.$inferSelect;
 export type NodeRunRow = typeof nodeRuns.$inferSelect;
 
-export class ExecutionStore {
-  constructor(private readonly db: Db) {}
+const p = sql.placeholder;
 
-  create(row: typeof executions.$inferInsert): void {
-    this.db.insert(executions).values(row).run();
+export class ExecutionStore {
+  // A webhook run touches these several times; drizzle would otherwise build and compile
+  // each statement again on every call, which cost more than the run itself.
+  private readonly insertStmt;
+  private readonly byIdStmt;
+  private readonly runningStmt;
+  private readonly finishStmt;
+  private readonly nodeRunStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db
+      .insert(executions)
+      .values({
+        id: p('id'),
+        workflowId: p('workflowId'),
+        versionHash: p('versionHash'),
+        mode: p('mode'),
+        status: p('status'),
+        createdBy: p('createdBy'),
+        createdAt: p('createdAt'),
+        startNodeId: p('startNodeId'),
+        triggerItems: p('triggerItems'),
+        retryOf: p('retryOf'),
+      })
+      .prepare();
+    this.byIdStmt = db
+      .select()
+      .from(executions)
+      .where(eq(executions.id, p('id')))
+      .prepare();
+    this.runningStmt = db
+      .update(executions)
+      .set({ status: 'running', engineId: sql`${p('engineId')}`, startedAt: sql`${p('now')}` })
+      .where(and(eq(executions.id, p('id')), eq(executions.status, 'queued')))
+      .prepare();
+    this.finishStmt = db
+      .update(executions)
+      .set({ status: sql`${p('status')}`, error: sql`${p('error')}`, finishedAt: sql`${p('now')}` })
+      .where(and(eq(executions.id, p('id')), inArray(executions.status, ['queued', 'running'])))
+      .prepare();
+    this.nodeRunStmt = db
+      .insert(nodeRuns)
+      .values({
+        executionId: p('executionId'),
+        nodeId: p('nodeId'),
+        runIndex: p('runIndex'),
+        name: p('name'),
+        status: p('status'),
+        input: p('input'),
+        output: p('output'),
+        error: p('error'),
+        attempts: p('attempts'),
+        startedAt: p('startedAt'),
+        finishedAt: p('finishedAt'),
+      })
+      .onConflictDoNothing()
+      .prepare();
+  }
+
+  create(row: {
+    id: string;
+    workflowId: string;
+    versionHash: string;
+    mode: ExecutionMode;
+    status: ExecutionStatus;
+    createdBy: string | null;
+    createdAt: number;
+    startNodeId: string | null;
+    triggerItems: string | null;
+    retryOf: string | null;
+  }): void {
+    this.insertStmt.run(row);
+  }
+
+  /** Runs `fn` in one SQLite transaction (one commit). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn);
   }
 
   get(id: string): ExecutionRow | undefined {
-    return this.db.select().from(executions).where(eq(executions.id, id)).get();
+    return this.byIdStmt.get({ id });
   }
 
   /** Newest first; `cursor` is the last row of the previous page (createdAt:id). */
@@ -54,37 +128,27 @@ export class ExecutionStore {
   }
 
   markRunning(id: string, engineId: string, now: number): void {
-    this.db
-      .update(executions)
-      .set({ status: 'running', engineId, startedAt: now })
-      .where(and(eq(executions.id, id), eq(executions.status, 'queued')))
-      .run();
+    this.runningStmt.run({ id, engineId, now });
   }
 
   /** Records the end of a run and every node run, in one transaction. */
   finish(id: string, result: RunResultMessage, now: number): void {
-    this.db.transaction((tx) => {
-      tx.update(executions)
-        .set({ status: result.status, error: result.error ?? null, finishedAt: now })
-        .where(and(eq(executions.id, id), inArray(executions.status, ['queued', 'running'])))
-        .run();
+    this.db.transaction(() => {
+      this.finishStmt.run({ id, status: result.status, error: result.error ?? null, now });
       for (const r of result.runs) {
-        tx.insert(nodeRuns)
-          .values({
-            executionId: id,
-            nodeId: r.nodeId,
-            runIndex: r.runIndex,
-            name: r.name,
-            status: r.status,
-            input: JSON.stringify(r.input),
-            output: JSON.stringify(r.output),
-            error: r.error ?? null,
-            attempts: r.attempts,
-            startedAt: r.startedAt,
-            finishedAt: r.finishedAt,
-          })
-          .onConflictDoNothing()
-          .run();
+        this.nodeRunStmt.run({
+          executionId: id,
+          nodeId: r.nodeId,
+          runIndex: r.runIndex,
+          name: r.name,
+          status: r.status,
+          input: JSON.stringify(r.input),
+          output: JSON.stringify(r.output),
+          error: r.error ?? null,
+          attempts: r.attempts,
+          startedAt: r.startedAt,
+          finishedAt: r.finishedAt,
+        });
       }
     });
   }

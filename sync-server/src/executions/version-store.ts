@@ -17,7 +17,12 @@ export interface WorkflowVersion {
   createdAt: number;
 }
 
+/** Versions never change, so parsed ones are kept for the next run (webhooks run the same one over and over). */
+const CACHE = 256;
+
 export class VersionStore {
+  private readonly cache = new Map<string, WorkflowVersion>();
+
   constructor(private readonly db: Db) {}
 
   save(
@@ -38,14 +43,19 @@ export class VersionStore {
   }
 
   get(hash: string): WorkflowVersion | undefined {
+    const cached = this.cache.get(hash);
+    if (cached) return cached;
     const row = this.db.select().from(workflowVersions).where(eq(workflowVersions.hash, hash)).get();
     if (!row) return undefined;
-    return {
+    const version = {
       hash: row.hash,
       workflowId: row.workflowId,
       definition: JSON.parse(row.definition) as WorkflowDefinition,
       authorId: row.authorId,
       createdAt: row.createdAt,
     };
+    if (this.cache.size >= CACHE) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(hash, version);
+    return version;
   }
 }

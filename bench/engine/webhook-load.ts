@@ -1,0 +1,205 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { startWeft, type ServerProcess } from '../lib/processes.ts';
+import { percentile } from '../lib/stats.ts';
+
+/**
+ * End to end: webhook → IF → Edit Fields → Respond to Webhook over HTTP on
+ * 127.0.0.1, against the built server (`npm start`'s) with its engine child,
+ * and optionally a second engine process. Every execution is recorded in
+ * SQLite; the count is checked after the load.
+ */
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const TOKEN = 'bench-engine-token-0123456789';
+
+export interface LoadResult {
+  engines: number;
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  recorded: number;
+}
+
+const workflow = {
+  weft: 1,
+  name: 'bench webhook',
+  nodes: [
+    {
+      id: 'hook',
+      name: 'Hook',
+      type: 'webhook',
+      typeVersion: 1,
+      position: { x: 0, y: 0 },
+      parameters: { path: 'bench', httpMethod: 'POST', responseMode: 'responseNode' },
+    },
+    {
+      id: 'big',
+      name: 'Big?',
+      type: 'if',
+      typeVersion: 1,
+      position: { x: 220, y: 0 },
+      parameters: { conditions: [{ leftValue: '={{ $json.body.n }}', operator: 'number:gte', rightValue: '50' }] },
+    },
+    {
+      id: 'tag',
+      name: 'Tag',
+      type: 'set',
+      typeVersion: 1,
+      position: { x: 440, y: -80 },
+      parameters: {
+        includeOtherFields: false,
+        assignments: [{ name: 'size', value: '=big {{ $json.body.n }}', type: 'string' }],
+      },
+    },
+    {
+      id: 'reply',
+      name: 'Reply',
+      type: 'respondToWebhook',
+      typeVersion: 1,
+      position: { x: 660, y: 0 },
+      parameters: { respondWith: 'firstIncomingItem' },
+    },
+    {
+      id: 'small',
+      name: 'Small',
+      type: 'set',
+      typeVersion: 1,
+      position: { x: 440, y: 80 },
+      parameters: { assignments: [{ name: 'size', value: 'small', type: 'string' }] },
+    },
+  ],
+  edges: [
+    { source: 'hook', target: 'big' },
+    { source: 'big', sourceHandle: 'true', target: 'tag' },
+    { source: 'big', sourceHandle: 'false', target: 'small' },
+    { source: 'tag', target: 'reply' },
+    { source: 'small', target: 'reply' },
+  ],
+};
+
+const setUp = async (weft: ServerProcess): Promise<string> => {
+  const signup = await fetch(`${weft.httpBase}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@example.com', password: 'bench bench bench', name: 'Bench' }),
+  });
+  const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const call = async (path: string, body?: unknown) => {
+    const res = await fetch(`${weft.httpBase}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { id: string };
+  };
+  const { id } = await call('/api/workflows/import', workflow);
+  await call(`/api/workflows/${id}/publish`);
+  await call(`/api/workflows/${id}/activate`);
+  return id;
+};
+
+const startEngine = (weft: ServerProcess): Promise<ChildProcess> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(root, 'dist/engine/main.js'), '--server', weft.httpBase, '--token', TOKEN],
+      {
+        env: { ...process.env, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('engine ready')) resolve(child);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`engine exited ${code}: ${out}`)));
+  });
+
+export const webhookLoad = async (options: {
+  engines: 1 | 2;
+  seconds: number;
+  concurrency: number;
+  /** Extra node flags for the server (profiling). */
+  nodeArgs?: string[];
+}): Promise<LoadResult> => {
+  const weft = await startWeft({ WEFT_ENGINE_TOKEN: TOKEN, LOG_LEVEL: 'warn' }, undefined, options.nodeArgs ?? []);
+  const extra: ChildProcess[] = [];
+  let agentOf: Agent | undefined;
+  try {
+    const workflowId = await setUp(weft);
+    if (options.engines === 2) extra.push(await startEngine(weft));
+    const url = `${weft.httpBase}/webhook/bench`;
+    const call = async (n: number): Promise<boolean> => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"n":${n}}`,
+      });
+      const body = (await res.json()) as { size?: string };
+      return res.status === 200 && body.size === (n >= 50 ? `big ${n}` : 'small');
+    };
+    // Warm up, and wait for the engine child to have joined.
+    const warmUntil = Date.now() + 20_000;
+    while (!(await call(60).catch(() => false))) {
+      if (Date.now() > warmUntil) throw new Error('the webhook never answered');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    for (let i = 0; i < 300; i++) await call(i % 100);
+
+    const db = new Database(join(weft.dataDir, 'weft.db'), { readonly: true });
+    const succeeded = () =>
+      (
+        db
+          .prepare("select count(*) as n from executions where workflow_id = ? and status = 'succeeded'")
+          .get(workflowId) as { n: number }
+      ).n;
+    const before = succeeded();
+    const latencies: number[] = [];
+    let errors = 0;
+    let sent = 0;
+    const started = performance.now();
+    const deadline = started + options.seconds * 1000;
+    const MAX_REQUESTS = 200_000;
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (performance.now() < deadline && sent < MAX_REQUESTS) {
+          const n = sent++ % 100;
+          const t0 = performance.now();
+          const ok = await call(n).catch(() => false);
+          latencies.push(performance.now() - t0);
+          if (!ok) errors++;
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    // Every request is an execution in SQLite.
+    await new Promise((r) => setTimeout(r, 300));
+    const recorded = succeeded() - before;
+    db.close();
+    return {
+      engines: options.engines,
+      requests: latencies.length,
+      seconds,
+      perSecond: latencies.length / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      errors,
+      recorded,
+    };
+  } finally {
+    agentOf?.destroy();
+    for (const e of extra) e.kill('SIGTERM');
+    await weft.stop();
+  }
+};
