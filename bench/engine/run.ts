@@ -190,6 +190,22 @@ const main = async () => {
     `| chain of ${CHAIN} Edit Fields over ${ITEMS} items: overhead per node run | ${fmt(overhead, 1)} µs | — | | ≤ 50 µs | ${overhead <= 50 ? 'met' : 'MISSED'} |`,
   );
 
+  sandbox.dispose();
+
+  // End to end over HTTP, with the executions recorded in SQLite.
+  await buildServerIfNeeded();
+  for (const engines of [1, 2] as const) {
+    log(`webhook end to end with ${engines} engine(s)…`);
+    const r = await webhookLoad({ engines, seconds: quick ? 5 : 15, concurrency: 32 });
+    const target = engines === 1 ? '≥ 1,000' : 'reported';
+    const verdict = engines === 1 ? (r.perSecond >= 1000 ? 'met' : 'MISSED') : '';
+    rows.push(
+      `| webhook → IF → Edit Fields → Respond over HTTP, ${engines} engine${engines === 1 ? '' : 's'}: requests/s | ${fmt(r.perSecond, 0)} | — | | ${target} | ${verdict} |`,
+      `| … latency p50 / p99 (32 concurrent callers) | ${fmt(r.p50, 1)} / ${fmt(r.p99, 1)} ms | — | | reported | |`,
+      `| … requests / wrong answers / executions recorded in SQLite | ${r.requests} / ${r.errors} / ${r.recorded} | — | | all recorded | ${r.errors === 0 && r.recorded === r.requests ? 'met' : 'MISSED'} |`,
+    );
+  }
+
   const table = [
     '| scenario | Weft | n8n 2.41 | ratio | target | |',
     '| --- | --- | --- | --- | --- | --- |',
