@@ -295,6 +295,22 @@ describe('executions', () => {
       ws.on('close', (c) => resolve(c));
     });
     expect(code).toBe(4401);
+    // A connected engine that sends something unreadable, or talks before its hello, is closed with 4400.
+    const closeAfter = (frame: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`${t.wsUrl.replace(/\/sync$/, '')}/engine?token=${TOKEN}`);
+        ws.on('open', () => ws.send(frame));
+        ws.on('close', (c) => resolve(c));
+      });
+    expect(await closeAfter('not json')).toBe(4400);
+    expect(await closeAfter(JSON.stringify({ type: 'heartbeat' }))).toBe(4400);
+    expect(await closeAfter(JSON.stringify([{ type: 'hello', engineId: '', concurrency: 0 }]))).toBe(4400);
+    // The real engine is unaffected: runs still go through.
+    const after = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
+    await waitUntil(async () => {
+      const r = await rest.call<{ status: string }>('GET', `/api/executions/${after.body.id}`, { as: ann.as });
+      return r.body.status === 'succeeded' ? true : undefined;
+    }, 'a run after the bad engines');
   });
 });
 

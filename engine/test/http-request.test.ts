@@ -1,0 +1,119 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { items, runNode } from './harness.ts';
+
+/** HTTP Request against a real HTTP server on 127.0.0.1: what it sends, what it makes of answers, and its errors. */
+
+let server: Server;
+let base = '';
+/** A port nothing listens on (taken, then let go). */
+let closedPort = 0;
+const received: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      const path = (req.url ?? '').split('?')[0];
+      if (path === '/list') res.writeHead(200, { 'content-type': 'application/json' }).end('[{"a":1},{"a":2},3]');
+      else if (path === '/text') res.writeHead(200, { 'content-type': 'text/plain' }).end('plain words');
+      else if (path === '/missing') res.writeHead(404, { 'content-type': 'text/plain' }).end('no such thing');
+      else if (path === '/slow') setTimeout(() => res.writeHead(200).end('{}'), 2_000);
+      else if (path === '/broken') res.writeHead(200, { 'content-type': 'application/json' }).end('{nope');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  closedPort = (probe.address() as { port: number }).port;
+  await new Promise((r) => probe.close(r));
+});
+afterAll(() => server.close());
+
+const last = () => received[received.length - 1];
+
+describe('HTTP Request', () => {
+  it('sends query parameters, headers and a JSON body from expressions, one request per item', async () => {
+    const out = await runNode(
+      'httpRequest',
+      {
+        method: 'POST',
+        url: `${base}/echo`,
+        sendQuery: true,
+        queryParameters: [{ name: 'id', value: '={{ $json.id }}' }],
+        sendHeaders: true,
+        headerParameters: [{ name: 'X-Trace', value: 'abc' }],
+        sendBody: true,
+        contentType: 'json',
+        jsonBody: '={{ JSON.stringify({ id: $json.id }) }}',
+      },
+      items({ id: 1 }, { id: 2 }),
+    );
+    expect(out.main?.map((i) => i.json)).toEqual([{ ok: true }, { ok: true }]);
+    const two = received.slice(-2);
+    expect(two.map((r) => r.url)).toEqual(['/echo?id=1', '/echo?id=2']);
+    expect(two.map((r) => r.body)).toEqual(['{"id":1}', '{"id":2}']);
+    expect(last()?.headers['x-trace']).toBe('abc');
+    expect(last()?.headers['content-type']).toBe('application/json');
+  });
+
+  it('sends a form body and a raw body', async () => {
+    await runNode(
+      'httpRequest',
+      {
+        method: 'PUT',
+        url: `${base}/f`,
+        sendBody: true,
+        contentType: 'form-urlencoded',
+        bodyParameters: [{ name: 'a', value: 'x y' }],
+      },
+      items({}),
+    );
+    expect(last()).toMatchObject({ method: 'PUT', body: 'a=x+y' });
+    expect(last()?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    await runNode(
+      'httpRequest',
+      {
+        method: 'POST',
+        url: `${base}/r`,
+        sendBody: true,
+        contentType: 'raw',
+        body: '<x/>',
+        rawContentType: 'application/xml',
+      },
+      items({}),
+    );
+    expect(last()).toMatchObject({ body: '<x/>' });
+    expect(last()?.headers['content-type']).toBe('application/xml');
+  });
+
+  it('turns a JSON list into items and text into { data }', async () => {
+    const list = await runNode('httpRequest', { url: `${base}/list` }, items({}));
+    expect(list.main?.map((i) => i.json)).toEqual([{ a: 1 }, { a: 2 }, { data: 3 }]);
+    const text = await runNode('httpRequest', { url: `${base}/text` }, items({}));
+    expect(text.main?.map((i) => i.json)).toEqual([{ data: 'plain words' }]);
+  });
+
+  it.each([
+    [{ url: `not a url` }, /"not a url" is not a URL/],
+    [{ url: 'file:///etc/passwd' }, /only http and https URLs can be called/],
+    [{ url: '/missing' }, /GET http:\/\/127\.0\.0\.1:\d+\/missing answered 404 Not Found: no such thing/],
+    [{ url: '/broken' }, /answered with invalid JSON/],
+    [{ url: '/slow', timeout: 200 }, /no answer within 200 ms/],
+    [{ url: '/x', sendBody: true, method: 'POST', jsonBody: '{bad' }, /the JSON body is not valid JSON/],
+    [{ url: '/x', authentication: 'credential' }, /choose a credential for this request/],
+    [{ url: 'closed' }, /GET http:\/\/127\.0\.0\.1:\d+\/ failed: .*ECONNREFUSED/],
+  ])('%j fails with a clear error', async (params, error) => {
+    const url =
+      params.url === 'closed'
+        ? `http://127.0.0.1:${closedPort}/`
+        : params.url.startsWith('/')
+          ? `${base}${params.url}`
+          : params.url;
+    await expect(runNode('httpRequest', { ...params, url }, items({}))).rejects.toThrow(error);
+  });
+});
