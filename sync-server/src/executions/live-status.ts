@@ -14,6 +14,8 @@ export interface NodeLiveStatus {
   itemsOut?: Record<string, number>;
   durationMs?: number;
   error?: string;
+  /** When the engine saw this status (epoch ms): clients can tell how fresh it is. */
+  at?: number;
 }
 
 export interface ExecutionLiveStatus {
@@ -50,6 +52,7 @@ export class LiveStatus {
       ...(event.itemsOut ? { itemsOut: event.itemsOut } : before?.itemsOut ? { itemsOut: before.itemsOut } : {}),
       ...(event.durationMs !== undefined ? { durationMs: event.durationMs } : {}),
       ...(event.error ? { error: event.error } : {}),
+      ...(event.startedAt !== undefined ? { at: event.startedAt + (event.durationMs ?? 0) } : {}),
     };
     this.publish(workflowId);
   }
