@@ -368,6 +368,10 @@ describe('triggers', () => {
     expect((await fetch(`${t.baseUrl}/webhook/orders/new`)).status).toBe(404);
     expect((await rest.call('POST', `/api/workflows/${workflowId}/deactivate`, { as: ann.as })).status).toBe(200);
     expect((await fetch(`${t.baseUrl}/webhook/orders/new`, { method: 'POST', body: '{}' })).status).toBe(404);
+    // Active again, then deleted: its webhook goes with it.
+    await rest.call('POST', `/api/workflows/${workflowId}/activate`, { as: ann.as });
+    expect((await rest.call('DELETE', `/api/workflows/${workflowId}`, { as: ann.as })).status).toBe(204);
+    expect((await fetch(`${t.baseUrl}/webhook/orders/new`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
 
   it('a webhook that answers on receipt answers at once; test webhooks run the open document', async () => {

@@ -94,6 +94,8 @@ export const workflowRoutes = ({ accounts, store, service, executions, triggers,
     .delete('/:id', async (c) => {
       const id = workflowId(c.req.param('id'));
       requireAccess(store, id, requireUser(c), 'delete');
+      // Its webhooks and schedules stop with it.
+      triggers.deactivate(id);
       await service.delete(id);
       return c.body(null, 204);
     })
