@@ -144,7 +144,10 @@ export class EngineClient {
             ? Promise.resolve(secret)
             : Promise.reject(new Error(`credential ${id} is not available to this run`));
         },
-        onEvent: (event) => this.send({ type: 'event', executionId: job.executionId, event }),
+        // Every node starts queued; the server knows that without being told once per node.
+        onEvent: (event) => {
+          if (event.status !== 'queued') this.send({ type: 'event', executionId: job.executionId, event });
+        },
       });
       this.send({ type: 'finished', executionId: job.executionId, result });
     } catch (e) {

@@ -162,8 +162,10 @@ export class EngineHub {
           const workflowId = engine.running.get(message.executionId);
           if (workflowId) this.options.live.node(workflowId, message.executionId, message.event);
         } else if (message.type === 'finished') {
-          if (!engine.running.delete(message.executionId)) continue;
-          this.end(message.executionId, message.result);
+          const workflowId = engine.running.get(message.executionId);
+          if (!workflowId) continue;
+          engine.running.delete(message.executionId);
+          this.end(message.executionId, message.result, workflowId);
           this.dispatch();
         }
       }
@@ -187,21 +189,23 @@ export class EngineHub {
   private lose(engine: EngineConn, why: string): void {
     if (!this.engines.delete(engine)) return;
     this.options.logger.warn({ engineId: engine.id, running: engine.running.size, why }, 'engine lost');
-    for (const id of engine.running.keys()) {
+    for (const [id, workflowId] of engine.running) {
       this.options.executions.log(id, 'error', `Engine ${engine.id} was lost: ${why}`, this.now());
-      this.end(id, { status: 'failed', error: 'Engine lost', runs: [], lastOutput: [] });
+      this.end(id, { status: 'failed', error: 'Engine lost', runs: [], lastOutput: [] }, workflowId);
     }
     engine.running.clear();
     this.dispatch();
   }
 
-  private end(executionId: string, result: RunResultMessage): void {
-    const row = this.options.executions.get(executionId);
-    this.options.executions.finish(executionId, result, this.now());
-    if (row) this.options.live.finished(row.workflowId, executionId, result.status, result.error);
-    const waiters = this.waiters.get(executionId) ?? [];
-    this.waiters.delete(executionId);
-    for (const resolve of waiters) resolve(result);
+  private end(executionId: string, result: RunResultMessage, workflowId?: string): void {
+    const known = workflowId ?? this.options.executions.get(executionId)?.workflowId;
+    // Runs that end in the same turn share one commit; waiters hear of it once it is durable.
+    this.options.executions.finishSoon(executionId, result, this.now(), () => {
+      if (known) this.options.live.finished(known, executionId, result.status, result.error);
+      const waiters = this.waiters.get(executionId) ?? [];
+      this.waiters.delete(executionId);
+      for (const resolve of waiters) resolve(result);
+    });
   }
 
   private dispatch(): void {

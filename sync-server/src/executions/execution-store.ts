@@ -131,26 +131,42 @@ export class ExecutionStore {
     this.runningStmt.run({ id, engineId, now });
   }
 
-  /** Records the end of a run and every node run, in one transaction. */
-  finish(id: string, result: RunResultMessage, now: number): void {
-    this.db.transaction(() => {
-      this.finishStmt.run({ id, status: result.status, error: result.error ?? null, now });
-      for (const r of result.runs) {
-        this.nodeRunStmt.run({
-          executionId: id,
-          nodeId: r.nodeId,
-          runIndex: r.runIndex,
-          name: r.name,
-          status: r.status,
-          input: JSON.stringify(r.input),
-          output: JSON.stringify(r.output),
-          error: r.error ?? null,
-          attempts: r.attempts,
-          startedAt: r.startedAt,
-          finishedAt: r.finishedAt,
-        });
-      }
+  private finishing: { id: string; result: RunResultMessage; now: number; done: () => void }[] = [];
+
+  /**
+   * Records the end of a run and its node runs, together with every other run that
+   * ends in this turn of the event loop: one commit for all of them. `done`
+   * runs once it is committed.
+   */
+  finishSoon(id: string, result: RunResultMessage, now: number, done: () => void): void {
+    if (this.finishing.push({ id, result, now, done }) > 1) return;
+    setImmediate(() => {
+      const batch = this.finishing;
+      this.finishing = [];
+      this.db.transaction(() => {
+        for (const f of batch) this.writeFinish(f.id, f.result, f.now);
+      });
+      for (const f of batch) f.done();
     });
+  }
+
+  private writeFinish(id: string, result: RunResultMessage, now: number): void {
+    this.finishStmt.run({ id, status: result.status, error: result.error ?? null, now });
+    for (const r of result.runs) {
+      this.nodeRunStmt.run({
+        executionId: id,
+        nodeId: r.nodeId,
+        runIndex: r.runIndex,
+        name: r.name,
+        status: r.status,
+        input: JSON.stringify(r.input),
+        output: JSON.stringify(r.output),
+        error: r.error ?? null,
+        attempts: r.attempts,
+        startedAt: r.startedAt,
+        finishedAt: r.finishedAt,
+      });
+    }
   }
 
   /** Fails executions that are still queued or running (engine lost, stopped before start). */
