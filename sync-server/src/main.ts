@@ -62,6 +62,9 @@ const main = async (): Promise<void> => {
     'listening',
   );
 
+  if (config.engine === 'none' && !config.engineToken) {
+    logger.warn({}, 'WEFT_ENGINE=none without WEFT_ENGINE_TOKEN: no engine can join, so runs will wait');
+  }
   const engine =
     config.engine === 'child'
       ? startEngineChild({

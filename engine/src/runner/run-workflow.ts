@@ -1,6 +1,6 @@
 import { defaultParameters } from '#shared/nodes/catalog.ts';
 import { MAIN } from '#shared/nodes/types.ts';
-import type { DefinitionNode, WorkflowDefinition } from '#shared/schema/definition.ts';
+import { defaultSettings, type DefinitionNode, type WorkflowDefinition } from '#shared/schema/definition.ts';
 import { ExpressionError } from '../expressions/errors.ts';
 import type { ExpressionMeta, ParameterResolver } from '../expressions/resolve.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
@@ -122,9 +122,10 @@ export const runWorkflow = async (options: RunOptions): Promise<RunResult> => {
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   const emit = options.onEvent ?? (() => undefined);
-  const timeoutSeconds = options.definition.settings.timeoutSeconds;
+  // Nothing runs forever: without a setting, the default limit applies (0 turns it off).
+  const timeoutSeconds = options.definition.settings.timeoutSeconds ?? defaultSettings.timeoutSeconds;
   const workflowTimer =
-    timeoutSeconds !== undefined && timeoutSeconds > 0
+    timeoutSeconds > 0
       ? setTimeout(
           () => controller.abort(new RunCanceled(`the workflow ran longer than its ${timeoutSeconds} s limit`)),
           timeoutSeconds * 1000,

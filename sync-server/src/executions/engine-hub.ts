@@ -63,6 +63,11 @@ export class EngineHub {
     this.now = options.now ?? Date.now;
     // Executions queued before a restart are still owed a run.
     for (const row of options.executions.queued()) this.queue.push(row.id);
+    // Runs that were running when the server stopped have no engine any more.
+    const orphans = options.executions.running().map((r) => r.id);
+    for (const id of options.executions.fail(orphans, 'failed', 'The server restarted while it ran', this.now())) {
+      options.executions.log(id, 'error', 'The server restarted while this execution ran', this.now());
+    }
     this.watchdog = setInterval(() => this.checkHeartbeats(), 500);
     this.watchdog.unref();
   }

@@ -60,6 +60,15 @@ export class ExecutionService {
     } = {},
   ): Promise<ExecutionRow> {
     const versionHash = options.versionHash ?? (await this.snapshot(workflowId, user?.id ?? null));
+    // A manual run starts where a person would: at the Manual Trigger (the leftmost, if several).
+    let startNodeId = options.startNodeId;
+    if (!startNodeId && (options.mode ?? 'manual') === 'manual') {
+      const manual = this.deps.versions
+        .get(versionHash)
+        ?.definition.nodes.filter((n) => n.type === 'manualTrigger' && !n.disabled)
+        .sort((a, b) => a.position.x - b.position.x || a.position.y - b.position.y)[0];
+      startNodeId = manual?.id;
+    }
     const id = createId();
     // One commit for the new row and, when an engine has room, its hand-over.
     this.deps.executions.transaction(() => {
@@ -71,7 +80,7 @@ export class ExecutionService {
         status: 'queued',
         createdBy: user?.id ?? null,
         createdAt: this.now,
-        startNodeId: options.startNodeId ?? null,
+        startNodeId: startNodeId ?? null,
         triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
         retryOf: options.retryOf ?? null,
       });

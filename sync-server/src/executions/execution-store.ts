@@ -127,6 +127,10 @@ export class ExecutionStore {
     return this.db.select().from(executions).where(eq(executions.status, 'queued')).orderBy(executions.createdAt).all();
   }
 
+  running(): ExecutionRow[] {
+    return this.db.select().from(executions).where(eq(executions.status, 'running')).all();
+  }
+
   markRunning(id: string, engineId: string, now: number): void {
     this.runningStmt.run({ id, engineId, now });
   }

@@ -66,7 +66,7 @@ export const webhookRoutes = (deps: {
 }) => {
   const handle = async (c: Context<AppEnv>, test: boolean) => {
     const path = decodeURIComponent(c.req.path.replace(/^\/webhook(-test)?\/?/, ''));
-    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    const method = c.req.method;
     let target:
       | { workflowId: string; versionHash?: string; node: { id: string; parameters: Record<string, unknown> } }
       | undefined;
@@ -86,7 +86,9 @@ export const webhookRoutes = (deps: {
           break;
         }
       }
-    } else target = deps.triggers.webhook(method, path);
+    } else
+      target =
+        deps.triggers.webhook(method, path) ?? (method === 'HEAD' ? deps.triggers.webhook('GET', path) : undefined);
     if (!target) {
       throw new UserError(
         ErrorCodes.notFound,

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { setParameter } from '#shared/schema/write.ts';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -524,5 +527,64 @@ describe('credentials', () => {
     } finally {
       api.close();
     }
+  });
+});
+
+describe('restarts and start nodes', () => {
+  it('a run left running by a server that crashed is failed at the next start, not left running', async () => {
+    const { rest, ann, workflowId } = await setup(
+      [trigger, node('noop', 'Noop', 'noOp', {}, 200)],
+      [{ source: 'start', target: 'noop' }],
+    );
+    const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
+    await waitUntil(async () => {
+      const r = await rest.call<{ status: string }>('GET', `/api/executions/${body.id}`, { as: ann.as });
+      return r.body.status === 'succeeded' ? true : undefined;
+    }, 'the run');
+    engine?.kill('SIGKILL');
+    await t.server.close();
+    // What a crash mid-run leaves behind: the row still says running.
+    const dir = t.dataDir;
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const db = new Database(join(dir, 'weft.db'));
+    db.prepare("update executions set status = 'running', finished_at = null, error = null where id = ?").run(body.id);
+    db.close();
+    t = startTestServer({}, dir);
+    await t.listen();
+    const again = restClient(t.baseUrl);
+    const login = await again.call('POST', '/api/auth/login', {
+      body: { email: 'ann@example.com', password: 'correct horse battery' },
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const row = await again.call<{ status: string; error: string }>('GET', `/api/executions/${body.id}`, {
+      as: { cookie },
+    });
+    expect(row.body).toMatchObject({ status: 'failed', error: 'The server restarted while it ran' });
+    const logs = await again.call<{ logs: { message: string }[] }>('GET', `/api/executions/${body.id}/logs`, {
+      as: { cookie },
+    });
+    expect(logs.body.logs.map((l) => l.message)).toContain('The server restarted while this execution ran');
+  });
+
+  it('Run starts at the Manual Trigger; a Webhook trigger in the same workflow does not run', async () => {
+    const { rest, ann, workflowId } = await setup(
+      [
+        node('hook', 'Hook', 'webhook', { path: 'also', httpMethod: 'POST' }, 0),
+        { ...trigger, position: { x: 0, y: 200 } },
+        node('noop', 'Noop', 'noOp', {}, 200),
+      ],
+      [
+        { source: 'hook', target: 'noop' },
+        { source: 'start', target: 'noop' },
+      ],
+    );
+    const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
+    const done = await waitUntil(async () => {
+      const r = await rest.call<{ status: string; nodeRuns: { name: string }[] }>('GET', `/api/executions/${body.id}`, {
+        as: ann.as,
+      });
+      return r.body.status === 'succeeded' ? r.body : undefined;
+    }, 'the run');
+    expect(done.nodeRuns.map((r) => r.name)).toEqual(['Start', 'Noop']);
   });
 });
