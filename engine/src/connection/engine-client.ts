@@ -149,7 +149,9 @@ export class EngineClient {
           if (event.status !== 'queued') this.send({ type: 'event', executionId: job.executionId, event });
         },
       });
-      this.send({ type: 'finished', executionId: job.executionId, result });
+      // Node items go as JSON text, which the server stores unread.
+      const runs = result.runs.map((r) => ({ ...r, input: JSON.stringify(r.input), output: JSON.stringify(r.output) }));
+      this.send({ type: 'finished', executionId: job.executionId, result: { ...result, runs } });
     } catch (e) {
       this.options.logger.error(
         { err: e instanceof Error ? e.message : String(e), executionId: job.executionId },

@@ -39,8 +39,10 @@ export const nodeRunSchema = z.object({
   name: z.string(),
   runIndex: z.number().int().min(0),
   status: z.enum(['succeeded', 'failed']),
-  input: z.record(z.string(), items),
-  output: z.record(z.string(), items),
+  /** Items by input handle, as JSON text: the server stores it as it comes. */
+  input: z.string(),
+  /** Items by output handle, as JSON text. */
+  output: z.string(),
   error: z.string().optional(),
   attempts: z.number().int().min(0),
   startedAt: z.number(),
