@@ -93,19 +93,13 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
   app.onError(onError(deps.logger));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/api', api);
-  const hooks = new Hono<AppEnv>()
-    .use(
-      bodyLimit({
-        maxSize: MAX_BODY_BYTES,
-        onError: () => {
-          throw new UserError(ErrorCodes.payloadTooLarge, `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-        },
-      }),
-    )
-    .route(
-      '/',
-      webhookRoutes({ triggers: deps.triggers, executions: deps.executions, hub: deps.engines, rooms: deps.rooms }),
-    );
+  // Webhooks read their body from the Node request and enforce the same limit there (http/webhooks.ts).
+  const hooks = webhookRoutes({
+    triggers: deps.triggers,
+    executions: deps.executions,
+    hub: deps.engines,
+    rooms: deps.rooms,
+  });
   hooks.onError(onError(deps.logger));
   app.route('/', hooks);
   app.route('/', staticRoutes(deps.clientDir));

@@ -58,7 +58,7 @@ const headersOf = (c: Context): Record<string, string> => {
 
 const readBody = async (c: Context): Promise<unknown> => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return {};
-  const type = c.req.header('content-type') ?? '';
+  const type = headersOf(c)['content-type'] ?? '';
   const text = await readText(c);
   if (text === '') return {};
   if (/\bjson\b/i.test(type)) {

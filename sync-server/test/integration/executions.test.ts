@@ -400,6 +400,25 @@ describe('triggers', () => {
       body: '{not json',
     });
     expect(bad.status).toBe(400);
+    // Bodies past the limit are refused, whether or not they say their length.
+    const huge = await fetch(`${t.baseUrl}/webhook-test/orders/new`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"x":"${'a'.repeat(11 * 1024 * 1024)}"}`,
+    });
+    expect(huge.status).toBe(413);
+    const chunked = await fetch(`${t.baseUrl}/webhook-test/orders/new`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 11; i++) controller.enqueue(new TextEncoder().encode('a'.repeat(1024 * 1024)));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
   });
 
   it('a schedule fires for an active workflow', async () => {
