@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useAtom, useAtomValue, useSetAtom } from 'jotai';
-import { CircleHelp, Map as MapIcon, Moon, PanelLeft, Redo2, Sun, Undo2, Users, X } from 'lucide-react';
+import { CircleHelp, Map as MapIcon, Moon, PanelLeft, Redo2, Sun, Undo2, Users } from 'lucide-react';
 import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
 import { origins } from '#shared/origins.ts';
 import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
@@ -27,6 +27,7 @@ import {
   toastAtom,
 } from '../state/atoms.ts';
 import { IconButton } from '../ui/icon-button.tsx';
+import { SidePanel } from '../ui/side-panel.tsx';
 import { ArrangeToolbar } from './arrange-toolbar.tsx';
 import { EditorContext, useEditor } from './editor-context.tsx';
 import { HelpPanel } from './help-panel.tsx';
@@ -203,15 +204,9 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
       </div>
       {inspected && <Inspector key={inspected} nodeId={inspected} onClose={() => binding.select([])} />}
       {panel === 'members' && workflow && (
-        <aside className="side-panel" aria-label="Members panel">
-          <div className="panel-head">
-            <h2>Members</h2>
-            <button type="button" className="icon-button" aria-label="Close members" onClick={() => setPanel('none')}>
-              <X size={16} aria-hidden="true" />
-            </button>
-          </div>
+        <SidePanel label="Members panel" title="Members" closeLabel="Close members" onClose={() => setPanel('none')}>
           <Members workflow={workflow} />
-        </aside>
+        </SidePanel>
       )}
       {panel === 'help' && <HelpPanel onClose={() => setPanel('none')} />}
       {panel === 'executions' && workflow && (

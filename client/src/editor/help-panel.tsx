@@ -1,14 +1,8 @@
-import { X } from 'lucide-react';
+import { SidePanel } from '../ui/side-panel.tsx';
 import { SHORTCUTS } from './shortcuts.ts';
 
 export const HelpPanel = ({ onClose }: { onClose: () => void }) => (
-  <aside className="side-panel" aria-label="Keyboard shortcuts">
-    <div className="panel-head">
-      <h2>Keyboard shortcuts</h2>
-      <button type="button" className="icon-button" aria-label="Close the shortcuts" onClick={onClose}>
-        <X size={16} aria-hidden="true" />
-      </button>
-    </div>
+  <SidePanel label="Keyboard shortcuts" title="Keyboard shortcuts" closeLabel="Close the shortcuts" onClose={onClose}>
     <table className="shortcuts">
       <tbody>
         {SHORTCUTS.map((s) => (
@@ -25,5 +19,5 @@ export const HelpPanel = ({ onClose }: { onClose: () => void }) => (
       Drag nodes from the palette or click them to add. Drag from an output handle to an input to connect. Click a
       person's avatar to follow their view.
     </p>
-  </aside>
+  </SidePanel>
 );

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
-import { X } from 'lucide-react';
 import type { CredentialDto, CredentialType } from '#shared/api/credentials.ts';
 import { api, ApiError } from '../api/client.ts';
 import { fieldText } from '../ui/form.ts';
+import { SidePanel } from '../ui/side-panel.tsx';
 
 /** Your credentials: add one (its secret goes to the server, encrypted there, never shown again), or delete one. */
 
@@ -67,13 +67,7 @@ export const CredentialsPanel = ({ onClose }: { onClose: () => void }) => {
   };
 
   return (
-    <aside className="side-panel" aria-label="Credentials panel">
-      <div className="panel-head">
-        <h2>Credentials</h2>
-        <button type="button" className="icon-button" aria-label="Close credentials" onClick={onClose}>
-          <X size={16} aria-hidden="true" />
-        </button>
-      </div>
+    <SidePanel label="Credentials panel" title="Credentials" closeLabel="Close credentials" onClose={onClose}>
       <ul className="members" aria-label="Your credentials">
         {credentials.map((c) => (
           <li key={c.id}>
@@ -118,6 +112,6 @@ export const CredentialsPanel = ({ onClose }: { onClose: () => void }) => {
           {error}
         </p>
       )}
-    </aside>
+    </SidePanel>
   );
 };

@@ -1,9 +1,9 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useAtom } from 'jotai';
-import { X } from 'lucide-react';
 import { api, ApiError } from '../api/client.ts';
 import { useEditor } from '../editor/editor-context.tsx';
 import { viewedExecutionAtom } from '../state/atoms.ts';
+import { SidePanel } from '../ui/side-panel.tsx';
 
 interface ExecutionRow {
   id: string;
@@ -41,13 +41,7 @@ export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; o
   };
 
   return (
-    <aside className="side-panel" aria-label="Executions panel">
-      <div className="panel-head">
-        <h2>Executions</h2>
-        <button type="button" className="icon-button" aria-label="Close executions" onClick={onClose}>
-          <X size={16} aria-hidden="true" />
-        </button>
-      </div>
+    <SidePanel label="Executions panel" title="Executions" closeLabel="Close executions" onClose={onClose}>
       {error && <p className="error">{error}</p>}
       {rows.length === 0 ? (
         <p className="muted">No runs yet. Press Run, or call the workflow's webhook.</p>
@@ -80,6 +74,6 @@ export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; o
           ))}
         </ul>
       )}
-    </aside>
+    </SidePanel>
   );
 };

@@ -19,3 +19,7 @@ export const positionIn = (stack: string, filename: string): { line: number; col
   const m = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(stack);
   return m ? { line: Number(m[1]), column: Number(m[2]) } : undefined;
 };
+
+/** The name user code is compiled under, so positions in errors point at it: "expr:Node:param", "code:Node". */
+export const sourceName = (kind: 'expr' | 'code' | 'sort', node: string, label?: string): string =>
+  `${kind}:${node.replace(/[\s:()]/g, '_')}${label !== undefined ? `:${label}` : ''}`;

@@ -1,6 +1,6 @@
 import type { Item, JsonObject } from '../runner/items.ts';
 import { SandboxError, type Sandbox } from '../sandbox/sandbox.ts';
-import { ExpressionError, positionIn } from './errors.ts';
+import { ExpressionError, positionIn, sourceName } from './errors.ts';
 import { isExpression, parseTemplate, referencedNodes, TemplateError, type Segment } from './template.ts';
 
 /**
@@ -216,4 +216,4 @@ interface SandboxErrorShape {
   stack: string;
 }
 
-const filenameOf = (node: string, label: string): string => `expr:${node.replace(/[\s:()]/g, '_')}:${label}`;
+const filenameOf = (node: string, label: string): string => sourceName('expr', node, label);

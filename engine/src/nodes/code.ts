@@ -1,5 +1,5 @@
 import { MAIN } from '#shared/nodes/types.ts';
-import { positionIn } from '../expressions/errors.ts';
+import { positionIn, sourceName } from '../expressions/errors.ts';
 import { PARAMS } from '../expressions/resolve.ts';
 import { referencedNodes } from '../expressions/template.ts';
 import type { Item } from '../runner/items.ts';
@@ -19,8 +19,6 @@ interface CodeResult {
   e?: SandboxErrorInfo;
 }
 
-const filenameOf = (node: string) => `code:${node.replace(/[\s:()]/g, '_')}`;
-
 /** "message [line N]": the user's line, the wrapper adds one before their code. */
 const describe = (info: SandboxErrorInfo, filename: string, item?: number): string => {
   const at = positionIn(info.stack, filename);
@@ -35,7 +33,7 @@ export const code: NodeExecutor = (ctx) => {
   const p = ctx.nodeParams();
   const mode = p.mode === 'runOnceForEachItem' ? 'runOnceForEachItem' : 'runOnceForAllItems';
   const source = str(p.jsCode, '');
-  const filename = filenameOf(ctx.node.name);
+  const filename = sourceName('code', ctx.node.name);
   let id: number;
   try {
     id = ctx.sandbox.compile(`(async function (${PARAMS}) { 'use strict';\n${source}\n})`, filename);

@@ -2,6 +2,7 @@ import { MAIN } from '#shared/nodes/types.ts';
 import { isJsonObject, type Item, type JsonObject } from '../runner/items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
 import { SandboxError } from '../sandbox/sandbox.ts';
+import { sourceName } from '../expressions/errors.ts';
 import { deepClone, fieldList, getPath, setPath } from './paths.ts';
 import { str } from './values.ts';
 
@@ -108,7 +109,7 @@ export const sort: NodeExecutor = (ctx) => {
 
 /** Sort by a comparison function of (a, b), run in the sandbox over the whole list at once. */
 const sortByCode = (ctx: Parameters<NodeExecutor>[0], code: string): Item[] => {
-  const filename = `sort:${ctx.node.name.replace(/[\s:()]/g, '_')}`;
+  const filename = sourceName('sort', ctx.node.name);
   let order: number[];
   try {
     const id = ctx.sandbox.compile(`(function (a, b) {\n${code}\n})`, filename);

@@ -64,6 +64,30 @@ const waitUntil = async <T>(
   }
 };
 
+interface ExecutionBody {
+  status: string;
+  mode: string;
+  error: string | null;
+  nodeRuns: { name: string; output: Record<string, { json: unknown }[]> }[];
+}
+
+/** Polls GET /api/executions/:id until the execution has `status`. */
+const untilExecution = (
+  rest: ReturnType<typeof restClient>,
+  as: { cookie?: string },
+  id: string,
+  status: string,
+  timeoutMs?: number,
+): Promise<ExecutionBody> =>
+  waitUntil(
+    async () => {
+      const r = await rest.call<ExecutionBody>('GET', `/api/executions/${id}`, { as });
+      return r.body.status === status ? r.body : undefined;
+    },
+    `execution ${id} to be ${status}`,
+    timeoutMs,
+  );
+
 const trigger = {
   id: 'start',
   name: 'Start',
@@ -161,13 +185,7 @@ describe('executions', () => {
     });
     expect(started.status).toBe(201);
     const id = started.body.id;
-    const done = await waitUntil(async () => {
-      const r = await rest.call<{
-        status: string;
-        nodeRuns: { name: string; output: Record<string, { json: unknown }[]> }[];
-      }>('GET', `/api/executions/${id}`, { as: ann.as });
-      return r.body.status === 'succeeded' ? r.body : undefined;
-    }, 'the run to succeed');
+    const done = await untilExecution(rest, ann.as, id, 'succeeded');
     expect(done.nodeRuns.map((r) => r.name)).toEqual(['Start', 'Rows', 'Pause', 'Big?']);
     expect(done.nodeRuns.find((r) => r.name === 'Big?')?.output).toEqual({
       true: [{ json: { n: 7 } }],
@@ -203,23 +221,11 @@ describe('executions', () => {
     const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
     await waitUntil(() => seen.find((s) => s.state.execution.nodes.pause?.status === 'running'), 'the Wait to run');
     setParameter(watcher.doc, 'say', 'assignments', [{ name: 'word', value: 'after', type: 'string' }]);
-    const done = await waitUntil(async () => {
-      const r = await rest.call<{
-        status: string;
-        nodeRuns: { name: string; output: { main?: { json: unknown }[] } }[];
-      }>('GET', `/api/executions/${body.id}`, { as: ann.as });
-      return r.body.status === 'succeeded' ? r.body : undefined;
-    }, 'the run to end');
+    const done = await untilExecution(rest, ann.as, body.id, 'succeeded');
     expect(done.nodeRuns.find((r) => r.name === 'Say')?.output.main).toEqual([{ json: { word: 'before' } }]);
     // The next run takes the edit.
     const next = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
-    const after = await waitUntil(async () => {
-      const r = await rest.call<{
-        status: string;
-        nodeRuns: { name: string; output: { main?: { json: unknown }[] } }[];
-      }>('GET', `/api/executions/${next.body.id}`, { as: ann.as });
-      return r.body.status === 'succeeded' ? r.body : undefined;
-    }, 'the second run');
+    const after = await untilExecution(rest, ann.as, next.body.id, 'succeeded');
     expect(after.nodeRuns.find((r) => r.name === 'Say')?.output.main).toEqual([{ json: { word: 'after' } }]);
   });
 
@@ -234,10 +240,7 @@ describe('executions', () => {
     const stoppedAt = Date.now();
     const stop = await rest.call('POST', `/api/executions/${body.id}/stop`, { as: ann.as });
     expect(stop.status).toBe(202);
-    await waitUntil(async () => {
-      const r = await rest.call<{ status: string }>('GET', `/api/executions/${body.id}`, { as: ann.as });
-      return r.body.status === 'canceled' ? true : undefined;
-    }, 'the run to be canceled');
+    await untilExecution(rest, ann.as, body.id, 'canceled');
     expect(Date.now() - stoppedAt).toBeLessThan(1_000);
     const again = await rest.call<{ error: { code: string } }>('POST', `/api/executions/${body.id}/stop`, {
       as: ann.as,
@@ -310,10 +313,7 @@ describe('executions', () => {
     expect(await closeAfter(JSON.stringify([{ type: 'hello', engineId: '', concurrency: 0 }]))).toBe(4400);
     // The real engine is unaffected: runs still go through.
     const after = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
-    await waitUntil(async () => {
-      const r = await rest.call<{ status: string }>('GET', `/api/executions/${after.body.id}`, { as: ann.as });
-      return r.body.status === 'succeeded' ? true : undefined;
-    }, 'a run after the bad engines');
+    await untilExecution(rest, ann.as, after.body.id, 'succeeded');
   });
 });
 
@@ -387,12 +387,7 @@ describe('triggers', () => {
     expect(test.status).toBe(200);
     const started = (await test.json()) as { message: string; executionId: string };
     expect(started.message).toBe('Workflow was started');
-    const run = await waitUntil(async () => {
-      const r = await rest.call<{ mode: string; status: string }>('GET', `/api/executions/${started.executionId}`, {
-        as: ann.as,
-      });
-      return r.body.status === 'succeeded' ? r.body : undefined;
-    }, 'the test run');
+    const run = await untilExecution(rest, ann.as, started.executionId, 'succeeded');
     expect(run.mode).toBe('test');
     const bad = await fetch(`${t.baseUrl}/webhook-test/orders/new`, {
       method: 'POST',
@@ -536,12 +531,7 @@ describe('credentials', () => {
       // Someone who cannot edit the workflow cannot lend it their credential; a deleted one fails the run clearly.
       expect((await rest.call('DELETE', `/api/credentials/${created.body.id}`, { as: ann.as })).status).toBe(204);
       const again = await rest.call<{ id: string }>('POST', `/api/workflows/${imported.body.id}/run`, { as: ann.as });
-      const failed = await waitUntil(async () => {
-        const r = await rest.call<{ status: string; error: string }>('GET', `/api/executions/${again.body.id}`, {
-          as: ann.as,
-        });
-        return r.body.status === 'failed' ? r.body : undefined;
-      }, 'the run to fail');
+      const failed = await untilExecution(rest, ann.as, again.body.id, 'failed');
       expect(failed.error).toMatch(/Node "Call" uses credential .* which does not exist/);
     } finally {
       api.close();
@@ -556,10 +546,7 @@ describe('restarts and start nodes', () => {
       [{ source: 'start', target: 'noop' }],
     );
     const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
-    await waitUntil(async () => {
-      const r = await rest.call<{ status: string }>('GET', `/api/executions/${body.id}`, { as: ann.as });
-      return r.body.status === 'succeeded' ? true : undefined;
-    }, 'the run');
+    await untilExecution(rest, ann.as, body.id, 'succeeded');
     engine?.kill('SIGKILL');
     await t.server.close();
     // What a crash mid-run leaves behind: the row still says running.
@@ -598,12 +585,7 @@ describe('restarts and start nodes', () => {
       ],
     );
     const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
-    const done = await waitUntil(async () => {
-      const r = await rest.call<{ status: string; nodeRuns: { name: string }[] }>('GET', `/api/executions/${body.id}`, {
-        as: ann.as,
-      });
-      return r.body.status === 'succeeded' ? r.body : undefined;
-    }, 'the run');
+    const done = await untilExecution(rest, ann.as, body.id, 'succeeded');
     expect(done.nodeRuns.map((r) => r.name)).toEqual(['Start', 'Noop']);
   });
 });
