@@ -440,3 +440,20 @@ describe('Respond to Webhook', () => {
     );
   });
 });
+
+describe('Edit Fields copies the items it keeps', () => {
+  it('deeply, keeping a "__proto__" key as data', async () => {
+    const input = JSON.parse('{"a":{"b":[1,{"c":2}]},"__proto__":{"polluted":true}}') as JsonObject;
+    const output = await runNode(
+      'set',
+      { includeOtherFields: true, assignments: [{ name: 'a.d', value: '3', type: 'number' }] },
+      items(input),
+    );
+    const json = output.main?.[0]?.json as Record<string, unknown>;
+    expect(JSON.stringify(json)).toBe('{"a":{"b":[1,{"c":2}],"d":3},"__proto__":{"polluted":true}}');
+    expect(Object.getPrototypeOf(json)).toBe(Object.prototype);
+    expect(json.polluted).toBeUndefined();
+    // The input item is untouched.
+    expect(JSON.stringify(input)).toBe('{"a":{"b":[1,{"c":2}]},"__proto__":{"polluted":true}}');
+  });
+});

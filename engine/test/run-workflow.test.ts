@@ -303,6 +303,31 @@ describe('runner', () => {
     ]);
   });
 
+  it('$now and $today read the run clock, in Code too; $workflow cannot be changed by an expression', async () => {
+    const at = new Date(2026, 10, 22, 15, 30, 5).getTime();
+    const def = definition({
+      name: 'Clock',
+      nodes: [
+        trigger,
+        node('Stamp', 'set', {
+          assignments: [
+            { name: 'now', value: '={{ $now.getTime() }}', type: 'number' },
+            { name: 'today', value: '={{ $today.getTime() }}', type: 'number' },
+            { name: 'hour', value: '={{ $today.getHours() }}', type: 'number' },
+          ],
+        }),
+        node('Code', 'code', { jsCode: 'return [{ day: $today.getDate(), same: $now.getTime() === $json.now }];' }),
+        node('Rename', 'set', { assignments: [{ name: 'x', value: "={{ $workflow.name = 'Other' }}", type: 'string' }] }),
+      ],
+      edges: [edge('Start', 'Stamp'), edge('Stamp', 'Code'), edge('Code', 'Rename')],
+    });
+    const r = await run(def, { now: () => at });
+    const outputs = outputsByName(r);
+    expect(outputs.Stamp).toEqual([{ now: at, today: new Date(2026, 10, 22).getTime(), hour: 0 }]);
+    expect(outputs.Code).toEqual([{ day: 22, same: true }]);
+    expect(r.error).toMatch(/Node "Rename" failed: .*parameter "assignments\[0\]\.value": TypeError/);
+  });
+
   it('an expression error names the node, the parameter and the position', async () => {
     const def = definition({
       name: 'Bad expression',

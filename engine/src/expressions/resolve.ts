@@ -1,5 +1,5 @@
 import type { Item, JsonObject } from '../runner/items.ts';
-import { SandboxError, type Sandbox } from '../sandbox/sandbox.ts';
+import { SandboxError, type CallScope, type Sandbox } from '../sandbox/sandbox.ts';
 import { ExpressionError, positionIn, sourceName } from './errors.ts';
 import { isExpression, parseTemplate, referencedNodes, TemplateError, type Segment } from './template.ts';
 
@@ -15,6 +15,17 @@ export interface ExpressionMeta {
   /** Epoch ms of the evaluation ($now). */
   now: number;
 }
+
+/** `$workflow` and `$execution` as JSON text, written once per run (a run shares one `execution` object). */
+const metaTexts = new WeakMap<ExpressionMeta['execution'], string>();
+export const callScope = (meta: ExpressionMeta): CallScope => {
+  let metaText = metaTexts.get(meta.execution);
+  if (metaText === undefined) {
+    metaText = JSON.stringify({ workflow: meta.workflow, execution: meta.execution });
+    metaTexts.set(meta.execution, metaText);
+  }
+  return { metaText, now: meta.now };
+};
 
 type Path = (string | number)[];
 
@@ -131,10 +142,10 @@ export class ParameterResolver {
       const out = outputs(name);
       if (out) refs[name] = out;
     }
-    const payload = JSON.stringify({ items, refs, meta });
+    const payload = JSON.stringify({ items, refs });
     let text: string;
     try {
-      text = this.sandbox.evaluate(plan.ids, payload);
+      text = this.sandbox.evaluate(plan.ids, payload, callScope(meta));
     } catch (e) {
       // Out of time or memory: the whole batch stopped, so name every parameter it held.
       if (!(e instanceof SandboxError)) throw e;

@@ -1,6 +1,6 @@
 import { MAIN } from '#shared/nodes/types.ts';
 import { positionIn, sourceName } from '../expressions/errors.ts';
-import { PARAMS } from '../expressions/resolve.ts';
+import { callScope, PARAMS } from '../expressions/resolve.ts';
 import { referencedNodes } from '../expressions/template.ts';
 import type { Item } from '../runner/items.ts';
 import { ItemErrors, NodeError, type NodeExecutor } from '../runner/types.ts';
@@ -41,10 +41,10 @@ export const code: NodeExecutor = (ctx) => {
     if (e instanceof SandboxError) throw new NodeError(describe(e.info, filename));
     throw e;
   }
-  const payload = JSON.stringify({ items: ctx.items, refs: refsOf(ctx, source), meta: ctx.meta });
+  const payload = JSON.stringify({ items: ctx.items, refs: refsOf(ctx, source) });
   let result: CodeResult;
   try {
-    result = JSON.parse(ctx.sandbox.runCode(id, mode, payload)) as CodeResult;
+    result = JSON.parse(ctx.sandbox.runCode(id, mode, payload, callScope(ctx.meta))) as CodeResult;
   } catch (e) {
     if (e instanceof SandboxError) throw new NodeError(`the code ${e.message}`);
     throw e;

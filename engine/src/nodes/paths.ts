@@ -3,11 +3,23 @@ import { str } from './values.ts';
 
 /** Field paths in items: "a.b.c" and "list[0].name", as n8n's dot notation reads them. */
 
-const keysOf = (path: string): string[] =>
+const parse = (path: string): string[] =>
   path
     .replace(/\[(\d+)\]/g, '.$1')
     .split('.')
     .filter((k) => k.length > 0);
+
+/** Paths come from node parameters, so a few recur for every item: each is split once. */
+const parsed = new Map<string, readonly string[]>();
+const keysOf = (path: string): readonly string[] => {
+  let keys = parsed.get(path);
+  if (!keys) {
+    if (parsed.size >= 10_000) parsed.clear();
+    keys = parse(path);
+    parsed.set(path, keys);
+  }
+  return keys;
+};
 
 export const getPath = (json: unknown, path: string): unknown => {
   let at: unknown = json;
@@ -23,7 +35,8 @@ export const setPath = (json: JsonObject, path: string, value: unknown): JsonObj
   const keys = keysOf(path);
   if (keys.length === 0) return json;
   let at: Record<string, unknown> = json;
-  for (const key of keys.slice(0, -1)) {
+  for (let i = 0; i < keys.length - 1; i++) {
+    const key = keys[i] as string;
     const next = at[key];
     if (next === null || typeof next !== 'object') at[key] = {};
     at = at[key] as Record<string, unknown>;
@@ -38,4 +51,17 @@ export const fieldList = (value: unknown): string[] =>
     .map((f) => f.trim())
     .filter((f) => f.length > 0);
 
-export const deepClone = <T>(value: T): T => structuredClone(value);
+/** A copy of JSON data (items are JSON: no dates, maps or cycles), faster than structuredClone for small items. */
+export const deepClone = <T>(value: T): T => {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(deepClone) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = deepClone((value as Record<string, unknown>)[key]);
+    // A "__proto__" key (JSON.parse makes it an own property) must stay data, not become the copy's prototype.
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else copy[key] = v;
+  }
+  return copy as T;
+};

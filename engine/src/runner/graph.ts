@@ -1,5 +1,6 @@
 import { getNodeDefinition } from '#shared/nodes/catalog.ts';
 import { nodePorts } from '#shared/nodes/ports.ts';
+import { MAIN } from '#shared/nodes/types.ts';
 import type { DefinitionNode, WorkflowDefinition } from '#shared/schema/definition.ts';
 
 /**
@@ -22,11 +23,15 @@ export interface GraphNode {
   connectedInputs: Set<string>;
   /** Output handles in port order (for routing a disabled node's items to its first output). */
   outputs: string[];
+  /** The first output: what `$('Node')` and the webhook's default answer read. */
+  firstOutput: string;
 }
 
 export interface WorkflowGraph {
   byId: Map<string, GraphNode>;
   byName: Map<string, GraphNode>;
+  /** Triggers without inputs, left to right: where a run starts when no start node is named. */
+  defaultStarts: string[];
 }
 
 /** Nodes that never run: annotations. */
@@ -43,6 +48,7 @@ export const buildGraph = (definition: WorkflowDefinition): WorkflowGraph => {
       outgoing: new Map(ports.outputs.map((p) => [p.name, []])),
       connectedInputs: new Set(),
       outputs: ports.outputs.map((p) => p.name),
+      firstOutput: MAIN,
     };
     byId.set(node.id, g);
     byName.set(node.name, g);
@@ -63,11 +69,27 @@ export const buildGraph = (definition: WorkflowDefinition): WorkflowGraph => {
   }
   const position = (id: string) => byId.get(id)?.node.position ?? { x: 0, y: 0 };
   for (const g of byId.values()) {
+    g.firstOutput = g.outputs[0] ?? MAIN;
     for (const list of g.outgoing.values()) {
       list.sort((a, b) => position(a.target).y - position(b.target).y || position(a.target).x - position(b.target).x);
     }
   }
-  return { byId, byName };
+  const defaultStarts = [...byId.values()]
+    .filter((g) => isTrigger(g.node) && g.connectedInputs.size === 0)
+    .sort((a, b) => a.node.position.x - b.node.position.x || a.node.position.y - b.node.position.y)
+    .map((g) => g.node.id);
+  return { byId, byName, defaultStarts };
+};
+
+/** Snapshots never change, so a definition's graph is built once however often it runs. */
+const graphs = new WeakMap<WorkflowDefinition, WorkflowGraph>();
+export const graphOf = (definition: WorkflowDefinition): WorkflowGraph => {
+  let graph = graphs.get(definition);
+  if (!graph) {
+    graph = buildGraph(definition);
+    graphs.set(definition, graph);
+  }
+  return graph;
 };
 
 /** Trigger nodes: where runs start. */

@@ -5,7 +5,7 @@ import { ExpressionError } from '../expressions/errors.ts';
 import type { ExpressionMeta, ParameterResolver } from '../expressions/resolve.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 import { abortableSleep, RunCanceled } from './sleep.ts';
-import { buildGraph, isTrigger, type GraphNode, type WorkflowGraph } from './graph.ts';
+import { graphOf, type GraphNode, type WorkflowGraph } from './graph.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
 import { ItemErrors, type Credential, type NodeContext, type NodeExecutor, type WebhookResponse } from './types.ts';
 
@@ -115,131 +115,308 @@ const withError = (item: Item | undefined, message: string): Item => ({
   json: { ...(item?.json ?? {}), error: message },
 });
 
-export const runWorkflow = async (options: RunOptions): Promise<RunResult> => {
-  const graph: WorkflowGraph = buildGraph(options.definition);
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? abortableSleep;
-  const controller = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-  const emit = options.onEvent ?? (() => undefined);
-  // Nothing runs forever: without a setting, the default limit applies (0 turns it off).
-  const timeoutSeconds = options.definition.settings.timeoutSeconds ?? defaultSettings.timeoutSeconds;
-  const workflowTimer =
-    timeoutSeconds > 0
-      ? setTimeout(
-          () => controller.abort(new RunCanceled(`the workflow ran longer than its ${timeoutSeconds} s limit`)),
-          timeoutSeconds * 1000,
-        )
-      : undefined;
+const countsOf = (output: NodeOutput): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const handle in output) counts[handle] = (output[handle] as Item[]).length;
+  return counts;
+};
 
-  const runs: NodeRun[] = [];
-  const runCount = new Map<string, number>();
-  const lastOutputs = new Map<string, Item[]>();
-  let lastOutput: Item[] = [];
-  let response: WebhookResponse | undefined;
+const noCredentials = (): Promise<Credential> => Promise.reject(new Error('no credentials are available here'));
 
-  for (const g of graph.byId.values()) emit({ nodeId: g.node.id, name: g.node.name, status: 'queued', runIndex: 0 });
+/** What one node run sees; methods on a prototype, not closures, because a run makes one per node. */
+class RunContext implements NodeContext {
+  private resolved: JsonObject[] | undefined;
+  readonly triggerItems?: Item[];
 
-  // Pending input per node, and the order in which nodes are due.
-  const pending = new Map<string, Map<string, Item[]>>();
-  const stack: string[] = [];
-  const waiting: string[] = [];
-
-  const starts = options.startNodeId
-    ? [options.startNodeId]
-    : [...graph.byId.values()]
-        .filter((g) => isTrigger(g.node) && g.connectedInputs.size === 0)
-        .sort((a, b) => a.node.position.x - b.node.position.x || a.node.position.y - b.node.position.y)
-        .map((g) => g.node.id);
-  if (starts.length === 0 || starts.some((id) => !graph.byId.has(id))) {
-    clearTimeout(workflowTimer);
-    return { status: 'failed', error: 'The workflow has no trigger node to start from', runs, lastOutput };
-  }
-  for (const id of [...starts].reverse()) {
-    pending.set(id, new Map([[MAIN, options.triggerItems ?? [{ json: {} }]]]));
-    stack.push(id);
+  constructor(
+    private readonly run: WorkflowRun,
+    readonly node: DefinitionNode,
+    readonly inputs: Record<string, Item[]>,
+    readonly items: Item[],
+    private readonly nodeSignal: AbortSignal | undefined,
+    readonly meta: ExpressionMeta,
+  ) {
+    if (run.options.triggerItems) this.triggerItems = run.options.triggerItems;
   }
 
-  const ready = (g: GraphNode): boolean => {
-    const input = pending.get(g.node.id);
+  get signal(): AbortSignal {
+    return this.nodeSignal ?? this.run.signal;
+  }
+
+  get sandbox(): Sandbox {
+    return this.run.options.sandbox;
+  }
+
+  get resolver(): ParameterResolver {
+    return this.run.options.resolver;
+  }
+
+  params(): JsonObject[] {
+    return (this.resolved ??= this.run.options.resolver.resolve(
+      this.node.name,
+      parametersOf(this.node),
+      this.items,
+      this.meta,
+      this.run.outputOf,
+    ));
+  }
+
+  nodeParams(): JsonObject {
+    return this.params()[0] ?? parametersOf(this.node);
+  }
+
+  outputOf(name: string): readonly Item[] | undefined {
+    return this.run.outputOf(name);
+  }
+
+  credential(id: string): Promise<Credential> {
+    return (this.run.options.credential ?? noCredentials)(id);
+  }
+
+  respond(response: WebhookResponse): void {
+    this.run.response = response;
+  }
+}
+
+/**
+ * One execution's state. The walk itself: `pending` holds each node's items
+ * by input until it runs, `stack` the nodes due next (depth first), `waiting`
+ * the nodes (Merge) that still miss an input.
+ */
+class WorkflowRun {
+  readonly graph: WorkflowGraph;
+  /** Made when first needed: most runs end without anyone waiting on their signal. */
+  private controller: AbortController | undefined;
+  readonly runs: NodeRun[] = [];
+  response: WebhookResponse | undefined;
+  private readonly now: () => number;
+  private readonly emit: (event: NodeEvent) => void;
+  private readonly runCount = new Map<string, number>();
+  private readonly lastOutputs = new Map<string, Item[]>();
+  private lastOutput: Item[] = [];
+  private readonly pending = new Map<string, Record<string, Item[]>>();
+  private readonly stack: string[] = [];
+  private readonly waiting: string[] = [];
+  private failedNode: string | undefined;
+  private failedMessage: string | undefined;
+
+  constructor(readonly options: RunOptions) {
+    this.graph = graphOf(options.definition);
+    this.now = options.now ?? Date.now;
+    this.emit = options.onEvent ?? (() => undefined);
+  }
+
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+
+  private get aborted(): boolean {
+    return this.controller?.signal.aborted === true;
+  }
+
+  private abort(reason: unknown): void {
+    (this.controller ??= new AbortController()).abort(reason);
+  }
+
+  /** `$('Node')` and later nodes read the first output of the node's last run. */
+  readonly outputOf = (name: string): Item[] | undefined => this.lastOutputs.get(name);
+
+  async run(): Promise<RunResult> {
+    const { options, graph } = this;
+    // Canceling from outside aborts the run's own signal, which the timeout below shares.
+    const outer = options.signal;
+    const onCancel = () => this.abort(outer?.reason);
+    if (outer?.aborted) onCancel();
+    else outer?.addEventListener('abort', onCancel, { once: true });
+    // Nothing runs forever: without a setting, the default limit applies (0 turns it off).
+    const timeoutSeconds = options.definition.settings.timeoutSeconds ?? defaultSettings.timeoutSeconds;
+    const workflowTimer =
+      timeoutSeconds > 0
+        ? setTimeout(
+            () => this.abort(new RunCanceled(`the workflow ran longer than its ${timeoutSeconds} s limit`)),
+            timeoutSeconds * 1000,
+          )
+        : undefined;
+    try {
+      for (const g of graph.byId.values()) {
+        this.emit({ nodeId: g.node.id, name: g.node.name, status: 'queued', runIndex: 0 });
+      }
+      const starts = options.startNodeId ? [options.startNodeId] : graph.defaultStarts;
+      if (starts.length === 0 || starts.some((id) => !graph.byId.has(id))) {
+        return { status: 'failed', error: 'The workflow has no trigger node to start from', runs: [], lastOutput: [] };
+      }
+      for (let i = starts.length - 1; i >= 0; i--) {
+        const id = starts[i] as string;
+        this.pending.set(id, { [MAIN]: options.triggerItems ?? [{ json: {} }] });
+        this.stack.push(id);
+      }
+      const outcome = await this.walk();
+      return this.result(outcome);
+    } finally {
+      clearTimeout(workflowTimer);
+      outer?.removeEventListener('abort', onCancel);
+    }
+  }
+
+  private async walk(): Promise<'ok' | 'stop'> {
+    const { stack, waiting, pending, graph } = this;
+    for (;;) {
+      let id = stack.pop();
+      if (id === undefined) {
+        // Nothing else can run: nodes still waiting for an input run with what they have.
+        id = waiting.shift();
+        if (id === undefined) return 'ok';
+      } else if (waiting.length > 0) {
+        const w = waiting.indexOf(id);
+        if (w !== -1) waiting.splice(w, 1);
+      }
+      const g = graph.byId.get(id);
+      if (!g || !pending.has(id)) continue;
+      if ((await this.runNode(g)) === 'stop') return 'stop';
+    }
+  }
+
+  private result(outcome: 'ok' | 'stop'): RunResult {
+    const { runs, lastOutput, response, options } = this;
+    for (const g of this.graph.byId.values()) {
+      if (!this.runCount.has(g.node.id)) {
+        this.emit({ nodeId: g.node.id, name: g.node.name, status: 'skipped', runIndex: 0 });
+      }
+    }
+    const answer = response ? { response } : {};
+    if (this.aborted) {
+      const canceled = options.signal?.aborted === true;
+      const reason: unknown = this.signal.reason;
+      const message = reason instanceof RunCanceled ? reason.message : errorMessage(reason);
+      return {
+        status: canceled ? 'canceled' : 'failed',
+        error: canceled ? 'Canceled' : message,
+        runs,
+        lastOutput,
+        ...answer,
+      };
+    }
+    if (outcome === 'stop') {
+      const { failedNode } = this;
+      return {
+        status: 'failed',
+        error: this.failedMessage ?? 'failed',
+        ...(failedNode ? { failedNode } : {}),
+        runs,
+        lastOutput,
+        ...answer,
+      };
+    }
+    return { status: 'succeeded', runs, lastOutput, ...answer };
+  }
+
+  private ready(g: GraphNode): boolean {
+    const input = this.pending.get(g.node.id);
     if (!input) return false;
     if (g.connectedInputs.size <= 1) return true;
-    return [...g.connectedInputs].every((h) => (input.get(h)?.length ?? 0) > 0);
-  };
+    for (const h of g.connectedInputs) if ((input[h]?.length ?? 0) === 0) return false;
+    return true;
+  }
 
-  const deliver = (from: GraphNode, output: NodeOutput): void => {
+  private deliver(from: GraphNode, output: NodeOutput): void {
+    const { pending, stack, waiting } = this;
     const due: string[] = [];
     for (const handle of from.outputs) {
-      const items = output[handle] ?? [];
-      if (items.length === 0) continue;
+      const items = output[handle];
+      if (!items || items.length === 0) continue;
       for (const c of from.outgoing.get(handle) ?? []) {
         let input = pending.get(c.target);
         if (!input) {
-          input = new Map();
+          input = {};
           pending.set(c.target, input);
         }
-        const had = input.get(c.targetHandle);
-        input.set(c.targetHandle, had ? had.concat(items) : items);
+        const had = input[c.targetHandle];
+        input[c.targetHandle] = had ? had.concat(items) : items;
         if (!due.includes(c.target)) due.push(c.target);
       }
     }
     // Depth first: the first target runs next, its branch before the second target's.
-    for (const id of due.reverse()) {
-      const target = graph.byId.get(id);
+    for (let i = due.length - 1; i >= 0; i--) {
+      const id = due[i] as string;
+      const target = this.graph.byId.get(id);
       if (!target) continue;
-      if (ready(target)) {
+      if (this.ready(target)) {
         if (!stack.includes(id)) stack.push(id);
       } else if (!waiting.includes(id)) waiting.push(id);
     }
-  };
+  }
 
-  const runNode = async (g: GraphNode): Promise<'ok' | 'stop'> => {
+  private finish(
+    g: GraphNode,
+    run: { runIndex: number; input: Record<string, Item[]>; itemsIn: number; startedAt: number },
+    status: 'succeeded' | 'failed',
+    output: NodeOutput,
+    attempts: number,
+    error?: string,
+  ): void {
     const { node } = g;
-    const input = Object.fromEntries(pending.get(node.id) ?? new Map<string, Item[]>());
-    pending.delete(node.id);
-    const runIndex = runCount.get(node.id) ?? 0;
-    runCount.set(node.id, runIndex + 1);
-    const items = input[MAIN] ?? Object.values(input)[0] ?? [];
-    const itemsIn = Object.values(input).reduce((n, list) => n + list.length, 0);
-    const startedAt = now();
-    emit({ nodeId: node.id, name: node.name, status: 'running', runIndex, startedAt });
+    const finishedAt = this.now();
+    const { runIndex, input, startedAt } = run;
+    const failure = error ? { error } : {};
+    this.runs.push({
+      nodeId: node.id,
+      name: node.name,
+      runIndex,
+      status,
+      input,
+      output,
+      attempts,
+      startedAt,
+      finishedAt,
+      ...failure,
+    });
+    this.emit({
+      nodeId: node.id,
+      name: node.name,
+      status,
+      runIndex,
+      itemsIn: run.itemsIn,
+      itemsOut: countsOf(output),
+      startedAt,
+      durationMs: finishedAt - startedAt,
+      attempts,
+      ...failure,
+      ...(node.disabled ? { disabled: true } : {}),
+    });
+  }
 
-    const finish = (status: 'succeeded' | 'failed', output: NodeOutput, attempts: number, error?: string) => {
-      const finishedAt = now();
-      runs.push({
-        nodeId: node.id,
-        name: node.name,
-        runIndex,
-        status,
-        input,
-        output,
-        attempts,
-        startedAt,
-        finishedAt,
-        ...(error ? { error } : {}),
-      });
-      emit({
-        nodeId: node.id,
-        name: node.name,
-        status,
-        runIndex,
-        itemsIn,
-        itemsOut: Object.fromEntries(Object.entries(output).map(([h, list]) => [h, list.length])),
-        startedAt,
-        durationMs: finishedAt - startedAt,
-        attempts,
-        ...(error ? { error } : {}),
-        ...(node.disabled ? { disabled: true } : {}),
-      });
-    };
+  /** Hands a node's output on; its first output is what later nodes (and the webhook) read. */
+  private succeeded(g: GraphNode, output: NodeOutput, first: Item[], isLast: boolean): 'ok' {
+    this.lastOutputs.set(g.node.name, first);
+    if (isLast) this.lastOutput = first;
+    this.deliver(g, output);
+    return 'ok';
+  }
+
+  private async runNode(g: GraphNode): Promise<'ok' | 'stop'> {
+    const { node } = g;
+    const { options } = this;
+    const input = this.pending.get(node.id) ?? {};
+    this.pending.delete(node.id);
+    const runIndex = this.runCount.get(node.id) ?? 0;
+    this.runCount.set(node.id, runIndex + 1);
+    let items: Item[] | undefined = input[MAIN];
+    let itemsIn = 0;
+    for (const handle in input) {
+      const list = input[handle] as Item[];
+      items ??= list;
+      itemsIn += list.length;
+    }
+    items ??= [];
+    const startedAt = this.now();
+    const run = { runIndex, input, itemsIn, startedAt };
+    this.emit({ nodeId: node.id, name: node.name, status: 'running', runIndex, startedAt });
 
     if (node.disabled) {
       // A disabled node passes its items on through its first output.
-      const output: NodeOutput = { [g.outputs[0] ?? MAIN]: items };
-      finish('succeeded', output, 0);
-      lastOutputs.set(node.name, items);
-      deliver(g, output);
-      return 'ok';
+      const output: NodeOutput = { [g.firstOutput]: items };
+      this.finish(g, run, 'succeeded', output, 0);
+      return this.succeeded(g, output, items, false);
     }
 
     const executor = options.executors.get(node.type);
@@ -249,11 +426,11 @@ export const runWorkflow = async (options: RunOptions): Promise<RunResult> => {
     for (;;) {
       attempts++;
       // A node timer (and its own signal) only when the node has a time limit: most do not.
-      let nodeSignal = signal;
+      let nodeSignal: AbortSignal | undefined;
       let nodeTimer: ReturnType<typeof setTimeout> | undefined;
       if (node.timeoutSeconds && node.timeoutSeconds > 0) {
         const nodeController = new AbortController();
-        nodeSignal = AbortSignal.any([signal, nodeController.signal]);
+        nodeSignal = AbortSignal.any([this.signal, nodeController.signal]);
         nodeTimer = setTimeout(
           () => nodeController.abort(new Error(`the node ran longer than its ${node.timeoutSeconds} s limit`)),
           node.timeoutSeconds * 1000,
@@ -261,65 +438,37 @@ export const runWorkflow = async (options: RunOptions): Promise<RunResult> => {
       }
       try {
         if (!executor) throw new Error(`Weft cannot run "${node.type}" nodes (an unsupported node type)`);
-        const meta: ExpressionMeta = { ...options.meta, now: now() };
-        let resolved: JsonObject[] | undefined;
-        const ctx: NodeContext = {
-          node,
-          inputs: input,
-          items,
-          params: () =>
-            (resolved ??= options.resolver.resolve(node.name, parametersOf(node), items, meta, (n) =>
-              lastOutputs.get(n),
-            )),
-          nodeParams: () => ctx.params()[0] ?? parametersOf(node),
-          ...(options.triggerItems ? { triggerItems: options.triggerItems } : {}),
-          signal: nodeSignal,
-          meta,
-          sandbox: options.sandbox,
-          resolver: options.resolver,
-          outputOf: (n) => lastOutputs.get(n),
-          credential: (id) =>
-            options.credential
-              ? options.credential(id)
-              : Promise.reject(new Error('no credentials are available here')),
-          respond: (r) => {
-            response = r;
-          },
-        };
-        const result = executor(ctx);
+        const meta: ExpressionMeta = { ...options.meta, now: this.now() };
+        const result = executor(new RunContext(this, node, input, items, nodeSignal, meta));
         // A node that ignores its signal still gives way when the run is canceled or times out.
-        const output = result instanceof Promise ? await untilAborted(result, nodeSignal) : result;
+        const output = result instanceof Promise ? await untilAborted(result, nodeSignal ?? this.signal) : result;
         clearTimeout(nodeTimer);
-        finish('succeeded', output, attempts);
-        const first = output[g.outputs[0] ?? MAIN] ?? output[MAIN] ?? [];
-        lastOutputs.set(node.name, first);
-        lastOutput = first;
-        deliver(g, output);
-        return 'ok';
+        this.finish(g, run, 'succeeded', output, attempts);
+        return this.succeeded(g, output, output[g.firstOutput] ?? output[MAIN] ?? [], true);
       } catch (e) {
         clearTimeout(nodeTimer);
         failure = e;
-        if (signal.aborted) break;
+        if (this.aborted) break;
         if (e instanceof ExpressionError || attempts >= maxTries) break;
         const wait = Math.min(MAX_BACKOFF_MS, (node.waitBetweenTries ?? 1000) * 2 ** (attempts - 1));
         try {
-          await sleep(wait, signal);
+          await (options.sleep ?? abortableSleep)(wait, this.signal);
         } catch {
           break;
         }
       }
     }
 
-    if (signal.aborted) {
-      finish('failed', {}, attempts, errorMessage(signal.reason));
+    if (this.aborted) {
+      this.finish(g, run, 'failed', {}, attempts, errorMessage(this.signal.reason));
       return 'stop';
     }
     const message = errorMessage(failure);
     const onError = node.onError ?? 'stopWorkflow';
     if (onError === 'stopWorkflow') {
-      finish('failed', failure instanceof ItemErrors ? failure.output : {}, attempts, message);
-      failedNode = node.name;
-      failedMessage = `Node "${node.name}" failed: ${message}`;
+      this.finish(g, run, 'failed', failure instanceof ItemErrors ? failure.output : {}, attempts, message);
+      this.failedNode = node.name;
+      this.failedMessage = `Node "${node.name}" failed: ${message}`;
       return 'stop';
     }
     // Continue: failed items go on with their error, on the error output or the regular one.
@@ -333,61 +482,12 @@ export const runWorkflow = async (options: RunOptions): Promise<RunResult> => {
           : { [MAIN]: [...ok, ...failedItems] };
     } else {
       const failedItems = (items.length > 0 ? items : [{ json: {} }]).map((item) => withError(item, message));
-      output = onError === 'continueErrorOutput' ? { error: failedItems } : { [g.outputs[0] ?? MAIN]: failedItems };
+      output = onError === 'continueErrorOutput' ? { error: failedItems } : { [g.firstOutput]: failedItems };
     }
-    finish('succeeded', output, attempts, message);
-    const first = output[g.outputs[0] ?? MAIN] ?? [];
-    lastOutputs.set(node.name, first);
-    if (first.length > 0) lastOutput = first;
-    deliver(g, output);
-    return 'ok';
-  };
+    this.finish(g, run, 'succeeded', output, attempts, message);
+    const first = output[g.firstOutput] ?? [];
+    return this.succeeded(g, output, first, first.length > 0);
+  }
+}
 
-  let failedNode: string | undefined;
-  let failedMessage: string | undefined;
-  let outcome: 'ok' | 'stop' = 'ok';
-  try {
-    while (outcome === 'ok') {
-      let id = stack.pop();
-      if (id === undefined) {
-        // Nothing else can run: nodes still waiting for an input run with what they have.
-        id = waiting.shift();
-        if (id === undefined) break;
-      } else {
-        const w = waiting.indexOf(id);
-        if (w !== -1) waiting.splice(w, 1);
-      }
-      const g = graph.byId.get(id);
-      if (!g || !pending.has(id)) continue;
-      outcome = await runNode(g);
-    }
-  } finally {
-    clearTimeout(workflowTimer);
-  }
-
-  for (const g of graph.byId.values()) {
-    if (!runCount.has(g.node.id)) emit({ nodeId: g.node.id, name: g.node.name, status: 'skipped', runIndex: 0 });
-  }
-  if (signal.aborted) {
-    const reason = signal.reason instanceof RunCanceled ? signal.reason.message : errorMessage(signal.reason);
-    const canceled = options.signal?.aborted === true;
-    return {
-      status: canceled ? 'canceled' : 'failed',
-      error: canceled ? 'Canceled' : reason,
-      runs,
-      lastOutput,
-      ...(response ? { response } : {}),
-    };
-  }
-  if (outcome === 'stop') {
-    return {
-      status: 'failed',
-      error: failedMessage ?? 'failed',
-      ...(failedNode ? { failedNode } : {}),
-      runs,
-      lastOutput,
-      ...(response ? { response } : {}),
-    };
-  }
-  return { status: 'succeeded', runs, lastOutput, ...(response ? { response } : {}) };
-};
+export const runWorkflow = (options: RunOptions): Promise<RunResult> => new WorkflowRun(options).run();

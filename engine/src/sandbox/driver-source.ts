@@ -40,10 +40,40 @@ export const DRIVER_SOURCE = String.raw`(() => {
     };
   };
 
-  const contextFor = (p, items, index) => {
+  // $workflow and $execution come as JSON text, the same for every call of a run: parsed once, frozen, shared.
+  let metaText = '';
+  let meta = {};
+  const metaOf = (text) => {
+    if (text !== metaText) {
+      meta = deepFreeze(parse(text));
+      metaText = text;
+    }
+    return meta;
+  };
+  const deepFreeze = (o) => {
+    if (o !== null && typeof o === 'object') {
+      for (const v of Object.values(o)) deepFreeze(v);
+      Object.freeze(o);
+    }
+    return o;
+  };
+
+  // Which compiled functions name $now or $today: a Date costs calls out to the host's clock, so the others get none.
+  const usesTime = [];
+  const idLists = new Map();
+  const idsOf = (text) => {
+    let ids = idLists.get(text);
+    if (!ids) {
+      if (idLists.size >= 10000) idLists.clear();
+      ids = text.split(',').map(Number);
+      idLists.set(text, ids);
+    }
+    return ids;
+  };
+
+  /** The arguments of an expression or Code function (see PARAMS in expressions/resolve.ts). */
+  const contextFor = (p, m, time, items, index) => {
     const item = items[index];
-    const now = new Date(p.meta.now);
-    const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
     return [
       item ? item.json : {},
       {
@@ -53,10 +83,10 @@ export const DRIVER_SOURCE = String.raw`(() => {
         last: () => items[items.length - 1],
       },
       (name) => nodeAccessor(p.refs, name, index),
-      now,
-      today,
-      p.meta.workflow,
-      p.meta.execution,
+      time ? new Date(time.now) : undefined,
+      time ? new Date(time.today) : undefined,
+      m.workflow,
+      m.execution,
       index,
       p.vars ?? {},
     ];
@@ -75,19 +105,22 @@ export const DRIVER_SOURCE = String.raw`(() => {
   };
 
   const driver = {
-    register(fn) {
+    register(fn, timed) {
       fns.push(fn);
+      usesTime.push(timed);
       return fns.length - 1;
     },
     /** Every expression for every item: results[item][expression] = { v } | { e }. */
-    evaluate(idsText, payloadText) {
-      const ids = idsText.split(',').map(Number);
+    evaluate(idsText, payloadText, metaText, now, today) {
+      const ids = idsOf(idsText);
       const p = parse(payloadText);
+      const m = metaOf(metaText);
+      const time = ids.some((id) => usesTime[id]) ? { now, today } : undefined;
       const items = p.items;
       const count = Math.max(items.length, 1);
       const results = new Array(count);
       for (let i = 0; i < count; i++) {
-        const args = contextFor(p, items, i);
+        const args = contextFor(p, m, time, items, i);
         const row = new Array(ids.length);
         for (let k = 0; k < ids.length; k++) {
           try {
@@ -114,8 +147,10 @@ export const DRIVER_SOURCE = String.raw`(() => {
       return stringify(order);
     },
     /** The Code node: once for all items, or once per item. Resolves to { items } or { e, index }. */
-    async runCode(id, mode, payloadText) {
+    async runCode(id, mode, payloadText, metaText, now, today) {
       const p = parse(payloadText);
+      const m = metaOf(metaText);
+      const time = usesTime[id] ? { now, today } : undefined;
       const items = p.items;
       const fn = fns[id];
       if (mode === 'runOnceForEachItem') {
@@ -123,7 +158,7 @@ export const DRIVER_SOURCE = String.raw`(() => {
         const out = [];
         const errors = [];
         for (let i = 0; i < items.length; i++) {
-          const args = contextFor(p, items, i);
+          const args = contextFor(p, m, time, items, i);
           try {
             const value = await fn.apply(undefined, args);
             if (value === undefined || value === null) continue;
@@ -137,7 +172,7 @@ export const DRIVER_SOURCE = String.raw`(() => {
         return stringify({ items: out, errors });
       }
       try {
-        const value = await fn.apply(undefined, contextFor(p, items, 0));
+        const value = await fn.apply(undefined, contextFor(p, m, time, items, 0));
         return stringify({ items: normalizeOutput(value, 'Code') });
       } catch (e) {
         if (fatal(e)) throw e;

@@ -16,7 +16,8 @@ const run = (body: string) => {
     sandbox.runCode(
       id,
       'runOnceForAllItems',
-      JSON.stringify({ items: [{ json: { a: 1 } }], refs: {}, meta: { now: 0, workflow: {}, execution: {} } }),
+      JSON.stringify({ items: [{ json: { a: 1 } }], refs: {} }),
+      { metaText: '{"workflow":{},"execution":{}}', now: 0 },
     ),
   ) as {
     items?: { json: Record<string, unknown> }[];

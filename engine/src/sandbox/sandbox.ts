@@ -28,6 +28,22 @@ export interface SandboxLimits {
   memoryBytes: number;
 }
 
+/**
+ * What user code sees besides its items: `$workflow` and `$execution` as JSON
+ * text (the same for a whole run, so the sandbox parses it once) and the time
+ * of the call (`$now`, `$today`).
+ */
+export interface CallScope {
+  metaText: string;
+  now: number;
+}
+
+/** Midnight of the day of `now` in the process's time zone, as `$today` has it. */
+const startOfDay = (now: number): number => new Date(now).setHours(0, 0, 0, 0);
+
+/** Functions that cannot name `$now` or `$today` get no Dates: each costs QuickJS calls out to the host's clock. */
+const readsTime = (source: string): boolean => /\$now|\$today|\barguments\b/.test(source);
+
 export const defaultLimits: SandboxLimits = { timeoutMs: 1_000, memoryBytes: 64 * 1024 * 1024 };
 
 export interface SandboxErrorInfo {
@@ -90,9 +106,9 @@ export class Sandbox {
   }
 
   /** Runs compiled expressions for every item; see `evaluate` in DRIVER_SOURCE. */
-  evaluate(ids: readonly number[], payload: string): string {
+  evaluate(ids: readonly number[], payload: string, scope: CallScope): string {
     try {
-      return this.callWithStrings(this.evaluateFn, [ids.join(','), payload]);
+      return this.callWith(this.evaluateFn, [ids.join(','), payload, scope.metaText, scope.now, startOfDay(scope.now)]);
     } finally {
       this.settle();
     }
@@ -101,16 +117,16 @@ export class Sandbox {
   /** Orders items with a compiled comparison function; answers the indexes in order (JSON). */
   sort(id: number, items: string): string {
     try {
-      return this.callWithStrings(this.sortFn, [String(id), items]);
+      return this.callWith(this.sortFn, [String(id), items]);
     } finally {
       this.settle();
     }
   }
 
   /** Runs a compiled Code node function; resolves its promise within the same time budget. */
-  runCode(id: number, mode: string, payload: string): string {
+  runCode(id: number, mode: string, payload: string, scope: CallScope): string {
     try {
-      return this.runCodeNow(id, mode, payload);
+      return this.runCodeNow(id, mode, payload, scope);
     } finally {
       this.settle();
     }
@@ -134,16 +150,24 @@ export class Sandbox {
       result.error.dispose();
       throw new SandboxError(info, info.name === 'SyntaxError' ? 'syntax' : 'runtime');
     }
-    const id = this.call(this.registerFn, [result.value]);
+    const timed = readsTime(source) ? this.context.true : this.context.false;
+    const id = this.call(this.registerFn, [result.value, timed]);
     result.value.dispose();
     const n = Number(id);
     this.compiled.set(key, n);
     return n;
   }
 
-  private runCodeNow(id: number, mode: string, payload: string): string {
+  private runCodeNow(id: number, mode: string, payload: string, scope: CallScope): string {
     const vm = this.context;
-    const args = [vm.newNumber(id), vm.newString(mode), vm.newString(payload)];
+    const args = [
+      vm.newNumber(id),
+      vm.newString(mode),
+      vm.newString(payload),
+      vm.newString(scope.metaText),
+      vm.newNumber(scope.now),
+      vm.newNumber(startOfDay(scope.now)),
+    ];
     this.deadline = Date.now() + this.limits.timeoutMs;
     const result = vm.callFunction(this.runCodeFn, this.driver, ...args);
     for (const a of args) a.dispose();
@@ -214,9 +238,9 @@ export class Sandbox {
     this.build();
   }
 
-  private callWithStrings(fn: QuickJSHandle, strings: string[]): string {
+  private callWith(fn: QuickJSHandle, values: (string | number)[]): string {
     const vm = this.context;
-    const args = strings.map((s) => vm.newString(s));
+    const args = values.map((v) => (typeof v === 'string' ? vm.newString(v) : vm.newNumber(v)));
     this.deadline = Date.now() + this.limits.timeoutMs;
     const result = vm.callFunction(fn, this.driver, ...args);
     for (const a of args) a.dispose();
