@@ -317,7 +317,9 @@ describe('runner', () => {
           ],
         }),
         node('Code', 'code', { jsCode: 'return [{ day: $today.getDate(), same: $now.getTime() === $json.now }];' }),
-        node('Rename', 'set', { assignments: [{ name: 'x', value: "={{ $workflow.name = 'Other' }}", type: 'string' }] }),
+        node('Rename', 'set', {
+          assignments: [{ name: 'x', value: "={{ $workflow.name = 'Other' }}", type: 'string' }],
+        }),
       ],
       edges: [edge('Start', 'Stamp'), edge('Stamp', 'Code'), edge('Code', 'Rename')],
     });

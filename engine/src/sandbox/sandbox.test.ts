@@ -13,12 +13,10 @@ afterAll(() => sandbox.dispose());
 const run = (body: string) => {
   const id = sandbox.compile(`(async function ($json, $input) { 'use strict';\n${body}\n})`, 'test-code');
   const result = JSON.parse(
-    sandbox.runCode(
-      id,
-      'runOnceForAllItems',
-      JSON.stringify({ items: [{ json: { a: 1 } }], refs: {} }),
-      { metaText: '{"workflow":{},"execution":{}}', now: 0 },
-    ),
+    sandbox.runCode(id, 'runOnceForAllItems', JSON.stringify({ items: [{ json: { a: 1 } }], refs: {} }), {
+      metaText: '{"workflow":{},"execution":{}}',
+      now: 0,
+    }),
   ) as {
     items?: { json: Record<string, unknown> }[];
     e?: { name: string; message: string };
