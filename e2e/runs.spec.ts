@@ -1,11 +1,16 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
 import { expect, signUpInBrowser, test } from './fixtures.ts';
-import { openWorkflow, share } from './editor-helpers.ts';
+import { addFromPalette, canvasNames, canvasNode, createWorkflow, fit, openWorkflow, share } from './editor-helpers.ts';
 
 /**
  * Runs in the editor against `npm start`'s built server and its engine child:
  * a run lights up on both people's canvases, the inspector shows a node's
- * items, and an activated webhook called from outside lights up too.
+ * items, and an activated webhook called from outside lights up too; a
+ * workflow built in the editor answers curl.
  */
 
 test.describe.configure({ mode: 'serial' });
@@ -118,4 +123,107 @@ test('a run lights up on two canvases; the inspector shows its items; an active 
   await b.getByRole('button', { name: 'Executions', exact: true }).click();
   await expect(b.getByRole('list', { name: 'Executions' }).getByRole('listitem')).toHaveCount(2);
   await Promise.all(contexts.map((c) => c.close()));
+});
+
+/** Replaces a text parameter's content (a CodeMirror field bound to the document). */
+const typeParam = async (page: Page, name: string, text: string) => {
+  const field = page.locator(`[data-param="${name}"] .cm-content`);
+  await field.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type(text);
+};
+
+test('a webhook → HTTP Request → IF → Respond workflow built in the editor answers curl and lights up for both', async ({
+  browser,
+  weft,
+}) => {
+  // The "external" API the workflow calls: a real HTTP server on 127.0.0.1.
+  const prices: Record<string, number> = { lamp: 250, pen: 3 };
+  const api: Server = createServer((req, res) => {
+    const sku = decodeURIComponent(req.url?.split('/price/')[1] ?? '');
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ sku, price: prices[sku] ?? 0 }));
+  });
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+  const apiPort = (api.address() as AddressInfo).port;
+
+  const contexts = await Promise.all([
+    browser.newContext({ baseURL: weft.baseURL }),
+    browser.newContext({ baseURL: weft.baseURL }),
+  ]);
+  const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
+  if (!a || !b) throw new Error('no pages');
+  await signUpInBrowser(a, 'Ann', 'ann-built@example.com');
+  await signUpInBrowser(b, 'Ben', 'ben-built@example.com');
+  const { id, path } = await createWorkflow(a, 'Price check');
+  await share(a, id, 'ben-built@example.com', 'editor');
+  await openWorkflow(b, path);
+
+  // Ann adds the four nodes; each is added after the selected one, connected (IF's first output is "true").
+  for (const type of ['webhook', 'httpRequest', 'if', 'respondToWebhook']) await addFromPalette(a, type);
+  const names = ['HTTP Request', 'IF', 'Respond to Webhook', 'Webhook'];
+  for (const page of [a, b]) await expect.poll(canvasNames(page)).toEqual(names);
+  await expect(b.locator('.react-flow__edge')).toHaveCount(3);
+  await fit(a);
+
+  const inspector = a.getByTestId('inspector');
+  await canvasNode(a, 'Webhook').click();
+  await typeParam(a, 'path', 'price-check');
+  await inspector.locator('[data-param="httpMethod"] select').selectOption('POST');
+  await inspector.locator('[data-param="responseMode"] select').selectOption('responseNode');
+
+  await canvasNode(a, 'HTTP Request').click();
+  await typeParam(a, 'url', `=http://127.0.0.1:${apiPort}/price/{{ $json.body.sku }}`);
+
+  await canvasNode(a, 'IF').click();
+  const condition = inspector.locator('[data-param="conditions"] .list-row').first();
+  await condition.getByLabel('Value 1').fill('={{ $json.price }}');
+  await condition.getByLabel('Operator').selectOption('number:gt');
+  await condition.getByLabel('Value 2').fill('100');
+  await condition.getByLabel('Value 2').press('Enter');
+
+  await canvasNode(a, 'Respond to Webhook').click();
+  await inspector.locator('[data-param="respondWith"] select').selectOption('firstIncomingItem');
+  await a.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+
+  // Ann activates it; curl from outside gets the API's answer through the IF's true branch.
+  await a.getByRole('button', { name: 'Inactive', exact: true }).click();
+  await expect(a.getByRole('button', { name: 'Active', exact: true })).toBeVisible();
+  // Ben's switch follows: the server announces it in the room.
+  await expect(b.getByRole('button', { name: 'Active', exact: true })).toBeVisible();
+  const curl = await promisify(execFile)('curl', [
+    '-sS',
+    '--max-time',
+    '10',
+    '-X',
+    'POST',
+    '-H',
+    'content-type: application/json',
+    '-d',
+    '{"sku":"lamp"}',
+    `${weft.baseURL}/webhook/price-check`,
+  ]);
+  expect(JSON.parse(curl.stdout)).toEqual({ sku: 'lamp', price: 250 });
+
+  // Both canvases light up along the path the item took.
+  for (const page of [a, b]) {
+    await expect(badge(page, 'Webhook')).toHaveText('1 item');
+    await expect(badge(page, 'HTTP Request')).toHaveText('1 item');
+    await expect(badge(page, 'IF')).toHaveText('1 item');
+    await expect(badge(page, 'Respond to Webhook')).toHaveText('1 item');
+  }
+  await fit(b);
+  await b.screenshot({ path: 'test-results/runs-built-in-editor-ben.png' });
+
+  // Ben opens the run in the executions panel: its log says how it ended.
+  await b.getByRole('button', { name: 'Executions', exact: true }).click();
+  const runs = b.getByRole('list', { name: 'Executions' }).getByRole('listitem');
+  await expect(runs).toHaveCount(1);
+  await runs.first().locator('.execution-pick').click();
+  await expect(b.getByRole('list', { name: 'Execution log' })).toContainText(/Succeeded in \d+ ms \(4 node runs\)/);
+  await b.screenshot({ path: 'test-results/runs-execution-log.png' });
+
+  await Promise.all(contexts.map((c) => c.close()));
+  await new Promise((resolve) => api.close(resolve));
 });

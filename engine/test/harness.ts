@@ -86,6 +86,7 @@ export const runNode = async (
     inputs?: Record<string, Item[]>;
     node?: Partial<DefinitionNode>;
     onRespond?: (r: WebhookResponse) => void;
+    onLog?: (level: string, message: string) => void;
   } = {},
 ): Promise<NodeOutput> => {
   const { sandbox, resolver } = await engineParts();
@@ -107,6 +108,8 @@ export const runNode = async (
     outputOf: () => undefined,
     credential: () => Promise.reject(new Error('no credentials')),
     respond: (r) => extra.onRespond?.(r),
+    log: (level, message) => extra.onLog?.(level, message),
+    logDropped: () => undefined,
   };
   const executor = executors.get(type);
   if (!executor) throw new Error(`no executor for ${type}`);

@@ -222,6 +222,66 @@ describe('runner', () => {
     expect(r.status).toBe('succeeded');
     expect(waits).toEqual([100, 200]);
     expect(r.runs.find((x) => x.name === 'Flaky')?.attempts).toBe(3);
+    expect(r.logs.map((l) => [l.level, l.node, l.message])).toEqual([
+      ['warn', 'Flaky', 'Try 1 of 4 failed: try 1 failed; trying again in 100 ms'],
+      ['warn', 'Flaky', 'Try 2 of 4 failed: try 2 failed; trying again in 200 ms'],
+      ['info', undefined, expect.stringMatching(/^Succeeded in \d+ ms \(2 node runs\)$/)],
+    ]);
+  });
+
+  it("the run's log has what Code prints, failures that let the run go on, and how it ended", async () => {
+    const def = definition({
+      name: 'Log',
+      nodes: [
+        trigger,
+        node('Talk', 'code', {
+          jsCode: [
+            "console.log('items:', $input.all().length, { a: [1, 2] });",
+            "console.warn('careful');",
+            "console.error(new TypeError('bad thing'));",
+            "for (let i = 0; i < 1500; i++) console.debug('line ' + i);",
+            'return $input.all();',
+          ].join('\n'),
+        }),
+        node('Shaky', 'code', { jsCode: "throw new Error('nope');" }, { onError: 'continueRegularOutput' }),
+        node('Broken', 'code', { jsCode: "console.log('last words'); throw new Error('gone');" }),
+      ],
+      edges: [edge('Start', 'Talk'), edge('Talk', 'Shaky'), edge('Shaky', 'Broken')],
+    });
+    const r = await run(def);
+    expect(r.status).toBe('failed');
+    const lines = r.logs.map((l) => [l.level, l.node, l.message]);
+    expect(lines.slice(0, 4)).toEqual([
+      ['info', 'Talk', 'items: 1 {"a":[1,2]}'],
+      ['warn', 'Talk', 'careful'],
+      ['error', 'Talk', 'TypeError: bad thing'],
+      ['info', 'Talk', 'line 0'],
+    ]);
+    // A run keeps 1,000 lines and says how many more there were.
+    expect(r.logs).toHaveLength(1_001);
+    expect(lines[999]).toEqual(['info', 'Talk', 'line 996']);
+    // 503 console lines past the limit, then Shaky's failure, Broken's line and failure, and the end.
+    expect(lines[1000]).toEqual(['warn', undefined, '507 more log lines were not kept (a run keeps 1000)']);
+    expect(r.logs.every((l, i) => i === 0 || l.at >= (r.logs[i - 1]?.at ?? 0))).toBe(true);
+  });
+
+  it('the log names the failure that ended the run and the node it came from', async () => {
+    const def = definition({
+      name: 'Log end',
+      nodes: [
+        trigger,
+        node('Shaky', 'code', { jsCode: "throw new Error('nope');" }, { onError: 'continueErrorOutput' }),
+        node('Broken', 'code', { jsCode: "console.log('last words'); throw new Error('gone');" }),
+      ],
+      edges: [edge('Start', 'Shaky'), edge('Shaky', 'Broken', 'error')],
+    });
+    const r = await run(def);
+    expect(r.logs.map((l) => [l.level, l.node, l.message])).toEqual([
+      ['warn', 'Shaky', 'Failed: nope [line 1]; the items go on through the error output'],
+      ['info', 'Broken', 'last words'],
+      ['error', 'Broken', 'Failed: gone [line 1]'],
+      ['error', undefined, expect.stringMatching(/^Failed after \d+ ms \(3 node runs\)$/)],
+    ]);
   });
 
   it('gives up after the last try', async () => {

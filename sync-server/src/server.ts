@@ -99,6 +99,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     workflows: workflowStore,
     versions,
     executions,
+    live,
     logger: logger.child({ component: 'triggers' }),
   });
   let socketCount = (): number => 0;

@@ -17,11 +17,11 @@ export const TopBar = ({
     </Link>
     {children}
     <span className="spacer" />
-    <span className="muted" title={user.email}>
+    <span className="muted user-name" title={user.email}>
       {user.name}
       {user.isAdmin ? ' · admin' : ''}
     </span>
-    <button type="button" onClick={onSignOut}>
+    <button type="button" onClick={onSignOut} title={`Signed in as ${user.name} (${user.email})`}>
       Sign out
     </button>
   </header>

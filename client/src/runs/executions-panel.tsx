@@ -4,6 +4,7 @@ import { api, ApiError } from '../api/client.ts';
 import { useEditor } from '../editor/editor-context.tsx';
 import { viewedExecutionAtom } from '../state/atoms.ts';
 import { SidePanel } from '../ui/side-panel.tsx';
+import { ExecutionLog } from './execution-log.tsx';
 
 interface ExecutionRow {
   id: string;
@@ -15,7 +16,7 @@ interface ExecutionRow {
   finishedAt: number | null;
 }
 
-/** The workflow's executions, newest first; picking one shows its items in the inspector. */
+/** The workflow's executions, newest first; picking one shows its log here and its items in the inspector. */
 export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; onClose: () => void }) => {
   const { runs, canEdit } = useEditor();
   const live = useSyncExternalStore(runs.subscribe, runs.getExecution);
@@ -56,6 +57,7 @@ export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; o
                 {e.finishedAt && e.startedAt && <span className="muted">{e.finishedAt - e.startedAt} ms</span>}
               </button>
               {e.error && <div className="execution-error">{e.error}</div>}
+              {viewed === e.id && <ExecutionLog executionId={e.id} status={e.status} />}
               {canEdit && (
                 <div className="row">
                   {(e.status === 'running' || e.status === 'queued') && (

@@ -9,7 +9,8 @@ import { IconButton } from '../ui/icon-button.tsx';
 /**
  * Run the workflow (a snapshot of the document as it is now), publish and
  * activate it, and open the executions and credentials panels. The chip shows
- * the run the server reports in the room, so everyone sees the same one.
+ * the run the server reports in the room, and the Active switch the state it
+ * announces there, so everyone sees the same.
  */
 
 interface TriggerState {
@@ -22,10 +23,13 @@ const message = (e: unknown): string => (e instanceof ApiError ? e.message : 'Co
 export const RunControls = ({ workflowId }: { workflowId: string }) => {
   const { runs, canEdit } = useEditor();
   const execution = useSyncExternalStore(runs.subscribe, runs.getExecution);
+  const liveTrigger = useSyncExternalStore(runs.subscribe, runs.getTrigger);
   const [panel, setPanel] = useAtom(panelAtom);
   const setViewed = useSetAtom(viewedExecutionAtom);
   const setToast = useSetAtom(toastAtom);
-  const [trigger, setTrigger] = useState<TriggerState>();
+  const [loaded, setTrigger] = useState<TriggerState>();
+  // What the server announced in the room is newer than what was loaded: someone else may have (de)activated it.
+  const trigger = liveTrigger ?? loaded;
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {

@@ -2,9 +2,9 @@ import type { Awareness } from 'y-protocols/awareness';
 
 /**
  * The run the server reports in the room (its awareness state, see
- * sync-server/src/executions/live-status.ts), read defensively: a peer could
- * send anything. Node statuses keep their object while unchanged, so a node
- * badge re-renders only when its own status moves.
+ * sync-server/src/executions/live-status.ts), and whether the workflow is
+ * active, read defensively. Node statuses keep their object while unchanged,
+ * so a node badge re-renders only when its own status moves.
  */
 
 export type RunNodeStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
@@ -23,6 +23,12 @@ export interface LiveExecution {
   error?: string;
 }
 
+/** Whether webhooks and schedules run, and which version they run (as the server last announced it). */
+export interface LiveTrigger {
+  active: boolean;
+  publishedHash: string | null;
+}
+
 const statuses = new Set(['queued', 'running', 'succeeded', 'failed', 'skipped']);
 const execStatuses = new Set(['queued', 'running', 'succeeded', 'failed', 'canceled']);
 
@@ -39,6 +45,7 @@ const sameRun = (a: NodeRun | undefined, b: NodeRun): boolean =>
 
 export class RunStatus {
   private execution: LiveExecution | null = null;
+  private trigger: LiveTrigger | null = null;
   private nodes = new Map<string, NodeRun>();
   private readonly listeners = new Set<() => void>();
 
@@ -54,6 +61,9 @@ export class RunStatus {
 
   getExecution = (): LiveExecution | null => this.execution;
 
+  /** Null until someone publishes, activates or deactivates while the room is open. */
+  getTrigger = (): LiveTrigger | null => this.trigger;
+
   node = (nodeId: string): NodeRun | undefined => this.nodes.get(nodeId);
 
   destroy(): void {
@@ -63,10 +73,15 @@ export class RunStatus {
 
   private readonly refresh = (): void => {
     let found: Record<string, unknown> | undefined;
+    let trigger: Record<string, unknown> | undefined;
     for (const state of this.awareness.getStates().values()) {
       const s = record(state);
-      if (s?.server === true) found = record(s.execution);
+      if (s?.server === true) {
+        found = record(s.execution);
+        trigger = record(s.trigger);
+      }
     }
+    const triggerChanged = this.readTrigger(trigger);
     const id = typeof found?.id === 'string' ? found.id : undefined;
     const status =
       typeof found?.status === 'string' && execStatuses.has(found.status)
@@ -107,6 +122,17 @@ export class RunStatus {
     }
     if (nodes.size !== this.nodes.size) changed = true;
     this.nodes = nodes;
-    if (changed) for (const listener of this.listeners) listener();
+    if (changed || triggerChanged) for (const listener of this.listeners) listener();
   };
+
+  /** Keeps the trigger object while its values stay; true when they changed. */
+  private readTrigger(raw: Record<string, unknown> | undefined): boolean {
+    const next: LiveTrigger | null =
+      typeof raw?.active === 'boolean'
+        ? { active: raw.active, publishedHash: typeof raw.publishedHash === 'string' ? raw.publishedHash : null }
+        : null;
+    if (next?.active === this.trigger?.active && next?.publishedHash === this.trigger?.publishedHash) return false;
+    this.trigger = next;
+    return true;
+  }
 }

@@ -11,6 +11,7 @@ import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import { ParameterResolver } from '../expressions/resolve.ts';
 import { executors } from '../nodes/registry.ts';
 import { runWorkflow } from '../runner/run-workflow.ts';
+import { RunCanceled } from '../runner/sleep.ts';
 import { Sandbox } from '../sandbox/sandbox.ts';
 
 /**
@@ -61,7 +62,9 @@ export class EngineClient {
     clearTimeout(this.reconnectTimer);
     const deadline = Date.now() + graceMs;
     while (this.running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    for (const controller of this.running.values()) controller.abort();
+    for (const controller of this.running.values()) {
+      controller.abort(new RunCanceled(`the engine stopped and could not wait longer than ${graceMs / 1000} s`));
+    }
     while (this.running.size > 0) await new Promise((r) => setTimeout(r, 20));
     clearInterval(this.heartbeat);
     this.socket?.close(1000, 'engine stopping');
@@ -94,12 +97,14 @@ export class EngineClient {
         return;
       }
       if (message.data.type === 'run') void this.run(message.data.job);
-      else this.running.get(message.data.executionId)?.abort();
+      else this.running.get(message.data.executionId)?.abort(new RunCanceled('someone stopped the run'));
     });
     socket.on('close', (code, reason) => {
       clearInterval(this.heartbeat);
       // Runs of a lost connection are failed by the server; stop them here too.
-      for (const controller of this.running.values()) controller.abort();
+      for (const controller of this.running.values()) {
+        controller.abort(new RunCanceled('the engine lost its connection to the server'));
+      }
       if (this.stopping) return;
       this.options.logger.warn({ code, reason: reason.toString() }, 'engine disconnected; reconnecting');
       this.reconnectTimer = setTimeout(() => this.connect(), 1_000);

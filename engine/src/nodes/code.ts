@@ -1,4 +1,5 @@
 import { MAIN } from '#shared/nodes/types.ts';
+import type { LogLevel } from '#shared/protocol/engine.ts';
 import { positionIn, sourceName } from '../expressions/errors.ts';
 import { callScope, PARAMS } from '../expressions/resolve.ts';
 import { referencedNodes } from '../expressions/template.ts';
@@ -10,13 +11,16 @@ import { str } from './values.ts';
 /**
  * The Code node: JavaScript in the sandbox, once for all items (`$input.all()`,
  * return a list) or once per item (`$json`, return one object). Errors name
- * the line in the node's code.
+ * the line in the node's code; what it prints with console goes to the
+ * execution's log.
  */
 
 interface CodeResult {
   items?: (Item & { index?: number })[];
   errors?: { index: number; e: SandboxErrorInfo }[];
   e?: SandboxErrorInfo;
+  /** What the code printed with console, in order, and how many lines past the limit were not kept. */
+  logs?: { lines: { level: LogLevel; message: string }[]; dropped: number };
 }
 
 /** "message [line N]": the user's line, the wrapper adds one before their code. */
@@ -49,6 +53,8 @@ export const code: NodeExecutor = (ctx) => {
     if (e instanceof SandboxError) throw new NodeError(`the code ${e.message}`);
     throw e;
   }
+  for (const line of result.logs?.lines ?? []) ctx.log(line.level, line.message);
+  if (result.logs?.dropped) ctx.logDropped(result.logs.dropped);
   if (result.e) throw new NodeError(describe(result.e, filename));
   const items = (result.items ?? []).map((i) => ({ json: i.json }));
   if (result.errors && result.errors.length > 0) {

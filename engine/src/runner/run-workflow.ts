@@ -4,6 +4,8 @@ import { defaultSettings, type DefinitionNode, type WorkflowDefinition } from '#
 import { ExpressionError } from '../expressions/errors.ts';
 import type { ExpressionMeta, ParameterResolver } from '../expressions/resolve.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
+import type { LogLevel, LogLine } from '#shared/protocol/engine.ts';
+import { RunLog } from './run-log.ts';
 import { abortableSleep, RunCanceled } from './sleep.ts';
 import { graphOf, type GraphNode, type WorkflowGraph } from './graph.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
@@ -59,6 +61,8 @@ export interface RunResult {
   lastOutput: Item[];
   /** What Respond to Webhook set, if it ran. */
   response?: WebhookResponse;
+  /** Retries, failures and what Code nodes printed, in order. */
+  logs: LogLine[];
 }
 
 export interface RunOptions {
@@ -176,6 +180,14 @@ class RunContext implements NodeContext {
   respond(response: WebhookResponse): void {
     this.run.response = response;
   }
+
+  log(level: LogLevel, message: string): void {
+    this.run.log.add(level, message, this.node.name);
+  }
+
+  logDropped(count: number): void {
+    this.run.log.drop(count);
+  }
 }
 
 /**
@@ -189,7 +201,9 @@ class WorkflowRun {
   private controller: AbortController | undefined;
   readonly runs: NodeRun[] = [];
   response: WebhookResponse | undefined;
+  readonly log: RunLog;
   private readonly now: () => number;
+  private startedAt = 0;
   private readonly emit: (event: NodeEvent) => void;
   private readonly runCount = new Map<string, number>();
   private readonly lastOutputs = new Map<string, Item[]>();
@@ -203,6 +217,7 @@ class WorkflowRun {
   constructor(readonly options: RunOptions) {
     this.graph = graphOf(options.definition);
     this.now = options.now ?? Date.now;
+    this.log = new RunLog(this.now);
     this.emit = options.onEvent ?? (() => undefined);
   }
 
@@ -223,6 +238,7 @@ class WorkflowRun {
 
   async run(): Promise<RunResult> {
     const { options, graph } = this;
+    this.startedAt = this.now();
     // Canceling from outside aborts the run's own signal, which the timeout below shares.
     const outer = options.signal;
     const onCancel = () => this.abort(outer?.reason);
@@ -243,7 +259,9 @@ class WorkflowRun {
       }
       const starts = options.startNodeId ? [options.startNodeId] : graph.defaultStarts;
       if (starts.length === 0 || starts.some((id) => !graph.byId.has(id))) {
-        return { status: 'failed', error: 'The workflow has no trigger node to start from', runs: [], lastOutput: [] };
+        const error = 'The workflow has no trigger node to start from';
+        this.log.add('error', error);
+        return { status: 'failed', error, runs: [], lastOutput: [], logs: this.log.done() };
       }
       for (let i = starts.length - 1; i >= 0; i--) {
         const id = starts[i] as string;
@@ -277,37 +295,33 @@ class WorkflowRun {
   }
 
   private result(outcome: 'ok' | 'stop'): RunResult {
-    const { runs, lastOutput, response, options } = this;
+    const { runs, lastOutput, response, options, log } = this;
     for (const g of this.graph.byId.values()) {
       if (!this.runCount.has(g.node.id)) {
         this.emit({ nodeId: g.node.id, name: g.node.name, status: 'skipped', runIndex: 0 });
       }
     }
-    const answer = response ? { response } : {};
+    const took = `${this.now() - this.startedAt} ms`;
+    const nodeRuns = `${runs.length} node run${runs.length === 1 ? '' : 's'}`;
+    let end: Pick<RunResult, 'status' | 'error' | 'failedNode'>;
     if (this.aborted) {
       const canceled = options.signal?.aborted === true;
       const reason: unknown = this.signal.reason;
       const message = reason instanceof RunCanceled ? reason.message : errorMessage(reason);
-      return {
-        status: canceled ? 'canceled' : 'failed',
-        error: canceled ? 'Canceled' : message,
-        runs,
-        lastOutput,
-        ...answer,
-      };
-    }
-    if (outcome === 'stop') {
+      end = canceled ? { status: 'canceled', error: 'Canceled' } : { status: 'failed', error: message };
+      log.add(
+        canceled ? 'warn' : 'error',
+        canceled ? `Canceled after ${took} (${nodeRuns})` : `Failed after ${took}: ${message}`,
+      );
+    } else if (outcome === 'stop') {
       const { failedNode } = this;
-      return {
-        status: 'failed',
-        error: this.failedMessage ?? 'failed',
-        ...(failedNode ? { failedNode } : {}),
-        runs,
-        lastOutput,
-        ...answer,
-      };
+      end = { status: 'failed', error: this.failedMessage ?? 'failed', ...(failedNode ? { failedNode } : {}) };
+      log.add('error', `Failed after ${took} (${nodeRuns})`);
+    } else {
+      end = { status: 'succeeded' };
+      log.add('info', `Succeeded in ${took} (${nodeRuns})`);
     }
-    return { status: 'succeeded', runs, lastOutput, ...answer };
+    return { ...end, runs, lastOutput, ...(response ? { response } : {}), logs: log.done() };
   }
 
   private ready(g: GraphNode): boolean {
@@ -451,6 +465,11 @@ class WorkflowRun {
         if (this.aborted) break;
         if (e instanceof ExpressionError || attempts >= maxTries) break;
         const wait = Math.min(MAX_BACKOFF_MS, (node.waitBetweenTries ?? 1000) * 2 ** (attempts - 1));
+        this.log.add(
+          'warn',
+          `Try ${attempts} of ${maxTries} failed: ${errorMessage(e)}; trying again in ${wait} ms`,
+          node.name,
+        );
         try {
           await (options.sleep ?? abortableSleep)(wait, this.signal);
         } catch {
@@ -460,18 +479,27 @@ class WorkflowRun {
     }
 
     if (this.aborted) {
-      this.finish(g, run, 'failed', {}, attempts, errorMessage(this.signal.reason));
+      const reason = errorMessage(this.signal.reason);
+      this.log.add('error', `Stopped: ${reason}`, node.name);
+      this.finish(g, run, 'failed', {}, attempts, reason);
       return 'stop';
     }
     const message = errorMessage(failure);
     const onError = node.onError ?? 'stopWorkflow';
+    const tries = attempts > 1 ? ` (after ${attempts} tries)` : '';
     if (onError === 'stopWorkflow') {
+      this.log.add('error', `Failed${tries}: ${message}`, node.name);
       this.finish(g, run, 'failed', failure instanceof ItemErrors ? failure.output : {}, attempts, message);
       this.failedNode = node.name;
       this.failedMessage = `Node "${node.name}" failed: ${message}`;
       return 'stop';
     }
     // Continue: failed items go on with their error, on the error output or the regular one.
+    this.log.add(
+      'warn',
+      `Failed${tries}: ${message}; the items go on ${onError === 'continueErrorOutput' ? 'through the error output' : 'with the error'}`,
+      node.name,
+    );
     let output: NodeOutput;
     if (failure instanceof ItemErrors) {
       const failedItems = failure.failed.map((f) => withError(items[f.index], f.message));

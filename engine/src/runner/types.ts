@@ -1,3 +1,4 @@
+import type { LogLevel } from '#shared/protocol/engine.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
 import type { ExpressionMeta, ParameterResolver } from '../expressions/resolve.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
@@ -26,6 +27,10 @@ export interface NodeContext {
   credential(id: string): Promise<Credential>;
   /** Respond to Webhook hands the HTTP answer to the trigger. */
   respond(response: WebhookResponse): void;
+  /** A line in the execution's log, about this node. */
+  log(level: LogLevel, message: string): void;
+  /** Lines the node did not keep (past the log's limit): counted in the log's last line. */
+  logDropped(count: number): void;
 }
 
 export type Credential =

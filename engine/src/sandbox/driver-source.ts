@@ -1,3 +1,5 @@
+import { MAX_LOG_LINES, MAX_LOG_MESSAGE } from '#shared/protocol/engine.ts';
+
 /**
  * The code that runs inside each QuickJS context before any user code: the
  * driver the host calls, then a lockdown that freezes every object reachable
@@ -104,6 +106,50 @@ export const DRIVER_SOURCE = String.raw`(() => {
     });
   };
 
+  // console: what code prints is collected during one call and handed back with its result (the Code node
+  // puts it in the execution's log). Bounded here too: printing in a loop must not fill the heap.
+  const MAX_PRINTED = ${MAX_LOG_LINES};
+  const MAX_CHARS = ${MAX_LOG_MESSAGE};
+  let printed = [];
+  let unprinted = 0;
+  const show = (v) => {
+    if (typeof v === 'string') return v;
+    if (v instanceof Error) return String(v.name) + ': ' + String(v.message);
+    try {
+      const text = stringify(v);
+      return text === undefined ? String(v) : text;
+    } catch {
+      try {
+        return String(v);
+      } catch {
+        return '[unprintable]';
+      }
+    }
+  };
+  const printer = (level) => (...args) => {
+    if (printed.length >= MAX_PRINTED) {
+      unprinted++;
+      return;
+    }
+    let text = args.map(show).join(' ');
+    if (text.length > MAX_CHARS) text = text.slice(0, MAX_CHARS - 1) + '…';
+    printed.push({ level, message: text });
+  };
+  globalThis.console = {
+    log: printer('info'),
+    info: printer('info'),
+    debug: printer('info'),
+    warn: printer('warn'),
+    error: printer('error'),
+  };
+  /** { lines, dropped }: what the call printed, and how many lines past the limit it did not keep. */
+  const takePrinted = () => {
+    const out = { lines: printed, dropped: unprinted };
+    printed = [];
+    unprinted = 0;
+    return out;
+  };
+
   const driver = {
     register(fn, timed) {
       fns.push(fn);
@@ -112,6 +158,8 @@ export const DRIVER_SOURCE = String.raw`(() => {
     },
     /** Every expression for every item: results[item][expression] = { v } | { e }. */
     evaluate(idsText, payloadText, metaText, now, today) {
+      // Expressions print nowhere: what they print goes.
+      if (printed.length > 0 || unprinted > 0) takePrinted();
       const ids = idsOf(idsText);
       const p = parse(payloadText);
       const m = metaOf(metaText);
@@ -148,6 +196,7 @@ export const DRIVER_SOURCE = String.raw`(() => {
     },
     /** The Code node: once for all items, or once per item. Resolves to { items } or { e, index }. */
     async runCode(id, mode, payloadText, metaText, now, today) {
+      takePrinted();
       const p = parse(payloadText);
       const m = metaOf(metaText);
       const time = usesTime[id] ? { now, today } : undefined;
@@ -169,14 +218,14 @@ export const DRIVER_SOURCE = String.raw`(() => {
             errors.push({ index: i, e: describe(e) });
           }
         }
-        return stringify({ items: out, errors });
+        return stringify({ items: out, errors, logs: takePrinted() });
       }
       try {
         const value = await fn.apply(undefined, contextFor(p, m, time, items, 0));
-        return stringify({ items: normalizeOutput(value, 'Code') });
+        return stringify({ items: normalizeOutput(value, 'Code'), logs: takePrinted() });
       } catch (e) {
         if (fatal(e)) throw e;
-        return stringify({ e: describe(e) });
+        return stringify({ e: describe(e), logs: takePrinted() });
       }
     },
   };

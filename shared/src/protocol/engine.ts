@@ -49,9 +49,31 @@ export const nodeRunSchema = z.object({
   finishedAt: z.number(),
 });
 
+/** A run's log keeps this many lines (the engine stops adding, then says how many it dropped)… */
+export const MAX_LOG_LINES = 1_000;
+/** …of at most this many characters each. */
+export const MAX_LOG_MESSAGE = 4_000;
+
+export const logLevelSchema = z.enum(['info', 'warn', 'error']);
+export type LogLevel = z.infer<typeof logLevelSchema>;
+
+/** One line of an execution's log: retries, failures, what Code nodes print with console. */
+export const logLineSchema = z.object({
+  at: z.number(),
+  level: logLevelSchema,
+  /** The node the line is about, by name. */
+  node: z.string().optional(),
+  message: z.string().max(MAX_LOG_MESSAGE),
+});
+export type LogLine = z.infer<typeof logLineSchema>;
+
 export const runResultSchema = z.object({
   status: z.enum(['succeeded', 'failed', 'canceled']),
   error: z.string().optional(),
+  logs: z
+    .array(logLineSchema)
+    .max(MAX_LOG_LINES + 1)
+    .optional(),
   failedNode: z.string().optional(),
   runs: z.array(nodeRunSchema),
   lastOutput: items,

@@ -145,6 +145,8 @@ export const executionLogs = sqliteTable(
     seq: integer('seq').notNull(),
     at: integer('at').notNull(),
     level: text('level', { enum: ['info', 'warn', 'error'] }).notNull(),
+    /** The node the line is about (its name when it ran), if any. */
+    node: text('node'),
     message: text('message').notNull(),
   },
   (t) => [primaryKey({ columns: [t.executionId, t.seq] })],

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import type { RunResultMessage } from '#shared/protocol/engine.ts';
+import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
 import type { Db } from '../db/open.ts';
 import { executionLogs, executions, nodeRuns } from '../db/schema.ts';
 
@@ -21,6 +21,7 @@ export class ExecutionStore {
   private readonly runningStmt;
   private readonly finishStmt;
   private readonly nodeRunStmt;
+  private readonly logStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db
@@ -69,6 +70,18 @@ export class ExecutionStore {
         finishedAt: p('finishedAt'),
       })
       .onConflictDoNothing()
+      .prepare();
+    this.logStmt = db
+      .insert(executionLogs)
+      .values({
+        executionId: p('executionId'),
+        // The next number in this execution's log: lines land in the order they are written.
+        seq: sql`(select coalesce(max(${executionLogs.seq}), 0) + 1 from ${executionLogs} where ${executionLogs.executionId} = ${p('executionId')})`,
+        at: p('at'),
+        level: p('level'),
+        node: p('node'),
+        message: p('message'),
+      })
       .prepare();
   }
 
@@ -171,6 +184,7 @@ export class ExecutionStore {
         finishedAt: r.finishedAt,
       });
     }
+    for (const line of result.logs ?? []) this.log(id, line.level, line.message, line.at, line.node);
   }
 
   /** Fails executions that are still queued or running (engine lost, stopped before start). */
@@ -197,17 +211,8 @@ export class ExecutionStore {
     );
   }
 
-  log(id: string, level: 'info' | 'warn' | 'error', message: string, now: number): void {
-    this.db
-      .insert(executionLogs)
-      .values({
-        executionId: id,
-        seq: sql`(select coalesce(max(${executionLogs.seq}), 0) + 1 from ${executionLogs} where ${executionLogs.executionId} = ${id})`,
-        at: now,
-        level,
-        message,
-      })
-      .run();
+  log(id: string, level: LogLevel, message: string, at: number, node?: string): void {
+    this.logStmt.run({ executionId: id, at, level, node: node ?? null, message });
   }
 
   logs(id: string) {

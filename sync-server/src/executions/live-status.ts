@@ -5,7 +5,9 @@ import type { RoomManager } from '../rooms/room-manager.ts';
  * Live run status for everyone in a workflow's room, through the room's
  * awareness: the server's own awareness state carries the latest execution
  * and each node's status, so every client (the stock y-websocket one too)
- * receives a change the moment the engine reports it.
+ * receives a change the moment the engine reports it. It also carries the
+ * workflow's trigger state (active, published version), so when one person
+ * activates a workflow everyone's toolbar says so.
  */
 
 export interface NodeLiveStatus {
@@ -25,14 +27,21 @@ export interface ExecutionLiveStatus {
   nodes: Record<string, NodeLiveStatus>;
 }
 
-/** The awareness field clients read: `state.execution` of the server's entry (`state.server === true`). */
+export interface TriggerLiveState {
+  active: boolean;
+  publishedHash: string | null;
+}
+
+/** The awareness fields clients read: `execution` and `trigger` of the server's entry (`state.server === true`). */
 export interface ServerAwarenessState {
   server: true;
-  execution: ExecutionLiveStatus;
+  execution?: ExecutionLiveStatus;
+  trigger?: TriggerLiveState;
 }
 
 export class LiveStatus {
   private readonly latest = new Map<string, ExecutionLiveStatus>();
+  private readonly triggers = new Map<string, TriggerLiveState>();
 
   constructor(private readonly rooms: RoomManager) {}
 
@@ -68,15 +77,32 @@ export class LiveStatus {
     this.publish(workflowId);
   }
 
+  /** The workflow was published, activated or deactivated. */
+  trigger(workflowId: string, state: TriggerLiveState): void {
+    this.triggers.set(workflowId, { ...state });
+    this.publish(workflowId);
+  }
+
+  /** The workflow is gone: nothing of it is kept. */
+  forget(workflowId: string): void {
+    this.latest.delete(workflowId);
+    this.triggers.delete(workflowId);
+  }
+
   get(workflowId: string): ExecutionLiveStatus | undefined {
     return this.latest.get(workflowId);
   }
 
   private publish(workflowId: string): void {
     const room = this.rooms.peek(workflowId);
+    if (!room) return;
     const execution = this.latest.get(workflowId);
-    if (!room || !execution) return;
-    const state: ServerAwarenessState = { server: true, execution: structuredClone(execution) };
+    const trigger = this.triggers.get(workflowId);
+    const state: ServerAwarenessState = {
+      server: true,
+      ...(execution ? { execution: structuredClone(execution) } : {}),
+      ...(trigger ? { trigger: { ...trigger } } : {}),
+    };
     room.awareness.setLocalState(state);
   }
 }

@@ -68,6 +68,10 @@ interface PendingUpdate {
   from: Member | null;
 }
 
+/** Awareness states only the server may set (see receiveAwareness). */
+const claimsServer = (state: unknown): boolean =>
+  typeof state === 'object' && state !== null && Object.prototype.hasOwnProperty.call(state, 'server');
+
 /**
  * One loaded document and the sockets editing it. Speaks y-websocket on
  * RoomConnection; knows nothing of HTTP or ws.
@@ -290,13 +294,22 @@ export class Room {
     }
   }
 
-  private receiveAwareness(member: Member, update: Uint8Array): void {
+  private receiveAwareness(member: Member, received: Uint8Array): void {
+    let update = received;
     let entries;
+    let states: unknown[];
     try {
       entries = decodeAwarenessEntries(update);
-      for (const entry of entries) JSON.parse(entry.state);
+      states = entries.map((entry) => JSON.parse(entry.state) as unknown);
     } catch (cause) {
       throw new ProtocolError('malformed awareness update', { cause });
+    }
+    // Only the server speaks as the server: its own client id, and states marked `server` (run status,
+    // active switch), which every client trusts. A client claiming either is dropped, not relayed.
+    if (entries.some((entry, i) => entry.clientID === this.awareness.clientID || claimsServer(states[i]))) {
+      entries = entries.filter((entry, i) => entry.clientID !== this.awareness.clientID && !claimsServer(states[i]));
+      if (entries.length === 0) return;
+      update = encodeAwarenessEntries(entries);
     }
     // Stock clients re-broadcast every awareness change they receive, so most entries are
     // echoes the server already has. Only entries that change state (y-protocols' clock

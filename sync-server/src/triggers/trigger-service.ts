@@ -5,6 +5,7 @@ import type { Logger } from '#shared/log.ts';
 import type { DefinitionNode, WorkflowDefinition } from '#shared/schema/definition.ts';
 import type { User } from '../accounts/account-store.ts';
 import type { ExecutionService } from '../executions/execution-service.ts';
+import type { LiveStatus } from '../executions/live-status.ts';
 import type { VersionStore } from '../executions/version-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 
@@ -39,6 +40,7 @@ export class TriggerService {
       workflows: WorkflowStore;
       versions: VersionStore;
       executions: ExecutionService;
+      live: LiveStatus;
       logger: Logger;
     },
   ) {
@@ -57,6 +59,7 @@ export class TriggerService {
     const row = this.deps.workflows.get(workflowId);
     if (row?.active) this.register(workflowId, hash);
     this.deps.workflows.setPublished(workflowId, hash);
+    this.deps.live.trigger(workflowId, { active: row?.active ?? false, publishedHash: hash });
     return hash;
   }
 
@@ -65,11 +68,22 @@ export class TriggerService {
     if (!row?.publishedHash) throw new UserError(ErrorCodes.conflict, 'Publish the workflow before activating it');
     this.register(workflowId, row.publishedHash);
     this.deps.workflows.setActive(workflowId, true);
+    this.deps.live.trigger(workflowId, { active: true, publishedHash: row.publishedHash });
   }
 
   deactivate(workflowId: string): void {
     this.unregister(workflowId);
     this.deps.workflows.setActive(workflowId, false);
+    this.deps.live.trigger(workflowId, {
+      active: false,
+      publishedHash: this.deps.workflows.get(workflowId)?.publishedHash ?? null,
+    });
+  }
+
+  /** The workflow is being deleted: its triggers stop and nothing of it stays in memory. */
+  remove(workflowId: string): void {
+    this.unregister(workflowId);
+    this.deps.live.forget(workflowId);
   }
 
   webhook(method: string, path: string): WebhookTarget | undefined {

@@ -163,7 +163,7 @@ describe('executions', () => {
     const { rest, ann, workflowId, watcher } = await setup(
       [
         trigger,
-        node('rows', 'Rows', 'code', { jsCode: 'return [{ n: 1 }, { n: 7 }];' }, 200),
+        node('rows', 'Rows', 'code', { jsCode: "console.log('making', 2, 'rows'); return [{ n: 1 }, { n: 7 }];" }, 200),
         node('pause', 'Pause', 'wait', { amount: 0.2, unit: 'seconds' }, 400),
         node(
           'big',
@@ -203,6 +203,21 @@ describe('executions', () => {
       .map((s) => s.state.execution.nodes.pause?.status);
     expect(pauseStates).toContain('running');
     expect(pauseStates.indexOf('running')).toBeLessThan(pauseStates.lastIndexOf('succeeded'));
+
+    // The log keeps what the Code node printed, and how the run ended.
+    const logs = await rest.call<{ logs: { level: string; node?: string; message: string }[] }>(
+      'GET',
+      `/api/executions/${id}/logs`,
+      { as: ann.as },
+    );
+    expect(logs.body.logs.map(({ level, node, message }) => ({ level, node, message }))).toEqual([
+      { level: 'info', node: 'Rows', message: 'making 2 rows' },
+      {
+        level: 'info',
+        node: undefined,
+        message: expect.stringMatching(/^Succeeded in \d+ ms \(4 node runs\)$/) as unknown,
+      },
+    ]);
   });
 
   it('editing the workflow during a run does not change that run', async () => {
@@ -242,6 +257,16 @@ describe('executions', () => {
     expect(stop.status).toBe(202);
     await untilExecution(rest, ann.as, body.id, 'canceled');
     expect(Date.now() - stoppedAt).toBeLessThan(1_000);
+    const logs = await rest.call<{ logs: { level: string; node?: string; message: string }[] }>(
+      'GET',
+      `/api/executions/${body.id}/logs`,
+      { as: ann.as },
+    );
+    expect(logs.body.logs.map((l) => [l.level, l.node, l.message])).toEqual([
+      ['info', undefined, 'ann asked to stop the run'],
+      ['error', 'Pause', 'Stopped: someone stopped the run'],
+      ['warn', undefined, expect.stringMatching(/^Canceled after \d+ ms \(2 node runs\)$/)],
+    ]);
     const again = await rest.call<{ error: { code: string } }>('POST', `/api/executions/${body.id}/stop`, {
       as: ann.as,
     });

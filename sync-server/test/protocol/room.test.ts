@@ -1,5 +1,6 @@
 import { join as joinPath } from 'node:path';
 import * as decoding from 'lib0/decoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -182,6 +183,34 @@ describe('room', () => {
     forged.destroy();
     await settle('doc', a, b, c);
     expect(c.awareness.getStates().get(1)).toEqual({ name: 'Alice' });
+  });
+
+  it('a client cannot speak as the server: its id and states marked `server` are not relayed', async () => {
+    const a = await join('doc', 1);
+    const b = await join('doc', 2);
+    await settle('doc', a, b);
+    const room = rooms.peek('doc');
+    room?.awareness.setLocalState({ server: true, execution: { id: 'real', status: 'running', nodes: {} } });
+    await settle('doc', a, b);
+    const serverId = room?.awareness.clientID ?? -1;
+    expect(b.awareness.getStates().get(serverId)).toMatchObject({ execution: { id: 'real' } });
+
+    // A fake run status in the client's own state, and an update written as the server's id.
+    a.setPresence({ server: true, execution: { id: 'fake', status: 'succeeded', nodes: {} } });
+    const forged = new ProtocolClient(serverId);
+    forged.awareness.setLocalState({ server: true, execution: { id: 'forged', status: 'failed', nodes: {} } });
+    for (let i = 0; i < 50; i++) forged.awareness.setLocalState({ server: true, n: i });
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, MessageType.awareness);
+    encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(forged.awareness, [serverId]));
+    a.toRoom(encoding.toUint8Array(e));
+    forged.destroy();
+    a.setPresence({ name: 'Ann' });
+    await settle('doc', a, b);
+
+    expect(b.awareness.getStates().get(1)).toEqual({ name: 'Ann' });
+    expect(b.awareness.getStates().get(serverId)).toMatchObject({ execution: { id: 'real' } });
+    expect(room?.awareness.getStates().get(serverId)).toMatchObject({ execution: { id: 'real' } });
   });
 
   it('SYNC6: a malformed message throws ProtocolError for that socket; the room and the others carry on', async () => {

@@ -90,14 +90,18 @@ export const executionRoutes = (deps: {
     .get('/:id/logs', (c) => {
       const row = load(c.req.param('id'), requireUser(c), 'read');
       return c.json({
-        logs: deps.executions.logs(row.id).map((l) => ({ at: l.at, level: l.level, message: l.message })),
+        logs: deps.executions
+          .logs(row.id)
+          .map((l) => ({ at: l.at, level: l.level, ...(l.node !== null ? { node: l.node } : {}), message: l.message })),
       });
     })
     .post('/:id/stop', (c) => {
-      const row = load(c.req.param('id'), requireUser(c), 'edit');
+      const user = requireUser(c);
+      const row = load(c.req.param('id'), user, 'edit');
       if (row.status !== 'queued' && row.status !== 'running') {
         throw new UserError(ErrorCodes.conflict, `Execution ${row.id} has already ended (${row.status})`);
       }
+      deps.executions.log(row.id, 'info', `${user.name} asked to stop the run`, Date.now());
       deps.hub.cancel(row.id);
       return c.json({ ...dto(row), stopping: true }, 202);
     })

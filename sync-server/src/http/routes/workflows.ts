@@ -95,7 +95,7 @@ export const workflowRoutes = ({ accounts, store, service, executions, triggers,
       const id = workflowId(c.req.param('id'));
       requireAccess(store, id, requireUser(c), 'delete');
       // Its webhooks and schedules stop with it.
-      triggers.deactivate(id);
+      triggers.remove(id);
       await service.delete(id);
       return c.body(null, 204);
     })
