@@ -96,6 +96,9 @@ test('a run lights up on two canvases; the inspector shows its items; an active 
     await expect(badge(page, 'Big?')).toHaveText('1 item');
     await expect(badge(page, 'Reply')).toHaveAttribute('data-status', 'skipped');
     await expect(page.getByTestId('run-status')).toHaveText('succeeded');
+    // The executed path: Go → Pause → Big? carried the item; Big?'s "true" edge and the webhook's did not.
+    await expect(page.locator('.react-flow__edge-path.run-path')).toHaveCount(2);
+    await expect(page.getByTestId('edge-items')).toHaveText(['1 item', '1 item']);
   }
   await b.screenshot({ path: 'test-results/runs-ben-after-ann-ran.png' });
 
@@ -212,6 +215,7 @@ test('a webhook → HTTP Request → IF → Respond workflow built in the editor
     await expect(badge(page, 'HTTP Request')).toHaveText('1 item');
     await expect(badge(page, 'IF')).toHaveText('1 item');
     await expect(badge(page, 'Respond to Webhook')).toHaveText('1 item');
+    await expect(page.locator('.react-flow__edge-path.run-path')).toHaveCount(3);
   }
   await fit(b);
   await b.screenshot({ path: 'test-results/runs-built-in-editor-ben.png' });

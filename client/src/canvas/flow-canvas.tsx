@@ -27,6 +27,7 @@ import {
 } from '../state/atoms.ts';
 import type { FlowNode } from './flow-binding.ts';
 import { CanvasMinimap } from './canvas-minimap.tsx';
+import { edgeTypes } from './run-edge.tsx';
 import { nodeTypes } from './workflow-node.tsx';
 
 export const GRID = 20;
@@ -166,6 +167,7 @@ export const FlowCanvas = ({
         nodes={snapshot.nodes}
         edges={snapshot.edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={binding.applyNodeChanges}
         onEdgesChange={binding.applyEdgeChanges}
         onConnect={onConnect}
@@ -187,7 +189,7 @@ export const FlowCanvas = ({
         minZoom={0.05}
         maxZoom={2.5}
         connectionLineType={ConnectionLineType.SmoothStep}
-        defaultEdgeOptions={{ type: 'smoothstep' }}
+        defaultEdgeOptions={{ type: 'run' }}
         colorMode={theme}
         proOptions={{ hideAttribution: true }}
         aria-label="Workflow canvas"

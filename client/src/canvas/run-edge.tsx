@@ -1,0 +1,61 @@
+import { memo } from 'react';
+import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, type EdgeProps } from '@xyflow/react';
+import { MAIN } from '#shared/nodes/types.ts';
+import { useEditor, useNodeRun } from '../editor/editor-context.tsx';
+
+/**
+ * Every edge of the canvas: a smooth step line that, once the room's run has
+ * sent items along it, is drawn as part of the executed path with how many
+ * items it carried (as n8n labels its connections).
+ */
+const RunEdge = ({
+  source,
+  sourceHandleId,
+  sourceX,
+  sourceY,
+  sourcePosition,
+  targetX,
+  targetY,
+  targetPosition,
+  style,
+  markerEnd,
+  markerStart,
+  interactionWidth,
+}: EdgeProps) => {
+  const { runs } = useEditor();
+  const run = useNodeRun(runs, source);
+  const [path, labelX, labelY] = getSmoothStepPath({
+    sourceX,
+    sourceY,
+    sourcePosition,
+    targetX,
+    targetY,
+    targetPosition,
+  });
+  const carried = run && run.status !== 'running' ? (run.itemsOut?.[sourceHandleId ?? MAIN] ?? 0) : 0;
+  return (
+    <>
+      <BaseEdge
+        path={path}
+        className={carried > 0 ? 'run-path' : undefined}
+        {...(style ? { style } : {})}
+        {...(markerEnd ? { markerEnd } : {})}
+        {...(markerStart ? { markerStart } : {})}
+        {...(interactionWidth !== undefined ? { interactionWidth } : {})}
+      />
+      {carried > 0 && (
+        <EdgeLabelRenderer>
+          <div
+            className="edge-items"
+            data-testid="edge-items"
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          >
+            {carried} item{carried === 1 ? '' : 's'}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+};
+
+export const edgeTypes = { run: memo(RunEdge) };
