@@ -174,6 +174,20 @@ const cases: Case[] = [
     out: { main: [{ a: 1, b: 2 }] },
   },
   {
+    name: 'Set refuses field names that would write into a prototype',
+    type: 'set',
+    params: { assignments: [{ name: '__proto__.polluted', value: 'yes', type: 'string' }] },
+    input: [{ a: 1 }],
+    error: /"__proto__", "constructor" and "prototype" cannot be field names/,
+  },
+  {
+    name: 'Set refuses "constructor.prototype" paths too',
+    type: 'set',
+    params: { includeOtherFields: true, assignments: [{ name: 'constructor.prototype.polluted', value: 'yes' }] },
+    input: [{ a: 1 }],
+    error: /cannot be field names/,
+  },
+  {
     name: 'Set in JSON mode',
     type: 'set',
     params: { mode: 'raw', jsonOutput: '={{ JSON.stringify({ twice: $json.a * 2 }) }}' },
@@ -413,6 +427,7 @@ describe('nodes', () => {
       return;
     }
     const output = await run;
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const got = Object.fromEntries(
       Object.entries(output)
         .filter(([, list]) => list.length > 0)

@@ -191,6 +191,25 @@ describe('runner', () => {
     expect(outputsByName(r).After).toEqual([{ error: 'field "n": "x" is not a number' }]);
   });
 
+  it('input handles named like Object properties are just names', async () => {
+    const def = definition({
+      name: 'Odd handles',
+      nodes: [trigger, node('Sink', 'test.sink')],
+      edges: [edge('Start', 'Sink', 'main', 'toString'), edge('Start', 'Sink', 'main', '__proto__')],
+    });
+    const r = await run(def, {
+      extraExecutors: {
+        'test.sink': (ctx) => ({ main: ['toString', '__proto__'].flatMap((handle) => ctx.inputs[handle] ?? []) }),
+      },
+    });
+    expect(r.status).toBe('succeeded');
+    expect(r.runs.map((x) => [x.name, x.status])).toEqual([
+      ['Start', 'succeeded'],
+      ['Sink', 'succeeded'],
+    ]);
+    expect(outputsByName(r).Sink).toEqual([{}, {}]);
+  });
+
   it('a failure stops the run and names the node', async () => {
     const def = definition({
       name: 'Stop',
@@ -257,11 +276,16 @@ describe('runner', () => {
       ['error', 'Talk', 'TypeError: bad thing'],
       ['info', 'Talk', 'line 0'],
     ]);
-    // A run keeps 1,000 lines and says how many more there were.
-    expect(r.logs).toHaveLength(1_001);
-    expect(lines[999]).toEqual(['info', 'Talk', 'line 996']);
-    // 503 console lines past the limit, then Shaky's failure, Broken's line and failure, and the end.
-    expect(lines[1000]).toEqual(['warn', undefined, '507 more log lines were not kept (a run keeps 1000)']);
+    // A run keeps 950 lines of what code prints, and room for its own: how the run went on and ended.
+    expect(r.logs).toHaveLength(954);
+    expect(lines[949]).toEqual(['info', 'Talk', 'line 946']);
+    expect(lines.slice(950)).toEqual([
+      ['warn', 'Shaky', 'Failed: nope [line 1]; the items go on with the error'],
+      ['error', 'Broken', 'Failed: gone [line 1]'],
+      ['error', undefined, expect.stringMatching(/^Failed after \d+ ms \(4 node runs\)$/)],
+      // 553 of Talk's lines and Broken's "last words".
+      ['warn', undefined, '554 more log lines were not kept (a run keeps 950 lines of what code prints)'],
+    ]);
     expect(r.logs.every((l, i) => i === 0 || l.at >= (r.logs[i - 1]?.at ?? 0))).toBe(true);
   });
 
@@ -374,6 +398,8 @@ describe('runner', () => {
             { name: 'now', value: '={{ $now.getTime() }}', type: 'number' },
             { name: 'today', value: '={{ $today.getTime() }}', type: 'number' },
             { name: 'hour', value: '={{ $today.getHours() }}', type: 'number' },
+            // Code that reaches $now without naming it still gets it.
+            { name: 'viaEval', value: "={{ eval('$n' + 'ow').getTime() }}", type: 'number' },
           ],
         }),
         node('Code', 'code', { jsCode: 'return [{ day: $today.getDate(), same: $now.getTime() === $json.now }];' }),
@@ -385,7 +411,7 @@ describe('runner', () => {
     });
     const r = await run(def, { now: () => at });
     const outputs = outputsByName(r);
-    expect(outputs.Stamp).toEqual([{ now: at, today: new Date(2026, 10, 22).getTime(), hour: 0 }]);
+    expect(outputs.Stamp).toEqual([{ now: at, today: new Date(2026, 10, 22).getTime(), hour: 0, viaEval: at }]);
     expect(outputs.Code).toEqual([{ day: 22, same: true }]);
     expect(r.error).toMatch(/Node "Rename" failed: .*parameter "assignments\[0\]\.value": TypeError/);
   });

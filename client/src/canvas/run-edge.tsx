@@ -32,7 +32,8 @@ const RunEdge = ({
     targetY,
     targetPosition,
   });
-  const carried = run && run.status !== 'running' ? (run.itemsOut?.[sourceHandleId ?? MAIN] ?? 0) : 0;
+  // A node that failed and stopped the run handed nothing on, whatever it had made.
+  const carried = run?.status === 'succeeded' ? (run.itemsOut?.[sourceHandleId ?? MAIN] ?? 0) : 0;
   return (
     <>
       <BaseEdge

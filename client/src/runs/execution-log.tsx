@@ -20,7 +20,9 @@ export const ExecutionLog = ({ executionId, status }: { executionId: string; sta
     let current = true;
     api<{ logs: LogLine[] }>('GET', `/api/executions/${executionId}/logs`).then(
       (r) => {
-        if (current) setLines(r.logs);
+        if (!current) return;
+        setLines(r.logs);
+        setError(undefined);
       },
       (e: unknown) => {
         if (current) setError(e instanceof ApiError ? e.message : 'Could not load the log');

@@ -1,5 +1,5 @@
 import type { Item, JsonObject } from '../runner/items.ts';
-import { SandboxError, type CallScope, type Sandbox } from '../sandbox/sandbox.ts';
+import { readsTime, SandboxError, type CallScope, type Sandbox } from '../sandbox/sandbox.ts';
 import { ExpressionError, positionIn, sourceName } from './errors.ts';
 import { isExpression, parseTemplate, referencedNodes, TemplateError, type Segment } from './template.ts';
 
@@ -205,7 +205,7 @@ export class ParameterResolver {
         if (!('code' in segment)) continue;
         if (segment.code.trim() === '') throw new ExpressionError(node, label, 'an empty {{ }}', segment.offset);
         try {
-          leafIds.push(this.sandbox.compile(wrap(segment.code), filename));
+          leafIds.push(this.sandbox.compile(wrap(segment.code), filename, readsTime(segment.code)));
         } catch (e) {
           fail(node, label, segment, e, filename);
         }

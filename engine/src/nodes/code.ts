@@ -5,7 +5,7 @@ import { callScope, PARAMS } from '../expressions/resolve.ts';
 import { referencedNodes } from '../expressions/template.ts';
 import type { Item } from '../runner/items.ts';
 import { ItemErrors, NodeError, type NodeExecutor } from '../runner/types.ts';
-import { SandboxError, type SandboxErrorInfo } from '../sandbox/sandbox.ts';
+import { readsTime, SandboxError, type SandboxErrorInfo } from '../sandbox/sandbox.ts';
 import { str } from './values.ts';
 
 /**
@@ -40,7 +40,7 @@ export const code: NodeExecutor = (ctx) => {
   const filename = sourceName('code', ctx.node.name);
   let id: number;
   try {
-    id = ctx.sandbox.compile(`(async function (${PARAMS}) { 'use strict';\n${source}\n})`, filename);
+    id = ctx.sandbox.compile(`(async function (${PARAMS}) { 'use strict';\n${source}\n})`, filename, readsTime(source));
   } catch (e) {
     if (e instanceof SandboxError) throw new NodeError(describe(e.info, filename));
     throw e;

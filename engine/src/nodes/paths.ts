@@ -1,4 +1,5 @@
 import type { JsonObject } from '../runner/items.ts';
+import { NodeError } from '../runner/types.ts';
 import { str } from './values.ts';
 
 /** Field paths in items: "a.b.c" and "list[0].name", as n8n's dot notation reads them. */
@@ -21,19 +22,26 @@ const keysOf = (path: string): readonly string[] => {
   return keys;
 };
 
+/** Reads own fields only: "constructor" or "__proto__" of an item is nothing, not a function or a prototype. */
 export const getPath = (json: unknown, path: string): unknown => {
   let at: unknown = json;
   for (const key of keysOf(path)) {
-    if (at === null || typeof at !== 'object') return undefined;
+    if (at === null || typeof at !== 'object' || !Object.prototype.hasOwnProperty.call(at, key)) return undefined;
     at = (at as Record<string, unknown>)[key];
   }
   return at;
 };
 
+/** Names that would write through to a prototype (the engine's own objects), not into the item. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Sets a value, creating objects on the way; returns the same (mutated) object. */
 export const setPath = (json: JsonObject, path: string, value: unknown): JsonObject => {
   const keys = keysOf(path);
   if (keys.length === 0) return json;
+  if (keys.some((k) => UNSAFE_KEYS.has(k))) {
+    throw new NodeError(`field "${path}": "__proto__", "constructor" and "prototype" cannot be field names`);
+  }
   let at: Record<string, unknown> = json;
   for (let i = 0; i < keys.length - 1; i++) {
     const key = keys[i] as string;

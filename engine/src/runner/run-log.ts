@@ -1,9 +1,14 @@
 import { MAX_LOG_LINES, MAX_LOG_MESSAGE, type LogLevel, type LogLine } from '#shared/protocol/engine.ts';
 
+/** Lines kept for the engine's own (failures, retries, the end) however much code prints. */
+const ENGINE_RESERVE = 50;
+
 /**
  * An execution's log as the engine writes it: retries, failures, and what
  * Code nodes print. Bounded, because user code decides how much it prints:
- * past MAX_LOG_LINES lines are counted, not kept, and one last line says so.
+ * past the limit lines are counted, not kept, and one last line says so.
+ * What code prints stops short of the limit, so how the run ended is always
+ * there.
  */
 export class RunLog {
   private readonly lines: LogLine[] = [];
@@ -11,8 +16,18 @@ export class RunLog {
 
   constructor(private readonly now: () => number) {}
 
+  /** A line of the engine's own. */
   add(level: LogLevel, message: string, node?: string): void {
-    if (this.lines.length >= MAX_LOG_LINES) {
+    this.push(level, message, node, MAX_LOG_LINES);
+  }
+
+  /** A line user code printed. */
+  print(level: LogLevel, message: string, node: string): void {
+    this.push(level, message, node, MAX_LOG_LINES - ENGINE_RESERVE);
+  }
+
+  private push(level: LogLevel, message: string, node: string | undefined, limit: number): void {
+    if (this.lines.length >= limit) {
       this.dropped++;
       return;
     }
@@ -33,7 +48,7 @@ export class RunLog {
       {
         at: this.now(),
         level: 'warn',
-        message: `${this.dropped} more log line${this.dropped === 1 ? ' was' : 's were'} not kept (a run keeps ${MAX_LOG_LINES})`,
+        message: `${this.dropped} more log line${this.dropped === 1 ? ' was' : 's were'} not kept (a run keeps ${MAX_LOG_LINES - ENGINE_RESERVE} lines of what code prints)`,
       },
     ];
   }

@@ -182,7 +182,7 @@ class RunContext implements NodeContext {
   }
 
   log(level: LogLevel, message: string): void {
-    this.run.log.add(level, message, this.node.name);
+    this.run.log.print(level, message, this.node.name);
   }
 
   logDropped(count: number): void {
@@ -341,7 +341,8 @@ class WorkflowRun {
       for (const c of from.outgoing.get(handle) ?? []) {
         let input = pending.get(c.target);
         if (!input) {
-          input = {};
+          // No prototype: handle names come from the workflow, and "toString" or "__proto__" must be just names.
+          input = Object.create(null) as Record<string, Item[]>;
           pending.set(c.target, input);
         }
         const had = input[c.targetHandle];

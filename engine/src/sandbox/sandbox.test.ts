@@ -94,4 +94,39 @@ describe('sandbox: what user code cannot reach', () => {
   it('a promise that never settles is reported, not waited on', () => {
     expect(() => run('await new Promise(() => {}); return []')).toThrow(/never happens/);
   });
+
+  it("what one call leaves queued runs within that call, never in another workflow's", () => {
+    const scope = { metaText: '{"workflow":{},"execution":{}}', now: 0 };
+    const stray = sandbox.compile(
+      "(function () { Promise.resolve().then(() => console.error('stray line')); return 1; })",
+      'stray-expression',
+    );
+    expect(JSON.parse(sandbox.evaluate([stray], JSON.stringify({ items: [], refs: {} }), scope))).toEqual([[{ v: 1 }]]);
+    // Another workflow's Code node prints nothing of it.
+    const quiet = sandbox.compile(
+      "(async function () { 'use strict'; console.log('mine'); return []; })",
+      'quiet-code',
+    );
+    const result = JSON.parse(sandbox.runCode(quiet, 'runOnceForAllItems', '{"items":[],"refs":{}}', scope)) as {
+      logs: { lines: { message: string }[] };
+    };
+    expect(result.logs.lines.map((l) => l.message)).toEqual(['mine']);
+
+    // A callback chain that never ends is cut off at the time limit of the call that started it;
+    // the next call starts clean and quick.
+    const endless = sandbox.compile(
+      '(function () { const again = () => Promise.resolve().then(again); again(); return 2; })',
+      'endless-expression',
+    );
+    const started = Date.now();
+    try {
+      sandbox.evaluate([endless], JSON.stringify({ items: [], refs: {} }), scope);
+    } catch (e) {
+      expect(e).toBeInstanceOf(SandboxError);
+    }
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const next = Date.now();
+    expect(run('return [{ ok: 4 }]')?.[0]?.json.ok).toBe(4);
+    expect(Date.now() - next).toBeLessThan(250);
+  });
 });

@@ -41,8 +41,12 @@ export interface CallScope {
 /** Midnight of the day of `now` in the process's time zone, as `$today` has it. */
 const startOfDay = (now: number): number => new Date(now).setHours(0, 0, 0, 0);
 
-/** Functions that cannot name `$now` or `$today` get no Dates: each costs QuickJS calls out to the host's clock. */
-const readsTime = (source: string): boolean => /\$now|\$today|\barguments\b/.test(source);
+/**
+ * Whether user code may read `$now` or `$today`: code that cannot gets no
+ * Dates, each of which costs QuickJS calls out to the host's clock. `eval`
+ * and `arguments` can reach them without naming them.
+ */
+export const readsTime = (code: string): boolean => /\$now|\$today|\barguments\b|\beval\b/.test(code);
 
 export const defaultLimits: SandboxLimits = { timeoutMs: 1_000, memoryBytes: 64 * 1024 * 1024 };
 
@@ -95,40 +99,51 @@ export class Sandbox {
   /**
    * Compiles `source` (a JavaScript function expression) once; later calls
    * with the same source return the same id. `filename` names the node and
-   * parameter in error positions.
+   * parameter in error positions; `time` says whether the code may read
+   * `$now`/`$today` (see readsTime).
    */
-  compile(source: string, filename: string): number {
-    try {
-      return this.compileNow(source, filename);
-    } finally {
-      this.settle();
-    }
+  compile(source: string, filename: string, time = true): number {
+    return this.guarded(() => this.compileNow(source, filename, time));
   }
 
   /** Runs compiled expressions for every item; see `evaluate` in DRIVER_SOURCE. */
   evaluate(ids: readonly number[], payload: string, scope: CallScope): string {
-    try {
-      return this.callWith(this.evaluateFn, [ids.join(','), payload, scope.metaText, scope.now, startOfDay(scope.now)]);
-    } finally {
-      this.settle();
-    }
+    return this.guarded(() =>
+      this.callWith(this.evaluateFn, [ids.join(','), payload, scope.metaText, scope.now, startOfDay(scope.now)]),
+    );
   }
 
   /** Orders items with a compiled comparison function; answers the indexes in order (JSON). */
   sort(id: number, items: string): string {
+    return this.guarded(() => this.callWith(this.sortFn, [String(id), items]));
+  }
+
+  /** Runs a compiled Code node function; resolves its promise within the same time budget. */
+  runCode(id: number, mode: string, payload: string, scope: CallScope): string {
+    return this.guarded(() => this.runCodeNow(id, mode, payload, scope));
+  }
+
+  /**
+   * Every call ends with the promise callbacks it left queued run, inside its
+   * own time budget: left in the queue, they would run during a later call —
+   * another workflow's — and could print into its log or fail it.
+   */
+  private guarded<T>(call: () => T): T {
     try {
-      return this.callWith(this.sortFn, [String(id), items]);
+      const result = call();
+      this.drain();
+      return result;
     } finally {
       this.settle();
     }
   }
 
-  /** Runs a compiled Code node function; resolves its promise within the same time budget. */
-  runCode(id: number, mode: string, payload: string, scope: CallScope): string {
-    try {
-      return this.runCodeNow(id, mode, payload, scope);
-    } finally {
-      this.settle();
+  private drain(): void {
+    const jobs = this.runtime.executePendingJobs();
+    if (jobs.error) {
+      const info = this.dumpError(jobs.error);
+      jobs.error.dispose();
+      throw this.classify(info);
     }
   }
 
@@ -138,7 +153,7 @@ export class Sandbox {
     this.rebuild();
   }
 
-  private compileNow(source: string, filename: string): number {
+  private compileNow(source: string, filename: string, time: boolean): number {
     const key = `${filename}\u0000${source}`;
     const known = this.compiled.get(key);
     if (known !== undefined) return known;
@@ -150,7 +165,7 @@ export class Sandbox {
       result.error.dispose();
       throw new SandboxError(info, info.name === 'SyntaxError' ? 'syntax' : 'runtime');
     }
-    const timed = readsTime(source) ? this.context.true : this.context.false;
+    const timed = time ? this.context.true : this.context.false;
     const id = this.call(this.registerFn, [result.value, timed]);
     result.value.dispose();
     const n = Number(id);

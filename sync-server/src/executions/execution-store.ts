@@ -216,12 +216,15 @@ export class ExecutionStore {
   }
 
   logs(id: string) {
-    return this.db
-      .select()
-      .from(executionLogs)
-      .where(eq(executionLogs.executionId, id))
-      .orderBy(executionLogs.seq)
-      .all();
+    return (
+      this.db
+        .select()
+        .from(executionLogs)
+        .where(eq(executionLogs.executionId, id))
+        // In time order: the engine's lines arrive with the run's end, after lines the server wrote meanwhile.
+        .orderBy(executionLogs.at, executionLogs.seq)
+        .all()
+    );
   }
 
   delete(id: string): boolean {

@@ -246,8 +246,15 @@ describe('executions', () => {
 
   it('stop cancels a running Wait within a second', async () => {
     const { rest, ann, workflowId, watcher } = await setup(
-      [trigger, node('pause', 'Pause', 'wait', { amount: 1, unit: 'hours' }, 200)],
-      [{ source: 'start', target: 'pause' }],
+      [
+        trigger,
+        node('say', 'Say', 'code', { jsCode: "console.log('before the wait'); return $input.all();" }, 200),
+        node('pause', 'Pause', 'wait', { amount: 1, unit: 'hours' }, 400),
+      ],
+      [
+        { source: 'start', target: 'say' },
+        { source: 'say', target: 'pause' },
+      ],
     );
     const seen = watchRun(watcher);
     const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
@@ -262,10 +269,12 @@ describe('executions', () => {
       `/api/executions/${body.id}/logs`,
       { as: ann.as },
     );
+    // In time order: the engine's lines arrive at the end, the server's when Stop was pressed.
     expect(logs.body.logs.map((l) => [l.level, l.node, l.message])).toEqual([
+      ['info', 'Say', 'before the wait'],
       ['info', undefined, 'ann asked to stop the run'],
       ['error', 'Pause', 'Stopped: someone stopped the run'],
-      ['warn', undefined, expect.stringMatching(/^Canceled after \d+ ms \(2 node runs\)$/)],
+      ['warn', undefined, expect.stringMatching(/^Canceled after \d+ ms \(3 node runs\)$/)],
     ]);
     const again = await rest.call<{ error: { code: string } }>('POST', `/api/executions/${body.id}/stop`, {
       as: ann.as,
@@ -275,8 +284,15 @@ describe('executions', () => {
 
   it('killing the engine mid-run marks the execution failed (engine lost) within seconds', async () => {
     const { rest, ann, workflowId, watcher } = await setup(
-      [trigger, node('pause', 'Pause', 'wait', { amount: 1, unit: 'hours' }, 200)],
-      [{ source: 'start', target: 'pause' }],
+      [
+        trigger,
+        node('say', 'Say', 'code', { jsCode: "console.log('before the wait'); return $input.all();" }, 200),
+        node('pause', 'Pause', 'wait', { amount: 1, unit: 'hours' }, 400),
+      ],
+      [
+        { source: 'start', target: 'say' },
+        { source: 'say', target: 'pause' },
+      ],
     );
     const seen = watchRun(watcher);
     const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
