@@ -258,4 +258,46 @@ describe('n8n import: bad input', () => {
       'Node "Cap": "keep" must be one of firstItems, lastItems (got "middle"); the default is used',
     ]);
   });
+
+  it("names the n8n expression features a node uses that Weft's expressions do not have", () => {
+    const { warnings } = fromN8n({
+      nodes: [
+        {
+          name: 'Stamp',
+          type: 'n8n-nodes-base.set',
+          typeVersion: 3.4,
+          parameters: {
+            assignments: {
+              assignments: [
+                { name: 'day', value: "={{ $now.minus({ days: 1 }).toFormat('yyyy-MM-dd') }}", type: 'string' },
+                { name: 'from', value: '={{ $node["Start"].json.id }}', type: 'string' },
+                { name: 'plain', value: 'DateTime.now() is only text here', type: 'string' },
+              ],
+            },
+          },
+        },
+        {
+          name: 'Script',
+          type: 'n8n-nodes-base.code',
+          typeVersion: 2,
+          parameters: { jsCode: 'const key = $env.API_KEY;\nreturn $input.all();' },
+        },
+        {
+          name: 'Fine',
+          type: 'n8n-nodes-base.set',
+          typeVersion: 3.4,
+          parameters: {
+            assignments: {
+              assignments: [{ name: 'ok', value: "={{ $('Start').item.json.id + $now.getTime() }}", type: 'string' }],
+            },
+          },
+        },
+      ],
+      connections: {},
+    });
+    expect(warnings.map((w) => w.message)).toEqual([
+      'Node "Stamp": its expressions or code use $now/$today as Luxon DateTimes (here they are JavaScript Dates), $node[…] (use $(\'Node name\')), which Weft does not have',
+      'Node "Script": its expressions or code use $env, which Weft does not have',
+    ]);
+  });
 });

@@ -11,6 +11,7 @@ import {
   type WorkflowDefinitionInput,
 } from '../../schema/definition.ts';
 import { checkParamValue } from '../../schema/params.ts';
+import { unsupportedExpressionFeatures } from './expression-features.ts';
 import { n8nWorkflowSchema, type N8nNode } from './n8n-file.ts';
 import { mapParameters, ParamReader, type Params } from './parameters.ts';
 
@@ -92,6 +93,13 @@ export const fromN8n = (input: unknown): FromN8nResult => {
         warn([...at, 'parameters'], `${label}: n8n settings not carried over: ${unused.join(', ')}`);
     }
     // Types Weft lacks are reported by the definition's validation, which keeps them as unsupported nodes.
+    const features = unsupportedExpressionFeatures(parameters);
+    if (features.length > 0) {
+      warn(
+        [...at, 'parameters'],
+        `${label}: its expressions or code use ${features.join(', ')}, which Weft does not have`,
+      );
+    }
 
     const node: DefinitionNode = {
       id,

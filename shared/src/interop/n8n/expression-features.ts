@@ -1,0 +1,49 @@
+/**
+ * What n8n expressions and Code can use that Weft's cannot, found in a
+ * node's parameters so an import can say so up front rather than leave the
+ * user to meet a TypeError at run time. Weft's expressions have `$json`,
+ * `$input`, `$('Node')`, `$itemIndex`, `$now`/`$today` (JavaScript Dates),
+ * `$workflow` and `$execution` (see the README).
+ */
+
+const LUXON_METHODS =
+  'toFormat|toISO\\w*|toMillis|toSeconds|toUnixInteger|toRelative\\w*|toLocaleString|toUTC|toLocal|toJSDate|' +
+  'plus|minus|startOf|endOf|diff\\w*|setZone|setLocale|weekday\\w*|weekNumber|ordinal|zoneName|isValid|hasSame';
+
+const FEATURES: readonly [RegExp, string][] = [
+  [
+    new RegExp(`\\$(now|today)\\s*\\.\\s*(${LUXON_METHODS})\\b`),
+    '$now/$today as Luxon DateTimes (here they are JavaScript Dates)',
+  ],
+  [/\bDateTime\s*\.\s*\w+/, "Luxon's DateTime"],
+  [/\$node\s*\[/, "$node[…] (use $('Node name'))"],
+  [/\$items\s*\(/, "$items() (use $('Node name').all())"],
+  [/\$\(\s*['"][^'"]*['"]\s*\)\s*\.\s*(pairedItem|itemMatching)\b/, 'paired items'],
+  [/\$jmespath\s*\(/, '$jmespath()'],
+  [/\$env\b/, '$env'],
+  [/\$binary\b/, 'binary data'],
+  [/\$prevNode\b/, '$prevNode'],
+  [/\$runIndex\b/, '$runIndex'],
+  [/\$parameter\b/, '$parameter'],
+  [/\$(secrets|vars)\b/, '$vars and $secrets'],
+  [/\$(fromAI|evaluateExpression|ifEmpty)\s*\(/, "n8n's helper functions"],
+];
+
+/** Text that runs as code: expressions (values starting with "=") and the Code node's JavaScript. */
+const codeIn = (value: unknown, key: string | undefined, out: string[]): void => {
+  if (typeof value === 'string') {
+    if (value.startsWith('=') || key === 'jsCode') out.push(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) codeIn(v, undefined, out);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) codeIn(v, k, out);
+  }
+};
+
+/** The n8n-only features a node's parameters use, each named once. */
+export const unsupportedExpressionFeatures = (parameters: Record<string, unknown>): string[] => {
+  const sources: string[] = [];
+  codeIn(parameters, undefined, sources);
+  if (sources.length === 0) return [];
+  return FEATURES.filter(([pattern]) => sources.some((s) => pattern.test(s))).map(([, name]) => name);
+};
