@@ -1,7 +1,22 @@
-import type { Locator, Page } from '@playwright/test';
-import { expect } from './fixtures.ts';
+import type { Browser, BrowserContext, Locator, Page } from '@playwright/test';
+import { expect, signUpInBrowser } from './fixtures.ts';
 
 /** Steps the editor tests share; each drives the real UI (or the REST API the UI uses). */
+
+/** Ann and Ben, each signed up in a browser context of their own (`ann${tag}@example.com`, `ben${tag}@…`). */
+export const annAndBen = async (
+  browser: Browser,
+  baseURL: string,
+  tag: string,
+): Promise<{ a: Page; b: Page; contexts: BrowserContext[]; benEmail: string }> => {
+  const contexts = await Promise.all([browser.newContext({ baseURL }), browser.newContext({ baseURL })]);
+  const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
+  if (!a || !b) throw new Error('no pages');
+  const benEmail = `ben${tag}@example.com`;
+  await signUpInBrowser(a, 'Ann', `ann${tag}@example.com`);
+  await signUpInBrowser(b, 'Ben', benEmail);
+  return { a, b, contexts, benEmail };
+};
 
 export const createWorkflow = async (page: Page, name: string): Promise<{ id: string; path: string }> => {
   await page.getByPlaceholder('New workflow name').fill(name);

@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { expect, signUpInBrowser, test, type WeftServer } from './fixtures.ts';
 import {
   addFromPalette,
+  annAndBen,
   canvasNames,
   canvasNode,
   centerOf,
@@ -34,16 +35,9 @@ interface Two {
 /** Ann creates a workflow and shares it with Ben as `role`; both have it open. */
 const twoPeople = async (browser: Browser, weft: WeftServer, role: 'editor' | 'viewer' = 'editor'): Promise<Two> => {
   const n = ++people;
-  const contexts = await Promise.all([
-    browser.newContext({ baseURL: weft.baseURL }),
-    browser.newContext({ baseURL: weft.baseURL }),
-  ]);
-  const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
-  if (!a || !b) throw new Error('no pages');
-  await signUpInBrowser(a, 'Ann', `ann${n}@example.com`);
-  await signUpInBrowser(b, 'Ben', `ben${n}@example.com`);
+  const { a, b, contexts, benEmail } = await annAndBen(browser, weft.baseURL, String(n));
   const { id, path } = await createWorkflow(a, `Shared ${n}`);
-  await share(a, id, `ben${n}@example.com`, role);
+  await share(a, id, benEmail, role);
   await openWorkflow(b, path);
   return { a, b, id, path, contexts };
 };
@@ -363,14 +357,7 @@ test('palette drag and drop, copy and paste into another workflow, duplicate, al
 
 test('the workflow list manages members: add, change the role, remove', async ({ browser, weft }) => {
   const n = ++people;
-  const contexts = await Promise.all([
-    browser.newContext({ baseURL: weft.baseURL }),
-    browser.newContext({ baseURL: weft.baseURL }),
-  ]);
-  const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
-  if (!a || !b) throw new Error('no pages');
-  await signUpInBrowser(a, 'Ann', `ann${n}@example.com`);
-  await signUpInBrowser(b, 'Ben', `ben${n}@example.com`);
+  const { a, b, contexts } = await annAndBen(browser, weft.baseURL, String(n));
   await createWorkflow(a, `Team ${n}`);
   await a.goto('/');
   const bensRow = () => b.getByRole('listitem').filter({ hasText: `Team ${n}` });

@@ -3,8 +3,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
-import { expect, signUpInBrowser, test } from './fixtures.ts';
-import { addFromPalette, canvasNames, canvasNode, createWorkflow, fit, openWorkflow, share } from './editor-helpers.ts';
+import { expect, test } from './fixtures.ts';
+import {
+  addFromPalette,
+  annAndBen,
+  canvasNames,
+  canvasNode,
+  createWorkflow,
+  fit,
+  openWorkflow,
+  share,
+} from './editor-helpers.ts';
 
 /**
  * Runs in the editor against `npm start`'s built server and its engine child:
@@ -22,14 +31,7 @@ test('a run lights up on two canvases; the inspector shows its items; an active 
   browser,
   weft,
 }) => {
-  const contexts = await Promise.all([
-    browser.newContext({ baseURL: weft.baseURL }),
-    browser.newContext({ baseURL: weft.baseURL }),
-  ]);
-  const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
-  if (!a || !b) throw new Error('no pages');
-  await signUpInBrowser(a, 'Ann', 'ann-runs@example.com');
-  await signUpInBrowser(b, 'Ben', 'ben-runs@example.com');
+  const { a, b, contexts, benEmail } = await annAndBen(browser, weft.baseURL, '-runs');
 
   const imported = await a.request.post('/api/workflows/import', {
     data: {
@@ -85,7 +87,7 @@ test('a run lights up on two canvases; the inspector shows its items; an active 
   });
   expect(imported.status()).toBe(201);
   const { id } = (await imported.json()) as { id: string };
-  await share(a, id, 'ben-runs@example.com', 'editor');
+  await share(a, id, benEmail, 'editor');
   await Promise.all([openWorkflow(a, `/w/${id}`), openWorkflow(b, `/w/${id}`)]);
 
   // Ann runs it; both canvases show the Wait running, then every node that ran with its items.
@@ -151,16 +153,9 @@ test('a webhook → HTTP Request → IF → Respond workflow built in the editor
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   const apiPort = (api.address() as AddressInfo).port;
 
-  const contexts = await Promise.all([
-    browser.newContext({ baseURL: weft.baseURL }),
-    browser.newContext({ baseURL: weft.baseURL }),
-  ]);
-  const [a, b] = await Promise.all(contexts.map((c) => c.newPage()));
-  if (!a || !b) throw new Error('no pages');
-  await signUpInBrowser(a, 'Ann', 'ann-built@example.com');
-  await signUpInBrowser(b, 'Ben', 'ben-built@example.com');
+  const { a, b, contexts, benEmail } = await annAndBen(browser, weft.baseURL, '-built');
   const { id, path } = await createWorkflow(a, 'Price check');
-  await share(a, id, 'ben-built@example.com', 'editor');
+  await share(a, id, benEmail, 'editor');
   await openWorkflow(b, path);
 
   // Ann adds the four nodes; each is added after the selected one, connected (IF's first output is "true").

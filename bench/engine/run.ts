@@ -83,22 +83,25 @@ const main = async () => {
   const start = baseline.nodes.find((n) => n.type === 'manualTrigger')?.id;
   if (!start) throw new Error('no trigger in the baseline workflow');
 
+  /** One execution of the baseline workflow, as the engine runs a job. */
+  const runBaseline = async (triggerItems?: Item[]) => {
+    const r = await runWorkflow({
+      definition: baseline,
+      executors,
+      sandbox,
+      resolver,
+      meta,
+      startNodeId: start,
+      ...(triggerItems ? { triggerItems } : {}),
+    });
+    if (r.status !== 'succeeded') throw new Error(r.error);
+    return r;
+  };
+
   const weftTrial = async (items: number, n: number): Promise<number> => {
     const triggerItems: Item[] | undefined =
       items > 1 ? Array.from({ length: items }, (_, i) => ({ json: { i } })) : undefined;
-    const once = async () => {
-      const r = await runWorkflow({
-        definition: baseline,
-        executors,
-        sandbox,
-        resolver,
-        meta,
-        startNodeId: start,
-        ...(triggerItems ? { triggerItems } : {}),
-      });
-      if (r.status !== 'succeeded') throw new Error(r.error);
-      return r;
-    };
+    const once = () => runBaseline(triggerItems);
     for (let i = 0; i < Math.min(200, n); i++) await once(); // warm-up, as the baseline does
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) await once();
@@ -108,16 +111,7 @@ const main = async () => {
 
   // Check once that both engines agree on the result before timing them.
   {
-    const triggerItems = Array.from({ length: 100 }, (_, i) => ({ json: { i } }));
-    const r = await runWorkflow({
-      definition: baseline,
-      executors,
-      sandbox,
-      resolver,
-      meta,
-      startNodeId: start,
-      triggerItems,
-    });
+    const r = await runBaseline(Array.from({ length: 100 }, (_, i) => ({ json: { i } })));
     const count = (name: string) =>
       r.runs.filter((x) => x.name === name).reduce((s, x) => s + (x.output.main?.length ?? 0), 0);
     log(`check: 100 items → Big ${count('Big')}, Small ${count('Small')} (n8n: 50 / 50)`);

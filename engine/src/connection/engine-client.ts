@@ -21,6 +21,9 @@ import { Sandbox } from '../sandbox/sandbox.ts';
  * comes with it, everything it produces goes back.
  */
 
+/** Versions whose parsed definitions an engine keeps (each holds its graph and expression plans). */
+const MAX_CACHED_VERSIONS = 256;
+
 export interface EngineClientOptions {
   /** http(s)://host:port of the server. */
   server: string;
@@ -39,6 +42,8 @@ export class EngineClient {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private stopping = false;
   private connectedOnce: (() => void) | undefined;
+  /** Definitions by version hash, most recently run last. */
+  private readonly definitions = new Map<string, WorkflowDefinition>();
 
   constructor(private readonly options: EngineClientOptions) {}
 
@@ -129,13 +134,30 @@ export class EngineClient {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(batch));
   };
 
+  /**
+   * The job's definition, the same object for every run of a version: the
+   * runner's graph and the parameter plans are cached on it, so a webhook
+   * that runs the same version again skips building them.
+   */
+  private definitionOf(job: Job): WorkflowDefinition {
+    let definition = this.definitions.get(job.versionHash);
+    if (definition) this.definitions.delete(job.versionHash);
+    else definition = job.definition as unknown as WorkflowDefinition;
+    this.definitions.set(job.versionHash, definition);
+    if (this.definitions.size > MAX_CACHED_VERSIONS) {
+      const oldest = this.definitions.keys().next().value;
+      if (oldest !== undefined) this.definitions.delete(oldest);
+    }
+    return definition;
+  }
+
   private async run(job: Job): Promise<void> {
     if (!this.sandbox || !this.resolver) return;
     const controller = new AbortController();
     this.running.set(job.executionId, controller);
     try {
       const result = await runWorkflow({
-        definition: job.definition as unknown as WorkflowDefinition,
+        definition: this.definitionOf(job),
         executors,
         sandbox: this.sandbox,
         resolver: this.resolver,

@@ -87,6 +87,8 @@ export const jobSchema = z.object({
   executionId: z.string(),
   workflow: z.object({ id: z.string(), name: z.string(), active: z.boolean() }),
   mode: z.string(),
+  /** The version's content hash: one hash, one definition, ever (engines may keep what they parsed). */
+  versionHash: z.string(),
   /** The workflow definition of the version to run (validated by the server when it was saved). */
   definition: z.record(z.string(), z.unknown()),
   startNodeId: z.string().optional(),

@@ -262,6 +262,7 @@ export class EngineHub {
       credentials: secrets,
       workflow: { id: workflow.id, name: version.definition.name, active: workflow.active ?? false },
       mode: row.mode,
+      versionHash: row.versionHash,
       definition: version.definition as unknown as Record<string, unknown>,
       ...(row.startNodeId ? { startNodeId: row.startNodeId } : {}),
       ...(row.triggerItems ? { triggerItems: JSON.parse(row.triggerItems) as Job['triggerItems'] } : {}),

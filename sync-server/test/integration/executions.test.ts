@@ -158,6 +158,25 @@ const setup = async (nodes: unknown[], edges: unknown[]) => {
   return { rest, ann, workflowId, watcher };
 };
 
+/** A run that prints a line and then waits an hour: started, and its Wait seen running by a watcher. */
+const startHourLongRun = async () => {
+  const { rest, ann, workflowId, watcher } = await setup(
+    [
+      trigger,
+      node('say', 'Say', 'code', { jsCode: "console.log('before the wait'); return $input.all();" }, 200),
+      node('pause', 'Pause', 'wait', { amount: 1, unit: 'hours' }, 400),
+    ],
+    [
+      { source: 'start', target: 'say' },
+      { source: 'say', target: 'pause' },
+    ],
+  );
+  const seen = watchRun(watcher);
+  const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
+  await waitUntil(() => seen.find((s) => s.state.execution.nodes.pause?.status === 'running'), 'the Wait to run');
+  return { rest, ann, body, seen };
+};
+
 describe('executions', () => {
   it('a manual run streams every node transition to a stock y-websocket client and is recorded in SQLite', async () => {
     const { rest, ann, workflowId, watcher } = await setup(
@@ -245,20 +264,7 @@ describe('executions', () => {
   });
 
   it('stop cancels a running Wait within a second', async () => {
-    const { rest, ann, workflowId, watcher } = await setup(
-      [
-        trigger,
-        node('say', 'Say', 'code', { jsCode: "console.log('before the wait'); return $input.all();" }, 200),
-        node('pause', 'Pause', 'wait', { amount: 1, unit: 'hours' }, 400),
-      ],
-      [
-        { source: 'start', target: 'say' },
-        { source: 'say', target: 'pause' },
-      ],
-    );
-    const seen = watchRun(watcher);
-    const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
-    await waitUntil(() => seen.find((s) => s.state.execution.nodes.pause?.status === 'running'), 'the Wait to run');
+    const { rest, ann, body } = await startHourLongRun();
     const stoppedAt = Date.now();
     const stop = await rest.call('POST', `/api/executions/${body.id}/stop`, { as: ann.as });
     expect(stop.status).toBe(202);
@@ -283,20 +289,7 @@ describe('executions', () => {
   });
 
   it('killing the engine mid-run marks the execution failed (engine lost) within seconds', async () => {
-    const { rest, ann, workflowId, watcher } = await setup(
-      [
-        trigger,
-        node('say', 'Say', 'code', { jsCode: "console.log('before the wait'); return $input.all();" }, 200),
-        node('pause', 'Pause', 'wait', { amount: 1, unit: 'hours' }, 400),
-      ],
-      [
-        { source: 'start', target: 'say' },
-        { source: 'say', target: 'pause' },
-      ],
-    );
-    const seen = watchRun(watcher);
-    const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
-    await waitUntil(() => seen.find((s) => s.state.execution.nodes.pause?.status === 'running'), 'the Wait to run');
+    const { rest, ann, body, seen } = await startHourLongRun();
     const killedAt = Date.now();
     engine?.kill('SIGKILL');
     const failed = await waitUntil(
