@@ -92,3 +92,4 @@ export interface ApiErrorBody {
   };
 }
 export * from './credentials.ts';
+export * from './access.ts';

@@ -77,6 +77,7 @@ export class AccountStore {
         passwordHash: input.passwordHash,
         isAdmin: first,
         createdAt: this.now(),
+        disabledAt: null,
       };
       tx.insert(users).values(row).run();
       return toUser(row);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { blob, check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The sync server's SQLite schema: the source drizzle-kit generates
@@ -15,6 +15,8 @@ export const users = sqliteTable('users', {
   /** The first account is the instance admin. */
   isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
+  /** Set by the admin: a disabled account cannot log in, and its sessions, tokens and sockets stop working. */
+  disabledAt: integer('disabled_at'),
 });
 
 export const sessions = sqliteTable(
@@ -27,6 +29,8 @@ export const sessions = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
+    /** The browser that logged in, so a person can tell their sessions apart when ending one. */
+    userAgent: text('user_agent'),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
@@ -232,4 +236,52 @@ export const credentials = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [index('credentials_owner_idx').on(t.ownerId)],
+);
+
+/**
+ * Which workflows a credential's owner let use it. A job carries a credential
+ * only when such a grant exists: being added to someone else's workflow, even
+ * as its owner, grants nothing (docs/SECURITY.md).
+ */
+export const credentialGrants = sqliteTable(
+  'credential_grants',
+  {
+    credentialId: text('credential_id')
+      .notNull()
+      .references(() => credentials.id, { onDelete: 'cascade' }),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    grantedAt: integer('granted_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.credentialId, t.workflowId] }),
+    index('credential_grants_workflow_idx').on(t.workflowId),
+  ],
+);
+
+/**
+ * An owner's invitation of an email address to a workflow. Adding a member by
+ * email always makes one, whether or not an account uses that address, so the
+ * answer never tells who has an account; the invitee accepts it (signed in
+ * with that address) to become a member.
+ */
+export const workflowInvitations = sqliteTable(
+  'workflow_invitations',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    /** Lower-cased. */
+    email: text('email').notNull(),
+    role: text('role', { enum: ['owner', 'editor', 'viewer'] }).notNull(),
+    invitedBy: text('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('workflow_invitations_workflow_email_idx').on(t.workflowId, t.email),
+    index('workflow_invitations_email_idx').on(t.email),
+    check('workflow_invitations_role_check', sql`${t.role} in ('owner', 'editor', 'viewer')`),
+  ],
 );
