@@ -8,6 +8,7 @@ import { FavouritesStore } from './accounts/favourites-store.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type OpenedDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
+import type { SocketRevalidator } from './http/auth.ts';
 import type { AppEnv } from './http/auth.ts';
 import { attachSyncEndpoint } from './http/sync-upgrade.ts';
 import { RoomManager } from './rooms/room-manager.ts';
@@ -103,11 +104,13 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     logger: logger.child({ component: 'triggers' }),
   });
   let socketCount = (): number => 0;
+  let revalidate: SocketRevalidator = () => 0;
   const app = createApp({
     accounts,
     favourites: new FavouritesStore(database.db),
     rooms,
     sockets: () => socketCount(),
+    revalidate: (filter) => revalidate(filter),
     workflowStore,
     workflows,
     executionStore,
@@ -131,6 +134,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     pingIntervalMs: config.pingIntervalMs,
   });
   socketCount = () => sync.socketCount;
+  revalidate = sync.revalidate;
   engines.attach(http);
   const sessionSweep = setInterval(() => accounts.deleteExpiredSessions(), 60 * 60 * 1000);
   sessionSweep.unref();

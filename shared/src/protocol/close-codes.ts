@@ -7,13 +7,19 @@
 export const CloseCodes = {
   /** Server shutting down or restarting; reconnect later. */
   goingAway: 1001,
+  /**
+   * The person's role in this workflow changed while connected (raised or
+   * lowered): reconnect, and the new socket gets the new role. Transient, so
+   * stock clients reconnect on their own.
+   */
+  roleChanged: 4100,
   /** Frame larger than the configured maximum (sent by `ws` itself). */
   messageTooBig: 1009,
   /** A frame that is not a valid y-websocket message (text frame, bad encoding, bad update). */
   malformedMessage: 4400,
-  /** No valid session cookie or token. */
+  /** No valid session cookie or token (also: logged out, token deleted, account disabled or deleted while connected). */
   unauthorized: 4401,
-  /** Authenticated, but not a member of this workflow. */
+  /** Authenticated, but not a member of this workflow (also: removed while connected). */
   forbidden: 4403,
   /** No workflow with this id (or it was deleted while connected). */
   notFound: 4404,

@@ -16,7 +16,7 @@ import type { CredentialStore } from '../credentials/credential-store.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { executionRoutes } from './routes/executions.ts';
 import { webhookRoutes } from './webhooks.ts';
-import { authMiddleware, type AppEnv } from './auth.ts';
+import { authMiddleware, type AppEnv, type SocketRevalidator } from './auth.ts';
 import { apiNotFound, onError } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -32,6 +32,8 @@ export interface AppDeps {
   rooms: RoomManager;
   /** Open sync sockets (read lazily: the endpoint is attached after the app is built). */
   sockets: () => number;
+  /** Closes or downgrades open sockets after access was taken away (see http/sync-upgrade.ts). */
+  revalidate: SocketRevalidator;
   workflowStore: WorkflowStore;
   workflows: WorkflowService;
   executionStore: ExecutionStore;
@@ -60,8 +62,16 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
       }),
     )
     .use(authMiddleware(deps.accounts))
-    .route('/auth', authRoutes({ accounts: deps.accounts, signup: deps.signup, cookieSecure: deps.cookieSecure }))
-    .route('/tokens', tokenRoutes(deps.accounts))
+    .route(
+      '/auth',
+      authRoutes({
+        accounts: deps.accounts,
+        signup: deps.signup,
+        cookieSecure: deps.cookieSecure,
+        revalidate: deps.revalidate,
+      }),
+    )
+    .route('/tokens', tokenRoutes(deps.accounts, deps.revalidate))
     .route('/me', meRoutes(deps.favourites))
     .route(
       '/workflows',
@@ -71,6 +81,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         service: deps.workflows,
         executions: deps.executions,
         triggers: deps.triggers,
+        revalidate: deps.revalidate,
       }),
     )
     .route(

@@ -8,6 +8,13 @@ export const SESSION_COOKIE = 'weft_session';
 
 export type AuthVia = 'cookie' | 'token';
 
+/**
+ * Checks the open sync sockets of a user and/or workflow again after access
+ * was taken away, closing or downgrading them (http/sync-upgrade.ts); answers
+ * how many it closed. Every route that takes access away calls it.
+ */
+export type SocketRevalidator = (filter: { userId?: string; workflowId?: string }) => number;
+
 export interface AppEnv {
   Variables: {
     user: User | undefined;

@@ -10,7 +10,8 @@ import { KEEPALIVE_MESSAGE } from '../rooms/messages.ts';
 import type { Membership, RoomManager } from '../rooms/room-manager.ts';
 import { accessOf, can } from '../workflows/access.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
-import { authenticate, sameOrigin } from './auth.ts';
+import type { Role } from '../workflows/workflow-store.ts';
+import { authenticate, sameOrigin, type Credentials } from './auth.ts';
 import { Backpressure } from './backpressure.ts';
 import { binaryFrame, frameHeader } from './ws-frame.ts';
 import { ENGINE_PATH } from '#shared/protocol/engine.ts';
@@ -68,6 +69,8 @@ class SyncSocket implements RoomConnection {
   lastSentAt = Date.now();
   membership: Membership | undefined;
   queued: Uint8Array[] | undefined = [];
+  /** Set when access was taken away: nothing it sends afterwards reaches the room. */
+  revoked = false;
   private readonly outbox: Buffer[] = [];
   private readonly backpressure: Backpressure;
 
@@ -77,6 +80,8 @@ class SyncSocket implements RoomConnection {
     maxBufferedBytes: number,
     private readonly writes: WriteBatcher,
     private readonly onOverflow: (socket: SyncSocket) => void,
+    /** What it authenticated with and as whom, to check again when access changes (see `revalidate`). */
+    readonly auth: { docId: string; ctx: ClientContext; creds: Credentials; role: Role },
   ) {
     this.backpressure = new Backpressure(maxBufferedBytes);
   }
@@ -171,13 +176,14 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
     const docId = decodeURIComponent(match[1] as string);
     // Decide before the handshake completes; the verdict is delivered as a close code,
     // because browsers hide the HTTP status of a refused upgrade.
-    let verdict: { code: number; reason: string } | { ctx: ClientContext };
+    let verdict: { code: number; reason: string } | { ctx: ClientContext; role: Role };
+    const creds: Credentials = {
+      cookieHeader: req.headers.cookie,
+      authorizationHeader: req.headers.authorization,
+      queryToken: url.searchParams.get('token') ?? undefined,
+    };
     try {
-      const found = authenticate(options.accounts, {
-        cookieHeader: req.headers.cookie,
-        authorizationHeader: req.headers.authorization,
-        queryToken: url.searchParams.get('token') ?? undefined,
-      });
+      const found = authenticate(options.accounts, creds);
       if (!found) verdict = { code: CloseCodes.unauthorized, reason: 'unauthorized' };
       else if (found.via === 'cookie' && !sameOrigin(req.headers.origin, req.headers.host)) {
         verdict = { code: CloseCodes.forbidden, reason: 'cross-origin' };
@@ -186,7 +192,7 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
         const access = accessOf(options.workflows, docId, found.user);
         if (access.status === 'notFound') verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
         else if (access.status === 'forbidden') verdict = { code: CloseCodes.forbidden, reason: 'forbidden' };
-        else verdict = { ctx: { userId: found.user.id, canWrite: can(access.role, 'edit') } };
+        else verdict = { ctx: { userId: found.user.id, canWrite: can(access.role, 'edit') }, role: access.role };
       }
     } catch (error) {
       logger.error({ err: error }, 'authenticating a socket failed');
@@ -197,12 +203,13 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
         ws.close(verdict.code, verdict.reason);
         return;
       }
-      accept(ws, socket, docId, verdict.ctx);
+      accept(ws, socket, { docId, ctx: verdict.ctx, creds, role: verdict.role });
     });
   };
 
-  const accept = (ws: WebSocket, tcp: Duplex, docId: string, ctx: ClientContext): void => {
-    const socket = new SyncSocket(ws, tcp, options.maxBufferedBytes, writes, overflow);
+  const accept = (ws: WebSocket, tcp: Duplex, auth: SyncSocket['auth']): void => {
+    const { docId, ctx } = auth;
+    const socket = new SyncSocket(ws, tcp, options.maxBufferedBytes, writes, overflow, auth);
     sockets.add(socket);
     const log = logger.child({ docId, userId: ctx.userId });
 
@@ -221,6 +228,7 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
     };
 
     ws.on('message', (data, isBinary) => {
+      if (socket.revoked) return;
       if (!isBinary) {
         socket.close(CloseCodes.malformedMessage, 'text frames are not y-websocket');
         return;
@@ -255,7 +263,7 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
 
     rooms.join(docId, socket, ctx).then(
       (membership) => {
-        if (ws.readyState !== ws.OPEN) {
+        if (ws.readyState !== ws.OPEN || socket.revoked) {
           membership.leave();
           return;
         }
@@ -296,10 +304,51 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
   }, tickMs);
   timer.unref();
 
+  /**
+   * Checks open sockets again against the database, right after something
+   * took access away (a member removed, a role changed, a logout, a deleted
+   * token or account, a disabled account): a socket whose credentials no
+   * longer authenticate is closed with 4401, one whose person is no longer a
+   * member with 4403, one whose role changed with 4100 (it reconnects with the
+   * new role). Its membership ends at once, so nothing it sent after the
+   * change is stored, even frames already on their way.
+   */
+  const revalidate = (filter: { userId?: string; workflowId?: string }): number => {
+    let closed = 0;
+    for (const socket of sockets) {
+      const { auth } = socket;
+      if (socket.revoked) continue;
+      if (filter.userId !== undefined && auth.ctx.userId !== filter.userId) continue;
+      if (filter.workflowId !== undefined && auth.docId !== filter.workflowId) continue;
+      let verdict: { code: number; reason: string } | undefined;
+      try {
+        const found = authenticate(options.accounts, auth.creds);
+        if (found?.user.id !== auth.ctx.userId) verdict = { code: CloseCodes.unauthorized, reason: 'signed out' };
+        else {
+          const access = accessOf(options.workflows, auth.docId, found.user);
+          if (access.status === 'notFound') verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
+          else if (access.status === 'forbidden') verdict = { code: CloseCodes.forbidden, reason: 'removed' };
+          else if (access.role !== auth.role) verdict = { code: CloseCodes.roleChanged, reason: 'role changed' };
+        }
+      } catch (error) {
+        logger.error({ err: error }, 'checking a socket again failed; closing it');
+        verdict = { code: CloseCodes.internalError, reason: 'internal error' };
+      }
+      if (!verdict) continue;
+      socket.revoked = true;
+      socket.queued = undefined;
+      socket.membership?.leave();
+      socket.close(verdict.code, verdict.reason);
+      closed += 1;
+    }
+    return closed;
+  };
+
   return {
     get socketCount(): number {
       return sockets.size;
     },
+    revalidate,
     /** Stops accepting sockets; rooms.shutdown() closes the joined ones. */
     close(): void {
       clearInterval(timer);

@@ -3,7 +3,14 @@ import { loginRequest, signupRequest, type UserDto } from '#shared/api/index.ts'
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { AccountStore, User } from '../../accounts/account-store.ts';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../../accounts/passwords.ts';
-import { clearSessionCookie, readSessionCookie, requireUser, setSessionCookie, type AppEnv } from '../auth.ts';
+import {
+  clearSessionCookie,
+  readSessionCookie,
+  requireUser,
+  setSessionCookie,
+  type AppEnv,
+  type SocketRevalidator,
+} from '../auth.ts';
 import { readJson } from '../errors.ts';
 
 export const userDto = (u: User): UserDto => ({
@@ -18,10 +25,11 @@ export interface AuthRouteOptions {
   accounts: AccountStore;
   signup: 'open' | 'closed';
   cookieSecure: boolean;
+  revalidate: SocketRevalidator;
 }
 
 /** Sign up, log in, log out, who am I. The first account becomes the instance admin. */
-export const authRoutes = ({ accounts, signup, cookieSecure }: AuthRouteOptions) =>
+export const authRoutes = ({ accounts, signup, cookieSecure, revalidate }: AuthRouteOptions) =>
   new Hono<AppEnv>()
     .post('/signup', async (c) => {
       const body = await readJson(c, signupRequest);
@@ -49,8 +57,11 @@ export const authRoutes = ({ accounts, signup, cookieSecure }: AuthRouteOptions)
     })
     .post('/logout', (c) => {
       const token = readSessionCookie(c);
+      const user = c.get('user');
       if (token) accounts.deleteSession(token);
       clearSessionCookie(c, cookieSecure);
+      // Sockets opened with that session close now, not at their next reconnect.
+      if (user) revalidate({ userId: user.id });
       return c.body(null, 204);
     })
     .get('/me', (c) => c.json({ user: userDto(requireUser(c)) }));

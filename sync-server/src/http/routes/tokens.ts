@@ -2,11 +2,11 @@ import { Hono } from 'hono';
 import { createTokenRequest } from '#shared/api/index.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { AccountStore } from '../../accounts/account-store.ts';
-import { requireUser, type AppEnv } from '../auth.ts';
+import { requireUser, type AppEnv, type SocketRevalidator } from '../auth.ts';
 import { readJson } from '../errors.ts';
 
 /** Personal API tokens: shown once at creation, stored hashed. */
-export const tokenRoutes = (accounts: AccountStore) =>
+export const tokenRoutes = (accounts: AccountStore, revalidate: SocketRevalidator) =>
   new Hono<AppEnv>()
     .post('/', async (c) => {
       const user = requireUser(c);
@@ -16,8 +16,11 @@ export const tokenRoutes = (accounts: AccountStore) =>
     })
     .get('/', (c) => c.json({ tokens: accounts.listApiTokens(requireUser(c).id) }))
     .delete('/:id', (c) => {
-      if (!accounts.deleteApiToken(requireUser(c).id, c.req.param('id'))) {
+      const user = requireUser(c);
+      if (!accounts.deleteApiToken(user.id, c.req.param('id'))) {
         throw new UserError(ErrorCodes.notFound, 'No such token');
       }
+      // Sockets (scripts, CLI) opened with that token close now.
+      revalidate({ userId: user.id });
       return c.body(null, 204);
     });

@@ -6,7 +6,7 @@ import type { AccountStore } from '../../accounts/account-store.ts';
 import { requireAccess } from '../../workflows/access.ts';
 import type { WorkflowService, WorkflowSummary } from '../../workflows/workflow-service.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
-import { requireUser, type AppEnv } from '../auth.ts';
+import { requireUser, type AppEnv, type SocketRevalidator } from '../auth.ts';
 import { readJson, readJsonBody } from '../errors.ts';
 import type { ExecutionService } from '../../executions/execution-service.ts';
 import { executionDto } from './executions.ts';
@@ -33,11 +33,20 @@ export interface WorkflowRouteDeps {
   service: WorkflowService;
   executions: ExecutionService;
   triggers: TriggerService;
+  revalidate: SocketRevalidator;
   now?: () => number;
 }
 
 /** Workflows, their export/import and their members. */
-export const workflowRoutes = ({ accounts, store, service, executions, triggers, now = Date.now }: WorkflowRouteDeps) =>
+export const workflowRoutes = ({
+  accounts,
+  store,
+  service,
+  executions,
+  triggers,
+  revalidate,
+  now = Date.now,
+}: WorkflowRouteDeps) =>
   new Hono<AppEnv>()
     .post('/:id/publish', async (c) => {
       const user = requireUser(c);
@@ -120,6 +129,7 @@ export const workflowRoutes = ({ accounts, store, service, executions, triggers,
         throw new UserError(ErrorCodes.conflict, 'A workflow needs at least one owner');
       }
       store.upsertMember(id, member.id, role, now());
+      if (current && current !== role) revalidate({ userId: member.id, workflowId: id });
       const added = store.members(id).find((m) => m.userId === member.id);
       return c.json(added, current ? 200 : 201);
     })
@@ -135,5 +145,6 @@ export const workflowRoutes = ({ accounts, store, service, executions, triggers,
         throw new UserError(ErrorCodes.conflict, 'A workflow needs at least one owner');
       }
       store.removeMember(id, target);
+      revalidate({ userId: target, workflowId: id });
       return c.body(null, 204);
     });
