@@ -18,6 +18,10 @@ export const ErrorCodes = {
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
   unsupportedSchemaVersion: 'unsupported_schema_version',
+  /** Rate limits and full queues; the answer says when to try again (Retry-After). */
+  tooManyRequests: 'too_many_requests',
+  /** The Host header names a host this instance does not serve (DNS rebinding guard). */
+  hostNotAllowed: 'host_not_allowed',
   internal: 'internal',
   unavailable: 'unavailable',
 } as const;
@@ -35,6 +39,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unsupported_schema_version: 422,
+  too_many_requests: 429,
+  host_not_allowed: 421,
   internal: 500,
   unavailable: 503,
 };
@@ -51,11 +57,18 @@ export abstract class WeftError extends Error {
   abstract readonly kind: 'user' | 'operational' | 'unexpected';
   readonly code: ErrorCode;
   readonly issues: Issue[];
+  /** When the caller may try again (429, 503): sent as Retry-After. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; issues?: Issue[] }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; issues?: Issue[]; retryAfterSeconds?: number },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.issues = options?.issues ?? [];
+    this.retryAfterSeconds = options?.retryAfterSeconds;
     this.name = new.target.name;
   }
 }

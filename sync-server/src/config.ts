@@ -13,6 +13,14 @@ const int = (min: number, max: number) =>
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** A comma-separated list; blanks dropped. */
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== ''),
+);
+
 const schema = z.object({
   /** Interface to listen on. */
   host: z.string().trim().min(1).default('127.0.0.1'),
@@ -50,6 +58,26 @@ const schema = z.object({
   encryptionKey: z.string().optional(),
   /** `child`: start one engine process beside the server; `none`: engines join on their own. */
   engine: z.enum(['child', 'none']).default('child'),
+  /**
+   * Host names (and host:port) the server answers to, besides localhost and IP
+   * addresses: a guard against DNS rebinding. `*` turns the check off.
+   */
+  allowedHosts: list.default([]),
+  /**
+   * Behind a reverse proxy: take the client's address from X-Forwarded-For and
+   * the public host from X-Forwarded-Host (rate limits, the Host check, webhook URLs).
+   */
+  trustProxy: bool.default(false),
+  /** Executions of one workflow waiting for an engine; past it, webhooks and runs answer 429. */
+  maxQueuedPerWorkflow: int(1, 1_000_000).default(1000),
+  /** Finished executions older than this many days are deleted in the background (0 keeps them). */
+  executionsMaxAgeDays: int(0, 36_500).default(14),
+  /** At most this many finished executions are kept, the oldest deleted first (0: no limit). */
+  executionsMaxCount: int(0, 100_000_000).default(10_000),
+  /** Log-in attempts per account per 15 minutes. */
+  loginLimitPerAccount: int(1, 1_000_000).default(10),
+  /** Log-in and sign-up attempts per client address per 15 minutes. */
+  authLimitPerAddress: int(1, 1_000_000).default(100),
 });
 
 export type Config = z.infer<typeof schema> & { dbFile: string };
@@ -73,6 +101,13 @@ export const configSources: Record<keyof z.infer<typeof schema>, { env: string; 
   engineToken: { env: 'WEFT_ENGINE_TOKEN' },
   encryptionKey: { env: 'WEFT_ENCRYPTION_KEY' },
   engine: { env: 'WEFT_ENGINE' },
+  allowedHosts: { env: 'WEFT_ALLOWED_HOSTS' },
+  trustProxy: { env: 'WEFT_TRUST_PROXY' },
+  maxQueuedPerWorkflow: { env: 'WEFT_MAX_QUEUED_PER_WORKFLOW' },
+  executionsMaxAgeDays: { env: 'WEFT_EXECUTIONS_MAX_AGE_DAYS' },
+  executionsMaxCount: { env: 'WEFT_EXECUTIONS_MAX_COUNT' },
+  loginLimitPerAccount: { env: 'WEFT_LOGIN_LIMIT_PER_ACCOUNT' },
+  authLimitPerAddress: { env: 'WEFT_AUTH_LIMIT_PER_ADDRESS' },
 };
 
 export class ConfigError extends Error {}

@@ -22,6 +22,7 @@ import { ExecutionStore } from './executions/execution-store.ts';
 import { LiveStatus } from './executions/live-status.ts';
 import { VersionStore } from './executions/version-store.ts';
 import { TriggerService } from './triggers/trigger-service.ts';
+import { TestWebhooks } from './triggers/test-webhooks.ts';
 import { CredentialStore } from './credentials/credential-store.ts';
 
 export type SyncServerConfig = Pick<
@@ -39,6 +40,13 @@ export type SyncServerConfig = Pick<
   | 'cookieSecure'
   | 'dbSynchronous'
   | 'clientDir'
+  | 'allowedHosts'
+  | 'trustProxy'
+  | 'maxQueuedPerWorkflow'
+  | 'executionsMaxAgeDays'
+  | 'executionsMaxCount'
+  | 'loginLimitPerAccount'
+  | 'authLimitPerAddress'
 > & {
   /** Secret engines present on /engine. */
   engineToken: string;
@@ -95,7 +103,14 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     live,
     logger: logger.child({ component: 'engines' }),
   });
-  const executions = new ExecutionService({ rooms, versions, executions: executionStore, hub: engines, live });
+  const executions = new ExecutionService({
+    rooms,
+    versions,
+    executions: executionStore,
+    hub: engines,
+    live,
+    maxQueuedPerWorkflow: config.maxQueuedPerWorkflow,
+  });
   const triggers = new TriggerService({
     workflows: workflowStore,
     versions,
@@ -103,6 +118,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     live,
     logger: logger.child({ component: 'triggers' }),
   });
+  const testWebhooks = new TestWebhooks({ onChange: (workflowId, state) => live.listening(workflowId, state) });
   let socketCount = (): number => 0;
   let revalidate: SocketRevalidator = () => 0;
   const app = createApp({
@@ -117,11 +133,13 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     executions,
     engines,
     triggers,
+    testWebhooks,
     credentials,
     logger: logger.child({ component: 'http' }),
     clientDir: config.clientDir,
     signup: config.signup,
     cookieSecure: config.cookieSecure,
+    trustProxy: config.trustProxy,
   });
   const http = createAdaptorServer({ fetch: app.fetch }) as Server;
   const sync = attachSyncEndpoint(http, {
@@ -163,6 +181,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
       closing ??= (async () => {
         clearInterval(sessionSweep);
         triggers.close();
+        testWebhooks.close();
         engines.close();
         sync.close();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));

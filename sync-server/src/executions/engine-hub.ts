@@ -13,11 +13,12 @@ import {
   type RunResultMessage,
   type ServerToEngine,
 } from '#shared/protocol/engine.ts';
-import type { CredentialStore } from '../credentials/credential-store.ts';
+import type { CredentialStore, GrantedSecret } from '../credentials/credential-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { ExecutionStore } from './execution-store.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { VersionStore } from './version-store.ts';
+import { FinishBatcher } from './finish-batcher.ts';
 
 /**
  * The server's side of the engine channel: engines connect to `/engine`,
@@ -50,10 +51,20 @@ export interface EngineHubOptions {
   now?: () => number;
 }
 
+/** Why a job cannot carry a credential, after "Node "X" uses credential <id>, ". */
+const credentialRefusal: Record<Exclude<GrantedSecret['status'], 'ok'>, string> = {
+  missing: 'which does not exist',
+  notGranted: 'whose owner has not granted it to this workflow (its owner grants it by choosing it in the node)',
+  unreadable: "which cannot be decrypted with this server's encryption key",
+};
+
 export class EngineHub {
   private readonly engines = new Set<EngineConn>();
-  private readonly queue: string[] = [];
+  private readonly queue: { id: string; workflowId: string }[] = [];
+  /** Queued executions per workflow, for the per-workflow queue cap. */
+  private readonly queuedByWorkflow = new Map<string, number>();
   private readonly waiters = new Map<string, ((result: RunResultMessage) => void)[]>();
+  private readonly finisher: FinishBatcher;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
   private readonly watchdog: ReturnType<typeof setInterval>;
   private readonly now: () => number;
@@ -61,8 +72,9 @@ export class EngineHub {
 
   constructor(private readonly options: EngineHubOptions) {
     this.now = options.now ?? Date.now;
+    this.finisher = new FinishBatcher(options.executions, options.logger);
     // Executions queued before a restart are still owed a run.
-    for (const row of options.executions.queued()) this.queue.push(row.id);
+    for (const row of options.executions.queued()) this.push(row.id, row.workflowId);
     // Runs that were running when the server stopped have no engine any more.
     const orphans = options.executions.running().map((r) => r.id);
     for (const id of options.executions.fail(orphans, 'failed', 'The server restarted while it ran', this.now())) {
@@ -82,22 +94,95 @@ export class EngineHub {
   }
 
   /** Queues an execution (already stored as `queued`) and hands it to an engine when one has room. */
-  enqueue(executionId: string): void {
-    this.queue.push(executionId);
+  enqueue(executionId: string, workflowId: string): void {
+    this.push(executionId, workflowId);
     this.dispatch();
   }
 
-  /** Resolves with the execution's result when it ends (webhooks answer with it). */
-  waitFor(executionId: string): Promise<RunResultMessage> {
-    return new Promise((resolve) => this.waiters.set(executionId, [...(this.waiters.get(executionId) ?? []), resolve]));
+  /** Executions of this workflow waiting for an engine. */
+  queuedCount(workflowId: string): number {
+    return this.queuedByWorkflow.get(workflowId) ?? 0;
+  }
+
+  private push(id: string, workflowId: string): void {
+    this.queue.push({ id, workflowId });
+    this.queuedByWorkflow.set(workflowId, this.queuedCount(workflowId) + 1);
+  }
+
+  /** Takes the queue entry at `index` out, keeping the per-workflow count. */
+  private take(index: number): { id: string; workflowId: string } | undefined {
+    const [entry] = this.queue.splice(index, 1);
+    if (!entry) return undefined;
+    const left = this.queuedCount(entry.workflowId) - 1;
+    if (left > 0) this.queuedByWorkflow.set(entry.workflowId, left);
+    else this.queuedByWorkflow.delete(entry.workflowId);
+    return entry;
+  }
+
+  /**
+   * Resolves with the execution's result when it ends (webhooks answer with
+   * it), or with undefined after `timeoutMs`; a caller that gave up leaves
+   * nothing behind.
+   */
+  waitFor(executionId: string, timeoutMs: number): Promise<RunResultMessage | undefined> {
+    return new Promise((resolve) => {
+      const waiter = (result: RunResultMessage) => {
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const timer = setTimeout(() => {
+        const left = (this.waiters.get(executionId) ?? []).filter((w) => w !== waiter);
+        if (left.length > 0) this.waiters.set(executionId, left);
+        else this.waiters.delete(executionId);
+        resolve(undefined);
+      }, timeoutMs);
+      timer.unref();
+      this.waiters.set(executionId, [...(this.waiters.get(executionId) ?? []), waiter]);
+    });
+  }
+
+  /** Waiters on executions right now (tests check that timed-out callers leave none). */
+  get waiterCount(): number {
+    return this.waiters.size;
+  }
+
+  /**
+   * The workflow is being deleted: its queued executions leave the queue, its
+   * running ones are canceled on their engines and forgotten here (their rows
+   * go with the workflow, so nothing of them is written later), and everyone
+   * waiting on one hears it was canceled.
+   */
+  stopWorkflow(workflowId: string): void {
+    const canceled: RunResultMessage = {
+      status: 'canceled',
+      error: 'The workflow was deleted',
+      runs: [],
+      lastOutput: [],
+    };
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const entry = this.queue[i];
+      if (entry?.workflowId === workflowId) {
+        this.take(i);
+        this.resolveWaiters(entry.id, canceled);
+      }
+    }
+    for (const engine of this.engines) {
+      for (const [id, wf] of engine.running) {
+        if (wf !== workflowId) continue;
+        engine.running.delete(id);
+        this.send(engine, { type: 'cancel', executionId: id });
+        this.resolveWaiters(id, canceled);
+      }
+    }
+    this.dispatch();
   }
 
   /** Stops an execution: a queued one is canceled here, a running one by its engine. */
   cancel(executionId: string): boolean {
-    const queued = this.queue.indexOf(executionId);
+    const queued = this.queue.findIndex((e) => e.id === executionId);
     if (queued !== -1) {
-      this.queue.splice(queued, 1);
-      this.end(executionId, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] });
+      const entry = this.take(queued);
+      this.end(executionId, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, entry?.workflowId);
       return true;
     }
     for (const engine of this.engines) {
@@ -111,6 +196,7 @@ export class EngineHub {
 
   close(): void {
     clearInterval(this.watchdog);
+    this.finisher.flush();
     this.server?.off('upgrade', this.onUpgrade);
     for (const engine of [...this.engines]) engine.socket.close(1001, 'server shutting down');
     this.wss.close();
@@ -144,41 +230,57 @@ export class EngineHub {
         socket.close(EngineCloseCodes.badMessage, 'unreadable message');
         return;
       }
-      for (const message of messages) {
-        if (!engine) {
-          if (message.type !== 'hello') {
-            socket.close(EngineCloseCodes.badMessage, 'hello first');
-            return;
-          }
-          engine = {
-            id: message.engineId,
-            socket,
-            concurrency: message.concurrency,
-            running: new Map(),
-            lastSeen: this.now(),
-          };
-          this.engines.add(engine);
-          this.options.logger.info({ engineId: engine.id, concurrency: engine.concurrency }, 'engine joined');
-          this.dispatch();
-          continue;
-        }
-        engine.lastSeen = this.now();
-        if (message.type === 'event') {
-          const workflowId = engine.running.get(message.executionId);
-          if (workflowId) this.options.live.node(workflowId, message.executionId, message.event);
-        } else if (message.type === 'finished') {
-          const workflowId = engine.running.get(message.executionId);
-          if (!workflowId) continue;
-          engine.running.delete(message.executionId);
-          this.end(message.executionId, message.result, workflowId);
-          this.dispatch();
-        }
+      try {
+        engine = this.receive(socket, engine, messages);
+      } catch (error) {
+        // A throw here would end the process: the engine's messages are input like any other.
+        this.options.logger.error({ err: error, engineId: engine?.id }, 'handling an engine message failed');
       }
     });
     socket.on('close', () => {
       if (engine) this.lose(engine, 'the engine disconnected');
     });
     socket.on('error', () => socket.terminate());
+  }
+
+  /** Applies one frame's messages; answers the engine once it said hello. */
+  private receive(
+    socket: WebSocket,
+    known: EngineConn | undefined,
+    messages: EngineToServer[],
+  ): EngineConn | undefined {
+    let engine = known;
+    for (const message of messages) {
+      if (!engine) {
+        if (message.type !== 'hello') {
+          socket.close(EngineCloseCodes.badMessage, 'hello first');
+          return undefined;
+        }
+        engine = {
+          id: message.engineId,
+          socket,
+          concurrency: message.concurrency,
+          running: new Map(),
+          lastSeen: this.now(),
+        };
+        this.engines.add(engine);
+        this.options.logger.info({ engineId: engine.id, concurrency: engine.concurrency }, 'engine joined');
+        this.dispatch();
+        continue;
+      }
+      engine.lastSeen = this.now();
+      if (message.type === 'event') {
+        const workflowId = engine.running.get(message.executionId);
+        if (workflowId) this.options.live.node(workflowId, message.executionId, message.event);
+      } else if (message.type === 'finished') {
+        const workflowId = engine.running.get(message.executionId);
+        if (!workflowId) continue;
+        engine.running.delete(message.executionId);
+        this.end(message.executionId, message.result, workflowId);
+        this.dispatch();
+      }
+    }
+    return engine;
   }
 
   private checkHeartbeats(): void {
@@ -195,8 +297,17 @@ export class EngineHub {
     if (!this.engines.delete(engine)) return;
     this.options.logger.warn({ engineId: engine.id, running: engine.running.size, why }, 'engine lost');
     for (const [id, workflowId] of engine.running) {
-      this.options.executions.log(id, 'error', `Engine ${engine.id} was lost: ${why}`, this.now());
-      this.end(id, { status: 'failed', error: 'Engine lost', runs: [], lastOutput: [] }, workflowId);
+      this.end(
+        id,
+        {
+          status: 'failed',
+          error: 'Engine lost',
+          runs: [],
+          lastOutput: [],
+          logs: [{ at: this.now(), level: 'error', message: `Engine ${engine.id} was lost: ${why}` }],
+        },
+        workflowId,
+      );
     }
     engine.running.clear();
     this.dispatch();
@@ -205,12 +316,16 @@ export class EngineHub {
   private end(executionId: string, result: RunResultMessage, workflowId?: string): void {
     const known = workflowId ?? this.options.executions.get(executionId)?.workflowId;
     // Runs that end in the same turn share one commit; waiters hear of it once it is durable.
-    this.options.executions.finishSoon(executionId, result, this.now(), () => {
-      if (known) this.options.live.finished(known, executionId, result.status, result.error);
-      const waiters = this.waiters.get(executionId) ?? [];
-      this.waiters.delete(executionId);
-      for (const resolve of waiters) resolve(result);
+    this.finisher.add(executionId, result, this.now(), (recorded) => {
+      if (known) this.options.live.finished(known, executionId, recorded.status, recorded.error);
+      this.resolveWaiters(executionId, recorded);
     });
+  }
+
+  private resolveWaiters(executionId: string, result: RunResultMessage): void {
+    const waiters = this.waiters.get(executionId) ?? [];
+    this.waiters.delete(executionId);
+    for (const resolve of waiters) resolve(result);
   }
 
   private dispatch(): void {
@@ -220,12 +335,32 @@ export class EngineHub {
         if (e.running.size < e.concurrency && (!best || e.running.size < best.running.size)) best = e;
       }
       if (!best) return;
-      const id = this.queue.shift() as string;
+      const entry = this.take(0);
+      if (entry) this.handOver(best, entry);
+    }
+  }
+
+  /**
+   * Gives one queued execution to an engine. Building its job reads the
+   * database and decrypts credentials, either of which can fail: then that
+   * execution fails with the reason and the others go on.
+   */
+  private handOver(engine: EngineConn, { id, workflowId }: { id: string; workflowId: string }): void {
+    try {
       const job = this.jobFor(id);
-      if (!job) continue;
-      best.running.set(id, job.workflow.id);
-      this.options.executions.markRunning(id, best.id, this.now());
-      this.send(best, { type: 'run', job });
+      if (!job) return;
+      this.options.executions.markRunning(id, engine.id, this.now());
+      engine.running.set(id, job.workflow.id);
+      this.send(engine, { type: 'run', job });
+    } catch (error) {
+      engine.running.delete(id);
+      this.options.logger.error({ err: error, executionId: id }, 'handing an execution to an engine failed');
+      const reason = error instanceof Error ? error.message : String(error);
+      this.end(
+        id,
+        { status: 'failed', error: `Could not start the run: ${reason}`, runs: [], lastOutput: [] },
+        workflowId,
+      );
     }
   }
 
@@ -238,23 +373,22 @@ export class EngineHub {
       this.end(executionId, { status: 'failed', error: 'The workflow version is gone', runs: [], lastOutput: [] });
       return undefined;
     }
-    // Credentials travel with the job, and only those of people who may edit this workflow.
+    // Credentials travel with the job only where their owner granted them to this workflow:
+    // being a member of it, even its owner, grants nothing (docs/SECURITY.md).
     const secrets: NonNullable<Job['credentials']> = {};
     for (const node of version.definition.nodes) {
       for (const id of Object.values(node.credentials ?? {})) {
-        const owner = this.options.credentials.owner(id);
-        const role = owner ? this.options.workflows.memberRole(row.workflowId, owner) : undefined;
-        const secret = role === 'owner' || role === 'editor' ? this.options.credentials.secret(id) : undefined;
-        if (!secret) {
+        const found = this.options.credentials.grantedSecret(id, row.workflowId);
+        if (found.status !== 'ok') {
           this.end(executionId, {
             status: 'failed',
-            error: `Node "${node.name}" uses credential ${id}, which does not exist or whose owner cannot edit this workflow`,
+            error: `Node "${node.name}" uses credential ${id}, ${credentialRefusal[found.status]}`,
             runs: [],
             lastOutput: [],
           });
           return undefined;
         }
-        secrets[id] = secret;
+        secrets[id] = found.secret;
       }
     }
     return {

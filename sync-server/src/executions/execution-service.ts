@@ -22,6 +22,8 @@ export class ExecutionService {
       executions: ExecutionStore;
       hub: EngineHub;
       live: LiveStatus;
+      /** Executions of one workflow that may wait for an engine at once. */
+      maxQueuedPerWorkflow: number;
       now?: () => number;
     },
   ) {}
@@ -59,7 +61,9 @@ export class ExecutionService {
       retryOf?: string;
     } = {},
   ): Promise<ExecutionRow> {
+    this.checkQueue(workflowId);
     const versionHash = options.versionHash ?? (await this.snapshot(workflowId, user?.id ?? null));
+    this.checkQueue(workflowId);
     // A manual run starts where a person would: at the Manual Trigger (the leftmost, if several).
     let startNodeId = options.startNodeId;
     if (!startNodeId && (options.mode ?? 'manual') === 'manual') {
@@ -84,10 +88,29 @@ export class ExecutionService {
         triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
         retryOf: options.retryOf ?? null,
       });
-      this.deps.hub.enqueue(id);
+      this.deps.hub.enqueue(id, workflowId);
     });
     this.deps.live.started(workflowId, id);
     return this.deps.executions.get(id) as ExecutionRow;
+  }
+
+  /**
+   * A flood of webhook calls for one workflow waits in its own line, not in
+   * everyone's: past the cap, callers are told to come back (429).
+   */
+  private checkQueue(workflowId: string): void {
+    if (this.deps.hub.queuedCount(workflowId) >= this.deps.maxQueuedPerWorkflow) {
+      throw new UserError(
+        ErrorCodes.tooManyRequests,
+        `This workflow already has ${this.deps.maxQueuedPerWorkflow} runs waiting for an engine; try again shortly`,
+        { retryAfterSeconds: 5 },
+      );
+    }
+  }
+
+  /** The workflow is being deleted: its queued and running executions stop first. */
+  stopWorkflow(workflowId: string): void {
+    this.deps.hub.stopWorkflow(workflowId);
   }
 
   /** Runs the same version again with the same trigger items. */

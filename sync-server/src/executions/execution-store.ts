@@ -148,22 +148,14 @@ export class ExecutionStore {
     this.runningStmt.run({ id, engineId, now });
   }
 
-  private finishing: { id: string; result: RunResultMessage; now: number; done: () => void }[] = [];
-
   /**
-   * Records the end of a run and its node runs, together with every other run that
-   * ends in this turn of the event loop: one commit for all of them. `done`
-   * runs once it is committed.
+   * Records the ends of several runs (status, node runs, logs) in one
+   * transaction. Throws if the commit fails (a foreign key, a full disk, a
+   * busy database): the caller decides what to do (see FinishBatcher).
    */
-  finishSoon(id: string, result: RunResultMessage, now: number, done: () => void): void {
-    if (this.finishing.push({ id, result, now, done }) > 1) return;
-    setImmediate(() => {
-      const batch = this.finishing;
-      this.finishing = [];
-      this.db.transaction(() => {
-        for (const f of batch) this.writeFinish(f.id, f.result, f.now);
-      });
-      for (const f of batch) f.done();
+  finishAll(batch: readonly { id: string; result: RunResultMessage; now: number }[]): void {
+    this.db.transaction(() => {
+      for (const f of batch) this.writeFinish(f.id, f.result, f.now);
     });
   }
 

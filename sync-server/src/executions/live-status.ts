@@ -1,4 +1,5 @@
 import type { NodeEventMessage } from '#shared/protocol/engine.ts';
+import type { TestWebhookListenDto } from '#shared/api/access.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 
 /**
@@ -37,11 +38,14 @@ export interface ServerAwarenessState {
   server: true;
   execution?: ExecutionLiveStatus;
   trigger?: TriggerLiveState;
+  /** While someone listens for a test event: until when, and on which paths under /webhook-test/. */
+  testWebhook?: TestWebhookListenDto;
 }
 
 export class LiveStatus {
   private readonly latest = new Map<string, ExecutionLiveStatus>();
   private readonly triggers = new Map<string, TriggerLiveState>();
+  private readonly testListeners = new Map<string, TestWebhookListenDto>();
 
   constructor(private readonly rooms: RoomManager) {}
 
@@ -83,10 +87,18 @@ export class LiveStatus {
     this.publish(workflowId);
   }
 
+  /** Someone started (a state) or stopped (null) listening for a test event. */
+  listening(workflowId: string, state: TestWebhookListenDto | null): void {
+    if (state) this.testListeners.set(workflowId, { ...state });
+    else this.testListeners.delete(workflowId);
+    this.publish(workflowId);
+  }
+
   /** The workflow is gone: nothing of it is kept. */
   forget(workflowId: string): void {
     this.latest.delete(workflowId);
     this.triggers.delete(workflowId);
+    this.testListeners.delete(workflowId);
   }
 
   get(workflowId: string): ExecutionLiveStatus | undefined {
@@ -98,10 +110,12 @@ export class LiveStatus {
     if (!room) return;
     const execution = this.latest.get(workflowId);
     const trigger = this.triggers.get(workflowId);
+    const listening = this.testListeners.get(workflowId);
     const state: ServerAwarenessState = {
       server: true,
       ...(execution ? { execution: structuredClone(execution) } : {}),
       ...(trigger ? { trigger: { ...trigger } } : {}),
+      ...(listening ? { testWebhook: { ...listening } } : {}),
     };
     room.awareness.setLocalState(state);
   }

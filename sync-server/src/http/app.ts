@@ -12,6 +12,7 @@ import type { EngineHub } from '../executions/engine-hub.ts';
 import type { ExecutionService } from '../executions/execution-service.ts';
 import type { ExecutionStore } from '../executions/execution-store.ts';
 import type { TriggerService } from '../triggers/trigger-service.ts';
+import type { TestWebhooks } from '../triggers/test-webhooks.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { executionRoutes } from './routes/executions.ts';
@@ -40,11 +41,13 @@ export interface AppDeps {
   executions: ExecutionService;
   engines: EngineHub;
   triggers: TriggerService;
+  testWebhooks: TestWebhooks;
   credentials: CredentialStore;
   logger: Logger;
   clientDir: string;
   signup: 'open' | 'closed';
   cookieSecure: boolean;
+  trustProxy: boolean;
 }
 
 /** Request bodies over this are refused with 413 (imports of big workflows included). */
@@ -72,15 +75,27 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
       }),
     )
     .route('/tokens', tokenRoutes(deps.accounts, deps.revalidate))
-    .route('/me', meRoutes(deps.favourites))
+    .route(
+      '/me',
+      meRoutes({
+        favourites: deps.favourites,
+        accounts: deps.accounts,
+        workflowStore: deps.workflowStore,
+        workflows: deps.workflows,
+        revalidate: deps.revalidate,
+        cookieSecure: deps.cookieSecure,
+      }),
+    )
     .route(
       '/workflows',
       workflowRoutes({
-        accounts: deps.accounts,
+        credentials: deps.credentials,
         store: deps.workflowStore,
         service: deps.workflows,
         executions: deps.executions,
         triggers: deps.triggers,
+        testWebhooks: deps.testWebhooks,
+        rooms: deps.rooms,
         revalidate: deps.revalidate,
       }),
     )
@@ -93,9 +108,18 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         workflows: deps.workflowStore,
       }),
     )
-    .route('/credentials', credentialRoutes(deps.credentials))
+    .route('/credentials', credentialRoutes({ store: deps.credentials, workflows: deps.workflowStore }))
     .route('/nodes', nodeRoutes())
-    .route('/admin', adminRoutes({ rooms: deps.rooms, sockets: deps.sockets, startedAt: Date.now() }))
+    .route(
+      '/admin',
+      adminRoutes({
+        rooms: deps.rooms,
+        sockets: deps.sockets,
+        startedAt: Date.now(),
+        accounts: deps.accounts,
+        revalidate: deps.revalidate,
+      }),
+    )
     .all('*', apiNotFound);
   api.onError(onError(deps.logger));
 
@@ -107,9 +131,13 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
   // Webhooks read their body from the Node request and enforce the same limit there (http/webhooks.ts).
   const hooks = webhookRoutes({
     triggers: deps.triggers,
+    testWebhooks: deps.testWebhooks,
     executions: deps.executions,
     hub: deps.engines,
     rooms: deps.rooms,
+    accounts: deps.accounts,
+    workflows: deps.workflowStore,
+    trustProxy: deps.trustProxy,
   });
   hooks.onError(onError(deps.logger));
   app.route('/', hooks);

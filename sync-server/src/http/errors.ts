@@ -19,6 +19,8 @@ export const onError =
   (err, c) => {
     if (isWeftError(err)) {
       if (err.kind !== 'user') logger.error({ err, path: c.req.path }, err.message);
+      if (err.retryAfterSeconds !== undefined)
+        c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
       return jsonError(c, err.code, err.message, err.issues);
     }
     if (err instanceof HTTPException) {

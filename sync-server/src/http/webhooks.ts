@@ -2,19 +2,25 @@ import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { paramText } from '#shared/schema/params.ts';
-import type { RunResultMessage } from '#shared/protocol/engine.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
-import type { EngineHub } from '../executions/engine-hub.ts';
+import type { AccountStore } from '../accounts/account-store.ts';
 import type { ExecutionService } from '../executions/execution-service.ts';
+import type { EngineHub } from '../executions/engine-hub.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
+import type { TestWebhooks } from '../triggers/test-webhooks.ts';
 import type { TriggerService } from '../triggers/trigger-service.ts';
+import { methodOf, normalizePath, webhookNodes } from '../triggers/webhook-nodes.ts';
+import { accessOf, can } from '../workflows/access.ts';
+import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { AppEnv } from './auth.ts';
+import { WEBHOOK_SECURITY_HEADERS, webhookAnswer } from './webhook-response.ts';
 
 /**
  * `ANY /webhook/<path>` runs an active workflow's published version;
- * `ANY /webhook-test/<path>` runs the current document of a workflow someone
- * has open (for building). The answer follows the Webhook node's response
- * mode: at once, with the last node's first item, or from Respond to Webhook.
+ * `ANY /webhook-test/<path>` runs the current document of a workflow whose
+ * editor is listening for a test event (http/routes/workflows.ts). The answer
+ * follows the Webhook node's response mode: at once, with the last node's
+ * first item, or from Respond to Webhook.
  */
 
 /** How long a caller waits for a run that answers at its end. */
@@ -22,6 +28,15 @@ const RESPONSE_TIMEOUT_MS = 120_000;
 
 /** Webhook bodies are limited like API bodies. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Request headers a workflow never sees: the visitor's session and
+ * credentials for Weft (a browser sends Weft's cookie to every URL of its
+ * origin, webhooks included), and, behind a trusted proxy, the forwarding
+ * headers Weft itself acts on.
+ */
+const PRIVATE_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization']);
+const PROXY_HEADERS = new Set(['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip']);
 
 /**
  * The Node request under hono (@hono/node-server passes it as `env.incoming`).
@@ -46,19 +61,21 @@ const readText = async (c: Context): Promise<string> => {
   return Buffer.concat(chunks).toString('utf8');
 };
 
-const headersOf = (c: Context): Record<string, string> => {
+const headersOf = (c: Context, trustProxy: boolean): Record<string, string> => {
   const incoming = incomingOf(c);
-  if (!incoming) return Object.fromEntries(c.req.raw.headers);
+  const entries: [string, string | string[] | undefined][] = incoming
+    ? Object.entries(incoming.headers)
+    : [...c.req.raw.headers];
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(incoming.headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of entries) {
+    if (value === undefined || PRIVATE_HEADERS.has(name) || (trustProxy && PROXY_HEADERS.has(name))) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 };
 
-const readBody = async (c: Context): Promise<unknown> => {
+const readBody = async (c: Context, type: string): Promise<unknown> => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return {};
-  const type = headersOf(c)['content-type'] ?? '';
   const text = await readText(c);
   if (text === '') return {};
   if (/\bjson\b/i.test(type)) {
@@ -72,80 +89,82 @@ const readBody = async (c: Context): Promise<unknown> => {
   return text;
 };
 
-const answer = (c: Context, result: RunResultMessage, mode: string) => {
-  if (result.status !== 'succeeded') {
-    return c.json({ error: { code: 'workflow_failed', message: result.error ?? 'The workflow failed' } }, 500);
+/** The path after /webhook/ or /webhook-test/, decoded; a malformed %-escape is the caller's mistake. */
+const pathOf = (rawPath: string): string => {
+  const encoded = rawPath.replace(/^\/webhook(-test)?\/?/, '');
+  try {
+    return normalizePath(decodeURIComponent(encoded));
+  } catch {
+    throw new UserError(ErrorCodes.badRequest, 'The webhook path has a malformed %-escape');
   }
-  if (mode === 'responseNode') {
-    if (!result.response) {
-      return c.json(
-        { error: { code: 'no_response', message: 'The workflow ended without a Respond to Webhook node answering' } },
-        500,
-      );
-    }
-    const { status, headers, body } = result.response;
-    const isText = typeof body === 'string' && Object.keys(headers).some((h) => h.toLowerCase() === 'content-type');
-    const payload = body === undefined ? null : isText ? body : JSON.stringify(body);
-    const out = new Response(payload, {
-      status,
-      headers: { ...(isText || payload === null ? {} : { 'content-type': 'application/json' }), ...headers },
-    });
-    return out;
-  }
-  return c.json(result.lastOutput[0]?.json ?? {}, 200);
 };
+
+interface Target {
+  workflowId: string;
+  versionHash?: string;
+  node: { id: string; parameters: Record<string, unknown> };
+  /** Who the run belongs to (the listening editor of a test webhook). */
+  userId?: string;
+}
 
 export const webhookRoutes = (deps: {
   triggers: TriggerService;
+  testWebhooks: TestWebhooks;
   executions: ExecutionService;
   hub: EngineHub;
   rooms: RoomManager;
+  accounts: AccountStore;
+  workflows: WorkflowStore;
+  trustProxy: boolean;
 }) => {
+  /** The workflow listening for a test event on this path, read from its document as it is now. */
+  const testTarget = async (method: string, path: string): Promise<Target | undefined> => {
+    const listener = deps.testWebhooks.find(method, path);
+    if (!listener) return undefined;
+    // The editor who listens must still be allowed to run it.
+    const user = deps.accounts.getUser(listener.userId);
+    const access = user ? accessOf(deps.workflows, listener.workflowId, user) : undefined;
+    if (access?.status !== 'ok' || !can(access.role, 'edit')) {
+      deps.testWebhooks.stop(listener.workflowId);
+      return undefined;
+    }
+    const definition = await deps.rooms.withRoom(listener.workflowId, (room) => toDefinition(room.doc));
+    const node = webhookNodes(definition).find(
+      (n) =>
+        normalizePath(n.parameters.path) === path &&
+        (methodOf(n) === method || (method === 'HEAD' && methodOf(n) === 'GET')),
+    );
+    return node ? { workflowId: listener.workflowId, node, userId: listener.userId } : undefined;
+  };
+
   const handle = async (c: Context<AppEnv>, test: boolean) => {
-    const path = decodeURIComponent(c.req.path.replace(/^\/webhook(-test)?\/?/, ''));
+    const path = pathOf(c.req.path);
     const method = c.req.method;
-    let target:
-      | { workflowId: string; versionHash?: string; node: { id: string; parameters: Record<string, unknown> } }
-      | undefined;
-    if (test) {
-      // Test webhooks listen in workflows someone has open, on their current document.
-      for (const id of deps.rooms.loadedIds()) {
-        const definition = await deps.rooms.withRoom(id, (room) => toDefinition(room.doc));
-        const node = definition.nodes.find(
-          (n) =>
-            n.type === 'webhook' &&
-            !n.disabled &&
-            paramText(n.parameters.path).replace(/^\/+|\/+$/g, '') === path &&
-            (n.parameters.httpMethod ?? 'GET') === method,
-        );
-        if (node) {
-          target = { workflowId: id, node };
-          break;
-        }
-      }
-    } else
-      target =
-        deps.triggers.webhook(method, path) ?? (method === 'HEAD' ? deps.triggers.webhook('GET', path) : undefined);
+    const target: Target | undefined = test
+      ? await testTarget(method, path)
+      : (deps.triggers.webhook(method, path) ?? (method === 'HEAD' ? deps.triggers.webhook('GET', path) : undefined));
     if (!target) {
       throw new UserError(
         ErrorCodes.notFound,
         test
-          ? `No open workflow has a ${method} webhook at /webhook-test/${path}`
+          ? `No workflow is listening for a test event on ${method} /webhook-test/${path} (press "Listen for test event" in the editor)`
           : `No active workflow has a ${method} webhook at /webhook/${path}`,
       );
     }
     const url = new URL(c.req.url);
+    const headers = headersOf(c, deps.trustProxy);
     const item = {
       json: {
-        headers: headersOf(c),
+        headers,
         params: {},
         query: Object.fromEntries(url.searchParams),
-        body: await readBody(c),
+        body: await readBody(c, headers['content-type'] ?? ''),
         webhookUrl: `${url.origin}${url.pathname}`,
         executionMode: test ? 'test' : 'production',
       },
     };
-    const execution = await deps.executions.run(target.workflowId, null, {
+    const user = target.userId ? (deps.accounts.getUser(target.userId) ?? null) : null;
+    const execution = await deps.executions.run(target.workflowId, user, {
       mode: test ? 'test' : 'webhook',
       ...(target.versionHash ? { versionHash: target.versionHash } : {}),
       startNodeId: target.node.id,
@@ -154,16 +173,23 @@ export const webhookRoutes = (deps: {
     const mode = paramText(target.node.parameters.responseMode, 'onReceived');
     if (mode === 'onReceived') {
       const code = Number(target.node.parameters.responseCode ?? 200);
-      return c.json({ message: 'Workflow was started', executionId: execution.id }, code as 200);
+      const status = Number.isInteger(code) && code >= 200 && code <= 599 ? code : 200;
+      return c.json({ message: 'Workflow was started', executionId: execution.id }, status as 200);
     }
-    const result = await Promise.race([
-      deps.hub.waitFor(execution.id),
-      new Promise<undefined>((resolve) => {
-        setTimeout(() => resolve(undefined), RESPONSE_TIMEOUT_MS).unref();
-      }),
-    ]);
+    const result = await deps.hub.waitFor(execution.id, RESPONSE_TIMEOUT_MS);
     if (!result) return c.json({ error: { code: 'timeout', message: 'The workflow did not answer in time' } }, 504);
-    return answer(c, result, mode);
+    return webhookAnswer(c, result, mode);
   };
-  return new Hono<AppEnv>().all('/webhook/*', (c) => handle(c, false)).all('/webhook-test/*', (c) => handle(c, true));
+
+  return new Hono<AppEnv>()
+    .use('/webhook/*', sandboxed)
+    .use('/webhook-test/*', sandboxed)
+    .all('/webhook/*', (c) => handle(c, false))
+    .all('/webhook-test/*', (c) => handle(c, true));
+};
+
+/** Every webhook answer (errors included) is sandboxed and not sniffed. */
+const sandboxed = async (c: Context, next: () => Promise<void>): Promise<void> => {
+  await next();
+  for (const [name, value] of Object.entries(WEBHOOK_SECURITY_HEADERS)) c.res.headers.set(name, value);
 };

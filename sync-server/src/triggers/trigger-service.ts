@@ -2,7 +2,8 @@ import { Cron } from 'croner';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { paramText } from '#shared/schema/params.ts';
 import type { Logger } from '#shared/log.ts';
-import type { DefinitionNode, WorkflowDefinition } from '#shared/schema/definition.ts';
+import type { DefinitionNode } from '#shared/schema/definition.ts';
+import { methodOf, normalizePath, webhookNodes } from './webhook-nodes.ts';
 import type { User } from '../accounts/account-store.ts';
 import type { ExecutionService } from '../executions/execution-service.ts';
 import type { LiveStatus } from '../executions/live-status.ts';
@@ -21,14 +22,6 @@ export interface WebhookTarget {
   versionHash: string;
   node: DefinitionNode;
 }
-
-const normalizePath = (path: string): string => path.trim().replace(/^\/+|\/+$/g, '');
-
-const webhookNodes = (definition: WorkflowDefinition): DefinitionNode[] =>
-  definition.nodes.filter((n) => n.type === 'webhook' && !n.disabled);
-
-const methodOf = (node: DefinitionNode): string =>
-  typeof node.parameters.httpMethod === 'string' ? node.parameters.httpMethod : 'GET';
 
 export class TriggerService {
   /** "METHOD path" → target. */
@@ -99,7 +92,7 @@ export class TriggerService {
     const version = this.deps.versions.get(hash);
     if (!version) throw new UserError(ErrorCodes.conflict, 'The published version is missing');
     const hooks = webhookNodes(version.definition).map((node) => {
-      const path = normalizePath(paramText(node.parameters.path));
+      const path = normalizePath(node.parameters.path);
       if (!path) throw new UserError(ErrorCodes.validationFailed, `Webhook "${node.name}" has no path`);
       const key = `${methodOf(node)} ${path}`;
       const taken = this.webhooks.get(key);

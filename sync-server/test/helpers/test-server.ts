@@ -29,6 +29,13 @@ export const testConfig = (dataDir: string, overrides: Partial<SyncServerConfig>
   clientDir: join(dataDir, 'no-client'),
   engineToken: 'test-engine-token-0123456789',
   encryptionKey: Buffer.alloc(32, 7),
+  allowedHosts: [],
+  trustProxy: false,
+  maxQueuedPerWorkflow: 1000,
+  executionsMaxAgeDays: 14,
+  executionsMaxCount: 10_000,
+  loginLimitPerAccount: 10,
+  authLimitPerAddress: 100,
   ...overrides,
 });
 

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,6 +7,7 @@ import { setParameter } from '#shared/schema/write.ts';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { connectClient, type YwsClient } from '../helpers/yws-client.ts';
+import { startEngine, stopEngine, TEST_ENGINE_TOKEN, waitUntil } from '../helpers/engine-process.ts';
 
 /**
  * Runs against the real server and a real engine process (engine/src/main.ts
@@ -15,54 +15,9 @@ import { connectClient, type YwsClient } from '../helpers/yws-client.ts';
  * the run's progress through the server's awareness state.
  */
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const TOKEN = 'test-engine-token-0123456789';
-
 let t: TestServer;
 let engine: ChildProcess | undefined;
 const clients: YwsClient[] = [];
-
-const startEngine = (baseUrl: string): Promise<ChildProcess> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'engine/src/main.ts', '--server', baseUrl, '--token', TOKEN],
-      {
-        cwd: root,
-        env: { ...process.env, LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`engine did not start:\n${out}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('engine ready')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`engine exited (${code}):\n${out}`));
-    });
-  });
-
-const waitUntil = async <T>(
-  fn: () => Promise<T | undefined> | T | undefined,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 interface ExecutionBody {
   status: string;
@@ -135,11 +90,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
-  if (engine && engine.exitCode === null && engine.signalCode === null) {
-    const exited = new Promise((r) => engine?.once('exit', r));
-    engine.kill('SIGTERM');
-    await exited;
-  }
+  await stopEngine(engine);
   await t.close();
 });
 
@@ -338,7 +289,7 @@ describe('executions', () => {
     // A connected engine that sends something unreadable, or talks before its hello, is closed with 4400.
     const closeAfter = (frame: string) =>
       new Promise<number>((resolve) => {
-        const ws = new WebSocket(`${t.wsUrl.replace(/\/sync$/, '')}/engine?token=${TOKEN}`);
+        const ws = new WebSocket(`${t.wsUrl.replace(/\/sync$/, '')}/engine?token=${TEST_ENGINE_TOKEN}`);
         ws.on('open', () => ws.send(frame));
         ws.on('close', (c) => resolve(c));
       });
@@ -411,8 +362,19 @@ describe('triggers', () => {
     expect((await fetch(`${t.baseUrl}/webhook/orders/new`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
 
-  it('a webhook that answers on receipt answers at once; test webhooks run the open document', async () => {
-    const { rest, ann } = await setup(hookFlow('onReceived'), hookEdges);
+  it('a webhook that answers on receipt answers at once; test webhooks run the document of a listening editor', async () => {
+    const { rest, ann, workflowId } = await setup(hookFlow('onReceived'), hookEdges);
+    // The document is open (setup's watcher), but nobody listens: a stranger cannot run the draft.
+    const unheard = await fetch(`${t.baseUrl}/webhook-test/orders/new`, { method: 'POST', body: '{}' });
+    expect(unheard.status).toBe(404);
+    const listen = await rest.call<{ expiresAt: number; paths: string[] }>(
+      'POST',
+      `/api/workflows/${workflowId}/test-webhook/listen`,
+      { as: ann.as },
+    );
+    expect(listen.status).toBe(200);
+    expect(listen.body.paths).toEqual(['orders/new']);
+    expect(listen.body.expiresAt).toBeGreaterThan(Date.now() + 100_000);
     const test = await fetch(`${t.baseUrl}/webhook-test/orders/new`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

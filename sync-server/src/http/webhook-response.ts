@@ -1,0 +1,115 @@
+import type { Context } from 'hono';
+import type { RunResultMessage } from '#shared/protocol/engine.ts';
+
+/**
+ * What a webhook answers, and what it may not. Webhooks are served on Weft's
+ * own origin, so a workflow's answer must not be able to act as Weft: every
+ * answer is sandboxed (CSP `sandbox`: an HTML answer runs in an opaque
+ * origin, without the visitor's session or Weft's storage) and not sniffed,
+ * and a workflow cannot set the headers that change the origin's state for
+ * the browser. docs/decisions.md has the reasoning; docs/SECURITY.md the list.
+ */
+
+/** Set on every webhook answer, Weft's own errors included; a workflow cannot override them. */
+export const WEBHOOK_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': 'sandbox',
+  'x-content-type-options': 'nosniff',
+};
+
+/**
+ * Headers a Respond to Webhook node may not set: they would outlive the
+ * answer and change how the browser treats all of Weft's origin (cookies,
+ * service workers, stored data, transport and isolation policies, reporting),
+ * loosen the sandbox above, or break HTTP framing (hop-by-hop headers).
+ */
+export const DENIED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+  // Origin state: cookies, storage, service workers, login status, client hints.
+  'set-cookie',
+  'set-cookie2',
+  'clear-site-data',
+  'service-worker-allowed',
+  'set-login',
+  'accept-ch',
+  'critical-ch',
+  // Policies the browser keeps for the whole origin.
+  'strict-transport-security',
+  'alt-svc',
+  'public-key-pins',
+  'public-key-pins-report-only',
+  'expect-ct',
+  'origin-agent-cluster',
+  'nel',
+  'report-to',
+  'reporting-endpoints',
+  // Weft's own protections of this answer.
+  'content-security-policy',
+  'content-security-policy-report-only',
+  'x-content-type-options',
+  'x-frame-options',
+  'cross-origin-opener-policy',
+  'cross-origin-embedder-policy',
+  'cross-origin-resource-policy',
+  'permissions-policy',
+  'document-policy',
+  'speculation-rules',
+  'supports-loading-mode',
+  // Framing and hop-by-hop headers belong to the server.
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'content-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-authenticate',
+  'proxy-connection',
+]);
+
+/** The workflow's headers without the denied ones, names lower-cased, values that HTTP can carry. */
+export const allowedResponseHeaders = (headers: Record<string, string>): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.trim().toLowerCase();
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(key) || DENIED_RESPONSE_HEADERS.has(key)) continue;
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) continue;
+    out[key] = value;
+  }
+  return out;
+};
+
+/** The webhook's answer for a finished run, as its response mode says. */
+export const webhookAnswer = (c: Context, result: RunResultMessage, mode: string): Response => {
+  if (result.status !== 'succeeded') {
+    return c.json({ error: { code: 'workflow_failed', message: result.error ?? 'The workflow failed' } }, 500);
+  }
+  if (mode === 'responseNode') {
+    if (!result.response) {
+      return c.json(
+        { error: { code: 'no_response', message: 'The workflow ended without a Respond to Webhook node answering' } },
+        500,
+      );
+    }
+    const { status, body } = result.response;
+    if (!Number.isInteger(status) || status < 200 || status > 599) {
+      return c.json(
+        { error: { code: 'bad_response', message: `Respond to Webhook set the status ${status}; use 200–599` } },
+        500,
+      );
+    }
+    const headers = allowedResponseHeaders(result.response.headers);
+    const isText = typeof body === 'string' && 'content-type' in headers;
+    // These statuses carry no body by definition.
+    const bodyless = status === 204 || status === 205 || status === 304;
+    const payload = body === undefined || bodyless ? null : isText ? body : JSON.stringify(body);
+    return new Response(payload, {
+      status,
+      headers: {
+        ...(isText || payload === null ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+        ...WEBHOOK_SECURITY_HEADERS,
+      },
+    });
+  }
+  return c.json(result.lastOutput[0]?.json ?? {}, 200);
+};
