@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CredentialType } from './credentials.ts';
 import type { WorkflowRole } from './index.ts';
 
 /**
@@ -39,6 +40,20 @@ export const grantCredentialRequest = z.strictObject({
 export interface CredentialGrantDto {
   workflowId: string;
   workflowName: string;
+  grantedAt: number;
+}
+
+/**
+ * A credential granted to a workflow, as its members see it
+ * (`GET /api/workflows/:id/credentials`): what they may pick in a node and
+ * what its runs may use. Never the secret.
+ */
+export interface WorkflowCredentialDto {
+  id: string;
+  name: string;
+  type: CredentialType;
+  ownerId: string;
+  ownerName: string;
   grantedAt: number;
 }
 

@@ -1,9 +1,10 @@
-import { and, count, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
+import type { AdminUserDto, SessionDto } from '#shared/api/access.ts';
 import { createId } from '#shared/ids.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { Db } from '../db/open.ts';
 import { apiTokens, sessions, users } from '../db/schema.ts';
-import { API_TOKEN_PREFIX, hashSecret, newSecret, SESSION_PREFIX } from './tokens.ts';
+import { API_TOKEN_PREFIX, hashSecret, newSecret, SESSION_PREFIX, sessionIdOf } from './tokens.ts';
 
 export interface User {
   id: string;
@@ -20,7 +21,10 @@ export interface ApiTokenInfo {
   lastUsedAt: number | null;
 }
 
-const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** A session ends this long after its login, however much it is used (docs/SECURITY.md). */
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** Longer user agents are cut: the header is the client's to fill, and it is only shown back. */
+const MAX_USER_AGENT = 300;
 /** last_used_at is refreshed at most this often, so authenticated requests do not all write. */
 const TOKEN_TOUCH_INTERVAL_MS = 60_000;
 
@@ -90,13 +94,14 @@ export class AccountStore {
     });
   }
 
-  findByEmail(email: string): (User & { passwordHash: string }) | undefined {
+  /** Any account with this address, disabled or not (login tells a disabled account so, after its password). */
+  findByEmail(email: string): (User & { passwordHash: string; disabled: boolean }) | undefined {
     const row = this.db
       .select()
       .from(users)
       .where(eq(users.email, normalizeEmail(email)))
       .get();
-    return row ? { ...toUser(row), passwordHash: row.passwordHash } : undefined;
+    return row ? { ...toUser(row), passwordHash: row.passwordHash, disabled: row.disabledAt !== null } : undefined;
   }
 
   getUser(id: string): User | undefined {
@@ -104,16 +109,96 @@ export class AccountStore {
     return row ? toUser(row) : undefined;
   }
 
+  passwordHashOf(id: string): string | undefined {
+    return this.db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, id)).get()?.hash;
+  }
+
+  /** Every account, oldest first, for the instance admin. */
+  listUsers(): AdminUserDto[] {
+    return this.db
+      .select()
+      .from(users)
+      .orderBy(asc(users.createdAt), asc(users.email))
+      .all()
+      .map((row) => ({ ...toUser(row), disabled: row.disabledAt !== null }));
+  }
+
+  /**
+   * Disables or enables an account; false when there is no such account.
+   * Disabling also ends its sessions, so enabling it again takes a new login;
+   * its API tokens only stop working while it is disabled (scripts resume).
+   */
+  setDisabled(id: string, disabled: boolean): boolean {
+    return this.db.transaction((tx) => {
+      const changed =
+        tx
+          .update(users)
+          .set({ disabledAt: disabled ? this.now() : null })
+          .where(eq(users.id, id))
+          .run().changes > 0;
+      if (changed && disabled) tx.delete(sessions).where(eq(sessions.userId, id)).run();
+      return changed;
+    });
+  }
+
+  /** Deletes an account; its sessions, tokens, memberships, favourites and credentials (with their grants) go with it. */
+  deleteUser(id: string): boolean {
+    return this.db.delete(users).where(eq(users.id, id)).run().changes > 0;
+  }
+
   /** Starts a session; returns the cookie value (only its hash is stored). */
-  createSession(userId: string): { token: string; expiresAt: number } {
+  createSession(userId: string, userAgent?: string): { token: string; expiresAt: number } {
     const token = newSecret(SESSION_PREFIX);
     const createdAt = this.now();
     const expiresAt = createdAt + SESSION_TTL_MS;
     this.db
       .insert(sessions)
-      .values({ tokenHash: hashSecret(token), userId, createdAt, expiresAt })
+      .values({
+        tokenHash: hashSecret(token),
+        userId,
+        createdAt,
+        expiresAt,
+        userAgent: userAgent ? userAgent.slice(0, MAX_USER_AGENT) : null,
+      })
       .run();
     return { token, expiresAt };
+  }
+
+  /** The user's live sessions, newest first; `current` marks the one whose cookie is given. */
+  listSessions(userId: string, currentToken?: string): SessionDto[] {
+    const current = currentToken ? hashSecret(currentToken) : undefined;
+    return this.db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, this.now())))
+      .orderBy(desc(sessions.createdAt))
+      .all()
+      .map((row) => ({
+        id: sessionIdOf(row.tokenHash),
+        createdAt: row.createdAt,
+        expiresAt: row.expiresAt,
+        userAgent: row.userAgent,
+        current: row.tokenHash === current,
+      }));
+  }
+
+  /** Ends one of the user's sessions by its public id; false when the user has none by that id. */
+  deleteSessionById(userId: string, id: string): boolean {
+    const rows = this.db
+      .select({ tokenHash: sessions.tokenHash })
+      .from(sessions)
+      .where(eq(sessions.userId, userId))
+      .all();
+    const match = rows.find((r) => sessionIdOf(r.tokenHash) === id);
+    if (!match) return false;
+    return this.db.delete(sessions).where(eq(sessions.tokenHash, match.tokenHash)).run().changes > 0;
+  }
+
+  /** Ends every session of the user but the one whose cookie is given (all of them without one). */
+  deleteOtherSessions(userId: string, keepToken?: string): number {
+    const mine = eq(sessions.userId, userId);
+    const where = keepToken ? and(mine, ne(sessions.tokenHash, hashSecret(keepToken))) : mine;
+    return this.db.delete(sessions).where(where).run().changes;
   }
 
   userForSession(token: string): User | undefined {
@@ -129,8 +214,14 @@ export class AccountStore {
       .run();
   }
 
-  deleteExpiredSessions(): number {
-    return this.db.delete(sessions).where(lt(sessions.expiresAt, this.now())).run().changes;
+  /** Deletes expired sessions; answers whose they were, so their open sockets can be checked again. */
+  deleteExpiredSessions(): string[] {
+    const gone = this.db
+      .delete(sessions)
+      .where(lt(sessions.expiresAt, this.now()))
+      .returning({ userId: sessions.userId })
+      .all();
+    return [...new Set(gone.map((r) => r.userId))];
   }
 
   /** Creates a personal API token; the secret is returned once and never stored. */

@@ -7,3 +7,11 @@ export const hashSecret = (secret: string): string => createHash('sha256').updat
 
 export const SESSION_PREFIX = 'ws_';
 export const API_TOKEN_PREFIX = 'weft_';
+
+/**
+ * The public name of a session (`SessionDto.id`): derived from its stored hash
+ * by another hash, so a list of sessions never shows the value the database
+ * looks cookies up by, and the id cannot be turned back into a cookie.
+ */
+export const sessionIdOf = (tokenHash: string): string =>
+  createHash('sha256').update(`weft-session-id:${tokenHash}`).digest('base64url').slice(0, 22);

@@ -1,9 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import type { CredentialGrantDto, WorkflowCredentialDto } from '#shared/api/access.ts';
 import type { CreateCredentialRequest, CredentialDto } from '#shared/api/credentials.ts';
 import { createId } from '#shared/ids.ts';
 import type { Db } from '../db/open.ts';
-import { credentials } from '../db/schema.ts';
+import { credentialGrants, credentials, users, workflows } from '../db/schema.ts';
 
 /** Credentials encrypted at rest with AES-256-GCM: a fresh 12-byte IV per write, the tag checked on read. */
 
@@ -12,14 +13,41 @@ export type CredentialSecret =
   | { type: 'bearer'; token: string }
   | { type: 'basic'; user: string; password: string };
 
+/**
+ * What a job may carry for one credential id in one workflow: its secret only
+ * when its owner granted it to that workflow (`grantedSecret`).
+ */
+export type GrantedSecret =
+  | { status: 'ok'; secret: CredentialSecret }
+  | { status: 'missing' }
+  | { status: 'notGranted' }
+  /** Stored, granted, but its ciphertext does not open with this key (the key changed, or the row is damaged). */
+  | { status: 'unreadable' };
+
 const IV = 12;
 const TAG = 16;
 
 export class CredentialStore {
+  // Every job reads one row per credential its nodes name: prepared once.
+  private readonly grantedLookup;
+
   constructor(
     private readonly db: Db,
     private readonly key: Buffer,
-  ) {}
+  ) {
+    this.grantedLookup = db
+      .select({ type: credentials.type, data: credentials.data, grantedAt: credentialGrants.grantedAt })
+      .from(credentials)
+      .leftJoin(
+        credentialGrants,
+        and(
+          eq(credentialGrants.credentialId, credentials.id),
+          eq(credentialGrants.workflowId, sql.placeholder('workflowId')),
+        ),
+      )
+      .where(eq(credentials.id, sql.placeholder('id')))
+      .prepare();
+  }
 
   private encrypt(plain: object): Buffer {
     const iv = randomBytes(IV);
@@ -81,10 +109,89 @@ export class CredentialStore {
     );
   }
 
-  /** The decrypted secret, for a job; undefined when the credential is gone. */
-  secret(id: string): CredentialSecret | undefined {
-    const row = this.db.select().from(credentials).where(eq(credentials.id, id)).get();
-    if (!row) return undefined;
-    return { type: row.type, ...this.decrypt(row.data) } as CredentialSecret;
+  /**
+   * The decrypted secret for a job of `workflowId`, only if the credential's
+   * owner granted it to that workflow. Being a member of the workflow, even
+   * its owner, grants nothing. Never throws: a secret that does not decrypt
+   * is answered as `unreadable`, for the run to fail with.
+   */
+  grantedSecret(id: string, workflowId: string): GrantedSecret {
+    const row = this.grantedLookup.get({ id, workflowId });
+    if (!row) return { status: 'missing' };
+    if (row.grantedAt === null) return { status: 'notGranted' };
+    try {
+      return { status: 'ok', secret: { type: row.type, ...this.decrypt(row.data) } as CredentialSecret };
+    } catch {
+      return { status: 'unreadable' };
+    }
+  }
+
+  /** The workflows the owner granted this credential to; undefined when it is not theirs (or does not exist). */
+  grants(ownerId: string, id: string): CredentialGrantDto[] | undefined {
+    if (this.owner(id) !== ownerId) return undefined;
+    return this.db
+      .select({
+        workflowId: credentialGrants.workflowId,
+        workflowName: workflows.name,
+        grantedAt: credentialGrants.grantedAt,
+      })
+      .from(credentialGrants)
+      .innerJoin(workflows, eq(workflows.id, credentialGrants.workflowId))
+      .where(eq(credentialGrants.credentialId, id))
+      .orderBy(workflows.name)
+      .all();
+  }
+
+  /** Grants a credential to a workflow (the caller checked ownership and access); an existing grant stays as it is. */
+  grant(id: string, workflowId: string, now: number): { grant: CredentialGrantDto; created: boolean } {
+    const created =
+      this.db
+        .insert(credentialGrants)
+        .values({ credentialId: id, workflowId, grantedAt: now })
+        .onConflictDoNothing()
+        .run().changes > 0;
+    const grant = this.db
+      .select({
+        workflowId: credentialGrants.workflowId,
+        workflowName: workflows.name,
+        grantedAt: credentialGrants.grantedAt,
+      })
+      .from(credentialGrants)
+      .innerJoin(workflows, eq(workflows.id, credentialGrants.workflowId))
+      .where(and(eq(credentialGrants.credentialId, id), eq(credentialGrants.workflowId, workflowId)))
+      .get();
+    if (!grant) throw new Error(`grant of ${id} to ${workflowId} was not stored`);
+    return { grant, created };
+  }
+
+  revoke(id: string, workflowId: string): boolean {
+    return (
+      this.db
+        .delete(credentialGrants)
+        .where(and(eq(credentialGrants.credentialId, id), eq(credentialGrants.workflowId, workflowId)))
+        .run().changes > 0
+    );
+  }
+
+  /**
+   * The credentials granted to a workflow, by whom: what its members may pick
+   * in a node and what its runs may use. Names and owners, never secrets.
+   */
+  grantedTo(workflowId: string): WorkflowCredentialDto[] {
+    return this.db
+      .select({
+        id: credentials.id,
+        name: credentials.name,
+        type: credentials.type,
+        ownerId: credentials.ownerId,
+        ownerName: users.name,
+        grantedAt: credentialGrants.grantedAt,
+      })
+      .from(credentialGrants)
+      .innerJoin(credentials, eq(credentials.id, credentialGrants.credentialId))
+      .innerJoin(users, eq(users.id, credentials.ownerId))
+      .where(eq(credentialGrants.workflowId, workflowId))
+      .orderBy(credentials.name)
+      .all();
   }
 }

@@ -1,6 +1,8 @@
-import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
+import { createId } from '#shared/ids.ts';
 import type { Db } from '../db/open.ts';
-import { users, workflowMembers, workflows } from '../db/schema.ts';
+import { credentialGrants, credentials, users, workflowInvitations, workflowMembers, workflows } from '../db/schema.ts';
 
 export const roles = ['owner', 'editor', 'viewer'] as const;
 export type Role = (typeof roles)[number];
@@ -23,6 +25,14 @@ export interface Member {
   role: Role;
   addedAt: number;
 }
+
+const invitationDto = (row: typeof workflowInvitations.$inferSelect): InvitationDto => ({
+  id: row.id,
+  workflowId: row.workflowId,
+  email: row.email,
+  role: row.role,
+  createdAt: row.createdAt,
+});
 
 /** Workflow rows and their members in SQLite. The documents themselves live in the DocStore. */
 export class WorkflowStore {
@@ -141,13 +151,159 @@ export class WorkflowStore {
       .run();
   }
 
+  /**
+   * Removes a member, and the grants of their credentials to this workflow
+   * with them: someone who can no longer see a workflow cannot watch what it
+   * does with their secret (docs/SECURITY.md).
+   */
   removeMember(workflowId: string, userId: string): boolean {
+    return this.db.transaction((tx) => {
+      const removed =
+        tx
+          .delete(workflowMembers)
+          .where(and(eq(workflowMembers.workflowId, workflowId), eq(workflowMembers.userId, userId)))
+          .run().changes > 0;
+      if (removed) {
+        const theirs = tx.select({ id: credentials.id }).from(credentials).where(eq(credentials.ownerId, userId));
+        tx.delete(credentialGrants)
+          .where(and(eq(credentialGrants.workflowId, workflowId), inArray(credentialGrants.credentialId, theirs)))
+          .run();
+      }
+      return removed;
+    });
+  }
+
+  /** The member who uses this (normalized) address, if one does. Looks at members only, never at every account. */
+  memberByEmail(workflowId: string, email: string): Member | undefined {
+    return this.db
+      .select({
+        userId: workflowMembers.userId,
+        email: users.email,
+        name: users.name,
+        role: workflowMembers.role,
+        addedAt: workflowMembers.addedAt,
+      })
+      .from(workflowMembers)
+      .innerJoin(users, eq(users.id, workflowMembers.userId))
+      .where(and(eq(workflowMembers.workflowId, workflowId), eq(users.email, email)))
+      .get();
+  }
+
+  countInvitations(workflowId: string): number {
     return (
       this.db
-        .delete(workflowMembers)
-        .where(and(eq(workflowMembers.workflowId, workflowId), eq(workflowMembers.userId, userId)))
+        .select({ n: count() })
+        .from(workflowInvitations)
+        .where(eq(workflowInvitations.workflowId, workflowId))
+        .get()?.n ?? 0
+    );
+  }
+
+  /** Invites an address (normalized) or changes the role of its pending invitation; the id stays. */
+  invite(workflowId: string, email: string, role: Role, invitedBy: string, now: number): InvitationDto {
+    const row = this.db
+      .insert(workflowInvitations)
+      .values({ id: createId(), workflowId, email, role, invitedBy, createdAt: now })
+      .onConflictDoUpdate({
+        target: [workflowInvitations.workflowId, workflowInvitations.email],
+        set: { role, invitedBy },
+      })
+      .returning()
+      .get();
+    return invitationDto(row);
+  }
+
+  /** A workflow's pending invitations, oldest first. */
+  invitations(workflowId: string): InvitationDto[] {
+    return this.db
+      .select()
+      .from(workflowInvitations)
+      .where(eq(workflowInvitations.workflowId, workflowId))
+      .orderBy(workflowInvitations.createdAt, workflowInvitations.email)
+      .all()
+      .map(invitationDto);
+  }
+
+  cancelInvitation(workflowId: string, invitationId: string): boolean {
+    return (
+      this.db
+        .delete(workflowInvitations)
+        .where(and(eq(workflowInvitations.workflowId, workflowId), eq(workflowInvitations.id, invitationId)))
         .run().changes > 0
     );
+  }
+
+  /** The invitations addressed to this (normalized) address, with their workflow's name and who invited. */
+  invitationsFor(email: string): ReceivedInvitationDto[] {
+    return this.db
+      .select({
+        id: workflowInvitations.id,
+        workflowId: workflowInvitations.workflowId,
+        workflowName: workflows.name,
+        role: workflowInvitations.role,
+        invitedBy: users.name,
+        createdAt: workflowInvitations.createdAt,
+      })
+      .from(workflowInvitations)
+      .innerJoin(workflows, eq(workflows.id, workflowInvitations.workflowId))
+      .leftJoin(users, eq(users.id, workflowInvitations.invitedBy))
+      .where(eq(workflowInvitations.email, email))
+      .orderBy(desc(workflowInvitations.createdAt))
+      .all();
+  }
+
+  /**
+   * Accepts an invitation addressed to `email` in one transaction: the user
+   * becomes a member with its role (one who already is keeps their role) and
+   * the invitation is gone. Undefined when no such invitation is addressed to
+   * that address.
+   */
+  acceptInvitation(
+    invitationId: string,
+    user: { id: string; email: string },
+    now: number,
+  ): { workflowId: string; role: Role } | undefined {
+    return this.db.transaction((tx) => {
+      const invitation = tx
+        .select()
+        .from(workflowInvitations)
+        .where(and(eq(workflowInvitations.id, invitationId), eq(workflowInvitations.email, user.email)))
+        .get();
+      if (!invitation) return undefined;
+      tx.delete(workflowInvitations).where(eq(workflowInvitations.id, invitationId)).run();
+      const current = tx
+        .select({ role: workflowMembers.role })
+        .from(workflowMembers)
+        .where(and(eq(workflowMembers.workflowId, invitation.workflowId), eq(workflowMembers.userId, user.id)))
+        .get();
+      if (current) return { workflowId: invitation.workflowId, role: current.role };
+      tx.insert(workflowMembers)
+        .values({ workflowId: invitation.workflowId, userId: user.id, role: invitation.role, addedAt: now })
+        .run();
+      return { workflowId: invitation.workflowId, role: invitation.role };
+    });
+  }
+
+  /** Declines (deletes) an invitation addressed to `email`; false when there is none. */
+  declineInvitation(invitationId: string, email: string): boolean {
+    return (
+      this.db
+        .delete(workflowInvitations)
+        .where(and(eq(workflowInvitations.id, invitationId), eq(workflowInvitations.email, email)))
+        .run().changes > 0
+    );
+  }
+
+  /** Workflows this user is the only owner of (deleting the account would leave them without one). */
+  soleOwnerOf(userId: string): { id: string; name: string }[] {
+    return this.db
+      .select({ id: workflows.id, name: workflows.name })
+      .from(workflowMembers)
+      .innerJoin(workflows, eq(workflows.id, workflowMembers.workflowId))
+      .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner')))
+      .orderBy(workflows.name)
+      .all()
+      .filter((w) => this.countOwners(w.id) === 1);
   }
 
   countOwners(workflowId: string): number {

@@ -36,7 +36,7 @@ export const restClient = (target: Hono<AppEnv> | string) => {
 
   /** Signs up and returns a caller holding the session cookie, plus an API token of the same user. */
   const signup = async (email: string, name = email.split('@')[0] ?? 'user', password = 'correct horse battery') => {
-    const res = await call<{ user: { id: string; isAdmin: boolean } }>('POST', '/api/auth/signup', {
+    const res = await call<{ user: { id: string; email: string; isAdmin: boolean } }>('POST', '/api/auth/signup', {
       body: { email, password, name },
     });
     if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(res.body)}`);
@@ -51,5 +51,27 @@ export const restClient = (target: Hono<AppEnv> | string) => {
     return res.body.id;
   };
 
-  return { call, signup, createWorkflow };
+  /**
+   * Makes `invitee` a member with `role` the way people do: the owner invites
+   * their address, they accept. A current member's role is changed directly.
+   */
+  const addMember = async (
+    owner: Caller,
+    workflowId: string,
+    invitee: { user: { email: string }; as: Caller },
+    role: 'owner' | 'editor' | 'viewer',
+  ): Promise<void> => {
+    const res = await call<{ invitation?: { id: string } }>('POST', `/api/workflows/${workflowId}/members`, {
+      body: { email: invitee.user.email, role },
+      as: owner,
+    });
+    if (res.status === 200) return;
+    if (res.status !== 202 || !res.body.invitation) {
+      throw new Error(`invite failed: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    const accepted = await call('POST', `/api/me/invitations/${res.body.invitation.id}/accept`, { as: invitee.as });
+    if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  };
+
+  return { call, signup, createWorkflow, addMember };
 };

@@ -28,7 +28,7 @@ export interface AuthRouteOptions {
   revalidate: SocketRevalidator;
 }
 
-/** Sign up, log in, log out, who am I. The first account becomes the instance admin. */
+/** Sign up, log in, log out, who am I, and one's sessions. The first account becomes the instance admin. */
 export const authRoutes = ({ accounts, signup, cookieSecure, revalidate }: AuthRouteOptions) =>
   new Hono<AppEnv>()
     .post('/signup', async (c) => {
@@ -41,7 +41,7 @@ export const authRoutes = ({ accounts, signup, cookieSecure, revalidate }: AuthR
         name: body.name,
         passwordHash: await hashPassword(body.password),
       });
-      const session = accounts.createSession(user.id);
+      const session = accounts.createSession(user.id, c.req.header('user-agent'));
       setSessionCookie(c, session.token, session.expiresAt, cookieSecure);
       return c.json({ user: userDto(user) }, 201);
     })
@@ -51,7 +51,9 @@ export const authRoutes = ({ accounts, signup, cookieSecure, revalidate }: AuthR
       // Verify against a dummy hash for unknown emails so both failures take the same time.
       const ok = await verifyPassword(body.password, found?.passwordHash ?? (await DUMMY_HASH_PROMISE));
       if (!found || !ok) throw new UserError(ErrorCodes.unauthorized, 'Wrong email or password');
-      const session = accounts.createSession(found.id);
+      // Said only to someone who knows the password: nobody learns from it who has an account.
+      if (found.disabled) throw new UserError(ErrorCodes.forbidden, 'This account was disabled by the instance admin');
+      const session = accounts.createSession(found.id, c.req.header('user-agent'));
       setSessionCookie(c, session.token, session.expiresAt, cookieSecure);
       return c.json({ user: userDto(found) });
     })
@@ -64,4 +66,26 @@ export const authRoutes = ({ accounts, signup, cookieSecure, revalidate }: AuthR
       if (user) revalidate({ userId: user.id });
       return c.body(null, 204);
     })
-    .get('/me', (c) => c.json({ user: userDto(requireUser(c)) }));
+    .get('/me', (c) => c.json({ user: userDto(requireUser(c)) }))
+    .get('/sessions', (c) => {
+      const user = requireUser(c);
+      return c.json({ sessions: accounts.listSessions(user.id, readSessionCookie(c)) });
+    })
+    // Ends every session but this request's own (all of them when it came with an API token).
+    .post('/sessions/revoke-others', (c) => {
+      const user = requireUser(c);
+      const current = c.get('authVia') === 'cookie' ? readSessionCookie(c) : undefined;
+      const ended = accounts.deleteOtherSessions(user.id, current);
+      revalidate({ userId: user.id });
+      return c.json({ ended });
+    })
+    .delete('/sessions/:id', (c) => {
+      const user = requireUser(c);
+      const id = c.req.param('id');
+      const current = accounts.listSessions(user.id, readSessionCookie(c)).find((s) => s.id === id)?.current ?? false;
+      if (!accounts.deleteSessionById(user.id, id)) throw new UserError(ErrorCodes.notFound, 'No such session');
+      if (current) clearSessionCookie(c, cookieSecure);
+      // Sockets opened with that session close now (4401).
+      revalidate({ userId: user.id });
+      return c.body(null, 204);
+    });

@@ -1,13 +1,39 @@
 import { Hono } from 'hono';
-import { favouritesBody } from '#shared/api/index.ts';
+import { deleteAccountRequest, favouritesBody } from '#shared/api/index.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { getNodeDefinition } from '#shared/nodes/index.ts';
+import type { AccountStore } from '../../accounts/account-store.ts';
 import type { FavouritesStore } from '../../accounts/favourites-store.ts';
-import { requireUser, type AppEnv } from '../auth.ts';
+import { DUMMY_HASH_PROMISE, verifyPassword } from '../../accounts/passwords.ts';
+import type { WorkflowService } from '../../workflows/workflow-service.ts';
+import type { WorkflowStore } from '../../workflows/workflow-store.ts';
+import { clearSessionCookie, requireUser, type AppEnv, type SocketRevalidator } from '../auth.ts';
 import { readJson } from '../errors.ts';
+import { workflowDto } from './workflows.ts';
 
-/** The signed-in person's own settings: `GET`/`PUT /api/me/favourites`. */
-export const meRoutes = (favourites: FavouritesStore) =>
+export interface MeRouteDeps {
+  favourites: FavouritesStore;
+  accounts: AccountStore;
+  workflowStore: WorkflowStore;
+  workflows: WorkflowService;
+  revalidate: SocketRevalidator;
+  cookieSecure: boolean;
+  now?: () => number;
+}
+
+/**
+ * The signed-in person's own things: palette favourites, the invitations
+ * addressed to their email, and deleting their account.
+ */
+export const meRoutes = ({
+  favourites,
+  accounts,
+  workflowStore,
+  workflows,
+  revalidate,
+  cookieSecure,
+  now = Date.now,
+}: MeRouteDeps) =>
   new Hono<AppEnv>()
     .get('/favourites', (c) => c.json({ types: favourites.list(requireUser(c).id) }))
     .put('/favourites', async (c) => {
@@ -18,4 +44,41 @@ export const meRoutes = (favourites: FavouritesStore) =>
         throw new UserError(ErrorCodes.badRequest, `Unknown node types: ${unknown.map((t) => `"${t}"`).join(', ')}`);
       }
       return c.json({ types: favourites.replace(user.id, types) });
+    })
+    .get('/invitations', (c) => c.json({ invitations: workflowStore.invitationsFor(requireUser(c).email) }))
+    // An invitation is answered only by the account that uses its address; to anyone else it does not exist.
+    .post('/invitations/:id/accept', (c) => {
+      const user = requireUser(c);
+      const accepted = workflowStore.acceptInvitation(c.req.param('id'), user, now());
+      if (!accepted) throw new UserError(ErrorCodes.notFound, 'No such invitation for you');
+      return c.json(workflowDto(workflows.summary(accepted.workflowId, accepted.role)));
+    })
+    .post('/invitations/:id/decline', (c) => {
+      const user = requireUser(c);
+      if (!workflowStore.declineInvitation(c.req.param('id'), user.email)) {
+        throw new UserError(ErrorCodes.notFound, 'No such invitation for you');
+      }
+      return c.body(null, 204);
+    })
+    .delete('/', async (c) => {
+      const user = requireUser(c);
+      const { password } = await readJson(c, deleteAccountRequest);
+      const ok = await verifyPassword(password, accounts.passwordHashOf(user.id) ?? (await DUMMY_HASH_PROMISE));
+      if (!ok) throw new UserError(ErrorCodes.forbidden, 'The password is wrong');
+      if (user.isAdmin) {
+        throw new UserError(ErrorCodes.conflict, 'The instance admin cannot delete their account');
+      }
+      const owned = workflowStore.soleOwnerOf(user.id);
+      if (owned.length > 0) {
+        const names = owned.map((w) => `"${w.name}"`).join(', ');
+        throw new UserError(
+          ErrorCodes.conflict,
+          `You are the only owner of ${names}: delete them or make someone else an owner first`,
+        );
+      }
+      accounts.deleteUser(user.id);
+      clearSessionCookie(c, cookieSecure);
+      // Every socket of the account closes now (4401): its cookie and tokens are gone.
+      revalidate({ userId: user.id });
+      return c.body(null, 204);
     });
