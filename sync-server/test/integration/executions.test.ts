@@ -509,6 +509,12 @@ describe('credentials', () => {
           edges: [{ source: 'start', target: 'call' }],
         },
       });
+      // Ann lets this workflow use her credential (the editor's picker does it when she chooses it in a node).
+      const grant = await rest.call('POST', `/api/credentials/${created.body.id}/grants`, {
+        body: { workflowId: imported.body.id },
+        as: ann.as,
+      });
+      expect(grant.status).toBe(201);
       const run = await rest.call<{ id: string }>('POST', `/api/workflows/${imported.body.id}/run`, { as: ann.as });
       const done = await waitUntil(async () => {
         const r = await rest.call<{
@@ -524,7 +530,7 @@ describe('credentials', () => {
       ]);
       expect(seen).toEqual([{ auth: 'Bearer s3cret-token-value', url: '/orders', body: '{"at":"Call"}' }]);
 
-      // Someone who cannot edit the workflow cannot lend it their credential; a deleted one fails the run clearly.
+      // A deleted credential fails the run clearly (credential-grants.test.ts: one that is not granted).
       expect((await rest.call('DELETE', `/api/credentials/${created.body.id}`, { as: ann.as })).status).toBe(204);
       const again = await rest.call<{ id: string }>('POST', `/api/workflows/${imported.body.id}/run`, { as: ann.as });
       const failed = await untilExecution(rest, ann.as, again.body.id, 'failed');
