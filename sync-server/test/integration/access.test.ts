@@ -23,10 +23,7 @@ beforeAll(async () => {
   viewer = await rest.signup('viewer@example.com');
   outsider = await rest.signup('outsider@example.com');
   workflowId = await rest.createWorkflow(owner.as, 'Guarded');
-  await rest.call('POST', `/api/workflows/${workflowId}/members`, {
-    body: { email: 'viewer@example.com', role: 'viewer' },
-    as: owner.as,
-  });
+  await rest.addMember(owner.as, workflowId, viewer, 'viewer');
 });
 
 afterAll(async () => {
