@@ -3,6 +3,7 @@ import { useAtomValue } from 'jotai';
 import { Redirect, Route, Switch } from 'wouter';
 import type { UserDto } from '#shared/api/index.ts';
 import { api } from './api/client.ts';
+import { appRoutes } from './app-routes.ts';
 import { AuthPage } from './pages/auth-page.tsx';
 import { forgetLocalData } from './offline/service-worker.ts';
 import { themeAtom } from './state/atoms.ts';
@@ -31,7 +32,7 @@ export const App = () => {
   if (me.state === 'anonymous') {
     return (
       <Switch>
-        <Route path="/signup">
+        <Route path={appRoutes.signup}>
           <AuthPage mode="signup" onSignedIn={signedIn} />
         </Route>
         <Route>
@@ -48,8 +49,10 @@ export const App = () => {
   };
   return (
     <Switch>
-      <Route path="/w/:id">{(params) => <EditorPage id={params.id} user={me.user} onSignOut={signOut} />}</Route>
-      <Route path="/">
+      <Route path={appRoutes.editor}>
+        {(params) => <EditorPage id={params.id} user={me.user} onSignOut={signOut} />}
+      </Route>
+      <Route path={appRoutes.workflows}>
         <WorkflowsPage user={me.user} onSignOut={signOut} />
       </Route>
       <Route>

@@ -1,24 +1,21 @@
+import { handlingOf, isStorableApi, isStorableShell, responseFacts } from './cache-policy.ts';
+
 /**
  * Weft's service worker: keeps the app shell so a reload while offline opens
  * the editor, and the last answers of the few GET endpoints the app needs to
  * start (who am I, my workflows, one workflow, my palette stars). Workflow
- * documents themselves are kept by y-indexeddb, not here.
+ * documents themselves are kept by y-indexeddb, not here. What it handles and
+ * what it may keep is decided in cache-policy.ts: only the app's own files and
+ * those reads, never a server path such as `/healthz` or a webhook.
  *
  * Strategies: page loads and API reads go to the network first and fall back
  * to the cache; hashed assets come from the cache first (they never change).
  */
 const sw = self as unknown as ServiceWorkerGlobalScope;
+const origin = sw.location.origin;
 
 const SHELL = 'weft-shell';
 const API = 'weft-api';
-
-/** GET endpoints whose last answer is kept for offline starts. */
-const CACHED_API = [
-  /^\/api\/auth\/me$/,
-  /^\/api\/workflows$/,
-  /^\/api\/workflows\/[A-Za-z0-9_-]+$/,
-  /^\/api\/me\/favourites$/,
-];
 
 interface ManifestChunk {
   file: string;
@@ -29,7 +26,7 @@ interface ManifestChunk {
 /** The shell: index.html and every file of the build (vite's manifest lists lazy chunks too). */
 const shellUrls = async (): Promise<{ index: Response; assets: string[] }> => {
   const index = await fetch('/', { cache: 'no-cache' });
-  if (!index.ok) throw new Error(`index.html: ${index.status}`);
+  if (!isStorableShell(responseFacts(index), origin)) throw new Error(`index.html: ${index.status}`);
   const manifest = await fetch('/asset-manifest.json', { cache: 'no-cache' });
   if (!manifest.ok) throw new Error(`asset-manifest.json: ${manifest.status}`);
   const chunks = Object.values((await manifest.json()) as Record<string, ManifestChunk>);
@@ -50,7 +47,7 @@ sw.addEventListener('install', (event) => {
       await cache.addAll(assets);
       await cache.put('/', index);
       // Forget the assets of earlier builds.
-      const keep = new Set(['/', ...assets].map((p) => new URL(p, sw.location.origin).href));
+      const keep = new Set(['/', ...assets].map((p) => new URL(p, origin).href));
       for (const request of await cache.keys()) if (!keep.has(request.url)) await cache.delete(request);
       await sw.skipWaiting();
     })(),
@@ -75,41 +72,56 @@ const offlineError = (): Response =>
     },
   );
 
-const networkFirst = async (request: Request, cacheName: string, key: string): Promise<Response> => {
+/**
+ * The network's answer, kept under `key` when `storable` says it is what the
+ * key stands for; the kept answer when the network cannot be reached.
+ */
+const networkFirst = async (
+  request: Request,
+  cacheName: string,
+  key: string,
+  storable: (response: Response) => boolean,
+): Promise<Response> => {
+  let response: Response;
   try {
-    const response = await fetch(request);
-    if (response.ok) {
-      const cache = await caches.open(cacheName);
-      await cache.put(key, response.clone());
-    }
-    return response;
+    response = await fetch(request);
   } catch {
     const cached = await (await caches.open(cacheName)).match(key);
     return cached ?? offlineError();
   }
+  if (storable(response)) {
+    // A full disk (or a cache the browser evicted) must not cost the page its answer.
+    const copy = response.clone();
+    await caches
+      .open(cacheName)
+      .then((cache) => cache.put(key, copy))
+      .catch(() => undefined);
+  }
+  return response;
 };
 
+/** Build files come from the install's copy; one missing there is fetched but not stored (it is not in the build). */
 const cacheFirst = async (request: Request): Promise<Response> => {
-  const cache = await caches.open(SHELL);
-  const cached = await cache.match(request);
-  if (cached) return cached;
-  const response = await fetch(request);
-  if (response.ok) await cache.put(request, response.clone());
-  return response;
+  const cached = await (await caches.open(SHELL)).match(request);
+  return cached ?? fetch(request);
 };
 
 sw.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET') return;
-  const url = new URL(request.url);
-  if (url.origin !== sw.location.origin) return;
-  if (request.mode === 'navigate') {
-    // Every client route (/, /w/<id>, /login) is the same index.html.
-    event.respondWith(networkFirst(request, SHELL, '/'));
-  } else if (url.pathname.startsWith('/assets/')) {
-    event.respondWith(cacheFirst(request));
-  } else if (CACHED_API.some((re) => re.test(url.pathname))) {
-    event.respondWith(networkFirst(request, API, url.pathname));
+  const handling = handlingOf(request, origin);
+  switch (handling.kind) {
+    case 'shell':
+      // Every client route is the same index.html.
+      event.respondWith(networkFirst(request, SHELL, '/', (r) => isStorableShell(responseFacts(r), origin)));
+      break;
+    case 'asset':
+      event.respondWith(cacheFirst(request));
+      break;
+    case 'api':
+      event.respondWith(networkFirst(request, API, handling.key, (r) => isStorableApi(responseFacts(r), origin)));
+      break;
+    case 'pass':
+      break;
   }
 });
 
