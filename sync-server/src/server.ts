@@ -8,9 +8,12 @@ import { FavouritesStore } from './accounts/favourites-store.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type OpenedDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
+import { hostAllowed, requestHost } from './http/host-guard.ts';
+import { routeUpgrades } from './http/upgrade-router.ts';
+import { ENGINE_PATH } from '#shared/protocol/engine.ts';
 import type { SocketRevalidator } from './http/auth.ts';
 import type { AppEnv } from './http/auth.ts';
-import { attachSyncEndpoint } from './http/sync-upgrade.ts';
+import { createSyncEndpoint } from './http/sync-upgrade.ts';
 import { RoomManager } from './rooms/room-manager.ts';
 import { SqliteDocStore } from './storage/sqlite-doc-store.ts';
 import { workflowRoomHooks } from './workflows/room-hooks.ts';
@@ -140,9 +143,10 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     signup: config.signup,
     cookieSecure: config.cookieSecure,
     trustProxy: config.trustProxy,
+    allowedHosts: config.allowedHosts,
   });
   const http = createAdaptorServer({ fetch: app.fetch }) as Server;
-  const sync = attachSyncEndpoint(http, {
+  const sync = createSyncEndpoint({
     accounts,
     workflows: workflowStore,
     rooms,
@@ -153,7 +157,14 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
   });
   socketCount = () => sync.socketCount;
   revalidate = sync.revalidate;
-  engines.attach(http);
+  const upgrades = routeUpgrades(http, {
+    routes: [sync.route, { matches: (pathname) => pathname === ENGINE_PATH, handle: engines.handleUpgrade }],
+    logger: logger.child({ component: 'upgrades' }),
+    admit: (req) => {
+      const host = requestHost(req.headers, config.trustProxy);
+      return hostAllowed(host, config.allowedHosts) ? undefined : { status: 421, reason: 'Misdirected Request' };
+    },
+  });
   const sessionSweep = setInterval(() => accounts.deleteExpiredSessions(), 60 * 60 * 1000);
   sessionSweep.unref();
 
@@ -182,6 +193,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
         clearInterval(sessionSweep);
         triggers.close();
         testWebhooks.close();
+        upgrades.close();
         engines.close();
         sync.close();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));

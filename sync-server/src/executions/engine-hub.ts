@@ -1,11 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '#shared/log.ts';
 import {
   ENGINE_LOST_AFTER_MS,
-  ENGINE_PATH,
   EngineCloseCodes,
   engineBatchSchema,
   type EngineToServer,
@@ -68,7 +67,6 @@ export class EngineHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
   private readonly watchdog: ReturnType<typeof setInterval>;
   private readonly now: () => number;
-  private server: Server | undefined;
 
   constructor(private readonly options: EngineHubOptions) {
     this.now = options.now ?? Date.now;
@@ -86,11 +84,6 @@ export class EngineHub {
 
   get engineCount(): number {
     return this.engines.size;
-  }
-
-  attach(server: Server): void {
-    this.server = server;
-    server.on('upgrade', this.onUpgrade);
   }
 
   /** Queues an execution (already stored as `queued`) and hands it to an engine when one has room. */
@@ -197,14 +190,12 @@ export class EngineHub {
   close(): void {
     clearInterval(this.watchdog);
     this.finisher.flush();
-    this.server?.off('upgrade', this.onUpgrade);
     for (const engine of [...this.engines]) engine.socket.close(1001, 'server shutting down');
     this.wss.close();
   }
 
-  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== ENGINE_PATH) return;
+  /** The `/engine` handshake (routed by http/upgrade-router.ts). */
+  readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
     const given = Buffer.from(url.searchParams.get('token') ?? '');
     const expected = Buffer.from(this.options.token);
     const ok = given.length === expected.length && timingSafeEqual(given, expected);

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
@@ -26,6 +27,7 @@ import { nodeRoutes } from './routes/nodes.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { staticRoutes } from './static.ts';
+import { hostAllowed, hostRefusal, requestHost } from './host-guard.ts';
 
 export interface AppDeps {
   accounts: AccountStore;
@@ -48,6 +50,8 @@ export interface AppDeps {
   signup: 'open' | 'closed';
   cookieSecure: boolean;
   trustProxy: boolean;
+  /** Host names served besides localhost and IP addresses (http/host-guard.ts). */
+  allowedHosts: readonly string[];
 }
 
 /** Request bodies over this are refused with 413 (imports of big workflows included). */
@@ -124,6 +128,12 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
   api.onError(onError(deps.logger));
 
   const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const host = incoming ? requestHost(incoming.headers, deps.trustProxy) : c.req.header('host');
+    if (!hostAllowed(host, deps.allowedHosts)) throw new UserError(ErrorCodes.hostNotAllowed, hostRefusal(host));
+    await next();
+  });
   app.use(secureHeaders({ crossOriginEmbedderPolicy: false, contentSecurityPolicy: undefined }));
   app.onError(onError(deps.logger));
   app.get('/healthz', (c) => c.json({ ok: true }));

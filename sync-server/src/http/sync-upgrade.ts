@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from '#shared/log.ts';
@@ -14,7 +14,7 @@ import type { Role } from '../workflows/workflow-store.ts';
 import { authenticate, sameOrigin, type Credentials } from './auth.ts';
 import { Backpressure } from './backpressure.ts';
 import { binaryFrame, frameHeader } from './ws-frame.ts';
-import { ENGINE_PATH } from '#shared/protocol/engine.ts';
+import { refuseUpgrade } from './upgrade-router.ts';
 
 export interface SyncEndpointOptions {
   accounts: AccountStore;
@@ -153,7 +153,7 @@ const toBytes = (data: RawData): Uint8Array =>
  * Failures close that socket with a code from close-codes.ts; nothing a single
  * socket sends can take down the room or the server.
  */
-export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions) => {
+export const createSyncEndpoint = (options: SyncEndpointOptions) => {
   const { logger, rooms } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
   const sockets = new Set<SyncSocket>();
@@ -164,16 +164,15 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
     socket.ws.terminate();
   };
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    // The engine channel has its own handler (executions/engine-hub.ts).
-    if (url.pathname === ENGINE_PATH) return;
+  /** A `/sync/<id>` handshake (routed by http/upgrade-router.ts). */
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
     const match = SYNC_PATH.exec(url.pathname);
     if (!match) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      refuseUpgrade(socket, 404, 'Not Found');
       return;
     }
-    const docId = decodeURIComponent(match[1] as string);
+    // Ids are plain ASCII: an escape in one (valid or not) names no workflow.
+    const docId = match[1] as string;
     // Decide before the handshake completes; the verdict is delivered as a close code,
     // because browsers hide the HTTP status of a refused upgrade.
     let verdict: { code: number; reason: string } | { ctx: ClientContext; role: Role };
@@ -279,8 +278,6 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
     );
   };
 
-  server.on('upgrade', onUpgrade);
-
   // One timer for all sockets: keepalives for idle ones, pings to find dead ones.
   const tickMs = Math.min(KEEPALIVE_AFTER_MS, options.pingIntervalMs);
   let sincePing = 0;
@@ -349,10 +346,10 @@ export const attachSyncEndpoint = (server: Server, options: SyncEndpointOptions)
       return sockets.size;
     },
     revalidate,
+    route: { matches: (pathname: string) => pathname.startsWith('/sync/'), handle: handleUpgrade },
     /** Stops accepting sockets; rooms.shutdown() closes the joined ones. */
     close(): void {
       clearInterval(timer);
-      server.off('upgrade', onUpgrade);
       for (const socket of sockets) if (!socket.membership) socket.close(CloseCodes.goingAway, 'server shutting down');
       wss.close();
     },

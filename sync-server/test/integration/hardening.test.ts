@@ -1,0 +1,367 @@
+import type { ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { restClient } from '../helpers/rest.ts';
+import { spawnServer } from '../helpers/spawn-server.ts';
+import { startEngine, stopEngine, TEST_ENGINE_TOKEN, waitUntil } from '../helpers/engine-process.ts';
+import { startTestServer } from '../helpers/test-server.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { connectClient, type YwsClient } from '../helpers/yws-client.ts';
+import type { SyncServerConfig } from '../../src/server.ts';
+
+/**
+ * Issue 10's findings, each as the attack it was: nothing a request carries
+ * ends the process, a run's commit that fails marks the run failed, webhooks
+ * are no way into the app's origin, a DNS-rebinding Host is refused.
+ */
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanups.splice(0).reverse()) await f();
+});
+
+/** Sends raw bytes and resolves with the answer's head (or what came before the socket closed, or 2 s passed). */
+const rawRequest = (port: number, text: string): Promise<string> =>
+  new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    const done = () => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('latin1');
+      if (answer.includes('\r\n\r\n')) done();
+    });
+    socket.on('error', done);
+    socket.on('close', done);
+    setTimeout(done, 2000).unref();
+    socket.write(text, 'latin1');
+  });
+
+const upgrade = (path: string, host = '127.0.0.1') =>
+  `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+  `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+
+const node = (id: string, name: string, type: string, parameters: Record<string, unknown>, x: number) => ({
+  id,
+  name,
+  type,
+  typeVersion: 1,
+  position: { x, y: 0 },
+  parameters,
+});
+
+describe('nothing a request carries ends the process', () => {
+  it('upgrade requests with bad %-escapes, bad URLs and odd paths get an answer, and the server stays up', async () => {
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    const server = await spawnServer(dir.path, { env: { WEFT_ENGINE: 'none' } });
+    cleanups.push(() => void server.child.kill('SIGKILL'));
+    const attacks = [
+      upgrade('/sync/%ff'),
+      upgrade('/sync/%'),
+      upgrade('/sync/%E0%A4%A'),
+      upgrade('/engine?token=%ff'),
+      upgrade('/engine%ff'),
+      upgrade('http://[::1/sync/x'),
+      upgrade('//'),
+      upgrade('/sync/' + 'a'.repeat(10_000)),
+      upgrade('/nowhere'),
+      `GET /sync/x HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`,
+      `GET /webhook/%ff HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+      `GET /webhook-test/%ff HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+      `GET /%ff HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+      `GET /api/workflows/%ff HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+      `GET /assets/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+      `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`,
+      `GET / HTTP/1.1\r\nHost: [\r\n\r\n`,
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: weft_session=%ff%\r\n\r\n`,
+    ];
+    for (const attack of attacks) {
+      const answer = await rawRequest(server.port, attack);
+      expect(answer, attack.slice(0, 60)).toMatch(/^HTTP\/1\.1 [1-4]\d\d /);
+    }
+    expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+    expect(server.child.exitCode).toBeNull();
+  });
+});
+
+/** A server on a real SQLite file with a real engine process. */
+const withEngine = async (overrides: Partial<SyncServerConfig> = {}) => {
+  const t = startTestServer(overrides);
+  await t.listen();
+  cleanups.push(() => t.close());
+  const engine: ChildProcess = await startEngine(t.baseUrl);
+  cleanups.push(() => stopEngine(engine));
+  const rest = restClient(t.baseUrl);
+  const ann = await rest.signup('ann@example.com');
+  const importFlow = async (nodes: unknown[], edges: unknown[]) => {
+    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      body: { weft: 1, name: 'Flow', nodes, edges },
+      as: ann.as,
+    });
+    expect(imported.status).toBe(201);
+    return imported.body.id;
+  };
+  const watch = async (workflowId: string) => {
+    const client: YwsClient = connectClient(t.wsUrl, workflowId, { token: ann.token });
+    cleanups.push(client.destroy);
+    await client.synced();
+    return client;
+  };
+  return { t, rest, ann, importFlow, watch };
+};
+
+const nodeStatus = (client: YwsClient, nodeId: string): string | undefined => {
+  for (const state of client.provider.awareness.getStates().values()) {
+    const execution = (state as { server?: boolean; execution?: { nodes: Record<string, { status: string }> } })
+      .execution;
+    if ((state as { server?: boolean }).server && execution) return execution.nodes[nodeId]?.status;
+  }
+  return undefined;
+};
+
+const slowFlow = (payload = "'small'") => [
+  node('start', 'Start', 'manualTrigger', {}, 0),
+  node('pause', 'Pause', 'wait', { amount: 0.6, unit: 'seconds' }, 200),
+  node('big', 'Big', 'code', { jsCode: `return [{ json: { data: ${payload} } }];` }, 400),
+];
+const slowEdges = [
+  { source: 'start', target: 'pause' },
+  { source: 'pause', target: 'big' },
+];
+
+describe('a run whose result cannot be stored', () => {
+  it('deleting a workflow while its run is in flight stops the run; the server process stays up and serves others', async () => {
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    // The real server process: a throw from a timer would end it.
+    const server = await spawnServer(dir.path, {
+      env: { WEFT_ENGINE: 'none', WEFT_ENGINE_TOKEN: TEST_ENGINE_TOKEN },
+    });
+    cleanups.push(() => void server.child.kill('SIGKILL'));
+    const engine = await startEngine(server.baseUrl);
+    cleanups.push(() => stopEngine(engine));
+    const rest = restClient(server.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const importFlow = async (nodes: unknown[], edges: unknown[]) =>
+      (
+        await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+          body: { weft: 1, name: 'Flow', nodes, edges },
+          as: ann.as,
+        })
+      ).body.id;
+    const doomed = await importFlow(slowFlow(), slowEdges);
+    const watcher = connectClient(server.wsUrl, doomed, { token: ann.token });
+    cleanups.push(watcher.destroy);
+    await watcher.synced();
+    const run = await rest.call<{ id: string }>('POST', `/api/workflows/${doomed}/run`, { as: ann.as });
+    await waitUntil(() => (nodeStatus(watcher, 'pause') === 'running' ? true : undefined), 'the Wait to run');
+    expect((await rest.call('DELETE', `/api/workflows/${doomed}`, { as: ann.as })).status).toBe(204);
+    // Past the moment the run would have ended: its result has nowhere to go, and nothing throws.
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(server.child.exitCode).toBeNull();
+    expect((await rest.call('GET', `/api/executions/${run.body.id}`, { as: ann.as })).status).toBe(404);
+    const other = await importFlow(
+      [node('start', 'Start', 'manualTrigger', {}, 0), node('noop', 'Noop', 'noOp', {}, 200)],
+      [{ source: 'start', target: 'noop' }],
+    );
+    const next = await rest.call<{ id: string }>('POST', `/api/workflows/${other}/run`, { as: ann.as });
+    await waitUntil(async () => {
+      const r = await rest.call<{ status: string }>('GET', `/api/executions/${next.body.id}`, { as: ann.as });
+      return r.body.status === 'succeeded' ? true : undefined;
+    }, 'another run to succeed');
+    expect(server.output.join('')).not.toMatch(/uncaught|FOREIGN KEY/i);
+  });
+
+  it('a full disk during the commit marks that run failed with the reason; later runs work', async () => {
+    const { t, rest, ann, importFlow, watch } = await withEngine();
+    const id = await importFlow(slowFlow("'x'.repeat(400000)"), slowEdges);
+    const watcher = await watch(id);
+    const sqlite = t.server.database.db.$client;
+    const run = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
+    await waitUntil(() => (nodeStatus(watcher, 'pause') === 'running' ? true : undefined), 'the Wait to run');
+    // No page more than the file has now: the 400 kB node output cannot be written.
+    const pages = Number(sqlite.pragma('page_count', { simple: true }));
+    sqlite.pragma(`max_page_count = ${pages}`);
+    const failed = await waitUntil(async () => {
+      const r = await rest.call<{ status: string; error: string }>('GET', `/api/executions/${run.body.id}`, {
+        as: ann.as,
+      });
+      return r.body.status === 'failed' ? r.body : undefined;
+    }, 'the run to be marked failed');
+    expect(failed.error).toMatch(/could not be stored: .*full/i);
+    sqlite.pragma('max_page_count = 1073741823');
+    const again = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
+    await waitUntil(
+      async () => {
+        const r = await rest.call<{ status: string }>('GET', `/api/executions/${again.body.id}`, { as: ann.as });
+        return r.body.status === 'succeeded' ? true : undefined;
+      },
+      'the next run to succeed',
+      15_000,
+    );
+  });
+
+  it('a database locked by another process during the commit marks the run failed; the server stays up', async () => {
+    const { t, rest, ann, importFlow, watch } = await withEngine();
+    const id = await importFlow(slowFlow(), slowEdges);
+    const watcher = await watch(id);
+    t.server.database.db.$client.pragma('busy_timeout = 200');
+    const run = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
+    await waitUntil(() => (nodeStatus(watcher, 'pause') === 'running' ? true : undefined), 'the Wait to run');
+    const other = new Database(`${t.dataDir}/weft.db`);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      await waitUntil(() => (nodeStatus(watcher, 'big') === 'succeeded' ? true : undefined), 'the last node to run');
+      await new Promise((r) => setTimeout(r, 800));
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    const row = await waitUntil(async () => {
+      const r = await rest.call<{ status: string; error: string | null }>('GET', `/api/executions/${run.body.id}`, {
+        as: ann.as,
+      });
+      return r.body.status === 'running' ? undefined : r.body;
+    }, 'the run to end');
+    // Either the retry alone got through once the lock was gone, or the run is failed with the reason.
+    if (row.status === 'failed') expect(row.error).toMatch(/could not be stored: .*(locked|busy)/i);
+    else expect(row.status).toBe('succeeded');
+    expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('webhooks are not a way into the app', () => {
+  const hook = (parameters: Record<string, unknown>, reply: Record<string, unknown>) => ({
+    nodes: [
+      node(
+        'hook',
+        'Hook',
+        'webhook',
+        { path: 'page', httpMethod: 'GET', responseMode: 'responseNode', ...parameters },
+        0,
+      ),
+      node('reply', 'Reply', 'respondToWebhook', reply, 200),
+    ],
+    edges: [{ source: 'hook', target: 'reply' }],
+  });
+
+  it("a browser's cookie and authorization never reach the workflow; an HTML answer is sandboxed and sets no cookie", async () => {
+    const { t, rest, ann, importFlow } = await withEngine();
+    const flow = hook(
+      {},
+      {
+        respondWith: 'text',
+        responseText: '={{ "<script>fetch(\\"/api/auth/me\\")</script>" + JSON.stringify($json.headers) }}',
+        responseCode: 200,
+        headers: [
+          { name: 'Content-Type', value: 'text/html' },
+          { name: 'Set-Cookie', value: 'weft_session=stolen; Path=/' },
+          { name: 'Service-Worker-Allowed', value: '/' },
+          { name: 'Content-Security-Policy', value: "default-src *; script-src 'unsafe-inline'" },
+          { name: 'Clear-Site-Data', value: '"*"' },
+          { name: 'X-Custom', value: 'kept' },
+        ],
+      },
+    );
+    const id = await importFlow(flow.nodes, flow.edges);
+    await rest.call('POST', `/api/workflows/${id}/publish`, { as: ann.as });
+    await rest.call('POST', `/api/workflows/${id}/activate`, { as: ann.as });
+    const res = await fetch(`${t.baseUrl}/webhook/page`, {
+      headers: { cookie: ann.cookie, authorization: `Bearer ${ann.token}`, 'x-visible': 'yes' },
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain('<script>');
+    expect(text).toContain('x-visible');
+    expect(text).not.toContain('weft_session');
+    expect(text).not.toContain(ann.token);
+    expect(text.toLowerCase()).not.toContain('authorization');
+    expect(res.headers.get('content-security-policy')).toBe('sandbox');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(res.headers.get('service-worker-allowed')).toBeNull();
+    expect(res.headers.get('clear-site-data')).toBeNull();
+    expect(res.headers.get('x-custom')).toBe('kept');
+    // Weft's own error answers on webhook paths are sandboxed too.
+    const missing = await fetch(`${t.baseUrl}/webhook/none`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-security-policy')).toBe('sandbox');
+  });
+
+  it('a caller that gives up waiting leaves no waiter behind', async () => {
+    const { t, rest, ann, importFlow } = await withEngine();
+    const id = await importFlow(slowFlow(), slowEdges);
+    const run = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
+    const before = t.server.engines.waiterCount;
+    expect(await t.server.engines.waitFor(run.body.id, 50)).toBeUndefined();
+    expect(t.server.engines.waiterCount).toBe(before);
+    const result = await t.server.engines.waitFor(run.body.id, 10_000);
+    expect(result?.status).toBe('succeeded');
+    expect(t.server.engines.waiterCount).toBe(before);
+  });
+});
+
+describe('queues and hosts', () => {
+  it("a flood of webhook calls fills only its workflow's queue, answered 429 with Retry-After", async () => {
+    // No engine: every run waits in the queue.
+    const t = startTestServer({ maxQueuedPerWorkflow: 3 });
+    await t.listen();
+    cleanups.push(() => t.close());
+    const rest = restClient(t.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const make = async (path: string) => {
+      const { body } = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+        body: {
+          weft: 1,
+          name: path,
+          nodes: [node('hook', 'Hook', 'webhook', { path, httpMethod: 'POST', responseMode: 'onReceived' }, 0)],
+          edges: [],
+        },
+        as: ann.as,
+      });
+      await rest.call('POST', `/api/workflows/${body.id}/publish`, { as: ann.as });
+      await rest.call('POST', `/api/workflows/${body.id}/activate`, { as: ann.as });
+    };
+    await make('flood');
+    await make('calm');
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${t.baseUrl}/webhook/flood`, { method: 'POST', body: '{}' });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        retryAfter = res.headers.get('retry-after');
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('too_many_requests');
+      }
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect((await fetch(`${t.baseUrl}/webhook/calm`, { method: 'POST', body: '{}' })).status).toBe(200);
+  });
+
+  it('a Host that names another site (DNS rebinding) is refused, for requests and upgrades; configured hosts pass', async () => {
+    const t = startTestServer({ allowedHosts: ['weft.example.com', '*.corp.example'] });
+    await t.listen();
+    cleanups.push(() => t.close());
+    const port = Number(new URL(t.baseUrl).port);
+    const get = (host: string) =>
+      rawRequest(port, `GET /api/auth/me HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    expect(await get('attacker.example:80')).toMatch(/^HTTP\/1\.1 421 /);
+    expect(await get('localhost.attacker.example')).toMatch(/^HTTP\/1\.1 421 /);
+    expect(await rawRequest(port, upgrade('/sync/abc', 'attacker.example'))).toMatch(/^HTTP\/1\.1 421 /);
+    for (const ok of [
+      '127.0.0.1',
+      `127.0.0.1:${port}`,
+      'localhost',
+      `[::1]:${port}`,
+      'weft.example.com',
+      'a.corp.example',
+    ])
+      expect(await get(ok), ok).toMatch(/^HTTP\/1\.1 401 /);
+  });
+});
