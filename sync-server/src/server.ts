@@ -4,6 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from '#shared/log.ts';
 import { AccountStore } from './accounts/account-store.ts';
+import { AuthLimits } from './accounts/auth-limits.ts';
 import { FavouritesStore } from './accounts/favourites-store.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type OpenedDatabase } from './db/open.ts';
@@ -144,6 +145,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     cookieSecure: config.cookieSecure,
     trustProxy: config.trustProxy,
     allowedHosts: config.allowedHosts,
+    authLimits: new AuthLimits({ perAccount: config.loginLimitPerAccount, perAddress: config.authLimitPerAddress }),
   });
   const http = createAdaptorServer({ fetch: app.fetch }) as Server;
   const sync = createSyncEndpoint({

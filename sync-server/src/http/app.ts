@@ -27,6 +27,7 @@ import { nodeRoutes } from './routes/nodes.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { staticRoutes } from './static.ts';
+import type { AuthLimits } from '../accounts/auth-limits.ts';
 import { hostAllowed, hostRefusal, requestHost } from './host-guard.ts';
 
 export interface AppDeps {
@@ -50,6 +51,7 @@ export interface AppDeps {
   signup: 'open' | 'closed';
   cookieSecure: boolean;
   trustProxy: boolean;
+  authLimits: AuthLimits;
   /** Host names served besides localhost and IP addresses (http/host-guard.ts). */
   allowedHosts: readonly string[];
 }
@@ -76,6 +78,8 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         signup: deps.signup,
         cookieSecure: deps.cookieSecure,
         revalidate: deps.revalidate,
+        limits: deps.authLimits,
+        trustProxy: deps.trustProxy,
       }),
     )
     .route('/tokens', tokenRoutes(deps.accounts, deps.revalidate))

@@ -365,3 +365,43 @@ describe('queues and hosts', () => {
       expect(await get(ok), ok).toMatch(/^HTTP\/1\.1 401 /);
   });
 });
+
+describe('sign-up and log-in floods', () => {
+  it('failed log-ins lock that account for a while (429, Retry-After) — not others, and not by address alone', async () => {
+    const t = startTestServer({ loginLimitPerAccount: 3 });
+    await t.listen();
+    cleanups.push(() => t.close());
+    const rest = restClient(t.baseUrl);
+    await rest.signup('ann@example.com', 'Ann', 'right password 1');
+    await rest.signup('ben@example.com', 'Ben', 'right password 2');
+    const login = (email: string, password: string) =>
+      rest.call<{ error?: { code: string } }>('POST', '/api/auth/login', { body: { email, password } });
+    for (let i = 0; i < 3; i++) expect((await login('ann@example.com', 'wrong guess')).status).toBe(401);
+    const locked = await login('ann@example.com', 'right password 1');
+    expect(locked.status).toBe(429);
+    expect(locked.body.error?.code).toBe('too_many_requests');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(60);
+    // An address nobody uses is limited the same way: the 429 does not tell who has an account.
+    for (let i = 0; i < 3; i++) expect((await login('nobody@example.com', 'guess')).status).toBe(401);
+    expect((await login('nobody@example.com', 'guess')).status).toBe(429);
+    expect((await login('ben@example.com', 'right password 2')).status).toBe(200);
+  });
+
+  it('one address cannot sign up or try passwords without end', async () => {
+    const t = startTestServer({ authLimitPerAddress: 5 });
+    await t.listen();
+    cleanups.push(() => t.close());
+    const rest = restClient(t.baseUrl);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await rest.call('POST', '/api/auth/signup', {
+        body: { email: `bot${i}@example.com`, password: 'bot password', name: 'Bot' },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429]);
+    expect(
+      (await rest.call('POST', '/api/auth/login', { body: { email: 'bot0@example.com', password: 'x' } })).status,
+    ).toBe(429);
+  });
+});

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { loginRequest, signupRequest, type UserDto } from '#shared/api/index.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
-import type { AccountStore, User } from '../../accounts/account-store.ts';
+import { normalizeEmail, type AccountStore, type User } from '../../accounts/account-store.ts';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../../accounts/passwords.ts';
 import {
   clearSessionCookie,
@@ -12,6 +12,8 @@ import {
   type SocketRevalidator,
 } from '../auth.ts';
 import { readJson } from '../errors.ts';
+import { clientAddress } from '../client-address.ts';
+import type { AuthLimits } from '../../accounts/auth-limits.ts';
 
 export const userDto = (u: User): UserDto => ({
   id: u.id,
@@ -26,12 +28,16 @@ export interface AuthRouteOptions {
   signup: 'open' | 'closed';
   cookieSecure: boolean;
   revalidate: SocketRevalidator;
+  limits: AuthLimits;
+  /** Read the client's address from X-Forwarded-For (a trusted reverse proxy). */
+  trustProxy: boolean;
 }
 
 /** Sign up, log in, log out, who am I, and one's sessions. The first account becomes the instance admin. */
-export const authRoutes = ({ accounts, signup, cookieSecure, revalidate }: AuthRouteOptions) =>
+export const authRoutes = ({ accounts, signup, cookieSecure, revalidate, limits, trustProxy }: AuthRouteOptions) =>
   new Hono<AppEnv>()
     .post('/signup', async (c) => {
+      await limits.attempt(clientAddress(c, trustProxy));
       const body = await readJson(c, signupRequest);
       if (signup === 'closed' && accounts.countUsers() > 0) {
         throw new UserError(ErrorCodes.forbidden, 'Sign-up is closed on this instance; ask an admin for an account');
@@ -46,11 +52,19 @@ export const authRoutes = ({ accounts, signup, cookieSecure, revalidate }: AuthR
       return c.json({ user: userDto(user) }, 201);
     })
     .post('/login', async (c) => {
+      await limits.attempt(clientAddress(c, trustProxy));
       const body = await readJson(c, loginRequest);
-      const found = accounts.findByEmail(body.email);
+      const email = normalizeEmail(body.email);
+      // Counted per address, whether or not an account uses it: the limit tells nobody who has one.
+      await limits.checkAccount(email);
+      const found = accounts.findByEmail(email);
       // Verify against a dummy hash for unknown emails so both failures take the same time.
       const ok = await verifyPassword(body.password, found?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-      if (!found || !ok) throw new UserError(ErrorCodes.unauthorized, 'Wrong email or password');
+      if (!found || !ok) {
+        await limits.failed(email);
+        throw new UserError(ErrorCodes.unauthorized, 'Wrong email or password');
+      }
+      await limits.succeeded(email);
       // Said only to someone who knows the password: nobody learns from it who has an account.
       if (found.disabled) throw new UserError(ErrorCodes.forbidden, 'This account was disabled by the instance admin');
       const session = accounts.createSession(found.id, c.req.header('user-agent'));
