@@ -18,6 +18,25 @@ import {
   encodeUpdate,
 } from './messages.ts';
 
+/**
+ * What one socket may put into a room's awareness, which the room relays to
+ * every member: without bounds, one member could make everyone's send buffer
+ * overflow (and the server drop them as slow readers) with huge or countless
+ * states. A browser tab owns one client id, and presence streams at most 25
+ * pointer updates a second; a state with a selection of a thousand nodes is
+ * about 30 kB. Past the id or size bound the socket is closed (4400); updates
+ * past the rate are dropped.
+ */
+export const AWARENESS_LIMITS = {
+  /** Client ids one socket may speak for. */
+  maxClientIds: 8,
+  /** Bytes of one state (its JSON). */
+  maxStateBytes: 64 * 1024,
+  /** Sustained state changes per second, and the burst allowed above it. */
+  perSecond: 50,
+  burst: 100,
+} as const;
+
 /** Pacing per member of the room (see RoomOptions.flushIntervalMs): 10 members → 1 ms, 50 → 5 ms. */
 export const FLUSH_MS_PER_MEMBER = 0.1;
 
@@ -25,6 +44,9 @@ export const FLUSH_MS_PER_MEMBER = 0.1;
 export class Member {
   /** Awareness client ids this socket controls; removed for everyone when it leaves. */
   readonly awarenessIds = new Set<number>();
+  /** Awareness updates it may still send now (a token bucket, see AWARENESS_LIMITS). */
+  awarenessTokens: number = AWARENESS_LIMITS.burst;
+  awarenessRefilledAt = 0;
   constructor(
     readonly conn: RoomConnection,
     readonly ctx: ClientContext,
@@ -327,11 +349,34 @@ export class Room {
     });
     if (allowed.length === 0) return;
     for (const entry of allowed) {
+      if (entry.state.length > AWARENESS_LIMITS.maxStateBytes) {
+        throw new ProtocolError(`awareness state over ${AWARENESS_LIMITS.maxStateBytes} bytes`);
+      }
+    }
+    const newIds = allowed.filter((entry) => !member.awarenessIds.has(entry.clientID)).length;
+    if (member.awarenessIds.size + newIds > AWARENESS_LIMITS.maxClientIds) {
+      throw new ProtocolError(`more than ${AWARENESS_LIMITS.maxClientIds} awareness client ids on one socket`);
+    }
+    if (!this.takeAwarenessToken(member)) return;
+    for (const entry of allowed) {
       this.awarenessOwner.set(entry.clientID, member);
       member.awarenessIds.add(entry.clientID);
     }
     const filtered = allowed.length === entries.length ? update : encodeAwarenessEntries(allowed);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, member);
+  }
+
+  private takeAwarenessToken(member: Member): boolean {
+    const now = this.now();
+    const { perSecond, burst } = AWARENESS_LIMITS;
+    member.awarenessTokens = Math.min(
+      burst,
+      member.awarenessTokens + ((now - member.awarenessRefilledAt) * perSecond) / 1000,
+    );
+    member.awarenessRefilledAt = now;
+    if (member.awarenessTokens < 1) return false;
+    member.awarenessTokens -= 1;
+    return true;
   }
 
   /** Mirrors applyAwarenessUpdate's test: a newer clock, or a removal of a present state at the same clock. */

@@ -1,6 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import Database from 'better-sqlite3';
+import * as encoding from 'lib0/encoding';
+import WebSocket from 'ws';
+import { CloseCodes } from '#shared/protocol/close-codes.ts';
+import { MessageType } from '#shared/protocol/messages.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { restClient } from '../helpers/rest.ts';
 import { spawnServer } from '../helpers/spawn-server.ts';
@@ -403,5 +407,72 @@ describe('sign-up and log-in floods', () => {
     expect(
       (await rest.call('POST', '/api/auth/login', { body: { email: 'bot0@example.com', password: 'x' } })).status,
     ).toBe(429);
+  });
+});
+
+describe('awareness floods', () => {
+  /** An awareness message with the given states, as a hostile member would craft it. */
+  const awarenessFrame = (entries: { clientID: number; clock: number; state: unknown }[]): Uint8Array => {
+    const inner = encoding.createEncoder();
+    encoding.writeVarUint(inner, entries.length);
+    for (const e of entries) {
+      encoding.writeVarUint(inner, e.clientID);
+      encoding.writeVarUint(inner, e.clock);
+      encoding.writeVarString(inner, JSON.stringify(e.state));
+    }
+    const outer = encoding.createEncoder();
+    encoding.writeVarUint(outer, MessageType.awareness);
+    encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner));
+    return encoding.toUint8Array(outer);
+  };
+
+  const room = async () => {
+    const t = startTestServer();
+    await t.listen();
+    cleanups.push(() => t.close());
+    const rest = restClient(t.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const id = await rest.createWorkflow(ann.as);
+    const bystander = connectClient(t.wsUrl, id, { token: ann.token });
+    cleanups.push(bystander.destroy);
+    await bystander.synced();
+    const open = async () => {
+      const ws = new WebSocket(`${t.wsUrl}/${id}?token=${ann.token}`);
+      cleanups.push(() => ws.terminate());
+      const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+      await new Promise((resolve) => ws.on('open', resolve));
+      return { ws, closed };
+    };
+    return { bystander, open };
+  };
+
+  it('a socket speaking for many client ids, or with a huge state, is closed (4400); the room goes on', async () => {
+    const { bystander, open } = await room();
+    const many = await open();
+    many.ws.send(
+      awarenessFrame(Array.from({ length: 20 }, (_, i) => ({ clientID: 9000 + i, clock: 1, state: { n: i } }))),
+    );
+    expect(await many.closed).toBe(CloseCodes.malformedMessage);
+    const huge = await open();
+    huge.ws.send(awarenessFrame([{ clientID: 7000, clock: 1, state: { blob: 'x'.repeat(200_000) } }]));
+    expect(await huge.closed).toBe(CloseCodes.malformedMessage);
+    expect(bystander.closes).toEqual([]);
+    const states = bystander.provider.awareness.getStates();
+    expect([7000, 9000, 9019].filter((k) => states.has(k))).toEqual([]);
+  });
+
+  it('a burst of awareness updates past the rate reaches the others only up to the limit', async () => {
+    const { bystander, open } = await room();
+    const flood = await open();
+    let seen = 0;
+    bystander.provider.awareness.on('change', ({ updated }: { updated: number[] }) => {
+      if (updated.includes(5000)) seen += 1;
+    });
+    for (let clock = 1; clock <= 1000; clock++)
+      flood.ws.send(awarenessFrame([{ clientID: 5000, clock, state: { clock } }]));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(seen).toBeGreaterThan(50);
+    expect(seen).toBeLessThan(250);
+    expect(bystander.closes).toEqual([]);
   });
 });
