@@ -24,6 +24,7 @@ import { EngineHub } from './executions/engine-hub.ts';
 import { ExecutionService } from './executions/execution-service.ts';
 import { ExecutionStore } from './executions/execution-store.ts';
 import { LiveStatus } from './executions/live-status.ts';
+import { ExecutionRetention } from './executions/retention.ts';
 import { VersionStore } from './executions/version-store.ts';
 import { TriggerService } from './triggers/trigger-service.ts';
 import { TestWebhooks } from './triggers/test-webhooks.ts';
@@ -68,6 +69,8 @@ export interface SyncServer {
   readonly workflows: WorkflowService;
   readonly engines: EngineHub;
   readonly executions: ExecutionService;
+  /** Deletes old executions in the background; `tick()` runs a round now (tests). */
+  readonly retention: ExecutionRetention;
   /** The secret engines present on /engine. */
   readonly engineToken: string;
   /** Starts listening; resolves with the bound port (useful with port 0). */
@@ -167,8 +170,23 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
       return hostAllowed(host, config.allowedHosts) ? undefined : { status: 421, reason: 'Misdirected Request' };
     },
   });
-  const sessionSweep = setInterval(() => accounts.deleteExpiredSessions(), 60 * 60 * 1000);
+  // Timers must not throw: a busy or full database is logged, and the next round tries again.
+  const sessionSweep = setInterval(
+    () => {
+      try {
+        accounts.deleteExpiredSessions();
+      } catch (error) {
+        logger.error({ err: error }, 'deleting expired sessions failed');
+      }
+    },
+    60 * 60 * 1000,
+  );
   sessionSweep.unref();
+  const retention = new ExecutionRetention(
+    database.db,
+    { maxAgeDays: config.executionsMaxAgeDays, maxCount: config.executionsMaxCount },
+    logger.child({ component: 'retention' }),
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -180,6 +198,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     workflows,
     engines,
     executions,
+    retention,
     engineToken: config.engineToken,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -193,6 +212,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     close: () => {
       closing ??= (async () => {
         clearInterval(sessionSweep);
+        retention.close();
         triggers.close();
         testWebhooks.close();
         upgrades.close();

@@ -113,6 +113,8 @@ export const executions = sqliteTable(
   (t) => [
     index('executions_workflow_idx').on(t.workflowId, t.createdAt),
     index('executions_status_idx').on(t.status),
+    // Retention deletes the oldest executions first (executions/retention.ts).
+    index('executions_created_idx').on(t.createdAt),
     check('executions_status_check', sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'canceled')`),
   ],
 );

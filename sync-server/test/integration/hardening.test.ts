@@ -476,3 +476,44 @@ describe('awareness floods', () => {
     expect(bystander.closes).toEqual([]);
   });
 });
+
+describe('execution retention', () => {
+  it('deletes finished executions past the age and count limits, oldest first, never queued or running ones', async () => {
+    // No engine: runs stay queued until stopped (canceled, finished).
+    const t = startTestServer({ executionsMaxCount: 3, executionsMaxAgeDays: 1 });
+    await t.listen();
+    cleanups.push(() => t.close());
+    const rest = restClient(t.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const { body } = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      body: {
+        weft: 1,
+        name: 'Kept',
+        nodes: [node('start', 'Start', 'manualTrigger', {}, 0)],
+        edges: [],
+      },
+      as: ann.as,
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const run = await rest.call<{ id: string }>('POST', `/api/workflows/${body.id}/run`, { as: ann.as });
+      ids.push(run.body.id);
+      if (i < 5)
+        expect((await rest.call('POST', `/api/executions/${run.body.id}/stop`, { as: ann.as })).status).toBe(202);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // The newest finished one is two days old: past the age limit whatever the count.
+    const sqlite = t.server.database.db.$client;
+    sqlite.prepare('update executions set created_at = ? where id = ?').run(Date.now() - 2 * 86_400_000, ids[4]);
+    await new Promise((r) => setTimeout(r, 50));
+    // ids[4] by age, then ids[0] so that three finished ones are left.
+    expect(t.server.retention.tick()).toBe(2);
+    const left = sqlite.prepare('select id, status from executions order by created_at').all() as {
+      id: string;
+      status: string;
+    }[];
+    expect(left.map((r) => r.id)).toEqual([ids[1], ids[2], ids[3], ids[5]]);
+    expect(left.find((r) => r.id === ids[5])?.status).toBe('queued');
+    expect(t.server.retention.tick()).toBe(0);
+  });
+});

@@ -1,0 +1,1 @@
+CREATE INDEX `executions_created_idx` ON `executions` (`created_at`);
