@@ -410,6 +410,11 @@ describe('triggers', () => {
       duplex: 'half',
     });
     expect(chunked.status).toBe(413);
+    // Stop listening: the draft is out of reach again.
+    expect((await rest.call('DELETE', `/api/workflows/${workflowId}/test-webhook/listen`, { as: ann.as })).status).toBe(
+      204,
+    );
+    expect((await fetch(`${t.baseUrl}/webhook-test/orders/new`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
 
   it('a schedule fires for an active workflow', async () => {

@@ -84,6 +84,12 @@ export const workflowRoutes = ({
       const definition = await rooms.withRoom(id, (room) => toDefinition(room.doc));
       return c.json(testWebhooks.listen(id, user.id, definition));
     })
+    .delete('/:id/test-webhook/listen', (c) => {
+      const id = workflowId(c.req.param('id'));
+      requireAccess(store, id, requireUser(c), 'edit');
+      testWebhooks.stop(id);
+      return c.body(null, 204);
+    })
     .post('/:id/run', async (c) => {
       const user = requireUser(c);
       const id = workflowId(c.req.param('id'));
