@@ -4,6 +4,7 @@ import type { WorkflowSession } from '../doc/session.ts';
 import type { Peer, Presence } from '../presence/presence.ts';
 import type { NodeRun, RunStatus } from '../runs/run-status.ts';
 import type { WorkflowUndo } from '../undo/undo.ts';
+import type { TestListen } from './test-listen.ts';
 
 /** What every part of the open editor shares: the document, its canvas binding, presence and undo. */
 export interface EditorContextValue {
@@ -13,6 +14,8 @@ export interface EditorContextValue {
   undo: WorkflowUndo;
   /** The run the server reports in the room. */
   runs: RunStatus;
+  /** Whether `/webhook-test/` serves this workflow now ("Listen for test event"). */
+  testListen: TestListen;
   canEdit: boolean;
 }
 

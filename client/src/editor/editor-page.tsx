@@ -32,6 +32,7 @@ import { ArrangeToolbar } from './arrange-toolbar.tsx';
 import { EditorContext, useEditor } from './editor-context.tsx';
 import { HelpPanel } from './help-panel.tsx';
 import { StatusChip } from './status-chip.tsx';
+import { TestWebhookControl } from './test-webhook.tsx';
 import { useClipboard } from './use-clipboard.ts';
 import { useEditorKeys } from './use-editor-keys.ts';
 import { useEditorSetup } from './use-editor-setup.ts';
@@ -200,6 +201,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
             You can view this workflow; {workflow.role === 'viewer' ? 'viewers cannot change it.' : 'loading…'}
           </div>
         )}
+        <TestWebhookControl />
         <Toast />
       </div>
       {inspected && <Inspector key={inspected} nodeId={inspected} onClose={() => binding.select([])} />}

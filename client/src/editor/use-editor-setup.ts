@@ -1,10 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
+import type { TestWebhookListenDto } from '#shared/api/access.ts';
+import { api } from '../api/client.ts';
 import { FlowBinding } from '../canvas/flow-binding.ts';
 import type { WorkflowSession } from '../doc/session.ts';
 import { Presence, presenceUser } from '../presence/presence.ts';
 import { RunStatus } from '../runs/run-status.ts';
 import { createWorkflowUndo, type WorkflowUndo } from '../undo/undo.ts';
 import type { EditorContextValue } from './editor-context.tsx';
+import { TestListen } from './test-listen.ts';
 
 interface Parts {
   session: WorkflowSession;
@@ -12,6 +15,7 @@ interface Parts {
   binding: FlowBinding;
   presence: Presence;
   runs: RunStatus;
+  testListen: TestListen;
 }
 
 /**
@@ -31,10 +35,14 @@ export const useEditorSetup = (
     const binding = new FlowBinding(session.doc, { onDragBoundary: undo.boundary });
     const presence = new Presence(session.provider.awareness, presenceUser({ id, name }));
     const runs = new RunStatus(session.provider.awareness);
+    const testListen = new TestListen(session.provider.awareness, session.provider.roomname, (method, path) =>
+      api<TestWebhookListenDto | undefined>(method, path),
+    );
     // The parts subscribe to the document and awareness, so they are made (and unmade) by the effect.
     // eslint-disable-next-line react-hooks/set-state-in-effect
-    setParts({ session, undo, binding, presence, runs });
+    setParts({ session, undo, binding, presence, runs, testListen });
     return () => {
+      testListen.destroy();
       runs.destroy();
       binding.destroy();
       presence.destroy();
