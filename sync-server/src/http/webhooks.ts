@@ -188,8 +188,10 @@ export const webhookRoutes = (deps: {
     .all('/webhook-test/*', (c) => handle(c, true));
 };
 
-/** Every webhook answer (errors included) is sandboxed and not sniffed. */
+/** Every webhook answer (errors included) is sandboxed, not sniffed and, by default, not stored. */
 const sandboxed = async (c: Context, next: () => Promise<void>): Promise<void> => {
   await next();
   for (const [name, value] of Object.entries(WEBHOOK_SECURITY_HEADERS)) c.res.headers.set(name, value);
+  // Answers are per call: no cache keeps them unless the workflow says otherwise.
+  if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
 };

@@ -291,6 +291,7 @@ describe('webhooks are not a way into the app', () => {
     expect(res.headers.get('service-worker-allowed')).toBeNull();
     expect(res.headers.get('clear-site-data')).toBeNull();
     expect(res.headers.get('x-custom')).toBe('kept');
+    expect(res.headers.get('cache-control')).toBe('no-store');
     // Weft's own error answers on webhook paths are sandboxed too.
     const missing = await fetch(`${t.baseUrl}/webhook/none`);
     expect(missing.status).toBe(404);
