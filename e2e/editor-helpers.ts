@@ -27,9 +27,19 @@ export const createWorkflow = async (page: Page, name: string): Promise<{ id: st
   return { id: path.split('/w/')[1] ?? '', path };
 };
 
-export const share = async (page: Page, workflowId: string, email: string, role: 'editor' | 'viewer') => {
-  const res = await page.request.post(`/api/workflows/${workflowId}/members`, { data: { email, role } });
-  expect(res.status()).toBe(201);
+/** `owner` invites `email` to the workflow with `role`, and `invitee` (signed in with that address) accepts. */
+export const share = async (
+  owner: Page,
+  invitee: Page,
+  workflowId: string,
+  email: string,
+  role: 'editor' | 'viewer',
+) => {
+  const res = await owner.request.post(`/api/workflows/${workflowId}/members`, { data: { email, role } });
+  expect(res.status()).toBe(202);
+  const { invitation } = (await res.json()) as { invitation: { id: string } };
+  const accepted = await invitee.request.post(`/api/me/invitations/${invitation.id}/accept`);
+  expect(accepted.status()).toBe(200);
 };
 
 export const openWorkflow = async (page: Page, path: string): Promise<void> => {

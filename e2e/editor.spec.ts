@@ -37,7 +37,7 @@ const twoPeople = async (browser: Browser, weft: WeftServer, role: 'editor' | 'v
   const n = ++people;
   const { a, b, contexts, benEmail } = await annAndBen(browser, weft.baseURL, String(n));
   const { id, path } = await createWorkflow(a, `Shared ${n}`);
-  await share(a, id, benEmail, role);
+  await share(a, b, id, benEmail, role);
   await openWorkflow(b, path);
   return { a, b, id, path, contexts };
 };
@@ -355,32 +355,65 @@ test('palette drag and drop, copy and paste into another workflow, duplicate, al
   await context.close();
 });
 
-test('the workflow list manages members: add, change the role, remove', async ({ browser, weft }) => {
+test('the workflow list manages members: invite, accept, change the role, remove; cancel an invitation', async ({
+  browser,
+  weft,
+}) => {
   const n = ++people;
   const { a, b, contexts } = await annAndBen(browser, weft.baseURL, String(n));
   await createWorkflow(a, `Team ${n}`);
   await a.goto('/');
-  const bensRow = () => b.getByRole('listitem').filter({ hasText: `Team ${n}` });
+  const bensRow = () =>
+    b
+      .getByRole('list', { name: 'Workflows' })
+      .getByRole('listitem')
+      .filter({ hasText: `Team ${n}` });
+  const membersButton = a.getByRole('button', { name: `Members of Team ${n}` });
 
-  await a.getByRole('button', { name: `Members of Team ${n}` }).click();
+  await membersButton.click();
   const members = a.getByRole('region', { name: 'Members' });
+  await expect(members).toContainText('The person gets an invitation to accept');
   await members.getByLabel('Member email').fill(`ben${n}@example.com`);
   await members.getByLabel('Role', { exact: true }).selectOption('viewer');
-  await members.getByRole('button', { name: 'Add' }).click();
-  await expect(members.getByLabel('Role of Ben')).toHaveValue('viewer');
+  await members.getByRole('button', { name: 'Invite' }).click();
+  const pending = members.getByRole('list', { name: 'Pending invitations' });
+  await expect(pending.getByRole('listitem')).toHaveText([new RegExp(`ben${n}@example.com.*viewer`)]);
+  await expect(members.getByRole('status')).toContainText('once they accept it');
+
+  // Ben finds the invitation in his list and accepts it.
   await b.reload();
+  await b.getByRole('button', { name: `Accept the invitation to Team ${n}` }).click();
   await expect(bensRow()).toContainText('viewer');
+  await expect(b.getByRole('region', { name: 'Invitations' })).toHaveCount(0);
+
+  // Ann's panel, opened again, shows him as a member and no pending invitation.
+  await membersButton.click();
+  await membersButton.click();
+  await expect(members.getByLabel('Role of Ben')).toHaveValue('viewer');
+  await expect(pending).toHaveCount(0);
 
   await members.getByLabel('Role of Ben').selectOption('editor');
   await expect(members.getByLabel('Role of Ben')).toHaveValue('editor');
   await b.reload();
   await expect(bensRow()).toContainText('editor');
 
-  await members.getByRole('listitem').filter({ hasText: 'Ben' }).getByRole('button', { name: 'Remove' }).click();
+  await members
+    .getByRole('list', { name: 'Members list' })
+    .getByRole('listitem')
+    .filter({ hasText: 'Ben' })
+    .getByRole('button', { name: 'Remove' })
+    .click();
   await expect(members.getByText(`ben${n}@example.com`)).toHaveCount(0);
   await b.reload();
   await expect(b.getByText('No workflows yet')).toBeVisible();
+
+  // An invitation to an address nobody uses looks the same, and the owner can cancel it.
+  await members.getByLabel('Member email').fill(`nobody${n}@example.com`);
+  await members.getByRole('button', { name: 'Invite' }).click();
+  await expect(pending.getByRole('listitem')).toHaveCount(1);
   await a.screenshot({ path: 'test-results/workflow-list-members.png' });
+  await pending.getByRole('button', { name: `Cancel the invitation of nobody${n}@example.com` }).click();
+  await expect(pending).toHaveCount(0);
   await Promise.all(contexts.map((c) => c.close()));
 });
 

@@ -16,7 +16,8 @@ export interface WeftServer {
   dataDir: string;
 }
 
-const startServer = async (): Promise<{ server: WeftServer; child: ChildProcess; dataDir: string }> => {
+/** A server of its own, for a test that needs a fresh instance (e.g. to be its first account, the admin). */
+export const startServer = async (): Promise<{ server: WeftServer; child: ChildProcess; dataDir: string }> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-e2e-'));
   const child = spawn(
     process.execPath,
@@ -51,14 +52,22 @@ const startServer = async (): Promise<{ server: WeftServer; child: ChildProcess;
   };
 };
 
+/** Stops a server `startServer` started and removes its data directory. */
+export const stopServer = async ({ child, dataDir }: { child: ChildProcess; dataDir: string }): Promise<void> => {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+};
+
 export const test = base.extend<object, { weft: WeftServer }>({
   weft: [
     async ({}, use) => {
-      const { server, child, dataDir } = await startServer();
-      await use(server);
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-      rmSync(dataDir, { recursive: true, force: true });
+      const started = await startServer();
+      await use(started.server);
+      await stopServer(started);
     },
     { scope: 'worker' },
   ],

@@ -87,7 +87,7 @@ test('a run lights up on two canvases; the inspector shows its items; an active 
   });
   expect(imported.status()).toBe(201);
   const { id } = (await imported.json()) as { id: string };
-  await share(a, id, benEmail, 'editor');
+  await share(a, b, id, benEmail, 'editor');
   await Promise.all([openWorkflow(a, `/w/${id}`), openWorkflow(b, `/w/${id}`)]);
 
   // Ann runs it; both canvases show the Wait running, then every node that ran with its items.
@@ -155,7 +155,7 @@ test('a webhook → HTTP Request → IF → Respond workflow built in the editor
 
   const { a, b, contexts, benEmail } = await annAndBen(browser, weft.baseURL, '-built');
   const { id, path } = await createWorkflow(a, 'Price check');
-  await share(a, id, benEmail, 'editor');
+  await share(a, b, id, benEmail, 'editor');
   await openWorkflow(b, path);
 
   // Ann adds the four nodes; each is added after the selected one, connected (IF's first output is "true").

@@ -63,15 +63,22 @@ test('two people in two browsers see each other’s edits; a viewer sees them li
   await expect(ann.getByTestId('sync-status')).toHaveText('Saved');
   const url = new URL(ann.url()).pathname;
 
-  // Ann shares it in the members panel: Ben edits, Vic views.
+  // Ann invites them in the members panel: Ben to edit, Vic to view; each accepts in their list.
   await ann.getByRole('button', { name: 'Members' }).click();
   await ann.getByLabel('Member email').fill('ben@example.com');
   await ann.getByLabel('Role', { exact: true }).selectOption('editor');
-  await ann.getByRole('button', { name: 'Add', exact: true }).click();
+  await ann.getByRole('button', { name: 'Invite', exact: true }).click();
+  const pending = ann.getByRole('list', { name: 'Pending invitations' }).getByRole('listitem');
+  await expect(pending).toHaveCount(1);
   await ann.getByLabel('Member email').fill('vic@example.com');
   await ann.getByLabel('Role', { exact: true }).selectOption('viewer');
-  await ann.getByRole('button', { name: 'Add', exact: true }).click();
-  await expect(ann.getByRole('region', { name: 'Members' }).getByRole('listitem')).toHaveCount(3);
+  await ann.getByRole('button', { name: 'Invite', exact: true }).click();
+  await expect(pending).toHaveCount(2);
+  for (const page of [ben, vic]) {
+    await page.reload();
+    await page.getByRole('button', { name: 'Accept the invitation to Shared' }).click();
+    await expect(page.getByRole('link', { name: 'Shared' })).toBeVisible();
+  }
 
   await ben.goto(url);
   await vic.goto(url);

@@ -19,7 +19,7 @@ const serverPaths = [
   '/assets/index-abc.js',
 ];
 
-const clientPaths = ['/', '/w/abc', '/w/Z_9-x', '/signup', '/login'];
+const clientPaths = ['/', '/w/abc', '/w/Z_9-x', '/signup', '/login', '/account', '/admin/users'];
 
 describe('app routes', () => {
   it('counts the client routes and nothing the server answers', () => {

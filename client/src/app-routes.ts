@@ -13,6 +13,8 @@ export const appRoutes = {
   editor: '/w/:id',
   signup: '/signup',
   login: '/login',
+  account: '/account',
+  adminUsers: '/admin/users',
 } as const;
 
 export type AppRoute = (typeof appRoutes)[keyof typeof appRoutes];

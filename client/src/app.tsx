@@ -4,6 +4,8 @@ import { Redirect, Route, Switch } from 'wouter';
 import type { UserDto } from '#shared/api/index.ts';
 import { api } from './api/client.ts';
 import { appRoutes } from './app-routes.ts';
+import { AccountPage } from './pages/account-page.tsx';
+import { AdminUsersPage } from './pages/admin-users-page.tsx';
 import { AuthPage } from './pages/auth-page.tsx';
 import { forgetLocalData } from './offline/service-worker.ts';
 import { themeAtom } from './state/atoms.ts';
@@ -51,6 +53,12 @@ export const App = () => {
     <Switch>
       <Route path={appRoutes.editor}>
         {(params) => <EditorPage id={params.id} user={me.user} onSignOut={signOut} />}
+      </Route>
+      <Route path={appRoutes.account}>
+        <AccountPage user={me.user} onSignOut={signOut} />
+      </Route>
+      <Route path={appRoutes.adminUsers}>
+        <AdminUsersPage user={me.user} onSignOut={signOut} />
       </Route>
       <Route path={appRoutes.workflows}>
         <WorkflowsPage user={me.user} onSignOut={signOut} />

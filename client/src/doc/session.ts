@@ -35,7 +35,9 @@ export const openWorkflowSession = (workflowId: string, location: Location = win
   let closedReason: string | undefined;
   const listeners = new Set<(s: SessionStatus) => void>();
   const set = (next: SessionStatus): void => {
-    if (next === status) return;
+    // Closed is final: the provider still reports the socket's end afterwards ("sync" false, then
+    // "disconnected"), which would otherwise turn a revoked session into an Offline one that keeps editing.
+    if (next === status || status === 'closed') return;
     status = next;
     for (const l of listeners) l(next);
   };

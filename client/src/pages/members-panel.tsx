@@ -1,36 +1,53 @@
 import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
-import type { MemberDto, WorkflowDto, WorkflowRole } from '#shared/api/index.ts';
+import type { InvitationDto, MemberDto, WorkflowDto, WorkflowRole } from '#shared/api/index.ts';
 import { api, ApiError } from '../api/client.ts';
 import { fieldText } from '../ui/form.ts';
 
 const roles: readonly WorkflowRole[] = ['editor', 'viewer', 'owner'];
 
-/** Who may open a workflow, and with which role; owners add and remove people. */
+/**
+ * Who may open a workflow, and with which role. Owners invite people by
+ * email: the person becomes a member when they accept, signed in with that
+ * address (the server never says whether an account uses it). Owners change
+ * roles, remove members and cancel invitations that are still pending.
+ */
 export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
   const [members, setMembers] = useState<MemberDto[]>([]);
+  const [invitations, setInvitations] = useState<InvitationDto[]>([]);
   const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
   const reload = useCallback(() => {
-    api<{ members: MemberDto[] }>('GET', `/api/workflows/${workflow.id}/members`).then(
-      (r) => setMembers(r.members),
+    api<{ members: MemberDto[]; invitations: InvitationDto[] }>('GET', `/api/workflows/${workflow.id}/members`).then(
+      (r) => {
+        setMembers(r.members);
+        setInvitations(r.invitations);
+      },
       (e: unknown) => setError(e instanceof ApiError ? e.message : 'Could not load members'),
     );
   }, [workflow.id]);
   useEffect(reload, [reload]);
   const owner = workflow.role === 'owner';
 
-  const add = async (event: SubmitEvent<HTMLFormElement>) => {
+  const invite = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
+    const email = fieldText(form, 'email').trim();
     try {
-      await api('POST', `/api/workflows/${workflow.id}/members`, {
-        email: fieldText(form, 'email'),
+      const res = await api<{ invitation?: InvitationDto }>('POST', `/api/workflows/${workflow.id}/members`, {
+        email,
         role: fieldText(form, 'role') as WorkflowRole,
       });
       form.reset();
       setError(undefined);
+      setNotice(
+        res.invitation
+          ? `Invitation sent to ${res.invitation.email}: they become a ${res.invitation.role} once they accept it.`
+          : `${email} is already a member: their role was changed.`,
+      );
       reload();
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : 'Could not add the member');
+      setNotice(undefined);
+      setError(e instanceof ApiError ? e.message : 'Could not send the invitation');
     }
   };
 
@@ -53,9 +70,19 @@ export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
     }
   };
 
+  const cancel = async (invitation: InvitationDto) => {
+    try {
+      await api('DELETE', `/api/workflows/${workflow.id}/invitations/${invitation.id}`);
+      setNotice(undefined);
+      reload();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'Could not cancel the invitation');
+    }
+  };
+
   return (
     <section className="card" aria-label="Members" style={{ display: 'grid', gap: 12 }}>
-      <ul className="members">
+      <ul className="members" aria-label="Members list">
         {members.map((m) => (
           <li key={m.userId}>
             <span className="member-who">
@@ -88,15 +115,30 @@ export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
           </li>
         ))}
       </ul>
+      {owner && invitations.length > 0 && (
+        <ul className="members" aria-label="Pending invitations">
+          {invitations.map((i) => (
+            <li key={i.id}>
+              <span className="member-who">
+                <strong title={i.email}>{i.email}</strong>
+                <span className="muted">invited, not accepted yet</span>
+              </span>
+              <span className="badge">{i.role}</span>
+              <button
+                type="button"
+                className="danger"
+                aria-label={`Cancel the invitation of ${i.email}`}
+                onClick={() => void cancel(i)}
+              >
+                Cancel
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       {owner && (
-        <form className="member-add" onSubmit={(e) => void add(e)}>
-          <input
-            name="email"
-            type="email"
-            placeholder="Email of an existing account"
-            aria-label="Member email"
-            required
-          />
+        <form className="member-add" onSubmit={(e) => void invite(e)}>
+          <input name="email" type="email" placeholder="Email address" aria-label="Member email" required />
           <select name="role" aria-label="Role" defaultValue="editor" style={{ width: 120 }}>
             {roles.map((r) => (
               <option key={r} value={r}>
@@ -104,8 +146,17 @@ export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
               </option>
             ))}
           </select>
-          <button type="submit">Add</button>
+          <button type="submit">Invite</button>
+          <p className="muted" style={{ gridColumn: '1 / -1', margin: 0, fontSize: 13 }}>
+            The person gets an invitation to accept in their workflow list, signed in with this address (after signing
+            up, if they have no account yet).
+          </p>
         </form>
+      )}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
       )}
       {error && <p className="error">{error}</p>}
     </section>

@@ -1,7 +1,13 @@
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
 import type { UserDto } from '#shared/api/index.ts';
+import { appRoutes } from '../app-routes.ts';
 
+/**
+ * The bar on every signed-in page. The person's name opens their account
+ * (sessions, deleting it); the admin also gets the accounts list, outside the
+ * editor, whose bar is full.
+ */
 export const TopBar = ({
   user,
   onSignOut,
@@ -17,10 +23,11 @@ export const TopBar = ({
     </Link>
     {children}
     <span className="spacer" />
-    <span className="muted user-name" title={user.email}>
+    {user.isAdmin && !children && <Link href={appRoutes.adminUsers}>Accounts</Link>}
+    <Link href={appRoutes.account} className="muted user-name" title={`Your account (${user.email})`}>
       {user.name}
       {user.isAdmin ? ' · admin' : ''}
-    </span>
+    </Link>
     <button type="button" onClick={onSignOut} title={`Signed in as ${user.name} (${user.email})`}>
       Sign out
     </button>

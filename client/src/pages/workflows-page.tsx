@@ -3,6 +3,7 @@ import { Link, useLocation } from 'wouter';
 import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
 import { fieldText } from '../ui/form.ts';
 import { api, ApiError } from '../api/client.ts';
+import { ReceivedInvitations } from './invitations.tsx';
 import { Members } from './members-panel.tsx';
 import { TopBar } from './topbar.tsx';
 
@@ -125,6 +126,7 @@ export const WorkflowsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: (
           {notice}
         </p>
       )}
+      <ReceivedInvitations onAccepted={reload} />
       {workflows === undefined ? (
         <p className="muted">Loading…</p>
       ) : workflows.length === 0 ? (

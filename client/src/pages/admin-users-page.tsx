@@ -1,0 +1,86 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { AdminUserDto, UserDto } from '#shared/api/index.ts';
+import { api, ApiError } from '../api/client.ts';
+import { TopBar } from './topbar.tsx';
+
+const message = (e: unknown): string => (e instanceof ApiError ? e.message : 'Could not reach the server');
+
+/**
+ * The instance admin's list of accounts. Disabling one signs it out
+ * everywhere at once (its open workflows close, its API tokens stop working)
+ * until it is enabled again.
+ */
+export const AdminUsersPage = ({ user, onSignOut }: { user: UserDto; onSignOut: () => void }) => {
+  const [users, setUsers] = useState<AdminUserDto[]>();
+  const [error, setError] = useState<string>();
+  const reload = useCallback(() => {
+    api<{ users: AdminUserDto[] }>('GET', '/api/admin/users').then(
+      (r) => setUsers(r.users),
+      (e: unknown) => setError(message(e)),
+    );
+  }, []);
+  useEffect(reload, [reload]);
+
+  const toggle = async (target: AdminUserDto) => {
+    const verb = target.disabled ? 'enable' : 'disable';
+    if (!target.disabled && !window.confirm(`Disable ${target.email}? They are signed out everywhere at once.`)) return;
+    try {
+      await api('POST', `/api/admin/users/${encodeURIComponent(target.id)}/${verb}`);
+      setError(undefined);
+    } catch (e) {
+      setError(message(e));
+    }
+    reload();
+  };
+
+  return (
+    <div className="shell">
+      <TopBar user={user} onSignOut={onSignOut} />
+      <h1 style={{ fontSize: 22, margin: '0 0 12px' }}>Accounts</h1>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {users === undefined ? (
+        !error && <p className="muted">Loading…</p>
+      ) : (
+        <table aria-label="Accounts">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Email</th>
+              <th>Since</th>
+              <th>Status</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id}>
+                <td>{u.name}</td>
+                <td>{u.email}</td>
+                <td className="muted">{new Date(u.createdAt).toLocaleDateString()}</td>
+                <td>
+                  <span className="badge">{u.disabled ? 'disabled' : u.isAdmin ? 'admin' : 'active'}</span>
+                </td>
+                <td style={{ textAlign: 'right' }}>
+                  {u.id !== user.id && (
+                    <button
+                      type="button"
+                      className={u.disabled ? undefined : 'danger'}
+                      aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.email}`}
+                      onClick={() => void toggle(u)}
+                    >
+                      {u.disabled ? 'Enable' : 'Disable'}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+};
