@@ -1,10 +1,12 @@
+import type { NetworkPolicy } from '#shared/protocol/engine.ts';
 import type { DefinitionNode, WorkflowDefinition, WorkflowDefinitionInput } from '#shared/schema/definition.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
 import { ParameterResolver } from '../src/expressions/resolve.ts';
+import { OutboundClients } from '../src/net/outbound-client.ts';
 import { executors } from '../src/nodes/registry.ts';
 import type { Item, JsonObject, NodeOutput } from '../src/runner/items.ts';
 import { runWorkflow, type NodeEvent, type RunOptions, type RunResult } from '../src/runner/run-workflow.ts';
-import type { NodeContext, NodeExecutor, WebhookResponse } from '../src/runner/types.ts';
+import type { Credential, NodeContext, NodeExecutor, WebhookResponse } from '../src/runner/types.ts';
 import { Sandbox } from '../src/sandbox/sandbox.ts';
 
 /** Runs definitions and single nodes with the real sandbox and the real node implementations. */
@@ -87,6 +89,10 @@ export const runNode = async (
     node?: Partial<DefinitionNode>;
     onRespond?: (r: WebhookResponse) => void;
     onLog?: (level: string, message: string) => void;
+    /** Where HTTP Request may connect; the engine's default policy when left out. */
+    network?: NetworkPolicy;
+    credentials?: Record<string, Credential>;
+    maxOutputBytes?: number;
   } = {},
 ): Promise<NodeOutput> => {
   const { sandbox, resolver } = await engineParts();
@@ -106,14 +112,25 @@ export const runNode = async (
     sandbox,
     resolver,
     outputOf: () => undefined,
-    credential: () => Promise.reject(new Error('no credentials')),
+    credential: (id) => {
+      const secret = extra.credentials?.[id];
+      return secret ? Promise.resolve(secret) : Promise.reject(new Error('no credentials'));
+    },
     respond: (r) => extra.onRespond?.(r),
     log: (level, message) => extra.onLog?.(level, message),
     logDropped: () => undefined,
+    outbound: outboundClients.for(extra.network),
+    ...(extra.maxOutputBytes !== undefined ? { maxOutputBytes: extra.maxOutputBytes } : {}),
   };
   const executor = executors.get(type);
   if (!executor) throw new Error(`no executor for ${type}`);
   return executor(ctx);
 };
+
+/** Outbound clients by network policy, as an engine keeps them. */
+export const outboundClients = new OutboundClients();
+
+/** Tests that call servers on 127.0.0.1 say so: the engine's default refuses loopback addresses. */
+export const allowLoopback: NetworkPolicy = { privateAddresses: 'block', allow: ['127.0.0.0/8', '::1'], deny: [] };
 
 export const items = (...jsons: JsonObject[]): Item[] => jsons.map((json) => ({ json }));

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { items, runNode } from './harness.ts';
+import { allowLoopback, items, runNode } from './harness.ts';
 
 /** HTTP Request against a real HTTP server on 127.0.0.1: what it sends, what it makes of answers, and its errors. */
 
@@ -36,10 +36,13 @@ afterAll(() => server.close());
 
 const last = () => received[received.length - 1];
 
+/** HTTP Request against the local test server: these tests opt in to loopback addresses, which the engine refuses by default. */
+const http = (params: Record<string, unknown>, input = items({}), extra: Parameters<typeof runNode>[3] = {}) =>
+  runNode('httpRequest', params, input, { network: allowLoopback, ...extra });
+
 describe('HTTP Request', () => {
   it('sends query parameters, headers and a JSON body from expressions, one request per item', async () => {
-    const out = await runNode(
-      'httpRequest',
+    const out = await http(
       {
         method: 'POST',
         url: `${base}/echo`,
@@ -62,8 +65,7 @@ describe('HTTP Request', () => {
   });
 
   it('sends a form body and a raw body', async () => {
-    await runNode(
-      'httpRequest',
+    await http(
       {
         method: 'PUT',
         url: `${base}/f`,
@@ -75,8 +77,7 @@ describe('HTTP Request', () => {
     );
     expect(last()).toMatchObject({ method: 'PUT', body: 'a=x+y' });
     expect(last()?.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    await runNode(
-      'httpRequest',
+    await http(
       {
         method: 'POST',
         url: `${base}/r`,
@@ -92,9 +93,9 @@ describe('HTTP Request', () => {
   });
 
   it('turns a JSON list into items and text into { data }', async () => {
-    const list = await runNode('httpRequest', { url: `${base}/list` }, items({}));
+    const list = await http({ url: `${base}/list` }, items({}));
     expect(list.main?.map((i) => i.json)).toEqual([{ a: 1 }, { a: 2 }, { data: 3 }]);
-    const text = await runNode('httpRequest', { url: `${base}/text` }, items({}));
+    const text = await http({ url: `${base}/text` }, items({}));
     expect(text.main?.map((i) => i.json)).toEqual([{ data: 'plain words' }]);
   });
 
@@ -114,6 +115,6 @@ describe('HTTP Request', () => {
         : params.url.startsWith('/')
           ? `${base}${params.url}`
           : params.url;
-    await expect(runNode('httpRequest', { ...params, url }, items({}))).rejects.toThrow(error);
+    await expect(http({ ...params, url }, items({}))).rejects.toThrow(error);
   });
 });

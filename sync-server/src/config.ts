@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { defaultRunLimits } from '#shared/protocol/engine.ts';
 import { installRoot } from './paths.ts';
 
 /**
@@ -19,6 +21,31 @@ const list = z.string().transform((v) =>
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== ''),
+);
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
+
+/** An entry of WEFT_HTTP_ALLOW / WEFT_HTTP_DENY: an IP address, a CIDR range, a host name or `*.domain`. */
+const isHostEntry = (raw: string): boolean => {
+  const entry = raw.toLowerCase().replace(/\.$/, '');
+  if (entry.includes('/')) return ipaddr.isValidCIDR(entry);
+  const bare = entry.startsWith('[') && entry.endsWith(']') ? entry.slice(1, -1) : entry;
+  if (ipaddr.IPv4.isValidFourPartDecimal(bare) || ipaddr.IPv6.isValid(bare)) return true;
+  return HOST_NAME.test(entry.startsWith('*.') ? entry.slice(2) : entry);
+};
+
+const hostList = list.pipe(
+  z
+    .array(z.string().max(300))
+    .max(1_000)
+    .superRefine((entries, ctx) => {
+      const bad = entries.find((e) => !isHostEntry(e));
+      if (bad !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${bad}" is not an IP address, a CIDR range (10.0.0.0/8), a host name or *.domain`,
+        });
+    }),
 );
 
 const schema = z.object({
@@ -78,6 +105,22 @@ const schema = z.object({
   loginLimitPerAccount: int(1, 1_000_000).default(10),
   /** Log-in and sign-up attempts per client address per 15 minutes. */
   authLimitPerAddress: int(1, 1_000_000).default(100),
+  /** Node runs in one execution: an endless loop stops here ("too many node runs"). */
+  maxNodeRuns: int(1, 100_000_000).default(defaultRunLimits.maxNodeRuns),
+  /** Items one node run may put out. */
+  maxItemsPerNode: int(1, 1_000_000_000).default(defaultRunLimits.maxItemsPerNode),
+  /** Items all node runs of one execution may put out together. */
+  maxItemsPerExecution: int(1, 1_000_000_000).default(defaultRunLimits.maxItemsPerExecution),
+  /** JSON bytes one node run may put out. */
+  maxBytesPerNode: int(1024, 4 * 1024 * 1024 * 1024).default(defaultRunLimits.maxBytesPerNode),
+  /** JSON bytes of all node runs' inputs and outputs in one execution (what it stores). */
+  maxBytesPerExecution: int(1024, 4 * 1024 * 1024 * 1024).default(defaultRunLimits.maxBytesPerExecution),
+  /** HTTP Request to private, loopback, link-local, … addresses; unset: `block` when sign-up is open, else `allow`. */
+  httpPrivate: z.enum(['allow', 'block']).optional(),
+  /** Hosts and ranges HTTP Request may always reach (IP, CIDR, host name, `*.domain`). */
+  httpAllow: hostList.default([]),
+  /** Hosts and ranges HTTP Request may never reach (unless also allowed). */
+  httpDeny: hostList.default([]),
 });
 
 export type Config = z.infer<typeof schema> & { dbFile: string };
@@ -108,6 +151,14 @@ export const configSources: Record<keyof z.infer<typeof schema>, { env: string; 
   executionsMaxCount: { env: 'WEFT_EXECUTIONS_MAX_COUNT' },
   loginLimitPerAccount: { env: 'WEFT_LOGIN_LIMIT_PER_ACCOUNT' },
   authLimitPerAddress: { env: 'WEFT_AUTH_LIMIT_PER_ADDRESS' },
+  maxNodeRuns: { env: 'WEFT_MAX_NODE_RUNS' },
+  maxItemsPerNode: { env: 'WEFT_MAX_ITEMS_PER_NODE' },
+  maxItemsPerExecution: { env: 'WEFT_MAX_ITEMS_PER_EXECUTION' },
+  maxBytesPerNode: { env: 'WEFT_MAX_BYTES_PER_NODE' },
+  maxBytesPerExecution: { env: 'WEFT_MAX_BYTES_PER_EXECUTION' },
+  httpPrivate: { env: 'WEFT_HTTP_PRIVATE' },
+  httpAllow: { env: 'WEFT_HTTP_ALLOW' },
+  httpDeny: { env: 'WEFT_HTTP_DENY' },
 };
 
 export class ConfigError extends Error {}

@@ -21,6 +21,7 @@ import { workflowRoomHooks } from './workflows/room-hooks.ts';
 import { WorkflowService } from './workflows/workflow-service.ts';
 import { WorkflowStore } from './workflows/workflow-store.ts';
 import { EngineHub } from './executions/engine-hub.ts';
+import { runPolicyOf, type RunPolicySettings } from './executions/run-policy.ts';
 import { ExecutionService } from './executions/execution-service.ts';
 import { ExecutionStore } from './executions/execution-store.ts';
 import { LiveStatus } from './executions/live-status.ts';
@@ -57,7 +58,7 @@ export type SyncServerConfig = Pick<
   engineToken: string;
   /** AES-256 key of the credential store (see credentials/encryption-key.ts). */
   encryptionKey: Buffer;
-};
+} & Partial<RunPolicySettings>;
 
 export interface SyncServer {
   readonly http: Server;
@@ -109,6 +110,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     credentials,
     live,
     logger: logger.child({ component: 'engines' }),
+    runPolicy: runPolicyOf(config),
   });
   const executions = new ExecutionService({
     rooms,

@@ -2,15 +2,20 @@ import WebSocket from 'ws';
 import type { Logger } from '#shared/log.ts';
 import {
   ENGINE_HEARTBEAT_MS,
+  ENGINE_MAX_BATCH,
+  ENGINE_MAX_FRAME_BYTES,
   ENGINE_PATH,
+  MAX_LOG_LINES,
   serverToEngineSchema,
   type EngineToServer,
   type Job,
+  type RunResultMessage,
 } from '#shared/protocol/engine.ts';
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import { ParameterResolver } from '../expressions/resolve.ts';
+import { OutboundClients } from '../net/outbound-client.ts';
 import { executors } from '../nodes/registry.ts';
-import { runWorkflow } from '../runner/run-workflow.ts';
+import { runWorkflow, type RunResult } from '../runner/run-workflow.ts';
 import { RunCanceled } from '../runner/sleep.ts';
 import { Sandbox } from '../sandbox/sandbox.ts';
 
@@ -23,6 +28,56 @@ import { Sandbox } from '../sandbox/sandbox.ts';
 
 /** Versions whose parsed definitions an engine keeps (each holds its graph and expression plans). */
 const MAX_CACHED_VERSIONS = 256;
+
+const megabytes = (bytes: number): string => `${Math.round((bytes / 1048576) * 10) / 10} MB`;
+
+/** Bytes a message takes on the wire, or an upper bound for short ones (counting them exactly costs more than it saves). */
+const wireBytes = (text: string): number => (text.length < 1 << 20 ? text.length * 3 : Buffer.byteLength(text));
+
+/**
+ * The `finished` message as JSON text, within ENGINE_MAX_FRAME_BYTES: a
+ * result too large to send fails its execution with that reason (its node
+ * runs kept without their items), where sending it would get the whole
+ * connection closed and every run on it lost.
+ */
+export const encodeFinished = (executionId: string, result: RunResult): string => {
+  const runs = result.runs.map((r) => ({
+    nodeId: r.nodeId,
+    name: r.name,
+    runIndex: r.runIndex,
+    status: r.status,
+    // Node items go as JSON text, which the server stores unread.
+    input: r.inputJson,
+    output: r.outputJson,
+    attempts: r.attempts,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    ...(r.error !== undefined ? { error: r.error } : {}),
+  }));
+  const { runs: _items, ...rest } = result;
+  let bytes = Number.POSITIVE_INFINITY;
+  try {
+    const text = JSON.stringify({ type: 'finished', executionId, result: { ...rest, runs } });
+    bytes = Buffer.byteLength(text);
+    if (bytes <= ENGINE_MAX_FRAME_BYTES) return text;
+  } catch {
+    // Longer than a string can be: too large all the same.
+  }
+  const size = Number.isFinite(bytes) ? megabytes(bytes) : 'more than 512 MB';
+  const error = `Output too large: the execution's result is ${size}, more than the ${megabytes(ENGINE_MAX_FRAME_BYTES)} one message to the server may carry; its node runs are kept without their items (make the workflow handle fewer or smaller items, or raise less data per run)`;
+  const logs = [...result.logs.slice(0, MAX_LOG_LINES), { at: Date.now(), level: 'error' as const, message: error }];
+  const outline: RunResultMessage = {
+    status: 'failed',
+    error,
+    ...(result.failedNode !== undefined ? { failedNode: result.failedNode } : {}),
+    runs: runs.map((r) => ({ ...r, input: '{}', output: '{}' })),
+    lastOutput: [],
+    logs,
+  };
+  const text = JSON.stringify({ type: 'finished', executionId, result: outline });
+  if (Buffer.byteLength(text) <= ENGINE_MAX_FRAME_BYTES) return text;
+  return JSON.stringify({ type: 'finished', executionId, result: { ...outline, runs: [] } });
+};
 
 export interface EngineClientOptions {
   /** http(s)://host:port of the server. */
@@ -44,6 +99,8 @@ export class EngineClient {
   private connectedOnce: (() => void) | undefined;
   /** Definitions by version hash, most recently run last. */
   private readonly definitions = new Map<string, WorkflowDefinition>();
+  /** HTTP clients by the network policy jobs bring (one per server setting). */
+  private readonly outbound = new OutboundClients();
 
   constructor(private readonly options: EngineClientOptions) {}
 
@@ -74,12 +131,13 @@ export class EngineClient {
     clearInterval(this.heartbeat);
     this.socket?.close(1000, 'engine stopping');
     this.sandbox?.dispose();
+    await this.outbound.close();
   }
 
   private connect(): void {
     const url = new URL(ENGINE_PATH, this.options.server.replace(/^http/, 'ws'));
     url.searchParams.set('token', this.options.token);
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, { maxPayload: ENGINE_MAX_FRAME_BYTES });
     this.socket = socket;
     socket.on('open', () => {
       this.send({ type: 'hello', engineId: this.options.engineId, concurrency: this.options.concurrency });
@@ -117,21 +175,50 @@ export class EngineClient {
     socket.on('error', (error) => this.options.logger.warn({ err: error.message }, 'engine socket error'));
   }
 
-  private outbox: EngineToServer[] = [];
+  /** Messages of this turn, each as JSON text. */
+  private outbox: string[] = [];
 
   /**
-   * Messages of one turn of the event loop go out as one frame (a JSON list):
-   * a run's node events come in bursts, and a frame each cost more than the
-   * events. Nothing waits longer than the current turn.
+   * Messages of one turn of the event loop go out together (a JSON list per
+   * frame): a run's node events come in bursts, and a frame each cost more
+   * than the events. Nothing waits longer than the current turn.
    */
   private send(message: EngineToServer): void {
-    if (this.outbox.push(message) === 1) setImmediate(this.flush);
+    this.sendText(JSON.stringify(message));
   }
 
+  private sendText(text: string): void {
+    if (this.outbox.push(text) === 1) setImmediate(this.flush);
+  }
+
+  /** Frames of at most ENGINE_MAX_BATCH messages and ENGINE_MAX_FRAME_BYTES, which the server accepts. */
   private readonly flush = (): void => {
     const batch = this.outbox;
     this.outbox = [];
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(batch));
+    const socket = this.socket;
+    if (socket?.readyState !== WebSocket.OPEN) return;
+    let frame: string[] = [];
+    let size = 2;
+    const sendFrame = () => {
+      if (frame.length === 0) return;
+      socket.send(`[${frame.join(',')}]`, (error) => {
+        if (error) this.options.logger.warn({ err: error.message }, 'engine could not send');
+      });
+      frame = [];
+      size = 2;
+    };
+    for (const text of batch) {
+      const bytes = wireBytes(text);
+      if (bytes + 2 > ENGINE_MAX_FRAME_BYTES && Buffer.byteLength(text) + 2 > ENGINE_MAX_FRAME_BYTES) {
+        // Only a result can be this large, and encodeFinished keeps results below it: never reached.
+        this.options.logger.error({ bytes }, 'a message too large for the engine channel was dropped');
+        continue;
+      }
+      if (frame.length >= ENGINE_MAX_BATCH || size + bytes + 1 > ENGINE_MAX_FRAME_BYTES) sendFrame();
+      frame.push(text);
+      size += bytes + 1;
+    }
+    sendFrame();
   };
 
   /**
@@ -165,6 +252,8 @@ export class EngineClient {
         ...(job.startNodeId ? { startNodeId: job.startNodeId } : {}),
         ...(job.triggerItems ? { triggerItems: job.triggerItems } : {}),
         signal: controller.signal,
+        ...(job.limits ? { limits: job.limits } : {}),
+        outbound: this.outbound.for(job.network),
         credential: (id) => {
           const secret = job.credentials?.[id];
           return secret
@@ -176,9 +265,7 @@ export class EngineClient {
           if (event.status !== 'queued') this.send({ type: 'event', executionId: job.executionId, event });
         },
       });
-      // Node items go as JSON text, which the server stores unread.
-      const runs = result.runs.map((r) => ({ ...r, input: JSON.stringify(r.input), output: JSON.stringify(r.output) }));
-      this.send({ type: 'finished', executionId: job.executionId, result: { ...result, runs } });
+      this.sendText(encodeFinished(job.executionId, result));
     } catch (e) {
       this.options.logger.error(
         { err: e instanceof Error ? e.message : String(e), executionId: job.executionId },

@@ -4,7 +4,9 @@ import { defaultSettings, type DefinitionNode, type WorkflowDefinition } from '#
 import { ExpressionError } from '../expressions/errors.ts';
 import type { ExpressionMeta, ParameterResolver } from '../expressions/resolve.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
-import type { LogLevel, LogLine } from '#shared/protocol/engine.ts';
+import { MAX_LOG_MESSAGE, type LogLevel, type LogLine, type RunLimits } from '#shared/protocol/engine.ts';
+import { defaultOutboundClient, type OutboundClient } from '../net/outbound-client.ts';
+import { EMPTY_OUTPUT, PendingText, RunBudget, measureOutput, type Measured, type Part } from './budget.ts';
 import { RunLog } from './run-log.ts';
 import { abortableSleep, RunCanceled } from './sleep.ts';
 import { graphOf, type GraphNode, type WorkflowGraph } from './graph.ts';
@@ -19,6 +21,11 @@ import { ItemErrors, type Credential, type NodeContext, type NodeExecutor, type 
  * that receives no items does not run. Each run of a node is reported as it
  * happens (queued → running → succeeded / failed; skipped at the end for
  * nodes that never ran).
+ *
+ * A run shares its engine with other users' runs: it gives the event loop a
+ * turn every few milliseconds of work (heartbeats, other runs, cancels), and
+ * stops at its budgets (node runs, items, bytes; see budget.ts) and at its
+ * time limit, which also bounds every sandbox call it makes.
  */
 
 export type NodeStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
@@ -49,6 +56,9 @@ export interface NodeRun {
   attempts: number;
   startedAt: number;
   finishedAt: number;
+  /** `input` and `output` as the JSON text the engine sends. */
+  inputJson: string;
+  outputJson: string;
 }
 
 export interface RunResult {
@@ -81,10 +91,27 @@ export interface RunOptions {
   now?: () => number;
   /** Retry waits (tests make them short). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Budgets of this execution; defaultRunLimits for what is left out. */
+  limits?: Partial<RunLimits>;
+  /** How HTTP Request reaches out (the network policy); the default, blocking one when left out. */
+  outbound?: OutboundClient;
 }
 
 /** Longest wait between two tries, however many there are. */
 const MAX_BACKOFF_MS = 60_000;
+
+/**
+ * Work a run does before it lets the event loop take a turn. Nodes whose
+ * work is all synchronous never give way otherwise, and a loop of them would
+ * starve the engine's heartbeats and every other run. Small runs finish
+ * within one slice and never pay for a turn.
+ */
+const SLICE_MS = 10;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Error text kept in events, node runs and the result: code decides how long its messages are. */
+const MAX_ERROR = MAX_LOG_MESSAGE - 200;
 
 /** The work's result, or the signal's reason as soon as it aborts; the listener goes with the work. */
 const untilAborted = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> => {
@@ -102,7 +129,10 @@ const untilAborted = <T>(work: Promise<T>, signal: AbortSignal): Promise<T> => {
 const reasonOf = (signal: AbortSignal): Error =>
   signal.reason instanceof Error ? signal.reason : new RunCanceled('canceled');
 
-const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const errorMessage = (e: unknown): string => {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.length > MAX_ERROR ? `${message.slice(0, MAX_ERROR - 1)}…` : message;
+};
 
 const withDefaults = new WeakMap<DefinitionNode, JsonObject>();
 const parametersOf = (node: DefinitionNode): JsonObject => {
@@ -156,12 +186,14 @@ class RunContext implements NodeContext {
   }
 
   params(): JsonObject[] {
-    return (this.resolved ??= this.run.options.resolver.resolve(
-      this.node.name,
-      parametersOf(this.node),
-      this.items,
-      this.meta,
-      this.run.outputOf,
+    return (this.resolved ??= this.run.withinTime(() =>
+      this.run.options.resolver.resolve(
+        this.node.name,
+        parametersOf(this.node),
+        this.items,
+        this.meta,
+        this.run.outputOf,
+      ),
     ));
   }
 
@@ -188,12 +220,30 @@ class RunContext implements NodeContext {
   logDropped(count: number): void {
     this.run.log.drop(count);
   }
+
+  get outbound(): OutboundClient {
+    return this.run.options.outbound ?? defaultOutboundClient();
+  }
+
+  get maxOutputBytes(): number {
+    return this.run.budget.limits.maxBytesPerNode;
+  }
+}
+
+/** What a node run carries from its start to its end. */
+interface RunStart {
+  runIndex: number;
+  input: Record<string, Item[]>;
+  inputText: Part;
+  itemsIn: number;
+  startedAt: number;
 }
 
 /**
  * One execution's state. The walk itself: `pending` holds each node's items
- * by input until it runs, `stack` the nodes due next (depth first), `waiting`
- * the nodes (Merge) that still miss an input.
+ * by input until it runs (`pendingText` the same as JSON text), `stack` the
+ * nodes due next (depth first), `waiting` the nodes (Merge) that still miss
+ * an input.
  */
 class WorkflowRun {
   readonly graph: WorkflowGraph;
@@ -202,13 +252,21 @@ class WorkflowRun {
   readonly runs: NodeRun[] = [];
   response: WebhookResponse | undefined;
   readonly log: RunLog;
+  readonly budget: RunBudget;
   private readonly now: () => number;
   private startedAt = 0;
+  /** Date.now() past which the run stops (Infinity without a time limit). */
+  private deadline = Number.POSITIVE_INFINITY;
+  private timeoutSeconds = 0;
+  /** Date.now() at which the run next lets the event loop take a turn. */
+  private yieldAt = 0;
   private readonly emit: (event: NodeEvent) => void;
   private readonly runCount = new Map<string, number>();
+  private nodeRuns = 0;
   private readonly lastOutputs = new Map<string, Item[]>();
   private lastOutput: Item[] = [];
   private readonly pending = new Map<string, Record<string, Item[]>>();
+  private readonly pendingText = new PendingText();
   private readonly stack: string[] = [];
   private readonly waiting: string[] = [];
   private failedNode: string | undefined;
@@ -218,6 +276,7 @@ class WorkflowRun {
     this.graph = graphOf(options.definition);
     this.now = options.now ?? Date.now;
     this.log = new RunLog(this.now);
+    this.budget = new RunBudget(options.limits);
     this.emit = options.onEvent ?? (() => undefined);
   }
 
@@ -236,6 +295,18 @@ class WorkflowRun {
   /** `$('Node')` and later nodes read the first output of the node's last run. */
   readonly outputOf = (name: string): Item[] | undefined => this.lastOutputs.get(name);
 
+  /** Runs synchronous work with every sandbox call in it bounded by the run's deadline. */
+  withinTime<T>(work: () => T): T {
+    return this.deadline === Number.POSITIVE_INFINITY ? work() : this.options.sandbox.within(this.deadline, work);
+  }
+
+  /** Stops the run once it is past its time limit; the timer cannot fire while work is synchronous. */
+  private checkDeadline(now = Date.now()): void {
+    if (now >= this.deadline && !this.aborted) {
+      this.abort(new RunCanceled(`the workflow ran longer than its ${this.timeoutSeconds} s limit`));
+    }
+  }
+
   async run(): Promise<RunResult> {
     const { options, graph } = this;
     this.startedAt = this.now();
@@ -246,12 +317,14 @@ class WorkflowRun {
     else outer?.addEventListener('abort', onCancel, { once: true });
     // Nothing runs forever: without a setting, the default limit applies (0 turns it off).
     const timeoutSeconds = options.definition.settings.timeoutSeconds ?? defaultSettings.timeoutSeconds;
+    this.timeoutSeconds = timeoutSeconds;
+    const clock = Date.now();
+    this.yieldAt = clock + SLICE_MS;
+    if (timeoutSeconds > 0) this.deadline = clock + timeoutSeconds * 1000;
     const workflowTimer =
       timeoutSeconds > 0
-        ? setTimeout(
-            () => this.abort(new RunCanceled(`the workflow ran longer than its ${timeoutSeconds} s limit`)),
-            timeoutSeconds * 1000,
-          )
+        ? // The timer is the limit for work that waits; the wall clock may lag it by a millisecond.
+          setTimeout(() => this.checkDeadline(Number.POSITIVE_INFINITY), timeoutSeconds * 1000)
         : undefined;
     try {
       for (const g of graph.byId.values()) {
@@ -263,9 +336,13 @@ class WorkflowRun {
         this.log.add('error', error);
         return { status: 'failed', error, runs: [], lastOutput: [], logs: this.log.done() };
       }
+      const triggerItems = options.triggerItems ?? [{ json: {} }];
+      const triggerText = JSON.stringify(triggerItems);
+      const triggerPart = { text: triggerText, bytes: Buffer.byteLength(triggerText) };
       for (let i = starts.length - 1; i >= 0; i--) {
         const id = starts[i] as string;
-        this.pending.set(id, { [MAIN]: options.triggerItems ?? [{ json: {} }] });
+        this.pending.set(id, { [MAIN]: triggerItems });
+        this.pendingText.add(id, MAIN, triggerPart);
         this.stack.push(id);
       }
       const outcome = await this.walk();
@@ -279,6 +356,14 @@ class WorkflowRun {
   private async walk(): Promise<'ok' | 'stop'> {
     const { stack, waiting, pending, graph } = this;
     for (;;) {
+      const now = Date.now();
+      this.checkDeadline(now);
+      if (this.aborted) return 'stop';
+      if (now >= this.yieldAt) {
+        await nextTurn();
+        this.yieldAt = Date.now() + SLICE_MS;
+        continue;
+      }
       let id = stack.pop();
       if (id === undefined) {
         // Nothing else can run: nodes still waiting for an input run with what they have.
@@ -290,8 +375,18 @@ class WorkflowRun {
       }
       const g = graph.byId.get(id);
       if (!g || !pending.has(id)) continue;
+      if (this.nodeRuns >= this.budget.limits.maxNodeRuns) return this.tooManyRuns();
       if ((await this.runNode(g)) === 'stop') return 'stop';
     }
+  }
+
+  private tooManyRuns(): 'stop' {
+    const byName = new Map<string, number>();
+    for (const [id, n] of this.runCount) byName.set(this.graph.byId.get(id)?.node.name ?? id, n);
+    const message = this.budget.tooManyRuns(byName);
+    this.log.add('error', message);
+    this.failedMessage = message;
+    return 'stop';
   }
 
   private result(outcome: 'ok' | 'stop'): RunResult {
@@ -332,12 +427,13 @@ class WorkflowRun {
     return true;
   }
 
-  private deliver(from: GraphNode, output: NodeOutput): void {
+  private deliver(from: GraphNode, output: NodeOutput, measured: Measured): void {
     const { pending, stack, waiting } = this;
     const due: string[] = [];
     for (const handle of from.outputs) {
       const items = output[handle];
       if (!items || items.length === 0) continue;
+      const part = measured.parts.get(handle);
       for (const c of from.outgoing.get(handle) ?? []) {
         let input = pending.get(c.target);
         if (!input) {
@@ -347,6 +443,7 @@ class WorkflowRun {
         }
         const had = input[c.targetHandle];
         input[c.targetHandle] = had ? had.concat(items) : items;
+        if (part) this.pendingText.add(c.target, c.targetHandle, part);
         if (!due.includes(c.target)) due.push(c.target);
       }
     }
@@ -363,9 +460,10 @@ class WorkflowRun {
 
   private finish(
     g: GraphNode,
-    run: { runIndex: number; input: Record<string, Item[]>; itemsIn: number; startedAt: number },
+    run: RunStart,
     status: 'succeeded' | 'failed',
     output: NodeOutput,
+    measured: Measured,
     attempts: number,
     error?: string,
   ): void {
@@ -383,6 +481,8 @@ class WorkflowRun {
       attempts,
       startedAt,
       finishedAt,
+      inputJson: run.inputText.text,
+      outputJson: measured.text,
       ...failure,
     });
     this.emit({
@@ -400,12 +500,44 @@ class WorkflowRun {
     });
   }
 
-  /** Hands a node's output on; its first output is what later nodes (and the webhook) read. */
-  private succeeded(g: GraphNode, output: NodeOutput, first: Item[], isLast: boolean): 'ok' {
+  /**
+   * Records a node's successful (or continued) run and hands its output on;
+   * its first output is what later nodes (and the webhook) read. A run past
+   * a budget stops the execution instead, whatever the node's on-error says.
+   */
+  private succeeded(
+    g: GraphNode,
+    run: RunStart,
+    output: NodeOutput,
+    attempts: number,
+    first: Item[],
+    isLast: boolean,
+    error?: string,
+  ): 'ok' | 'stop' {
+    const measured = this.budget.take(output, run.inputText.bytes);
+    if (typeof measured === 'string') {
+      this.log.add('error', `Stopped: ${measured}`, g.node.name);
+      this.finish(g, run, 'failed', {}, EMPTY_OUTPUT, attempts, measured);
+      this.failedNode = g.node.name;
+      this.failedMessage = `Node "${g.node.name}" failed: ${measured}`;
+      return 'stop';
+    }
+    this.finish(g, run, 'succeeded', output, measured, attempts, error);
     this.lastOutputs.set(g.node.name, first);
     if (isLast) this.lastOutput = first;
-    this.deliver(g, output);
+    this.deliver(g, output, measured);
     return 'ok';
+  }
+
+  /** A failed run's output (items that failed), kept only when it is small enough to store. */
+  private failedOutput(output: NodeOutput): { output: NodeOutput; measured: Measured } {
+    try {
+      const measured = measureOutput(output);
+      if (measured.bytes <= this.budget.limits.maxBytesPerNode) return { output, measured };
+    } catch {
+      // Too large to encode: not kept.
+    }
+    return { output: {}, measured: EMPTY_OUTPUT };
   }
 
   private async runNode(g: GraphNode): Promise<'ok' | 'stop'> {
@@ -413,8 +545,10 @@ class WorkflowRun {
     const { options } = this;
     const input = this.pending.get(node.id) ?? {};
     this.pending.delete(node.id);
+    const inputText = this.pendingText.take(node.id);
     const runIndex = this.runCount.get(node.id) ?? 0;
     this.runCount.set(node.id, runIndex + 1);
+    this.nodeRuns++;
     let items: Item[] | undefined = input[MAIN];
     let itemsIn = 0;
     for (const handle in input) {
@@ -424,14 +558,12 @@ class WorkflowRun {
     }
     items ??= [];
     const startedAt = this.now();
-    const run = { runIndex, input, itemsIn, startedAt };
+    const run: RunStart = { runIndex, input, inputText, itemsIn, startedAt };
     this.emit({ nodeId: node.id, name: node.name, status: 'running', runIndex, startedAt });
 
     if (node.disabled) {
       // A disabled node passes its items on through its first output.
-      const output: NodeOutput = { [g.firstOutput]: items };
-      this.finish(g, run, 'succeeded', output, 0);
-      return this.succeeded(g, output, items, false);
+      return this.succeeded(g, run, { [g.firstOutput]: items }, 0, items, false);
     }
 
     const executor = options.executors.get(node.type);
@@ -454,15 +586,17 @@ class WorkflowRun {
       try {
         if (!executor) throw new Error(`Weft cannot run "${node.type}" nodes (an unsupported node type)`);
         const meta: ExpressionMeta = { ...options.meta, now: this.now() };
-        const result = executor(new RunContext(this, node, input, items, nodeSignal, meta));
+        const ctx = new RunContext(this, node, input, items, nodeSignal, meta);
+        const result = this.withinTime(() => executor(ctx));
         // A node that ignores its signal still gives way when the run is canceled or times out.
         const output = result instanceof Promise ? await untilAborted(result, nodeSignal ?? this.signal) : result;
         clearTimeout(nodeTimer);
-        this.finish(g, run, 'succeeded', output, attempts);
-        return this.succeeded(g, output, output[g.firstOutput] ?? output[MAIN] ?? [], true);
+        return this.succeeded(g, run, output, attempts, output[g.firstOutput] ?? output[MAIN] ?? [], true);
       } catch (e) {
         clearTimeout(nodeTimer);
         failure = e;
+        // A sandbox call cut short by the run's deadline fails its node; the run's limit is the reason.
+        this.checkDeadline();
         if (this.aborted) break;
         if (e instanceof ExpressionError || attempts >= maxTries) break;
         const wait = Math.min(MAX_BACKOFF_MS, (node.waitBetweenTries ?? 1000) * 2 ** (attempts - 1));
@@ -482,7 +616,7 @@ class WorkflowRun {
     if (this.aborted) {
       const reason = errorMessage(this.signal.reason);
       this.log.add('error', `Stopped: ${reason}`, node.name);
-      this.finish(g, run, 'failed', {}, attempts, reason);
+      this.finish(g, run, 'failed', {}, EMPTY_OUTPUT, attempts, reason);
       return 'stop';
     }
     const message = errorMessage(failure);
@@ -490,7 +624,8 @@ class WorkflowRun {
     const tries = attempts > 1 ? ` (after ${attempts} tries)` : '';
     if (onError === 'stopWorkflow') {
       this.log.add('error', `Failed${tries}: ${message}`, node.name);
-      this.finish(g, run, 'failed', failure instanceof ItemErrors ? failure.output : {}, attempts, message);
+      const kept = this.failedOutput(failure instanceof ItemErrors ? failure.output : {});
+      this.finish(g, run, 'failed', kept.output, kept.measured, attempts, message);
       this.failedNode = node.name;
       this.failedMessage = `Node "${node.name}" failed: ${message}`;
       return 'stop';
@@ -513,9 +648,8 @@ class WorkflowRun {
       const failedItems = (items.length > 0 ? items : [{ json: {} }]).map((item) => withError(item, message));
       output = onError === 'continueErrorOutput' ? { error: failedItems } : { [g.firstOutput]: failedItems };
     }
-    this.finish(g, run, 'succeeded', output, attempts, message);
     const first = output[g.firstOutput] ?? [];
-    return this.succeeded(g, output, first, first.length > 0);
+    return this.succeeded(g, run, output, attempts, first, first.length > 0, message);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { LogLevel } from '#shared/protocol/engine.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
+import type { OutboundClient } from '../net/outbound-client.ts';
 import type { ExpressionMeta, ParameterResolver } from '../expressions/resolve.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
@@ -31,6 +32,10 @@ export interface NodeContext {
   log(level: LogLevel, message: string): void;
   /** Lines the node did not keep (past the log's limit): counted in the log's last line. */
   logDropped(count: number): void;
+  /** HTTP as the server's network policy allows it (HTTP Request's only way out). */
+  outbound: OutboundClient;
+  /** JSON bytes this node run may put out (its share of the run's budget); nodes that fetch data stop reading past it. */
+  maxOutputBytes?: number;
 }
 
 export type Credential =

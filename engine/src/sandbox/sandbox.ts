@@ -82,6 +82,8 @@ export class Sandbox {
   private sortFn!: QuickJSHandle;
   private compiled = new Map<string, number>();
   private deadline = 0;
+  /** A time no call may run past (the workflow's own deadline), set by `within`. */
+  private cap = Number.POSITIVE_INFINITY;
   private disposed = false;
   private broken = false;
 
@@ -124,6 +126,25 @@ export class Sandbox {
   }
 
   /**
+   * Runs `work` (synchronous) with every sandbox call in it stopped at
+   * `deadline` (a Date.now() time) as well as at its own time limit: a
+   * workflow's time limit holds inside a call too. Nested uses keep the earlier.
+   */
+  within<T>(deadline: number, work: () => T): T {
+    const outer = this.cap;
+    this.cap = Math.min(outer, deadline);
+    try {
+      return work();
+    } finally {
+      this.cap = outer;
+    }
+  }
+
+  private callDeadline(): number {
+    return Math.min(Date.now() + this.limits.timeoutMs, this.cap);
+  }
+
+  /**
    * Every call ends with the promise callbacks it left queued run, inside its
    * own time budget: left in the queue, they would run during a later call —
    * another workflow's — and could print into its log or fail it.
@@ -158,7 +179,7 @@ export class Sandbox {
     const known = this.compiled.get(key);
     if (known !== undefined) return known;
     if (this.compiled.size >= MAX_FUNCTIONS) this.rebuild();
-    this.deadline = Date.now() + this.limits.timeoutMs;
+    this.deadline = this.callDeadline();
     const result = this.context.evalCode(source, filename);
     if (result.error) {
       const info = this.dumpError(result.error);
@@ -183,7 +204,7 @@ export class Sandbox {
       vm.newNumber(scope.now),
       vm.newNumber(startOfDay(scope.now)),
     ];
-    this.deadline = Date.now() + this.limits.timeoutMs;
+    this.deadline = this.callDeadline();
     const result = vm.callFunction(this.runCodeFn, this.driver, ...args);
     for (const a of args) a.dispose();
     const promise = this.unwrap(result);
@@ -256,7 +277,7 @@ export class Sandbox {
   private callWith(fn: QuickJSHandle, values: (string | number)[]): string {
     const vm = this.context;
     const args = values.map((v) => (typeof v === 'string' ? vm.newString(v) : vm.newNumber(v)));
-    this.deadline = Date.now() + this.limits.timeoutMs;
+    this.deadline = this.callDeadline();
     const result = vm.callFunction(fn, this.driver, ...args);
     for (const a of args) a.dispose();
     const handle = this.unwrap(result);
@@ -266,7 +287,7 @@ export class Sandbox {
   }
 
   private call(fn: QuickJSHandle, args: QuickJSHandle[]): string {
-    this.deadline = Date.now() + this.limits.timeoutMs;
+    this.deadline = this.callDeadline();
     const handle = this.unwrap(this.context.callFunction(fn, this.driver, ...args));
     const value = String(this.context.dump(handle));
     handle.dispose();

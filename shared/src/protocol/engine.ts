@@ -12,6 +12,14 @@ export const ENGINE_PATH = '/engine';
 /** An engine sends one this often; the server gives up on it after ENGINE_LOST_AFTER_MS without one. */
 export const ENGINE_HEARTBEAT_MS = 1_000;
 export const ENGINE_LOST_AFTER_MS = 5_000;
+/**
+ * Largest frame either side sends or accepts on the engine channel. A bigger
+ * one would close the whole connection (and fail every run on it), so each
+ * side checks what it is about to send and fails only the execution it is about.
+ */
+export const ENGINE_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+/** Messages in one frame from an engine, at most. */
+export const ENGINE_MAX_BATCH = 10_000;
 
 const item = z.object({ json: z.record(z.string(), z.unknown()) });
 const items = z.array(item);
@@ -83,6 +91,53 @@ export const runResultSchema = z.object({
 });
 export type RunResultMessage = z.infer<typeof runResultSchema>;
 
+/**
+ * What one execution may use, sent with each job so that every engine follows
+ * the server's settings; a field left out takes the default below.
+ */
+export const runLimitsSchema = z
+  .object({
+    /** Node runs in one execution: an endless loop stops here. */
+    maxNodeRuns: z.number().int().min(1),
+    /** Items one node run puts out (all outputs together). */
+    maxItemsPerNode: z.number().int().min(1),
+    /** Items all node runs of one execution put out together. */
+    maxItemsPerExecution: z.number().int().min(1),
+    /** JSON bytes of the items one node run puts out. */
+    maxBytesPerNode: z.number().int().min(1),
+    /** JSON bytes of every node run's input and output items: what the execution stores. */
+    maxBytesPerExecution: z.number().int().min(1),
+  })
+  .partial();
+export type RunLimits = Required<z.infer<typeof runLimitsSchema>>;
+
+/** Defaults of the run limits (also the server's configuration defaults). */
+export const defaultRunLimits: RunLimits = {
+  maxNodeRuns: 10_000,
+  maxItemsPerNode: 100_000,
+  maxItemsPerExecution: 1_000_000,
+  maxBytesPerNode: 16 * 1024 * 1024,
+  // Below ENGINE_MAX_FRAME_BYTES, so a run within it can always send its result.
+  maxBytesPerExecution: 48 * 1024 * 1024,
+};
+
+/**
+ * Where HTTP Request may connect. Each entry of `allow` and `deny` is an IP
+ * address, a CIDR range, a host name or `*.` and a domain (its subdomains).
+ */
+export const networkPolicySchema = z.object({
+  /** `block`: refuse private, loopback, link-local, … addresses; `allow`: reach them (cloud metadata stays refused). */
+  privateAddresses: z.enum(['allow', 'block']),
+  /** Always reachable, whatever the rest says. */
+  allow: z.array(z.string().max(300)).max(1_000),
+  /** Never reachable (unless also allowed). */
+  deny: z.array(z.string().max(300)).max(1_000),
+});
+export type NetworkPolicy = z.infer<typeof networkPolicySchema>;
+
+/** What an engine does when a job names no policy (a server from before policies): the safe side. */
+export const defaultNetworkPolicy: NetworkPolicy = { privateAddresses: 'block', allow: [], deny: [] };
+
 export const jobSchema = z.object({
   executionId: z.string(),
   workflow: z.object({ id: z.string(), name: z.string(), active: z.boolean() }),
@@ -104,6 +159,10 @@ export const jobSchema = z.object({
       ]),
     )
     .optional(),
+  /** Budgets of this execution; engine defaults (defaultRunLimits) for what is left out. */
+  limits: runLimitsSchema.optional(),
+  /** Where its HTTP requests may go; defaultNetworkPolicy when left out. */
+  network: networkPolicySchema.optional(),
 });
 export type Job = z.infer<typeof jobSchema>;
 
@@ -132,5 +191,5 @@ export const EngineCloseCodes = {
   lost: 4408,
 } as const;
 
-/** A frame from an engine: one message or a list of them, at most a few thousand. */
-export const engineBatchSchema = z.array(engineToServerSchema).max(10_000);
+/** A frame from an engine: one message or a list of them, at most ENGINE_MAX_BATCH. */
+export const engineBatchSchema = z.array(engineToServerSchema).max(ENGINE_MAX_BATCH);

@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '#shared/log.ts';
 import {
   ENGINE_LOST_AFTER_MS,
+  ENGINE_MAX_FRAME_BYTES,
   EngineCloseCodes,
   engineBatchSchema,
   type EngineToServer,
@@ -17,6 +18,7 @@ import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { ExecutionStore } from './execution-store.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { VersionStore } from './version-store.ts';
+import type { RunPolicy } from './run-policy.ts';
 import { FinishBatcher } from './finish-batcher.ts';
 
 /**
@@ -48,6 +50,8 @@ export interface EngineHubOptions {
   live: LiveStatus;
   logger: Logger;
   now?: () => number;
+  /** Budgets and network policy every job carries (engine defaults without it). */
+  runPolicy?: RunPolicy;
 }
 
 /** Why a job cannot carry a credential, after "Node "X" uses credential <id>, ". */
@@ -64,7 +68,7 @@ export class EngineHub {
   private readonly queuedByWorkflow = new Map<string, number>();
   private readonly waiters = new Map<string, ((result: RunResultMessage) => void)[]>();
   private readonly finisher: FinishBatcher;
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: ENGINE_MAX_FRAME_BYTES });
   private readonly watchdog: ReturnType<typeof setInterval>;
   private readonly now: () => number;
 
@@ -391,10 +395,28 @@ export class EngineHub {
       definition: version.definition as unknown as Record<string, unknown>,
       ...(row.startNodeId ? { startNodeId: row.startNodeId } : {}),
       ...(row.triggerItems ? { triggerItems: JSON.parse(row.triggerItems) as Job['triggerItems'] } : {}),
+      ...(this.options.runPolicy
+        ? { limits: this.options.runPolicy.limits, network: this.options.runPolicy.network }
+        : {}),
     };
   }
 
+  /**
+   * Sends one message. A frame over the engine's limit would close its
+   * connection and lose every run on it, so a job that large is refused here
+   * (its execution fails with the reason; handOver catches it).
+   */
   private send(engine: EngineConn, message: ServerToEngine): void {
-    engine.socket.send(JSON.stringify(message));
+    const text = JSON.stringify(message);
+    if (text.length * 3 > ENGINE_MAX_FRAME_BYTES) {
+      const bytes = Buffer.byteLength(text);
+      if (bytes > ENGINE_MAX_FRAME_BYTES) {
+        const mb = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MB`;
+        throw new Error(
+          `the job is ${mb(bytes)}, more than the ${mb(ENGINE_MAX_FRAME_BYTES)} an engine accepts in one message (its trigger items or its workflow are too large)`,
+        );
+      }
+    }
+    engine.socket.send(text);
   }
 }

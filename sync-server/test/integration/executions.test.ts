@@ -83,7 +83,8 @@ const watchRun = (client: YwsClient) => {
 };
 
 beforeEach(async () => {
-  t = startTestServer();
+  // The HTTP Request test calls a server on 127.0.0.1, which an open-sign-up server refuses unless allowed.
+  t = startTestServer({ httpAllow: ['127.0.0.1'] });
   await t.listen();
   engine = await startEngine(t.baseUrl);
 });

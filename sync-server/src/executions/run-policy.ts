@@ -1,0 +1,49 @@
+import { defaultRunLimits, type NetworkPolicy, type RunLimits } from '#shared/protocol/engine.ts';
+import type { Config } from '../config.ts';
+
+/**
+ * What every job carries from the server's settings: the run's budgets and
+ * where its HTTP requests may go. Engines follow it whoever runs them, so an
+ * engine that joins from elsewhere keeps this server's rules.
+ */
+
+export interface RunPolicy {
+  limits: RunLimits;
+  network: NetworkPolicy;
+}
+
+/** The settings it comes from; those left out (tests, embedders) take their defaults. */
+export type RunPolicyConfig = Pick<Config, 'signup'> & Partial<RunPolicySettings>;
+
+export type RunPolicySettings = Pick<
+  Config,
+  | 'maxNodeRuns'
+  | 'maxItemsPerNode'
+  | 'maxItemsPerExecution'
+  | 'maxBytesPerNode'
+  | 'maxBytesPerExecution'
+  | 'httpPrivate'
+  | 'httpAllow'
+  | 'httpDeny'
+>;
+
+/**
+ * The policy of a configuration. Private addresses are blocked by default
+ * while anyone can sign up (and so write workflows that call whatever the
+ * server can reach); an instance of known accounts calls its own network
+ * unless told otherwise.
+ */
+export const runPolicyOf = (config: RunPolicyConfig): RunPolicy => ({
+  limits: {
+    maxNodeRuns: config.maxNodeRuns ?? defaultRunLimits.maxNodeRuns,
+    maxItemsPerNode: config.maxItemsPerNode ?? defaultRunLimits.maxItemsPerNode,
+    maxItemsPerExecution: config.maxItemsPerExecution ?? defaultRunLimits.maxItemsPerExecution,
+    maxBytesPerNode: config.maxBytesPerNode ?? defaultRunLimits.maxBytesPerNode,
+    maxBytesPerExecution: config.maxBytesPerExecution ?? defaultRunLimits.maxBytesPerExecution,
+  },
+  network: {
+    privateAddresses: config.httpPrivate ?? (config.signup === 'open' ? 'block' : 'allow'),
+    allow: config.httpAllow ?? [],
+    deny: config.httpDeny ?? [],
+  },
+});
