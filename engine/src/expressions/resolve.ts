@@ -1,4 +1,5 @@
 import type { Item, JsonObject } from '../runner/items.ts';
+import { EXPRESSION } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type CallScope, type Sandbox } from '../sandbox/sandbox.ts';
 import { ExpressionError, positionIn, sourceName } from './errors.ts';
 import { isExpression, parseTemplate, referencedNodes, TemplateError, type Segment } from './template.ts';
@@ -44,11 +45,6 @@ interface Plan {
   ids: number[];
   refs: string[];
 }
-
-/** Parameters of the sandbox-side function each `{{ }}` becomes (see DRIVER_SOURCE contextFor). */
-export const PARAMS = '$json, $input, $, $now, $today, $workflow, $execution, $itemIndex, $vars';
-/** The code starts on line 2 of the compiled function, at column 1. */
-const wrap = (code: string): string => `(function (${PARAMS}) { 'use strict'; return (\n${code}\n); })`;
 
 const labelOf = (path: Path): string =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
@@ -205,7 +201,8 @@ export class ParameterResolver {
         if (!('code' in segment)) continue;
         if (segment.code.trim() === '') throw new ExpressionError(node, label, 'an empty {{ }}', segment.offset);
         try {
-          leafIds.push(this.sandbox.compile(wrap(segment.code), filename, readsTime(segment.code)));
+          // One expression, as a function's return value: its code starts on line 2, column 1 (see characterOf).
+          leafIds.push(this.sandbox.compile(EXPRESSION, segment.code, filename, readsTime(segment.code)));
         } catch (e) {
           fail(node, label, segment, e, filename);
         }

@@ -1,10 +1,11 @@
 import { MAIN } from '#shared/nodes/types.ts';
 import type { LogLevel } from '#shared/protocol/engine.ts';
 import { positionIn, sourceName } from '../expressions/errors.ts';
-import { callScope, PARAMS } from '../expressions/resolve.ts';
+import { callScope } from '../expressions/resolve.ts';
 import { referencedNodes } from '../expressions/template.ts';
 import type { Item } from '../runner/items.ts';
 import { ItemErrors, NodeError, type NodeExecutor } from '../runner/types.ts';
+import { CODE } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type SandboxErrorInfo } from '../sandbox/sandbox.ts';
 import { str } from './values.ts';
 
@@ -40,7 +41,7 @@ export const code: NodeExecutor = (ctx) => {
   const filename = sourceName('code', ctx.node.name);
   let id: number;
   try {
-    id = ctx.sandbox.compile(`(async function (${PARAMS}) { 'use strict';\n${source}\n})`, filename, readsTime(source));
+    id = ctx.sandbox.compile(CODE, source, filename, readsTime(source));
   } catch (e) {
     if (e instanceof SandboxError) throw new NodeError(describe(e.info, filename));
     throw e;

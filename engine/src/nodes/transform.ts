@@ -1,8 +1,9 @@
 import { MAIN } from '#shared/nodes/types.ts';
 import { isJsonObject, type Item, type JsonObject } from '../runner/items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
+import { SORT } from '../sandbox/function-source.ts';
 import { SandboxError } from '../sandbox/sandbox.ts';
-import { sourceName } from '../expressions/errors.ts';
+import { positionIn, sourceName } from '../expressions/errors.ts';
 import { deepClone, fieldList, getPath, setPath } from './paths.ts';
 import { str } from './values.ts';
 
@@ -112,10 +113,16 @@ const sortByCode = (ctx: Parameters<NodeExecutor>[0], code: string): Item[] => {
   const filename = sourceName('sort', ctx.node.name);
   let order: number[];
   try {
-    const id = ctx.sandbox.compile(`(function (a, b) {\n${code}\n})`, filename);
+    const id = ctx.sandbox.compile(SORT, code, filename);
     order = JSON.parse(ctx.sandbox.sort(id, JSON.stringify(ctx.items))) as number[];
   } catch (e) {
-    if (e instanceof SandboxError) throw new NodeError(`the comparison code failed: ${e.info.name}: ${e.message}`);
+    if (e instanceof SandboxError) {
+      // The code starts on line 2 of its function (see SORT).
+      const at = positionIn(e.info.stack, filename);
+      throw new NodeError(
+        `the comparison code failed: ${e.info.name}: ${e.message}${at ? ` [line ${at.line - 1}]` : ''}`,
+      );
+    }
     throw e;
   }
   return order.map((i) => ctx.items[i] as Item);

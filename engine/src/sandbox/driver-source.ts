@@ -16,6 +16,14 @@ export const DRIVER_SOURCE = String.raw`(() => {
   const fns = [];
   const stringify = JSON.stringify;
   const parse = JSON.parse;
+  const apply = Reflect.apply;
+  const sourceOf = Function.prototype.toString;
+
+  // Evaluates text with nothing around it but the global scope (made by indirect eval, so it closes over none of
+  // the driver). Its own eval is direct and strict: whatever the text declares stays inside that one evaluation.
+  const quarantine = (0, eval)(
+    "(function (text) { 'use strict'; try { eval(text); } catch (e) { return e; } return undefined; })",
+  );
 
   // Out of time, memory or stack: the host must see these (it rebuilds the runtime), so they are never caught here.
   const fatal = (e) => e !== null && typeof e === 'object' && e.name === 'InternalError';
@@ -73,7 +81,7 @@ export const DRIVER_SOURCE = String.raw`(() => {
     return ids;
   };
 
-  /** The arguments of an expression or Code function (see PARAMS in expressions/resolve.ts). */
+  /** The arguments of an expression or Code function (see PARAMS in function-source.ts). */
   const contextFor = (p, m, time, items, index) => {
     const item = items[index];
     return [
@@ -151,7 +159,21 @@ export const DRIVER_SOURCE = String.raw`(() => {
   };
 
   const driver = {
+    /**
+     * Whether QuickJS's own parser reads the declaration "function weft$body(…) { … }" (user code checked on the
+     * host, see function-source.ts) as one function spanning the whole text, so the code cannot close it early.
+     * The text is evaluated behind a throw of that function: declarations are hoisted, so the throw comes first
+     * and nothing the text holds runs; an early "}" would leave the thrown function shorter than the text (or
+     * another function of that name declared later in it).
+     */
+    verify(declaration) {
+      const found = quarantine('throw weft$body;\n' + declaration);
+      return typeof found === 'function' && apply(sourceOf, found, []) === declaration ? 'yes' : 'no';
+    },
     register(fn, timed) {
+      // The same code in two workflows is one function: it must carry nothing from one run to the next.
+      Object.freeze(fn);
+      if (fn.prototype) Object.freeze(fn.prototype);
       fns.push(fn);
       usesTime.push(timed);
       return fns.length - 1;
@@ -252,5 +274,18 @@ export const DRIVER_SOURCE = String.raw`(() => {
   freeze(Object.getPrototypeOf(async function () {}));
   freeze(Object.getPrototypeOf(function* () {}));
   freeze(Object.getPrototypeOf(async function* () {}));
+  // Prototypes reachable only through objects built-ins make (iterators), not as properties of anything global.
+  const made = [
+    () => [][Symbol.iterator](),
+    () => new Map().entries(),
+    () => new Set().values(),
+    () => ''[Symbol.iterator](),
+    () => /a/g[Symbol.matchAll](''),
+    () => [].values().map((v) => v),
+    () => Iterator.from({ next: () => ({ done: true }) }),
+    () => (function* () {})(),
+    () => (async function* () {})(),
+  ];
+  for (const make of made) freeze(Object.getPrototypeOf(make()));
   return driver;
 })()`;

@@ -7,13 +7,16 @@ import {
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
 import { DRIVER_SOURCE } from './driver-source.ts';
+import { functionSources, hostRefusal, type FunctionShape, type SourceSyntaxError } from './function-source.ts';
 
 /**
  * User code (expressions and the Code node) runs here: QuickJS compiled to
  * WebAssembly, with a time limit per call and a memory limit per runtime.
  * Nothing of the host is visible inside — no `process`, no `require`, no host
  * objects; values cross as JSON text. Never `eval`, `new Function` or
- * `node:vm` in the host.
+ * `node:vm` in the host. User code arrives only as a function body or one
+ * expression, which the host parser and QuickJS both check before anything
+ * of it runs (function-source.ts): it never runs at the context's top level.
  *
  * One context serves many executions (creating one costs ~0.4 ms, more than a
  * whole small execution); the lockdown in DRIVER_SOURCE keeps them apart. When
@@ -79,6 +82,7 @@ export class Sandbox {
   private evaluateFn!: QuickJSHandle;
   private runCodeFn!: QuickJSHandle;
   private registerFn!: QuickJSHandle;
+  private verifyFn!: QuickJSHandle;
   private sortFn!: QuickJSHandle;
   private compiled = new Map<string, number>();
   private deadline = 0;
@@ -99,13 +103,15 @@ export class Sandbox {
   }
 
   /**
-   * Compiles `source` (a JavaScript function expression) once; later calls
-   * with the same source return the same id. `filename` names the node and
-   * parameter in error positions; `time` says whether the code may read
-   * `$now`/`$today` (see readsTime).
+   * Compiles user `code` once as a function of `shape` (a Code node's body,
+   * one expression, Sort's comparison: see function-source.ts); later calls
+   * with the same code return the same id. Code that is not exactly that —
+   * that would close the function early — is a syntax error. `filename`
+   * names the node and parameter in error positions; `time` says whether
+   * the code may read `$now`/`$today` (see readsTime).
    */
-  compile(source: string, filename: string, time = true): number {
-    return this.guarded(() => this.compileNow(source, filename, time));
+  compile(shape: FunctionShape, code: string, filename: string, time = true): number {
+    return this.guarded(() => this.compileNow(shape, code, filename, time));
   }
 
   /** Runs compiled expressions for every item; see `evaluate` in DRIVER_SOURCE. */
@@ -174,11 +180,15 @@ export class Sandbox {
     this.rebuild();
   }
 
-  private compileNow(source: string, filename: string, time: boolean): number {
-    const key = `${filename}\u0000${source}`;
+  private compileNow(shape: FunctionShape, code: string, filename: string, time: boolean): number {
+    const key = `${shape.kind}\u0000${filename}\u0000${code}`;
     const known = this.compiled.get(key);
     if (known !== undefined) return known;
     if (this.compiled.size >= MAX_FUNCTIONS) this.rebuild();
+    const { source, declaration } = functionSources(shape, code);
+    // Both the host parser and QuickJS's own must read it as that one function before anything of it runs.
+    const refusal = hostRefusal(shape, source);
+    if (refusal || this.callWith(this.verifyFn, [declaration]) !== 'yes') throw this.refused(source, filename, refusal);
     this.deadline = this.callDeadline();
     const result = this.context.evalCode(source, filename);
     if (result.error) {
@@ -192,6 +202,24 @@ export class Sandbox {
     const n = Number(id);
     this.compiled.set(key, n);
     return n;
+  }
+
+  /**
+   * Why `source` is refused: QuickJS's own syntax error if it has one
+   * (compiled, not run: the messages users know), else the host parser's,
+   * positioned as QuickJS positions its errors.
+   */
+  private refused(source: string, filename: string, host: SourceSyntaxError | undefined): SandboxError {
+    const result = this.context.evalCode(source, filename, { compileOnly: true });
+    if (result.error) {
+      const info = this.dumpError(result.error);
+      result.error.dispose();
+      return new SandboxError(info, info.name === 'SyntaxError' ? 'syntax' : 'runtime');
+    }
+    result.value.dispose();
+    const message = host?.message ?? 'the code is not one function body';
+    const stack = host ? `    at ${filename}:${host.line}:${host.column}\n` : '';
+    return new SandboxError({ name: 'SyntaxError', message, stack }, 'syntax');
   }
 
   private runCodeNow(id: number, mode: string, payload: string, scope: CallScope): string {
@@ -258,12 +286,15 @@ export class Sandbox {
     this.evaluateFn = this.context.getProp(this.driver, 'evaluate');
     this.runCodeFn = this.context.getProp(this.driver, 'runCode');
     this.registerFn = this.context.getProp(this.driver, 'register');
+    this.verifyFn = this.context.getProp(this.driver, 'verify');
     this.sortFn = this.context.getProp(this.driver, 'sort');
     this.compiled = new Map();
   }
 
   private teardown(): void {
-    for (const h of [this.evaluateFn, this.runCodeFn, this.registerFn, this.sortFn, this.driver]) h.dispose();
+    for (const h of [this.evaluateFn, this.runCodeFn, this.registerFn, this.verifyFn, this.sortFn, this.driver]) {
+      h.dispose();
+    }
     this.context.dispose();
     this.runtime.dispose();
   }
