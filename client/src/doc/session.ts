@@ -44,13 +44,18 @@ export const openWorkflowSession = (workflowId: string, location: Location = win
   provider.on('status', ({ status: s }) => {
     if (s === 'connected') set(provider.synced ? 'synced' : 'syncing');
     else if (s === 'disconnected') set(status === 'closed' ? 'closed' : 'offline');
-    else set('connecting');
+    // Retrying while the server is out of reach is still Offline, not a flicker back to Connecting.
+    else if (status !== 'offline') set('connecting');
   });
   provider.on('sync', (synced: boolean) => set(synced ? 'synced' : 'syncing'));
   provider.on('connection-close', (event) => {
     if (event && isPermanentClose(event.code)) {
       closedReason = event.reason || `closed (${event.code})`;
       set('closed');
+    } else if (status === 'connecting') {
+      // An attempt that never connected: the server is out of reach, whatever navigator.onLine says
+      // (it is true on a network that reaches nothing, and browsers do not always update it).
+      set('offline');
     }
   });
   // The browser knows about a lost network long before a socket times out: go offline at once,
