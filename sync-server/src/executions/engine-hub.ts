@@ -20,6 +20,7 @@ import type { LiveStatus } from './live-status.ts';
 import type { VersionStore } from './version-store.ts';
 import type { RunPolicy } from './run-policy.ts';
 import { FinishBatcher } from './finish-batcher.ts';
+import { defaultSettings } from '#shared/schema/definition.ts';
 
 /**
  * The server's side of the engine channel: engines connect to `/engine`,
@@ -61,6 +62,12 @@ const credentialRefusal: Record<Exclude<GrantedSecret['status'], 'ok'>, string> 
   unreadable: "which cannot be decrypted with this server's encryption key",
 };
 
+/**
+ * Past a run's time limit, how long an engine still has to report its end
+ * (its own timer fires at the limit): 5 s, plus a tenth of the limit.
+ */
+const overdueGraceMs = (limitSeconds: number): number => 5_000 + limitSeconds * 100;
+
 export class EngineHub {
   private readonly engines = new Set<EngineConn>();
   private readonly queue: { id: string; workflowId: string }[] = [];
@@ -68,6 +75,8 @@ export class EngineHub {
   private readonly queuedByWorkflow = new Map<string, number>();
   private readonly waiters = new Map<string, ((result: RunResultMessage) => void)[]>();
   private readonly finisher: FinishBatcher;
+  /** When each running execution must have ended (its workflow's time limit and a grace). */
+  private readonly deadlines = new Map<string, { at: number; limitSeconds: number }>();
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: ENGINE_MAX_FRAME_BYTES });
   private readonly watchdog: ReturnType<typeof setInterval>;
   private readonly now: () => number;
@@ -167,6 +176,7 @@ export class EngineHub {
       for (const [id, wf] of engine.running) {
         if (wf !== workflowId) continue;
         engine.running.delete(id);
+        this.deadlines.delete(id);
         this.send(engine, { type: 'cancel', executionId: id });
         this.resolveWaiters(id, canceled);
       }
@@ -284,6 +294,26 @@ export class EngineHub {
       if (now - engine.lastSeen > ENGINE_LOST_AFTER_MS) {
         engine.socket.terminate();
         this.lose(engine, `no heartbeat for ${ENGINE_LOST_AFTER_MS / 1000} s`);
+        continue;
+      }
+      for (const [id, workflowId] of engine.running) {
+        const deadline = this.deadlines.get(id);
+        if (deadline === undefined || now < deadline.at) continue;
+        // An engine that keeps heartbeating but never ends a run (a bug, or a hostile engine)
+        // must not hold it "running" for ever: past its time limit and a grace, the run fails here.
+        engine.running.delete(id);
+        this.send(engine, { type: 'cancel', executionId: id });
+        this.end(
+          id,
+          {
+            status: 'failed',
+            error: `The engine did not end the run within its ${deadline.limitSeconds} s time limit`,
+            runs: [],
+            lastOutput: [],
+          },
+          workflowId,
+        );
+        this.dispatch();
       }
     }
   }
@@ -310,6 +340,7 @@ export class EngineHub {
 
   private end(executionId: string, result: RunResultMessage, workflowId?: string): void {
     const known = workflowId ?? this.options.executions.get(executionId)?.workflowId;
+    this.deadlines.delete(executionId);
     // Runs that end in the same turn share one commit; waiters hear of it once it is durable.
     this.finisher.add(executionId, result, this.now(), (recorded) => {
       if (known) this.options.live.finished(known, executionId, recorded.status, recorded.error);
@@ -346,6 +377,12 @@ export class EngineHub {
       if (!job) return;
       this.options.executions.markRunning(id, engine.id, this.now());
       engine.running.set(id, job.workflow.id);
+      const limitSeconds =
+        (job.definition as { settings?: { timeoutSeconds?: number } }).settings?.timeoutSeconds ??
+        defaultSettings.timeoutSeconds;
+      if (limitSeconds > 0) {
+        this.deadlines.set(id, { at: this.now() + limitSeconds * 1000 + overdueGraceMs(limitSeconds), limitSeconds });
+      }
       this.send(engine, { type: 'run', job });
     } catch (error) {
       engine.running.delete(id);

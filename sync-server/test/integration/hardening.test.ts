@@ -518,3 +518,58 @@ describe('execution retention', () => {
     expect(t.server.retention.tick()).toBe(0);
   });
 });
+
+describe('an engine that never ends a run', () => {
+  it('keeps heartbeating while holding a run: past the time limit and a grace the run fails, and other runs go on', async () => {
+    const t = startTestServer();
+    await t.listen();
+    cleanups.push(() => t.close());
+    const rest = restClient(t.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const { body } = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      body: {
+        weft: 1,
+        name: 'Held',
+        settings: { timeoutSeconds: 1 },
+        nodes: [node('start', 'Start', 'manualTrigger', {}, 0), node('noop', 'Noop', 'noOp', {}, 200)],
+        edges: [{ source: 'start', target: 'noop' }],
+      },
+      as: ann.as,
+    });
+    // An engine that takes the job, heartbeats, and never reports.
+    const hostile = new WebSocket(`${t.wsUrl.replace(/\/sync$/, '')}/engine?token=${TEST_ENGINE_TOKEN}`);
+    cleanups.push(() => hostile.terminate());
+    const jobs: string[] = [];
+    const cancels: string[] = [];
+    hostile.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as {
+        type: string;
+        job?: { executionId: string };
+        executionId?: string;
+      };
+      if (message.type === 'run' && message.job) jobs.push(message.job.executionId);
+      if (message.type === 'cancel' && message.executionId) cancels.push(message.executionId);
+    });
+    await new Promise((resolve) => hostile.on('open', resolve));
+    hostile.send(JSON.stringify({ type: 'hello', engineId: 'holder', concurrency: 1 }));
+    const beat = setInterval(() => hostile.send(JSON.stringify({ type: 'heartbeat' })), 500);
+    cleanups.push(() => clearInterval(beat));
+    const run = await rest.call<{ id: string }>('POST', `/api/workflows/${body.id}/run`, { as: ann.as });
+    await waitUntil(() => (jobs.includes(run.body.id) ? true : undefined), 'the engine to get the job');
+    const failed = await waitUntil(
+      async () => {
+        const r = await rest.call<{ status: string; error: string }>('GET', `/api/executions/${run.body.id}`, {
+          as: ann.as,
+        });
+        return r.body.status === 'failed' ? r.body : undefined;
+      },
+      'the held run to fail',
+      15_000,
+    );
+    expect(failed.error).toMatch(/did not end the run within its 1 s time limit/);
+    expect(cancels).toContain(run.body.id);
+    // Its slot is free again: the next run reaches the engine.
+    const next = await rest.call<{ id: string }>('POST', `/api/workflows/${body.id}/run`, { as: ann.as });
+    await waitUntil(() => (jobs.includes(next.body.id) ? true : undefined), 'the next job');
+  });
+});
