@@ -30,10 +30,10 @@ beforeEach(async () => {
   });
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/steal`;
-  t = startTestServer();
-  await t.listen();
   // This test calls a server on 127.0.0.1: it allows that address explicitly (the outbound guard).
-  engine = await startEngine(t.baseUrl, { env: { WEFT_HTTP_ALLOW: '127.0.0.1' } });
+  t = startTestServer({ httpAllow: ['127.0.0.1'] });
+  await t.listen();
+  engine = await startEngine(t.baseUrl);
 });
 
 afterEach(async () => {
