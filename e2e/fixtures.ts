@@ -23,7 +23,9 @@ export const startServer = async (): Promise<{ server: WeftServer; child: ChildP
     process.execPath,
     [...serverNodeFlags, 'dist/server/main.js', '--port', '0', '--data-dir', dataDir],
     {
-      env: { ...process.env, LOG_LEVEL: 'info' },
+      // The browser tests' HTTP Request nodes call servers on this machine: allowed explicitly (the
+      // default refuses private and loopback addresses while sign-up is open).
+      env: { ...process.env, LOG_LEVEL: 'info', WEFT_HTTP_ALLOW: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

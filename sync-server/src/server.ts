@@ -173,16 +173,14 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     },
   });
   // Timers must not throw: a busy or full database is logged, and the next round tries again.
-  const sessionSweep = setInterval(
-    () => {
-      try {
-        accounts.deleteExpiredSessions();
-      } catch (error) {
-        logger.error({ err: error }, 'deleting expired sessions failed');
-      }
-    },
-    60 * 60 * 1000,
-  );
+  // Expired sessions go every minute, and the sockets opened with them close with them.
+  const sessionSweep = setInterval(() => {
+    try {
+      for (const userId of accounts.deleteExpiredSessions()) revalidate({ userId });
+    } catch (error) {
+      logger.error({ err: error }, 'deleting expired sessions failed');
+    }
+  }, 60 * 1000);
   sessionSweep.unref();
   const retention = new ExecutionRetention(
     database.db,

@@ -278,14 +278,16 @@ export const EditorPage = ({ id, user, onSignOut }: { id: string; user: UserDto;
   const [error, setError] = useState<string>();
   const me = presenceUser(user);
 
+  const synced = status === 'synced';
+  // Loaded at once, and again at every (re)sync: the server closes a socket whose person's role
+  // changed (4100), and the reconnected editor must show the new role, not the one it opened with.
   useEffect(() => {
     api<WorkflowDto>('GET', `/api/workflows/${id}`).then(setWorkflow, (e: unknown) =>
       setError(e instanceof ApiError ? e.message : 'Could not load the workflow'),
     );
-  }, [id]);
+  }, [id, synced]);
 
   // Once the workflow is open and saved (off the critical path of opening it), refresh what an offline start needs.
-  const synced = status === 'synced';
   useEffect(() => {
     if (synced) refreshOfflineCopies();
   }, [synced]);
