@@ -215,6 +215,8 @@ export class EngineHub {
     const ok = given.length === expected.length && timingSafeEqual(given, expected);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       if (!ok) {
+        // Frames may still come until the close completes: a bad one is an 'error' event, fatal unheard.
+        ws.on('error', () => ws.terminate());
         ws.close(EngineCloseCodes.unauthorized, 'unauthorized');
         return;
       }

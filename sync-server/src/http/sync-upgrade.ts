@@ -199,6 +199,9 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       if ('code' in verdict) {
+        // The peer may still send frames until the close completes; a bad one (RSV1 set, say) makes ws
+        // emit 'error', which without a listener would end the process.
+        ws.on('error', () => ws.terminate());
         ws.close(verdict.code, verdict.reason);
         return;
       }

@@ -573,3 +573,54 @@ describe('an engine that never ends a run', () => {
     await waitUntil(() => (jobs.includes(next.body.id) ? true : undefined), 'the next job');
   });
 });
+
+/**
+ * Findings of the hostile suite (sync-server/test/hostile), each as the
+ * smallest input that showed it, against the real server process.
+ */
+describe('hostile suite findings', () => {
+  /** Completes a WebSocket handshake on raw TCP, then writes `frame`; resolves once the server closed or 1 s passed. */
+  const frameAfterHandshake = (port: number, path: string, frame: Buffer): Promise<void> =>
+    new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      const done = () => {
+        socket.destroy();
+        resolve();
+      };
+      socket.on('data', (chunk) => {
+        if (chunk.toString('latin1').startsWith('HTTP/1.1 101')) socket.write(frame);
+      });
+      socket.on('error', done);
+      socket.on('close', done);
+      setTimeout(done, 1000).unref();
+      socket.write(upgrade(path));
+    });
+
+  it('a bad frame on a socket the server is refusing (no credentials, not a member, wrong engine token) ends only that socket', async () => {
+    // Seed 1, first batch: the server accepts the handshake to deliver its refusal as a close code, and a
+    // frame with RSV1 set arriving before the close completes was an unhandled 'error' event: exit 1.
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    const server = await spawnServer(dir.path, {
+      env: { WEFT_ENGINE: 'none', WEFT_ENGINE_TOKEN: TEST_ENGINE_TOKEN },
+    });
+    cleanups.push(() => void server.child.kill('SIGKILL'));
+    const rest = restClient(server.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const ben = await rest.signup('ben@example.com');
+    const annsWorkflow = await rest.createWorkflow(ann.as);
+    const rsv1 = Buffer.from([0xc2, 0x80, 0, 0, 0, 0]);
+    for (const path of [
+      '/sync/abc',
+      `/sync/${annsWorkflow}?token=${ben.token}`,
+      `/sync/nothing-here?token=${ben.token}`,
+      '/engine?token=wrong-token-0123456789',
+      '/engine',
+    ]) {
+      await frameAfterHandshake(server.port, path, rsv1);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(server.child.exitCode, path).toBeNull();
+    }
+    expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+  });
+});
