@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowLoopback, items, runNode } from './harness.ts';
 
@@ -9,6 +9,27 @@ let base = '';
 /** A port nothing listens on (taken, then let go). */
 let closedPort = 0;
 const received: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] = [];
+/** What the endless body sent before the reader hung up (or it ran out, at 64 MB). */
+let streamed: Promise<number> = Promise.resolve(0);
+
+/** A body of 64 MB in 64 kB chunks, written only as fast as the reader takes it. */
+const streamEndless = (res: ServerResponse) => {
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  let sent = 0;
+  streamed = new Promise((resolve) => res.once('close', () => resolve(sent)));
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  const pump = () => {
+    while (sent < 64 * 1048576 && !res.destroyed) {
+      sent += chunk.length;
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    res.end();
+  };
+  pump();
+};
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -21,6 +42,9 @@ beforeAll(async () => {
       else if (path === '/text') res.writeHead(200, { 'content-type': 'text/plain' }).end('plain words');
       else if (path === '/missing') res.writeHead(404, { 'content-type': 'text/plain' }).end('no such thing');
       else if (path === '/slow') setTimeout(() => res.writeHead(200).end('{}'), 2_000);
+      else if (path === '/endless') streamEndless(res);
+      else if (path === '/declared-huge')
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(17 * 1048576) }).end();
       else if (path === '/broken') res.writeHead(200, { 'content-type': 'application/json' }).end('{nope');
       else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
     });
@@ -116,5 +140,27 @@ describe('HTTP Request', () => {
           ? `${base}${params.url}`
           : params.url;
     await expect(http({ ...params, url }, items({}))).rejects.toThrow(error);
+  });
+
+  it('stops reading a body past 16 MB and closes the transfer, instead of reading it all first', async () => {
+    await expect(http({ url: `${base}/endless` })).rejects.toThrow(
+      /^the response is larger than 16 MB, the most one request may read$/,
+    );
+    // The server stopped soon after 16 MB: what was in flight, not the 64 MB it had to send.
+    expect(await streamed).toBeLessThan(24 * 1048576);
+  });
+
+  it('a declared length past the limit fails before reading', async () => {
+    await expect(http({ url: `${base}/declared-huge` })).rejects.toThrow(/the response is larger than 16 MB/);
+  });
+
+  it('what a node may put out makes the limit smaller (the bodies of all its items together)', async () => {
+    await expect(http({ url: `${base}/endless` }, items({}), { maxOutputBytes: 100_000 })).rejects.toThrow(
+      /the response is larger than 100000 bytes, what is left of the data this node may put out/,
+    );
+    expect(await streamed).toBeLessThan(8 * 1048576);
+    await expect(http({ url: `${base}/text` }, items({}, {}, {}), { maxOutputBytes: 25 })).rejects.toThrow(
+      /larger than 3 bytes, what is left/,
+    );
   });
 });

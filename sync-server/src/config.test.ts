@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { runPolicyOf } from './executions/run-policy.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
@@ -31,5 +32,49 @@ describe('configuration', () => {
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^weft: invalid --port \/ PORT \(got "not-a-port"\)/);
+  });
+
+  it('run budgets and the network policy: documented defaults, lists of hosts and ranges, one clear line for a bad entry', () => {
+    const defaults = loadConfig([], {}) as Config;
+    expect(defaults).toMatchObject({
+      maxNodeRuns: 10_000,
+      maxItemsPerNode: 100_000,
+      maxItemsPerExecution: 1_000_000,
+      maxBytesPerNode: 16 * 1048576,
+      maxBytesPerExecution: 48 * 1048576,
+      httpAllow: [],
+      httpDeny: [],
+    });
+    expect(defaults.httpPrivate).toBeUndefined();
+    const set = loadConfig([], {
+      WEFT_MAX_NODE_RUNS: '500',
+      WEFT_HTTP_PRIVATE: 'allow',
+      WEFT_HTTP_ALLOW: '10.0.0.0/8, internal.example.com,*.corp.example,[::1], 127.0.0.1',
+      WEFT_HTTP_DENY: '10.0.0.5',
+    });
+    expect(set).toMatchObject({
+      maxNodeRuns: 500,
+      httpPrivate: 'allow',
+      httpAllow: ['10.0.0.0/8', 'internal.example.com', '*.corp.example', '[::1]', '127.0.0.1'],
+      httpDeny: ['10.0.0.5'],
+    });
+    expect(() => loadConfig([], { WEFT_HTTP_ALLOW: '10.0.0.0/8,http://x' })).toThrow(
+      /^invalid WEFT_HTTP_ALLOW \(got "10.0.0.0\/8,http:\/\/x"\): "http:\/\/x" is not an IP address, a CIDR range/,
+    );
+    expect(() => loadConfig([], { WEFT_HTTP_DENY: '10.0.0.0/40' })).toThrow(/invalid WEFT_HTTP_DENY/);
+    expect(() => loadConfig([], { WEFT_HTTP_PRIVATE: 'maybe' })).toThrow(/invalid WEFT_HTTP_PRIVATE/);
+    expect(() => loadConfig([], { WEFT_MAX_NODE_RUNS: '0' })).toThrow(/invalid WEFT_MAX_NODE_RUNS/);
+  });
+
+  it('private addresses are blocked by default while sign-up is open, reachable when it is closed; the setting wins', () => {
+    const policy = (env: Record<string, string>) => runPolicyOf(loadConfig([], env) as Config).network;
+    expect(policy({})).toEqual({ privateAddresses: 'block', allow: [], deny: [] });
+    expect(policy({ WEFT_SIGNUP: 'closed' }).privateAddresses).toBe('allow');
+    expect(policy({ WEFT_SIGNUP: 'closed', WEFT_HTTP_PRIVATE: 'block' }).privateAddresses).toBe('block');
+    expect(policy({ WEFT_HTTP_PRIVATE: 'allow' }).privateAddresses).toBe('allow');
+    expect(runPolicyOf({ signup: 'open', maxNodeRuns: 7 }).limits).toMatchObject({
+      maxNodeRuns: 7,
+      maxItemsPerNode: 100_000,
+    });
   });
 });
