@@ -13,10 +13,24 @@ export const errorBody = (code: string, message: string, issues?: Issue[]): ApiE
 export const jsonError = (c: Context, code: ErrorCode, message: string, issues?: Issue[]): Response =>
   c.json(errorBody(code, message, issues), httpStatusOf[code] as ContentfulStatusCode);
 
+/**
+ * Node fails a request's body stream this way when the client breaks the
+ * request off: bad chunked framing (Node has already answered 400 and closed
+ * the connection) or a client gone mid-body. That is the client's doing, not
+ * the server's, and must not fill the log with stack traces.
+ */
+const isAbortedRequest = (err: Error): boolean =>
+  (err.message === 'aborted' && (err as NodeJS.ErrnoException).code === 'ECONNRESET') ||
+  (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
+
 /** The one error handler: WeftErrors keep their code; anything else is a logged 500. */
 export const onError =
   (logger: Logger): ErrorHandler =>
   (err, c) => {
+    if (isAbortedRequest(err)) {
+      logger.debug({ err, path: c.req.path }, 'request aborted by the client');
+      return jsonError(c, ErrorCodes.badRequest, 'The request was broken off before its body ended');
+    }
     if (isWeftError(err)) {
       if (err.kind !== 'user') logger.error({ err, path: c.req.path }, err.message);
       if (err.retryAfterSeconds !== undefined)

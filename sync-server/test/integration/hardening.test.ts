@@ -623,4 +623,25 @@ describe('hostile suite findings', () => {
     }
     expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
   });
+
+  it('a request whose body breaks off (bad chunked framing, the client gone) is no server error: a 4xx, nothing logged as a failure', async () => {
+    // Seed 1: `PUT … Transfer-Encoding: chunked` with a chunk shorter than it says. Node answers 400, and the
+    // handler reading the body failed with "aborted", which was logged as an internal error with its stack.
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    const server = await spawnServer(dir.path, { env: { WEFT_ENGINE: 'none', WEFT_ENGINE_TOKEN: TEST_ENGINE_TOKEN } });
+    cleanups.push(() => void server.child.kill('SIGKILL'));
+    const chunked = (path: string) =>
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+      `Transfer-Encoding: chunked\r\n\r\n5\r\nabc\r\n0\r\n\r\n`;
+    for (const path of ['/api/auth/login', '/api/me/invitations/x/accept', '/webhook/nothing']) {
+      expect(await rawRequest(server.port, chunked(path)), path).toMatch(/^HTTP\/1\.1 4\d\d /);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const failures = server.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
+    expect(failures).toEqual([]);
+  });
 });
