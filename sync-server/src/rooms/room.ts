@@ -35,7 +35,30 @@ export const AWARENESS_LIMITS = {
   /** Sustained state changes per second, and the burst allowed above it. */
   perSecond: 50,
   burst: 100,
+  /**
+   * Nesting of a state's JSON. Presence is a few levels deep; thousands of
+   * levels parse, but re-encoding them for the others (JSON.stringify)
+   * overflows the stack.
+   */
+  maxStateDepth: 32,
 } as const;
+
+/** Whether JSON text nests arrays and objects deeper than `max` (brackets inside strings do not count). */
+export const nestsDeeperThan = (json: string, max: number): boolean => {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+};
 
 /** Pacing per member of the room (see RoomOptions.flushIntervalMs): 10 members → 1 ms, 50 → 5 ms. */
 export const FLUSH_MS_PER_MEMBER = 0.1;
@@ -351,6 +374,9 @@ export class Room {
     for (const entry of allowed) {
       if (entry.state.length > AWARENESS_LIMITS.maxStateBytes) {
         throw new ProtocolError(`awareness state over ${AWARENESS_LIMITS.maxStateBytes} bytes`);
+      }
+      if (nestsDeeperThan(entry.state, AWARENESS_LIMITS.maxStateDepth)) {
+        throw new ProtocolError(`awareness state nested deeper than ${AWARENESS_LIMITS.maxStateDepth} levels`);
       }
     }
     const newIds = allowed.filter((entry) => !member.awarenessIds.has(entry.clientID)).length;

@@ -644,4 +644,43 @@ describe('hostile suite findings', () => {
       .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
     expect(failures).toEqual([]);
   });
+
+  it('an awareness state nested thousands deep closes its sender with 4400, not a server error; the room goes on', async () => {
+    // Seed 1: JSON.parse took the state, then re-encoding it for the others (JSON.stringify) overflowed the
+    // stack inside the room: the sender got 4500 and the server logged an internal error.
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    const server = await spawnServer(dir.path, { env: { WEFT_ENGINE: 'none', WEFT_ENGINE_TOKEN: TEST_ENGINE_TOKEN } });
+    cleanups.push(() => void server.child.kill('SIGKILL'));
+    const rest = restClient(server.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const id = await rest.createWorkflow(ann.as);
+    const bystander = connectClient(server.wsUrl, id, { token: ann.token });
+    cleanups.push(bystander.destroy);
+    await bystander.synced();
+    const inner = encoding.createEncoder();
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarUint(inner, 4242);
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarString(inner, `{"deep":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+    const frame = encoding.createEncoder();
+    encoding.writeVarUint(frame, MessageType.awareness);
+    encoding.writeVarUint8Array(frame, encoding.toUint8Array(inner));
+    const ws = new WebSocket(`${server.wsUrl}/${id}?token=${ann.token}`);
+    cleanups.push(() => ws.terminate());
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => ws.on('open', resolve));
+    ws.send(encoding.toUint8Array(frame));
+    expect(await closed).toBe(CloseCodes.malformedMessage);
+    const late = connectClient(server.wsUrl, id, { token: ann.token });
+    cleanups.push(late.destroy);
+    await late.synced();
+    expect(late.provider.awareness.getStates().has(4242)).toBe(false);
+    expect(bystander.closes).toEqual([]);
+    const failures = server.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"level":50'));
+    expect(failures).toEqual([]);
+  });
 });
