@@ -29,7 +29,10 @@ const startEngine = (baseUrl: string): Promise<ChildProcess> =>
       { cwd: root, env: { ...process.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`engine did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`engine did not start:\n${out}`));
+    }, 20_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('engine ready')) {
@@ -56,14 +59,21 @@ const start = async (config: Partial<SyncServerConfig> = {}) => {
   return { server, rest, ann };
 };
 
+/** SIGTERM, then SIGKILL for an engine too busy to hear it (one that never gives the event loop a turn). */
+const stopEngine = async () => {
+  const child = engine;
+  engine = undefined;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(killer);
+};
+
 afterEach(async () => {
   for (const s of extra.splice(0)) s.close();
-  if (engine && engine.exitCode === null && engine.signalCode === null) {
-    const exited = new Promise((r) => engine?.once('exit', r));
-    engine.kill('SIGTERM');
-    await exited;
-  }
-  engine = undefined;
+  await stopEngine();
   await t?.close();
   t = undefined;
 });
@@ -264,9 +274,9 @@ describe("outbound requests follow the server's network policy", () => {
     const run = await callOnce(ctx, api.url);
     expect(run.status).toBe('succeeded');
     expect(api.calls()).toBe(1);
+    await stopEngine();
     await t?.close();
     t = undefined;
-    engine?.kill('SIGTERM');
     const blocked = await start({ signup: 'closed', httpPrivate: 'block' });
     expect((await callOnce(blocked, api.url)).error).toMatch(/was refused: 127\.0\.0\.1 is a loopback address/);
     expect(api.calls()).toBe(1);
