@@ -58,8 +58,32 @@ const fromZod = (error: z.ZodError, label: Label, prefix: (string | number)[] = 
     return { path, message, severity: 'error' as const };
   });
 
+/**
+ * Yjs picks how to store a value by its `constructor`: a plain object whose
+ * own "constructor" key shadows that is refused ("Unexpected content type"),
+ * so such a parameter or credentials value could never be written.
+ */
+const unstorable = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, 'constructor');
+
 const checkNode = (node: DefinitionNode, index: number, label: string, opts: ValidateOptions, out: Issue[]): void => {
   const at = (...rest: (string | number)[]): (string | number)[] => ['nodes', index, ...rest];
+  for (const [name, value] of Object.entries(node.parameters)) {
+    if (unstorable(value)) {
+      out.push({
+        path: at('parameters', name),
+        message: `${label}, parameter "${name}": an object with a "constructor" key cannot be stored`,
+        severity: 'error',
+      });
+    }
+  }
+  if (unstorable(node.credentials)) {
+    out.push({
+      path: at('credentials', 'constructor'),
+      message: `${label}: "constructor" cannot name a credential`,
+      severity: 'error',
+    });
+  }
   const def = getNodeDefinition(node.type);
   if (!def) {
     out.push({

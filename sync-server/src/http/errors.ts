@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ErrorCodes, httpStatusOf, isWeftError, UserError, type ErrorCode, type Issue } from '#shared/errors.ts';
 import type { ApiErrorBody } from '#shared/api/index.ts';
 import type { Logger } from '#shared/log.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.ts';
 
 export const errorBody = (code: string, message: string, issues?: Issue[]): ApiErrorBody => ({
   error: { code, message, ...(issues && issues.length > 0 ? { issues } : {}) },
@@ -76,10 +77,19 @@ export const readJsonBody = async (c: Context): Promise<unknown> => {
   if (!/^application\/json\b/i.test(type)) {
     throw new UserError(ErrorCodes.unsupportedMediaType, 'Send the body as application/json');
   }
+  let text: string;
   try {
-    return (await c.req.json()) as unknown;
+    text = await c.req.text();
   } catch (cause) {
-    if (cause instanceof HTTPException) throw cause;
+    if (cause instanceof HTTPException || isWeftError(cause)) throw cause;
+    throw new UserError(ErrorCodes.badRequest, 'The body could not be read', { cause });
+  }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new UserError(ErrorCodes.badRequest, `The body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
     throw new UserError(ErrorCodes.badRequest, 'The body is not valid JSON', { cause });
   }
 };

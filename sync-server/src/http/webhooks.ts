@@ -4,6 +4,7 @@ import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { paramText } from '#shared/schema/params.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.ts';
 import type { ExecutionService } from '../executions/execution-service.ts';
 import type { EngineHub } from '../executions/engine-hub.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
@@ -79,6 +80,9 @@ const readBody = async (c: Context, type: string): Promise<unknown> => {
   const text = await readText(c);
   if (text === '') return {};
   if (/\bjson\b/i.test(type)) {
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+      throw new UserError(ErrorCodes.badRequest, `The request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
     try {
       return JSON.parse(text) as unknown;
     } catch {

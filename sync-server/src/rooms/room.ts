@@ -5,6 +5,7 @@ import type { Logger } from '#shared/log.ts';
 import { CloseCodes } from '#shared/protocol/close-codes.ts';
 import { MessageType, SyncMessageType } from '#shared/protocol/messages.ts';
 import { isOrigin, origins } from '#shared/origins.ts';
+import { nestsDeeperThan } from '../json-depth.ts';
 import type { DocStore, DocUpdateRecord } from '../storage/doc-store.ts';
 import { ProtocolError, type ClientContext, type RoomConnection } from './connection.ts';
 import {
@@ -42,23 +43,6 @@ export const AWARENESS_LIMITS = {
    */
   maxStateDepth: 32,
 } as const;
-
-/** Whether JSON text nests arrays and objects deeper than `max` (brackets inside strings do not count). */
-export const nestsDeeperThan = (json: string, max: number): boolean => {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const c = json.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return false;
-};
 
 /** Pacing per member of the room (see RoomOptions.flushIntervalMs): 10 members → 1 ms, 50 → 5 ms. */
 export const FLUSH_MS_PER_MEMBER = 0.1;

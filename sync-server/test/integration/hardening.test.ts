@@ -683,4 +683,65 @@ describe('hostile suite findings', () => {
       .filter((line) => line.includes('"level":50'));
     expect(failures).toEqual([]);
   });
+
+  it('JSON nested thousands deep is a 400 wherever a request carries it (webhook bodies, imports), not a 500', async () => {
+    // Seed 1: a webhook body nested 6,000 deep failed storing the run's trigger items (JSON.stringify overflowed
+    // the stack): 500 to an anonymous caller. An import with such a parameter failed the same way.
+    const t = startTestServer();
+    await t.listen();
+    cleanups.push(() => t.close());
+    const rest = restClient(t.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      body: {
+        weft: 1,
+        name: 'Hook',
+        nodes: [node('hook', 'Hook', 'webhook', { path: 'deep', httpMethod: 'POST', responseMode: 'onReceived' }, 0)],
+        edges: [],
+      },
+      as: ann.as,
+    });
+    await rest.call('POST', `/api/workflows/${imported.body.id}/publish`, { as: ann.as });
+    await rest.call('POST', `/api/workflows/${imported.body.id}/activate`, { as: ann.as });
+    const deep = `${'['.repeat(6000)}${']'.repeat(6000)}`;
+    const hook = await fetch(`${t.baseUrl}/webhook/deep`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"a":${deep}}`,
+    });
+    expect(hook.status).toBe(400);
+    expect(((await hook.json()) as { error: { code: string } }).error.code).toBe('bad_request');
+    // A body of ordinary depth still runs.
+    expect((await fetch(`${t.baseUrl}/webhook/deep`, { method: 'POST', body: '{"a":[[1]]}' })).status).toBe(200);
+    const importDeep = await rest.call('POST', '/api/workflows/import', {
+      raw: `{"weft":1,"name":"x","nodes":[{"id":"a","name":"a","type":"noOp","typeVersion":1,"position":{"x":0,"y":0},"parameters":{"x":${deep}}}],"edges":[]}`,
+      as: ann.as,
+    });
+    expect(importDeep.status).toBe(400);
+  });
+
+  it('an import whose parameter or credentials object has a "constructor" key is refused (400 naming the node), not a 500', async () => {
+    // Seed 1: Yjs decides how to store a value by its `constructor`; an own "constructor" key made it throw
+    // "Unexpected content type" in the middle of the import.
+    const t = startTestServer();
+    await t.listen();
+    cleanups.push(() => t.close());
+    const rest = restClient(t.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const attempts = [
+      node('a', 'Pass', 'noOp', { x: { constructor: 1 } }, 0),
+      node('b', 'Fields', 'set', { mode: 'manual', extra: { constructor: 'Object' } }, 0),
+      { ...node('c', 'Old', 'n8n-nodes-base.ssh', { x: 1 }, 0), credentials: { constructor: 'abc' } },
+      node('d', 'Unknown', 'evil', { y: { constructor: { prototype: 1 } } }, 0),
+    ];
+    for (const attempt of attempts) {
+      const res = await rest.call<{ error: { code: string; message: string; issues?: { message: string }[] } }>(
+        'POST',
+        '/api/workflows/import',
+        { body: { weft: 1, name: 'x', nodes: [attempt], edges: [] }, as: ann.as },
+      );
+      expect(res.status, attempt.name).toBe(400);
+      expect(JSON.stringify(res.body.error.issues), attempt.name).toContain(attempt.name);
+    }
+  });
 });
