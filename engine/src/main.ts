@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { hostname } from 'node:os';
 import pino from 'pino';
 import { EngineClient } from './connection/engine-client.ts';
+import { onParentGone, startedByServer, tokenFromParent } from './parent-channel.ts';
 
 /**
  * `npm run engine -- --server http://127.0.0.1:8787 --token T`: an engine
@@ -24,8 +25,18 @@ const { values } = parseArgs({
   strict: true,
 });
 
+// Started by a server as its child: leave with it, however it ended (see parent-channel.ts).
+const childOfServer = startedByServer();
+let leave = (reason: string): void => {
+  process.stderr.write(`weft engine: ${reason}; exiting\n`);
+  process.exit(0);
+};
+if (childOfServer) onParentGone(() => leave('the server that started this engine is gone'));
+
 const server = values.server ?? process.env.WEFT_SERVER_URL ?? fail('--server (or WEFT_SERVER_URL) is required');
-const token = values.token ?? process.env.WEFT_ENGINE_TOKEN ?? fail('--token (or WEFT_ENGINE_TOKEN) is required');
+const token = childOfServer
+  ? await tokenFromParent().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)))
+  : (values.token ?? process.env.WEFT_ENGINE_TOKEN ?? fail('--token (or WEFT_ENGINE_TOKEN) is required'));
 const concurrency = Number(values.concurrency ?? process.env.WEFT_ENGINE_CONCURRENCY ?? 10);
 if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) fail('--concurrency must be 1–1000');
 try {
@@ -46,22 +57,21 @@ await client.start();
 logger.info({ concurrency }, 'engine ready');
 
 let stopping = false;
-const shutdown = (signal: string) => {
+const shutdown = (reason: string, graceMs?: number) => {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal, running: client.activeJobs }, 'engine stopping');
-  void client.stop().then(() => process.exit(0));
+  logger.info({ reason, running: client.activeJobs }, 'engine stopping');
+  void client.stop(graceMs).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      logger.error({ err: error }, 'engine stop failed');
+      process.exit(1);
+    },
+  );
 };
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-// Started by a server as its child: leave with it, even if it was killed without a chance to stop us.
-const parent = Number(process.env.WEFT_ENGINE_PARENT_PID);
-if (Number.isInteger(parent) && parent > 0) {
-  setInterval(() => {
-    try {
-      process.kill(parent, 0);
-    } catch {
-      shutdown('parent gone');
-    }
-  }, 1_000).unref();
-}
-process.on('SIGINT', () => shutdown('SIGINT'));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+// Runs cannot report to a server that is gone: give them a second, and never more than a few.
+leave = (reason) => {
+  setTimeout(() => process.exit(1), 5_000).unref();
+  shutdown(reason, 1_000);
+};

@@ -3,13 +3,15 @@ import { pino } from 'pino';
 import { join } from 'node:path';
 import { loadEncryptionKey } from './credentials/encryption-key.ts';
 import { startEngineChild } from './engine-child.ts';
+import { stopRequested } from './stop-requests.ts';
 import type { Logger } from '#shared/log.ts';
 import { ConfigError, loadConfig, USAGE } from './config.ts';
 import { createSyncServer } from './server.ts';
 
 /**
  * `npm start` lands here: read the configuration, open the database (applying
- * migrations), serve, and shut down cleanly on SIGINT/SIGTERM.
+ * migrations), serve, and shut down cleanly on SIGINT/SIGTERM/SIGHUP or when
+ * the launcher that started it is gone (see stop-requests.ts).
  */
 const main = async (): Promise<void> => {
   let config;
@@ -34,6 +36,8 @@ const main = async (): Promise<void> => {
     process.exit(2);
   }
   const logger: Logger = pino({ level: config.logLevel, base: { service: 'weft' } });
+  // Listening from here on: a request that comes during start-up is served right after it.
+  const stopReason = stopRequested(logger);
   let server;
   try {
     // Without a configured token, only the child engine (told the token at start) can join.
@@ -70,33 +74,22 @@ const main = async (): Promise<void> => {
       ? startEngineChild({
           server: `http://${address.host === '0.0.0.0' ? '127.0.0.1' : address.host}:${address.port}`,
           token: config.engineToken ?? server.engineToken,
+          env: process.env,
           logger: logger.child({ component: 'engine-child' }),
         })
       : undefined;
 
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal; exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    (engine ? engine.stop() : Promise.resolve())
-      .then(() => server.close())
-      .then(
-        () => {
-          logger.info({}, 'stopped');
-          process.exit(0);
-        },
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  const reason = await stopReason;
+  logger.info({ reason }, 'shutting down');
+  try {
+    await engine?.stop();
+    await server.close();
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  }
+  logger.info({}, 'stopped');
+  process.exit(0);
 };
 
 void main();
