@@ -44,6 +44,18 @@ export const AWARENESS_LIMITS = {
   maxStateDepth: 32,
 } as const;
 
+/**
+ * Requests that make the server encode a whole state for one socket: a sync
+ * step 1 (the document, or all of it past a state vector naming clients the
+ * room does not have) and an awareness query. Each costs the server time and
+ * memory in the size of the document, for a few bytes sent, so one socket
+ * gets a burst of them and then a few a second. Past that a request waits
+ * (the latest one of its kind is answered when the socket may ask again),
+ * so a client always hears back and a flood costs nothing. The stock client
+ * sends one step 1 per connection.
+ */
+export const STATE_REQUEST_LIMITS = { perSecond: 2, burst: 4 } as const;
+
 /** Pacing per member of the room (see RoomOptions.flushIntervalMs): 10 members → 1 ms, 50 → 5 ms. */
 export const FLUSH_MS_PER_MEMBER = 0.1;
 
@@ -54,6 +66,11 @@ export class Member {
   /** Awareness updates it may still send now (a token bucket, see AWARENESS_LIMITS). */
   awarenessTokens: number = AWARENESS_LIMITS.burst;
   awarenessRefilledAt = 0;
+  /** Whole-state requests it may still make now (a token bucket, see STATE_REQUEST_LIMITS). */
+  stateTokens: number = STATE_REQUEST_LIMITS.burst;
+  stateRefilledAt = 0;
+  /** Requests past the rate, answered when it may ask again: the latest state vector, and whether it queried awareness. */
+  deferred: { stateVector?: Uint8Array; awareness?: boolean; timer: ReturnType<typeof setTimeout> } | undefined;
   constructor(
     readonly conn: RoomConnection,
     readonly ctx: ClientContext,
@@ -239,6 +256,8 @@ export class Room {
 
   leave(member: Member): void {
     if (!this.members.delete(member.conn)) return;
+    if (member.deferred) clearTimeout(member.deferred.timer);
+    member.deferred = undefined;
     const ids = [...member.awarenessIds].filter((id) => this.awarenessOwner.get(id) === member);
     for (const id of ids) this.awarenessOwner.delete(id);
     if (ids.length > 0 && !this.closed) awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
@@ -263,7 +282,8 @@ export class Room {
         return;
       case MessageType.queryAwareness:
         expectEnd(decoder);
-        member.conn.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
+        if (this.takeStateToken(member)) this.answerAwarenessQuery(member);
+        else this.defer(member, { awareness: true });
         return;
       default:
         throw new ProtocolError(`unknown message type ${type}`);
@@ -285,12 +305,8 @@ export class Room {
       } catch (cause) {
         throw new ProtocolError('malformed state vector', { cause });
       }
-      // A newcomer to a cold room gets the stored snapshot as it is: the whole committed document.
-      if (this.cold && known.size === 0) {
-        member.conn.send(encodeSyncStep2FromUpdate(this.cold.snapshot));
-        return;
-      }
-      this.replyWhenCommitted(member, () => encodeSyncStep2(this.doc, stateVector));
+      if (this.takeStateToken(member)) this.answerStep1(member, stateVector, known.size === 0);
+      else this.defer(member, { stateVector });
       return;
     }
     if (sub === SyncMessageType.step2 || sub === SyncMessageType.update) {
@@ -374,6 +390,64 @@ export class Room {
     }
     const filtered = allowed.length === entries.length ? update : encodeAwarenessEntries(allowed);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, member);
+  }
+
+  private answerStep1(member: Member, stateVector: Uint8Array, knowsNothing: boolean): void {
+    // A newcomer to a cold room gets the stored snapshot as it is: the whole committed document.
+    if (this.cold && knowsNothing) {
+      member.conn.send(encodeSyncStep2FromUpdate(this.cold.snapshot));
+      return;
+    }
+    this.replyWhenCommitted(member, () => encodeSyncStep2(this.doc, stateVector));
+  }
+
+  private answerAwarenessQuery(member: Member): void {
+    member.conn.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
+  }
+
+  private takeStateToken(member: Member): boolean {
+    const now = this.now();
+    const { perSecond, burst } = STATE_REQUEST_LIMITS;
+    member.stateTokens = Math.min(burst, member.stateTokens + ((now - member.stateRefilledAt) * perSecond) / 1000);
+    member.stateRefilledAt = now;
+    if (member.stateTokens < 1) return false;
+    member.stateTokens -= 1;
+    return true;
+  }
+
+  /** Keeps a request past the rate (the latest of its kind) and answers it once the socket may ask again. */
+  private defer(member: Member, request: { stateVector?: Uint8Array; awareness?: boolean }): void {
+    if (member.deferred) {
+      if (request.stateVector) member.deferred.stateVector = request.stateVector;
+      if (request.awareness) member.deferred.awareness = true;
+      return;
+    }
+    const wait = Math.ceil(((1 - member.stateTokens) * 1000) / STATE_REQUEST_LIMITS.perSecond);
+    const timer = setTimeout(
+      () => {
+        const pending = member.deferred;
+        member.deferred = undefined;
+        if (!pending || this.closed || !this.members.has(member.conn)) return;
+        // A timer callback must not throw: a failure closes this socket only, as a failing frame would.
+        try {
+          if (pending.stateVector) {
+            if (this.takeStateToken(member)) {
+              this.answerStep1(member, pending.stateVector, Y.decodeStateVector(pending.stateVector).size === 0);
+            } else this.defer(member, { stateVector: pending.stateVector });
+          }
+          if (pending.awareness) {
+            if (this.takeStateToken(member)) this.answerAwarenessQuery(member);
+            else this.defer(member, { awareness: true });
+          }
+        } catch (error) {
+          this.logger.error({ err: error, docId: this.docId }, 'answering a deferred request failed');
+          this.leave(member);
+          member.conn.close(CloseCodes.internalError, 'internal error');
+        }
+      },
+      Math.max(1, wait),
+    );
+    member.deferred = { ...request, timer };
   }
 
   private takeAwarenessToken(member: Member): boolean {

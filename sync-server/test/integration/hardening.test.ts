@@ -744,4 +744,53 @@ describe('hostile suite findings', () => {
       expect(JSON.stringify(res.body.error.issues), attempt.name).toContain(attempt.name);
     }
   });
+
+  it('a flood of sync requests (step 1) from one socket gets a few answers a second, not one whole document per frame', async () => {
+    // Seed 2: 300 step-1 frames of 10 bytes each, each naming a client the room does not know, on a playground of
+    // several MB: the server encoded (and queued) the whole document 300 times, and stopped answering for 10 s.
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    const server = await spawnServer(dir.path, { env: { WEFT_ENGINE: 'none', WEFT_ENGINE_TOKEN: TEST_ENGINE_TOKEN } });
+    cleanups.push(() => void server.child.kill('SIGKILL'));
+    const rest = restClient(server.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const ben = await rest.signup('ben@example.com');
+    const id = await rest.createWorkflow(ann.as);
+    await rest.addMember(ann.as, id, ben, 'viewer');
+    const writer = connectClient(server.wsUrl, id, { token: ann.token });
+    cleanups.push(writer.destroy);
+    await writer.synced();
+    for (let i = 0; i < 4; i++) {
+      writer.doc.getMap('nodes').set(`big${i}`, 'x'.repeat(1_000_000) + String(i));
+    }
+    await waitUntil(() => (writer.provider.ws?.bufferedAmount === 0 ? true : undefined), 'the edits to leave');
+    // Ben only views the workflow: sync requests are open to every member.
+    const ws = new WebSocket(`${server.wsUrl}/${id}?token=${ben.token}`);
+    cleanups.push(() => ws.terminate());
+    let answers = 0;
+    ws.on('message', (data: Buffer) => {
+      if (data[0] === MessageType.sync && data[1] === 1) answers += 1;
+    });
+    await new Promise((resolve) => ws.on('open', resolve));
+    const started = performance.now();
+    for (let i = 0; i < 300; i++) {
+      const stateVector = encoding.createEncoder();
+      encoding.writeVarUint(stateVector, 1);
+      encoding.writeVarUint(stateVector, 1000 + i);
+      encoding.writeVarUint(stateVector, 0);
+      const step1 = encoding.createEncoder();
+      encoding.writeVarUint(step1, MessageType.sync);
+      encoding.writeVarUint(step1, 0);
+      encoding.writeVarUint8Array(step1, encoding.toUint8Array(stateVector));
+      ws.send(encoding.toUint8Array(step1));
+    }
+    expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200);
+    const healthzAfter = performance.now() - started;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(server.child.exitCode).toBeNull();
+    expect(healthzAfter).toBeLessThan(1000);
+    // The burst, then a few a second, and the last request is answered (so a client never waits forever).
+    expect(answers).toBeGreaterThanOrEqual(2);
+    expect(answers).toBeLessThanOrEqual(12);
+  });
 });
