@@ -64,6 +64,8 @@ export const run = async (
     resolver,
     meta,
     onEvent: (e) => events.push(e),
+    // As the engine runs them: items encoded as they are made, byte budgets held.
+    encodeItems: true,
     ...options,
   });
   return { ...result, events };

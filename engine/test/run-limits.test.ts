@@ -132,13 +132,20 @@ describe('run limits', () => {
   it('every node run carries its input and output as the JSON text the engine sends', async () => {
     const r = await run(countingLoop);
     for (const x of r.runs) {
-      expect(JSON.parse(x.inputJson)).toEqual(JSON.parse(JSON.stringify(x.input)));
-      expect(JSON.parse(x.outputJson)).toEqual(JSON.parse(JSON.stringify(x.output)));
+      expect(JSON.parse(x.inputJson ?? '')).toEqual(JSON.parse(JSON.stringify(x.input)));
+      expect(JSON.parse(x.outputJson ?? '')).toEqual(JSON.parse(JSON.stringify(x.output)));
     }
     // Count's second run got its items from More?'s true output.
     expect(JSON.parse(r.runs.filter((x) => x.name === 'Count')[1]?.inputJson ?? '')).toEqual({
       main: [{ json: { i: 1 } }],
     });
+  });
+  it('a run that does not encode its items (an in-process caller) keeps the item and node-run budgets, without texts', async () => {
+    const r = await run(countingLoop, { encodeItems: false, limits: { maxNodeRuns: 11 } });
+    expect(r.error).toMatch(/Too many node runs/);
+    const plain = await run(countingLoop, { encodeItems: false });
+    expect(plain.status).toBe('succeeded');
+    expect(plain.runs.every((x) => x.inputJson === undefined && x.outputJson === undefined)).toBe(true);
   });
 });
 

@@ -47,8 +47,8 @@ export const encodeFinished = (executionId: string, result: RunResult): string =
     runIndex: r.runIndex,
     status: r.status,
     // Node items go as JSON text, which the server stores unread.
-    input: r.inputJson,
-    output: r.outputJson,
+    input: r.inputJson ?? JSON.stringify(r.input),
+    output: r.outputJson ?? JSON.stringify(r.output),
     attempts: r.attempts,
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
@@ -129,6 +129,8 @@ export class EngineClient {
     }
     while (this.running.size > 0) await new Promise((r) => setTimeout(r, 20));
     clearInterval(this.heartbeat);
+    // The last run's result may still wait for this turn's flush: send it before the close.
+    this.flush();
     this.socket?.close(1000, 'engine stopping');
     this.sandbox?.dispose();
     await this.outbound.close();
@@ -254,6 +256,7 @@ export class EngineClient {
         signal: controller.signal,
         ...(job.limits ? { limits: job.limits } : {}),
         outbound: this.outbound.for(job.network),
+        encodeItems: true,
         credential: (id) => {
           const secret = job.credentials?.[id];
           return secret

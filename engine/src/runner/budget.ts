@@ -3,10 +3,11 @@ import type { NodeOutput } from './items.ts';
 
 /**
  * What one execution may use (see RunLimits): node runs, items and bytes.
- * A node's output is measured once, as the JSON text the engine sends and
- * the server stores, so the budget costs one JSON.stringify per node run —
- * the one the engine needs anyway — and the input of the next node is
- * assembled from those texts instead of being encoded again.
+ * Bytes are those of the JSON text the engine sends and the server stores:
+ * a run that encodes its items (the engine's) encodes each output once, as
+ * it is made, measures that text, and builds the next node's input text from
+ * it instead of encoding it again. A run that does not encode (an in-process
+ * caller reading the items) has no bytes to count and skips the cost.
  */
 
 /** One output's JSON text (a JSON list of items) and its size. */
@@ -16,12 +17,13 @@ export interface Part {
 }
 
 export interface Measured {
-  /** The output as JSON text: `{"main":[…],…}`. */
-  text: string;
-  bytes: number;
   items: number;
-  /** Each output handle's items, as JSON text. */
-  parts: Map<string, Part>;
+  /** JSON bytes; 0 when the run does not encode. */
+  bytes: number;
+  /** The output as JSON text (`{"main":[…],…}`), when the run encodes. */
+  text?: string;
+  /** Each output handle's items, as JSON text, when the run encodes. */
+  parts?: Map<string, Part>;
 }
 
 export const EMPTY_OUTPUT: Measured = { text: '{}', bytes: 2, items: 0, parts: new Map() };
@@ -60,10 +62,11 @@ export class RunBudget {
   }
 
   /**
-   * Measures a node run's output and counts it with its input against the
-   * budgets; answers why it does not fit instead (nothing counted then).
+   * Measures a node run's output (encoding it when `encode`) and counts it
+   * with its input against the budgets; answers why it does not fit instead
+   * (nothing counted then).
    */
-  take(output: NodeOutput, inputBytes: number): Measured | string {
+  take(output: NodeOutput, inputBytes: number, encode: boolean): Measured | string {
     const { limits } = this;
     let items = 0;
     for (const handle in output) items += output[handle]?.length ?? 0;
@@ -71,6 +74,10 @@ export class RunBudget {
       return `it put out ${count(items)} items, more than the ${count(limits.maxItemsPerNode)} one node run may`;
     if (this.items + items > limits.maxItemsPerExecution)
       return `its ${count(items)} items take the execution past its limit of ${count(limits.maxItemsPerExecution)} items`;
+    if (!encode) {
+      this.items += items;
+      return { items, bytes: 0 };
+    }
     let measured: Measured;
     try {
       measured = measureOutput(output);

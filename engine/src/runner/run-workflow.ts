@@ -56,9 +56,9 @@ export interface NodeRun {
   attempts: number;
   startedAt: number;
   finishedAt: number;
-  /** `input` and `output` as the JSON text the engine sends. */
-  inputJson: string;
-  outputJson: string;
+  /** `input` and `output` as the JSON text the engine sends (runs with `encodeItems`). */
+  inputJson?: string;
+  outputJson?: string;
 }
 
 export interface RunResult {
@@ -95,6 +95,13 @@ export interface RunOptions {
   limits?: Partial<RunLimits>;
   /** How HTTP Request reaches out (the network policy); the default, blocking one when left out. */
   outbound?: OutboundClient;
+  /**
+   * Encode each node run's items as JSON text as they are made (`inputJson`,
+   * `outputJson`), and hold the run to its byte budgets, which are measured
+   * on that text. The engine, which sends the text, sets it; an in-process
+   * caller that only reads the items can leave it off and skip the cost.
+   */
+  encodeItems?: boolean;
 }
 
 /** Longest wait between two tries, however many there are. */
@@ -234,7 +241,8 @@ class RunContext implements NodeContext {
 interface RunStart {
   runIndex: number;
   input: Record<string, Item[]>;
-  inputText: Part;
+  /** The input as JSON text, when the run encodes. */
+  inputText: Part | undefined;
   itemsIn: number;
   startedAt: number;
 }
@@ -267,6 +275,7 @@ class WorkflowRun {
   private lastOutput: Item[] = [];
   private readonly pending = new Map<string, Record<string, Item[]>>();
   private readonly pendingText = new PendingText();
+  private readonly encode: boolean;
   private readonly stack: string[] = [];
   private readonly waiting: string[] = [];
   private failedNode: string | undefined;
@@ -277,6 +286,7 @@ class WorkflowRun {
     this.now = options.now ?? Date.now;
     this.log = new RunLog(this.now);
     this.budget = new RunBudget(options.limits);
+    this.encode = options.encodeItems === true;
     this.emit = options.onEvent ?? (() => undefined);
   }
 
@@ -337,12 +347,12 @@ class WorkflowRun {
         return { status: 'failed', error, runs: [], lastOutput: [], logs: this.log.done() };
       }
       const triggerItems = options.triggerItems ?? [{ json: {} }];
-      const triggerText = JSON.stringify(triggerItems);
+      const triggerText = this.encode ? JSON.stringify(triggerItems) : '';
       const triggerPart = { text: triggerText, bytes: Buffer.byteLength(triggerText) };
       for (let i = starts.length - 1; i >= 0; i--) {
         const id = starts[i] as string;
         this.pending.set(id, { [MAIN]: triggerItems });
-        this.pendingText.add(id, MAIN, triggerPart);
+        if (this.encode) this.pendingText.add(id, MAIN, triggerPart);
         this.stack.push(id);
       }
       const outcome = await this.walk();
@@ -433,7 +443,7 @@ class WorkflowRun {
     for (const handle of from.outputs) {
       const items = output[handle];
       if (!items || items.length === 0) continue;
-      const part = measured.parts.get(handle);
+      const part = measured.parts?.get(handle);
       for (const c of from.outgoing.get(handle) ?? []) {
         let input = pending.get(c.target);
         if (!input) {
@@ -481,8 +491,8 @@ class WorkflowRun {
       attempts,
       startedAt,
       finishedAt,
-      inputJson: run.inputText.text,
-      outputJson: measured.text,
+      ...(run.inputText ? { inputJson: run.inputText.text } : {}),
+      ...(measured.text !== undefined ? { outputJson: measured.text } : {}),
       ...failure,
     });
     this.emit({
@@ -514,7 +524,7 @@ class WorkflowRun {
     isLast: boolean,
     error?: string,
   ): 'ok' | 'stop' {
-    const measured = this.budget.take(output, run.inputText.bytes);
+    const measured = this.budget.take(output, run.inputText?.bytes ?? 0, this.encode);
     if (typeof measured === 'string') {
       this.log.add('error', `Stopped: ${measured}`, g.node.name);
       this.finish(g, run, 'failed', {}, EMPTY_OUTPUT, attempts, measured);
@@ -531,6 +541,7 @@ class WorkflowRun {
 
   /** A failed run's output (items that failed), kept only when it is small enough to store. */
   private failedOutput(output: NodeOutput): { output: NodeOutput; measured: Measured } {
+    if (!this.encode) return { output, measured: { items: 0, bytes: 0 } };
     try {
       const measured = measureOutput(output);
       if (measured.bytes <= this.budget.limits.maxBytesPerNode) return { output, measured };
@@ -545,7 +556,7 @@ class WorkflowRun {
     const { options } = this;
     const input = this.pending.get(node.id) ?? {};
     this.pending.delete(node.id);
-    const inputText = this.pendingText.take(node.id);
+    const inputText = this.encode ? this.pendingText.take(node.id) : undefined;
     const runIndex = this.runCount.get(node.id) ?? 0;
     this.runCount.set(node.id, runIndex + 1);
     this.nodeRuns++;
