@@ -47,19 +47,58 @@ const PROXY_HEADERS = new Set(['forwarded', 'x-forwarded-for', 'x-forwarded-host
 const incomingOf = (c: Context): IncomingMessage | undefined =>
   (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
 
-const readText = async (c: Context): Promise<string> => {
+/** How long a refused body may still stream in (discarded) so its sender can read the 413. */
+const LINGER_MS = 5_000;
+
+/**
+ * Reads the body up to the limit. Past it, the rest is read and discarded for
+ * a few seconds instead of the connection being cut: a client still uploading
+ * when its socket is reset never reads the 413 (it sees ECONNRESET), which is
+ * what nginx's lingering close avoids too. A sender that keeps going past
+ * that is cut off.
+ */
+const readText = (c: Context): Promise<string> => {
   const incoming = incomingOf(c);
   if (!incoming) return c.req.text();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      throw new UserError(ErrorCodes.payloadTooLarge, `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  if (Number(incoming.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.reject(tooLarge(incoming));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      cleanup();
+      reject(tooLarge(incoming));
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+    };
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+  });
+};
+
+/** The 413 for a body past the limit; what is still coming is discarded for a while, then cut off. */
+const tooLarge = (incoming: IncomingMessage): UserError => {
+  incoming.resume();
+  const timer = setTimeout(() => incoming.destroy(), LINGER_MS);
+  timer.unref();
+  incoming.once('end', () => clearTimeout(timer));
+  return new UserError(ErrorCodes.payloadTooLarge, `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
 };
 
 const headersOf = (c: Context, trustProxy: boolean): Record<string, string> => {
