@@ -78,8 +78,23 @@ export const allowedResponseHeaders = (headers: Record<string, string>): Record<
   return out;
 };
 
-/** The webhook's answer for a finished run, as its response mode says. */
+/**
+ * The webhook's answer for a finished run, as its response mode says. What
+ * an engine sent may not be encodable (nested deeper than JSON.stringify
+ * goes): that is a bad answer from the workflow, not a server failure.
+ */
 export const webhookAnswer = (c: Context, result: RunResultMessage, mode: string): Response => {
+  try {
+    return answerOf(c, result, mode);
+  } catch {
+    return c.json(
+      { error: { code: 'bad_response', message: "The workflow's answer could not be encoded as JSON" } },
+      500,
+    );
+  }
+};
+
+const answerOf = (c: Context, result: RunResultMessage, mode: string): Response => {
   if (result.status !== 'succeeded') {
     return c.json({ error: { code: 'workflow_failed', message: result.error ?? 'The workflow failed' } }, 500);
   }

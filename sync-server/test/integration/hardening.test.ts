@@ -793,4 +793,67 @@ describe('hostile suite findings', () => {
     expect(answers).toBeGreaterThanOrEqual(2);
     expect(answers).toBeLessThanOrEqual(12);
   });
+
+  it("what an engine sends back that is not JSON, or nests past the stack, reads back and answers a webhook without a 500 'internal'", async () => {
+    // Seed 3: node-run items are JSON text the server stores as it comes; a result whose items were "not json"
+    // made GET /api/executions/:id answer 500 to the workflow's owner. A webhook answer nested 20,000 deep
+    // failed its encoding the same way.
+    const t = startTestServer();
+    await t.listen();
+    cleanups.push(() => t.close());
+    const rest = restClient(t.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const { body } = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      body: {
+        weft: 1,
+        name: 'Answered by a hostile engine',
+        nodes: [
+          node('hook', 'Hook', 'webhook', { path: 'from-engine', httpMethod: 'POST', responseMode: 'lastNode' }, 0),
+        ],
+        edges: [],
+      },
+      as: ann.as,
+    });
+    await rest.call('POST', `/api/workflows/${body.id}/publish`, { as: ann.as });
+    await rest.call('POST', `/api/workflows/${body.id}/activate`, { as: ann.as });
+    const engine = new WebSocket(`${t.wsUrl.replace(/\/sync$/, '')}/engine?token=${TEST_ENGINE_TOKEN}`);
+    cleanups.push(() => engine.terminate());
+    engine.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as { type: string; job?: { executionId: string } };
+      if (message.type !== 'run' || !message.job) return;
+      const now = Date.now();
+      const run = {
+        nodeId: 'hook',
+        name: 'Hook',
+        runIndex: 0,
+        status: 'succeeded',
+        attempts: 1,
+        startedAt: now,
+        finishedAt: now,
+      };
+      // Written as text: the nest is deeper than JSON.stringify here could write either.
+      const result = `{"status":"succeeded","runs":[${JSON.stringify({ ...run, input: 'not json', output: '{' })},${JSON.stringify({ ...run, runIndex: 1, input: '[]', output: `${'['.repeat(20_000)}${']'.repeat(20_000)}` })}],"lastOutput":[{"json":{"deep":${'['.repeat(20_000)}${']'.repeat(20_000)}}}]}`;
+      engine.send(`{"type":"finished","executionId":"${message.job.executionId}","result":${result}}`);
+    });
+    await new Promise((resolve) => engine.on('open', resolve));
+    engine.send(JSON.stringify({ type: 'hello', engineId: 'hostile', concurrency: 1 }));
+    const answer = await fetch(`${t.baseUrl}/webhook/from-engine`, { method: 'POST', body: '{}' });
+    const answered = (await answer.json()) as { error?: { code: string } };
+    expect(answer.status).toBe(500);
+    expect(answered.error?.code).toBe('bad_response');
+    const list = await rest.call<{ executions: { id: string }[] }>('GET', `/api/executions?workflowId=${body.id}`, {
+      as: ann.as,
+    });
+    const [execution] = list.body.executions;
+    const read = await rest.call<{ nodeRuns: { input: unknown; output: unknown }[] }>(
+      'GET',
+      `/api/executions/${execution?.id ?? 'none'}`,
+      { as: ann.as },
+    );
+    expect(read.status).toBe(200);
+    expect(read.body.nodeRuns.map((r) => [r.input, r.output])).toEqual([
+      [null, null],
+      [[], null],
+    ]);
+  });
 });

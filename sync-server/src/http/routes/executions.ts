@@ -7,8 +7,25 @@ import type { ExecutionRow, ExecutionStore } from '../../executions/execution-st
 import { requireAccess } from '../../workflows/access.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
 import { requireUser, type AppEnv } from '../auth.ts';
+import { nestsDeeperThan } from '../../json-depth.ts';
 
 /** Execution history and control: list, one execution with its node runs, logs, stop, retry, delete. */
+
+/**
+ * Node-run items are JSON text an engine sent, stored as it came (parsing
+ * every run's items on arrival would cost more than reading the few that are
+ * looked at). Text that is not JSON, or nests past what the answer can be
+ * encoded with, reads as null rather than failing the whole execution.
+ */
+const MAX_ITEMS_DEPTH = 1000;
+const storedItems = (text: string): unknown => {
+  if (nestsDeeperThan(text, MAX_ITEMS_DEPTH)) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+};
 
 const dto = (e: ExecutionRow) => ({
   id: e.id,
@@ -78,8 +95,8 @@ export const executionRoutes = (deps: {
         name: r.name,
         runIndex: r.runIndex,
         status: r.status,
-        input: JSON.parse(r.input) as unknown,
-        output: JSON.parse(r.output) as unknown,
+        input: storedItems(r.input),
+        output: storedItems(r.output),
         error: r.error,
         attempts: r.attempts,
         startedAt: r.startedAt,
