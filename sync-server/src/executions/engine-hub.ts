@@ -203,7 +203,7 @@ export class EngineHub {
 
   close(): void {
     clearInterval(this.watchdog);
-    this.finisher.flush();
+    this.finisher.close();
     for (const engine of [...this.engines]) engine.socket.close(1001, 'server shutting down');
     this.wss.close();
   }

@@ -10,18 +10,34 @@ interface Finishing {
   done: (result: RunResultMessage) => void;
 }
 
+/** An end the database refused even as a failure; written again later. */
+interface Unrecorded {
+  id: string;
+  result: RunResultMessage;
+  now: number;
+  attempts: number;
+}
+
+/** How often, and how many times, an end that could not be written at all is tried again. */
+const RETRY_MS = 1_000;
+const MAX_RETRIES = 600;
+
 /**
  * Records run ends in batches: everything that ends in one turn of the event
  * loop shares one commit. The commit runs in a timer, where a throw would end
  * the process, so every failure is handled here: when the batch cannot be
  * committed (a run of a workflow deleted meanwhile, SQLITE_FULL, SQLITE_BUSY)
  * each run is recorded on its own; a run whose own record fails is marked
- * failed with the reason, and if even that fails the error is logged (the
- * next start fails runs left "running"). Waiters always hear how the run
+ * failed with the reason. If even that cannot be written (the database is
+ * locked by another process), the end is written again every second for ten
+ * minutes, so the run does not stay "running" once the database is back (a
+ * restart fails what is still left). Waiters always hear at once how the run
  * ended, so a webhook caller is never left hanging.
  */
 export class FinishBatcher {
   private pending: Finishing[] = [];
+  private unrecorded: Unrecorded[] = [];
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly store: ExecutionStore,
@@ -43,7 +59,7 @@ export class FinishBatcher {
       recorded = batch.map((f) => f.result);
     } catch (error) {
       this.logger.error({ err: error, runs: batch.length }, 'committing run results failed; recording each run alone');
-      recorded = batch.map((f) => this.recordAlone(f));
+      recorded = batch.map((f) => this.recordAlone({ ...f, attempts: 0 }));
     }
     batch.forEach((f, i) => {
       try {
@@ -54,7 +70,8 @@ export class FinishBatcher {
     });
   };
 
-  private recordAlone(f: Finishing): RunResultMessage {
+  /** Writes one run's end, or its failure; answers what the run is now known as. */
+  private recordAlone(f: Unrecorded): RunResultMessage {
     try {
       this.store.finishAll([f]);
       return f.result;
@@ -70,12 +87,46 @@ export class FinishBatcher {
         this.store.finishAll([{ id: f.id, result: failed, now: f.now }]);
         this.logger.error({ err: error, executionId: f.id }, 'storing a run result failed; the run is marked failed');
       } catch (again) {
-        this.logger.error(
-          { err: again, executionId: f.id },
-          'storing a run result failed and the run could not be marked failed',
-        );
+        this.logger.error({ err: again, executionId: f.id }, 'storing a run result failed; trying again shortly');
+        this.retryLater({ ...f, attempts: f.attempts + 1 });
       }
       return failed;
+    }
+  }
+
+  private retryLater(entry: Unrecorded): void {
+    if (entry.attempts > MAX_RETRIES) {
+      this.logger.error({ executionId: entry.id }, 'giving up storing a run result; the next start fails the run');
+      return;
+    }
+    this.unrecorded.push(entry);
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      const due = this.unrecorded;
+      this.unrecorded = [];
+      for (const entry of due) this.recordAlone(entry);
+    }, RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  /** Ends that are still waiting to be written (tests). */
+  get unrecordedCount(): number {
+    return this.unrecorded.length;
+  }
+
+  close(): void {
+    clearTimeout(this.retryTimer);
+    this.flush();
+    // One last try for what the database refused so far; whatever stays the next start fails.
+    const due = this.unrecorded;
+    this.unrecorded = [];
+    for (const entry of due) {
+      try {
+        this.store.finishAll([entry]);
+      } catch (error) {
+        this.logger.error({ err: error, executionId: entry.id }, 'a run result was not stored before the stop');
+      }
     }
   }
 }
