@@ -1,0 +1,305 @@
+import { nodeDefinitions } from '#shared/nodes/index.ts';
+import { noteInput, type FuzzContext, type InputRunner } from './context.ts';
+import { brokenJsonText, encodePart, hostileValue, mutateJson, nastyString, summarize, toJsonText } from './corpus.ts';
+import { FUZZ_HOOK_PATHS, randomDefinition } from './definitions.ts';
+import { httpRequest, type HttpAnswer } from './http-client.ts';
+import type { IdKind } from './pools.ts';
+import type { Rand } from './rand.ts';
+
+/**
+ * REST inputs: every route of README's REST table (and the ones beside it:
+ * invitations, sessions, grants, admin, test webhooks), called by an
+ * anonymous visitor or one of the fuzzer's accounts, with valid bodies
+ * mutated (wrong types, huge strings, deep nesting, prototype keys) or
+ * replaced by broken JSON, and odd content types and credentials.
+ *
+ * Rules: every request is answered; no 5xx except a webhook whose run
+ * failed (500 workflow_failed / no_response / bad_response, 504 timeout);
+ * every /api error is `{ "error": { "code", "message" } }`.
+ */
+
+type Param = ':wf' | ':ex' | ':cred' | ':user' | ':token' | ':session' | ':inv' | ':type' | ':hook';
+
+interface Route {
+  method: string;
+  path: string;
+  /** How often it is picked, against 1 for most routes (runs and webhooks feed the engines). */
+  weight?: number;
+  body?: (r: Rand, ctx: FuzzContext) => unknown;
+  query?: (r: Rand, ctx: FuzzContext) => string;
+}
+
+const PARAM_KIND: Record<Exclude<Param, ':type' | ':hook'>, IdKind> = {
+  ':wf': 'workflow',
+  ':ex': 'execution',
+  ':cred': 'credential',
+  ':user': 'user',
+  ':token': 'token',
+  ':session': 'session',
+  ':inv': 'invitation',
+};
+
+const NODE_TYPES = nodeDefinitions.map((d) => d.type);
+
+const email = (r: Rand, ctx: FuzzContext): string =>
+  r.weighted<() => string>([
+    [3, () => r.pick([ctx.world.owner, ctx.world.editor, ctx.world.viewer, ctx.world.stranger]).email],
+    [3, () => `${r.word()}@fuzz.example`],
+    [1, () => `${r.word().toUpperCase()}@HOSTILE.EXAMPLE`],
+    [1, () => nastyString(r)],
+  ])();
+
+const role = (r: Rand): string =>
+  r.weighted([
+    [9, r.pick(['owner', 'editor', 'viewer'])],
+    [1, r.pick(['admin', 'commenter', ''])],
+  ]);
+
+const credentialBody = (r: Rand): unknown =>
+  r.pick([
+    { name: r.word(), type: 'bearer', data: { token: r.word(10, 40) } },
+    { name: r.word(), type: 'apiKeyHeader', data: { name: 'X-Key', value: r.word() } },
+    { name: r.word(), type: 'basic', data: { user: r.word(), password: r.word() } },
+  ]);
+
+const importBody = (r: Rand, ctx: FuzzContext): unknown =>
+  r.chance(0.25) && ctx.n8nFiles.length > 0
+    ? ctx.n8nFiles[r.int(0, ctx.n8nFiles.length - 1)]
+    : randomDefinition(r, [ctx.world.ownerCredentialId]);
+
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', path: '/healthz' },
+  {
+    method: 'POST',
+    path: '/api/auth/signup',
+    body: (r) => ({ email: `${r.word()}@fuzz.example`, password: r.word(8, 20), name: r.word() }),
+  },
+  { method: 'POST', path: '/api/auth/login', body: (r, ctx) => ({ email: email(r, ctx), password: r.word(0, 20) }) },
+  { method: 'POST', path: '/api/auth/logout' },
+  { method: 'GET', path: '/api/auth/me' },
+  { method: 'GET', path: '/api/auth/sessions' },
+  { method: 'POST', path: '/api/auth/sessions/revoke-others' },
+  { method: 'DELETE', path: '/api/auth/sessions/:session' },
+  { method: 'POST', path: '/api/tokens', body: (r) => ({ name: r.word() }) },
+  { method: 'GET', path: '/api/tokens' },
+  { method: 'DELETE', path: '/api/tokens/:token' },
+  { method: 'GET', path: '/api/me/favourites' },
+  {
+    method: 'PUT',
+    path: '/api/me/favourites',
+    body: (r) => ({ types: Array.from({ length: r.size(10) }, () => r.pick(NODE_TYPES)) }),
+  },
+  { method: 'GET', path: '/api/me/invitations' },
+  { method: 'POST', path: '/api/me/invitations/:inv/accept' },
+  { method: 'POST', path: '/api/me/invitations/:inv/decline' },
+  { method: 'DELETE', path: '/api/me', body: (r) => ({ password: r.word(8, 20) }) },
+  { method: 'GET', path: '/api/workflows' },
+  { method: 'POST', path: '/api/workflows', body: (r) => ({ name: r.word() }) },
+  { method: 'POST', path: '/api/workflows/import', body: importBody, weight: 3 },
+  { method: 'GET', path: '/api/workflows/:wf' },
+  {
+    method: 'PATCH',
+    path: '/api/workflows/:wf',
+    body: (r) => (r.chance(0.5) ? { name: r.word() } : { description: r.chance(0.8) ? r.word() : nastyString(r) }),
+  },
+  { method: 'DELETE', path: '/api/workflows/:wf' },
+  { method: 'GET', path: '/api/workflows/:wf/export' },
+  { method: 'GET', path: '/api/workflows/:wf/members' },
+  { method: 'POST', path: '/api/workflows/:wf/members', body: (r, ctx) => ({ email: email(r, ctx), role: role(r) }) },
+  { method: 'DELETE', path: '/api/workflows/:wf/members/:user' },
+  { method: 'DELETE', path: '/api/workflows/:wf/invitations/:inv' },
+  { method: 'GET', path: '/api/workflows/:wf/credentials' },
+  { method: 'POST', path: '/api/workflows/:wf/run', weight: 4 },
+  { method: 'POST', path: '/api/workflows/:wf/publish' },
+  { method: 'POST', path: '/api/workflows/:wf/activate' },
+  { method: 'POST', path: '/api/workflows/:wf/deactivate' },
+  { method: 'POST', path: '/api/workflows/:wf/test-webhook/listen' },
+  { method: 'DELETE', path: '/api/workflows/:wf/test-webhook/listen' },
+  {
+    method: 'GET',
+    path: '/api/executions',
+    query: (r, ctx) => {
+      const q = new URLSearchParams();
+      if (r.chance(0.5)) q.set('workflowId', ctx.pools.pick(r, 'workflow'));
+      if (r.chance(0.3)) q.set('status', r.pick(['queued', 'running', 'succeeded', 'failed', 'canceled', 'x']));
+      if (r.chance(0.3)) q.set('cursor', r.pick(['1:abc', '0:x', '99999999999999999999:a', ':', 'x']));
+      if (r.chance(0.3)) q.set('limit', String(r.pick([1, 0, -1, 200, 201, 1e9, 0.5])));
+      const text = q.toString();
+      return text ? `?${text}` : '';
+    },
+  },
+  { method: 'GET', path: '/api/executions/:ex' },
+  { method: 'GET', path: '/api/executions/:ex/logs' },
+  { method: 'POST', path: '/api/executions/:ex/stop' },
+  { method: 'POST', path: '/api/executions/:ex/retry', weight: 2 },
+  { method: 'DELETE', path: '/api/executions/:ex' },
+  { method: 'GET', path: '/api/credentials' },
+  { method: 'POST', path: '/api/credentials', body: credentialBody },
+  { method: 'DELETE', path: '/api/credentials/:cred' },
+  { method: 'GET', path: '/api/credentials/:cred/grants' },
+  {
+    method: 'POST',
+    path: '/api/credentials/:cred/grants',
+    body: (r, ctx) => ({ workflowId: ctx.pools.pick(r, 'workflow') }),
+  },
+  { method: 'DELETE', path: '/api/credentials/:cred/grants/:wf' },
+  {
+    method: 'GET',
+    path: '/api/nodes',
+    query: (r) => `?search=${encodePart(nastyString(r).slice(0, 100))}&category=${r.pick(['trigger', 'x', ''])}`,
+  },
+  { method: 'GET', path: '/api/nodes/:type' },
+  { method: 'GET', path: '/api/admin/users' },
+  { method: 'POST', path: '/api/admin/users/:user/disable' },
+  { method: 'POST', path: '/api/admin/users/:user/enable' },
+  { method: 'GET', path: '/api/admin/metrics' },
+  { method: 'POST', path: '/webhook/:hook', body: (r) => hostileValue(r), weight: 4 },
+  { method: 'GET', path: '/webhook/:hook' },
+  { method: 'POST', path: '/webhook-test/:hook', body: (r) => hostileValue(r) },
+];
+
+/** A concrete path for a route, its parameters filled from the pools (or made up). */
+export const renderPath = (r: Rand, ctx: FuzzContext, route: Route): string =>
+  route.path.replace(/:[a-z]+/g, (param) => {
+    if (param === ':type') return r.chance(0.8) ? r.pick(NODE_TYPES) : encodePart(nastyString(r)) || 'x';
+    if (param === ':hook') return r.pick([...ctx.world.hookPaths, ...FUZZ_HOOK_PATHS, 'nothing', '%ff', 'a/../b']);
+    return ctx.pools.pick(r, PARAM_KIND[param as keyof typeof PARAM_KIND]);
+  }) + (route.query?.(r, ctx) ?? '');
+
+type Actor = 'anonymous' | 'editor' | 'viewer' | 'stranger';
+
+const credentialsOf = (r: Rand, ctx: FuzzContext, actor: Actor): Record<string, string> => {
+  if (actor === 'anonymous') {
+    return r.weighted<Record<string, string>>([
+      [6, {}],
+      [1, { authorization: `Bearer ${r.word(10, 40)}` }],
+      [1, { authorization: r.pick(['Bearer', 'Basic eDp5', 'Bearer  ', 'bearer weft_x y']) }],
+      [1, { cookie: `weft_session=${r.word()}` }],
+      [1, { cookie: r.pick(['weft_session=%ff%', 'weft_session', '=;=;', 'a'.repeat(4000)]) }],
+    ]);
+  }
+  const account = ctx.world[actor];
+  return r.weighted<Record<string, string>>([
+    [8, { authorization: `Bearer ${account.token}` }],
+    [1, { cookie: account.cookie }],
+    [
+      1,
+      { cookie: account.cookie, origin: r.pick(['http://evil.example', 'null', `http://127.0.0.1:${ctx.world.port}`]) },
+    ],
+  ]);
+};
+
+const contentType = (r: Rand): string | undefined =>
+  r.weighted<string | undefined>([
+    [16, 'application/json'],
+    [1, undefined],
+    [1, 'text/plain'],
+    [
+      1,
+      r.pick(['application/json; charset=utf-16', 'APPLICATION/JSON', 'application/jsonx', 'application/json\u0000']),
+    ],
+    [1, r.pick(['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/*'])],
+  ]);
+
+/** Answers a webhook gives when its run failed or did not answer: part of its contract, not a server failure. */
+const WEBHOOK_FAILURES = new Set(['workflow_failed', 'no_response', 'bad_response', 'timeout']);
+
+const errorCodeOf = (answer: HttpAnswer): string | undefined => {
+  try {
+    const body = JSON.parse(answer.text) as { error?: { code?: unknown; message?: unknown } };
+    return typeof body.error?.code === 'string' && typeof body.error.message === 'string' ? body.error.code : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Judges one HTTP answer by the rules above; shared with the raw HTTP inputs. */
+export const judgeAnswer = (
+  ctx: FuzzContext,
+  kind: 'rest' | 'http',
+  method: string,
+  path: string,
+  answer: HttpAnswer,
+  input: string,
+): void => {
+  ctx.record.status(kind, answer.status);
+  const route = path.split('?')[0]?.replace(/\/[A-Za-z0-9_-]{16,}/g, '/:id') ?? path;
+  const code = errorCodeOf(answer);
+  if (answer.status >= 500) {
+    ctx.record.serverError(`${answer.status} ${method} ${route.slice(0, 80)} ${code ?? ''}`.trim());
+    const webhook = /^\/webhook(-test)?\//.test(path);
+    if (!(webhook && code !== undefined && WEBHOOK_FAILURES.has(code))) {
+      ctx.record.find(
+        'no 5xx for what a request carries',
+        `${answer.status} ${code ?? ''} on ${method} ${route}`,
+        input,
+      );
+    }
+  }
+  // HEAD answers carry no body; 431 comes from Node's HTTP parser, before Weft sees the request.
+  if (
+    path.startsWith('/api/') &&
+    answer.status >= 400 &&
+    answer.status !== 431 &&
+    method !== 'HEAD' &&
+    code === undefined
+  ) {
+    ctx.record.find(
+      'REST errors are { error: { code, message } }',
+      `${answer.status} on ${method} ${route}: ${answer.text.slice(0, 120)}`,
+      input,
+    );
+  }
+  if (answer.status < 300 && answer.text.startsWith('{')) {
+    try {
+      ctx.pools.learn(path, JSON.parse(answer.text));
+    } catch {
+      // Not JSON after all: nothing to learn.
+    }
+  }
+};
+
+const WEIGHTED_ROUTES = ROUTES.map((route) => [route.weight ?? 1, route] as const);
+
+export const restInput: InputRunner = async (r, ctx) => {
+  const route = r.weighted(WEIGHTED_ROUTES);
+  const actor = r.weighted<Actor>([
+    [2, 'anonymous'],
+    [4, 'editor'],
+    [2, 'viewer'],
+    [2, 'stranger'],
+  ]);
+  let path = renderPath(r, ctx, route);
+  if (r.chance(0.05))
+    path = r.pick([`${path}/`, path.toUpperCase(), `/${path}`, `${path}%2f..`, `${path}?${'q'.repeat(5000)}`]);
+  const headers = credentialsOf(r, ctx, actor);
+  let body: string | undefined;
+  const method = r.chance(0.03) ? r.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']) : route.method;
+  if (route.body || r.chance(0.05)) {
+    const valid = route.body ? route.body(r, ctx) : {};
+    body = r.weighted<() => string>([
+      [3, () => toJsonText(valid)],
+      [6, () => toJsonText(mutateJson(r, valid))],
+      [1, () => brokenJsonText(r, toJsonText(valid))],
+      [0.02, () => `{"big":"${'x'.repeat(10 * 1024 * 1024 + 10)}"}`],
+    ])();
+    const type = contentType(r);
+    if (type !== undefined) headers['content-type'] = type;
+  }
+  const input = noteInput(
+    ctx,
+    'rest',
+    `${actor} ${method} ${path.slice(0, 300)} ${JSON.stringify(headers).slice(0, 200)} body=${body === undefined ? '-' : summarize(body)}`,
+  );
+  let answer: HttpAnswer;
+  try {
+    answer = await httpRequest(ctx.world.port, method, path, headers, body, 150_000);
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    // node:http refusing to send it (bad characters in the path or a header) is no answer from the server.
+    if (err.code?.startsWith('ERR_')) return;
+    ctx.record.find('every request is answered', `${method} ${route.path}: ${err.message}`, input);
+    return;
+  }
+  judgeAnswer(ctx, 'rest', method, path, answer, input);
+};
