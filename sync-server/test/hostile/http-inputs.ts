@@ -80,9 +80,12 @@ interface Built {
   /** What was sent is incomplete on purpose: silence until we stop sending is fine. */
   incomplete: boolean;
   /**
-   * An upgrade request with a body: ws refuses a bad handshake and closes at
-   * once with the body unread, so the kernel resets the connection and the
-   * answer may never reach us. A handshake has no body; no client sends one.
+   * The answer may be lost on the way back: a server that refuses a request
+   * before reading its body and closes (Node's parser on a malformed request
+   * line; ws on a bad handshake) leaves the body unread, so the kernel resets
+   * the connection and our copy of the answer is dropped with it. That takes
+   * an upgrade request with a body (no client sends one) or a body larger
+   * than the socket buffers.
    */
   answerOptional: boolean;
   path: string;
@@ -224,7 +227,7 @@ const build = (r: Rand, ctx: Parameters<InputRunner>[1]): Built => {
   return {
     bytes,
     incomplete,
-    answerOptional: upgrade && payload.length > 0,
+    answerOptional: (upgrade && payload.length > 0) || payload.length > 64 * 1024,
     path,
     method,
     summary: summarize(bytes.toString('latin1'), 400),

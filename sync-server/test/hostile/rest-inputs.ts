@@ -223,11 +223,18 @@ export const judgeAnswer = (
   input: string,
 ): void => {
   ctx.record.status(kind, answer.status);
-  const route = path.split('?')[0]?.replace(/\/[A-Za-z0-9_-]{16,}/g, '/:id') ?? path;
+  // What the server routes by: dot segments resolved (/api/x/../../etc is /etc), the query left out.
+  let resolved = path;
+  try {
+    resolved = new URL(path, 'http://127.0.0.1').pathname;
+  } catch {
+    // Not a URL to the server either: keep the text.
+  }
+  const route = resolved.replace(/\/[A-Za-z0-9_-]{16,}/g, '/:id');
   const code = errorCodeOf(answer);
   if (answer.status >= 500) {
     ctx.record.serverError(`${answer.status} ${method} ${route.slice(0, 80)} ${code ?? ''}`.trim());
-    const webhook = /^\/webhook(-test)?\//.test(path);
+    const webhook = /^\/webhook(-test)?\//.test(resolved);
     if (!(webhook && code !== undefined && WEBHOOK_FAILURES.has(code))) {
       ctx.record.find(
         'no 5xx for what a request carries',
@@ -238,7 +245,7 @@ export const judgeAnswer = (
   }
   // HEAD answers carry no body; 431 comes from Node's HTTP parser, before Weft sees the request.
   if (
-    path.startsWith('/api/') &&
+    resolved.startsWith('/api/') &&
     answer.status >= 400 &&
     answer.status !== 431 &&
     method !== 'HEAD' &&
