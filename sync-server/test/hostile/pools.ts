@@ -33,18 +33,18 @@ const ROUTE_KIND: [RegExp, IdKind][] = [
 
 export class Pools {
   private readonly ids = new Map<IdKind, string[]>();
+  /** The seeds (the protected workflow, the playground, the accounts): never pushed out by learned ids. */
+  private readonly pinned = new Map<IdKind, string[]>();
 
   constructor(
     seeds: Partial<Record<IdKind, string[]>>,
     private readonly reserved: ReadonlySet<string>,
   ) {
-    for (const [kind, values] of Object.entries(seeds) as [IdKind, string[]][]) {
-      for (const v of values) this.add(kind, v);
-    }
+    for (const [kind, values] of Object.entries(seeds) as [IdKind, string[]][]) this.pinned.set(kind, [...values]);
   }
 
   add(kind: IdKind, id: string): void {
-    if (this.reserved.has(id) || id.length > 100) return;
+    if (this.reserved.has(id) || id.length > 100 || this.pinned.get(kind)?.includes(id)) return;
     const list = this.ids.get(kind) ?? [];
     if (list.includes(id)) return;
     list.push(id);
@@ -74,8 +74,10 @@ export class Pools {
   /** A known id of this kind (most of the time), of another kind, or something made up. */
   pick(r: Rand, kind: IdKind): string {
     const list = this.ids.get(kind) ?? [];
+    const pinned = this.pinned.get(kind) ?? [];
     return r.weighted<() => string>([
-      [list.length > 0 ? 8 : 0, () => r.pick(list)],
+      [pinned.length > 0 ? 4 : 0, () => r.pick(pinned)],
+      [list.length > 0 ? 6 : 0, () => r.pick(list)],
       [1, () => this.any(r)],
       [1, () => r.pick(['x', 'a'.repeat(64), 'a'.repeat(65), '0', '-', '_', 'null', 'undefined'])],
       [1, () => encodePart(nastyString(r).slice(0, 300)) || 'x'],
@@ -83,7 +85,7 @@ export class Pools {
   }
 
   private any(r: Rand): string {
-    const all = [...this.ids.values()].flat();
+    const all = [...this.pinned.values(), ...this.ids.values()].flat();
     return all.length > 0 ? r.pick(all) : 'nothing';
   }
 }

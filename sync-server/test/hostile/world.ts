@@ -378,8 +378,16 @@ export const protectedState = async (world: World): Promise<Record<string, unkno
   } finally {
     client.destroy();
   }
+  // The owner's webhook workflows: the fuzzer calls them, and may change nothing of them either.
+  const hooks: Record<string, unknown> = {};
+  for (const id of world.hookIds) {
+    const summary = await get(`/api/workflows/${id}`);
+    const { updatedAt: _updatedAt, ...rest } = (summary.body ?? {}) as Record<string, unknown>;
+    hooks[id] = { export: await get(`/api/workflows/${id}/export`), summary: rest };
+  }
   return {
     yjs,
+    hooks,
     export: await get(`/api/workflows/${protectedId}/export`),
     summary: await get(`/api/workflows/${protectedId}`),
     members: { ...members, body: { ...body, members: body?.members?.filter((m) => m.userId !== world.viewer.id) } },
