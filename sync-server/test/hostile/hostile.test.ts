@@ -174,6 +174,8 @@ describe('hostile suite', () => {
       let outputSeen = w.server.output.length;
       const state = { crashed: false };
       const detached = new Map<Promise<void>, string>();
+      /** The server's resident memory (MB) at each check. */
+      const memoryByCheck: number[] = [];
 
       const serverUp = () => w.server.child.exitCode === null && w.server.child.signalCode === null;
 
@@ -256,6 +258,11 @@ describe('hostile suite', () => {
         for (const description of detached.values()) {
           record.find('every input is answered', `no answer ${SETTLE_MS / 1000} s after the batch ended`, description);
         }
+        await step('metrics', async () => {
+          const metrics = await api(w.baseUrl, 'GET', '/api/admin/metrics', { token: w.owner.token });
+          const memory = (metrics.body as { memory?: { rss: number; heapUsed: number } } | undefined)?.memory;
+          if (memory) memoryByCheck.push(Math.round(memory.rss / 1048576));
+        });
         await step('/healthz', async () => {
           const health = await api(w.baseUrl, 'GET', '/healthz', { timeoutMs: 5_000 });
           if (health.status !== 200) throw new Error(`status ${health.status}`);
@@ -304,6 +311,7 @@ describe('hostile suite', () => {
             `hostile suite: seed ${seed} (replay: WEFT_HOSTILE_SEED=${seed} npm run test:hostile)`,
             record.summary(),
             `batches checked: ${checks}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+            `server memory (RSS, MB) at the checks: ${memoryByCheck.join(', ') || '-'}`,
             `findings: ${record.findings.length}`,
           ].join('\n'),
         );

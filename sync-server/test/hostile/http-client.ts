@@ -14,6 +14,8 @@ export interface HttpAnswer {
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+/** Kept-alive sockets that already have the listener below (one each, however many requests they carry). */
+const guarded = new WeakSet<object>();
 
 const once = (
   port: number,
@@ -43,7 +45,11 @@ const once = (
     req.on('error', reject);
     // When the server answers before our body is written (401, 413), the request lets go of its socket
     // while the rest of the body is still being written; that write then fails with no one listening.
-    req.on('socket', (socket) => socket.on('error', () => {}));
+    req.on('socket', (socket) => {
+      if (guarded.has(socket)) return;
+      guarded.add(socket);
+      socket.on('error', () => {});
+    });
     req.end(body);
   });
 
