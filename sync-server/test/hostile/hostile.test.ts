@@ -300,6 +300,13 @@ describe('hostile suite', () => {
         outputSeen = w.server.output.length;
         for (const line of errorLines(output)) record.find('the server logs no error', describeLogLine(line), '');
         if (!serverUp()) state.crashed = true;
+        if (checks % 3 === 0) {
+          await step('a new playground', async () => {
+            const { from, to } = await w.recyclePlayground();
+            sync.retarget(from, to);
+            pools.repin('workflow', from, to);
+          });
+        }
       };
 
       let printed = false;

@@ -43,6 +43,13 @@ export class Pools {
     for (const [kind, values] of Object.entries(seeds) as [IdKind, string[]][]) this.pinned.set(kind, [...values]);
   }
 
+  /** Swaps a pinned id for another (the old one stays known, as a deleted workflow's id). */
+  repin(kind: IdKind, from: string, to: string): void {
+    const pinned = this.pinned.get(kind) ?? [];
+    this.pinned.set(kind, [...pinned.filter((id) => id !== from), to]);
+    this.add(kind, from);
+  }
+
   add(kind: IdKind, id: string): void {
     if (this.reserved.has(id) || id.length > 100 || this.pinned.get(kind)?.includes(id)) return;
     const list = this.ids.get(kind) ?? [];

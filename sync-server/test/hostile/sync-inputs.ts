@@ -116,7 +116,7 @@ const schemaEdit = (r: Rand, doc: Y.Doc): void => {
   const someId = () => (ids.length > 0 ? r.pick(ids) : 'missing');
   const edits: (() => void)[] = [
     () => {
-      for (let i = r.chance(0.1) ? r.int(50, 400) : 1; i > 0; i--) {
+      for (let i = r.chance(0.1) ? r.int(20, 150) : 1; i > 0; i--) {
         addNode(doc, { type: r.pick(NODE_TYPES), position: { x: r.int(-1e4, 1e4), y: r.int(-1e4, 1e4) } });
       }
     },
@@ -331,6 +331,11 @@ export class SyncFuzzer {
       release();
     }
   };
+
+  /** Points the sockets that worked on workflow `from` at `to` (the playground was made anew). */
+  retarget(from: string, to: string): void {
+    for (const slot of this.slots) if (slot.workflowId === from) slot.workflowId = to;
+  }
 
   /** Closes every fuzzing socket (end of a batch). */
   async closeAll(): Promise<void> {

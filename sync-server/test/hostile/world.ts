@@ -61,6 +61,12 @@ export interface World {
   stopRealEngine(): Promise<string | undefined>;
   /** Starts a real engine if none runs. */
   startRealEngine(): Promise<void>;
+  /**
+   * The owner deletes the playground and makes a fresh one (its members and
+   * bystander too): the fuzzer's editor grows it without bound, and every
+   * structural edit costs the server a scan of the whole document.
+   */
+  recyclePlayground(): Promise<{ from: string; to: string }>;
   stop(): Promise<void>;
 }
 
@@ -240,14 +246,18 @@ export const startWorld = async (): Promise<World> => {
     );
     await addMember(server.baseUrl, owner, protectedId, viewer, 'viewer');
 
-    const playgroundId = await importWorkflow(base, owner, {
-      weft: 1,
-      name: 'Playground',
-      nodes: [node('start', 'manualTrigger', {}, 0), node('pass', 'noOp', {}, 200)],
-      edges: [{ source: 'start', target: 'pass' }],
-    });
-    await addMember(server.baseUrl, owner, playgroundId, editor, 'editor');
-    await addMember(server.baseUrl, owner, playgroundId, viewer, 'viewer');
+    const makePlayground = async (): Promise<string> => {
+      const id = await importWorkflow(base, owner, {
+        weft: 1,
+        name: 'Playground',
+        nodes: [node('start', 'manualTrigger', {}, 0), node('pass', 'noOp', {}, 200)],
+        edges: [{ source: 'start', target: 'pass' }],
+      });
+      await addMember(server.baseUrl, owner, id, editor, 'editor');
+      await addMember(server.baseUrl, owner, id, viewer, 'viewer');
+      return id;
+    };
+    const playgroundId = await makePlayground();
 
     const checkId = await importWorkflow(base, owner, {
       weft: 1,
@@ -338,6 +348,23 @@ export const startWorld = async (): Promise<World> => {
       startRealEngine: async () => {
         if (!world || world.engine) return;
         world.engine = await startEngine(server.baseUrl);
+      },
+      recyclePlayground: async () => {
+        if (!world) throw new Error('no world');
+        const from = world.playgroundId;
+        const index = bystanders.findIndex((b) => b.name === 'owner in playground');
+        bystanders[index]?.client.destroy();
+        expectStatus(
+          await api(server.baseUrl, 'DELETE', `/api/workflows/${from}`, { token: owner.token }),
+          204,
+          'delete',
+        );
+        const to = await makePlayground();
+        world.playgroundId = to;
+        const client = connectClient(server.wsUrl, to, { token: owner.token });
+        if (index >= 0) bystanders[index] = { name: 'owner in playground', client };
+        await client.synced();
+        return { from, to };
       },
       stop,
     };
