@@ -305,6 +305,12 @@ export const restInput: InputRunner = async (r, ctx) => {
     const err = error as NodeJS.ErrnoException;
     // node:http refusing to send it (bad characters in the path or a header) is no answer from the server.
     if (err.code?.startsWith('ERR_')) return;
+    // A request the server refuses before reading all of it (a head past Node's 16 kB limit, a body past
+    // what the socket buffers) is answered and reset; the reset drops the answer (docs/decisions.md).
+    const headBytes = path.length + JSON.stringify(headers).length;
+    const lost =
+      (err.code === 'ECONNRESET' || err.code === 'EPIPE') && (headBytes > 16 * 1024 || (body?.length ?? 0) > 64 * 1024);
+    if (lost) return;
     ctx.record.find('every request is answered', `${method} ${route.path}: ${err.message}`, input);
     return;
   }
