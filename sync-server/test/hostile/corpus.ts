@@ -232,7 +232,14 @@ export const mutateJson = (r: Rand, value: unknown): unknown => {
         } else replace([slot.value]);
         break;
       case 8:
-        replace(typeof slot.value === 'number' ? -slot.value : String(slot.value));
+        replace(
+          typeof slot.value === 'number'
+            ? -slot.value
+            : // String() would call an own `toString` key of a generated object, which need not be a function.
+              typeof slot.value === 'object' && slot.value !== null
+              ? toJsonText(slot.value)
+              : String(slot.value),
+        );
         break;
       default:
         replace(hugeString(r));
