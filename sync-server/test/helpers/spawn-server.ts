@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -36,8 +38,19 @@ export const spawnServer = async (
   options: { port?: number; env?: Record<string, string> } = {},
 ): Promise<SpawnedServer> => {
   const port = options.port ?? (await freePort());
+  // A fresh clone has no built web app (CI runs the tests before the build), where static paths
+  // answer 503 "not built": a one-page stand-in keeps what the server answers the same either way.
+  const clientDir = join(dataDir, 'client');
+  mkdirSync(clientDir, { recursive: true });
+  writeFileSync(join(clientDir, 'index.html'), '<!doctype html><title>Weft</title><div id="root"></div>');
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', String(port), '--data-dir', dataDir], {
-    env: { ...process.env, LOG_LEVEL: 'info', WEFT_ROOM_UNLOAD_MS: '100', ...options.env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      WEFT_ROOM_UNLOAD_MS: '100',
+      WEFT_CLIENT_DIR: clientDir,
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
