@@ -97,6 +97,8 @@ const schema = z.object({
   trustProxy: bool.default(false),
   /** Executions of one workflow waiting for an engine; past it, webhooks and runs answer 429. */
   maxQueuedPerWorkflow: int(1, 1_000_000).default(1000),
+  /** Runs of one workflow on the engines at once; 0: half of all engines' slots (at least 1). */
+  maxRunningPerWorkflow: int(0, 1_000_000).default(0),
   /** Finished executions older than this many days are deleted in the background (0 keeps them). */
   executionsMaxAgeDays: int(0, 36_500).default(14),
   /** At most this many finished executions are kept, the oldest deleted first (0: no limit). */
@@ -147,6 +149,7 @@ export const configSources: Record<keyof z.infer<typeof schema>, { env: string; 
   allowedHosts: { env: 'WEFT_ALLOWED_HOSTS' },
   trustProxy: { env: 'WEFT_TRUST_PROXY' },
   maxQueuedPerWorkflow: { env: 'WEFT_MAX_QUEUED_PER_WORKFLOW' },
+  maxRunningPerWorkflow: { env: 'WEFT_MAX_RUNNING_PER_WORKFLOW' },
   executionsMaxAgeDays: { env: 'WEFT_EXECUTIONS_MAX_AGE_DAYS' },
   executionsMaxCount: { env: 'WEFT_EXECUTIONS_MAX_COUNT' },
   loginLimitPerAccount: { env: 'WEFT_LOGIN_LIMIT_PER_ACCOUNT' },

@@ -49,6 +49,7 @@ export type SyncServerConfig = Pick<
   | 'allowedHosts'
   | 'trustProxy'
   | 'maxQueuedPerWorkflow'
+  | 'maxRunningPerWorkflow'
   | 'executionsMaxAgeDays'
   | 'executionsMaxCount'
   | 'loginLimitPerAccount'
@@ -111,6 +112,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     live,
     logger: logger.child({ component: 'engines' }),
     runPolicy: runPolicyOf(config),
+    maxRunningPerWorkflow: config.maxRunningPerWorkflow,
   });
   const executions = new ExecutionService({
     rooms,

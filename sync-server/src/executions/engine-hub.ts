@@ -20,6 +20,7 @@ import type { LiveStatus } from './live-status.ts';
 import type { VersionStore } from './version-store.ts';
 import type { RunPolicy } from './run-policy.ts';
 import { FinishBatcher } from './finish-batcher.ts';
+import { FairQueue } from './fair-queue.ts';
 import { defaultSettings } from '#shared/schema/definition.ts';
 
 /**
@@ -53,6 +54,8 @@ export interface EngineHubOptions {
   now?: () => number;
   /** Budgets and network policy every job carries (engine defaults without it). */
   runPolicy?: RunPolicy;
+  /** Runs one workflow may have on the engines at once; 0 or unset: half of all engines' slots (at least 1). */
+  maxRunningPerWorkflow?: number;
 }
 
 /** Why a job cannot carry a credential, after "Node "X" uses credential <id>, ". */
@@ -70,9 +73,7 @@ const overdueGraceMs = (limitSeconds: number): number => 5_000 + limitSeconds * 
 
 export class EngineHub {
   private readonly engines = new Set<EngineConn>();
-  private readonly queue: { id: string; workflowId: string }[] = [];
-  /** Queued executions per workflow, for the per-workflow queue cap. */
-  private readonly queuedByWorkflow = new Map<string, number>();
+  private readonly queue = new FairQueue();
   private readonly waiters = new Map<string, ((result: RunResultMessage) => void)[]>();
   private readonly finisher: FinishBatcher;
   /** When each running execution must have ended (its workflow's time limit and a grace). */
@@ -85,7 +86,7 @@ export class EngineHub {
     this.now = options.now ?? Date.now;
     this.finisher = new FinishBatcher(options.executions, options.logger);
     // Executions queued before a restart are still owed a run.
-    for (const row of options.executions.queued()) this.push(row.id, row.workflowId);
+    for (const row of options.executions.queued()) this.queue.push(row.id, row.workflowId);
     // Runs that were running when the server stopped have no engine any more.
     const orphans = options.executions.running().map((r) => r.id);
     for (const id of options.executions.fail(orphans, 'failed', 'The server restarted while it ran', this.now())) {
@@ -101,28 +102,13 @@ export class EngineHub {
 
   /** Queues an execution (already stored as `queued`) and hands it to an engine when one has room. */
   enqueue(executionId: string, workflowId: string): void {
-    this.push(executionId, workflowId);
+    this.queue.push(executionId, workflowId);
     this.dispatch();
   }
 
   /** Executions of this workflow waiting for an engine. */
   queuedCount(workflowId: string): number {
-    return this.queuedByWorkflow.get(workflowId) ?? 0;
-  }
-
-  private push(id: string, workflowId: string): void {
-    this.queue.push({ id, workflowId });
-    this.queuedByWorkflow.set(workflowId, this.queuedCount(workflowId) + 1);
-  }
-
-  /** Takes the queue entry at `index` out, keeping the per-workflow count. */
-  private take(index: number): { id: string; workflowId: string } | undefined {
-    const [entry] = this.queue.splice(index, 1);
-    if (!entry) return undefined;
-    const left = this.queuedCount(entry.workflowId) - 1;
-    if (left > 0) this.queuedByWorkflow.set(entry.workflowId, left);
-    else this.queuedByWorkflow.delete(entry.workflowId);
-    return entry;
+    return this.queue.count(workflowId);
   }
 
   /**
@@ -165,13 +151,7 @@ export class EngineHub {
       runs: [],
       lastOutput: [],
     };
-    for (let i = this.queue.length - 1; i >= 0; i--) {
-      const entry = this.queue[i];
-      if (entry?.workflowId === workflowId) {
-        this.take(i);
-        this.resolveWaiters(entry.id, canceled);
-      }
-    }
+    for (const id of this.queue.removeWorkflow(workflowId)) this.resolveWaiters(id, canceled);
     for (const engine of this.engines) {
       for (const [id, wf] of engine.running) {
         if (wf !== workflowId) continue;
@@ -186,10 +166,9 @@ export class EngineHub {
 
   /** Stops an execution: a queued one is canceled here, a running one by its engine. */
   cancel(executionId: string): boolean {
-    const queued = this.queue.findIndex((e) => e.id === executionId);
-    if (queued !== -1) {
-      const entry = this.take(queued);
-      this.end(executionId, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, entry?.workflowId);
+    const queuedIn = this.queue.remove(executionId);
+    if (queuedIn !== undefined) {
+      this.end(executionId, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, queuedIn);
       return true;
     }
     for (const engine of this.engines) {
@@ -356,15 +335,31 @@ export class EngineHub {
     for (const resolve of waiters) resolve(result);
   }
 
+  /**
+   * Hands queued executions to the least busy engines with room, workflows in
+   * turn (FairQueue), and no workflow past its share of the engines: a
+   * workflow whose runs wait for hours (a Wait node, a slow API) cannot take
+   * every slot from other users' runs.
+   */
   private dispatch(): void {
-    while (this.queue.length > 0) {
+    if (this.queue.size === 0) return;
+    let capacity = 0;
+    const running = new Map<string, number>();
+    for (const e of this.engines) {
+      capacity += e.concurrency;
+      for (const workflowId of e.running.values()) running.set(workflowId, (running.get(workflowId) ?? 0) + 1);
+    }
+    const share = this.options.maxRunningPerWorkflow || Math.max(1, Math.floor(capacity / 2));
+    while (this.queue.size > 0) {
       let best: EngineConn | undefined;
       for (const e of this.engines) {
         if (e.running.size < e.concurrency && (!best || e.running.size < best.running.size)) best = e;
       }
       if (!best) return;
-      const entry = this.take(0);
-      if (entry) this.handOver(best, entry);
+      const entry = this.queue.next((workflowId) => (running.get(workflowId) ?? 0) < share);
+      if (!entry) return;
+      running.set(entry.workflowId, (running.get(entry.workflowId) ?? 0) + 1);
+      this.handOver(best, entry);
     }
   }
 

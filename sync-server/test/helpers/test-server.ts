@@ -32,6 +32,7 @@ export const testConfig = (dataDir: string, overrides: Partial<SyncServerConfig>
   allowedHosts: [],
   trustProxy: false,
   maxQueuedPerWorkflow: 1000,
+  maxRunningPerWorkflow: 0,
   executionsMaxAgeDays: 14,
   executionsMaxCount: 10_000,
   loginLimitPerAccount: 10,

@@ -857,3 +857,58 @@ describe('hostile suite findings', () => {
     ]);
   });
 });
+
+describe("one workflow's long runs", () => {
+  it('cannot take every engine slot: past its share they wait, and another workflow runs at once', async () => {
+    const t = startTestServer();
+    await t.listen();
+    cleanups.push(() => t.close());
+    const engine = await startEngine(t.baseUrl, { args: ['--concurrency', '4'] });
+    cleanups.push(() => stopEngine(engine));
+    const rest = restClient(t.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const importFlow = async (name: string, nodes: unknown[], edges: unknown[]) =>
+      (
+        await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+          body: { weft: 1, name, settings: { timeoutSeconds: 0 }, nodes, edges },
+          as: ann.as,
+        })
+      ).body.id;
+    const sleepy = await importFlow(
+      'Sleepy',
+      [
+        node('start', 'Start', 'manualTrigger', {}, 0),
+        node('pause', 'Pause', 'wait', { amount: 1, unit: 'hours' }, 200),
+      ],
+      [{ source: 'start', target: 'pause' }],
+    );
+    const quick = await importFlow(
+      'Quick',
+      [node('start', 'Start', 'manualTrigger', {}, 0), node('noop', 'Noop', 'noOp', {}, 200)],
+      [{ source: 'start', target: 'noop' }],
+    );
+    const held: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      held.push((await rest.call<{ id: string }>('POST', `/api/workflows/${sleepy}/run`, { as: ann.as })).body.id);
+    }
+    const statuses = async () =>
+      Promise.all(
+        held.map(
+          async (id) =>
+            (await rest.call<{ status: string }>('GET', `/api/executions/${id}`, { as: ann.as })).body.status,
+        ),
+      );
+    await waitUntil(
+      async () => ((await statuses()).filter((s) => s === 'running').length === 2 ? true : undefined),
+      'two running',
+    );
+    const run = await rest.call<{ id: string }>('POST', `/api/workflows/${quick}/run`, { as: ann.as });
+    await waitUntil(async () => {
+      const r = await rest.call<{ status: string }>('GET', `/api/executions/${run.body.id}`, { as: ann.as });
+      return r.body.status === 'succeeded' ? true : undefined;
+    }, 'the other workflow to run');
+    // Half of the engine's four slots, however many more wait.
+    expect((await statuses()).sort()).toEqual(['queued', 'queued', 'queued', 'queued', 'running', 'running']);
+    for (const id of held) await rest.call('POST', `/api/executions/${id}/stop`, { as: ann.as });
+  });
+});
