@@ -92,6 +92,8 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         workflows: deps.workflows,
         revalidate: deps.revalidate,
         cookieSecure: deps.cookieSecure,
+        limits: deps.authLimits,
+        trustProxy: deps.trustProxy,
       }),
     )
     .route(

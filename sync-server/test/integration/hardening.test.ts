@@ -392,6 +392,19 @@ describe('sign-up and log-in floods', () => {
     expect((await login('ben@example.com', 'right password 2')).status).toBe(200);
   });
 
+  it('a stolen session cannot guess the password without end through account deletion', async () => {
+    const t = startTestServer({ loginLimitPerAccount: 3 });
+    await t.listen();
+    cleanups.push(() => t.close());
+    const rest = restClient(t.baseUrl);
+    const ann = await rest.signup('ann@example.com', 'Ann', 'right password 1');
+    await rest.signup('ben@example.com', 'Ben', 'right password 2');
+    const guess = (password: string) =>
+      rest.call('DELETE', '/api/me', { body: { password }, as: { token: ann.token } });
+    for (let i = 0; i < 3; i++) expect((await guess(`guess ${i}`)).status).toBe(403);
+    expect((await guess('right password 1')).status).toBe(429);
+  });
+
   it('one address cannot sign up or try passwords without end', async () => {
     const t = startTestServer({ authLimitPerAddress: 5 });
     await t.listen();

@@ -9,6 +9,8 @@ import type { WorkflowService } from '../../workflows/workflow-service.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
 import { clearSessionCookie, requireUser, type AppEnv, type SocketRevalidator } from '../auth.ts';
 import { readJson } from '../errors.ts';
+import { clientAddress } from '../client-address.ts';
+import type { AuthLimits } from '../../accounts/auth-limits.ts';
 import { workflowDto } from './workflows.ts';
 
 export interface MeRouteDeps {
@@ -18,6 +20,9 @@ export interface MeRouteDeps {
   workflows: WorkflowService;
   revalidate: SocketRevalidator;
   cookieSecure: boolean;
+  /** Password checks here count like log-ins (accounts/auth-limits.ts). */
+  limits: AuthLimits;
+  trustProxy: boolean;
   now?: () => number;
 }
 
@@ -32,6 +37,8 @@ export const meRoutes = ({
   workflows,
   revalidate,
   cookieSecure,
+  limits,
+  trustProxy,
   now = Date.now,
 }: MeRouteDeps) =>
   new Hono<AppEnv>()
@@ -63,8 +70,14 @@ export const meRoutes = ({
     .delete('/', async (c) => {
       const user = requireUser(c);
       const { password } = await readJson(c, deleteAccountRequest);
+      // A password check like log-in's, limited like it: a stolen session must not guess without end.
+      await limits.attempt(clientAddress(c, trustProxy));
+      await limits.checkAccount(user.email);
       const ok = await verifyPassword(password, accounts.passwordHashOf(user.id) ?? (await DUMMY_HASH_PROMISE));
-      if (!ok) throw new UserError(ErrorCodes.forbidden, 'The password is wrong');
+      if (!ok) {
+        await limits.failed(user.email);
+        throw new UserError(ErrorCodes.forbidden, 'The password is wrong');
+      }
       if (user.isAdmin) {
         throw new UserError(ErrorCodes.conflict, 'The instance admin cannot delete their account');
       }
