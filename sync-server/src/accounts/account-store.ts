@@ -109,6 +109,16 @@ export class AccountStore {
     return row ? toUser(row) : undefined;
   }
 
+  /** The account if it exists and is not disabled: what acts on its own behalf (a test-webhook listener) must be. */
+  getActiveUser(id: string): User | undefined {
+    const row = this.db
+      .select()
+      .from(users)
+      .where(and(eq(users.id, id), isNull(users.disabledAt)))
+      .get();
+    return row ? toUser(row) : undefined;
+  }
+
   passwordHashOf(id: string): string | undefined {
     return this.db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, id)).get()?.hash;
   }
