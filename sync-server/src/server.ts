@@ -163,6 +163,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     maxFrameBytes: config.maxFrameBytes,
     maxBufferedBytes: config.maxBufferedBytes,
     pingIntervalMs: config.pingIntervalMs,
+    trustProxy: config.trustProxy,
   });
   socketCount = () => sync.socketCount;
   revalidate = sync.revalidate;

@@ -70,7 +70,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         },
       }),
     )
-    .use(authMiddleware(deps.accounts))
+    .use(authMiddleware(deps.accounts, deps.trustProxy))
     .route(
       '/auth',
       authRoutes({

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { parse as parseCookies } from 'hono/utils/cookie';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
+import { requestHost } from './host-guard.ts';
 import type { AccountStore, User } from '../accounts/account-store.ts';
 
 export const SESSION_COOKIE = 'weft_session';
@@ -65,7 +66,7 @@ export const sameOrigin = (originHeader: string | undefined, hostHeader: string 
 };
 
 export const authMiddleware =
-  (accounts: AccountStore): MiddlewareHandler<AppEnv> =>
+  (accounts: AccountStore, trustProxy: boolean): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
     const found = authenticate(accounts, {
       cookieHeader: c.req.header('cookie'),
@@ -74,7 +75,12 @@ export const authMiddleware =
     c.set('user', found?.user);
     c.set('authVia', found?.via);
     const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method);
-    if (found?.via === 'cookie' && unsafe && !sameOrigin(c.req.header('origin'), c.req.header('host'))) {
+    // Behind a trusted proxy the browser's host is the forwarded one (the proxy may rewrite Host).
+    const host = requestHost(
+      { host: c.req.header('host'), 'x-forwarded-host': c.req.header('x-forwarded-host') },
+      trustProxy,
+    );
+    if (found?.via === 'cookie' && unsafe && !sameOrigin(c.req.header('origin'), host)) {
       throw new UserError(ErrorCodes.forbidden, 'Cross-origin request refused');
     }
     await next();

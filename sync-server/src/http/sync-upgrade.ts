@@ -15,6 +15,7 @@ import { authenticate, sameOrigin, type Credentials } from './auth.ts';
 import { Backpressure } from './backpressure.ts';
 import { binaryFrame, frameHeader } from './ws-frame.ts';
 import { refuseUpgrade } from './upgrade-router.ts';
+import { requestHost } from './host-guard.ts';
 
 export interface SyncEndpointOptions {
   accounts: AccountStore;
@@ -24,6 +25,8 @@ export interface SyncEndpointOptions {
   maxFrameBytes: number;
   maxBufferedBytes: number;
   pingIntervalMs: number;
+  /** Behind a trusted proxy, the browser's host is X-Forwarded-Host (http/host-guard.ts). */
+  trustProxy: boolean;
 }
 
 const SYNC_PATH = /^\/sync\/([^/?]+)$/;
@@ -184,7 +187,10 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     try {
       const found = authenticate(options.accounts, creds);
       if (!found) verdict = { code: CloseCodes.unauthorized, reason: 'unauthorized' };
-      else if (found.via === 'cookie' && !sameOrigin(req.headers.origin, req.headers.host)) {
+      else if (
+        found.via === 'cookie' &&
+        !sameOrigin(req.headers.origin, requestHost(req.headers, options.trustProxy))
+      ) {
         verdict = { code: CloseCodes.forbidden, reason: 'cross-origin' };
       } else if (!isValidId(docId)) verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
       else {

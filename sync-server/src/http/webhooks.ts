@@ -14,6 +14,7 @@ import { methodOf, normalizePath, webhookNodes } from '../triggers/webhook-nodes
 import { accessOf, can } from '../workflows/access.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { AppEnv } from './auth.ts';
+import { requestHost } from './host-guard.ts';
 import { WEBHOOK_SECURITY_HEADERS, webhookAnswer } from './webhook-response.ts';
 
 /**
@@ -142,6 +143,14 @@ const pathOf = (rawPath: string): string => {
   }
 };
 
+/** The origin callers used: behind a trusted proxy, its X-Forwarded-Proto and -Host. */
+const publicOrigin = (c: Context, url: URL, trustProxy: boolean): string => {
+  if (!trustProxy) return url.origin;
+  const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim();
+  const host = requestHost({ host: url.host, 'x-forwarded-host': c.req.header('x-forwarded-host') }, true);
+  return `${proto === 'https' || proto === 'http' ? proto : url.protocol.slice(0, -1)}://${host ?? url.host}`;
+};
+
 interface Target {
   workflowId: string;
   versionHash?: string;
@@ -202,7 +211,7 @@ export const webhookRoutes = (deps: {
         params: {},
         query: Object.fromEntries(url.searchParams),
         body: await readBody(c, headers['content-type'] ?? ''),
-        webhookUrl: `${url.origin}${url.pathname}`,
+        webhookUrl: `${publicOrigin(c, url, deps.trustProxy)}${url.pathname}`,
         executionMode: test ? 'test' : 'production',
       },
     };

@@ -925,3 +925,24 @@ describe("one workflow's long runs", () => {
     for (const id of held) await rest.call('POST', `/api/executions/${id}/stop`, { as: ann.as });
   });
 });
+
+describe('behind a reverse proxy', () => {
+  it('with WEFT_TRUST_PROXY the forwarded host is the origin checked (CSRF) and allowed; without it, it is not trusted', async () => {
+    const post = async (trustProxy: boolean) => {
+      const t = startTestServer({ trustProxy, allowedHosts: ['weft.example.com'] });
+      await t.listen();
+      cleanups.push(() => t.close());
+      const ann = await restClient(t.baseUrl).signup('ann@example.com');
+      const body = '{"name":"Proxied"}';
+      return rawRequest(
+        Number(new URL(t.baseUrl).port),
+        `POST /api/workflows HTTP/1.1\r\nHost: 10.0.0.5:8787\r\nX-Forwarded-Host: weft.example.com\r\n` +
+          `X-Forwarded-Proto: https\r\nOrigin: https://weft.example.com\r\nCookie: ${ann.cookie}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    };
+    expect(await post(true)).toMatch(/^HTTP\/1\.1 201 /);
+    // Not trusted: the browser's origin does not match the Host the request names.
+    expect(await post(false)).toMatch(/^HTTP\/1\.1 403 /);
+  });
+});
