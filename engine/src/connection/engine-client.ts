@@ -138,8 +138,11 @@ export class EngineClient {
 
   private connect(): void {
     const url = new URL(ENGINE_PATH, this.options.server.replace(/^http/, 'ws'));
-    url.searchParams.set('token', this.options.token);
-    const socket = new WebSocket(url, { maxPayload: ENGINE_MAX_FRAME_BYTES });
+    // In a header, not the URL: URLs end up in proxies' access logs.
+    const socket = new WebSocket(url, {
+      maxPayload: ENGINE_MAX_FRAME_BYTES,
+      headers: { authorization: `Bearer ${this.options.token}` },
+    });
     this.socket = socket;
     socket.on('open', () => {
       this.send({ type: 'hello', engineId: this.options.engineId, concurrency: this.options.concurrency });

@@ -189,7 +189,9 @@ export class EngineHub {
 
   /** The `/engine` handshake (routed by http/upgrade-router.ts). */
   readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
-    const given = Buffer.from(url.searchParams.get('token') ?? '');
+    // Engines send the token as a Bearer header; `?token=` is still read for scripts that cannot set headers.
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const given = Buffer.from(bearer ?? url.searchParams.get('token') ?? '');
     const expected = Buffer.from(this.options.token);
     const ok = given.length === expected.length && timingSafeEqual(given, expected);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
