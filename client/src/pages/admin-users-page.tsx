@@ -21,6 +21,26 @@ export const AdminUsersPage = ({ user, onSignOut }: { user: UserDto; onSignOut: 
   }, []);
   useEffect(reload, [reload]);
 
+  const create = async (form: HTMLFormElement) => {
+    const data = new FormData(form);
+    const text = (name: string): string => {
+      const value = data.get(name);
+      return typeof value === 'string' ? value : '';
+    };
+    try {
+      await api('POST', '/api/admin/users', {
+        email: text('email'),
+        name: text('name'),
+        password: text('password'),
+      });
+      form.reset();
+      setError(undefined);
+    } catch (e) {
+      setError(message(e));
+    }
+    reload();
+  };
+
   const toggle = async (target: AdminUserDto) => {
     const verb = target.disabled ? 'enable' : 'disable';
     if (!target.disabled && !window.confirm(`Disable ${target.email}? They are signed out everywhere at once.`)) return;
@@ -37,6 +57,27 @@ export const AdminUsersPage = ({ user, onSignOut }: { user: UserDto; onSignOut: 
     <div className="shell">
       <TopBar user={user} onSignOut={onSignOut} />
       <h1 style={{ fontSize: 22, margin: '0 0 12px' }}>Accounts</h1>
+      <form
+        aria-label="Add an account"
+        className="row"
+        style={{ gap: 8, marginBottom: 12, flexWrap: 'wrap' }}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create(e.currentTarget);
+        }}
+      >
+        <input name="name" aria-label="Name" placeholder="Name" required />
+        <input name="email" aria-label="Email" type="email" placeholder="Email" required />
+        <input
+          name="password"
+          aria-label="Password"
+          type="text"
+          placeholder="Password to tell them (8+ characters)"
+          minLength={8}
+          required
+        />
+        <button type="submit">Add account</button>
+      </form>
       {error && (
         <p className="error" role="alert">
           {error}

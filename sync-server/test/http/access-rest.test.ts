@@ -487,3 +487,37 @@ describe('credential grants', () => {
     });
   });
 });
+
+describe('accounts the admin makes', () => {
+  it('with sign-up closed, the admin creates an account that can log in; nobody else can', async () => {
+    await t.close();
+    t = startTestServer({ signup: 'closed' });
+    rest = restClient(t.server.app);
+    const admin = await rest.signup('admin@example.com');
+    const refused = await rest.call('POST', '/api/auth/signup', {
+      body: { email: 'new@example.com', password: 'a long password', name: 'New' },
+    });
+    expectError(refused, 403, 'forbidden');
+    const body = { email: 'New@Example.com', password: 'a long password', name: 'New' };
+    expectError(await rest.call('POST', '/api/admin/users', { body }), 401, 'unauthorized');
+    const created = await rest.call<{ user: { email: string; disabled: boolean } }>('POST', '/api/admin/users', {
+      body,
+      as: admin.as,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.user).toMatchObject({ email: 'new@example.com', disabled: false });
+    expectError(await rest.call('POST', '/api/admin/users', { body, as: admin.as }), 409, 'conflict');
+    expectError(
+      await rest.call('POST', '/api/admin/users', { body: { ...body, password: 'short' }, as: admin.as }),
+      400,
+      'validation_failed',
+    );
+    const { res, as } = await login('new@example.com', 'test-agent', 'a long password');
+    expect(res.status).toBe(200);
+    expectError(
+      await rest.call('POST', '/api/admin/users', { body: { ...body, email: 'x@example.com' }, as }),
+      403,
+      'forbidden',
+    );
+  });
+});
