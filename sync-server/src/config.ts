@@ -91,8 +91,9 @@ const schema = z.object({
    */
   allowedHosts: list.default([]),
   /**
-   * Behind a reverse proxy: take the client's address from X-Forwarded-For and
-   * the public host from X-Forwarded-Host (rate limits, the Host check, webhook URLs).
+   * Behind a reverse proxy: take the client's address from X-Forwarded-For
+   * (rate limits) and the public host and protocol from X-Forwarded-Host/-Proto
+   * (the Host check, the same-origin check, webhook URLs).
    */
   trustProxy: bool.default(false),
   /** Executions of one workflow waiting for an engine; past it, webhooks and runs answer 429. */
