@@ -40,7 +40,10 @@ export const authRoutes = ({ accounts, signup, cookieSecure, revalidate, limits,
       await limits.attempt(clientAddress(c, trustProxy));
       const body = await readJson(c, signupRequest);
       if (signup === 'closed' && accounts.countUsers() > 0) {
-        throw new UserError(ErrorCodes.forbidden, 'Sign-up is closed on this instance; ask its admin to make you an account');
+        throw new UserError(
+          ErrorCodes.forbidden,
+          'Sign-up is closed on this instance; ask its admin to make you an account',
+        );
       }
       const user = accounts.createUser({
         email: body.email,
