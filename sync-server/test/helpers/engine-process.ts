@@ -24,7 +24,10 @@ export const startEngine = (
       },
     );
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`engine did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`engine did not start:\n${out}`));
+    }, 20_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('engine ready')) {
@@ -40,12 +43,17 @@ export const startEngine = (
     });
   });
 
-/** Stops an engine (SIGTERM) and waits for it to exit; nothing if it already did. */
+/**
+ * Stops an engine (SIGTERM, then SIGKILL for one too busy to hear it — one that never gives
+ * the event loop a turn) and waits for it to exit; nothing if it already did.
+ */
 export const stopEngine = async (engine: ChildProcess | undefined): Promise<void> => {
   if (!engine || engine.exitCode !== null || engine.signalCode !== null) return;
   const exited = new Promise((r) => engine.once('exit', r));
   engine.kill('SIGTERM');
+  const killer = setTimeout(() => engine.kill('SIGKILL'), 5_000);
   await exited;
+  clearTimeout(killer);
 };
 
 /** Polls `fn` every 20 ms until it gives a value; fails after `timeoutMs`. */

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncServerConfig } from '../../src/server.ts';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { startEngine, stopEngine as stopProcess } from '../helpers/engine-process.ts';
 
 /**
  * One workflow cannot take the engine from everyone else: a real server and
@@ -14,39 +14,9 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
  * budgets and network policy reach the engine with every job.
  */
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const TOKEN = 'test-engine-token-0123456789';
-
 let t: TestServer | undefined;
 let engine: ChildProcess | undefined;
 const extra: Server[] = [];
-
-const startEngine = (baseUrl: string): Promise<ChildProcess> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'engine/src/main.ts', '--server', baseUrl, '--token', TOKEN],
-      { cwd: root, env: { ...process.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`engine did not start:\n${out}`));
-    }, 20_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('engine ready')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`engine exited (${code}):\n${out}`));
-    });
-  });
 
 /** A server with `config` and one engine; both stopped after the test. */
 const start = async (config: Partial<SyncServerConfig> = {}) => {
@@ -59,16 +29,10 @@ const start = async (config: Partial<SyncServerConfig> = {}) => {
   return { server, rest, ann };
 };
 
-/** SIGTERM, then SIGKILL for an engine too busy to hear it (one that never gives the event loop a turn). */
 const stopEngine = async () => {
   const child = engine;
   engine = undefined;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(killer);
+  await stopProcess(child);
 };
 
 afterEach(async () => {

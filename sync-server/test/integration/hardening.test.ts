@@ -93,11 +93,17 @@ describe('nothing a request carries ends the process', () => {
   });
 });
 
-/** A server on a real SQLite file with a real engine process. */
-const withEngine = async (overrides: Partial<SyncServerConfig> = {}) => {
+/** A test server on a real SQLite file, listening on 127.0.0.1, closed after the test. */
+const listening = async (overrides: Partial<SyncServerConfig> = {}) => {
   const t = startTestServer(overrides);
   await t.listen();
   cleanups.push(() => t.close());
+  return t;
+};
+
+/** A server on a real SQLite file with a real engine process. */
+const withEngine = async (overrides: Partial<SyncServerConfig> = {}) => {
+  const t = await listening(overrides);
   const engine: ChildProcess = await startEngine(t.baseUrl);
   cleanups.push(() => stopEngine(engine));
   const rest = restClient(t.baseUrl);
@@ -314,9 +320,7 @@ describe('webhooks are not a way into the app', () => {
 describe('queues and hosts', () => {
   it("a flood of webhook calls fills only its workflow's queue, answered 429 with Retry-After", async () => {
     // No engine: every run waits in the queue.
-    const t = startTestServer({ maxQueuedPerWorkflow: 3 });
-    await t.listen();
-    cleanups.push(() => t.close());
+    const t = await listening({ maxQueuedPerWorkflow: 3 });
     const rest = restClient(t.baseUrl);
     const ann = await rest.signup('ann@example.com');
     const make = async (path: string) => {
@@ -350,9 +354,7 @@ describe('queues and hosts', () => {
   });
 
   it('a Host that names another site (DNS rebinding) is refused, for requests and upgrades; configured hosts pass', async () => {
-    const t = startTestServer({ allowedHosts: ['weft.example.com', '*.corp.example'] });
-    await t.listen();
-    cleanups.push(() => t.close());
+    const t = await listening({ allowedHosts: ['weft.example.com', '*.corp.example'] });
     const port = Number(new URL(t.baseUrl).port);
     const get = (host: string) =>
       rawRequest(port, `GET /api/auth/me HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
@@ -373,9 +375,7 @@ describe('queues and hosts', () => {
 
 describe('sign-up and log-in floods', () => {
   it('failed log-ins lock that account for a while (429, Retry-After) — not others, and not by address alone', async () => {
-    const t = startTestServer({ loginLimitPerAccount: 3 });
-    await t.listen();
-    cleanups.push(() => t.close());
+    const t = await listening({ loginLimitPerAccount: 3 });
     const rest = restClient(t.baseUrl);
     await rest.signup('ann@example.com', 'Ann', 'right password 1');
     await rest.signup('ben@example.com', 'Ben', 'right password 2');
@@ -393,9 +393,7 @@ describe('sign-up and log-in floods', () => {
   });
 
   it('a stolen session cannot guess the password without end through account deletion', async () => {
-    const t = startTestServer({ loginLimitPerAccount: 3 });
-    await t.listen();
-    cleanups.push(() => t.close());
+    const t = await listening({ loginLimitPerAccount: 3 });
     const rest = restClient(t.baseUrl);
     const ann = await rest.signup('ann@example.com', 'Ann', 'right password 1');
     await rest.signup('ben@example.com', 'Ben', 'right password 2');
@@ -406,9 +404,7 @@ describe('sign-up and log-in floods', () => {
   });
 
   it('one address cannot sign up or try passwords without end', async () => {
-    const t = startTestServer({ authLimitPerAddress: 5 });
-    await t.listen();
-    cleanups.push(() => t.close());
+    const t = await listening({ authLimitPerAddress: 5 });
     const rest = restClient(t.baseUrl);
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
@@ -441,9 +437,7 @@ describe('awareness floods', () => {
   };
 
   const room = async () => {
-    const t = startTestServer();
-    await t.listen();
-    cleanups.push(() => t.close());
+    const t = await listening();
     const rest = restClient(t.baseUrl);
     const ann = await rest.signup('ann@example.com');
     const id = await rest.createWorkflow(ann.as);
@@ -494,9 +488,7 @@ describe('awareness floods', () => {
 describe('execution retention', () => {
   it('deletes finished executions past the age and count limits, oldest first, never queued or running ones', async () => {
     // No engine: runs stay queued until stopped (canceled, finished).
-    const t = startTestServer({ executionsMaxCount: 3, executionsMaxAgeDays: 1 });
-    await t.listen();
-    cleanups.push(() => t.close());
+    const t = await listening({ executionsMaxCount: 3, executionsMaxAgeDays: 1 });
     const rest = restClient(t.baseUrl);
     const ann = await rest.signup('ann@example.com');
     const { body } = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
@@ -534,9 +526,7 @@ describe('execution retention', () => {
 
 describe('an engine that never ends a run', () => {
   it('keeps heartbeating while holding a run: past the time limit and a grace the run fails, and other runs go on', async () => {
-    const t = startTestServer();
-    await t.listen();
-    cleanups.push(() => t.close());
+    const t = await listening();
     const rest = restClient(t.baseUrl);
     const ann = await rest.signup('ann@example.com');
     const { body } = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
@@ -700,9 +690,7 @@ describe('hostile suite findings', () => {
   it('JSON nested thousands deep is a 400 wherever a request carries it (webhook bodies, imports), not a 500', async () => {
     // Seed 1: a webhook body nested 6,000 deep failed storing the run's trigger items (JSON.stringify overflowed
     // the stack): 500 to an anonymous caller. An import with such a parameter failed the same way.
-    const t = startTestServer();
-    await t.listen();
-    cleanups.push(() => t.close());
+    const t = await listening();
     const rest = restClient(t.baseUrl);
     const ann = await rest.signup('ann@example.com');
     const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
@@ -736,9 +724,7 @@ describe('hostile suite findings', () => {
   it('an import whose parameter or credentials object has a "constructor" key is refused (400 naming the node), not a 500', async () => {
     // Seed 1: Yjs decides how to store a value by its `constructor`; an own "constructor" key made it throw
     // "Unexpected content type" in the middle of the import.
-    const t = startTestServer();
-    await t.listen();
-    cleanups.push(() => t.close());
+    const t = await listening();
     const rest = restClient(t.baseUrl);
     const ann = await rest.signup('ann@example.com');
     const attempts = [
@@ -811,9 +797,7 @@ describe('hostile suite findings', () => {
     // Seed 3: node-run items are JSON text the server stores as it comes; a result whose items were "not json"
     // made GET /api/executions/:id answer 500 to the workflow's owner. A webhook answer nested 20,000 deep
     // failed its encoding the same way.
-    const t = startTestServer();
-    await t.listen();
-    cleanups.push(() => t.close());
+    const t = await listening();
     const rest = restClient(t.baseUrl);
     const ann = await rest.signup('ann@example.com');
     const { body } = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
@@ -873,9 +857,7 @@ describe('hostile suite findings', () => {
 
 describe("one workflow's long runs", () => {
   it('cannot take every engine slot: past its share they wait, and another workflow runs at once', async () => {
-    const t = startTestServer();
-    await t.listen();
-    cleanups.push(() => t.close());
+    const t = await listening();
     const engine = await startEngine(t.baseUrl, { args: ['--concurrency', '4'] });
     cleanups.push(() => stopEngine(engine));
     const rest = restClient(t.baseUrl);
@@ -929,9 +911,7 @@ describe("one workflow's long runs", () => {
 describe('behind a reverse proxy', () => {
   it('with WEFT_TRUST_PROXY the forwarded host is the origin checked (CSRF) and allowed; without it, it is not trusted', async () => {
     const post = async (trustProxy: boolean) => {
-      const t = startTestServer({ trustProxy, allowedHosts: ['weft.example.com'] });
-      await t.listen();
-      cleanups.push(() => t.close());
+      const t = await listening({ trustProxy, allowedHosts: ['weft.example.com'] });
       const ann = await restClient(t.baseUrl).signup('ann@example.com');
       const body = '{"name":"Proxied"}';
       return rawRequest(
