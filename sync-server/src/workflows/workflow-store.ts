@@ -126,7 +126,8 @@ export class WorkflowStore {
     return this.db.delete(workflows).where(eq(workflows.id, id)).run().changes > 0;
   }
 
-  members(workflowId: string): Member[] {
+  /** Members with their account's email and name (the select both member reads share). */
+  private selectMembers() {
     return this.db
       .select({
         userId: workflowMembers.userId,
@@ -136,7 +137,11 @@ export class WorkflowStore {
         addedAt: workflowMembers.addedAt,
       })
       .from(workflowMembers)
-      .innerJoin(users, eq(users.id, workflowMembers.userId))
+      .innerJoin(users, eq(users.id, workflowMembers.userId));
+  }
+
+  members(workflowId: string): Member[] {
+    return this.selectMembers()
       .where(eq(workflowMembers.workflowId, workflowId))
       .orderBy(workflowMembers.addedAt)
       .all();
@@ -175,16 +180,7 @@ export class WorkflowStore {
 
   /** The member who uses this (normalized) address, if one does. Looks at members only, never at every account. */
   memberByEmail(workflowId: string, email: string): Member | undefined {
-    return this.db
-      .select({
-        userId: workflowMembers.userId,
-        email: users.email,
-        name: users.name,
-        role: workflowMembers.role,
-        addedAt: workflowMembers.addedAt,
-      })
-      .from(workflowMembers)
-      .innerJoin(users, eq(users.id, workflowMembers.userId))
+    return this.selectMembers()
       .where(and(eq(workflowMembers.workflowId, workflowId), eq(users.email, email)))
       .get();
   }

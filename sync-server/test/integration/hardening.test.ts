@@ -57,12 +57,21 @@ const node = (id: string, name: string, type: string, parameters: Record<string,
   parameters,
 });
 
+/**
+ * The real server process (a throw from a timer or handler would end it), without its own engine:
+ * tests start real engines (or hostile ones) with the test token.
+ */
+const spawned = async () => {
+  const dir = tempDir();
+  cleanups.push(dir.remove);
+  const server = await spawnServer(dir.path, { env: { WEFT_ENGINE: 'none', WEFT_ENGINE_TOKEN: TEST_ENGINE_TOKEN } });
+  cleanups.push(() => void server.child.kill('SIGKILL'));
+  return server;
+};
+
 describe('nothing a request carries ends the process', () => {
   it('upgrade requests with bad %-escapes, bad URLs and odd paths get an answer, and the server stays up', async () => {
-    const dir = tempDir();
-    cleanups.push(dir.remove);
-    const server = await spawnServer(dir.path, { env: { WEFT_ENGINE: 'none' } });
-    cleanups.push(() => void server.child.kill('SIGKILL'));
+    const server = await spawned();
     const attacks = [
       upgrade('/sync/%ff'),
       upgrade('/sync/%'),
@@ -146,13 +155,8 @@ const slowEdges = [
 
 describe('a run whose result cannot be stored', () => {
   it('deleting a workflow while its run is in flight stops the run; the server process stays up and serves others', async () => {
-    const dir = tempDir();
-    cleanups.push(dir.remove);
     // The real server process: a throw from a timer would end it.
-    const server = await spawnServer(dir.path, {
-      env: { WEFT_ENGINE: 'none', WEFT_ENGINE_TOKEN: TEST_ENGINE_TOKEN },
-    });
-    cleanups.push(() => void server.child.kill('SIGKILL'));
+    const server = await spawned();
     const engine = await startEngine(server.baseUrl);
     cleanups.push(() => stopEngine(engine));
     const rest = restClient(server.baseUrl);
@@ -602,12 +606,7 @@ describe('hostile suite findings', () => {
   it('a bad frame on a socket the server is refusing (no credentials, not a member, wrong engine token) ends only that socket', async () => {
     // Seed 1, first batch: the server accepts the handshake to deliver its refusal as a close code, and a
     // frame with RSV1 set arriving before the close completes was an unhandled 'error' event: exit 1.
-    const dir = tempDir();
-    cleanups.push(dir.remove);
-    const server = await spawnServer(dir.path, {
-      env: { WEFT_ENGINE: 'none', WEFT_ENGINE_TOKEN: TEST_ENGINE_TOKEN },
-    });
-    cleanups.push(() => void server.child.kill('SIGKILL'));
+    const server = await spawned();
     const rest = restClient(server.baseUrl);
     const ann = await rest.signup('ann@example.com');
     const ben = await rest.signup('ben@example.com');
@@ -630,10 +629,7 @@ describe('hostile suite findings', () => {
   it('a request whose body breaks off (bad chunked framing, the client gone) is no server error: a 4xx, nothing logged as a failure', async () => {
     // Seed 1: `PUT … Transfer-Encoding: chunked` with a chunk shorter than it says. Node answers 400, and the
     // handler reading the body failed with "aborted", which was logged as an internal error with its stack.
-    const dir = tempDir();
-    cleanups.push(dir.remove);
-    const server = await spawnServer(dir.path, { env: { WEFT_ENGINE: 'none', WEFT_ENGINE_TOKEN: TEST_ENGINE_TOKEN } });
-    cleanups.push(() => void server.child.kill('SIGKILL'));
+    const server = await spawned();
     const chunked = (path: string) =>
       `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
       `Transfer-Encoding: chunked\r\n\r\n5\r\nabc\r\n0\r\n\r\n`;
@@ -651,10 +647,7 @@ describe('hostile suite findings', () => {
   it('an awareness state nested thousands deep closes its sender with 4400, not a server error; the room goes on', async () => {
     // Seed 1: JSON.parse took the state, then re-encoding it for the others (JSON.stringify) overflowed the
     // stack inside the room: the sender got 4500 and the server logged an internal error.
-    const dir = tempDir();
-    cleanups.push(dir.remove);
-    const server = await spawnServer(dir.path, { env: { WEFT_ENGINE: 'none', WEFT_ENGINE_TOKEN: TEST_ENGINE_TOKEN } });
-    cleanups.push(() => void server.child.kill('SIGKILL'));
+    const server = await spawned();
     const rest = restClient(server.baseUrl);
     const ann = await rest.signup('ann@example.com');
     const id = await rest.createWorkflow(ann.as);
@@ -747,10 +740,7 @@ describe('hostile suite findings', () => {
   it('a flood of sync requests (step 1) from one socket gets a few answers a second, not one whole document per frame', async () => {
     // Seed 2: 300 step-1 frames of 10 bytes each, each naming a client the room does not know, on a playground of
     // several MB: the server encoded (and queued) the whole document 300 times, and stopped answering for 10 s.
-    const dir = tempDir();
-    cleanups.push(dir.remove);
-    const server = await spawnServer(dir.path, { env: { WEFT_ENGINE: 'none', WEFT_ENGINE_TOKEN: TEST_ENGINE_TOKEN } });
-    cleanups.push(() => void server.child.kill('SIGKILL'));
+    const server = await spawned();
     const rest = restClient(server.baseUrl);
     const ann = await rest.signup('ann@example.com');
     const ben = await rest.signup('ben@example.com');
