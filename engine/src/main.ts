@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { hostname } from 'node:os';
 import pino from 'pino';
@@ -5,14 +6,28 @@ import { EngineClient } from './connection/engine-client.ts';
 import { onParentGone, startedByServer, tokenFromParent } from './parent-channel.ts';
 
 /**
- * `npm run engine -- --server http://127.0.0.1:8787 --token T`: an engine
- * process. `npm start` runs one as a child of the server; more can join the
+ * `WEFT_ENGINE_TOKEN=T npm run engine -- --server http://127.0.0.1:8787` (or
+ * `WEFT_ENGINE_TOKEN_FILE=/run/secrets/weft-engine`): an engine process. The
+ * token is best kept off the command line, where every user of the machine
+ * can read it; `--token` remains for quick trials. `npm start` runs one as a child of the server; more can join the
  * same server from anywhere that reaches it.
  */
 
 const fail = (message: string): never => {
   process.stderr.write(`weft engine: ${message}\n`);
   process.exit(2);
+};
+
+/** A token kept in a file (a container secret): its content, trimmed. */
+const tokenFromFile = (path: string | undefined): string | undefined => {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path, 'utf8').trim() || fail(`${path} is empty`);
+  } catch (error) {
+    return fail(
+      `cannot read WEFT_ENGINE_TOKEN_FILE ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 };
 
 const { values } = parseArgs({
@@ -36,7 +51,10 @@ if (childOfServer) onParentGone(() => leave('the server that started this engine
 const server = values.server ?? process.env.WEFT_SERVER_URL ?? fail('--server (or WEFT_SERVER_URL) is required');
 const token = childOfServer
   ? await tokenFromParent().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)))
-  : (values.token ?? process.env.WEFT_ENGINE_TOKEN ?? fail('--token (or WEFT_ENGINE_TOKEN) is required'));
+  : (values.token ??
+    (process.env.WEFT_ENGINE_TOKEN || undefined) ??
+    tokenFromFile(process.env.WEFT_ENGINE_TOKEN_FILE) ??
+    fail('WEFT_ENGINE_TOKEN (or WEFT_ENGINE_TOKEN_FILE, or --token) is required'));
 const concurrency = Number(values.concurrency ?? process.env.WEFT_ENGINE_CONCURRENCY ?? 10);
 if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) fail('--concurrency must be 1–1000');
 try {

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import Database from 'better-sqlite3';
 import * as encoding from 'lib0/encoding';
@@ -914,5 +915,19 @@ describe('behind a reverse proxy', () => {
     expect(await post(true)).toMatch(/^HTTP\/1\.1 201 /);
     // Not trusted: the browser's origin does not match the Host the request names.
     expect(await post(false)).toMatch(/^HTTP\/1\.1 403 /);
+  });
+});
+
+describe('an engine started on its own', () => {
+  it('reads its token from a file (WEFT_ENGINE_TOKEN_FILE), never needing it on the command line', async () => {
+    const t = await listening();
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    const file = `${dir.path}/engine-token`;
+    writeFileSync(file, `${TEST_ENGINE_TOKEN}\n`, { mode: 0o600 });
+    const engine = await startEngine(t.baseUrl, { env: { WEFT_ENGINE_TOKEN: '', WEFT_ENGINE_TOKEN_FILE: file } });
+    cleanups.push(() => stopEngine(engine));
+    await waitUntil(() => (t.server.engines.engineCount === 1 ? true : undefined), 'the engine to join');
+    expect(engine.spawnargs.join(' ')).not.toContain(TEST_ENGINE_TOKEN);
   });
 });
