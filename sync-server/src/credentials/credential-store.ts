@@ -126,9 +126,8 @@ export class CredentialStore {
     }
   }
 
-  /** The workflows the owner granted this credential to; undefined when it is not theirs (or does not exist). */
-  grants(ownerId: string, id: string): CredentialGrantDto[] | undefined {
-    if (this.owner(id) !== ownerId) return undefined;
+  /** Grants with their workflow's name (the select both grant reads share). */
+  private selectGrants() {
     return this.db
       .select({
         workflowId: credentialGrants.workflowId,
@@ -136,10 +135,13 @@ export class CredentialStore {
         grantedAt: credentialGrants.grantedAt,
       })
       .from(credentialGrants)
-      .innerJoin(workflows, eq(workflows.id, credentialGrants.workflowId))
-      .where(eq(credentialGrants.credentialId, id))
-      .orderBy(workflows.name)
-      .all();
+      .innerJoin(workflows, eq(workflows.id, credentialGrants.workflowId));
+  }
+
+  /** The workflows the owner granted this credential to; undefined when it is not theirs (or does not exist). */
+  grants(ownerId: string, id: string): CredentialGrantDto[] | undefined {
+    if (this.owner(id) !== ownerId) return undefined;
+    return this.selectGrants().where(eq(credentialGrants.credentialId, id)).orderBy(workflows.name).all();
   }
 
   /** Grants a credential to a workflow (the caller checked ownership and access); an existing grant stays as it is. */
@@ -150,14 +152,7 @@ export class CredentialStore {
         .values({ credentialId: id, workflowId, grantedAt: now })
         .onConflictDoNothing()
         .run().changes > 0;
-    const grant = this.db
-      .select({
-        workflowId: credentialGrants.workflowId,
-        workflowName: workflows.name,
-        grantedAt: credentialGrants.grantedAt,
-      })
-      .from(credentialGrants)
-      .innerJoin(workflows, eq(workflows.id, credentialGrants.workflowId))
+    const grant = this.selectGrants()
       .where(and(eq(credentialGrants.credentialId, id), eq(credentialGrants.workflowId, workflowId)))
       .get();
     if (!grant) throw new Error(`grant of ${id} to ${workflowId} was not stored`);

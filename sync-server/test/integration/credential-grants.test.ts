@@ -47,6 +47,25 @@ interface Execution {
   error: string | null;
 }
 
+/** Manual Trigger → an HTTP Request node calling `url` with the credential `credentialId`. */
+const callingFlow = (name: string, nodeName: string, url: string, credentialId: string) => ({
+  weft: 1,
+  name,
+  nodes: [
+    { id: 'start', name: 'Start', type: 'manualTrigger', typeVersion: 1, position: { x: 0, y: 0 }, parameters: {} },
+    {
+      id: 'call',
+      name: nodeName,
+      type: 'httpRequest',
+      typeVersion: 1,
+      position: { x: 200, y: 0 },
+      parameters: { method: 'GET', url, authentication: 'credential' },
+      credentials: { httpAuth: credentialId },
+    },
+  ],
+  edges: [{ source: 'start', target: 'call' }],
+});
+
 describe('credential grants', () => {
   it("Mallory cannot run Alice's credential in his workflow by making her an editor; her grant lets it, her revoke stops it", async () => {
     const rest = restClient(t.baseUrl);
@@ -63,30 +82,7 @@ describe('credential grants', () => {
     // (ids show in every document that uses one), and Alice as an editor of it.
     const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
       as: mallory.as,
-      body: {
-        weft: 1,
-        name: 'Innocent',
-        nodes: [
-          {
-            id: 'start',
-            name: 'Start',
-            type: 'manualTrigger',
-            typeVersion: 1,
-            position: { x: 0, y: 0 },
-            parameters: {},
-          },
-          {
-            id: 'call',
-            name: 'Call',
-            type: 'httpRequest',
-            typeVersion: 1,
-            position: { x: 200, y: 0 },
-            parameters: { method: 'GET', url: apiUrl, authentication: 'credential' },
-            credentials: { httpAuth: credential.body.id },
-          },
-        ],
-        edges: [{ source: 'start', target: 'call' }],
-      },
+      body: callingFlow('Innocent', 'Call', apiUrl, credential.body.id),
     });
     expect(imported.status).toBe(201);
     const workflowId = imported.body.id;
@@ -147,30 +143,7 @@ describe('credential grants', () => {
     });
     const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
       as: alice.as,
-      body: {
-        weft: 1,
-        name: 'Mine',
-        nodes: [
-          {
-            id: 'start',
-            name: 'Start',
-            type: 'manualTrigger',
-            typeVersion: 1,
-            position: { x: 0, y: 0 },
-            parameters: {},
-          },
-          {
-            id: 'call',
-            name: 'Fetch orders',
-            type: 'httpRequest',
-            typeVersion: 1,
-            position: { x: 200, y: 0 },
-            parameters: { method: 'GET', url: apiUrl, authentication: 'credential' },
-            credentials: { httpAuth: credential.body.id },
-          },
-        ],
-        edges: [{ source: 'start', target: 'call' }],
-      },
+      body: callingFlow('Mine', 'Fetch orders', apiUrl, credential.body.id),
     });
     const started = await rest.call<{ id: string }>('POST', `/api/workflows/${imported.body.id}/run`, {
       as: alice.as,

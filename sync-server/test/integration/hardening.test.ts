@@ -111,13 +111,19 @@ const listening = async (overrides: Partial<SyncServerConfig> = {}) => {
   return t;
 };
 
-/** A server on a real SQLite file with a real engine process. */
-const withEngine = async (overrides: Partial<SyncServerConfig> = {}) => {
+/** A listening server and Ann, its first account (the admin), signed in. */
+const signedIn = async (overrides: Partial<SyncServerConfig> = {}) => {
   const t = await listening(overrides);
-  const engine: ChildProcess = await startEngine(t.baseUrl);
-  cleanups.push(() => stopEngine(engine));
   const rest = restClient(t.baseUrl);
   const ann = await rest.signup('ann@example.com');
+  return { t, rest, ann };
+};
+
+/** A server on a real SQLite file with a real engine process. */
+const withEngine = async (overrides: Partial<SyncServerConfig> = {}) => {
+  const { t, rest, ann } = await signedIn(overrides);
+  const engine: ChildProcess = await startEngine(t.baseUrl);
+  cleanups.push(() => stopEngine(engine));
   const importFlow = async (nodes: unknown[], edges: unknown[]) => {
     const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
       body: { weft: 1, name: 'Flow', nodes, edges },
@@ -325,9 +331,7 @@ describe('webhooks are not a way into the app', () => {
 describe('queues and hosts', () => {
   it("a flood of webhook calls fills only its workflow's queue, answered 429 with Retry-After", async () => {
     // No engine: every run waits in the queue.
-    const t = await listening({ maxQueuedPerWorkflow: 3 });
-    const rest = restClient(t.baseUrl);
-    const ann = await rest.signup('ann@example.com');
+    const { t, rest, ann } = await signedIn({ maxQueuedPerWorkflow: 3 });
     const make = async (path: string) => {
       const { body } = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
         body: {
@@ -442,9 +446,7 @@ describe('awareness floods', () => {
   };
 
   const room = async () => {
-    const t = await listening();
-    const rest = restClient(t.baseUrl);
-    const ann = await rest.signup('ann@example.com');
+    const { t, rest, ann } = await signedIn();
     const id = await rest.createWorkflow(ann.as);
     const bystander = connectClient(t.wsUrl, id, { token: ann.token });
     cleanups.push(bystander.destroy);
@@ -493,9 +495,7 @@ describe('awareness floods', () => {
 describe('execution retention', () => {
   it('deletes finished executions past the age and count limits, oldest first, never queued or running ones', async () => {
     // No engine: runs stay queued until stopped (canceled, finished).
-    const t = await listening({ executionsMaxCount: 3, executionsMaxAgeDays: 1 });
-    const rest = restClient(t.baseUrl);
-    const ann = await rest.signup('ann@example.com');
+    const { t, rest, ann } = await signedIn({ executionsMaxCount: 3, executionsMaxAgeDays: 1 });
     const { body } = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
       body: {
         weft: 1,
@@ -531,9 +531,7 @@ describe('execution retention', () => {
 
 describe('an engine that never ends a run', () => {
   it('keeps heartbeating while holding a run: past the time limit and a grace the run fails, and other runs go on', async () => {
-    const t = await listening();
-    const rest = restClient(t.baseUrl);
-    const ann = await rest.signup('ann@example.com');
+    const { t, rest, ann } = await signedIn();
     const { body } = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
       body: {
         weft: 1,
@@ -684,9 +682,7 @@ describe('hostile suite findings', () => {
   it('JSON nested thousands deep is a 400 wherever a request carries it (webhook bodies, imports), not a 500', async () => {
     // Seed 1: a webhook body nested 6,000 deep failed storing the run's trigger items (JSON.stringify overflowed
     // the stack): 500 to an anonymous caller. An import with such a parameter failed the same way.
-    const t = await listening();
-    const rest = restClient(t.baseUrl);
-    const ann = await rest.signup('ann@example.com');
+    const { t, rest, ann } = await signedIn();
     const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
       body: {
         weft: 1,
@@ -718,9 +714,7 @@ describe('hostile suite findings', () => {
   it('an import whose parameter or credentials object has a "constructor" key is refused (400 naming the node), not a 500', async () => {
     // Seed 1: Yjs decides how to store a value by its `constructor`; an own "constructor" key made it throw
     // "Unexpected content type" in the middle of the import.
-    const t = await listening();
-    const rest = restClient(t.baseUrl);
-    const ann = await rest.signup('ann@example.com');
+    const { rest, ann } = await signedIn();
     const attempts = [
       node('a', 'Pass', 'noOp', { x: { constructor: 1 } }, 0),
       node('b', 'Fields', 'set', { mode: 'manual', extra: { constructor: 'Object' } }, 0),
@@ -788,9 +782,7 @@ describe('hostile suite findings', () => {
     // Seed 3: node-run items are JSON text the server stores as it comes; a result whose items were "not json"
     // made GET /api/executions/:id answer 500 to the workflow's owner. A webhook answer nested 20,000 deep
     // failed its encoding the same way.
-    const t = await listening();
-    const rest = restClient(t.baseUrl);
-    const ann = await rest.signup('ann@example.com');
+    const { t, rest, ann } = await signedIn();
     const { body } = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
       body: {
         weft: 1,
