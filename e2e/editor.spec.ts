@@ -355,6 +355,42 @@ test('palette drag and drop, copy and paste into another workflow, duplicate, al
   await context.close();
 });
 
+test('a node added from the palette while a side panel is open stays in view beside its inspector', async ({
+  browser,
+  weft,
+}) => {
+  const context = await browser.newContext({ baseURL: weft.baseURL });
+  const page = await context.newPage();
+  await signUpInBrowser(page, 'Dana', 'dana@example.com');
+  await createWorkflow(page, 'Narrow');
+  await addFromPalette(page, 'manualTrigger');
+  await expect(page.getByTestId('inspector')).toBeVisible();
+  // Nothing selected: the next node lands in the middle of the canvas as it is now, before its inspector opens.
+  await page.getByTestId('inspector').getByRole('button', { name: 'Close the inspector' }).click();
+  await expect(page.getByTestId('inspector')).toBeHidden();
+  await page.getByRole('button', { name: 'Members' }).click();
+  await addFromPalette(page, 'httpRequest');
+  await expect(page.getByTestId('inspector')).toBeVisible();
+
+  // The inspector took a third of the canvas; the new node moved with the view, not under the panel.
+  const canvasBox = await page.locator('.canvas-box').boundingBox();
+  if (!canvasBox) throw new Error('no canvas');
+  const inView = async () => {
+    const box = await canvasNode(page, 'HTTP Request').boundingBox();
+    return (
+      box !== null &&
+      box.x >= canvasBox.x &&
+      box.y >= canvasBox.y &&
+      box.x + box.width <= canvasBox.x + canvasBox.width &&
+      box.y + box.height <= canvasBox.y + canvasBox.height
+    );
+  };
+  await expect.poll(inView).toBe(true);
+  await canvasNode(page, 'HTTP Request').click();
+  await expect(page.getByTestId('inspector').locator('[data-param="authentication"] select')).toBeVisible();
+  await context.close();
+});
+
 test('the workflow list manages members: invite, accept, change the role, remove; cancel an invitation', async ({
   browser,
   weft,

@@ -29,6 +29,7 @@ import type { FlowNode } from './flow-binding.ts';
 import { CanvasMinimap } from './canvas-minimap.tsx';
 import { edgeTypes } from './run-edge.tsx';
 import { nodeTypes } from './workflow-node.tsx';
+import { useKeepSelectionInView } from './use-keep-selection-in-view.ts';
 
 export const GRID = 20;
 
@@ -58,6 +59,7 @@ export const FlowCanvas = ({
   const setSelected = useSetAtom(selectedNodeIdsAtom);
   const setToast = useSetAtom(toastAtom);
   const fitted = useRef(false);
+  useKeepSelectionInView(binding);
 
   const onSelectionChange = useCallback(
     ({ nodes }: OnSelectionChangeParams) => {
