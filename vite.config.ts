@@ -6,7 +6,7 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 
 /**
  * One config for the client build (root: client/, output: dist/client) and for
- * the unit and integration tests of all four parts (vitest projects).
+ * the unit and integration tests of every part (vitest projects).
  * Browser flows run under Playwright (playwright.config.ts), not here.
  */
 export default defineConfig({
@@ -48,6 +48,16 @@ export default defineConfig({
         },
       },
       { test: { name: 'client', root: here('./client'), environment: 'node', include: ['**/*.test.ts'] } },
+      {
+        test: {
+          name: 'cli',
+          root: here('./cli'),
+          environment: 'node',
+          include: ['**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
       {
         test: {
           name: 'engine',

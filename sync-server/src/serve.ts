@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { join } from 'node:path';
+import { loadEncryptionKey } from './credentials/encryption-key.ts';
+import { startEngineChild } from './engine-child.ts';
+import { stopRequested } from './stop-requests.ts';
+import type { Logger } from '#shared/log.ts';
+import { ConfigError, loadConfig, USAGE } from './config.ts';
+import { createSyncServer } from './server.ts';
+
+/**
+ * `npm start` and `weft serve` land here: read the configuration, open the
+ * database (applying migrations), serve, and shut down cleanly on
+ * SIGINT/SIGTERM/SIGHUP or when the launcher that started it is gone (see
+ * stop-requests.ts). It owns the process: it exits when the server stops.
+ */
+export const serve = async (argv: readonly string[]): Promise<void> => {
+  let config;
+  try {
+    config = loadConfig(argv, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`weft: ${error.message} (see --help)\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (config === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  let encryptionKey: Buffer;
+  try {
+    encryptionKey = loadEncryptionKey(config.encryptionKey, join(config.dataDir, 'encryption.key'));
+  } catch (error) {
+    process.stderr.write(`weft: invalid WEFT_ENCRYPTION_KEY or key file: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger: Logger = pino({ level: config.logLevel, base: { service: 'weft' } });
+  // Listening from here on: a request that comes during start-up is served right after it.
+  const stopReason = stopRequested(logger);
+  let server;
+  try {
+    // Without a configured token, only the child engine (told the token at start) can join.
+    server = createSyncServer({
+      config: {
+        ...config,
+        engineToken: config.engineToken ?? randomBytes(24).toString('base64url'),
+        encryptionKey,
+      },
+      logger,
+    });
+  } catch (error) {
+    logger.error({ err: error, dbFile: config.dbFile }, 'could not open the database');
+    process.exit(1);
+  }
+  let address;
+  try {
+    address = await server.listen();
+  } catch (error) {
+    logger.error({ err: error, host: config.host, port: config.port }, 'could not listen');
+    await server.close();
+    process.exit(1);
+  }
+  logger.info(
+    { host: address.host, port: address.port, url: `http://${address.host}:${address.port}`, dataDir: config.dataDir },
+    'listening',
+  );
+
+  if (config.engine === 'none' && !config.engineToken) {
+    logger.warn({}, 'WEFT_ENGINE=none without WEFT_ENGINE_TOKEN: no engine can join, so runs will wait');
+  }
+  const engine =
+    config.engine === 'child'
+      ? startEngineChild({
+          server: `http://${address.host === '0.0.0.0' ? '127.0.0.1' : address.host}:${address.port}`,
+          token: config.engineToken ?? server.engineToken,
+          env: process.env,
+          logger: logger.child({ component: 'engine-child' }),
+        })
+      : undefined;
+
+  const reason = await stopReason;
+  logger.info({ reason }, 'shutting down');
+  try {
+    await engine?.stop();
+    await server.close();
+  } catch (error) {
+    logger.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  }
+  logger.info({}, 'stopped');
+  process.exit(0);
+};
