@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { addMemberRequest, createWorkflowRequest, updateWorkflowRequest, type WorkflowDto } from '#shared/api/index.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { ID_PATTERN } from '#shared/ids.ts';
@@ -29,6 +30,15 @@ const workflowId = (raw: string): string => {
   if (!ID_PATTERN.test(raw)) throw new UserError(ErrorCodes.notFound, `Workflow ${raw} does not exist`);
   return raw;
 };
+
+/** `POST /:id/run`: the items the run's trigger puts out instead of one empty item. */
+const runRequest = z.strictObject({
+  items: z
+    .array(z.strictObject({ json: z.record(z.string(), z.unknown()) }))
+    .min(1)
+    .max(10_000)
+    .optional(),
+});
 
 /** Invitations waiting for an answer, per workflow: an owner cannot fill the table with addresses. */
 export const MAX_PENDING_INVITATIONS = 200;
@@ -94,7 +104,13 @@ export const workflowRoutes = ({
       const user = requireUser(c);
       const id = workflowId(c.req.param('id'));
       requireAccess(store, id, user, 'edit');
-      return c.json(executionDto(await executions.run(id, user, { mode: 'manual' })), 201);
+      // A body is optional (the editor's Run sends none); `weft run --input` sends the trigger's items.
+      const body = c.req.header('content-type') ? await readJson(c, runRequest) : {};
+      const run = await executions.run(id, user, {
+        mode: 'manual',
+        ...(body.items ? { triggerItems: body.items } : {}),
+      });
+      return c.json(executionDto(run), 201);
     })
     .get('/', (c) => {
       const user = requireUser(c);
