@@ -48,4 +48,7 @@ export const buildProgram = (): Command => {
   return program;
 };
 
-await buildProgram().parseAsync(process.argv);
+// Not a top-level await: the binary's bundle is CommonJS (Node 24's single
+// executables run only a CommonJS main), where top-level await cannot be. A
+// rejection still ends the process with the error and exit code 1.
+void buildProgram().parseAsync(process.argv);
