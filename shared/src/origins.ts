@@ -4,7 +4,8 @@
  * who changed the document:
  * - the client's UndoManager tracks only `ui` (people undo their own edits);
  * - the sync server persists and relays everything except its own `load`;
- * - `repair` marks the server's normalisation edits (unique names, dangling edges).
+ * - `repair` marks the server's normalisation edits (unique names, dangling edges);
+ * - `cli` marks what `weft push` applies from a git folder (one transaction per workflow).
  */
 export type Origin =
   | { readonly source: 'ui' }
@@ -13,6 +14,7 @@ export type Origin =
   | { readonly source: 'server'; readonly userId: string | null }
   | { readonly source: 'repair' }
   | { readonly source: 'migration' }
+  | { readonly source: 'cli' }
   | { readonly source: 'engine'; readonly runId: string };
 
 export const origins = {
@@ -21,6 +23,7 @@ export const origins = {
   load: { source: 'load' } as const,
   repair: { source: 'repair' } as const,
   migration: { source: 'migration' } as const,
+  cli: { source: 'cli' } as const,
   server: (userId: string | null): Origin => ({ source: 'server', userId }),
   engine: (runId: string): Origin => ({ source: 'engine', runId }),
 };

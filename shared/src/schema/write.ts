@@ -209,6 +209,14 @@ export const setParameter = (doc: Y.Doc, id: string, name: string, value: unknow
   }, origin);
 };
 
+/** Removes a stored parameter; a known type's parameter then reads as its default again. */
+export const removeParameter = (doc: Y.Doc, id: string, name: string, origin?: Origin): void => {
+  const map = requireNode(doc, id);
+  const params = map.get(NodeKey.parameters);
+  if (!(params instanceof Y.Map)) return;
+  doc.transact(() => (params as Y.Map<unknown>).delete(name), origin);
+};
+
 /** The Y.Text behind a text or code parameter, for editors that bind to it directly. */
 export const getParameterText = (doc: Y.Doc, id: string, name: string): Y.Text | undefined => {
   const params: unknown = getNodeMap(doc, id)?.get(NodeKey.parameters);
