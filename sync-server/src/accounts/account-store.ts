@@ -151,6 +151,19 @@ export class AccountStore {
     });
   }
 
+  /**
+   * Sets a new password (`weft user reset-password`); false when there is no
+   * such account. Its sessions end, so whoever knew the old password is
+   * signed out; its API tokens keep working (scripts are revoked one by one).
+   */
+  setPasswordHash(id: string, passwordHash: string): boolean {
+    return this.db.transaction((tx) => {
+      const changed = tx.update(users).set({ passwordHash }).where(eq(users.id, id)).run().changes > 0;
+      if (changed) tx.delete(sessions).where(eq(sessions.userId, id)).run();
+      return changed;
+    });
+  }
+
   /** Deletes an account; its sessions, tokens, memberships, favourites and credentials (with their grants) go with it. */
   deleteUser(id: string): boolean {
     return this.db.delete(users).where(eq(users.id, id)).run().changes > 0;
