@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeSchema } from './common.ts';
 
 /** Credentials over REST: secrets go in, never out. */
 
@@ -25,10 +26,11 @@ export const createCredentialRequest = z.intersection(
 );
 export type CreateCredentialRequest = z.infer<typeof createCredentialRequest>;
 
-export interface CredentialDto {
-  id: string;
-  name: string;
-  type: CredentialType;
-  createdAt: number;
-  updatedAt: number;
-}
+export const credentialSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(credentialTypes),
+  createdAt: timeSchema,
+  updatedAt: timeSchema,
+});
+export type CredentialDto = z.infer<typeof credentialSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleSchema, timeSchema as time } from './common.ts';
 
 /**
  * REST request bodies (validated by the server, used by the client's forms)
@@ -41,49 +42,61 @@ export const updateWorkflowRequest = z
   })
   .refine((v) => v.name !== undefined || v.description !== undefined, 'give a name or a description');
 
-export const roleSchema = z.enum(['owner', 'editor', 'viewer']);
-export type WorkflowRole = z.infer<typeof roleSchema>;
+export { roleSchema, timeSchema, type WorkflowRole } from './common.ts';
 
 export const addMemberRequest = z.strictObject({
   email: emailSchema,
   role: roleSchema,
 });
 
-export interface UserDto {
-  id: string;
-  email: string;
-  name: string;
-  isAdmin: boolean;
-  createdAt: number;
-}
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  /** The instance admin (the first account). */
+  isAdmin: z.boolean(),
+  createdAt: time,
+});
+export type UserDto = z.infer<typeof userSchema>;
 
-export interface WorkflowDto {
-  id: string;
-  name: string;
-  role: WorkflowRole;
-  createdAt: number;
-  updatedAt: number;
+export const workflowSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The caller's role in it (an admin who is not a member reads it as a viewer). */
+  role: roleSchema,
+  createdAt: time,
+  updatedAt: time,
   /** Active workflows answer their webhooks and run their schedules. */
-  active: boolean;
+  active: z.boolean(),
   /** The production version (publish), or null. */
-  publishedHash: string | null;
-}
+  publishedHash: z.string().nullable(),
+});
+export type WorkflowDto = z.infer<typeof workflowSchema>;
 
-export interface MemberDto {
-  userId: string;
-  email: string;
-  name: string;
-  role: WorkflowRole;
-  addedAt: number;
-}
+export const memberSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  addedAt: time,
+});
+export type MemberDto = z.infer<typeof memberSchema>;
 
-export interface ApiTokenDto {
-  id: string;
-  name: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-}
+export const apiTokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: time,
+  lastUsedAt: time.nullable(),
+});
+export type ApiTokenDto = z.infer<typeof apiTokenSchema>;
 
+/** A new token: the only answer that carries its secret. */
+export const createdApiTokenSchema = apiTokenSchema.extend({
+  /** Send it as `Authorization: Bearer <token>`; it is not shown again. */
+  token: z.string(),
+});
+
+/** The error body's shape as code sees it; the document's schema (errors.ts) also lists the codes. */
 export interface ApiErrorBody {
   error: {
     code: string;

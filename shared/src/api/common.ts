@@ -1,0 +1,9 @@
+import { z } from 'zod';
+
+/** Building blocks of the REST schemas that several modules use. */
+
+export const roleSchema = z.enum(['owner', 'editor', 'viewer']);
+export type WorkflowRole = z.infer<typeof roleSchema>;
+
+/** A moment, in Unix milliseconds. */
+export const timeSchema = z.number().int();

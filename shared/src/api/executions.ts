@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { timeSchema as time } from './common.ts';
+
+/** Executions over REST: history, one run's node results and log, and control. */
+
+export const executionStatuses = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
+export const executionModes = ['manual', 'test', 'webhook', 'schedule', 'retry'] as const;
+
+export const executionSchema = z.object({
+  id: z.string(),
+  workflowId: z.string(),
+  /** The saved, immutable version of the workflow it runs. */
+  versionHash: z.string(),
+  mode: z.enum(executionModes),
+  status: z.enum(executionStatuses),
+  error: z.string().nullable(),
+  /** The execution this one retries. */
+  retryOf: z.string().nullable(),
+  createdAt: time,
+  startedAt: time.nullable(),
+  finishedAt: time.nullable(),
+});
+export type ExecutionDto = z.infer<typeof executionSchema>;
+
+export const executionStoppingSchema = executionSchema.extend({ stopping: z.literal(true) });
+
+/** One run of one node (a node in a loop runs several times: `runIndex`). */
+export const nodeRunSchema = z.object({
+  nodeId: z.string(),
+  name: z.string(),
+  runIndex: z.number().int(),
+  status: z.enum(['succeeded', 'failed']),
+  /** Items by input handle, as the engine reported them; null if they could not be read back. */
+  input: z.unknown(),
+  /** Items by output handle; null if they could not be read back. */
+  output: z.unknown(),
+  error: z.string().nullable(),
+  attempts: z.number().int(),
+  startedAt: time,
+  finishedAt: time,
+});
+export type NodeRunDto = z.infer<typeof nodeRunSchema>;
+
+export const executionDetailSchema = executionSchema.extend({ nodeRuns: z.array(nodeRunSchema) });
+export type ExecutionDetailDto = z.infer<typeof executionDetailSchema>;
+
+export const executionListSchema = z.object({
+  executions: z.array(executionSchema),
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: z.string().nullable(),
+});
+
+export const executionLogLineSchema = z.object({
+  at: time,
+  level: z.enum(['info', 'warn', 'error']),
+  /** The node the line is about (its name when it ran). */
+  node: z.string().optional(),
+  message: z.string(),
+});
+export type ExecutionLogLine = z.infer<typeof executionLogLineSchema>;
+
+export const executionLogsSchema = z.object({ logs: z.array(executionLogLineSchema) });
+
+export const executionListQuery = z.object({
+  workflowId: z.string().optional(),
+  status: z.enum(executionStatuses).optional(),
+  cursor: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must be a cursor from a previous page')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

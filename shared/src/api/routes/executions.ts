@@ -1,0 +1,100 @@
+import {
+  executionDetailSchema,
+  executionListQuery,
+  executionListSchema,
+  executionLogsSchema,
+  executionSchema,
+  executionStoppingSchema,
+} from '../executions.ts';
+import { defineRoute } from '../contract.ts';
+import { conflict, noContent, notAMember, notFound, ok, tooMany } from './responses.ts';
+
+const tag = 'executions';
+const id = { id: 'The execution id' };
+const noExecution = notFound('no execution with this id');
+
+export const listExecutions = defineRoute({
+  operationId: 'listExecutions',
+  method: 'get',
+  path: '/api/executions',
+  tag,
+  summary: 'Executions of the workflows the caller can read, newest first',
+  auth: 'user',
+  query: executionListQuery,
+  responses: {
+    200: ok(executionListSchema, 'One page'),
+    403: notAMember('read it (`workflowId`)'),
+    404: notFound('no workflow with the `workflowId` given'),
+  },
+});
+
+export const getExecution = defineRoute({
+  operationId: 'getExecution',
+  method: 'get',
+  path: '/api/executions/{id}',
+  tag,
+  summary: 'One execution with the results of its node runs',
+  auth: 'user',
+  params: id,
+  responses: { 200: ok(executionDetailSchema, 'The execution'), 403: notAMember('read it'), 404: noExecution },
+});
+
+export const getExecutionLogs = defineRoute({
+  operationId: 'getExecutionLogs',
+  method: 'get',
+  path: '/api/executions/{id}/logs',
+  tag,
+  summary: "An execution's log",
+  description: 'Retries, failures that let the run go on, what Code nodes printed, who stopped it, how it ended.',
+  auth: 'user',
+  params: id,
+  responses: { 200: ok(executionLogsSchema, 'The log, oldest first'), 403: notAMember('read it'), 404: noExecution },
+});
+
+export const stopExecution = defineRoute({
+  operationId: 'stopExecution',
+  method: 'post',
+  path: '/api/executions/{id}/stop',
+  tag,
+  summary: 'Stop a queued or running execution',
+  auth: 'user',
+  params: id,
+  responses: {
+    202: ok(executionStoppingSchema, 'Stopping; the execution ends as `canceled`'),
+    403: notAMember('edit it'),
+    404: noExecution,
+    409: conflict('the execution has already ended'),
+  },
+});
+
+export const retryExecution = defineRoute({
+  operationId: 'retryExecution',
+  method: 'post',
+  path: '/api/executions/{id}/retry',
+  tag,
+  summary: 'Run the same version again, with the same trigger items',
+  auth: 'user',
+  params: id,
+  responses: {
+    201: ok(executionSchema, 'The new execution (`retryOf` names this one)'),
+    403: notAMember('edit it'),
+    404: noExecution,
+    429: tooMany('too many runs of this workflow are waiting for an engine'),
+  },
+});
+
+export const deleteExecution = defineRoute({
+  operationId: 'deleteExecution',
+  method: 'delete',
+  path: '/api/executions/{id}',
+  tag,
+  summary: 'Delete an execution that has ended',
+  auth: 'user',
+  params: id,
+  responses: {
+    204: noContent('Deleted'),
+    403: notAMember('edit it'),
+    404: noExecution,
+    409: conflict('stop the execution before deleting it'),
+  },
+});

@@ -1,0 +1,82 @@
+import * as admin from './admin.ts';
+import * as auth from './auth.ts';
+import * as credentials from './credentials.ts';
+import * as executions from './executions.ts';
+import * as me from './me.ts';
+import * as nodes from './nodes.ts';
+import * as tokens from './tokens.ts';
+import * as workflows from './workflows.ts';
+
+/**
+ * Every REST route under /api, by operationId: what the OpenAPI document
+ * describes, what the server must register (a test holds the two equal)
+ * and what the typed client calls, e.g. `client.call(apiRoutes.listWorkflows, {})`.
+ */
+export const apiRoutes = {
+  signup: auth.signup,
+  login: auth.login,
+  logout: auth.logout,
+  me: auth.me,
+  listSessions: auth.listSessions,
+  revokeOtherSessions: auth.revokeOtherSessions,
+  deleteSession: auth.deleteSession,
+
+  createToken: tokens.createToken,
+  listTokens: tokens.listTokens,
+  deleteToken: tokens.deleteToken,
+
+  getFavourites: me.getFavourites,
+  setFavourites: me.setFavourites,
+  listMyInvitations: me.listMyInvitations,
+  acceptInvitation: me.acceptInvitation,
+  declineInvitation: me.declineInvitation,
+  deleteAccount: me.deleteAccount,
+
+  listWorkflows: workflows.listWorkflows,
+  createWorkflow: workflows.createWorkflow,
+  importWorkflow: workflows.importWorkflow,
+  getWorkflow: workflows.getWorkflow,
+  updateWorkflow: workflows.updateWorkflow,
+  deleteWorkflow: workflows.deleteWorkflow,
+  exportWorkflow: workflows.exportWorkflow,
+  publishWorkflow: workflows.publishWorkflow,
+  activateWorkflow: workflows.activateWorkflow,
+  deactivateWorkflow: workflows.deactivateWorkflow,
+  listenTestWebhook: workflows.listenTestWebhook,
+  stopTestWebhook: workflows.stopTestWebhook,
+  runWorkflow: workflows.runWorkflow,
+  listMembers: workflows.listMembers,
+  addMember: workflows.addMember,
+  removeMember: workflows.removeMember,
+  cancelInvitation: workflows.cancelInvitation,
+  listWorkflowCredentials: workflows.listWorkflowCredentials,
+
+  listExecutions: executions.listExecutions,
+  getExecution: executions.getExecution,
+  getExecutionLogs: executions.getExecutionLogs,
+  stopExecution: executions.stopExecution,
+  retryExecution: executions.retryExecution,
+  deleteExecution: executions.deleteExecution,
+
+  listCredentials: credentials.listCredentials,
+  createCredential: credentials.createCredential,
+  deleteCredential: credentials.deleteCredential,
+  listCredentialGrants: credentials.listCredentialGrants,
+  grantCredential: credentials.grantCredential,
+  revokeCredentialGrant: credentials.revokeCredentialGrant,
+
+  listNodes: nodes.listNodes,
+  getNode: nodes.getNode,
+
+  listUsers: admin.listUsers,
+  createUser: admin.createUser,
+  disableUser: admin.disableUser,
+  enableUser: admin.enableUser,
+  getMetrics: admin.getMetrics,
+} as const;
+
+export type ApiRoutes = typeof apiRoutes;
+export type ApiRouteName = keyof ApiRoutes;
+
+export { activationSchema, importedWorkflowSchema, importWorkflowBody } from './workflows.ts';
+export { nodeListQuery } from './nodes.ts';
