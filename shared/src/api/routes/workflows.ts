@@ -203,6 +203,15 @@ export const stopTestWebhook = defineRoute({
   responses: { 204: noContent('Stopped'), 403: notAMember('edit it'), 404: workflowNotFound },
 });
 
+/** The run's trigger puts out these items instead of one empty item (`weft run --input`); the body is optional. */
+export const runWorkflowRequest = z.strictObject({
+  items: z
+    .array(z.strictObject({ json: z.record(z.string(), z.unknown()) }))
+    .min(1)
+    .max(10_000)
+    .optional(),
+});
+
 export const runWorkflow = defineRoute({
   operationId: 'runWorkflow',
   method: 'post',
@@ -210,9 +219,10 @@ export const runWorkflow = defineRoute({
   tag,
   summary: 'Run the workflow as it is now',
   description:
-    'Saves the document as an immutable version and queues a manual run from its Manual Trigger. Follow it with `GET /api/executions/{id}` or on the `/sync` socket.',
+    'Saves the document as an immutable version and queues a manual run from its Manual Trigger. Follow it with `GET /api/executions/{id}` or on the `/sync` socket. The body is optional (the web app sends none): `items` are what the trigger puts out.',
   auth: 'user',
   params: id,
+  body: runWorkflowRequest,
   responses: {
     201: ok(executionSchema, 'The queued execution'),
     400: invalid('the workflow cannot run (each problem listed)'),

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { addMemberRequest, createWorkflowRequest, updateWorkflowRequest, type WorkflowDto } from '#shared/api/index.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { ID_PATTERN } from '#shared/ids.ts';
@@ -15,6 +14,7 @@ import type { TriggerService } from '../../triggers/trigger-service.ts';
 import type { TestWebhooks } from '../../triggers/test-webhooks.ts';
 import type { RoomManager } from '../../rooms/room-manager.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
+import { runWorkflowRequest } from '#shared/api/routes/workflows.ts';
 
 export const workflowDto = (w: WorkflowSummary): WorkflowDto => ({
   id: w.id,
@@ -30,15 +30,6 @@ const workflowId = (raw: string): string => {
   if (!ID_PATTERN.test(raw)) throw new UserError(ErrorCodes.notFound, `Workflow ${raw} does not exist`);
   return raw;
 };
-
-/** `POST /:id/run`: the items the run's trigger puts out instead of one empty item. */
-const runRequest = z.strictObject({
-  items: z
-    .array(z.strictObject({ json: z.record(z.string(), z.unknown()) }))
-    .min(1)
-    .max(10_000)
-    .optional(),
-});
 
 /** Invitations waiting for an answer, per workflow: an owner cannot fill the table with addresses. */
 export const MAX_PENDING_INVITATIONS = 200;
@@ -105,7 +96,7 @@ export const workflowRoutes = ({
       const id = workflowId(c.req.param('id'));
       requireAccess(store, id, user, 'edit');
       // A body is optional (the editor's Run sends none); `weft run --input` sends the trigger's items.
-      const body = c.req.header('content-type') ? await readJson(c, runRequest) : {};
+      const body = c.req.header('content-type') ? await readJson(c, runWorkflowRequest) : {};
       const run = await executions.run(id, user, {
         mode: 'manual',
         ...(body.items ? { triggerItems: body.items } : {}),
