@@ -19,7 +19,10 @@ export const nodeSummarySchema = z.object({
   color: z.string(),
 });
 
-const showWhen = z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean()])));
+/** The definitions are constants in shared/src/nodes: their lists are readonly. */
+const list = <T extends z.ZodType>(item: T) => z.array(item).readonly();
+
+const showWhen = z.record(z.string(), list(z.union([z.string(), z.number(), z.boolean()])));
 
 const paramBase = {
   name: z.string(),
@@ -50,7 +53,7 @@ const optionsParam = z.object({
   ...paramBase,
   kind: z.literal('options'),
   default: z.string(),
-  options: z.array(z.object({ value: z.string(), label: z.string(), description: z.string().optional() })),
+  options: list(z.object({ value: z.string(), label: z.string(), description: z.string().optional() })),
 });
 const jsonParam = z.object({ ...paramBase, kind: z.literal('json'), default: z.string() });
 const codeParam = z.object({
@@ -63,8 +66,8 @@ const listFieldParam = z.discriminatedUnion('kind', [stringParam, numberParam, b
 const listParam = z.object({
   ...paramBase,
   kind: z.literal('list'),
-  default: z.array(z.record(z.string(), z.unknown())),
-  fields: z.array(listFieldParam),
+  default: list(z.record(z.string(), z.unknown())),
+  fields: list(listFieldParam),
   addLabel: z.string().optional(),
 });
 
@@ -81,18 +84,18 @@ export const paramSpecSchema = z.discriminatedUnion('kind', [
 const portSpec = z.object({ name: z.string(), label: z.string() });
 
 export const nodeDefinitionSchema = nodeSummarySchema.extend({
-  inputs: z.array(portSpec),
-  outputs: z.array(portSpec),
+  inputs: list(portSpec),
+  outputs: list(portSpec),
   /** Outputs whose number follows a list parameter (Switch): handles `${prefix}${index}`. */
   dynamicOutputs: z.object({ listParam: z.string(), prefix: z.string(), max: z.number().int() }).optional(),
-  params: z.array(paramSpecSchema),
-  credentials: z
-    .array(z.object({ name: z.string(), label: z.string(), types: z.array(z.string()), showWhen: showWhen.optional() }))
-    .optional(),
+  params: list(paramSpecSchema),
+  credentials: list(
+    z.object({ name: z.string(), label: z.string(), types: list(z.string()), showWhen: showWhen.optional() }),
+  ).optional(),
   /** Triggers start executions; they have no inputs. */
   trigger: z.boolean().optional(),
   /** Not executed at all (Sticky Note). */
   annotation: z.boolean().optional(),
   /** Extra words the palette search matches. */
-  keywords: z.array(z.string()).optional(),
+  keywords: list(z.string()).optional(),
 });

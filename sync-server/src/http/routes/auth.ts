@@ -1,19 +1,12 @@
-import { Hono } from 'hono';
-import { loginRequest, signupRequest, type UserDto } from '#shared/api/index.ts';
+import type { UserDto } from '#shared/api/index.ts';
+import * as routes from '#shared/api/routes/auth.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { normalizeEmail, type AccountStore, type User } from '../../accounts/account-store.ts';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../../accounts/passwords.ts';
-import {
-  clearSessionCookie,
-  readSessionCookie,
-  requireUser,
-  setSessionCookie,
-  type AppEnv,
-  type SocketRevalidator,
-} from '../auth.ts';
-import { readJson } from '../errors.ts';
+import { clearSessionCookie, readSessionCookie, setSessionCookie, type SocketRevalidator } from '../auth.ts';
 import { clientAddress } from '../client-address.ts';
 import type { AuthLimits } from '../../accounts/auth-limits.ts';
+import { contractRoutes, implement } from './contract-routes.ts';
 
 export const userDto = (u: User): UserDto => ({
   id: u.id,
@@ -35,10 +28,10 @@ export interface AuthRouteOptions {
 
 /** Sign up, log in, log out, who am I, and one's sessions. The first account becomes the instance admin. */
 export const authRoutes = ({ accounts, signup, cookieSecure, revalidate, limits, trustProxy }: AuthRouteOptions) =>
-  new Hono<AppEnv>()
-    .post('/signup', async (c) => {
+  contractRoutes('/api/auth', [
+    implement(routes.signup, async (c, { body }, reply) => {
       await limits.attempt(clientAddress(c, trustProxy));
-      const body = await readJson(c, signupRequest);
+      const request = await body();
       if (signup === 'closed' && accounts.countUsers() > 0) {
         throw new UserError(
           ErrorCodes.forbidden,
@@ -46,23 +39,23 @@ export const authRoutes = ({ accounts, signup, cookieSecure, revalidate, limits,
         );
       }
       const user = accounts.createUser({
-        email: body.email,
-        name: body.name,
-        passwordHash: await hashPassword(body.password),
+        email: request.email,
+        name: request.name,
+        passwordHash: await hashPassword(request.password),
       });
       const session = accounts.createSession(user.id, c.req.header('user-agent'));
       setSessionCookie(c, session.token, session.expiresAt, cookieSecure);
-      return c.json({ user: userDto(user) }, 201);
-    })
-    .post('/login', async (c) => {
+      return reply(201, { user: userDto(user) });
+    }),
+    implement(routes.login, async (c, { body }, reply) => {
       await limits.attempt(clientAddress(c, trustProxy));
-      const body = await readJson(c, loginRequest);
-      const email = normalizeEmail(body.email);
+      const request = await body();
+      const email = normalizeEmail(request.email);
       // Counted per address, whether or not an account uses it: the limit tells nobody who has one.
       await limits.checkAccount(email);
       const found = accounts.findByEmail(email);
       // Verify against a dummy hash for unknown emails so both failures take the same time.
-      const ok = await verifyPassword(body.password, found?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+      const ok = await verifyPassword(request.password, found?.passwordHash ?? (await DUMMY_HASH_PROMISE));
       if (!found || !ok) {
         await limits.failed(email);
         throw new UserError(ErrorCodes.unauthorized, 'Wrong email or password');
@@ -72,37 +65,34 @@ export const authRoutes = ({ accounts, signup, cookieSecure, revalidate, limits,
       if (found.disabled) throw new UserError(ErrorCodes.forbidden, 'This account was disabled by the instance admin');
       const session = accounts.createSession(found.id, c.req.header('user-agent'));
       setSessionCookie(c, session.token, session.expiresAt, cookieSecure);
-      return c.json({ user: userDto(found) });
-    })
-    .post('/logout', (c) => {
+      return reply(200, { user: userDto(found) });
+    }),
+    implement(routes.logout, (c, { user }, reply) => {
       const token = readSessionCookie(c);
-      const user = c.get('user');
       if (token) accounts.deleteSession(token);
       clearSessionCookie(c, cookieSecure);
       // Sockets opened with that session close now, not at their next reconnect.
       if (user) revalidate({ userId: user.id });
-      return c.body(null, 204);
-    })
-    .get('/me', (c) => c.json({ user: userDto(requireUser(c)) }))
-    .get('/sessions', (c) => {
-      const user = requireUser(c);
-      return c.json({ sessions: accounts.listSessions(user.id, readSessionCookie(c)) });
-    })
+      return reply(204);
+    }),
+    implement(routes.me, (_c, { user }, reply) => reply(200, { user: userDto(user) })),
+    implement(routes.listSessions, (c, { user }, reply) =>
+      reply(200, { sessions: accounts.listSessions(user.id, readSessionCookie(c)) }),
+    ),
     // Ends every session but this request's own (all of them when it came with an API token).
-    .post('/sessions/revoke-others', (c) => {
-      const user = requireUser(c);
+    implement(routes.revokeOtherSessions, (c, { user }, reply) => {
       const current = c.get('authVia') === 'cookie' ? readSessionCookie(c) : undefined;
       const ended = accounts.deleteOtherSessions(user.id, current);
       revalidate({ userId: user.id });
-      return c.json({ ended });
-    })
-    .delete('/sessions/:id', (c) => {
-      const user = requireUser(c);
-      const id = c.req.param('id');
-      const current = accounts.listSessions(user.id, readSessionCookie(c)).find((s) => s.id === id)?.current ?? false;
-      if (!accounts.deleteSessionById(user.id, id)) throw new UserError(ErrorCodes.notFound, 'No such session');
+      return reply(200, { ended });
+    }),
+    implement(routes.deleteSession, (c, { user, params }, reply) => {
+      const current =
+        accounts.listSessions(user.id, readSessionCookie(c)).find((s) => s.id === params.id)?.current ?? false;
+      if (!accounts.deleteSessionById(user.id, params.id)) throw new UserError(ErrorCodes.notFound, 'No such session');
       if (current) clearSessionCookie(c, cookieSecure);
       // Sockets opened with that session close now (4401).
       revalidate({ userId: user.id });
-      return c.body(null, 204);
-    });
+      return reply(204);
+    }),
+  ]);

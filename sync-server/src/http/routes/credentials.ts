@@ -1,13 +1,10 @@
-import { Hono } from 'hono';
-import { grantCredentialRequest } from '#shared/api/access.ts';
-import { createCredentialRequest } from '#shared/api/credentials.ts';
+import * as routes from '#shared/api/routes/credentials.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { ID_PATTERN } from '#shared/ids.ts';
 import type { CredentialStore } from '../../credentials/credential-store.ts';
 import { requireAccess } from '../../workflows/access.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
-import { requireUser, type AppEnv } from '../auth.ts';
-import { readJson } from '../errors.ts';
+import { contractRoutes, implement } from './contract-routes.ts';
 
 export interface CredentialRouteDeps {
   store: CredentialStore;
@@ -23,41 +20,36 @@ const notFound = (id: string) => new UserError(ErrorCodes.notFound, `Credential 
  * answers only the credential's owner; to anyone else it does not exist.
  */
 export const credentialRoutes = ({ store, workflows, now = Date.now }: CredentialRouteDeps) =>
-  new Hono<AppEnv>()
-    .get('/', (c) => c.json({ credentials: store.list(requireUser(c).id) }))
-    .post('/', async (c) => {
-      const user = requireUser(c);
-      const request = await readJson(c, createCredentialRequest);
-      return c.json(store.create(user.id, request, now()), 201);
-    })
-    .delete('/:id', (c) => {
-      if (!store.delete(requireUser(c).id, c.req.param('id'))) throw notFound(c.req.param('id'));
-      return c.body(null, 204);
-    })
-    .get('/:id/grants', (c) => {
-      const grants = store.grants(requireUser(c).id, c.req.param('id'));
-      if (!grants) throw notFound(c.req.param('id'));
-      return c.json({ grants });
-    })
+  contractRoutes('/api/credentials', [
+    implement(routes.listCredentials, (_c, { user }, reply) => reply(200, { credentials: store.list(user.id) })),
+    implement(routes.createCredential, async (_c, { user, body }, reply) =>
+      reply(201, store.create(user.id, await body(), now())),
+    ),
+    implement(routes.deleteCredential, (_c, { user, params }, reply) => {
+      if (!store.delete(user.id, params.id)) throw notFound(params.id);
+      return reply(204);
+    }),
+    implement(routes.listCredentialGrants, (_c, { user, params }, reply) => {
+      const grants = store.grants(user.id, params.id);
+      if (!grants) throw notFound(params.id);
+      return reply(200, { grants });
+    }),
     // Letting a workflow's runs use the credential is its owner's act alone, and only for a
     // workflow they can see; asking again changes nothing (200 with the grant that exists).
-    .post('/:id/grants', async (c) => {
-      const user = requireUser(c);
-      const id = c.req.param('id');
-      if (store.owner(id) !== user.id) throw notFound(id);
-      const { workflowId } = await readJson(c, grantCredentialRequest);
+    implement(routes.grantCredential, async (_c, { user, params, body }, reply) => {
+      if (store.owner(params.id) !== user.id) throw notFound(params.id);
+      const { workflowId } = await body();
       if (!ID_PATTERN.test(workflowId))
         throw new UserError(ErrorCodes.notFound, `Workflow ${workflowId} does not exist`);
       requireAccess(workflows, workflowId, user, 'read');
-      const { grant, created } = store.grant(id, workflowId, now());
-      return c.json({ grant }, created ? 201 : 200);
-    })
-    .delete('/:id/grants/:workflowId', (c) => {
-      const user = requireUser(c);
-      const id = c.req.param('id');
-      if (store.owner(id) !== user.id) throw notFound(id);
-      if (!store.revoke(id, c.req.param('workflowId'))) {
+      const { grant, created } = store.grant(params.id, workflowId, now());
+      return created ? reply(201, { grant }) : reply(200, { grant });
+    }),
+    implement(routes.revokeCredentialGrant, (_c, { user, params }, reply) => {
+      if (store.owner(params.id) !== user.id) throw notFound(params.id);
+      if (!store.revoke(params.id, params.workflowId)) {
         throw new UserError(ErrorCodes.notFound, 'This credential is not granted to that workflow');
       }
-      return c.body(null, 204);
-    });
+      return reply(204);
+    }),
+  ]);

@@ -1,13 +1,14 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import type { ExecutionDto } from '#shared/api/executions.ts';
+import * as routes from '#shared/api/routes/executions.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
+import type { User } from '../../accounts/account-store.ts';
 import type { EngineHub } from '../../executions/engine-hub.ts';
 import type { ExecutionService } from '../../executions/execution-service.ts';
 import type { ExecutionRow, ExecutionStore } from '../../executions/execution-store.ts';
 import { requireAccess } from '../../workflows/access.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
-import { requireUser, type AppEnv } from '../auth.ts';
 import { nestsDeeperThan } from '../../json-depth.ts';
+import { contractRoutes, implement } from './contract-routes.ts';
 
 /** Execution history and control: list, one execution with its node runs, logs, stop, retry, delete. */
 
@@ -27,7 +28,7 @@ const storedItems = (text: string): unknown => {
   }
 };
 
-const dto = (e: ExecutionRow) => ({
+const dto = (e: ExecutionRow): ExecutionDto => ({
   id: e.id,
   workflowId: e.workflowId,
   versionHash: e.versionHash,
@@ -40,39 +41,20 @@ const dto = (e: ExecutionRow) => ({
   finishedAt: e.finishedAt,
 });
 
-const listQuery = z.object({
-  workflowId: z.string().optional(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']).optional(),
-  cursor: z
-    .string()
-    .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must be a cursor from a previous page')
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-
 export const executionRoutes = (deps: {
   executions: ExecutionStore;
   service: ExecutionService;
   hub: EngineHub;
   workflows: WorkflowStore;
 }) => {
-  const load = (id: string, userId: Parameters<typeof requireAccess>[2], action: 'read' | 'edit'): ExecutionRow => {
+  const load = (id: string, user: User, action: 'read' | 'edit'): ExecutionRow => {
     const row = deps.executions.get(id);
     if (!row) throw new UserError(ErrorCodes.notFound, `Execution ${id} does not exist`);
-    requireAccess(deps.workflows, row.workflowId, userId, action);
+    requireAccess(deps.workflows, row.workflowId, user, action);
     return row;
   };
-  return new Hono<AppEnv>()
-    .get('/', (c) => {
-      const user = requireUser(c);
-      const parsed = listQuery.safeParse(c.req.query());
-      if (!parsed.success) {
-        throw new UserError(
-          ErrorCodes.badRequest,
-          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-        );
-      }
-      const q = parsed.data;
+  return contractRoutes('/api/executions', [
+    implement(routes.listExecutions, (_c, { user, query: q }, reply) => {
       let ids: string[];
       if (q.workflowId) {
         requireAccess(deps.workflows, q.workflowId, user, 'read');
@@ -86,10 +68,10 @@ export const executionRoutes = (deps: {
         limit: q.limit,
       });
       const last = rows.length === q.limit ? rows[rows.length - 1] : undefined;
-      return c.json({ executions: rows.map(dto), nextCursor: last ? `${last.createdAt}:${last.id}` : null });
-    })
-    .get('/:id', (c) => {
-      const row = load(c.req.param('id'), requireUser(c), 'read');
+      return reply(200, { executions: rows.map(dto), nextCursor: last ? `${last.createdAt}:${last.id}` : null });
+    }),
+    implement(routes.getExecution, (_c, { user, params }, reply) => {
+      const row = load(params.id, user, 'read');
       const nodeRuns = deps.executions.nodeRuns(row.id).map((r) => ({
         nodeId: r.nodeId,
         name: r.name,
@@ -102,39 +84,38 @@ export const executionRoutes = (deps: {
         startedAt: r.startedAt,
         finishedAt: r.finishedAt,
       }));
-      return c.json({ ...dto(row), nodeRuns });
-    })
-    .get('/:id/logs', (c) => {
-      const row = load(c.req.param('id'), requireUser(c), 'read');
-      return c.json({
+      return reply(200, { ...dto(row), nodeRuns });
+    }),
+    implement(routes.getExecutionLogs, (_c, { user, params }, reply) => {
+      const row = load(params.id, user, 'read');
+      return reply(200, {
         logs: deps.executions
           .logs(row.id)
           .map((l) => ({ at: l.at, level: l.level, ...(l.node !== null ? { node: l.node } : {}), message: l.message })),
       });
-    })
-    .post('/:id/stop', (c) => {
-      const user = requireUser(c);
-      const row = load(c.req.param('id'), user, 'edit');
+    }),
+    implement(routes.stopExecution, (_c, { user, params }, reply) => {
+      const row = load(params.id, user, 'edit');
       if (row.status !== 'queued' && row.status !== 'running') {
         throw new UserError(ErrorCodes.conflict, `Execution ${row.id} has already ended (${row.status})`);
       }
       deps.executions.log(row.id, 'info', `${user.name} asked to stop the run`, Date.now());
       deps.hub.cancel(row.id);
-      return c.json({ ...dto(row), stopping: true }, 202);
-    })
-    .post('/:id/retry', async (c) => {
-      const user = requireUser(c);
-      const row = load(c.req.param('id'), user, 'edit');
-      return c.json(dto(await deps.service.retry(row, user)), 201);
-    })
-    .delete('/:id', (c) => {
-      const row = load(c.req.param('id'), requireUser(c), 'edit');
+      return reply(202, { ...dto(row), stopping: true });
+    }),
+    implement(routes.retryExecution, async (_c, { user, params }, reply) => {
+      const row = load(params.id, user, 'edit');
+      return reply(201, dto(await deps.service.retry(row, user)));
+    }),
+    implement(routes.deleteExecution, (_c, { user, params }, reply) => {
+      const row = load(params.id, user, 'edit');
       if (row.status === 'queued' || row.status === 'running') {
         throw new UserError(ErrorCodes.conflict, 'Stop the execution before deleting it');
       }
       deps.executions.delete(row.id);
-      return c.body(null, 204);
-    });
+      return reply(204);
+    }),
+  ]);
 };
 
 export { dto as executionDto };

@@ -1,5 +1,4 @@
-import { Hono } from 'hono';
-import { deleteAccountRequest, favouritesBody } from '#shared/api/index.ts';
+import * as routes from '#shared/api/routes/me.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { getNodeDefinition } from '#shared/nodes/index.ts';
 import type { AccountStore } from '../../accounts/account-store.ts';
@@ -7,11 +6,11 @@ import type { FavouritesStore } from '../../accounts/favourites-store.ts';
 import { DUMMY_HASH_PROMISE, verifyPassword } from '../../accounts/passwords.ts';
 import type { WorkflowService } from '../../workflows/workflow-service.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
-import { clearSessionCookie, requireUser, type AppEnv, type SocketRevalidator } from '../auth.ts';
-import { readJson } from '../errors.ts';
+import { clearSessionCookie, type SocketRevalidator } from '../auth.ts';
 import { clientAddress } from '../client-address.ts';
 import type { AuthLimits } from '../../accounts/auth-limits.ts';
 import { workflowDto } from './workflows.ts';
+import { contractRoutes, implement } from './contract-routes.ts';
 
 export interface MeRouteDeps {
   favourites: FavouritesStore;
@@ -41,35 +40,33 @@ export const meRoutes = ({
   trustProxy,
   now = Date.now,
 }: MeRouteDeps) =>
-  new Hono<AppEnv>()
-    .get('/favourites', (c) => c.json({ types: favourites.list(requireUser(c).id) }))
-    .put('/favourites', async (c) => {
-      const user = requireUser(c);
-      const { types } = await readJson(c, favouritesBody);
+  contractRoutes('/api/me', [
+    implement(routes.getFavourites, (_c, { user }, reply) => reply(200, { types: favourites.list(user.id) })),
+    implement(routes.setFavourites, async (_c, { user, body }, reply) => {
+      const { types } = await body();
       const unknown = types.filter((t) => !getNodeDefinition(t));
       if (unknown.length > 0) {
         throw new UserError(ErrorCodes.badRequest, `Unknown node types: ${unknown.map((t) => `"${t}"`).join(', ')}`);
       }
-      return c.json({ types: favourites.replace(user.id, types) });
-    })
-    .get('/invitations', (c) => c.json({ invitations: workflowStore.invitationsFor(requireUser(c).email) }))
+      return reply(200, { types: favourites.replace(user.id, types) });
+    }),
+    implement(routes.listMyInvitations, (_c, { user }, reply) =>
+      reply(200, { invitations: workflowStore.invitationsFor(user.email) }),
+    ),
     // An invitation is answered only by the account that uses its address; to anyone else it does not exist.
-    .post('/invitations/:id/accept', (c) => {
-      const user = requireUser(c);
-      const accepted = workflowStore.acceptInvitation(c.req.param('id'), user, now());
+    implement(routes.acceptInvitation, (_c, { user, params }, reply) => {
+      const accepted = workflowStore.acceptInvitation(params.id, user, now());
       if (!accepted) throw new UserError(ErrorCodes.notFound, 'No such invitation for you');
-      return c.json(workflowDto(workflows.summary(accepted.workflowId, accepted.role)));
-    })
-    .post('/invitations/:id/decline', (c) => {
-      const user = requireUser(c);
-      if (!workflowStore.declineInvitation(c.req.param('id'), user.email)) {
+      return reply(200, workflowDto(workflows.summary(accepted.workflowId, accepted.role)));
+    }),
+    implement(routes.declineInvitation, (_c, { user, params }, reply) => {
+      if (!workflowStore.declineInvitation(params.id, user.email)) {
         throw new UserError(ErrorCodes.notFound, 'No such invitation for you');
       }
-      return c.body(null, 204);
-    })
-    .delete('/', async (c) => {
-      const user = requireUser(c);
-      const { password } = await readJson(c, deleteAccountRequest);
+      return reply(204);
+    }),
+    implement(routes.deleteAccount, async (c, { user, body }, reply) => {
+      const { password } = await body();
       // A password check like log-in's, limited like it: a stolen session must not guess without end.
       await limits.attempt(clientAddress(c, trustProxy));
       await limits.checkAccount(user.email);
@@ -93,5 +90,6 @@ export const meRoutes = ({
       clearSessionCookie(c, cookieSecure);
       // Every socket of the account closes now (4401): its cookie and tokens are gone.
       revalidate({ userId: user.id });
-      return c.body(null, 204);
-    });
+      return reply(204);
+    }),
+  ]);

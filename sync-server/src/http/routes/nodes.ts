@@ -1,34 +1,34 @@
-import { Hono } from 'hono';
+import * as routes from '#shared/api/routes/nodes.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { getNodeDefinition, nodeDefinitions } from '#shared/nodes/index.ts';
-import type { AppEnv } from '../auth.ts';
+import { contractRoutes, implement } from './contract-routes.ts';
 
 /** The node catalog as JSON: `GET /api/nodes?search=&category=` and `GET /api/nodes/:type`. */
 export const nodeRoutes = () =>
-  new Hono<AppEnv>()
-    .get('/', (c) => {
-      const search = c.req.query('search')?.trim().toLowerCase();
-      const category = c.req.query('category');
+  contractRoutes('/api/nodes', [
+    implement(routes.listNodes, (_c, { query }, reply) => {
+      const search = query.search?.trim().toLowerCase();
       const nodes = nodeDefinitions.filter((d) => {
-        if (category && d.category !== category) return false;
+        if (query.category && d.category !== query.category) return false;
         if (!search) return true;
         const hay = [d.type, d.label, d.description, ...(d.keywords ?? [])].join(' ').toLowerCase();
         return search.split(/\s+/).every((word) => hay.includes(word));
       });
-      return c.json({
-        nodes: nodes.map(({ type, version, label, description, category: cat, icon, color }) => ({
+      return reply(200, {
+        nodes: nodes.map(({ type, version, label, description, category, icon, color }) => ({
           type,
           version,
           label,
           description,
-          category: cat,
+          category,
           icon,
           color,
         })),
       });
-    })
-    .get('/:type', (c) => {
-      const def = getNodeDefinition(c.req.param('type'));
-      if (!def) throw new UserError(ErrorCodes.notFound, `No node type "${c.req.param('type')}"`);
-      return c.json(def);
-    });
+    }),
+    implement(routes.getNode, (_c, { params }, reply) => {
+      const def = getNodeDefinition(params.type);
+      if (!def) throw new UserError(ErrorCodes.notFound, `No node type "${params.type}"`);
+      return reply(200, def);
+    }),
+  ]);

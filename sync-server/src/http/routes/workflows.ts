@@ -1,20 +1,20 @@
-import { Hono } from 'hono';
-import { addMemberRequest, createWorkflowRequest, updateWorkflowRequest, type WorkflowDto } from '#shared/api/index.ts';
+import type { WorkflowDto } from '#shared/api/index.ts';
+import * as routes from '#shared/api/routes/workflows.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { ID_PATTERN } from '#shared/ids.ts';
 import type { CredentialStore } from '../../credentials/credential-store.ts';
 import { can, requireAccess } from '../../workflows/access.ts';
 import type { WorkflowService, WorkflowSummary } from '../../workflows/workflow-service.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
-import { requireUser, type AppEnv, type SocketRevalidator } from '../auth.ts';
-import { readJson, readJsonBody } from '../errors.ts';
+import type { SocketRevalidator } from '../auth.ts';
+import { readJsonBody } from '../errors.ts';
 import type { ExecutionService } from '../../executions/execution-service.ts';
 import { executionDto } from './executions.ts';
 import type { TriggerService } from '../../triggers/trigger-service.ts';
 import type { TestWebhooks } from '../../triggers/test-webhooks.ts';
 import type { RoomManager } from '../../rooms/room-manager.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
-import { runWorkflowRequest } from '#shared/api/routes/workflows.ts';
+import { contractRoutes, implement } from './contract-routes.ts';
 
 export const workflowDto = (w: WorkflowSummary): WorkflowDto => ({
   id: w.id,
@@ -58,105 +58,92 @@ export const workflowRoutes = ({
   revalidate,
   now = Date.now,
 }: WorkflowRouteDeps) =>
-  new Hono<AppEnv>()
-    .post('/:id/publish', async (c) => {
-      const user = requireUser(c);
-      const id = workflowId(c.req.param('id'));
+  contractRoutes('/api/workflows', [
+    implement(routes.publishWorkflow, async (_c, { user, params }, reply) => {
+      const id = workflowId(params.id);
       requireAccess(store, id, user, 'edit');
       const hash = await triggers.publish(id, user);
-      return c.json({ id, publishedHash: hash, active: store.get(id)?.active ?? false });
-    })
-    .post('/:id/activate', (c) => {
-      const id = workflowId(c.req.param('id'));
-      requireAccess(store, id, requireUser(c), 'edit');
+      return reply(200, { id, publishedHash: hash, active: store.get(id)?.active ?? false });
+    }),
+    implement(routes.activateWorkflow, (_c, { user, params }, reply) => {
+      const id = workflowId(params.id);
+      requireAccess(store, id, user, 'edit');
       triggers.activate(id);
-      return c.json({ id, publishedHash: store.get(id)?.publishedHash ?? null, active: true });
-    })
-    .post('/:id/deactivate', (c) => {
-      const id = workflowId(c.req.param('id'));
-      requireAccess(store, id, requireUser(c), 'edit');
+      return reply(200, { id, publishedHash: store.get(id)?.publishedHash ?? null, active: true });
+    }),
+    implement(routes.deactivateWorkflow, (_c, { user, params }, reply) => {
+      const id = workflowId(params.id);
+      requireAccess(store, id, user, 'edit');
       triggers.deactivate(id);
-      return c.json({ id, publishedHash: store.get(id)?.publishedHash ?? null, active: false });
-    })
-    .post('/:id/test-webhook/listen', async (c) => {
-      const user = requireUser(c);
-      const id = workflowId(c.req.param('id'));
+      return reply(200, { id, publishedHash: store.get(id)?.publishedHash ?? null, active: false });
+    }),
+    implement(routes.listenTestWebhook, async (_c, { user, params }, reply) => {
+      const id = workflowId(params.id);
       requireAccess(store, id, user, 'edit');
       const definition = await rooms.withRoom(id, (room) => toDefinition(room.doc));
-      return c.json(testWebhooks.listen(id, user.id, definition));
-    })
-    .delete('/:id/test-webhook/listen', (c) => {
-      const id = workflowId(c.req.param('id'));
-      requireAccess(store, id, requireUser(c), 'edit');
-      testWebhooks.stop(id);
-      return c.body(null, 204);
-    })
-    .post('/:id/run', async (c) => {
-      const user = requireUser(c);
-      const id = workflowId(c.req.param('id'));
+      return reply(200, testWebhooks.listen(id, user.id, definition));
+    }),
+    implement(routes.stopTestWebhook, (_c, { user, params }, reply) => {
+      const id = workflowId(params.id);
       requireAccess(store, id, user, 'edit');
-      // A body is optional (the editor's Run sends none); `weft run --input` sends the trigger's items.
-      const body = c.req.header('content-type') ? await readJson(c, runWorkflowRequest) : {};
-      const run = await executions.run(id, user, {
-        mode: 'manual',
-        ...(body.items ? { triggerItems: body.items } : {}),
-      });
-      return c.json(executionDto(run), 201);
-    })
-    .get('/', (c) => {
-      const user = requireUser(c);
-      return c.json({ workflows: store.listFor(user.id, user.isAdmin).map(workflowDto) });
-    })
-    .post('/', async (c) => {
-      const user = requireUser(c);
-      const { name } = await readJson(c, createWorkflowRequest);
-      return c.json(workflowDto(await service.create(user, name)), 201);
-    })
-    .post('/import', async (c) => {
-      const user = requireUser(c);
+      testWebhooks.stop(id);
+      return reply(204);
+    }),
+    implement(routes.runWorkflow, async (_c, { user, params }, reply) => {
+      const id = workflowId(params.id);
+      requireAccess(store, id, user, 'edit');
+      return reply(201, executionDto(await executions.run(id, user, { mode: 'manual' })));
+    }),
+    implement(routes.listWorkflows, (_c, { user }, reply) =>
+      reply(200, { workflows: store.listFor(user.id, user.isAdmin).map(workflowDto) }),
+    ),
+    implement(routes.createWorkflow, async (_c, { user, body }, reply) => {
+      const { name } = await body();
+      return reply(201, workflowDto(await service.create(user, name)));
+    }),
+    // Either format is any JSON to the contract: the service tells them apart and lists every problem itself.
+    implement(routes.importWorkflow, async (c, { user }, reply) => {
       const created = await service.import(user, await readJsonBody(c));
-      return c.json({ ...workflowDto(created), warnings: created.warnings }, 201);
-    })
-    .get('/:id', (c) => {
-      const id = workflowId(c.req.param('id'));
-      const role = requireAccess(store, id, requireUser(c), 'read');
-      return c.json(workflowDto(service.summary(id, role)));
-    })
-    .patch('/:id', async (c) => {
-      const user = requireUser(c);
-      const id = workflowId(c.req.param('id'));
+      return reply(201, { ...workflowDto(created), warnings: created.warnings });
+    }),
+    implement(routes.getWorkflow, (_c, { user, params }, reply) => {
+      const id = workflowId(params.id);
+      const role = requireAccess(store, id, user, 'read');
+      return reply(200, workflowDto(service.summary(id, role)));
+    }),
+    implement(routes.updateWorkflow, async (_c, { user, params, body }, reply) => {
+      const id = workflowId(params.id);
       const role = requireAccess(store, id, user, 'edit');
-      const patch = await readJson(c, updateWorkflowRequest);
+      const patch = await body();
       await service.update(id, user, patch);
-      return c.json(workflowDto(service.summary(id, role)));
-    })
-    .delete('/:id', async (c) => {
-      const id = workflowId(c.req.param('id'));
-      requireAccess(store, id, requireUser(c), 'delete');
+      return reply(200, workflowDto(service.summary(id, role)));
+    }),
+    implement(routes.deleteWorkflow, async (_c, { user, params }, reply) => {
+      const id = workflowId(params.id);
+      requireAccess(store, id, user, 'delete');
       // Nothing of it may start or run while it goes: triggers first, then the runs in flight.
       triggers.remove(id);
       testWebhooks.stop(id);
       executions.stopWorkflow(id);
       await service.delete(id);
-      return c.body(null, 204);
-    })
-    .get('/:id/export', async (c) => {
-      const id = workflowId(c.req.param('id'));
-      requireAccess(store, id, requireUser(c), 'read');
-      return c.json(await service.export(id));
-    })
-    .get('/:id/members', (c) => {
-      const id = workflowId(c.req.param('id'));
-      const role = requireAccess(store, id, requireUser(c), 'read');
+      return reply(204);
+    }),
+    implement(routes.exportWorkflow, async (_c, { user, params }, reply) => {
+      const id = workflowId(params.id);
+      requireAccess(store, id, user, 'read');
+      return reply(200, await service.export(id));
+    }),
+    implement(routes.listMembers, (_c, { user, params }, reply) => {
+      const id = workflowId(params.id);
+      const role = requireAccess(store, id, user, 'read');
       // Pending invitations name addresses that are not members yet: only the owners who manage them see them.
       const invitations = can(role, 'manageMembers') ? store.invitations(id) : [];
-      return c.json({ members: store.members(id), invitations });
-    })
-    .post('/:id/members', async (c) => {
-      const user = requireUser(c);
-      const id = workflowId(c.req.param('id'));
+      return reply(200, { members: store.members(id), invitations });
+    }),
+    implement(routes.addMember, async (_c, { user, params, body }, reply) => {
+      const id = workflowId(params.id);
       requireAccess(store, id, user, 'manageMembers');
-      const { email, role } = await readJson(c, addMemberRequest);
+      const { email, role } = await body();
       // Only the workflow's own members are looked up, never the accounts: whether an
       // account uses the address changes neither the answer nor the work done for it.
       const member = store.memberByEmail(id, email);
@@ -166,7 +153,7 @@ export const workflowRoutes = ({
         }
         store.upsertMember(id, member.userId, role, now());
         if (member.role !== role) revalidate({ userId: member.userId, workflowId: id });
-        return c.json({ ...member, role }, 200);
+        return reply(200, { ...member, role });
       }
       const pending = store.invitations(id);
       if (!pending.some((i) => i.email === email) && pending.length >= MAX_PENDING_INVITATIONS) {
@@ -175,25 +162,24 @@ export const workflowRoutes = ({
           `A workflow has at most ${MAX_PENDING_INVITATIONS} pending invitations; cancel some first`,
         );
       }
-      return c.json({ invitation: store.invite(id, email, role, user.id, now()) }, 202);
-    })
-    .delete('/:id/invitations/:invitationId', (c) => {
-      const id = workflowId(c.req.param('id'));
-      requireAccess(store, id, requireUser(c), 'manageMembers');
-      if (!store.cancelInvitation(id, c.req.param('invitationId'))) {
+      return reply(202, { invitation: store.invite(id, email, role, user.id, now()) });
+    }),
+    implement(routes.cancelInvitation, (_c, { user, params }, reply) => {
+      const id = workflowId(params.id);
+      requireAccess(store, id, user, 'manageMembers');
+      if (!store.cancelInvitation(id, params.invitationId)) {
         throw new UserError(ErrorCodes.notFound, 'No such invitation to this workflow');
       }
-      return c.body(null, 204);
-    })
-    .get('/:id/credentials', (c) => {
-      const id = workflowId(c.req.param('id'));
-      requireAccess(store, id, requireUser(c), 'read');
-      return c.json({ credentials: credentials.grantedTo(id) });
-    })
-    .delete('/:id/members/:userId', (c) => {
-      const user = requireUser(c);
-      const id = workflowId(c.req.param('id'));
-      const target = c.req.param('userId');
+      return reply(204);
+    }),
+    implement(routes.listWorkflowCredentials, (_c, { user, params }, reply) => {
+      const id = workflowId(params.id);
+      requireAccess(store, id, user, 'read');
+      return reply(200, { credentials: credentials.grantedTo(id) });
+    }),
+    implement(routes.removeMember, (_c, { user, params }, reply) => {
+      const id = workflowId(params.id);
+      const target = params.userId;
       // Anyone may leave; removing others takes an owner.
       requireAccess(store, id, user, target === user.id ? 'read' : 'manageMembers');
       const role = store.memberRole(id, target);
@@ -203,5 +189,6 @@ export const workflowRoutes = ({
       }
       store.removeMember(id, target);
       revalidate({ userId: target, workflowId: id });
-      return c.body(null, 204);
-    });
+      return reply(204);
+    }),
+  ]);
