@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { defaultRunLimits } from '#shared/protocol/engine.ts';
-import { installRoot } from './paths.ts';
 
 /**
  * The sync server's configuration: read once from flags and the environment,
@@ -77,8 +76,8 @@ const schema = z.object({
   cookieSecure: bool.default(false),
   /** SQLite `synchronous`: NORMAL survives a process crash; FULL also fsyncs every commit. */
   dbSynchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
-  /** The built web app (vite build output). */
-  clientDir: z.string().default(resolve(installRoot(), 'dist/client')),
+  /** A folder holding the built web app (vite build output); unset: the one this installation carries (http/static.ts). */
+  clientDir: z.string().trim().min(1).optional(),
   /** Secret engines present on /engine; unset: a random one per start, known only to the child engine. */
   engineToken: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Key credentials are encrypted with (64 hex characters or base64 of 32 bytes); unset: DATA_DIR/encryption.key. */
@@ -207,5 +206,6 @@ export const loadConfig = (argv: readonly string[], env: Record<string, string |
     throw new ConfigError(`invalid ${name}${given}: ${issue?.message ?? 'invalid value'}`);
   }
   const dataDir = resolve(parsed.data.dataDir);
-  return { ...parsed.data, dataDir, clientDir: resolve(parsed.data.clientDir), dbFile: resolve(dataDir, 'weft.db') };
+  const clientDir = parsed.data.clientDir === undefined ? undefined : resolve(parsed.data.clientDir);
+  return { ...parsed.data, dataDir, clientDir, dbFile: resolve(dataDir, 'weft.db') };
 };

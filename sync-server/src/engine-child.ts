@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '#shared/log.ts';
+import { inBinary } from './binary/assets.ts';
 import {
   ENGINE_PARENT_ENV,
   engineChildToParentSchema,
@@ -9,7 +10,7 @@ import {
 } from '#shared/protocol/engine-child.ts';
 
 /**
- * The engine `npm start` runs beside the server: its own process (a crash or a
+ * The engine `npm start` (and `weft`) runs beside the server: its own process (a crash or a
  * runaway run never takes the server down), restarted if it dies, stopped
  * gracefully with the server. Its executions in flight when it dies are
  * failed by the server's heartbeat check.
@@ -23,17 +24,21 @@ import {
  * the process that runs workflow code.
  */
 
-const bundled = fileURLToPath(new URL('../engine/main.js', import.meta.url));
-const sources = fileURLToPath(new URL('../../engine/src/main.ts', import.meta.url));
-
-/** Node arguments that run the engine: the bundle beside this one, else (run from sources, as tests do) its sources. */
-const engineArguments = (): string[] | undefined => {
-  if (existsSync(bundled)) return [bundled];
-  if (!existsSync(sources)) return undefined;
+/**
+ * The command that runs an engine: the `weft` binary runs itself as
+ * `weft engine`; `npm start` runs the engine bundle beside the server's; from
+ * sources (tests), its sources under tsx.
+ */
+const engineCommand = (): { args: string[] } | { missing: string } => {
+  if (inBinary()) return { args: ['engine'] };
+  const bundled = fileURLToPath(new URL('../engine/main.js', import.meta.url));
+  if (existsSync(bundled)) return { args: [bundled] };
+  const sources = fileURLToPath(new URL('../../engine/src/main.ts', import.meta.url));
+  if (!existsSync(sources)) return { missing: bundled };
   try {
-    return ['--import', import.meta.resolve('tsx'), sources];
+    return { args: ['--import', import.meta.resolve('tsx'), sources] };
   } catch {
-    return undefined;
+    return { missing: bundled };
   }
 };
 
@@ -77,11 +82,12 @@ export const startEngineChild = (options: {
   let child: ChildProcess | undefined;
   let stopping = false;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
-  const args = engineArguments();
-  if (!args) {
-    options.logger.error({ enginePath: bundled }, 'the engine is not built; runs wait until an engine joins');
+  const command = engineCommand();
+  if ('missing' in command) {
+    options.logger.error({ enginePath: command.missing }, 'the engine is not built; runs wait until an engine joins');
     return { stop: () => Promise.resolve() };
   }
+  const { args } = command;
   const start = () => {
     const spawned = spawn(process.execPath, [...args, '--server', options.server], {
       env: engineEnvironment(options.env),

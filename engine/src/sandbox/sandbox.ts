@@ -1,4 +1,3 @@
-import variant from '@jitl/quickjs-wasmfile-release-sync';
 import {
   newQuickJSWASMModuleFromVariant,
   type QuickJSContext,
@@ -7,6 +6,7 @@ import {
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
 import { DRIVER_SOURCE } from './driver-source.ts';
+import { quickjsVariant } from './quickjs-variant.ts';
 import { functionSources, hostRefusal, type FunctionShape, type SourceSyntaxError } from './function-source.ts';
 
 /**
@@ -71,7 +71,8 @@ export class SandboxError extends Error {
 }
 
 let modulePromise: Promise<QuickJSWASMModule> | undefined;
-const loadModule = (): Promise<QuickJSWASMModule> => (modulePromise ??= newQuickJSWASMModuleFromVariant(variant));
+const loadModule = (): Promise<QuickJSWASMModule> =>
+  (modulePromise ??= newQuickJSWASMModuleFromVariant(quickjsVariant()));
 
 const MAX_FUNCTIONS = 20_000;
 

@@ -1,11 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { z } from 'zod';
+import { BINARY_ASSETS } from '#shared/binary-assets.ts';
+import { embeddedText, inBinary } from '../binary/assets.ts';
+import { cacheDirs, extractFolder } from '../binary/extract.ts';
 import { installRoot } from '../paths.ts';
 import * as schema from './schema.ts';
+import { embeddedSqliteAddon, openSqlite } from './sqlite-driver.ts';
 
 /** drizzle over better-sqlite3; `$client` is the raw connection for the few hot statements. */
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -27,7 +32,40 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_DIR = join(installRoot(), 'migrations');
+/** The embedded migrations, as scripts/build-binary.ts writes them. */
+const embeddedMigrations = z.object({ journal: z.string(), sql: z.record(z.string(), z.string()) });
+
+/**
+ * The folder of drizzle migrations: migrations/ in the source tree; in the
+ * binary, the embedded ones written once to a cache folder (drizzle's
+ * migrator reads a folder; its in-memory entry point is internal).
+ */
+export const migrationsFolder = (dataDir: string): string => {
+  const embedded = embeddedText(BINARY_ASSETS.migrations);
+  if (embedded === undefined) return join(installRoot(), 'migrations');
+  const { journal, sql } = embeddedMigrations.parse(JSON.parse(embedded));
+  const files: Record<string, string> = { 'meta/_journal.json': journal };
+  for (const [tag, text] of Object.entries(sql)) files[`${tag}.sql`] = text;
+  return extractFolder({ dirs: cacheDirs(process.env, dataDir), name: 'migrations', files });
+};
+
+/**
+ * @deprecated Use migrationsFolder(dataDir), which also works in the binary
+ * (there this is empty: the migrations are embedded, not in a folder).
+ */
+export const MIGRATIONS_DIR = inBinary() ? '' : join(installRoot(), 'migrations');
+
+/** The checkpoint thread: its file in the source tree, or its bundled code carried by the binary. */
+const startCheckpointer = (file: string, intervalMs: number): Worker => {
+  const code = embeddedText(BINARY_ASSETS.checkpointWorker);
+  if (code === undefined) {
+    return new Worker(join(installRoot(), 'sync-server/src/db/checkpoint-worker.mjs'), {
+      workerData: { file, intervalMs },
+    });
+  }
+  const addonPath = embeddedSqliteAddon(dirname(file))?.path;
+  return new Worker(code, { eval: true, workerData: { file, intervalMs, addonPath } });
+};
 
 /** How often the checkpoint thread folds the WAL into the database file. */
 const CHECKPOINT_INTERVAL_MS = 1000;
@@ -35,7 +73,7 @@ const CHECKPOINT_INTERVAL_MS = 1000;
 /** Opens the database in WAL mode and applies any pending migrations from migrations/. */
 export const openDatabase = ({ file, synchronous = 'NORMAL' }: OpenDatabaseOptions): OpenedDatabase => {
   mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new Database(file);
+  const sqlite = openSqlite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('foreign_keys = ON');
@@ -47,10 +85,8 @@ export const openDatabase = ({ file, synchronous = 'NORMAL' }: OpenDatabaseOptio
   // Checkpoints run on their own thread (checkpoint-worker.mjs), never inside a commit here.
   sqlite.pragma('wal_autocheckpoint = 0');
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
-  const checkpointer = new Worker(join(installRoot(), 'sync-server/src/db/checkpoint-worker.mjs'), {
-    workerData: { file, intervalMs: CHECKPOINT_INTERVAL_MS },
-  });
+  migrate(db, { migrationsFolder: migrationsFolder(dirname(file)) });
+  const checkpointer = startCheckpointer(file, CHECKPOINT_INTERVAL_MS);
   checkpointer.unref();
   let closing: Promise<void> | undefined;
   return {

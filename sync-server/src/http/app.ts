@@ -47,7 +47,8 @@ export interface AppDeps {
   testWebhooks: TestWebhooks;
   credentials: CredentialStore;
   logger: Logger;
-  clientDir: string;
+  /** The built web app's folder; undefined: the one this installation carries (static.ts). */
+  clientDir: string | undefined;
   signup: 'open' | 'closed';
   cookieSecure: boolean;
   trustProxy: boolean;
