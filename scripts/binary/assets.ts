@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative, sep } from 'node:path';
+import { z } from 'zod';
+import { BINARY_ASSETS, clientAssetKey } from '../../shared/src/binary-assets.ts';
+
+/**
+ * The files the binary carries besides its script, as the SEA config's
+ * `assets` (key → file on disk); the runtime reads them back with node:sea
+ * (sync-server/src/binary/assets.ts, engine/src/sandbox/quickjs-variant.ts).
+ */
+
+const journalSchema = z.object({ entries: z.array(z.object({ tag: z.string().regex(/^[\w-]+$/) })) });
+
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(path) : [path];
+  });
+
+export const collectAssets = (options: {
+  root: string;
+  betterSqlite3: string;
+  checkpointWorker: string;
+  outDir: string;
+}): Record<string, string> => {
+  const { root, outDir } = options;
+  const assets: Record<string, string> = {
+    [BINARY_ASSETS.sqliteAddon]: join(options.betterSqlite3, 'prebuilds/linux-x64.node'),
+    [BINARY_ASSETS.checkpointWorker]: options.checkpointWorker,
+    [BINARY_ASSETS.quickjsWasm]: createRequire(join(root, 'package.json')).resolve(
+      '@jitl/quickjs-wasmfile-release-sync/wasm',
+    ),
+  };
+
+  // The drizzle migrations as one JSON file: the journal and each migration's SQL.
+  const journal = readFileSync(join(root, 'migrations/meta/_journal.json'), 'utf8');
+  const sql: Record<string, string> = {};
+  for (const { tag } of journalSchema.parse(JSON.parse(journal)).entries) {
+    sql[tag] = readFileSync(join(root, 'migrations', `${tag}.sql`), 'utf8');
+  }
+  const migrations = join(outDir, 'migrations.json');
+  writeFileSync(migrations, JSON.stringify({ journal, sql }));
+  assets[BINARY_ASSETS.migrations] = migrations;
+
+  // The built web app, file by file under its URL path; source maps stay out (5 MB nobody's browser needs).
+  const clientDir = join(root, 'dist/client');
+  const urlPaths: string[] = [];
+  for (const file of filesUnder(clientDir)) {
+    if (file.endsWith('.map')) continue;
+    const urlPath = `/${relative(clientDir, file).split(sep).join('/')}`;
+    urlPaths.push(urlPath);
+    assets[clientAssetKey(urlPath)] = file;
+  }
+  if (!urlPaths.includes('/index.html')) throw new Error(`${clientDir} has no index.html: the web app did not build`);
+  const clientFiles = join(outDir, 'client-files.json');
+  writeFileSync(clientFiles, JSON.stringify(urlPaths.sort()));
+  assets[BINARY_ASSETS.clientFiles] = clientFiles;
+  return assets;
+};
