@@ -36,6 +36,8 @@ export interface RouteContract {
   query?: z.ZodObject;
   /** A JSON body (`application/json`). */
   body?: z.ZodType;
+  /** The body may be left out (no Content-Type, no body). */
+  bodyOptional?: boolean;
   /** The route's own answers; answers every route can give are added by {@link responsesOf}. */
   responses: Record<number, ResponseSpec>;
 }
@@ -82,14 +84,22 @@ export type PathParamName<P extends string> = P extends `${string}{${infer K}}${
 export type PathParams<C extends RouteContract> = { [K in PathParamName<C['path']>]: string };
 
 export type QueryOf<C extends RouteContract> = C['query'] extends z.ZodType ? z.output<C['query']> : undefined;
-export type BodyOf<C extends RouteContract> = C['body'] extends z.ZodType ? z.output<C['body']> : undefined;
+export type BodyOf<C extends RouteContract> = C['body'] extends z.ZodType
+  ? C['bodyOptional'] extends true
+    ? z.output<C['body']> | undefined
+    : z.output<C['body']>
+  : undefined;
 
 /** The arguments of a call: `params` when the path has some, `query` when it takes one, `body` when it takes one. */
 export type CallInput<C extends RouteContract> = ([PathParamName<C['path']>] extends [never]
   ? { params?: undefined }
   : { params: PathParams<C> }) &
   (C['query'] extends z.ZodType ? { query?: z.input<C['query']> } : { query?: undefined }) &
-  (C['body'] extends z.ZodType ? { body: z.input<C['body']> } : { body?: undefined });
+  (C['body'] extends z.ZodType
+    ? C['bodyOptional'] extends true
+      ? { body?: z.input<C['body']> }
+      : { body: z.input<C['body']> }
+    : { body?: undefined });
 
 export const pathParamNames = (path: string): string[] =>
   [...path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] ?? '');

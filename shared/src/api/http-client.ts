@@ -142,9 +142,9 @@ export const createApiClient = (options: ApiClientOptions): ApiClient => {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const init: FetchInit = { method: route.method.toUpperCase(), headers, credentials: 'same-origin' };
-    if (route.body) {
+    if (route.body && (input.body !== undefined || !route.bodyOptional)) {
       headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(input.body);
+      init.body = JSON.stringify(input.body ?? null);
     }
     if (callOptions.signal !== undefined) init.signal = callOptions.signal;
 

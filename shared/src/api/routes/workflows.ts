@@ -223,6 +223,7 @@ export const runWorkflow = defineRoute({
   auth: 'user',
   params: id,
   body: runWorkflowRequest,
+  bodyOptional: true,
   responses: {
     201: ok(executionSchema, 'The queued execution'),
     400: invalid('the workflow cannot run (each problem listed)'),

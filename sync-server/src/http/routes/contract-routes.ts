@@ -26,7 +26,10 @@ import { readJson } from '../errors.ts';
 export interface HandlerInput<C extends RouteContract> {
   params: PathParams<C>;
   query: QueryOf<C>;
-  /** Reads the JSON body and validates it with the contract's schema (400 `validation_failed` with issues). */
+  /**
+   * Reads the JSON body and validates it with the contract's schema (400 `validation_failed` with issues);
+   * undefined when the contract's body is optional and the request has no Content-Type.
+   */
   body: () => Promise<BodyOf<C>>;
   user: C['auth'] extends 'user' ? User : User | undefined;
 }
@@ -74,7 +77,10 @@ export const implement = <C extends RouteContract>(contract: C, handler: RouteHa
       const input = {
         params: c.req.param() as PathParams<C>,
         query: (contract.query ? parseQuery(contract.query, c.req.query()) : undefined) as QueryOf<C>,
-        body: () => (contract.body ? readJson(c, contract.body) : Promise.resolve(undefined)) as Promise<BodyOf<C>>,
+        body: () =>
+          (contract.body && (!contract.bodyOptional || Boolean(c.req.header('content-type')))
+            ? readJson(c, contract.body)
+            : Promise.resolve(undefined)) as Promise<BodyOf<C>>,
         user: user as HandlerInput<C>['user'],
       };
       return handler(c, input, replier(c));

@@ -89,10 +89,16 @@ export const workflowRoutes = ({
       testWebhooks.stop(id);
       return reply(204);
     }),
-    implement(routes.runWorkflow, async (_c, { user, params }, reply) => {
+    implement(routes.runWorkflow, async (_c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
       requireAccess(store, id, user, 'edit');
-      return reply(201, executionDto(await executions.run(id, user, { mode: 'manual' })));
+      // A body is optional (the editor's Run sends none); `weft run --input` sends the trigger's items.
+      const request = await body();
+      const run = await executions.run(id, user, {
+        mode: 'manual',
+        ...(request?.items ? { triggerItems: request.items } : {}),
+      });
+      return reply(201, executionDto(run));
     }),
     implement(routes.listWorkflows, (_c, { user }, reply) =>
       reply(200, { workflows: store.listFor(user.id, user.isAdmin).map(workflowDto) }),
