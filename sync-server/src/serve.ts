@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { join } from 'node:path';
 import { loadEncryptionKey } from './credentials/encryption-key.ts';
+import { acquireDataDirLock } from './admin/data-dir-lock.ts';
 import { startEngineChild } from './engine-child.ts';
 import { stopRequested } from './stop-requests.ts';
 import type { Logger } from '#shared/log.ts';
@@ -28,6 +29,18 @@ export const serve = async (argv: readonly string[]): Promise<void> => {
   if (config === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return;
+  }
+  // One process owns a data directory at a time: this server, or a `weft restore` / `weft migrate`.
+  let lock;
+  try {
+    lock = acquireDataDirLock(config.dataDir, 'weft serve');
+  } catch (error) {
+    process.stderr.write(`weft: cannot use the data directory ${config.dataDir}: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  if (!lock) {
+    process.stderr.write(`weft: another Weft server (or weft restore/migrate) is using ${config.dataDir}\n`);
+    process.exit(1);
   }
   let encryptionKey: Buffer;
   try {
@@ -85,6 +98,7 @@ export const serve = async (argv: readonly string[]): Promise<void> => {
   try {
     await engine?.stop();
     await server.close();
+    lock.release();
   } catch (error) {
     logger.error({ err: error }, 'shutdown failed');
     process.exit(1);

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { signupRequest } from '#shared/api/index.ts';
+import type { AdminUserDto } from '#shared/api/access.ts';
+import { isWeftError } from '#shared/errors.ts';
+import { AccountStore } from '../accounts/account-store.ts';
+import { hashPassword } from '../accounts/passwords.ts';
+import { openAdminDatabase } from './admin-db.ts';
+import { AdminError } from './admin-error.ts';
+
+/**
+ * `weft user …` on a data directory, through the same account store the
+ * server uses, so the rules are the server's: addresses are unique and
+ * lower-cased, the first account of the instance is its admin, disabling an
+ * account ends its sessions and stops its tokens, a new password ends its
+ * sessions. A running server sees each change at its next request (a
+ * disabled account's open editor sockets close at the server's next check,
+ * see disabled-accounts.ts).
+ */
+
+/** A password for people to change later: 20 characters of base64url (120 random bits). */
+export const generatePassword = (): string => randomBytes(15).toString('base64url');
+
+const withAccounts = async <T>(dataDir: string, work: (accounts: AccountStore) => T | Promise<T>): Promise<T> => {
+  const database = openAdminDatabase(dataDir);
+  try {
+    return await work(new AccountStore(database.db));
+  } catch (error) {
+    if (error instanceof AdminError) throw error;
+    if (isWeftError(error)) {
+      throw new AdminError(error.code === 'conflict' ? 'conflict' : 'invalid', error.message, { cause: error });
+    }
+    throw AdminError.from(error, database.sqlite.name);
+  } finally {
+    database.close();
+  }
+};
+
+const problems = (error: z.ZodError): string =>
+  error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+
+/** An account by its id or its email address. */
+const findUser = (accounts: AccountStore, ref: string): AdminUserDto => {
+  const byEmail = accounts.findByEmail(ref);
+  const id = byEmail?.id ?? ref;
+  const user = accounts.listUsers().find((u) => u.id === id);
+  if (!user) throw new AdminError('not_found', `No account has the id or email ${JSON.stringify(ref)}`);
+  return user;
+};
+
+export const createUser = (
+  dataDir: string,
+  input: { email: string; name: string; password: string },
+): Promise<AdminUserDto> => {
+  const parsed = signupRequest.safeParse(input);
+  if (!parsed.success) return Promise.reject(new AdminError('invalid', problems(parsed.error)));
+  return withAccounts(dataDir, async (accounts) => {
+    const passwordHash = await hashPassword(parsed.data.password);
+    const created = accounts.createUser({ email: parsed.data.email, name: parsed.data.name, passwordHash });
+    return findUser(accounts, created.id);
+  });
+};
+
+export const listUsers = (dataDir: string): Promise<AdminUserDto[]> =>
+  withAccounts(dataDir, (accounts) => accounts.listUsers());
+
+/** Disables or enables an account; answers it as it is now. */
+export const setUserDisabled = (dataDir: string, ref: string, disabled: boolean): Promise<AdminUserDto> =>
+  withAccounts(dataDir, (accounts) => {
+    const user = findUser(accounts, ref);
+    accounts.setDisabled(user.id, disabled);
+    return findUser(accounts, user.id);
+  });
+
+export const resetPassword = (dataDir: string, ref: string, password: string): Promise<AdminUserDto> => {
+  const parsed = signupRequest.shape.password.safeParse(password);
+  if (!parsed.success) return Promise.reject(new AdminError('invalid', `password: ${problems(parsed.error)}`));
+  return withAccounts(dataDir, async (accounts) => {
+    const user = findUser(accounts, ref);
+    accounts.setPasswordHash(user.id, await hashPassword(parsed.data));
+    return user;
+  });
+};
