@@ -30,6 +30,7 @@ import { VersionStore } from './executions/version-store.ts';
 import { TriggerService } from './triggers/trigger-service.ts';
 import { TestWebhooks } from './triggers/test-webhooks.ts';
 import { CredentialStore } from './credentials/credential-store.ts';
+import { watchOutsideWrites } from './admin/outside-writes.ts';
 
 export type SyncServerConfig = Pick<
   Config,
@@ -185,6 +186,8 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     }
   }, 60 * 1000);
   sessionSweep.unref();
+  // An admin command beside the server (weft user disable, reset-password) changes accounts: check sockets again.
+  const outsideWrites = watchOutsideWrites(database.sqlite, () => revalidate({}), logger);
   const retention = new ExecutionRetention(
     database.db,
     { maxAgeDays: config.executionsMaxAgeDays, maxCount: config.executionsMaxCount },
@@ -215,6 +218,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     close: () => {
       closing ??= (async () => {
         clearInterval(sessionSweep);
+        outsideWrites.stop();
         retention.close();
         triggers.close();
         testWebhooks.close();

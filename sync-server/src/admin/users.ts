@@ -15,7 +15,7 @@ import { AdminError } from './admin-error.ts';
  * account ends its sessions and stops its tokens, a new password ends its
  * sessions. A running server sees each change at its next request (a
  * disabled account's open editor sockets close at the server's next check,
- * see disabled-accounts.ts).
+ * see outside-writes.ts).
  */
 
 /** A password for people to change later: 20 characters of base64url (120 random bits). */
