@@ -1,4 +1,10 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { databaseCommands } from './commands/database.ts';
+import { executionsCommand } from './commands/executions.ts';
+import { runCommand } from './commands/run.ts';
+import { userCommand } from './commands/user.ts';
+import { workflowCommand } from './commands/workflow.ts';
+import { EXIT_CODES_HELP, ExitCode } from './output.ts';
 import { WEFT_VERSION } from './version.ts';
 
 /**
@@ -45,10 +51,39 @@ export const buildProgram = (): Command => {
       await runEngine(command.args);
     });
 
+  // Admin commands, on the data directory.
+  program.addCommand(userCommand());
+  for (const command of databaseCommands()) program.addCommand(command);
+  // Remote commands, against a server with an API token.
+  program.addCommand(workflowCommand());
+  program.addCommand(runCommand());
+  program.addCommand(executionsCommand());
+
+  program.addHelpText('after', `\n${EXIT_CODES_HELP}`);
+  failWithUsageCode(program);
   return program;
+};
+
+/**
+ * Commander ends the process itself on a bad command line (code 1); here it
+ * throws instead, everywhere in the tree, so main() can exit with 2 (usage)
+ * as the exit-code table says. Its message is already on stderr by then.
+ */
+const failWithUsageCode = (command: Command): void => {
+  command.exitOverride();
+  for (const sub of command.commands) failWithUsageCode(sub);
+};
+
+const main = async (): Promise<void> => {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
+    throw error;
+  }
 };
 
 // Not a top-level await: the binary's bundle is CommonJS (Node 24's single
 // executables run only a CommonJS main), where top-level await cannot be. A
 // rejection still ends the process with the error and exit code 1.
-void buildProgram().parseAsync(process.argv);
+void main();
