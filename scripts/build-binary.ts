@@ -36,10 +36,14 @@ const output = join(root, 'dist/weft');
 /** The fuse Node looks for to know it carries an application (Node's docs on single executables). */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
+/** Runs a build tool; what it prints is shown only when it fails (postject warns about every ELF note it passes). */
 const run = (command: string, args: string[]): void => {
-  const result = spawnSync(command, args, { cwd: workDir, stdio: 'inherit' });
+  const result = spawnSync(command, args, { cwd: workDir, encoding: 'utf8' });
   if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+  if (result.status !== 0) {
+    process.stderr.write(result.stdout + result.stderr);
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+  }
 };
 
 const started = Date.now();
