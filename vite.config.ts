@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { apiDocsAssets } from './scripts/api-docs-assets.ts';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -11,7 +12,7 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
  */
 export default defineConfig({
   root: here('./client'),
-  plugins: [react()],
+  plugins: [react(), apiDocsAssets()],
   build: {
     outDir: here('./dist/client'),
     emptyOutDir: true,

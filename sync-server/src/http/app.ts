@@ -27,6 +27,7 @@ import { nodeRoutes } from './routes/nodes.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { staticRoutes } from './static.ts';
+import { apiDocsRoutes } from './api-docs.ts';
 import type { AuthLimits } from '../accounts/auth-limits.ts';
 import { hostAllowed, hostRefusal, requestHost } from './host-guard.ts';
 
@@ -121,6 +122,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
     )
     .route('/credentials', credentialRoutes({ store: deps.credentials, workflows: deps.workflowStore }))
     .route('/nodes', nodeRoutes())
+    .route('/', apiDocsRoutes())
     .route(
       '/admin',
       adminRoutes({

@@ -3,6 +3,7 @@ import * as auth from './auth.ts';
 import * as credentials from './credentials.ts';
 import * as executions from './executions.ts';
 import * as me from './me.ts';
+import * as meta from './meta.ts';
 import * as nodes from './nodes.ts';
 import * as tokens from './tokens.ts';
 import * as workflows from './workflows.ts';
@@ -73,6 +74,8 @@ export const apiRoutes = {
   disableUser: admin.disableUser,
   enableUser: admin.enableUser,
   getMetrics: admin.getMetrics,
+
+  getOpenApiDocument: meta.getOpenApiDocument,
 } as const;
 
 export type ApiRoutes = typeof apiRoutes;
