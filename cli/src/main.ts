@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { databaseCommands } from './commands/database.ts';
 import { executionsCommand } from './commands/executions.ts';
+import { gitCommands } from './git/commands.ts';
 import { runCommand } from './commands/run.ts';
 import { userCommand } from './commands/user.ts';
 import { workflowCommand } from './commands/workflow.ts';
@@ -58,6 +59,8 @@ export const buildProgram = (): Command => {
   program.addCommand(workflowCommand());
   program.addCommand(runCommand());
   program.addCommand(executionsCommand());
+  // Git folders: weft pull / weft push.
+  for (const command of gitCommands()) program.addCommand(command);
 
   program.addHelpText('after', `\n${EXIT_CODES_HELP}`);
   failWithUsageCode(program);
