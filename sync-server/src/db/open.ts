@@ -6,7 +6,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { z } from 'zod';
 import { BINARY_ASSETS } from '#shared/binary-assets.ts';
-import { embeddedText, inBinary } from '../binary/assets.ts';
+import { embeddedText } from '../binary/assets.ts';
 import { cacheDirs, extractFolder } from '../binary/extract.ts';
 import { installRoot } from '../paths.ts';
 import * as schema from './schema.ts';
@@ -48,12 +48,6 @@ export const migrationsFolder = (dataDir: string): string => {
   for (const [tag, text] of Object.entries(sql)) files[`${tag}.sql`] = text;
   return extractFolder({ dirs: cacheDirs(process.env, dataDir), name: 'migrations', files });
 };
-
-/**
- * @deprecated Use migrationsFolder(dataDir), which also works in the binary
- * (there this is empty: the migrations are embedded, not in a folder).
- */
-export const MIGRATIONS_DIR = inBinary() ? '' : join(installRoot(), 'migrations');
 
 /** The checkpoint thread: its file in the source tree, or its bundled code carried by the binary. */
 const startCheckpointer = (file: string, intervalMs: number): Worker => {
