@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -274,6 +274,35 @@ describe('weft pull and weft push against a real server', () => {
     expect(readdirSync(wf).includes('main.js')).toBe(false);
     const again = await weft(['push', dir, '--json']);
     expect((JSON.parse(again.stdout) as JsonReport).workflows.find((w) => w.id === id)?.status).toBe('unchanged');
+  });
+
+  it('follows a folder renamed by hand, and adopts folders checked out without .weft', async () => {
+    const id = await importWorkflow({ ...sampleDefinition(), name: 'Moved around' });
+    const dir = folder();
+    expect((await weft(['pull', dir])).code).toBe(0);
+    renameSync(folderOf(dir, id), join(dir, 'renamed-by-hand'));
+    const pulled = await weft(['pull', dir, '--json']);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect((JSON.parse(pulled.stdout) as JsonReport).workflows.find((w) => w.id === id)?.folder).toBe(
+      'renamed-by-hand',
+    );
+    expect(folderOf(dir, id)).toBe(join(dir, 'renamed-by-hand'));
+
+    // A clone of the repository without its .weft: clean folders are adopted, an edited one is left alone.
+    rmSync(join(dir, '.weft'), { recursive: true });
+    const json = join(dir, 'renamed-by-hand', 'workflow.json');
+    writeFileSync(json, readFileSync(json, 'utf8').replace('"x": 200', '"x": 201'));
+    const cloned = await weft(['pull', dir, '--json']);
+    expect(cloned.code).toBe(6);
+    const entry = (JSON.parse(cloned.stdout) as JsonReport).workflows.find((w) => w.id === id);
+    expect(entry).toMatchObject({ folder: 'renamed-by-hand', status: 'skipped', code: 'conflict' });
+    expect(readdirSync(dir).filter((name) => name.startsWith('moved-around'))).toEqual([]);
+    const forced = await weft(['push', dir, '--force', '--json']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(node(await exported(id), 'fetch').position).toEqual({ x: 201, y: 0 });
+    const adopted = await weft(['pull', dir, '--json']);
+    expect(adopted.code, adopted.stderr).toBe(0);
+    expect((JSON.parse(adopted.stdout) as JsonReport).workflows.find((w) => w.id === id)?.status).toBe('unchanged');
   });
 
   it('deletes a workflow whose folder was deleted only with --prune', async () => {

@@ -40,6 +40,10 @@ export const scanFolders = async (dir: string): Promise<LocalFolder[]> => {
   return out;
 };
 
+/** Whether `folder` has a workflow.json. */
+export const holdsWorkflow = async (dir: string, folder: string): Promise<boolean> =>
+  (await entryType(join(dir, folder, WORKFLOW_FILE))) !== 'missing';
+
 /**
  * Whether a pulled workflow's folder still says what was pulled: 'clean'
  * (same definition, whatever the formatting), 'changed' (edited, invalid, or

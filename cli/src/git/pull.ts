@@ -4,7 +4,7 @@ import { toDefinition } from '#shared/schema/to-definition.ts';
 import { combineKinds, kindOf, messageOf, usageError, type FailureKind } from './errors.ts';
 import { claimName, slugify } from './file-names.ts';
 import { ensureDir, listEntries } from './fs-safe.ts';
-import { localStatus, removeWorkflowFolder, writeWorkflowFolder } from './local.ts';
+import { holdsWorkflow, localStatus, removeWorkflowFolder, scanFolders, writeWorkflowFolder } from './local.ts';
 import { fetchDocState, type Server } from './peer.ts';
 import { mapPool } from './pool.ts';
 import type { Remote } from './remote.ts';
@@ -74,10 +74,23 @@ export const pull = async (options: PullOptions): Promise<PullReport> => {
   const state: FolderState = { url: previousState?.url ?? server.url, workflows: new Map(previousState?.workflows) };
 
   const listed = (await remote.listWorkflows()).sort((a, b) => (a.id < b.id ? -1 : 1));
+  // Folders that already say which workflow they hold: moved by hand, or checked out without .weft.
+  const onDisk = new Map<string, string>();
+  for (const local of await scanFolders(dir)) {
+    const id = local.parsed?.id;
+    if (id !== undefined && !onDisk.has(id)) onDisk.set(id, local.folder);
+  }
   const taken = new Set([...(await listEntries(dir)), ...state.workflows.values()].map((n) => n.toLowerCase()));
   const folderOf = new Map<string, string>();
   for (const w of listed) {
-    folderOf.set(w.id, state.workflows.get(w.id) ?? claimName(slugify(w.name, 'workflow'), '', taken));
+    const recorded = state.workflows.get(w.id);
+    const found = onDisk.get(w.id);
+    const recordedThere =
+      recorded !== undefined && found !== undefined && found !== recorded && !(await holdsWorkflow(dir, recorded));
+    folderOf.set(
+      w.id,
+      recordedThere ? found : (recorded ?? found ?? claimName(slugify(w.name, 'workflow'), '', taken)),
+    );
   }
 
   const pullOne = async (w: { id: string; name: string }): Promise<PullEntry> => {
@@ -95,14 +108,24 @@ export const pull = async (options: PullOptions): Promise<PullReport> => {
     try {
       const recorded = state.workflows.has(w.id);
       base = recorded ? await readBase(dir, w.id) : undefined;
-      if (recorded && !options.force) {
-        if (!base)
+      doc = await fetchDocState(server, w.id);
+      if (!options.force) {
+        // Without a recorded base, a folder already holding this workflow is compared with the server.
+        const against = base ?? (onDisk.get(w.id) === folder ? doc : undefined);
+        if (recorded && !base) {
           return entry('skipped', 'its recorded base is missing; pull --force rewrites the folder', 'conflict');
-        const local = await localStatus(dir, folder, w.id, toDefinition(base));
-        if (local.status === 'changed') {
-          return entry('skipped', 'has local changes: push them first, or pull --force to overwrite them', 'conflict');
         }
-        if (local.status === 'absent') {
+        const local = against ? await localStatus(dir, folder, w.id, toDefinition(against)) : undefined;
+        if (local?.status === 'changed') {
+          return entry(
+            'skipped',
+            base
+              ? 'has local changes: push them first, or pull --force to overwrite them'
+              : 'differs from the server and was not pulled here: push --force sends it, pull --force overwrites it',
+            'conflict',
+          );
+        }
+        if (recorded && local?.status === 'absent') {
           return entry(
             'skipped',
             'was deleted here: push --prune deletes it on the server, pull --force brings it back',
@@ -110,11 +133,11 @@ export const pull = async (options: PullOptions): Promise<PullReport> => {
           );
         }
       }
-      doc = await fetchDocState(server, w.id);
       const wrote = await writeWorkflowFolder(dir, folder, w.id, doc, base);
       await writeBase(dir, w.id, doc, toDefinition(doc));
+      const moved = state.workflows.get(w.id) !== folder;
       state.workflows.set(w.id, folder);
-      const status: PullStatus = !recorded ? 'created' : wrote ? 'updated' : 'unchanged';
+      const status: PullStatus = !recorded ? 'created' : wrote || moved ? 'updated' : 'unchanged';
       return entry(status);
     } catch (error) {
       return entry('failed', messageOf(error), kindOf(error));
