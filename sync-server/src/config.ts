@@ -166,7 +166,7 @@ export const configSources: Record<keyof z.infer<typeof schema>, { env: string; 
 
 export class ConfigError extends Error {}
 
-export const USAGE = `Usage: npm start -- [--host HOST] [--port PORT] [--data-dir DIR]
+export const USAGE = `Usage: weft [serve] [--host HOST] [--port PORT] [--data-dir DIR]   (from the source tree: npm start -- …)
 Environment: ${Object.values(configSources)
   .map((s) => s.env)
   .join(', ')} (see README.md).`;
