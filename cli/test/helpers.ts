@@ -96,12 +96,13 @@ export const weftJson = async <T = Record<string, unknown>>(
 
 /**
  * A failure as the README promises it: the documented exit code, one
- * `weft: …` line on stderr naming the problem, and no stack trace.
+ * `weft: …` line on stderr naming the problem (with the server's list of
+ * problems under it, if it sent one), and no stack trace.
  */
 export const expectFailure = (result: WeftResult, code: number, message: RegExp): void => {
   const context = `exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
   expect(result.code, context).toBe(code);
-  expect(result.stderr, context).toMatch(/^weft: .+\n$/);
+  expect(result.stderr, context).toMatch(/^weft: .+\n( {2}- .+\n)*$/);
   expect(result.stderr, context).toMatch(message);
   expect(result.stderr + result.stdout, context).not.toMatch(/\n\s+at .+:\d+:\d+/);
 };
