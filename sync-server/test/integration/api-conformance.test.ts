@@ -1,0 +1,421 @@
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRoutes } from '#shared/api/routes/index.ts';
+import { honoPath } from '#shared/api/contract.ts';
+import { API_DOCS_PAGES } from '../../src/http/api-docs.ts';
+import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts';
+import {
+  createConformanceChecker,
+  operationsOf,
+  send,
+  type OpenApiDocument,
+  type RawAnswer,
+} from '../helpers/openapi-conformance.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+/**
+ * Every route the OpenAPI document describes, called on a real server (real
+ * HTTP, real SQLite, a real engine for runs): each answer's status must be
+ * one its operation lists and its body must match that status's schema.
+ * Each operation is seen answering at least one success and one error. And
+ * the routes the app registers under /api are exactly the document's.
+ */
+
+let t: TestServer;
+let engine: ChildProcess | undefined;
+let doc: OpenApiDocument;
+let checker: ReturnType<typeof createConformanceChecker>;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  t = startTestServer({ signup: 'open' });
+  await t.listen();
+  engine = await startEngine(t.baseUrl);
+  const served = await send(t.baseUrl, 'GET', '/api/openapi.json');
+  expect(served.status).toBe(200);
+  doc = JSON.parse(served.text) as OpenApiDocument;
+  checker = createConformanceChecker(doc);
+});
+
+afterAll(async () => {
+  await stopEngine(engine);
+  await t.close();
+});
+
+interface As {
+  token?: string;
+  cookie?: string;
+}
+
+interface Answer<T> {
+  status: number;
+  body: T;
+  answer: RawAnswer;
+}
+
+/** Calls the server and checks the answer against the document; answers the parsed body. */
+const call = async <T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  options: { as?: As; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Answer<T>> => {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.as?.token) headers.authorization = `Bearer ${options.as.token}`;
+  if (options.as?.cookie) headers.cookie = options.as.cookie;
+  let body: string | undefined;
+  if (options.raw !== undefined) body = options.raw;
+  else if (options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const answer = await send(t.baseUrl, method, path, { headers, ...(body !== undefined ? { body } : {}) });
+  problems.push(...checker.check(method, path.split('?')[0] ?? path, answer.status, answer.contentType, answer.text));
+  const parsed = (
+    answer.text && answer.contentType.startsWith('application/json') ? JSON.parse(answer.text) : undefined
+  ) as T;
+  return { status: answer.status, body: parsed, answer };
+};
+
+/** Like `call`, and the status must be `status` (the scenario depends on it). */
+const expectCall = async <T = Record<string, unknown>>(
+  status: number,
+  method: string,
+  path: string,
+  options: Parameters<typeof call>[2] = {},
+): Promise<T> => {
+  const res = await call<T>(method, path, options);
+  if (res.status !== status) {
+    throw new Error(`${method} ${path}: expected ${status}, got ${res.status} ${res.answer.text.slice(0, 500)}`);
+  }
+  return res.body;
+};
+
+const cookieOf = (answer: RawAnswer): string => {
+  const header = answer.headers['set-cookie'];
+  const first = Array.isArray(header) ? header[0] : header;
+  return (first ?? '').split(';')[0] ?? '';
+};
+
+const password = 'correct horse battery';
+
+const signup = async (email: string) => {
+  const res = await call<{ user: { id: string; email: string } }>('POST', '/api/auth/signup', {
+    body: { email, password, name: email.split('@')[0] },
+  });
+  if (res.status !== 201) throw new Error(`signup ${email}: ${res.status} ${res.answer.text}`);
+  const cookie = cookieOf(res.answer);
+  const { token } = await expectCall<{ token: string }>(201, 'POST', '/api/tokens', {
+    as: { cookie },
+    body: { name: 'conformance' },
+  });
+  return { id: res.body.user.id, email, cookie, token, as: { token } as As };
+};
+
+const node = (id: string, type: string, parameters: Record<string, unknown>, x: number) => ({
+  id,
+  name: id,
+  type,
+  typeVersion: 1,
+  position: { x, y: 0 },
+  parameters,
+});
+const edge = (source: string, target: string) => ({ source, target });
+const trigger = node('start', 'manualTrigger', {}, 0);
+
+describe('the REST API answers what its OpenAPI document says', () => {
+  it('every operation, with a success and an error, on a real server', async () => {
+    // --- auth
+    const admin = await signup('admin@example.com');
+    const ann = await signup('ann@example.com');
+    const bob = await signup('bob@example.com');
+    await expectCall(400, 'POST', '/api/auth/signup', { body: { email: 'nope', password: 'short', name: '' } });
+    await expectCall(409, 'POST', '/api/auth/signup', { body: { email: 'ann@example.com', password, name: 'A' } });
+    const login = await call('POST', '/api/auth/login', { body: { email: 'ann@example.com', password } });
+    expect(login.status).toBe(200);
+    const annCookie = cookieOf(login.answer);
+    await expectCall(401, 'POST', '/api/auth/login', { body: { email: 'ann@example.com', password: 'wrong one' } });
+    await expectCall(200, 'GET', '/api/auth/me', { as: ann.as });
+    await expectCall(401, 'GET', '/api/auth/me');
+    await expectCall(401, 'GET', '/api/auth/me', { as: { token: 'wt_not_a_token' } });
+    const { sessions } = await expectCall<{ sessions: { id: string; current: boolean }[] }>(
+      200,
+      'GET',
+      '/api/auth/sessions',
+      { as: { cookie: annCookie } },
+    );
+    await expectCall(401, 'GET', '/api/auth/sessions');
+    const other = sessions.find((s) => !s.current);
+    if (!other) throw new Error('ann has two sessions');
+    await expectCall(204, 'DELETE', `/api/auth/sessions/${other.id}`, { as: { cookie: annCookie } });
+    await expectCall(404, 'DELETE', `/api/auth/sessions/${other.id}`, { as: { cookie: annCookie } });
+    // A cookie-authenticated write from another origin.
+    await expectCall(403, 'POST', '/api/auth/logout', {
+      as: { cookie: annCookie },
+      headers: { origin: 'http://elsewhere.example' },
+    });
+    await expectCall(204, 'POST', '/api/auth/logout', { as: { cookie: annCookie } });
+    const carol = await signup('carol@example.com');
+    await expectCall(200, 'POST', '/api/auth/sessions/revoke-others', { as: carol.as });
+    await expectCall(401, 'POST', '/api/auth/sessions/revoke-others');
+
+    // --- tokens
+    const extra = await expectCall<{ id: string }>(201, 'POST', '/api/tokens', { as: ann.as, body: { name: 'extra' } });
+    await expectCall(400, 'POST', '/api/tokens', { as: ann.as, body: { name: '' } });
+    await expectCall(415, 'POST', '/api/tokens', {
+      as: ann.as,
+      raw: 'name=x',
+      headers: { 'content-type': 'text/plain' },
+    });
+    await expectCall(400, 'POST', '/api/tokens', { as: ann.as, raw: '{"name":' });
+    await expectCall(200, 'GET', '/api/tokens', { as: ann.as });
+    await expectCall(401, 'GET', '/api/tokens');
+    await expectCall(204, 'DELETE', `/api/tokens/${extra.id}`, { as: ann.as });
+    await expectCall(404, 'DELETE', `/api/tokens/${extra.id}`, { as: ann.as });
+
+    // --- me
+    await expectCall(200, 'GET', '/api/me/favourites', { as: ann.as });
+    await expectCall(401, 'GET', '/api/me/favourites');
+    await expectCall(200, 'PUT', '/api/me/favourites', { as: ann.as, body: { types: ['code', 'httpRequest'] } });
+    await expectCall(400, 'PUT', '/api/me/favourites', { as: ann.as, body: { types: ['noSuchNode'] } });
+    await expectCall(200, 'GET', '/api/me/invitations', { as: bob.as });
+    await expectCall(401, 'GET', '/api/me/invitations');
+
+    // --- workflows
+    const created = await expectCall<{ id: string }>(201, 'POST', '/api/workflows', {
+      as: ann.as,
+      body: { name: 'Conformance' },
+    });
+    await expectCall(400, 'POST', '/api/workflows', { as: ann.as, body: { name: '' } });
+    await expectCall(200, 'GET', '/api/workflows', { as: ann.as });
+    await expectCall(401, 'GET', '/api/workflows');
+    await expectCall(200, 'GET', `/api/workflows/${created.id}`, { as: ann.as });
+    await expectCall(404, 'GET', '/api/workflows/nosuchworkflow', { as: ann.as });
+    await expectCall(403, 'GET', `/api/workflows/${created.id}`, { as: bob.as });
+    await expectCall(200, 'PATCH', `/api/workflows/${created.id}`, { as: ann.as, body: { description: 'Checked' } });
+    await expectCall(400, 'PATCH', `/api/workflows/${created.id}`, { as: ann.as, body: {} });
+
+    const runnable = await expectCall<{ id: string }>(201, 'POST', '/api/workflows/import', {
+      as: ann.as,
+      body: {
+        weft: 1,
+        name: 'Runnable',
+        nodes: [trigger, node('work', 'code', { jsCode: "console.log('hi'); return $input.all();" }, 200)],
+        edges: [edge('start', 'work')],
+      },
+    });
+    await expectCall(400, 'POST', '/api/workflows/import', { as: ann.as, body: { weft: 1, nodes: 'no' } });
+    // Imports, but cannot run or be published: its HTTP Request has no URL.
+    const broken = await expectCall<{ id: string }>(201, 'POST', '/api/workflows/import', {
+      as: ann.as,
+      body: {
+        weft: 1,
+        name: 'Broken',
+        nodes: [trigger, node('call', 'httpRequest', { url: '' }, 200)],
+        edges: [edge('start', 'call')],
+      },
+    });
+    await expectCall(200, 'GET', `/api/workflows/${runnable.id}/export`, { as: ann.as });
+    await expectCall(403, 'GET', `/api/workflows/${runnable.id}/export`, { as: bob.as });
+
+    // Members and invitations: bob is invited, accepts, becomes an editor; carol's invitation is cancelled.
+    const invited = await expectCall<{ invitation: { id: string } }>(
+      202,
+      'POST',
+      `/api/workflows/${runnable.id}/members`,
+      { as: ann.as, body: { email: bob.email, role: 'viewer' } },
+    );
+    await expectCall(200, 'GET', '/api/me/invitations', { as: bob.as });
+    await expectCall(200, 'POST', `/api/me/invitations/${invited.invitation.id}/accept`, { as: bob.as });
+    await expectCall(404, 'POST', `/api/me/invitations/${invited.invitation.id}/accept`, { as: bob.as });
+    await expectCall(200, 'POST', `/api/workflows/${runnable.id}/members`, {
+      as: ann.as,
+      body: { email: bob.email, role: 'editor' },
+    });
+    await expectCall(403, 'POST', `/api/workflows/${runnable.id}/members`, {
+      as: bob.as,
+      body: { email: carol.email, role: 'viewer' },
+    });
+    await expectCall(409, 'POST', `/api/workflows/${runnable.id}/members`, {
+      as: ann.as,
+      body: { email: ann.email, role: 'viewer' },
+    });
+    const carolInvite = await expectCall<{ invitation: { id: string } }>(
+      202,
+      'POST',
+      `/api/workflows/${runnable.id}/members`,
+      { as: ann.as, body: { email: carol.email, role: 'viewer' } },
+    );
+    await expectCall(200, 'GET', `/api/workflows/${runnable.id}/members`, { as: ann.as });
+    await expectCall(403, 'GET', `/api/workflows/${runnable.id}/members`, { as: carol.as });
+    await expectCall(204, 'DELETE', `/api/workflows/${runnable.id}/invitations/${carolInvite.invitation.id}`, {
+      as: ann.as,
+    });
+    await expectCall(404, 'DELETE', `/api/workflows/${runnable.id}/invitations/${carolInvite.invitation.id}`, {
+      as: ann.as,
+    });
+    const declined = await expectCall<{ invitation: { id: string } }>(
+      202,
+      'POST',
+      `/api/workflows/${created.id}/members`,
+      { as: ann.as, body: { email: carol.email, role: 'viewer' } },
+    );
+    await expectCall(204, 'POST', `/api/me/invitations/${declined.invitation.id}/decline`, { as: carol.as });
+    await expectCall(404, 'POST', `/api/me/invitations/${declined.invitation.id}/decline`, { as: carol.as });
+    await expectCall(409, 'DELETE', `/api/workflows/${runnable.id}/members/${ann.id}`, { as: ann.as });
+
+    // --- credentials
+    const credential = await expectCall<{ id: string }>(201, 'POST', '/api/credentials', {
+      as: ann.as,
+      body: { name: 'Service', type: 'bearer', data: { token: 'secret-value' } },
+    });
+    await expectCall(400, 'POST', '/api/credentials', { as: ann.as, body: { name: 'x', type: 'nope' } });
+    await expectCall(200, 'GET', '/api/credentials', { as: ann.as });
+    await expectCall(401, 'GET', '/api/credentials');
+    await expectCall(201, 'POST', `/api/credentials/${credential.id}/grants`, {
+      as: ann.as,
+      body: { workflowId: runnable.id },
+    });
+    await expectCall(200, 'POST', `/api/credentials/${credential.id}/grants`, {
+      as: ann.as,
+      body: { workflowId: runnable.id },
+    });
+    await expectCall(404, 'POST', `/api/credentials/${credential.id}/grants`, {
+      as: bob.as,
+      body: { workflowId: runnable.id },
+    });
+    await expectCall(200, 'GET', `/api/credentials/${credential.id}/grants`, { as: ann.as });
+    await expectCall(404, 'GET', `/api/credentials/${credential.id}/grants`, { as: bob.as });
+    await expectCall(200, 'GET', `/api/workflows/${runnable.id}/credentials`, { as: bob.as });
+    await expectCall(403, 'GET', `/api/workflows/${runnable.id}/credentials`, { as: carol.as });
+    await expectCall(204, 'DELETE', `/api/credentials/${credential.id}/grants/${runnable.id}`, { as: ann.as });
+    await expectCall(404, 'DELETE', `/api/credentials/${credential.id}/grants/${runnable.id}`, { as: ann.as });
+    await expectCall(204, 'DELETE', `/api/credentials/${credential.id}`, { as: ann.as });
+    await expectCall(404, 'DELETE', `/api/credentials/${credential.id}`, { as: ann.as });
+
+    // --- runs and executions
+    const run = await expectCall<{ id: string }>(201, 'POST', `/api/workflows/${runnable.id}/run`, { as: ann.as });
+    await expectCall(201, 'POST', `/api/workflows/${runnable.id}/run`, {
+      as: ann.as,
+      body: { items: [{ json: { from: 'conformance' } }] },
+    });
+    await expectCall(400, 'POST', `/api/workflows/${broken.id}/run`, { as: ann.as });
+    await expectCall(400, 'POST', `/api/workflows/${runnable.id}/run`, { as: ann.as, body: { items: [] } });
+    await expectCall(403, 'POST', `/api/workflows/${runnable.id}/run`, { as: carol.as });
+    await waitUntil(async () => {
+      const res = await call<{ status: string }>('GET', `/api/executions/${run.id}`, { as: ann.as });
+      return res.body.status === 'succeeded' ? true : undefined;
+    }, 'the run to succeed');
+    await expectCall(404, 'GET', '/api/executions/nosuchexecution', { as: ann.as });
+    await expectCall(403, 'GET', `/api/executions/${run.id}`, { as: carol.as });
+    await expectCall(200, 'GET', `/api/executions/${run.id}/logs`, { as: ann.as });
+    await expectCall(404, 'GET', '/api/executions/nosuchexecution/logs', { as: ann.as });
+    await expectCall(200, 'GET', '/api/executions', { as: ann.as });
+    await expectCall(200, 'GET', `/api/executions?workflowId=${runnable.id}&status=succeeded&limit=1`, { as: ann.as });
+    await expectCall(400, 'GET', '/api/executions?limit=0', { as: ann.as });
+    await expectCall(409, 'POST', `/api/executions/${run.id}/stop`, { as: ann.as });
+    const retried = await expectCall<{ id: string }>(201, 'POST', `/api/executions/${run.id}/retry`, { as: bob.as });
+    await expectCall(404, 'POST', '/api/executions/nosuchexecution/retry', { as: ann.as });
+
+    const waiting = await expectCall<{ id: string }>(201, 'POST', '/api/workflows/import', {
+      as: ann.as,
+      body: {
+        weft: 1,
+        name: 'Waits',
+        nodes: [trigger, node('pause', 'wait', { amount: 1, unit: 'hours' }, 200)],
+        edges: [edge('start', 'pause')],
+      },
+    });
+    const long = await expectCall<{ id: string }>(201, 'POST', `/api/workflows/${waiting.id}/run`, { as: ann.as });
+    await expectCall(409, 'DELETE', `/api/executions/${long.id}`, { as: ann.as });
+    await expectCall(202, 'POST', `/api/executions/${long.id}/stop`, { as: ann.as });
+    await waitUntil(async () => {
+      const res = await call<{ status: string }>('GET', `/api/executions/${long.id}`, { as: ann.as });
+      return res.body.status === 'canceled' ? true : undefined;
+    }, 'the long run to be canceled');
+    await waitUntil(async () => {
+      const res = await call<{ status: string }>('GET', `/api/executions/${retried.id}`, { as: ann.as });
+      return res.body.status === 'succeeded' ? true : undefined;
+    }, 'the retry to succeed');
+    await expectCall(204, 'DELETE', `/api/executions/${retried.id}`, { as: ann.as });
+
+    // --- publishing, triggers, test webhooks
+    const hooked = await expectCall<{ id: string }>(201, 'POST', '/api/workflows/import', {
+      as: ann.as,
+      body: {
+        weft: 1,
+        name: 'Hooked',
+        nodes: [node('hook', 'webhook', { path: 'conformance', httpMethod: 'GET' }, 0)],
+        edges: [],
+      },
+    });
+    await expectCall(409, 'POST', `/api/workflows/${hooked.id}/activate`, { as: ann.as });
+    await expectCall(200, 'POST', `/api/workflows/${hooked.id}/publish`, { as: ann.as });
+    await expectCall(400, 'POST', `/api/workflows/${broken.id}/publish`, { as: ann.as });
+    await expectCall(200, 'POST', `/api/workflows/${hooked.id}/activate`, { as: ann.as });
+    await expectCall(200, 'POST', `/api/workflows/${hooked.id}/deactivate`, { as: ann.as });
+    await expectCall(404, 'POST', '/api/workflows/nosuchworkflow/deactivate', { as: ann.as });
+    await expectCall(200, 'POST', `/api/workflows/${hooked.id}/test-webhook/listen`, { as: ann.as });
+    await expectCall(400, 'POST', `/api/workflows/${runnable.id}/test-webhook/listen`, { as: ann.as });
+    await expectCall(204, 'DELETE', `/api/workflows/${hooked.id}/test-webhook/listen`, { as: ann.as });
+    await expectCall(403, 'DELETE', `/api/workflows/${hooked.id}/test-webhook/listen`, { as: bob.as });
+
+    // --- leaving and deleting
+    await expectCall(403, 'DELETE', `/api/workflows/${runnable.id}`, { as: bob.as });
+    await expectCall(204, 'DELETE', `/api/workflows/${runnable.id}/members/${bob.id}`, { as: bob.as });
+    await expectCall(204, 'DELETE', `/api/workflows/${runnable.id}`, { as: ann.as });
+
+    // --- nodes and the document itself: public; a Host this instance does not serve is refused
+    await expectCall(200, 'GET', '/api/nodes', {});
+    await expectCall(200, 'GET', '/api/nodes?search=http&category=action', {});
+    await expectCall(421, 'GET', '/api/nodes', { headers: { host: 'elsewhere.example' } });
+    await expectCall(200, 'GET', '/api/nodes/httpRequest', {});
+    await expectCall(404, 'GET', '/api/nodes/noSuchNode', {});
+    await expectCall(200, 'GET', '/api/openapi.json', {});
+    await expectCall(421, 'GET', '/api/openapi.json', { headers: { host: 'elsewhere.example' } });
+
+    // --- the admin's
+    await expectCall(200, 'GET', '/api/admin/users', { as: admin.as });
+    await expectCall(403, 'GET', '/api/admin/users', { as: ann.as });
+    await expectCall(201, 'POST', '/api/admin/users', {
+      as: admin.as,
+      body: { email: 'dan@example.com', password, name: 'Dan' },
+    });
+    await expectCall(403, 'POST', '/api/admin/users', {
+      as: ann.as,
+      body: { email: 'eve@example.com', password, name: 'Eve' },
+    });
+    await expectCall(200, 'POST', `/api/admin/users/${carol.id}/disable`, { as: admin.as });
+    await expectCall(409, 'POST', `/api/admin/users/${admin.id}/disable`, { as: admin.as });
+    await expectCall(200, 'POST', `/api/admin/users/${carol.id}/enable`, { as: admin.as });
+    await expectCall(404, 'POST', '/api/admin/users/nosuchuser/enable', { as: admin.as });
+    await expectCall(200, 'GET', '/api/admin/metrics', { as: admin.as });
+    await expectCall(403, 'GET', '/api/admin/metrics', { as: ann.as });
+
+    // --- deleting one's account
+    await expectCall(403, 'DELETE', '/api/me', { as: carol.as, body: { password: 'not it at all' } });
+    await expectCall(204, 'DELETE', '/api/me', { as: carol.as, body: { password } });
+
+    expect(problems).toEqual([]);
+    // Every operation was seen answering a success and an error.
+    const missing = operationsOf(doc).flatMap((op) => {
+      const statuses = checker.observed.filter((o) => o.operationId === op.operationId).map((o) => o.status);
+      return [
+        ...(statuses.some((s) => s < 300) ? [] : [`${op.operationId}: no success seen`]),
+        ...(statuses.some((s) => s >= 400) ? [] : [`${op.operationId}: no error seen`]),
+      ];
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it('the app registers exactly the routes the document describes under /api', () => {
+    const registered = new Set(
+      t.server.app.routes
+        .filter((r) => r.path.startsWith('/api/') && r.method !== 'ALL')
+        .filter((r) => !(API_DOCS_PAGES as readonly string[]).includes(r.path))
+        .map((r) => `${r.method} ${r.path}`),
+    );
+    const documented = new Set(operationsOf(doc).map((op) => `${op.method} ${honoPath(op.template)}`));
+    expect([...registered].filter((r) => !documented.has(r)).sort()).toEqual([]);
+    expect([...documented].filter((r) => !registered.has(r)).sort()).toEqual([]);
+    // The document is the contracts' (shared/src/api/routes), which the typed client calls.
+    expect(documented.size).toBe(Object.keys(apiRoutes).length);
+  });
+});
