@@ -25,16 +25,18 @@ export interface Remote {
   api: ApiClient;
 }
 
-/** Why fetch gave up, in a few words (its own message is only "fetch failed"). */
+/** Why fetch gave up, in a few words (its own message is only "fetch failed"): the innermost cause's code or message. */
 const networkReason = (error: unknown): string => {
+  let reason = error instanceof Error ? error.message : String(error);
   let cause: unknown = error;
   for (let depth = 0; depth < 4 && cause instanceof Error; depth++) {
     const code = (cause as { code?: unknown }).code;
     if (cause.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
     if (typeof code === 'string') return code;
+    reason = cause.message;
     cause = cause.cause;
   }
-  return error instanceof Error ? error.message : String(error);
+  return reason;
 };
 
 /** fetch with a time limit, whose failures already say which server could not be reached. */

@@ -93,14 +93,25 @@ export const readJsonFile = (file: string, what: string): unknown => {
   }
 };
 
+/** Longer than any password the server takes (200 characters): reading stops there. */
+const MAX_STDIN_LINE_BYTES = 4096;
+
 /** Reads the first line of stdin (a password piped in), without its line ending. */
 export const readStdinLine = async (): Promise<string> => {
   const chunks: Buffer[] = [];
+  let bytes = 0;
   for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
-    if (Buffer.concat(chunks).includes(10)) break;
+    const buffer = chunk as Buffer;
+    chunks.push(buffer);
+    bytes += buffer.length;
+    if (buffer.includes(10) || bytes > MAX_STDIN_LINE_BYTES) break;
   }
-  return (Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '').trimEnd();
+  const line =
+    Buffer.concat(chunks)
+      .subarray(0, MAX_STDIN_LINE_BYTES + 1)
+      .toString('utf8')
+      .split(/\r?\n/)[0] ?? '';
+  return line.trimEnd();
 };
 
 const ADMIN_EXIT: Record<AdminErrorKind, ExitCodeValue> = {
