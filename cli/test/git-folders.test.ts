@@ -3,8 +3,9 @@ import { join, relative } from 'node:path';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { origins } from '#shared/origins.ts';
+import { readNode } from '#shared/schema/read.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
-import { getParameterText, setParameter, setNotes, getNotesText } from '#shared/schema/write.ts';
+import { getNotesText, getParameterText, renameNode, setNotes, setParameter } from '#shared/schema/write.ts';
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import { renderWorkflow } from '../src/git/folder-format.ts';
 import { restClient } from '../../sync-server/test/helpers/rest.ts';
@@ -222,6 +223,19 @@ describe('weft pull and weft push against a real server', () => {
     expect(updates).toBe(0);
     expect(Y.equalSnapshots(before, Y.snapshot(await freshState(id)))).toBe(true);
     expect(snapshotFiles(dir)).toEqual(first);
+
+    // An edit on the server: pulling again brings it, and the renamed node's code file moves with it.
+    renameNode(watcher.doc, 'shape', 'Reshape', origins.ui);
+    await waitFor('the server to have the rename', () => {
+      const doc = t.server.rooms.peek(id)?.doc;
+      return doc !== undefined && readNode(doc, 'shape')?.name === 'Reshape';
+    });
+    const wf = folderOf(dir, id);
+    const updated = await weft(['pull', dir, '--json']);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect((JSON.parse(updated.stdout) as JsonReport).workflows.find((w) => w.id === id)?.status).toBe('updated');
+    expect(readFileSync(join(wf, 'reshape.js'), 'utf8')).toBe(CODE_BODY);
+    expect(readdirSync(wf).sort()).toEqual(['description.md', 'reshape.js', 'reshape.notes.md', 'workflow.json']);
   });
 
   it('round-trips a Code node body byte for byte', async () => {
@@ -232,6 +246,14 @@ describe('weft pull and weft push against a real server', () => {
     expect(readFileSync(join(wf, 'shape.js')).equals(Buffer.from(CODE_BODY, 'utf8'))).toBe(true);
     const body = '\uFEFF// BOM, CRLF, tabs, no final newline\r\n\tconst s = "ü 🚀 \\u0000";\r\n\r\n  return [];';
     writeFileSync(join(wf, 'shape.js'), body);
+    // Not pushed yet: a pull leaves the folder alone.
+    const refused = await weft(['pull', dir, '--json']);
+    expect(refused.code).toBe(6);
+    expect((JSON.parse(refused.stdout) as JsonReport).workflows.find((w) => w.id === id)).toMatchObject({
+      status: 'skipped',
+      code: 'conflict',
+    });
+    expect(readFileSync(join(wf, 'shape.js')).equals(Buffer.from(body, 'utf8'))).toBe(true);
     const pushed = await weft(['push', dir]);
     expect(pushed.code, pushed.stderr).toBe(0);
     expect(node(await exported(id), 'shape').parameters.jsCode).toBe(body);
