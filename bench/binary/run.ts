@@ -31,9 +31,7 @@ import { fmt, mb, sleep } from '../lib/stats.ts';
  *   migrated); 10 runs of each, alternating binary and server in one run so
  *   a drifting machine moves both; the medians are compared;
  * - RSS once idle: the server process and its engine child, 5 s after
- *   start-up, median of 3 runs each; and PSS of the two together (the
- *   binary's two processes map the same executable, whose shared pages RSS
- *   counts in full in each).
+ *   start-up, median of 3 runs each.
  *
  * The binary's one-time extraction of its SQLite addon happens in an
  * uncounted warm-up run. Builds dist/weft first if it is missing.
@@ -106,10 +104,6 @@ const rssOf = (pid: number): number => {
   return Number(line?.match(/\d+/)?.[0] ?? Number.NaN) * 1024;
 };
 
-/** Proportional set size: shared pages (the binary's own, mapped by both processes) split among their users. */
-const pssOf = (pid: number): number =>
-  Number(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+)/m)?.[1] ?? Number.NaN) * 1024;
-
 const childrenOf = (pid: number): number[] =>
   readdirSync(`/proc/${pid}/task`).flatMap((task) =>
     readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
@@ -149,9 +143,9 @@ for (let run = 0; run < RUNS; run++) {
   );
 }
 
-const rss: Record<Kind, { server: number[]; engine: number[]; pss: number[] }> = {
-  binary: { server: [], engine: [], pss: [] },
-  'npm start': { server: [], engine: [], pss: [] },
+const rss: Record<Kind, { server: number[]; engine: number[] }> = {
+  binary: { server: [], engine: [] },
+  'npm start': { server: [], engine: [] },
 };
 for (let run = 0; run < RSS_RUNS; run++) {
   for (const kind of ['binary', 'npm start'] as const) {
@@ -161,7 +155,6 @@ for (let run = 0; run < RSS_RUNS; run++) {
     const engines = childrenOf(pid);
     rss[kind].server.push(rssOf(pid));
     rss[kind].engine.push(engines.reduce((sum, child) => sum + rssOf(child), 0));
-    rss[kind].pss.push(engines.reduce((sum, child) => sum + pssOf(child), pssOf(pid)));
     await stop(started);
   }
   log(`RSS run ${run + 1}/${RSS_RUNS} done`);
@@ -170,14 +163,14 @@ for (let run = 0; run < RSS_RUNS; run++) {
 const nodeVersion = (kind: Kind): string =>
   kind === 'binary' ? 'Node 24 (in the binary)' : `Node ${process.version.slice(1)}`;
 const row = (kind: Kind) =>
-  `| ${kind} | ${nodeVersion(kind)} | ${fmt(median(startup[kind]))} ms (${fmt(Math.min(...startup[kind]))}–${fmt(Math.max(...startup[kind]))}) | ${mb(median(rss[kind].server))} | ${mb(median(rss[kind].engine))} | ${mb(median(rss[kind].pss))} |`;
+  `| ${kind} | ${nodeVersion(kind)} | ${fmt(median(startup[kind]))} ms (${fmt(Math.min(...startup[kind]))}–${fmt(Math.max(...startup[kind]))}) | ${mb(median(rss[kind].server))} | ${mb(median(rss[kind].engine))} |`;
 const report = [
   `# bench:binary, ${new Date().toISOString()}`,
   '',
   `dist/weft: ${fmt(rawBytes / 1e6)} MB raw (${mb(rawBytes).replace('MB', 'MiB')}), ${fmt(xzBytes / 1e6)} MB xz -6 (${fmt((100 * xzBytes) / rawBytes)} %)`,
   '',
-  `| server | runtime | start-up to first 200 on /healthz, median of ${RUNS} (min–max) | RSS idle, server | RSS idle, engine child | PSS idle, both |`,
-  '| --- | --- | --- | --- | --- | --- |',
+  `| server | runtime | start-up to first 200 on /healthz, median of ${RUNS} (min–max) | RSS idle, server | RSS idle, engine child |`,
+  '| --- | --- | --- | --- | --- |',
   row('binary'),
   row('npm start'),
   '',

@@ -42,6 +42,10 @@ export const bundle = async (options: {
     target: 'node24',
     logLevel: 'warning',
     legalComments: 'none',
+    // Whitespace and syntax only (names stay, for readable stack traces): each process holds the
+    // script's source and code, the engine child too; this saves some 5 MB of RSS in each.
+    minifyWhitespace: true,
+    minifySyntax: true,
     alias: { 'better-sqlite3': options.betterSqlite3 },
     // ws tries its optional native helpers at start unless told not to; they are not in the binary.
     define: {
