@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '#shared/api/routes/index.ts';
 import { honoPath } from '#shared/api/contract.ts';
+import { ApiError, createApiClient } from '#shared/api/http-client.ts';
 import { API_DOCS_PAGES } from '../../src/http/api-docs.ts';
 import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts';
 import {
@@ -403,6 +404,37 @@ describe('the REST API answers what its OpenAPI document says', () => {
       ];
     });
     expect(missing).toEqual([]);
+  });
+
+  it("the typed client (the CLI's) calls the real server with a token and gets typed answers or ApiErrors", async () => {
+    const frank = await signup('frank@example.com');
+    const api = createApiClient({ baseUrl: t.baseUrl, token: frank.token });
+    expect((await api.call(apiRoutes.me)).user.email).toBe('frank@example.com');
+    const imported = await api.call(apiRoutes.importWorkflow, {
+      body: { weft: 1, name: 'From the client', nodes: [trigger], edges: [] },
+    });
+    expect(imported).toMatchObject({ name: 'From the client', role: 'owner', warnings: [] });
+    const exported = await api.call(apiRoutes.exportWorkflow, { params: { id: imported.id } });
+    expect(exported.nodes.map((n) => n.type)).toEqual(['manualTrigger']);
+    expect((await api.call(apiRoutes.listWorkflows)).workflows.map((w) => w.id)).toContain(imported.id);
+    const published = await api.call(apiRoutes.publishWorkflow, { params: { id: imported.id } });
+    expect(published.publishedHash).toEqual(expect.any(String));
+    const run = await api.call(apiRoutes.runWorkflow, { params: { id: imported.id } });
+    const { executions } = await api.call(apiRoutes.listExecutions, { query: { workflowId: imported.id } });
+    expect(executions.map((e) => e.id)).toContain(run.id);
+
+    const missing = await api
+      .call(apiRoutes.getWorkflow, { params: { id: 'nosuchworkflow' } })
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(ApiError);
+    expect(missing).toMatchObject({ status: 404, code: 'not_found' });
+    const invalid = await api.call(apiRoutes.createWorkflow, { body: { name: '' } }).catch((e: unknown) => e);
+    expect(invalid).toMatchObject({ status: 400, code: 'validation_failed', issues: [{ path: ['name'] }] });
+    await expect(createApiClient({ baseUrl: t.baseUrl, token: 'wt_wrong' }).call(apiRoutes.me)).rejects.toMatchObject({
+      status: 401,
+      code: 'unauthorized',
+    });
+    expect(problems).toEqual([]);
   });
 
   it('the app registers exactly the routes the document describes under /api', () => {
