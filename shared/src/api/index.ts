@@ -62,7 +62,7 @@ export type UserDto = z.infer<typeof userSchema>;
 export const workflowSchema = z.object({
   id: z.string(),
   name: z.string(),
-  /** The caller's role in it (an admin who is not a member reads it as a viewer). */
+  /** The caller's role in it (the instance admin is an owner of every workflow). */
   role: roleSchema,
   createdAt: time,
   updatedAt: time,
