@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -73,7 +73,7 @@ export const fetchPackage = (pkg: PinnedPackage, cacheDir: string): string => {
     rmSync(fresh, { recursive: true, force: true });
     mkdirSync(fresh, { recursive: true });
     run('tar', ['-xzf', tarball, '-C', fresh], cacheDir);
-    run('touch', [join(fresh, marker.slice(dir.length + 1))], cacheDir);
+    writeFileSync(join(fresh, marker.slice(dir.length + 1)), '');
     rmSync(dir, { recursive: true, force: true });
     renameSync(fresh, dir);
   }
