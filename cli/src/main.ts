@@ -78,6 +78,13 @@ const failWithUsageCode = (command: Command): void => {
 };
 
 const main = async (): Promise<void> => {
+  // The server starts its engine child as `weft engine`: straight there, without loading every
+  // command's code into a process that lives as long as the server.
+  if (process.argv[2] === 'engine') {
+    const { runEngine } = await import('../../engine/src/run-engine.ts');
+    await runEngine(process.argv.slice(3));
+    return;
+  }
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {

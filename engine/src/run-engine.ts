@@ -30,18 +30,43 @@ const tokenFromFile = (path: string | undefined): string | undefined => {
   }
 };
 
+const USAGE = `Usage: weft engine --server URL [--concurrency N] [--id NAME]
+       (npm run engine -- … in the source tree)
+
+An engine process: joins the server at URL and runs its workflows.
+  --server URL       the server (or WEFT_SERVER_URL)
+  --concurrency N    runs at once, 1–1000 (or WEFT_ENGINE_CONCURRENCY; default 10)
+  --id NAME          how the server names this engine (default: host-pid)
+  --token TOKEN      the engine token; better WEFT_ENGINE_TOKEN or WEFT_ENGINE_TOKEN_FILE,
+                     since a command line is visible to every user of the machine
+Exit codes: 0 stopped, 1 failed, 2 bad usage or configuration.`;
+
+const parseFlags = (argv: readonly string[]) => {
+  try {
+    return parseArgs({
+      args: [...argv],
+      options: {
+        server: { type: 'string' },
+        token: { type: 'string' },
+        concurrency: { type: 'string' },
+        id: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    return fail(`${error instanceof Error ? error.message : String(error)} (see weft engine --help)`);
+  }
+};
+
 /** Runs an engine until it is stopped; it owns the process (it exits when it stops). */
 export const runEngine = async (argv: readonly string[]): Promise<void> => {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      server: { type: 'string' },
-      token: { type: 'string' },
-      concurrency: { type: 'string' },
-      id: { type: 'string' },
-    },
-    strict: true,
-  });
+  const values = parseFlags(argv);
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
 
   // Started by a server as its child: leave with it, however it ended (see parent-channel.ts).
   const childOfServer = startedByServer();
