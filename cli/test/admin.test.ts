@@ -135,6 +135,25 @@ describe('weft user and weft migrate', () => {
   });
 });
 
+describe('the first admin, before the first start', () => {
+  it('weft user create on a new data directory makes the database, and the server lets that admin in', async () => {
+    const data = dataDir();
+    const made = await weft(['user', 'create', 'root@example.com', '--json', '--data-dir', data]);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toMatch(/created .*weft\.db/);
+    const { user, password } = JSON.parse(made.stdout) as { user: AdminUser; password: string };
+    expect(user).toMatchObject({ email: 'root@example.com', isAdmin: true });
+
+    const server = await spawnServer(data);
+    cleanups.push(() => stopServer(server));
+    const login = await restClient(server.baseUrl).call<{ user: { isAdmin: boolean } }>('POST', '/api/auth/login', {
+      body: { email: 'root@example.com', password },
+    });
+    expect(login.status).toBe(200);
+    expect(login.body.user.isAdmin).toBe(true);
+  });
+});
+
 describe("the data directory's lock", () => {
   it('restore refuses while a server runs; a second server refuses to start; kill -9 leaves no stale lock', async () => {
     const data = dataDir();

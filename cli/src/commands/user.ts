@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import type { AdminUserDto } from '#shared/api/access.ts';
 import { table, when } from '../output.ts';
@@ -50,6 +52,14 @@ export const userCommand = (): Command => {
     runAction(flags, async (out) => {
       const dataDir = await dataDirOf(flags);
       const { password, generated } = await passwordOf(flags);
+      // The first admin is often made before the first start: make the database as the server would.
+      const { DB_FILE } = await import('../../../sync-server/src/admin/admin-db.ts');
+      if (!existsSync(join(dataDir, DB_FILE))) {
+        const { migrateDataDir } = await import('../../../sync-server/src/admin/migrate.ts');
+        mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+        const made = await adminWork(() => migrateDataDir(dataDir));
+        out.note(`created ${made.file}`);
+      }
       const { createUser } = await admin();
       const created = await adminWork(() =>
         createUser(dataDir, { email, name: flags.name ?? email.split('@')[0] ?? email, password }),
