@@ -303,7 +303,10 @@ export class EngineHub {
 
   private lose(engine: EngineConn, why: string): void {
     if (!this.engines.delete(engine)) return;
-    this.options.logger.warn({ engineId: engine.id, running: engine.running.size, why }, 'engine lost');
+    const facts = { engineId: engine.id, running: engine.running.size, why };
+    // An engine that goes with nothing running (a stop, a restart, a scale-down) is news, not trouble.
+    if (engine.running.size === 0) this.options.logger.info(facts, 'engine left');
+    else this.options.logger.warn(facts, 'engine lost');
     for (const [id, workflowId] of engine.running) {
       this.end(
         id,
