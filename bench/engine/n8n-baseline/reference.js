@@ -1,0 +1,169 @@
+'use strict';
+// n8n's real engine as a reference for Weft's differential tests (engine/test/n8n-diff).
+// Reads one JSON object per line on stdin: { "id": any, "workflow": <n8n workflow JSON> },
+// runs it with n8n-core's WorkflowExecute and n8n-nodes-base's node classes the way n8n's own
+// node-test-harness does (pinData removed, mode manual, start node fed one empty item), and
+// writes one line per case on stdout: { "ref": id, "ok": true, "status", "nodes", "error" } where
+// nodes[name] is every run of that node: { "outputs": [[json, ...], ...] (every output index),
+// "error": { "message", "description" } }. Cases are run one after another in this process,
+// since loading n8n takes seconds. Anything n8n or its nodes print goes to stderr, so stdout
+// carries answers only.
+const path = require('path');
+process.env.N8N_USER_FOLDER = process.env.N8N_USER_FOLDER || path.join(__dirname, '.n8n-user');
+process.env.TZ = process.env.TZ || 'UTC';
+const readline = require('readline');
+
+const out = process.stdout.write.bind(process.stdout);
+for (const level of ['log', 'info', 'debug', 'warn', 'trace']) console[level] = (...args) => console.error(...args);
+
+const { Workflow } = require('n8n-workflow');
+const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
+
+const nodesDir = path.join(path.dirname(require.resolve('n8n-nodes-base/package.json')), 'dist/nodes');
+// n8n type (without "n8n-nodes-base.") → compiled class file. Types not listed are looked up as
+// <Name>/<Name>.node.js with the first letter capitalised.
+const FILES = {
+  limit: 'Transform/Limit/Limit.node.js',
+  removeDuplicates: 'Transform/RemoveDuplicates/RemoveDuplicates.node.js',
+  sort: 'Transform/Sort/Sort.node.js',
+  splitOut: 'Transform/SplitOut/SplitOut.node.js',
+  aggregate: 'Transform/Aggregate/Aggregate.node.js',
+  summarize: 'Transform/Summarize/Summarize.node.js',
+  splitInBatches: 'SplitInBatches/SplitInBatches.node.js',
+};
+
+// Stand-in for n8n's test-only node `n8n-nodes-testing.testData`: emits parameters.data as items.
+// It reads the raw parameter, so strings in the data that start with "=" stay text, not expressions.
+class TestData {
+  description = {
+    displayName: 'Test Data', name: 'testData', group: ['transform'], version: 1, description: '',
+    defaults: { name: 'Test Data' }, inputs: ['main'], outputs: ['main'],
+    properties: [{ displayName: 'Data', name: 'data', type: 'json', default: [] }],
+  };
+  async execute() {
+    const raw = this.getNode().parameters.data;
+    const data = typeof raw === 'string' ? JSON.parse(raw) : raw;
+    return [(Array.isArray(data) ? data : []).map((json) => ({ json }))];
+  }
+}
+
+const cache = new Map();
+function load(type) {
+  if (cache.has(type)) return cache.get(type);
+  let instance;
+  if (type === 'n8n-nodes-testing.testData') instance = new TestData();
+  else {
+    if (!type.startsWith('n8n-nodes-base.')) throw new Error(`node type not loaded by this runner: ${type}`);
+    const short = type.slice('n8n-nodes-base.'.length);
+    const name = short.charAt(0).toUpperCase() + short.slice(1);
+    const file = FILES[short] || `${name}/${name}.node.js`;
+    let mod;
+    try {
+      mod = require(path.join(nodesDir, file));
+    } catch {
+      throw new Error(`node type not loaded by this runner: ${type}`);
+    }
+    instance = new (Object.values(mod)[0])();
+  }
+  cache.set(type, instance);
+  return instance;
+}
+const nodeTypes = {
+  getByName: load,
+  getByNameAndVersion: (t, v) => {
+    const n = load(t);
+    return n.nodeVersions ? n.getNodeType(v) : n;
+  },
+  getKnownTypes: () => ({}),
+};
+
+// n8n 2.x runs Code through its task-runner broker, which is not started here. This stands in
+// for additionalData.startRunnerTask with the in-process sandbox n8n-nodes-base still ships
+// (JavaScriptSandbox, vm2) and the same context (getSandboxContext: $input, $json, $('Node'), …).
+// The task runner's own result checks and error mapping (JsTaskRunnerSandbox) still apply.
+const codeDir = path.join(nodesDir, 'Code');
+async function startRunnerTask(_ad, jobType, settings, ctx) {
+  if (jobType !== 'javascript') return { ok: false, error: { message: `no ${jobType} runner in this reference` } };
+  const { JavaScriptSandbox } = require(path.join(codeDir, 'JavaScriptSandbox.js'));
+  const { getSandboxContext } = require(path.join(codeDir, 'Sandbox.js'));
+  const runAt = async (index, extra) => {
+    const context = { ...getSandboxContext.call(ctx, index), ...extra(index) };
+    return new JavaScriptSandbox(context, settings.code, ctx.helpers).runCode();
+  };
+  try {
+    if (settings.nodeMode === 'runOnceForEachItem') {
+      const { startIndex, count } = settings.chunk;
+      const results = [];
+      for (let i = startIndex; i < startIndex + count; i++) {
+        try {
+          results.push(await runAt(i, () => ({ item: ctx.getInputData()[i] })));
+        } catch (e) {
+          if (!settings.continueOnFail) throw e;
+          results.push({ json: { error: String(e.message ?? e) } });
+        }
+      }
+      return { ok: true, result: results };
+    }
+    return { ok: true, result: await runAt(0, () => ({ items: ctx.getInputData() })) };
+  } catch (e) {
+    return { ok: false, error: { message: String(e.message ?? e), description: e.description, stack: e.stack } };
+  }
+}
+
+const plain = (value) => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
+const errorOf = (e) => (e ? { message: String(e.message ?? e), description: e.description ?? null } : null);
+
+async function runCase(wf) {
+  const workflow = new Workflow({
+    id: 'diff', nodes: wf.nodes, connections: wf.connections, active: false, nodeTypes,
+    staticData: {}, settings: wf.settings || {},
+  });
+  const additionalData = {
+    hooks: new ExecutionLifecycleHooks('manual', 'diff', wf), executionId: 'diff',
+    restApiUrl: 'http://localhost/rest', instanceBaseUrl: 'http://localhost/', webhookBaseUrl: 'http://localhost/webhook',
+    webhookWaitingBaseUrl: 'http://localhost/webhook-waiting', webhookTestBaseUrl: 'http://localhost/webhook-test',
+    formWaitingBaseUrl: 'http://localhost/form-waiting', currentNodeExecutionIndex: 0, variables: {},
+    credentialsHelper: {}, executeWorkflow: async () => { throw new Error('n/a'); },
+    getRunExecutionData: async () => undefined, getRuntimeCredential: async () => undefined, logAiEvent: () => {},
+    startRunnerTask, getRunnerStatus: () => ({ available: true }),
+  };
+  const start = workflow.getStartNode();
+  if (!start) throw new Error('the workflow has no start node');
+  const runExecutionData = {
+    resultData: { runData: {} },
+    executionData: {
+      metadata: {}, contextData: {}, waitingExecution: {}, waitingExecutionSource: null,
+      nodeExecutionStack: [{ node: start, data: { main: [[{ json: {} }]] }, source: null }],
+    },
+  };
+  const run = await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+  const rd = run.data.resultData;
+  const nodes = {};
+  for (const [name, runs] of Object.entries(rd.runData)) {
+    nodes[name] = runs.map((r) => ({
+      outputs: (r.data?.main ?? []).map((items) => (items ?? []).map((i) => plain(i.json))),
+      error: errorOf(r.error),
+    }));
+  }
+  return { status: run.status, nodes, error: errorOf(rd.error), lastNode: rd.lastNodeExecuted ?? null };
+}
+
+const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+let queue = Promise.resolve();
+rl.on('line', (line) => {
+  if (!line.trim()) return;
+  queue = queue.then(async () => {
+    let id = null;
+    try {
+      const msg = JSON.parse(line);
+      id = msg.id ?? null;
+      const result = await runCase(msg.workflow);
+      out(JSON.stringify({ ref: id, ok: true, ...result }) + '\n');
+    } catch (e) {
+      out(JSON.stringify({ ref: id, ok: false, error: errorOf(e) }) + '\n');
+    }
+  });
+});
+rl.on('close', () => { queue.then(() => process.exit(0)); });
+// Readiness: the harness waits for this line before timing cases.
+out(JSON.stringify({ ref: 'ready', ok: true }) + '\n');
