@@ -1,0 +1,78 @@
+import { caseWorkflow, pasteableWorkflow, type NodeCase, type Params } from './node-case.ts';
+import { minimize } from './minimize.ts';
+import { compareResults, describeDivergence, type Divergence } from './outcome.ts';
+import type { N8nReference } from './reference.ts';
+import { runInWeft } from './weft.ts';
+
+/** Runs cases through both engines, and turns a divergence into a report a person can act on. */
+
+export interface CaseDiff {
+  divergences: Divergence[];
+  warnings: string[];
+}
+
+export const diffCase = async (reference: N8nReference, c: NodeCase): Promise<CaseDiff> => {
+  const workflow = caseWorkflow(c);
+  const n8n = await reference.run(workflow);
+  const weft = await runInWeft(workflow);
+  return { divergences: compareResults(n8n, weft.result), warnings: weft.warnings };
+};
+
+/** A generator of node cases for one node family, and how to shrink its parameters. */
+export interface Family {
+  name: string;
+  generate(seed: number): NodeCase;
+  shrink(parameters: Params): Params[];
+  /** What a case exercises (its operators, its mode): cases with the same key and divergence get one report. */
+  key(c: NodeCase): string;
+}
+
+/** Where the first divergence is and what it is: minimizing keeps it. */
+export const signature = (c: NodeCase, d: Divergence | undefined): string =>
+  `${c.type}@${c.typeVersion} ${d ? `${d.node}: ${d.what}` : 'none'}`;
+
+export interface DivergenceReport {
+  signature: string;
+  seed: number;
+  /** Cases with this signature in the run. */
+  count: number;
+  minimized: NodeCase;
+  divergences: Divergence[];
+  warnings: string[];
+  text: string;
+}
+
+export const reportDivergence = async (
+  reference: N8nReference,
+  c: NodeCase,
+  first: CaseDiff,
+  family: Family,
+): Promise<DivergenceReport> => {
+  const sig = signature(c, first.divergences[0]);
+  const { minimized, tries } = await minimize(
+    c,
+    async (candidate) => signature(candidate, (await diffCase(reference, candidate)).divergences[0]) === sig,
+    (p) => family.shrink(p),
+  );
+  const final = await diffCase(reference, minimized);
+  const text = [
+    `DIVERGENCE ${family.key(c)} | ${sig} — seed ${c.seed} (minimized in ${tries} tries)`,
+    `replay: WEFT_N8N_DIFF_FAMILY=${c.family} WEFT_N8N_DIFF_SEED=${c.seed} WEFT_N8N_DIFF_BUDGET=1 npm run test:n8n-diff`,
+    `node: n8n-nodes-base.${minimized.type} v${minimized.typeVersion}`,
+    `parameters: ${JSON.stringify(minimized.parameters)}`,
+    `items: ${JSON.stringify(minimized.items)}`,
+    ...final.divergences.slice(0, 5).map((d) => `  ${describeDivergence(d)}`),
+    ...(final.warnings.length > 0 ? [`import warnings: ${final.warnings.join(' | ')}`] : []),
+    'n8n workflow (paste into n8n):',
+    JSON.stringify(pasteableWorkflow(caseWorkflow(minimized))),
+  ].join('\n');
+  return {
+    signature: `${family.key(c)} | ${sig}`,
+    seed: c.seed,
+    count: 1,
+    minimized,
+    divergences: final.divergences,
+    warnings: final.warnings,
+    text,
+  };
+};

@@ -1,0 +1,85 @@
+import type { JsonItem } from './items.ts';
+import { TEST_DATA_TYPE } from './weft.ts';
+
+/**
+ * One node case: a node of n8n's (type, version, parameters) fed a list of
+ * items. As a workflow: Manual Trigger "Start" → "Input" (n8n's test-only
+ * node emitting the items, in both engines) → "Under test".
+ */
+
+export type Params = Record<string, unknown>;
+
+export interface NodeCase {
+  family: string;
+  seed: number;
+  type: string;
+  typeVersion: number;
+  parameters: Params;
+  items: JsonItem[];
+}
+
+export interface N8nWorkflowJson {
+  name: string;
+  nodes: {
+    id: string;
+    name: string;
+    type: string;
+    typeVersion: number;
+    position: [number, number];
+    parameters: Params;
+  }[];
+  connections: Record<string, { main: { node: string; type: 'main'; index: number }[][] }>;
+  settings: Record<string, unknown>;
+}
+
+const link = (node: string) => ({ main: [[{ node, type: 'main' as const, index: 0 }]] });
+
+export const caseWorkflow = (c: NodeCase): N8nWorkflowJson => ({
+  name: `n8n-diff ${c.family} seed ${c.seed}`,
+  nodes: [
+    {
+      id: 'start',
+      name: 'Start',
+      type: 'n8n-nodes-base.manualTrigger',
+      typeVersion: 1,
+      position: [0, 0],
+      parameters: {},
+    },
+    {
+      id: 'input',
+      name: 'Input',
+      type: TEST_DATA_TYPE,
+      typeVersion: 1,
+      position: [220, 0],
+      parameters: { data: c.items },
+    },
+    {
+      id: 'under-test',
+      name: 'Under test',
+      type: `n8n-nodes-base.${c.type}`,
+      typeVersion: c.typeVersion,
+      position: [440, 0],
+      parameters: c.parameters,
+    },
+  ],
+  connections: { Start: link('Input'), Input: link('Under test') },
+  settings: { executionOrder: 'v1' },
+});
+
+/**
+ * The same workflow for a person to paste into n8n's canvas: n8n ships no
+ * test-data node, so "Input" becomes a Code node returning the items.
+ */
+export const pasteableWorkflow = (workflow: N8nWorkflowJson): N8nWorkflowJson => ({
+  ...workflow,
+  nodes: workflow.nodes.map((n) =>
+    n.type === TEST_DATA_TYPE
+      ? {
+          ...n,
+          type: 'n8n-nodes-base.code',
+          typeVersion: 2,
+          parameters: { jsCode: `return ${JSON.stringify(n.parameters.data)}.map((json) => ({ json }));` },
+        }
+      : n,
+  ),
+});

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseBudget, familySelected, firstSeed, writeResult } from './budget.ts';
+import { conditionsFamily } from './conditions-gen.ts';
+import { diffCase, reportDivergence, signature, type CaseDiff, type DivergenceReport, type Family } from './differ.ts';
+import type { NodeCase } from './node-case.ts';
+import { ensureReferenceInstalled, N8nReference } from './reference.ts';
+
+/**
+ * Node cases, differentially: each generated case runs through n8n's real
+ * node class (the reference process) and through Weft's import + engine, and
+ * every node's outputs must be equal. Divergences are grouped by what the
+ * case exercises and where it diverged; the first case of each group is
+ * minimized and reported with its seed and an n8n workflow to paste.
+ */
+
+const families: Family[] = [conditionsFamily].filter((f) => familySelected(f.name));
+/** Minimizing costs many runs: the first groups are reported in full, the others counted. */
+const MAX_REPORTS = 40;
+
+const reference = new N8nReference();
+beforeAll(ensureReferenceInstalled, 300_000);
+afterAll(() => reference.close());
+
+describe('n8n differential: node cases', () => {
+  it.each(families)('$name: Weft gives n8n’s outputs', async (family) => {
+    const budget = caseBudget();
+    const seed = firstSeed();
+    const groups = new Map<string, { first: NodeCase; diff: CaseDiff; count: number }>();
+    let diverging = 0;
+    for (let i = 0; i < budget; i++) {
+      const c = family.generate(seed + i);
+      const diff = await diffCase(reference, c);
+      if (diff.divergences.length === 0) continue;
+      diverging++;
+      const key = `${family.key(c)} | ${signature(c, diff.divergences[0])}`;
+      const group = groups.get(key);
+      if (group) group.count++;
+      else groups.set(key, { first: c, diff, count: 1 });
+    }
+    const reports: DivergenceReport[] = [];
+    for (const { first, diff, count } of [...groups.values()].slice(0, MAX_REPORTS)) {
+      reports.push({ ...(await reportDivergence(reference, first, diff, family)), count });
+    }
+    const summary = [
+      `${family.name}: ${budget} cases from seed ${seed}, ${diverging} diverging in ${groups.size} groups`,
+      ...[...groups.entries()].map(([key, g]) => `  ${g.count}× ${key} (seed ${g.first.seed})`),
+    ].join('\n');
+    const file = writeResult(
+      `${family.name}.txt`,
+      `${summary}\n\n${reports.map((r) => `${r.text}\n(${r.count} cases like it)`).join('\n\n')}\n`,
+    );
+    writeResult(`${family.name}.json`, JSON.stringify({ budget, seed, diverging, reports }, null, 1));
+    console.log(`${summary}\nreports: ${file}`);
+    expect(
+      diverging,
+      `${summary}\n\n${reports
+        .slice(0, 3)
+        .map((r) => r.text)
+        .join('\n\n')}`,
+    ).toBe(0);
+  });
+});

@@ -1,0 +1,84 @@
+import { fromN8n } from '#shared/interop/n8n/index.ts';
+import { getNodeDefinition } from '#shared/nodes/catalog.ts';
+import { nodePorts } from '#shared/nodes/ports.ts';
+import { MAIN } from '#shared/nodes/types.ts';
+import { validateDefinition } from '#shared/schema/validate.ts';
+import type { NodeExecutor } from '../../src/runner/types.ts';
+import { run } from '../harness.ts';
+import type { EngineResult } from './outcome.ts';
+
+/**
+ * An n8n workflow through Weft: the importer (fromN8n), the definition's
+ * validation, then the engine's runner with the real nodes and sandbox, from
+ * the workflow's trigger, as the engine runs a saved snapshot.
+ */
+
+/** n8n's test-only node (`n8n-nodes-testing.testData`): its `data` parameter as items, as the reference's stand-in does. */
+export const TEST_DATA_TYPE = 'n8n-nodes-testing.testData';
+const testData: NodeExecutor = (ctx) => {
+  const data = ctx.node.parameters.data;
+  const rows = typeof data === 'string' ? (JSON.parse(data) as unknown) : data;
+  return { [MAIN]: (Array.isArray(rows) ? rows : []).map((json) => ({ json: json as Record<string, unknown> })) };
+};
+
+const asJson = (value: unknown): unknown =>
+  value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
+
+export interface WeftRun {
+  result: EngineResult;
+  /** What the import said it could not carry over. */
+  warnings: string[];
+  /** n8n node types Weft has no node for (other than the test-only input node). */
+  unsupportedTypes: string[];
+}
+
+export const runInWeft = async (workflow: unknown): Promise<WeftRun> => {
+  let imported;
+  try {
+    imported = fromN8n(workflow);
+  } catch (e) {
+    return { result: { ok: false, reason: `import: ${String(e)}` }, warnings: [], unsupportedTypes: [] };
+  }
+  const warnings = imported.warnings.map((w) => w.message);
+  const unsupportedTypes = [
+    ...new Set(
+      imported.definition.nodes.map((n) => n.type).filter((t) => t !== TEST_DATA_TYPE && !getNodeDefinition(t)),
+    ),
+  ];
+  const valid = validateDefinition(imported.definition);
+  if (!valid.ok) {
+    return {
+      result: { ok: false, reason: `definition: ${valid.issues.map((i) => i.message).join('; ')}` },
+      warnings,
+      unsupportedTypes,
+    };
+  }
+  const definition = valid.definition;
+  const byId = new Map(definition.nodes.map((n) => [n.id, n]));
+  try {
+    const result = await run(definition, { extraExecutors: { [TEST_DATA_TYPE]: testData } });
+    const nodes: Record<string, { outputs: unknown[][]; error: string | null }[]> = {};
+    for (const r of result.runs) {
+      const node = byId.get(r.nodeId);
+      const ports = node ? nodePorts(node).outputs.map((p) => p.name) : Object.keys(r.output);
+      // Handles the node's ports do not list (an unsupported node's) come after, in their own order.
+      const names = [...ports, ...Object.keys(r.output).filter((k) => !ports.includes(k))];
+      (nodes[r.name] ??= []).push({
+        outputs: names.map((handle) => (r.output[handle] ?? []).map((i) => asJson(i.json))),
+        error: r.status === 'failed' ? (r.error ?? 'failed') : null,
+      });
+    }
+    return {
+      result: {
+        ok: true,
+        nodes,
+        error: result.status === 'failed' ? (result.error ?? 'failed') : null,
+        failedNode: result.status === 'failed' ? (result.failedNode ?? null) : null,
+      },
+      warnings,
+      unsupportedTypes,
+    };
+  } catch (e) {
+    return { result: { ok: false, reason: `engine: ${String(e)}` }, warnings, unsupportedTypes };
+  }
+};
