@@ -30,6 +30,7 @@ const FILES = {
   aggregate: 'Transform/Aggregate/Aggregate.node.js',
   summarize: 'Transform/Summarize/Summarize.node.js',
   splitInBatches: 'SplitInBatches/SplitInBatches.node.js',
+  scheduleTrigger: 'Schedule/ScheduleTrigger.node.js',
 };
 
 // Stand-in for n8n's test-only node `n8n-nodes-testing.testData`: emits parameters.data as items.
@@ -77,36 +78,52 @@ const nodeTypes = {
   getKnownTypes: () => ({}),
 };
 
-// n8n 2.x runs Code through its task-runner broker, which is not started here. This stands in
-// for additionalData.startRunnerTask with the in-process sandbox n8n-nodes-base still ships
-// (JavaScriptSandbox, vm2) and the same context (getSandboxContext: $input, $json, $('Node'), …).
-// The task runner's own result checks and error mapping (JsTaskRunnerSandbox) still apply.
+// n8n 2.x runs Code through its task-runner broker, which is not started here. This stands in for
+// additionalData.startRunnerTask the way n8n's JS task runner works: the code in a node:vm context
+// built like n8n's (getSandboxContext: $input, $json, $('Node'), … plus `items` / `item`), the
+// result sent back as JSON, each item of "once for each item" tagged with its pairedItem, errors
+// as "message [line N, for item i]" (the runner's ExecutionError), failed items kept as
+// { error } under continueOnFail. JsTaskRunnerSandbox's own result checks still apply.
+const vm = require('vm');
 const codeDir = path.join(nodesDir, 'Code');
+const lineOf = (e) => /Code:(\d+)/.exec(String(e?.stack ?? ''))?.[1];
+const runnerError = (e, itemIndex) => {
+  const line = lineOf(e);
+  const where = line === undefined ? '' : itemIndex === undefined ? ` [line ${line}]` : ` [line ${line}, for item ${itemIndex}]`;
+  return { message: `${String(e?.message ?? e)}${where}`, description: e?.description ?? null, stack: String(e?.stack ?? '') };
+};
 async function startRunnerTask(_ad, jobType, settings, ctx) {
   if (jobType !== 'javascript') return { ok: false, error: { message: `no ${jobType} runner in this reference` } };
-  const { JavaScriptSandbox } = require(path.join(codeDir, 'JavaScriptSandbox.js'));
   const { getSandboxContext } = require(path.join(codeDir, 'Sandbox.js'));
   const runAt = async (index, extra) => {
-    const context = { ...getSandboxContext.call(ctx, index), ...extra(index) };
-    return new JavaScriptSandbox(context, settings.code, ctx.helpers).runCode();
+    const context = vm.createContext({
+      ...getSandboxContext.call(ctx, index), ...extra, module: { exports: {} }, console: { log() {}, info() {}, warn() {}, error() {} },
+    });
+    const script = new vm.Script(`module.exports = async function VmCodeWrapper() {${settings.code}\n}()`, { filename: 'Code' });
+    script.runInContext(context);
+    const result = await context.module.exports;
+    return result === undefined ? undefined : JSON.parse(JSON.stringify(result));
   };
-  try {
-    if (settings.nodeMode === 'runOnceForEachItem') {
-      const { startIndex, count } = settings.chunk;
-      const results = [];
-      for (let i = startIndex; i < startIndex + count; i++) {
-        try {
-          results.push(await runAt(i, () => ({ item: ctx.getInputData()[i] })));
-        } catch (e) {
-          if (!settings.continueOnFail) throw e;
-          results.push({ json: { error: String(e.message ?? e) } });
-        }
+  if (settings.nodeMode === 'runOnceForEachItem') {
+    const { startIndex, count } = settings.chunk;
+    const results = [];
+    for (let i = startIndex; i < startIndex + count; i++) {
+      try {
+        const result = await runAt(i, { item: ctx.getInputData()[i] });
+        if (result && typeof result === 'object' && !Array.isArray(result)) results.push({ ...result, pairedItem: { item: i } });
+        else results.push(result);
+      } catch (e) {
+        const error = runnerError(e, i);
+        if (!settings.continueOnFail) return { ok: false, error };
+        results.push({ json: { error: error.message }, pairedItem: { item: i } });
       }
-      return { ok: true, result: results };
     }
-    return { ok: true, result: await runAt(0, () => ({ items: ctx.getInputData() })) };
+    return { ok: true, result: results };
+  }
+  try {
+    return { ok: true, result: await runAt(0, { items: ctx.getInputData() }) };
   } catch (e) {
-    return { ok: false, error: { message: String(e.message ?? e), description: e.description, stack: e.stack } };
+    return { ok: false, error: runnerError(e) };
   }
 }
 
@@ -127,7 +144,12 @@ async function runCase(wf) {
     getRunExecutionData: async () => undefined, getRuntimeCredential: async () => undefined, logAiEvent: () => {},
     startRunnerTask, getRunnerStatus: () => ({ available: true }),
   };
-  const start = workflow.getStartNode();
+  // n8n's own choice (manual and polling triggers first); else a trigger group node with no input
+  // connection, such as a Webhook, which passes the one empty item on as if it had been called.
+  const fed = new Set(Object.values(wf.connections).flatMap((c) => (c.main ?? []).flat().map((t) => t && t.node)));
+  const start =
+    workflow.getStartNode() ??
+    wf.nodes.find((n) => !n.disabled && !fed.has(n.name) && (load(n.type).description.group ?? []).includes('trigger'));
   if (!start) throw new Error('the workflow has no start node');
   const runExecutionData = {
     resultData: { runData: {} },

@@ -56,7 +56,11 @@ export const runInWeft = async (workflow: unknown): Promise<WeftRun> => {
   const definition = valid.definition;
   const byId = new Map(definition.nodes.map((n) => [n.id, n]));
   try {
-    const result = await run(definition, { extraExecutors: { [TEST_DATA_TYPE]: testData } });
+    // As n8n's test harness starts a run: the trigger hands on one empty item.
+    const result = await run(definition, {
+      extraExecutors: { [TEST_DATA_TYPE]: testData },
+      triggerItems: [{ json: {} }],
+    });
     const nodes: Record<string, { outputs: unknown[][]; error: string | null }[]> = {};
     for (const r of result.runs) {
       const node = byId.get(r.nodeId);
