@@ -101,7 +101,7 @@ export const runNode = async (
   const { defaultParameters } = await import('#shared/nodes/catalog.ts');
   const n: DefinitionNode = { ...node('Under test', type, parameters), ...extra.node };
   const params = { ...defaultParameters(type), ...parameters };
-  const m = { ...meta, now: Date.parse('2026-12-02T10:00:00Z') };
+  const m = { ...meta, now: Date.parse('2026-12-02T10:00:00Z'), timezone: 'UTC' };
   let resolved: JsonObject[] | undefined;
   const ctx: NodeContext = {
     node: n,

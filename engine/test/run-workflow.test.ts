@@ -387,22 +387,32 @@ describe('runner', () => {
     ]);
   });
 
-  it('$now and $today read the run clock, in Code too; $workflow cannot be changed by an expression', async () => {
-    const at = new Date(2026, 10, 22, 15, 30, 5).getTime();
+  it("$now and $today read the run clock as Luxon DateTimes in the workflow's time zone, in Code too; $workflow cannot be changed by an expression", async () => {
+    // 15:30 UTC is 00:30 the next day in Tokyo: $today is that day's midnight there.
+    const at = Date.UTC(2026, 10, 22, 15, 30, 5);
     const def = definition({
       name: 'Clock',
+      settings: { timezone: 'Asia/Tokyo' },
       nodes: [
         trigger,
         node('Stamp', 'set', {
           assignments: [
-            { name: 'now', value: '={{ $now.getTime() }}', type: 'number' },
-            { name: 'today', value: '={{ $today.getTime() }}', type: 'number' },
-            { name: 'hour', value: '={{ $today.getHours() }}', type: 'number' },
+            { name: 'now', value: '={{ $now.toMillis() }}', type: 'number' },
+            { name: 'today', value: '={{ $today.toISO() }}', type: 'string' },
+            { name: 'hour', value: '={{ $now.hour }}', type: 'number' },
             // Code that reaches $now without naming it still gets it.
-            { name: 'viaEval', value: "={{ eval('$n' + 'ow').getTime() }}", type: 'number' },
+            { name: 'viaEval', value: "={{ eval('$n' + 'ow').toMillis() }}", type: 'number' },
+            {
+              name: 'berlin',
+              value: "={{ $now.minus({ days: 1 }).setZone('Europe/Berlin').toFormat('yyyy-MM-dd HH:mm') }}",
+              type: 'string',
+            },
           ],
         }),
-        node('Code', 'code', { jsCode: 'return [{ day: $today.getDate(), same: $now.getTime() === $json.now }];' }),
+        node('Code', 'code', {
+          jsCode:
+            'return [{ day: $today.day, zone: $now.zoneName, same: $now.toMillis() === $json.now, local: DateTime.local(2026, 7, 1).toISO() }];',
+        }),
         node('Rename', 'set', {
           assignments: [{ name: 'x', value: "={{ $workflow.name = 'Other' }}", type: 'string' }],
         }),
@@ -411,8 +421,10 @@ describe('runner', () => {
     });
     const r = await run(def, { now: () => at });
     const outputs = outputsByName(r);
-    expect(outputs.Stamp).toEqual([{ now: at, today: new Date(2026, 10, 22).getTime(), hour: 0, viaEval: at }]);
-    expect(outputs.Code).toEqual([{ day: 22, same: true }]);
+    expect(outputs.Stamp).toEqual([
+      { now: at, today: '2026-11-23T00:00:00.000+09:00', hour: 0, viaEval: at, berlin: '2026-11-21 16:30' },
+    ]);
+    expect(outputs.Code).toEqual([{ day: 23, zone: 'Asia/Tokyo', same: true, local: '2026-07-01T00:00:00.000+09:00' }]);
     expect(r.error).toMatch(/Node "Rename" failed: .*parameter "assignments\[0\]\.value": TypeError/);
   });
 

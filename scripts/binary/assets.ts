@@ -31,6 +31,8 @@ export const collectAssets = (options: {
     [BINARY_ASSETS.quickjsWasm]: createRequire(join(root, 'package.json')).resolve(
       '@jitl/quickjs-wasmfile-release-sync/wasm',
     ),
+    [BINARY_ASSETS.luxon]: join(root, 'node_modules/luxon/build/es6/luxon.mjs'),
+    [BINARY_ASSETS.tzData]: join(root, 'node_modules/moment-timezone/data/packed/latest.json'),
   };
 
   // The drizzle migrations as one JSON file: the journal and each migration's SQL.

@@ -14,6 +14,10 @@ export const BINARY_ASSETS = {
   clientFiles: 'weft/client-files.json',
   /** QuickJS compiled to WebAssembly, the engine's sandbox. */
   quickjsWasm: 'weft/quickjs.wasm',
+  /** Luxon's ES module build, evaluated inside the sandbox (engine/src/sandbox/time-assets.ts). */
+  luxon: 'weft/luxon.mjs',
+  /** moment-timezone's packed IANA zone data, the sandbox's time zones. */
+  tzData: 'weft/tzdata.json',
 } as const;
 
 /** Asset key of one file of the built web app (`/assets/app-x1y2.js` → `weft/client/assets/app-x1y2.js`). */

@@ -15,6 +15,8 @@ export interface ExpressionMeta {
   execution: { id: string; mode: string };
   /** Epoch ms of the evaluation ($now). */
   now: number;
+  /** The workflow's IANA time zone ($now, $today and every DateTime made in the call are in it). */
+  timezone: string;
 }
 
 /** `$workflow` and `$execution` as JSON text, written once per run (a run shares one `execution` object). */
@@ -25,7 +27,7 @@ export const callScope = (meta: ExpressionMeta): CallScope => {
     metaText = JSON.stringify({ workflow: meta.workflow, execution: meta.execution });
     metaTexts.set(meta.execution, metaText);
   }
-  return { metaText, now: meta.now };
+  return { metaText, now: meta.now, zone: meta.timezone };
 };
 
 type Path = (string | number)[];

@@ -80,7 +80,7 @@ export interface RunOptions {
   executors: ReadonlyMap<string, NodeExecutor>;
   sandbox: Sandbox;
   resolver: ParameterResolver;
-  meta: Omit<ExpressionMeta, 'now'>;
+  meta: Omit<ExpressionMeta, 'now' | 'timezone'>;
   /** The node the run starts at (a trigger); by default every trigger without inputs, in canvas order. */
   startNodeId?: string;
   triggerItems?: Item[];
@@ -262,6 +262,8 @@ class WorkflowRun {
   readonly log: RunLog;
   readonly budget: RunBudget;
   private readonly now: () => number;
+  /** The workflow's time zone setting: expressions and Code make their DateTimes in it. */
+  private readonly timezone: string;
   private startedAt = 0;
   /** Date.now() past which the run stops (Infinity without a time limit). */
   private deadline = Number.POSITIVE_INFINITY;
@@ -284,6 +286,7 @@ class WorkflowRun {
   constructor(readonly options: RunOptions) {
     this.graph = graphOf(options.definition);
     this.now = options.now ?? Date.now;
+    this.timezone = options.definition.settings.timezone ?? defaultSettings.timezone;
     this.log = new RunLog(this.now);
     this.budget = new RunBudget(options.limits);
     this.encode = options.encodeItems === true;
@@ -596,7 +599,7 @@ class WorkflowRun {
       }
       try {
         if (!executor) throw new Error(`Weft cannot run "${node.type}" nodes (an unsupported node type)`);
-        const meta: ExpressionMeta = { ...options.meta, now: this.now() };
+        const meta: ExpressionMeta = { ...options.meta, now: this.now(), timezone: this.timezone };
         const ctx = new RunContext(this, node, input, items, nodeSignal, meta);
         const result = this.withinTime(() => executor(ctx));
         // A node that ignores its signal still gives way when the run is canceled or times out.

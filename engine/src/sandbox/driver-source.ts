@@ -11,7 +11,7 @@ import { MAX_LOG_LINES, MAX_LOG_MESSAGE } from '#shared/protocol/engine.ts';
  * Values cross the boundary as JSON text only; no host object is ever visible
  * inside the sandbox.
  */
-export const DRIVER_SOURCE = String.raw`(() => {
+export const DRIVER_SOURCE = String.raw`((time) => {
   'use strict';
   const fns = [];
   const stringify = JSON.stringify;
@@ -68,7 +68,7 @@ export const DRIVER_SOURCE = String.raw`(() => {
     return o;
   };
 
-  // Which compiled functions name $now or $today: a Date costs calls out to the host's clock, so the others get none.
+  // Which compiled functions may read $now or $today: those are Luxon DateTimes, which the others need not pay for.
   const usesTime = [];
   const idLists = new Map();
   const idsOf = (text) => {
@@ -82,7 +82,7 @@ export const DRIVER_SOURCE = String.raw`(() => {
   };
 
   /** The arguments of an expression or Code function (see PARAMS in function-source.ts). */
-  const contextFor = (p, m, time, items, index) => {
+  const contextFor = (p, m, clock, items, index) => {
     const item = items[index];
     return [
       item ? item.json : {},
@@ -93,8 +93,8 @@ export const DRIVER_SOURCE = String.raw`(() => {
         last: () => items[items.length - 1],
       },
       (name) => nodeAccessor(p.refs, name, index),
-      time ? new Date(time.now) : undefined,
-      time ? new Date(time.today) : undefined,
+      clock ? clock.now : undefined,
+      clock ? clock.today : undefined,
       m.workflow,
       m.execution,
       index,
@@ -179,18 +179,19 @@ export const DRIVER_SOURCE = String.raw`(() => {
       return fns.length - 1;
     },
     /** Every expression for every item: results[item][expression] = { v } | { e }. */
-    evaluate(idsText, payloadText, metaText, now, today) {
+    evaluate(idsText, payloadText, metaText, now, zone) {
       // Expressions print nowhere: what they print goes.
       if (printed.length > 0 || unprinted > 0) takePrinted();
       const ids = idsOf(idsText);
       const p = parse(payloadText);
       const m = metaOf(metaText);
-      const time = ids.some((id) => usesTime[id]) ? { now, today } : undefined;
+      time.setZone(zone);
+      const clock = ids.some((id) => usesTime[id]) ? clockAt(now) : undefined;
       const items = p.items;
       const count = Math.max(items.length, 1);
       const results = new Array(count);
       for (let i = 0; i < count; i++) {
-        const args = contextFor(p, m, time, items, i);
+        const args = contextFor(p, m, clock, items, i);
         const row = new Array(ids.length);
         for (let k = 0; k < ids.length; k++) {
           try {
@@ -217,11 +218,12 @@ export const DRIVER_SOURCE = String.raw`(() => {
       return stringify(order);
     },
     /** The Code node: once for all items, or once per item. Resolves to { items } or { e, index }. */
-    async runCode(id, mode, payloadText, metaText, now, today) {
+    async runCode(id, mode, payloadText, metaText, now, zone) {
       takePrinted();
       const p = parse(payloadText);
       const m = metaOf(metaText);
-      const time = usesTime[id] ? { now, today } : undefined;
+      time.setZone(zone);
+      const clock = usesTime[id] ? clockAt(now) : undefined;
       const items = p.items;
       const fn = fns[id];
       if (mode === 'runOnceForEachItem') {
@@ -229,7 +231,7 @@ export const DRIVER_SOURCE = String.raw`(() => {
         const out = [];
         const errors = [];
         for (let i = 0; i < items.length; i++) {
-          const args = contextFor(p, m, time, items, i);
+          const args = contextFor(p, m, clock, items, i);
           try {
             const value = await fn.apply(undefined, args);
             if (value === undefined || value === null) continue;
@@ -243,7 +245,7 @@ export const DRIVER_SOURCE = String.raw`(() => {
         return stringify({ items: out, errors, logs: takePrinted() });
       }
       try {
-        const value = await fn.apply(undefined, contextFor(p, m, time, items, 0));
+        const value = await fn.apply(undefined, contextFor(p, m, clock, items, 0));
         return stringify({ items: normalizeOutput(value, 'Code'), logs: takePrinted() });
       } catch (e) {
         if (fatal(e)) throw e;
@@ -251,6 +253,26 @@ export const DRIVER_SOURCE = String.raw`(() => {
       }
     },
   };
+
+  // Luxon, as n8n gives it to expressions and Code: loaded the first time something reads it, frozen before anyone
+  // gets it (one context serves every workflow).
+  let luxonReady = false;
+  const luxon = () => {
+    const lib = time.luxon();
+    if (!luxonReady) {
+      freeze(lib);
+      luxonReady = true;
+    }
+    return lib;
+  };
+  // $now and $today: made once per call (DateTimes are immutable) in the zone the call was given.
+  const clockAt = (now) => {
+    luxon();
+    return time.clock(now);
+  };
+  for (const name of ['DateTime', 'Duration', 'Interval']) {
+    Object.defineProperty(globalThis, name, { get: () => luxon()[name], enumerable: false, configurable: false });
+  }
 
   // Lockdown: freeze everything reachable from the global object.
   const seen = new Set();
@@ -288,4 +310,4 @@ export const DRIVER_SOURCE = String.raw`(() => {
   ];
   for (const make of made) freeze(Object.getPrototypeOf(make()));
   return driver;
-})()`;
+})`;

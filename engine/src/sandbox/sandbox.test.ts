@@ -20,6 +20,7 @@ const run = (body: string) => {
     sandbox.runCode(id, 'runOnceForAllItems', JSON.stringify({ items: [{ json: { a: 1 } }], refs: {} }), {
       metaText: '{"workflow":{},"execution":{}}',
       now: 0,
+      zone: 'UTC',
     }),
   ) as {
     items?: { json: Record<string, unknown> }[];
@@ -100,7 +101,7 @@ describe('sandbox: what user code cannot reach', () => {
   });
 
   it("what one call leaves queued runs within that call, never in another workflow's", () => {
-    const scope = { metaText: '{"workflow":{},"execution":{}}', now: 0 };
+    const scope = { metaText: '{"workflow":{},"execution":{}}', now: 0, zone: 'UTC' };
     const stray = sandbox.compile(
       EXPRESSION,
       "(Promise.resolve().then(() => console.error('stray line')), 1)",
@@ -210,7 +211,10 @@ describe("the driver's verify: QuickJS's own parser, with no host parser in fron
     const deadline = Date.now() + 5_000;
     runtime.setInterruptHandler(() => Date.now() > deadline);
     const vm = runtime.newContext();
-    const driver = vm.unwrapResult(vm.evalCode(DRIVER_SOURCE, 'weft-driver'));
+    // The driver without its time module (verify never reads the time).
+    const makeDriver = vm.unwrapResult(vm.evalCode(DRIVER_SOURCE, 'weft-driver'));
+    const driver = vm.unwrapResult(vm.callFunction(makeDriver, vm.undefined, vm.undefined));
+    makeDriver.dispose();
     const verifyFn = vm.getProp(driver, 'verify');
     const verify = (body: string): string => {
       const arg = vm.newString(functionSources(CODE, body).declaration);

@@ -7,6 +7,8 @@ import {
 } from 'quickjs-emscripten-core';
 import { DRIVER_SOURCE } from './driver-source.ts';
 import { quickjsVariant } from './quickjs-variant.ts';
+import { timeAssets } from './time-assets.ts';
+import { TIME_SOURCE } from './time-source.ts';
 import { functionSources, hostRefusal, type FunctionShape, type SourceSyntaxError } from './function-source.ts';
 
 /**
@@ -33,21 +35,20 @@ export interface SandboxLimits {
 
 /**
  * What user code sees besides its items: `$workflow` and `$execution` as JSON
- * text (the same for a whole run, so the sandbox parses it once) and the time
- * of the call (`$now`, `$today`).
+ * text (the same for a whole run, so the sandbox parses it once), the time
+ * of the call (`$now`, `$today`) and the workflow's IANA time zone, in which
+ * Luxon makes its DateTimes (n8n's `Settings.defaultZone`).
  */
 export interface CallScope {
   metaText: string;
   now: number;
+  zone: string;
 }
-
-/** Midnight of the day of `now` in the process's time zone, as `$today` has it. */
-const startOfDay = (now: number): number => new Date(now).setHours(0, 0, 0, 0);
 
 /**
  * Whether user code may read `$now` or `$today`: code that cannot gets no
- * Dates, each of which costs QuickJS calls out to the host's clock. `eval`
- * and `arguments` can reach them without naming them.
+ * Luxon DateTimes made for it. `eval` and `arguments` can reach them without
+ * naming them.
  */
 export const readsTime = (code: string): boolean => /\$now|\$today|\barguments\b|\beval\b/.test(code);
 
@@ -118,7 +119,7 @@ export class Sandbox {
   /** Runs compiled expressions for every item; see `evaluate` in DRIVER_SOURCE. */
   evaluate(ids: readonly number[], payload: string, scope: CallScope): string {
     return this.guarded(() =>
-      this.callWith(this.evaluateFn, [ids.join(','), payload, scope.metaText, scope.now, startOfDay(scope.now)]),
+      this.callWith(this.evaluateFn, [ids.join(','), payload, scope.metaText, scope.now, scope.zone]),
     );
   }
 
@@ -231,7 +232,7 @@ export class Sandbox {
       vm.newString(payload),
       vm.newString(scope.metaText),
       vm.newNumber(scope.now),
-      vm.newNumber(startOfDay(scope.now)),
+      vm.newString(scope.zone),
     ];
     this.deadline = this.callDeadline();
     const result = vm.callFunction(this.runCodeFn, this.driver, ...args);
@@ -283,13 +284,28 @@ export class Sandbox {
     this.runtime.setInterruptHandler(() => Date.now() > this.deadline);
     this.context = this.runtime.newContext();
     this.deadline = Date.now() + 10_000;
-    this.driver = this.context.unwrapResult(this.context.evalCode(DRIVER_SOURCE, 'weft-driver'));
+    this.driver = this.makeDriver();
     this.evaluateFn = this.context.getProp(this.driver, 'evaluate');
     this.runCodeFn = this.context.getProp(this.driver, 'runCode');
     this.registerFn = this.context.getProp(this.driver, 'register');
     this.verifyFn = this.context.getProp(this.driver, 'verify');
     this.sortFn = this.context.getProp(this.driver, 'sort');
     this.compiled = new Map();
+  }
+
+  /** The driver, given the time module (Luxon and the zone data: see time-source.ts) that only it holds. */
+  private makeDriver(): QuickJSHandle {
+    const vm = this.context;
+    const { luxon, zones } = timeAssets();
+    const makeTime = vm.unwrapResult(vm.evalCode(TIME_SOURCE, 'weft-time'));
+    const texts = [vm.newString(luxon), vm.newString(zones)];
+    const time = vm.unwrapResult(vm.callFunction(makeTime, vm.undefined, ...texts));
+    const makeDriver = vm.unwrapResult(vm.evalCode(DRIVER_SOURCE, 'weft-driver'));
+    try {
+      return vm.unwrapResult(vm.callFunction(makeDriver, vm.undefined, time));
+    } finally {
+      for (const h of [makeDriver, time, ...texts, makeTime]) h.dispose();
+    }
   }
 
   private teardown(): void {
