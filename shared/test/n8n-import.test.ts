@@ -269,7 +269,11 @@ describe('n8n import: bad input', () => {
           parameters: {
             assignments: {
               assignments: [
-                { name: 'day', value: "={{ $now.minus({ days: 1 }).toFormat('yyyy-MM-dd') }}", type: 'string' },
+                {
+                  name: 'day',
+                  value: "={{ $now.minus({ days: 1 }).setLocale('de').toFormat('cccc') }}",
+                  type: 'string',
+                },
                 { name: 'from', value: '={{ $node["Start"].json.id }}', type: 'string' },
                 { name: 'plain', value: 'DateTime.now() is only text here', type: 'string' },
               ],
@@ -288,7 +292,11 @@ describe('n8n import: bad input', () => {
           typeVersion: 3.4,
           parameters: {
             assignments: {
-              assignments: [{ name: 'ok', value: "={{ $('Start').item.json.id + $now.getTime() }}", type: 'string' }],
+              assignments: [
+                { name: 'ok', value: "={{ $('Start').item.json.id + $now.toMillis() }}", type: 'string' },
+                { name: 'zone', value: "={{ DateTime.now().setZone('Europe/Berlin').toISO() }}", type: 'string' },
+                { name: 'span', value: '={{ Duration.fromObject({ hours: 2 }).as("minutes") }}', type: 'number' },
+              ],
             },
           },
         },
@@ -296,7 +304,7 @@ describe('n8n import: bad input', () => {
       connections: {},
     });
     expect(warnings.map((w) => w.message)).toEqual([
-      'Node "Stamp": its expressions or code use $now/$today as Luxon DateTimes (here they are JavaScript Dates), $node[…] (use $(\'Node name\')), which Weft does not have',
+      "Node \"Stamp\": its expressions or code use Luxon's locale formatting (setLocale, toHuman, toLocaleString with a preset), $node[…] (use $('Node name')), which Weft does not have",
       'Node "Script": its expressions or code use $env, which Weft does not have',
     ]);
   });

@@ -2,20 +2,18 @@
  * What n8n expressions and Code can use that Weft's cannot, found in a
  * node's parameters so an import can say so up front rather than leave the
  * user to meet a TypeError at run time. Weft's expressions have `$json`,
- * `$input`, `$('Node')`, `$itemIndex`, `$now`/`$today` (JavaScript Dates),
- * `$workflow` and `$execution` (see the README).
+ * `$input`, `$('Node')`, `$itemIndex`, `$now`/`$today` and Luxon's
+ * `DateTime`, `Duration` and `Interval` (in the workflow's time zone, as in
+ * n8n), `$workflow` and `$execution` (see the README). Luxon's text in other
+ * languages is what its sandbox lacks (no locale data): `setLocale`,
+ * `toHuman`, `toLocaleString` with Luxon's presets.
  */
-
-const LUXON_METHODS =
-  'toFormat|toISO\\w*|toMillis|toSeconds|toUnixInteger|toRelative\\w*|toLocaleString|toUTC|toLocal|toJSDate|' +
-  'plus|minus|startOf|endOf|diff\\w*|setZone|setLocale|weekday\\w*|weekNumber|ordinal|zoneName|isValid|hasSame';
 
 const FEATURES: readonly [RegExp, string][] = [
   [
-    new RegExp(`\\$(now|today)\\s*\\.\\s*(${LUXON_METHODS})\\b`),
-    '$now/$today as Luxon DateTimes (here they are JavaScript Dates)',
+    /\.\s*(setLocale|toHuman|toLocaleParts)\s*\(|toLocaleString\s*\(\s*DateTime\s*\.|\$(now|today)\b[^;\n]*\.\s*toLocaleString\s*\(/,
+    "Luxon's locale formatting (setLocale, toHuman, toLocaleString with a preset)",
   ],
-  [/\bDateTime\s*\.\s*\w+/, "Luxon's DateTime"],
   [/\$node\s*\[/, "$node[…] (use $('Node name'))"],
   [/\$items\s*\(/, "$items() (use $('Node name').all())"],
   [/\$\(\s*['"][^'"]*['"]\s*\)\s*\.\s*(pairedItem|itemMatching)\b/, 'paired items'],
