@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseBudget, familySelected, firstSeed, writeResult } from './budget.ts';
 import { conditionsFamily } from './conditions-gen.ts';
-import { diffCase, reportDivergence, signature, type CaseDiff, type DivergenceReport, type Family } from './differ.ts';
+import { setFamily } from './set-gen.ts';
+import { diffCase, reportDivergence, type CaseDiff, type DivergenceReport, type Family } from './differ.ts';
 import type { NodeCase } from './node-case.ts';
 import { ensureReferenceInstalled, N8nReference } from './reference.ts';
 
@@ -13,9 +14,9 @@ import { ensureReferenceInstalled, N8nReference } from './reference.ts';
  * minimized and reported with its seed and an n8n workflow to paste.
  */
 
-const families: Family[] = [conditionsFamily].filter((f) => familySelected(f.name));
+const families: Family[] = [conditionsFamily, setFamily].filter((f) => familySelected(f.name));
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */
-const MAX_REPORTS = 40;
+const MAX_REPORTS = 60;
 
 const reference = new N8nReference();
 beforeAll(ensureReferenceInstalled, 300_000);
@@ -27,12 +28,16 @@ describe('n8n differential: node cases', () => {
     const seed = firstSeed();
     const groups = new Map<string, { first: NodeCase; diff: CaseDiff; count: number }>();
     let diverging = 0;
+    let refused = 0;
     for (let i = 0; i < budget; i++) {
       const c = family.generate(seed + i);
       const diff = await diffCase(reference, c);
+      if (diff.refusedByN8n) refused++;
       if (diff.divergences.length === 0) continue;
       diverging++;
-      const key = `${family.key(c)} | ${signature(c, diff.divergences[0])}`;
+      const first = diff.divergences[0];
+      // Not by version: one report per behaviour, whichever version showed it first.
+      const key = `${family.key(c)} | ${first ? `${first.node}: ${first.what}` : ''}`;
       const group = groups.get(key);
       if (group) group.count++;
       else groups.set(key, { first: c, diff, count: 1 });
@@ -42,14 +47,14 @@ describe('n8n differential: node cases', () => {
       reports.push({ ...(await reportDivergence(reference, first, diff, family)), count });
     }
     const summary = [
-      `${family.name}: ${budget} cases from seed ${seed}, ${diverging} diverging in ${groups.size} groups`,
+      `${family.name}: ${budget} cases from seed ${seed} (${refused} refused by n8n as invalid parameters), ${diverging} diverging in ${groups.size} groups`,
       ...[...groups.entries()].map(([key, g]) => `  ${g.count}× ${key} (seed ${g.first.seed})`),
     ].join('\n');
     const file = writeResult(
       `${family.name}.txt`,
       `${summary}\n\n${reports.map((r) => `${r.text}\n(${r.count} cases like it)`).join('\n\n')}\n`,
     );
-    writeResult(`${family.name}.json`, JSON.stringify({ budget, seed, diverging, reports }, null, 1));
+    writeResult(`${family.name}.json`, JSON.stringify({ budget, seed, refused, diverging, reports }, null, 1));
     console.log(`${summary}\nreports: ${file}`);
     expect(
       diverging,
