@@ -293,18 +293,26 @@ export class Sandbox {
     this.compiled = new Map();
   }
 
-  /** The driver, given the time module (Luxon and the zone data: see time-source.ts) that only it holds. */
+  /**
+   * The driver, given the time module (Luxon and the zone data: see
+   * time-source.ts) that only it holds. The module asks the host for Luxon's
+   * text through the one host function a context has, which takes nothing and
+   * answers constant public text; it is held in the module's closure, out of
+   * user code's reach.
+   */
   private makeDriver(): QuickJSHandle {
     const vm = this.context;
-    const { luxon, zones } = timeAssets();
+    const loadAssets = vm.newFunction('loadAssets', () => {
+      const { luxon, zones } = timeAssets();
+      return vm.newString(`${luxon}\u0000${zones}`);
+    });
     const makeTime = vm.unwrapResult(vm.evalCode(TIME_SOURCE, 'weft-time'));
-    const texts = [vm.newString(luxon), vm.newString(zones)];
-    const time = vm.unwrapResult(vm.callFunction(makeTime, vm.undefined, ...texts));
+    const time = vm.unwrapResult(vm.callFunction(makeTime, vm.undefined, loadAssets));
     const makeDriver = vm.unwrapResult(vm.evalCode(DRIVER_SOURCE, 'weft-driver'));
     try {
       return vm.unwrapResult(vm.callFunction(makeDriver, vm.undefined, time));
     } finally {
-      for (const h of [makeDriver, time, ...texts, makeTime]) h.dispose();
+      for (const h of [makeDriver, time, makeTime, loadAssets]) h.dispose();
     }
   }
 

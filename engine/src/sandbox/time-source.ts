@@ -18,11 +18,16 @@
  * library is frozen before user code sees it; its settings cannot be changed
  * from inside (only the driver sets the default zone, once per call).
  *
- * The text is a function of (Luxon's module as a function of Intl, the packed
- * zones) answering the driver's `time` object.
+ * The text is a function of `loadAssets` (a host function answering Luxon's
+ * module as a function of Intl, a NUL, then the packed zones: see
+ * time-assets.ts), answering the driver's `time` object. Those 900 kB cross
+ * into a context only when it first uses Luxon; copying them into every new
+ * context made building one five times slower.
  */
-export const TIME_SOURCE = String.raw`(function (luxonText, zonesText) {
+export const TIME_SOURCE = String.raw`(function (loadAssets) {
   'use strict';
+  // Luxon's module text and the packed zones, asked of the host once, when Luxon is first needed.
+  let zonesText = '';
   const B60 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX';
   const digit = (c) => B60.indexOf(c);
   // moment-timezone's base 60 numbers: minutes, with a fraction after "." (seconds of old local mean times).
@@ -198,7 +203,10 @@ export const TIME_SOURCE = String.raw`(function (luxonText, zonesText) {
   let zoneName = 'UTC';
   const luxon = () => {
     if (lib) return lib;
-    const made = (0, eval)(luxonText)(Intl);
+    const assets = loadAssets();
+    const cut = assets.indexOf('\u0000');
+    zonesText = assets.slice(cut + 1);
+    const made = (0, eval)(assets.slice(0, cut))(Intl);
     const { IANAZone, FixedOffsetZone, SystemZone, Settings } = made;
     // Objects that Luxon's static getters hand out (DateTime.DATE_SHORT, …) are shared too: the driver freezes them.
     const statics = [];
