@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseBudget, familySelected, firstSeed, writeResult } from './budget.ts';
 import { conditionsFamily } from './conditions-gen.ts';
 import { setFamily } from './set-gen.ts';
+import { switchFamily } from './switch-gen.ts';
 import { diffCase, reportDivergence, type CaseDiff, type DivergenceReport, type Family } from './differ.ts';
 import type { NodeCase } from './node-case.ts';
 import { ensureReferenceInstalled, N8nReference } from './reference.ts';
@@ -14,7 +15,7 @@ import { ensureReferenceInstalled, N8nReference } from './reference.ts';
  * minimized and reported with its seed and an n8n workflow to paste.
  */
 
-const families: Family[] = [conditionsFamily, setFamily].filter((f) => familySelected(f.name));
+const families: Family[] = [conditionsFamily, setFamily, switchFamily].filter((f) => familySelected(f.name));
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */
 const MAX_REPORTS = 60;
 
