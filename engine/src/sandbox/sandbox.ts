@@ -77,6 +77,11 @@ const loadModule = (): Promise<QuickJSWASMModule> =>
 
 const MAX_FUNCTIONS = 20_000;
 
+/** Code naming Luxon's classes: compiling it loads Luxon first (see prepareTime). */
+const USES_LUXON = /\b(DateTime|Duration|Interval)\b/;
+/** Loading Luxon's budget: well above its cost, still bounded. */
+const PREPARE_MS = 10_000;
+
 export class Sandbox {
   private runtime!: QuickJSRuntime;
   private context!: QuickJSContext;
@@ -86,6 +91,9 @@ export class Sandbox {
   private registerFn!: QuickJSHandle;
   private verifyFn!: QuickJSHandle;
   private sortFn!: QuickJSHandle;
+  private prepareTimeFn!: QuickJSHandle;
+  /** Whether this context has loaded Luxon (see prepareTime). */
+  private timeReady = false;
   private compiled = new Map<string, number>();
   private deadline = 0;
   /** A time no call may run past (the workflow's own deadline), set by `within`. */
@@ -191,6 +199,7 @@ export class Sandbox {
     // Both the host parser and QuickJS's own must read it as that one function before anything of it runs.
     const refusal = hostRefusal(shape, source);
     if (refusal || this.callWith(this.verifyFn, [declaration]) !== 'yes') throw this.refused(source, filename, refusal);
+    if ((time && shape.params.includes('$now')) || USES_LUXON.test(code)) this.prepareTime();
     this.deadline = this.callDeadline();
     const result = this.context.evalCode(source, filename);
     if (result.error) {
@@ -204,6 +213,19 @@ export class Sandbox {
     const n = Number(id);
     this.compiled.set(key, n);
     return n;
+  }
+
+  /**
+   * Loads Luxon into the context (some 100 ms of QuickJS work, once per
+   * context) with a budget of its own, when code that will use it is
+   * compiled: inside the first call that uses it, the load would spend that
+   * call's time limit. Code that reaches Luxon without naming it still gets
+   * it, loaded within its own call.
+   */
+  private prepareTime(): void {
+    if (this.timeReady) return;
+    this.call(this.prepareTimeFn, [], Math.min(Date.now() + PREPARE_MS, this.cap));
+    this.timeReady = true;
   }
 
   /**
@@ -290,6 +312,8 @@ export class Sandbox {
     this.registerFn = this.context.getProp(this.driver, 'register');
     this.verifyFn = this.context.getProp(this.driver, 'verify');
     this.sortFn = this.context.getProp(this.driver, 'sort');
+    this.prepareTimeFn = this.context.getProp(this.driver, 'prepareTime');
+    this.timeReady = false;
     this.compiled = new Map();
   }
 
@@ -304,7 +328,8 @@ export class Sandbox {
     const vm = this.context;
     const loadAssets = vm.newFunction('loadAssets', () => {
       const { luxon, zones } = timeAssets();
-      return vm.newString(`${luxon}\u0000${zones}`);
+      // Its length first: QuickJS strings cross as C strings, so no NUL can separate the two.
+      return vm.newString(`${luxon.length}:${luxon}${zones}`);
     });
     const makeTime = vm.unwrapResult(vm.evalCode(TIME_SOURCE, 'weft-time'));
     const time = vm.unwrapResult(vm.callFunction(makeTime, vm.undefined, loadAssets));
@@ -317,7 +342,8 @@ export class Sandbox {
   }
 
   private teardown(): void {
-    for (const h of [this.evaluateFn, this.runCodeFn, this.registerFn, this.verifyFn, this.sortFn, this.driver]) {
+    const handles = [this.evaluateFn, this.runCodeFn, this.registerFn, this.verifyFn, this.sortFn, this.prepareTimeFn];
+    for (const h of [...handles, this.driver]) {
       h.dispose();
     }
     this.context.dispose();
@@ -342,8 +368,8 @@ export class Sandbox {
     return text;
   }
 
-  private call(fn: QuickJSHandle, args: QuickJSHandle[]): string {
-    this.deadline = this.callDeadline();
+  private call(fn: QuickJSHandle, args: QuickJSHandle[], deadline = this.callDeadline()): string {
+    this.deadline = deadline;
     const handle = this.unwrap(this.context.callFunction(fn, this.driver, ...args));
     const value = String(this.context.dump(handle));
     handle.dispose();

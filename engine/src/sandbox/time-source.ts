@@ -19,7 +19,7 @@
  * from inside (only the driver sets the default zone, once per call).
  *
  * The text is a function of `loadAssets` (a host function answering Luxon's
- * module as a function of Intl, a NUL, then the packed zones: see
+ * module as a function of Intl after its length and a colon, then the packed zones: see
  * time-assets.ts), answering the driver's `time` object. Those 900 kB cross
  * into a context only when it first uses Luxon; copying them into every new
  * context made building one five times slower.
@@ -204,9 +204,10 @@ export const TIME_SOURCE = String.raw`(function (loadAssets) {
   const luxon = () => {
     if (lib) return lib;
     const assets = loadAssets();
-    const cut = assets.indexOf('\u0000');
-    zonesText = assets.slice(cut + 1);
-    const made = (0, eval)(assets.slice(0, cut))(Intl);
+    const colon = assets.indexOf(':');
+    const cut = colon + 1 + Number(assets.slice(0, colon));
+    zonesText = assets.slice(cut);
+    const made = (0, eval)(assets.slice(colon + 1, cut))(Intl);
     const { IANAZone, FixedOffsetZone, SystemZone, Settings } = made;
     // Objects that Luxon's static getters hand out (DateTime.DATE_SHORT, …) are shared too: the driver freezes them.
     const statics = [];
