@@ -1,0 +1,192 @@
+import type { JsonItem } from './items.ts';
+import type { N8nWorkflowJson, Params } from './node-case.ts';
+import { Rng } from './rng.ts';
+import { TEST_DATA_TYPE } from './weft.ts';
+
+/**
+ * Random small workflows of supported nodes, to compare run order and fan-in
+ * rather than one node's logic: IF, Filter, Switch (expression mode), Edit
+ * Fields, Merge (append, by position), Limit and No Op, wired at random after
+ * the "Input" node, a node often fed by both outputs of an IF or Switch, or
+ * by two branches into one Merge input, branches that get no items. The
+ * nodes' own parameters are simple ones both engines agree on (numbers in
+ * field `a`), so a divergence points at the runner.
+ */
+
+export interface GraphCase {
+  seed: number;
+  workflow: N8nWorkflowJson;
+}
+
+type Node = N8nWorkflowJson['nodes'][number];
+
+interface Kind {
+  make(rng: Rng): { type: string; typeVersion: number; parameters: Params };
+  outputs: number;
+  inputs: number;
+}
+
+const numberCondition = (rng: Rng): Params => ({
+  options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+  conditions: [
+    {
+      id: 'c0',
+      leftValue: '={{ $json.a }}',
+      rightValue: rng.int(4),
+      operator: { type: 'number', operation: rng.pick(['gt', 'lt', 'equals']) },
+    },
+  ],
+  combinator: 'and',
+});
+
+const kinds: Record<string, Kind> = {
+  if: {
+    make: (rng) => ({
+      type: 'n8n-nodes-base.if',
+      typeVersion: 2.2,
+      parameters: { conditions: numberCondition(rng), options: {} },
+    }),
+    outputs: 2,
+    inputs: 1,
+  },
+  filter: {
+    make: (rng) => ({
+      type: 'n8n-nodes-base.filter',
+      typeVersion: 2.2,
+      parameters: { conditions: numberCondition(rng), options: {} },
+    }),
+    outputs: 1,
+    inputs: 1,
+  },
+  switch: {
+    make: () => ({
+      type: 'n8n-nodes-base.switch',
+      typeVersion: 3.2,
+      parameters: { mode: 'expression', numberOutputs: 2, output: '={{ $json.a % 2 }}' },
+    }),
+    outputs: 2,
+    inputs: 1,
+  },
+  set: {
+    make: (rng) => ({
+      type: 'n8n-nodes-base.set',
+      typeVersion: 3.4,
+      parameters: {
+        mode: 'manual',
+        assignments: {
+          assignments: [{ id: 'f0', name: `s${rng.int(3)}`, value: '={{ $json.a + 1 }}', type: 'number' }],
+        },
+        includeOtherFields: true,
+        options: {},
+      },
+    }),
+    outputs: 1,
+    inputs: 1,
+  },
+  merge: {
+    make: (rng) => ({
+      type: 'n8n-nodes-base.merge',
+      typeVersion: 3,
+      parameters: rng.chance(0.6) ? {} : { mode: 'combine', combineBy: 'combineByPosition', options: {} },
+    }),
+    outputs: 1,
+    inputs: 2,
+  },
+  limit: {
+    make: (rng) => ({ type: 'n8n-nodes-base.limit', typeVersion: 1, parameters: { maxItems: 1 + rng.int(2) } }),
+    outputs: 1,
+    inputs: 1,
+  },
+  noOp: { make: () => ({ type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }), outputs: 1, inputs: 1 },
+};
+
+const kindNames = Object.keys(kinds);
+
+const link = (wf: N8nWorkflowJson, from: string, output: number, to: string, input: number): void => {
+  const outputs = (wf.connections[from] ??= { main: [] }).main;
+  while (outputs.length <= output) outputs.push([]);
+  const targets = outputs[output] ?? [];
+  if (!targets.some((t) => t.node === to && t.index === input)) targets.push({ node: to, type: 'main', index: input });
+  outputs[output] = targets;
+};
+
+export const graphCase = (seed: number): GraphCase => {
+  const rng = new Rng(seed);
+  const items: JsonItem[] = Array.from({ length: rng.int(5) }, (_, i) => ({ a: rng.int(4), i }));
+  const wf: N8nWorkflowJson = {
+    name: `n8n-diff graph seed ${seed}`,
+    nodes: [
+      {
+        id: 'start',
+        name: 'Start',
+        type: 'n8n-nodes-base.manualTrigger',
+        typeVersion: 1,
+        position: [0, 0],
+        parameters: {},
+      },
+      {
+        id: 'input',
+        name: 'Input',
+        type: TEST_DATA_TYPE,
+        typeVersion: 1,
+        position: [220, 0],
+        parameters: { data: items },
+      },
+    ],
+    connections: {},
+    settings: { executionOrder: 'v1' },
+  };
+  link(wf, 'Start', 0, 'Input', 0);
+  const sources: { name: string; outputs: number }[] = [{ name: 'Input', outputs: 1 }];
+  const count = 2 + rng.int(5);
+  for (let i = 0; i < count; i++) {
+    const kindName = rng.pick(kindNames);
+    const kind = kinds[kindName];
+    if (!kind) continue;
+    const name = `${kindName} ${i}`;
+    const made = kind.make(rng);
+    const node: Node = { id: `n${i}`, name, position: [440 + i * 220, 0], ...made };
+    wf.nodes.push(node);
+    for (let input = 0; input < kind.inputs; input++) {
+      const from = rng.pick(sources);
+      link(wf, from.name, rng.int(from.outputs), name, input);
+      // Fan-in: a second branch into the same input, often the other output of the same IF/Switch.
+      if (rng.chance(0.3)) {
+        const other = rng.chance(0.5) ? from : rng.pick(sources);
+        link(wf, other.name, rng.int(other.outputs), name, input);
+      }
+    }
+    sources.push({ name, outputs: kind.outputs });
+  }
+  return { seed, workflow: wf };
+};
+
+/** The same workflow without one node (and its connections), or with fewer items. */
+export const shrinkGraph = (wf: N8nWorkflowJson): N8nWorkflowJson[] => {
+  const out: N8nWorkflowJson[] = [];
+  for (const node of wf.nodes) {
+    if (node.name === 'Start' || node.name === 'Input') continue;
+    const connections: N8nWorkflowJson['connections'] = {};
+    for (const [from, { main }] of Object.entries(wf.connections)) {
+      if (from === node.name) continue;
+      connections[from] = { main: main.map((targets) => targets.filter((t) => t.node !== node.name)) };
+    }
+    out.push({ ...wf, nodes: wf.nodes.filter((n) => n !== node), connections });
+  }
+  const input = wf.nodes.find((n) => n.name === 'Input');
+  const data = input?.parameters.data;
+  if (input && Array.isArray(data) && data.length > 0) {
+    for (let i = 0; i < data.length; i++) {
+      const fewer = { ...input, parameters: { data: data.filter((_, j) => j !== i) } };
+      out.push({ ...wf, nodes: wf.nodes.map((n) => (n === input ? fewer : n)) });
+    }
+  }
+  return out;
+};
+
+/** What the workflow is made of, for grouping: its node kinds in order. */
+export const graphKey = (wf: N8nWorkflowJson): string =>
+  wf.nodes
+    .slice(2)
+    .map((n) => n.type.replace('n8n-nodes-base.', ''))
+    .join(' → ');
