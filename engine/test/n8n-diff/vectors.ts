@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { compareResults, describeDivergence, filterNodeNames, type EngineResult } from './outcome.ts';
+import { compareResults, describeDivergence, filterNodeNames, type Divergence, type EngineResult } from './outcome.ts';
 import type { N8nReference } from './reference.ts';
 import { runInWeft } from './weft.ts';
 
@@ -25,7 +25,10 @@ export interface VectorRow {
   referenceMatchesPinData: boolean | undefined;
   /** Whether Weft gives n8n's outputs: the rerun's and pinData's (undefined: nothing to compare with). */
   matches: boolean | undefined;
+  /** The first divergence with the values on both sides (test output). */
   firstDivergence: string;
+  /** Where it is and what differs, without values (the doc's table: stable from run to run). */
+  where: string;
 }
 
 type PinData = Record<string, { json: unknown }[]>;
@@ -76,19 +79,27 @@ export const runVector = async (reference: N8nReference, file: string): Promise<
   const n8n = await reference.run(withoutPins);
   const weft = await runInWeft(withoutPins);
   const problems: string[] = [];
+  const places: string[] = [];
   let compared = false;
   if (n8n.ok) {
     compared = true;
     const first = compareResults(n8n, weft.result, filterNodeNames(withoutPins))[0];
-    if (first) problems.push(`against n8n's run: ${describeDivergence(first)}`);
+    if (first) {
+      problems.push(`against n8n's run: ${describeDivergence(first)}`);
+      places.push(`against n8n's run: ${placeOf(first)}`);
+    }
   }
   if (pin) {
     compared = true;
     const pinProblem = againstPinData(pin, weft.result);
-    if (pinProblem) problems.push(`against pinData: ${pinProblem}`);
+    if (pinProblem) {
+      problems.push(`against pinData: ${pinProblem}`);
+      places.push(`against pinData: ${pinProblem.split(':')[0] ?? ''}`);
+    }
   }
   if (!n8n.ok && !pin) problems.push(`n8n could not run it here (${n8n.reason}) and it holds no expected outputs`);
   else if (!weft.result.ok && problems.length === 0) problems.push(weft.result.reason);
+  if (places.length === 0 && problems[0]) places.push(problems[0]);
   return {
     file,
     kind,
@@ -96,8 +107,14 @@ export const runVector = async (reference: N8nReference, file: string): Promise<
     referenceMatchesPinData: pin && n8n.ok ? againstPinData(pin, n8n) === '' : undefined,
     matches: compared ? problems.length === 0 : undefined,
     firstDivergence: problems[0] ?? '',
+    where: places[0] ?? '',
   };
 };
+
+const placeOf = (d: Divergence): string =>
+  [d.node, d.run !== undefined ? `run ${d.run}` : '', d.output !== undefined ? `output ${d.output}` : '', d.what]
+    .filter(Boolean)
+    .join(', ');
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const yesNo = (value: boolean | undefined): string => (value === undefined ? '—' : value ? 'yes' : 'no');
@@ -108,6 +125,6 @@ export const vectorTable = (rows: VectorRow[]): string =>
     '|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.file} | ${r.kind} | ${r.unsupportedTypes.length === 0 ? 'yes' : `no (${r.unsupportedTypes.join(', ')})`} | ${yesNo(r.referenceMatchesPinData)} | ${yesNo(r.matches)} | ${cell(r.firstDivergence)} |`,
+        `| ${r.file} | ${r.kind} | ${r.unsupportedTypes.length === 0 ? 'yes' : `no (${r.unsupportedTypes.join(', ')})`} | ${yesNo(r.referenceMatchesPinData)} | ${yesNo(r.matches)} | ${cell(r.where)} |`,
     ),
   ].join('\n');
