@@ -83,7 +83,8 @@ export const TIME_SOURCE = String.raw`(function (loadAssets) {
       const abbrs = abbrText.split(' ');
       const offsets = offsetText.split(' ').map(base60);
       const n = indexText.length;
-      const untils = new Array(n);
+      // Typed and pushed arrays: QuickJS keeps "new Array(n)" filled by index as a slow, hashed object.
+      const untils = new Float64Array(n);
       const deltas = untilText ? untilText.split(' ') : [];
       let at = 0;
       for (let i = 0; i < n - 1; i++) {
@@ -91,11 +92,11 @@ export const TIME_SOURCE = String.raw`(function (loadAssets) {
         untils[i] = at;
       }
       untils[n - 1] = Infinity;
-      const periods = new Array(n);
+      const periods = [];
       for (let i = 0; i < n; i++) {
         const k = digit(indexText[i]);
         // moment counts minutes west of UTC; Luxon counts east.
-        periods[i] = { offset: -offsets[k] || 0, abbr: abbrs[k] };
+        periods.push({ offset: -offsets[k] || 0, abbr: abbrs[k] });
       }
       // The data lists every transition up to the year 2500, so nothing past its end is computed from rules.
       zone = { untils, periods };
