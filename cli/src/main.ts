@@ -5,7 +5,7 @@ import { gitCommands } from './git/commands.ts';
 import { runCommand } from './commands/run.ts';
 import { userCommand } from './commands/user.ts';
 import { workflowCommand } from './commands/workflow.ts';
-import { EXIT_CODES_HELP, ExitCode } from './output.ts';
+import { EXIT_CODES_HELP, ExitCode, reportError, usageError } from './output.ts';
 import { WEFT_VERSION } from './version.ts';
 
 /**
@@ -63,18 +63,40 @@ export const buildProgram = (): Command => {
   for (const command of gitCommands()) program.addCommand(command);
 
   program.addHelpText('after', `\n${EXIT_CODES_HELP}`);
-  failWithUsageCode(program);
   return program;
 };
 
+/** `--json` anywhere before a lone `--`: a script is reading stdout, so a usage error goes there as JSON too. */
+const wantsJson = (argv: readonly string[]): boolean => {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+};
+
 /**
- * Commander ends the process itself on a bad command line (code 1); here it
- * throws instead, everywhere in the tree, so main() can exit with 2 (usage)
- * as the exit-code table says. Its message is already on stderr by then.
+ * Commander ends the process itself on a bad command line (code 1) and
+ * prints `error: …`; here it throws instead, everywhere in the tree, so main()
+ * exits with 2 (usage) as the exit-code table says, and its message is one
+ * `weft: …` line like every other failure (and JSON on stdout with --json).
  */
-const failWithUsageCode = (command: Command): void => {
+const failWithUsageCode = (command: Command, json: boolean): void => {
   command.exitOverride();
-  for (const sub of command.commands) failWithUsageCode(sub);
+  command.configureOutput({
+    outputError: (text, write) => {
+      const message = text.trim().replace(/^error: /, '');
+      write(`weft: ${message}\n`);
+      if (json) process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message } })}\n`);
+    },
+  });
+  if (json) command.showHelpAfterError(false);
+  for (const sub of command.commands) failWithUsageCode(sub, json);
+};
+
+/** A first word that is no command is a typo, not an argument for the default `serve`. */
+const unknownCommand = (program: Command, argv: readonly string[]): string | undefined => {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-')) return undefined;
+  const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  return known.includes(first) || first === 'help' ? undefined : first;
 };
 
 const main = async (): Promise<void> => {
@@ -85,8 +107,16 @@ const main = async (): Promise<void> => {
     await runEngine(process.argv.slice(3));
     return;
   }
+  const args = process.argv.slice(2);
+  const json = wantsJson(args);
+  const program = buildProgram();
+  failWithUsageCode(program, json);
+  const typo = unknownCommand(program, args);
+  if (typo !== undefined) {
+    process.exit(reportError(usageError(`unknown command '${typo}' (weft --help lists the commands)`), json));
+  }
   try {
-    await buildProgram().parseAsync(process.argv);
+    await program.parseAsync(process.argv);
   } catch (error) {
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
     throw error;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { restClient } from '../../sync-server/test/helpers/rest.ts';
@@ -143,6 +143,18 @@ describe('the first admin, before the first start', () => {
     expect(made.stderr).toMatch(/created .*weft\.db/);
     const { user, password } = JSON.parse(made.stdout) as { user: AdminUser; password: string };
     expect(user).toMatchObject({ email: 'root@example.com', isAdmin: true });
+
+    // The only admin is not disabled by a slip; --force says one means it.
+    expectFailure(
+      await weft(['user', 'disable', 'root@example.com', '--data-dir', data]),
+      6,
+      /last enabled instance admin/,
+    );
+    // A backup holds password hashes and every run's data: its owner's alone.
+    const backup = join(data, '..', 'first.db');
+    expect((await weft(['backup', backup, '--data-dir', data])).code).toBe(0);
+    expect(statSync(backup).mode & 0o777).toBe(0o600);
+    expect(statSync(data).mode & 0o777).toBe(0o700);
 
     const server = await spawnServer(data);
     cleanups.push(() => stopServer(server));

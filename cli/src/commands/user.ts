@@ -107,13 +107,16 @@ export const userCommand = (): Command => {
             : 'enable a disabled account again (its API tokens work again; people log in anew)',
         )
         .argument('<user>', 'the account: its email address or id')
+        .option('--force', 'disable even the last enabled instance admin (nobody can then administer from the web)')
         .addOption(jsonOption()),
-    ).action((ref: string, flags: Flags) =>
+    ).action((ref: string, flags: Flags & { force?: boolean }) =>
       runAction(flags, async (out) => {
         const dataDir = await dataDirOf(flags);
         const { setUserDisabled } = await admin();
-        const changed = await adminWork(() => setUserDisabled(dataDir, ref, disabled));
-        out.result(`${disabled ? 'disabled' : 'enabled'} ${describe(changed)}`, { user: changed });
+        const changed = await adminWork(() => setUserDisabled(dataDir, ref, disabled, { force: flags.force === true }));
+        out.result(`${disabled ? 'disabled' : 'enabled'} ${changed.email} (${changed.name}, id ${changed.id})`, {
+          user: changed,
+        });
       }),
     );
   }

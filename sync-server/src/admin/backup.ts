@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { configureConnection, DB_FILE, openSqliteFile } from './admin-db.ts';
@@ -49,6 +49,9 @@ export const copyDatabase = async (
 ): Promise<{ pages: number }> => {
   let lastRemaining = Number.POSITIVE_INFINITY;
   let oneStep = false;
+  // Password hashes, sessions' hashes and every run's data: readable by its owner only, from the first byte.
+  closeSync(openSync(target, 'a', 0o600));
+  chmodSync(target, 0o600);
   const done = await source.backup(target, {
     progress: ({ totalPages, remainingPages }) => {
       // More pages left than a step ago: a write restarted the copy; finish it in one step.

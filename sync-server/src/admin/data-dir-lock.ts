@@ -33,7 +33,8 @@ const isBusy = (error: unknown): boolean => {
  * holder in this one) has it. Creates the directory when it is missing.
  */
 export const acquireDataDirLock = (dataDir: string, holder: string): DataDirLock | undefined => {
-  mkdirSync(dataDir, { recursive: true });
+  // A new data directory is its owner's alone, as the server makes it (it will hold the encryption key).
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, LOCK_FILE);
   const db = openSqliteFile(file, { timeout: 0 });
   try {

@@ -109,7 +109,7 @@ const targetKey = (
 
 const checkBackup = (backup: Database.Database, file: string, dataDir: string): void => {
   const check = backup.pragma('quick_check', { simple: true });
-  if (check !== 'ok') throw new AdminError('failed', `${file} is damaged: ${String(check)}`);
+  if (check !== 'ok') throw new AdminError('invalid', `${file} is damaged: ${String(check)}`);
   const tables = new Set(
     (backup.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
       (t) => t.name,

@@ -65,9 +65,22 @@ export const listUsers = (dataDir: string): Promise<AdminUserDto[]> =>
   withAccounts(dataDir, (accounts) => accounts.listUsers());
 
 /** Disables or enables an account; answers it as it is now. */
-export const setUserDisabled = (dataDir: string, ref: string, disabled: boolean): Promise<AdminUserDto> =>
+export const setUserDisabled = (
+  dataDir: string,
+  ref: string,
+  disabled: boolean,
+  options: { force?: boolean } = {},
+): Promise<AdminUserDto> =>
   withAccounts(dataDir, (accounts) => {
     const user = findUser(accounts, ref);
+    // The web app forbids an admin disabling themself; here, at least say what it costs.
+    const otherAdmins = accounts.listUsers().filter((u) => u.isAdmin && !u.disabled && u.id !== user.id);
+    if (disabled && user.isAdmin && !user.disabled && otherAdmins.length === 0 && options.force !== true) {
+      throw new AdminError(
+        'conflict',
+        `${user.email} is the last enabled instance admin: disabling it leaves nobody to administer Weft from the web (--force does it anyway)`,
+      );
+    }
     accounts.setDisabled(user.id, disabled);
     return findUser(accounts, user.id);
   });
