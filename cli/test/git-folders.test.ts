@@ -413,3 +413,26 @@ describe('weft pull and weft push against a real server', () => {
     expect(node(await exported(id), 'fetch').position).toEqual({ x: 200, y: 0 });
   });
 });
+
+describe('weft push reports each workflow once, as it is', () => {
+  it('keeps a workflow created in the same run as --prune: recorded, and unchanged on the next push', async () => {
+    const dir = folder();
+    expect((await weft(['pull', dir])).code).toBe(0);
+    const wf = join(dir, 'made-and-pruned');
+    mkdirSync(wf);
+    writeFileSync(join(wf, 'workflow.json'), JSON.stringify({ ...sampleDefinition(), name: 'Made and pruned' }));
+
+    const pushed = await weft(['push', dir, '--prune', '--json']);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const mine = (JSON.parse(pushed.stdout) as JsonReport).workflows.filter((w) => w.folder === 'made-and-pruned');
+    expect(mine.map((w) => w.status)).toEqual(['created']);
+    const id = mine[0]?.id ?? '';
+    expect((await rest.call('GET', `/api/workflows/${id}`, { as: owner.as })).status).toBe(200);
+    expect(folderOf(dir, id)).toBe(wf);
+
+    const again = await weft(['push', dir, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    const next = (JSON.parse(again.stdout) as JsonReport).workflows.filter((w) => w.folder === 'made-and-pruned');
+    expect(next).toEqual([expect.objectContaining({ id, status: 'unchanged' })]);
+  });
+});

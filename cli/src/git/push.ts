@@ -156,6 +156,14 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
     if (parsed.id === undefined) fresh.push({ ...local, parsed });
     else byId.set(parsed.id, [...(byId.get(parsed.id) ?? []), { local: { ...local, parsed }, id: parsed.id }]);
   }
+  for (const candidates of byId.values()) {
+    if (candidates.length > 1) for (const c of candidates) brokenFolders.add(c.local.folder);
+  }
+  // Recorded workflows whose folder is gone (a broken folder is not a deleted one). Taken before
+  // anything is created: a workflow created in this run is recorded, not gone.
+  const gone = [...state.workflows]
+    .filter(([id, folder]) => !byId.has(id) && !brokenFolders.has(folder))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
 
   const roles = new Map<string, RemoteWorkflow['role']>(
     byId.size > 0 || (options.prune && state.workflows.size > 0)
@@ -167,7 +175,6 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
     if (candidates.length > 1) {
       const folders = candidates.map((c) => c.local.folder).join(', ');
       for (const c of candidates) {
-        brokenFolders.add(c.local.folder);
         report(failedEntry(c.local.folder, `the same workflow id ${id} is in the folders ${folders}`, { id }));
       }
       continue;
@@ -252,11 +259,6 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
     }
   }
 
-  // Recorded workflows whose folder is gone (a broken folder is not a deleted one).
-  const present = new Set(byId.keys());
-  const gone = [...state.workflows]
-    .filter(([id, folder]) => !present.has(id) && !brokenFolders.has(folder))
-    .sort(([a], [b]) => (a < b ? -1 : 1));
   total = entries.length + gone.length;
   for (const [id, folder] of gone) {
     const base = await readBase(dir, id).catch(() => undefined);
