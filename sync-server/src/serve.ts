@@ -40,7 +40,8 @@ export const serve = async (argv: readonly string[]): Promise<void> => {
   }
   if (!lock) {
     process.stderr.write(`weft: another Weft server (or weft restore/migrate) is using ${config.dataDir}\n`);
-    process.exit(1);
+    // 6, "conflict", as in the command line's exit-code table.
+    process.exit(6);
   }
   let encryptionKey: Buffer;
   try {
@@ -65,6 +66,7 @@ export const serve = async (argv: readonly string[]): Promise<void> => {
     });
   } catch (error) {
     logger.error({ err: error, dbFile: config.dbFile }, 'could not open the database');
+    process.stderr.write(`weft: could not open the database ${config.dbFile}: ${(error as Error).message}\n`);
     process.exit(1);
   }
   let address;
@@ -72,6 +74,17 @@ export const serve = async (argv: readonly string[]): Promise<void> => {
     address = await server.listen();
   } catch (error) {
     logger.error({ err: error, host: config.host, port: config.port }, 'could not listen');
+    // The log line is for the log; a person at a terminal gets one sentence.
+    const code = (error as { code?: unknown }).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? 'the port is in use (another Weft, or another program)'
+        : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
+          ? 'no such address on this machine'
+          : code === 'EACCES'
+            ? 'not allowed (ports below 1024 need privileges)'
+            : (error as Error).message;
+    process.stderr.write(`weft: cannot listen on ${config.host}:${config.port}: ${why}\n`);
     await server.close();
     process.exit(1);
   }
