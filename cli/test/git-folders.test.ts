@@ -435,4 +435,29 @@ describe('weft push reports each workflow once, as it is', () => {
     const next = (JSON.parse(again.stdout) as JsonReport).workflows.filter((w) => w.folder === 'made-and-pruned');
     expect(next).toEqual([expect.objectContaining({ id, status: 'unchanged' })]);
   });
+
+  it('counts its progress in workflows and ends at 100%', async () => {
+    const deletedHere = await importWorkflow({ ...sampleDefinition(), name: 'Counted one' });
+    await importWorkflow({ ...sampleDefinition(), name: 'Counted two' });
+    const dir = folder();
+    expect((await weft(['pull', dir])).code).toBe(0);
+    // Counted too: a folder deleted here, and a new one.
+    rmSync(folderOf(dir, deletedHere), { recursive: true });
+    const wf = join(dir, 'counted-new');
+    mkdirSync(wf);
+    writeFileSync(join(wf, 'workflow.json'), JSON.stringify({ ...sampleDefinition(), name: 'Counted new' }));
+
+    const pushed = await weft(['push', dir, '--json']);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const n = (JSON.parse(pushed.stdout) as JsonReport).workflows.length;
+    expect(n).toBeGreaterThan(2);
+    const shown = [...pushed.stderr.matchAll(/push: (\d+)% \((\d+)\/(\d+)\)/g)].map((m) => ({
+      percent: Number(m[1]),
+      done: Number(m[2]),
+      total: Number(m[3]),
+    }));
+    expect(shown.length).toBeGreaterThan(1);
+    for (const line of shown) expect(line.total).toBe(n);
+    expect(shown.at(-1)).toEqual({ percent: 100, done: n, total: n });
+  });
 });

@@ -136,20 +136,14 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
   const state: FolderState = { url: previousState?.url ?? server.url, workflows: new Map(previousState?.workflows) };
   const entries: PushEntry[] = [];
   const locals = await scanFolders(dir);
-  // Everything scanned, plus what may have been deleted here.
-  let total = locals.length + state.workflows.size;
-  const report = (entry: PushEntry): void => {
-    entries.push(entry);
-    progress(entries.length, Math.max(total, entries.length));
-  };
-  progress(0, total);
+  const unreadable: LocalFolder[] = [];
   const brokenFolders = new Set<string>();
   const byId = new Map<string, Candidate[]>();
   const fresh: (LocalFolder & { parsed: NonNullable<LocalFolder['parsed']> })[] = [];
   for (const local of locals) {
     if (!local.parsed) {
       brokenFolders.add(local.folder);
-      report(failedEntry(local.folder, local.error ?? 'unreadable'));
+      unreadable.push(local);
       continue;
     }
     const parsed = local.parsed;
@@ -164,6 +158,14 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
   const gone = [...state.workflows]
     .filter(([id, folder]) => !byId.has(id) && !brokenFolders.has(folder))
     .sort(([a], [b]) => (a < b ? -1 : 1));
+  // One entry per folder scanned and per workflow whose folder is gone: the total is known before anything is sent.
+  const total = locals.length + gone.length;
+  const report = (entry: PushEntry): void => {
+    entries.push(entry);
+    progress(entries.length, total);
+  };
+  progress(0, total);
+  for (const local of unreadable) report(failedEntry(local.folder, local.error ?? 'unreadable'));
 
   const roles = new Map<string, RemoteWorkflow['role']>(
     byId.size > 0 || (options.prune && state.workflows.size > 0)
@@ -259,7 +261,6 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
     }
   }
 
-  total = entries.length + gone.length;
   for (const [id, folder] of gone) {
     const base = await readBase(dir, id).catch(() => undefined);
     const name = base ? toDefinition(base).name : id;
