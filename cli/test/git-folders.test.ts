@@ -460,4 +460,29 @@ describe('weft push reports each workflow once, as it is', () => {
     for (const line of shown) expect(line.total).toBe(n);
     expect(shown.at(-1)).toEqual({ percent: 100, done: n, total: n });
   });
+
+  it('shows import warnings only for the workflows it creates or changes', async () => {
+    const odd = sampleDefinition();
+    const unsupported = { ...odd, name: 'Has a placeholder' };
+    unsupported.nodes = [
+      ...odd.nodes,
+      { id: 'odd', name: 'Odd', type: 'n8n-nodes-base.notInWeft', typeVersion: 1, position: { x: 600, y: 0 } },
+    ];
+    const id = await importWorkflow(unsupported);
+    const dir = folder();
+    expect((await weft(['pull', dir])).code).toBe(0);
+
+    const untouched = await weft(['push', dir]);
+    expect(untouched.code, untouched.stderr).toBe(0);
+    expect(untouched.stdout).not.toContain('warning:');
+    const untouchedJson = await weft(['push', dir, '--json']);
+    const entry = (JSON.parse(untouchedJson.stdout) as { workflows: { id?: string; warnings?: string[] }[] }).workflows;
+    expect(entry.find((w) => w.id === id)?.warnings).toBeUndefined();
+
+    const json = join(folderOf(dir, id), 'workflow.json');
+    writeFileSync(json, readFileSync(json, 'utf8').replace('"x": 200', '"x": 210'));
+    const changed = await weft(['push', dir]);
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stdout.match(/warning: .*unsupported placeholder/g)).toHaveLength(1);
+  });
 });

@@ -21,7 +21,7 @@ export interface PushEntry {
   status: PushStatus;
   /** What was (with --dry-run: would be) changed, one line each. */
   changes?: string[];
-  /** Validation or import warnings (unsupported node types, unknown parameters). */
+  /** Validation or import warnings (unsupported node types, unknown parameters), for a workflow created or updated. */
   warnings?: string[];
   /** With --publish: whether it was published. */
   published?: boolean;
@@ -183,7 +183,9 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
     }
     const { local } = candidates[0] as Candidate;
     const { definition, warnings, files } = local.parsed;
-    const common = { id, name: definition.name, folder: local.folder, ...(warnings.length > 0 ? { warnings } : {}) };
+    const common = { id, name: definition.name, folder: local.folder };
+    // Warnings go with what this push sends; an untouched workflow's would bury the real changes.
+    const warned = warnings.length > 0 ? { warnings } : {};
     let base: Y.Doc | undefined;
     let merged: Y.Doc | undefined;
     try {
@@ -215,7 +217,7 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
       }
       const lines = changes.map(describeChange);
       if (dryRun) {
-        report({ ...common, status: 'updated', changes: lines });
+        report({ ...common, status: 'updated', changes: lines, ...warned });
         continue;
       }
       const previous = new Y.Doc();
@@ -225,7 +227,7 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
       previous.destroy();
       await writeBase(dir, id, merged, toDefinition(merged));
       state.workflows.set(id, local.folder);
-      report({ ...common, status: 'updated', changes: lines });
+      report({ ...common, status: 'updated', changes: lines, ...warned });
     } catch (error) {
       report(failedEntry(local.folder, error, common));
     } finally {
