@@ -485,4 +485,25 @@ describe('weft push reports each workflow once, as it is', () => {
     expect(changed.code, changed.stderr).toBe(0);
     expect(changed.stdout.match(/warning: .*unsupported placeholder/g)).toHaveLength(1);
   });
+
+  it('names a refused folder and its problem once', async () => {
+    const id = await importWorkflow({ ...sampleDefinition(), name: 'Refused once' });
+    const dir = folder();
+    expect((await weft(['pull', dir])).code).toBe(0);
+    const pulledFolder = relative(dir, folderOf(dir, id));
+    const json = join(dir, pulledFolder, 'workflow.json');
+    writeFileSync(json, readFileSync(json, 'utf8').replace('"$file": "shape.js"', '"$file": "missing.js"'));
+    const fresh = join(dir, 'new-broken');
+    mkdirSync(fresh);
+    writeFileSync(join(fresh, 'workflow.json'), JSON.stringify({ ...sampleDefinition(), description: 7 }));
+
+    const pushed = await weft(['push', dir]);
+    expect(pushed.code).toBe(2);
+    expect(pushed.stdout.match(/missing\.js does not exist/g)).toHaveLength(1);
+    expect(pushed.stdout).toMatch(
+      new RegExp(`^failed +${pulledFolder} +Refused once: ${pulledFolder}/workflow\\.json: .*missing\\.js`, 'm'),
+    );
+    expect(pushed.stdout).toMatch(/^failed +new-broken: new-broken\/workflow\.json/m);
+    expect(pushed.stdout).not.toContain('new-broken  new-broken');
+  });
 });

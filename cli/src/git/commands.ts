@@ -67,10 +67,16 @@ const serverFor = async (dir: string, flags: Flags): Promise<Server> => {
   return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, token, timeoutMs: flags.timeout * 1000 };
 };
 
+/** The problems a message does not already say: a file with one problem names it in the message itself. */
+const moreProblems = (message: string | undefined, problems: readonly string[] = []): readonly string[] =>
+  problems.length === 1 && message?.endsWith(problems[0] ?? '') ? [] : problems;
+
 /** A failure of the whole command as the CLI's error, with every problem of a refused file in its message. */
 const asCliError = (error: unknown): unknown => {
   if (!(error instanceof GitFolderError)) return error;
-  const problems = error.problems.map((p) => `\n  - ${p}`).join('');
+  const problems = moreProblems(error.message, error.problems)
+    .map((p) => `\n  - ${p}`)
+    .join('');
   return new CliError(EXIT[error.kind], CODES[error.kind], `${error.message}${problems}`, { cause: error });
 };
 
@@ -79,8 +85,10 @@ const lines = (report: PullReport | PushReport): string[] => {
   const dryRun = 'dryRun' in report && report.dryRun;
   for (const w of report.workflows) {
     const status = dryRun && ['created', 'updated', 'deleted'].includes(w.status) ? `would be ${w.status}` : w.status;
-    out.push(`${status.padEnd(9)}  ${w.folder}  ${w.name}${w.message ? `: ${w.message}` : ''}`);
-    if ('problems' in w) for (const problem of w.problems ?? []) out.push(`           - ${problem}`);
+    // A folder whose files cannot be read has no workflow name but its own.
+    const named = w.name === w.folder ? w.folder : `${w.folder}  ${w.name}`;
+    out.push(`${status.padEnd(9)}  ${named}${w.message ? `: ${w.message}` : ''}`);
+    if ('problems' in w) for (const problem of moreProblems(w.message, w.problems)) out.push(`           - ${problem}`);
     if ('changes' in w && dryRun) for (const change of w.changes ?? []) out.push(`           ${change}`);
     if ('warnings' in w) for (const warning of w.warnings ?? []) out.push(`           warning: ${warning}`);
   }

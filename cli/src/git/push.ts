@@ -122,6 +122,18 @@ const failedEntry = (folder: string, error: unknown, extra: Partial<PushEntry> =
   ...extra,
 });
 
+/** The name a folder's workflow had when it was pulled, for a folder whose files cannot be read. */
+const recordedName = async (dir: string, state: FolderState, folder: string): Promise<string | undefined> => {
+  const id = [...state.workflows].find(([, recorded]) => recorded === folder)?.[0];
+  if (id === undefined) return undefined;
+  const base = await readBase(dir, id).catch(() => undefined);
+  try {
+    return base ? toDefinition(base).name : undefined;
+  } finally {
+    base?.destroy();
+  }
+};
+
 /**
  * Pushes every workflow folder of `dir`: changed ones are merged into the
  * live documents, new ones (no id) are created, deleted ones are deleted on
@@ -165,7 +177,10 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
     progress(entries.length, total);
   };
   progress(0, total);
-  for (const local of unreadable) report(failedEntry(local.folder, local.error ?? 'unreadable'));
+  for (const local of unreadable) {
+    const name = await recordedName(dir, state, local.folder);
+    report(failedEntry(local.folder, local.error ?? 'unreadable', name === undefined ? {} : { name }));
+  }
 
   const roles = new Map<string, RemoteWorkflow['role']>(
     byId.size > 0 || (options.prune && state.workflows.size > 0)
