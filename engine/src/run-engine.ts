@@ -98,6 +98,12 @@ export const runEngine = async (argv: readonly string[]): Promise<void> => {
     concurrency,
     engineId: values.id ?? `${hostname()}-${process.pid}`,
     logger,
+    onRefused: () => {
+      process.stderr.write(
+        `weft engine: ${server} refused the engine token (WEFT_ENGINE_TOKEN / WEFT_ENGINE_TOKEN_FILE must be the server's)\n`,
+      );
+      process.exit(2);
+    },
   });
   await client.start();
   logger.info({ concurrency }, 'engine ready');

@@ -5,6 +5,7 @@ import {
   ENGINE_MAX_BATCH,
   ENGINE_MAX_FRAME_BYTES,
   ENGINE_PATH,
+  EngineCloseCodes,
   MAX_LOG_LINES,
   serverToEngineSchema,
   type EngineToServer,
@@ -86,6 +87,11 @@ export interface EngineClientOptions {
   engineId: string;
   concurrency: number;
   logger: Logger;
+  /**
+   * The server refused the token (close 4401): retrying cannot help, so the
+   * process should end and say so; a supervisor then shows the failure.
+   */
+  onRefused?: () => void;
 }
 
 export class EngineClient {
@@ -174,6 +180,12 @@ export class EngineClient {
         controller.abort(new RunCanceled('the engine lost its connection to the server'));
       }
       if (this.stopping) return;
+      if (code === EngineCloseCodes.unauthorized) {
+        this.options.logger.error({ server: this.options.server }, 'the server refused this engine’s token');
+        this.stopping = true;
+        this.options.onRefused?.();
+        return;
+      }
       this.options.logger.warn({ code, reason: reason.toString() }, 'engine disconnected; reconnecting');
       this.reconnectTimer = setTimeout(() => this.connect(), 1_000);
     });

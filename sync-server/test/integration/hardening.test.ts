@@ -1,6 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
@@ -921,5 +922,27 @@ describe('an engine started on its own', () => {
     cleanups.push(() => stopEngine(engine));
     await waitUntil(() => (t.server.engines.engineCount === 1 ? true : undefined), 'the engine to join');
     expect(engine.spawnargs.join(' ')).not.toContain(TEST_ENGINE_TOKEN);
+  });
+
+  it('with a token the server refuses, it says so and exits 2 instead of retrying for ever', async () => {
+    const t = await listening();
+    const engine = spawn(process.execPath, ['--import', 'tsx', 'engine/src/main.ts', '--server', t.baseUrl], {
+      cwd: fileURLToPath(new URL('../../../', import.meta.url)),
+      env: { ...process.env, WEFT_ENGINE_TOKEN: 'not-the-server-token' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanups.push(() => stopEngine(engine));
+    let stderr = '';
+    engine.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exit = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => resolve(-1), 15_000);
+      engine.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+    expect(exit, stderr).toBe(2);
+    expect(stderr).toMatch(/refused the engine token/);
+    expect(t.server.engines.engineCount).toBe(0);
   });
 });
