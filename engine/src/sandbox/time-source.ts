@@ -235,6 +235,31 @@ export const TIME_SOURCE = String.raw`(function (loadAssets) {
       if (format === 'long') unsupported('Long time zone names');
       return shortName(this.name, period, ts);
     };
+    // Every plus/minus converts a Duration to milliseconds (Duration#as through shiftTo), which is most of its cost
+    // in QuickJS. For whole numbers in the default (casual) units the answer is a plain sum, the same number
+    // shiftTo gives while every term stays a safe integer; anything else goes Luxon's way.
+    const Duration = made.Duration;
+    const as = Duration.prototype.as;
+    const casual = Duration.fromMillis(0).matrix;
+    const UNITS = ['years', 'quarters', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds'];
+    const FACTORS = [31536e6, 78624e5, 2592e6, 6048e5, 864e5, 36e5, 6e4, 1e3, 1];
+    Duration.prototype.as = function (unit) {
+      if (unit !== 'milliseconds' || !this.isValid || this.matrix !== casual) return as.call(this, unit);
+      const values = this.values;
+      let total = 0;
+      let size = 0;
+      let count = 0;
+      for (let i = 0; i < 9; i++) {
+        const v = values[UNITS[i]];
+        if (v === undefined) continue;
+        count++;
+        if (!Number.isInteger(v)) return as.call(this, unit);
+        total += v * FACTORS[i];
+        size += Math.abs(v * FACTORS[i]);
+      }
+      if (count !== Object.keys(values).length || !Number.isSafeInteger(size)) return as.call(this, unit);
+      return total || 0;
+    };
     // Settings are the driver's alone: its setters are kept here and taken from everyone else.
     const setters = {};
     for (const key of Object.getOwnPropertyNames(Settings)) {

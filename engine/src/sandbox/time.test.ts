@@ -65,6 +65,13 @@ const OPS: ((dt: DateTime, L: Lib, z: string, n: number, f: string) => unknown)[
     L.Duration.fromMillis(n * 3_600_123).toFormat('hh:mm:ss.SSS'),
     L.Duration.fromISO('P1DT2H').as('minutes'),
   ],
+  (dt, L, _z, n) => [
+    L.Duration.fromObject({ days: -n, hours: n, minutes: 0.5 }).as('milliseconds'),
+    L.Duration.fromObject({ years: 1, months: -n, weeks: n, quarters: 1 }).as('milliseconds'),
+    L.Duration.fromObject({ days: n }, { conversionAccuracy: 'longterm' }).as('milliseconds'),
+    dt.diff(dt.minus({ days: n, seconds: n })).as('milliseconds'),
+    dt.minus({ days: 0 }).toMillis() - dt.toMillis(),
+  ],
   (dt, _L, _z, n) => dt.hasSame(dt.plus({ hours: n }), 'day'),
   (dt, L, _z, n) => dt.toRelative({ base: dt.plus({ days: n }) }),
   (dt, _L, _z, _n, f) => dt.toUTC().toFormat(f),
