@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -505,5 +505,16 @@ describe('weft push reports each workflow once, as it is', () => {
     );
     expect(pushed.stdout).toMatch(/^failed +new-broken: new-broken\/workflow\.json/m);
     expect(pushed.stdout).not.toContain('new-broken  new-broken');
+  });
+
+  it('leaves no folder behind when the server cannot be reached', async () => {
+    const dir = folder();
+    const closed = startTestServer();
+    await closed.listen();
+    const url = closed.baseUrl;
+    await closed.close();
+    const pulled = await run(['pull', dir], { env: { WEFT_URL: url, WEFT_TOKEN: owner.token } });
+    expect(pulled.code, pulled.stderr).toBe(5);
+    expect(existsSync(dir)).toBe(false);
   });
 });

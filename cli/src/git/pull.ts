@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import { combineKinds, kindOf, messageOf, usageError, type FailureKind } from './errors.ts';
 import { claimName, slugify } from './file-names.ts';
-import { ensureDir, listEntries } from './fs-safe.ts';
+import { ensureDir, entryType, listEntries } from './fs-safe.ts';
 import { holdsWorkflow, localStatus, removeWorkflowFolder, scanFolders, writeWorkflowFolder } from './local.ts';
 import { fetchDocState, type Server } from './peer.ts';
 import { mapPool } from './pool.ts';
@@ -68,12 +68,14 @@ const CONCURRENCY = 4;
  */
 export const pull = async (options: PullOptions): Promise<PullReport> => {
   const { dir, server, remote, progress } = options;
-  await ensureDir(dir);
+  // A folder not there yet is made only once the server has answered: a failed pull leaves nothing behind.
+  if ((await entryType(dir)) !== 'missing') await ensureDir(dir);
   const previousState = await readState(dir);
   checkServer(previousState, server.url, dir);
   const state: FolderState = { url: previousState?.url ?? server.url, workflows: new Map(previousState?.workflows) };
 
   const listed = (await remote.listWorkflows()).sort((a, b) => (a.id < b.id ? -1 : 1));
+  await ensureDir(dir);
   // Folders that already say which workflow they hold: moved by hand, or checked out without .weft.
   const onDisk = new Map<string, string>();
   for (const local of await scanFolders(dir)) {
