@@ -93,7 +93,12 @@ const parseBaseUrl = (raw: string): string => {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw usageError(`--url / WEFT_URL must be http:// or https://, not ${url.protocol}`);
   }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  const path = url.pathname.replace(/\/+$/, '');
+  // Weft may sit under a prefix behind a proxy, but the API path is the client's to add.
+  if (/\/api$/.test(path)) {
+    throw usageError(`--url / WEFT_URL is the server's address, without /api: ${url.origin}${path.slice(0, -4)}`);
+  }
+  return `${url.origin}${path}`;
 };
 
 export const connectRemote = (flags: RemoteFlags, env: NodeJS.ProcessEnv = process.env): Remote => {

@@ -27,6 +27,12 @@ describe('usage errors', () => {
     }
   });
 
+  it('a server URL ending in /api is refused with the address to use', async () => {
+    const result = await weft(['workflow', 'list', '--url', 'http://127.0.0.1:1/api/', '--token', 'weft_x']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/without \/api: http:\/\/127\.0\.0\.1:1\n/);
+  });
+
   it('with --json the error is one JSON value on stdout', async () => {
     const result = await weft(['executions', 'list', '--status', 'bogus', '--json']);
     expect(result.code).toBe(2);
