@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import type { Output } from '../output.ts';
 import { addDataDir, adminWork, dataDirOf, jsonOption, runAction, type DataDirFlag, type JsonFlag } from './common.ts';
 
+/** `1 workflow`, `2 workflows`. */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 /**
  * `weft backup <file>` and `weft restore <file>`: the data directory's
  * database copied out while the server runs (SQLite's online backup API),
@@ -82,7 +84,7 @@ export const restoreCommand = (): Command =>
       progress.end();
       out.result(
         [
-          `restored ${result.restoredFrom} into ${dataDir}: ${result.users} users, ${result.workflows} workflows, ${result.executions} executions, ${result.credentials} credentials`,
+          `restored ${result.restoredFrom} into ${dataDir}: ${count(result.users, 'user')}, ${count(result.workflows, 'workflow')}, ${count(result.executions, 'execution')}, ${count(result.credentials, 'credential')}`,
           ...(result.migrated.length > 0 ? [`migrated: ${result.migrated.join(', ')}`] : []),
           ...(result.previous ? [`the database it replaced is at ${result.previous}`] : []),
           ...(result.keyInstalled ? [`installed the encryption key as ${join(dataDir, 'encryption.key')}`] : []),
