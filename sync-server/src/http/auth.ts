@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { parse as parseCookies } from 'hono/utils/cookie';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
-import { requestHost } from './host-guard.ts';
+import { requestHost, requestScheme } from './host-guard.ts';
 import type { AccountStore, User } from '../accounts/account-store.ts';
 
 export const SESSION_COOKIE = 'weft_session';
@@ -55,11 +55,17 @@ export const authenticate = (accounts: AccountStore, creds: Credentials): { user
  * mismatch is another site riding on the user's cookie (CSRF, cross-site
  * WebSocket hijacking). Requests without Origin are not from a browser page.
  */
-export const sameOrigin = (originHeader: string | undefined, hostHeader: string | undefined): boolean => {
+export const sameOrigin = (
+  originHeader: string | undefined,
+  hostHeader: string | undefined,
+  /** The browser's scheme when a trusted proxy told it: http://host is not https://host's origin. */
+  scheme?: string,
+): boolean => {
   if (!originHeader) return true;
   if (!hostHeader) return false;
   try {
-    return new URL(originHeader).host === hostHeader;
+    const origin = new URL(originHeader);
+    return origin.host === hostHeader && (scheme === undefined || origin.protocol === scheme);
   } catch {
     return false;
   }
@@ -80,7 +86,8 @@ export const authMiddleware =
       { host: c.req.header('host'), 'x-forwarded-host': c.req.header('x-forwarded-host') },
       trustProxy,
     );
-    if (found?.via === 'cookie' && unsafe && !sameOrigin(c.req.header('origin'), host)) {
+    const scheme = requestScheme({ 'x-forwarded-proto': c.req.header('x-forwarded-proto') }, trustProxy);
+    if (found?.via === 'cookie' && unsafe && !sameOrigin(c.req.header('origin'), host, scheme)) {
       throw new UserError(ErrorCodes.forbidden, 'Cross-origin request refused');
     }
     await next();

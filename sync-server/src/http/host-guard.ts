@@ -50,5 +50,20 @@ export const requestHost = (
   return trustProxy && first !== undefined ? first.split(',')[0]?.trim() : first;
 };
 
+/**
+ * The scheme the browser used, when a trusted proxy says (X-Forwarded-Proto):
+ * `https:` or `http:`. Undefined otherwise — Weft cannot know then, since it
+ * may sit behind a TLS proxy nobody told it to trust.
+ */
+export const requestScheme = (
+  headers: Record<string, string | string[] | undefined>,
+  trustProxy: boolean,
+): string | undefined => {
+  if (!trustProxy) return undefined;
+  const value = headers['x-forwarded-proto'];
+  const first = (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim().toLowerCase();
+  return first === 'https' || first === 'http' ? `${first}:` : undefined;
+};
+
 export const hostRefusal = (host: string | undefined): string =>
   `This Weft does not answer to the host "${host ?? ''}"; an operator can add it to WEFT_ALLOWED_HOSTS`;

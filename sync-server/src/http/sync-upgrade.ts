@@ -15,7 +15,7 @@ import { authenticate, sameOrigin, type Credentials } from './auth.ts';
 import { Backpressure } from './backpressure.ts';
 import { binaryFrame, frameHeader } from './ws-frame.ts';
 import { refuseUpgrade } from './upgrade-router.ts';
-import { requestHost } from './host-guard.ts';
+import { requestHost, requestScheme } from './host-guard.ts';
 
 export interface SyncEndpointOptions {
   accounts: AccountStore;
@@ -189,7 +189,11 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
       if (!found) verdict = { code: CloseCodes.unauthorized, reason: 'unauthorized' };
       else if (
         found.via === 'cookie' &&
-        !sameOrigin(req.headers.origin, requestHost(req.headers, options.trustProxy))
+        !sameOrigin(
+          req.headers.origin,
+          requestHost(req.headers, options.trustProxy),
+          requestScheme(req.headers, options.trustProxy),
+        )
       ) {
         verdict = { code: CloseCodes.forbidden, reason: 'cross-origin' };
       } else if (!isValidId(docId)) verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };

@@ -893,19 +893,21 @@ describe("one workflow's long runs", () => {
 });
 
 describe('behind a reverse proxy', () => {
-  it('with WEFT_TRUST_PROXY the forwarded host is the origin checked (CSRF) and allowed; without it, it is not trusted', async () => {
-    const post = async (trustProxy: boolean) => {
+  it('with WEFT_TRUST_PROXY the forwarded host and scheme are the origin checked (CSRF) and allowed; without it, they are not trusted', async () => {
+    const post = async (trustProxy: boolean, origin = 'https://weft.example.com') => {
       const t = await listening({ trustProxy, allowedHosts: ['weft.example.com'] });
       const ann = await restClient(t.baseUrl).signup('ann@example.com');
       const body = '{"name":"Proxied"}';
       return rawRequest(
         Number(new URL(t.baseUrl).port),
         `POST /api/workflows HTTP/1.1\r\nHost: 10.0.0.5:8787\r\nX-Forwarded-Host: weft.example.com\r\n` +
-          `X-Forwarded-Proto: https\r\nOrigin: https://weft.example.com\r\nCookie: ${ann.cookie}\r\n` +
+          `X-Forwarded-Proto: https\r\nOrigin: ${origin}\r\nCookie: ${ann.cookie}\r\n` +
           `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
       );
     };
     expect(await post(true)).toMatch(/^HTTP\/1\.1 201 /);
+    // The proxy says the browser came over https: a page served over plain http on that host is another origin.
+    expect(await post(true, 'http://weft.example.com')).toMatch(/^HTTP\/1\.1 403 /);
     // Not trusted: the browser's origin does not match the Host the request names.
     expect(await post(false)).toMatch(/^HTTP\/1\.1 403 /);
   });
