@@ -1,10 +1,20 @@
 import type { NodeExecutor } from '../runner/types.ts';
 import { code } from './code.ts';
 import { dateTime } from './date-time.ts';
-import { filter, ifNode, merge, noOp, switchNode, wait } from './flow.ts';
+import { filter } from './filter.ts';
+import { ifNode } from './if.ts';
+import { merge } from './merge.ts';
+import { noOp } from './no-op.ts';
+import { switchNode } from './switch.ts';
+import { wait } from './wait.ts';
 import { httpRequest } from './http-request.ts';
 import { respondToWebhook } from './respond-to-webhook.ts';
-import { aggregate, limit, removeDuplicates, set, sort, splitOut } from './transform.ts';
+import { aggregate } from './aggregate.ts';
+import { limit } from './limit.ts';
+import { removeDuplicates } from './remove-duplicates.ts';
+import { set } from './set.ts';
+import { sort } from './sort.ts';
+import { splitOut } from './split-out.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 
 /** How each node type of shared/nodes runs. Sticky notes never run. */

@@ -13,7 +13,8 @@ import {
 import { checkParamValue } from '../../schema/params.ts';
 import { unsupportedExpressionFeatures } from './expression-features.ts';
 import { n8nWorkflowSchema, type N8nNode } from './n8n-file.ts';
-import { mapParameters, ParamReader, type Params } from './parameters.ts';
+import { mapParameters } from './parameters.ts';
+import { ParamReader, type Params } from './param-reader.ts';
 
 /**
  * n8n workflow JSON → a Weft workflow definition (then imported like any

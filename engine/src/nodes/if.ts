@@ -1,0 +1,10 @@
+import type { NodeOutput } from '../runner/items.ts';
+import type { NodeExecutor } from '../runner/types.ts';
+import { passes } from './conditions.ts';
+
+export const ifNode: NodeExecutor = (ctx) => {
+  const params = ctx.params();
+  const out: NodeOutput = { true: [], false: [] };
+  ctx.items.forEach((item, i) => out[passes(params[i] ?? {}) ? 'true' : 'false']?.push(item));
+  return out;
+};

@@ -1,0 +1,4 @@
+import { MAIN } from '#shared/nodes/types.ts';
+import type { NodeExecutor } from '../runner/types.ts';
+
+export const noOp: NodeExecutor = (ctx) => ({ [MAIN]: ctx.items });
