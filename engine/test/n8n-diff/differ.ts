@@ -1,6 +1,6 @@
 import { caseWorkflow, pasteableWorkflow, type NodeCase, type Params } from './node-case.ts';
 import { minimize } from './minimize.ts';
-import { compareResults, describeDivergence, filterNodeNames, type Divergence } from './outcome.ts';
+import { compareResults, describeDivergence, type Divergence } from './outcome.ts';
 import type { N8nReference } from './reference.ts';
 import { runInWeft } from './weft.ts';
 
@@ -24,7 +24,7 @@ export const diffCase = async (reference: N8nReference, c: NodeCase): Promise<Ca
   const weft = await runInWeft(workflow);
   if (!n8n.ok && REFUSED.test(n8n.reason))
     return { divergences: [], warnings: weft.warnings, refusedByN8n: n8n.reason };
-  return { divergences: compareResults(n8n, weft.result, filterNodeNames(workflow)), warnings: weft.warnings };
+  return { divergences: compareResults(n8n, weft.result, workflow), warnings: weft.warnings };
 };
 
 /** A generator of node cases for one node family, and how to shrink its parameters. */

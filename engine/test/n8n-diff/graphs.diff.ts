@@ -3,7 +3,7 @@ import { caseBudget, firstSeed, familySelected, writeResult } from './budget.ts'
 import { graphCase, graphKey, shrinkGraph } from './graph-gen.ts';
 import type { N8nWorkflowJson } from './node-case.ts';
 import { pasteableWorkflow } from './node-case.ts';
-import { compareResults, describeDivergence, filterNodeNames, type Divergence } from './outcome.ts';
+import { compareResults, describeDivergence, type Divergence } from './outcome.ts';
 import { ensureReferenceInstalled, N8nReference } from './reference.ts';
 import { runInWeft } from './weft.ts';
 
@@ -21,7 +21,7 @@ beforeAll(ensureReferenceInstalled, 300_000);
 afterAll(() => reference.close());
 
 const diff = async (wf: N8nWorkflowJson): Promise<Divergence[]> =>
-  compareResults(await reference.run(wf), (await runInWeft(wf)).result, filterNodeNames(wf));
+  compareResults(await reference.run(wf), (await runInWeft(wf)).result, wf);
 
 const kindOf = (d: Divergence | undefined): string => (d ? `${d.node.replace(/ \d+$/, '')}: ${d.what}` : '');
 

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { unexcused } from './exceptions.ts';
 
 /**
  * What one engine did with one n8n workflow, in a shape both engines give:
@@ -35,28 +36,13 @@ const padded = (outputs: unknown[][], length: number): unknown[][] =>
   Array.from({ length }, (_, i) => outputs[i] ?? []);
 
 /**
- * Deliberate difference (docs/n8n-compatibility.md): n8n's Filter also records
- * the items it drops, as a second output no connection can take (its editor
- * shows them as "Discarded"); Weft's Filter has the one output. Only a
- * Filter's first output is compared.
+ * Where Weft's result differs from n8n's, apart from the documented exceptions
+ * (exceptions.ts): per node and run, output by output, then how the run ended.
  */
-export const filterNodeNames = (workflow: unknown): Set<string> => {
-  const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
-  const names = new Set<string>();
-  if (Array.isArray(nodes)) {
-    for (const n of nodes as { name?: unknown; type?: unknown }[]) {
-      if (n.type === 'n8n-nodes-base.filter' && typeof n.name === 'string') names.add(n.name);
-    }
-  }
-  return names;
-};
+export const compareResults = (n8n: EngineResult, weft: EngineResult, workflow: unknown): Divergence[] =>
+  unexcused(rawDifferences(n8n, weft), workflow);
 
-/** Where Weft's result differs from n8n's: per node and run, output by output, then how the run ended. */
-export const compareResults = (
-  n8n: EngineResult,
-  weft: EngineResult,
-  firstOutputOnly: ReadonlySet<string> = new Set(),
-): Divergence[] => {
+const rawDifferences = (n8n: EngineResult, weft: EngineResult): Divergence[] => {
   if (!n8n.ok || !weft.ok) {
     return [
       {
@@ -89,7 +75,7 @@ export const compareResults = (
         });
         return;
       }
-      const length = firstOutputOnly.has(node) ? 1 : Math.max(runA.outputs.length, runB.outputs.length);
+      const length = Math.max(runA.outputs.length, runB.outputs.length);
       const outA = padded(runA.outputs, length);
       const outB = padded(runB.outputs, length);
       outA.forEach((items, output) => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { compareResults, describeDivergence, filterNodeNames, type Divergence, type EngineResult } from './outcome.ts';
+import { compareResults, describeDivergence, type Divergence, type EngineResult } from './outcome.ts';
 import type { N8nReference } from './reference.ts';
 import { runInWeft } from './weft.ts';
 
@@ -83,7 +83,7 @@ export const runVector = async (reference: N8nReference, file: string): Promise<
   let compared = false;
   if (n8n.ok) {
     compared = true;
-    const first = compareResults(n8n, weft.result, filterNodeNames(withoutPins))[0];
+    const first = compareResults(n8n, weft.result, withoutPins)[0];
     if (first) {
       problems.push(`against n8n's run: ${describeDivergence(first)}`);
       places.push(`against n8n's run: ${placeOf(first)}`);

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { documentedExceptionIds, exceptions, unexcused } from './exceptions.ts';
+
+describe('the n8n-diff exception list', () => {
+  it('is exactly the list docs/n8n-compatibility.md writes up, each id once', () => {
+    const documented = documentedExceptionIds();
+    expect(new Set(documented).size).toBe(documented.length);
+    expect(exceptions.map((e) => e.id).sort()).toEqual([...documented].sort());
+  });
+
+  it("excuses a Filter's discarded items and nothing else of the same shape", () => {
+    const workflow = {
+      nodes: [
+        { name: 'F', type: 'n8n-nodes-base.filter' },
+        { name: 'S', type: 'n8n-nodes-base.switch' },
+      ],
+    };
+    const discarded = { node: 'F', run: 0, output: 1, what: 'output items', n8n: [{ a: 1 }], weft: [] };
+    expect(unexcused([discarded], workflow)).toEqual([]);
+    const kept = { ...discarded, output: 0 };
+    const otherNode = { ...discarded, node: 'S' };
+    expect(unexcused([kept, otherNode], workflow)).toEqual([kept, otherNode]);
+  });
+});
