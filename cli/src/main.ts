@@ -17,6 +17,23 @@ import { WEFT_VERSION } from './version.ts';
  * the server's and the engine's entry points (docs/decisions.md).
  */
 
+/**
+ * `serve` and `engine` parse their own flags (each has its own --help): commander
+ * hands them every argument after the command name untouched.
+ */
+const passThrough = (command: Command, description: string, run: (args: string[]) => Promise<void>): void => {
+  command
+    .description(description)
+    .helpOption(false)
+    .passThroughOptions()
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[options...]')
+    .action(async (_args: unknown, _options: unknown, self: Command) => {
+      await run(self.args);
+    });
+};
+
 export const buildProgram = (): Command => {
   const program = new Command('weft')
     .description('Self-hosted, local-first workflow automation that people edit together.')
@@ -24,33 +41,22 @@ export const buildProgram = (): Command => {
     .enablePositionalOptions()
     .showHelpAfterError('(run weft --help for the commands)');
 
-  program
-    .command('serve', { isDefault: true })
-    .description(
-      'run the server and its engine child (the default: `weft` alone serves); weft serve --help lists its flags',
-    )
-    .helpOption(false)
-    .passThroughOptions()
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .argument('[options...]')
-    .action(async (_args: unknown, _options: unknown, command: Command) => {
+  passThrough(
+    program.command('serve', { isDefault: true }),
+    'run the server and its engine child (the default: `weft` alone serves); weft serve --help lists its flags',
+    async (args) => {
       const { serve } = await import('../../sync-server/src/serve.ts');
-      await serve(command.args);
-    });
-
-  program
-    .command('engine')
-    .description('run an engine that joins a server (--server, WEFT_ENGINE_TOKEN); weft engine --help lists its flags')
-    .helpOption(false)
-    .passThroughOptions()
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .argument('[options...]')
-    .action(async (_args: unknown, _options: unknown, command: Command) => {
+      await serve(args);
+    },
+  );
+  passThrough(
+    program.command('engine'),
+    'run an engine that joins a server (--server, WEFT_ENGINE_TOKEN); weft engine --help lists its flags',
+    async (args) => {
       const { runEngine } = await import('../../engine/src/run-engine.ts');
-      await runEngine(command.args);
-    });
+      await runEngine(args);
+    },
+  );
 
   // Admin commands, on the data directory.
   program.addCommand(userCommand());
