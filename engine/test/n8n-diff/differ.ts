@@ -34,6 +34,8 @@ export interface Family {
   shrink(parameters: Params): Params[];
   /** What a case exercises (its operators, its mode): cases with the same key and divergence get one report. */
   key(c: NodeCase): string;
+  /** Starts what the family's cases need (a local server); resolves to what stops it. */
+  setup?(): Promise<() => Promise<void>>;
 }
 
 /** Where the first divergence is and what it is: minimizing keeps it. */

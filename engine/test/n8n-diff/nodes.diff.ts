@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseBudget, familySelected, firstSeed, writeResult } from './budget.ts';
 import { conditionsFamily } from './conditions-gen.ts';
+import { httpRequestFamily } from './http-request-gen.ts';
 import { setFamily } from './set-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { diffCase, reportDivergence, type CaseDiff, type DivergenceReport, type Family } from './differ.ts';
@@ -15,7 +16,9 @@ import { ensureReferenceInstalled, N8nReference } from './reference.ts';
  * minimized and reported with its seed and an n8n workflow to paste.
  */
 
-const families: Family[] = [conditionsFamily, setFamily, switchFamily].filter((f) => familySelected(f.name));
+const families: Family[] = [conditionsFamily, setFamily, switchFamily, httpRequestFamily].filter((f) =>
+  familySelected(f.name),
+);
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */
 const MAX_REPORTS = 60;
 
@@ -25,44 +28,53 @@ afterAll(() => reference.close());
 
 describe('n8n differential: node cases', () => {
   it.each(families)('$name: Weft gives n8n’s outputs', async (family) => {
-    const budget = caseBudget();
-    const seed = firstSeed();
-    const groups = new Map<string, { first: NodeCase; diff: CaseDiff; count: number }>();
-    let diverging = 0;
-    let refused = 0;
-    for (let i = 0; i < budget; i++) {
-      const c = family.generate(seed + i);
-      const diff = await diffCase(reference, c);
-      if (diff.refusedByN8n) refused++;
-      if (diff.divergences.length === 0) continue;
-      diverging++;
-      const first = diff.divergences[0];
-      // Not by version: one report per behaviour, whichever version showed it first.
-      const key = `${family.key(c)} | ${first ? `${first.node}: ${first.what}` : ''}`;
-      const group = groups.get(key);
-      if (group) group.count++;
-      else groups.set(key, { first: c, diff, count: 1 });
+    const teardown = await family.setup?.();
+    try {
+      await runFamily(family);
+    } finally {
+      await teardown?.();
     }
-    const reports: DivergenceReport[] = [];
-    for (const { first, diff, count } of [...groups.values()].slice(0, MAX_REPORTS)) {
-      reports.push({ ...(await reportDivergence(reference, first, diff, family)), count });
-    }
-    const summary = [
-      `${family.name}: ${budget} cases from seed ${seed} (${refused} refused by n8n as invalid parameters), ${diverging} diverging in ${groups.size} groups`,
-      ...[...groups.entries()].map(([key, g]) => `  ${g.count}× ${key} (seed ${g.first.seed})`),
-    ].join('\n');
-    const file = writeResult(
-      `${family.name}.txt`,
-      `${summary}\n\n${reports.map((r) => `${r.text}\n(${r.count} cases like it)`).join('\n\n')}\n`,
-    );
-    writeResult(`${family.name}.json`, JSON.stringify({ budget, seed, refused, diverging, reports }, null, 1));
-    console.log(`${summary}\nreports: ${file}`);
-    expect(
-      diverging,
-      `${summary}\n\n${reports
-        .slice(0, 3)
-        .map((r) => r.text)
-        .join('\n\n')}`,
-    ).toBe(0);
   });
 });
+
+const runFamily = async (family: Family): Promise<void> => {
+  const budget = caseBudget();
+  const seed = firstSeed();
+  const groups = new Map<string, { first: NodeCase; diff: CaseDiff; count: number }>();
+  let diverging = 0;
+  let refused = 0;
+  for (let i = 0; i < budget; i++) {
+    const c = family.generate(seed + i);
+    const diff = await diffCase(reference, c);
+    if (diff.refusedByN8n) refused++;
+    if (diff.divergences.length === 0) continue;
+    diverging++;
+    const first = diff.divergences[0];
+    // Not by version: one report per behaviour, whichever version showed it first.
+    const key = `${family.key(c)} | ${first ? `${first.node}: ${first.what}` : ''}`;
+    const group = groups.get(key);
+    if (group) group.count++;
+    else groups.set(key, { first: c, diff, count: 1 });
+  }
+  const reports: DivergenceReport[] = [];
+  for (const { first, diff, count } of [...groups.values()].slice(0, MAX_REPORTS)) {
+    reports.push({ ...(await reportDivergence(reference, first, diff, family)), count });
+  }
+  const summary = [
+    `${family.name}: ${budget} cases from seed ${seed} (${refused} refused by n8n as invalid parameters), ${diverging} diverging in ${groups.size} groups`,
+    ...[...groups.entries()].map(([key, g]) => `  ${g.count}× ${key} (seed ${g.first.seed})`),
+  ].join('\n');
+  const file = writeResult(
+    `${family.name}.txt`,
+    `${summary}\n\n${reports.map((r) => `${r.text}\n(${r.count} cases like it)`).join('\n\n')}\n`,
+  );
+  writeResult(`${family.name}.json`, JSON.stringify({ budget, seed, refused, diverging, reports }, null, 1));
+  console.log(`${summary}\nreports: ${file}`);
+  expect(
+    diverging,
+    `${summary}\n\n${reports
+      .slice(0, 3)
+      .map((r) => r.text)
+      .join('\n\n')}`,
+  ).toBe(0);
+};

@@ -4,7 +4,7 @@ import { nodePorts } from '#shared/nodes/ports.ts';
 import { MAIN } from '#shared/nodes/types.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
 import type { NodeExecutor } from '../../src/runner/types.ts';
-import { run } from '../harness.ts';
+import { allowLoopback, outboundClients, run } from '../harness.ts';
 import type { EngineResult } from './outcome.ts';
 
 /**
@@ -60,6 +60,8 @@ export const runInWeft = async (workflow: unknown): Promise<WeftRun> => {
     const result = await run(definition, {
       extraExecutors: { [TEST_DATA_TYPE]: testData },
       triggerItems: [{ json: {} }],
+      // The HTTP Request family's server is on 127.0.0.1, which the engine refuses unless allowed.
+      outbound: outboundClients.for(allowLoopback),
     });
     const nodes: Record<string, { outputs: unknown[][]; error: string | null }[]> = {};
     for (const r of result.runs) {
