@@ -5,9 +5,9 @@ import type { DefinitionNode, WorkflowDefinition } from '#shared/schema/definiti
 
 /**
  * A definition as the runner walks it: nodes by id and name, and each node's
- * outgoing connections per output in a fixed order — outputs in port order,
- * then targets top to bottom, left to right, as n8n orders branches — so two
- * runs of one snapshot visit nodes in the same order.
+ * outgoing connections per output, outputs in port order and each output's
+ * targets in edge order (n8n's connection order; the runner sorts what is
+ * due by position as n8n does, see schedule.ts).
  */
 
 export interface Connection {
@@ -21,6 +21,12 @@ export interface GraphNode {
   outgoing: Map<string, Connection[]>;
   /** Input handles that have at least one edge. */
   connectedInputs: Set<string>;
+  /** Input handle → its index (n8n's input number, from 0). */
+  inputIndex: Map<string, number>;
+  /** 1 + the highest connected input index: n8n holds a node with more than one back until each has items. */
+  inputCount: number;
+  /** Nodes with an edge into this one. */
+  parents: Set<string>;
   /** Output handles in port order (for routing a disabled node's items to its first output). */
   outputs: string[];
   /** The first output: what `$('Node')` and the webhook's default answer read. */
@@ -47,6 +53,9 @@ export const buildGraph = (definition: WorkflowDefinition): WorkflowGraph => {
       node,
       outgoing: new Map(ports.outputs.map((p) => [p.name, []])),
       connectedInputs: new Set(),
+      inputIndex: new Map(ports.inputs.map((p, i) => [p.name, i])),
+      inputCount: 0,
+      parents: new Set(),
       outputs: ports.outputs.map((p) => p.name),
       firstOutput: MAIN,
     };
@@ -66,14 +75,17 @@ export const buildGraph = (definition: WorkflowDefinition): WorkflowGraph => {
     }
     list.push({ target: edge.target, targetHandle: edge.targetHandle });
     target.connectedInputs.add(edge.targetHandle);
-  }
-  const position = (id: string) => byId.get(id)?.node.position ?? { x: 0, y: 0 };
-  for (const g of byId.values()) {
-    g.firstOutput = g.outputs[0] ?? MAIN;
-    for (const list of g.outgoing.values()) {
-      list.sort((a, b) => position(a.target).y - position(b.target).y || position(a.target).x - position(b.target).x);
+    target.parents.add(edge.source);
+    let index = target.inputIndex.get(edge.targetHandle);
+    if (index === undefined) {
+      // Unsupported node types: the importer names input n+1 "input<n+1>"; other names come next, in edge order.
+      const numbered = /^input(\d+)$/.exec(edge.targetHandle);
+      index = numbered ? Math.min(1000, Math.max(0, Number(numbered[1]) - 1)) : target.inputIndex.size;
+      target.inputIndex.set(edge.targetHandle, index);
     }
+    target.inputCount = Math.max(target.inputCount, index + 1);
   }
+  for (const g of byId.values()) g.firstOutput = g.outputs[0] ?? MAIN;
   const defaultStarts = [...byId.values()]
     .filter((g) => isTrigger(g.node) && g.connectedInputs.size === 0)
     .sort((a, b) => a.node.position.x - b.node.position.x || a.node.position.y - b.node.position.y)

@@ -10,13 +10,16 @@ import { EMPTY_OUTPUT, PendingText, RunBudget, measureOutput, type Measured, typ
 import { RunLog } from './run-log.ts';
 import { abortableSleep, RunCanceled } from './sleep.ts';
 import { graphOf, type GraphNode, type WorkflowGraph } from './graph.ts';
+import { Schedule, type Execution } from './schedule.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
+import { RunLineage, type NodeLineage, type PairedLookup } from './paired-items.ts';
 import { ItemErrors, type Credential, type NodeContext, type NodeExecutor, type WebhookResponse } from './types.ts';
 
 /**
  * Runs one workflow definition (always a saved snapshot's) the way n8n's v1
- * order does: depth first, a node's outputs in port order and each output's
- * targets top to bottom; a node with several inputs (Merge) waits until every
+ * order does (schedule.ts): depth first, each delivery its own run of the
+ * target (a node fed by both branches of an IF runs twice), targets due in
+ * n8n's position order; a node with several inputs (Merge) waits until every
  * connected input has items, or until nothing else is left to run. A node
  * that receives no items does not run. Each run of a node is reported as it
  * happens (queued → running → succeeded / failed; skipped at the end for
@@ -176,6 +179,7 @@ class RunContext implements NodeContext {
     readonly items: Item[],
     private readonly nodeSignal: AbortSignal | undefined,
     readonly meta: ExpressionMeta,
+    private readonly lineage: NodeLineage,
   ) {
     if (run.options.triggerItems) this.triggerItems = run.options.triggerItems;
   }
@@ -200,8 +204,14 @@ class RunContext implements NodeContext {
         this.items,
         this.meta,
         this.run.outputOf,
+        (name) => this.pairedItems(name),
       ),
     ));
+  }
+
+  pairedItems(name: string): PairedLookup[] {
+    const handle = this.lineage.inputHandles.find((h) => this.lineage.input[h] === this.items) ?? MAIN;
+    return this.run.lineage.pairedFrom(this.lineage, handle, name, this.run.graph);
   }
 
   nodeParams(): JsonObject {
@@ -245,14 +255,11 @@ interface RunStart {
   inputText: Part | undefined;
   itemsIn: number;
   startedAt: number;
+  /** What paired items know of this run (paired-items.ts). */
+  lineage: NodeLineage;
 }
 
-/**
- * One execution's state. The walk itself: `pending` holds each node's items
- * by input until it runs (`pendingText` the same as JSON text), `stack` the
- * nodes due next (depth first), `waiting` the nodes (Merge) that still miss
- * an input.
- */
+/** One execution's state; `schedule` decides which node runs next, with which items. */
 class WorkflowRun {
   readonly graph: WorkflowGraph;
   /** Made when first needed: most runs end without anyone waiting on their signal. */
@@ -275,11 +282,10 @@ class WorkflowRun {
   private nodeRuns = 0;
   private readonly lastOutputs = new Map<string, Item[]>();
   private lastOutput: Item[] = [];
-  private readonly pending = new Map<string, Record<string, Item[]>>();
   private readonly pendingText = new PendingText();
   private readonly encode: boolean;
-  private readonly stack: string[] = [];
-  private readonly waiting: string[] = [];
+  readonly lineage = new RunLineage();
+  private readonly schedule: Schedule;
   private failedNode: string | undefined;
   private failedMessage: string | undefined;
 
@@ -291,6 +297,7 @@ class WorkflowRun {
     this.budget = new RunBudget(options.limits);
     this.encode = options.encodeItems === true;
     this.emit = options.onEvent ?? (() => undefined);
+    this.schedule = new Schedule(this.graph, this.encode ? this.pendingText : undefined, parametersOf);
   }
 
   get signal(): AbortSignal {
@@ -352,12 +359,7 @@ class WorkflowRun {
       const triggerItems = options.triggerItems ?? [{ json: {} }];
       const triggerText = this.encode ? JSON.stringify(triggerItems) : '';
       const triggerPart = { text: triggerText, bytes: Buffer.byteLength(triggerText) };
-      for (let i = starts.length - 1; i >= 0; i--) {
-        const id = starts[i] as string;
-        this.pending.set(id, { [MAIN]: triggerItems });
-        if (this.encode) this.pendingText.add(id, MAIN, triggerPart);
-        this.stack.push(id);
-      }
+      for (const id of starts) this.schedule.start(id, triggerItems, this.encode ? triggerPart : undefined);
       const outcome = await this.walk();
       return this.result(outcome);
     } finally {
@@ -367,7 +369,7 @@ class WorkflowRun {
   }
 
   private async walk(): Promise<'ok' | 'stop'> {
-    const { stack, waiting, pending, graph } = this;
+    const { schedule, graph } = this;
     for (;;) {
       const now = Date.now();
       this.checkDeadline(now);
@@ -377,19 +379,13 @@ class WorkflowRun {
         this.yieldAt = Date.now() + SLICE_MS;
         continue;
       }
-      let id = stack.pop();
-      if (id === undefined) {
-        // Nothing else can run: nodes still waiting for an input run with what they have.
-        id = waiting.shift();
-        if (id === undefined) return 'ok';
-      } else if (waiting.length > 0) {
-        const w = waiting.indexOf(id);
-        if (w !== -1) waiting.splice(w, 1);
-      }
-      const g = graph.byId.get(id);
-      if (!g || !pending.has(id)) continue;
+      const execution = schedule.next();
+      if (execution === undefined) return 'ok';
+      const g = graph.byId.get(execution.nodeId);
+      if (!g) continue;
       if (this.nodeRuns >= this.budget.limits.maxNodeRuns) return this.tooManyRuns();
-      if ((await this.runNode(g)) === 'stop') return 'stop';
+      if ((await this.runNode(g, execution)) === 'stop') return 'stop';
+      schedule.releaseWaiting();
     }
   }
 
@@ -432,45 +428,6 @@ class WorkflowRun {
     return { ...end, runs, lastOutput, ...(response ? { response } : {}), logs: log.done() };
   }
 
-  private ready(g: GraphNode): boolean {
-    const input = this.pending.get(g.node.id);
-    if (!input) return false;
-    if (g.connectedInputs.size <= 1) return true;
-    for (const h of g.connectedInputs) if ((input[h]?.length ?? 0) === 0) return false;
-    return true;
-  }
-
-  private deliver(from: GraphNode, output: NodeOutput, measured: Measured): void {
-    const { pending, stack, waiting } = this;
-    const due: string[] = [];
-    for (const handle of from.outputs) {
-      const items = output[handle];
-      if (!items || items.length === 0) continue;
-      const part = measured.parts?.get(handle);
-      for (const c of from.outgoing.get(handle) ?? []) {
-        let input = pending.get(c.target);
-        if (!input) {
-          // No prototype: handle names come from the workflow, and "toString" or "__proto__" must be just names.
-          input = Object.create(null) as Record<string, Item[]>;
-          pending.set(c.target, input);
-        }
-        const had = input[c.targetHandle];
-        input[c.targetHandle] = had ? had.concat(items) : items;
-        if (part) this.pendingText.add(c.target, c.targetHandle, part);
-        if (!due.includes(c.target)) due.push(c.target);
-      }
-    }
-    // Depth first: the first target runs next, its branch before the second target's.
-    for (let i = due.length - 1; i >= 0; i--) {
-      const id = due[i] as string;
-      const target = this.graph.byId.get(id);
-      if (!target) continue;
-      if (this.ready(target)) {
-        if (!stack.includes(id)) stack.push(id);
-      } else if (!waiting.includes(id)) waiting.push(id);
-    }
-  }
-
   private finish(
     g: GraphNode,
     run: RunStart,
@@ -498,6 +455,7 @@ class WorkflowRun {
       ...(measured.text !== undefined ? { outputJson: measured.text } : {}),
       ...failure,
     });
+    this.lineage.finished(run.lineage, output, g.outputs, this.runs[this.runs.length - 1]);
     this.emit({
       nodeId: node.id,
       name: node.name,
@@ -538,7 +496,7 @@ class WorkflowRun {
     this.finish(g, run, 'succeeded', output, measured, attempts, error);
     this.lastOutputs.set(g.node.name, first);
     if (isLast) this.lastOutput = first;
-    this.deliver(g, output, measured);
+    this.schedule.deliver(g, output, measured);
     return 'ok';
   }
 
@@ -554,25 +512,25 @@ class WorkflowRun {
     return { output: {}, measured: EMPTY_OUTPUT };
   }
 
-  private async runNode(g: GraphNode): Promise<'ok' | 'stop'> {
+  private async runNode(g: GraphNode, execution: Execution): Promise<'ok' | 'stop'> {
     const { node } = g;
     const { options } = this;
-    const input = this.pending.get(node.id) ?? {};
-    this.pending.delete(node.id);
-    const inputText = this.encode ? this.pendingText.take(node.id) : undefined;
+    const { input } = execution;
+    const inputText = this.encode ? this.pendingText.take(execution.key) : undefined;
     const runIndex = this.runCount.get(node.id) ?? 0;
     this.runCount.set(node.id, runIndex + 1);
     this.nodeRuns++;
-    let items: Item[] | undefined = input[MAIN];
+    // The items a node reads by default: its first input with items (n8n v1's connection input data).
+    let items: Item[] | undefined;
     let itemsIn = 0;
     for (const handle in input) {
       const list = input[handle] as Item[];
-      items ??= list;
+      if (!items?.length) items = list;
       itemsIn += list.length;
     }
     items ??= [];
     const startedAt = this.now();
-    const run: RunStart = { runIndex, input, inputText, itemsIn, startedAt };
+    const run: RunStart = { runIndex, input, inputText, itemsIn, startedAt, lineage: this.lineage.start(node, input) };
     this.emit({ nodeId: node.id, name: node.name, status: 'running', runIndex, startedAt });
 
     if (node.disabled) {
@@ -600,7 +558,7 @@ class WorkflowRun {
       try {
         if (!executor) throw new Error(`Weft cannot run "${node.type}" nodes (an unsupported node type)`);
         const meta: ExpressionMeta = { ...options.meta, now: this.now(), timezone: this.timezone };
-        const ctx = new RunContext(this, node, input, items, nodeSignal, meta);
+        const ctx = new RunContext(this, node, input, items, nodeSignal, meta, run.lineage);
         const result = this.withinTime(() => executor(ctx));
         // A node that ignores its signal still gives way when the run is canceled or times out.
         const output = result instanceof Promise ? await untilAborted(result, nodeSignal ?? this.signal) : result;

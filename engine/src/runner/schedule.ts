@@ -1,0 +1,207 @@
+import { MAIN } from '#shared/nodes/types.ts';
+import type { Measured, Part, PendingText } from './budget.ts';
+import type { GraphNode, WorkflowGraph } from './graph.ts';
+import type { Item, JsonObject, NodeOutput } from './items.ts';
+
+/**
+ * What runs next, in n8n's v1 execution order (n8n-core's WorkflowExecute):
+ *
+ * - Every delivery is its own run: a node fed by both outputs of an IF, or
+ *   by two branches, runs once per branch, each run with that branch's items.
+ * - After a node runs, the targets of its non-empty outputs are sorted by
+ *   canvas position with n8n's comparator and put at the front of the stack
+ *   one by one, so the top-most (then left-most) target runs first and its
+ *   whole branch runs before the next target's (depth first).
+ * - A node with more than one input (1 + its highest connected input) is held
+ *   in a waiting entry until every input has items. A delivery fills the
+ *   first entry whose slot for that input is still empty, or starts a new one.
+ * - When the stack is empty, the first waiting node none of whose ancestors
+ *   also waits runs with what its first entry has (missing inputs empty) —
+ *   unless it needs all its inputs (Merge "choose branch"): then it never runs.
+ */
+
+export interface Execution {
+  nodeId: string;
+  /** Key of the execution's input text in PendingText. */
+  key: string;
+  /** Items by input handle. */
+  input: Record<string, Item[]>;
+}
+
+interface WaitingEntry {
+  key: string;
+  /** Items by input index; null until that input delivers. */
+  slots: (Item[] | null)[];
+}
+
+/** A delivery about to be scheduled (n8n's `nodesToAdd`). */
+interface Due {
+  target: GraphNode;
+  handle: string;
+  items: Item[];
+  part: Part | undefined;
+}
+
+/** n8n's sort of the targets due after a node ran (kept as it is: it is not a consistent comparator). */
+const n8nPositionOrder = (a: Due, b: Due): number => {
+  const pa = a.target.node.position;
+  const pb = b.target.node.position;
+  if (pa.y < pb.y) return 1;
+  if (pa.y > pb.y) return -1;
+  if (pa.x > pb.x) return -1;
+  return 0;
+};
+
+/** Merge "choose branch" needs both inputs (n8n's `requiredInputs` [0, 1]): it never runs with one. */
+const needsAllInputs = (node: GraphNode['node'], params: JsonObject): boolean =>
+  node.type === 'merge' && params.mode === 'chooseBranch';
+
+export class Schedule {
+  /** The execution stack; its front (n8n's `shift`/`unshift`) is the array's end. */
+  private readonly stack: Execution[] = [];
+  /** Node id → waiting entries by n8n's index; node ids in the order they started waiting. */
+  private readonly waiting = new Map<string, Map<number, WaitingEntry>>();
+  private readonly ancestors = new Map<string, Set<string>>();
+  private keys = 0;
+
+  constructor(
+    private readonly graph: WorkflowGraph,
+    private readonly text: PendingText | undefined,
+    private readonly paramsOf: (node: GraphNode['node']) => JsonObject,
+  ) {}
+
+  private newKey(): string {
+    return String(this.keys++);
+  }
+
+  /** A start node's run, with the trigger's items. */
+  start(nodeId: string, items: Item[], part: Part | undefined): void {
+    const key = this.newKey();
+    if (part) this.text?.add(key, MAIN, part);
+    this.stack.unshift({ nodeId, key, input: { [MAIN]: items } });
+  }
+
+  next(): Execution | undefined {
+    return this.stack.pop();
+  }
+
+  /** Hands a node run's output to the nodes it is connected to. */
+  deliver(from: GraphNode, output: NodeOutput, measured: Measured): void {
+    const due: Due[] = [];
+    for (const handle of from.outputs) {
+      const items = output[handle];
+      // v1 order: an empty output schedules nothing.
+      if (!items || items.length === 0) continue;
+      const part = measured.parts?.get(handle);
+      for (const c of from.outgoing.get(handle) ?? []) {
+        const target = this.graph.byId.get(c.target);
+        if (target) due.push({ target, handle: c.targetHandle, items, part });
+      }
+    }
+    due.sort(n8nPositionOrder);
+    for (const d of due) this.add(d);
+  }
+
+  private add({ target, handle, items, part }: Due): void {
+    const id = target.node.id;
+    if (target.inputCount <= 1) {
+      const key = this.newKey();
+      if (part) this.text?.add(key, handle, part);
+      // No prototype: handle names come from the workflow, and "__proto__" must be just a name.
+      const input = Object.create(null) as Record<string, Item[]>;
+      input[handle] = items;
+      this.stack.push({ nodeId: id, key, input });
+      return;
+    }
+    const inputIndex = target.inputIndex.get(handle) ?? 0;
+    let entries = this.waiting.get(id);
+    if (!entries) {
+      entries = new Map();
+      this.waiting.set(id, entries);
+    }
+    let entry: WaitingEntry | undefined;
+    for (const index of [...entries.keys()].sort((a, b) => a - b)) {
+      const candidate = entries.get(index);
+      if (candidate && !candidate.slots[inputIndex]) {
+        entry = candidate;
+        break;
+      }
+    }
+    if (!entry) {
+      // n8n numbers a new entry by how many there are (and overwrites one already at that number).
+      entry = { key: this.newKey(), slots: Array.from({ length: target.inputCount }, () => null) };
+      const index = entries.size;
+      const overwritten = entries.get(index);
+      if (overwritten) this.text?.take(overwritten.key);
+      entries.set(index, entry);
+    }
+    entry.slots[inputIndex] = items;
+    if (part) this.text?.add(entry.key, handle, part);
+    if (entry.slots.every((s) => s !== null)) {
+      this.removeEntry(id, entry);
+      this.stack.push({ nodeId: id, key: entry.key, input: this.inputOf(target, entry.slots) });
+    }
+  }
+
+  private removeEntry(id: string, entry: WaitingEntry): void {
+    const entries = this.waiting.get(id);
+    if (!entries) return;
+    for (const [index, e] of entries) if (e === entry) entries.delete(index);
+    if (entries.size === 0) this.waiting.delete(id);
+  }
+
+  private inputOf(target: GraphNode, slots: (Item[] | null)[]): Record<string, Item[]> {
+    const input = Object.create(null) as Record<string, Item[]>;
+    for (const [handle, index] of target.inputIndex) {
+      const items = slots[index];
+      if (items) input[handle] = items;
+    }
+    return input;
+  }
+
+  /**
+   * After a node ran and nothing else is due: the first waiting node whose
+   * ancestors are not waiting runs with the inputs it has.
+   */
+  releaseWaiting(): void {
+    if (this.stack.length > 0 || this.waiting.size === 0) return;
+    let ids = [...this.waiting.keys()];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as string;
+      const g = this.graph.byId.get(id);
+      const entries = this.waiting.get(id);
+      if (!g || !entries) continue;
+      if (needsAllInputs(g.node, this.paramsOf(g.node))) continue;
+      if ([...this.ancestorsOf(id)].some((a) => this.waiting.has(a))) continue;
+      // n8n takes the first index as text sorts it ("10" before "2").
+      const first = [...entries.keys()].map(String).sort()[0];
+      const entry = first === undefined ? undefined : entries.get(Number(first));
+      if (!entry) continue;
+      this.removeEntry(id, entry);
+      if (entry.slots.some((s) => s !== null && s.length > 0)) {
+        const input = this.inputOf(g, entry.slots);
+        for (const [handle] of g.inputIndex) input[handle] ??= [];
+        this.stack.unshift({ nodeId: id, key: entry.key, input });
+        return;
+      }
+      this.text?.take(entry.key);
+      ids = [...this.waiting.keys()];
+      i = -1;
+    }
+  }
+
+  private ancestorsOf(id: string): Set<string> {
+    let found = this.ancestors.get(id);
+    if (found) return found;
+    found = new Set();
+    const queue = [...(this.graph.byId.get(id)?.parents ?? [])];
+    while (queue.length > 0) {
+      const parent = queue.pop() as string;
+      if (found.has(parent)) continue;
+      found.add(parent);
+      for (const p of this.graph.byId.get(parent)?.parents ?? []) queue.push(p);
+    }
+    this.ancestors.set(id, found);
+    return found;
+  }
+}
