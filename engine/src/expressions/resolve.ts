@@ -1,8 +1,16 @@
 import type { Item, JsonObject } from '../runner/items.ts';
+import type { PairedLookup } from '../runner/paired-items.ts';
 import { EXPRESSION } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type CallScope, type Sandbox } from '../sandbox/sandbox.ts';
 import { ExpressionError, positionIn, sourceName } from './errors.ts';
-import { isExpression, parseTemplate, referencedNodes, TemplateError, type Segment } from './template.ts';
+import {
+  isExpression,
+  parseTemplate,
+  readsPairedItems,
+  referencedNodes,
+  TemplateError,
+  type Segment,
+} from './template.ts';
 
 /**
  * Resolves a node's parameters for each of its input items. Every expression
@@ -46,7 +54,35 @@ interface Plan {
   leaves: Leaf[];
   ids: number[];
   refs: string[];
+  /** Whether some expression asks for paired items (see readsPairedItems). */
+  paired: boolean;
 }
+
+/** `$('Name').item` for each item, as the sandbox reads it: an index into refs[Name], the item itself, or the error. */
+type PairedEntry = number | { i: Item } | { e: string };
+
+/**
+ * The paired items of each referenced node for each item being processed
+ * (see the driver's nodeAccessor). Items that are in the node's output as
+ * `refs` has it travel as their index there.
+ */
+export const pairedPayload = (
+  refs: Record<string, readonly Item[]>,
+  pairedOf: ((name: string) => PairedLookup[]) | undefined,
+): Record<string, PairedEntry[]> => {
+  const out: Record<string, PairedEntry[]> = {};
+  if (!pairedOf) return out;
+  for (const name of Object.keys(refs)) {
+    const list = refs[name] ?? [];
+    let at: Map<Item, number> | undefined;
+    out[name] = pairedOf(name).map((r) => {
+      if ('error' in r) return { e: r.error };
+      at ??= new Map(list.map((item, i) => [item, i]));
+      return at.get(r.item) ?? { i: { json: r.item.json } };
+    });
+  }
+  return out;
+};
 
 const labelOf = (path: Path): string =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
@@ -131,6 +167,7 @@ export class ParameterResolver {
     items: readonly Item[],
     meta: ExpressionMeta,
     outputs: (name: string) => readonly Item[] | undefined,
+    pairedOf?: (name: string) => PairedLookup[],
   ): JsonObject[] {
     const plan = this.planFor(node, parameters);
     const count = Math.max(items.length, 1);
@@ -140,7 +177,9 @@ export class ParameterResolver {
       const out = outputs(name);
       if (out) refs[name] = out;
     }
-    const payload = JSON.stringify({ items, refs });
+    const payload = JSON.stringify(
+      plan.paired ? { items, refs, paired: pairedPayload(refs, pairedOf) } : { items, refs },
+    );
     let text: string;
     try {
       text = this.sandbox.evaluate(plan.ids, payload, callScope(meta));
@@ -188,6 +227,7 @@ export class ParameterResolver {
     const leaves: Leaf[] = [];
     const ids: number[] = [];
     const refs = new Set<string>();
+    let paired = false;
     for (const { path, source } of found) {
       const label = labelOf(path);
       const filename = filenameOf(node, label);
@@ -209,12 +249,13 @@ export class ParameterResolver {
           fail(node, label, segment, e, filename);
         }
         for (const name of referencedNodes(segment.code)) refs.add(name);
+        paired ||= readsPairedItems(segment.code);
       }
       const single = segments.length === 1 && 'code' in (segments[0] as Segment);
       leaves.push({ path, label, segments, ids: leafIds, single });
       ids.push(...leafIds);
     }
-    const plan = { leaves, ids, refs: [...refs] };
+    const plan = { leaves, ids, refs: [...refs], paired };
     this.plans.set(parameters, plan);
     return plan;
   }

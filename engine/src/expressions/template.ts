@@ -58,3 +58,6 @@ export const referencedNodes = (code: string): string[] => {
     names.add((m[2] ?? '').replace(/\\(.)/g, '$1'));
   return [...names];
 };
+
+/** Whether code may ask for paired items (`$('Name').item`, `.itemMatching(i)`, `.pairedItem()`): only then are they worked out. */
+export const readsPairedItems = (code: string): boolean => /\.\s*(?:item|itemMatching|pairedItem)\b/.test(code);

@@ -1,9 +1,10 @@
 import { MAIN } from '#shared/nodes/types.ts';
 import type { LogLevel } from '#shared/protocol/engine.ts';
 import { positionIn, sourceName } from '../expressions/errors.ts';
-import { callScope } from '../expressions/resolve.ts';
-import { referencedNodes } from '../expressions/template.ts';
+import { callScope, pairedPayload } from '../expressions/resolve.ts';
+import { readsPairedItems, referencedNodes } from '../expressions/template.ts';
 import type { Item } from '../runner/items.ts';
+import { pairedWith, parsePairedItem } from '../runner/paired-items.ts';
 import { ItemErrors, NodeError, type NodeExecutor } from '../runner/types.ts';
 import { CODE } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type SandboxErrorInfo } from '../sandbox/sandbox.ts';
@@ -17,7 +18,7 @@ import { str } from './values.ts';
  */
 
 interface CodeResult {
-  items?: (Item & { index?: number })[];
+  items?: (Item & { index?: number; pairedItem?: unknown })[];
   errors?: { index: number; e: SandboxErrorInfo }[];
   e?: SandboxErrorInfo;
   /** What the code printed with console, in order, and how many lines past the limit were not kept. */
@@ -46,7 +47,12 @@ export const code: NodeExecutor = (ctx) => {
     if (e instanceof SandboxError) throw new NodeError(describe(e.info, filename));
     throw e;
   }
-  const payload = JSON.stringify({ items: ctx.items, refs: refsOf(ctx, source) });
+  const refs = refsOf(ctx, source);
+  const payload = JSON.stringify(
+    readsPairedItems(source)
+      ? { items: ctx.items, refs, paired: pairedPayload(refs, (name) => ctx.pairedItems?.(name) ?? []) }
+      : { items: ctx.items, refs },
+  );
   let result: CodeResult;
   try {
     result = JSON.parse(ctx.sandbox.runCode(id, mode, payload, callScope(ctx.meta))) as CodeResult;
@@ -57,7 +63,11 @@ export const code: NodeExecutor = (ctx) => {
   for (const line of result.logs?.lines ?? []) ctx.log(line.level, line.message);
   if (result.logs?.dropped) ctx.logDropped(result.logs.dropped);
   if (result.e) throw new NodeError(describe(result.e, filename));
-  const items = (result.items ?? []).map((i) => ({ json: i.json }));
+  // Paired items as n8n's Code has them: once per item, to the item it ran for; else what the code returned.
+  const items = (result.items ?? []).map((i) => {
+    const paired = i.index !== undefined ? [{ item: i.index }] : parsePairedItem(i.pairedItem);
+    return paired ? pairedWith({ json: i.json }, paired) : { json: i.json };
+  });
   if (result.errors && result.errors.length > 0) {
     throw new ItemErrors(
       { [MAIN]: items },

@@ -4,6 +4,7 @@ import type { OutboundClient } from '../net/outbound-client.ts';
 import type { ExpressionMeta, ParameterResolver } from '../expressions/resolve.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
+import type { PairedLookup } from './paired-items.ts';
 
 /** What a node's implementation gets for one run. */
 export interface NodeContext {
@@ -24,6 +25,8 @@ export interface NodeContext {
   resolver: ParameterResolver;
   /** Output of nodes that ran earlier in this execution, by name. */
   outputOf(name: string): readonly Item[] | undefined;
+  /** For each of `items`, the item of the named node it descends from (`$('Name').item`; paired-items.ts). */
+  pairedItems?(name: string): PairedLookup[];
   /** Secrets of a credential, by id; throws when it does not exist. */
   credential(id: string): Promise<Credential>;
   /** Respond to Webhook hands the HTTP answer to the trigger. */

@@ -35,14 +35,32 @@ export const DRIVER_SOURCE = String.raw`((time) => {
     return { name: 'Error', message: String(e), stack: '' };
   };
 
-  const nodeAccessor = (refs, name, index) => {
+  // $('Name'): its output, and the item of it that the item being processed descends from (paired items, worked
+  // out by the host: an index into the output, the item itself, or why there is none).
+  const nodeAccessor = (refs, paired, name, index) => {
     if (typeof name !== 'string') throw new TypeError('$() takes the name of a node, in quotes');
     if (!Object.prototype.hasOwnProperty.call(refs, name)) {
       throw new ReferenceError('Node "' + name + '" has not run before this one');
     }
     const out = refs[name];
+    const pairedAt = (i) => {
+      const list = paired && Object.prototype.hasOwnProperty.call(paired, name) ? paired[name] : undefined;
+      if (!list) return out[i] ?? out[0];
+      const entry = list[i];
+      if (entry === undefined) throw new Error('Can’t get data for expression: no item ' + i + ' to pair');
+      if (typeof entry === 'number') return out[entry];
+      if (entry.e !== undefined) throw new Error(entry.e);
+      return entry.i;
+    };
     return {
-      item: out[index] ?? out[0],
+      get item() {
+        return pairedAt(index);
+      },
+      itemMatching: (i) => {
+        if (i === undefined) throw new Error('Missing item index for .itemMatching()');
+        return pairedAt(i);
+      },
+      pairedItem: (i) => pairedAt(i === undefined ? index : i),
       all: () => out,
       first: () => out[0],
       last: () => out[out.length - 1],
@@ -92,7 +110,7 @@ export const DRIVER_SOURCE = String.raw`((time) => {
         first: () => items[0],
         last: () => items[items.length - 1],
       },
-      (name) => nodeAccessor(p.refs, name, index),
+      (name) => nodeAccessor(p.refs, p.paired, name, index),
       clock ? clock.now : undefined,
       clock ? clock.today : undefined,
       m.workflow,
@@ -110,7 +128,8 @@ export const DRIVER_SOURCE = String.raw`((time) => {
         throw new TypeError(what + ' must return objects (or { json } items); item ' + i + ' is ' + (Array.isArray(entry) ? 'a list' : typeof entry));
       }
       const json = entry.json !== undefined && typeof entry.json === 'object' && entry.json !== null && !Array.isArray(entry.json) ? entry.json : entry;
-      return { json };
+      // n8n keeps the pairedItem an item was returned with (input items carry theirs): the host reads it.
+      return json !== entry && entry.pairedItem !== undefined ? { json, pairedItem: entry.pairedItem } : { json };
     });
   };
 
@@ -230,6 +249,8 @@ export const DRIVER_SOURCE = String.raw`((time) => {
       time.setZone(zone);
       const clock = usesTime[id] ? clockAt(now) : undefined;
       const items = p.items;
+      // As n8n hands them to Code: each input item knows its place (addPairedItemLineage), so returning it pairs it.
+      for (let i = 0; i < items.length; i++) items[i].pairedItem = { item: i };
       const fn = fns[id];
       if (mode === 'runOnceForEachItem') {
         // Every item runs; the failures are reported beside the results (the runner decides what they mean).

@@ -1,0 +1,285 @@
+import { nodePorts } from '#shared/nodes/ports.ts';
+import type { DefinitionNode } from '#shared/schema/definition.ts';
+import type { WorkflowGraph } from './graph.ts';
+import type { Item, NodeOutput } from './items.ts';
+
+/**
+ * Paired items, as n8n keeps them: every output item of a node run names the
+ * input items that made it (`{ item, input }`), so `$('Node').item` can walk
+ * back from the item being processed to the one a node further up made.
+ *
+ * The pairing is not stored on the items (they stay `{ json }`, as the engine
+ * sends them): each node run keeps a record of its input lists, where each
+ * stretch of them came from (node run, output), and its output. What an output
+ * item pairs to is worked out only when something asks (an expression with
+ * `.item`, the differential tests), by n8n's rules (WorkflowExecute's
+ * addPairedItemLineage and assignPairedItems):
+ * - an output item that *is* an input item object (IF, Filter, Sort, Limit,
+ *   Merge append, a disabled node…) pairs to that input item;
+ * - else what the node declared with `pairedWith` (Aggregate: all its inputs,
+ *   Code: what the code returned or the item it ran for…);
+ * - else n8n's default: a single input item → every output item pairs to it;
+ *   one output with as many items as the input → by index; one output item
+ *   from several input items → the first; otherwise none, and `.item` through
+ *   that node fails as n8n's does ("Paired item data … is unavailable").
+ */
+
+export interface PairedItem {
+  item: number;
+  /** Input index (Merge's second input is 1); left out for the first, as n8n's JSON has it. */
+  input?: number;
+}
+
+const declared = new WeakMap<Item, readonly PairedItem[]>();
+/** Finished node runs (their NodeRun records) → lineage, for readers of the result (the differential tests). */
+const lineages = new WeakMap<object, NodeLineage>();
+
+/** A node's own pairing of an item it made (an empty list: paired to nothing). */
+export const pairedWith = <T extends Item>(item: T, paired: PairedItem | readonly PairedItem[]): T => {
+  declared.set(item, Array.isArray(paired) ? (paired as readonly PairedItem[]) : [paired as PairedItem]);
+  return item;
+};
+
+/** n8n's `pairedItem` value as code may write it (a number, `{ item, input }`, a list of them), or undefined. */
+export const parsePairedItem = (value: unknown): PairedItem[] | undefined => {
+  if (value === undefined || value === null) return undefined;
+  const list = Array.isArray(value) ? (value as unknown[]) : [value];
+  const out: PairedItem[] = [];
+  for (const p of list) {
+    if (typeof p === 'number' && Number.isInteger(p) && p >= 0) out.push({ item: p });
+    else if (typeof p === 'object' && p !== null && 'item' in p) {
+      const { item, input } = p as { item: unknown; input?: unknown };
+      if (typeof item !== 'number' || !Number.isInteger(item) || item < 0) continue;
+      out.push(typeof input === 'number' && Number.isInteger(input) && input > 0 ? { item, input } : { item });
+    }
+  }
+  return out;
+};
+
+/** A stretch of an input list that one node run's output delivered. */
+interface Segment {
+  from: NodeLineage;
+  output: string;
+  count: number;
+}
+
+type Pairing = readonly PairedItem[] | undefined;
+
+/** One node run as paired items see it. */
+export class NodeLineage {
+  private output: NodeOutput = {};
+  private outputs: readonly string[] = [];
+  private pairs: Map<string, Pairing[]> | undefined;
+
+  constructor(
+    readonly name: string,
+    /** Input handles in port order: a handle's position is n8n's input index. */
+    readonly inputHandles: readonly string[],
+    readonly input: Readonly<Record<string, Item[]>>,
+    private readonly sources: Readonly<Record<string, Segment[]>>,
+  ) {}
+
+  /** The run's output, and its output handles in n8n's order. */
+  finish(output: NodeOutput, outputs: readonly string[]): void {
+    this.output = output;
+    this.outputs = outputs;
+    this.pairs = undefined;
+  }
+
+  itemAt(output: string, index: number): Item | undefined {
+    return this.output[output]?.[index];
+  }
+
+  /** Where input item `index` of `handle` came from: a node run's output and its index there. */
+  sourceOf(handle: string, index: number): { from: NodeLineage; output: string; index: number } | undefined {
+    let start = 0;
+    for (const s of this.sources[handle] ?? []) {
+      if (index < start + s.count) return { from: s.from, output: s.output, index: index - start };
+      start += s.count;
+    }
+    return undefined;
+  }
+
+  /** The pairing of each item of one output (undefined: none), by n8n's rules (see above). */
+  pairedItems(output: string): readonly Pairing[] {
+    this.pairs ??= this.computePairs();
+    return this.pairs.get(output) ?? [];
+  }
+
+  private computePairs(): Map<string, Pairing[]> {
+    const identity = new Map<Item, readonly PairedItem[]>();
+    this.inputHandles.forEach((handle, input) => {
+      (this.input[handle] ?? []).forEach((item, i) => {
+        if (!identity.has(item)) identity.set(item, [input > 0 ? { item: i, input } : { item: i }]);
+      });
+    });
+    const handles = [...this.outputs, ...Object.keys(this.output).filter((h) => !this.outputs.includes(h))];
+    const single = this.inputHandles.length === 1;
+    const inCount = single ? (this.input[this.inputHandles[0] as string]?.length ?? 0) : 0;
+    const first = this.output[handles[0] ?? ''] ?? [];
+    const oneOutput = handles.filter((h) => this.output[h] !== undefined).length <= 1 && this.outputs.length <= 1;
+    // assignPairedItems: which default applies is decided once, for the whole run.
+    const byDefault = (index: number): Pairing => {
+      if (single && inCount === 1) return [{ item: 0 }];
+      if (single && oneOutput && inCount === first.length) return [{ item: index }];
+      if (single && oneOutput && first.length === 1 && inCount > 1) return [{ item: 0 }];
+      return undefined;
+    };
+    const pairs = new Map<string, Pairing[]>();
+    for (const handle of handles) {
+      const items = this.output[handle] ?? [];
+      pairs.set(
+        handle,
+        items.map((item, index) => identity.get(item) ?? declared.get(item) ?? byDefault(index)),
+      );
+    }
+    return pairs;
+  }
+}
+
+/** What `$('Node').item` gives for one input item: the item, or why there is none (n8n's error text). */
+export type PairedLookup = { item: Item } | { error: string };
+
+const missing = (node: string, method: string): PairedLookup => ({
+  error: `Paired item data for ${method} from node '${node}' is unavailable. Ensure '${node}' is providing the required output.`,
+});
+const noPath = (target: string): PairedLookup => ({
+  error: `Invalid expression: no path back to referenced node '${target}'`,
+});
+
+/**
+ * A run's lineage: which node run made each output list (an input list is
+ * the very list a node run put out: the schedule hands lists on as they are),
+ * and the walk back from an item to a node further up (n8n's getPairedItem).
+ */
+export class RunLineage {
+  private readonly producers = new WeakMap<readonly Item[], { from: NodeLineage; output: string }>();
+  private parents: Map<string, Set<string>> | undefined;
+
+  /** The lineage record of a run of `node` about to start with `input`. */
+  start(node: DefinitionNode, input: Readonly<Record<string, Item[]>>): NodeLineage {
+    const handles = nodePorts(node).inputs.map((p) => p.name);
+    for (const h of Object.keys(input)) if (!handles.includes(h)) handles.push(h);
+    // Captured now: a node that hands a list on unchanged (disabled, No-Op) becomes that list's producer next.
+    const sources: Record<string, Segment[]> = Object.create(null) as Record<string, Segment[]>;
+    for (const h of handles) {
+      const list = input[h];
+      const producer = list ? this.producers.get(list) : undefined;
+      if (list && producer) sources[h] = [{ ...producer, count: list.length }];
+    }
+    return new NodeLineage(node.name, handles, input, sources);
+  }
+
+  /** A node run ended with `output` (handles in n8n's order): later runs that get its lists know where they came from. */
+  finished(lineage: NodeLineage, output: NodeOutput, outputs: readonly string[], record?: object): void {
+    lineage.finish(output, outputs);
+    if (record) lineages.set(record, lineage);
+    for (const handle in output) {
+      const list = output[handle];
+      if (list) this.producers.set(list, { from: lineage, output: handle });
+    }
+  }
+
+  /** Whether `ancestor` is upstream of the node named `name` (n8n checks this before any walk). */
+  isUpstream(ancestor: string, name: string, graph: WorkflowGraph): boolean {
+    if (!this.parents) {
+      this.parents = new Map();
+      for (const g of graph.byId.values()) {
+        for (const list of g.outgoing.values()) {
+          for (const c of list) {
+            const target = graph.byId.get(c.target)?.node.name;
+            if (target === undefined) continue;
+            let set = this.parents.get(target);
+            if (!set) this.parents.set(target, (set = new Set()));
+            set.add(g.node.name);
+          }
+        }
+      }
+    }
+    const seen = new Set<string>();
+    const todo = [name];
+    while (todo.length > 0) {
+      for (const p of this.parents.get(todo.pop() as string) ?? []) {
+        if (p === ancestor) return true;
+        if (!seen.has(p)) {
+          seen.add(p);
+          todo.push(p);
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * For each item of `run`'s input `handle`, the item of `target` it descends
+   * from. `method` names what asked, for n8n's error text.
+   */
+  pairedFrom(run: NodeLineage, handle: string, target: string, graph: WorkflowGraph, method = 'item'): PairedLookup[] {
+    const items = run.input[handle] ?? [];
+    if (!this.isUpstream(target, run.name, graph)) return items.map(() => noPath(target));
+    const memo = new Map<NodeLineage, Map<string, PairedLookup>>();
+    return items.map((_, index) => {
+      const source = run.sourceOf(handle, index);
+      if (!source) return noPath(target);
+      return this.walk(source.from, source.output, source.index, target, method, memo);
+    });
+  }
+
+  private walk(
+    at: NodeLineage,
+    output: string,
+    index: number,
+    target: string,
+    method: string,
+    memo: Map<NodeLineage, Map<string, PairedLookup>>,
+  ): PairedLookup {
+    const key = `${output}\u0000${index}`;
+    let known = memo.get(at);
+    const hit = known?.get(key);
+    if (hit) return hit;
+    const result = this.walkUncached(at, output, index, target, method, memo);
+    if (!known) memo.set(at, (known = new Map<string, PairedLookup>()));
+    known.set(key, result);
+    return result;
+  }
+
+  private walkUncached(
+    at: NodeLineage,
+    output: string,
+    index: number,
+    target: string,
+    method: string,
+    memo: Map<NodeLineage, Map<string, PairedLookup>>,
+  ): PairedLookup {
+    const item = at.itemAt(output, index);
+    if (at.name === target) return item ? { item } : missing(at.name, method);
+    const paired = at.pairedItems(output)[index];
+    if (!paired || paired.length === 0) return missing(at.name, method);
+    let firstError: PairedLookup | undefined;
+    let found: Item | undefined;
+    for (const p of paired) {
+      const handle = at.inputHandles[p.input ?? 0];
+      if (handle === undefined) continue;
+      const source = at.sourceOf(handle, p.item);
+      const r = source
+        ? this.walk(source.from, source.output, source.index, target, method, memo)
+        : p.item < (at.input[handle]?.length ?? 0)
+          ? noPath(target)
+          : missing(at.name, method);
+      if ('error' in r) {
+        firstError ??= r;
+        continue;
+      }
+      if (found && found !== r.item) {
+        return { error: `Multiple matches: multiple matching items for item [${index}] of node '${at.name}'` };
+      }
+      found = r.item;
+    }
+    if (found) return { item: found };
+    return firstError ?? noPath(target);
+  }
+}
+
+/** The pairing of each item of each output of a node run (`[]` for a run without a record). */
+export const pairedItemsOfRun = (run: object, output: string): readonly (readonly PairedItem[] | undefined)[] =>
+  lineages.get(run)?.pairedItems(output) ?? [];
