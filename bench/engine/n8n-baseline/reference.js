@@ -110,7 +110,11 @@ async function startRunnerTask(_ad, jobType, settings, ctx) {
     for (let i = startIndex; i < startIndex + count; i++) {
       try {
         const result = await runAt(i, { item: ctx.getInputData()[i] });
-        if (result && typeof result === 'object' && !Array.isArray(result)) results.push({ ...result, pairedItem: { item: i } });
+        // The runner's own shape: the item's json (the result itself unless it has a json key), paired to item i.
+        if (result && typeof result === 'object' && !Array.isArray(result)) {
+          const json = 'json' in result ? result.json : result;
+          results.push(result.binary ? { json, pairedItem: { item: i }, binary: result.binary } : { json, pairedItem: { item: i } });
+        }
         else results.push(result);
       } catch (e) {
         const error = runnerError(e, i);
@@ -128,6 +132,13 @@ async function startRunnerTask(_ad, jobType, settings, ctx) {
 }
 
 const plain = (value) => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
+// pairedItem as a list of { item, input } (input left out for the first), null when there is none.
+const pairingOf = (p) => {
+  if (p === undefined || p === null) return null;
+  return (Array.isArray(p) ? p : [p]).map((x) =>
+    typeof x === 'number' ? { item: x } : x && x.input ? { item: x.item, input: x.input } : { item: x && x.item },
+  );
+};
 const errorOf = (e) => (e ? { message: String(e.message ?? e), description: e.description ?? null } : null);
 
 async function runCase(wf) {
@@ -164,6 +175,7 @@ async function runCase(wf) {
   for (const [name, runs] of Object.entries(rd.runData)) {
     nodes[name] = runs.map((r) => ({
       outputs: (r.data?.main ?? []).map((items) => (items ?? []).map((i) => plain(i.json))),
+      paired: (r.data?.main ?? []).map((items) => (items ?? []).map((i) => pairingOf(i.pairedItem))),
       error: errorOf(r.error),
     }));
   }

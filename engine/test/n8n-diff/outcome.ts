@@ -10,6 +10,11 @@ import { unexcused } from './exceptions.ts';
 export interface NodeRunOutcome {
   /** By output index, as n8n numbers them (IF: true, false; an error output last). */
   outputs: unknown[][];
+  /**
+   * Each output item's pairedItem, as `[{ item, input? }, …]` (input left
+   * out for the first) or null: what `$('Node').item` walks back through.
+   */
+  paired?: unknown[][];
   error: string | null;
 }
 
@@ -79,8 +84,15 @@ const rawDifferences = (n8n: EngineResult, weft: EngineResult): Divergence[] => 
       const outA = padded(runA.outputs, length);
       const outB = padded(runB.outputs, length);
       outA.forEach((items, output) => {
-        if (!isDeepStrictEqual(items, outB[output]))
+        if (!isDeepStrictEqual(items, outB[output])) {
           found.push({ node, run, output, what: 'output items', n8n: items, weft: outB[output] });
+          return;
+        }
+        // The same items: then they must pair to the same input items (only where both engines say).
+        const pairedA = runA.paired?.[output];
+        const pairedB = runB.paired?.[output];
+        if (pairedA && pairedB && items.length > 0 && !isDeepStrictEqual(pairedA, pairedB))
+          found.push({ node, run, output, what: 'paired items', n8n: pairedA, weft: pairedB });
       });
     });
   }

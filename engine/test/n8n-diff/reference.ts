@@ -23,7 +23,16 @@ const answerSchema = z.object({
   ok: z.boolean(),
   status: z.string().optional(),
   nodes: z
-    .record(z.string(), z.array(z.object({ outputs: z.array(z.array(z.unknown())), error: errorSchema })))
+    .record(
+      z.string(),
+      z.array(
+        z.object({
+          outputs: z.array(z.array(z.unknown())),
+          paired: z.array(z.array(z.unknown())).optional(),
+          error: errorSchema,
+        }),
+      ),
+    )
     .optional(),
   error: errorSchema.optional(),
   lastNode: z.string().nullable().optional(),
@@ -96,7 +105,11 @@ export class N8nReference {
               nodes: Object.fromEntries(
                 Object.entries(answer.nodes ?? {}).map(([name, runs]) => [
                   name,
-                  runs.map((r) => ({ outputs: r.outputs, error: r.error?.message ?? null })),
+                  runs.map((r) => ({
+                    outputs: r.outputs,
+                    ...(r.paired ? { paired: r.paired } : {}),
+                    error: r.error?.message ?? null,
+                  })),
                 ]),
               ),
               error: answer.error?.message ?? null,

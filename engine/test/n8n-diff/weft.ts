@@ -3,9 +3,10 @@ import { getNodeDefinition } from '#shared/nodes/catalog.ts';
 import { nodePorts } from '#shared/nodes/ports.ts';
 import { MAIN } from '#shared/nodes/types.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
+import { pairedItemsOfRun } from '../../src/runner/paired-items.ts';
 import type { NodeExecutor } from '../../src/runner/types.ts';
 import { allowLoopback, outboundClients, run } from '../harness.ts';
-import type { EngineResult } from './outcome.ts';
+import type { EngineResult, NodeRunOutcome } from './outcome.ts';
 
 /**
  * An n8n workflow through Weft: the importer (fromN8n), the definition's
@@ -63,7 +64,7 @@ export const runInWeft = async (workflow: unknown): Promise<WeftRun> => {
       // The HTTP Request family's server is on 127.0.0.1, which the engine refuses unless allowed.
       outbound: outboundClients.for(allowLoopback),
     });
-    const nodes: Record<string, { outputs: unknown[][]; error: string | null }[]> = {};
+    const nodes: Record<string, NodeRunOutcome[]> = {};
     for (const r of result.runs) {
       const node = byId.get(r.nodeId);
       const ports = node ? nodePorts(node).outputs.map((p) => p.name) : Object.keys(r.output);
@@ -71,6 +72,7 @@ export const runInWeft = async (workflow: unknown): Promise<WeftRun> => {
       const names = [...ports, ...Object.keys(r.output).filter((k) => !ports.includes(k))];
       (nodes[r.name] ??= []).push({
         outputs: names.map((handle) => (r.output[handle] ?? []).map((i) => asJson(i.json))),
+        paired: names.map((handle) => (r.output[handle] ?? []).map((_, i) => pairedItemsOfRun(r, handle)[i] ?? null)),
         error: r.status === 'failed' ? (r.error ?? 'failed') : null,
       });
     }
