@@ -5,7 +5,9 @@ import {
   type QuickJSRuntime,
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
+import { rewriteExtensions } from '../expressions/extensions/rewrite.ts';
 import { DRIVER_SOURCE } from './driver-source.ts';
+import { EXTENSIONS_SOURCE } from './extensions-source.ts';
 import { quickjsVariant } from './quickjs-variant.ts';
 import { timeAssets } from './time-assets.ts';
 import { TIME_SOURCE } from './time-source.ts';
@@ -195,11 +197,13 @@ export class Sandbox {
     const known = this.compiled.get(key);
     if (known !== undefined) return known;
     if (this.compiled.size >= MAX_FUNCTIONS) this.rebuild();
-    const { source, declaration } = functionSources(shape, code);
+    // n8n's extension functions: their calls become extend(…) (cached with the function, by the original text).
+    const text = shape.kind === 'expression' ? rewriteExtensions(code) : code;
+    const { source, declaration } = functionSources(shape, text);
     // Both the host parser and QuickJS's own must read it as that one function before anything of it runs.
     const refusal = hostRefusal(shape, source);
     if (refusal || this.callWith(this.verifyFn, [declaration]) !== 'yes') throw this.refused(source, filename, refusal);
-    if ((time && shape.params.includes('$now')) || USES_LUXON.test(code)) this.prepareTime();
+    if ((time && shape.params.includes('$now')) || USES_LUXON.test(code) || text !== code) this.prepareTime();
     this.deadline = this.callDeadline();
     const result = this.context.evalCode(source, filename);
     if (result.error) {
@@ -333,6 +337,10 @@ export class Sandbox {
     });
     const makeTime = vm.unwrapResult(vm.evalCode(TIME_SOURCE, 'weft-time'));
     const time = vm.unwrapResult(vm.callFunction(makeTime, vm.undefined, loadAssets));
+    // Before the driver: its lockdown freezes the globals the extensions define.
+    const makeExtensions = vm.unwrapResult(vm.evalCode(EXTENSIONS_SOURCE, 'weft-extensions'));
+    vm.unwrapResult(vm.callFunction(makeExtensions, vm.undefined)).dispose();
+    makeExtensions.dispose();
     const makeDriver = vm.unwrapResult(vm.evalCode(DRIVER_SOURCE, 'weft-driver'));
     try {
       return vm.unwrapResult(vm.callFunction(makeDriver, vm.undefined, time));

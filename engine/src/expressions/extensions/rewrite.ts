@@ -1,0 +1,97 @@
+import { parseExpressionAt, type Node } from 'acorn';
+import { ALL_EXTENSION_NAMES } from './names.ts';
+
+/**
+ * n8n's extension functions work by rewriting the expression before it runs:
+ * a call `value.name(args)` whose name is an extension function's becomes
+ * `extend(value, "name", [args])`, and `extend` (extensions-source.ts, inside
+ * the sandbox) picks the function for the value's type at run time, or the
+ * value's own method of that name. So `[1, 2].first()` and `'a'.isEmpty()`
+ * work while `$json.first` stays a plain field, and nothing is added to any
+ * prototype.
+ *
+ * Like n8n, an expression is rewritten only when its text shows such a call
+ * (`.name(`, its first quoted string left out of the test); then every call of
+ * an extension name in it is. `value?.name(args)` gives undefined when value
+ * is null or undefined, as n8n's rewrite of optional chains does. The source
+ * is edited in place (acorn's node positions), so the rest of the text keeps
+ * its spelling. Text that does not parse is left as it is: the compiler
+ * reports its syntax error.
+ */
+
+const names = new Set(ALL_EXTENSION_NAMES);
+const CALL_OF_EXTENSION = new RegExp(`(\\$if|\\.(${ALL_EXTENSION_NAMES.join('|')})\\s*(\\?\\.)?)\\s*\\(`);
+
+/** Whether n8n would rewrite this expression (the text between `{{` and `}}`). */
+export const mentionsExtension = (code: string): boolean =>
+  CALL_OF_EXTENSION.test(code.replace(/("|').*?("|')/, '').trim());
+
+interface Member extends Node {
+  object: Node;
+  property: Node & { name?: string };
+  computed: boolean;
+  optional: boolean;
+}
+interface Call extends Node {
+  callee: Node;
+  arguments: Node[];
+}
+
+const isNode = (v: unknown): v is Node =>
+  typeof v === 'object' && v !== null && typeof (v as Node).type === 'string' && typeof (v as Node).start === 'number';
+
+const children = (node: Node): Node[] => {
+  const out: Node[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'loc') continue;
+    if (Array.isArray(value)) for (const v of value as unknown[]) if (isNode(v)) out.push(v);
+    if (isNode(value)) out.push(value);
+  }
+  return out.sort((a, b) => a.start - b.start);
+};
+
+const extensionCall = (node: Node): { call: Call; member: Member; name: string } | undefined => {
+  if (node.type !== 'CallExpression') return undefined;
+  const call = node as Call;
+  if (call.callee.type !== 'MemberExpression') return undefined;
+  const member = call.callee as Member;
+  const name = member.property.type === 'Identifier' ? member.property.name : undefined;
+  if (member.computed || name === undefined || !names.has(name)) return undefined;
+  return { call, member, name };
+};
+
+/** The expression with its extension calls rewritten, or the same text when there is nothing to rewrite. */
+export const rewriteExtensions = (code: string): string => {
+  if (!mentionsExtension(code)) return code;
+  let root: Node;
+  try {
+    root = parseExpressionAt(code, 0, { ecmaVersion: 'latest', sourceType: 'script' });
+  } catch {
+    return code;
+  }
+  // Only a single expression (with trailing space or comments) is rewritten; anything else goes to the compiler as is.
+  const rest = code.slice(root.end).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+  if (rest.trim() !== '') return code;
+  const emit = (node: Node): string => {
+    const ext = extensionCall(node);
+    if (ext) {
+      const args = ext.call.arguments.map(emit).join(', ');
+      const object = emit(ext.member.object);
+      const name = JSON.stringify(ext.name);
+      if (ext.member.optional) {
+        return `((weft$v) => weft$v == null ? undefined : extendOptional(weft$v, ${name})(${args}))(${object})`;
+      }
+      return `extend(${object}, ${name}, [${args}])`;
+    }
+    let out = '';
+    let at = node.start;
+    for (const child of children(node)) {
+      // A shorthand property's key and value are one piece of text: written once.
+      if (child.start < at) continue;
+      out += code.slice(at, child.start) + emit(child);
+      at = child.end;
+    }
+    return out + code.slice(at, node.end);
+  };
+  return code.slice(0, root.start) + emit(root) + code.slice(root.end);
+};
