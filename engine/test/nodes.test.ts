@@ -68,14 +68,15 @@ const cases: Case[] = [
     type: 'if',
     params: { conditions: [cond('={{ $json.n }}', 'number:gt', '2')] },
     input: [{ n: 'lots' }],
-    error: /condition 1: the left value "lots" is not a number/,
+    // n8n's loose type validation: text that reads as no number is a conversion error.
+    error: /Conversion error: the string 'lots' can't be converted to a number \[condition 0, item 0\]/,
   },
   {
     name: 'IF: a bad regular expression is a clear error',
     type: 'if',
     params: { conditions: [cond('x', 'string:regex', '(')] },
     input: [{}],
-    error: /condition 1: "\(" is not a valid regular expression/,
+    error: /Invalid regular expression: \/\(\/: Unterminated group/,
   },
   // Filter
   {
@@ -111,7 +112,7 @@ const cases: Case[] = [
     type: 'switch',
     params: { mode: 'expression', numberOutputs: 2, output: '={{ 7 }}' },
     input: [{}],
-    error: /item 1: the output index 7 is not between 0 and 1/,
+    error: /The output 7 is not allowed \[item 0\]/,
   },
   // Merge
   {
@@ -199,7 +200,8 @@ const cases: Case[] = [
     type: 'set',
     params: { assignments: [{ name: 'n', value: 'ten', type: 'number' }] },
     input: [{}],
-    error: /field "n": "ten" is not a number/,
+    // n8n's own words (validateFieldType), with the item's index.
+    error: /'n' expects a number but we got 'ten' \[item 0\]/,
   },
   // Code
   {

@@ -68,7 +68,8 @@ describe('n8n import: node mappings', () => {
     const iff = byName(def, 'If');
     expect(iff.type).toBe('if');
     expect(iff.parameters.conditions).toEqual([
-      { leftValue: '={{ $json.data }}', operator: 'number:lt', rightValue: '5' },
+      // The number 5 stays a number (n8n's strict type validation tells "5" from 5).
+      { leftValue: '={{ $json.data }}', operator: 'number:lt', rightValue: '={{ 5 }}' },
     ]);
     expect(iff.parameters.combinator).toBe('and');
     expect(edgeNames(def)).toEqual([
@@ -143,7 +144,11 @@ describe('n8n import: node mappings', () => {
       { name: 'letterOriginal', value: "={{ $('Generate new items').item.json.letter }}", type: 'string' },
     ]);
     const iff = def.nodes.find((n) => n.type === 'if');
-    expect(iff?.parameters.conditions).toEqual([{ leftValue: 'true', operator: 'boolean:false', rightValue: '' }]);
+    // IF 1 compares value1 with value2 (false when left out) as JavaScript's ===.
+    expect(iff?.parameters).toMatchObject({
+      conditions: [{ leftValue: '={{ true }}', operator: 'boolean:equals', rightValue: '={{ false }}' }],
+      comparison: 'legacy',
+    });
     const fn = def.nodes.filter((n) => n.type === 'n8n-nodes-base.function');
     expect(fn).toHaveLength(2);
     expect(typeof fn[0]?.parameters.functionCode).toBe('string');

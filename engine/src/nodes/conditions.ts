@@ -1,121 +1,81 @@
+import { defaultRightType, unaryOperators } from '#shared/nodes/conditions.ts';
 import { NodeError } from '../runner/types.ts';
-import { str } from './values.ts';
+import { legacyCondition } from './condition-legacy.ts';
+import { executeCondition, type FilterOptions } from './condition-operators.ts';
 
-/** IF, Filter and Switch conditions: `type:operation` as in shared/nodes/conditions.ts. */
+/**
+ * IF, Filter and Switch conditions: rows of `{ leftValue, operator,
+ * rightValue, rightType }` (operator `type:operation` as in
+ * shared/nodes/conditions.ts), compared by the node's comparison rules: n8n's
+ * filter of a given version, or the plain comparisons of n8n's first
+ * condition nodes ("legacy").
+ */
 
-export interface Condition {
+export interface ConditionRow {
   leftValue: unknown;
   operator: string;
   rightValue: unknown;
+  rightType?: unknown;
 }
 
-const text = (v: unknown, ignoreCase: boolean): string => {
-  const s = str(v);
-  return ignoreCase ? s.toLowerCase() : s;
+export interface ConditionSettings {
+  ignoreCase: boolean;
+  loose: boolean;
+  /** `3`, `2`, `1` (n8n's filter versions) or `legacy`. */
+  comparison: string;
+}
+
+export const settingsOf = (p: Record<string, unknown>): ConditionSettings => ({
+  ignoreCase: p.ignoreCase === true,
+  loose: p.looseTypeValidation !== false,
+  comparison: typeof p.comparison === 'string' ? p.comparison : '3',
+});
+
+const filterOptions = (s: ConditionSettings): FilterOptions => ({
+  caseSensitive: !s.ignoreCase,
+  strict: !s.loose,
+  version: s.comparison === '1' ? 1 : s.comparison === '2' ? 2 : 3,
+});
+
+/** Whether one row holds, for the item at `itemIndex` (from 0); `index` is the row's (from 0). */
+export const test = (row: ConditionRow, s: ConditionSettings, index: number, itemIndex: number): boolean => {
+  const operator = typeof row.operator === 'string' ? row.operator : '';
+  if (s.comparison === 'legacy') return legacyCondition(operator, row.leftValue, row.rightValue);
+  const colon = operator.indexOf(':');
+  const type = operator.slice(0, colon);
+  const rightType =
+    typeof row.rightType === 'string' && row.rightType !== '' ? row.rightType : defaultRightType(operator);
+  return executeCondition(
+    {
+      leftValue: row.leftValue,
+      rightValue: row.rightValue,
+      type,
+      operation: operator.slice(colon + 1),
+      rightType,
+      singleValue: unaryOperators.has(operator),
+    },
+    filterOptions(s),
+    index,
+    itemIndex,
+  );
 };
 
-const number = (v: unknown, side: string): number => {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
-  if (Number.isNaN(n)) throw new NodeError(`the ${side} value ${JSON.stringify(v)} is not a number`);
-  return n;
+/** Rows joined by `and` (all hold) or `or` (one holds), evaluated only as far as the answer needs. */
+export const allHold = (
+  rows: readonly ConditionRow[],
+  combinator: unknown,
+  s: ConditionSettings,
+  itemIndex: number,
+): boolean => {
+  const holds = (row: ConditionRow, i: number) => test(row, s, i, itemIndex);
+  return combinator === 'or' ? rows.some(holds) : rows.every(holds);
 };
 
-const date = (v: unknown, side: string): number => {
-  const t = typeof v === 'number' ? v : Date.parse(String(v));
-  if (Number.isNaN(t)) throw new NodeError(`the ${side} value ${JSON.stringify(v)} is not a date`);
-  return t;
+const rowsOf = (value: unknown, name: string): ConditionRow[] => {
+  if (!Array.isArray(value)) throw new NodeError(`"${name}" must be a list of conditions`);
+  return value.filter((r): r is ConditionRow => typeof r === 'object' && r !== null);
 };
 
-const truthy = (v: unknown): boolean => v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true');
-
-export const test = (c: Condition, ignoreCase: boolean): boolean => {
-  const { leftValue: l, rightValue: r } = c;
-  switch (c.operator) {
-    case 'string:equals':
-      return text(l, ignoreCase) === text(r, ignoreCase);
-    case 'string:notEquals':
-      return text(l, ignoreCase) !== text(r, ignoreCase);
-    case 'string:contains':
-      return text(l, ignoreCase).includes(text(r, ignoreCase));
-    case 'string:notContains':
-      return !text(l, ignoreCase).includes(text(r, ignoreCase));
-    case 'string:startsWith':
-      return text(l, ignoreCase).startsWith(text(r, ignoreCase));
-    case 'string:endsWith':
-      return text(l, ignoreCase).endsWith(text(r, ignoreCase));
-    case 'string:regex': {
-      let re: RegExp;
-      try {
-        re = new RegExp(text(r, false), ignoreCase ? 'i' : '');
-      } catch {
-        throw new NodeError(`${JSON.stringify(r)} is not a valid regular expression`);
-      }
-      return re.test(text(l, false));
-    }
-    case 'string:empty':
-      return text(l, false) === '';
-    case 'string:notEmpty':
-      return text(l, false) !== '';
-    case 'number:equals':
-      return number(l, 'left') === number(r, 'right');
-    case 'number:notEquals':
-      return number(l, 'left') !== number(r, 'right');
-    case 'number:gt':
-      return number(l, 'left') > number(r, 'right');
-    case 'number:gte':
-      return number(l, 'left') >= number(r, 'right');
-    case 'number:lt':
-      return number(l, 'left') < number(r, 'right');
-    case 'number:lte':
-      return number(l, 'left') <= number(r, 'right');
-    case 'boolean:true':
-      return truthy(l);
-    case 'boolean:false':
-      return !truthy(l);
-    case 'dateTime:after':
-      return date(l, 'left') > date(r, 'right');
-    case 'dateTime:before':
-      return date(l, 'left') < date(r, 'right');
-    case 'dateTime:equals':
-      return date(l, 'left') === date(r, 'right');
-    case 'array:contains':
-    case 'array:notContains': {
-      if (!Array.isArray(l)) throw new NodeError(`the left value ${JSON.stringify(l)} is not a list`);
-      const has = l.some((e) => text(e, ignoreCase) === text(r, ignoreCase));
-      return c.operator === 'array:contains' ? has : !has;
-    }
-    case 'array:empty':
-      return !Array.isArray(l) || l.length === 0;
-    case 'array:notEmpty':
-      return Array.isArray(l) && l.length > 0;
-    case 'array:lengthEquals':
-      return Array.isArray(l) && l.length === number(r, 'right');
-    case 'object:empty':
-      return l === null || l === undefined || (typeof l === 'object' && Object.keys(l).length === 0);
-    case 'object:notEmpty':
-      return typeof l === 'object' && l !== null && Object.keys(l).length > 0;
-    case 'any:exists':
-      return l !== undefined && l !== null;
-    case 'any:notExists':
-      return l === undefined || l === null;
-    default:
-      throw new NodeError(`unknown operator "${c.operator}"`);
-  }
-};
-
-/** Whether an item passes the node's conditions (parameters resolved for that item). */
-export const passes = (params: Record<string, unknown>, listName = 'conditions'): boolean => {
-  const list = params[listName];
-  if (!Array.isArray(list)) throw new NodeError(`"${listName}" must be a list of conditions`);
-  const ignoreCase = params.ignoreCase === true;
-  const results = list.map((raw: unknown, i) => {
-    const c = raw as Condition;
-    try {
-      return test(c, ignoreCase);
-    } catch (e) {
-      throw new NodeError(`condition ${i + 1}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  });
-  if (results.length === 0) return true;
-  return params.combinator === 'or' ? results.some(Boolean) : results.every(Boolean);
-};
+/** Whether an item passes an IF's or Filter's conditions (parameters resolved for that item). */
+export const passes = (params: Record<string, unknown>, itemIndex: number): boolean =>
+  allHold(rowsOf(params.conditions, 'conditions'), params.combinator, settingsOf(params), itemIndex);

@@ -1,36 +1,79 @@
 import type { Item, NodeOutput } from '../runner/items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
-import { test, type Condition } from './conditions.ts';
+import { jsString } from './condition-values.ts';
+import { allHold, settingsOf, test, type ConditionRow } from './conditions.ts';
+
+/**
+ * Switch, as n8n's: rules mode sends an item to the first rule whose
+ * conditions hold (or every one, with "all matching outputs"), else to the
+ * fallback; expression mode to the output its index expression names. The
+ * outputs exist as the first item's parameters say, and an output index that
+ * does not name one of them fails the node.
+ */
+
+interface RuleRow extends ConditionRow {
+  combinator?: unknown;
+  output?: unknown;
+}
+
+/** The output `index` names among `count`: only a whole number from 0 (or its text, "2") does, as a JavaScript array index. */
+const outputAt = (index: unknown, count: number, itemIndex: number): number => {
+  const key = jsString(index);
+  const n = Number(key);
+  if (!/^(0|[1-9]\d*)$/.test(key) || n >= count)
+    throw new NodeError(
+      `The output ${index === undefined ? 'undefined' : JSON.stringify(index)} is not allowed [item ${itemIndex}]`,
+      `It has to be between 0 and ${count - 1}`,
+    );
+  return n;
+};
+
+const rowsOf = (value: unknown): RuleRow[] =>
+  Array.isArray(value) ? value.filter((r): r is RuleRow => typeof r === 'object' && r !== null) : [];
+
+const extraConditions = (p: Record<string, unknown>): Map<number, ConditionRow[]> => {
+  const byRule = new Map<number, ConditionRow[]>();
+  for (const row of rowsOf(p.ruleConditions) as (ConditionRow & { rule?: unknown })[]) {
+    const rule = Number(row.rule) - 1;
+    byRule.set(rule, [...(byRule.get(rule) ?? []), row]);
+  }
+  return byRule;
+};
 
 export const switchNode: NodeExecutor = (ctx) => {
   const params = ctx.params();
   const out: NodeOutput = {};
   const send = (handle: string, item: Item) => (out[handle] ??= []).push(item);
+  const first = params[0] ?? {};
+  if (first.mode === 'expression') {
+    const count = Number(first.numberOutputs ?? 4);
+    ctx.items.forEach((item, i) => send(`output${outputAt((params[i] ?? {}).output, count, i)}`, item));
+    return out;
+  }
+  const ruleCount = rowsOf(first.rules).length;
+  const extraOutput = first.fallbackOutput === 'extra';
   ctx.items.forEach((item, i) => {
     const p = params[i] ?? {};
-    if (p.mode === 'expression') {
-      const count = Number(p.numberOutputs ?? 4);
-      const index = Number(p.output);
-      if (!Number.isInteger(index) || index < 0 || index >= count) {
-        throw new NodeError(
-          `item ${i + 1}: the output index ${JSON.stringify(p.output)} is not between 0 and ${count - 1}`,
-        );
-      }
-      send(`output${index}`, item);
-      return;
+    const rules = rowsOf(p.rules);
+    if (rules.length === 0) return;
+    const settings = settingsOf(p);
+    const more = extraConditions(p);
+    let matched = false;
+    for (const [r, rule] of rules.entries()) {
+      const conditions = [rule, ...(more.get(r) ?? [])];
+      const holds =
+        settings.comparison === 'legacy'
+          ? test(rule, settings, 0, i)
+          : allHold(conditions, rule.combinator, settings, i);
+      if (!holds) continue;
+      matched = true;
+      const target = typeof rule.output === 'number' && rule.output >= 0 ? outputAt(rule.output, ruleCount, i) : r;
+      send(`output${target}`, item);
+      if (p.allMatchingOutputs !== true) return;
     }
-    const rules = Array.isArray(p.rules) ? (p.rules as Condition[]) : [];
-    const ignoreCase = p.ignoreCase === true;
-    const match = rules.findIndex((rule, r) => {
-      try {
-        return test(rule, ignoreCase);
-      } catch (e) {
-        throw new NodeError(`item ${i + 1}, rule ${r + 1}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    });
-    if (match >= 0) send(`output${match}`, item);
-    else if (p.fallbackOutput === 'extra') send('fallback', item);
-    else if (p.fallbackOutput === 'output') send(`output${Number(p.fallbackOutputIndex ?? 0)}`, item);
+    if (matched) return;
+    if (p.fallbackOutput === 'extra' && extraOutput) send('fallback', item);
+    else if (p.fallbackOutput === 'output') send(`output${outputAt(p.fallbackOutputIndex ?? 0, ruleCount, i)}`, item);
   });
   return out;
 };

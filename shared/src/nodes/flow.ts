@@ -1,4 +1,11 @@
-import { combinatorParam, conditionFields, conditionsParam, ignoreCaseParam } from './conditions.ts';
+import {
+  combinatorParam,
+  comparisonParam,
+  conditionFields,
+  conditionsParam,
+  ignoreCaseParam,
+  looseTypeValidationParam,
+} from './conditions.ts';
 import { defineNode, MAIN } from './types.ts';
 
 const mainIn = [{ name: MAIN, label: 'Input' }] as const;
@@ -17,7 +24,13 @@ export const ifNode = defineNode({
     { name: 'true', label: 'True' },
     { name: 'false', label: 'False' },
   ],
-  params: [conditionsParam('An item goes to "true" when the conditions hold.'), combinatorParam, ignoreCaseParam],
+  params: [
+    conditionsParam('An item goes to "true" when the conditions hold.'),
+    combinatorParam,
+    ignoreCaseParam,
+    looseTypeValidationParam,
+    comparisonParam,
+  ],
   keywords: ['condition', 'branch', 'if else'],
 });
 
@@ -49,8 +62,43 @@ export const switchNode = defineNode({
       kind: 'list',
       showWhen: { mode: ['rules'] },
       default: [{ leftValue: '', operator: 'string:equals', rightValue: '', outputKey: '' }],
-      fields: [...conditionFields, { name: 'outputKey', label: 'Output name', kind: 'string', default: '' }],
+      fields: [
+        ...conditionFields,
+        {
+          name: 'combinator',
+          label: 'With its more conditions',
+          kind: 'options',
+          default: 'and',
+          options: [
+            { value: 'and', label: 'AND — all must match' },
+            { value: 'or', label: 'OR — any may match' },
+          ],
+        },
+        { name: 'outputKey', label: 'Output name', kind: 'string', default: '' },
+        {
+          name: 'output',
+          label: 'Send to output (n8n Switch 1; -1: the rule’s own)',
+          kind: 'number',
+          default: -1,
+          min: -1,
+          max: 31,
+          integer: true,
+        },
+      ],
       addLabel: 'Add rule',
+    },
+    {
+      name: 'ruleConditions',
+      label: 'More conditions of a rule',
+      description: 'Conditions a rule needs besides its own, joined as the rule says.',
+      kind: 'list',
+      showWhen: { mode: ['rules'] },
+      default: [],
+      fields: [
+        { name: 'rule', label: 'Rule (1 is the first)', kind: 'number', default: 1, min: 1, max: 32, integer: true },
+        ...conditionFields,
+      ],
+      addLabel: 'Add condition',
     },
     {
       name: 'numberOutputs',
@@ -91,7 +139,17 @@ export const switchNode = defineNode({
       integer: true,
       showWhen: { mode: ['rules'], fallbackOutput: ['output'] },
     },
+    {
+      name: 'allMatchingOutputs',
+      label: 'Send to every matching rule',
+      description: 'Off: an item goes to the first rule it matches only.',
+      kind: 'boolean',
+      default: false,
+      showWhen: { mode: ['rules'] },
+    },
     ignoreCaseParam,
+    looseTypeValidationParam,
+    comparisonParam,
   ],
   keywords: ['route', 'case', 'branch'],
 });
@@ -119,7 +177,16 @@ export const merge = defineNode({
         { value: 'append', label: 'Append', description: 'Items of input 1, then items of input 2.' },
         { value: 'combineByFields', label: 'Combine by matching fields' },
         { value: 'combineByPosition', label: 'Combine by position' },
-        { value: 'chooseBranch', label: 'Choose branch', description: 'Output the items of one input.' },
+        {
+          value: 'combineAll',
+          label: 'Combine all possible pairs',
+          description: 'Every input 1 item with every input 2 item.',
+        },
+        {
+          value: 'chooseBranch',
+          label: 'Choose branch',
+          description: 'Output the items of one input; runs only when both inputs have items.',
+        },
       ],
     },
     {
@@ -149,6 +216,84 @@ export const merge = defineNode({
       ],
     },
     {
+      name: 'outputDataFrom',
+      label: 'Output data from',
+      kind: 'options',
+      default: 'both',
+      showWhen: { mode: ['combineByFields'], joinMode: ['keepMatches', 'keepNonMatches'] },
+      options: [
+        { value: 'both', label: 'Both inputs', description: 'Matches merged together; non-matches with `_source`.' },
+        { value: 'input1', label: 'Input 1' },
+        { value: 'input2', label: 'Input 2' },
+      ],
+    },
+    {
+      name: 'multipleMatches',
+      label: 'Multiple matches',
+      kind: 'options',
+      default: 'all',
+      showWhen: { mode: ['combineByFields'] },
+      options: [
+        { value: 'all', label: 'Include all matches' },
+        { value: 'first', label: 'Include first match only' },
+      ],
+    },
+    {
+      name: 'fuzzyCompare',
+      label: 'Fuzzy compare',
+      kind: 'boolean',
+      default: false,
+      showWhen: { mode: ['combineByFields'] },
+      description: 'Treat 1 and "1", true and "true", null and "" as equal.',
+    },
+    {
+      name: 'disableDotNotation',
+      label: 'Disable dot notation',
+      kind: 'boolean',
+      default: false,
+      showWhen: { mode: ['combineByFields'] },
+      description: 'Read "a.b" as one field name, not as field b inside a.',
+    },
+    {
+      name: 'includeUnpaired',
+      label: 'Include unpaired items',
+      kind: 'boolean',
+      default: false,
+      showWhen: { mode: ['combineByPosition'] },
+    },
+    {
+      name: 'resolveClash',
+      label: 'When field values clash',
+      kind: 'options',
+      default: 'default',
+      showWhen: { mode: ['combineByFields', 'combineByPosition', 'combineAll'] },
+      options: [
+        { value: 'default', label: 'Default', description: 'Input 2 wins; when enriching input 2, input 1 wins.' },
+        { value: 'preferLast', label: 'Prefer input 2' },
+        { value: 'preferInput1', label: 'Prefer input 1' },
+        { value: 'addSuffix', label: 'Add the input number to field names' },
+      ],
+    },
+    {
+      name: 'mergeMode',
+      label: 'Merging nested fields',
+      kind: 'options',
+      default: 'deepMerge',
+      showWhen: { mode: ['combineByFields', 'combineByPosition', 'combineAll'] },
+      options: [
+        { value: 'deepMerge', label: 'Deep merge' },
+        { value: 'shallowMerge', label: 'Shallow merge' },
+      ],
+    },
+    {
+      name: 'overrideEmpty',
+      label: 'Minimize empty fields',
+      kind: 'boolean',
+      default: false,
+      showWhen: { mode: ['combineByFields', 'combineByPosition', 'combineAll'] },
+      description: 'An empty value (null or "") never replaces a value from the other input.',
+    },
+    {
       name: 'useDataOfInput',
       label: 'Output data of',
       kind: 'options',
@@ -158,6 +303,26 @@ export const merge = defineNode({
         { value: 'input1', label: 'Input 1' },
         { value: 'input2', label: 'Input 2' },
         { value: 'empty', label: 'A single empty item' },
+      ],
+    },
+    {
+      name: 'compat',
+      label: 'Behave like n8n Merge version',
+      kind: 'options',
+      default: 'v3',
+      showWhen: { mode: ['combineByFields', 'combineByPosition'] },
+      options: [
+        { value: 'v3', label: '3 (current)' },
+        {
+          value: 'v2.1',
+          label: '2.1',
+          description: 'By position: an empty input passes the other input through.',
+        },
+        {
+          value: 'v2',
+          label: '2',
+          description: 'As 2.1; by fields: each field must be in some item of its input.',
+        },
       ],
     },
   ],
@@ -216,7 +381,13 @@ export const filter = defineNode({
   color: '#059669',
   inputs: mainIn,
   outputs: mainOut,
-  params: [conditionsParam('Items that match are kept; the rest are dropped.'), combinatorParam, ignoreCaseParam],
+  params: [
+    conditionsParam('Items that match are kept; the rest are dropped.'),
+    combinatorParam,
+    ignoreCaseParam,
+    looseTypeValidationParam,
+    comparisonParam,
+  ],
   keywords: ['where', 'keep', 'drop'],
 });
 

@@ -1,71 +1,35 @@
-import { conditionOperators } from '../../nodes/conditions.ts';
+import { conditionOperators, defaultRightType } from '../../nodes/conditions.ts';
 
 /**
  * n8n's conditions (the filter structure of IF ≥ 2, Filter ≥ 2 and Switch ≥ 3,
- * and the older per-type lists of IF/Filter 1) as Weft's condition rows.
+ * and the per-type lists of IF/Filter 1 and Switch 1–2) as Weft's condition
+ * rows, keeping what decides n8n's result: the exact operator, the right
+ * value's type, literal values' JSON types, and the filter's options.
  */
 
 export interface ConditionRow {
   leftValue: string;
   operator: string;
   rightValue: string;
+  rightType?: string;
 }
 
 const known = new Set<string>(conditionOperators.map(([id]) => id));
 
-/** n8n writes some operations under other names than Weft's `type:operation` ids. */
-const renamed: Record<string, string> = {
-  'string:exists': 'any:exists',
-  'string:notExists': 'any:notExists',
-  'number:exists': 'any:exists',
-  'number:notExists': 'any:notExists',
-  'boolean:exists': 'any:exists',
-  'boolean:notExists': 'any:notExists',
-  'dateTime:exists': 'any:exists',
-  'dateTime:notExists': 'any:notExists',
-  'array:exists': 'any:exists',
-  'array:notExists': 'any:notExists',
-  'object:exists': 'any:exists',
-  'object:notExists': 'any:notExists',
-  'any:empty': 'string:empty',
-  'any:notEmpty': 'string:notEmpty',
-  'number:empty': 'any:notExists',
-  'number:notEmpty': 'any:exists',
-  'boolean:equals': 'string:equals',
-  'boolean:notEquals': 'string:notEquals',
-  'boolean:empty': 'any:notExists',
-  'boolean:notEmpty': 'any:exists',
-  'array:lengthEq': 'array:lengthEquals',
-};
-
-/** IF/Filter version 1: `{ string: [{ value1, operation, value2 }], number: [...] }`. */
-const v1Operations: Record<string, Record<string, string>> = {
-  string: {
-    equal: 'string:equals',
-    notEqual: 'string:notEquals',
-    contains: 'string:contains',
-    notContains: 'string:notContains',
-    startsWith: 'string:startsWith',
-    endsWith: 'string:endsWith',
-    regex: 'string:regex',
-    isEmpty: 'string:empty',
-    isNotEmpty: 'string:notEmpty',
-  },
-  number: {
-    equal: 'number:equals',
-    notEqual: 'number:notEquals',
-    larger: 'number:gt',
-    largerEqual: 'number:gte',
-    smaller: 'number:lt',
-    smallerEqual: 'number:lte',
-    isEmpty: 'any:notExists',
-    isNotEmpty: 'any:exists',
-  },
-  dateTime: { after: 'dateTime:after', before: 'dateTime:before' },
-};
-
 export const text = (value: unknown): string =>
   value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+
+/**
+ * A value as a Weft text parameter that gives n8n's value back: text as it
+ * is (an n8n expression starts with "=" as Weft's do), any other literal as
+ * an expression of its JSON, so the number 5 stays a number.
+ */
+export const operand = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return '={{ null }}';
+  const json = JSON.stringify(value);
+  return typeof value === 'object' && !Array.isArray(value) ? `={{ (${json}) }}` : `={{ ${json} }}`;
+};
 
 const record = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -74,64 +38,130 @@ export interface MappedConditions {
   rows: ConditionRow[];
   combinator: 'and' | 'or';
   ignoreCase: boolean;
+  looseTypeValidation: boolean;
+  /** Weft's `comparison` parameter: the filter's version, or `legacy`. */
+  comparison: string;
   problems: string[];
 }
 
+/** A filter condition's operator as a Weft row's operator and right type. */
+const filterRow = (raw: unknown, problems: string[], where: string): ConditionRow | undefined => {
+  const c = record(raw);
+  const op = record(c.operator);
+  const type = text(op.type);
+  const id = `${type}:${text(op.operation)}`;
+  if (!known.has(id)) {
+    problems.push(`${where} uses the operation "${id}", which Weft does not have; it was left out`);
+    return undefined;
+  }
+  const row: ConditionRow = { leftValue: operand(c.leftValue), operator: id, rightValue: operand(c.rightValue) };
+  const rightType = typeof op.rightType === 'string' && op.rightType !== '' ? op.rightType : type;
+  if (rightType !== defaultRightType(id)) row.rightType = rightType;
+  return row;
+};
+
+/** A rule or node without conditions: `and` of none holds, `or` of none does not. */
+export const constantRow = (holds: boolean): ConditionRow => ({
+  leftValue: '={{ null }}',
+  operator: holds ? 'any:notExists' : 'any:exists',
+  rightValue: '',
+});
+
 /** The filter structure: `{ conditions: [{ leftValue, rightValue, operator: { type, operation } }], combinator, options }`. */
-export const mapFilter = (value: unknown): MappedConditions => {
+export const mapFilter = (value: unknown, where = 'condition'): MappedConditions => {
   const filter = record(value);
   const problems: string[] = [];
-  const rows: ConditionRow[] = [];
   const list = Array.isArray(filter.conditions) ? filter.conditions : [];
-  for (const [i, raw] of list.entries()) {
-    const c = record(raw);
-    const op = record(c.operator);
-    const id = `${text(op.type)}:${text(op.operation)}`;
-    const operator = known.has(id) ? id : renamed[id];
-    if (!operator) {
-      problems.push(`condition ${i + 1} uses the operation "${id}", which Weft does not have; it was left out`);
-      continue;
-    }
-    rows.push({ leftValue: text(c.leftValue), operator, rightValue: text(c.rightValue) });
-  }
-  const options = record(filter.options);
+  const rows = list.flatMap((raw, i) => filterRow(raw, problems, `${where} ${i + 1}`) ?? []);
+  // n8n fills in these options when the stored filter lacks them.
+  const options = { caseSensitive: true, typeValidation: 'strict', ...record(filter.options) };
+  const version = Number(record(filter.options).version ?? 1);
   return {
     rows,
     combinator: filter.combinator === 'or' ? 'or' : 'and',
-    ignoreCase: options.caseSensitive === false,
+    ignoreCase: !options.caseSensitive,
+    looseTypeValidation: options.typeValidation !== 'strict',
+    comparison: version >= 3 ? '3' : version >= 2 ? '2' : '1',
     problems,
   };
 };
 
-/** IF/Filter version 1. */
-export const mapV1Conditions = (conditions: unknown, combineOperation: unknown): MappedConditions => {
+/** n8n's first condition nodes' operations by data type, as Weft operators. */
+const legacyOperations: Record<string, Record<string, string>> = {
+  boolean: { equal: 'boolean:equals', notEqual: 'boolean:notEquals' },
+  dateTime: { after: 'dateTime:after', before: 'dateTime:before' },
+  number: {
+    smaller: 'number:lt',
+    smallerEqual: 'number:lte',
+    equal: 'number:equals',
+    notEqual: 'number:notEquals',
+    larger: 'number:gt',
+    largerEqual: 'number:gte',
+    isEmpty: 'number:empty',
+    isNotEmpty: 'number:notEmpty',
+  },
+  string: {
+    contains: 'string:contains',
+    notContains: 'string:notContains',
+    endsWith: 'string:endsWith',
+    notEndsWith: 'string:notEndsWith',
+    equal: 'string:equals',
+    notEqual: 'string:notEquals',
+    regex: 'string:regex',
+    notRegex: 'string:notRegex',
+    startsWith: 'string:startsWith',
+    notStartsWith: 'string:notStartsWith',
+    isEmpty: 'string:empty',
+    isNotEmpty: 'string:notEmpty',
+  },
+};
+
+/** What n8n's first condition nodes take when a field is left out, by data type. */
+export const legacyDefaults: Record<string, { value1: unknown; operation: string; value2: unknown }> = {
+  boolean: { value1: false, operation: 'equal', value2: false },
+  dateTime: { value1: '', operation: 'after', value2: '' },
+  number: { value1: 0, operation: 'smaller', value2: 0 },
+  string: { value1: '', operation: 'equal', value2: '' },
+};
+
+/** One legacy comparison as a row; undefined (with a problem) for an operation Weft does not have. */
+export const legacyRow = (
+  type: string,
+  value1: unknown,
+  operation: unknown,
+  value2: unknown,
+  problems: string[],
+): ConditionRow | undefined => {
+  const op = text(operation ?? legacyDefaults[type]?.operation);
+  const operator = legacyOperations[type]?.[op];
+  if (!operator) {
+    problems.push(`a ${type} condition uses the operation "${op}", which Weft does not have; it was left out`);
+    return undefined;
+  }
+  return { leftValue: operand(value1), operator, rightValue: operand(value2) };
+};
+
+/** IF/Filter version 1: `{ boolean: [...], dateTime: [...], number: [...], string: [...] }`, checked in that order. */
+export const mapV1Conditions = (conditions: unknown, any: boolean): MappedConditions => {
   const groups = record(conditions);
   const problems: string[] = [];
   const rows: ConditionRow[] = [];
-  for (const [type, list] of Object.entries(groups)) {
+  for (const type of ['boolean', 'dateTime', 'number', 'string']) {
+    const list = groups[type];
     if (!Array.isArray(list)) continue;
+    const defaults = legacyDefaults[type] ?? { value1: '', operation: '', value2: '' };
     for (const raw of list) {
       const c = record(raw);
-      if (type === 'boolean') {
-        const operation = c.operation === 'notEqual' ? 'notEqual' : 'equal';
-        // Boolean conditions compare value1 with value2 (default false): "is true" when they match true.
-        const wantsTrue = (c.value2 === true) === (operation === 'equal');
-        rows.push({
-          leftValue: text(c.value1 ?? false),
-          operator: wantsTrue ? 'boolean:true' : 'boolean:false',
-          rightValue: '',
-        });
-        continue;
-      }
-      const operator = v1Operations[type]?.[text(c.operation ?? 'equal')];
-      if (!operator) {
-        problems.push(
-          `a ${type} condition uses the operation "${text(c.operation)}", which Weft does not have; it was left out`,
-        );
-        continue;
-      }
-      rows.push({ leftValue: text(c.value1), operator, rightValue: text(c.value2) });
+      const row = legacyRow(type, c.value1 ?? defaults.value1, c.operation, c.value2 ?? defaults.value2, problems);
+      if (row) rows.push(row);
     }
   }
-  return { rows, combinator: combineOperation === 'any' ? 'or' : 'and', ignoreCase: false, problems };
+  return {
+    rows,
+    combinator: any ? 'or' : 'and',
+    ignoreCase: false,
+    looseTypeValidation: true,
+    comparison: 'legacy',
+    problems,
+  };
 };

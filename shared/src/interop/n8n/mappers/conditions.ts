@@ -1,60 +1,151 @@
-import { mapFilter, mapV1Conditions, text, type MappedConditions } from '../conditions.ts';
-import { type Mapper, type ParamReader, type Params, same } from '../param-reader.ts';
+import {
+  constantRow,
+  legacyDefaults,
+  legacyRow,
+  mapFilter,
+  mapV1Conditions,
+  operand,
+  text,
+  type ConditionRow,
+  type MappedConditions,
+} from '../conditions.ts';
+import type { Mapper, ParamReader, Params } from '../param-reader.ts';
+
+const settings = (out: Params, mapped: MappedConditions): void => {
+  out.combinator = mapped.combinator;
+  out.ignoreCase = mapped.ignoreCase;
+  out.looseTypeValidation = mapped.looseTypeValidation;
+  out.comparison = mapped.comparison;
+};
 
 const conditions = (out: Params, mapped: MappedConditions, r: ParamReader): void => {
   out.conditions = mapped.rows;
-  out.combinator = mapped.combinator;
-  out.ignoreCase = mapped.ignoreCase;
+  settings(out, mapped);
   for (const p of mapped.problems) r.problem(p);
+};
+
+/** A field n8n fills with its default when the stored parameters leave it out. */
+const field = (row: Params, key: string, fallback: unknown): unknown => (key in row ? row[key] : fallback);
+
+/** n8n's Switch 1 has four outputs whatever its rules; Weft's has one per rule, so rules that never match fill up to four. */
+const LEGACY_OUTPUTS = 4;
+const neverRow = { leftValue: '', operator: 'string:equals', rightValue: '={{ null }}', output: -1, outputKey: '' };
+
+/** Switch 1 and 2: one value compared by each rule (`dataType`, `value1`, `rules.rules`), outputs by number. */
+const legacySwitch = (r: ParamReader, out: Params): Params => {
+  out.comparison = 'legacy';
+  const mode = r.get('mode') ?? 'rules';
+  out.mode = mode;
+  if (mode === 'expression') {
+    out.numberOutputs = r.version < 2 ? LEGACY_OUTPUTS : (r.get('outputsAmount') ?? 4);
+    out.output = operand(r.get('output') ?? (r.version < 2 ? 0 : ''));
+    return out;
+  }
+  const type = text(r.get('dataType') ?? 'number');
+  const defaults = legacyDefaults[type] ?? { value1: '', operation: '', value2: '' };
+  const value1 = r.get('value1') ?? defaults.value1;
+  const problems: string[] = [];
+  const rules = r.rows('rules.rules').flatMap((rule) => {
+    const row = legacyRow(
+      type,
+      value1,
+      field(rule, 'operation', defaults.operation),
+      field(rule, 'value2', type === 'dateTime' ? 0 : defaults.value2),
+      problems,
+    );
+    if (!row) return [];
+    const output = r.version < 2 ? Number(field(rule, 'output', 0)) : -1;
+    return [{ ...row, output: Number.isInteger(output) ? output : -1, outputKey: text(rule.outputKey) }];
+  });
+  for (const p of problems) r.problem(p);
+  if (r.version < 2) while (rules.length < LEGACY_OUTPUTS) rules.push({ ...neverRow });
+  out.rules = rules;
+  const fallback = Number(r.get('fallbackOutput') ?? -1);
+  if (fallback !== -1) {
+    out.fallbackOutput = 'output';
+    out.fallbackOutputIndex = fallbackIndex(fallback);
+  }
+  return out;
+};
+
+/** An output index n8n refuses (negative, too large) stays one Weft refuses too: past the last possible rule. */
+const fallbackIndex = (value: number): number => (Number.isInteger(value) && value >= 0 && value <= 31 ? value : 31);
+
+/** Switch 3 and later: rules of filter conditions. */
+const rulesSwitch = (r: ParamReader, out: Params): Params => {
+  const more: (ConditionRow & { rule: number })[] = [];
+  let first: MappedConditions | undefined;
+  out.rules = r.rows('rules.values').map((rule, i) => {
+    const mapped = mapFilter(rule.conditions, `rule ${i + 1}, condition`);
+    for (const p of mapped.problems) r.problem(p);
+    if (!first) first = mapped;
+    else if (
+      mapped.ignoreCase !== first.ignoreCase ||
+      mapped.looseTypeValidation !== first.looseTypeValidation ||
+      mapped.comparison !== first.comparison
+    )
+      r.problem(`rule ${i + 1} has other case or type options than rule 1; Weft applies rule 1's to every rule`);
+    const [own, ...rest] = mapped.rows;
+    for (const row of rest) more.push({ rule: i + 1, ...row });
+    return {
+      ...(own ?? constantRow(mapped.combinator === 'and')),
+      combinator: mapped.combinator,
+      outputKey: rule.renameOutput === true ? text(rule.outputKey) : '',
+    };
+  });
+  if (more.length > 0) out.ruleConditions = more;
+  if (first) {
+    out.ignoreCase = first.ignoreCase;
+    out.looseTypeValidation = first.looseTypeValidation;
+    out.comparison = first.comparison;
+  }
+  const fallback = r.get('options.fallbackOutput');
+  if (fallback === 'extra') out.fallbackOutput = 'extra';
+  else if (fallback !== undefined && fallback !== 'none') {
+    out.fallbackOutput = 'output';
+    out.fallbackOutputIndex = fallbackIndex(Number(fallback));
+  }
+  if (r.get('options.allMatchingOutputs') === true) out.allMatchingOutputs = true;
+  return out;
 };
 
 /** IF, Filter and Switch. */
 export const conditionMappers: Record<string, Mapper> = {
   if: (r) => {
     const out: Params = {};
-    if (r.version < 2) conditions(out, mapV1Conditions(r.get('conditions'), r.get('combineOperation')), r);
-    else {
-      conditions(out, mapFilter(r.get('conditions')), r);
-      if (r.get('options.ignoreCase') === true) out.ignoreCase = true;
-    }
+    if (r.version < 2) conditions(out, mapV1Conditions(r.get('conditions'), r.get('combineOperation') === 'any'), r);
+    else conditions(out, mapFilter(r.get('conditions')), r);
+    // n8n's editor keeps these beside the filter; the filter's own options decide.
+    r.get('options.ignoreCase');
+    r.get('options.looseTypeValidation');
+    r.get('looseTypeValidation');
     return out;
   },
 
   filter: (r) => {
     const out: Params = {};
-    if (r.version < 2) conditions(out, mapV1Conditions(r.get('conditions'), r.get('combineConditions')), r);
+    if (r.version < 2) conditions(out, mapV1Conditions(r.get('conditions'), r.get('combineConditions') === 'OR'), r);
     else conditions(out, mapFilter(r.get('conditions')), r);
+    r.get('options.ignoreCase');
+    r.get('options.looseTypeValidation');
+    r.get('looseTypeValidation');
     return out;
   },
 
   switch: (r) => {
     const out: Params = {};
-    if (r.version < 3) {
-      r.problem('it is a Switch node of version 1 or 2, whose rules Weft cannot read; set its rules again');
-      return out;
-    }
+    if (r.version < 3) return legacySwitch(r, out);
     const mode = r.get('mode') ?? 'rules';
     out.mode = mode;
     if (mode === 'expression') {
-      same(r, out, ['numberOutputs', 'output']);
+      const count = r.get('numberOutputs') ?? 4;
+      out.numberOutputs = typeof count === 'number' || typeof count === 'string' ? count : 4;
+      out.output = operand(r.get('output') ?? '={{}}');
       return out;
     }
-    out.rules = r.rows('rules.values').map((rule, i) => {
-      const mapped = mapFilter(rule.conditions);
-      for (const p of mapped.problems) r.problem(`rule ${i + 1}: ${p}`);
-      if (mapped.rows.length > 1)
-        r.problem(`rule ${i + 1} has ${mapped.rows.length} conditions; only the first was kept`);
-      if (mapped.ignoreCase) out.ignoreCase = true;
-      const first = mapped.rows[0] ?? { leftValue: '', operator: 'string:equals', rightValue: '' };
-      return { ...first, outputKey: rule.renameOutput === true ? text(rule.outputKey) : '' };
-    });
-    const fallback = r.get('options.fallbackOutput');
-    if (fallback === 'extra') out.fallbackOutput = 'extra';
-    else if (typeof fallback === 'number' && fallback >= 0) {
-      out.fallbackOutput = 'output';
-      out.fallbackOutputIndex = fallback;
-    }
-    if (r.get('options.ignoreCase') === true) out.ignoreCase = true;
-    return out;
+    r.get('options.ignoreCase');
+    r.get('options.looseTypeValidation');
+    r.get('looseTypeValidation');
+    return rulesSwitch(r, out);
   },
 };

@@ -1,0 +1,106 @@
+import { NodeError } from '../runner/types.ts';
+import { regexLiteral } from './condition-operators.ts';
+import { jsString } from './condition-values.ts';
+
+/**
+ * The comparisons of n8n's first condition nodes (IF 1, Filter 1, Switch 1
+ * and 2): plain JavaScript on the values as they are, no type checks, dates
+ * read by `new Date(text)`. Text operations on a value that is not text fail
+ * the node, as calling `.endsWith` on it does in n8n.
+ */
+
+/** JavaScript's own ordering of any two values (numbers, text, or a mix of them). */
+const order = (a: unknown, b: unknown) => ({
+  gt: (a as number) > (b as number),
+  lt: (a as number) < (b as number),
+  gte: (a as number) >= (b as number),
+  lte: (a as number) <= (b as number),
+});
+
+const textMethod = (value: unknown, method: 'startsWith' | 'endsWith'): ((s: string) => boolean) => {
+  if (typeof value !== 'string')
+    throw new NodeError(
+      value === null || value === undefined
+        ? `Cannot read properties of ${jsString(value)} (reading '${method}')`
+        : `value1.${method} is not a function`,
+    );
+  return (s) => value[method](s);
+};
+
+const orBlank = (value: unknown): string => jsString(value || '');
+
+const isEmpty = (value: unknown): boolean =>
+  value === undefined ||
+  value === null ||
+  value === '' ||
+  Number.isNaN(value) ||
+  (typeof value === 'object' && Object.entries(value).length === 0);
+
+const regex = (value1: unknown, value2: unknown): boolean => {
+  const { source, flags } = regexLiteral(orBlank(value2));
+  let re: RegExp;
+  try {
+    re = new RegExp(source, flags);
+  } catch (e) {
+    throw new NodeError(e instanceof Error ? e.message : String(e));
+  }
+  return re.test(orBlank(value1));
+};
+
+/** n8n's `convertDateTime`: text through `new Date`, numbers as milliseconds, nothing else. */
+export const legacyDate = (value: unknown): number => {
+  const t = typeof value === 'string' ? new Date(value).getTime() : typeof value === 'number' ? value : undefined;
+  if (t === undefined || Number.isNaN(t))
+    throw new NodeError(`The value "${jsString(value)}" is not a valid DateTime.`);
+  return t;
+};
+
+/** One comparison, `type:operation` as Weft names them, on values already converted (dates to numbers). */
+export const legacyCompare = (operator: string, value1: unknown, value2: unknown): boolean => {
+  const operation = operator.slice(operator.indexOf(':') + 1);
+  const [a, b] = [value1 || 0, value2 || 0];
+  switch (operation) {
+    case 'after':
+    case 'gt':
+      return order(a, b).gt;
+    case 'before':
+    case 'lt':
+      return order(a, b).lt;
+    case 'gte':
+      return order(a, b).gte;
+    case 'lte':
+      return order(a, b).lte;
+    case 'equals':
+      return value1 === value2;
+    case 'notEquals':
+      return value1 !== value2;
+    case 'contains':
+      return orBlank(value1).includes(orBlank(value2));
+    case 'notContains':
+      return !orBlank(value1).includes(orBlank(value2));
+    case 'startsWith':
+      return textMethod(value1, 'startsWith')(jsString(value2));
+    case 'notStartsWith':
+      return !textMethod(value1, 'startsWith')(jsString(value2));
+    case 'endsWith':
+      return textMethod(value1, 'endsWith')(jsString(value2));
+    case 'notEndsWith':
+      return !textMethod(value1, 'endsWith')(jsString(value2));
+    case 'empty':
+      return isEmpty(value1);
+    case 'notEmpty':
+      return !isEmpty(value1);
+    case 'regex':
+      return regex(value1, value2);
+    case 'notRegex':
+      return !regex(value1, value2);
+    default:
+      throw new NodeError(`compareOperationFunctions[operation] is not a function ("${operator}")`);
+  }
+};
+
+/** A whole legacy condition: dates converted first (left, then right), then compared. */
+export const legacyCondition = (operator: string, value1: unknown, value2: unknown): boolean =>
+  operator.startsWith('dateTime:')
+    ? legacyCompare(operator, legacyDate(value1), legacyDate(value2))
+    : legacyCompare(operator, value1, value2);
