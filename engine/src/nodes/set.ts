@@ -1,73 +1,167 @@
 import { MAIN } from '#shared/nodes/types.ts';
-import { isJsonObject, type JsonObject } from '../runner/items.ts';
+import { isExpression } from '../expressions/template.ts';
+import { isJsonObject, type Item, type JsonObject } from '../runner/items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
-import { deepClone, setPath } from './paths.ts';
+import { deepClone } from './paths.ts';
+import {
+  conversionOf,
+  convertEntry,
+  convertLegacy,
+  isLegacy,
+  parseRepairedJson,
+  type Conversion,
+} from './set-conversions.ts';
+import { evaluateProbes, rawProbe, singleExpressionCode, type Probe } from './set-expressions.ts';
+import { asJson, fieldAccess, type FieldAccess } from './set-fields.ts';
 import { str } from './values.ts';
 
-/** Edit Fields (Set): assignments typed as declared, or a JSON object merged in. */
-const convert = (value: unknown, type: string, name: string): unknown => {
-  switch (type) {
-    case 'string':
-      return str(value);
-    case 'number': {
-      const n = typeof value === 'number' ? value : Number(String(value).trim());
-      if (String(value).trim() === '' || Number.isNaN(n))
-        throw new NodeError(`field "${name}": ${JSON.stringify(value)} is not a number`);
-      return n;
+/**
+ * Edit Fields (Set): fields typed as declared (or a JSON object) written into
+ * the item, on top of all, some or none of its input fields — as n8n's Set 1
+ * and 2 and Edit Fields 3–3.4 do it, the version chosen by `conversion`.
+ */
+
+interface Assignment {
+  name?: unknown;
+  value?: unknown;
+  type?: unknown;
+}
+
+const listOf = (value: unknown): Assignment[] =>
+  Array.isArray(value) ? value.map((a) => (isJsonObject(a) ? (a as Assignment) : {})) : [];
+
+/** n8n 3–3.2 re-read an object field written as `={…}` from its text (n8n's rawFieldsData). */
+const readsObjectText = (c: Conversion): boolean => c === 'n8n3' || c === 'n8n3.1' || c === 'n8n3.2';
+
+/** n8n's parseJsonParameter: the text (mended if need be) must hold one JSON object. */
+const jsonObjectOf = (value: unknown, where: string, item: number): JsonObject => {
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = parseRepairedJson(value);
+    } catch {
+      throw new NodeError(`The ${where} in item ${item} contains invalid JSON`, value);
     }
-    case 'boolean':
-      if (typeof value === 'boolean') return value;
-      if (value === 'true' || value === 'false') return value === 'true';
-      throw new NodeError(`field "${name}": ${JSON.stringify(value)} is not true or false`);
-    case 'array':
-    case 'object': {
-      let parsed = value;
-      if (typeof value === 'string') {
-        try {
-          parsed = JSON.parse(value);
-        } catch {
-          throw new NodeError(`field "${name}": ${JSON.stringify(value)} is not JSON`);
-        }
+  }
+  if (!isJsonObject(parsed)) throw new NodeError(`The ${where} in item ${item} does not contain a valid JSON object`);
+  return parsed;
+};
+
+const fieldNames = (value: unknown, param: string): string[] => {
+  if (typeof value !== 'string') throw new NodeError(`"${param}" must be a comma-separated list of field names`);
+  return value
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f.length > 0);
+};
+
+/** The input fields the output starts from (n8n's composeReturnItem). */
+const baseOf = (item: Item, p: JsonObject, access: FieldAccess, dotNotation: boolean): JsonObject => {
+  const include = p.includeOtherFields === true ? str(p.include, 'all') : 'none';
+  switch (include) {
+    case 'all':
+      return deepClone(item.json);
+    case 'none':
+      return {};
+    case 'selected': {
+      const json: JsonObject = {};
+      for (const key of fieldNames(p.includeFields ?? '', 'includeFields')) {
+        const target = dotNotation && key.includes('.') ? (key.split('.').pop() ?? key) : key;
+        // A copy: n8n hands the input's own object on, so later fields written into it change the input too.
+        access.set(json, target, deepClone(access.get(item.json, key)));
       }
-      if (type === 'array' ? !Array.isArray(parsed) : !isJsonObject(parsed)) {
-        throw new NodeError(
-          `field "${name}": ${JSON.stringify(value)} is not ${type === 'array' ? 'a list' : 'an object'}`,
-        );
-      }
-      return parsed;
+      return json;
+    }
+    case 'except': {
+      const json = deepClone(item.json);
+      for (const key of fieldNames(p.excludeFields ?? '', 'excludeFields')) access.unset(json, key);
+      return json;
     }
     default:
-      throw new NodeError(`field "${name}": unknown type "${type}"`);
+      throw new NodeError(`The include option "${include}" is not known!`);
   }
 };
 
 export const set: NodeExecutor = (ctx) => {
   const params = ctx.params();
+  const raw = ctx.node.parameters;
+  const first = params[0] ?? {};
+  const conversion = conversionOf(first.conversion);
+  const rawMode = str(first.mode, 'manual') === 'raw';
+  const rawAssignments = listOf(raw.assignments);
+
+  // Expressions whose undefined must stay undefined, and texts n8n fills in piece by piece.
+  const probes = new Map<string, Probe>();
+  const objectTextOf = new Map<string, string>();
+  if (rawMode) {
+    const json = raw.jsonOutput;
+    if (typeof json === 'string' && json.startsWith('=')) {
+      probes.set('jsonOutput', rawProbe(json));
+    }
+  } else {
+    rawAssignments.forEach((a, k) => {
+      const label = `assignments[${k}].value`;
+      if (readsObjectText(conversion) && a.type === 'object' && isExpression(a.value)) {
+        probes.set(label, rawProbe(a.value));
+        objectTextOf.set(str(a.name, ''), label);
+      }
+      const code = isLegacy(conversion) || conversion === 'n8n3' ? singleExpressionCode(a.value) : undefined;
+      if (code !== undefined && !probes.has(label)) probes.set(label, { kind: 'single', code });
+    });
+  }
+  const probed = evaluateProbes(ctx, probes);
+
   return {
     [MAIN]: ctx.items.map((item, i) => {
       const p = params[i] ?? {};
-      const json: JsonObject = p.includeOtherFields === true ? deepClone(item.json) : {};
-      if (p.mode === 'raw') {
-        let raw = p.jsonOutput;
-        if (typeof raw === 'string') {
-          try {
-            raw = JSON.parse(raw);
-          } catch (e) {
-            throw new NodeError(`item ${i + 1}: the JSON is not valid (${e instanceof Error ? e.message : String(e)})`);
+      const dotNotation = p.dotNotation !== false;
+      const access = fieldAccess(dotNotation);
+      const ignoreErrors = p.ignoreConversionErrors === true;
+      // A field left undefined (n8n keeps the key, JSON drops it) or a list grown past its end: cleaned at the end.
+      let unclean = p.includeOtherFields === true && p.include === 'selected';
+      const write = (json: JsonObject, name: string, value: unknown) => {
+        if (value === undefined || name.includes('[')) unclean = true;
+        access.set(json, name, value);
+      };
+      const valueOf = (k: number, resolved: unknown): unknown =>
+        probes.get(`assignments[${k}].value`)?.kind === 'single'
+          ? probed.single(`assignments[${k}].value`, i)
+          : resolved;
+
+      if (!rawMode && isLegacy(conversion)) {
+        // Set 1 and 2 write each field in turn, straight into the item.
+        const json = p.includeOtherFields === true ? deepClone(item.json) : {};
+        listOf(p.assignments).forEach((a, k) => {
+          const type = str(a.type, 'string');
+          const literal = !isExpression(rawAssignments[k]?.value);
+          write(json, str(a.name, ''), convertLegacy(type, valueOf(k, a.value), conversion, literal));
+        });
+        return { json: unclean ? (asJson(json) as JsonObject) : json };
+      }
+
+      let fields: JsonObject;
+      if (rawMode) {
+        const text = probes.has('jsonOutput') ? probed.filled('jsonOutput', i) : p.jsonOutput;
+        fields = jsonObjectOf(text, "'JSON Output'", i);
+      } else {
+        // Every field is typed before any is written; a name met twice keeps its first place and last value.
+        fields = {};
+        listOf(p.assignments).forEach((a, k) => {
+          const name = str(a.name, '');
+          const type = str(a.type, 'string');
+          let value = valueOf(k, a.value);
+          const textLabel = type === 'object' ? objectTextOf.get(name) : undefined;
+          if (textLabel !== undefined && value !== undefined && value !== null) {
+            value = jsonObjectOf(probed.filled(textLabel, i), `entry "${name}" inside 'Fields to Set'`, i);
           }
-        }
-        if (!isJsonObject(raw)) throw new NodeError(`item ${i + 1}: the JSON must be an object`);
-        return { json: { ...json, ...raw } };
+          const typed = convertEntry(name, type, value, conversion, ignoreErrors, i);
+          // n8n gathers them in a plain object, where "__proto__" is no field at all.
+          if (name !== '__proto__') fields[name] = typed;
+        });
       }
-      const assignments = Array.isArray(p.assignments)
-        ? (p.assignments as { name?: unknown; value?: unknown; type?: unknown }[])
-        : [];
-      for (const a of assignments) {
-        const name = str(a.name, '').trim();
-        if (!name) throw new NodeError('a field to set has no name');
-        setPath(json, name, convert(a.value, str(a.type, 'string'), name));
-      }
-      return { json };
+      const json = baseOf(item, p, access, dotNotation);
+      for (const key of Object.keys(fields)) if (key !== '__proto__') write(json, key, fields[key]);
+      return { json: unclean ? (asJson(json) as JsonObject) : json };
     }),
   };
 };

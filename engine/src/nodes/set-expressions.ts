@@ -1,0 +1,91 @@
+import { isExpression, parseTemplate, TemplateError } from '../expressions/template.ts';
+import type { JsonObject } from '../runner/items.ts';
+import type { NodeContext } from '../runner/types.ts';
+
+/**
+ * Expression values Edit Fields needs in a form the node's ordinary
+ * parameters do not give: whether a `={{ … }}` came out undefined (a
+ * parameter reads that as null, yet n8n's Set 1–3 treat the two apart), and
+ * the pieces of n8n's JSON mode, where each `{{ … }}` of the text is worked
+ * out on its own and written in as text (n8n's resolveRawData).
+ *
+ * Each such expression is evaluated as `{ v: (code) }`: an undefined result is
+ * an object without `v`. All of them go to the sandbox in one call per node run.
+ */
+
+export type Probe = { kind: 'single'; code: string } | { kind: 'raw'; text: string; resolvables: string[] };
+
+/** A raw text probe: the text without its leading "=" and the `{{ … }}` in it. */
+export const rawProbe = (expression: string): Probe => {
+  const text = expression.replace(/^=+/, '');
+  return { kind: 'raw', text, resolvables: resolvablesOf(text) };
+};
+
+/** The code of a value that is exactly one `{{ … }}`, or undefined. */
+export const singleExpressionCode = (value: unknown): string | undefined => {
+  if (!isExpression(value)) return undefined;
+  try {
+    const segments = parseTemplate(value.slice(1));
+    const only = segments[0];
+    return segments.length === 1 && only && 'code' in only ? only.code : undefined;
+  } catch (e) {
+    if (e instanceof TemplateError) return undefined;
+    throw e;
+  }
+};
+
+/** n8n's getResolvables: every `{{ … }}` of a text, each up to the first "}}". */
+export const resolvablesOf = (text: string): string[] => [...text.matchAll(/({{[\s\S]*?}})/g)].map((m) => m[1] ?? '');
+
+const wrap = (code: string): string => `={{ {v: (${code}\n)} }}`;
+
+/** n8n's resolveRawData: each `{{ … }}` replaced (first occurrence, in turn) by its value as text. */
+const fillRawText = (text: string, resolvables: readonly string[], values: readonly unknown[]): string => {
+  let out = text;
+  resolvables.forEach((resolvable, k) => {
+    const value = values[k];
+    const replacement = typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+    out = out.replace(resolvable, () => replacement);
+  });
+  return out;
+};
+
+/** Probes keyed by a label (the parameter's path); one parameter object per node, so its compiled plan is reused. */
+const plans = new WeakMap<object, { key: string; params: JsonObject }>();
+
+export interface ProbeResults {
+  /** The value of a single expression for item `i` (undefined kept). */
+  single(label: string, i: number): unknown;
+  /** A raw text with its `{{ … }}` filled in for item `i` (n8n's resolveRawData). */
+  filled(label: string, i: number): string;
+}
+
+const unwrap = (result: unknown): unknown =>
+  typeof result === 'object' && result !== null && 'v' in result ? result.v : undefined;
+
+/** Evaluates the probes for every input item of the node's run. */
+export const evaluateProbes = (ctx: NodeContext, probes: Map<string, Probe>): ProbeResults => {
+  if (probes.size === 0) {
+    return { single: () => undefined, filled: () => '' };
+  }
+  const key = JSON.stringify([...probes]);
+  let plan = plans.get(ctx.node);
+  if (!plan || plan.key !== key) {
+    const params: JsonObject = {};
+    for (const [label, probe] of probes) {
+      params[label] = probe.kind === 'single' ? wrap(probe.code) : probe.resolvables.map((r) => wrap(r.slice(2, -2)));
+    }
+    plan = { key, params };
+    plans.set(ctx.node, plan);
+  }
+  const resolved = ctx.resolver.resolve(ctx.node.name, plan.params, ctx.items, ctx.meta, (name) => ctx.outputOf(name));
+  return {
+    single: (label, i) => unwrap(resolved[i]?.[label]),
+    filled: (label, i) => {
+      const probe = probes.get(label);
+      if (probe?.kind !== 'raw') return '';
+      const list = resolved[i]?.[label];
+      return fillRawText(probe.text, probe.resolvables, Array.isArray(list) ? list.map(unwrap) : []);
+    },
+  };
+};
