@@ -16,6 +16,8 @@ export interface NodeCase {
   typeVersion: number;
   parameters: Params;
   items: JsonItem[];
+  /** A node run between "Input" and "Under test" (named "Before"), for what reads back through it (paired items). */
+  before?: { type: string; typeVersion: number; parameters: Params };
 }
 
 export interface N8nWorkflowJson {
@@ -34,7 +36,7 @@ export interface N8nWorkflowJson {
 
 const link = (node: string) => ({ main: [[{ node, type: 'main' as const, index: 0 }]] });
 
-export const caseWorkflow = (c: NodeCase): N8nWorkflowJson => ({
+const oneInputWorkflow = (c: NodeCase): N8nWorkflowJson => ({
   name: `n8n-diff ${c.family} seed ${c.seed}`,
   nodes: [
     {
@@ -65,6 +67,24 @@ export const caseWorkflow = (c: NodeCase): N8nWorkflowJson => ({
   connections: { Start: link('Input'), Input: link('Under test') },
   settings: { executionOrder: 'v1' },
 });
+
+/** "Input" → "Before" → "Under test". */
+const withBefore = (workflow: N8nWorkflowJson, before: NonNullable<NodeCase['before']>): N8nWorkflowJson => {
+  workflow.nodes.splice(2, 0, {
+    id: 'before',
+    name: 'Before',
+    type: `n8n-nodes-base.${before.type}`,
+    typeVersion: before.typeVersion,
+    position: [330, 0],
+    parameters: before.parameters,
+  });
+  workflow.connections.Input = link('Before');
+  workflow.connections.Before = link('Under test');
+  return workflow;
+};
+
+export const caseWorkflow = (c: NodeCase): N8nWorkflowJson =>
+  c.before ? withBefore(oneInputWorkflow(c), c.before) : oneInputWorkflow(c);
 
 /**
  * The same workflow for a person to paste into n8n's canvas: n8n ships no

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseBudget, familySelected, firstSeed, writeResult } from './budget.ts';
+import { codeFamily } from './code-gen.ts';
 import { conditionsFamily } from './conditions-gen.ts';
-import { expressionsFamily } from './expressions-gen.ts';
 import { httpRequestFamily } from './http-request-gen.ts';
 import { setFamily } from './set-gen.ts';
 import { switchFamily } from './switch-gen.ts';
@@ -17,8 +17,8 @@ import { ensureReferenceInstalled, N8nReference } from './reference.ts';
  * minimized and reported with its seed and an n8n workflow to paste.
  */
 
-const families: Family[] = [conditionsFamily, expressionsFamily, setFamily, switchFamily, httpRequestFamily].filter(
-  (f) => familySelected(f.name),
+const families: Family[] = [codeFamily, conditionsFamily, setFamily, switchFamily, httpRequestFamily].filter((f) =>
+  familySelected(f.name),
 );
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */
 const MAX_REPORTS = 60;
