@@ -152,7 +152,7 @@ describe('n8n import: node mappings', () => {
     const fn = def.nodes.filter((n) => n.type === 'n8n-nodes-base.function');
     expect(fn).toHaveLength(2);
     expect(typeof fn[0]?.parameters.functionCode).toBe('string');
-    expect(warnings.filter((w) => w.includes('"Always output data" is not supported'))).toHaveLength(1);
+    expect(warnings.filter((w) => w.includes('setting "Always Output Data" is not carried over'))).toHaveLength(1);
   });
 
   it('maps Merge 2 modes', () => {

@@ -3,18 +3,14 @@ import { createId, isValidId } from '../../ids.ts';
 import { getNodeDefinition, getParamSpec } from '../../nodes/catalog.ts';
 import { nodePorts } from '../../nodes/ports.ts';
 import { MAIN } from '../../nodes/types.ts';
-import {
-  DEFINITION_FORMAT,
-  onErrorValues,
-  type DefinitionNode,
-  type OnError,
-  type WorkflowDefinitionInput,
-} from '../../schema/definition.ts';
+import { DEFINITION_FORMAT, type DefinitionNode, type WorkflowDefinitionInput } from '../../schema/definition.ts';
 import { checkParamValue } from '../../schema/params.ts';
 import { unsupportedExpressionFeatures } from './expression-features.ts';
-import { n8nWorkflowSchema, type N8nNode } from './n8n-file.ts';
+import { n8nWorkflowSchema } from './n8n-file.ts';
 import { mapParameters } from './parameters.ts';
-import { ParamReader, type Params } from './param-reader.ts';
+import { notCarried } from './not-carried.ts';
+import { carryNodeSettings, carryWorkflowSettings } from './settings.ts';
+import { ParamReader, record, type Params } from './param-reader.ts';
 
 /**
  * n8n workflow JSON → a Weft workflow definition (then imported like any
@@ -42,14 +38,6 @@ const weftType = (n8nType: string): { type: string; known: boolean } => {
   if (short !== undefined && getNodeDefinition(short)) return { type: short, known: true };
   return { type: n8nType.slice(0, 128), known: false };
 };
-
-const onErrorOf = (n: N8nNode): OnError | undefined => {
-  if (n.onError !== undefined && (onErrorValues as readonly string[]).includes(n.onError)) return n.onError as OnError;
-  if (n.continueOnFail) return n.errorOutput ? 'continueErrorOutput' : 'continueRegularOutput';
-  return undefined;
-};
-
-const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(value)));
 
 export const fromN8n = (input: unknown): FromN8nResult => {
   const parsed = n8nWorkflowSchema.safeParse(input);
@@ -82,16 +70,17 @@ export const fromN8n = (input: unknown): FromN8nResult => {
     if (known) {
       const reader = new ParamReader(n8nParams, n.typeVersion ?? 1);
       parameters = {};
-      for (const [name, value] of Object.entries(mapParameters(type, reader) ?? {})) {
+      for (const [name, value] of Object.entries(record(reader.carry(mapParameters(type, reader))))) {
         const spec = getParamSpec(type, name);
         const problem = spec ? checkParamValue(spec, value) : 'is not a parameter of this node';
         if (problem) warn([...at, 'parameters', name], `${label}: "${name}" ${problem}; the default is used`);
         else parameters[name] = value;
       }
       for (const message of reader.problems) warn([...at, 'parameters'], `${label}: ${message}`);
-      const unused = reader.unused();
-      if (unused.length > 0)
-        warn([...at, 'parameters'], `${label}: n8n settings not carried over: ${unused.join(', ')}`);
+      for (const p of reader.unread()) {
+        const message = notCarried(type, reader.version, p);
+        if (message) warn([...at, 'parameters', p.path], `${label}: ${message}`);
+      }
     }
     // Types Weft lacks are reported by the definition's validation, which keeps them as unsupported nodes.
     const features = unsupportedExpressionFeatures(parameters);
@@ -110,20 +99,7 @@ export const fromN8n = (input: unknown): FromN8nResult => {
       position: { x: n.position?.[0] ?? index * 240, y: n.position?.[1] ?? 0 },
       parameters,
     };
-    if (n.disabled) node.disabled = true;
-    if (n.notes) node.notes = n.notes.slice(0, 100_000);
-    const onError = onErrorOf(n);
-    if (onError && onError !== 'stopWorkflow') node.onError = onError;
-    if (n.retryOnFail) {
-      node.retryOnFail = true;
-      if (n.maxTries !== undefined) node.maxTries = clamp(n.maxTries, 1, 10);
-      if (n.waitBetweenTries !== undefined) node.waitBetweenTries = clamp(n.waitBetweenTries, 0, 3_600_000);
-    }
-    if (n.credentials && Object.keys(n.credentials).length > 0) {
-      warn([...at, 'credentials'], `${label}: n8n credentials are not imported; choose a Weft credential for it`);
-    }
-    if (n.alwaysOutputData) warn(at, `${label}: "Always output data" is not supported`);
-    if (n.executeOnce) warn(at, `${label}: "Execute once" is not supported`);
+    carryNodeSettings(n, node, at, warn);
     byName.set(n.name, { node, known });
   });
 
@@ -180,11 +156,7 @@ export const fromN8n = (input: unknown): FromN8nResult => {
     }
   }
 
-  const settings: { timezone?: string; timeoutSeconds?: number } = {};
-  const timezone = workflow.settings?.timezone;
-  if (timezone && timezone !== 'DEFAULT') settings.timezone = timezone.slice(0, 64);
-  const timeout = workflow.settings?.executionTimeout;
-  if (typeof timeout === 'number' && timeout > 0) settings.timeoutSeconds = clamp(timeout, 1, 86_400);
+  const settings = carryWorkflowSettings(workflow, warn);
 
   return {
     definition: {

@@ -27,6 +27,7 @@ export const n8nNodeSchema = z.looseObject({
   alwaysOutputData: z.boolean().optional(),
   executeOnce: z.boolean().optional(),
   credentials: z.record(z.string(), z.unknown()).optional(),
+  webhookId: z.string().optional(),
 });
 export type N8nNode = z.infer<typeof n8nNodeSchema>;
 
@@ -50,6 +51,8 @@ export const n8nWorkflowSchema = z.looseObject({
     .looseObject({ timezone: z.string().optional(), executionTimeout: z.number().optional() })
     .nullable()
     .optional(),
+  /** Node name → the items n8n's editor pinned as that node's output. */
+  pinData: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 export type N8nWorkflow = z.infer<typeof n8nWorkflowSchema>;
 

@@ -1,0 +1,174 @@
+import { onErrorValues, type DefinitionNode, type OnError, type WorkflowSettings } from '../../schema/definition.ts';
+import type { N8nNode, N8nWorkflow } from './n8n-file.ts';
+
+/**
+ * n8n's node settings (the node's Settings tab) and workflow settings: each
+ * is carried over to Weft's own, or named in a warning with what Weft does
+ * instead. A setting left at n8n's default says nothing.
+ */
+
+export type Warn = (path: (string | number)[], message: string) => void;
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(value)));
+
+const onErrorOf = (n: N8nNode): OnError | undefined => {
+  if (n.onError !== undefined && (onErrorValues as readonly string[]).includes(n.onError)) return n.onError as OnError;
+  if (n.continueOnFail) return n.errorOutput ? 'continueErrorOutput' : 'continueRegularOutput';
+  return undefined;
+};
+
+/** Carries `n`'s settings onto `node`; warns, for node `label`, about the ones Weft has not. */
+export const carryNodeSettings = (n: N8nNode, node: DefinitionNode, at: (string | number)[], warn: Warn): void => {
+  const label = `Node "${n.name}"`;
+  if (n.disabled) node.disabled = true;
+  if (n.notes) {
+    node.notes = n.notes.slice(0, 100_000);
+    if (n.notesInFlow)
+      warn(
+        [...at, 'notesInFlow'],
+        `${label}: setting "Display Note in Flow" is not carried over: Weft shows a node's notes in its inspector, not on the canvas`,
+      );
+  }
+  const onError = onErrorOf(n);
+  if (onError && onError !== 'stopWorkflow') node.onError = onError;
+  if (n.onError !== undefined && !(onErrorValues as readonly string[]).includes(n.onError))
+    warn(
+      [...at, 'onError'],
+      `${label}: setting "On Error" = "${n.onError.slice(0, 40)}" is unknown; the node stops the workflow on an error`,
+    );
+  if (n.retryOnFail) {
+    node.retryOnFail = true;
+    if (n.maxTries !== undefined) {
+      node.maxTries = clamp(n.maxTries, 1, 10);
+      if (node.maxTries !== n.maxTries)
+        warn(
+          [...at, 'maxTries'],
+          `${label}: setting "Max. Tries" = ${n.maxTries} is outside Weft's 1–10; it tries ${node.maxTries} times`,
+        );
+    }
+    if (n.waitBetweenTries !== undefined) {
+      node.waitBetweenTries = clamp(n.waitBetweenTries, 0, 3_600_000);
+      if (node.waitBetweenTries !== n.waitBetweenTries)
+        warn(
+          [...at, 'waitBetweenTries'],
+          `${label}: setting "Wait Between Tries (ms)" = ${n.waitBetweenTries} is outside Weft's 0–3,600,000; it waits ${node.waitBetweenTries} ms`,
+        );
+    }
+  }
+  const credentials = Object.entries(n.credentials ?? {});
+  if (credentials.length > 0) {
+    const names = credentials.map(([type, value]) => {
+      const name = typeof value === 'object' && value !== null && 'name' in value ? String(value.name) : '';
+      return name ? `${type} "${name.slice(0, 80)}"` : type;
+    });
+    warn(
+      [...at, 'credentials'],
+      `${label}: n8n credentials (${names.join(', ')}) are not imported: choose a Weft credential for the node`,
+    );
+  }
+  if (n.alwaysOutputData)
+    warn(
+      [...at, 'alwaysOutputData'],
+      `${label}: setting "Always Output Data" is not carried over: in Weft a node without output items does not run the nodes after it`,
+    );
+  if (n.executeOnce)
+    warn(
+      [...at, 'executeOnce'],
+      `${label}: setting "Execute Once" is not carried over: Weft runs it for every input item; put a Limit node (1 item) before it to run it once`,
+    );
+  // n8n registers a webhook under its id only when the path has parameters (`/webhook/<id>/user/:id`); a plain path's URL is the path, which Weft keeps.
+  if (n.webhookId && typeof n.parameters?.path === 'string' && n.parameters.path.includes(':'))
+    warn(
+      [...at, 'webhookId'],
+      `${label}: its n8n URL began with the webhook id "${n.webhookId.slice(0, 64)}"; in Weft its URL is /webhook/ and its path`,
+    );
+};
+
+/** n8n's workflow settings that Weft has no equivalent of, with n8n's defaults (which say nothing). */
+const uncarriedSettings: Record<string, { label: string; defaults: readonly unknown[]; why: string }> = {
+  executionOrder: { label: 'Execution Order', defaults: ['v1'], why: 'Weft runs nodes in n8n\'s current order ("v1")' },
+  errorWorkflow: {
+    label: 'Error Workflow',
+    defaults: ['', 'DEFAULT'],
+    why: 'Weft has no error workflows; look at failed executions in its execution list',
+  },
+  saveManualExecutions: {
+    label: 'Save Manual Executions',
+    defaults: [true, 'DEFAULT'],
+    why: 'Weft keeps executions by its own retention',
+  },
+  saveDataErrorExecution: {
+    label: 'Save Failed Production Executions',
+    defaults: ['all', 'DEFAULT'],
+    why: 'Weft keeps executions by its own retention',
+  },
+  saveDataSuccessExecution: {
+    label: 'Save Successful Production Executions',
+    defaults: ['all', 'DEFAULT'],
+    why: 'Weft keeps executions by its own retention',
+  },
+  saveExecutionProgress: {
+    label: 'Save Execution Progress',
+    defaults: [false, 'DEFAULT'],
+    why: 'Weft keeps executions by its own retention',
+  },
+  callerPolicy: {
+    label: 'This Workflow Can Be Called By',
+    defaults: ['workflowsFromSameOwner'],
+    why: 'Weft has no Execute Workflow node, so no workflow calls another',
+  },
+  callerIds: {
+    label: 'IDs of Workflows That Can Call This One',
+    defaults: [''],
+    why: 'Weft has no Execute Workflow node, so no workflow calls another',
+  },
+};
+
+/** Bookkeeping of n8n's (statistics, sharing): no effect on what a run does. */
+const ignoredSettings = new Set(['timeSavedPerExecution', 'timeSavedMode', 'availableInMCP', 'binaryMode']);
+
+/** Weft's workflow settings from n8n's, warning about the rest. */
+export const carryWorkflowSettings = (workflow: N8nWorkflow, warn: Warn): WorkflowSettings => {
+  const settings: WorkflowSettings = {};
+  for (const [key, value] of Object.entries(workflow.settings ?? {})) {
+    if (value === undefined || value === null || ignoredSettings.has(key)) continue;
+    if (key === 'timezone') {
+      if (typeof value === 'string' && value !== 'DEFAULT' && value !== '') settings.timezone = value.slice(0, 64);
+      continue;
+    }
+    if (key === 'executionTimeout') {
+      if (typeof value === 'number' && value > 0) {
+        settings.timeoutSeconds = clamp(value, 1, 86_400);
+        if (settings.timeoutSeconds !== value)
+          warn(
+            ['settings', key],
+            `Workflow setting "Timeout Workflow" = ${value} s is outside Weft's 1–86,400 s; it times out after ${settings.timeoutSeconds} s`,
+          );
+      }
+      continue;
+    }
+    const known = uncarriedSettings[key];
+    if (known?.defaults.includes(value)) continue;
+    const shown = JSON.stringify(value).slice(0, 80);
+    warn(
+      ['settings', key],
+      known
+        ? `Workflow setting "${known.label}" (settings.${key}) = ${shown} is not carried over: ${known.why}`
+        : `Workflow setting "${key}" (settings.${key}) = ${shown} is not carried over: Weft has no such setting`,
+    );
+  }
+  const pinned = Object.entries(workflow.pinData ?? {}).filter(
+    ([, items]) => !(Array.isArray(items) && items.length === 0),
+  );
+  if (pinned.length > 0) {
+    const names = `${pinned
+      .slice(0, 5)
+      .map(([name]) => `"${name.slice(0, 128)}"`)
+      .join(', ')}${pinned.length > 5 ? ` and ${pinned.length - 5} more` : ''}`;
+    warn(
+      ['pinData'],
+      `Pinned data of ${names} is not imported: Weft runs ${pinned.length === 1 ? 'that node' : 'those nodes'} for real`,
+    );
+  }
+  return settings;
+};

@@ -1,0 +1,196 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { fromN8n } from '../src/interop/n8n/index.ts';
+import { notCarried } from '../src/interop/n8n/not-carried.ts';
+import { formatPath, ParamReader, type Params } from '../src/interop/n8n/param-reader.ts';
+import { mapParameters } from '../src/interop/n8n/parameters.ts';
+import { getNodeDefinition } from '../src/nodes/catalog.ts';
+
+/**
+ * Import tells the truth: every n8n parameter, node setting and workflow
+ * setting is carried over or named in a warning (node, parameter, why).
+ */
+
+// A copy of the handbook's ../shared/interop/n8n, so this runs on a fresh clone.
+const corpusDir = fileURLToPath(new URL('./fixtures/n8n', import.meta.url));
+const corpus = readdirSync(corpusDir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => join(corpusDir, f));
+
+interface N8nFileNode {
+  name: string;
+  type: string;
+  typeVersion?: number;
+  parameters?: Params;
+}
+
+const messages = (input: unknown) => fromN8n(input).warnings.map((w) => w.message);
+
+const one = (type: string, typeVersion: number, parameters: Params, extra: Params = {}) =>
+  messages({
+    nodes: [{ name: 'X', type: `n8n-nodes-base.${type}`, typeVersion, parameters, ...extra }],
+    connections: {},
+  });
+
+/** Every leaf of a parameter tree, with its path. */
+const leaves = (value: unknown, at: (string | number)[] = []): { at: (string | number)[]; value: unknown }[] => {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...at, i]));
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).flatMap(([k, v]) => leaves(v, [...at, k]));
+  return value === undefined || value === null || value === '' ? [] : [{ at, value }];
+};
+
+describe('n8n import: nothing dropped without a warning', () => {
+  it('reads nested parameters by their full path and reports the ones no mapper read', () => {
+    const r = new ParamReader({ options: { timeout: 5, allowUnauthorizedCerts: true }, list: [{ a: 1, b: 2 }] }, 4);
+    expect(r.get('options.timeout')).toBe(5);
+    const rows = r.rows('list');
+    expect(rows[0]?.a).toBe(1);
+    expect(r.unread().map((p) => [p.path, p.key, p.value])).toEqual([
+      ['options.allowUnauthorizedCerts', 'options.allowUnauthorizedCerts', true],
+      ['list[0].b', 'list.b', 2],
+    ]);
+  });
+
+  it('counts a nested value a mapper carries whole as read, and hands back the value, not a wrapper', () => {
+    const params = { body: { deep: { x: [1, 2] } } };
+    const r = new ParamReader(params, 1);
+    const carried = r.carry({ body: r.get('body') }) as Params;
+    expect(carried.body).toEqual(params.body);
+    // A Proxy cannot be cloned: this throws if one was left in.
+    expect(structuredClone(carried)).toEqual(params);
+    expect(r.unread()).toEqual([]);
+    // Wrappers are read-only: a mapper cannot change the n8n file it reads.
+    const wrapped = r.get('body') as Params;
+    expect(() => {
+      wrapped.deep = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('names an unread option with its label in n8n, its path and why', () => {
+    expect(one('webhook', 2, { path: 'hook', options: { ignoreBots: true } })).toEqual([
+      'Node "X": option "Ignore Bots" (options.ignoreBots) = true is not carried over: Weft\'s Webhook node has no such setting yet',
+    ]);
+  });
+
+  it('names unread fields of list rows with their position', () => {
+    const w = one('merge', 3, {
+      mode: 'combine',
+      combineBy: 'combineByFields',
+      fields: 'x',
+      options: { clashHandling: { values: { resolveClash: 'addSuffix' } } },
+    });
+    expect(w).toContain(
+      'Node "X": option "Clash Handling › When Field Values Clash" (options.clashHandling.values.resolveClash) = "addSuffix" is not carried over: Weft\'s Merge node has no such setting yet',
+    );
+  });
+
+  it("says nothing about values that are n8n's defaults or its editor's bookkeeping", () => {
+    expect(one('webhook', 2, { path: 'hook', options: { ignoreBots: false, rawBody: false } })).toEqual([]);
+    expect(
+      one('if', 2, {
+        conditions: {
+          options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 1 },
+          conditions: [
+            {
+              id: '553f50d9',
+              leftValue: '={{ $json.a }}',
+              rightValue: 1,
+              operator: { type: 'number', operation: 'lt', name: 'filter.operator.lt' },
+            },
+          ],
+          combinator: 'and',
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  it('names a parameter the node does not have in that n8n version', () => {
+    expect(one('if', 2, { conditions: {}, options: { caseSensitive: false } })).toEqual([
+      'Node "X": option "options.caseSensitive" = false is not one n8n\'s IF 2 has; it was left out',
+    ]);
+  });
+
+  it('carries node settings or names them', () => {
+    const w = one(
+      'noOp',
+      1,
+      {},
+      {
+        notes: 'why',
+        notesInFlow: true,
+        alwaysOutputData: true,
+        executeOnce: true,
+        retryOnFail: true,
+        maxTries: 20,
+        onError: 'explode',
+        credentials: { httpBasicAuth: { id: '1', name: 'Mine' } },
+      },
+    );
+    expect(w).toEqual([
+      'Node "X": setting "Display Note in Flow" is not carried over: Weft shows a node\'s notes in its inspector, not on the canvas',
+      'Node "X": setting "On Error" = "explode" is unknown; the node stops the workflow on an error',
+      'Node "X": setting "Max. Tries" = 20 is outside Weft\'s 1–10; it tries 10 times',
+      'Node "X": n8n credentials (httpBasicAuth "Mine") are not imported: choose a Weft credential for the node',
+      'Node "X": setting "Always Output Data" is not carried over: in Weft a node without output items does not run the nodes after it',
+      'Node "X": setting "Execute Once" is not carried over: Weft runs it for every input item; put a Limit node (1 item) before it to run it once',
+    ]);
+    const { definition } = fromN8n({
+      nodes: [{ name: 'X', type: 'n8n-nodes-base.noOp', notes: 'why', disabled: true, retryOnFail: true, maxTries: 3 }],
+      connections: {},
+    });
+    expect(definition.nodes[0]).toMatchObject({ notes: 'why', disabled: true, retryOnFail: true, maxTries: 3 });
+  });
+
+  it('carries workflow settings or names them, and names pinned data', () => {
+    const { definition, warnings } = fromN8n({
+      nodes: [{ name: 'X', type: 'n8n-nodes-base.noOp' }],
+      connections: {},
+      settings: {
+        executionOrder: 'v0',
+        timezone: 'Europe/Berlin',
+        errorWorkflow: 'abc',
+        saveManualExecutions: true,
+        callerPolicy: 'any',
+        executionTimeout: 60,
+        timeSavedPerExecution: 3,
+      },
+      pinData: { X: [{ json: { a: 1 } }] },
+    });
+    expect(definition.settings).toEqual({ timezone: 'Europe/Berlin', timeoutSeconds: 60 });
+    expect(warnings.map((w) => w.message)).toEqual([
+      'Workflow setting "Execution Order" (settings.executionOrder) = "v0" is not carried over: Weft runs nodes in n8n\'s current order ("v1")',
+      'Workflow setting "Error Workflow" (settings.errorWorkflow) = "abc" is not carried over: Weft has no error workflows; look at failed executions in its execution list',
+      'Workflow setting "This Workflow Can Be Called By" (settings.callerPolicy) = "any" is not carried over: Weft has no Execute Workflow node, so no workflow calls another',
+      'Pinned data of "X" is not imported: Weft runs that node for real',
+    ]);
+  });
+
+  it.each(corpus)('%s: every parameter leaf of every node is mapped or named', (file) => {
+    const workflow = JSON.parse(readFileSync(file, 'utf8')) as { nodes: N8nFileNode[] };
+    const warnings = messages(workflow);
+    let checked = 0;
+    for (const n of workflow.nodes) {
+      const type = n.type.replace(/^n8n-nodes-base\./, '');
+      if (!n.type.startsWith('n8n-nodes-base.') || !getNodeDefinition(type)) continue;
+      const version = n.typeVersion ?? 1;
+      const reader = new ParamReader(n.parameters ?? {}, version);
+      reader.carry(mapParameters(type, reader));
+      for (const leaf of leaves(n.parameters ?? {})) {
+        checked++;
+        if (reader.wasRead(leaf.at)) continue;
+        const path = formatPath(leaf.at);
+        const key = leaf.at.filter((s) => typeof s === 'string').join('.');
+        // Not read: either dropping it changes nothing, or a warning names the node and the path.
+        if (notCarried(type, version, { path, key, value: leaf.value }) === undefined) continue;
+        expect(
+          warnings.some((w) => w.startsWith(`Node "${n.name}"`) && w.includes(path)),
+          `${n.name}: ${path}`,
+        ).toBe(true);
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});
