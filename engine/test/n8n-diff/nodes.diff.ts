@@ -3,7 +3,13 @@ import { caseBudget, familySelected, firstSeed, writeResult } from './budget.ts'
 import { codeFamily } from './code-gen.ts';
 import { conditionsFamily } from './conditions-gen.ts';
 import { httpRequestFamily } from './http-request-gen.ts';
+import { aggregateFamily } from './aggregate-gen.ts';
+import { itemListsFamily } from './item-lists-gen.ts';
+import { limitFamily } from './limit-gen.ts';
+import { removeDuplicatesFamily } from './remove-duplicates-gen.ts';
 import { setFamily } from './set-gen.ts';
+import { sortFamily } from './sort-gen.ts';
+import { splitOutFamily } from './split-out-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { diffCase, reportDivergence, type CaseDiff, type DivergenceReport, type Family } from './differ.ts';
 import type { NodeCase } from './node-case.ts';
@@ -17,7 +23,15 @@ import { ensureReferenceInstalled, N8nReference } from './reference.ts';
  * minimized and reported with its seed and an n8n workflow to paste.
  */
 
-const families: Family[] = [codeFamily, conditionsFamily, setFamily, switchFamily, httpRequestFamily].filter((f) =>
+const itemListFamilies = [
+  sortFamily,
+  limitFamily,
+  aggregateFamily,
+  splitOutFamily,
+  removeDuplicatesFamily,
+  itemListsFamily,
+];
+const families: Family[] = [codeFamily, conditionsFamily, setFamily, switchFamily, httpRequestFamily, ...itemListFamilies].filter((f) =>
   familySelected(f.name),
 );
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */

@@ -1,60 +1,184 @@
 import { text } from '../conditions.ts';
-import { type Mapper, type Params, same } from '../param-reader.ts';
+import { type Mapper, type ParamReader, type Params } from '../param-reader.ts';
 
-/** The item-list nodes: Sort, Limit, Aggregate, Split Out, Remove Duplicates. */
-export const itemListMappers: Record<string, Mapper> = {
-  sort: (r) => {
-    const out: Params = {};
-    const type = r.get('type') ?? 'simple';
-    out.type = type === 'random' || type === 'code' ? type : 'simple';
-    if (type === 'code') out.code = text(r.get('code'));
+/**
+ * The item-list nodes: Sort, Limit, Aggregate, Split Out, Remove Duplicates,
+ * and n8n's older "Item Lists" node (versions 1–3.1), which held them all as
+ * operations: each of its operations becomes the Weft node of the same job,
+ * with the version's own rules carried in that node's parameters
+ * (`n8nVersion`, `typeCheck`, `missingFields`).
+ * Its "summarize" operation has no Weft node: it stays an unsupported node.
+ */
+
+const ITEM_LISTS_TARGETS: Record<string, string> = {
+  aggregateItems: 'aggregate',
+  concatenateItems: 'aggregate',
+  limit: 'limit',
+  removeDuplicates: 'removeDuplicates',
+  sort: 'sort',
+  splitOutItems: 'splitOut',
+};
+
+/** The Weft node type an n8n Item Lists node becomes, by its operation (n8n's default: split out items). */
+export const itemListsTarget = (params: Params): string | undefined => {
+  const operation = typeof params.operation === 'string' ? params.operation : 'splitOutItems';
+  return ITEM_LISTS_TARGETS[operation];
+};
+
+/** A comma-separated list from text, or from the `{ fields: [{ fieldName }] }` rows Item Lists before 3 wrote. */
+const fieldNames = (r: ParamReader, name: string, rows: boolean): string => {
+  if (rows)
+    return r
+      .rows(`${name}.fields`)
+      .map((row) => text(row.fieldName))
+      .join(',');
+  const value = r.get(name);
+  return Array.isArray(value) ? value.map(text).join(', ') : text(value);
+};
+
+const sortOf = (r: ParamReader): Params => {
+  const out: Params = {};
+  const type = r.get('type') ?? 'simple';
+  out.type = type === 'random' || type === 'code' ? type : 'simple';
+  if (type === 'code') out.code = text(r.get('code'));
+  if (out.type === 'simple') {
     out.sortFields = r.rows('sortFieldsUi.sortField').map((row) => ({
       fieldName: text(row.fieldName),
       order: row.order === 'descending' ? 'descending' : 'ascending',
     }));
-    return out;
-  },
+    if (r.get('options.disableDotNotation') === true) out.disableDotNotation = true;
+  }
+  return out;
+};
 
-  limit: (r) => {
-    const out: Params = {};
-    same(r, out, ['maxItems', 'keep']);
-    return out;
-  },
+const limitOf = (r: ParamReader): Params => {
+  const out: Params = {};
+  const maxItems = r.get('maxItems');
+  if (maxItems !== undefined) out.maxItems = maxItems;
+  const keep = r.get('keep');
+  if (keep !== undefined) out.keep = keep;
+  return out;
+};
 
-  aggregate: (r) => {
-    const out: Params = {};
-    const aggregate = r.get('aggregate') ?? 'aggregateIndividualFields';
-    out.aggregate = aggregate;
-    if (aggregate === 'aggregateAllItemData') out.destinationFieldName = r.get('destinationFieldName') ?? 'data';
-    else {
-      out.fieldsToAggregate = r.rows('fieldsToAggregate.fieldToAggregate').map((row) => ({
-        fieldToAggregate: text(row.fieldToAggregate),
-        renameField: row.renameField === true,
-        outputFieldName: text(row.outputFieldName),
-      }));
-    }
-    const include = r.get('include');
-    if (include !== undefined) out.include = include;
-    const list = (value: unknown) => (Array.isArray(value) ? value.map(text).join(', ') : text(value));
-    if (r.get('fieldsToInclude') !== undefined) out.fieldsToInclude = list(r.get('fieldsToInclude'));
-    if (r.get('fieldsToExclude') !== undefined) out.fieldsToExclude = list(r.get('fieldsToExclude'));
-    return out;
-  },
+const binariesNotCarried = (r: ParamReader, path: string): void => {
+  if (r.get(path) === true)
+    r.problem(`"${path}" is not carried over: Weft items hold no binary data, so none is collected`);
+};
 
-  splitOut: (r) => {
-    const out: Params = {};
-    same(r, out, ['fieldToSplitOut', 'include']);
-    const fields = r.get('fieldsToInclude');
-    if (fields !== undefined) out.fieldsToInclude = Array.isArray(fields) ? fields.map(text).join(', ') : text(fields);
-    const destination = r.get('options.destinationFieldName');
-    if (destination !== undefined) out.destinationFieldName = destination;
-    return out;
-  },
+/** `itemLists`: the Item Lists version the parameters come from, when they do. */
+const aggregateOf = (r: ParamReader, itemLists?: number): Params => {
+  const out: Params = {};
+  const aggregate = r.get('aggregate') ?? 'aggregateIndividualFields';
+  out.aggregate = aggregate;
+  if (aggregate === 'aggregateAllItemData') {
+    const destination = r.get('destinationFieldName');
+    out.destinationFieldName = destination === undefined ? 'data' : text(destination);
+    const include = r.get('include') ?? 'allFields';
+    out.include = include;
+    const rows = itemLists !== undefined && itemLists < 3;
+    if (include === 'specifiedFields') out.fieldsToInclude = fieldNames(r, 'fieldsToInclude', rows);
+    if (include === 'allFieldsExcept') out.fieldsToExclude = fieldNames(r, 'fieldsToExclude', rows);
+  } else {
+    out.fieldsToAggregate = r.rows('fieldsToAggregate.fieldToAggregate').map((row) => ({
+      fieldToAggregate: text(row.fieldToAggregate),
+      renameField: row.renameField === true,
+      // n8n drops the output name while "rename" is off.
+      outputFieldName: row.renameField === true ? text(row.outputFieldName) : '',
+    }));
+    for (const option of ['disableDotNotation', 'mergeLists', 'keepMissing'])
+      if (r.get(`options.${option}`) === true) out[option] = true;
+    if (itemLists !== undefined && itemLists < 2.1) out.missingFields = 'error';
+  }
+  binariesNotCarried(r, 'options.includeBinaries');
+  r.get('options.keepOnlyUnique');
+  return out;
+};
 
-  removeDuplicates: (r) => {
-    const out: Params = {};
-    same(r, out, ['compare', 'fieldsToExclude', 'fieldsToCompare']);
+const splitOutVersion = (version: number): string =>
+  version >= 3
+    ? 'itemLists3'
+    : version >= 2.2
+      ? 'itemLists2.2'
+      : version >= 2.1
+        ? 'itemLists2.1'
+        : version >= 2
+          ? 'itemLists2'
+          : 'itemLists1';
+
+const splitOutOf = (r: ParamReader, itemLists?: number): Params => {
+  const out: Params = {};
+  const field = r.get('fieldToSplitOut');
+  if (field !== undefined) out.fieldToSplitOut = text(field);
+  const include = r.get('include') ?? 'noOtherFields';
+  out.include = include;
+  if (include === 'selectedOtherFields')
+    out.fieldsToInclude = fieldNames(r, 'fieldsToInclude', itemLists !== undefined && itemLists < 3);
+  const destination = r.get('options.destinationFieldName');
+  if (destination !== undefined) out.destinationFieldName = text(destination);
+  if (r.get('options.disableDotNotation') === true) out.disableDotNotation = true;
+  if (itemLists !== undefined) out.n8nVersion = splitOutVersion(itemLists);
+  binariesNotCarried(r, 'options.includeBinary');
+  if (
+    text(field)
+      .split(',')
+      .some((f) => f.trim() === '$binary')
+  )
+    r.problem('"$binary" is not split out: Weft items hold no binary data');
+  return out;
+};
+
+/** `loneOptions`: the options hold even beside "all fields" (Remove Duplicates 2; before, n8n hid and dropped them). */
+const removeDuplicatesOf = (r: ParamReader, typeCheck: string, rows: boolean, loneOptions = false): Params => {
+  const out: Params = {};
+  const compare = r.get('compare') ?? 'allFields';
+  out.compare = compare;
+  if (compare === 'allFieldsExcept') out.fieldsToExclude = fieldNames(r, 'fieldsToExclude', rows);
+  if (compare === 'selectedFields') out.fieldsToCompare = fieldNames(r, 'fieldsToCompare', rows);
+  if (compare !== 'allFields' || loneOptions) {
+    if (r.get('options.disableDotNotation') === true) out.disableDotNotation = true;
     if (r.get('options.removeOtherFields') === true) out.removeOtherFields = true;
-    return out;
-  },
+  }
+  out.typeCheck = typeCheck;
+  return out;
+};
+
+const removeDuplicates: Mapper = (r) => {
+  if (r.version < 2) return removeDuplicatesOf(r, r.version > 1 ? 'ignoreNulls' : 'withNulls', false);
+  const operation = r.get('operation') ?? 'removeDuplicateInputItems';
+  if (operation === 'removeDuplicateInputItems')
+    return { operation, ...removeDuplicatesOf(r, 'ignoreNulls', false, true) };
+  if (operation === 'removeItemsSeenInPreviousExecutions') {
+    r.problem(
+      '"Remove items processed in previous executions" is not supported: Weft keeps no deduplication history between runs, so the node fails when it runs',
+    );
+    for (const name of ['logic', 'dedupeValue', 'incrementalDedupeValue', 'dateDedupeValue', 'options']) r.get(name);
+  } else r.get('mode');
+  return { operation };
+};
+
+const itemLists: Mapper = (r) => {
+  r.get('resource');
+  const v = r.version;
+  switch (r.get('operation') ?? 'splitOutItems') {
+    case 'aggregateItems':
+    case 'concatenateItems':
+      return aggregateOf(r, v);
+    case 'limit':
+      return limitOf(r);
+    case 'removeDuplicates':
+      return removeDuplicatesOf(r, v >= 3.1 ? 'sortByType' : 'withNulls', v < 3);
+    case 'sort':
+      return sortOf(r);
+    default:
+      return splitOutOf(r, v);
+  }
+};
+
+export const itemListMappers: Record<string, Mapper> = {
+  sort: sortOf,
+  limit: limitOf,
+  aggregate: (r) => aggregateOf(r),
+  splitOut: (r) => splitOutOf(r),
+  removeDuplicates,
+  itemLists,
 };
