@@ -157,7 +157,8 @@ const key = (c: NodeCase): string => {
     const a = (c.parameters.assignments as { assignments: { value: string }[] }).assignments;
     return `set ${a.map((x) => x.value).join(' ; ')} ${where}`;
   }
-  return `code v${c.typeVersion} ${String(c.parameters.mode ?? 'all')} ${String(c.parameters.jsCode)} ${where}`;
+  const mode = c.parameters.mode === 'runOnceForEachItem' ? 'each' : 'all';
+  return `code v${c.typeVersion} ${mode} ${typeof c.parameters.jsCode === 'string' ? c.parameters.jsCode : ''} ${where}`;
 };
 
 export const codeFamily: Family = { name: 'code', generate: codeCase, shrink, key };
