@@ -211,6 +211,26 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
     length: (v) => v.length,
     toJsonString: (v) => JSON.stringify(v),
     removeTags: (v) => v.replace(/<[^>]*>?/gm, ''),
+    removeMarkdown: (v) =>
+      v
+        .replace(/^([\s\t]*)([*\-+]|\d\.)\s+/gm, '$1')
+        .replace(/\n={2,}/g, '\n')
+        .replace(/~~/g, '')
+        .replace(/\x60{3}.*\n/g, '')
+        .replace(/<[\w|\s|=|'|"|:|(|)|,|;|/|0-9|.|-]+[>|\\>]/g, '')
+        .replace(/^[=-]{2,}\s*$/g, '')
+        .replace(/\[\^.+?\](: .*?$)?/g, '')
+        .replace(/\s{0,2}\[.*?\]: .*?$/g, '')
+        .replace(/!\[.*?\][[(].*?[\])]/g, '')
+        .replace(/\[(.*?)\][[(].*?[\])]/g, '$1')
+        .replace(/>/g, '')
+        .replace(/^\s{1,2}\[(.*?)\]: (\S+)( ".*?")?\s*$/g, '')
+        .replace(/^#{1,6}\s*([^#]*)\s*(#{1,6})?/gm, '$1')
+        .replace(/([*_]{1,3})(\S.*?\S)\1/g, '$2')
+        .replace(/(\x60{3,})(.*?)\1/gm, '$2')
+        .replace(/^-{3,}\s*$/g, '')
+        .replace(/\x60(.+?)\x60/g, '$1')
+        .replace(/\n{2,}/g, '\n\n'),
     toDate: (v) => {
       const date = new Date(Date.parse(v));
       if (date.toString() === 'Invalid Date') fail('cannot convert to date');
@@ -298,6 +318,10 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
     base64Encode: (v) => toBase64(v),
     base64Decode: (v) => fromBase64(v),
   });
+  // n8n has these through libraries Weft does not carry (hashes, title case rules, transliteration): say so.
+  for (const name of ['hash', 'toTitleCase', 'replaceSpecialChars']) {
+    stringFns[name] = () => fail(name + "() is not available in Weft's expressions");
+  }
   stringFns.toDecimalNumber = stringFns.toFloat;
   stringFns.toWholeNumber = stringFns.toInt;
 
@@ -485,6 +509,52 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
       return uniqueList(out, []);
     },
     append: (v, args) => v.concat(args),
+    renameKeys: (v, args) => {
+      if (args.length === 0 || args.length % 2 !== 0) {
+        fail('renameKeys(): expected an even amount of args: from1, to1 [, from2, to2, ...]. e.g. .renameKeys("name", "title")');
+      }
+      return v.map((item) => {
+        if (typeof item !== 'object' || item === null) return item;
+        const out = { ...item };
+        for (let i = 0; i < args.length; i += 2) {
+          if (hasOwn.call(out, args[i])) {
+            define(out, args[i + 1], out[args[i]]);
+            delete out[args[i]];
+          }
+        }
+        return out;
+      });
+    },
+    merge: (v, [others]) => {
+      if (others === undefined) {
+        let out = {};
+        for (const item of v) {
+          if (item !== null && typeof item === 'object' && !Array.isArray(item)) out = mergeInto(out, [item]);
+        }
+        return out;
+      }
+      if (!Array.isArray(others)) fail('merge(): expected array arg, e.g. .merge([{ id: 1, otherValue: 3 }])');
+      const out = {};
+      for (let i = 0; i < Math.max(v.length, others.length); i++) {
+        if (v[i] !== undefined && typeof v[i] === 'object' && typeof others[i] === 'object') {
+          for (const [k, x] of Object.entries(mergeInto(v[i], [others[i]]))) define(out, k, x);
+        }
+      }
+      return out;
+    },
+    mergeIntoObject: (v, [others]) => {
+      if (!Array.isArray(others)) {
+        fail('mergeIntoObject(): expected array arg, e.g. .mergeIntoObject([{ id: 1, otherValue: 3 }])');
+      }
+      const out = {};
+      for (let i = 0; i < Math.max(v.length, others.length); i++) {
+        const base = v[i] !== null && typeof v[i] === 'object';
+        const other = others[i] !== null && typeof others[i] === 'object';
+        const source = base ? mergeInto(v[i], other ? [others[i]] : []) : other ? others[i] : undefined;
+        if (source) for (const [k, x] of Object.entries(source)) define(out, k, x);
+      }
+      return out;
+    },
     toJsonString: (v) => JSON.stringify(v),
     toInt: none,
     toFloat: none,

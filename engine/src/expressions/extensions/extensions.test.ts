@@ -106,6 +106,18 @@ describe('extension functions', () => {
     expect(evaluate('[1, 2].includes(2) && $json.list.last() === 2')).toBe(true);
   });
 
+  it('list helpers: renameKeys, merge, chunk, pluck', () => {
+    expect(evaluate('[{ a: 1, b: 2 }, 3].renameKeys("a", "z")')).toEqual([{ z: 1, b: 2 }, 3]);
+    expect(evaluate('[{ a: 1 }, { a: 2, b: 3 }].merge()')).toEqual({ a: 1, b: 3 });
+    expect(evaluate('[1, 2, 3].chunk(2)')).toEqual([[1, 2], [3]]);
+    expect(evaluate('[{ a: 1, b: 2 }, { b: 3 }].pluck("a")')).toEqual([1]);
+    expect(evaluate('[1, "2"].sum()')).toBe('ExpressionExtensionError: sum(): all array elements must be numbers');
+  });
+
+  it('functions Weft does not carry say so', () => {
+    expect(evaluate('"abc".hash()')).toBe("ExpressionExtensionError: hash() is not available in Weft's expressions");
+  });
+
   it('extend is frozen and refuses the names n8n refuses', () => {
     expect(evaluate('extend(1, "constructor", [])')).toBe(
       'ExpressionExtensionError: Cannot access "constructor" via expression extension due to security concerns',
