@@ -75,15 +75,20 @@ describe('n8n import: nothing dropped without a warning', () => {
     ]);
   });
 
-  it('names unread fields of list rows with their position', () => {
-    const w = one('merge', 3, {
-      mode: 'combine',
-      combineBy: 'combineByFields',
-      fields: 'x',
-      options: { clashHandling: { values: { resolveClash: 'addSuffix' } } },
-    });
-    expect(w).toContain(
-      'Node "X": option "Clash Handling › When Field Values Clash" (options.clashHandling.values.resolveClash) = "addSuffix" is not carried over: Weft\'s Merge node has no such setting yet',
+  it('names unread fields of list rows with their position and the label of each level', () => {
+    expect(
+      notCarried('merge', 3, {
+        path: 'options.clashHandling.values.resolveClash',
+        key: 'options.clashHandling.values.resolveClash',
+        value: 'addSuffix',
+      }),
+    ).toBe(
+      'option "Clash Handling › When Field Values Clash" (options.clashHandling.values.resolveClash) = "addSuffix" is not carried over: Weft\'s Merge node has no such setting yet',
+    );
+    expect(
+      notCarried('switch', 3, { path: 'rules.values[2].renameOutput', key: 'rules.values.renameOutput', value: true }),
+    ).toBe(
+      'parameter "Routing Rules › Rename Output" (rules.values[2].renameOutput) = true is not carried over: Weft\'s Switch node has no such setting yet',
     );
   });
 
@@ -109,7 +114,7 @@ describe('n8n import: nothing dropped without a warning', () => {
 
   it('names a parameter the node does not have in that n8n version', () => {
     expect(one('if', 2, { conditions: {}, options: { caseSensitive: false } })).toEqual([
-      'Node "X": option "options.caseSensitive" = false is not one n8n\'s IF 2 has; it was left out',
+      'Node "X": option "options.caseSensitive" = false is not one n8n\'s If 2 has; it was left out',
     ]);
   });
 

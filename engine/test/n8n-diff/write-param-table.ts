@@ -23,6 +23,7 @@ interface Property {
 }
 interface Description {
   name: string;
+  displayName: string;
   version: number | number[];
   properties: Property[];
 }
@@ -67,13 +68,18 @@ const walk = (out: Params, props: readonly Property[], prefix: string, labels: s
 };
 
 const main = async () => {
-  const types = new Set(nodeDefinitions.map((d) => d.type));
-  const table: Record<string, { versions: number[]; params: Params }[]> = {};
+  // Weft's types, and n8n's older types the importer maps onto them (Item Lists → Sort, Limit, …).
+  const types = new Set([...nodeDefinitions.map((d) => d.type), 'itemLists']);
+  const table: Record<string, { label: string; versions: number[]; params: Params }[]> = {};
   for (const d of descriptions) {
     if (!types.has(d.name)) continue;
     const params: Params = {};
     walk(params, d.properties, '', []);
-    (table[d.name] ??= []).push({ versions: Array.isArray(d.version) ? d.version : [d.version], params });
+    (table[d.name] ??= []).push({
+      label: d.displayName,
+      versions: Array.isArray(d.version) ? d.version : [d.version],
+      params,
+    });
   }
   const target = fileURLToPath(new URL('../../../shared/src/interop/n8n/n8n-parameter-table.ts', import.meta.url));
   const source = [
@@ -91,7 +97,7 @@ const main = async () => {
     '',
     'export const n8nParameterTable: Record<',
     '  string,',
-    '  readonly { versions: readonly number[]; params: Record<string, N8nParameterInfo> }[]',
+    '  readonly { label: string; versions: readonly number[]; params: Record<string, N8nParameterInfo> }[]',
     `> = ${JSON.stringify(table)};`,
     '',
   ].join('\n');

@@ -7,7 +7,6 @@ import { DEFINITION_FORMAT, type DefinitionNode, type WorkflowDefinitionInput } 
 import { checkParamValue } from '../../schema/params.ts';
 import { unsupportedExpressionFeatures } from './expression-features.ts';
 import { n8nWorkflowSchema } from './n8n-file.ts';
-import { itemListsTarget } from './mappers/item-lists.ts';
 import { mapParameters } from './parameters.ts';
 import { notCarried } from './not-carried.ts';
 import { carryNodeSettings, carryWorkflowSettings } from './settings.ts';
@@ -34,13 +33,10 @@ interface Converted {
   known: boolean;
 }
 
-/** Weft's type for an n8n node, and the mapper of its n8n type (Item Lists becomes a node per operation). */
-const weftType = (n8nType: string, params: Params): { type: string; known: boolean; mapper: string } => {
+const weftType = (n8nType: string): { type: string; known: boolean } => {
   const short = n8nType.startsWith(N8N_PREFIX) ? n8nType.slice(N8N_PREFIX.length) : undefined;
-  const target = short === 'itemLists' ? itemListsTarget(params) : short;
-  if (short !== undefined && target !== undefined && getNodeDefinition(target))
-    return { type: target, known: true, mapper: short };
-  return { type: n8nType.slice(0, 128), known: false, mapper: '' };
+  if (short !== undefined && getNodeDefinition(short)) return { type: short, known: true };
+  return { type: n8nType.slice(0, 128), known: false };
 };
 
 export const fromN8n = (input: unknown): FromN8nResult => {
@@ -66,7 +62,7 @@ export const fromN8n = (input: unknown): FromN8nResult => {
       warn(at, `${label} appears twice; the second was left out`);
       return;
     }
-    const { type, known, mapper } = weftType(n.type, n.parameters ?? {});
+    const { type, known } = weftType(n.type);
     const id = isValidId(n.id) && !usedIds.has(n.id) ? n.id : createId();
     usedIds.add(id);
     const n8nParams = n.parameters ?? {};
@@ -74,7 +70,7 @@ export const fromN8n = (input: unknown): FromN8nResult => {
     if (known) {
       const reader = new ParamReader(n8nParams, n.typeVersion ?? 1);
       parameters = {};
-      for (const [name, value] of Object.entries(record(reader.carry(mapParameters(mapper, reader))))) {
+      for (const [name, value] of Object.entries(record(reader.carry(mapParameters(type, reader))))) {
         const spec = getParamSpec(type, name);
         const problem = spec ? checkParamValue(spec, value) : 'is not a parameter of this node';
         if (problem) warn([...at, 'parameters', name], `${label}: "${name}" ${problem}; the default is used`);
@@ -82,7 +78,7 @@ export const fromN8n = (input: unknown): FromN8nResult => {
       }
       for (const message of reader.problems) warn([...at, 'parameters'], `${label}: ${message}`);
       for (const p of reader.unread()) {
-        const message = notCarried(type, reader.version, p);
+        const message = notCarried(n.type.slice(N8N_PREFIX.length), reader.version, p);
         if (message) warn([...at, 'parameters', p.path], `${label}: ${message}`);
       }
     }

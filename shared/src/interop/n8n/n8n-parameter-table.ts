@@ -12,10 +12,11 @@ export interface N8nParameterInfo {
 
 export const n8nParameterTable: Record<
   string,
-  readonly { versions: readonly number[]; params: Record<string, N8nParameterInfo> }[]
+  readonly { label: string; versions: readonly number[]; params: Record<string, N8nParameterInfo> }[]
 > = {
   code: [
     {
+      label: 'Code',
       versions: [1, 2],
       params: {
         mode: { label: 'Mode', defaults: ['runOnceForAllItems'] },
@@ -27,6 +28,7 @@ export const n8nParameterTable: Record<
   ],
   dateTime: [
     {
+      label: 'Date & Time',
       versions: [2],
       params: {
         operation: { label: 'Operation', defaults: ['getCurrentDate'] },
@@ -55,6 +57,7 @@ export const n8nParameterTable: Record<
       },
     },
     {
+      label: 'Date & Time',
       versions: [1],
       params: {
         action: { label: 'Action', defaults: ['format'] },
@@ -73,6 +76,7 @@ export const n8nParameterTable: Record<
   ],
   filter: [
     {
+      label: 'Filter',
       versions: [2, 2.1, 2.2, 2.3],
       params: {
         conditions: { label: 'Conditions', defaults: [] },
@@ -82,6 +86,7 @@ export const n8nParameterTable: Record<
       },
     },
     {
+      label: 'Filter',
       versions: [1],
       params: {
         'conditions.boolean.value1': { label: 'Conditions › Value 1', defaults: [false] },
@@ -102,6 +107,7 @@ export const n8nParameterTable: Record<
   ],
   httpRequest: [
     {
+      label: 'HTTP Request',
       versions: [3, 4, 4.1, 4.2, 4.3, 4.4, 4.5],
       params: {
         curlImport: { label: '', defaults: [''] },
@@ -205,6 +211,7 @@ export const n8nParameterTable: Record<
       },
     },
     {
+      label: 'HTTP Request',
       versions: [2],
       params: {
         authentication: { label: 'Authentication', defaults: ['none'] },
@@ -242,6 +249,7 @@ export const n8nParameterTable: Record<
       },
     },
     {
+      label: 'HTTP Request',
       versions: [1],
       params: {
         authentication: { label: 'Authentication', defaults: ['none'] },
@@ -279,6 +287,7 @@ export const n8nParameterTable: Record<
   ],
   if: [
     {
+      label: 'If',
       versions: [2, 2.1, 2.2, 2.3],
       params: {
         conditions: { label: 'Conditions', defaults: [] },
@@ -288,6 +297,7 @@ export const n8nParameterTable: Record<
       },
     },
     {
+      label: 'If',
       versions: [1],
       params: {
         'conditions.boolean.value1': { label: 'Conditions › Value 1', defaults: [false] },
@@ -306,9 +316,180 @@ export const n8nParameterTable: Record<
       },
     },
   ],
-  manualTrigger: [{ versions: [1], params: {} }],
+  itemLists: [
+    {
+      label: 'Item Lists',
+      versions: [3, 3.1],
+      params: {
+        resource: { label: 'Resource', defaults: ['itemList'] },
+        operation: { label: 'Operation', defaults: ['splitOutItems'] },
+        aggregate: { label: 'Aggregate', defaults: ['aggregateIndividualFields'] },
+        'fieldsToAggregate.fieldToAggregate.fieldToAggregate': {
+          label: 'Fields To Aggregate › Input Field Name',
+          defaults: [''],
+        },
+        'fieldsToAggregate.fieldToAggregate.renameField': {
+          label: 'Fields To Aggregate › Rename Field',
+          defaults: [false],
+        },
+        'fieldsToAggregate.fieldToAggregate.outputFieldName': {
+          label: 'Fields To Aggregate › Output Field Name',
+          defaults: [''],
+        },
+        destinationFieldName: { label: 'Put Output in Field', defaults: ['data'] },
+        include: { label: 'Include', defaults: ['allFields', 'noOtherFields'] },
+        fieldsToExclude: { label: 'Fields To Exclude', defaults: [''] },
+        fieldsToInclude: { label: 'Fields To Include', defaults: [''] },
+        'options.disableDotNotation': { label: 'Disable Dot Notation', defaults: [false] },
+        'options.mergeLists': { label: 'Merge Lists', defaults: [false] },
+        'options.includeBinaries': { label: 'Include Binaries', defaults: [false] },
+        'options.keepOnlyUnique': { label: 'Keep Only Unique Binaries', defaults: [false] },
+        'options.keepMissing': { label: 'Keep Missing And Null Values', defaults: [false] },
+        maxItems: { label: 'Max Items', defaults: [1] },
+        keep: { label: 'Keep', defaults: ['firstItems'] },
+        compare: { label: 'Compare', defaults: ['allFields'] },
+        fieldsToCompare: { label: 'Fields To Compare', defaults: [''] },
+        'options.removeOtherFields': { label: 'Remove Other Fields', defaults: [false] },
+        type: { label: 'Type', defaults: ['simple'] },
+        'sortFieldsUi.sortField.fieldName': { label: 'Fields To Sort By › Field Name', defaults: [''] },
+        'sortFieldsUi.sortField.order': { label: 'Fields To Sort By › Order', defaults: ['ascending'] },
+        code: {
+          label: 'Code',
+          defaults: [
+            "// The two items to compare are in the variables a and b\n// Access the fields in a.json and b.json\n// Return -1 if a should go before b\n// Return 1 if b should go before a\n// Return 0 if there's no difference\n\nfieldName = 'myField';\n\nif (a.json[fieldName] < b.json[fieldName]) {\nreturn -1;\n}\nif (a.json[fieldName] > b.json[fieldName]) {\nreturn 1;\n}\nreturn 0;",
+          ],
+        },
+        fieldToSplitOut: { label: 'Fields To Split Out', defaults: [''] },
+        'options.destinationFieldName': { label: 'Destination Field Name', defaults: [''] },
+        'options.includeBinary': { label: 'Include Binary', defaults: [false] },
+        'fieldsToSummarize.values.aggregation': { label: 'Fields to Summarize › Aggregation', defaults: ['count'] },
+        'fieldsToSummarize.values.field': { label: 'Fields to Summarize › Field', defaults: [''] },
+        'fieldsToSummarize.values.includeEmpty': {
+          label: 'Fields to Summarize › Include Empty Values',
+          defaults: [false],
+        },
+        'fieldsToSummarize.values.separateBy': { label: 'Fields to Summarize › Separator', defaults: [','] },
+        'fieldsToSummarize.values.customSeparator': { label: 'Fields to Summarize › Custom Separator', defaults: [''] },
+        fieldsToSplitBy: { label: 'Fields to Split By', defaults: [''] },
+        'options.outputFormat': { label: 'Output Format', defaults: ['separateItems'] },
+        'options.skipEmptySplitFields': { label: 'Ignore items without valid fields to group by', defaults: [false] },
+      },
+    },
+    {
+      label: 'Item Lists',
+      versions: [2, 2.1, 2.2],
+      params: {
+        resource: { label: 'Resource', defaults: ['itemList'] },
+        operation: { label: 'Operation', defaults: ['splitOutItems'] },
+        fieldToSplitOut: { label: 'Fields To Split Out', defaults: [''] },
+        include: { label: 'Include', defaults: ['noOtherFields', 'allFields'] },
+        'fieldsToInclude.fields.fieldName': { label: 'Fields To Include › Field Name', defaults: [''] },
+        aggregate: { label: 'Aggregate', defaults: ['aggregateIndividualFields'] },
+        'fieldsToAggregate.fieldToAggregate.fieldToAggregate': {
+          label: 'Fields To Aggregate › Input Field Name',
+          defaults: [''],
+        },
+        'fieldsToAggregate.fieldToAggregate.renameField': {
+          label: 'Fields To Aggregate › Rename Field',
+          defaults: [false],
+        },
+        'fieldsToAggregate.fieldToAggregate.outputFieldName': {
+          label: 'Fields To Aggregate › Output Field Name',
+          defaults: [''],
+        },
+        destinationFieldName: { label: 'Put Output in Field', defaults: ['data'] },
+        'fieldsToExclude.fields.fieldName': { label: 'Fields To Exclude › Field Name', defaults: [''] },
+        compare: { label: 'Compare', defaults: ['allFields'] },
+        'fieldsToCompare.fields.fieldName': { label: 'Fields To Compare › Field Name', defaults: [''] },
+        type: { label: 'Type', defaults: ['simple'] },
+        'sortFieldsUi.sortField.fieldName': { label: 'Fields To Sort By › Field Name', defaults: [''] },
+        'sortFieldsUi.sortField.order': { label: 'Fields To Sort By › Order', defaults: ['ascending'] },
+        code: {
+          label: 'Code',
+          defaults: [
+            "// The two items to compare are in the variables a and b\n// Access the fields in a.json and b.json\n// Return -1 if a should go before b\n// Return 1 if b should go before a\n// Return 0 if there's no difference\n\nfieldName = 'myField';\n\nif (a.json[fieldName] < b.json[fieldName]) {\n\t\treturn -1;\n}\nif (a.json[fieldName] > b.json[fieldName]) {\n\t\treturn 1;\n}\nreturn 0;",
+          ],
+        },
+        maxItems: { label: 'Max Items', defaults: [1] },
+        keep: { label: 'Keep', defaults: ['firstItems'] },
+        'options.removeOtherFields': { label: 'Remove Other Fields', defaults: [false] },
+        'options.disableDotNotation': { label: 'Disable Dot Notation', defaults: [false] },
+        'options.destinationFieldName': { label: 'Destination Field Name', defaults: [''] },
+        'options.mergeLists': { label: 'Merge Lists', defaults: [false] },
+        'options.keepMissing': { label: 'Keep Missing And Null Values', defaults: [false] },
+        'fieldsToSummarize.values.aggregation': { label: 'Fields to Summarize › Aggregation', defaults: ['count'] },
+        'fieldsToSummarize.values.field': { label: 'Fields to Summarize › Field', defaults: [''] },
+        'fieldsToSummarize.values.includeEmpty': {
+          label: 'Fields to Summarize › Include Empty Values',
+          defaults: [false],
+        },
+        'fieldsToSummarize.values.separateBy': { label: 'Fields to Summarize › Separator', defaults: [','] },
+        'fieldsToSummarize.values.customSeparator': { label: 'Fields to Summarize › Custom Separator', defaults: [''] },
+        fieldsToSplitBy: { label: 'Fields to Split By', defaults: [''] },
+        'options.outputFormat': { label: 'Output Format', defaults: ['separateItems'] },
+        'options.skipEmptySplitFields': { label: 'Ignore items without valid fields to group by', defaults: [false] },
+      },
+    },
+    {
+      label: 'Item Lists',
+      versions: [1],
+      params: {
+        resource: { label: 'Resource', defaults: ['itemList'] },
+        operation: { label: 'Operation', defaults: ['splitOutItems'] },
+        fieldToSplitOut: { label: 'Field To Split Out', defaults: [''] },
+        include: { label: 'Include', defaults: ['noOtherFields', 'allFields'] },
+        'fieldsToInclude.fields.fieldName': { label: 'Fields To Include › Field Name', defaults: [''] },
+        aggregate: { label: 'Aggregate', defaults: ['aggregateIndividualFields'] },
+        'fieldsToAggregate.fieldToAggregate.fieldToAggregate': {
+          label: 'Fields To Aggregate › Input Field Name',
+          defaults: [''],
+        },
+        'fieldsToAggregate.fieldToAggregate.renameField': {
+          label: 'Fields To Aggregate › Rename Field',
+          defaults: [false],
+        },
+        'fieldsToAggregate.fieldToAggregate.outputFieldName': {
+          label: 'Fields To Aggregate › Output Field Name',
+          defaults: [''],
+        },
+        destinationFieldName: { label: 'Put Output in Field', defaults: ['data'] },
+        'fieldsToExclude.fields.fieldName': { label: 'Fields To Exclude › Field Name', defaults: [''] },
+        compare: { label: 'Compare', defaults: ['allFields'] },
+        'fieldsToCompare.fields.fieldName': { label: 'Fields To Compare › Field Name', defaults: [''] },
+        type: { label: 'Type', defaults: ['simple'] },
+        'sortFieldsUi.sortField.fieldName': { label: 'Fields To Sort By › Field Name', defaults: [''] },
+        'sortFieldsUi.sortField.order': { label: 'Fields To Sort By › Order', defaults: ['ascending'] },
+        code: {
+          label: 'Code',
+          defaults: [
+            "// The two items to compare are in the variables a and b\n// Access the fields in a.json and b.json\n// Return -1 if a should go before b\n// Return 1 if b should go before a\n// Return 0 if there's no difference\n\nfieldName = 'myField';\n\nif (a.json[fieldName] < b.json[fieldName]) {\n\t\treturn -1;\n}\nif (a.json[fieldName] > b.json[fieldName]) {\n\t\treturn 1;\n}\nreturn 0;",
+          ],
+        },
+        maxItems: { label: 'Max Items', defaults: [1] },
+        keep: { label: 'Keep', defaults: ['firstItems'] },
+        'options.removeOtherFields': { label: 'Remove Other Fields', defaults: [false] },
+        'options.disableDotNotation': { label: 'Disable Dot Notation', defaults: [false] },
+        'options.destinationFieldName': { label: 'Destination Field Name', defaults: [''] },
+        'options.mergeLists': { label: 'Merge Lists', defaults: [false] },
+        'options.keepMissing': { label: 'Keep Missing And Null Values', defaults: [false] },
+        'fieldsToSummarize.values.aggregation': { label: 'Fields to Summarize › Aggregation', defaults: ['count'] },
+        'fieldsToSummarize.values.field': { label: 'Fields to Summarize › Field', defaults: [''] },
+        'fieldsToSummarize.values.includeEmpty': {
+          label: 'Fields to Summarize › Include Empty Values',
+          defaults: [false],
+        },
+        'fieldsToSummarize.values.separateBy': { label: 'Fields to Summarize › Separator', defaults: [','] },
+        'fieldsToSummarize.values.customSeparator': { label: 'Fields to Summarize › Custom Separator', defaults: [''] },
+        fieldsToSplitBy: { label: 'Fields to Split By', defaults: [''] },
+        'options.outputFormat': { label: 'Output Format', defaults: ['separateItems'] },
+        'options.skipEmptySplitFields': { label: 'Ignore items without valid fields to group by', defaults: [false] },
+      },
+    },
+  ],
+  manualTrigger: [{ label: 'Manual Trigger', versions: [1], params: {} }],
   merge: [
     {
+      label: 'Merge',
       versions: [3, 3.1, 3.2],
       params: {
         mode: { label: 'Mode', defaults: ['append'] },
@@ -345,6 +526,7 @@ export const n8nParameterTable: Record<
       },
     },
     {
+      label: 'Merge',
       versions: [2, 2.1],
       params: {
         mode: { label: 'Mode', defaults: ['append'] },
@@ -374,6 +556,7 @@ export const n8nParameterTable: Record<
       },
     },
     {
+      label: 'Merge',
       versions: [1],
       params: {
         mode: { label: 'Mode', defaults: ['append'] },
@@ -387,6 +570,7 @@ export const n8nParameterTable: Record<
   ],
   stickyNote: [
     {
+      label: 'Sticky Note',
       versions: [1],
       params: {
         content: {
@@ -401,9 +585,10 @@ export const n8nParameterTable: Record<
       },
     },
   ],
-  noOp: [{ versions: [1], params: {} }],
+  noOp: [{ label: 'No Operation, do nothing', versions: [1], params: {} }],
   respondToWebhook: [
     {
+      label: 'Respond to Webhook',
       versions: [1, 1.1, 1.2, 1.3, 1.4, 1.5],
       params: {
         enableResponseOutput: { label: 'Enable Response Output Branch', defaults: [false] },
@@ -424,6 +609,7 @@ export const n8nParameterTable: Record<
   ],
   scheduleTrigger: [
     {
+      label: 'Schedule Trigger',
       versions: [1, 1.1, 1.2, 1.3, 1.4],
       params: {
         'rule.interval.field': { label: 'Trigger Rules › Trigger Interval', defaults: ['days'] },
@@ -446,6 +632,7 @@ export const n8nParameterTable: Record<
   ],
   set: [
     {
+      label: 'Edit Fields (Set)',
       versions: [3, 3.1, 3.2, 3.3, 3.4, 3.5],
       params: {
         mode: { label: 'Mode', defaults: ['manual'] },
@@ -471,6 +658,7 @@ export const n8nParameterTable: Record<
       },
     },
     {
+      label: 'Set',
       versions: [1, 2],
       params: {
         keepOnlySet: { label: 'Keep Only Set', defaults: [false] },
@@ -486,6 +674,7 @@ export const n8nParameterTable: Record<
   ],
   switch: [
     {
+      label: 'Switch',
       versions: [3, 3.1, 3.2, 3.3, 3.4],
       params: {
         mode: { label: 'Mode', defaults: ['rules'] },
@@ -503,6 +692,7 @@ export const n8nParameterTable: Record<
       },
     },
     {
+      label: 'Switch',
       versions: [2],
       params: {
         mode: { label: 'Mode', defaults: ['rules'] },
@@ -517,6 +707,7 @@ export const n8nParameterTable: Record<
       },
     },
     {
+      label: 'Switch',
       versions: [1],
       params: {
         mode: { label: 'Mode', defaults: ['rules'] },
@@ -532,6 +723,7 @@ export const n8nParameterTable: Record<
   ],
   wait: [
     {
+      label: 'Wait',
       versions: [1, 1.1],
       params: {
         resume: { label: 'Resume', defaults: ['timeInterval'] },
@@ -602,6 +794,7 @@ export const n8nParameterTable: Record<
   ],
   webhook: [
     {
+      label: 'Webhook',
       versions: [1, 1.1, 2, 2.1],
       params: {
         multipleMethods: { label: 'Allow Multiple HTTP Methods', defaults: [false] },
@@ -633,6 +826,7 @@ export const n8nParameterTable: Record<
   ],
   aggregate: [
     {
+      label: 'Aggregate',
       versions: [1],
       params: {
         aggregate: { label: 'Aggregate', defaults: ['aggregateIndividualFields'] },
@@ -662,12 +856,14 @@ export const n8nParameterTable: Record<
   ],
   limit: [
     {
+      label: 'Limit',
       versions: [1],
       params: { maxItems: { label: 'Max Items', defaults: [1] }, keep: { label: 'Keep', defaults: ['firstItems'] } },
     },
   ],
   removeDuplicates: [
     {
+      label: 'Remove Duplicates',
       versions: [1, 1.1],
       params: {
         compare: { label: 'Compare', defaults: ['allFields'] },
@@ -678,6 +874,7 @@ export const n8nParameterTable: Record<
       },
     },
     {
+      label: 'Remove Duplicates',
       versions: [2],
       params: {
         operation: { label: 'Operation', defaults: ['removeDuplicateInputItems'] },
@@ -698,6 +895,7 @@ export const n8nParameterTable: Record<
   ],
   splitOut: [
     {
+      label: 'Split Out',
       versions: [1],
       params: {
         fieldToSplitOut: { label: 'Fields To Split Out', defaults: [''] },
@@ -711,6 +909,7 @@ export const n8nParameterTable: Record<
   ],
   sort: [
     {
+      label: 'Sort',
       versions: [1],
       params: {
         type: { label: 'Type', defaults: ['simple'] },

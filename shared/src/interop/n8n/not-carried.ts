@@ -39,15 +39,15 @@ const reasons: Record<string, Record<string, string>> = {
   },
 };
 
-const paramsFor = (type: string, version: number): Record<string, N8nParameterInfo> | undefined => {
+/** n8n's description of `type` at `version`: its label and parameters. */
+const groupFor = (type: string, version: number) => {
   const groups = n8nParameterTable[type];
   if (!groups) return undefined;
   const exact = groups.find((g) => g.versions.includes(version));
-  if (exact) return exact.params;
+  if (exact) return exact;
   // A version n8n 2.41 does not list: the closest group below it, else the oldest.
   const below = groups.filter((g) => Math.min(...g.versions) <= version);
-  const pick = below.sort((a, b) => Math.max(...b.versions) - Math.max(...a.versions))[0] ?? groups[0];
-  return pick?.params;
+  return below.sort((a, b) => Math.max(...b.versions) - Math.max(...a.versions))[0] ?? groups[0];
 };
 
 const isDefault = (defaults: readonly unknown[], value: unknown): boolean =>
@@ -58,20 +58,22 @@ export const notCarried = (type: string, version: number, p: UnreadParameter): s
   if (bookkeeping.some((re) => re.test(p.key))) return undefined;
   const filterDefault = filterDefaults.find(([re]) => re.test(p.key));
   if (filterDefault) return isDefault(filterDefault[1], p.value) ? undefined : unsupported(type, version, p);
-  const info = paramsFor(type, version)?.[p.key];
+  const info = groupFor(type, version)?.params[p.key];
   if (info && isDefault(info.defaults, p.value)) return undefined;
   return unsupported(type, version, p, info);
 };
 
 const unsupported = (type: string, version: number, p: UnreadParameter, info?: N8nParameterInfo): string => {
-  const nodeLabel = getNodeDefinition(type)?.label ?? type;
+  const n8nLabel = groupFor(type, version)?.label ?? type;
+  const weftLabel = getNodeDefinition(type)?.label ?? n8nLabel;
   const kind = p.key.startsWith('options.') ? 'option' : 'parameter';
-  const value = JSON.stringify(p.value);
+  const json = JSON.stringify(p.value);
+  const value = json.length > 80 ? `${json.slice(0, 77)}…` : json;
   if (!info && !filterDefaults.some(([re]) => re.test(p.key))) {
     // n8n itself ignores a parameter its node does not have in that version.
-    return `${kind} "${p.path}" = ${value} is not one n8n's ${nodeLabel} ${version} has; it was left out`;
+    return `${kind} "${p.path}" = ${value} is not one n8n's ${n8nLabel} ${version} has; it was left out`;
   }
   const label = info?.label ?? p.key.split('.').pop() ?? p.key;
-  const why = reasons[type]?.[p.key] ?? `Weft's ${nodeLabel} node has no such setting yet`;
+  const why = reasons[type]?.[p.key] ?? `Weft's ${weftLabel} node has no such setting yet`;
   return `${kind} "${label}" (${p.path}) = ${value} is not carried over: ${why}`;
 };
