@@ -131,9 +131,11 @@ export const legacyRow = (
   operation: unknown,
   value2: unknown,
   problems: string[],
+  node: 'if' | 'switch' = 'if',
 ): ConditionRow | undefined => {
   const op = text(operation ?? legacyDefaults[type]?.operation);
-  const operator = legacyOperations[type]?.[op];
+  // Switch 1 and 2 have no "is empty" operations.
+  const operator = node === 'switch' && op.endsWith('Empty') ? undefined : legacyOperations[type]?.[op];
   if (!operator) {
     problems.push(`a ${type} condition uses the operation "${op}", which Weft does not have; it was left out`);
     return undefined;

@@ -52,6 +52,7 @@ const legacySwitch = (r: ParamReader, out: Params): Params => {
       field(rule, 'operation', defaults.operation),
       field(rule, 'value2', type === 'dateTime' ? 0 : defaults.value2),
       problems,
+      'switch',
     );
     if (!row) return [];
     const output = r.version < 2 ? Number(field(rule, 'output', 0)) : -1;

@@ -1,0 +1,95 @@
+import { legacyOperations, legacyValue } from './conditions-v1-gen.ts';
+import type { Family } from './differ.ts';
+import { itemSet } from './items.ts';
+import type { NodeCase, Params } from './node-case.ts';
+import { Rng } from './rng.ts';
+
+const shown = (v: unknown, fallback: string): string => (v === undefined ? fallback : JSON.stringify(v));
+
+/**
+ * Switch 1 and 2: rules mode (one data type, one value compared by each
+ * rule, every operation of the type and some left out, Switch 1's fixed four
+ * outputs chosen per rule, a fallback output none / in range / out of range)
+ * and expression mode (Switch 1's four outputs, Switch 2's number of outputs,
+ * an output index expression).
+ */
+
+/** Switch 1 and 2 have no "is empty" operations. */
+const switchOperations = (type: string): readonly string[] =>
+  (legacyOperations[type] ?? []).filter((op) => op !== 'isEmpty' && op !== 'isNotEmpty');
+
+const outputIndexes = [
+  '={{ $json.a }}',
+  '={{ 1 }}',
+  '={{ $itemIndex % 2 }}',
+  '={{ 5 }}',
+  '={{ "1" }}',
+  '={{ -1 }}',
+  0,
+  2,
+  3,
+];
+
+export const switchV1Parameters = (rng: Rng, version: number): Params => {
+  if (rng.chance(0.2)) {
+    return {
+      mode: 'expression',
+      ...(version >= 2 ? { outputsAmount: 1 + rng.int(4) } : {}),
+      ...(rng.chance(0.9) ? { output: rng.pick(outputIndexes) } : {}),
+    };
+  }
+  const dataType = rng.pick(['boolean', 'dateTime', 'number', 'string', 'absent']);
+  const type = dataType === 'absent' ? 'number' : dataType;
+  const rules = Array.from({ length: 1 + rng.int(4) }, (_, i) => {
+    const rule: Params = {};
+    if (rng.chance(0.9)) rule.operation = rng.pick(switchOperations(type));
+    if (rng.chance(0.85)) rule.value2 = legacyValue(rng, type);
+    if (version < 2 && rng.chance(0.9)) rule.output = rng.int(4);
+    if (rng.chance(0.3)) rule.outputKey = `Out ${i}`;
+    return rule;
+  });
+  const params: Params = { ...(dataType === 'absent' ? {} : { dataType }), rules: { rules } };
+  if (rng.chance(0.9)) params.value1 = legacyValue(rng, type);
+  const fallback = rng.pick([-1, 0, 1, 3, rules.length, 'absent']);
+  if (fallback !== 'absent') params.fallbackOutput = fallback;
+  return params;
+};
+
+export const switchV1Case = (seed: number): NodeCase => {
+  const rng = new Rng(seed);
+  const typeVersion = rng.pick([1, 2]);
+  return {
+    family: 'switch-v1',
+    seed,
+    type: 'switch',
+    typeVersion,
+    parameters: switchV1Parameters(rng, typeVersion),
+    items: itemSet(rng),
+  };
+};
+
+const rulesOf = (p: Params): Params[] => {
+  const rules = (p.rules as { rules?: unknown } | undefined)?.rules;
+  return Array.isArray(rules) ? (rules as Params[]) : [];
+};
+
+/** One rule less, no fallback. */
+export const shrinkSwitchV1 = (p: Params): Params[] => {
+  const out: Params[] = [];
+  const rules = rulesOf(p);
+  if (rules.length > 1) rules.forEach((_, i) => out.push({ ...p, rules: { rules: rules.filter((__, j) => j !== i) } }));
+  if (p.fallbackOutput !== undefined && p.fallbackOutput !== -1) out.push({ ...p, fallbackOutput: -1 });
+  return out;
+};
+
+export const switchV1Family: Family = {
+  name: 'switch-v1',
+  generate: switchV1Case,
+  shrink: shrinkSwitchV1,
+  key: (c) => {
+    const p = c.parameters;
+    if (p.mode === 'expression') return `switch@${c.typeVersion} expression ${String(p.output)}`;
+    const ops = rulesOf(p).map((r) => shown(r.operation, '(default)'));
+    return `switch@${c.typeVersion} ${shown(p.dataType, 'number')} ${[...new Set(ops)].sort().join(' ')} fallback ${shown(p.fallbackOutput, '-1')}`;
+  },
+};
