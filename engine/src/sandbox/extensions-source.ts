@@ -139,7 +139,7 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
 
   const parseDateTime = (value) => {
     const DateTime = luxon();
-    if (DateTime.isDateTime(value) && value.isValid) return value;
+    if (isDateTime(value) && value.isValid) return value;
     if (value instanceof Date) {
       const d = DateTime.fromJSDate(value);
       if (d.isValid) return d;
@@ -165,7 +165,8 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
     return DateTime.fromMillis(value);
   };
 
-  const isDateTime = (v) => (v ? luxon().isDateTime(v) : false);
+  // Luxon's own test (DateTime.isDateTime), without loading Luxon for it: no DateTime exists before it is loaded.
+  const isDateTime = (v) => (v ? v.isLuxonDateTime === true : false);
   const asDateTime = (v) => (isDateTime(v) ? v : luxon().fromJSDate(v));
   const UNIT_OF = { days: 'day', months: 'month', years: 'year', hours: 'hour', minutes: 'minute', seconds: 'second', milliseconds: 'millisecond', hrs: 'hour', hr: 'hour', mins: 'minute', min: 'minute', secs: 'second', sec: 'second', ms: 'millisecond' };
   const DURATION_OF = { day: 'days', month: 'months', year: 'years', week: 'weeks', hour: 'hours', minute: 'minutes', second: 'seconds', millisecond: 'milliseconds', ms: 'milliseconds', sec: 'seconds', secs: 'seconds', hr: 'hours', hrs: 'hours', min: 'minutes', mins: 'minutes' };
@@ -631,7 +632,7 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
       fn = own(dateFns, name);
     } else if (typeof input === 'string') fn = own(stringFns, name);
     else if (typeof input === 'number') fn = own(numberFns, name);
-    else if (input && (input instanceof Date || (typeof input === 'object' && luxon().isDateTime(input)))) fn = own(dateFns, name);
+    else if (input && (input instanceof Date || isDateTime(input))) fn = own(dateFns, name);
     else if (input !== null && typeof input === 'object') fn = own(objectFns, name);
     else if (typeof input === 'boolean') fn = own(booleanFns, name);
     if (!fn) {

@@ -5,8 +5,9 @@ import {
   type QuickJSRuntime,
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
-import { rewriteExtensions } from '../expressions/extensions/rewrite.ts';
+import { extensionsNeedTime, rewriteExtensions } from '../expressions/extensions/rewrite.ts';
 import { DRIVER_SOURCE } from './driver-source.ts';
+import { jmespathSource } from './jmespath-asset.ts';
 import { EXTENSIONS_SOURCE } from './extensions-source.ts';
 import { quickjsVariant } from './quickjs-variant.ts';
 import { timeAssets } from './time-assets.ts';
@@ -203,7 +204,8 @@ export class Sandbox {
     // Both the host parser and QuickJS's own must read it as that one function before anything of it runs.
     const refusal = hostRefusal(shape, source);
     if (refusal || this.callWith(this.verifyFn, [declaration]) !== 'yes') throw this.refused(source, filename, refusal);
-    if ((time && shape.params.includes('$now')) || USES_LUXON.test(code) || text !== code) this.prepareTime();
+    if ((time && shape.params.includes('$now')) || USES_LUXON.test(code) || (text !== code && extensionsNeedTime(code)))
+      this.prepareTime();
     this.deadline = this.callDeadline();
     const result = this.context.evalCode(source, filename);
     if (result.error) {
@@ -341,11 +343,13 @@ export class Sandbox {
     const makeExtensions = vm.unwrapResult(vm.evalCode(EXTENSIONS_SOURCE, 'weft-extensions'));
     vm.unwrapResult(vm.callFunction(makeExtensions, vm.undefined)).dispose();
     makeExtensions.dispose();
+    // jmespath's text, constant and public, for $jmespath's first call: like Luxon's, only the driver holds it.
+    const loadJmespath = vm.newFunction('loadJmespath', () => vm.newString(jmespathSource()));
     const makeDriver = vm.unwrapResult(vm.evalCode(DRIVER_SOURCE, 'weft-driver'));
     try {
-      return vm.unwrapResult(vm.callFunction(makeDriver, vm.undefined, time));
+      return vm.unwrapResult(vm.callFunction(makeDriver, vm.undefined, time, loadJmespath));
     } finally {
-      for (const h of [makeDriver, time, makeTime, loadAssets]) h.dispose();
+      for (const h of [makeDriver, time, makeTime, loadAssets, loadJmespath]) h.dispose();
     }
   }
 

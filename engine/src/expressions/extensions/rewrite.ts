@@ -22,6 +22,15 @@ import { ALL_EXTENSION_NAMES } from './names.ts';
 const names = new Set(ALL_EXTENSION_NAMES);
 const CALL_OF_EXTENSION = new RegExp(`(\\$if|\\.(${ALL_EXTENSION_NAMES.join('|')})\\s*(\\?\\.)?)\\s*\\(`);
 
+const MAKES_DATES =
+  /\.\s*(toDateTime|toDate|format|plus|minus|beginningOf|endOfMonth|extract|isBetween|isDst|isInLast|isWeekend|diffTo|diffToNow)\s*(\?\.)?\s*\(/;
+
+/**
+ * Whether the expression may call an extension that needs Luxon (dates), so
+ * that the sandbox loads it when compiling rather than inside the first run.
+ */
+export const extensionsNeedTime = (code: string): boolean => MAKES_DATES.test(code);
+
 /** Whether n8n would rewrite this expression (the text between `{{` and `}}`). */
 export const mentionsExtension = (code: string): boolean =>
   CALL_OF_EXTENSION.test(code.replace(/("|').*?("|')/, '').trim());
