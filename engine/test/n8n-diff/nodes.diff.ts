@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseBudget, familySelected, firstSeed, writeResult } from './budget.ts';
 import { codeFamily } from './code-gen.ts';
 import { conditionsFamily } from './conditions-gen.ts';
-import { conditionsV1Family } from './conditions-v1-gen.ts';
-import { switchV1Family } from './switch-v1-gen.ts';
 import { httpRequestFamily } from './http-request-gen.ts';
 import { aggregateFamily } from './aggregate-gen.ts';
 import { itemListsFamily } from './item-lists-gen.ts';
@@ -33,9 +31,14 @@ const itemListFamilies = [
   removeDuplicatesFamily,
   itemListsFamily,
 ];
-const families: Family[] = [codeFamily, conditionsFamily, conditionsV1Family, switchV1Family, setFamily, switchFamily, httpRequestFamily, ...itemListFamilies].filter((f) =>
-  familySelected(f.name),
-);
+const families: Family[] = [
+  codeFamily,
+  conditionsFamily,
+  setFamily,
+  switchFamily,
+  httpRequestFamily,
+  ...itemListFamilies,
+].filter((f) => familySelected(f.name));
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */
 const MAX_REPORTS = 60;
 
