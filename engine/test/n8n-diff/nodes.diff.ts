@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseBudget, familySelected, firstSeed, writeResult } from './budget.ts';
 import { codeFamily } from './code-gen.ts';
 import { conditionsFamily } from './conditions-gen.ts';
+import { conditionsV1Family } from './conditions-v1-gen.ts';
+import { switchV1Family } from './switch-v1-gen.ts';
 import { httpRequestFamily } from './http-request-gen.ts';
 import { aggregateFamily } from './aggregate-gen.ts';
 import { itemListsFamily } from './item-lists-gen.ts';
@@ -34,6 +36,8 @@ const itemListFamilies = [
 const families: Family[] = [
   codeFamily,
   conditionsFamily,
+  conditionsV1Family,
+  switchV1Family,
   setFamily,
   switchFamily,
   httpRequestFamily,
