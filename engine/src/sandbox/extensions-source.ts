@@ -203,6 +203,14 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
     return undefined;
   };
 
+  // URLSearchParams' serializer (QuickJS has none): form encoding, spaces as "+", only *-._ and alphanumerics kept.
+  const formEncode = (value) => {
+    let text = String(value);
+    if (typeof text.toWellFormed === 'function') text = text.toWellFormed();
+    return encodeURIComponent(text)
+      .replace(/[!'()~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
+      .replace(/%20/g, '+');
+  };
   const table = (fns) => Object.assign(Object.create(null), fns);
   const none = () => undefined;
 
@@ -588,6 +596,10 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
       return out;
     },
     compact: compactObject,
+    urlEncode: (v) =>
+      Object.keys(v)
+        .map((k) => formEncode(k) + '=' + formEncode(v[k]))
+        .join('&'),
     toJsonString: (v) => JSON.stringify(v),
     toInt: none,
     toFloat: none,
@@ -621,8 +633,13 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
   };
   const own = (fns, name) => (hasOwn.call(fns, name) ? fns[name] : undefined);
 
-  /** { fn, input } for an extension, { native, input } for the value's own method, or undefined. */
-  const find = (input, rawName) => {
+  /**
+   * { fn, input } for an extension, { native, input } for the value's own method, or undefined. An ISO date
+   * text is looked up as a Date but, as in n8n, the function is still given the text (which Luxon then reads
+   * as an invalid date: n8n answers "Invalid DateTime" for '2024-01-15T10:20:30.123Z'.format('yyyy')).
+   */
+  const find = (given, rawName) => {
+    let input = given;
     const name = typeof rawName === 'string' ? rawName : String(rawName);
     if (UNSAFE.has(name)) fail('Cannot access "' + name + '" via expression extension due to security concerns');
     let fn;
@@ -636,10 +653,10 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
     else if (input !== null && typeof input === 'object') fn = own(objectFns, name);
     else if (typeof input === 'boolean') fn = own(booleanFns, name);
     if (!fn) {
-      if (input && name && typeof input[name] === 'function') return { native: input[name], input };
+      if (input && name && typeof input[name] === 'function') return { native: input[name], input: given };
       fn = own(generic, name);
     }
-    return fn ? { fn, input, name } : undefined;
+    return fn ? { fn, input: given, name } : undefined;
   };
 
   const extend = (input, name, args) => {

@@ -73,9 +73,12 @@ describe('extension functions', () => {
     expect(evaluate('$json.obj.toJsonString()')).toBe('{"a":1,"b":""}');
   });
 
-  it('format dates: $now (a DateTime) and ISO text as Date#toISOString writes it', () => {
+  it('format dates: $now (a DateTime), a Date, and ISO text as Date#toISOString writes it', () => {
     expect(evaluate('$now.format("yyyy-MM-dd")')).toBe('2024-01-15');
-    expect(evaluate('$json.when.format("yyyy")')).toBe('2024');
+    // n8n looks an ISO text up as a date but hands the function the text, which Luxon reads as invalid.
+    expect(evaluate('$json.when.format("yyyy")')).toBe('Invalid DateTime');
+    expect(evaluate('$json.when.minus(1, "hour")')).toBeNull();
+    expect(evaluate('new Date($json.when).format("yyyy")')).toBe('2024');
     expect(evaluate('$today.plus(1, "day").format("dd")')).toBe('16');
   });
 
@@ -92,6 +95,9 @@ describe('extension functions', () => {
       "ExpressionExtensionError: toJsonString can't be used on undefined value",
     );
     expect(evaluate('$json.missing?.toJsonString()')).toBeUndefined();
+    // An optional link before the call cancels the whole chain, as n8n's rewrite of optional chains does.
+    expect(evaluate('$json.missing?.deeper.toJsonString() ?? "none"')).toBe('none');
+    expect(evaluate('$json.obj?.b.toJsonString()')).toBe('""');
     expect(evaluate('(5).extractDomain()')).toBe(
       'ExpressionExtensionError: extractDomain() is only callable on type "String"',
     );
@@ -110,6 +116,7 @@ describe('extension functions', () => {
     expect(evaluate('[{ a: 1, b: 2 }, 3].renameKeys("a", "z")')).toEqual([{ z: 1, b: 2 }, 3]);
     expect(evaluate('[{ a: 1 }, { a: 2, b: 3 }].merge()')).toEqual({ a: 1, b: 3 });
     expect(evaluate('[1, 2, 3].chunk(2)')).toEqual([[1, 2], [3]]);
+    expect(evaluate('({ a: 1, b: "x y", c: "(!)" }).urlEncode()')).toBe('a=1&b=x+y&c=%28%21%29');
     expect(evaluate('[{ a: 1, b: 2 }, { b: 3 }].pluck("a")')).toEqual([1]);
     expect(evaluate('[1, "2"].sum()')).toBe('ExpressionExtensionError: sum(): all array elements must be numbers');
   });

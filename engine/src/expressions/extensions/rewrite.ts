@@ -69,6 +69,22 @@ const extensionCall = (node: Node): { call: Call; member: Member; name: string }
   return { call, member, name };
 };
 
+/** The last `?.` on the way down a chain of member accesses and calls, with the object it guards. */
+const lastOptionalLink = (node: Node): { link: Node; object: Node } | undefined => {
+  let at: Node = node;
+  for (;;) {
+    if (at.type === 'MemberExpression') {
+      const m = at as Member;
+      if (m.optional) return { link: m, object: m.object };
+      at = m.object;
+    } else if (at.type === 'CallExpression') {
+      const c = at as Call & { optional: boolean };
+      if (c.optional) return { link: c, object: c.callee };
+      at = c.callee;
+    } else return undefined;
+  }
+};
+
 /** The expression with its extension calls rewritten, or the same text when there is nothing to rewrite. */
 export const rewriteExtensions = (code: string): string => {
   if (!mentionsExtension(code)) return code;
@@ -81,23 +97,41 @@ export const rewriteExtensions = (code: string): string => {
   // Only a single expression (with trailing space or comments) is rewritten; anything else goes to the compiler as is.
   const rest = code.slice(root.end).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
   if (rest.trim() !== '') return code;
+  // While the object of an extension call after an optional link is being written: that link's object is the
+  // arrow's parameter, and the link itself loses its "?.".
+  let cut: { link: Node; object: Node } | undefined;
   const emit = (node: Node): string => {
+    if (cut && node === cut.object) return 'weft$p';
     const ext = extensionCall(node);
     if (ext) {
       const args = ext.call.arguments.map(emit).join(', ');
-      const object = emit(ext.member.object);
       const name = JSON.stringify(ext.name);
       if (ext.member.optional) {
+        const object = emit(ext.member.object);
         return `((weft$v) => weft$v == null ? undefined : extendOptional(weft$v, ${name})(${args}))(${object})`;
       }
-      return `extend(${object}, ${name}, [${args}])`;
+      // n8n cancels the whole chain when a link before the call meets null or undefined: so does this.
+      const link = lastOptionalLink(ext.member.object);
+      if (link) {
+        const outer = cut;
+        cut = link;
+        const inner = emit(ext.member.object);
+        cut = outer;
+        const object = emit(link.object);
+        return `((weft$p) => weft$p == null ? undefined : extend(${inner}, ${name}, [${args}]))(${object})`;
+      }
+      return `extend(${emit(ext.member.object)}, ${name}, [${args}])`;
     }
     let out = '';
     let at = node.start;
     for (const child of children(node)) {
       // A shorthand property's key and value are one piece of text: written once.
       if (child.start < at) continue;
-      out += code.slice(at, child.start) + emit(child);
+      let gap = code.slice(at, child.start);
+      if (cut && node === cut.link && at === cut.object.end) {
+        gap = gap.replace('?.', node.type === 'MemberExpression' && !(node as Member).computed ? '.' : '');
+      }
+      out += gap + emit(child);
       at = child.end;
     }
     return out + code.slice(at, node.end);
