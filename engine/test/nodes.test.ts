@@ -138,9 +138,18 @@ const cases: Case[] = [
     out: { main: [{ id: 2, n: 'b', userId: 2, x: true }] },
   },
   {
+    // n8n Merge 3: items without a partner are left out unless "include unpaired" is on.
     name: 'Merge combines by position',
     type: 'merge',
     params: { mode: 'combineByPosition' },
+    input: [],
+    inputs: { input1: [{ a: 1 }, { a: 2 }], input2: [{ b: 1 }] },
+    out: { main: [{ a: 1, b: 1 }] },
+  },
+  {
+    name: 'Merge combines by position, unpaired items included',
+    type: 'merge',
+    params: { mode: 'combineByPosition', includeUnpaired: true },
     input: [],
     inputs: { input1: [{ a: 1 }, { a: 2 }], input2: [{ b: 1 }] },
     out: { main: [{ a: 1, b: 1 }, { a: 2 }] },

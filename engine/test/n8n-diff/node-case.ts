@@ -16,6 +16,8 @@ export interface NodeCase {
   typeVersion: number;
   parameters: Params;
   items: JsonItem[];
+  /** Items for the node's second input (Merge): an "Input 2" node feeds input index 1. */
+  items2?: JsonItem[];
   /** A node run between "Input" and "Under test" (named "Before"), for what reads back through it (paired items). */
   before?: { type: string; typeVersion: number; parameters: Params };
 }
@@ -83,8 +85,22 @@ const withBefore = (workflow: N8nWorkflowJson, before: NonNullable<NodeCase['bef
   return workflow;
 };
 
-export const caseWorkflow = (c: NodeCase): N8nWorkflowJson =>
-  c.before ? withBefore(oneInputWorkflow(c), c.before) : oneInputWorkflow(c);
+/** With `items2`: "Input 2" (below "Input") feeds the node under test's second input. */
+export const caseWorkflow = (c: NodeCase): N8nWorkflowJson => {
+  const workflow = c.before ? withBefore(oneInputWorkflow(c), c.before) : oneInputWorkflow(c);
+  if (!c.items2) return workflow;
+  workflow.nodes.push({
+    id: 'input-2',
+    name: 'Input 2',
+    type: TEST_DATA_TYPE,
+    typeVersion: 1,
+    position: [220, 200],
+    parameters: { data: c.items2 },
+  });
+  workflow.connections.Start?.main[0]?.push({ node: 'Input 2', type: 'main', index: 0 });
+  workflow.connections['Input 2'] = { main: [[{ node: 'Under test', type: 'main', index: 1 }]] };
+  return workflow;
+};
 
 /**
  * The same workflow for a person to paste into n8n's canvas: n8n ships no

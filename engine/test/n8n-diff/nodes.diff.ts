@@ -33,16 +33,9 @@ const itemListFamilies = [
   removeDuplicatesFamily,
   itemListsFamily,
 ];
-const families: Family[] = [
-  codeFamily,
-  conditionsFamily,
-  conditionsV1Family,
-  switchV1Family,
-  setFamily,
-  switchFamily,
-  httpRequestFamily,
-  ...itemListFamilies,
-].filter((f) => familySelected(f.name));
+const families: Family[] = [codeFamily, conditionsFamily, conditionsV1Family, switchV1Family, setFamily, switchFamily, httpRequestFamily, ...itemListFamilies].filter((f) =>
+  familySelected(f.name),
+);
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */
 const MAX_REPORTS = 60;
 
