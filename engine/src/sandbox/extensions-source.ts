@@ -92,35 +92,51 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
     }
     return out;
   };
+  // UTF-8 as TextDecoder reads it (WHATWG): one U+FFFD for each maximal invalid subsequence.
   const fromUtf8 = (bytes) => {
     let out = '';
-    for (let i = 0; i < bytes.length; ) {
+    let needed = 0;
+    let seen = 0;
+    let point = 0;
+    let lower = 0x80;
+    let upper = 0xbf;
+    for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i];
-      const need = b < 0x80 ? 0 : b >= 0xf0 && b < 0xf8 ? 3 : b >= 0xe0 ? 2 : b >= 0xc2 && b < 0xe0 ? 1 : -1;
-      if (need < 0) {
-        out += '\ufffd';
-        i++;
+      if (needed === 0) {
+        if (b <= 0x7f) out += String.fromCharCode(b);
+        else if (b >= 0xc2 && b <= 0xdf) {
+          needed = 1;
+          point = b & 0x1f;
+        } else if (b >= 0xe0 && b <= 0xef) {
+          if (b === 0xe0) lower = 0xa0;
+          if (b === 0xed) upper = 0x9f;
+          needed = 2;
+          point = b & 0xf;
+        } else if (b >= 0xf0 && b <= 0xf4) {
+          if (b === 0xf0) lower = 0x90;
+          if (b === 0xf4) upper = 0x8f;
+          needed = 3;
+          point = b & 0x7;
+        } else out += '\ufffd';
         continue;
       }
-      let c = need === 0 ? b : b & (0x3f >> need);
-      let ok = true;
-      for (let k = 1; k <= need; k++) {
-        const next = bytes[i + k];
-        if (next === undefined || (next & 0xc0) !== 0x80) {
-          ok = false;
-          break;
-        }
-        c = (c << 6) | (next & 63);
-      }
-      if (!ok || c > 0x10ffff || (need === 2 && c < 0x800) || (need === 3 && c < 0x10000) || (c >= 0xd800 && c <= 0xdfff)) {
+      if (b < lower || b > upper) {
+        needed = seen = point = 0;
+        lower = 0x80;
+        upper = 0xbf;
         out += '\ufffd';
-        i++;
+        i--;
         continue;
       }
-      out += String.fromCodePoint(c);
-      i += need + 1;
+      lower = 0x80;
+      upper = 0xbf;
+      point = (point << 6) | (b & 0x3f);
+      if (++seen === needed) {
+        out += String.fromCodePoint(point);
+        needed = seen = point = 0;
+      }
     }
-    return out;
+    return needed > 0 ? out + '\ufffd' : out;
   };
   // Lenient, like js-base64: URL-safe letters allowed, anything else dropped, missing padding tolerated.
   const fromBase64 = (text) => {

@@ -17,7 +17,8 @@ import { Rng } from './rng.ts';
  * and Set's text JSON would re-parse), so the output item is `{ v }` with the
  * expression's raw value, as JSON. A value that depends on the clock ($now,
  * new Date()) is compared by its shape: its JSON with every digit made 0;
- * one that names the run ($workflow.id, $execution.id) or is random, by its type.
+ * one that names the run ($workflow.id, $execution.id) by its type, and a
+ * random one only by whether it runs.
  *
  * Cases cycle through the forms (seed modulo the number of forms), so the
  * short budget evaluates every form three times, with other items and fills.
@@ -34,16 +35,102 @@ interface Fixture {
 const fixture = JSON.parse(
   readFileSync(new URL('./fixtures/expression-forms.json', import.meta.url), 'utf8'),
 ) as Fixture;
-/** The top forms, then the most used form of each n8n extension function (beyond the top ones). */
+/**
+ * Every extension function on a field, with typical arguments: the public
+ * workflows use only some of them, but each one n8n has should answer as n8n
+ * does for values of every type (not only its own).
+ */
+const PROBES = [
+  'isEmpty()',
+  'isNotEmpty()',
+  'first()',
+  'last()',
+  'sum()',
+  'min()',
+  'max()',
+  'average()',
+  'unique()',
+  'removeDuplicates()',
+  'compact()',
+  'chunk(2)',
+  'smartJoin("a", "name")',
+  'pluck("a")',
+  'pluck("a", "name")',
+  'renameKeys("a", "z")',
+  'merge()',
+  'mergeIntoObject([{ "x": 1 }])',
+  'union([1, "a"])',
+  'difference([1])',
+  'intersection([1, 2])',
+  'append(1)',
+  'reverse()',
+  'keys()',
+  'values()',
+  'hasField("a")',
+  'removeField("a")',
+  'removeFieldsContaining("a")',
+  'keepFieldsContaining("a")',
+  'urlEncode()',
+  'toJsonString()',
+  'round(1)',
+  'round()',
+  'floor()',
+  'ceil()',
+  'abs()',
+  'isEven()',
+  'isOdd()',
+  'isInteger()',
+  'format()',
+  'toInt()',
+  'toFloat()',
+  'toBoolean()',
+  'toNumber()',
+  'toDateTime()',
+  'toDateTime("s")',
+  'toDate()',
+  'toDecimalNumber()',
+  'toWholeNumber()',
+  'toSentenceCase()',
+  'toSnakeCase()',
+  'urlDecode()',
+  'quote()',
+  'isDomain()',
+  'isEmail()',
+  'isNumeric()',
+  'isUrl()',
+  'length()',
+  'extractEmail()',
+  'extractDomain()',
+  'extractUrl()',
+  'extractUrlPath()',
+  'parseJson()',
+  'base64Encode()',
+  'base64Decode()',
+  'removeTags()',
+  'removeMarkdown()',
+  'beginningOf("month")',
+  'endOfMonth()',
+  'extract("month")',
+  'extract()',
+  'isWeekend()',
+  'isDst()',
+  'plus(1, "day")',
+  'minus({ "hours": 2 })',
+  'format("yyyy-MM-dd HH:mm")',
+  'diffTo("2024-01-01", "days")',
+  'isBetween("2020-01-01", "2030-01-01")',
+].map((call) => `$json.⟨f⟩.${call}`);
+
+/** The top forms, the most used form of each n8n extension function (beyond the top ones), then the probes. */
 export const FORMS: string[] = [
-  ...fixture.forms.map((f) => f.form),
-  ...(fixture.extensionForms ?? []).map((f) => f.form).filter((f) => !fixture.forms.some((t) => t.form === f)),
+  ...new Set([...fixture.forms.map((f) => f.form), ...(fixture.extensionForms ?? []).map((f) => f.form), ...PROBES]),
 ];
 
 const NAMES = ['a', 'b', 'name', 'email', 'data', 'id', 'Full Name', 'items', 'meta', 'when', 'text', 'value'];
 type Hint = 'string' | 'number' | 'array' | 'object' | 'date' | 'any' | 'objects';
 
 const HINTS: [RegExp, Hint][] = [
+  [/^\??\.(toJsonString|isEmpty|isNotEmpty|toInt|toFloat|toBoolean|toNumber|toDateTime|urlEncode)\(/, 'any'],
   [
     /^\??\.(join|map|filter|find|some|every|reduce|slice|includes|indexOf|first|last|sum|unique|pluck|removeDuplicates|average|min|max|compact|chunk|smartJoin|isNotEmpty|isEmpty|forEach|sort|reverse|concat|flat|at|difference|union|intersection|append|renameKeys|randomItem)\(/,
     'array',
@@ -59,7 +146,6 @@ const HINTS: [RegExp, Hint][] = [
   ],
   [/^\??\.(round|floor|ceil|abs|isEven|isOdd|isInteger|toFixed|toLocaleString)\(/, 'number'],
   [/^\??\.(keys|values|hasField|removeField|removeFieldsContaining|keepFieldsContaining)\(/, 'object'],
-  [/^\??\.(toJsonString)\(/, 'any'],
   [/^\s*[-*/+%]\s*[\d$(]|^\s*[<>]/, 'number'],
 ];
 
@@ -154,11 +240,13 @@ export const expressionCase = (seed: number): NodeCase => {
   });
   const expression = instantiate(form, (kind, index) => fills[kind]?.[index] ?? '');
   const clocked = /\$now|\$today|new Date\(\)|Date\.now\(\)|DateTime\.now\(\)/.test(form);
-  const v = /\$workflow\.id|\$execution\.id|Math\.random\(\)|randomItem\(\)/.test(form)
-    ? `typeof (${expression})`
-    : clocked
-      ? `JSON.stringify(${expression})?.replace(/\\d/g, "0")`
-      : expression;
+  const v = /Math\.random\(\)|randomItem\(\)/.test(form)
+    ? `((${expression}), "ran")`
+    : /\$workflow\.id|\$execution\.id/.test(form)
+      ? `typeof (${expression})`
+      : clocked
+        ? `JSON.stringify(${expression})?.replace(/\\d/g, "0")`
+        : expression;
   return {
     family: 'expressions',
     seed,
