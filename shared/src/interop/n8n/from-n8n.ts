@@ -2,11 +2,13 @@ import { ErrorCodes, UserError, type Issue } from '../../errors.ts';
 import { createId, isValidId } from '../../ids.ts';
 import { getNodeDefinition, getParamSpec } from '../../nodes/catalog.ts';
 import { nodePorts } from '../../nodes/ports.ts';
+import { STICKY_HEIGHT, STICKY_WIDTH } from '../../nodes/node-size.ts';
 import { MAIN } from '../../nodes/types.ts';
 import { DEFINITION_FORMAT, type DefinitionNode, type WorkflowDefinitionInput } from '../../schema/definition.ts';
 import { checkParamValue } from '../../schema/params.ts';
 import { unsupportedExpressionFeatures } from './expression-features.ts';
 import { n8nWorkflowSchema } from './n8n-file.ts';
+import { layoutFromN8n, type LayoutInput } from './layout.ts';
 import { mapParameters } from './parameters.ts';
 import { notCarried } from './not-carried.ts';
 import { carryNodeSettings, carryWorkflowSettings } from './settings.ts';
@@ -31,6 +33,8 @@ interface Converted {
   node: DefinitionNode;
   /** Weft's type when Weft has it. */
   known: boolean;
+  /** Where n8n drew it. */
+  layout: LayoutInput;
 }
 
 const weftType = (n8nType: string): { type: string; known: boolean } => {
@@ -96,11 +100,17 @@ export const fromN8n = (input: unknown): FromN8nResult => {
       name: n.name.slice(0, 128),
       type,
       typeVersion: 1,
-      position: { x: n.position?.[0] ?? index * 240, y: n.position?.[1] ?? 0 },
+      // Placed with the others once all are read (layoutFromN8n).
+      position: { x: 0, y: 0 },
       parameters,
     };
     carryNodeSettings(n, node, at, warn);
-    byName.set(n.name, { node, known });
+    const layout: LayoutInput = { position: { x: n.position?.[0] ?? index * 220, y: n.position?.[1] ?? 0 } };
+    if (known && type === 'stickyNote') {
+      const size = (v: unknown, fallback: number) => (typeof v === 'number' && v > 0 ? v : fallback);
+      layout.sticky = { width: size(n8nParams.width, STICKY_WIDTH), height: size(n8nParams.height, STICKY_HEIGHT) };
+    }
+    byName.set(n.name, { node, known, layout });
   });
 
   const edges: { source: string; sourceHandle: string; target: string; targetHandle: string }[] = [];
@@ -157,6 +167,14 @@ export const fromN8n = (input: unknown): FromN8nResult => {
   }
 
   const settings = carryWorkflowSettings(workflow, warn);
+
+  const converted = [...byName.values()];
+  layoutFromN8n(converted.map((c) => c.layout)).forEach((placed, i) => {
+    const c = converted[i];
+    if (!c) return;
+    c.node.position = placed.position;
+    if (placed.size) c.node.parameters = { ...c.node.parameters, ...placed.size };
+  });
 
   return {
     definition: {
