@@ -34,6 +34,25 @@ export const nodeOf = (workflow: unknown, name: string): N8nNode | undefined => 
 
 export const exceptions: Exception[] = [
   {
+    // n8n's Merge with "minimize empty fields" and deep merge merges into its input items' nested objects in place.
+    id: 'merge-minimize-empty-mutates-inputs',
+    excuses: (d, workflow) => {
+      if (d.what !== 'output items' && d.what !== 'paired items') return false;
+      const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
+      return (Array.isArray(nodes) ? (nodes as N8nNode[]) : []).some((n) => {
+        if (n.type !== 'n8n-nodes-base.merge') return false;
+        const params = (n.parameters ?? {}) as { mode?: unknown; options?: { clashHandling?: { values?: unknown } } };
+        const values = (params.options?.clashHandling?.values ?? {}) as Record<string, unknown>;
+        return (
+          params.mode === 'combine' &&
+          values.overrideEmpty === true &&
+          values.mergeMode !== 'shallowMerge' &&
+          values.resolveClash !== 'addSuffix'
+        );
+      });
+    },
+  },
+  {
     // n8n's Filter 2 records the items it drops as a second output no connection can take.
     id: 'filter-discarded',
     excuses: (d, workflow) =>
