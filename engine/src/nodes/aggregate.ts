@@ -47,8 +47,9 @@ export const aggregate: NodeExecutor = (ctx) => {
     }
     const json: JsonObject = {};
     setOwn(json, str(p.destinationFieldName), list);
-    // The one item pairs with the items it holds (items left out empty are not among them).
-    return { [MAIN]: [pairedWith({ json }, from)] };
+    // The one item pairs with the items it holds (items left out empty are not among them);
+    // Item Lists 1 declared nothing, leaving it to n8n's default pairing.
+    return { [MAIN]: [p.declarePairs === false ? { json } : pairedWith({ json }, from)] };
   }
 
   const flat = p.disableDotNotation === true;

@@ -299,6 +299,14 @@ export const aggregate = defineNode({
       showWhen: { aggregate: ['aggregateIndividualFields'] },
     },
     {
+      name: 'declarePairs',
+      label: 'Pair the list with the items it holds',
+      description: 'Off as n8n Item Lists 1 did: the default pairing applies (for $("Node").item further on).',
+      kind: 'boolean',
+      default: true,
+      showWhen: { aggregate: ['aggregateAllItemData'] },
+    },
+    {
       name: 'missingFields',
       label: 'Field no item has',
       description: 'n8n Item Lists before 2.1 stopped with an error.',

@@ -78,6 +78,7 @@ const aggregateOf = (r: ParamReader, itemLists?: number): Params => {
     const rows = itemLists !== undefined && itemLists < 3;
     if (include === 'specifiedFields') out.fieldsToInclude = fieldNames(r, 'fieldsToInclude', rows);
     if (include === 'allFieldsExcept') out.fieldsToExclude = fieldNames(r, 'fieldsToExclude', rows);
+    if (itemLists !== undefined && itemLists < 2) out.declarePairs = false;
   } else {
     out.fieldsToAggregate = r.rows('fieldsToAggregate.fieldToAggregate').map((row) => ({
       fieldToAggregate: text(row.fieldToAggregate),
