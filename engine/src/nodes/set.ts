@@ -1,6 +1,7 @@
 import { MAIN } from '#shared/nodes/types.ts';
 import { isExpression } from '../expressions/template.ts';
 import { isJsonObject, type Item, type JsonObject } from '../runner/items.ts';
+import { pairedWith } from '../runner/paired-items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
 import { deepClone } from './paths.ts';
 import {
@@ -111,57 +112,61 @@ export const set: NodeExecutor = (ctx) => {
   }
   const probed = evaluateProbes(ctx, probes);
 
-  return {
-    [MAIN]: ctx.items.map((item, i) => {
-      const p = params[i] ?? {};
-      const dotNotation = p.dotNotation !== false;
-      const access = fieldAccess(dotNotation);
-      const ignoreErrors = p.ignoreConversionErrors === true;
-      // A field left undefined (n8n keeps the key, JSON drops it) or a list grown past its end: cleaned at the end.
-      let unclean = p.includeOtherFields === true && p.include === 'selected';
-      const write = (json: JsonObject, name: string, value: unknown) => {
-        if (value === undefined || name.includes('[')) unclean = true;
-        access.set(json, name, value);
-      };
-      const valueOf = (k: number, resolved: unknown): unknown =>
-        probes.get(`assignments[${k}].value`)?.kind === 'single'
-          ? probed.single(`assignments[${k}].value`, i)
-          : resolved;
+  const output = ctx.items.map((item, i): Item => {
+    const p = params[i] ?? {};
+    const dotNotation = p.dotNotation !== false;
+    const access = fieldAccess(dotNotation);
+    const ignoreErrors = p.ignoreConversionErrors === true;
+    // A field left undefined (n8n keeps the key, JSON drops it) or a list grown past its end: cleaned at the end.
+    let unclean = p.includeOtherFields === true && p.include === 'selected';
+    const write = (json: JsonObject, name: string, value: unknown) => {
+      if (value === undefined || name.includes('[')) unclean = true;
+      access.set(json, name, value);
+    };
+    const valueOf = (k: number, resolved: unknown): unknown =>
+      probes.get(`assignments[${k}].value`)?.kind === 'single' ? probed.single(`assignments[${k}].value`, i) : resolved;
 
-      if (!rawMode && isLegacy(conversion)) {
-        // Set 1 and 2 write each field in turn, straight into the item.
-        const json = p.includeOtherFields === true ? deepClone(item.json) : {};
-        listOf(p.assignments).forEach((a, k) => {
-          const type = str(a.type, 'string');
-          const literal = !isExpression(rawAssignments[k]?.value);
-          write(json, str(a.name, ''), convertLegacy(type, valueOf(k, a.value), conversion, literal));
-        });
-        return { json: unclean ? (asJson(json) as JsonObject) : json };
-      }
-
-      let fields: JsonObject;
-      if (rawMode) {
-        const text = probes.has('jsonOutput') ? probed.filled('jsonOutput', i) : p.jsonOutput;
-        fields = jsonObjectOf(text, "'JSON Output'", i);
-      } else {
-        // Every field is typed before any is written; a name met twice keeps its first place and last value.
-        fields = {};
-        listOf(p.assignments).forEach((a, k) => {
-          const name = str(a.name, '');
-          const type = str(a.type, 'string');
-          let value = valueOf(k, a.value);
-          const textLabel = type === 'object' ? objectTextOf.get(name) : undefined;
-          if (textLabel !== undefined && value !== undefined && value !== null) {
-            value = jsonObjectOf(probed.filled(textLabel, i), `entry "${name}" inside 'Fields to Set'`, i);
-          }
-          const typed = convertEntry(name, type, value, conversion, ignoreErrors, i);
-          // n8n gathers them in a plain object, where "__proto__" is no field at all.
-          if (name !== '__proto__') fields[name] = typed;
-        });
-      }
-      const json = baseOf(item, p, access, dotNotation);
-      for (const key of Object.keys(fields)) if (key !== '__proto__') write(json, key, fields[key]);
+    if (!rawMode && isLegacy(conversion)) {
+      // Set 1 and 2 write each field in turn, straight into the item.
+      const json = p.includeOtherFields === true ? deepClone(item.json) : {};
+      listOf(p.assignments).forEach((a, k) => {
+        const type = str(a.type, 'string');
+        const literal = !isExpression(rawAssignments[k]?.value);
+        write(json, str(a.name, ''), convertLegacy(type, valueOf(k, a.value), conversion, literal));
+      });
       return { json: unclean ? (asJson(json) as JsonObject) : json };
-    }),
+    }
+
+    let fields: JsonObject;
+    if (rawMode) {
+      const text = probes.has('jsonOutput') ? probed.filled('jsonOutput', i) : p.jsonOutput;
+      fields = jsonObjectOf(text, "'JSON Output'", i);
+    } else {
+      // Every field is typed before any is written; a name met twice keeps its first place and last value.
+      fields = {};
+      listOf(p.assignments).forEach((a, k) => {
+        const name = str(a.name, '');
+        const type = str(a.type, 'string');
+        let value = valueOf(k, a.value);
+        const textLabel = type === 'object' ? objectTextOf.get(name) : undefined;
+        if (textLabel !== undefined && value !== undefined && value !== null) {
+          value = jsonObjectOf(probed.filled(textLabel, i), `entry "${name}" inside 'Fields to Set'`, i);
+        }
+        const typed = convertEntry(name, type, value, conversion, ignoreErrors, i);
+        // n8n gathers them in a plain object, where "__proto__" is no field at all.
+        if (name !== '__proto__') fields[name] = typed;
+      });
+    }
+    const json = baseOf(item, p, access, dotNotation);
+    for (const key of Object.keys(fields)) if (key !== '__proto__') write(json, key, fields[key]);
+    return { json: unclean ? (asJson(json) as JsonObject) : json };
+  });
+  // n8n's "Duplicate item" setting: test runs only, the count read once.
+  if (first.duplicateItem !== true || ctx.meta.execution.mode !== 'manual') return { [MAIN]: output };
+  const copies = Math.max(0, Math.floor(Number(first.duplicateCount) || 0)) + 1;
+  return {
+    [MAIN]: output.flatMap((item, i) =>
+      Array.from({ length: copies }, () => pairedWith({ json: deepClone(item.json) }, { item: i })),
+    ),
   };
 };

@@ -48,6 +48,9 @@ export const setParameters = (rng: Rng, version: number): Params => {
   const options: Params = {};
   if (rng.chance(0.3)) options.dotNotation = false;
   if (version >= 3 && rng.chance(0.3)) options.ignoreConversionErrors = true;
+  // Binary options change nothing for items without binary data; they must not change the JSON either.
+  if (version >= 3 && version < 3.4 && rng.chance(0.15)) options.includeBinary = rng.chance(0.5);
+  if (version >= 3.4 && rng.chance(0.15)) options.stripBinary = rng.chance(0.5);
   if (version < 3) {
     const values: Record<string, Params[]> = {};
     for (let i = 0; i < count; i++) {
@@ -65,6 +68,11 @@ export const setParameters = (rng: Rng, version: number): Params => {
   }
   const mode = rng.chance(0.2) ? 'raw' : 'manual';
   const out: Params = { mode, options };
+  // n8n's "Duplicate item" setting (manual runs only, which is how both engines run these cases).
+  if (rng.chance(0.1)) {
+    out.duplicateItem = true;
+    out.duplicateCount = rng.int(3);
+  }
   if (mode === 'raw') {
     out.jsonOutput = rng.pick([
       '{"a": 1, "b": "x"}',
@@ -73,6 +81,10 @@ export const setParameters = (rng: Rng, version: number): Params => {
       '=\n{"a": "{{ $json.name }}"}',
       'not json',
       '[1, 2]',
+      '{a: 1, \'b\': "x"}',
+      '={"a": {{ $json.a }}, "t": "{{ $json.name }}"}',
+      '={{ $json }}',
+      '={"m": {{ $json.meta }}, "l": {{ $json.tags }}}',
     ]);
   } else if (version < 3.3) {
     out.fields = {
@@ -87,7 +99,14 @@ export const setParameters = (rng: Rng, version: number): Params => {
     out.assignments = {
       assignments: Array.from({ length: count }, (_, i) => {
         const type = rng.pick(types);
-        return { id: `f${i}`, name: rng.pick(names), value: valueOf(rng, type), type };
+        // The editor stores a typed-in number or boolean of these versions as a JSON number or boolean.
+        const typed =
+          type === 'number' && rng.chance(0.2)
+            ? rng.pick([0, 1, -2.5, 1e21])
+            : type === 'boolean' && rng.chance(0.2)
+              ? rng.chance(0.5)
+              : undefined;
+        return { id: `f${i}`, name: rng.pick(names), value: typed ?? valueOf(rng, type), type };
       }),
     };
   }
@@ -157,6 +176,7 @@ export const setFamily: Family = {
     const options = typeof p.options === 'object' && p.options !== null ? Object.keys(p.options).sort().join('+') : '';
     const include = typeof p.include === 'string' ? p.include : p.keepOnlySet === true ? 'keepOnlySet' : '';
     const mode = typeof p.mode === 'string' ? p.mode : 'manual';
-    return `set ${mode} ${include}${p.includeOtherFields === true ? ' includeOtherFields' : ''}${options ? ` ${options}` : ''}`;
+    const dup = p.duplicateItem === true ? ' duplicateItem' : '';
+    return `set ${mode} ${include}${p.includeOtherFields === true ? ' includeOtherFields' : ''}${options ? ` ${options}` : ''}${dup}`;
   },
 };

@@ -112,6 +112,22 @@ export const set = defineNode({
         { value: 'n8n1', label: 'n8n Set 1', description: 'Booleans by truthiness, the rest as is' },
       ],
     },
+    {
+      name: 'duplicateItem',
+      label: 'Duplicate items (test runs only)',
+      kind: 'boolean',
+      default: false,
+      description: 'In runs started by hand, each output item is repeated: for testing what follows with more items.',
+    },
+    {
+      name: 'duplicateCount',
+      label: 'Extra copies of each item',
+      kind: 'number',
+      default: 0,
+      min: 0,
+      integer: true,
+      showWhen: { duplicateItem: [true] },
+    },
   ],
   keywords: ['set', 'assign', 'map', 'fields', 'edit'],
 });

@@ -4,10 +4,9 @@ import { type Mapper, type Params, type ParamReader, record } from '../param-rea
 /**
  * Edit Fields (Set). Each n8n version's way of typing values is carried as
  * `conversion` (see engine/src/nodes/set-conversions.ts); the include modes,
- * dot notation and conversion errors map one to one. Binary options
- * (includeBinary, stripBinary) and the "Duplicate item" test setting are left
- * unread, so the import names them: Weft items carry no binary data, and
- * Weft has no test-run-only duplication.
+ * dot notation, conversion errors and the "Duplicate item" test setting map
+ * one to one. The binary options (includeBinary, stripBinary) are left unread,
+ * so the import names them: Weft items carry no binary data.
  */
 
 const conversionFor = (version: number): string =>
@@ -61,6 +60,10 @@ export const setMappers: Record<string, Mapper> = {
     out.conversion = conversionFor(r.version);
     readOptions(r, out);
     if (r.version < 3) return out;
+    if (r.get('duplicateItem') === true) {
+      out.duplicateItem = true;
+      out.duplicateCount = Number(r.get('duplicateCount') ?? 0) || 0;
+    }
     const mode = r.get('mode') ?? 'manual';
     out.mode = mode === 'raw' ? 'raw' : 'manual';
     if (mode === 'raw') out.jsonOutput = text(r.get('jsonOutput'));
