@@ -172,6 +172,13 @@ describe('IF 1 and Switch 1/2: the first versions’ plain comparisons', () => {
     await expect(imported('if', 1, { conditions }, [{ n: 11 }])).rejects.toThrow(/endsWith is not a function/);
   });
 
+  it('IF 1 "equal" on two reads of the same list is true (one object in n8n), on two lists written out false', async () => {
+    const equal = (value1: string, value2: string) =>
+      imported('filter', 1, { conditions: { boolean: [{ value1, value2 }] } }, [{ t: [] }]);
+    expect(await equal('={{ $json.t }}', '={{ $json.t }}')).toEqual({ main: [{ t: [] }] });
+    expect(await equal('={{ [] }}', '={{ [] }}')).toEqual({ main: [] });
+  });
+
   it('Switch 1 sends a match to the rule’s chosen output among four, and Switch 2 to the rule’s own', async () => {
     const rules = { rules: [{ operation: 'equal', value2: 'a', output: 3 }] };
     const v1 = await imported('switch', 1, { dataType: 'string', value1: '={{ $json.k }}', rules }, [{ k: 'a' }]);

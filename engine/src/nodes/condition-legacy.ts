@@ -55,8 +55,17 @@ export const legacyDate = (value: unknown): number => {
   return t;
 };
 
+/**
+ * JavaScript's === as n8n saw it: two reads of the same place in an item
+ * (`{{ $json.tags }}` on both sides) are the same object there, while Weft
+ * hands each side its own copy; any other two objects are different ones.
+ */
+const same = (value1: unknown, value2: unknown, sameSource: boolean): boolean =>
+  value1 === value2 ||
+  (sameSource && typeof value1 === 'object' && value1 !== null && JSON.stringify(value1) === JSON.stringify(value2));
+
 /** One comparison, `type:operation` as Weft names them, on values already converted (dates to numbers). */
-export const legacyCompare = (operator: string, value1: unknown, value2: unknown): boolean => {
+export const legacyCompare = (operator: string, value1: unknown, value2: unknown, sameSource = false): boolean => {
   const operation = operator.slice(operator.indexOf(':') + 1);
   const [a, b] = [value1 || 0, value2 || 0];
   switch (operation) {
@@ -71,9 +80,9 @@ export const legacyCompare = (operator: string, value1: unknown, value2: unknown
     case 'lte':
       return order(a, b).lte;
     case 'equals':
-      return value1 === value2;
+      return same(value1, value2, sameSource);
     case 'notEquals':
-      return value1 !== value2;
+      return !same(value1, value2, sameSource);
     case 'contains':
       return orBlank(value1).includes(orBlank(value2));
     case 'notContains':
@@ -100,7 +109,14 @@ export const legacyCompare = (operator: string, value1: unknown, value2: unknown
 };
 
 /** A whole legacy condition: dates converted first (left, then right), then compared. */
-export const legacyCondition = (operator: string, value1: unknown, value2: unknown): boolean =>
+export const legacyCondition = (operator: string, value1: unknown, value2: unknown, sameSource = false): boolean =>
   operator.startsWith('dateTime:')
     ? legacyCompare(operator, legacyDate(value1), legacyDate(value2))
-    : legacyCompare(operator, value1, value2);
+    : legacyCompare(operator, value1, value2, sameSource);
+
+/** An expression that only reads a place in the item (`={{ $json.a.b }}`, `={{ $json["a"][0] }}`). */
+const READ = /^=\{\{\s*\$json(?:\.[\w$]+|\[(?:\d+|"[^"]*"|'[^']*')\])*\s*\}\}$/;
+
+/** Whether both sides, as written, read the same place: n8n then compares one object with itself. */
+export const readsSamePlace = (left: unknown, right: unknown): boolean =>
+  typeof left === 'string' && left === right && READ.test(left);

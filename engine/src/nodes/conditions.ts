@@ -1,6 +1,6 @@
 import { defaultRightType, unaryOperators } from '#shared/nodes/conditions.ts';
 import { NodeError } from '../runner/types.ts';
-import { legacyCondition } from './condition-legacy.ts';
+import { legacyCondition, readsSamePlace } from './condition-legacy.ts';
 import { executeCondition, type FilterOptions } from './condition-operators.ts';
 
 /**
@@ -16,6 +16,8 @@ export interface ConditionRow {
   operator: string;
   rightValue: unknown;
   rightType?: unknown;
+  /** Both values as written read the same place in the item (see condition-legacy.ts). */
+  sameSource?: boolean;
 }
 
 export interface ConditionSettings {
@@ -40,7 +42,8 @@ const filterOptions = (s: ConditionSettings): FilterOptions => ({
 /** Whether one row holds, for the item at `itemIndex` (from 0); `index` is the row's (from 0). */
 export const test = (row: ConditionRow, s: ConditionSettings, index: number, itemIndex: number): boolean => {
   const operator = typeof row.operator === 'string' ? row.operator : '';
-  if (s.comparison === 'legacy') return legacyCondition(operator, row.leftValue, row.rightValue);
+  if (s.comparison === 'legacy')
+    return legacyCondition(operator, row.leftValue, row.rightValue, row.sameSource === true);
   const colon = operator.indexOf(':');
   const type = operator.slice(0, colon);
   const rightType =
@@ -71,11 +74,24 @@ export const allHold = (
   return combinator === 'or' ? rows.some(holds) : rows.every(holds);
 };
 
-const rowsOf = (value: unknown, name: string): ConditionRow[] => {
-  if (!Array.isArray(value)) throw new NodeError(`"${name}" must be a list of conditions`);
-  return value.filter((r): r is ConditionRow => typeof r === 'object' && r !== null);
+const isRow = (r: unknown): r is ConditionRow => typeof r === 'object' && r !== null;
+
+/** Resolved rows, each marked when its unresolved row reads the same place on both sides. */
+export const rowsWithSources = <T extends ConditionRow>(resolved: unknown, raw: unknown): T[] => {
+  const written = Array.isArray(raw) ? raw : [];
+  return (Array.isArray(resolved) ? resolved : []).filter(isRow).map((row, i) => {
+    const source: unknown = written[i];
+    const same = isRow(source) && readsSamePlace(source.leftValue, source.rightValue);
+    return (same ? { ...row, sameSource: true } : row) as T;
+  });
 };
 
-/** Whether an item passes an IF's or Filter's conditions (parameters resolved for that item). */
-export const passes = (params: Record<string, unknown>, itemIndex: number): boolean =>
-  allHold(rowsOf(params.conditions, 'conditions'), params.combinator, settingsOf(params), itemIndex);
+/**
+ * Whether an item passes an IF's or Filter's conditions: `params` resolved
+ * for that item, `raw` the node's parameters as written.
+ */
+export const passes = (params: Record<string, unknown>, itemIndex: number, raw: Record<string, unknown>): boolean => {
+  if (!Array.isArray(params.conditions)) throw new NodeError('"conditions" must be a list of conditions');
+  const rows = rowsWithSources(params.conditions, raw.conditions);
+  return allHold(rows, params.combinator, settingsOf(params), itemIndex);
+};

@@ -4,5 +4,5 @@ import { passes } from './conditions.ts';
 
 export const filter: NodeExecutor = (ctx) => {
   const params = ctx.params();
-  return { [MAIN]: ctx.items.filter((_, i) => passes(params[i] ?? {}, i)) };
+  return { [MAIN]: ctx.items.filter((_, i) => passes(params[i] ?? {}, i, ctx.node.parameters)) };
 };

@@ -5,6 +5,6 @@ import { passes } from './conditions.ts';
 export const ifNode: NodeExecutor = (ctx) => {
   const params = ctx.params();
   const out: NodeOutput = { true: [], false: [] };
-  ctx.items.forEach((item, i) => out[passes(params[i] ?? {}, i) ? 'true' : 'false']?.push(item));
+  ctx.items.forEach((item, i) => out[passes(params[i] ?? {}, i, ctx.node.parameters) ? 'true' : 'false']?.push(item));
   return out;
 };

@@ -1,7 +1,7 @@
 import type { Item, NodeOutput } from '../runner/items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
 import { jsString } from './condition-values.ts';
-import { allHold, settingsOf, test, type ConditionRow } from './conditions.ts';
+import { allHold, rowsWithSources, settingsOf, test, type ConditionRow } from './conditions.ts';
 
 /**
  * Switch, as n8n's: rules mode sends an item to the first rule whose
@@ -54,7 +54,7 @@ export const switchNode: NodeExecutor = (ctx) => {
   const extraOutput = first.fallbackOutput === 'extra';
   ctx.items.forEach((item, i) => {
     const p = params[i] ?? {};
-    const rules = rowsOf(p.rules);
+    const rules = rowsWithSources<RuleRow>(p.rules, ctx.node.parameters.rules);
     if (rules.length === 0) return;
     const settings = settingsOf(p);
     const more = extraConditions(p);
