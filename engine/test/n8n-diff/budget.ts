@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -37,4 +38,37 @@ export const writeResult = (file: string, text: string): string => {
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}${file}`, text);
   return `${dir}${file}`;
+};
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The code a differential result depends on: a change under these paths makes a recorded result stale. */
+export const CODE_PATHS = [
+  'engine/src',
+  'shared/src',
+  'engine/test/n8n-diff',
+  'bench/engine/n8n-baseline/package.json',
+];
+
+export const git = (args: readonly string[]): string =>
+  execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+
+/** What a result was produced on: the commit, and the code files changed from it at the time (none for a clean run). */
+export interface RunStamp {
+  commit: string;
+  uncommitted: string[];
+  at: string;
+}
+
+export const runStamp = (): RunStamp => {
+  const at = new Date().toISOString();
+  try {
+    const uncommitted = git(['status', '--porcelain', '--', ...CODE_PATHS])
+      .split('\n')
+      .filter((line) => line !== '');
+    return { commit: git(['rev-parse', 'HEAD']), uncommitted, at };
+  } catch {
+    // Not a git checkout: nothing ties the result to a version of the code.
+    return { commit: 'unknown', uncommitted: [], at };
+  }
 };

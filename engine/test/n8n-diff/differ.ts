@@ -34,6 +34,13 @@ export interface Family {
   shrink(parameters: Params): Params[];
   /** What a case exercises (its operators, its mode): cases with the same key and divergence get one report. */
   key(c: NodeCase): string;
+  /**
+   * What the generator covers beyond what its sampled cases show by their
+   * parameters (operators, kinds of values, expression forms): a dimension's
+   * name → the values covered. docs/n8n-compatibility.md lists it per node
+   * type (`npm run docs:n8n-compat`).
+   */
+  coverage?(): Record<string, readonly string[]>;
   /** Starts what the family's cases need (a local server); resolves to what stops it. */
   setup?(): Promise<() => Promise<void>>;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseBudget, familySelected, firstSeed, writeResult } from './budget.ts';
+import { caseBudget, familySelected, firstSeed, runStamp, writeResult } from './budget.ts';
 import { codeFamily } from './code-gen.ts';
 import { conditionsFamily } from './conditions-gen.ts';
 import { conditionsV1Family } from './conditions-v1-gen.ts';
@@ -33,9 +33,16 @@ const itemListFamilies = [
   removeDuplicatesFamily,
   itemListsFamily,
 ];
-const families: Family[] = [codeFamily, conditionsFamily, conditionsV1Family, switchV1Family, setFamily, switchFamily, httpRequestFamily, ...itemListFamilies].filter((f) =>
-  familySelected(f.name),
-);
+const families: Family[] = [
+  codeFamily,
+  conditionsFamily,
+  conditionsV1Family,
+  switchV1Family,
+  setFamily,
+  switchFamily,
+  httpRequestFamily,
+  ...itemListFamilies,
+].filter((f) => familySelected(f.name));
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */
 const MAX_REPORTS = 60;
 
@@ -85,7 +92,10 @@ const runFamily = async (family: Family): Promise<void> => {
     `${family.name}.txt`,
     `${summary}\n\n${reports.map((r) => `${r.text}\n(${r.count} cases like it)`).join('\n\n')}\n`,
   );
-  writeResult(`${family.name}.json`, JSON.stringify({ budget, seed, refused, diverging, reports }, null, 1));
+  writeResult(
+    `${family.name}.json`,
+    JSON.stringify({ ...runStamp(), budget, seed, refused, diverging, reports }, null, 1),
+  );
   console.log(`${summary}\nreports: ${file}`);
   expect(
     diverging,
