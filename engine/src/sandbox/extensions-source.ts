@@ -153,6 +153,142 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
     return fromUtf8(bytes);
   };
 
+  // The title-case package's rules (n8n's toTitleCase): small words stay lower inside a title, words with
+  // their own capitals stay as they are, the first letter or digit after any leading marks is raised.
+  const SMALL_WORDS = /\b(?:an?d?|a[st]|because|but|by|en|for|i[fn]|neither|nor|o[fnr]|only|over|per|so|some|tha[tn]|the|to|up|upon|vs?\.?|versus|via|when|with|without|yet)\b/i;
+  const titleCase = (input) => {
+    const tokens = /[^\s:\u2013\u2014-]+|./g;
+    let out = '';
+    let m;
+    while ((m = tokens.exec(input)) !== null) {
+      const token = m[0];
+      const at = m.index;
+      const raise =
+        !/.(?=[A-Z]|\..)/.test(token) &&
+        (!SMALL_WORDS.test(token) || at === 0 || at + token.length === input.length) &&
+        (input.charAt(at + token.length) !== ':' || /\s/.test(input.charAt(at + token.length + 1)));
+      out += raise ? token.replace(/[A-Za-z0-9\u00C0-\u00FF]/, (c) => c.toUpperCase()) : token;
+    }
+    return out;
+  };
+
+  // Digests over UTF-8 bytes, as hex (n8n: md5 and jsSHA over text).
+  const hex = (words, littleEndian) =>
+    words
+      .map((w) => {
+        let h = '';
+        for (let i = 0; i < 4; i++) {
+          const byte = littleEndian ? (w >>> (8 * i)) & 255 : (w >>> (24 - 8 * i)) & 255;
+          h += (byte < 16 ? '0' : '') + byte.toString(16);
+        }
+        return h;
+      })
+      .join('');
+  const padded = (bytes, littleEndian) => {
+    const bits = bytes.length * 8;
+    const out = bytes.concat([0x80]);
+    while (out.length % 64 !== 56) out.push(0);
+    const high = Math.floor(bits / 0x100000000);
+    const low = bits >>> 0;
+    const size = [];
+    for (let i = 0; i < 4; i++) size.push((low >>> (8 * i)) & 255);
+    for (let i = 0; i < 4; i++) size.push((high >>> (8 * i)) & 255);
+    return out.concat(littleEndian ? size : size.reverse());
+  };
+  const wordAt = (bytes, i, littleEndian) =>
+    littleEndian
+      ? bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)
+      : (bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3];
+  const rotl = (x, n) => (x << n) | (x >>> (32 - n));
+  const rotr = (x, n) => (x >>> n) | (x << (32 - n));
+  const MD5_S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
+  const MD5_K = Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 0x100000000) | 0);
+  const md5 = (bytes) => {
+    const data = padded(bytes, true);
+    let [a0, b0, c0, d0] = [0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476];
+    for (let off = 0; off < data.length; off += 64) {
+      const m = Array.from({ length: 16 }, (_, i) => wordAt(data, off + 4 * i, true));
+      let [a, b, c, d] = [a0, b0, c0, d0];
+      for (let i = 0; i < 64; i++) {
+        const round = i >> 4;
+        const f = round === 0 ? (b & c) | (~b & d) : round === 1 ? (d & b) | (~d & c) : round === 2 ? b ^ c ^ d : c ^ (b | ~d);
+        const g = round === 0 ? i : round === 1 ? (5 * i + 1) % 16 : round === 2 ? (3 * i + 5) % 16 : (7 * i) % 16;
+        const next = (a + f + MD5_K[i] + m[g]) | 0;
+        a = d;
+        d = c;
+        c = b;
+        b = (b + rotl(next, MD5_S[round * 4 + (i % 4)])) | 0;
+      }
+      a0 = (a0 + a) | 0;
+      b0 = (b0 + b) | 0;
+      c0 = (c0 + c) | 0;
+      d0 = (d0 + d) | 0;
+    }
+    return hex([a0, b0, c0, d0], true);
+  };
+  const sha1 = (bytes) => {
+    const data = padded(bytes, false);
+    const h = [0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0];
+    for (let off = 0; off < data.length; off += 64) {
+      const w = Array.from({ length: 16 }, (_, i) => wordAt(data, off + 4 * i, false));
+      for (let i = 16; i < 80; i++) w.push(rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1));
+      let [a, b, c, d, e] = h;
+      for (let i = 0; i < 80; i++) {
+        const f = i < 20 ? (b & c) | (~b & d) : i < 40 || i >= 60 ? b ^ c ^ d : (b & c) | (b & d) | (c & d);
+        const k = i < 20 ? 0x5a827999 : i < 40 ? 0x6ed9eba1 : i < 60 ? 0x8f1bbcdc | 0 : 0xca62c1d6 | 0;
+        const t = (rotl(a, 5) + f + e + k + w[i]) | 0;
+        e = d;
+        d = c;
+        c = rotl(b, 30);
+        b = a;
+        a = t;
+      }
+      h[0] = (h[0] + a) | 0;
+      h[1] = (h[1] + b) | 0;
+      h[2] = (h[2] + c) | 0;
+      h[3] = (h[3] + d) | 0;
+      h[4] = (h[4] + e) | 0;
+    }
+    return hex(h, false);
+  };
+  const isPrime = (n) => {
+    for (let d = 2; d * d <= n; d++) if (n % d === 0) return false;
+    return true;
+  };
+  const PRIMES = [];
+  for (let n = 2; PRIMES.length < 64; n++) if (isPrime(n)) PRIMES.push(n);
+  const frac = (x) => Math.floor((x - Math.floor(x)) * 0x100000000) | 0;
+  const SHA256_K = PRIMES.map((p) => frac(Math.cbrt(p)));
+  const SHA256_H = PRIMES.slice(0, 8).map((p) => frac(Math.sqrt(p)));
+  const SHA224_H = [0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939, 0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4].map((x) => x | 0);
+  const sha256 = (bytes, short) => {
+    const data = padded(bytes, false);
+    const h = (short ? SHA224_H : SHA256_H).slice();
+    for (let off = 0; off < data.length; off += 64) {
+      const w = Array.from({ length: 16 }, (_, i) => wordAt(data, off + 4 * i, false));
+      for (let i = 16; i < 64; i++) {
+        const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+        const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+        w.push((w[i - 16] + s0 + w[i - 7] + s1) | 0);
+      }
+      let [a, b, c, d, e, f, g, k] = h;
+      for (let i = 0; i < 64; i++) {
+        const t1 = (k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + SHA256_K[i] + w[i]) | 0;
+        const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+        k = g;
+        g = f;
+        f = e;
+        e = (d + t1) | 0;
+        d = c;
+        c = b;
+        b = a;
+        a = (t1 + t2) | 0;
+      }
+      for (let i = 0; i < 8; i++) h[i] = (h[i] + [a, b, c, d, e, f, g, k][i]) | 0;
+    }
+    return hex(short ? h.slice(0, 7) : h, false);
+  };
+
   const parseDateTime = (value) => {
     const DateTime = luxon();
     if (isDateTime(value) && value.isValid) return value;
@@ -343,10 +479,18 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
     base64Encode: (v) => toBase64(v),
     base64Decode: (v) => fromBase64(v),
   });
-  // n8n has these through libraries Weft does not carry (hashes, title case rules, transliteration): say so.
-  for (const name of ['hash', 'toTitleCase', 'replaceSpecialChars']) {
-    stringFns[name] = () => fail(name + "() is not available in Weft's expressions");
-  }
+  // n8n has this through a transliteration table Weft does not carry: say so.
+  stringFns.replaceSpecialChars = () => fail("replaceSpecialChars() is not available in Weft's expressions");
+  stringFns.toTitleCase = titleCase;
+  stringFns.hash = (v, [algorithm]) => {
+    const name = algorithm?.toLowerCase() ?? 'md5';
+    if (name === 'base64') return toBase64(v);
+    if (name === 'md5') return md5(utf8(v));
+    if (name === 'sha1') return sha1(utf8(v));
+    if (name === 'sha256' || name === 'sha224') return sha256(utf8(v), name === 'sha224');
+    if (name === 'sha384' || name === 'sha512' || name === 'sha3') fail(name + " hashes are not available in Weft's expressions");
+    fail('Unknown algorithm ' + name + '. Available algorithms are: md5,sha1,sha224,sha256,sha384,sha512,sha3, and Base64.');
+  };
   stringFns.toDecimalNumber = stringFns.toFloat;
   stringFns.toWholeNumber = stringFns.toInt;
 

@@ -121,8 +121,19 @@ describe('extension functions', () => {
     expect(evaluate('[1, "2"].sum()')).toBe('ExpressionExtensionError: sum(): all array elements must be numbers');
   });
 
+  it('hash() and toTitleCase() as n8n’s md5, jsSHA and title-case give them', () => {
+    expect(evaluate('"héllo".hash()')).toBe('be50e8478cf24ff3595bc7307fb91b50');
+    expect(evaluate('"abc".hash("sha256")')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(evaluate('"the lord of the rings".toTitleCase()')).toBe('The Lord of the Rings');
+  });
+
   it('functions Weft does not carry say so', () => {
-    expect(evaluate('"abc".hash()')).toBe("ExpressionExtensionError: hash() is not available in Weft's expressions");
+    expect(evaluate('"abc".replaceSpecialChars()')).toBe(
+      "ExpressionExtensionError: replaceSpecialChars() is not available in Weft's expressions",
+    );
+    expect(evaluate('"abc".hash("sha512")')).toBe(
+      "ExpressionExtensionError: sha512 hashes are not available in Weft's expressions",
+    );
   });
 
   it('extend is frozen and refuses the names n8n refuses', () => {
