@@ -188,7 +188,7 @@ describe('runner', () => {
     });
     const r = await run(def);
     expect(r.status).toBe('succeeded');
-    expect(outputsByName(r).After).toEqual([{ error: 'field "n": "x" is not a number' }]);
+    expect(outputsByName(r).After).toEqual([{ error: "'n' expects a number but we got 'x' [item 0]" }]);
   });
 
   it('input handles named like Object properties are just names', async () => {
