@@ -154,7 +154,7 @@ const imported = async (
   });
   const node = definition.nodes[0];
   if (!node) throw new Error('not imported');
-  return route(node.type, node.parameters, input);
+  return route(node.type, node.parameters ?? {}, input);
 };
 
 describe('IF 1 and Switch 1/2: the first versions’ plain comparisons', () => {
