@@ -12,7 +12,7 @@
  * value, the native method when the type has none, the generic isEmpty, and
  * the error messages n8n gives.
  */
-export const EXTENSIONS_SOURCE = String.raw`(() => {
+const IMPLEMENTATION = String.raw`(() => {
   'use strict';
   const hasOwn = Object.prototype.hasOwnProperty;
   const apply = Reflect.apply;
@@ -839,6 +839,24 @@ export const EXTENSIONS_SOURCE = String.raw`(() => {
     if (found.native) return (...args) => apply(found.native, found.input, args);
     return (...args) => found.fn(found.input, args);
   };
+  return Object.freeze({ extend, extendOptional });
+})`;
+
+/**
+ * What a context evaluates when it is built: `extend` and `extendOptional`,
+ * which compile the implementation above (carried as one string, cheap to
+ * read) the first time an expression calls an extension. Parsing and running
+ * it costs ~15 ms of QuickJS; a context that never meets an extension call
+ * does not pay it.
+ */
+export const EXTENSIONS_SOURCE = `(() => {
+  'use strict';
+  const text = ${JSON.stringify(IMPLEMENTATION)};
+  const evaluate = eval;
+  let impl;
+  const load = () => (impl ??= evaluate(text)());
+  const extend = (input, name, args) => load().extend(input, name, args);
+  const extendOptional = (input, name) => load().extendOptional(input, name);
   for (const [name, value] of [['extend', extend], ['extendOptional', extendOptional]]) {
     Object.defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
   }
