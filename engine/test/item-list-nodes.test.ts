@@ -207,6 +207,24 @@ describe("n8n's Item Lists node imports as the node of its operation", () => {
     ).toMatchObject({ type: 'aggregate', parameters: { fieldsToInclude: 'a,b' } });
   });
 
+  it('drops Remove Duplicates options beside "all fields", as n8n does with options it hides', () => {
+    const { definition } = fromN8n({
+      nodes: [
+        {
+          id: 'n1',
+          name: 'D',
+          type: 'n8n-nodes-base.removeDuplicates',
+          typeVersion: 2,
+          position: [0, 0],
+          parameters: { compare: 'allFields', options: { disableDotNotation: true, removeOtherFields: true } },
+        },
+      ],
+      connections: {},
+    });
+    expect(definition.nodes[0]?.parameters).not.toHaveProperty('disableDotNotation');
+    expect(definition.nodes[0]?.parameters).not.toHaveProperty('removeOtherFields');
+  });
+
   it('keeps summarize as an unsupported node, and names binaries it cannot carry', () => {
     expect(importOne(3, { operation: 'summarize' }).node?.type).toBe('n8n-nodes-base.itemLists');
     const { warnings } = importOne(3, {

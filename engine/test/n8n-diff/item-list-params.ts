@@ -1,4 +1,4 @@
-import { FIELDS, itemSet, type JsonItem } from './items.ts';
+import { FIELDS, itemSet, type Json, type JsonItem } from './items.ts';
 import type { NodeCase, Params } from './node-case.ts';
 import type { Rng } from './rng.ts';
 
@@ -173,6 +173,43 @@ export const listItems = (rng: Rng): JsonItem[] => {
     out.splice(rng.int(out.length + 1), 0, copy);
   }
   return out;
+};
+
+const pools: Json[][] = [
+  [1, 2, 1, 2],
+  ['a', 'A', 'b', 'a'],
+  [1, '1', 1, null],
+  [true, false, true],
+  [null, null, 'x'],
+  [[1, 2], [2, 1], [1, 2], []],
+  [{ x: 1 }, { x: 1, y: null }, {}, { x: 1 }],
+  ['10', '9', ' 9', '0x1A'],
+];
+
+/**
+ * Items that all have the same fields (so "all fields" can compare them),
+ * each field drawn from a small pool of values (so some items are equal,
+ * some differ only in case or type), nested ones included; often with
+ * repeats in another key order.
+ */
+export const dedupeItems = (rng: Rng): JsonItem[] => {
+  if (rng.chance(0.4)) return listItems(rng);
+  const fields = rng.shuffle([...FIELDS]).slice(0, 1 + rng.int(4));
+  const poolOf = new Map(fields.map((f) => [f, rng.pick(pools)]));
+  const nested = rng.chance(0.3);
+  const items = Array.from({ length: 1 + rng.int(7) }, () => {
+    const item: JsonItem = {};
+    for (const f of fields) item[f] = rng.pick(poolOf.get(f) ?? [null]);
+    if (nested) item.meta = { a: rng.pick([1, 2]), b: [rng.pick(['p', 'q'])] };
+    return item;
+  });
+  for (let n = rng.int(3); n > 0; n--) {
+    const source = rng.pick(items);
+    const copy: JsonItem = {};
+    for (const key of rng.shuffle(Object.keys(source))) copy[key] = source[key] ?? null;
+    items.splice(rng.int(items.length + 1), 0, copy);
+  }
+  return items;
 };
 
 const isRecord = (v: unknown): v is Params => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -2,6 +2,7 @@ import type { Family } from './differ.ts';
 import {
   aggregateParams,
   caseKey,
+  dedupeItems,
   limitParams,
   listItems,
   removeDuplicatesParams,
@@ -31,7 +32,8 @@ export const itemListsCase = (seed: number): NodeCase => {
   else if (operation === 'removeDuplicates') parameters = { operation, ...removeDuplicatesParams(rng, rows) };
   else if (operation === 'sort') parameters = { operation, ...sortParams(rng) };
   else parameters = { operation, ...splitOutParams(rng, rows) };
-  return { family: 'item-lists', seed, type: 'itemLists', typeVersion, parameters, items: listItems(rng) };
+  const items = operation === 'removeDuplicates' || operation === 'sort' ? dedupeItems(rng) : listItems(rng);
+  return { family: 'item-lists', seed, type: 'itemLists', typeVersion, parameters, items };
 };
 
 export const itemListsFamily: Family = {

@@ -1,12 +1,13 @@
 import type { Family } from './differ.ts';
-import { caseKey, listItems, removeDuplicatesParams, shrinkParams } from './item-list-params.ts';
+import { caseKey, dedupeItems, removeDuplicatesParams, shrinkParams } from './item-list-params.ts';
 import type { NodeCase } from './node-case.ts';
 import { Rng } from './rng.ts';
 
 /**
  * Remove Duplicates 1, 1.1 and 2 ("remove items repeated within current
  * input"): all fields (keys in any order), all fields except, selected
- * fields, dot notation off, removeOtherFields, on items with repeats. The
+ * fields, dot notation off, removeOtherFields, on items with repeats
+ * (dedupeItems: same fields, values that clash in case and type). The
  * operations that keep history between executions are not generated: Weft
  * does not support them and says so at import (docs/n8n-compatibility.md).
  */
@@ -20,7 +21,7 @@ export const removeDuplicatesCase = (seed: number): NodeCase => {
     type: 'removeDuplicates',
     typeVersion,
     parameters: typeVersion >= 2 ? { operation: 'removeDuplicateInputItems', ...parameters } : parameters,
-    items: listItems(rng),
+    items: dedupeItems(rng),
   };
 };
 

@@ -1,5 +1,5 @@
 import type { Family } from './differ.ts';
-import { caseKey, listItems, shrinkParams, sortParams } from './item-list-params.ts';
+import { caseKey, dedupeItems, listItems, shrinkParams, sortParams } from './item-list-params.ts';
 import type { NodeCase } from './node-case.ts';
 import { Rng } from './rng.ts';
 
@@ -12,7 +12,14 @@ import { Rng } from './rng.ts';
  */
 export const sortCase = (seed: number): NodeCase => {
   const rng = new Rng(seed);
-  return { family: 'sort', seed, type: 'sort', typeVersion: 1, parameters: sortParams(rng), items: listItems(rng) };
+  return {
+    family: 'sort',
+    seed,
+    type: 'sort',
+    typeVersion: 1,
+    parameters: sortParams(rng),
+    items: rng.chance(0.4) ? dedupeItems(rng) : listItems(rng),
+  };
 };
 
 export const sortFamily: Family = { name: 'sort', generate: sortCase, shrink: shrinkParams, key: caseKey };

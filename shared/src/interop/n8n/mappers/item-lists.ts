@@ -128,16 +128,20 @@ const splitOutOf = (r: ParamReader, itemLists?: number): Params => {
   return out;
 };
 
-/** `loneOptions`: the options hold even beside "all fields" (Remove Duplicates 2; before, n8n hid and dropped them). */
-const removeDuplicatesOf = (r: ParamReader, typeCheck: string, rows: boolean, loneOptions = false): Params => {
+const removeDuplicatesOf = (r: ParamReader, typeCheck: string, rows: boolean): Params => {
   const out: Params = {};
   const compare = r.get('compare') ?? 'allFields';
   out.compare = compare;
   if (compare === 'allFieldsExcept') out.fieldsToExclude = fieldNames(r, 'fieldsToExclude', rows);
   if (compare === 'selectedFields') out.fieldsToCompare = fieldNames(r, 'fieldsToCompare', rows);
-  if (compare !== 'allFields' || loneOptions) {
+  // n8n hides the options beside "all fields", and drops what it hides.
+  if (compare !== 'allFields') {
     if (r.get('options.disableDotNotation') === true) out.disableDotNotation = true;
     if (r.get('options.removeOtherFields') === true) out.removeOtherFields = true;
+  } else {
+    // Without effect in n8n: nothing is lost.
+    r.get('options.disableDotNotation');
+    r.get('options.removeOtherFields');
   }
   out.typeCheck = typeCheck;
   return out;
@@ -146,8 +150,7 @@ const removeDuplicatesOf = (r: ParamReader, typeCheck: string, rows: boolean, lo
 const removeDuplicates: Mapper = (r) => {
   if (r.version < 2) return removeDuplicatesOf(r, r.version > 1 ? 'ignoreNulls' : 'withNulls', false);
   const operation = r.get('operation') ?? 'removeDuplicateInputItems';
-  if (operation === 'removeDuplicateInputItems')
-    return { operation, ...removeDuplicatesOf(r, 'ignoreNulls', false, true) };
+  if (operation === 'removeDuplicateInputItems') return { operation, ...removeDuplicatesOf(r, 'ignoreNulls', false) };
   if (operation === 'removeItemsSeenInPreviousExecutions') {
     r.problem(
       '"Remove items processed in previous executions" is not supported: Weft keeps no deduplication history between runs, so the node fails when it runs',
