@@ -495,14 +495,47 @@ const IMPLEMENTATION = String.raw`(() => {
   stringFns.toWholeNumber = stringFns.toInt;
 
   const roundTo = (v, [places = 0]) => +v.toFixed(places);
-  // Intl.NumberFormat's en-US default (QuickJS has no Intl): grouped thousands, at most 3 decimals.
+  // Intl.NumberFormat's en-US default (QuickJS has no Intl): the number's shortest decimal text rounded half
+  // away from zero to at most 3 decimals, thousands grouped, the sign kept (-0 included).
+  const decimalDigits = (x) => {
+    const [mantissa, exponent = '0'] = String(x).split('e');
+    const [whole, fraction = ''] = mantissa.split('.');
+    let digits = whole + fraction;
+    let point = whole.length + Number(exponent);
+    if (point <= 0) {
+      digits = '0'.repeat(1 - point) + digits;
+      point = 1;
+    }
+    if (point > digits.length) digits += '0'.repeat(point - digits.length);
+    return [digits.slice(0, point), digits.slice(point)];
+  };
+  const increment = (digits) => {
+    const out = digits.split('');
+    let i = out.length - 1;
+    while (i >= 0 && out[i] === '9') out[i--] = '0';
+    if (i < 0) out.unshift('1');
+    else out[i] = String(Number(out[i]) + 1);
+    return out.join('');
+  };
   const formatNumber = (v, [locales = 'en-US', options = {}]) => {
     if (typeof Intl === 'object' && Intl !== null) return new Intl.NumberFormat(locales, options).format(v);
     if (locales !== 'en-US' || Object.keys(options).length > 0) fail('format(): only the en-US format without options is available');
-    if (!isFinite(v)) return isNaN(v) ? 'NaN' : (v < 0 ? '-' : '') + '\u221e';
-    const [whole, fraction] = String(+Math.abs(v).toFixed(3)).split('.');
-    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-    return (v < 0 && +Math.abs(v).toFixed(3) !== 0 ? '-' : '') + grouped + (fraction ? '.' + fraction : '');
+    const sign = v < 0 || Object.is(v, -0) ? '-' : '';
+    if (isNaN(v)) return 'NaN';
+    if (!isFinite(v)) return sign + '\u221e';
+    let [whole, fraction] = decimalDigits(Math.abs(v));
+    if (fraction.length > 3) {
+      const up = fraction[3] >= '5';
+      fraction = fraction.slice(0, 3);
+      if (up) {
+        const bumped = increment(whole + fraction);
+        whole = bumped.slice(0, bumped.length - 3);
+        fraction = bumped.slice(-3);
+      }
+    }
+    fraction = fraction.replace(/0+$/, '');
+    whole = whole.replace(/^0+(?=\d)/, '');
+    return sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (fraction ? '.' + fraction : '');
   };
   const numberFns = table({
     format: formatNumber,

@@ -65,6 +65,13 @@ describe('extension functions', () => {
     expect(evaluate('$json.obj.keys()')).toEqual(['a', 'b']);
     expect(evaluate('$json.obj.isEmpty()')).toBe(false);
     expect(evaluate('$json.n.round(2)')).toBe(3.14);
+    // Intl.NumberFormat('en-US') rounds the shortest decimal text: 1.0005 is "1.001", not toFixed's "1.000".
+    expect(evaluate('[(1234.5678).format(), (1.0005).format(), (1e21).format(), (-0.0004).format()]')).toEqual([
+      '1,234.568',
+      '1.001',
+      '1,000,000,000,000,000,000,000',
+      '-0',
+    ]);
     expect(evaluate('$json.text.length()')).toBe(13);
     expect(evaluate('"12".toNumber()')).toBe(12);
     expect(evaluate('"aMOpbGxv".base64Decode()')).toBe('héllo');
