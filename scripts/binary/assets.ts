@@ -33,6 +33,7 @@ export const collectAssets = (options: {
     ),
     [BINARY_ASSETS.luxon]: join(root, 'node_modules/luxon/build/es6/luxon.mjs'),
     [BINARY_ASSETS.tzData]: join(root, 'node_modules/moment-timezone/data/packed/latest.json'),
+    [BINARY_ASSETS.jmespath]: join(root, 'node_modules/jmespath/jmespath.js'),
   };
 
   // The drizzle migrations as one JSON file: the journal and each migration's SQL.

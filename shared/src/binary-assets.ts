@@ -18,6 +18,8 @@ export const BINARY_ASSETS = {
   luxon: 'weft/luxon.mjs',
   /** moment-timezone's packed IANA zone data, the sandbox's time zones. */
   tzData: 'weft/tzdata.json',
+  /** jmespath.js, n8n's `$jmespath`, evaluated inside the sandbox (engine/src/sandbox/jmespath-asset.ts). */
+  jmespath: 'weft/jmespath.js',
 } as const;
 
 /** Asset key of one file of the built web app (`/assets/app-x1y2.js` → `weft/client/assets/app-x1y2.js`). */

@@ -117,7 +117,7 @@ const characterOf = (segment: { code: string; offset: number }, line: number, co
   return segment.offset + start + column;
 };
 
-/** How a value reads inside text: objects as JSON (as n8n shows them), nothing as nothing. */
+/** How a value reads inside text (the sandbox has made it text already: see evaluate in the driver). */
 const stringOf = (v: unknown): string => {
   if (v === undefined || v === null) return '';
   if (typeof v === 'string') return v;
@@ -207,7 +207,9 @@ export class ParameterResolver {
           values.push(r?.v);
         }
         let value: unknown;
-        if (leaf.single) value = values[0] ?? null;
+        // As in n8n, an expression that gives undefined leaves the parameter undefined (not null): nodes tell a
+        // missing value from a null one (HTTP Request leaves the field out; Edit Fields writes null).
+        if (leaf.single) value = values[0];
         else {
           let v = 0;
           value = leaf.segments.map((s) => ('code' in s ? stringOf(values[v++]) : s.text)).join('');
@@ -253,7 +255,8 @@ export class ParameterResolver {
       }
       const single = segments.length === 1 && 'code' in (segments[0] as Segment);
       leaves.push({ path, label, segments, ids: leafIds, single });
-      ids.push(...leafIds);
+      // A {{ }} with text around it is marked (~id): the sandbox turns its value into text as n8n's template does.
+      ids.push(...(single ? leafIds : leafIds.map((id) => ~id)));
     }
     const plan = { leaves, ids, refs: [...refs], paired };
     this.plans.set(parameters, plan);

@@ -51,11 +51,14 @@ export const parseTemplate = (expression: string): Segment[] => {
   return segments;
 };
 
-/** The names a template reads with `$('Name')`: those outputs are sent along with it. */
+/** The names a template reads with `$('Name')`, `$node['Name']`, `$node.Name` or `$items('Name')`: those outputs are sent along with it. */
 export const referencedNodes = (code: string): string[] => {
   const names = new Set<string>();
-  for (const m of code.matchAll(/\$\(\s*(['"`])((?:\\.|(?!\1).)*)\1\s*\)/g))
-    names.add((m[2] ?? '').replace(/\\(.)/g, '$1'));
+  for (const m of code.matchAll(
+    /(?:\$|\$items)\(\s*(['"`])((?:\\.|(?!\1).)*)\1|\$node\s*\[\s*(['"`])((?:\\.|(?!\3).)*)\3/g,
+  ))
+    names.add((m[2] ?? m[4] ?? '').replace(/\\(.)/g, '$1'));
+  for (const m of code.matchAll(/\$node\s*\.\s*([A-Za-z_$][\w$]*)/g)) names.add(m[1] ?? '');
   return [...names];
 };
 

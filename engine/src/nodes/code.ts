@@ -6,7 +6,7 @@ import { readsPairedItems, referencedNodes } from '../expressions/template.ts';
 import type { Item } from '../runner/items.ts';
 import { pairedWith, parsePairedItem } from '../runner/paired-items.ts';
 import { ItemErrors, NodeError, type NodeExecutor } from '../runner/types.ts';
-import { CODE } from '../sandbox/function-source.ts';
+import { codeShapeFor } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type SandboxErrorInfo } from '../sandbox/sandbox.ts';
 import { str } from './values.ts';
 
@@ -42,7 +42,7 @@ export const code: NodeExecutor = (ctx) => {
   const filename = sourceName('code', ctx.node.name);
   let id: number;
   try {
-    id = ctx.sandbox.compile(CODE, source, filename, readsTime(source));
+    id = ctx.sandbox.compile(codeShapeFor(source), source, filename, readsTime(source));
   } catch (e) {
     if (e instanceof SandboxError) throw new NodeError(describe(e.info, filename));
     throw e;

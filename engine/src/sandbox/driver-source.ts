@@ -11,7 +11,7 @@ import { MAX_LOG_LINES, MAX_LOG_MESSAGE } from '#shared/protocol/engine.ts';
  * Values cross the boundary as JSON text only; no host object is ever visible
  * inside the sandbox.
  */
-export const DRIVER_SOURCE = String.raw`((time) => {
+export const DRIVER_SOURCE = String.raw`((time, loadJmespath) => {
   'use strict';
   const fns = [];
   const stringify = JSON.stringify;
@@ -28,6 +28,16 @@ export const DRIVER_SOURCE = String.raw`((time) => {
   // Out of time, memory or stack: the host must see these (it rebuilds the runtime), so they are never caught here.
   const fatal = (e) => e !== null && typeof e === 'object' && e.name === 'InternalError';
 
+  // n8n's ExpressionError: what an expression throws on purpose (a node that has not run, paired items that cannot
+  // be found, a helper called wrongly). Expressions let these through and swallow every other error (see evaluate).
+  const expressionError = (message) => {
+    const e = new Error(message);
+    Object.defineProperty(e, 'name', { value: 'ExpressionError' });
+    return e;
+  };
+  const passesThrough = (e) =>
+    e !== null && typeof e === 'object' && (e.name === 'ExpressionError' || e.name === 'ExpressionExtensionError');
+
   const describe = (e) => {
     if (e !== null && typeof e === 'object') {
       return { name: String(e.name ?? 'Error'), message: String(e.message ?? e), stack: String(e.stack ?? '') };
@@ -40,16 +50,16 @@ export const DRIVER_SOURCE = String.raw`((time) => {
   const nodeAccessor = (refs, paired, name, index) => {
     if (typeof name !== 'string') throw new TypeError('$() takes the name of a node, in quotes');
     if (!Object.prototype.hasOwnProperty.call(refs, name)) {
-      throw new ReferenceError('Node "' + name + '" has not run before this one');
+      throw expressionError('Node "' + name + '" has not run before this one');
     }
     const out = refs[name];
     const pairedAt = (i) => {
       const list = paired && Object.prototype.hasOwnProperty.call(paired, name) ? paired[name] : undefined;
       if (!list) return out[i] ?? out[0];
       const entry = list[i];
-      if (entry === undefined) throw new Error('Can’t get data for expression: no item ' + i + ' to pair');
+      if (entry === undefined) throw expressionError('Can’t get data for expression: no item ' + i + ' to pair');
       if (typeof entry === 'number') return out[entry];
-      if (entry.e !== undefined) throw new Error(entry.e);
+      if (entry.e !== undefined) throw expressionError(entry.e);
       return entry.i;
     };
     return {
@@ -57,7 +67,7 @@ export const DRIVER_SOURCE = String.raw`((time) => {
         return pairedAt(index);
       },
       itemMatching: (i) => {
-        if (i === undefined) throw new Error('Missing item index for .itemMatching()');
+        if (i === undefined) throw expressionError('Missing item index for .itemMatching()');
         return pairedAt(i);
       },
       pairedItem: (i) => pairedAt(i === undefined ? index : i),
@@ -99,9 +109,107 @@ export const DRIVER_SOURCE = String.raw`((time) => {
     return ids;
   };
 
+  // n8n's legacy names: $node["Name"] (its item at the same index), $items("Name") (its items; the input's without
+  // a name), $item(i) (another item's $json and $node). Made once per call; \`at.index\` follows the item being processed.
+  const legacyFor = (p, items) => {
+    const refs = p.refs;
+    const at = { index: 0 };
+    const nodeAt = (name, index) => {
+      if (!Object.prototype.hasOwnProperty.call(refs, name)) {
+        throw expressionError("Node '" + String(name) + "' hasn't been executed");
+      }
+      const out = refs[name];
+      const json = () => {
+        if (out.length <= index) {
+          throw expressionError('"' + name + '" node has ' + out.length + " item(s) but you're trying to access item " + index);
+        }
+        return out[index].json;
+      };
+      return {
+        get json() {
+          return json();
+        },
+        get data() {
+          return json();
+        },
+        get binary() {
+          return {};
+        },
+        runIndex: 0,
+      };
+    };
+    const nodesAt = (index) =>
+      new Proxy(
+        {},
+        {
+          get: (_, name) => (typeof name === 'string' ? nodeAt(name, index) : undefined),
+          has: (_, name) => typeof name === 'string' && Object.prototype.hasOwnProperty.call(refs, name),
+        },
+      );
+    const nodeProxy = new Proxy(
+      {},
+      {
+        get: (_, name) => (typeof name === 'string' ? nodeAt(name, at.index) : undefined),
+        has: (_, name) => typeof name === 'string' && Object.prototype.hasOwnProperty.call(refs, name),
+      },
+    );
+    const $items = (name) => {
+      if (name === undefined) return items;
+      if (!Object.prototype.hasOwnProperty.call(refs, name)) {
+        throw expressionError("Node '" + String(name) + "' hasn't been executed");
+      }
+      return refs[name];
+    };
+    const $item = (index) => ({ $json: items[index] ? items[index].json : undefined, $node: nodesAt(index) });
+    return { at, $node: nodeProxy, $items, $item };
+  };
+
+  // $if and $ifEmpty (n8n's extended functions). Shared by every call, so frozen (below) like everything global.
+  const $if = (...args) => {
+    if (args.length < 2) {
+      const e = new Error('$if requires at least 2 parameters: test, value_if_true[, and value_if_false]');
+      Object.defineProperty(e, 'name', { value: 'ExpressionExtensionError' });
+      throw e;
+    }
+    return args[0] ? args[1] : args.length > 2 ? args[2] : false;
+  };
+  const $ifEmpty = (...args) => {
+    if (args.length !== 2) throw expressionError('expected two arguments (value, defaultValue) for this function');
+    const [value, fallback] = args;
+    if (value === undefined || value === null || value === '') return fallback;
+    if (typeof value === 'object') {
+      if (Array.isArray(value) && !value.length) return fallback;
+      if (!Object.keys(value).length) return fallback;
+    }
+    return value;
+  };
+
+  // $jmespath: jmespath.js (n8n's), loaded the first time it is called and frozen before anyone gets it.
+  let jmespathLib;
+  const UNSAFE = /\b(?:__proto__|prototype|constructor|getPrototypeOf|setPrototypeOf|getOwnPropertyDescriptors?|defineProperty|defineProperties|mainModule|binding|_linkedBinding|_load|prepareStackTrace|__lookupGetter__|__lookupSetter__|__defineGetter__|__defineSetter__|caller|callee|arguments|getBuiltinModule|dlopen|execve|loadEnvFile)\b/;
+  const $jmespath = (data, query) => {
+    if (typeof data !== 'object' || typeof query !== 'string') {
+      throw expressionError('expected two arguments (Object, string) for this function');
+    }
+    if (query.includes('\\') || UNSAFE.test(query)) {
+      throw expressionError('Cannot access this property in a jmespath query due to security concerns');
+    }
+    if (!jmespathLib) {
+      const lib = (0, eval)(loadJmespath())();
+      freeze(lib);
+      jmespathLib = lib;
+    }
+    return jmespathLib.search(data !== null && !Array.isArray(data) ? { ...data } : data, query);
+  };
+
+  Object.freeze($if);
+  Object.freeze($ifEmpty);
+  Object.freeze($jmespath);
+
   /** The arguments of an expression or Code function (see PARAMS in function-source.ts). */
-  const contextFor = (p, m, clock, items, index) => {
+  const contextFor = (p, m, clock, items, index, legacy, mode) => {
     const item = items[index];
+    legacy.at.index = index;
     return [
       item ? item.json : {},
       {
@@ -117,6 +225,15 @@ export const DRIVER_SOURCE = String.raw`((time) => {
       m.execution,
       index,
       p.vars ?? {},
+      legacy.$node,
+      legacy.$items,
+      legacy.$item,
+      $if,
+      $ifEmpty,
+      $jmespath,
+      // Code's legacy variables (only its shape names them): items once for all items, item once per item.
+      mode === 'runOnceForAllItems' ? items : undefined,
+      mode === 'runOnceForEachItem' ? item : undefined,
     ];
   };
 
@@ -210,21 +327,38 @@ export const DRIVER_SOURCE = String.raw`((time) => {
       const p = parse(payloadText);
       const m = metaOf(metaText);
       time.setZone(zone);
-      const clock = ids.some((id) => usesTime[id]) ? clockAt(now) : undefined;
+      const clock = ids.some((id) => usesTime[id < 0 ? ~id : id]) ? clockAt(now) : undefined;
       const items = p.items;
+      const legacy = legacyFor(p, items);
       const count = Math.max(items.length, 1);
       const results = new Array(count);
       for (let i = 0; i < count; i++) {
-        const args = contextFor(p, m, clock, items, i);
+        const args = contextFor(p, m, clock, items, i, legacy);
         const row = new Array(ids.length);
         for (let k = 0; k < ids.length; k++) {
+          // A negative id (~id) is a {{ }} with text around it: its value becomes text as n8n's template joins it.
+          const n = ids[k];
+          let v;
           try {
-            const v = fns[ids[k]].apply(undefined, args);
-            row[k] = v === undefined ? {} : { v: typeof v === 'function' ? String(v) : v };
+            v = fns[n < 0 ? ~n : n].apply(undefined, args);
           } catch (e) {
             if (fatal(e)) throw e;
-            row[k] = { e: describe(e) };
+            // n8n's expressions swallow every error but its own (a TypeError reading past a missing field gives
+            // nothing), and pass its ExpressionErrors on.
+            if (passesThrough(e)) {
+              row[k] = { e: describe(e) };
+              continue;
+            }
+            v = undefined;
           }
+          if (n < 0) {
+            try {
+              row[k] = { v: v || v === 0 || v === false ? String(v) : '' };
+            } catch (e) {
+              if (fatal(e)) throw e;
+              row[k] = { e: describe(e) };
+            }
+          } else row[k] = v === undefined ? {} : { v: typeof v === 'function' ? String(v) : v };
         }
         results[i] = row;
       }
@@ -249,6 +383,7 @@ export const DRIVER_SOURCE = String.raw`((time) => {
       time.setZone(zone);
       const clock = usesTime[id] ? clockAt(now) : undefined;
       const items = p.items;
+      const legacy = legacyFor(p, items);
       // As n8n hands them to Code: each input item knows its place (addPairedItemLineage), so returning it pairs it.
       for (let i = 0; i < items.length; i++) items[i].pairedItem = { item: i };
       const fn = fns[id];
@@ -257,7 +392,7 @@ export const DRIVER_SOURCE = String.raw`((time) => {
         const out = [];
         const errors = [];
         for (let i = 0; i < items.length; i++) {
-          const args = contextFor(p, m, clock, items, i);
+          const args = contextFor(p, m, clock, items, i, legacy, mode);
           try {
             const value = await fn.apply(undefined, args);
             if (value === undefined || value === null) continue;
@@ -271,7 +406,7 @@ export const DRIVER_SOURCE = String.raw`((time) => {
         return stringify({ items: out, errors, logs: takePrinted() });
       }
       try {
-        const value = await fn.apply(undefined, contextFor(p, m, clock, items, 0));
+        const value = await fn.apply(undefined, contextFor(p, m, clock, items, 0, legacy, mode));
         return stringify({ items: normalizeOutput(value, 'Code'), logs: takePrinted() });
       } catch (e) {
         if (fatal(e)) throw e;

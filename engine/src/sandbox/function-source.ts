@@ -14,11 +14,15 @@ import { getLineInfo, parse, type Node } from 'acorn';
  */
 
 /** Parameters of the function each expression and Code node becomes (see `contextFor` in DRIVER_SOURCE). */
-export const PARAMS = '$json, $input, $, $now, $today, $workflow, $execution, $itemIndex, $vars';
+export const PARAMS =
+  '$json, $input, $, $now, $today, $workflow, $execution, $itemIndex, $vars, $node, $items, $item, $if, $ifEmpty, $jmespath';
+
+/** The Code node's, with n8n's legacy `items` (once for all items) and `item` (once per item) when the code leaves those names free. */
+export const CODE_PARAMS = `${PARAMS}, items, item`;
 
 export interface FunctionShape {
   /** Part of the compile cache's key: the same text compiled in two shapes is two functions. */
-  readonly kind: 'code' | 'expression' | 'sort';
+  readonly kind: 'code' | 'legacy-code' | 'expression' | 'sort';
   readonly async: boolean;
   readonly params: string;
   /** Wrapper text before the user's code: it ends with a line break, so the code starts at line 2, column 1. */
@@ -34,6 +38,54 @@ export const CODE: FunctionShape = {
   params: PARAMS,
   before: " 'use strict';\n",
   after: '\n',
+};
+
+/** A Code node with n8n's `items` / `item` (see codeShapeFor). */
+export const LEGACY_CODE: FunctionShape = { ...CODE, kind: 'legacy-code', params: CODE_PARAMS };
+
+/**
+ * The Code node's shape for `code`: with the legacy `items` and `item`
+ * parameters, unless the code declares either with let, const or class at
+ * its top level (a parameter of the same name would make that a syntax
+ * error; n8n's own runner lets such code shadow them).
+ */
+export const codeShapeFor = (code: string): FunctionShape => {
+  let program: Node;
+  try {
+    program = parse(`(async function () {\n${code}\n})`, { ecmaVersion: 'latest', sourceType: 'script' });
+  } catch {
+    return LEGACY_CODE;
+  }
+  const fn = nodeAt(program, 1, 'FunctionExpression') as unknown as { body?: { body?: Node[] } } | undefined;
+  const declared = new Set<string>();
+  for (const statement of fn?.body?.body ?? []) {
+    if (statement.type === 'VariableDeclaration' && (statement as Node & { kind: string }).kind !== 'var') {
+      for (const d of (statement as Node & { declarations: { id: Node }[] }).declarations) namesIn(d.id, declared);
+    } else if (statement.type === 'ClassDeclaration') {
+      const id = (statement as Node & { id?: { name?: string } }).id;
+      if (id?.name) declared.add(id.name);
+    }
+  }
+  return declared.has('items') || declared.has('item') ? CODE : LEGACY_CODE;
+};
+
+/** The names a binding pattern declares. */
+const namesIn = (pattern: Node, out: Set<string>): void => {
+  const p = pattern as Node & {
+    name?: string;
+    properties?: ({ value?: Node; argument?: Node } & Node)[];
+    elements?: (Node | null)[];
+    argument?: Node;
+    left?: Node;
+  };
+  if (p.type === 'Identifier' && p.name) out.add(p.name);
+  else if (p.type === 'ObjectPattern') {
+    for (const prop of p.properties ?? [])
+      namesIn(prop.type === 'RestElement' ? (prop.argument as Node) : (prop.value as Node), out);
+  } else if (p.type === 'ArrayPattern') {
+    for (const e of p.elements ?? []) if (e) namesIn(e, out);
+  } else if (p.type === 'RestElement' && p.argument) namesIn(p.argument, out);
+  else if (p.type === 'AssignmentPattern' && p.left) namesIn(p.left, out);
 };
 
 /** One `{{ }}`: a single expression, whose value the function returns. */

@@ -7,6 +7,7 @@ import {
 } from 'quickjs-emscripten-core';
 import { extensionsNeedTime, rewriteExtensions } from '../expressions/extensions/rewrite.ts';
 import { DRIVER_SOURCE } from './driver-source.ts';
+import { jmespathSource } from './jmespath-asset.ts';
 import { EXTENSIONS_SOURCE } from './extensions-source.ts';
 import { quickjsVariant } from './quickjs-variant.ts';
 import { timeAssets } from './time-assets.ts';
@@ -342,11 +343,13 @@ export class Sandbox {
     const makeExtensions = vm.unwrapResult(vm.evalCode(EXTENSIONS_SOURCE, 'weft-extensions'));
     vm.unwrapResult(vm.callFunction(makeExtensions, vm.undefined)).dispose();
     makeExtensions.dispose();
+    // jmespath's text, constant and public, for $jmespath's first call: like Luxon's, only the driver holds it.
+    const loadJmespath = vm.newFunction('loadJmespath', () => vm.newString(jmespathSource()));
     const makeDriver = vm.unwrapResult(vm.evalCode(DRIVER_SOURCE, 'weft-driver'));
     try {
-      return vm.unwrapResult(vm.callFunction(makeDriver, vm.undefined, time));
+      return vm.unwrapResult(vm.callFunction(makeDriver, vm.undefined, time, loadJmespath));
     } finally {
-      for (const h of [makeDriver, time, makeTime, loadAssets]) h.dispose();
+      for (const h of [makeDriver, time, makeTime, loadAssets, loadJmespath]) h.dispose();
     }
   }
 

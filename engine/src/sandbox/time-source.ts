@@ -149,8 +149,11 @@ export const TIME_SOURCE = String.raw`(function (loadAssets) {
     return 'GMT' + sign + h + (m ? ':' + String(m).padStart(2, '0') : '');
   };
 
+  // Named as n8n's own expression errors, so an expression reports it instead of swallowing it (see the driver).
   const unsupported = (what) => {
-    throw new Error(what + " needs locale data, which Weft's sandbox does not have (use toFormat with tokens)");
+    const e = new Error(what + " needs locale data, which Weft's sandbox does not have (use toFormat with tokens)");
+    Object.defineProperty(e, 'name', { value: 'ExpressionError' });
+    throw e;
   };
   class DateTimeFormat {
     constructor(locale, options) {

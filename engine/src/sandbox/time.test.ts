@@ -256,9 +256,8 @@ describe('Luxon in the sandbox', () => {
       'DateTime.DATE_SHORT.year = "hacked"',
       'Object.getPrototypeOf($now.zone).offset = () => 600',
     ];
-    for (const code of tries) {
-      expect(evaluate(code, 'Europe/Berlin', 0)).toMatchObject({ error: expect.any(String) as unknown });
-    }
+    // Each fails on a frozen object; n8n's expressions swallow that TypeError, so it gives nothing.
+    for (const code of tries) expect(evaluate(code, 'Europe/Berlin', 0)).toEqual({ v: null });
     expect(
       evaluate(
         "[$now.toISO(), DateTime.fromMillis(0, { zone: 'utc' }).toISO(), DateTime.fromMillis(0).setZone('Europe/Berlin').offset]",
