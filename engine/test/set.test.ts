@@ -169,6 +169,12 @@ describe('Edit Fields: the rules of older n8n versions (imported workflows)', ()
     );
     expect(out).toEqual([{ o: { n: 5, l: [1, 'a'], u: 'undefined' } }]);
   });
+  it('Edit Fields 3–3.2: an object text that reads null makes the field null (n8n lets null through)', async () => {
+    const out = await run({ conversion: 'n8n3', assignments: [field('o', '={{ $json.n }}', 'object')] }, [
+      { n: 'null' },
+    ]);
+    expect(out).toEqual([{ o: null }]);
+  });
 });
 
 describe('Edit Fields: JSON mode (n8n resolveRawData + jsonParse with repairJSON)', () => {

@@ -34,8 +34,12 @@ const listOf = (value: unknown): Assignment[] =>
 /** n8n 3–3.2 re-read an object field written as `={…}` from its text (n8n's rawFieldsData). */
 const readsObjectText = (c: Conversion): boolean => c === 'n8n3' || c === 'n8n3.1' || c === 'n8n3.2';
 
-/** n8n's parseJsonParameter: the text (mended if need be) must hold one JSON object. */
-const jsonObjectOf = (value: unknown, where: string, item: number): JsonObject => {
+/**
+ * n8n's parseJsonParameter: the text (mended if need be) must hold one JSON
+ * object — or null, which n8n lets through (a field is then null; the JSON
+ * mode fails on it later).
+ */
+const jsonObjectOf = (value: unknown, where: string, item: number): JsonObject | null => {
   let parsed = value;
   if (typeof value === 'string') {
     try {
@@ -44,7 +48,9 @@ const jsonObjectOf = (value: unknown, where: string, item: number): JsonObject =
       throw new NodeError(`The ${where} in item ${item} contains invalid JSON`, value);
     }
   }
-  if (!isJsonObject(parsed)) throw new NodeError(`The ${where} in item ${item} does not contain a valid JSON object`);
+  if (parsed !== null && !isJsonObject(parsed)) {
+    throw new NodeError(`The ${where} in item ${item} does not contain a valid JSON object`);
+  }
   return parsed;
 };
 
@@ -140,7 +146,9 @@ export const set: NodeExecutor = (ctx) => {
     let fields: JsonObject;
     if (rawMode) {
       const text = probes.has('jsonOutput') ? probed.filled('jsonOutput', i) : p.jsonOutput;
-      fields = jsonObjectOf(text, "'JSON Output'", i);
+      const parsed = jsonObjectOf(text, "'JSON Output'", i);
+      if (parsed === null) throw new NodeError(`The 'JSON Output' in item ${i} is null, not an object`);
+      fields = parsed;
     } else {
       // Every field is typed before any is written; a name met twice keeps its first place and last value.
       fields = {};
