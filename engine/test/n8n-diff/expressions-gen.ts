@@ -210,7 +210,14 @@ export const expressionCase = (seed: number): NodeCase => {
   const rng = new Rng(seed);
   const form = FORMS[((seed % FORMS.length) + FORMS.length) % FORMS.length] ?? '$json';
   const marks = placeholders(form);
-  const fieldNames = rng.shuffle(NAMES);
+  // A field read with a dot needs a name that is an identifier; in brackets any name goes ("Full Name").
+  const dotted = new Set(marks.filter((p) => p.kind === 'f' && form[p.at - 1] === '.').map((p) => p.index));
+  const fieldNames: string[] = [];
+  const shuffled = rng.shuffle(NAMES);
+  for (let i = 0; i < marks.filter((p) => p.kind === 'f').length; i++) {
+    const name = shuffled.find((n) => !fieldNames.includes(n) && (!dotted.has(i) || /^[A-Za-z_$][\w$]*$/.test(n)));
+    fieldNames.push(name ?? `f${i}`);
+  }
   const fills: Record<string, string[]> = {};
   for (const p of marks) {
     const list = (fills[p.kind] ??= []);
