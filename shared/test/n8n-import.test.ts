@@ -44,12 +44,14 @@ describe('n8n import: every file of the corpus', () => {
   it.each(files)('%s imports with all its nodes and connections', (file) => {
     const n8n = load(file);
     expect(isN8nWorkflow(n8n)).toBe(true);
-    const { def } = importFile(file);
+    const { def, warnings } = importFile(file);
     expect(def.nodes.map((n) => n.name).sort()).toEqual(n8n.nodes.map((n) => n.name).sort());
     const expected = Object.values(n8n.connections)
       .flatMap((types) => types.main ?? [])
       .flatMap((targets) => targets ?? []).length;
-    expect(def.edges).toHaveLength(expected);
+    // A connection n8n never sends items through (an output the node does not have) is named, not kept.
+    const leftOut = warnings.filter((w) => /has no output \d+ in Weft; its connection to/.test(w)).length;
+    expect(def.edges.length + leftOut).toBe(expected);
     // Every edge ends on a handle its node shows.
     for (const e of def.edges) {
       const source = def.nodes.find((n) => n.id === e.source);
@@ -119,12 +121,14 @@ describe('n8n import: node mappings', () => {
     expect(warnings.some((w) => w.includes('"n8n-nodes-testing.testData" is not supported'))).toBe(true);
   });
 
-  it('maps error outputs: continueOnFail with an error output routes to Weft\'s "error" handle', () => {
-    const { def } = importFile('error_outputs.json');
+  it('maps continueOnFail as n8n 2 runs it: the old `errorOutput` flag is ignored, items go on the regular output', () => {
+    const { def, warnings } = importFile('error_outputs.json');
     const thrower = byName(def, 'Throw Error');
-    expect(thrower.onError).toBe('continueErrorOutput');
+    expect(thrower.onError).toBe('continueRegularOutput');
     expect(byName(def, 'Throw Error1').onError).toBe('continueRegularOutput');
-    expect(edgeNames(def)).toContain('Throw Error[error] → Error[main]');
+    // n8n 2 never sends items through that second output: the connection is named and left out.
+    expect(edgeNames(def)).not.toContain('Throw Error[error] → Error[main]');
+    expect(warnings.some((w) => w.includes('"Throw Error" has no output 2'))).toBe(true);
     expect(edgeNames(def)).toContain('Throw Error[main] → Success[main]');
     // Set 3.2 "fields" become assignments and keep the input's other fields, as n8n 3.2 does.
     expect(byName(def, 'Success').parameters).toMatchObject({
@@ -301,6 +305,11 @@ describe('n8n import: bad input', () => {
                 { name: 'ok', value: "={{ $('Start').item.json.id + $now.toMillis() }}", type: 'string' },
                 { name: 'zone', value: "={{ DateTime.now().setZone('Europe/Berlin').toISO() }}", type: 'string' },
                 { name: 'span', value: '={{ Duration.fromObject({ hours: 2 }).as("minutes") }}', type: 'number' },
+                // Paired items and n8n's legacy names and helpers work in Weft: no warning.
+                { name: 'body', value: "={{ $('Webhook').item.json.body }}", type: 'object' },
+                { name: 'match', value: "={{ $('Start').itemMatching(0).json.id }}", type: 'string' },
+                { name: 'legacy', value: "={{ $items('Start').length + $item(0).$json.id }}", type: 'string' },
+                { name: 'helpers', value: "={{ $ifEmpty($jmespath($json, 'a.b'), $if(true, 1, 2)) }}", type: 'string' },
               ],
             },
           },
@@ -309,7 +318,7 @@ describe('n8n import: bad input', () => {
       connections: {},
     });
     expect(warnings.map((w) => w.message)).toEqual([
-      "Node \"Stamp\": its expressions or code use Luxon's locale formatting (setLocale, toHuman, toLocaleString with a preset), $node[…] (use $('Node name')), which Weft does not have",
+      'Node "Stamp": its expressions or code use Luxon\'s locale formatting (setLocale, toHuman, toLocaleString with a preset), which Weft does not have',
       'Node "Script": its expressions or code use $env, which Weft does not have',
     ]);
   });

@@ -2,7 +2,9 @@
  * What n8n expressions and Code can use that Weft's cannot, found in a
  * node's parameters so an import can say so up front rather than leave the
  * user to meet a TypeError at run time. Weft's expressions have `$json`,
- * `$input`, `$('Node')`, `$itemIndex`, `$now`/`$today` and Luxon's
+ * `$input`, `$('Node')` with paired items (`.item`, `.itemMatching(i)`,
+ * `.pairedItem()`), n8n's legacy `$node[…]`, `$items()` and `$item(i)`,
+ * `$if`, `$ifEmpty`, `$jmespath`, `$itemIndex`, `$now`/`$today` and Luxon's
  * `DateTime`, `Duration` and `Interval` (in the workflow's time zone, as in
  * n8n), `$workflow` and `$execution` (see the README). Luxon's text in other
  * languages is what its sandbox lacks (no locale data): `setLocale`,
@@ -14,17 +16,13 @@ const FEATURES: readonly [RegExp, string][] = [
     /\.\s*(setLocale|toHuman|toLocaleParts)\s*\(|toLocaleString\s*\(\s*DateTime\s*\.|\$(now|today)\b[^;\n]*\.\s*toLocaleString\s*\(/,
     "Luxon's locale formatting (setLocale, toHuman, toLocaleString with a preset)",
   ],
-  [/\$node\s*\[/, "$node[…] (use $('Node name'))"],
-  [/\$items\s*\(/, "$items() (use $('Node name').all())"],
-  [/\$\(\s*['"][^'"]*['"]\s*\)\s*\.\s*(pairedItem|itemMatching)\b/, 'paired items'],
-  [/\$jmespath\s*\(/, '$jmespath()'],
   [/\$env\b/, '$env'],
   [/\$binary\b/, 'binary data'],
   [/\$prevNode\b/, '$prevNode'],
   [/\$runIndex\b/, '$runIndex'],
   [/\$parameter\b/, '$parameter'],
   [/\$(secrets|vars)\b/, '$vars and $secrets'],
-  [/\$(fromAI|evaluateExpression|ifEmpty)\s*\(/, "n8n's helper functions"],
+  [/\$(fromAI|evaluateExpression)\s*\(/, "n8n's helper functions"],
 ];
 
 /** Text that runs as code: expressions (values starting with "=") and the Code node's JavaScript. */
