@@ -45,6 +45,7 @@ beforeAll(async () => {
       else if (path === '/endless') streamEndless(res);
       else if (path === '/declared-huge')
         res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(17 * 1048576) }).end();
+      else if (path === '/empty-json') res.writeHead(200, { 'content-type': 'application/json' }).end('');
       else if (path === '/broken') res.writeHead(200, { 'content-type': 'application/json' }).end('{nope');
       else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
     });
@@ -99,7 +100,8 @@ describe('HTTP Request', () => {
       },
       items({}),
     );
-    expect(last()).toMatchObject({ method: 'PUT', body: 'a=x+y' });
+    // As n8n's client encodes a form (qs): a space is %20.
+    expect(last()).toMatchObject({ method: 'PUT', body: 'a=x%20y' });
     expect(last()?.headers['content-type']).toBe('application/x-www-form-urlencoded');
     await http(
       {
@@ -116,6 +118,48 @@ describe('HTTP Request', () => {
     expect(last()?.headers['content-type']).toBe('application/xml');
   });
 
+  it('builds the request as n8n 4.x does: qs encoding, JSON fields nested by dotted names, a body on GET, undefined left out', async () => {
+    await http(
+      {
+        method: 'GET',
+        url: `${base}/q?fixed=1`,
+        sendQuery: true,
+        specifyQuery: 'json',
+        jsonQuery: '{"list": [1, 2], "a b": "x y"}',
+        sendHeaders: true,
+        headerParameters: [
+          { name: 'X-Gone', value: '={{ $json.missing }}' },
+          { name: 'X-Twice', value: 'first' },
+          { name: 'X-Twice', value: 'second' },
+        ],
+        repeatedNames: 'last',
+        sendBody: true,
+        contentType: 'json',
+        specifyBody: 'keypair',
+        jsonBodyFields: [
+          { name: 'user.name', value: 'Ada' },
+          { name: 'gone', value: '={{ $json.missing }}' },
+        ],
+      },
+      items({}),
+    );
+    // qs with indices, %20 for spaces, after the URL's own query.
+    expect(last()?.url).toBe('/q?fixed=1&list%5B0%5D=1&list%5B1%5D=2&a%20b=x%20y');
+    expect(last()?.headers['x-gone']).toBeUndefined();
+    expect(last()?.headers['x-twice']).toBe('second');
+    expect(last()).toMatchObject({ method: 'GET', body: '{"user":{"name":"Ada"}}' });
+  });
+
+  it('reads answers as n8n does: an empty JSON answer is {}, "full response" adds headers and status', async () => {
+    const full = await http({ url: `${base}/text`, fullResponse: true, responseFormat: 'text' }, items({}));
+    expect(full.main?.[0]?.json).toMatchObject({ data: 'plain words', statusCode: 200, statusMessage: 'OK' });
+    expect((full.main?.[0]?.json.headers as Record<string, string>)['content-type']).toBe('text/plain');
+    const missing = await http({ url: `${base}/missing`, neverError: true }, items({}));
+    expect(missing.main?.map((i) => i.json)).toEqual([{ data: 'no such thing' }]);
+    const empty = await http({ url: `${base}/empty-json` }, items({}));
+    expect(empty.main?.map((i) => i.json)).toEqual([{}]);
+  });
+
   it('turns a JSON list into items and text into { data }', async () => {
     const list = await http({ url: `${base}/list` }, items({}));
     expect(list.main?.map((i) => i.json)).toEqual([{ a: 1 }, { a: 2 }, { data: 3 }]);
@@ -125,11 +169,14 @@ describe('HTTP Request', () => {
 
   it.each([
     [{ url: `not a url` }, /"not a url" is not a URL/],
-    [{ url: 'file:///etc/passwd' }, /only http and https URLs can be called/],
+    [{ url: 'file:///etc/passwd' }, /is not a URL that starts with http:\/\/ or https:\/\//],
     [{ url: '/missing' }, /GET http:\/\/127\.0\.0\.1:\d+\/missing answered 404 Not Found: no such thing/],
-    [{ url: '/broken' }, /answered with invalid JSON/],
+    [{ url: '/broken' }, /\/broken: the response body is not valid JSON/],
     [{ url: '/slow', timeout: 200 }, /no answer within 200 ms/],
-    [{ url: '/x', sendBody: true, method: 'POST', jsonBody: '{bad' }, /the JSON body is not valid JSON/],
+    [
+      { url: '/x', sendBody: true, method: 'POST', jsonBody: '{bad' },
+      /the value in the "JSON Body" field is not valid JSON/,
+    ],
     [{ url: '/x', authentication: 'credential' }, /choose a credential for this request/],
     [{ url: 'closed' }, /GET http:\/\/127\.0\.0\.1:\d+\/ failed: .*ECONNREFUSED/],
   ])('%j fails with a clear error', async (params, error) => {

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction, Socket } from 'node:net';
-import { Agent, buildConnector, fetch, type Headers, type Response } from 'undici';
+import { Readable } from 'node:stream';
+import { Agent, buildConnector, Headers, Response } from 'undici';
 import { defaultNetworkPolicy, type NetworkPolicy } from '#shared/protocol/engine.ts';
 import { AddressPolicy, OutboundRefused, parseAddress } from './address-policy.ts';
 
@@ -29,6 +30,8 @@ export interface OutboundRequest {
   signal: AbortSignal;
   /** More header names that carry a secret (an API-key credential's header). */
   secretHeaders?: readonly string[];
+  /** False: a redirect is the answer (the policy is still checked on the first hop). */
+  followRedirects?: boolean;
 }
 
 export class OutboundClient {
@@ -67,16 +70,10 @@ export class OutboundClient {
     let current = url;
     for (let hop = 0; ; hop++) {
       this.policy.checkName(current.hostname);
-      const response = await fetch(current, {
-        method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-        signal: request.signal,
-        redirect: 'manual',
-        dispatcher: this.agent,
-      });
+      const response = await this.send(current, method, headers, body, request.signal);
       const location = response.headers.get('location');
-      if (!REDIRECT_STATUSES.has(response.status) || location === null) return { response, url: current };
+      if (!REDIRECT_STATUSES.has(response.status) || location === null || request.followRedirects === false)
+        return { response, url: current };
       await response.body?.cancel();
       if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
       let next: URL;
@@ -98,6 +95,34 @@ export class OutboundClient {
       }
       current = next;
     }
+  }
+
+  /**
+   * One hop, through the policy's agent. Not fetch: fetch refuses a body on GET
+   * and HEAD, which n8n's HTTP Request sends and APIs (search endpoints) read.
+   * The answer is a fetch Response all the same, body unread.
+   */
+  private async send(url: URL, method: string, headers: Headers, body: string | undefined, signal: AbortSignal) {
+    const answer = await this.agent.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method,
+      headers: [...headers.entries()].flat(),
+      ...(body !== undefined ? { body } : {}),
+      signal,
+    });
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+        responseHeaders.append(name, v);
+    }
+    const empty = answer.statusCode === 204 || answer.statusCode === 304 || method === 'HEAD';
+    if (empty) answer.body.resume();
+    return new Response(empty ? null : (Readable.toWeb(answer.body) as ReadableStream<Uint8Array>), {
+      status: answer.statusCode,
+      statusText: answer.statusText,
+      headers: responseHeaders,
+    });
   }
 
   private peerRefusal(hostname: string, socket: Socket): OutboundRefused | undefined {

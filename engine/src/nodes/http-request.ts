@@ -1,28 +1,23 @@
 import { Headers, type Response } from 'undici';
 import { MAIN } from '#shared/nodes/types.ts';
 import { OutboundRefused } from '../net/address-policy.ts';
-import { isJsonObject, type Item, type JsonObject } from '../runner/items.ts';
+import type { Item, JsonObject } from '../runner/items.ts';
 import { NodeError, type Credential, type NodeContext, type NodeExecutor } from '../runner/types.ts';
-import { str } from './values.ts';
+import { pairedWith } from '../runner/paired-items.ts';
+import { buildRequest } from './http-request-build.ts';
+import { responseItems, responseOptions } from './http-response-items.ts';
 
 /**
- * HTTP Request: one request per item, with the item's resolved parameters.
- * The answer becomes the item: JSON bodies as they are (a JSON list becomes
- * one item per entry), anything else as `{ data }`. A status of 400 or more
- * fails the node with the status and the start of the body. Requests go
- * through the run's outbound client (the server's network policy, redirects
- * followed and checked hop by hop); a body is read only up to its limit.
+ * HTTP Request: one request per item, with the item's resolved parameters,
+ * built and read as n8n's HTTP Request 3–4.x does (http-request-build.ts,
+ * http-response-items.ts). A status outside 2xx fails the node unless
+ * "never error" is on. Requests go through the run's outbound client (the
+ * server's network policy, redirects followed — unless turned off — and
+ * checked hop by hop); a body is read only up to its limit.
  */
 
 /** Largest response body read; the node's output budget can make it smaller. */
 export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-
-const rows = (value: unknown): { name: string; value: string }[] =>
-  Array.isArray(value)
-    ? (value as { name?: unknown; value?: unknown }[])
-        .filter((r) => str(r.name, '').trim() !== '')
-        .map((r) => ({ name: String(r.name).trim(), value: str(r.value, '') }))
-    : [];
 
 /** Sets the credential's header; answers the header names that carry its secret. */
 const applyCredential = (credential: Credential, headers: Headers): string[] => {
@@ -44,52 +39,14 @@ const applyCredential = (credential: Credential, headers: Headers): string[] => 
 };
 
 const requestFor = async (ctx: NodeContext, p: JsonObject, index: number) => {
-  let url: URL;
-  try {
-    url = new URL(str(p.url, '').trim());
-  } catch {
-    throw new NodeError(`item ${index + 1}: "${String(p.url)}" is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new NodeError(`only http and https URLs can be called, not ${url.protocol}`);
-  if (p.sendQuery === true) for (const q of rows(p.queryParameters)) url.searchParams.append(q.name, q.value);
-  const headers = new Headers();
+  const built = buildRequest(p, index);
   let secretHeaders: string[] = [];
-  if (p.sendHeaders === true) {
-    for (const h of rows(p.headerParameters)) {
-      try {
-        headers.append(h.name, h.value);
-      } catch {
-        throw new NodeError(`"${h.name}" is not a valid header`);
-      }
-    }
-  }
   if (p.authentication === 'credential') {
     const id = ctx.node.credentials?.httpAuth ?? Object.values(ctx.node.credentials ?? {})[0];
     if (!id) throw new NodeError('choose a credential for this request');
-    secretHeaders = applyCredential(await ctx.credential(id), headers);
+    secretHeaders = applyCredential(await ctx.credential(id), built.headers);
   }
-  const method = str(p.method, 'GET');
-  let body: string | undefined;
-  if (p.sendBody === true && method !== 'GET' && method !== 'HEAD') {
-    if (p.contentType === 'form-urlencoded') {
-      body = new URLSearchParams(rows(p.bodyParameters).map((r): [string, string] => [r.name, r.value])).toString();
-      headers.set('content-type', 'application/x-www-form-urlencoded');
-    } else if (p.contentType === 'raw') {
-      body = str(p.body, '');
-      headers.set('content-type', str(p.rawContentType, 'text/plain'));
-    } else {
-      const json = typeof p.jsonBody === 'string' ? p.jsonBody : JSON.stringify(p.jsonBody ?? {});
-      try {
-        JSON.parse(json);
-      } catch {
-        throw new NodeError(`item ${index + 1}: the JSON body is not valid JSON`);
-      }
-      body = json;
-      headers.set('content-type', 'application/json');
-    }
-  }
-  return { url, method, headers, body, secretHeaders };
+  return { ...built, secretHeaders };
 };
 
 const sizeOf = (bytes: number) =>
@@ -126,6 +83,15 @@ const readBody = async (res: Response, limit: number): Promise<string> => {
   return Buffer.concat(chunks, total).toString('utf8');
 };
 
+/** Response headers as n8n shows them: lowercase names, repeated ones joined. */
+const headersOf = (res: Response): Record<string, string> => {
+  const out: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    out[name] = value;
+  });
+  return out;
+};
+
 /** What to say when a request did not get an answer. */
 const failureOf = (e: unknown, timeout: number): { refused: boolean; reason: string } => {
   const cause = e instanceof Error && e.cause instanceof Error ? e.cause : undefined;
@@ -156,6 +122,7 @@ export const httpRequest: NodeExecutor = async (ctx) => {
         ...(body !== undefined ? { body } : {}),
         signal,
         secretHeaders,
+        followRedirects: p.followRedirects !== false,
       }));
       const limit = Math.min(MAX_RESPONSE_BYTES, budget);
       text = await readBody(res, limit);
@@ -166,24 +133,18 @@ export const httpRequest: NodeExecutor = async (ctx) => {
       const { refused, reason } = failureOf(e, timeout);
       throw new NodeError(`${where} ${refused ? 'was refused' : 'failed'}: ${reason}`);
     }
-    if (res.status >= 400) {
+    if ((res.status >= 300 || res.status < 200) && p.neverError !== true) {
       throw new NodeError(`${where} answered ${res.status} ${res.statusText}: ${text.slice(0, 200)}`);
     }
-    const format = str(p.responseFormat, 'autodetect');
-    const isJson =
-      format === 'json' || (format === 'autodetect' && /\bjson\b/i.test(res.headers.get('content-type') ?? ''));
-    if (isJson && text.trim() !== '') {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw new NodeError(`${where} answered with invalid JSON`);
-      }
-      const list = Array.isArray(parsed) ? parsed : [parsed];
-      for (const entry of list) out.push({ json: isJsonObject(entry) ? entry : { data: entry } });
-    } else {
-      out.push({ json: { data: text } });
+    const answer = { status: res.status, statusText: res.statusText, headers: headersOf(res), text };
+    let jsons: JsonObject[];
+    try {
+      jsons = responseItems(answer, responseOptions(p));
+    } catch (e) {
+      throw e instanceof NodeError ? new NodeError(`${where}: ${e.message}`) : e;
     }
+    // Every item an answer makes pairs to the item its request was made for.
+    for (const json of jsons) out.push(pairedWith({ json }, { item: i }));
   }
   return { [MAIN]: out };
 };

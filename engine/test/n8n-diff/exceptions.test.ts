@@ -21,4 +21,19 @@ describe('the n8n-diff exception list', () => {
     const otherNode = { ...discarded, node: 'S' };
     expect(unexcused([kept, otherNode], workflow)).toEqual([kept, otherNode]);
   });
+
+  it('excuses the end of a run at a node whose error is excused, and no other end', () => {
+    const workflow = { nodes: [{ name: 'H', type: 'n8n-nodes-base.httpRequest' }] };
+    const crash = {
+      node: 'H',
+      run: 0,
+      what: 'error vs no error',
+      n8n: 'Converting circular structure to JSON …',
+      weft: [[{ data: 'x' }]],
+    };
+    const ended = { node: '(workflow)', what: 'node that ended the run', n8n: 'H', weft: null };
+    expect(unexcused([crash, ended], workflow)).toEqual([]);
+    const otherEnd = { ...ended, n8n: 'Other' };
+    expect(unexcused([crash, otherEnd], workflow)).toEqual([otherEnd]);
+  });
 });

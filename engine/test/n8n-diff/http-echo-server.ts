@@ -22,7 +22,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const echo = (req: IncomingMessage, body: string) => {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
+  // Sorted: the order of different headers means nothing in HTTP, and the engines' clients differ in it.
+  for (const [name, value] of Object.entries(req.headers).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (name.startsWith('x-') && typeof value === 'string') headers[name] = value;
   }
   return {
@@ -70,6 +71,9 @@ const answerTo = (req: IncomingMessage, body: string): Answer => {
 };
 
 const send = (res: ServerResponse, a: Answer): void => {
+  // Both engines see the same headers: no date (it moves between the two calls), no keep-alive.
+  res.sendDate = false;
+  res.setHeader('connection', 'close');
   if (a.location !== undefined) res.writeHead(a.status, { location: a.location });
   else if (a.body === undefined) res.writeHead(a.status);
   else res.writeHead(a.status, { 'content-type': a.type ?? JSON_TYPE });
