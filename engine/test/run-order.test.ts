@@ -103,3 +103,40 @@ describe('run order (n8n v1)', () => {
     expect(r.runs.map((x) => x.name)).not.toContain('Merge');
   });
 });
+
+describe('continuing after items fail (n8n continueOnFail)', () => {
+  const failing = (onError: 'continueRegularOutput' | 'continueErrorOutput') =>
+    definition({
+      name: 'Fails on some',
+      nodes: [
+        trigger,
+        rows('Rows', [{ n: 1 }, { n: 2 }, { n: 3 }]),
+        node(
+          'Check',
+          'code',
+          {
+            mode: 'runOnceForEachItem',
+            jsCode: "if ($json.n === 2) throw new Error('two'); return { json: { ok: $json.n } };",
+          },
+          { onError },
+        ),
+      ],
+      edges: [edge('Start', 'Rows'), edge('Rows', 'Check')],
+    });
+
+  it('on the regular output, a failed item is { error } in its own place', async () => {
+    const r = await run(failing('continueRegularOutput'));
+    const out = (r.runs.find((x) => x.name === 'Check')?.output.main ?? []).map((i) => i.json);
+    expect(out).toHaveLength(3);
+    expect(out[0]).toEqual({ ok: 1 });
+    expect(Object.keys(out[1] ?? {})).toEqual(['error']);
+    expect(out[2]).toEqual({ ok: 3 });
+  });
+
+  it('on the error output, a failed item is its input item with the error', async () => {
+    const r = await run(failing('continueErrorOutput'));
+    const output = r.runs.find((x) => x.name === 'Check')?.output ?? {};
+    expect((output.main ?? []).map((i) => i.json)).toEqual([{ ok: 1 }, { ok: 3 }]);
+    expect((output.error ?? []).map((i) => i.json.n)).toEqual([2]);
+  });
+});

@@ -11,6 +11,7 @@ import { RunLog } from './run-log.ts';
 import { abortableSleep, RunCanceled } from './sleep.ts';
 import { graphOf, type GraphNode, type WorkflowGraph } from './graph.ts';
 import { Schedule, type Execution } from './schedule.ts';
+import { continuedOutput } from './continue-on-fail.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
 import { RunLineage, type NodeLineage, type PairedLookup } from './paired-items.ts';
 import { ItemErrors, type Credential, type NodeContext, type NodeExecutor, type WebhookResponse } from './types.ts';
@@ -153,11 +154,6 @@ const parametersOf = (node: DefinitionNode): JsonObject => {
   }
   return params;
 };
-
-/** Item with the error added, as n8n hands failed items on. */
-const withError = (item: Item | undefined, message: string): Item => ({
-  json: { ...(item?.json ?? {}), error: message },
-});
 
 const countsOf = (output: NodeOutput): Record<string, number> => {
   const counts: Record<string, number> = {};
@@ -608,18 +604,7 @@ class WorkflowRun {
       `Failed${tries}: ${message}; the items go on ${onError === 'continueErrorOutput' ? 'through the error output' : 'with the error'}`,
       node.name,
     );
-    let output: NodeOutput;
-    if (failure instanceof ItemErrors) {
-      const failedItems = failure.failed.map((f) => withError(items[f.index], f.message));
-      const ok = failure.output[MAIN] ?? [];
-      output =
-        onError === 'continueErrorOutput'
-          ? { ...failure.output, error: failedItems }
-          : { [MAIN]: [...ok, ...failedItems] };
-    } else {
-      const failedItems = (items.length > 0 ? items : [{ json: {} }]).map((item) => withError(item, message));
-      output = onError === 'continueErrorOutput' ? { error: failedItems } : { [g.firstOutput]: failedItems };
-    }
+    const output = continuedOutput(failure, message, items, onError, g.firstOutput);
     const first = output[g.firstOutput] ?? [];
     return this.succeeded(g, run, output, attempts, first, first.length > 0, message);
   }

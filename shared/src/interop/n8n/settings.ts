@@ -13,7 +13,8 @@ const clamp = (value: number, min: number, max: number) => Math.min(max, Math.ma
 
 const onErrorOf = (n: N8nNode): OnError | undefined => {
   if (n.onError !== undefined && (onErrorValues as readonly string[]).includes(n.onError)) return n.onError as OnError;
-  if (n.continueOnFail) return n.errorOutput ? 'continueErrorOutput' : 'continueRegularOutput';
+  // n8n 1.x and 2.x ignore the old `errorOutput` flag: without `onError`, continueOnFail continues on the regular output.
+  if (n.continueOnFail) return 'continueRegularOutput';
   return undefined;
 };
 
