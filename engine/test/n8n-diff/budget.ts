@@ -4,17 +4,21 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The knobs of `npm run test:n8n-diff`:
- * - WEFT_N8N_DIFF_BUDGET: `short` (the default: 300 cases per node family),
- *   `long` (20,000), or a number of cases;
+ * - WEFT_N8N_DIFF_BUDGET: `short` (the default: 300 cases per node family and
+ *   300 random workflows), `long` (1,250 cases per node family — 20,000 over
+ *   the 16 families — and 2,000 random workflows), or one count for both;
  * - WEFT_N8N_DIFF_SEED: the first case's seed (1 by default; case i has seed + i);
  * - WEFT_N8N_DIFF_FAMILY: run one node family only (its name).
  */
 
-const budgets: Record<string, number> = { short: 300, long: 20_000 };
+const budgets: Record<string, { node: number; workflow: number }> = {
+  short: { node: 300, workflow: 300 },
+  long: { node: 1_250, workflow: 2_000 },
+};
 
-export const caseBudget = (): number => {
+export const caseBudget = (kind: 'node' | 'workflow' = 'node'): number => {
   const raw = process.env.WEFT_N8N_DIFF_BUDGET ?? 'short';
-  const n = budgets[raw] ?? Number(raw);
+  const n = budgets[raw]?.[kind] ?? Number(raw);
   if (!Number.isInteger(n) || n < 1)
     throw new Error(`WEFT_N8N_DIFF_BUDGET must be short, long or a count, not "${raw}"`);
   return n;

@@ -27,8 +27,7 @@ const kindOf = (d: Divergence | undefined): string => (d ? `${d.node.replace(/ \
 
 describe('n8n differential: random workflows', () => {
   it.runIf(familySelected('graphs'))('Weft runs them as n8n does, node by node', async () => {
-    // Graph cases cost a few node runs each: the budget counts them like node cases.
-    const budget = caseBudget();
+    const budget = caseBudget('workflow');
     const seed = firstSeed();
     const groups = new Map<string, { wf: N8nWorkflowJson; seed: number; first: Divergence; count: number }>();
     let diverging = 0;
