@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
  *   300 random workflows), `long` (1,250 cases per node family — 20,000 over
  *   the 16 families — and 2,000 random workflows), or one count for both;
  * - WEFT_N8N_DIFF_SEED: the first case's seed (1 by default; case i has seed + i);
- * - WEFT_N8N_DIFF_FAMILY: run one node family only (its name).
+ * - WEFT_N8N_DIFF_FAMILY: run only these families (names, comma-separated; `graphs` is one).
  */
 
 const budgets: Record<string, { node: number; workflow: number }> = {
@@ -31,9 +31,10 @@ export const firstSeed = (): number => {
   return n;
 };
 
+/** WEFT_N8N_DIFF_FAMILY names one family or several, comma-separated. */
 export const familySelected = (name: string): boolean => {
   const only = process.env.WEFT_N8N_DIFF_FAMILY;
-  return !only || only === name;
+  return !only || only.split(',').some((f) => f.trim() === name);
 };
 
 /** Full reports go beside Playwright's, in test-results/ (ignored by git): the terminal gets a summary. */
