@@ -85,6 +85,10 @@ export const limitParams = (rng: Rng): Params => ({
 
 const outputNames = ['out', 'x.y', 'a', 'tags[0]', '', 'list', '={{ "o" }}'];
 
+/** Binary options: the items carry no binary data, so n8n's JSON output must not change. */
+const binaryOptions = (rng: Rng): Params =>
+  rng.chance(0.1) ? { includeBinaries: true, ...(rng.chance(0.5) ? { keepOnlyUnique: true } : {}) } : {};
+
 export const aggregateParams = (rng: Rng, rows: boolean): Params => {
   if (rng.chance(0.35)) {
     const include = rng.pick(['allFields', 'specifiedFields', 'allFieldsExcept']);
@@ -92,12 +96,13 @@ export const aggregateParams = (rng: Rng, rows: boolean): Params => {
       aggregate: 'aggregateAllItemData',
       destinationFieldName: rng.pick(['data', 'items', 'x.y', '={{ "list" }}']),
       include,
+      options: binaryOptions(rng),
     };
     if (include === 'specifiedFields') out.fieldsToInclude = fieldList(rng, rows);
     if (include === 'allFieldsExcept') out.fieldsToExclude = fieldList(rng, rows);
     return out;
   }
-  const options: Params = {};
+  const options: Params = binaryOptions(rng);
   for (const option of ['disableDotNotation', 'mergeLists', 'keepMissing'])
     if (rng.chance(0.3)) options[option] = rng.chance(0.8);
   return {
@@ -140,6 +145,7 @@ export const splitOutParams = (rng: Rng, rows: boolean): Params => {
   const options: Params = {};
   if (rng.chance(0.3)) options.disableDotNotation = rng.chance(0.8);
   if (rng.chance(0.35)) options.destinationFieldName = rng.pick(['out', 'x, y', 'item', 'a.b', '={{ "d" }}']);
+  if (rng.chance(0.1)) options.includeBinary = true;
   out.options = options;
   return out;
 };
