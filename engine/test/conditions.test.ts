@@ -97,6 +97,18 @@ describe('IF/Filter 2: n8n filter conditions', () => {
     await expect(contains('array')).rejects.toThrow(/Conversion error: the number '2' can't be converted to an array/);
   });
 
+  it('n8n JSON without singleValue checks the unused right value of "exists" too', async () => {
+    const filter = (operator: Record<string, unknown>) =>
+      imported(
+        'filter',
+        2.2,
+        { conditions: { conditions: [{ leftValue: '={{ $json.n }}', rightValue: '', operator }], combinator: 'and' } },
+        [{ n: 1 }],
+      );
+    expect(await filter({ type: 'number', operation: 'exists', singleValue: true })).toEqual({ main: [{ n: 1 }] });
+    await expect(filter({ type: 'number', operation: 'exists' })).rejects.toThrow(/Wrong type: '' is a string/);
+  });
+
   it('AND stops at the first condition that fails, so a later type error never happens', async () => {
     const params = {
       conditions: [cond('={{ 1 }}', 'number:equals', '={{ 2 }}'), cond('={{ "x" }}', 'number:gt', '={{ 1 }}')],
@@ -126,6 +138,20 @@ describe('Switch 3: n8n rules and output indexes', () => {
     expect(await expression('={{ "1" }}')).toMatchObject({ output1: [{}] });
     for (const bad of ['={{ null }}', '={{ 1.5 }}', '={{ 3 }}', '={{ -1 }}'])
       await expect(expression(bad)).rejects.toThrow(/is not allowed/);
+  });
+
+  it('Switch 3 reads the output index as a number (true is 1, "01" is 1); Switch 1–2 take it as it is', async () => {
+    const expression = (output: string, comparison = '3') =>
+      route('switch', { mode: 'expression', numberOutputs: 3, output, comparison }, [{}]);
+    expect(await expression('={{ true }}')).toMatchObject({ output1: [{}] });
+    expect(await expression('={{ "01" }}')).toMatchObject({ output1: [{}] });
+    await expect(expression('={{ "01" }}', 'legacy')).rejects.toThrow(/is not allowed/);
+  });
+
+  it('n8n Switch 3.3 takes "Number of Outputs" as written: an expression there is text, so one output', async () => {
+    const params = { mode: 'expression', numberOutputs: '={{ 3 }}', output: '={{ $itemIndex }}' };
+    expect(await imported('switch', 3.2, params, [{}, {}])).toMatchObject({ output0: [{}], output1: [{}] });
+    await expect(imported('switch', 3.3, params, [{}, {}])).rejects.toThrow(/The output 1 is not allowed \[item 1\]/);
   });
 
   it('a rule holds by all (or any) of its conditions; all matching outputs sends to each', async () => {

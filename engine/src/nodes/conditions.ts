@@ -46,8 +46,8 @@ export const test = (row: ConditionRow, s: ConditionSettings, index: number, ite
     return legacyCondition(operator, row.leftValue, row.rightValue, row.sameSource === true);
   const colon = operator.indexOf(':');
   const type = operator.slice(0, colon);
-  const rightType =
-    typeof row.rightType === 'string' && row.rightType !== '' ? row.rightType : defaultRightType(operator);
+  const ownType = typeof row.rightType === 'string' && row.rightType !== '';
+  const rightType = ownType ? String(row.rightType) : defaultRightType(operator);
   return executeCondition(
     {
       leftValue: row.leftValue,
@@ -55,7 +55,8 @@ export const test = (row: ConditionRow, s: ConditionSettings, index: number, ite
       type,
       operation: operator.slice(colon + 1),
       rightType,
-      singleValue: unaryOperators.has(operator),
+      // No right value to check, unless the row says how to read one (n8n JSON without singleValue).
+      singleValue: unaryOperators.has(operator) && !ownType,
     },
     filterOptions(s),
     index,

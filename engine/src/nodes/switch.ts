@@ -28,6 +28,21 @@ const outputAt = (index: unknown, count: number, itemIndex: number): number => {
   return n;
 };
 
+/**
+ * Switch 3 reads its output index as a number (true is 1, "01" is 1, [2] is 2);
+ * nothing at all names no output. Switch 1 and 2 take the value as it is.
+ */
+const asIndexNumber = (value: unknown, itemIndex: number): unknown => {
+  if (value === null || value === undefined) return value;
+  const n = Number(value);
+  if (Number.isNaN(n))
+    throw new NodeError(
+      `Invalid input for 'Output Index' [item ${itemIndex}]`,
+      `'output' expects a number but we got ${jsString(value)}`,
+    );
+  return n;
+};
+
 const rowsOf = (value: unknown): RuleRow[] =>
   Array.isArray(value) ? value.filter((r): r is RuleRow => typeof r === 'object' && r !== null) : [];
 
@@ -46,8 +61,14 @@ export const switchNode: NodeExecutor = (ctx) => {
   const send = (handle: string, item: Item) => (out[handle] ??= []).push(item);
   const first = params[0] ?? {};
   if (first.mode === 'expression') {
-    const count = Number(first.numberOutputs ?? 4);
-    ctx.items.forEach((item, i) => send(`output${outputAt((params[i] ?? {}).output, count, i)}`, item));
+    // n8n makes `new Array(numberOutputs)` outputs: one for anything but a number.
+    const count = typeof first.numberOutputs === 'number' ? first.numberOutputs : 1;
+    if (!Number.isInteger(count) || count < 0) throw new NodeError(`Invalid array length (${count} outputs)`);
+    const convert = settingsOf(first).comparison !== 'legacy';
+    ctx.items.forEach((item, i) => {
+      const index = convert ? asIndexNumber((params[i] ?? {}).output, i) : (params[i] ?? {}).output;
+      send(`output${outputAt(index, count, i)}`, item);
+    });
     return out;
   }
   const ruleCount = rowsOf(first.rules).length;

@@ -14,21 +14,30 @@ import { Rng } from './rng.ts';
 const record = (value: unknown): Params =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Params) : {};
 
+/** Expression mode's output index: in range, out of range, not a whole number, not a number. */
+const outputIndexes = [
+  '={{ $json.a }}',
+  '={{ 1 }}',
+  '={{ $itemIndex % 2 }}',
+  '={{ 5 }}',
+  '={{ "1" }}',
+  '={{ -1 }}',
+  '={{ 1.5 }}',
+  '={{ null }}',
+  '={{ [1] }}',
+  '={{ "01" }}',
+  '={{ true }}',
+  '={{ $json.name }}',
+  '={{ $json.b }}',
+  2,
+];
+
 export const switchParameters = (rng: Rng, version: number): Params => {
   if (rng.chance(0.2)) {
     return {
       mode: 'expression',
-      numberOutputs: 2 + rng.int(3),
-      output: rng.pick([
-        '={{ $json.a }}',
-        '={{ 1 }}',
-        '={{ $itemIndex % 2 }}',
-        '={{ 5 }}',
-        '={{ "1" }}',
-        '={{ -1 }}',
-        '={{ 1.5 }}',
-        '={{ null }}',
-      ]),
+      numberOutputs: rng.chance(0.9) ? 2 + rng.int(3) : '={{ 3 }}',
+      output: rng.pick(outputIndexes),
     };
   }
   const ignoreCase = rng.chance(0.3);
@@ -93,6 +102,7 @@ export const switchFamily: Family = {
   name: 'switch',
   generate: switchCase,
   shrink: shrinkSwitch,
+  coverage: () => ({ 'Output index (expression mode)': outputIndexes.map(String) }),
   key: (c) => {
     const p = c.parameters;
     if (p.mode === 'expression') return `switch expression ${String(p.output)}`;

@@ -1,4 +1,4 @@
-import { conditionOperators, defaultRightType } from '../../nodes/conditions.ts';
+import { conditionOperators, defaultRightType, unaryOperators } from '../../nodes/conditions.ts';
 
 /**
  * n8n's conditions (the filter structure of IF ≥ 2, Filter ≥ 2 and Switch ≥ 3,
@@ -56,7 +56,9 @@ const filterRow = (raw: unknown, problems: string[], where: string): ConditionRo
   }
   const row: ConditionRow = { leftValue: operand(c.leftValue), operator: id, rightValue: operand(c.rightValue) };
   const rightType = typeof op.rightType === 'string' && op.rightType !== '' ? op.rightType : type;
-  if (rightType !== defaultRightType(id)) row.rightType = rightType;
+  // A right type kept on an operator without a right value makes Weft check that value, as n8n does without singleValue.
+  if (rightType !== defaultRightType(id) || (unaryOperators.has(id) && op.singleValue !== true))
+    row.rightType = rightType;
   return row;
 };
 

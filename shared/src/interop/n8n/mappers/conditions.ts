@@ -140,7 +140,9 @@ export const conditionMappers: Record<string, Mapper> = {
     out.mode = mode;
     if (mode === 'expression') {
       const count = r.get('numberOutputs') ?? 4;
-      out.numberOutputs = typeof count === 'number' || typeof count === 'string' ? count : 4;
+      // From 3.3 n8n takes the field as written, never as an expression: text makes `new Array(text)`, one output.
+      const expression = typeof count === 'string' && count.startsWith('=') && r.version < 3.3;
+      out.numberOutputs = typeof count === 'number' || expression ? count : 1;
       out.output = operand(r.get('output') ?? '={{}}');
       return out;
     }
