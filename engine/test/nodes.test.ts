@@ -251,7 +251,7 @@ const cases: Case[] = [
     type: 'code',
     params: { jsCode: 'return [1, 2];' },
     input: [{}],
-    error: /Code must return objects .* item 0 is number/,
+    error: /Code doesn't return items properly/,
   },
   // Sort, Limit, Aggregate, Split Out, Remove Duplicates
   {

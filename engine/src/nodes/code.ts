@@ -48,10 +48,12 @@ export const code: NodeExecutor = (ctx) => {
     throw e;
   }
   const refs = refsOf(ctx, source);
+  // Once per item, n8n stops at the first failure unless the node goes on after failures.
+  const goOn = ctx.node.onError === 'continueRegularOutput' || ctx.node.onError === 'continueErrorOutput';
   const payload = JSON.stringify(
     readsPairedItems(source)
-      ? { items: ctx.items, refs, paired: pairedPayload(refs, (name) => ctx.pairedItems?.(name) ?? []) }
-      : { items: ctx.items, refs },
+      ? { items: ctx.items, refs, goOn, paired: pairedPayload(refs, (name) => ctx.pairedItems?.(name) ?? []) }
+      : { items: ctx.items, refs, goOn },
   );
   let result: CodeResult;
   try {
@@ -68,12 +70,16 @@ export const code: NodeExecutor = (ctx) => {
     const paired = i.index !== undefined ? [{ item: i.index }] : parsePairedItem(i.pairedItem);
     return paired ? pairedWith({ json: i.json }, paired) : { json: i.json };
   });
-  if (result.errors && result.errors.length > 0) {
-    throw new ItemErrors(
-      { [MAIN]: items },
-      result.errors.map((f) => ({ index: f.index, message: describe(f.e, filename, f.index) })),
-    );
+  const failed = (result.errors ?? []).map((f) => ({ index: f.index, message: describe(f.e, filename, f.index) }));
+  if (failed.length > 0 && ctx.node.onError === 'continueRegularOutput') {
+    // As n8n's runner hands them on: each failed item in its place, as { error } paired to the item it ran for.
+    const byIndex = new Map<number, Item>();
+    (result.items ?? []).forEach((r, k) => byIndex.set(r.index ?? k, items[k] as Item));
+    for (const f of failed) byIndex.set(f.index, pairedWith({ json: { error: f.message } }, { item: f.index }));
+    return { [MAIN]: [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, item]) => item) };
   }
+  // Stopped at its first failure, the run has no output (as n8n's); going on, the others pass.
+  if (failed.length > 0) throw new ItemErrors({ [MAIN]: goOn ? items : [] }, failed);
   return { [MAIN]: items };
 };
 

@@ -237,17 +237,49 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath) => {
     ];
   };
 
-  const normalizeOutput = (value, what) => {
-    if (value === undefined || value === null) return [];
-    const list = Array.isArray(value) ? value : [value];
-    return list.map((entry, i) => {
-      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-        throw new TypeError(what + ' must return objects (or { json } items); item ' + i + ' is ' + (Array.isArray(entry) ? 'a list' : typeof entry));
-      }
-      const json = entry.json !== undefined && typeof entry.json === 'object' && entry.json !== null && !Array.isArray(entry.json) ? entry.json : entry;
-      // n8n keeps the pairedItem an item was returned with (input items carry theirs): the host reads it.
-      return json !== entry && entry.pairedItem !== undefined ? { json, pairedItem: entry.pairedItem } : { json };
-    });
+  // What Code returns, checked and shaped as n8n's Code node does (result-validation and normalizeItems), with its
+  // messages: once for all items a list of items or of plain objects (or one of either), once per item one object.
+  const RESERVED = ['json', 'binary', 'pairedItem', 'error', 'index'];
+  const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+  const invalid = (message, index) => new Error(message + (index === undefined ? '' : ' [item ' + index + ']'));
+  const checkJson = (item, index) => {
+    if (!isObject(item.json)) throw invalid("A 'json' property isn't an object", index);
+    if (item.binary !== undefined && !isObject(item.binary)) throw invalid("A 'binary' property isn't an object", index);
+  };
+  const checkTopLevelKeys = (item, index) => {
+    let reserved = null;
+    const unknown = [];
+    for (const key of Object.keys(item)) {
+      if (RESERVED.includes(key)) reserved ??= key;
+      else unknown.push(key);
+    }
+    if (unknown.length === 0) return;
+    if (reserved) throw invalid('Found a reserved key "' + reserved + '" beside other keys', index);
+    throw invalid('Unknown top-level item key: ' + unknown[0], index);
+  };
+  /** Only what Weft keeps of an item: its json, and the pairedItem the host reads. */
+  const kept = (item) => (item.pairedItem !== undefined ? { json: item.json, pairedItem: item.pairedItem } : { json: item.json });
+  const allItemsOutput = (value) => {
+    if (typeof value !== 'object') throw invalid("Code doesn't return items properly");
+    if (value === null) throw new TypeError("Cannot read properties of null (reading 'json')");
+    let list;
+    if (Array.isArray(value)) {
+      for (const entry of value) if (!isObject(entry)) throw invalid("Code doesn't return items properly");
+      if (value.some((entry) => Object.keys(entry).some((k) => RESERVED.includes(k)))) value.forEach(checkTopLevelKeys);
+      if (value.every((entry) => 'json' in entry)) list = value;
+      else if (value.some((entry) => 'json' in entry)) throw new Error('Inconsistent item format');
+      else list = value.map((entry) => ({ json: entry }));
+    } else list = [value.json ? value : { json: value }];
+    list.forEach(checkJson);
+    return list.map(kept);
+  };
+  const eachItemOutput = (value) => {
+    if (typeof value !== 'object') throw invalid("Code doesn't return an object");
+    if (Array.isArray(value)) throw invalid("Code doesn't return a single object");
+    if (value === null) throw new TypeError("Cannot use 'in' operator to search for 'json' in null");
+    const item = { json: 'json' in value ? value.json : value };
+    checkJson(item);
+    return item;
   };
 
   // console: what code prints is collected during one call and handed back with its result (the Code node
@@ -388,26 +420,25 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath) => {
       for (let i = 0; i < items.length; i++) items[i].pairedItem = { item: i };
       const fn = fns[id];
       if (mode === 'runOnceForEachItem') {
-        // Every item runs; the failures are reported beside the results (the runner decides what they mean).
+        // The failures are reported beside the results (the host decides what they mean); as in n8n, the first one
+        // ends the run unless the node goes on after failures (p.goOn).
         const out = [];
         const errors = [];
         for (let i = 0; i < items.length; i++) {
           const args = contextFor(p, m, clock, items, i, legacy, mode);
           try {
-            const value = await fn.apply(undefined, args);
-            if (value === undefined || value === null) continue;
-            if (Array.isArray(value)) throw new TypeError('Code that runs once per item must return one object, not a list');
-            for (const item of normalizeOutput(value, 'Code')) out.push({ json: item.json, index: i });
+            out.push({ json: eachItemOutput(await fn.apply(undefined, args)).json, index: i });
           } catch (e) {
             if (fatal(e)) throw e;
             errors.push({ index: i, e: describe(e) });
+            if (!p.goOn) break;
           }
         }
         return stringify({ items: out, errors, logs: takePrinted() });
       }
       try {
         const value = await fn.apply(undefined, contextFor(p, m, clock, items, 0, legacy, mode));
-        return stringify({ items: normalizeOutput(value, 'Code'), logs: takePrinted() });
+        return stringify({ items: allItemsOutput(value), logs: takePrinted() });
       } catch (e) {
         if (fatal(e)) throw e;
         return stringify({ e: describe(e), logs: takePrinted() });
