@@ -107,4 +107,33 @@ describe('n8n expression features', () => {
     expect(out.Each).toEqual([{ c: 11 }, { c: 21 }]);
     expect(out.Own).toEqual([{ n: 2 }]);
   });
+
+  it("Code's result is checked as n8n checks it; once per item a failure stays in its place on the regular output", async () => {
+    const codeRun = async (jsCode: string, extra: Record<string, unknown> = {}, onError?: 'continueRegularOutput') => {
+      const def = definition({
+        name: 'Checks',
+        nodes: [
+          trigger,
+          seed('Rows', [{ a: 1 }, { a: 2 }, { a: 3 }]),
+          node('Code', 'code', { jsCode, ...extra }, onError ? { onError } : {}),
+        ],
+        edges: [edge('Start', 'Rows'), edge('Rows', 'Code')],
+      });
+      return run(def);
+    };
+    expect((await codeRun('return;', { mode: 'runOnceForEachItem' })).error).toMatch(/Code doesn't return an object/);
+    expect((await codeRun('return [{ a: 1 }, { json: { b: 2 } }];')).error).toMatch(/Unknown top-level item key: a/);
+    expect((await codeRun('return [{ json: [1] }];')).error).toMatch(/A 'json' property isn't an object/);
+    // n8n stops at the first failing item: the run has no output.
+    const stopped = await codeRun("if ($itemIndex === 1) throw new Error('bad'); return $json;", {
+      mode: 'runOnceForEachItem',
+    });
+    expect(stopped.runs.find((r) => r.name === 'Code')?.output).toEqual({ main: [] });
+    const goOn = await codeRun(
+      "if ($itemIndex === 1) throw new Error('bad'); return $json;",
+      { mode: 'runOnceForEachItem' },
+      'continueRegularOutput',
+    );
+    expect(outputsByName(goOn).Code).toEqual([{ a: 1 }, { error: 'bad [line 1, for item 1]' }, { a: 3 }]);
+  });
 });
