@@ -103,7 +103,7 @@ export const conditionFields: readonly ListFieldParam[] = [
   { name: 'rightValue', label: 'Value 2', kind: 'string', default: '' },
   {
     name: 'rightType',
-    label: 'Read value 2 as',
+    label: 'Right side read as',
     kind: 'options',
     default: '',
     options: [
