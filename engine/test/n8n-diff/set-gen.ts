@@ -171,6 +171,7 @@ export const setFamily: Family = {
   name: 'set',
   generate: setCase,
   shrink: shrinkSet,
+  coverage: () => ({ 'Field names': names, 'Assignment types': types }),
   key: (c) => {
     const p = c.parameters;
     const options = typeof p.options === 'object' && p.options !== null ? Object.keys(p.options).sort().join('+') : '';
