@@ -1,5 +1,6 @@
 import { MAIN } from '#shared/nodes/types.ts';
 import type { NodeExecutor } from '../runner/types.ts';
+import { scheduleItem } from './schedule-item.ts';
 
 /** Triggers hand on what started the run: nothing (manual), the request (webhook), the tick (schedule). */
 
@@ -9,7 +10,9 @@ export const webhook: NodeExecutor = (ctx) => ({
   [MAIN]: ctx.triggerItems ?? [{ json: { headers: {}, params: {}, query: {}, body: {} } }],
 });
 
+/** n8n's tick item, in the workflow's time zone: for the tick's time, or now on a manual run. */
 export const scheduleTrigger: NodeExecutor = (ctx) => {
-  const now = new Date(ctx.meta.now);
-  return { [MAIN]: ctx.triggerItems ?? [{ json: { timestamp: now.toISOString() } }] };
+  const ticked = ctx.triggerItems?.[0]?.json.timestamp;
+  const at = typeof ticked === 'string' ? Date.parse(ticked) : Number.NaN;
+  return { [MAIN]: [{ json: scheduleItem(Number.isNaN(at) ? ctx.meta.now : at, ctx.meta.timezone) }] };
 };

@@ -76,8 +76,10 @@ export const runVector = async (reference: N8nReference, file: string): Promise<
   const pin =
     kind === 'vector' && workflow.pinData && Object.keys(workflow.pinData).length > 0 ? workflow.pinData : undefined;
   const { pinData: _, ...withoutPins } = workflow;
-  const n8n = await reference.run(withoutPins);
-  const weft = await runInWeft(withoutPins);
+  // One clock for both engines: triggers and expressions that read the time see the same moment.
+  const now = Date.now();
+  const n8n = await reference.run(withoutPins, now);
+  const weft = await runInWeft(withoutPins, now);
   const problems: string[] = [];
   const places: string[] = [];
   let compared = false;
