@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { Divergence } from './outcome.ts';
+import { sortCodeIsConsistent } from './sort-consistency.ts';
 
 /**
  * The deliberate differences from n8n: each one is written up in
@@ -107,6 +108,24 @@ export const exceptions: Exception[] = [
       if (!sorting || params.type !== 'random') return false;
       const texts = (list: unknown[]) => list.map((i) => JSON.stringify(i)).sort();
       return isDeepStrictEqual(texts(d.n8n), texts(d.weft));
+    },
+  },
+  {
+    // An inconsistent comparison (NaN, a < b and b < a) orders as the sort algorithm makes of it: V8's, QuickJS's.
+    id: 'sort-code-inconsistent-comparison',
+    excuses: (d, workflow) => {
+      if (d.what !== 'output items' && d.what !== 'paired items') return false;
+      if (!Array.isArray(d.n8n) || !Array.isArray(d.weft)) return false;
+      const node = nodeOf(workflow, d.node);
+      const params = (node?.parameters ?? {}) as Record<string, unknown>;
+      const sorting =
+        node?.type === 'n8n-nodes-base.sort' ||
+        (node?.type === 'n8n-nodes-base.itemLists' && params.operation === 'sort');
+      if (!sorting || params.type !== 'code' || typeof params.code !== 'string') return false;
+      const data = (nodeOf(workflow, 'Input')?.parameters as { data?: unknown } | undefined)?.data;
+      if (!Array.isArray(data)) return false;
+      const texts = (list: unknown[]) => list.map((i) => JSON.stringify(i)).sort();
+      return isDeepStrictEqual(texts(d.n8n), texts(d.weft)) && !sortCodeIsConsistent(params.code, data);
     },
   },
   {
