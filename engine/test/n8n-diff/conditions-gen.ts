@@ -98,24 +98,35 @@ export const conditionsParameters = (rng: Rng, version: number): Params => {
   const loose = rng.chance(0.3);
   const conditions = Array.from({ length: 1 + (rng.chance(0.3) ? rng.int(3) : 0) }, (_, i) => {
     const [type, operation, unary] = rng.pick(filterOperators);
+    // n8n's editor marks operators without a right value, and gives a list's contains and length
+    // operations a right type of their own; JSON written by hand or by tools may lack either.
+    const editorRightType =
+      type === 'array' && !unary ? (operation.startsWith('length') ? 'number' : 'any') : undefined;
+    const rightType = editorRightType && rng.chance(0.7) ? { rightType: editorRightType } : {};
+    const singleValue = unary && rng.chance(0.9) ? { singleValue: true } : {};
     return {
       id: `c${i}`,
       leftValue: operand(rng, type, operation, true),
-      rightValue: unary ? '' : operand(rng, type, operation, false),
-      operator: { type, operation, ...(unary ? { singleValue: true } : {}) },
+      rightValue: unary && rng.chance(0.9) ? '' : operand(rng, type, operation, false),
+      operator: { type, operation, ...rightType, ...singleValue },
     };
   });
   const options: Params = {};
   if (ignoreCase) options.ignoreCase = true;
   if (loose && version < 2.1) options.looseTypeValidation = true;
+  // The filter's own options decide; the node's (ignoreCase, looseTypeValidation) are the editor's copy.
+  // Older or hand-written JSON may leave some out (n8n then takes case-sensitive, strict, version 1).
+  const filterOptions = Object.fromEntries(
+    Object.entries({
+      caseSensitive: rng.chance(0.05) ? ignoreCase : !ignoreCase,
+      leftValue: '',
+      typeValidation: loose ? 'loose' : 'strict',
+      version: version >= 2.3 ? 3 : version >= 2.2 ? 2 : 1,
+    }).filter(([key]) => key === 'leftValue' || rng.chance(0.95)),
+  );
   return {
     conditions: {
-      options: {
-        caseSensitive: !ignoreCase,
-        leftValue: '',
-        typeValidation: loose ? 'loose' : 'strict',
-        version: version >= 2.3 ? 3 : version >= 2.2 ? 2 : 1,
-      },
+      ...(rng.chance(0.03) ? {} : { options: filterOptions }),
       conditions,
       combinator: rng.chance(0.7) ? 'and' : 'or',
     },

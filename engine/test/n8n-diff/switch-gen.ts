@@ -24,13 +24,19 @@ const outputIndexes = [
   '={{ -1 }}',
   '={{ 1.5 }}',
   '={{ null }}',
+  '={{ [1] }}',
+  '={{ "01" }}',
+  '={{ true }}',
+  '={{ $json.name }}',
+  '={{ $json.b }}',
+  2,
 ];
 
 export const switchParameters = (rng: Rng, version: number): Params => {
   if (rng.chance(0.2)) {
     return {
       mode: 'expression',
-      numberOutputs: 2 + rng.int(3),
+      numberOutputs: rng.chance(0.9) ? 2 + rng.int(3) : '={{ 3 }}',
       output: rng.pick(outputIndexes),
     };
   }
