@@ -97,8 +97,18 @@ describe('n8n expression features', () => {
         node('All', 'code', { jsCode: 'return items.map((it) => ({ json: { b: it.json.a * 10 } }));' }),
         node('Each', 'code', { mode: 'runOnceForEachItem', jsCode: 'return { c: item.json.b + 1 };' }),
         node('Own', 'code', { jsCode: 'const items = $input.all(); return [{ json: { n: items.length } }];' }),
+        // n8n runs Code sloppy: a name assigned without a declaration is a variable.
+        node('Sloppy', 'code', {
+          jsCode: 'total = 0; for (const it of $input.all()) total += 1; return [{ json: { total } }];',
+        }),
       ],
-      edges: [edge('Start', 'Rows'), edge('Rows', 'All'), edge('All', 'Each'), edge('Each', 'Own')],
+      edges: [
+        edge('Start', 'Rows'),
+        edge('Rows', 'All'),
+        edge('All', 'Each'),
+        edge('Each', 'Own'),
+        edge('Own', 'Sloppy'),
+      ],
     });
     const r = await run(def);
     expect(r.error).toBeUndefined();
@@ -106,6 +116,7 @@ describe('n8n expression features', () => {
     expect(out.All).toEqual([{ b: 10 }, { b: 20 }]);
     expect(out.Each).toEqual([{ c: 11 }, { c: 21 }]);
     expect(out.Own).toEqual([{ n: 2 }]);
+    expect(out.Sloppy).toEqual([{ total: 1 }]);
   });
 
   it("Code's result is checked as n8n checks it; once per item a failure stays in its place on the regular output", async () => {

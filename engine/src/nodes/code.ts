@@ -8,6 +8,7 @@ import { pairedWith, parsePairedItem } from '../runner/paired-items.ts';
 import { ItemErrors, NodeError, type NodeExecutor } from '../runner/types.ts';
 import { codeShapeFor } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type SandboxErrorInfo } from '../sandbox/sandbox.ts';
+import { declareImplicitGlobals } from './sort-code.ts';
 import { str } from './values.ts';
 
 /**
@@ -38,7 +39,8 @@ const describe = (info: SandboxErrorInfo, filename: string, item?: number): stri
 export const code: NodeExecutor = (ctx) => {
   const p = ctx.nodeParams();
   const mode = p.mode === 'runOnceForEachItem' ? 'runOnceForEachItem' : 'runOnceForAllItems';
-  const source = str(p.jsCode, '');
+  // n8n runs Code sloppy: a name assigned without a declaration becomes a variable (here a local of the code).
+  const source = declareImplicitGlobals(str(p.jsCode, ''));
   const filename = sourceName('code', ctx.node.name);
   let id: number;
   try {

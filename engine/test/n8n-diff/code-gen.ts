@@ -43,6 +43,12 @@ const allItems = [
   'return [{ json: { j: $json } }];',
   'const out = []; for (const it of $input.all()) out.push({ json: { t: typeof it.json.a } }); return out;',
   'return $input.all().map((it) => ({ json: it.json, pairedItem: it.pairedItem }));',
+  'total = 0; for (const it of $input.all()) total += 1; return [{ json: { total } }];',
+  'return [{ json: { d: new Date(0), when: DateTime.fromMillis(0, { zone: "utc" }) } }];',
+  "return $input.all().map((it, i) => ({ json: { p: $('Input').pairedItem(i).json } }));",
+  "return [{ json: { far: $('Input').itemMatching(99).json } }];",
+  'return [{ json: { x: $json.missing.deep } }];',
+  'return [{ json: { item: $input.item.json } }];',
 ];
 
 const eachItem = [
@@ -80,6 +86,11 @@ const setValues = [
   '=x {{ null }} {{ true }} {{ 1.50 }} y',
   '=x {{ [1, [2, 3], { a: 1 }] }} y',
   '=x {{ $json.when }} y',
+  '=x {{ DateTime.fromMillis(0, { zone: "utc" }) }} y',
+  '={{ DateTime.fromMillis(0, { zone: "utc" }) }}',
+  "={{ $jmespath($json, 'meta') }}",
+  '=x {{ $json.a.b.c }} y',
+  "={{ $('Input').pairedItem().json }}",
   "={{ $node['Input'].json.a }}",
   '={{ $node["Input"].json }}',
   "={{ $items('Input').length }}",
