@@ -1,7 +1,12 @@
 import { text } from '../conditions.ts';
 import { type Mapper, type Params, same } from '../param-reader.ts';
 
-/** Code. */
+/**
+ * Code, and n8n's legacy Function and Function Item nodes, which become Code
+ * nodes: Function's code runs once for all items with n8n's `items` (Weft's
+ * Code has n8n's legacy variables); Function Item's once per item with `item`
+ * being the item's data, as it was there, and what it returns is the item.
+ */
 export const codeMappers: Record<string, Mapper> = {
   code: (r) => {
     const out: Params = {};
@@ -12,4 +17,10 @@ export const codeMappers: Record<string, Mapper> = {
     }
     return out;
   },
+  function: (r) => ({ mode: 'runOnceForAllItems', jsCode: text(r.get('functionCode')) }),
+  functionItem: (r) => ({
+    mode: 'runOnceForEachItem',
+    // Function Item's `item` is the item's data itself (n8n's Code has `$json` for it).
+    jsCode: `const item = $json;\n${text(r.get('functionCode'))}`,
+  }),
 };
