@@ -20,7 +20,8 @@ export const codeMappers: Record<string, Mapper> = {
   function: (r) => ({ mode: 'runOnceForAllItems', jsCode: text(r.get('functionCode')) }),
   functionItem: (r) => ({
     mode: 'runOnceForEachItem',
-    // Function Item's `item` is the item's data itself (n8n's Code has `$json` for it).
-    jsCode: `const item = $json;\n${text(r.get('functionCode'))}`,
+    // Function Item's `item` is the item's data itself (n8n's Code has `$json` for it); on the
+    // code's first line, so errors name the lines n8n named.
+    jsCode: `const item = $json; ${text(r.get('functionCode'))}`,
   }),
 };
