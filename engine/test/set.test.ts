@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../src/runner/items.ts';
-import { items, runNode } from './harness.ts';
+import { definition, edge, items, node, outputsByName, run as runWorkflow, runNode } from './harness.ts';
 
 /**
  * Edit Fields (Set) as n8n's versions give it, one concrete case per rule
@@ -194,5 +194,39 @@ describe('Edit Fields: JSON mode (n8n resolveRawData + jsonParse with repairJSON
     await expect(run({ mode: 'raw', jsonOutput: '[1, 2]' }, [{}])).rejects.toThrow(
       'does not contain a valid JSON object',
     );
+  });
+});
+
+describe('Edit Fields in a workflow', () => {
+  it("reads $('Node').item inside JSON mode and Set 2 values (the paired item of each item)", async () => {
+    const def = definition({
+      name: 'Paired',
+      nodes: [
+        node('Start', 'manualTrigger'),
+        node('Make', 'code', { jsCode: 'return [{ a: 1 }, { a: 2 }];' }),
+        // Sort turns the order round: only the items' pairing, not their position, leads back to Make's item.
+        node('Turn', 'sort', { sortFields: [{ fieldName: 'a', order: 'descending' }] }),
+        node('Step', 'set', { assignments: [field('b', '={{ $json.a * 10 }}', 'number')] }),
+        node('Json', 'set', { mode: 'raw', jsonOutput: '={"a": {{ $(\'Make\').item.json.a }}, "b": {{ $json.b }}}' }),
+        node('Old', 'set', {
+          conversion: 'n8n2',
+          includeOtherFields: true,
+          assignments: [field('c', "={{ $('Make').item.json.a }}", 'number')],
+        }),
+      ],
+      edges: [
+        edge('Start', 'Make'),
+        edge('Make', 'Turn'),
+        edge('Turn', 'Step'),
+        edge('Step', 'Json'),
+        edge('Json', 'Old'),
+      ],
+    });
+    const r = await runWorkflow(def);
+    expect(r.status).toBe('succeeded');
+    expect(outputsByName(r).Old).toEqual([
+      { a: 2, b: 20, c: 2 },
+      { a: 1, b: 10, c: 1 },
+    ]);
   });
 });

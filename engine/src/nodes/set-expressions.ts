@@ -78,7 +78,15 @@ export const evaluateProbes = (ctx: NodeContext, probes: Map<string, Probe>): Pr
     plan = { key, params };
     plans.set(ctx.node, plan);
   }
-  const resolved = ctx.resolver.resolve(ctx.node.name, plan.params, ctx.items, ctx.meta, (name) => ctx.outputOf(name));
+  const resolved = ctx.resolver.resolve(
+    ctx.node.name,
+    plan.params,
+    ctx.items,
+    ctx.meta,
+    (name) => ctx.outputOf(name),
+    // `$('Node').item` walks back through the same lineage as the node's other parameters.
+    ctx.pairedItems ? (name) => ctx.pairedItems?.(name) ?? [] : undefined,
+  );
   return {
     single: (label, i) => unwrap(resolved[i]?.[label]),
     filled: (label, i) => {
