@@ -9,6 +9,7 @@ import { checkParamValue } from '../../schema/params.ts';
 import { unsupportedExpressionFeatures } from './expression-features.ts';
 import { n8nWorkflowSchema } from './n8n-file.ts';
 import { layoutFromN8n, type LayoutInput } from './layout.ts';
+import { itemListsTarget } from './mappers/item-lists.ts';
 import { mapParameters } from './parameters.ts';
 import { notCarried } from './not-carried.ts';
 import { carryNodeSettings, carryWorkflowSettings } from './settings.ts';
@@ -37,10 +38,13 @@ interface Converted {
   layout: LayoutInput;
 }
 
-const weftType = (n8nType: string): { type: string; known: boolean } => {
+/** Weft's type for an n8n node, and the mapper of its n8n type (Item Lists becomes a node per operation). */
+const weftType = (n8nType: string, params: Params): { type: string; known: boolean; mapper: string } => {
   const short = n8nType.startsWith(N8N_PREFIX) ? n8nType.slice(N8N_PREFIX.length) : undefined;
-  if (short !== undefined && getNodeDefinition(short)) return { type: short, known: true };
-  return { type: n8nType.slice(0, 128), known: false };
+  const target = short === 'itemLists' ? itemListsTarget(params) : short;
+  if (short !== undefined && target !== undefined && getNodeDefinition(target))
+    return { type: target, known: true, mapper: short };
+  return { type: n8nType.slice(0, 128), known: false, mapper: '' };
 };
 
 export const fromN8n = (input: unknown): FromN8nResult => {
@@ -66,7 +70,7 @@ export const fromN8n = (input: unknown): FromN8nResult => {
       warn(at, `${label} appears twice; the second was left out`);
       return;
     }
-    const { type, known } = weftType(n.type);
+    const { type, known, mapper } = weftType(n.type, n.parameters ?? {});
     const id = isValidId(n.id) && !usedIds.has(n.id) ? n.id : createId();
     usedIds.add(id);
     const n8nParams = n.parameters ?? {};
@@ -74,7 +78,7 @@ export const fromN8n = (input: unknown): FromN8nResult => {
     if (known) {
       const reader = new ParamReader(n8nParams, n.typeVersion ?? 1);
       parameters = {};
-      for (const [name, value] of Object.entries(record(reader.carry(mapParameters(type, reader))))) {
+      for (const [name, value] of Object.entries(record(reader.carry(mapParameters(mapper, reader))))) {
         const spec = getParamSpec(type, name);
         const problem = spec ? checkParamValue(spec, value) : 'is not a parameter of this node';
         if (problem) warn([...at, 'parameters', name], `${label}: "${name}" ${problem}; the default is used`);
