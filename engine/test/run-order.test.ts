@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pairedItemsOfRun } from '../src/runner/paired-items.ts';
 import { definition, edge, node, run } from './harness.ts';
 
 /**
@@ -138,5 +139,19 @@ describe('continuing after items fail (n8n continueOnFail)', () => {
     const output = r.runs.find((x) => x.name === 'Check')?.output ?? {};
     expect((output.main ?? []).map((i) => i.json)).toEqual([{ ok: 1 }, { ok: 3 }]);
     expect((output.error ?? []).map((i) => i.json.n)).toEqual([2]);
+  });
+});
+
+describe('Merge pairing (n8n addPairedItemLineage)', () => {
+  it('one item arriving on both inputs pairs to input 1 and to input 2 in an append', async () => {
+    const def = definition({
+      name: 'Same item twice',
+      nodes: [trigger, rows('Rows', [{ n: 1 }]), node('Merge', 'merge', { mode: 'append' })],
+      edges: [edge('Start', 'Rows'), edge('Rows', 'Merge', 'main', 'input1'), edge('Rows', 'Merge', 'main', 'input2')],
+    });
+    const r = await run(def);
+    const merge = r.runs.find((x) => x.name === 'Merge');
+    if (!merge) throw new Error('Merge did not run');
+    expect(pairedItemsOfRun(merge, 'main')).toEqual([[{ item: 0 }], [{ item: 0, input: 1 }]]);
   });
 });

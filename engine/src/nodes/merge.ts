@@ -248,8 +248,9 @@ const combineByFields = (pairs: Pairs, one: Item[], two: Item[], p: JsonObject, 
 
 export const merge: NodeExecutor = (ctx) => {
   const p = ctx.nodeParams();
-  const one = ctx.inputs.input1 ?? [];
-  const two = ctx.inputs.input2 ?? [];
+  // Each input item as its own object, paired to its place: one item object can come in on both inputs.
+  const one = (ctx.inputs.input1 ?? []).map((item, i) => pairedWith({ json: item.json }, { item: i }));
+  const two = (ctx.inputs.input2 ?? []).map((item, i) => pairedWith({ json: item.json }, { item: i, input: 1 }));
   const compat: Compat = p.compat === 'v2' || p.compat === 'v2.1' ? p.compat : 'v3';
   const pairs = new Pairs(one, two);
   switch (p.mode) {

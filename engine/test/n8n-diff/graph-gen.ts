@@ -6,7 +6,11 @@ import { TEST_DATA_TYPE } from './weft.ts';
 /**
  * Random small workflows of supported nodes, to compare run order and fan-in
  * rather than one node's logic: IF, Filter, Switch (expression mode), Edit
- * Fields, Merge (append, by position), Limit and No Op, wired at random after
+ * Fields, Merge (v3 append, by position with and without unpaired items,
+ * choose branch, all combinations, by field with matches and non-matches;
+ * v2.1 by position, choose branch, multiplex), Code failing on some items
+ * and going on (regular or error output) or stopping the run, Limit and No
+ * Op, wired at random after
  * the "Input" node, a node often fed by both outputs of an IF or Switch, or
  * by two branches into one Merge input, branches that get no items. The
  * nodes' own parameters are simple ones both engines agree on (numbers in
@@ -84,13 +88,53 @@ const kinds: Record<string, Kind> = {
     inputs: 1,
   },
   merge: {
-    make: (rng) => ({
-      type: 'n8n-nodes-base.merge',
-      typeVersion: 3,
-      parameters: rng.chance(0.6) ? {} : { mode: 'combine', combineBy: 'combineByPosition', options: {} },
-    }),
+    make: (rng) =>
+      rng.chance(0.2)
+        ? {
+            type: 'n8n-nodes-base.merge',
+            typeVersion: 2.1,
+            parameters: rng.pick<Params>([
+              { mode: 'combine', combinationMode: 'mergeByPosition', options: {} },
+              { mode: 'chooseBranch', output: 'input2' },
+              { mode: 'combine', combinationMode: 'multiplex', options: {} },
+            ]),
+          }
+        : {
+            type: 'n8n-nodes-base.merge',
+            typeVersion: rng.pick([3, 3.2]),
+            parameters: rng.pick<Params>([
+              {},
+              {},
+              { mode: 'combine', combineBy: 'combineByPosition', options: {} },
+              { mode: 'combine', combineBy: 'combineByPosition', options: { includeUnpaired: true } },
+              { mode: 'chooseBranch', chooseBranchMode: 'waitForAll', output: 'specifiedInput', useDataOfInput: 2 },
+              { mode: 'chooseBranch', chooseBranchMode: 'waitForAll', output: 'empty' },
+              { mode: 'combine', combineBy: 'combineAll', options: {} },
+              { mode: 'combine', combineBy: 'combineByFields', fieldsToMatchString: 'a', joinMode: 'keepMatches' },
+              {
+                mode: 'combine',
+                combineBy: 'combineByFields',
+                fieldsToMatchString: 'a',
+                joinMode: 'keepNonMatches',
+                outputDataFrom: 'both',
+              },
+            ]),
+          },
     outputs: 1,
     inputs: 2,
+  },
+  // A node that fails on some items (a = 1) and goes on: its failed items on the regular or the error output.
+  code: {
+    make: () => ({
+      type: 'n8n-nodes-base.code',
+      typeVersion: 2,
+      parameters: {
+        mode: 'runOnceForEachItem',
+        jsCode: "if ($json.a === 1) throw new Error('a is 1');\nreturn { json: { ...$json, c: $json.a * 2 } };",
+      },
+    }),
+    outputs: 1,
+    inputs: 1,
   },
   limit: {
     make: (rng) => ({ type: 'n8n-nodes-base.limit', typeVersion: 1, parameters: { maxItems: 1 + rng.int(2) } }),
@@ -145,7 +189,12 @@ export const graphCase = (seed: number): GraphCase => {
     if (!kind) continue;
     const name = `${kindName} ${i}`;
     const made = kind.make(rng);
-    const node: Node = { id: `n${i}`, name, position: [440 + i * 220, 0], ...made };
+    const node: Node & { onError?: string } = { id: `n${i}`, name, position: [440 + i * 220, 0], ...made };
+    let outputs = kind.outputs;
+    if (kindName === 'code') {
+      node.onError = rng.pick(['continueRegularOutput', 'continueErrorOutput', 'stopWorkflow']);
+      if (node.onError === 'continueErrorOutput') outputs++;
+    }
     wf.nodes.push(node);
     for (let input = 0; input < kind.inputs; input++) {
       const from = rng.pick(sources);
@@ -156,7 +205,7 @@ export const graphCase = (seed: number): GraphCase => {
         link(wf, other.name, rng.int(other.outputs), name, input);
       }
     }
-    sources.push({ name, outputs: kind.outputs });
+    sources.push({ name, outputs });
   }
   return { seed, workflow: wf };
 };
