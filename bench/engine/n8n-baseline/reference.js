@@ -16,7 +16,11 @@ const readline = require('readline');
 const out = process.stdout.write.bind(process.stdout);
 for (const level of ['log', 'info', 'debug', 'warn', 'trace']) console[level] = (...args) => console.error(...args);
 
-const { Workflow } = require('n8n-workflow');
+const { Workflow, setGlobalState } = require('n8n-workflow');
+const { Settings: LuxonSettings } = require('luxon');
+// n8n's instance zone, for workflows whose zone is "DEFAULT": GENERIC_TIMEZONE as n8n reads it.
+const defaultTimezone = process.env.GENERIC_TIMEZONE || 'America/New_York';
+setGlobalState({ defaultTimezone });
 const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
 
 const nodesDir = path.join(path.dirname(require.resolve('n8n-nodes-base/package.json')), 'dist/nodes');
@@ -191,7 +195,18 @@ rl.on('line', (line) => {
     try {
       const msg = JSON.parse(line);
       id = msg.id ?? null;
-      const result = await runCase(msg.workflow);
+      // n8n sets Luxon's default zone whenever it evaluates an expression and never resets it: set per case,
+      // so a case does not read dates in the zone of the case before (what a fresh n8n would do).
+      LuxonSettings.defaultZone = (msg.workflow && msg.workflow.settings && msg.workflow.settings.timezone) || defaultTimezone;
+      // A pinned clock ("now"): Luxon and moment read Date.now, so both engines see the same current time.
+      const realNow = Date.now;
+      if (typeof msg.now === 'number') Date.now = () => msg.now;
+      let result;
+      try {
+        result = await runCase(msg.workflow);
+      } finally {
+        Date.now = realNow;
+      }
       out(JSON.stringify({ ref: id, ok: true, ...result }) + '\n');
     } catch (e) {
       out(JSON.stringify({ ref: id, ok: false, error: errorOf(e) }) + '\n');

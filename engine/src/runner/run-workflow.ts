@@ -205,6 +205,14 @@ class RunContext implements NodeContext {
     ));
   }
 
+  paramsOf(parameters: JsonObject): JsonObject[] {
+    return this.run.withinTime(() =>
+      this.run.options.resolver.resolve(this.node.name, parameters, this.items, this.meta, this.run.outputOf, (name) =>
+        this.pairedItems(name),
+      ),
+    );
+  }
+
   pairedItems(name: string): PairedLookup[] {
     const handle = this.lineage.inputHandles.find((h) => this.lineage.input[h] === this.items) ?? MAIN;
     return this.run.lineage.pairedFrom(this.lineage, handle, name, this.run.graph);

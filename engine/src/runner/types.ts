@@ -17,6 +17,13 @@ export interface NodeContext {
   params(): JsonObject[];
   /** Parameters resolved for no item in particular (the first item's view): node-level settings. */
   nodeParams(): JsonObject;
+  /**
+   * Another form of the node's parameters (defaults filled in by the caller), resolved per item as
+   * params() resolves the node's own: for a node that needs more from an expression than its JSON
+   * value (Date & Time tells a Luxon DateTime and `undefined` apart). The same object each run keeps
+   * its compiled expressions.
+   */
+  paramsOf?(parameters: JsonObject): JsonObject[];
   /** Items the start of the run hands to a trigger node (the webhook request, the schedule tick). */
   triggerItems?: Item[];
   signal: AbortSignal;

@@ -43,12 +43,17 @@ export const luxonAsFunction = (moduleText: string): string => {
   return `(function (Intl) {\n'use strict';\n${body}\n})`;
 };
 
+let packedData: z.infer<typeof packedSchema> | undefined;
+/** moment-timezone's packed zone data as `moment.tz.load` takes it (the Date & Time node's n8n 1 operations). */
+export const packedZoneData = (): z.infer<typeof packedSchema> =>
+  (packedData ??= packedSchema.parse(
+    JSON.parse(read(BINARY_ASSETS.tzData, 'moment-timezone', 'data/packed/latest.json')) as unknown,
+  ));
+
 let assets: TimeAssets | undefined;
 export const timeAssets = (): TimeAssets => {
   if (assets) return assets;
-  const packed = packedSchema.parse(
-    JSON.parse(read(BINARY_ASSETS.tzData, 'moment-timezone', 'data/packed/latest.json')) as unknown,
-  );
+  const packed = packedZoneData();
   assets = {
     luxon: luxonAsFunction(read(BINARY_ASSETS.luxon, 'luxon', 'build/es6/luxon.mjs')),
     zones: [...packed.zones, ...packed.links].join('\n'),

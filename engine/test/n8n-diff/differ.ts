@@ -20,8 +20,8 @@ const REFUSED = /^The '.*' node has issues/;
 
 export const diffCase = async (reference: N8nReference, c: NodeCase): Promise<CaseDiff> => {
   const workflow = caseWorkflow(c);
-  const n8n = await reference.run(workflow);
-  const weft = await runInWeft(workflow);
+  const n8n = await reference.run(workflow, c.now);
+  const weft = await runInWeft(workflow, c.now);
   if (!n8n.ok && REFUSED.test(n8n.reason))
     return { divergences: [], warnings: weft.warnings, refusedByN8n: n8n.reason };
   return { divergences: compareResults(n8n, weft.result, workflow), warnings: weft.warnings };

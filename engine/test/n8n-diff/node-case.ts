@@ -20,6 +20,10 @@ export interface NodeCase {
   items2?: JsonItem[];
   /** A node run between "Input" and "Under test" (named "Before"), for what reads back through it (paired items). */
   before?: { type: string; typeVersion: number; parameters: Params };
+  /** Workflow settings besides n8n's execution order (the time zone). */
+  settings?: Params;
+  /** The clock both engines read during the case (epoch ms), for nodes that take the current time. */
+  now?: number;
 }
 
 export interface N8nWorkflowJson {
@@ -67,7 +71,7 @@ const oneInputWorkflow = (c: NodeCase): N8nWorkflowJson => ({
     },
   ],
   connections: { Start: link('Input'), Input: link('Under test') },
-  settings: { executionOrder: 'v1' },
+  settings: { executionOrder: 'v1', ...c.settings },
 });
 
 /** "Input" → "Before" → "Under test". */

@@ -4,6 +4,7 @@ import { codeFamily } from './code-gen.ts';
 import { conditionsFamily } from './conditions-gen.ts';
 import { conditionsV1Family } from './conditions-v1-gen.ts';
 import { switchV1Family } from './switch-v1-gen.ts';
+import { dateTimeFamily } from './date-time-gen.ts';
 import { httpRequestFamily } from './http-request-gen.ts';
 import { aggregateFamily } from './aggregate-gen.ts';
 import { itemListsFamily } from './item-lists-gen.ts';
@@ -38,6 +39,7 @@ const families: Family[] = [
   conditionsFamily,
   conditionsV1Family,
   switchV1Family,
+  dateTimeFamily,
   setFamily,
   switchFamily,
   httpRequestFamily,

@@ -17,6 +17,9 @@ export const baselineDir = fileURLToPath(new URL('../../../bench/engine/n8n-base
 
 const CASE_TIMEOUT_MS = 20_000;
 
+/** The zone Weft's engine gives a workflow with none (what n8n calls its instance zone) in these tests. */
+export const INSTANCE_TIMEZONE = 'UTC';
+
 const errorSchema = z.object({ message: z.string(), description: z.string().nullable().optional() }).nullable();
 const answerSchema = z.object({
   ref: z.unknown(),
@@ -69,7 +72,11 @@ export class N8nReference {
   private stderr = '';
 
   private start(): Promise<void> {
-    const child = spawn(process.execPath, ['reference.js'], { cwd: baselineDir, env: { ...process.env, TZ: 'UTC' } });
+    // n8n's instance zone (GENERIC_TIMEZONE) is the one Weft's engine gives workflows without a zone of their own.
+    const child = spawn(process.execPath, ['reference.js'], {
+      cwd: baselineDir,
+      env: { ...process.env, TZ: 'UTC', GENERIC_TIMEZONE: INSTANCE_TIMEZONE },
+    });
     this.child = child;
     this.stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
@@ -136,8 +143,11 @@ export class N8nReference {
     return ready;
   }
 
-  /** Runs one n8n workflow (pinData is ignored) and returns every node's runs. */
-  async run(workflow: unknown): Promise<EngineResult> {
+  /**
+   * Runs one n8n workflow (pinData is ignored) and returns every node's runs;
+   * with `now`, n8n's clock (Date.now, which Luxon and moment read) stands still there for the case.
+   */
+  async run(workflow: unknown, now?: number): Promise<EngineResult> {
     if (this.pending) throw new Error('N8nReference runs one case at a time');
     this.ready ??= this.start();
     await this.ready;
@@ -153,7 +163,7 @@ export class N8nReference {
         }
       }, CASE_TIMEOUT_MS);
       this.pending = { id, resolve, timer };
-      child.stdin.write(`${JSON.stringify({ id, workflow })}\n`);
+      child.stdin.write(`${JSON.stringify({ id, workflow, now })}\n`);
     });
   }
 

@@ -33,7 +33,8 @@ export interface WeftRun {
   unsupportedTypes: string[];
 }
 
-export const runInWeft = async (workflow: unknown): Promise<WeftRun> => {
+/** `now`: the run's clock (epoch ms), as the reference pins n8n's. */
+export const runInWeft = async (workflow: unknown, now?: number): Promise<WeftRun> => {
   let imported;
   try {
     imported = fromN8n(workflow);
@@ -63,6 +64,7 @@ export const runInWeft = async (workflow: unknown): Promise<WeftRun> => {
       triggerItems: [{ json: {} }],
       // The HTTP Request family's server is on 127.0.0.1, which the engine refuses unless allowed.
       outbound: outboundClients.for(allowLoopback),
+      ...(now === undefined ? {} : { now: () => now }),
     });
     const nodes: Record<string, NodeRunOutcome[]> = {};
     for (const r of result.runs) {
