@@ -38,10 +38,14 @@ interface Converted {
   layout: LayoutInput;
 }
 
-/** Weft's type for an n8n node, and the mapper of its n8n type (Item Lists becomes a node per operation). */
+/**
+ * Weft's type for an n8n node, and the mapper of its n8n type (Item Lists becomes a node per operation;
+ * the legacy Function and Function Item nodes become Code nodes).
+ */
 const weftType = (n8nType: string, params: Params): { type: string; known: boolean; mapper: string } => {
   const short = n8nType.startsWith(N8N_PREFIX) ? n8nType.slice(N8N_PREFIX.length) : undefined;
-  const target = short === 'itemLists' ? itemListsTarget(params) : short;
+  const target =
+    short === 'itemLists' ? itemListsTarget(params) : short === 'function' || short === 'functionItem' ? 'code' : short;
   if (short !== undefined && target !== undefined && getNodeDefinition(target))
     return { type: target, known: true, mapper: short };
   return { type: n8nType.slice(0, 128), known: false, mapper: '' };
@@ -184,6 +188,7 @@ export const fromN8n = (input: unknown): FromN8nResult => {
     definition: {
       weft: DEFINITION_FORMAT,
       name: workflow.name?.trim().slice(0, 200) || 'Imported from n8n',
+      ...(workflow.description ? { description: workflow.description.slice(0, 100_000) } : {}),
       settings,
       nodes: [...byName.values()].map((c) => c.node),
       edges,
