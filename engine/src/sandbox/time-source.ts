@@ -277,6 +277,35 @@ export const TIME_SOURCE = String.raw`(function (loadAssets) {
       });
     }
     setters.defaultLocale.call(Settings, 'en-US');
+    // Luxon makes a Locale for every DateTime and Duration (~20–30 µs each in QuickJS, most of a plus or a
+    // setZone). The English ones are kept, one per set of arguments, and shared: frozen, since every workflow
+    // gets them, which costs nothing because in English mode Luxon writes no caches on a Locale (fastNumbers
+    // is answered before freezing). Other locales (numbering systems, calendars) are made as before.
+    const Locale = made.DateTime.fromMillis(0).loc.constructor;
+    const createLocale = Locale.create;
+    const locales = new Map();
+    Locale.create = function (locale, numberingSystem, outputCalendar, weekSettings, defaultToEN) {
+      const plain =
+        (locale === undefined || locale === null || typeof locale === 'string') &&
+        (numberingSystem === undefined || numberingSystem === null || typeof numberingSystem === 'string') &&
+        (outputCalendar === undefined || outputCalendar === null || typeof outputCalendar === 'string') &&
+        !weekSettings;
+      if (!plain) return createLocale.call(Locale, locale, numberingSystem, outputCalendar, weekSettings, defaultToEN);
+      const key = (locale || '') + '|' + (numberingSystem || '') + '|' + (outputCalendar || '') + '|' + (defaultToEN === true);
+      let loc = locales.get(key);
+      if (loc === undefined) {
+        loc = createLocale.call(Locale, locale, numberingSystem, outputCalendar, weekSettings, defaultToEN);
+        if (loc.listingMode() !== 'en') return loc;
+        void loc.fastNumbers;
+        for (const cache of [loc.weekdaysCache.format, loc.weekdaysCache.standalone, loc.monthsCache.format,
+          loc.monthsCache.standalone, loc.weekdaysCache, loc.monthsCache, loc.eraCache]) Object.freeze(cache);
+        Object.freeze(loc);
+        // Bounded: code may ask for any number of locale names.
+        if (locales.size >= 64) locales.clear();
+        locales.set(key, loc);
+      }
+      return loc;
+    };
     defaultZone = (name) => setters.defaultZone.call(Settings, name);
     defaultZone(zoneName);
     lib = made;

@@ -255,6 +255,10 @@ describe('Luxon in the sandbox', () => {
       "DateTime.fromMillis(0, { zone: 'utc' }).zone.fixed = 600",
       'DateTime.DATE_SHORT.year = "hacked"',
       'Object.getPrototypeOf($now.zone).offset = () => 600',
+      // Locales are shared too (one English Locale for every DateTime).
+      "$now.loc.locale = 'fr'",
+      "$now.loc.monthsCache.format.short = ['x']",
+      'DateTime.fromMillis(0).loc.fastNumbersCached = false',
     ];
     // Each fails on a frozen object; n8n's expressions swallow that TypeError, so it gives nothing.
     for (const code of tries) expect(evaluate(code, 'Europe/Berlin', 0)).toEqual({ v: null });
@@ -265,6 +269,18 @@ describe('Luxon in the sandbox', () => {
         0,
       ),
     ).toEqual({ v: ['1970-01-01T01:00:00.000+01:00', '1970-01-01T00:00:00.000Z', 60] });
+    expect(evaluate("[$now.toFormat('MMM a'), $now.loc.locale]", 'UTC', 0)).toEqual({ v: ['Jan AM', 'en-US'] });
+  });
+
+  it('makes one English Locale for every DateTime and Duration, not one each', () => {
+    // Luxon's Locale per DateTime cost ~20–30 µs in QuickJS: English ones are shared (frozen), others made as before.
+    expect(
+      evaluate(
+        "[$now.loc === DateTime.fromMillis(5, { zone: 'Asia/Tokyo' }).loc, $now.plus({ days: 1 }).loc === $now.loc, Duration.fromObject({ hours: 1 }).loc === Duration.fromMillis(3).loc, Object.isFrozen($now.loc), $now.reconfigure({ numberingSystem: 'arab' }).loc === $now.loc]",
+        'Europe/Berlin',
+        0,
+      ),
+    ).toEqual({ v: [true, true, true, true, false] });
   });
 
   it('says what needs locale data rather than giving a wrong text', () => {
