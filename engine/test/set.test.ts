@@ -71,6 +71,13 @@ describe('Edit Fields: paths and input fields', () => {
     expect(out).toEqual([{ 'a.b': '1' }]);
   });
 
+  it('with dot notation off, "[\'a\']" is the field a from Edit Fields 3 on (sanitizeDataPathKey), as written in Set 2', async () => {
+    const params = { assignments: [field("['a']", '1')], dotNotation: false, includeOtherFields: true };
+    expect(await run(params, [{}])).toEqual([{ a: '1' }]);
+    expect(await run(params, [{ "['a']": 0 }])).toEqual([{ "['a']": '1' }]);
+    expect(await run({ ...params, conversion: 'n8n2' }, [{}])).toEqual([{ "['a']": '1' }]);
+  });
+
   it('includes selected input fields, a dotted one under its last name', async () => {
     const out = await run(
       {

@@ -5,10 +5,11 @@ import { NodeError } from '../runner/types.ts';
  * Reading and writing an item's fields as Edit Fields (Set) does in n8n:
  * with dot notation, lodash's get/set/unset paths ("a.b", "tags[0]",
  * `a["b.c"]`, a key that exists as written wins over its dotted reading, an
- * index creates a list); without it, the name is one key ("['a']" also finds
- * a key "a", n8n's sanitizeDataPathKey). Only own fields are read. A path
- * through "__proto__", "constructor" or "prototype" is refused with an error
- * (lodash skips it silently; Weft says why nothing was written).
+ * index creates a list); without it, the name is one key (from Edit Fields 3
+ * on, "['a']" is the key a unless a field is named as written: n8n's
+ * sanitizeDataPathKey). Only own fields are read. A path through
+ * "__proto__", "constructor" or "prototype" is refused with an error (lodash
+ * skips it silently; Weft says why nothing was written).
  */
 
 export interface FieldAccess {
@@ -100,12 +101,11 @@ const dotted: FieldAccess = {
   },
 };
 
-/** n8n's sanitizeDataPathKey: "['a']" or '["a"]' is the key a when the item has it. */
+/** n8n's sanitizeDataPathKey: "['a']" or '["a"]' is the key a, unless the item has a field named as written. */
 const literalKey = (json: unknown, name: string): string => {
   if (child(json, name) !== undefined) return name;
   if ((name.startsWith("['") && name.endsWith("']")) || (name.startsWith('["') && name.endsWith('"]'))) {
-    const inner = name.slice(2, -2);
-    if (child(json, inner) !== undefined) return inner;
+    return name.slice(2, -2);
   }
   return name;
 };
@@ -119,7 +119,18 @@ const literal: FieldAccess = {
   },
 };
 
-export const fieldAccess = (dotNotation: boolean): FieldAccess => (dotNotation ? dotted : literal);
+/** Set 1 and 2 without dot notation: the name is the key, exactly as written. */
+const plain: FieldAccess = {
+  get: (json, name) => child(json, name),
+  set: (json, name, value) => put(json, name, value),
+  unset: (json, name) => {
+    if (own(json, name)) Reflect.deleteProperty(json, name);
+  },
+};
+
+/** `legacy`: Set 1 and 2, which write a name without dot notation as it is (no "['a']" reading). */
+export const fieldAccess = (dotNotation: boolean, legacy = false): FieldAccess =>
+  dotNotation ? dotted : legacy ? plain : literal;
 
 /**
  * An item as JSON would carry it: a field set to undefined (n8n leaves the

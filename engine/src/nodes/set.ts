@@ -121,7 +121,7 @@ export const set: NodeExecutor = (ctx) => {
   const output = ctx.items.map((item, i): Item => {
     const p = params[i] ?? {};
     const dotNotation = p.dotNotation !== false;
-    const access = fieldAccess(dotNotation);
+    const access = fieldAccess(dotNotation, !rawMode && isLegacy(conversion));
     const ignoreErrors = p.ignoreConversionErrors === true;
     // A field left undefined (n8n keeps the key, JSON drops it) or a list grown past its end: cleaned at the end.
     let unclean = p.includeOtherFields === true && p.include === 'selected';

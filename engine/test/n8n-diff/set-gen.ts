@@ -11,7 +11,17 @@ import { Rng } from './rng.ts';
  * off, and values as literals, expressions and templates of every type.
  */
 
-const names = [...FIELDS, 'new', 'meta.x', 'a.b', 'tags[0]', 'Name With Space'];
+const names = [
+  ...FIELDS,
+  'new',
+  'meta.x',
+  'a.b',
+  'tags[0]',
+  'Name With Space',
+  "['name']",
+  'meta["a"]',
+  'meta.b[1].name',
+];
 const types = ['string', 'number', 'boolean', 'array', 'object'] as const;
 
 const literal = (rng: Rng, type: (typeof types)[number]): Json => {
