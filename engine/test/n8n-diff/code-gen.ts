@@ -99,6 +99,9 @@ const setValues = [
   "={{ $if($json.a, 'yes', 'no') }}",
   "={{ $('Input').first().json }}",
   "={{ $('Input').all().length }}",
+  "={{ $('Start').item.json }}",
+  "={{ $('Webhook').item.json.body }}",
+  "={{ $('Webhook').item.json }}",
 ];
 
 const befores: NodeCase['before'][] = [
@@ -147,7 +150,15 @@ export const codeCase = (seed: number): NodeCase => {
         const typeVersion = rng.pick([1, 2]);
         return { type: 'code', typeVersion, parameters: codeParameters(rng, typeVersion) };
       })();
-  return { family: 'code', seed, ...base, items, ...(before ? { before } : {}) };
+  const webhookStart = rng.chance(0.25);
+  return {
+    family: 'code',
+    seed,
+    ...base,
+    items,
+    ...(before ? { before } : {}),
+    ...(webhookStart ? { webhookStart } : {}),
+  };
 };
 
 const shrink = (parameters: Params): Params[] => {
@@ -163,7 +174,7 @@ const shrink = (parameters: Params): Params[] => {
 };
 
 const key = (c: NodeCase): string => {
-  const where = c.before ? `after ${c.before.type}` : 'direct';
+  const where = `${c.webhookStart ? 'webhook ' : ''}${c.before ? `after ${c.before.type}` : 'direct'}`;
   if (c.type === 'set') {
     const a = (c.parameters.assignments as { assignments: { value: string }[] }).assignments;
     return `set ${a.map((x) => x.value).join(' ; ')} ${where}`;

@@ -20,6 +20,8 @@ export interface NodeCase {
   items2?: JsonItem[];
   /** A node run between "Input" and "Under test" (named "Before"), for what reads back through it (paired items). */
   before?: { type: string; typeVersion: number; parameters: Params };
+  /** Start from a Webhook named "Webhook" (both engines hand it one empty item) instead of the Manual Trigger. */
+  webhookStart?: boolean;
   /** Workflow settings besides n8n's execution order (the time zone). */
   settings?: Params;
   /** The clock both engines read during the case (epoch ms), for nodes that take the current time. */
@@ -90,8 +92,24 @@ const withBefore = (workflow: N8nWorkflowJson, before: NonNullable<NodeCase['bef
 };
 
 /** With `items2`: "Input 2" (below "Input") feeds the node under test's second input. */
+/** "Webhook" (POST /in) in place of "Start". */
+const withWebhookStart = (workflow: N8nWorkflowJson): N8nWorkflowJson => {
+  workflow.nodes[0] = {
+    id: 'webhook',
+    name: 'Webhook',
+    type: 'n8n-nodes-base.webhook',
+    typeVersion: 2,
+    position: [0, 0],
+    parameters: { path: 'in', httpMethod: 'POST', options: {} },
+  };
+  workflow.connections.Webhook = link('Input');
+  delete workflow.connections.Start;
+  return workflow;
+};
+
 export const caseWorkflow = (c: NodeCase): N8nWorkflowJson => {
-  const workflow = c.before ? withBefore(oneInputWorkflow(c), c.before) : oneInputWorkflow(c);
+  const base = c.webhookStart ? withWebhookStart(oneInputWorkflow(c)) : oneInputWorkflow(c);
+  const workflow = c.before ? withBefore(base, c.before) : base;
   if (!c.items2) return workflow;
   workflow.nodes.push({
     id: 'input-2',
