@@ -173,6 +173,25 @@ describe('n8n import: nothing dropped without a warning', () => {
     ]);
   });
 
+  it('names node and workflow fields it does not know, and stored trigger state; carries the description', () => {
+    const { definition, warnings } = fromN8n({
+      name: 'W',
+      description: 'What it does',
+      nodes: [{ name: 'X', type: 'n8n-nodes-base.noOp', rewireOutputLogTo: 'ai_tool' }],
+      connections: {},
+      staticData: { 'node:Poll': { lastId: 7 } },
+      futureField: 1,
+      active: true,
+      tags: [],
+    });
+    expect(definition.description).toBe('What it does');
+    expect(warnings.map((w) => w.message)).toEqual([
+      'Node "X": setting "rewireOutputLogTo" = "ai_tool" is not carried over: Weft has no such node setting',
+      "n8n's stored trigger state (staticData: polling positions, last ids) is not imported: Weft's triggers start afresh",
+      'Workflow field "futureField" = 1 is not carried over: Weft has no such field',
+    ]);
+  });
+
   it.each(corpus)('%s: every parameter leaf of every node is mapped or named', (file) => {
     const workflow = JSON.parse(readFileSync(file, 'utf8')) as { nodes: N8nFileNode[] };
     const warnings = messages(workflow);

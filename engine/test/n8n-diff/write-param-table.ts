@@ -68,8 +68,8 @@ const walk = (out: Params, props: readonly Property[], prefix: string, labels: s
 };
 
 const main = async () => {
-  // Weft's types, and n8n's older types the importer maps onto them (Item Lists → Sort, Limit, …).
-  const types = new Set([...nodeDefinitions.map((d) => d.type), 'itemLists']);
+  // Weft's types, and n8n's older types the importer maps onto them (Item Lists → Sort, Limit, …; Function → Code).
+  const types = new Set([...nodeDefinitions.map((d) => d.type), 'itemLists', 'function', 'functionItem']);
   const table: Record<string, { label: string; versions: number[]; params: Params }[]> = {};
   for (const d of descriptions) {
     if (!types.has(d.name)) continue;

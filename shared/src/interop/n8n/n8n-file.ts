@@ -51,6 +51,8 @@ export const n8nWorkflowSchema = z.looseObject({
     .looseObject({ timezone: z.string().optional(), executionTimeout: z.number().optional() })
     .nullable()
     .optional(),
+  description: z.string().nullable().optional(),
+  staticData: z.unknown().optional(),
   /** Node name → the items n8n's editor pinned as that node's output. */
   pinData: z.record(z.string(), z.unknown()).nullable().optional(),
 });

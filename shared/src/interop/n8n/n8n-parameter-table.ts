@@ -105,6 +105,34 @@ export const n8nParameterTable: Record<
       },
     },
   ],
+  function: [
+    {
+      label: 'Function',
+      versions: [1],
+      params: {
+        functionCode: {
+          label: 'JavaScript Code',
+          defaults: [
+            "// Code here will run only once, no matter how many input items there are.\n// More info and help:https://docs.n8n.io/integrations/builtin/core-nodes/n8n-nodes-base.function/\n// Tip: You can use luxon for dates and $jmespath for querying JSON structures\n\n// Loop over inputs and add a new field called 'myNewField' to the JSON of each one\nfor (item of items) {\n  item.json.myNewField = 1;\n}\n\n// You can write logs to the browser console\nconsole.log('Done!');\n\nreturn items;",
+          ],
+        },
+      },
+    },
+  ],
+  functionItem: [
+    {
+      label: 'Function Item',
+      versions: [1],
+      params: {
+        functionCode: {
+          label: 'JavaScript Code',
+          defaults: [
+            "// Code here will run once per input item.\n// More info and help: https://docs.n8n.io/integrations/builtin/core-nodes/n8n-nodes-base.functionitem/\n// Tip: You can use luxon for dates and $jmespath for querying JSON structures\n\n// Add a new field called 'myNewField' to the JSON of the item\nitem.myNewField = 1;\n\n// You can write logs to the browser console\nconsole.log('Done!');\n\nreturn item;",
+          ],
+        },
+      },
+    },
+  ],
   httpRequest: [
     {
       label: 'HTTP Request',

@@ -18,6 +18,31 @@ const onErrorOf = (n: N8nNode): OnError | undefined => {
   return undefined;
 };
 
+/** Node fields the import reads (here or in from-n8n.ts), and n8n's bookkeeping that does not change a run. */
+const readNodeFields = new Set([
+  'id',
+  'name',
+  'type',
+  'typeVersion',
+  'position',
+  'parameters',
+  'disabled',
+  'notes',
+  'notesInFlow',
+  'continueOnFail',
+  'errorOutput',
+  'onError',
+  'retryOnFail',
+  'maxTries',
+  'waitBetweenTries',
+  'alwaysOutputData',
+  'executeOnce',
+  'credentials',
+  'webhookId',
+  // Which credential type a generic HTTP node's credential extends: named with the credentials.
+  'extendsCredential',
+]);
+
 /** Carries `n`'s settings onto `node`; warns, for node `label`, about the ones Weft has not. */
 export const carryNodeSettings = (n: N8nNode, node: DefinitionNode, at: (string | number)[], warn: Warn): void => {
   const label = `Node "${n.name}"`;
@@ -77,6 +102,11 @@ export const carryNodeSettings = (n: N8nNode, node: DefinitionNode, at: (string 
       [...at, 'executeOnce'],
       `${label}: setting "Execute Once" is not carried over: Weft runs it for every input item; put a Limit node (1 item) before it to run it once`,
     );
+  for (const [key, value] of Object.entries(n)) {
+    if (readNodeFields.has(key) || value === undefined || value === null || value === false || value === '') continue;
+    const shown = JSON.stringify(value).slice(0, 80);
+    warn([...at, key], `${label}: setting "${key}" = ${shown} is not carried over: Weft has no such node setting`);
+  }
   // n8n registers a webhook under its id only when the path has parameters (`/webhook/<id>/user/:id`); a plain path's URL is the path, which Weft keeps.
   if (n.webhookId && typeof n.parameters?.path === 'string' && n.parameters.path.includes(':'))
     warn(
@@ -125,6 +155,34 @@ const uncarriedSettings: Record<string, { label: string; defaults: readonly unkn
   },
 };
 
+/** Workflow fields the import reads, and n8n's bookkeeping (ids, sharing, versions, editor state). */
+const readWorkflowFields = new Set([
+  'name',
+  'nodes',
+  'connections',
+  'settings',
+  'pinData',
+  'description',
+  'id',
+  'active',
+  'activeVersionId',
+  'versionId',
+  'versionCounter',
+  'meta',
+  'tags',
+  'hash',
+  'createdAt',
+  'updatedAt',
+  'triggerCount',
+  'shared',
+  'isArchived',
+  'parentFolder',
+  'homeProject',
+  'sharedWithProjects',
+  'scopes',
+  'usedCredentials',
+]);
+
 /** Bookkeeping of n8n's (statistics, sharing): no effect on what a run does. */
 const ignoredSettings = new Set(['timeSavedPerExecution', 'timeSavedMode', 'availableInMCP', 'binaryMode']);
 
@@ -156,6 +214,19 @@ export const carryWorkflowSettings = (workflow: N8nWorkflow, warn: Warn): Workfl
       known
         ? `Workflow setting "${known.label}" (settings.${key}) = ${shown} is not carried over: ${known.why}`
         : `Workflow setting "${key}" (settings.${key}) = ${shown} is not carried over: Weft has no such setting`,
+    );
+  }
+  const staticData = workflow.staticData;
+  if (typeof staticData === 'object' && staticData !== null && Object.keys(staticData).length > 0)
+    warn(
+      ['staticData'],
+      "n8n's stored trigger state (staticData: polling positions, last ids) is not imported: Weft's triggers start afresh",
+    );
+  for (const [key, value] of Object.entries(workflow)) {
+    if (readWorkflowFields.has(key) || key === 'staticData' || value === undefined || value === null) continue;
+    warn(
+      [key],
+      `Workflow field "${key}" = ${JSON.stringify(value).slice(0, 80)} is not carried over: Weft has no such field`,
     );
   }
   const pinned = Object.entries(workflow.pinData ?? {}).filter(
