@@ -189,7 +189,6 @@ export const fromN8n = (input: unknown): FromN8nResult => {
       weft: DEFINITION_FORMAT,
       name: workflow.name?.trim().slice(0, 200) || 'Imported from n8n',
       ...(workflow.description ? { description: workflow.description.slice(0, 100_000) } : {}),
-      ...(workflow.description ? { description: workflow.description.slice(0, 100_000) } : {}),
       settings,
       nodes: [...byName.values()].map((c) => c.node),
       edges,
