@@ -152,6 +152,14 @@ describe('Switch 3: n8n rules and output indexes', () => {
     const params = { mode: 'expression', numberOutputs: '={{ 3 }}', output: '={{ $itemIndex }}' };
     expect(await imported('switch', 3.2, params, [{}, {}])).toMatchObject({ output0: [{}], output1: [{}] });
     await expect(imported('switch', 3.3, params, [{}, {}])).rejects.toThrow(/The output 1 is not allowed \[item 1\]/);
+    // Before 3.3 a constant expression there is the number of outputs Weft draws.
+    const { definition } = fromN8n({
+      nodes: [
+        { id: 'x', name: 'X', type: 'n8n-nodes-base.switch', typeVersion: 3.2, position: [0, 0], parameters: params },
+      ],
+      connections: {},
+    });
+    expect(definition.nodes[0]?.parameters?.numberOutputs).toBe(3);
   });
 
   it('a rule holds by all (or any) of its conditions; all matching outputs sends to each', async () => {

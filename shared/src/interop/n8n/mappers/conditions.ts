@@ -142,7 +142,11 @@ export const conditionMappers: Record<string, Mapper> = {
       const count = r.get('numberOutputs') ?? 4;
       // From 3.3 n8n takes the field as written, never as an expression: text makes `new Array(text)`, one output.
       const expression = typeof count === 'string' && count.startsWith('=') && r.version < 3.3;
-      out.numberOutputs = typeof count === 'number' || expression ? count : 1;
+      // Weft draws a Switch's outputs from a number: an expression that is one becomes it.
+      const constant = expression ? /^=\s*\{\{\s*(\d+)\s*\}\}\s*$/.exec(count) : null;
+      if (expression && !constant)
+        r.problem('its number of outputs is an expression; Weft draws one output until it is set to a number');
+      out.numberOutputs = typeof count === 'number' ? count : constant ? Number(constant[1]) : expression ? count : 1;
       out.output = operand(r.get('output') ?? '={{}}');
       return out;
     }
