@@ -89,4 +89,31 @@ describe('Merge (n8n)', () => {
     await expect(merge(p, [{ x: 1 }], [{ id: 1 }])).rejects.toThrow("Field 'id' is not present");
     expect(await merge({ ...p, compat: 'v2.1' }, [{ x: 1 }], [{ id: 1 }])).toEqual([{ x: 1 }, { id: 1 }]);
   });
+
+  it('v1 merge by key compares keys as text, drops input 1 items without a key, and fills blanks only when asked', async () => {
+    const p = imported(1, { mode: 'mergeByKey', propertyName1: 'id', propertyName2: 'id', overwrite: 'blank' });
+    expect(
+      await merge(
+        p,
+        [{ id: 1, v: '' }, { x: 1 }, { id: 2, v: 'kept' }],
+        [
+          { id: '1', v: 'one' },
+          { id: '2', v: 'two' },
+        ],
+      ),
+    ).toEqual([
+      { id: 1, v: 'one' },
+      { id: 2, v: 'kept' },
+    ]);
+    const remove = imported(1, { mode: 'removeKeyMatches', propertyName1: 'id', propertyName2: 'id' });
+    expect(await merge(remove, [{ id: 1 }, { x: 1 }, { id: 3 }], [{ id: 1 }])).toEqual([{ x: 1 }, { id: 3 }]);
+  });
+
+  it('v1 merge by index: a left join keeps input 1’s length', async () => {
+    const p = imported(1, { mode: 'mergeByIndex' });
+    expect(await merge(p, [{ a: 1 }, { a: 2 }], [{ b: 1 }, { b: 2 }, { b: 3 }])).toEqual([
+      { a: 1, b: 1 },
+      { a: 2, b: 2 },
+    ]);
+  });
 });

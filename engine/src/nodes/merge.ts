@@ -3,6 +3,7 @@ import type { Item, JsonObject } from '../runner/items.ts';
 import { pairedWith, type PairedItem } from '../runner/paired-items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
 import { deepMerge, shallowMerge } from './lodash-merge.ts';
+import { byKeyV1, mergeByIndexV1 } from './merge-v1.ts';
 import { checkFieldPairs, checkFieldsPresent, findMatches, type FieldPair } from './merge-fields.ts';
 
 /**
@@ -12,7 +13,7 @@ import { checkFieldPairs, checkFieldsPresent, findMatches, type FieldPair } from
  * does with an empty input is n8n's.
  */
 
-type Compat = 'v3' | 'v2.1' | 'v2';
+type Compat = 'v3' | 'v2.1' | 'v2' | 'v1';
 
 /**
  * What each item pairs to, as n8n's Merge writes `pairedItem`: an input item
@@ -251,14 +252,14 @@ export const merge: NodeExecutor = (ctx) => {
   // Each input item as its own object, paired to its place: one item object can come in on both inputs.
   const one = (ctx.inputs.input1 ?? []).map((item, i) => pairedWith({ json: item.json }, { item: i }));
   const two = (ctx.inputs.input2 ?? []).map((item, i) => pairedWith({ json: item.json }, { item: i, input: 1 }));
-  const compat: Compat = p.compat === 'v2' || p.compat === 'v2.1' ? p.compat : 'v3';
+  const compat: Compat = p.compat === 'v2' || p.compat === 'v2.1' || p.compat === 'v1' ? p.compat : 'v3';
   const pairs = new Pairs(one, two);
   switch (p.mode) {
     case 'append':
       return { [MAIN]: [...one, ...two] };
     case 'chooseBranch':
-      // The empty item pairs to every input item, input 1's first.
-      if (p.useDataOfInput === 'empty') return { [MAIN]: [pairs.make({}, [...one, ...two])] };
+      // The empty item pairs to every input item, input 1's first (version 1's "wait": input 1's only).
+      if (p.useDataOfInput === 'empty') return { [MAIN]: [pairs.make({}, compat === 'v1' ? one : [...one, ...two])] };
       return { [MAIN]: p.useDataOfInput === 'input2' ? two : one };
     case 'combineAll':
       return { [MAIN]: combineAll(pairs, one, two, clashOf(p)) };
@@ -268,6 +269,15 @@ export const merge: NodeExecutor = (ctx) => {
     }
     case 'combineByFields':
       return { [MAIN]: combineByFields(pairs, one, two, p, compat) };
+    case 'mergeByIndex':
+      return { [MAIN]: mergeByIndexV1(one, two, typeof p.join === 'string' ? p.join : 'left') };
+    case 'mergeByKey':
+    case 'keepKeyMatches':
+    case 'removeKeyMatches': {
+      const text = (v: unknown) => (typeof v === 'string' ? v : '');
+      const overwrite = typeof p.overwrite === 'string' ? p.overwrite : 'always';
+      return { [MAIN]: byKeyV1(p.mode, one, two, text(p.key1), text(p.key2), overwrite) };
+    }
     default:
       throw new NodeError(`unknown mode "${String(p.mode)}"`);
   }

@@ -52,9 +52,9 @@ const n8nPositionOrder = (a: Due, b: Due): number => {
   return 0;
 };
 
-/** Merge "choose branch" needs both inputs (n8n's `requiredInputs` [0, 1]): it never runs with one. */
+/** Merge 2+ "choose branch" needs both inputs (n8n's `requiredInputs` [0, 1]): it never runs with one. */
 const needsAllInputs = (node: GraphNode['node'], params: JsonObject): boolean =>
-  node.type === 'merge' && params.mode === 'chooseBranch';
+  node.type === 'merge' && params.mode === 'chooseBranch' && params.compat !== 'v1';
 
 export class Schedule {
   /** The execution stack; its front (n8n's `shift`/`unshift`) is the array's end. */

@@ -4,7 +4,9 @@ import type { NodeCase, Params } from './node-case.ts';
 import { Rng } from './rng.ts';
 
 /**
- * Merge, every type version Weft accepts: v1 (append), v2 and v2.1 (append,
+ * Merge, every type version Weft accepts: v1 (append, merge by index with
+ * each join, merge by key with each overwrite rule, keep and remove key
+ * matches, multiplex, pass through, wait), v2 and v2.1 (append,
  * combine by fields / position / multiplex, choose branch), v3–3.2 (append,
  * combine by fields with the simple and the advanced field list, by
  * position, all combinations, choose branch), with clash handling (suffix,
@@ -129,10 +131,32 @@ const v2Parameters = (rng: Rng): Params => {
   return { mode, combinationMode, options: clash ? { clashHandling: clash } : {} };
 };
 
+const v1Parameters = (rng: Rng): Params => {
+  const mode = rng.pick([
+    'append',
+    'mergeByIndex',
+    'mergeByKey',
+    'keepKeyMatches',
+    'removeKeyMatches',
+    'multiplex',
+    'passThrough',
+    'wait',
+  ]);
+  if (mode === 'mergeByIndex') return rng.chance(0.8) ? { mode, join: rng.pick(['inner', 'left', 'outer']) } : { mode };
+  if (mode === 'passThrough') return rng.chance(0.8) ? { mode, output: rng.pick(['input1', 'input2']) } : { mode };
+  if (mode === 'mergeByKey' || mode === 'keepKeyMatches' || mode === 'removeKeyMatches') {
+    const propertyName1 = rng.pick(['id', 'key', 'meta.id', 'a']);
+    const p: Params = { mode, propertyName1, propertyName2: rng.chance(0.7) ? propertyName1 : rng.pick(['id', 'key']) };
+    if (mode === 'mergeByKey' && rng.chance(0.7)) p.overwrite = rng.pick(['always', 'blank', 'undefined']);
+    return p;
+  }
+  return { mode };
+};
+
 export const mergeCase = (seed: number): NodeCase => {
   const rng = new Rng(seed);
   const typeVersion = rng.pick([1, 2, 2.1, 2.1, 3, 3, 3.1, 3.2, 3.2]);
-  const parameters = typeVersion >= 3 ? v3Parameters(rng) : typeVersion >= 2 ? v2Parameters(rng) : { mode: 'append' };
+  const parameters = typeVersion >= 3 ? v3Parameters(rng) : typeVersion >= 2 ? v2Parameters(rng) : v1Parameters(rng);
   return {
     family: 'merge',
     seed,

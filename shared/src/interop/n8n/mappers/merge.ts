@@ -3,7 +3,7 @@ import { type Mapper, type ParamReader, type Params } from '../param-reader.ts';
 
 /**
  * Merge, by n8n type version: v3–3.2 (mode + combineBy), v2/2.1 (mode +
- * combinationMode), v1 (its own modes; the ones Weft has an equal for).
+ * combinationMode), v1 (its own modes).
  * Clash handling, fuzzy compare, dot notation, multiple matches and unpaired
  * items are carried as Weft parameters; `compat` keeps v2's ways.
  */
@@ -115,12 +115,37 @@ const mergeV2 = (r: ParamReader): Params => {
   return out;
 };
 
-/** v1: append and passing one input through are Weft's; its key and index joins are not. */
+/** v1: its modes, with `compat: 'v1'` where a later mode of the same name behaves otherwise. */
 const mergeV1 = (r: ParamReader): Params => {
   const mode = r.get('mode') ?? 'append';
-  if (mode === 'append') return { mode: 'append' };
-  r.problem(`its version 1 mode "${text(mode)}" is not supported; it appends now`);
-  return { mode: 'append' };
+  switch (mode) {
+    case 'append':
+      return { mode: 'append' };
+    case 'multiplex':
+      // Version 1 spreads the two items' fields: a shallow merge, input 2 winning.
+      return { mode: 'combineAll', mergeMode: 'shallowMerge' };
+    case 'passThrough':
+      return { mode: 'chooseBranch', compat: 'v1', useDataOfInput: r.get('output') === 'input2' ? 'input2' : 'input1' };
+    case 'wait':
+      return { mode: 'chooseBranch', compat: 'v1', useDataOfInput: 'empty' };
+    case 'mergeByIndex': {
+      const join = r.get('join') ?? 'left';
+      return { mode: 'mergeByIndex', join: join === 'inner' || join === 'outer' ? join : 'left' };
+    }
+    case 'mergeByKey':
+    case 'keepKeyMatches':
+    case 'removeKeyMatches': {
+      const out: Params = { mode, key1: text(r.get('propertyName1') ?? ''), key2: text(r.get('propertyName2') ?? '') };
+      if (mode === 'mergeByKey') {
+        const overwrite = r.get('overwrite') ?? 'always';
+        out.overwrite = overwrite === 'blank' || overwrite === 'undefined' ? overwrite : 'always';
+      }
+      return out;
+    }
+    default:
+      r.problem(`its version 1 mode "${text(mode)}" is not supported; it appends now`);
+      return { mode: 'append' };
+  }
 };
 
 /** Merge. */
