@@ -89,6 +89,79 @@ const baseOf = (item: Item, p: JsonObject, access: FieldAccess, dotNotation: boo
   }
 };
 
+interface SetRun {
+  conversion: Conversion;
+  rawMode: boolean;
+  rawAssignments: Assignment[];
+  probes: Map<string, Probe>;
+  probed: ReturnType<typeof evaluateProbes>;
+  objectTextOf: Map<string, string>;
+}
+
+/** A field left undefined (n8n keeps the key, JSON drops it) or a list grown past its end: cleaned at the end. */
+const needsCleaning = (name: string, value: unknown): boolean => value === undefined || name.includes('[');
+
+const valueOf = (run: SetRun, k: number, i: number, resolved: unknown): unknown => {
+  const label = `assignments[${k}].value`;
+  return run.probes.get(label)?.kind === 'single' ? run.probed.single(label, i) : resolved;
+};
+
+/** One output item of the node run. */
+const setItem = (item: Item, p: JsonObject, i: number, run: SetRun): Item => {
+  const { conversion, rawMode, rawAssignments, probed, objectTextOf } = run;
+  const dotNotation = p.dotNotation !== false;
+  const access = fieldAccess(dotNotation, !rawMode && isLegacy(conversion));
+  const ignoreErrors = p.ignoreConversionErrors === true;
+  let unclean = p.includeOtherFields === true && p.include === 'selected';
+  const assignments = listOf(p.assignments);
+
+  if (!rawMode && isLegacy(conversion)) {
+    // Set 1 and 2 write each field in turn, straight into the item.
+    const json = p.includeOtherFields === true ? deepClone(item.json) : {};
+    for (let k = 0; k < assignments.length; k++) {
+      const a = assignments[k] as Assignment;
+      const type = str(a.type, 'string');
+      const literal = !isExpression(rawAssignments[k]?.value);
+      const name = str(a.name, '');
+      const value = convertLegacy(type, valueOf(run, k, i, a.value), conversion, literal);
+      if (needsCleaning(name, value)) unclean = true;
+      access.set(json, name, value);
+    }
+    return { json: unclean ? (asJson(json) as JsonObject) : json };
+  }
+
+  let fields: JsonObject;
+  if (rawMode) {
+    const text = run.probes.has('jsonOutput') ? probed.filled('jsonOutput', i) : p.jsonOutput;
+    const parsed = jsonObjectOf(text, "'JSON Output'", i);
+    if (parsed === null) throw new NodeError(`The 'JSON Output' in item ${i} is null, not an object`);
+    fields = parsed;
+  } else {
+    // Every field is typed before any is written; a name met twice keeps its first place and last value.
+    fields = {};
+    for (let k = 0; k < assignments.length; k++) {
+      const a = assignments[k] as Assignment;
+      const name = str(a.name, '');
+      const type = str(a.type, 'string');
+      let value = valueOf(run, k, i, a.value);
+      const textLabel = type === 'object' ? objectTextOf.get(name) : undefined;
+      if (textLabel !== undefined && value !== undefined && value !== null) {
+        value = jsonObjectOf(probed.filled(textLabel, i), `entry "${name}" inside 'Fields to Set'`, i);
+      }
+      const typed = convertEntry(name, type, value, conversion, ignoreErrors, i);
+      // n8n gathers them in a plain object, where "__proto__" is no field at all.
+      if (name !== '__proto__') fields[name] = typed;
+    }
+  }
+  const json = baseOf(item, p, access, dotNotation);
+  for (const key of Object.keys(fields)) {
+    if (key === '__proto__') continue;
+    if (needsCleaning(key, fields[key])) unclean = true;
+    access.set(json, key, fields[key]);
+  }
+  return { json: unclean ? (asJson(json) as JsonObject) : json };
+};
+
 export const set: NodeExecutor = (ctx) => {
   const params = ctx.params();
   const raw = ctx.node.parameters;
@@ -118,57 +191,20 @@ export const set: NodeExecutor = (ctx) => {
   }
   const probed = evaluateProbes(ctx, probes);
 
-  const output = ctx.items.map((item, i): Item => {
-    const p = params[i] ?? {};
-    const dotNotation = p.dotNotation !== false;
-    const access = fieldAccess(dotNotation, !rawMode && isLegacy(conversion));
-    const ignoreErrors = p.ignoreConversionErrors === true;
-    // A field left undefined (n8n keeps the key, JSON drops it) or a list grown past its end: cleaned at the end.
-    let unclean = p.includeOtherFields === true && p.include === 'selected';
-    const write = (json: JsonObject, name: string, value: unknown) => {
-      if (value === undefined || name.includes('[')) unclean = true;
-      access.set(json, name, value);
-    };
-    const valueOf = (k: number, resolved: unknown): unknown =>
-      probes.get(`assignments[${k}].value`)?.kind === 'single' ? probed.single(`assignments[${k}].value`, i) : resolved;
-
-    if (!rawMode && isLegacy(conversion)) {
-      // Set 1 and 2 write each field in turn, straight into the item.
-      const json = p.includeOtherFields === true ? deepClone(item.json) : {};
-      listOf(p.assignments).forEach((a, k) => {
-        const type = str(a.type, 'string');
-        const literal = !isExpression(rawAssignments[k]?.value);
-        write(json, str(a.name, ''), convertLegacy(type, valueOf(k, a.value), conversion, literal));
-      });
-      return { json: unclean ? (asJson(json) as JsonObject) : json };
-    }
-
-    let fields: JsonObject;
-    if (rawMode) {
-      const text = probes.has('jsonOutput') ? probed.filled('jsonOutput', i) : p.jsonOutput;
-      const parsed = jsonObjectOf(text, "'JSON Output'", i);
-      if (parsed === null) throw new NodeError(`The 'JSON Output' in item ${i} is null, not an object`);
-      fields = parsed;
-    } else {
-      // Every field is typed before any is written; a name met twice keeps its first place and last value.
-      fields = {};
-      listOf(p.assignments).forEach((a, k) => {
-        const name = str(a.name, '');
-        const type = str(a.type, 'string');
-        let value = valueOf(k, a.value);
-        const textLabel = type === 'object' ? objectTextOf.get(name) : undefined;
-        if (textLabel !== undefined && value !== undefined && value !== null) {
-          value = jsonObjectOf(probed.filled(textLabel, i), `entry "${name}" inside 'Fields to Set'`, i);
-        }
-        const typed = convertEntry(name, type, value, conversion, ignoreErrors, i);
-        // n8n gathers them in a plain object, where "__proto__" is no field at all.
-        if (name !== '__proto__') fields[name] = typed;
-      });
-    }
-    const json = baseOf(item, p, access, dotNotation);
-    for (const key of Object.keys(fields)) if (key !== '__proto__') write(json, key, fields[key]);
-    return { json: unclean ? (asJson(json) as JsonObject) : json };
-  });
+  // Per item, no closures: this loop runs for every item of every Set node (the engine's hottest path).
+  const output: Item[] = [];
+  for (let i = 0; i < ctx.items.length; i++) {
+    output.push(
+      setItem(ctx.items[i] as Item, params[i] ?? {}, i, {
+        conversion,
+        rawMode,
+        rawAssignments,
+        probes,
+        probed,
+        objectTextOf,
+      }),
+    );
+  }
   // n8n's "Duplicate item" setting: test runs only, the count read once.
   if (first.duplicateItem !== true || ctx.meta.execution.mode !== 'manual') return { [MAIN]: output };
   const copies = Math.max(0, Math.floor(Number(first.duplicateCount) || 0)) + 1;
