@@ -77,4 +77,15 @@ describe('configuration', () => {
       maxItemsPerNode: 100_000,
     });
   });
+
+  it("workflows without a zone run in WEFT_TIMEZONE (or n8n's GENERIC_TIMEZONE), else the host's zone", () => {
+    const zone = (env: Record<string, string>) => runPolicyOf(loadConfig([], env) as Config).timezone;
+    expect(zone({ WEFT_TIMEZONE: 'Europe/Berlin' })).toBe('Europe/Berlin');
+    expect(zone({ GENERIC_TIMEZONE: 'Asia/Kolkata' })).toBe('Asia/Kolkata');
+    expect(zone({ WEFT_TIMEZONE: 'UTC', GENERIC_TIMEZONE: 'Asia/Kolkata' })).toBe('UTC');
+    expect(zone({})).toBe(new Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(() => loadConfig([], { WEFT_TIMEZONE: 'Mars/Olympus' })).toThrow(
+      /^invalid WEFT_TIMEZONE \(got "Mars\/Olympus"\): is not an IANA time zone/,
+    );
+  });
 });

@@ -22,6 +22,20 @@ const list = z.string().transform((v) =>
     .filter((s) => s !== ''),
 );
 
+/** An IANA zone name Node's Intl knows (Europe/Berlin, UTC). */
+const timeZone = z
+  .string()
+  .trim()
+  .max(64)
+  .refine((v) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: v });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'is not an IANA time zone (such as Europe/Berlin or UTC)');
+
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
 /** An entry of WEFT_HTTP_ALLOW / WEFT_HTTP_DENY: an IP address, a CIDR range, a host name or `*.domain`. */
@@ -123,12 +137,18 @@ const schema = z.object({
   httpAllow: hostList.default([]),
   /** Hosts and ranges HTTP Request may never reach (unless also allowed). */
   httpDeny: hostList.default([]),
+  /** The zone of workflows without one of their own (n8n's "DEFAULT"); unset: the host's zone. */
+  timezone: timeZone.optional(),
 });
 
 export type Config = z.infer<typeof schema> & { dbFile: string };
 
 /** Environment variable (or flag) for each setting, as the README documents them. */
-export const configSources: Record<keyof z.infer<typeof schema>, { env: string; flag?: string }> = {
+export const configSources: Record<
+  keyof z.infer<typeof schema>,
+  /** `alias`: another name read when `env` is unset (n8n's, for settings carried over from it). */
+  { env: string; flag?: string; alias?: string }
+> = {
   host: { env: 'HOST', flag: 'host' },
   port: { env: 'PORT', flag: 'port' },
   dataDir: { env: 'DATA_DIR', flag: 'data-dir' },
@@ -162,6 +182,7 @@ export const configSources: Record<keyof z.infer<typeof schema>, { env: string; 
   httpPrivate: { env: 'WEFT_HTTP_PRIVATE' },
   httpAllow: { env: 'WEFT_HTTP_ALLOW' },
   httpDeny: { env: 'WEFT_HTTP_DENY' },
+  timezone: { env: 'WEFT_TIMEZONE', alias: 'GENERIC_TIMEZONE' },
 };
 
 export class ConfigError extends Error {}
@@ -193,7 +214,8 @@ export const loadConfig = (argv: readonly string[], env: Record<string, string |
   const raw: Record<string, string> = {};
   for (const [key, source] of Object.entries(configSources)) {
     const fromFlag = source.flag ? flags[source.flag] : undefined;
-    const value = typeof fromFlag === 'string' ? fromFlag : env[source.env];
+    const value =
+      typeof fromFlag === 'string' ? fromFlag : (env[source.env] ?? (source.alias ? env[source.alias] : undefined));
     if (value !== undefined && value !== '') raw[key] = value;
   }
   const parsed = schema.safeParse(raw);

@@ -104,6 +104,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
   const versions = new VersionStore(database.db);
   const live = new LiveStatus(rooms);
   const credentials = new CredentialStore(database.db, config.encryptionKey);
+  const runPolicy = runPolicyOf(config);
   const engines = new EngineHub({
     token: config.engineToken,
     executions: executionStore,
@@ -112,7 +113,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     credentials,
     live,
     logger: logger.child({ component: 'engines' }),
-    runPolicy: runPolicyOf(config),
+    runPolicy,
     maxRunningPerWorkflow: config.maxRunningPerWorkflow,
   });
   const executions = new ExecutionService({
@@ -129,6 +130,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     executions,
     live,
     logger: logger.child({ component: 'triggers' }),
+    timezone: runPolicy.timezone,
   });
   const testWebhooks = new TestWebhooks({ onChange: (workflowId, state) => live.listening(workflowId, state) });
   let socketCount = (): number => 0;

@@ -270,6 +270,7 @@ export class EngineClient {
         ...(job.triggerItems ? { triggerItems: job.triggerItems } : {}),
         signal: controller.signal,
         ...(job.limits ? { limits: job.limits } : {}),
+        ...(job.timezone ? { defaultTimezone: job.timezone } : {}),
         outbound: this.outbound.for(job.network),
         encodeItems: true,
         credential: (id) => {

@@ -122,3 +122,17 @@ describe('Date & Time (n8n 1)', () => {
     expect(items).toEqual([{ data: '2024-02-29T08:00:00.000Z' }]);
   });
 });
+
+describe("the server's zone", () => {
+  it("is the zone of a workflow without one of its own (n8n's DEFAULT)", async () => {
+    const def = definition({
+      name: 'no zone',
+      nodes: [node('Start', 'manualTrigger'), node('Dates', 'dateTime', { operation: 'getCurrentDate' })],
+      edges: [edge('Start', 'Dates')],
+    });
+    const result = await run(def, { triggerItems: [{ json: {} }], now: () => NOW, defaultTimezone: 'Asia/Kolkata' });
+    expect(result.runs.find((r) => r.name === 'Dates')?.output.main?.[0]?.json).toEqual({
+      currentDate: '2024-03-31T06:29:59.500+05:30',
+    });
+  });
+});

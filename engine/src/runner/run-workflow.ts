@@ -97,6 +97,8 @@ export interface RunOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Budgets of this execution; defaultRunLimits for what is left out. */
   limits?: Partial<RunLimits>;
+  /** The server's zone, for a workflow whose settings name none (n8n's "DEFAULT"); UTC when left out. */
+  defaultTimezone?: string;
   /** How HTTP Request reaches out (the network policy); the default, blocking one when left out. */
   outbound?: OutboundClient;
   /**
@@ -296,7 +298,7 @@ class WorkflowRun {
   constructor(readonly options: RunOptions) {
     this.graph = graphOf(options.definition);
     this.now = options.now ?? Date.now;
-    this.timezone = options.definition.settings.timezone ?? defaultSettings.timezone;
+    this.timezone = options.definition.settings.timezone ?? options.defaultTimezone ?? defaultSettings.timezone;
     this.log = new RunLog(this.now);
     this.budget = new RunBudget(options.limits);
     this.encode = options.encodeItems === true;

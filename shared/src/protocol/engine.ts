@@ -163,6 +163,8 @@ export const jobSchema = z.object({
   limits: runLimitsSchema.optional(),
   /** Where its HTTP requests may go; defaultNetworkPolicy when left out. */
   network: networkPolicySchema.optional(),
+  /** The server's time zone (WEFT_TIMEZONE), for a workflow without one of its own (n8n's "DEFAULT"); UTC when left out. */
+  timezone: z.string().min(1).max(64).optional(),
 });
 export type Job = z.infer<typeof jobSchema>;
 

@@ -435,7 +435,11 @@ export class EngineHub {
       ...(row.startNodeId ? { startNodeId: row.startNodeId } : {}),
       ...(row.triggerItems ? { triggerItems: JSON.parse(row.triggerItems) as Job['triggerItems'] } : {}),
       ...(this.options.runPolicy
-        ? { limits: this.options.runPolicy.limits, network: this.options.runPolicy.network }
+        ? {
+            limits: this.options.runPolicy.limits,
+            network: this.options.runPolicy.network,
+            timezone: this.options.runPolicy.timezone,
+          }
         : {}),
     };
   }

@@ -10,6 +10,8 @@ import type { Config } from '../config.ts';
 export interface RunPolicy {
   limits: RunLimits;
   network: NetworkPolicy;
+  /** The zone of workflows without one of their own. */
+  timezone: string;
 }
 
 /** The settings it comes from; those left out (tests, embedders) take their defaults. */
@@ -25,7 +27,14 @@ export type RunPolicySettings = Pick<
   | 'httpPrivate'
   | 'httpAllow'
   | 'httpDeny'
+  | 'timezone'
 >;
+
+/** The host's zone (what n8n would take from GENERIC_TIMEZONE's absence is New York; Weft takes the machine's). */
+export const hostTimezone = (): string => {
+  const zone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return typeof zone === 'string' && zone !== '' ? zone : 'UTC';
+};
 
 /**
  * The policy of a configuration. Private addresses are blocked by default
@@ -46,4 +55,5 @@ export const runPolicyOf = (config: RunPolicyConfig): RunPolicy => ({
     allow: config.httpAllow ?? [],
     deny: config.httpDeny ?? [],
   },
+  timezone: config.timezone ?? hostTimezone(),
 });

@@ -35,6 +35,8 @@ export class TriggerService {
       executions: ExecutionService;
       live: LiveStatus;
       logger: Logger;
+      /** The zone of workflows without one of their own (WEFT_TIMEZONE); UTC when left out. */
+      timezone?: string;
     },
   ) {
     for (const { id, publishedHash } of deps.workflows.listActive()) {
@@ -108,7 +110,10 @@ export class TriggerService {
       .filter((n) => n.type === 'scheduleTrigger' && !n.disabled)
       .map((node) => {
         const expression = paramText(node.parameters.cronExpression);
-        const timezone = paramText(node.parameters.timezone, version.definition.settings.timezone ?? 'UTC');
+        const timezone = paramText(
+          node.parameters.timezone,
+          version.definition.settings.timezone ?? this.deps.timezone ?? 'UTC',
+        );
         try {
           return { node, expression, timezone, check: new Cron(expression, { timezone, paused: true }) };
         } catch (e) {
