@@ -147,6 +147,17 @@ const noPath = (target: string): PairedLookup => ({
   error: `Invalid expression: no path back to referenced node '${target}'`,
 });
 
+/** A node's input handles in port order (a snapshot's nodes never change: worked out once per node). */
+const inputHandles = new WeakMap<DefinitionNode, readonly string[]>();
+const inputHandlesOf = (node: DefinitionNode): readonly string[] => {
+  let handles = inputHandles.get(node);
+  if (!handles) {
+    handles = nodePorts(node).inputs.map((p) => p.name);
+    inputHandles.set(node, handles);
+  }
+  return handles;
+};
+
 /**
  * A run's lineage: which node run made each output list (an input list is
  * the very list a node run put out: the schedule hands lists on as they are),
@@ -158,8 +169,8 @@ export class RunLineage {
 
   /** The lineage record of a run of `node` about to start with `input`. */
   start(node: DefinitionNode, input: Readonly<Record<string, Item[]>>): NodeLineage {
-    const handles = nodePorts(node).inputs.map((p) => p.name);
-    for (const h of Object.keys(input)) if (!handles.includes(h)) handles.push(h);
+    let handles = inputHandlesOf(node);
+    for (const h of Object.keys(input)) if (!handles.includes(h)) handles = [...handles, h];
     // Captured now: a node that hands a list on unchanged (disabled, No-Op) becomes that list's producer next.
     const sources: Record<string, Segment[]> = Object.create(null) as Record<string, Segment[]>;
     for (const h of handles) {
