@@ -47,12 +47,20 @@ export const writeResult = (file: string, text: string): string => {
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The code a differential result depends on: a change under these paths makes a recorded result stale. */
+/**
+ * The code a differential result depends on: a change under these paths makes
+ * a recorded result stale. The scripts that only write documentation from
+ * results are left out (git pathspec excludes).
+ */
 export const CODE_PATHS = [
   'engine/src',
   'shared/src',
   'engine/test/n8n-diff',
   'bench/engine/n8n-baseline/package.json',
+  ':(exclude)engine/test/n8n-diff/write-compat-doc.ts',
+  ':(exclude)engine/test/n8n-diff/write-param-table.ts',
+  ':(exclude)engine/test/n8n-diff/coverage.ts',
+  ':(exclude)engine/test/n8n-diff/coverage.test.ts',
 ];
 
 export const git = (args: readonly string[]): string =>

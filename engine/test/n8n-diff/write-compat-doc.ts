@@ -149,14 +149,14 @@ const readmeSummary = (types: readonly N8nType[], seen: Map<string, Seen>, resul
   const rows = types.map((t) => {
     const s = seen.get(t.type);
     if (!s) return `| ${t.label} | ${t.versions.join(', ')} | not yet covered by the harness | |`;
-    const states = [...s.families].map((f) => results.get(f) ?? ({ state: 'none' } as const));
-    const current = states.filter((r) => r.state === 'current');
-    const result =
-      current.length === states.length && current.length > 0
-        ? current.every((r) => r.result.diverging === 0)
-          ? 'no divergence'
-          : `${current.reduce((n, r) => n + r.result.diverging, 0)} diverging cases`
-        : 'not recorded on this code';
+    const result = [...s.families]
+      .sort()
+      .map((f) => {
+        const r = results.get(f) ?? ({ state: 'none' } as const);
+        if (r.state === 'current') return `${f}: ${r.result.diverging} of ${r.result.budget} diverging`;
+        return `${f}: ${r.state === 'stale' ? 'stale' : 'not recorded'}`;
+      })
+      .join('; ');
     return `| ${t.label} | ${t.versions.join(', ')} | ${[...s.versions].sort((a, b) => a - b).join(', ')} | ${result} |`;
   });
   return [
