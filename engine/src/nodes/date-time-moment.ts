@@ -22,4 +22,18 @@ export const momentWithZones = (): typeof moment => {
   return moment;
 };
 
+/**
+ * Runs `f` with moment's clock at the run's time: moment takes the current year for a format without
+ * one and the current time for nothing at all, as n8n's node does at the moment it runs.
+ */
+export const withClock = <T>(now: number, f: () => T): T => {
+  const real = moment.now;
+  moment.now = () => now;
+  try {
+    return f();
+  } finally {
+    moment.now = real;
+  }
+};
+
 export { moment };

@@ -136,3 +136,11 @@ describe("the server's zone", () => {
     });
   });
 });
+
+describe('the clock', () => {
+  it("is the run's for moment too: a format without a year takes the run's year", async () => {
+    // n8n 1: moment('10:20', 'MM/DD/YYYY HH:mm') fills the year in from the current date.
+    const { items } = await runDate({ operation: 'formatV1', value: '10:20', fromFormat: 'MM/DD/YYYY HH:mm' });
+    expect(items).toEqual([{ data: '10/20/2024' }]);
+  });
+});

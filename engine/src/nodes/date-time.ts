@@ -3,6 +3,7 @@ import type { Item, JsonObject } from '../runner/items.ts';
 import { pairedWith } from '../runner/paired-items.ts';
 import type { NodeExecutor } from '../runner/types.ts';
 import { calculateV1, formatV1, NO_DATE } from './date-time-v1.ts';
+import { withClock } from './date-time-moment.ts';
 import { dateTimeParams } from './date-time-typed.ts';
 import { dateTimeV2 } from './date-time-v2.ts';
 import { str } from './values.ts';
@@ -54,21 +55,24 @@ export const dateTime: NodeExecutor = (ctx) => {
   const operation = str(first.operation, 'getCurrentDate');
   const keepInput = first.includeInputFields === true;
   const out: Item[] = [];
-  ctx.items.forEach((item, i) => {
-    const p = params[i] ?? {};
-    const field = str(p.outputFieldName, defaultField[operation] ?? 'date');
-    if (operation === 'formatV1') {
-      const value = formatV1(p, ctx.meta.timezone);
-      if (value !== NO_DATE) out.push(pairedWith(v1Item(item, str(p.dataPropertyName, 'data'), value), { item: i }));
-      return;
-    }
-    if (operation === 'calculateV1') {
-      out.push(pairedWith(v1Item(item, str(p.dataPropertyName, 'data'), calculateV1(p)), { item: i }));
-      return;
-    }
-    const value = dateTimeV2({ operation, workflowZone: ctx.meta.timezone, now: ctx.meta.now, p });
-    // As n8n, each output item pairs to the input item it was made from.
-    out.push(pairedWith(v2Item(item, field, value, keepInput), { item: i }));
-  });
+  // Synchronous from here on: moment's clock is the run's only while this node computes.
+  withClock(ctx.meta.now, () =>
+    ctx.items.forEach((item, i) => {
+      const p = params[i] ?? {};
+      const field = str(p.outputFieldName, defaultField[operation] ?? 'date');
+      if (operation === 'formatV1') {
+        const value = formatV1(p, ctx.meta.timezone);
+        if (value !== NO_DATE) out.push(pairedWith(v1Item(item, str(p.dataPropertyName, 'data'), value), { item: i }));
+        return;
+      }
+      if (operation === 'calculateV1') {
+        out.push(pairedWith(v1Item(item, str(p.dataPropertyName, 'data'), calculateV1(p)), { item: i }));
+        return;
+      }
+      const value = dateTimeV2({ operation, workflowZone: ctx.meta.timezone, now: ctx.meta.now, p });
+      // As n8n, each output item pairs to the input item it was made from.
+      out.push(pairedWith(v2Item(item, field, value, keepInput), { item: i }));
+    }),
+  );
   return { [MAIN]: out };
 };
