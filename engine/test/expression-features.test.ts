@@ -99,7 +99,8 @@ describe('n8n expression features', () => {
         node('Own', 'code', { jsCode: 'const items = $input.all(); return [{ json: { n: items.length } }];' }),
         // n8n runs Code sloppy: a name assigned without a declaration is a variable.
         node('Sloppy', 'code', {
-          jsCode: 'total = 0; for (const it of $input.all()) total += 1; return [{ json: { total } }];',
+          jsCode:
+            'total = 0; a = await Promise.resolve(2); for (const it of $input.all()) total += a; return [{ json: { total } }];',
         }),
       ],
       edges: [
@@ -116,7 +117,7 @@ describe('n8n expression features', () => {
     expect(out.All).toEqual([{ b: 10 }, { b: 20 }]);
     expect(out.Each).toEqual([{ c: 11 }, { c: 21 }]);
     expect(out.Own).toEqual([{ n: 2 }]);
-    expect(out.Sloppy).toEqual([{ total: 1 }]);
+    expect(out.Sloppy).toEqual([{ total: 2 }]);
   });
 
   it("Code's result is checked as n8n checks it; once per item a failure stays in its place on the regular output", async () => {

@@ -40,7 +40,7 @@ export const code: NodeExecutor = (ctx) => {
   const p = ctx.nodeParams();
   const mode = p.mode === 'runOnceForEachItem' ? 'runOnceForEachItem' : 'runOnceForAllItems';
   // n8n runs Code sloppy: a name assigned without a declaration becomes a variable (here a local of the code).
-  const source = declareImplicitGlobals(str(p.jsCode, ''));
+  const source = declareImplicitGlobals(str(p.jsCode, ''), []);
   const filename = sourceName('code', ctx.node.name);
   let id: number;
   try {

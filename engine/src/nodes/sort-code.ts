@@ -31,14 +31,18 @@ const patternNames = (node: unknown, out: Set<string>): void => {
   else if (node.type === 'AssignmentPattern') patternNames(node.left, out);
 };
 
-export const declareImplicitGlobals = (code: string): string => {
+/** `params`: the names the code's function takes (Sort's `a` and `b`); they are declared already. */
+export const declareImplicitGlobals = (code: string, params: readonly string[] = ['a', 'b']): string => {
   let program;
   try {
-    program = parse(`(function (a, b) {\n${code}\n})`, { ecmaVersion: 'latest', sourceType: 'script' });
+    program = parse(`(async function (${params.join(', ')}) {\n${code}\n})`, {
+      ecmaVersion: 'latest',
+      sourceType: 'script',
+    });
   } catch {
     return code;
   }
-  const declared = new Set<string>(['a', 'b', 'arguments', 'undefined', 'NaN', 'Infinity']);
+  const declared = new Set<string>([...params, 'arguments', 'undefined', 'NaN', 'Infinity']);
   const assigned = new Set<string>();
   const visit = (node: AstNode): void => {
     switch (node.type) {
