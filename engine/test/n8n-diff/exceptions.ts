@@ -95,6 +95,41 @@ export const exceptions: Exception[] = [
     },
   },
   {
+    // Item Lists 1 unsets a nested split field in a copy that shares the input item's objects: the input loses it.
+    id: 'item-lists-1-split-out-mutates-input',
+    excuses: (d, workflow) => {
+      if (d.what !== 'output items' || !Array.isArray(d.n8n) || !Array.isArray(d.weft)) return false;
+      const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
+      const paths = (Array.isArray(nodes) ? (nodes as N8nNode[]) : []).flatMap((n) => {
+        const p = (n.parameters ?? {}) as Record<string, unknown>;
+        const options = (p.options ?? {}) as Record<string, unknown>;
+        const field = p.fieldToSplitOut;
+        const splitting = (p.operation ?? 'splitOutItems') === 'splitOutItems' && p.include === 'allOtherFields';
+        return n.type === 'n8n-nodes-base.itemLists' &&
+          Number(n.typeVersion) === 1 &&
+          splitting &&
+          options.disableDotNotation !== true &&
+          typeof field === 'string' &&
+          field.includes('.')
+          ? [field.split('.')]
+          : [];
+      });
+      if (paths.length === 0) return false;
+      // Weft's items with those nested fields taken out must be n8n's.
+      const unset = (item: unknown): unknown => {
+        const copy = JSON.parse(JSON.stringify(item)) as unknown;
+        for (const path of paths) {
+          let at = copy;
+          for (const key of path.slice(0, -1))
+            at = typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[key] : undefined;
+          if (typeof at === 'object' && at !== null) Reflect.deleteProperty(at, path[path.length - 1] ?? '');
+        }
+        return copy;
+      };
+      return isDeepStrictEqual(d.weft.map(unset), d.n8n);
+    },
+  },
+  {
     // A random order cannot be compared item by item: both engines shuffle, the items must be the same multiset.
     id: 'sort-random-order',
     excuses: (d, workflow) => {
