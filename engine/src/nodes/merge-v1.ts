@@ -54,7 +54,8 @@ export const byKeyV1 = (
   key2: string,
   overwrite: string,
 ): Item[] => {
-  if (two.length === 0 || !key1 || !key2) return mode === 'keepKeyMatches' ? [] : one;
+  // An empty input 2 is still an input: only missing key names hand input 1 on as it is.
+  if (!key1 || !key2) return mode === 'keepKeyMatches' ? [] : one;
   const byKey = new Map<string, Item>();
   for (const entry of two) {
     const key = lodashGet(entry.json, key2);
