@@ -52,6 +52,12 @@ describe('Sort as n8n sorts', () => {
     expect(out).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
   });
 
+  it('declares for-in targets too, and leaves declared names alone', async () => {
+    const code = 'let n = 0; for (k in a.json) n++; for (k in b.json) n--; return n;';
+    const out = await jsons('sort', { type: 'code', code }, [{ a: 1, b: 2 }, { a: 1 }, {}]);
+    expect(out).toEqual([{}, { a: 1 }, { a: 1, b: 2 }]);
+  });
+
   it('refuses sort code without a return, as n8n does', async () => {
     await expect(jsons('sort', { type: 'code', code: 'a.json.a - b.json.a;' }, [{ a: 1 }])).rejects.toThrow(
       /doesn't return/,

@@ -42,7 +42,8 @@ export const declareImplicitGlobals = (code: string, params: readonly string[] =
   } catch {
     return code;
   }
-  const declared = new Set<string>([...params, 'arguments', 'undefined', 'NaN', 'Infinity']);
+  // Strict mode cannot declare arguments or eval: code assigning them fails there as it is.
+  const declared = new Set<string>([...params, 'arguments', 'eval', 'undefined', 'NaN', 'Infinity']);
   const assigned = new Set<string>();
   const visit = (node: AstNode): void => {
     switch (node.type) {
