@@ -138,7 +138,7 @@ describe('n8n import: node mappings', () => {
     expect(byName(def, 'Sticky Note').type).toBe('stickyNote');
   });
 
-  it('maps Set 1 and 2 value lists, IF 1 conditions, and keeps the legacy Function node as unsupported', () => {
+  it('maps Set 1 and 2 value lists, IF 1 conditions, and the legacy Function node to Code', () => {
     const { def, warnings } = importFile('paired_items_fix.json');
     const sets = def.nodes.filter((n) => n.type === 'set');
     expect(sets.length).toBe(3);
@@ -153,9 +153,11 @@ describe('n8n import: node mappings', () => {
       conditions: [{ leftValue: '={{ true }}', operator: 'boolean:equals', rightValue: '={{ false }}' }],
       comparison: 'legacy',
     });
-    const fn = def.nodes.filter((n) => n.type === 'n8n-nodes-base.function');
-    expect(fn).toHaveLength(2);
-    expect(typeof fn[0]?.parameters.functionCode).toBe('string');
+    const fn = def.nodes.find((n) => n.name === 'Generate new items');
+    expect(fn?.type).toBe('code');
+    expect(fn?.parameters).toMatchObject({ mode: 'runOnceForAllItems' });
+    expect(String(fn?.parameters.jsCode)).toContain("'number': 1");
+    expect(def.nodes.find((n) => n.name === 'Mix up pairing')?.type).toBe('code');
     expect(warnings.filter((w) => w.includes('setting "Always Output Data" is not carried over'))).toHaveLength(1);
   });
 
