@@ -116,4 +116,16 @@ describe('Merge (n8n)', () => {
       { a: 2, b: 2 },
     ]);
   });
+
+  it('"first match only" counts only where n8n shows it: keeping non-matches, every match is one', async () => {
+    const p = imported(3, {
+      mode: 'combine',
+      combineBy: 'combineByFields',
+      fieldsToMatchString: 'id',
+      joinMode: 'keepNonMatches',
+      outputDataFrom: 'input2',
+      options: { multipleMatches: 'first' },
+    });
+    expect(await merge(p, [{ id: 1 }], [{ id: 1, n: 1 }, { id: 1, n: 2 }, { id: 2 }])).toEqual([{ id: 2 }]);
+  });
 });

@@ -214,7 +214,15 @@ const combineByFields = (pairs: Pairs, one: Item[], two: Item[], p: JsonObject, 
   const matches = findMatches(one, two, fields, {
     fuzzyCompare: p.fuzzyCompare === true,
     disableDotNotation,
-    multipleMatches: p.multipleMatches === 'first' ? 'first' : 'all',
+    // n8n shows (and so reads) "multiple matches" only where the output has merged items.
+    multipleMatches:
+      p.multipleMatches === 'first' &&
+      (joinMode === 'keepEverything' ||
+        joinMode === 'enrichInput1' ||
+        joinMode === 'enrichInput2' ||
+        (joinMode === 'keepMatches' && outputDataFrom === 'both'))
+        ? 'first'
+        : 'all',
     onePerMatch: outputDataFrom === 'both' || joinMode === 'enrichInput1' || joinMode === 'enrichInput2',
   });
   const clash = clashOf(p);
