@@ -286,6 +286,7 @@ describe('n8n import: bad input', () => {
                   type: 'string',
                 },
                 { name: 'from', value: '={{ $node["Start"].json.id }}', type: 'string' },
+                { name: 'param', value: '={{ $node["Start"].parameter.path }}', type: 'string' },
                 { name: 'plain', value: 'DateTime.now() is only text here', type: 'string' },
               ],
             },
@@ -320,7 +321,7 @@ describe('n8n import: bad input', () => {
       connections: {},
     });
     expect(warnings.map((w) => w.message)).toEqual([
-      'Node "Stamp": its expressions or code use Luxon\'s locale formatting (setLocale, toHuman, toLocaleString with a preset), which Weft does not have',
+      'Node "Stamp": its expressions or code use Luxon\'s locale formatting (setLocale, toHuman, toLocaleString with a preset), a node\'s parameters or context through $node, which Weft does not have',
       'Node "Script": its expressions or code use $env, which Weft does not have',
     ]);
   });

@@ -16,6 +16,7 @@ const FEATURES: readonly [RegExp, string][] = [
     /\.\s*(setLocale|toHuman|toLocaleParts)\s*\(|toLocaleString\s*\(\s*DateTime\s*\.|\$(now|today)\b[^;\n]*\.\s*toLocaleString\s*\(/,
     "Luxon's locale formatting (setLocale, toHuman, toLocaleString with a preset)",
   ],
+  [/\$node\s*(\[[^\]]*\]|\.\s*[\w$]+)\s*\.\s*(parameter|context)\b/, "a node's parameters or context through $node"],
   [/\$env\b/, '$env'],
   [/\$binary\b/, 'binary data'],
   [/\$prevNode\b/, '$prevNode'],
