@@ -49,6 +49,13 @@ describe('Edit Fields: type conversion of Edit Fields 3.2+ (validateEntry → va
     expect(out).toEqual([{ o: { a: 1, b: 'x', c: [-2] }, l: ['a', 1] }]);
   });
 
+  it('sees NaN as n8n does: no number (an error), the text "NaN" in a text field', async () => {
+    await expect(run({ assignments: [field('n', '={{ $json.a + 1 }}', 'number')] }, [{}])).rejects.toThrow(
+      "'n' expects a number but we got 'NaN' [item 0]",
+    );
+    expect(await run({ assignments: [field('s', '={{ $json.a + 1 }}')] }, [{}])).toEqual([{ s: 'NaN' }]);
+  });
+
   it('writes a text field that is an object as JSON text', async () => {
     const out = await run({ assignments: [field('s', '={{ $json.o }}')] }, [{ o: { a: [1] } }]);
     expect(out).toEqual([{ s: '{"a":[1]}' }]);

@@ -10,7 +10,8 @@ import type { NodeContext } from '../runner/types.ts';
  * out on its own and written in as text (n8n's resolveRawData).
  *
  * Each such expression is evaluated as `{ v: (code) }`: an undefined result is
- * an object without `v`. All of them go to the sandbox in one call per node run.
+ * an object without `v`; NaN and ±Infinity come back as `{ n: "NaN" }`. All of
+ * them go to the sandbox in one call per node run.
  */
 
 export type Probe = { kind: 'single'; code: string } | { kind: 'raw'; text: string; resolvables: string[] };
@@ -37,7 +38,9 @@ export const singleExpressionCode = (value: unknown): string | undefined => {
 /** n8n's getResolvables: every `{{ … }}` of a text, each up to the first "}}". */
 export const resolvablesOf = (text: string): string[] => [...text.matchAll(/({{[\s\S]*?}})/g)].map((m) => m[1] ?? '');
 
-const wrap = (code: string): string => `={{ {v: (${code}\n)} }}`;
+/** NaN and ±Infinity would cross as null (JSON): they come back as their text, which n8n's rules tell apart. */
+const wrap = (code: string): string =>
+  `={{ ((v) => typeof v === 'number' && !Number.isFinite(v) ? { n: String(v) } : { v })((${code}\n)) }}`;
 
 /** n8n's resolveRawData: each `{{ … }}` replaced (first occurrence, in turn) by its value as text. */
 const fillRawText = (text: string, resolvables: readonly string[], values: readonly unknown[]): string => {
@@ -60,8 +63,11 @@ export interface ProbeResults {
   filled(label: string, i: number): string;
 }
 
-const unwrap = (result: unknown): unknown =>
-  typeof result === 'object' && result !== null && 'v' in result ? result.v : undefined;
+const unwrap = (result: unknown): unknown => {
+  if (typeof result !== 'object' || result === null) return undefined;
+  if ('n' in result) return Number(result.n);
+  return 'v' in result ? result.v : undefined;
+};
 
 /** Evaluates the probes for every input item of the node's run. */
 export const evaluateProbes = (ctx: NodeContext, probes: Map<string, Probe>): ProbeResults => {

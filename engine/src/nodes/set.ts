@@ -185,7 +185,8 @@ export const set: NodeExecutor = (ctx) => {
         probes.set(label, rawProbe(a.value));
         objectTextOf.set(str(a.name, ''), label);
       }
-      const code = isLegacy(conversion) || conversion === 'n8n3' ? singleExpressionCode(a.value) : undefined;
+      // Every version tells an undefined or NaN value apart from null somewhere (Edit Fields 3.2+: NaN is no number).
+      const code = singleExpressionCode(a.value);
       if (code !== undefined && !probes.has(label)) probes.set(label, { kind: 'single', code });
     });
   }
