@@ -35,11 +35,36 @@ const read = (asset: string, pkg: string, file: string): string => {
 
 const EXPORTS = /^export \{ ([\w, ]+) \};$/m;
 
+/**
+ * Luxon parses a format text on every toFormat and fromFormat (a loop and a regular expression per
+ * token), a good part of their cost in QuickJS. The parse depends on the text alone, so it is kept
+ * per text (a bounded Map inside Luxon's closure, out of user code's reach), frozen since it is shared.
+ */
+const PARSE_FORMAT = /^ {2}static parseFormat\(fmt\) \{$/m;
+const CACHED_PARSE_FORMAT = `  static parseFormat(fmt) {
+    let tokens = parsedFormats.get(fmt);
+    if (tokens === undefined) {
+      tokens = Object.freeze(Formatter.parseFormatText(fmt).map((t) => Object.freeze(t)));
+      if (parsedFormats.size >= 256) parsedFormats.clear();
+      parsedFormats.set(fmt, tokens);
+    }
+    return tokens;
+  }
+
+  static parseFormatText(fmt) {`;
+
 /** Luxon's module text as a function body: its one export statement becomes a return. */
 export const luxonAsFunction = (moduleText: string): string => {
   const m = EXPORTS.exec(moduleText);
   if (!m) throw new Error("Luxon's module build has no single export statement: the sandbox cannot load it");
-  const body = moduleText.replace(EXPORTS, `return { ${m[1] ?? ''} };`).replace(/^\/\/# sourceMappingURL=.*$/m, '');
+  if (!PARSE_FORMAT.test(moduleText) || !/^class Formatter \{$/m.test(moduleText)) {
+    throw new Error("Luxon's module build has no Formatter.parseFormat to cache: the sandbox cannot load it");
+  }
+  const body = moduleText
+    .replace(EXPORTS, `return { ${m[1] ?? ''} };`)
+    .replace(/^\/\/# sourceMappingURL=.*$/m, '')
+    .replace(/^class Formatter \{$/m, 'const parsedFormats = new Map();\nclass Formatter {')
+    .replace(PARSE_FORMAT, CACHED_PARSE_FORMAT);
   return `(function (Intl) {\n'use strict';\n${body}\n})`;
 };
 
