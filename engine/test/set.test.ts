@@ -183,6 +183,12 @@ describe('Edit Fields: the rules of older n8n versions (imported workflows)', ()
     );
     expect(out).toEqual([{ o: { n: 5, l: [1, 'a'], u: 'undefined' } }]);
   });
+  it('Edit Fields 3–3.2: an object field computed as Infinity is read from its text, which is no JSON object', async () => {
+    await expect(
+      run({ conversion: 'n8n3.2', assignments: [field('o', '={{ 1 / 0 }}', 'object')] }, [{}]),
+    ).rejects.toThrow('does not contain a valid JSON object');
+  });
+
   it('Edit Fields 3–3.2: an object text that reads null makes the field null (n8n lets null through)', async () => {
     const out = await run({ conversion: 'n8n3', assignments: [field('o', '={{ $json.n }}', 'object')] }, [
       { n: 'null' },

@@ -180,14 +180,13 @@ export const set: NodeExecutor = (ctx) => {
     }
   } else {
     rawAssignments.forEach((a, k) => {
-      const label = `assignments[${k}].value`;
       if (readsObjectText(conversion) && a.type === 'object' && isExpression(a.value)) {
-        probes.set(label, rawProbe(a.value));
-        objectTextOf.set(str(a.name, ''), label);
+        probes.set(`assignments[${k}].text`, rawProbe(a.value));
+        objectTextOf.set(str(a.name, ''), `assignments[${k}].text`);
       }
       // Every version tells an undefined or NaN value apart from null somewhere (Edit Fields 3.2+: NaN is no number).
       const code = singleExpressionCode(a.value);
-      if (code !== undefined && !probes.has(label)) probes.set(label, { kind: 'single', code });
+      if (code !== undefined) probes.set(`assignments[${k}].value`, { kind: 'single', code });
     });
   }
   const probed = evaluateProbes(ctx, probes);

@@ -43,7 +43,8 @@ const valueOf = (rng: Rng, type: (typeof types)[number]): Json => {
   const r = rng.int(10);
   if (r < 3) return `={{ $json.${rng.pick([...FIELDS, 'meta.a', 'missing'])} }}`;
   if (r < 4) return `=${rng.pick(['', 'x ', 'Hello '])}{{ $json.${rng.pick([...FIELDS, 'missing'])} }}`;
-  if (r < 5) return `={{ ${rng.pick(['1 + 1', '"7"', 'null', '[1, "b"]', '({ a: 1 })', 'true', '$json'])} }}`;
+  if (r < 5)
+    return `={{ ${rng.pick(['1 + 1', '"7"', 'null', '[1, "b"]', '({ a: 1 })', 'true', '$json', '$json.a + 1', '1 / 0'])} }}`;
   return literal(rng, type);
 };
 
