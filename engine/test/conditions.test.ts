@@ -88,6 +88,16 @@ describe('IF/Filter 2: n8n filter conditions', () => {
     ).toEqual({ main: [{ s: 'x' }] });
   });
 
+  it("a regex that backtracks without end fails the node after n8n's 250 ms instead of holding the engine", async () => {
+    const started = Date.now();
+    await expect(
+      route('filter', { conditions: [cond('={{ $json.s }}', 'string:regex', '^(a+)+$')] }, [
+        { s: `${'a'.repeat(30)}!` },
+      ]),
+    ).rejects.toThrow(/Regular expression execution timed out/);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
   it('a list contains any value by default; read as a list (n8n JSON without rightType) it finds no equal list', async () => {
     const contains = (rightType: string) =>
       route('filter', { conditions: [cond('={{ $json.t }}', 'array:contains', '={{ 2 }}', { rightType })] }, [

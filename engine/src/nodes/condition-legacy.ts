@@ -1,5 +1,6 @@
 import { NodeError } from '../runner/types.ts';
 import { regexLiteral } from './condition-operators.ts';
+import { regexTest } from './condition-regex.ts';
 import { jsString } from './condition-values.ts';
 
 /**
@@ -38,13 +39,7 @@ const isEmpty = (value: unknown): boolean =>
 
 const regex = (value1: unknown, value2: unknown): boolean => {
   const { source, flags } = regexLiteral(orBlank(value2));
-  let re: RegExp;
-  try {
-    re = new RegExp(source, flags);
-  } catch (e) {
-    throw new NodeError(e instanceof Error ? e.message : String(e));
-  }
-  return re.test(orBlank(value1));
+  return regexTest(source, flags, orBlank(value1));
 };
 
 /** n8n's `convertDateTime`: text through `new Date`, numbers as milliseconds, nothing else. */

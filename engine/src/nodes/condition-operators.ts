@@ -1,4 +1,5 @@
 import { NodeError } from '../runner/types.ts';
+import { regexTest } from './condition-regex.ts';
 import { jsString, parseFilterValue } from './condition-values.ts';
 
 /**
@@ -62,15 +63,9 @@ export const regexLiteral = (value: string): { source: string; flags: string } =
   return match ? { source: match[1] ?? '', flags: match[2] ?? '' } : { source: value, flags: '' };
 };
 
-const regexTest = (pattern: unknown, input: string): boolean => {
+const matches = (pattern: unknown, input: string): boolean => {
   const { source, flags } = regexLiteral(jsString(pattern));
-  let re: RegExp;
-  try {
-    re = new RegExp(source, flags);
-  } catch (e) {
-    throw new NodeError(e instanceof Error ? e.message : String(e));
-  }
-  return re.test(input);
+  return regexTest(source, flags, input);
 };
 
 const arrayContains = (list: unknown[], value: unknown, ignoreCase: boolean): boolean => {
@@ -104,9 +99,9 @@ const stringOperation = (operation: string, l: string, r: string): boolean | und
     case 'notEndsWith':
       return !l.endsWith(r);
     case 'regex':
-      return regexTest(r, l);
+      return matches(r, l);
     case 'notRegex':
-      return !regexTest(r, l);
+      return !matches(r, l);
     default:
       return undefined;
   }
