@@ -10,6 +10,28 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
  * the unit and integration tests of every part (vitest projects).
  * Browser flows run under Playwright (playwright.config.ts), not here.
  */
+/**
+ * The n8n-diff families `npm test` runs: those at zero divergence outside the
+ * documented exceptions (docs/n8n-compatibility.md). A family joins when it
+ * gets there; the others are the n8n-fidelity work still open.
+ */
+const N8N_DIFF_IN_NPM_TEST = [
+  'code',
+  'conditions',
+  'conditions-v1',
+  'switch',
+  'switch-v1',
+  'set',
+  'merge',
+  'httpRequest',
+  'sort',
+  'limit',
+  'aggregate',
+  'split-out',
+  'remove-duplicates',
+  'item-lists',
+];
+
 export default defineConfig({
   root: here('./client'),
   plugins: [react(), apiDocsAssets()],
@@ -66,6 +88,19 @@ export default defineConfig({
           environment: 'node',
           include: ['**/*.test.ts'],
           testTimeout: 30_000,
+        },
+      },
+      {
+        // The differential tests against n8n 2.41 (installed on first use): the short budget of
+        // every node family that is at zero divergence. The long run is `npm run test:n8n-diff`.
+        test: {
+          name: 'n8n-diff',
+          root: here('./engine/test/n8n-diff'),
+          environment: 'node',
+          include: ['nodes.diff.ts'],
+          env: { WEFT_N8N_DIFF_BUDGET: 'short', WEFT_N8N_DIFF_FAMILY: N8N_DIFF_IN_NPM_TEST.join(',') },
+          testTimeout: 20 * 60_000,
+          hookTimeout: 300_000,
         },
       },
     ],
