@@ -22,8 +22,9 @@ import { webhookLoad } from './webhook-load.ts';
  *
  * - in-process: n8n's baseline workflow (Manual → Set → IF → Set/Set, the
  *   same n8n JSON imported into Weft), 1 and 100 items per execution,
- *   expressions evaluated in the QuickJS sandbox. Trials alternate between
- *   Weft and n8n; the median of each is compared. Target ≥ 5× n8n.
+ *   expressions evaluated in the QuickJS sandbox; and the same workflow with
+ *   paired items and Luxon in its expressions. Trials alternate between
+ *   Weft and n8n; the median of each is compared. Target ≥ 10× n8n.
  * - per-node overhead: a chain of 100 Edit Fields nodes over 100 items;
  *   total time minus the time inside the nodes, per node run. Target ≤ 50 µs.
  */
@@ -33,6 +34,17 @@ const baselineDir = join(root, 'bench/engine/n8n-baseline');
 const quick = process.argv.includes('--quick');
 const TRIALS = quick ? 3 : 5;
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * The in-process workflows: n8n's baseline, and the same with paired items
+ * (`$('Make Item').item`) and Luxon (`$now…setZone…toFormat`, `DateTime`) in
+ * its expressions. Target: ≥ 10× n8n on every row (the n8n-fidelity issue).
+ */
+const WORKFLOWS = [
+  { file: 'workflow.json', label: 'Manual → Set → IF → Set' },
+  { file: 'workflow-paired-luxon.json', label: 'the same with paired items and Luxon' },
+];
+const TARGET = 10;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
@@ -57,11 +69,11 @@ const ensureBaseline = async (): Promise<void> => {
 };
 
 /** One n8n trial: executions/s of `n` sequential executions, from the baseline script. */
-const n8nTrial = (items: number, n: number): Promise<number> =>
+const n8nTrial = (file: string, items: number, n: number): Promise<number> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['run.js'], {
       cwd: baselineDir,
-      env: { ...process.env, ITEMS: String(items), N: String(n), TRIALS: '1' },
+      env: { ...process.env, WORKFLOW: file, ITEMS: String(items), N: String(n), TRIALS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -78,61 +90,65 @@ const main = async () => {
   await ensureBaseline();
   const sandbox = await Sandbox.create();
   const resolver = new ParameterResolver(sandbox);
-  const n8nWorkflow = JSON.parse(readFileSync(join(baselineDir, 'workflow.json'), 'utf8')) as unknown;
-  const baseline = load(fromN8n(n8nWorkflow).definition);
-  const start = baseline.nodes.find((n) => n.type === 'manualTrigger')?.id;
-  if (!start) throw new Error('no trigger in the baseline workflow');
-
-  /** One execution of the baseline workflow, as the engine runs a job. */
-  const runBaseline = async (triggerItems?: Item[]) => {
-    const r = await runWorkflow({
-      definition: baseline,
-      executors,
-      sandbox,
-      resolver,
-      meta,
-      startNodeId: start,
-      ...(triggerItems ? { triggerItems } : {}),
-    });
-    if (r.status !== 'succeeded') throw new Error(r.error);
-    return r;
-  };
-
-  const weftTrial = async (items: number, n: number): Promise<number> => {
-    const triggerItems: Item[] | undefined =
-      items > 1 ? Array.from({ length: items }, (_, i) => ({ json: { i } })) : undefined;
-    const once = () => runBaseline(triggerItems);
-    for (let i = 0; i < Math.min(200, n); i++) await once(); // warm-up, as the baseline does
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) await once();
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    return n / (ms / 1000);
-  };
-
-  // Check once that both engines agree on the result before timing them.
-  {
-    const r = await runBaseline(Array.from({ length: 100 }, (_, i) => ({ json: { i } })));
-    const count = (name: string) =>
-      r.runs.filter((x) => x.name === name).reduce((s, x) => s + (x.output.main?.length ?? 0), 0);
-    log(`check: 100 items → Big ${count('Big')}, Small ${count('Small')} (n8n: 50 / 50)`);
-  }
-
   const rows: string[] = [];
-  for (const items of [1, 100]) {
-    const n = items === 1 ? (quick ? 1000 : 2000) : quick ? 50 : 100;
-    const weft: number[] = [];
-    const n8n: number[] = [];
-    for (let t = 0; t < TRIALS; t++) {
-      log(`in-process, ${items} item(s): trial ${t + 1}/${TRIALS}`);
-      weft.push(await weftTrial(items, n));
-      n8n.push(await n8nTrial(items, n));
+  for (const { file, label } of WORKFLOWS) {
+    const n8nWorkflow = JSON.parse(readFileSync(join(baselineDir, file), 'utf8')) as unknown;
+    const baseline = load(fromN8n(n8nWorkflow).definition);
+    const start = baseline.nodes.find((n) => n.type === 'manualTrigger')?.id;
+    if (!start) throw new Error(`no trigger in ${file}`);
+
+    /** One execution of the baseline workflow, as the engine runs a job. */
+    const runBaseline = async (triggerItems?: Item[]) => {
+      const r = await runWorkflow({
+        definition: baseline,
+        executors,
+        sandbox,
+        resolver,
+        meta,
+        startNodeId: start,
+        ...(triggerItems ? { triggerItems } : {}),
+      });
+      if (r.status !== 'succeeded') throw new Error(r.error);
+      return r;
+    };
+
+    const weftTrial = async (items: number, n: number): Promise<number> => {
+      const triggerItems: Item[] | undefined =
+        items > 1 ? Array.from({ length: items }, (_, i) => ({ json: { i } })) : undefined;
+      const once = () => runBaseline(triggerItems);
+      for (let i = 0; i < Math.min(200, n); i++) await once(); // warm-up, as the baseline does
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) await once();
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      return n / (ms / 1000);
+    };
+
+    // Check once that both engines agree on the result before timing them.
+    {
+      const r = await runBaseline(Array.from({ length: 100 }, (_, i) => ({ json: { i } })));
+      const count = (name: string) =>
+        r.runs.filter((x) => x.name === name).reduce((s, x) => s + (x.output.main?.length ?? 0), 0);
+      log(`check (${file}): 100 items → Big ${count('Big')}, Small ${count('Small')} (n8n: 50 / 50)`);
     }
-    const w = median(weft);
-    const b = median(n8n);
-    rows.push(
-      `| Manual → Set → IF → Set, ${items} item${items === 1 ? '' : 's'}: executions/s | ${fmt(w, 0)} | ${fmt(b, 0)} | ${fmt(w / b, 2)}× | ≥ 5× | ${w / b >= 5 ? 'met' : 'MISSED'} |`,
-      `| … items/s | ${fmt(w * items, 0)} | ${fmt(b * items, 0)} | | | |`,
-    );
+
+    for (const items of [1, 100]) {
+      const n = items === 1 ? (quick ? 1000 : 2000) : quick ? 50 : 100;
+      // n8n takes ~0.4 s per 100-item execution of the paired-items workflow: fewer of them.
+      const n8nCount = file === 'workflow.json' || items === 1 ? n : Math.max(10, n / 5);
+      const weft: number[] = [];
+      const n8n: number[] = [];
+      for (let t = 0; t < TRIALS; t++) {
+        log(`in-process, ${file}, ${items} item(s): trial ${t + 1}/${TRIALS}`);
+        weft.push(await weftTrial(items, n));
+        n8n.push(await n8nTrial(file, items, n8nCount));
+      }
+      const w = median(weft);
+      const b = median(n8n);
+      rows.push(
+        `| ${label}, ${items} item${items === 1 ? '' : 's'}: executions/s | ${fmt(w, 0)} | ${fmt(b, 0)} | ${fmt(w / b, 2)}× | ≥ ${TARGET}× | ${w / b >= TARGET ? 'met' : 'MISSED'} |`,
+        `| … items/s | ${fmt(w * items, 0)} | ${fmt(b * items, 0)} | | | |`,
+      );
+    }
   }
 
   // Per-node overhead: 100 Edit Fields in a chain over 100 items.
