@@ -383,7 +383,7 @@ describe('workflows', () => {
     const node = (name: string) => exported.body.nodes.find((n) => n.name === name);
     expect(node('Hook')).toMatchObject({ type: 'webhook', parameters: { path: 'orders', httpMethod: 'POST' } });
     expect(node('Big?')?.parameters.conditions).toEqual([
-      { leftValue: '={{ $json.total }}', operator: 'number:gt', rightValue: '100' },
+      { leftValue: '={{ $json.total }}', operator: 'number:gt', rightValue: '={{ 100 }}' },
     ]);
     expect(node('Tell Slack')).toMatchObject({ type: 'n8n-nodes-base.slack', parameters: { channel: '#ops' } });
     expect(exported.body.edges.map((e) => `${e.source}:${e.sourceHandle}>${e.target}`).sort()).toEqual(
