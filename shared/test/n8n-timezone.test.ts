@@ -21,8 +21,8 @@ const workflow = (timezone?: string) => ({
 
 describe('n8n import: the workflow time zone', () => {
   it("leaves DEFAULT (and no zone) unset, so the server's zone applies; keeps a named zone", () => {
-    expect(fromN8n(workflow('DEFAULT')).definition.settings.timezone).toBeUndefined();
-    expect(fromN8n(workflow()).definition.settings.timezone).toBeUndefined();
-    expect(fromN8n(workflow('Europe/Berlin')).definition.settings.timezone).toBe('Europe/Berlin');
+    expect(fromN8n(workflow('DEFAULT')).definition.settings?.timezone).toBeUndefined();
+    expect(fromN8n(workflow()).definition.settings?.timezone).toBeUndefined();
+    expect(fromN8n(workflow('Europe/Berlin')).definition.settings?.timezone).toBe('Europe/Berlin');
   });
 });
