@@ -84,21 +84,25 @@ export const evaluateProbes = (ctx: NodeContext, probes: Map<string, Probe>): Pr
     plan = { key, params };
     plans.set(ctx.node, plan);
   }
-  const resolved = ctx.resolver.resolve(
-    ctx.node.name,
-    plan.params,
-    ctx.items,
-    ctx.meta,
-    (name) => ctx.outputOf(name),
-    // `$('Node').item` walks back through the same lineage as the node's other parameters.
-    ctx.pairedItems ? (name) => ctx.pairedItems?.(name) ?? [] : undefined,
-  );
+  const params = plan.params;
+  // Evaluated the first time a value is asked for: most runs never need the second reading.
+  let batch: JsonObject[] | undefined;
+  const resolved = (): JsonObject[] =>
+    (batch ??= ctx.resolver.resolve(
+      ctx.node.name,
+      params,
+      ctx.items,
+      ctx.meta,
+      (name) => ctx.outputOf(name),
+      // `$('Node').item` walks back through the same lineage as the node's other parameters.
+      ctx.pairedItems ? (name) => ctx.pairedItems?.(name) ?? [] : undefined,
+    ));
   return {
-    single: (label, i) => unwrap(resolved[i]?.[label]),
+    single: (label, i) => unwrap(resolved()[i]?.[label]),
     filled: (label, i) => {
       const probe = probes.get(label);
       if (probe?.kind !== 'raw') return '';
-      const list = resolved[i]?.[label];
+      const list = resolved()[i]?.[label];
       return fillRawText(probe.text, probe.resolvables, Array.isArray(list) ? list.map(unwrap) : []);
     },
   };

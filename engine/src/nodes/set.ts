@@ -101,7 +101,13 @@ interface SetRun {
 /** A field left undefined (n8n keeps the key, JSON drops it) or a list grown past its end: cleaned at the end. */
 const needsCleaning = (name: string, value: unknown): boolean => value === undefined || name.includes('[');
 
+/**
+ * The value of field k for item i. The parameters resolved for the node are
+ * exact except for null, which may have been undefined, NaN or ±Infinity (JSON
+ * has none of them): only then is the expression read a second time.
+ */
 const valueOf = (run: SetRun, k: number, i: number, resolved: unknown): unknown => {
+  if (resolved !== null) return resolved;
   const label = `assignments[${k}].value`;
   return run.probes.get(label)?.kind === 'single' ? run.probed.single(label, i) : resolved;
 };
