@@ -5,6 +5,7 @@ import { conditionsFamily } from './conditions-gen.ts';
 import { conditionsV1Family } from './conditions-v1-gen.ts';
 import { switchV1Family } from './switch-v1-gen.ts';
 import { dateTimeFamily } from './date-time-gen.ts';
+import { expressionsFamily } from './expressions-gen.ts';
 import { httpRequestFamily } from './http-request-gen.ts';
 import { aggregateFamily } from './aggregate-gen.ts';
 import { itemListsFamily } from './item-lists-gen.ts';
@@ -14,6 +15,7 @@ import { setFamily } from './set-gen.ts';
 import { sortFamily } from './sort-gen.ts';
 import { splitOutFamily } from './split-out-gen.ts';
 import { switchFamily } from './switch-gen.ts';
+import { mergeFamily } from './merge-gen.ts';
 import { diffCase, reportDivergence, type CaseDiff, type DivergenceReport, type Family } from './differ.ts';
 import type { NodeCase } from './node-case.ts';
 import { ensureReferenceInstalled, N8nReference } from './reference.ts';
@@ -40,8 +42,10 @@ const families: Family[] = [
   conditionsV1Family,
   switchV1Family,
   dateTimeFamily,
+  expressionsFamily,
   setFamily,
   switchFamily,
+  mergeFamily,
   httpRequestFamily,
   ...itemListFamilies,
 ].filter((f) => familySelected(f.name));
