@@ -107,7 +107,7 @@ export const conditionFields: readonly ListFieldParam[] = [
     kind: 'options',
     default: '',
     options: [
-      { value: '', label: 'the operator’s type' },
+      { value: '', label: 'by the comparison (default)' },
       ...rightTypes.map((t) => ({ value: t, label: t === 'any' ? 'any value' : t })),
     ],
   },
