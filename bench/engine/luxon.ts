@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { n8nTrial } from './n8n-trial.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,23 +25,6 @@ const quick = process.argv.includes('--quick');
 const TRIALS = quick ? 3 : 5;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-
-const n8nTrial = (items: number, n: number): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['run.js'], {
-      cwd: baselineDir,
-      env: { ...process.env, WORKFLOW: 'workflow-luxon.json', ITEMS: String(items), N: String(n), TRIALS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => {
-      const m = /=> ([\d.]+) executions\/s/.exec(out);
-      if (code !== 0 || !m) reject(new Error(`n8n baseline failed:\n${out}`));
-      else resolve(Number(m[1]));
-    });
-  });
 
 const main = async () => {
   // A generous time limit: this measures speed, and a loaded machine must not turn a slow batch into a failure.
@@ -84,7 +67,7 @@ const main = async () => {
     for (let t = 0; t < TRIALS; t++) {
       log(`${items} item(s): trial ${t + 1}/${TRIALS}`);
       weft.push(await weftTrial(items, n));
-      n8n.push(await n8nTrial(items, n));
+      n8n.push(await n8nTrial('workflow-luxon.json', items, n));
     }
     const w = median(weft);
     const b = median(n8n);

@@ -13,6 +13,7 @@ import type { NodeExecutor } from '../../engine/src/runner/types.ts';
 import { Sandbox } from '../../engine/src/sandbox/sandbox.ts';
 import { buildServerIfNeeded } from '../../scripts/build-server.ts';
 import { fmt } from '../lib/stats.ts';
+import { n8nTrial } from './n8n-trial.ts';
 import { webhookLoad } from './webhook-load.ts';
 
 /**
@@ -67,24 +68,6 @@ const ensureBaseline = async (): Promise<void> => {
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm install exited ${code}`))));
   });
 };
-
-/** One n8n trial: executions/s of `n` sequential executions, from the baseline script. */
-const n8nTrial = (file: string, items: number, n: number): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['run.js'], {
-      cwd: baselineDir,
-      env: { ...process.env, WORKFLOW: file, ITEMS: String(items), N: String(n), TRIALS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => {
-      const m = /=> ([\d.]+) executions\/s/.exec(out);
-      if (code !== 0 || !m) reject(new Error(`n8n baseline failed:\n${out}`));
-      else resolve(Number(m[1]));
-    });
-  });
 
 const main = async () => {
   await ensureBaseline();

@@ -38,6 +38,23 @@ const hasNodeOfType = (workflow: unknown, type: string): boolean => {
   return Array.isArray(nodes) && (nodes as N8nNode[]).some((n) => n.type === type);
 };
 
+/** A Sort node's (or Item Lists' sort's) parameters, when the divergence is in its output or pairing. */
+const sortParamsOf = (d: Divergence, workflow: unknown): Record<string, unknown> | undefined => {
+  if (d.what !== 'output items' && d.what !== 'paired items') return undefined;
+  const node = nodeOf(workflow, d.node);
+  const params = (node?.parameters ?? {}) as Record<string, unknown>;
+  const sorting =
+    node?.type === 'n8n-nodes-base.sort' || (node?.type === 'n8n-nodes-base.itemLists' && params.operation === 'sort');
+  return sorting ? params : undefined;
+};
+
+/** Both engines gave the same items, in another order. */
+const sameItemsAnyOrder = (d: Divergence): boolean => {
+  if (!Array.isArray(d.n8n) || !Array.isArray(d.weft)) return false;
+  const texts = (list: unknown[]) => list.map((i) => JSON.stringify(i)).sort();
+  return isDeepStrictEqual(texts(d.n8n), texts(d.weft));
+};
+
 export const exceptions: Exception[] = [
   {
     // n8n's Merge with "minimize empty fields" and deep merge merges into its input items' nested objects in place.
@@ -133,34 +150,19 @@ export const exceptions: Exception[] = [
     // A random order cannot be compared item by item: both engines shuffle, the items must be the same multiset.
     id: 'sort-random-order',
     excuses: (d, workflow) => {
-      if (d.what !== 'output items' && d.what !== 'paired items') return false;
-      if (!Array.isArray(d.n8n) || !Array.isArray(d.weft)) return false;
-      const node = nodeOf(workflow, d.node);
-      const params = (node?.parameters ?? {}) as Record<string, unknown>;
-      const sorting =
-        node?.type === 'n8n-nodes-base.sort' ||
-        (node?.type === 'n8n-nodes-base.itemLists' && params.operation === 'sort');
-      if (!sorting || params.type !== 'random') return false;
-      const texts = (list: unknown[]) => list.map((i) => JSON.stringify(i)).sort();
-      return isDeepStrictEqual(texts(d.n8n), texts(d.weft));
+      const params = sortParamsOf(d, workflow);
+      return params?.type === 'random' && sameItemsAnyOrder(d);
     },
   },
   {
     // An inconsistent comparison (NaN, a < b and b < a) orders as the sort algorithm makes of it: V8's, QuickJS's.
     id: 'sort-code-inconsistent-comparison',
     excuses: (d, workflow) => {
-      if (d.what !== 'output items' && d.what !== 'paired items') return false;
-      if (!Array.isArray(d.n8n) || !Array.isArray(d.weft)) return false;
-      const node = nodeOf(workflow, d.node);
-      const params = (node?.parameters ?? {}) as Record<string, unknown>;
-      const sorting =
-        node?.type === 'n8n-nodes-base.sort' ||
-        (node?.type === 'n8n-nodes-base.itemLists' && params.operation === 'sort');
-      if (!sorting || params.type !== 'code' || typeof params.code !== 'string') return false;
+      const params = sortParamsOf(d, workflow);
+      if (params?.type !== 'code' || typeof params.code !== 'string') return false;
       const data = (nodeOf(workflow, 'Input')?.parameters as { data?: unknown } | undefined)?.data;
       if (!Array.isArray(data)) return false;
-      const texts = (list: unknown[]) => list.map((i) => JSON.stringify(i)).sort();
-      return isDeepStrictEqual(texts(d.n8n), texts(d.weft)) && !sortCodeIsConsistent(params.code, data);
+      return sameItemsAnyOrder(d) && !sortCodeIsConsistent(params.code, data);
     },
   },
   {
