@@ -46,6 +46,8 @@ const addFromDefinition = (doc: Y.Doc, node: DefinitionNode, origin: Origin): vo
       ...(node.waitBetweenTries !== undefined ? { waitBetweenTries: node.waitBetweenTries } : {}),
       ...(node.onError !== undefined ? { onError: node.onError } : {}),
       ...(node.timeoutSeconds !== undefined ? { timeoutSeconds: node.timeoutSeconds } : {}),
+      ...(node.alwaysOutputData !== undefined ? { alwaysOutputData: node.alwaysOutputData } : {}),
+      ...(node.executeOnce !== undefined ? { executeOnce: node.executeOnce } : {}),
     },
     origin,
   );

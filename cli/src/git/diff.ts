@@ -13,7 +13,7 @@ import { sameJson } from './canonical-json.ts';
 export type Change =
   | { op: 'setName'; name: string }
   | { op: 'setDescription'; description: string }
-  | { op: 'setSetting'; key: 'timezone' | 'timeoutSeconds'; value: string | number | undefined }
+  | { op: 'setSetting'; key: 'timezone' | 'timeoutSeconds' | 'executionOrder'; value: string | number | undefined }
   | { op: 'addNode'; node: DefinitionNode }
   | { op: 'removeNode'; id: string; name: string }
   /** The type or its version changed: the node is removed and added again under the same id. */
@@ -28,7 +28,15 @@ export type Change =
   | { op: 'connect'; edge: EdgeValue }
   | { op: 'disconnect'; edge: EdgeValue };
 
-type SettingKey = 'disabled' | 'retryOnFail' | 'maxTries' | 'waitBetweenTries' | 'onError' | 'timeoutSeconds';
+type SettingKey =
+  | 'disabled'
+  | 'retryOnFail'
+  | 'maxTries'
+  | 'waitBetweenTries'
+  | 'onError'
+  | 'timeoutSeconds'
+  | 'alwaysOutputData'
+  | 'executeOnce';
 
 const settingOf = (node: DefinitionNode, key: SettingKey): unknown =>
   node[key] ?? (key === 'disabled' ? false : DEFAULT_NODE_SETTINGS[key]);
@@ -67,6 +75,8 @@ const nodeChanges = (base: DefinitionNode, local: DefinitionNode): Change[] => {
     patch.waitBetweenTries = local.waitBetweenTries ?? DEFAULT_NODE_SETTINGS.waitBetweenTries;
   if (differs('onError')) patch.onError = local.onError ?? DEFAULT_NODE_SETTINGS.onError;
   if (differs('timeoutSeconds')) patch.timeoutSeconds = local.timeoutSeconds ?? DEFAULT_NODE_SETTINGS.timeoutSeconds;
+  if (differs('alwaysOutputData')) patch.alwaysOutputData = local.alwaysOutputData ?? false;
+  if (differs('executeOnce')) patch.executeOnce = local.executeOnce ?? false;
   if (Object.keys(patch).length > 0) out.push({ op: 'setNodeSettings', id, name, patch });
   const slots = new Set([...Object.keys(base.credentials ?? {}), ...Object.keys(local.credentials ?? {})]);
   for (const slot of [...slots].sort()) {
@@ -83,7 +93,7 @@ export const diffDefinitions = (base: WorkflowDefinition, local: WorkflowDefinit
   if ((base.description ?? '') !== (local.description ?? '')) {
     out.push({ op: 'setDescription', description: local.description ?? '' });
   }
-  for (const key of ['timezone', 'timeoutSeconds'] as const) {
+  for (const key of ['timezone', 'timeoutSeconds', 'executionOrder'] as const) {
     if (base.settings[key] !== local.settings[key]) out.push({ op: 'setSetting', key, value: local.settings[key] });
   }
 

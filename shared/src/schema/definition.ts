@@ -18,13 +18,27 @@ const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 export const positionSchema = z.strictObject({ x: finite, y: finite });
 export type Position = z.infer<typeof positionSchema>;
 
+/**
+ * n8n's execution orders: "v1" (depth first, n8n's current default) and the
+ * legacy "v0" (breadth first; a node with an empty first input does not run,
+ * and a Merge waiting on a branch that got nothing runs that branch's first
+ * node with one empty item). Imported n8n workflows keep theirs.
+ */
+export const executionOrderValues = ['v0', 'v1'] as const;
+export type ExecutionOrder = (typeof executionOrderValues)[number];
+
 export const settingsSchema = z.strictObject({
   timezone: z.string().min(1).max(64).optional(),
   timeoutSeconds: z.number().int().min(0).max(86_400).optional(),
+  executionOrder: z.enum(executionOrderValues).optional(),
 });
 export type WorkflowSettings = z.infer<typeof settingsSchema>;
 
-export const defaultSettings: Required<WorkflowSettings> = { timezone: 'UTC', timeoutSeconds: 300 };
+export const defaultSettings: Required<WorkflowSettings> = {
+  timezone: 'UTC',
+  timeoutSeconds: 300,
+  executionOrder: 'v1',
+};
 
 export const definitionNodeSchema = z.strictObject({
   id: z.string().regex(ID_PATTERN, 'must be 1–64 letters, digits, "_" or "-"'),
@@ -41,6 +55,10 @@ export const definitionNodeSchema = z.strictObject({
   waitBetweenTries: z.number().int().min(0).max(3_600_000).optional(),
   onError: z.enum(onErrorValues).optional(),
   timeoutSeconds: z.number().int().min(0).max(86_400).optional(),
+  /** n8n's "Always Output Data": a run whose first output is empty puts out one empty item instead. */
+  alwaysOutputData: z.boolean().optional(),
+  /** n8n's "Execute Once": the node runs with the first item of each input only. */
+  executeOnce: z.boolean().optional(),
 });
 export type DefinitionNode = z.infer<typeof definitionNodeSchema>;
 

@@ -36,6 +36,8 @@ export const fromDefinition = (
     if (def.settings.timezone !== undefined) setWorkflowSetting(doc, 'timezone', def.settings.timezone);
     if (def.settings.timeoutSeconds !== undefined)
       setWorkflowSetting(doc, 'timeoutSeconds', def.settings.timeoutSeconds);
+    if (def.settings.executionOrder !== undefined)
+      setWorkflowSetting(doc, 'executionOrder', def.settings.executionOrder);
     const nodes = nodesMap(doc);
     for (const node of def.nodes) nodes.set(node.id, buildNodeMap(node));
     const edges = edgesMap(doc);

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { getNodeDefinition } from '../nodes/catalog.ts';
 import { isValidId } from '../ids.ts';
-import { onErrorValues, type OnError, type Position } from './definition.ts';
+import { executionOrderValues, onErrorValues, type ExecutionOrder, type OnError, type Position } from './definition.ts';
 import {
   edgesMap,
   HANDLE_PATTERN,
@@ -35,6 +35,8 @@ export interface NodeSnapshot {
   waitBetweenTries: number;
   onError: OnError;
   timeoutSeconds: number;
+  alwaysOutputData: boolean;
+  executeOnce: boolean;
 }
 
 export const DEFAULT_NODE_SETTINGS = {
@@ -43,6 +45,8 @@ export const DEFAULT_NODE_SETTINGS = {
   waitBetweenTries: 1000,
   onError: 'stopWorkflow' as OnError,
   timeoutSeconds: 0,
+  alwaysOutputData: false,
+  executeOnce: false,
 };
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -101,6 +105,8 @@ export const readNodeMap = (id: string, value: unknown): NodeSnapshot | null => 
     waitBetweenTries: num(NodeKey.waitBetweenTries, DEFAULT_NODE_SETTINGS.waitBetweenTries),
     onError: (onErrorValues as readonly unknown[]).includes(onError) ? (onError as OnError) : 'stopWorkflow',
     timeoutSeconds: num(NodeKey.timeoutSeconds, DEFAULT_NODE_SETTINGS.timeoutSeconds),
+    alwaysOutputData: map.get(NodeKey.alwaysOutputData) === true,
+    executeOnce: map.get(NodeKey.executeOnce) === true,
   };
 };
 
@@ -138,7 +144,7 @@ export interface MetaSnapshot {
   schemaVersion: number | undefined;
   name: string;
   description: string;
-  settings: { timezone?: string; timeoutSeconds?: number };
+  settings: { timezone?: string; timeoutSeconds?: number; executionOrder?: ExecutionOrder };
 }
 
 export const readMeta = (doc: Y.Doc): MetaSnapshot => {
@@ -156,6 +162,8 @@ export const readMeta = (doc: Y.Doc): MetaSnapshot => {
     if (isFiniteNumber(timeout) && Number.isInteger(timeout) && timeout >= 0 && timeout <= 86_400) {
       out.timeoutSeconds = timeout;
     }
+    const order = settingsMap.get('executionOrder');
+    if ((executionOrderValues as readonly unknown[]).includes(order)) out.executionOrder = order as ExecutionOrder;
   }
   return {
     schemaVersion: isFiniteNumber(version) ? version : undefined,

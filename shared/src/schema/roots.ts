@@ -5,7 +5,7 @@ import * as Y from 'yjs';
  * touches these roots; every other part goes through the typed API.
  *
  * meta:  Y.Map  schemaVersion (number), name (string), description (Y.Text),
- *               settings (Y.Map: timezone, timeoutSeconds)
+ *               settings (Y.Map: timezone, timeoutSeconds, executionOrder)
  * nodes: Y.Map<nodeId, Y.Map>  one nested map per node, see NodeKey
  * edges: Y.Map<edgeId, EdgeValue>  edgeId is derived from the endpoints
  */
@@ -39,6 +39,8 @@ export const NodeKey = {
   waitBetweenTries: 'waitBetweenTries',
   onError: 'onError',
   timeoutSeconds: 'timeoutSeconds',
+  alwaysOutputData: 'alwaysOutputData',
+  executeOnce: 'executeOnce',
 } as const;
 
 export type NodeMap = Y.Map<unknown>;

@@ -39,6 +39,8 @@ const toDefinitionNode = (node: NodeSnapshot, name: string): DefinitionNode => {
   if (node.waitBetweenTries !== DEFAULT_NODE_SETTINGS.waitBetweenTries) out.waitBetweenTries = node.waitBetweenTries;
   if (node.onError !== DEFAULT_NODE_SETTINGS.onError) out.onError = node.onError;
   if (node.timeoutSeconds !== DEFAULT_NODE_SETTINGS.timeoutSeconds) out.timeoutSeconds = node.timeoutSeconds;
+  if (node.alwaysOutputData) out.alwaysOutputData = true;
+  if (node.executeOnce) out.executeOnce = true;
   return out;
 };
 

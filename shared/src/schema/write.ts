@@ -80,7 +80,7 @@ export const setWorkflowDescription = (doc: Y.Doc, description: string, origin?:
 
 export const setWorkflowSetting = (
   doc: Y.Doc,
-  key: 'timezone' | 'timeoutSeconds',
+  key: 'timezone' | 'timeoutSeconds' | 'executionOrder',
   value: string | number | undefined,
   origin?: Origin,
 ): void => {
@@ -113,6 +113,8 @@ export interface NewNode {
   waitBetweenTries?: number;
   onError?: OnError;
   timeoutSeconds?: number;
+  alwaysOutputData?: boolean;
+  executeOnce?: boolean;
 }
 
 const storedNames = (doc: Y.Doc, exceptId?: string): Set<string> => {
@@ -144,6 +146,9 @@ export const buildNodeMap = (input: NewNode & { name: string }): NodeMap => {
   }
   for (const key of ['retryOnFail', 'maxTries', 'waitBetweenTries', 'onError', 'timeoutSeconds'] as const) {
     if (input[key] !== undefined) map.set(NodeKey[key], input[key]);
+  }
+  for (const key of ['alwaysOutputData', 'executeOnce'] as const) {
+    if (input[key]) map.set(NodeKey[key], true);
   }
   return map;
 };
@@ -246,6 +251,8 @@ export interface NodeSettingsPatch {
   waitBetweenTries?: number;
   onError?: OnError;
   timeoutSeconds?: number;
+  alwaysOutputData?: boolean;
+  executeOnce?: boolean;
 }
 
 const settingRules: Record<keyof NodeSettingsPatch, (v: unknown) => boolean> = {
@@ -255,6 +262,8 @@ const settingRules: Record<keyof NodeSettingsPatch, (v: unknown) => boolean> = {
   waitBetweenTries: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 3_600_000,
   onError: (v) => (onErrorValues as readonly unknown[]).includes(v),
   timeoutSeconds: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 86_400,
+  alwaysOutputData: (v) => typeof v === 'boolean',
+  executeOnce: (v) => typeof v === 'boolean',
 };
 
 export const setNodeSettings = (doc: Y.Doc, id: string, patch: NodeSettingsPatch, origin?: Origin): void => {
