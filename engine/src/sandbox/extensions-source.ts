@@ -12,6 +12,8 @@
  * value, the native method when the type has none, the generic isEmpty, and
  * the error messages n8n gives.
  */
+import { TRANSLITERATION_SEPARATOR, TRANSLITERATION_TABLE } from './transliteration-table.ts';
+
 const IMPLEMENTATION = String.raw`(() => {
   'use strict';
   const hasOwn = Object.prototype.hasOwnProperty;
@@ -366,6 +368,46 @@ const IMPLEMENTATION = String.raw`(() => {
   const table = (fns) => Object.assign(Object.create(null), fns);
   const none = () => undefined;
 
+  // n8n's replaceSpecialChars() is the transliteration package's transliterate(value, { unknown: '?' }): each
+  // character (a surrogate pair as one) through its table (transliteration-table.ts, parsed the first time), "?"
+  // when the table lacks it, and, when the text holds Chinese, a space between the spellings of two characters
+  // in a row of which the first is Chinese, unless the second's spelling has punctuation or a space.
+  const TRANSLITERATION = ${JSON.stringify(JSON.stringify(TRANSLITERATION_TABLE))};
+  const CHINESE =
+    /[\u2E80-\u2E99\u2E9B-\u2EF3\u2F00-\u2FD5\u3005\u3007\u3021-\u3029\u3038-\u303B\u3400-\u4DBF\u4E00-\u9FFC\uF900-\uFA6D\uFA70-\uFAD9]|\uD81B[\uDFF0\uDFF1]|[\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879\uD880-\uD883][\uDC00-\uDFFF]|\uD869[\uDC00-\uDEDD\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]|\uD884[\uDC00-\uDF4A]/;
+  // The package's hasPunctuationOrSpace, its ASCII part: the spellings it is asked about are ASCII.
+  const PUNCTUATION_OR_SPACE = /[\s!-#%-*,-/:;?@[-\]_{}]/;
+  let spellings;
+  const spellingsOf = () => {
+    if (!spellings) {
+      spellings = [];
+      for (const [start, joined] of JSON.parse(TRANSLITERATION)) {
+        joined.split(${JSON.stringify(TRANSLITERATION_SEPARATOR)}).forEach((text, i) => {
+          spellings[start + i] = text;
+        });
+      }
+    }
+    return spellings;
+  };
+  const transliterate = (v) => {
+    const table = spellingsOf();
+    const chinese = CHINESE.test(v);
+    let out = '';
+    let lastChinese = false;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      const pair = c >= 0xd800 && c <= 0xdbff && v.charCodeAt(i + 1) >= 0xdc00 && v.charCodeAt(i + 1) <= 0xdfff;
+      const char = pair ? v.slice(i, i + 2) : v[i];
+      let s = pair ? '?' : c < 0x7f ? char : table[c] || '?';
+      if (chinese) {
+        if (lastChinese && !PUNCTUATION_OR_SPACE.test(s)) s = ' ' + s;
+        lastChinese = CHINESE.test(char);
+      }
+      out += s;
+      if (pair) i++;
+    }
+    return out;
+  };
   const stringFns = table({
     isEmpty: (v) => v === '',
     isNotEmpty: (v) => v !== '',
@@ -479,8 +521,7 @@ const IMPLEMENTATION = String.raw`(() => {
     base64Encode: (v) => toBase64(v),
     base64Decode: (v) => fromBase64(v),
   });
-  // n8n has this through a transliteration table Weft does not carry: say so.
-  stringFns.replaceSpecialChars = () => fail("replaceSpecialChars() is not available in Weft's expressions");
+  stringFns.replaceSpecialChars = (v) => transliterate(v);
   stringFns.toTitleCase = titleCase;
   stringFns.hash = (v, [algorithm]) => {
     const name = algorithm?.toLowerCase() ?? 'md5';

@@ -134,10 +134,18 @@ describe('extension functions', () => {
     expect(evaluate('"the lord of the rings".toTitleCase()')).toBe('The Lord of the Rings');
   });
 
+  it('replaceSpecialChars() transliterates as n8n’s transliterate(value, { unknown: "?" }) does', () => {
+    // n8n: the transliteration package's table; a character it lacks (any beyond U+FFFF) is "?"; the spellings of
+    // two Chinese characters in a row get a space between them unless the second has punctuation.
+    expect(evaluate('"déjà vu".replaceSpecialChars()')).toBe('deja vu');
+    expect(evaluate('"Ünïcödé ß".replaceSpecialChars()')).toBe('Unicode ss');
+    expect(evaluate('"Привет".replaceSpecialChars()')).toBe('Privet');
+    expect(evaluate('"中文 abc".replaceSpecialChars()')).toBe('Zhong Wen abc');
+    expect(evaluate('"中,文".replaceSpecialChars()')).toBe('Zhong,Wen');
+    expect(evaluate('"😀a".replaceSpecialChars()')).toBe('?a');
+  });
+
   it('functions Weft does not carry say so', () => {
-    expect(evaluate('"abc".replaceSpecialChars()')).toBe(
-      "ExpressionExtensionError: replaceSpecialChars() is not available in Weft's expressions",
-    );
     expect(evaluate('"abc".hash("sha512")')).toBe(
       "ExpressionExtensionError: sha512 hashes are not available in Weft's expressions",
     );
