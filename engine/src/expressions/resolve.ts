@@ -3,6 +3,7 @@ import type { PairedLookup } from '../runner/paired-items.ts';
 import { EXPRESSION } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type CallScope, type Sandbox } from '../sandbox/sandbox.ts';
 import { ExpressionError, positionIn, sourceName } from './errors.ts';
+import { asTemplateText, jsonPathOf, readJsonPath, type JsonPath } from './json-path.ts';
 import {
   isExpression,
   parseTemplate,
@@ -53,6 +54,8 @@ interface Leaf {
 interface Plan {
   leaves: Leaf[];
   ids: number[];
+  /** For each id: the `$json` path the host reads itself, when the code is only that (see json-path.ts). */
+  paths: (JsonPath | undefined)[];
   refs: string[];
   /** Whether some expression asks for paired items (see readsPairedItems). */
   paired: boolean;
@@ -172,24 +175,18 @@ export class ParameterResolver {
     const plan = this.planFor(node, parameters);
     const count = Math.max(items.length, 1);
     if (plan.leaves.length === 0) return new Array<JsonObject>(count).fill(parameters);
-    const refs: Record<string, readonly Item[]> = {};
-    for (const name of plan.refs) {
-      const out = outputs(name);
-      if (out) refs[name] = out;
-    }
-    const payload = JSON.stringify(
-      plan.paired ? { items, refs, paired: pairedPayload(refs, pairedOf) } : { items, refs },
+    // Plain `$json` reads are answered here, for every item, unless one item needs the sandbox's own answer.
+    const onHost: (unknown[] | undefined)[] = plan.paths.map((path, k) =>
+      path ? readForEvery(items, count, path, (plan.ids[k] ?? 0) < 0) : undefined,
     );
-    let text: string;
-    try {
-      text = this.sandbox.evaluate(plan.ids, payload, callScope(meta));
-    } catch (e) {
-      // Out of time or memory: the whole batch stopped, so name every parameter it held.
-      if (!(e instanceof SandboxError)) throw e;
-      const labels = [...new Set(plan.leaves.map((l) => l.label))].join('", "');
-      throw new ExpressionError(node, labels, `the expression ${e.message}`);
-    }
-    const results = JSON.parse(text) as { v?: unknown; e?: SandboxErrorShape }[][];
+    const sent: number[] = [];
+    const rowAt: number[] = [];
+    plan.ids.forEach((id, k) => {
+      if (onHost[k]) return;
+      rowAt[k] = sent.length;
+      sent.push(id);
+    });
+    const results = sent.length > 0 ? this.evaluate(node, plan, sent, items, meta, outputs, pairedOf) : [];
     const resolved: JsonObject[] = new Array<JsonObject>(count);
     for (let i = 0; i < count; i++) {
       const row = results[i] ?? [];
@@ -200,7 +197,9 @@ export class ParameterResolver {
         const values: unknown[] = [];
         for (const segment of leaf.segments) {
           if (!('code' in segment)) continue;
-          const r = row[k++];
+          const host = onHost[k];
+          const r = host ? { v: host[i] } : row[rowAt[k] ?? -1];
+          k++;
           if (r?.e) {
             fail(node, leaf.label, segment, new SandboxError(r.e, 'runtime'), filenameOf(node, leaf.label));
           }
@@ -221,6 +220,36 @@ export class ParameterResolver {
     return resolved;
   }
 
+  /** The sandbox's answers for the given ids: results[item][id's place in ids]. */
+  private evaluate(
+    node: string,
+    plan: Plan,
+    ids: number[],
+    items: readonly Item[],
+    meta: ExpressionMeta,
+    outputs: (name: string) => readonly Item[] | undefined,
+    pairedOf: ((name: string) => PairedLookup[]) | undefined,
+  ): { v?: unknown; e?: SandboxErrorShape }[][] {
+    const refs: Record<string, readonly Item[]> = {};
+    for (const name of plan.refs) {
+      const out = outputs(name);
+      if (out) refs[name] = out;
+    }
+    const payload = JSON.stringify(
+      plan.paired ? { items, refs, paired: pairedPayload(refs, pairedOf) } : { items, refs },
+    );
+    let text: string;
+    try {
+      text = this.sandbox.evaluate(ids, payload, callScope(meta));
+    } catch (e) {
+      // Out of time or memory: the whole batch stopped, so name every parameter it held.
+      if (!(e instanceof SandboxError)) throw e;
+      const labels = [...new Set(plan.leaves.map((l) => l.label))].join('", "');
+      throw new ExpressionError(node, labels, `the expression ${e.message}`);
+    }
+    return JSON.parse(text) as { v?: unknown; e?: SandboxErrorShape }[][];
+  }
+
   private planFor(node: string, parameters: JsonObject): Plan {
     const known = this.plans.get(parameters);
     if (known) return known;
@@ -228,6 +257,7 @@ export class ParameterResolver {
     collect(parameters, [], found);
     const leaves: Leaf[] = [];
     const ids: number[] = [];
+    const paths: (JsonPath | undefined)[] = [];
     const refs = new Set<string>();
     let paired = false;
     for (const { path, source } of found) {
@@ -257,8 +287,9 @@ export class ParameterResolver {
       leaves.push({ path, label, segments, ids: leafIds, single });
       // A {{ }} with text around it is marked (~id): the sandbox turns its value into text as n8n's template does.
       ids.push(...(single ? leafIds : leafIds.map((id) => ~id)));
+      for (const segment of segments) if ('code' in segment) paths.push(jsonPathOf(segment.code));
     }
-    const plan = { leaves, ids, refs: [...refs], paired };
+    const plan = { leaves, ids, paths, refs: [...refs], paired };
     this.plans.set(parameters, plan);
     return plan;
   }
@@ -269,5 +300,18 @@ interface SandboxErrorShape {
   message: string;
   stack: string;
 }
+
+/** The path's value for every item (as text inside a template), or undefined when one of them needs the sandbox. */
+const readForEvery = (items: readonly Item[], count: number, path: JsonPath, text: boolean): unknown[] | undefined => {
+  const values = new Array<unknown>(count);
+  for (let i = 0; i < count; i++) {
+    // With no items the sandbox's $json is {}.
+    let read = readJsonPath(items[i]?.json ?? {}, path);
+    if (read && text) read = asTemplateText(read);
+    if (!read) return undefined;
+    values[i] = read.value;
+  }
+  return values;
+};
 
 const filenameOf = (node: string, label: string): string => sourceName('expr', node, label);
