@@ -1,7 +1,9 @@
+import { isExpression } from '../expressions/template.ts';
 import type { Item, NodeOutput } from '../runner/items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
 import { jsString } from './condition-values.ts';
 import { allHold, rowsWithSources, settingsOf, test, type ConditionRow } from './conditions.ts';
+import { ruleSettings, switchMode, switchParams } from './switch-params.ts';
 
 /**
  * Switch, as n8n's: rules mode sends an item to the first rule whose
@@ -14,6 +16,9 @@ import { allHold, rowsWithSources, settingsOf, test, type ConditionRow } from '.
 interface RuleRow extends ConditionRow {
   combinator?: unknown;
   output?: unknown;
+  caseSensitivity?: unknown;
+  typeValidation?: unknown;
+  ruleComparison?: unknown;
 }
 
 /** The output `index` names among `count`: only a whole number from 0 (or its text, "2") does, as a JavaScript array index. */
@@ -55,32 +60,57 @@ const extraConditions = (p: Record<string, unknown>): Map<number, ConditionRow[]
   return byRule;
 };
 
+/**
+ * A fallback written as an expression gives n8n's own value per item: nothing
+ * or "none" drops the item, "extra" sends it to the last output (the fallback
+ * output when the first item's value made one, else the last rule's), and
+ * anything else must name an output.
+ */
+const fallbackOf = (value: unknown, ruleCount: number, extra: boolean, itemIndex: number): string | undefined => {
+  if (value === undefined || value === 'none') return undefined;
+  if (value === 'extra') return extra ? 'fallback' : `output${ruleCount - 1}`;
+  const index = outputAt(value, ruleCount + (extra ? 1 : 0), itemIndex);
+  return index === ruleCount ? 'fallback' : `output${index}`;
+};
+
+const expressionMode = (ctx: Parameters<NodeExecutor>[0]): NodeOutput => {
+  const out: NodeOutput = {};
+  const params = switchParams(ctx, 'expression');
+  const first = params[0] ?? {};
+  // n8n makes `new Array(numberOutputs)` outputs: one for anything but a number.
+  const count = typeof first.numberOutputs === 'number' ? first.numberOutputs : 1;
+  if (!Number.isInteger(count) || count < 0) throw new NodeError(`Invalid array length (${count} outputs)`);
+  const convert = settingsOf(first).comparison !== 'legacy';
+  ctx.items.forEach((item, i) => {
+    const index = convert ? asIndexNumber((params[i] ?? {}).output, i) : (params[i] ?? {}).output;
+    (out[`output${outputAt(index, count, i)}`] ??= []).push(item);
+  });
+  return out;
+};
+
 export const switchNode: NodeExecutor = (ctx) => {
-  const params = ctx.params();
+  const mode = switchMode(ctx.node);
+  if (mode === 'expression') return expressionMode(ctx);
   const out: NodeOutput = {};
   const send = (handle: string, item: Item) => (out[handle] ??= []).push(item);
+  const rawRules = rowsOf(ctx.node.parameters.rules);
+  // n8n skips an item without rules before it reads the options: nothing else is evaluated.
+  if (rawRules.length === 0) return out;
+  const params = switchParams(ctx, mode);
   const first = params[0] ?? {};
-  if (first.mode === 'expression') {
-    // n8n makes `new Array(numberOutputs)` outputs: one for anything but a number.
-    const count = typeof first.numberOutputs === 'number' ? first.numberOutputs : 1;
-    if (!Number.isInteger(count) || count < 0) throw new NodeError(`Invalid array length (${count} outputs)`);
-    const convert = settingsOf(first).comparison !== 'legacy';
-    ctx.items.forEach((item, i) => {
-      const index = convert ? asIndexNumber((params[i] ?? {}).output, i) : (params[i] ?? {}).output;
-      send(`output${outputAt(index, count, i)}`, item);
-    });
-    return out;
-  }
-  const ruleCount = rowsOf(first.rules).length;
+  const ruleCount = rawRules.length;
+  const fallbackExpression = isExpression(ctx.node.parameters.fallbackOutput);
+  // The extra output exists as the first item's options say.
   const extraOutput = first.fallbackOutput === 'extra';
   ctx.items.forEach((item, i) => {
     const p = params[i] ?? {};
     const rules = rowsWithSources<RuleRow>(p.rules, ctx.node.parameters.rules);
     if (rules.length === 0) return;
-    const settings = settingsOf(p);
+    const base = settingsOf(p);
     const more = extraConditions(p);
     let matched = false;
     for (const [r, rule] of rules.entries()) {
+      const settings = ruleSettings(base, rule, rawRules[r]);
       const conditions = [rule, ...(more.get(r) ?? [])];
       const holds =
         settings.comparison === 'legacy'
@@ -90,10 +120,14 @@ export const switchNode: NodeExecutor = (ctx) => {
       matched = true;
       const target = typeof rule.output === 'number' && rule.output >= 0 ? outputAt(rule.output, ruleCount, i) : r;
       send(`output${target}`, item);
-      if (p.allMatchingOutputs !== true) return;
+      // n8n: `if (!options.allMatchingOutputs)`, so any truthy value (an expression's) sends on.
+      if (!p.allMatchingOutputs) return;
     }
     if (matched) return;
-    if (p.fallbackOutput === 'extra' && extraOutput) send('fallback', item);
+    if (fallbackExpression) {
+      const handle = fallbackOf(p.fallbackOutput, ruleCount, extraOutput, i);
+      if (handle) send(handle, item);
+    } else if (p.fallbackOutput === 'extra' && extraOutput) send('fallback', item);
     else if (p.fallbackOutput === 'output') send(`output${outputAt(p.fallbackOutputIndex ?? 0, ruleCount, i)}`, item);
   });
   return out;

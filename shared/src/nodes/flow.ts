@@ -75,6 +75,39 @@ export const switchNode = defineNode({
           ],
         },
         { name: 'outputKey', label: 'Output name', kind: 'string', default: '' },
+        // n8n keeps case and type checks per rule (each rule's filter options); empty follows the node's settings.
+        {
+          name: 'caseSensitivity',
+          label: 'Letter case in this rule',
+          kind: 'options',
+          default: '',
+          options: [
+            { value: '', label: 'As "Ignore case" below' },
+            { value: 'sensitive', label: 'Match case' },
+            { value: 'ignore', label: 'Ignore case' },
+          ],
+        },
+        {
+          name: 'typeValidation',
+          label: 'Types in this rule',
+          kind: 'options',
+          default: '',
+          options: [
+            { value: '', label: 'As "Convert types where required" below' },
+            { value: 'strict', label: 'Strict: a value of the wrong type fails the node' },
+            { value: 'loose', label: 'Convert types where required' },
+          ],
+        },
+        {
+          name: 'ruleComparison',
+          label: 'Comparison rules of this rule',
+          kind: 'options',
+          default: '',
+          options: [
+            { value: '', label: 'As "Comparison rules" below' },
+            ...comparisonParam.options.filter((o) => o.value !== 'legacy'),
+          ],
+        },
         {
           name: 'output',
           label: 'Send to output (n8n Switch 1; -1: the rule’s own)',

@@ -9,7 +9,7 @@ import {
   type ConditionRow,
   type MappedConditions,
 } from '../conditions.ts';
-import type { Mapper, ParamReader, Params } from '../param-reader.ts';
+import { record, type Mapper, type ParamReader, type Params } from '../param-reader.ts';
 
 const settings = (out: Params, mapped: MappedConditions): void => {
   out.combinator = mapped.combinator;
@@ -72,6 +72,26 @@ const legacySwitch = (r: ParamReader, out: Params): Params => {
 /** An output index n8n refuses (negative, too large) stays one Weft refuses too: past the last possible rule. */
 const fallbackIndex = (value: number): number => (Number.isInteger(value) && value >= 0 && value <= 31 ? value : 31);
 
+/** An expression n8n works out per item, kept as it is: anything else is read now. */
+const isExpressionValue = (value: unknown): value is string => typeof value === 'string' && value.startsWith('=');
+
+/**
+ * A rule's own case and type checks (n8n keeps them in each rule's filter
+ * options): written on the rule where they differ from the node's settings
+ * (those of rule 1), or where they are expressions.
+ */
+const ruleOptions = (rule: Params, mapped: MappedConditions, first: MappedConditions): Params => {
+  const own = record(record(rule.conditions).options);
+  const out: Params = {};
+  if (isExpressionValue(own.caseSensitive)) out.caseSensitivity = own.caseSensitive;
+  else if (mapped.ignoreCase !== first.ignoreCase) out.caseSensitivity = mapped.ignoreCase ? 'ignore' : 'sensitive';
+  if (isExpressionValue(own.typeValidation)) out.typeValidation = own.typeValidation;
+  else if (mapped.looseTypeValidation !== first.looseTypeValidation)
+    out.typeValidation = mapped.looseTypeValidation ? 'loose' : 'strict';
+  if (mapped.comparison !== first.comparison) out.ruleComparison = mapped.comparison;
+  return out;
+};
+
 /** Switch 3 and later: rules of filter conditions. */
 const rulesSwitch = (r: ParamReader, out: Params): Params => {
   const more: (ConditionRow & { rule: number })[] = [];
@@ -79,19 +99,14 @@ const rulesSwitch = (r: ParamReader, out: Params): Params => {
   out.rules = r.rows('rules.values').map((rule, i) => {
     const mapped = mapFilter(rule.conditions, `rule ${i + 1}, condition`);
     for (const p of mapped.problems) r.problem(p);
-    if (!first) first = mapped;
-    else if (
-      mapped.ignoreCase !== first.ignoreCase ||
-      mapped.looseTypeValidation !== first.looseTypeValidation ||
-      mapped.comparison !== first.comparison
-    )
-      r.problem(`rule ${i + 1} has other case or type options than rule 1; Weft applies rule 1's to every rule`);
+    first ??= mapped;
     const [own, ...rest] = mapped.rows;
     for (const row of rest) more.push({ rule: i + 1, ...row });
     return {
       ...(own ?? constantRow(mapped.combinator === 'and')),
       combinator: mapped.combinator,
       outputKey: rule.renameOutput === true ? text(rule.outputKey) : '',
+      ...ruleOptions(rule, mapped, first),
     };
   });
   if (more.length > 0) out.ruleConditions = more;
@@ -101,12 +116,17 @@ const rulesSwitch = (r: ParamReader, out: Params): Params => {
     out.comparison = first.comparison;
   }
   const fallback = r.get('options.fallbackOutput');
-  if (fallback === 'extra') out.fallbackOutput = 'extra';
+  // An expression stays one: n8n works it out per item (see the engine's Switch).
+  if (isExpressionValue(fallback)) out.fallbackOutput = fallback;
+  else if (fallback === 'extra') out.fallbackOutput = 'extra';
   else if (fallback !== undefined && fallback !== 'none') {
     out.fallbackOutput = 'output';
     out.fallbackOutputIndex = fallbackIndex(Number(fallback));
   }
-  if (r.get('options.allMatchingOutputs') === true) out.allMatchingOutputs = true;
+  // n8n sends on to later rules for any truthy value.
+  const all = r.get('options.allMatchingOutputs');
+  if (all) out.allMatchingOutputs = isExpressionValue(all) ? all : true;
+  r.get('options.renameFallbackOutput');
   return out;
 };
 

@@ -1,0 +1,93 @@
+import { defaultParameters } from '#shared/nodes/catalog.ts';
+import type { DefinitionNode } from '#shared/schema/definition.ts';
+import { isExpression } from '../expressions/template.ts';
+import type { JsonObject } from '../runner/items.ts';
+import type { NodeContext } from '../runner/types.ts';
+import type { ConditionSettings } from './conditions.ts';
+
+/**
+ * What of a Switch's parameters n8n reads, and so evaluates. n8n's Switch
+ * reads the parameters of its mode only (rules and options, or the number of
+ * outputs and the output index), and options only for an item it has rules
+ * for: an expression elsewhere (a rule left from the other mode) is never
+ * worked out, so it cannot fail the node. Within rules mode n8n reads every
+ * rule of an item before testing the first (`getNodeParameter('rules.values')`),
+ * so each rule's expressions are all evaluated, as Weft's batch does.
+ */
+
+const EXPRESSION_MODE = ['mode', 'numberOutputs', 'output', 'comparison'];
+const RULES_MODE = [
+  'mode',
+  'rules',
+  'ruleConditions',
+  'ignoreCase',
+  'looseTypeValidation',
+  'comparison',
+  'fallbackOutput',
+  'fallbackOutputIndex',
+  'allMatchingOutputs',
+];
+
+const subsets = new WeakMap<DefinitionNode, Map<string, JsonObject>>();
+
+/** The node's parameters (defaults filled in) of one mode only; the same object each run keeps its compiled plan. */
+const subsetOf = (node: DefinitionNode, mode: string): JsonObject => {
+  let byMode = subsets.get(node);
+  if (!byMode) subsets.set(node, (byMode = new Map<string, JsonObject>()));
+  let params = byMode.get(mode);
+  if (!params) {
+    const all: JsonObject = { ...defaultParameters(node.type), ...node.parameters };
+    const keys = mode === 'expression' ? EXPRESSION_MODE : RULES_MODE;
+    params = Object.fromEntries(keys.filter((k) => k in all).map((k) => [k, all[k]]));
+    byMode.set(mode, params);
+  }
+  return params;
+};
+
+/** The mode as written (n8n's is never an expression: `noDataExpression`), `rules` by default. */
+export const switchMode = (node: DefinitionNode): string => {
+  const mode = node.parameters.mode;
+  return mode === 'expression' ? 'expression' : 'rules';
+};
+
+/** The parameters of the node's mode, resolved per item. */
+export const switchParams = (ctx: NodeContext, mode: string): JsonObject[] =>
+  ctx.paramsOf ? ctx.paramsOf(subsetOf(ctx.node, mode)) : ctx.params();
+
+/** A rule row as written and as resolved for an item. */
+interface RuleOptions {
+  caseSensitivity?: unknown;
+  typeValidation?: unknown;
+  ruleComparison?: unknown;
+}
+
+/**
+ * A rule's own case and type checks, as n8n keeps them in each rule's filter
+ * options: a fixed choice names one, empty follows the node's settings, and an
+ * expression's value is read as n8n reads `caseSensitive` (any truthy value)
+ * and `typeValidation` (only "strict" is strict).
+ */
+export const ruleSettings = (
+  base: ConditionSettings,
+  rule: RuleOptions,
+  raw: RuleOptions | undefined,
+): ConditionSettings => {
+  if (base.comparison === 'legacy') return base;
+  const ignoreCase = isExpression(raw?.caseSensitivity)
+    ? !rule.caseSensitivity
+    : rule.caseSensitivity === 'sensitive'
+      ? false
+      : rule.caseSensitivity === 'ignore'
+        ? true
+        : base.ignoreCase;
+  const loose = isExpression(raw?.typeValidation)
+    ? rule.typeValidation !== 'strict'
+    : rule.typeValidation === 'strict'
+      ? false
+      : rule.typeValidation === 'loose'
+        ? true
+        : base.loose;
+  const own = rule.ruleComparison;
+  const comparison = own === '1' || own === '2' || own === '3' ? own : base.comparison;
+  return { ignoreCase, loose, comparison };
+};

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { fromN8n } from '#shared/interop/n8n/index.ts';
+import { definition, edge, node, run } from '../../test/harness.ts';
+
+/**
+ * Switch 3 evaluates and routes as n8n 2.41's SwitchV3 (the differential
+ * families switch and switch-v1 are the broad proof): each case names the
+ * n8n behaviour it pins down.
+ */
+
+type Json = Record<string, unknown>;
+
+/** A Weft Switch with these parameters, fed `items` by a manual trigger: its outputs by handle, or its error. */
+const route = async (parameters: Json, items: Json[]) => {
+  const def = definition({
+    name: 'switch',
+    nodes: [node('Start', 'manualTrigger'), node('Route', 'switch', parameters)],
+    edges: [edge('Start', 'Route')],
+  });
+  const result = await run(def, { triggerItems: items.map((json) => ({ json })) });
+  const r = result.runs.find((x) => x.name === 'Route');
+  if (r?.status === 'failed') return { error: r.error ?? 'failed' };
+  return Object.fromEntries(Object.entries(r?.output ?? {}).map(([k, v]) => [k, v.map((i) => i.json)]));
+};
+
+/** n8n Switch parameters as Weft's importer maps them. */
+const imported = (typeVersion: number, parameters: Json): Json => {
+  const { definition: def } = fromN8n({
+    nodes: [{ id: 's', name: 'S', type: 'n8n-nodes-base.switch', typeVersion, position: [0, 0], parameters }],
+    connections: {},
+  });
+  return def.nodes[0]?.parameters ?? {};
+};
+
+const filter = (leftValue: string, rightValue: string, options: Json) => ({
+  options: { leftValue: '', version: 2, ...options },
+  conditions: [{ id: 'c', leftValue, rightValue, operator: { type: 'string', operation: 'equals' } }],
+  combinator: 'and',
+});
+
+const MISSING = "={{ $('Missing').item.json.a }}";
+
+describe('Switch 3 per-rule options', () => {
+  it('each rule compares with its own case option, as n8n reads each rule filter’s options', async () => {
+    const params = imported(3.2, {
+      rules: {
+        values: [
+          { conditions: filter('={{ $json.k }}', 'a', { caseSensitive: true, typeValidation: 'loose' }) },
+          { conditions: filter('={{ $json.k }}', 'a', { caseSensitive: false, typeValidation: 'loose' }) },
+        ],
+      },
+      options: { allMatchingOutputs: true },
+    });
+    expect(await route(params, [{ k: 'A' }, { k: 'a' }])).toEqual({
+      output0: [{ k: 'a' }],
+      output1: [{ k: 'A' }, { k: 'a' }],
+    });
+  });
+
+  it('a strict rule after a loose one fails the node on a value of the wrong type (n8n: "Wrong type")', async () => {
+    const params = imported(3.2, {
+      rules: {
+        values: [
+          { conditions: filter('={{ $json.k }}', 'a', { caseSensitive: true, typeValidation: 'loose' }) },
+          { conditions: filter('={{ $json.k }}', 'a', { caseSensitive: true, typeValidation: 'strict' }) },
+        ],
+      },
+      options: {},
+    });
+    expect(await route(params, [{ k: 1 }])).toEqual({ error: expect.stringMatching(/Wrong type/) as unknown });
+  });
+
+  it('an expression in a rule’s options is worked out per item, read as n8n reads caseSensitive', async () => {
+    const params = imported(3.2, {
+      rules: {
+        values: [{ conditions: filter('={{ $json.k }}', 'a', { caseSensitive: '={{ $json.exact }}' }) }],
+      },
+      options: {},
+    });
+    expect(
+      await route(params, [
+        { k: 'A', exact: true },
+        { k: 'A', exact: 0 },
+      ]),
+    ).toEqual({
+      output0: [{ k: 'A', exact: 0 }],
+    });
+  });
+});
+
+describe('Switch 3: what n8n evaluates', () => {
+  it('n8n reads every rule of an item before testing one: a later rule’s failing expression fails the node', async () => {
+    // SwitchV3 calls getNodeParameter('rules.values', itemIndex) first, which works out each rule's expressions.
+    const params = imported(3.2, {
+      rules: { values: [{ conditions: filter('a', 'a', {}) }, { conditions: filter(MISSING, 'a', {}) }] },
+      options: {},
+    });
+    expect(await route(params, [{}])).toEqual({ error: expect.stringMatching(/Missing/) as unknown });
+  });
+
+  it('only the parameters of the node’s mode are evaluated, as n8n reads no others', async () => {
+    const rule = { leftValue: MISSING, operator: 'string:equals', rightValue: 'a', outputKey: '' };
+    expect(
+      await route({ mode: 'expression', numberOutputs: 2, output: '={{ 1 }}', rules: [rule] }, [{ k: 1 }]),
+    ).toEqual({ output1: [{ k: 1 }] });
+    const matching = { ...rule, leftValue: 'a' };
+    expect(await route({ mode: 'rules', output: MISSING, rules: [matching] }, [{ k: 1 }])).toEqual({
+      output0: [{ k: 1 }],
+    });
+  });
+
+  it('without rules n8n skips the item before reading its options', async () => {
+    expect(await route({ rules: [], fallbackOutput: MISSING }, [{ k: 1 }])).toEqual({});
+  });
+});
+
+describe('Switch 3 options as expressions', () => {
+  it('a fallback output expression is n8n’s value per item: "extra" (the first item’s makes the output), an index, "none"', async () => {
+    const params = imported(3.2, {
+      rules: { values: [{ conditions: filter('={{ $json.k }}', 'a', {}) }] },
+      options: { fallbackOutput: '={{ $json.f }}' },
+    });
+    const out = await route(params, [{ k: 'b', f: 'extra' }, { k: 'b', f: 0 }, { k: 'b', f: 'none' }, { k: 'b' }]);
+    expect(out).toEqual({ fallback: [{ k: 'b', f: 'extra' }], output0: [{ k: 'b', f: 0 }] });
+  });
+
+  it('"send to all matching outputs" takes any truthy value, as n8n’s `!options.allMatchingOutputs`', async () => {
+    const params = imported(3.2, {
+      rules: { values: [{ conditions: filter('a', 'a', {}) }, { conditions: filter('a', 'a', {}) }] },
+      options: { allMatchingOutputs: '={{ $json.all }}' },
+    });
+    expect(await route(params, [{ all: 'yes' }, { all: 0 }])).toEqual({
+      output0: [{ all: 'yes' }, { all: 0 }],
+      output1: [{ all: 'yes' }],
+    });
+  });
+});
