@@ -5,7 +5,7 @@ import {
   type QuickJSRuntime,
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
-import { extensionsNeedTime, rewriteExtensions } from '../expressions/extensions/rewrite.ts';
+import { extensionsNeedTime, rewriteExpression } from '../expressions/extensions/rewrite.ts';
 import { DRIVER_SOURCE } from './driver-source.ts';
 import { jmespathSource } from './jmespath-asset.ts';
 import { EXTENSIONS_SOURCE } from './extensions-source.ts';
@@ -198,8 +198,8 @@ export class Sandbox {
     const known = this.compiled.get(key);
     if (known !== undefined) return known;
     if (this.compiled.size >= MAX_FUNCTIONS) this.rebuild();
-    // n8n's extension functions: their calls become extend(…) (cached with the function, by the original text).
-    const text = shape.kind === 'expression' ? rewriteExtensions(code) : code;
+    // As n8n runs an expression: free names undefined, extension calls made extend(…) (cached by the original text).
+    const text = shape.kind === 'expression' ? rewriteExpression(code) : code;
     const { source, declaration } = functionSources(shape, text);
     // Both the host parser and QuickJS's own must read it as that one function before anything of it runs.
     const refusal = hostRefusal(shape, source);

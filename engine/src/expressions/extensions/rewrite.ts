@@ -1,4 +1,6 @@
 import { parseExpressionAt, type Node } from 'acorn';
+import { PARAMS } from '../../sandbox/function-source.ts';
+import { guardFreeNames } from '../free-names.ts';
 import { ALL_EXTENSION_NAMES } from './names.ts';
 
 /**
@@ -86,8 +88,22 @@ const lastOptionalLink = (node: Node): { link: Node; object: Node } | undefined 
 };
 
 /** The expression with its extension calls rewritten, or the same text when there is nothing to rewrite. */
-export const rewriteExtensions = (code: string): string => {
-  if (!mentionsExtension(code)) return code;
+export const rewriteExtensions = (code: string): string => (mentionsExtension(code) ? rewriteCalls(code) : code);
+
+/** Every free name an expression may read (its function's parameters): see guardFreeNames. */
+const PARAM_NAMES: ReadonlySet<string> = new Set(PARAMS.split(',').map((p) => p.trim()));
+
+/**
+ * An expression as it is compiled: its free names guarded as n8n's data
+ * answers them (free-names.ts), then its extension calls rewritten — when
+ * the text as written shows one, n8n's test.
+ */
+export const rewriteExpression = (code: string): string => {
+  const guarded = guardFreeNames(code, PARAM_NAMES);
+  return mentionsExtension(code) ? rewriteCalls(guarded) : guarded;
+};
+
+const rewriteCalls = (code: string): string => {
   let root: Node;
   try {
     root = parseExpressionAt(code, 0, { ecmaVersion: 'latest', sourceType: 'script' });
