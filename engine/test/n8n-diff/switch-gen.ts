@@ -6,9 +6,13 @@ import { Rng } from './rng.ts';
 
 /**
  * Switch version 3 to 3.4: rules mode (one to four rules of filter
- * conditions as IF's, renamed outputs, a fallback output none / extra / an
- * existing one, all matching outputs, case and type validation options) and
- * expression mode (a number of outputs and an output index expression).
+ * conditions as IF's, each with its own case and type options, constant or
+ * expressions; renamed outputs; a rule that always holds and one that throws,
+ * anywhere; a fallback output none / extra / an existing one / an expression;
+ * all matching outputs, constant or an expression; the node's case and type
+ * options) and expression mode (a number of outputs and an output index
+ * expression). Parameters of the other mode are sometimes left in, as n8n
+ * keeps them: n8n never reads them.
  */
 
 const record = (value: unknown): Params =>
@@ -32,40 +36,104 @@ const outputIndexes = [
   2,
 ];
 
+/**
+ * Expressions that throw n8n's own errors (which n8n does not swallow): a node
+ * that does not exist, a helper called on the wrong type, text that is no
+ * integer (only for some items).
+ */
+const throwing = ["={{ $('Missing').item.json.a }}", '={{ ({}).first() }}', '={{ $json.name.toInt() }}'];
+
+/** A rule that always holds (text "a" equals "a"), so the rules after it are tested only with all matching outputs. */
+const matchingRule = (version: number) => ({
+  conditions: {
+    options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version },
+    conditions: [{ id: 'm', leftValue: 'a', rightValue: 'a', operator: { type: 'string', operation: 'equals' } }],
+    combinator: 'and',
+  },
+});
+
+/** A rule whose condition throws (for some items or all). */
+const throwingRule = (rng: Rng, version: number) => ({
+  conditions: {
+    options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version },
+    conditions: [
+      { id: 't', leftValue: rng.pick(throwing), rightValue: 'x', operator: { type: 'string', operation: 'equals' } },
+    ],
+    combinator: 'and',
+  },
+});
+
+/** A rule's own filter options: as the node's, its own, expressions, or left out (n8n's defaults). */
+const ruleFilterOptions = (rng: Rng, options: Params, ignoreCase: boolean, loose: boolean): Params => {
+  const out: Params = { ...options, caseSensitive: !ignoreCase, typeValidation: loose ? 'loose' : 'strict' };
+  if (rng.chance(0.4)) {
+    out.caseSensitive = rng.chance(0.5);
+    out.typeValidation = rng.pick(['strict', 'loose']);
+  }
+  if (rng.chance(0.1))
+    out.caseSensitive = rng.pick(['={{ false }}', '={{ true }}', '={{ $itemIndex % 2 === 0 }}', '={{ !!$json.name }}']);
+  if (rng.chance(0.1)) out.typeValidation = rng.pick(["={{ 'loose' }}", "={{ 'strict' }}"]);
+  if (rng.chance(0.05)) out.version = rng.pick([1, 2, 3]);
+  if (rng.chance(0.05)) delete out.caseSensitive;
+  if (rng.chance(0.05)) delete out.typeValidation;
+  return out;
+};
+
+/** Fallback outputs written as expressions: n8n works them out per item. */
+const fallbackExpressions = [
+  "={{ 'extra' }}",
+  '={{ 0 }}',
+  "={{ $itemIndex % 2 ? 'extra' : 0 }}",
+  "={{ $itemIndex === 0 ? 'none' : 'extra' }}",
+  '={{ $json.missing }}',
+  '={{ 7 }}',
+  "={{ 'none' }}",
+];
+
 export const switchParameters = (rng: Rng, version: number): Params => {
   if (rng.chance(0.2)) {
     return {
       mode: 'expression',
       numberOutputs: rng.chance(0.9) ? 2 + rng.int(3) : '={{ 3 }}',
       output: rng.pick(outputIndexes),
+      // Rules left from rules mode: n8n never reads them in expression mode.
+      ...(rng.chance(0.2) ? { rules: { values: [throwingRule(rng, 1)] } } : {}),
     };
   }
   const ignoreCase = rng.chance(0.3);
   const loose = rng.chance(0.3);
   // The filter's own version follows the node's: 3.4 → 3, 3.2 → 2, older → 1 (IF 2.3, 2.2, 2).
   const ifVersion = version >= 3.4 ? 2.3 : version >= 3.2 ? 2.2 : 2;
-  const rules = Array.from({ length: 1 + rng.int(4) }, (_, i) => {
+  const filterVersion = version >= 3.4 ? 3 : version >= 3.2 ? 2 : 1;
+  const rules: Params[] = Array.from({ length: 1 + rng.int(4) }, (_, i) => {
     const filter = record(conditionsParameters(rng, ifVersion).conditions);
-    const options = {
-      ...record(filter.options),
-      caseSensitive: !ignoreCase,
-      typeValidation: loose ? 'loose' : 'strict',
-    };
+    const options = ruleFilterOptions(rng, record(filter.options), ignoreCase, loose);
     const rename = rng.chance(0.3);
+    const outputKey = rng.chance(0.1) ? rng.pick(['={{ $json.name }}', ...throwing]) : `Out ${i}`;
     return {
       conditions: { ...filter, options },
-      ...(rename ? { renameOutput: true, outputKey: `Out ${i}` } : {}),
+      ...(rename ? { renameOutput: true, outputKey } : rng.chance(0.1) ? { renameOutput: false, outputKey } : {}),
     };
   });
+  // A rule that throws after one that holds: it fails the item all the same (n8n reads every rule first).
+  if (rng.chance(0.15)) rules.splice(rng.int(rules.length + 1), 0, matchingRule(filterVersion));
+  if (rng.chance(0.15)) rules.splice(rng.int(rules.length + 1), 0, throwingRule(rng, filterVersion));
   const options: Params = {};
-  const fallback = rng.pick(['none', 'extra', 0, rules.length - 1, 'absent']);
+  const fallback = rng.chance(0.15)
+    ? rng.pick(fallbackExpressions)
+    : rng.pick(['none', 'extra', 0, rules.length - 1, 'absent']);
   if (fallback !== 'absent') options.fallbackOutput = fallback;
-  if (ignoreCase) options.ignoreCase = true;
-  if (rng.chance(0.3)) options.allMatchingOutputs = true;
-  if (loose && version < 3.1) options.looseTypeValidation = true;
+  if (fallback === 'extra' && rng.chance(0.3)) options.renameFallbackOutput = 'Other';
+  // The node's options are the editor's defaults for new rules; each rule's filter options decide.
+  if (rng.chance(0.3)) options.ignoreCase = rng.chance(0.5) ? ignoreCase : !ignoreCase;
+  if (rng.chance(0.3)) options.allMatchingOutputs = rng.chance(0.2) ? '={{ $itemIndex % 2 === 0 }}' : rng.chance(0.8);
+  if (loose && version < 3.1 && rng.chance(0.8)) options.looseTypeValidation = true;
   return {
+    ...(rng.chance(0.3) ? { mode: 'rules' } : {}),
     rules: { values: rules },
-    ...(loose && version >= 3.1 ? { looseTypeValidation: true } : {}),
+    ...(loose && version >= 3.1 && rng.chance(0.8) ? { looseTypeValidation: true } : {}),
+    // An output index left from expression mode: n8n never reads it in rules mode.
+    ...(rng.chance(0.05) ? { output: rng.pick(throwing) } : {}),
     options,
   };
 };
