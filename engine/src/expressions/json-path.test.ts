@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Item } from '../runner/items.ts';
 import { EXPRESSION } from '../sandbox/function-source.ts';
 import { Sandbox } from '../sandbox/sandbox.ts';
-import { asTemplateText, jsonPathOf, readJsonPath } from './json-path.ts';
+import { asTemplateText, hostReaderOf, jsonPathOf, readJsonPath } from './json-path.ts';
 import { ParameterResolver } from './resolve.ts';
 
 /**
@@ -67,6 +67,31 @@ describe('$json reads on the host', () => {
       '$input.item.json.a',
     ])
       expect(jsonPathOf(other), other).toBeUndefined();
+  });
+
+  it('answers constants as the sandbox does', () => {
+    const constants = [
+      '50',
+      ' -0 ',
+      '0.1',
+      '-2.5e-3',
+      '12345678901234567890',
+      "'a'",
+      '"b c"',
+      "''",
+      'true',
+      'false',
+      'null',
+    ];
+    for (const code of constants) {
+      const read = hostReaderOf(code)?.({});
+      expect(read, code).toBeDefined();
+      const expected = inSandbox(code, {});
+      expect(read?.value, code).toEqual(expected.single);
+      expect(asTemplateText(read ?? { value: undefined })?.value, code).toBe(expected.text);
+    }
+    for (const other of ['1e400', '050', '1_000', '0x10', '.5', "'a\\'b'", 'undefined', 'NaN', 'true && 1'])
+      expect(hostReaderOf(other), other).toBeUndefined();
   });
 
   it('gives what the sandbox gives, on random data and paths', () => {

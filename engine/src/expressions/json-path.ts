@@ -1,6 +1,7 @@
 /**
  * The most common expression by far is a plain read of the item's data:
- * `{{ $json.total }}`, `{{ $json["first name"] }}`, `{{ $json.lines[0].sku }}`.
+ * `{{ $json.total }}`, `{{ $json["first name"] }}`, `{{ $json.lines[0].sku }}`,
+ * and next a constant (n8n writes a number compared in IF as `{{ 50 }}`).
  * Crossing into the sandbox for one costs ~25 µs, more than the rest of a
  * small node run, so the resolver answers these on the host. Only when the
  * answer is certainly the sandbox's own: the read goes through own properties
@@ -10,6 +11,37 @@
  */
 
 export type JsonPath = readonly (string | number)[];
+
+/** The value of an expression for one item's json, or undefined when only the sandbox can say. */
+export type HostReader = (json: unknown) => { value: unknown } | undefined;
+
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const STRING = /^(?:'([^'\\\n]*)'|"([^"\\\n]*)")$/;
+const WORDS: Record<string, unknown> = { true: true, false: false, null: null };
+
+/** A reader for code the host can answer itself (a constant or a plain `$json` read), or undefined. */
+export const hostReaderOf = (code: string): HostReader | undefined => {
+  const text = code.trim();
+  if (NUMBER.test(text)) {
+    const n = Number(text);
+    // Too large a number reads differently as a value (null, through JSON) and as text ("Infinity"): the sandbox's.
+    if (!Number.isFinite(n)) return undefined;
+    // -0 comes back from the sandbox as 0 (JSON), and reads "0" as text.
+    const read = { value: n + 0 };
+    return () => read;
+  }
+  const string = STRING.exec(text);
+  if (string) {
+    const read = { value: string[1] ?? string[2] ?? '' };
+    return () => read;
+  }
+  if (Object.hasOwn(WORDS, text)) {
+    const read = { value: WORDS[text] };
+    return () => read;
+  }
+  const path = jsonPathOf(text);
+  return path ? (json) => readJsonPath(json, path) : undefined;
+};
 
 const NAME = /^[A-Za-z_$][\w$]*/;
 const INDEX = /^\[\s*(?:(\d{1,9})|'([^'\\\n]*)'|"([^"\\\n]*)")\s*\]/;

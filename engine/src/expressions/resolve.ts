@@ -3,7 +3,8 @@ import type { PairedLookup } from '../runner/paired-items.ts';
 import { EXPRESSION } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type CallScope, type Sandbox } from '../sandbox/sandbox.ts';
 import { ExpressionError, positionIn, sourceName } from './errors.ts';
-import { asTemplateText, jsonPathOf, readJsonPath, type JsonPath } from './json-path.ts';
+import { readParametersOnce, runData, type RunFacts } from './run-data.ts';
+import { asTemplateText, hostReaderOf, type HostReader } from './json-path.ts';
 import {
   isExpression,
   parseTemplate,
@@ -19,7 +20,7 @@ import {
  * node over 100 items costs one crossing, not hundreds.
  */
 
-export interface ExpressionMeta {
+export interface ExpressionMeta extends RunFacts {
   workflow: { id: string; name: string; active: boolean };
   execution: { id: string; mode: string };
   /** Epoch ms of the evaluation ($now). */
@@ -54,8 +55,8 @@ interface Leaf {
 interface Plan {
   leaves: Leaf[];
   ids: number[];
-  /** For each id: the `$json` path the host reads itself, when the code is only that (see json-path.ts). */
-  paths: (JsonPath | undefined)[];
+  /** For each id: how the host answers it itself, when the code is a constant or a plain `$json` read (json-path.ts). */
+  readers: (HostReader | undefined)[];
   refs: string[];
   /** Whether some expression asks for paired items (see readsPairedItems). */
   paired: boolean;
@@ -175,9 +176,9 @@ export class ParameterResolver {
     const plan = this.planFor(node, parameters);
     const count = Math.max(items.length, 1);
     if (plan.leaves.length === 0) return new Array<JsonObject>(count).fill(parameters);
-    // Plain `$json` reads are answered here, for every item, unless one item needs the sandbox's own answer.
-    const onHost: (unknown[] | undefined)[] = plan.paths.map((path, k) =>
-      path ? readForEvery(items, count, path, (plan.ids[k] ?? 0) < 0) : undefined,
+    // Constants and plain `$json` reads are answered here, for every item, unless one item needs the sandbox's own answer.
+    const onHost: (unknown[] | undefined)[] = plan.readers.map((reader, k) =>
+      reader ? readForEvery(items, count, reader, (plan.ids[k] ?? 0) < 0) : undefined,
     );
     const sent: number[] = [];
     const rowAt: number[] = [];
@@ -235,9 +236,13 @@ export class ParameterResolver {
       const out = outputs(name);
       if (out) refs[name] = out;
     }
-    const payload = JSON.stringify(
-      plan.paired ? { items, refs, paired: pairedPayload(refs, pairedOf) } : { items, refs },
+    const reads = readParametersOnce(plan, () =>
+      plan.leaves.flatMap((l) => l.segments.flatMap((s) => ('code' in s ? [s.code] : []))),
     );
+    const payload = JSON.stringify({
+      ...(plan.paired ? { items, refs, paired: pairedPayload(refs, pairedOf) } : { items, refs }),
+      ...runData(meta, plan.refs, reads),
+    });
     let text: string;
     try {
       text = this.sandbox.evaluate(ids, payload, callScope(meta));
@@ -257,7 +262,7 @@ export class ParameterResolver {
     collect(parameters, [], found);
     const leaves: Leaf[] = [];
     const ids: number[] = [];
-    const paths: (JsonPath | undefined)[] = [];
+    const readers: (HostReader | undefined)[] = [];
     const refs = new Set<string>();
     let paired = false;
     for (const { path, source } of found) {
@@ -287,9 +292,9 @@ export class ParameterResolver {
       leaves.push({ path, label, segments, ids: leafIds, single });
       // A {{ }} with text around it is marked (~id): the sandbox turns its value into text as n8n's template does.
       ids.push(...(single ? leafIds : leafIds.map((id) => ~id)));
-      for (const segment of segments) if ('code' in segment) paths.push(jsonPathOf(segment.code));
+      for (const segment of segments) if ('code' in segment) readers.push(hostReaderOf(segment.code));
     }
-    const plan = { leaves, ids, paths, refs: [...refs], paired };
+    const plan = { leaves, ids, readers, refs: [...refs], paired };
     this.plans.set(parameters, plan);
     return plan;
   }
@@ -301,12 +306,17 @@ interface SandboxErrorShape {
   stack: string;
 }
 
-/** The path's value for every item (as text inside a template), or undefined when one of them needs the sandbox. */
-const readForEvery = (items: readonly Item[], count: number, path: JsonPath, text: boolean): unknown[] | undefined => {
+/** The value for every item (as text inside a template), or undefined when one of them needs the sandbox. */
+const readForEvery = (
+  items: readonly Item[],
+  count: number,
+  reader: HostReader,
+  text: boolean,
+): unknown[] | undefined => {
   const values = new Array<unknown>(count);
   for (let i = 0; i < count; i++) {
     // With no items the sandbox's $json is {}.
-    let read = readJsonPath(items[i]?.json ?? {}, path);
+    let read = reader(items[i]?.json ?? {});
     if (read && text) read = asTemplateText(read);
     if (!read) return undefined;
     values[i] = read.value;
