@@ -139,14 +139,30 @@ describe('n8n import: nothing dropped without a warning', () => {
       'Node "X": setting "On Error" = "explode" is unknown; the node stops the workflow on an error',
       'Node "X": setting "Max. Tries" = 20 is outside Weft\'s 1–10; it tries 10 times',
       'Node "X": n8n credentials (httpBasicAuth "Mine") are not imported: choose a Weft credential for the node',
-      'Node "X": setting "Always Output Data" is not carried over: in Weft a node without output items does not run the nodes after it',
-      'Node "X": setting "Execute Once" is not carried over: Weft runs it for every input item; put a Limit node (1 item) before it to run it once',
     ]);
     const { definition } = fromN8n({
-      nodes: [{ name: 'X', type: 'n8n-nodes-base.noOp', notes: 'why', disabled: true, retryOnFail: true, maxTries: 3 }],
+      nodes: [
+        {
+          name: 'X',
+          type: 'n8n-nodes-base.noOp',
+          notes: 'why',
+          disabled: true,
+          retryOnFail: true,
+          maxTries: 3,
+          alwaysOutputData: true,
+          executeOnce: true,
+        },
+      ],
       connections: {},
     });
-    expect(definition.nodes[0]).toMatchObject({ notes: 'why', disabled: true, retryOnFail: true, maxTries: 3 });
+    expect(definition.nodes[0]).toMatchObject({
+      notes: 'why',
+      disabled: true,
+      retryOnFail: true,
+      maxTries: 3,
+      alwaysOutputData: true,
+      executeOnce: true,
+    });
   });
 
   it('carries workflow settings or names them, and names pinned data', () => {
@@ -164,12 +180,32 @@ describe('n8n import: nothing dropped without a warning', () => {
       },
       pinData: { X: [{ json: { a: 1 } }] },
     });
-    expect(definition.settings).toEqual({ timezone: 'Europe/Berlin', timeoutSeconds: 60 });
+    expect(definition.settings).toEqual({ executionOrder: 'v0', timezone: 'Europe/Berlin', timeoutSeconds: 60 });
     expect(warnings.map((w) => w.message)).toEqual([
-      'Workflow setting "Execution Order" (settings.executionOrder) = "v0" is not carried over: Weft runs nodes in n8n\'s current order ("v1")',
       'Workflow setting "Error Workflow" (settings.errorWorkflow) = "abc" is not carried over: Weft has no error workflows; look at failed executions in its execution list',
       'Workflow setting "This Workflow Can Be Called By" (settings.callerPolicy) = "any" is not carried over: Weft has no Execute Workflow node, so no workflow calls another',
       'Pinned data of "X" is not imported: Weft runs that node for real',
+    ]);
+  });
+
+  it('keeps the execution order: none (as n8n) is the legacy v0, "v1" stays v1, an unknown one is v0 and named', () => {
+    const order = (settings?: Record<string, unknown>) => {
+      const { definition, warnings } = fromN8n({
+        nodes: [{ name: 'X', type: 'n8n-nodes-base.noOp' }],
+        connections: {},
+        ...(settings ? { settings } : {}),
+      });
+      return [definition.settings.executionOrder, warnings.map((w) => w.message)];
+    };
+    expect(order()).toEqual(['v0', []]);
+    expect(order({})).toEqual(['v0', []]);
+    expect(order({ executionOrder: 'v1' })).toEqual(['v1', []]);
+    expect(order({ executionOrder: 'v0' })).toEqual(['v0', []]);
+    expect(order({ executionOrder: 'v2' })).toEqual([
+      'v0',
+      [
+        'Workflow setting "Execution Order" = "v2" is unknown: the workflow runs in n8n\'s legacy order ("v0"), as in n8n',
+      ],
     ]);
   });
 

@@ -158,7 +158,9 @@ describe('n8n import: node mappings', () => {
     expect(fn?.parameters).toMatchObject({ mode: 'runOnceForAllItems' });
     expect(String(fn?.parameters.jsCode)).toContain("'number': 1");
     expect(def.nodes.find((n) => n.name === 'Mix up pairing')?.type).toBe('code');
-    expect(warnings.filter((w) => w.includes('setting "Always Output Data" is not carried over'))).toHaveLength(1);
+    expect(def.nodes.find((n) => n.name === 'IF')?.alwaysOutputData).toBe(true);
+    expect(def.settings.executionOrder).toBe('v0');
+    expect(warnings.filter((w) => w.includes('Always Output Data'))).toHaveLength(0);
   });
 
   it('maps Merge 2 modes', () => {

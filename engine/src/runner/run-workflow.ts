@@ -11,6 +11,8 @@ import { RunLog } from './run-log.ts';
 import { abortableSleep, RunCanceled } from './sleep.ts';
 import { graphOf, type GraphNode, type WorkflowGraph } from './graph.ts';
 import { Schedule, type Execution } from './schedule.ts';
+import { firstInput, ScheduleV0, type Scheduler } from './schedule-v0.ts';
+import { alwaysOutput, executeOnceInput } from './node-settings.ts';
 import { continuedOutput } from './continue-on-fail.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
 import { RunLineage, type NodeLineage, type PairedLookup } from './paired-items.ts';
@@ -216,7 +218,10 @@ class RunContext implements NodeContext {
   }
 
   pairedItems(name: string): PairedLookup[] {
-    const handle = this.lineage.inputHandles.find((h) => this.lineage.input[h] === this.items) ?? MAIN;
+    // `inputs` is the input "Execute Once" cut down; the lineage keeps the whole one.
+    const handle =
+      this.lineage.inputHandles.find((h) => this.lineage.input[h] === this.items || this.inputs[h] === this.items) ??
+      MAIN;
     return this.run.lineage.pairedFrom(this.lineage, handle, name, this.run.graph);
   }
 
@@ -291,7 +296,9 @@ class WorkflowRun {
   private readonly pendingText = new PendingText();
   private readonly encode: boolean;
   readonly lineage = new RunLineage();
-  private readonly schedule: Schedule;
+  private readonly schedule: Scheduler;
+  /** n8n's legacy execution order (schedule-v0.ts): a node whose first input is empty does not run. */
+  private readonly v0: boolean;
   private failedNode: string | undefined;
   private failedMessage: string | undefined;
 
@@ -303,7 +310,9 @@ class WorkflowRun {
     this.budget = new RunBudget(options.limits);
     this.encode = options.encodeItems === true;
     this.emit = options.onEvent ?? (() => undefined);
-    this.schedule = new Schedule(this.graph, this.encode ? this.pendingText : undefined, parametersOf);
+    const text = this.encode ? this.pendingText : undefined;
+    this.v0 = options.definition.settings.executionOrder === 'v0';
+    this.schedule = this.v0 ? new ScheduleV0(this.graph, text) : new Schedule(this.graph, text, parametersOf);
   }
 
   get signal(): AbortSignal {
@@ -523,25 +532,37 @@ class WorkflowRun {
     const { options } = this;
     const { input } = execution;
     const inputText = this.encode ? this.pendingText.take(execution.key) : undefined;
+    // v0 reads the first input only (n8n's connectionInputData); empty, the node does not run — or only puts out its empty item.
+    const firstEmpty = this.v0 && !node.disabled && !input[firstInput(g)]?.length;
+    if (firstEmpty && !node.alwaysOutputData) return 'ok';
     const runIndex = this.runCount.get(node.id) ?? 0;
     this.runCount.set(node.id, runIndex + 1);
     this.nodeRuns++;
-    // The items a node reads by default: its first input with items (n8n v1's connection input data).
+    // The items a node reads by default: its first input with items (n8n v1's connection input data), v0 its first input.
     let items: Item[] | undefined;
     let itemsIn = 0;
-    for (const handle in input) {
-      const list = input[handle] as Item[];
+    const once = node.executeOnce && !node.disabled ? executeOnceInput(input) : input;
+    for (const handle in once) {
+      const list = once[handle] as Item[];
       if (!items?.length) items = list;
-      itemsIn += list.length;
+      itemsIn += (input[handle] as Item[]).length;
     }
+    if (this.v0) items = once[firstInput(g)];
     items ??= [];
     const startedAt = this.now();
     const run: RunStart = { runIndex, input, inputText, itemsIn, startedAt, lineage: this.lineage.start(node, input) };
     this.emit({ nodeId: node.id, name: node.name, status: 'running', runIndex, startedAt });
 
+    const always = (output: NodeOutput): NodeOutput =>
+      node.alwaysOutputData ? alwaysOutput(g, input, output) : output;
     if (node.disabled) {
       // A disabled node passes its items on through its first output.
-      return this.succeeded(g, run, { [g.firstOutput]: items }, 0, items, false);
+      const output = always({ [g.firstOutput]: items });
+      return this.succeeded(g, run, output, 0, output[g.firstOutput] ?? [], false);
+    }
+    if (firstEmpty) {
+      const output = always({});
+      return this.succeeded(g, run, output, 0, output[g.firstOutput] ?? [], true);
     }
 
     const executor = options.executors.get(node.type);
@@ -564,10 +585,12 @@ class WorkflowRun {
       try {
         if (!executor) throw new Error(`Weft cannot run "${node.type}" nodes (an unsupported node type)`);
         const meta: ExpressionMeta = { ...options.meta, now: this.now(), timezone: this.timezone };
-        const ctx = new RunContext(this, node, input, items, nodeSignal, meta, run.lineage);
+        const ctx = new RunContext(this, node, once, items, nodeSignal, meta, run.lineage);
         const result = this.withinTime(() => executor(ctx));
         // A node that ignores its signal still gives way when the run is canceled or times out.
-        const output = result instanceof Promise ? await untilAborted(result, nodeSignal ?? this.signal) : result;
+        const output = always(
+          result instanceof Promise ? await untilAborted(result, nodeSignal ?? this.signal) : result,
+        );
         clearTimeout(nodeTimer);
         return this.succeeded(g, run, output, attempts, output[g.firstOutput] ?? output[MAIN] ?? [], true);
       } catch (e) {
@@ -614,7 +637,9 @@ class WorkflowRun {
       `Failed${tries}: ${message}; the items go on ${onError === 'continueErrorOutput' ? 'through the error output' : 'with the error'}`,
       node.name,
     );
-    const output = continuedOutput(failure, message, items, onError, g.firstOutput);
+    // A node that handled its items' failures itself (n8n's nodes with continueOnFail) still always outputs data.
+    const continued = continuedOutput(failure, message, items, onError, g.firstOutput);
+    const output = failure instanceof ItemErrors ? always(continued) : continued;
     const first = output[g.firstOutput] ?? [];
     return this.succeeded(g, run, output, attempts, first, first.length > 0, message);
   }

@@ -92,16 +92,8 @@ export const carryNodeSettings = (n: N8nNode, node: DefinitionNode, at: (string 
       `${label}: n8n credentials (${names.join(', ')}) are not imported: choose a Weft credential for the node`,
     );
   }
-  if (n.alwaysOutputData)
-    warn(
-      [...at, 'alwaysOutputData'],
-      `${label}: setting "Always Output Data" is not carried over: in Weft a node without output items does not run the nodes after it`,
-    );
-  if (n.executeOnce)
-    warn(
-      [...at, 'executeOnce'],
-      `${label}: setting "Execute Once" is not carried over: Weft runs it for every input item; put a Limit node (1 item) before it to run it once`,
-    );
+  if (n.alwaysOutputData) node.alwaysOutputData = true;
+  if (n.executeOnce) node.executeOnce = true;
   for (const [key, value] of Object.entries(n)) {
     if (readNodeFields.has(key) || value === undefined || value === null || value === false || value === '') continue;
     const shown = JSON.stringify(value).slice(0, 80);
@@ -117,7 +109,6 @@ export const carryNodeSettings = (n: N8nNode, node: DefinitionNode, at: (string 
 
 /** n8n's workflow settings that Weft has no equivalent of, with n8n's defaults (which say nothing). */
 const uncarriedSettings: Record<string, { label: string; defaults: readonly unknown[]; why: string }> = {
-  executionOrder: { label: 'Execution Order', defaults: ['v1'], why: 'Weft runs nodes in n8n\'s current order ("v1")' },
   errorWorkflow: {
     label: 'Error Workflow',
     defaults: ['', 'DEFAULT'],
@@ -188,11 +179,21 @@ const ignoredSettings = new Set(['timeSavedPerExecution', 'timeSavedMode', 'avai
 
 /** Weft's workflow settings from n8n's, warning about the rest. */
 export const carryWorkflowSettings = (workflow: N8nWorkflow, warn: Warn): WorkflowSettings => {
-  const settings: WorkflowSettings = {};
+  // A workflow without the setting runs in n8n's legacy order (WorkflowExecute: anything but "v1" is v0).
+  const settings: WorkflowSettings = { executionOrder: workflow.settings?.executionOrder === 'v1' ? 'v1' : 'v0' };
   for (const [key, value] of Object.entries(workflow.settings ?? {})) {
     if (value === undefined || value === null || ignoredSettings.has(key)) continue;
     if (key === 'timezone') {
       if (typeof value === 'string' && value !== 'DEFAULT' && value !== '') settings.timezone = value.slice(0, 64);
+      continue;
+    }
+    if (key === 'executionOrder') {
+      // n8n runs anything but "v1" in its legacy order; so does Weft.
+      if (value !== 'v1' && value !== 'v0')
+        warn(
+          ['settings', key],
+          `Workflow setting "Execution Order" = ${JSON.stringify(value).slice(0, 40)} is unknown: the workflow runs in n8n's legacy order ("v0"), as in n8n`,
+        );
       continue;
     }
     if (key === 'executionTimeout') {

@@ -1,0 +1,292 @@
+import { MAIN } from '#shared/nodes/types.ts';
+import type { Measured, Part, PendingText } from './budget.ts';
+import type { GraphNode, WorkflowGraph } from './graph.ts';
+import type { Item, NodeOutput } from './items.ts';
+import type { Execution, Schedule } from './schedule.ts';
+
+/**
+ * What runs next, in n8n's legacy "v0" execution order (n8n-core's
+ * WorkflowExecute with `settings.executionOrder` other than "v1": what a
+ * workflow saved before n8n 1.0, or imported without the setting, runs by).
+ * It differs from v1 (schedule.ts) in these ways:
+ *
+ * - Breadth first: what is due goes to the back of the queue (n8n's `push`),
+ *   in connection order (outputs in order, each output's connections in
+ *   order), not sorted by position.
+ * - An empty output still delivers to an input other than the first (n8n:
+ *   `connectionData.index > 0 && isLegacyExecutionOrder`), so a Merge's
+ *   second input counts as arrived with no items.
+ * - When a delivery starts a node waiting for its other inputs, each other
+ *   input whose branch has not run yet gets its highest node that has not run
+ *   queued with one empty item `{ json: {} }` (n8n's "force input node
+ *   execution"), unless that node is on the queue already, or hangs below the
+ *   node that just ran on an output that was empty.
+ * - When nothing is queued, the first waiting node none of whose ancestors
+ *   waits runs with what it has, even a Merge that chooses a branch (v0 has
+ *   no required inputs).
+ *
+ * The runner does the rest of v0: a node whose first input is empty does not
+ * run (run-workflow.ts). Waiting entries are numbered and filled as in v1.
+ */
+
+export type Scheduler = Pick<Schedule, 'start' | 'next' | 'deliver' | 'releaseWaiting'>;
+
+interface WaitingEntry {
+  key: string;
+  slots: (Item[] | null)[];
+}
+
+/** An input connection as n8n's connectionsByDestinationNode holds it. */
+interface Incoming {
+  source: string;
+  output: number;
+}
+
+const EMPTY_ITEM_TEXT = '[{"json":{}}]';
+const EMPTY_ITEM_PART: Part = { text: EMPTY_ITEM_TEXT, bytes: EMPTY_ITEM_TEXT.length };
+
+export class ScheduleV0 implements Scheduler {
+  /** The queue; its front (n8n's `shift`) is index 0, new work goes to the back (`push`). */
+  private readonly queue: Execution[] = [];
+  private readonly waiting = new Map<string, Map<number, WaitingEntry>>();
+  /** Node id → each run's output (n8n's runData), for "has it run" and "was its input empty". */
+  private readonly runData = new Map<string, NodeOutput[]>();
+  /** Node id → input index → connections into it, in n8n's order. */
+  private readonly incoming = new Map<string, Incoming[][]>();
+  private readonly parentsMemo = new Map<string, string[]>();
+  private keys = 0;
+
+  constructor(
+    private readonly graph: WorkflowGraph,
+    private readonly text: PendingText | undefined,
+  ) {
+    for (const g of graph.byId.values()) {
+      g.outputs.forEach((handle, output) => {
+        for (const c of g.outgoing.get(handle) ?? []) {
+          const target = graph.byId.get(c.target);
+          if (!target) continue;
+          const index = target.inputIndex.get(c.targetHandle) ?? 0;
+          let lists = this.incoming.get(c.target);
+          if (!lists) this.incoming.set(c.target, (lists = []));
+          while (lists.length <= index) lists.push([]);
+          lists[index]?.push({ source: g.node.id, output });
+        }
+      });
+    }
+  }
+
+  private newKey(): string {
+    return String(this.keys++);
+  }
+
+  start(nodeId: string, items: Item[], part: Part | undefined): void {
+    const key = this.newKey();
+    const g = this.graph.byId.get(nodeId);
+    const handle = g ? firstInput(g) : MAIN;
+    if (part) this.text?.add(key, handle, part);
+    this.queue.push({ nodeId, key, input: { [handle]: items } });
+  }
+
+  next(): Execution | undefined {
+    return this.queue.shift();
+  }
+
+  deliver(from: GraphNode, output: NodeOutput, measured: Measured): void {
+    const id = from.node.id;
+    let runs = this.runData.get(id);
+    if (!runs) this.runData.set(id, (runs = []));
+    const runIndex = runs.length;
+    runs.push(output);
+    for (const handle of from.outputs) {
+      const items = output[handle] ?? [];
+      const part = measured.parts?.get(handle);
+      for (const c of from.outgoing.get(handle) ?? []) {
+        const target = this.graph.byId.get(c.target);
+        if (!target) continue;
+        const inputIndex = target.inputIndex.get(c.targetHandle) ?? 0;
+        if (items.length === 0 && inputIndex === 0) continue;
+        this.add(from, runIndex, target, c.targetHandle, inputIndex, items, part);
+      }
+    }
+  }
+
+  /** n8n's addNodeToBeExecuted, v0 branches. */
+  private add(
+    from: GraphNode,
+    runIndex: number,
+    target: GraphNode,
+    handle: string,
+    inputIndex: number,
+    items: Item[],
+    part: Part | undefined,
+  ): void {
+    const id = target.node.id;
+    if (target.inputCount <= 1) {
+      const key = this.newKey();
+      if (part) this.text?.add(key, handle, part);
+      const input = Object.create(null) as Record<string, Item[]>;
+      input[handle] = items;
+      this.queue.push({ nodeId: id, key, input });
+      return;
+    }
+    const wasWaiting = this.waiting.has(id);
+    let entries = this.waiting.get(id);
+    if (!entries) this.waiting.set(id, (entries = new Map<number, WaitingEntry>()));
+    let entry: WaitingEntry | undefined;
+    for (const index of [...entries.keys()].sort((a, b) => a - b)) {
+      const candidate = entries.get(index);
+      if (candidate && !candidate.slots[inputIndex]) {
+        entry = candidate;
+        break;
+      }
+    }
+    if (!entry) {
+      entry = { key: this.newKey(), slots: Array.from({ length: target.inputCount }, () => null) };
+      const index = entries.size;
+      const overwritten = entries.get(index);
+      if (overwritten) this.text?.take(overwritten.key);
+      entries.set(index, entry);
+    }
+    entry.slots[inputIndex] = items;
+    if (part) this.text?.add(entry.key, handle, part);
+    if (entry.slots.every((s) => s !== null)) {
+      this.removeEntry(id, entry);
+      this.queue.push({ nodeId: id, key: entry.key, input: inputOf(target, entry.slots) });
+      return;
+    }
+    if (!wasWaiting) this.forceInputs(from, runIndex, target, items);
+  }
+
+  /**
+   * n8n v0's "force input node execution": for each other input of `target`
+   * whose branch has not run, queue that branch's highest node that has not
+   * run, with one empty item.
+   */
+  private forceInputs(from: GraphNode, runIndex: number, target: GraphNode, items: Item[]): void {
+    const parent = from.node.id;
+    const children: string[] = [];
+    for (const handle of from.outputs) for (const c of from.outgoing.get(handle) ?? []) children.push(c.target);
+    for (const list of this.incoming.get(target.node.id) ?? []) {
+      for (const conn of list) {
+        const node = conn.source;
+        if (node === parent) continue;
+        const queued = new Set(this.queue.map((e) => e.nodeId));
+        if (children.includes(node) && !this.incomingIsEmpty(this.incoming.get(node)?.[0] ?? [], runIndex)) continue;
+        if (queued.has(node) || this.runData.has(node)) continue;
+        const chain = [...this.parentsOf(node), node].reverse();
+        let toAdd: string | undefined = node;
+        for (const p of chain) {
+          if ((p !== node && children.includes(p)) || queued.has(p)) {
+            toAdd = undefined;
+            break;
+          }
+          if (this.runData.has(p)) break;
+          toAdd = p;
+        }
+        if (toAdd === undefined) continue;
+        if (this.parentsOf(toAdd).includes(parent) && items.length === 0) continue;
+        const into = this.incoming.get(toAdd);
+        if (into !== undefined && !this.incomingIsEmpty(into[0] ?? [], runIndex)) continue;
+        const g = this.graph.byId.get(toAdd);
+        if (!g) continue;
+        const key = this.newKey();
+        const handle = firstInput(g);
+        this.text?.add(key, handle, EMPTY_ITEM_PART);
+        const input = Object.create(null) as Record<string, Item[]>;
+        input[handle] = [{ json: {} }];
+        this.queue.push({ nodeId: toAdd, key, input });
+      }
+    }
+  }
+
+  /** n8n's incomingConnectionIsEmpty: none of the connections' sources put items out in run `runIndex`. */
+  private incomingIsEmpty(connections: Incoming[], runIndex: number): boolean {
+    for (const c of connections) {
+      const output = this.runData.get(c.source)?.[runIndex];
+      const handle = this.graph.byId.get(c.source)?.outputs[c.output];
+      const items = output && handle !== undefined ? output[handle] : undefined;
+      if (items !== undefined && items.length !== 0) return false;
+    }
+    return true;
+  }
+
+  /** n8n's getParentNodes: every ancestor, the farthest first (its getConnectedNodes order). */
+  private parentsOf(id: string): string[] {
+    return this.collect(id, new Set());
+  }
+
+  private collect(id: string, path: Set<string>): string[] {
+    const known = this.parentsMemo.get(id);
+    if (known) return known;
+    const lists = this.incoming.get(id);
+    if (!lists) return [];
+    const out: string[] = [];
+    path.add(id);
+    for (const list of lists) {
+      for (const c of list) {
+        if (path.has(c.source)) continue;
+        const at = out.indexOf(c.source);
+        if (at !== -1) out.splice(at, 1);
+        out.unshift(c.source);
+        const above = this.collect(c.source, path);
+        for (let i = above.length - 1; i >= 0; i--) {
+          const name = above[i] as string;
+          const found = out.indexOf(name);
+          if (found !== -1) out.splice(found, 1);
+          out.unshift(name);
+        }
+      }
+    }
+    path.delete(id);
+    this.parentsMemo.set(id, out);
+    return out;
+  }
+
+  private removeEntry(id: string, entry: WaitingEntry): void {
+    const entries = this.waiting.get(id);
+    if (!entries) return;
+    for (const [index, e] of entries) if (e === entry) entries.delete(index);
+    if (entries.size === 0) this.waiting.delete(id);
+  }
+
+  releaseWaiting(): void {
+    if (this.queue.length > 0 || this.waiting.size === 0) return;
+    let ids = [...this.waiting.keys()];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as string;
+      const g = this.graph.byId.get(id);
+      const entries = this.waiting.get(id);
+      if (!g || !entries) continue;
+      if (this.parentsOf(id).some((a) => this.waiting.has(a))) continue;
+      // n8n takes the first index as text sorts it ("10" before "2").
+      const first = [...entries.keys()].map(String).sort()[0];
+      const entry = first === undefined ? undefined : entries.get(Number(first));
+      if (!entry) continue;
+      this.removeEntry(id, entry);
+      if (entry.slots.some((s) => s !== null && s.length > 0)) {
+        const input = inputOf(g, entry.slots);
+        for (const [handle] of g.inputIndex) input[handle] ??= [];
+        this.queue.push({ nodeId: id, key: entry.key, input });
+        return;
+      }
+      this.text?.take(entry.key);
+      ids = [...this.waiting.keys()];
+      i = -1;
+    }
+  }
+}
+
+/** The handle of a node's first input (n8n's input 0). */
+export const firstInput = (g: GraphNode): string => {
+  for (const [handle, index] of g.inputIndex) if (index === 0) return handle;
+  return MAIN;
+};
+
+const inputOf = (target: GraphNode, slots: (Item[] | null)[]): Record<string, Item[]> => {
+  const input = Object.create(null) as Record<string, Item[]>;
+  for (const [handle, index] of target.inputIndex) {
+    const items = slots[index];
+    if (items) input[handle] = items;
+  }
+  return input;
+};
