@@ -195,7 +195,7 @@ describe('n8n import: nothing dropped without a warning', () => {
         connections: {},
         ...(settings ? { settings } : {}),
       });
-      return [definition.settings.executionOrder, warnings.map((w) => w.message)];
+      return [definition.settings?.executionOrder, warnings.map((w) => w.message)];
     };
     expect(order()).toEqual(['v0', []]);
     expect(order({})).toEqual(['v0', []]);
