@@ -19,8 +19,12 @@ import { parseExpressionAt, type Node } from 'acorn';
  * (n8n would write them into its data; here they stay a strict-mode error).
  */
 
-/** Names every expression has: its function's parameters and the standard globals (nothing to guard). */
+/**
+ * Standard globals every context has (nothing to guard), and `eval`: guarded it would no longer be a direct eval,
+ * which sees the expression's parameters.
+ */
 const KNOWN = new Set([
+  'eval',
   'undefined',
   'NaN',
   'Infinity',

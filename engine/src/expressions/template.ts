@@ -64,3 +64,6 @@ export const referencedNodes = (code: string): string[] => {
 
 /** Whether code may ask for paired items (`$('Name').item`, `.itemMatching(i)`, `.pairedItem()`): only then are they worked out. */
 export const readsPairedItems = (code: string): boolean => /\.\s*(?:item|itemMatching|pairedItem)\b/.test(code);
+
+/** Whether code may read a node's parameters or context (`$node['Name'].parameter`, `$('Name').params`, `.context`): only then are they sent. */
+export const readsParameters = (code: string): boolean => /\.\s*(?:parameter|params)\b/.test(code);

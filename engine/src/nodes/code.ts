@@ -2,7 +2,8 @@ import { MAIN } from '#shared/nodes/types.ts';
 import type { LogLevel } from '#shared/protocol/engine.ts';
 import { positionIn, sourceName } from '../expressions/errors.ts';
 import { callScope, pairedPayload } from '../expressions/resolve.ts';
-import { readsPairedItems, referencedNodes } from '../expressions/template.ts';
+import { runData } from '../expressions/run-data.ts';
+import { readsPairedItems, readsParameters, referencedNodes } from '../expressions/template.ts';
 import type { Item } from '../runner/items.ts';
 import { pairedWith, parsePairedItem } from '../runner/paired-items.ts';
 import { ItemErrors, NodeError, type NodeExecutor } from '../runner/types.ts';
@@ -52,11 +53,13 @@ export const code: NodeExecutor = (ctx) => {
   const refs = refsOf(ctx, source);
   // Once per item, n8n stops at the first failure unless the node goes on after failures.
   const goOn = ctx.node.onError === 'continueRegularOutput' || ctx.node.onError === 'continueErrorOutput';
-  const payload = JSON.stringify(
-    readsPairedItems(source)
+  const payload = JSON.stringify({
+    ...(readsPairedItems(source)
       ? { items: ctx.items, refs, goOn, paired: pairedPayload(refs, (name) => ctx.pairedItems?.(name) ?? []) }
-      : { items: ctx.items, refs, goOn },
-  );
+      : { items: ctx.items, refs, goOn }),
+    // $runIndex, and the parameters of the nodes it names when the code reads them.
+    ...runData(ctx.meta, referencedNodes(source), readsParameters(source)),
+  });
   let result: CodeResult;
   try {
     result = JSON.parse(ctx.sandbox.runCode(id, mode, payload, callScope(ctx.meta))) as CodeResult;

@@ -290,6 +290,11 @@ class WorkflowRun {
   private yieldAt = 0;
   private readonly emit: (event: NodeEvent) => void;
   private readonly runCount = new Map<string, number>();
+  /** A node's parameters by its name, for `$node["Name"].parameter` and `$('Name').params` in expressions. */
+  private readonly parametersByName = (name: string): JsonObject | undefined => {
+    const g = this.graph.byName.get(name);
+    return g ? parametersOf(g.node) : undefined;
+  };
   private nodeRuns = 0;
   private readonly lastOutputs = new Map<string, Item[]>();
   private lastOutput: Item[] = [];
@@ -584,7 +589,13 @@ class WorkflowRun {
       }
       try {
         if (!executor) throw new Error(`Weft cannot run "${node.type}" nodes (an unsupported node type)`);
-        const meta: ExpressionMeta = { ...options.meta, now: this.now(), timezone: this.timezone };
+        const meta: ExpressionMeta = {
+          ...options.meta,
+          now: this.now(),
+          timezone: this.timezone,
+          runIndex,
+          parametersOf: this.parametersByName,
+        };
         const ctx = new RunContext(this, node, once, items, nodeSignal, meta, run.lineage);
         const result = this.withinTime(() => executor(ctx));
         // A node that ignores its signal still gives way when the run is canceled or times out.

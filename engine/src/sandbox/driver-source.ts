@@ -47,7 +47,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath) => {
 
   // $('Name'): its output, and the item of it that the item being processed descends from (paired items, worked
   // out by the host: an index into the output, the item itself, or why there is none).
-  const nodeAccessor = (refs, paired, name, index) => {
+  const nodeAccessor = (refs, paired, params, name, index) => {
     if (typeof name !== 'string') throw new TypeError('$() takes the name of a node, in quotes');
     if (!Object.prototype.hasOwnProperty.call(refs, name)) {
       throw expressionError('Node "' + name + '" has not run before this one');
@@ -75,8 +75,19 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath) => {
       first: () => out[0],
       last: () => out[out.length - 1],
       isExecuted: true,
+      // n8n's node parameters, as they are stored (expressions unresolved), and its context: empty for every node Weft has.
+      get params() {
+        return parametersOf(params, name);
+      },
+      context: EMPTY_CONTEXT,
     };
   };
+
+  // What n8n's NodeHelpers.getContext gives a node that keeps no context: an empty object.
+  const EMPTY_CONTEXT = Object.freeze({});
+  // A node's parameters (sent when the code reads them, see run-data.ts), a fresh copy each time: code may change it.
+  const parametersOf = (params, name) =>
+    params && Object.prototype.hasOwnProperty.call(params, name) ? parse(stringify(params[name])) : undefined;
 
   // $workflow and $execution come as JSON text, the same for every call of a run: parsed once, frozen, shared.
   let metaText = '';
@@ -113,13 +124,17 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath) => {
   // a name), $item(i) (another item's $json and $node). Made once per call; \`at.index\` follows the item being processed.
   const legacyFor = (p, items) => {
     const refs = p.refs;
+    const params = p.params;
     const at = { index: 0 };
     const nodeAt = (name, index) => {
-      if (!Object.prototype.hasOwnProperty.call(refs, name)) {
-        throw expressionError("Node '" + String(name) + "' hasn't been executed");
-      }
-      const out = refs[name];
+      const ran = Object.prototype.hasOwnProperty.call(refs, name);
+      // n8n answers a node's parameters whether it has run or not; its data only once it has.
+      const known = params !== undefined && Object.prototype.hasOwnProperty.call(params, name);
+      const notRun = () => expressionError("Node '" + String(name) + "' hasn't been executed");
+      if (!ran && !known) throw notRun();
+      const out = ran ? refs[name] : [];
       const json = () => {
+        if (!ran) throw notRun();
         if (out.length <= index) {
           throw expressionError('"' + name + '" node has ' + out.length + " item(s) but you're trying to access item " + index);
         }
@@ -135,6 +150,11 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath) => {
         get binary() {
           return {};
         },
+        // n8n's parameters (it evaluates an expression among them; Weft gives its text, as n8n's $('Name').params does).
+        get parameter() {
+          return parametersOf(params, name);
+        },
+        context: EMPTY_CONTEXT,
         runIndex: 0,
       };
     };
@@ -218,7 +238,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath) => {
         first: () => items[0],
         last: () => items[items.length - 1],
       },
-      (name) => nodeAccessor(p.refs, p.paired, name, index),
+      (name) => nodeAccessor(p.refs, p.paired, p.params, name, index),
       clock ? clock.now : undefined,
       clock ? clock.today : undefined,
       m.workflow,
@@ -231,6 +251,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath) => {
       $if,
       $ifEmpty,
       $jmespath,
+      p.run ?? 0,
       // Code's legacy variables (only its shape names them): items once for all items, item once per item.
       mode === 'runOnceForAllItems' ? items : undefined,
       mode === 'runOnceForEachItem' ? item : undefined,

@@ -1,0 +1,51 @@
+import type { JsonObject } from '../runner/items.ts';
+import { readsParameters } from './template.ts';
+
+/**
+ * What a call into the sandbox carries about the node run besides its items:
+ * `run`, n8n's `$runIndex` (how many times the node has run before in this
+ * execution), left out when 0; and `params`, the parameters of the nodes the
+ * code names, when it reads them (`$node["Name"].parameter`,
+ * `$('Name').params`). Those are the node's parameters as Weft has them, its
+ * defaults filled in as n8n fills its own: for nodes imported from n8n mostly
+ * n8n's names and values, since the mappers keep n8n's where Weft has the
+ * same parameter.
+ */
+
+export interface RunFacts {
+  /** The run of the node being evaluated: 0 for its first in the execution. */
+  runIndex?: number;
+  /** A node's parameters by its name; undefined for a name no node has. */
+  parametersOf?: (name: string) => JsonObject | undefined;
+}
+
+export interface RunData {
+  run?: number;
+  params?: Record<string, JsonObject>;
+}
+
+export const runData = (facts: RunFacts, names: readonly string[], readsParams: boolean): RunData => {
+  const out: RunData = {};
+  if (facts.runIndex) out.run = facts.runIndex;
+  if (readsParams && facts.parametersOf) {
+    const params: Record<string, JsonObject> = {};
+    for (const name of names) {
+      const p = facts.parametersOf(name);
+      if (p) params[name] = p;
+    }
+    out.params = params;
+  }
+  return out;
+};
+
+const reading = new WeakMap<object, boolean>();
+/** Whether any of the codes reads parameters, worked out once per `key` (a node's plan). */
+export const readParametersOnce = (key: object, codes: () => Iterable<string>): boolean => {
+  let reads = reading.get(key);
+  if (reads === undefined) {
+    reads = false;
+    for (const code of codes()) if (readsParameters(code)) reads = true;
+    reading.set(key, reads);
+  }
+  return reads;
+};
