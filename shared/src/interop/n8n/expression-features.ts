@@ -3,7 +3,8 @@
  * node's parameters so an import can say so up front rather than leave the
  * user to meet a TypeError at run time. Weft's expressions have `$json`,
  * `$input`, `$('Node')` with paired items (`.item`, `.itemMatching(i)`,
- * `.pairedItem()`), n8n's legacy `$node[…]`, `$items()` and `$item(i)`,
+ * `.pairedItem()`), n8n's legacy `$node[…]` (with `.parameter` and
+ * `.context`), `$items()` and `$item(i)`, `$runIndex`,
  * `$if`, `$ifEmpty`, `$jmespath`, `$itemIndex`, `$now`/`$today` and Luxon's
  * `DateTime`, `Duration` and `Interval` (in the workflow's time zone, as in
  * n8n), `$workflow` and `$execution` (see the README). Luxon's text in other
@@ -16,11 +17,9 @@ const FEATURES: readonly [RegExp, string][] = [
     /\.\s*(setLocale|toHuman|toLocaleParts)\s*\(|toLocaleString\s*\(\s*DateTime\s*\.|\$(now|today)\b[^;\n]*\.\s*toLocaleString\s*\(/,
     "Luxon's locale formatting (setLocale, toHuman, toLocaleString with a preset)",
   ],
-  [/\$node\s*(\[[^\]]*\]|\.\s*[\w$]+)\s*\.\s*(parameter|context)\b/, "a node's parameters or context through $node"],
   [/\$env\b/, '$env'],
   [/\$binary\b/, 'binary data'],
   [/\$prevNode\b/, '$prevNode'],
-  [/\$runIndex\b/, '$runIndex'],
   [/\$parameter\b/, '$parameter'],
   [/\$(secrets|vars)\b/, '$vars and $secrets'],
   [/\$(fromAI|evaluateExpression)\s*\(/, "n8n's helper functions"],
