@@ -404,8 +404,10 @@ class WorkflowRun {
       const g = graph.byId.get(execution.nodeId);
       if (!g) continue;
       if (this.nodeRuns >= this.budget.limits.maxNodeRuns) return this.tooManyRuns();
-      if ((await this.runNode(g, execution)) === 'stop') return 'stop';
-      schedule.releaseWaiting();
+      const outcome = await this.runNode(g, execution);
+      if (outcome === 'stop') return 'stop';
+      // n8n's loop `continue`s past a node that did not run, so waiting nodes are not released then (v0 only).
+      if (outcome === 'ok') schedule.releaseWaiting();
     }
   }
 
@@ -532,14 +534,14 @@ class WorkflowRun {
     return { output: {}, measured: EMPTY_OUTPUT };
   }
 
-  private async runNode(g: GraphNode, execution: Execution): Promise<'ok' | 'stop'> {
+  private async runNode(g: GraphNode, execution: Execution): Promise<'ok' | 'stop' | 'not run'> {
     const { node } = g;
     const { options } = this;
     const { input } = execution;
     const inputText = this.encode ? this.pendingText.take(execution.key) : undefined;
     // v0 reads the first input only (n8n's connectionInputData); empty, the node does not run — or only puts out its empty item.
     const firstEmpty = this.v0 && !node.disabled && !input[firstInput(g)]?.length;
-    if (firstEmpty && !node.alwaysOutputData) return 'ok';
+    if (firstEmpty && !node.alwaysOutputData) return 'not run';
     const runIndex = this.runCount.get(node.id) ?? 0;
     this.runCount.set(node.id, runIndex + 1);
     this.nodeRuns++;

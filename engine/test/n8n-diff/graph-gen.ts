@@ -14,7 +14,9 @@ import { TEST_DATA_TYPE } from './weft.ts';
  * the "Input" node, a node often fed by both outputs of an IF or Switch, or
  * by two branches into one Merge input, branches that get no items. The
  * nodes' own parameters are simple ones both engines agree on (numbers in
- * field `a`), so a divergence points at the runner.
+ * field `a`), so a divergence points at the runner. Both of n8n's execution
+ * orders: "v1", "v0", and no setting (which n8n runs as v0); and the node
+ * settings "Always Output Data" and "Execute Once" on some nodes.
  */
 
 export interface GraphCase {
@@ -178,7 +180,7 @@ export const graphCase = (seed: number): GraphCase => {
       },
     ],
     connections: {},
-    settings: { executionOrder: 'v1' },
+    settings: rng.pick<Params>([{ executionOrder: 'v1' }, { executionOrder: 'v0' }, {}]),
   };
   link(wf, 'Start', 0, 'Input', 0);
   const sources: { name: string; outputs: number }[] = [{ name: 'Input', outputs: 1 }];
@@ -189,7 +191,14 @@ export const graphCase = (seed: number): GraphCase => {
     if (!kind) continue;
     const name = `${kindName} ${i}`;
     const made = kind.make(rng);
-    const node: Node & { onError?: string } = { id: `n${i}`, name, position: [440 + i * 220, 0], ...made };
+    const node: Node & { onError?: string; alwaysOutputData?: boolean; executeOnce?: boolean } = {
+      id: `n${i}`,
+      name,
+      position: [440 + i * 220, 0],
+      ...made,
+    };
+    if (rng.chance(0.2)) node.alwaysOutputData = true;
+    if (rng.chance(0.15)) node.executeOnce = true;
     let outputs = kind.outputs;
     if (kindName === 'code') {
       node.onError = rng.pick(['continueRegularOutput', 'continueErrorOutput', 'stopWorkflow']);
@@ -235,7 +244,11 @@ export const shrinkGraph = (wf: N8nWorkflowJson): N8nWorkflowJson[] => {
 
 /** What the workflow is made of, for grouping: its node kinds in order. */
 export const graphKey = (wf: N8nWorkflowJson): string =>
-  wf.nodes
+  `${typeof wf.settings.executionOrder === 'string' ? wf.settings.executionOrder : 'no order (v0)'}: ${wf.nodes
     .slice(2)
-    .map((n) => n.type.replace('n8n-nodes-base.', ''))
-    .join(' → ');
+    .map((n) => {
+      const flags = n as { alwaysOutputData?: boolean; executeOnce?: boolean };
+      const marks = `${flags.alwaysOutputData ? ' +always' : ''}${flags.executeOnce ? ' +once' : ''}`;
+      return `${n.type.replace('n8n-nodes-base.', '')}${marks}`;
+    })
+    .join(' → ')}`;
