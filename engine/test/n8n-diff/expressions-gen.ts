@@ -249,7 +249,11 @@ export const expressionCase = (seed: number): NodeCase => {
   const fills: Record<string, string[]> = {};
   for (const p of marks) {
     const list = (fills[p.kind] ??= []);
-    list[p.index] = fillFor(rng, p.kind as Placeholder, p.index, fieldNames);
+    // A node's parameters are read by their names: mostly those the Code node "Input" has, sometimes another.
+    list[p.index] =
+      p.kind === 's' && /\.parameter\[$/.test(form.slice(0, p.at - 1)) && rng.chance(0.7)
+        ? rng.pick(['jsCode', 'mode', 'language'])
+        : fillFor(rng, p.kind as Placeholder, p.index, fieldNames);
   }
   const markAt = new Map(marks.map((m) => [m.at, m]));
   const chains: { steps: Step[]; hint: Hint }[] = [];
