@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useAtom, useAtomValue, useSetAtom } from 'jotai';
-import { CircleHelp, Map as MapIcon, Moon, PanelLeft, Redo2, Sun, Undo2, Users } from 'lucide-react';
+import { CircleHelp, Map as MapIcon, Moon, PanelLeft, Redo2, Settings, Sun, Undo2, Users } from 'lucide-react';
 import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
 import { origins } from '#shared/origins.ts';
 import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
@@ -36,6 +36,7 @@ import { TestWebhookControl } from './test-webhook.tsx';
 import { useClipboard } from './use-clipboard.ts';
 import { useEditorKeys } from './use-editor-keys.ts';
 import { useEditorSetup } from './use-editor-setup.ts';
+import { WorkflowSettingsPanel } from './workflow-settings-panel.tsx';
 import { useDraft } from '../ui/use-draft.ts';
 import { CredentialsPanel } from '../runs/credentials-panel.tsx';
 import { ExecutionsPanel } from '../runs/executions-panel.tsx';
@@ -215,6 +216,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
         <ExecutionsPanel workflowId={workflow.id} onClose={() => setPanel('none')} />
       )}
       {panel === 'credentials' && <CredentialsPanel onClose={() => setPanel('none')} />}
+      {panel === 'settings' && <WorkflowSettingsPanel onClose={() => setPanel('none')} />}
     </div>
   );
 };
@@ -251,6 +253,13 @@ const ToolbarButtons = () => {
         label={theme === 'dark' ? 'Light theme' : 'Dark theme'}
         title="Theme"
         onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+      />
+      <IconButton
+        icon={Settings}
+        label="Workflow settings"
+        title="Workflow settings: time zone, timeout, execution order"
+        pressed={panel === 'settings'}
+        onClick={() => setPanel(panel === 'settings' ? 'none' : 'settings')}
       />
       <IconButton
         icon={Users}

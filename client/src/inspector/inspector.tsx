@@ -151,6 +151,22 @@ const Settings = ({
               ))}
             </select>
           </label>
+          <label className="check" title={'n8n\'s "Always Output Data"'}>
+            <input
+              type="checkbox"
+              checked={node.alwaysOutputData}
+              onChange={(e) => patch({ alwaysOutputData: e.target.checked })}
+            />
+            Always output data (an empty item when there are none)
+          </label>
+          <label className="check" title={'n8n\'s "Execute Once"'}>
+            <input
+              type="checkbox"
+              checked={node.executeOnce}
+              onChange={(e) => patch({ executeOnce: e.target.checked })}
+            />
+            Execute once (with the first item only)
+          </label>
           <label className="field">
             Timeout (seconds, 0 = the workflow's)
             <NumberInput

@@ -19,7 +19,7 @@ export const paletteOpenAtom = atomWithStorage('weft.paletteOpen', true, undefin
 export const minimapOpenAtom = atomWithStorage('weft.minimap', true, undefined, { getOnInit: true });
 
 /** Which side panel shows, besides the inspector. */
-export const panelAtom = atom<'none' | 'members' | 'help' | 'executions' | 'credentials'>('none');
+export const panelAtom = atom<'none' | 'members' | 'help' | 'executions' | 'credentials' | 'settings'>('none');
 
 /** The execution whose items the inspector shows: the room's latest unless one is picked in the executions panel. */
 export const viewedExecutionAtom = atom<string | null>(null);

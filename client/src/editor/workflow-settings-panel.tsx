@@ -1,0 +1,104 @@
+import { useSyncExternalStore } from 'react';
+import { useSetAtom } from 'jotai';
+import { origins } from '#shared/origins.ts';
+import { executionOrderValues, type ExecutionOrder } from '#shared/schema/definition.ts';
+import { readMeta, setWorkflowSetting } from '#shared/schema/index.ts';
+import { toastAtom } from '../state/atoms.ts';
+import { SidePanel } from '../ui/side-panel.tsx';
+import { useDraft } from '../ui/use-draft.ts';
+import { useEditor } from './editor-context.tsx';
+
+const ORDER_LABELS: Record<ExecutionOrder, string> = {
+  v1: 'v1 — depth first (n8n 1.0 and later)',
+  v0: 'v0 — legacy breadth first (n8n before 1.0)',
+};
+
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The workflow's own settings: its time zone, time limit and n8n execution order, shared with everyone editing. */
+export const WorkflowSettingsPanel = ({ onClose }: { onClose: () => void }) => {
+  const { session, canEdit } = useEditor();
+  const setToast = useSetAtom(toastAtom);
+  const settingsText = useSyncExternalStore(
+    (notify) => {
+      session.doc.on('update', notify);
+      return () => session.doc.off('update', notify);
+    },
+    () => JSON.stringify(readMeta(session.doc).settings),
+  );
+  const settings = JSON.parse(settingsText) as ReturnType<typeof readMeta>['settings'];
+  const [zone, setZone] = useDraft(settings.timezone ?? '');
+  const [timeout, setTimeoutDraft] = useDraft(String(settings.timeoutSeconds ?? 300));
+
+  const commitZone = () => {
+    const next = zone.trim();
+    if (next === (settings.timezone ?? '')) return;
+    if (next !== '' && (next.length > 64 || !isTimeZone(next))) {
+      setToast({ text: `"${next.slice(0, 64)}" is not a time zone (e.g. Europe/Berlin)`, kind: 'error' });
+      setZone(settings.timezone ?? '');
+      return;
+    }
+    setWorkflowSetting(session.doc, 'timezone', next === '' ? undefined : next, origins.ui);
+  };
+  const commitTimeout = () => {
+    const value = Number(timeout);
+    if (!Number.isInteger(value) || value < 0 || value > 86_400) {
+      setToast({ text: 'The timeout must be a whole number of seconds from 0 to 86400', kind: 'error' });
+      setTimeoutDraft(String(settings.timeoutSeconds ?? 300));
+      return;
+    }
+    setWorkflowSetting(session.doc, 'timeoutSeconds', value, origins.ui);
+  };
+
+  return (
+    <SidePanel
+      label="Workflow settings"
+      title="Workflow settings"
+      closeLabel="Close workflow settings"
+      onClose={onClose}
+    >
+      <fieldset className="settings" disabled={!canEdit}>
+        <label className="field">
+          Time zone (empty = the server&apos;s)
+          <input
+            value={zone}
+            placeholder="Europe/Berlin"
+            onChange={(e) => setZone(e.target.value)}
+            onBlur={commitZone}
+            onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+          />
+        </label>
+        <label className="field">
+          Timeout (seconds, 0 = none)
+          <input
+            inputMode="numeric"
+            value={timeout}
+            onChange={(e) => setTimeoutDraft(e.target.value)}
+            onBlur={commitTimeout}
+            onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+          />
+        </label>
+        <label className="field">
+          Execution order
+          <select
+            value={settings.executionOrder ?? 'v1'}
+            onChange={(e) => setWorkflowSetting(session.doc, 'executionOrder', e.target.value, origins.ui)}
+          >
+            {executionOrderValues.map((v) => (
+              <option key={v} value={v}>
+                {ORDER_LABELS[v]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </fieldset>
+    </SidePanel>
+  );
+};
