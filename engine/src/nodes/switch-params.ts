@@ -1,9 +1,11 @@
 import { defaultParameters } from '#shared/nodes/catalog.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
+import { ExpressionError } from '../expressions/errors.ts';
 import { isExpression } from '../expressions/template.ts';
 import type { JsonObject } from '../runner/items.ts';
 import type { NodeContext } from '../runner/types.ts';
 import type { ConditionSettings } from './conditions.ts';
+import { singleExpressionCode } from './set-expressions.ts';
 
 /**
  * What of a Switch's parameters n8n reads, and so evaluates. n8n's Switch
@@ -38,7 +40,9 @@ const subsetOf = (node: DefinitionNode, mode: string): JsonObject => {
   if (!params) {
     const all: JsonObject = { ...defaultParameters(node.type), ...node.parameters };
     const keys = mode === 'expression' ? EXPRESSION_MODE : RULES_MODE;
-    params = Object.fromEntries(keys.filter((k) => k in all).map((k) => [k, all[k]]));
+    // Switch 1 and 2 read an expression fallback lazily (lazyFallback).
+    const lazy = all.comparison === 'legacy' && isExpression(all.fallbackOutput) ? 'fallbackOutput' : undefined;
+    params = Object.fromEntries(keys.filter((k) => k in all && k !== lazy).map((k) => [k, all[k]]));
     byMode.set(mode, params);
   }
   return params;
@@ -91,3 +95,46 @@ export const ruleSettings = (
   const comparison = own === '1' || own === '2' || own === '3' ? own : base.comparison;
   return { ignoreCase, loose, comparison };
 };
+
+/**
+ * Switch 1 and 2 read "Fallback Output" only for an item no rule matched: an
+ * expression there is worked out for that item alone, so one that throws
+ * fails no item that matched. Each item's value is worked out in one batch,
+ * an error of n8n's own kept as a value (others read as nothing, as n8n's
+ * expressions swallow them), and thrown only for an item that asks for it.
+ */
+export const lazyFallback = (ctx: NodeContext, expression: string): ((itemIndex: number) => unknown) => {
+  const code = singleExpressionCode(expression);
+  if (code === undefined) {
+    // Text around the {{ }}: worked out for every item, as other parameters are.
+    let all: JsonObject[] | undefined;
+    return (i) => (all ??= resolveFor(ctx, { fallbackOutput: expression }))[i]?.fallbackOutput;
+  }
+  let wrapped = probes.get(ctx.node);
+  if (!wrapped) {
+    wrapped = { fallbackOutput: `={{ ${catching(code)} }}` };
+    probes.set(ctx.node, wrapped);
+  }
+  const params = wrapped;
+  let results: JsonObject[] | undefined;
+  return (i) => {
+    const result = (results ??= resolveFor(ctx, params))[i]?.fallbackOutput;
+    if (typeof result === 'object' && result !== null && 'e' in result)
+      throw new ExpressionError(ctx.node.name, 'fallbackOutput', String(result.e));
+    return typeof result === 'object' && result !== null && 'v' in result ? result.v : undefined;
+  };
+};
+
+const probes = new WeakMap<DefinitionNode, JsonObject>();
+
+/** The code of an expression as one that gives `{ v }`, `{ e }` for n8n's own errors, or `{}` for any other. */
+const catching = (code: string): string =>
+  `(() => { try { return { v: (\n${code}\n) }; } catch (e) { ` +
+  `if (e !== null && typeof e === 'object' && e.name === 'InternalError') throw e; ` +
+  `if (e !== null && typeof e === 'object' && (e.name === 'ExpressionError' || e.name === 'ExpressionExtensionError')) ` +
+  `return { e: e.name + ': ' + e.message }; return {}; } })()`;
+
+const resolveFor = (ctx: NodeContext, params: JsonObject): JsonObject[] =>
+  ctx.paramsOf
+    ? ctx.paramsOf(params)
+    : ctx.resolver.resolve(ctx.node.name, params, ctx.items, ctx.meta, (name) => ctx.outputOf(name));

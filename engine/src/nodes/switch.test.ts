@@ -135,3 +135,28 @@ describe('Switch 3 options as expressions', () => {
     });
   });
 });
+
+describe('Switch 1 and 2: expressions n8n reads per item', () => {
+  const legacy = (typeVersion: number, value1: string, rules: Json[], fallbackOutput: unknown) =>
+    imported(typeVersion, { dataType: 'string', value1, rules: { rules }, fallbackOutput });
+
+  it('"Fallback Output" is read only for an item no rule matched (SwitchV1/V2 call getNodeParameter there)', async () => {
+    const rules = [{ operation: 'equal', value2: 'a', output: 0 }];
+    expect(await route(legacy(1, '={{ $json.k }}', rules, MISSING), [{ k: 'a' }])).toEqual({ output0: [{ k: 'a' }] });
+    expect(await route(legacy(1, '={{ $json.k }}', rules, MISSING), [{ k: 'a' }, { k: 'b' }])).toEqual({
+      error: expect.stringMatching(/Missing/) as unknown,
+    });
+    // Its value per item: an output index, or -1 for none.
+    const perItem = legacy(2, 'b', [{ operation: 'equal', value2: 'a' }, { value2: 'c' }], '={{ $json.f }}');
+    expect(await route(perItem, [{ f: 1 }, { f: -1 }, { f: '0' }])).toEqual({
+      output1: [{ f: 1 }],
+      output0: [{ f: '0' }],
+    });
+  });
+
+  it('Switch 1 works out a rule’s output expression, as n8n resolves the rules before routing', async () => {
+    const params = legacy(1, 'a', [{ operation: 'equal', value2: 'a', output: '={{ $json.to }}' }], -1);
+    expect(await route(params, [{ to: 2 }])).toEqual({ output2: [{ to: 2 }] });
+    expect(await route(params, [{ to: 4 }])).toEqual({ error: expect.stringMatching(/not allowed/) as unknown });
+  });
+});

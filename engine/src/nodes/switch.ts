@@ -3,7 +3,7 @@ import type { Item, NodeOutput } from '../runner/items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
 import { jsString } from './condition-values.ts';
 import { allHold, rowsWithSources, settingsOf, test, type ConditionRow } from './conditions.ts';
-import { ruleSettings, switchMode, switchParams } from './switch-params.ts';
+import { lazyFallback, ruleSettings, switchMode, switchParams } from './switch-params.ts';
 
 /**
  * Switch, as n8n's: rules mode sends an item to the first rule whose
@@ -100,6 +100,10 @@ export const switchNode: NodeExecutor = (ctx) => {
   const first = params[0] ?? {};
   const ruleCount = rawRules.length;
   const fallbackExpression = isExpression(ctx.node.parameters.fallbackOutput);
+  const legacyFallback =
+    fallbackExpression && settingsOf(first).comparison === 'legacy'
+      ? lazyFallback(ctx, String(ctx.node.parameters.fallbackOutput))
+      : undefined;
   // The extra output exists as the first item's options say.
   const extraOutput = first.fallbackOutput === 'extra';
   ctx.items.forEach((item, i) => {
@@ -118,13 +122,19 @@ export const switchNode: NodeExecutor = (ctx) => {
           : allHold(conditions, rule.combinator, settings, i);
       if (!holds) continue;
       matched = true;
-      const target = typeof rule.output === 'number' && rule.output >= 0 ? outputAt(rule.output, ruleCount, i) : r;
+      // Switch 1's output per rule; written as an expression, its value must name one of the outputs.
+      const chosen = isExpression(rawRules[r]?.output) || (typeof rule.output === 'number' && rule.output >= 0);
+      const target = chosen ? outputAt(rule.output, ruleCount, i) : r;
       send(`output${target}`, item);
       // n8n: `if (!options.allMatchingOutputs)`, so any truthy value (an expression's) sends on.
       if (!p.allMatchingOutputs) return;
     }
     if (matched) return;
-    if (fallbackExpression) {
+    if (legacyFallback) {
+      // n8n's Switch 1 and 2: -1 is no fallback; anything else must name an output.
+      const value = legacyFallback(i);
+      if (value !== -1) send(`output${outputAt(value, ruleCount, i)}`, item);
+    } else if (fallbackExpression) {
       const handle = fallbackOf(p.fallbackOutput, ruleCount, extraOutput, i);
       if (handle) send(handle, item);
     } else if (p.fallbackOutput === 'extra' && extraOutput) send('fallback', item);

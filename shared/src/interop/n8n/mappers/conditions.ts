@@ -27,6 +27,9 @@ const conditions = (out: Params, mapped: MappedConditions, r: ParamReader): void
 /** A field n8n fills with its default when the stored parameters leave it out. */
 const field = (row: Params, key: string, fallback: unknown): unknown => (key in row ? row[key] : fallback);
 
+/** An expression n8n works out per item, kept as it is: anything else is read now. */
+const isExpressionValue = (value: unknown): value is string => typeof value === 'string' && value.startsWith('=');
+
 /** n8n's Switch 1 has four outputs whatever its rules; Weft's has one per rule, so rules that never match fill up to four. */
 const LEGACY_OUTPUTS = 4;
 const neverRow = { leftValue: '', operator: 'string:equals', rightValue: '={{ null }}', output: -1, outputKey: '' };
@@ -45,7 +48,7 @@ const legacySwitch = (r: ParamReader, out: Params): Params => {
   const defaults = legacyDefaults[type] ?? { value1: '', operation: '', value2: '' };
   const value1 = r.get('value1') ?? defaults.value1;
   const problems: string[] = [];
-  const rules = r.rows('rules.rules').flatMap((rule) => {
+  const rules = r.rows('rules.rules').flatMap((rule): Params[] => {
     const row = legacyRow(
       type,
       value1,
@@ -55,13 +58,23 @@ const legacySwitch = (r: ParamReader, out: Params): Params => {
       'switch',
     );
     if (!row) return [];
-    const output = r.version < 2 ? Number(field(rule, 'output', 0)) : -1;
+    const written = field(rule, 'output', 0);
+    // An expression stays one: n8n works it out per item.
+    if (r.version < 2 && isExpressionValue(written))
+      return [{ ...row, output: written, outputKey: text(rule.outputKey) }];
+    const output = r.version < 2 ? Number(written) : -1;
     return [{ ...row, output: Number.isInteger(output) ? output : -1, outputKey: text(rule.outputKey) }];
   });
   for (const p of problems) r.problem(p);
   if (r.version < 2) while (rules.length < LEGACY_OUTPUTS) rules.push({ ...neverRow });
   out.rules = rules;
-  const fallback = Number(r.get('fallbackOutput') ?? -1);
+  const written = r.get('fallbackOutput') ?? -1;
+  // n8n reads an expression only for an item no rule matched (see the engine's Switch).
+  if (isExpressionValue(written)) {
+    out.fallbackOutput = written;
+    return out;
+  }
+  const fallback = Number(written);
   if (fallback !== -1) {
     out.fallbackOutput = 'output';
     out.fallbackOutputIndex = fallbackIndex(fallback);
@@ -71,9 +84,6 @@ const legacySwitch = (r: ParamReader, out: Params): Params => {
 
 /** An output index n8n refuses (negative, too large) stays one Weft refuses too: past the last possible rule. */
 const fallbackIndex = (value: number): number => (Number.isInteger(value) && value >= 0 && value <= 31 ? value : 31);
-
-/** An expression n8n works out per item, kept as it is: anything else is read now. */
-const isExpressionValue = (value: unknown): value is string => typeof value === 'string' && value.startsWith('=');
 
 /**
  * A rule's own case and type checks (n8n keeps them in each rule's filter
