@@ -11,6 +11,8 @@ import { jmespathSource } from './jmespath-asset.ts';
 import { EXTENSIONS_SOURCE } from './extensions-source.ts';
 import { quickjsVariant } from './quickjs-variant.ts';
 import { timeAssets } from './time-assets.ts';
+import { INTL_SOURCE } from './intl-source.ts';
+import { answerIntl } from './intl-host.ts';
 import { TIME_SOURCE } from './time-source.ts';
 import { functionSources, hostRefusal, type FunctionShape, type SourceSyntaxError } from './function-source.ts';
 
@@ -337,6 +339,11 @@ export class Sandbox {
       // Its length first: QuickJS strings cross as C strings, so no NUL can separate the two.
       return vm.newString(`${luxon.length}:${luxon}${zones}`);
     });
+    // Intl first: Date, Number and String get their locale methods before anything freezes them.
+    const intl = vm.newFunction('intl', (request) => vm.newString(answerIntl(vm.getString(request))));
+    const makeIntl = vm.unwrapResult(vm.evalCode(INTL_SOURCE, 'weft-intl'));
+    vm.unwrapResult(vm.callFunction(makeIntl, vm.undefined, intl)).dispose();
+    for (const h of [makeIntl, intl]) h.dispose();
     const makeTime = vm.unwrapResult(vm.evalCode(TIME_SOURCE, 'weft-time'));
     const time = vm.unwrapResult(vm.callFunction(makeTime, vm.undefined, loadAssets));
     // Before the driver: its lockdown freezes the globals the extensions define.
