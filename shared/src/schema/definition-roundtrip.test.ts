@@ -33,6 +33,34 @@ describe('toDefinition / fromDefinition', () => {
     expect(definition.description).toBe('Notify on new order');
   });
 
+  it("round-trips the execution order and n8n's node settings Always Output Data and Execute Once", () => {
+    const { doc } = fromDefinition({
+      weft: 1,
+      name: 'Legacy order',
+      settings: { executionOrder: 'v0' },
+      nodes: [
+        {
+          id: 'a',
+          name: 'A',
+          type: 'noOp',
+          typeVersion: 1,
+          position: { x: 0, y: 0 },
+          alwaysOutputData: true,
+          executeOnce: true,
+        },
+        { id: 'b', name: 'B', type: 'noOp', typeVersion: 1, position: { x: 200, y: 0 } },
+      ],
+      edges: [],
+    });
+    const definition = toDefinition(doc);
+    expect(definition.settings).toEqual({ executionOrder: 'v0' });
+    expect(definition.nodes.map((n) => [n.alwaysOutputData, n.executeOnce])).toEqual([
+      [true, true],
+      [undefined, undefined],
+    ]);
+    expect(toDefinition(fromDefinition(definition).doc)).toEqual(definition);
+  });
+
   it('stores text and code parameters as Y.Text and other kinds as plain values', () => {
     const { doc } = fromDefinition({
       weft: 1,
