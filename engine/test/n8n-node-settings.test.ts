@@ -96,6 +96,30 @@ describe('n8n execution order "v0"', () => {
     // v1 reads the first input with items.
     expect(json(await run(halfMerge('v1')), 'Merge')).toEqual([[{ n: 1 }]]);
   });
+
+  it('a node that does not run releases no waiting node that turn', async () => {
+    const def = definition({
+      name: 'Stalled',
+      settings: { executionOrder: 'v0' },
+      nodes: [
+        trigger,
+        rows('Rows', [{ n: 1 }]),
+        node('Orphan', 'noOp', {}, { position: { x: 200, y: 300 } }),
+        node('M2', 'merge', { mode: 'append' }, { position: { x: 400, y: 0 } }),
+        node('M3', 'merge', { mode: 'append' }, { position: { x: 400, y: 300 } }),
+      ],
+      edges: [
+        edge('Start', 'Rows'),
+        edge('Rows', 'M2', 'main', 'input1'),
+        edge('Rows', 'M2', 'main', 'input2'),
+        edge('Rows', 'M3', 'main', 'input2'),
+        edge('Orphan', 'M2', 'main', 'input1'),
+      ],
+    });
+    // Orphan is forced with `{}` and fills a second M2 entry; M3, released first, does not run (empty input 1),
+    // and n8n's loop `continue`s past it before its release step: the queue is empty, the run ends.
+    expect(order(await run(def))).toEqual(['Start#0', 'Rows#0', 'Orphan#0', 'M2#0']);
+  });
 });
 
 describe('node setting "Always Output Data"', () => {
