@@ -9,7 +9,9 @@ const shown = (v: unknown, fallback: string): string => (v === undefined ? fallb
 /**
  * Switch 1 and 2: rules mode (one data type, one value compared by each
  * rule, every operation of the type and some left out, Switch 1's fixed four
- * outputs chosen per rule, a fallback output none / in range / out of range)
+ * outputs chosen per rule (or by an expression), a rule whose value throws, a
+ * fallback output none / in range / out of range / an expression, which n8n
+ * reads only for an item no rule matched)
  * and expression mode (Switch 1's four outputs, Switch 2's number of outputs,
  * an output index expression).
  */
@@ -30,6 +32,15 @@ const outputIndexes = [
   3,
 ];
 
+/** An expression that throws n8n's own error (which n8n does not swallow). */
+const MISSING = "={{ $('Missing').item.json.a }}";
+
+/** Fallback outputs as expressions: n8n reads them only for an item no rule matched. */
+const fallbackExpressions = ['={{ 1 }}', '={{ $itemIndex % 2 }}', '={{ -1 }}', '={{ "0" }}', '={{ $json.a }}', MISSING];
+
+/** Switch 1's output of a rule as an expression: in range, as text, out of range. */
+const ruleOutputExpressions = ['={{ 1 }}', '={{ $itemIndex % 4 }}', '={{ "2" }}', '={{ 4 }}'];
+
 export const switchV1Parameters = (rng: Rng, version: number): Params => {
   if (rng.chance(0.2)) {
     return {
@@ -44,13 +55,15 @@ export const switchV1Parameters = (rng: Rng, version: number): Params => {
     const rule: Params = {};
     if (rng.chance(0.9)) rule.operation = rng.pick(switchOperations(type));
     if (rng.chance(0.85)) rule.value2 = legacyValue(rng, type);
-    if (version < 2 && rng.chance(0.9)) rule.output = rng.int(4);
+    if (version < 2 && rng.chance(0.9)) rule.output = rng.chance(0.1) ? rng.pick(ruleOutputExpressions) : rng.int(4);
     if (rng.chance(0.3)) rule.outputKey = `Out ${i}`;
     return rule;
   });
+  // A rule whose value throws: n8n reads every rule of an item before comparing, so it fails the item.
+  if (rng.chance(0.1)) rules.splice(rng.int(rules.length + 1), 0, { value2: MISSING });
   const params: Params = { ...(dataType === 'absent' ? {} : { dataType }), rules: { rules } };
   if (rng.chance(0.9)) params.value1 = legacyValue(rng, type);
-  const fallback = rng.pick([-1, 0, 1, 3, rules.length, 'absent']);
+  const fallback = rng.chance(0.15) ? rng.pick(fallbackExpressions) : rng.pick([-1, 0, 1, 3, rules.length, 'absent']);
   if (fallback !== 'absent') params.fallbackOutput = fallback;
   return params;
 };
