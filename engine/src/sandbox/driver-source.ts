@@ -11,9 +11,10 @@ import { MAX_LOG_LINES, MAX_LOG_MESSAGE } from '#shared/protocol/engine.ts';
  * Values cross the boundary as JSON text only; no host object is ever visible
  * inside the sandbox.
  */
-export const DRIVER_SOURCE = String.raw`((time, loadJmespath) => {
+export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
   'use strict';
   const fns = [];
+  const RENEW_EVERY = 16;
   const stringify = JSON.stringify;
   const parse = JSON.parse;
   const apply = Reflect.apply;
@@ -386,6 +387,8 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath) => {
       const count = Math.max(items.length, 1);
       const results = new Array(count);
       for (let i = 0; i < count; i++) {
+        // The time limit is for runaway code, not for long lists: every RENEW_EVERY items get it afresh.
+        if (i > 0 && i % RENEW_EVERY === 0) renewTime();
         const args = contextFor(p, m, clock, items, i, legacy);
         const row = new Array(ids.length);
         for (let k = 0; k < ids.length; k++) {
@@ -446,6 +449,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath) => {
         const out = [];
         const errors = [];
         for (let i = 0; i < items.length; i++) {
+          if (i > 0 && i % RENEW_EVERY === 0) renewTime();
           const args = contextFor(p, m, clock, items, i, legacy, mode);
           try {
             out.push({ json: eachItemOutput(await fn.apply(undefined, args)).json, index: i });

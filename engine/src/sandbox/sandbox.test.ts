@@ -243,3 +243,33 @@ describe("the driver's verify: QuickJS's own parser, with no host parser in fron
     }
   });
 });
+
+describe('the time limit stops runaway code, not long lists', () => {
+  const scope = { metaText: '{"workflow":{},"execution":{}}', now: 0, zone: 'UTC' };
+  // 3 ms of work per item: 150 items take ~450 ms in all, more than the 300 ms limit, but each item is quick.
+  const busy = '(() => { const end = Date.now() + 3; while (Date.now() < end); return $json.i; })()';
+  const items = (n: number) =>
+    JSON.stringify({ items: Array.from({ length: n }, (_, i) => ({ json: { i } })), refs: {} });
+
+  it('an expression over many items gets the limit again every few items', () => {
+    const id = sandbox.compile(EXPRESSION, busy, 'long-list');
+    const rows = JSON.parse(sandbox.evaluate([id], items(150), scope)) as { v?: unknown }[][];
+    expect(rows.map((r) => r[0]?.v)).toEqual(Array.from({ length: 150 }, (_, i) => i));
+  });
+
+  it('a runaway expression on one item still stops at the limit', () => {
+    const id = sandbox.compile(EXPRESSION, '(() => { while (true); })()', 'runaway');
+    const started = Date.now();
+    expect(() => sandbox.evaluate([id], items(40), scope)).toThrow(/took longer than the 300 ms limit/);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it("the run's own deadline holds across the renewals", () => {
+    const id = sandbox.compile(EXPRESSION, busy, 'long-list-capped');
+    const started = Date.now();
+    expect(() => sandbox.within(Date.now() + 200, () => sandbox.evaluate([id], items(150), scope))).toThrow(
+      /took longer/,
+    );
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
