@@ -110,6 +110,8 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
 
   // Which compiled functions may read $now or $today: those are Luxon DateTimes, which the others need not pay for.
   const usesTime = [];
+  // Which name $node, $items or $item (n8n's legacy names): their proxies are made only for calls that need them.
+  const usesLegacy = [];
   const idLists = new Map();
   const idsOf = (text) => {
     let ids = idLists.get(text);
@@ -228,17 +230,18 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
   Object.freeze($jmespath);
 
   /** The arguments of an expression or Code function (see PARAMS in function-source.ts). */
-  const contextFor = (p, m, clock, items, index, legacy, mode) => {
+  /** $input's functions, made once per call for all its items. */
+  const inputOf = (items) => ({
+    all: () => items,
+    first: () => items[0],
+    last: () => items[items.length - 1],
+  });
+  const contextFor = (p, m, clock, items, index, legacy, mode, input) => {
     const item = items[index];
-    legacy.at.index = index;
+    if (legacy) legacy.at.index = index;
     return [
       item ? item.json : {},
-      {
-        item,
-        all: () => items,
-        first: () => items[0],
-        last: () => items[items.length - 1],
-      },
+      { item, all: input.all, first: input.first, last: input.last },
       (name) => nodeAccessor(p.refs, p.paired, p.params, name, index),
       clock ? clock.now : undefined,
       clock ? clock.today : undefined,
@@ -246,9 +249,9 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
       m.execution,
       index,
       p.vars ?? {},
-      legacy.$node,
-      legacy.$items,
-      legacy.$item,
+      legacy ? legacy.$node : undefined,
+      legacy ? legacy.$items : undefined,
+      legacy ? legacy.$item : undefined,
       $if,
       $ifEmpty,
       $jmespath,
@@ -365,12 +368,13 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
       luxon();
       return 'ok';
     },
-    register(fn, timed) {
+    register(fn, timed, legacy) {
       // The same code in two workflows is one function: it must carry nothing from one run to the next.
       Object.freeze(fn);
       if (fn.prototype) Object.freeze(fn.prototype);
       fns.push(fn);
       usesTime.push(timed);
+      usesLegacy.push(legacy);
       return fns.length - 1;
     },
     /** Every expression for every item: results[item][expression] = { v } | { e }. */
@@ -383,13 +387,14 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
       time.setZone(zone);
       const clock = ids.some((id) => usesTime[id < 0 ? ~id : id]) ? clockAt(now) : undefined;
       const items = p.items;
-      const legacy = legacyFor(p, items);
+      const legacy = ids.some((id) => usesLegacy[id < 0 ? ~id : id]) ? legacyFor(p, items) : undefined;
+      const input = inputOf(items);
       const count = Math.max(items.length, 1);
       const results = new Array(count);
       for (let i = 0; i < count; i++) {
         // The time limit is for runaway code, not for long lists: every RENEW_EVERY items get it afresh.
         if (i > 0 && i % RENEW_EVERY === 0) renewTime();
-        const args = contextFor(p, m, clock, items, i, legacy);
+        const args = contextFor(p, m, clock, items, i, legacy, undefined, input);
         const row = new Array(ids.length);
         for (let k = 0; k < ids.length; k++) {
           // A negative id (~id) is a {{ }} with text around it: its value becomes text as n8n's template joins it.
@@ -439,7 +444,8 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
       time.setZone(zone);
       const clock = usesTime[id] ? clockAt(now) : undefined;
       const items = p.items;
-      const legacy = legacyFor(p, items);
+      const legacy = usesLegacy[id] ? legacyFor(p, items) : undefined;
+      const input = inputOf(items);
       // As n8n hands them to Code: each input item knows its place (addPairedItemLineage), so returning it pairs it.
       for (let i = 0; i < items.length; i++) items[i].pairedItem = { item: i };
       const fn = fns[id];
@@ -450,7 +456,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
         const errors = [];
         for (let i = 0; i < items.length; i++) {
           if (i > 0 && i % RENEW_EVERY === 0) renewTime();
-          const args = contextFor(p, m, clock, items, i, legacy, mode);
+          const args = contextFor(p, m, clock, items, i, legacy, mode, input);
           try {
             out.push({ json: eachItemOutput(await fn.apply(undefined, args)).json, index: i });
           } catch (e) {
@@ -462,7 +468,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
         return stringify({ items: out, errors, logs: takePrinted() });
       }
       try {
-        const value = await fn.apply(undefined, contextFor(p, m, clock, items, 0, legacy, mode));
+        const value = await fn.apply(undefined, contextFor(p, m, clock, items, 0, legacy, mode, input));
         return stringify({ items: allItemsOutput(value), logs: takePrinted() });
       } catch (e) {
         if (fatal(e)) throw e;

@@ -57,6 +57,9 @@ export interface CallScope {
  */
 export const readsTime = (code: string): boolean => /\$now|\$today|\barguments\b|\beval\b/.test(code);
 
+/** Whether code may read n8n's legacy `$node`, `$items` or `$item` (made per call only for such code). */
+const readsLegacyNames = (code: string): boolean => /\$node\b|\$items?\b|\barguments\b|\beval\b/.test(code);
+
 export const defaultLimits: SandboxLimits = { timeoutMs: 1_000, memoryBytes: 64 * 1024 * 1024 };
 
 export interface SandboxErrorInfo {
@@ -216,7 +219,8 @@ export class Sandbox {
       throw new SandboxError(info, info.name === 'SyntaxError' ? 'syntax' : 'runtime');
     }
     const timed = time ? this.context.true : this.context.false;
-    const id = this.call(this.registerFn, [result.value, timed]);
+    const legacy = readsLegacyNames(text) ? this.context.true : this.context.false;
+    const id = this.call(this.registerFn, [result.value, timed, legacy]);
     result.value.dispose();
     const n = Number(id);
     this.compiled.set(key, n);
