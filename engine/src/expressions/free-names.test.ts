@@ -40,7 +40,16 @@ describe('free names', () => {
     expect(evaluate('(() => { const x = 2; try { throw 3 } catch (e) { return x + e } })()')).toBe(5);
     expect(evaluate('(function f(n) { return n ? n + f(n - 1) : 0 })(3)')).toBe(6);
     expect(evaluate('Math.max($json.a, 4) + JSON.stringify([$itemIndex])')).toBe('4[0]');
-    expect(evaluate('typeof console + typeof Promise')).toBe('objectfunction');
+    expect(evaluate('typeof JSON + typeof Promise')).toBe('objectfunction');
+  });
+
+  it('names n8n’s data answers otherwise: isNaN and isFinite are Number’s, min, max and not its helpers', () => {
+    expect(evaluate('[isNaN("abc"), isNaN(NaN), isFinite("1"), isFinite(1)]')).toEqual([false, true, false, true]);
+    expect(evaluate('[min(3, 1), $max(3, 1), not(0), $not("x")]')).toEqual([1, 3, true, false]);
+    expect(evaluate('[$data.a, $position, $thisItemIndex, $thisRunIndex, { min }.min(2, 5)]')).toEqual([1, 0, 0, 0, 2]);
+    expect(evaluate('[typeof console, console?.log]')).toEqual(['undefined', null]);
+    // A name the expression declares itself is its own.
+    expect(evaluate('((isNaN) => isNaN)(7)')).toBe(7);
   });
 
   it('opens nothing: host names stay out of reach', () => {

@@ -17,6 +17,8 @@ import { parseExpressionAt, type Node } from 'acorn';
  * expression declares itself (arrow parameters, `const` in a function body,
  * catch parameters, class names) are left alone, as are assignment targets
  * (n8n would write them into its data; here they stay a strict-mode error).
+ * The few names n8n's data answers otherwise (`isNaN`, `min`, `$position`, …:
+ * N8N_NAMES) become what n8n gives.
  */
 
 /**
@@ -44,8 +46,6 @@ const KNOWN = new Set([
   'Set',
   'parseInt',
   'parseFloat',
-  'isNaN',
-  'isFinite',
   'encodeURIComponent',
   'decodeURIComponent',
   'encodeURI',
@@ -125,7 +125,33 @@ interface Edit {
   text: string;
 }
 
-const guarded = (name: string): string => `(typeof ${name} === "undefined" ? void 0 : ${name})`;
+/**
+ * Names n8n's data defines otherwise than a context's globals, or that only n8n has: its `isNaN` and `isFinite`
+ * are Number's (Expression.initializeGlobalContext), `min`, `max` and `not` its extended functions (with `$`
+ * aliases), and a few old names of what Weft's expressions call otherwise.
+ */
+const N8N_NAMES: Readonly<Record<string, string>> = {
+  isNaN: 'Number.isNaN',
+  isFinite: 'Number.isFinite',
+  min: 'Math.min',
+  $min: 'Math.min',
+  max: 'Math.max',
+  $max: 'Math.max',
+  not: '((value) => !value)',
+  $not: '((value) => !value)',
+  $data: '$json',
+  $position: '$itemIndex',
+  $thisItemIndex: '$itemIndex',
+  $thisRunIndex: '$runIndex',
+  $jmesPath: '$jmespath',
+  // n8n's data has no console: what an expression prints goes nowhere in Weft either.
+  console: '(void 0)',
+};
+
+const guarded = (name: string): string =>
+  Object.prototype.hasOwnProperty.call(N8N_NAMES, name)
+    ? (N8N_NAMES[name] as string)
+    : `(typeof ${name} === "undefined" ? void 0 : ${name})`;
 
 /** The expression with its free names guarded, or the same text when there is none (or it does not parse). */
 export const guardFreeNames = (code: string, known: ReadonlySet<string>): string => {

@@ -149,9 +149,33 @@ const PROBES = [
   'toJsonString().length()',
 ].map((call) => `$json.⟨f⟩.${call}`);
 
+/**
+ * Names an expression does not declare, as n8n's data answers them: its own
+ * isNaN and isFinite, its helper functions, its old names, names nothing
+ * defines, and globals n8n's data lacks.
+ */
+const NAME_PROBES = [
+  'isNaN($json.⟨f⟩)',
+  'isFinite($json.⟨f⟩)',
+  'min($json.⟨f⟩, 1)',
+  '$max(2, $json.⟨f⟩)',
+  'not($json.⟨f⟩)',
+  '$data.⟨f⟩',
+  '[$position, $thisItemIndex, $thisRunIndex, $runIndex]',
+  '{ "k": someName, "w": $json.⟨f⟩ }',
+  'typeof someName + typeof console + typeof Math',
+  'someName?.x ?? $json.⟨f⟩',
+  '[1, 2].map((⟨v1⟩) => ⟨v1⟩ + (typeof ⟨v2⟩))',
+];
+
 /** The top forms, the most used form of each n8n extension function (beyond the top ones), then the probes. */
 export const FORMS: string[] = [
-  ...new Set([...fixture.forms.map((f) => f.form), ...(fixture.extensionForms ?? []).map((f) => f.form), ...PROBES]),
+  ...new Set([
+    ...fixture.forms.map((f) => f.form),
+    ...(fixture.extensionForms ?? []).map((f) => f.form),
+    ...PROBES,
+    ...NAME_PROBES,
+  ]),
 ];
 
 const NAMES = ['a', 'b', 'name', 'email', 'data', 'id', 'Full Name', 'items', 'meta', 'when', 'text', 'value'];
