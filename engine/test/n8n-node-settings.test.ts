@@ -120,6 +120,31 @@ describe('n8n execution order "v0"', () => {
     // and n8n's loop `continue`s past it before its release step: the queue is empty, the run ends.
     expect(order(await run(def))).toEqual(['Start#0', 'Rows#0', 'Orphan#0', 'M2#0']);
   });
+
+  it("a disabled node's other outputs deliver nothing, not even an empty list to a later input", async () => {
+    const def = definition({
+      name: 'Disabled IF',
+      settings: { executionOrder: 'v0' },
+      nodes: [
+        trigger,
+        rows('Rows', [{ n: 5 }]),
+        node('Big?', 'if', gt(3), { position: { x: 400, y: 0 }, disabled: true }),
+        node('Side', 'noOp', {}, { position: { x: 400, y: 300 } }),
+        node('Side2', 'noOp', {}, { position: { x: 600, y: 300 } }),
+        node('Merge', 'merge', { mode: 'append' }, { position: { x: 800, y: 0 } }),
+      ],
+      edges: [
+        edge('Start', 'Rows'),
+        edge('Rows', 'Big?'),
+        edge('Rows', 'Side'),
+        edge('Side', 'Side2'),
+        edge('Big?', 'Merge', 'true', 'input1'),
+        edge('Big?', 'Merge', 'false', 'input2'),
+      ],
+    });
+    // handleDisabledNode returns `[main[0]]`: IF's false output is missing, so the Merge waits for the end.
+    expect(order(await run(def))).toEqual(['Start#0', 'Rows#0', 'Big?#0', 'Side#0', 'Side2#0', 'Merge#0']);
+  });
 });
 
 describe('node setting "Always Output Data"', () => {

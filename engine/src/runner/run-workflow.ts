@@ -11,7 +11,7 @@ import { RunLog } from './run-log.ts';
 import { abortableSleep, RunCanceled } from './sleep.ts';
 import { graphOf, type GraphNode, type WorkflowGraph } from './graph.ts';
 import { Schedule, type Execution } from './schedule.ts';
-import { firstInput, ScheduleV0, type Scheduler } from './schedule-v0.ts';
+import { firstInput, onlyFirstOutput, ScheduleV0, type Scheduler } from './schedule-v0.ts';
 import { alwaysOutput, executeOnceInput } from './node-settings.ts';
 import { continuedOutput } from './continue-on-fail.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
@@ -564,11 +564,11 @@ class WorkflowRun {
       node.alwaysOutputData ? alwaysOutput(g, input, output) : output;
     if (node.disabled) {
       // A disabled node passes its items on through its first output.
-      const output = always({ [g.firstOutput]: items });
+      const output = onlyFirstOutput(always({ [g.firstOutput]: items }));
       return this.succeeded(g, run, output, 0, output[g.firstOutput] ?? [], false);
     }
     if (firstEmpty) {
-      const output = always({});
+      const output = onlyFirstOutput(always({}));
       return this.succeeded(g, run, output, 0, output[g.firstOutput] ?? [], true);
     }
 

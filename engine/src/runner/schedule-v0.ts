@@ -31,6 +31,18 @@ import type { Execution, Schedule } from './schedule.ts';
 
 export type Scheduler = Pick<Schedule, 'start' | 'next' | 'deliver' | 'releaseWaiting'>;
 
+/**
+ * Outputs that, in n8n, have only their first output list (a disabled node's,
+ * and Always Output Data's on a node that did not run): their other outputs
+ * deliver nothing, not even to a later input. Any other output a node left
+ * out is an empty list in n8n, which v0 delivers to later inputs.
+ */
+const firstOnly = new WeakSet<NodeOutput>();
+export const onlyFirstOutput = (output: NodeOutput): NodeOutput => {
+  firstOnly.add(output);
+  return output;
+};
+
 interface WaitingEntry {
   key: string;
   slots: (Item[] | null)[];
@@ -97,7 +109,9 @@ export class ScheduleV0 implements Scheduler {
     if (!runs) this.runData.set(id, (runs = []));
     const runIndex = runs.length;
     runs.push(output);
+    const only = firstOnly.has(output) ? from.firstOutput : undefined;
     for (const handle of from.outputs) {
+      if (only !== undefined && handle !== only) continue;
       const items = output[handle] ?? [];
       const part = measured.parts?.get(handle);
       for (const c of from.outgoing.get(handle) ?? []) {
