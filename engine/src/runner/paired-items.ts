@@ -164,7 +164,8 @@ const inputHandlesOf = (node: DefinitionNode): readonly string[] => {
  * and the walk back from an item to a node further up (n8n's getPairedItem).
  */
 export class RunLineage {
-  private readonly producers = new WeakMap<readonly Item[], { from: NodeLineage; output: string }>();
+  // A Map, not a WeakMap: it lives as long as the run, which holds every list anyway, and weak tables cost the GC.
+  private readonly producers = new Map<readonly Item[], { from: NodeLineage; output: string }>();
   private parents: Map<string, Set<string>> | undefined;
 
   /** The lineage record of a run of `node` about to start with `input`. */

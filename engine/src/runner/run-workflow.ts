@@ -447,7 +447,9 @@ class WorkflowRun {
       end = { status: 'succeeded' };
       log.add('info', `Succeeded in ${took} (${nodeRuns})`);
     }
-    return { ...end, runs, lastOutput, ...(response ? { response } : {}), logs: log.done() };
+    const result: RunResult = { ...end, runs, lastOutput, logs: log.done() };
+    if (response) result.response = response;
+    return result;
   }
 
   private finish(
@@ -563,8 +565,8 @@ class WorkflowRun {
     const always = (output: NodeOutput): NodeOutput =>
       node.alwaysOutputData ? alwaysOutput(g, input, output) : output;
     if (node.disabled) {
-      // A disabled node passes its items on through its first output.
-      const output = onlyFirstOutput(always({ [g.firstOutput]: items }));
+      // A disabled node passes its first input's items (n8n's `main[0]`, even when empty) on through its first output.
+      const output = onlyFirstOutput(always({ [g.firstOutput]: input[firstInput(g)] ?? [] }));
       return this.succeeded(g, run, output, 0, output[g.firstOutput] ?? [], false);
     }
     if (firstEmpty) {
@@ -591,8 +593,10 @@ class WorkflowRun {
       }
       try {
         if (!executor) throw new Error(`Weft cannot run "${node.type}" nodes (an unsupported node type)`);
+        // One shape for every node run (a spread of options.meta here cost more than the node itself).
         const meta: ExpressionMeta = {
-          ...options.meta,
+          workflow: options.meta.workflow,
+          execution: options.meta.execution,
           now: this.now(),
           timezone: this.timezone,
           runIndex,
