@@ -105,6 +105,12 @@ describe('extension functions', () => {
     // An optional link before the call cancels the whole chain, as n8n's rewrite of optional chains does.
     expect(evaluate('$json.missing?.deeper.toJsonString() ?? "none"')).toBe('none');
     expect(evaluate('$json.obj?.b.toJsonString()')).toBe('""');
+    // n8n's polyfill splits the chain at each "?.": the cancel reaches past the call to the chain's end, so
+    // `?? "none"` answers rather than a TypeError on `undefined.length` emptying the whole expression.
+    expect(evaluate('$json.missing?.b.toJsonString().length ?? "none"')).toBe('none');
+    expect(evaluate('$json.missing?.isEmpty().toString() ?? "n"')).toBe('n');
+    expect(evaluate('$json.obj?.z?.c.toJsonString().length ?? "q"')).toBe('q');
+    expect(evaluate('$json.list?.first().toString().length')).toBe(1);
     expect(evaluate('(5).extractDomain()')).toBe(
       'ExpressionExtensionError: extractDomain() is only callable on type "String"',
     );

@@ -71,10 +71,24 @@ const extensionCall = (node: Node): { call: Call; member: Member; name: string }
   return { call, member, name };
 };
 
-/** The last `?.` on the way down a chain of member accesses and calls, with the object it guards. */
-const lastOptionalLink = (node: Node): { link: Node; object: Node } | undefined => {
+/** The member accesses and calls of a chain, from its top down to (not including) the value it starts from. */
+const spineOf = (top: Node): Node[] => {
+  const out: Node[] = [];
+  for (let at = top; at.type === 'MemberExpression' || at.type === 'CallExpression';) {
+    out.push(at);
+    at = at.type === 'MemberExpression' ? (at as Member).object : (at as Call).callee;
+  }
+  return out;
+};
+
+const linkObject = (link: Node): Node =>
+  link.type === 'MemberExpression' ? (link as Member).object : (link as Call).callee;
+
+/** The last `?.` on the way down a chain of member accesses and calls (above `stop`), with the object it guards. */
+const lastOptionalLink = (node: Node, stop?: Node): { link: Node; object: Node } | undefined => {
   let at: Node = node;
   for (;;) {
+    if (at === stop) return undefined;
     if (at.type === 'MemberExpression') {
       const m = at as Member;
       if (m.optional) return { link: m, object: m.object };
@@ -116,8 +130,33 @@ const rewriteCalls = (code: string): string => {
   // While the object of an extension call after an optional link is being written: that link's object is the
   // arrow's parameter, and the link itself loses its "?.".
   let cut: { link: Node; object: Node } | undefined;
+  /**
+   * An optional chain with an extension call in it, as n8n's polyfill splits
+   * it at each `?.`: every piece starts from the value before its `?.` and
+   * gives undefined when that is null or undefined, so a `?.` anywhere below
+   * cancels the rest of the chain, also past the call (`a?.b.ext().c`).
+   */
+  const emitChain = (top: Node): string | undefined => {
+    const spine = spineOf(top);
+    const links = spine.filter((n) => (n as Member | (Call & { optional: boolean })).optional).reverse();
+    if (links.length === 0 || !spine.some((n) => extensionCall(n))) return undefined;
+    const outer = cut;
+    let value = emit(linkObject(links[0] as Node));
+    links.forEach((link, i) => {
+      const next = links[i + 1];
+      cut = { link, object: linkObject(link) };
+      const body = emit(next ? linkObject(next) : top);
+      cut = outer;
+      value = `((weft$p) => weft$p == null ? undefined : ${body})(${value})`;
+    });
+    return value;
+  };
   const emit = (node: Node): string => {
     if (cut && node === cut.object) return 'weft$p';
+    if (node.type === 'ChainExpression') {
+      const chain = emitChain((node as Node & { expression: Node }).expression);
+      if (chain !== undefined) return chain;
+    }
     const ext = extensionCall(node);
     if (ext) {
       const args = ext.call.arguments.map(emit).join(', ');
@@ -127,7 +166,7 @@ const rewriteCalls = (code: string): string => {
         return `((weft$v) => weft$v == null ? undefined : extendOptional(weft$v, ${name})(${args}))(${object})`;
       }
       // n8n cancels the whole chain when a link before the call meets null or undefined: so does this.
-      const link = lastOptionalLink(ext.member.object);
+      const link = lastOptionalLink(ext.member.object, cut?.object);
       if (link) {
         const outer = cut;
         cut = link;
