@@ -43,8 +43,9 @@ describe('free names', () => {
     expect(evaluate('typeof JSON + typeof Promise')).toBe('objectfunction');
   });
 
-  it('names n8n’s data answers otherwise: isNaN and isFinite are Number’s, min, max and not its helpers', () => {
-    expect(evaluate('[isNaN("abc"), isNaN(NaN), isFinite("1"), isFinite(1)]')).toEqual([false, true, false, true]);
+  it('names n8n’s data answers otherwise: min, max and not its helpers, its old names; isNaN stays the global', () => {
+    // Tournament exempts isNaN and isFinite from its data lookup: the globals, not its data's Number.isNaN.
+    expect(evaluate('[isNaN("abc"), isNaN(NaN), isFinite("1"), isFinite(1)]')).toEqual([true, true, true, true]);
     expect(evaluate('[min(3, 1), $max(3, 1), not(0), $not("x")]')).toEqual([1, 3, true, false]);
     expect(evaluate('[$data.a, $position, $thisItemIndex, $thisRunIndex, { min }.min(2, 5)]')).toEqual([1, 0, 0, 0, 2]);
     expect(evaluate('[typeof console, console?.log]')).toEqual(['undefined', null]);

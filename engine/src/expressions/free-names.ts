@@ -17,7 +17,7 @@ import { parseExpressionAt, type Node } from 'acorn';
  * expression declares itself (arrow parameters, `const` in a function body,
  * catch parameters, class names) are left alone, as are assignment targets
  * (n8n would write them into its data; here they stay a strict-mode error).
- * The few names n8n's data answers otherwise (`isNaN`, `min`, `$position`, …:
+ * The few names n8n's data answers otherwise (`min`, `$position`, `console`, …:
  * N8N_NAMES) become what n8n gives.
  */
 
@@ -46,6 +46,9 @@ const KNOWN = new Set([
   'Set',
   'parseInt',
   'parseFloat',
+  // Tournament's exempt list: these stay the real globals in n8n too (not its data's Number.isNaN).
+  'isNaN',
+  'isFinite',
   'encodeURIComponent',
   'decodeURIComponent',
   'encodeURI',
@@ -126,13 +129,11 @@ interface Edit {
 }
 
 /**
- * Names n8n's data defines otherwise than a context's globals, or that only n8n has: its `isNaN` and `isFinite`
- * are Number's (Expression.initializeGlobalContext), `min`, `max` and `not` its extended functions (with `$`
- * aliases), and a few old names of what Weft's expressions call otherwise.
+ * Names n8n's data answers otherwise than a context's globals, or that only n8n has: `min`, `max` and `not`
+ * are its extended functions (with `$` aliases), a few old names of what Weft's expressions call otherwise,
+ * and `console`, which its data lacks.
  */
 const N8N_NAMES: Readonly<Record<string, string>> = {
-  isNaN: 'Number.isNaN',
-  isFinite: 'Number.isFinite',
   min: 'Math.min',
   $min: 'Math.min',
   max: 'Math.max',
