@@ -167,6 +167,22 @@ describe('node setting "Always Output Data"', () => {
     expect(filter && pairedItemsOfRun(filter, 'main')).toEqual([[{ item: 0 }, { item: 1 }]]);
   });
 
+  it('a disabled node passes its first input on, even empty, and then puts out the empty item', async () => {
+    const def = (alwaysOutputData: boolean) =>
+      definition({
+        name: 'Disabled Merge',
+        nodes: [
+          trigger,
+          rows('Rows', [{ n: 1 }]),
+          node('Merge', 'merge', { mode: 'append' }, { disabled: true, alwaysOutputData }),
+        ],
+        edges: [edge('Start', 'Rows'), edge('Rows', 'Merge', 'main', 'input2')],
+      });
+    // handleDisabledNode returns `[main[0]]` (here empty), and ensureAlwaysOutputData runs after it.
+    expect(json(await run(def(false)), 'Merge')).toEqual([[]]);
+    expect(json(await run(def(true)), 'Merge')).toEqual([[{}]]);
+  });
+
   it('only the first output gets the empty item; the others keep theirs', async () => {
     const def = definition({
       name: 'Always IF',

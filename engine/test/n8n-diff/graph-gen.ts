@@ -16,7 +16,8 @@ import { TEST_DATA_TYPE } from './weft.ts';
  * nodes' own parameters are simple ones both engines agree on (numbers in
  * field `a`), so a divergence points at the runner. Both of n8n's execution
  * orders: "v1", "v0", and no setting (which n8n runs as v0); and the node
- * settings "Always Output Data" and "Execute Once" on some nodes.
+ * settings "Always Output Data" and "Execute Once" on some nodes, and some
+ * nodes disabled.
  */
 
 export interface GraphCase {
@@ -191,7 +192,7 @@ export const graphCase = (seed: number): GraphCase => {
     if (!kind) continue;
     const name = `${kindName} ${i}`;
     const made = kind.make(rng);
-    const node: Node & { onError?: string; alwaysOutputData?: boolean; executeOnce?: boolean } = {
+    const node: Node & { onError?: string; alwaysOutputData?: boolean; executeOnce?: boolean; disabled?: boolean } = {
       id: `n${i}`,
       name,
       position: [440 + i * 220, 0],
@@ -199,6 +200,7 @@ export const graphCase = (seed: number): GraphCase => {
     };
     if (rng.chance(0.2)) node.alwaysOutputData = true;
     if (rng.chance(0.15)) node.executeOnce = true;
+    if (rng.chance(0.08)) node.disabled = true;
     let outputs = kind.outputs;
     if (kindName === 'code') {
       node.onError = rng.pick(['continueRegularOutput', 'continueErrorOutput', 'stopWorkflow']);
@@ -247,8 +249,8 @@ export const graphKey = (wf: N8nWorkflowJson): string =>
   `${typeof wf.settings.executionOrder === 'string' ? wf.settings.executionOrder : 'no order (v0)'}: ${wf.nodes
     .slice(2)
     .map((n) => {
-      const flags = n as { alwaysOutputData?: boolean; executeOnce?: boolean };
-      const marks = `${flags.alwaysOutputData ? ' +always' : ''}${flags.executeOnce ? ' +once' : ''}`;
+      const flags = n as { alwaysOutputData?: boolean; executeOnce?: boolean; disabled?: boolean };
+      const marks = `${flags.alwaysOutputData ? ' +always' : ''}${flags.executeOnce ? ' +once' : ''}${flags.disabled ? ' (disabled)' : ''}`;
       return `${n.type.replace('n8n-nodes-base.', '')}${marks}`;
     })
     .join(' → ')}`;
