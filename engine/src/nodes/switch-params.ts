@@ -42,7 +42,9 @@ const subsetOf = (node: DefinitionNode, mode: string): JsonObject => {
     const keys = mode === 'expression' ? EXPRESSION_MODE : RULES_MODE;
     // Switch 1 and 2 read an expression fallback lazily (lazyFallback).
     const lazy = all.comparison === 'legacy' && isExpression(all.fallbackOutput) ? 'fallbackOutput' : undefined;
-    params = Object.fromEntries(keys.filter((k) => k in all && k !== lazy).map((k) => [k, all[k]]));
+    // n8n keeps the fallback's name only beside an extra fallback output (and reads it with the other options).
+    const named = mode !== 'expression' && all.fallbackOutput === 'extra' ? ['fallbackOutputName'] : [];
+    params = Object.fromEntries([...keys, ...named].filter((k) => k in all && k !== lazy).map((k) => [k, all[k]]));
     byMode.set(mode, params);
   }
   return params;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromN8n } from '#shared/interop/n8n/index.ts';
+import { nodePorts } from '#shared/nodes/ports.ts';
 import { definition, edge, node, run } from '../../test/harness.ts';
 
 /**
@@ -158,5 +159,36 @@ describe('Switch 1 and 2: expressions n8n reads per item', () => {
     const params = legacy(1, 'a', [{ operation: 'equal', value2: 'a', output: '={{ $json.to }}' }], -1);
     expect(await route(params, [{ to: 2 }])).toEqual({ output2: [{ to: 2 }] });
     expect(await route(params, [{ to: 4 }])).toEqual({ error: expect.stringMatching(/not allowed/) as unknown });
+  });
+});
+
+describe('Switch 3 options n8n reads but each rule decides', () => {
+  const two = {
+    values: [
+      { conditions: filter('={{ $json.k }}', 'a', { caseSensitive: false }) },
+      { conditions: filter('={{ $json.k }}', 'a', { caseSensitive: true }) },
+    ],
+  };
+
+  it('an expression in "Ignore Case" is worked out (so it fails the node if it throws) but each rule keeps its own', async () => {
+    const kept = imported(3.2, { rules: two, options: { ignoreCase: '={{ false }}', allMatchingOutputs: true } });
+    expect(await route(kept, [{ k: 'A' }, { k: 'a' }])).toEqual({
+      output0: [{ k: 'A' }, { k: 'a' }],
+      output1: [{ k: 'a' }],
+    });
+    const failing = imported(3.2, { rules: two, options: { ignoreCase: MISSING } });
+    expect(await route(failing, [{ k: 'a' }])).toEqual({ error: expect.stringMatching(/Missing/) as unknown });
+  });
+
+  it('"Rename Fallback Output" names the fallback output, and is read with the options', async () => {
+    const options = { fallbackOutput: 'extra', renameFallbackOutput: 'Other' };
+    const named = imported(3.2, { rules: two, options });
+    expect(nodePorts({ type: 'switch', parameters: named }).outputs.map((o) => o.label)).toEqual([
+      'Output 0',
+      'Output 1',
+      'Other',
+    ]);
+    const failing = imported(3.2, { rules: two, options: { ...options, renameFallbackOutput: MISSING } });
+    expect(await route(failing, [{ k: 'a' }])).toEqual({ error: expect.stringMatching(/Missing/) as unknown });
   });
 });

@@ -163,6 +163,14 @@ export const switchNode = defineNode({
       ],
     },
     {
+      name: 'fallbackOutputName',
+      label: 'Fallback output name',
+      kind: 'string',
+      default: '',
+      placeholder: 'Fallback',
+      showWhen: { mode: ['rules'], fallbackOutput: ['extra'] },
+    },
+    {
       name: 'fallbackOutputIndex',
       label: 'Rule output (0 is the first)',
       kind: 'number',

@@ -35,7 +35,10 @@ const dynamicOutputs = (node: PortsInput, max: number, prefix: string): PortSpec
     const key = typeof rule === 'object' && rule !== null ? (rule as { outputKey?: unknown }).outputKey : undefined;
     return { name: `${prefix}${i}`, label: typeof key === 'string' && key.trim() ? key.trim() : `Output ${i}` };
   });
-  if (parameters.fallbackOutput === 'extra') outputs.push({ name: 'fallback', label: 'Fallback' });
+  if (parameters.fallbackOutput === 'extra') {
+    const name = parameters.fallbackOutputName;
+    outputs.push({ name: 'fallback', label: typeof name === 'string' && name.trim() ? name.trim() : 'Fallback' });
+  }
   return outputs;
 };
 

@@ -106,8 +106,10 @@ const ruleOptions = (rule: Params, mapped: MappedConditions, first: MappedCondit
 const rulesSwitch = (r: ParamReader, out: Params): Params => {
   const more: (ConditionRow & { rule: number })[] = [];
   let first: MappedConditions | undefined;
-  out.rules = r.rows('rules.values').map((rule, i) => {
+  const mappedRules: MappedConditions[] = [];
+  const rules: Params[] = r.rows('rules.values').map((rule, i) => {
     const mapped = mapFilter(rule.conditions, `rule ${i + 1}, condition`);
+    mappedRules.push(mapped);
     for (const p of mapped.problems) r.problem(p);
     first ??= mapped;
     const [own, ...rest] = mapped.rows;
@@ -119,11 +121,25 @@ const rulesSwitch = (r: ParamReader, out: Params): Params => {
       ...ruleOptions(rule, mapped, first),
     };
   });
+  out.rules = rules;
   if (more.length > 0) out.ruleConditions = more;
   if (first) {
     out.ignoreCase = first.ignoreCase;
     out.looseTypeValidation = first.looseTypeValidation;
     out.comparison = first.comparison;
+  }
+  // n8n works out its options for each item, these two as well though each rule's own settings decide: as
+  // expressions they become the node's settings (evaluated, so they fail as in n8n) and every rule says its own.
+  const ignoreCase = r.get('options.ignoreCase');
+  const loose = r.version < 3.1 ? r.get('options.looseTypeValidation') : undefined;
+  if (isExpressionValue(ignoreCase) || isExpressionValue(loose)) {
+    out.rules = rules.map((rule, i) => ({
+      caseSensitivity: mappedRules[i]?.ignoreCase ? 'ignore' : 'sensitive',
+      typeValidation: mappedRules[i]?.looseTypeValidation ? 'loose' : 'strict',
+      ...rule,
+    }));
+    if (isExpressionValue(ignoreCase)) out.ignoreCase = ignoreCase;
+    if (isExpressionValue(loose)) out.looseTypeValidation = loose;
   }
   const fallback = r.get('options.fallbackOutput');
   // An expression stays one: n8n works it out per item (see the engine's Switch).
@@ -136,7 +152,9 @@ const rulesSwitch = (r: ParamReader, out: Params): Params => {
   // n8n sends on to later rules for any truthy value.
   const all = r.get('options.allMatchingOutputs');
   if (all) out.allMatchingOutputs = isExpressionValue(all) ? all : true;
-  r.get('options.renameFallbackOutput');
+  const fallbackName = r.get('options.renameFallbackOutput');
+  if (fallback === 'extra' && fallbackName !== undefined && fallbackName !== '')
+    out.fallbackOutputName = isExpressionValue(fallbackName) ? fallbackName : text(fallbackName);
   return out;
 };
 
