@@ -48,7 +48,8 @@ describe('free names', () => {
     expect(evaluate('[isNaN("abc"), isNaN(NaN), isFinite("1"), isFinite(1)]')).toEqual([true, true, true, true]);
     expect(evaluate('[min(3, 1), $max(3, 1), not(0), $not("x")]')).toEqual([1, 3, true, false]);
     expect(evaluate('[$data.a, $position, $thisItemIndex, $thisRunIndex, { min }.min(2, 5)]')).toEqual([1, 0, 0, 0, 2]);
-    expect(evaluate('[typeof console, console?.log]')).toEqual(['undefined', null]);
+    expect(evaluate('[typeof console, console?.log, typeof arguments]')).toEqual(['undefined', null, 'undefined']);
+    expect(evaluate('(function () { return arguments.length })(1, 2)')).toBe(2);
     // A name the expression declares itself is its own.
     expect(evaluate('((isNaN) => isNaN)(7)')).toBe(7);
   });
@@ -74,5 +75,11 @@ describe('free names', () => {
     expect(guardFreeNames('x = 1', known)).toBe('x = 1');
     expect(guardFreeNames('Math.max(1, 2)', known)).toBe('Math.max(1, 2)');
     expect(guardFreeNames('not valid (', known)).toBe('not valid (');
+    // Wrapped whole in parentheses, in a class, a getter, a template.
+    expect(guardFreeNames('(foo)', known)).toBe('((typeof foo === "undefined" ? void 0 : foo))');
+    expect(guardFreeNames('(class A extends B { m() { return A } })', known)).toBe(
+      '(class A extends (typeof B === "undefined" ? void 0 : B) { m() { return A } })',
+    );
+    expect(guardFreeNames('`${y}`', known)).toBe('`${(typeof y === "undefined" ? void 0 : y)}`');
   });
 });

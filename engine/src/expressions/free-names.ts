@@ -147,6 +147,8 @@ const N8N_NAMES: Readonly<Record<string, string>> = {
   $jmesPath: '$jmespath',
   // n8n's data has no console: what an expression prints goes nowhere in Weft either.
   console: '(void 0)',
+  // Outside a function of its own, n8n reads it from its data too (nothing); here it would be the wrapper's arguments.
+  arguments: '(void 0)',
 };
 
 const guarded = (name: string): string =>
@@ -158,7 +160,7 @@ const guarded = (name: string): string =>
 export const guardFreeNames = (code: string, known: ReadonlySet<string>): string => {
   let root: Node;
   try {
-    root = parseExpressionAt(code, 0, { ecmaVersion: 'latest', sourceType: 'script' });
+    root = parseExpressionAt(code, 0, { ecmaVersion: 'latest', sourceType: 'script', preserveParens: true });
   } catch {
     return code;
   }

@@ -166,4 +166,9 @@ describe('extension functions', () => {
     );
     expect(evaluate('$json.list.first()')).toBe(3);
   });
+
+  it('an expression wrapped whole in parentheses is rewritten too', () => {
+    expect(evaluate('($json.list.first())')).toBe(3);
+    expect(evaluate('(($json.list).last())')).toBe(2);
+  });
 });

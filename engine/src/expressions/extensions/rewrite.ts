@@ -120,7 +120,7 @@ export const rewriteExpression = (code: string): string => {
 const rewriteCalls = (code: string): string => {
   let root: Node;
   try {
-    root = parseExpressionAt(code, 0, { ecmaVersion: 'latest', sourceType: 'script' });
+    root = parseExpressionAt(code, 0, { ecmaVersion: 'latest', sourceType: 'script', preserveParens: true });
   } catch {
     return code;
   }
