@@ -9,8 +9,9 @@ import { Rng } from './rng.ts';
  * conditions as IF's, each with its own case and type options, constant or
  * expressions; renamed outputs; a rule that always holds and one that throws,
  * anywhere; a fallback output none / extra / an existing one / an expression;
- * all matching outputs, constant or an expression; the node's case and type
- * options) and expression mode (a number of outputs and an output index
+ * all matching outputs, constant or an expression; the fallback's name; the
+ * node's case and type options, sometimes expressions, some throwing) and
+ * expression mode (a number of outputs and an output index
  * expression). Parameters of the other mode are sometimes left in, as n8n
  * keeps them: n8n never reads them.
  */
@@ -123,15 +124,21 @@ export const switchParameters = (rng: Rng, version: number): Params => {
     ? rng.pick(fallbackExpressions)
     : rng.pick(['none', 'extra', 0, rules.length - 1, 'absent']);
   if (fallback !== 'absent') options.fallbackOutput = fallback;
-  if (fallback === 'extra' && rng.chance(0.3)) options.renameFallbackOutput = 'Other';
-  // The node's options are the editor's defaults for new rules; each rule's filter options decide.
+  if (fallback === 'extra' && rng.chance(0.3))
+    options.renameFallbackOutput = rng.chance(0.8) ? 'Other' : rng.pick(['={{ $json.name }}', ...throwing]);
+  // The node's options are the editor's defaults for new rules; each rule's filter options decide. n8n
+  // still works them out for each item, so an expression there that throws fails the node.
   if (rng.chance(0.3)) options.ignoreCase = rng.chance(0.5) ? ignoreCase : !ignoreCase;
+  if (rng.chance(0.05)) options.ignoreCase = rng.pick(['={{ $itemIndex % 2 === 0 }}', ...throwing]);
+  if (version < 3.1 && rng.chance(0.05)) options.looseTypeValidation = rng.pick(['={{ true }}', ...throwing]);
   if (rng.chance(0.3)) options.allMatchingOutputs = rng.chance(0.2) ? '={{ $itemIndex % 2 === 0 }}' : rng.chance(0.8);
   if (loose && version < 3.1 && rng.chance(0.8)) options.looseTypeValidation = true;
   return {
     ...(rng.chance(0.3) ? { mode: 'rules' } : {}),
     rules: { values: rules },
     ...(loose && version >= 3.1 && rng.chance(0.8) ? { looseTypeValidation: true } : {}),
+    // From 3.1 n8n reads the node's own "convert types" only to word an error: an expression there is never run.
+    ...(version >= 3.1 && rng.chance(0.03) ? { looseTypeValidation: rng.pick(throwing) } : {}),
     // An output index left from expression mode: n8n never reads it in rules mode.
     ...(rng.chance(0.05) ? { output: rng.pick(throwing) } : {}),
     options,
