@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Item } from '../runner/items.ts';
+import type { PairedLookup } from '../runner/paired-items.ts';
 import { EXPRESSION } from '../sandbox/function-source.ts';
 import { Sandbox } from '../sandbox/sandbox.ts';
 import { asTemplateText, hostReaderOf, jsonPathOf, readJsonPath } from './json-path.ts';
@@ -84,7 +85,7 @@ describe('$json reads on the host', () => {
       'null',
     ];
     for (const code of constants) {
-      const read = hostReaderOf(code)?.({});
+      const read = hostReaderOf(code)?.({}, 0, { nodeItem: () => undefined });
       expect(read, code).toBeDefined();
       const expected = inSandbox(code, {});
       expect(read?.value, code).toEqual(expected.single);
@@ -175,6 +176,67 @@ describe('$json reads on the host', () => {
     ]);
     expect(spy).toHaveBeenCalledTimes(1);
     expect(spy.mock.calls[0]?.[0]).toHaveLength(2);
+    spy.mockRestore();
+  });
+
+  it("reads $('Name').item / .first() / .last() as the sandbox does (paired items, errors, missing nodes)", () => {
+    const resolver = new ParameterResolver(sandbox);
+    const meta = {
+      workflow: { id: 'w', name: 'w', active: false },
+      execution: { id: 'e', mode: 'manual' },
+      now: 0,
+      timezone: 'UTC',
+    };
+    const made: Item[] = [{ json: { n: 1, o: { k: 'x' } } }, { json: { n: 2 } }, { json: { n: null } }];
+    const outputs = (name: string) => (name === 'Made' ? made : name === 'Empty' ? [] : undefined);
+    const items: Item[] = [{ json: {} }, { json: {} }, { json: {} }, { json: {} }];
+    // Item 0 pairs to Made's item 1, item 1 to an item no longer in its output, item 2 cannot be paired, item 3 to 0.
+    const lookups: PairedLookup[] = [
+      { item: made[1] as Item },
+      { item: { json: { n: 9 } } },
+      { error: "Paired item data for item from node 'Made' is unavailable" },
+      { item: made[0] as Item },
+    ];
+    const pairedOf = (name: string) => (name === 'Made' ? lookups : []);
+    const forms = [
+      "$('Made').item.json.n",
+      "$('Made').item.json.o.k",
+      '$("Made").first().json.n',
+      "$('Made').last().json",
+      "$('Empty').first().json.n",
+      "$('Empty').item.json.n",
+      "$('Gone').first().json.n",
+      "$('Made').first().json.o['k']",
+    ];
+    for (const form of forms) {
+      for (const [label, pairing] of [
+        ['paired', pairedOf],
+        ['unpaired', undefined],
+      ] as const) {
+        const run = (code: string) => {
+          try {
+            return resolver.resolve(
+              'N',
+              { v: `={{ ${code} }}`, t: `=is {{ ${code} }}` },
+              items,
+              meta,
+              outputs,
+              pairing,
+            );
+          } catch (e) {
+            // The parentheses move the error's position by one character.
+            return (e as Error).message.replace(/ \(at character \d+ of the expression\)/, '');
+          }
+        };
+        // In parentheses the host does not take the code: the sandbox answers it.
+        expect(run(form), `${form} (${label})`).toEqual(run(`(${form})`));
+      }
+    }
+    // And the host did answer the reads it can: no call into the sandbox for them.
+    const spy = vi.spyOn(sandbox, 'evaluate');
+    resolver.resolve('N', { v: "={{ $('Made').first().json.n }}" }, items, meta, outputs, pairedOf);
+    resolver.resolve('N', { v: "={{ $('Made').item.json.n }}" }, items.slice(0, 2), meta, outputs, pairedOf);
+    expect(spy).not.toHaveBeenCalled();
     spy.mockRestore();
   });
 });

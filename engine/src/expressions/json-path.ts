@@ -12,14 +12,29 @@
 
 export type JsonPath = readonly (string | number)[];
 
-/** The value of an expression for one item's json, or undefined when only the sandbox can say. */
-export type HostReader = (json: unknown) => { value: unknown } | undefined;
+/** What a reader may ask about the item being processed besides its json. */
+export interface HostScope {
+  /**
+   * `$('Name').item` (the item this one is paired to), `.first()` or `.last()`:
+   * the item, null when there is none (its `.json` reads as nothing), or
+   * undefined when the sandbox must say (it throws: the node has not run, the
+   * pairing cannot be found).
+   */
+  nodeItem(name: string, which: NodeItem, index: number): { json: unknown } | null | undefined;
+}
+export type NodeItem = 'item' | 'first' | 'last';
+
+/** The value of an expression for one item, or undefined when only the sandbox can say. */
+export type HostReader = (json: unknown, index: number, scope: HostScope) => { value: unknown } | undefined;
+
+/** `$('Name').item.json…`, `.first().json…` or `.last().json…`: n8n's way to read an earlier node's item. */
+const NODE_READ = /^\$\((?:'([^'\\\n]*)'|"([^"\\\n]*)")\)\.(item|first\(\)|last\(\))\.json(?![\w$])/;
 
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const STRING = /^(?:'([^'\\\n]*)'|"([^"\\\n]*)")$/;
 const WORDS: Record<string, unknown> = { true: true, false: false, null: null };
 
-/** A reader for code the host can answer itself (a constant or a plain `$json` read), or undefined. */
+/** A reader for code the host can answer itself (a constant, a plain `$json` or `$('Name')` read), or undefined. */
 export const hostReaderOf = (code: string): HostReader | undefined => {
   const text = code.trim();
   if (NUMBER.test(text)) {
@@ -38,6 +53,19 @@ export const hostReaderOf = (code: string): HostReader | undefined => {
   if (Object.hasOwn(WORDS, text)) {
     const read = { value: WORDS[text] };
     return () => read;
+  }
+  const node = NODE_READ.exec(text);
+  if (node) {
+    const name = node[1] ?? node[2] ?? '';
+    const which = (node[3] === 'item' ? 'item' : node[3] === 'first()' ? 'first' : 'last') satisfies NodeItem;
+    const path = jsonPathOf(`$json${text.slice(node[0].length)}`);
+    if (!path) return undefined;
+    return (_json, index, scope) => {
+      const item = scope.nodeItem(name, which, index);
+      if (item === undefined) return undefined;
+      // No item: reading .json of it fails, and the sandbox gives nothing for such an error.
+      return item === null ? { value: undefined } : readJsonPath(item.json, path);
+    };
   }
   const path = jsonPathOf(text);
   return path ? (json) => readJsonPath(json, path) : undefined;

@@ -4,7 +4,7 @@ import { EXPRESSION } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type CallScope, type Sandbox } from '../sandbox/sandbox.ts';
 import { ExpressionError, positionIn, sourceName } from './errors.ts';
 import { readParametersOnce, runData, type RunFacts } from './run-data.ts';
-import { asTemplateText, hostReaderOf, type HostReader } from './json-path.ts';
+import { asTemplateText, hostReaderOf, type HostReader, type HostScope } from './json-path.ts';
 import {
   isExpression,
   parseTemplate,
@@ -176,9 +176,19 @@ export class ParameterResolver {
     const plan = this.planFor(node, parameters);
     const count = Math.max(items.length, 1);
     if (plan.leaves.length === 0) return new Array<JsonObject>(count).fill(parameters);
-    // Constants and plain `$json` reads are answered here, for every item, unless one item needs the sandbox's own answer.
+    // Paired items are worked out once per call, for the host's reads and the sandbox's alike.
+    const pairedMemo = new Map<string, PairedLookup[]>();
+    const paired = pairedOf
+      ? (name: string) => {
+          let found = pairedMemo.get(name);
+          if (!found) pairedMemo.set(name, (found = pairedOf(name)));
+          return found;
+        }
+      : undefined;
+    // Constants and plain reads are answered here, for every item, unless one item needs the sandbox's own answer.
+    const scope = hostScope(plan, outputs, paired);
     const onHost: (unknown[] | undefined)[] = plan.readers.map((reader, k) =>
-      reader ? readForEvery(items, count, reader, (plan.ids[k] ?? 0) < 0) : undefined,
+      reader ? readForEvery(items, count, reader, (plan.ids[k] ?? 0) < 0, scope) : undefined,
     );
     const sent: number[] = [];
     const rowAt: number[] = [];
@@ -187,7 +197,7 @@ export class ParameterResolver {
       rowAt[k] = sent.length;
       sent.push(id);
     });
-    const results = sent.length > 0 ? this.evaluate(node, plan, sent, items, meta, outputs, pairedOf) : [];
+    const results = sent.length > 0 ? this.evaluate(node, plan, sent, items, meta, outputs, paired) : [];
     const resolved: JsonObject[] = new Array<JsonObject>(count);
     for (let i = 0; i < count; i++) {
       const row = results[i] ?? [];
@@ -306,17 +316,39 @@ interface SandboxErrorShape {
   stack: string;
 }
 
+/**
+ * `$('Name')`'s items as the sandbox's nodeAccessor finds them (driver-source.ts): the node's output when it has
+ * run, the paired item when the call works them out (else the item at the same index, or the first), undefined
+ * wherever the sandbox would throw.
+ */
+const hostScope = (
+  plan: Plan,
+  outputs: (name: string) => readonly Item[] | undefined,
+  paired: ((name: string) => PairedLookup[]) | undefined,
+): HostScope => ({
+  nodeItem: (name, which, index) => {
+    const out = plan.refs.includes(name) ? outputs(name) : undefined;
+    if (!out) return undefined;
+    if (which === 'first') return out[0] ?? null;
+    if (which === 'last') return out[out.length - 1] ?? null;
+    if (!plan.paired || !paired) return out[index] ?? out[0] ?? null;
+    const entry = paired(name)[index];
+    return entry && 'item' in entry ? entry.item : undefined;
+  },
+});
+
 /** The value for every item (as text inside a template), or undefined when one of them needs the sandbox. */
 const readForEvery = (
   items: readonly Item[],
   count: number,
   reader: HostReader,
   text: boolean,
+  scope: HostScope,
 ): unknown[] | undefined => {
   const values = new Array<unknown>(count);
   for (let i = 0; i < count; i++) {
     // With no items the sandbox's $json is {}.
-    let read = reader(items[i]?.json ?? {});
+    let read = reader(items[i]?.json ?? {}, i, scope);
     if (read && text) read = asTemplateText(read);
     if (!read) return undefined;
     values[i] = read.value;
