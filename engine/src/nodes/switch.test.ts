@@ -116,6 +116,32 @@ describe('Switch 3: what n8n evaluates', () => {
 });
 
 describe('Switch 3 options as expressions', () => {
+  it('a rule’s combinator as an expression: "and", "or", and anything else holds for nothing (n8n’s executeFilter)', async () => {
+    const both = (combinator: string) =>
+      imported(3.2, {
+        rules: {
+          values: [
+            {
+              conditions: {
+                ...filter('a', 'a', {}),
+                conditions: [
+                  { id: 'c', leftValue: 'a', rightValue: 'a', operator: { type: 'string', operation: 'equals' } },
+                  { id: 'd', leftValue: 'a', rightValue: 'b', operator: { type: 'string', operation: 'equals' } },
+                ],
+                combinator,
+              },
+            },
+          ],
+        },
+        options: { fallbackOutput: 'extra' },
+      });
+    expect(await route(both("={{ $itemIndex % 2 ? 'or' : 'and' }}"), [{}, {}])).toEqual({
+      fallback: [{}],
+      output0: [{}],
+    });
+    expect(await route(both("={{ 'xor' }}"), [{}])).toEqual({ fallback: [{}] });
+  });
+
   it('a fallback output expression is n8n’s value per item: "extra" (the first item’s makes the output), an index, "none"', async () => {
     const params = imported(3.2, {
       rules: { values: [{ conditions: filter('={{ $json.k }}', 'a', {}) }] },

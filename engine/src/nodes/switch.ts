@@ -116,10 +116,13 @@ export const switchNode: NodeExecutor = (ctx) => {
     for (const [r, rule] of rules.entries()) {
       const settings = ruleSettings(base, rule, rawRules[r]);
       const conditions = [rule, ...(more.get(r) ?? [])];
+      // n8n's executeFilter: a combinator other than "and" or "or" (an expression's value) holds for nothing.
+      const unknownCombinator =
+        isExpression(rawRules[r]?.combinator) && rule.combinator !== 'and' && rule.combinator !== 'or';
       const holds =
         settings.comparison === 'legacy'
           ? test(rule, settings, 0, i)
-          : allHold(conditions, rule.combinator, settings, i);
+          : !unknownCombinator && allHold(conditions, rule.combinator, settings, i);
       if (!holds) continue;
       matched = true;
       // Switch 1's output per rule; written as an expression, its value must name one of the outputs.

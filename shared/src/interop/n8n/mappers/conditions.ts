@@ -116,7 +116,10 @@ const rulesSwitch = (r: ParamReader, out: Params): Params => {
     for (const row of rest) more.push({ rule: i + 1, ...row });
     return {
       ...(own ?? constantRow(mapped.combinator === 'and')),
-      combinator: mapped.combinator,
+      // An expression stays one: n8n works it out per item ("and", "or", anything else holds for nothing).
+      combinator: isExpressionValue(record(rule.conditions).combinator)
+        ? record(rule.conditions).combinator
+        : mapped.combinator,
       outputKey: rule.renameOutput === true ? text(rule.outputKey) : '',
       ...ruleOptions(rule, mapped, first),
     };
