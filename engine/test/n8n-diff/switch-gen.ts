@@ -111,8 +111,12 @@ export const switchParameters = (rng: Rng, version: number): Params => {
     const options = ruleFilterOptions(rng, record(filter.options), ignoreCase, loose);
     const rename = rng.chance(0.3);
     const outputKey = rng.chance(0.1) ? rng.pick(['={{ $json.name }}', ...throwing]) : `Out ${i}`;
+    // n8n works a combinator written as an expression out per item; neither "and" nor "or" holds for nothing.
+    const combinator = rng.chance(0.05)
+      ? { combinator: rng.pick(["={{ 'or' }}", "={{ $itemIndex % 2 ? 'or' : 'and' }}", "={{ 'xor' }}", ...throwing]) }
+      : {};
     return {
-      conditions: { ...filter, options },
+      conditions: { ...filter, options, ...combinator },
       ...(rename ? { renameOutput: true, outputKey } : rng.chance(0.1) ? { renameOutput: false, outputKey } : {}),
     };
   });
