@@ -5,7 +5,9 @@ import { definition, edge, node, run } from '../../test/harness.ts';
  * What n8n's expressions know of the node run and of other nodes:
  * `$runIndex` (n8n's WorkflowDataProxy: the run's index among the node's
  * runs in the execution, 0 for the first), `$node["Name"].parameter` and
- * `$('Name').params` (the node's parameters), `.context` (n8n's node context:
+ * `$('Name').params` (the node's parameters, with the ones n8n's version of
+ * the node has and Weft's lacks, such as Manual Trigger's `notice: ''`, as
+ * n8n's getNodeParameters fills them in), `.context` (n8n's node context:
  * empty for nodes that keep none).
  */
 
@@ -59,7 +61,9 @@ describe('run data in expressions', () => {
       ],
       [edge('Start', 'Input'), edge('Input', 'Out')],
     );
-    expect(out).toEqual([{ code: 'return [{"a":1}];', mode: 'runOnceForAllItems', context: {}, start: {} }]);
+    expect(out).toEqual([
+      { code: 'return [{"a":1}];', mode: 'runOnceForAllItems', context: {}, start: { notice: '' } },
+    ]);
   });
 
   it('a copy each time: changing what .parameter gives changes nothing else', async () => {

@@ -2,6 +2,7 @@ import { defaultParameters } from '#shared/nodes/catalog.ts';
 import { MAIN } from '#shared/nodes/types.ts';
 import { defaultSettings, type DefinitionNode, type WorkflowDefinition } from '#shared/schema/definition.ts';
 import { ExpressionError } from '../expressions/errors.ts';
+import { asN8nParameters } from '../expressions/n8n-parameters.ts';
 import type { ExpressionMeta, ParameterResolver } from '../expressions/resolve.ts';
 import type { Sandbox } from '../sandbox/sandbox.ts';
 import { MAX_LOG_MESSAGE, type LogLevel, type LogLine, type RunLimits } from '#shared/protocol/engine.ts';
@@ -293,7 +294,7 @@ class WorkflowRun {
   /** A node's parameters by its name, for `$node["Name"].parameter` and `$('Name').params` in expressions. */
   private readonly parametersByName = (name: string): JsonObject | undefined => {
     const g = this.graph.byName.get(name);
-    return g ? parametersOf(g.node) : undefined;
+    return g ? asN8nParameters(g.node.type, parametersOf(g.node)) : undefined;
   };
   private nodeRuns = 0;
   private readonly lastOutputs = new Map<string, Item[]>();

@@ -166,6 +166,7 @@ const NAME_PROBES = [
   'typeof someName + typeof console + typeof Math',
   'someName?.x ?? $json.⟨f⟩',
   '[1, 2].map((⟨v1⟩) => ⟨v1⟩ + (typeof ⟨v2⟩))',
+  '[$node["⟨node⟩"].parameter, $("⟨node⟩").params, $node["⟨node⟩"].context, $runIndex]',
 ];
 
 /** The top forms, the most used form of each n8n extension function (beyond the top ones), then the probes. */
@@ -273,10 +274,10 @@ export const expressionCase = (seed: number): NodeCase => {
   const fills: Record<string, string[]> = {};
   for (const p of marks) {
     const list = (fills[p.kind] ??= []);
-    // A node's parameters are read by their names: mostly those the Code node "Input" has, sometimes another.
+    // A node's parameters are read by their names: mostly those "Input" has (the harness's data, or Code's), sometimes another.
     list[p.index] =
       p.kind === 's' && /\.parameter\[$/.test(form.slice(0, p.at - 1)) && rng.chance(0.7)
-        ? rng.pick(['jsCode', 'mode', 'language'])
+        ? rng.pick(['data', 'jsCode', 'mode'])
         : fillFor(rng, p.kind as Placeholder, p.index, fieldNames);
   }
   const markAt = new Map(marks.map((m) => [m.at, m]));
