@@ -323,8 +323,8 @@ describe('n8n import: bad input', () => {
       connections: {},
     });
     expect(warnings.map((w) => w.message)).toEqual([
-      // $node["Start"].parameter is no longer named: Weft's expressions have a node's parameters (and $runIndex).
-      'Node "Stamp": its expressions or code use Luxon\'s locale formatting (setLocale, toHuman, toLocaleString with a preset), which Weft does not have',
+      // $node["Start"].parameter is no longer named: Weft's expressions have a node's parameters (and $runIndex);
+      // nor is Luxon's setLocale: its locale formatting is Node's ICU, as in n8n.
       'Node "Script": its expressions or code use $env, which Weft does not have',
     ]);
   });

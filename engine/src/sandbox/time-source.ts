@@ -149,33 +149,47 @@ export const TIME_SOURCE = String.raw`(function (loadAssets) {
     return 'GMT' + sign + h + (m ? ':' + String(m).padStart(2, '0') : '');
   };
 
-  // Named as n8n's own expression errors, so an expression reports it instead of swallowing it (see the driver).
-  const unsupported = (what) => {
-    const e = new Error(what + " needs locale data, which Weft's sandbox does not have (use toFormat with tokens)");
-    Object.defineProperty(e, 'name', { value: 'ExpressionError' });
-    throw e;
+  const longName = (zone, ts, locale) => {
+    const options = { timeZoneName: 'long', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit' };
+    const parts = new RealIntl.DateTimeFormat(locale, { ...options, hour: '2-digit', minute: '2-digit', timeZone: zone });
+    const found = parts.formatToParts(new Date(ts)).find((m) => m.type.toLowerCase() === 'timezonename');
+    return found ? found.value : null;
   };
+  // Luxon's English paths are answered here, fast and without a host call; what needs locale data (macro tokens
+  // such as D or t, toLocaleString, toHuman, setLocale) goes to the sandbox's Intl, which is Node's ICU, as n8n's
+  // Luxon has it (intl-source.ts; it is defined before this module and frozen with everything global).
+  const RealIntl = globalThis.Intl;
+  const english = (locale) =>
+    locale === undefined ||
+    (typeof locale === 'string' && /^en(-us)?$/i.test(locale)) ||
+    (Array.isArray(locale) && locale.length === 1 && english(locale[0]));
   class DateTimeFormat {
     constructor(locale, options) {
+      this.locale = locale;
       this.options = options ?? {};
     }
+    real() {
+      if (!this.delegate) this.delegate = new RealIntl.DateTimeFormat(this.locale, this.options);
+      return this.delegate;
+    }
     resolvedOptions() {
+      if (!english(this.locale)) return this.real().resolvedOptions();
       return { locale: 'en-US', numberingSystem: 'latn', calendar: 'gregory', timeZone: this.options.timeZone ?? 'UTC' };
     }
-    format() {
-      unsupported('Locale formatting (toLocaleString, format tokens such as D, t or f)');
+    format(date) {
+      return this.real().format(date);
     }
-    formatToParts() {
-      unsupported('Locale formatting (toLocaleString, format tokens such as D, t or f)');
+    formatToParts(date) {
+      return this.real().formatToParts(date);
     }
   }
-  // Only what Luxon's English paths ask for (Duration#toFormat's padding and signs): plain Latin digits.
+  // Duration#toFormat's padding and signs in plain Latin digits, here; anything else (toHuman, other locales) is ICU's.
   const PLAIN = new Set(['useGrouping', 'minimumIntegerDigits', 'signDisplay', 'padTo', 'floor', 'forceSimple']);
   class NumberFormat {
     constructor(locale, options) {
       const o = options ?? {};
-      if (o.useGrouping !== false || Object.keys(o).some((k) => !PLAIN.has(k))) {
-        unsupported('Locale number formatting (toHuman, setLocale)');
+      if (!english(locale) || o.useGrouping !== false || Object.keys(o).some((k) => !PLAIN.has(k))) {
+        return new RealIntl.NumberFormat(locale, o);
       }
       this.digits = o.minimumIntegerDigits ?? 1;
       this.sign = o.signDisplay ?? 'auto';
@@ -195,12 +209,8 @@ export const TIME_SOURCE = String.raw`(function (loadAssets) {
       return negative ? '-' + digits : digits;
     }
   }
-  class ListFormat {
-    constructor() {
-      unsupported('Locale list formatting (toHuman)');
-    }
-  }
-  const Intl = Object.freeze({ DateTimeFormat, NumberFormat, ListFormat });
+  const { ListFormat, RelativeTimeFormat } = RealIntl;
+  const Intl = Object.freeze({ DateTimeFormat, NumberFormat, ListFormat, RelativeTimeFormat });
 
   let lib;
   let defaultZone;
@@ -232,10 +242,11 @@ export const TIME_SOURCE = String.raw`(function (loadAssets) {
       if (!this.valid || Number.isNaN(ts) || Math.abs(ts) > 8.64e15) return NaN;
       return periodAt(zoneOf(this.name), ts).offset;
     };
-    IANAZone.prototype.offsetName = function (ts, { format }) {
+    IANAZone.prototype.offsetName = function (ts, { format, locale }) {
       if (!this.valid) return null;
       const period = periodAt(zoneOf(this.name), ts);
-      if (format === 'long') unsupported('Long time zone names');
+      // Long names are ICU's, as Luxon's own parseZoneInfo asks for them.
+      if (format === 'long') return longName(this.name, ts, locale);
       return shortName(this.name, period, ts);
     };
     // Every plus/minus converts a Duration to milliseconds (Duration#as through shiftTo), which is most of its cost

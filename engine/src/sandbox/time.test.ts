@@ -283,10 +283,42 @@ describe('Luxon in the sandbox', () => {
     ).toEqual({ v: [true, true, true, true, false] });
   });
 
-  it('says what needs locale data rather than giving a wrong text', () => {
-    expect(evaluate("$now.toFormat('DDD')", 'UTC')).toMatchObject({
-      error: expect.stringContaining('locale data') as unknown,
-    });
+  it('formats with locale data as Luxon on Node does (macro tokens, presets, setLocale, toHuman, toRelative, long zone names)', () => {
+    // n8n's Luxon runs on Node's ICU; the sandbox's Luxon asks the same ICU through its Intl (intl-source.ts).
+    const now = Date.parse('2026-12-03T15:04:05Z');
+    Settings.defaultZone = 'Europe/Berlin';
+    const $now = DateTime.fromMillis(now);
+    const cases: [string, () => unknown][] = [
+      ["$now.toFormat('D t')", () => $now.toFormat('D t')],
+      // n8n's expressions family: letters that are macro tokens in a free text.
+      ["$now.toFormat('data')", () => $now.toFormat('data')],
+      ["$now.toFormat('DDD fff')", () => $now.toFormat('DDD fff')],
+      ['$now.toLocaleString(DateTime.DATETIME_FULL)', () => $now.toLocaleString(DateTime.DATETIME_FULL)],
+      ['$now.toLocaleParts()', () => $now.toLocaleParts()],
+      ["$now.setLocale('de').toFormat('MMMM cccc')", () => $now.setLocale('de').toFormat('MMMM cccc')],
+      [
+        "$now.setLocale('fr').toLocaleString(DateTime.DATE_HUGE)",
+        () => $now.setLocale('fr').toLocaleString(DateTime.DATE_HUGE),
+      ],
+      [
+        'Duration.fromObject({ hours: 2, minutes: 3 }).toHuman()',
+        () => Duration.fromObject({ hours: 2, minutes: 3 }).toHuman(),
+      ],
+      [
+        "$now.setLocale('de').minus({ days: 3 }).toRelative({ base: $now })",
+        () => $now.setLocale('de').minus({ days: 3 }).toRelative({ base: $now }),
+      ],
+      [
+        "$now.setZone('America/New_York').toFormat('ZZZZZ ZZZZ')",
+        () => $now.setZone('America/New_York').toFormat('ZZZZZ ZZZZ'),
+      ],
+      ['$now.offsetNameLong', () => $now.offsetNameLong],
+    ];
+    for (const [code, inNode] of cases) {
+      expect(evaluate(code, 'Europe/Berlin', now), code).toEqual({
+        v: JSON.parse(JSON.stringify(inNode())) as unknown,
+      });
+    }
     expect(evaluate("$now.setZone('Not/AZone').isValid", 'UTC')).toEqual({ v: false });
   });
 });

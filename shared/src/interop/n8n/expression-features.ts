@@ -7,16 +7,12 @@
  * `.context`), `$items()` and `$item(i)`, `$runIndex`,
  * `$if`, `$ifEmpty`, `$jmespath`, `$itemIndex`, `$now`/`$today` and Luxon's
  * `DateTime`, `Duration` and `Interval` (in the workflow's time zone, as in
- * n8n), `$workflow` and `$execution` (see the README). Luxon's text in other
- * languages is what its sandbox lacks (no locale data): `setLocale`,
- * `toHuman`, `toLocaleString` with Luxon's presets.
+ * n8n, with its locale formatting: `setLocale`, `toHuman`, presets), `Intl`
+ * and `toLocaleString` (Node's ICU), `$workflow` and `$execution` (see the
+ * README).
  */
 
 const FEATURES: readonly [RegExp, string][] = [
-  [
-    /\.\s*(setLocale|toHuman|toLocaleParts)\s*\(|toLocaleString\s*\(\s*DateTime\s*\.|\$(now|today)\b[^;\n]*\.\s*toLocaleString\s*\(/,
-    "Luxon's locale formatting (setLocale, toHuman, toLocaleString with a preset)",
-  ],
   [/\$env\b/, '$env'],
   [/\$binary\b/, 'binary data'],
   [/\$prevNode\b/, '$prevNode'],
