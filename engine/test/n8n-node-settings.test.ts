@@ -221,4 +221,30 @@ describe('node setting "Execute Once"', () => {
     // A disabled node returns before handleExecuteOnce: it passes every item on.
     expect(json(r, 'Skipped')).toEqual([[{ n: 1 }, { n: 2 }, { n: 3 }]]);
   });
+
+  it('its expressions still read the whole input through $input, for the first item', async () => {
+    const def = definition({
+      name: 'Once, reading all',
+      nodes: [
+        trigger,
+        rows('Rows', [{ n: 1 }, { n: 2 }, { n: 3 }]),
+        node(
+          'Count',
+          'set',
+          {
+            assignments: [
+              { name: 'all', value: '={{ $input.all().length }}', type: 'number' },
+              { name: 'last', value: '={{ $input.last().json.n }}', type: 'number' },
+              { name: 'legacy', value: '={{ $items().length }}', type: 'number' },
+              { name: 'n', value: '={{ $json.n }}', type: 'number' },
+            ],
+          },
+          { executeOnce: true },
+        ),
+      ],
+      edges: [edge('Start', 'Rows'), edge('Rows', 'Count')],
+    });
+    // n8n takes the expressions' connectionInputData before handleExecuteOnce cuts the node's input.
+    expect(json(await run(def), 'Count')).toEqual([[{ all: 3, last: 3, legacy: 3, n: 1 }]]);
+  });
 });

@@ -27,6 +27,8 @@ export interface ExpressionMeta extends RunFacts {
   now: number;
   /** The workflow's IANA time zone ($now, $today and every DateTime made in the call are in it). */
   timezone: string;
+  /** The node's whole input when it reads only part of it (Execute Once): `$input` and `$items()` read this. */
+  input?: readonly Item[];
 }
 
 /** `$workflow` and `$execution` as JSON text, written once per run (a run shares one `execution` object). */
@@ -251,6 +253,7 @@ export class ParameterResolver {
     );
     const payload = JSON.stringify({
       ...(plan.paired ? { items, refs, paired: pairedPayload(refs, pairedOf) } : { items, refs }),
+      ...(meta.input ? { all: meta.input } : {}),
       ...runData(meta, plan.refs, reads),
     });
     let text: string;

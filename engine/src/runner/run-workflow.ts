@@ -550,15 +550,25 @@ class WorkflowRun {
     this.nodeRuns++;
     // The items a node reads by default: its first input with items (n8n v1's connection input data), v0 its first input.
     let items: Item[] | undefined;
+    let itemsHandle: string | undefined;
     let itemsIn = 0;
     const once = node.executeOnce && !node.disabled ? executeOnceInput(input) : input;
     for (const handle in once) {
       const list = once[handle] as Item[];
-      if (!items?.length) items = list;
+      if (!items?.length) {
+        items = list;
+        itemsHandle = handle;
+      }
       itemsIn += (input[handle] as Item[]).length;
     }
-    if (this.v0) items = once[firstInput(g)];
+    if (this.v0) {
+      itemsHandle = firstInput(g);
+      items = once[itemsHandle];
+    }
     items ??= [];
+    // Execute Once: the node gets its first item, while its expressions' $input still reads the whole input (n8n
+    // takes connectionInputData before handleExecuteOnce cuts the node's input).
+    const wholeInput = once !== input && itemsHandle !== undefined ? input[itemsHandle] : undefined;
     const startedAt = this.now();
     const run: RunStart = { runIndex, input, inputText, itemsIn, startedAt, lineage: this.lineage.start(node, input) };
     this.emit({ nodeId: node.id, name: node.name, status: 'running', runIndex, startedAt });
@@ -602,6 +612,7 @@ class WorkflowRun {
           timezone: this.timezone,
           runIndex,
           parametersOf: this.parametersByName,
+          ...(wholeInput ? { input: wholeInput } : {}),
         };
         const ctx = new RunContext(this, node, once, items, nodeSignal, meta, run.lineage);
         const result = this.withinTime(() => executor(ctx));

@@ -177,7 +177,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
       },
     );
     const $items = (name) => {
-      if (name === undefined) return items;
+      if (name === undefined) return p.all ?? items;
       if (!Object.prototype.hasOwnProperty.call(refs, name)) {
         throw expressionError("Node '" + String(name) + "' hasn't been executed");
       }
@@ -388,7 +388,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
       const clock = ids.some((id) => usesTime[id < 0 ? ~id : id]) ? clockAt(now) : undefined;
       const items = p.items;
       const legacy = ids.some((id) => usesLegacy[id < 0 ? ~id : id]) ? legacyFor(p, items) : undefined;
-      const input = inputOf(items);
+      const input = inputOf(p.all ?? items);
       const count = Math.max(items.length, 1);
       const results = new Array(count);
       for (let i = 0; i < count; i++) {
@@ -445,7 +445,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
       const clock = usesTime[id] ? clockAt(now) : undefined;
       const items = p.items;
       const legacy = usesLegacy[id] ? legacyFor(p, items) : undefined;
-      const input = inputOf(items);
+      const input = inputOf(p.all ?? items);
       // As n8n hands them to Code: each input item knows its place (addPairedItemLineage), so returning it pairs it.
       for (let i = 0; i < items.length; i++) items[i].pairedItem = { item: i };
       const fn = fns[id];
