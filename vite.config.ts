@@ -30,6 +30,8 @@ const N8N_DIFF_IN_NPM_TEST = [
   'split-out',
   'remove-duplicates',
   'item-lists',
+  'dateTime',
+  'expressions',
 ];
 
 export default defineConfig({
