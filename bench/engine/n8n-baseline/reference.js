@@ -5,7 +5,8 @@
 // node-test-harness does (pinData removed, mode manual, start node fed one empty item), and
 // writes one line per case on stdout: { "ref": id, "ok": true, "status", "nodes", "error" } where
 // nodes[name] is every run of that node: { "outputs": [[json, ...], ...] (every output index),
-// "error": { "message", "description" } }. Cases are run one after another in this process,
+// "error": { "message", "description" } }, and "responses": what Respond to Webhook nodes sent
+// through the sendResponse hook ({ body, headers, statusCode }). Cases are run one after another in this process,
 // since loading n8n takes seconds. Anything n8n or its nodes print goes to stderr, so stdout
 // carries answers only.
 const path = require('path');
@@ -150,8 +151,12 @@ async function runCase(wf) {
     id: 'diff', nodes: wf.nodes, connections: wf.connections, active: false, nodeTypes,
     staticData: {}, settings: wf.settings || {},
   });
+  const hooks = new ExecutionLifecycleHooks('manual', 'diff', wf);
+  // What a Respond to Webhook node hands n8n's webhook server ({ body, headers, statusCode }), in order.
+  const responses = [];
+  hooks.addHandler('sendResponse', (response) => { responses.push(plain(response)); });
   const additionalData = {
-    hooks: new ExecutionLifecycleHooks('manual', 'diff', wf), executionId: 'diff',
+    hooks, executionId: 'diff',
     restApiUrl: 'http://localhost/rest', instanceBaseUrl: 'http://localhost/', webhookBaseUrl: 'http://localhost/webhook',
     webhookWaitingBaseUrl: 'http://localhost/webhook-waiting', webhookTestBaseUrl: 'http://localhost/webhook-test',
     formWaitingBaseUrl: 'http://localhost/form-waiting', currentNodeExecutionIndex: 0, variables: {},
@@ -183,7 +188,7 @@ async function runCase(wf) {
       error: errorOf(r.error),
     }));
   }
-  return { status: run.status, nodes, error: errorOf(rd.error), lastNode: rd.lastNodeExecuted ?? null };
+  return { status: run.status, nodes, error: errorOf(rd.error), lastNode: rd.lastNodeExecuted ?? null, responses };
 }
 
 const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import type { EngineResult } from './outcome.ts';
+import type { EngineResult, NodeRunOutcome } from './outcome.ts';
 
 /**
  * n8n's real engine, as a child process: bench/engine/n8n-baseline/reference.js
@@ -39,7 +39,26 @@ const answerSchema = z.object({
     .optional(),
   error: errorSchema.optional(),
   lastNode: z.string().nullable().optional(),
+  responses: z
+    .array(
+      z.object({
+        statusCode: z.unknown().optional(),
+        headers: z.unknown().optional(),
+        body: z.unknown().optional(),
+      }),
+    )
+    .optional(),
 });
+
+/**
+ * The answers a run handed its webhook (Respond to Webhook), as
+ * `{ statusCode, headers, body }`, shown as the outputs of a pseudo-node of
+ * this name so they are compared like any node's items.
+ */
+export const RESPONSE_NODE = '(webhook response)';
+
+export const responseOutcome = (responses: unknown[]): Record<string, NodeRunOutcome[]> =>
+  responses.length === 0 ? {} : { [RESPONSE_NODE]: [{ outputs: [responses], error: null }] };
 
 /** Installs n8n's packages into the reference folder the first time (about a minute). */
 export const ensureReferenceInstalled = async (): Promise<void> => {
@@ -109,16 +128,27 @@ export class N8nReference {
         answer.ok
           ? {
               ok: true,
-              nodes: Object.fromEntries(
-                Object.entries(answer.nodes ?? {}).map(([name, runs]) => [
-                  name,
-                  runs.map((r) => ({
-                    outputs: r.outputs,
-                    ...(r.paired ? { paired: r.paired } : {}),
-                    error: r.error?.message ?? null,
+              nodes: {
+                ...Object.fromEntries(
+                  Object.entries(answer.nodes ?? {}).map(([name, runs]) => [
+                    name,
+                    runs.map((r) => ({
+                      outputs: r.outputs,
+                      ...(r.paired ? { paired: r.paired } : {}),
+                      error: r.error?.message ?? null,
+                    })),
+                  ]),
+                ),
+                ...responseOutcome(
+                  (answer.responses ?? []).map(({ statusCode, headers, body }) => ({
+                    // A code from an expression may be text ("201"); HTTP sends it as the number.
+                    statusCode:
+                      typeof statusCode === 'string' && statusCode.trim() !== '' ? Number(statusCode) : statusCode,
+                    headers: headers ?? {},
+                    body: body ?? null,
                   })),
-                ]),
-              ),
+                ),
+              },
               error: answer.error?.message ?? null,
               failedNode: answer.error ? (answer.lastNode ?? null) : null,
             }

@@ -7,6 +7,7 @@ import { pairedItemsOfRun } from '../../src/runner/paired-items.ts';
 import type { NodeExecutor } from '../../src/runner/types.ts';
 import { allowLoopback, outboundClients, run } from '../harness.ts';
 import type { EngineResult, NodeRunOutcome } from './outcome.ts';
+import { responseOutcome } from './reference.ts';
 
 /**
  * An n8n workflow through Weft: the importer (fromN8n), the definition's
@@ -77,6 +78,11 @@ export const runInWeft = async (workflow: unknown, now?: number): Promise<WeftRu
         paired: names.map((handle) => (r.output[handle] ?? []).map((_, i) => pairedItemsOfRun(r, handle)[i] ?? null)),
         error: r.status === 'failed' ? (r.error ?? 'failed') : null,
       });
+    }
+    // The answer the engine hands the server (RunResult.response), as the reference shows n8n's.
+    if (result.response) {
+      const { status, headers, body } = result.response;
+      Object.assign(nodes, responseOutcome([{ statusCode: status, headers, body: asJson(body) }]));
     }
     return {
       result: {
