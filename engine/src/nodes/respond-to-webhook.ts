@@ -1,42 +1,83 @@
 import { MAIN } from '#shared/nodes/types.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
-import { str } from './values.ts';
+import { lodashSet } from './lodash-paths.ts';
 
-/** Sets the answer of the webhook that started the run, and passes its items on. */
+/**
+ * Sets the answer of the webhook that started the run, and passes its items
+ * on. The answer is n8n's: its parameters are read for the first item only, a
+ * falsy code means 200 (307 for a redirect), header names are lower-cased,
+ * and "Put Response in Field" wraps the items with lodash's `set`. Whether a
+ * status is one HTTP can send is the server's to check (it refuses others).
+ */
 export const respondToWebhook: NodeExecutor = (ctx) => {
   const p = ctx.nodeParams();
-  const status = Number(p.responseCode ?? 200);
-  if (!Number.isInteger(status) || status < 100 || status > 599)
-    throw new NodeError(`${JSON.stringify(p.responseCode)} is not an HTTP status`);
-  const headers: Record<string, string> = {};
+  const headers = new Map<string, string>();
   for (const h of Array.isArray(p.headers) ? (p.headers as { name?: unknown; value?: unknown }[]) : []) {
-    const name = str(h.name, '').trim();
-    if (name) headers[name.toLowerCase()] = str(h.value, '');
+    // As n8n: String(name).toLowerCase() and value?.toString(), an empty name kept (the server drops it);
+    // a value that comes out null or undefined unsets the header, even one an earlier row set.
+    const name = jsText(h.name ?? '').toLowerCase();
+    if (h.value === undefined || h.value === null) headers.delete(name);
+    else headers.set(name, jsText(h.value));
   }
+  const code = p.responseCode;
+  let status = !code ? 200 : typeof code === 'number' ? code : Number(code);
+  const wrap = (value: unknown): unknown => {
+    const key = p.responseKey;
+    if (!key) return value;
+    const out: Record<string, unknown> = {};
+    lodashSet(out, jsText(key), value);
+    return out;
+  };
   let body: unknown;
   switch (p.respondWith) {
     case 'allIncomingItems':
-      body = ctx.items.map((i) => i.json);
+      body = wrap(ctx.items.map((i) => i.json));
+      break;
+    case 'firstIncomingItem':
+      body = wrap(ctx.items[0]?.json);
       break;
     case 'json':
-      if (typeof p.responseBody === 'string') {
-        try {
-          body = JSON.parse(p.responseBody);
-        } catch {
-          throw new NodeError('the response body is not valid JSON');
-        }
-      } else body = p.responseBody;
+      body = jsonBody(p.responseBody);
       break;
     case 'text':
-      body = str(p.responseText, '');
-      headers['content-type'] ??= 'text/plain; charset=utf-8';
+      // As it came out: an expression may give a number, an object or nothing.
+      body = p.responseText;
+      // Weft's own choice (docs/n8n-compatibility.md): text is text/plain unless the node says otherwise.
+      if (!headers.has('content-type')) headers.set('content-type', 'text/plain; charset=utf-8');
       break;
     case 'noData':
       body = undefined;
       break;
+    case 'redirect':
+      headers.set('location', jsText(p.redirectURL ?? ''));
+      // n8n: `responseCode ?? 307`, so a code of 0 stays 0 (and the server refuses it).
+      status = code === undefined || code === null ? 307 : typeof code === 'number' ? code : Number(code);
+      break;
+    case 'binary':
+      // Weft's items carry no binary data, so n8n's check for it never passes.
+      throw new NodeError('No binary data exists on the first item!');
     default:
-      body = ctx.items[0]?.json ?? {};
+      throw new NodeError(`The Response Data option "${String(p.respondWith)}" is not supported!`);
   }
-  ctx.respond({ status, headers, body });
+  ctx.respond({ status, headers: Object.fromEntries(headers), body });
   return { [MAIN]: ctx.items };
+};
+
+/** n8n's Response Body for "JSON": an object as it is, text parsed, nothing (empty) for no body. */
+const jsonBody = (value: unknown): unknown => {
+  if (!value) return undefined;
+  if (typeof value === 'object') return value;
+  try {
+    return JSON.parse(jsText(value)) as unknown;
+  } catch {
+    throw new NodeError("Invalid JSON in 'Response Body' field");
+  }
+};
+
+/** JavaScript's own String(value), as n8n's `toString()` gives it ('[object Object]', lists joined with commas). */
+const jsText = (value: unknown): string => {
+  if (Array.isArray(value)) return value.map((v) => (v === null || v === undefined ? '' : jsText(v))).join(',');
+  if (typeof value === 'object' && value !== null) return '[object Object]';
+  if (typeof value === 'function' || typeof value === 'symbol') return '';
+  return String(value);
 };

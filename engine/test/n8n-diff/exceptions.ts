@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { Divergence } from './outcome.ts';
+import { RESPONSE_NODE } from './reference.ts';
 import { sortCodeIsConsistent } from './sort-consistency.ts';
 
 /**
@@ -240,6 +241,28 @@ export const exceptions: Exception[] = [
       typeof d.n8n === 'string' &&
       d.n8n.startsWith("Cannot read properties of undefined (reading 'data')") &&
       nodeOf(workflow, d.node)?.type === 'n8n-nodes-base.httpRequest',
+  },
+  {
+    // n8n's Respond to Webhook sends text with no content type (Express then says text/html); Weft says text/plain.
+    id: 'respond-text-content-type',
+    excuses: (d, workflow) => {
+      if (d.node !== RESPONSE_NODE || d.what !== 'output items') return false;
+      const texts = ((workflow as { nodes?: unknown } | null)?.nodes as N8nNode[] | undefined)?.filter(
+        (n) =>
+          n.type === 'n8n-nodes-base.respondToWebhook' &&
+          (n.parameters as { respondWith?: unknown } | undefined)?.respondWith === 'text',
+      );
+      if (!texts?.length || !Array.isArray(d.n8n) || !Array.isArray(d.weft) || d.n8n.length !== d.weft.length)
+        return false;
+      const weft = d.weft as { headers?: Record<string, unknown> }[];
+      return (d.n8n as { headers?: Record<string, unknown> }[]).every((a, i) => {
+        const b = weft[i];
+        if (!b || a.headers?.['content-type'] !== undefined) return false;
+        if (b.headers?.['content-type'] !== 'text/plain; charset=utf-8') return false;
+        const { 'content-type': _added, ...rest } = b.headers;
+        return isDeepStrictEqual({ ...b, headers: rest }, a);
+      });
+    },
   },
 ];
 
