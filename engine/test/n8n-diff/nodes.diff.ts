@@ -16,6 +16,7 @@ import { sortFamily } from './sort-gen.ts';
 import { splitOutFamily } from './split-out-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
+import { respondFamily } from './respond-gen.ts';
 import { diffCase, reportDivergence, type CaseDiff, type DivergenceReport, type Family } from './differ.ts';
 import type { NodeCase } from './node-case.ts';
 import { ensureReferenceInstalled, N8nReference } from './reference.ts';
@@ -47,6 +48,7 @@ const families: Family[] = [
   switchFamily,
   mergeFamily,
   httpRequestFamily,
+  respondFamily,
   ...itemListFamilies,
 ].filter((f) => familySelected(f.name));
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */
