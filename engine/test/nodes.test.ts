@@ -417,7 +417,7 @@ const cases: Case[] = [
     type: 'wait',
     params: { amount: 1, unit: 'fortnights' },
     input: [{}],
-    error: /unknown unit "fortnights"/,
+    error: /Invalid wait unit. Valid units are/,
   },
   {
     name: 'Manual Trigger starts with one empty item',

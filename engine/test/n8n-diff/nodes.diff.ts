@@ -17,6 +17,7 @@ import { splitOutFamily } from './split-out-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
+import { waitFamily } from './wait-gen.ts';
 import { diffCase, reportDivergence, type CaseDiff, type DivergenceReport, type Family } from './differ.ts';
 import type { NodeCase } from './node-case.ts';
 import { ensureReferenceInstalled, N8nReference } from './reference.ts';
@@ -49,6 +50,7 @@ const families: Family[] = [
   mergeFamily,
   httpRequestFamily,
   respondFamily,
+  waitFamily,
   ...itemListFamilies,
 ].filter((f) => familySelected(f.name));
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */
