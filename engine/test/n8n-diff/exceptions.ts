@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { Divergence } from './outcome.ts';
-import { RESPONSE_NODE } from './reference.ts';
+import { INSTANCE_TIMEZONE, RESPONSE_NODE } from './reference.ts';
 import { sortCodeIsConsistent } from './sort-consistency.ts';
 
 /**
@@ -261,6 +261,28 @@ export const exceptions: Exception[] = [
         if (b.headers?.['content-type'] !== 'text/plain; charset=utf-8') return false;
         const { 'content-type': _added, ...rest } = b.headers;
         return isDeepStrictEqual({ ...b, headers: rest }, a);
+      });
+    },
+  },
+  {
+    // n8n hands a workflow zone of "DEFAULT" to the Schedule Trigger as a zone name: moment reads it as UTC
+    // and the item says "DEFAULT (UTC+00:00)". Weft uses the instance zone (UTC in these tests) and names it.
+    id: 'schedule-default-zone',
+    excuses: (d, workflow) => {
+      const settings = (workflow as { settings?: { timezone?: unknown } } | null)?.settings;
+      if (d.what !== 'output items' || settings?.timezone !== 'DEFAULT') return false;
+      if (!hasNodeOfType(workflow, 'n8n-nodes-base.scheduleTrigger')) return false;
+      if (!Array.isArray(d.n8n) || !Array.isArray(d.weft) || d.n8n.length !== d.weft.length) return false;
+      const weft = d.weft as Record<string, unknown>[];
+      return (d.n8n as Record<string, unknown>[]).every((a, i) => {
+        const b = weft[i];
+        return (
+          b !== undefined &&
+          typeof a.Timezone === 'string' &&
+          a.Timezone.startsWith('DEFAULT (') &&
+          b.Timezone === `${INSTANCE_TIMEZONE}${a.Timezone.slice('DEFAULT'.length)}` &&
+          isDeepStrictEqual({ ...a, Timezone: null }, { ...b, Timezone: null })
+        );
       });
     },
   },

@@ -24,6 +24,11 @@ export interface NodeCase {
   webhookStart?: boolean;
   /** Workflow settings besides n8n's execution order (the time zone). */
   settings?: Params;
+  /**
+   * The node under test is a trigger that starts the run (fed the one empty item both engines
+   * give a start node): "Under test" → "After" (a No-Op); `items` are not used.
+   */
+  triggerUnderTest?: boolean;
   /** The clock both engines read during the case (epoch ms), for nodes that take the current time. */
   now?: number;
 }
@@ -107,7 +112,26 @@ const withWebhookStart = (workflow: N8nWorkflowJson): N8nWorkflowJson => {
   return workflow;
 };
 
+/** "Under test" (a trigger) → "After". */
+const triggerWorkflow = (c: NodeCase): N8nWorkflowJson => ({
+  name: `n8n-diff ${c.family} seed ${c.seed}`,
+  nodes: [
+    {
+      id: 'under-test',
+      name: 'Under test',
+      type: `n8n-nodes-base.${c.type}`,
+      typeVersion: c.typeVersion,
+      position: [0, 0],
+      parameters: c.parameters,
+    },
+    { id: 'after', name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+  ],
+  connections: { 'Under test': link('After') },
+  settings: { executionOrder: 'v1', ...c.settings },
+});
+
 export const caseWorkflow = (c: NodeCase): N8nWorkflowJson => {
+  if (c.triggerUnderTest) return triggerWorkflow(c);
   const base = c.webhookStart ? withWebhookStart(oneInputWorkflow(c)) : oneInputWorkflow(c);
   const workflow = c.before ? withBefore(base, c.before) : base;
   if (!c.items2) return workflow;

@@ -18,6 +18,7 @@ import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
 import { waitFamily } from './wait-gen.ts';
+import { triggerFamily } from './trigger-gen.ts';
 import { diffCase, reportDivergence, type CaseDiff, type DivergenceReport, type Family } from './differ.ts';
 import type { NodeCase } from './node-case.ts';
 import { ensureReferenceInstalled, N8nReference } from './reference.ts';
@@ -51,6 +52,7 @@ const families: Family[] = [
   httpRequestFamily,
   respondFamily,
   waitFamily,
+  triggerFamily,
   ...itemListFamilies,
 ].filter((f) => familySelected(f.name));
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */
