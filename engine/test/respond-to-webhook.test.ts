@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromN8n } from '#shared/interop/n8n/index.ts';
 import type { WebhookResponse } from '../src/runner/types.ts';
-import { items, runNode } from './harness.ts';
+import { definition, edge, items, node, run, runNode } from './harness.ts';
 
 /**
  * Respond to Webhook hands the server the answer n8n's node hands its own
@@ -112,10 +112,53 @@ describe('Respond to Webhook from n8n', () => {
     expect(definition.nodes[0]?.parameters).toMatchObject({ responseBody: '{\n  "myField": "value"\n}' });
   });
 
-  it('names what it cannot carry: a binary answer, the response output branch of 1.3', () => {
+  it('names what it cannot carry (a binary answer) and carries the response branch and the webhook check', () => {
     const binary = imported({ respondWith: 'binary', options: {} });
     expect(binary.warnings.map((w) => w.message).join('\n')).toMatch(/responded with "binary"/);
+    // n8n's configuredOutputs: 1.3 always has the "Response" output, 1.4+ when enableResponseOutput is on.
     const branch = imported({ respondWith: 'noData', options: {} }, 1.3);
-    expect(branch.warnings.map((w) => w.message).join('\n')).toMatch(/second output/);
+    expect(branch.warnings).toEqual([]);
+    expect(branch.definition.nodes[0]?.parameters).toMatchObject({ responseOutput: true });
+    expect(imported({ respondWith: 'noData', options: {} }, 1.4).definition.nodes[0]?.parameters).not.toHaveProperty(
+      'responseOutput',
+    );
+    // 1.0 answers without a webhook before it; 1.1+ fails ("No Webhook node found in the workflow").
+    expect(imported({ respondWith: 'noData', options: {} }, 1).definition.nodes[0]?.parameters).toMatchObject({
+      requireWebhook: false,
+    });
+  });
+});
+
+describe('Respond to Webhook in a workflow, as n8n 1.1+ runs it', () => {
+  const respond = (params: Record<string, unknown>) =>
+    node('Respond', 'respondToWebhook', { respondWith: 'json', responseBody: '{"ok":true}', ...params });
+
+  it('fails without a Webhook or Wait node before it', async () => {
+    const alone = definition({
+      name: 'alone',
+      nodes: [node('Start', 'manualTrigger'), respond({})],
+      edges: [edge('Start', 'Respond')],
+    });
+    const r = await run(alone);
+    expect(r.status).toBe('failed');
+    expect(r.error).toMatch(/No Webhook node found in the workflow/);
+    // n8n 1.0 did not check.
+    expect(
+      (await run(definition({ ...alone, nodes: [node('Start', 'manualTrigger'), respond({ requireWebhook: false })] })))
+        .status,
+    ).toBe('succeeded');
+  });
+
+  it('puts what it sent on its "response" output when asked', async () => {
+    const def = definition({
+      name: 'hook',
+      nodes: [node('Hook', 'webhook', { path: 'in' }), respond({ responseOutput: true, responseCode: 201 })],
+      edges: [edge('Hook', 'Respond')],
+    });
+    const r = await run(def, { triggerItems: items({ body: { a: 1 } }) });
+    expect(r.status).toBe('succeeded');
+    const sent = r.runs.find((x) => x.name === 'Respond');
+    expect(sent?.output.main).toEqual(items({ body: { a: 1 } }));
+    expect(sent?.output.response).toEqual(items({ response: { body: { ok: true }, headers: {}, statusCode: 201 } }));
   });
 });

@@ -1,4 +1,5 @@
 import { MAIN } from '#shared/nodes/types.ts';
+import type { JsonObject, NodeOutput } from '../runner/items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
 import { lodashSet } from './lodash-paths.ts';
 
@@ -9,8 +10,15 @@ import { lodashSet } from './lodash-paths.ts';
  * and "Put Response in Field" wraps the items with lodash's `set`. Whether a
  * status is one HTTP can send is the server's to check (it refuses others).
  */
-export const respondToWebhook: NodeExecutor = (ctx) => {
+/** The node types n8n 1.1+ accepts before it (n8n's Webhook, Form, Chat triggers and Wait; Weft has two). */
+const ANSWERABLE = ['webhook', 'wait'];
+
+export const respondToWebhook: NodeExecutor = (ctx): NodeOutput => {
   const p = ctx.nodeParams();
+  // n8n 1.1+: there must be something to answer (a manual run of the node alone fails).
+  if (p.requireWebhook !== false && ctx.upstreamTypes && !ANSWERABLE.some((t) => ctx.upstreamTypes?.().has(t))) {
+    throw new NodeError('No Webhook node found in the workflow');
+  }
   const headers = new Map<string, string>();
   for (const h of Array.isArray(p.headers) ? (p.headers as { name?: unknown; value?: unknown }[]) : []) {
     // As n8n: String(name).toLowerCase() and value?.toString(), an empty name kept (the server drops it);
@@ -60,7 +68,11 @@ export const respondToWebhook: NodeExecutor = (ctx) => {
       throw new NodeError(`The Response Data option "${String(p.respondWith)}" is not supported!`);
   }
   ctx.respond({ status, headers: Object.fromEntries(headers), body });
-  return { [MAIN]: ctx.items };
+  if (p.responseOutput !== true) return { [MAIN]: ctx.items };
+  // n8n's "Response" branch: what was sent, its code as the node read it (text stays text).
+  const statusCode = p.respondWith === 'redirect' ? (code ?? 307) : code || 200;
+  const response = { body, headers: Object.fromEntries(headers), statusCode };
+  return { [MAIN]: ctx.items, response: [{ json: JSON.parse(JSON.stringify({ response })) as JsonObject }] };
 };
 
 /** n8n's Response Body for "JSON": an object as it is, text parsed, nothing (empty) for no body. */

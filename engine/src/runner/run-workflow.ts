@@ -160,6 +160,30 @@ const parametersOf = (node: DefinitionNode): JsonObject => {
   return params;
 };
 
+/** Every node type upstream of a node, through any input (a graph never changes: worked out once per node). */
+const upstream = new WeakMap<WorkflowGraph, Map<string, ReadonlySet<string>>>();
+const upstreamTypesOf = (graph: WorkflowGraph, id: string): ReadonlySet<string> => {
+  let byNode = upstream.get(graph);
+  if (!byNode) upstream.set(graph, (byNode = new Map<string, ReadonlySet<string>>()));
+  let types = byNode.get(id);
+  if (!types) {
+    const found = new Set<string>();
+    const seen = new Set<string>([id]);
+    const queue = [...(graph.byId.get(id)?.parents ?? [])];
+    for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const g = graph.byId.get(next);
+      if (!g) continue;
+      found.add(g.node.type);
+      queue.push(...g.parents);
+    }
+    types = found;
+    byNode.set(id, types);
+  }
+  return types;
+};
+
 const countsOf = (output: NodeOutput): Record<string, number> => {
   const counts: Record<string, number> = {};
   for (const handle in output) counts[handle] = (output[handle] as Item[]).length;
@@ -216,6 +240,10 @@ class RunContext implements NodeContext {
         this.pairedItems(name),
       ),
     );
+  }
+
+  upstreamTypes(): ReadonlySet<string> {
+    return upstreamTypesOf(this.run.graph, this.node.id);
   }
 
   pairedItems(name: string): PairedLookup[] {

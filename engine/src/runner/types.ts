@@ -36,6 +36,8 @@ export interface NodeContext {
   pairedItems?(name: string): PairedLookup[];
   /** Secrets of a credential, by id; throws when it does not exist. */
   credential(id: string): Promise<Credential>;
+  /** The types of every node upstream of this one (n8n's getParentNodes), for nodes that check what feeds them. */
+  upstreamTypes?(): ReadonlySet<string>;
   /** Respond to Webhook hands the HTTP answer to the trigger. */
   respond(response: WebhookResponse): void;
   /** A line in the execution's log, about this node. */

@@ -254,7 +254,8 @@ export const respondToWebhook = defineNode({
   icon: 'reply',
   color: '#d97706',
   inputs: mainIn,
-  outputs: mainOut,
+  outputs: [{ name: MAIN, label: 'Input data' }],
+  optionalOutputs: { parameter: 'responseOutput', outputs: [{ name: 'response', label: 'Response' }] },
   params: [
     {
       name: 'respondWith',
@@ -303,6 +304,20 @@ export const respondToWebhook = defineNode({
       default: [],
       fields: nameValueFields,
       addLabel: 'Add header',
+    },
+    {
+      name: 'responseOutput',
+      label: 'Output the response sent',
+      kind: 'boolean',
+      default: false,
+      description: 'A second output with one item: the response (body, headers, status code) sent to the webhook.',
+    },
+    {
+      name: 'requireWebhook',
+      label: 'Fail without a webhook before it',
+      kind: 'boolean',
+      default: true,
+      description: 'As n8n 1.1 and later: fail when no Webhook or Wait node comes before this one.',
     },
   ],
   keywords: ['http', 'response', 'reply'],

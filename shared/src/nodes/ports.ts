@@ -48,6 +48,9 @@ export const nodePorts = (node: PortsInput): NodePorts => {
   const outputs = def.dynamicOutputs
     ? dynamicOutputs(node, def.dynamicOutputs.max, def.dynamicOutputs.prefix)
     : [...def.outputs];
+  if (def.optionalOutputs && node.parameters[def.optionalOutputs.parameter] === true) {
+    outputs.push(...def.optionalOutputs.outputs);
+  }
   if (node.onError === 'continueErrorOutput' && def.inputs.length > 0) {
     outputs.push({ name: ERROR_OUTPUT, label: 'Error' });
   }

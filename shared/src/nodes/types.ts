@@ -112,6 +112,8 @@ export interface NodeDefinition {
   inputs: readonly PortSpec[];
   outputs: readonly PortSpec[];
   dynamicOutputs?: DynamicOutputs;
+  /** Outputs added after `outputs` while a boolean parameter is on (Respond to Webhook's "Response" branch). */
+  optionalOutputs?: { parameter: string; outputs: readonly PortSpec[] };
   params: readonly ParamSpec[];
   credentials?: readonly CredentialSlot[];
   /** Triggers start executions; they have no inputs. */

@@ -32,9 +32,9 @@ export const respondToWebhookMappers: Record<string, Mapper> = {
       out.responseKey = key;
     // Streaming only applies to a webhook in streaming mode, which Weft's webhooks are not.
     r.get('options.enableStreaming');
-    const responseOutput = r.version === 1.3 || (r.version >= 1.4 && r.get('enableResponseOutput') === true);
-    if (responseOutput)
-      r.problem("its second output (the response sent) is not carried over: Weft's node has one output");
+    // 1.3 always has the "Response" branch, 1.4+ when asked; 1.0 answers without a webhook before it.
+    if (r.version === 1.3 || (r.version >= 1.4 && r.get('enableResponseOutput') === true)) out.responseOutput = true;
+    if (r.version < 1.1) out.requireWebhook = false;
     return out;
   },
 };
