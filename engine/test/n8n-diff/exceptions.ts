@@ -244,9 +244,10 @@ export const exceptions: Exception[] = [
   },
   {
     // n8n's Respond to Webhook sends text with no content type (Express then says text/html); Weft says text/plain.
+    // The answer shows it, and so does the node's "Response" output (1.3+), which holds what was sent.
     id: 'respond-text-content-type',
     excuses: (d, workflow) => {
-      if (d.node !== RESPONSE_NODE || d.what !== 'output items') return false;
+      if (d.what !== 'output items') return false;
       const texts = ((workflow as { nodes?: unknown } | null)?.nodes as N8nNode[] | undefined)?.filter(
         (n) =>
           n.type === 'n8n-nodes-base.respondToWebhook' &&
@@ -254,10 +255,19 @@ export const exceptions: Exception[] = [
       );
       if (!texts?.length || !Array.isArray(d.n8n) || !Array.isArray(d.weft) || d.n8n.length !== d.weft.length)
         return false;
-      const weft = d.weft as { headers?: Record<string, unknown> }[];
-      return (d.n8n as { headers?: Record<string, unknown> }[]).every((a, i) => {
-        const b = weft[i];
-        if (!b || a.headers?.['content-type'] !== undefined) return false;
+      type Sent = { headers?: Record<string, unknown> };
+      // The answer itself, or a Respond node's output item `{ response }`.
+      const sentOf = (x: unknown): Sent | undefined =>
+        d.node === RESPONSE_NODE
+          ? (x as Sent)
+          : texts.some((n) => n.name === d.node)
+            ? (x as { response?: Sent }).response
+            : undefined;
+      const weft = d.weft as unknown[];
+      return (d.n8n as unknown[]).every((x, i) => {
+        const a = sentOf(x);
+        const b = sentOf(weft[i]);
+        if (!a || !b || a.headers?.['content-type'] !== undefined) return false;
         if (b.headers?.['content-type'] !== 'text/plain; charset=utf-8') return false;
         const { 'content-type': _added, ...rest } = b.headers;
         return isDeepStrictEqual({ ...b, headers: rest }, a);
