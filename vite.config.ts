@@ -32,6 +32,9 @@ const N8N_DIFF_IN_NPM_TEST = [
   'item-lists',
   'dateTime',
   'expressions',
+  'respondToWebhook',
+  'wait',
+  'triggers',
 ];
 
 export default defineConfig({
