@@ -275,6 +275,24 @@ export const exceptions: Exception[] = [
     },
   },
   {
+    // A Respond to Webhook code that is not a number (text such as " ", or true, from an expression): n8n hands it
+    // to Express as it is, which cannot send it; Weft reads it as a number, which its server refuses likewise.
+    id: 'respond-status-not-a-number',
+    excuses: (d) => {
+      if (d.node !== RESPONSE_NODE || d.what !== 'output items') return false;
+      if (!Array.isArray(d.n8n) || !Array.isArray(d.weft) || d.n8n.length !== d.weft.length) return false;
+      const weft = d.weft as { statusCode?: unknown }[];
+      return (d.n8n as { statusCode?: unknown }[]).every((a, i) => {
+        const b = weft[i];
+        if (!b || typeof a.statusCode === 'number' || typeof b.statusCode !== 'number') return false;
+        const n = Number(a.statusCode);
+        const sendable = Number.isInteger(n) && n >= 100 && n <= 599 && String(a.statusCode).trim() !== '';
+        if (sendable || !(Object.is(b.statusCode, n) || (Number.isNaN(n) && Number.isNaN(b.statusCode)))) return false;
+        return isDeepStrictEqual({ ...b, statusCode: a.statusCode }, a);
+      });
+    },
+  },
+  {
     // n8n hands a workflow zone of "DEFAULT" to the Schedule Trigger as a zone name: moment reads it as UTC
     // and the item says "DEFAULT (UTC+00:00)". Weft uses the instance zone (UTC in these tests) and names it.
     id: 'schedule-default-zone',
