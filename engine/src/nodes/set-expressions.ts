@@ -54,7 +54,7 @@ const fillRawText = (text: string, resolvables: readonly string[], values: reado
 };
 
 /** Probes keyed by a label (the parameter's path); one parameter object per node, so its compiled plan is reused. */
-const plans = new WeakMap<object, { key: string; params: JsonObject }>();
+const plans = new WeakMap<Map<string, Probe>, JsonObject>();
 
 export interface ProbeResults {
   /** The value of a single expression for item `i` (undefined kept). */
@@ -74,17 +74,15 @@ export const evaluateProbes = (ctx: NodeContext, probes: Map<string, Probe>): Pr
   if (probes.size === 0) {
     return { single: () => undefined, filled: () => '' };
   }
-  const key = JSON.stringify([...probes]);
-  let plan = plans.get(ctx.node);
-  if (!plan || plan.key !== key) {
-    const params: JsonObject = {};
+  // Probes are made once per node's parameters (set.ts): their parameter object, and so its compiled plan, too.
+  let params = plans.get(probes);
+  if (!params) {
+    params = {};
     for (const [label, probe] of probes) {
       params[label] = probe.kind === 'single' ? wrap(probe.code) : probe.resolvables.map((r) => wrap(r.slice(2, -2)));
     }
-    plan = { key, params };
-    plans.set(ctx.node, plan);
+    plans.set(probes, params);
   }
-  const params = plan.params;
   // Evaluated the first time a value is asked for: most runs never need the second reading.
   let batch: JsonObject[] | undefined;
   const resolved = (): JsonObject[] =>

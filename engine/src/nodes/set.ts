@@ -168,15 +168,26 @@ const setItem = (item: Item, p: JsonObject, i: number, run: SetRun): Item => {
   return { json: unclean ? (asJson(json) as JsonObject) : json };
 };
 
-export const set: NodeExecutor = (ctx) => {
-  const params = ctx.params();
-  const raw = ctx.node.parameters;
-  const first = params[0] ?? {};
-  const conversion = conversionOf(first.conversion);
-  const rawMode = str(first.mode, 'manual') === 'raw';
-  const rawAssignments = listOf(raw.assignments);
-
-  // Expressions whose undefined must stay undefined, and texts n8n fills in piece by piece.
+/**
+ * Expressions whose undefined must stay undefined, and texts n8n fills in piece by piece: worked out once per
+ * node's parameters (a snapshot's nodes never change), not on every run.
+ */
+interface SetProbes {
+  probes: Map<string, Probe>;
+  objectTextOf: Map<string, string>;
+}
+const probeCache = new WeakMap<object, Map<string, SetProbes>>();
+const probesOf = (
+  raw: JsonObject,
+  rawAssignments: readonly Assignment[],
+  rawMode: boolean,
+  objectText: boolean,
+): SetProbes => {
+  let byMode = probeCache.get(raw);
+  if (!byMode) probeCache.set(raw, (byMode = new Map<string, SetProbes>()));
+  const key = `${rawMode}|${objectText}`;
+  const known = byMode.get(key);
+  if (known) return known;
   const probes = new Map<string, Probe>();
   const objectTextOf = new Map<string, string>();
   if (rawMode) {
@@ -186,7 +197,7 @@ export const set: NodeExecutor = (ctx) => {
     }
   } else {
     rawAssignments.forEach((a, k) => {
-      if (readsObjectText(conversion) && a.type === 'object' && isExpression(a.value)) {
+      if (objectText && a.type === 'object' && isExpression(a.value)) {
         probes.set(`assignments[${k}].text`, rawProbe(a.value));
         objectTextOf.set(str(a.name, ''), `assignments[${k}].text`);
       }
@@ -195,6 +206,20 @@ export const set: NodeExecutor = (ctx) => {
       if (code !== undefined) probes.set(`assignments[${k}].value`, { kind: 'single', code });
     });
   }
+  const made = { probes, objectTextOf };
+  byMode.set(key, made);
+  return made;
+};
+
+export const set: NodeExecutor = (ctx) => {
+  const params = ctx.params();
+  const raw = ctx.node.parameters;
+  const first = params[0] ?? {};
+  const conversion = conversionOf(first.conversion);
+  const rawMode = str(first.mode, 'manual') === 'raw';
+  const rawAssignments = listOf(raw.assignments);
+
+  const { probes, objectTextOf } = probesOf(raw, rawAssignments, rawMode, readsObjectText(conversion));
   const probed = evaluateProbes(ctx, probes);
 
   // Per item, no closures: this loop runs for every item of every Set node (the engine's hottest path).

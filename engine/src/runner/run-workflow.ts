@@ -318,6 +318,8 @@ class WorkflowRun {
   /** Date.now() at which the run next lets the event loop take a turn. */
   private yieldAt = 0;
   private readonly emit: (event: NodeEvent) => void;
+  /** Whether anyone reads the node events: without a listener (in-process callers) none is built. */
+  private readonly listening: boolean;
   private readonly runCount = new Map<string, number>();
   /** A node's parameters by its name, for `$node["Name"].parameter` and `$('Name').params` in expressions. */
   private readonly parametersByName = (name: string): JsonObject | undefined => {
@@ -344,6 +346,7 @@ class WorkflowRun {
     this.budget = new RunBudget(options.limits);
     this.encode = options.encodeItems === true;
     this.emit = options.onEvent ?? (() => undefined);
+    this.listening = options.onEvent !== undefined;
     const text = this.encode ? this.pendingText : undefined;
     this.v0 = options.definition.settings.executionOrder === 'v0';
     this.schedule = this.v0 ? new ScheduleV0(this.graph, text) : new Schedule(this.graph, text, parametersOf);
@@ -397,7 +400,7 @@ class WorkflowRun {
         : undefined;
     try {
       for (const g of graph.byId.values()) {
-        this.emit({ nodeId: g.node.id, name: g.node.name, status: 'queued', runIndex: 0 });
+        if (this.listening) this.emit({ nodeId: g.node.id, name: g.node.name, status: 'queued', runIndex: 0 });
       }
       const starts = options.startNodeId ? [options.startNodeId] : graph.defaultStarts;
       if (starts.length === 0 || starts.some((id) => !graph.byId.has(id))) {
@@ -453,7 +456,7 @@ class WorkflowRun {
     const { runs, lastOutput, response, options, log } = this;
     for (const g of this.graph.byId.values()) {
       if (!this.runCount.has(g.node.id)) {
-        this.emit({ nodeId: g.node.id, name: g.node.name, status: 'skipped', runIndex: 0 });
+        if (this.listening) this.emit({ nodeId: g.node.id, name: g.node.name, status: 'skipped', runIndex: 0 });
       }
     }
     const took = `${this.now() - this.startedAt} ms`;
@@ -509,19 +512,20 @@ class WorkflowRun {
       ...failure,
     });
     this.lineage.finished(run.lineage, output, g.outputs, this.runs[this.runs.length - 1]);
-    this.emit({
-      nodeId: node.id,
-      name: node.name,
-      status,
-      runIndex,
-      itemsIn: run.itemsIn,
-      itemsOut: countsOf(output),
-      startedAt,
-      durationMs: finishedAt - startedAt,
-      attempts,
-      ...failure,
-      ...(node.disabled ? { disabled: true } : {}),
-    });
+    if (this.listening)
+      this.emit({
+        nodeId: node.id,
+        name: node.name,
+        status,
+        runIndex,
+        itemsIn: run.itemsIn,
+        itemsOut: countsOf(output),
+        startedAt,
+        durationMs: finishedAt - startedAt,
+        attempts,
+        ...failure,
+        ...(node.disabled ? { disabled: true } : {}),
+      });
   }
 
   /**
@@ -599,7 +603,7 @@ class WorkflowRun {
     const wholeInput = once !== input && itemsHandle !== undefined ? input[itemsHandle] : undefined;
     const startedAt = this.now();
     const run: RunStart = { runIndex, input, inputText, itemsIn, startedAt, lineage: this.lineage.start(node, input) };
-    this.emit({ nodeId: node.id, name: node.name, status: 'running', runIndex, startedAt });
+    if (this.listening) this.emit({ nodeId: node.id, name: node.name, status: 'running', runIndex, startedAt });
 
     const always = (output: NodeOutput): NodeOutput =>
       node.alwaysOutputData ? alwaysOutput(g, input, output) : output;
