@@ -66,6 +66,8 @@ export const run = async (
     onEvent: (e) => events.push(e),
     // As the engine runs them: items encoded as they are made, byte budgets held.
     encodeItems: true,
+    // Tests read each node run's pairing afterwards (pairedItemsOfRun).
+    recordPairedItems: true,
     ...options,
   });
   return { ...result, events };

@@ -292,6 +292,6 @@ export class RunLineage {
   }
 }
 
-/** The pairing of each item of each output of a node run (`[]` for a run without a record). */
+/** The pairing of each item of each output of a node run (`[]` for a run without a record: see RunOptions.recordPairedItems). */
 export const pairedItemsOfRun = (run: object, output: string): readonly (readonly PairedItem[] | undefined)[] =>
   lineages.get(run)?.pairedItems(output) ?? [];

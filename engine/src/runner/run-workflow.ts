@@ -84,6 +84,11 @@ export interface RunResult {
 
 export interface RunOptions {
   definition: WorkflowDefinition;
+  /**
+   * Keep each node run's paired items readable afterwards (pairedItemsOfRun: tests, the differential harness).
+   * A run needs them only while it runs; recording them costs a weak-map entry per node run.
+   */
+  recordPairedItems?: boolean;
   executors: ReadonlyMap<string, NodeExecutor>;
   sandbox: Sandbox;
   resolver: ParameterResolver;
@@ -479,7 +484,10 @@ class WorkflowRun {
       end = { status: 'succeeded' };
       log.add('info', `Succeeded in ${took} (${nodeRuns})`);
     }
-    const result: RunResult = { ...end, runs, lastOutput, logs: log.done() };
+    // Fields set one by one (a spread of `end`, whose shape varies, cost more than the rest of a small run's end).
+    const result: RunResult = { status: end.status, runs, lastOutput, logs: log.done() };
+    if (end.error !== undefined) result.error = end.error;
+    if (end.failedNode !== undefined) result.failedNode = end.failedNode;
     if (response) result.response = response;
     return result;
   }
@@ -511,7 +519,12 @@ class WorkflowRun {
       ...(measured.text !== undefined ? { outputJson: measured.text } : {}),
       ...failure,
     });
-    this.lineage.finished(run.lineage, output, g.outputs, this.runs[this.runs.length - 1]);
+    this.lineage.finished(
+      run.lineage,
+      output,
+      g.outputs,
+      this.options.recordPairedItems ? this.runs[this.runs.length - 1] : undefined,
+    );
     if (this.listening)
       this.emit({
         nodeId: node.id,
