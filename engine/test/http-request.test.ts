@@ -150,6 +150,29 @@ describe('HTTP Request', () => {
     expect(last()).toMatchObject({ method: 'GET', body: '{"user":{"name":"Ada"}}' });
   });
 
+  it("sends no header whose value is false, and no default of that name (n8n's axios drops false headers)", async () => {
+    await http(
+      {
+        method: 'POST',
+        url: `${base}/q`,
+        sendHeaders: true,
+        headerParameters: [
+          { name: 'X-Flag', value: '={{ $json.off }}' },
+          { name: 'Content-Type', value: '={{ $json.off }}' },
+          { name: 'X-Kept', value: '={{ $json.on }}' },
+        ],
+        sendBody: true,
+        contentType: 'json',
+        specifyBody: 'keypair',
+        jsonBodyFields: [{ name: 'a', value: '1' }],
+      },
+      items({ off: false, on: true }),
+    );
+    expect(last()?.headers['x-flag']).toBeUndefined();
+    expect(last()?.headers['content-type']).toBeUndefined();
+    expect(last()?.headers['x-kept']).toBe('true');
+  });
+
   it('reads answers as n8n does: an empty JSON answer is {}, "full response" adds headers and status', async () => {
     const full = await http({ url: `${base}/text`, fullResponse: true, responseFormat: 'text' }, items({}));
     expect(full.main?.[0]?.json).toMatchObject({ data: 'plain words', statusCode: 200, statusMessage: 'OK' });

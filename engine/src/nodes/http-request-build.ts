@@ -134,6 +134,8 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
   }
 
   const headers = new Headers();
+  // Header names set to false: n8n's client (axios) sends no such header and adds no default of that name either.
+  const unset = new Set<string>();
   if (p.sendHeaders === true) {
     const given =
       p.specifyHeaders === 'json'
@@ -143,9 +145,15 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
             repeated,
           );
     for (const [name, value] of Object.entries(given)) {
-      // n8n's client leaves out a header whose value is undefined or null.
-      if (value === undefined || value === null) continue;
+      // n8n's client leaves out a header whose value is undefined, null or false (axios's AxiosHeaders).
+      if (value === undefined || value === null || unset.has(name.toLowerCase())) continue;
       try {
+        if (value === false) {
+          // Set to false, a header stays unset: later rows of that name do not set it either (axios).
+          unset.add(name.toLowerCase());
+          headers.delete(name);
+          continue;
+        }
         headers.set(name, headerText(value));
       } catch {
         throw new NodeError(`item ${index + 1}: "${name}" is not a valid header name or value`);
@@ -153,8 +161,9 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
     }
   }
 
-  if (!headers.has('accept')) headers.set('accept', ACCEPT[str(p.responseFormat, '')] ?? ACCEPT.autodetect ?? '*/*');
-  if (!headers.has('user-agent')) headers.set('user-agent', 'Weft');
+  const free = (name: string) => !headers.has(name) && !unset.has(name);
+  if (free('accept')) headers.set('accept', ACCEPT[str(p.responseFormat, '')] ?? ACCEPT.autodetect ?? '*/*');
+  if (free('user-agent')) headers.set('user-agent', 'Weft');
 
   if (p.sendBody !== true) return { url, method, headers };
   const contentType = str(p.contentType, 'json');
@@ -184,6 +193,6 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
     }
   } else throw new NodeError(`the body type "${contentType}" is not supported`);
   if (data === undefined) return { url, method, headers };
-  if (typeof data !== 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  if (typeof data !== 'string' && free('content-type')) headers.set('content-type', 'application/json');
   return { url, method, headers, body: bodyText(data, headers.get('content-type')) };
 };
