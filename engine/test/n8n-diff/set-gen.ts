@@ -138,7 +138,7 @@ export const setParameters = (rng: Rng, version: number): Params => {
 
 export const setCase = (seed: number): NodeCase => {
   const rng = new Rng(seed);
-  const typeVersion = rng.pick([1, 2, 3, 3.1, 3.2, 3.3, 3.4]);
+  const typeVersion = rng.pick([1, 2, 3, 3.1, 3.2, 3.3, 3.4, 3.5]);
   return {
     family: 'set',
     seed,
