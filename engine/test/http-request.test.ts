@@ -150,6 +150,25 @@ describe('HTTP Request', () => {
     expect(last()).toMatchObject({ method: 'GET', body: '{"user":{"name":"Ada"}}' });
   });
 
+  it('repeated names make a list from 4.3 on, where a first value left undefined does not count (n8n)', async () => {
+    await http(
+      {
+        method: 'GET',
+        url: `${base}/q`,
+        sendQuery: true,
+        queryParameters: [
+          { name: 'q', value: '={{ $json.missing }}' },
+          { name: 'q', value: 'x' },
+          { name: 'r', value: '1' },
+          { name: 'r', value: '2' },
+        ],
+        repeatedNames: 'list',
+      },
+      items({}),
+    );
+    expect(last()?.url).toBe('/q?q=x&r%5B0%5D=1&r%5B1%5D=2');
+  });
+
   it("sends no header whose value is false, and no default of that name (n8n's axios drops false headers)", async () => {
     await http(
       {

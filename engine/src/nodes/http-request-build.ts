@@ -57,7 +57,8 @@ const fold = (rows: { name: string; value: unknown }[], repeated: 'last' | 'list
   const out: Fields = {};
   for (const { name, value } of rows) {
     const before = out[name];
-    if (repeated === 'last' || !(name in out)) out[name] = value;
+    // n8n 4.3+ (updadeQueryParameterConfig): a name whose value so far is undefined takes the next value as it is.
+    if (repeated === 'last' || before === undefined) out[name] = value;
     else out[name] = Array.isArray(before) ? [...(before as unknown[]), value] : [before, value];
   }
   return out;
