@@ -169,6 +169,24 @@ describe('HTTP Request', () => {
     expect(last()?.url).toBe('/q?q=x&r%5B0%5D=1&r%5B1%5D=2');
   });
 
+  it("sends a header given as a list one line per value, as n8n's client does (an empty last value stays)", async () => {
+    await http(
+      {
+        method: 'GET',
+        url: `${base}/q`,
+        sendHeaders: true,
+        headerParameters: [
+          { name: 'X-List', value: 'false' },
+          { name: 'X-List', value: '={{ $json.meta }}' },
+        ],
+        repeatedNames: 'list',
+      },
+      items({ meta: [] }),
+    );
+    // Two lines, joined by the receiving Node server: "false" and "" read "false, " (one joined line reads "false,").
+    expect(last()?.headers['x-list']).toBe('false, ');
+  });
+
   it("sends no header whose value is false, and no default of that name (n8n's axios drops false headers)", async () => {
     await http(
       {

@@ -23,6 +23,34 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Headers that carry a secret whatever the credential: never sent to another origin. */
 const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
 
+/**
+ * Headers given as a list go out one line per value, as n8n's client (Node's http) sends them: a `Headers`
+ * object joins them into one line, which reads the same to a receiver except around an empty value (the
+ * receiver trims `a, ` to `a,`). Kept beside the Headers object, and used while it still holds their join.
+ */
+type HeaderList = { joined: string; values: readonly string[] };
+const headerLines = new WeakMap<Headers, Map<string, HeaderList>>();
+
+/** Sets a header given as a list of values: joined in `headers`, sent one line per value. */
+export const setHeaderList = (headers: Headers, name: string, values: readonly string[]): void => {
+  headers.set(name, values.join(', '));
+  let lines = headerLines.get(headers);
+  if (!lines) headerLines.set(headers, (lines = new Map<string, HeaderList>()));
+  lines.set(name.toLowerCase(), { joined: headers.get(name) ?? '', values });
+};
+
+/** The request's header lines: each list set by setHeaderList one line per value, unless changed since. */
+const linesOf = (headers: Headers): string[] => {
+  const lists = headerLines.get(headers);
+  const out: string[] = [];
+  for (const [name, value] of headers.entries()) {
+    const list = lists?.get(name);
+    if (list && list.joined === value) for (const v of list.values) out.push(name, v);
+    else out.push(name, value);
+  }
+  return out;
+};
+
 export interface OutboundRequest {
   method: string;
   headers: Headers;
@@ -107,7 +135,7 @@ export class OutboundClient {
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method,
-      headers: [...headers.entries()].flat(),
+      headers: linesOf(headers),
       ...(body !== undefined ? { body } : {}),
       signal,
     });

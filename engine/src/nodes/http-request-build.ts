@@ -1,6 +1,7 @@
 import { stringify } from 'qs';
 import { Headers } from 'undici';
 import { isJsonObject, type JsonObject } from '../runner/items.ts';
+import { setHeaderList } from '../net/outbound-client.ts';
 import { NodeError } from '../runner/types.ts';
 import { str } from './values.ts';
 
@@ -42,9 +43,8 @@ const parseJsonField = (value: unknown, label: string, index: number, objects = 
 
 const asFields = (value: unknown): Fields => (isJsonObject(value) ? value : {});
 
-/** A header value as n8n's client writes it: lists one value each (joined by the server), the rest as String(). */
-const headerText = (value: unknown): string =>
-  Array.isArray(value) ? value.map((v) => String(v)).join(', ') : String(value);
+/** A header value as n8n's client writes it (lists go out one line per value: setHeaderList), as String(). */
+const headerText = (value: unknown): string => String(value);
 
 /** A value an expression left undefined is not sent, as in n8n. */
 const fieldRows = (value: unknown): { name: string; value: unknown }[] =>
@@ -155,7 +155,13 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
           headers.delete(name);
           continue;
         }
-        headers.set(name, headerText(value));
+        if (Array.isArray(value))
+          setHeaderList(
+            headers,
+            name,
+            value.map((v) => String(v)),
+          );
+        else headers.set(name, headerText(value));
       } catch {
         throw new NodeError(`item ${index + 1}: "${name}" is not a valid header name or value`);
       }

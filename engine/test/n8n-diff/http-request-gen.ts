@@ -5,7 +5,7 @@ import type { NodeCase, Params } from './node-case.ts';
 import { Rng } from './rng.ts';
 
 /**
- * HTTP Request version 3 to 4.2 against a real server on 127.0.0.1
+ * HTTP Request version 3 to 4.5 against a real server on 127.0.0.1
  * (http-echo-server.ts), which both engines call: every method; query,
  * headers and body as fields or JSON (body as JSON, form-urlencoded fields or
  * one string, raw text with its content type); answers of every kind (an
@@ -126,7 +126,7 @@ export const httpRequestParameters = (rng: Rng, version: number): Params => {
 
 export const httpRequestCase = (seed: number): NodeCase => {
   const rng = new Rng(seed);
-  const typeVersion = rng.pick([3, 4, 4.1, 4.2]);
+  const typeVersion = rng.pick([3, 4, 4.1, 4.2, 4.3, 4.4, 4.5]);
   const parameters = httpRequestParameters(rng, typeVersion);
   // Items are requests: at most a few.
   const items = itemSet(rng).slice(0, 3);
