@@ -58,10 +58,11 @@ const KNOWN = new Set([
   'Interval',
 ]);
 
-const isNode = (v: unknown): v is Node =>
+export const isNode = (v: unknown): v is Node =>
   typeof v === 'object' && v !== null && typeof (v as Node).type === 'string' && typeof (v as Node).start === 'number';
 
-const childrenOf = (node: Node): Node[] => {
+/** A node's child nodes, as acorn's fields hold them (also the extension rewrite's walk). */
+export const childrenOf = (node: Node): Node[] => {
   const out: Node[] = [];
   for (const [key, value] of Object.entries(node)) {
     if (key === 'loc') continue;

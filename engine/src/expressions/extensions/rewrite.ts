@@ -1,6 +1,6 @@
 import { parseExpressionAt, type Node } from 'acorn';
 import { PARAMS } from '../../sandbox/function-source.ts';
-import { guardFreeNames } from '../free-names.ts';
+import { childrenOf, guardFreeNames } from '../free-names.ts';
 import { ALL_EXTENSION_NAMES } from './names.ts';
 
 /**
@@ -48,18 +48,7 @@ interface Call extends Node {
   arguments: Node[];
 }
 
-const isNode = (v: unknown): v is Node =>
-  typeof v === 'object' && v !== null && typeof (v as Node).type === 'string' && typeof (v as Node).start === 'number';
-
-const children = (node: Node): Node[] => {
-  const out: Node[] = [];
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'loc') continue;
-    if (Array.isArray(value)) for (const v of value as unknown[]) if (isNode(v)) out.push(v);
-    if (isNode(value)) out.push(value);
-  }
-  return out.sort((a, b) => a.start - b.start);
-};
+const children = (node: Node): Node[] => childrenOf(node).sort((a, b) => a.start - b.start);
 
 const extensionCall = (node: Node): { call: Call; member: Member; name: string } | undefined => {
   if (node.type !== 'CallExpression') return undefined;
