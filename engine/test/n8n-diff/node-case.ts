@@ -31,6 +31,10 @@ export interface NodeCase {
   triggerUnderTest?: boolean;
   /** The clock both engines read during the case (epoch ms), for nodes that take the current time. */
   now?: number;
+  /** What "Under test" does when it fails (n8n's node setting `onError`; `continueRegularOutput` is continueOnFail). */
+  onError?: 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow';
+  /** A Sticky Note sits on the canvas beside the nodes (never run, in either engine). */
+  sticky?: boolean;
 }
 
 export interface N8nWorkflowJson {
@@ -42,6 +46,7 @@ export interface N8nWorkflowJson {
     typeVersion: number;
     position: [number, number];
     parameters: Params;
+    onError?: string;
   }[];
   connections: Record<string, { main: { node: string; type: 'main'; index: number }[][] }>;
   settings: Record<string, unknown>;
@@ -130,7 +135,26 @@ const triggerWorkflow = (c: NodeCase): N8nWorkflowJson => ({
   settings: { executionOrder: 'v1', ...c.settings },
 });
 
-export const caseWorkflow = (c: NodeCase): N8nWorkflowJson => {
+/** The node setting and the canvas note a case may add. */
+const withExtras = (workflow: N8nWorkflowJson, c: NodeCase): N8nWorkflowJson => {
+  const underTest = workflow.nodes.find((n) => n.name === 'Under test');
+  if (c.onError && underTest) underTest.onError = c.onError;
+  if (c.sticky) {
+    workflow.nodes.push({
+      id: 'sticky',
+      name: 'Sticky Note',
+      type: 'n8n-nodes-base.stickyNote',
+      typeVersion: 1,
+      position: [440, -200],
+      parameters: { content: '## Note\nNever runs', height: 160, width: 240 },
+    });
+  }
+  return workflow;
+};
+
+export const caseWorkflow = (c: NodeCase): N8nWorkflowJson => withExtras(plainCaseWorkflow(c), c);
+
+const plainCaseWorkflow = (c: NodeCase): N8nWorkflowJson => {
   if (c.triggerUnderTest) return triggerWorkflow(c);
   const base = c.webhookStart ? withWebhookStart(oneInputWorkflow(c)) : oneInputWorkflow(c);
   const workflow = c.before ? withBefore(base, c.before) : base;
