@@ -3,6 +3,7 @@ import type { Measured, Part, PendingText } from './budget.ts';
 import type { GraphNode, WorkflowGraph } from './graph.ts';
 import type { Item, NodeOutput } from './items.ts';
 import type { Execution, Schedule } from './schedule.ts';
+import { firstWaiting, inputOfSlots, placeInWaiting, removeWaiting, type Waiting } from './waiting.ts';
 
 /**
  * What runs next, in n8n's legacy "v0" execution order (n8n-core's
@@ -26,7 +27,7 @@ import type { Execution, Schedule } from './schedule.ts';
  *   no required inputs).
  *
  * The runner does the rest of v0: a node whose first input is empty does not
- * run (run-workflow.ts). Waiting entries are numbered and filled as in v1.
+ * run (run-workflow.ts). Waiting entries are numbered and filled as in v1 (waiting.ts).
  */
 
 export type Scheduler = Pick<Schedule, 'start' | 'next' | 'deliver' | 'releaseWaiting'>;
@@ -43,11 +44,6 @@ export const onlyFirstOutput = (output: NodeOutput): NodeOutput => {
   return output;
 };
 
-interface WaitingEntry {
-  key: string;
-  slots: (Item[] | null)[];
-}
-
 /** An input connection as n8n's connectionsByDestinationNode holds it. */
 interface Incoming {
   source: string;
@@ -60,7 +56,7 @@ const EMPTY_ITEM_PART: Part = { text: EMPTY_ITEM_TEXT, bytes: EMPTY_ITEM_TEXT.le
 export class ScheduleV0 implements Scheduler {
   /** The queue; its front (n8n's `shift`) is index 0, new work goes to the back (`push`). */
   private readonly queue: Execution[] = [];
-  private readonly waiting = new Map<string, Map<number, WaitingEntry>>();
+  private readonly waiting: Waiting = new Map();
   /** Node id → each run's output (n8n's runData), for "has it run" and "was its input empty". */
   private readonly runData = new Map<string, NodeOutput[]>();
   /** Node id → input index → connections into it, in n8n's order. */
@@ -143,29 +139,10 @@ export class ScheduleV0 implements Scheduler {
       this.queue.push({ nodeId: id, key, input });
       return;
     }
-    const wasWaiting = this.waiting.has(id);
-    let entries = this.waiting.get(id);
-    if (!entries) this.waiting.set(id, (entries = new Map<number, WaitingEntry>()));
-    let entry: WaitingEntry | undefined;
-    for (const index of [...entries.keys()].sort((a, b) => a - b)) {
-      const candidate = entries.get(index);
-      if (candidate && !candidate.slots[inputIndex]) {
-        entry = candidate;
-        break;
-      }
-    }
-    if (!entry) {
-      entry = { key: this.newKey(), slots: Array.from({ length: target.inputCount }, () => null) };
-      const index = entries.size;
-      const overwritten = entries.get(index);
-      if (overwritten) this.text?.take(overwritten.key);
-      entries.set(index, entry);
-    }
-    entry.slots[inputIndex] = items;
-    if (part) this.text?.add(entry.key, handle, part);
-    if (entry.slots.every((s) => s !== null)) {
-      this.removeEntry(id, entry);
-      this.queue.push({ nodeId: id, key: entry.key, input: inputOf(target, entry.slots) });
+    const delivery = { target, handle, inputIndex, source: from.node.id, items, part };
+    const { entry, complete, wasWaiting } = placeInWaiting(this.waiting, delivery, this.text, () => this.newKey());
+    if (complete) {
+      this.queue.push({ nodeId: id, key: entry.key, input: inputOfSlots(target, entry.slots) });
       return;
     }
     if (!wasWaiting) this.forceInputs(from, runIndex, target, items);
@@ -256,13 +233,6 @@ export class ScheduleV0 implements Scheduler {
     return out;
   }
 
-  private removeEntry(id: string, entry: WaitingEntry): void {
-    const entries = this.waiting.get(id);
-    if (!entries) return;
-    for (const [index, e] of entries) if (e === entry) entries.delete(index);
-    if (entries.size === 0) this.waiting.delete(id);
-  }
-
   releaseWaiting(): void {
     if (this.queue.length > 0 || this.waiting.size === 0) return;
     let ids = [...this.waiting.keys()];
@@ -272,13 +242,11 @@ export class ScheduleV0 implements Scheduler {
       const entries = this.waiting.get(id);
       if (!g || !entries) continue;
       if (this.parentsOf(id).some((a) => this.waiting.has(a))) continue;
-      // n8n takes the first index as text sorts it ("10" before "2").
-      const first = [...entries.keys()].map(String).sort()[0];
-      const entry = first === undefined ? undefined : entries.get(Number(first));
+      const entry = firstWaiting(entries);
       if (!entry) continue;
-      this.removeEntry(id, entry);
+      removeWaiting(this.waiting, id, entry);
       if (entry.slots.some((s) => s !== null && s.length > 0)) {
-        const input = inputOf(g, entry.slots);
+        const input = inputOfSlots(g, entry.slots);
         for (const [handle] of g.inputIndex) input[handle] ??= [];
         this.queue.push({ nodeId: id, key: entry.key, input });
         return;
@@ -294,13 +262,4 @@ export class ScheduleV0 implements Scheduler {
 export const firstInput = (g: GraphNode): string => {
   for (const [handle, index] of g.inputIndex) if (index === 0) return handle;
   return MAIN;
-};
-
-const inputOf = (target: GraphNode, slots: (Item[] | null)[]): Record<string, Item[]> => {
-  const input = Object.create(null) as Record<string, Item[]>;
-  for (const [handle, index] of target.inputIndex) {
-    const items = slots[index];
-    if (items) input[handle] = items;
-  }
-  return input;
 };

@@ -2,6 +2,7 @@ import { MAIN } from '#shared/nodes/types.ts';
 import type { Measured, Part, PendingText } from './budget.ts';
 import type { GraphNode, WorkflowGraph } from './graph.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
+import { firstWaiting, inputOfSlots, placeInWaiting, removeWaiting, type Waiting } from './waiting.ts';
 
 /**
  * What runs next, in n8n's v1 execution order (n8n-core's WorkflowExecute):
@@ -28,18 +29,13 @@ export interface Execution {
   input: Record<string, Item[]>;
 }
 
-interface WaitingEntry {
-  key: string;
-  /** Items by input index; null until that input delivers. */
-  slots: (Item[] | null)[];
-}
-
 /** A delivery about to be scheduled (n8n's `nodesToAdd`). */
 interface Due {
   target: GraphNode;
   handle: string;
   items: Item[];
   part: Part | undefined;
+  source: string;
 }
 
 /** n8n's sort of the targets due after a node ran (kept as it is: it is not a consistent comparator). */
@@ -59,8 +55,7 @@ const needsAllInputs = (node: GraphNode['node'], params: JsonObject): boolean =>
 export class Schedule {
   /** The execution stack; its front (n8n's `shift`/`unshift`) is the array's end. */
   private readonly stack: Execution[] = [];
-  /** Node id → waiting entries by n8n's index; node ids in the order they started waiting. */
-  private readonly waiting = new Map<string, Map<number, WaitingEntry>>();
+  private readonly waiting: Waiting = new Map();
   private readonly ancestors = new Map<string, Set<string>>();
   private keys = 0;
 
@@ -95,14 +90,14 @@ export class Schedule {
       const part = measured.parts?.get(handle);
       for (const c of from.outgoing.get(handle) ?? []) {
         const target = this.graph.byId.get(c.target);
-        if (target) due.push({ target, handle: c.targetHandle, items, part });
+        if (target) due.push({ target, handle: c.targetHandle, items, part, source: from.node.id });
       }
     }
     due.sort(n8nPositionOrder);
     for (const d of due) this.add(d);
   }
 
-  private add({ target, handle, items, part }: Due): void {
+  private add({ target, handle, items, part, source }: Due): void {
     const id = target.node.id;
     if (target.inputCount <= 1) {
       const key = this.newKey();
@@ -114,49 +109,9 @@ export class Schedule {
       return;
     }
     const inputIndex = target.inputIndex.get(handle) ?? 0;
-    let entries = this.waiting.get(id);
-    if (!entries) {
-      entries = new Map();
-      this.waiting.set(id, entries);
-    }
-    let entry: WaitingEntry | undefined;
-    for (const index of [...entries.keys()].sort((a, b) => a - b)) {
-      const candidate = entries.get(index);
-      if (candidate && !candidate.slots[inputIndex]) {
-        entry = candidate;
-        break;
-      }
-    }
-    if (!entry) {
-      // n8n numbers a new entry by how many there are (and overwrites one already at that number).
-      entry = { key: this.newKey(), slots: Array.from({ length: target.inputCount }, () => null) };
-      const index = entries.size;
-      const overwritten = entries.get(index);
-      if (overwritten) this.text?.take(overwritten.key);
-      entries.set(index, entry);
-    }
-    entry.slots[inputIndex] = items;
-    if (part) this.text?.add(entry.key, handle, part);
-    if (entry.slots.every((s) => s !== null)) {
-      this.removeEntry(id, entry);
-      this.stack.push({ nodeId: id, key: entry.key, input: this.inputOf(target, entry.slots) });
-    }
-  }
-
-  private removeEntry(id: string, entry: WaitingEntry): void {
-    const entries = this.waiting.get(id);
-    if (!entries) return;
-    for (const [index, e] of entries) if (e === entry) entries.delete(index);
-    if (entries.size === 0) this.waiting.delete(id);
-  }
-
-  private inputOf(target: GraphNode, slots: (Item[] | null)[]): Record<string, Item[]> {
-    const input = Object.create(null) as Record<string, Item[]>;
-    for (const [handle, index] of target.inputIndex) {
-      const items = slots[index];
-      if (items) input[handle] = items;
-    }
-    return input;
+    const delivery = { target, handle, inputIndex, source, items, part };
+    const { entry, complete } = placeInWaiting(this.waiting, delivery, this.text, () => this.newKey());
+    if (complete) this.stack.push({ nodeId: id, key: entry.key, input: inputOfSlots(target, entry.slots) });
   }
 
   /**
@@ -173,13 +128,11 @@ export class Schedule {
       if (!g || !entries) continue;
       if (needsAllInputs(g.node, this.paramsOf(g.node))) continue;
       if ([...this.ancestorsOf(id)].some((a) => this.waiting.has(a))) continue;
-      // n8n takes the first index as text sorts it ("10" before "2").
-      const first = [...entries.keys()].map(String).sort()[0];
-      const entry = first === undefined ? undefined : entries.get(Number(first));
+      const entry = firstWaiting(entries);
       if (!entry) continue;
-      this.removeEntry(id, entry);
+      removeWaiting(this.waiting, id, entry);
       if (entry.slots.some((s) => s !== null && s.length > 0)) {
-        const input = this.inputOf(g, entry.slots);
+        const input = inputOfSlots(g, entry.slots);
         for (const [handle] of g.inputIndex) input[handle] ??= [];
         this.stack.unshift({ nodeId: id, key: entry.key, input });
         return;
