@@ -218,3 +218,33 @@ describe('Switch 3 options n8n reads but each rule decides', () => {
     expect(await route(failing, [{ k: 'a' }])).toEqual({ error: expect.stringMatching(/Missing/) as unknown });
   });
 });
+
+describe('Switch output names written as expressions', () => {
+  const rule = (outputKey: string, renameOutput: unknown = true) => ({
+    conditions: filter('={{ $json.k }}', 'a', { caseSensitive: true }),
+    renameOutput,
+    outputKey,
+  });
+
+  it('Switch 3 works a renamed output’s name out per item, as n8n reads `rules.values` whole: one that throws fails the item', async () => {
+    const fine = imported(3.4, { rules: { values: [rule('={{ $json.k }}')] } });
+    expect(await route(fine, [{ k: 'a' }])).toEqual({ output0: [{ k: 'a' }] });
+    const failing = imported(3.4, { rules: { values: [rule(MISSING)] } });
+    expect(await route(failing, [{ k: 'b' }])).toEqual({ error: expect.stringMatching(/Missing/) as unknown });
+  });
+
+  it('Switch 3 keeps no name unless "Rename Output" is the constant true (n8n drops a hidden name on load)', async () => {
+    for (const renameOutput of [false, '={{ true }}']) {
+      const params = imported(3.4, { rules: { values: [rule(MISSING, renameOutput)] } });
+      expect(await route(params, [{ k: 'a' }])).toEqual({ output0: [{ k: 'a' }] });
+    }
+  });
+
+  it('Switch 2 works a rule’s output key out per item; Switch 1 has no output key, so n8n never evaluates one', async () => {
+    const rules = { rules: [{ operation: 'equal', value2: 1, outputKey: MISSING }] };
+    const v2 = imported(2, { dataType: 'number', value1: 1, rules });
+    expect(await route(v2, [{}])).toEqual({ error: expect.stringMatching(/Missing/) as unknown });
+    const v1 = imported(1, { dataType: 'number', value1: 1, rules: { rules: [{ ...rules.rules[0], output: 0 }] } });
+    expect(await route(v1, [{}])).toEqual({ output0: [{}] });
+  });
+});

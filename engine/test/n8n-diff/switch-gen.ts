@@ -7,7 +7,7 @@ import { Rng } from './rng.ts';
 /**
  * Switch version 3 to 3.4: rules mode (one to four rules of filter
  * conditions as IF's, each with its own case and type options, constant or
- * expressions; renamed outputs; a rule that always holds and one that throws,
+ * expressions; renamed outputs, their names constant or expressions; a rule that always holds and one that throws,
  * anywhere; a fallback output none / extra / an existing one / an expression;
  * all matching outputs, constant or an expression; the fallback's name; the
  * node's case and type options, sometimes expressions, some throwing) and
@@ -43,6 +43,15 @@ const outputIndexes = [
  * integer (only for some items).
  */
 const throwing = ["={{ $('Missing').item.json.a }}", '={{ ({}).first() }}', '={{ $json.name.toInt() }}'];
+
+/** Output names written as expressions: a value, text around one, nothing, an object, one that throws. */
+const renamedOutputs = [
+  '={{ $json.name }}',
+  '=Out {{ $itemIndex }}',
+  '={{ $json.missing }}',
+  '={{ { a: 1 } }}',
+  ...throwing,
+];
 
 /** A rule that always holds (text "a" equals "a"), so the rules after it are tested only with all matching outputs. */
 const matchingRule = (version: number) => ({
@@ -110,14 +119,18 @@ export const switchParameters = (rng: Rng, version: number): Params => {
     const filter = record(conditionsParameters(rng, ifVersion).conditions);
     const options = ruleFilterOptions(rng, record(filter.options), ignoreCase, loose);
     const rename = rng.chance(0.3);
-    const outputKey = rng.chance(0.1) ? rng.pick(['={{ $json.name }}', ...throwing]) : `Out ${i}`;
+    // n8n reads every rule whole for each item (`rules.values`), so an output name written as an expression is
+    // worked out per item too: one that throws fails the item even though it only names an output.
+    const outputKey = rng.chance(0.2) ? rng.pick(renamedOutputs) : `Out ${i}`;
+    // "Rename Output" itself an expression: n8n's editor shows the name only for the constant true.
+    const renameOutput = rng.chance(0.1) ? rng.pick(['={{ true }}', '={{ false }}']) : true;
     // n8n works a combinator written as an expression out per item; neither "and" nor "or" holds for nothing.
     const combinator = rng.chance(0.05)
       ? { combinator: rng.pick(["={{ 'or' }}", "={{ $itemIndex % 2 ? 'or' : 'and' }}", "={{ 'xor' }}", ...throwing]) }
       : {};
     return {
       conditions: { ...filter, options, ...combinator },
-      ...(rename ? { renameOutput: true, outputKey } : rng.chance(0.1) ? { renameOutput: false, outputKey } : {}),
+      ...(rename ? { renameOutput, outputKey } : rng.chance(0.1) ? { renameOutput: false, outputKey } : {}),
     };
   });
   // A rule that throws after one that holds: it fails the item all the same (n8n reads every rule first).

@@ -41,10 +41,17 @@ const fallbackExpressions = ['={{ 1 }}', '={{ $itemIndex % 2 }}', '={{ -1 }}', '
 /** Switch 1's output of a rule as an expression: in range, as text, out of range. */
 const ruleOutputExpressions = ['={{ 1 }}', '={{ $itemIndex % 4 }}', '={{ "2" }}', '={{ 4 }}'];
 
+/** Output names as expressions: a value, nothing, one that throws. */
+const outputKeys = ['={{ $json.name }}', '={{ $json.missing }}', '=Out {{ $itemIndex }}', MISSING];
+
 export const switchV1Parameters = (rng: Rng, version: number): Params => {
   if (rng.chance(0.2)) {
     return {
       mode: 'expression',
+      // Rules left from rules mode (n8n's editor drops them from the parameters of expression mode).
+      ...(rng.chance(0.2)
+        ? { rules: { rules: [{ operation: 'equal', value2: 1, outputKey: rng.pick(outputKeys) }] } }
+        : {}),
       ...(version >= 2 ? { outputsAmount: 1 + rng.int(4) } : {}),
       ...(rng.chance(0.9) ? { output: rng.pick(outputIndexes) } : {}),
     };
@@ -56,7 +63,9 @@ export const switchV1Parameters = (rng: Rng, version: number): Params => {
     if (rng.chance(0.9)) rule.operation = rng.pick(switchOperations(type));
     if (rng.chance(0.85)) rule.value2 = legacyValue(rng, type);
     if (version < 2 && rng.chance(0.9)) rule.output = rng.chance(0.1) ? rng.pick(ruleOutputExpressions) : rng.int(4);
-    if (rng.chance(0.3)) rule.outputKey = `Out ${i}`;
+    // n8n reads every rule whole for each item, the output name too: an expression there is worked out (and
+    // fails the item when it throws), in Switch 2 whatever the mode.
+    if (rng.chance(0.3)) rule.outputKey = rng.chance(0.3) ? rng.pick(outputKeys) : `Out ${i}`;
     return rule;
   });
   // A rule whose value throws: n8n reads every rule of an item before comparing, so it fails the item.

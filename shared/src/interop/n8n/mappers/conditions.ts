@@ -59,11 +59,14 @@ const legacySwitch = (r: ParamReader, out: Params): Params => {
     );
     if (!row) return [];
     const written = field(rule, 'output', 0);
+    // Switch 2 works an output name out with the rest of its rule, per item; Switch 1 has no such parameter (n8n
+    // drops it on load), so an expression there is only a label, never evaluated.
+    const key = text(rule.outputKey);
+    const outputKey = r.version < 2 && isExpressionValue(key) ? '' : key;
     // An expression stays one: n8n works it out per item.
-    if (r.version < 2 && isExpressionValue(written))
-      return [{ ...row, output: written, outputKey: text(rule.outputKey) }];
+    if (r.version < 2 && isExpressionValue(written)) return [{ ...row, output: written, outputKey }];
     const output = r.version < 2 ? Number(written) : -1;
-    return [{ ...row, output: Number.isInteger(output) ? output : -1, outputKey: text(rule.outputKey) }];
+    return [{ ...row, output: Number.isInteger(output) ? output : -1, outputKey }];
   });
   for (const p of problems) r.problem(p);
   if (r.version < 2) while (rules.length < LEGACY_OUTPUTS) rules.push({ ...neverRow });
