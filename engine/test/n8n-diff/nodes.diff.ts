@@ -6,6 +6,7 @@ import { conditionsV1Family } from './conditions-v1-gen.ts';
 import { switchV1Family } from './switch-v1-gen.ts';
 import { dateTimeFamily } from './date-time-gen.ts';
 import { expressionsFamily } from './expressions-gen.ts';
+import { functionFamily, functionItemFamily, noOpFamily } from './function-gen.ts';
 import { httpRequestFamily } from './http-request-gen.ts';
 import { aggregateFamily } from './aggregate-gen.ts';
 import { itemListsFamily } from './item-lists-gen.ts';
@@ -53,6 +54,9 @@ const families: Family[] = [
   respondFamily,
   waitFamily,
   triggerFamily,
+  functionFamily,
+  functionItemFamily,
+  noOpFamily,
   ...itemListFamilies,
 ].filter((f) => familySelected(f.name));
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */
