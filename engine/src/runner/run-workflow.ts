@@ -332,6 +332,11 @@ class WorkflowRun {
     return g ? asN8nParameters(g.node.type, parametersOf(g.node)) : undefined;
   };
   private nodeRuns = 0;
+  /** Node name → the index of its last recorded run (n8n's `$node["Name"].runIndex`: its runData length - 1). */
+  private readonly lastRuns = new Map<string, number>();
+  /** -1 for a node that has not run yet, as n8n answers; undefined for a name no node has. */
+  private readonly lastRunOf = (name: string): number | undefined =>
+    this.lastRuns.get(name) ?? (this.graph.byName.has(name) ? -1 : undefined);
   private readonly lastOutputs = new Map<string, Item[]>();
   private lastOutput: Item[] = [];
   private readonly pendingText = new PendingText();
@@ -505,6 +510,7 @@ class WorkflowRun {
     const finishedAt = this.now();
     const { runIndex, input, startedAt } = run;
     const failure = error ? { error } : {};
+    this.lastRuns.set(node.name, runIndex);
     this.runs.push({
       nodeId: node.id,
       name: node.name,
@@ -657,6 +663,7 @@ class WorkflowRun {
           timezone: this.timezone,
           runIndex,
           parametersOf: this.parametersByName,
+          lastRunOf: this.lastRunOf,
           ...(wholeInput ? { input: wholeInput } : {}),
         };
         const ctx = new RunContext(this, node, once, items, nodeSignal, meta, run.lineage);

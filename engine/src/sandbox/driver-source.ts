@@ -128,11 +128,14 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
   const legacyFor = (p, items) => {
     const refs = p.refs;
     const params = p.params;
+    const runs = p.runs;
     const at = { index: 0 };
     const nodeAt = (name, index) => {
       const ran = Object.prototype.hasOwnProperty.call(refs, name);
-      // n8n answers a node's parameters whether it has run or not; its data only once it has.
-      const known = params !== undefined && Object.prototype.hasOwnProperty.call(params, name);
+      // n8n answers a node's parameters (and runIndex -1) whether it has run or not; its data only once it has.
+      const lastRun = runs !== undefined && Object.prototype.hasOwnProperty.call(runs, name) ? runs[name] : undefined;
+      const known =
+        lastRun !== undefined || (params !== undefined && Object.prototype.hasOwnProperty.call(params, name));
       const notRun = () => expressionError("Node '" + String(name) + "' hasn't been executed");
       if (!ran && !known) throw notRun();
       const out = ran ? refs[name] : [];
@@ -158,7 +161,8 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
           return parametersOf(params, name);
         },
         context: EMPTY_CONTEXT,
-        runIndex: 0,
+        // n8n: the index of the node's last run (its run count - 1), -1 before it has run.
+        runIndex: lastRun !== undefined ? lastRun : ran ? 0 : -1,
       };
     };
     const nodesAt = (index) =>
