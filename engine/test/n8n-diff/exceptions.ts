@@ -234,6 +234,22 @@ export const exceptions: Exception[] = [
         (d.what === 'an engine could not run the workflow' && hasNodeOfType(workflow, 'n8n-nodes-base.httpRequest'))),
   },
   {
+    // n8n's HTTP Request 1–2 with the "RAW/Custom" body type leaves "Headers" (JSON) unparsed and fails on its text
+    // with a TypeError; Weft reads the JSON as with any other body type.
+    id: 'http-v1-raw-json-headers-crash',
+    excuses: (d, workflow) => {
+      const node = nodeOf(workflow, d.node);
+      return (
+        d.what === 'error vs no error' &&
+        typeof d.n8n === 'string' &&
+        d.n8n.startsWith("Cannot create property 'accept' on string") &&
+        node?.type === 'n8n-nodes-base.httpRequest' &&
+        typeof node.typeVersion === 'number' &&
+        node.typeVersion < 3
+      );
+    },
+  },
+  {
     // n8n 2.41's HTTP Request, asked for JSON, fails on an empty answer to a PATCH/PUT/POST/DELETE with a TypeError.
     id: 'http-empty-json-answer-crash',
     excuses: (d, workflow) =>
