@@ -12,7 +12,7 @@ import { RunLog } from './run-log.ts';
 import { abortableSleep, RunCanceled } from './sleep.ts';
 import { graphOf, type GraphNode, type WorkflowGraph } from './graph.ts';
 import { Schedule, type Execution } from './schedule.ts';
-import { firstInput, onlyFirstOutput, ScheduleV0, type Scheduler } from './schedule-v0.ts';
+import { firstInput, loopInput, onlyFirstOutput, ScheduleV0, type Scheduler } from './schedule-v0.ts';
 import { alwaysOutput, executeOnceInput } from './node-settings.ts';
 import { continuedOutput } from './continue-on-fail.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
@@ -305,6 +305,13 @@ interface RunStart {
 }
 
 /** One execution's state; `schedule` decides which node runs next, with which items. */
+/** The input a node reads in v0: its first, or a later one a loop came round into (schedule-v0.ts's loopInput). */
+const v0InputHandle = (graph: WorkflowGraph, g: GraphNode, execution: Execution): string => {
+  const first = firstInput(g);
+  if (execution.input[first]?.length || g.node.disabled) return first;
+  return loopInput(graph, g, execution) ?? first;
+};
+
 class WorkflowRun {
   readonly graph: WorkflowGraph;
   /** Made when first needed: most runs end without anyone waiting on their signal. */
@@ -593,8 +600,10 @@ class WorkflowRun {
     const { options } = this;
     const { input } = execution;
     const inputText = this.encode ? this.pendingText.take(execution.key) : undefined;
-    // v0 reads the first input only (n8n's connectionInputData); empty, the node does not run — or only puts out its empty item.
-    const firstEmpty = this.v0 && !node.disabled && !input[firstInput(g)]?.length;
+    // v0 reads the first input only (n8n's connectionInputData); empty, the node does not run — or only puts out its
+    // empty item — unless a loop came round into a later input (schedule-v0.ts).
+    const v0Handle = this.v0 ? v0InputHandle(this.graph, g, execution) : undefined;
+    const firstEmpty = v0Handle !== undefined && !node.disabled && !input[v0Handle]?.length;
     if (firstEmpty && !node.alwaysOutputData) return 'not run';
     const runIndex = this.runCount.get(node.id) ?? 0;
     this.runCount.set(node.id, runIndex + 1);
@@ -612,8 +621,8 @@ class WorkflowRun {
       }
       itemsIn += (input[handle] as Item[]).length;
     }
-    if (this.v0) {
-      itemsHandle = firstInput(g);
+    if (v0Handle !== undefined) {
+      itemsHandle = v0Handle;
       items = once[itemsHandle];
     }
     items ??= [];

@@ -3,6 +3,7 @@ import type { Measured, Part, PendingText } from './budget.ts';
 import type { GraphNode, WorkflowGraph } from './graph.ts';
 import type { Item, NodeOutput } from './items.ts';
 import type { Execution, Schedule } from './schedule.ts';
+import { incomingOf, parentNodes, type Incoming } from './parents.ts';
 import { firstWaiting, inputOfSlots, placeInWaiting, removeWaiting, type Waiting } from './waiting.ts';
 
 /**
@@ -27,7 +28,9 @@ import { firstWaiting, inputOfSlots, placeInWaiting, removeWaiting, type Waiting
  *   no required inputs).
  *
  * The runner does the rest of v0: a node whose first input is empty does not
- * run (run-workflow.ts). Waiting entries are numbered and filled as in v1 (waiting.ts).
+ * run (run-workflow.ts) — unless it was released from waiting with nothing
+ * delivered to its first input and a later input has items from the node
+ * itself or a node below it (a loop coming round, `loopInput`). Waiting entries are numbered and filled as in v1 (waiting.ts).
  */
 
 export type Scheduler = Pick<Schedule, 'start' | 'next' | 'deliver' | 'releaseWaiting'>;
@@ -44,12 +47,6 @@ export const onlyFirstOutput = (output: NodeOutput): NodeOutput => {
   return output;
 };
 
-/** An input connection as n8n's connectionsByDestinationNode holds it. */
-interface Incoming {
-  source: string;
-  output: number;
-}
-
 const EMPTY_ITEM_TEXT = '[{"json":{}}]';
 const EMPTY_ITEM_PART: Part = { text: EMPTY_ITEM_TEXT, bytes: EMPTY_ITEM_TEXT.length };
 
@@ -60,7 +57,7 @@ export class ScheduleV0 implements Scheduler {
   /** Node id → each run's output (n8n's runData), for "has it run" and "was its input empty". */
   private readonly runData = new Map<string, NodeOutput[]>();
   /** Node id → input index → connections into it, in n8n's order. */
-  private readonly incoming = new Map<string, Incoming[][]>();
+  private readonly incoming: ReadonlyMap<string, Incoming[][]>;
   private readonly parentsMemo = new Map<string, string[]>();
   private keys = 0;
 
@@ -68,19 +65,7 @@ export class ScheduleV0 implements Scheduler {
     private readonly graph: WorkflowGraph,
     private readonly text: PendingText | undefined,
   ) {
-    for (const g of graph.byId.values()) {
-      g.outputs.forEach((handle, output) => {
-        for (const c of g.outgoing.get(handle) ?? []) {
-          const target = graph.byId.get(c.target);
-          if (!target) continue;
-          const index = target.inputIndex.get(c.targetHandle) ?? 0;
-          let lists = this.incoming.get(c.target);
-          if (!lists) this.incoming.set(c.target, (lists = []));
-          while (lists.length <= index) lists.push([]);
-          lists[index]?.push({ source: g.node.id, output });
-        }
-      });
-    }
+    this.incoming = incomingOf(graph);
   }
 
   private newKey(): string {
@@ -203,34 +188,12 @@ export class ScheduleV0 implements Scheduler {
 
   /** n8n's getParentNodes: every ancestor, the farthest first (its getConnectedNodes order). */
   private parentsOf(id: string): string[] {
-    return this.collect(id, new Set());
-  }
-
-  private collect(id: string, path: Set<string>): string[] {
-    const known = this.parentsMemo.get(id);
-    if (known) return known;
-    const lists = this.incoming.get(id);
-    if (!lists) return [];
-    const out: string[] = [];
-    path.add(id);
-    for (const list of lists) {
-      for (const c of list) {
-        if (path.has(c.source)) continue;
-        const at = out.indexOf(c.source);
-        if (at !== -1) out.splice(at, 1);
-        out.unshift(c.source);
-        const above = this.collect(c.source, path);
-        for (let i = above.length - 1; i >= 0; i--) {
-          const name = above[i] as string;
-          const found = out.indexOf(name);
-          if (found !== -1) out.splice(found, 1);
-          out.unshift(name);
-        }
-      }
+    let found = this.parentsMemo.get(id);
+    if (!found) {
+      found = parentNodes(this.incoming, id);
+      this.parentsMemo.set(id, found);
     }
-    path.delete(id);
-    this.parentsMemo.set(id, out);
-    return out;
+    return found;
   }
 
   releaseWaiting(): void {
@@ -248,7 +211,7 @@ export class ScheduleV0 implements Scheduler {
       if (entry.slots.some((s) => s !== null && s.length > 0)) {
         const input = inputOfSlots(g, entry.slots);
         for (const [handle] of g.inputIndex) input[handle] ??= [];
-        this.queue.push({ nodeId: id, key: entry.key, input });
+        this.queue.push({ nodeId: id, key: entry.key, input, sources: entry.sources });
         return;
       }
       this.text?.take(entry.key);
@@ -262,4 +225,41 @@ export class ScheduleV0 implements Scheduler {
 export const firstInput = (g: GraphNode): string => {
   for (const [handle, index] of g.inputIndex) if (index === 0) return handle;
   return MAIN;
+};
+
+/**
+ * n8n v0's prepareConnectionInputData for a node whose first input is empty:
+ * when nothing was delivered to that input (`source.main[0] === null`, a
+ * waiting entry released without it), the first later input with items that
+ * came from the node itself or one of its descendants — a loop — is what the
+ * node reads instead, and it runs. Returns that input's handle.
+ */
+export const loopInput = (graph: WorkflowGraph, g: GraphNode, execution: Execution): string | undefined => {
+  const { sources } = execution;
+  if (!sources || sources[0] !== null) return undefined;
+  let below: Set<string> | undefined;
+  for (const [handle, index] of [...g.inputIndex].sort((a, b) => a[1] - b[1])) {
+    const source = sources[index];
+    if (index === 0 || !source || !execution.input[handle]?.length) continue;
+    below ??= descendantsOf(graph, g.node.id);
+    if (source === g.node.id || below.has(source)) return handle;
+  }
+  return undefined;
+};
+
+/** Every node reachable from `id` (n8n's getChildNodes, as a set: only membership is asked). */
+const descendantsOf = (graph: WorkflowGraph, id: string): Set<string> => {
+  const found = new Set<string>();
+  const queue = [id];
+  while (queue.length > 0) {
+    const at = graph.byId.get(queue.pop() as string);
+    if (!at) continue;
+    for (const list of at.outgoing.values())
+      for (const c of list) {
+        if (found.has(c.target)) continue;
+        found.add(c.target);
+        queue.push(c.target);
+      }
+  }
+  return found;
 };

@@ -2,6 +2,7 @@ import { MAIN } from '#shared/nodes/types.ts';
 import type { Measured, Part, PendingText } from './budget.ts';
 import type { GraphNode, WorkflowGraph } from './graph.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
+import { incomingOf, parentNodes, type Incoming } from './parents.ts';
 import { firstWaiting, inputOfSlots, placeInWaiting, removeWaiting, type Waiting } from './waiting.ts';
 
 /**
@@ -27,6 +28,8 @@ export interface Execution {
   key: string;
   /** Items by input handle. */
   input: Record<string, Item[]>;
+  /** v0, a waiting entry's run: the node that delivered each input (null: none did). */
+  sources?: (string | null)[];
 }
 
 /** A delivery about to be scheduled (n8n's `nodesToAdd`). */
@@ -57,6 +60,7 @@ export class Schedule {
   private readonly stack: Execution[] = [];
   private readonly waiting: Waiting = new Map();
   private readonly ancestors = new Map<string, Set<string>>();
+  private incoming: Map<string, Incoming[][]> | undefined;
   private keys = 0;
 
   constructor(
@@ -143,17 +147,12 @@ export class Schedule {
     }
   }
 
+  /** n8n's getParentNodes, as a set: in a loop a node is not its own ancestor, so it can be released. */
   private ancestorsOf(id: string): Set<string> {
     let found = this.ancestors.get(id);
     if (found) return found;
-    found = new Set();
-    const queue = [...(this.graph.byId.get(id)?.parents ?? [])];
-    while (queue.length > 0) {
-      const parent = queue.pop() as string;
-      if (found.has(parent)) continue;
-      found.add(parent);
-      for (const p of this.graph.byId.get(parent)?.parents ?? []) queue.push(p);
-    }
+    this.incoming ??= incomingOf(this.graph);
+    found = new Set(parentNodes(this.incoming, id));
     this.ancestors.set(id, found);
     return found;
   }

@@ -17,7 +17,8 @@ import { TEST_DATA_TYPE } from './weft.ts';
  * field `a`), so a divergence points at the runner. Both of n8n's execution
  * orders: "v1", "v0", and no setting (which n8n runs as v0); and the node
  * settings "Always Output Data" and "Execute Once" on some nodes, and some
- * nodes disabled.
+ * nodes disabled. Some graphs have a loop back through an IF (addLoop), some
+ * Edit Fields read `$node["X"].runIndex` of an earlier node.
  */
 
 export interface GraphCase {
@@ -28,7 +29,8 @@ export interface GraphCase {
 type Node = N8nWorkflowJson['nodes'][number];
 
 interface Kind {
-  make(rng: Rng): { type: string; typeVersion: number; parameters: Params };
+  /** `earlier`: the names of the nodes made before this one (for expressions naming one). */
+  make(rng: Rng, earlier: readonly string[]): { type: string; typeVersion: number; parameters: Params };
   outputs: number;
   inputs: number;
 }
@@ -75,13 +77,21 @@ const kinds: Record<string, Kind> = {
     inputs: 1,
   },
   set: {
-    make: (rng) => ({
+    make: (rng, earlier) => ({
       type: 'n8n-nodes-base.set',
       typeVersion: 3.4,
       parameters: {
         mode: 'manual',
         assignments: {
-          assignments: [{ id: 'f0', name: `s${rng.int(3)}`, value: '={{ $json.a + 1 }}', type: 'number' }],
+          assignments: [
+            {
+              id: 'f0',
+              name: `s${rng.int(3)}`,
+              // $node["X"].runIndex: X's last run so far (-1 before it ran), which depends on the run order.
+              value: rng.chance(0.3) ? `={{ $node["${rng.pick([...earlier])}"].runIndex }}` : '={{ $json.a + 1 }}',
+              type: 'number',
+            },
+          ],
         },
         includeOtherFields: true,
         options: {},
@@ -187,11 +197,18 @@ export const graphCase = (seed: number): GraphCase => {
   const sources: { name: string; outputs: number }[] = [{ name: 'Input', outputs: 1 }];
   const count = 2 + rng.int(5);
   for (let i = 0; i < count; i++) {
+    if (rng.chance(0.15)) {
+      sources.push(...addLoop(wf, rng, i, rng.pick(sources)));
+      continue;
+    }
     const kindName = rng.pick(kindNames);
     const kind = kinds[kindName];
     if (!kind) continue;
     const name = `${kindName} ${i}`;
-    const made = kind.make(rng);
+    const made = kind.make(
+      rng,
+      wf.nodes.map((n) => n.name),
+    );
     const node: Node & { onError?: string; alwaysOutputData?: boolean; executeOnce?: boolean; disabled?: boolean } = {
       id: `n${i}`,
       name,
@@ -219,6 +236,92 @@ export const graphCase = (seed: number): GraphCase => {
     sources.push({ name, outputs });
   }
   return { seed, workflow: wf };
+};
+
+/**
+ * A loop: "inc" adds 1 to `a` and "loop" (an IF: a < k) sends the items that
+ * are still under k back — straight into "inc", or into one input of a Merge
+ * in front of it (the first input or the second, the other fed from outside),
+ * which makes the Merge wait for a node below it and, in v0, run with an
+ * empty first input (n8n's input re-selection for loops). Every pass adds 1
+ * to each item's `a`, so it ends; the loop's nodes get no settings that could
+ * keep items in it for ever (Always Output Data, disabled).
+ */
+const addLoop = (
+  wf: N8nWorkflowJson,
+  rng: Rng,
+  i: number,
+  from: { name: string; outputs: number },
+): { name: string; outputs: number }[] => {
+  const x = 440 + i * 220;
+  const inc = `inc ${i}`;
+  const loop = `loop ${i}`;
+  wf.nodes.push(
+    {
+      id: `n${i}i`,
+      name: inc,
+      type: 'n8n-nodes-base.set',
+      typeVersion: 3.4,
+      position: [x, 120],
+      parameters: {
+        mode: 'manual',
+        assignments: {
+          assignments: [{ id: 'f0', name: 'a', value: '={{ Number($json.a || 0) + 1 }}', type: 'number' }],
+        },
+        includeOtherFields: true,
+        options: {},
+      },
+    },
+    {
+      id: `n${i}l`,
+      name: loop,
+      type: 'n8n-nodes-base.if',
+      typeVersion: 2.2,
+      position: [x + 110, rng.pick([0, 240])],
+      parameters: {
+        conditions: {
+          options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+          conditions: [
+            {
+              id: 'c0',
+              leftValue: '={{ $json.a }}',
+              rightValue: 2 + rng.int(3),
+              operator: { type: 'number', operation: 'lt' },
+            },
+          ],
+          combinator: 'and',
+        },
+        options: {},
+      },
+    },
+  );
+  const out = [
+    { name: inc, outputs: 1 },
+    { name: loop, outputs: 2 },
+  ];
+  if (rng.chance(0.5)) {
+    link(wf, from.name, rng.int(from.outputs), inc, 0);
+    link(wf, inc, 0, loop, 0);
+    link(wf, loop, 0, inc, 0);
+    return out;
+  }
+  // Only modes whose output grows `a` with the items that came round: one that makes items of its own
+  // (choose branch → an empty item) would loop for ever.
+  const merge = `merge ${i}`;
+  const back = rng.int(2);
+  wf.nodes.push({
+    id: `n${i}m`,
+    name: merge,
+    type: 'n8n-nodes-base.merge',
+    typeVersion: rng.pick([2.1, 3, 3.2]),
+    position: [x - 110, rng.pick([0, 120, 240])],
+    parameters: rng.pick<Params>([{}, { mode: 'append' }]),
+  });
+  link(wf, from.name, rng.int(from.outputs), merge, 1 - back);
+  link(wf, merge, 0, inc, 0);
+  link(wf, inc, 0, loop, 0);
+  link(wf, loop, 0, merge, back);
+  return [{ name: merge, outputs: 1 }, ...out];
 };
 
 /** The same workflow without one node (and its connections), or with fewer items. */
