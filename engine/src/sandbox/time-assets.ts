@@ -53,6 +53,64 @@ const CACHED_PARSE_FORMAT = `  static parseFormat(fmt) {
 
   static parseFormatText(fmt) {`;
 
+/**
+ * Luxon's two `normalizeUnit`s (DateTime's and Duration's) build an object literal of every unit name on each
+ * call, then read one key of it: one call per key of every `plus`, `minus`, `set` and `fromObject` argument, nine
+ * inside every plus/minus (adjustTime's Duration), and QuickJS builds such a literal property by property (some
+ * 5 µs each time). The literal becomes one frozen constant: the same keys on the same prototype, so every lookup,
+ * inherited names like `constructor` included, answers as before.
+ */
+const UNIT_LITERALS = [
+  { name: 'DURATION_UNITS', at: /^( {2}static normalizeUnit\(unit\) \{\n {4}const normalized = )(\{[^}]*\})\[/m },
+  { name: 'DATETIME_UNITS', at: /^(function normalizeUnit\(unit\) \{\n {2}const normalized = )(\{[^}]*\})\[/m },
+];
+
+/**
+ * Every number token of a toFormat (`yyyy`, `MM`, `HH`…) goes through `Formatter#num`, which copies the
+ * formatter's options and makes a number formatter only to pad the number in Latin digits when the locale
+ * allows it (Luxon's "fast numbers": English, Latin digits) and there are no options. That case is answered
+ * directly, with the same two helpers Luxon's formatter would call (`roundTo(n, 3)`, `padStart`); any option
+ * or other locale goes Luxon's way.
+ */
+const FORMATTER_NUM = /^( {2}num\(n, p = 0, signDisplay = undefined\) \{\n)/m;
+const PLAIN_NUM = `    if (!signDisplay && this.loc.fastNumbers && Object.keys(this.opts).length === 0) {
+      return padStart(roundTo(n, 3), p);
+    }
+`;
+
+/**
+ * Every plus/minus (Luxon's adjustTime) turns the time part of its Duration into milliseconds by making a
+ * second, nine-unit Duration (`Duration.fromObject({…}).as("milliseconds")`), which in QuickJS costs more than
+ * the rest of the plus. For whole numbers that is a plain sum (the casual matrix's factors; the same rule
+ * time-source.ts gives `Duration#as`, checked by the differential tests); anything else still makes the
+ * Duration.
+ */
+const ADJUST_MILLIS = /(millisToAdd = )Duration\.fromObject\((\{[^}]*\})\)\.as\("milliseconds"\)/;
+const ADJUST_MILLIS_FUNCTION = `const WHOLE_UNITS = ['years', 'quarters', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds'];
+const WHOLE_FACTORS = [31536e6, 78624e5, 2592e6, 6048e5, 864e5, 36e5, 6e4, 1e3, 1];
+function adjustMillis(values) {
+  let total = 0;
+  let size = 0;
+  for (let i = 0; i < 9; i++) {
+    const v = values[WHOLE_UNITS[i]];
+    if (!Number.isInteger(v)) return Duration.fromObject(values).as("milliseconds");
+    total += v * WHOLE_FACTORS[i];
+    size += Math.abs(v * WHOLE_FACTORS[i]);
+  }
+  if (!Number.isSafeInteger(size)) return Duration.fromObject(values).as("milliseconds");
+  return total || 0;
+}`;
+
+const replaceOnce = (text: string, at: RegExp, by: (...groups: string[]) => string, what: string): string => {
+  let found = 0;
+  const out = text.replace(at, (...m: unknown[]) => {
+    found++;
+    return by(...m.filter((x): x is string => typeof x === 'string'));
+  });
+  if (found !== 1) throw new Error(`Luxon's module build has no ${what} to speed up: the sandbox cannot load it`);
+  return out;
+};
+
 /** Luxon's module text as a function body: its one export statement becomes a return. */
 export const luxonAsFunction = (moduleText: string): string => {
   const m = EXPORTS.exec(moduleText);
@@ -60,12 +118,32 @@ export const luxonAsFunction = (moduleText: string): string => {
   if (!PARSE_FORMAT.test(moduleText) || !/^class Formatter \{$/m.test(moduleText)) {
     throw new Error("Luxon's module build has no Formatter.parseFormat to cache: the sandbox cannot load it");
   }
-  const body = moduleText
+  let body = moduleText
     .replace(EXPORTS, `return { ${m[1] ?? ''} };`)
     .replace(/^\/\/# sourceMappingURL=.*$/m, '')
     .replace(/^class Formatter \{$/m, 'const parsedFormats = new Map();\nclass Formatter {')
     .replace(PARSE_FORMAT, CACHED_PARSE_FORMAT);
-  return `(function (Intl) {\n'use strict';\n${body}\n})`;
+  const constants: string[] = [];
+  for (const { name, at } of UNIT_LITERALS) {
+    body = replaceOnce(
+      body,
+      at,
+      (_all, head = '', literal = '') => {
+        constants.push(`const ${name} = Object.freeze(${literal});`);
+        return `${head}${name}[`;
+      },
+      'normalizeUnit',
+    );
+  }
+  body = replaceOnce(
+    body,
+    ADJUST_MILLIS,
+    (_all, head = '', values = '') => `${head}adjustMillis(${values})`,
+    'adjustTime',
+  );
+  constants.push(ADJUST_MILLIS_FUNCTION);
+  body = replaceOnce(body, FORMATTER_NUM, (_all, head = '') => `${head}${PLAIN_NUM}`, 'Formatter#num');
+  return `(function (Intl) {\n'use strict';\n${constants.join('\n')}\n${body}\n})`;
 };
 
 let packedData: z.infer<typeof packedSchema> | undefined;

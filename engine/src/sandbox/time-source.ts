@@ -234,7 +234,11 @@ export const TIME_SOURCE = String.raw`(function (loadAssets) {
     made.statics = statics;
     // Zones are shared by every DateTime of every workflow (Luxon caches them): frozen, no one can change another's.
     const create = IANAZone.create;
-    IANAZone.create = (name) => Object.freeze(create.call(IANAZone, name));
+    // Luxon asks for the default zone (a create) on every DateTime it makes: a zone it made before is frozen already.
+    IANAZone.create = (name) => {
+      const zone = create.call(IANAZone, name);
+      return Object.isFrozen(zone) ? zone : Object.freeze(zone);
+    };
     Object.freeze(FixedOffsetZone.utcInstance);
     Object.freeze(SystemZone.instance);
     IANAZone.isValidZone = (name) => typeof name === 'string' && name !== '' && zoneOf(name) !== undefined;

@@ -321,4 +321,68 @@ describe('Luxon in the sandbox', () => {
     }
     expect(evaluate("$now.setZone('Not/AZone').isValid", 'UTC')).toEqual({ v: false });
   });
+
+  it('answers the paths sped up for QuickJS (unit names, plus/minus, number tokens) as Luxon on Node does', () => {
+    // time-assets.ts rewrites Luxon's normalizeUnit, adjustTime's milliseconds and Formatter#num: the edges of each.
+    const now = Date.parse('2026-03-29T00:30:00.047Z');
+    Settings.defaultZone = 'Europe/Berlin';
+    const $now = DateTime.fromMillis(now);
+    const cases: [string, () => unknown][] = [
+      [
+        'Duration.fromObject({ Hours: 2, MINUTE: 3, weeks: 1 }).toObject()',
+        () => Duration.fromObject({ Hours: 2, MINUTE: 3, weeks: 1 } as never).toObject(),
+      ],
+      ['Duration.fromObject({ hourz: 1 }).toObject()', () => Duration.fromObject({ hourz: 1 } as never).toObject()],
+      ['$now.set({ Hour: 3, MINUTES: 4 }).toISO()', () => $now.set({ Hour: 3, MINUTES: 4 } as never).toISO()],
+      ['$now.set({ toString: 3 }).toISO()', () => $now.set({ toString: 3 } as never).toISO()],
+      ['$now.plus({ hours: 25, days: 1 }).toISO()', () => $now.plus({ hours: 25, days: 1 }).toISO()],
+      ['$now.minus({ days: 1.5, hours: 0.25 }).toISO()', () => $now.minus({ days: 1.5, hours: 0.25 }).toISO()],
+      ['$now.plus({ years: 0.5, months: 1.5 }).toISO()', () => $now.plus({ years: 0.5, months: 1.5 }).toISO()],
+      ['$now.plus({ milliseconds: 2 ** 53 }).toISO()', () => $now.plus({ milliseconds: 2 ** 53 }).toISO()],
+      ['$now.minus({ seconds: 3e9, hours: -7 }).toMillis()', () => $now.minus({ seconds: 3e9, hours: -7 }).toMillis()],
+      [
+        "$now.plus(Duration.fromObject({ hours: 2 }, { conversionAccuracy: 'longterm' })).toISO()",
+        () => $now.plus(Duration.fromObject({ hours: 2 }, { conversionAccuracy: 'longterm' })).toISO(),
+      ],
+      ["$now.plus({ hours: '2' }).toISO()", () => $now.plus({ hours: '2' } as never).toISO()],
+      ['$now.plus({ hours: true }).toISO()', () => $now.plus({ hours: true } as never).toISO()],
+      [
+        "$now.toFormat('S SSS u uu uuu s ss m mm h hh H HH d dd M MM y yy yyyy kkkk W WW o ooo q')",
+        () => $now.toFormat('S SSS u uu uuu s ss m mm h hh H HH d dd M MM y yy yyyy kkkk W WW o ooo q'),
+      ],
+      [
+        "$now.reconfigure({ numberingSystem: 'arab' }).toFormat('yyyy-MM-dd HH:mm')",
+        () => $now.reconfigure({ numberingSystem: 'arab' }).toFormat('yyyy-MM-dd HH:mm'),
+      ],
+      ["$now.setLocale('ar-EG').toFormat('yyyy-MM-dd')", () => $now.setLocale('ar-EG').toFormat('yyyy-MM-dd')],
+      [
+        "DateTime.fromMillis(-62198755200000, { zone: 'utc' }).toFormat('y yyyy yyyyyy')",
+        () => DateTime.fromMillis(-62198755200000, { zone: 'utc' }).toFormat('y yyyy yyyyyy'),
+      ],
+      [
+        "Duration.fromObject({ hours: 1.2345, minutes: -3 }).toFormat('hh:mm:ss.SSS')",
+        () => Duration.fromObject({ hours: 1.2345, minutes: -3 }).toFormat('hh:mm:ss.SSS'),
+      ],
+      [
+        "Duration.fromObject({ hours: 1.5 }).toFormat('h m', { floor: false })",
+        () => Duration.fromObject({ hours: 1.5 }).toFormat('h m', { floor: false }),
+      ],
+      [
+        "Duration.fromObject({ hours: -1.5 }).toFormat('hh:mm', { signMode: 'all' })",
+        () => Duration.fromObject({ hours: -1.5 }).toFormat('hh:mm', { signMode: 'all' } as never),
+      ],
+    ];
+    // Errors are compared as text: an expression's own errors are swallowed on the way out (as n8n does).
+    const caught = (run: () => unknown): unknown => {
+      try {
+        return run();
+      } catch (e) {
+        return `error: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    };
+    for (const [code, inNode] of cases) {
+      const inSandbox = `(() => { try { return ${code}; } catch (e) { return 'error: ' + e.message; } })()`;
+      expect(evaluate(inSandbox, 'Europe/Berlin', now), code).toEqual(outcome(() => caught(inNode)));
+    }
+  });
 });
