@@ -7,7 +7,9 @@ import { Rng } from './rng.ts';
  * start node gets one empty item): the Schedule Trigger 1 to 1.4 writes n8n's
  * tick item (timestamp, readable date and time, the parts, the zone) for a
  * frozen clock in the workflow's time zone, over its kinds of rules; the
- * Manual Trigger hands on the empty item. (The Webhook's item is built by
+ * Manual Trigger hands on the empty item. Rules n8n refuses when the trigger
+ * starts: intervals out of range (1.3+, any rule) and cron expressions its
+ * cron library cannot use (the first rule's, by hand). (The Webhook's item is built by
  * Weft's server from the request, outside the engine: not here yet.)
  */
 
@@ -54,7 +56,33 @@ const clock = (rng: Rng): number => {
   );
 };
 
+/** Cron expressions n8n's cron library takes (names, lists, steps, presets, six fields) and refuses. */
+const CRONS = ['0 9 * * 1-5', '*/5 * * * *', '0 0 1 * *', '0 9 * * MON-FRI', '@daily', '*/75 * * * *', '0/5 * * * *'];
+const BAD_CRONS = ['not a cron', '* * *', '', '60 * * * *', '0 0 31 2 *', '0 0 L * *', '* * * * * * *', '*/0 * * * *'];
+
+/**
+ * Interval amounts out of n8n 1.3's ranges (validateInterval refuses them on every rule; older versions never
+ * check): 0, negative, too large, text of a number out of range.
+ */
+const outOfRange = (rng: Rng): Params => {
+  const amount = (max: number) => rng.pick([0, -1, max + 1, 100, String(max + 5)]);
+  switch (rng.int(5)) {
+    case 0:
+      return { field: 'seconds', secondsInterval: amount(59) };
+    case 1:
+      return { field: 'minutes', minutesInterval: amount(59) };
+    case 2:
+      return { field: 'hours', hoursInterval: amount(23), triggerAtMinute: rng.int(60) };
+    case 3:
+      return { field: 'days', daysInterval: amount(31) };
+    default:
+      return { field: 'months', monthsInterval: rng.pick([0, -2]), triggerAtDayOfMonth: 1 + rng.int(28) };
+  }
+};
+
 const rule = (rng: Rng): Params => {
+  if (rng.chance(0.12)) return outOfRange(rng);
+  if (rng.chance(0.1)) return { field: 'cronExpression', expression: rng.pick(BAD_CRONS) };
   switch (rng.int(7)) {
     case 0:
       return { field: 'seconds', secondsInterval: 1 + rng.int(59) };
@@ -67,7 +95,7 @@ const rule = (rng: Rng): Params => {
     case 4:
       return { field: 'months', triggerAtDayOfMonth: 1 + rng.int(28) };
     case 5:
-      return { field: 'cronExpression', expression: rng.pick(['0 9 * * 1-5', '*/5 * * * *', '0 0 1 * *']) };
+      return { field: 'cronExpression', expression: rng.pick(CRONS) };
     default:
       return {};
   }
@@ -98,5 +126,6 @@ export const triggerFamily: Family = {
     'node types': ['scheduleTrigger', 'manualTrigger'],
     'schedule versions': SCHEDULE_VERSIONS.map(String),
     'time zones': ZONES,
+    'cron expressions': [...CRONS, ...BAD_CRONS],
   }),
 };

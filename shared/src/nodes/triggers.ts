@@ -79,6 +79,14 @@ export const scheduleTrigger = defineNode({
       placeholder: 'Europe/Berlin',
       description: "IANA zone; empty uses the workflow's time zone.",
     },
+    {
+      name: 'invalidInterval',
+      label: 'Refused interval (from n8n)',
+      kind: 'string',
+      default: '',
+      description:
+        'Set on import when n8n 1.3+ refuses the rule’s interval (its reason): the trigger fails with it until you clear it.',
+    },
   ],
   keywords: ['cron', 'timer', 'interval'],
 });

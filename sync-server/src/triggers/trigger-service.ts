@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
+import { scheduleRefusal } from '#shared/nodes/schedule-rules.ts';
 import { paramText } from '#shared/schema/params.ts';
 import type { Logger } from '#shared/log.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
@@ -110,6 +111,12 @@ export class TriggerService {
       .filter((n) => n.type === 'scheduleTrigger' && !n.disabled)
       .map((node) => {
         const expression = paramText(node.parameters.cronExpression);
+        // What n8n's Schedule Trigger refuses when it is activated is refused here too, with n8n's words.
+        const refusal = scheduleRefusal(node.parameters);
+        if (refusal) {
+          const what = refusal.message === 'Invalid interval' ? refusal.message : `${refusal.message} "${expression}"`;
+          throw new UserError(ErrorCodes.validationFailed, `Schedule "${node.name}": ${what} (${refusal.reason})`);
+        }
         const timezone = paramText(
           node.parameters.timezone,
           version.definition.settings.timezone ?? this.deps.timezone ?? 'UTC',

@@ -445,6 +445,29 @@ describe('triggers', () => {
     expect(fired.status).toBe('succeeded');
     await rest.call('POST', `/api/workflows/${workflowId}/deactivate`, { as: ann.as });
   });
+
+  it('activation refuses a schedule n8n refuses: a cron expression that never fires, an interval n8n 1.3+ refuses', async () => {
+    // croner would schedule the 31st of February (and never fire); n8n's cron library refuses it on activation.
+    const neverFires = node('never', 'Never', 'scheduleTrigger', { cronExpression: '0 0 31 2 *' }, 0);
+    const { rest, ann, workflowId } = await setup([neverFires], []);
+    const activate = async (id: string) => {
+      await rest.call('POST', `/api/workflows/${id}/publish`, { as: ann.as });
+      return rest.call<{ error: { code: string; message: string } }>('POST', `/api/workflows/${id}/activate`, {
+        as: ann.as,
+      });
+    };
+    const never = await activate(workflowId);
+    expect(never.status).toBe(400);
+    expect(never.body.error.message).toMatch(/Schedule "Never": Invalid cron expression "0 0 31 2 \*"/);
+    const refused = node('tick', 'Tick', 'scheduleTrigger', { invalidInterval: 'Seconds must be in range 1-59' }, 0);
+    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      body: { weft: 1, name: 'Interval', nodes: [refused], edges: [] },
+      as: ann.as,
+    });
+    const interval = await activate(imported.body.id);
+    expect(interval.status).toBe(400);
+    expect(interval.body.error.message).toMatch(/Schedule "Tick": Invalid interval \(Seconds must be in range 1-59\)/);
+  });
 });
 
 describe('credentials', () => {
