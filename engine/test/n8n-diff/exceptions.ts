@@ -242,7 +242,7 @@ export const exceptions: Exception[] = [
       return (
         d.what === 'error vs no error' &&
         typeof d.n8n === 'string' &&
-        d.n8n.startsWith("Cannot create property 'accept' on string") &&
+        /^Cannot create property '(accept|Content-Type)' on string/.test(d.n8n) &&
         node?.type === 'n8n-nodes-base.httpRequest' &&
         typeof node.typeVersion === 'number' &&
         node.typeVersion < 3
