@@ -52,16 +52,47 @@ const fieldRows = (value: unknown): { name: string; value: unknown }[] =>
     ? (value as { name?: unknown; value?: unknown }[]).map((r) => ({ name: str(r.name, ''), value: r.value }))
     : [];
 
-/** A list of name/value rows as one object: a later row replaces an earlier one, or joins it in a list. */
-const fold = (rows: { name: string; value: unknown }[], repeated: 'last' | 'list'): Fields => {
+type Repeated = 'last' | 'list' | 'afterText';
+
+/**
+ * A list of name/value rows as one object: a later row replaces an earlier
+ * one, or joins it in a list — after any value (n8n 4.3+), or only after text
+ * or a list (n8n 1–2's query, where a number or an object is replaced).
+ */
+const fold = (rows: { name: string; value: unknown }[], repeated: Repeated): Fields => {
   const out: Fields = {};
   for (const { name, value } of rows) {
     const before = out[name];
-    // n8n 4.3+ (updadeQueryParameterConfig): a name whose value so far is undefined takes the next value as it is.
-    if (repeated === 'last' || before === undefined) out[name] = value;
+    const joins =
+      repeated === 'list'
+        ? // n8n 4.3+ (updadeQueryParameterConfig): a name whose value so far is undefined takes the next value as it is.
+          before !== undefined
+        : repeated === 'afterText' && (typeof before === 'string' || Array.isArray(before));
+    if (!joins) out[name] = value;
     else out[name] = Array.isArray(before) ? [...(before as unknown[]), value] : [before, value];
   }
   return out;
+};
+
+/**
+ * How a repeated name is sent, by part: `queryList` is n8n 1–2's (the query
+ * makes a list after text, headers and fields keep the last value).
+ */
+const repeatedFor = (p: JsonObject, part: 'query' | 'other'): Repeated => {
+  if (p.repeatedNames === 'list') return 'list';
+  if (p.repeatedNames === 'queryList') return part === 'query' ? 'afterText' : 'last';
+  return 'last';
+};
+
+/**
+ * A "JSON …" field: parsed (n8n 3+), or — with `legacyBodies`, as n8n
+ * 1–2 — an object from an expression taken as it is and an empty field left
+ * out (undefined).
+ */
+const jsonField = (p: JsonObject, value: unknown, label: string, index: number): unknown => {
+  if (p.legacyBodies !== true) return parseJsonField(value, label, index);
+  if (value === '' || value === undefined) return undefined;
+  return parseJsonField(value, label, index, true);
 };
 
 /** lodash's `set` on a dotted path, as n8n 4+ nests JSON body fields (`a.b` → `{ a: { b } }`). */
@@ -117,19 +148,21 @@ const ACCEPT: Record<string, string> = {
   autodetect: 'application/json,text/html,application/xhtml+xml,application/xml,text/*;q=0.9, image/*;q=0.8, */*;q=0.7',
 };
 
+const FORM = 'application/x-www-form-urlencoded';
+
 /** Methods n8n sends without a converted body. */
 const WITHOUT_BODY = new Set(['HEAD', 'OPTIONS', 'TRACE']);
 
 export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
   const url = urlOf(p.url, index);
   const method = str(p.method, 'GET').toUpperCase();
-  const repeated = p.repeatedNames === 'list' ? 'list' : 'last';
+  const repeated = repeatedFor(p, 'other');
 
   if (p.sendQuery === true) {
     const query =
       p.specifyQuery === 'json'
-        ? asFields(parseJsonField(p.jsonQuery, 'JSON Query Parameters', index))
-        : fold(fieldRows(p.queryParameters), repeated);
+        ? asFields(jsonField(p, p.jsonQuery, 'JSON Query Parameters', index))
+        : fold(fieldRows(p.queryParameters), repeatedFor(p, 'query'));
     const text = Object.keys(query).length > 0 ? queryText(query, p.queryParameterArrays) : '';
     if (text) url.search = url.search ? `${url.search}&${text}` : `?${text}`;
   }
@@ -140,7 +173,7 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
   if (p.sendHeaders === true) {
     const given =
       p.specifyHeaders === 'json'
-        ? asFields(parseJsonField(p.jsonHeaders, 'JSON Headers', index))
+        ? asFields(jsonField(p, p.jsonHeaders, 'JSON Headers', index))
         : fold(
             fieldRows(p.headerParameters).filter((h) => h.name !== ''),
             repeated,
@@ -168,6 +201,15 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
     }
   }
 
+  // n8n 1–2's "MIME Type": the request's content type, whatever its body (a form still says it is a form).
+  const mime = str(p.mimeType, '');
+  if (mime) {
+    try {
+      headers.set('content-type', mime);
+    } catch {
+      throw new NodeError(`item ${index + 1}: "${mime}" is not a valid content type`);
+    }
+  }
   const free = (name: string) => !headers.has(name) && !unset.has(name);
   if (free('accept')) headers.set('accept', ACCEPT[str(p.responseFormat, '')] ?? ACCEPT.autodetect ?? '*/*');
   if (free('user-agent')) headers.set('user-agent', 'Weft');
@@ -182,24 +224,52 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
       if (p.bodyFieldPaths === false) Object.assign(body, fold(rows, repeated));
       else for (const r of rows) setDotted(body, r.name, r.value);
       data = body;
-    } else data = parseJsonField(p.jsonBody ?? '{}', 'JSON Body', index, true);
+    } else
+      data =
+        p.legacyBodies === true
+          ? jsonField(p, p.jsonBody, 'Body Parameters', index)
+          : parseJsonField(p.jsonBody ?? '{}', 'JSON Body', index, true);
   } else if (contentType === 'form-urlencoded') {
-    const form =
-      p.formBody === 'string'
-        ? Object.fromEntries(new URLSearchParams(str(p.formText, '')))
-        : fold(fieldRows(p.bodyParameters), repeated);
+    const form = formOf(p, repeated, index);
+    if (form === undefined) return { url, method, headers };
     if (WITHOUT_BODY.has(method)) data = form;
     else {
-      headers.set('content-type', 'application/x-www-form-urlencoded');
-      return { url, method, headers, body: stringify(form) };
+      // n8n 1–2's client repeats a list's name ("Use Querystring") only when the form's content type was given.
+      const repeat =
+        p.legacyBodies === true && headers.get('content-type') === FORM && p.queryParameterArrays === 'repeat';
+      headers.set('content-type', FORM);
+      const body = typeof form === 'string' ? form : stringify(form, repeat ? { arrayFormat: 'repeat' } : {});
+      return { url, method, headers, body };
     }
   } else if (contentType === 'raw') {
-    headers.set('content-type', str(p.rawContentType, ''));
+    // No content type given: none is sent (n8n 1–2's raw body without a MIME type).
+    const type = str(p.rawContentType, '');
+    if (type) headers.set('content-type', type);
     if (!WITHOUT_BODY.has(method)) {
       return { url, method, headers, body: bodyText(str(p.body, ''), headers.get('content-type')) };
     }
   } else throw new NodeError(`the body type "${contentType}" is not supported`);
+  // n8n 1–2's client: under a form content type header (exactly that), the body (or none: {}) is a form.
+  if (p.legacyBodies === true && headers.get('content-type') === FORM && typeof data !== 'string') {
+    const arrayFormat = p.queryParameterArrays === 'repeat' ? 'repeat' : 'indices';
+    return { url, method, headers, body: stringify(data ?? {}, { arrayFormat }) };
+  }
   if (data === undefined) return { url, method, headers };
-  if (typeof data !== 'string' && free('content-type')) headers.set('content-type', 'application/json');
+  // n8n 1–2's client (`json: true`) says JSON for any body but empty text; n8n 3+ for objects only.
+  const saysJson = typeof data !== 'string' || (p.legacyBodies === true && data !== '');
+  if (saysJson && free('content-type')) headers.set('content-type', 'application/json');
   return { url, method, headers, body: bodyText(data, headers.get('content-type')) };
+};
+
+/**
+ * A form's fields: rows, one text (`a=1&b=2`) or — n8n 1–2 — JSON, whose
+ * object (or list) is encoded and whose text goes out as it is; undefined:
+ * no form (an empty JSON field).
+ */
+const formOf = (p: JsonObject, repeated: Repeated, index: number): Fields | unknown[] | string | undefined => {
+  if (p.formBody === 'string') return Object.fromEntries(new URLSearchParams(str(p.formText, '')));
+  if (p.formBody !== 'json') return fold(fieldRows(p.bodyParameters), repeated);
+  const value = jsonField(p, p.formJson, 'Body Parameters', index);
+  if (value === undefined || typeof value === 'string' || Array.isArray(value)) return value as unknown[] | string;
+  return asFields(value);
 };

@@ -4,6 +4,7 @@ import { OutboundRefused } from '../net/address-policy.ts';
 import type { Item, JsonObject } from '../runner/items.ts';
 import { NodeError, type Credential, type NodeContext, type NodeExecutor } from '../runner/types.ts';
 import { pairedWith } from '../runner/paired-items.ts';
+import { abortableSleep } from '../runner/sleep.ts';
 import { buildRequest } from './http-request-build.ts';
 import { responseItems, responseOptions } from './http-response-items.ts';
 
@@ -102,6 +103,23 @@ const failureOf = (e: unknown, timeout: number): { refused: boolean; reason: str
   return { refused: false, reason: cause ? cause.message : e instanceof Error ? e.message : String(e) };
 };
 
+const metaOf = (a: { status: number; statusText: string; headers: Record<string, string> }): JsonObject => ({
+  headers: a.headers,
+  statusCode: a.status,
+  statusMessage: a.statusText,
+});
+
+/**
+ * How long to wait before item `index`'s request: every `batchSize` items
+ * (0 counts as 1), `batchInterval` ms, as n8n's batching does.
+ */
+const batchPause = (p: JsonObject, index: number): number => {
+  const size = Number(p.batchSize ?? 0);
+  const interval = Number(p.batchInterval ?? 0);
+  if (index === 0 || !(size >= 0) || !(interval > 0)) return 0;
+  return index % (size > 0 ? size : 1) === 0 ? Math.min(interval, 3_600_000) : 0;
+};
+
 export const httpRequest: NodeExecutor = async (ctx) => {
   const params = ctx.params();
   const out: Item[] = [];
@@ -109,6 +127,8 @@ export const httpRequest: NodeExecutor = async (ctx) => {
   let budget = ctx.maxOutputBytes ?? Number.POSITIVE_INFINITY;
   for (let i = 0; i < ctx.items.length; i++) {
     const p = params[i] ?? {};
+    const pause = batchPause(p, i);
+    if (pause > 0) await abortableSleep(pause, ctx.signal);
     const { url, method, headers, body, secretHeaders } = await requestFor(ctx, p, i);
     const timeout = Number(p.timeout ?? 30_000);
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeout > 0 ? timeout : 30_000)]);
@@ -137,6 +157,12 @@ export const httpRequest: NodeExecutor = async (ctx) => {
       throw new NodeError(`${where} answered ${res.status} ${res.statusText}: ${text.slice(0, 200)}`);
     }
     const answer = { status: res.status, statusText: res.statusText, headers: headersOf(res), text };
+    if (p.responseFormat === 'none') {
+      // n8n 1–2's "File" answer, whose file Weft does not keep: the input item goes on (with "full response", the status).
+      const json = p.fullResponse === true ? metaOf(answer) : (ctx.items[i]?.json ?? {});
+      out.push(pairedWith({ json }, { item: i }));
+      continue;
+    }
     let jsons: JsonObject[];
     try {
       jsons = responseItems(answer, responseOptions(p));

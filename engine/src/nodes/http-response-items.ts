@@ -28,6 +28,10 @@ export interface ResponseOptions {
   full: boolean;
   neverError: boolean;
   field: string;
+  /** A JSON list is one item per entry (n8n 3+; n8n 1–2 with "Split Into Items"), or one item. */
+  split: boolean;
+  /** Text that is JSON goes in the field as JSON (n8n 1–2's "String" format, whose client parses it). */
+  textJson: boolean;
 }
 
 const isEmpty = (text: string) => text.trim().length === 0;
@@ -78,7 +82,8 @@ export const responseItems = (answer: Answer, o: ResponseOptions): JsonObject[] 
 
   const meta = { headers: answer.headers, statusCode: answer.status, statusMessage: answer.statusText };
   if (format === 'text') {
-    return [o.full ? { [o.field]: toText(body), ...meta } : item({ [o.field]: toText(body) })];
+    const value = o.textJson ? body : toText(body);
+    return [o.full ? { [o.field]: value, ...meta } : item({ [o.field]: value })];
   }
   if (o.full) {
     if (typeof body === 'string') {
@@ -103,7 +108,8 @@ export const responseItems = (answer: Answer, o: ResponseOptions): JsonObject[] 
       }
     }
   }
-  return Array.isArray(body) ? body.map(item) : [item(body)];
+  if (Array.isArray(body)) return o.split ? body.map(item) : [item(body)];
+  return [item(body)];
 };
 
 export const responseOptions = (p: JsonObject): ResponseOptions => ({
@@ -111,4 +117,6 @@ export const responseOptions = (p: JsonObject): ResponseOptions => ({
   full: p.fullResponse === true,
   neverError: p.neverError === true,
   field: str(p.outputPropertyName, '') || 'data',
+  split: p.splitLists !== false,
+  textJson: p.textReadsJson === true,
 });

@@ -3,9 +3,10 @@ import { startEchoServer, type EchoServer } from './http-echo-server.ts';
 import { itemSet, scalar, FIELDS } from './items.ts';
 import type { NodeCase, Params } from './node-case.ts';
 import { Rng } from './rng.ts';
+import { httpRequestV1Parameters } from './http-request-v1-gen.ts';
 
 /**
- * HTTP Request version 3 to 4.5 against a real server on 127.0.0.1
+ * HTTP Request version 1 to 4.5 (1 and 2: http-request-v1-gen.ts) against a real server on 127.0.0.1
  * (http-echo-server.ts), which both engines call: every method; query,
  * headers and body as fields or JSON (body as JSON, form-urlencoded fields or
  * one string, raw text with its content type); answers of every kind (an
@@ -126,8 +127,8 @@ export const httpRequestParameters = (rng: Rng, version: number): Params => {
 
 export const httpRequestCase = (seed: number): NodeCase => {
   const rng = new Rng(seed);
-  const typeVersion = rng.pick([3, 4, 4.1, 4.2, 4.3, 4.4, 4.5]);
-  const parameters = httpRequestParameters(rng, typeVersion);
+  const typeVersion = rng.pick([1, 2, 3, 4, 4.1, 4.2, 4.3, 4.4, 4.5]);
+  const parameters = typeVersion < 3 ? httpRequestV1Parameters(rng, base()) : httpRequestParameters(rng, typeVersion);
   // Items are requests: at most a few.
   const items = itemSet(rng).slice(0, 3);
   return { family: 'httpRequest', seed, type: 'httpRequest', typeVersion, parameters, items };
@@ -145,6 +146,19 @@ const shrinkHttp = (p: Params): Params[] => {
   ] as const) {
     if (p[flag] === true) out.push(without(p, [flag, ...parts]));
   }
+  // Version 1 and 2: each part on its own.
+  for (const k of [
+    'queryParametersUi',
+    'headerParametersUi',
+    'bodyParametersUi',
+    'queryParametersJson',
+    'headerParametersJson',
+    'bodyParametersJson',
+    'responseFormat',
+    'dataPropertyName',
+  ]) {
+    if (k in p) out.push(without(p, [k]));
+  }
   const options = (p.options ?? {}) as Params;
   for (const k of Object.keys(options)) out.push({ ...p, options: without(options, [k]) });
   return out;
@@ -160,6 +174,17 @@ export const httpRequestFamily: Family = {
     const path = /127\.0\.0\.1:\d+(\/[a-z-]+(?:\/\d+)?)/.exec(url)?.[1] ?? '?';
     const response = ((p.options as Params | undefined)?.response as Params | undefined)?.response as
       Params | undefined;
+    if (c.typeVersion < 3) {
+      const o = (p.options ?? {}) as Params;
+      return [
+        `http v1 ${String(p.requestMethod)} ${path}`,
+        `format ${typeof p.responseFormat === 'string' ? p.responseFormat : 'json'}`,
+        p.jsonParameters === true ? 'json' : 'ui',
+        ...['bodyContentType', 'fullResponse', 'ignoreResponseCode', 'splitIntoItems']
+          .filter((k) => k in o)
+          .map((k) => `${k}=${JSON.stringify(o[k])}`),
+      ].join(' ');
+    }
     const parts = [
       `http ${String(p.method)} ${path}`,
       p.sendBody === true ? `body ${String(p.contentType)}/${JSON.stringify(p.specifyBody ?? 'keypair')}` : '',

@@ -119,7 +119,16 @@ export const httpRequest = defineNode({
       options: [
         { value: 'list', label: 'Sends every value' },
         { value: 'last', label: 'Sends the last value' },
+        { value: 'queryList', label: 'Query: every value after a text one; others: the last (n8n 1–2)' },
       ],
+    },
+    {
+      name: 'legacyBodies',
+      label: 'Fields and body as n8n 1–2 built them',
+      description:
+        'A JSON field takes an object as it is and an empty one is left out; any body but empty text says it is JSON; a body under a form content type header goes out as a form.',
+      kind: 'boolean',
+      default: false,
     },
     { name: 'sendBody', label: 'Send body', kind: 'boolean', default: false },
     {
@@ -177,7 +186,15 @@ export const httpRequest = defineNode({
       options: [
         { value: 'fields', label: 'As fields' },
         { value: 'string', label: 'As one text (a=1&b=2)' },
+        { value: 'json', label: 'As JSON' },
       ],
+    },
+    {
+      name: 'formJson',
+      label: 'Form (JSON)',
+      kind: 'json',
+      default: '{}',
+      showWhen: { sendBody: [true], contentType: ['form-urlencoded'], formBody: ['json'] },
     },
     {
       name: 'bodyParameters',
@@ -212,6 +229,13 @@ export const httpRequest = defineNode({
       showWhen: { sendBody: [true], contentType: ['raw'] },
     },
     {
+      name: 'mimeType',
+      label: 'Content-Type header, whatever the body (a form stays a form)',
+      kind: 'string',
+      default: '',
+      placeholder: 'application/xml',
+    },
+    {
       name: 'responseFormat',
       label: 'Response format',
       kind: 'options',
@@ -220,7 +244,22 @@ export const httpRequest = defineNode({
         { value: 'autodetect', label: 'Autodetect' },
         { value: 'json', label: 'JSON' },
         { value: 'text', label: 'Text' },
+        { value: 'none', label: 'None: the input item goes on' },
       ],
+    },
+    {
+      name: 'splitLists',
+      label: 'A JSON list makes one item per entry',
+      kind: 'boolean',
+      default: true,
+      showWhen: { responseFormat: ['autodetect', 'json'] },
+    },
+    {
+      name: 'textReadsJson',
+      label: 'Text that is JSON goes in the field as JSON (n8n 1–2)',
+      kind: 'boolean',
+      default: false,
+      showWhen: { responseFormat: ['text'] },
     },
     {
       name: 'outputPropertyName',
@@ -233,6 +272,16 @@ export const httpRequest = defineNode({
     { name: 'neverError', label: 'Succeed on any status', kind: 'boolean', default: false },
     { name: 'followRedirects', label: 'Follow redirects', kind: 'boolean', default: true },
     { name: 'timeout', label: 'Timeout (ms)', kind: 'number', default: 30000, min: 1, max: 3_600_000, integer: true },
+    { name: 'batchSize', label: 'Items per batch', kind: 'number', default: 50, min: 0, integer: true },
+    {
+      name: 'batchInterval',
+      label: 'Pause between batches (ms)',
+      kind: 'number',
+      default: 0,
+      min: 0,
+      max: 3_600_000,
+      integer: true,
+    },
   ],
   credentials: [
     {

@@ -1,11 +1,12 @@
 import { text } from '../conditions.ts';
 import { type Mapper, type Params, same } from '../param-reader.ts';
+import { mapHttpRequestV1 } from './http-request-v1.ts';
 
 /** n8n's name/value rows, values kept as written (text or an expression). */
 const rowsOf = (rows: Params[]) => rows.map((r) => ({ name: text(r.name), value: r.value ?? '' }));
 
 /**
- * HTTP Request 3–4.x. What changed between n8n's versions is carried as
+ * HTTP Request (1 and 2: http-request-v1.ts). 3–4.x: what changed between n8n's versions is carried as
  * explicit Weft parameters, so an imported node keeps its version's
  * behaviour: JSON body fields nest by dotted names from 4 on
  * (`bodyFieldPaths`), redirects are followed by default from 4 on, and a
@@ -14,12 +15,7 @@ const rowsOf = (rows: Params[]) => rows.map((r) => ({ name: text(r.name), value:
 export const httpRequestMappers: Record<string, Mapper> = {
   httpRequest: (r) => {
     const out: Params = {};
-    if (r.version < 3) {
-      r.problem('it is an HTTP Request node of version 1 or 2; only its method and URL were kept');
-      out.method = r.get('requestMethod') ?? 'GET';
-      out.url = r.get('url') ?? '';
-      return out;
-    }
+    if (r.version < 3) return mapHttpRequestV1(r);
     same(r, out, ['method', 'url', 'sendQuery', 'sendHeaders', 'sendBody']);
     out.method ??= 'GET';
     const auth = r.get('authentication');
