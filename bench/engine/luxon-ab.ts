@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmt } from '../lib/stats.ts';
 
 /**
- * `node --import tsx bench/engine/luxon-ab.ts <other tree> [rounds]`: the Luxon expressions of
+ * `npm run bench:luxon-ab -- <other tree> [rounds]`: the Luxon expressions of
  * bench/engine/n8n-baseline/workflow-paired-luxon.json (and the operations they are made of) in this tree's
  * sandbox and in another checkout's (a `git worktree` of an older commit, its node_modules linked), in ONE
  * process, batches alternating A, B, B, A…: on a shared 2-core machine only alternation gives ratios worth
@@ -60,6 +60,86 @@ const load = async (name: string, root: string): Promise<Tree> => {
   return { name, sandbox, ids };
 };
 
+type Execute = (items: number) => Promise<void>;
+
+/** workflow-paired-luxon.json imported and run by a tree's own import, runner, nodes and sandbox. */
+const loadWorkflow = async (root: string): Promise<Execute> => {
+  const at = (path: string) => import(join(root, path)) as Promise<Record<string, unknown>>;
+  const { fromN8n } = (await at('shared/src/interop/n8n/index.ts')) as {
+    fromN8n: (w: unknown) => { definition: unknown };
+  };
+  const { validateDefinition } = (await at('shared/src/schema/validate.ts')) as {
+    validateDefinition: (d: unknown) => { ok: boolean; definition?: unknown };
+  };
+  const { ParameterResolver } = (await at('engine/src/expressions/resolve.ts')) as {
+    ParameterResolver: new (s: unknown) => unknown;
+  };
+  const { executors } = (await at('engine/src/nodes/registry.ts')) as { executors: unknown };
+  const { runWorkflow } = (await at('engine/src/runner/run-workflow.ts')) as {
+    runWorkflow: (o: Record<string, unknown>) => Promise<{ status: string; error?: string }>;
+  };
+  const { Sandbox } = (await at('engine/src/sandbox/sandbox.ts')) as {
+    Sandbox: { create(limits: { timeoutMs: number }): Promise<SandboxLike> };
+  };
+  const sandbox = await Sandbox.create({ timeoutMs: 60_000 });
+  const resolver = new ParameterResolver(sandbox);
+  const n8n = JSON.parse(
+    readFileSync(join(here, 'bench/engine/n8n-baseline/workflow-paired-luxon.json'), 'utf8'),
+  ) as unknown;
+  const valid = validateDefinition(fromN8n(n8n).definition);
+  if (!valid.ok) throw new Error(`${root}: the bench workflow does not import`);
+  const meta = { workflow: { id: 'bench', name: 'bench', active: false }, execution: { id: 'bench', mode: 'manual' } };
+  return async (items) => {
+    const triggerItems = items > 1 ? Array.from({ length: items }, (_, i) => ({ json: { i } })) : undefined;
+    const r = await runWorkflow({
+      definition: valid.definition,
+      executors,
+      sandbox,
+      resolver,
+      meta,
+      ...(triggerItems ? { triggerItems } : {}),
+    });
+    if (r.status !== 'succeeded') throw new Error(r.error);
+  };
+};
+
+/** Whole executions of the bench workflow, CPU µs each: per round, a batch in each tree, alternating which goes first. */
+const workflowRows = async (): Promise<string[]> => {
+  const a = await loadWorkflow(resolve(other));
+  const b = await loadWorkflow(here);
+  const rows: string[] = [];
+  for (const items of [1, 100]) {
+    const n = items === 1 ? 200 : 4;
+    const batch = async (run: Execute) => {
+      const t0 = process.cpuUsage();
+      for (let i = 0; i < n; i++) await run(items);
+      const used = process.cpuUsage(t0);
+      return (used.user + used.system) / n;
+    };
+    await batch(a);
+    await batch(b);
+    const sa: number[] = [];
+    const sb: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      if (r % 2 === 0) {
+        sa.push(await batch(a));
+        sb.push(await batch(b));
+      } else {
+        sb.push(await batch(b));
+        sa.push(await batch(a));
+      }
+    }
+    const ma = median(sa);
+    const mb = median(sb);
+    rows.push(
+      `| workflow-paired-luxon.json, ${items} item${items === 1 ? '' : 's'}: CPU µs per execution | ${fmt(ma, 0)} | ${fmt(mb, 0)} | ${fmt(ma / mb, 2)}× |`,
+    );
+  }
+  return rows;
+};
+
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
 const main = async () => {
   const a = await load('other', resolve(other));
   const b = await load('this', here);
@@ -97,7 +177,6 @@ const main = async () => {
       }
     }
   }
-  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? Number.NaN;
   const rows = names.map((name, k) => {
     const s = samples[k] ?? { a: [], b: [] };
     const ma = median(s.a);
@@ -106,8 +185,10 @@ const main = async () => {
   });
   a.sandbox.dispose();
   b.sandbox.dispose();
+  process.stderr.write('the whole workflow\n');
+  const whole = await workflowRows();
   process.stdout.write(
-    `${[`| expression, ${ITEMS} items per call: CPU µs per item | other tree | this tree | speed-up |`, '| --- | --- | --- | --- |', ...rows].join('\n')}\n`,
+    `${[`| expression, ${ITEMS} items per call: CPU µs per item | other tree | this tree | speed-up |`, '| --- | --- | --- | --- |', ...rows, ...whole].join('\n')}\n`,
   );
 };
 
