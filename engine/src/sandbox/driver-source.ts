@@ -48,10 +48,30 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
 
   // $('Name'): its output, and the item of it that the item being processed descends from (paired items, worked
   // out by the host: an index into the output, the item itself, or why there is none).
-  const nodeAccessor = (refs, paired, params, name, index) => {
+  const nodeAccessor = (refs, paired, params, runs, name, index) => {
     if (typeof name !== 'string') throw new TypeError('$() takes the name of a node, in quotes');
     if (!Object.prototype.hasOwnProperty.call(refs, name)) {
-      throw expressionError('Node "' + name + '" has not run before this one');
+      // n8n's $() of a node that exists but has not run: its parameters and isExecuted answer, its data throws.
+      const exists = runs !== undefined && Object.prototype.hasOwnProperty.call(runs, name) && runs[name] === -1;
+      if (!exists) throw expressionError('Node "' + name + '" has not run before this one');
+      const notRun = () => {
+        throw expressionError("Node '" + name + "' hasn't been executed");
+      };
+      return {
+        get item() {
+          return notRun();
+        },
+        itemMatching: notRun,
+        pairedItem: notRun,
+        all: notRun,
+        first: notRun,
+        last: notRun,
+        isExecuted: false,
+        get params() {
+          return parametersOf(params, name);
+        },
+        context: EMPTY_CONTEXT,
+      };
     }
     const out = refs[name];
     const pairedAt = (i) => {
@@ -246,7 +266,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
     return [
       item ? item.json : {},
       { item, all: input.all, first: input.first, last: input.last },
-      (name) => nodeAccessor(p.refs, p.paired, p.params, name, index),
+      (name) => nodeAccessor(p.refs, p.paired, p.params, p.runs, name, index),
       clock ? clock.now : undefined,
       clock ? clock.today : undefined,
       m.workflow,

@@ -167,6 +167,9 @@ const NAME_PROBES = [
   'someName?.x ?? $json.⟨f⟩',
   '[1, 2].map((⟨v1⟩) => ⟨v1⟩ + (typeof ⟨v2⟩))',
   '[$node["⟨node⟩"].parameter, $("⟨node⟩").params, $node["⟨node⟩"].context, $runIndex]',
+  // The node under test has not run yet (n8n records a run when it ends): its parameters answer, isExecuted is false.
+  '[$("Under test").params.mode, $("Under test").isExecuted, $node["Under test"].parameter.includeOtherFields]',
+  '$("Under test").first()',
 ];
 
 /** The top forms, the most used form of each n8n extension function (beyond the top ones), then the probes. */
