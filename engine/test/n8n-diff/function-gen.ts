@@ -110,7 +110,7 @@ const befores: NodeCase['before'][] = [
   },
 ];
 
-const onErrors = [undefined, 'continueRegularOutput', 'continueErrorOutput', 'stopWorkflow'] as const;
+const onErrors = ['stop', 'continueRegularOutput', 'continueErrorOutput', 'stopWorkflow'] as const;
 
 /** The parts every case of these families varies: input, the node before, failure handling, a sticky note. */
 const around = (rng: Rng): Omit<NodeCase, 'family' | 'seed' | 'type' | 'typeVersion' | 'parameters'> => {
@@ -120,7 +120,7 @@ const around = (rng: Rng): Omit<NodeCase, 'family' | 'seed' | 'type' | 'typeVers
   return {
     items,
     ...(before ? { before } : {}),
-    ...(onError ? { onError } : {}),
+    ...(onError !== 'stop' ? { onError } : {}),
     ...(rng.chance(0.2) ? { sticky: true } : {}),
   };
 };
@@ -172,7 +172,7 @@ export const functionFamily: Family = {
   coverage: () => ({
     'code snippets': functionCode,
     'sandbox names': ['items', 'item.index', ...sandboxNames],
-    onError: ['stop', ...onErrors.filter((o) => o !== undefined)],
+    onError: onErrors,
   }),
 };
 
@@ -184,7 +184,7 @@ export const functionItemFamily: Family = {
   coverage: () => ({
     'code snippets': functionItemCode,
     'sandbox names': ['item', 'getBinaryData', '$itemIndex', ...sandboxNames],
-    onError: ['stop', ...onErrors.filter((o) => o !== undefined)],
+    onError: onErrors,
   }),
 };
 
@@ -193,5 +193,5 @@ export const noOpFamily: Family = {
   generate: noOpCase,
   shrink: noShrink,
   key,
-  coverage: () => ({ onError: ['stop', ...onErrors.filter((o) => o !== undefined)] }),
+  coverage: () => ({ onError: onErrors }),
 };
