@@ -137,15 +137,21 @@ export const functionCase = (seed: number): NodeCase => {
   };
 };
 
+/** n8n builds a sandbox per item for Function Item: long lists are cut to this, or one case takes minutes there. */
+const MAX_ITEMS_EACH = 60;
+
 export const functionItemCase = (seed: number): NodeCase => {
   const rng = new Rng(seed);
+  const parameters = { functionCode: rng.pick(functionItemCode) };
+  const rest = around(rng);
   return {
     family: 'function-item',
     seed,
     type: 'functionItem',
     typeVersion: 1,
-    parameters: { functionCode: rng.pick(functionItemCode) },
-    ...around(rng),
+    parameters,
+    ...rest,
+    items: rest.items.slice(0, MAX_ITEMS_EACH),
   };
 };
 
