@@ -1,5 +1,5 @@
 import { defaultParameters } from '#shared/nodes/catalog.ts';
-import { MAIN } from '#shared/nodes/types.ts';
+import { ERROR_OUTPUT, MAIN } from '#shared/nodes/types.ts';
 import { defaultSettings, type DefinitionNode, type WorkflowDefinition } from '#shared/schema/definition.ts';
 import { ExpressionError } from '../expressions/errors.ts';
 import { asN8nParameters } from '../expressions/n8n-parameters.ts';
@@ -13,7 +13,7 @@ import { abortableSleep, RunCanceled } from './sleep.ts';
 import { graphOf, type GraphNode, type WorkflowGraph } from './graph.ts';
 import { Schedule, type Execution } from './schedule.ts';
 import { firstInput, loopInput, onlyFirstOutput, ScheduleV0, type Scheduler } from './schedule-v0.ts';
-import { alwaysOutput, executeOnceInput } from './node-settings.ts';
+import { alwaysOutput, errorItemsToErrorOutput, executeOnceInput } from './node-settings.ts';
 import { continuedOutput } from './continue-on-fail.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
 import { RunLineage, type NodeLineage, type PairedLookup } from './paired-items.ts';
@@ -633,11 +633,19 @@ class WorkflowRun {
     const run: RunStart = { runIndex, input, inputText, itemsIn, startedAt, lineage: this.lineage.start(node, input) };
     if (this.listening) this.emit({ nodeId: node.id, name: node.name, status: 'running', runIndex, startedAt });
 
+    // n8n's error output handling, then Always Output Data (which sees the input as the first left it).
+    const settle = (produced: NodeOutput): NodeOutput => {
+      const moved = errorItemsToErrorOutput(g, input, produced);
+      return node.alwaysOutputData ? alwaysOutput(g, moved.input, moved.output) : moved.output;
+    };
     const always = (output: NodeOutput): NodeOutput =>
       node.alwaysOutputData ? alwaysOutput(g, input, output) : output;
     if (node.disabled) {
-      // A disabled node passes its first input's items (n8n's `main[0]`, even when empty) on through its first output.
-      const output = onlyFirstOutput(always({ [g.firstOutput]: input[firstInput(g)] ?? [] }));
+      // A disabled node passes its first input's items (n8n's `main[0]`, even when empty) on through its first output
+      // (and, with an error output, its error-only items through that one).
+      const output = settle({ [g.firstOutput]: input[firstInput(g)] ?? [] });
+      // n8n's disabled node has its first output only — unless the error output handling gave it that one too.
+      if (output[ERROR_OUTPUT] === undefined) onlyFirstOutput(output);
       return this.succeeded(g, run, output, 0, output[g.firstOutput] ?? [], false);
     }
     if (firstEmpty) {
@@ -678,7 +686,7 @@ class WorkflowRun {
         const ctx = new RunContext(this, node, once, items, nodeSignal, meta, run.lineage);
         const result = this.withinTime(() => executor(ctx));
         // A node that ignores its signal still gives way when the run is canceled or times out.
-        const output = always(
+        const output = settle(
           result instanceof Promise ? await untilAborted(result, nodeSignal ?? this.signal) : result,
         );
         clearTimeout(nodeTimer);
