@@ -38,6 +38,8 @@ export interface WorkflowGraph {
   byName: Map<string, GraphNode>;
   /** Triggers without inputs, left to right: where a run starts when no start node is named. */
   defaultStarts: string[];
+  /** Nodes with an outgoing edge, in the order of their first edge (n8n's `connections` keys). */
+  sourceOrder: string[];
 }
 
 /** Nodes that never run: annotations. */
@@ -62,10 +64,12 @@ export const buildGraph = (definition: WorkflowDefinition): WorkflowGraph => {
     byId.set(node.id, g);
     byName.set(node.name, g);
   }
+  const sources = new Set<string>();
   for (const edge of definition.edges) {
     const source = byId.get(edge.source);
     const target = byId.get(edge.target);
     if (!source || !target) continue;
+    sources.add(edge.source);
     let list = source.outgoing.get(edge.sourceHandle);
     if (!list) {
       // Unsupported node types have handles the catalog does not know.
@@ -90,7 +94,7 @@ export const buildGraph = (definition: WorkflowDefinition): WorkflowGraph => {
     .filter((g) => isTrigger(g.node) && g.connectedInputs.size === 0)
     .sort((a, b) => a.node.position.x - b.node.position.x || a.node.position.y - b.node.position.y)
     .map((g) => g.node.id);
-  return { byId, byName, defaultStarts };
+  return { byId, byName, defaultStarts, sourceOrder: [...sources] };
 };
 
 /** Snapshots never change, so a definition's graph is built once however often it runs. */

@@ -6,10 +6,16 @@ export interface Incoming {
   output: number;
 }
 
-/** Node id → input index → the connections into it, in n8n's order. */
+/**
+ * Node id → input index → the connections into it, in n8n's order
+ * (mapConnectionsByDestination: sources in `connections` key order — the
+ * order of their first edge — then outputs, then each output's connections).
+ */
 export const incomingOf = (graph: WorkflowGraph): Map<string, Incoming[][]> => {
   const incoming = new Map<string, Incoming[][]>();
-  for (const g of graph.byId.values()) {
+  for (const id of graph.sourceOrder) {
+    const g = graph.byId.get(id);
+    if (!g) continue;
     g.outputs.forEach((handle, output) => {
       for (const c of g.outgoing.get(handle) ?? []) {
         const target = graph.byId.get(c.target);

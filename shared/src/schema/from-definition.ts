@@ -41,10 +41,12 @@ export const fromDefinition = (
     const nodes = nodesMap(doc);
     for (const node of def.nodes) nodes.set(node.id, buildNodeMap(node));
     const edges = edgesMap(doc);
-    for (const e of def.edges) {
+    // The definition's edge order is kept (an n8n import's connection order, which v0 runs by).
+    def.edges.forEach((e, order) => {
       const value = { source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle };
-      edges.set(edgeId(value), value);
-    }
+      const id = edgeId(value);
+      if (!edges.has(id)) edges.set(id, { ...value, order });
+    });
   }, options.origin);
   return { doc, warnings: result.warnings };
 };

@@ -133,8 +133,29 @@ export const readEdgeValue = (value: unknown): EdgeValue | null => {
   if (!isValidId(source) || !isValidId(target)) return null;
   if (typeof sourceHandle !== 'string' || !HANDLE_PATTERN.test(sourceHandle)) return null;
   if (typeof targetHandle !== 'string' || !HANDLE_PATTERN.test(targetHandle)) return null;
-  return { source, sourceHandle, target, targetHandle };
+  const { order } = value as Record<string, unknown>;
+  const edge: EdgeValue = { source, sourceHandle, target, targetHandle };
+  if (isEdgeOrder(order)) edge.order = order;
+  return edge;
 };
+
+/** An edge's rank (EdgeValue.order): a non-negative safe integer; anything else counts as none. */
+const isEdgeOrder = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/** The rank a new edge gets: after every edge there is (n8n's editor appends a connection). */
+export const nextEdgeOrder = (doc: Y.Doc): number => {
+  let highest = -1;
+  for (const value of edgesMap(doc).values()) {
+    const order = readEdgeValue(value)?.order;
+    if (order !== undefined && order > highest) highest = order;
+  }
+  return highest + 1;
+};
+
+/** Edges in definition order: by rank (none first), then by id. */
+export const compareEdges = (a: { id: string; order?: number }, b: { id: string; order?: number }): number =>
+  (a.order ?? -1) - (b.order ?? -1) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Every stored edge with a well-formed value, keyed by its stored key. */
 export const readStoredEdges = (doc: Y.Doc): [string, EdgeValue | null][] =>

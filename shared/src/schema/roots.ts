@@ -7,7 +7,8 @@ import * as Y from 'yjs';
  * meta:  Y.Map  schemaVersion (number), name (string), description (Y.Text),
  *               settings (Y.Map: timezone, timeoutSeconds, executionOrder)
  * nodes: Y.Map<nodeId, Y.Map>  one nested map per node, see NodeKey
- * edges: Y.Map<edgeId, EdgeValue>  edgeId is derived from the endpoints
+ * edges: Y.Map<edgeId, EdgeValue>  edgeId is derived from the endpoints; `order`
+ *        ranks the edges by when they were made (the definition's edge order)
  */
 export const ROOT_META = 'meta';
 export const ROOT_NODES = 'nodes';
@@ -50,6 +51,14 @@ export interface EdgeValue {
   sourceHandle: string;
   target: string;
   targetHandle: string;
+  /**
+   * Where the edge stands in the definition's edge list (n8n's connection
+   * order, which its v0 execution order runs children by): a new edge gets
+   * 1 + the highest so far, as n8n's editor appends a new connection to the
+   * end of the list; ties (two people connecting at once) go by edge id.
+   * Edges stored without one come first, by id. See docs/decisions.md.
+   */
+  order?: number;
 }
 
 export const metaMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(ROOT_META);

@@ -3,8 +3,22 @@ import { defaultParameters, getNodeDefinition, hasInput, hasOutput } from '../no
 import { DEFINITION_FORMAT, type DefinitionEdge, type DefinitionNode, type WorkflowDefinition } from './definition.ts';
 import { resolveNames } from './names.ts';
 import { checkParamValue } from './params.ts';
-import { DEFAULT_NODE_SETTINGS, readMeta, readNodes, readStoredEdges, type NodeSnapshot } from './read.ts';
-import { edgeId } from './roots.ts';
+import {
+  compareEdges,
+  DEFAULT_NODE_SETTINGS,
+  readMeta,
+  readNodes,
+  readStoredEdges,
+  type NodeSnapshot,
+} from './read.ts';
+import { edgeId, type EdgeValue } from './roots.ts';
+
+const withoutOrder = ({ source, sourceHandle, target, targetHandle }: EdgeValue) => ({
+  source,
+  sourceHandle,
+  target,
+  targetHandle,
+});
 
 /**
  * Parameters as the definition carries them: for known types every parameter
@@ -46,15 +60,17 @@ const toDefinitionNode = (node: NodeSnapshot, name: string): DefinitionNode => {
 
 /**
  * The workflow definition a document stands for (SPEC DOC6): unique names by
- * the naming rule, no edge whose node or handle is missing, nodes and edges in
- * id order. Derived on every call, so it is valid whatever the merge produced.
+ * the naming rule, no edge whose node or handle is missing, nodes in id order,
+ * edges in the order they were made (EdgeValue.order, then id: n8n's
+ * connection order). Derived on every call, so it is valid whatever the merge
+ * produced.
  */
 export const toDefinition = (doc: Y.Doc): WorkflowDefinition => {
   const meta = readMeta(doc);
   const nodes = readNodes(doc);
   const names = resolveNames(nodes);
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const edges = new Map<string, DefinitionEdge>();
+  const ranked: { id: string; order: number | undefined; edge: DefinitionEdge }[] = [];
   for (const [, edge] of readStoredEdges(doc)) {
     if (!edge) continue;
     const source = byId.get(edge.source);
@@ -62,14 +78,14 @@ export const toDefinition = (doc: Y.Doc): WorkflowDefinition => {
     if (!source || !target) continue;
     if (!hasOutput(source.type, edge.sourceHandle) || !hasInput(target.type, edge.targetHandle)) continue;
     const id = edgeId(edge);
-    edges.set(id, { id, ...edge });
+    ranked.push({ id, order: edge.order, edge: { id, ...withoutOrder(edge) } });
   }
   const definition: WorkflowDefinition = {
     weft: DEFINITION_FORMAT,
     name: meta.name,
     settings: meta.settings,
     nodes: nodes.map((n) => toDefinitionNode(n, names.get(n.id) ?? n.name)),
-    edges: [...edges.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    edges: ranked.sort(compareEdges).map((r) => r.edge),
   };
   if (meta.description.length > 0) definition.description = meta.description;
   return definition;

@@ -8,7 +8,7 @@ import type { Origin } from '../origins.ts';
 import { CURRENT_SCHEMA_VERSION } from './migrations/versions.ts';
 import { onErrorValues, type OnError, type Position } from './definition.ts';
 import { uniqueName } from './names.ts';
-import { getNodeMap, readEdgeValue, readNodeMap } from './read.ts';
+import { getNodeMap, nextEdgeOrder, readEdgeValue, readNodeMap } from './read.ts';
 import {
   edgeId,
   edgesMap,
@@ -301,6 +301,7 @@ export const setNodeCredential = (
 /**
  * Connects an output handle to an input handle and returns the edge id.
  * Connecting the same handles twice (by anyone, at any time) yields one edge.
+ * The new edge comes last in the definition's edge order (EdgeValue.order).
  */
 export const connect = (doc: Y.Doc, edge: EdgeValue, origin?: Origin): string => {
   if (!HANDLE_PATTERN.test(edge.sourceHandle) || !HANDLE_PATTERN.test(edge.targetHandle)) {
@@ -319,7 +320,9 @@ export const connect = (doc: Y.Doc, edge: EdgeValue, origin?: Origin): string =>
   const id = edgeId(edge);
   doc.transact(() => {
     const edges = edgesMap(doc);
-    if (!edges.has(id)) edges.set(id, { ...edge });
+    if (edges.has(id)) return;
+    const { source: from, sourceHandle, target: to, targetHandle } = edge;
+    edges.set(id, { source: from, sourceHandle, target: to, targetHandle, order: nextEdgeOrder(doc) });
   }, origin);
   return id;
 };
