@@ -322,12 +322,43 @@ describe('Luxon in the sandbox', () => {
     expect(evaluate("$now.setZone('Not/AZone').isValid", 'UTC')).toEqual({ v: false });
   });
 
-  it('answers the paths sped up for QuickJS (unit names, plus/minus, number tokens) as Luxon on Node does', () => {
-    // time-assets.ts rewrites Luxon's normalizeUnit, adjustTime's milliseconds and Formatter#num: the edges of each.
+  it('answers the paths sped up for QuickJS (parsers, unit names, plus/minus, format tokens) as Luxon on Node does', () => {
+    // time-assets.ts rewrites Luxon's combineExtractors, normalizeUnit, adjustTime's milliseconds, tokenToString and
+    // Formatter#num: the edges of each.
     const now = Date.parse('2026-03-29T00:30:00.047Z');
     Settings.defaultZone = 'Europe/Berlin';
     const $now = DateTime.fromMillis(now);
     const cases: [string, () => unknown][] = [
+      // Luxon's parsers (their parts merged by combineExtractors).
+      ["DateTime.fromISO('2024-01-15T10:20:30Z').toISO()", () => DateTime.fromISO('2024-01-15T10:20:30Z').toISO()],
+      [
+        "DateTime.fromISO('2024-01-15T10:20:30.123456+05:30[Asia/Kolkata]', { setZone: true }).toISO()",
+        () => DateTime.fromISO('2024-01-15T10:20:30.123456+05:30[Asia/Kolkata]', { setZone: true }).toISO(),
+      ],
+      ["DateTime.fromISO('2024-W03-2T10:20').toISO()", () => DateTime.fromISO('2024-W03-2T10:20').toISO()],
+      ["DateTime.fromISO('2024-015T10:20:30-0800').toISO()", () => DateTime.fromISO('2024-015T10:20:30-0800').toISO()],
+      ["DateTime.fromISO('T10:20:30,5').toISO()", () => DateTime.fromISO('T10:20:30,5').toISO()],
+      [
+        "DateTime.fromISO('2024-01-15T10:20:30[America/New_York]').toISO()",
+        () => DateTime.fromISO('2024-01-15T10:20:30[America/New_York]').toISO(),
+      ],
+      ["DateTime.fromISO('2024-02-30').invalidExplanation", () => DateTime.fromISO('2024-02-30').invalidExplanation],
+      [
+        "DateTime.fromSQL('2024-01-15 10:20:30.5 +02:00', { setZone: true }).toISO()",
+        () => DateTime.fromSQL('2024-01-15 10:20:30.5 +02:00', { setZone: true }).toISO(),
+      ],
+      [
+        "DateTime.fromSQL('2024-01-15 10:20:30 Europe/Paris').toISO()",
+        () => DateTime.fromSQL('2024-01-15 10:20:30 Europe/Paris').toISO(),
+      ],
+      [
+        "DateTime.fromRFC2822('Mon, 15 Jan 2024 10:20:30 -0500').toISO()",
+        () => DateTime.fromRFC2822('Mon, 15 Jan 2024 10:20:30 -0500').toISO(),
+      ],
+      [
+        "DateTime.fromHTTP('Monday, 15-Jan-24 10:20:30 GMT').toISO()",
+        () => DateTime.fromHTTP('Monday, 15-Jan-24 10:20:30 GMT').toISO(),
+      ],
       [
         'Duration.fromObject({ Hours: 2, MINUTE: 3, weeks: 1 }).toObject()',
         () => Duration.fromObject({ Hours: 2, MINUTE: 3, weeks: 1 } as never).toObject(),
@@ -349,6 +380,14 @@ describe('Luxon in the sandbox', () => {
       [
         "$now.toFormat('S SSS u uu uuu s ss m mm h hh H HH d dd M MM y yy yyyy kkkk W WW o ooo q')",
         () => $now.toFormat('S SSS u uu uuu s ss m mm h hh H HH d dd M MM y yy yyyy kkkk W WW o ooo q'),
+      ],
+      [
+        '$now.toFormat("yyyy/MM/dd \'at\' HH:mm:ss.SSS — ü 2 ☃ ,;-_ d M y yyyyyy")',
+        () => $now.toFormat("yyyy/MM/dd 'at' HH:mm:ss.SSS — ü 2 ☃ ,;-_ d M y yyyyyy"),
+      ],
+      [
+        "$now.reconfigure({ outputCalendar: 'islamic' }).toFormat('yyyy-MM-dd d M y HH')",
+        () => $now.reconfigure({ outputCalendar: 'islamic' }).toFormat('yyyy-MM-dd d M y HH'),
       ],
       [
         "$now.reconfigure({ numberingSystem: 'arab' }).toFormat('yyyy-MM-dd HH:mm')",
