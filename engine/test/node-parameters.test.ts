@@ -44,4 +44,26 @@ describe("another node's parameters", () => {
     expect(out.Read).toEqual([{ limit: 3, ran: false, self: 'raw' }]);
     expect(out.Data).toEqual({ error: expect.stringMatching(/Node 'Later' hasn't been executed/) as unknown });
   });
+
+  it('$node["Name"].parameter works a top-level expression out for the item being processed; .params and the whole object keep its text', async () => {
+    const out = await outputsOf(
+      [
+        trigger,
+        seed('A', [{ a: 1 }, { a: 2 }]),
+        node('Lim', 'limit', { maxItems: '={{ $json.a + 4 }}', keep: '=last{{ "Items" }}' }),
+        raw(
+          'Read',
+          '{ per: $node["Lim"].parameter.maxItems, keep: $node["Lim"].parameter.keep, text: $("Lim").params.maxItems, whole: $node["Lim"].parameter.maxItems === JSON.parse(JSON.stringify($node["Lim"].parameter)).maxItems }',
+        ),
+        node('Code', 'code', { jsCode: 'return [{ json: { m: $node["Lim"].parameter.maxItems } }];' }),
+      ],
+      [edge('Start', 'A'), edge('A', 'Lim'), edge('Lim', 'Read'), edge('Read', 'Code')],
+    );
+    expect(out.Read).toEqual([
+      { per: 5, keep: 'lastItems', text: '={{ $json.a + 4 }}', whole: false },
+      { per: 6, keep: 'lastItems', text: '={{ $json.a + 4 }}', whole: false },
+    ]);
+    // Code reads it with its own first item (a Set's output has no `a`).
+    expect(out.Code).toEqual([{ m: null }]);
+  });
 });

@@ -3,6 +3,7 @@ import type { PairedLookup } from '../runner/paired-items.ts';
 import { EXPRESSION } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type CallScope, type Sandbox } from '../sandbox/sandbox.ts';
 import { ExpressionError, positionIn, sourceName } from './errors.ts';
+import { parameterExpressions } from './parameter-expressions.ts';
 import { readParametersOnce, runData, type RunFacts } from './run-data.ts';
 import { asTemplateText, hostReaderOf, type HostReader, type HostScope } from './json-path.ts';
 import {
@@ -243,18 +244,22 @@ export class ParameterResolver {
     outputs: (name: string) => readonly Item[] | undefined,
     pairedOf: ((name: string) => PairedLookup[]) | undefined,
   ): { v?: unknown; e?: SandboxErrorShape }[][] {
-    const refs: Record<string, readonly Item[]> = {};
-    for (const name of plan.refs) {
-      const out = outputs(name);
-      if (out) refs[name] = out;
-    }
     const reads = readParametersOnce(plan, () =>
       plan.leaves.flatMap((l) => l.segments.flatMap((s) => ('code' in s ? [s.code] : []))),
     );
+    const facts = runData(meta, plan.refs, reads);
+    // $node["Name"].parameter works out the expressions among those parameters, which may name other nodes.
+    const nested = reads ? parameterExpressions(this.sandbox, facts.params) : undefined;
+    const refs: Record<string, readonly Item[]> = {};
+    for (const name of nested ? [...plan.refs, ...nested.refs] : plan.refs) {
+      const out = outputs(name);
+      if (out) refs[name] = out;
+    }
     const payload = JSON.stringify({
       ...(plan.paired ? { items, refs, paired: pairedPayload(refs, pairedOf) } : { items, refs }),
       ...(meta.input ? { all: meta.input } : {}),
-      ...runData(meta, plan.refs, reads),
+      ...facts,
+      ...nested?.data,
     });
     let text: string;
     try {

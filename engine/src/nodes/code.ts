@@ -1,6 +1,7 @@
 import { MAIN } from '#shared/nodes/types.ts';
 import type { LogLevel } from '#shared/protocol/engine.ts';
 import { positionIn, sourceName } from '../expressions/errors.ts';
+import { parameterExpressions } from '../expressions/parameter-expressions.ts';
 import { callScope, pairedPayload } from '../expressions/resolve.ts';
 import { runData } from '../expressions/run-data.ts';
 import { readsPairedItems, readsParameters, referencedNodes } from '../expressions/template.ts';
@@ -9,6 +10,7 @@ import { pairedWith, parsePairedItem } from '../runner/paired-items.ts';
 import { ItemErrors, NodeError, type NodeExecutor } from '../runner/types.ts';
 import { codeShapeFor } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type SandboxErrorInfo } from '../sandbox/sandbox.ts';
+import { legacyItemMessage, legacyKind } from './code-legacy.ts';
 import { declareImplicitGlobals } from './sort-code.ts';
 import { str } from './values.ts';
 
@@ -39,7 +41,12 @@ const describe = (info: SandboxErrorInfo, filename: string, item?: number): stri
 
 export const code: NodeExecutor = (ctx) => {
   const p = ctx.nodeParams();
-  const mode = p.mode === 'runOnceForEachItem' ? 'runOnceForEachItem' : 'runOnceForAllItems';
+  // n8n's Function runs once for all items, Function Item once per item, whatever the mode says.
+  const legacy = legacyKind(p.legacy);
+  const mode =
+    legacy === 'functionItem' || (legacy === undefined && p.mode === 'runOnceForEachItem')
+      ? 'runOnceForEachItem'
+      : 'runOnceForAllItems';
   // n8n runs Code sloppy: a name assigned without a declaration becomes a variable (here a local of the code).
   const source = declareImplicitGlobals(str(p.jsCode, ''), []);
   const filename = sourceName('code', ctx.node.name);
@@ -50,15 +57,22 @@ export const code: NodeExecutor = (ctx) => {
     if (e instanceof SandboxError) throw new NodeError(describe(e.info, filename));
     throw e;
   }
-  const refs = refsOf(ctx, source);
+  // $runIndex, and the parameters of the nodes it names when the code reads them (their expressions compiled).
+  const facts = runData(ctx.meta, referencedNodes(source), readsParameters(source));
+  const nested = parameterExpressions(ctx.sandbox, facts.params);
+  const refs = refsOf(ctx, source, nested.refs);
   // Once per item, n8n stops at the first failure unless the node goes on after failures.
   const goOn = ctx.node.onError === 'continueRegularOutput' || ctx.node.onError === 'continueErrorOutput';
+  // Going on after a failure, n8n's Function nodes put the bare message into the item.
+  const message = (info: SandboxErrorInfo, item?: number) =>
+    legacy && goOn ? legacyItemMessage(info) : describe(info, filename, item);
   const payload = JSON.stringify({
+    ...(legacy ? { legacy } : {}),
     ...(readsPairedItems(source)
       ? { items: ctx.items, refs, goOn, paired: pairedPayload(refs, (name) => ctx.pairedItems?.(name) ?? []) }
       : { items: ctx.items, refs, goOn }),
-    // $runIndex, and the parameters of the nodes it names when the code reads them.
-    ...runData(ctx.meta, referencedNodes(source), readsParameters(source)),
+    ...facts,
+    ...nested.data,
   });
   let result: CodeResult;
   try {
@@ -69,13 +83,13 @@ export const code: NodeExecutor = (ctx) => {
   }
   for (const line of result.logs?.lines ?? []) ctx.log(line.level, line.message);
   if (result.logs?.dropped) ctx.logDropped(result.logs.dropped);
-  if (result.e) throw new NodeError(describe(result.e, filename));
+  if (result.e) throw new NodeError(message(result.e));
   // Paired items as n8n's Code has them: once per item, to the item it ran for; else what the code returned.
   const items = (result.items ?? []).map((i) => {
     const paired = i.index !== undefined ? [{ item: i.index }] : parsePairedItem(i.pairedItem);
     return paired ? pairedWith({ json: i.json }, paired) : { json: i.json };
   });
-  const failed = (result.errors ?? []).map((f) => ({ index: f.index, message: describe(f.e, filename, f.index) }));
+  const failed = (result.errors ?? []).map((f) => ({ index: f.index, message: message(f.e, f.index) }));
   if (failed.length > 0 && ctx.node.onError === 'continueRegularOutput') {
     // As n8n's runner hands them on: each failed item in its place, as { error } paired to the item it ran for.
     const byIndex = new Map<number, Item>();
@@ -89,9 +103,13 @@ export const code: NodeExecutor = (ctx) => {
 };
 
 /** Outputs of the nodes the code names with $('…'), sent along so it can read them. */
-const refsOf = (ctx: Parameters<NodeExecutor>[0], source: string): Record<string, readonly Item[]> => {
+const refsOf = (
+  ctx: Parameters<NodeExecutor>[0],
+  source: string,
+  more: readonly string[] = [],
+): Record<string, readonly Item[]> => {
   const refs: Record<string, readonly Item[]> = {};
-  for (const name of referencedNodes(source)) {
+  for (const name of [...referencedNodes(source), ...more]) {
     const out = ctx.outputOf(name);
     if (out) refs[name] = out;
   }

@@ -1,4 +1,5 @@
 import { MAX_LOG_LINES, MAX_LOG_MESSAGE } from '#shared/protocol/engine.ts';
+import { LEGACY_FUNCTION_SOURCE } from './legacy-function-source.ts';
 
 /**
  * The code that runs inside each QuickJS context before any user code: the
@@ -53,7 +54,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
     if (!Object.prototype.hasOwnProperty.call(refs, name)) {
       // n8n's $() of a node that exists but has not run: its parameters and isExecuted answer, its data throws.
       const exists = runs !== undefined && Object.prototype.hasOwnProperty.call(runs, name) && runs[name] === -1;
-      if (!exists) throw expressionError('Node "' + name + '" has not run before this one');
+      if (!exists) throw expressionError("Referenced node doesn't exist");
       const notRun = () => {
         throw expressionError("Node '" + name + "' hasn't been executed");
       };
@@ -104,6 +105,43 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
     };
   };
 
+  // n8n's $node["Name"].parameter: a top-level parameter written as an expression is worked out when it is read,
+  // for the item being processed (args), its own errors passing through and others giving nothing as in any
+  // expression; the object as a whole (toJSON) keeps the text. Templates: see parameter-expressions.ts.
+  const nestedValue = (template, args) => {
+    if (typeof template === 'object' && template !== null && !Array.isArray(template)) throw expressionError(template.e);
+    const run = (id) => {
+      try {
+        return fns[id].apply(undefined, args);
+      } catch (e) {
+        if (fatal(e) || passesThrough(e)) throw e;
+        return undefined;
+      }
+    };
+    if (typeof template === 'number') return run(template);
+    let out = '';
+    for (const part of template) {
+      if (typeof part === 'string') out += part;
+      else {
+        const v = run(~part);
+        out += v || v === 0 || v === false ? String(v) : '';
+      }
+    }
+    return out;
+  };
+  const withExpressions = (raw, nested, args) => {
+    if (raw === undefined || nested === undefined || args === undefined) return raw;
+    return new Proxy(raw, {
+      get(target, key) {
+        if (key === 'toJSON' && !Object.prototype.hasOwnProperty.call(target, 'toJSON')) return () => target;
+        if (typeof key === 'string' && Object.prototype.hasOwnProperty.call(nested, key)) {
+          return nestedValue(nested[key], args);
+        }
+        return target[key];
+      },
+    });
+  };
+
   // What n8n's NodeHelpers.getContext gives a node that keeps no context: an empty object.
   const EMPTY_CONTEXT = Object.freeze({});
   // A node's parameters (sent when the code reads them, see run-data.ts), a fresh copy each time: code may change it.
@@ -149,7 +187,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
     const refs = p.refs;
     const params = p.params;
     const runs = p.runs;
-    const at = { index: 0 };
+    const at = { index: 0, args: undefined };
     const nodeAt = (name, index) => {
       const ran = Object.prototype.hasOwnProperty.call(refs, name);
       // n8n answers a node's parameters (and runIndex -1) whether it has run or not; its data only once it has.
@@ -176,9 +214,10 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
         get binary() {
           return {};
         },
-        // n8n's parameters (it evaluates an expression among them; Weft gives its text, as n8n's $('Name').params does).
+        // n8n's parameters, an expression among them worked out when read ($('Name').params gives its text).
         get parameter() {
-          return parametersOf(params, name);
+          const nested = p.pexpr && Object.prototype.hasOwnProperty.call(p.pexpr, name) ? p.pexpr[name] : undefined;
+          return withExpressions(parametersOf(params, name), nested, at.args);
         },
         context: EMPTY_CONTEXT,
         // n8n: the index of the node's last run (its run count - 1), -1 before it has run.
@@ -260,10 +299,10 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
     first: () => items[0],
     last: () => items[items.length - 1],
   });
-  const contextFor = (p, m, clock, items, index, legacy, mode, input) => {
+  // own: what n8n's Function / Function Item hand their code as items / item instead of the Code node's.
+  const contextFor = (p, m, clock, items, index, legacy, mode, input, own) => {
     const item = items[index];
-    if (legacy) legacy.at.index = index;
-    return [
+    const args = [
       item ? item.json : {},
       { item, all: input.all, first: input.first, last: input.last },
       (name) => nodeAccessor(p.refs, p.paired, p.params, p.runs, name, index),
@@ -281,9 +320,16 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
       $jmespath,
       p.run ?? 0,
       // Code's legacy variables (only its shape names them): items once for all items, item once per item.
-      mode === 'runOnceForAllItems' ? items : undefined,
-      mode === 'runOnceForEachItem' ? item : undefined,
+      mode === 'runOnceForAllItems' ? (own ? own.items : items) : undefined,
+      mode === 'runOnceForEachItem' ? (own ? own.item : item) : undefined,
+      own ? own.getBinaryData : undefined,
     ];
+    if (legacy) {
+      legacy.at.index = index;
+      // $node["Name"].parameter works its expressions out with these (see withExpressions).
+      legacy.at.args = args;
+    }
+    return args;
   };
 
   // What Code returns, checked and shaped as n8n's Code node does (result-validation and normalizeItems), with its
@@ -331,6 +377,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
     return item;
   };
 
+${LEGACY_FUNCTION_SOURCE}
   // console: what code prints is collected during one call and handed back with its result (the Code node
   // puts it in the execution's log). Bounded here too: printing in a loop must not fill the heap.
   const MAX_PRINTED = ${MAX_LOG_LINES};
@@ -409,7 +456,8 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
       const p = parse(payloadText);
       const m = metaOf(metaText);
       time.setZone(zone);
-      const clock = ids.some((id) => usesTime[id < 0 ? ~id : id]) ? clockAt(now) : undefined;
+      const timed = ids.some((id) => usesTime[id < 0 ? ~id : id]) || (p.pids ?? []).some((id) => usesTime[id]);
+      const clock = timed ? clockAt(now) : undefined;
       const items = p.items;
       const legacy = ids.some((id) => usesLegacy[id < 0 ? ~id : id]) ? legacyFor(p, items) : undefined;
       const input = inputOf(p.all ?? items);
@@ -466,7 +514,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
       const p = parse(payloadText);
       const m = metaOf(metaText);
       time.setZone(zone);
-      const clock = usesTime[id] ? clockAt(now) : undefined;
+      const clock = usesTime[id] || (p.pids ?? []).some((n) => usesTime[n]) ? clockAt(now) : undefined;
       const items = p.items;
       const legacy = usesLegacy[id] ? legacyFor(p, items) : undefined;
       const input = inputOf(p.all ?? items);
@@ -480,20 +528,27 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
         const errors = [];
         for (let i = 0; i < items.length; i++) {
           if (i > 0 && i % RENEW_EVERY === 0) renewTime();
-          const args = contextFor(p, m, clock, items, i, legacy, mode, input);
+          // Function Item: \`item\` is a copy of the item's data, and what comes back is the item's data as it is.
+          const own = p.legacy === 'functionItem' ? { item: legacyCopy(items[i].json), getBinaryData: () => undefined } : undefined;
+          const args = contextFor(p, m, clock, items, i, legacy, mode, input, own);
+          // Where it failed: in the code, or in the check of what it returned (n8n's Function Item tells them apart).
+          let ran = false;
           try {
-            out.push({ json: eachItemOutput(await fn.apply(undefined, args)).json, index: i });
+            const value = await fn.apply(undefined, args);
+            ran = true;
+            out.push({ json: own ? functionItemOutput(value) : eachItemOutput(value).json, index: i });
           } catch (e) {
             if (fatal(e)) throw e;
-            errors.push({ index: i, e: describe(e) });
+            errors.push(ran ? { index: i, e: describe(e), returned: true } : { index: i, e: describe(e) });
             if (!p.goOn) break;
           }
         }
         return stringify({ items: out, errors, logs: takePrinted() });
       }
       try {
-        const value = await fn.apply(undefined, contextFor(p, m, clock, items, 0, legacy, mode, input));
-        return stringify({ items: allItemsOutput(value), logs: takePrinted() });
+        const own = p.legacy === 'function' ? { items: legacyItems(items) } : undefined;
+        const value = await fn.apply(undefined, contextFor(p, m, clock, items, 0, legacy, mode, input, own));
+        return stringify({ items: own ? functionOutput(value) : allItemsOutput(value), logs: takePrinted() });
       } catch (e) {
         if (fatal(e)) throw e;
         return stringify({ e: describe(e), logs: takePrinted() });

@@ -49,6 +49,8 @@ const allItems = [
   "return [{ json: { far: $('Input').itemMatching(99).json } }];",
   'return [{ json: { x: $json.missing.deep } }];',
   'return [{ json: { item: $input.item.json } }];',
+  'return [{ json: { m: $node["Before"].parameter.maxItems ?? null, raw: $("Before").params.maxItems ?? null } }];',
+  'return [{ json: { self: $("Under test").params.jsCode.length, ran: $("Under test").isExecuted } }];',
 ];
 
 const eachItem = [
@@ -69,6 +71,7 @@ const eachItem = [
   'return { json: $json, pairedItem: 3 };',
   'return { json: { a: 1 }, extra: 2 };',
   'return { t: typeof $json.meta };',
+  'return { m: $node["Before"].parameter.maxItems ?? null, k: $node["Before"].parameter.keep ?? null };',
 ];
 
 /** Set 3.4 values that use the expression features this family covers. */
@@ -102,6 +105,12 @@ const setValues = [
   "={{ $('Start').item.json }}",
   "={{ $('Webhook').item.json.body }}",
   "={{ $('Webhook').item.json }}",
+  // Another node's parameters: n8n works an expression among them out when it is read, .params gives its text.
+  "={{ $node['Before'].parameter.maxItems }}",
+  '=n {{ $node["Before"].parameter.keep }} {{ $node["Before"].parameter.maxItems }}',
+  "={{ $('Before').params.maxItems }}",
+  "={{ $node['Before'].parameter }}",
+  "={{ $('Under test').params.mode }}",
 ];
 
 const befores: NodeCase['before'][] = [
@@ -115,6 +124,13 @@ const befores: NodeCase['before'][] = [
     parameters: { mode: 'runOnceForEachItem', jsCode: 'return { ...$json, each: true };' },
   },
   { type: 'limit', typeVersion: 1, parameters: { maxItems: 2, keep: 'lastItems' } },
+  // Parameters written as expressions, which $node["Before"].parameter works out for the item being processed.
+  { type: 'limit', typeVersion: 1, parameters: { maxItems: '={{ 1 + 1 }}', keep: '=lastItems' } },
+  {
+    type: 'limit',
+    typeVersion: 1,
+    parameters: { maxItems: '={{ $json.a === undefined ? 3 : 2 }}', keep: "={{ 'first' + 'Items' }}" },
+  },
 ];
 
 const codeParameters = (rng: Rng, version: number): Params => {
