@@ -36,4 +36,29 @@ describe('the n8n-diff exception list', () => {
     const otherEnd = { ...ended, n8n: 'Other' };
     expect(unexcused([crash, otherEnd], workflow)).toEqual([otherEnd]);
   });
+  it('excuses the header keys n8n 1–2 add to an input item given as "Headers", and no other change', () => {
+    const workflow = {
+      nodes: [
+        { name: 'Input', type: 'n8n-nodes-base.code' },
+        {
+          name: 'H',
+          type: 'n8n-nodes-base.httpRequest',
+          typeVersion: 2,
+          parameters: { jsonParameters: true, headerParametersJson: '={{ $json.meta }}' },
+        },
+      ],
+    };
+    const mutated = {
+      node: 'Input',
+      run: 0,
+      output: 0,
+      what: 'output items',
+      n8n: [{ meta: { a: 1, accept: 'application/json' } }],
+      weft: [{ meta: { a: 1 } }],
+    };
+    expect(unexcused([mutated], workflow)).toEqual([]);
+    const other = { ...mutated, n8n: [{ meta: { a: 2, accept: 'application/json' } }] };
+    const otherKey = { ...mutated, n8n: [{ meta: { a: 1, b: 1 } }] };
+    expect(unexcused([other, otherKey], workflow)).toEqual([other, otherKey]);
+  });
 });
