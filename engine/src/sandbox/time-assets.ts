@@ -150,6 +150,29 @@ const COMBINED_EXTRACTORS = `function combineExtractors(...extractors) {
 }
 `;
 
+/**
+ * `DateTime.fromObject` (behind fromISO, fromSQL, fromFormat and `DateTime.local(y, …)` too) works out the
+ * current date in the zone (`tsToObj`, a Date and seven getters: ~10 µs in QuickJS) before it knows whether it
+ * needs it: only for units left out before the first one given (a time without a date), week or ordinal dates.
+ * It is worked out when first needed; `tsToObj` is a pure function of the same two numbers, so nothing else
+ * changes.
+ */
+const LAZY_NOW: [string, string][] = [
+  ['      objNow = tsToObj(tsNow, offsetProvis);\n', '      objNow = null;\n'],
+  [
+    'objNow = gregorianToWeek(objNow, minDaysInFirstWeek, startOfWeek);',
+    'objNow = gregorianToWeek(tsToObj(tsNow, offsetProvis), minDaysInFirstWeek, startOfWeek);',
+  ],
+  ['objNow = gregorianToOrdinal(objNow);', 'objNow = gregorianToOrdinal(tsToObj(tsNow, offsetProvis));'],
+  [
+    'normalized[u] = objNow[u];',
+    'normalized[u] = (objNow === null ? (objNow = tsToObj(tsNow, offsetProvis)) : objNow)[u];',
+  ],
+];
+
+/** A RegExp matching `text` exactly. */
+const literally = (text: string): RegExp => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+
 const replaceOnce = (text: string, at: RegExp, by: (...groups: string[]) => string, what: string): string => {
   let found = 0;
   const out = text.replace(at, (...m: unknown[]) => {
@@ -194,6 +217,7 @@ export const luxonAsFunction = (moduleText: string): string => {
   body = replaceOnce(body, TOKEN_TO_STRING, (_all, head = '') => `${head}${PLAIN_TOKEN}`, 'tokenToString');
   constants.push(PLAIN_TOKENS);
   body = replaceOnce(body, COMBINE_EXTRACTORS, () => COMBINED_EXTRACTORS, 'combineExtractors');
+  for (const [from, to] of LAZY_NOW) body = replaceOnce(body, literally(from), () => to, 'fromObject');
   body = replaceOnce(body, FORMATTER_NUM, (_all, head = '') => `${head}${PLAIN_NUM}`, 'Formatter#num');
   return `(function (Intl) {\n'use strict';\n${constants.join('\n')}\n${body}\n})`;
 };

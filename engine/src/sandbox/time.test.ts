@@ -338,6 +338,13 @@ describe('Luxon in the sandbox', () => {
       ["DateTime.fromISO('2024-W03-2T10:20').toISO()", () => DateTime.fromISO('2024-W03-2T10:20').toISO()],
       ["DateTime.fromISO('2024-015T10:20:30-0800').toISO()", () => DateTime.fromISO('2024-015T10:20:30-0800').toISO()],
       ["DateTime.fromISO('T10:20:30,5').toISO()", () => DateTime.fromISO('T10:20:30,5').toISO()],
+      // fromObject's current date, worked out only when needed: a time alone, a weekday alone, an ordinal.
+      [
+        "DateTime.fromObject({ hour: 10 }, { zone: 'Asia/Tokyo' }).toISODate()",
+        () => DateTime.fromObject({ hour: 10 }, { zone: 'Asia/Tokyo' }).toISODate(),
+      ],
+      ['DateTime.fromObject({ weekday: 3 }).toISODate()', () => DateTime.fromObject({ weekday: 3 }).toISODate()],
+      ['DateTime.fromObject({ ordinal: 40 }).toISODate()', () => DateTime.fromObject({ ordinal: 40 }).toISODate()],
       [
         "DateTime.fromISO('2024-01-15T10:20:30[America/New_York]').toISO()",
         () => DateTime.fromISO('2024-01-15T10:20:30[America/New_York]').toISO(),
