@@ -112,6 +112,21 @@ describe('HTTP Request 1 and 2 from n8n: the request', () => {
     expect(last()).toMatchObject({ url: '/echo?i=0', type: 'application/json', body: '"just text"', headers: {} });
   });
 
+  it.each([
+    ['queryParametersJson', 'null'],
+    ['headerParametersJson', '={{ null }}'],
+    ['queryParametersJson', '={{ $json.missing }}'],
+  ])('fails on a JSON field %s of %j, as n8n 1–2 do', async (name, value) => {
+    await expect(
+      run({ requestMethod: 'GET', url: `${base}/echo`, jsonParameters: true, [name]: value }),
+    ).rejects.toThrow(/null|not valid JSON/);
+  });
+
+  it('sends a JSON query that is a list by its indices', async () => {
+    await run({ requestMethod: 'GET', url: `${base}/echo`, jsonParameters: true, queryParametersJson: '["a", "b"]' });
+    expect(last()?.url).toBe('/echo?0=a&1=b');
+  });
+
   it('writes a JSON body as a form for "Form Urlencoded", and any body as a form under that content type header', async () => {
     await run({
       requestMethod: 'PUT',
@@ -211,6 +226,31 @@ describe('HTTP Request 1 and 2 from n8n: the answer', () => {
     expect(await run({ requestMethod: 'GET', url: `${base}/list`, authentication: 'none' }, items({}), 2)).toEqual([
       { data: [{ a: 1 }, { a: 2 }] },
     ]);
+  });
+});
+
+describe('HTTP Request 4 from n8n: batching', () => {
+  it('pauses between batches as "Batching" says', async () => {
+    const { definition } = fromN8n({
+      name: 'w',
+      nodes: [
+        {
+          id: 'h',
+          name: 'H',
+          type: 'n8n-nodes-base.httpRequest',
+          typeVersion: 4.2,
+          position: [0, 0],
+          parameters: { url: `${base}/echo`, options: { batching: { batch: { batchSize: 2, batchInterval: 80 } } } },
+        },
+      ],
+      connections: {},
+    });
+    const started = Date.now();
+    const params = definition.nodes[0]?.parameters ?? {};
+    await runNode('httpRequest', params, items({}, {}, {}), { network: allowLoopback });
+    // Items 0 and 1, a pause, item 2.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(75);
+    expect(params).toMatchObject({ batchSize: 2, batchInterval: 80 });
   });
 });
 

@@ -87,11 +87,11 @@ const repeatedFor = (p: JsonObject, part: 'query' | 'other'): Repeated => {
 /**
  * A "JSON …" field: parsed (n8n 3+), or — with `legacyBodies`, as n8n
  * 1–2 — an object from an expression taken as it is and an empty field left
- * out (undefined).
+ * out (undefined; an expression giving undefined still fails, as in n8n).
  */
 const jsonField = (p: JsonObject, value: unknown, label: string, index: number): unknown => {
   if (p.legacyBodies !== true) return parseJsonField(value, label, index);
-  if (value === '' || value === undefined) return undefined;
+  if (value === '') return undefined;
   return parseJsonField(value, label, index, true);
 };
 
@@ -136,7 +136,20 @@ const urlOf = (value: unknown, index: number): URL => {
   }
 };
 
-const queryText = (query: Fields, arrays: unknown): string => {
+/** The JSON query's object; n8n 1–2's client also sends a list, by its indices (`0=a&1=b`). */
+const jsonQueryOf = (p: JsonObject, index: number): Fields | unknown[] => {
+  const value = notNull(p, jsonField(p, p.jsonQuery, 'JSON Query Parameters', index), 'JSON Query Parameters', index);
+  return p.legacyBodies === true && Array.isArray(value) ? value : asFields(value);
+};
+
+/** n8n 1–2 fail on query parameters or headers that are null (a TypeError in their client): so does Weft, saying why. */
+const notNull = (p: JsonObject, value: unknown, label: string, index: number): unknown => {
+  if (p.legacyBodies === true && value === null)
+    throw new NodeError(`item ${index + 1}: the "${label}" field is null; give an object`);
+  return value;
+};
+
+const queryText = (query: Fields | unknown[], arrays: unknown): string => {
   const format = arrays === 'repeat' || arrays === 'brackets' ? arrays : 'indices';
   return stringify(query, { arrayFormat: format });
 };
@@ -160,9 +173,7 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
 
   if (p.sendQuery === true) {
     const query =
-      p.specifyQuery === 'json'
-        ? asFields(jsonField(p, p.jsonQuery, 'JSON Query Parameters', index))
-        : fold(fieldRows(p.queryParameters), repeatedFor(p, 'query'));
+      p.specifyQuery === 'json' ? jsonQueryOf(p, index) : fold(fieldRows(p.queryParameters), repeatedFor(p, 'query'));
     const text = Object.keys(query).length > 0 ? queryText(query, p.queryParameterArrays) : '';
     if (text) url.search = url.search ? `${url.search}&${text}` : `?${text}`;
   }
@@ -173,7 +184,7 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
   if (p.sendHeaders === true) {
     const given =
       p.specifyHeaders === 'json'
-        ? asFields(jsonField(p, p.jsonHeaders, 'JSON Headers', index))
+        ? asFields(notNull(p, jsonField(p, p.jsonHeaders, 'JSON Headers', index), 'JSON Headers', index))
         : fold(
             fieldRows(p.headerParameters).filter((h) => h.name !== ''),
             repeated,

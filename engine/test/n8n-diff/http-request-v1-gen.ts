@@ -72,7 +72,16 @@ export const httpRequestV1Parameters = (rng: Rng, base: string): Params => {
     options.bodyContentCustomMimeType = rng.pick(['text/plain', 'application/json', 'application/xml']);
   if (json) {
     if (rng.chance(0.4))
-      p.queryParametersJson = rng.pick(['{"q": "1", "list": [1, 2]}', '={{ { "i": $itemIndex } }}', '{"q": ', '']);
+      p.queryParametersJson = rng.pick([
+        '{"q": "1", "list": [1, 2]}',
+        '={{ { "i": $itemIndex } }}',
+        '{"q": ',
+        '',
+        '[1, 2]',
+        '5',
+        'null',
+        '={{ $json.meta }}',
+      ]);
     if (rng.chance(0.4))
       p.headerParametersJson = rng.pick([
         '{"x-json": "1"}',
@@ -80,6 +89,7 @@ export const httpRequestV1Parameters = (rng: Rng, base: string): Params => {
         'nope',
         '',
         '{"X-Upper": "u"}',
+        '={{ $json.meta }}',
       ]);
     if (rng.chance(0.6))
       p.bodyParametersJson = rng.pick([
@@ -92,6 +102,8 @@ export const httpRequestV1Parameters = (rng: Rng, base: string): Params => {
         '',
         'a=1&b=2',
         '<a>1</a>',
+        '={{ $json.meta }}',
+        'null',
       ]);
   } else {
     if (rng.chance(0.4)) p.queryParametersUi = { parameter: rows(rng, ['q', 'page', 'q', 'a b']) };

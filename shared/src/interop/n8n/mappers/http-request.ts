@@ -54,6 +54,11 @@ export const httpRequestMappers: Record<string, Mapper> = {
 
     const timeout = r.get('options.timeout');
     if (timeout !== undefined) out.timeout = timeout;
+    // n8n's batching: a size of 0 (or none) is 1; no interval, no pause.
+    if (r.get('options.batching') !== undefined) {
+      out.batchSize = r.get('options.batching.batch.batchSize') ?? 1;
+      out.batchInterval = r.get('options.batching.batch.batchInterval') ?? 0;
+    }
     const format = r.get('options.response.response.responseFormat');
     if (format === 'file') r.problem('it saved the response as a file; Weft reads it as text');
     out.responseFormat = format === 'json' || format === 'text' ? format : 'autodetect';
