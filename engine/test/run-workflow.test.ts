@@ -444,7 +444,7 @@ describe('runner', () => {
     });
     const r = await run(def);
     expect(r.error).toBe(
-      'Node "Greet" failed: Node "Greet", parameter "assignments[0].value": ExpressionError: Node "Nope" has not run before this one (at character 8 of the expression)',
+      'Node "Greet" failed: Node "Greet", parameter "assignments[0].value": ExpressionError: Referenced node doesn\'t exist (at character 8 of the expression)',
     );
     const syntax = await run(
       definition({

@@ -17,8 +17,11 @@ import { getLineInfo, parse, type Node } from 'acorn';
 export const PARAMS =
   '$json, $input, $, $now, $today, $workflow, $execution, $itemIndex, $vars, $node, $items, $item, $if, $ifEmpty, $jmespath, $runIndex';
 
-/** The Code node's, with n8n's legacy `items` (once for all items) and `item` (once per item) when the code leaves those names free. */
-export const CODE_PARAMS = `${PARAMS}, items, item`;
+/**
+ * The Code node's, with n8n's legacy `items` (once for all items) and `item` (once per item) when the code leaves
+ * those names free, and Function Item's `getBinaryData`.
+ */
+export const CODE_PARAMS = `${PARAMS}, items, item, getBinaryData`;
 
 export interface FunctionShape {
   /** Part of the compile cache's key: the same text compiled in two shapes is two functions. */
@@ -40,7 +43,7 @@ export const CODE: FunctionShape = {
   after: '\n',
 };
 
-/** A Code node with n8n's `items` / `item` (see codeShapeFor). */
+/** A Code node with n8n's `items` / `item` / `getBinaryData` (see codeShapeFor). */
 export const LEGACY_CODE: FunctionShape = { ...CODE, kind: 'legacy-code', params: CODE_PARAMS };
 
 /**
@@ -66,7 +69,7 @@ export const codeShapeFor = (code: string): FunctionShape => {
       if (id?.name) declared.add(id.name);
     }
   }
-  return declared.has('items') || declared.has('item') ? CODE : LEGACY_CODE;
+  return declared.has('items') || declared.has('item') || declared.has('getBinaryData') ? CODE : LEGACY_CODE;
 };
 
 /** The names a binding pattern declares. */

@@ -75,6 +75,23 @@ const withAddedHeaders = (n8n: unknown, weft: unknown): boolean => {
 
 export const exceptions: Exception[] = [
   {
+    // n8n's Function Item makes a number, text, true or a list the code returns an item's data as it is; Weft's
+    // items hold objects, so that item fails with "Code doesn't return an object" (its error item when going on).
+    id: 'function-item-non-object-data',
+    excuses: (d, workflow) => {
+      const functionItem = (name: unknown) =>
+        typeof name === 'string' && nodeOf(workflow, name)?.type === 'n8n-nodes-base.functionItem';
+      if (d.node === '(workflow)')
+        return d.what === 'node that ended the run' && d.n8n === null && functionItem(d.weft);
+      if (!functionItem(d.node)) return false;
+      const nonObject = (list: unknown) =>
+        Array.isArray(list) && list.some((j) => typeof j !== 'object' || j === null || Array.isArray(j));
+      const refused = JSON.stringify(d.weft ?? null).includes("Code doesn't return an object");
+      if (d.what === 'error vs no error') return refused && Array.isArray(d.n8n) && d.n8n.some(nonObject);
+      return d.what === 'output items' && (nonObject(d.n8n) || (refused && Array.isArray(d.n8n) && d.n8n.length === 0));
+    },
+  },
+  {
     // n8n's Merge with "minimize empty fields" and deep merge merges into its input items' nested objects in place.
     id: 'merge-minimize-empty-mutates-inputs',
     excuses: (d, workflow) => {

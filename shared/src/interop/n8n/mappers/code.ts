@@ -3,9 +3,9 @@ import { type Mapper, type Params, same } from '../param-reader.ts';
 
 /**
  * Code, and n8n's legacy Function and Function Item nodes, which become Code
- * nodes: Function's code runs once for all items with n8n's `items` (Weft's
- * Code has n8n's legacy variables); Function Item's once per item with `item`
- * being the item's data, as it was there, and what it returns is the item.
+ * nodes that run as them (`legacy`): Function's code once for all items with
+ * n8n's `items`, Function Item's once per item with `item` being a copy of
+ * the item's data, and what it returns is the item's data.
  */
 export const codeMappers: Record<string, Mapper> = {
   code: (r) => {
@@ -17,11 +17,7 @@ export const codeMappers: Record<string, Mapper> = {
     }
     return out;
   },
-  function: (r) => ({ mode: 'runOnceForAllItems', jsCode: text(r.get('functionCode')) }),
-  functionItem: (r) => ({
-    mode: 'runOnceForEachItem',
-    // Function Item's `item` is the item's data itself (n8n's Code has `$json` for it); on the
-    // code's first line, so errors name the lines n8n named.
-    jsCode: `const item = $json; ${text(r.get('functionCode'))}`,
-  }),
+  // Weft's Code runs them with their own variables, result checks and errors (its `legacy` parameter).
+  function: (r) => ({ mode: 'runOnceForAllItems', legacy: 'function', jsCode: text(r.get('functionCode')) }),
+  functionItem: (r) => ({ mode: 'runOnceForEachItem', legacy: 'functionItem', jsCode: text(r.get('functionCode')) }),
 };
