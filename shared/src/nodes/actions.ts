@@ -392,14 +392,13 @@ export const code = defineNode({
         { value: 'runOnceForAllItems', label: 'Run once for all items' },
         { value: 'runOnceForEachItem', label: 'Run once for each item' },
       ],
-      showWhen: { legacy: ['none'] },
     },
     {
       // n8n's Function and Function Item nodes, imported: their variables, what they accept back and their errors.
       name: 'legacy',
       label: 'Runs as',
       description:
-        "n8n's legacy Function node runs once for all items with `items` and takes a list back; Function Item runs once per item with `item` (a copy of its data) and takes that item's data back.",
+        "n8n's legacy Function node runs once for all items with `items` and takes a list back; Function Item runs once per item with `item` (a copy of its data) and takes that item's data back. Either decides the mode.",
       kind: 'options',
       default: 'none',
       options: [
