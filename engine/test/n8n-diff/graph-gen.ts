@@ -235,7 +235,21 @@ export const graphCase = (seed: number): GraphCase => {
     }
     sources.push({ name, outputs });
   }
+  if (rng.chance(0.5)) shuffleConnections(wf, rng);
   return { seed, workflow: wf };
+};
+
+/**
+ * n8n's connection lists in another order than they were made (as a person
+ * connects nodes in any order): each output's targets and the sources' order
+ * shuffled. v0 runs children in that order, so it must survive the import and
+ * the workflow document (graphs.diff.ts runs Weft through one).
+ */
+const shuffleConnections = (wf: N8nWorkflowJson, rng: Rng): void => {
+  const connections: N8nWorkflowJson['connections'] = {};
+  for (const [from, { main }] of rng.shuffle(Object.entries(wf.connections)))
+    connections[from] = { main: main.map((targets) => rng.shuffle(targets)) };
+  wf.connections = connections;
 };
 
 /**

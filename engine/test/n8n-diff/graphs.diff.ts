@@ -11,7 +11,9 @@ import { runInWeft } from './weft.ts';
  * Whole workflows, differentially: random small graphs of supported nodes
  * (graph-gen.ts) run in n8n and in Weft, compared node by node, run by run.
  * This is where run order shows: how often a node fed by both branches of an
- * IF runs, when a Merge runs, what an empty branch does. Divergences are
+ * IF runs, when a Merge runs, what an empty branch does, loops. Weft runs each
+ * as a stored workflow does, read back from a workflow document, so the
+ * connection order (v0 runs children by it) must survive the document. Divergences are
  * minimized by dropping nodes and items while the first divergence stays on
  * the same node with the same kind.
  */
@@ -20,8 +22,9 @@ const reference = new N8nReference();
 beforeAll(ensureReferenceInstalled, 300_000);
 afterAll(() => reference.close());
 
+// Through a workflow document, as a stored workflow runs: its edges must keep n8n's connection order.
 const diff = async (wf: N8nWorkflowJson): Promise<Divergence[]> =>
-  compareResults(await reference.run(wf), (await runInWeft(wf)).result, wf);
+  compareResults(await reference.run(wf), (await runInWeft(wf, undefined, true)).result, wf);
 
 const kindOf = (d: Divergence | undefined): string => (d ? `${d.node.replace(/ \d+$/, '')}: ${d.what}` : '');
 

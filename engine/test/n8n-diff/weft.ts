@@ -2,6 +2,8 @@ import { fromN8n } from '#shared/interop/n8n/index.ts';
 import { getNodeDefinition } from '#shared/nodes/catalog.ts';
 import { nodePorts } from '#shared/nodes/ports.ts';
 import { MAIN } from '#shared/nodes/types.ts';
+import { fromDefinition } from '#shared/schema/from-definition.ts';
+import { toDefinition } from '#shared/schema/to-definition.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
 import { pairedItemsOfRun } from '../../src/runner/paired-items.ts';
 import type { NodeExecutor } from '../../src/runner/types.ts';
@@ -34,8 +36,13 @@ export interface WeftRun {
   unsupportedTypes: string[];
 }
 
-/** `now`: the run's clock (epoch ms), as the reference pins n8n's. */
-export const runInWeft = async (workflow: unknown, now?: number): Promise<WeftRun> => {
+/**
+ * `now`: the run's clock (epoch ms), as the reference pins n8n's.
+ * `viaDocument`: run the definition as a stored workflow gives it — imported
+ * into a workflow document and read back (fromDefinition → toDefinition), as
+ * the server runs a room — rather than the importer's definition itself.
+ */
+export const runInWeft = async (workflow: unknown, now?: number, viaDocument = false): Promise<WeftRun> => {
   let imported;
   try {
     imported = fromN8n(workflow);
@@ -56,7 +63,7 @@ export const runInWeft = async (workflow: unknown, now?: number): Promise<WeftRu
       unsupportedTypes,
     };
   }
-  const definition = valid.definition;
+  const definition = viaDocument ? toDefinition(fromDefinition(valid.definition).doc) : valid.definition;
   const byId = new Map(definition.nodes.map((n) => [n.id, n]));
   try {
     // As n8n's test harness starts a run: the trigger hands on one empty item.
