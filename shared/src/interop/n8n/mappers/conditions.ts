@@ -123,7 +123,9 @@ const rulesSwitch = (r: ParamReader, out: Params): Params => {
       combinator: isExpressionValue(record(rule.conditions).combinator)
         ? record(rule.conditions).combinator
         : mapped.combinator,
-      outputKey: rule.renameOutput === true ? text(rule.outputKey) : '',
+      // n8n keeps (and works out) the name while "Rename Output" is true or an expression: its displayParameter
+      // shows whatever hangs on an expression.
+      outputKey: rule.renameOutput === true || isExpressionValue(rule.renameOutput) ? text(rule.outputKey) : '',
       ...ruleOptions(rule, mapped, first),
     };
   });
