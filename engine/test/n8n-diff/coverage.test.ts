@@ -67,4 +67,11 @@ describe('n8n compatibility doc: coverage sampled from the generators', () => {
     expect(seen?.itemKinds.has('empty input')).toBe(true);
     expect(seen?.valueForms.has('expressions and plain values')).toBe(true);
   });
+
+  it('credits the Sticky Note some cases put on the canvas to their family', async () => {
+    const noOp = (await discoverFamilies()).filter((f) => f.name === 'noOp');
+    const seen = await sampleCoverage(noOp, []);
+    expect(seen.get('noOp')?.families).toEqual(new Set(['noOp']));
+    expect(seen.get('stickyNote')?.families).toEqual(new Set(['noOp']));
+  });
 });

@@ -228,6 +228,17 @@ const valueForm = (parameters: unknown): string => {
   return expressions === 0 ? 'plain values only' : plain === 0 ? 'expressions only' : 'expressions and plain values';
 };
 
+const freshSeen = (): Seen => ({
+  families: new Set<string>(),
+  versions: new Set<number>(),
+  choices: new Map<string, Set<string>>(),
+  options: new Set<string>(),
+  operators: new Set<string>(),
+  itemKinds: new Set<string>(),
+  valueForms: new Set<string>(),
+  declared: new Map<string, Set<string>>(),
+});
+
 /** Samples every family: n8n type → what its cases covered. */
 export const sampleCoverage = async (
   families: readonly Family[],
@@ -247,22 +258,20 @@ export const sampleCoverage = async (
         continue;
       }
       typesOfFamily.add(c.type);
-      const s = seen.get(c.type) ?? {
-        families: new Set<string>(),
-        versions: new Set<number>(),
-        choices: new Map<string, Set<string>>(),
-        options: new Set<string>(),
-        operators: new Set<string>(),
-        itemKinds: new Set<string>(),
-        valueForms: new Set<string>(),
-        declared: new Map<string, Set<string>>(),
-      };
+      const s = seen.get(c.type) ?? freshSeen();
       s.families.add(family.name);
       s.versions.add(c.typeVersion);
       record(s, byType.get(c.type), c.parameters, []);
       for (const kind of itemKinds([...c.items, ...(c.items2 ?? [])], c.items.length)) s.itemKinds.add(kind);
       s.valueForms.add(valueForm(c.parameters));
       seen.set(c.type, s);
+      // A Sticky Note on the canvas beside the node under test (never run, in either engine).
+      if (c.sticky) {
+        const note = seen.get('stickyNote') ?? freshSeen();
+        note.families.add(family.name);
+        note.versions.add(1);
+        seen.set('stickyNote', note);
+      }
     }
     await teardown?.();
     for (const type of typesOfFamily) {
