@@ -35,6 +35,8 @@ const N8N_DIFF_IN_NPM_TEST = [
   'respondToWebhook',
   'wait',
   'triggers',
+  // The random workflows (graphs.diff.ts): run order, loops, connection order.
+  'graphs',
 ];
 
 export default defineConfig({
@@ -102,7 +104,7 @@ export default defineConfig({
           name: 'n8n-diff',
           root: here('./engine/test/n8n-diff'),
           environment: 'node',
-          include: ['nodes.diff.ts'],
+          include: ['nodes.diff.ts', 'graphs.diff.ts'],
           env: { WEFT_N8N_DIFF_BUDGET: 'short', WEFT_N8N_DIFF_FAMILY: N8N_DIFF_IN_NPM_TEST.join(',') },
           testTimeout: 20 * 60_000,
           hookTimeout: 300_000,
