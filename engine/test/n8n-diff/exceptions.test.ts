@@ -61,4 +61,20 @@ describe('the n8n-diff exception list', () => {
     const otherKey = { ...mutated, n8n: [{ meta: { a: 1, b: 1 } }] };
     expect(unexcused([other, otherKey], workflow)).toEqual([other, otherKey]);
   });
+  it("excuses an input item's list that n8n 4.3+ grew with a repeated name's values, and no other change", () => {
+    const workflow = { nodes: [{ name: 'H', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.4 }] };
+    const grown = {
+      node: 'Input',
+      run: 0,
+      output: 0,
+      what: 'output items',
+      n8n: [{ a: ['x', '3.5'] }],
+      weft: [{ a: ['x'] }],
+    };
+    expect(unexcused([grown], workflow)).toEqual([]);
+    const changed = { ...grown, n8n: [{ a: ['y', '3.5'] }] };
+    const before43 = { nodes: [{ name: 'H', type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2 }] };
+    expect(unexcused([changed], workflow)).toEqual([changed]);
+    expect(unexcused([grown], before43)).toEqual([grown]);
+  });
 });

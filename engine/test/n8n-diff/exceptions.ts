@@ -56,6 +56,33 @@ const sameItemsAnyOrder = (d: Divergence): boolean => {
   return isDeepStrictEqual(texts(d.n8n), texts(d.weft));
 };
 
+/** `n8n` is `weft` with values appended to some of its lists (at least one), and nothing else. */
+const withAppendedValues = (n8n: unknown, weft: unknown): boolean => {
+  let appended = false;
+  const walk = (a: unknown, b: unknown): boolean => {
+    if (Array.isArray(a) && Array.isArray(b)) {
+      if (a.length < b.length) return false;
+      if (a.length > b.length) appended = true;
+      return b.every((v, i) => walk(a[i], v));
+    }
+    if (
+      typeof a !== 'object' ||
+      a === null ||
+      typeof b !== 'object' ||
+      b === null ||
+      Array.isArray(a) ||
+      Array.isArray(b)
+    )
+      return isDeepStrictEqual(a, b);
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    const keys = Object.keys(ra);
+    return keys.length === Object.keys(rb).length && keys.every((k) => k in rb && walk(ra[k], rb[k]));
+  };
+  if (!Array.isArray(n8n) || !Array.isArray(weft) || n8n.length !== weft.length) return false;
+  return n8n.every((v, i) => walk(v, weft[i])) && appended;
+};
+
 /** `n8n` is `weft` with, somewhere in it, the header keys n8n 1–2 add to a "Headers" object (and nothing else). */
 const withAddedHeaders = (n8n: unknown, weft: unknown): boolean => {
   if (Array.isArray(n8n) || Array.isArray(weft)) {
@@ -68,7 +95,7 @@ const withAddedHeaders = (n8n: unknown, weft: unknown): boolean => {
   const b = weft as Record<string, unknown>;
   const added = Object.keys(a).filter((k) => !(k in b));
   return (
-    added.every((k) => k === 'accept' || k === 'Content-Type') &&
+    added.every((k) => k === 'accept' || k === 'Content-Type' || k === 'content-type') &&
     Object.keys(b).every((k) => k in a && withAddedHeaders(a[k], b[k]))
   );
 };
@@ -266,6 +293,21 @@ export const exceptions: Exception[] = [
       d.n8n.startsWith('Converting circular structure to JSON') &&
       ((d.what === 'error vs no error' && nodeOf(workflow, d.node)?.type === 'n8n-nodes-base.httpRequest') ||
         (d.what === 'an engine could not run the workflow' && hasNodeOfType(workflow, 'n8n-nodes-base.httpRequest'))),
+  },
+  {
+    // n8n's HTTP Request 4.3+ makes a list of a name given twice by pushing onto the first value: when that is
+    // an input item's own list, the item's list grows, in every node's output that holds it.
+    id: 'http-repeated-name-list-mutated',
+    excuses: (d, workflow) => {
+      if (d.what !== 'output items') return false;
+      const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
+      const lists =
+        Array.isArray(nodes) &&
+        (nodes as N8nNode[]).some(
+          (n) => n.type === 'n8n-nodes-base.httpRequest' && typeof n.typeVersion === 'number' && n.typeVersion >= 4.3,
+        );
+      return lists && withAppendedValues(d.n8n, d.weft);
+    },
   },
   {
     // n8n's HTTP Request 1–2 set their accept (and MIME type) header on the object a "Headers" expression gives:
