@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { fmt } from '../lib/stats.ts';
 
 /**
- * `npm run bench:luxon-ab -- <other tree> [rounds]`: the Luxon expressions of
+ * `npm run bench:luxon-ab -- <other tree> [rounds] [zone]`: the Luxon expressions of
  * bench/engine/n8n-baseline/workflow-paired-luxon.json (and the operations they are made of) in this tree's
  * sandbox and in another checkout's (a `git worktree` of an older commit, its node_modules linked), in ONE
  * process, batches alternating A, B, B, A…: on a shared 2-core machine only alternation gives ratios worth
@@ -14,10 +14,14 @@ import { fmt } from '../lib/stats.ts';
 const here = fileURLToPath(new URL('../..', import.meta.url));
 const other = process.argv[2];
 if (!other || !existsSync(join(other, 'engine/src/sandbox/sandbox.ts'))) {
-  process.stderr.write('usage: luxon-ab.ts <path of another checkout of weft> [rounds]\n');
+  process.stderr.write(
+    'usage: luxon-ab.ts <path of another checkout of weft> [rounds] [time zone of the expressions]\n',
+  );
   process.exit(2);
 }
 const ROUNDS = Number(process.argv[3] ?? 7);
+/** The workflow's time zone the expressions run in (n8n's Settings.defaultZone). */
+const ZONE = process.argv[4] ?? 'UTC';
 
 /** Each runs over ITEMS items in one sandbox call, as Edit Fields evaluates an assignment. */
 const CASES: Record<string, string> = {
@@ -145,7 +149,7 @@ const main = async () => {
   const b = await load('this', here);
   const items = Array.from({ length: ITEMS }, (_, i) => ({ json: { i, n: (i * 37) % 100 } }));
   const payload = JSON.stringify({ items, refs: {} });
-  const scope = { metaText: '{"workflow":{},"execution":{}}', now: Date.parse('2026-12-03T10:00:00Z'), zone: 'UTC' };
+  const scope = { metaText: '{"workflow":{},"execution":{}}', now: Date.parse('2026-12-03T10:00:00Z'), zone: ZONE };
   // CPU time: the sandbox runs on this thread, and other processes on a busy machine count far less in it.
   const perItem = (t: Tree, k: number): number => {
     const id = t.ids[k] ?? -1;

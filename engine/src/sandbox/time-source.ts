@@ -280,12 +280,24 @@ export const TIME_SOURCE = String.raw`(function (loadAssets) {
     };
     // Settings are the driver's alone: its setters are kept here and taken from everyone else.
     const setters = {};
+    // Luxon reads Settings.defaultZone for nearly every DateTime it makes, and its getter parses the zone's name
+    // again each time (~5 µs in QuickJS for an IANA name). The zone it answers is kept until the driver sets
+    // another, when it is one Luxon shares anyway (frozen: an IANA zone from its cache, UTC, the system zone);
+    // a fixed offset or an invalid name is made afresh each time, as before.
+    let currentZone;
+    const cachedZone = (get) =>
+      function () {
+        if (currentZone !== undefined) return currentZone;
+        const zone = get.call(this);
+        if (Object.isFrozen(zone)) currentZone = zone;
+        return zone;
+      };
     for (const key of Object.getOwnPropertyNames(Settings)) {
       const d = Object.getOwnPropertyDescriptor(Settings, key);
       if (!d || !d.set) continue;
       setters[key] = d.set;
       Object.defineProperty(Settings, key, {
-        get: d.get,
+        get: key === 'defaultZone' ? cachedZone(d.get) : d.get,
         set: () => {
           throw new TypeError("Luxon's Settings cannot be changed here");
         },
@@ -321,7 +333,10 @@ export const TIME_SOURCE = String.raw`(function (loadAssets) {
       }
       return loc;
     };
-    defaultZone = (name) => setters.defaultZone.call(Settings, name);
+    defaultZone = (name) => {
+      setters.defaultZone.call(Settings, name);
+      currentZone = undefined;
+    };
     defaultZone(zoneName);
     lib = made;
     return lib;

@@ -418,6 +418,17 @@ describe('Luxon in the sandbox', () => {
         () => Duration.fromObject({ hours: -1.5 }).toFormat('hh:mm', { signMode: 'all' } as never),
       ],
     ];
+    // The default zone is kept between reads only when Luxon shares it anyway (frozen); a fixed offset is made afresh.
+    Settings.defaultZone = 'UTC+3';
+    expect(
+      evaluate('[$now.zone === DateTime.local().zone, Object.isFrozen($now.zone), $now.zoneName]', 'UTC+3'),
+    ).toEqual({
+      v: [DateTime.now().zone === DateTime.local().zone, false, 'UTC+3'],
+    });
+    expect(evaluate('[$now.zone === DateTime.local().zone, $now.zoneName]', 'Asia/Tokyo')).toEqual({
+      v: [true, 'Asia/Tokyo'],
+    });
+    Settings.defaultZone = 'Europe/Berlin';
     // Errors are compared as text: an expression's own errors are swallowed on the way out (as n8n does).
     const caught = (run: () => unknown): unknown => {
       try {
