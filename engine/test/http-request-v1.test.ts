@@ -116,10 +116,12 @@ describe('HTTP Request 1 and 2 from n8n: the request', () => {
     ['queryParametersJson', 'null'],
     ['headerParametersJson', '={{ null }}'],
     ['queryParametersJson', '={{ $json.missing }}'],
+    ['headerParametersJson', '={{ 5 }}'],
+    ['headerParametersJson', '"text"'],
   ])('fails on a JSON field %s of %j, as n8n 1–2 do', async (name, value) => {
     await expect(
       run({ requestMethod: 'GET', url: `${base}/echo`, jsonParameters: true, [name]: value }),
-    ).rejects.toThrow(/null|not valid JSON/);
+    ).rejects.toThrow(/null|number|string|not valid JSON/);
   });
 
   it('sends a JSON query that is a list by its indices', async () => {

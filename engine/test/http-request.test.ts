@@ -187,6 +187,19 @@ describe('HTTP Request', () => {
     expect(last()?.headers['x-list']).toBe('false, ');
   });
 
+  it('writes a list within a header list joined by commas, null as "null" (as n8n 4.x sends it)', async () => {
+    await http(
+      {
+        method: 'GET',
+        url: `${base}/q`,
+        sendHeaders: true,
+        headerParameters: [{ name: 'X-Nested', value: '={{ $json.b }}' }],
+      },
+      items({ b: [[null, true], [], 'x'] }),
+    );
+    expect(last()?.headers['x-nested']).toBe('null,true, , x');
+  });
+
   it("sends no header whose value is false, and no default of that name (n8n's axios drops false headers)", async () => {
     await http(
       {

@@ -46,6 +46,9 @@ const asFields = (value: unknown): Fields => (isJsonObject(value) ? value : {});
 /** A header value as n8n's client writes it (lists go out one line per value: setHeaderList), as String(). */
 const headerText = (value: unknown): string => String(value);
 
+/** A header list's entry as n8n's client writes it: a list within joined by commas, null as "null" in it too. */
+const listText = (value: unknown): string => (Array.isArray(value) ? value.map(listText).join(',') : String(value));
+
 /** A value an expression left undefined is not sent, as in n8n. */
 const fieldRows = (value: unknown): { name: string; value: unknown }[] =>
   Array.isArray(value)
@@ -142,10 +145,19 @@ const jsonQueryOf = (p: JsonObject, index: number): Fields | unknown[] => {
   return p.legacyBodies === true && Array.isArray(value) ? value : asFields(value);
 };
 
-/** n8n 1–2 fail on query parameters or headers that are null (a TypeError in their client): so does Weft, saying why. */
+/** n8n 1–2 fail on query parameters that are null (a TypeError in their client): so does Weft, saying why. */
 const notNull = (p: JsonObject, value: unknown, label: string, index: number): unknown => {
   if (p.legacyBodies === true && value === null)
     throw new NodeError(`item ${index + 1}: the "${label}" field is null; give an object`);
+  return value;
+};
+
+/** n8n 1–2 fail on headers that are no object (null, a number, text: a TypeError in their client): so does Weft. */
+const legacyHeaders = (p: JsonObject, value: unknown, index: number): unknown => {
+  if (p.legacyBodies === true && value !== undefined && (typeof value !== 'object' || value === null))
+    throw new NodeError(
+      `item ${index + 1}: the "JSON Headers" field gives ${value === null ? 'null' : typeof value}; give an object`,
+    );
   return value;
 };
 
@@ -184,7 +196,7 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
   if (p.sendHeaders === true) {
     const given =
       p.specifyHeaders === 'json'
-        ? asFields(notNull(p, jsonField(p, p.jsonHeaders, 'JSON Headers', index), 'JSON Headers', index))
+        ? asFields(legacyHeaders(p, jsonField(p, p.jsonHeaders, 'JSON Headers', index), index))
         : fold(
             fieldRows(p.headerParameters).filter((h) => h.name !== ''),
             repeated,
@@ -199,12 +211,7 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
           headers.delete(name);
           continue;
         }
-        if (Array.isArray(value))
-          setHeaderList(
-            headers,
-            name,
-            value.map((v) => String(v)),
-          );
+        if (Array.isArray(value)) setHeaderList(headers, name, value.map(listText));
         else headers.set(name, headerText(value));
       } catch {
         throw new NodeError(`item ${index + 1}: "${name}" is not a valid header name or value`);
