@@ -10,6 +10,7 @@ import { pairedWith, parsePairedItem } from '../runner/paired-items.ts';
 import { ItemErrors, NodeError, type NodeExecutor } from '../runner/types.ts';
 import { codeShapeFor } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type SandboxErrorInfo } from '../sandbox/sandbox.ts';
+import { legacyItemMessage, legacyKind } from './code-legacy.ts';
 import { declareImplicitGlobals } from './sort-code.ts';
 import { str } from './values.ts';
 
@@ -22,7 +23,8 @@ import { str } from './values.ts';
 
 interface CodeResult {
   items?: (Item & { index?: number; pairedItem?: unknown })[];
-  errors?: { index: number; e: SandboxErrorInfo }[];
+  /** returned: the code ran, and what it returned failed the checks (n8n's Function Item tells those apart). */
+  errors?: { index: number; e: SandboxErrorInfo; returned?: boolean }[];
   e?: SandboxErrorInfo;
   /** What the code printed with console, in order, and how many lines past the limit were not kept. */
   logs?: { lines: { level: LogLevel; message: string }[]; dropped: number };
@@ -40,7 +42,12 @@ const describe = (info: SandboxErrorInfo, filename: string, item?: number): stri
 
 export const code: NodeExecutor = (ctx) => {
   const p = ctx.nodeParams();
-  const mode = p.mode === 'runOnceForEachItem' ? 'runOnceForEachItem' : 'runOnceForAllItems';
+  // n8n's Function runs once for all items, Function Item once per item, whatever the mode says.
+  const legacy = legacyKind(p.legacy);
+  const mode =
+    legacy === 'functionItem' || (legacy === undefined && p.mode === 'runOnceForEachItem')
+      ? 'runOnceForEachItem'
+      : 'runOnceForAllItems';
   // n8n runs Code sloppy: a name assigned without a declaration becomes a variable (here a local of the code).
   const source = declareImplicitGlobals(str(p.jsCode, ''), []);
   const filename = sourceName('code', ctx.node.name);
@@ -57,7 +64,11 @@ export const code: NodeExecutor = (ctx) => {
   const refs = refsOf(ctx, source, nested.refs);
   // Once per item, n8n stops at the first failure unless the node goes on after failures.
   const goOn = ctx.node.onError === 'continueRegularOutput' || ctx.node.onError === 'continueErrorOutput';
+  // Going on after a failure, n8n's Function nodes put the bare message into the item.
+  const message = (info: SandboxErrorInfo, item?: number) =>
+    legacy && goOn ? legacyItemMessage(info) : describe(info, filename, item);
   const payload = JSON.stringify({
+    ...(legacy ? { legacy } : {}),
     ...(readsPairedItems(source)
       ? { items: ctx.items, refs, goOn, paired: pairedPayload(refs, (name) => ctx.pairedItems?.(name) ?? []) }
       : { items: ctx.items, refs, goOn }),
@@ -73,13 +84,24 @@ export const code: NodeExecutor = (ctx) => {
   }
   for (const line of result.logs?.lines ?? []) ctx.log(line.level, line.message);
   if (result.logs?.dropped) ctx.logDropped(result.logs.dropped);
-  if (result.e) throw new NodeError(describe(result.e, filename));
+  if (result.e) {
+    // n8n's Function goes on after a failure with one item that holds the message, in place of all.
+    if (legacy === 'function' && goOn) return { [MAIN]: [{ json: { error: message(result.e) } }] };
+    throw new NodeError(message(result.e));
+  }
   // Paired items as n8n's Code has them: once per item, to the item it ran for; else what the code returned.
   const items = (result.items ?? []).map((i) => {
     const paired = i.index !== undefined ? [{ item: i.index }] : parsePairedItem(i.pairedItem);
     return paired ? pairedWith({ json: i.json }, paired) : { json: i.json };
   });
-  const failed = (result.errors ?? []).map((f) => ({ index: f.index, message: describe(f.e, filename, f.index) }));
+  const failed = (result.errors ?? []).map((f) => ({
+    index: f.index,
+    message: message(f.e, f.index),
+    returned: f.returned === true,
+  }));
+  if (legacy === 'functionItem' && failed.length > 0 && ctx.node.onError === 'continueErrorOutput') {
+    return functionItemErrorOutput(result.items ?? [], items, failed);
+  }
   if (failed.length > 0 && ctx.node.onError === 'continueRegularOutput') {
     // As n8n's runner hands them on: each failed item in its place, as { error } paired to the item it ran for.
     const byIndex = new Map<number, Item>();
@@ -90,6 +112,26 @@ export const code: NodeExecutor = (ctx) => {
   // Stopped at its first failure, the run has no output (as n8n's); going on, the others pass.
   if (failed.length > 0) throw new ItemErrors({ [MAIN]: goOn ? items : [] }, failed);
   return { [MAIN]: items };
+};
+
+/**
+ * n8n's Function Item going on to an error output: an error in the code is
+ * `{ error }` in the item's place, unpaired, which n8n moves to the error
+ * output as it is; an error in what the code returned is paired to its item,
+ * and n8n merges the item under it there (as Weft's runner does with a failed item).
+ */
+const functionItemErrorOutput = (
+  returned: readonly { index?: number }[],
+  items: readonly Item[],
+  failed: readonly { index: number; message: string; returned: boolean }[],
+) => {
+  const byIndex = new Map<number, Item>();
+  returned.forEach((r, k) => byIndex.set(r.index ?? k, items[k] as Item));
+  for (const f of failed) if (!f.returned) byIndex.set(f.index, { json: { error: f.message } });
+  const main = [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, item]) => item);
+  const checked = failed.filter((f) => f.returned);
+  if (checked.length > 0) throw new ItemErrors({ [MAIN]: main }, checked);
+  return { [MAIN]: main };
 };
 
 /** Outputs of the nodes the code names with $('…'), sent along so it can read them. */

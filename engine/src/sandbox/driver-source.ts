@@ -1,4 +1,5 @@
 import { MAX_LOG_LINES, MAX_LOG_MESSAGE } from '#shared/protocol/engine.ts';
+import { LEGACY_FUNCTION_SOURCE } from './legacy-function-source.ts';
 
 /**
  * The code that runs inside each QuickJS context before any user code: the
@@ -53,7 +54,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
     if (!Object.prototype.hasOwnProperty.call(refs, name)) {
       // n8n's $() of a node that exists but has not run: its parameters and isExecuted answer, its data throws.
       const exists = runs !== undefined && Object.prototype.hasOwnProperty.call(runs, name) && runs[name] === -1;
-      if (!exists) throw expressionError('Node "' + name + '" has not run before this one');
+      if (!exists) throw expressionError("Referenced node doesn't exist");
       const notRun = () => {
         throw expressionError("Node '" + name + "' hasn't been executed");
       };
@@ -298,7 +299,8 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
     first: () => items[0],
     last: () => items[items.length - 1],
   });
-  const contextFor = (p, m, clock, items, index, legacy, mode, input) => {
+  // own: what n8n's Function / Function Item hand their code as items / item instead of the Code node's.
+  const contextFor = (p, m, clock, items, index, legacy, mode, input, own) => {
     const item = items[index];
     const args = [
       item ? item.json : {},
@@ -318,8 +320,9 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
       $jmespath,
       p.run ?? 0,
       // Code's legacy variables (only its shape names them): items once for all items, item once per item.
-      mode === 'runOnceForAllItems' ? items : undefined,
-      mode === 'runOnceForEachItem' ? item : undefined,
+      mode === 'runOnceForAllItems' ? (own ? own.items : items) : undefined,
+      mode === 'runOnceForEachItem' ? (own ? own.item : item) : undefined,
+      own ? own.getBinaryData : undefined,
     ];
     if (legacy) {
       legacy.at.index = index;
@@ -374,6 +377,7 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
     return item;
   };
 
+${LEGACY_FUNCTION_SOURCE}
   // console: what code prints is collected during one call and handed back with its result (the Code node
   // puts it in the execution's log). Bounded here too: printing in a loop must not fill the heap.
   const MAX_PRINTED = ${MAX_LOG_LINES};
@@ -524,20 +528,27 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
         const errors = [];
         for (let i = 0; i < items.length; i++) {
           if (i > 0 && i % RENEW_EVERY === 0) renewTime();
-          const args = contextFor(p, m, clock, items, i, legacy, mode, input);
+          // Function Item: \`item\` is a copy of the item's data, and what comes back is the item's data as it is.
+          const own = p.legacy === 'functionItem' ? { item: legacyCopy(items[i].json), getBinaryData: () => undefined } : undefined;
+          const args = contextFor(p, m, clock, items, i, legacy, mode, input, own);
+          // Where it failed: in the code, or in the check of what it returned (n8n's Function Item tells them apart).
+          let ran = false;
           try {
-            out.push({ json: eachItemOutput(await fn.apply(undefined, args)).json, index: i });
+            const value = await fn.apply(undefined, args);
+            ran = true;
+            out.push({ json: own ? functionItemOutput(value) : eachItemOutput(value).json, index: i });
           } catch (e) {
             if (fatal(e)) throw e;
-            errors.push({ index: i, e: describe(e) });
+            errors.push(ran ? { index: i, e: describe(e), returned: true } : { index: i, e: describe(e) });
             if (!p.goOn) break;
           }
         }
         return stringify({ items: out, errors, logs: takePrinted() });
       }
       try {
-        const value = await fn.apply(undefined, contextFor(p, m, clock, items, 0, legacy, mode, input));
-        return stringify({ items: allItemsOutput(value), logs: takePrinted() });
+        const own = p.legacy === 'function' ? { items: legacyItems(items) } : undefined;
+        const value = await fn.apply(undefined, contextFor(p, m, clock, items, 0, legacy, mode, input, own));
+        return stringify({ items: own ? functionOutput(value) : allItemsOutput(value), logs: takePrinted() });
       } catch (e) {
         if (fatal(e)) throw e;
         return stringify({ e: describe(e), logs: takePrinted() });
