@@ -259,7 +259,10 @@ const shuffleConnections = (wf: N8nWorkflowJson, rng: Rng): void => {
  * which makes the Merge wait for a node below it and, in v0, run with an
  * empty first input (n8n's input re-selection for loops). Every pass adds 1
  * to each item's `a`, so it ends; the loop's nodes get no settings that could
- * keep items in it for ever (Always Output Data, disabled).
+ * keep items in it for ever (Always Output Data, disabled). Nodes stay at
+ * least n8n's node size (100) apart, as a person draws them: the importer
+ * moves nodes that overlap in n8n apart, which changes v1's position order
+ * among them (docs/n8n-compatibility.md).
  */
 const addLoop = (
   wf: N8nWorkflowJson,
@@ -328,7 +331,7 @@ const addLoop = (
     name: merge,
     type: 'n8n-nodes-base.merge',
     typeVersion: rng.pick([2.1, 3, 3.2]),
-    position: [x - 110, rng.pick([0, 120, 240])],
+    position: [x - 110, rng.pick([120, 360])],
     parameters: rng.pick<Params>([{}, { mode: 'append' }]),
   });
   link(wf, from.name, rng.int(from.outputs), merge, 1 - back);
