@@ -138,7 +138,7 @@ export const functionCase = (seed: number): NodeCase => {
 };
 
 /** n8n builds a sandbox per item for Function Item: long lists are cut to this, or one case takes minutes there. */
-const MAX_ITEMS_EACH = 60;
+const MAX_ITEMS_EACH = 20;
 
 export const functionItemCase = (seed: number): NodeCase => {
   const rng = new Rng(seed);
