@@ -170,6 +170,32 @@ const LAZY_NOW: [string, string][] = [
   ],
 ];
 
+/**
+ * `setZone('Europe/Berlin')`, `fromMillis(…, { zone })` and the like normalize the zone's name on every call
+ * (lower-casing, a regular expression for offsets, the zone cache): ~8 µs in QuickJS. A name whose zone Luxon
+ * shares anyway (frozen: an IANA zone from its cache, UTC, the system zone) is kept by name, a bounded Map in
+ * Luxon's closure; "default" (the zone of the moment) and zones made afresh (fixed offsets, invalid names)
+ * are normalized each time as before.
+ */
+const NORMALIZE_ZONE = /^function normalizeZone\(input, defaultZone\) \{\n/m;
+const CACHED_NORMALIZE_ZONE = `const normalizedZones = new Map();
+function normalizeZone(input, defaultZone) {
+  if (typeof input === "string") {
+    const known = normalizedZones.get(input);
+    if (known !== undefined) return known;
+    const zone = normalizeZoneNow(input, defaultZone);
+    if (Object.isFrozen(zone) && input.toLowerCase() !== "default") {
+      if (normalizedZones.size >= 256) normalizedZones.clear();
+      normalizedZones.set(input, zone);
+    }
+    return zone;
+  }
+  return normalizeZoneNow(input, defaultZone);
+}
+
+function normalizeZoneNow(input, defaultZone) {
+`;
+
 /** A RegExp matching `text` exactly. */
 const literally = (text: string): RegExp => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
@@ -218,6 +244,7 @@ export const luxonAsFunction = (moduleText: string): string => {
   constants.push(PLAIN_TOKENS);
   body = replaceOnce(body, COMBINE_EXTRACTORS, () => COMBINED_EXTRACTORS, 'combineExtractors');
   for (const [from, to] of LAZY_NOW) body = replaceOnce(body, literally(from), () => to, 'fromObject');
+  body = replaceOnce(body, NORMALIZE_ZONE, () => CACHED_NORMALIZE_ZONE, 'normalizeZone');
   body = replaceOnce(body, FORMATTER_NUM, (_all, head = '') => `${head}${PLAIN_NUM}`, 'Formatter#num');
   return `(function (Intl) {\n'use strict';\n${constants.join('\n')}\n${body}\n})`;
 };

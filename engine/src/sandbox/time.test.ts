@@ -323,8 +323,8 @@ describe('Luxon in the sandbox', () => {
   });
 
   it('answers the paths sped up for QuickJS (parsers, unit names, plus/minus, format tokens) as Luxon on Node does', () => {
-    // time-assets.ts rewrites Luxon's combineExtractors, normalizeUnit, adjustTime's milliseconds, tokenToString and
-    // Formatter#num: the edges of each.
+    // time-assets.ts rewrites Luxon's combineExtractors, normalizeUnit, normalizeZone, adjustTime's milliseconds,
+    // tokenToString and Formatter#num: the edges of each.
     const now = Date.parse('2026-03-29T00:30:00.047Z');
     Settings.defaultZone = 'Europe/Berlin';
     const $now = DateTime.fromMillis(now);
@@ -338,6 +338,28 @@ describe('Luxon in the sandbox', () => {
       ["DateTime.fromISO('2024-W03-2T10:20').toISO()", () => DateTime.fromISO('2024-W03-2T10:20').toISO()],
       ["DateTime.fromISO('2024-015T10:20:30-0800').toISO()", () => DateTime.fromISO('2024-015T10:20:30-0800').toISO()],
       ["DateTime.fromISO('T10:20:30,5').toISO()", () => DateTime.fromISO('T10:20:30,5').toISO()],
+      // Zone names, normalized once per name when Luxon shares the zone.
+      [
+        "[$now.setZone('europe/berlin').zoneName, $now.setZone('Europe/Berlin').zoneName, $now.setZone('default').zoneName]",
+        () => [
+          $now.setZone('europe/berlin').zoneName,
+          $now.setZone('Europe/Berlin').zoneName,
+          $now.setZone('default').zoneName,
+        ],
+      ],
+      [
+        "[$now.setZone('utc+3').zoneName, $now.setZone('UTC').zoneName, $now.setZone('Not/AZone').isValid, $now.setZone('system').isValid]",
+        () => [
+          $now.setZone('utc+3').zoneName,
+          $now.setZone('UTC').zoneName,
+          $now.setZone('Not/AZone').isValid,
+          $now.setZone('system').isValid,
+        ],
+      ],
+      [
+        "DateTime.fromMillis(0, { zone: 'Asia/Tokyo' }).zone === $now.setZone('Asia/Tokyo').zone",
+        () => DateTime.fromMillis(0, { zone: 'Asia/Tokyo' }).zone === $now.setZone('Asia/Tokyo').zone,
+      ],
       // fromObject's current date, worked out only when needed: a time alone, a weekday alone, an ordinal.
       [
         "DateTime.fromObject({ hour: 10 }, { zone: 'Asia/Tokyo' }).toISODate()",
