@@ -281,6 +281,18 @@ describe('HTTP Request 1 and 2 from n8n: what Weft does not carry over', () => {
     expect(text).not.toContain('not carried over');
   });
 
+  it("says nothing of what n8n hides and drops itself (a GET's body, JSON fields when fields are used)", () => {
+    const { warnings } = imported({
+      requestMethod: 'GET',
+      url: 'https://example.com',
+      bodyParametersUi: { parameter: [{ name: 'k', value: 'v' }] },
+      queryParametersJson: '{"a": 1}',
+      dataPropertyName: 'out',
+      options: { bodyContentType: 'form-urlencoded' },
+    });
+    expect(warnings).toEqual([]);
+  });
+
   it('times out after an hour unless told otherwise, as n8n 1–2', () => {
     const params = (options: Record<string, unknown>) =>
       imported({ requestMethod: 'GET', url: 'https://example.com', options }).definition.nodes[0]?.parameters;

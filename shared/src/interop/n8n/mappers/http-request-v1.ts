@@ -144,6 +144,7 @@ export const mapHttpRequestV1 = (r: ParamReader): Params => {
   const followGet = option('followRedirect') !== false && (verb === 'GET' || verb === 'HEAD' || verb === undefined);
   out.followRedirects = followAll || followGet;
 
+  dropHidden(r, { json: r.get('jsonParameters') === true, sendsBody, bodyType, format });
   if (r.get('allowUnauthorizedCerts') === true)
     r.problem(
       `${named('Ignore SSL Issues', 'allowUnauthorizedCerts')}: Weft always checks certificates, so an invalid one fails`,
@@ -152,6 +153,27 @@ export const mapHttpRequestV1 = (r: ParamReader): Params => {
   if (typeof proxy === 'string' && proxy !== '')
     r.problem(`${named('Proxy', 'options.proxy')}: Weft sends requests directly, under its own network policy`);
   return out;
+};
+
+/**
+ * Reads what n8n's display rules hide for this method, format and mode, as
+ * n8n drops it unused: nothing of it is reported as "not carried over".
+ */
+const dropHidden = (
+  r: ParamReader,
+  shown: { json: boolean; sendsBody: boolean; bodyType: boolean; format: unknown },
+) => {
+  const hidden = [
+    ...(shown.json
+      ? ['queryParametersUi', 'headerParametersUi', 'bodyParametersUi']
+      : ['queryParametersJson', 'headerParametersJson', 'bodyParametersJson', 'sendBinaryData', 'binaryPropertyName']),
+    ...(shown.sendsBody ? [] : ['bodyParametersUi', 'bodyParametersJson']),
+    ...(shown.bodyType
+      ? []
+      : ['options.bodyContentType', 'options.bodyContentCustomMimeType', 'sendBinaryData', 'binaryPropertyName']),
+    ...(shown.format === 'json' ? ['dataPropertyName'] : ['options.splitIntoItems']),
+  ];
+  for (const path of hidden) r.carry(r.get(path));
 };
 
 const unsupportedBodyType = (r: ParamReader, type: unknown) => {
