@@ -27,7 +27,9 @@ export const cronProblem = (expression: string): string | undefined => {
     sendAt(expression);
     return undefined;
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0]?.trim() ?? '';
+    // cron words a date that never comes as a bug report to its authors: say what it means.
+    return /No execution date was found/.test(message) ? 'it never fires' : message;
   }
 };
 
