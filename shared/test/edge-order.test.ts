@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addNode, connect, edgesMap, fromDefinition, initWorkflowDoc, toDefinition } from '../src/schema/index.ts';
+import { insertFragment } from '../src/schema/fragment.ts';
 import { replica, syncAll } from './replicas.ts';
 
 /**
@@ -46,6 +47,24 @@ describe('edge order', () => {
     addNode(doc, { id: 'aaa', type: 'noOp', position: { x: 600, y: 0 } });
     connect(doc, { source: 'start', sourceHandle: 'main', target: 'aaa', targetHandle: 'main' });
     expect(targetsOf(toDefinition(doc))).toEqual(['mid', 'zed', 'alpha', 'aaa']);
+  });
+
+  it('a paste connects its edges in their order, after the ones there are, one rank each', () => {
+    const doc = workflow();
+    connect(doc, { source: 'start', sourceHandle: 'main', target: 'mid', targetHandle: 'main' });
+    const ids = ['hub', 'zed', 'alpha', 'mid'];
+    const fragment = {
+      weft: 1,
+      name: 'Fragment',
+      nodes: ids.map((id, i) => ({ id, name: id, type: 'noOp', typeVersion: 1, position: { x: 0, y: i * 100 } })),
+      edges: ['zed', 'alpha', 'mid'].map((target) => ({ source: 'hub', target })),
+    };
+    const pasted = insertFragment(doc, fragment);
+    const original = new Map(pasted.map((id, i) => [id, ids[i]]));
+    const edges = toDefinition(doc).edges;
+    expect(edges.slice(1).map((e) => original.get(e.target))).toEqual(['zed', 'alpha', 'mid']);
+    const ranks = [...edgesMap(doc).values()].map((v) => (v as { order?: number }).order).sort();
+    expect(ranks).toEqual([0, 1, 2, 3]);
   });
 
   it('two people connecting at once: both edges share a rank and go by id, the same on every replica', () => {

@@ -143,13 +143,21 @@ export const readEdgeValue = (value: unknown): EdgeValue | null => {
 const isEdgeOrder = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
+/** The last rank given in a transaction: connecting many edges in one (paste, push) scans the edges once. */
+const lastRank = new WeakMap<Y.Transaction, number>();
+
 /** The rank a new edge gets: after every edge there is (n8n's editor appends a connection). */
 export const nextEdgeOrder = (doc: Y.Doc): number => {
-  let highest = -1;
-  for (const value of edgesMap(doc).values()) {
-    const order = readEdgeValue(value)?.order;
-    if (order !== undefined && order > highest) highest = order;
+  const tr = doc._transaction;
+  let highest = tr ? lastRank.get(tr) : undefined;
+  if (highest === undefined) {
+    highest = -1;
+    for (const value of edgesMap(doc).values()) {
+      const order = readEdgeValue(value)?.order;
+      if (order !== undefined && order > highest) highest = order;
+    }
   }
+  if (tr) lastRank.set(tr, highest + 1);
   return highest + 1;
 };
 
