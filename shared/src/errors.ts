@@ -18,6 +18,8 @@ export const ErrorCodes = {
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
   unsupportedSchemaVersion: 'unsupported_schema_version',
+  /** A body of a type the server reads that it cannot parse (a webhook's malformed JSON, as n8n answers it). */
+  unprocessable: 'unprocessable_entity',
   /** Rate limits and full queues; the answer says when to try again (Retry-After). */
   tooManyRequests: 'too_many_requests',
   /** The Host header names a host this instance does not serve (DNS rebinding guard). */
@@ -39,6 +41,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unsupported_schema_version: 422,
+  unprocessable_entity: 422,
   too_many_requests: 429,
   host_not_allowed: 421,
   internal: 500,

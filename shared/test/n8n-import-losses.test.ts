@@ -70,8 +70,8 @@ describe('n8n import: nothing dropped without a warning', () => {
   });
 
   it('names an unread option with its label in n8n, its path and why', () => {
-    expect(one('webhook', 2, { path: 'hook', options: { ignoreBots: true } })).toEqual([
-      'Node "X": option "Ignore Bots" (options.ignoreBots) = true is not carried over: Weft\'s Webhook node has no such setting yet',
+    expect(one('webhook', 2, { path: 'hook', options: { onlyRunIf: '={{ $json.body.ok }}' } })).toEqual([
+      'Node "X": option "Only Run If" (options.onlyRunIf) = "={{ $json.body.ok }}" is not carried over: Weft\'s Webhook node has no such setting yet',
     ]);
   });
 

@@ -78,6 +78,61 @@ export const allowedResponseHeaders = (headers: Record<string, string>): Record<
   return out;
 };
 
+/** Statuses that carry no body by definition. */
+const bodyless = (status: number): boolean => status === 204 || status === 205 || status === 304;
+
+/** The node's response code, when it is one HTTP can send (200 otherwise). */
+const statusOf = (value: unknown): number => {
+  const code = Number(value ?? 200);
+  return Number.isInteger(code) && code >= 200 && code <= 599 ? code : 200;
+};
+
+/** The node's "Response Headers" rows (name/value), as a workflow may set them. */
+const rowsOf = (rows: unknown): Record<string, string> => {
+  const out: Record<string, string> = {};
+  if (!Array.isArray(rows)) return out;
+  for (const row of rows as { name?: unknown; value?: unknown }[]) {
+    if (typeof row.name === 'string' && row.name !== '')
+      out[row.name] =
+        typeof row.value === 'string' ? row.value : typeof row.value === 'number' ? String(row.value) : '';
+  }
+  return out;
+};
+
+/**
+ * "Respond: Immediately", as n8n answers: the response code and headers,
+ * and n8n's `{ "message": "Workflow was started" }`, the text set, or no
+ * body. Text goes out as text/plain, not Express's text/html (documented).
+ * The execution's id rides in a header, where n8n's body has none.
+ * `binaryWay`: n8n's node stored the body as binary data and handed back no
+ * answer of its own, so an empty Response Data text answers n8n's message.
+ */
+export const receivedAnswer = (
+  c: Context,
+  p: Record<string, unknown>,
+  executionId: string,
+  binaryWay: boolean,
+): Response => {
+  const status = statusOf(p.responseCode);
+  const headers: Record<string, string> = { 'x-weft-execution-id': executionId };
+  const text = typeof p.responseText === 'string' ? p.responseText : '';
+  const chosen = typeof p.immediateAnswer === 'string' ? p.immediateAnswer : 'started';
+  const answer = chosen === 'text' && text === '' && binaryWay ? 'started' : chosen;
+  let payload: string | null = null;
+  if (answer === 'text') {
+    payload = text;
+    headers['content-type'] = 'text/plain; charset=utf-8';
+  } else if (answer !== 'empty') {
+    payload = JSON.stringify({ message: 'Workflow was started' });
+    headers['content-type'] = 'application/json';
+  }
+  if (payload === '' || bodyless(status) || c.req.method === 'HEAD') payload = null;
+  return new Response(payload, {
+    status,
+    headers: { ...headers, ...allowedResponseHeaders(rowsOf(p.responseHeaders)), ...WEBHOOK_SECURITY_HEADERS },
+  });
+};
+
 /**
  * The webhook's answer for a finished run, as its response mode says. What
  * an engine sent may not be encodable (nested deeper than JSON.stringify
@@ -114,9 +169,7 @@ const answerOf = (c: Context, result: RunResultMessage, mode: string): Response 
     }
     const headers = allowedResponseHeaders(result.response.headers);
     const isText = typeof body === 'string' && 'content-type' in headers;
-    // These statuses carry no body by definition.
-    const bodyless = status === 204 || status === 205 || status === 304;
-    const payload = body === undefined || bodyless ? null : isText ? body : JSON.stringify(body);
+    const payload = body === undefined || bodyless(status) ? null : isText ? body : JSON.stringify(body);
     return new Response(payload, {
       status,
       headers: {

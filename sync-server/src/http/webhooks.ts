@@ -4,7 +4,6 @@ import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { paramText } from '#shared/schema/params.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.ts';
 import type { ExecutionService } from '../executions/execution-service.ts';
 import type { EngineHub } from '../executions/engine-hub.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
@@ -15,7 +14,9 @@ import { accessOf, can } from '../workflows/access.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { AppEnv } from './auth.ts';
 import { requestHost } from './host-guard.ts';
-import { WEBHOOK_SECURITY_HEADERS, webhookAnswer } from './webhook-response.ts';
+import { clientAddress } from './client-address.ts';
+import { contentTypeOf, ipAllowed, isBot, webhookBody, webhookQuery } from './webhook-request.ts';
+import { receivedAnswer, WEBHOOK_SECURITY_HEADERS, webhookAnswer } from './webhook-response.ts';
 
 /**
  * `ANY /webhook/<path>` runs an active workflow's published version;
@@ -58,11 +59,11 @@ const LINGER_MS = 5_000;
  * what nginx's lingering close avoids too. A sender that keeps going past
  * that is cut off.
  */
-const readText = (c: Context): Promise<string> => {
+const readBytes = async (c: Context): Promise<Buffer> => {
   const incoming = incomingOf(c);
-  if (!incoming) return c.req.text();
+  if (!incoming) return Buffer.from(await c.req.arrayBuffer());
   if (Number(incoming.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.reject(tooLarge(incoming));
-  return new Promise((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -76,7 +77,7 @@ const readText = (c: Context): Promise<string> => {
     };
     const onEnd = () => {
       cleanup();
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      resolve(Buffer.concat(chunks));
     };
     const onError = (error: Error) => {
       cleanup();
@@ -115,22 +116,19 @@ const headersOf = (c: Context, trustProxy: boolean): Record<string, string> => {
   return out;
 };
 
-const readBody = async (c: Context, type: string): Promise<unknown> => {
-  if (c.req.method === 'GET' || c.req.method === 'HEAD') return {};
-  const text = await readText(c);
-  if (text === '') return {};
-  if (/\bjson\b/i.test(type)) {
-    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
-      throw new UserError(ErrorCodes.badRequest, `The request body nests deeper than ${MAX_JSON_DEPTH} levels`);
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new UserError(ErrorCodes.badRequest, 'The request body is not valid JSON');
-    }
-  }
-  if (/application\/x-www-form-urlencoded/i.test(type)) return Object.fromEntries(new URLSearchParams(text));
-  return text;
+/** The request's body as the Webhook node's n8n version reads it (webhook-request.ts). */
+const readBody = async (
+  c: Context,
+  contentType: string | undefined,
+  node: WebhookNode,
+): Promise<{ body: unknown; binaryWay: boolean }> => {
+  const p = node.parameters;
+  const raw = c.req.method === 'GET' || c.req.method === 'HEAD' ? Buffer.alloc(0) : await readBytes(c);
+  return webhookBody(raw, contentTypeOf(contentType), {
+    version: p.legacyBody === true ? 1 : 2,
+    binaryData: p.binaryData === true,
+    rawBody: p.rawBody === true,
+  });
 };
 
 /** The path after /webhook/ or /webhook-test/, decoded; a malformed %-escape is the caller's mistake. */
@@ -143,6 +141,12 @@ const pathOf = (rawPath: string): string => {
   }
 };
 
+/** The node's path as n8n writes it into webhookUrl: as set, one leading slash dropped. */
+const configuredPath = (path: unknown): string => {
+  const text = paramText(path);
+  return text.startsWith('/') ? text.slice(1) : text;
+};
+
 /** The origin callers used: behind a trusted proxy, its X-Forwarded-Proto and -Host. */
 const publicOrigin = (c: Context, url: URL, trustProxy: boolean): string => {
   if (!trustProxy) return url.origin;
@@ -151,10 +155,12 @@ const publicOrigin = (c: Context, url: URL, trustProxy: boolean): string => {
   return `${proto === 'https' || proto === 'http' ? proto : url.protocol.slice(0, -1)}://${host ?? url.host}`;
 };
 
+type WebhookNode = { id: string; parameters: Record<string, unknown> };
+
 interface Target {
   workflowId: string;
   versionHash?: string;
-  node: { id: string; parameters: Record<string, unknown> };
+  node: WebhookNode;
   /** Who the run belongs to (the listening editor of a test webhook). */
   userId?: string;
 }
@@ -204,14 +210,22 @@ export const webhookRoutes = (deps: {
       );
     }
     const url = new URL(c.req.url);
+    const p = target.node.parameters;
     const headers = headersOf(c, deps.trustProxy);
+    const search = c.req.url.includes('?') ? c.req.url.slice(c.req.url.indexOf('?') + 1) : '';
+    // n8n's server reads the body first (422 when it cannot), then its Webhook node refuses (403, no run).
+    const { body, binaryWay } = await readBody(c, headers['content-type'], target.node);
+    if (!ipAllowed(p.ipWhitelist, clientAddress(c, deps.trustProxy)))
+      throw new UserError(ErrorCodes.forbidden, 'IP is not allowed to access the webhook!');
+    if (p.ignoreBots === true && isBot(c.req.header('user-agent')))
+      throw new UserError(ErrorCodes.forbidden, 'Authorization data is wrong!');
     const item = {
       json: {
         headers,
         params: {},
-        query: Object.fromEntries(url.searchParams),
-        body: await readBody(c, headers['content-type'] ?? ''),
-        webhookUrl: `${publicOrigin(c, url, deps.trustProxy)}${url.pathname}`,
+        query: webhookQuery(search),
+        ...(body === undefined ? {} : { body }),
+        webhookUrl: `${publicOrigin(c, url, deps.trustProxy)}/${test ? 'webhook-test' : 'webhook'}/${configuredPath(p.path)}`,
         executionMode: test ? 'test' : 'production',
       },
     };
@@ -223,11 +237,7 @@ export const webhookRoutes = (deps: {
       triggerItems: [item],
     });
     const mode = paramText(target.node.parameters.responseMode, 'onReceived');
-    if (mode === 'onReceived') {
-      const code = Number(target.node.parameters.responseCode ?? 200);
-      const status = Number.isInteger(code) && code >= 200 && code <= 599 ? code : 200;
-      return c.json({ message: 'Workflow was started', executionId: execution.id }, status as 200);
-    }
+    if (mode === 'onReceived') return receivedAnswer(c, p, execution.id, binaryWay);
     const result = await deps.hub.waitFor(execution.id, RESPONSE_TIMEOUT_MS);
     if (!result) return c.json({ error: { code: 'timeout', message: 'The workflow did not answer in time' } }, 504);
     return webhookAnswer(c, result, mode);

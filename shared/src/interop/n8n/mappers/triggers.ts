@@ -1,6 +1,6 @@
 import { intervalProblem } from '../../../nodes/schedule-rules.ts';
 import { text } from '../conditions.ts';
-import { type Mapper, type ParamReader, type Params, same } from '../param-reader.ts';
+import { type Mapper, nameValueRows, type ParamReader, type Params, same } from '../param-reader.ts';
 
 const cronFromInterval = (r: ParamReader): string => {
   const intervals = r.rows('rule.interval');
@@ -35,6 +35,49 @@ const cronFromInterval = (r: ParamReader): string => {
   }
 };
 
+/**
+ * The Webhook's parameters as n8n's Workflow resolves them before the node
+ * reads them: defaults filled in, and options its editor would hide removed
+ * (Respond defaults to Immediately; Raw Body goes when No Response Body is on,
+ * and on Webhook 1 with Binary Data too; Binary Data only exists for PATCH,
+ * PUT and POST; the response code and data only where their mode shows them).
+ */
+const webhookOptions = (r: ParamReader) => {
+  const mode = r.get('responseMode') ?? 'onReceived';
+  const method = r.get('httpMethod') ?? 'GET';
+  const raw = (name: string) => r.get(`options.${name}`);
+  const binaryData = r.version < 1.1 && ['PATCH', 'PUT', 'POST'].includes(text(method)) && raw('binaryData') === true;
+  const noResponseBody = mode === 'onReceived' && raw('noResponseBody') === true;
+  const rawBody =
+    raw('rawBody') === true && raw('noResponseBody') !== true && !(r.version < 1.1 && raw('binaryData') === true);
+  const responseData = mode === 'onReceived' && raw('noResponseBody') !== true ? raw('responseData') : undefined;
+  return { mode, binaryData, noResponseBody, rawBody, responseData };
+};
+
+/** n8n's getResponseCode: a 1/1.1 top-level code, else the 2+ option (a custom code when chosen), else 200. */
+const webhookResponseCode = (r: ParamReader, mode: unknown): unknown => {
+  if (mode === 'responseNode') return undefined;
+  if (r.version < 2) return r.get('responseCode') || undefined;
+  const code = r.get('options.responseCode.values.responseCode');
+  if (code === 'customCode') return r.get('options.responseCode.values.customCode') || 200;
+  return code || undefined;
+};
+
+/**
+ * What "Respond: Immediately" answers, by n8n's getResponseData and its
+ * server: the Response Data option, else nothing for No Response Body, else
+ * the option as the node hands it back (an empty text answers empty), else
+ * n8n's "Workflow was started".
+ */
+const immediateAnswer = (
+  o: ReturnType<typeof webhookOptions>,
+): { kind: 'started' | 'text' | 'empty'; text?: string } => {
+  if (o.responseData) return { kind: 'text', text: text(o.responseData) };
+  if (o.noResponseBody) return { kind: 'empty' };
+  if (o.responseData !== undefined) return { kind: 'text', text: text(o.responseData) };
+  return { kind: 'started' };
+};
+
 /** Triggers and No-Op. */
 export const triggerMappers: Record<string, Mapper> = {
   manualTrigger: () => ({}),
@@ -45,8 +88,26 @@ export const triggerMappers: Record<string, Mapper> = {
     const out: Params = {};
     same(r, out, ['path', 'responseMode']);
     out.httpMethod = r.get('httpMethod') ?? 'GET';
-    const code = r.get('responseCode') ?? r.get('options.responseCode');
+    const o = webhookOptions(r);
+    const code = webhookResponseCode(r, o.mode);
     if (code !== undefined) out.responseCode = code;
+    if (o.mode === 'onReceived') {
+      const answer = immediateAnswer(o);
+      if (answer.kind !== 'started') out.immediateAnswer = answer.kind;
+      if (answer.kind === 'text') out.responseText = answer.text;
+    }
+    const headers = r.rows('options.responseHeaders.entries');
+    if (headers.length > 0) out.responseHeaders = nameValueRows(headers);
+    for (const name of ['ipWhitelist', 'ignoreBots'] as const) {
+      const value = r.get(`options.${name}`);
+      if (value !== undefined) out[name] = value;
+    }
+    if (o.rawBody) out.rawBody = true;
+    // Webhook 1 reads every body and leaves out one it cannot; 2+ read fewer types and give {} instead.
+    if (r.version < 1.1) {
+      out.legacyBody = true;
+      if (o.binaryData) out.binaryData = true;
+    }
     return out;
   },
 
