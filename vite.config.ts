@@ -35,6 +35,7 @@ const N8N_DIFF_IN_NPM_TEST = [
   'respondToWebhook',
   'wait',
   'triggers',
+  'webhook',
   // The random workflows (graphs.diff.ts): run order, loops, connection order.
   'graphs',
 ];

@@ -43,6 +43,10 @@ export interface Family {
   coverage?(): Record<string, readonly string[]>;
   /** Starts what the family's cases need (a local server); resolves to what stops it. */
   setup?(): Promise<() => Promise<void>>;
+  /** Runs a case its own way (the webhook family sends real requests to two servers); default: diffCase. */
+  diff?: (reference: N8nReference, c: NodeCase) => Promise<CaseDiff>;
+  /** Cases at the short budget when 300 would take too long (budget.ts familyBudget). */
+  shortBudget?: number;
 }
 
 /** Where the first divergence is and what it is: minimizing keeps it. */
@@ -66,19 +70,21 @@ export const reportDivergence = async (
   first: CaseDiff,
   family: Family,
 ): Promise<DivergenceReport> => {
+  const run = family.diff ?? diffCase;
   const sig = signature(c, first.divergences[0]);
   const { minimized, tries } = await minimize(
     c,
-    async (candidate) => signature(candidate, (await diffCase(reference, candidate)).divergences[0]) === sig,
+    async (candidate) => signature(candidate, (await run(reference, candidate)).divergences[0]) === sig,
     (p) => family.shrink(p),
   );
-  const final = await diffCase(reference, minimized);
+  const final = await run(reference, minimized);
   const text = [
     `DIVERGENCE ${family.key(c)} | ${sig} — seed ${c.seed} (minimized in ${tries} tries)`,
     `replay: WEFT_N8N_DIFF_FAMILY=${c.family} WEFT_N8N_DIFF_SEED=${c.seed} WEFT_N8N_DIFF_BUDGET=1 npm run test:n8n-diff`,
     `node: n8n-nodes-base.${minimized.type} v${minimized.typeVersion}`,
     `parameters: ${JSON.stringify(minimized.parameters)}`,
     `items: ${JSON.stringify(minimized.items)}`,
+    ...(minimized.request ? [`request: ${JSON.stringify(minimized.request)}`] : []),
     ...final.divergences.slice(0, 5).map((d) => `  ${describeDivergence(d)}`),
     ...(final.warnings.length > 0 ? [`import warnings: ${final.warnings.join(' | ')}`] : []),
     'n8n workflow (paste into n8n):',

@@ -5,6 +5,11 @@ import type { Divergence } from './outcome.ts';
 import { INSTANCE_TIMEZONE, RESPONSE_NODE } from './reference.ts';
 import { sortCodeIsConsistent } from './sort-consistency.ts';
 
+/** What the webhook family calls these (webhook-gen.ts imports them from here). */
+export const WEBHOOK_ANSWER_NODE = '(webhook answer)';
+export const WEBHOOK_BODY_BESIDE_BINARY = 'item body (n8n: in binary data)';
+export const WEBHOOK_PRIVATE_HEADERS = ['cookie', 'authorization', 'proxy-authorization'];
+
 /**
  * The deliberate differences from n8n: each one is written up in
  * docs/n8n-compatibility.md › "Deliberate differences" with its reason, under
@@ -426,6 +431,54 @@ export const exceptions: Exception[] = [
           isDeepStrictEqual({ ...a, Timezone: null }, { ...b, Timezone: null })
         );
       });
+    },
+  },
+  {
+    // n8n 2+ moves a body it does not parse (and Raw Body's copy, and Webhook 1's Binary File) into binary data,
+    // which Weft's items do not have: Weft keeps the body's text in `body` instead.
+    id: 'webhook-body-as-binary',
+    excuses: (d, workflow) =>
+      d.what === WEBHOOK_BODY_BESIDE_BINARY &&
+      nodeOf(workflow, d.node)?.type === 'n8n-nodes-base.webhook' &&
+      typeof d.weft === 'string' &&
+      (d.n8n === undefined || isDeepStrictEqual(d.n8n, {})),
+  },
+  {
+    // Webhook items never carry cookie, authorization or proxy-authorization (docs/SECURITY.md); n8n's keep them.
+    id: 'webhook-private-headers',
+    excuses: (d, workflow) => {
+      if (d.what !== 'item headers' || nodeOf(workflow, d.node)?.type !== 'n8n-nodes-base.webhook') return false;
+      const n8n = (d.n8n ?? {}) as Record<string, unknown>;
+      const weft = (d.weft ?? {}) as Record<string, unknown>;
+      const rest = (h: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(h).filter(([k]) => !WEBHOOK_PRIVATE_HEADERS.includes(k)));
+      return WEBHOOK_PRIVATE_HEADERS.every((k) => !(k in weft)) && isDeepStrictEqual(rest(n8n), weft);
+    },
+  },
+  {
+    // "Respond: Immediately" with a text: Express sends it as text/html; Weft as text/plain (same reason as Respond
+    // to Webhook's text).
+    id: 'webhook-text-content-type',
+    excuses: (d) =>
+      d.node === WEBHOOK_ANSWER_NODE &&
+      d.what === 'answer contentType' &&
+      d.n8n === 'text/html' &&
+      d.weft === 'text/plain',
+  },
+  {
+    // An answer Weft's server gives itself (a refused IP or bot, a body it cannot parse): the same status and
+    // message, in Weft's error format `{ "error": { code, message } }` (n8n: plain text, or `{ code, message, hint }`).
+    id: 'webhook-error-answer-format',
+    excuses: (d) => {
+      if (d.node !== WEBHOOK_ANSWER_NODE || d.what !== 'answer error') return false;
+      const n8n = d.n8n as { contentType?: unknown; body?: unknown };
+      const weft = d.weft as { contentType?: unknown; body?: unknown };
+      const message = (weft.body as { error?: { message?: unknown } } | undefined)?.error?.message;
+      if (weft.contentType !== 'application/json' || typeof message !== 'string') return false;
+      if (typeof n8n.body === 'string') return message === n8n.body;
+      const body = n8n.body as { message?: unknown; hint?: unknown } | undefined;
+      const hint = typeof body?.hint === 'string' ? body.hint : '';
+      return typeof body?.message === 'string' && message === (hint ? `${body.message}: ${hint}` : body.message);
     },
   },
 ];

@@ -35,6 +35,20 @@ export interface NodeCase {
   onError?: 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow';
   /** A Sticky Note sits on the canvas beside the nodes (never run, in either engine). */
   sticky?: boolean;
+  /** The real HTTP request a Webhook under test is called with (webhook-gen.ts). */
+  request?: WebhookRequestSpec;
+}
+
+export interface WebhookRequestSpec {
+  method: string;
+  /** After /webhook/, as sent (may hold %-escapes). */
+  path: string;
+  /** After '?', as sent; '' for none. */
+  query: string;
+  /** As sent, names in their case; a list sends the header once per value. */
+  headers: Record<string, string | string[]>;
+  /** The body as utf-8 text, '' for none. */
+  body: string;
 }
 
 export interface N8nWorkflowJson {
@@ -47,6 +61,7 @@ export interface N8nWorkflowJson {
     position: [number, number];
     parameters: Params;
     onError?: string;
+    webhookId?: string;
   }[];
   connections: Record<string, { main: { node: string; type: 'main'; index: number }[][] }>;
   settings: Record<string, unknown>;
@@ -128,6 +143,8 @@ const triggerWorkflow = (c: NodeCase): N8nWorkflowJson => ({
       typeVersion: c.typeVersion,
       position: [0, 0],
       parameters: c.parameters,
+      // n8n gives every Webhook node an id; its URL is made from it.
+      ...(c.type === 'webhook' ? { webhookId: 'b3c0ffee-0000-4000-8000-000000000001' } : {}),
     },
     { id: 'after', name: 'After', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
   ],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseBudget, familySelected, firstSeed, runStamp, writeResult } from './budget.ts';
+import { familyBudget, familySelected, firstSeed, runStamp, writeResult } from './budget.ts';
 import { codeFamily } from './code-gen.ts';
 import { conditionsFamily } from './conditions-gen.ts';
 import { conditionsV1Family } from './conditions-v1-gen.ts';
@@ -20,6 +20,7 @@ import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
 import { waitFamily } from './wait-gen.ts';
 import { triggerFamily } from './trigger-gen.ts';
+import { webhookFamily } from './webhook-gen.ts';
 import { diffCase, reportDivergence, type CaseDiff, type DivergenceReport, type Family } from './differ.ts';
 import type { NodeCase } from './node-case.ts';
 import { ensureReferenceInstalled, N8nReference } from './reference.ts';
@@ -54,6 +55,7 @@ const families: Family[] = [
   respondFamily,
   waitFamily,
   triggerFamily,
+  webhookFamily,
   functionFamily,
   functionItemFamily,
   noOpFamily,
@@ -78,14 +80,14 @@ describe('n8n differential: node cases', () => {
 });
 
 const runFamily = async (family: Family): Promise<void> => {
-  const budget = caseBudget();
+  const budget = familyBudget(family.shortBudget);
   const seed = firstSeed();
   const groups = new Map<string, { first: NodeCase; diff: CaseDiff; count: number }>();
   let diverging = 0;
   let refused = 0;
   for (let i = 0; i < budget; i++) {
     const c = family.generate(seed + i);
-    const diff = await diffCase(reference, c);
+    const diff = await (family.diff ?? diffCase)(reference, c);
     if (diff.refusedByN8n) refused++;
     if (diff.divergences.length === 0) continue;
     diverging++;
