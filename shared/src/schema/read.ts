@@ -152,9 +152,13 @@ export const nextEdgeOrder = (doc: Y.Doc): number => {
   let highest = tr ? lastRank.get(tr) : undefined;
   if (highest === undefined) {
     highest = -1;
-    for (const value of edgesMap(doc).values()) {
-      const order = readEdgeValue(value)?.order;
-      if (order !== undefined && order > highest) highest = order;
+    // Only the rank is read: an edge whose other fields are bad ranks among the rest all the same.
+    for (const stored of edgesMap(doc).values()) {
+      // A stored value is whatever a replica wrote, whatever the map's type says.
+      const value: unknown = stored;
+      const order: unknown =
+        typeof value === 'object' && value !== null ? (value as { order?: unknown }).order : undefined;
+      if (isEdgeOrder(order) && order > highest) highest = order;
     }
   }
   if (tr) lastRank.set(tr, highest + 1);
