@@ -36,6 +36,9 @@ const N8N_DIFF_IN_NPM_TEST = [
   'wait',
   'triggers',
   'webhook',
+  'function',
+  'function-item',
+  'noOp',
   // The random workflows (graphs.diff.ts): run order, loops, connection order.
   'graphs',
 ];
