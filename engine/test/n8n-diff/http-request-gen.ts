@@ -129,8 +129,9 @@ export const httpRequestCase = (seed: number): NodeCase => {
   const rng = new Rng(seed);
   const typeVersion = rng.pick([1, 2, 3, 4, 4.1, 4.2, 4.3, 4.4, 4.5]);
   const parameters = typeVersion < 3 ? httpRequestV1Parameters(rng, base()) : httpRequestParameters(rng, typeVersion);
-  // Items are requests: at most a few.
-  const items = itemSet(rng).slice(0, 3);
+  // Items are requests: at most a few, but now and then a long list for 1–2 (n8n sends those all at once).
+  const set = itemSet(rng);
+  const items = typeVersion < 3 && rng.chance(0.3) ? set : set.slice(0, 3);
   return { family: 'httpRequest', seed, type: 'httpRequest', typeVersion, parameters, items };
 };
 
