@@ -166,7 +166,8 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
     return o;
   };
 
-  // Which compiled functions may read $now or $today: those are Luxon DateTimes, which the others need not pay for.
+  // Which compiled functions may read $now or $today: those are Luxon DateTimes, which the others need not pay for
+  // (0: neither, 1: $now, 2: $today too).
   const usesTime = [];
   // Which name $node, $items or $item (n8n's legacy names): their proxies are made only for calls that need them.
   const usesLegacy = [];
@@ -457,7 +458,8 @@ ${LEGACY_FUNCTION_SOURCE}
       const m = metaOf(metaText);
       time.setZone(zone);
       const timed = ids.some((id) => usesTime[id < 0 ? ~id : id]) || (p.pids ?? []).some((id) => usesTime[id]);
-      const clock = timed ? clockAt(now) : undefined;
+      const today = ids.some((id) => usesTime[id < 0 ? ~id : id] === 2) || (p.pids ?? []).some((id) => usesTime[id] === 2);
+      const clock = timed ? clockAt(now, today) : undefined;
       const items = p.items;
       const legacy = ids.some((id) => usesLegacy[id < 0 ? ~id : id]) ? legacyFor(p, items) : undefined;
       const input = inputOf(p.all ?? items);
@@ -514,7 +516,8 @@ ${LEGACY_FUNCTION_SOURCE}
       const p = parse(payloadText);
       const m = metaOf(metaText);
       time.setZone(zone);
-      const clock = usesTime[id] || (p.pids ?? []).some((n) => usesTime[n]) ? clockAt(now) : undefined;
+      const today = usesTime[id] === 2 || (p.pids ?? []).some((n) => usesTime[n] === 2);
+      const clock = usesTime[id] || (p.pids ?? []).some((n) => usesTime[n]) ? clockAt(now, today) : undefined;
       const items = p.items;
       const legacy = usesLegacy[id] ? legacyFor(p, items) : undefined;
       const input = inputOf(p.all ?? items);
@@ -567,10 +570,11 @@ ${LEGACY_FUNCTION_SOURCE}
     }
     return lib;
   };
-  // $now and $today: made once per call (DateTimes are immutable) in the zone the call was given.
-  const clockAt = (now) => {
+  // $now and $today: made once per call (DateTimes are immutable) in the zone the call was given; $today only
+  // when code of the call may read it (usesTime 2: it names $today, arguments or eval).
+  const clockAt = (now, today) => {
     luxon();
-    return time.clock(now);
+    return time.clock(now, today);
   };
   for (const name of ['DateTime', 'Duration', 'Interval']) {
     Object.defineProperty(globalThis, name, { get: () => luxon()[name], enumerable: false, configurable: false });

@@ -350,10 +350,10 @@ export const TIME_SOURCE = String.raw`(function (loadAssets) {
       zoneName = name;
       if (defaultZone) defaultZone(name);
     },
-    /** $now and $today, as n8n makes them: now in the default zone, and its midnight. */
-    clock(ms) {
+    /** $now and $today, as n8n makes them: now in the default zone, and its midnight (when asked for). */
+    clock(ms, withToday) {
       const now = luxon().DateTime.fromMillis(ms);
-      return { now, today: now.set({ hour: 0, minute: 0, second: 0, millisecond: 0 }) };
+      return { now, today: withToday ? now.set({ hour: 0, minute: 0, second: 0, millisecond: 0 }) : undefined };
     },
   };
 })`;

@@ -248,6 +248,27 @@ describe('Luxon in the sandbox', () => {
     });
   });
 
+  it('makes $today for every call whose code may read it, alone or beside code that reads only $now', () => {
+    // $today (a Luxon set, ~40 µs in QuickJS) is made only for calls whose code names it, arguments or eval.
+    const now = Date.parse('2026-03-29T00:30:00Z');
+    Settings.defaultZone = 'Europe/Berlin';
+    const midnight = DateTime.fromMillis(now).set({ hour: 0, minute: 0, second: 0, millisecond: 0 }).toISO();
+    expect(evaluate('$today.toISO()', 'Europe/Berlin', now)).toEqual({ v: midnight });
+    expect(evaluate('(function () { return arguments.length; })() + $now.toISO()', 'Europe/Berlin', now)).toEqual({
+      v: `0${DateTime.fromMillis(now).toISO() ?? ''}`,
+    });
+    const onlyNow = sandbox.compile(EXPRESSION, '$now.toISO()', 'time-test', true);
+    const withToday = sandbox.compile(EXPRESSION, '$today.toISO()', 'time-test', true);
+    const both = JSON.parse(
+      sandbox.evaluate(
+        [onlyNow, withToday],
+        JSON.stringify({ items: [{ json: {} }], refs: {} }),
+        scopeFor('Europe/Berlin', now),
+      ),
+    ) as unknown;
+    expect(both).toEqual([[{ v: DateTime.fromMillis(now).toISO() }, { v: midnight }]]);
+  });
+
   it('keeps Luxon from being changed by one workflow for the next', () => {
     const tries = [
       "DateTime.prototype.toISO = () => 'hacked'",
