@@ -130,4 +130,14 @@ describe("n8n's Function and Function Item nodes", () => {
     const { node } = importedNode('functionItem', 'return 5;');
     await expect(runNode(node.type, node.parameters ?? {}, items({}))).rejects.toThrow("Code doesn't return an object");
   });
+
+  // Function's sandbox is n8n's data proxy: $if and $ifEmpty are helpers of expressions only, not defined there.
+  it('Function and Function Item have no $if or $ifEmpty, as in n8n', async () => {
+    const { node } = importedNode('functionItem', "return { v: $ifEmpty(item.a, 'none') };", 'continueRegularOutput');
+    const out = await runNode(node.type, node.parameters ?? {}, items({}), { node });
+    expect(out.main?.map((i) => i.json)).toEqual([{ error: '$ifEmpty is not defined' }]);
+    const all = importedNode('function', 'return [{ json: { t: typeof $if, j: typeof $jmespath } }];');
+    const types = await runNode(all.node.type, all.node.parameters ?? {}, items({}));
+    expect(types.main?.map((i) => i.json)).toEqual([{ t: 'undefined', j: 'function' }]);
+  });
 });

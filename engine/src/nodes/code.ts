@@ -53,7 +53,7 @@ export const code: NodeExecutor = (ctx) => {
   const filename = sourceName('code', ctx.node.name);
   let id: number;
   try {
-    id = ctx.sandbox.compile(codeShapeFor(source), source, filename, readsTime(source));
+    id = ctx.sandbox.compile(codeShapeFor(source, legacy !== undefined), source, filename, readsTime(source));
   } catch (e) {
     if (e instanceof SandboxError) throw new NodeError(describe(e.info, filename));
     throw e;

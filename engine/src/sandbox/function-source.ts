@@ -25,7 +25,7 @@ export const CODE_PARAMS = `${PARAMS}, items, item, getBinaryData`;
 
 export interface FunctionShape {
   /** Part of the compile cache's key: the same text compiled in two shapes is two functions. */
-  readonly kind: 'code' | 'legacy-code' | 'expression' | 'sort';
+  readonly kind: 'code' | 'legacy-code' | 'function' | 'legacy-function' | 'expression' | 'sort';
   readonly async: boolean;
   readonly params: string;
   /** Wrapper text before the user's code: it ends with a line break, so the code starts at line 2, column 1. */
@@ -47,12 +47,32 @@ export const CODE: FunctionShape = {
 export const LEGACY_CODE: FunctionShape = { ...CODE, kind: 'legacy-code', params: CODE_PARAMS };
 
 /**
+ * n8n's Function and Function Item nodes see n8n's data proxy, which has no
+ * `$if` or `$ifEmpty` (helpers of expressions only): those parameters get
+ * names of their own, so the code's `$ifEmpty` is a free name, not defined.
+ */
+const withoutExpressionHelpers = (shape: FunctionShape, kind: FunctionShape['kind']): FunctionShape => ({
+  ...shape,
+  kind,
+  params: shape.params.replace('$if, $ifEmpty,', 'weft$if, weft$ifEmpty,'),
+});
+const FUNCTION = withoutExpressionHelpers(CODE, 'function');
+const LEGACY_FUNCTION = withoutExpressionHelpers(LEGACY_CODE, 'legacy-function');
+
+/** The shape of a Code node's code, or (`legacyFunction`) of n8n's Function / Function Item code it runs as. */
+export const codeShapeFor = (code: string, legacyFunction = false): FunctionShape => {
+  const shape = plainCodeShapeFor(code);
+  if (!legacyFunction) return shape;
+  return shape === CODE ? FUNCTION : LEGACY_FUNCTION;
+};
+
+/**
  * The Code node's shape for `code`: with the legacy `items` and `item`
  * parameters, unless the code declares either with let, const or class at
  * its top level (a parameter of the same name would make that a syntax
  * error; n8n's own runner lets such code shadow them).
  */
-export const codeShapeFor = (code: string): FunctionShape => {
+const plainCodeShapeFor = (code: string): FunctionShape => {
   let program: Node;
   try {
     program = parse(`(async function () {\n${code}\n})`, { ecmaVersion: 'latest', sourceType: 'script' });

@@ -58,6 +58,9 @@ const functionCode = [
   'total = 0; for (const it of items) total += 1; return [{ json: { total } }];',
   'let items2 = items.map((it) => ({ ...it })); items2.forEach((it) => { it.json = { k: Object.keys(it.json).length }; }); return items2;',
   'const seen = await Promise.resolve(items.length); return [{ json: { seen } }];',
+  'return [{ json: { dt: DateTime.fromMillis(0, { zone: "utc" }).toISO(), now: typeof $now.toISO() } }];',
+  "return [{ json: { picked: $jmespath(items.map((it) => it.json), '[0]') ?? null } }];",
+  'return [{ json: { run: $runIndex, wf: typeof $workflow.id } }];',
 ];
 
 const functionItemCode = [
@@ -92,6 +95,8 @@ const functionItemCode = [
   'console.log(item); return item;',
   'return { t: typeof item.meta, tags: Array.isArray(item.tags) };',
   'return await Promise.resolve({ later: true });',
+  'return { dt: DateTime.fromMillis(0, { zone: "utc" }).toISO(), when: new Date(0) };',
+  "return { first: $jmespath($json, 'a') ?? null, ifEmpty: $ifEmpty(item.a, 'none') };",
 ];
 
 const befores: NodeCase['before'][] = [
@@ -168,7 +173,19 @@ const key = (c: NodeCase): string => {
 
 const noShrink = (): Params[] => [];
 
-const sandboxNames = ['$json', '$node', '$item(i)', '$items()', '$input', "$('Node')", 'console', 'await'];
+const sandboxNames = [
+  '$json',
+  '$node',
+  '$item(i)',
+  '$items()',
+  '$input',
+  "$('Node')",
+  'console',
+  'await',
+  'DateTime',
+  '$now',
+  '$jmespath',
+];
 
 export const functionFamily: Family = {
   name: 'function',
