@@ -22,7 +22,8 @@
 // - the onReceived answer (webhook-helpers + webhook-request-handler): the response headers option,
 //   then responseData ('noData' → no body, text → res.send, else the node's webhookResponse or
 //   { message: 'Workflow was started' } → res.json), with the response code.
-// multipart/form-data (formidable) is not replicated: the harness sends none.
+// multipart/form-data (formidable) is not replicated: the harness sends none. A gzip or deflate body is
+// inflated by readRawBody (the parsed types, Raw Body); one stored as binary data stays as sent.
 const path = require('path');
 process.env.N8N_USER_FOLDER = process.env.N8N_USER_FOLDER || path.join(__dirname, '.n8n-user');
 process.env.TZ = process.env.TZ || 'UTC';
@@ -59,12 +60,16 @@ const xmlParser = new XmlParser({
   attrNameProcessors: [sanitizeXmlName],
 });
 
+// rawBodyReader's readRawBody: a gzip or deflate body is inflated as it is read.
+const zlib = require('zlib');
 const readRaw = (req) =>
   new Promise((resolve, reject) => {
+    const encoding = req.headers['content-encoding'];
+    const stream = encoding === 'gzip' ? req.pipe(zlib.createGunzip()) : encoding === 'deflate' ? req.pipe(zlib.createInflate()) : req;
     const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    stream.on('data', (c) => chunks.push(c));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
   });
 
 // n8n's UnprocessableRequestError: answered { code: 422, message, hint } by ResponseHelper.sendErrorResponse.

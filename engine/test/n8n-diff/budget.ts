@@ -24,10 +24,6 @@ export const caseBudget = (kind: 'node' | 'workflow' = 'node'): number => {
   return n;
 };
 
-/** A family's own case count for the short budget (one whose cases are slow: real servers), else caseBudget's. */
-export const familyBudget = (shortBudget: number | undefined): number =>
-  shortBudget !== undefined && (process.env.WEFT_N8N_DIFF_BUDGET ?? 'short') === 'short' ? shortBudget : caseBudget();
-
 export const firstSeed = (): number => {
   const raw = process.env.WEFT_N8N_DIFF_SEED ?? '1';
   const n = Number(raw);

@@ -45,8 +45,6 @@ export interface Family {
   setup?(): Promise<() => Promise<void>>;
   /** Runs a case its own way (the webhook family sends real requests to two servers); default: diffCase. */
   diff?: (reference: N8nReference, c: NodeCase) => Promise<CaseDiff>;
-  /** Cases at the short budget when 300 would take too long (budget.ts familyBudget). */
-  shortBudget?: number;
 }
 
 /** Where the first divergence is and what it is: minimizing keeps it. */

@@ -49,6 +49,8 @@ export interface WebhookRequestSpec {
   headers: Record<string, string | string[]>;
   /** The body as utf-8 text, '' for none. */
   body: string;
+  /** Sent compressed, with this Content-Encoding. */
+  contentEncoding?: 'gzip' | 'deflate';
 }
 
 export interface N8nWorkflowJson {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { familyBudget, familySelected, firstSeed, runStamp, writeResult } from './budget.ts';
+import { caseBudget, familySelected, firstSeed, runStamp, writeResult } from './budget.ts';
 import { codeFamily } from './code-gen.ts';
 import { conditionsFamily } from './conditions-gen.ts';
 import { conditionsV1Family } from './conditions-v1-gen.ts';
@@ -80,7 +80,7 @@ describe('n8n differential: node cases', () => {
 });
 
 const runFamily = async (family: Family): Promise<void> => {
-  const budget = familyBudget(family.shortBudget);
+  const budget = caseBudget();
   const seed = firstSeed();
   const groups = new Map<string, { first: NodeCase; diff: CaseDiff; count: number }>();
   let diverging = 0;

@@ -1,5 +1,6 @@
 import { BlockList, isIPv6 } from 'node:net';
 import { parse as parseForm } from 'node:querystring';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import isbot from 'isbot';
 import { parse as parseQuery } from 'qs';
 import { Parser as XmlParser } from 'xml2js';
@@ -100,6 +101,24 @@ const parseBody = async (raw: Buffer, contentType: ContentType | undefined): Pro
   return undefined;
 };
 
+/**
+ * n8n's readRawBody inflates a `gzip` or `deflate` body before reading it.
+ * Weft caps what it inflates to at the body limit (a small bomb must not
+ * become gigabytes): past it 413, a body that does not inflate 400.
+ */
+const inflated = (raw: Buffer, encoding: string | undefined, maxBytes: number): Buffer => {
+  if (raw.length === 0 || (encoding !== 'gzip' && encoding !== 'deflate')) return raw;
+  try {
+    return encoding === 'gzip'
+      ? gunzipSync(raw, { maxOutputLength: maxBytes })
+      : inflateSync(raw, { maxOutputLength: maxBytes });
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new UserError(ErrorCodes.payloadTooLarge, `Request bodies are limited to ${maxBytes} bytes, inflated`);
+    throw new UserError(ErrorCodes.badRequest, `The request body does not inflate as ${encoding}`);
+  }
+};
+
 export interface WebhookBodyRules {
   /** The n8n Webhook version whose rules apply (Weft's own webhooks: the current one). */
   version: number;
@@ -107,6 +126,9 @@ export interface WebhookBodyRules {
   binaryData: boolean;
   /** The "Raw Body" option: in n8n the body's bytes also go to binary data. */
   rawBody: boolean;
+  /** The Content-Encoding header, and the most a body may inflate to. */
+  contentEncoding?: string;
+  maxBytes: number;
 }
 
 /**
@@ -125,6 +147,8 @@ export const webhookBody = async (
   if (rules.version === 1 && rules.binaryData)
     return { body: raw.length > 0 ? raw.toString('utf8') : {}, binaryWay: true };
   const read = rules.version === 1 || (contentType !== undefined && parsable(contentType.type));
+  // What n8n reads (the parsed types, Raw Body) it inflates first; what it stores as binary data it keeps as sent.
+  if (read || rules.rawBody) raw = inflated(raw, rules.contentEncoding, rules.maxBytes);
   const body = read && contentType?.type !== 'multipart/form-data' ? await parseBody(raw, contentType) : undefined;
   if (rules.version === 1) return { body, binaryWay: false };
   // n8n 2+: a body that is missing or falsy (JSON 0, false, null, "") goes the binary-data way, leaving {}.

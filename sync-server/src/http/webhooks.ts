@@ -119,15 +119,17 @@ const headersOf = (c: Context, trustProxy: boolean): Record<string, string> => {
 /** The request's body as the Webhook node's n8n version reads it (webhook-request.ts). */
 const readBody = async (
   c: Context,
-  contentType: string | undefined,
+  headers: Record<string, string>,
   node: WebhookNode,
 ): Promise<{ body: unknown; binaryWay: boolean }> => {
   const p = node.parameters;
   const raw = c.req.method === 'GET' || c.req.method === 'HEAD' ? Buffer.alloc(0) : await readBytes(c);
-  return webhookBody(raw, contentTypeOf(contentType), {
+  return webhookBody(raw, contentTypeOf(headers['content-type']), {
     version: p.legacyBody === true ? 1 : 2,
     binaryData: p.binaryData === true,
     rawBody: p.rawBody === true,
+    ...(headers['content-encoding'] ? { contentEncoding: headers['content-encoding'] } : {}),
+    maxBytes: MAX_BODY_BYTES,
   });
 };
 
@@ -214,7 +216,7 @@ export const webhookRoutes = (deps: {
     const headers = headersOf(c, deps.trustProxy);
     const search = c.req.url.includes('?') ? c.req.url.slice(c.req.url.indexOf('?') + 1) : '';
     // n8n's server reads the body first (422 when it cannot), then its Webhook node refuses (403, no run).
-    const { body, binaryWay } = await readBody(c, headers['content-type'], target.node);
+    const { body, binaryWay } = await readBody(c, headers, target.node);
     if (!ipAllowed(p.ipWhitelist, clientAddress(c, deps.trustProxy)))
       throw new UserError(ErrorCodes.forbidden, 'IP is not allowed to access the webhook!');
     if (p.ignoreBots === true && isBot(c.req.header('user-agent')))

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -75,7 +76,7 @@ const itemOf = async (answer: Response): Promise<Record<string, unknown>> => {
   return json as Record<string, unknown>;
 };
 
-const post = (path: string, body: string, headers: Record<string, string> = {}, query = '') =>
+const post = (path: string, body: string | Uint8Array, headers: Record<string, string> = {}, query = '') =>
   fetch(`${t.baseUrl}/webhook/${path}${query}`, { method: 'POST', headers, body });
 
 describe('an imported n8n Webhook reads the request as n8n does', () => {
@@ -114,6 +115,19 @@ describe('an imported n8n Webhook reads the request as n8n does', () => {
     expect('body' in csv).toBe(false);
     const empty = await itemOf(await post(path, '', { 'content-type': 'application/json' }));
     expect('body' in empty).toBe(false);
+  });
+
+  it('a gzip or deflate body is inflated before it is read, at most to the body limit', async () => {
+    const path = await hook(2, { httpMethod: 'POST' });
+    const json = { 'content-type': 'application/json' };
+    const gzipped = await itemOf(await post(path, gzipSync('{"z":"ü"}'), { ...json, 'content-encoding': 'gzip' }));
+    expect(gzipped.body).toEqual({ z: 'ü' });
+    const deflated = await itemOf(await post(path, deflateSync('{"d":1}'), { ...json, 'content-encoding': 'deflate' }));
+    expect(deflated.body).toEqual({ d: 1 });
+    // 11 MB of spaces in 11 kB: inflating stops at the limit.
+    const bomb = gzipSync(Buffer.alloc(11 * 1024 * 1024, ' '));
+    const refused = await post(path, bomb, { ...json, 'content-encoding': 'gzip' });
+    expect(refused.status).toBe(413);
   });
 
   it('a body its parser refuses is n8n’s 422, and starts no run', async () => {
