@@ -328,4 +328,27 @@ describe('n8n import: bad input', () => {
       'Node "Script": its expressions or code use $env, which Weft does not have',
     ]);
   });
+
+  it("names the node functions a legacy Function node's code uses, which Weft's sandbox does not have", () => {
+    const { warnings } = fromN8n({
+      nodes: [
+        {
+          name: 'Legacy',
+          type: 'n8n-nodes-base.function',
+          typeVersion: 1,
+          parameters: { functionCode: "const s = getWorkflowStaticData('global');\nreturn items;" },
+        },
+        {
+          name: 'Fine',
+          type: 'n8n-nodes-base.functionItem',
+          typeVersion: 1,
+          parameters: { functionCode: 'item.helpersCount = 1;\nreturn item;' },
+        },
+      ],
+      connections: {},
+    });
+    expect(warnings.map((w) => w.message)).toEqual([
+      'Node "Legacy": its expressions or code use n8n\'s node functions (getNodeParameter, getWorkflowStaticData, helpers, binary data, require), which Weft does not have',
+    ]);
+  });
 });

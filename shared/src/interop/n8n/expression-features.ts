@@ -19,6 +19,11 @@ const FEATURES: readonly [RegExp, string][] = [
   [/\$parameter\b/, '$parameter'],
   [/\$(secrets|vars)\b/, '$vars and $secrets'],
   [/\$(fromAI|evaluateExpression)\s*\(/, "n8n's helper functions"],
+  // What n8n's Code and legacy Function nodes get from the node itself (Weft's sandbox reaches nothing outside).
+  [
+    /\b\$?(getNodeParameter|getWorkflowStaticData|[gs]etBinaryDataAsync|setBinaryData)\s*\(|\bhelpers\s*\.|\brequire\s*\(/,
+    "n8n's node functions (getNodeParameter, getWorkflowStaticData, helpers, binary data, require)",
+  ],
 ];
 
 /** Text that runs as code: expressions (values starting with "=") and the Code node's JavaScript. */
