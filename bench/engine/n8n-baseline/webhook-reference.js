@@ -193,6 +193,25 @@ const handle = async (req, res) => {
     if (mode === 'onReceived') {
       const data = getResponseData(p);
       body = data === 'noData' ? undefined : data ? data : result.webhookResponse !== undefined ? result.webhookResponse : { message: 'Workflow was started' };
+    } else if (mode === 'lastNode') {
+      // The workflow is Webhook → No-Op, so the last node's items are the Webhook's first output
+      // (extractWebhookLastNodeResponse; responseData from the resolved parameters, default firstEntryJson).
+      const lastItems = (result.workflowData && result.workflowData[0]) || [];
+      const data = p.responseData;
+      if (data === 'noData') body = undefined;
+      else if (data === 'firstEntryJson') {
+        if (lastItems.length === 0) {
+          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify({ code: 0, message: 'No item to return was found' }));
+          out(JSON.stringify({ ref: c.id, ok: true, items, binary, error: null }) + '\n');
+          return;
+        }
+        body = plain(lastItems[0].json);
+        const property = p.options?.responsePropertyName;
+        if (property !== undefined) body = require('lodash/get')(body, property);
+        const type = p.options?.responseContentType;
+        if (type) headers['content-type'] = type;
+      } else body = lastItems.map((i) => plain(i.json));
     } else {
       body = { message: `(${mode}: not answered by this reference)` };
     }

@@ -138,9 +138,14 @@ export const receivedAnswer = (
  * an engine sent may not be encodable (nested deeper than JSON.stringify
  * goes): that is a bad answer from the workflow, not a server failure.
  */
-export const webhookAnswer = (c: Context, result: RunResultMessage, mode: string): Response => {
+export const webhookAnswer = (
+  c: Context,
+  result: RunResultMessage,
+  mode: string,
+  p: Record<string, unknown> = {},
+): Response => {
   try {
-    return answerOf(c, result, mode);
+    return answerOf(c, result, mode, p);
   } catch {
     return c.json(
       { error: { code: 'bad_response', message: "The workflow's answer could not be encoded as JSON" } },
@@ -149,7 +154,7 @@ export const webhookAnswer = (c: Context, result: RunResultMessage, mode: string
   }
 };
 
-const answerOf = (c: Context, result: RunResultMessage, mode: string): Response => {
+const answerOf = (c: Context, result: RunResultMessage, mode: string, p: Record<string, unknown>): Response => {
   if (result.status !== 'succeeded') {
     return c.json({ error: { code: 'workflow_failed', message: result.error ?? 'The workflow failed' } }, 500);
   }
@@ -179,5 +184,50 @@ const answerOf = (c: Context, result: RunResultMessage, mode: string): Response 
       },
     });
   }
-  return c.json(result.lastOutput[0]?.json ?? {}, 200);
+  return lastNodeAnswer(c, p, result.lastOutput);
+};
+
+/** lodash's `get` for a property path as n8n's Property Name takes it: `a.b`, `a[0]`. */
+const pathGet = (value: unknown, path: string): unknown => {
+  let at: unknown = value;
+  for (const key of path.split(/[.[\]]+/).filter((k) => k !== '')) {
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+};
+
+/**
+ * "Respond: When Last Node Finishes", as n8n's extractWebhookLastNodeResponse
+ * and server: the first item's JSON (or one property of it, in the content
+ * type set), all items' JSON as a list, or no body; with the node's response
+ * code and headers. No item to answer with is n8n's 500.
+ */
+const lastNodeAnswer = (c: Context, p: Record<string, unknown>, items: { json: unknown }[]): Response => {
+  const data = typeof p.lastNodeData === 'string' ? p.lastNodeData : 'firstEntryJson';
+  const headers = allowedResponseHeaders(rowsOf(p.responseHeaders));
+  let body: unknown;
+  if (data === 'allEntries') body = items.map((i) => i.json);
+  else if (data === 'firstEntryJson') {
+    const first = items[0];
+    if (!first) return c.json({ error: { code: 'no_response', message: 'No item to return was found' } }, 500);
+    const property = typeof p.responsePropertyName === 'string' ? p.responsePropertyName : '';
+    body = property === '' ? first.json : pathGet(first.json, property);
+    const type = typeof p.responseContentType === 'string' ? p.responseContentType : '';
+    if (type !== '') headers['content-type'] = type;
+  }
+  const status = statusOf(p.responseCode);
+  const text = typeof body === 'string';
+  const payload =
+    body === undefined || bodyless(status) || c.req.method === 'HEAD'
+      ? null
+      : typeof body === 'string'
+        ? body
+        : JSON.stringify(body);
+  // Express: text goes out as text/html unless a type is set (Weft: text/plain), anything else as JSON.
+  const type = text ? 'text/plain; charset=utf-8' : 'application/json';
+  return new Response(payload, {
+    status,
+    headers: { 'content-type': type, ...headers, ...WEBHOOK_SECURITY_HEADERS },
+  });
 };

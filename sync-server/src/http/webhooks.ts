@@ -242,7 +242,7 @@ export const webhookRoutes = (deps: {
     if (mode === 'onReceived') return receivedAnswer(c, p, execution.id, binaryWay);
     const result = await deps.hub.waitFor(execution.id, RESPONSE_TIMEOUT_MS);
     if (!result) return c.json({ error: { code: 'timeout', message: 'The workflow did not answer in time' } }, 504);
-    return webhookAnswer(c, result, mode);
+    return webhookAnswer(c, result, mode, p);
   };
 
   return new Hono<AppEnv>()

@@ -189,3 +189,31 @@ describe('"Respond: Immediately" answers as n8n', () => {
     expect((await post(bots, '', { 'user-agent': browser })).status).toBe(200);
   });
 });
+
+describe('"Respond: When Last Node Finishes" answers as n8n', () => {
+  it('the first item, one property of it in the content type set, all items, or nothing; with the response code and headers', async () => {
+    const first = await hook(2, {
+      httpMethod: 'POST',
+      responseMode: 'lastNode',
+      options: {
+        responseCode: { values: { responseCode: 201 } },
+        responsePropertyName: 'query.a',
+        responseContentType: 'application/vnd.test+json',
+        responseHeaders: { entries: [{ name: 'X-Reply', value: 'yes' }] },
+      },
+    });
+    const res = await post(first, '', {}, '?a=1&a=2');
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-reply')).toBe('yes');
+    expect(res.headers.get('content-type')).toBe('application/vnd.test+json');
+    expect(await res.json()).toEqual(['1', '2']);
+    const all = await hook(2, { httpMethod: 'POST', responseMode: 'lastNode', responseData: 'allEntries' });
+    const list = (await (await post(all, '{"n":1}', { 'content-type': 'application/json' })).json()) as unknown[];
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ body: { n: 1 } });
+    const none = await hook(2, { httpMethod: 'POST', responseMode: 'lastNode', responseData: 'noData' });
+    const empty = await post(none, '{"n":1}', { 'content-type': 'application/json' });
+    expect(empty.status).toBe(200);
+    expect(await empty.text()).toBe('');
+  });
+});

@@ -96,6 +96,21 @@ export const triggerMappers: Record<string, Mapper> = {
       if (answer.kind !== 'started') out.immediateAnswer = answer.kind;
       if (answer.kind === 'text') out.responseText = answer.text;
     }
+    if (o.mode === 'lastNode') {
+      // Response Data (default First Entry JSON); Property Name and Content-Type only apply to First Entry JSON.
+      const data = r.get('responseData') ?? 'firstEntryJson';
+      if (data === 'firstEntryBinary')
+        r.problem(
+          "it answers with the last item's binary data, which Weft's items do not have; it answers with its JSON",
+        );
+      if (data === 'allEntries' || data === 'noData') out.lastNodeData = data;
+      else {
+        for (const name of ['responsePropertyName', 'responseContentType'] as const) {
+          const value = r.get(`options.${name}`);
+          if (value !== undefined) out[name] = value;
+        }
+      }
+    }
     const headers = r.rows('options.responseHeaders.entries');
     if (headers.length > 0) out.responseHeaders = nameValueRows(headers);
     for (const name of ['ipWhitelist', 'ignoreBots'] as const) {
