@@ -148,6 +148,21 @@ describe('HTTP Request 1 and 2 from n8n: the request', () => {
     expect(last()).toMatchObject({ type: 'application/x-www-form-urlencoded', body: 'k=v' });
   });
 
+  it('writes the body by the content type given first (a header field), and sends the MIME type given after it', async () => {
+    await run({
+      requestMethod: 'POST',
+      url: `${base}/echo`,
+      headerParametersUi: { parameter: [{ name: 'content-type', value: 'application/x-www-form-urlencoded' }] },
+      bodyParametersUi: { parameter: [{ name: 'a', value: '={{ [1, 2] }}' }] },
+      options: {
+        bodyContentType: 'form-urlencoded',
+        bodyContentCustomMimeType: 'application/xml',
+        useQueryString: true,
+      },
+    });
+    expect(last()).toMatchObject({ type: 'application/xml', body: 'a=1&a=2' });
+  });
+
   it('sends the MIME type of its own as the content type, body or not', async () => {
     await run({
       requestMethod: 'POST',

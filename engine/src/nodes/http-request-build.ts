@@ -221,6 +221,8 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
 
   // n8n 1–2's "MIME Type": the request's content type, whatever its body (a form still says it is a form).
   const mime = str(p.mimeType, '');
+  // n8n 1–2's client decides how to write the body by the content type given first: a header's, else the MIME type.
+  const firstType = headers.get('content-type') ?? (mime || null);
   if (mime) {
     try {
       headers.set('content-type', mime);
@@ -252,10 +254,11 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
     if (form === undefined) return { url, method, headers };
     if (WITHOUT_BODY.has(method)) data = form;
     else {
-      // n8n 1–2's client repeats a list's name ("Use Querystring") only when the form's content type was given.
-      const repeat =
-        p.legacyBodies === true && headers.get('content-type') === FORM && p.queryParameterArrays === 'repeat';
-      headers.set('content-type', FORM);
+      // n8n 1–2's client, given the form's content type first, keeps the headers (a MIME type after it is sent)
+      // and repeats a list's name with "Use Querystring"; otherwise it says form, with lists by indices.
+      const given = p.legacyBodies === true && firstType === FORM;
+      const repeat = given && p.queryParameterArrays === 'repeat';
+      if (!given) headers.set('content-type', FORM);
       const body = typeof form === 'string' ? form : stringify(form, repeat ? { arrayFormat: 'repeat' } : {});
       return { url, method, headers, body };
     }
@@ -268,7 +271,7 @@ export const buildRequest = (p: JsonObject, index: number): BuiltRequest => {
     }
   } else throw new NodeError(`the body type "${contentType}" is not supported`);
   // n8n 1–2's client: under a form content type header (exactly that), the body (or none: {}) is a form.
-  if (p.legacyBodies === true && headers.get('content-type') === FORM && typeof data !== 'string') {
+  if (p.legacyBodies === true && firstType === FORM && typeof data !== 'string') {
     const arrayFormat = p.queryParameterArrays === 'repeat' ? 'repeat' : 'indices';
     return { url, method, headers, body: stringify(data ?? {}, { arrayFormat }) };
   }

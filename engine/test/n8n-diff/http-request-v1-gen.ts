@@ -69,7 +69,12 @@ export const httpRequestV1Parameters = (rng: Rng, base: string): Params => {
   if (withBody && rng.chance(0.6))
     options.bodyContentType = rng.pick(['json', 'form-urlencoded', 'raw', 'form-urlencoded']);
   if (withBody && rng.chance(0.15))
-    options.bodyContentCustomMimeType = rng.pick(['text/plain', 'application/json', 'application/xml']);
+    options.bodyContentCustomMimeType = rng.pick([
+      'text/plain',
+      'application/json',
+      'application/xml',
+      'application/x-www-form-urlencoded',
+    ]);
   if (json) {
     if (rng.chance(0.4))
       p.queryParametersJson = rng.pick([
