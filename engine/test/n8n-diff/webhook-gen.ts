@@ -302,10 +302,10 @@ export const diffWebhookCase = async (_reference: N8nReference, c: NodeCase): Pr
     const sa = answerShape(n8nAnswer, entries, started, new URL(n8nServer.origin).host);
     const sb = answerShape(weftAnswer, entries, started, new URL(weftServer.origin).host);
     // The last node's answer echoes the item: where the item differs only as documented (and excused there),
-    // its body differs likewise, so it is compared only where the items are the same.
+    // its body and so its content type (text or JSON) differ likewise: compared only where the items are the same.
     const itemsDiffer = found.some((d) => d.node === 'Under test');
     for (const key of Object.keys(sa)) {
-      if (key === 'body' && mode === 'lastNode' && itemsDiffer) continue;
+      if ((key === 'body' || key === 'contentType') && mode === 'lastNode' && itemsDiffer) continue;
       if (!isDeepStrictEqual(sa[key], sb[key]))
         found.push({ node: WEBHOOK_ANSWER_NODE, what: `answer ${key}`, n8n: sa[key], weft: sb[key] });
     }
