@@ -21,6 +21,8 @@ export interface HostScope {
    * pairing cannot be found).
    */
   nodeItem(name: string, which: NodeItem, index: number): { json: unknown } | null | undefined;
+  /** The call's $now (epoch ms) and the workflow's time zone, for Luxon chains answered on the host (luxon-chain.ts). */
+  time?: { now: number; zone: string };
 }
 export type NodeItem = 'item' | 'first' | 'last';
 

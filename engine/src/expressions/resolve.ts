@@ -6,6 +6,7 @@ import { ExpressionError, positionIn, sourceName } from './errors.ts';
 import { parameterExpressions } from './parameter-expressions.ts';
 import { readParametersOnce, runData, type RunFacts } from './run-data.ts';
 import { asTemplateText, hostReaderOf, type HostReader, type HostScope } from './json-path.ts';
+import { luxonReaderOf } from './luxon-chain.ts';
 import {
   isExpression,
   parseTemplate,
@@ -58,7 +59,7 @@ interface Leaf {
 interface Plan {
   leaves: Leaf[];
   ids: number[];
-  /** For each id: how the host answers it itself, when the code is a constant or a plain `$json` read (json-path.ts). */
+  /** For each id: how the host answers it itself, when the code is a constant, a plain `$json` read (json-path.ts) or a Luxon chain (luxon-chain.ts). */
   readers: (HostReader | undefined)[];
   refs: string[];
   /** Whether some expression asks for paired items (see readsPairedItems). */
@@ -189,7 +190,7 @@ export class ParameterResolver {
         }
       : undefined;
     // Constants and plain reads are answered here, for every item, unless one item needs the sandbox's own answer.
-    const scope = hostScope(plan, outputs, paired);
+    const scope = hostScope(plan, outputs, paired, meta);
     const onHost: (unknown[] | undefined)[] = plan.readers.map((reader, k) =>
       reader ? readForEvery(items, count, reader, (plan.ids[k] ?? 0) < 0, scope) : undefined,
     );
@@ -310,7 +311,8 @@ export class ParameterResolver {
       leaves.push({ path, label, segments, ids: leafIds, single });
       // A {{ }} with text around it is marked (~id): the sandbox turns its value into text as n8n's template does.
       ids.push(...(single ? leafIds : leafIds.map((id) => ~id)));
-      for (const segment of segments) if ('code' in segment) readers.push(hostReaderOf(segment.code));
+      for (const segment of segments)
+        if ('code' in segment) readers.push(hostReaderOf(segment.code) ?? luxonReaderOf(segment.code));
     }
     const plan = { leaves, ids, readers, refs: [...refs], paired };
     this.plans.set(parameters, plan);
@@ -333,7 +335,9 @@ const hostScope = (
   plan: Plan,
   outputs: (name: string) => readonly Item[] | undefined,
   paired: ((name: string) => PairedLookup[]) | undefined,
+  meta: ExpressionMeta,
 ): HostScope => ({
+  time: { now: meta.now, zone: meta.timezone },
   nodeItem: (name, which, index) => {
     const out = plan.refs.includes(name) ? outputs(name) : undefined;
     if (!out) return undefined;
