@@ -15,6 +15,8 @@ import { str } from './values.ts';
  * message, and a body written as n8n's client writes it: objects as JSON,
  * text as it is — except text sent as application/json, which goes out as
  * it is only when it is valid JSON and is quoted as a JSON string otherwise.
+ * n8n 1–2's legacy client differs where `legacyBodies` says (JSON fields,
+ * the body's content type), and a MIME type of its own may be set.
  */
 
 export interface BuiltRequest {

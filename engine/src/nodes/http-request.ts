@@ -10,8 +10,9 @@ import { responseItems, responseOptions } from './http-response-items.ts';
 
 /**
  * HTTP Request: one request per item, with the item's resolved parameters,
- * built and read as n8n's HTTP Request 3–4.x does (http-request-build.ts,
- * http-response-items.ts). A status outside 2xx fails the node unless
+ * built and read as n8n's HTTP Request 1–4.x does (http-request-build.ts,
+ * http-response-items.ts; what 1–2 did otherwise is in explicit parameters),
+ * paused between batches. A status outside 2xx fails the node unless
  * "never error" is on. Requests go through the run's outbound client (the
  * server's network policy, redirects followed — unless turned off — and
  * checked hop by hop); a body is read only up to its limit.

@@ -3,7 +3,8 @@ import { NodeError } from '../runner/types.ts';
 import { str } from './values.ts';
 
 /**
- * An HTTP answer as items, as n8n's HTTP Request 3–4.x makes them:
+ * An HTTP answer as items, as n8n's HTTP Request 3–4.x makes them (1–2:
+ * lists kept whole unless split, JSON read into the text field, by options):
  * - "autodetect" reads the content type: JSON (an empty body is `{}`; invalid
  *   JSON fails, or is `{}` with "never error"), else text (an empty body is
  *   no value at all);
