@@ -275,6 +275,41 @@ describe('Luxon chains on the host', () => {
     expect(answered, `seed ${seed}: ${answered} of ${compared}`).toBeGreaterThan(compared / 3);
   }, 120_000);
 
+  it('gives what the sandbox gives for arithmetic over $json numbers', () => {
+    const seed = Number(process.env.WEFT_LUXON_CHAIN_SEED ?? Date.now() % 100000);
+    const random = mulberry32(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+    const num = (depth: number): string => {
+      const r = random();
+      if (depth > 2 || r < 0.3)
+        return pick(['0', '1', '37', '100', '0.1', '-3', '1e308', '$json.i', '$json.n', '$json.o.k']);
+      if (r < 0.5) return `(${pick(['$json.n', '$json.i', '$json.o.k'])} ?? ${num(depth + 1)})`;
+      if (r < 0.6) return `-(${num(depth + 1)})`;
+      return `(${num(depth + 1)} ${pick(['+', '-', '*', '/', '%'])} ${num(depth + 1)})`;
+    };
+    const value = () => pick([0, -0, 1, 3, 7.5, -12, 1e308, 2 ** 53, '3', '', null, undefined, true, Number.NaN, [1]]);
+    let answered = 0;
+    for (let n = 0; n < 150; n++) {
+      const code = `${num(1)} ${pick(['+', '-', '*', '/', '%'])} ${num(0)}`;
+      const reader = luxonReaderOf(code);
+      expect(reader, `seed ${seed}: ${code}`).toBeDefined();
+      if (!reader) continue;
+      const jsons = Array.from({ length: 4 }, () => ({ i: value(), n: value(), o: { k: value() } }));
+      const expected = inSandbox(code, jsons, 0, 'UTC');
+      jsons.forEach((j, i) => {
+        const host = reader(JSON.parse(JSON.stringify(j)) as unknown, i, noNodes);
+        if (!host) return;
+        answered++;
+        const context = `seed ${seed}: ${code} on ${JSON.stringify(j)}`;
+        expect(host.value, context).toEqual(expected[i]?.single);
+        expect(asTemplateText(host)?.value, context).toBe(expected[i]?.text);
+      });
+    }
+    expect(answered, `seed ${seed}`).toBeGreaterThan(50);
+    for (const other of ['$json.a + "x"', '$json.a ? 1 : 2', '$json.a || 1', '+$json.a', '$json.a.b()'])
+      expect(luxonReaderOf(other), other).toBeUndefined();
+  });
+
   it("answers bench:engine's Luxon row without the sandbox", () => {
     const resolver = new ParameterResolver(sandbox);
     const spy = vi.spyOn(sandbox, 'evaluate');
@@ -288,6 +323,7 @@ describe('Luxon chains on the host', () => {
     const out = resolver.resolve(
       'N',
       {
+        n: '={{ (($json.i ?? 0) * 37) % 100 }}',
         a: "={{ $now.minus({ days: ($json.i ?? 0) % 7 }).setZone('Europe/Berlin').toFormat('yyyy-MM-dd HH:mm') }}",
         b: "={{ DateTime.fromISO('2024-01-15T10:20:30Z').plus({ hours: $json.n }).toISO() }}",
       },
@@ -296,8 +332,8 @@ describe('Luxon chains on the host', () => {
       () => undefined,
     );
     expect(out).toEqual([
-      { a: '2026-12-02 11:00', b: '2024-01-15T15:20:30.000Z' },
-      { a: '2026-12-03 11:00', b: '2024-01-16T16:20:30.000Z' },
+      { n: 37, a: '2026-12-02 11:00', b: '2024-01-15T15:20:30.000Z' },
+      { n: 0, a: '2026-12-03 11:00', b: '2024-01-16T16:20:30.000Z' },
     ]);
     expect(spy).not.toHaveBeenCalled();
     spy.mockRestore();

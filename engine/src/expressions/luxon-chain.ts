@@ -382,12 +382,34 @@ const compileChain = (code: string): ((json: unknown, time: TimeScope) => unknow
 
 const NAMES = /\$now|\$today|DateTime/;
 
+/**
+ * Arithmetic over `$json` numbers and literals (`(($json.i ?? 0) * 37) % 100`, the num of the grammar above) is
+ * answered too: on numbers, + - * / % are IEEE operations that give the same double in QuickJS and V8. A result
+ * that is not finite (JSON would make it null, a template "Infinity") is the sandbox's.
+ */
+const arithmeticOf = (code: string): ((json: unknown) => number | undefined) | undefined => {
+  if (code.length > 1000) return undefined;
+  let program;
+  try {
+    program = parse(code, { ecmaVersion: 2022, sourceType: 'script' });
+  } catch {
+    return undefined;
+  }
+  const [statement] = program.body;
+  if (program.body.length !== 1 || statement?.type !== 'ExpressionStatement') return undefined;
+  const top = statement.expression;
+  // A bare literal or read is json-path.ts's; here only what computes.
+  if (top.type !== 'BinaryExpression' && top.type !== 'LogicalExpression' && top.type !== 'UnaryExpression')
+    return undefined;
+  return numberOf(top, code);
+};
+
 /** Compiled chains per expression text (null: not of the grammar), bounded: workflows may hold any number. */
 const compiled = new Map<string, ReturnType<typeof compileChain> | null>();
 
 /** A reader for a Luxon chain of the grammar above, or undefined (the sandbox's, as every other code). */
 export const luxonReaderOf = (code: string): HostReader | undefined => {
-  if (!NAMES.test(code)) return undefined;
+  if (!NAMES.test(code)) return arithmeticReaderOf(code);
   let chain = compiled.get(code);
   if (chain === undefined) {
     chain = compileChain(code.trim()) ?? null;
@@ -405,5 +427,23 @@ export const luxonReaderOf = (code: string): HostReader | undefined => {
     } catch {
       return undefined;
     }
+  };
+};
+
+const arithmetic = new Map<string, ReturnType<typeof arithmeticOf> | null>();
+
+/** A reader for arithmetic over `$json` numbers (see arithmeticOf), or undefined. */
+const arithmeticReaderOf = (code: string): HostReader | undefined => {
+  let compute = arithmetic.get(code);
+  if (compute === undefined) {
+    compute = arithmeticOf(code.trim()) ?? null;
+    if (arithmetic.size >= 512) arithmetic.clear();
+    arithmetic.set(code, compute);
+  }
+  if (!compute) return undefined;
+  const run = compute;
+  return (json) => {
+    const value = run(json);
+    return value === undefined ? undefined : { value: value === 0 ? 0 : value };
   };
 };
