@@ -143,7 +143,10 @@ const urlOf = (value: unknown, index: number): URL => {
 
 /** The JSON query's object; n8n 1–2's client also sends a list, by its indices (`0=a&1=b`). */
 const jsonQueryOf = (p: JsonObject, index: number): Fields | unknown[] => {
-  const value = notNull(p, jsonField(p, p.jsonQuery, 'JSON Query Parameters', index), 'JSON Query Parameters', index);
+  const parsed = jsonField(p, p.jsonQuery, 'JSON Query Parameters', index);
+  // With the raw body type n8n 1–2 do not parse the query's text at all (so its "null" does not fail them).
+  const unparsed = p.contentType === 'raw' && typeof p.jsonQuery === 'string';
+  const value = unparsed ? parsed : notNull(p, parsed, 'JSON Query Parameters', index);
   return p.legacyBodies === true && Array.isArray(value) ? value : asFields(value);
 };
 

@@ -94,6 +94,8 @@ export const mapHttpRequestV1 = (r: ParamReader): Params => {
     } else if (sendsBody) {
       const body = r.get('bodyParametersJson');
       if (body !== undefined && body !== '') mapJsonBody(r, out, body, bodyContentType, mime);
+      // No body, but the raw type still decides how n8n reads the JSON query (not at all: see the engine).
+      else if (bodyContentType === 'raw') out.contentType = 'raw';
     }
   } else {
     const query = r.get('queryParametersUi.parameter');
