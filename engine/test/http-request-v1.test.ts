@@ -124,17 +124,20 @@ describe('HTTP Request 1 and 2 from n8n: the request', () => {
     ).rejects.toThrow(/null|number|string|not valid JSON/);
   });
 
-  it('does not fail on a query JSON of "null" with the raw body type, which n8n 1–2 leave unparsed', async () => {
-    const out = await run({
-      requestMethod: 'PATCH',
-      url: `${base}/echo`,
-      responseFormat: 'file',
-      jsonParameters: true,
-      queryParametersJson: 'null',
-      options: { bodyContentType: 'raw' },
-    });
-    expect(out).toEqual([{}]);
-  });
+  it.each(['null', '{"q": '])(
+    'does not fail on a query JSON of %j with the raw body type, which n8n 1–2 leave unparsed',
+    async (query) => {
+      const out = await run({
+        requestMethod: 'PATCH',
+        url: `${base}/echo`,
+        responseFormat: 'file',
+        jsonParameters: true,
+        queryParametersJson: query,
+        options: { bodyContentType: 'raw' },
+      });
+      expect(out).toEqual([{}]);
+    },
+  );
 
   it('sends a JSON query that is a list by its indices', async () => {
     await run({ requestMethod: 'GET', url: `${base}/echo`, jsonParameters: true, queryParametersJson: '["a", "b"]' });

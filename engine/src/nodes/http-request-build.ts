@@ -143,10 +143,19 @@ const urlOf = (value: unknown, index: number): URL => {
 
 /** The JSON query's object; n8n 1–2's client also sends a list, by its indices (`0=a&1=b`). */
 const jsonQueryOf = (p: JsonObject, index: number): Fields | unknown[] => {
+  // With the raw body type n8n 1–2 do not parse the query's text at all: "null" or text that is no JSON does
+  // not fail them (they send its characters as `0=…&1=…`); Weft sends what parses, and leaves the rest out.
+  const unparsed = p.legacyBodies === true && p.contentType === 'raw' && typeof p.jsonQuery === 'string';
+  if (unparsed) {
+    try {
+      const value = jsonField(p, p.jsonQuery, 'JSON Query Parameters', index);
+      return Array.isArray(value) ? value : asFields(value);
+    } catch {
+      return {};
+    }
+  }
   const parsed = jsonField(p, p.jsonQuery, 'JSON Query Parameters', index);
-  // With the raw body type n8n 1–2 do not parse the query's text at all (so its "null" does not fail them).
-  const unparsed = p.contentType === 'raw' && typeof p.jsonQuery === 'string';
-  const value = unparsed ? parsed : notNull(p, parsed, 'JSON Query Parameters', index);
+  const value = notNull(p, parsed, 'JSON Query Parameters', index);
   return p.legacyBodies === true && Array.isArray(value) ? value : asFields(value);
 };
 
