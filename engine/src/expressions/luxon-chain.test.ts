@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Item } from '../runner/items.ts';
 import { EXPRESSION } from '../sandbox/function-source.ts';
 import { Sandbox } from '../sandbox/sandbox.ts';
+import { packedZoneData } from '../sandbox/time-assets.ts';
 import { asTemplateText } from './json-path.ts';
-import { FROM_MS, luxonReaderOf, UNTIL_MS, ZONES } from './luxon-chain.ts';
+import { FROM_MS, luxonReaderOf, TZ_CHECKED_FROM, TZ_CHECKED_TO, UNTIL_MS, ZONES } from './luxon-chain.ts';
 import { ParameterResolver } from './resolve.ts';
 
 /**
@@ -64,6 +65,13 @@ const transitions = (zone: string, year: number): number[] => {
 };
 
 describe('Luxon chains on the host', () => {
+  it('is checked against the tz data the sandbox carries and the ICU this Node carries', () => {
+    // A new moment-timezone (or Node) must be checked again: run this file, then move the bounds in luxon-chain.ts.
+    expect(packedZoneData().version).toBe(TZ_CHECKED_TO);
+    expect(process.versions.tz ?? '').toMatch(/^\d{4}[a-z]$/);
+    expect((process.versions.tz ?? '') >= TZ_CHECKED_FROM && (process.versions.tz ?? '') <= TZ_CHECKED_TO).toBe(true);
+  });
+
   it("uses only zones whose offsets Node's ICU and the sandbox's tz data agree on, 1970–2037", () => {
     // Every other day, and a minute either side of every transition Node knows: a transition only one side knows
     // shows as days of different offsets (no zone's DST lasts less), a moved one at the minute.

@@ -52,6 +52,16 @@ export const ZONES: ReadonlySet<string> = new Set([
   'Australia/Sydney',
 ]);
 
+/**
+ * The tz releases of Node's ICU this list is proven for: from the one luxon-chain.test.ts compares against (Node
+ * 20's, 2025c) to the sandbox's own data (moment-timezone's, see time-assets.ts; the test fails when it changes).
+ * A Node carrying other ICU data (older, or newer than the sandbox's) answers no Luxon chain here.
+ */
+export const TZ_CHECKED_FROM = '2025c';
+export const TZ_CHECKED_TO = '2026f';
+const nodeTz = process.versions.tz ?? '';
+const tzAgrees = nodeTz >= TZ_CHECKED_FROM && nodeTz <= TZ_CHECKED_TO && /^\d{4}[a-z]$/.test(nodeTz);
+
 /** The instants both zone databases are compared over (and so the only ones answered here). */
 export const FROM_MS = Date.UTC(1970, 0, 1);
 export const UNTIL_MS = Date.UTC(2038, 0, 1);
@@ -410,6 +420,7 @@ const compiled = new Map<string, ReturnType<typeof compileChain> | null>();
 /** A reader for a Luxon chain of the grammar above, or undefined (the sandbox's, as every other code). */
 export const luxonReaderOf = (code: string): HostReader | undefined => {
   if (!NAMES.test(code)) return arithmeticReaderOf(code);
+  if (!tzAgrees) return undefined;
   let chain = compiled.get(code);
   if (chain === undefined) {
     chain = compileChain(code.trim()) ?? null;
