@@ -82,10 +82,16 @@ describe('Luxon chains on the host', () => {
     for (const zone of ZONES) {
       const at: number[] = [];
       for (let t = FROM_MS; t < UNTIL_MS; t += 2 * DAY) at.push(t);
-      for (let year = 1970; year < 2038; year++) for (const t of transitions(zone, year)) at.push(t - 60_000, t);
+      const ourZone = IANAZone.create(zone);
+      for (let year = 1970; year < 2038; year++)
+        for (const t of transitions(zone, year)) {
+          at.push(t - 60_000, t);
+          // At a whole minute (luxon-chain.ts keeps offsets per minute): the same offset all through the minute before, and after.
+          if (ourZone.offset(t - 1) !== ourZone.offset(t - 60_000) || ourZone.offset(t) !== ourZone.offset(t + 59_999))
+            mismatches.push(`${zone} changes inside the minute before ${new Date(t).toISOString()}`);
+        }
       const [row] = inSandbox(code, [{ zone, at }], 0, 'UTC');
       const theirs = String(row?.single).split(',').map(Number);
-      const ourZone = IANAZone.create(zone);
       at.forEach((t, i) => {
         const ours = ourZone.offset(t);
         if (ours !== theirs[i]) mismatches.push(`${zone} at ${new Date(t).toISOString()}: ${ours} ≠ ${theirs[i]}`);

@@ -1,5 +1,5 @@
 import { parse, type AnyNode as Node } from 'acorn';
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 import { jsonPathOf, readJsonPath, type HostReader, type JsonPath } from './json-path.ts';
 
 /**
@@ -190,7 +190,63 @@ const inRange = (dt: DateTime | undefined): dt is DateTime => {
   return ms >= FROM_MS && ms < UNTIL_MS && ZONES.has(dt.zoneName ?? '');
 };
 
-const options = (zone: string) => ({ zone, locale: 'en-US' });
+/**
+ * Node's Luxon asks Intl's formatToParts for every offset of an IANA zone (~15–45 µs, most of a chain's cost on the
+ * host). Offsets change only at whole minutes (luxon-chain.test.ts checks every transition of the listed zones over
+ * 1970–2037), so each zone keeps the offsets it has answered per minute: the same numbers, asked once. Everything
+ * else is the IANA zone's own; it equals it (Luxon compares zones by type and name).
+ */
+class MinuteCachedZone extends Zone<true> {
+  private readonly offsets = new Map<number, number>();
+  constructor(private readonly inner: IANAZone<true>) {
+    super();
+  }
+  override get type(): string {
+    return 'iana';
+  }
+  override get name(): string {
+    return this.inner.name;
+  }
+  override get isUniversal(): boolean {
+    return false;
+  }
+  override offsetName(ts: number, options: ZoneOffsetOptions): string {
+    return this.inner.offsetName(ts, options);
+  }
+  override formatOffset(ts: number, format: ZoneOffsetFormat): string {
+    return this.inner.formatOffset(ts, format);
+  }
+  override offset(ts: number): number {
+    const minute = Math.floor(ts / 60_000);
+    let offset = this.offsets.get(minute);
+    if (offset === undefined) {
+      offset = this.inner.offset(ts);
+      if (this.offsets.size >= 4096) this.offsets.clear();
+      this.offsets.set(minute, offset);
+    }
+    return offset;
+  }
+  override equals(other: Zone): boolean {
+    return other.type === 'iana' && other.name === this.name;
+  }
+  override get isValid(): true {
+    return true;
+  }
+}
+
+/** The zone to hand Luxon for a listed name: UTC as Luxon's own fixed zone, an IANA zone with its offsets kept. */
+const cachedZones = new Map<string, string | Zone>();
+const zoneOf = (name: string): string | Zone => {
+  let zone = cachedZones.get(name);
+  if (zone === undefined) {
+    const iana = IANAZone.create(name);
+    zone = name === 'UTC' || !iana.isValid ? name : new MinuteCachedZone(iana);
+    cachedZones.set(name, zone);
+  }
+  return zone;
+};
+
+const options = (zone: string) => ({ zone: zoneOf(zone), locale: 'en-US' });
 
 const stringArg = (n: Node | undefined): string | undefined =>
   n?.type === 'Literal' && typeof n.value === 'string' ? n.value : undefined;
@@ -314,7 +370,11 @@ const stepOf = (name: string, args: Node[], code: string): Step | undefined => {
   }
   const text = stringArg(arg);
   if (text === undefined) return undefined;
-  if (name === 'setZone') return ZONES.has(text) ? (dt) => dt.setZone(text) : undefined;
+  if (name === 'setZone') {
+    if (!ZONES.has(text)) return undefined;
+    const zone = zoneOf(text);
+    return (dt) => dt.setZone(zone);
+  }
   if (!START_UNITS.has(text)) return undefined;
   const unit = text as Parameters<DateTime['startOf']>[0];
   if (name === 'startOf') return (dt) => dt.startOf(unit);
