@@ -118,6 +118,14 @@ describe('n8n import: nothing dropped without a warning', () => {
     ]);
   });
 
+  it("names a Webhook path with n8n's path parameters: Weft matches it as written, with no params", () => {
+    const dynamic = one('webhook', 2, { path: 'users/:id', httpMethod: 'POST' }, { webhookId: 'abc' });
+    expect(dynamic).toContainEqual(
+      expect.stringMatching(/^Node "X": .*webhook id "abc".*":name" parts are not path parameters/),
+    );
+    expect(one('webhook', 2, { path: 'users', httpMethod: 'POST' }, { webhookId: 'abc' })).toEqual([]);
+  });
+
   it('carries node settings or names them', () => {
     const w = one(
       'noOp',

@@ -103,7 +103,7 @@ export const carryNodeSettings = (n: N8nNode, node: DefinitionNode, at: (string 
   if (n.webhookId && typeof n.parameters?.path === 'string' && n.parameters.path.includes(':'))
     warn(
       [...at, 'webhookId'],
-      `${label}: its n8n URL began with the webhook id "${n.webhookId.slice(0, 64)}"; in Weft its URL is /webhook/ and its path`,
+      `${label}: its n8n URL began with the webhook id "${n.webhookId.slice(0, 64)}"; in Weft its URL is /webhook/ and its path, matched as written: its ":name" parts are not path parameters and the item's params stay empty`,
     );
 };
 
