@@ -118,12 +118,29 @@ describe('n8n import: nothing dropped without a warning', () => {
     ]);
   });
 
-  it("names a Webhook path with n8n's path parameters: Weft matches it as written, with no params", () => {
-    const dynamic = one('webhook', 2, { path: 'users/:id', httpMethod: 'POST' }, { webhookId: 'abc' });
-    expect(dynamic).toContainEqual(
-      expect.stringMatching(/^Node "X": .*webhook id "abc".*":name" parts are not path parameters/),
+  it("keeps the webhook id of a Webhook path with n8n's path parameters (its n8n URL), and says when it cannot", () => {
+    const file = (path: string, webhookId: string) => ({
+      nodes: [
+        {
+          name: 'X',
+          type: 'n8n-nodes-base.webhook',
+          typeVersion: 2,
+          parameters: { path, httpMethod: 'POST' },
+          webhookId,
+        },
+      ],
+      connections: {},
+    });
+    const dynamic = fromN8n(file('users/:id', 'abc-123'));
+    expect(dynamic.warnings).toEqual([]);
+    expect(dynamic.definition.nodes[0]?.parameters?.webhookId).toBe('abc-123');
+    // A plain path's n8n URL is the path: nothing to keep.
+    const plain = fromN8n(file('users', 'abc'));
+    expect(plain.warnings).toEqual([]);
+    expect(plain.definition.nodes[0]?.parameters?.webhookId).toBeUndefined();
+    expect(one('webhook', 2, { path: ':id', httpMethod: 'POST' }, { webhookId: 'a/b' })).toContainEqual(
+      expect.stringMatching(/^Node "X": .*webhook id "a\/b", which Weft does not serve/),
     );
-    expect(one('webhook', 2, { path: 'users', httpMethod: 'POST' }, { webhookId: 'abc' })).toEqual([]);
   });
 
   it('carries node settings or names them', () => {

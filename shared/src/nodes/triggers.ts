@@ -34,7 +34,22 @@ export const webhook = defineNode({
       default: 'GET',
       options: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].map((m) => ({ value: m, label: m })),
     },
-    { name: 'path', label: 'Path', kind: 'string', default: '', required: true, placeholder: 'orders' },
+    {
+      name: 'path',
+      label: 'Path',
+      kind: 'string',
+      default: '',
+      required: true,
+      placeholder: 'orders',
+      description: 'A segment ":name" (users/:id) takes any value there; the item\'s params hold it.',
+    },
+    {
+      name: 'webhookId',
+      label: 'n8n webhook id',
+      kind: 'string',
+      default: '',
+      description: 'Set on import: a path with ":name" segments also answers at /webhook/<id>/<path>, its n8n URL.',
+    },
     {
       name: 'responseMode',
       label: 'Respond',

@@ -10,6 +10,7 @@ import type { RoomManager } from '../rooms/room-manager.ts';
 import type { TestWebhooks } from '../triggers/test-webhooks.ts';
 import type { TriggerService } from '../triggers/trigger-service.ts';
 import { methodOf, normalizePath, webhookNodes } from '../triggers/webhook-nodes.ts';
+import { matchNodes } from '../triggers/webhook-paths.ts';
 import { accessOf, can } from '../workflows/access.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { AppEnv } from './auth.ts';
@@ -133,20 +134,36 @@ const readBody = async (
   });
 };
 
-/** The path after /webhook/ or /webhook-test/, decoded; a malformed %-escape is the caller's mistake. */
-const pathOf = (rawPath: string): string => {
+/**
+ * The path after /webhook/ or /webhook-test/, decoded, and its segments each
+ * decoded on its own (what a `:name` path parameter takes: a `%2F` stays in
+ * its segment); a malformed %-escape is the caller's mistake.
+ */
+const pathOf = (rawPath: string): { path: string; segments: string[] } => {
   const encoded = rawPath.replace(/^\/webhook(-test)?\/?/, '');
   try {
-    return normalizePath(decodeURIComponent(encoded));
+    return {
+      path: normalizePath(decodeURIComponent(encoded)),
+      segments: encoded
+        .replace(/^\/+|\/+$/g, '')
+        .split('/')
+        .map(decodeURIComponent),
+    };
   } catch {
     throw new UserError(ErrorCodes.badRequest, 'The webhook path has a malformed %-escape');
   }
 };
 
-/** The node's path as n8n writes it into webhookUrl: as set, one leading slash dropped. */
-const configuredPath = (path: unknown): string => {
-  const text = paramText(path);
-  return text.startsWith('/') ? text.slice(1) : text;
+/**
+ * The node's path as n8n writes it into webhookUrl: as set, one leading slash
+ * dropped; a path with parameters under the node's webhook id (n8n's
+ * getNodeWebhookUrl), when it carries one.
+ */
+const configuredPath = (p: Record<string, unknown>): string => {
+  const text = paramText(p.path);
+  const path = text.startsWith('/') ? text.slice(1) : text;
+  const id = paramText(p.webhookId);
+  return id && (text.startsWith(':') || text.includes('/:')) ? `${id}/${path}` : path;
 };
 
 /** The origin callers used: behind a trusted proxy, its X-Forwarded-Proto and -Host. */
@@ -165,6 +182,8 @@ interface Target {
   node: WebhookNode;
   /** Who the run belongs to (the listening editor of a test webhook). */
   userId?: string;
+  /** What the path's `:name` parameters took. */
+  params: Record<string, string>;
 }
 
 export const webhookRoutes = (deps: {
@@ -178,8 +197,8 @@ export const webhookRoutes = (deps: {
   trustProxy: boolean;
 }) => {
   /** The workflow listening for a test event on this path, read from its document as it is now. */
-  const testTarget = async (method: string, path: string): Promise<Target | undefined> => {
-    const listener = deps.testWebhooks.find(method, path);
+  const testTarget = async (method: string, path: string, segments: string[]): Promise<Target | undefined> => {
+    const listener = deps.testWebhooks.find(method, path, segments);
     if (!listener) return undefined;
     // The editor who listens must still be allowed to run it.
     const user = deps.accounts.getActiveUser(listener.userId);
@@ -189,20 +208,35 @@ export const webhookRoutes = (deps: {
       return undefined;
     }
     const definition = await deps.rooms.withRoom(listener.workflowId, (room) => toDefinition(room.doc));
-    const node = webhookNodes(definition).find(
-      (n) =>
-        normalizePath(n.parameters.path) === path &&
-        (methodOf(n) === method || (method === 'HEAD' && methodOf(n) === 'GET')),
-    );
-    return node ? { workflowId: listener.workflowId, node, userId: listener.userId } : undefined;
+    const nodes = webhookNodes(definition);
+    const found =
+      matchNodes(
+        nodes.filter((n) => methodOf(n) === method),
+        path,
+        segments,
+      ) ??
+      (method === 'HEAD'
+        ? matchNodes(
+            nodes.filter((n) => methodOf(n) === 'GET'),
+            path,
+            segments,
+          )
+        : undefined);
+    return found
+      ? { workflowId: listener.workflowId, node: found.node, userId: listener.userId, params: found.params }
+      : undefined;
   };
 
   const handle = async (c: Context<AppEnv>, test: boolean) => {
-    const path = pathOf(c.req.path);
+    const { path, segments } = pathOf(c.req.path);
     const method = c.req.method;
+    const live = test
+      ? undefined
+      : (deps.triggers.webhook(method, path, segments) ??
+        (method === 'HEAD' ? deps.triggers.webhook('GET', path, segments) : undefined));
     const target: Target | undefined = test
-      ? await testTarget(method, path)
-      : (deps.triggers.webhook(method, path) ?? (method === 'HEAD' ? deps.triggers.webhook('GET', path) : undefined));
+      ? await testTarget(method, path, segments)
+      : live && { ...live.target, params: live.params };
     if (!target) {
       throw new UserError(
         ErrorCodes.notFound,
@@ -224,10 +258,10 @@ export const webhookRoutes = (deps: {
     const item = {
       json: {
         headers,
-        params: {},
+        params: target.params,
         query: webhookQuery(search),
         ...(body === undefined ? {} : { body }),
-        webhookUrl: `${publicOrigin(c, url, deps.trustProxy)}/${test ? 'webhook-test' : 'webhook'}/${configuredPath(p.path)}`,
+        webhookUrl: `${publicOrigin(c, url, deps.trustProxy)}/${test ? 'webhook-test' : 'webhook'}/${configuredPath(p)}`,
         executionMode: test ? 'test' : 'production',
       },
     };

@@ -2,6 +2,7 @@ import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import type { TestWebhookListenDto } from '#shared/api/access.ts';
 import { methodOf, normalizePath, webhookNodes } from './webhook-nodes.ts';
+import { findDynamic, isDynamicPath, nodePaths, pathsOverlap, type DynamicRoute } from './webhook-paths.ts';
 
 /**
  * `/webhook-test/<path>`: while building, an editor presses "Listen for test
@@ -24,6 +25,8 @@ export interface TestListener {
 export class TestWebhooks {
   /** "METHOD path" → who listens there. */
   private readonly byKey = new Map<string, TestListener>();
+  /** method → dynamic paths (`users/:id`) listened on, tried when no static key matches. */
+  private readonly dynamic = new Map<string, DynamicRoute<TestListener>[]>();
   /** workflow id → its keys. */
   private readonly byWorkflow = new Map<string, { keys: string[]; timer: ReturnType<typeof setTimeout> }>();
 
@@ -47,22 +50,34 @@ export class TestWebhooks {
    */
   listen(workflowId: string, userId: string, definition: WorkflowDefinition): TestWebhookListenDto {
     const keys: string[] = [];
+    const dynamic: { method: string; path: string; pattern: string[] }[] = [];
     const paths: string[] = [];
     for (const node of webhookNodes(definition)) {
-      const path = normalizePath(node.parameters.path);
-      if (!path) continue;
-      const key = `${methodOf(node)} ${path}`;
-      const taken = this.byKey.get(key);
-      if (taken && taken.workflowId !== workflowId && taken.expiresAt > this.now) {
-        throw new UserError(
-          ErrorCodes.conflict,
-          `Another workflow is listening for test events on ${methodOf(node)} /webhook-test/${path}`,
-        );
+      const method = methodOf(node);
+      for (const path of nodePaths(node)) {
+        const busy = () =>
+          new UserError(
+            ErrorCodes.conflict,
+            `Another workflow is listening for test events on ${method} /webhook-test/${path}`,
+          );
+        if (isDynamicPath(path)) {
+          const pattern = path.split('/');
+          const taken = (this.dynamic.get(method) ?? []).find(
+            (r) =>
+              r.target.workflowId !== workflowId && r.target.expiresAt > this.now && pathsOverlap(r.pattern, pattern),
+          );
+          if (taken) throw busy();
+          dynamic.push({ method, path, pattern });
+        } else {
+          const key = `${method} ${path}`;
+          const taken = this.byKey.get(key);
+          if (taken && taken.workflowId !== workflowId && taken.expiresAt > this.now) throw busy();
+          keys.push(key);
+        }
+        if (!paths.includes(path)) paths.push(path);
       }
-      keys.push(key);
-      if (!paths.includes(path)) paths.push(path);
     }
-    if (keys.length === 0) {
+    if (keys.length === 0 && dynamic.length === 0) {
       throw new UserError(ErrorCodes.validationFailed, 'The workflow has no enabled Webhook node with a path');
     }
     this.stop(workflowId);
@@ -70,6 +85,9 @@ export class TestWebhooks {
     const expiresAt = this.now + listenMs;
     const listener: TestListener = { workflowId, userId, expiresAt };
     for (const key of keys) this.byKey.set(key, listener);
+    for (const { method, path, pattern } of dynamic) {
+      this.dynamic.set(method, [...(this.dynamic.get(method) ?? []), { path, pattern, target: listener }]);
+    }
     const timer = setTimeout(() => this.stop(workflowId), listenMs);
     timer.unref();
     this.byWorkflow.set(workflowId, { keys, timer });
@@ -78,12 +96,23 @@ export class TestWebhooks {
     return state;
   }
 
-  /** Who listens on `METHOD path` right now (HEAD reaches a GET webhook). */
-  find(method: string, path: string): TestListener | undefined {
+  /**
+   * Who listens on `METHOD path` right now (HEAD reaches a GET webhook); a
+   * static path first, then dynamic ones. `segments`: the request path's
+   * segments, each decoded on its own.
+   */
+  find(method: string, path: string, segments: readonly string[] = path.split('/')): TestListener | undefined {
     const key = normalizePath(path);
-    const listener =
-      this.byKey.get(`${method} ${key}`) ?? (method === 'HEAD' ? this.byKey.get(`GET ${key}`) : undefined);
-    return listener && listener.expiresAt > this.now ? listener : undefined;
+    const methods = method === 'HEAD' ? ['HEAD', 'GET'] : [method];
+    for (const m of methods) {
+      const listener = this.byKey.get(`${m} ${key}`);
+      if (listener && listener.expiresAt > this.now) return listener;
+    }
+    for (const m of methods) {
+      const found = findDynamic(this.dynamic.get(m) ?? [], segments);
+      if (found && found.route.target.expiresAt > this.now) return found.route.target;
+    }
+    return undefined;
   }
 
   /** Stops listening (expiry, the workflow deleted, the listener's access gone). */
@@ -93,6 +122,11 @@ export class TestWebhooks {
     clearTimeout(entry.timer);
     this.byWorkflow.delete(workflowId);
     for (const key of entry.keys) if (this.byKey.get(key)?.workflowId === workflowId) this.byKey.delete(key);
+    for (const [method, routes] of this.dynamic) {
+      const kept = routes.filter((r) => r.target.workflowId !== workflowId);
+      if (kept.length > 0) this.dynamic.set(method, kept);
+      else this.dynamic.delete(method);
+    }
     this.options.onChange?.(workflowId, null);
   }
 

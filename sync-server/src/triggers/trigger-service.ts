@@ -5,6 +5,7 @@ import { paramText } from '#shared/schema/params.ts';
 import type { Logger } from '#shared/log.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
 import { methodOf, normalizePath, webhookNodes } from './webhook-nodes.ts';
+import { findDynamic, isDynamicPath, nodePaths, pathsOverlap, type DynamicRoute } from './webhook-paths.ts';
 import type { User } from '../accounts/account-store.ts';
 import type { ExecutionService } from '../executions/execution-service.ts';
 import type { LiveStatus } from '../executions/live-status.ts';
@@ -24,9 +25,17 @@ export interface WebhookTarget {
   node: DefinitionNode;
 }
 
+/** A webhook found for a request, with the path parameters its dynamic path took. */
+export interface WebhookMatch {
+  target: WebhookTarget;
+  params: Record<string, string>;
+}
+
 export class TriggerService {
   /** "METHOD path" → target. */
   private readonly webhooks = new Map<string, WebhookTarget>();
+  /** method → dynamic paths (`users/:id`), tried only when no static path matches. */
+  private readonly dynamic = new Map<string, DynamicRoute<WebhookTarget>[]>();
   private readonly schedules = new Map<string, Cron[]>();
 
   constructor(
@@ -82,8 +91,12 @@ export class TriggerService {
     this.deps.live.forget(workflowId);
   }
 
-  webhook(method: string, path: string): WebhookTarget | undefined {
-    return this.webhooks.get(`${method} ${normalizePath(path)}`);
+  /** `segments`: the request path's segments, each decoded on its own (a `%2F` stays inside its segment). */
+  webhook(method: string, path: string, segments: readonly string[] = path.split('/')): WebhookMatch | undefined {
+    const target = this.webhooks.get(`${method} ${normalizePath(path)}`);
+    if (target) return { target, params: {} };
+    const found = findDynamic(this.dynamic.get(method) ?? [], segments);
+    return found && { target: found.route.target, params: found.params };
   }
 
   close(): void {
@@ -94,19 +107,40 @@ export class TriggerService {
   private register(workflowId: string, hash: string): void {
     const version = this.deps.versions.get(hash);
     if (!version) throw new UserError(ErrorCodes.conflict, 'The published version is missing');
-    const hooks = webhookNodes(version.definition).map((node) => {
-      const path = normalizePath(node.parameters.path);
-      if (!path) throw new UserError(ErrorCodes.validationFailed, `Webhook "${node.name}" has no path`);
-      const key = `${methodOf(node)} ${path}`;
-      const taken = this.webhooks.get(key);
-      if (taken && taken.workflowId !== workflowId) {
-        throw new UserError(
-          ErrorCodes.conflict,
-          `Another active workflow already listens on ${methodOf(node)} /webhook/${path}`,
-        );
+    const hooks: { key: string; target: WebhookTarget }[] = [];
+    const dynamic: { method: string; route: DynamicRoute<WebhookTarget> }[] = [];
+    for (const node of webhookNodes(version.definition)) {
+      const paths = nodePaths(node);
+      if (paths.length === 0) throw new UserError(ErrorCodes.validationFailed, `Webhook "${node.name}" has no path`);
+      const method = methodOf(node);
+      const target = { workflowId, versionHash: hash, node };
+      for (const path of paths) {
+        if (isDynamicPath(path)) {
+          const pattern = path.split('/');
+          // Two workflows that could both answer one request would make the winner arbitrary.
+          const taken = (this.dynamic.get(method) ?? []).find(
+            (r) => r.target.workflowId !== workflowId && pathsOverlap(r.pattern, pattern),
+          );
+          if (taken) {
+            throw new UserError(
+              ErrorCodes.conflict,
+              `Another active workflow already listens on ${method} /webhook/${taken.path}, which overlaps /webhook/${path}`,
+            );
+          }
+          dynamic.push({ method, route: { path, pattern, target } });
+          continue;
+        }
+        const key = `${method} ${path}`;
+        const taken = this.webhooks.get(key);
+        if (taken && taken.workflowId !== workflowId) {
+          throw new UserError(
+            ErrorCodes.conflict,
+            `Another active workflow already listens on ${method} /webhook/${path}`,
+          );
+        }
+        hooks.push({ key, target });
       }
-      return { key, target: { workflowId, versionHash: hash, node } };
-    });
+    }
     const crons = version.definition.nodes
       .filter((n) => n.type === 'scheduleTrigger' && !n.disabled)
       .map((node) => {
@@ -133,6 +167,7 @@ export class TriggerService {
     // Everything checked: swap the old registration for the new one.
     this.unregister(workflowId);
     for (const { key, target } of hooks) this.webhooks.set(key, target);
+    for (const { method, route } of dynamic) this.dynamic.set(method, [...(this.dynamic.get(method) ?? []), route]);
     this.schedules.set(
       workflowId,
       crons.map(({ node, expression, timezone, check }) => {
@@ -158,6 +193,11 @@ export class TriggerService {
 
   private unregister(workflowId: string): void {
     for (const [key, target] of this.webhooks) if (target.workflowId === workflowId) this.webhooks.delete(key);
+    for (const [method, routes] of this.dynamic) {
+      const kept = routes.filter((r) => r.target.workflowId !== workflowId);
+      if (kept.length > 0) this.dynamic.set(method, kept);
+      else this.dynamic.delete(method);
+    }
     for (const job of this.schedules.get(workflowId) ?? []) job.stop();
     this.schedules.delete(workflowId);
   }

@@ -217,3 +217,83 @@ describe('"Respond: When Last Node Finishes" answers as n8n', () => {
     expect(await empty.text()).toBe('');
   });
 });
+
+describe("n8n's path parameters (`users/:id`)", () => {
+  /** Imports a one-Webhook n8n workflow and publishes it; the activation's answer. */
+  const importHook = async (path: string, httpMethod: string, webhookId: string) => {
+    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      body: {
+        name: `dynamic ${path}`,
+        nodes: [
+          {
+            id: 'w',
+            name: 'Webhook',
+            type: 'n8n-nodes-base.webhook',
+            typeVersion: 2,
+            position: [0, 0],
+            parameters: { path, httpMethod },
+            webhookId,
+          },
+        ],
+        connections: {},
+      },
+      as,
+    });
+    expect(imported.status).toBe(201);
+    const id = imported.body.id;
+    expect((await rest.call('POST', `/api/workflows/${id}/publish`, { as })).status).toBe(200);
+    const activated = await rest.call<{ error?: { code: string; message: string } }>(
+      'POST',
+      `/api/workflows/${id}/activate`,
+      { as },
+    );
+    return { id, activated };
+  };
+
+  const call = (prefix: 'webhook' | 'webhook-test', path: string, method = 'POST') =>
+    fetch(`${t.baseUrl}/${prefix}/${path}`, { method, ...(method === 'GET' ? {} : { body: '' }) });
+
+  it("match any one segment, decoded, at /webhook/<path> and at n8n's /webhook/<webhookId>/<path>", async () => {
+    const { activated } = await importHook('/users/:id', 'POST', 'd0d0cafe-0000-4000-8000-00000000000a');
+    expect(activated.status).toBe(200);
+    const short = await itemOf(await call('webhook', 'users/a%20b%2Fc'));
+    expect(short.params).toEqual({ id: 'a b/c' });
+    // n8n's URL for a path with parameters, as its webhookUrl says.
+    const long = await itemOf(await call('webhook', 'd0d0cafe-0000-4000-8000-00000000000a/users/123'));
+    expect(long.params).toEqual({ id: '123' });
+    expect(long.webhookUrl).toBe(`${t.baseUrl}/webhook/d0d0cafe-0000-4000-8000-00000000000a/users/:id`);
+    const { activated: two } = await importHook(':org/items/:item', 'GET', 'd0d0cafe-0000-4000-8000-00000000000b');
+    expect(two.status).toBe(200);
+    const both = await itemOf(await call('webhook', 'acme/items/%C3%BC', 'GET'));
+    expect(both.params).toEqual({ org: 'acme', item: 'ü' });
+    // One segment, never an empty one, never two.
+    expect((await call('webhook', 'users/')).status).toBe(404);
+    expect((await call('webhook', 'users/1/2')).status).toBe(404);
+    expect((await call('webhook', 'users/%ZZ')).status).toBe(400);
+  });
+
+  it('a static path wins over a dynamic one; an overlapping dynamic path is refused at activation', async () => {
+    const { activated: dynamic } = await importHook('teams/:id', 'POST', 'd0d0cafe-0000-4000-8000-00000000000c');
+    expect(dynamic.status).toBe(200);
+    const { activated: fixed } = await importHook('teams/me', 'POST', 'd0d0cafe-0000-4000-8000-00000000000d');
+    expect(fixed.status).toBe(200);
+    const me = await itemOf(await call('webhook', 'teams/me'));
+    expect(me.params).toEqual({});
+    expect(me.webhookUrl).toBe(`${t.baseUrl}/webhook/teams/me`);
+    expect((await itemOf(await call('webhook', 'teams/you'))).params).toEqual({ id: 'you' });
+    const { activated: overlap } = await importHook('teams/:name', 'POST', 'd0d0cafe-0000-4000-8000-00000000000e');
+    expect(overlap.status).toBe(409);
+    expect(overlap.body.error?.message).toMatch(/already listens on POST \/webhook\/teams\/:id/);
+    // Another method is another route.
+    expect((await importHook('teams/:name', 'PUT', 'd0d0cafe-0000-4000-8000-00000000000f')).activated.status).toBe(200);
+  });
+
+  it('a test event reaches the listening editor at both URLs, with the params', async () => {
+    const { id } = await importHook('tests/:n', 'PATCH', 'd0d0cafe-0000-4000-8000-000000000010');
+    expect((await rest.call('POST', `/api/workflows/${id}/test-webhook/listen`, { as })).status).toBe(200);
+    const short = await itemOf(await call('webhook-test', 'tests/7', 'PATCH'));
+    expect(short).toMatchObject({ params: { n: '7' }, executionMode: 'test' });
+    const long = await itemOf(await call('webhook-test', 'd0d0cafe-0000-4000-8000-000000000010/tests/8', 'PATCH'));
+    expect(long.params).toEqual({ n: '8' });
+  });
+});

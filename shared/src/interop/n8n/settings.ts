@@ -99,12 +99,17 @@ export const carryNodeSettings = (n: N8nNode, node: DefinitionNode, at: (string 
     const shown = JSON.stringify(value).slice(0, 80);
     warn([...at, key], `${label}: setting "${key}" = ${shown} is not carried over: Weft has no such node setting`);
   }
-  // n8n registers a webhook under its id only when the path has parameters (`/webhook/<id>/user/:id`); a plain path's URL is the path, which Weft keeps.
-  if (n.webhookId && typeof n.parameters?.path === 'string' && n.parameters.path.includes(':'))
-    warn(
-      [...at, 'webhookId'],
-      `${label}: its n8n URL began with the webhook id "${n.webhookId.slice(0, 64)}"; in Weft its URL is /webhook/ and its path, matched as written: its ":name" parts are not path parameters and the item's params stay empty`,
-    );
+  // n8n serves a path with parameters (`users/:id`) only under the node's id (`/webhook/<id>/users/:id`):
+  // the Webhook node keeps the id so that URL keeps answering in Weft (a plain path's URL is the path).
+  const path = node.type === 'webhook' && typeof n.parameters?.path === 'string' ? n.parameters.path : '';
+  if (n.webhookId && (path.startsWith(':') || path.includes('/:'))) {
+    if (/^[A-Za-z0-9._~-]{1,128}$/.test(n.webhookId)) node.parameters.webhookId = n.webhookId;
+    else
+      warn(
+        [...at, 'webhookId'],
+        `${label}: its n8n URL began with the webhook id "${n.webhookId.slice(0, 64)}", which Weft does not serve (not a plain URL segment); it answers at /webhook/ and its path`,
+      );
+  }
 };
 
 /** n8n's workflow settings that Weft has no equivalent of, with n8n's defaults (which say nothing). */
