@@ -18,7 +18,9 @@
 //   xml2js (n8n's options), form-urlencoded with node:querystring (maxKeys 1000), text as text;
 //   an empty body stays unparsed;
 // - Express 5 with the 'extended' query parser (n8n PR #15016): qs.parse(query, { allowPrototypes: true });
-// - live-webhooks: req.params reset to {} (no dynamic path segments in these cases);
+// - live-webhooks: req.params reset to {}; for a dynamic path (a ":name" segment, served under the
+//   node's webhookId), executeWebhook fills them from the request path's elements after the id
+//   (Express 5 decodes each segment of the wildcard path);
 // - the onReceived answer (webhook-helpers + webhook-request-handler): the response headers option,
 //   then responseData ('noData' → no body, text → res.send, else the node's webhookResponse or
 //   { message: 'Workflow was started' } → res.json), with the response code.
@@ -149,6 +151,13 @@ const handle = async (req, res) => {
   const search = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
   req.query = search === '' ? {} : qs.parse(search, { allowPrototypes: true });
   req.params = {};
+  const nodePath = String(wfNode.parameters.path ?? '').replace(/^\/+|\/+$/g, '');
+  if (wfNode.webhookId && (nodePath.startsWith(':') || nodePath.includes('/:'))) {
+    const elements = url.pathname.replace(/^\/webhook\//, '').split('/').map(decodeURIComponent).slice(1);
+    nodePath.split('/').forEach((ele, index) => {
+      if (ele.startsWith(':')) req.params[ele.slice(1)] = elements[index];
+    });
+  }
   req.ip = req.socket.remoteAddress;
   req.ips = [];
   const base = `http://127.0.0.1:${port}`;

@@ -12,7 +12,8 @@ import { WeftWebhookServer } from './weft-webhook-server.ts';
 
 /**
  * The Webhook trigger 1, 1.1, 2 and 2.1: the same real HTTP request (method,
- * path, query strings with repeated and bracketed keys, headers in mixed
+ * path — static, or with n8n's path parameters at n8n's
+ * `/webhook/<webhookId>/<path>` with each `:name` filled —, query strings with repeated and bracketed keys, headers in mixed
  * case and repeated, bodies of each content type — JSON, text, form, XML,
  * other, none — empty, unicode and malformed) goes to n8n's Webhook node
  * behind a node:http server parsing it as n8n's webhook server does
@@ -32,6 +33,11 @@ import { WeftWebhookServer } from './weft-webhook-server.ts';
 const VERSIONS = [1, 1.1, 2, 2.1];
 const METHODS = ['GET', 'POST', 'POST', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
 const PATHS = ['in', 'orders/new', 'with-dash_under.dot', 'Mixed/Case', 'deep/a/b/c'];
+/** n8n's path parameters: n8n serves these only under the node's webhook id (node-case.ts gives every Webhook this one). */
+const DYNAMIC_PATHS = ['users/:id', ':org/items/:item', 'a/:x/b', ':only'];
+const WEBHOOK_ID = 'b3c0ffee-0000-4000-8000-000000000001';
+/** What a `:name` segment is sent as: plain, %-escaped (decoded into params), unicode, punctuation. */
+const SEGMENTS = ['123', 'Acme', 'caf%C3%A9', 'a%20b', 'x.y-z_~', '%F0%9F%8E%89', 'A+B', '0'];
 const QUERIES = [
   '',
   'a=1',
@@ -134,7 +140,12 @@ export const webhookCase = (seed: number): NodeCase => {
   const rng = new Rng(seed);
   const typeVersion = rng.pick(VERSIONS);
   const method = rng.pick(METHODS);
-  const path = rng.pick(PATHS);
+  const dynamic = rng.chance(0.3);
+  const path = dynamic ? rng.pick(DYNAMIC_PATHS) : rng.pick(PATHS);
+  // A dynamic path is called at n8n's URL for it: the webhook id, then the path with each ":name" filled.
+  const sent = dynamic
+    ? [WEBHOOK_ID, ...path.split('/').map((part) => (part.startsWith(':') ? rng.pick(SEGMENTS) : part))].join('/')
+    : path;
   const parameters: Params = { path };
   // GET is the node's default: often left out of n8n's JSON.
   if (method !== 'GET' || rng.chance(0.5)) parameters.httpMethod = method;
@@ -168,7 +179,7 @@ export const webhookCase = (seed: number): NodeCase => {
     parameters,
     items: [],
     triggerUnderTest: true,
-    request: requestFor(rng, method, path),
+    request: requestFor(rng, method, sent),
   };
 };
 
@@ -346,6 +357,7 @@ export const webhookFamily: Family = {
   coverage: () => ({
     'type versions': VERSIONS.map(String),
     methods: [...new Set(METHODS)],
+    paths: [...PATHS, ...DYNAMIC_PATHS],
     'content types': BODY_KINDS.map((k) => k.contentType ?? '(none)'),
     'query strings': QUERIES.map((q) => (q === '' ? '(none)' : q)),
     'response modes': ['onReceived', 'lastNode'],
