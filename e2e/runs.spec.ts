@@ -53,7 +53,7 @@ test('a run lights up on two canvases; the inspector shows its items; an active 
           type: 'wait',
           typeVersion: 1,
           position: { x: 260, y: 80 },
-          parameters: { amount: 0.6, unit: 'seconds' },
+          parameters: { amount: 2, unit: 'seconds' },
         },
         {
           id: 'big',
