@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from '#shared/log.ts';
 import { AccountStore } from './accounts/account-store.ts';
@@ -11,6 +11,7 @@ import { openDatabase, type OpenedDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
 import { hostAllowed, requestHost } from './http/host-guard.ts';
 import { routeUpgrades } from './http/upgrade-router.ts';
+import { createTargetCheckedServer } from './http/request-target.ts';
 import { ENGINE_PATH } from '#shared/protocol/engine.ts';
 import type { SocketRevalidator } from './http/auth.ts';
 import type { AppEnv } from './http/auth.ts';
@@ -157,7 +158,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     allowedHosts: config.allowedHosts,
     authLimits: new AuthLimits({ perAccount: config.loginLimitPerAccount, perAddress: config.authLimitPerAddress }),
   });
-  const http = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const http = createTargetCheckedServer({}, getRequestListener(app.fetch));
   const sync = createSyncEndpoint({
     accounts,
     workflows: workflowStore,

@@ -644,6 +644,32 @@ describe('hostile suite findings', () => {
     expect(failures).toEqual([]);
   });
 
+  it('a request target in absolute form with credentials (http://user@host/…) is a 400, nothing logged as a failure', async () => {
+    // Seed 1029095302: `POST http://evil.exampl@e/api/auth/me`. Node's URL accepts it, the fetch Request built from
+    // it later refuses a URL with credentials, and that throw inside the app was a logged 500.
+    const server = await spawned();
+    const targets = [
+      'POST http://evil.exampl@e/api/auth/me',
+      'GET http://user:pass@127.0.0.1/api/workflows',
+      'POST https://a@127.0.0.1/webhook/nothing',
+      'GET http://:x@127.0.0.1/healthz',
+    ];
+    for (const target of targets) {
+      const head = await rawRequest(server.port, `${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n`);
+      expect(head, target).toMatch(/^HTTP\/1\.1 400 /);
+      expect(head.toLowerCase(), target).toContain('content-type: application/json');
+    }
+    // Absolute form without credentials is still served, as RFC 9112 asks of an origin server.
+    const plain = await rawRequest(server.port, 'GET http://127.0.0.1/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    expect(plain).toMatch(/^HTTP\/1\.1 200 /);
+    await new Promise((r) => setTimeout(r, 300));
+    const failures = server.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
+    expect(failures).toEqual([]);
+  });
+
   it('an awareness state nested thousands deep closes its sender with 4400, not a server error; the room goes on', async () => {
     // Seed 1: JSON.parse took the state, then re-encoding it for the others (JSON.stringify) overflowed the
     // stack inside the room: the sender got 4500 and the server logged an internal error.
