@@ -46,6 +46,13 @@ const rawRequest = (port: number, text: string): Promise<string> =>
     socket.write(text, 'latin1');
   });
 
+/** The server's log lines at error or fatal level (pino's 50 and 60). */
+const loggedFailures = (output: readonly string[]): string[] =>
+  output
+    .join('')
+    .split('\n')
+    .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
+
 const upgrade = (path: string, host = '127.0.0.1') =>
   `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
   `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
@@ -637,11 +644,7 @@ describe('hostile suite findings', () => {
       expect(await rawRequest(server.port, chunked(path)), path).toMatch(/^HTTP\/1\.1 4\d\d /);
     }
     await new Promise((r) => setTimeout(r, 300));
-    const failures = server.output
-      .join('')
-      .split('\n')
-      .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
-    expect(failures).toEqual([]);
+    expect(loggedFailures(server.output)).toEqual([]);
   });
 
   it('a request target in absolute form with credentials (http://user@host/…) is a 400, nothing logged as a failure', async () => {
@@ -663,11 +666,7 @@ describe('hostile suite findings', () => {
     const plain = await rawRequest(server.port, 'GET http://127.0.0.1/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     expect(plain).toMatch(/^HTTP\/1\.1 200 /);
     await new Promise((r) => setTimeout(r, 300));
-    const failures = server.output
-      .join('')
-      .split('\n')
-      .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
-    expect(failures).toEqual([]);
+    expect(loggedFailures(server.output)).toEqual([]);
   });
 
   it('an awareness state nested thousands deep closes its sender with 4400, not a server error; the room goes on', async () => {
@@ -699,11 +698,7 @@ describe('hostile suite findings', () => {
     await late.synced();
     expect(late.provider.awareness.getStates().has(4242)).toBe(false);
     expect(bystander.closes).toEqual([]);
-    const failures = server.output
-      .join('')
-      .split('\n')
-      .filter((line) => line.includes('"level":50'));
-    expect(failures).toEqual([]);
+    expect(loggedFailures(server.output)).toEqual([]);
   });
 
   it('JSON nested thousands deep is a 400 wherever a request carries it (webhook bodies, imports), not a 500', async () => {
