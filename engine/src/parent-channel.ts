@@ -1,8 +1,4 @@
-import {
-  ENGINE_PARENT_ENV,
-  parentToEngineChildSchema,
-  type EngineChildToParent,
-} from '#shared/protocol/engine-child.ts';
+import { parentToEngineChildSchema, type EngineChildToParent } from '#shared/protocol/engine-child.ts';
 
 /**
  * An engine the server started as its child is tied to it by the IPC channel
@@ -11,10 +7,9 @@ import {
  * take for alive), so the engine leaves as soon as it closes instead of
  * retrying a server that is gone. The channel also carries the engine token.
  * An engine started on its own (`npm run engine`) has no channel and keeps
- * reconnecting to its server.
+ * reconnecting to its server. Which of the two this is, config.ts tells
+ * (the server sets ENGINE_PARENT_ENV on its child).
  */
-
-export const startedByServer = (): boolean => process.env[ENGINE_PARENT_ENV] === 'ipc';
 
 /** Calls `onGone` once, when the channel to the server closes (at once if it never opened or already closed). */
 export const onParentGone = (onGone: () => void): void => {

@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { hostname } from 'node:os';
 import pino from 'pino';
 import { EngineClient } from './connection/engine-client.ts';
-import { onParentGone, startedByServer, tokenFromParent } from './parent-channel.ts';
+import { ConfigError, parseEngineConfig, USAGE } from './config.ts';
+import { onParentGone, tokenFromParent } from './parent-channel.ts';
 
 /**
  * `WEFT_ENGINE_TOKEN=T npm run engine -- --server http://127.0.0.1:8787` (or
  * `WEFT_ENGINE_TOKEN_FILE=/run/secrets/weft-engine`): an engine process. The
  * token is best kept off the command line, where every user of the machine
  * can read it; `--token` remains for quick trials. `npm start` runs one as a child of the server; more can join the
- * same server from anywhere that reaches it.
+ * same server from anywhere that reaches it. Its flags and environment are
+ * read in config.ts.
  */
 
 const fail = (message: string): never => {
@@ -18,85 +17,40 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 
-/** A token kept in a file (a container secret): its content, trimmed. */
-const tokenFromFile = (path: string | undefined): string | undefined => {
-  if (!path) return undefined;
-  try {
-    return readFileSync(path, 'utf8').trim() || fail(`${path} is empty`);
-  } catch (error) {
-    return fail(
-      `cannot read WEFT_ENGINE_TOKEN_FILE ${path}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-};
-
-const USAGE = `Usage: weft engine --server URL [--concurrency N] [--id NAME]
-       (npm run engine -- … in the source tree)
-
-An engine process: joins the server at URL and runs its workflows.
-  --server URL       the server (or WEFT_SERVER_URL)
-  --concurrency N    runs at once, 1–1000 (or WEFT_ENGINE_CONCURRENCY; default 10)
-  --id NAME          how the server names this engine (default: host-pid)
-  --token TOKEN      the engine token; better WEFT_ENGINE_TOKEN or WEFT_ENGINE_TOKEN_FILE,
-                     since a command line is visible to every user of the machine
-Exit codes: 0 stopped, 1 failed, 2 bad usage or configuration.`;
-
-const parseFlags = (argv: readonly string[]) => {
-  try {
-    return parseArgs({
-      args: [...argv],
-      options: {
-        server: { type: 'string' },
-        token: { type: 'string' },
-        concurrency: { type: 'string' },
-        id: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    return fail(`${error instanceof Error ? error.message : String(error)} (see weft engine --help)`);
-  }
-};
-
 /** Runs an engine until it is stopped; it owns the process (it exits when it stops). */
 export const runEngine = async (argv: readonly string[]): Promise<void> => {
-  const values = parseFlags(argv);
-  if (values.help) {
+  let config;
+  try {
+    config = parseEngineConfig(argv, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  if (config === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
 
-  // Started by a server as its child: leave with it, however it ended (see parent-channel.ts).
-  const childOfServer = startedByServer();
+  // Started by a server as its child (it gives the token): leave with it, however it ended (see parent-channel.ts).
+  const childOfServer = config.token.from === 'parent';
   let leave = (reason: string): void => {
     process.stderr.write(`weft engine: ${reason}; exiting\n`);
     process.exit(0);
   };
   if (childOfServer) onParentGone(() => leave('the server that started this engine is gone'));
 
-  const server = values.server ?? process.env.WEFT_SERVER_URL ?? fail('--server (or WEFT_SERVER_URL) is required');
-  const token = childOfServer
-    ? await tokenFromParent().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)))
-    : (values.token ??
-      (process.env.WEFT_ENGINE_TOKEN || undefined) ??
-      tokenFromFile(process.env.WEFT_ENGINE_TOKEN_FILE) ??
-      fail('WEFT_ENGINE_TOKEN (or WEFT_ENGINE_TOKEN_FILE, or --token) is required'));
-  const concurrency = Number(values.concurrency ?? process.env.WEFT_ENGINE_CONCURRENCY ?? 10);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) fail('--concurrency must be 1–1000');
-  try {
-    new URL(server);
-  } catch {
-    fail(`--server ${server} is not a URL`);
-  }
+  const { server, concurrency } = config;
+  const token =
+    config.token.from === 'given'
+      ? config.token.token
+      : await tokenFromParent().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
 
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { component: 'engine' } });
+  const logger = pino({ level: config.logLevel, base: { component: 'engine' } });
   const client = new EngineClient({
     server,
     token,
     concurrency,
-    engineId: values.id ?? `${hostname()}-${process.pid}`,
+    engineId: config.engineId,
     logger,
     onRefused: () => {
       process.stderr.write(
