@@ -12,7 +12,8 @@ import {
   type Job,
   type RunResultMessage,
 } from '#shared/protocol/engine.ts';
-import type { WorkflowDefinition } from '#shared/schema/definition.ts';
+import { workflowDefinitionSchema, type WorkflowDefinition } from '#shared/schema/definition.ts';
+import { z } from 'zod';
 import { ParameterResolver } from '../expressions/resolve.ts';
 import { OutboundClients } from '../net/outbound-client.ts';
 import { executors } from '../nodes/registry.ts';
@@ -29,6 +30,12 @@ import { Sandbox } from '../sandbox/sandbox.ts';
 
 /** Versions whose parsed definitions an engine keeps (each holds its graph and expression plans). */
 const MAX_CACHED_VERSIONS = 256;
+
+/** A zod error for a run's error message: readable, and short however much was wrong. */
+const issues = (error: z.ZodError): string => {
+  const text = z.prettifyError(error);
+  return text.length > 2_000 ? `${text.slice(0, 2_000)}…` : text;
+};
 
 const megabytes = (bytes: number): string => `${Math.round((bytes / 1048576) * 10) / 10} MB`;
 
@@ -168,6 +175,7 @@ export class EngineClient {
       const message = serverToEngineSchema.safeParse(parsed);
       if (!message.success) {
         this.options.logger.warn({ issues: message.error.issues.length }, 'unreadable message from the server');
+        this.refuseJob(parsed, message.error);
         return;
       }
       if (message.data.type === 'run') void this.run(message.data.job);
@@ -190,6 +198,26 @@ export class EngineClient {
       this.reconnectTimer = setTimeout(() => this.connect(), 1_000);
     });
     socket.on('error', (error) => this.options.logger.warn({ err: error.message }, 'engine socket error'));
+  }
+
+  /**
+   * A run job the engine cannot read (a server of another release, say) is
+   * answered as a failed run: dropped silently, it would stay "running" on
+   * the server until its deadline.
+   */
+  private refuseJob(parsed: unknown, error: z.ZodError): void {
+    const job = (parsed as { type?: unknown; job?: { executionId?: unknown } } | null)?.job;
+    if ((parsed as { type?: unknown } | null)?.type !== 'run' || typeof job?.executionId !== 'string') return;
+    this.send({
+      type: 'finished',
+      executionId: job.executionId,
+      result: {
+        status: 'failed',
+        error: `The engine could not read the job (is it of another release than the server?): ${issues(error)}`,
+        runs: [],
+        lastOutput: [],
+      },
+    });
   }
 
   /** Messages of this turn, each as JSON text. */
@@ -241,12 +269,22 @@ export class EngineClient {
   /**
    * The job's definition, the same object for every run of a version: the
    * runner's graph and the parameter plans are cached on it, so a webhook
-   * that runs the same version again skips building them.
+   * that runs the same version again skips building them. A version is
+   * validated the first time it arrives: the runner relies on the shape
+   * (defaults filled in, ids and handles well-formed), and a server of another
+   * release or a corrupt row must fail the run, not the engine.
    */
   private definitionOf(job: Job): WorkflowDefinition {
     let definition = this.definitions.get(job.versionHash);
     if (definition) this.definitions.delete(job.versionHash);
-    else definition = job.definition as unknown as WorkflowDefinition;
+    else {
+      const parsed = workflowDefinitionSchema.safeParse(job.definition);
+      if (!parsed.success)
+        throw new Error(
+          `version ${job.versionHash} is not a workflow this engine can run: ${issues(parsed.error)}`,
+        );
+      definition = parsed.data;
+    }
     this.definitions.set(job.versionHash, definition);
     if (this.definitions.size > MAX_CACHED_VERSIONS) {
       const oldest = this.definitions.keys().next().value;

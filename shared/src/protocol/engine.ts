@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { executionModes } from '../api/executions.ts';
+import type { WorkflowDefinition } from '../schema/definition.ts';
 
 /**
  * The engine channel: JSON text frames on a WebSocket from an engine to the
@@ -141,11 +143,19 @@ export const defaultNetworkPolicy: NetworkPolicy = { privateAddresses: 'block', 
 export const jobSchema = z.object({
   executionId: z.string(),
   workflow: z.object({ id: z.string(), name: z.string(), active: z.boolean() }),
-  mode: z.string(),
+  mode: z.enum(executionModes),
   /** The version's content hash: one hash, one definition, ever (engines may keep what they parsed). */
   versionHash: z.string(),
-  /** The workflow definition of the version to run (validated by the server when it was saved). */
-  definition: z.record(z.string(), z.unknown()),
+  /**
+   * The workflow definition of the version to run. The envelope checks only
+   * that it is an object: an engine validates it with workflowDefinitionSchema
+   * once per version hash (see definitionOf in the engine's client), so a
+   * webhook that runs a cached version again does not pay for a full parse.
+   */
+  definition: z.custom<WorkflowDefinition>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'the definition must be an object',
+  ),
   startNodeId: z.string().optional(),
   triggerItems: items.optional(),
   /** Secrets of the credentials the version's nodes name, by id (decrypted by the server for this job only). */

@@ -379,9 +379,7 @@ export class EngineHub {
       if (!job) return;
       this.options.executions.markRunning(id, engine.id, this.now());
       engine.running.set(id, job.workflow.id);
-      const limitSeconds =
-        (job.definition as { settings?: { timeoutSeconds?: number } }).settings?.timeoutSeconds ??
-        defaultSettings.timeoutSeconds;
+      const limitSeconds = job.definition.settings.timeoutSeconds ?? defaultSettings.timeoutSeconds;
       if (limitSeconds > 0) {
         this.deadlines.set(id, { at: this.now() + limitSeconds * 1000 + overdueGraceMs(limitSeconds), limitSeconds });
       }
@@ -431,7 +429,7 @@ export class EngineHub {
       workflow: { id: workflow.id, name: version.definition.name, active: workflow.active ?? false },
       mode: row.mode,
       versionHash: row.versionHash,
-      definition: version.definition as unknown as Record<string, unknown>,
+      definition: version.definition,
       ...(row.startNodeId ? { startNodeId: row.startNodeId } : {}),
       ...(row.triggerItems ? { triggerItems: JSON.parse(row.triggerItems) as Job['triggerItems'] } : {}),
       ...(this.options.runPolicy
