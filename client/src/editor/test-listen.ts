@@ -1,13 +1,14 @@
 import type { Awareness } from 'y-protocols/awareness';
 import { z } from 'zod';
-import type { TestWebhookListenDto } from '#shared/api/access.ts';
+import { testWebhookListenSchema, type TestWebhookListenDto } from '#shared/api/access.ts';
+import { serverEntry } from '../runs/server-entry.ts';
 
 /**
  * "Listen for test event": while someone listens, `/webhook-test/<path>`
  * runs this workflow's current document, until the server's deadline.
  *
  * The server announces who listens in the room (its awareness entry's
- * `testWebhook`, sync-server/src/executions/live-status.ts), so everyone in
+ * `testWebhook`, shared/src/protocol/live.ts), so everyone in
  * the workflow sees the same state, and it ends it at the deadline. The
  * answer to this person's own Listen bridges the moment before that
  * announcement arrives. A deadline passed on this device's clock counts as
@@ -16,22 +17,18 @@ import type { TestWebhookListenDto } from '#shared/api/access.ts';
 
 export type TestListenState = TestWebhookListenDto;
 
-/** Read defensively: awareness can carry anything. */
-const listenState = z.object({
-  expiresAt: z.number(),
+/**
+ * The room's `testWebhook` (shared/src/protocol/live.ts) and the Listen
+ * answer share this shape. The card takes no more than it can show: a
+ * server never names an empty path, and a hundred are past any real workflow.
+ */
+const listenState = testWebhookListenSchema.extend({
   paths: z.array(z.string().min(1).max(2048)).max(100),
 });
 
 export const readTestListen = (raw: unknown): TestListenState | null => {
   const parsed = listenState.safeParse(raw);
   return parsed.success ? parsed.data : null;
-};
-
-const serverEntry = (awareness: Awareness): Record<string, unknown> | undefined => {
-  for (const state of awareness.getStates().values()) {
-    if ((state as { server?: unknown }).server === true) return state;
-  }
-  return undefined;
 };
 
 /** `/webhook-test/<path>` on this origin, each segment encoded as the browser would send it. */

@@ -1,39 +1,36 @@
 import type { Awareness } from 'y-protocols/awareness';
+import { z } from 'zod';
+import {
+  executionLiveStatusSchema,
+  nodeLiveStatusSchema,
+  triggerLiveStateSchema,
+  type ExecutionLiveStatus,
+  type NodeLiveStatus,
+  type TriggerLiveState,
+} from '#shared/protocol/live.ts';
+import { serverEntry } from './server-entry.ts';
 
 /**
- * The run the server reports in the room (its awareness state, see
- * sync-server/src/executions/live-status.ts), and whether the workflow is
- * active, read defensively. Node statuses keep their object while unchanged,
- * so a node badge re-renders only when its own status moves.
+ * The run the server reports in the room (its awareness entry, the contract
+ * in shared/src/protocol/live.ts), and whether the workflow is active. Each
+ * part is parsed on its own, and each node too: a malformed node entry is
+ * dropped, not the run. Node statuses keep their object while unchanged, so a
+ * node badge re-renders only when its own status moves.
  */
 
-export type RunNodeStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
+export type RunNodeStatus = NodeLiveStatus['status'];
 
-export interface NodeRun {
-  status: RunNodeStatus;
-  runs: number;
-  itemsOut?: Record<string, number>;
-  durationMs?: number;
-  error?: string;
-}
+/** Without `at`: nothing here shows it, and a newer `at` alone should not re-render a badge. */
+const nodeRunSchema = nodeLiveStatusSchema.omit({ at: true });
+export type NodeRun = z.infer<typeof nodeRunSchema>;
 
-export interface LiveExecution {
-  id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
-  error?: string;
-}
+export type LiveExecution = Omit<ExecutionLiveStatus, 'nodes'>;
 
 /** Whether webhooks and schedules run, and which version they run (as the server last announced it). */
-export interface LiveTrigger {
-  active: boolean;
-  publishedHash: string | null;
-}
+export type LiveTrigger = TriggerLiveState;
 
-const statuses = new Set(['queued', 'running', 'succeeded', 'failed', 'skipped']);
-const execStatuses = new Set(['queued', 'running', 'succeeded', 'failed', 'canceled']);
-
-const record = (v: unknown): Record<string, unknown> | undefined =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+/** The execution with its nodes still unread, so that one bad node entry costs only itself. */
+const executionHeadSchema = executionLiveStatusSchema.extend({ nodes: z.record(z.string(), z.unknown()) });
 
 const sameRun = (a: NodeRun | undefined, b: NodeRun): boolean =>
   a !== undefined &&
@@ -72,47 +69,27 @@ export class RunStatus {
   }
 
   private readonly refresh = (): void => {
-    let found: Record<string, unknown> | undefined;
-    let trigger: Record<string, unknown> | undefined;
-    for (const state of this.awareness.getStates().values()) {
-      const s = record(state);
-      if (s?.server === true) {
-        found = record(s.execution);
-        trigger = record(s.trigger);
-      }
-    }
-    const triggerChanged = this.readTrigger(trigger);
-    const id = typeof found?.id === 'string' ? found.id : undefined;
-    const status =
-      typeof found?.status === 'string' && execStatuses.has(found.status)
-        ? (found.status as LiveExecution['status'])
-        : undefined;
-    const next: LiveExecution | null =
-      id && status ? { id, status, ...(typeof found?.error === 'string' ? { error: found.error } : {}) } : null;
+    const entry = serverEntry(this.awareness);
+    const trigger = triggerLiveStateSchema.safeParse(entry?.trigger);
+    const triggerChanged = this.readTrigger(trigger.success ? trigger.data : null);
+    const found = executionHeadSchema.safeParse(entry?.execution);
+    const next: LiveExecution | null = found.success
+      ? {
+          id: found.data.id,
+          status: found.data.status,
+          ...(found.data.error !== undefined ? { error: found.data.error } : {}),
+        }
+      : null;
     let changed =
       next?.id !== this.execution?.id ||
       next?.status !== this.execution?.status ||
       next?.error !== this.execution?.error;
     if (changed) this.execution = next;
     const nodes = new Map<string, NodeRun>();
-    for (const [nodeId, raw] of Object.entries(record(found?.nodes) ?? {})) {
-      const n = record(raw);
-      if (!n || typeof n.status !== 'string' || !statuses.has(n.status)) continue;
-      const itemsOut = record(n.itemsOut);
-      const run: NodeRun = {
-        status: n.status as RunNodeStatus,
-        runs: typeof n.runs === 'number' ? n.runs : 0,
-        ...(itemsOut
-          ? {
-              itemsOut: Object.fromEntries(Object.entries(itemsOut).filter(([, v]) => typeof v === 'number')) as Record<
-                string,
-                number
-              >,
-            }
-          : {}),
-        ...(typeof n.durationMs === 'number' ? { durationMs: n.durationMs } : {}),
-        ...(typeof n.error === 'string' ? { error: n.error } : {}),
-      };
+    for (const [nodeId, raw] of Object.entries(found.success ? found.data.nodes : {})) {
+      const parsed = nodeRunSchema.safeParse(raw);
+      if (!parsed.success) continue;
+      const run = parsed.data;
       const before = this.nodes.get(nodeId);
       if (sameRun(before, run) && before) nodes.set(nodeId, before);
       else {
@@ -126,11 +103,7 @@ export class RunStatus {
   };
 
   /** Keeps the trigger object while its values stay; true when they changed. */
-  private readTrigger(raw: Record<string, unknown> | undefined): boolean {
-    const next: LiveTrigger | null =
-      typeof raw?.active === 'boolean'
-        ? { active: raw.active, publishedHash: typeof raw.publishedHash === 'string' ? raw.publishedHash : null }
-        : null;
+  private readTrigger(next: LiveTrigger | null): boolean {
     if (next?.active === this.trigger?.active && next?.publishedHash === this.trigger?.publishedHash) return false;
     this.trigger = next;
     return true;

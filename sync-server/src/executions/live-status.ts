@@ -1,5 +1,6 @@
 import type { NodeEventMessage } from '#shared/protocol/engine.ts';
 import type { TestWebhookListenDto } from '#shared/api/access.ts';
+import type { ExecutionLiveStatus, ServerAwarenessState, TriggerLiveState } from '#shared/protocol/live.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 
 /**
@@ -8,39 +9,9 @@ import type { RoomManager } from '../rooms/room-manager.ts';
  * and each node's status, so every client (the stock y-websocket one too)
  * receives a change the moment the engine reports it. It also carries the
  * workflow's trigger state (active, published version), so when one person
- * activates a workflow everyone's toolbar says so.
+ * activates a workflow everyone's toolbar says so. The shape is the shared
+ * contract in shared/src/protocol/live.ts, which clients parse.
  */
-
-export interface NodeLiveStatus {
-  status: NodeEventMessage['status'];
-  runs: number;
-  itemsOut?: Record<string, number>;
-  durationMs?: number;
-  error?: string;
-  /** When the engine saw this status (epoch ms): clients can tell how fresh it is. */
-  at?: number;
-}
-
-export interface ExecutionLiveStatus {
-  id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
-  error?: string;
-  nodes: Record<string, NodeLiveStatus>;
-}
-
-export interface TriggerLiveState {
-  active: boolean;
-  publishedHash: string | null;
-}
-
-/** The awareness fields clients read: `execution` and `trigger` of the server's entry (`state.server === true`). */
-export interface ServerAwarenessState {
-  server: true;
-  execution?: ExecutionLiveStatus;
-  trigger?: TriggerLiveState;
-  /** While someone listens for a test event: until when, and on which paths under /webhook-test/. */
-  testWebhook?: TestWebhookListenDto;
-}
 
 export class LiveStatus {
   private readonly latest = new Map<string, ExecutionLiveStatus>();

@@ -1,9 +1,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { setParameter } from '#shared/schema/write.ts';
+import {
+  serverAwarenessStateSchema,
+  type ExecutionLiveStatus,
+  type ServerAwarenessState,
+} from '#shared/protocol/live.ts';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { connectClient, type YwsClient } from '../helpers/yws-client.ts';
@@ -60,24 +66,34 @@ const node = (id: string, name: string, type: string, parameters: Record<string,
   parameters,
 });
 
-interface ServerState {
-  server: true;
-  execution: {
-    id: string;
-    status: string;
-    error?: string;
-    nodes: Record<string, { status: string; itemsOut?: Record<string, number> }>;
-  };
-}
+type RunState = ServerAwarenessState & { execution: ExecutionLiveStatus };
 
-/** Every server awareness state a client saw, with when it saw it. */
-const watchRun = (client: YwsClient) => {
-  const seen: { at: number; state: ServerState }[] = [];
+/** What the server published that the shared contract does not take, checked after each test. */
+const contractBreaks: string[] = [];
+
+/**
+ * Calls `onState` with every server awareness state a client sees, parsed
+ * with the contract clients read it with; a state the contract refuses, or
+ * with fields it does not know, is a contract break.
+ */
+const watchServer = (client: YwsClient, onState: (state: ServerAwarenessState) => void) => {
   client.provider.awareness.on('change', () => {
     for (const state of client.provider.awareness.getStates().values()) {
-      if ((state as Partial<ServerState>).server === true)
-        seen.push({ at: Date.now(), state: structuredClone(state as ServerState) });
+      if ((state as { server?: unknown }).server !== true) continue;
+      const parsed = serverAwarenessStateSchema.safeParse(state);
+      if (!parsed.success) contractBreaks.push(`${JSON.stringify(state)}: ${parsed.error.message}`);
+      else if (!isDeepStrictEqual(parsed.data, state))
+        contractBreaks.push(`${JSON.stringify(state)}: fields the contract does not know`);
+      else onState(structuredClone(parsed.data));
     }
+  });
+};
+
+/** Every server awareness state with an execution a client saw, with when it saw it. */
+const watchRun = (client: YwsClient) => {
+  const seen: { at: number; state: RunState }[] = [];
+  watchServer(client, (state) => {
+    if (state.execution) seen.push({ at: Date.now(), state: { ...state, execution: state.execution } });
   });
   return seen;
 };
@@ -93,6 +109,7 @@ afterEach(async () => {
   for (const c of clients.splice(0)) c.destroy();
   await stopEngine(engine);
   await t.close();
+  expect(contractBreaks.splice(0)).toEqual([]);
 });
 
 const setup = async (nodes: unknown[], edges: unknown[]) => {
@@ -174,6 +191,9 @@ describe('executions', () => {
       .map((s) => s.state.execution.nodes.pause?.status);
     expect(pauseStates).toContain('running');
     expect(pauseStates.indexOf('running')).toBeLessThan(pauseStates.lastIndexOf('succeeded'));
+    // Every stage of the execution reached the room in the shared contract's shape (checked in afterEach).
+    const stages = seen.filter((s) => s.state.execution.id === id).map((s) => s.state.execution.status);
+    expect([...new Set(stages)]).toEqual(['queued', 'running', 'succeeded']);
 
     // The log keeps what the Code node printed, and how the run ended.
     const logs = await rest.call<{ logs: { level: string; node?: string; message: string }[] }>(
@@ -216,12 +236,16 @@ describe('executions', () => {
   });
 
   it('stop cancels a running Wait within a second', async () => {
-    const { rest, ann, body } = await startHourLongRun();
+    const { rest, ann, body, seen } = await startHourLongRun();
     const stoppedAt = Date.now();
     const stop = await rest.call('POST', `/api/executions/${body.id}/stop`, { as: ann.as });
     expect(stop.status).toBe(202);
     await untilExecution(rest, ann.as, body.id, 'canceled');
     expect(Date.now() - stoppedAt).toBeLessThan(1_000);
+    await waitUntil(
+      () => seen.find((s) => s.state.execution.id === body.id && s.state.execution.status === 'canceled'),
+      'the room to hear of it',
+    );
     const logs = await rest.call<{ logs: { level: string; node?: string; message: string }[] }>(
       'GET',
       `/api/executions/${body.id}/logs`,
@@ -260,10 +284,12 @@ describe('executions', () => {
       as: ann.as,
     });
     expect(logs.body.logs[0]?.message).toMatch(/was lost/);
-    await waitUntil(
+    const lost = await waitUntil(
       () => seen.find((s) => s.state.execution.id === body.id && s.state.execution.status === 'failed'),
       'the room to hear of it',
     );
+    // The Wait never finished: the room says so rather than leaving it running.
+    expect(lost.state.execution).toMatchObject({ error: 'Engine lost', nodes: { pause: { status: 'skipped' } } });
   });
 
   it('guards runs and history by role, and rejects bad queries and unknown engines', async () => {
@@ -329,7 +355,9 @@ describe('triggers', () => {
   ];
 
   it('an active workflow answers its webhook over HTTP with its result; deactivated, it does not', async () => {
-    const { rest, ann, workflowId } = await setup(hookFlow('responseNode'), hookEdges);
+    const { rest, ann, workflowId, watcher } = await setup(hookFlow('responseNode'), hookEdges);
+    const states: ServerAwarenessState[] = [];
+    watchServer(watcher, (state) => states.push(state));
     const before = await fetch(`${t.baseUrl}/webhook/orders/new`, {
       method: 'POST',
       body: '{}',
@@ -340,6 +368,10 @@ describe('triggers', () => {
     expect((await rest.call('POST', `/api/workflows/${workflowId}/activate`, { as: ann.as })).status).toBe(409);
     expect((await rest.call('POST', `/api/workflows/${workflowId}/publish`, { as: ann.as })).status).toBe(200);
     expect((await rest.call('POST', `/api/workflows/${workflowId}/activate`, { as: ann.as })).status).toBe(200);
+    await waitUntil(
+      () => states.find((state) => state.trigger?.active && typeof state.trigger.publishedHash === 'string'),
+      'the room to hear it is active',
+    );
     const res = await fetch(`${t.baseUrl}/webhook/orders/new`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -356,6 +388,10 @@ describe('triggers', () => {
     // The wrong method is not this webhook.
     expect((await fetch(`${t.baseUrl}/webhook/orders/new`)).status).toBe(404);
     expect((await rest.call('POST', `/api/workflows/${workflowId}/deactivate`, { as: ann.as })).status).toBe(200);
+    await waitUntil(
+      () => (states.at(-1)?.trigger?.active === false ? true : undefined),
+      'the room to hear it is inactive',
+    );
     expect((await fetch(`${t.baseUrl}/webhook/orders/new`, { method: 'POST', body: '{}' })).status).toBe(404);
     // Active again, then deleted: its webhook goes with it.
     await rest.call('POST', `/api/workflows/${workflowId}/activate`, { as: ann.as });
@@ -364,7 +400,9 @@ describe('triggers', () => {
   });
 
   it('a webhook that answers on receipt answers at once; test webhooks run the document of a listening editor', async () => {
-    const { rest, ann, workflowId } = await setup(hookFlow('onReceived'), hookEdges);
+    const { rest, ann, workflowId, watcher } = await setup(hookFlow('onReceived'), hookEdges);
+    const states: ServerAwarenessState[] = [];
+    watchServer(watcher, (state) => states.push(state));
     // The document is open (setup's watcher), but nobody listens: a stranger cannot run the draft.
     const unheard = await fetch(`${t.baseUrl}/webhook-test/orders/new`, { method: 'POST', body: '{}' });
     expect(unheard.status).toBe(404);
@@ -376,6 +414,11 @@ describe('triggers', () => {
     expect(listen.status).toBe(200);
     expect(listen.body.paths).toEqual(['orders/new']);
     expect(listen.body.expiresAt).toBeGreaterThan(Date.now() + 100_000);
+    const heard = await waitUntil(
+      () => states.find((state) => state.testWebhook?.expiresAt === listen.body.expiresAt),
+      'the room to hear who listens',
+    );
+    expect(heard.testWebhook).toEqual(listen.body);
     const test = await fetch(`${t.baseUrl}/webhook-test/orders/new`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -415,6 +458,10 @@ describe('triggers', () => {
     // Stop listening: the draft is out of reach again.
     expect((await rest.call('DELETE', `/api/workflows/${workflowId}/test-webhook/listen`, { as: ann.as })).status).toBe(
       204,
+    );
+    await waitUntil(
+      () => (states.length > 0 && !states.at(-1)?.testWebhook ? true : undefined),
+      'the room to hear nobody listens',
     );
     expect((await fetch(`${t.baseUrl}/webhook-test/orders/new`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
