@@ -49,6 +49,7 @@ export const runDocStoreContract = (
           snapshot: null,
           snapshotStateVector: null,
           snapshotSeq: 0,
+          snapshotSchemaVersion: null,
           updates: [],
           lastSeq: 0,
         });
@@ -107,9 +108,11 @@ export const runDocStoreContract = (
         );
         const doc = new Y.Doc();
         for (const u of updates.slice(0, 7)) Y.applyUpdate(doc, u);
-        await store.compact('d1', Y.encodeStateAsUpdate(doc), 7, Y.encodeStateVector(doc));
+        const snapshot = { data: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) };
+        await store.compact('d1', { ...snapshot, uptoSeq: 7, schemaVersion: 3 });
         const loaded = await store.load('d1');
         expect(loaded.snapshotSeq).toBe(7);
+        expect(loaded.snapshotSchemaVersion).toBe(3);
         expect(Array.from(loaded.snapshotStateVector ?? [])).toEqual(Array.from(Y.encodeStateVector(doc)));
         expect(loaded.updates.map((u) => u.seq)).toEqual([8, 9, 10]);
         expect(loaded.lastSeq).toBe(10);
@@ -118,8 +121,9 @@ export const runDocStoreContract = (
         expect(stats.updateCount).toBe(3);
         expect(stats.snapshotBytes).toBe(Y.encodeStateAsUpdate(doc).byteLength);
         // Compacting everything leaves a snapshot only, and seq continues after it.
-        await store.compact('d1', Y.encodeStateAsUpdate(doc), 10, Y.encodeStateVector(doc));
+        await store.compact('d1', { ...snapshot, uptoSeq: 10, schemaVersion: null });
         const after = await store.load('d1');
+        expect(after.snapshotSchemaVersion).toBeNull();
         expect(after.updates).toEqual([]);
         expect(after.lastSeq).toBe(10);
         await store.append('d1', [rec(11, (edits(1) as [Uint8Array])[0])]);

@@ -201,6 +201,8 @@ export const docSnapshots = sqliteTable('doc_snapshots', {
   data: blob('data', { mode: 'buffer' }).notNull(),
   /** The snapshot's state vector, so a cold room can start a sync without decoding the snapshot. */
   stateVector: blob('state_vector', { mode: 'buffer' }),
+  /** The document layout version of the snapshot (null: stored before it was recorded), see StoredDoc. */
+  schemaVersion: integer('schema_version'),
   updatedAt: integer('updated_at')
     .notNull()
     .default(sql`(unixepoch() * 1000)`),

@@ -88,6 +88,15 @@ export interface RoomHooks {
   afterClientUpdate?(doc: Y.Doc, transactions: readonly Y.Transaction[]): void;
   /** After a batch of updates was committed and relayed. */
   afterCommit?(docId: string, doc: Y.Doc): void;
+  /** The document's layout version, recorded with each snapshot (null: it has none). */
+  schemaVersion?(doc: Y.Doc): number | null;
+  /**
+   * Whether a snapshot of this recorded layout version is what afterLoad would
+   * leave unchanged, so a room may answer from its bytes unread (cold). Without
+   * this hook every snapshot qualifies; with it, an older, newer or unrecorded
+   * version is decoded, migrated and committed before anyone is answered.
+   */
+  isCurrentSchema?(schemaVersion: number | null): boolean;
 }
 
 export interface RoomOptions {
@@ -132,7 +141,9 @@ const claimsServer = (state: unknown): boolean =>
  *   (an empty state vector) with the stored snapshot bytes, which are the whole
  *   committed document, and decodes the snapshot into its Y.Doc only when
  *   something needs the document (an edit, a client that holds part of it, a
- *   server-side read). Newcomers and viewers never pay for decoding.
+ *   server-side read). Newcomers and viewers never pay for decoding. Only a
+ *   snapshot recorded at the current layout version starts cold: any other is
+ *   migrated and the migration committed before the room answers anyone.
  * - SYNC4: viewers' document updates are dropped; their awareness flows.
  * - SYNC5: when a socket leaves, the awareness states it controlled are
  *   removed for everyone.
@@ -163,19 +174,30 @@ export class Room {
   private clientTransactions: Y.Transaction[] = [];
   private failed = false;
   private closed = false;
+  /** The stored snapshot records another layout version than the document has: rewrite it at unload. */
+  private snapshotVersionStale = false;
 
   /** Reads the document from the store; the room answers nobody before this resolves. */
   static async load(options: RoomOptions): Promise<Room> {
     const stored = await options.store.load(options.docId);
     const doc = new Y.Doc({ gc: true });
+    const current = options.hooks?.isCurrentSchema?.(stored.snapshotSchemaVersion) ?? true;
     const cold =
-      stored.snapshot && stored.snapshotStateVector && stored.updates.length === 0
+      stored.snapshot && stored.snapshotStateVector && stored.updates.length === 0 && current
         ? { snapshot: stored.snapshot, stateVector: stored.snapshotStateVector }
         : null;
     const room = new Room(options, doc, stored.lastSeq, stored.snapshotSeq, cold);
     if (cold) return room;
     room.applyStored([...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)]);
+    // What afterLoad changed (a migration) is committed before anyone is answered (SYNC1).
     await room.drain();
+    if (room.failed) {
+      await room.close();
+      throw new Error(`document ${options.docId} was loaded but its migration could not be stored`);
+    }
+    // A snapshot without the version it has gets it at unload, even if nobody edits.
+    room.snapshotVersionStale =
+      stored.snapshot !== null && stored.snapshotSchemaVersion !== (options.hooks?.schemaVersion?.(doc) ?? null);
     return room;
   }
 
@@ -583,8 +605,14 @@ export class Room {
   private async compact(uptoSeq: number): Promise<void> {
     try {
       const doc = this.doc;
-      await this.store.compact(this.docId, Y.encodeStateAsUpdate(doc), uptoSeq, Y.encodeStateVector(doc));
+      await this.store.compact(this.docId, {
+        data: Y.encodeStateAsUpdate(doc),
+        stateVector: Y.encodeStateVector(doc),
+        uptoSeq,
+        schemaVersion: this.hooks.schemaVersion?.(doc) ?? null,
+      });
       this.snapshotSeq = uptoSeq;
+      this.snapshotVersionStale = false;
     } catch (error) {
       // The log is still complete; compaction is retried after the next commit.
       this.logger.warn({ err: error, docId: this.docId }, 'compaction failed');
@@ -638,7 +666,8 @@ export class Room {
     await this.drain();
     this.closed = true;
     // A room still cold has changed nothing: its snapshot is the document.
-    if (!this.failed && !this.cold && this.lastSeq > this.snapshotSeq) await this.compact(this.lastSeq);
+    if (!this.failed && !this.cold && (this.lastSeq > this.snapshotSeq || this.snapshotVersionStale))
+      await this.compact(this.lastSeq);
     this.closeAll(1001, 'room closed');
     this.ydoc.off('update', this.onDocUpdate);
     this.ydoc.off('afterTransaction', this.onAfterTransaction);

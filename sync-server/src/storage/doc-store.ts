@@ -8,11 +8,11 @@
  *   (durable = survives a crash of the Weft process).
  * - `seq` is chosen by the caller (the room owns its document's sequence) and
  *   strictly increases per document; appending an existing seq rejects.
- * - `compact` replaces the snapshot (and its state vector) and deletes the log
- *   up to `uptoSeq` in one transaction; a crash leaves either the old or the
- *   new state, never a mix.
- * - `load` returns the snapshot (if any) with its state vector and the log
- *   after it, in seq order.
+ * - `compact` replaces the snapshot (its state vector and the document layout
+ *   version it has) and deletes the log up to `uptoSeq` in one transaction; a
+ *   crash leaves either the old or the new state, never a mix.
+ * - `load` returns the snapshot (if any) with its state vector and layout
+ *   version, and the log after it, in seq order.
  */
 
 export interface DocUpdateRecord {
@@ -30,6 +30,12 @@ export interface StoredDoc {
   snapshotStateVector: Uint8Array | null;
   /** The last seq folded into the snapshot (0 without one). */
   snapshotSeq: number;
+  /**
+   * The document layout version the snapshot has (shared/src/schema/migrations),
+   * null when unknown (stored before versions were recorded, or none at all):
+   * a room may answer from a snapshot unread only when it needs no migration.
+   */
+  snapshotSchemaVersion: number | null;
   /** Log entries after the snapshot, ascending by seq. */
   updates: DocUpdateRecord[];
   /** Highest seq stored (snapshot or log); 0 for a new document. */
@@ -42,10 +48,20 @@ export interface DocStorageStats {
   snapshotBytes: number;
 }
 
+/** A compacted document: its full state, as of `uptoSeq`. */
+export interface DocSnapshot {
+  data: Uint8Array;
+  /** Y.encodeStateVector of `data`. */
+  stateVector: Uint8Array;
+  uptoSeq: number;
+  /** Its layout version; null when the document has none (not a workflow, or never initialised). */
+  schemaVersion: number | null;
+}
+
 export interface DocStore {
   load(docId: string): Promise<StoredDoc>;
   append(docId: string, records: readonly DocUpdateRecord[]): Promise<void>;
-  compact(docId: string, snapshot: Uint8Array, uptoSeq: number, stateVector: Uint8Array): Promise<void>;
+  compact(docId: string, snapshot: DocSnapshot): Promise<void>;
   delete(docId: string): Promise<void>;
   stats(docId: string): Promise<DocStorageStats>;
 }

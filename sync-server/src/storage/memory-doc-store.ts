@@ -1,9 +1,10 @@
-import type { DocStore, DocStorageStats, DocUpdateRecord, StoredDoc } from './doc-store.ts';
+import type { DocSnapshot, DocStore, DocStorageStats, DocUpdateRecord, StoredDoc } from './doc-store.ts';
 
 interface Entry {
   snapshot: Uint8Array | null;
   stateVector: Uint8Array | null;
   snapshotSeq: number;
+  schemaVersion: number | null;
   updates: DocUpdateRecord[];
 }
 
@@ -17,7 +18,7 @@ export class MemoryDocStore implements DocStore {
   private entry(docId: string): Entry {
     let e = this.docs.get(docId);
     if (!e) {
-      e = { snapshot: null, stateVector: null, snapshotSeq: 0, updates: [] };
+      e = { snapshot: null, stateVector: null, snapshotSeq: 0, schemaVersion: null, updates: [] };
       this.docs.set(docId, e);
     }
     return e;
@@ -26,13 +27,21 @@ export class MemoryDocStore implements DocStore {
   load(docId: string): Promise<StoredDoc> {
     const e = this.docs.get(docId);
     if (!e)
-      return Promise.resolve({ snapshot: null, snapshotStateVector: null, snapshotSeq: 0, updates: [], lastSeq: 0 });
+      return Promise.resolve({
+        snapshot: null,
+        snapshotStateVector: null,
+        snapshotSeq: 0,
+        snapshotSchemaVersion: null,
+        updates: [],
+        lastSeq: 0,
+      });
     const updates = e.updates.map((u) => ({ ...u, data: u.data.slice() }));
     const last = updates.length > 0 ? (updates[updates.length - 1] as DocUpdateRecord).seq : e.snapshotSeq;
     return Promise.resolve({
       snapshot: e.snapshot?.slice() ?? null,
       snapshotStateVector: e.stateVector?.slice() ?? null,
       snapshotSeq: e.snapshotSeq,
+      snapshotSchemaVersion: e.schemaVersion,
       updates,
       lastSeq: last,
     });
@@ -49,11 +58,12 @@ export class MemoryDocStore implements DocStore {
     return Promise.resolve();
   }
 
-  compact(docId: string, snapshot: Uint8Array, uptoSeq: number, stateVector: Uint8Array): Promise<void> {
+  compact(docId: string, { data, stateVector, uptoSeq, schemaVersion }: DocSnapshot): Promise<void> {
     const e = this.entry(docId);
-    e.snapshot = snapshot.slice();
+    e.snapshot = data.slice();
     e.stateVector = stateVector.slice();
     e.snapshotSeq = uptoSeq;
+    e.schemaVersion = schemaVersion;
     e.updates = e.updates.filter((u) => u.seq > uptoSeq);
     return Promise.resolve();
   }

@@ -1,7 +1,7 @@
 import { and, asc, eq, getTableName, gt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import { docSnapshots, docUpdates } from '../db/schema.ts';
-import type { DocStore, DocStorageStats, DocUpdateRecord, StoredDoc } from './doc-store.ts';
+import type { DocSnapshot, DocStore, DocStorageStats, DocUpdateRecord, StoredDoc } from './doc-store.ts';
 
 const asBytes = (b: Buffer | Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -29,7 +29,12 @@ export class SqliteDocStore implements DocStore {
       for (const r of records) insert.run(docId, r.seq, r.authorId, r.createdAt, asBuffer(r.data));
     });
     this.selectSnapshot = db
-      .select({ data: docSnapshots.data, uptoSeq: docSnapshots.uptoSeq, stateVector: docSnapshots.stateVector })
+      .select({
+        data: docSnapshots.data,
+        uptoSeq: docSnapshots.uptoSeq,
+        stateVector: docSnapshots.stateVector,
+        schemaVersion: docSnapshots.schemaVersion,
+      })
       .from(docSnapshots)
       .where(eq(docSnapshots.docId, sql.placeholder('docId')))
       .prepare();
@@ -63,6 +68,7 @@ export class SqliteDocStore implements DocStore {
           snapshot: snap ? asBytes(snap.data) : null,
           snapshotStateVector: snap?.stateVector ? asBytes(snap.stateVector) : null,
           snapshotSeq,
+          snapshotSchemaVersion: snap?.schemaVersion ?? null,
           updates,
           lastSeq: last,
         };
@@ -80,10 +86,16 @@ export class SqliteDocStore implements DocStore {
     }
   }
 
-  compact(docId: string, snapshot: Uint8Array, uptoSeq: number, stateVector: Uint8Array): Promise<void> {
+  compact(docId: string, { data, stateVector, uptoSeq, schemaVersion }: DocSnapshot): Promise<void> {
     try {
       this.db.transaction((tx) => {
-        const row = { uptoSeq, data: asBuffer(snapshot), stateVector: asBuffer(stateVector), updatedAt: Date.now() };
+        const row = {
+          uptoSeq,
+          data: asBuffer(data),
+          stateVector: asBuffer(stateVector),
+          schemaVersion,
+          updatedAt: Date.now(),
+        };
         tx.insert(docSnapshots)
           .values({ docId, ...row })
           .onConflictDoUpdate({ target: docSnapshots.docId, set: row })

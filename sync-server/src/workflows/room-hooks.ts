@@ -1,6 +1,14 @@
 import type * as Y from 'yjs';
 import type { Logger } from '#shared/log.ts';
-import { mayViolate, migrateDoc, readMeta, repairDoc, touchesMeta } from '#shared/schema/index.ts';
+import {
+  CURRENT_SCHEMA_VERSION,
+  docSchemaVersion,
+  mayViolate,
+  migrateDoc,
+  readMeta,
+  repairDoc,
+  touchesMeta,
+} from '#shared/schema/index.ts';
 import type { RoomHooks } from '../rooms/room.ts';
 import type { WorkflowStore } from './workflow-store.ts';
 
@@ -24,6 +32,8 @@ export const workflowRoomHooks = ({
 }): RoomHooks => {
   const listed = new Map<string, { name: string; touchedAt: number; metaChanged: boolean }>();
   return {
+    schemaVersion: (doc) => docSchemaVersion(doc) ?? null,
+    isCurrentSchema: (version) => version === CURRENT_SCHEMA_VERSION,
     afterLoad: (docId, doc) => {
       const result = migrateDoc(doc);
       if (result.status === 'tooNew') {

@@ -4,6 +4,7 @@ import { CloseCodes } from '#shared/protocol/close-codes.ts';
 import { ErrorCodes, UserError, type Issue } from '#shared/errors.ts';
 import { createId } from '#shared/ids.ts';
 import {
+  docSchemaVersion,
   fromDefinition,
   initWorkflowDoc,
   readMeta,
@@ -48,7 +49,12 @@ export class WorkflowService {
     await this.deps.docs.append(id, [{ seq: 1, authorId: user.id, createdAt: now, data: state }]);
     // Stored as a snapshot at once: the first person to open it is answered from storage
     // without decoding it (a cold room), however big the import.
-    await this.deps.docs.compact(id, state, 1, Y.encodeStateVector(doc));
+    await this.deps.docs.compact(id, {
+      data: state,
+      stateVector: Y.encodeStateVector(doc),
+      uptoSeq: 1,
+      schemaVersion: docSchemaVersion(doc) ?? null,
+    });
     try {
       this.deps.store.create({ id, name, createdBy: user.id, createdAt: now, updatedAt: now }, user.id);
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { DocStore, DocUpdateRecord } from '../../src/storage/doc-store.ts';
+import type { DocSnapshot, DocStore, DocUpdateRecord } from '../../src/storage/doc-store.ts';
 
 /**
  * A real store whose appends wait until the test opens the gate, so a test can
@@ -43,8 +43,8 @@ export class GatedStore implements DocStore {
     return this.inner.append(docId, records);
   }
 
-  compact(docId: string, snapshot: Uint8Array, uptoSeq: number, stateVector: Uint8Array) {
-    return this.inner.compact(docId, snapshot, uptoSeq, stateVector);
+  compact(docId: string, snapshot: DocSnapshot) {
+    return this.inner.compact(docId, snapshot);
   }
 
   delete(docId: string) {

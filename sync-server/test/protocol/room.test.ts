@@ -7,9 +7,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '#shared/log.ts';
 import { CloseCodes } from '#shared/protocol/close-codes.ts';
 import { MessageType, SyncMessageType } from '#shared/protocol/messages.ts';
-import { addNode, initWorkflowDoc, readNodes, toDefinition } from '#shared/schema/index.ts';
+import {
+  addNode,
+  CURRENT_SCHEMA_VERSION,
+  docSchemaVersion,
+  initWorkflowDoc,
+  metaMap,
+  migrateDoc,
+  readNodes,
+  toDefinition,
+  type DocMigration,
+} from '#shared/schema/index.ts';
 import { openDatabase, type OpenedDatabase } from '../../src/db/open.ts';
 import { ProtocolError } from '../../src/rooms/connection.ts';
+import type { RoomHooks } from '../../src/rooms/room.ts';
 import { RoomManager } from '../../src/rooms/room-manager.ts';
 import { SqliteDocStore } from '../../src/storage/sqlite-doc-store.ts';
 import { workflowRoomHooks } from '../../src/workflows/room-hooks.ts';
@@ -314,7 +325,12 @@ describe('room', () => {
       for (let i = 0; i < 30; i++) addNode(doc, { type: 'noOp', position: { x: i, y: 0 } });
       const update = Y.encodeStateAsUpdate(doc);
       await store.append(docId, [{ seq: 1, authorId: null, createdAt: 1, data: update }]);
-      await store.compact(docId, update, 1, Y.encodeStateVector(doc));
+      await store.compact(docId, {
+        data: update,
+        stateVector: Y.encodeStateVector(doc),
+        uptoSeq: 1,
+        schemaVersion: CURRENT_SCHEMA_VERSION,
+      });
       return { doc, update };
     };
 
@@ -377,6 +393,114 @@ describe('room', () => {
       await rooms.shutdown();
       const loaded = await store.load('cold');
       expect(Array.from(loaded.snapshot ?? [])).toEqual(Array.from(update));
+    });
+  });
+
+  describe('SYNC1 and SYNC3 with a document layout migration: only a current snapshot is served unread', () => {
+    // A layout version 2 that this test defines, so a real migration runs (the app has none yet).
+    const toV2: DocMigration = { id: 2, name: 'AddChecked', up: (doc) => metaMap(doc).set('checked', true) };
+    const hooks: RoomHooks = {
+      schemaVersion: (doc) => docSchemaVersion(doc) ?? null,
+      isCurrentSchema: (version) => version === 2,
+      afterLoad: (_docId, doc) => void migrateDoc(doc, [toV2], 2),
+    };
+
+    /** A workflow stored as a snapshot only, at layout version 1, recorded as `recorded`. */
+    const storedAtV1 = async (docId: string, recorded: number | null) => {
+      const doc = new Y.Doc();
+      initWorkflowDoc(doc, { name: 'Old' });
+      addNode(doc, { id: 'kept', type: 'noOp', position: { x: 0, y: 0 } });
+      const update = Y.encodeStateAsUpdate(doc);
+      await store.append(docId, [{ seq: 1, authorId: null, createdAt: 1, data: update }]);
+      await store.compact(docId, {
+        data: update,
+        stateVector: Y.encodeStateVector(doc),
+        uptoSeq: 1,
+        schemaVersion: recorded,
+      });
+      return update;
+    };
+
+    const fromStore = async (docId: string) => {
+      const loaded = await store.load(docId);
+      const doc = new Y.Doc();
+      if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
+      for (const u of loaded.updates) Y.applyUpdate(doc, u.data);
+      return { loaded, doc };
+    };
+
+    it('an older snapshot is migrated, and the migration stored, before the first newcomer hears anything', async () => {
+      await storedAtV1('old', 1);
+      rooms = manager({ hooks });
+      store.close();
+      const client = new ProtocolClient(1);
+      clients.push(client);
+      let joined = false;
+      const joining = rooms.join('old', client, { userId: 'u1', canWrite: true }).then((m) => {
+        joined = true;
+        return m;
+      });
+      for (let i = 0; i < 5; i++) await nextTurn();
+      // The migration's commit is in flight: the room must not exist for anyone yet.
+      expect(store.appendCalls).toBe(2);
+      expect(joined).toBe(false);
+      expect(client.inbox).toHaveLength(0);
+      store.open();
+      client.membership = await joining;
+      client.hello();
+      await settle('old', client);
+      expect(metaMap(client.doc).get('checked')).toBe(true);
+      expect(docSchemaVersion(client.doc)).toBe(2);
+      expect(readNodes(client.doc).map((n) => n.id)).toEqual(['kept']);
+      const { doc } = await fromStore('old');
+      expect(docSchemaVersion(doc)).toBe(2);
+    });
+
+    it('a migration that cannot be stored fails the load: nobody is answered from it, and the next load migrates again', async () => {
+      await storedAtV1('old', 1);
+      rooms = manager({ hooks });
+      store.failNext = new Error('disk full');
+      const client = new ProtocolClient(1);
+      clients.push(client);
+      await expect(rooms.join('old', client, { userId: 'u1', canWrite: true })).rejects.toThrow(/migration/);
+      expect(client.inbox).toHaveLength(0);
+      expect(docSchemaVersion((await fromStore('old')).doc)).toBe(1);
+      const again = await join('old', 2);
+      await settle('old', again);
+      expect(docSchemaVersion(again.doc)).toBe(2);
+      expect(docSchemaVersion((await fromStore('old')).doc)).toBe(2);
+    });
+
+    it('a snapshot stored before versions were recorded is decoded once, then recorded at unload and served cold', async () => {
+      // At version 2 already, but stored without the version (every snapshot before this change).
+      const doc = new Y.Doc();
+      initWorkflowDoc(doc, { name: 'Unrecorded' });
+      migrateDoc(doc, [toV2], 2);
+      const update = Y.encodeStateAsUpdate(doc);
+      await store.append('un', [{ seq: 1, authorId: null, createdAt: 1, data: update }]);
+      await store.compact('un', {
+        data: update,
+        stateVector: Y.encodeStateVector(doc),
+        uptoSeq: 1,
+        schemaVersion: null,
+      });
+      rooms = manager({ hooks, unloadDelayMs: 0 });
+      const a = await join('un', 1);
+      await settle('un', a);
+      expect(store.appendCalls).toBe(1); // nothing to migrate, nothing written
+      a.membership?.leave();
+      await rooms.shutdown();
+      const { loaded } = await fromStore('un');
+      expect(loaded.snapshotSchemaVersion).toBe(2);
+      expect(loaded.updates).toEqual([]);
+
+      // Recorded now: the next room answers a newcomer with the stored bytes, unread.
+      rooms = manager({ hooks });
+      const b = await join('un', 2);
+      const step2 = b.inbox
+        .map((m) => decoding.createDecoder(m))
+        .find((d) => decoding.readVarUint(d) === MessageType.sync && decoding.readVarUint(d) === SyncMessageType.step2);
+      expect(Array.from(step2 ? decoding.readVarUint8Array(step2) : [])).toEqual(Array.from(loaded.snapshot ?? []));
     });
   });
 });
