@@ -12,7 +12,8 @@ import {
   type Job,
   type RunResultMessage,
 } from '#shared/protocol/engine.ts';
-import { workflowDefinitionSchema, type WorkflowDefinition } from '#shared/schema/definition.ts';
+import type { WorkflowDefinition } from '#shared/schema/definition.ts';
+import { validateDefinition } from '#shared/schema/validate.ts';
 import { z } from 'zod';
 import { ParameterResolver } from '../expressions/resolve.ts';
 import { OutboundClients } from '../net/outbound-client.ts';
@@ -278,12 +279,16 @@ export class EngineClient {
     let definition = this.definitions.get(job.versionHash);
     if (definition) this.definitions.delete(job.versionHash);
     else {
-      const parsed = workflowDefinitionSchema.safeParse(job.definition);
-      if (!parsed.success)
-        throw new Error(
-          `version ${job.versionHash} is not a workflow this engine can run: ${issues(parsed.error)}`,
-        );
-      definition = parsed.data;
+      // The same check the server made when it saved the version.
+      const checked = validateDefinition(job.definition);
+      if (!checked.ok) {
+        const problems = checked.issues
+          .filter((issue) => issue.severity !== 'warning')
+          .slice(0, 10)
+          .map((issue) => `${issue.path.join('.') || 'definition'}: ${issue.message}`);
+        throw new Error(`version ${job.versionHash} is not a workflow this engine can run: ${problems.join('; ')}`);
+      }
+      definition = checked.definition;
     }
     this.definitions.set(job.versionHash, definition);
     if (this.definitions.size > MAX_CACHED_VERSIONS) {

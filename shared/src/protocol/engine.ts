@@ -148,9 +148,10 @@ export const jobSchema = z.object({
   versionHash: z.string(),
   /**
    * The workflow definition of the version to run. The envelope checks only
-   * that it is an object: an engine validates it with workflowDefinitionSchema
-   * once per version hash (see definitionOf in the engine's client), so a
-   * webhook that runs a cached version again does not pay for a full parse.
+   * that it is an object: an engine validates it with validateDefinition (as
+   * the server did when it saved the version) once per version hash, see
+   * definitionOf in the engine's client, so a webhook that runs a cached
+   * version again does not pay for a full check.
    */
   definition: z.custom<WorkflowDefinition>(
     (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
