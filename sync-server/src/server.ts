@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from '#shared/log.ts';
-import { AccountStore } from './accounts/account-store.ts';
+import type { AccountStore } from './accounts/account-store.ts';
+import { SqliteAccountStore } from './accounts/sqlite-account-store.ts';
 import { AuthLimits } from './accounts/auth-limits.ts';
 import { FavouritesStore } from './accounts/favourites-store.ts';
 import type { Config } from './config.ts';
@@ -89,7 +90,7 @@ export interface SyncServer {
  */
 export const createSyncServer = ({ config, logger }: { config: SyncServerConfig; logger: Logger }): SyncServer => {
   const database = openDatabase({ file: config.dbFile, synchronous: config.dbSynchronous });
-  const accounts = new AccountStore(database.db);
+  const accounts = new SqliteAccountStore(database.db);
   const workflowStore = new WorkflowStore(database.db);
   const docs = new SqliteDocStore(database.db);
   const rooms = new RoomManager({
@@ -135,7 +136,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
   });
   const testWebhooks = new TestWebhooks({ onChange: (workflowId, state) => live.listening(workflowId, state) });
   let socketCount = (): number => 0;
-  let revalidate: SocketRevalidator = () => 0;
+  let revalidate: SocketRevalidator = () => Promise.resolve(0);
   const app = createApp({
     accounts,
     favourites: new FavouritesStore(database.db),
@@ -182,15 +183,18 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
   // Timers must not throw: a busy or full database is logged, and the next round tries again.
   // Expired sessions go every minute, and the sockets opened with them close with them.
   const sessionSweep = setInterval(() => {
-    try {
-      for (const userId of accounts.deleteExpiredSessions()) revalidate({ userId });
-    } catch (error) {
-      logger.error({ err: error }, 'deleting expired sessions failed');
-    }
+    void accounts
+      .deleteExpiredSessions()
+      .then((users) => Promise.all(users.map((userId) => revalidate({ userId }))))
+      .catch((error: unknown) => logger.error({ err: error }, 'deleting expired sessions failed'));
   }, 60 * 1000);
   sessionSweep.unref();
   // An admin command beside the server (weft user disable, reset-password) changes accounts: check sockets again.
-  const outsideWrites = watchOutsideWrites(database.sqlite, () => revalidate({}), logger);
+  const outsideWrites = watchOutsideWrites(
+    database.sqlite,
+    () => void revalidate({}).catch((error: unknown) => logger.error({ err: error }, 'checking sockets again failed')),
+    logger,
+  );
   const retention = new ExecutionRetention(
     database.db,
     { maxAgeDays: config.executionsMaxAgeDays, maxCount: config.executionsMaxCount },

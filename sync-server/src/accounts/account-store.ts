@@ -1,10 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { AdminUserDto, SessionDto } from '#shared/api/access.ts';
-import { createId } from '#shared/ids.ts';
-import { ErrorCodes, UserError } from '#shared/errors.ts';
-import type { Db } from '../db/open.ts';
-import { apiTokens, sessions, users } from '../db/schema.ts';
-import { API_TOKEN_PREFIX, hashSecret, newSecret, SESSION_PREFIX, sessionIdOf } from './tokens.ts';
 
 export interface User {
   id: string;
@@ -23,276 +17,54 @@ export interface ApiTokenInfo {
 
 /** A session ends this long after its login, however much it is used (docs/SECURITY.md). */
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
-/** Longer user agents are cut: the header is the client's to fill, and it is only shown back. */
-const MAX_USER_AGENT = 300;
-/** last_used_at is refreshed at most this often, so authenticated requests do not all write. */
-const TOKEN_TOUCH_INTERVAL_MS = 60_000;
-
-const toUser = (row: typeof users.$inferSelect): User => ({
-  id: row.id,
-  email: row.email,
-  name: row.name,
-  isAdmin: row.isAdmin,
-  createdAt: row.createdAt,
-});
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
-/** Users, sessions and API tokens in SQLite. */
-export class AccountStore {
-  // Every socket and every authenticated request resolves its user: prepared once.
-  private readonly sessionLookup;
-  private readonly tokenLookup;
-
-  constructor(
-    private readonly db: Db,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.sessionLookup = db
-      .select({ user: users })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(
-        and(
-          eq(sessions.tokenHash, sql.placeholder('hash')),
-          gt(sessions.expiresAt, sql.placeholder('now')),
-          isNull(users.disabledAt),
-        ),
-      )
-      .prepare();
-    this.tokenLookup = db
-      .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(and(eq(apiTokens.tokenHash, sql.placeholder('hash')), isNull(users.disabledAt)))
-      .prepare();
-  }
-
-  countUsers(): number {
-    return this.db.select({ n: count() }).from(users).get()?.n ?? 0;
-  }
-
+/**
+ * Users, sessions and API tokens: the storage port. Every implementation
+ * passes sync-server/test/contracts/account-store.contract.ts.
+ */
+export interface AccountStore {
+  countUsers(): Promise<number>;
   /** Creates a user; the first user of the instance becomes its admin (in one transaction). */
-  createUser(input: { email: string; name: string; passwordHash: string }): User {
-    const email = normalizeEmail(input.email);
-    return this.db.transaction((tx) => {
-      if (tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
-        throw new UserError(ErrorCodes.conflict, 'An account with this email already exists');
-      }
-      const first = (tx.select({ n: count() }).from(users).get()?.n ?? 0) === 0;
-      const row = {
-        id: createId(),
-        email,
-        name: input.name.trim(),
-        passwordHash: input.passwordHash,
-        isAdmin: first,
-        createdAt: this.now(),
-        disabledAt: null,
-      };
-      tx.insert(users).values(row).run();
-      return toUser(row);
-    });
-  }
-
+  createUser(input: { email: string; name: string; passwordHash: string }): Promise<User>;
   /** Any account with this address, disabled or not (login tells a disabled account so, after its password). */
-  findByEmail(email: string): (User & { passwordHash: string; disabled: boolean }) | undefined {
-    const row = this.db
-      .select()
-      .from(users)
-      .where(eq(users.email, normalizeEmail(email)))
-      .get();
-    return row ? { ...toUser(row), passwordHash: row.passwordHash, disabled: row.disabledAt !== null } : undefined;
-  }
-
-  getUser(id: string): User | undefined {
-    const row = this.db.select().from(users).where(eq(users.id, id)).get();
-    return row ? toUser(row) : undefined;
-  }
-
+  findByEmail(email: string): Promise<(User & { passwordHash: string; disabled: boolean }) | undefined>;
+  getUser(id: string): Promise<User | undefined>;
   /** The account if it exists and is not disabled: what acts on its own behalf (a test-webhook listener) must be. */
-  getActiveUser(id: string): User | undefined {
-    const row = this.db
-      .select()
-      .from(users)
-      .where(and(eq(users.id, id), isNull(users.disabledAt)))
-      .get();
-    return row ? toUser(row) : undefined;
-  }
-
-  passwordHashOf(id: string): string | undefined {
-    return this.db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, id)).get()?.hash;
-  }
-
+  getActiveUser(id: string): Promise<User | undefined>;
+  passwordHashOf(id: string): Promise<string | undefined>;
   /** Every account, oldest first, for the instance admin. */
-  listUsers(): AdminUserDto[] {
-    return this.db
-      .select()
-      .from(users)
-      .orderBy(asc(users.createdAt), asc(users.email))
-      .all()
-      .map((row) => ({ ...toUser(row), disabled: row.disabledAt !== null }));
-  }
-
+  listUsers(): Promise<AdminUserDto[]>;
   /**
    * Disables or enables an account; false when there is no such account.
    * Disabling also ends its sessions, so enabling it again takes a new login;
    * its API tokens only stop working while it is disabled (scripts resume).
    */
-  setDisabled(id: string, disabled: boolean): boolean {
-    return this.db.transaction((tx) => {
-      const changed =
-        tx
-          .update(users)
-          .set({ disabledAt: disabled ? this.now() : null })
-          .where(eq(users.id, id))
-          .run().changes > 0;
-      if (changed && disabled) tx.delete(sessions).where(eq(sessions.userId, id)).run();
-      return changed;
-    });
-  }
-
+  setDisabled(id: string, disabled: boolean): Promise<boolean>;
   /**
    * Sets a new password (`weft user reset-password`); false when there is no
    * such account. Its sessions end, so whoever knew the old password is
    * signed out; its API tokens keep working (scripts are revoked one by one).
    */
-  setPasswordHash(id: string, passwordHash: string): boolean {
-    return this.db.transaction((tx) => {
-      const changed = tx.update(users).set({ passwordHash }).where(eq(users.id, id)).run().changes > 0;
-      if (changed) tx.delete(sessions).where(eq(sessions.userId, id)).run();
-      return changed;
-    });
-  }
-
+  setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
   /** Deletes an account; its sessions, tokens, memberships, favourites and credentials (with their grants) go with it. */
-  deleteUser(id: string): boolean {
-    return this.db.delete(users).where(eq(users.id, id)).run().changes > 0;
-  }
-
+  deleteUser(id: string): Promise<boolean>;
   /** Starts a session; returns the cookie value (only its hash is stored). */
-  createSession(userId: string, userAgent?: string): { token: string; expiresAt: number } {
-    const token = newSecret(SESSION_PREFIX);
-    const createdAt = this.now();
-    const expiresAt = createdAt + SESSION_TTL_MS;
-    this.db
-      .insert(sessions)
-      .values({
-        tokenHash: hashSecret(token),
-        userId,
-        createdAt,
-        expiresAt,
-        userAgent: userAgent ? userAgent.slice(0, MAX_USER_AGENT) : null,
-      })
-      .run();
-    return { token, expiresAt };
-  }
-
+  createSession(userId: string, userAgent?: string): Promise<{ token: string; expiresAt: number }>;
   /** The user's live sessions, newest first; `current` marks the one whose cookie is given. */
-  listSessions(userId: string, currentToken?: string): SessionDto[] {
-    const current = currentToken ? hashSecret(currentToken) : undefined;
-    return this.db
-      .select()
-      .from(sessions)
-      .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, this.now())))
-      .orderBy(desc(sessions.createdAt))
-      .all()
-      .map((row) => ({
-        id: sessionIdOf(row.tokenHash),
-        createdAt: row.createdAt,
-        expiresAt: row.expiresAt,
-        userAgent: row.userAgent,
-        current: row.tokenHash === current,
-      }));
-  }
-
+  listSessions(userId: string, currentToken?: string): Promise<SessionDto[]>;
   /** Ends one of the user's sessions by its public id; false when the user has none by that id. */
-  deleteSessionById(userId: string, id: string): boolean {
-    const rows = this.db
-      .select({ tokenHash: sessions.tokenHash })
-      .from(sessions)
-      .where(eq(sessions.userId, userId))
-      .all();
-    const match = rows.find((r) => sessionIdOf(r.tokenHash) === id);
-    if (!match) return false;
-    return this.db.delete(sessions).where(eq(sessions.tokenHash, match.tokenHash)).run().changes > 0;
-  }
-
+  deleteSessionById(userId: string, id: string): Promise<boolean>;
   /** Ends every session of the user but the one whose cookie is given (all of them without one). */
-  deleteOtherSessions(userId: string, keepToken?: string): number {
-    const mine = eq(sessions.userId, userId);
-    const where = keepToken ? and(mine, ne(sessions.tokenHash, hashSecret(keepToken))) : mine;
-    return this.db.delete(sessions).where(where).run().changes;
-  }
-
-  userForSession(token: string): User | undefined {
-    if (!token.startsWith(SESSION_PREFIX)) return undefined;
-    const row = this.sessionLookup.get({ hash: hashSecret(token), now: this.now() });
-    return row ? toUser(row.user) : undefined;
-  }
-
-  deleteSession(token: string): void {
-    this.db
-      .delete(sessions)
-      .where(eq(sessions.tokenHash, hashSecret(token)))
-      .run();
-  }
-
+  deleteOtherSessions(userId: string, keepToken?: string): Promise<number>;
+  userForSession(token: string): Promise<User | undefined>;
+  deleteSession(token: string): Promise<void>;
   /** Deletes expired sessions; answers whose they were, so their open sockets can be checked again. */
-  deleteExpiredSessions(): string[] {
-    const gone = this.db
-      .delete(sessions)
-      .where(lt(sessions.expiresAt, this.now()))
-      .returning({ userId: sessions.userId })
-      .all();
-    return [...new Set(gone.map((r) => r.userId))];
-  }
-
+  deleteExpiredSessions(): Promise<string[]>;
   /** Creates a personal API token; the secret is returned once and never stored. */
-  createApiToken(userId: string, name: string): ApiTokenInfo & { token: string } {
-    const token = newSecret(API_TOKEN_PREFIX);
-    const row = {
-      id: createId(),
-      userId,
-      name: name.trim(),
-      tokenHash: hashSecret(token),
-      createdAt: this.now(),
-      lastUsedAt: null,
-    };
-    this.db.insert(apiTokens).values(row).run();
-    return { id: row.id, name: row.name, createdAt: row.createdAt, lastUsedAt: null, token };
-  }
-
-  listApiTokens(userId: string): ApiTokenInfo[] {
-    return this.db
-      .select({
-        id: apiTokens.id,
-        name: apiTokens.name,
-        createdAt: apiTokens.createdAt,
-        lastUsedAt: apiTokens.lastUsedAt,
-      })
-      .from(apiTokens)
-      .where(eq(apiTokens.userId, userId))
-      .orderBy(apiTokens.createdAt)
-      .all();
-  }
-
-  deleteApiToken(userId: string, id: string): boolean {
-    return (
-      this.db
-        .delete(apiTokens)
-        .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId)))
-        .run().changes > 0
-    );
-  }
-
-  userForApiToken(token: string): User | undefined {
-    if (!token.startsWith(API_TOKEN_PREFIX)) return undefined;
-    const row = this.tokenLookup.get({ hash: hashSecret(token) });
-    if (!row) return undefined;
-    const now = this.now();
-    if (row.lastUsedAt === null || now - row.lastUsedAt > TOKEN_TOUCH_INTERVAL_MS) {
-      this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)).run();
-    }
-    return toUser(row.user);
-  }
+  createApiToken(userId: string, name: string): Promise<ApiTokenInfo & { token: string }>;
+  listApiTokens(userId: string): Promise<ApiTokenInfo[]>;
+  deleteApiToken(userId: string, id: string): Promise<boolean>;
+  userForApiToken(token: string): Promise<User | undefined>;
 }

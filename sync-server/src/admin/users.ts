@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { signupRequest } from '#shared/api/index.ts';
 import type { AdminUserDto } from '#shared/api/access.ts';
 import { isWeftError } from '#shared/errors.ts';
-import { AccountStore } from '../accounts/account-store.ts';
+import type { AccountStore } from '../accounts/account-store.ts';
+import { SqliteAccountStore } from '../accounts/sqlite-account-store.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { openAdminDatabase } from './admin-db.ts';
 import { AdminError } from './admin-error.ts';
@@ -24,7 +25,7 @@ export const generatePassword = (): string => randomBytes(15).toString('base64ur
 const withAccounts = async <T>(dataDir: string, work: (accounts: AccountStore) => T | Promise<T>): Promise<T> => {
   const database = openAdminDatabase(dataDir);
   try {
-    return await work(new AccountStore(database.db));
+    return await work(new SqliteAccountStore(database.db));
   } catch (error) {
     if (error instanceof AdminError) throw error;
     if (isWeftError(error)) {
@@ -40,10 +41,10 @@ const problems = (error: z.ZodError): string =>
   error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 
 /** An account by its id or its email address. */
-const findUser = (accounts: AccountStore, ref: string): AdminUserDto => {
-  const byEmail = accounts.findByEmail(ref);
+const findUser = async (accounts: AccountStore, ref: string): Promise<AdminUserDto> => {
+  const byEmail = await accounts.findByEmail(ref);
   const id = byEmail?.id ?? ref;
-  const user = accounts.listUsers().find((u) => u.id === id);
+  const user = (await accounts.listUsers()).find((u) => u.id === id);
   if (!user) throw new AdminError('not_found', `No account has the id or email ${JSON.stringify(ref)}`);
   return user;
 };
@@ -56,8 +57,8 @@ export const createUser = (
   if (!parsed.success) return Promise.reject(new AdminError('invalid', problems(parsed.error)));
   return withAccounts(dataDir, async (accounts) => {
     const passwordHash = await hashPassword(parsed.data.password);
-    const created = accounts.createUser({ email: parsed.data.email, name: parsed.data.name, passwordHash });
-    return findUser(accounts, created.id);
+    const created = await accounts.createUser({ email: parsed.data.email, name: parsed.data.name, passwordHash });
+    return await findUser(accounts, created.id);
   });
 };
 
@@ -71,26 +72,26 @@ export const setUserDisabled = (
   disabled: boolean,
   options: { force?: boolean } = {},
 ): Promise<AdminUserDto> =>
-  withAccounts(dataDir, (accounts) => {
-    const user = findUser(accounts, ref);
+  withAccounts(dataDir, async (accounts) => {
+    const user = await findUser(accounts, ref);
     // The web app forbids an admin disabling themself; here, at least say what it costs.
-    const otherAdmins = accounts.listUsers().filter((u) => u.isAdmin && !u.disabled && u.id !== user.id);
+    const otherAdmins = (await accounts.listUsers()).filter((u) => u.isAdmin && !u.disabled && u.id !== user.id);
     if (disabled && user.isAdmin && !user.disabled && otherAdmins.length === 0 && options.force !== true) {
       throw new AdminError(
         'conflict',
         `${user.email} is the last enabled instance admin: disabling it leaves nobody to administer Weft from the web (--force does it anyway)`,
       );
     }
-    accounts.setDisabled(user.id, disabled);
-    return findUser(accounts, user.id);
+    await accounts.setDisabled(user.id, disabled);
+    return await findUser(accounts, user.id);
   });
 
 export const resetPassword = (dataDir: string, ref: string, password: string): Promise<AdminUserDto> => {
   const parsed = signupRequest.shape.password.safeParse(password);
   if (!parsed.success) return Promise.reject(new AdminError('invalid', `password: ${problems(parsed.error)}`));
   return withAccounts(dataDir, async (accounts) => {
-    const user = findUser(accounts, ref);
-    accounts.setPasswordHash(user.id, await hashPassword(parsed.data));
+    const user = await findUser(accounts, ref);
+    await accounts.setPasswordHash(user.id, await hashPassword(parsed.data));
     return user;
   });
 };

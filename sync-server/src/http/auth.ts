@@ -14,7 +14,7 @@ export type AuthVia = 'cookie' | 'token';
  * was taken away, closing or downgrading them (http/sync-upgrade.ts); answers
  * how many it closed. Every route that takes access away calls it.
  */
-export type SocketRevalidator = (filter: { userId?: string; workflowId?: string }) => number;
+export type SocketRevalidator = (filter: { userId?: string; workflowId?: string }) => Promise<number>;
 
 export interface AppEnv {
   Variables: {
@@ -34,16 +34,19 @@ export interface Credentials {
  * Resolves the user behind a request: an API token (Bearer header or `token`
  * query parameter) first, then the session cookie.
  */
-export const authenticate = (accounts: AccountStore, creds: Credentials): { user: User; via: AuthVia } | undefined => {
+export const authenticate = async (
+  accounts: AccountStore,
+  creds: Credentials,
+): Promise<{ user: User; via: AuthVia } | undefined> => {
   const bearer = /^Bearer\s+(\S+)$/i.exec(creds.authorizationHeader ?? '')?.[1];
   const token = bearer ?? creds.queryToken;
   if (token) {
-    const user = accounts.userForApiToken(token);
+    const user = await accounts.userForApiToken(token);
     return user ? { user, via: 'token' } : undefined;
   }
   const session = creds.cookieHeader ? parseCookies(creds.cookieHeader, SESSION_COOKIE)[SESSION_COOKIE] : undefined;
   if (session) {
-    const user = accounts.userForSession(session);
+    const user = await accounts.userForSession(session);
     if (user) return { user, via: 'cookie' };
   }
   return undefined;
@@ -74,7 +77,7 @@ export const sameOrigin = (
 export const authMiddleware =
   (accounts: AccountStore, trustProxy: boolean): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
-    const found = authenticate(accounts, {
+    const found = await authenticate(accounts, {
       cookieHeader: c.req.header('cookie'),
       authorizationHeader: c.req.header('authorization'),
     });

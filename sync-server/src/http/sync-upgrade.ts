@@ -74,6 +74,15 @@ class SyncSocket implements RoomConnection {
   queued: Uint8Array[] | undefined = [];
   /** Set when access was taken away: nothing it sends afterwards reaches the room. */
   revoked = false;
+  /**
+   * Checks of its access in progress (see `revalidate`). While any runs, what
+   * it sends waits in `held`: a frame that arrived after access was taken away
+   * must not reach the room while the database is being asked.
+   */
+  checks = 0;
+  held: Uint8Array[] = [];
+  /** Hands what was held to the room (set once the socket is accepted). */
+  release: () => void = () => {};
   private readonly outbox: Buffer[] = [];
   private readonly backpressure: Backpressure;
 
@@ -178,14 +187,35 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     const docId = match[1] as string;
     // Decide before the handshake completes; the verdict is delivered as a close code,
     // because browsers hide the HTTP status of a refused upgrade.
-    let verdict: { code: number; reason: string } | { ctx: ClientContext; role: Role };
     const creds: Credentials = {
       cookieHeader: req.headers.cookie,
       authorizationHeader: req.headers.authorization,
       queryToken: url.searchParams.get('token') ?? undefined,
     };
+    void decide(req, docId, creds).then((verdict) => {
+      // The peer may have gone while the database was asked; ws then drops the socket itself.
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        if ('code' in verdict) {
+          // The peer may still send frames until the close completes; a bad one (RSV1 set, say) makes ws
+          // emit 'error', which without a listener would end the process.
+          ws.on('error', () => ws.terminate());
+          ws.close(verdict.code, verdict.reason);
+          return;
+        }
+        accept(ws, socket, { docId, ctx: verdict.ctx, creds, role: verdict.role });
+      });
+    });
+  };
+
+  /** Who may open this socket, and as what; never rejects (a failure is a verdict too). */
+  const decide = async (
+    req: IncomingMessage,
+    docId: string,
+    creds: Credentials,
+  ): Promise<{ code: number; reason: string } | { ctx: ClientContext; role: Role }> => {
+    let verdict: { code: number; reason: string } | { ctx: ClientContext; role: Role };
     try {
-      const found = authenticate(options.accounts, creds);
+      const found = await authenticate(options.accounts, creds);
       if (!found) verdict = { code: CloseCodes.unauthorized, reason: 'unauthorized' };
       else if (
         found.via === 'cookie' &&
@@ -207,16 +237,7 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
       logger.error({ err: error }, 'authenticating a socket failed');
       verdict = { code: CloseCodes.internalError, reason: 'internal error' };
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      if ('code' in verdict) {
-        // The peer may still send frames until the close completes; a bad one (RSV1 set, say) makes ws
-        // emit 'error', which without a listener would end the process.
-        ws.on('error', () => ws.terminate());
-        ws.close(verdict.code, verdict.reason);
-        return;
-      }
-      accept(ws, socket, { docId, ctx: verdict.ctx, creds, role: verdict.role });
-    });
+    return verdict;
   };
 
   const accept = (ws: WebSocket, tcp: Duplex, auth: SyncSocket['auth']): void => {
@@ -224,6 +245,24 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     const socket = new SyncSocket(ws, tcp, options.maxBufferedBytes, writes, overflow, auth);
     sockets.add(socket);
     const log = logger.child({ docId, userId: ctx.userId });
+
+    /** A frame to the room now, or later: after the join, or after a check of its access. */
+    const deliver = (bytes: Uint8Array): void => {
+      if (socket.revoked) return;
+      const waiting = socket.queued ?? (socket.checks > 0 ? socket.held : undefined);
+      if (!waiting) {
+        handle(bytes);
+        return;
+      }
+      if (waiting.length >= MAX_QUEUED_WHILE_JOINING)
+        socket.close(CloseCodes.malformedMessage, 'too many frames before sync');
+      else waiting.push(bytes);
+    };
+    socket.release = () => {
+      const held = socket.held;
+      socket.held = [];
+      for (const frame of held) deliver(frame);
+    };
 
     const handle = (data: Uint8Array): void => {
       try {
@@ -245,14 +284,7 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
         socket.close(CloseCodes.malformedMessage, 'text frames are not y-websocket');
         return;
       }
-      const bytes = toBytes(data);
-      if (socket.queued) {
-        if (socket.queued.length >= MAX_QUEUED_WHILE_JOINING)
-          socket.close(CloseCodes.malformedMessage, 'too many frames before sync');
-        else socket.queued.push(bytes);
-        return;
-      }
-      handle(bytes);
+      deliver(toBytes(data));
     });
     ws.on('pong', () => {
       socket.alive = true;
@@ -282,7 +314,7 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
         socket.membership = membership;
         const queued = socket.queued ?? [];
         socket.queued = undefined;
-        for (const frame of queued) handle(frame);
+        for (const frame of queued) deliver(frame);
       },
       (error: unknown) => {
         log.error({ err: error }, 'joining a room failed');
@@ -320,38 +352,52 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
    * token or account, a disabled account): a socket whose credentials no
    * longer authenticate is closed with 4401, one whose person is no longer a
    * member with 4403, one whose role changed with 4100 (it reconnects with the
-   * new role). Its membership ends at once, so nothing it sent after the
-   * change is stored, even frames already on their way.
+   * new role). What those sockets send while the check runs is held, and
+   * dropped if they lose access, so nothing sent after the change is stored,
+   * even frames already on their way.
    */
-  const revalidate = (filter: { userId?: string; workflowId?: string }): number => {
+  const revalidate = async (filter: { userId?: string; workflowId?: string }): Promise<number> => {
+    const affected = [...sockets].filter(
+      ({ revoked, auth }) =>
+        !revoked &&
+        (filter.userId === undefined || auth.ctx.userId === filter.userId) &&
+        (filter.workflowId === undefined || auth.docId === filter.workflowId),
+    );
+    for (const socket of affected) socket.checks += 1;
+    const verdicts = await Promise.all(affected.map((socket) => verdictAgain(socket)));
     let closed = 0;
-    for (const socket of sockets) {
-      const { auth } = socket;
-      if (socket.revoked) continue;
-      if (filter.userId !== undefined && auth.ctx.userId !== filter.userId) continue;
-      if (filter.workflowId !== undefined && auth.docId !== filter.workflowId) continue;
-      let verdict: { code: number; reason: string } | undefined;
-      try {
-        const found = authenticate(options.accounts, auth.creds);
-        if (found?.user.id !== auth.ctx.userId) verdict = { code: CloseCodes.unauthorized, reason: 'signed out' };
-        else {
-          const access = accessOf(options.workflows, auth.docId, found.user);
-          if (access.status === 'notFound') verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
-          else if (access.status === 'forbidden') verdict = { code: CloseCodes.forbidden, reason: 'removed' };
-          else if (access.role !== auth.role) verdict = { code: CloseCodes.roleChanged, reason: 'role changed' };
-        }
-      } catch (error) {
-        logger.error({ err: error }, 'checking a socket again failed; closing it');
-        verdict = { code: CloseCodes.internalError, reason: 'internal error' };
+    affected.forEach((socket, i) => {
+      socket.checks -= 1;
+      const verdict = verdicts[i];
+      if (socket.revoked) return;
+      if (!verdict) {
+        if (socket.checks === 0) socket.release();
+        return;
       }
-      if (!verdict) continue;
       socket.revoked = true;
       socket.queued = undefined;
+      socket.held = [];
       socket.membership?.leave();
       socket.close(verdict.code, verdict.reason);
       closed += 1;
-    }
+    });
     return closed;
+  };
+
+  /** Why a socket must go now, or undefined when its access stands as it was; never rejects. */
+  const verdictAgain = async ({ auth }: SyncSocket): Promise<{ code: number; reason: string } | undefined> => {
+    try {
+      const found = await authenticate(options.accounts, auth.creds);
+      if (found?.user.id !== auth.ctx.userId) return { code: CloseCodes.unauthorized, reason: 'signed out' };
+      const access = accessOf(options.workflows, auth.docId, found.user);
+      if (access.status === 'notFound') return { code: CloseCodes.notFound, reason: 'no such workflow' };
+      if (access.status === 'forbidden') return { code: CloseCodes.forbidden, reason: 'removed' };
+      if (access.role !== auth.role) return { code: CloseCodes.roleChanged, reason: 'role changed' };
+      return undefined;
+    } catch (error) {
+      logger.error({ err: error }, 'checking a socket again failed; closing it');
+      return { code: CloseCodes.internalError, reason: 'internal error' };
+    }
   };
 
   return {

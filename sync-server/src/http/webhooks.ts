@@ -201,7 +201,7 @@ export const webhookRoutes = (deps: {
     const listener = deps.testWebhooks.find(method, path, segments);
     if (!listener) return undefined;
     // The editor who listens must still be allowed to run it.
-    const user = deps.accounts.getActiveUser(listener.userId);
+    const user = await deps.accounts.getActiveUser(listener.userId);
     const access = user ? accessOf(deps.workflows, listener.workflowId, user) : undefined;
     if (access?.status !== 'ok' || !can(access.role, 'edit')) {
       deps.testWebhooks.stop(listener.workflowId);
@@ -265,7 +265,7 @@ export const webhookRoutes = (deps: {
         executionMode: test ? 'test' : 'production',
       },
     };
-    const user = target.userId ? (deps.accounts.getUser(target.userId) ?? null) : null;
+    const user = target.userId ? ((await deps.accounts.getUser(target.userId)) ?? null) : null;
     const execution = await deps.executions.run(target.workflowId, user, {
       mode: test ? 'test' : 'webhook',
       ...(target.versionHash ? { versionHash: target.versionHash } : {}),

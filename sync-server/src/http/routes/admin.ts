@@ -22,40 +22,40 @@ const requireAdmin = (user: User, what: string): User => {
 
 /** The instance admin's pages: health (loaded rooms, sockets, memory) and the accounts, which they can create and disable. */
 export const adminRoutes = ({ rooms, sockets, startedAt, accounts, revalidate }: AdminRouteDeps) => {
-  const setDisabled = (user: User, id: string, disabled: boolean) => {
+  const setDisabled = async (user: User, id: string, disabled: boolean) => {
     const admin = requireAdmin(user, 'disable or enable accounts');
     if (id === admin.id) throw new UserError(ErrorCodes.conflict, 'You cannot disable or enable your own account');
-    if (!accounts.setDisabled(id, disabled)) throw new UserError(ErrorCodes.notFound, 'No such account');
+    if (!(await accounts.setDisabled(id, disabled))) throw new UserError(ErrorCodes.notFound, 'No such account');
     // Its sockets close now (4401); its sessions are gone and its tokens stop working until it is enabled.
-    if (disabled) revalidate({ userId: id });
+    if (disabled) await revalidate({ userId: id });
     return accountOf(id);
   };
-  const accountOf = (id: string) => {
-    const account = accounts.listUsers().find((u) => u.id === id);
+  const accountOf = async (id: string) => {
+    const account = (await accounts.listUsers()).find((u) => u.id === id);
     if (!account) throw new UserError(ErrorCodes.notFound, 'No such account');
     return account;
   };
   return contractRoutes('/api/admin', [
-    implement(routes.listUsers, (_c, { user }, reply) => {
+    implement(routes.listUsers, async (_c, { user }, reply) => {
       requireAdmin(user, 'list accounts');
-      return reply(200, { users: accounts.listUsers() });
+      return reply(200, { users: await accounts.listUsers() });
     }),
     // With sign-up closed, this is how people get an account: the admin makes it and tells them the password.
     implement(routes.createUser, async (_c, { user, body }, reply) => {
       requireAdmin(user, 'create accounts');
       const request = await body();
-      const created = accounts.createUser({
+      const created = await accounts.createUser({
         email: request.email,
         name: request.name,
         passwordHash: await hashPassword(request.password),
       });
-      return reply(201, { user: accountOf(created.id) });
+      return reply(201, { user: await accountOf(created.id) });
     }),
-    implement(routes.disableUser, (_c, { user, params }, reply) =>
-      reply(200, { user: setDisabled(user, params.id, true) }),
+    implement(routes.disableUser, async (_c, { user, params }, reply) =>
+      reply(200, { user: await setDisabled(user, params.id, true) }),
     ),
-    implement(routes.enableUser, (_c, { user, params }, reply) =>
-      reply(200, { user: setDisabled(user, params.id, false) }),
+    implement(routes.enableUser, async (_c, { user, params }, reply) =>
+      reply(200, { user: await setDisabled(user, params.id, false) }),
     ),
     implement(routes.getMetrics, (_c, { user }, reply) => {
       requireAdmin(user, 'read metrics');

@@ -32,18 +32,18 @@ export const authRoutes = ({ accounts, signup, cookieSecure, revalidate, limits,
     implement(routes.signup, async (c, { body }, reply) => {
       await limits.attempt(clientAddress(c, trustProxy));
       const request = await body();
-      if (signup === 'closed' && accounts.countUsers() > 0) {
+      if (signup === 'closed' && (await accounts.countUsers()) > 0) {
         throw new UserError(
           ErrorCodes.forbidden,
           'Sign-up is closed on this instance; ask its admin to make you an account',
         );
       }
-      const user = accounts.createUser({
+      const user = await accounts.createUser({
         email: request.email,
         name: request.name,
         passwordHash: await hashPassword(request.password),
       });
-      const session = accounts.createSession(user.id, c.req.header('user-agent'));
+      const session = await accounts.createSession(user.id, c.req.header('user-agent'));
       setSessionCookie(c, session.token, session.expiresAt, cookieSecure);
       return reply(201, { user: userDto(user) });
     }),
@@ -53,7 +53,7 @@ export const authRoutes = ({ accounts, signup, cookieSecure, revalidate, limits,
       const email = normalizeEmail(request.email);
       // Counted per address, whether or not an account uses it: the limit tells nobody who has one.
       await limits.checkAccount(email);
-      const found = accounts.findByEmail(email);
+      const found = await accounts.findByEmail(email);
       // Verify against a dummy hash for unknown emails so both failures take the same time.
       const ok = await verifyPassword(request.password, found?.passwordHash ?? (await DUMMY_HASH_PROMISE));
       if (!found || !ok) {
@@ -63,36 +63,37 @@ export const authRoutes = ({ accounts, signup, cookieSecure, revalidate, limits,
       await limits.succeeded(email);
       // Said only to someone who knows the password: nobody learns from it who has an account.
       if (found.disabled) throw new UserError(ErrorCodes.forbidden, 'This account was disabled by the instance admin');
-      const session = accounts.createSession(found.id, c.req.header('user-agent'));
+      const session = await accounts.createSession(found.id, c.req.header('user-agent'));
       setSessionCookie(c, session.token, session.expiresAt, cookieSecure);
       return reply(200, { user: userDto(found) });
     }),
-    implement(routes.logout, (c, { user }, reply) => {
+    implement(routes.logout, async (c, { user }, reply) => {
       const token = readSessionCookie(c);
-      if (token) accounts.deleteSession(token);
+      if (token) await accounts.deleteSession(token);
       clearSessionCookie(c, cookieSecure);
       // Sockets opened with that session close now, not at their next reconnect.
-      if (user) revalidate({ userId: user.id });
+      if (user) await revalidate({ userId: user.id });
       return reply(204);
     }),
     implement(routes.me, (_c, { user }, reply) => reply(200, { user: userDto(user) })),
-    implement(routes.listSessions, (c, { user }, reply) =>
-      reply(200, { sessions: accounts.listSessions(user.id, readSessionCookie(c)) }),
+    implement(routes.listSessions, async (c, { user }, reply) =>
+      reply(200, { sessions: await accounts.listSessions(user.id, readSessionCookie(c)) }),
     ),
     // Ends every session but this request's own (all of them when it came with an API token).
-    implement(routes.revokeOtherSessions, (c, { user }, reply) => {
+    implement(routes.revokeOtherSessions, async (c, { user }, reply) => {
       const current = c.get('authVia') === 'cookie' ? readSessionCookie(c) : undefined;
-      const ended = accounts.deleteOtherSessions(user.id, current);
-      revalidate({ userId: user.id });
+      const ended = await accounts.deleteOtherSessions(user.id, current);
+      await revalidate({ userId: user.id });
       return reply(200, { ended });
     }),
-    implement(routes.deleteSession, (c, { user, params }, reply) => {
+    implement(routes.deleteSession, async (c, { user, params }, reply) => {
       const current =
-        accounts.listSessions(user.id, readSessionCookie(c)).find((s) => s.id === params.id)?.current ?? false;
-      if (!accounts.deleteSessionById(user.id, params.id)) throw new UserError(ErrorCodes.notFound, 'No such session');
+        (await accounts.listSessions(user.id, readSessionCookie(c))).find((s) => s.id === params.id)?.current ?? false;
+      if (!(await accounts.deleteSessionById(user.id, params.id)))
+        throw new UserError(ErrorCodes.notFound, 'No such session');
       if (current) clearSessionCookie(c, cookieSecure);
       // Sockets opened with that session close now (4401).
-      revalidate({ userId: user.id });
+      await revalidate({ userId: user.id });
       return reply(204);
     }),
   ]);

@@ -70,7 +70,7 @@ export const meRoutes = ({
       // A password check like log-in's, limited like it: a stolen session must not guess without end.
       await limits.attempt(clientAddress(c, trustProxy));
       await limits.checkAccount(user.email);
-      const ok = await verifyPassword(password, accounts.passwordHashOf(user.id) ?? (await DUMMY_HASH_PROMISE));
+      const ok = await verifyPassword(password, (await accounts.passwordHashOf(user.id)) ?? (await DUMMY_HASH_PROMISE));
       if (!ok) {
         await limits.failed(user.email);
         throw new UserError(ErrorCodes.forbidden, 'The password is wrong');
@@ -86,10 +86,10 @@ export const meRoutes = ({
           `You are the only owner of ${names}: delete them or make someone else an owner first`,
         );
       }
-      accounts.deleteUser(user.id);
+      await accounts.deleteUser(user.id);
       clearSessionCookie(c, cookieSecure);
       // Every socket of the account closes now (4401): its cookie and tokens are gone.
-      revalidate({ userId: user.id });
+      await revalidate({ userId: user.id });
       return reply(204);
     }),
   ]);

@@ -9,13 +9,16 @@ export const tokenRoutes = (accounts: AccountStore, revalidate: SocketRevalidato
   contractRoutes('/api/tokens', [
     implement(routes.createToken, async (_c, { user, body }, reply) => {
       const { name } = await body();
-      return reply(201, accounts.createApiToken(user.id, name));
+      return reply(201, await accounts.createApiToken(user.id, name));
     }),
-    implement(routes.listTokens, (_c, { user }, reply) => reply(200, { tokens: accounts.listApiTokens(user.id) })),
-    implement(routes.deleteToken, (_c, { user, params }, reply) => {
-      if (!accounts.deleteApiToken(user.id, params.id)) throw new UserError(ErrorCodes.notFound, 'No such token');
+    implement(routes.listTokens, async (_c, { user }, reply) =>
+      reply(200, { tokens: await accounts.listApiTokens(user.id) }),
+    ),
+    implement(routes.deleteToken, async (_c, { user, params }, reply) => {
+      if (!(await accounts.deleteApiToken(user.id, params.id)))
+        throw new UserError(ErrorCodes.notFound, 'No such token');
       // Sockets (scripts, CLI) opened with that token close now.
-      revalidate({ userId: user.id });
+      await revalidate({ userId: user.id });
       return reply(204);
     }),
   ]);

@@ -158,7 +158,7 @@ export const workflowRoutes = ({
           throw new UserError(ErrorCodes.conflict, 'A workflow needs at least one owner');
         }
         store.upsertMember(id, member.userId, role, now());
-        if (member.role !== role) revalidate({ userId: member.userId, workflowId: id });
+        if (member.role !== role) await revalidate({ userId: member.userId, workflowId: id });
         return reply(200, { ...member, role });
       }
       const pending = store.invitations(id);
@@ -183,7 +183,7 @@ export const workflowRoutes = ({
       requireAccess(store, id, user, 'read');
       return reply(200, { credentials: credentials.grantedTo(id) });
     }),
-    implement(routes.removeMember, (_c, { user, params }, reply) => {
+    implement(routes.removeMember, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
       const target = params.userId;
       // Anyone may leave; removing others takes an owner.
@@ -194,7 +194,7 @@ export const workflowRoutes = ({
         throw new UserError(ErrorCodes.conflict, 'A workflow needs at least one owner');
       }
       store.removeMember(id, target);
-      revalidate({ userId: target, workflowId: id });
+      await revalidate({ userId: target, workflowId: id });
       return reply(204);
     }),
   ]);
