@@ -1,19 +1,23 @@
 import { join } from 'node:path';
-import { openDatabase } from '../src/db/open.ts';
-import { MemoryDocStore } from '../src/storage/memory-doc-store.ts';
+import { openDatabase, type OpenedDatabase } from '../src/db/open.ts';
 import { SqliteDocStore } from '../src/storage/sqlite-doc-store.ts';
 import { runDocStoreContract } from './doc-store.contract.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
-runDocStoreContract('memory', () => ({ store: new MemoryDocStore(), teardown: () => {} }));
-
 runDocStoreContract('sqlite (real file, migrations applied)', () => {
   const dir = tempDir();
-  const database = openDatabase({ file: join(dir.path, 'weft.db') });
+  const file = join(dir.path, 'weft.db');
+  const databases: OpenedDatabase[] = [openDatabase({ file })];
   return {
-    store: new SqliteDocStore(database.db),
+    store: new SqliteDocStore((databases[0] as OpenedDatabase).db),
+    // A second connection to the same file, as a second process would open.
+    another: () => {
+      const database = openDatabase({ file });
+      databases.push(database);
+      return new SqliteDocStore(database.db);
+    },
     teardown: async () => {
-      await database.close();
+      for (const database of databases) await database.close();
       dir.remove();
     },
   };

@@ -23,7 +23,7 @@ describe('openDatabase', () => {
       const payload = new Uint8Array(4096).fill(7);
       await store.append(
         'doc',
-        Array.from({ length: 1000 }, (_, i) => ({ seq: i + 1, authorId: null, createdAt: 0, data: payload })),
+        Array.from({ length: 1000 }, () => ({ authorId: null, createdAt: 0, data: payload })),
       );
       // …so once the ~4 MB reach the database file, the checkpoint thread moved them there.
       const until = Date.now() + 10_000;

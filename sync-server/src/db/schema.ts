@@ -195,6 +195,16 @@ export const docUpdates = sqliteTable(
 );
 
 /** The compacted state of a document: the log up to `uptoSeq` folded into one update. */
+/**
+ * Each document's head: the last seq given out. Appends take their seqs from
+ * it inside their transaction, so seqs are gap-free per document and commit
+ * in order, whoever writes (storage/doc-store.ts).
+ */
+export const docHeads = sqliteTable('doc_heads', {
+  docId: text('doc_id').primaryKey(),
+  lastSeq: integer('last_seq').notNull(),
+});
+
 export const docSnapshots = sqliteTable('doc_snapshots', {
   docId: text('doc_id').primaryKey(),
   uptoSeq: integer('upto_seq').notNull(),

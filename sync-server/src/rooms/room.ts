@@ -6,7 +6,7 @@ import { CloseCodes } from '#shared/protocol/close-codes.ts';
 import { MessageType, SyncMessageType } from '#shared/protocol/messages.ts';
 import { isOrigin, origins } from '#shared/origins.ts';
 import { nestsDeeperThan } from '../json-depth.ts';
-import type { DocStore, DocUpdateRecord } from '../storage/doc-store.ts';
+import type { DocStore, NewDocUpdate } from '../storage/doc-store.ts';
 import { ProtocolError, type ClientContext, type RoomConnection } from './connection.ts';
 import {
   decodeAwarenessEntries,
@@ -118,7 +118,7 @@ export interface RoomOptions {
 }
 
 interface PendingUpdate {
-  record: DocUpdateRecord;
+  record: NewDocUpdate;
   /** The member that sent it, who must not get it back (null: the server's own edit). */
   from: Member | null;
 }
@@ -164,6 +164,7 @@ export class Room {
   private readonly hooks: RoomHooks;
   private readonly compactEvery: number;
   private readonly now: () => number;
+  /** Every seq up to this one is in the document (the room's own commits and what it caught up on). */
   private lastSeq: number;
   private snapshotSeq: number;
   private pending: PendingUpdate[] = [];
@@ -258,11 +259,6 @@ export class Room {
 
   get size(): number {
     return this.members.size;
-  }
-
-  /** Highest seq committed or queued. */
-  get seq(): number {
-    return this.lastSeq;
   }
 
   /** Adds a socket: sends it the server's state vector (unless read-only) and everyone's awareness. */
@@ -537,8 +533,7 @@ export class Room {
     if (origin === origins.load) return;
     const from = origin instanceof Member ? origin : null;
     const authorId = from ? from.ctx.userId : isOrigin(origin) && origin.source === 'server' ? origin.userId : null;
-    this.lastSeq += 1;
-    this.pending.push({ record: { seq: this.lastSeq, authorId, createdAt: this.now(), data: update }, from });
+    this.pending.push({ record: { authorId, createdAt: this.now(), data: update }, from });
     this.scheduleFlush();
   };
 
@@ -575,8 +570,9 @@ export class Room {
   }
 
   private async commit(batch: PendingUpdate[]): Promise<void> {
+    let seqs: { firstSeq: number; lastSeq: number };
     try {
-      await this.store.append(
+      seqs = await this.store.append(
         this.docId,
         batch.map((p) => p.record),
       );
@@ -588,13 +584,45 @@ export class Room {
       const message = encodeUpdate(record.data);
       for (const member of this.members.values()) if (member !== from) member.conn.send(message);
     }
-    const committed = (batch[batch.length - 1] as PendingUpdate).record.seq;
+    if (seqs.firstSeq === this.lastSeq + 1) this.lastSeq = seqs.lastSeq;
+    else {
+      // Another writer of this document committed in between: take what it wrote, so that
+      // `lastSeq` keeps meaning "every seq up to here is in this document" (compaction relies on it).
+      try {
+        await this.catchUp();
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+    }
     try {
       this.hooks.afterCommit?.(this.docId, this.doc);
     } catch (error) {
       this.logger.error({ err: error, docId: this.docId }, 'afterCommit hook failed');
     }
-    if (committed - this.snapshotSeq >= this.compactEvery) await this.compact(committed);
+    if (this.lastSeq - this.snapshotSeq >= this.compactEvery) await this.compact(this.lastSeq);
+  }
+
+  /**
+   * Applies and relays what other writers committed after `lastSeq`. Those
+   * updates are stored already, so they are neither queued nor stored again;
+   * everyone gets them (the senders too: Yjs ignores what it holds).
+   */
+  private async catchUp(): Promise<void> {
+    const since = await this.store.loadSince(this.docId, this.lastSeq);
+    const updates = [...(since.snapshot ? [since.snapshot.data] : []), ...since.updates.map((u) => u.data)];
+    const doc = this.doc;
+    this.ydoc.off('update', this.onDocUpdate);
+    try {
+      for (const update of updates) Y.applyUpdate(doc, update, origins.load);
+    } finally {
+      this.ydoc.on('update', this.onDocUpdate);
+    }
+    for (const update of updates) {
+      const message = encodeUpdate(update);
+      for (const member of this.members.values()) member.conn.send(message);
+    }
+    this.lastSeq = Math.max(this.lastSeq, since.lastSeq);
   }
 
   /**

@@ -6,13 +6,17 @@
  * Contract:
  * - `append` is all-or-nothing and durable when its promise resolves
  *   (durable = survives a crash of the Weft process).
- * - `seq` is chosen by the caller (the room owns its document's sequence) and
- *   strictly increases per document; appending an existing seq rejects.
+ * - The store hands out each document's seqs, inside the commit: a batch gets
+ *   consecutive seqs after the document's head, and commit order is seq order,
+ *   whoever appends (several rooms on several instances may write one
+ *   document). A later seq is never visible before an earlier one.
  * - `compact` replaces the snapshot (its state vector and the document layout
  *   version it has) and deletes the log up to `uptoSeq` in one transaction; a
- *   crash leaves either the old or the new state, never a mix.
+ *   crash leaves either the old or the new state, never a mix. It only moves
+ *   forward: a snapshot older than the stored one is refused (false).
  * - `load` returns the snapshot (if any) with its state vector and layout
- *   version, and the log after it, in seq order.
+ *   version, and the log after it, in seq order; `loadSince` what a replica
+ *   that holds every seq up to `afterSeq` lacks.
  */
 
 export interface DocUpdateRecord {
@@ -23,6 +27,9 @@ export interface DocUpdateRecord {
   createdAt: number;
   data: Uint8Array;
 }
+
+/** An update to append: the store gives it its seq. */
+export type NewDocUpdate = Omit<DocUpdateRecord, 'seq'>;
 
 export interface StoredDoc {
   snapshot: Uint8Array | null;
@@ -38,14 +45,8 @@ export interface StoredDoc {
   snapshotSchemaVersion: number | null;
   /** Log entries after the snapshot, ascending by seq. */
   updates: DocUpdateRecord[];
-  /** Highest seq stored (snapshot or log); 0 for a new document. */
+  /** The document's head: the highest seq ever given out (0 for a new document). */
   lastSeq: number;
-}
-
-export interface DocStorageStats {
-  updateCount: number;
-  updateBytes: number;
-  snapshotBytes: number;
 }
 
 /** A compacted document: its full state, as of `uptoSeq`. */
@@ -58,10 +59,30 @@ export interface DocSnapshot {
   schemaVersion: number | null;
 }
 
+/** What a replica holding every seq up to some `afterSeq` lacks. */
+export interface DocSince {
+  /** The snapshot, when it was compacted past `afterSeq` (the log before it is gone). */
+  snapshot: DocSnapshot | null;
+  /** Log entries after `afterSeq` (and after the snapshot), ascending by seq. */
+  updates: DocUpdateRecord[];
+  lastSeq: number;
+}
+
+export interface DocStorageStats {
+  updateCount: number;
+  updateBytes: number;
+  snapshotBytes: number;
+}
+
 export interface DocStore {
   load(docId: string): Promise<StoredDoc>;
-  append(docId: string, records: readonly DocUpdateRecord[]): Promise<void>;
-  compact(docId: string, snapshot: DocSnapshot): Promise<void>;
+  loadSince(docId: string, afterSeq: number): Promise<DocSince>;
+  /** Appends a batch; answers the seqs it got. An empty batch answers the head (firstSeq = lastSeq + 1). */
+  append(docId: string, records: readonly NewDocUpdate[]): Promise<{ firstSeq: number; lastSeq: number }>;
+  /** False when refused: the stored snapshot is already past `snapshot.uptoSeq`. */
+  compact(docId: string, snapshot: DocSnapshot): Promise<boolean>;
+  /** The heads of those documents that exist, in one read (a probe for replicas that missed news). */
+  heads(docIds: readonly string[]): Promise<Map<string, number>>;
   delete(docId: string): Promise<void>;
   stats(docId: string): Promise<DocStorageStats>;
 }

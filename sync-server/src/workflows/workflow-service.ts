@@ -46,13 +46,13 @@ export class WorkflowService {
     const now = this.now();
     const name = readMeta(doc).name;
     const state = Y.encodeStateAsUpdate(doc);
-    await this.deps.docs.append(id, [{ seq: 1, authorId: user.id, createdAt: now, data: state }]);
+    const { lastSeq } = await this.deps.docs.append(id, [{ authorId: user.id, createdAt: now, data: state }]);
     // Stored as a snapshot at once: the first person to open it is answered from storage
     // without decoding it (a cold room), however big the import.
     await this.deps.docs.compact(id, {
       data: state,
       stateVector: Y.encodeStateVector(doc),
-      uptoSeq: 1,
+      uptoSeq: lastSeq,
       schemaVersion: docSchemaVersion(doc) ?? null,
     });
     try {

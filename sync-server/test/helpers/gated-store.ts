@@ -1,4 +1,4 @@
-import type { DocSnapshot, DocStore, DocUpdateRecord } from '../../src/storage/doc-store.ts';
+import type { DocSnapshot, DocStore, NewDocUpdate } from '../../src/storage/doc-store.ts';
 
 /**
  * A real store whose appends wait until the test opens the gate, so a test can
@@ -32,7 +32,7 @@ export class GatedStore implements DocStore {
     return this.inner.load(docId);
   }
 
-  async append(docId: string, records: readonly DocUpdateRecord[]): Promise<void> {
+  async append(docId: string, records: readonly NewDocUpdate[]): Promise<{ firstSeq: number; lastSeq: number }> {
     this.appendCalls++;
     if (this.gate) await this.gate.promise;
     if (this.failNext) {
@@ -41,6 +41,14 @@ export class GatedStore implements DocStore {
       throw error;
     }
     return this.inner.append(docId, records);
+  }
+
+  loadSince(docId: string, afterSeq: number) {
+    return this.inner.loadSince(docId, afterSeq);
+  }
+
+  heads(docIds: readonly string[]) {
+    return this.inner.heads(docIds);
   }
 
   compact(docId: string, snapshot: DocSnapshot) {

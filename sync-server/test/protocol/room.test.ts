@@ -83,7 +83,7 @@ const settle = async (docId: string, ...peers: ProtocolClient[]) => {
 const seed = async (docId: string, build: (doc: Y.Doc) => void) => {
   const doc = new Y.Doc();
   build(doc);
-  await store.append(docId, [{ seq: 1, authorId: null, createdAt: 1, data: Y.encodeStateAsUpdate(doc) }]);
+  await store.append(docId, [{ authorId: null, createdAt: 1, data: Y.encodeStateAsUpdate(doc) }]);
 };
 
 describe('room', () => {
@@ -302,6 +302,48 @@ describe('room', () => {
     expect(doc.getArray('list').length).toBe(25);
   });
 
+  it('a room that finds another writer committed in between takes those updates, relays them, and compacts nothing it lacks', async () => {
+    // Two rooms for one document, as two server instances would hold (each with its own database handle).
+    const second = openDatabase({ file: joinPath(dir.path, 'weft.db') });
+    const other = new RoomManager({
+      store: new SqliteDocStore(second.db),
+      logger: silentLogger,
+      unloadDelayMs: 0,
+      compactEvery: 1000,
+    });
+    try {
+      await seed('two', (doc) => doc.getArray<number>('list').push([0]));
+      const a = await join('two', 1);
+      const b = new ProtocolClient(2);
+      clients.push(b);
+      b.membership = await other.join('two', b, { userId: 'user2', canWrite: true });
+      b.hello();
+      await settle('two', a);
+      for (let i = 0; i < 20 && b.inbox.length > 0; i++) b.process();
+      a.doc.getArray<number>('list').push([1]);
+      await settle('two', a);
+      // The second room has not heard of 1; its next commit finds seq 2 taken and catches up.
+      b.doc.getArray<number>('list').push([2]);
+      for (let i = 0; i < 20; i++) {
+        await nextTurn();
+        await other.peek('two')?.drain();
+        b.process();
+      }
+      expect(b.doc.getArray<number>('list').toArray().sort()).toEqual([0, 1, 2]);
+      b.membership.leave();
+      await other.shutdown();
+      // Its unload compacted up to the head, with both writers' updates in the snapshot.
+      const loaded = await store.load('two');
+      expect(loaded.updates).toEqual([]);
+      const doc = new Y.Doc();
+      if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot);
+      expect(doc.getArray<number>('list').toArray().sort()).toEqual([0, 1, 2]);
+    } finally {
+      await other.shutdown();
+      await second.close();
+    }
+  });
+
   it('repairs a merge that produced duplicate names, for everyone including the senders', async () => {
     const workflows = new WorkflowStore(database.db);
     rooms = manager({ hooks: workflowRoomHooks({ store: workflows, logger: silentLogger }) });
@@ -324,7 +366,7 @@ describe('room', () => {
       initWorkflowDoc(doc, { name: 'Cold' });
       for (let i = 0; i < 30; i++) addNode(doc, { type: 'noOp', position: { x: i, y: 0 } });
       const update = Y.encodeStateAsUpdate(doc);
-      await store.append(docId, [{ seq: 1, authorId: null, createdAt: 1, data: update }]);
+      await store.append(docId, [{ authorId: null, createdAt: 1, data: update }]);
       await store.compact(docId, {
         data: update,
         stateVector: Y.encodeStateVector(doc),
@@ -411,7 +453,7 @@ describe('room', () => {
       initWorkflowDoc(doc, { name: 'Old' });
       addNode(doc, { id: 'kept', type: 'noOp', position: { x: 0, y: 0 } });
       const update = Y.encodeStateAsUpdate(doc);
-      await store.append(docId, [{ seq: 1, authorId: null, createdAt: 1, data: update }]);
+      await store.append(docId, [{ authorId: null, createdAt: 1, data: update }]);
       await store.compact(docId, {
         data: update,
         stateVector: Y.encodeStateVector(doc),
@@ -477,7 +519,7 @@ describe('room', () => {
       initWorkflowDoc(doc, { name: 'Unrecorded' });
       migrateDoc(doc, [toV2], 2);
       const update = Y.encodeStateAsUpdate(doc);
-      await store.append('un', [{ seq: 1, authorId: null, createdAt: 1, data: update }]);
+      await store.append('un', [{ authorId: null, createdAt: 1, data: update }]);
       await store.compact('un', {
         data: update,
         stateVector: Y.encodeStateVector(doc),

@@ -1,0 +1,111 @@
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as Y from 'yjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/open.ts';
+import { SqliteDocStore } from '../src/storage/sqlite-doc-store.ts';
+import { tempDir } from './helpers/temp-dir.ts';
+
+/**
+ * A database written by the previous release, opened by this one. "The
+ * previous release" is recorded as the last migration it shipped (there are
+ * no release tags yet): its schema is rebuilt from this repository's own
+ * migration files, cut at that migration, filled the way it filled it, then
+ * opened with today's code.
+ */
+const PREVIOUS_RELEASE_LAST_MIGRATION = '0007_executions_created_index';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** A database file at the previous release's schema (its migrations only). */
+const previousReleaseDatabase = (): { file: string; sqlite: Database.Database } => {
+  const dir = tempDir('weft-upgrade-');
+  cleanups.push(dir.remove);
+  const migrations = join(dir.path, 'migrations');
+  cpSync(join(import.meta.dirname, '..', '..', 'migrations'), migrations, { recursive: true });
+  const journalFile = join(migrations, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+  const last = journal.entries.findIndex((e) => e.tag === PREVIOUS_RELEASE_LAST_MIGRATION);
+  expect(last, `${PREVIOUS_RELEASE_LAST_MIGRATION} is in migrations/meta/_journal.json`).toBeGreaterThanOrEqual(0);
+  writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.slice(0, last + 1) }));
+  mkdirSync(join(dir.path, 'data'));
+  const file = join(dir.path, 'data', 'weft.db');
+  const sqlite = new Database(file);
+  migrate(drizzle(sqlite), { migrationsFolder: migrations });
+  return { file, sqlite };
+};
+
+const updates = (count: number): Uint8Array[] => {
+  const doc = new Y.Doc();
+  const out: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => out.push(u));
+  for (let i = 0; i < count; i++) doc.getArray<number>('a').push([i]);
+  return out;
+};
+
+describe('upgrading a SQLite database from the previous release', () => {
+  it('keeps every document and account; seqs continue after the highest stored one', async () => {
+    const { file, sqlite } = previousReleaseDatabase();
+    const log = updates(5);
+    const merged = (upto: number) => {
+      const doc = new Y.Doc();
+      for (const u of log.slice(0, upto)) Y.applyUpdate(doc, u);
+      return Buffer.from(Y.encodeStateAsUpdate(doc));
+    };
+    sqlite
+      .prepare('insert into users (id, email, name, password_hash, is_admin, created_at) values (?, ?, ?, ?, ?, ?)')
+      .run('u1', 'ann@example.com', 'Ann', 'hash', 1, 1);
+    const insertUpdate = sqlite.prepare(
+      'insert into doc_updates (doc_id, seq, author_id, created_at, data) values (?, ?, ?, ?, ?)',
+    );
+    const insertSnapshot = sqlite.prepare(
+      'insert into doc_snapshots (doc_id, upto_seq, data, state_vector, updated_at) values (?, ?, ?, ?, ?)',
+    );
+    // "mixed": a snapshot up to 3 and a log up to 5; "compacted": a snapshot only; "logged": a log only.
+    insertSnapshot.run('mixed', 3, merged(3), null, 1);
+    log.slice(3).forEach((u, i) => insertUpdate.run('mixed', i + 4, 'u1', 1, Buffer.from(u)));
+    insertSnapshot.run('compacted', 7, merged(5), null, 1);
+    log.slice(0, 2).forEach((u, i) => insertUpdate.run('logged', i + 1, null, 1, Buffer.from(u)));
+    sqlite.close();
+
+    const database = openDatabase({ file });
+    try {
+      const store = new SqliteDocStore(database.db);
+      expect(await store.heads(['mixed', 'compacted', 'logged'])).toEqual(
+        new Map([
+          ['mixed', 5],
+          ['compacted', 7],
+          ['logged', 2],
+        ]),
+      );
+      const mixed = await store.load('mixed');
+      expect(mixed).toMatchObject({ snapshotSeq: 3, snapshotSchemaVersion: null, lastSeq: 5 });
+      const doc = new Y.Doc();
+      if (mixed.snapshot) Y.applyUpdate(doc, mixed.snapshot);
+      for (const u of mixed.updates) Y.applyUpdate(doc, u.data);
+      expect(doc.getArray('a').toArray()).toEqual([0, 1, 2, 3, 4]);
+      const [next] = updates(1) as [Uint8Array];
+      expect(await store.append('mixed', [{ authorId: 'u1', createdAt: 2, data: next }])).toEqual({
+        firstSeq: 6,
+        lastSeq: 6,
+      });
+      expect(await store.append('compacted', [{ authorId: null, createdAt: 2, data: next }])).toEqual({
+        firstSeq: 8,
+        lastSeq: 8,
+      });
+      expect(await store.append('logged', [{ authorId: null, createdAt: 2, data: next }])).toEqual({
+        firstSeq: 3,
+        lastSeq: 3,
+      });
+      expect(database.sqlite.prepare('select email from users').pluck().all()).toEqual(['ann@example.com']);
+    } finally {
+      await database.close();
+    }
+  });
+});
