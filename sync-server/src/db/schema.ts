@@ -194,7 +194,6 @@ export const docUpdates = sqliteTable(
   (t) => [primaryKey({ columns: [t.docId, t.seq] })],
 );
 
-/** The compacted state of a document: the log up to `uptoSeq` folded into one update. */
 /**
  * Each document's head: the last seq given out. Appends take their seqs from
  * it inside their transaction, so seqs are gap-free per document and commit
@@ -205,6 +204,7 @@ export const docHeads = sqliteTable('doc_heads', {
   lastSeq: integer('last_seq').notNull(),
 });
 
+/** The compacted state of a document: the log up to `uptoSeq` folded into one update. */
 export const docSnapshots = sqliteTable('doc_snapshots', {
   docId: text('doc_id').primaryKey(),
   uptoSeq: integer('upto_seq').notNull(),

@@ -1,0 +1,60 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '#shared/log.ts';
+import { startPostgres, type ThrowawayPostgres } from '../../test/helpers/postgres.ts';
+import { openPostgres } from './open-postgres.ts';
+
+/**
+ * Several instances starting at once against one fresh PostgreSQL database:
+ * each migrates at start, and all of them must come up on the same schema.
+ */
+
+let server: ThrowawayPostgres;
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+const createDatabase = async (name: string): Promise<string> => {
+  const admin = new pg.Client({ connectionString: server.urlFor('postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return server.urlFor(name);
+};
+
+describe('openPostgres', () => {
+  it('four instances migrating one fresh database at once all start, and the migrations ran once', async () => {
+    const url = await createDatabase('race');
+    const opened = await Promise.all(Array.from({ length: 4 }, () => openPostgres({ url, logger: silentLogger })));
+    try {
+      const applied = await opened[0]?.pool.query<{ n: string }>(
+        'select count(*)::text as n from drizzle.__drizzle_migrations',
+      );
+      expect(applied?.rows[0]?.n).toBe('1');
+      const tables = await opened[3]?.pool.query<{ name: string }>(
+        "select tablename as name from pg_tables where schemaname = 'public' order by 1",
+      );
+      expect(tables?.rows.map((r) => r.name)).toEqual(
+        expect.arrayContaining(['users', 'workflows', 'doc_updates', 'doc_heads', 'doc_snapshots', 'executions']),
+      );
+    } finally {
+      await Promise.all(opened.map((o) => o.close()));
+    }
+  });
+
+  it('refuses a database migrated by a newer Weft', async () => {
+    const url = await createDatabase('newer');
+    const first = await openPostgres({ url, logger: silentLogger });
+    await first.pool.query(
+      "insert into drizzle.__drizzle_migrations (hash, created_at) values ('from-the-future', 99999999999999)",
+    );
+    await first.close();
+    await expect(openPostgres({ url, logger: silentLogger })).rejects.toThrow(/newer Weft/);
+  });
+});

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { z } from 'zod';
+import type { Logger } from '#shared/log.ts';
+import { installRoot } from '../paths.ts';
+import * as schema from './schema/pg.ts';
+
+/** drizzle over a node-postgres pool. */
+export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
+
+export interface OpenedPostgres {
+  db: PgDb;
+  pool: pg.Pool;
+  /** Waits for the pool's clients to finish and closes them. */
+  close(): Promise<void>;
+}
+
+export interface OpenPostgresOptions {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  logger: Logger;
+  /** Connections in the pool (default 20). */
+  poolSize?: number;
+  /** Folder with meta/_journal.json and the SQL files (default: migrations/pg of the install). */
+  migrationsFolder?: string;
+}
+
+/**
+ * Every instance migrates at start under this one advisory lock (any 64-bit
+ * number Weft alone uses). drizzle's migrator takes no lock: measured, four
+ * instances migrating a fresh database at once crash two of them on
+ * duplicate catalog rows; with the lock all four start.
+ */
+export const MIGRATION_LOCK_KEY = 0x77656674_6d6967n; // "weft" "mig"
+
+/** How long an instance waits for another one's migration before it gives up and says so. */
+const MIGRATION_WAIT_MS = 5 * 60_000;
+
+export const pgMigrationsFolder = (): string => join(installRoot(), 'migrations', 'pg');
+
+const journal = z.object({ entries: z.array(z.object({ tag: z.string(), when: z.number() })) });
+
+/** The database was migrated by a newer Weft: refuse, as SQLite does, rather than run on a schema this code does not know. */
+const refuseNewer = async (client: pg.Client, folder: string): Promise<void> => {
+  const known = journal.parse(JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8'))).entries;
+  const exists = await client.query<{ present: boolean }>(
+    "select to_regclass('drizzle.__drizzle_migrations') is not null as present",
+  );
+  if (!exists.rows[0]?.present) return;
+  const last = await client.query<{ at: string | null }>(
+    'select max(created_at)::text as at from drizzle.__drizzle_migrations',
+  );
+  const at = last.rows[0]?.at;
+  if (at !== null && at !== undefined && Number(at) > Math.max(...known.map((m) => m.when))) {
+    throw new Error('the database was migrated by a newer Weft than this one; run that version (or newer)');
+  }
+};
+
+/** Connects, applies pending migrations (one instance at a time), then opens the pool. */
+export const openPostgres = async ({
+  url,
+  logger,
+  poolSize = 20,
+  migrationsFolder = pgMigrationsFolder(),
+}: OpenPostgresOptions): Promise<OpenedPostgres> => {
+  const client = new pg.Client({ connectionString: url });
+  // A connection error after connect (the server restarting) would otherwise be an unhandled 'error' event.
+  client.on('error', (error) => logger.warn({ err: error }, 'postgres migration connection failed'));
+  await client.connect();
+  try {
+    await client.query(`set statement_timeout = ${MIGRATION_WAIT_MS}`);
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+    await refuseNewer(client, migrationsFolder);
+    await migrate(drizzle(client), { migrationsFolder });
+  } finally {
+    // Ending the session releases the advisory lock too, even if the unlock fails.
+    await client.end().catch(() => undefined);
+  }
+
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client whose connection drops emits 'error' on the pool: logged, and the pool replaces it.
+  pool.on('error', (error) => logger.warn({ err: error }, 'an idle postgres connection failed'));
+  const db = drizzle(pool, { schema });
+  return { db, pool, close: () => pool.end() };
+};

@@ -1,0 +1,270 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * The PostgreSQL schema: the same tables, columns, keys and indexes as the
+ * SQLite one (sync-server/src/db/schema.ts), with the same SQL and property
+ * names, so both dialects' adapters read the same rows. schema-parity.test.ts
+ * fails when the two drift. drizzle-kit generates migrations/pg from it
+ * (`npm run db:generate`).
+ *
+ * - Times are Unix milliseconds in `bigint` read as numbers (ms fit in 2^53).
+ * - JSON stays `text`: Weft answers it byte for byte (jsonb reorders keys).
+ * - Enumerations stay `text` with CHECK constraints, as in SQLite.
+ */
+
+/** Bytes as `bytea` (pg-core has no builder for it). */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+const ms = (name: string) => bigint(name, { mode: 'number' });
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  isAdmin: boolean('is_admin').notNull().default(false),
+  createdAt: ms('created_at').notNull(),
+  disabledAt: ms('disabled_at'),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: ms('created_at').notNull(),
+    lastUsedAt: ms('last_used_at'),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId)],
+);
+
+export const workflows = pgTable('workflows', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: ms('created_at').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+  publishedHash: text('published_hash'),
+  active: boolean('active').notNull().default(false),
+});
+
+export const workflowVersions = pgTable(
+  'workflow_versions',
+  {
+    hash: text('hash').primaryKey(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    state: bytea('state').notNull(),
+    definition: text('definition').notNull(),
+    authorId: text('author_id'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('workflow_versions_workflow_idx').on(t.workflowId, t.createdAt)],
+);
+
+export const executions = pgTable(
+  'executions',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    versionHash: text('version_hash')
+      .notNull()
+      .references(() => workflowVersions.hash),
+    mode: text('mode', { enum: ['manual', 'test', 'webhook', 'schedule', 'retry'] }).notNull(),
+    status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed', 'canceled'] }).notNull(),
+    error: text('error'),
+    triggerItems: text('trigger_items'),
+    startNodeId: text('start_node_id'),
+    createdBy: text('created_by'),
+    retryOf: text('retry_of'),
+    engineId: text('engine_id'),
+    createdAt: ms('created_at').notNull(),
+    startedAt: ms('started_at'),
+    finishedAt: ms('finished_at'),
+  },
+  (t) => [
+    index('executions_workflow_idx').on(t.workflowId, t.createdAt),
+    index('executions_status_idx').on(t.status),
+    index('executions_created_idx').on(t.createdAt),
+    check('executions_status_check', sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'canceled')`),
+  ],
+);
+
+export const nodeRuns = pgTable(
+  'node_runs',
+  {
+    executionId: text('execution_id')
+      .notNull()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    runIndex: integer('run_index').notNull(),
+    name: text('name').notNull(),
+    status: text('status', { enum: ['succeeded', 'failed'] }).notNull(),
+    input: text('input').notNull(),
+    output: text('output').notNull(),
+    error: text('error'),
+    attempts: integer('attempts').notNull(),
+    startedAt: ms('started_at').notNull(),
+    finishedAt: ms('finished_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.nodeId, t.runIndex] })],
+);
+
+export const executionLogs = pgTable(
+  'execution_logs',
+  {
+    executionId: text('execution_id')
+      .notNull()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    at: ms('at').notNull(),
+    level: text('level', { enum: ['info', 'warn', 'error'] }).notNull(),
+    node: text('node'),
+    message: text('message').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.executionId, t.seq] })],
+);
+
+export const workflowMembers = pgTable(
+  'workflow_members',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['owner', 'editor', 'viewer'] }).notNull(),
+    addedAt: ms('added_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workflowId, t.userId] }),
+    index('workflow_members_user_idx').on(t.userId),
+    check('workflow_members_role_check', sql`${t.role} in ('owner', 'editor', 'viewer')`),
+  ],
+);
+
+export const docUpdates = pgTable(
+  'doc_updates',
+  {
+    docId: text('doc_id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    authorId: text('author_id'),
+    createdAt: ms('created_at').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.docId, t.seq] })],
+);
+
+export const docHeads = pgTable('doc_heads', {
+  docId: text('doc_id').primaryKey(),
+  lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
+});
+
+export const docSnapshots = pgTable('doc_snapshots', {
+  docId: text('doc_id').primaryKey(),
+  uptoSeq: bigint('upto_seq', { mode: 'number' }).notNull(),
+  data: bytea('data').notNull(),
+  stateVector: bytea('state_vector'),
+  schemaVersion: integer('schema_version'),
+  updatedAt: ms('updated_at')
+    .notNull()
+    .default(sql`((extract(epoch from now()) * 1000)::bigint)`),
+});
+
+export const favouriteNodeTypes = pgTable(
+  'favourite_node_types',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    nodeType: text('node_type').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.nodeType] })],
+);
+
+export const credentials = pgTable(
+  'credentials',
+  {
+    id: text('id').primaryKey(),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    type: text('type', { enum: ['apiKeyHeader', 'bearer', 'basic'] }).notNull(),
+    data: bytea('data').notNull(),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [index('credentials_owner_idx').on(t.ownerId)],
+);
+
+export const credentialGrants = pgTable(
+  'credential_grants',
+  {
+    credentialId: text('credential_id')
+      .notNull()
+      .references(() => credentials.id, { onDelete: 'cascade' }),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    grantedAt: ms('granted_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.credentialId, t.workflowId] }),
+    index('credential_grants_workflow_idx').on(t.workflowId),
+  ],
+);
+
+export const workflowInvitations = pgTable(
+  'workflow_invitations',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['owner', 'editor', 'viewer'] }).notNull(),
+    invitedBy: text('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('workflow_invitations_workflow_email_idx').on(t.workflowId, t.email),
+    index('workflow_invitations_email_idx').on(t.email),
+    check('workflow_invitations_role_check', sql`${t.role} in ('owner', 'editor', 'viewer')`),
+  ],
+);
