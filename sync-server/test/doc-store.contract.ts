@@ -8,10 +8,13 @@ import type { DocStore, DocUpdateRecord, NewDocUpdate } from '../src/storage/doc
  * `setup` gives a store and a way to open another handle on the same
  * database, as a second server instance would.
  */
-export const runDocStoreContract = (
-  name: string,
-  setup: () => { store: DocStore; another: () => DocStore; teardown: () => void | Promise<void> },
-): void => {
+export interface DocStoreSetup {
+  store: DocStore;
+  another: () => DocStore | Promise<DocStore>;
+  teardown: () => void | Promise<void>;
+}
+
+export const runDocStoreContract = (name: string, setup: () => DocStoreSetup | Promise<DocStoreSetup>): void => {
   const rec = (n: number, data: Uint8Array, authorId: string | null = 'u1'): NewDocUpdate => ({
     authorId,
     createdAt: 1_700_000_000_000 + n,
@@ -40,10 +43,10 @@ export const runDocStoreContract = (
   };
 
   describe(`DocStore contract: ${name}`, () => {
-    const withStore = (fn: (store: DocStore, another: () => DocStore) => Promise<void>) => async () => {
-      const { store, another, teardown } = setup();
+    const withStore = (fn: (store: DocStore, another: () => Promise<DocStore>) => Promise<void>) => async () => {
+      const { store, another, teardown } = await setup();
       try {
-        await fn(store, another);
+        await fn(store, async () => another());
       } finally {
         await teardown();
       }
@@ -115,7 +118,7 @@ export const runDocStoreContract = (
     it(
       'two handles on one database appending at once get disjoint, consecutive ranges, stored in seq order',
       withStore(async (store, another) => {
-        const other = another();
+        const other = await another();
         const updates = edits(40);
         const ranges = await Promise.all(
           updates.map((u, i) => (i % 2 === 0 ? store : other).append('shared', [rec(i, u), rec(i, u)])),
