@@ -1,0 +1,164 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '#shared/log.ts';
+import type { RoomBus, RoomMessage } from './room-bus.ts';
+import { decodeRoomMessage, encodeRoomMessage } from './room-bus.ts';
+
+export interface RedisRoomBusOptions {
+  url: string;
+  instanceId: string;
+  logger: Logger;
+  /** Channel names start with it, so several Weft clusters can share one Redis (default "weft:"). */
+  prefix?: string;
+}
+
+/** Logs a repeating failure once per this long, not once per message. */
+const LOG_EVERY_MS = 10_000;
+
+/**
+ * The bus on Redis pub/sub: one channel per document, binary messages, two
+ * connections (a subscribed connection can do nothing else). Publishing while
+ * Redis is away fails at once instead of queueing without bound: the news is
+ * lost, the database is not, and receivers find the gap by seq or by the
+ * heads probe. When the subscriber reconnects (ioredis subscribes again by
+ * itself), `onReconnect` listeners catch up on what they may have missed.
+ */
+export class RedisRoomBus implements RoomBus {
+  readonly instanceId: string;
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly prefix: string;
+  private readonly handlers = new Map<string, Set<(message: RoomMessage) => void>>();
+  /** The SUBSCRIBE/UNSUBSCRIBE of each channel, in order, so a quick leave and rejoin cannot cross. */
+  private readonly pending = new Map<string, Promise<void>>();
+  /** Each subscribed document's SUBSCRIBE, which later subscribers of it wait for too. */
+  private readonly subscribed = new Map<string, Promise<void>>();
+  private readonly reconnectListeners = new Set<() => void>();
+  private readonly lastLogged = new Map<string, number>();
+  private readyOnce = false;
+
+  constructor(private readonly options: RedisRoomBusOptions) {
+    this.instanceId = options.instanceId;
+    this.prefix = options.prefix ?? 'weft:';
+    this.publisher = new Redis(options.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.subscriber = new Redis(options.url, { maxRetriesPerRequest: null });
+    for (const [name, connection] of [
+      ['publisher', this.publisher],
+      ['subscriber', this.subscriber],
+    ] as const) {
+      connection.on('error', (error: Error) => this.warn(`redis ${name}`, error));
+    }
+    this.subscriber.on('ready', () => {
+      if (!this.readyOnce) {
+        this.readyOnce = true;
+        return;
+      }
+      this.options.logger.info({}, 'redis bus reconnected; rooms catch up');
+      for (const fn of [...this.reconnectListeners]) {
+        try {
+          fn();
+        } catch (error) {
+          this.options.logger.error({ err: error }, 'a bus reconnect listener failed');
+        }
+      }
+    });
+    this.subscriber.on('messageBuffer', (channel: Buffer, payload: Buffer) => this.deliver(channel, payload));
+  }
+
+  private channel(docId: string): string {
+    return `${this.prefix}doc:${docId}`;
+  }
+
+  private warn(what: string, error: unknown): void {
+    const now = Date.now();
+    if (now - (this.lastLogged.get(what) ?? 0) < LOG_EVERY_MS) return;
+    this.lastLogged.set(what, now);
+    this.options.logger.warn({ err: error }, `${what} failed`);
+  }
+
+  private deliver(channel: Buffer, payload: Buffer): void {
+    const name = channel.toString();
+    if (!name.startsWith(`${this.prefix}doc:`)) return;
+    const handlers = this.handlers.get(name.slice(this.prefix.length + 4));
+    if (!handlers || handlers.size === 0) return;
+    const message = decodeRoomMessage(new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength));
+    if (!message) {
+      this.warn('reading a bus message', new Error(`malformed message on ${name}`));
+      return;
+    }
+    if (message.from === this.instanceId) return;
+    for (const handler of [...handlers]) {
+      try {
+        handler(message);
+      } catch (error) {
+        this.options.logger.error({ err: error, channel: name }, 'handling a bus message failed');
+      }
+    }
+  }
+
+  /** Runs `step` after the channel's previous SUBSCRIBE/UNSUBSCRIBE (which may have failed). */
+  private inOrder(channel: string, step: () => Promise<unknown>): Promise<void> {
+    const next = (this.pending.get(channel) ?? Promise.resolve()).then(step).then(() => undefined);
+    const settled = next.catch(() => undefined);
+    this.pending.set(channel, settled);
+    void settled.then(() => {
+      if (this.pending.get(channel) === settled) this.pending.delete(channel);
+    });
+    return next;
+  }
+
+  async subscribe(docId: string, on: (message: RoomMessage) => void): Promise<() => Promise<void>> {
+    const channel = this.channel(docId);
+    let handlers = this.handlers.get(docId);
+    if (!handlers) {
+      this.handlers.set(docId, (handlers = new Set()));
+      this.subscribed.set(
+        docId,
+        this.inOrder(channel, () => this.subscriber.subscribe(channel)),
+      );
+    }
+    handlers.add(on);
+    try {
+      await this.subscribed.get(docId);
+    } catch (error) {
+      handlers.delete(on);
+      if (handlers.size === 0 && this.handlers.get(docId) === handlers) {
+        this.handlers.delete(docId);
+        this.subscribed.delete(docId);
+      }
+      throw error;
+    }
+    return async () => {
+      const current = this.handlers.get(docId);
+      if (!current?.delete(on) || current.size > 0) return;
+      this.handlers.delete(docId);
+      this.subscribed.delete(docId);
+      await this.inOrder(channel, () => this.subscriber.unsubscribe(channel)).catch((error: unknown) =>
+        this.warn('redis unsubscribe', error),
+      );
+    };
+  }
+
+  publish(docId: string, message: RoomMessage): void {
+    let payload: Buffer;
+    try {
+      const bytes = encodeRoomMessage(message);
+      payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    } catch (error) {
+      this.warn('encoding a bus message', error);
+      return;
+    }
+    this.publisher.publish(this.channel(docId), payload).catch((error: unknown) => this.warn('redis publish', error));
+  }
+
+  onReconnect(fn: () => void): () => void {
+    this.reconnectListeners.add(fn);
+    return () => this.reconnectListeners.delete(fn);
+  }
+
+  async close(): Promise<void> {
+    this.reconnectListeners.clear();
+    this.handlers.clear();
+    this.subscribed.clear();
+    await Promise.all([this.publisher, this.subscriber].map((c) => c.quit().catch(() => c.disconnect())));
+  }
+}
