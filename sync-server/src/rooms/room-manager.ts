@@ -1,4 +1,5 @@
 import type { Logger } from '#shared/log.ts';
+import type { RoomBus } from '../cluster/room-bus.ts';
 import type { DocStore } from '../storage/doc-store.ts';
 import type { ClientContext, RoomConnection } from './connection.ts';
 import { Room, type Member, type RoomHooks } from './room.ts';
@@ -12,6 +13,14 @@ export interface RoomManagerOptions {
   /** See RoomOptions.flushIntervalMs. */
   flushIntervalMs?: number;
   hooks?: RoomHooks;
+  /** Shares rooms with other instances (see RoomOptions.bus). */
+  bus?: RoomBus;
+  /**
+   * With a bus: how often the loaded rooms' seqs are compared with the
+   * store's heads, in one query, so a room that missed news (a message lost,
+   * an instance that died between its commit and its publish) catches up.
+   */
+  headsProbeMs?: number;
 }
 
 interface Slot {
@@ -38,8 +47,31 @@ export interface Membership {
 export class RoomManager {
   private readonly slots = new Map<string, Slot>();
   private shuttingDown = false;
+  private readonly probe: NodeJS.Timeout | undefined;
+  private readonly stopReconnect: (() => void) | undefined;
 
-  constructor(private readonly options: RoomManagerOptions) {}
+  constructor(private readonly options: RoomManagerOptions) {
+    const { bus } = options;
+    if (!bus) return;
+    // Subscriptions may have missed messages while the bus was away: every room reads what it lacks.
+    this.stopReconnect = bus.onReconnect(() => {
+      for (const slot of this.slots.values()) void slot.room?.catchUpNow();
+    });
+    this.probe = setInterval(() => void this.probeHeads(), options.headsProbeMs ?? 5_000);
+    this.probe.unref();
+  }
+
+  /** Rooms behind the store's heads catch up (anti-entropy for news that never arrived). */
+  private async probeHeads(): Promise<void> {
+    const rooms = [...this.slots.values()].flatMap((slot) => (slot.room ? [slot.room] : []));
+    if (rooms.length === 0) return;
+    try {
+      const heads = await this.options.store.heads(rooms.map((room) => room.docId));
+      for (const room of rooms) if ((heads.get(room.docId) ?? 0) > room.appliedSeq) void room.catchUpNow();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'comparing rooms with the stored heads failed');
+    }
+  }
 
   /** Number of loaded (or loading) rooms. */
   get loadedCount(): number {
@@ -71,6 +103,7 @@ export class RoomManager {
         compactEvery: this.options.compactEvery,
         flushIntervalMs: this.options.flushIntervalMs ?? 0,
         ...(this.options.hooks ? { hooks: this.options.hooks } : {}),
+        ...(this.options.bus ? { bus: this.options.bus } : {}),
       });
       const created: Slot = { room: undefined, loading, holders: 0, unloadTimer: undefined, unloading: undefined };
       slot = created;
@@ -79,6 +112,7 @@ export class RoomManager {
         (room) => {
           created.room = room;
           room.onFail = () => void this.unload(docId, created);
+          room.onEvict = (code, reason) => void this.evictHere(docId, code, reason);
         },
         (error: unknown) => {
           this.options.logger.error({ err: error, docId }, 'loading a document failed');
@@ -158,8 +192,13 @@ export class RoomManager {
     }
   }
 
-  /** Closes every socket of a document and unloads it now (the workflow was deleted). */
+  /** Closes every socket of a document and unloads it now, on every instance (the workflow was deleted). */
   async evict(docId: string, code: number, reason: string): Promise<void> {
+    this.options.bus?.publish(docId, { t: 'evict', from: this.options.bus.instanceId, code, reason });
+    await this.evictHere(docId, code, reason);
+  }
+
+  private async evictHere(docId: string, code: number, reason: string): Promise<void> {
     const slot = this.slots.get(docId);
     if (!slot) return;
     const room = slot.room ?? (await slot.loading.catch(() => undefined));
@@ -170,6 +209,8 @@ export class RoomManager {
   /** Closes every socket (1001), commits and compacts every room. */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
+    clearInterval(this.probe);
+    this.stopReconnect?.();
     await Promise.all([...this.slots.entries()].map(([docId, slot]) => this.unload(docId, slot)));
   }
 }

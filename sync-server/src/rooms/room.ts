@@ -6,6 +6,7 @@ import { CloseCodes } from '#shared/protocol/close-codes.ts';
 import { MessageType, SyncMessageType } from '#shared/protocol/messages.ts';
 import { isOrigin, origins } from '#shared/origins.ts';
 import { nestsDeeperThan } from '../json-depth.ts';
+import { MAX_INLINE_UPDATE_BYTES, type RoomBus, type RoomMessage } from '../cluster/room-bus.ts';
 import type { DocStore, NewDocUpdate } from '../storage/doc-store.ts';
 import { ProtocolError, type ClientContext, type RoomConnection } from './connection.ts';
 import {
@@ -115,7 +116,19 @@ export interface RoomOptions {
   flushIntervalMs?: number;
   hooks?: RoomHooks;
   now?: () => number;
+  /**
+   * Other instances' rooms of the same document (docs/plans/scale-out.md §5):
+   * this room publishes what it committed and its sockets' awareness, and
+   * takes theirs. Without a bus the room is the document's only writer.
+   */
+  bus?: RoomBus;
 }
+
+/** Origin of awareness changes that came from another instance. */
+const REMOTE = Symbol('remote');
+
+/** Bus messages kept while the room loads (subscribed first, so nothing committed meanwhile is missed). */
+const MAX_EARLY_MESSAGES = 10_000;
 
 interface PendingUpdate {
   record: NewDocUpdate;
@@ -177,9 +190,37 @@ export class Room {
   private closed = false;
   /** The stored snapshot records another layout version than the document has: rewrite it at unload. */
   private snapshotVersionStale = false;
+  private readonly bus: RoomBus | undefined;
+  private unsubscribe: (() => Promise<void>) | undefined;
+  /** The catch-up in flight (one at a time). */
+  private catchingUp: Promise<void> | null = null;
+  /** Catch-ups asked for so far; one read serves every request made before it started. */
+  private catchUpRequests = 0;
+  /** Set by the manager: another instance evicted this document. */
+  onEvict: ((code: number, reason: string) => void) | undefined;
 
   /** Reads the document from the store; the room answers nobody before this resolves. */
   static async load(options: RoomOptions): Promise<Room> {
+    // Subscribe before reading, so an update committed elsewhere in between is heard (§5.4).
+    let loaded: Room | undefined;
+    const early: RoomMessage[] = [];
+    const unsubscribe = await options.bus?.subscribe(options.docId, (message) => {
+      if (loaded) loaded.receiveFromBus(message);
+      else if (early.length < MAX_EARLY_MESSAGES) early.push(message);
+    });
+    try {
+      loaded = await Room.read(options);
+    } catch (error) {
+      await unsubscribe?.();
+      throw error;
+    }
+    loaded.unsubscribe = unsubscribe;
+    for (const message of early) loaded.receiveFromBus(message);
+    options.bus?.publish(options.docId, { t: 'awarenessQuery', from: options.bus.instanceId });
+    return loaded;
+  }
+
+  private static async read(options: RoomOptions): Promise<Room> {
     const stored = await options.store.load(options.docId);
     const doc = new Y.Doc({ gc: true });
     const current = options.hooks?.isCurrentSchema?.(stored.snapshotSchemaVersion) ?? true;
@@ -213,6 +254,7 @@ export class Room {
     this.store = options.store;
     this.logger = options.logger;
     this.hooks = options.hooks ?? {};
+    this.bus = options.bus;
     this.compactEvery = options.compactEvery;
     this.flushIntervalMs = options.flushIntervalMs ?? 0;
     this.now = options.now ?? Date.now;
@@ -584,16 +626,15 @@ export class Room {
       const message = encodeUpdate(record.data);
       for (const member of this.members.values()) if (member !== from) member.conn.send(message);
     }
-    if (seqs.firstSeq === this.lastSeq + 1) this.lastSeq = seqs.lastSeq;
+    this.announce(seqs, batch);
+    if (seqs.lastSeq <= this.lastSeq) {
+      // Caught up past it already (news of a later seq arrived while this append was in flight).
+    } else if (seqs.firstSeq === this.lastSeq + 1) this.lastSeq = seqs.lastSeq;
     else {
       // Another writer of this document committed in between: take what it wrote, so that
       // `lastSeq` keeps meaning "every seq up to here is in this document" (compaction relies on it).
-      try {
-        await this.catchUp();
-      } catch (error) {
-        this.fail(error);
-        return;
-      }
+      await this.catchUpNow();
+      if (this.failed) return;
     }
     try {
       this.hooks.afterCommit?.(this.docId, this.doc);
@@ -603,14 +644,24 @@ export class Room {
     if (this.lastSeq - this.snapshotSeq >= this.compactEvery) await this.compact(this.lastSeq);
   }
 
+  /** Tells other instances what was just committed, with the updates when they are small. */
+  private announce(seqs: { firstSeq: number; lastSeq: number }, batch: readonly PendingUpdate[]): void {
+    if (!this.bus) return;
+    const bytes = batch.reduce((sum, p) => sum + p.record.data.byteLength, 0);
+    this.bus.publish(this.docId, {
+      t: 'updates',
+      from: this.bus.instanceId,
+      ...seqs,
+      ...(bytes <= MAX_INLINE_UPDATE_BYTES ? { data: batch.map((p) => p.record.data) } : {}),
+    });
+  }
+
   /**
-   * Applies and relays what other writers committed after `lastSeq`. Those
-   * updates are stored already, so they are neither queued nor stored again;
-   * everyone gets them (the senders too: Yjs ignores what it holds).
+   * Applies and relays updates other writers committed. They are stored
+   * already, so they are neither queued nor stored again; every member gets
+   * them (a sender too: Yjs ignores what it holds).
    */
-  private async catchUp(): Promise<void> {
-    const since = await this.store.loadSince(this.docId, this.lastSeq);
-    const updates = [...(since.snapshot ? [since.snapshot.data] : []), ...since.updates.map((u) => u.data)];
+  private applyCommitted(updates: readonly Uint8Array[]): void {
     const doc = this.doc;
     this.ydoc.off('update', this.onDocUpdate);
     try {
@@ -622,7 +673,84 @@ export class Room {
       const message = encodeUpdate(update);
       for (const member of this.members.values()) member.conn.send(message);
     }
-    this.lastSeq = Math.max(this.lastSeq, since.lastSeq);
+  }
+
+  /** Reads and applies what other writers committed after `lastSeq`: one read at a time, again if asked meanwhile. */
+  catchUpNow(): Promise<void> {
+    this.catchUpRequests += 1;
+    if (this.catchingUp) return this.catchingUp;
+    const run = async (): Promise<void> => {
+      let served = 0;
+      while (served < this.catchUpRequests) {
+        served = this.catchUpRequests;
+        const since = await this.store.loadSince(this.docId, this.lastSeq);
+        if (this.closed || this.failed) return;
+        this.applyCommitted([...(since.snapshot ? [since.snapshot.data] : []), ...since.updates.map((u) => u.data)]);
+        this.lastSeq = Math.max(this.lastSeq, since.lastSeq);
+      }
+    };
+    this.catchingUp = run()
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => {
+        this.catchingUp = null;
+      });
+    return this.catchingUp;
+  }
+
+  /** The highest seq this room holds every update up to (the heads probe compares it with the store's). */
+  get appliedSeq(): number {
+    return this.lastSeq;
+  }
+
+  /** News from another instance's room of this document. */
+  private receiveFromBus(message: RoomMessage): void {
+    if (this.closed || this.failed) return;
+    switch (message.t) {
+      case 'updates':
+        if (message.lastSeq <= this.lastSeq) return;
+        if (message.firstSeq === this.lastSeq + 1 && message.data && !this.catchingUp) {
+          this.applyCommitted(message.data);
+          this.lastSeq = message.lastSeq;
+        } else void this.catchUpNow();
+        return;
+      case 'awareness':
+        this.applyRemoteAwareness(message.update);
+        return;
+      case 'awarenessQuery': {
+        const local = [...this.awarenessOwner.keys()];
+        if (local.length > 0 && this.bus) {
+          const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, local);
+          this.bus.publish(this.docId, { t: 'awareness', from: this.bus.instanceId, update });
+        }
+        return;
+      }
+      case 'evict':
+        this.onEvict?.(message.code, message.reason);
+        return;
+      case 'live':
+        return;
+    }
+  }
+
+  /** Another instance's sockets' awareness: never as the server, never as this room's own id. */
+  private applyRemoteAwareness(update: Uint8Array): void {
+    let entries;
+    try {
+      entries = decodeAwarenessEntries(update);
+    } catch (error) {
+      this.logger.warn({ err: error, docId: this.docId }, 'a malformed awareness update came over the bus');
+      return;
+    }
+    const kept = entries.filter((entry) => {
+      if (entry.clientID === this.awareness.clientID) return false;
+      try {
+        return !claimsServer(JSON.parse(entry.state));
+      } catch {
+        return false;
+      }
+    });
+    if (kept.length === 0) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(kept), REMOTE);
   }
 
   /**
@@ -676,6 +804,15 @@ export class Room {
       for (const id of removed) this.awarenessOwner.delete(id);
     }
     const changed = added.concat(updated, removed);
+    // This instance's sockets' changes (and their removal when a socket leaves) go to the other
+    // instances; the server's own entry is per instance and never travels (§5.6).
+    if (this.bus && (origin instanceof Member || origin === null)) {
+      const ids = changed.filter((id) => id !== this.awareness.clientID);
+      if (ids.length > 0) {
+        const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
+        this.bus.publish(this.docId, { t: 'awareness', from: this.bus.instanceId, update });
+      }
+    }
     if (changed.length === 0 || this.members.size === 0) return;
     const message = encodeAwareness(this.awareness, changed);
     for (const member of this.members.values()) if (member !== origin) member.conn.send(message);
@@ -702,6 +839,9 @@ export class Room {
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
     this.ydoc.destroy();
+    await this.unsubscribe?.().catch((error: unknown) =>
+      this.logger.warn({ err: error, docId: this.docId }, 'leaving the bus failed'),
+    );
   }
 }
 
