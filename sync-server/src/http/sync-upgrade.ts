@@ -71,7 +71,11 @@ class SyncSocket implements RoomConnection {
   alive = true;
   lastSentAt = Date.now();
   membership: Membership | undefined;
+  /** Hands one frame to the room, once joined. */
+  handle: ((data: Uint8Array) => void) | undefined;
   queued: Uint8Array[] | undefined = [];
+  /** Checks of its access in flight (see `revalidate`): what it sends meanwhile waits in `queued` for the verdict. */
+  checks = 0;
   /** Set when access was taken away: nothing it sends afterwards reaches the room. */
   revoked = false;
   private readonly outbox: Buffer[] = [];
@@ -176,14 +180,49 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     }
     // Ids are plain ASCII: an escape in one (valid or not) names no workflow.
     const docId = match[1] as string;
-    // Decide before the handshake completes; the verdict is delivered as a close code,
-    // because browsers hide the HTTP status of a refused upgrade.
-    let verdict: { code: number; reason: string } | { ctx: ClientContext; role: Role };
     const creds: Credentials = {
       cookieHeader: req.headers.cookie,
       authorizationHeader: req.headers.authorization,
       queryToken: url.searchParams.get('token') ?? undefined,
     };
+    // The handshake waits for the verdict, so no frame can arrive before it. A peer that
+    // hangs up meanwhile leaves nothing to upgrade.
+    let gone = false;
+    const onClose = (): void => {
+      gone = true;
+    };
+    socket.once('close', onClose);
+    void verdictFor(req, docId, creds)
+      .then((verdict) => {
+        socket.off('close', onClose);
+        if (gone || socket.destroyed) return;
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          if ('code' in verdict) {
+            // The peer may still send frames until the close completes; a bad one (RSV1 set, say) makes ws
+            // emit 'error', which without a listener would end the process.
+            ws.on('error', () => ws.terminate());
+            ws.close(verdict.code, verdict.reason);
+            return;
+          }
+          accept(ws, socket, { docId, ctx: verdict.ctx, creds, role: verdict.role });
+        });
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'upgrading a socket failed');
+        refuseUpgrade(socket, 500, 'Internal Server Error');
+      });
+  };
+
+  /**
+   * Decides before the handshake completes; the verdict is delivered as a close code,
+   * because browsers hide the HTTP status of a refused upgrade. Never rejects.
+   */
+  const verdictFor = async (
+    req: IncomingMessage,
+    docId: string,
+    creds: Credentials,
+  ): Promise<{ code: number; reason: string } | { ctx: ClientContext; role: Role }> => {
+    let verdict: { code: number; reason: string } | { ctx: ClientContext; role: Role };
     try {
       const found = authenticate(options.accounts, creds);
       if (!found) verdict = { code: CloseCodes.unauthorized, reason: 'unauthorized' };
@@ -198,7 +237,7 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
         verdict = { code: CloseCodes.forbidden, reason: 'cross-origin' };
       } else if (!isValidId(docId)) verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
       else {
-        const access = accessOf(options.workflows, docId, found.user);
+        const access = await accessOf(options.workflows, docId, found.user);
         if (access.status === 'notFound') verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
         else if (access.status === 'forbidden') verdict = { code: CloseCodes.forbidden, reason: 'forbidden' };
         else verdict = { ctx: { userId: found.user.id, canWrite: can(access.role, 'edit') }, role: access.role };
@@ -207,16 +246,14 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
       logger.error({ err: error }, 'authenticating a socket failed');
       verdict = { code: CloseCodes.internalError, reason: 'internal error' };
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      if ('code' in verdict) {
-        // The peer may still send frames until the close completes; a bad one (RSV1 set, say) makes ws
-        // emit 'error', which without a listener would end the process.
-        ws.on('error', () => ws.terminate());
-        ws.close(verdict.code, verdict.reason);
-        return;
-      }
-      accept(ws, socket, { docId, ctx: verdict.ctx, creds, role: verdict.role });
-    });
+    return verdict;
+  };
+
+  /** Hands what a socket sent while joining or while its access was checked to its room. */
+  const drainQueued = (socket: SyncSocket, handle: (data: Uint8Array) => void): void => {
+    const queued = socket.queued ?? [];
+    socket.queued = undefined;
+    for (const frame of queued) handle(frame);
   };
 
   const accept = (ws: WebSocket, tcp: Duplex, auth: SyncSocket['auth']): void => {
@@ -280,9 +317,9 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
           return;
         }
         socket.membership = membership;
-        const queued = socket.queued ?? [];
-        socket.queued = undefined;
-        for (const frame of queued) handle(frame);
+        socket.handle = handle;
+        // A check of its access in flight drains the queue once it is through.
+        if (socket.checks === 0) drainQueued(socket, handle);
       },
       (error: unknown) => {
         log.error({ err: error }, 'joining a room failed');
@@ -323,35 +360,53 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
    * new role). Its membership ends at once, so nothing it sent after the
    * change is stored, even frames already on their way.
    */
-  const revalidate = (filter: { userId?: string; workflowId?: string }): number => {
+  const revalidate = async (filter: { userId?: string; workflowId?: string }): Promise<number> => {
+    const affected = [...sockets].filter(
+      ({ auth, revoked }) =>
+        !revoked &&
+        (filter.userId === undefined || auth.ctx.userId === filter.userId) &&
+        (filter.workflowId === undefined || auth.docId === filter.workflowId),
+    );
+    // Held before the first await: what they send from now on waits for the verdict, and is
+    // dropped with them if access is gone.
+    for (const socket of affected) {
+      socket.checks += 1;
+      socket.queued ??= [];
+    }
+    const verdicts = await Promise.all(affected.map((socket) => recheck(socket)));
     let closed = 0;
-    for (const socket of sockets) {
-      const { auth } = socket;
-      if (socket.revoked) continue;
-      if (filter.userId !== undefined && auth.ctx.userId !== filter.userId) continue;
-      if (filter.workflowId !== undefined && auth.docId !== filter.workflowId) continue;
-      let verdict: { code: number; reason: string } | undefined;
-      try {
-        const found = authenticate(options.accounts, auth.creds);
-        if (found?.user.id !== auth.ctx.userId) verdict = { code: CloseCodes.unauthorized, reason: 'signed out' };
-        else {
-          const access = accessOf(options.workflows, auth.docId, found.user);
-          if (access.status === 'notFound') verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
-          else if (access.status === 'forbidden') verdict = { code: CloseCodes.forbidden, reason: 'removed' };
-          else if (access.role !== auth.role) verdict = { code: CloseCodes.roleChanged, reason: 'role changed' };
-        }
-      } catch (error) {
-        logger.error({ err: error }, 'checking a socket again failed; closing it');
-        verdict = { code: CloseCodes.internalError, reason: 'internal error' };
+    affected.forEach((socket, i) => {
+      socket.checks -= 1;
+      const verdict = verdicts[i];
+      if (socket.revoked) return;
+      if (!verdict) {
+        if (socket.checks === 0 && socket.handle) drainQueued(socket, socket.handle);
+        return;
       }
-      if (!verdict) continue;
       socket.revoked = true;
       socket.queued = undefined;
       socket.membership?.leave();
       socket.close(verdict.code, verdict.reason);
       closed += 1;
-    }
+    });
     return closed;
+  };
+
+  /** Why a socket must close now, or undefined while its access still holds. Never rejects. */
+  const recheck = async (socket: SyncSocket): Promise<{ code: number; reason: string } | undefined> => {
+    const { auth } = socket;
+    try {
+      const found = authenticate(options.accounts, auth.creds);
+      if (found?.user.id !== auth.ctx.userId) return { code: CloseCodes.unauthorized, reason: 'signed out' };
+      const access = await accessOf(options.workflows, auth.docId, found.user);
+      if (access.status === 'notFound') return { code: CloseCodes.notFound, reason: 'no such workflow' };
+      if (access.status === 'forbidden') return { code: CloseCodes.forbidden, reason: 'removed' };
+      if (access.role !== auth.role) return { code: CloseCodes.roleChanged, reason: 'role changed' };
+      return undefined;
+    } catch (error) {
+      logger.error({ err: error }, 'checking a socket again failed; closing it');
+      return { code: CloseCodes.internalError, reason: 'internal error' };
+    }
   };
 
   return {

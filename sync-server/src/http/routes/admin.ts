@@ -22,12 +22,12 @@ const requireAdmin = (user: User, what: string): User => {
 
 /** The instance admin's pages: health (loaded rooms, sockets, memory) and the accounts, which they can create and disable. */
 export const adminRoutes = ({ rooms, sockets, startedAt, accounts, revalidate }: AdminRouteDeps) => {
-  const setDisabled = (user: User, id: string, disabled: boolean) => {
+  const setDisabled = async (user: User, id: string, disabled: boolean) => {
     const admin = requireAdmin(user, 'disable or enable accounts');
     if (id === admin.id) throw new UserError(ErrorCodes.conflict, 'You cannot disable or enable your own account');
     if (!accounts.setDisabled(id, disabled)) throw new UserError(ErrorCodes.notFound, 'No such account');
     // Its sockets close now (4401); its sessions are gone and its tokens stop working until it is enabled.
-    if (disabled) revalidate({ userId: id });
+    if (disabled) await revalidate({ userId: id });
     return accountOf(id);
   };
   const accountOf = (id: string) => {
@@ -51,11 +51,11 @@ export const adminRoutes = ({ rooms, sockets, startedAt, accounts, revalidate }:
       });
       return reply(201, { user: accountOf(created.id) });
     }),
-    implement(routes.disableUser, (_c, { user, params }, reply) =>
-      reply(200, { user: setDisabled(user, params.id, true) }),
+    implement(routes.disableUser, async (_c, { user, params }, reply) =>
+      reply(200, { user: await setDisabled(user, params.id, true) }),
     ),
-    implement(routes.enableUser, (_c, { user, params }, reply) =>
-      reply(200, { user: setDisabled(user, params.id, false) }),
+    implement(routes.enableUser, async (_c, { user, params }, reply) =>
+      reply(200, { user: await setDisabled(user, params.id, false) }),
     ),
     implement(routes.getMetrics, (_c, { user }, reply) => {
       requireAdmin(user, 'read metrics');

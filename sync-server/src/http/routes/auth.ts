@@ -67,12 +67,12 @@ export const authRoutes = ({ accounts, signup, cookieSecure, revalidate, limits,
       setSessionCookie(c, session.token, session.expiresAt, cookieSecure);
       return reply(200, { user: userDto(found) });
     }),
-    implement(routes.logout, (c, { user }, reply) => {
+    implement(routes.logout, async (c, { user }, reply) => {
       const token = readSessionCookie(c);
       if (token) accounts.deleteSession(token);
       clearSessionCookie(c, cookieSecure);
       // Sockets opened with that session close now, not at their next reconnect.
-      if (user) revalidate({ userId: user.id });
+      if (user) await revalidate({ userId: user.id });
       return reply(204);
     }),
     implement(routes.me, (_c, { user }, reply) => reply(200, { user: userDto(user) })),
@@ -80,19 +80,19 @@ export const authRoutes = ({ accounts, signup, cookieSecure, revalidate, limits,
       reply(200, { sessions: accounts.listSessions(user.id, readSessionCookie(c)) }),
     ),
     // Ends every session but this request's own (all of them when it came with an API token).
-    implement(routes.revokeOtherSessions, (c, { user }, reply) => {
+    implement(routes.revokeOtherSessions, async (c, { user }, reply) => {
       const current = c.get('authVia') === 'cookie' ? readSessionCookie(c) : undefined;
       const ended = accounts.deleteOtherSessions(user.id, current);
-      revalidate({ userId: user.id });
+      await revalidate({ userId: user.id });
       return reply(200, { ended });
     }),
-    implement(routes.deleteSession, (c, { user, params }, reply) => {
+    implement(routes.deleteSession, async (c, { user, params }, reply) => {
       const current =
         accounts.listSessions(user.id, readSessionCookie(c)).find((s) => s.id === params.id)?.current ?? false;
       if (!accounts.deleteSessionById(user.id, params.id)) throw new UserError(ErrorCodes.notFound, 'No such session');
       if (current) clearSessionCookie(c, cookieSecure);
       // Sockets opened with that session close now (4401).
-      revalidate({ userId: user.id });
+      await revalidate({ userId: user.id });
       return reply(204);
     }),
   ]);

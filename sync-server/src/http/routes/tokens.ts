@@ -12,10 +12,10 @@ export const tokenRoutes = (accounts: AccountStore, revalidate: SocketRevalidato
       return reply(201, accounts.createApiToken(user.id, name));
     }),
     implement(routes.listTokens, (_c, { user }, reply) => reply(200, { tokens: accounts.listApiTokens(user.id) })),
-    implement(routes.deleteToken, (_c, { user, params }, reply) => {
+    implement(routes.deleteToken, async (_c, { user, params }, reply) => {
       if (!accounts.deleteApiToken(user.id, params.id)) throw new UserError(ErrorCodes.notFound, 'No such token');
       // Sockets (scripts, CLI) opened with that token close now.
-      revalidate({ userId: user.id });
+      await revalidate({ userId: user.id });
       return reply(204);
     }),
   ]);
