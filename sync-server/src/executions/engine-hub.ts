@@ -14,7 +14,7 @@ import {
   type ServerToEngine,
 } from '#shared/protocol/engine.ts';
 import type { CredentialStore, GrantedSecret } from '../credentials/credential-store.ts';
-import type { WorkflowStore } from '../workflows/workflow-store.ts';
+import type { WorkflowRow, WorkflowStore } from '../workflows/workflow-store.ts';
 import type { ExecutionStore } from './execution-store.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { VersionStore } from './version-store.ts';
@@ -383,9 +383,11 @@ export class EngineHub {
   /** Builds the job for a slot handOver reserved and sends it; never rejects. */
   private async startOn(engine: EngineConn, { id, workflowId }: { id: string; workflowId: string }): Promise<void> {
     try {
-      const job = await this.jobFor(id);
-      // Stopped, timed out or its engine lost while the job was built: the slot is no longer ours.
+      // The one read that awaits comes first: the job is then built and sent in one go.
+      const workflow = await this.options.workflows.get(workflowId);
+      // Stopped, timed out or its engine lost meanwhile: the slot is no longer ours.
       if (engine.running.get(id) !== workflowId || !this.engines.has(engine)) return;
+      const job = this.jobFor(id, workflow);
       if (!job) {
         engine.running.delete(id);
         this.dispatch();
@@ -412,11 +414,10 @@ export class EngineHub {
     }
   }
 
-  private async jobFor(executionId: string): Promise<Job | undefined> {
+  private jobFor(executionId: string, workflow: WorkflowRow | undefined): Job | undefined {
     const row = this.options.executions.get(executionId);
     if (row?.status !== 'queued') return undefined;
     const version = this.options.versions.get(row.versionHash);
-    const workflow = await this.options.workflows.get(row.workflowId);
     if (!version || !workflow) {
       this.end(executionId, { status: 'failed', error: 'The workflow version is gone', runs: [], lastOutput: [] });
       return undefined;
@@ -461,7 +462,7 @@ export class EngineHub {
   /**
    * Sends one message. A frame over the engine's limit would close its
    * connection and lose every run on it, so a job that large is refused here
-   * (its execution fails with the reason; handOver catches it).
+   * (its execution fails with the reason; startOn catches it).
    */
   private send(engine: EngineConn, message: ServerToEngine): void {
     const text = JSON.stringify(message);
