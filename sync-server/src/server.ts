@@ -6,7 +6,7 @@ import type { Logger } from '#shared/log.ts';
 import type { AccountStore } from './accounts/account-store.ts';
 import { SqliteAccountStore } from './accounts/sqlite-account-store.ts';
 import { AuthLimits } from './accounts/auth-limits.ts';
-import { FavouritesStore } from './accounts/favourites-store.ts';
+import { SqliteFavouritesStore } from './accounts/sqlite-favourites-store.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type OpenedDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
@@ -21,7 +21,7 @@ import { RoomManager } from './rooms/room-manager.ts';
 import { SqliteDocStore } from './storage/sqlite-doc-store.ts';
 import { workflowRoomHooks } from './workflows/room-hooks.ts';
 import { WorkflowService } from './workflows/workflow-service.ts';
-import { WorkflowStore } from './workflows/workflow-store.ts';
+import { SqliteWorkflowStore } from './workflows/sqlite-workflow-store.ts';
 import { EngineHub } from './executions/engine-hub.ts';
 import { runPolicyOf, type RunPolicySettings } from './executions/run-policy.ts';
 import { ExecutionService } from './executions/execution-service.ts';
@@ -91,7 +91,7 @@ export interface SyncServer {
 export const createSyncServer = ({ config, logger }: { config: SyncServerConfig; logger: Logger }): SyncServer => {
   const database = openDatabase({ file: config.dbFile, synchronous: config.dbSynchronous });
   const accounts = new SqliteAccountStore(database.db);
-  const workflowStore = new WorkflowStore(database.db);
+  const workflowStore = new SqliteWorkflowStore(database.db);
   const docs = new SqliteDocStore(database.db);
   const rooms = new RoomManager({
     store: docs,
@@ -134,12 +134,20 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     logger: logger.child({ component: 'triggers' }),
     timezone: runPolicy.timezone,
   });
+  // Reads the database: the server listens only once it is done (see `listen`).
+  const started = triggers.start();
+  // Awaited by listen (which then fails); logged here too, since a server may close without listening.
+  void started.catch((error: unknown) => logger.error({ err: error }, 'reactivating triggers failed'));
   const testWebhooks = new TestWebhooks({ onChange: (workflowId, state) => live.listening(workflowId, state) });
   let socketCount = (): number => 0;
   let revalidate: SocketRevalidator = () => Promise.resolve(0);
+  /** For timers and watchers, which have nobody to answer: a failure is logged. */
+  const recheckSockets = (filter: { userId?: string }): void => {
+    revalidate(filter).catch((error: unknown) => logger.error({ err: error }, 'checking sockets again failed'));
+  };
   const app = createApp({
     accounts,
-    favourites: new FavouritesStore(database.db),
+    favourites: new SqliteFavouritesStore(database.db),
     rooms,
     sockets: () => socketCount(),
     revalidate: (filter) => revalidate(filter),
@@ -185,16 +193,14 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
   const sessionSweep = setInterval(() => {
     void accounts
       .deleteExpiredSessions()
-      .then((users) => Promise.all(users.map((userId) => revalidate({ userId }))))
+      .then((users) => {
+        for (const userId of users) recheckSockets({ userId });
+      })
       .catch((error: unknown) => logger.error({ err: error }, 'deleting expired sessions failed'));
   }, 60 * 1000);
   sessionSweep.unref();
   // An admin command beside the server (weft user disable, reset-password) changes accounts: check sockets again.
-  const outsideWrites = watchOutsideWrites(
-    database.sqlite,
-    () => void revalidate({}).catch((error: unknown) => logger.error({ err: error }, 'checking sockets again failed')),
-    logger,
-  );
+  const outsideWrites = watchOutsideWrites(database.sqlite, () => recheckSockets({}), logger);
   const retention = new ExecutionRetention(
     database.db,
     { maxAgeDays: config.executionsMaxAgeDays, maxCount: config.executionsMaxCount },
@@ -213,15 +219,17 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     executions,
     retention,
     engineToken: config.engineToken,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    listen: async () => {
+      await started;
+      return new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.port, config.host, () => {
           http.off('error', reject);
           const address = http.address() as AddressInfo;
           resolve({ host: config.host, port: address.port });
         });
-      }),
+      });
+    },
     close: () => {
       closing ??= (async () => {
         clearInterval(sessionSweep);

@@ -1,32 +1,10 @@
-import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../db/open.ts';
-import { favouriteNodeTypes } from '../db/schema.ts';
-
-/** The node types each person starred in the palette, in their order. */
-export class FavouritesStore {
-  constructor(private readonly db: Db) {}
-
-  list(userId: string): string[] {
-    return this.db
-      .select({ type: favouriteNodeTypes.nodeType })
-      .from(favouriteNodeTypes)
-      .where(eq(favouriteNodeTypes.userId, userId))
-      .orderBy(asc(favouriteNodeTypes.position))
-      .all()
-      .map((r) => r.type);
-  }
-
-  /** Replaces the list in one transaction; duplicates keep their first place. */
-  replace(userId: string, types: readonly string[]): string[] {
-    const unique = [...new Set(types)];
-    this.db.transaction((tx) => {
-      tx.delete(favouriteNodeTypes).where(eq(favouriteNodeTypes.userId, userId)).run();
-      if (unique.length > 0) {
-        tx.insert(favouriteNodeTypes)
-          .values(unique.map((nodeType, position) => ({ userId, nodeType, position })))
-          .run();
-      }
-    });
-    return unique;
-  }
+/**
+ * The storage port for the node types each person starred in the palette.
+ * Every implementation passes test/contracts/favourites-store.contract.ts.
+ */
+export interface FavouritesStore {
+  /** The user's favourites in their order; empty when none. */
+  list(userId: string): Promise<string[]>;
+  /** Replaces the list all-or-nothing; duplicates keep their first place. Resolves with what was stored. */
+  replace(userId: string, types: readonly string[]): Promise<string[]>;
 }

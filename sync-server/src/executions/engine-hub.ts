@@ -14,7 +14,7 @@ import {
   type ServerToEngine,
 } from '#shared/protocol/engine.ts';
 import type { CredentialStore, GrantedSecret } from '../credentials/credential-store.ts';
-import type { WorkflowStore } from '../workflows/workflow-store.ts';
+import type { WorkflowRow, WorkflowStore } from '../workflows/workflow-store.ts';
 import type { ExecutionStore } from './execution-store.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { VersionStore } from './version-store.ts';
@@ -373,34 +373,51 @@ export class EngineHub {
    * database and decrypts credentials, either of which can fail: then that
    * execution fails with the reason and the others go on.
    */
-  private handOver(engine: EngineConn, { id, workflowId }: { id: string; workflowId: string }): void {
+  private handOver(engine: EngineConn, entry: { id: string; workflowId: string }): void {
+    // The slot is taken before the first await, so two dispatches cannot give it out twice
+    // (docs/plans/scale-out.md §1.4 item 8).
+    engine.running.set(entry.id, entry.workflowId);
+    void this.startOn(engine, entry);
+  }
+
+  /** Builds the job for a slot handOver reserved and sends it; never rejects. */
+  private async startOn(engine: EngineConn, { id, workflowId }: { id: string; workflowId: string }): Promise<void> {
     try {
-      const job = this.jobFor(id);
-      if (!job) return;
+      // The one read that awaits comes first: the job is then built and sent in one go.
+      const workflow = await this.options.workflows.get(workflowId);
+      // Stopped, timed out or its engine lost meanwhile: the slot is no longer ours.
+      if (engine.running.get(id) !== workflowId || !this.engines.has(engine)) return;
+      const job = this.jobFor(id, workflow);
+      if (!job) {
+        engine.running.delete(id);
+        this.dispatch();
+        return;
+      }
       this.options.executions.markRunning(id, engine.id, this.now());
-      engine.running.set(id, job.workflow.id);
       const limitSeconds = job.definition.settings.timeoutSeconds ?? defaultSettings.timeoutSeconds;
       if (limitSeconds > 0) {
         this.deadlines.set(id, { at: this.now() + limitSeconds * 1000 + overdueGraceMs(limitSeconds), limitSeconds });
       }
       this.send(engine, { type: 'run', job });
     } catch (error) {
-      engine.running.delete(id);
       this.options.logger.error({ err: error, executionId: id }, 'handing an execution to an engine failed');
+      // Ended already if the slot was taken away meanwhile (its engine lost, its workflow stopped).
+      if (engine.running.get(id) !== workflowId) return;
+      engine.running.delete(id);
       const reason = error instanceof Error ? error.message : String(error);
       this.end(
         id,
         { status: 'failed', error: `Could not start the run: ${reason}`, runs: [], lastOutput: [] },
         workflowId,
       );
+      this.dispatch();
     }
   }
 
-  private jobFor(executionId: string): Job | undefined {
+  private jobFor(executionId: string, workflow: WorkflowRow | undefined): Job | undefined {
     const row = this.options.executions.get(executionId);
     if (row?.status !== 'queued') return undefined;
     const version = this.options.versions.get(row.versionHash);
-    const workflow = this.options.workflows.get(row.workflowId);
     if (!version || !workflow) {
       this.end(executionId, { status: 'failed', error: 'The workflow version is gone', runs: [], lastOutput: [] });
       return undefined;
@@ -445,7 +462,7 @@ export class EngineHub {
   /**
    * Sends one message. A frame over the engine's limit would close its
    * connection and lose every run on it, so a job that large is refused here
-   * (its execution fails with the reason; handOver catches it).
+   * (its execution fails with the reason; startOn catches it).
    */
   private send(engine: EngineConn, message: ServerToEngine): void {
     const text = JSON.stringify(message);

@@ -12,7 +12,8 @@ export type AuthVia = 'cookie' | 'token';
 /**
  * Checks the open sync sockets of a user and/or workflow again after access
  * was taken away, closing or downgrading them (http/sync-upgrade.ts); answers
- * how many it closed. Every route that takes access away calls it.
+ * how many it closed. Every route that takes access away awaits it before it
+ * answers, so the sockets are closed by the time the change is reported.
  */
 export type SocketRevalidator = (filter: { userId?: string; workflowId?: string }) => Promise<number>;
 

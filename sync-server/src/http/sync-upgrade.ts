@@ -71,18 +71,13 @@ class SyncSocket implements RoomConnection {
   alive = true;
   lastSentAt = Date.now();
   membership: Membership | undefined;
+  /** Hands one frame to the room, once joined. */
+  handle: ((data: Uint8Array) => void) | undefined;
   queued: Uint8Array[] | undefined = [];
+  /** Checks of its access in flight (see `revalidate`): what it sends meanwhile waits in `queued` for the verdict. */
+  checks = 0;
   /** Set when access was taken away: nothing it sends afterwards reaches the room. */
   revoked = false;
-  /**
-   * Checks of its access in progress (see `revalidate`). While any runs, what
-   * it sends waits in `held`: a frame that arrived after access was taken away
-   * must not reach the room while the database is being asked.
-   */
-  checks = 0;
-  held: Uint8Array[] = [];
-  /** Hands what was held to the room (set once the socket is accepted). */
-  release: () => void = () => {};
   private readonly outbox: Buffer[] = [];
   private readonly backpressure: Backpressure;
 
@@ -185,30 +180,44 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     }
     // Ids are plain ASCII: an escape in one (valid or not) names no workflow.
     const docId = match[1] as string;
-    // Decide before the handshake completes; the verdict is delivered as a close code,
-    // because browsers hide the HTTP status of a refused upgrade.
     const creds: Credentials = {
       cookieHeader: req.headers.cookie,
       authorizationHeader: req.headers.authorization,
       queryToken: url.searchParams.get('token') ?? undefined,
     };
-    void decide(req, docId, creds).then((verdict) => {
-      // The peer may have gone while the database was asked; ws then drops the socket itself.
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        if ('code' in verdict) {
-          // The peer may still send frames until the close completes; a bad one (RSV1 set, say) makes ws
-          // emit 'error', which without a listener would end the process.
-          ws.on('error', () => ws.terminate());
-          ws.close(verdict.code, verdict.reason);
-          return;
-        }
-        accept(ws, socket, { docId, ctx: verdict.ctx, creds, role: verdict.role });
+    // The handshake waits for the verdict, so no frame can arrive before it. A peer that
+    // hangs up meanwhile leaves nothing to upgrade.
+    let gone = false;
+    const onClose = (): void => {
+      gone = true;
+    };
+    socket.once('close', onClose);
+    void verdictFor(req, docId, creds)
+      .then((verdict) => {
+        socket.off('close', onClose);
+        if (gone || socket.destroyed) return;
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          if ('code' in verdict) {
+            // The peer may still send frames until the close completes; a bad one (RSV1 set, say) makes ws
+            // emit 'error', which without a listener would end the process.
+            ws.on('error', () => ws.terminate());
+            ws.close(verdict.code, verdict.reason);
+            return;
+          }
+          accept(ws, socket, { docId, ctx: verdict.ctx, creds, role: verdict.role });
+        });
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'upgrading a socket failed');
+        refuseUpgrade(socket, 500, 'Internal Server Error');
       });
-    });
   };
 
-  /** Who may open this socket, and as what; never rejects (a failure is a verdict too). */
-  const decide = async (
+  /**
+   * Decides before the handshake completes; the verdict is delivered as a close code,
+   * because browsers hide the HTTP status of a refused upgrade. Never rejects.
+   */
+  const verdictFor = async (
     req: IncomingMessage,
     docId: string,
     creds: Credentials,
@@ -228,7 +237,7 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
         verdict = { code: CloseCodes.forbidden, reason: 'cross-origin' };
       } else if (!isValidId(docId)) verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
       else {
-        const access = accessOf(options.workflows, docId, found.user);
+        const access = await accessOf(options.workflows, docId, found.user);
         if (access.status === 'notFound') verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
         else if (access.status === 'forbidden') verdict = { code: CloseCodes.forbidden, reason: 'forbidden' };
         else verdict = { ctx: { userId: found.user.id, canWrite: can(access.role, 'edit') }, role: access.role };
@@ -240,29 +249,18 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     return verdict;
   };
 
+  /** Hands what a socket sent while joining or while its access was checked to its room. */
+  const drainQueued = (socket: SyncSocket, handle: (data: Uint8Array) => void): void => {
+    const queued = socket.queued ?? [];
+    socket.queued = undefined;
+    for (const frame of queued) handle(frame);
+  };
+
   const accept = (ws: WebSocket, tcp: Duplex, auth: SyncSocket['auth']): void => {
     const { docId, ctx } = auth;
     const socket = new SyncSocket(ws, tcp, options.maxBufferedBytes, writes, overflow, auth);
     sockets.add(socket);
     const log = logger.child({ docId, userId: ctx.userId });
-
-    /** A frame to the room now, or later: after the join, or after a check of its access. */
-    const deliver = (bytes: Uint8Array): void => {
-      if (socket.revoked) return;
-      const waiting = socket.queued ?? (socket.checks > 0 ? socket.held : undefined);
-      if (!waiting) {
-        handle(bytes);
-        return;
-      }
-      if (waiting.length >= MAX_QUEUED_WHILE_JOINING)
-        socket.close(CloseCodes.malformedMessage, 'too many frames before sync');
-      else waiting.push(bytes);
-    };
-    socket.release = () => {
-      const held = socket.held;
-      socket.held = [];
-      for (const frame of held) deliver(frame);
-    };
 
     const handle = (data: Uint8Array): void => {
       try {
@@ -284,7 +282,14 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
         socket.close(CloseCodes.malformedMessage, 'text frames are not y-websocket');
         return;
       }
-      deliver(toBytes(data));
+      const bytes = toBytes(data);
+      if (socket.queued) {
+        if (socket.queued.length >= MAX_QUEUED_WHILE_JOINING)
+          socket.close(CloseCodes.malformedMessage, 'too many frames before sync');
+        else socket.queued.push(bytes);
+        return;
+      }
+      handle(bytes);
     });
     ws.on('pong', () => {
       socket.alive = true;
@@ -312,9 +317,9 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
           return;
         }
         socket.membership = membership;
-        const queued = socket.queued ?? [];
-        socket.queued = undefined;
-        for (const frame of queued) deliver(frame);
+        socket.handle = handle;
+        // A check of its access in flight drains the queue once it is through.
+        if (socket.checks === 0) drainQueued(socket, handle);
       },
       (error: unknown) => {
         log.error({ err: error }, 'joining a room failed');
@@ -352,31 +357,34 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
    * token or account, a disabled account): a socket whose credentials no
    * longer authenticate is closed with 4401, one whose person is no longer a
    * member with 4403, one whose role changed with 4100 (it reconnects with the
-   * new role). What those sockets send while the check runs is held, and
-   * dropped if they lose access, so nothing sent after the change is stored,
-   * even frames already on their way.
+   * new role). Its membership ends at once, so nothing it sent after the
+   * change is stored, even frames already on their way.
    */
   const revalidate = async (filter: { userId?: string; workflowId?: string }): Promise<number> => {
     const affected = [...sockets].filter(
-      ({ revoked, auth }) =>
+      ({ auth, revoked }) =>
         !revoked &&
         (filter.userId === undefined || auth.ctx.userId === filter.userId) &&
         (filter.workflowId === undefined || auth.docId === filter.workflowId),
     );
-    for (const socket of affected) socket.checks += 1;
-    const verdicts = await Promise.all(affected.map((socket) => verdictAgain(socket)));
+    // Held before the first await: what they send from now on waits for the verdict, and is
+    // dropped with them if access is gone.
+    for (const socket of affected) {
+      socket.checks += 1;
+      socket.queued ??= [];
+    }
+    const verdicts = await Promise.all(affected.map((socket) => recheck(socket)));
     let closed = 0;
     affected.forEach((socket, i) => {
       socket.checks -= 1;
       const verdict = verdicts[i];
       if (socket.revoked) return;
       if (!verdict) {
-        if (socket.checks === 0) socket.release();
+        if (socket.checks === 0 && socket.handle) drainQueued(socket, socket.handle);
         return;
       }
       socket.revoked = true;
       socket.queued = undefined;
-      socket.held = [];
       socket.membership?.leave();
       socket.close(verdict.code, verdict.reason);
       closed += 1;
@@ -384,12 +392,13 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     return closed;
   };
 
-  /** Why a socket must go now, or undefined when its access stands as it was; never rejects. */
-  const verdictAgain = async ({ auth }: SyncSocket): Promise<{ code: number; reason: string } | undefined> => {
+  /** Why a socket must close now, or undefined while its access still holds. Never rejects. */
+  const recheck = async (socket: SyncSocket): Promise<{ code: number; reason: string } | undefined> => {
+    const { auth } = socket;
     try {
       const found = await authenticate(options.accounts, auth.creds);
       if (found?.user.id !== auth.ctx.userId) return { code: CloseCodes.unauthorized, reason: 'signed out' };
-      const access = accessOf(options.workflows, auth.docId, found.user);
+      const access = await accessOf(options.workflows, auth.docId, found.user);
       if (access.status === 'notFound') return { code: CloseCodes.notFound, reason: 'no such workflow' };
       if (access.status === 'forbidden') return { code: CloseCodes.forbidden, reason: 'removed' };
       if (access.role !== auth.role) return { code: CloseCodes.roleChanged, reason: 'role changed' };

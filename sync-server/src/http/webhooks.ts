@@ -202,7 +202,7 @@ export const webhookRoutes = (deps: {
     if (!listener) return undefined;
     // The editor who listens must still be allowed to run it.
     const user = await deps.accounts.getActiveUser(listener.userId);
-    const access = user ? accessOf(deps.workflows, listener.workflowId, user) : undefined;
+    const access = user ? await accessOf(deps.workflows, listener.workflowId, user) : undefined;
     if (access?.status !== 'ok' || !can(access.role, 'edit')) {
       deps.testWebhooks.stop(listener.workflowId);
       return undefined;

@@ -16,7 +16,7 @@ import type { WorkflowStore } from '../workflows/workflow-store.ts';
  * Production triggers: publish makes the current document a workflow's
  * production version; an active workflow answers its webhooks and runs its
  * schedules from that version (never the live document). Registrations are
- * rebuilt from SQLite at start, so a restart keeps them.
+ * rebuilt from the database by `start`, so a restart keeps them.
  */
 
 export interface WebhookTarget {
@@ -48,12 +48,18 @@ export class TriggerService {
       /** The zone of workflows without one of their own (WEFT_TIMEZONE); UTC when left out. */
       timezone?: string;
     },
-  ) {
-    for (const { id, publishedHash } of deps.workflows.listActive()) {
+  ) {}
+
+  /** Registers the active workflows again; the server listens only once this resolved. */
+  async start(): Promise<void> {
+    for (const { id, publishedHash } of await this.deps.workflows.listActive()) {
       try {
         this.register(id, publishedHash);
       } catch (e) {
-        deps.logger.warn({ workflowId: id, err: e instanceof Error ? e.message : String(e) }, 'could not reactivate');
+        this.deps.logger.warn(
+          { workflowId: id, err: e instanceof Error ? e.message : String(e) },
+          'could not reactivate',
+        );
       }
     }
   }
@@ -61,27 +67,28 @@ export class TriggerService {
   /** Saves the current document as the production version (and re-registers an active workflow). */
   async publish(workflowId: string, user: User): Promise<string> {
     const hash = await this.deps.executions.snapshot(workflowId, user.id);
-    const row = this.deps.workflows.get(workflowId);
+    const row = await this.deps.workflows.get(workflowId);
     if (row?.active) this.register(workflowId, hash);
-    this.deps.workflows.setPublished(workflowId, hash);
+    await this.deps.workflows.setPublished(workflowId, hash);
     this.deps.live.trigger(workflowId, { active: row?.active ?? false, publishedHash: hash });
     return hash;
   }
 
-  activate(workflowId: string): void {
-    const row = this.deps.workflows.get(workflowId);
+  async activate(workflowId: string): Promise<void> {
+    const row = await this.deps.workflows.get(workflowId);
     if (!row?.publishedHash) throw new UserError(ErrorCodes.conflict, 'Publish the workflow before activating it');
+    // Registered (and checked against the other workflows' paths) in one synchronous step.
     this.register(workflowId, row.publishedHash);
-    this.deps.workflows.setActive(workflowId, true);
+    await this.deps.workflows.setActive(workflowId, true);
     this.deps.live.trigger(workflowId, { active: true, publishedHash: row.publishedHash });
   }
 
-  deactivate(workflowId: string): void {
+  async deactivate(workflowId: string): Promise<void> {
     this.unregister(workflowId);
-    this.deps.workflows.setActive(workflowId, false);
+    await this.deps.workflows.setActive(workflowId, false);
     this.deps.live.trigger(workflowId, {
       active: false,
-      publishedHash: this.deps.workflows.get(workflowId)?.publishedHash ?? null,
+      publishedHash: (await this.deps.workflows.get(workflowId))?.publishedHash ?? null,
     });
   }
 

@@ -21,15 +21,20 @@ export const can = (role: Role, action: Action): boolean => allowed[role].has(ac
 
 export type Access = { status: 'ok'; role: Role } | { status: 'notFound' } | { status: 'forbidden' };
 
-export const accessOf = (store: WorkflowStore, workflowId: string, user: User): Access => {
-  if (!store.get(workflowId)) return { status: 'notFound' };
-  const role = store.memberRole(workflowId, user.id) ?? (user.isAdmin ? 'owner' : undefined);
+export const accessOf = async (store: WorkflowStore, workflowId: string, user: User): Promise<Access> => {
+  if (!(await store.get(workflowId))) return { status: 'notFound' };
+  const role = (await store.memberRole(workflowId, user.id)) ?? (user.isAdmin ? 'owner' : undefined);
   return role ? { status: 'ok', role } : { status: 'forbidden' };
 };
 
 /** The user's role, or a UserError (404 / 403) fit for REST. */
-export const requireAccess = (store: WorkflowStore, workflowId: string, user: User, action: Action): Role => {
-  const access = accessOf(store, workflowId, user);
+export const requireAccess = async (
+  store: WorkflowStore,
+  workflowId: string,
+  user: User,
+  action: Action,
+): Promise<Role> => {
+  const access = await accessOf(store, workflowId, user);
   if (access.status === 'notFound') throw new UserError(ErrorCodes.notFound, `Workflow ${workflowId} does not exist`);
   if (access.status === 'forbidden') throw new UserError(ErrorCodes.forbidden, 'You are not a member of this workflow');
   if (!can(access.role, action)) {

@@ -15,11 +15,23 @@ import type { WorkflowStore } from './workflow-store.ts';
 /** Keeps the workflows table's `updated_at` within this of the last edit, without a write per update. */
 const TOUCH_INTERVAL_MS = 5_000;
 
+interface Listed {
+  /** The name the table has; undefined until read (any name then differs, so a rename is written). */
+  name: string | undefined;
+  touchedAt: number;
+  metaChanged: boolean;
+  /** The last listing write of this document: the next one starts after it. */
+  writes: Promise<void>;
+}
+
 /**
  * What rooms do for workflow documents in particular: migrate them on load,
  * repair merges after client edits (unique names, no dangling edges — the
  * server is the one writer of repairs), and keep the listing's name and
  * `updated_at` in step after commits, without a query per commit.
+ *
+ * The listing is bookkeeping: its writes never delay a commit or a relay.
+ * They go out in order per document (one chain each), and a failure is logged.
  */
 export const workflowRoomHooks = ({
   store,
@@ -30,7 +42,12 @@ export const workflowRoomHooks = ({
   logger: Logger;
   now?: () => number;
 }): RoomHooks => {
-  const listed = new Map<string, { name: string; touchedAt: number; metaChanged: boolean }>();
+  const listed = new Map<string, Listed>();
+  const write = (docId: string, entry: Listed, what: string, run: () => Promise<void>): void => {
+    entry.writes = entry.writes.then(run).catch((error: unknown) => {
+      logger.error({ err: error, docId }, `${what} failed`);
+    });
+  };
   return {
     schemaVersion: (doc) => docSchemaVersion(doc) ?? null,
     isCurrentSchema: (version) => version === CURRENT_SCHEMA_VERSION,
@@ -39,8 +56,18 @@ export const workflowRoomHooks = ({
       if (result.status === 'tooNew') {
         logger.warn({ docId, ...result }, 'document is newer than this server; relaying it without migrating');
       }
-      const entry = { name: store.get(docId)?.name ?? readMeta(doc).name, touchedAt: 0, metaChanged: false };
+      const entry: Listed = {
+        name: undefined,
+        touchedAt: 0,
+        metaChanged: false,
+        writes: Promise.resolve(),
+      };
       listed.set(docId, entry);
+      // Read lazily: loading the room does not wait for the listing.
+      write(docId, entry, 'reading the listed name', async () => {
+        const row = await store.get(docId);
+        entry.name ??= row?.name ?? readMeta(doc).name;
+      });
       doc.on('afterTransaction', (tr: Y.Transaction) => {
         if (touchesMeta(doc, tr)) entry.metaChanged = true;
       });
@@ -61,13 +88,13 @@ export const workflowRoomHooks = ({
         if (name !== entry.name) {
           entry.name = name;
           entry.touchedAt = time;
-          store.setName(docId, name, time);
+          write(docId, entry, 'renaming the listed workflow', () => store.setName(docId, name, time));
           return;
         }
       }
       if (time - entry.touchedAt >= TOUCH_INTERVAL_MS) {
         entry.touchedAt = time;
-        store.touch(docId, time);
+        write(docId, entry, 'touching the listed workflow', () => store.touch(docId, time));
       }
     },
   };

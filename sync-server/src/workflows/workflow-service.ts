@@ -56,7 +56,7 @@ export class WorkflowService {
       schemaVersion: docSchemaVersion(doc) ?? null,
     });
     try {
-      this.deps.store.create({ id, name, createdBy: user.id, createdAt: now, updatedAt: now }, user.id);
+      await this.deps.store.create({ id, name, createdBy: user.id, createdAt: now, updatedAt: now }, user.id);
     } catch (error) {
       await this.deps.docs.delete(id);
       throw error;
@@ -83,25 +83,30 @@ export class WorkflowService {
     return this.deps.rooms.withRoom(id, (room) => toDefinition(room.doc));
   }
 
-  /** Renames and/or redescribes through the live document, so every editor sees it at once. */
-  async update(id: string, user: User, patch: { name?: string; description?: string }): Promise<void> {
-    await this.deps.rooms.withRoom(id, (room) =>
+  /**
+   * Renames and/or redescribes through the live document, so every editor sees it at once.
+   * Answers the name the document now has: the table's copy follows a moment later
+   * (room-hooks.ts writes it after the commit, without holding the commit up).
+   */
+  async update(id: string, user: User, patch: { name?: string; description?: string }): Promise<{ name: string }> {
+    return this.deps.rooms.withRoom(id, (room) =>
       room.change(user.id, (doc) => {
         if (patch.name !== undefined) setWorkflowName(doc, patch.name);
         if (patch.description !== undefined) setWorkflowDescription(doc, patch.description);
+        return { name: readMeta(doc).name };
       }),
     );
   }
 
-  summary(id: string, role: Role): WorkflowSummary {
-    const row = this.deps.store.get(id);
+  async summary(id: string, role: Role): Promise<WorkflowSummary> {
+    const row = await this.deps.store.get(id);
     if (!row) throw new UserError(ErrorCodes.notFound, `Workflow ${id} does not exist`);
     return { ...row, role };
   }
 
   /** Deletes the workflow, its members and its document; connected editors are closed with 4404. */
   async delete(id: string): Promise<void> {
-    this.deps.store.delete(id);
+    await this.deps.store.delete(id);
     await this.deps.rooms.evict(id, CloseCodes.notFound, 'workflow deleted');
     await this.deps.docs.delete(id);
   }

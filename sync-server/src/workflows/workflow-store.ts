@@ -1,8 +1,19 @@
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
-import { createId } from '#shared/ids.ts';
-import type { Db } from '../db/open.ts';
-import { credentialGrants, credentials, users, workflowInvitations, workflowMembers, workflows } from '../db/schema.ts';
+
+/**
+ * The storage port for workflow rows, their members and their invitations.
+ * The documents themselves live in the DocStore. Every implementation passes
+ * test/contracts/workflow-store.contract.ts.
+ *
+ * Contract:
+ * - every method is all-or-nothing and resolves only once durable;
+ * - a missing workflow, member or invitation is `undefined` / `false` / `[]`,
+ *   never a rejection;
+ * - `create` (the row and its owner), `removeMember` (the member and the
+ *   grants of their credentials to that workflow) and `acceptInvitation`
+ *   (the invitation gone, the membership there) are one transaction each;
+ * - deleting a workflow deletes its members and invitations with it.
+ */
 
 export const roles = ['owner', 'editor', 'viewer'] as const;
 export type Role = (typeof roles)[number];
@@ -26,289 +37,55 @@ export interface Member {
   addedAt: number;
 }
 
-const invitationDto = (row: typeof workflowInvitations.$inferSelect): InvitationDto => ({
-  id: row.id,
-  workflowId: row.workflowId,
-  email: row.email,
-  role: row.role,
-  createdAt: row.createdAt,
-});
-
-/** Workflow rows and their members in SQLite. The documents themselves live in the DocStore. */
-export class WorkflowStore {
-  // Every socket checks the workflow and the membership before it joins: prepared once.
-  private readonly byId;
-  private readonly roleLookup;
-
-  constructor(private readonly db: Db) {
-    this.byId = db
-      .select()
-      .from(workflows)
-      .where(eq(workflows.id, sql.placeholder('id')))
-      .prepare();
-    this.roleLookup = db
-      .select({ role: workflowMembers.role })
-      .from(workflowMembers)
-      .where(
-        and(
-          eq(workflowMembers.workflowId, sql.placeholder('workflowId')),
-          eq(workflowMembers.userId, sql.placeholder('userId')),
-        ),
-      )
-      .prepare();
-  }
-
-  create(row: WorkflowRow, ownerId: string): void {
-    this.db.transaction((tx) => {
-      tx.insert(workflows).values(row).run();
-      tx.insert(workflowMembers)
-        .values({ workflowId: row.id, userId: ownerId, role: 'owner', addedAt: row.createdAt })
-        .run();
-    });
-  }
-
-  setPublished(id: string, hash: string): void {
-    this.db.update(workflows).set({ publishedHash: hash }).where(eq(workflows.id, id)).run();
-  }
-
-  setActive(id: string, active: boolean): void {
-    this.db.update(workflows).set({ active }).where(eq(workflows.id, id)).run();
-  }
-
+export interface WorkflowStore {
+  /** The row and its first owner, together. */
+  create(row: WorkflowRow, ownerId: string): Promise<void>;
+  setPublished(id: string, hash: string): Promise<void>;
+  setActive(id: string, active: boolean): Promise<void>;
   /** Active workflows with a published version: what webhooks and schedules serve. */
-  listActive(): { id: string; publishedHash: string }[] {
-    return this.db
-      .select({ id: workflows.id, publishedHash: workflows.publishedHash })
-      .from(workflows)
-      .where(eq(workflows.active, true))
-      .all()
-      .filter((w): w is { id: string; publishedHash: string } => w.publishedHash !== null);
-  }
-
-  get(id: string): WorkflowRow | undefined {
-    return this.byId.get({ id });
-  }
-
+  listActive(): Promise<{ id: string; publishedHash: string }[]>;
+  get(id: string): Promise<WorkflowRow | undefined>;
   /** The member's role, or undefined when the user is not a member. */
-  memberRole(workflowId: string, userId: string): Role | undefined {
-    return this.roleLookup.get({ workflowId, userId })?.role;
-  }
-
-  /** Workflows the user is a member of (all of them for an admin), newest change first. */
-  listFor(userId: string, isAdmin: boolean): (WorkflowRow & { role: Role })[] {
-    const role = sql<Role>`coalesce(${workflowMembers.role}, 'owner')`;
-    const base = this.db
-      .select({
-        id: workflows.id,
-        name: workflows.name,
-        createdBy: workflows.createdBy,
-        createdAt: workflows.createdAt,
-        updatedAt: workflows.updatedAt,
-        role,
-      })
-      .from(workflows)
-      .leftJoin(workflowMembers, and(eq(workflowMembers.workflowId, workflows.id), eq(workflowMembers.userId, userId)));
-    const rows = isAdmin
-      ? base.orderBy(desc(workflows.updatedAt)).all()
-      : base.where(eq(workflowMembers.userId, userId)).orderBy(desc(workflows.updatedAt)).all();
-    return rows;
-  }
-
-  setName(id: string, name: string, updatedAt: number): void {
-    this.db.update(workflows).set({ name, updatedAt }).where(eq(workflows.id, id)).run();
-  }
-
-  touch(id: string, updatedAt: number): void {
-    this.db.update(workflows).set({ updatedAt }).where(eq(workflows.id, id)).run();
-  }
-
-  delete(id: string): boolean {
-    return this.db.delete(workflows).where(eq(workflows.id, id)).run().changes > 0;
-  }
-
-  /** Members with their account's email and name (the select both member reads share). */
-  private selectMembers() {
-    return this.db
-      .select({
-        userId: workflowMembers.userId,
-        email: users.email,
-        name: users.name,
-        role: workflowMembers.role,
-        addedAt: workflowMembers.addedAt,
-      })
-      .from(workflowMembers)
-      .innerJoin(users, eq(users.id, workflowMembers.userId));
-  }
-
-  members(workflowId: string): Member[] {
-    return this.selectMembers()
-      .where(eq(workflowMembers.workflowId, workflowId))
-      .orderBy(workflowMembers.addedAt)
-      .all();
-  }
-
-  /** Adds a member or changes their role. */
-  upsertMember(workflowId: string, userId: string, role: Role, addedAt: number): void {
-    this.db
-      .insert(workflowMembers)
-      .values({ workflowId, userId, role, addedAt })
-      .onConflictDoUpdate({ target: [workflowMembers.workflowId, workflowMembers.userId], set: { role } })
-      .run();
-  }
-
+  memberRole(workflowId: string, userId: string): Promise<Role | undefined>;
+  /** Workflows the user is a member of (all of them for an admin, as owner where not a member), newest change first. */
+  listFor(userId: string, isAdmin: boolean): Promise<(WorkflowRow & { role: Role })[]>;
+  setName(id: string, name: string, updatedAt: number): Promise<void>;
+  touch(id: string, updatedAt: number): Promise<void>;
+  /** False when there was no such workflow. */
+  delete(id: string): Promise<boolean>;
+  /** Members with their account's email and name, earliest added first. */
+  members(workflowId: string): Promise<Member[]>;
+  /** Adds a member or changes their role (the time they were added stays). */
+  upsertMember(workflowId: string, userId: string, role: Role, addedAt: number): Promise<void>;
   /**
    * Removes a member, and the grants of their credentials to this workflow
    * with them: someone who can no longer see a workflow cannot watch what it
-   * does with their secret (docs/SECURITY.md).
+   * does with their secret (docs/SECURITY.md). False when they were no member.
    */
-  removeMember(workflowId: string, userId: string): boolean {
-    return this.db.transaction((tx) => {
-      const removed =
-        tx
-          .delete(workflowMembers)
-          .where(and(eq(workflowMembers.workflowId, workflowId), eq(workflowMembers.userId, userId)))
-          .run().changes > 0;
-      if (removed) {
-        const theirs = tx.select({ id: credentials.id }).from(credentials).where(eq(credentials.ownerId, userId));
-        tx.delete(credentialGrants)
-          .where(and(eq(credentialGrants.workflowId, workflowId), inArray(credentialGrants.credentialId, theirs)))
-          .run();
-      }
-      return removed;
-    });
-  }
-
+  removeMember(workflowId: string, userId: string): Promise<boolean>;
   /** The member who uses this (normalized) address, if one does. Looks at members only, never at every account. */
-  memberByEmail(workflowId: string, email: string): Member | undefined {
-    return this.selectMembers()
-      .where(and(eq(workflowMembers.workflowId, workflowId), eq(users.email, email)))
-      .get();
-  }
-
-  countInvitations(workflowId: string): number {
-    return (
-      this.db
-        .select({ n: count() })
-        .from(workflowInvitations)
-        .where(eq(workflowInvitations.workflowId, workflowId))
-        .get()?.n ?? 0
-    );
-  }
-
+  memberByEmail(workflowId: string, email: string): Promise<Member | undefined>;
+  countInvitations(workflowId: string): Promise<number>;
   /** Invites an address (normalized) or changes the role of its pending invitation; the id stays. */
-  invite(workflowId: string, email: string, role: Role, invitedBy: string, now: number): InvitationDto {
-    const row = this.db
-      .insert(workflowInvitations)
-      .values({ id: createId(), workflowId, email, role, invitedBy, createdAt: now })
-      .onConflictDoUpdate({
-        target: [workflowInvitations.workflowId, workflowInvitations.email],
-        set: { role, invitedBy },
-      })
-      .returning()
-      .get();
-    return invitationDto(row);
-  }
-
+  invite(workflowId: string, email: string, role: Role, invitedBy: string, now: number): Promise<InvitationDto>;
   /** A workflow's pending invitations, oldest first. */
-  invitations(workflowId: string): InvitationDto[] {
-    return this.db
-      .select()
-      .from(workflowInvitations)
-      .where(eq(workflowInvitations.workflowId, workflowId))
-      .orderBy(workflowInvitations.createdAt, workflowInvitations.email)
-      .all()
-      .map(invitationDto);
-  }
-
-  cancelInvitation(workflowId: string, invitationId: string): boolean {
-    return (
-      this.db
-        .delete(workflowInvitations)
-        .where(and(eq(workflowInvitations.workflowId, workflowId), eq(workflowInvitations.id, invitationId)))
-        .run().changes > 0
-    );
-  }
-
-  /** The invitations addressed to this (normalized) address, with their workflow's name and who invited. */
-  invitationsFor(email: string): ReceivedInvitationDto[] {
-    return this.db
-      .select({
-        id: workflowInvitations.id,
-        workflowId: workflowInvitations.workflowId,
-        workflowName: workflows.name,
-        role: workflowInvitations.role,
-        invitedBy: users.name,
-        createdAt: workflowInvitations.createdAt,
-      })
-      .from(workflowInvitations)
-      .innerJoin(workflows, eq(workflows.id, workflowInvitations.workflowId))
-      .leftJoin(users, eq(users.id, workflowInvitations.invitedBy))
-      .where(eq(workflowInvitations.email, email))
-      .orderBy(desc(workflowInvitations.createdAt))
-      .all();
-  }
-
+  invitations(workflowId: string): Promise<InvitationDto[]>;
+  cancelInvitation(workflowId: string, invitationId: string): Promise<boolean>;
+  /** The invitations addressed to this (normalized) address, newest first, with their workflow's name and who invited. */
+  invitationsFor(email: string): Promise<ReceivedInvitationDto[]>;
   /**
-   * Accepts an invitation addressed to `email` in one transaction: the user
-   * becomes a member with its role (one who already is keeps their role) and
-   * the invitation is gone. Undefined when no such invitation is addressed to
-   * that address.
+   * Accepts an invitation addressed to `user.email`: the user becomes a member
+   * with its role (one who already is keeps their role) and the invitation is
+   * gone. Undefined when no such invitation is addressed to that address.
    */
   acceptInvitation(
     invitationId: string,
     user: { id: string; email: string },
     now: number,
-  ): { workflowId: string; role: Role } | undefined {
-    return this.db.transaction((tx) => {
-      const invitation = tx
-        .select()
-        .from(workflowInvitations)
-        .where(and(eq(workflowInvitations.id, invitationId), eq(workflowInvitations.email, user.email)))
-        .get();
-      if (!invitation) return undefined;
-      tx.delete(workflowInvitations).where(eq(workflowInvitations.id, invitationId)).run();
-      const current = tx
-        .select({ role: workflowMembers.role })
-        .from(workflowMembers)
-        .where(and(eq(workflowMembers.workflowId, invitation.workflowId), eq(workflowMembers.userId, user.id)))
-        .get();
-      if (current) return { workflowId: invitation.workflowId, role: current.role };
-      tx.insert(workflowMembers)
-        .values({ workflowId: invitation.workflowId, userId: user.id, role: invitation.role, addedAt: now })
-        .run();
-      return { workflowId: invitation.workflowId, role: invitation.role };
-    });
-  }
-
+  ): Promise<{ workflowId: string; role: Role } | undefined>;
   /** Declines (deletes) an invitation addressed to `email`; false when there is none. */
-  declineInvitation(invitationId: string, email: string): boolean {
-    return (
-      this.db
-        .delete(workflowInvitations)
-        .where(and(eq(workflowInvitations.id, invitationId), eq(workflowInvitations.email, email)))
-        .run().changes > 0
-    );
-  }
-
-  /** Workflows this user is the only owner of (deleting the account would leave them without one). */
-  soleOwnerOf(userId: string): { id: string; name: string }[] {
-    return this.db
-      .select({ id: workflows.id, name: workflows.name })
-      .from(workflowMembers)
-      .innerJoin(workflows, eq(workflows.id, workflowMembers.workflowId))
-      .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner')))
-      .orderBy(workflows.name)
-      .all()
-      .filter((w) => this.countOwners(w.id) === 1);
-  }
-
-  countOwners(workflowId: string): number {
-    return (
-      this.db
-        .select({ n: count() })
-        .from(workflowMembers)
-        .where(and(eq(workflowMembers.workflowId, workflowId), eq(workflowMembers.role, 'owner')))
-        .get()?.n ?? 0
-    );
-  }
+  declineInvitation(invitationId: string, email: string): Promise<boolean>;
+  /** Workflows this user is the only owner of (deleting the account would leave them without one), by name. */
+  soleOwnerOf(userId: string): Promise<{ id: string; name: string }[]>;
+  countOwners(workflowId: string): Promise<number>;
 }

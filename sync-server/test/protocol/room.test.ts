@@ -24,7 +24,7 @@ import type { RoomHooks } from '../../src/rooms/room.ts';
 import { RoomManager } from '../../src/rooms/room-manager.ts';
 import { SqliteDocStore } from '../../src/storage/sqlite-doc-store.ts';
 import { workflowRoomHooks } from '../../src/workflows/room-hooks.ts';
-import { WorkflowStore } from '../../src/workflows/workflow-store.ts';
+import { SqliteWorkflowStore } from '../../src/workflows/sqlite-workflow-store.ts';
 import { GatedStore } from '../helpers/gated-store.ts';
 import { ProtocolClient } from '../helpers/protocol-client.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -345,7 +345,7 @@ describe('room', () => {
   });
 
   it('repairs a merge that produced duplicate names, for everyone including the senders', async () => {
-    const workflows = new WorkflowStore(database.db);
+    const workflows = new SqliteWorkflowStore(database.db);
     rooms = manager({ hooks: workflowRoomHooks({ store: workflows, logger: silentLogger }) });
     await seed('doc', (doc) => initWorkflowDoc(doc, { name: 'Names' }));
     const a = await join('doc', 1);

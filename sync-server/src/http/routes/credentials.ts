@@ -41,7 +41,7 @@ export const credentialRoutes = ({ store, workflows, now = Date.now }: Credentia
       const { workflowId } = await body();
       if (!ID_PATTERN.test(workflowId))
         throw new UserError(ErrorCodes.notFound, `Workflow ${workflowId} does not exist`);
-      requireAccess(workflows, workflowId, user, 'read');
+      await requireAccess(workflows, workflowId, user, 'read');
       const { grant, created } = store.grant(params.id, workflowId, now());
       return created ? reply(201, { grant }) : reply(200, { grant });
     }),

@@ -41,26 +41,28 @@ export const meRoutes = ({
   now = Date.now,
 }: MeRouteDeps) =>
   contractRoutes('/api/me', [
-    implement(routes.getFavourites, (_c, { user }, reply) => reply(200, { types: favourites.list(user.id) })),
+    implement(routes.getFavourites, async (_c, { user }, reply) =>
+      reply(200, { types: await favourites.list(user.id) }),
+    ),
     implement(routes.setFavourites, async (_c, { user, body }, reply) => {
       const { types } = await body();
       const unknown = types.filter((t) => !getNodeDefinition(t));
       if (unknown.length > 0) {
         throw new UserError(ErrorCodes.badRequest, `Unknown node types: ${unknown.map((t) => `"${t}"`).join(', ')}`);
       }
-      return reply(200, { types: favourites.replace(user.id, types) });
+      return reply(200, { types: await favourites.replace(user.id, types) });
     }),
-    implement(routes.listMyInvitations, (_c, { user }, reply) =>
-      reply(200, { invitations: workflowStore.invitationsFor(user.email) }),
+    implement(routes.listMyInvitations, async (_c, { user }, reply) =>
+      reply(200, { invitations: await workflowStore.invitationsFor(user.email) }),
     ),
     // An invitation is answered only by the account that uses its address; to anyone else it does not exist.
-    implement(routes.acceptInvitation, (_c, { user, params }, reply) => {
-      const accepted = workflowStore.acceptInvitation(params.id, user, now());
+    implement(routes.acceptInvitation, async (_c, { user, params }, reply) => {
+      const accepted = await workflowStore.acceptInvitation(params.id, user, now());
       if (!accepted) throw new UserError(ErrorCodes.notFound, 'No such invitation for you');
-      return reply(200, workflowDto(workflows.summary(accepted.workflowId, accepted.role)));
+      return reply(200, workflowDto(await workflows.summary(accepted.workflowId, accepted.role)));
     }),
-    implement(routes.declineInvitation, (_c, { user, params }, reply) => {
-      if (!workflowStore.declineInvitation(params.id, user.email)) {
+    implement(routes.declineInvitation, async (_c, { user, params }, reply) => {
+      if (!(await workflowStore.declineInvitation(params.id, user.email))) {
         throw new UserError(ErrorCodes.notFound, 'No such invitation for you');
       }
       return reply(204);
@@ -78,7 +80,7 @@ export const meRoutes = ({
       if (user.isAdmin) {
         throw new UserError(ErrorCodes.conflict, 'The instance admin cannot delete their account');
       }
-      const owned = workflowStore.soleOwnerOf(user.id);
+      const owned = await workflowStore.soleOwnerOf(user.id);
       if (owned.length > 0) {
         const names = owned.map((w) => `"${w.name}"`).join(', ');
         throw new UserError(

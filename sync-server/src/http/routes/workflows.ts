@@ -61,37 +61,37 @@ export const workflowRoutes = ({
   contractRoutes('/api/workflows', [
     implement(routes.publishWorkflow, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      requireAccess(store, id, user, 'edit');
+      await requireAccess(store, id, user, 'edit');
       const hash = await triggers.publish(id, user);
-      return reply(200, { id, publishedHash: hash, active: store.get(id)?.active ?? false });
+      return reply(200, { id, publishedHash: hash, active: (await store.get(id))?.active ?? false });
     }),
-    implement(routes.activateWorkflow, (_c, { user, params }, reply) => {
+    implement(routes.activateWorkflow, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      requireAccess(store, id, user, 'edit');
-      triggers.activate(id);
-      return reply(200, { id, publishedHash: store.get(id)?.publishedHash ?? null, active: true });
+      await requireAccess(store, id, user, 'edit');
+      await triggers.activate(id);
+      return reply(200, { id, publishedHash: (await store.get(id))?.publishedHash ?? null, active: true });
     }),
-    implement(routes.deactivateWorkflow, (_c, { user, params }, reply) => {
+    implement(routes.deactivateWorkflow, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      requireAccess(store, id, user, 'edit');
-      triggers.deactivate(id);
-      return reply(200, { id, publishedHash: store.get(id)?.publishedHash ?? null, active: false });
+      await requireAccess(store, id, user, 'edit');
+      await triggers.deactivate(id);
+      return reply(200, { id, publishedHash: (await store.get(id))?.publishedHash ?? null, active: false });
     }),
     implement(routes.listenTestWebhook, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      requireAccess(store, id, user, 'edit');
+      await requireAccess(store, id, user, 'edit');
       const definition = await rooms.withRoom(id, (room) => toDefinition(room.doc));
       return reply(200, testWebhooks.listen(id, user.id, definition));
     }),
-    implement(routes.stopTestWebhook, (_c, { user, params }, reply) => {
+    implement(routes.stopTestWebhook, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      requireAccess(store, id, user, 'edit');
+      await requireAccess(store, id, user, 'edit');
       testWebhooks.stop(id);
       return reply(204);
     }),
     implement(routes.runWorkflow, async (_c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
-      requireAccess(store, id, user, 'edit');
+      await requireAccess(store, id, user, 'edit');
       // A body is optional (the editor's Run sends none); `weft run --input` sends the trigger's items.
       const request = await body();
       const run = await executions.run(id, user, {
@@ -100,8 +100,8 @@ export const workflowRoutes = ({
       });
       return reply(201, executionDto(run));
     }),
-    implement(routes.listWorkflows, (_c, { user }, reply) =>
-      reply(200, { workflows: store.listFor(user.id, user.isAdmin).map(workflowDto) }),
+    implement(routes.listWorkflows, async (_c, { user }, reply) =>
+      reply(200, { workflows: (await store.listFor(user.id, user.isAdmin)).map(workflowDto) }),
     ),
     implement(routes.createWorkflow, async (_c, { user, body }, reply) => {
       const { name } = await body();
@@ -112,21 +112,21 @@ export const workflowRoutes = ({
       const created = await service.import(user, await readJsonBody(c));
       return reply(201, { ...workflowDto(created), warnings: created.warnings });
     }),
-    implement(routes.getWorkflow, (_c, { user, params }, reply) => {
+    implement(routes.getWorkflow, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      const role = requireAccess(store, id, user, 'read');
-      return reply(200, workflowDto(service.summary(id, role)));
+      const role = await requireAccess(store, id, user, 'read');
+      return reply(200, workflowDto(await service.summary(id, role)));
     }),
     implement(routes.updateWorkflow, async (_c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
-      const role = requireAccess(store, id, user, 'edit');
+      const role = await requireAccess(store, id, user, 'edit');
       const patch = await body();
-      await service.update(id, user, patch);
-      return reply(200, workflowDto(service.summary(id, role)));
+      const { name } = await service.update(id, user, patch);
+      return reply(200, workflowDto({ ...(await service.summary(id, role)), name }));
     }),
     implement(routes.deleteWorkflow, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      requireAccess(store, id, user, 'delete');
+      await requireAccess(store, id, user, 'delete');
       // Nothing of it may start or run while it goes: triggers first, then the runs in flight.
       triggers.remove(id);
       testWebhooks.stop(id);
@@ -136,64 +136,64 @@ export const workflowRoutes = ({
     }),
     implement(routes.exportWorkflow, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      requireAccess(store, id, user, 'read');
+      await requireAccess(store, id, user, 'read');
       return reply(200, await service.export(id));
     }),
-    implement(routes.listMembers, (_c, { user, params }, reply) => {
+    implement(routes.listMembers, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      const role = requireAccess(store, id, user, 'read');
+      const role = await requireAccess(store, id, user, 'read');
       // Pending invitations name addresses that are not members yet: only the owners who manage them see them.
-      const invitations = can(role, 'manageMembers') ? store.invitations(id) : [];
-      return reply(200, { members: store.members(id), invitations });
+      const invitations = can(role, 'manageMembers') ? await store.invitations(id) : [];
+      return reply(200, { members: await store.members(id), invitations });
     }),
     implement(routes.addMember, async (_c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
-      requireAccess(store, id, user, 'manageMembers');
+      await requireAccess(store, id, user, 'manageMembers');
       const { email, role } = await body();
       // Only the workflow's own members are looked up, never the accounts: whether an
       // account uses the address changes neither the answer nor the work done for it.
-      const member = store.memberByEmail(id, email);
+      const member = await store.memberByEmail(id, email);
       if (member) {
-        if (member.role === 'owner' && role !== 'owner' && store.countOwners(id) <= 1) {
+        if (member.role === 'owner' && role !== 'owner' && (await store.countOwners(id)) <= 1) {
           throw new UserError(ErrorCodes.conflict, 'A workflow needs at least one owner');
         }
-        store.upsertMember(id, member.userId, role, now());
+        await store.upsertMember(id, member.userId, role, now());
         if (member.role !== role) await revalidate({ userId: member.userId, workflowId: id });
         return reply(200, { ...member, role });
       }
-      const pending = store.invitations(id);
+      const pending = await store.invitations(id);
       if (!pending.some((i) => i.email === email) && pending.length >= MAX_PENDING_INVITATIONS) {
         throw new UserError(
           ErrorCodes.conflict,
           `A workflow has at most ${MAX_PENDING_INVITATIONS} pending invitations; cancel some first`,
         );
       }
-      return reply(202, { invitation: store.invite(id, email, role, user.id, now()) });
+      return reply(202, { invitation: await store.invite(id, email, role, user.id, now()) });
     }),
-    implement(routes.cancelInvitation, (_c, { user, params }, reply) => {
+    implement(routes.cancelInvitation, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      requireAccess(store, id, user, 'manageMembers');
-      if (!store.cancelInvitation(id, params.invitationId)) {
+      await requireAccess(store, id, user, 'manageMembers');
+      if (!(await store.cancelInvitation(id, params.invitationId))) {
         throw new UserError(ErrorCodes.notFound, 'No such invitation to this workflow');
       }
       return reply(204);
     }),
-    implement(routes.listWorkflowCredentials, (_c, { user, params }, reply) => {
+    implement(routes.listWorkflowCredentials, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      requireAccess(store, id, user, 'read');
+      await requireAccess(store, id, user, 'read');
       return reply(200, { credentials: credentials.grantedTo(id) });
     }),
     implement(routes.removeMember, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
       const target = params.userId;
       // Anyone may leave; removing others takes an owner.
-      requireAccess(store, id, user, target === user.id ? 'read' : 'manageMembers');
-      const role = store.memberRole(id, target);
+      await requireAccess(store, id, user, target === user.id ? 'read' : 'manageMembers');
+      const role = await store.memberRole(id, target);
       if (!role) throw new UserError(ErrorCodes.notFound, 'That user is not a member of this workflow');
-      if (role === 'owner' && store.countOwners(id) <= 1) {
+      if (role === 'owner' && (await store.countOwners(id)) <= 1) {
         throw new UserError(ErrorCodes.conflict, 'A workflow needs at least one owner');
       }
-      store.removeMember(id, target);
+      await store.removeMember(id, target);
       await revalidate({ userId: target, workflowId: id });
       return reply(204);
     }),

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { silentLogger, type Logger } from '#shared/log.ts';
+import { initWorkflowDoc, setWorkflowName } from '#shared/schema/index.ts';
+import { openDatabase, type OpenedDatabase } from '../../src/db/open.ts';
+import { workflowRoomHooks } from '../../src/workflows/room-hooks.ts';
+import { SqliteWorkflowStore } from '../../src/workflows/sqlite-workflow-store.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+/**
+ * The listing's copy of a workflow's name follows its document after commits
+ * (room-hooks.ts). Those writes are bookkeeping: a commit never waits for
+ * them, they land in the order the renames were committed however long each
+ * takes, and one that fails is logged without stopping the next.
+ */
+
+/** The real store; the first rename waits for the test, or fails when told to. */
+class FlakyNameStore extends SqliteWorkflowStore {
+  renames = 0;
+  failFirst = false;
+  private gate: Promise<void> | undefined;
+  private openGate = (): void => {};
+
+  holdFirst(): void {
+    this.gate = new Promise((resolve) => {
+      this.openGate = resolve;
+    });
+  }
+
+  release(): void {
+    this.openGate();
+  }
+
+  override async setName(id: string, name: string, updatedAt: number): Promise<void> {
+    this.renames += 1;
+    if (this.renames === 1) {
+      if (this.gate) await this.gate;
+      if (this.failFirst) throw new Error('disk full');
+    }
+    return super.setName(id, name, updatedAt);
+  }
+}
+
+let dir: ReturnType<typeof tempDir>;
+let database: OpenedDatabase;
+let store: FlakyNameStore;
+
+beforeEach(async () => {
+  dir = tempDir();
+  database = openDatabase({ file: join(dir.path, 'weft.db') });
+  store = new FlakyNameStore(database.db);
+  database.sqlite
+    .prepare(
+      "insert into users (id, email, name, password_hash, created_at) values ('u1', 'a@example.com', 'A', 'x', 1)",
+    )
+    .run();
+  await store.create({ id: 'wf', name: 'First', createdBy: null, createdAt: 1, updatedAt: 1 }, 'u1');
+});
+
+afterEach(async () => {
+  store.release();
+  await database.close();
+  dir.remove();
+});
+
+/** A loaded workflow document and the hooks that saw it load. */
+const loaded = (logger: Logger = silentLogger) => {
+  const hooks = workflowRoomHooks({ store, logger, now: () => 1000 });
+  const doc = new Y.Doc();
+  initWorkflowDoc(doc, { name: 'First' });
+  hooks.afterLoad?.('wf', doc);
+  const rename = (name: string) => {
+    setWorkflowName(doc, name);
+    hooks.afterCommit?.('wf', doc);
+  };
+  return { rename };
+};
+
+const listedName = async () => (await store.get('wf'))?.name;
+
+describe('the listing follows renames', () => {
+  it('in commit order, though the first write is slower than the second', async () => {
+    const { rename } = loaded();
+    store.holdFirst();
+    rename('Second');
+    rename('Third');
+    await new Promise((r) => setTimeout(r, 50));
+    // Neither went out of turn: the second waits for the first.
+    expect(await listedName()).toBe('First');
+    store.release();
+    await expect.poll(listedName, { timeout: 2000 }).toBe('Third');
+    expect(store.renames).toBe(2);
+  });
+
+  it('logs a write that failed, and the next rename is written', async () => {
+    const errors: string[] = [];
+    const logger: Logger = { ...silentLogger, error: (_obj, msg) => errors.push(msg ?? '') };
+    const { rename } = loaded(logger);
+    store.failFirst = true;
+    rename('Second');
+    await expect.poll(() => errors, { timeout: 2000 }).toEqual(['renaming the listed workflow failed']);
+    expect(await listedName()).toBe('First');
+    rename('Third');
+    await expect.poll(listedName, { timeout: 2000 }).toBe('Third');
+  });
+});
