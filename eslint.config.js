@@ -56,6 +56,12 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },
   },
+  {
+    // A SQLite adapter implements an async storage port with a synchronous driver: its methods
+    // are `async` so that a throw becomes a rejection, with nothing to await inside.
+    files: ['sync-server/src/**/sqlite-*.ts'],
+    rules: { '@typescript-eslint/require-await': 'off' },
+  },
   { files: ['shared/**'], rules: partImports(['client', 'sync-server', 'engine', 'cli']) },
   { files: ['client/**'], rules: partImports(['sync-server', 'engine', 'cli']) },
   { files: ['sync-server/**'], rules: partImports(['client', 'engine', 'cli']) },

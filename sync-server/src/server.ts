@@ -24,13 +24,13 @@ import { WorkflowStore } from './workflows/workflow-store.ts';
 import { EngineHub } from './executions/engine-hub.ts';
 import { runPolicyOf, type RunPolicySettings } from './executions/run-policy.ts';
 import { ExecutionService } from './executions/execution-service.ts';
-import { ExecutionStore } from './executions/execution-store.ts';
+import { SqliteExecutionStore } from './executions/sqlite-execution-store.ts';
 import { LiveStatus } from './executions/live-status.ts';
 import { ExecutionRetention } from './executions/retention.ts';
-import { VersionStore } from './executions/version-store.ts';
+import { SqliteVersionStore } from './executions/sqlite-version-store.ts';
 import { TriggerService } from './triggers/trigger-service.ts';
 import { TestWebhooks } from './triggers/test-webhooks.ts';
-import { CredentialStore } from './credentials/credential-store.ts';
+import { SqliteCredentialStore } from './credentials/sqlite-credential-store.ts';
 import { watchOutsideWrites } from './admin/outside-writes.ts';
 
 export type SyncServerConfig = Pick<
@@ -73,7 +73,7 @@ export interface SyncServer {
   readonly workflows: WorkflowService;
   readonly engines: EngineHub;
   readonly executions: ExecutionService;
-  /** Deletes old executions in the background; `tick()` runs a round now (tests). */
+  /** Deletes old executions in the background; `await tick()` runs a round now (tests). */
   readonly retention: ExecutionRetention;
   /** The secret engines present on /engine. */
   readonly engineToken: string;
@@ -85,9 +85,16 @@ export interface SyncServer {
 
 /**
  * Builds a whole sync server from its config: no module state, so a test can
- * run two in one process.
+ * run two in one process. Resolves once what a restart left is read back
+ * (queued and orphaned runs), before anything listens.
  */
-export const createSyncServer = ({ config, logger }: { config: SyncServerConfig; logger: Logger }): SyncServer => {
+export const createSyncServer = async ({
+  config,
+  logger,
+}: {
+  config: SyncServerConfig;
+  logger: Logger;
+}): Promise<SyncServer> => {
   const database = openDatabase({ file: config.dbFile, synchronous: config.dbSynchronous });
   const accounts = new AccountStore(database.db);
   const workflowStore = new WorkflowStore(database.db);
@@ -101,10 +108,10 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     hooks: workflowRoomHooks({ store: workflowStore, logger: logger.child({ component: 'workflows' }) }),
   });
   const workflows = new WorkflowService({ store: workflowStore, docs, rooms });
-  const executionStore = new ExecutionStore(database.db);
-  const versions = new VersionStore(database.db);
+  const executionStore = new SqliteExecutionStore(database.db);
+  const versions = new SqliteVersionStore(database.db);
   const live = new LiveStatus(rooms);
-  const credentials = new CredentialStore(database.db, config.encryptionKey);
+  const credentials = new SqliteCredentialStore(database.db, config.encryptionKey);
   const runPolicy = runPolicyOf(config);
   const engines = new EngineHub({
     token: config.engineToken,
@@ -117,6 +124,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     runPolicy,
     maxRunningPerWorkflow: config.maxRunningPerWorkflow,
   });
+  await engines.start();
   const executions = new ExecutionService({
     rooms,
     versions,
@@ -133,6 +141,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     logger: logger.child({ component: 'triggers' }),
     timezone: runPolicy.timezone,
   });
+  await triggers.start();
   const testWebhooks = new TestWebhooks({ onChange: (workflowId, state) => live.listening(workflowId, state) });
   let socketCount = (): number => 0;
   let revalidate: SocketRevalidator = () => 0;
@@ -192,7 +201,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
   // An admin command beside the server (weft user disable, reset-password) changes accounts: check sockets again.
   const outsideWrites = watchOutsideWrites(database.sqlite, () => revalidate({}), logger);
   const retention = new ExecutionRetention(
-    database.db,
+    executionStore,
     { maxAgeDays: config.executionsMaxAgeDays, maxCount: config.executionsMaxCount },
     logger.child({ component: 'retention' }),
   );
@@ -226,7 +235,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
         triggers.close();
         testWebhooks.close();
         upgrades.close();
-        engines.close();
+        await engines.close();
         sync.close();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         await rooms.shutdown();

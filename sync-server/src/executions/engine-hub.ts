@@ -81,19 +81,30 @@ export class EngineHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: ENGINE_MAX_FRAME_BYTES });
   private readonly watchdog: ReturnType<typeof setInterval>;
   private readonly now: () => number;
+  /**
+   * Runs whose slot is taken but whose job is still being built (handOver):
+   * true once someone asked to stop one, so it is not sent after all.
+   */
+  private readonly starting = new Map<string, { canceled: boolean }>();
 
   constructor(private readonly options: EngineHubOptions) {
     this.now = options.now ?? Date.now;
     this.finisher = new FinishBatcher(options.executions, options.logger);
-    // Executions queued before a restart are still owed a run.
-    for (const row of options.executions.queued()) this.queue.push(row.id, row.workflowId);
-    // Runs that were running when the server stopped have no engine any more.
-    const orphans = options.executions.running().map((r) => r.id);
-    for (const id of options.executions.fail(orphans, 'failed', 'The server restarted while it ran', this.now())) {
-      options.executions.log(id, 'error', 'The server restarted while this execution ran', this.now());
-    }
     this.watchdog = setInterval(() => this.checkHeartbeats(), 500);
     this.watchdog.unref();
+  }
+
+  /** Reads what a restart left: runs still owed one, runs that lost their engine. Awaited before the server listens. */
+  async start(): Promise<void> {
+    const { executions } = this.options;
+    // Executions queued before a restart are still owed a run.
+    for (const row of await executions.queued()) this.queue.push(row.id, row.workflowId);
+    // Runs that were running when the server stopped have no engine any more.
+    const orphans = (await executions.running()).map((r) => r.id);
+    for (const id of await executions.fail(orphans, 'failed', 'The server restarted while it ran', this.now())) {
+      await executions.log(id, 'error', 'The server restarted while this execution ran', this.now());
+    }
+    this.dispatch();
   }
 
   get engineCount(): number {
@@ -171,6 +182,12 @@ export class EngineHub {
       this.end(executionId, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, queuedIn);
       return true;
     }
+    const starting = this.starting.get(executionId);
+    if (starting) {
+      // Its job is not sent yet: handOver ends it as canceled instead of sending it.
+      starting.canceled = true;
+      return true;
+    }
     for (const engine of this.engines) {
       if (engine.running.has(executionId)) {
         this.send(engine, { type: 'cancel', executionId });
@@ -180,11 +197,12 @@ export class EngineHub {
     return false;
   }
 
-  close(): void {
+  /** Stops taking engines and records every end heard so far. */
+  async close(): Promise<void> {
     clearInterval(this.watchdog);
-    this.finisher.close();
     for (const engine of [...this.engines]) engine.socket.close(1001, 'server shutting down');
     this.wss.close();
+    await this.finisher.close();
   }
 
   /** The `/engine` handshake (routed by http/upgrade-router.ts). */
@@ -324,12 +342,11 @@ export class EngineHub {
     this.dispatch();
   }
 
-  private end(executionId: string, result: RunResultMessage, workflowId?: string): void {
-    const known = workflowId ?? this.options.executions.get(executionId)?.workflowId;
+  private end(executionId: string, result: RunResultMessage, workflowId: string): void {
     this.deadlines.delete(executionId);
-    // Runs that end in the same turn share one commit; waiters hear of it once it is durable.
+    // Runs that end close together share one commit; waiters hear of it once it is durable.
     this.finisher.add(executionId, result, this.now(), (recorded) => {
-      if (known) this.options.live.finished(known, executionId, recorded.status, recorded.error);
+      this.options.live.finished(workflowId, executionId, recorded.status, recorded.error);
       this.resolveWaiters(executionId, recorded);
     });
   }
@@ -364,81 +381,119 @@ export class EngineHub {
       const entry = this.queue.next((workflowId) => (running.get(workflowId) ?? 0) < share);
       if (!entry) return;
       running.set(entry.workflowId, (running.get(entry.workflowId) ?? 0) + 1);
-      this.handOver(best, entry);
+      // handOver takes the slot before its first await, so this loop sees it taken.
+      void this.handOver(best, entry);
     }
   }
 
   /**
-   * Gives one queued execution to an engine. Building its job reads the
-   * database and decrypts credentials, either of which can fail: then that
-   * execution fails with the reason and the others go on.
+   * Gives one queued execution to an engine. Its slot is taken before the
+   * first await, so no other dispatch can hand out the same slot. Building its
+   * job reads the database and decrypts credentials, either of which can
+   * fail: then the slot is freed, that execution fails with the reason and
+   * the others go on. Never rejects.
    */
-  private handOver(engine: EngineConn, { id, workflowId }: { id: string; workflowId: string }): void {
+  private async handOver(engine: EngineConn, { id, workflowId }: { id: string; workflowId: string }): Promise<void> {
+    engine.running.set(id, workflowId);
+    const starting = { canceled: false };
+    this.starting.set(id, starting);
+    // Read through a function: cancel() sets it during the awaits.
+    const canceled = () => starting.canceled;
+    // While the job was built the engine may have gone (lose) or the workflow been deleted (stopWorkflow):
+    // they freed the slot and answered the run's waiters, so nothing is left to do here.
+    const stillOurs = () => this.engines.has(engine) && engine.running.get(id) === workflowId;
+    const release = () => {
+      if (stillOurs()) engine.running.delete(id);
+      this.dispatch();
+    };
     try {
-      const job = this.jobFor(id);
-      if (!job) return;
-      this.options.executions.markRunning(id, engine.id, this.now());
-      engine.running.set(id, job.workflow.id);
+      const built = await this.jobFor(id, workflowId);
+      if (!stillOurs()) return;
+      if (canceled()) {
+        release();
+        this.end(id, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, workflowId);
+        return;
+      }
+      if (!built.ok) {
+        release();
+        if (built.failed) {
+          this.end(id, { status: 'failed', error: built.failed, runs: [], lastOutput: [] }, workflowId);
+        }
+        return;
+      }
+      const { job } = built;
+      if (!(await this.options.executions.markRunning(id, engine.id, this.now()))) {
+        // Stopped or deleted meanwhile: whoever did that recorded its end.
+        release();
+        return;
+      }
+      if (!stillOurs()) return;
+      if (canceled()) {
+        release();
+        this.end(id, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, workflowId);
+        return;
+      }
+      this.send(engine, { type: 'run', job });
       const limitSeconds = job.definition.settings.timeoutSeconds ?? defaultSettings.timeoutSeconds;
       if (limitSeconds > 0) {
         this.deadlines.set(id, { at: this.now() + limitSeconds * 1000 + overdueGraceMs(limitSeconds), limitSeconds });
       }
-      this.send(engine, { type: 'run', job });
     } catch (error) {
-      engine.running.delete(id);
       this.options.logger.error({ err: error, executionId: id }, 'handing an execution to an engine failed');
+      if (!stillOurs()) return;
+      release();
       const reason = error instanceof Error ? error.message : String(error);
       this.end(
         id,
         { status: 'failed', error: `Could not start the run: ${reason}`, runs: [], lastOutput: [] },
         workflowId,
       );
+    } finally {
+      this.starting.delete(id);
     }
   }
 
-  private jobFor(executionId: string): Job | undefined {
-    const row = this.options.executions.get(executionId);
-    if (row?.status !== 'queued') return undefined;
-    const version = this.options.versions.get(row.versionHash);
-    const workflow = this.options.workflows.get(row.workflowId);
-    if (!version || !workflow) {
-      this.end(executionId, { status: 'failed', error: 'The workflow version is gone', runs: [], lastOutput: [] });
-      return undefined;
-    }
+  /** The job for a queued execution; `failed` says why the run fails instead (none: it is not queued any more). */
+  private async jobFor(
+    executionId: string,
+    workflowId: string,
+  ): Promise<{ ok: true; job: Job } | { ok: false; failed?: string }> {
+    const row = await this.options.executions.get(executionId);
+    if (row?.status !== 'queued') return { ok: false };
+    const version = await this.options.versions.get(row.versionHash);
+    const workflow = this.options.workflows.get(workflowId);
+    if (!version || !workflow) return { ok: false, failed: 'The workflow version is gone' };
     // Credentials travel with the job only where their owner granted them to this workflow:
     // being a member of it, even its owner, grants nothing (docs/SECURITY.md).
     const secrets: NonNullable<Job['credentials']> = {};
     for (const node of version.definition.nodes) {
       for (const id of Object.values(node.credentials ?? {})) {
-        const found = this.options.credentials.grantedSecret(id, row.workflowId);
+        const found = await this.options.credentials.grantedSecret(id, row.workflowId);
         if (found.status !== 'ok') {
-          this.end(executionId, {
-            status: 'failed',
-            error: `Node "${node.name}" uses credential ${id}, ${credentialRefusal[found.status]}`,
-            runs: [],
-            lastOutput: [],
-          });
-          return undefined;
+          return { ok: false, failed: `Node "${node.name}" uses credential ${id}, ${credentialRefusal[found.status]}` };
         }
         secrets[id] = found.secret;
       }
     }
     return {
-      executionId,
-      credentials: secrets,
-      workflow: { id: workflow.id, name: version.definition.name, active: workflow.active ?? false },
-      mode: row.mode,
-      versionHash: row.versionHash,
-      definition: version.definition,
-      ...(row.startNodeId ? { startNodeId: row.startNodeId } : {}),
-      ...(row.triggerItems ? { triggerItems: JSON.parse(row.triggerItems) as Job['triggerItems'] } : {}),
-      ...(this.options.runPolicy
-        ? {
-            limits: this.options.runPolicy.limits,
-            network: this.options.runPolicy.network,
-            timezone: this.options.runPolicy.timezone,
-          }
-        : {}),
+      ok: true,
+      job: {
+        executionId,
+        credentials: secrets,
+        workflow: { id: workflow.id, name: version.definition.name, active: workflow.active ?? false },
+        mode: row.mode,
+        versionHash: row.versionHash,
+        definition: version.definition,
+        ...(row.startNodeId ? { startNodeId: row.startNodeId } : {}),
+        ...(row.triggerItems ? { triggerItems: JSON.parse(row.triggerItems) as Job['triggerItems'] } : {}),
+        ...(this.options.runPolicy
+          ? {
+              limits: this.options.runPolicy.limits,
+              network: this.options.runPolicy.network,
+              timezone: this.options.runPolicy.timezone,
+            }
+          : {}),
+      },
     };
   }
 

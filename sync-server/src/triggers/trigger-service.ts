@@ -48,12 +48,18 @@ export class TriggerService {
       /** The zone of workflows without one of their own (WEFT_TIMEZONE); UTC when left out. */
       timezone?: string;
     },
-  ) {
-    for (const { id, publishedHash } of deps.workflows.listActive()) {
+  ) {}
+
+  /** Registers the triggers of the workflows that were active before a restart. Awaited before the server listens. */
+  async start(): Promise<void> {
+    for (const { id, publishedHash } of this.deps.workflows.listActive()) {
       try {
-        this.register(id, publishedHash);
+        await this.register(id, publishedHash);
       } catch (e) {
-        deps.logger.warn({ workflowId: id, err: e instanceof Error ? e.message : String(e) }, 'could not reactivate');
+        this.deps.logger.warn(
+          { workflowId: id, err: e instanceof Error ? e.message : String(e) },
+          'could not reactivate',
+        );
       }
     }
   }
@@ -62,16 +68,16 @@ export class TriggerService {
   async publish(workflowId: string, user: User): Promise<string> {
     const hash = await this.deps.executions.snapshot(workflowId, user.id);
     const row = this.deps.workflows.get(workflowId);
-    if (row?.active) this.register(workflowId, hash);
+    if (row?.active) await this.register(workflowId, hash);
     this.deps.workflows.setPublished(workflowId, hash);
     this.deps.live.trigger(workflowId, { active: row?.active ?? false, publishedHash: hash });
     return hash;
   }
 
-  activate(workflowId: string): void {
+  async activate(workflowId: string): Promise<void> {
     const row = this.deps.workflows.get(workflowId);
     if (!row?.publishedHash) throw new UserError(ErrorCodes.conflict, 'Publish the workflow before activating it');
-    this.register(workflowId, row.publishedHash);
+    await this.register(workflowId, row.publishedHash);
     this.deps.workflows.setActive(workflowId, true);
     this.deps.live.trigger(workflowId, { active: true, publishedHash: row.publishedHash });
   }
@@ -104,8 +110,9 @@ export class TriggerService {
     this.schedules.clear();
   }
 
-  private register(workflowId: string, hash: string): void {
-    const version = this.deps.versions.get(hash);
+  /** Reads the version first; from there on checking for a taken path and taking it are one synchronous step. */
+  private async register(workflowId: string, hash: string): Promise<void> {
+    const version = await this.deps.versions.get(hash);
     if (!version) throw new UserError(ErrorCodes.conflict, 'The published version is missing');
     const hooks: { key: string; target: WebhookTarget }[] = [];
     const dynamic: { method: string; route: DynamicRoute<WebhookTarget> }[] = [];

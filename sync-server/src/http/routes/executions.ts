@@ -47,21 +47,21 @@ export const executionRoutes = (deps: {
   hub: EngineHub;
   workflows: WorkflowStore;
 }) => {
-  const load = (id: string, user: User, action: 'read' | 'edit'): ExecutionRow => {
-    const row = deps.executions.get(id);
+  const load = async (id: string, user: User, action: 'read' | 'edit'): Promise<ExecutionRow> => {
+    const row = await deps.executions.get(id);
     if (!row) throw new UserError(ErrorCodes.notFound, `Execution ${id} does not exist`);
     requireAccess(deps.workflows, row.workflowId, user, action);
     return row;
   };
   return contractRoutes('/api/executions', [
-    implement(routes.listExecutions, (_c, { user, query: q }, reply) => {
+    implement(routes.listExecutions, async (_c, { user, query: q }, reply) => {
       let ids: string[];
       if (q.workflowId) {
         requireAccess(deps.workflows, q.workflowId, user, 'read');
         ids = [q.workflowId];
       } else ids = deps.workflows.listFor(user.id, user.isAdmin).map((w) => w.id);
       const [at, id] = q.cursor ? q.cursor.split(':') : [];
-      const rows = deps.executions.list({
+      const rows = await deps.executions.list({
         workflowIds: ids,
         ...(q.status ? { status: q.status } : {}),
         ...(at && id ? { cursor: { createdAt: Number(at), id } } : {}),
@@ -70,9 +70,9 @@ export const executionRoutes = (deps: {
       const last = rows.length === q.limit ? rows[rows.length - 1] : undefined;
       return reply(200, { executions: rows.map(dto), nextCursor: last ? `${last.createdAt}:${last.id}` : null });
     }),
-    implement(routes.getExecution, (_c, { user, params }, reply) => {
-      const row = load(params.id, user, 'read');
-      const nodeRuns = deps.executions.nodeRuns(row.id).map((r) => ({
+    implement(routes.getExecution, async (_c, { user, params }, reply) => {
+      const row = await load(params.id, user, 'read');
+      const nodeRuns = (await deps.executions.nodeRuns(row.id)).map((r) => ({
         nodeId: r.nodeId,
         name: r.name,
         runIndex: r.runIndex,
@@ -86,33 +86,36 @@ export const executionRoutes = (deps: {
       }));
       return reply(200, { ...dto(row), nodeRuns });
     }),
-    implement(routes.getExecutionLogs, (_c, { user, params }, reply) => {
-      const row = load(params.id, user, 'read');
+    implement(routes.getExecutionLogs, async (_c, { user, params }, reply) => {
+      const row = await load(params.id, user, 'read');
       return reply(200, {
-        logs: deps.executions
-          .logs(row.id)
-          .map((l) => ({ at: l.at, level: l.level, ...(l.node !== null ? { node: l.node } : {}), message: l.message })),
+        logs: (await deps.executions.logs(row.id)).map((l) => ({
+          at: l.at,
+          level: l.level,
+          ...(l.node !== null ? { node: l.node } : {}),
+          message: l.message,
+        })),
       });
     }),
-    implement(routes.stopExecution, (_c, { user, params }, reply) => {
-      const row = load(params.id, user, 'edit');
+    implement(routes.stopExecution, async (_c, { user, params }, reply) => {
+      const row = await load(params.id, user, 'edit');
       if (row.status !== 'queued' && row.status !== 'running') {
         throw new UserError(ErrorCodes.conflict, `Execution ${row.id} has already ended (${row.status})`);
       }
-      deps.executions.log(row.id, 'info', `${user.name} asked to stop the run`, Date.now());
+      await deps.executions.log(row.id, 'info', `${user.name} asked to stop the run`, Date.now());
       deps.hub.cancel(row.id);
       return reply(202, { ...dto(row), stopping: true });
     }),
     implement(routes.retryExecution, async (_c, { user, params }, reply) => {
-      const row = load(params.id, user, 'edit');
+      const row = await load(params.id, user, 'edit');
       return reply(201, dto(await deps.service.retry(row, user)));
     }),
-    implement(routes.deleteExecution, (_c, { user, params }, reply) => {
-      const row = load(params.id, user, 'edit');
+    implement(routes.deleteExecution, async (_c, { user, params }, reply) => {
+      const row = await load(params.id, user, 'edit');
       if (row.status === 'queued' || row.status === 'running') {
         throw new UserError(ErrorCodes.conflict, 'Stop the execution before deleting it');
       }
-      deps.executions.delete(row.id);
+      await deps.executions.delete(row.id);
       return reply(204);
     }),
   ]);

@@ -65,10 +65,10 @@ export const workflowRoutes = ({
       const hash = await triggers.publish(id, user);
       return reply(200, { id, publishedHash: hash, active: store.get(id)?.active ?? false });
     }),
-    implement(routes.activateWorkflow, (_c, { user, params }, reply) => {
+    implement(routes.activateWorkflow, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
       requireAccess(store, id, user, 'edit');
-      triggers.activate(id);
+      await triggers.activate(id);
       return reply(200, { id, publishedHash: store.get(id)?.publishedHash ?? null, active: true });
     }),
     implement(routes.deactivateWorkflow, (_c, { user, params }, reply) => {
@@ -178,10 +178,10 @@ export const workflowRoutes = ({
       }
       return reply(204);
     }),
-    implement(routes.listWorkflowCredentials, (_c, { user, params }, reply) => {
+    implement(routes.listWorkflowCredentials, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
       requireAccess(store, id, user, 'read');
-      return reply(200, { credentials: credentials.grantedTo(id) });
+      return reply(200, { credentials: await credentials.grantedTo(id) });
     }),
     implement(routes.removeMember, (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
