@@ -34,7 +34,10 @@ const resultOf = (executionId: string) =>
 
 const valid = definition({
   name: 'Contract',
-  nodes: [node('Start', 'manualTrigger'), node('Set', 'set', { assignments: [{ name: 'ok', value: 'yes', type: 'string' }] })],
+  nodes: [
+    node('Start', 'manualTrigger'),
+    node('Set', 'set', { assignments: [{ name: 'ok', value: 'yes', type: 'string' }] }),
+  ],
   edges: [{ source: 'Start', target: 'Set' }],
 });
 
