@@ -40,8 +40,8 @@ export class FinishBatcher {
   private pending: Finishing[] = [];
   private unrecorded: Unrecorded[] = [];
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The commit in flight; never rejects. */
-  private committing: Promise<void> | undefined;
+  /** The last write queued: every write waits for the one before, so one finishAll is in flight at a time. */
+  private tail: Promise<void> = Promise.resolve();
   private scheduled = false;
   private closing = false;
 
@@ -52,38 +52,33 @@ export class FinishBatcher {
 
   add(id: string, result: RunResultMessage, now: number, done: (result: RunResultMessage) => void): void {
     this.pending.push({ id, result, now, done });
-    this.schedule();
-  }
-
-  /** The next commit starts on the next turn, once the one in flight is done. */
-  private schedule(): void {
-    if (this.scheduled || this.committing) return;
+    if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.startCommit();
+      void this.inLane(() => this.commitPending());
     });
   }
 
-  private startCommit(): void {
-    if (this.committing || this.pending.length === 0) return;
+  /** Records what is pending now, after the writes before it (shutdown). */
+  flush(): Promise<void> {
+    return this.inLane(() => this.commitPending());
+  }
+
+  /** Runs `work` after every write queued before it; never rejects (a timer must not throw). */
+  private inLane(work: () => Promise<void>): Promise<void> {
+    const next = this.tail.then(work).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'recording run results failed');
+    });
+    this.tail = next;
+    return next;
+  }
+
+  /** Commits every end that arrived until now in one batch: those that came while the last write ran share it. */
+  private async commitPending(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
-    this.committing = this.commit(batch).finally(() => {
-      this.committing = undefined;
-      if (this.pending.length > 0) this.schedule();
-    });
-  }
-
-  /** Records what is pending now, after the commit in flight (shutdown). */
-  async flush(): Promise<void> {
-    while (this.committing || this.pending.length > 0) {
-      if (this.committing) await this.committing;
-      else this.startCommit();
-    }
-  }
-
-  private async commit(batch: Finishing[]): Promise<void> {
+    if (batch.length === 0) return;
     let recorded: RunResultMessage[];
     try {
       await this.store.finishAll(batch);
@@ -138,9 +133,9 @@ export class FinishBatcher {
       this.retryTimer = undefined;
       const due = this.unrecorded;
       this.unrecorded = [];
-      void (async () => {
+      void this.inLane(async () => {
         for (const entry of due) await this.recordAlone(entry);
-      })().catch((error: unknown) => this.logger.error({ err: error }, 'retrying run results failed'));
+      });
     }, RETRY_MS);
     this.retryTimer.unref();
   }
@@ -156,14 +151,16 @@ export class FinishBatcher {
     this.retryTimer = undefined;
     await this.flush();
     // One last try for what the database refused so far; whatever stays the next start fails.
-    const due = this.unrecorded;
-    this.unrecorded = [];
-    for (const entry of due) {
-      try {
-        await this.store.finishAll([entry]);
-      } catch (error) {
-        this.logger.error({ err: error, executionId: entry.id }, 'a run result was not stored before the stop');
+    await this.inLane(async () => {
+      const due = this.unrecorded;
+      this.unrecorded = [];
+      for (const entry of due) {
+        try {
+          await this.store.finishAll([entry]);
+        } catch (error) {
+          this.logger.error({ err: error, executionId: entry.id }, 'a run result was not stored before the stop');
+        }
       }
-    }
+    });
   }
 }
