@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '#shared/log.ts';
 import {
+  ENGINE_HEARTBEAT_MS,
   ENGINE_LOST_AFTER_MS,
   ENGINE_MAX_FRAME_BYTES,
   EngineCloseCodes,
@@ -86,9 +87,11 @@ export class EngineHub {
    * true once someone asked to stop one, so it is not sent after all.
    */
   private readonly starting = new Map<string, { canceled: boolean }>();
+  private lastCheck: number;
 
   constructor(private readonly options: EngineHubOptions) {
     this.now = options.now ?? Date.now;
+    this.lastCheck = this.now();
     this.finisher = new FinishBatcher(options.executions, options.logger);
     this.watchdog = setInterval(() => this.checkHeartbeats(), 500);
     this.watchdog.unref();
@@ -291,6 +294,14 @@ export class EngineHub {
 
   private checkHeartbeats(): void {
     const now = this.now();
+    // This check runs every 500 ms. Coming much later means this process was busy (a huge job, a
+    // long GC), and timers run before pending socket reads: the engines' heartbeats may be waiting
+    // unread, so the silence is ours and counts for nobody.
+    const stalled = now - this.lastCheck > ENGINE_LOST_AFTER_MS / 2;
+    this.lastCheck = now;
+    if (stalled) {
+      for (const engine of this.engines) engine.lastSeen = Math.max(engine.lastSeen, now - ENGINE_HEARTBEAT_MS);
+    }
     for (const engine of this.engines) {
       if (now - engine.lastSeen > ENGINE_LOST_AFTER_MS) {
         engine.socket.terminate();
