@@ -98,7 +98,7 @@ interface JsonReport {
 }
 
 beforeAll(async () => {
-  t = startTestServer();
+  t = await startTestServer();
   await t.listen();
   rest = restClient(t.baseUrl);
   owner = await rest.signup('owner@example.com');
@@ -509,7 +509,7 @@ describe('weft push reports each workflow once, as it is', () => {
 
   it('leaves no folder behind when the server cannot be reached', async () => {
     const dir = folder();
-    const closed = startTestServer();
+    const closed = await startTestServer();
     await closed.listen();
     const url = closed.baseUrl;
     await closed.close();

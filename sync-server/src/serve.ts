@@ -56,7 +56,7 @@ export const serve = async (argv: readonly string[]): Promise<void> => {
   let server;
   try {
     // Without a configured token, only the child engine (told the token at start) can join.
-    server = createSyncServer({
+    server = await createSyncServer({
       config: {
         ...config,
         engineToken: config.engineToken ?? randomBytes(24).toString('base64url'),

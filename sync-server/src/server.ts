@@ -25,13 +25,13 @@ import { SqliteWorkflowStore } from './workflows/sqlite-workflow-store.ts';
 import { EngineHub } from './executions/engine-hub.ts';
 import { runPolicyOf, type RunPolicySettings } from './executions/run-policy.ts';
 import { ExecutionService } from './executions/execution-service.ts';
-import { ExecutionStore } from './executions/execution-store.ts';
+import { SqliteExecutionStore } from './executions/sqlite-execution-store.ts';
 import { LiveStatus } from './executions/live-status.ts';
 import { ExecutionRetention } from './executions/retention.ts';
-import { VersionStore } from './executions/version-store.ts';
+import { SqliteVersionStore } from './executions/sqlite-version-store.ts';
 import { TriggerService } from './triggers/trigger-service.ts';
 import { TestWebhooks } from './triggers/test-webhooks.ts';
-import { CredentialStore } from './credentials/credential-store.ts';
+import { SqliteCredentialStore } from './credentials/sqlite-credential-store.ts';
 import { watchOutsideWrites } from './admin/outside-writes.ts';
 
 export type SyncServerConfig = Pick<
@@ -74,7 +74,7 @@ export interface SyncServer {
   readonly workflows: WorkflowService;
   readonly engines: EngineHub;
   readonly executions: ExecutionService;
-  /** Deletes old executions in the background; `tick()` runs a round now (tests). */
+  /** Deletes old executions in the background; `await tick()` runs a round now (tests). */
   readonly retention: ExecutionRetention;
   /** The secret engines present on /engine. */
   readonly engineToken: string;
@@ -86,9 +86,16 @@ export interface SyncServer {
 
 /**
  * Builds a whole sync server from its config: no module state, so a test can
- * run two in one process.
+ * run two in one process. Resolves once what a restart left is read back
+ * (queued and orphaned runs), before anything listens.
  */
-export const createSyncServer = ({ config, logger }: { config: SyncServerConfig; logger: Logger }): SyncServer => {
+export const createSyncServer = async ({
+  config,
+  logger,
+}: {
+  config: SyncServerConfig;
+  logger: Logger;
+}): Promise<SyncServer> => {
   const database = openDatabase({ file: config.dbFile, synchronous: config.dbSynchronous });
   const accounts = new SqliteAccountStore(database.db);
   const workflowStore = new SqliteWorkflowStore(database.db);
@@ -102,10 +109,10 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     hooks: workflowRoomHooks({ store: workflowStore, logger: logger.child({ component: 'workflows' }) }),
   });
   const workflows = new WorkflowService({ store: workflowStore, docs, rooms });
-  const executionStore = new ExecutionStore(database.db);
-  const versions = new VersionStore(database.db);
+  const executionStore = new SqliteExecutionStore(database.db);
+  const versions = new SqliteVersionStore(database.db);
   const live = new LiveStatus(rooms);
-  const credentials = new CredentialStore(database.db, config.encryptionKey);
+  const credentials = new SqliteCredentialStore(database.db, config.encryptionKey);
   const runPolicy = runPolicyOf(config);
   const engines = new EngineHub({
     token: config.engineToken,
@@ -118,6 +125,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     runPolicy,
     maxRunningPerWorkflow: config.maxRunningPerWorkflow,
   });
+  await engines.start();
   const executions = new ExecutionService({
     rooms,
     versions,
@@ -134,10 +142,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     logger: logger.child({ component: 'triggers' }),
     timezone: runPolicy.timezone,
   });
-  // Reads the database: the server listens only once it is done (see `listen`).
-  const started = triggers.start();
-  // Awaited by listen (which then fails); logged here too, since a server may close without listening.
-  void started.catch((error: unknown) => logger.error({ err: error }, 'reactivating triggers failed'));
+  await triggers.start();
   const testWebhooks = new TestWebhooks({ onChange: (workflowId, state) => live.listening(workflowId, state) });
   let socketCount = (): number => 0;
   let revalidate: SocketRevalidator = () => Promise.resolve(0);
@@ -202,7 +207,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
   // An admin command beside the server (weft user disable, reset-password) changes accounts: check sockets again.
   const outsideWrites = watchOutsideWrites(database.sqlite, () => recheckSockets({}), logger);
   const retention = new ExecutionRetention(
-    database.db,
+    executionStore,
     { maxAgeDays: config.executionsMaxAgeDays, maxCount: config.executionsMaxCount },
     logger.child({ component: 'retention' }),
   );
@@ -219,8 +224,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
     executions,
     retention,
     engineToken: config.engineToken,
-    listen: async () => {
-      await started;
+    listen: () => {
       return new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.port, config.host, () => {
@@ -238,7 +242,7 @@ export const createSyncServer = ({ config, logger }: { config: SyncServerConfig;
         triggers.close();
         testWebhooks.close();
         upgrades.close();
-        engines.close();
+        await engines.close();
         sync.close();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         await rooms.shutdown();

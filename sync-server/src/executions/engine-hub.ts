@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '#shared/log.ts';
 import {
+  ENGINE_HEARTBEAT_MS,
   ENGINE_LOST_AFTER_MS,
   ENGINE_MAX_FRAME_BYTES,
   EngineCloseCodes,
@@ -14,7 +15,7 @@ import {
   type ServerToEngine,
 } from '#shared/protocol/engine.ts';
 import type { CredentialStore, GrantedSecret } from '../credentials/credential-store.ts';
-import type { WorkflowRow, WorkflowStore } from '../workflows/workflow-store.ts';
+import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { ExecutionStore } from './execution-store.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { VersionStore } from './version-store.ts';
@@ -81,19 +82,32 @@ export class EngineHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: ENGINE_MAX_FRAME_BYTES });
   private readonly watchdog: ReturnType<typeof setInterval>;
   private readonly now: () => number;
+  /**
+   * Runs whose slot is taken but whose job is still being built (handOver):
+   * true once someone asked to stop one, so it is not sent after all.
+   */
+  private readonly starting = new Map<string, { canceled: boolean }>();
+  private lastCheck: number;
 
   constructor(private readonly options: EngineHubOptions) {
     this.now = options.now ?? Date.now;
+    this.lastCheck = this.now();
     this.finisher = new FinishBatcher(options.executions, options.logger);
-    // Executions queued before a restart are still owed a run.
-    for (const row of options.executions.queued()) this.queue.push(row.id, row.workflowId);
-    // Runs that were running when the server stopped have no engine any more.
-    const orphans = options.executions.running().map((r) => r.id);
-    for (const id of options.executions.fail(orphans, 'failed', 'The server restarted while it ran', this.now())) {
-      options.executions.log(id, 'error', 'The server restarted while this execution ran', this.now());
-    }
     this.watchdog = setInterval(() => this.checkHeartbeats(), 500);
     this.watchdog.unref();
+  }
+
+  /** Reads what a restart left: runs still owed one, runs that lost their engine. Awaited before the server listens. */
+  async start(): Promise<void> {
+    const { executions } = this.options;
+    // Executions queued before a restart are still owed a run.
+    for (const row of await executions.queued()) this.queue.push(row.id, row.workflowId);
+    // Runs that were running when the server stopped have no engine any more.
+    const orphans = (await executions.running()).map((r) => r.id);
+    for (const id of await executions.fail(orphans, 'failed', 'The server restarted while it ran', this.now())) {
+      await executions.log(id, 'error', 'The server restarted while this execution ran', this.now());
+    }
+    this.dispatch();
   }
 
   get engineCount(): number {
@@ -171,6 +185,12 @@ export class EngineHub {
       this.end(executionId, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, queuedIn);
       return true;
     }
+    const starting = this.starting.get(executionId);
+    if (starting) {
+      // Its job is not sent yet: handOver ends it as canceled instead of sending it.
+      starting.canceled = true;
+      return true;
+    }
     for (const engine of this.engines) {
       if (engine.running.has(executionId)) {
         this.send(engine, { type: 'cancel', executionId });
@@ -180,11 +200,12 @@ export class EngineHub {
     return false;
   }
 
-  close(): void {
+  /** Stops taking engines and records every end heard so far. */
+  async close(): Promise<void> {
     clearInterval(this.watchdog);
-    this.finisher.close();
     for (const engine of [...this.engines]) engine.socket.close(1001, 'server shutting down');
     this.wss.close();
+    await this.finisher.close();
   }
 
   /** The `/engine` handshake (routed by http/upgrade-router.ts). */
@@ -273,6 +294,14 @@ export class EngineHub {
 
   private checkHeartbeats(): void {
     const now = this.now();
+    // This check runs every 500 ms. Coming much later means this process was busy (a huge job, a
+    // long GC), and timers run before pending socket reads: the engines' heartbeats may be waiting
+    // unread, so the silence is ours and counts for nobody.
+    const stalled = now - this.lastCheck > ENGINE_LOST_AFTER_MS / 2;
+    this.lastCheck = now;
+    if (stalled) {
+      for (const engine of this.engines) engine.lastSeen = Math.max(engine.lastSeen, now - ENGINE_HEARTBEAT_MS);
+    }
     for (const engine of this.engines) {
       if (now - engine.lastSeen > ENGINE_LOST_AFTER_MS) {
         engine.socket.terminate();
@@ -324,12 +353,11 @@ export class EngineHub {
     this.dispatch();
   }
 
-  private end(executionId: string, result: RunResultMessage, workflowId?: string): void {
-    const known = workflowId ?? this.options.executions.get(executionId)?.workflowId;
+  private end(executionId: string, result: RunResultMessage, workflowId: string): void {
     this.deadlines.delete(executionId);
-    // Runs that end in the same turn share one commit; waiters hear of it once it is durable.
+    // Runs that end close together share one commit; waiters hear of it once it is durable.
     this.finisher.add(executionId, result, this.now(), (recorded) => {
-      if (known) this.options.live.finished(known, executionId, recorded.status, recorded.error);
+      this.options.live.finished(workflowId, executionId, recorded.status, recorded.error);
       this.resolveWaiters(executionId, recorded);
     });
   }
@@ -364,105 +392,126 @@ export class EngineHub {
       const entry = this.queue.next((workflowId) => (running.get(workflowId) ?? 0) < share);
       if (!entry) return;
       running.set(entry.workflowId, (running.get(entry.workflowId) ?? 0) + 1);
-      this.handOver(best, entry);
+      // handOver takes the slot before its first await, so this loop sees it taken.
+      void this.handOver(best, entry);
     }
   }
 
   /**
-   * Gives one queued execution to an engine. Building its job reads the
-   * database and decrypts credentials, either of which can fail: then that
-   * execution fails with the reason and the others go on.
+   * Gives one queued execution to an engine. Its slot is taken before the
+   * first await, so no other dispatch can hand out the same slot. Building its
+   * job reads the database and decrypts credentials, either of which can
+   * fail: then the slot is freed, that execution fails with the reason and
+   * the others go on. Never rejects.
    */
-  private handOver(engine: EngineConn, entry: { id: string; workflowId: string }): void {
-    // The slot is taken before the first await, so two dispatches cannot give it out twice
-    // (docs/plans/scale-out.md §1.4 item 8).
-    engine.running.set(entry.id, entry.workflowId);
-    void this.startOn(engine, entry);
-  }
-
-  /** Builds the job for a slot handOver reserved and sends it; never rejects. */
-  private async startOn(engine: EngineConn, { id, workflowId }: { id: string; workflowId: string }): Promise<void> {
+  private async handOver(engine: EngineConn, { id, workflowId }: { id: string; workflowId: string }): Promise<void> {
+    engine.running.set(id, workflowId);
+    const starting = { canceled: false };
+    this.starting.set(id, starting);
+    // Read through a function: cancel() sets it during the awaits.
+    const canceled = () => starting.canceled;
+    // While the job was built the engine may have gone (lose) or the workflow been deleted (stopWorkflow):
+    // they freed the slot and answered the run's waiters, so nothing is left to do here.
+    const stillOurs = () => this.engines.has(engine) && engine.running.get(id) === workflowId;
+    const release = () => {
+      if (stillOurs()) engine.running.delete(id);
+      this.dispatch();
+    };
     try {
-      // The one read that awaits comes first: the job is then built and sent in one go.
-      const workflow = await this.options.workflows.get(workflowId);
-      // Stopped, timed out or its engine lost meanwhile: the slot is no longer ours.
-      if (engine.running.get(id) !== workflowId || !this.engines.has(engine)) return;
-      const job = this.jobFor(id, workflow);
-      if (!job) {
-        engine.running.delete(id);
-        this.dispatch();
+      const built = await this.jobFor(id, workflowId);
+      if (!stillOurs()) return;
+      if (canceled()) {
+        release();
+        this.end(id, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, workflowId);
         return;
       }
-      this.options.executions.markRunning(id, engine.id, this.now());
+      if (!built.ok) {
+        release();
+        if (built.failed) {
+          this.end(id, { status: 'failed', error: built.failed, runs: [], lastOutput: [] }, workflowId);
+        }
+        return;
+      }
+      const { job } = built;
+      if (!(await this.options.executions.markRunning(id, engine.id, this.now()))) {
+        // Stopped or deleted meanwhile: whoever did that recorded its end.
+        release();
+        return;
+      }
+      if (!stillOurs()) return;
+      if (canceled()) {
+        release();
+        this.end(id, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, workflowId);
+        return;
+      }
+      this.send(engine, { type: 'run', job });
       const limitSeconds = job.definition.settings.timeoutSeconds ?? defaultSettings.timeoutSeconds;
       if (limitSeconds > 0) {
         this.deadlines.set(id, { at: this.now() + limitSeconds * 1000 + overdueGraceMs(limitSeconds), limitSeconds });
       }
-      this.send(engine, { type: 'run', job });
     } catch (error) {
       this.options.logger.error({ err: error, executionId: id }, 'handing an execution to an engine failed');
-      // Ended already if the slot was taken away meanwhile (its engine lost, its workflow stopped).
-      if (engine.running.get(id) !== workflowId) return;
-      engine.running.delete(id);
+      if (!stillOurs()) return;
+      release();
       const reason = error instanceof Error ? error.message : String(error);
       this.end(
         id,
         { status: 'failed', error: `Could not start the run: ${reason}`, runs: [], lastOutput: [] },
         workflowId,
       );
-      this.dispatch();
+    } finally {
+      this.starting.delete(id);
     }
   }
 
-  private jobFor(executionId: string, workflow: WorkflowRow | undefined): Job | undefined {
-    const row = this.options.executions.get(executionId);
-    if (row?.status !== 'queued') return undefined;
-    const version = this.options.versions.get(row.versionHash);
-    if (!version || !workflow) {
-      this.end(executionId, { status: 'failed', error: 'The workflow version is gone', runs: [], lastOutput: [] });
-      return undefined;
-    }
+  /** The job for a queued execution; `failed` says why the run fails instead (none: it is not queued any more). */
+  private async jobFor(
+    executionId: string,
+    workflowId: string,
+  ): Promise<{ ok: true; job: Job } | { ok: false; failed?: string }> {
+    const row = await this.options.executions.get(executionId);
+    if (row?.status !== 'queued') return { ok: false };
+    const version = await this.options.versions.get(row.versionHash);
+    const workflow = await this.options.workflows.get(workflowId);
+    if (!version || !workflow) return { ok: false, failed: 'The workflow version is gone' };
     // Credentials travel with the job only where their owner granted them to this workflow:
     // being a member of it, even its owner, grants nothing (docs/SECURITY.md).
     const secrets: NonNullable<Job['credentials']> = {};
     for (const node of version.definition.nodes) {
       for (const id of Object.values(node.credentials ?? {})) {
-        const found = this.options.credentials.grantedSecret(id, row.workflowId);
+        const found = await this.options.credentials.grantedSecret(id, row.workflowId);
         if (found.status !== 'ok') {
-          this.end(executionId, {
-            status: 'failed',
-            error: `Node "${node.name}" uses credential ${id}, ${credentialRefusal[found.status]}`,
-            runs: [],
-            lastOutput: [],
-          });
-          return undefined;
+          return { ok: false, failed: `Node "${node.name}" uses credential ${id}, ${credentialRefusal[found.status]}` };
         }
         secrets[id] = found.secret;
       }
     }
     return {
-      executionId,
-      credentials: secrets,
-      workflow: { id: workflow.id, name: version.definition.name, active: workflow.active ?? false },
-      mode: row.mode,
-      versionHash: row.versionHash,
-      definition: version.definition,
-      ...(row.startNodeId ? { startNodeId: row.startNodeId } : {}),
-      ...(row.triggerItems ? { triggerItems: JSON.parse(row.triggerItems) as Job['triggerItems'] } : {}),
-      ...(this.options.runPolicy
-        ? {
-            limits: this.options.runPolicy.limits,
-            network: this.options.runPolicy.network,
-            timezone: this.options.runPolicy.timezone,
-          }
-        : {}),
+      ok: true,
+      job: {
+        executionId,
+        credentials: secrets,
+        workflow: { id: workflow.id, name: version.definition.name, active: workflow.active ?? false },
+        mode: row.mode,
+        versionHash: row.versionHash,
+        definition: version.definition,
+        ...(row.startNodeId ? { startNodeId: row.startNodeId } : {}),
+        ...(row.triggerItems ? { triggerItems: JSON.parse(row.triggerItems) as Job['triggerItems'] } : {}),
+        ...(this.options.runPolicy
+          ? {
+              limits: this.options.runPolicy.limits,
+              network: this.options.runPolicy.network,
+              timezone: this.options.runPolicy.timezone,
+            }
+          : {}),
+      },
     };
   }
 
   /**
    * Sends one message. A frame over the engine's limit would close its
    * connection and lose every run on it, so a job that large is refused here
-   * (its execution fails with the reason; startOn catches it).
+   * (its execution fails with the reason; handOver catches it).
    */
   private send(engine: EngineConn, message: ServerToEngine): void {
     const text = JSON.stringify(message);

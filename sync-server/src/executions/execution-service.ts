@@ -15,6 +15,13 @@ import type { VersionStore } from './version-store.ts';
  * the execution names that version, so people can keep editing while it runs.
  */
 export class ExecutionService {
+  /**
+   * Runs being stored right now, per workflow: they count against the queue
+   * cap before they reach the hub's queue, so callers that arrive together
+   * cannot all pass the check.
+   */
+  private readonly storing = new Map<string, number>();
+
   constructor(
     private readonly deps: {
       rooms: RoomManager;
@@ -63,35 +70,44 @@ export class ExecutionService {
   ): Promise<ExecutionRow> {
     this.checkQueue(workflowId);
     const versionHash = options.versionHash ?? (await this.snapshot(workflowId, user?.id ?? null));
-    this.checkQueue(workflowId);
     // A manual run starts where a person would: at the Manual Trigger (the leftmost, if several).
     let startNodeId = options.startNodeId;
     if (!startNodeId && (options.mode ?? 'manual') === 'manual') {
-      const manual = this.deps.versions
-        .get(versionHash)
-        ?.definition.nodes.filter((n) => n.type === 'manualTrigger' && !n.disabled)
+      const manual = (await this.deps.versions.get(versionHash))?.definition.nodes
+        .filter((n) => n.type === 'manualTrigger' && !n.disabled)
         .sort((a, b) => a.position.x - b.position.x || a.position.y - b.position.y)[0];
       startNodeId = manual?.id;
     }
+    // Checked and reserved in one synchronous step: nothing can slip in between.
+    this.checkQueue(workflowId);
+    this.storing.set(workflowId, (this.storing.get(workflowId) ?? 0) + 1);
     const id = createId();
-    // One commit for the new row and, when an engine has room, its hand-over.
-    this.deps.executions.transaction(() => {
-      this.deps.executions.create({
+    try {
+      // Stored as queued before the hub hears of it: an engine can only be handed a run that is
+      // committed, and a run committed but not yet handed over is requeued by the next start.
+      await this.deps.executions.createQueued({
         id,
         workflowId,
         versionHash,
         mode: options.mode ?? 'manual',
-        status: 'queued',
         createdBy: user?.id ?? null,
         createdAt: this.now,
         startNodeId: startNodeId ?? null,
         triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
         retryOf: options.retryOf ?? null,
       });
-      this.deps.hub.enqueue(id, workflowId);
-    });
+    } finally {
+      // Released in the same turn as the run joins the hub's queue: it is counted in one place or the other.
+      const left = (this.storing.get(workflowId) ?? 1) - 1;
+      if (left > 0) this.storing.set(workflowId, left);
+      else this.storing.delete(workflowId);
+    }
+    this.deps.hub.enqueue(id, workflowId);
     this.deps.live.started(workflowId, id);
-    return this.deps.executions.get(id) as ExecutionRow;
+    const row = await this.deps.executions.get(id);
+    // Only a delete of the whole workflow takes the row away this soon.
+    if (!row) throw new UserError(ErrorCodes.notFound, `Workflow ${workflowId} was deleted`);
+    return row;
   }
 
   /**
@@ -99,7 +115,8 @@ export class ExecutionService {
    * everyone's: past the cap, callers are told to come back (429).
    */
   private checkQueue(workflowId: string): void {
-    if (this.deps.hub.queuedCount(workflowId) >= this.deps.maxQueuedPerWorkflow) {
+    const waiting = this.deps.hub.queuedCount(workflowId) + (this.storing.get(workflowId) ?? 0);
+    if (waiting >= this.deps.maxQueuedPerWorkflow) {
       throw new UserError(
         ErrorCodes.tooManyRequests,
         `This workflow already has ${this.deps.maxQueuedPerWorkflow} runs waiting for an engine; try again shortly`,

@@ -23,21 +23,27 @@ const RETRY_MS = 1_000;
 const MAX_RETRIES = 600;
 
 /**
- * Records run ends in batches: everything that ends in one turn of the event
- * loop shares one commit. The commit runs in a timer, where a throw would end
- * the process, so every failure is handled here: when the batch cannot be
- * committed (a run of a workflow deleted meanwhile, SQLITE_FULL, SQLITE_BUSY)
- * each run is recorded on its own; a run whose own record fails is marked
- * failed with the reason. If even that cannot be written (the database is
- * locked by another process), the end is written again every second for ten
- * minutes, so the run does not stay "running" once the database is back (a
- * restart fails what is still left). Waiters always hear at once how the run
- * ended, so a webhook caller is never left hanging.
+ * Records run ends in batches: everything that ends while the previous batch
+ * commits shares the next commit, and at most one commit is in flight, so ends
+ * are recorded in the order they came. The commit runs from a timer, where a
+ * rejection must not escape, so every failure is handled here: when the batch
+ * cannot be committed (a run of a workflow deleted meanwhile, SQLITE_FULL,
+ * SQLITE_BUSY) each run is recorded on its own; a run whose own record fails
+ * is marked failed with the reason. If even that cannot be written (the
+ * database is locked by another process), the end is written again every
+ * second for ten minutes, so the run does not stay "running" once the
+ * database is back (a restart fails what is still left). Waiters hear how the
+ * run ended once that is committed (or known not to be), so a webhook caller
+ * is never left hanging.
  */
 export class FinishBatcher {
   private pending: Finishing[] = [];
   private unrecorded: Unrecorded[] = [];
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last write queued: every write waits for the one before, so one finishAll is in flight at a time. */
+  private tail: Promise<void> = Promise.resolve();
+  private scheduled = false;
+  private closing = false;
 
   constructor(
     private readonly store: ExecutionStore,
@@ -45,21 +51,42 @@ export class FinishBatcher {
   ) {}
 
   add(id: string, result: RunResultMessage, now: number, done: (result: RunResultMessage) => void): void {
-    if (this.pending.push({ id, result, now, done }) === 1) setImmediate(this.flush);
+    this.pending.push({ id, result, now, done });
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.inLane(() => this.commitPending());
+    });
   }
 
-  /** Records what is pending now (shutdown). */
-  readonly flush = (): void => {
+  /** Records what is pending now, after the writes before it (shutdown). */
+  flush(): Promise<void> {
+    return this.inLane(() => this.commitPending());
+  }
+
+  /** Runs `work` after every write queued before it; never rejects (a timer must not throw). */
+  private inLane(work: () => Promise<void>): Promise<void> {
+    const next = this.tail.then(work).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'recording run results failed');
+    });
+    this.tail = next;
+    return next;
+  }
+
+  /** Commits every end that arrived until now in one batch: those that came while the last write ran share it. */
+  private async commitPending(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
     let recorded: RunResultMessage[];
     try {
-      this.store.finishAll(batch);
+      await this.store.finishAll(batch);
       recorded = batch.map((f) => f.result);
     } catch (error) {
       this.logger.error({ err: error, runs: batch.length }, 'committing run results failed; recording each run alone');
-      recorded = batch.map((f) => this.recordAlone({ ...f, attempts: 0 }));
+      recorded = [];
+      for (const f of batch) recorded.push(await this.recordAlone({ ...f, attempts: 0 }));
     }
     batch.forEach((f, i) => {
       try {
@@ -68,12 +95,12 @@ export class FinishBatcher {
         this.logger.error({ err: error, executionId: f.id }, 'announcing the end of a run failed');
       }
     });
-  };
+  }
 
-  /** Writes one run's end, or its failure; answers what the run is now known as. */
-  private recordAlone(f: Unrecorded): RunResultMessage {
+  /** Writes one run's end, or its failure; answers what the run is now known as. Never rejects. */
+  private async recordAlone(f: Unrecorded): Promise<RunResultMessage> {
     try {
-      this.store.finishAll([f]);
+      await this.store.finishAll([f]);
       return f.result;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -84,7 +111,7 @@ export class FinishBatcher {
         lastOutput: [],
       };
       try {
-        this.store.finishAll([{ id: f.id, result: failed, now: f.now }]);
+        await this.store.finishAll([{ id: f.id, result: failed, now: f.now }]);
         this.logger.error({ err: error, executionId: f.id }, 'storing a run result failed; the run is marked failed');
       } catch (again) {
         this.logger.error({ err: again, executionId: f.id }, 'storing a run result failed; trying again shortly');
@@ -100,12 +127,15 @@ export class FinishBatcher {
       return;
     }
     this.unrecorded.push(entry);
-    if (this.retryTimer) return;
+    // Past close() the last try is close's own.
+    if (this.retryTimer || this.closing) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       const due = this.unrecorded;
       this.unrecorded = [];
-      for (const entry of due) this.recordAlone(entry);
+      void this.inLane(async () => {
+        for (const entry of due) await this.recordAlone(entry);
+      });
     }, RETRY_MS);
     this.retryTimer.unref();
   }
@@ -115,18 +145,22 @@ export class FinishBatcher {
     return this.unrecorded.length;
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    this.closing = true;
     clearTimeout(this.retryTimer);
-    this.flush();
+    this.retryTimer = undefined;
+    await this.flush();
     // One last try for what the database refused so far; whatever stays the next start fails.
-    const due = this.unrecorded;
-    this.unrecorded = [];
-    for (const entry of due) {
-      try {
-        this.store.finishAll([entry]);
-      } catch (error) {
-        this.logger.error({ err: error, executionId: entry.id }, 'a run result was not stored before the stop');
+    await this.inLane(async () => {
+      const due = this.unrecorded;
+      this.unrecorded = [];
+      for (const entry of due) {
+        try {
+          await this.store.finishAll([entry]);
+        } catch (error) {
+          this.logger.error({ err: error, executionId: entry.id }, 'a run result was not stored before the stop');
+        }
       }
-    }
+    });
   }
 }

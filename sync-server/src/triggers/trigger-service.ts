@@ -54,7 +54,7 @@ export class TriggerService {
   async start(): Promise<void> {
     for (const { id, publishedHash } of await this.deps.workflows.listActive()) {
       try {
-        this.register(id, publishedHash);
+        await this.register(id, publishedHash);
       } catch (e) {
         this.deps.logger.warn(
           { workflowId: id, err: e instanceof Error ? e.message : String(e) },
@@ -68,7 +68,7 @@ export class TriggerService {
   async publish(workflowId: string, user: User): Promise<string> {
     const hash = await this.deps.executions.snapshot(workflowId, user.id);
     const row = await this.deps.workflows.get(workflowId);
-    if (row?.active) this.register(workflowId, hash);
+    if (row?.active) await this.register(workflowId, hash);
     await this.deps.workflows.setPublished(workflowId, hash);
     this.deps.live.trigger(workflowId, { active: row?.active ?? false, publishedHash: hash });
     return hash;
@@ -77,8 +77,7 @@ export class TriggerService {
   async activate(workflowId: string): Promise<void> {
     const row = await this.deps.workflows.get(workflowId);
     if (!row?.publishedHash) throw new UserError(ErrorCodes.conflict, 'Publish the workflow before activating it');
-    // Registered (and checked against the other workflows' paths) in one synchronous step.
-    this.register(workflowId, row.publishedHash);
+    await this.register(workflowId, row.publishedHash);
     await this.deps.workflows.setActive(workflowId, true);
     this.deps.live.trigger(workflowId, { active: true, publishedHash: row.publishedHash });
   }
@@ -111,8 +110,9 @@ export class TriggerService {
     this.schedules.clear();
   }
 
-  private register(workflowId: string, hash: string): void {
-    const version = this.deps.versions.get(hash);
+  /** Reads the version first; from there on checking for a taken path and taking it are one synchronous step. */
+  private async register(workflowId: string, hash: string): Promise<void> {
+    const version = await this.deps.versions.get(hash);
     if (!version) throw new UserError(ErrorCodes.conflict, 'The published version is missing');
     const hooks: { key: string; target: WebhookTarget }[] = [];
     const dynamic: { method: string; route: DynamicRoute<WebhookTarget> }[] = [];

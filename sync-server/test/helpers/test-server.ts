@@ -41,9 +41,12 @@ export const testConfig = (dataDir: string, overrides: Partial<SyncServerConfig>
 });
 
 /** A whole sync server on a real SQLite file in a fresh temp dir; `listen` binds 127.0.0.1 on a free port. */
-export const startTestServer = (overrides: Partial<SyncServerConfig> = {}, existingDir?: string): TestServer => {
+export const startTestServer = async (
+  overrides: Partial<SyncServerConfig> = {},
+  existingDir?: string,
+): Promise<TestServer> => {
   const dir = existingDir ? { path: existingDir, remove: () => {} } : tempDir();
-  const server = createSyncServer({ config: testConfig(dir.path, overrides), logger: silentLogger });
+  const server = await createSyncServer({ config: testConfig(dir.path, overrides), logger: silentLogger });
   const t: TestServer = {
     server,
     dataDir: dir.path,

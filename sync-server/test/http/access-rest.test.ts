@@ -12,8 +12,8 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 let t: TestServer;
 let rest: ReturnType<typeof restClient>;
 
-beforeEach(() => {
-  t = startTestServer();
+beforeEach(async () => {
+  t = await startTestServer();
   rest = restClient(t.server.app);
 });
 afterEach(async () => {
@@ -491,7 +491,7 @@ describe('credential grants', () => {
 describe('accounts the admin makes', () => {
   it('with sign-up closed, the admin creates an account that can log in; nobody else can', async () => {
     await t.close();
-    t = startTestServer({ signup: 'closed' });
+    t = await startTestServer({ signup: 'closed' });
     rest = restClient(t.server.app);
     const admin = await rest.signup('admin@example.com');
     const refused = await rest.call('POST', '/api/auth/signup', {

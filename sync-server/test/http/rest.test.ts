@@ -7,8 +7,8 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 let t: TestServer;
 let rest: ReturnType<typeof restClient>;
 
-beforeEach(() => {
-  t = startTestServer();
+beforeEach(async () => {
+  t = await startTestServer();
   rest = restClient(t.server.app);
 });
 afterEach(async () => {
@@ -100,7 +100,7 @@ describe('accounts', () => {
 
   it('with sign-up closed, only the first account can be created', async () => {
     await t.close();
-    t = startTestServer({ signup: 'closed' });
+    t = await startTestServer({ signup: 'closed' });
     rest = restClient(t.server.app);
     await rest.signup('admin@example.com');
     expectError(

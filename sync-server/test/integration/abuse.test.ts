@@ -26,7 +26,7 @@ let workflowId: string;
 const clients: YwsClient[] = [];
 
 beforeAll(async () => {
-  t = startTestServer({ maxFrameBytes: MAX_FRAME, maxBufferedBytes: MAX_BUFFERED });
+  t = await startTestServer({ maxFrameBytes: MAX_FRAME, maxBufferedBytes: MAX_BUFFERED });
   await t.listen();
   const rest = restClient(t.baseUrl);
   const owner = await rest.signup('owner@example.com');

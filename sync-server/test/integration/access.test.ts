@@ -15,7 +15,7 @@ let workflowId: string;
 const clients: YwsClient[] = [];
 
 beforeAll(async () => {
-  t = startTestServer();
+  t = await startTestServer();
   await t.listen();
   rest = restClient(t.baseUrl);
   await rest.signup('admin@example.com');

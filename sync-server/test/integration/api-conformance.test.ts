@@ -29,7 +29,7 @@ let checker: ReturnType<typeof createConformanceChecker>;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  t = startTestServer({ signup: 'open' });
+  t = await startTestServer({ signup: 'open' });
   await t.listen();
   engine = await startEngine(t.baseUrl);
   const served = await send(t.baseUrl, 'GET', '/api/openapi.json');

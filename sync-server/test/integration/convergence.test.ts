@@ -22,7 +22,7 @@ let t: TestServer;
 const clients: YwsClient[] = [];
 
 beforeAll(async () => {
-  t = startTestServer({ compactEvery: 100 });
+  t = await startTestServer({ compactEvery: 100 });
   await t.listen();
 });
 afterAll(async () => {

@@ -31,7 +31,7 @@ beforeEach(async () => {
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/steal`;
   // This test calls a server on 127.0.0.1: it allows that address explicitly (the outbound guard).
-  t = startTestServer({ httpAllow: ['127.0.0.1'] });
+  t = await startTestServer({ httpAllow: ['127.0.0.1'] });
   await t.listen();
   engine = await startEngine(t.baseUrl);
 });

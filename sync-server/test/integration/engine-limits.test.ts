@@ -20,7 +20,7 @@ const extra: Server[] = [];
 
 /** A server with `config` and one engine; both stopped after the test. */
 const start = async (config: Partial<SyncServerConfig> = {}) => {
-  t = startTestServer(config);
+  t = await startTestServer(config);
   await t.listen();
   engine = await startEngine(t.baseUrl);
   const server = t;

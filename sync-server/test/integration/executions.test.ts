@@ -100,7 +100,7 @@ const watchRun = (client: YwsClient) => {
 
 beforeEach(async () => {
   // The HTTP Request test calls a server on 127.0.0.1, which an open-sign-up server refuses unless allowed.
-  t = startTestServer({ httpAllow: ['127.0.0.1'] });
+  t = await startTestServer({ httpAllow: ['127.0.0.1'] });
   await t.listen();
   engine = await startEngine(t.baseUrl);
 });
@@ -636,7 +636,7 @@ describe('restarts and start nodes', () => {
     const db = new Database(join(dir, 'weft.db'));
     db.prepare("update executions set status = 'running', finished_at = null, error = null where id = ?").run(body.id);
     db.close();
-    t = startTestServer({}, dir);
+    t = await startTestServer({}, dir);
     await t.listen();
     const again = restClient(t.baseUrl);
     const login = await again.call('POST', '/api/auth/login', {

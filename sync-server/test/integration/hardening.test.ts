@@ -113,7 +113,7 @@ describe('nothing a request carries ends the process', () => {
 
 /** A test server on a real SQLite file, listening on 127.0.0.1, closed after the test. */
 const listening = async (overrides: Partial<SyncServerConfig> = {}) => {
-  const t = startTestServer(overrides);
+  const t = await startTestServer(overrides);
   await t.listen();
   cleanups.push(() => t.close());
   return t;
@@ -526,14 +526,14 @@ describe('execution retention', () => {
     sqlite.prepare('update executions set created_at = ? where id = ?').run(Date.now() - 2 * 86_400_000, ids[4]);
     await new Promise((r) => setTimeout(r, 50));
     // ids[4] by age, then ids[0] so that three finished ones are left.
-    expect(t.server.retention.tick()).toBe(2);
+    expect(await t.server.retention.tick()).toBe(2);
     const left = sqlite.prepare('select id, status from executions order by created_at').all() as {
       id: string;
       status: string;
     }[];
     expect(left.map((r) => r.id)).toEqual([ids[1], ids[2], ids[3], ids[5]]);
     expect(left.find((r) => r.id === ids[5])?.status).toBe('queued');
-    expect(t.server.retention.tick()).toBe(0);
+    expect(await t.server.retention.tick()).toBe(0);
   });
 });
 

@@ -24,7 +24,7 @@ describe('durability', () => {
   it('a graceful restart keeps every document intact', async () => {
     const dir = tempDir();
     cleanups.push(dir.remove);
-    let t = startTestServer({}, dir.path);
+    let t = await startTestServer({}, dir.path);
     await t.listen();
     const rest = restClient(t.baseUrl);
     const owner = await rest.signup('owner@example.com');
@@ -50,7 +50,7 @@ describe('durability', () => {
     writer.destroy();
     await t.close();
 
-    t = startTestServer({}, dir.path);
+    t = await startTestServer({}, dir.path);
     cleanups.push(() => t.close());
     await t.listen();
     const reader = connectClient(t.wsUrl, id, { token: owner.token });

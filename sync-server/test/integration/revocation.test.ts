@@ -19,7 +19,7 @@ let people = 0;
 const clients: YwsClient[] = [];
 
 beforeAll(async () => {
-  t = startTestServer();
+  t = await startTestServer();
   await t.listen();
   rest = restClient(t.baseUrl);
   admin = await rest.signup('admin@example.com');

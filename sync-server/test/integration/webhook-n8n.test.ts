@@ -18,7 +18,7 @@ let rest: ReturnType<typeof restClient>;
 let as: { cookie?: string };
 
 beforeAll(async () => {
-  t = startTestServer();
+  t = await startTestServer();
   await t.listen();
   engine = await startEngine(t.baseUrl);
   rest = restClient(t.baseUrl);

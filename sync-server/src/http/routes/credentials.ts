@@ -21,33 +21,35 @@ const notFound = (id: string) => new UserError(ErrorCodes.notFound, `Credential 
  */
 export const credentialRoutes = ({ store, workflows, now = Date.now }: CredentialRouteDeps) =>
   contractRoutes('/api/credentials', [
-    implement(routes.listCredentials, (_c, { user }, reply) => reply(200, { credentials: store.list(user.id) })),
-    implement(routes.createCredential, async (_c, { user, body }, reply) =>
-      reply(201, store.create(user.id, await body(), now())),
+    implement(routes.listCredentials, async (_c, { user }, reply) =>
+      reply(200, { credentials: await store.list(user.id) }),
     ),
-    implement(routes.deleteCredential, (_c, { user, params }, reply) => {
-      if (!store.delete(user.id, params.id)) throw notFound(params.id);
+    implement(routes.createCredential, async (_c, { user, body }, reply) =>
+      reply(201, await store.create(user.id, await body(), now())),
+    ),
+    implement(routes.deleteCredential, async (_c, { user, params }, reply) => {
+      if (!(await store.delete(user.id, params.id))) throw notFound(params.id);
       return reply(204);
     }),
-    implement(routes.listCredentialGrants, (_c, { user, params }, reply) => {
-      const grants = store.grants(user.id, params.id);
+    implement(routes.listCredentialGrants, async (_c, { user, params }, reply) => {
+      const grants = await store.grants(user.id, params.id);
       if (!grants) throw notFound(params.id);
       return reply(200, { grants });
     }),
     // Letting a workflow's runs use the credential is its owner's act alone, and only for a
     // workflow they can see; asking again changes nothing (200 with the grant that exists).
     implement(routes.grantCredential, async (_c, { user, params, body }, reply) => {
-      if (store.owner(params.id) !== user.id) throw notFound(params.id);
+      if ((await store.owner(params.id)) !== user.id) throw notFound(params.id);
       const { workflowId } = await body();
       if (!ID_PATTERN.test(workflowId))
         throw new UserError(ErrorCodes.notFound, `Workflow ${workflowId} does not exist`);
       await requireAccess(workflows, workflowId, user, 'read');
-      const { grant, created } = store.grant(params.id, workflowId, now());
+      const { grant, created } = await store.grant(params.id, workflowId, now());
       return created ? reply(201, { grant }) : reply(200, { grant });
     }),
-    implement(routes.revokeCredentialGrant, (_c, { user, params }, reply) => {
-      if (store.owner(params.id) !== user.id) throw notFound(params.id);
-      if (!store.revoke(params.id, params.workflowId)) {
+    implement(routes.revokeCredentialGrant, async (_c, { user, params }, reply) => {
+      if ((await store.owner(params.id)) !== user.id) throw notFound(params.id);
+      if (!(await store.revoke(params.id, params.workflowId))) {
         throw new UserError(ErrorCodes.notFound, 'This credential is not granted to that workflow');
       }
       return reply(204);

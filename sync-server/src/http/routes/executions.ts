@@ -48,7 +48,7 @@ export const executionRoutes = (deps: {
   workflows: WorkflowStore;
 }) => {
   const load = async (id: string, user: User, action: 'read' | 'edit'): Promise<ExecutionRow> => {
-    const row = deps.executions.get(id);
+    const row = await deps.executions.get(id);
     if (!row) throw new UserError(ErrorCodes.notFound, `Execution ${id} does not exist`);
     await requireAccess(deps.workflows, row.workflowId, user, action);
     return row;
@@ -61,7 +61,7 @@ export const executionRoutes = (deps: {
         ids = [q.workflowId];
       } else ids = (await deps.workflows.listFor(user.id, user.isAdmin)).map((w) => w.id);
       const [at, id] = q.cursor ? q.cursor.split(':') : [];
-      const rows = deps.executions.list({
+      const rows = await deps.executions.list({
         workflowIds: ids,
         ...(q.status ? { status: q.status } : {}),
         ...(at && id ? { cursor: { createdAt: Number(at), id } } : {}),
@@ -72,7 +72,7 @@ export const executionRoutes = (deps: {
     }),
     implement(routes.getExecution, async (_c, { user, params }, reply) => {
       const row = await load(params.id, user, 'read');
-      const nodeRuns = deps.executions.nodeRuns(row.id).map((r) => ({
+      const nodeRuns = (await deps.executions.nodeRuns(row.id)).map((r) => ({
         nodeId: r.nodeId,
         name: r.name,
         runIndex: r.runIndex,
@@ -89,9 +89,12 @@ export const executionRoutes = (deps: {
     implement(routes.getExecutionLogs, async (_c, { user, params }, reply) => {
       const row = await load(params.id, user, 'read');
       return reply(200, {
-        logs: deps.executions
-          .logs(row.id)
-          .map((l) => ({ at: l.at, level: l.level, ...(l.node !== null ? { node: l.node } : {}), message: l.message })),
+        logs: (await deps.executions.logs(row.id)).map((l) => ({
+          at: l.at,
+          level: l.level,
+          ...(l.node !== null ? { node: l.node } : {}),
+          message: l.message,
+        })),
       });
     }),
     implement(routes.stopExecution, async (_c, { user, params }, reply) => {
@@ -99,7 +102,7 @@ export const executionRoutes = (deps: {
       if (row.status !== 'queued' && row.status !== 'running') {
         throw new UserError(ErrorCodes.conflict, `Execution ${row.id} has already ended (${row.status})`);
       }
-      deps.executions.log(row.id, 'info', `${user.name} asked to stop the run`, Date.now());
+      await deps.executions.log(row.id, 'info', `${user.name} asked to stop the run`, Date.now());
       deps.hub.cancel(row.id);
       return reply(202, { ...dto(row), stopping: true });
     }),
@@ -112,7 +115,7 @@ export const executionRoutes = (deps: {
       if (row.status === 'queued' || row.status === 'running') {
         throw new UserError(ErrorCodes.conflict, 'Stop the execution before deleting it');
       }
-      deps.executions.delete(row.id);
+      await deps.executions.delete(row.id);
       return reply(204);
     }),
   ]);

@@ -181,7 +181,7 @@ export const workflowRoutes = ({
     implement(routes.listWorkflowCredentials, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
       await requireAccess(store, id, user, 'read');
-      return reply(200, { credentials: credentials.grantedTo(id) });
+      return reply(200, { credentials: await credentials.grantedTo(id) });
     }),
     implement(routes.removeMember, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);

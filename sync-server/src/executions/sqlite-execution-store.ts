@@ -1,0 +1,245 @@
+import { and, asc, count, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
+import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
+import type { Db } from '../db/open.ts';
+import { executionLogs, executions, nodeRuns } from '../db/schema.ts';
+import type {
+  ExecutionLogRow,
+  ExecutionRetentionPolicy,
+  ExecutionRow,
+  ExecutionStatus,
+  ExecutionStore,
+  FinishRecord,
+  NewExecution,
+  NodeRunRow,
+} from './execution-store.ts';
+
+/** Executions, their node runs and logs in SQLite. */
+
+const p = sql.placeholder;
+const UNFINISHED = ['queued', 'running'] as const;
+
+export class SqliteExecutionStore implements ExecutionStore {
+  // A webhook run touches these several times; drizzle would otherwise build and compile
+  // each statement again on every call, which cost more than the run itself.
+  private readonly insertStmt;
+  private readonly byIdStmt;
+  private readonly runningStmt;
+  private readonly finishStmt;
+  private readonly nodeRunStmt;
+  private readonly logStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db
+      .insert(executions)
+      .values({
+        id: p('id'),
+        workflowId: p('workflowId'),
+        versionHash: p('versionHash'),
+        mode: p('mode'),
+        status: p('status'),
+        createdBy: p('createdBy'),
+        createdAt: p('createdAt'),
+        startNodeId: p('startNodeId'),
+        triggerItems: p('triggerItems'),
+        retryOf: p('retryOf'),
+      })
+      .prepare();
+    this.byIdStmt = db
+      .select()
+      .from(executions)
+      .where(eq(executions.id, p('id')))
+      .prepare();
+    this.runningStmt = db
+      .update(executions)
+      .set({ status: 'running', engineId: sql`${p('engineId')}`, startedAt: sql`${p('now')}` })
+      .where(and(eq(executions.id, p('id')), eq(executions.status, 'queued')))
+      .prepare();
+    this.finishStmt = db
+      .update(executions)
+      .set({ status: sql`${p('status')}`, error: sql`${p('error')}`, finishedAt: sql`${p('now')}` })
+      .where(and(eq(executions.id, p('id')), inArray(executions.status, ['queued', 'running'])))
+      .prepare();
+    this.nodeRunStmt = db
+      .insert(nodeRuns)
+      .values({
+        executionId: p('executionId'),
+        nodeId: p('nodeId'),
+        runIndex: p('runIndex'),
+        name: p('name'),
+        status: p('status'),
+        input: p('input'),
+        output: p('output'),
+        error: p('error'),
+        attempts: p('attempts'),
+        startedAt: p('startedAt'),
+        finishedAt: p('finishedAt'),
+      })
+      .onConflictDoNothing()
+      .prepare();
+    this.logStmt = db
+      .insert(executionLogs)
+      .values({
+        executionId: p('executionId'),
+        // The next number in this execution's log: lines land in the order they are written.
+        seq: sql`(select coalesce(max(${executionLogs.seq}), 0) + 1 from ${executionLogs} where ${executionLogs.executionId} = ${p('executionId')})`,
+        at: p('at'),
+        level: p('level'),
+        node: p('node'),
+        message: p('message'),
+      })
+      .prepare();
+  }
+
+  async createQueued(row: NewExecution): Promise<void> {
+    this.insertStmt.run({ ...row, status: 'queued' });
+  }
+
+  async get(id: string): Promise<ExecutionRow | undefined> {
+    return this.byIdStmt.get({ id });
+  }
+
+  async list(filter: {
+    workflowIds: string[];
+    status?: ExecutionStatus;
+    cursor?: { createdAt: number; id: string };
+    limit: number;
+  }): Promise<ExecutionRow[]> {
+    if (filter.workflowIds.length === 0) return [];
+    const conditions = [inArray(executions.workflowId, filter.workflowIds)];
+    if (filter.status) conditions.push(eq(executions.status, filter.status));
+    if (filter.cursor) {
+      const { createdAt, id } = filter.cursor;
+      const older = or(
+        lt(executions.createdAt, createdAt),
+        and(eq(executions.createdAt, createdAt), lt(executions.id, id)),
+      );
+      if (older) conditions.push(older);
+    }
+    return this.db
+      .select()
+      .from(executions)
+      .where(and(...conditions))
+      .orderBy(desc(executions.createdAt), desc(executions.id))
+      .limit(filter.limit)
+      .all();
+  }
+
+  async queued(): Promise<ExecutionRow[]> {
+    return this.db.select().from(executions).where(eq(executions.status, 'queued')).orderBy(executions.createdAt).all();
+  }
+
+  async running(): Promise<ExecutionRow[]> {
+    return this.db.select().from(executions).where(eq(executions.status, 'running')).all();
+  }
+
+  async markRunning(id: string, engineId: string, now: number): Promise<boolean> {
+    return this.runningStmt.run({ id, engineId, now }).changes > 0;
+  }
+
+  async finishAll(batch: readonly FinishRecord[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const f of batch) this.writeFinish(f.id, f.result, f.now);
+    });
+  }
+
+  private writeFinish(id: string, result: RunResultMessage, now: number): void {
+    this.finishStmt.run({ id, status: result.status, error: result.error ?? null, now });
+    for (const r of result.runs) {
+      this.nodeRunStmt.run({
+        executionId: id,
+        nodeId: r.nodeId,
+        runIndex: r.runIndex,
+        name: r.name,
+        status: r.status,
+        input: r.input,
+        output: r.output,
+        error: r.error ?? null,
+        attempts: r.attempts,
+        startedAt: r.startedAt,
+        finishedAt: r.finishedAt,
+      });
+    }
+    for (const line of result.logs ?? []) this.writeLog(id, line.level, line.message, line.at, line.node);
+  }
+
+  async fail(ids: string[], status: 'failed' | 'canceled', error: string, now: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .update(executions)
+      .set({ status, error, finishedAt: now })
+      .where(and(inArray(executions.id, ids), inArray(executions.status, ['queued', 'running'])))
+      .returning({ id: executions.id })
+      .all();
+    return rows.map((r) => r.id);
+  }
+
+  async nodeRuns(id: string): Promise<NodeRunRow[]> {
+    return (
+      this.db
+        .select()
+        .from(nodeRuns)
+        .where(eq(nodeRuns.executionId, id))
+        // Inserted in the order they ran (one transaction per execution): rowid keeps that order.
+        .orderBy(sql`rowid`)
+        .all()
+    );
+  }
+
+  async log(id: string, level: LogLevel, message: string, at: number, node?: string): Promise<void> {
+    this.writeLog(id, level, message, at, node);
+  }
+
+  private writeLog(id: string, level: LogLevel, message: string, at: number, node?: string): void {
+    this.logStmt.run({ executionId: id, at, level, node: node ?? null, message });
+  }
+
+  async logs(id: string): Promise<ExecutionLogRow[]> {
+    return (
+      this.db
+        .select()
+        .from(executionLogs)
+        .where(eq(executionLogs.executionId, id))
+        // In time order: the engine's lines arrive with the run's end, after lines the server wrote meanwhile.
+        .orderBy(executionLogs.at, executionLogs.seq)
+        .all()
+    );
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.db.delete(executions).where(eq(executions.id, id)).run().changes > 0;
+  }
+
+  async pruneBatch({ maxAgeDays, maxCount }: ExecutionRetentionPolicy, now: number, limit: number): Promise<number> {
+    return this.db.transaction((tx) => {
+      const ids: string[] = [];
+      if (maxAgeDays > 0) {
+        const cutoff = now - maxAgeDays * 24 * 60 * 60 * 1000;
+        const old = tx
+          .select({ id: executions.id })
+          .from(executions)
+          .where(and(lt(executions.createdAt, cutoff), notInArray(executions.status, [...UNFINISHED])))
+          .orderBy(asc(executions.createdAt))
+          .limit(limit)
+          .all();
+        ids.push(...old.map((r) => r.id));
+      }
+      if (maxCount > 0 && ids.length < limit) {
+        const finished = notInArray(executions.status, [...UNFINISHED]);
+        const total = tx.select({ n: count() }).from(executions).where(finished).get()?.n ?? 0;
+        const over = Math.min(limit - ids.length, total - ids.length - maxCount);
+        if (over > 0) {
+          const oldest = tx
+            .select({ id: executions.id })
+            .from(executions)
+            .where(ids.length > 0 ? and(finished, notInArray(executions.id, ids)) : finished)
+            .orderBy(asc(executions.createdAt))
+            .limit(over)
+            .all();
+          ids.push(...oldest.map((r) => r.id));
+        }
+      }
+      if (ids.length === 0) return 0;
+      return tx.delete(executions).where(inArray(executions.id, ids)).run().changes;
+    });
+  }
+}

@@ -1,0 +1,343 @@
+import { describe, expect, it } from 'vitest';
+import type { RunResultMessage } from '#shared/protocol/engine.ts';
+import type { ExecutionStore, NewExecution } from '../../src/executions/execution-store.ts';
+import type { VersionStore } from '../../src/executions/version-store.ts';
+import type { ContractSeeds } from './sqlite-fixture.ts';
+import { definition } from './version-store.contract.ts';
+
+interface Fixture extends ContractSeeds {
+  store: ExecutionStore;
+  versions: VersionStore;
+  teardown: () => Promise<void>;
+}
+
+/**
+ * The ExecutionStore contract: what the hub, the REST routes and retention
+ * rely on. Every implementation runs all of it.
+ */
+export const runExecutionStoreContract = (name: string, setup: () => Fixture): void => {
+  describe(`ExecutionStore contract: ${name}`, () => {
+    let hash = '';
+    const withStore =
+      (fn: (f: Fixture) => Promise<void>): (() => Promise<void>) =>
+      async () => {
+        const f = setup();
+        try {
+          await f.seedWorkflow('wf1');
+          await f.seedWorkflow('wf2');
+          hash = await f.versions.save('wf1', new Uint8Array(), definition('One'), null, 1);
+          await fn(f);
+        } finally {
+          await f.teardown();
+        }
+      };
+    const row = (id: string, createdAt: number, workflowId = 'wf1'): NewExecution => ({
+      id,
+      workflowId,
+      versionHash: hash,
+      mode: 'manual',
+      createdBy: 'ann',
+      createdAt,
+      startNodeId: null,
+      triggerItems: null,
+      retryOf: null,
+    });
+    const succeeded = (nodeName: string, logs: RunResultMessage['logs'] = []): RunResultMessage => ({
+      status: 'succeeded',
+      runs: [
+        {
+          nodeId: 'start',
+          name: nodeName,
+          runIndex: 0,
+          status: 'succeeded',
+          input: '{}',
+          output: '{"main":[{"json":{"a":1}}]}',
+          attempts: 1,
+          startedAt: 10,
+          finishedAt: 11,
+        },
+        {
+          nodeId: 'next',
+          name: 'Next',
+          runIndex: 0,
+          status: 'failed',
+          input: '{"main":[]}',
+          output: '{}',
+          error: 'boom',
+          attempts: 2,
+          startedAt: 12,
+          finishedAt: 13,
+        },
+      ],
+      lastOutput: [],
+      logs,
+    });
+
+    it(
+      'createQueued stores a queued run that get, queued and list answer as it was given',
+      withStore(async ({ store }) => {
+        await store.createQueued({
+          ...row('e1', 100),
+          startNodeId: 'start',
+          triggerItems: '[{"json":{}}]',
+          retryOf: 'e0',
+        });
+        const got = await store.get('e1');
+        expect(got).toMatchObject({
+          id: 'e1',
+          workflowId: 'wf1',
+          versionHash: hash,
+          mode: 'manual',
+          status: 'queued',
+          createdBy: 'ann',
+          createdAt: 100,
+          startNodeId: 'start',
+          triggerItems: '[{"json":{}}]',
+          retryOf: 'e0',
+          engineId: null,
+          startedAt: null,
+          finishedAt: null,
+          error: null,
+        });
+        expect((await store.queued()).map((r) => r.id)).toEqual(['e1']);
+        expect(await store.get('nope')).toBeUndefined();
+        // The same id twice is refused: a run is stored once.
+        await expect(store.createQueued(row('e1', 101))).rejects.toThrow();
+        // A run names a workflow and a version that exist.
+        await expect(store.createQueued(row('e2', 102, 'ghost'))).rejects.toThrow();
+      }),
+    );
+
+    it(
+      'queued answers oldest first; running answers only running runs',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('late', 300));
+        await store.createQueued(row('early', 100));
+        await store.createQueued(row('mid', 200));
+        expect(await store.markRunning('mid', 'engine-1', 250)).toBe(true);
+        expect((await store.queued()).map((r) => r.id)).toEqual(['early', 'late']);
+        expect((await store.running()).map((r) => r.id)).toEqual(['mid']);
+      }),
+    );
+
+    it(
+      'lists newest first by workflow and status, a page at a time with the last row as cursor',
+      withStore(async ({ store }) => {
+        for (let i = 0; i < 5; i++) await store.createQueued(row(`a${i}`, 100 + i));
+        // Two runs created in the same millisecond: the id breaks the tie, so paging skips and repeats nothing.
+        await store.createQueued(row('b1', 103));
+        await store.createQueued(row('other', 500, 'wf2'));
+        await store.fail(['a1'], 'canceled', 'Canceled', 600);
+        const all = async (filter: { workflowIds: string[]; status?: 'queued' | 'canceled' }) => {
+          const ids: string[] = [];
+          let cursor: { createdAt: number; id: string } | undefined;
+          for (;;) {
+            const page = await store.list({ ...filter, ...(cursor ? { cursor } : {}), limit: 2 });
+            ids.push(...page.map((r) => r.id));
+            const last = page.at(-1);
+            if (page.length < 2 || !last) return ids;
+            cursor = { createdAt: last.createdAt, id: last.id };
+          }
+        };
+        expect(await all({ workflowIds: ['wf1'] })).toEqual(['a4', 'b1', 'a3', 'a2', 'a1', 'a0']);
+        expect(await all({ workflowIds: ['wf1', 'wf2'] })).toEqual(['other', 'a4', 'b1', 'a3', 'a2', 'a1', 'a0']);
+        expect(await all({ workflowIds: ['wf1'], status: 'canceled' })).toEqual(['a1']);
+        expect(await all({ workflowIds: ['wf1'], status: 'queued' })).toEqual(['a4', 'b1', 'a3', 'a2', 'a0']);
+        expect(await store.list({ workflowIds: [], limit: 10 })).toEqual([]);
+      }),
+    );
+
+    it(
+      'markRunning moves only a queued run, once',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('e1', 100));
+        expect(await store.markRunning('e1', 'engine-1', 150)).toBe(true);
+        expect(await store.get('e1')).toMatchObject({ status: 'running', engineId: 'engine-1', startedAt: 150 });
+        // A second hand-over of the same run is refused: it is never handed out twice.
+        expect(await store.markRunning('e1', 'engine-2', 160)).toBe(false);
+        expect((await store.get('e1'))?.engineId).toBe('engine-1');
+        await store.createQueued(row('e2', 100));
+        await store.fail(['e2'], 'canceled', 'Canceled', 170);
+        expect(await store.markRunning('e2', 'engine-1', 180)).toBe(false);
+        expect((await store.get('e2'))?.status).toBe('canceled');
+        expect(await store.markRunning('nope', 'engine-1', 180)).toBe(false);
+      }),
+    );
+
+    it(
+      'finishAll records status, node runs in the order they ran and logs, for every run in the batch',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('e1', 100));
+        await store.createQueued(row('e2', 101));
+        await store.markRunning('e1', 'engine-1', 110);
+        await store.finishAll([
+          {
+            id: 'e1',
+            result: succeeded('Start', [
+              { at: 12, level: 'warn', node: 'Next', message: 'retrying' },
+              { at: 13, level: 'error', message: 'boom' },
+            ]),
+            now: 200,
+          },
+          { id: 'e2', result: { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, now: 201 },
+        ]);
+        expect(await store.get('e1')).toMatchObject({ status: 'succeeded', error: null, finishedAt: 200 });
+        expect(await store.get('e2')).toMatchObject({ status: 'canceled', error: 'Canceled', finishedAt: 201 });
+        const runs = await store.nodeRuns('e1');
+        expect(runs.map((r) => [r.nodeId, r.name, r.status, r.error, r.attempts])).toEqual([
+          ['start', 'Start', 'succeeded', null, 1],
+          ['next', 'Next', 'failed', 'boom', 2],
+        ]);
+        expect(runs[0]).toMatchObject({
+          input: '{}',
+          output: '{"main":[{"json":{"a":1}}]}',
+          startedAt: 10,
+          finishedAt: 11,
+        });
+        expect((await store.logs('e1')).map((l) => [l.level, l.node, l.message])).toEqual([
+          ['warn', 'Next', 'retrying'],
+          ['error', null, 'boom'],
+        ]);
+        expect(await store.nodeRuns('e2')).toEqual([]);
+      }),
+    );
+
+    it(
+      'finishAll is all or nothing: one run it cannot record leaves every run of the batch as it was',
+      withStore(async ({ store, deleteWorkflow }) => {
+        await store.createQueued(row('kept', 100));
+        await store.createQueued(row('gone', 100, 'wf2'));
+        // The run of a workflow deleted meanwhile: its node runs have no execution to belong to.
+        await deleteWorkflow('wf2');
+        await expect(
+          store.finishAll([
+            { id: 'kept', result: succeeded('Start', [{ at: 1, level: 'info', message: 'hi' }]), now: 200 },
+            { id: 'gone', result: succeeded('Start'), now: 200 },
+          ]),
+        ).rejects.toThrow();
+        expect((await store.get('kept'))?.status).toBe('queued');
+        expect(await store.nodeRuns('kept')).toEqual([]);
+        expect(await store.logs('kept')).toEqual([]);
+        // Alone, it is recorded.
+        await store.finishAll([{ id: 'kept', result: succeeded('Start'), now: 300 }]);
+        expect((await store.get('kept'))?.status).toBe('succeeded');
+      }),
+    );
+
+    it(
+      'an ended run keeps its end: finishAll and fail change only queued or running runs',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('e1', 100));
+        await store.finishAll([{ id: 'e1', result: { status: 'canceled', runs: [], lastOutput: [] }, now: 200 }]);
+        await store.finishAll([{ id: 'e1', result: { status: 'succeeded', runs: [], lastOutput: [] }, now: 300 }]);
+        expect(await store.get('e1')).toMatchObject({ status: 'canceled', finishedAt: 200 });
+        expect(await store.fail(['e1'], 'failed', 'Engine lost', 400)).toEqual([]);
+        expect((await store.get('e1'))?.status).toBe('canceled');
+      }),
+    );
+
+    it(
+      'fail answers only the ids it changed',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('queued', 100));
+        await store.createQueued(row('running', 101));
+        await store.createQueued(row('done', 102));
+        await store.markRunning('running', 'engine-1', 110);
+        await store.finishAll([{ id: 'done', result: succeeded('Start'), now: 120 }]);
+        const changed = await store.fail(['queued', 'running', 'done', 'nope'], 'failed', 'The server restarted', 130);
+        expect(changed.sort()).toEqual(['queued', 'running']);
+        expect(await store.get('running')).toMatchObject({
+          status: 'failed',
+          error: 'The server restarted',
+          finishedAt: 130,
+        });
+        expect((await store.get('done'))?.status).toBe('succeeded');
+        expect(await store.fail([], 'failed', 'x', 140)).toEqual([]);
+      }),
+    );
+
+    it(
+      'logs come in time order, lines of the same moment in the order they were written',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('e1', 100));
+        await store.log('e1', 'info', 'second at 5', 5);
+        await store.log('e1', 'info', 'at 3', 3, 'Start');
+        await store.log('e1', 'warn', 'third at 5', 5);
+        // The engine's lines arrive with the run's end, after lines the server wrote meanwhile.
+        await store.finishAll([
+          { id: 'e1', result: { ...succeeded('Start', [{ at: 4, level: 'info', message: 'engine at 4' }]) }, now: 10 },
+        ]);
+        await store.log('e1', 'error', 'fourth at 5', 5);
+        expect((await store.logs('e1')).map((l) => l.message)).toEqual([
+          'at 3',
+          'engine at 4',
+          'second at 5',
+          'third at 5',
+          'fourth at 5',
+        ]);
+        expect((await store.logs('e1'))[0]).toMatchObject({ level: 'info', node: 'Start', at: 3 });
+        await expect(store.log('nope', 'info', 'x', 1)).rejects.toThrow();
+      }),
+    );
+
+    it(
+      'delete takes the run with its node runs and logs; a second delete answers false',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('e1', 100));
+        await store.createQueued(row('e2', 100));
+        await store.finishAll([
+          { id: 'e1', result: succeeded('Start', [{ at: 1, level: 'info', message: 'hi' }]), now: 200 },
+          { id: 'e2', result: succeeded('Start', [{ at: 1, level: 'info', message: 'hi' }]), now: 200 },
+        ]);
+        expect(await store.delete('e1')).toBe(true);
+        expect(await store.get('e1')).toBeUndefined();
+        expect(await store.nodeRuns('e1')).toEqual([]);
+        expect(await store.logs('e1')).toEqual([]);
+        expect(await store.delete('e1')).toBe(false);
+        expect(await store.nodeRuns('e2')).toHaveLength(2);
+        expect(await store.logs('e2')).toHaveLength(1);
+      }),
+    );
+
+    it(
+      'deleting a workflow deletes its runs, theirs node runs and logs',
+      withStore(async ({ store, deleteWorkflow }) => {
+        await store.createQueued(row('e1', 100, 'wf2'));
+        await store.finishAll([
+          { id: 'e1', result: succeeded('Start', [{ at: 1, level: 'info', message: 'hi' }]), now: 2 },
+        ]);
+        await deleteWorkflow('wf2');
+        expect(await store.get('e1')).toBeUndefined();
+        expect(await store.nodeRuns('e1')).toEqual([]);
+        expect(await store.logs('e1')).toEqual([]);
+      }),
+    );
+
+    it(
+      'pruneBatch deletes finished runs past the age and the count, oldest first, never a queued or running one',
+      withStore(async ({ store }) => {
+        const day = 86_400_000;
+        const now = 10 * day;
+        for (let i = 0; i < 6; i++) {
+          await store.createQueued(row(`f${i}`, now - (6 - i) * 1000));
+          await store.finishAll([{ id: `f${i}`, result: succeeded('Start'), now }]);
+        }
+        await store.createQueued(row('ancient-queued', 1));
+        await store.createQueued(row('ancient-running', 2));
+        await store.markRunning('ancient-running', 'engine-1', 3);
+        await store.createQueued(row('old', now - 2 * day));
+        await store.finishAll([{ id: 'old', result: succeeded('Start'), now }]);
+        // One by age, then the oldest finished ones down to four.
+        expect(await store.pruneBatch({ maxAgeDays: 1, maxCount: 4 }, now, 500)).toBe(3);
+        const left = await store.list({ workflowIds: ['wf1'], limit: 50 });
+        expect(left.map((r) => r.id).sort()).toEqual(['ancient-queued', 'ancient-running', 'f2', 'f3', 'f4', 'f5']);
+        // The limit bounds one batch.
+        expect(await store.pruneBatch({ maxAgeDays: 0, maxCount: 1 }, now, 2)).toBe(2);
+        expect(await store.pruneBatch({ maxAgeDays: 0, maxCount: 1 }, now, 2)).toBe(1);
+        expect(await store.pruneBatch({ maxAgeDays: 0, maxCount: 1 }, now, 2)).toBe(0);
+        expect((await store.get('f5'))?.status).toBe('succeeded');
+        expect(await store.nodeRuns('f0')).toEqual([]);
+      }),
+    );
+  });
+};
