@@ -72,6 +72,15 @@ const credentialRefusal: Record<Exclude<GrantedSecret['status'], 'ok'>, string> 
  */
 const overdueGraceMs = (limitSeconds: number): number => 5_000 + limitSeconds * 100;
 
+/** Throws when `bytes` of job cannot travel in one message to an engine (handOver fails the run with it). */
+const tooLarge = (bytes: number, why: string): void => {
+  if (bytes <= ENGINE_MAX_FRAME_BYTES) return;
+  const mb = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MB`;
+  throw new Error(
+    `the job is ${mb(bytes)}, more than the ${mb(ENGINE_MAX_FRAME_BYTES)} an engine accepts in one message (${why})`,
+  );
+};
+
 export class EngineHub {
   private readonly engines = new Set<EngineConn>();
   private readonly queue = new FairQueue();
@@ -471,6 +480,11 @@ export class EngineHub {
   ): Promise<{ ok: true; job: Job } | { ok: false; failed?: string }> {
     const row = await this.options.executions.get(executionId);
     if (row?.status !== 'queued') return { ok: false };
+    // Trigger items alone past the frame limit: refused before parsing, marking running and
+    // encoding tens of megabytes, which would hold this thread (and every socket) for seconds.
+    if (row.triggerItems && row.triggerItems.length > ENGINE_MAX_FRAME_BYTES / 3) {
+      tooLarge(Buffer.byteLength(row.triggerItems), 'its trigger items are too large');
+    }
     const version = await this.options.versions.get(row.versionHash);
     const workflow = await this.options.workflows.get(workflowId);
     if (!version || !workflow) return { ok: false, failed: 'The workflow version is gone' };
@@ -515,15 +529,8 @@ export class EngineHub {
    */
   private send(engine: EngineConn, message: ServerToEngine): void {
     const text = JSON.stringify(message);
-    if (text.length * 3 > ENGINE_MAX_FRAME_BYTES) {
-      const bytes = Buffer.byteLength(text);
-      if (bytes > ENGINE_MAX_FRAME_BYTES) {
-        const mb = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MB`;
-        throw new Error(
-          `the job is ${mb(bytes)}, more than the ${mb(ENGINE_MAX_FRAME_BYTES)} an engine accepts in one message (its trigger items or its workflow are too large)`,
-        );
-      }
-    }
+    if (text.length * 3 > ENGINE_MAX_FRAME_BYTES)
+      tooLarge(Buffer.byteLength(text), 'its trigger items or its workflow are too large');
     engine.socket.send(text);
   }
 }
