@@ -6,6 +6,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/open.ts';
+import { SqliteExecutionStore } from '../src/executions/sqlite-execution-store.ts';
 import { SqliteDocStore } from '../src/storage/sqlite-doc-store.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
@@ -104,6 +105,68 @@ describe('upgrading a SQLite database from the previous release', () => {
         lastSeq: 3,
       });
       expect(database.sqlite.prepare('select email from users').pluck().all()).toEqual(['ann@example.com']);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("keeps the order node runs ran in (it was the rows' insertion order); runs recorded later come after them", async () => {
+    const { file, sqlite } = previousReleaseDatabase();
+    sqlite.prepare("insert into workflows (id, name, created_at, updated_at) values ('wf', 'Flow', 1, 1)").run();
+    sqlite
+      .prepare(
+        "insert into workflow_versions (hash, workflow_id, state, definition, created_at) values ('h', 'wf', x'', '{}', 1)",
+      )
+      .run();
+    const insertExecution = sqlite.prepare(
+      "insert into executions (id, workflow_id, version_hash, mode, status, created_at) values (?, 'wf', 'h', 'manual', ?, 1)",
+    );
+    insertExecution.run('old', 'succeeded');
+    insertExecution.run('other', 'succeeded');
+    const insertRun = sqlite.prepare(
+      "insert into node_runs (execution_id, node_id, run_index, name, status, input, output, attempts, started_at, finished_at) values (?, ?, 0, ?, 'succeeded', '{}', '{}', 1, 5, 5)",
+    );
+    // Neither the key (node id) nor the time orders them: only the order they were written in does.
+    for (const [execution, node] of [
+      ['old', 'zeta'],
+      ['other', 'b'],
+      ['old', 'alpha'],
+      ['old', 'mid'],
+      ['other', 'a'],
+    ] as const)
+      insertRun.run(execution, node, node.toUpperCase());
+    sqlite.close();
+
+    const database = openDatabase({ file });
+    try {
+      const store = new SqliteExecutionStore(database.db);
+      const names = async (id: string) => (await store.nodeRuns(id)).map((r) => r.nodeId);
+      expect(await names('old')).toEqual(['zeta', 'alpha', 'mid']);
+      expect(await names('other')).toEqual(['b', 'a']);
+      await store.finishAll([
+        {
+          id: 'old',
+          result: {
+            status: 'succeeded',
+            runs: [
+              {
+                nodeId: 'again',
+                name: 'Again',
+                runIndex: 0,
+                status: 'succeeded',
+                input: '{}',
+                output: '{}',
+                attempts: 1,
+                startedAt: 6,
+                finishedAt: 6,
+              },
+            ],
+            lastOutput: [],
+          },
+          now: 7,
+        },
+      ]);
+      expect(await names('old')).toEqual(['zeta', 'alpha', 'mid', 'again']);
     } finally {
       await database.close();
     }

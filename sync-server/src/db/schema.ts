@@ -138,6 +138,8 @@ export const nodeRuns = sqliteTable(
     attempts: integer('attempts').notNull(),
     startedAt: integer('started_at').notNull(),
     finishedAt: integer('finished_at').notNull(),
+    /** The order the runs were recorded in, within their execution: nodeRuns() answers in it. */
+    ord: integer('ord').notNull(),
   },
   (t) => [primaryKey({ columns: [t.executionId, t.nodeId, t.runIndex] })],
 );

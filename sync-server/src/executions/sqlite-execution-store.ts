@@ -26,6 +26,7 @@ export class SqliteExecutionStore implements ExecutionStore {
   private readonly runningStmt;
   private readonly finishStmt;
   private readonly nodeRunStmt;
+  private readonly nextOrdStmt;
   private readonly logStmt;
 
   constructor(private readonly db: Db) {
@@ -73,8 +74,14 @@ export class SqliteExecutionStore implements ExecutionStore {
         attempts: p('attempts'),
         startedAt: p('startedAt'),
         finishedAt: p('finishedAt'),
+        ord: p('ord'),
       })
       .onConflictDoNothing()
+      .prepare();
+    this.nextOrdStmt = db
+      .select({ next: sql<number>`coalesce(max(${nodeRuns.ord}) + 1, 0)` })
+      .from(nodeRuns)
+      .where(eq(nodeRuns.executionId, p('executionId')))
       .prepare();
     this.logStmt = db
       .insert(executionLogs)
@@ -144,7 +151,9 @@ export class SqliteExecutionStore implements ExecutionStore {
 
   private writeFinish(id: string, result: RunResultMessage, now: number): void {
     this.finishStmt.run({ id, status: result.status, error: result.error ?? null, now });
-    for (const r of result.runs) {
+    // Runs recorded by an earlier end of the same execution stay first.
+    const base = result.runs.length > 0 ? (this.nextOrdStmt.get({ executionId: id })?.next ?? 0) : 0;
+    for (const [i, r] of result.runs.entries()) {
       this.nodeRunStmt.run({
         executionId: id,
         nodeId: r.nodeId,
@@ -157,6 +166,7 @@ export class SqliteExecutionStore implements ExecutionStore {
         attempts: r.attempts,
         startedAt: r.startedAt,
         finishedAt: r.finishedAt,
+        ord: base + i,
       });
     }
     for (const line of result.logs ?? []) this.writeLog(id, line.level, line.message, line.at, line.node);
@@ -179,8 +189,8 @@ export class SqliteExecutionStore implements ExecutionStore {
         .select()
         .from(nodeRuns)
         .where(eq(nodeRuns.executionId, id))
-        // Inserted in the order they ran (one transaction per execution): rowid keeps that order.
-        .orderBy(sql`rowid`)
+        // ord numbers them in the order they were recorded, which is the order they ran.
+        .orderBy(nodeRuns.ord)
         .all()
     );
   }

@@ -12,12 +12,12 @@ interface Fixture extends ContractSeeds {
 }
 
 /** The CredentialStore contract: secrets at rest are ciphertext, and leave the store only for a granted workflow. */
-export const runCredentialStoreContract = (name: string, setup: () => Fixture): void => {
+export const runCredentialStoreContract = (name: string, setup: () => Fixture | Promise<Fixture>): void => {
   describe(`CredentialStore contract: ${name}`, () => {
     const withStore =
       (fn: (f: Fixture) => Promise<void>): (() => Promise<void>) =>
       async () => {
-        const f = setup();
+        const f = await setup();
         try {
           await f.seedUser('alice', 'Alice');
           await f.seedUser('mallory', 'Mallory');

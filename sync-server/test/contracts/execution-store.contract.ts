@@ -15,13 +15,13 @@ interface Fixture extends ContractSeeds {
  * The ExecutionStore contract: what the hub, the REST routes and retention
  * rely on. Every implementation runs all of it.
  */
-export const runExecutionStoreContract = (name: string, setup: () => Fixture): void => {
+export const runExecutionStoreContract = (name: string, setup: () => Fixture | Promise<Fixture>): void => {
   describe(`ExecutionStore contract: ${name}`, () => {
     let hash = '';
     const withStore =
       (fn: (f: Fixture) => Promise<void>): (() => Promise<void>) =>
       async () => {
-        const f = setup();
+        const f = await setup();
         try {
           await f.seedWorkflow('wf1');
           await f.seedWorkflow('wf2');
@@ -203,6 +203,19 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture): v
     );
 
     it(
+      'node runs recorded by a later end of the same run come after the ones already recorded',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('e1', 100));
+        await store.finishAll([{ id: 'e1', result: succeeded('Start'), now: 200 }]);
+        const [first] = succeeded('Start').runs;
+        if (!first) throw new Error('succeeded() has runs');
+        const late = { ...succeeded('Start'), runs: [{ ...first, nodeId: 'after' }] };
+        await store.finishAll([{ id: 'e1', result: late, now: 300 }]);
+        expect((await store.nodeRuns('e1')).map((r) => r.nodeId)).toEqual(['start', 'next', 'after']);
+      }),
+    );
+
+    it(
       'finishAll is all or nothing: one run it cannot record leaves every run of the batch as it was',
       withStore(async ({ store, deleteWorkflow }) => {
         await store.createQueued(row('kept', 100));
@@ -253,6 +266,42 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture): v
         });
         expect((await store.get('done'))?.status).toBe('succeeded');
         expect(await store.fail([], 'failed', 'x', 140)).toEqual([]);
+      }),
+    );
+
+    it(
+      'markRunning of one run from several callers at once hands it to exactly one',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('e1', 100));
+        const won = await Promise.all(
+          ['engine-1', 'engine-2', 'engine-3', 'engine-4'].map((engine) => store.markRunning('e1', engine, 150)),
+        );
+        expect(won.filter(Boolean)).toHaveLength(1);
+        expect((await store.get('e1'))?.engineId).toBe(`engine-${won.indexOf(true) + 1}`);
+      }),
+    );
+
+    it(
+      'lines written at once, by log and by a run ending, are all kept, each with its own number',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('e1', 100));
+        // The server logs while the run's end (with the engine's lines) is being recorded, over several connections.
+        const engineLines = Array.from({ length: 5 }, (_, i) => ({
+          at: 50,
+          level: 'info' as const,
+          message: `engine ${i}`,
+        }));
+        await Promise.all([
+          ...Array.from({ length: 20 }, (_, i) => store.log('e1', 'info', `server ${i}`, i)),
+          store.finishAll([{ id: 'e1', result: succeeded('Start', engineLines), now: 200 }]),
+        ]);
+        const lines = await store.logs('e1');
+        expect(lines).toHaveLength(25);
+        expect(lines.map((l) => l.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+        // The engine's lines keep their order among themselves.
+        expect(lines.filter((l) => l.message.startsWith('engine')).map((l) => l.message)).toEqual(
+          engineLines.map((l) => l.message),
+        );
       }),
     );
 

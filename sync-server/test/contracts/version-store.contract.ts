@@ -14,15 +14,14 @@ export const definition = (name: string, nodeName = 'Start'): WorkflowDefinition
 });
 
 /** The VersionStore contract: versions are content-addressed and never change once stored. */
-export const runVersionStoreContract = (
-  name: string,
-  setup: () => ContractSeeds & { store: VersionStore; teardown: () => Promise<void> },
-): void => {
+type Fixture = ContractSeeds & { store: VersionStore; teardown: () => Promise<void> };
+
+export const runVersionStoreContract = (name: string, setup: () => Fixture | Promise<Fixture>): void => {
   describe(`VersionStore contract: ${name}`, () => {
     const withStore =
-      (fn: (f: ReturnType<typeof setup>) => Promise<void>): (() => Promise<void>) =>
+      (fn: (f: Fixture) => Promise<void>): (() => Promise<void>) =>
       async () => {
-        const f = setup();
+        const f = await setup();
         try {
           await f.seedWorkflow('wf1');
           await f.seedWorkflow('wf2');

@@ -139,6 +139,7 @@ export const nodeRuns = pgTable(
     attempts: integer('attempts').notNull(),
     startedAt: ms('started_at').notNull(),
     finishedAt: ms('finished_at').notNull(),
+    ord: integer('ord').notNull(),
   },
   (t) => [primaryKey({ columns: [t.executionId, t.nodeId, t.runIndex] })],
 );

@@ -1,0 +1,177 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { CredentialGrantDto, WorkflowCredentialDto } from '#shared/api/access.ts';
+import type { CreateCredentialRequest, CredentialDto } from '#shared/api/credentials.ts';
+import { createId } from '#shared/ids.ts';
+import type { PgDb } from '../db/open-postgres.ts';
+import { credentialGrants, credentials, users, workflows } from '../db/schema/pg.ts';
+
+import type { CredentialSecret, CredentialStore, GrantedSecret } from './credential-store.ts';
+
+/**
+ * Credentials in PostgreSQL, encrypted with AES-256-GCM as SqliteCredentialStore
+ * does (a fresh 12-byte IV per write, the tag checked on read): one contract.
+ */
+
+const IV = 12;
+const TAG = 16;
+
+export class PgCredentialStore implements CredentialStore {
+  // Every job reads one row per credential its nodes name: prepared once.
+  private readonly grantedLookup;
+
+  constructor(
+    private readonly db: PgDb,
+    private readonly key: Buffer,
+  ) {
+    this.grantedLookup = db
+      .select({ type: credentials.type, data: credentials.data, grantedAt: credentialGrants.grantedAt })
+      .from(credentials)
+      .leftJoin(
+        credentialGrants,
+        and(
+          eq(credentialGrants.credentialId, credentials.id),
+          eq(credentialGrants.workflowId, sql.placeholder('workflowId')),
+        ),
+      )
+      .where(eq(credentials.id, sql.placeholder('id')))
+      .prepare('weft_credential_granted');
+  }
+
+  private encrypt(plain: object): Buffer {
+    const iv = randomBytes(IV);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(plain), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  private decrypt(data: Buffer): Record<string, string> {
+    const decipher = createDecipheriv('aes-256-gcm', this.key, data.subarray(0, IV));
+    decipher.setAuthTag(data.subarray(IV, IV + TAG));
+    const plain = Buffer.concat([decipher.update(data.subarray(IV + TAG)), decipher.final()]);
+    return JSON.parse(plain.toString('utf8')) as Record<string, string>;
+  }
+
+  async create(ownerId: string, request: CreateCredentialRequest, now: number): Promise<CredentialDto> {
+    const id = createId();
+    await this.db.insert(credentials).values({
+      id,
+      ownerId,
+      name: request.name,
+      type: request.type,
+      data: this.encrypt(request.data),
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { id, name: request.name, type: request.type, createdAt: now, updatedAt: now };
+  }
+
+  async list(ownerId: string): Promise<CredentialDto[]> {
+    return this.db
+      .select({
+        id: credentials.id,
+        name: credentials.name,
+        type: credentials.type,
+        createdAt: credentials.createdAt,
+        updatedAt: credentials.updatedAt,
+      })
+      .from(credentials)
+      .where(eq(credentials.ownerId, ownerId))
+      .orderBy(credentials.name);
+  }
+
+  async owner(id: string): Promise<string | undefined> {
+    return this.ownerOf(id);
+  }
+
+  private async ownerOf(id: string): Promise<string | undefined> {
+    return (await this.db.select({ ownerId: credentials.ownerId }).from(credentials).where(eq(credentials.id, id)))[0]
+      ?.ownerId;
+  }
+
+  async delete(ownerId: string, id: string): Promise<boolean> {
+    const gone = await this.db
+      .delete(credentials)
+      .where(and(eq(credentials.id, id), eq(credentials.ownerId, ownerId)))
+      .returning({ id: credentials.id });
+    return gone.length > 0;
+  }
+
+  /**
+   * The decrypted secret for a job of `workflowId`, only if the credential's
+   * owner granted it to that workflow. Being a member of the workflow, even
+   * its owner, grants nothing. Never throws: a secret that does not decrypt
+   * is answered as `unreadable`, for the run to fail with.
+   */
+  async grantedSecret(id: string, workflowId: string): Promise<GrantedSecret> {
+    const [row] = await this.grantedLookup.execute({ id, workflowId });
+    if (!row) return { status: 'missing' };
+    if (row.grantedAt === null) return { status: 'notGranted' };
+    try {
+      return { status: 'ok', secret: { type: row.type, ...this.decrypt(row.data) } as CredentialSecret };
+    } catch {
+      return { status: 'unreadable' };
+    }
+  }
+
+  /** Grants with their workflow's name (the select both grant reads share). */
+  private selectGrants() {
+    return this.db
+      .select({
+        workflowId: credentialGrants.workflowId,
+        workflowName: workflows.name,
+        grantedAt: credentialGrants.grantedAt,
+      })
+      .from(credentialGrants)
+      .innerJoin(workflows, eq(workflows.id, credentialGrants.workflowId));
+  }
+
+  /** The workflows the owner granted this credential to; undefined when it is not theirs (or does not exist). */
+  async grants(ownerId: string, id: string): Promise<CredentialGrantDto[] | undefined> {
+    if ((await this.ownerOf(id)) !== ownerId) return undefined;
+    return this.selectGrants().where(eq(credentialGrants.credentialId, id)).orderBy(workflows.name);
+  }
+
+  /** Grants a credential to a workflow (the caller checked ownership and access); an existing grant stays as it is. */
+  async grant(id: string, workflowId: string, now: number): Promise<{ grant: CredentialGrantDto; created: boolean }> {
+    const inserted = await this.db
+      .insert(credentialGrants)
+      .values({ credentialId: id, workflowId, grantedAt: now })
+      .onConflictDoNothing()
+      .returning({ grantedAt: credentialGrants.grantedAt });
+    const [grant] = await this.selectGrants().where(
+      and(eq(credentialGrants.credentialId, id), eq(credentialGrants.workflowId, workflowId)),
+    );
+    if (!grant) throw new Error(`grant of ${id} to ${workflowId} was not stored`);
+    return { grant, created: inserted.length > 0 };
+  }
+
+  async revoke(id: string, workflowId: string): Promise<boolean> {
+    const gone = await this.db
+      .delete(credentialGrants)
+      .where(and(eq(credentialGrants.credentialId, id), eq(credentialGrants.workflowId, workflowId)))
+      .returning({ grantedAt: credentialGrants.grantedAt });
+    return gone.length > 0;
+  }
+
+  /**
+   * The credentials granted to a workflow, by whom: what its members may pick
+   * in a node and what its runs may use. Names and owners, never secrets.
+   */
+  async grantedTo(workflowId: string): Promise<WorkflowCredentialDto[]> {
+    return this.db
+      .select({
+        id: credentials.id,
+        name: credentials.name,
+        type: credentials.type,
+        ownerId: credentials.ownerId,
+        ownerName: users.name,
+        grantedAt: credentialGrants.grantedAt,
+      })
+      .from(credentialGrants)
+      .innerJoin(credentials, eq(credentials.id, credentialGrants.credentialId))
+      .innerJoin(users, eq(users.id, credentials.ownerId))
+      .where(eq(credentialGrants.workflowId, workflowId))
+      .orderBy(credentials.name);
+  }
+}

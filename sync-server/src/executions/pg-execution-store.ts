@@ -1,0 +1,242 @@
+import { and, asc, count, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
+import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
+import type { PgDb } from '../db/open-postgres.ts';
+import { executionLogs, executions, nodeRuns } from '../db/schema/pg.ts';
+import type {
+  ExecutionLogRow,
+  ExecutionRetentionPolicy,
+  ExecutionRow,
+  ExecutionStatus,
+  ExecutionStore,
+  FinishRecord,
+  NewExecution,
+  NodeRunRow,
+} from './execution-store.ts';
+
+type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
+
+const p = sql.placeholder;
+const UNFINISHED = ['queued', 'running'] as const;
+
+/**
+ * Executions, their node runs and logs in PostgreSQL; the same rules as
+ * SqliteExecutionStore, one contract.
+ *
+ * Log lines and node runs are numbered per execution (`seq`, `ord`) from the
+ * highest number stored. SQLite has one writer, so reading that number and
+ * inserting after it cannot interleave; here every writer of an execution's
+ * lines first locks the execution's row, so two writers take turns instead
+ * of both taking the same number.
+ */
+export class PgExecutionStore implements ExecutionStore {
+  // The statements every run passes through, prepared once per connection by name.
+  private readonly byIdStmt;
+  private readonly runningStmt;
+
+  constructor(private readonly db: PgDb) {
+    this.byIdStmt = db
+      .select()
+      .from(executions)
+      .where(eq(executions.id, p('id')))
+      .prepare('weft_execution_by_id');
+    this.runningStmt = db
+      .update(executions)
+      .set({ status: 'running', engineId: sql`${p('engineId')}`, startedAt: sql`${p('now')}` })
+      .where(and(eq(executions.id, p('id')), eq(executions.status, 'queued')))
+      .returning({ id: executions.id })
+      .prepare('weft_execution_mark_running');
+  }
+
+  async createQueued(row: NewExecution): Promise<void> {
+    await this.db.insert(executions).values({ ...row, status: 'queued' });
+  }
+
+  async get(id: string): Promise<ExecutionRow | undefined> {
+    return (await this.byIdStmt.execute({ id }))[0];
+  }
+
+  async list(filter: {
+    workflowIds: string[];
+    status?: ExecutionStatus;
+    cursor?: { createdAt: number; id: string };
+    limit: number;
+  }): Promise<ExecutionRow[]> {
+    if (filter.workflowIds.length === 0) return [];
+    const conditions = [inArray(executions.workflowId, filter.workflowIds)];
+    if (filter.status) conditions.push(eq(executions.status, filter.status));
+    if (filter.cursor) {
+      const { createdAt, id } = filter.cursor;
+      const older = or(
+        lt(executions.createdAt, createdAt),
+        and(eq(executions.createdAt, createdAt), lt(executions.id, id)),
+      );
+      if (older) conditions.push(older);
+    }
+    return this.db
+      .select()
+      .from(executions)
+      .where(and(...conditions))
+      .orderBy(desc(executions.createdAt), desc(executions.id))
+      .limit(filter.limit);
+  }
+
+  async queued(): Promise<ExecutionRow[]> {
+    return this.db.select().from(executions).where(eq(executions.status, 'queued')).orderBy(executions.createdAt);
+  }
+
+  async running(): Promise<ExecutionRow[]> {
+    return this.db.select().from(executions).where(eq(executions.status, 'running'));
+  }
+
+  async markRunning(id: string, engineId: string, now: number): Promise<boolean> {
+    // Conditional on `queued`: of two instances handing out the same run, the second finds it running and gets false.
+    return (await this.runningStmt.execute({ id, engineId, now })).length > 0;
+  }
+
+  async finishAll(batch: readonly FinishRecord[]): Promise<void> {
+    if (batch.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      // Locked in one order, so two batches sharing executions wait for each other instead of deadlocking.
+      await this.lock(tx, [...new Set(batch.map((f) => f.id))].sort());
+      for (const f of batch) await this.writeFinish(tx, f.id, f.result, f.now);
+    });
+  }
+
+  /** Locks the executions' rows until the transaction ends: their writers of runs and lines take turns. */
+  private async lock(tx: Tx, ids: string[]): Promise<void> {
+    await tx
+      .select({ id: executions.id })
+      .from(executions)
+      .where(inArray(executions.id, ids))
+      .orderBy(executions.id)
+      .for('no key update');
+  }
+
+  private async writeFinish(tx: Tx, id: string, result: RunResultMessage, now: number): Promise<void> {
+    await tx
+      .update(executions)
+      .set({ status: result.status, error: result.error ?? null, finishedAt: now })
+      .where(and(eq(executions.id, id), inArray(executions.status, [...UNFINISHED])));
+    if (result.runs.length > 0) {
+      // Runs recorded by an earlier end of the same execution stay first.
+      const [last] = await tx
+        .select({ next: sql<number>`coalesce(max(${nodeRuns.ord}) + 1, 0)::int` })
+        .from(nodeRuns)
+        .where(eq(nodeRuns.executionId, id));
+      const base = last?.next ?? 0;
+      await tx
+        .insert(nodeRuns)
+        .values(
+          result.runs.map((r, i) => ({
+            executionId: id,
+            nodeId: r.nodeId,
+            runIndex: r.runIndex,
+            name: r.name,
+            status: r.status,
+            input: r.input,
+            output: r.output,
+            error: r.error ?? null,
+            attempts: r.attempts,
+            startedAt: r.startedAt,
+            finishedAt: r.finishedAt,
+            ord: base + i,
+          })),
+        )
+        .onConflictDoNothing();
+    }
+    const lines = result.logs ?? [];
+    if (lines.length > 0) await this.writeLogs(tx, id, lines);
+  }
+
+  async fail(ids: string[], status: 'failed' | 'canceled', error: string, now: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .update(executions)
+      .set({ status, error, finishedAt: now })
+      .where(and(inArray(executions.id, ids), inArray(executions.status, [...UNFINISHED])))
+      .returning({ id: executions.id });
+    return rows.map((r) => r.id);
+  }
+
+  async nodeRuns(id: string): Promise<NodeRunRow[]> {
+    return this.db.select().from(nodeRuns).where(eq(nodeRuns.executionId, id)).orderBy(nodeRuns.ord);
+  }
+
+  async log(id: string, level: LogLevel, message: string, at: number, node?: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.lock(tx, [id]);
+      await this.writeLogs(tx, id, [{ level, message, at, ...(node === undefined ? {} : { node }) }]);
+    });
+  }
+
+  /** Appends lines after the execution's last one; the caller holds the execution's lock. */
+  private async writeLogs(
+    tx: Tx,
+    id: string,
+    lines: readonly { level: LogLevel; message: string; at: number; node?: string | undefined }[],
+  ): Promise<void> {
+    const [last] = await tx
+      .select({ seq: sql<number>`coalesce(max(${executionLogs.seq}), 0)::int` })
+      .from(executionLogs)
+      .where(eq(executionLogs.executionId, id));
+    const base = last?.seq ?? 0;
+    await tx.insert(executionLogs).values(
+      lines.map((line, i) => ({
+        executionId: id,
+        seq: base + i + 1,
+        at: line.at,
+        level: line.level,
+        node: line.node ?? null,
+        message: line.message,
+      })),
+    );
+  }
+
+  async logs(id: string): Promise<ExecutionLogRow[]> {
+    return (
+      this.db
+        .select()
+        .from(executionLogs)
+        .where(eq(executionLogs.executionId, id))
+        // In time order: the engine's lines arrive with the run's end, after lines the server wrote meanwhile.
+        .orderBy(executionLogs.at, executionLogs.seq)
+    );
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return (await this.db.delete(executions).where(eq(executions.id, id)).returning({ id: executions.id })).length > 0;
+  }
+
+  async pruneBatch({ maxAgeDays, maxCount }: ExecutionRetentionPolicy, now: number, limit: number): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const ids: string[] = [];
+      const finished = notInArray(executions.status, [...UNFINISHED]);
+      if (maxAgeDays > 0) {
+        const cutoff = now - maxAgeDays * 24 * 60 * 60 * 1000;
+        const old = await tx
+          .select({ id: executions.id })
+          .from(executions)
+          .where(and(lt(executions.createdAt, cutoff), finished))
+          .orderBy(asc(executions.createdAt))
+          .limit(limit);
+        ids.push(...old.map((r) => r.id));
+      }
+      if (maxCount > 0 && ids.length < limit) {
+        const [total] = await tx.select({ n: count() }).from(executions).where(finished);
+        const over = Math.min(limit - ids.length, (total?.n ?? 0) - ids.length - maxCount);
+        if (over > 0) {
+          const oldest = await tx
+            .select({ id: executions.id })
+            .from(executions)
+            .where(ids.length > 0 ? and(finished, notInArray(executions.id, ids)) : finished)
+            .orderBy(asc(executions.createdAt))
+            .limit(over);
+          ids.push(...oldest.map((r) => r.id));
+        }
+      }
+      if (ids.length === 0) return 0;
+      // A finished run never runs again, so a row picked above is still one to delete; one another instance deleted first is not counted.
+      return (await tx.delete(executions).where(inArray(executions.id, ids)).returning({ id: executions.id })).length;
+    });
+  }
+}
