@@ -3,7 +3,7 @@ import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts
 import { createId } from '#shared/ids.ts';
 import type { Db } from '../db/open.ts';
 import { credentialGrants, credentials, users, workflowInvitations, workflowMembers, workflows } from '../db/schema.ts';
-import type { Member, Role, WorkflowRow, WorkflowStore } from './workflow-store.ts';
+import { lastOwnerError, type Member, type Role, type WorkflowRow, type WorkflowStore } from './workflow-store.ts';
 
 const invitationDto = (row: typeof workflowInvitations.$inferSelect): InvitationDto => ({
   id: row.id,
@@ -60,6 +60,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
       .select({ id: workflows.id, publishedHash: workflows.publishedHash })
       .from(workflows)
       .where(eq(workflows.active, true))
+      .orderBy(workflows.id)
       .all()
       .filter((w): w is { id: string; publishedHash: string } => w.publishedHash !== null);
   }
@@ -88,8 +89,8 @@ export class SqliteWorkflowStore implements WorkflowStore {
       .from(workflows)
       .leftJoin(workflowMembers, and(eq(workflowMembers.workflowId, workflows.id), eq(workflowMembers.userId, userId)));
     const rows = isAdmin
-      ? base.orderBy(desc(workflows.updatedAt)).all()
-      : base.where(eq(workflowMembers.userId, userId)).orderBy(desc(workflows.updatedAt)).all();
+      ? base.orderBy(desc(workflows.updatedAt), workflows.id).all()
+      : base.where(eq(workflowMembers.userId, userId)).orderBy(desc(workflows.updatedAt), workflows.id).all();
     return rows;
   }
 
@@ -122,38 +123,46 @@ export class SqliteWorkflowStore implements WorkflowStore {
   async members(workflowId: string): Promise<Member[]> {
     return this.selectMembers()
       .where(eq(workflowMembers.workflowId, workflowId))
-      .orderBy(workflowMembers.addedAt)
+      .orderBy(workflowMembers.addedAt, workflowMembers.userId)
       .all();
   }
 
-  /** Adds a member or changes their role. */
+  /**
+   * Adds a member or changes their role; demoting the last owner rejects. The
+   * count and the write are one synchronous transaction: two requests that
+   * both passed the route's own countOwners check cannot both go through.
+   */
   async upsertMember(workflowId: string, userId: string, role: Role, addedAt: number): Promise<void> {
-    this.db
-      .insert(workflowMembers)
-      .values({ workflowId, userId, role, addedAt })
-      .onConflictDoUpdate({ target: [workflowMembers.workflowId, workflowMembers.userId], set: { role } })
-      .run();
+    this.db.transaction((tx) => {
+      if (role !== 'owner' && this.roleLookup.get({ workflowId, userId })?.role === 'owner') {
+        if (this.ownerCount(workflowId) <= 1) throw lastOwnerError();
+      }
+      tx.insert(workflowMembers)
+        .values({ workflowId, userId, role, addedAt })
+        .onConflictDoUpdate({ target: [workflowMembers.workflowId, workflowMembers.userId], set: { role } })
+        .run();
+    });
   }
 
   /**
    * Removes a member, and the grants of their credentials to this workflow
    * with them: someone who can no longer see a workflow cannot watch what it
-   * does with their secret (docs/SECURITY.md).
+   * does with their secret (docs/SECURITY.md). Removing the last owner rejects.
    */
   async removeMember(workflowId: string, userId: string): Promise<boolean> {
     return this.db.transaction((tx) => {
-      const removed =
-        tx
-          .delete(workflowMembers)
-          .where(and(eq(workflowMembers.workflowId, workflowId), eq(workflowMembers.userId, userId)))
-          .run().changes > 0;
-      if (removed) {
-        const theirs = tx.select({ id: credentials.id }).from(credentials).where(eq(credentials.ownerId, userId));
-        tx.delete(credentialGrants)
-          .where(and(eq(credentialGrants.workflowId, workflowId), inArray(credentialGrants.credentialId, theirs)))
-          .run();
-      }
-      return removed;
+      const removed = tx
+        .delete(workflowMembers)
+        .where(and(eq(workflowMembers.workflowId, workflowId), eq(workflowMembers.userId, userId)))
+        .returning({ role: workflowMembers.role })
+        .get();
+      if (!removed) return false;
+      if (removed.role === 'owner' && this.ownerCount(workflowId) === 0) throw lastOwnerError();
+      const theirs = tx.select({ id: credentials.id }).from(credentials).where(eq(credentials.ownerId, userId));
+      tx.delete(credentialGrants)
+        .where(and(eq(credentialGrants.workflowId, workflowId), inArray(credentialGrants.credentialId, theirs)))
+        .run();
+      return true;
     });
   }
 
@@ -223,7 +232,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
       .innerJoin(workflows, eq(workflows.id, workflowInvitations.workflowId))
       .leftJoin(users, eq(users.id, workflowInvitations.invitedBy))
       .where(eq(workflowInvitations.email, email))
-      .orderBy(desc(workflowInvitations.createdAt))
+      .orderBy(desc(workflowInvitations.createdAt), workflowInvitations.id)
       .all();
   }
 
@@ -276,7 +285,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
       .from(workflowMembers)
       .innerJoin(workflows, eq(workflows.id, workflowMembers.workflowId))
       .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner')))
-      .orderBy(workflows.name)
+      .orderBy(workflows.name, workflows.id)
       .all()
       .filter((w) => this.ownerCount(w.id) === 1);
   }

@@ -1,4 +1,5 @@
 import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
+import { ErrorCodes, UserError } from '#shared/errors.ts';
 
 /**
  * The storage port for workflow rows, their members and their invitations.
@@ -12,8 +13,16 @@ import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts
  * - `create` (the row and its owner), `removeMember` (the member and the
  *   grants of their credentials to that workflow) and `acceptInvitation`
  *   (the invitation gone, the membership there) are one transaction each;
- * - deleting a workflow deletes its members and invitations with it.
+ * - deleting a workflow deletes its members and invitations with it;
+ * - a workflow keeps at least one owner: `removeMember` and `upsertMember`
+ *   refuse with `lastOwnerError()` to take away the last one. The routes ask
+ *   `countOwners` first for a plain answer, but only the store can count and
+ *   act as one step when two requests (or two instances) change owners at once.
  */
+
+/** What removing or demoting a workflow's last owner rejects with. */
+export const lastOwnerError = (): UserError =>
+  new UserError(ErrorCodes.conflict, 'A workflow needs at least one owner');
 
 export const roles = ['owner', 'editor', 'viewer'] as const;
 export type Role = (typeof roles)[number];
@@ -55,12 +64,13 @@ export interface WorkflowStore {
   delete(id: string): Promise<boolean>;
   /** Members with their account's email and name, earliest added first. */
   members(workflowId: string): Promise<Member[]>;
-  /** Adds a member or changes their role (the time they were added stays). */
+  /** Adds a member or changes their role (the time they were added stays); demoting the last owner rejects. */
   upsertMember(workflowId: string, userId: string, role: Role, addedAt: number): Promise<void>;
   /**
    * Removes a member, and the grants of their credentials to this workflow
    * with them: someone who can no longer see a workflow cannot watch what it
-   * does with their secret (docs/SECURITY.md). False when they were no member.
+   * does with their secret (docs/SECURITY.md). False when they were no member;
+   * removing the last owner rejects.
    */
   removeMember(workflowId: string, userId: string): Promise<boolean>;
   /** The member who uses this (normalized) address, if one does. Looks at members only, never at every account. */

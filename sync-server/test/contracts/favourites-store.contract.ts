@@ -4,6 +4,8 @@ import type { FavouritesStore } from '../../src/accounts/favourites-store.ts';
 /** What a FavouritesStore backend provides to the contract. */
 export interface FavouritesStoreSetup {
   store: FavouritesStore;
+  /** Another instance's store on the same database, where a backend can have several; else the same one. */
+  another?: () => Promise<FavouritesStore>;
   /** An account (another store's row); answers its id. */
   addUser: (email: string) => Promise<string>;
   /** Deletes the account, as deleting it from the account store does. */
@@ -64,6 +66,23 @@ export const runFavouritesStoreContract = (name: string, setup: () => Promise<Fa
         expect(await store.list(ann)).toEqual(['a']);
         await deleteUser(ann);
         expect(await store.list(ann)).toEqual([]);
+      }),
+    );
+
+    it(
+      'replaces at once from several instances: one of the lists wins whole, none fails',
+      withStore(async ({ store, another, addUser }) => {
+        const ann = await addUser('ann@example.com');
+        await store.replace(ann, ['old']);
+        const stores = [store, (await another?.()) ?? store];
+        const lists = Array.from({ length: 12 }, (_, i) => [`only${i}`, 'shared', 'common']);
+        // Overlapping types: merged deletes and inserts would collide on (user, type) or leave two lists mixed.
+        const results = await Promise.allSettled(
+          lists.map((list, i) => (stores[i % 2] as FavouritesStore).replace(ann, list)),
+        );
+        expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+        const stored = await store.list(ann);
+        expect(lists).toContainEqual(stored);
       }),
     );
   });

@@ -8,6 +8,8 @@ import type { WorkflowRow, WorkflowStore } from '../../src/workflows/workflow-st
  */
 export interface WorkflowStoreSetup {
   store: WorkflowStore;
+  /** Another instance's store on the same database, where a backend can have several; else the same one. */
+  another?: () => Promise<WorkflowStore>;
   /** An account with this (normalized) address; answers its id. */
   addUser: (email: string, name: string) => Promise<string>;
   /** A credential owned by `ownerId` and granted to `workflowId`; answers the credential's id. */
@@ -363,6 +365,100 @@ export const runWorkflowStoreContract = (name: string, setup: () => Promise<Work
         // The other workflow is untouched.
         expect(await store.memberRole('kept', ann)).toBe('owner');
         expect(await grantsOf('kept')).toEqual([keptGrant]);
+      }),
+    );
+
+    it(
+      'keeps at least one owner: removing or demoting the last one is refused, and changes nothing',
+      withStore(async ({ store, addUser, addGrant, grantsOf }) => {
+        const ann = await addUser('ann@example.com', 'Ann');
+        const bob = await addUser('bob@example.com', 'Bob');
+        await store.create(row('w', 1000), ann);
+        const annsGrant = await addGrant(ann, 'w');
+        await expect(store.removeMember('w', ann)).rejects.toMatchObject({ code: 'conflict' });
+        await expect(store.upsertMember('w', ann, 'editor', 2000)).rejects.toMatchObject({ code: 'conflict' });
+        expect(await store.memberRole('w', ann)).toBe('owner');
+        expect(await grantsOf('w')).toEqual([annsGrant]);
+
+        await store.upsertMember('w', bob, 'owner', 2000);
+        await store.upsertMember('w', ann, 'editor', 3000);
+        expect(await store.memberRole('w', ann)).toBe('editor');
+        await expect(store.removeMember('w', bob)).rejects.toMatchObject({ code: 'conflict' });
+        // Someone who is not an owner goes as before.
+        expect(await store.removeMember('w', ann)).toBe(true);
+        expect(await store.members('w')).toMatchObject([{ userId: bob, role: 'owner' }]);
+      }),
+    );
+
+    it(
+      'two owners removed or demoted at once from two instances: exactly one goes, one owner stays',
+      withStore(async ({ store, another, addUser }) => {
+        const ann = await addUser('ann@example.com', 'Ann');
+        const bob = await addUser('bob@example.com', 'Bob');
+        const other = (await another?.()) ?? store;
+        const ids = Array.from({ length: 8 }, (_, i) => `w${i}`);
+        for (const id of ids) {
+          await store.create(row(id, 1000), ann);
+          await store.upsertMember(id, bob, 'owner', 1000);
+        }
+        // Each asks the count and acts; both see two owners unless the store serialises them.
+        const outcomes = await Promise.all(
+          ids.map((id, i) =>
+            Promise.allSettled([
+              store.removeMember(id, ann),
+              i % 2 === 0 ? other.removeMember(id, bob) : other.upsertMember(id, bob, 'viewer', 2000),
+            ]),
+          ),
+        );
+        for (const [i, results] of outcomes.entries()) {
+          const id = ids[i] as string;
+          expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+          expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'conflict' } });
+          expect(await store.countOwners(id)).toBe(1);
+        }
+      }),
+    );
+
+    it(
+      'one invitation accepted twice at once: one accept makes the member, the other finds it gone',
+      withStore(async ({ store, another, addUser }) => {
+        const ann = await addUser('ann@example.com', 'Ann');
+        const zed = await addUser('zed@example.com', 'Zed');
+        const other = (await another?.()) ?? store;
+        const ids = Array.from({ length: 8 }, (_, i) => `w${i}`);
+        const invitations = [];
+        for (const id of ids) {
+          await store.create(row(id, 1000), ann);
+          invitations.push(await store.invite(id, 'zed@example.com', 'editor', ann, 2000));
+        }
+        const zedUser = { id: zed, email: 'zed@example.com' };
+        const outcomes = await Promise.all(
+          invitations.map((inv) =>
+            Promise.all([store.acceptInvitation(inv.id, zedUser, 3000), other.acceptInvitation(inv.id, zedUser, 3000)]),
+          ),
+        );
+        for (const [i, answers] of outcomes.entries()) {
+          expect(answers.filter((a) => a === undefined)).toHaveLength(1);
+          expect(answers.find((a) => a !== undefined)).toEqual({ workflowId: ids[i], role: 'editor' });
+          expect(await store.memberRole(ids[i] as string, zed)).toBe('editor');
+        }
+        expect(await store.invitationsFor('zed@example.com')).toEqual([]);
+      }),
+    );
+
+    it(
+      'invites one address many times at once: one invitation, one id',
+      withStore(async ({ store, another, addUser }) => {
+        const ann = await addUser('ann@example.com', 'Ann');
+        const other = (await another?.()) ?? store;
+        await store.create(row('w', 1000), ann);
+        const made = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            (i % 2 === 0 ? store : other).invite('w', 'zed@example.com', 'viewer', ann, 2000),
+          ),
+        );
+        expect(new Set(made.map((m) => m.id)).size).toBe(1);
+        expect(await store.countInvitations('w')).toBe(1);
       }),
     );
   });

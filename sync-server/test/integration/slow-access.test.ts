@@ -71,11 +71,13 @@ beforeEach(async () => {
   docs = new SqliteDocStore(database.db);
   rooms = new RoomManager({ store: docs, logger: silentLogger, unloadDelayMs: 50, compactEvery: 500 });
   // The first account is the admin, who may open anything: the person under test is the second.
-  await accounts.createUser({ email: 'admin@example.com', name: 'Admin', passwordHash: 'x' });
+  const admin = await accounts.createUser({ email: 'admin@example.com', name: 'Admin', passwordHash: 'x' });
   const user = await accounts.createUser({ email: 'ed@example.com', name: 'Ed', passwordHash: 'x' });
   userId = user.id;
   token = (await accounts.createApiToken(user.id, 'test')).token;
   await workflows.create({ id: 'wf1', name: 'Shared', createdBy: null, createdAt: 1, updatedAt: 1 }, user.id);
+  // A second owner, so that removing the person under test leaves the workflow the owner it must keep.
+  await workflows.upsertMember('wf1', admin.id, 'owner', 1);
   endpoint = createSyncEndpoint({
     accounts,
     workflows,
