@@ -21,6 +21,31 @@ describe('configuration', () => {
     expect(() => loadConfig(['--nope'], {})).toThrow(ConfigError);
   });
 
+  it('DATABASE_URL selects PostgreSQL, REDIS_URL needs it; a bad URL is named but never echoed (it may hold a password)', () => {
+    expect(loadConfig([], {})).toMatchObject({ redisPrefix: 'weft' });
+    expect((loadConfig([], {}) as Config).databaseUrl).toBeUndefined();
+    const pg = loadConfig([], {
+      DATABASE_URL: 'postgres://weft:s3cret@db.internal:5432/weft',
+      REDIS_URL: 'redis://cache:6379/0',
+      WEFT_REDIS_PREFIX: 'acme',
+    });
+    expect(pg).toMatchObject({
+      databaseUrl: 'postgres://weft:s3cret@db.internal:5432/weft',
+      redisUrl: 'redis://cache:6379/0',
+      redisPrefix: 'acme',
+    });
+    expect(() => loadConfig([], { REDIS_URL: 'redis://cache:6379' })).toThrow(/REDIS_URL needs DATABASE_URL/);
+    for (const bad of ['mysql://root:hunter2@db/weft', 'postgres://', 'hunter2'])
+      expect(() => loadConfig([], { DATABASE_URL: bad })).toThrow(/^invalid DATABASE_URL: must be a URL such as postgres:/);
+    try {
+      loadConfig([], { DATABASE_URL: 'mysql://root:hunter2@db/weft' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+    }
+    expect(() => loadConfig([], { DATABASE_URL: 'postgres://db/w', REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig([], { WEFT_REDIS_PREFIX: 'a b' })).toThrow(/WEFT_REDIS_PREFIX/);
+  });
+
   it('bad configuration: one clear line on stderr and exit code 2, nothing started', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', MAIN, '--port', 'not-a-port'], {
       encoding: 'utf8',

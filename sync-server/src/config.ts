@@ -61,6 +61,20 @@ const hostList = list.pipe(
     }),
 );
 
+/** A server URL with one of `protocols`; the message never repeats it (it may carry a password). */
+const serverUrl = (protocols: readonly string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        const url = new URL(v);
+        return protocols.includes(url.protocol) && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, `must be a URL such as ${example}`);
+
 const schema = z.object({
   /** Interface to listen on. */
   host: z.string().trim().min(1).default('127.0.0.1'),
@@ -139,6 +153,16 @@ const schema = z.object({
   httpDeny: hostList.default([]),
   /** The zone of workflows without one of their own (n8n's "DEFAULT"); unset: the host's zone. */
   timezone: timeZone.optional(),
+  /** PostgreSQL instead of DATA_DIR/weft.db: what lets several instances share one database. */
+  databaseUrl: serverUrl(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/weft').optional(),
+  /** Redis that instances on one PostgreSQL share rooms (and, later, jobs) through; needs databaseUrl. */
+  redisUrl: serverUrl(['redis:', 'rediss:'], 'redis://host:6379').optional(),
+  /** Prefix of every Redis key and channel, so two Weft clusters can share one Redis. */
+  redisPrefix: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1–32 letters, digits, "_", "." or "-"')
+    .default('weft'),
 });
 
 export type Config = z.infer<typeof schema> & { dbFile: string };
@@ -183,7 +207,13 @@ export const configSources: Record<
   httpAllow: { env: 'WEFT_HTTP_ALLOW' },
   httpDeny: { env: 'WEFT_HTTP_DENY' },
   timezone: { env: 'WEFT_TIMEZONE', alias: 'GENERIC_TIMEZONE' },
+  databaseUrl: { env: 'DATABASE_URL' },
+  redisUrl: { env: 'REDIS_URL' },
+  redisPrefix: { env: 'WEFT_REDIS_PREFIX' },
 };
+
+/** Settings whose value may hold a secret: an error names them but does not echo what was given. */
+const secret: ReadonlySet<keyof typeof configSources> = new Set(['databaseUrl', 'redisUrl', 'encryptionKey', 'engineToken']);
 
 export class ConfigError extends Error {}
 
@@ -224,9 +254,13 @@ export const loadConfig = (argv: readonly string[], env: Record<string, string |
     const key = issue?.path[0] as keyof typeof configSources | undefined;
     const source = key ? configSources[key] : undefined;
     const name = source ? (source.flag ? `--${source.flag} / ${source.env}` : source.env) : 'configuration';
-    const given = key ? ` (got ${JSON.stringify(raw[key])})` : '';
+    const given = key && !secret.has(key) ? ` (got ${JSON.stringify(raw[key])})` : '';
     throw new ConfigError(`invalid ${name}${given}: ${issue?.message ?? 'invalid value'}`);
   }
+  // Without PostgreSQL, each instance has its own SQLite file: sharing rooms through Redis would
+  // relay edits between databases that never see each other's commits.
+  if (parsed.data.redisUrl !== undefined && parsed.data.databaseUrl === undefined)
+    throw new ConfigError('REDIS_URL needs DATABASE_URL=postgres://…: instances share rooms only on one PostgreSQL');
   const dataDir = resolve(parsed.data.dataDir);
   const clientDir = parsed.data.clientDir === undefined ? undefined : resolve(parsed.data.clientDir);
   return { ...parsed.data, dataDir, clientDir, dbFile: resolve(dataDir, 'weft.db') };
