@@ -43,6 +43,19 @@ const N8N_DIFF_IN_NPM_TEST = [
   'graphs',
 ];
 
+/**
+ * Server suites that do not run again on PostgreSQL, each for a reason: they are about
+ * something other than storage, or they wrap the SQLite adapters themselves.
+ */
+const SQLITE_ONLY_TESTS = [
+  // Process trees of `npm start` and the binary on exit: no storage in question.
+  'test/integration/orphans.test.ts',
+  // Interleavings forced by gating SQLite adapters the test builds; the ports' rules are in test/contracts.
+  'test/integration/hand-over-gated.test.ts',
+  'test/integration/queue-cap.test.ts',
+  'test/integration/slow-access.test.ts',
+];
+
 export default defineConfig({
   root: here('./client'),
   plugins: [react(), apiDocsAssets()],
@@ -77,6 +90,22 @@ export default defineConfig({
           root: here('./sync-server'),
           environment: 'node',
           include: ['**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The server's integration suites again, every test server on PostgreSQL (one throwaway
+        // server for the run, a copy of a migrated template per test server): the same behaviour
+        // on both dialects. The store contracts and upgrade tests run both dialects by themselves.
+        test: {
+          name: 'sync-server-pg',
+          root: here('./sync-server'),
+          environment: 'node',
+          include: ['test/http/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/hostile/**/*.test.ts'],
+          exclude: SQLITE_ONLY_TESTS,
+          env: { WEFT_TEST_DATABASE: 'postgres' },
+          globalSetup: ['./test/helpers/pg-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -8,6 +8,9 @@ import { stopRequested } from './stop-requests.ts';
 import type { Logger } from '#shared/log.ts';
 import { ConfigError, loadConfig, USAGE } from './config.ts';
 import { createSyncServer } from './server.ts';
+import { InstanceConflictError } from './db/pg-session.ts';
+import { EncryptionKeyMismatchError } from './credentials/cipher.ts';
+import { postgresLabel } from './db/postgres-label.ts';
 
 /**
  * `npm start` and `weft serve` land here: read the configuration, open the
@@ -65,8 +68,18 @@ export const serve = async (argv: readonly string[]): Promise<void> => {
       logger,
     });
   } catch (error) {
-    logger.error({ err: error, dbFile: config.dbFile }, 'could not open the database');
-    process.stderr.write(`weft: could not open the database ${config.dbFile}: ${(error as Error).message}\n`);
+    // DATABASE_URL may hold a password: name the database by its host and name only.
+    const where = config.databaseUrl === undefined ? config.dbFile : postgresLabel(config.databaseUrl);
+    logger.error({ err: error, database: where }, 'could not open the database');
+    if (error instanceof EncryptionKeyMismatchError) {
+      process.stderr.write(`weft: ${error.message}\n`);
+      process.exit(2);
+    }
+    if (error instanceof InstanceConflictError) {
+      process.stderr.write(`weft: cannot use the database ${where}: ${error.message}\n`);
+      process.exit(6);
+    }
+    process.stderr.write(`weft: could not open the database ${where}: ${(error as Error).message}\n`);
     process.exit(1);
   }
   let address;
@@ -89,7 +102,15 @@ export const serve = async (argv: readonly string[]): Promise<void> => {
     process.exit(1);
   }
   logger.info(
-    { host: address.host, port: address.port, url: `http://${address.host}:${address.port}`, dataDir: config.dataDir },
+    {
+      host: address.host,
+      port: address.port,
+      url: `http://${address.host}:${address.port}`,
+      dataDir: config.dataDir,
+      database: config.databaseUrl === undefined ? config.dbFile : postgresLabel(config.databaseUrl),
+      instanceId: server.instanceId,
+      ...(config.redisUrl === undefined ? {} : { cluster: true }),
+    },
     'listening',
   );
 

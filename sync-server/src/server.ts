@@ -4,11 +4,8 @@ import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from '#shared/log.ts';
 import type { AccountStore } from './accounts/account-store.ts';
-import { SqliteAccountStore } from './accounts/sqlite-account-store.ts';
 import { AuthLimits } from './accounts/auth-limits.ts';
-import { SqliteFavouritesStore } from './accounts/sqlite-favourites-store.ts';
 import type { Config } from './config.ts';
-import { openDatabase, type OpenedDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
 import { hostAllowed, requestHost } from './http/host-guard.ts';
 import { routeUpgrades } from './http/upgrade-router.ts';
@@ -18,21 +15,20 @@ import type { SocketRevalidator } from './http/auth.ts';
 import type { AppEnv } from './http/auth.ts';
 import { createSyncEndpoint } from './http/sync-upgrade.ts';
 import { RoomManager } from './rooms/room-manager.ts';
-import { SqliteDocStore } from './storage/sqlite-doc-store.ts';
 import { workflowRoomHooks } from './workflows/room-hooks.ts';
 import { WorkflowService } from './workflows/workflow-service.ts';
-import { SqliteWorkflowStore } from './workflows/sqlite-workflow-store.ts';
 import { EngineHub } from './executions/engine-hub.ts';
 import { runPolicyOf, type RunPolicySettings } from './executions/run-policy.ts';
 import { ExecutionService } from './executions/execution-service.ts';
-import { SqliteExecutionStore } from './executions/sqlite-execution-store.ts';
 import { LiveStatus } from './executions/live-status.ts';
 import { ExecutionRetention } from './executions/retention.ts';
-import { SqliteVersionStore } from './executions/sqlite-version-store.ts';
 import { TriggerService } from './triggers/trigger-service.ts';
 import { TestWebhooks } from './triggers/test-webhooks.ts';
-import { SqliteCredentialStore } from './credentials/sqlite-credential-store.ts';
-import { watchOutsideWrites } from './admin/outside-writes.ts';
+import { openStorage } from './storage/open-storage.ts';
+import type { Storage } from './storage/storage.ts';
+import type { RoomBus } from './cluster/room-bus.ts';
+import { RedisRoomBus } from './cluster/redis-room-bus.ts';
+import { instanceIdOf } from './cluster/instance-id.ts';
 
 export type SyncServerConfig = Pick<
   Config,
@@ -57,7 +53,8 @@ export type SyncServerConfig = Pick<
   | 'executionsMaxCount'
   | 'loginLimitPerAccount'
   | 'authLimitPerAddress'
-> & {
+> &
+  Partial<Pick<Config, 'databaseUrl' | 'redisUrl' | 'redisPrefix'>> & {
   /** Secret engines present on /engine. */
   engineToken: string;
   /** AES-256 key of the credential store (see credentials/encryption-key.ts). */
@@ -68,7 +65,12 @@ export interface SyncServer {
   readonly http: Server;
   /** The hono app, for in-process requests in tests (`app.request(...)`). */
   readonly app: Hono<AppEnv>;
-  readonly database: OpenedDatabase;
+  /** The stores, on SQLite or PostgreSQL as configured. */
+  readonly storage: Storage;
+  /** Shares rooms with other instances (REDIS_URL); undefined when this instance is alone. */
+  readonly bus: RoomBus | undefined;
+  /** This instance's id in logs and on the bus: host-pid-random. */
+  readonly instanceId: string;
   readonly rooms: RoomManager;
   readonly accounts: AccountStore;
   readonly workflows: WorkflowService;
@@ -96,10 +98,27 @@ export const createSyncServer = async ({
   config: SyncServerConfig;
   logger: Logger;
 }): Promise<SyncServer> => {
-  const database = openDatabase({ file: config.dbFile, synchronous: config.dbSynchronous });
-  const accounts = new SqliteAccountStore(database.db);
-  const workflowStore = new SqliteWorkflowStore(database.db);
-  const docs = new SqliteDocStore(database.db);
+  const instanceId = instanceIdOf();
+  const storage = await openStorage(
+    {
+      dbFile: config.dbFile,
+      dbSynchronous: config.dbSynchronous,
+      databaseUrl: config.databaseUrl,
+      clustered: config.redisUrl !== undefined,
+      encryptionKey: config.encryptionKey,
+    },
+    logger.child({ component: 'storage' }),
+  );
+  const { accounts, docs, versions, credentials, executions: executionStore, workflows: workflowStore } = storage;
+  const bus =
+    config.redisUrl === undefined
+      ? undefined
+      : new RedisRoomBus({
+          url: config.redisUrl,
+          instanceId,
+          prefix: `${config.redisPrefix ?? 'weft'}:`,
+          logger: logger.child({ component: 'bus' }),
+        });
   const rooms = new RoomManager({
     store: docs,
     logger: logger.child({ component: 'rooms' }),
@@ -107,12 +126,10 @@ export const createSyncServer = async ({
     compactEvery: config.compactEvery,
     flushIntervalMs: config.flushIntervalMs,
     hooks: workflowRoomHooks({ store: workflowStore, logger: logger.child({ component: 'workflows' }) }),
+    ...(bus ? { bus } : {}),
   });
   const workflows = new WorkflowService({ store: workflowStore, docs, rooms });
-  const executionStore = new SqliteExecutionStore(database.db);
-  const versions = new SqliteVersionStore(database.db);
   const live = new LiveStatus(rooms);
-  const credentials = new SqliteCredentialStore(database.db, config.encryptionKey);
   const runPolicy = runPolicyOf(config);
   const engines = new EngineHub({
     token: config.engineToken,
@@ -152,7 +169,7 @@ export const createSyncServer = async ({
   };
   const app = createApp({
     accounts,
-    favourites: new SqliteFavouritesStore(database.db),
+    favourites: storage.favourites,
     rooms,
     sockets: () => socketCount(),
     revalidate: (filter) => revalidate(filter),
@@ -204,8 +221,8 @@ export const createSyncServer = async ({
       .catch((error: unknown) => logger.error({ err: error }, 'deleting expired sessions failed'));
   }, 60 * 1000);
   sessionSweep.unref();
-  // An admin command beside the server (weft user disable, reset-password) changes accounts: check sockets again.
-  const outsideWrites = watchOutsideWrites(database.sqlite, () => recheckSockets({}), logger);
+  // Access taken away elsewhere (another instance, or an admin command beside the server): check sockets again.
+  const outsideWrites = storage.watchAccess((change) => recheckSockets(change));
   const retention = new ExecutionRetention(
     executionStore,
     { maxAgeDays: config.executionsMaxAgeDays, maxCount: config.executionsMaxCount },
@@ -216,7 +233,9 @@ export const createSyncServer = async ({
   return {
     http,
     app,
-    database,
+    storage,
+    bus,
+    instanceId,
     rooms,
     accounts,
     workflows,
@@ -248,7 +267,8 @@ export const createSyncServer = async ({
         await rooms.shutdown();
         http.closeAllConnections();
         await httpClosed;
-        await database.close();
+        await bus?.close();
+        await storage.close();
       })();
       return closing;
     },

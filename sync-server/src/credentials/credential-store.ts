@@ -19,7 +19,22 @@ export type GrantedSecret =
   /** Stored, granted, but its ciphertext does not open with this key (the key changed, or the row is damaged). */
   | { status: 'unreadable' };
 
+/**
+ * What a database holding no credentials does with a recorded key check that
+ * differs: `record` takes this key (one SQLite server whose key file was
+ * replaced loses nothing); `refuse` does not (instances of a cluster must
+ * share one key, and the next credential would be unreadable to the others).
+ */
+export type KeyCheckRule = 'record' | 'refuse';
+
 export interface CredentialStore {
+  /**
+   * Compares this store's key with the one the database's credentials were
+   * written with (recorded the first time): rejects with
+   * EncryptionKeyMismatchError when they differ and credentials exist, or
+   * always when `whenEmpty` is `refuse`.
+   */
+  checkKey(whenEmpty: KeyCheckRule): Promise<'recorded' | 'matches'>;
   create(ownerId: string, request: CreateCredentialRequest, now: number): Promise<CredentialDto>;
   /** The owner's credentials by name; never secrets. */
   list(ownerId: string): Promise<CredentialDto[]>;

@@ -1,20 +1,18 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import type { CredentialGrantDto, WorkflowCredentialDto } from '#shared/api/access.ts';
 import type { CreateCredentialRequest, CredentialDto } from '#shared/api/credentials.ts';
 import { createId } from '#shared/ids.ts';
 import type { PgDb } from '../db/open-postgres.ts';
-import { credentialGrants, credentials, users, workflows } from '../db/schema/pg.ts';
+import { credentialGrants, credentials, instanceSettings, users, workflows } from '../db/schema/pg.ts';
 
-import type { CredentialSecret, CredentialStore, GrantedSecret } from './credential-store.ts';
+import type { CredentialSecret, CredentialStore, GrantedSecret, KeyCheckRule } from './credential-store.ts';
+import { decryptSecret, encryptSecret, EncryptionKeyMismatchError, KEY_CHECK_SETTING, keyCheckOf } from './cipher.ts';
 
 /**
  * Credentials in PostgreSQL, encrypted with AES-256-GCM as SqliteCredentialStore
  * does (a fresh 12-byte IV per write, the tag checked on read): one contract.
  */
 
-const IV = 12;
-const TAG = 16;
 
 export class PgCredentialStore implements CredentialStore {
   // Every job reads one row per credential its nodes name: prepared once.
@@ -39,17 +37,33 @@ export class PgCredentialStore implements CredentialStore {
   }
 
   private encrypt(plain: object): Buffer {
-    const iv = randomBytes(IV);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    const body = Buffer.concat([cipher.update(JSON.stringify(plain), 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    return encryptSecret(this.key, plain);
   }
 
   private decrypt(data: Buffer): Record<string, string> {
-    const decipher = createDecipheriv('aes-256-gcm', this.key, data.subarray(0, IV));
-    decipher.setAuthTag(data.subarray(IV, IV + TAG));
-    const plain = Buffer.concat([decipher.update(data.subarray(IV + TAG)), decipher.final()]);
-    return JSON.parse(plain.toString('utf8')) as Record<string, string>;
+    return decryptSecret(this.key, data);
+  }
+
+  async checkKey(whenEmpty: KeyCheckRule): Promise<'recorded' | 'matches'> {
+    const check = keyCheckOf(this.key);
+    return this.db.transaction(async (tx) => {
+      // Instances starting at once check one at a time: the first records, the others compare.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${KEY_CHECK_SETTING}))`);
+      const [recorded] = await tx
+        .select({ value: instanceSettings.value })
+        .from(instanceSettings)
+        .where(eq(instanceSettings.key, KEY_CHECK_SETTING));
+      if (recorded?.value === check) return 'matches' as const;
+      if (recorded) {
+        const stored = (await tx.select({ n: count() }).from(credentials))[0]?.n ?? 0;
+        if (stored > 0 || whenEmpty === 'refuse') throw new EncryptionKeyMismatchError();
+      }
+      await tx
+        .insert(instanceSettings)
+        .values({ key: KEY_CHECK_SETTING, value: check })
+        .onConflictDoUpdate({ target: instanceSettings.key, set: { value: check } });
+      return 'recorded' as const;
+    });
   }
 
   async create(ownerId: string, request: CreateCredentialRequest, now: number): Promise<CredentialDto> {

@@ -1,17 +1,15 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import type { CredentialGrantDto, WorkflowCredentialDto } from '#shared/api/access.ts';
 import type { CreateCredentialRequest, CredentialDto } from '#shared/api/credentials.ts';
 import { createId } from '#shared/ids.ts';
 import type { Db } from '../db/open.ts';
-import { credentialGrants, credentials, users, workflows } from '../db/schema.ts';
+import { credentialGrants, credentials, instanceSettings, users, workflows } from '../db/schema.ts';
 
-import type { CredentialSecret, CredentialStore, GrantedSecret } from './credential-store.ts';
+import type { CredentialSecret, CredentialStore, GrantedSecret, KeyCheckRule } from './credential-store.ts';
+import { decryptSecret, encryptSecret, EncryptionKeyMismatchError, KEY_CHECK_SETTING, keyCheckOf } from './cipher.ts';
 
 /** Credentials in SQLite, encrypted with AES-256-GCM: a fresh 12-byte IV per write, the tag checked on read. */
 
-const IV = 12;
-const TAG = 16;
 
 export class SqliteCredentialStore implements CredentialStore {
   // Every job reads one row per credential its nodes name: prepared once.
@@ -36,17 +34,32 @@ export class SqliteCredentialStore implements CredentialStore {
   }
 
   private encrypt(plain: object): Buffer {
-    const iv = randomBytes(IV);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    const body = Buffer.concat([cipher.update(JSON.stringify(plain), 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    return encryptSecret(this.key, plain);
   }
 
   private decrypt(data: Buffer): Record<string, string> {
-    const decipher = createDecipheriv('aes-256-gcm', this.key, data.subarray(0, IV));
-    decipher.setAuthTag(data.subarray(IV, IV + TAG));
-    const plain = Buffer.concat([decipher.update(data.subarray(IV + TAG)), decipher.final()]);
-    return JSON.parse(plain.toString('utf8')) as Record<string, string>;
+    return decryptSecret(this.key, data);
+  }
+
+  async checkKey(whenEmpty: KeyCheckRule): Promise<'recorded' | 'matches'> {
+    const check = keyCheckOf(this.key);
+    return this.db.transaction((tx) => {
+      const recorded = tx
+        .select({ value: instanceSettings.value })
+        .from(instanceSettings)
+        .where(eq(instanceSettings.key, KEY_CHECK_SETTING))
+        .get();
+      if (recorded?.value === check) return 'matches' as const;
+      if (recorded) {
+        const stored = tx.select({ n: count() }).from(credentials).get()?.n ?? 0;
+        if (stored > 0 || whenEmpty === 'refuse') throw new EncryptionKeyMismatchError();
+      }
+      tx.insert(instanceSettings)
+        .values({ key: KEY_CHECK_SETTING, value: check })
+        .onConflictDoUpdate({ target: instanceSettings.key, set: { value: check } })
+        .run();
+      return 'recorded' as const;
+    });
   }
 
   async create(ownerId: string, request: CreateCredentialRequest, now: number): Promise<CredentialDto> {

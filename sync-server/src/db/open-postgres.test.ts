@@ -4,6 +4,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '#shared/log.ts';
 import { startPostgres, type ThrowawayPostgres } from '../../test/helpers/postgres.ts';
+import { sql } from 'drizzle-orm';
+import { PgAccountStore } from '../accounts/pg-account-store.ts';
 import { openPostgres, pgMigrationsFolder } from './open-postgres.ts';
 
 /**
@@ -62,5 +64,23 @@ describe('openPostgres', () => {
     );
     await first.close();
     await expect(openPostgres({ url, logger: silentLogger })).rejects.toThrow(/newer Weft/);
+  });
+
+  it('a U+0000 in any string parameter is stored as U+FFFD, in a transaction too; a lookup with one finds nothing', async () => {
+    const opened = await openPostgres({ url: await createDatabase('nul'), logger: silentLogger });
+    try {
+      const accounts = new PgAccountStore(opened.db);
+      const user = await accounts.createUser({ email: 'ann@example.com', name: 'A\u0000nn', passwordHash: 'x' });
+      expect((await accounts.getUser(user.id))?.name).toBe('A\uFFFDnn');
+      expect(await accounts.getUser(`${user.id}\u0000`)).toBeUndefined();
+      expect(await accounts.findByEmail('ann\u0000@example.com')).toBeUndefined();
+      await opened.db.transaction(async (tx) => {
+        await tx.execute(sql`update users set name = ${'B\u0000en'} where id = ${user.id}`);
+      });
+      const raw = await opened.pool.query<{ name: string }>('select name from users where id = $1', [user.id]);
+      expect(raw.rows[0]?.name).toBe('B\uFFFDen');
+    } finally {
+      await opened.close();
+    }
   });
 });

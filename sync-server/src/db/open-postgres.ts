@@ -36,6 +36,9 @@ export interface OpenPostgresOptions {
  */
 export const MIGRATION_LOCK_KEY = 0x77656674_6d6967n; // "weft" "mig"
 
+/** How long a statement waits for a row or table lock (SQLite's busy_timeout is the same). */
+export const LOCK_TIMEOUT_MS = 5000;
+
 /** How long an instance waits for another one's migration before it gives up and says so. */
 const MIGRATION_WAIT_MS = 5 * 60_000;
 
@@ -59,6 +62,31 @@ const refuseNewer = async (client: pg.Client, folder: string): Promise<void> => 
   }
 };
 
+const NUL = new RegExp(String.fromCharCode(0), 'g');
+const cleanParam = (value: unknown): unknown =>
+  typeof value === 'string' && value.includes('\u0000') ? value.replace(NUL, '\uFFFD') : value;
+
+/**
+ * PostgreSQL's text cannot hold U+0000 (SQLite's can): a parameter with one
+ * fails the whole statement ("invalid byte sequence"), so a workflow renamed
+ * to "a\0b" in its document, or a lookup of the id "%00", was an error. Every
+ * string parameter of every query on the pool's clients is stored with
+ * U+FFFD in its place instead; a lookup with one then finds nothing, as on
+ * SQLite, where no stored id holds one.
+ */
+const withoutNul = (client: pg.PoolClient): void => {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const [config, values] = args;
+    if (Array.isArray(values)) args[1] = values.map(cleanParam);
+    else if (typeof config === 'object' && config !== null && !('submit' in config)) {
+      const plain = config as { values?: unknown };
+      if (Array.isArray(plain.values)) plain.values = plain.values.map(cleanParam);
+    }
+    return query(...args);
+  };
+};
+
 /** Connects, applies pending migrations (one instance at a time), then opens the pool. */
 export const openPostgres = async ({
   url,
@@ -80,7 +108,15 @@ export const openPostgres = async ({
     await client.end().catch(() => undefined);
   }
 
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // As SQLite's busy_timeout: a lock held elsewhere (another instance's commit, a person in psql)
+    // fails a statement after a while instead of holding its caller, and everything queued behind it, for ever.
+    lock_timeout: LOCK_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: 60_000,
+  });
+  pool.on('connect', withoutNul);
   // An idle client whose connection drops emits 'error' on the pool: logged, and the pool replaces it.
   pool.on('error', (error) => logger.warn({ err: error }, 'an idle postgres connection failed'));
   const db = drizzle(pool, { schema });

@@ -301,3 +301,14 @@ export const workflowInvitations = sqliteTable(
     check('workflow_invitations_role_check', sql`${t.role} in ('owner', 'editor', 'viewer')`),
   ],
 );
+
+/**
+ * Facts about the installation itself, one row each. `encryption_key_check`
+ * holds an HMAC of a constant under the credential key, so a server started
+ * with another key (a lost key file, an instance of a cluster set up apart)
+ * refuses to run instead of failing on every credential.
+ */
+export const instanceSettings = sqliteTable('instance_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

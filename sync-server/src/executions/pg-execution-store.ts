@@ -28,6 +28,17 @@ const UNFINISHED = ['queued', 'running'] as const;
  * lines first locks the execution's row, so two writers take turns instead
  * of both taking the same number.
  */
+/**
+ * PostgreSQL takes at most 65,535 parameters per statement: a run of 10,000
+ * node runs (the default limit) is 120,000 of them in one INSERT. Rows go in
+ * slices of this many, with their offset, inside the caller's transaction.
+ */
+const ROWS_PER_INSERT = 1000;
+const chunksOf = function* <T>(rows: readonly T[]): Generator<[number, readonly T[]]> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT)
+    yield [start, rows.slice(start, start + ROWS_PER_INSERT)];
+};
+
 export class PgExecutionStore implements ExecutionStore {
   // The statements every run passes through, prepared once per connection by name.
   private readonly byIdStmt;
@@ -124,25 +135,27 @@ export class PgExecutionStore implements ExecutionStore {
         .from(nodeRuns)
         .where(eq(nodeRuns.executionId, id));
       const base = last?.next ?? 0;
-      await tx
-        .insert(nodeRuns)
-        .values(
-          result.runs.map((r, i) => ({
-            executionId: id,
-            nodeId: r.nodeId,
-            runIndex: r.runIndex,
-            name: r.name,
-            status: r.status,
-            input: r.input,
-            output: r.output,
-            error: r.error ?? null,
-            attempts: r.attempts,
-            startedAt: r.startedAt,
-            finishedAt: r.finishedAt,
-            ord: base + i,
-          })),
-        )
-        .onConflictDoNothing();
+      for (const [start, chunk] of chunksOf(result.runs)) {
+        await tx
+          .insert(nodeRuns)
+          .values(
+            chunk.map((r, i) => ({
+              executionId: id,
+              nodeId: r.nodeId,
+              runIndex: r.runIndex,
+              name: r.name,
+              status: r.status,
+              input: r.input,
+              output: r.output,
+              error: r.error ?? null,
+              attempts: r.attempts,
+              startedAt: r.startedAt,
+              finishedAt: r.finishedAt,
+              ord: base + start + i,
+            })),
+          )
+          .onConflictDoNothing();
+      }
     }
     const lines = result.logs ?? [];
     if (lines.length > 0) await this.writeLogs(tx, id, lines);
@@ -180,16 +193,18 @@ export class PgExecutionStore implements ExecutionStore {
       .from(executionLogs)
       .where(eq(executionLogs.executionId, id));
     const base = last?.seq ?? 0;
-    await tx.insert(executionLogs).values(
-      lines.map((line, i) => ({
-        executionId: id,
-        seq: base + i + 1,
-        at: line.at,
-        level: line.level,
-        node: line.node ?? null,
-        message: line.message,
-      })),
-    );
+    for (const [start, chunk] of chunksOf(lines)) {
+      await tx.insert(executionLogs).values(
+        chunk.map((line, i) => ({
+          executionId: id,
+          seq: base + start + i + 1,
+          at: line.at,
+          level: line.level,
+          node: line.node ?? null,
+          message: line.message,
+        })),
+      );
+    }
   }
 
   async logs(id: string): Promise<ExecutionLogRow[]> {

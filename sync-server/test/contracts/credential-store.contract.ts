@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CredentialStore } from '../../src/credentials/credential-store.ts';
+import { EncryptionKeyMismatchError } from '../../src/credentials/cipher.ts';
 import type { ContractSeeds } from './sqlite-fixture.ts';
 
 interface Fixture extends ContractSeeds {
@@ -132,6 +133,23 @@ export const runCredentialStoreContract = (name: string, setup: () => Fixture | 
         const { id } = await store.create('alice', { name: 'Mine', type: 'bearer', data: { token } }, 1);
         await expect(store.grant(id, 'ghost', 2)).rejects.toThrow();
         expect(await store.grants('alice', id)).toEqual([]);
+      }),
+    );
+
+    it(
+      'checkKey: the first key is recorded; another key is refused once credentials exist, or always with "refuse"',
+      withStore(async ({ store, withOtherKey }) => {
+        expect(await store.checkKey('refuse')).toBe('recorded');
+        expect(await store.checkKey('refuse')).toBe('matches');
+        const other = withOtherKey();
+        // No credentials yet: a cluster still refuses a second key; a lone server takes it.
+        await expect(other.checkKey('refuse')).rejects.toThrow(EncryptionKeyMismatchError);
+        expect(await other.checkKey('record')).toBe('recorded');
+        await other.create('alice', { name: 'Now', type: 'bearer', data: { token } }, 1);
+        // Credentials written with the other key: the first key is refused either way, and nothing changed.
+        await expect(store.checkKey('record')).rejects.toThrow(/encrypted with another key/);
+        await expect(store.checkKey('refuse')).rejects.toThrow(EncryptionKeyMismatchError);
+        expect(await other.checkKey('refuse')).toBe('matches');
       }),
     );
   });

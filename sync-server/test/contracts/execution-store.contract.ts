@@ -203,6 +203,39 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
     );
 
     it(
+      'a run at the node-run limit (10,000 runs, 12,000 log lines) is stored whole and in order',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('e1', 100));
+        const runs: RunResultMessage['runs'] = Array.from({ length: 10_000 }, (_, i) => ({
+          nodeId: i % 2 === 0 ? 'a' : 'b',
+          name: i % 2 === 0 ? 'A' : 'B',
+          runIndex: Math.floor(i / 2),
+          status: 'succeeded',
+          input: '{}',
+          output: '{}',
+          attempts: 1,
+          startedAt: i,
+          finishedAt: i,
+        }));
+        const logs = Array.from({ length: 12_000 }, (_, i) => ({
+          at: i,
+          level: 'info' as const,
+          message: `line ${i}`,
+        }));
+        await store.finishAll([
+          { id: 'e1', result: { status: 'failed', error: 'Too many', runs, lastOutput: [], logs }, now: 200 },
+        ]);
+        expect(await store.get('e1')).toMatchObject({ status: 'failed', error: 'Too many' });
+        const stored = await store.nodeRuns('e1');
+        expect(stored).toHaveLength(10_000);
+        expect(stored.map((r) => r.startedAt)).toEqual(runs.map((r) => r.startedAt));
+        const lines = await store.logs('e1');
+        expect(lines).toHaveLength(12_000);
+        expect(lines[11_999]?.message).toBe('line 11999');
+      }),
+    );
+
+    it(
       'node runs recorded by a later end of the same run come after the ones already recorded',
       withStore(async ({ store }) => {
         await store.createQueued(row('e1', 100));

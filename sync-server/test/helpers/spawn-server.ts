@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testDatabaseUrl } from './test-database.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
@@ -38,6 +39,8 @@ export const spawnServer = async (
   options: { port?: number; env?: Record<string, string> } = {},
 ): Promise<SpawnedServer> => {
   const port = options.port ?? (await freePort());
+  // In the sync-server-pg project the process runs on the data directory's PostgreSQL database.
+  const databaseUrl = await testDatabaseUrl(dataDir);
   // A fresh clone has no built web app (CI runs the tests before the build), where static paths
   // answer 503 "not built": a one-page stand-in keeps what the server answers the same either way.
   const clientDir = join(dataDir, 'client');
@@ -49,6 +52,7 @@ export const spawnServer = async (
       LOG_LEVEL: 'info',
       WEFT_ROOM_UNLOAD_MS: '100',
       WEFT_CLIENT_DIR: clientDir,
+      ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { silentLogger } from '#shared/log.ts';
 import { createSyncServer, type SyncServer, type SyncServerConfig } from '../../src/server.ts';
 import { tempDir } from './temp-dir.ts';
+import { dropTestDatabase, testDatabaseUrl, testDialect } from './test-database.ts';
 
 export interface TestServer {
   server: SyncServer;
@@ -40,13 +41,26 @@ export const testConfig = (dataDir: string, overrides: Partial<SyncServerConfig>
   ...overrides,
 });
 
-/** A whole sync server on a real SQLite file in a fresh temp dir; `listen` binds 127.0.0.1 on a free port. */
+/**
+ * A whole sync server on a real SQLite file in a fresh temp dir (or, in the
+ * `sync-server-pg` project, on a fresh PostgreSQL database that the dir
+ * remembers); `listen` binds 127.0.0.1 on a free port.
+ */
 export const startTestServer = async (
   overrides: Partial<SyncServerConfig> = {},
   existingDir?: string,
 ): Promise<TestServer> => {
   const dir = existingDir ? { path: existingDir, remove: () => {} } : tempDir();
-  const server = await createSyncServer({ config: testConfig(dir.path, overrides), logger: silentLogger });
+  const databaseUrl = overrides.databaseUrl ?? (await testDatabaseUrl(dir.path));
+  const server = await createSyncServer({
+    config: testConfig(dir.path, { ...(databaseUrl === undefined ? {} : { databaseUrl }), ...overrides }),
+    logger: silentLogger,
+  });
+  // The sync-server-pg project proves nothing if a server quietly fell back to SQLite.
+  if (overrides.databaseUrl === undefined && server.storage.dialect !== testDialect) {
+    await server.close();
+    throw new Error(`the test server runs on ${server.storage.dialect}, not ${testDialect}`);
+  }
   const t: TestServer = {
     server,
     dataDir: dir.path,
@@ -59,7 +73,10 @@ export const startTestServer = async (
     },
     close: async () => {
       await server.close();
-      if (!existingDir) dir.remove();
+      if (!existingDir) {
+        await dropTestDatabase(dir.path);
+        dir.remove();
+      }
     },
   };
   return t;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { restClient } from '../helpers/rest.ts';
+import { rawSql } from '../helpers/raw-sql.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 /**
@@ -234,9 +235,7 @@ describe('sessions', () => {
     expect(listed.body.sessions.filter((s) => s.current)).toHaveLength(1);
     // Thirty days, not more; the id is not the cookie nor its stored hash.
     expect((laptopSession?.expiresAt ?? 0) - (laptopSession?.createdAt ?? 0)).toBe(30 * 24 * 60 * 60 * 1000);
-    const stored = t.server.database.sqlite.prepare('select token_hash from sessions').all() as {
-      token_hash: string;
-    }[];
+    const stored = await rawSql<{ token_hash: string }>(t.server, 'select token_hash from sessions');
     for (const s of listed.body.sessions) {
       expect(stored.map((r) => r.token_hash)).not.toContain(s.id);
       expect(laptop.as.cookie).not.toContain(s.id);
@@ -267,9 +266,7 @@ describe('sessions', () => {
     // A session past its expiry does not authenticate and is not listed.
     const late = await login('ann@example.com', 'old browser');
     const fresh = await login('ann@example.com', 'new browser');
-    t.server.database.sqlite
-      .prepare('update sessions set expires_at = ? where user_agent = ?')
-      .run(Date.now() - 1, 'old browser');
+    await rawSql(t.server, 'update sessions set expires_at = ? where user_agent = ?', [Date.now() - 1, 'old browser']);
     expectError(await rest.call('GET', '/api/auth/me', { as: late.as }), 401, 'unauthorized');
     const after = await rest.call<{ sessions: { userAgent: string }[] }>('GET', '/api/auth/sessions', {
       as: fresh.as,
@@ -329,8 +326,8 @@ describe('deleting one’s account', () => {
     expect(deleted.headers.get('set-cookie')).toMatch(/weft_session=;/);
     expectError(await rest.call('GET', '/api/auth/me', { as: ann.as }), 401, 'unauthorized');
     expectError(await rest.call('GET', '/api/auth/me', { as: { token: ann.token } }), 401, 'unauthorized');
-    const left = t.server.database.sqlite.prepare('select count(*) as n from credentials').get() as { n: number };
-    expect(left.n).toBe(0);
+    const [left] = await rawSql<{ n: number }>(t.server, 'select count(*) as n from credentials');
+    expect(left?.n).toBe(0);
     const members = await rest.call<{ members: { email: string }[] }>('GET', `/api/workflows/${id}/members`, {
       as: bob.as,
     });

@@ -2,7 +2,6 @@ import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { setParameter } from '#shared/schema/write.ts';
 import {
@@ -14,6 +13,7 @@ import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { connectClient, type YwsClient } from '../helpers/yws-client.ts';
 import { startEngine, stopEngine, TEST_ENGINE_TOKEN, waitUntil } from '../helpers/engine-process.ts';
+import { rawSql, rawSqlAt } from '../helpers/raw-sql.ts';
 
 /**
  * Runs against the real server and a real engine process (engine/src/main.ts
@@ -557,8 +557,9 @@ describe('credentials', () => {
       });
       expect(bad.status).toBe(400);
       // At rest the secret is ciphertext.
-      const raw = t.server.database.sqlite.prepare('select data from credentials').get() as { data: Buffer };
-      expect(raw.data.toString('latin1')).not.toContain('s3cret');
+      const [raw] = await rawSql<{ data: Buffer }>(t.server, 'select data from credentials');
+      expect(raw?.data.toString('latin1')).not.toContain('s3cret');
+      expect(raw?.data.length).toBeGreaterThan(16);
 
       const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
         as: ann.as,
@@ -633,9 +634,9 @@ describe('restarts and start nodes', () => {
     // What a crash mid-run leaves behind: the row still says running.
     const dir = t.dataDir;
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const db = new Database(join(dir, 'weft.db'));
-    db.prepare("update executions set status = 'running', finished_at = null, error = null where id = ?").run(body.id);
-    db.close();
+    await rawSqlAt(dir, "update executions set status = 'running', finished_at = null, error = null where id = ?", [
+      body.id,
+    ]);
     t = await startTestServer({}, dir);
     await t.listen();
     const again = restClient(t.baseUrl);

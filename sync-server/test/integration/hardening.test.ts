@@ -15,6 +15,10 @@ import { startTestServer } from '../helpers/test-server.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { connectClient, type YwsClient } from '../helpers/yws-client.ts';
 import type { SyncServerConfig } from '../../src/server.ts';
+import { rawSql, sqliteOf } from '../helpers/raw-sql.ts';
+import { testDatabaseUrl, testDialect } from '../helpers/test-database.ts';
+import { LOCK_TIMEOUT_MS } from '../../src/db/open-postgres.ts';
+import pg from 'pg';
 
 /**
  * Issue 10's findings, each as the attack it was: nothing a request carries
@@ -206,62 +210,104 @@ describe('a run whose result cannot be stored', () => {
     expect(server.output.join('')).not.toMatch(/uncaught|FOREIGN KEY/i);
   });
 
-  it('a full disk during the commit marks that run failed with the reason; later runs work', async () => {
-    const { t, rest, ann, importFlow, watch } = await withEngine();
-    const id = await importFlow(slowFlow("'x'.repeat(400000)"), slowEdges);
-    const watcher = await watch(id);
-    const sqlite = t.server.database.db.$client;
-    const run = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
-    await waitUntil(() => (nodeStatus(watcher, 'pause') === 'running' ? true : undefined), 'the Wait to run');
-    // No page more than the file has now: the 400 kB node output cannot be written.
-    const pages = Number(sqlite.pragma('page_count', { simple: true }));
-    sqlite.pragma(`max_page_count = ${pages}`);
-    const failed = await waitUntil(async () => {
-      const r = await rest.call<{ status: string; error: string }>('GET', `/api/executions/${run.body.id}`, {
-        as: ann.as,
-      });
-      return r.body.status === 'failed' ? r.body : undefined;
-    }, 'the run to be marked failed');
-    expect(failed.error).toMatch(/could not be stored: .*full/i);
-    sqlite.pragma('max_page_count = 1073741823');
-    const again = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
-    await waitUntil(
-      async () => {
-        const r = await rest.call<{ status: string }>('GET', `/api/executions/${again.body.id}`, { as: ann.as });
-        return r.body.status === 'succeeded' ? true : undefined;
-      },
-      'the next run to succeed',
-      15_000,
-    );
-  });
+  // SQLite's own failure modes (a full file, a writer lock taken by another process); PostgreSQL's below.
+  if (testDialect === 'sqlite') {
+    it('a full disk during the commit marks that run failed with the reason; later runs work', async () => {
+      const { t, rest, ann, importFlow, watch } = await withEngine();
+      const id = await importFlow(slowFlow("'x'.repeat(400000)"), slowEdges);
+      const watcher = await watch(id);
+      const sqlite = sqliteOf(t.server);
+      const run = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
+      await waitUntil(() => (nodeStatus(watcher, 'pause') === 'running' ? true : undefined), 'the Wait to run');
+      // No page more than the file has now: the 400 kB node output cannot be written.
+      const pages = Number(sqlite.pragma('page_count', { simple: true }));
+      sqlite.pragma(`max_page_count = ${pages}`);
+      const failed = await waitUntil(async () => {
+        const r = await rest.call<{ status: string; error: string }>('GET', `/api/executions/${run.body.id}`, {
+          as: ann.as,
+        });
+        return r.body.status === 'failed' ? r.body : undefined;
+      }, 'the run to be marked failed');
+      expect(failed.error).toMatch(/could not be stored: .*full/i);
+      sqlite.pragma('max_page_count = 1073741823');
+      const again = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
+      await waitUntil(
+        async () => {
+          const r = await rest.call<{ status: string }>('GET', `/api/executions/${again.body.id}`, { as: ann.as });
+          return r.body.status === 'succeeded' ? true : undefined;
+        },
+        'the next run to succeed',
+        15_000,
+      );
+    });
 
-  it('a database locked by another process during the commit marks the run failed; the server stays up', async () => {
-    const { t, rest, ann, importFlow, watch } = await withEngine();
-    const id = await importFlow(slowFlow(), slowEdges);
-    const watcher = await watch(id);
-    t.server.database.db.$client.pragma('busy_timeout = 200');
-    const run = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
-    await waitUntil(() => (nodeStatus(watcher, 'pause') === 'running' ? true : undefined), 'the Wait to run');
-    const other = new Database(`${t.dataDir}/weft.db`);
-    other.prepare('BEGIN IMMEDIATE').run();
-    try {
-      await waitUntil(() => (nodeStatus(watcher, 'big') === 'succeeded' ? true : undefined), 'the last node to run');
-      await new Promise((r) => setTimeout(r, 800));
-    } finally {
-      other.prepare('ROLLBACK').run();
-      other.close();
-    }
-    const row = await waitUntil(async () => {
-      const r = await rest.call<{ status: string; error: string | null }>('GET', `/api/executions/${run.body.id}`, {
-        as: ann.as,
-      });
-      return r.body.status === 'running' ? undefined : r.body;
-    }, 'the run to end');
-    // Either the retry alone got through once the lock was gone, or the run is failed with the reason.
-    if (row.status === 'failed') expect(row.error).toMatch(/could not be stored: .*(locked|busy)/i);
-    else expect(row.status).toBe('succeeded');
-    expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
-  });
+    it('a database locked by another process during the commit marks the run failed; the server stays up', async () => {
+      const { t, rest, ann, importFlow, watch } = await withEngine();
+      const id = await importFlow(slowFlow(), slowEdges);
+      const watcher = await watch(id);
+      sqliteOf(t.server).pragma('busy_timeout = 200');
+      const run = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
+      await waitUntil(() => (nodeStatus(watcher, 'pause') === 'running' ? true : undefined), 'the Wait to run');
+      const other = new Database(`${t.dataDir}/weft.db`);
+      other.prepare('BEGIN IMMEDIATE').run();
+      try {
+        await waitUntil(() => (nodeStatus(watcher, 'big') === 'succeeded' ? true : undefined), 'the last node to run');
+        await new Promise((r) => setTimeout(r, 800));
+      } finally {
+        other.prepare('ROLLBACK').run();
+        other.close();
+      }
+      const row = await waitUntil(async () => {
+        const r = await rest.call<{ status: string; error: string | null }>('GET', `/api/executions/${run.body.id}`, {
+          as: ann.as,
+        });
+        return r.body.status === 'running' ? undefined : r.body;
+      }, 'the run to end');
+      // Either the retry alone got through once the lock was gone, or the run is failed with the reason.
+      if (row.status === 'failed') expect(row.error).toMatch(/could not be stored: .*(locked|busy)/i);
+      else expect(row.status).toBe('succeeded');
+      expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
+    });
+  } else {
+    it('a table locked by another session during the commit fails that run after the lock timeout; the server stays up', async () => {
+      const { t, rest, ann, importFlow, watch } = await withEngine();
+      const id = await importFlow(slowFlow(), slowEdges);
+      const watcher = await watch(id);
+      const run = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
+      await waitUntil(() => (nodeStatus(watcher, 'pause') === 'running' ? true : undefined), 'the Wait to run');
+      const other = new pg.Client({ connectionString: await testDatabaseUrl(t.dataDir) });
+      await other.connect();
+      await other.query('begin');
+      await other.query('lock table node_runs in access exclusive mode');
+      try {
+        await waitUntil(() => (nodeStatus(watcher, 'big') === 'succeeded' ? true : undefined), 'the last node to run');
+        // Past the lock timeout: the finish gave up instead of waiting for ever.
+        await new Promise((r) => setTimeout(r, LOCK_TIMEOUT_MS + 1000));
+        expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
+      } finally {
+        await other.query('rollback');
+        await other.end();
+      }
+      const row = await waitUntil(async () => {
+        const r = await rest.call<{ status: string; error: string | null }>('GET', `/api/executions/${run.body.id}`, {
+          as: ann.as,
+        });
+        return r.body.status === 'running' ? undefined : r.body;
+      }, 'the run to end');
+      if (row.status === 'failed') expect(row.error).toMatch(/could not be stored: .*lock timeout/i);
+      else expect(row.status).toBe('succeeded');
+      // And the next run is stored whole.
+      const again = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
+      await waitUntil(
+        async () => {
+          const r = await rest.call<{ status: string }>('GET', `/api/executions/${again.body.id}`, { as: ann.as });
+          return r.body.status === 'succeeded' ? true : undefined;
+        },
+        'the next run to succeed',
+        15_000,
+      );
+    });
+  }
 });
 
 describe('webhooks are not a way into the app', () => {
@@ -522,15 +568,14 @@ describe('execution retention', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     // The newest finished one is two days old: past the age limit whatever the count.
-    const sqlite = t.server.database.db.$client;
-    sqlite.prepare('update executions set created_at = ? where id = ?').run(Date.now() - 2 * 86_400_000, ids[4]);
+    await rawSql(t.server, 'update executions set created_at = ? where id = ?', [Date.now() - 2 * 86_400_000, ids[4]]);
     await new Promise((r) => setTimeout(r, 50));
     // ids[4] by age, then ids[0] so that three finished ones are left.
     expect(await t.server.retention.tick()).toBe(2);
-    const left = sqlite.prepare('select id, status from executions order by created_at').all() as {
-      id: string;
-      status: string;
-    }[];
+    const left = await rawSql<{ id: string; status: string }>(
+      t.server,
+      'select id, status from executions order by created_at',
+    );
     expect(left.map((r) => r.id)).toEqual([ids[1], ids[2], ids[3], ids[5]]);
     expect(left.find((r) => r.id === ids[5])?.status).toBe('queued');
     expect(await t.server.retention.tick()).toBe(0);

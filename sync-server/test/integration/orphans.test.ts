@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +18,7 @@ import {
 import { restClient } from '../helpers/rest.ts';
 import { freePort } from '../helpers/spawn-server.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { rawSqlAt } from '../helpers/raw-sql.ts';
 
 /**
  * No orphans: when a Weft process dies, the processes it started go with it,
@@ -110,14 +110,8 @@ const startRun = async (baseUrl: string, seconds: number): Promise<string> => {
 };
 
 /** An execution's status and error, read from the database file once the server is gone. */
-const executionOutcome = (s: Setup, id: string): unknown => {
-  const db = new Database(join(s.dir, 'weft.db'), { readonly: true });
-  try {
-    return db.prepare('SELECT status, error FROM executions WHERE id = ?').get(id);
-  } finally {
-    db.close();
-  }
-};
+const executionOutcome = async (s: Setup, id: string): Promise<unknown> =>
+  (await rawSqlAt(s.dir, 'SELECT status, error FROM executions WHERE id = ?', [id]))[0];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Sends a signal unless the process (or group) is gone already. */
@@ -359,7 +353,7 @@ describe('no orphans', () => {
       expect(occurrences(output, STOPPED)).toBe(1);
       expect(output).not.toContain('second signal');
       expect(output).toContain(`"reason":"${signal}"`);
-      expect(executionOutcome(s, execution), output).toEqual({ status: 'succeeded', error: null });
+      expect(await executionOutcome(s, execution), output).toEqual({ status: 'succeeded', error: null });
     },
   );
 });

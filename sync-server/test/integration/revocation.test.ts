@@ -3,6 +3,7 @@ import { CloseCodes } from '#shared/protocol/close-codes.ts';
 import { restClient, type Caller } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { connectClient, waitFor, type YwsClient } from '../helpers/yws-client.ts';
+import { rawSql } from '../helpers/raw-sql.ts';
 
 /**
  * Access taken away is gone now (issue 10, scope 4): for every way access
@@ -114,10 +115,12 @@ const expectRevoked = async (
   expect(seen.has('before')).toBe(true);
   expect(seen.has('after')).toBe(false);
   // Nor is it in the update log under the victim's name after the change.
-  const rows = t.server.database.sqlite
-    .prepare('select count(*) as n from doc_updates where doc_id = ? and created_at >= ? and author_id is not null')
-    .get(workflowId, started) as { n: number };
-  expect(rows.n).toBe(0);
+  const [rows] = await rawSql<{ n: number }>(
+    t.server,
+    'select count(*) as n from doc_updates where doc_id = ? and created_at >= ? and author_id is not null',
+    [workflowId, started],
+  );
+  expect(rows?.n).toBe(0);
 };
 
 describe('an open socket loses access at once', () => {

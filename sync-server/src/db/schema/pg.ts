@@ -269,3 +269,8 @@ export const workflowInvitations = pgTable(
     check('workflow_invitations_role_check', sql`${t.role} in ('owner', 'editor', 'viewer')`),
   ],
 );
+
+export const instanceSettings = pgTable('instance_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,93 @@
+import type { Logger } from '#shared/log.ts';
+import { PgAccountStore } from '../accounts/pg-account-store.ts';
+import { PgFavouritesStore } from '../accounts/pg-favourites-store.ts';
+import { SqliteAccountStore } from '../accounts/sqlite-account-store.ts';
+import { SqliteFavouritesStore } from '../accounts/sqlite-favourites-store.ts';
+import { watchOutsideWrites } from '../admin/outside-writes.ts';
+import { PgCredentialStore } from '../credentials/pg-credential-store.ts';
+import { SqliteCredentialStore } from '../credentials/sqlite-credential-store.ts';
+import { openDatabase } from '../db/open.ts';
+import { openPostgres } from '../db/open-postgres.ts';
+import { PgSession } from '../db/pg-session.ts';
+import { PgExecutionStore } from '../executions/pg-execution-store.ts';
+import { PgVersionStore } from '../executions/pg-version-store.ts';
+import { SqliteExecutionStore } from '../executions/sqlite-execution-store.ts';
+import { SqliteVersionStore } from '../executions/sqlite-version-store.ts';
+import { PgWorkflowStore } from '../workflows/pg-workflow-store.ts';
+import { SqliteWorkflowStore } from '../workflows/sqlite-workflow-store.ts';
+import { PgDocStore } from './pg-doc-store.ts';
+import { SqliteDocStore } from './sqlite-doc-store.ts';
+import type { Storage } from './storage.ts';
+
+export interface StorageConfig {
+  /** The SQLite file, used when `databaseUrl` is unset. */
+  dbFile: string;
+  dbSynchronous: 'NORMAL' | 'FULL';
+  /** postgres://…: every store on PostgreSQL instead. */
+  databaseUrl?: string | undefined;
+  /** Part of a cluster (REDIS_URL set): other instances may share the PostgreSQL database. */
+  clustered: boolean;
+  encryptionKey: Buffer;
+}
+
+/**
+ * Opens the configured database, migrated, with every store on it. The only
+ * place that knows both dialects: nothing else constructs an adapter.
+ */
+export const openStorage = async (config: StorageConfig, logger: Logger): Promise<Storage> => {
+  const storage = await openStores(config, logger);
+  try {
+    // A lone SQLite server without credentials may take a new key; instances sharing a database may not.
+    await storage.credentials.checkKey(storage.dialect === 'postgres' ? 'refuse' : 'record');
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  return storage;
+};
+
+const openStores = async (config: StorageConfig, logger: Logger): Promise<Storage> => {
+  if (config.databaseUrl === undefined) {
+    const database = openDatabase({ file: config.dbFile, synchronous: config.dbSynchronous });
+    const { db } = database;
+    return {
+      dialect: 'sqlite',
+      database,
+      docs: new SqliteDocStore(db),
+      accounts: new SqliteAccountStore(db),
+      workflows: new SqliteWorkflowStore(db),
+      favourites: new SqliteFavouritesStore(db),
+      executions: new SqliteExecutionStore(db),
+      versions: new SqliteVersionStore(db),
+      credentials: new SqliteCredentialStore(db, config.encryptionKey),
+      // One server per SQLite file: writes it did not make come from an admin command beside it.
+      watchAccess: (onChange) => watchOutsideWrites(database.sqlite, () => onChange({}), logger),
+      close: () => database.close(),
+    };
+  }
+  const database = await openPostgres({ url: config.databaseUrl, logger });
+  let session: PgSession;
+  try {
+    session = await PgSession.open({ url: config.databaseUrl, logger, clustered: config.clustered });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const { db } = database;
+  return {
+    dialect: 'postgres',
+    database,
+    docs: new PgDocStore(db),
+    accounts: new PgAccountStore(db),
+    workflows: new PgWorkflowStore(db),
+    favourites: new PgFavouritesStore(db),
+    executions: new PgExecutionStore(db),
+    versions: new PgVersionStore(db),
+    credentials: new PgCredentialStore(db, config.encryptionKey),
+    watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
+    close: async () => {
+      await session.close();
+      await database.close();
+    },
+  };
+};
