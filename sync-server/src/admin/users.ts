@@ -15,7 +15,7 @@ import type { AdminStorage } from './admin-storage.ts';
  * account ends its sessions and stops its tokens, a new password ends its
  * sessions. A running server sees each change at its next request (a
  * disabled account's open editor sockets close at the server's next check,
- * see outside-writes.ts).
+ * see outside-writes.ts; on PostgreSQL that waits for NOTIFY, scale-out §5.11).
  */
 
 /** A password for people to change later: 20 characters of base64url (120 random bits). */
