@@ -16,7 +16,7 @@ export const ExitCode = {
   notFound: 3,
   /** No token, a bad or revoked token, a disabled account, or not allowed (401, 403). */
   authRefused: 4,
-  /** No answer from the server (connection refused, DNS, timeout). */
+  /** No answer from the server, or from DATABASE_URL's PostgreSQL (connection refused, DNS, timeout). */
   unreachable: 5,
   /** The state forbids it: a server runs on the data directory, it needs migrating, the target exists, 409. */
   conflict: 6,
@@ -30,12 +30,12 @@ export const EXIT_CODES_HELP = `Exit codes:
   2  usage: a wrong option or argument, a malformed input file, input the server rejected (400)
   3  not found: no such workflow, execution, user, database or file (404)
   4  auth refused: missing, bad or revoked token, disabled account, not allowed (401, 403)
-  5  unreachable: no answer from the server at --url / WEFT_URL
+  5  unreachable: no answer from the server at --url / WEFT_URL, or from the PostgreSQL at DATABASE_URL
   6  conflict: a server runs on the data directory, it needs "weft migrate", the file exists, or 409
 
 Remote commands read --url / WEFT_URL (default http://127.0.0.1:8787) and --token / WEFT_TOKEN
 (a personal API token: Account → API tokens, or POST /api/tokens).
-Admin commands read --data-dir / DATA_DIR (default ./data), like the server.
+Admin commands read --data-dir / DATA_DIR (default ./data) and DATABASE_URL, like the server.
 With --json, stdout holds one JSON value (an error too: { "error": { "code", "message" } }).`;
 
 /** A failure with its exit code and a stable code for --json; the message is one line for people. */

@@ -26,7 +26,7 @@ export interface WeftOptions {
 
 /** Environment of a CLI process: none of the caller's Weft settings leak in. */
 const cleanEnv = (extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => {
-  const omit = new Set(['WEFT_URL', 'WEFT_TOKEN', 'DATA_DIR', 'WEFT_ENCRYPTION_KEY']);
+  const omit = new Set(['WEFT_URL', 'WEFT_TOKEN', 'DATA_DIR', 'WEFT_ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL']);
   const merged = Object.entries({ ...process.env, ...extra }).filter(
     (entry): entry is [string, string] => entry[1] !== undefined && (!omit.has(entry[0]) || entry[0] in extra),
   );

@@ -1,16 +1,14 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative, sep } from 'node:path';
-import { z } from 'zod';
+import { basename, join, relative, sep } from 'node:path';
 import { BINARY_ASSETS, clientAssetKey } from '../../shared/src/binary-assets.ts';
+import { MIGRATION_SETS, packMigrations } from '../../sync-server/src/binary/embedded-migrations.ts';
 
 /**
  * The files the binary carries besides its script, as the SEA config's
  * `assets` (key → file on disk); the runtime reads them back with node:sea
  * (sync-server/src/binary/assets.ts, engine/src/sandbox/quickjs-variant.ts).
  */
-
-const journalSchema = z.object({ entries: z.array(z.object({ tag: z.string().regex(/^[\w-]+$/) })) });
 
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -36,15 +34,12 @@ export const collectAssets = (options: {
     [BINARY_ASSETS.jmespath]: join(root, 'node_modules/jmespath/jmespath.js'),
   };
 
-  // The drizzle migrations as one JSON file: the journal and each migration's SQL.
-  const journal = readFileSync(join(root, 'migrations/meta/_journal.json'), 'utf8');
-  const sql: Record<string, string> = {};
-  for (const { tag } of journalSchema.parse(JSON.parse(journal)).entries) {
-    sql[tag] = readFileSync(join(root, 'migrations', `${tag}.sql`), 'utf8');
+  // Each database's drizzle migrations as one JSON file: the journal and each migration's SQL.
+  for (const set of Object.values(MIGRATION_SETS)) {
+    const packed = join(outDir, basename(set.asset));
+    writeFileSync(packed, packMigrations(join(root, set.folder)));
+    assets[set.asset] = packed;
   }
-  const migrations = join(outDir, 'migrations.json');
-  writeFileSync(migrations, JSON.stringify({ journal, sql }));
-  assets[BINARY_ASSETS.migrations] = migrations;
 
   // The built web app, file by file under its URL path; source maps stay out (5 MB nobody's browser needs).
   const clientDir = join(root, 'dist/client');

@@ -8,8 +8,10 @@ export const BINARY_ASSETS = {
   sqliteAddon: 'weft/better_sqlite3.node',
   /** The WAL checkpoint thread's code, bundled with better-sqlite3: run as an eval worker. */
   checkpointWorker: 'weft/checkpoint-worker.js',
-  /** The drizzle migrations: `{ journal, sql: { [tag]: text } }` as JSON. */
+  /** SQLite's drizzle migrations (migrations/): `{ journal, sql: { [tag]: text } }` as JSON. */
   migrations: 'weft/migrations.json',
+  /** PostgreSQL's drizzle migrations (migrations/pg/), in the same shape. */
+  pgMigrations: 'weft/migrations-pg.json',
   /** The built web app's file list: `{ [urlPath]: assetKey }` as JSON. */
   clientFiles: 'weft/client-files.json',
   /** QuickJS compiled to WebAssembly, the engine's sandbox. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { AdminError, type AdminErrorKind } from '../../../sync-server/src/admin/admin-error.ts';
+import type { AdminStorage } from '../../../sync-server/src/admin/admin-storage.ts';
 import {
   CliError,
   createOutput,
@@ -61,19 +62,46 @@ export const runAction = async (
 
 export const remoteOf = (flags: RemoteFlagSet): Remote => connectRemote({ url: flags.url, token: flags.token });
 
-/** The data directory as the server resolves it (--data-dir, else DATA_DIR, else ./data). */
-export const dataDirOf = async (flags: DataDirFlag): Promise<string> => {
+/** Where the admin commands act, as the server resolves it: --data-dir / DATA_DIR, and DATABASE_URL. */
+const adminTargetOf = async (flags: DataDirFlag): Promise<{ dataDir: string; databaseUrl: string | undefined }> => {
   const { loadConfig, ConfigError } = await import('../../../sync-server/src/config.ts');
   try {
     const config = loadConfig(flags.dataDir !== undefined ? ['--data-dir', flags.dataDir] : [], {
       DATA_DIR: process.env.DATA_DIR,
+      DATABASE_URL: process.env.DATABASE_URL,
     });
     if (config === 'help') throw usageError('unexpected --help');
-    return config.dataDir;
+    return { dataDir: config.dataDir, databaseUrl: config.databaseUrl };
   } catch (error) {
     if (error instanceof ConfigError) throw usageError(error.message);
     throw error;
   }
+};
+
+/** The database the admin commands work on: DATABASE_URL's PostgreSQL when set, else DATA_DIR/weft.db, as for the server. */
+export const adminStorageOf = async (flags: DataDirFlag): Promise<AdminStorage> => {
+  const { dataDir, databaseUrl } = await adminTargetOf(flags);
+  if (databaseUrl !== undefined) {
+    const { pgAdminStorage } = await import('../../../sync-server/src/admin/pg-admin-storage.ts');
+    return pgAdminStorage(databaseUrl, dataDir);
+  }
+  const { sqliteAdminStorage } = await import('../../../sync-server/src/admin/sqlite-admin-storage.ts');
+  return sqliteAdminStorage(dataDir);
+};
+
+/**
+ * The data directory of a command that copies DATA_DIR/weft.db itself
+ * (backup, restore); with DATABASE_URL set that is the wrong database to
+ * copy, so it is refused and PostgreSQL's own tool named.
+ */
+export const sqliteDataDirOf = async (flags: DataDirFlag, command: string, instead: string): Promise<string> => {
+  const { dataDir, databaseUrl } = await adminTargetOf(flags);
+  if (databaseUrl !== undefined) {
+    throw usageError(
+      `weft ${command} copies SQLite's DATA_DIR/weft.db, but DATABASE_URL is set and the data is in PostgreSQL: ${instead}`,
+    );
+  }
+  return dataDir;
 };
 
 /** Reads a JSON file given on the command line; a missing or malformed file is a usage error naming it. */
@@ -118,6 +146,7 @@ const ADMIN_EXIT: Record<AdminErrorKind, ExitCodeValue> = {
   invalid: ExitCode.usage,
   not_found: ExitCode.notFound,
   conflict: ExitCode.conflict,
+  unreachable: ExitCode.unreachable,
   failed: ExitCode.failed,
 };
 

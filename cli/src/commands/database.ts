@@ -1,14 +1,25 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { Output } from '../output.ts';
-import { addDataDir, adminWork, dataDirOf, jsonOption, runAction, type DataDirFlag, type JsonFlag } from './common.ts';
+import {
+  addDataDir,
+  adminStorageOf,
+  adminWork,
+  jsonOption,
+  runAction,
+  sqliteDataDirOf,
+  type DataDirFlag,
+  type JsonFlag,
+} from './common.ts';
 
 /** `1 workflow`, `2 workflows`. */
 const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 /**
  * `weft backup <file>` and `weft restore <file>`: the data directory's
  * database copied out while the server runs (SQLite's online backup API),
- * and copied back in while it does not (sync-server/src/admin/).
+ * and copied back in while it does not (sync-server/src/admin/); and
+ * `weft migrate`, on SQLite or on DATABASE_URL's PostgreSQL (whose own tools,
+ * pg_dump and pg_restore, back it up).
  */
 
 type Flags = DataDirFlag & JsonFlag;
@@ -35,7 +46,7 @@ export const backupCommand = (): Command =>
       .addOption(jsonOption()),
   ).action((file: string, flags: Flags & { force?: boolean }) =>
     runAction(flags, async (out) => {
-      const dataDir = await dataDirOf(flags);
+      const dataDir = await sqliteDataDirOf(flags, 'backup', 'back it up with pg_dump (and restore with pg_restore)');
       const { backupDataDir } = await import('../../../sync-server/src/admin/backup.ts');
       const progress = pagesProgress(out, 'backup');
       const result = await adminWork(() =>
@@ -70,7 +81,7 @@ export const restoreCommand = (): Command =>
       .addOption(jsonOption()),
   ).action((file: string, flags: Flags & { keyFile?: string; force?: boolean }) =>
     runAction(flags, async (out) => {
-      const dataDir = await dataDirOf(flags);
+      const dataDir = await sqliteDataDirOf(flags, 'restore', 'restore a pg_dump backup with pg_restore');
       const { restoreDataDir } = await import('../../../sync-server/src/admin/restore.ts');
       const progress = pagesProgress(out, 'restore');
       const result = await adminWork(() =>
@@ -103,14 +114,13 @@ export const migrateCommand = (): Command =>
   addDataDir(
     new Command('migrate')
       .description(
-        'apply the database migrations this Weft has (the server also does at start); creates the database if there is none',
+        "apply the database migrations this Weft has (the server also does at start); creates the database if there is none (DATABASE_URL's PostgreSQL when set)",
       )
       .addOption(jsonOption()),
   ).action((flags: Flags) =>
     runAction(flags, async (out) => {
-      const dataDir = await dataDirOf(flags);
-      const { migrateDataDir } = await import('../../../sync-server/src/admin/migrate.ts');
-      const result = await adminWork(() => migrateDataDir(dataDir));
+      const storage = await adminStorageOf(flags);
+      const result = await adminWork(() => storage.migrate());
       out.result(
         result.applied.length === 0
           ? `${result.file} is up to date`

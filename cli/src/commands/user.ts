@@ -1,12 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import type { AdminUserDto } from '#shared/api/access.ts';
 import { table, when } from '../output.ts';
 import {
   addDataDir,
+  adminStorageOf,
   adminWork,
-  dataDirOf,
   jsonOption,
   readStdinLine,
   runAction,
@@ -16,7 +14,7 @@ import {
 
 /**
  * `weft user create|list|disable|enable|reset-password`: accounts, on the
- * data directory itself (sync-server/src/admin/users.ts), so they work with
+ * database itself (sync-server/src/admin/users.ts), so they work with
  * no server running, before the first start and when nobody can log in.
  */
 
@@ -37,7 +35,7 @@ const passwordOf = async (flags: PasswordFlags): Promise<{ password: string; gen
 
 export const userCommand = (): Command => {
   const user = new Command('user').description(
-    'manage accounts in the data directory (works whether or not the server runs)',
+    "manage accounts in the data directory's database, or DATABASE_URL's PostgreSQL (works whether or not the server runs)",
   );
 
   addDataDir(
@@ -50,19 +48,16 @@ export const userCommand = (): Command => {
       .addOption(jsonOption()),
   ).action((email: string, flags: PasswordFlags & { name?: string }) =>
     runAction(flags, async (out) => {
-      const dataDir = await dataDirOf(flags);
+      const storage = await adminStorageOf(flags);
       const { password, generated } = await passwordOf(flags);
       // The first admin is often made before the first start: make the database as the server would.
-      const { DB_FILE } = await import('../../../sync-server/src/admin/admin-db.ts');
-      if (!existsSync(join(dataDir, DB_FILE))) {
-        const { migrateDataDir } = await import('../../../sync-server/src/admin/migrate.ts');
-        mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-        const made = await adminWork(() => migrateDataDir(dataDir));
+      if (!(await adminWork(() => storage.exists()))) {
+        const made = await adminWork(() => storage.migrate());
         out.note(`created ${made.file}`);
       }
       const { createUser } = await admin();
       const created = await adminWork(() =>
-        createUser(dataDir, { email, name: flags.name ?? email.split('@')[0] ?? email, password }),
+        createUser(storage, { email, name: flags.name ?? email.split('@')[0] ?? email, password }),
       );
       out.result([`created ${describe(created)}`, ...(generated ? [`password: ${password}`] : [])], {
         user: created,
@@ -74,9 +69,9 @@ export const userCommand = (): Command => {
   addDataDir(user.command('list').description('list every account, oldest first').addOption(jsonOption())).action(
     (flags: Flags) =>
       runAction(flags, async (out) => {
-        const dataDir = await dataDirOf(flags);
+        const storage = await adminStorageOf(flags);
         const { listUsers } = await admin();
-        const users = await adminWork(() => listUsers(dataDir));
+        const users = await adminWork(() => listUsers(storage));
         out.result(
           table(
             ['ID', 'EMAIL', 'NAME', 'ADMIN', 'DISABLED', 'CREATED'],
@@ -111,9 +106,9 @@ export const userCommand = (): Command => {
         .addOption(jsonOption()),
     ).action((ref: string, flags: Flags & { force?: boolean }) =>
       runAction(flags, async (out) => {
-        const dataDir = await dataDirOf(flags);
+        const storage = await adminStorageOf(flags);
         const { setUserDisabled } = await admin();
-        const changed = await adminWork(() => setUserDisabled(dataDir, ref, disabled, { force: flags.force === true }));
+        const changed = await adminWork(() => setUserDisabled(storage, ref, disabled, { force: flags.force === true }));
         out.result(`${disabled ? 'disabled' : 'enabled'} ${changed.email} (${changed.name}, id ${changed.id})`, {
           user: changed,
         });
@@ -130,10 +125,10 @@ export const userCommand = (): Command => {
       .addOption(jsonOption()),
   ).action((ref: string, flags: PasswordFlags) =>
     runAction(flags, async (out) => {
-      const dataDir = await dataDirOf(flags);
+      const storage = await adminStorageOf(flags);
       const { password, generated } = await passwordOf(flags);
       const { resetPassword } = await admin();
-      const changed = await adminWork(() => resetPassword(dataDir, ref, password));
+      const changed = await adminWork(() => resetPassword(storage, ref, password));
       out.result([`new password set for ${describe(changed)}`, ...(generated ? [`password: ${password}`] : [])], {
         user: changed,
         ...(generated ? { password } : {}),

@@ -10,6 +10,8 @@ export type AdminErrorKind =
   | 'not_found'
   /** The data directory's state forbids it: a server holds it, it needs migrating, the target exists. */
   | 'conflict'
+  /** The database server (DATABASE_URL) does not answer. */
+  | 'unreachable'
   /** Anything else: the disk, a damaged database. */
   | 'failed';
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { applyMigrations, configureConnection, DB_FILE, migrationState, openSqliteFile } from './admin-db.ts';
 import { AdminError } from './admin-error.ts';
+import type { MigrateResult } from './admin-storage.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
 
 /**
@@ -10,12 +11,6 @@ import { acquireDataDirLock } from './data-dir-lock.ts';
  * takes the data directory's lock: a schema must not change under a running
  * server, which is an older Weft if it has not applied them itself.
  */
-
-export interface MigrateResult {
-  file: string;
-  applied: string[];
-  created: boolean;
-}
 
 export const migrateDataDir = (dataDir: string): MigrateResult => {
   const file = join(dataDir, DB_FILE);

@@ -4,36 +4,32 @@ import { signupRequest } from '#shared/api/index.ts';
 import type { AdminUserDto } from '#shared/api/access.ts';
 import { isWeftError } from '#shared/errors.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
-import { SqliteAccountStore } from '../accounts/sqlite-account-store.ts';
 import { hashPassword } from '../accounts/passwords.ts';
-import { openAdminDatabase } from './admin-db.ts';
 import { AdminError } from './admin-error.ts';
+import type { AdminStorage } from './admin-storage.ts';
 
 /**
- * `weft user …` on a data directory, through the same account store the
- * server uses, so the rules are the server's: addresses are unique and
+ * `weft user …` on the database (DATA_DIR/weft.db or DATABASE_URL's), through
+ * the same account store the server uses, so the rules are the server's: addresses are unique and
  * lower-cased, the first account of the instance is its admin, disabling an
  * account ends its sessions and stops its tokens, a new password ends its
  * sessions. A running server sees each change at its next request (a
  * disabled account's open editor sockets close at the server's next check,
- * see outside-writes.ts).
+ * see outside-writes.ts; on PostgreSQL that waits for NOTIFY, scale-out §5.11).
  */
 
 /** A password for people to change later: 20 characters of base64url (120 random bits). */
 export const generatePassword = (): string => randomBytes(15).toString('base64url');
 
-const withAccounts = async <T>(dataDir: string, work: (accounts: AccountStore) => T | Promise<T>): Promise<T> => {
-  const database = openAdminDatabase(dataDir);
+/** The account store of `storage`, with the store's rule violations as AdminErrors. */
+const withAccounts = async <T>(storage: AdminStorage, work: (accounts: AccountStore) => Promise<T>): Promise<T> => {
   try {
-    return await work(new SqliteAccountStore(database.db));
+    return await storage.withAccounts(work);
   } catch (error) {
-    if (error instanceof AdminError) throw error;
     if (isWeftError(error)) {
       throw new AdminError(error.code === 'conflict' ? 'conflict' : 'invalid', error.message, { cause: error });
     }
-    throw AdminError.from(error, database.sqlite.name);
-  } finally {
-    database.close();
+    throw error;
   }
 };
 
@@ -50,29 +46,29 @@ const findUser = async (accounts: AccountStore, ref: string): Promise<AdminUserD
 };
 
 export const createUser = (
-  dataDir: string,
+  storage: AdminStorage,
   input: { email: string; name: string; password: string },
 ): Promise<AdminUserDto> => {
   const parsed = signupRequest.safeParse(input);
   if (!parsed.success) return Promise.reject(new AdminError('invalid', problems(parsed.error)));
-  return withAccounts(dataDir, async (accounts) => {
+  return withAccounts(storage, async (accounts) => {
     const passwordHash = await hashPassword(parsed.data.password);
     const created = await accounts.createUser({ email: parsed.data.email, name: parsed.data.name, passwordHash });
     return await findUser(accounts, created.id);
   });
 };
 
-export const listUsers = (dataDir: string): Promise<AdminUserDto[]> =>
-  withAccounts(dataDir, (accounts) => accounts.listUsers());
+export const listUsers = (storage: AdminStorage): Promise<AdminUserDto[]> =>
+  withAccounts(storage, (accounts) => accounts.listUsers());
 
 /** Disables or enables an account; answers it as it is now. */
 export const setUserDisabled = (
-  dataDir: string,
+  storage: AdminStorage,
   ref: string,
   disabled: boolean,
   options: { force?: boolean } = {},
 ): Promise<AdminUserDto> =>
-  withAccounts(dataDir, async (accounts) => {
+  withAccounts(storage, async (accounts) => {
     const user = await findUser(accounts, ref);
     // The web app forbids an admin disabling themself; here, at least say what it costs.
     const otherAdmins = (await accounts.listUsers()).filter((u) => u.isAdmin && !u.disabled && u.id !== user.id);
@@ -86,10 +82,10 @@ export const setUserDisabled = (
     return await findUser(accounts, user.id);
   });
 
-export const resetPassword = (dataDir: string, ref: string, password: string): Promise<AdminUserDto> => {
+export const resetPassword = (storage: AdminStorage, ref: string, password: string): Promise<AdminUserDto> => {
   const parsed = signupRequest.shape.password.safeParse(password);
   if (!parsed.success) return Promise.reject(new AdminError('invalid', `password: ${problems(parsed.error)}`));
-  return withAccounts(dataDir, async (accounts) => {
+  return withAccounts(storage, async (accounts) => {
     const user = await findUser(accounts, ref);
     await accounts.setPasswordHash(user.id, await hashPassword(parsed.data));
     return user;

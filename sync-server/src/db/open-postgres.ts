@@ -5,7 +5,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { z } from 'zod';
 import type { Logger } from '#shared/log.ts';
-import { installRoot } from '../paths.ts';
+import { migrationsFolderOf } from '../binary/embedded-migrations.ts';
 import * as schema from './schema/pg.ts';
 
 /** drizzle over a node-postgres pool. */
@@ -42,23 +42,92 @@ export const LOCK_TIMEOUT_MS = 5000;
 /** How long an instance waits for another one's migration before it gives up and says so. */
 const MIGRATION_WAIT_MS = 5 * 60_000;
 
-export const pgMigrationsFolder = (): string => join(installRoot(), 'migrations', 'pg');
+/** PostgreSQL's drizzle migrations: migrations/pg of the install, or the ones the binary carries. */
+export const pgMigrationsFolder = (dataDir?: string): string => migrationsFolderOf('postgres', dataDir);
 
 const journal = z.object({ entries: z.array(z.object({ tag: z.string(), when: z.number() })) });
 
-/** The database was migrated by a newer Weft: refuse, as SQLite does, rather than run on a schema this code does not know. */
-const refuseNewer = async (client: pg.Client, folder: string): Promise<void> => {
+/** The database was migrated by a newer Weft: refused, as on SQLite, rather than run on a schema this code does not know. */
+export class NewerDatabaseError extends Error {
+  constructor() {
+    super('the database was migrated by a newer Weft than this one; run that version (or newer)');
+    this.name = 'NewerDatabaseError';
+  }
+}
+
+export interface PgMigrationState {
+  /** Migrations this Weft has that the database lacks, oldest first. */
+  pending: string[];
+  /** The database was migrated by a newer Weft than this one. */
+  newer: boolean;
+  /** No Weft migration was ever applied here (an empty database). */
+  empty: boolean;
+}
+
+/** Compares the database's migration table with the folder's journal, by time, as drizzle's migrator does. */
+export const pgMigrationState = async (client: pg.ClientBase, folder: string): Promise<PgMigrationState> => {
   const known = journal.parse(JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8'))).entries;
   const exists = await client.query<{ present: boolean }>(
     "select to_regclass('drizzle.__drizzle_migrations') is not null as present",
   );
-  if (!exists.rows[0]?.present) return;
-  const last = await client.query<{ at: string | null }>(
-    'select max(created_at)::text as at from drizzle.__drizzle_migrations',
-  );
-  const at = last.rows[0]?.at;
-  if (at !== null && at !== undefined && Number(at) > Math.max(...known.map((m) => m.when))) {
-    throw new Error('the database was migrated by a newer Weft than this one; run that version (or newer)');
+  let lastAt = -1;
+  if (exists.rows[0]?.present) {
+    const last = await client.query<{ at: string | null }>(
+      'select max(created_at)::text as at from drizzle.__drizzle_migrations',
+    );
+    const at = last.rows[0]?.at;
+    if (at !== null && at !== undefined) lastAt = Number(at);
+  }
+  return {
+    pending: known.filter((m) => m.when > lastAt).map((m) => m.tag),
+    newer: lastAt > Math.max(...known.map((m) => m.when)),
+    empty: lastAt === -1,
+  };
+};
+
+export interface MigratePostgresOptions {
+  url: string;
+  logger: Logger;
+  /** Folder with meta/_journal.json and the SQL files (default: pgMigrationsFolder()). */
+  migrationsFolder?: string;
+  /** Give up connecting after this long (default: pg's, no limit). */
+  connectTimeoutMs?: number;
+}
+
+export interface PgMigrateResult {
+  /** The migrations this call applied, oldest first (none when another instance had). */
+  applied: string[];
+  /** The database held no Weft schema before. */
+  created: boolean;
+}
+
+/**
+ * Applies pending migrations, one instance at a time: what is pending is read
+ * under the lock, so `applied` is what this call did.
+ */
+export const migratePostgres = async ({
+  url,
+  logger,
+  migrationsFolder = pgMigrationsFolder(),
+  connectTimeoutMs,
+}: MigratePostgresOptions): Promise<PgMigrateResult> => {
+  const client = new pg.Client({
+    connectionString: url,
+    ...(connectTimeoutMs !== undefined ? { connectionTimeoutMillis: connectTimeoutMs } : {}),
+  });
+  // A connection error after connect (the server restarting) would otherwise be an unhandled 'error' event.
+  client.on('error', (error) => logger.warn({ err: error }, 'postgres migration connection failed'));
+  try {
+    await client.connect();
+    await client.query(`set statement_timeout = ${MIGRATION_WAIT_MS}`);
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+    const state = await pgMigrationState(client, migrationsFolder);
+    if (state.newer) throw new NewerDatabaseError();
+    if (state.pending.length > 0) await migrate(drizzle(client), { migrationsFolder });
+    return { applied: state.pending, created: state.empty && state.pending.length > 0 };
+  } finally {
+    // Ending the session releases the advisory lock too, even if the unlock fails.
+    await client.end().catch(() => undefined);
   }
 };
 
@@ -94,19 +163,7 @@ export const openPostgres = async ({
   poolSize = 20,
   migrationsFolder = pgMigrationsFolder(),
 }: OpenPostgresOptions): Promise<OpenedPostgres> => {
-  const client = new pg.Client({ connectionString: url });
-  // A connection error after connect (the server restarting) would otherwise be an unhandled 'error' event.
-  client.on('error', (error) => logger.warn({ err: error }, 'postgres migration connection failed'));
-  await client.connect();
-  try {
-    await client.query(`set statement_timeout = ${MIGRATION_WAIT_MS}`);
-    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
-    await refuseNewer(client, migrationsFolder);
-    await migrate(drizzle(client), { migrationsFolder });
-  } finally {
-    // Ending the session releases the advisory lock too, even if the unlock fails.
-    await client.end().catch(() => undefined);
-  }
+  await migratePostgres({ url, logger, migrationsFolder });
 
   const pool = new pg.Pool({
     connectionString: url,

@@ -4,10 +4,9 @@ import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { z } from 'zod';
 import { BINARY_ASSETS } from '#shared/binary-assets.ts';
 import { embeddedText } from '../binary/assets.ts';
-import { cacheDirs, extractFolder } from '../binary/extract.ts';
+import { migrationsFolderOf } from '../binary/embedded-migrations.ts';
 import { installRoot } from '../paths.ts';
 import * as schema from './schema.ts';
 import { embeddedSqliteAddon, openSqlite } from './sqlite-driver.ts';
@@ -32,22 +31,8 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
-/** The embedded migrations, as scripts/build-binary.ts writes them. */
-const embeddedMigrations = z.object({ journal: z.string(), sql: z.record(z.string(), z.string()) });
-
-/**
- * The folder of drizzle migrations: migrations/ in the source tree; in the
- * binary, the embedded ones written once to a cache folder (drizzle's
- * migrator reads a folder; its in-memory entry point is internal).
- */
-export const migrationsFolder = (dataDir: string): string => {
-  const embedded = embeddedText(BINARY_ASSETS.migrations);
-  if (embedded === undefined) return join(installRoot(), 'migrations');
-  const { journal, sql } = embeddedMigrations.parse(JSON.parse(embedded));
-  const files: Record<string, string> = { 'meta/_journal.json': journal };
-  for (const [tag, text] of Object.entries(sql)) files[`${tag}.sql`] = text;
-  return extractFolder({ dirs: cacheDirs(process.env, dataDir), name: 'migrations', files });
-};
+/** The folder of SQLite's drizzle migrations: migrations/ in the source tree, extracted from the binary. */
+export const migrationsFolder = (dataDir: string): string => migrationsFolderOf('sqlite', dataDir);
 
 /** The checkpoint thread: its file in the source tree, or its bundled code carried by the binary. */
 const startCheckpointer = (file: string, intervalMs: number): Worker => {
