@@ -36,7 +36,9 @@ describe('configuration', () => {
     });
     expect(() => loadConfig([], { REDIS_URL: 'redis://cache:6379' })).toThrow(/REDIS_URL needs DATABASE_URL/);
     for (const bad of ['mysql://root:hunter2@db/weft', 'postgres://', 'hunter2'])
-      expect(() => loadConfig([], { DATABASE_URL: bad })).toThrow(/^invalid DATABASE_URL: must be a URL such as postgres:/);
+      expect(() => loadConfig([], { DATABASE_URL: bad })).toThrow(
+        /^invalid DATABASE_URL: must be a URL such as postgres:/,
+      );
     try {
       loadConfig([], { DATABASE_URL: 'mysql://root:hunter2@db/weft' });
     } catch (error) {

@@ -213,7 +213,12 @@ export const configSources: Record<
 };
 
 /** Settings whose value may hold a secret: an error names them but does not echo what was given. */
-const secret: ReadonlySet<keyof typeof configSources> = new Set(['databaseUrl', 'redisUrl', 'encryptionKey', 'engineToken']);
+const secret: ReadonlySet<keyof typeof configSources> = new Set([
+  'databaseUrl',
+  'redisUrl',
+  'encryptionKey',
+  'engineToken',
+]);
 
 export class ConfigError extends Error {}
 
