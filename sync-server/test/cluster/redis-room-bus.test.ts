@@ -81,4 +81,25 @@ describe('RedisRoomBus when Redis misbehaves', () => {
       await own.stop();
     }
   }, 30_000);
+
+  it('a lock whose holder died lapses after its lifetime; releasing never deletes a lock another holds', async () => {
+    const [a, b] = busesOn('locks:');
+    const raw = new Redis(redis.url);
+    try {
+      // A holder that died mid-migration: its lock is there, nobody renews it.
+      await raw.set('locks:lock:doc:1', 'dead-holder', 'PX', 300);
+      const asked = Date.now();
+      const waited = await a.withLock('doc:1', 300, () => Promise.resolve(Date.now() - asked));
+      expect(waited).toBeGreaterThanOrEqual(200);
+      expect(await raw.exists('locks:lock:doc:1')).toBe(0);
+      // B's lock lapsed while it ran (renewal could not reach it); another took it: B's release leaves it.
+      await b.withLock('doc:2', 300, async () => {
+        await raw.set('locks:lock:doc:2', 'someone-else');
+      });
+      expect(await raw.get('locks:lock:doc:2')).toBe('someone-else');
+    } finally {
+      raw.disconnect();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
 });
