@@ -1,7 +1,7 @@
 import { silentLogger } from '#shared/log.ts';
 import { LocalBusHub } from '../../src/cluster/local-room-bus.ts';
 import { RedisRoomBus } from '../../src/cluster/redis-room-bus.ts';
-import type { RoomBus } from '../../src/cluster/room-bus.ts';
+import type { RoomBus, RoomMessage } from '../../src/cluster/room-bus.ts';
 import type { ProtocolClient } from '../helpers/protocol-client.ts';
 
 /** The two buses the cluster tests run on: one process (LocalBusHub) and a real Redis. */
@@ -57,3 +57,45 @@ export const serverEntry = (client: ProtocolClient): unknown => {
   if (entries.length > 1) throw new Error(`a client sees ${entries.length} server entries`);
   return entries[0];
 };
+
+/** A bus that holds what it receives while told to, until the test delivers it (in any order, or twice). */
+export class HoldingBus implements RoomBus {
+  holdIf: ((message: RoomMessage) => boolean) | undefined;
+  readonly held: { on: (m: RoomMessage) => void; message: RoomMessage }[] = [];
+  constructor(private readonly inner: RoomBus) {}
+  get instanceId() {
+    return this.inner.instanceId;
+  }
+  subscribe(docId: string, on: (m: RoomMessage) => void) {
+    return this.inner.subscribe(docId, (message) => {
+      if (this.holdIf?.(message)) this.held.push({ on, message });
+      else on(message);
+    });
+  }
+  /** Stops holding and delivers what was held, in the order it came. */
+  release(): void {
+    this.holdIf = undefined;
+    for (const { on, message } of this.held.splice(0)) on(message);
+  }
+  publish(docId: string, message: RoomMessage) {
+    this.inner.publish(docId, message);
+  }
+  onReconnect(fn: () => void) {
+    return this.inner.onReconnect(fn);
+  }
+  saveLive(...args: Parameters<RoomBus['saveLive']>) {
+    this.inner.saveLive(...args);
+  }
+  loadLive(docId: string) {
+    return this.inner.loadLive(docId);
+  }
+  forgetLive(docId: string) {
+    this.inner.forgetLive(docId);
+  }
+  withLock<T>(key: string, ttlMs: number, fn: () => Promise<T>) {
+    return this.inner.withLock(key, ttlMs, fn);
+  }
+  close() {
+    return this.inner.close();
+  }
+}

@@ -2,7 +2,6 @@ import { join as joinPath } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '#shared/log.ts';
 import type { NodeEventMessage } from '#shared/protocol/engine.ts';
-import type { RoomBus, RoomMessage } from '../../src/cluster/room-bus.ts';
 import { openDatabase, type OpenedDatabase } from '../../src/db/open.ts';
 import { LiveStatus } from '../../src/executions/live-status.ts';
 import { RoomManager } from '../../src/rooms/room-manager.ts';
@@ -10,7 +9,7 @@ import { SqliteDocStore } from '../../src/storage/sqlite-doc-store.ts';
 import { ProtocolClient } from '../helpers/protocol-client.ts';
 import { startRedis, type ThrowawayRedis } from '../helpers/redis.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-import { busKinds, serverEntry, settle } from './bus-kinds.ts';
+import { busKinds, HoldingBus, serverEntry, settle } from './bus-kinds.ts';
 
 /**
  * Live status across instances (docs/plans/scale-out.md §5.7): what one
@@ -27,43 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis.stop();
 });
-
-/** Holds the live news it receives until the test delivers them, in any order and more than once. */
-class HoldingBus implements RoomBus {
-  holding = false;
-  readonly held: { on: (m: RoomMessage) => void; message: RoomMessage }[] = [];
-  constructor(private readonly inner: RoomBus) {}
-  get instanceId() {
-    return this.inner.instanceId;
-  }
-  subscribe(docId: string, on: (m: RoomMessage) => void) {
-    return this.inner.subscribe(docId, (message) => {
-      if (this.holding && message.t === 'live') this.held.push({ on, message });
-      else on(message);
-    });
-  }
-  publish(docId: string, message: RoomMessage) {
-    this.inner.publish(docId, message);
-  }
-  onReconnect(fn: () => void) {
-    return this.inner.onReconnect(fn);
-  }
-  saveLive(...args: Parameters<RoomBus['saveLive']>) {
-    this.inner.saveLive(...args);
-  }
-  loadLive(docId: string) {
-    return this.inner.loadLive(docId);
-  }
-  forgetLive(docId: string) {
-    this.inner.forgetLive(docId);
-  }
-  withLock<T>(key: string, ttlMs: number, fn: () => Promise<T>) {
-    return this.inner.withLock(key, ttlMs, fn);
-  }
-  close() {
-    return this.inner.close();
-  }
-}
 
 const event = (nodeId: string, status: NodeEventMessage['status'], startedAt: number): NodeEventMessage => ({
   nodeId,
@@ -183,7 +145,7 @@ describe.each(busKinds(() => redis.url))('live status across instances, $name', 
     const b = await join(1, 2);
     await settle([a, b], () => true, 'joins');
     const { bus } = instance(1);
-    bus.holding = true;
+    bus.holdIf = (message) => message.t === 'live';
     runOnA();
     instance(2).live.trigger('wf', { active: true, publishedHash: 'h1' });
     instance(2).live.trigger('wf', { active: false, publishedHash: 'h1' });
@@ -197,7 +159,7 @@ describe.each(busKinds(() => redis.url))('live status across instances, $name', 
     let s = seed;
     const random = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const news = [...bus.held, ...bus.held.filter(() => random() < 0.5)].sort(() => random() - 0.5);
-    bus.holding = false;
+    bus.holdIf = undefined;
     for (const { on, message } of news) on(message);
     await settle([a, b], () => true, 'delivery');
     expect(serverEntry(b)).toEqual({
