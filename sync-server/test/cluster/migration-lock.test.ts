@@ -130,7 +130,10 @@ describe.each(busKinds(() => redis.url))('layout migration under a lock, $name',
   };
 
   const notes = (doc: Y.Doc) => doc.getMap('meta').get('notes');
-  const text = (doc: Y.Doc) => String(notes(doc) ?? '');
+  const text = (doc: Y.Doc) => {
+    const value = notes(doc);
+    return value instanceof Y.Text ? value.toJSON() : '';
+  };
 
   it('two instances loading the old document at once migrate it once; edits typed into its new text all survive', async () => {
     const [a, b] = await Promise.all([join(0, 1), join(1, 2)]);
