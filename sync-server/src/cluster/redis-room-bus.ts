@@ -25,6 +25,20 @@ const LIVE_TTL_SECONDS = 3600;
 
 /** A lock is renewed and released only by the holder whose token it still holds (a lapsed one may be another's). */
 const RENEW_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+/**
+ * Folds the other instances' saved live states into this one's (they are
+ * merged already), so entries of instances long gone do not pile up: only
+ * if this instance's entry is still what was read, and only entries still
+ * as read are deleted (a save that came in between stays).
+ * ARGV: own field, its value as read ('' if none), the merge, then field/value-as-read pairs.
+ */
+const FOLD_LIVE = `
+if (redis.call('hget', KEYS[1], ARGV[1]) or '') ~= ARGV[2] then return 0 end
+redis.call('hset', KEYS[1], ARGV[1], ARGV[3])
+for i = 4, #ARGV, 2 do
+  if redis.call('hget', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('hdel', KEYS[1], ARGV[i]) end
+end
+return 1`;
 const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
@@ -201,6 +215,23 @@ export class RedisRoomBus implements RoomBus {
     for (const json of Object.values(entries)) {
       const state = parseLiveState(json);
       if (state) merged = mergeLive(merged, state);
+    }
+    // An entry this instance cannot read (a newer version's) is left alone.
+    const others = Object.entries(entries).filter(
+      ([field, json]) => field !== this.instanceId && parseLiveState(json) !== undefined,
+    );
+    if (merged && others.length > 0) {
+      this.publisher
+        .eval(
+          FOLD_LIVE,
+          1,
+          `${this.prefix}live:${docId}`,
+          this.instanceId,
+          entries[this.instanceId] ?? '',
+          JSON.stringify(merged),
+          ...others.flat(),
+        )
+        .catch((error: unknown) => this.warn('folding saved live states', error));
     }
     return merged;
   }

@@ -102,4 +102,26 @@ describe('RedisRoomBus when Redis misbehaves', () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+
+  it('loading the saved live states folds those of other instances into its own; an unreadable one stays', async () => {
+    const [a, b, c] = busesOn('fold:');
+    const raw = new Redis(redis.url);
+    try {
+      const run = (version: number) =>
+        ({ v: 1, execution: { createdAt: 1, version, value: { id: 'ex', status: 'running', nodes: {} } } }) as const;
+      a.saveLive('doc', run(3));
+      b.saveLive('doc', { v: 1, trigger: { at: 1, value: { active: true, publishedHash: null } } });
+      await raw.hset('fold:live:doc', 'newer-instance', JSON.stringify({ v: 2, whatever: true }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const expected = { ...run(3), trigger: { at: 1, value: { active: true, publishedHash: null } } };
+      expect(await c.loadLive('doc')).toEqual(expected);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await raw.hkeys('fold:live:doc')).sort()).toEqual(['c', 'newer-instance']);
+      expect(await a.loadLive('doc')).toEqual(expected);
+      expect(await raw.ttl('fold:live:doc')).toBeGreaterThan(3000);
+    } finally {
+      raw.disconnect();
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
 });
