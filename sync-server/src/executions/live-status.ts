@@ -26,7 +26,7 @@ import type { RoomManager } from '../rooms/room-manager.ts';
 export class LiveStatus {
   private readonly states = new Map<string, LiveState>();
   /** Per loaded room (with a bus): its live subscription, resolved to the unsubscribe. */
-  private readonly listening_ = new Map<string, { room: Room; leave: Promise<(() => Promise<void>) | undefined> }>();
+  private readonly subscriptions = new Map<string, { room: Room; leave: Promise<(() => Promise<void>) | undefined> }>();
   private readonly logger: Logger;
   private readonly now: () => number;
 
@@ -44,7 +44,7 @@ export class LiveStatus {
     });
     // Messages may have been lost while the bus was away: the saved states have them.
     bus.onReconnect(() => {
-      for (const docId of this.listening_.keys()) void this.refresh(docId);
+      for (const docId of this.subscriptions.keys()) void this.refresh(docId);
     });
   }
 
@@ -158,13 +158,13 @@ export class LiveStatus {
           return undefined;
         },
       );
-    this.listening_.set(docId, { room, leave });
+    this.subscriptions.set(docId, { room, leave });
   }
 
   private roomUnloaded(docId: string, room: Room): void {
-    const entry = this.listening_.get(docId);
+    const entry = this.subscriptions.get(docId);
     if (entry?.room !== room) return;
-    this.listening_.delete(docId);
+    this.subscriptions.delete(docId);
     entry.leave
       .then((unsubscribe) => unsubscribe?.())
       .catch((error: unknown) => this.logger.warn({ err: error, docId }, 'leaving live status failed'));

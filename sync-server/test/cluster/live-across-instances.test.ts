@@ -4,6 +4,7 @@ import { silentLogger } from '#shared/log.ts';
 import type { NodeEventMessage } from '#shared/protocol/engine.ts';
 import { openDatabase, type OpenedDatabase } from '../../src/db/open.ts';
 import { LiveStatus } from '../../src/executions/live-status.ts';
+import { LocalBusHub } from '../../src/cluster/local-room-bus.ts';
 import { RoomManager } from '../../src/rooms/room-manager.ts';
 import { SqliteDocStore } from '../../src/storage/sqlite-doc-store.ts';
 import { ProtocolClient } from '../helpers/protocol-client.ts';
@@ -169,5 +170,50 @@ describe.each(busKinds(() => redis.url))('live status across instances, $name', 
     });
     // A shows the same merge (it heard C's news in order).
     expect(serverEntry(a)).toEqual(serverEntry(b));
+  });
+});
+
+describe('live status when the bus was away', () => {
+  it('news lost meanwhile is read back from the saved state on reconnect', async () => {
+    const dir = tempDir();
+    const database = openDatabase({ file: joinPath(dir.path, 'weft.db') });
+    const hub = new LocalBusHub();
+    const [a, b] = [0, 1].map((i) => {
+      const bus = new HoldingBus(hub.bus(`i${i}`));
+      const rooms = new RoomManager({
+        store: new SqliteDocStore(database.db),
+        logger: silentLogger,
+        unloadDelayMs: 0,
+        compactEvery: 25,
+        bus,
+      });
+      return { rooms, bus, live: new LiveStatus(rooms, bus) };
+    }) as [
+      { rooms: RoomManager; bus: HoldingBus; live: LiveStatus },
+      { rooms: RoomManager; bus: HoldingBus; live: LiveStatus },
+    ];
+    const client = new ProtocolClient(2);
+    try {
+      client.membership = await b.rooms.join('wf', client, { userId: 'u2', canWrite: true });
+      client.hello();
+      await settle([client], () => true, 'join');
+      b.bus.holdIf = (message) => message.t === 'live';
+      a.live.started('wf', 'ex1', 1_000);
+      a.live.finished('wf', 'ex1', 'succeeded');
+      await settle([client], () => b.bus.held.length > 0, 'news sent');
+      // Lost, as pub/sub loses what is published while a subscriber is disconnected.
+      b.bus.held.splice(0);
+      b.bus.holdIf = undefined;
+      await settle([client], () => true, 'nothing arrives');
+      expect(serverEntry(client)).toBeUndefined();
+      hub.reconnectAll();
+      await settle([client], () => serverEntry(client) !== undefined, 'read back on reconnect');
+      expect(serverEntry(client)).toEqual({ server: true, execution: { id: 'ex1', status: 'succeeded', nodes: {} } });
+    } finally {
+      client.destroy();
+      await Promise.all([a.rooms.shutdown(), b.rooms.shutdown()]);
+      await database.close();
+      dir.remove();
+    }
   });
 });
