@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { Logger } from '#shared/log.ts';
 import type { RoomBus, RoomMessage } from './room-bus.ts';
 import { decodeRoomMessage, encodeRoomMessage } from './room-bus.ts';
+import { mergeLive, parseLiveState, type LiveState } from './live-state.ts';
 
 export interface RedisRoomBusOptions {
   url: string;
@@ -13,6 +16,30 @@ export interface RedisRoomBusOptions {
 
 /** Logs a repeating failure once per this long, not once per message. */
 const LOG_EVERY_MS = 10_000;
+
+/** How long a first read waits for Redis to answer at all, while the server starts. */
+const FIRST_CONNECT_WAIT_MS = 2_000;
+
+/** How long a saved live state outlives its last save (docs/plans/scale-out.md §5.7). */
+const LIVE_TTL_SECONDS = 3600;
+
+/** A lock is renewed and released only by the holder whose token it still holds (a lapsed one may be another's). */
+const RENEW_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+/**
+ * Folds the other instances' saved live states into this one's (they are
+ * merged already), so entries of instances long gone do not pile up: only
+ * if this instance's entry is still what was read, and only entries still
+ * as read are deleted (a save that came in between stays).
+ * ARGV: own field, its value as read ('' if none), the merge, then field/value-as-read pairs.
+ */
+const FOLD_LIVE = `
+if (redis.call('hget', KEYS[1], ARGV[1]) or '') ~= ARGV[2] then return 0 end
+redis.call('hset', KEYS[1], ARGV[1], ARGV[3])
+for i = 4, #ARGV, 2 do
+  if redis.call('hget', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('hdel', KEYS[1], ARGV[i]) end
+end
+return 1`;
+const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
  * The bus on Redis pub/sub: one channel per document, binary messages, two
@@ -35,6 +62,9 @@ export class RedisRoomBus implements RoomBus {
   private readonly reconnectListeners = new Set<() => void>();
   private readonly lastLogged = new Map<string, number>();
   private readyOnce = false;
+  private publisherReady = false;
+  private readonly earlySaves = new Map<string, LiveState>();
+  private readonly publisherReadyListeners = new Set<() => void>();
 
   constructor(private readonly options: RedisRoomBusOptions) {
     this.instanceId = options.instanceId;
@@ -47,6 +77,13 @@ export class RedisRoomBus implements RoomBus {
     ] as const) {
       connection.on('error', (error: Error) => this.warn(`redis ${name}`, error));
     }
+    this.publisher.once('ready', () => {
+      this.publisherReady = true;
+      for (const [docId, state] of this.earlySaves) this.saveLive(docId, state);
+      this.earlySaves.clear();
+      for (const fn of this.publisherReadyListeners) fn();
+      this.publisherReadyListeners.clear();
+    });
     this.subscriber.on('ready', () => {
       if (!this.readyOnce) {
         this.readyOnce = true;
@@ -148,6 +185,116 @@ export class RedisRoomBus implements RoomBus {
       return;
     }
     this.publisher.publish(this.channel(docId), payload).catch((error: unknown) => this.warn('redis publish', error));
+  }
+
+  saveLive(docId: string, state: LiveState): void {
+    if (!this.publisherReady) {
+      // Before the first connection (a server starting): keep the latest per document, not a queue.
+      this.earlySaves.set(docId, state);
+      return;
+    }
+    const key = `${this.prefix}live:${docId}`;
+    this.publisher
+      .multi()
+      .hset(key, this.instanceId, JSON.stringify(state))
+      .expire(key, LIVE_TTL_SECONDS)
+      .exec()
+      .catch((error: unknown) => this.warn('saving live state', error));
+  }
+
+  async loadLive(docId: string): Promise<LiveState | undefined> {
+    let entries: Record<string, string>;
+    try {
+      await this.firstReady();
+      entries = await this.publisher.hgetall(`${this.prefix}live:${docId}`);
+    } catch (error) {
+      this.warn('loading live state', error);
+      return undefined;
+    }
+    let merged: LiveState | undefined;
+    for (const json of Object.values(entries)) {
+      const state = parseLiveState(json);
+      if (state) merged = mergeLive(merged, state);
+    }
+    // An entry this instance cannot read (a newer version's) is left alone.
+    const others = Object.entries(entries).filter(
+      ([field, json]) => field !== this.instanceId && parseLiveState(json) !== undefined,
+    );
+    if (merged && others.length > 0) {
+      this.publisher
+        .eval(
+          FOLD_LIVE,
+          1,
+          `${this.prefix}live:${docId}`,
+          this.instanceId,
+          entries[this.instanceId] ?? '',
+          JSON.stringify(merged),
+          ...others.flat(),
+        )
+        .catch((error: unknown) => this.warn('folding saved live states', error));
+    }
+    return merged;
+  }
+
+  /** Resolves once the publisher has connected for the first time, or after a while (the command then fails). */
+  private firstReady(): Promise<void> {
+    if (this.publisherReady) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, FIRST_CONNECT_WAIT_MS);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.publisherReadyListeners.add(done);
+    });
+  }
+
+  forgetLive(docId: string): void {
+    this.earlySaves.delete(docId);
+    this.publisher
+      .del(`${this.prefix}live:${docId}`)
+      .catch((error: unknown) => this.warn('forgetting live state', error));
+  }
+
+  /**
+   * SET NX PX with a random token, asked again every few ms while another
+   * holds it (a dead holder's lock lapses after `ttlMs`); renewed at a third
+   * of `ttlMs` while `fn` runs; released by compare-and-delete. Waiting gives
+   * up after four lifetimes of the lock, or when Redis cannot be reached for
+   * as long: the caller then fails rather than run unguarded.
+   */
+  async withLock<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<T> {
+    const name = `${this.prefix}lock:${key}`;
+    const token = randomUUID();
+    await this.firstReady();
+    const deadline = Date.now() + 4 * ttlMs;
+    for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+      let error: unknown;
+      try {
+        if ((await this.publisher.set(name, token, 'PX', ttlMs, 'NX')) === 'OK') break;
+      } catch (failure) {
+        error = failure;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`lock ${key} not taken within ${4 * ttlMs} ms`, error === undefined ? {} : { cause: error });
+      await sleep(wait);
+    }
+    const renew = setInterval(
+      () => {
+        this.publisher
+          .eval(RENEW_LOCK, 1, name, token, ttlMs)
+          .catch((error: unknown) => this.warn('renewing a lock', error));
+      },
+      Math.max(1, Math.floor(ttlMs / 3)),
+    );
+    try {
+      return await fn();
+    } finally {
+      clearInterval(renew);
+      await this.publisher
+        .eval(RELEASE_LOCK, 1, name, token)
+        .catch((error: unknown) => this.warn('releasing a lock', error));
+    }
   }
 
   onReconnect(fn: () => void): () => void {

@@ -29,6 +29,11 @@ describe('the bus message codec', () => {
       state: { execution: { id: 'x', status: 'exploded', nodes: {} } } as never,
     });
     expect(decodeRoomMessage(bad)).toBeUndefined();
+    // A newer instance's live message (another `v`) is dropped, not misread.
+    const newer = encodeRoomMessage({ t: 'live', from: 'a', state: { v: 2 } as never });
+    expect(decodeRoomMessage(newer)).toBeUndefined();
+    const current = { t: 'live', from: 'a', state: { v: 1, testWebhook: { at: 1, value: null } } } as const;
+    expect(decodeRoomMessage(encodeRoomMessage(current))).toEqual(current);
   });
 
   it('never throws on random bytes (seeded)', () => {

@@ -1,7 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { z } from 'zod';
-import { serverAwarenessStateSchema } from '#shared/protocol/live.ts';
+import { parseLiveState, type LiveState } from './live-state.ts';
 
 /**
  * News about documents between server instances (docs/plans/scale-out.md §5).
@@ -12,10 +11,6 @@ import { serverAwarenessStateSchema } from '#shared/protocol/live.ts';
  * messages.
  */
 
-/** What a workflow's room shows about runs, triggers and test listening, as every instance should show it. */
-export const liveFieldsSchema = serverAwarenessStateSchema.omit({ server: true });
-export type LiveFields = z.infer<typeof liveFieldsSchema>;
-
 export type RoomMessage =
   /** Updates committed with seqs firstSeq..lastSeq; `data` is left out when large (read them back). */
   | { t: 'updates'; from: string; firstSeq: number; lastSeq: number; data?: Uint8Array[] }
@@ -23,7 +18,8 @@ export type RoomMessage =
   | { t: 'awareness'; from: string; update: Uint8Array }
   /** A room just loaded: peers answer with their local clients' awareness. */
   | { t: 'awarenessQuery'; from: string }
-  | { t: 'live'; from: string; state: LiveFields }
+  /** The sender's whole live status of the workflow after its change (merge it, see live-state.ts). */
+  | { t: 'live'; from: string; state: LiveState }
   /** The document is gone (workflow deleted): close its sockets with this code. */
   | { t: 'evict'; from: string; code: number; reason: string };
 
@@ -36,6 +32,23 @@ export interface RoomBus {
   publish(docId: string, message: RoomMessage): void;
   /** Called when subscriptions may have missed messages (a reconnect). */
   onReconnect(fn: () => void): () => void;
+  /**
+   * Keeps this instance's latest live state of a document (for an hour after
+   * the last save), for instances that load the room later. Each instance
+   * keeps its own entry, so saves never race; `loadLive` merges them. Never
+   * throws: a failure is logged (the next save or message repairs it).
+   */
+  saveLive(docId: string, state: LiveState): void;
+  /** Every instance's saved live state of a document, merged; undefined when none (or the bus is away). */
+  loadLive(docId: string): Promise<LiveState | undefined>;
+  /** The document is gone: its saved live state too. */
+  forgetLive(docId: string): void;
+  /**
+   * Runs `fn` while no other instance runs a `withLock` of the same key.
+   * The lock lapses `ttlMs` after its holder died; while `fn` runs it is
+   * renewed. Rejects (without running `fn`) when the lock cannot be asked for.
+   */
+  withLock<T>(key: string, ttlMs: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -101,9 +114,9 @@ export const decodeRoomMessage = (bytes: Uint8Array): RoomMessage | undefined =>
         message = { t, from };
         break;
       case 'live': {
-        const state = liveFieldsSchema.safeParse(JSON.parse(decoding.readVarString(d)));
-        if (!state.success) return undefined;
-        message = { t, from, state: state.data };
+        const state = parseLiveState(decoding.readVarString(d));
+        if (!state) return undefined;
+        message = { t, from, state };
         break;
       }
       case 'evict':

@@ -82,6 +82,7 @@ export class ExecutionService {
     this.checkQueue(workflowId);
     this.storing.set(workflowId, (this.storing.get(workflowId) ?? 0) + 1);
     const id = createId();
+    const createdAt = this.now;
     try {
       // Stored as queued before the hub hears of it: an engine can only be handed a run that is
       // committed, and a run committed but not yet handed over is requeued by the next start.
@@ -91,7 +92,7 @@ export class ExecutionService {
         versionHash,
         mode: options.mode ?? 'manual',
         createdBy: user?.id ?? null,
-        createdAt: this.now,
+        createdAt,
         startNodeId: startNodeId ?? null,
         triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
         retryOf: options.retryOf ?? null,
@@ -103,7 +104,7 @@ export class ExecutionService {
       else this.storing.delete(workflowId);
     }
     this.deps.hub.enqueue(id, workflowId);
-    this.deps.live.started(workflowId, id);
+    this.deps.live.started(workflowId, id, createdAt);
     const row = await this.deps.executions.get(id);
     // Only a delete of the whole workflow takes the row away this soon.
     if (!row) throw new UserError(ErrorCodes.notFound, `Workflow ${workflowId} was deleted`);

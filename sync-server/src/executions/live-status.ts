@@ -1,6 +1,10 @@
 import type { NodeEventMessage } from '#shared/protocol/engine.ts';
 import type { TestWebhookListenDto } from '#shared/api/access.ts';
-import type { ExecutionLiveStatus, ServerAwarenessState, TriggerLiveState } from '#shared/protocol/live.ts';
+import { silentLogger, type Logger } from '#shared/log.ts';
+import type { ExecutionLiveStatus, TriggerLiveState } from '#shared/protocol/live.ts';
+import type { RoomBus, RoomMessage } from '../cluster/room-bus.ts';
+import { liveAwareness, mergeLive, sameLive, type LiveState } from '../cluster/live-state.ts';
+import type { Room } from '../rooms/room.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 
 /**
@@ -11,23 +15,51 @@ import type { RoomManager } from '../rooms/room-manager.ts';
  * workflow's trigger state (active, published version), so when one person
  * activates a workflow everyone's toolbar says so. The shape is the shared
  * contract in shared/src/protocol/live.ts, which clients parse.
+ *
+ * With a bus (several instances, docs/plans/scale-out.md §5.7) each change
+ * also goes to the other instances as the whole state (`{t:'live'}` on the
+ * document's channel) and is saved on the bus for rooms that load later;
+ * every instance merges what it hears (live-state.ts: a register per field,
+ * so order and duplicates do not matter) and shows the merge in its own
+ * server entry. Without a bus nothing leaves this process.
  */
-
 export class LiveStatus {
-  private readonly latest = new Map<string, ExecutionLiveStatus>();
-  private readonly triggers = new Map<string, TriggerLiveState>();
-  private readonly testListeners = new Map<string, TestWebhookListenDto>();
+  private readonly states = new Map<string, LiveState>();
+  /** Per loaded room (with a bus): its live subscription, resolved to the unsubscribe. */
+  private readonly subscriptions = new Map<string, { room: Room; leave: Promise<(() => Promise<void>) | undefined> }>();
+  private readonly logger: Logger;
+  private readonly now: () => number;
 
-  constructor(private readonly rooms: RoomManager) {}
+  constructor(
+    private readonly rooms: RoomManager,
+    private readonly bus?: RoomBus,
+    options: { logger?: Logger; now?: () => number } = {},
+  ) {
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? Date.now;
+    if (!bus) return;
+    rooms.watch({
+      loaded: (room) => this.roomLoaded(room),
+      unloaded: (docId, room) => this.roomUnloaded(docId, room),
+    });
+    // Messages may have been lost while the bus was away: the saved states have them.
+    bus.onReconnect(() => {
+      for (const docId of this.subscriptions.keys()) void this.refresh(docId);
+    });
+  }
 
-  started(workflowId: string, executionId: string): void {
-    this.latest.set(workflowId, { id: executionId, status: 'queued', nodes: {} });
-    this.publish(workflowId);
+  /** `createdAt` is the execution row's: it orders executions across instances. */
+  started(workflowId: string, executionId: string, createdAt: number = this.now()): void {
+    this.write(workflowId, {
+      v: 1,
+      execution: { createdAt, version: 0, value: { id: executionId, status: 'queued', nodes: {} } },
+    });
   }
 
   node(workflowId: string, executionId: string, event: NodeEventMessage): void {
-    const current = this.latest.get(workflowId);
-    if (current?.id !== executionId) return;
+    const register = this.states.get(workflowId)?.execution;
+    if (register?.value.id !== executionId) return;
+    const current = structuredClone(register.value);
     if (current.status === 'queued') current.status = 'running';
     const before = current.nodes[event.nodeId];
     current.nodes[event.nodeId] = {
@@ -38,56 +70,111 @@ export class LiveStatus {
       ...(event.error ? { error: event.error } : {}),
       ...(event.startedAt !== undefined ? { at: event.startedAt + (event.durationMs ?? 0) } : {}),
     };
-    this.publish(workflowId);
+    this.write(workflowId, { v: 1, execution: { ...register, version: register.version + 1, value: current } });
   }
 
   finished(workflowId: string, executionId: string, status: ExecutionLiveStatus['status'], error?: string): void {
-    const current = this.latest.get(workflowId);
-    if (current?.id !== executionId) return;
+    const register = this.states.get(workflowId)?.execution;
+    if (register?.value.id !== executionId) return;
+    const current = structuredClone(register.value);
     current.status = status;
     if (error) current.error = error;
     // Nodes still marked running when the run ended (engine lost, canceled) did not finish.
     for (const node of Object.values(current.nodes))
       if (node.status === 'running' || node.status === 'queued') node.status = 'skipped';
-    this.publish(workflowId);
+    this.write(workflowId, { v: 1, execution: { ...register, version: register.version + 1, value: current } });
   }
 
   /** The workflow was published, activated or deactivated. */
   trigger(workflowId: string, state: TriggerLiveState): void {
-    this.triggers.set(workflowId, { ...state });
-    this.publish(workflowId);
+    const at = this.after(this.states.get(workflowId)?.trigger?.at);
+    this.write(workflowId, { v: 1, trigger: { at, value: { ...state } } });
   }
 
   /** Someone started (a state) or stopped (null) listening for a test event. */
   listening(workflowId: string, state: TestWebhookListenDto | null): void {
-    if (state) this.testListeners.set(workflowId, { ...state });
-    else this.testListeners.delete(workflowId);
-    this.publish(workflowId);
+    const at = this.after(this.states.get(workflowId)?.testWebhook?.at);
+    this.write(workflowId, { v: 1, testWebhook: { at, value: state ? { ...state } : null } });
   }
 
   /** The workflow is gone: nothing of it is kept. */
   forget(workflowId: string): void {
-    this.latest.delete(workflowId);
-    this.triggers.delete(workflowId);
-    this.testListeners.delete(workflowId);
+    this.states.delete(workflowId);
+    this.bus?.forgetLive(workflowId);
   }
 
   get(workflowId: string): ExecutionLiveStatus | undefined {
-    return this.latest.get(workflowId);
+    return this.states.get(workflowId)?.execution?.value;
   }
 
-  private publish(workflowId: string): void {
+  /** A writer's time for a register: past the value it replaces, so its own write always wins here. */
+  private after(known: number | undefined): number {
+    return Math.max(this.now(), (known ?? Number.NEGATIVE_INFINITY) + 1);
+  }
+
+  private write(workflowId: string, change: LiveState): void {
+    const state = mergeLive(this.states.get(workflowId), change);
+    this.states.set(workflowId, state);
+    this.show(workflowId);
+    if (!this.bus) return;
+    this.bus.publish(workflowId, { t: 'live', from: this.bus.instanceId, state });
+    this.bus.saveLive(workflowId, state);
+  }
+
+  /** Merges news from elsewhere; the room shows it if it changed anything. */
+  private hear(workflowId: string, news: LiveState | undefined): void {
+    if (!news) return;
+    const before = this.states.get(workflowId);
+    const state = mergeLive(before, news);
+    if (sameLive(before, state)) return;
+    this.states.set(workflowId, state);
+    this.show(workflowId);
+  }
+
+  private show(workflowId: string): void {
     const room = this.rooms.peek(workflowId);
-    if (!room) return;
-    const execution = this.latest.get(workflowId);
-    const trigger = this.triggers.get(workflowId);
-    const listening = this.testListeners.get(workflowId);
-    const state: ServerAwarenessState = {
-      server: true,
-      ...(execution ? { execution: structuredClone(execution) } : {}),
-      ...(trigger ? { trigger: { ...trigger } } : {}),
-      ...(listening ? { testWebhook: { ...listening } } : {}),
-    };
-    room.awareness.setLocalState(state);
+    const state = this.states.get(workflowId);
+    if (!room || !state) return;
+    room.awareness.setLocalState(liveAwareness(state));
+  }
+
+  /** Listens first, then reads the saved states: nothing published in between is missed (as rooms do, §5.4). */
+  private roomLoaded(room: Room): void {
+    const { bus } = this;
+    if (!bus) return;
+    const docId = room.docId;
+    const leave = bus
+      .subscribe(docId, (message: RoomMessage) => {
+        if (message.t === 'live') this.hear(docId, message.state);
+      })
+      .then(
+        async (unsubscribe) => {
+          this.show(docId);
+          await this.refresh(docId);
+          return unsubscribe;
+        },
+        (error: unknown) => {
+          this.logger.warn({ err: error, docId }, 'listening for live status failed');
+          return undefined;
+        },
+      );
+    this.subscriptions.set(docId, { room, leave });
+  }
+
+  private roomUnloaded(docId: string, room: Room): void {
+    const entry = this.subscriptions.get(docId);
+    if (entry?.room !== room) return;
+    this.subscriptions.delete(docId);
+    entry.leave
+      .then((unsubscribe) => unsubscribe?.())
+      .catch((error: unknown) => this.logger.warn({ err: error, docId }, 'leaving live status failed'));
+  }
+
+  private async refresh(docId: string): Promise<void> {
+    try {
+      this.hear(docId, await this.bus?.loadLive(docId));
+    } catch (error) {
+      this.logger.warn({ err: error, docId }, 'reading the saved live status failed');
+    }
   }
 }

@@ -32,6 +32,12 @@ interface Slot {
   unloading: Promise<void> | undefined;
 }
 
+/** Told of each room once it has loaded, and once it is unloaded (it is closed by then). */
+export interface RoomWatcher {
+  loaded(room: Room): void;
+  unloaded(docId: string, room: Room): void;
+}
+
 /** A socket's place in a room, returned by join. */
 export interface Membership {
   readonly room: Room;
@@ -49,6 +55,7 @@ export class RoomManager {
   private shuttingDown = false;
   private readonly probe: NodeJS.Timeout | undefined;
   private readonly stopReconnect: (() => void) | undefined;
+  private readonly watchers = new Set<RoomWatcher>();
 
   constructor(private readonly options: RoomManagerOptions) {
     const { bus } = options;
@@ -70,6 +77,22 @@ export class RoomManager {
       for (const room of rooms) if ((heads.get(room.docId) ?? 0) > room.appliedSeq) void room.catchUpNow();
     } catch (error) {
       this.options.logger.warn({ err: error }, 'comparing rooms with the stored heads failed');
+    }
+  }
+
+  /** Until the returned function is called, `watcher` hears of rooms loading and unloading. */
+  watch(watcher: RoomWatcher): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  private tell(docId: string, what: (watcher: RoomWatcher) => void): void {
+    for (const watcher of [...this.watchers]) {
+      try {
+        what(watcher);
+      } catch (error) {
+        this.options.logger.error({ err: error, docId }, 'a room watcher failed');
+      }
     }
   }
 
@@ -113,6 +136,7 @@ export class RoomManager {
           created.room = room;
           room.onFail = () => void this.unload(docId, created);
           room.onEvict = (code, reason) => void this.evictHere(docId, code, reason);
+          this.tell(docId, (watcher) => watcher.loaded(room));
         },
         (error: unknown) => {
           this.options.logger.error({ err: error, docId }, 'loading a document failed');
@@ -147,13 +171,16 @@ export class RoomManager {
     if (slot.unloading) return slot.unloading;
     clearTimeout(slot.unloadTimer);
     slot.unloading = (async () => {
+      let room: Room | undefined;
       try {
-        const room = slot.room ?? (await slot.loading.catch(() => undefined));
+        room = slot.room ?? (await slot.loading.catch(() => undefined));
         await room?.close();
       } catch (error) {
         this.options.logger.error({ err: error, docId }, 'unloading a document failed');
       } finally {
         if (this.slots.get(docId) === slot) this.slots.delete(docId);
+        const gone = room;
+        if (gone) this.tell(docId, (watcher) => watcher.unloaded(docId, gone));
       }
     })();
     return slot.unloading;

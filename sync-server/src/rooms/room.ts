@@ -87,6 +87,14 @@ export interface RoomHooks {
    * everyone, the sender included.
    */
   afterClientUpdate?(doc: Y.Doc, transactions: readonly Y.Transaction[]): void;
+  /**
+   * After updates another instance committed were applied, with the
+   * transactions they caused: two edits valid alone (two nodes named alike,
+   * made on two instances) may conflict only once merged, and no instance's
+   * client hook saw the pair (docs/plans/scale-out.md §5.10). Follow-up
+   * edits are persisted and relayed as afterClientUpdate's are.
+   */
+  afterRemoteUpdate?(doc: Y.Doc, transactions: readonly Y.Transaction[]): void;
   /** After a batch of updates was committed and relayed. */
   afterCommit?(docId: string, doc: Y.Doc): void;
   /** The document's layout version, recorded with each snapshot (null: it has none). */
@@ -126,6 +134,13 @@ export interface RoomOptions {
 
 /** Origin of awareness changes that came from another instance. */
 const REMOTE = Symbol('remote');
+
+/**
+ * Lifetime of the lock a layout migration holds on a document across
+ * instances (renewed while the migration runs; lapses this long after its
+ * holder died).
+ */
+export const MIGRATION_LOCK_MS = 30_000;
 
 /** Bus messages kept while the room loads (subscribed first, so nothing committed meanwhile is missed). */
 const MAX_EARLY_MESSAGES = 10_000;
@@ -188,6 +203,8 @@ export class Room {
   private clientTransactions: Y.Transaction[] = [];
   private failed = false;
   private closed = false;
+  /** Hooks may see remote edits only once afterLoad has seen the document (a migration's catch-up comes first). */
+  private afterLoadRan = false;
   /** The stored snapshot records another layout version than the document has: rewrite it at unload. */
   private snapshotVersionStale = false;
   private readonly bus: RoomBus | undefined;
@@ -230,9 +247,29 @@ export class Room {
         : null;
     const room = new Room(options, doc, stored.lastSeq, stored.snapshotSeq, cold);
     if (cold) return room;
-    room.applyStored([...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)]);
-    // What afterLoad changed (a migration) is committed before anyone is answered (SYNC1).
-    await room.drain();
+    room.applyUpdates([...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates.map((u) => u.data)]);
+    if (options.bus && room.layoutOutdated()) {
+      // Another instance may be migrating this document right now. Two migrations made at once
+      // would each create the step's nested types, and Yjs keeps one of each: whatever someone
+      // typed into the other is lost. So: lock, read what others committed, migrate only if
+      // that still leaves the layout old, commit, unlock (docs/plans/scale-out.md §5.9).
+      try {
+        await options.bus.withLock(`doc:${options.docId}`, MIGRATION_LOCK_MS, async () => {
+          await room.catchUpNow();
+          if (room.failed) return;
+          room.runAfterLoad();
+          await room.drain();
+        });
+      } catch (error) {
+        // Not migrated unguarded: the load fails, and the client's reconnect tries again.
+        await room.close();
+        throw error;
+      }
+    } else {
+      room.runAfterLoad();
+      // What afterLoad changed (a migration) is committed before anyone is answered (SYNC1).
+      await room.drain();
+    }
     if (room.failed) {
       await room.close();
       throw new Error(`document ${options.docId} was loaded but its migration could not be stored`);
@@ -275,11 +312,8 @@ export class Room {
     return this.ydoc;
   }
 
-  /**
-   * Applies stored updates without handing them to the update handler (they
-   * are already stored), then lets the hooks see the loaded document.
-   */
-  private applyStored(updates: readonly Uint8Array[]): void {
+  /** Applies stored updates without handing them to the update handler (they are already stored). */
+  private applyUpdates(updates: readonly Uint8Array[]): void {
     this.ydoc.off('update', this.onDocUpdate);
     try {
       // One transaction each: a single transaction over snapshot and log makes Yjs's
@@ -288,7 +322,19 @@ export class Room {
     } finally {
       this.ydoc.on('update', this.onDocUpdate);
     }
+  }
+
+  /** Lets the hooks see the loaded document (they may migrate it). */
+  private runAfterLoad(): void {
     this.hooks.afterLoad?.(this.docId, this.ydoc);
+    this.afterLoadRan = true;
+  }
+
+  /** Whether afterLoad will migrate the document (a layout version recorded, and not the current one). */
+  private layoutOutdated(): boolean {
+    if (!this.hooks.schemaVersion || !this.hooks.isCurrentSchema) return false;
+    const version = this.hooks.schemaVersion(this.ydoc);
+    return version !== null && !this.hooks.isCurrentSchema(version);
   }
 
   /** Decodes a cold room's snapshot into its Y.Doc. */
@@ -296,7 +342,8 @@ export class Room {
     if (!this.cold) return;
     const { snapshot } = this.cold;
     this.cold = null;
-    this.applyStored([snapshot]);
+    this.applyUpdates([snapshot]);
+    this.runAfterLoad();
   }
 
   get size(): number {
@@ -663,11 +710,25 @@ export class Room {
    */
   private applyCommitted(updates: readonly Uint8Array[]): void {
     const doc = this.doc;
+    const hook = this.afterLoadRan && this.hooks.afterRemoteUpdate !== undefined;
+    const transactions: Y.Transaction[] = [];
+    const collect = (tr: Y.Transaction): void => {
+      transactions.push(tr);
+    };
     this.ydoc.off('update', this.onDocUpdate);
+    if (hook) doc.on('afterTransaction', collect);
     try {
       for (const update of updates) Y.applyUpdate(doc, update, origins.load);
     } finally {
       this.ydoc.on('update', this.onDocUpdate);
+      doc.off('afterTransaction', collect);
+    }
+    if (hook && transactions.length > 0) {
+      try {
+        this.hooks.afterRemoteUpdate?.(doc, transactions);
+      } catch (error) {
+        this.logger.error({ err: error, docId: this.docId }, 'afterRemoteUpdate hook failed');
+      }
     }
     for (const update of updates) {
       const message = encodeUpdate(update);

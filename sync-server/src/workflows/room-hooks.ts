@@ -12,6 +12,10 @@ import {
 import type { RoomHooks } from '../rooms/room.ts';
 import type { WorkflowStore } from './workflow-store.ts';
 
+const repair = (doc: Y.Doc, transactions: readonly Y.Transaction[]): void => {
+  if (transactions.some((tr) => mayViolate(doc, tr))) repairDoc(doc);
+};
+
 /** Keeps the workflows table's `updated_at` within this of the last edit, without a write per update. */
 const TOUCH_INTERVAL_MS = 5_000;
 
@@ -26,7 +30,7 @@ interface Listed {
 
 /**
  * What rooms do for workflow documents in particular: migrate them on load,
- * repair merges after client edits (unique names, no dangling edges — the
+ * repair merges after client edits and after other instances' commits (unique names, no dangling edges — the
  * server is the one writer of repairs), and keep the listing's name and
  * `updated_at` in step after commits, without a query per commit.
  *
@@ -75,9 +79,10 @@ export const workflowRoomHooks = ({
         if (listed.get(docId) === entry) listed.delete(docId);
       });
     },
-    afterClientUpdate: (doc, transactions) => {
-      if (transactions.some((tr) => mayViolate(doc, tr))) repairDoc(doc);
-    },
+    afterClientUpdate: repair,
+    // Both instances may write the same repair: the rule is deterministic (the lowest node id
+    // keeps a name), so they write equal values and Yjs converges on them.
+    afterRemoteUpdate: repair,
     afterCommit: (docId, doc) => {
       const entry = listed.get(docId);
       if (!entry) return;

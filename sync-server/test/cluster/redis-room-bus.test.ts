@@ -81,4 +81,47 @@ describe('RedisRoomBus when Redis misbehaves', () => {
       await own.stop();
     }
   }, 30_000);
+
+  it('a lock whose holder died lapses after its lifetime; releasing never deletes a lock another holds', async () => {
+    const [a, b] = busesOn('locks:');
+    const raw = new Redis(redis.url);
+    try {
+      // A holder that died mid-migration: its lock is there, nobody renews it.
+      await raw.set('locks:lock:doc:1', 'dead-holder', 'PX', 300);
+      const asked = Date.now();
+      const waited = await a.withLock('doc:1', 300, () => Promise.resolve(Date.now() - asked));
+      expect(waited).toBeGreaterThanOrEqual(200);
+      expect(await raw.exists('locks:lock:doc:1')).toBe(0);
+      // B's lock lapsed while it ran (renewal could not reach it); another took it: B's release leaves it.
+      await b.withLock('doc:2', 300, async () => {
+        await raw.set('locks:lock:doc:2', 'someone-else');
+      });
+      expect(await raw.get('locks:lock:doc:2')).toBe('someone-else');
+    } finally {
+      raw.disconnect();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('loading the saved live states folds those of other instances into its own; an unreadable one stays', async () => {
+    const [a, b, c] = busesOn('fold:');
+    const raw = new Redis(redis.url);
+    try {
+      const run = (version: number) =>
+        ({ v: 1, execution: { createdAt: 1, version, value: { id: 'ex', status: 'running', nodes: {} } } }) as const;
+      a.saveLive('doc', run(3));
+      b.saveLive('doc', { v: 1, trigger: { at: 1, value: { active: true, publishedHash: null } } });
+      await raw.hset('fold:live:doc', 'newer-instance', JSON.stringify({ v: 2, whatever: true }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const expected = { ...run(3), trigger: { at: 1, value: { active: true, publishedHash: null } } };
+      expect(await c.loadLive('doc')).toEqual(expected);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await raw.hkeys('fold:live:doc')).sort()).toEqual(['c', 'newer-instance']);
+      expect(await a.loadLive('doc')).toEqual(expected);
+      expect(await raw.ttl('fold:live:doc')).toBeGreaterThan(3000);
+    } finally {
+      raw.disconnect();
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
 });

@@ -68,8 +68,14 @@ export const runRoomBusContract = (
             t: 'live',
             from: a.instanceId,
             state: {
-              execution: { id: 'ex1', status: 'running', nodes: { n1: { status: 'running', runs: 1, at: 5 } } },
-              trigger: { active: true, publishedHash: 'h' },
+              v: 1,
+              execution: {
+                createdAt: 1,
+                version: 1,
+                value: { id: 'ex1', status: 'running', nodes: { n1: { status: 'running', runs: 1, at: 5 } } },
+              },
+              trigger: { at: 2, value: { active: true, publishedHash: 'h' } },
+              testWebhook: { at: 3, value: null },
             },
           },
           { t: 'evict', from: a.instanceId, code: 4404, reason: 'workflow deleted' },
@@ -119,6 +125,59 @@ export const runRoomBusContract = (
         a.publish('doc', { t: 'awarenessQuery', from: a.instanceId });
         await third.until(1);
         expect(again.got).toEqual([]);
+      }),
+    );
+
+    it(
+      'saved live states: each instance keeps its own, loading merges them, forgetting drops them all',
+      withBuses(async ([a, b, c]) => {
+        expect(await c.loadLive('doc')).toBeUndefined();
+        const run = (version: number) =>
+          ({
+            v: 1,
+            execution: { createdAt: 1, version, value: { id: 'ex', status: 'running', nodes: {} } },
+          }) as const;
+        a.saveLive('doc', { ...run(2), trigger: { at: 1, value: { active: true, publishedHash: 'h' } } });
+        // B saves later but knows less: its save must not undo what A saved.
+        b.saveLive('doc', run(1));
+        b.saveLive('other', { v: 1, testWebhook: { at: 1, value: null } });
+        await settle();
+        expect(await c.loadLive('doc')).toEqual({
+          ...run(2),
+          trigger: { at: 1, value: { active: true, publishedHash: 'h' } },
+        });
+        c.forgetLive('doc');
+        await settle();
+        expect(await a.loadLive('doc')).toBeUndefined();
+        expect(await a.loadLive('other')).toEqual({ v: 1, testWebhook: { at: 1, value: null } });
+      }),
+    );
+
+    it(
+      'a lock has one holder at a time across instances, renewed while it is held; other keys do not wait',
+      withBuses(async ([a, b, c]) => {
+        const events: string[] = [];
+        const hold = (bus: RoomBus, name: string, ms: number) =>
+          bus.withLock('doc:1', 150, async () => {
+            events.push(`${name} in`);
+            await new Promise((resolve) => setTimeout(resolve, ms));
+            events.push(`${name} out`);
+            return name;
+          });
+        // A holds it for three of its lifetimes: without renewal B would get in meanwhile.
+        const first = hold(a, 'a', 450);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const second = hold(b, 'b', 10);
+        const other = c.withLock('doc:2', 150, () => Promise.resolve(events.push('other')));
+        await other;
+        expect(events).toEqual(['a in', 'other']);
+        expect(await Promise.all([first, second])).toEqual(['a', 'b']);
+        expect(events).toEqual(['a in', 'other', 'a out', 'b in', 'b out']);
+        // A failing holder releases it too.
+        await expect(a.withLock('doc:1', 150, () => Promise.reject(new Error('migration failed')))).rejects.toThrow(
+          'migration failed',
+        );
+        expect(await b.withLock('doc:1', 150, () => Promise.resolve('again'))).toBe('again');
       }),
     );
 

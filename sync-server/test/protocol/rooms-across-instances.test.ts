@@ -6,6 +6,7 @@ import { CloseCodes } from '#shared/protocol/close-codes.ts';
 import { LocalBusHub } from '../../src/cluster/local-room-bus.ts';
 import { RedisRoomBus } from '../../src/cluster/redis-room-bus.ts';
 import type { RoomBus, RoomMessage } from '../../src/cluster/room-bus.ts';
+import type { LiveState } from '../../src/cluster/live-state.ts';
 import { openDatabase, type OpenedDatabase } from '../../src/db/open.ts';
 import { RoomManager } from '../../src/rooms/room-manager.ts';
 import { SqliteDocStore } from '../../src/storage/sqlite-doc-store.ts';
@@ -44,6 +45,18 @@ class LossyBus implements RoomBus {
   }
   onReconnect(fn: () => void) {
     return this.inner.onReconnect(fn);
+  }
+  saveLive(docId: string, state: LiveState) {
+    this.inner.saveLive(docId, state);
+  }
+  loadLive(docId: string) {
+    return this.inner.loadLive(docId);
+  }
+  forgetLive(docId: string) {
+    this.inner.forgetLive(docId);
+  }
+  withLock<T>(key: string, ttlMs: number, fn: () => Promise<T>) {
+    return this.inner.withLock(key, ttlMs, fn);
   }
   close() {
     return this.inner.close();
