@@ -129,7 +129,7 @@ export const createSyncServer = async ({
     ...(bus ? { bus } : {}),
   });
   const workflows = new WorkflowService({ store: workflowStore, docs, rooms });
-  const live = new LiveStatus(rooms);
+  const live = new LiveStatus(rooms, bus, { logger: logger.child({ component: 'live' }) });
   const runPolicy = runPolicyOf(config);
   const engines = new EngineHub({
     token: config.engineToken,

@@ -88,6 +88,41 @@ describe('instances on one PostgreSQL and one Redis', () => {
     expect(late.doc.getMap('meta').toJSON()).toMatchObject({ from: 'a', also: 'b' });
   });
 
+  it('a workflow activated through one instance shows as active to a stock client on the other', async () => {
+    const { b, onA, owner, editor, workflowId } = await cluster();
+    const watcher = open(b, workflowId, editor.token);
+    await watcher.synced();
+    const hook = {
+      weft: 1,
+      name: 'Hook',
+      nodes: [
+        {
+          id: 'hook',
+          name: 'Hook',
+          type: 'webhook',
+          typeVersion: 1,
+          position: { x: 0, y: 0 },
+          parameters: { path: `p-${workflowId}`, httpMethod: 'POST' },
+        },
+      ],
+      edges: [],
+    };
+    const imported = await onA.call<{ id: string }>('POST', '/api/workflows/import', { body: hook, as: owner.as });
+    expect(imported.status).toBe(201);
+    const other = open(b, imported.body.id, owner.token);
+    await other.synced();
+    expect((await onA.call('POST', `/api/workflows/${imported.body.id}/publish`, { as: owner.as })).status).toBe(200);
+    expect((await onA.call('POST', `/api/workflows/${imported.body.id}/activate`, { as: owner.as })).status).toBe(200);
+    const serverTrigger = () => {
+      for (const state of other.provider.awareness.getStates().values()) {
+        const s = state as { server?: boolean; trigger?: { active: boolean } };
+        if (s.server) return s.trigger;
+      }
+      return undefined;
+    };
+    await waitFor('B to show the trigger active', () => serverTrigger()?.active === true, 3000);
+  });
+
   it('access taken away on one instance closes the socket on the other within 1 s', async () => {
     const { b, onA, owner, editor, workflowId } = await cluster();
     const socket = open(b, workflowId, editor.token);
