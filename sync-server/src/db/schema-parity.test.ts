@@ -26,7 +26,7 @@ const pgKind = (column: { getSQLType(): string }): Kind => {
   const type = column.getSQLType();
   if (type === 'bytea') return 'bytes';
   if (type === 'boolean') return 'bool';
-  if (type === 'integer' || type === 'bigint') return 'int';
+  if (type === 'integer' || type === 'bigint' || type === 'bigserial') return 'int';
   return 'text';
 };
 

@@ -106,12 +106,17 @@ export const executions = sqliteTable(
     createdBy: text('created_by'),
     retryOf: text('retry_of'),
     engineId: text('engine_id'),
+    /** The instance whose engine runs it (a cluster): a run held by an instance that stopped is failed. */
+    instanceId: text('instance_id'),
+    /** Makes one trigger event one execution across instances (`schedule:<wf>:<node>:<tick>`); null for most. */
+    triggerKey: text('trigger_key'),
     createdAt: integer('created_at').notNull(),
     startedAt: integer('started_at'),
     finishedAt: integer('finished_at'),
   },
   (t) => [
     index('executions_workflow_idx').on(t.workflowId, t.createdAt),
+    uniqueIndex('executions_trigger_key_idx').on(t.triggerKey),
     index('executions_status_idx').on(t.status),
     // Retention deletes the oldest executions first (executions/retention.ts).
     index('executions_created_idx').on(t.createdAt),
@@ -312,3 +317,52 @@ export const instanceSettings = sqliteTable('instance_settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Queued executions whose job is not yet in the cluster's queue (BullMQ):
+ * written in the execution's own transaction, removed once the job is added,
+ * so a job exists exactly when its row committed (REDIS_URL only).
+ */
+export const jobOutbox = sqliteTable(
+  'job_outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    executionId: text('execution_id')
+      .notNull()
+      .unique()
+      .references(() => executions.id, { onDelete: 'cascade' }),
+    workflowId: text('workflow_id').notNull(),
+    priority: integer('priority').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+);
+
+/** The active workflows' production webhooks, one row per method and path: unique across instances. */
+export const webhookRoutes = sqliteTable(
+  'webhook_routes',
+  {
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    versionHash: text('version_hash').notNull(),
+    nodeId: text('node_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.method, t.path] }), index('webhook_routes_workflow_idx').on(t.workflowId)],
+);
+
+/** Editors listening for one test event (`/webhook-test/…`), shared by instances; expired rows are free. */
+export const testWebhookListeners = sqliteTable(
+  'test_webhook_listeners',
+  {
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.method, t.path] })],
+);

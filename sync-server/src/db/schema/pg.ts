@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  bigserial,
   boolean,
   check,
   customType,
@@ -111,12 +112,15 @@ export const executions = pgTable(
     createdBy: text('created_by'),
     retryOf: text('retry_of'),
     engineId: text('engine_id'),
+    instanceId: text('instance_id'),
+    triggerKey: text('trigger_key'),
     createdAt: ms('created_at').notNull(),
     startedAt: ms('started_at'),
     finishedAt: ms('finished_at'),
   },
   (t) => [
     index('executions_workflow_idx').on(t.workflowId, t.createdAt),
+    uniqueIndex('executions_trigger_key_idx').on(t.triggerKey),
     index('executions_status_idx').on(t.status),
     index('executions_created_idx').on(t.createdAt),
     check('executions_status_check', sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'canceled')`),
@@ -274,3 +278,42 @@ export const instanceSettings = pgTable('instance_settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+export const jobOutbox = pgTable('job_outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  executionId: text('execution_id')
+    .notNull()
+    .unique()
+    .references(() => executions.id, { onDelete: 'cascade' }),
+  workflowId: text('workflow_id').notNull(),
+  priority: integer('priority').notNull(),
+  createdAt: ms('created_at').notNull(),
+});
+
+export const webhookRoutes = pgTable(
+  'webhook_routes',
+  {
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    versionHash: text('version_hash').notNull(),
+    nodeId: text('node_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.method, t.path] }), index('webhook_routes_workflow_idx').on(t.workflowId)],
+);
+
+export const testWebhookListeners = pgTable(
+  'test_webhook_listeners',
+  {
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.method, t.path] })],
+);
