@@ -5,29 +5,34 @@ import { parseArgs } from 'node:util';
 import { startProcessCluster } from '../sync-server/test/helpers/process-cluster.ts';
 
 /**
- * `npm run cluster [-- --instances N]`: Weft as a cluster on this machine, to
- * try it or measure it — a throwaway PostgreSQL and Redis (Debian's
- * `postgresql` and `redis-server`), N instances each with its own engine,
+ * `npm run cluster [-- --instances N] [--engines M]`: Weft as a cluster on
+ * this machine, to try it or measure it — a throwaway PostgreSQL and Redis
+ * (Debian's `postgresql` and `redis-server`), N instances, M engines spread
+ * over them (default: each instance its own engine child, as `npm start`),
  * and a round-robin TCP balancer in front. Everything is removed on Ctrl-C.
  */
 
-const { values } = parseArgs({ options: { instances: { type: 'string', default: '3' } } });
-const instances = Number(values.instances);
-if (!Number.isInteger(instances) || instances < 1 || instances > 16) {
-  process.stderr.write('cluster: --instances must be a whole number from 1 to 16\n');
+const { values } = parseArgs({ options: { instances: { type: 'string', default: '3' }, engines: { type: 'string' } } });
+const wholeNumber = (name: string, raw: string, max: number): number => {
+  const n = Number(raw);
+  if (Number.isInteger(n) && n >= 0 && n <= max) return n;
+  process.stderr.write(`cluster: --${name} must be a whole number from 0 to ${max}\n`);
   process.exit(2);
-}
+};
+const instances = Math.max(1, wholeNumber('instances', values.instances, 16));
+const engines = values.engines === undefined ? undefined : wholeNumber('engines', values.engines, 32);
 const built = fileURLToPath(new URL('../dist/client', import.meta.url));
 const cluster = await startProcessCluster({
   instances,
   env: {
-    WEFT_ENGINE: 'child',
+    WEFT_ENGINE: engines === undefined ? 'child' : 'none',
     // The built web app, when there is one (npm run build); otherwise the API and sync only.
     ...(existsSync(join(built, 'index.html')) ? { WEFT_CLIENT_DIR: built } : {}),
   },
 });
+for (let i = 0; i < (engines ?? 0); i++) await cluster.engineOn(i % instances);
 const lines = [
-  `Weft cluster: ${instances} instance(s) on PostgreSQL ${cluster.databaseUrl} and Redis ${cluster.redis.url}`,
+  `Weft cluster: ${instances} instance(s), ${engines ?? instances} engine(s), PostgreSQL ${cluster.databaseUrl}, Redis ${cluster.redis.url}`,
   `  balancer   ${cluster.balancer.url}   (open this one)`,
   ...cluster.instances.map((s, i) => `  instance ${i} ${s?.baseUrl ?? '(down)'}`),
   'Ctrl-C stops everything and removes its data.',
