@@ -14,7 +14,8 @@ import { percentile } from '../lib/stats.ts';
  */
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const TOKEN = 'bench-engine-token-0123456789';
+/** The engine token of every benchmark server (WEFT_ENGINE_TOKEN). */
+export const BENCH_ENGINE_TOKEN = 'bench-engine-token-0123456789';
 
 export interface LoadResult {
   engines: number;
@@ -27,7 +28,8 @@ export interface LoadResult {
   recorded: number;
 }
 
-const workflow = {
+/** Webhook → IF → Edit Fields → Respond to Webhook: what every webhook benchmark runs. */
+export const webhookWorkflow = {
   weft: 1,
   name: 'bench webhook',
   nodes: [
@@ -84,7 +86,8 @@ const workflow = {
   ],
 };
 
-const setUp = async (weft: ServerProcess): Promise<string> => {
+/** Signs up, imports the workflow, publishes and activates it; resolves with its id. */
+export const setUpWebhookWorkflow = async (weft: Pick<ServerProcess, 'httpBase'>): Promise<string> => {
   const signup = await fetch(`${weft.httpBase}/api/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -100,17 +103,18 @@ const setUp = async (weft: ServerProcess): Promise<string> => {
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as { id: string };
   };
-  const { id } = await call('/api/workflows/import', workflow);
+  const { id } = await call('/api/workflows/import', webhookWorkflow);
   await call(`/api/workflows/${id}/publish`);
   await call(`/api/workflows/${id}/activate`);
   return id;
 };
 
-const startEngine = (weft: ServerProcess): Promise<ChildProcess> =>
+/** An engine process (the built dist/engine) joined to `weft`; resolves once it is ready. */
+export const startBenchEngine = (weft: Pick<ServerProcess, 'httpBase'>): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(root, 'dist/engine/main.js'), '--server', weft.httpBase, '--token', TOKEN],
+      [join(root, 'dist/engine/main.js'), '--server', weft.httpBase, '--token', BENCH_ENGINE_TOKEN],
       {
         env: { ...process.env, LOG_LEVEL: 'info' },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -126,6 +130,37 @@ const startEngine = (weft: ServerProcess): Promise<ChildProcess> =>
     child.once('exit', (code) => reject(new Error(`engine exited ${code}: ${out}`)));
   });
 
+/** One POST /webhook/bench with `{ n }`; true when the answer is the one the workflow gives for n. */
+export const callWebhook = (port: number, agent: Agent, n: number): Promise<boolean> =>
+  new Promise((resolve, reject) => {
+    const body = `{"n":${n}}`;
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/webhook/bench',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          try {
+            const answer = JSON.parse(text) as { size?: string };
+            resolve(res.statusCode === 200 && answer.size === (n >= 50 ? `big ${n}` : 'small'));
+          } catch {
+            resolve(false);
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+
 export const webhookLoad = async (options: {
   engines: 1 | 2;
   seconds: number;
@@ -133,44 +168,20 @@ export const webhookLoad = async (options: {
   /** Extra node flags for the server (profiling). */
   nodeArgs?: string[];
 }): Promise<LoadResult> => {
-  const weft = await startWeft({ WEFT_ENGINE_TOKEN: TOKEN, LOG_LEVEL: 'warn' }, undefined, options.nodeArgs ?? []);
+  const weft = await startWeft(
+    { WEFT_ENGINE_TOKEN: BENCH_ENGINE_TOKEN, LOG_LEVEL: 'warn' },
+    undefined,
+    options.nodeArgs ?? [],
+  );
   const extra: ChildProcess[] = [];
   let agentOf: Agent | undefined;
   try {
-    const workflowId = await setUp(weft);
-    if (options.engines === 2) extra.push(await startEngine(weft));
+    const workflowId = await setUpWebhookWorkflow(weft);
+    if (options.engines === 2) extra.push(await startBenchEngine(weft));
     // node:http with keep-alive: the load generator shares the machine, so it should cost little.
     const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
     agentOf = agent;
-    const call = (n: number): Promise<boolean> =>
-      new Promise((resolve, reject) => {
-        const body = `{"n":${n}}`;
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port: weft.port,
-            path: '/webhook/bench',
-            method: 'POST',
-            agent,
-            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-          },
-          (res) => {
-            let text = '';
-            res.setEncoding('utf8');
-            res.on('data', (c: string) => (text += c));
-            res.on('end', () => {
-              try {
-                const answer = JSON.parse(text) as { size?: string };
-                resolve(res.statusCode === 200 && answer.size === (n >= 50 ? `big ${n}` : 'small'));
-              } catch {
-                resolve(false);
-              }
-            });
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
+    const call = (n: number) => callWebhook(weft.port, agent, n);
     // Warm up, and wait for the engine child to have joined.
     const warmUntil = Date.now() + 20_000;
     while (!(await call(60).catch(() => false))) {

@@ -6,7 +6,7 @@ import { BenchClient, now } from './bench-client.ts';
  * edit timers, and the deliveries they see inside the measuring window.
  */
 interface Job {
-  url: string;
+  urls: string[];
   indices: number[];
   rate: number;
 }
@@ -21,7 +21,7 @@ let echoes = 0;
 const clients = job.indices.map(
   (index) =>
     new BenchClient({
-      url: job.url,
+      url: job.urls[index % job.urls.length] ?? '',
       index,
       onDelivery: (d, own) => {
         if (own) echoes++;

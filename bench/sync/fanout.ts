@@ -30,14 +30,23 @@ const DRIVER_THREADS = Number(process.env.WEFT_BENCH_DRIVER_THREADS ?? 2);
  */
 export const runFanout = async (
   server: ServerProcess,
-  url: string,
+  /** One URL, or one per instance of a cluster: client i joins urls[i % urls.length]. */
+  url: string | readonly string[],
   clients: number,
-  opts: { seconds: number; warmup: number; rate: number },
+  opts: {
+    seconds: number;
+    warmup: number;
+    rate: number;
+    /** Every process whose CPU counts (a cluster's instances, PostgreSQL, Redis); default: the server's. */
+    cpuOf?: () => number;
+  },
 ): Promise<FanoutResult> => {
+  const urls = typeof url === 'string' ? [url] : url;
+  const cpuNow = opts.cpuOf ?? (() => cpuSeconds(server.pid));
   const workers = Array.from({ length: DRIVER_THREADS }, (_, w) => {
     const indices = Array.from({ length: clients }, (_, i) => i).filter((i) => i % DRIVER_THREADS === w);
     return new Worker(new URL('./fanout-worker.mjs', import.meta.url), {
-      workerData: { url, indices, rate: opts.rate },
+      workerData: { urls, indices, rate: opts.rate },
     });
   });
   const message = (worker: Worker, type: string) =>
@@ -55,10 +64,10 @@ export const runFanout = async (
   const to = from + opts.seconds * 1000;
   for (const w of workers) w.postMessage({ type: 'go', from, to });
   await sleep(from - now());
-  const cpu0 = cpuSeconds(server.pid);
+  const cpu0 = cpuNow();
   const driver0 = process.cpuUsage();
   await sleep(to - now());
-  const cpu = cpuSeconds(server.pid) - cpu0;
+  const cpu = cpuNow() - cpu0;
   const driver = process.cpuUsage(driver0);
   const rss = rssBytes(server.pid);
   const done = workers.map((w) => message(w, 'done'));

@@ -22,6 +22,8 @@ export interface ThrowawayPostgres {
   /** postgres://weft@127.0.0.1:PORT/weft */
   url: string;
   port: number;
+  /** The postmaster's (its backends are its children: bench:cluster counts their CPU). */
+  pid: number;
   /** A connection string for another database on the same server. */
   urlFor(database: string): string;
   /** Fast shutdown (SIGINT), then the folder is removed. */
@@ -150,5 +152,5 @@ export const startPostgres = async ({
       await sleep(50);
     }
   }
-  return { url: urlFor('weft'), port, urlFor, stop };
+  return { url: urlFor('weft'), port, pid: child.pid ?? 0, urlFor, stop };
 };

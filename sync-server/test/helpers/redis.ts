@@ -13,6 +13,8 @@ import { freePort } from './postgres.ts';
 export interface ThrowawayRedis {
   url: string;
   port: number;
+  /** The running server's process id (0 while it is down). */
+  readonly pid: number;
   /** Kills it at once (SIGKILL), as a crash would: for tests of Redis going away. */
   kill(): Promise<void>;
   /** Starts it again on the same port (after kill). */
@@ -69,6 +71,9 @@ export const startRedis = async ({ timeoutMs = 20_000 }: { timeoutMs?: number } 
   return {
     url,
     port,
+    get pid() {
+      return child?.pid ?? 0;
+    },
     kill,
     restart: launch,
     stop: async () => {
