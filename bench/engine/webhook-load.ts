@@ -158,6 +158,11 @@ export const callWebhook = (port: number, agent: Agent, n: number): Promise<bool
       },
     );
     req.on('error', reject);
+    // A request nobody answers (a run no engine takes) counts as an error instead of stalling the load.
+    req.setTimeout(30_000, () => {
+      req.destroy();
+      resolve(false);
+    });
     req.end(body);
   });
 
