@@ -89,6 +89,78 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
     expect(sameState(fromDatabase, first.doc)).toBe(true);
   });
 
+  it('a run started on one instance streams its live status to a client on another within 100 ms', async () => {
+    await cluster.engineOn(0);
+    const rest = restClient(cluster.instance(0).baseUrl);
+    const owner = await rest.signup('live@example.com');
+    const set = (id: string, x: number) => ({
+      id,
+      name: id,
+      type: 'set',
+      typeVersion: 1,
+      position: { x, y: 0 },
+      parameters: { assignments: [{ name: id, value: String(x), type: 'string' }] },
+    });
+    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      body: {
+        weft: 1,
+        name: 'Watched',
+        nodes: [
+          {
+            id: 'start',
+            name: 'Start',
+            type: 'manualTrigger',
+            typeVersion: 1,
+            position: { x: 0, y: 0 },
+            parameters: {},
+          },
+          set('one', 200),
+          set('two', 400),
+        ],
+        edges: [
+          { source: 'start', target: 'one' },
+          { source: 'one', target: 'two' },
+        ],
+      },
+      as: owner.as,
+    });
+    expect(imported.status).toBe(201);
+    const id = imported.body.id;
+    const watcher = connectClient(wsOf(cluster.instance(2).baseUrl), id, { token: owner.token });
+    clients.push(watcher);
+    await watcher.synced();
+    // When each node's end (the engine's clock) first showed on instance 2 (this process's clock, the same host).
+    const delays: number[] = [];
+    const seen = new Set<string>();
+    watcher.provider.awareness.on('change', () => {
+      const arrived = Date.now();
+      for (const state of watcher.provider.awareness.getStates().values()) {
+        const s = state as {
+          server?: boolean;
+          execution?: { id: string; nodes: Record<string, { status: string; at?: number }> };
+        };
+        if (!s.server || !s.execution) continue;
+        for (const [nodeId, node] of Object.entries(s.execution.nodes)) {
+          const key = `${s.execution.id}/${nodeId}`;
+          if (node.status !== 'succeeded' || node.at === undefined || seen.has(key)) continue;
+          seen.add(key);
+          delays.push(arrived - node.at);
+        }
+      }
+    });
+    for (let run = 0; run < 20; run++) {
+      const started = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: owner.as });
+      expect(started.status).toBe(201);
+      await waitFor(`run ${run} seen on instance 2`, () => seen.has(`${started.body.id}/two`), 10_000);
+    }
+    delays.sort((a, b) => a - b);
+    const p50 = delays[Math.floor(delays.length / 2)] ?? Infinity;
+    const max = delays[delays.length - 1] ?? Infinity;
+    process.stdout.write(`live status A → C: ${delays.length} node ends, p50 ${p50} ms, max ${max} ms\n`);
+    expect(delays.length).toBeGreaterThanOrEqual(60);
+    expect(max).toBeLessThan(100);
+  });
+
   it('kill -9 one instance mid-edit: its clients reconnect elsewhere, and everything any client saw is stored', async () => {
     const rest = restClient(cluster.balancer.url);
     const owner = await rest.signup('survive@example.com');
