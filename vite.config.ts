@@ -90,6 +90,8 @@ export default defineConfig({
           root: here('./sync-server'),
           environment: 'node',
           include: ['**/*.test.ts'],
+          // Several instances at once: `npm run test:cluster` (vitest.cluster.config.ts), after this in .ci/run.
+          exclude: ['test/cluster/**', '**/node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -1,10 +1,11 @@
 import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { origins } from '#shared/origins.ts';
 import { toDefinition, validateDefinition } from '#shared/schema/index.ts';
 import { randomEdit } from '../../../shared/test/fuzz/ops.ts';
 import { sameState } from '../../../shared/test/replicas.ts';
+import { stopEngine } from '../helpers/engine-process.ts';
 import { startProcessCluster, type ProcessCluster } from '../helpers/process-cluster.ts';
 import { restClient } from '../helpers/rest.ts';
 import { connectClient, waitFor, type YwsClient } from '../helpers/yws-client.ts';
@@ -90,7 +91,8 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
   });
 
   it('a run started on one instance streams its live status to a client on another within 100 ms', async () => {
-    await cluster.engineOn(0);
+    const engine = await cluster.engineOn(0);
+    onTestFinished(() => stopEngine(engine));
     const rest = restClient(cluster.instance(0).baseUrl);
     const owner = await rest.signup('live@example.com');
     const set = (id: string, x: number) => ({
@@ -159,6 +161,66 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
     process.stdout.write(`live status A → C: ${delays.length} node ends, p50 ${p50} ms, max ${max} ms\n`);
     expect(delays.length).toBeGreaterThanOrEqual(60);
     expect(max).toBeLessThan(100);
+  });
+
+  it('an engine killed mid-run: the run fails clearly within seconds, never left queued or running', async () => {
+    const engine = await cluster.engineOn(1);
+    const rest = restClient(cluster.instance(1).baseUrl);
+    const owner = await rest.signup('engine-loss@example.com');
+    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      body: {
+        weft: 1,
+        name: 'Long',
+        nodes: [
+          {
+            id: 'start',
+            name: 'Start',
+            type: 'manualTrigger',
+            typeVersion: 1,
+            position: { x: 0, y: 0 },
+            parameters: {},
+          },
+          {
+            id: 'pause',
+            name: 'Pause',
+            type: 'wait',
+            typeVersion: 1,
+            position: { x: 200, y: 0 },
+            parameters: { amount: 30, unit: 'seconds' },
+          },
+        ],
+        edges: [{ source: 'start', target: 'pause' }],
+      },
+      as: owner.as,
+    });
+    expect(imported.status).toBe(201);
+    const run = await rest.call<{ id: string }>('POST', `/api/workflows/${imported.body.id}/run`, { as: owner.as });
+    expect(run.status).toBe(201);
+    const statusOf = async () =>
+      (
+        await rest.call<{ status: string; error: string | null }>('GET', `/api/executions/${run.body.id}`, {
+          as: owner.as,
+        })
+      ).body;
+    for (const until = Date.now() + 10_000; (await statusOf()).status !== 'running';) {
+      if (Date.now() > until) throw new Error('the run never started');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const killed = Date.now();
+    engine.kill('SIGKILL');
+    let ended = await statusOf();
+    while (ended.status === 'running' || ended.status === 'queued') {
+      if (Date.now() - killed > 8_000) throw new Error(`still ${ended.status} 8 s after the engine died`);
+      await new Promise((r) => setTimeout(r, 100));
+      ended = await statusOf();
+    }
+    expect(ended.status).toBe('failed');
+    expect(ended.error).toMatch(/engine lost/i);
+    const stuck = await cluster.sql<{ n: number }>(
+      "select count(*)::int as n from executions where id = $1 and status in ('queued', 'running')",
+      [run.body.id],
+    );
+    expect(stuck[0]?.n).toBe(0);
   });
 
   it('kill -9 one instance mid-edit: its clients reconnect elsewhere, and everything any client saw is stored', async () => {
