@@ -66,7 +66,7 @@ export const executionListQuery = z.object({
   status: z.enum(executionStatuses).optional(),
   cursor: z
     .string()
-    .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must be a cursor from a previous page')
+    .regex(/^\d{1,15}:[A-Za-z0-9_-]{1,64}$/, 'must be a cursor from a previous page')
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

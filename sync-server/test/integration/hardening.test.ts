@@ -799,6 +799,20 @@ describe('hostile suite findings', () => {
     }
   });
 
+  it('an execution-list cursor past the largest safe time is a 400, not a 500 (a bigint overflow on PostgreSQL)', async () => {
+    const { rest, ann } = await signedIn();
+    for (const cursor of ['99999999999999999999:a', `1:${'a'.repeat(65)}`]) {
+      const res = await rest.call<{ error: { code: string; message: string } }>(
+        'GET',
+        `/api/executions?cursor=${encodeURIComponent(cursor)}`,
+        { as: ann.as },
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/cursor/);
+    }
+    expect((await rest.call('GET', '/api/executions?cursor=1796000000000%3Aabc', { as: ann.as })).status).toBe(200);
+  });
+
   it('a flood of sync requests (step 1) from one socket gets a few answers a second, not one whole document per frame', async () => {
     // Seed 2: 300 step-1 frames of 10 bytes each, each naming a client the room does not know, on a playground of
     // several MB: the server encoded (and queued) the whole document 300 times, and stopped answering for 10 s.
