@@ -42,24 +42,30 @@ export class RouteCache {
   private readonly timer: NodeJS.Timeout;
   private readonly unwatch: () => void;
 
+  private readonly missRereadMs: number;
+
   constructor(
     private readonly store: TriggerStore,
     private readonly versions: VersionStore,
     private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
+    options: { refreshMs?: number; missRereadMs?: number; now?: () => number } = {},
   ) {
+    this.now = options.now ?? Date.now;
+    this.missRereadMs = options.missRereadMs ?? MISS_REREAD_MS;
     const background = (): void => {
       this.refresh().catch((error: unknown) => this.logger.warn({ err: error }, 'reading webhook routes failed'));
     };
     this.unwatch = store.onChange(background);
-    this.timer = setInterval(background, ROUTE_REFRESH_MS);
+    this.timer = setInterval(background, options.refreshMs ?? ROUTE_REFRESH_MS);
     this.timer.unref();
   }
+
+  private readonly now: () => number;
 
   /** `segments`: the request path's segments, each decoded on its own. */
   async find(method: string, path: string, segments: readonly string[]): Promise<WebhookMatch | undefined> {
     const hit = this.lookup(method, path, segments);
-    if (hit || this.now() - this.loadedAt < MISS_REREAD_MS) return hit;
+    if (hit || this.now() - this.loadedAt < this.missRereadMs) return hit;
     await this.refresh();
     return this.lookup(method, path, segments);
   }

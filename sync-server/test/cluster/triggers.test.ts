@@ -50,7 +50,7 @@ const cluster = async (n: number) => {
   engines.push(...(await Promise.all(instances.map((t) => startEngine(t.baseUrl)))));
   const rest = instances.map((t) => restClient(t.baseUrl));
   const owner = await (rest[0] as ReturnType<typeof restClient>).signup('owner@example.com');
-  return { db, instances, rest, owner };
+  return { db, redisPrefix, instances, rest, owner };
 };
 
 const node = (id: string, type: string, parameters: Record<string, unknown>, x = 0) => ({
@@ -167,8 +167,8 @@ describe('production webhooks across instances', () => {
 });
 
 describe('schedules across instances', () => {
-  it('a once-a-second schedule on three instances fires once per tick, also while one instance leaves', async () => {
-    const { instances, rest, owner } = await cluster(3);
+  it('a once-a-second schedule on three instances fires once per tick, also while one leaves and another joins', async () => {
+    const { db, redisPrefix, instances, rest, owner } = await cluster(3);
     const [onA] = rest as [ReturnType<typeof restClient>];
     const a = instances[0] as TestServer;
     const id = await importFlow(onA, owner.as, {
@@ -180,12 +180,17 @@ describe('schedules across instances', () => {
     expect((await onA.call('POST', `/api/workflows/${id}/publish`, { as: owner.as })).status).toBe(200);
     expect((await onA.call('POST', `/api/workflows/${id}/activate`, { as: owner.as })).status).toBe(200);
     const activatedAt = Date.now();
-    await new Promise((r) => setTimeout(r, 5_000));
-    // The third instance leaves mid-way (its worker finishes what it holds and stops taking ticks).
+    await new Promise((r) => setTimeout(r, 4_000));
+    // The third instance leaves mid-way (its worker finishes what it holds and stops taking ticks),
+    // and a new one joins: starting, it writes the active schedules again while they tick.
     const leaving = servers.splice(servers.indexOf(instances[2] as TestServer), 1)[0] as TestServer;
     await stopEngine(engines.pop());
     await leaving.close();
-    await new Promise((r) => setTimeout(r, 5_000));
+    const joining = await startTestServer({ databaseUrl: db.url, redisUrl: redis.url, redisPrefix });
+    servers.push(joining);
+    await joining.listen();
+    engines.push(await startEngine(joining.baseUrl));
+    await new Promise((r) => setTimeout(r, Math.max(0, activatedAt + 10_000 - Date.now())));
     expect((await onA.call('POST', `/api/workflows/${id}/deactivate`, { as: owner.as })).status).toBe(200);
     const deactivatedAt = Date.now();
     // A tick taken just before the deactivation may still be creating its row.
