@@ -68,6 +68,7 @@ export class BullSchedules implements Schedules {
       removeOnComplete: { count: 100 },
       removeOnFail: { count: 100 },
     });
+    this.queue.on('error', (error) => options.logger.warn({ err: error.message }, 'schedule queue'));
     this.worker.on('error', (error) => options.logger.warn({ err: error.message }, 'schedule worker'));
     this.worker.on('failed', (job, error) =>
       options.logger.error({ job: job?.id, err: error.message }, 'a schedule tick failed'),
@@ -76,7 +77,7 @@ export class BullSchedules implements Schedules {
 
   async set(workflowId: string, versionHash: string, specs: readonly ScheduleSpec[]): Promise<void> {
     const wanted = new Set(specs.map((s) => schedulerId(workflowId, s.nodeId)));
-    for (const id of await this.idsOf(workflowId)) if (!wanted.has(id)) await this.queue.removeJobScheduler(id);
+    await this.removeAll(workflowId, wanted);
     for (const { nodeId, expression, timezone } of specs) {
       await this.queue.upsertJobScheduler(
         schedulerId(workflowId, nodeId),
@@ -87,7 +88,23 @@ export class BullSchedules implements Schedules {
   }
 
   async remove(workflowId: string): Promise<void> {
-    for (const id of await this.idsOf(workflowId)) await this.queue.removeJobScheduler(id);
+    await this.removeAll(workflowId, new Set());
+  }
+
+  /**
+   * A scheduler left behind (Redis away) is harmless: its ticks find the
+   * workflow inactive or on another version and run nothing, and the next
+   * start removes it. So this never fails a deactivation the database made.
+   */
+  private async removeAll(workflowId: string, keep: ReadonlySet<string>): Promise<void> {
+    try {
+      for (const id of await this.idsOf(workflowId)) if (!keep.has(id)) await this.queue.removeJobScheduler(id);
+    } catch (error) {
+      this.options.logger.warn(
+        { workflowId, err: error instanceof Error ? error.message : String(error) },
+        'removing schedules failed',
+      );
+    }
   }
 
   async reconcile(

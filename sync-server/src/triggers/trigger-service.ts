@@ -131,7 +131,13 @@ export class TriggerService {
         if (attempt < ACTIVATE_ATTEMPTS) continue;
         throw new UserError(ErrorCodes.conflict, 'The workflow was published again meanwhile; try again');
       }
-      await this.schedules.set(workflowId, row.publishedHash, plan.schedules);
+      try {
+        await this.schedules.set(workflowId, row.publishedHash, plan.schedules);
+      } catch (error) {
+        // Redis away: rather inactive than active without its schedules (a tick of a stray one runs nothing).
+        await this.deps.store.deactivate(workflowId);
+        throw error;
+      }
       await this.routes.refresh();
       this.deps.live.trigger(workflowId, { active: true, publishedHash: row.publishedHash });
       return;

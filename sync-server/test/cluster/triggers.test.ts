@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 /** `n` instances on a fresh database, one engine each, a Redis prefix of their own; an owner signed up on the first. */
-const cluster = async (n: number) => {
+const cluster = async (n: number, { engines: withEngines = true } = {}) => {
   const db = await databases.fresh();
   const redisPrefix = `t${createId(8)}`;
   const instances: TestServer[] = [];
@@ -47,7 +47,7 @@ const cluster = async (n: number) => {
     await t.listen();
     instances.push(t);
   }
-  engines.push(...(await Promise.all(instances.map((t) => startEngine(t.baseUrl)))));
+  if (withEngines) engines.push(...(await Promise.all(instances.map((t) => startEngine(t.baseUrl)))));
   const rest = instances.map((t) => restClient(t.baseUrl));
   const owner = await (rest[0] as ReturnType<typeof restClient>).signup('owner@example.com');
   return { db, redisPrefix, instances, rest, owner };
@@ -212,6 +212,43 @@ describe('schedules across instances', () => {
     // Nothing fires after the deactivation.
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await a.server.storage.executions.list({ workflowIds: [id], limit: 1_000 })).length).toBe(rows.length);
+  }, 30_000);
+});
+
+describe('triggers while Redis is away', () => {
+  it('webhooks still activate; a schedule is refused and stays inactive, and activates once Redis is back', async () => {
+    const { instances, rest, owner } = await cluster(1, { engines: false });
+    const [onA] = rest as [ReturnType<typeof restClient>];
+    const hook = await importFlow(onA, owner.as, hookFlow(`away-${createId(6)}`, 'onReceived'));
+    const tick = await importFlow(onA, owner.as, {
+      weft: 1,
+      name: 'Hourly',
+      nodes: [node('tick', 'scheduleTrigger', { cronExpression: '0 * * * *' })],
+      edges: [],
+    });
+    for (const id of [hook, tick])
+      expect((await onA.call('POST', `/api/workflows/${id}/publish`, { as: owner.as })).status).toBe(200);
+    await redis.kill();
+    try {
+      expect((await onA.call('POST', `/api/workflows/${hook}/activate`, { as: owner.as })).status).toBe(200);
+      const asked = Date.now();
+      const refused = await onA.call('POST', `/api/workflows/${tick}/activate`, { as: owner.as });
+      console.log(`refused after ${Date.now() - asked} ms`);
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      const row = await (instances[0] as TestServer).server.storage.workflows.get(tick);
+      expect(row?.active).toBe(false);
+      expect((await onA.call('POST', `/api/workflows/${hook}/deactivate`, { as: owner.as })).status).toBe(200);
+    } finally {
+      await redis.restart();
+    }
+    const back = Date.now();
+    await waitUntil(
+      async () =>
+        (await onA.call('POST', `/api/workflows/${tick}/activate`, { as: owner.as })).status === 200 ? true : undefined,
+      'the schedule to activate with Redis back',
+      10_000,
+    );
+    console.log(`activated ${Date.now() - back} ms after Redis came back`);
   }, 30_000);
 });
 
