@@ -156,11 +156,16 @@ export const createSyncServer = async ({
     versions,
     executions,
     live,
+    store: storage.triggers,
     logger: logger.child({ component: 'triggers' }),
     timezone: runPolicy.timezone,
+    redis: config.redisUrl === undefined ? undefined : { url: config.redisUrl, prefix: config.redisPrefix ?? 'weft' },
   });
   await triggers.start();
-  const testWebhooks = new TestWebhooks({ onChange: (workflowId, state) => live.listening(workflowId, state) });
+  const testWebhooks = new TestWebhooks(storage.testListeners, {
+    onChange: (workflowId, state) => live.listening(workflowId, state),
+    logger: logger.child({ component: 'test-webhooks' }),
+  });
   let socketCount = (): number => 0;
   let revalidate: SocketRevalidator = () => Promise.resolve(0);
   /** For timers and watchers, which have nobody to answer: a failure is logged. */
@@ -258,7 +263,7 @@ export const createSyncServer = async ({
         clearInterval(sessionSweep);
         outsideWrites.stop();
         retention.close();
-        triggers.close();
+        await triggers.close();
         testWebhooks.close();
         upgrades.close();
         await engines.close();

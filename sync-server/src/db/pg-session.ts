@@ -15,6 +15,9 @@ export const INSTANCE_LOCK_KEY = 0x77656674_736f6c6fn; // "weft" "solo"
 /** The channel migrations/pg/0002_access_notify.sql notifies on. */
 export const ACCESS_CHANNEL = 'weft_access';
 
+/** The channel the trigger store notifies on when webhook routes change (triggers/pg-trigger-store.ts). */
+export const TRIGGERS_CHANNEL = 'weft_triggers';
+
 export class InstanceConflictError extends Error {}
 
 const accessChangeSchema = z.object({ userId: z.string().optional(), workflowId: z.string().optional() });
@@ -41,6 +44,7 @@ export interface PgSessionOptions {
 export class PgSession {
   private client: pg.Client | undefined;
   private readonly listeners = new Set<(change: AccessChange) => void>();
+  private readonly triggerListeners = new Set<() => void>();
   private burst: AccessChange[] = [];
   private burstTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -59,6 +63,12 @@ export class PgSession {
   onAccessChange(fn: (change: AccessChange) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** Another process changed webhook routes; also called after a reconnect, when changes may have gone unheard. */
+  onTriggerChange(fn: () => void): () => void {
+    this.triggerListeners.add(fn);
+    return () => this.triggerListeners.delete(fn);
   }
 
   async close(): Promise<void> {
@@ -81,6 +91,7 @@ export class PgSession {
     client.on('end', () => this.lost(client));
     client.on('notification', (message) => {
       if (message.channel === ACCESS_CHANNEL) this.heard(message.payload);
+      else if (message.channel === TRIGGERS_CHANNEL) this.triggersChanged();
     });
     try {
       await client.connect();
@@ -93,6 +104,7 @@ export class PgSession {
             : 'another Weft uses this database; set REDIS_URL on every instance to run several',
         );
       await client.query(`listen ${ACCESS_CHANNEL}`);
+      await client.query(`listen ${TRIGGERS_CHANNEL}`);
     } catch (error) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
@@ -120,6 +132,7 @@ export class PgSession {
         () => {
           this.options.logger.info({}, 'the postgres session is back; every socket is checked again');
           this.emit({});
+          this.triggersChanged();
         },
         (error: unknown) => {
           // Another lone instance may have started meanwhile: say so loudly, keep trying.
@@ -150,6 +163,16 @@ export class PgSession {
       if (distinct.size > BURST_LIMIT || distinct.has('*\u0000*')) this.emit({});
       else for (const c of distinct.values()) this.emit(c);
     }, BURST_WINDOW_MS);
+  }
+
+  private triggersChanged(): void {
+    for (const fn of [...this.triggerListeners]) {
+      try {
+        fn();
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'a trigger-change listener failed');
+      }
+    }
   }
 
   private emit(change: AccessChange): void {

@@ -10,6 +10,14 @@ import type { ExecutionMode, ExecutionRow, ExecutionStore } from './execution-st
 import type { LiveStatus } from './live-status.ts';
 import type { VersionStore } from './version-store.ts';
 
+export interface RunOptions {
+  mode?: ExecutionMode;
+  versionHash?: string;
+  startNodeId?: string;
+  triggerItems?: unknown[];
+  retryOf?: string;
+}
+
 /**
  * Starting runs: the live document is saved as an immutable version first and
  * the execution names that version, so people can keep editing while it runs.
@@ -57,17 +65,22 @@ export class ExecutionService {
     return this.deps.versions.save(workflowId, state, checked.definition, authorId, this.now);
   }
 
-  async run(
+  async run(workflowId: string, user: User | null, options: RunOptions = {}): Promise<ExecutionRow> {
+    const row = await this.runOnce(workflowId, user, options);
+    // Without a trigger key a row is always created.
+    if (!row) throw new UserError(ErrorCodes.conflict, 'This run was started already');
+    return row;
+  }
+
+  /**
+   * As `run`; with `triggerKey`, resolves undefined (and starts nothing) when
+   * that key's run exists already — a schedule tick handled twice.
+   */
+  async runOnce(
     workflowId: string,
     user: User | null,
-    options: {
-      mode?: ExecutionMode;
-      versionHash?: string;
-      startNodeId?: string;
-      triggerItems?: unknown[];
-      retryOf?: string;
-    } = {},
-  ): Promise<ExecutionRow> {
+    options: RunOptions & { triggerKey?: string },
+  ): Promise<ExecutionRow | undefined> {
     this.checkQueue(workflowId);
     const versionHash = options.versionHash ?? (await this.snapshot(workflowId, user?.id ?? null));
     // A manual run starts where a person would: at the Manual Trigger (the leftmost, if several).
@@ -83,10 +96,11 @@ export class ExecutionService {
     this.storing.set(workflowId, (this.storing.get(workflowId) ?? 0) + 1);
     const id = createId();
     const createdAt = this.now;
+    let created: boolean;
     try {
       // Stored as queued before the hub hears of it: an engine can only be handed a run that is
       // committed, and a run committed but not yet handed over is requeued by the next start.
-      await this.deps.executions.createQueued({
+      ({ created } = await this.deps.executions.createQueued({
         id,
         workflowId,
         versionHash,
@@ -96,13 +110,15 @@ export class ExecutionService {
         startNodeId: startNodeId ?? null,
         triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
         retryOf: options.retryOf ?? null,
-      });
+        ...(options.triggerKey === undefined ? {} : { triggerKey: options.triggerKey }),
+      }));
     } finally {
       // Released in the same turn as the run joins the hub's queue: it is counted in one place or the other.
       const left = (this.storing.get(workflowId) ?? 1) - 1;
       if (left > 0) this.storing.set(workflowId, left);
       else this.storing.delete(workflowId);
     }
+    if (!created) return undefined;
     this.deps.hub.enqueue(id, workflowId);
     this.deps.live.started(workflowId, id, createdAt);
     const row = await this.deps.executions.get(id);

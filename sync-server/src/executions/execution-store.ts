@@ -25,6 +25,11 @@ export interface NewExecution {
   startNodeId: string | null;
   triggerItems: string | null;
   retryOf: string | null;
+  /**
+   * What made the run, once: a second row with the same key is not created
+   * (a schedule's tick processed twice, docs/plans/scale-out.md §6.7).
+   */
+  triggerKey?: string | null;
 }
 
 export interface FinishRecord {
@@ -41,8 +46,11 @@ export interface ExecutionRetentionPolicy {
 }
 
 export interface ExecutionStore {
-  /** Stores a run as `queued`; once this resolves a restart still owes it a run. */
-  createQueued(row: NewExecution): Promise<void>;
+  /**
+   * Stores a run as `queued`; once this resolves a restart still owes it a run.
+   * `created` is false, and nothing is written, when a run with the row's `triggerKey` exists.
+   */
+  createQueued(row: NewExecution): Promise<{ created: boolean }>;
   get(id: string): Promise<ExecutionRow | undefined>;
   /** Newest first; `cursor` is the last row of the previous page (createdAt:id). */
   list(filter: {

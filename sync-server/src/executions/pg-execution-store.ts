@@ -58,8 +58,14 @@ export class PgExecutionStore implements ExecutionStore {
       .prepare('weft_execution_mark_running');
   }
 
-  async createQueued(row: NewExecution): Promise<void> {
-    await this.db.insert(executions).values({ ...row, status: 'queued' });
+  async createQueued(row: NewExecution): Promise<{ created: boolean }> {
+    // Only the trigger key may conflict quietly: a duplicate id is still an error.
+    const inserted = await this.db
+      .insert(executions)
+      .values({ ...row, status: 'queued' })
+      .onConflictDoNothing({ target: executions.triggerKey })
+      .returning({ id: executions.id });
+    return { created: inserted.length > 0 };
   }
 
   async get(id: string): Promise<ExecutionRow | undefined> {

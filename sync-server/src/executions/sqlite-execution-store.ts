@@ -43,7 +43,9 @@ export class SqliteExecutionStore implements ExecutionStore {
         startNodeId: p('startNodeId'),
         triggerItems: p('triggerItems'),
         retryOf: p('retryOf'),
+        triggerKey: p('triggerKey'),
       })
+      .onConflictDoNothing({ target: executions.triggerKey })
       .prepare();
     this.byIdStmt = db
       .select()
@@ -97,8 +99,10 @@ export class SqliteExecutionStore implements ExecutionStore {
       .prepare();
   }
 
-  async createQueued(row: NewExecution): Promise<void> {
-    this.insertStmt.run({ ...row, status: 'queued' });
+  async createQueued(row: NewExecution): Promise<{ created: boolean }> {
+    return {
+      created: this.insertStmt.run({ ...row, triggerKey: row.triggerKey ?? null, status: 'queued' }).changes > 0,
+    };
   }
 
   async get(id: string): Promise<ExecutionRow | undefined> {

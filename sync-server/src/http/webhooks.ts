@@ -198,13 +198,13 @@ export const webhookRoutes = (deps: {
 }) => {
   /** The workflow listening for a test event on this path, read from its document as it is now. */
   const testTarget = async (method: string, path: string, segments: string[]): Promise<Target | undefined> => {
-    const listener = deps.testWebhooks.find(method, path, segments);
+    const listener = await deps.testWebhooks.find(method, path, segments);
     if (!listener) return undefined;
     // The editor who listens must still be allowed to run it.
     const user = await deps.accounts.getActiveUser(listener.userId);
     const access = user ? await accessOf(deps.workflows, listener.workflowId, user) : undefined;
     if (access?.status !== 'ok' || !can(access.role, 'edit')) {
-      deps.testWebhooks.stop(listener.workflowId);
+      await deps.testWebhooks.stop(listener.workflowId);
       return undefined;
     }
     const definition = await deps.rooms.withRoom(listener.workflowId, (room) => toDefinition(room.doc));
@@ -232,8 +232,8 @@ export const webhookRoutes = (deps: {
     const method = c.req.method;
     const live = test
       ? undefined
-      : (deps.triggers.webhook(method, path, segments) ??
-        (method === 'HEAD' ? deps.triggers.webhook('GET', path, segments) : undefined));
+      : ((await deps.triggers.webhook(method, path, segments)) ??
+        (method === 'HEAD' ? await deps.triggers.webhook('GET', path, segments) : undefined));
     const target: Target | undefined = test
       ? await testTarget(method, path, segments)
       : live && { ...live.target, params: live.params };

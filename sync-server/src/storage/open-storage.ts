@@ -15,6 +15,10 @@ import { SqliteExecutionStore } from '../executions/sqlite-execution-store.ts';
 import { SqliteVersionStore } from '../executions/sqlite-version-store.ts';
 import { PgWorkflowStore } from '../workflows/pg-workflow-store.ts';
 import { SqliteWorkflowStore } from '../workflows/sqlite-workflow-store.ts';
+import { PgTestListenerStore } from '../triggers/pg-test-listener-store.ts';
+import { PgTriggerStore } from '../triggers/pg-trigger-store.ts';
+import { SqliteTestListenerStore } from '../triggers/sqlite-test-listener-store.ts';
+import { SqliteTriggerStore } from '../triggers/sqlite-trigger-store.ts';
 import { PgDocStore } from './pg-doc-store.ts';
 import { SqliteDocStore } from './sqlite-doc-store.ts';
 import type { Storage } from './storage.ts';
@@ -60,6 +64,8 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
       executions: new SqliteExecutionStore(db),
       versions: new SqliteVersionStore(db),
       credentials: new SqliteCredentialStore(db, config.encryptionKey),
+      triggers: new SqliteTriggerStore(db),
+      testListeners: new SqliteTestListenerStore(db),
       // One server per SQLite file: writes it did not make come from an admin command beside it.
       watchAccess: (onChange) => watchOutsideWrites(database.sqlite, () => onChange({}), logger),
       close: () => database.close(),
@@ -84,6 +90,8 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
     executions: new PgExecutionStore(db),
     versions: new PgVersionStore(db),
     credentials: new PgCredentialStore(db, config.encryptionKey),
+    triggers: new PgTriggerStore(db, (fn) => session.onTriggerChange(fn)),
+    testListeners: new PgTestListenerStore(db),
     watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
     close: async () => {
       await session.close();

@@ -5,6 +5,8 @@ import type { OpenedDatabase } from '../db/open.ts';
 import type { OpenedPostgres } from '../db/open-postgres.ts';
 import type { ExecutionStore } from '../executions/execution-store.ts';
 import type { VersionStore } from '../executions/version-store.ts';
+import type { TestListenerStore } from '../triggers/test-listener-store.ts';
+import type { TriggerStore } from '../triggers/trigger-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { DocStore } from './doc-store.ts';
 
@@ -27,6 +29,8 @@ export interface Stores {
   readonly executions: ExecutionStore;
   readonly versions: VersionStore;
   readonly credentials: CredentialStore;
+  readonly triggers: TriggerStore;
+  readonly testListeners: TestListenerStore;
 }
 
 export type Storage = Stores & {

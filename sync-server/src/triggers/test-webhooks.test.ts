@@ -1,6 +1,22 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
+import { sqliteFixture } from '../../test/contracts/sqlite-fixture.ts';
+import { SqliteTestListenerStore } from './sqlite-test-listener-store.ts';
 import { TestWebhooks } from './test-webhooks.ts';
+
+const teardowns: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const t of teardowns.splice(0)) await t();
+});
+
+/** Listeners live in the database (shared by instances): a real SQLite file with two workflows. */
+const storeWithWorkflows = async () => {
+  const f = sqliteFixture();
+  teardowns.push(f.teardown);
+  await f.seedWorkflow('wf1');
+  await f.seedWorkflow('wf2');
+  return new SqliteTestListenerStore(f.database.db);
+};
 
 const definition = (...hooks: { path: string; method?: string; disabled?: boolean }[]): WorkflowDefinition => ({
   weft: 1,
@@ -19,18 +35,23 @@ const definition = (...hooks: { path: string; method?: string; disabled?: boolea
 });
 
 describe('test webhooks', () => {
-  it('serve a listening workflow its paths until the deadline, then nothing', () => {
+  it('serve a listening workflow its paths until the deadline, then nothing', async () => {
     let now = 1_000;
     const changes: unknown[] = [];
-    const hooks = new TestWebhooks({ now: () => now, listenMs: 120_000, onChange: (id, s) => changes.push([id, s]) });
-    expect(hooks.find('POST', 'orders')).toBeUndefined();
-    const state = hooks.listen('wf1', 'ann', definition({ path: '/orders/', method: 'POST' }, { path: 'ping' }));
+    const hooks = new TestWebhooks(await storeWithWorkflows(), {
+      now: () => now,
+      listenMs: 120_000,
+      onChange: (id, s) => changes.push([id, s]),
+    });
+    expect(await hooks.find('POST', 'orders')).toBeUndefined();
+    const state = await hooks.listen('wf1', 'ann', definition({ path: '/orders/', method: 'POST' }, { path: 'ping' }));
     expect(state).toEqual({ expiresAt: 121_000, paths: ['orders', 'ping'] });
-    expect(hooks.find('POST', 'orders')).toMatchObject({ workflowId: 'wf1', userId: 'ann' });
-    expect(hooks.find('GET', 'orders')).toBeUndefined();
-    expect(hooks.find('HEAD', 'ping')?.workflowId).toBe('wf1');
+    expect(await hooks.find('POST', 'orders')).toMatchObject({ workflowId: 'wf1', userId: 'ann' });
+    expect(await hooks.find('GET', 'orders')).toBeUndefined();
+    expect((await hooks.find('HEAD', 'ping'))?.workflowId).toBe('wf1');
     now = 121_001;
-    expect(hooks.find('POST', 'orders')).toBeUndefined();
+    expect(await hooks.find('POST', 'orders')).toBeUndefined();
+    await hooks.stop('wf1');
     hooks.close();
     expect(changes).toEqual([
       ['wf1', state],
@@ -38,17 +59,40 @@ describe('test webhooks', () => {
     ]);
   });
 
-  it('refuse a path another workflow listens on, and a workflow without webhook paths', () => {
-    const hooks = new TestWebhooks({ listenMs: 60_000 });
-    hooks.listen('wf1', 'ann', definition({ path: 'orders' }));
-    expect(() => hooks.listen('wf2', 'ben', definition({ path: 'orders' }))).toThrow(/Another workflow is listening/);
-    expect(() => hooks.listen('wf2', 'ben', definition({ path: '' }, { path: 'x', disabled: true }))).toThrow(
+  it('end a listening on time and say so; a renewal keeps it going', async () => {
+    const changes: unknown[] = [];
+    const hooks = new TestWebhooks(await storeWithWorkflows(), {
+      listenMs: 150,
+      onChange: (id, s) => changes.push([id, s === null ? null : 'on']),
+    });
+    await hooks.listen('wf1', 'ann', definition({ path: 'orders' }));
+    await new Promise((r) => setTimeout(r, 100));
+    await hooks.listen('wf1', 'ann', definition({ path: 'orders' }));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await hooks.find('GET', 'orders')).toBeDefined();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await hooks.find('GET', 'orders')).toBeUndefined();
+    expect(changes).toEqual([
+      ['wf1', 'on'],
+      ['wf1', 'on'],
+      ['wf1', null],
+    ]);
+    hooks.close();
+  });
+
+  it('refuse a path another workflow listens on, and a workflow without webhook paths', async () => {
+    const hooks = new TestWebhooks(await storeWithWorkflows(), { listenMs: 60_000 });
+    await hooks.listen('wf1', 'ann', definition({ path: 'orders' }));
+    await expect(hooks.listen('wf2', 'ben', definition({ path: 'orders' }))).rejects.toThrow(
+      /Another workflow is listening for test events on GET \/webhook-test\/orders/,
+    );
+    await expect(hooks.listen('wf2', 'ben', definition({ path: '' }, { path: 'x', disabled: true }))).rejects.toThrow(
       /no enabled Webhook node/,
     );
     // Renewing one's own listening is fine; stopping frees the path for others.
-    hooks.listen('wf1', 'ann', definition({ path: 'orders' }));
-    hooks.stop('wf1');
-    expect(hooks.listen('wf2', 'ben', definition({ path: 'orders' })).paths).toEqual(['orders']);
+    await hooks.listen('wf1', 'ann', definition({ path: 'orders' }));
+    await hooks.stop('wf1');
+    expect((await hooks.listen('wf2', 'ben', definition({ path: 'orders' }))).paths).toEqual(['orders']);
     hooks.close();
   });
 });

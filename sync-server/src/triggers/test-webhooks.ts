@@ -1,8 +1,10 @@
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import type { TestWebhookListenDto } from '#shared/api/access.ts';
+import { silentLogger, type Logger } from '#shared/log.ts';
 import { methodOf, normalizePath, webhookNodes } from './webhook-nodes.ts';
-import { findDynamic, isDynamicPath, nodePaths, pathsOverlap, type DynamicRoute } from './webhook-paths.ts';
+import { findDynamic, isDynamicPath, nodePaths, type DynamicRoute } from './webhook-paths.ts';
+import type { TestListenerStore } from './test-listener-store.ts';
 
 /**
  * `/webhook-test/<path>`: while building, an editor presses "Listen for test
@@ -10,6 +12,11 @@ import { findDynamic, isDynamicPath, nodePaths, pathsOverlap, type DynamicRoute 
  * webhook paths there — that workflow only, registered explicitly, as n8n
  * does. Nothing is scanned per request, and a stranger cannot run a draft
  * nobody is listening for.
+ *
+ * Who listens is in the database (TestListenerStore), so "Listen" pressed
+ * through one instance is heard by a test event sent to any
+ * (docs/plans/scale-out.md §6.6). The instance that registered it ends it on
+ * time and says so to editors; were it gone, the row simply lapses.
  */
 
 /** How long one "Listen" lasts (n8n uses 120 s too). */
@@ -23,19 +30,17 @@ export interface TestListener {
 }
 
 export class TestWebhooks {
-  /** "METHOD path" → who listens there. */
-  private readonly byKey = new Map<string, TestListener>();
-  /** method → dynamic paths (`users/:id`) listened on, tried when no static key matches. */
-  private readonly dynamic = new Map<string, DynamicRoute<TestListener>[]>();
-  /** workflow id → its keys. */
-  private readonly byWorkflow = new Map<string, { keys: string[]; timer: ReturnType<typeof setTimeout> }>();
+  /** workflow id → the expiry timer of a listening this instance registered. */
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
+    private readonly store: TestListenerStore,
     private readonly options: {
       /** Told when a workflow starts or stops listening (everyone in its room sees it). */
       onChange?: (workflowId: string, state: TestWebhookListenDto | null) => void;
       now?: () => number;
       listenMs?: number;
+      logger?: Logger;
     } = {},
   ) {}
 
@@ -48,49 +53,44 @@ export class TestWebhooks {
    * workflow's current document. A path another workflow listens on is a
    * conflict; so is a workflow without webhook paths.
    */
-  listen(workflowId: string, userId: string, definition: WorkflowDefinition): TestWebhookListenDto {
-    const keys: string[] = [];
-    const dynamic: { method: string; path: string; pattern: string[] }[] = [];
+  async listen(workflowId: string, userId: string, definition: WorkflowDefinition): Promise<TestWebhookListenDto> {
+    const routes: { method: string; path: string }[] = [];
     const paths: string[] = [];
     for (const node of webhookNodes(definition)) {
       const method = methodOf(node);
       for (const path of nodePaths(node)) {
-        const busy = () =>
-          new UserError(
-            ErrorCodes.conflict,
-            `Another workflow is listening for test events on ${method} /webhook-test/${path}`,
-          );
-        if (isDynamicPath(path)) {
-          const pattern = path.split('/');
-          const taken = (this.dynamic.get(method) ?? []).find(
-            (r) =>
-              r.target.workflowId !== workflowId && r.target.expiresAt > this.now && pathsOverlap(r.pattern, pattern),
-          );
-          if (taken) throw busy();
-          dynamic.push({ method, path, pattern });
-        } else {
-          const key = `${method} ${path}`;
-          const taken = this.byKey.get(key);
-          if (taken && taken.workflowId !== workflowId && taken.expiresAt > this.now) throw busy();
-          keys.push(key);
-        }
+        routes.push({ method, path });
         if (!paths.includes(path)) paths.push(path);
       }
     }
-    if (keys.length === 0 && dynamic.length === 0) {
+    if (routes.length === 0) {
       throw new UserError(ErrorCodes.validationFailed, 'The workflow has no enabled Webhook node with a path');
     }
-    this.stop(workflowId);
+    const now = this.now;
     const listenMs = this.options.listenMs ?? TEST_WEBHOOK_LISTEN_MS;
-    const expiresAt = this.now + listenMs;
-    const listener: TestListener = { workflowId, userId, expiresAt };
-    for (const key of keys) this.byKey.set(key, listener);
-    for (const { method, path, pattern } of dynamic) {
-      this.dynamic.set(method, [...(this.dynamic.get(method) ?? []), { path, pattern, target: listener }]);
+    const expiresAt = now + listenMs;
+    const result = await this.store.listen(workflowId, userId, routes, expiresAt, now);
+    if (!result.ok) {
+      throw new UserError(
+        ErrorCodes.conflict,
+        `Another workflow is listening for test events on ${result.conflict.method} /webhook-test/${result.conflict.requested}`,
+      );
     }
-    const timer = setTimeout(() => this.stop(workflowId), listenMs);
+    clearTimeout(this.timers.get(workflowId));
+    const timer = setTimeout(() => {
+      this.timers.delete(workflowId);
+      // Only if not renewed meanwhile (through any instance): a renewal moved its expiry on.
+      void this.store
+        .expire(workflowId, this.now)
+        .then((ended) => {
+          if (ended) this.options.onChange?.(workflowId, null);
+        })
+        .catch((error: unknown) =>
+          (this.options.logger ?? silentLogger).error({ err: error, workflowId }, 'ending a test listener failed'),
+        );
+    }, listenMs);
     timer.unref();
-    this.byWorkflow.set(workflowId, { keys, timer });
+    this.timers.set(workflowId, timer);
     const state = { expiresAt, paths };
     this.options.onChange?.(workflowId, state);
     return state;
@@ -101,36 +101,44 @@ export class TestWebhooks {
    * static path first, then dynamic ones. `segments`: the request path's
    * segments, each decoded on its own.
    */
-  find(method: string, path: string, segments: readonly string[] = path.split('/')): TestListener | undefined {
+  async find(
+    method: string,
+    path: string,
+    segments: readonly string[] = path.split('/'),
+  ): Promise<TestListener | undefined> {
     const key = normalizePath(path);
     const methods = method === 'HEAD' ? ['HEAD', 'GET'] : [method];
+    const rows = await this.store.active(methods, this.now);
     for (const m of methods) {
-      const listener = this.byKey.get(`${m} ${key}`);
-      if (listener && listener.expiresAt > this.now) return listener;
+      const row = rows.find((r) => r.method === m && r.path === key && !isDynamicPath(r.path));
+      if (row) return listenerOf(row);
     }
     for (const m of methods) {
-      const found = findDynamic(this.dynamic.get(m) ?? [], segments);
-      if (found && found.route.target.expiresAt > this.now) return found.route.target;
+      const routes: DynamicRoute<TestListener>[] = rows
+        .filter((r) => r.method === m && isDynamicPath(r.path))
+        .map((r) => ({ path: r.path, pattern: r.path.split('/'), target: listenerOf(r) }));
+      const found = findDynamic(routes, segments);
+      if (found) return found.route.target;
     }
     return undefined;
   }
 
-  /** Stops listening (expiry, the workflow deleted, the listener's access gone). */
-  stop(workflowId: string): void {
-    const entry = this.byWorkflow.get(workflowId);
-    if (!entry) return;
-    clearTimeout(entry.timer);
-    this.byWorkflow.delete(workflowId);
-    for (const key of entry.keys) if (this.byKey.get(key)?.workflowId === workflowId) this.byKey.delete(key);
-    for (const [method, routes] of this.dynamic) {
-      const kept = routes.filter((r) => r.target.workflowId !== workflowId);
-      if (kept.length > 0) this.dynamic.set(method, kept);
-      else this.dynamic.delete(method);
-    }
-    this.options.onChange?.(workflowId, null);
+  /** Stops listening (the editor, the workflow deleted, the listener's access gone), whichever instance registered it. */
+  async stop(workflowId: string): Promise<void> {
+    clearTimeout(this.timers.get(workflowId));
+    this.timers.delete(workflowId);
+    if (await this.store.stop(workflowId)) this.options.onChange?.(workflowId, null);
   }
 
+  /** The rows outlive this instance and lapse on their own; only the timers go. */
   close(): void {
-    for (const workflowId of [...this.byWorkflow.keys()]) this.stop(workflowId);
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
   }
 }
+
+const listenerOf = (row: TestListener): TestListener => ({
+  workflowId: row.workflowId,
+  userId: row.userId,
+  expiresAt: row.expiresAt,
+});

@@ -3,40 +3,45 @@ import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { scheduleRefusal } from '#shared/nodes/schedule-rules.ts';
 import { paramText } from '#shared/schema/params.ts';
 import type { Logger } from '#shared/log.ts';
-import type { DefinitionNode } from '#shared/schema/definition.ts';
+import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import { methodOf, normalizePath, webhookNodes } from './webhook-nodes.ts';
-import { findDynamic, isDynamicPath, nodePaths, pathsOverlap, type DynamicRoute } from './webhook-paths.ts';
+import { isDynamicPath, nodePaths } from './webhook-paths.ts';
 import type { User } from '../accounts/account-store.ts';
 import type { ExecutionService } from '../executions/execution-service.ts';
 import type { LiveStatus } from '../executions/live-status.ts';
 import type { VersionStore } from '../executions/version-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
+import { BullSchedules } from './bull-schedules.ts';
+import type { RouteConflict } from './route-conflict.ts';
+import { RouteCache, type WebhookMatch } from './route-cache.ts';
+import { LocalSchedules, type ScheduleSpec, type Schedules, type Tick } from './schedules.ts';
+import type { RouteSpec, TriggerStore } from './trigger-store.ts';
+
+export type { WebhookMatch, WebhookTarget } from './route-cache.ts';
 
 /**
  * Production triggers: publish makes the current document a workflow's
  * production version; an active workflow answers its webhooks and runs its
- * schedules from that version (never the live document). Registrations are
- * rebuilt from the database by `start`, so a restart keeps them.
+ * schedules from that version (never the live document).
+ *
+ * What is active, and which webhook routes it holds, lives in the database
+ * (TriggerStore), written in one transaction with the active flag, so with
+ * several instances any of them answers any webhook and a path is taken once
+ * (docs/plans/scale-out.md §6.6). Schedules tick in this process on a single
+ * server, and on shared BullMQ job schedulers with REDIS_URL (§6.7).
  */
 
-export interface WebhookTarget {
-  workflowId: string;
-  versionHash: string;
-  node: DefinitionNode;
-}
+/** An activation whose published version moved meanwhile is tried again this many times. */
+const ACTIVATE_ATTEMPTS = 3;
 
-/** A webhook found for a request, with the path parameters its dynamic path took. */
-export interface WebhookMatch {
-  target: WebhookTarget;
-  params: Record<string, string>;
+interface Plan {
+  routes: RouteSpec[];
+  schedules: ScheduleSpec[];
 }
 
 export class TriggerService {
-  /** "METHOD path" → target. */
-  private readonly webhooks = new Map<string, WebhookTarget>();
-  /** method → dynamic paths (`users/:id`), tried only when no static path matches. */
-  private readonly dynamic = new Map<string, DynamicRoute<WebhookTarget>[]>();
-  private readonly schedules = new Map<string, Cron[]>();
+  private readonly routes: RouteCache;
+  private readonly schedules: Schedules;
 
   constructor(
     private readonly deps: {
@@ -44,17 +49,43 @@ export class TriggerService {
       versions: VersionStore;
       executions: ExecutionService;
       live: LiveStatus;
+      /** Active flags and webhook routes, shared by every instance on the database. */
+      store: TriggerStore;
       logger: Logger;
       /** The zone of workflows without one of their own (WEFT_TIMEZONE); UTC when left out. */
       timezone?: string;
+      /** With REDIS_URL: schedules tick once per tick across the instances sharing this Redis. */
+      redis?: { url: string; prefix: string } | undefined;
     },
-  ) {}
+  ) {
+    this.routes = new RouteCache(deps.store, deps.versions, deps.logger);
+    const fire = (tick: Tick) => this.fire(tick);
+    this.schedules = deps.redis
+      ? new BullSchedules({
+          url: deps.redis.url,
+          prefix: deps.redis.prefix,
+          fire,
+          stillActive: async (workflowId) => (await deps.workflows.get(workflowId))?.active === true,
+          logger: deps.logger,
+        })
+      : new LocalSchedules(fire, deps.logger);
+  }
 
-  /** Registers the active workflows again; the server listens only once this resolved. */
+  /**
+   * Registers the active workflows again (their routes are written anew, which
+   * also fills them in for workflows activated before routes were stored);
+   * the server listens only once this resolved.
+   */
   async start(): Promise<void> {
+    const active: { workflowId: string; versionHash: string; specs: ScheduleSpec[] }[] = [];
     for (const { id, publishedHash } of await this.deps.workflows.listActive()) {
       try {
-        await this.register(id, publishedHash);
+        const plan = await this.plan(publishedHash);
+        // Only if still active: another instance may have deactivated it since the list was read.
+        const result = await this.deps.store.activate(id, publishedHash, plan.routes, { onlyIfActive: true });
+        if (result.status === 'conflict') throw conflictError(result.conflict);
+        if (result.status === 'active')
+          active.push({ workflowId: id, versionHash: publishedHash, specs: plan.schedules });
       } catch (e) {
         this.deps.logger.warn(
           { workflowId: id, err: e instanceof Error ? e.message : String(e) },
@@ -62,93 +93,121 @@ export class TriggerService {
         );
       }
     }
+    await this.routes.refresh();
+    await this.schedules.reconcile(active);
   }
 
   /** Saves the current document as the production version (and re-registers an active workflow). */
   async publish(workflowId: string, user: User): Promise<string> {
     const hash = await this.deps.executions.snapshot(workflowId, user.id);
-    const row = await this.deps.workflows.get(workflowId);
-    if (row?.active) await this.register(workflowId, hash);
-    await this.deps.workflows.setPublished(workflowId, hash);
-    this.deps.live.trigger(workflowId, { active: row?.active ?? false, publishedHash: hash });
+    // An inactive workflow may publish a version it could not serve yet: activating it says why.
+    let plan: Plan | undefined;
+    let planError: unknown;
+    try {
+      plan = await this.plan(hash);
+    } catch (e) {
+      planError = e;
+    }
+    const result = await this.deps.store.publish(workflowId, hash, plan?.routes);
+    if (result.status === 'unroutable') throw planError;
+    if (result.status === 'conflict') throw conflictError(result.conflict);
+    if (result.status === 'stale') throw new UserError(ErrorCodes.notFound, `Workflow ${workflowId} was deleted`);
+    if (result.active && plan) {
+      await this.schedules.set(workflowId, hash, plan.schedules);
+      await this.routes.refresh();
+    }
+    this.deps.live.trigger(workflowId, { active: result.active, publishedHash: hash });
     return hash;
   }
 
   async activate(workflowId: string): Promise<void> {
-    const row = await this.deps.workflows.get(workflowId);
-    if (!row?.publishedHash) throw new UserError(ErrorCodes.conflict, 'Publish the workflow before activating it');
-    await this.register(workflowId, row.publishedHash);
-    await this.deps.workflows.setActive(workflowId, true);
-    this.deps.live.trigger(workflowId, { active: true, publishedHash: row.publishedHash });
+    for (let attempt = 1; ; attempt++) {
+      const row = await this.deps.workflows.get(workflowId);
+      if (!row?.publishedHash) throw new UserError(ErrorCodes.conflict, 'Publish the workflow before activating it');
+      const plan = await this.plan(row.publishedHash);
+      const result = await this.deps.store.activate(workflowId, row.publishedHash, plan.routes);
+      if (result.status === 'conflict') throw conflictError(result.conflict);
+      if (result.status === 'stale') {
+        if (attempt < ACTIVATE_ATTEMPTS) continue;
+        throw new UserError(ErrorCodes.conflict, 'The workflow was published again meanwhile; try again');
+      }
+      try {
+        await this.schedules.set(workflowId, row.publishedHash, plan.schedules);
+      } catch (error) {
+        // Redis away: rather inactive than active without its schedules (a tick of a stray one runs nothing).
+        await this.deps.store.deactivate(workflowId);
+        throw error;
+      }
+      await this.routes.refresh();
+      this.deps.live.trigger(workflowId, { active: true, publishedHash: row.publishedHash });
+      return;
+    }
   }
 
   async deactivate(workflowId: string): Promise<void> {
-    this.unregister(workflowId);
-    await this.deps.workflows.setActive(workflowId, false);
+    await this.deps.store.deactivate(workflowId);
+    await this.schedules.remove(workflowId);
+    await this.routes.refresh();
     this.deps.live.trigger(workflowId, {
       active: false,
       publishedHash: (await this.deps.workflows.get(workflowId))?.publishedHash ?? null,
     });
   }
 
-  /** The workflow is being deleted: its triggers stop and nothing of it stays in memory. */
-  remove(workflowId: string): void {
-    this.unregister(workflowId);
+  /** The workflow is being deleted: its triggers stop everywhere and nothing of it stays in memory. */
+  async remove(workflowId: string): Promise<void> {
+    // Deactivated first, so other instances hear of it (a cascading delete says nothing).
+    await this.deps.store.deactivate(workflowId);
+    await this.schedules.remove(workflowId);
+    await this.routes.refresh();
     this.deps.live.forget(workflowId);
   }
 
   /** `segments`: the request path's segments, each decoded on its own (a `%2F` stays inside its segment). */
-  webhook(method: string, path: string, segments: readonly string[] = path.split('/')): WebhookMatch | undefined {
-    const target = this.webhooks.get(`${method} ${normalizePath(path)}`);
-    if (target) return { target, params: {} };
-    const found = findDynamic(this.dynamic.get(method) ?? [], segments);
-    return found && { target: found.route.target, params: found.params };
+  webhook(
+    method: string,
+    path: string,
+    segments: readonly string[] = path.split('/'),
+  ): Promise<WebhookMatch | undefined> {
+    return this.routes.find(method, normalizePath(path), segments);
   }
 
-  close(): void {
-    for (const jobs of this.schedules.values()) for (const job of jobs) job.stop();
-    this.schedules.clear();
+  async close(): Promise<void> {
+    this.routes.close();
+    await this.schedules.close();
   }
 
-  /** Reads the version first; from there on checking for a taken path and taking it are one synchronous step. */
-  private async register(workflowId: string, hash: string): Promise<void> {
+  /** A tick of an active workflow's schedule; with `tickMillis` (BullMQ) at most one run per tick. */
+  private async fire(tick: Tick): Promise<void> {
+    const { workflowId, versionHash, nodeId, timezone, tickMillis } = tick;
+    const options = {
+      mode: 'schedule' as const,
+      versionHash,
+      startNodeId: nodeId,
+      triggerItems: [{ json: { timestamp: new Date(tickMillis ?? Date.now()).toISOString(), timezone } }],
+    };
+    if (tickMillis === undefined) {
+      await this.deps.executions.run(workflowId, null, options);
+      return;
+    }
+    // A tick of a scheduler that outlived its activation (or its version) runs nothing.
+    const row = await this.deps.workflows.get(workflowId);
+    if (!row?.active || row.publishedHash !== versionHash) return;
+    await this.deps.executions.runOnce(workflowId, null, {
+      ...options,
+      triggerKey: `schedule:${workflowId}:${nodeId}:${tickMillis}`,
+    });
+  }
+
+  /** What a version needs registered, checked as n8n checks on activation; throws what is wrong. */
+  private async plan(hash: string): Promise<Plan> {
     const version = await this.deps.versions.get(hash);
     if (!version) throw new UserError(ErrorCodes.conflict, 'The published version is missing');
-    const hooks: { key: string; target: WebhookTarget }[] = [];
-    const dynamic: { method: string; route: DynamicRoute<WebhookTarget> }[] = [];
-    for (const node of webhookNodes(version.definition)) {
-      const paths = nodePaths(node);
-      if (paths.length === 0) throw new UserError(ErrorCodes.validationFailed, `Webhook "${node.name}" has no path`);
-      const method = methodOf(node);
-      const target = { workflowId, versionHash: hash, node };
-      for (const path of paths) {
-        if (isDynamicPath(path)) {
-          const pattern = path.split('/');
-          // Two workflows that could both answer one request would make the winner arbitrary.
-          const taken = (this.dynamic.get(method) ?? []).find(
-            (r) => r.target.workflowId !== workflowId && pathsOverlap(r.pattern, pattern),
-          );
-          if (taken) {
-            throw new UserError(
-              ErrorCodes.conflict,
-              `Another active workflow already listens on ${method} /webhook/${taken.path}, which overlaps /webhook/${path}`,
-            );
-          }
-          dynamic.push({ method, route: { path, pattern, target } });
-          continue;
-        }
-        const key = `${method} ${path}`;
-        const taken = this.webhooks.get(key);
-        if (taken && taken.workflowId !== workflowId) {
-          throw new UserError(
-            ErrorCodes.conflict,
-            `Another active workflow already listens on ${method} /webhook/${path}`,
-          );
-        }
-        hooks.push({ key, target });
-      }
-    }
-    const crons = version.definition.nodes
+    return { routes: webhookRoutesOf(version.definition), schedules: this.schedulesOf(version.definition) };
+  }
+
+  private schedulesOf(definition: WorkflowDefinition): ScheduleSpec[] {
+    return definition.nodes
       .filter((n) => n.type === 'scheduleTrigger' && !n.disabled)
       .map((node) => {
         const expression = paramText(node.parameters.cronExpression);
@@ -160,52 +219,32 @@ export class TriggerService {
         }
         const timezone = paramText(
           node.parameters.timezone,
-          version.definition.settings.timezone ?? this.deps.timezone ?? 'UTC',
+          definition.settings.timezone ?? this.deps.timezone ?? 'UTC',
         );
         try {
-          return { node, expression, timezone, check: new Cron(expression, { timezone, paused: true }) };
+          new Cron(expression, { timezone, paused: true }).stop();
         } catch (e) {
           throw new UserError(
             ErrorCodes.validationFailed,
             `Schedule "${node.name}": "${expression}" is not a cron expression (${e instanceof Error ? e.message : String(e)})`,
           );
         }
+        return { nodeId: node.id, expression, timezone };
       });
-    // Everything checked: swap the old registration for the new one.
-    this.unregister(workflowId);
-    for (const { key, target } of hooks) this.webhooks.set(key, target);
-    for (const { method, route } of dynamic) this.dynamic.set(method, [...(this.dynamic.get(method) ?? []), route]);
-    this.schedules.set(
-      workflowId,
-      crons.map(({ node, expression, timezone, check }) => {
-        check.stop();
-        return new Cron(expression, { timezone, protect: true }, () => {
-          void this.deps.executions
-            .run(workflowId, null, {
-              mode: 'schedule',
-              versionHash: hash,
-              startNodeId: node.id,
-              triggerItems: [{ json: { timestamp: new Date().toISOString(), timezone } }],
-            })
-            .catch((e: unknown) =>
-              this.deps.logger.error(
-                { workflowId, err: e instanceof Error ? e.message : String(e) },
-                'schedule run failed',
-              ),
-            );
-        });
-      }),
-    );
-  }
-
-  private unregister(workflowId: string): void {
-    for (const [key, target] of this.webhooks) if (target.workflowId === workflowId) this.webhooks.delete(key);
-    for (const [method, routes] of this.dynamic) {
-      const kept = routes.filter((r) => r.target.workflowId !== workflowId);
-      if (kept.length > 0) this.dynamic.set(method, kept);
-      else this.dynamic.delete(method);
-    }
-    for (const job of this.schedules.get(workflowId) ?? []) job.stop();
-    this.schedules.delete(workflowId);
   }
 }
+
+const webhookRoutesOf = (definition: WorkflowDefinition): RouteSpec[] =>
+  webhookNodes(definition).flatMap((node) => {
+    const paths = nodePaths(node);
+    if (paths.length === 0) throw new UserError(ErrorCodes.validationFailed, `Webhook "${node.name}" has no path`);
+    return paths.map((path) => ({ method: methodOf(node), path, nodeId: node.id }));
+  });
+
+const conflictError = ({ method, taken, requested }: RouteConflict): UserError =>
+  new UserError(
+    ErrorCodes.conflict,
+    isDynamicPath(requested)
+      ? `Another active workflow already listens on ${method} /webhook/${taken}, which overlaps /webhook/${requested}`
+      : `Another active workflow already listens on ${method} /webhook/${requested}`,
+  );

@@ -109,6 +109,26 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
     );
 
     it(
+      'a trigger key makes one run: a second row with it is quietly not created, rows without one never collide',
+      withStore(async ({ store }) => {
+        const key = 'schedule:wf1:cron:1000';
+        expect(await store.createQueued({ ...row('t1', 100), mode: 'schedule', triggerKey: key })).toEqual({
+          created: true,
+        });
+        expect(await store.createQueued({ ...row('t2', 101), mode: 'schedule', triggerKey: key })).toEqual({
+          created: false,
+        });
+        expect(await store.get('t2')).toBeUndefined();
+        expect((await store.get('t1'))?.triggerKey).toBe(key);
+        expect(await store.createQueued(row('n1', 102))).toEqual({ created: true });
+        expect(await store.createQueued({ ...row('n2', 103), triggerKey: null })).toEqual({ created: true });
+        // A duplicate id is still an error, key or not.
+        await expect(store.createQueued({ ...row('t1', 104), triggerKey: 'other' })).rejects.toThrow();
+        expect((await store.queued()).map((r) => r.id)).toEqual(['t1', 'n1', 'n2']);
+      }),
+    );
+
+    it(
       'queued answers oldest first; running answers only running runs',
       withStore(async ({ store }) => {
         await store.createQueued(row('late', 300));

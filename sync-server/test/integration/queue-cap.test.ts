@@ -35,7 +35,7 @@ class GatedExecutionStore extends SqliteExecutionStore {
     this.release();
   }
 
-  override async createQueued(row: NewExecution): Promise<void> {
+  override async createQueued(row: NewExecution): Promise<{ created: boolean }> {
     this.calls++;
     await this.gate;
     return super.createQueued(row);

@@ -81,12 +81,12 @@ export const workflowRoutes = ({
       const id = workflowId(params.id);
       await requireAccess(store, id, user, 'edit');
       const definition = await rooms.withRoom(id, (room) => toDefinition(room.doc));
-      return reply(200, testWebhooks.listen(id, user.id, definition));
+      return reply(200, await testWebhooks.listen(id, user.id, definition));
     }),
     implement(routes.stopTestWebhook, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
       await requireAccess(store, id, user, 'edit');
-      testWebhooks.stop(id);
+      await testWebhooks.stop(id);
       return reply(204);
     }),
     implement(routes.runWorkflow, async (_c, { user, params, body }, reply) => {
@@ -128,8 +128,8 @@ export const workflowRoutes = ({
       const id = workflowId(params.id);
       await requireAccess(store, id, user, 'delete');
       // Nothing of it may start or run while it goes: triggers first, then the runs in flight.
-      triggers.remove(id);
-      testWebhooks.stop(id);
+      await triggers.remove(id);
+      await testWebhooks.stop(id);
       executions.stopWorkflow(id);
       await service.delete(id);
       return reply(204);
