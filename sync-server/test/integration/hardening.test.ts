@@ -829,6 +829,13 @@ describe('hostile suite findings', () => {
       writer.doc.getMap('nodes').set(`big${i}`, 'x'.repeat(1_000_000) + String(i));
     }
     await waitUntil(() => (writer.provider.ws?.bufferedAmount === 0 ? true : undefined), 'the edits to leave');
+    // Committed before the flood (a reader is answered only with committed state), so the window below
+    // measures the pacing of answers, not how long a database takes to store 4 MB.
+    const reader = connectClient(server.wsUrl, id, { token: ann.token });
+    cleanups.push(reader.destroy);
+    await reader.synced();
+    await waitUntil(() => (reader.doc.getMap('nodes').has('big3') ? true : undefined), 'the edits to be stored');
+    reader.destroy();
     // Ben only views the workflow: sync requests are open to every member.
     const ws = new WebSocket(`${server.wsUrl}/${id}?token=${ben.token}`);
     cleanups.push(() => ws.terminate());
