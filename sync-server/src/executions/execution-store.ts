@@ -25,7 +25,23 @@ export interface NewExecution {
   startNodeId: string | null;
   triggerItems: string | null;
   retryOf: string | null;
+  /** Unique among executions: a second run with the same key is refused (schedule ticks). */
+  triggerKey?: string | null;
 }
+
+/** A committed run whose job may not be in the cluster's queue yet (job_outbox). */
+export interface OutboxEntry {
+  executionId: string;
+  workflowId: string;
+  /** BullMQ priority (lower first): 1 + the workflow's queued runs when it was stored. */
+  priority: number;
+}
+
+/** What a claim found: taken for this engine, no longer queued (ran, canceled, gone), or the workflow is at its cap. */
+export type ClaimOutcome = 'claimed' | 'notQueued' | 'atCapacity';
+
+/** BullMQ's highest priority number. */
+export const MAX_JOB_PRIORITY = 2_097_152;
 
 export interface FinishRecord {
   id: string;
@@ -42,7 +58,27 @@ export interface ExecutionRetentionPolicy {
 
 export interface ExecutionStore {
   /** Stores a run as `queued`; once this resolves a restart still owes it a run. */
-  createQueued(row: NewExecution): Promise<void>;
+  createQueued(row: NewExecution, options?: { outbox?: boolean }): Promise<void>;
+  /**
+   * Hands up to `limit` outbox entries, oldest first, to `add` and removes
+   * them once it resolved; a rejection keeps them for the next call. Entries
+   * another caller is handing out meanwhile are skipped, not waited for.
+   * Answers how many were handed out.
+   */
+  relayOutbox(limit: number, add: (entries: OutboxEntry[]) => Promise<void>): Promise<number>;
+  /** The run's job was added: its outbox entry goes. */
+  deleteOutbox(executionId: string): Promise<void>;
+  /**
+   * queued → running on this engine of this instance, unless the workflow
+   * already has `maxRunningPerWorkflow` runs running (0: no cap). Of two
+   * claims of one run, exactly one answers 'claimed'.
+   */
+  claim(
+    id: string,
+    by: { engineId: string; instanceId: string; now: number; maxRunningPerWorkflow: number },
+  ): Promise<ClaimOutcome>;
+  /** queued → canceled with this error; false when the run was not queued. */
+  cancelQueued(id: string, error: string, now: number): Promise<boolean>;
   get(id: string): Promise<ExecutionRow | undefined>;
   /** Newest first; `cursor` is the last row of the previous page (createdAt:id). */
   list(filter: {
