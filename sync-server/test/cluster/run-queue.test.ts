@@ -1,0 +1,250 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts';
+import { usePgDatabases } from '../helpers/pg-databases.ts';
+import { rawSql } from '../helpers/raw-sql.ts';
+import { startRedis, type ThrowawayRedis } from '../helpers/redis.ts';
+import { restClient, type Caller } from '../helpers/rest.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+/**
+ * The cluster's run queue (docs/plans/scale-out.md §6.1–§6.5): two whole
+ * instances on one PostgreSQL and one Redis, with real engines attached to
+ * one or both. Runs started on one instance run on the other's engines, each
+ * exactly once; answers, stops and engine losses cross instances.
+ */
+
+const databases = usePgDatabases();
+let redis: ThrowawayRedis;
+const servers: TestServer[] = [];
+const engines: ChildProcess[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => stopEngine(e)));
+  for (const s of servers.splice(0).reverse()) await s.close();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+const node = (id: string, type: string, x: number, parameters: Record<string, unknown> = {}) => ({
+  id,
+  name: id,
+  type,
+  typeVersion: 1,
+  position: { x, y: 0 },
+  parameters,
+});
+
+/** Two instances on a fresh database and their own Redis prefix; an owner signed up on A. */
+const cluster = async () => {
+  const db = await databases.fresh();
+  // Each test its own key space: jobs of one test never reach another's instances.
+  const redisPrefix = `t${randomBytes(4).toString('hex')}`;
+  const start = async () => {
+    const t = await startTestServer({ databaseUrl: db.url, redisUrl: redis.url, redisPrefix });
+    servers.push(t);
+    await t.listen();
+    return t;
+  };
+  const a = await start();
+  const b = await start();
+  const onA = restClient(a.baseUrl);
+  const owner = await onA.signup('owner@example.com');
+  return { a, b, onA, onB: restClient(b.baseUrl), owner };
+};
+
+const attachEngine = async (t: TestServer, concurrency = 4): Promise<ChildProcess> => {
+  const before = t.server.engines.engineCount;
+  const engine = await startEngine(t.baseUrl, { args: ['--concurrency', String(concurrency)] });
+  engines.push(engine);
+  await waitUntil(() => (t.server.engines.engineCount > before ? true : undefined), 'the engine to join');
+  return engine;
+};
+
+const importWorkflow = async (
+  rest: ReturnType<typeof restClient>,
+  as: Caller,
+  nodes: ReturnType<typeof node>[],
+  edges: { source: string; target: string }[],
+): Promise<string> => {
+  const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+    body: { weft: 1, name: 'Cluster', nodes, edges },
+    as,
+  });
+  expect(imported.status).toBe(201);
+  return imported.body.id;
+};
+
+const setNode = node('set', 'set', 200, {
+  assignments: [{ name: 'answer', value: '={{ 6 * 7 }}', type: 'number' }],
+});
+
+interface ExecutionDto {
+  id: string;
+  status: string;
+  error?: string;
+}
+
+const statusOf = async (rest: ReturnType<typeof restClient>, as: Caller, id: string): Promise<ExecutionDto> =>
+  (await rest.call<ExecutionDto>('GET', `/api/executions/${id}`, { as })).body;
+
+const settled = (rest: ReturnType<typeof restClient>, as: Caller, id: string, timeoutMs = 15_000) =>
+  waitUntil(
+    async () => {
+      const row = await statusOf(rest, as, id);
+      return row.status === 'queued' || row.status === 'running' ? undefined : row;
+    },
+    `execution ${id} to end`,
+    timeoutMs,
+  );
+
+describe('runs across instances (BullMQ)', () => {
+  it('a run started through A with engines only on B runs there, and A reads it succeeded', async () => {
+    const { a, b, onA, owner } = await cluster();
+    await attachEngine(b);
+    expect(a.server.engines.engineCount).toBe(0);
+    const workflowId = await importWorkflow(onA, owner.as, [node('start', 'manualTrigger', 0), setNode], [
+      { source: 'start', target: 'set' },
+    ]);
+    const run = await onA.call<ExecutionDto>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
+    expect(run.status).toBe(201);
+    const done = await settled(onA, owner.as, run.body.id);
+    expect(done.status).toBe('succeeded');
+    const [row] = await rawSql<{ instance_id: string; engine_id: string }>(
+      a.server,
+      'select instance_id, engine_id from executions where id = ?',
+      [run.body.id],
+    );
+    expect(row?.instance_id).toBe(b.server.instanceId);
+    expect(await rawSql(a.server, 'select * from job_outbox')).toEqual([]);
+  }, 30_000);
+
+  it("a webhook hit on A (responseMode lastNode) answers with the output of B's engine", async () => {
+    const { a, b, onA, owner } = await cluster();
+    await attachEngine(b);
+    const path = `hook-${randomBytes(3).toString('hex')}`;
+    const workflowId = await importWorkflow(
+      onA,
+      owner.as,
+      [node('hook', 'webhook', 0, { path, httpMethod: 'POST', responseMode: 'lastNode' }), setNode],
+      [{ source: 'hook', target: 'set' }],
+    );
+    expect((await onA.call('POST', `/api/workflows/${workflowId}/publish`, { as: owner.as })).status).toBe(200);
+    expect((await onA.call('POST', `/api/workflows/${workflowId}/activate`, { as: owner.as })).status).toBe(200);
+    for (let i = 0; i < 5; i++) {
+      const answer = await fetch(`${a.baseUrl}/webhook/${path}`, { method: 'POST', body: JSON.stringify({ i }) });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ answer: 42 });
+    }
+    const ran = await rawSql<{ instance_id: string; n: number }>(
+      a.server,
+      'select instance_id, count(*) as n from executions group by instance_id',
+    );
+    expect(ran).toEqual([{ instance_id: b.server.instanceId, n: 5 }]);
+  }, 30_000);
+
+  it('200 runs started at once through both instances each run exactly once', async () => {
+    const { a, b, onA, onB, owner } = await cluster();
+    await Promise.all([attachEngine(a, 8), attachEngine(b, 8)]);
+    const workflowIds = await Promise.all(
+      [0, 1, 2, 3].map(() =>
+        importWorkflow(onA, owner.as, [node('start', 'manualTrigger', 0), setNode], [{ source: 'start', target: 'set' }]),
+      ),
+    );
+    const started = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        (i % 2 === 0 ? onA : onB).call<ExecutionDto>('POST', `/api/workflows/${workflowIds[i % 4] ?? ''}/run`, {
+          as: owner.as,
+        }),
+      ),
+    );
+    expect(started.map((r) => r.status)).toEqual(started.map(() => 201));
+    await waitUntil(
+      async () => {
+        const [left] = await rawSql<{ n: number }>(
+          a.server,
+          "select count(*) as n from executions where status in ('queued', 'running')",
+        );
+        return left?.n === 0 ? true : undefined;
+      },
+      'every run to end',
+      25_000,
+    );
+    const rows = await rawSql<{ status: string; n: number }>(
+      a.server,
+      'select status, count(*) as n from executions group by status',
+    );
+    expect(rows).toEqual([{ status: 'succeeded', n: 200 }]);
+    // One set of node runs each: Start and Set, once.
+    const perRun = await rawSql<{ n: number; runs: number | string }>(
+      a.server,
+      'select n, count(*) as runs from (select execution_id, count(*) as n from node_runs group by execution_id) s group by n',
+    );
+    expect(perRun.map((r) => ({ n: Number(r.n), runs: Number(r.runs) }))).toEqual([{ n: 2, runs: 200 }]);
+    expect(await rawSql(a.server, 'select * from job_outbox')).toEqual([]);
+    // Both instances' engines took runs.
+    const byInstance = await rawSql<{ instance_id: string }>(a.server, 'select distinct instance_id from executions');
+    expect(byInstance.map((r) => r.instance_id).sort()).toEqual([a.server.instanceId, b.server.instanceId].sort());
+  }, 40_000);
+
+  it("a stop asked on A cancels a run on B's engine within a second or so", async () => {
+    const { b, onA, owner } = await cluster();
+    await attachEngine(b);
+    const workflowId = await importWorkflow(
+      onA,
+      owner.as,
+      [node('start', 'manualTrigger', 0), node('pause', 'wait', 200, { amount: 20, unit: 'seconds' })],
+      [{ source: 'start', target: 'pause' }],
+    );
+    const run = await onA.call<ExecutionDto>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
+    await waitUntil(
+      async () => ((await statusOf(onA, owner.as, run.body.id)).status === 'running' ? true : undefined),
+      'the run to start on B',
+    );
+    const asked = Date.now();
+    expect((await onA.call('POST', `/api/executions/${run.body.id}/stop`, { as: owner.as })).status).toBe(202);
+    const done = await settled(onA, owner.as, run.body.id, 5_000);
+    expect(done.status).toBe('canceled');
+    expect(Date.now() - asked).toBeLessThan(2_000);
+  }, 30_000);
+
+  it('a queued run stopped on B never runs', async () => {
+    const { a, onA, onB, owner } = await cluster();
+    // No engine anywhere yet: the run waits in the queue.
+    const workflowId = await importWorkflow(onA, owner.as, [node('start', 'manualTrigger', 0), setNode], [
+      { source: 'start', target: 'set' },
+    ]);
+    const run = await onA.call<ExecutionDto>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
+    expect((await onB.call('POST', `/api/executions/${run.body.id}/stop`, { as: owner.as })).status).toBe(202);
+    expect((await statusOf(onA, owner.as, run.body.id)).status).toBe('canceled');
+    await attachEngine(a);
+    // A second run goes through, so the worker did take jobs; the canceled one stayed without node runs.
+    const next = await onA.call<ExecutionDto>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
+    expect((await settled(onA, owner.as, next.body.id)).status).toBe('succeeded');
+    expect(await rawSql(a.server, 'select * from node_runs where execution_id = ?', [run.body.id])).toEqual([]);
+  }, 30_000);
+
+  it('an engine killed mid-run fails its run clearly', async () => {
+    const { b, onA, owner } = await cluster();
+    const engine = await attachEngine(b);
+    const workflowId = await importWorkflow(
+      onA,
+      owner.as,
+      [node('start', 'manualTrigger', 0), node('pause', 'wait', 200, { amount: 20, unit: 'seconds' })],
+      [{ source: 'start', target: 'pause' }],
+    );
+    const run = await onA.call<ExecutionDto>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
+    await waitUntil(
+      async () => ((await statusOf(onA, owner.as, run.body.id)).status === 'running' ? true : undefined),
+      'the run to start on B',
+    );
+    engine.kill('SIGKILL');
+    const done = await settled(onA, owner.as, run.body.id, 10_000);
+    expect(done).toMatchObject({ status: 'failed', error: 'Engine lost' });
+  }, 30_000);
+});
