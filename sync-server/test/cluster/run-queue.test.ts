@@ -185,7 +185,7 @@ describe('runs across instances (BullMQ)', () => {
       a.server,
       'select n, count(*) as runs from (select execution_id, count(*) as n from node_runs group by execution_id) s group by n',
     );
-    expect(perRun.map((r) => ({ n: Number(r.n), runs: Number(r.runs) }))).toEqual([{ n: 2, runs: 200 }]);
+    expect(perRun.map((r) => ({ n: r.n, runs: Number(r.runs) }))).toEqual([{ n: 2, runs: 200 }]);
     expect(await rawSql(a.server, 'select * from job_outbox')).toEqual([]);
     // Both instances' engines took runs.
     const byInstance = await rawSql<{ instance_id: string }>(a.server, 'select distinct instance_id from executions');
