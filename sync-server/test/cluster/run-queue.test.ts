@@ -7,6 +7,9 @@ import { rawSql } from '../helpers/raw-sql.ts';
 import { startRedis, type ThrowawayRedis } from '../helpers/redis.ts';
 import { restClient, type Caller } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { childrenOf, killHard } from '../helpers/process-tree.ts';
+import { spawnServer } from '../helpers/spawn-server.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 /**
  * The cluster's run queue (docs/plans/scale-out.md §6.1–§6.5): two whole
@@ -19,11 +22,13 @@ const databases = usePgDatabases();
 let redis: ThrowawayRedis;
 const servers: TestServer[] = [];
 const engines: ChildProcess[] = [];
+const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
 });
 afterEach(async () => {
+  for (const fn of cleanups.splice(0)) fn();
   await Promise.all(engines.splice(0).map((e) => stopEngine(e)));
   for (const s of servers.splice(0).reverse()) await s.close();
 });
@@ -55,7 +60,7 @@ const cluster = async () => {
   const b = await start();
   const onA = restClient(a.baseUrl);
   const owner = await onA.signup('owner@example.com');
-  return { a, b, onA, onB: restClient(b.baseUrl), owner };
+  return { db, redisPrefix, a, b, onA, onB: restClient(b.baseUrl), owner };
 };
 
 const attachEngine = async (t: TestServer, concurrency = 4): Promise<ChildProcess> => {
@@ -247,4 +252,55 @@ describe('runs across instances (BullMQ)', () => {
     const done = await settled(onA, owner.as, run.body.id, 10_000);
     expect(done).toMatchObject({ status: 'failed', error: 'Engine lost' });
   }, 30_000);
+
+  it('an instance killed mid-run (SIGKILL) leaves no run running: another instance fails it within ~15 s', async () => {
+    const { db, redisPrefix, a, onA, owner } = await cluster();
+    // B as a real process with its own engine child, on the same database, Redis and key space.
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const b = await spawnServer(dir.path, {
+      env: {
+        DATABASE_URL: db.url,
+        REDIS_URL: redis.url,
+        WEFT_REDIS_PREFIX: redisPrefix,
+        WEFT_ENCRYPTION_KEY: '07'.repeat(32),
+      },
+    });
+    const pid = b.child.pid;
+    cleanups.push(() => {
+      for (const child of pid === undefined ? [] : childrenOf(pid)) killHard(child.pid);
+      killHard(pid);
+    });
+    const workflowId = await importWorkflow(
+      onA,
+      owner.as,
+      [node('start', 'manualTrigger', 0), node('pause', 'wait', 200, { amount: 60, unit: 'seconds' })],
+      [{ source: 'start', target: 'pause' }],
+    );
+    const run = await onA.call<ExecutionDto>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
+    await waitUntil(
+      async () => ((await statusOf(onA, owner.as, run.body.id)).status === 'running' ? true : undefined),
+      "the run to start on B's engine",
+      15_000,
+    );
+    const [held] = await rawSql<{ instance_id: string }>(a.server, 'select instance_id from executions where id = ?', [
+      run.body.id,
+    ]);
+    expect(held?.instance_id).not.toBe(a.server.instanceId);
+    // The whole tree at once: the server cannot end anything, its engine cannot report.
+    const tree = pid === undefined ? [] : childrenOf(pid);
+    killHard(pid);
+    for (const child of tree) killHard(child.pid);
+    await b.exited;
+    const killed = Date.now();
+    const done = await settled(onA, owner.as, run.body.id, 25_000);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/^Engine lost: server instance .* stopped$/);
+    expect(Date.now() - killed).toBeLessThan(20_000);
+    const [left] = await rawSql<{ n: number }>(
+      a.server,
+      "select count(*) as n from executions where status in ('queued', 'running')",
+    );
+    expect(left?.n).toBe(0);
+  }, 45_000);
 });
