@@ -46,12 +46,12 @@ const node = (id: string, type: string, x: number, parameters: Record<string, un
 });
 
 /** Two instances on a fresh database and their own Redis prefix; an owner signed up on A. */
-const cluster = async () => {
+const cluster = async (overrides: { maxRunningPerWorkflow?: number } = {}) => {
   const db = await databases.fresh();
   // Each test its own key space: jobs of one test never reach another's instances.
   const redisPrefix = `t${randomBytes(4).toString('hex')}`;
   const start = async () => {
-    const t = await startTestServer({ databaseUrl: db.url, redisUrl: redis.url, redisPrefix });
+    const t = await startTestServer({ databaseUrl: db.url, redisUrl: redis.url, redisPrefix, ...overrides });
     servers.push(t);
     await t.listen();
     return t;
@@ -303,4 +303,65 @@ describe('runs across instances (BullMQ)', () => {
     );
     expect(left?.n).toBe(0);
   }, 45_000);
+
+  it('a queued run whose job Redis lost is added again and runs', async () => {
+    const { a, b, onA, owner } = await cluster();
+    await attachEngine(b);
+    const workflowId = await importWorkflow(onA, owner.as, [node('start', 'manualTrigger', 0), setNode], [
+      { source: 'start', target: 'set' },
+    ]);
+    const first = await onA.call<ExecutionDto>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
+    expect((await settled(onA, owner.as, first.body.id)).status).toBe('succeeded');
+    const row = await a.server.storage.executions.get(first.body.id);
+    // A row committed long ago with neither an outbox entry nor a job: what a Redis that lost its data leaves.
+    await a.server.storage.executions.createQueued({
+      id: 'lost-job',
+      workflowId,
+      versionHash: row?.versionHash ?? '',
+      mode: 'manual',
+      createdBy: owner.user.id,
+      createdAt: Date.now() - 60_000,
+      startNodeId: 'start',
+      triggerItems: null,
+      retryOf: null,
+    });
+    expect((await settled(onA, owner.as, 'lost-job', 15_000)).status).toBe('succeeded');
+  }, 30_000);
+
+  it('one workflow never has more runs running across instances than its cap; the rest wait and run', async () => {
+    const { a, b, onA, onB, owner } = await cluster({ maxRunningPerWorkflow: 2 });
+    await Promise.all([attachEngine(a), attachEngine(b)]);
+    const workflowId = await importWorkflow(
+      onA,
+      owner.as,
+      [node('start', 'manualTrigger', 0), node('pause', 'wait', 200, { amount: 1, unit: 'seconds' })],
+      [{ source: 'start', target: 'pause' }],
+    );
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        (i % 2 === 0 ? onA : onB).call<ExecutionDto>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as }),
+      ),
+    );
+    let most = 0;
+    await waitUntil(
+      async () => {
+        const rows = await rawSql<{ status: string; n: number | string }>(
+          a.server,
+          'select status, count(*) as n from executions group by status',
+        );
+        const count = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+        most = Math.max(most, count('running'));
+        return count('succeeded') === runs.length ? true : undefined;
+      },
+      'every run to succeed',
+      25_000,
+    );
+    expect(most).toBe(2);
+    // Runs overlapped on both instances' engines, two at a time.
+    const [span] = await rawSql<{ first: number; last: number }>(
+      a.server,
+      'select min(finished_at) as first, max(finished_at) as last from executions',
+    );
+    expect(Number(span?.last) - Number(span?.first)).toBeGreaterThanOrEqual(1_500);
+  }, 40_000);
 });
