@@ -127,6 +127,9 @@ describe('runs across instances (BullMQ)', () => {
     );
     expect(row?.instance_id).toBe(b.server.instanceId);
     expect(await rawSql(a.server, 'select * from job_outbox')).toEqual([]);
+    // A waiter that missed the answer on the reply channel (here: it came after the end) reads it back.
+    const late = await a.server.runs.waitFor(run.body.id, 5_000);
+    expect(late).toMatchObject({ status: 'succeeded', lastOutput: [{ json: { answer: 42 } }] });
   }, 30_000);
 
   it("a webhook hit on A (responseMode lastNode) answers with the output of B's engine", async () => {
