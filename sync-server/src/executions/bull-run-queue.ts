@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, Queue, Worker, type Job as BullJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -39,7 +41,7 @@ export interface BullRunQueueOptions {
   executions: ExecutionStore;
   live: LiveStatus;
   logger: Logger;
-  /** Runs one workflow may have running across the cluster; 0: no cap. */
+  /** Runs one workflow may have running across the cluster; 0: half of all attached engines' slots (at least 1). */
   maxRunningPerWorkflow: number;
   timings?: Partial<BullRunQueueTimings>;
 }
@@ -70,6 +72,7 @@ const DEFAULT_TIMINGS: BullRunQueueTimings = {
 };
 
 export const RUNS_QUEUE = 'weft-runs';
+const FIRST_CONNECT_WAIT_MS = 5_000;
 const SWEEP_BATCH = 500;
 /** Completed jobs stay this long, so a late duplicate add of the same id is still refused. */
 const KEEP_COMPLETED_SECONDS = 3600;
@@ -109,6 +112,10 @@ export class BullRunQueue implements RunQueue {
   private sweepAgain = false;
   private workerState: 'idle' | 'running' | 'paused' = 'idle';
   private stopCapacity: () => void = () => {};
+  /** Slots of engines attached to the other live instances, as of the last heartbeat. */
+  private othersCapacity = 0;
+  /** Queued runs per workflow across the cluster: the last count read, plus what this instance stored since. */
+  private queued = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly options: BullRunQueueOptions) {
@@ -167,9 +174,16 @@ export class BullRunQueue implements RunQueue {
   async start(): Promise<void> {
     const id = this.options.instanceId;
     await this.subscriber.subscribe(this.key(`reply:${id}`), this.key(`cancel:${id}`));
-    await this.heartbeat();
+    // Commands fail fast while not connected: the first beat waits for the connection (a while at most).
+    if (this.redis.status !== 'ready') {
+      await Promise.race([once(this.redis, 'ready'), sleep(FIRST_CONNECT_WAIT_MS)]);
+    }
+    await this.heartbeat().catch((error: unknown) => this.warn('renewing the instance key', error));
     this.every(this.timings.heartbeatMs, 'renewing the instance key', () => this.heartbeat());
     this.every(this.timings.sweepMs, 'relaying the outbox', () => this.sweep());
+    this.every(this.timings.sweepMs, 'counting queued runs', async () => {
+      this.queued = await this.options.executions.queuedCounts();
+    });
     this.every(this.timings.reconcileMs, 'reconciling runs', () => this.reconcile());
     this.stopCapacity = this.options.hub.onCapacity((capacity) => this.fitWorker(capacity));
     this.fitWorker(this.options.hub.capacity);
@@ -177,13 +191,39 @@ export class BullRunQueue implements RunQueue {
     this.sweepSoon();
   }
 
-  private heartbeat(): Promise<unknown> {
-    return this.redis.set(this.key(`instance:${this.options.instanceId}`), '1', 'PX', this.timings.instanceTtlMs);
+  /**
+   * Keeps this instance's key alive, holding its engines' slots, and sums the
+   * slots of the other live instances (a sorted set of who beat lately).
+   */
+  private async heartbeat(): Promise<void> {
+    const id = this.options.instanceId;
+    const ttl = this.timings.instanceTtlMs;
+    const now = Date.now();
+    const members = this.key('instances');
+    await this.redis
+      .multi()
+      .set(this.key(`instance:${id}`), String(this.options.hub.capacity), 'PX', ttl)
+      .zadd(members, now, id)
+      .zremrangebyscore(members, 0, now - ttl)
+      .exec();
+    const others = (await this.redis.zrange(members, 0, -1)).filter((other) => other !== id);
+    const slots = others.length > 0 ? await this.redis.mget(others.map((other) => this.key(`instance:${other}`))) : [];
+    this.othersCapacity = slots.reduce((sum, value) => sum + (Number(value) || 0), 0);
+  }
+
+  /** The per-workflow running cap: as configured, or half of every attached engine's slots, as alone. */
+  private get runningCap(): number {
+    return (
+      this.options.maxRunningPerWorkflow ||
+      Math.max(1, Math.floor((this.othersCapacity + this.options.hub.capacity) / 2))
+    );
   }
 
   /** The Worker takes as many jobs at once as the attached engines have slots, and none without an engine. */
   private fitWorker(capacity: number): void {
     if (this.closed) return;
+    // Other instances hear of the new slots now rather than at the next beat.
+    this.heartbeat().catch((error: unknown) => this.warn('renewing the instance key', error));
     if (capacity > 0) this.worker.concurrency = capacity;
     if (capacity > 0 && this.workerState === 'idle') {
       this.workerState = 'running';
@@ -198,7 +238,8 @@ export class BullRunQueue implements RunQueue {
     }
   }
 
-  enqueue(): void {
+  enqueue(_executionId: string, workflowId: string): void {
+    this.queued.set(workflowId, (this.queued.get(workflowId) ?? 0) + 1);
     this.sweepSoon();
   }
 
@@ -244,7 +285,7 @@ export class BullRunQueue implements RunQueue {
         engineId,
         instanceId: this.options.instanceId,
         now: Date.now(),
-        maxRunningPerWorkflow: this.options.maxRunningPerWorkflow,
+        maxRunningPerWorkflow: this.runningCap,
       }),
     );
     if (ran.outcome === 'noEngine' || ran.outcome === 'atCapacity') {
@@ -295,9 +336,9 @@ export class BullRunQueue implements RunQueue {
     for (const resolve of waiters) resolve(result);
   }
 
-  queuedCount(): number {
-    // Runs wait in Redis, not here: the per-workflow queue cap counts only those being stored (execution-service.ts).
-    return 0;
+  queuedCount(workflowId: string): number {
+    // Counted across instances once a second: the cap may be passed by what other instances store within that second.
+    return this.queued.get(workflowId) ?? 0;
   }
 
   waitFor(executionId: string, timeoutMs: number): Promise<RunResultMessage | undefined> {
@@ -411,7 +452,8 @@ export class BullRunQueue implements RunQueue {
           const row = running.find((r) => r.id === id);
           if (row) this.options.live.finished(row.workflowId, id, 'failed', why);
         }
-        if (ids.length > 0) this.options.logger.warn({ instance, runs: ids.length }, 'runs of a stopped instance failed');
+        if (ids.length > 0)
+          this.options.logger.warn({ instance, runs: ids.length }, 'runs of a stopped instance failed');
       }
     }
     for (const row of await executions.queued()) {

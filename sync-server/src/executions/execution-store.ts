@@ -77,6 +77,8 @@ export interface ExecutionStore {
     id: string,
     by: { engineId: string; instanceId: string; now: number; maxRunningPerWorkflow: number },
   ): Promise<ClaimOutcome>;
+  /** Queued runs per workflow (workflows with none left out): the cluster's queue cap reads it. */
+  queuedCounts(): Promise<Map<string, number>>;
   /** queued → canceled with this error; false when the run was not queued. */
   cancelQueued(id: string, error: string, now: number): Promise<boolean>;
   get(id: string): Promise<ExecutionRow | undefined>;

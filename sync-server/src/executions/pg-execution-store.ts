@@ -137,6 +137,15 @@ export class PgExecutionStore implements ExecutionStore {
     });
   }
 
+  async queuedCounts(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .select({ workflowId: executions.workflowId, n: count() })
+      .from(executions)
+      .where(eq(executions.status, 'queued'))
+      .groupBy(executions.workflowId);
+    return new Map(rows.map((r) => [r.workflowId, r.n]));
+  }
+
   async cancelQueued(id: string, error: string, now: number): Promise<boolean> {
     const rows = await this.db
       .update(executions)

@@ -183,6 +183,16 @@ export class SqliteExecutionStore implements ExecutionStore {
     });
   }
 
+  async queuedCounts(): Promise<Map<string, number>> {
+    const rows = this.db
+      .select({ workflowId: executions.workflowId, n: count() })
+      .from(executions)
+      .where(eq(executions.status, 'queued'))
+      .groupBy(executions.workflowId)
+      .all();
+    return new Map(rows.map((r) => [r.workflowId, r.n]));
+  }
+
   async cancelQueued(id: string, error: string, now: number): Promise<boolean> {
     return (
       this.db

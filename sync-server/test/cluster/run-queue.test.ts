@@ -46,7 +46,7 @@ const node = (id: string, type: string, x: number, parameters: Record<string, un
 });
 
 /** Two instances on a fresh database and their own Redis prefix; an owner signed up on A. */
-const cluster = async (overrides: { maxRunningPerWorkflow?: number } = {}) => {
+const cluster = async (overrides: { maxRunningPerWorkflow?: number; maxQueuedPerWorkflow?: number } = {}) => {
   const db = await databases.fresh();
   // Each test its own key space: jobs of one test never reach another's instances.
   const redisPrefix = `t${randomBytes(4).toString('hex')}`;
@@ -113,9 +113,12 @@ describe('runs across instances (BullMQ)', () => {
     const { a, b, onA, owner } = await cluster();
     await attachEngine(b);
     expect(a.server.engines.engineCount).toBe(0);
-    const workflowId = await importWorkflow(onA, owner.as, [node('start', 'manualTrigger', 0), setNode], [
-      { source: 'start', target: 'set' },
-    ]);
+    const workflowId = await importWorkflow(
+      onA,
+      owner.as,
+      [node('start', 'manualTrigger', 0), setNode],
+      [{ source: 'start', target: 'set' }],
+    );
     const run = await onA.call<ExecutionDto>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
     expect(run.status).toBe(201);
     const done = await settled(onA, owner.as, run.body.id);
@@ -161,7 +164,12 @@ describe('runs across instances (BullMQ)', () => {
     await Promise.all([attachEngine(a, 8), attachEngine(b, 8)]);
     const workflowIds = await Promise.all(
       [0, 1, 2, 3].map(() =>
-        importWorkflow(onA, owner.as, [node('start', 'manualTrigger', 0), setNode], [{ source: 'start', target: 'set' }]),
+        importWorkflow(
+          onA,
+          owner.as,
+          [node('start', 'manualTrigger', 0), setNode],
+          [{ source: 'start', target: 'set' }],
+        ),
       ),
     );
     const started = await Promise.all(
@@ -224,9 +232,12 @@ describe('runs across instances (BullMQ)', () => {
   it('a queued run stopped on B never runs', async () => {
     const { a, onA, onB, owner } = await cluster();
     // No engine anywhere yet: the run waits in the queue.
-    const workflowId = await importWorkflow(onA, owner.as, [node('start', 'manualTrigger', 0), setNode], [
-      { source: 'start', target: 'set' },
-    ]);
+    const workflowId = await importWorkflow(
+      onA,
+      owner.as,
+      [node('start', 'manualTrigger', 0), setNode],
+      [{ source: 'start', target: 'set' }],
+    );
     const run = await onA.call<ExecutionDto>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
     expect((await onB.call('POST', `/api/executions/${run.body.id}/stop`, { as: owner.as })).status).toBe(202);
     expect((await statusOf(onA, owner.as, run.body.id)).status).toBe('canceled');
@@ -310,9 +321,12 @@ describe('runs across instances (BullMQ)', () => {
   it('a queued run whose job Redis lost is added again and runs', async () => {
     const { a, b, onA, owner } = await cluster();
     await attachEngine(b);
-    const workflowId = await importWorkflow(onA, owner.as, [node('start', 'manualTrigger', 0), setNode], [
-      { source: 'start', target: 'set' },
-    ]);
+    const workflowId = await importWorkflow(
+      onA,
+      owner.as,
+      [node('start', 'manualTrigger', 0), setNode],
+      [{ source: 'start', target: 'set' }],
+    );
     const first = await onA.call<ExecutionDto>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
     expect((await settled(onA, owner.as, first.body.id)).status).toBe('succeeded');
     const row = await a.server.storage.executions.get(first.body.id);
@@ -367,4 +381,53 @@ describe('runs across instances (BullMQ)', () => {
     );
     expect(Number(span?.last) - Number(span?.first)).toBeGreaterThanOrEqual(1_500);
   }, 40_000);
+
+  it('without a configured cap, a workflow takes at most half of the cluster’s engine slots', async () => {
+    const { a, b, onA, onB, owner } = await cluster();
+    await Promise.all([attachEngine(a, 1), attachEngine(b, 1)]);
+    const workflowId = await importWorkflow(
+      onA,
+      owner.as,
+      [node('start', 'manualTrigger', 0), node('pause', 'wait', 200, { amount: 1, unit: 'seconds' })],
+      [{ source: 'start', target: 'pause' }],
+    );
+    await Promise.all(
+      Array.from({ length: 3 }, (_, i) =>
+        (i % 2 === 0 ? onA : onB).call('POST', `/api/workflows/${workflowId}/run`, { as: owner.as }),
+      ),
+    );
+    let most = 0;
+    await waitUntil(
+      async () => {
+        const rows = await rawSql<{ status: string; n: number | string }>(
+          a.server,
+          'select status, count(*) as n from executions group by status',
+        );
+        const count = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+        most = Math.max(most, count('running'));
+        return count('succeeded') === 3 ? true : undefined;
+      },
+      'every run to succeed',
+      25_000,
+    );
+    expect(most).toBe(1);
+  }, 40_000);
+
+  it('the per-workflow queue cap counts runs waiting from every instance', async () => {
+    const { onA, onB, owner } = await cluster({ maxQueuedPerWorkflow: 3 });
+    // No engine anywhere: every run waits.
+    const workflowId = await importWorkflow(
+      onA,
+      owner.as,
+      [node('start', 'manualTrigger', 0), setNode],
+      [{ source: 'start', target: 'set' }],
+    );
+    for (let i = 0; i < 3; i++) {
+      expect((await onA.call('POST', `/api/workflows/${workflowId}/run`, { as: owner.as })).status).toBe(201);
+    }
+    // B counts the cluster's queued runs once a second.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const refused = await onB.call('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
+    expect(refused.status).toBe(429);
+  }, 30_000);
 });

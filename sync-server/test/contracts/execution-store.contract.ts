@@ -515,6 +515,15 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
         expect(await store.cancelQueued('q', 'Canceled', 6)).toBe(false);
         expect(await store.cancelQueued('r', 'Canceled', 6)).toBe(false);
         expect((await store.get('r'))?.status).toBe('running');
+        await store.createQueued(row('q2', 7));
+        await store.createQueued(row('q3', 8));
+        await store.createQueued(row('w', 9, 'wf2'));
+        expect(await store.queuedCounts()).toEqual(
+          new Map([
+            ['wf1', 2],
+            ['wf2', 1],
+          ]),
+        );
       }),
     );
   });
