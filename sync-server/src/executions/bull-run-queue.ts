@@ -173,10 +173,18 @@ export class BullRunQueue implements RunQueue {
 
   async start(): Promise<void> {
     const id = this.options.instanceId;
-    await this.subscriber.subscribe(this.key(`reply:${id}`), this.key(`cancel:${id}`));
-    // Commands fail fast while not connected: the first beat waits for the connection (a while at most).
+    // Redis away at start delays nothing for long: the subscription is sent once it connects, and
+    // runs wait in the outbox meanwhile. Commands fail fast while not connected, so the first beat
+    // waits for the connection (a while at most).
+    const subscribed = this.subscriber
+      .subscribe(this.key(`reply:${id}`), this.key(`cancel:${id}`))
+      .catch((error: unknown) => this.warn('subscribing to answers and stops', error));
+    await Promise.race([subscribed, sleep(FIRST_CONNECT_WAIT_MS, undefined, { ref: false })]);
     if (this.redis.status !== 'ready') {
-      await Promise.race([once(this.redis, 'ready'), sleep(FIRST_CONNECT_WAIT_MS)]);
+      await Promise.race([
+        once(this.redis, 'ready').catch(() => undefined),
+        sleep(FIRST_CONNECT_WAIT_MS, undefined, { ref: false }),
+      ]);
     }
     await this.heartbeat().catch((error: unknown) => this.warn('renewing the instance key', error));
     this.every(this.timings.heartbeatMs, 'renewing the instance key', () => this.heartbeat());
