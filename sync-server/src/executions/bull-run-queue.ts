@@ -74,6 +74,7 @@ const DEFAULT_TIMINGS: BullRunQueueTimings = {
 export const RUNS_QUEUE = 'weft-runs';
 const FIRST_CONNECT_WAIT_MS = 5_000;
 const SWEEP_BATCH = 500;
+const RECONCILE_BATCH = 500;
 /** Completed jobs stay this long, so a late duplicate add of the same id is still refused. */
 const KEEP_COMPLETED_SECONDS = 3600;
 
@@ -464,8 +465,10 @@ export class BullRunQueue implements RunQueue {
           this.options.logger.warn({ instance, runs: ids.length }, 'runs of a stopped instance failed');
       }
     }
+    let checked = 0;
     for (const row of await executions.queued()) {
-      if (now - row.createdAt < this.timings.staleQueuedMs) break;
+      // Oldest first, and a bounded number a round: a long backlog is looked through over several rounds.
+      if (now - row.createdAt < this.timings.staleQueuedMs || ++checked > RECONCILE_BATCH) break;
       const job = await this.queue.getJob(jobIdOf(row.id));
       if (job) {
         const state = await job.getState();
