@@ -152,11 +152,31 @@ describe('runs across instances (BullMQ)', () => {
       expect(answer.status).toBe(200);
       expect(await answer.json()).toMatchObject({ answer: 42 });
     }
+    // Respond to Webhook: the status and body the node chose come back through A too.
+    const replyPath = `reply-${randomBytes(3).toString('hex')}`;
+    const replying = await importWorkflow(
+      onA,
+      owner.as,
+      [
+        node('hook', 'webhook', 0, { path: replyPath, httpMethod: 'POST', responseMode: 'responseNode' }),
+        setNode,
+        node('reply', 'respondToWebhook', 400, { respondWith: 'firstIncomingItem', responseCode: 201 }),
+      ],
+      [
+        { source: 'hook', target: 'set' },
+        { source: 'set', target: 'reply' },
+      ],
+    );
+    expect((await onA.call('POST', `/api/workflows/${replying}/publish`, { as: owner.as })).status).toBe(200);
+    expect((await onA.call('POST', `/api/workflows/${replying}/activate`, { as: owner.as })).status).toBe(200);
+    const replied = await fetch(`${a.baseUrl}/webhook/${replyPath}`, { method: 'POST', body: '{}' });
+    expect(replied.status).toBe(201);
+    expect(await replied.json()).toEqual({ answer: 42 });
     const ran = await rawSql<{ instance_id: string; n: number }>(
       a.server,
       'select instance_id, count(*) as n from executions group by instance_id',
     );
-    expect(ran).toEqual([{ instance_id: b.server.instanceId, n: 5 }]);
+    expect(ran).toEqual([{ instance_id: b.server.instanceId, n: 6 }]);
   }, 30_000);
 
   it('200 runs started at once through both instances each run exactly once', async () => {
