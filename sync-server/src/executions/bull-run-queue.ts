@@ -424,17 +424,20 @@ export class BullRunQueue implements RunQueue {
     }
   }
 
-  stopWorkflow(workflowId: string): void {
+  async stopWorkflow(workflowId: string): Promise<void> {
     this.options.hub.stopWorkflow(workflowId);
-    // Runs of it on other instances' engines: each holder cancels its own.
-    const others = async () => {
+    // Runs of it on other instances' engines, read before the rows go with the workflow: each holder
+    // cancels its own. A failure is logged, not thrown: the delete goes on, and those engines' ends
+    // find no row to write.
+    try {
       for (const row of await this.options.executions.running()) {
         if (row.workflowId !== workflowId || row.instanceId === null) continue;
         if (row.instanceId === this.options.instanceId) continue;
         await this.redis.publish(this.key(`cancel:${row.instanceId}`), row.id);
       }
-    };
-    others().catch((error: unknown) => this.warn('stopping a deleted workflow on other instances', error));
+    } catch (error) {
+      this.warn('stopping a deleted workflow on other instances', error);
+    }
   }
 
   /**

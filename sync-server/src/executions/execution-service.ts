@@ -127,8 +127,8 @@ export class ExecutionService {
   }
 
   /** The workflow is being deleted: its queued and running executions stop first. */
-  stopWorkflow(workflowId: string): void {
-    this.deps.queue.stopWorkflow(workflowId);
+  stopWorkflow(workflowId: string): Promise<void> {
+    return this.deps.queue.stopWorkflow(workflowId);
   }
 
   /** Runs the same version again with the same trigger items. */

@@ -24,8 +24,8 @@ export interface RunQueue {
   waitFor(executionId: string, timeoutMs: number): Promise<RunResultMessage | undefined>;
   /** Stops a run: a queued one at once, a running one through the engine that holds it. */
   cancel(executionId: string): Promise<void>;
-  /** The workflow is being deleted: its waiting and running runs stop. */
-  stopWorkflow(workflowId: string): void;
+  /** The workflow is being deleted: its waiting and running runs stop (resolves once every holder was told). */
+  stopWorkflow(workflowId: string): Promise<void>;
   /** Takes no more runs; runs on this instance's engines end through the hub's close. */
   close(): Promise<void>;
 }
@@ -57,8 +57,9 @@ export class LocalRunQueue implements RunQueue {
     return Promise.resolve();
   }
 
-  stopWorkflow(workflowId: string): void {
+  stopWorkflow(workflowId: string): Promise<void> {
     this.hub.stopWorkflow(workflowId);
+    return Promise.resolve();
   }
 
   close(): Promise<void> {

@@ -249,6 +249,32 @@ describe('runs across instances (BullMQ)', () => {
     expect(Date.now() - asked).toBeLessThan(2_000);
   }, 30_000);
 
+  it("a workflow deleted through A stops its run on B's engine, whose slot takes the next run", async () => {
+    const { b, onA, owner } = await cluster();
+    await attachEngine(b, 1);
+    const doomed = await importWorkflow(
+      onA,
+      owner.as,
+      [node('start', 'manualTrigger', 0), node('pause', 'wait', 200, { amount: 60, unit: 'seconds' })],
+      [{ source: 'start', target: 'pause' }],
+    );
+    const run = await onA.call<ExecutionDto>('POST', `/api/workflows/${doomed}/run`, { as: owner.as });
+    await waitUntil(
+      async () => ((await statusOf(onA, owner.as, run.body.id)).status === 'running' ? true : undefined),
+      'the run to start on B',
+    );
+    const other = await importWorkflow(
+      onA,
+      owner.as,
+      [node('start', 'manualTrigger', 0), setNode],
+      [{ source: 'start', target: 'set' }],
+    );
+    const next = await onA.call<ExecutionDto>('POST', `/api/workflows/${other}/run`, { as: owner.as });
+    expect((await onA.call('DELETE', `/api/workflows/${doomed}`, { as: owner.as })).status).toBe(204);
+    // B's only slot was held by the deleted workflow's 60 s wait: the next run gets it once that was canceled.
+    expect((await settled(onA, owner.as, next.body.id, 10_000)).status).toBe('succeeded');
+  }, 30_000);
+
   it('a queued run stopped on B never runs', async () => {
     const { a, onA, onB, owner } = await cluster();
     // No engine anywhere yet: the run waits in the queue.
