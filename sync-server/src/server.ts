@@ -20,6 +20,8 @@ import { WorkflowService } from './workflows/workflow-service.ts';
 import { EngineHub } from './executions/engine-hub.ts';
 import { runPolicyOf, type RunPolicySettings } from './executions/run-policy.ts';
 import { ExecutionService } from './executions/execution-service.ts';
+import { createRunQueue } from './executions/create-run-queue.ts';
+import type { RunQueue } from './executions/run-queue.ts';
 import { LiveStatus } from './executions/live-status.ts';
 import { ExecutionRetention } from './executions/retention.ts';
 import { TriggerService } from './triggers/trigger-service.ts';
@@ -75,6 +77,8 @@ export interface SyncServer {
   readonly accounts: AccountStore;
   readonly workflows: WorkflowService;
   readonly engines: EngineHub;
+  /** Where runs wait for an engine: BullMQ with REDIS_URL, the hub's in-process queue otherwise. */
+  readonly runs: RunQueue;
   readonly executions: ExecutionService;
   /** Deletes old executions in the background; `await tick()` runs a round now (tests). */
   readonly retention: ExecutionRetention;
@@ -142,12 +146,22 @@ export const createSyncServer = async ({
     runPolicy,
     maxRunningPerWorkflow: config.maxRunningPerWorkflow,
   });
-  await engines.start();
+  const runs = createRunQueue({
+    hub: engines,
+    executions: executionStore,
+    live,
+    logger: logger.child({ component: 'runs' }),
+    instanceId,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    maxRunningPerWorkflow: config.maxRunningPerWorkflow,
+  });
+  await runs.start();
   const executions = new ExecutionService({
     rooms,
     versions,
     executions: executionStore,
-    hub: engines,
+    queue: runs,
     live,
     maxQueuedPerWorkflow: config.maxQueuedPerWorkflow,
   });
@@ -182,7 +196,7 @@ export const createSyncServer = async ({
     workflows,
     executionStore,
     executions,
-    engines,
+    runs,
     triggers,
     testWebhooks,
     credentials,
@@ -245,6 +259,7 @@ export const createSyncServer = async ({
     accounts,
     workflows,
     engines,
+    runs,
     executions,
     retention,
     engineToken: config.engineToken,
@@ -267,6 +282,8 @@ export const createSyncServer = async ({
         testWebhooks.close();
         upgrades.close();
         await engines.close();
+        // After the hub: the runs its engines held have ended, so the worker's jobs complete.
+        await runs.close();
         sync.close();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         await rooms.shutdown();

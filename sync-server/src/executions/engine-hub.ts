@@ -16,7 +16,7 @@ import {
 } from '#shared/protocol/engine.ts';
 import type { CredentialStore, GrantedSecret } from '../credentials/credential-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
-import type { ExecutionStore } from './execution-store.ts';
+import type { ClaimOutcome, ExecutionStore } from './execution-store.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { VersionStore } from './version-store.ts';
 import type { RunPolicy } from './run-policy.ts';
@@ -70,6 +70,17 @@ const credentialRefusal: Record<Exclude<GrantedSecret['status'], 'ok'>, string> 
  * Past a run's time limit, how long an engine still has to report its end
  * (its own timer fires at the limit): 5 s, plus a tenth of the limit.
  */
+/** Takes a queued run for an engine (its row becomes running) or says why not. */
+export type Claim = (engineId: string) => Promise<ClaimOutcome>;
+
+/** How a hand-over went: sent to the engine, ended at once (failed, canceled, engine gone), or not started. */
+type HandOverOutcome = 'sent' | 'ended' | 'notQueued' | 'atCapacity';
+
+/** What `runClaimed` did with a run given to it from outside (the cluster queue). */
+export type ClaimedRun =
+  | { outcome: 'noEngine' | 'notQueued' | 'atCapacity' }
+  | { outcome: 'ended'; result: RunResultMessage };
+
 const overdueGraceMs = (limitSeconds: number): number => 5_000 + limitSeconds * 100;
 
 /** Throws when `bytes` of job cannot travel in one message to an engine (handOver fails the run with it). */
@@ -97,6 +108,7 @@ export class EngineHub {
    */
   private readonly starting = new Map<string, { canceled: boolean }>();
   private lastCheck: number;
+  private readonly capacityListeners = new Set<(capacity: number) => void>();
 
   constructor(private readonly options: EngineHubOptions) {
     this.now = options.now ?? Date.now;
@@ -121,6 +133,57 @@ export class EngineHub {
 
   get engineCount(): number {
     return this.engines.size;
+  }
+
+  /** Slots of every engine attached here, busy or not. */
+  get capacity(): number {
+    let total = 0;
+    for (const e of this.engines) total += e.concurrency;
+    return total;
+  }
+
+  /** Calls `fn` with the new capacity whenever an engine joins or leaves. */
+  onCapacity(fn: (capacity: number) => void): () => void {
+    this.capacityListeners.add(fn);
+    return () => this.capacityListeners.delete(fn);
+  }
+
+  private capacityChanged(): void {
+    const capacity = this.capacity;
+    for (const fn of this.capacityListeners) fn(capacity);
+  }
+
+  /**
+   * Runs one execution that a queue outside this hub handed out (the cluster's
+   * BullMQ worker): on the least busy engine with room, built as a local
+   * hand-over builds it, with `claim` in place of the local mark-running.
+   * Resolves once its end is durable, with what was recorded; or at once when
+   * no engine has room, the run is no longer queued, or its workflow is at its cap.
+   */
+  async runClaimed(executionId: string, workflowId: string, claim: Claim): Promise<ClaimedRun> {
+    const engine = this.leastBusy();
+    if (!engine) return { outcome: 'noEngine' };
+    let resolveEnd: (result: RunResultMessage) => void = () => {};
+    const ended = new Promise<RunResultMessage>((resolve) => {
+      resolveEnd = resolve;
+    });
+    this.waiters.set(executionId, [...(this.waiters.get(executionId) ?? []), resolveEnd]);
+    const outcome = await this.handOver(engine, { id: executionId, workflowId }, claim);
+    if (outcome === 'notQueued' || outcome === 'atCapacity') {
+      const left = (this.waiters.get(executionId) ?? []).filter((w) => w !== resolveEnd);
+      if (left.length > 0) this.waiters.set(executionId, left);
+      else this.waiters.delete(executionId);
+      return { outcome };
+    }
+    return { outcome: 'ended', result: await ended };
+  }
+
+  private leastBusy(): EngineConn | undefined {
+    let best: EngineConn | undefined;
+    for (const e of this.engines) {
+      if (e.running.size < e.concurrency && (!best || e.running.size < best.running.size)) best = e;
+    }
+    return best;
   }
 
   /** Queues an execution (already stored as `queued`) and hands it to an engine when one has room. */
@@ -283,6 +346,7 @@ export class EngineHub {
         };
         this.engines.add(engine);
         this.options.logger.info({ engineId: engine.id, concurrency: engine.concurrency }, 'engine joined');
+        this.capacityChanged();
         this.dispatch();
         continue;
       }
@@ -359,6 +423,7 @@ export class EngineHub {
       );
     }
     engine.running.clear();
+    this.capacityChanged();
     this.dispatch();
   }
 
@@ -393,16 +458,13 @@ export class EngineHub {
     }
     const share = this.options.maxRunningPerWorkflow || Math.max(1, Math.floor(capacity / 2));
     while (this.queue.size > 0) {
-      let best: EngineConn | undefined;
-      for (const e of this.engines) {
-        if (e.running.size < e.concurrency && (!best || e.running.size < best.running.size)) best = e;
-      }
+      const best = this.leastBusy();
       if (!best) return;
       const entry = this.queue.next((workflowId) => (running.get(workflowId) ?? 0) < share);
       if (!entry) return;
       running.set(entry.workflowId, (running.get(entry.workflowId) ?? 0) + 1);
       // handOver takes the slot before its first await, so this loop sees it taken.
-      void this.handOver(best, entry);
+      void this.handOver(best, entry, this.markRunning(entry.id));
     }
   }
 
@@ -413,7 +475,16 @@ export class EngineHub {
    * fail: then the slot is freed, that execution fails with the reason and
    * the others go on. Never rejects.
    */
-  private async handOver(engine: EngineConn, { id, workflowId }: { id: string; workflowId: string }): Promise<void> {
+  private markRunning(id: string): Claim {
+    return async (engineId) =>
+      (await this.options.executions.markRunning(id, engineId, this.now())) ? 'claimed' : 'notQueued';
+  }
+
+  private async handOver(
+    engine: EngineConn,
+    { id, workflowId }: { id: string; workflowId: string },
+    claim: Claim,
+  ): Promise<HandOverOutcome> {
     engine.running.set(id, workflowId);
     const starting = { canceled: false };
     this.starting.set(id, starting);
@@ -428,39 +499,42 @@ export class EngineHub {
     };
     try {
       const built = await this.jobFor(id, workflowId);
-      if (!stillOurs()) return;
+      if (!stillOurs()) return 'ended';
       if (canceled()) {
         release();
         this.end(id, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, workflowId);
-        return;
+        return 'ended';
       }
       if (!built.ok) {
         release();
         if (built.failed) {
           this.end(id, { status: 'failed', error: built.failed, runs: [], lastOutput: [] }, workflowId);
+          return 'ended';
         }
-        return;
+        return 'notQueued';
       }
       const { job } = built;
-      if (!(await this.options.executions.markRunning(id, engine.id, this.now()))) {
-        // Stopped or deleted meanwhile: whoever did that recorded its end.
-        release();
-        return;
+      const claimed = await claim(engine.id);
+      if (claimed !== 'claimed') {
+        // Stopped, deleted or taken meanwhile (whoever did that records its end), or the workflow is at its cap.
+        if (stillOurs()) release();
+        return claimed;
       }
-      if (!stillOurs()) return;
+      if (!stillOurs()) return 'ended';
       if (canceled()) {
         release();
         this.end(id, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, workflowId);
-        return;
+        return 'ended';
       }
       this.send(engine, { type: 'run', job });
       const limitSeconds = job.definition.settings.timeoutSeconds ?? defaultSettings.timeoutSeconds;
       if (limitSeconds > 0) {
         this.deadlines.set(id, { at: this.now() + limitSeconds * 1000 + overdueGraceMs(limitSeconds), limitSeconds });
       }
+      return 'sent';
     } catch (error) {
       this.options.logger.error({ err: error, executionId: id }, 'handing an execution to an engine failed');
-      if (!stillOurs()) return;
+      if (!stillOurs()) return 'ended';
       release();
       const reason = error instanceof Error ? error.message : String(error);
       this.end(
@@ -468,6 +542,7 @@ export class EngineHub {
         { status: 'failed', error: `Could not start the run: ${reason}`, runs: [], lastOutput: [] },
         workflowId,
       );
+      return 'ended';
     } finally {
       this.starting.delete(id);
     }

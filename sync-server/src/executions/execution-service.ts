@@ -5,9 +5,9 @@ import { toDefinition } from '#shared/schema/to-definition.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
 import type { User } from '../accounts/account-store.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
-import type { EngineHub } from './engine-hub.ts';
 import type { ExecutionMode, ExecutionRow, ExecutionStore } from './execution-store.ts';
 import type { LiveStatus } from './live-status.ts';
+import type { RunQueue } from './run-queue.ts';
 import type { VersionStore } from './version-store.ts';
 
 export interface RunOptions {
@@ -35,7 +35,7 @@ export class ExecutionService {
       rooms: RoomManager;
       versions: VersionStore;
       executions: ExecutionStore;
-      hub: EngineHub;
+      queue: RunQueue;
       live: LiveStatus;
       /** Executions of one workflow that may wait for an engine at once. */
       maxQueuedPerWorkflow: number;
@@ -111,15 +111,15 @@ export class ExecutionService {
         triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
         retryOf: options.retryOf ?? null,
         ...(options.triggerKey === undefined ? {} : { triggerKey: options.triggerKey }),
-      }));
+      }, { outbox: this.deps.queue.usesOutbox }));
     } finally {
-      // Released in the same turn as the run joins the hub's queue: it is counted in one place or the other.
+      // Released in the same turn as the run joins the queue: it is counted in one place or the other.
       const left = (this.storing.get(workflowId) ?? 1) - 1;
       if (left > 0) this.storing.set(workflowId, left);
       else this.storing.delete(workflowId);
     }
     if (!created) return undefined;
-    this.deps.hub.enqueue(id, workflowId);
+    this.deps.queue.enqueue(id, workflowId);
     this.deps.live.started(workflowId, id, createdAt);
     const row = await this.deps.executions.get(id);
     // Only a delete of the whole workflow takes the row away this soon.
@@ -132,7 +132,7 @@ export class ExecutionService {
    * everyone's: past the cap, callers are told to come back (429).
    */
   private checkQueue(workflowId: string): void {
-    const waiting = this.deps.hub.queuedCount(workflowId) + (this.storing.get(workflowId) ?? 0);
+    const waiting = this.deps.queue.queuedCount(workflowId) + (this.storing.get(workflowId) ?? 0);
     if (waiting >= this.deps.maxQueuedPerWorkflow) {
       throw new UserError(
         ErrorCodes.tooManyRequests,
@@ -143,8 +143,8 @@ export class ExecutionService {
   }
 
   /** The workflow is being deleted: its queued and running executions stop first. */
-  stopWorkflow(workflowId: string): void {
-    this.deps.hub.stopWorkflow(workflowId);
+  stopWorkflow(workflowId: string): Promise<void> {
+    return this.deps.queue.stopWorkflow(workflowId);
   }
 
   /** Runs the same version again with the same trigger items. */

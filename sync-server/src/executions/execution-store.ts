@@ -32,6 +32,20 @@ export interface NewExecution {
   triggerKey?: string | null;
 }
 
+/** A committed run whose job may not be in the cluster's queue yet (job_outbox). */
+export interface OutboxEntry {
+  executionId: string;
+  workflowId: string;
+  /** BullMQ priority (lower first): 1 + the workflow's queued runs when it was stored. */
+  priority: number;
+}
+
+/** What a claim found: taken for this engine, no longer queued (ran, canceled, gone), or the workflow is at its cap. */
+export type ClaimOutcome = 'claimed' | 'notQueued' | 'atCapacity';
+
+/** BullMQ's highest priority number. */
+export const MAX_JOB_PRIORITY = 2_097_152;
+
 export interface FinishRecord {
   id: string;
   result: RunResultMessage;
@@ -49,8 +63,31 @@ export interface ExecutionStore {
   /**
    * Stores a run as `queued`; once this resolves a restart still owes it a run.
    * `created` is false, and nothing is written, when a run with the row's `triggerKey` exists.
+   * With `outbox`, the run's outbox entry is written in the same transaction (the cluster's queue).
    */
-  createQueued(row: NewExecution): Promise<{ created: boolean }>;
+  createQueued(row: NewExecution, options?: { outbox?: boolean }): Promise<{ created: boolean }>;
+  /**
+   * Hands up to `limit` outbox entries, oldest first, to `add` and removes
+   * them once it resolved; a rejection keeps them for the next call. Entries
+   * another caller is handing out meanwhile are skipped, not waited for.
+   * Answers how many were handed out.
+   */
+  relayOutbox(limit: number, add: (entries: OutboxEntry[]) => Promise<void>): Promise<number>;
+  /** The run's job was added: its outbox entry goes. */
+  deleteOutbox(executionId: string): Promise<void>;
+  /**
+   * queued → running on this engine of this instance, unless the workflow
+   * already has `maxRunningPerWorkflow` runs running (0: no cap). Of two
+   * claims of one run, exactly one answers 'claimed'.
+   */
+  claim(
+    id: string,
+    by: { engineId: string; instanceId: string; now: number; maxRunningPerWorkflow: number },
+  ): Promise<ClaimOutcome>;
+  /** Queued runs per workflow (workflows with none left out): the cluster's queue cap reads it. */
+  queuedCounts(): Promise<Map<string, number>>;
+  /** queued → canceled with this error; false when the run was not queued. */
+  cancelQueued(id: string, error: string, now: number): Promise<boolean>;
   get(id: string): Promise<ExecutionRow | undefined>;
   /** Newest first; `cursor` is the last row of the previous page (createdAt:id). */
   list(filter: {

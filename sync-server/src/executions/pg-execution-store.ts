@@ -1,8 +1,9 @@
 import { and, asc, count, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
 import type { PgDb } from '../db/open-postgres.ts';
-import { executionLogs, executions, nodeRuns } from '../db/schema/pg.ts';
+import { executionLogs, executions, jobOutbox, nodeRuns } from '../db/schema/pg.ts';
 import type {
+  ClaimOutcome,
   ExecutionLogRow,
   ExecutionRetentionPolicy,
   ExecutionRow,
@@ -11,7 +12,9 @@ import type {
   FinishRecord,
   NewExecution,
   NodeRunRow,
+  OutboxEntry,
 } from './execution-store.ts';
+import { MAX_JOB_PRIORITY } from './execution-store.ts';
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
@@ -58,14 +61,104 @@ export class PgExecutionStore implements ExecutionStore {
       .prepare('weft_execution_mark_running');
   }
 
-  async createQueued(row: NewExecution): Promise<{ created: boolean }> {
+  async createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<{ created: boolean }> {
+    const values = { ...row, triggerKey: row.triggerKey ?? null, status: 'queued' as const };
     // Only the trigger key may conflict quietly: a duplicate id is still an error.
-    const inserted = await this.db
-      .insert(executions)
-      .values({ ...row, status: 'queued' })
-      .onConflictDoNothing({ target: executions.triggerKey })
+    const insert = (db: Pick<PgDb, 'insert'>) =>
+      db
+        .insert(executions)
+        .values(values)
+        .onConflictDoNothing({ target: executions.triggerKey })
+        .returning({ id: executions.id });
+    if (!options.outbox) return { created: (await insert(this.db)).length > 0 };
+    return this.db.transaction(async (tx) => {
+      // A priority, not a lock: two runs stored at once may share a number, which only orders them less finely.
+      const [waiting] = await tx
+        .select({ n: count() })
+        .from(executions)
+        .where(and(eq(executions.workflowId, row.workflowId), eq(executions.status, 'queued')));
+      // A run with this trigger key exists (a tick taken twice): no row, so no job either.
+      if ((await insert(tx)).length === 0) return { created: false };
+      await tx.insert(jobOutbox).values({
+        executionId: row.id,
+        workflowId: row.workflowId,
+        priority: Math.min(MAX_JOB_PRIORITY, 1 + (waiting?.n ?? 0)),
+        createdAt: row.createdAt,
+      });
+      return { created: true };
+    });
+  }
+
+  async relayOutbox(limit: number, add: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      // Entries another instance is relaying are skipped: each is handed out by one sweep at a time.
+      const entries = await tx
+        .select({ executionId: jobOutbox.executionId, workflowId: jobOutbox.workflowId, priority: jobOutbox.priority })
+        .from(jobOutbox)
+        .orderBy(asc(jobOutbox.id))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      if (entries.length === 0) return 0;
+      await add(entries);
+      await tx.delete(jobOutbox).where(
+        inArray(
+          jobOutbox.executionId,
+          entries.map((e) => e.executionId),
+        ),
+      );
+      return entries.length;
+    });
+  }
+
+  async deleteOutbox(executionId: string): Promise<void> {
+    await this.db.delete(jobOutbox).where(eq(jobOutbox.executionId, executionId));
+  }
+
+  async claim(
+    id: string,
+    by: { engineId: string; instanceId: string; now: number; maxRunningPerWorkflow: number },
+  ): Promise<ClaimOutcome> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .select({ status: executions.status, workflowId: executions.workflowId })
+        .from(executions)
+        .where(eq(executions.id, id));
+      if (row?.status !== 'queued') return 'notQueued';
+      if (by.maxRunningPerWorkflow > 0) {
+        // Held to the commit (about a millisecond): the count and the update below are one step per workflow.
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`weft:wf:${row.workflowId}`}))`);
+        const [running] = await tx
+          .select({ n: count() })
+          .from(executions)
+          .where(and(eq(executions.workflowId, row.workflowId), eq(executions.status, 'running')));
+        if ((running?.n ?? 0) >= by.maxRunningPerWorkflow) return 'atCapacity';
+      }
+      // Conditional on `queued`: of two claims of one run (a duplicate job), the second finds nothing to change.
+      const claimed = await tx
+        .update(executions)
+        .set({ status: 'running', engineId: by.engineId, instanceId: by.instanceId, startedAt: by.now })
+        .where(and(eq(executions.id, id), eq(executions.status, 'queued')))
+        .returning({ id: executions.id });
+      return claimed.length > 0 ? 'claimed' : 'notQueued';
+    });
+  }
+
+  async queuedCounts(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .select({ workflowId: executions.workflowId, n: count() })
+      .from(executions)
+      .where(eq(executions.status, 'queued'))
+      .groupBy(executions.workflowId);
+    return new Map(rows.map((r) => [r.workflowId, r.n]));
+  }
+
+  async cancelQueued(id: string, error: string, now: number): Promise<boolean> {
+    const rows = await this.db
+      .update(executions)
+      .set({ status: 'canceled', error, finishedAt: now })
+      .where(and(eq(executions.id, id), eq(executions.status, 'queued')))
       .returning({ id: executions.id });
-    return { created: inserted.length > 0 };
+    return rows.length > 0;
   }
 
   async get(id: string): Promise<ExecutionRow | undefined> {

@@ -1,8 +1,9 @@
 import { and, asc, count, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
 import type { Db } from '../db/open.ts';
-import { executionLogs, executions, nodeRuns } from '../db/schema.ts';
+import { executionLogs, executions, jobOutbox, nodeRuns } from '../db/schema.ts';
 import type {
+  ClaimOutcome,
   ExecutionLogRow,
   ExecutionRetentionPolicy,
   ExecutionRow,
@@ -11,7 +12,9 @@ import type {
   FinishRecord,
   NewExecution,
   NodeRunRow,
+  OutboxEntry,
 } from './execution-store.ts';
+import { MAX_JOB_PRIORITY } from './execution-store.ts';
 
 /** Executions, their node runs and logs in SQLite. */
 
@@ -28,6 +31,8 @@ export class SqliteExecutionStore implements ExecutionStore {
   private readonly nodeRunStmt;
   private readonly nextOrdStmt;
   private readonly logStmt;
+  /** Outbox entries a relayOutbox call is handing out right now. */
+  private readonly relaying = new Set<string>();
 
   constructor(private readonly db: Db) {
     this.insertStmt = db
@@ -99,10 +104,103 @@ export class SqliteExecutionStore implements ExecutionStore {
       .prepare();
   }
 
-  async createQueued(row: NewExecution): Promise<{ created: boolean }> {
-    return {
-      created: this.insertStmt.run({ ...row, triggerKey: row.triggerKey ?? null, status: 'queued' }).changes > 0,
-    };
+  async createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<{ created: boolean }> {
+    const values = { ...row, triggerKey: row.triggerKey ?? null, status: 'queued' };
+    if (!options.outbox) return { created: this.insertStmt.run(values).changes > 0 };
+    return this.db.transaction((tx) => {
+      // Counted before the insert: the workflow's first waiting run gets priority 1.
+      const [waiting] = tx
+        .select({ n: count() })
+        .from(executions)
+        .where(and(eq(executions.workflowId, row.workflowId), eq(executions.status, 'queued')))
+        .all();
+      // A run with this trigger key exists (a tick taken twice): no row, so no job either.
+      if (this.insertStmt.run(values).changes === 0) return { created: false };
+      tx.insert(jobOutbox)
+        .values({
+          executionId: row.id,
+          workflowId: row.workflowId,
+          priority: Math.min(MAX_JOB_PRIORITY, 1 + (waiting?.n ?? 0)),
+          createdAt: row.createdAt,
+        })
+        .run();
+      return { created: true };
+    });
+  }
+
+  async relayOutbox(limit: number, add: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
+    // One process per SQLite file, and a transaction cannot span the await: entries being handed
+    // out are held in memory instead of locked, and a concurrent call skips them.
+    const held = [...this.relaying];
+    const entries = this.db
+      .select({ executionId: jobOutbox.executionId, workflowId: jobOutbox.workflowId, priority: jobOutbox.priority })
+      .from(jobOutbox)
+      .where(held.length > 0 ? notInArray(jobOutbox.executionId, held) : undefined)
+      .orderBy(asc(jobOutbox.id))
+      .limit(limit)
+      .all();
+    if (entries.length === 0) return 0;
+    const ids = entries.map((e) => e.executionId);
+    for (const id of ids) this.relaying.add(id);
+    try {
+      await add(entries);
+      this.db.delete(jobOutbox).where(inArray(jobOutbox.executionId, ids)).run();
+    } finally {
+      for (const id of ids) this.relaying.delete(id);
+    }
+    return entries.length;
+  }
+
+  async deleteOutbox(executionId: string): Promise<void> {
+    this.db.delete(jobOutbox).where(eq(jobOutbox.executionId, executionId)).run();
+  }
+
+  async claim(
+    id: string,
+    by: { engineId: string; instanceId: string; now: number; maxRunningPerWorkflow: number },
+  ): Promise<ClaimOutcome> {
+    // One writer: the count and the update cannot interleave with another claim.
+    return this.db.transaction((tx) => {
+      const [row] = tx
+        .select({ status: executions.status, workflowId: executions.workflowId })
+        .from(executions)
+        .where(eq(executions.id, id))
+        .all();
+      if (row?.status !== 'queued') return 'notQueued';
+      if (by.maxRunningPerWorkflow > 0) {
+        const [running] = tx
+          .select({ n: count() })
+          .from(executions)
+          .where(and(eq(executions.workflowId, row.workflowId), eq(executions.status, 'running')))
+          .all();
+        if ((running?.n ?? 0) >= by.maxRunningPerWorkflow) return 'atCapacity';
+      }
+      tx.update(executions)
+        .set({ status: 'running', engineId: by.engineId, instanceId: by.instanceId, startedAt: by.now })
+        .where(and(eq(executions.id, id), eq(executions.status, 'queued')))
+        .run();
+      return 'claimed';
+    });
+  }
+
+  async queuedCounts(): Promise<Map<string, number>> {
+    const rows = this.db
+      .select({ workflowId: executions.workflowId, n: count() })
+      .from(executions)
+      .where(eq(executions.status, 'queued'))
+      .groupBy(executions.workflowId)
+      .all();
+    return new Map(rows.map((r) => [r.workflowId, r.n]));
+  }
+
+  async cancelQueued(id: string, error: string, now: number): Promise<boolean> {
+    return (
+      this.db
+        .update(executions)
+        .set({ status: 'canceled', error, finishedAt: now })
+        .where(and(eq(executions.id, id), eq(executions.status, 'queued')))
+        .run().changes > 0
+    );
   }
 
   async get(id: string): Promise<ExecutionRow | undefined> {

@@ -9,7 +9,7 @@ import type { FavouritesStore } from '../accounts/favourites-store.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import type { WorkflowService } from '../workflows/workflow-service.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
-import type { EngineHub } from '../executions/engine-hub.ts';
+import type { RunQueue } from '../executions/run-queue.ts';
 import type { ExecutionService } from '../executions/execution-service.ts';
 import type { ExecutionStore } from '../executions/execution-store.ts';
 import type { TriggerService } from '../triggers/trigger-service.ts';
@@ -43,7 +43,7 @@ export interface AppDeps {
   workflows: WorkflowService;
   executionStore: ExecutionStore;
   executions: ExecutionService;
-  engines: EngineHub;
+  runs: RunQueue;
   triggers: TriggerService;
   testWebhooks: TestWebhooks;
   credentials: CredentialStore;
@@ -116,7 +116,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
       executionRoutes({
         executions: deps.executionStore,
         service: deps.executions,
-        hub: deps.engines,
+        runs: deps.runs,
         workflows: deps.workflowStore,
       }),
     )
@@ -152,7 +152,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
     triggers: deps.triggers,
     testWebhooks: deps.testWebhooks,
     executions: deps.executions,
-    hub: deps.engines,
+    runs: deps.runs,
     rooms: deps.rooms,
     accounts: deps.accounts,
     workflows: deps.workflowStore,

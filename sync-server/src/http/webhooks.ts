@@ -5,7 +5,7 @@ import { paramText } from '#shared/schema/params.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ExecutionService } from '../executions/execution-service.ts';
-import type { EngineHub } from '../executions/engine-hub.ts';
+import type { RunQueue } from '../executions/run-queue.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import type { TestWebhooks } from '../triggers/test-webhooks.ts';
 import type { TriggerService } from '../triggers/trigger-service.ts';
@@ -190,7 +190,7 @@ export const webhookRoutes = (deps: {
   triggers: TriggerService;
   testWebhooks: TestWebhooks;
   executions: ExecutionService;
-  hub: EngineHub;
+  runs: RunQueue;
   rooms: RoomManager;
   accounts: AccountStore;
   workflows: WorkflowStore;
@@ -274,7 +274,7 @@ export const webhookRoutes = (deps: {
     });
     const mode = paramText(target.node.parameters.responseMode, 'onReceived');
     if (mode === 'onReceived') return receivedAnswer(c, p, execution.id, binaryWay);
-    const result = await deps.hub.waitFor(execution.id, RESPONSE_TIMEOUT_MS);
+    const result = await deps.runs.waitFor(execution.id, RESPONSE_TIMEOUT_MS);
     if (!result) return c.json({ error: { code: 'timeout', message: 'The workflow did not answer in time' } }, 504);
     return webhookAnswer(c, result, mode, p);
   };

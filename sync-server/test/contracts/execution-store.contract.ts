@@ -441,5 +441,110 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
         expect(await store.nodeRuns('f0')).toEqual([]);
       }),
     );
+
+    it(
+      'createQueued with an outbox entry: stored together, handed out oldest first with the workflow priority, removed once added',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('a1', 1), { outbox: true });
+        await store.createQueued(row('a2', 2), { outbox: true });
+        await store.createQueued(row('b1', 3, 'wf2'), { outbox: true });
+        await store.createQueued(row('plain', 4));
+        // A failed add keeps every entry for the next sweep.
+        await expect(store.relayOutbox(10, () => Promise.reject(new Error('redis away')))).rejects.toThrow('redis away');
+        const seen: unknown[] = [];
+        expect(
+          await store.relayOutbox(10, (entries) => {
+            seen.push(...entries);
+            return Promise.resolve();
+          }),
+        ).toBe(3);
+        expect(seen).toEqual([
+          { executionId: 'a1', workflowId: 'wf1', priority: 1 },
+          { executionId: 'a2', workflowId: 'wf1', priority: 2 },
+          { executionId: 'b1', workflowId: 'wf2', priority: 1 },
+        ]);
+        expect(await store.relayOutbox(10, () => Promise.reject(new Error('nothing to add')))).toBe(0);
+        // The fast path removes one entry; a deleted execution takes its entry with it.
+        await store.createQueued(row('c1', 5), { outbox: true });
+        await store.createQueued(row('c2', 6), { outbox: true });
+        await store.deleteOutbox('c1');
+        await store.delete('c2');
+        expect(await store.relayOutbox(10, () => Promise.reject(new Error('nothing to add')))).toBe(0);
+      }),
+    );
+
+    it(
+      'createQueued is all or nothing: a duplicate trigger key stores neither the run nor its outbox entry',
+      withStore(async ({ store }) => {
+        await store.createQueued({ ...row('t1', 1), triggerKey: 'schedule:wf1:n:1000' }, { outbox: true });
+        await expect(
+          store.createQueued({ ...row('t2', 2), triggerKey: 'schedule:wf1:n:1000' }, { outbox: true }),
+        ).rejects.toThrow();
+        expect(await store.get('t2')).toBeUndefined();
+        expect((await store.get('t1'))?.triggerKey).toBe('schedule:wf1:n:1000');
+        const ids: string[] = [];
+        await store.relayOutbox(10, (entries) => {
+          ids.push(...entries.map((e) => e.executionId));
+          return Promise.resolve();
+        });
+        expect(ids).toEqual(['t1']);
+      }),
+    );
+
+    it(
+      'two sweeps at once hand each outbox entry out once',
+      withStore(async ({ store }) => {
+        for (let i = 0; i < 6; i++) await store.createQueued(row(`s${i}`, i), { outbox: true });
+        const ids: string[] = [];
+        const slowAdd = async (entries: { executionId: string }[]) => {
+          ids.push(...entries.map((e) => e.executionId));
+          await new Promise((r) => setTimeout(r, 50));
+        };
+        await Promise.all([store.relayOutbox(3, slowAdd), store.relayOutbox(3, slowAdd)]);
+        await store.relayOutbox(10, slowAdd);
+        expect(ids.sort()).toEqual(['s0', 's1', 's2', 's3', 's4', 's5']);
+      }),
+    );
+
+    it(
+      'claim takes a queued run once, records engine and instance, and holds a workflow to its cap',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('r1', 1));
+        await store.createQueued(row('r2', 2));
+        await store.createQueued(row('w2', 3, 'wf2'));
+        const by = { engineId: 'e1', instanceId: 'i1', now: 10, maxRunningPerWorkflow: 1 };
+        const [first, second] = await Promise.all([store.claim('r1', by), store.claim('r1', by)]);
+        expect([first, second].sort()).toEqual(['claimed', 'notQueued']);
+        expect(await store.get('r1')).toMatchObject({ status: 'running', engineId: 'e1', instanceId: 'i1', startedAt: 10 });
+        expect(await store.claim('r2', by)).toBe('atCapacity');
+        expect((await store.get('r2'))?.status).toBe('queued');
+        expect(await store.claim('w2', by)).toBe('claimed');
+        expect(await store.claim('r2', { ...by, maxRunningPerWorkflow: 0 })).toBe('claimed');
+        expect(await store.claim('missing', by)).toBe('notQueued');
+      }),
+    );
+
+    it(
+      'cancelQueued stops only a queued run',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('q', 1));
+        await store.createQueued(row('r', 2));
+        await store.markRunning('r', 'e1', 3);
+        expect(await store.cancelQueued('q', 'Canceled', 5)).toBe(true);
+        expect(await store.get('q')).toMatchObject({ status: 'canceled', error: 'Canceled', finishedAt: 5 });
+        expect(await store.cancelQueued('q', 'Canceled', 6)).toBe(false);
+        expect(await store.cancelQueued('r', 'Canceled', 6)).toBe(false);
+        expect((await store.get('r'))?.status).toBe('running');
+        await store.createQueued(row('q2', 7));
+        await store.createQueued(row('q3', 8));
+        await store.createQueued(row('w', 9, 'wf2'));
+        expect(await store.queuedCounts()).toEqual(
+          new Map([
+            ['wf1', 2],
+            ['wf2', 1],
+          ]),
+        );
+      }),
+    );
   });
 };

@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/db/open.ts';
 import { workflows } from '../../src/db/schema.ts';
 import { EngineHub } from '../../src/executions/engine-hub.ts';
 import { ExecutionService } from '../../src/executions/execution-service.ts';
+import { LocalRunQueue } from '../../src/executions/run-queue.ts';
 import { LiveStatus } from '../../src/executions/live-status.ts';
 import { SqliteExecutionStore } from '../../src/executions/sqlite-execution-store.ts';
 import { SqliteVersionStore } from '../../src/executions/sqlite-version-store.ts';
@@ -87,7 +88,7 @@ it('a slot taken by a job being built is not handed out again, and a stop meanwh
   });
   await hub.start();
   cleanups.push(() => hub.close());
-  const service = new ExecutionService({ rooms, versions, executions, hub, live, maxQueuedPerWorkflow: 10 });
+  const service = new ExecutionService({ rooms, versions, executions, queue: new LocalRunQueue(hub), live, maxQueuedPerWorkflow: 10 });
 
   const http = createServer();
   http.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head, new URL(req.url ?? '/', 'http://x')));

@@ -8,6 +8,7 @@ import { openDatabase } from '../../src/db/open.ts';
 import { workflows } from '../../src/db/schema.ts';
 import { EngineHub } from '../../src/executions/engine-hub.ts';
 import { ExecutionService } from '../../src/executions/execution-service.ts';
+import { LocalRunQueue } from '../../src/executions/run-queue.ts';
 import type { NewExecution } from '../../src/executions/execution-store.ts';
 import { LiveStatus } from '../../src/executions/live-status.ts';
 import { SqliteExecutionStore } from '../../src/executions/sqlite-execution-store.ts';
@@ -82,7 +83,7 @@ it('callers that arrive while earlier runs are still being stored are refused pa
   });
   await hub.start();
   cleanups.push(() => hub.close());
-  const service = new ExecutionService({ rooms, versions, executions, hub, live, maxQueuedPerWorkflow: 3 });
+  const service = new ExecutionService({ rooms, versions, executions, queue: new LocalRunQueue(hub), live, maxQueuedPerWorkflow: 3 });
 
   const answers = Promise.allSettled(
     Array.from({ length: 8 }, () => service.run('wf1', null, { mode: 'webhook', versionHash: hash })),

@@ -2,7 +2,7 @@ import type { ExecutionDto } from '#shared/api/executions.ts';
 import * as routes from '#shared/api/routes/executions.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { User } from '../../accounts/account-store.ts';
-import type { EngineHub } from '../../executions/engine-hub.ts';
+import type { RunQueue } from '../../executions/run-queue.ts';
 import type { ExecutionService } from '../../executions/execution-service.ts';
 import type { ExecutionRow, ExecutionStore } from '../../executions/execution-store.ts';
 import { requireAccess } from '../../workflows/access.ts';
@@ -44,7 +44,7 @@ const dto = (e: ExecutionRow): ExecutionDto => ({
 export const executionRoutes = (deps: {
   executions: ExecutionStore;
   service: ExecutionService;
-  hub: EngineHub;
+  runs: RunQueue;
   workflows: WorkflowStore;
 }) => {
   const load = async (id: string, user: User, action: 'read' | 'edit'): Promise<ExecutionRow> => {
@@ -103,7 +103,7 @@ export const executionRoutes = (deps: {
         throw new UserError(ErrorCodes.conflict, `Execution ${row.id} has already ended (${row.status})`);
       }
       await deps.executions.log(row.id, 'info', `${user.name} asked to stop the run`, Date.now());
-      deps.hub.cancel(row.id);
+      await deps.runs.cancel(row.id);
       return reply(202, { ...dto(row), stopping: true });
     }),
     implement(routes.retryExecution, async (_c, { user, params }, reply) => {

@@ -130,7 +130,7 @@ export const workflowRoutes = ({
       // Nothing of it may start or run while it goes: triggers first, then the runs in flight.
       await triggers.remove(id);
       await testWebhooks.stop(id);
-      executions.stopWorkflow(id);
+      await executions.stopWorkflow(id);
       await service.delete(id);
       return reply(204);
     }),
