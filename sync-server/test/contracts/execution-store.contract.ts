@@ -476,10 +476,12 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
     it(
       'createQueued is all or nothing: a duplicate trigger key stores neither the run nor its outbox entry',
       withStore(async ({ store }) => {
-        await store.createQueued({ ...row('t1', 1), triggerKey: 'schedule:wf1:n:1000' }, { outbox: true });
-        await expect(
-          store.createQueued({ ...row('t2', 2), triggerKey: 'schedule:wf1:n:1000' }, { outbox: true }),
-        ).rejects.toThrow();
+        expect(
+          await store.createQueued({ ...row('t1', 1), triggerKey: 'schedule:wf1:n:1000' }, { outbox: true }),
+        ).toEqual({ created: true });
+        expect(
+          await store.createQueued({ ...row('t2', 2), triggerKey: 'schedule:wf1:n:1000' }, { outbox: true }),
+        ).toEqual({ created: false });
         expect(await store.get('t2')).toBeUndefined();
         expect((await store.get('t1'))?.triggerKey).toBe('schedule:wf1:n:1000');
         const ids: string[] = [];
