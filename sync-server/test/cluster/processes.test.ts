@@ -326,10 +326,6 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
         const res = await fetch(`${cluster.instance(index).baseUrl}/webhook/bulk`, { method: 'POST', body: '{}' });
         return res.status === 200;
       });
-    const warmup = await cluster.sql<{ n: number }>(
-      'select count(*)::int as n from executions where workflow_id = $1',
-      [id],
-    );
     const accepted: string[] = [];
     let answered = 0;
     let next = 0;
