@@ -1,6 +1,8 @@
 import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { jobIdOf, RUNS_QUEUE } from '../../src/executions/bull-run-queue.ts';
 import { origins } from '#shared/origins.ts';
 import { toDefinition, validateDefinition } from '#shared/schema/index.ts';
 import { randomEdit } from '../../../shared/test/fuzz/ops.ts';
@@ -285,6 +287,57 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
     expect(rows.filter((r) => r.status !== 'succeeded')).toEqual([]);
   });
 
+  it('a webhook hit on an instance with no engine answers with the output of a run an engine elsewhere made', async () => {
+    const engines = [await cluster.engineOn(0), await cluster.engineOn(2)];
+    onTestFinished(() => Promise.all(engines.map((e) => stopEngine(e))).then(() => undefined));
+    const rest = restClient(cluster.instance(0).baseUrl);
+    const owner = await rest.signup('reply@example.com');
+    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      body: {
+        weft: 1,
+        name: 'Reply',
+        nodes: [
+          {
+            id: 'hook',
+            name: 'Hook',
+            type: 'webhook',
+            typeVersion: 1,
+            position: { x: 0, y: 0 },
+            parameters: { path: 'reply', httpMethod: 'POST', responseMode: 'lastNode' },
+          },
+          {
+            id: 'tag',
+            name: 'Tag',
+            type: 'set',
+            typeVersion: 1,
+            position: { x: 200, y: 0 },
+            parameters: { assignments: [{ name: 'doubled', value: '={{ $json.body.n * 2 }}', type: 'string' }] },
+          },
+        ],
+        edges: [{ source: 'hook', target: 'tag' }],
+      },
+      as: owner.as,
+    });
+    expect(imported.status).toBe(201);
+    const id = imported.body.id;
+    expect((await rest.call('POST', `/api/workflows/${id}/publish`, { as: owner.as })).status).toBe(200);
+    expect((await rest.call('POST', `/api/workflows/${id}/activate`, { as: owner.as })).status).toBe(200);
+    // Instance 1 has no engine: each of its answers is a run made on instance 0's or 2's engine.
+    const hit = (n: number) =>
+      fetch(`${cluster.instance(1).baseUrl}/webhook/reply`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ n }),
+        signal: AbortSignal.timeout(15_000),
+      });
+    await waitForAsync('the route on instance 1', async () => (await hit(0)).status === 200);
+    for (let n = 1; n <= 20; n++) {
+      const res = await hit(n);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ doubled: String(n * 2) });
+    }
+  });
+
   it('1,000 webhook requests with an instance killed among them: every accepted one is exactly one execution, run once', async () => {
     const engines = [await cluster.engineOn(0), await cluster.engineOn(2)];
     onTestFinished(() => Promise.all(engines.map((e) => stopEngine(e))).then(() => undefined));
@@ -382,6 +435,15 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
     }
     const outbox = await cluster.sql<{ n: number }>('select count(*)::int as n from job_outbox');
     expect(outbox[0]?.n).toBe(0);
+    // And one job each in the queue (kept an hour once done), under its execution's id.
+    const queue = new Queue(RUNS_QUEUE, { connection: { url: cluster.redis.url }, prefix: 'weft' });
+    try {
+      const jobs = await Promise.all(accepted.map((execution) => queue.getJob(jobIdOf(execution))));
+      expect(jobs.filter((job) => job === undefined)).toHaveLength(0);
+      expect(new Set(jobs.map((job) => job?.id)).size).toBe(accepted.length);
+    } finally {
+      await queue.close();
+    }
     await cluster.restart(1);
   });
 
