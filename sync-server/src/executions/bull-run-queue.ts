@@ -74,6 +74,11 @@ const DEFAULT_TIMINGS: BullRunQueueTimings = {
 export const RUNS_QUEUE = 'weft-runs';
 const FIRST_CONNECT_WAIT_MS = 5_000;
 const SWEEP_BATCH = 500;
+/** An answer that came before its waiter is kept this long, and at most this many. */
+const EARLY_ANSWER_MS = 2_000;
+const EARLY_ANSWER_MAX = 200;
+/** Quick looks at a job that is completing before the row alone answers. */
+const FINISHED_RECHECKS = 5;
 const RECONCILE_BATCH = 500;
 /** Completed jobs stay this long, so a late duplicate add of the same id is still refused. */
 const KEEP_COMPLETED_SECONDS = 3600;
@@ -107,6 +112,13 @@ export class BullRunQueue implements RunQueue {
   /** BullMQ leaves connections it was given open: closed here. */
   private readonly bullConnections: Redis[];
   private readonly waiters = new Map<string, Set<(result: RunResultMessage) => void>>();
+  /**
+   * Answers that came before anyone waited: a fast run can end between its
+   * row's commit and the webhook's `waitFor`. Kept briefly, by time of arrival.
+   */
+  private readonly early = new Map<string, { result: RunResultMessage; at: number }>();
+  /** Jobs of each workflow this instance put off at the workflow's running cap: woken when one of its runs ends here. */
+  private readonly putOff = new Map<string, Set<string>>();
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private readonly lastLogged = new Map<string, number>();
   private sweeping: Promise<void> | undefined;
@@ -298,12 +310,20 @@ export class BullRunQueue implements RunQueue {
       }),
     );
     if (ran.outcome === 'noEngine' || ran.outcome === 'atCapacity') {
-      // Postponed, not failed: BullMQ's pattern for "not now" from inside a processor.
-      const backoff = Math.min(5_000, 250 * 2 ** Math.min(5, Math.max(0, job.attemptsStarted - 1)));
+      // Postponed, not failed: BullMQ's pattern for "not now" from inside a processor. At the
+      // workflow's cap the job is also woken as soon as one of its runs ends here, so a busy
+      // workflow's runs follow each other without waiting out the backoff.
+      const backoff = Math.min(2_000, 25 * 2 ** Math.min(7, Math.max(0, job.attemptsStarted - 1)));
+      if (ran.outcome === 'atCapacity' && job.id !== undefined) {
+        const jobs = this.putOff.get(workflowId) ?? new Set<string>();
+        jobs.add(job.id);
+        this.putOff.set(workflowId, jobs);
+      }
       await job.moveToDelayed(Date.now() + backoff, token);
       throw new DelayedError();
     }
     if (ran.outcome !== 'ended') return { status: 'notQueued' };
+    this.wakeOne(workflowId);
     const answer = answerOf(ran.result);
     await this.reply(executionId, answer);
     return answer;
@@ -340,9 +360,32 @@ export class BullRunQueue implements RunQueue {
 
   private deliver(executionId: string, result: RunResultMessage): void {
     const waiters = this.waiters.get(executionId);
-    if (!waiters) return;
+    if (!waiters) {
+      const now = Date.now();
+      this.early.set(executionId, { result, at: now });
+      // Oldest first (insertion order): the race it covers lasts milliseconds, so little is kept for long.
+      for (const [id, kept] of this.early) {
+        if (now - kept.at < EARLY_ANSWER_MS && this.early.size <= EARLY_ANSWER_MAX) break;
+        this.early.delete(id);
+      }
+      return;
+    }
     this.waiters.delete(executionId);
     for (const resolve of waiters) resolve(result);
+  }
+
+  /** A run of the workflow ended here: one job put off at its cap may go now instead of after its backoff. */
+  private wakeOne(workflowId: string): void {
+    const jobs = this.putOff.get(workflowId);
+    const next = jobs?.values().next();
+    if (!jobs || !next || next.done) return;
+    jobs.delete(next.value);
+    if (jobs.size === 0) this.putOff.delete(workflowId);
+    // Taken meanwhile (its delay ran out, or another instance) is fine: promote only moves a delayed job.
+    this.queue
+      .getJob(next.value)
+      .then((job) => job?.promote())
+      .catch(() => undefined);
   }
 
   queuedCount(workflowId: string): number {
@@ -351,6 +394,11 @@ export class BullRunQueue implements RunQueue {
   }
 
   waitFor(executionId: string, timeoutMs: number): Promise<RunResultMessage | undefined> {
+    const early = this.early.get(executionId);
+    if (early) {
+      this.early.delete(executionId);
+      return Promise.resolve(early.result);
+    }
     return new Promise((resolve) => {
       const waiters = this.waiters.get(executionId) ?? new Set();
       this.waiters.set(executionId, waiters);
@@ -369,11 +417,18 @@ export class BullRunQueue implements RunQueue {
       const timer = setTimeout(() => finish(undefined), timeoutMs);
       timer.unref();
       let finishedSeen = 0;
-      const check = async () => {
-        const answer = await this.lookUp(executionId, finishedSeen > 0);
+      const check = async (): Promise<void> => {
+        if (settled) return;
+        const answer = await this.lookUp(executionId, finishedSeen >= FINISHED_RECHECKS);
         if (answer === 'unfinished') return;
-        if (answer === 'finishedNoAnswer') finishedSeen += 1;
-        else finish(answer);
+        if (answer !== 'finishedNoAnswer') {
+          finish(answer);
+          return;
+        }
+        // The row ended and its job is completing: its answer is milliseconds away, not a poll away.
+        finishedSeen += 1;
+        await sleep(25 * finishedSeen, undefined, { ref: false });
+        await check();
       };
       const poll = setInterval(() => {
         check().catch((error: unknown) => this.warn('reading a run for its waiter', error));
