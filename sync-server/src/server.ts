@@ -57,11 +57,11 @@ export type SyncServerConfig = Pick<
   | 'authLimitPerAddress'
 > &
   Partial<Pick<Config, 'databaseUrl' | 'redisUrl' | 'redisPrefix'>> & {
-  /** Secret engines present on /engine. */
-  engineToken: string;
-  /** AES-256 key of the credential store (see credentials/encryption-key.ts). */
-  encryptionKey: Buffer;
-} & Partial<RunPolicySettings>;
+    /** Secret engines present on /engine. */
+    engineToken: string;
+    /** AES-256 key of the credential store (see credentials/encryption-key.ts). */
+    encryptionKey: Buffer;
+  } & Partial<RunPolicySettings>;
 
 export interface SyncServer {
   readonly http: Server;

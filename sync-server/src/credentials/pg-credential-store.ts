@@ -13,7 +13,6 @@ import { decryptSecret, encryptSecret, EncryptionKeyMismatchError, KEY_CHECK_SET
  * does (a fresh 12-byte IV per write, the tag checked on read): one contract.
  */
 
-
 export class PgCredentialStore implements CredentialStore {
   // Every job reads one row per credential its nodes name: prepared once.
   private readonly grantedLookup;

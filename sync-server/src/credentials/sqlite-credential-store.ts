@@ -10,7 +10,6 @@ import { decryptSecret, encryptSecret, EncryptionKeyMismatchError, KEY_CHECK_SET
 
 /** Credentials in SQLite, encrypted with AES-256-GCM: a fresh 12-byte IV per write, the tag checked on read. */
 
-
 export class SqliteCredentialStore implements CredentialStore {
   // Every job reads one row per credential its nodes name: prepared once.
   private readonly grantedLookup;

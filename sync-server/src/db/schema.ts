@@ -323,19 +323,16 @@ export const instanceSettings = sqliteTable('instance_settings', {
  * written in the execution's own transaction, removed once the job is added,
  * so a job exists exactly when its row committed (REDIS_URL only).
  */
-export const jobOutbox = sqliteTable(
-  'job_outbox',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    executionId: text('execution_id')
-      .notNull()
-      .unique()
-      .references(() => executions.id, { onDelete: 'cascade' }),
-    workflowId: text('workflow_id').notNull(),
-    priority: integer('priority').notNull(),
-    createdAt: integer('created_at').notNull(),
-  },
-);
+export const jobOutbox = sqliteTable('job_outbox', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  executionId: text('execution_id')
+    .notNull()
+    .unique()
+    .references(() => executions.id, { onDelete: 'cascade' }),
+  workflowId: text('workflow_id').notNull(),
+  priority: integer('priority').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
 
 /** The active workflows' production webhooks, one row per method and path: unique across instances. */
 export const webhookRoutes = sqliteTable(

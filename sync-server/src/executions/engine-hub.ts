@@ -78,8 +78,7 @@ type HandOverOutcome = 'sent' | 'ended' | 'notQueued' | 'atCapacity';
 
 /** What `runClaimed` did with a run given to it from outside (the cluster queue). */
 export type ClaimedRun =
-  | { outcome: 'noEngine' | 'notQueued' | 'atCapacity' }
-  | { outcome: 'ended'; result: RunResultMessage };
+  { outcome: 'noEngine' | 'notQueued' | 'atCapacity' } | { outcome: 'ended'; result: RunResultMessage };
 
 const overdueGraceMs = (limitSeconds: number): number => 5_000 + limitSeconds * 100;
 

@@ -100,18 +100,21 @@ export class ExecutionService {
     try {
       // Stored as queued before the hub hears of it: an engine can only be handed a run that is
       // committed, and a run committed but not yet handed over is requeued by the next start.
-      ({ created } = await this.deps.executions.createQueued({
-        id,
-        workflowId,
-        versionHash,
-        mode: options.mode ?? 'manual',
-        createdBy: user?.id ?? null,
-        createdAt,
-        startNodeId: startNodeId ?? null,
-        triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
-        retryOf: options.retryOf ?? null,
-        ...(options.triggerKey === undefined ? {} : { triggerKey: options.triggerKey }),
-      }, { outbox: this.deps.queue.usesOutbox }));
+      ({ created } = await this.deps.executions.createQueued(
+        {
+          id,
+          workflowId,
+          versionHash,
+          mode: options.mode ?? 'manual',
+          createdBy: user?.id ?? null,
+          createdAt,
+          startNodeId: startNodeId ?? null,
+          triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
+          retryOf: options.retryOf ?? null,
+          ...(options.triggerKey === undefined ? {} : { triggerKey: options.triggerKey }),
+        },
+        { outbox: this.deps.queue.usesOutbox },
+      ));
     } finally {
       // Released in the same turn as the run joins the queue: it is counted in one place or the other.
       const left = (this.storing.get(workflowId) ?? 1) - 1;

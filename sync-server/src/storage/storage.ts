@@ -42,4 +42,7 @@ export type Storage = Stores & {
   watchAccess(onChange: (change: AccessChange) => void): { stop(): void };
   /** Releases what the storage holds (locks, connections); the stores are unusable after. */
   close(): Promise<void>;
-} & ({ readonly dialect: 'sqlite'; readonly database: OpenedDatabase } | { readonly dialect: 'postgres'; readonly database: OpenedPostgres });
+} & (
+    | { readonly dialect: 'sqlite'; readonly database: OpenedDatabase }
+    | { readonly dialect: 'postgres'; readonly database: OpenedPostgres }
+  );

@@ -450,7 +450,9 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
         await store.createQueued(row('b1', 3, 'wf2'), { outbox: true });
         await store.createQueued(row('plain', 4));
         // A failed add keeps every entry for the next sweep.
-        await expect(store.relayOutbox(10, () => Promise.reject(new Error('redis away')))).rejects.toThrow('redis away');
+        await expect(store.relayOutbox(10, () => Promise.reject(new Error('redis away')))).rejects.toThrow(
+          'redis away',
+        );
         const seen: unknown[] = [];
         expect(
           await store.relayOutbox(10, (entries) => {
@@ -517,7 +519,12 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
         const by = { engineId: 'e1', instanceId: 'i1', now: 10, maxRunningPerWorkflow: 1 };
         const [first, second] = await Promise.all([store.claim('r1', by), store.claim('r1', by)]);
         expect([first, second].sort()).toEqual(['claimed', 'notQueued']);
-        expect(await store.get('r1')).toMatchObject({ status: 'running', engineId: 'e1', instanceId: 'i1', startedAt: 10 });
+        expect(await store.get('r1')).toMatchObject({
+          status: 'running',
+          engineId: 'e1',
+          instanceId: 'i1',
+          startedAt: 10,
+        });
         expect(await store.claim('r2', by)).toBe('atCapacity');
         expect((await store.get('r2'))?.status).toBe('queued');
         expect(await store.claim('w2', by)).toBe('claimed');

@@ -9,8 +9,7 @@ import { inject } from 'vitest';
  * PostgreSQL in `sync-server-pg` (vite.config.ts sets WEFT_TEST_DATABASE and
  * starts one throwaway PostgreSQL for the run, pg-global-setup.ts).
  */
-export const testDialect: 'sqlite' | 'postgres' =
-  process.env.WEFT_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+export const testDialect: 'sqlite' | 'postgres' = process.env.WEFT_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
 
 /** A data directory remembers its PostgreSQL database, so a server restarted on it finds the same data. */
 const MARKER = 'pg-database';

@@ -88,7 +88,14 @@ it('a slot taken by a job being built is not handed out again, and a stop meanwh
   });
   await hub.start();
   cleanups.push(() => hub.close());
-  const service = new ExecutionService({ rooms, versions, executions, queue: new LocalRunQueue(hub), live, maxQueuedPerWorkflow: 10 });
+  const service = new ExecutionService({
+    rooms,
+    versions,
+    executions,
+    queue: new LocalRunQueue(hub),
+    live,
+    maxQueuedPerWorkflow: 10,
+  });
 
   const http = createServer();
   http.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head, new URL(req.url ?? '/', 'http://x')));

@@ -83,7 +83,14 @@ it('callers that arrive while earlier runs are still being stored are refused pa
   });
   await hub.start();
   cleanups.push(() => hub.close());
-  const service = new ExecutionService({ rooms, versions, executions, queue: new LocalRunQueue(hub), live, maxQueuedPerWorkflow: 3 });
+  const service = new ExecutionService({
+    rooms,
+    versions,
+    executions,
+    queue: new LocalRunQueue(hub),
+    live,
+    maxQueuedPerWorkflow: 3,
+  });
 
   const answers = Promise.allSettled(
     Array.from({ length: 8 }, () => service.run('wf1', null, { mode: 'webhook', versionHash: hash })),
