@@ -2,7 +2,8 @@ import { expect, test } from './fixtures.ts';
 import { addFromPalette, annAndBen, canvasNode, createWorkflow, openWorkflow, share } from './editor-helpers.ts';
 
 /**
- * The workflow's settings panel (time zone, timeout, n8n execution order)
+ * The workflow's settings panel (time zone, timeout, n8n execution order,
+ * what happens when the engine is lost)
  * and the node settings n8n calls "Always Output Data" and "Execute Once",
  * edited in one browser, seen in the other and in the server's export.
  */
@@ -21,6 +22,8 @@ test('workflow settings and the n8n node settings are edited, shared and exporte
   await a.getByRole('button', { name: 'Workflow settings' }).click();
   const panel = a.getByRole('complementary', { name: 'Workflow settings' });
   await panel.getByLabel('Execution order').selectOption('v0');
+  await expect(panel.getByLabel('If the engine is lost mid-run')).toHaveValue('fail');
+  await panel.getByLabel('If the engine is lost mid-run').selectOption('retry');
   await panel.getByLabel('Time zone').fill('Europe/Berlin');
   await panel.getByLabel('Time zone').press('Enter');
   await panel.getByLabel('Timeout').fill('not a number');
@@ -31,6 +34,7 @@ test('workflow settings and the n8n node settings are edited, shared and exporte
   await b.getByRole('button', { name: 'Workflow settings' }).click();
   const hisPanel = b.getByRole('complementary', { name: 'Workflow settings' });
   await expect(hisPanel.getByLabel('Execution order')).toHaveValue('v0');
+  await expect(hisPanel.getByLabel('If the engine is lost mid-run')).toHaveValue('retry');
   await expect(hisPanel.getByLabel('Time zone')).toHaveValue('Europe/Berlin');
   await canvasNode(b, 'No Operation').click();
   await expect(b.getByLabel('Always output data')).toBeChecked();
@@ -43,7 +47,7 @@ test('workflow settings and the n8n node settings are edited, shared and exporte
       return { settings: def.settings, node: def.nodes.map((n) => [n.alwaysOutputData, n.executeOnce]) };
     })
     .toEqual({
-      settings: { timezone: 'Europe/Berlin', executionOrder: 'v0' },
+      settings: { timezone: 'Europe/Berlin', executionOrder: 'v0', onEngineLoss: 'retry' },
       node: [[true, true]],
     });
   await Promise.all(contexts.map((c) => c.close()));

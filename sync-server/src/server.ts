@@ -18,6 +18,7 @@ import { RoomManager } from './rooms/room-manager.ts';
 import { workflowRoomHooks } from './workflows/room-hooks.ts';
 import { WorkflowService } from './workflows/workflow-service.ts';
 import { EngineHub } from './executions/engine-hub.ts';
+import { EngineLossRetry } from './executions/engine-loss-retry.ts';
 import { runPolicyOf, type RunPolicySettings } from './executions/run-policy.ts';
 import { ExecutionService } from './executions/execution-service.ts';
 import { createRunQueue } from './executions/create-run-queue.ts';
@@ -156,7 +157,6 @@ export const createSyncServer = async ({
     redisPrefix: config.redisPrefix,
     maxRunningPerWorkflow: config.maxRunningPerWorkflow,
   });
-  await runs.start();
   const executions = new ExecutionService({
     rooms,
     versions,
@@ -165,6 +165,15 @@ export const createSyncServer = async ({
     live,
     maxQueuedPerWorkflow: config.maxQueuedPerWorkflow,
   });
+  const engineLoss = new EngineLossRetry({
+    executions: executionStore,
+    versions,
+    service: executions,
+    logger: logger.child({ component: 'engine-loss' }),
+  });
+  // Before start: runs a restart left without their engine are lost runs too.
+  runs.onRunLost((executionId) => engineLoss.lost(executionId));
+  await runs.start();
   const triggers = new TriggerService({
     workflows: workflowStore,
     versions,
@@ -282,6 +291,8 @@ export const createSyncServer = async ({
         testWebhooks.close();
         upgrades.close();
         await engines.close();
+        // Retries of the runs the hub's close just lost are stored before the queue and stores close.
+        await engineLoss.close();
         // After the hub: the runs its engines held have ended, so the worker's jobs complete.
         await runs.close();
         sync.close();

@@ -1,7 +1,12 @@
 import { useSyncExternalStore } from 'react';
 import { useSetAtom } from 'jotai';
 import { origins } from '#shared/origins.ts';
-import { executionOrderValues, type ExecutionOrder } from '#shared/schema/definition.ts';
+import {
+  engineLossValues,
+  executionOrderValues,
+  type EngineLossPolicy,
+  type ExecutionOrder,
+} from '#shared/schema/definition.ts';
 import { readMeta, setWorkflowSetting } from '#shared/schema/index.ts';
 import { toastAtom } from '../state/atoms.ts';
 import { SidePanel } from '../ui/side-panel.tsx';
@@ -13,6 +18,11 @@ const ORDER_LABELS: Record<ExecutionOrder, string> = {
   v0: 'v0 — legacy breadth first (n8n before 1.0)',
 };
 
+const ENGINE_LOSS_LABELS: Record<EngineLossPolicy, string> = {
+  fail: 'Fail the run',
+  retry: 'Run it once more from the start',
+};
+
 const isTimeZone = (zone: string): boolean => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -22,7 +32,10 @@ const isTimeZone = (zone: string): boolean => {
   }
 };
 
-/** The workflow's own settings: its time zone, time limit and n8n execution order, shared with everyone editing. */
+/**
+ * The workflow's own settings: its time zone, time limit, n8n execution order
+ * and what happens to a run whose engine is lost, shared with everyone editing.
+ */
 export const WorkflowSettingsPanel = ({ onClose }: { onClose: () => void }) => {
   const { session, canEdit } = useEditor();
   const setToast = useSetAtom(toastAtom);
@@ -97,6 +110,24 @@ export const WorkflowSettingsPanel = ({ onClose }: { onClose: () => void }) => {
               </option>
             ))}
           </select>
+        </label>
+        <label className="field">
+          If the engine is lost mid-run
+          <select
+            value={settings.onEngineLoss ?? 'fail'}
+            aria-describedby="engine-loss-hint"
+            onChange={(e) => setWorkflowSetting(session.doc, 'onEngineLoss', e.target.value, origins.ui)}
+          >
+            {engineLossValues.map((v) => (
+              <option key={v} value={v}>
+                {ENGINE_LOSS_LABELS[v]}
+              </option>
+            ))}
+          </select>
+          <span id="engine-loss-hint" className="field-help">
+            A run is lost when its engine or server stops mid-run. Running it again may repeat what it already did
+            (requests sent, rows written); a retry that is lost too is not retried.
+          </span>
         </label>
       </fieldset>
     </SidePanel>

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.ts';
-import { addNode, connect, initWorkflowDoc, renameNode, setParameter } from './write.ts';
+import { addNode, connect, initWorkflowDoc, renameNode, setParameter, setWorkflowSetting } from './write.ts';
 import { fromDefinition } from './from-definition.ts';
 import { toDefinition } from './to-definition.ts';
 import { readNode } from './read.ts';
@@ -59,6 +59,22 @@ describe('toDefinition / fromDefinition', () => {
       [undefined, undefined],
     ]);
     expect(toDefinition(fromDefinition(definition).doc)).toEqual(definition);
+  });
+
+  it('round-trips the engine-loss setting, and reads an unknown value written into the document as the default', () => {
+    const { doc } = fromDefinition({
+      weft: 1,
+      name: 'Retry on loss',
+      settings: { onEngineLoss: 'retry', timeoutSeconds: 60 },
+      nodes: [{ id: 'a', name: 'A', type: 'noOp', typeVersion: 1, position: { x: 0, y: 0 } }],
+      edges: [],
+    });
+    expect(toDefinition(doc).settings).toEqual({ onEngineLoss: 'retry', timeoutSeconds: 60 });
+    // A peer can write anything into the shared map: a value the schema does not know is left out.
+    setWorkflowSetting(doc, 'onEngineLoss', 'always');
+    expect(toDefinition(doc).settings).toEqual({ timeoutSeconds: 60 });
+    setWorkflowSetting(doc, 'onEngineLoss', 'fail');
+    expect(toDefinition(doc).settings).toEqual({ onEngineLoss: 'fail', timeoutSeconds: 60 });
   });
 
   it('stores text and code parameters as Y.Text and other kinds as plain values', () => {

@@ -27,10 +27,20 @@ export type Position = z.infer<typeof positionSchema>;
 export const executionOrderValues = ['v0', 'v1'] as const;
 export type ExecutionOrder = (typeof executionOrderValues)[number];
 
+/**
+ * What happens to a run whose engine (or the server instance holding it) is
+ * lost mid-run: it fails, or it is run once more from the start on another
+ * engine. Retrying may repeat what the lost run already did (a request sent,
+ * a row written), so failing is the default.
+ */
+export const engineLossValues = ['fail', 'retry'] as const;
+export type EngineLossPolicy = (typeof engineLossValues)[number];
+
 export const settingsSchema = z.strictObject({
   timezone: z.string().min(1).max(64).optional(),
   timeoutSeconds: z.number().int().min(0).max(86_400).optional(),
   executionOrder: z.enum(executionOrderValues).optional(),
+  onEngineLoss: z.enum(engineLossValues).optional(),
 });
 export type WorkflowSettings = z.infer<typeof settingsSchema>;
 
@@ -38,6 +48,7 @@ export const defaultSettings: Required<WorkflowSettings> = {
   timezone: 'UTC',
   timeoutSeconds: 300,
   executionOrder: 'v1',
+  onEngineLoss: 'fail',
 };
 
 export const definitionNodeSchema = z.strictObject({

@@ -38,6 +38,7 @@ export const fromDefinition = (
       setWorkflowSetting(doc, 'timeoutSeconds', def.settings.timeoutSeconds);
     if (def.settings.executionOrder !== undefined)
       setWorkflowSetting(doc, 'executionOrder', def.settings.executionOrder);
+    if (def.settings.onEngineLoss !== undefined) setWorkflowSetting(doc, 'onEngineLoss', def.settings.onEngineLoss);
     const nodes = nodesMap(doc);
     for (const node of def.nodes) nodes.set(node.id, buildNodeMap(node));
     const edges = edgesMap(doc);

@@ -1,7 +1,15 @@
 import * as Y from 'yjs';
 import { getNodeDefinition } from '../nodes/catalog.ts';
 import { isValidId } from '../ids.ts';
-import { executionOrderValues, onErrorValues, type ExecutionOrder, type OnError, type Position } from './definition.ts';
+import {
+  engineLossValues,
+  executionOrderValues,
+  onErrorValues,
+  type EngineLossPolicy,
+  type ExecutionOrder,
+  type OnError,
+  type Position,
+} from './definition.ts';
 import {
   edgesMap,
   HANDLE_PATTERN,
@@ -177,7 +185,12 @@ export interface MetaSnapshot {
   schemaVersion: number | undefined;
   name: string;
   description: string;
-  settings: { timezone?: string; timeoutSeconds?: number; executionOrder?: ExecutionOrder };
+  settings: {
+    timezone?: string;
+    timeoutSeconds?: number;
+    executionOrder?: ExecutionOrder;
+    onEngineLoss?: EngineLossPolicy;
+  };
 }
 
 export const readMeta = (doc: Y.Doc): MetaSnapshot => {
@@ -197,6 +210,8 @@ export const readMeta = (doc: Y.Doc): MetaSnapshot => {
     }
     const order = settingsMap.get('executionOrder');
     if ((executionOrderValues as readonly unknown[]).includes(order)) out.executionOrder = order as ExecutionOrder;
+    const onLoss = settingsMap.get('onEngineLoss');
+    if ((engineLossValues as readonly unknown[]).includes(onLoss)) out.onEngineLoss = onLoss as EngineLossPolicy;
   }
   return {
     schemaVersion: isFiniteNumber(version) ? version : undefined,

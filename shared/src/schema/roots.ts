@@ -5,7 +5,8 @@ import * as Y from 'yjs';
  * touches these roots; every other part goes through the typed API.
  *
  * meta:  Y.Map  schemaVersion (number), name (string), description (Y.Text),
- *               settings (Y.Map: timezone, timeoutSeconds, executionOrder)
+ *               settings (Y.Map: timezone, timeoutSeconds, executionOrder,
+ *               onEngineLoss)
  * nodes: Y.Map<nodeId, Y.Map>  one nested map per node, see NodeKey
  * edges: Y.Map<edgeId, EdgeValue>  edgeId is derived from the endpoints; `order`
  *        ranks the edges by when they were made (the definition's edge order)

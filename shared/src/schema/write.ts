@@ -80,7 +80,7 @@ export const setWorkflowDescription = (doc: Y.Doc, description: string, origin?:
 
 export const setWorkflowSetting = (
   doc: Y.Doc,
-  key: 'timezone' | 'timeoutSeconds' | 'executionOrder',
+  key: 'timezone' | 'timeoutSeconds' | 'executionOrder' | 'onEngineLoss',
   value: string | number | undefined,
   origin?: Origin,
 ): void => {

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '#shared/log.ts';
 import { runResultSchema, type RunResultMessage } from '#shared/protocol/engine.ts';
-import type { EngineHub } from './engine-hub.ts';
+import type { EngineHub, RunLostListener } from './engine-hub.ts';
 import type { ExecutionRow, ExecutionStore, OutboxEntry } from './execution-store.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { RunQueue } from './run-queue.ts';
@@ -120,6 +120,7 @@ export class BullRunQueue implements RunQueue {
   /** Jobs of each workflow this instance put off at the workflow's running cap: woken when one of its runs ends here. */
   private readonly putOff = new Map<string, Set<string>>();
   private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private readonly lostListeners: RunLostListener[] = [];
   private readonly lastLogged = new Map<string, number>();
   private sweeping: Promise<void> | undefined;
   private sweepAgain = false;
@@ -479,6 +480,12 @@ export class BullRunQueue implements RunQueue {
     }
   }
 
+  onRunLost(fn: RunLostListener): void {
+    // Engines lost here are the hub's news; runs of a dead instance are the reconciler's.
+    this.options.hub.onRunLost(fn);
+    this.lostListeners.push(fn);
+  }
+
   async stopWorkflow(workflowId: string): Promise<void> {
     this.options.hub.stopWorkflow(workflowId);
     // Runs of it on other instances' engines, read before the rows go with the workflow: each holder
@@ -517,7 +524,9 @@ export class BullRunQueue implements RunQueue {
         for (const id of await executions.fail(ids, 'failed', why, now)) {
           await executions.log(id, 'error', why, now);
           const row = running.find((r) => r.id === id);
-          if (row) this.options.live.finished(row.workflowId, id, 'failed', why);
+          if (!row) continue;
+          this.options.live.finished(row.workflowId, id, 'failed', why);
+          for (const fn of this.lostListeners) fn(id, row.workflowId);
         }
         if (ids.length > 0)
           this.options.logger.warn({ instance, runs: ids.length }, 'runs of a stopped instance failed');

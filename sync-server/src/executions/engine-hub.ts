@@ -71,6 +71,9 @@ const credentialRefusal: Record<Exclude<GrantedSecret['status'], 'ok'>, string> 
  * (its own timer fires at the limit): 5 s, plus a tenth of the limit.
  */
 /** Takes a queued run for an engine (its row becomes running) or says why not. */
+/** Told of a run that failed because its engine (or server instance) was lost mid-run. */
+export type RunLostListener = (executionId: string, workflowId: string) => void;
+
 export type Claim = (engineId: string) => Promise<ClaimOutcome>;
 
 /** How a hand-over went: sent to the engine, ended at once (failed, canceled, engine gone), or not started. */
@@ -108,6 +111,7 @@ export class EngineHub {
   private readonly starting = new Map<string, { canceled: boolean }>();
   private lastCheck: number;
   private readonly capacityListeners = new Set<(capacity: number) => void>();
+  private readonly lostListeners = new Set<RunLostListener>();
 
   constructor(private readonly options: EngineHubOptions) {
     this.now = options.now ?? Date.now;
@@ -123,9 +127,17 @@ export class EngineHub {
     // Executions queued before a restart are still owed a run.
     for (const row of await executions.queued()) this.queue.push(row.id, row.workflowId);
     // Runs that were running when the server stopped have no engine any more.
-    const orphans = (await executions.running()).map((r) => r.id);
-    for (const id of await executions.fail(orphans, 'failed', 'The server restarted while it ran', this.now())) {
+    const orphans = await executions.running();
+    const failed = await executions.fail(
+      orphans.map((r) => r.id),
+      'failed',
+      'The server restarted while it ran',
+      this.now(),
+    );
+    for (const id of failed) {
       await executions.log(id, 'error', 'The server restarted while this execution ran', this.now());
+      const workflowId = orphans.find((r) => r.id === id)?.workflowId;
+      if (workflowId !== undefined) this.runLost(id, workflowId);
     }
     this.dispatch();
   }
@@ -145,6 +157,21 @@ export class EngineHub {
   onCapacity(fn: (capacity: number) => void): () => void {
     this.capacityListeners.add(fn);
     return () => this.capacityListeners.delete(fn);
+  }
+
+  /**
+   * Calls `fn` for every run that failed because its engine (or this server,
+   * by a restart) went away mid-run, once that failure is stored: the
+   * workflow's engine-loss setting may run it again (engine-loss-retry.ts).
+   * `fn` must not throw.
+   */
+  onRunLost(fn: RunLostListener): () => void {
+    this.lostListeners.add(fn);
+    return () => this.lostListeners.delete(fn);
+  }
+
+  private runLost(executionId: string, workflowId: string): void {
+    for (const fn of this.lostListeners) fn(executionId, workflowId);
   }
 
   private capacityChanged(): void {
@@ -419,6 +446,7 @@ export class EngineHub {
           logs: [{ at: this.now(), level: 'error', message: `Engine ${engine.id} was lost: ${why}` }],
         },
         workflowId,
+        true,
       );
     }
     engine.running.clear();
@@ -426,12 +454,14 @@ export class EngineHub {
     this.dispatch();
   }
 
-  private end(executionId: string, result: RunResultMessage, workflowId: string): void {
+  /** `lost`: the run ends because its engine went away (the engine-loss listeners hear of it once stored). */
+  private end(executionId: string, result: RunResultMessage, workflowId: string, lost = false): void {
     this.deadlines.delete(executionId);
     // Runs that end close together share one commit; waiters hear of it once it is durable.
     this.finisher.add(executionId, result, this.now(), (recorded) => {
       this.options.live.finished(workflowId, executionId, recorded.status, recorded.error);
       this.resolveWaiters(executionId, recorded);
+      if (lost) this.runLost(executionId, workflowId);
     });
   }
 

@@ -76,13 +76,21 @@ export class ExecutionService {
    * As `run`; with `triggerKey`, resolves undefined (and starts nothing) when
    * that key's run exists already — a schedule tick handled twice.
    */
-  async runOnce(
+  runOnce(
     workflowId: string,
     user: User | null,
     options: RunOptions & { triggerKey?: string },
   ): Promise<ExecutionRow | undefined> {
+    return this.start(workflowId, user?.id ?? null, options);
+  }
+
+  private async start(
+    workflowId: string,
+    createdBy: string | null,
+    options: RunOptions & { triggerKey?: string },
+  ): Promise<ExecutionRow | undefined> {
     this.checkQueue(workflowId);
-    const versionHash = options.versionHash ?? (await this.snapshot(workflowId, user?.id ?? null));
+    const versionHash = options.versionHash ?? (await this.snapshot(workflowId, createdBy));
     // A manual run starts where a person would: at the Manual Trigger (the leftmost, if several).
     let startNodeId = options.startNodeId;
     if (!startNodeId && (options.mode ?? 'manual') === 'manual') {
@@ -106,7 +114,7 @@ export class ExecutionService {
           workflowId,
           versionHash,
           mode: options.mode ?? 'manual',
-          createdBy: user?.id ?? null,
+          createdBy,
           createdAt,
           startNodeId: startNodeId ?? null,
           triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
@@ -152,12 +160,30 @@ export class ExecutionService {
 
   /** Runs the same version again with the same trigger items. */
   async retry(execution: ExecutionRow, user: User): Promise<ExecutionRow> {
-    return this.run(execution.workflowId, user, {
-      mode: 'retry',
-      versionHash: execution.versionHash,
-      retryOf: execution.id,
-      ...(execution.startNodeId ? { startNodeId: execution.startNodeId } : {}),
-      ...(execution.triggerItems ? { triggerItems: JSON.parse(execution.triggerItems) as unknown[] } : {}),
+    return this.run(execution.workflowId, user, retryOptions(execution));
+  }
+
+  /**
+   * Runs again, for the same person, a run whose engine was lost: once — the
+   * key makes a second call for the same lost run (another instance noticed
+   * the loss too) start nothing, and resolve undefined.
+   */
+  retryLost(execution: ExecutionRow): Promise<ExecutionRow | undefined> {
+    return this.start(execution.workflowId, execution.createdBy, {
+      ...retryOptions(execution),
+      triggerKey: lostRetryKey(execution.id),
     });
   }
 }
+
+/** Trigger keys of automatic retries after an engine loss start with this: what marks a run as one. */
+export const LOST_RETRY_KEY_PREFIX = 'engine-loss:';
+export const lostRetryKey = (lostId: string): string => `${LOST_RETRY_KEY_PREFIX}${lostId}`;
+
+const retryOptions = (execution: ExecutionRow): RunOptions => ({
+  mode: 'retry',
+  versionHash: execution.versionHash,
+  retryOf: execution.id,
+  ...(execution.startNodeId ? { startNodeId: execution.startNodeId } : {}),
+  ...(execution.triggerItems ? { triggerItems: JSON.parse(execution.triggerItems) as unknown[] } : {}),
+});

@@ -1,5 +1,5 @@
 import type { RunResultMessage } from '#shared/protocol/engine.ts';
-import type { EngineHub } from './engine-hub.ts';
+import type { EngineHub, RunLostListener } from './engine-hub.ts';
 
 /**
  * Where stored runs wait for an engine, and how the rest of the server waits
@@ -26,6 +26,12 @@ export interface RunQueue {
   cancel(executionId: string): Promise<void>;
   /** The workflow is being deleted: its waiting and running runs stop (resolves once every holder was told). */
   stopWorkflow(workflowId: string): Promise<void>;
+  /**
+   * Calls `fn` once for each run that failed because its engine or its server
+   * instance was lost, after the failure is stored (wherever it is noticed:
+   * the hub here, the cluster's reconciler for another instance's runs).
+   */
+  onRunLost(fn: RunLostListener): void;
   /** Takes no more runs; runs on this instance's engines end through the hub's close. */
   close(): Promise<void>;
 }
@@ -60,6 +66,10 @@ export class LocalRunQueue implements RunQueue {
   stopWorkflow(workflowId: string): Promise<void> {
     this.hub.stopWorkflow(workflowId);
     return Promise.resolve();
+  }
+
+  onRunLost(fn: RunLostListener): void {
+    this.hub.onRunLost(fn);
   }
 
   close(): Promise<void> {

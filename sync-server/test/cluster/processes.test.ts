@@ -174,14 +174,15 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
     expect(max).toBeLessThan(100);
   });
 
-  it('an engine killed mid-run: the run fails clearly within seconds, never left queued or running', async () => {
-    const engine = await cluster.engineOn(1);
-    const rest = restClient(cluster.instance(1).baseUrl);
-    const owner = await rest.signup('engine-loss@example.com');
+  /** A workflow whose run waits `seconds` after its trigger, imported by a new account on `baseUrl`. */
+  const waitingWorkflow = async (baseUrl: string, email: string, seconds: number, onEngineLoss: 'fail' | 'retry') => {
+    const rest = restClient(baseUrl);
+    const owner = await rest.signup(email);
     const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
       body: {
         weft: 1,
-        name: 'Long',
+        name: `Waits ${seconds} s`,
+        settings: { onEngineLoss },
         nodes: [
           {
             id: 'start',
@@ -197,7 +198,7 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
             type: 'wait',
             typeVersion: 1,
             position: { x: 200, y: 0 },
-            parameters: { amount: 30, unit: 'seconds' },
+            parameters: { amount: seconds, unit: 'seconds' },
           },
         ],
         edges: [{ source: 'start', target: 'pause' }],
@@ -205,33 +206,106 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
       as: owner.as,
     });
     expect(imported.status).toBe(201);
-    const run = await rest.call<{ id: string }>('POST', `/api/workflows/${imported.body.id}/run`, { as: owner.as });
-    expect(run.status).toBe(201);
-    const statusOf = async () =>
-      (
-        await rest.call<{ status: string; error: string | null }>('GET', `/api/executions/${run.body.id}`, {
-          as: owner.as,
-        })
-      ).body;
-    for (const until = Date.now() + 10_000; (await statusOf()).status !== 'running';) {
-      if (Date.now() > until) throw new Error('the run never started');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const killed = Date.now();
-    engine.kill('SIGKILL');
-    let ended = await statusOf();
-    while (ended.status === 'running' || ended.status === 'queued') {
-      if (Date.now() - killed > 8_000) throw new Error(`still ${ended.status} 8 s after the engine died`);
-      await new Promise((r) => setTimeout(r, 100));
-      ended = await statusOf();
-    }
-    expect(ended.status).toBe('failed');
-    expect(ended.error).toMatch(/engine lost/i);
-    const stuck = await cluster.sql<{ n: number }>(
-      "select count(*)::int as n from executions where id = $1 and status in ('queued', 'running')",
-      [run.body.id],
+    const workflowId = imported.body.id;
+    const run = async () => {
+      const started = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
+      expect(started.status).toBe(201);
+      return started.body.id;
+    };
+    return { workflowId, run };
+  };
+
+  interface Row {
+    id: string;
+    status: string;
+    error: string | null;
+    mode: string;
+    retry_of: string | null;
+    instance_id: string | null;
+  }
+  const rowsOf = (workflowId: string) =>
+    cluster.sql<Row>(
+      'select id, status, error, mode, retry_of, instance_id from executions where workflow_id = $1 order by created_at',
+      [workflowId],
     );
-    expect(stuck[0]?.n).toBe(0);
+  const untilRunning = (workflowId: string, id: string) =>
+    waitForAsync(
+      `run ${id} to be running`,
+      async () => (await rowsOf(workflowId)).some((r) => r.id === id && r.status === 'running'),
+      10_000,
+    );
+
+  it('an engine killed mid-run: the run fails clearly within seconds, or runs once more elsewhere when the workflow says so', async () => {
+    const first = await cluster.engineOn(1);
+    const failing = await waitingWorkflow(cluster.instance(1).baseUrl, 'engine-loss@example.com', 30, 'fail');
+    const retrying = await waitingWorkflow(cluster.instance(0).baseUrl, 'engine-retry@example.com', 3, 'retry');
+    const failed = await failing.run();
+    const retried = await retrying.run();
+    await untilRunning(failing.workflowId, failed);
+    await untilRunning(retrying.workflowId, retried);
+    // A second engine, on another instance, is there to take the retry.
+    const second = await cluster.engineOn(2);
+    onTestFinished(() => stopEngine(second));
+    const killed = Date.now();
+    first.kill('SIGKILL');
+    await waitForAsync(
+      'both runs to end',
+      async () =>
+        (await rowsOf(failing.workflowId)).every((r) => r.status === 'failed') &&
+        (await rowsOf(retrying.workflowId)).some((r) => r.id === retried && r.status === 'failed'),
+      8_000,
+    );
+    process.stdout.write(`engine loss: runs failed ${Date.now() - killed} ms after the kill\n`);
+    // "fail": one row, failed with the reason, nothing else.
+    expect((await rowsOf(failing.workflowId)).map((r) => [r.id, r.status, r.error])).toEqual([
+      [failed, 'failed', 'Engine lost'],
+    ]);
+    // "retry": the lost run failed, and its retry ran through on the engine attached elsewhere.
+    await waitForAsync(
+      'the retry to succeed',
+      async () => (await rowsOf(retrying.workflowId)).some((r) => r.retry_of === retried && r.status === 'succeeded'),
+      15_000,
+    );
+    const rows = await rowsOf(retrying.workflowId);
+    expect(rows.map((r) => [r.status, r.mode, r.retry_of])).toEqual([
+      ['failed', 'manual', null],
+      ['succeeded', 'retry', retried],
+    ]);
+    const ran = await cluster.sql<{ name: string }>('select name from node_runs where execution_id = $1 order by ord', [
+      rows[1]?.id,
+    ]);
+    expect(ran.map((r) => r.name)).toEqual(['Start', 'Pause']);
+  });
+
+  it('an instance killed mid-run: its run fails once its key lapses, and is retried on another when the workflow says so', async () => {
+    const holder = await cluster.engineOn(0);
+    onTestFinished(() => stopEngine(holder));
+    const retrying = await waitingWorkflow(cluster.instance(0).baseUrl, 'instance-retry@example.com', 3, 'retry');
+    const lost = await retrying.run();
+    await untilRunning(retrying.workflowId, lost);
+    const other = await cluster.engineOn(2);
+    onTestFinished(() => stopEngine(other));
+    const killed = Date.now();
+    await cluster.kill(0);
+    onTestFinished(async () => {
+      if (!cluster.instances[0]) await cluster.restart(0);
+    });
+    await waitForAsync(
+      'the retry to succeed',
+      async () => (await rowsOf(retrying.workflowId)).some((r) => r.retry_of === lost && r.status === 'succeeded'),
+      40_000,
+    );
+    process.stdout.write(`instance loss: retry succeeded ${Date.now() - killed} ms after the kill\n`);
+    const rows = await rowsOf(retrying.workflowId);
+    expect(rows.map((r) => [r.status, r.mode, r.retry_of])).toEqual([
+      ['failed', 'manual', null],
+      ['succeeded', 'retry', lost],
+    ]);
+    expect(rows[0]?.error).toMatch(/^Engine lost: server instance .* stopped$/);
+    const logs = await cluster.sql<{ message: string }>('select message from execution_logs where execution_id = $1', [
+      lost,
+    ]);
+    expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(new RegExp(`^Retried as ${rows[1]?.id} `)));
   });
 
   it('a once-a-second schedule fires exactly once per tick for 30 s on 3 instances and 2 engines, one instance restarted', async () => {

@@ -111,11 +111,11 @@ afterEach(async () => {
   expect(contractBreaks.splice(0)).toEqual([]);
 });
 
-const setup = async (nodes: unknown[], edges: unknown[]) => {
+const setup = async (nodes: unknown[], edges: unknown[], settings: Record<string, unknown> = {}) => {
   const rest = restClient(t.baseUrl);
   const ann = await rest.signup('ann@example.com');
   const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
-    body: { weft: 1, name: 'Run', nodes, edges },
+    body: { weft: 1, name: 'Run', nodes, edges, settings },
     as: ann.as,
   });
   expect(imported.status).toBe(201);
@@ -127,7 +127,7 @@ const setup = async (nodes: unknown[], edges: unknown[]) => {
 };
 
 /** A run that prints a line and then waits an hour: started, and its Wait seen running by a watcher. */
-const startHourLongRun = async () => {
+const startHourLongRun = async (settings: Record<string, unknown> = {}) => {
   const { rest, ann, workflowId, watcher } = await setup(
     [
       trigger,
@@ -138,12 +138,32 @@ const startHourLongRun = async () => {
       { source: 'start', target: 'say' },
       { source: 'say', target: 'pause' },
     ],
+    settings,
   );
   const seen = watchRun(watcher);
   const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
-  await waitUntil(() => seen.find((s) => s.state.execution.nodes.pause?.status === 'running'), 'the Wait to run');
-  return { rest, ann, body, seen };
+  await waitUntil(
+    () => seen.find((s) => s.state.execution.id === body.id && s.state.execution.nodes.pause?.status === 'running'),
+    'the Wait to run',
+  );
+  return { rest, ann, body, seen, workflowId };
 };
+
+interface ListedExecution {
+  id: string;
+  mode: string;
+  status: string;
+  error: string | null;
+  retryOf: string | null;
+}
+
+const executionsOf = async (rest: ReturnType<typeof restClient>, as: { cookie?: string }, workflowId: string) =>
+  (await rest.call<{ executions: ListedExecution[] }>('GET', `/api/executions?workflowId=${workflowId}`, { as })).body
+    .executions;
+
+const logsOf = async (rest: ReturnType<typeof restClient>, as: { cookie?: string }, id: string) =>
+  (await rest.call<{ logs: { level: string; message: string }[] }>('GET', `/api/executions/${id}/logs`, { as })).body
+    .logs;
 
 describe('executions', () => {
   it('a manual run streams every node transition to a stock y-websocket client and is recorded in SQLite', async () => {
@@ -264,7 +284,7 @@ describe('executions', () => {
   });
 
   it('killing the engine mid-run marks the execution failed (engine lost) within seconds', async () => {
-    const { rest, ann, body, seen } = await startHourLongRun();
+    const { rest, ann, body, seen, workflowId } = await startHourLongRun();
     const killedAt = Date.now();
     engine?.kill('SIGKILL');
     const failed = await waitUntil(
@@ -279,6 +299,9 @@ describe('executions', () => {
     );
     expect(failed.error).toBe('Engine lost');
     expect(Date.now() - killedAt).toBeLessThan(6_000);
+    // The default is to fail: nothing runs it again.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await executionsOf(rest, ann.as, workflowId)).map((e) => e.id)).toEqual([body.id]);
     const logs = await rest.call<{ logs: { message: string }[] }>('GET', `/api/executions/${body.id}/logs`, {
       as: ann.as,
     });
@@ -289,6 +312,42 @@ describe('executions', () => {
     );
     // The Wait never finished: the room says so rather than leaving it running.
     expect(lost.state.execution).toMatchObject({ error: 'Engine lost', nodes: { pause: { status: 'skipped' } } });
+  });
+
+  it('with "retry" on engine loss, a lost run runs once more on the next engine, and a lost retry is not retried', async () => {
+    const { rest, ann, body, seen, workflowId } = await startHourLongRun({ onEngineLoss: 'retry' });
+    engine?.kill('SIGKILL');
+    const retry = await waitUntil(
+      async () => (await executionsOf(rest, ann.as, workflowId)).find((e) => e.retryOf === body.id),
+      'the retry to be stored',
+      8_000,
+    );
+    expect(retry).toMatchObject({ mode: 'retry', status: 'queued' });
+    expect(await untilExecution(rest, ann.as, body.id, 'failed')).toMatchObject({ error: 'Engine lost' });
+    expect((await logsOf(rest, ann.as, body.id)).map((l) => l.message)).toContainEqual(
+      expect.stringMatching(new RegExp(`^Retried as ${retry.id} `)),
+    );
+
+    // The next engine to come takes the retry: the same version from the start.
+    engine = await startEngine(t.baseUrl);
+    const reached = await waitUntil(
+      () => seen.find((s) => s.state.execution.id === retry.id && s.state.execution.nodes.pause?.status === 'running'),
+      'the retry to reach its Wait',
+    );
+    expect(reached.state.execution.nodes.say?.status).toBe('succeeded');
+
+    // Lost again: it fails for good, with the reason, and no third run appears.
+    engine.kill('SIGKILL');
+    expect(await untilExecution(rest, ann.as, retry.id, 'failed', 8_000)).toMatchObject({ error: 'Engine lost' });
+    await waitUntil(
+      async () => (await logsOf(rest, ann.as, retry.id)).some((l) => l.message.startsWith('Not retried again')),
+      'the retry to say why it is not retried',
+    );
+    const all = await executionsOf(rest, ann.as, workflowId);
+    expect(all.map((e) => [e.id, e.status])).toEqual([
+      [retry.id, 'failed'],
+      [body.id, 'failed'],
+    ]);
   });
 
   it('guards runs and history by role, and rejects bad queries and unknown engines', async () => {
@@ -651,6 +710,44 @@ describe('restarts and start nodes', () => {
       as: { cookie },
     });
     expect(logs.body.logs.map((l) => l.message)).toContain('The server restarted while this execution ran');
+  });
+
+  it('a run a crashed server left running is retried at the next start when its workflow says so', async () => {
+    const { rest, ann, workflowId } = await setup(
+      [trigger, node('noop', 'Noop', 'noOp', {}, 200)],
+      [{ source: 'start', target: 'noop' }],
+      { onEngineLoss: 'retry' },
+    );
+    const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
+    await untilExecution(rest, ann.as, body.id, 'succeeded');
+    engine?.kill('SIGKILL');
+    await t.server.close();
+    const dir = t.dataDir;
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    await rawSqlAt(dir, "update executions set status = 'running', finished_at = null, error = null where id = ?", [
+      body.id,
+    ]);
+    t = await startTestServer({}, dir);
+    await t.listen();
+    const again = restClient(t.baseUrl);
+    const login = await again.call('POST', '/api/auth/login', {
+      body: { email: 'ann@example.com', password: 'correct horse battery' },
+    });
+    const as = { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
+    const retry = await waitUntil(
+      async () => (await executionsOf(again, as, workflowId)).find((e) => e.retryOf === body.id),
+      'the retry to be stored',
+    );
+    expect(retry).toMatchObject({ mode: 'retry', status: 'queued' });
+    expect((await logsOf(again, as, body.id)).map((l) => l.message)).toContainEqual(
+      expect.stringMatching(new RegExp(`^Retried as ${retry.id} `)),
+    );
+    // An engine that comes now runs it through.
+    engine = await startEngine(t.baseUrl);
+    expect((await untilExecution(again, as, retry.id, 'succeeded')).nodeRuns.map((r) => r.name)).toEqual([
+      'Start',
+      'Noop',
+    ]);
   });
 
   it('Run starts at the Manual Trigger; a Webhook trigger in the same workflow does not run', async () => {
