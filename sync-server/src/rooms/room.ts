@@ -706,22 +706,31 @@ export class Room {
   /**
    * Applies and relays updates other writers committed. They are stored
    * already, so they are neither queued nor stored again; every member gets
-   * them (a sender too: Yjs ignores what it holds).
+   * them (a sender too: Yjs ignores what it holds). `gainedOnly` (a read of
+   * the log, which holds this room's own commits too) relays only what the
+   * document gained, as Yjs encodes it; updates news of the bus carries are
+   * another instance's and new here, so they go out as they came.
    */
-  private applyCommitted(updates: readonly Uint8Array[]): void {
+  private applyCommitted(updates: readonly Uint8Array[], gainedOnly = false): void {
     const doc = this.doc;
     const hook = this.afterLoadRan && this.hooks.afterRemoteUpdate !== undefined;
     const transactions: Y.Transaction[] = [];
     const collect = (tr: Y.Transaction): void => {
       transactions.push(tr);
     };
+    const gained: Uint8Array[] = [];
+    const onGain = (update: Uint8Array): void => {
+      gained.push(update);
+    };
     this.ydoc.off('update', this.onDocUpdate);
     if (hook) doc.on('afterTransaction', collect);
+    if (gainedOnly) doc.on('update', onGain);
     try {
       for (const update of updates) Y.applyUpdate(doc, update, origins.load);
     } finally {
       this.ydoc.on('update', this.onDocUpdate);
       doc.off('afterTransaction', collect);
+      doc.off('update', onGain);
     }
     if (hook && transactions.length > 0) {
       try {
@@ -730,7 +739,7 @@ export class Room {
         this.logger.error({ err: error, docId: this.docId }, 'afterRemoteUpdate hook failed');
       }
     }
-    for (const update of updates) {
+    for (const update of gainedOnly ? gained : updates) {
       const message = encodeUpdate(update);
       for (const member of this.members.values()) member.conn.send(message);
     }
@@ -746,7 +755,11 @@ export class Room {
         served = this.catchUpRequests;
         const since = await this.store.loadSince(this.docId, this.lastSeq);
         if (this.closed || this.failed) return;
-        this.applyCommitted([...(since.snapshot ? [since.snapshot.data] : []), ...since.updates.map((u) => u.data)]);
+        // What this room committed itself is in there too; its members had that at commit.
+        this.applyCommitted(
+          [...(since.snapshot ? [since.snapshot.data] : []), ...since.updates.map((u) => u.data)],
+          true,
+        );
         this.lastSeq = Math.max(this.lastSeq, since.lastSeq);
       }
     };

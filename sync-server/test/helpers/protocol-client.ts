@@ -22,6 +22,8 @@ export class ProtocolClient implements RoomConnection {
   membership: Membership | undefined;
   /** Every update message this client received (to check "no echo"). */
   receivedUpdates = 0;
+  /** Items that reached this client again in an update message, though it held them already (no duplicate relays). */
+  duplicateItems = 0;
 
   constructor(clientID: number) {
     this.doc.clientID = clientID;
@@ -72,12 +74,26 @@ export class ProtocolClient implements RoomConnection {
       if (type === MessageType.sync) {
         const e = encoding.createEncoder();
         encoding.writeVarUint(e, MessageType.sync);
+        this.countDuplicates(message);
         const sub = syncProtocol.readSyncMessage(d, e, this.doc, REMOTE);
         if (sub === syncProtocol.messageYjsUpdate) this.receivedUpdates++;
         if (encoding.length(e) > 1) this.toRoom(encoding.toUint8Array(e));
       } else if (type === MessageType.awareness) {
         awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(d), REMOTE);
       }
+    }
+  }
+
+  /** Adds to `duplicateItems` the clocks an update message carries that this document holds already. */
+  private countDuplicates(message: Uint8Array): void {
+    const d = decoding.createDecoder(message);
+    decoding.readVarUint(d);
+    if (decoding.readVarUint(d) !== syncProtocol.messageYjsUpdate) return;
+    const meta = Y.parseUpdateMeta(decoding.readVarUint8Array(d));
+    for (const [client, to] of meta.to) {
+      const from = meta.from.get(client) ?? 0;
+      const held = Y.getState(this.doc.store, client);
+      this.duplicateItems += Math.max(0, Math.min(to, held) - from);
     }
   }
 

@@ -181,6 +181,25 @@ describe.each(kinds)('rooms across instances, $name', ({ buses: makeBuses }) => 
     await settle(peers, () => peers.every((p) => list(p).length === expected.length), 'every edit everywhere');
     for (const p of peers) expect(list(p)).toEqual(expected);
     expect(await stored()).toEqual(expected);
+    // Each edit reached each client once: a room catching up after another instance's commit does
+    // not send its own commits again.
+    expect(peers.map((p) => p.duplicateItems)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('a room that reads a gap back from the store relays only what it lacked, not its own commits again', async () => {
+    await launch();
+    const a = await join(0, 1);
+    const c = await join(0, 3);
+    const b = await join(1, 2);
+    await settle([a, b, c], () => true, 'joins');
+    // Instance 1's news is lost: instance 0 learns of B's commit only from the seq its own commit gets.
+    (instances[1] as { bus: LossyBus }).bus.dropping = true;
+    b.doc.getArray<string>('list').push(['from b']);
+    await settle([a, b, c], () => true, "B's commit");
+    a.doc.getArray<string>('list').push(['from a']);
+    await settle([a, b, c], () => [a, c].every((p) => list(p).length === 2), 'the gap read back');
+    expect(list(c)).toEqual(['from a', 'from b']);
+    expect([a.duplicateItems, c.duplicateItems]).toEqual([0, 0]);
   });
 
   it('news that is lost is found missing by the seq of the next message', async () => {
