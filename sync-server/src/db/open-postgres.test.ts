@@ -66,7 +66,7 @@ describe('openPostgres', () => {
     await expect(openPostgres({ url, logger: silentLogger })).rejects.toThrow(/newer Weft/);
   });
 
-  it('a U+0000 in any string parameter is stored as U+FFFD, in a transaction too; a lookup with one finds nothing', async () => {
+  it('a U+0000 in any string parameter (or array of them) is stored as U+FFFD, in a transaction too; a lookup with one finds nothing', async () => {
     const opened = await openPostgres({ url: await createDatabase('nul'), logger: silentLogger });
     try {
       const accounts = new PgAccountStore(opened.db);
@@ -79,6 +79,11 @@ describe('openPostgres', () => {
       });
       const raw = await opened.pool.query<{ name: string }>('select name from users where id = $1', [user.id]);
       expect(raw.rows[0]?.name).toBe('B\uFFFDen');
+      // Array parameters too (node runs and log lines go in as one array per column).
+      const names = await opened.db.execute<{ name: string }>(
+        sql`select unnest(${sql.param(['C\u0000', 'plain'])}::text[]) as name`,
+      );
+      expect(names.rows.map((r) => r.name)).toEqual(['C\uFFFD', 'plain']);
     } finally {
       await opened.close();
     }

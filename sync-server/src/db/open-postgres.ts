@@ -132,14 +132,17 @@ export const migratePostgres = async ({
 };
 
 const NUL = new RegExp(String.fromCharCode(0), 'g');
-const cleanParam = (value: unknown): unknown =>
-  typeof value === 'string' && value.includes('\u0000') ? value.replace(NUL, '\uFFFD') : value;
+const cleanParam = (value: unknown): unknown => {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replace(NUL, '\uFFFD') : value;
+  // Array parameters (a whole column of rows in one `unnest`) hold strings too.
+  return Array.isArray(value) ? value.map(cleanParam) : value;
+};
 
 /**
  * PostgreSQL's text cannot hold U+0000 (SQLite's can): a parameter with one
  * fails the whole statement ("invalid byte sequence"), so a workflow renamed
  * to "a\0b" in its document, or a lookup of the id "%00", was an error. Every
- * string parameter of every query on the pool's clients is stored with
+ * string parameter (in an array parameter too) of every query on the pool's clients is stored with
  * U+FFFD in its place instead; a lookup with one then finds nothing, as on
  * SQLite, where no stored id holds one.
  */

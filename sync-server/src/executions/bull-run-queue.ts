@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '#shared/log.ts';
 import { runResultSchema, type RunResultMessage } from '#shared/protocol/engine.ts';
-import type { EngineHub, RunLostListener } from './engine-hub.ts';
+import type { ClaimedRun, EngineHub, RunLostListener } from './engine-hub.ts';
 import type { ExecutionRow, ExecutionStore, OutboxEntry } from './execution-store.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { RunQueue } from './run-queue.ts';
@@ -302,14 +302,19 @@ export class BullRunQueue implements RunQueue {
 
   private async process(job: BullJob, token: string | undefined): Promise<Answer | { status: 'notQueued' }> {
     const { executionId, workflowId } = jobDataSchema.parse(job.data);
-    const ran = await this.options.hub.runClaimed(executionId, workflowId, (engineId) =>
-      this.options.executions.claim(executionId, {
-        engineId,
-        instanceId: this.options.instanceId,
-        now: Date.now(),
-        maxRunningPerWorkflow: this.runningCap,
-      }),
-    );
+    const cap = this.runningCap;
+    // This instance's own runs of the workflow already fill its cap: the claim would say so.
+    const full = cap > 0 && this.options.hub.runningCount(workflowId) >= cap;
+    const ran: ClaimedRun = full
+      ? { outcome: 'atCapacity' }
+      : await this.options.hub.runClaimed(executionId, workflowId, (engineId) =>
+          this.options.executions.claim(executionId, {
+            engineId,
+            instanceId: this.options.instanceId,
+            now: Date.now(),
+            maxRunningPerWorkflow: cap,
+          }),
+        );
     if (ran.outcome === 'noEngine' || ran.outcome === 'atCapacity') {
       // Postponed, not failed: BullMQ's pattern for "not now" from inside a processor. At the
       // workflow's cap the job is also woken as soon as one of its runs ends here, so a busy

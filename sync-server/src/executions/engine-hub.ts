@@ -112,6 +112,8 @@ export class EngineHub {
   private lastCheck: number;
   private readonly capacityListeners = new Set<(capacity: number) => void>();
   private readonly lostListeners = new Set<RunLostListener>();
+  /** Ends handed to the finisher and not yet committed, per workflow. */
+  private readonly finishing = new Map<string, number>();
 
   constructor(private readonly options: EngineHubOptions) {
     this.now = options.now ?? Date.now;
@@ -216,6 +218,17 @@ export class EngineHub {
   enqueue(executionId: string, workflowId: string): void {
     this.queue.push(executionId, workflowId);
     this.dispatch();
+  }
+
+  /**
+   * Runs of this workflow that the database counts as running because of
+   * this hub: on its engines (taken or being handed over), or ended with
+   * their end not yet committed.
+   */
+  runningCount(workflowId: string): number {
+    let n = this.finishing.get(workflowId) ?? 0;
+    for (const e of this.engines) for (const w of e.running.values()) if (w === workflowId) n++;
+    return n;
   }
 
   /** Executions of this workflow waiting for an engine. */
@@ -457,8 +470,12 @@ export class EngineHub {
   /** `lost`: the run ends because its engine went away (the engine-loss listeners hear of it once stored). */
   private end(executionId: string, result: RunResultMessage, workflowId: string, lost = false): void {
     this.deadlines.delete(executionId);
+    this.finishing.set(workflowId, (this.finishing.get(workflowId) ?? 0) + 1);
     // Runs that end close together share one commit; waiters hear of it once it is durable.
     this.finisher.add(executionId, result, this.now(), (recorded) => {
+      const left = (this.finishing.get(workflowId) ?? 1) - 1;
+      if (left > 0) this.finishing.set(workflowId, left);
+      else this.finishing.delete(workflowId);
       this.options.live.finished(workflowId, executionId, recorded.status, recorded.error);
       this.resolveWaiters(executionId, recorded);
       if (lost) this.runLost(executionId, workflowId);
@@ -527,7 +544,17 @@ export class EngineHub {
       this.dispatch();
     };
     try {
-      const built = await this.jobFor(id, workflowId);
+      // Claimed before the job is built: a run its workflow's cap turns away (a busy workflow's
+      // runs are turned away many times in a cluster) costs one statement, not the job's reads.
+      const claimed = await claim(engine.id);
+      if (claimed !== 'claimed') {
+        // Stopped, deleted or taken meanwhile (whoever did that records its end), or the workflow is at its cap.
+        if (stillOurs()) release();
+        return claimed;
+      }
+      // From here the run is this engine's: every way out records its end.
+      if (!stillOurs()) return 'ended';
+      const built = await this.jobFor(id);
       if (!stillOurs()) return 'ended';
       if (canceled()) {
         release();
@@ -536,25 +563,10 @@ export class EngineHub {
       }
       if (!built.ok) {
         release();
-        if (built.failed) {
-          this.end(id, { status: 'failed', error: built.failed, runs: [], lastOutput: [] }, workflowId);
-          return 'ended';
-        }
-        return 'notQueued';
-      }
-      const { job } = built;
-      const claimed = await claim(engine.id);
-      if (claimed !== 'claimed') {
-        // Stopped, deleted or taken meanwhile (whoever did that records its end), or the workflow is at its cap.
-        if (stillOurs()) release();
-        return claimed;
-      }
-      if (!stillOurs()) return 'ended';
-      if (canceled()) {
-        release();
-        this.end(id, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, workflowId);
+        this.end(id, { status: 'failed', error: built.failed, runs: [], lastOutput: [] }, workflowId);
         return 'ended';
       }
+      const { job } = built;
       this.send(engine, { type: 'run', job });
       const limitSeconds = job.definition.settings.timeoutSeconds ?? defaultSettings.timeoutSeconds;
       if (limitSeconds > 0) {
@@ -577,20 +589,17 @@ export class EngineHub {
     }
   }
 
-  /** The job for a queued execution; `failed` says why the run fails instead (none: it is not queued any more). */
-  private async jobFor(
-    executionId: string,
-    workflowId: string,
-  ): Promise<{ ok: true; job: Job } | { ok: false; failed?: string }> {
+  /** The job for an execution just claimed; `failed` says why the run fails instead. */
+  private async jobFor(executionId: string): Promise<{ ok: true; job: Job } | { ok: false; failed: string }> {
     const row = await this.options.executions.get(executionId);
-    if (row?.status !== 'queued') return { ok: false };
-    // Trigger items alone past the frame limit: refused before parsing, marking running and
-    // encoding tens of megabytes, which would hold this thread (and every socket) for seconds.
+    if (!row) return { ok: false, failed: 'The execution is gone' };
+    // Trigger items alone past the frame limit: refused before parsing and encoding tens of
+    // megabytes, which would hold this thread (and every socket) for seconds.
     if (row.triggerItems && row.triggerItems.length > ENGINE_MAX_FRAME_BYTES / 3) {
       tooLarge(Buffer.byteLength(row.triggerItems), 'its trigger items are too large');
     }
     const version = await this.options.versions.get(row.versionHash);
-    const workflow = await this.options.workflows.get(workflowId);
+    const workflow = await this.options.workflows.get(row.workflowId);
     if (!version || !workflow) return { ok: false, failed: 'The workflow version is gone' };
     // Credentials travel with the job only where their owner granted them to this workflow:
     // being a member of it, even its owner, grants nothing (docs/SECURITY.md).

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
-import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
+import type { LogLevel } from '#shared/protocol/engine.ts';
 import type { PgDb } from '../db/open-postgres.ts';
 import { executionLogs, executions, jobOutbox, nodeRuns } from '../db/schema/pg.ts';
 import type {
@@ -31,21 +31,16 @@ const UNFINISHED = ['queued', 'running'] as const;
  * lines first locks the execution's row, so two writers take turns instead
  * of both taking the same number.
  */
-/**
- * PostgreSQL takes at most 65,535 parameters per statement: a run of 10,000
- * node runs (the default limit) is 120,000 of them in one INSERT. Rows go in
- * slices of this many, with their offset, inside the caller's transaction.
- */
-const ROWS_PER_INSERT = 1000;
-const chunksOf = function* <T>(rows: readonly T[]): Generator<[number, readonly T[]]> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT)
-    yield [start, rows.slice(start, start + ROWS_PER_INSERT)];
+const claimOutcomeOf = (outcome: string | undefined): ClaimOutcome => {
+  if (outcome === 'claimed' || outcome === 'notQueued' || outcome === 'atCapacity') return outcome;
+  throw new Error(`weft_claim_execution answered ${String(outcome)}`);
 };
 
 export class PgExecutionStore implements ExecutionStore {
   // The statements every run passes through, prepared once per connection by name.
   private readonly byIdStmt;
   private readonly runningStmt;
+  private readonly claimStmt;
 
   constructor(private readonly db: PgDb) {
     this.byIdStmt = db
@@ -59,34 +54,33 @@ export class PgExecutionStore implements ExecutionStore {
       .where(and(eq(executions.id, p('id')), eq(executions.status, 'queued')))
       .returning({ id: executions.id })
       .prepare('weft_execution_mark_running');
+    this.claimStmt = db
+      .select({
+        outcome: sql<string>`weft_claim_execution(${p('id')}, ${p('engineId')}, ${p('instanceId')}, ${p('now')}::bigint, ${p('cap')}::int)`,
+      })
+      .from(sql`(select 1) as one`)
+      .prepare('weft_execution_claim');
   }
 
   async createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<{ created: boolean }> {
     const values = { ...row, triggerKey: row.triggerKey ?? null, status: 'queued' as const };
     // Only the trigger key may conflict quietly: a duplicate id is still an error.
-    const insert = (db: Pick<PgDb, 'insert'>) =>
-      db
-        .insert(executions)
-        .values(values)
-        .onConflictDoNothing({ target: executions.triggerKey })
-        .returning({ id: executions.id });
-    if (!options.outbox) return { created: (await insert(this.db)).length > 0 };
-    return this.db.transaction(async (tx) => {
-      // A priority, not a lock: two runs stored at once may share a number, which only orders them less finely.
-      const [waiting] = await tx
-        .select({ n: count() })
-        .from(executions)
-        .where(and(eq(executions.workflowId, row.workflowId), eq(executions.status, 'queued')));
-      // A run with this trigger key exists (a tick taken twice): no row, so no job either.
-      if ((await insert(tx)).length === 0) return { created: false };
-      await tx.insert(jobOutbox).values({
-        executionId: row.id,
-        workflowId: row.workflowId,
-        priority: Math.min(MAX_JOB_PRIORITY, 1 + (waiting?.n ?? 0)),
-        createdAt: row.createdAt,
-      });
-      return { created: true };
-    });
+    const insert = this.db.insert(executions).values(values).onConflictDoNothing({ target: executions.triggerKey });
+    if (!options.outbox) return { created: (await insert.returning({ id: executions.id })).length > 0 };
+    // Row and outbox entry in one statement (a data-modifying WITH): all or nothing, one round trip.
+    // A run with this trigger key exists (a tick taken twice): no row, so no entry either. The
+    // priority is not a lock: two runs stored at once may share a number, which only orders them
+    // less finely; the count is of the rows before this one (the statement's snapshot).
+    const stored = await this.db.execute<{ execution_id: string }>(sql`
+      with inserted as (${insert.returning({ id: executions.id }).getSQL()})
+      insert into job_outbox (execution_id, workflow_id, priority, created_at)
+      select inserted.id, ${row.workflowId},
+        least(${MAX_JOB_PRIORITY}, 1 + (select count(*) from executions
+          where workflow_id = ${row.workflowId} and status = 'queued'))::int,
+        ${row.createdAt}::bigint
+      from inserted
+      returning execution_id`);
+    return { created: stored.rows.length > 0 };
   }
 
   async relayOutbox(limit: number, add: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
@@ -118,29 +112,15 @@ export class PgExecutionStore implements ExecutionStore {
     id: string,
     by: { engineId: string; instanceId: string; now: number; maxRunningPerWorkflow: number },
   ): Promise<ClaimOutcome> {
-    return this.db.transaction(async (tx) => {
-      const [row] = await tx
-        .select({ status: executions.status, workflowId: executions.workflowId })
-        .from(executions)
-        .where(eq(executions.id, id));
-      if (row?.status !== 'queued') return 'notQueued';
-      if (by.maxRunningPerWorkflow > 0) {
-        // Held to the commit (about a millisecond): the count and the update below are one step per workflow.
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`weft:wf:${row.workflowId}`}))`);
-        const [running] = await tx
-          .select({ n: count() })
-          .from(executions)
-          .where(and(eq(executions.workflowId, row.workflowId), eq(executions.status, 'running')));
-        if ((running?.n ?? 0) >= by.maxRunningPerWorkflow) return 'atCapacity';
-      }
-      // Conditional on `queued`: of two claims of one run (a duplicate job), the second finds nothing to change.
-      const claimed = await tx
-        .update(executions)
-        .set({ status: 'running', engineId: by.engineId, instanceId: by.instanceId, startedAt: by.now })
-        .where(and(eq(executions.id, id), eq(executions.status, 'queued')))
-        .returning({ id: executions.id });
-      return claimed.length > 0 ? 'claimed' : 'notQueued';
+    // Lock, count and conditional update in one transaction, in one round trip (migration 0005).
+    const [row] = await this.claimStmt.execute({
+      id,
+      engineId: by.engineId,
+      instanceId: by.instanceId,
+      now: by.now,
+      cap: by.maxRunningPerWorkflow,
     });
+    return claimOutcomeOf(row?.outcome);
   }
 
   async queuedCounts(): Promise<Map<string, number>> {
@@ -205,11 +185,22 @@ export class PgExecutionStore implements ExecutionStore {
 
   async finishAll(batch: readonly FinishRecord[]): Promise<void> {
     if (batch.length === 0) return;
-    await this.db.transaction(async (tx) => {
-      // Locked in one order, so two batches sharing executions wait for each other instead of deadlocking.
-      await this.lock(tx, [...new Set(batch.map((f) => f.id))].sort());
-      for (const f of batch) await this.writeFinish(tx, f.id, f.result, f.now);
-    });
+    // One round trip for the whole batch (migration 0005), each column one array parameter.
+    const runs = batch.flatMap((f) => f.result.runs.map((r) => ({ id: f.id, ...r })));
+    const lines = batch.flatMap((f) => (f.result.logs ?? []).map((l) => ({ id: f.id, ...l })));
+    const column = <T>(rows: readonly T[], pick: (row: T) => unknown) => sql.param(rows.map(pick));
+    await this.db.execute(sql`select weft_finish_executions(
+      ${column(batch, (f) => f.id)}::text[], ${column(batch, (f) => f.result.status)}::text[],
+      ${column(batch, (f) => f.result.error ?? null)}::text[], ${column(batch, (f) => f.now)}::bigint[],
+      ${column(runs, (r) => r.id)}::text[], ${column(runs, (r) => r.nodeId)}::text[],
+      ${column(runs, (r) => r.runIndex)}::int[], ${column(runs, (r) => r.name)}::text[],
+      ${column(runs, (r) => r.status)}::text[], ${column(runs, (r) => r.input)}::text[],
+      ${column(runs, (r) => r.output)}::text[], ${column(runs, (r) => r.error ?? null)}::text[],
+      ${column(runs, (r) => r.attempts)}::int[], ${column(runs, (r) => r.startedAt)}::bigint[],
+      ${column(runs, (r) => r.finishedAt)}::bigint[],
+      ${column(lines, (l) => l.id)}::text[], ${column(lines, (l) => l.at)}::bigint[],
+      ${column(lines, (l) => l.level)}::text[], ${column(lines, (l) => l.node ?? null)}::text[],
+      ${column(lines, (l) => l.message)}::text[])`);
   }
 
   /** Locks the executions' rows until the transaction ends: their writers of runs and lines take turns. */
@@ -220,44 +211,6 @@ export class PgExecutionStore implements ExecutionStore {
       .where(inArray(executions.id, ids))
       .orderBy(executions.id)
       .for('no key update');
-  }
-
-  private async writeFinish(tx: Tx, id: string, result: RunResultMessage, now: number): Promise<void> {
-    await tx
-      .update(executions)
-      .set({ status: result.status, error: result.error ?? null, finishedAt: now })
-      .where(and(eq(executions.id, id), inArray(executions.status, [...UNFINISHED])));
-    if (result.runs.length > 0) {
-      // Runs recorded by an earlier end of the same execution stay first.
-      const [last] = await tx
-        .select({ next: sql<number>`coalesce(max(${nodeRuns.ord}) + 1, 0)::int` })
-        .from(nodeRuns)
-        .where(eq(nodeRuns.executionId, id));
-      const base = last?.next ?? 0;
-      for (const [start, chunk] of chunksOf(result.runs)) {
-        await tx
-          .insert(nodeRuns)
-          .values(
-            chunk.map((r, i) => ({
-              executionId: id,
-              nodeId: r.nodeId,
-              runIndex: r.runIndex,
-              name: r.name,
-              status: r.status,
-              input: r.input,
-              output: r.output,
-              error: r.error ?? null,
-              attempts: r.attempts,
-              startedAt: r.startedAt,
-              finishedAt: r.finishedAt,
-              ord: base + start + i,
-            })),
-          )
-          .onConflictDoNothing();
-      }
-    }
-    const lines = result.logs ?? [];
-    if (lines.length > 0) await this.writeLogs(tx, id, lines);
   }
 
   async fail(ids: string[], status: 'failed' | 'canceled', error: string, now: number): Promise<string[]> {
@@ -287,23 +240,15 @@ export class PgExecutionStore implements ExecutionStore {
     id: string,
     lines: readonly { level: LogLevel; message: string; at: number; node?: string | undefined }[],
   ): Promise<void> {
-    const [last] = await tx
-      .select({ seq: sql<number>`coalesce(max(${executionLogs.seq}), 0)::int` })
-      .from(executionLogs)
-      .where(eq(executionLogs.executionId, id));
-    const base = last?.seq ?? 0;
-    for (const [start, chunk] of chunksOf(lines)) {
-      await tx.insert(executionLogs).values(
-        chunk.map((line, i) => ({
-          executionId: id,
-          seq: base + start + i + 1,
-          at: line.at,
-          level: line.level,
-          node: line.node ?? null,
-          message: line.message,
-        })),
-      );
-    }
+    // One statement, numbered after the execution's last line.
+    await tx.execute(sql`
+      insert into execution_logs (execution_id, seq, at, level, node, message)
+      select ${id}, base.last + l.n, l.at, l.level, l.node, l.message
+      from unnest(
+        ${sql.param(lines.map((l) => l.at))}::bigint[], ${sql.param(lines.map((l) => l.level))}::text[],
+        ${sql.param(lines.map((l) => l.node ?? null))}::text[], ${sql.param(lines.map((l) => l.message))}::text[]
+      ) with ordinality as l(at, level, node, message, n)
+      cross join (select coalesce(max(seq), 0) as last from execution_logs where execution_id = ${id}) as base`);
   }
 
   async logs(id: string): Promise<ExecutionLogRow[]> {

@@ -534,6 +534,19 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
     );
 
     it(
+      'claims arriving together never take a workflow past its cap',
+      withStore(async ({ store }) => {
+        const ids = Array.from({ length: 24 }, (_, i) => `c${i}`);
+        for (const [i, id] of ids.entries()) await store.createQueued(row(id, i));
+        const by = { engineId: 'e1', instanceId: 'i1', now: 10, maxRunningPerWorkflow: 3 };
+        const outcomes = await Promise.all(ids.map((id) => store.claim(id, by)));
+        expect(outcomes.filter((o) => o === 'claimed')).toHaveLength(3);
+        expect(outcomes.filter((o) => o === 'atCapacity')).toHaveLength(21);
+        expect((await store.running()).map((r) => r.id)).toHaveLength(3);
+      }),
+    );
+
+    it(
       'cancelQueued stops only a queued run',
       withStore(async ({ store }) => {
         await store.createQueued(row('q', 1));
