@@ -50,9 +50,6 @@ const N8N_DIFF_IN_NPM_TEST = [
 const SQLITE_ONLY_TESTS = [
   // Process trees of `npm start` and the binary on exit: no storage in question.
   'test/integration/orphans.test.ts',
-  // Bad clients and socket bounds: nothing in it touches storage, and once (CI of 2026-12-04) its
-  // send-buffer timing on a 2-core machine beside a PostgreSQL server dropped a healthy reader too.
-  'test/integration/abuse.test.ts',
   // Interleavings forced by gating SQLite adapters the test builds; the ports' rules are in test/contracts.
   'test/integration/hand-over-gated.test.ts',
   'test/integration/queue-cap.test.ts',
