@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '#shared/log.ts';
 import { runResultSchema, type RunResultMessage } from '#shared/protocol/engine.ts';
+import { warnIfRedisEvicts } from '../cluster/redis-eviction.ts';
 import type { ClaimedRun, EngineHub, RunLostListener } from './engine-hub.ts';
 import type { ExecutionRow, ExecutionStore, OutboxEntry } from './execution-store.ts';
 import type { LiveStatus } from './live-status.ts';
@@ -201,6 +202,7 @@ export class BullRunQueue implements RunQueue {
       ]);
     }
     await this.heartbeat().catch((error: unknown) => this.warn('renewing the instance key', error));
+    await warnIfRedisEvicts(this.redis, this.options.logger);
     this.every(this.timings.heartbeatMs, 'renewing the instance key', () => this.heartbeat());
     this.every(this.timings.sweepMs, 'relaying the outbox', () => this.sweep());
     this.every(this.timings.sweepMs, 'counting queued runs', async () => {
