@@ -189,6 +189,19 @@ export const createSyncServer = async ({
     onChange: (workflowId, state) => live.listening(workflowId, state),
     logger: logger.child({ component: 'test-webhooks' }),
   });
+  const authLimits = new AuthLimits({
+    perAccount: config.loginLimitPerAccount,
+    perAddress: config.authLimitPerAddress,
+    ...(config.redisUrl === undefined
+      ? {}
+      : {
+          shared: {
+            redisUrl: config.redisUrl,
+            prefix: config.redisPrefix ?? 'weft',
+            logger: logger.child({ component: 'auth-limits' }),
+          },
+        }),
+  });
   let socketCount = (): number => 0;
   let revalidate: SocketRevalidator = () => Promise.resolve(0);
   /** For timers and watchers, which have nobody to answer: a failure is logged. */
@@ -215,7 +228,7 @@ export const createSyncServer = async ({
     cookieSecure: config.cookieSecure,
     trustProxy: config.trustProxy,
     allowedHosts: config.allowedHosts,
-    authLimits: new AuthLimits({ perAccount: config.loginLimitPerAccount, perAddress: config.authLimitPerAddress }),
+    authLimits,
   });
   const http = createTargetCheckedServer({}, getRequestListener(app.fetch));
   const sync = createSyncEndpoint({
@@ -301,6 +314,7 @@ export const createSyncServer = async ({
         http.closeAllConnections();
         await httpClosed;
         await bus?.close();
+        authLimits.close();
         await storage.close();
       })();
       return closing;

@@ -33,8 +33,12 @@ afterAll(async () => {
   await redis.stop();
 });
 
-const instance = async (databaseUrl: string, cluster = true): Promise<TestServer> => {
-  const t = await startTestServer({ databaseUrl, ...(cluster ? { redisUrl: redis.url } : {}) });
+const instance = async (
+  databaseUrl: string,
+  cluster = true,
+  overrides: Parameters<typeof startTestServer>[0] = {},
+): Promise<TestServer> => {
+  const t = await startTestServer({ databaseUrl, ...(cluster ? { redisUrl: redis.url } : {}), ...overrides });
   servers.push(t);
   await t.listen();
   return t;
@@ -148,6 +152,25 @@ describe('instances on one PostgreSQL and one Redis', () => {
       [onA, onB].every((c) => c.closes.some((x) => x.code === CloseCodes.unauthorized)),
     );
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('limits on guessing are the cluster’s, not each instance’s', () => {
+  it('failed log-ins spread over two instances lock the account after the limit, counted once', async () => {
+    const db = await databases.fresh();
+    // A prefix of this test's own: the counts live in the shared Redis.
+    const limits = { loginLimitPerAccount: 3, redisPrefix: `limits${Date.now()}` };
+    const a = await instance(db.url, true, limits);
+    const b = await instance(db.url, true, limits);
+    await restClient(a.baseUrl).signup('ann@example.com', 'Ann', 'right password 1');
+    const login = (t: TestServer, password: string) =>
+      restClient(t.baseUrl).call('POST', '/api/auth/login', { body: { email: 'ann@example.com', password } });
+    expect((await login(a, 'guess 1')).status).toBe(401);
+    expect((await login(b, 'guess 2')).status).toBe(401);
+    expect((await login(a, 'guess 3')).status).toBe(401);
+    // Alone, each instance would have counted 2 and 1 and let these through.
+    expect((await login(b, 'right password 1')).status).toBe(429);
+    expect((await login(a, 'right password 1')).status).toBe(429);
   });
 });
 
