@@ -50,8 +50,19 @@ export interface CredentialStore {
   grantedSecret(id: string, workflowId: string): Promise<GrantedSecret>;
   /** The workflows the owner granted this credential to; undefined when it is not theirs (or does not exist). */
   grants(ownerId: string, id: string): Promise<CredentialGrantDto[] | undefined>;
-  /** Grants a credential to a workflow (the caller checked ownership and access); an existing grant stays as it is. */
-  grant(id: string, workflowId: string, now: number): Promise<{ grant: CredentialGrantDto; created: boolean }>;
+  /**
+   * Grants a credential to a workflow (the caller checked ownership and
+   * access); an existing grant stays as it is. With `whileMember`, only if
+   * that user is a member of the workflow when the grant is written, in one
+   * step with it: a removal of that member, which revokes their grants,
+   * cannot slip in between and leave this one behind (undefined then).
+   */
+  grant(
+    id: string,
+    workflowId: string,
+    now: number,
+    whileMember?: string,
+  ): Promise<{ grant: CredentialGrantDto; created: boolean } | undefined>;
   revoke(id: string, workflowId: string): Promise<boolean>;
   /**
    * The credentials granted to a workflow, by whom: what its members may pick

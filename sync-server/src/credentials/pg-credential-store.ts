@@ -3,7 +3,7 @@ import type { CredentialGrantDto, WorkflowCredentialDto } from '#shared/api/acce
 import type { CreateCredentialRequest, CredentialDto } from '#shared/api/credentials.ts';
 import { createId } from '#shared/ids.ts';
 import type { PgDb } from '../db/open-postgres.ts';
-import { credentialGrants, credentials, instanceSettings, users, workflows } from '../db/schema/pg.ts';
+import { credentialGrants, credentials, instanceSettings, users, workflowMembers, workflows } from '../db/schema/pg.ts';
 
 import type { CredentialSecret, CredentialStore, GrantedSecret, KeyCheckRule } from './credential-store.ts';
 import { decryptSecret, encryptSecret, EncryptionKeyMismatchError, KEY_CHECK_SETTING, keyCheckOf } from './cipher.ts';
@@ -145,18 +145,41 @@ export class PgCredentialStore implements CredentialStore {
     return this.selectGrants().where(eq(credentialGrants.credentialId, id)).orderBy(workflows.name);
   }
 
-  /** Grants a credential to a workflow (the caller checked ownership and access); an existing grant stays as it is. */
-  async grant(id: string, workflowId: string, now: number): Promise<{ grant: CredentialGrantDto; created: boolean }> {
-    const inserted = await this.db
-      .insert(credentialGrants)
-      .values({ credentialId: id, workflowId, grantedAt: now })
-      .onConflictDoNothing()
-      .returning({ grantedAt: credentialGrants.grantedAt });
+  /** Grants a credential to a workflow (the port says when `whileMember` holds it back). */
+  async grant(
+    id: string,
+    workflowId: string,
+    now: number,
+    whileMember?: string,
+  ): Promise<{ grant: CredentialGrantDto; created: boolean } | undefined> {
+    // The member's row is share-locked by the insert: a removal (which deletes it, then their
+    // grants) waits for this commit and then revokes this grant too, or has committed already
+    // and the row is gone, so nothing is inserted.
+    const member =
+      whileMember === undefined
+        ? sql`true`
+        : sql`exists (select 1 from workflow_members where workflow_id = ${workflowId} and user_id = ${whileMember} for key share)`;
+    const inserted = await this.db.execute(
+      sql`insert into credential_grants (credential_id, workflow_id, granted_at)
+        select ${id}, ${workflowId}, ${now}::bigint where ${member}
+        on conflict do nothing returning granted_at`,
+    );
+    if (inserted.rows.length === 0 && whileMember !== undefined && !(await this.isMember(workflowId, whileMember))) {
+      return undefined;
+    }
     const [grant] = await this.selectGrants().where(
       and(eq(credentialGrants.credentialId, id), eq(credentialGrants.workflowId, workflowId)),
     );
     if (!grant) throw new Error(`grant of ${id} to ${workflowId} was not stored`);
-    return { grant, created: inserted.length > 0 };
+    return { grant, created: inserted.rows.length > 0 };
+  }
+
+  private async isMember(workflowId: string, userId: string): Promise<boolean> {
+    const rows = await this.db
+      .select({ userId: workflowMembers.userId })
+      .from(workflowMembers)
+      .where(and(eq(workflowMembers.workflowId, workflowId), eq(workflowMembers.userId, userId)));
+    return rows.length > 0;
   }
 
   async revoke(id: string, workflowId: string): Promise<boolean> {

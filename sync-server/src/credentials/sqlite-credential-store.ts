@@ -3,7 +3,7 @@ import type { CredentialGrantDto, WorkflowCredentialDto } from '#shared/api/acce
 import type { CreateCredentialRequest, CredentialDto } from '#shared/api/credentials.ts';
 import { createId } from '#shared/ids.ts';
 import type { Db } from '../db/open.ts';
-import { credentialGrants, credentials, instanceSettings, users, workflows } from '../db/schema.ts';
+import { credentialGrants, credentials, instanceSettings, users, workflowMembers, workflows } from '../db/schema.ts';
 
 import type { CredentialSecret, CredentialStore, GrantedSecret, KeyCheckRule } from './credential-store.ts';
 import { decryptSecret, encryptSecret, EncryptionKeyMismatchError, KEY_CHECK_SETTING, keyCheckOf } from './cipher.ts';
@@ -147,18 +147,38 @@ export class SqliteCredentialStore implements CredentialStore {
   }
 
   /** Grants a credential to a workflow (the caller checked ownership and access); an existing grant stays as it is. */
-  async grant(id: string, workflowId: string, now: number): Promise<{ grant: CredentialGrantDto; created: boolean }> {
+  async grant(
+    id: string,
+    workflowId: string,
+    now: number,
+    whileMember?: string,
+  ): Promise<{ grant: CredentialGrantDto; created: boolean } | undefined> {
+    // One statement: the membership check and the insert cannot be split by another writer.
+    const member =
+      whileMember === undefined
+        ? sql`1`
+        : sql`exists (select 1 from ${workflowMembers} where ${workflowMembers.workflowId} = ${workflowId} and ${workflowMembers.userId} = ${whileMember})`;
     const created =
-      this.db
-        .insert(credentialGrants)
-        .values({ credentialId: id, workflowId, grantedAt: now })
-        .onConflictDoNothing()
-        .run().changes > 0;
+      this.db.run(
+        sql`insert into ${credentialGrants} (credential_id, workflow_id, granted_at)
+          select ${id}, ${workflowId}, ${now} where ${member}
+          on conflict do nothing`,
+      ).changes > 0;
+    if (!created && whileMember !== undefined && !(await this.isMember(workflowId, whileMember))) return undefined;
     const grant = this.selectGrants()
       .where(and(eq(credentialGrants.credentialId, id), eq(credentialGrants.workflowId, workflowId)))
       .get();
     if (!grant) throw new Error(`grant of ${id} to ${workflowId} was not stored`);
     return { grant, created };
+  }
+
+  private isMember(workflowId: string, userId: string): Promise<boolean> {
+    const row = this.db
+      .select({ userId: workflowMembers.userId })
+      .from(workflowMembers)
+      .where(and(eq(workflowMembers.workflowId, workflowId), eq(workflowMembers.userId, userId)))
+      .get();
+    return Promise.resolve(row !== undefined);
   }
 
   async revoke(id: string, workflowId: string): Promise<boolean> {

@@ -82,6 +82,22 @@ export const runCredentialStoreContract = (name: string, setup: () => Fixture | 
     );
 
     it(
+      'a grant made while a member is stored only while they are one',
+      withStore(async ({ store, seedMember }) => {
+        const { id } = await store.create('alice', { name: 'Key', type: 'bearer', data: { token } }, 1);
+        await seedMember('wf1', 'alice', 'editor');
+        expect(await store.grant(id, 'wf1', 5, 'alice')).toEqual({
+          created: true,
+          grant: { workflowId: 'wf1', workflowName: 'Zeta flow', grantedAt: 5 },
+        });
+        // Not a member of wf2: nothing is stored, and asking again for wf1 changes nothing.
+        expect(await store.grant(id, 'wf2', 6, 'alice')).toBeUndefined();
+        expect(await store.grantedSecret(id, 'wf2')).toEqual({ status: 'notGranted' });
+        expect((await store.grant(id, 'wf1', 7, 'alice'))?.created).toBe(false);
+      }),
+    );
+
+    it(
       'a secret that does not open with the key is unreadable, not an error',
       withStore(async ({ store, withOtherKey }) => {
         const { id } = await store.create('alice', { name: 'Key', type: 'bearer', data: { token } }, 1);

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { OpenedPostgres } from '../../src/db/open-postgres.ts';
-import { users, workflows } from '../../src/db/schema/pg.ts';
+import { users, workflowMembers, workflows } from '../../src/db/schema/pg.ts';
 import type { usePgDatabases } from '../helpers/pg-databases.ts';
 import type { ContractSeeds } from './sqlite-fixture.ts';
 
@@ -20,6 +20,9 @@ export const pgFixture = async (
     },
     seedWorkflow: async (id, name = id) => {
       await db.insert(workflows).values({ id, name, createdAt: 1, updatedAt: 1 });
+    },
+    seedMember: async (workflowId, userId, role) => {
+      await db.insert(workflowMembers).values({ workflowId, userId, role, addedAt: 1 });
     },
     deleteWorkflow: async (id) => {
       await db.delete(workflows).where(eq(workflows.id, id));

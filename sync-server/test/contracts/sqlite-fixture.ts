@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type OpenedDatabase } from '../../src/db/open.ts';
-import { users, workflows } from '../../src/db/schema.ts';
+import { users, workflows, workflowMembers } from '../../src/db/schema.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 /** What the store contracts need around a store: the rows it refers to, written as the rest of the server writes them. */
 export interface ContractSeeds {
   seedUser: (id: string, name?: string) => void | Promise<void>;
   seedWorkflow: (id: string, name?: string) => void | Promise<void>;
+  seedMember: (workflowId: string, userId: string, role: 'owner' | 'editor' | 'viewer') => void | Promise<void>;
   /** Deletes a workflow (its versions, executions and grants go with it). */
   deleteWorkflow: (id: string) => void | Promise<void>;
 }
@@ -26,6 +27,9 @@ export const sqliteFixture = (): ContractSeeds & { database: OpenedDatabase; tea
     },
     seedWorkflow: (id, name = id) => {
       db.insert(workflows).values({ id, name, createdAt: 1, updatedAt: 1 }).run();
+    },
+    seedMember: (workflowId, userId, role) => {
+      db.insert(workflowMembers).values({ workflowId, userId, role, addedAt: 1 }).run();
     },
     deleteWorkflow: (id) => {
       db.delete(workflows).where(eq(workflows.id, id)).run();

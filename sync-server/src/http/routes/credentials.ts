@@ -44,7 +44,12 @@ export const credentialRoutes = ({ store, workflows, now = Date.now }: Credentia
       if (!ID_PATTERN.test(workflowId))
         throw new UserError(ErrorCodes.notFound, `Workflow ${workflowId} does not exist`);
       await requireAccess(workflows, workflowId, user, 'read');
-      const { grant, created } = await store.grant(params.id, workflowId, now());
+      // A member's grant holds only while they are a member (removing them revokes it); the
+      // admin reads every workflow without being one.
+      const adminOnly = user.isAdmin && (await workflows.memberRole(workflowId, user.id)) === undefined;
+      const granted = await store.grant(params.id, workflowId, now(), adminOnly ? undefined : user.id);
+      if (!granted) throw new UserError(ErrorCodes.forbidden, 'You are not a member of this workflow');
+      const { grant, created } = granted;
       return created ? reply(201, { grant }) : reply(200, { grant });
     }),
     implement(routes.revokeCredentialGrant, async (_c, { user, params }, reply) => {
