@@ -275,22 +275,47 @@ export class PgWorkflowStore implements WorkflowStore {
   }
 
   async soleOwnerOf(userId: string): Promise<{ id: string; name: string }[]> {
-    const owners = this.db
-      .select({ workflowId: workflowMembers.workflowId, n: count().as('n') })
-      .from(workflowMembers)
-      .where(eq(workflowMembers.role, 'owner'))
-      .groupBy(workflowMembers.workflowId)
-      .as('owners');
-    return this.db
-      .select({ id: workflows.id, name: workflows.name })
-      .from(workflowMembers)
-      .innerJoin(workflows, eq(workflows.id, workflowMembers.workflowId))
-      .innerJoin(owners, eq(owners.workflowId, workflowMembers.workflowId))
-      .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner'), eq(owners.n, 1)))
-      .orderBy(binary(workflows.name), asc(workflows.id));
+    return soleOwnedBy(this.db, userId);
+  }
+
+  async deleteUserUnlessSoleOwner(
+    userId: string,
+  ): Promise<{ deleted: true } | { deleted: false; soleOwnerOf: { id: string; name: string }[] }> {
+    return this.db.transaction(async (tx) => {
+      // The rows a removal or demotion of an owner locks (lockOwners), of every workflow this user
+      // owns, in id order: such a change waits for this one, or this one reads after it.
+      await tx
+        .select({ id: workflows.id })
+        .from(workflows)
+        .innerJoin(workflowMembers, eq(workflowMembers.workflowId, workflows.id))
+        .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner')))
+        .orderBy(workflows.id)
+        .for('no key update', { of: workflows });
+      const owned = await soleOwnedBy(tx, userId);
+      if (owned.length > 0) return { deleted: false as const, soleOwnerOf: owned };
+      await tx.delete(users).where(eq(users.id, userId));
+      return { deleted: true as const };
+    });
   }
 
   async countOwners(workflowId: string): Promise<number> {
     return ownerCount(this.db, workflowId);
   }
 }
+
+/** Workflows `userId` is the only owner of, by name. */
+const soleOwnedBy = (db: PgDb | Tx, userId: string): Promise<{ id: string; name: string }[]> => {
+  const owners = db
+    .select({ workflowId: workflowMembers.workflowId, n: count().as('n') })
+    .from(workflowMembers)
+    .where(eq(workflowMembers.role, 'owner'))
+    .groupBy(workflowMembers.workflowId)
+    .as('owners');
+  return db
+    .select({ id: workflows.id, name: workflows.name })
+    .from(workflowMembers)
+    .innerJoin(workflows, eq(workflows.id, workflowMembers.workflowId))
+    .innerJoin(owners, eq(owners.workflowId, workflowMembers.workflowId))
+    .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner'), eq(owners.n, 1)))
+    .orderBy(binary(workflows.name), asc(workflows.id));
+};

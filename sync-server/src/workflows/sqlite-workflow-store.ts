@@ -290,6 +290,25 @@ export class SqliteWorkflowStore implements WorkflowStore {
       .filter((w) => this.ownerCount(w.id) === 1);
   }
 
+  async deleteUserUnlessSoleOwner(
+    userId: string,
+  ): Promise<{ deleted: true } | { deleted: false; soleOwnerOf: { id: string; name: string }[] }> {
+    // One transaction of the one writer: no removal or demotion of an owner can come in between.
+    return this.db.transaction((tx) => {
+      const owned = tx
+        .select({ id: workflows.id, name: workflows.name })
+        .from(workflowMembers)
+        .innerJoin(workflows, eq(workflows.id, workflowMembers.workflowId))
+        .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner')))
+        .orderBy(workflows.name, workflows.id)
+        .all()
+        .filter((w) => this.ownerCount(w.id) === 1);
+      if (owned.length > 0) return { deleted: false as const, soleOwnerOf: owned };
+      tx.delete(users).where(eq(users.id, userId)).run();
+      return { deleted: true as const };
+    });
+  }
+
   async countOwners(workflowId: string): Promise<number> {
     return this.ownerCount(workflowId);
   }

@@ -97,5 +97,14 @@ export interface WorkflowStore {
   declineInvitation(invitationId: string, email: string): Promise<boolean>;
   /** Workflows this user is the only owner of (deleting the account would leave them without one), by name. */
   soleOwnerOf(userId: string): Promise<{ id: string; name: string }[]>;
+  /**
+   * Deletes an account (and with it its memberships, sessions, tokens and
+   * credentials) unless it is the only owner of a workflow, answering which
+   * then. One step with the check: an owner removed or demoted at the same
+   * moment cannot leave a workflow without any.
+   */
+  deleteUserUnlessSoleOwner(
+    userId: string,
+  ): Promise<{ deleted: true } | { deleted: false; soleOwnerOf: { id: string; name: string }[] }>;
   countOwners(workflowId: string): Promise<number>;
 }

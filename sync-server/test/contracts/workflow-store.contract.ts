@@ -420,6 +420,51 @@ export const runWorkflowStoreContract = (name: string, setup: () => Promise<Work
     );
 
     it(
+      'an account is deleted unless it is the only owner of a workflow, which it names',
+      withStore(async ({ store, addUser }) => {
+        const ann = await addUser('ann@example.com', 'Ann');
+        const bob = await addUser('bob@example.com', 'Bob');
+        await store.create({ ...row('w1', 1000), name: 'Zeta' }, ann);
+        await store.create({ ...row('w2', 1000), name: 'Shared' }, ann);
+        await store.upsertMember('w2', bob, 'owner', 2000);
+        expect(await store.deleteUserUnlessSoleOwner(ann)).toEqual({
+          deleted: false,
+          soleOwnerOf: [{ id: 'w1', name: 'Zeta' }],
+        });
+        expect(await store.memberRole('w1', ann)).toBe('owner');
+        expect(await store.deleteUserUnlessSoleOwner(bob)).toEqual({ deleted: true });
+        expect(await store.memberRole('w2', bob)).toBeUndefined();
+        expect(await store.countOwners('w2')).toBe(1);
+      }),
+    );
+
+    it(
+      'an owner deleting their account while the other owner is removed from another instance: one owner stays',
+      withStore(async ({ store, another, addUser }) => {
+        const ann = await addUser('ann@example.com', 'Ann');
+        const ids = Array.from({ length: 8 }, (_, i) => `w${i}`);
+        const others: string[] = [];
+        for (const [i, id] of ids.entries()) {
+          // Each workflow its own co-owner, so every removal is a separate race with the deletion.
+          const co = await addUser(`co${i}@example.com`, `Co ${i}`);
+          others.push(co);
+          await store.create(row(id, 1000), co);
+          await store.upsertMember(id, ann, 'owner', 1000);
+        }
+        const other = (await another?.()) ?? store;
+        const [deletion, ...removals] = await Promise.allSettled([
+          store.deleteUserUnlessSoleOwner(ann),
+          ...ids.map((id, i) => other.removeMember(id, others[i] as string)),
+        ]);
+        for (const id of ids) expect(await store.countOwners(id)).toBe(1);
+        // Whoever went first, nobody's removal left a workflow without an owner.
+        const removed = removals.filter((r) => r.status === 'fulfilled').length;
+        if (deletion.status === 'fulfilled' && deletion.value.deleted) expect(removed).toBe(0);
+        else expect(removed).toBeGreaterThan(0);
+      }),
+    );
+
+    it(
       'one invitation accepted twice at once: one accept makes the member, the other finds it gone',
       withStore(async ({ store, another, addUser }) => {
         const ann = await addUser('ann@example.com', 'Ann');

@@ -1,3 +1,4 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createId } from '#shared/ids.ts';
 import { credentialGrants, credentials, users } from '../../src/db/schema/pg.ts';
@@ -47,4 +48,39 @@ runWorkflowStoreContract('postgres (throwaway server, migrations applied)', asyn
         .sort(),
     teardown: database.drop,
   };
+});
+
+describe('postgres account deletion beside an owner removal', () => {
+  it('waits for a removal of the other owner under way, then refuses: the workflow keeps an owner', async () => {
+    const database = await databases.fresh();
+    onTestFinished(database.drop);
+    const { db } = database.opened;
+    const store = new PgWorkflowStore(db);
+    const addUser = async (email: string) => {
+      const id = createId();
+      await db.insert(users).values({ id, email, name: email, passwordHash: 'x', createdAt: 1 });
+      return id;
+    };
+    const ann = await addUser('ann@example.com');
+    const bob = await addUser('bob@example.com');
+    await store.create({ id: 'w1', name: 'Shared', createdBy: ann, createdAt: 1, updatedAt: 1 }, ann);
+    await store.upsertMember('w1', bob, 'owner', 2);
+    // Bob's removal under way on another connection, as removeMember does it: the workflow row
+    // locked, his membership deleted, not yet committed.
+    const remover = await (await database.open()).pool.connect();
+    try {
+      await remover.query('begin');
+      await remover.query("select id from workflows where id = 'w1' for no key update");
+      await remover.query('delete from workflow_members where workflow_id = $1 and user_id = $2', ['w1', bob]);
+      let settled = false;
+      const deleting = store.deleteUserUnlessSoleOwner(ann).finally(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(settled).toBe(false);
+      await remover.query('commit');
+      expect(await deleting).toEqual({ deleted: false, soleOwnerOf: [{ id: 'w1', name: 'Shared' }] });
+    } finally {
+      remover.release();
+    }
+    expect(await store.countOwners('w1')).toBe(1);
+  });
 });

@@ -80,15 +80,15 @@ export const meRoutes = ({
       if (user.isAdmin) {
         throw new UserError(ErrorCodes.conflict, 'The instance admin cannot delete their account');
       }
-      const owned = await workflowStore.soleOwnerOf(user.id);
-      if (owned.length > 0) {
-        const names = owned.map((w) => `"${w.name}"`).join(', ');
+      // The check and the delete are one step: an owner removed meanwhile cannot leave a workflow with none.
+      const outcome = await workflowStore.deleteUserUnlessSoleOwner(user.id);
+      if (!outcome.deleted) {
+        const names = outcome.soleOwnerOf.map((w) => `"${w.name}"`).join(', ');
         throw new UserError(
           ErrorCodes.conflict,
           `You are the only owner of ${names}: delete them or make someone else an owner first`,
         );
       }
-      await accounts.deleteUser(user.id);
       clearSessionCookie(c, cookieSecure);
       // Every socket of the account closes now (4401): its cookie and tokens are gone.
       await revalidate({ userId: user.id });
