@@ -3,6 +3,7 @@ import type { AdminUserDto, SessionDto } from '#shared/api/access.ts';
 import { createId } from '#shared/ids.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { PgDb } from '../db/open-postgres.ts';
+import { byteOrder } from '../db/pg-byte-order.ts';
 import { apiTokens, sessions, users } from '../db/schema/pg.ts';
 import { normalizeEmail, SESSION_TTL_MS, type AccountStore, type ApiTokenInfo, type User } from './account-store.ts';
 import { API_TOKEN_PREFIX, hashSecret, newSecret, SESSION_PREFIX, sessionIdOf } from './tokens.ts';
@@ -90,7 +91,7 @@ export class PgAccountStore implements AccountStore {
   }
 
   async listUsers(): Promise<AdminUserDto[]> {
-    const rows = await this.db.select().from(users).orderBy(asc(users.createdAt), asc(users.email));
+    const rows = await this.db.select().from(users).orderBy(asc(users.createdAt), byteOrder(users.email));
     return rows.map((row) => ({ ...toUser(row), disabled: row.disabledAt !== null }));
   }
 

@@ -3,6 +3,7 @@ import type { CredentialGrantDto, WorkflowCredentialDto } from '#shared/api/acce
 import type { CreateCredentialRequest, CredentialDto } from '#shared/api/credentials.ts';
 import { createId } from '#shared/ids.ts';
 import type { PgDb } from '../db/open-postgres.ts';
+import { byteOrder } from '../db/pg-byte-order.ts';
 import { credentialGrants, credentials, instanceSettings, users, workflowMembers, workflows } from '../db/schema/pg.ts';
 
 import type { CredentialSecret, CredentialStore, GrantedSecret, KeyCheckRule } from './credential-store.ts';
@@ -90,7 +91,7 @@ export class PgCredentialStore implements CredentialStore {
       })
       .from(credentials)
       .where(eq(credentials.ownerId, ownerId))
-      .orderBy(credentials.name);
+      .orderBy(byteOrder(credentials.name), byteOrder(credentials.id));
   }
 
   async owner(id: string): Promise<string | undefined> {
@@ -142,7 +143,9 @@ export class PgCredentialStore implements CredentialStore {
   /** The workflows the owner granted this credential to; undefined when it is not theirs (or does not exist). */
   async grants(ownerId: string, id: string): Promise<CredentialGrantDto[] | undefined> {
     if ((await this.ownerOf(id)) !== ownerId) return undefined;
-    return this.selectGrants().where(eq(credentialGrants.credentialId, id)).orderBy(workflows.name);
+    return this.selectGrants()
+      .where(eq(credentialGrants.credentialId, id))
+      .orderBy(byteOrder(workflows.name), byteOrder(workflows.id));
   }
 
   /** Grants a credential to a workflow (the port says when `whileMember` holds it back). */
@@ -208,6 +211,6 @@ export class PgCredentialStore implements CredentialStore {
       .innerJoin(credentials, eq(credentials.id, credentialGrants.credentialId))
       .innerJoin(users, eq(users.id, credentials.ownerId))
       .where(eq(credentialGrants.workflowId, workflowId))
-      .orderBy(credentials.name);
+      .orderBy(byteOrder(credentials.name), byteOrder(credentials.id));
   }
 }

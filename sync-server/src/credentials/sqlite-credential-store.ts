@@ -89,7 +89,7 @@ export class SqliteCredentialStore implements CredentialStore {
       })
       .from(credentials)
       .where(eq(credentials.ownerId, ownerId))
-      .orderBy(credentials.name)
+      .orderBy(credentials.name, credentials.id)
       .all();
   }
 
@@ -143,7 +143,7 @@ export class SqliteCredentialStore implements CredentialStore {
   /** The workflows the owner granted this credential to; undefined when it is not theirs (or does not exist). */
   async grants(ownerId: string, id: string): Promise<CredentialGrantDto[] | undefined> {
     if (this.ownerOf(id) !== ownerId) return undefined;
-    return this.selectGrants().where(eq(credentialGrants.credentialId, id)).orderBy(workflows.name).all();
+    return this.selectGrants().where(eq(credentialGrants.credentialId, id)).orderBy(workflows.name, workflows.id).all();
   }
 
   /** Grants a credential to a workflow (the caller checked ownership and access); an existing grant stays as it is. */
@@ -208,7 +208,7 @@ export class SqliteCredentialStore implements CredentialStore {
       .innerJoin(credentials, eq(credentials.id, credentialGrants.credentialId))
       .innerJoin(users, eq(users.id, credentials.ownerId))
       .where(eq(credentialGrants.workflowId, workflowId))
-      .orderBy(credentials.name)
+      .orderBy(credentials.name, credentials.id)
       .all();
   }
 }

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
 import { createId } from '#shared/ids.ts';
 import type { PgDb } from '../db/open-postgres.ts';
+import { byteOrder } from '../db/pg-byte-order.ts';
 import {
   credentialGrants,
   credentials,
@@ -21,9 +22,6 @@ const invitationDto = (row: typeof workflowInvitations.$inferSelect): Invitation
   role: row.role,
   createdAt: row.createdAt,
 });
-
-/** Byte order, as SQLite's BINARY collation sorts: the same rows list in the same order on both dialects. */
-const binary = (column: typeof workflows.name | typeof workflowInvitations.email) => sql`${column} collate "C"`;
 
 /**
  * Serialises the changes that can take a workflow's owners away, per
@@ -206,7 +204,7 @@ export class PgWorkflowStore implements WorkflowStore {
       .select()
       .from(workflowInvitations)
       .where(eq(workflowInvitations.workflowId, workflowId))
-      .orderBy(asc(workflowInvitations.createdAt), binary(workflowInvitations.email));
+      .orderBy(asc(workflowInvitations.createdAt), byteOrder(workflowInvitations.email));
     return rows.map(invitationDto);
   }
 
@@ -317,5 +315,5 @@ const soleOwnedBy = (db: PgDb | Tx, userId: string): Promise<{ id: string; name:
     .innerJoin(workflows, eq(workflows.id, workflowMembers.workflowId))
     .innerJoin(owners, eq(owners.workflowId, workflowMembers.workflowId))
     .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner'), eq(owners.n, 1)))
-    .orderBy(binary(workflows.name), asc(workflows.id));
+    .orderBy(byteOrder(workflows.name), asc(workflows.id));
 };
