@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
 import { createId } from '#shared/ids.ts';
 import type { PgDb } from '../db/open-postgres.ts';
@@ -11,7 +11,14 @@ import {
   workflowMembers,
   workflows,
 } from '../db/schema/pg.ts';
-import { lastOwnerError, type Member, type Role, type WorkflowRow, type WorkflowStore } from './workflow-store.ts';
+import {
+  lastOwnerError,
+  tooManyInvitationsError,
+  type Member,
+  type Role,
+  type WorkflowRow,
+  type WorkflowStore,
+} from './workflow-store.ts';
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
@@ -186,15 +193,36 @@ export class PgWorkflowStore implements WorkflowStore {
   }
 
   /** ON CONFLICT is atomic in PostgreSQL too: two invitations of one address at once leave one row, one id. */
-  async invite(workflowId: string, email: string, role: Role, invitedBy: string, now: number): Promise<InvitationDto> {
-    const [row] = await this.db
-      .insert(workflowInvitations)
-      .values({ id: createId(), workflowId, email, role, invitedBy, createdAt: now })
-      .onConflictDoUpdate({
-        target: [workflowInvitations.workflowId, workflowInvitations.email],
-        set: { role, invitedBy },
-      })
-      .returning();
+  async invite(
+    workflowId: string,
+    email: string,
+    role: Role,
+    invitedBy: string,
+    now: number,
+    maxPending?: number,
+  ): Promise<InvitationDto> {
+    const upsert = (db: PgDb | Tx) =>
+      db
+        .insert(workflowInvitations)
+        .values({ id: createId(), workflowId, email, role, invitedBy, createdAt: now })
+        .onConflictDoUpdate({
+          target: [workflowInvitations.workflowId, workflowInvitations.email],
+          set: { role, invitedBy },
+        })
+        .returning();
+    const [row] =
+      maxPending === undefined
+        ? await upsert(this.db)
+        : await this.db.transaction(async (tx) => {
+            // The workflow's row, locked: invitations counted and added one at a time per workflow.
+            await lockOwners(tx, workflowId);
+            const [others] = await tx
+              .select({ n: count() })
+              .from(workflowInvitations)
+              .where(and(eq(workflowInvitations.workflowId, workflowId), ne(workflowInvitations.email, email)));
+            if ((others?.n ?? 0) >= maxPending) throw tooManyInvitationsError(maxPending);
+            return upsert(tx);
+          });
     if (!row) throw new Error('insert … returning answered no row');
     return invitationDto(row);
   }

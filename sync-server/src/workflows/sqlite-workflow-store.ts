@@ -1,9 +1,16 @@
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
 import { createId } from '#shared/ids.ts';
 import type { Db } from '../db/open.ts';
 import { credentialGrants, credentials, users, workflowInvitations, workflowMembers, workflows } from '../db/schema.ts';
-import { lastOwnerError, type Member, type Role, type WorkflowRow, type WorkflowStore } from './workflow-store.ts';
+import {
+  lastOwnerError,
+  tooManyInvitationsError,
+  type Member,
+  type Role,
+  type WorkflowRow,
+  type WorkflowStore,
+} from './workflow-store.ts';
 
 const invitationDto = (row: typeof workflowInvitations.$inferSelect): InvitationDto => ({
   id: row.id,
@@ -184,17 +191,35 @@ export class SqliteWorkflowStore implements WorkflowStore {
   }
 
   /** Invites an address (normalized) or changes the role of its pending invitation; the id stays. */
-  async invite(workflowId: string, email: string, role: Role, invitedBy: string, now: number): Promise<InvitationDto> {
-    const row = this.db
-      .insert(workflowInvitations)
-      .values({ id: createId(), workflowId, email, role, invitedBy, createdAt: now })
-      .onConflictDoUpdate({
-        target: [workflowInvitations.workflowId, workflowInvitations.email],
-        set: { role, invitedBy },
-      })
-      .returning()
-      .get();
-    return invitationDto(row);
+  async invite(
+    workflowId: string,
+    email: string,
+    role: Role,
+    invitedBy: string,
+    now: number,
+    maxPending?: number,
+  ): Promise<InvitationDto> {
+    // One transaction of the one writer: the count and the insert cannot be split.
+    return this.db.transaction((tx) => {
+      if (maxPending !== undefined) {
+        const others = tx
+          .select({ n: count() })
+          .from(workflowInvitations)
+          .where(and(eq(workflowInvitations.workflowId, workflowId), ne(workflowInvitations.email, email)))
+          .get();
+        if ((others?.n ?? 0) >= maxPending) throw tooManyInvitationsError(maxPending);
+      }
+      const row = tx
+        .insert(workflowInvitations)
+        .values({ id: createId(), workflowId, email, role, invitedBy, createdAt: now })
+        .onConflictDoUpdate({
+          target: [workflowInvitations.workflowId, workflowInvitations.email],
+          set: { role, invitedBy },
+        })
+        .returning()
+        .get();
+      return invitationDto(row);
+    });
   }
 
   /** A workflow's pending invitations, oldest first. */

@@ -24,6 +24,10 @@ import { ErrorCodes, UserError } from '#shared/errors.ts';
 export const lastOwnerError = (): UserError =>
   new UserError(ErrorCodes.conflict, 'A workflow needs at least one owner');
 
+/** What inviting a new address to a workflow with `max` pending invitations rejects with. */
+export const tooManyInvitationsError = (max: number): UserError =>
+  new UserError(ErrorCodes.conflict, `A workflow has at most ${max} pending invitations; cancel some first`);
+
 export const roles = ['owner', 'editor', 'viewer'] as const;
 export type Role = (typeof roles)[number];
 
@@ -76,8 +80,21 @@ export interface WorkflowStore {
   /** The member who uses this (normalized) address, if one does. Looks at members only, never at every account. */
   memberByEmail(workflowId: string, email: string): Promise<Member | undefined>;
   countInvitations(workflowId: string): Promise<number>;
-  /** Invites an address (normalized) or changes the role of its pending invitation; the id stays. */
-  invite(workflowId: string, email: string, role: Role, invitedBy: string, now: number): Promise<InvitationDto>;
+  /**
+   * Invites an address (normalized) or changes the role of its pending
+   * invitation; the id stays. With `maxPending`, a new address is refused
+   * (`tooManyInvitationsError`) once the workflow has that many pending,
+   * counted in one step with the insert, so invitations sent at once from
+   * several instances cannot pass it.
+   */
+  invite(
+    workflowId: string,
+    email: string,
+    role: Role,
+    invitedBy: string,
+    now: number,
+    maxPending?: number,
+  ): Promise<InvitationDto>;
   /** A workflow's pending invitations, oldest first. */
   invitations(workflowId: string): Promise<InvitationDto[]>;
   cancelInvitation(workflowId: string, invitationId: string): Promise<boolean>;

@@ -506,5 +506,25 @@ export const runWorkflowStoreContract = (name: string, setup: () => Promise<Work
         expect(await store.countInvitations('w')).toBe(1);
       }),
     );
+
+    it(
+      'many addresses invited at once from two instances never pass the pending cap; a pending one may change role',
+      withStore(async ({ store, another, addUser }) => {
+        const ann = await addUser('ann@example.com', 'Ann');
+        const other = (await another?.()) ?? store;
+        await store.create(row('w', 1000), ann);
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 24 }, (_, i) =>
+            (i % 2 === 0 ? store : other).invite('w', `guest${i}@example.com`, 'viewer', ann, 2000, 5),
+          ),
+        );
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(5);
+        expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { code: 'conflict' } });
+        expect(await store.countInvitations('w')).toBe(5);
+        // At the cap, an address already invited is not a new one.
+        const [first] = await store.invitations('w');
+        expect((await store.invite('w', first?.email ?? '', 'editor', ann, 3000, 5)).role).toBe('editor');
+      }),
+    );
   });
 };

@@ -161,14 +161,9 @@ export const workflowRoutes = ({
         if (member.role !== role) await revalidate({ userId: member.userId, workflowId: id });
         return reply(200, { ...member, role });
       }
-      const pending = await store.invitations(id);
-      if (!pending.some((i) => i.email === email) && pending.length >= MAX_PENDING_INVITATIONS) {
-        throw new UserError(
-          ErrorCodes.conflict,
-          `A workflow has at most ${MAX_PENDING_INVITATIONS} pending invitations; cancel some first`,
-        );
-      }
-      return reply(202, { invitation: await store.invite(id, email, role, user.id, now()) });
+      return reply(202, {
+        invitation: await store.invite(id, email, role, user.id, now(), MAX_PENDING_INVITATIONS),
+      });
     }),
     implement(routes.cancelInvitation, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
