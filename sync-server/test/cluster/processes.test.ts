@@ -40,6 +40,42 @@ const waitForAsync = async (what: string, check: () => Promise<boolean>, timeout
   }
 };
 
+/** A node of an imported workflow, in a row at `x`. */
+const node = (id: string, name: string, type: string, x: number, parameters: Record<string, unknown> = {}) => ({
+  id,
+  name,
+  type,
+  typeVersion: 1,
+  position: { x, y: 0 },
+  parameters,
+});
+
+/**
+ * A new account on `baseUrl` imports a workflow (its nodes in a chain when
+ * `edges` is left out); with `active`, it is published and activated too.
+ */
+const importWorkflow = async (
+  baseUrl: string,
+  email: string,
+  workflow: { name: string; nodes: ReturnType<typeof node>[]; settings?: Record<string, unknown> },
+  { active = false }: { active?: boolean } = {},
+) => {
+  const rest = restClient(baseUrl);
+  const owner = await rest.signup(email);
+  const edges = workflow.nodes.slice(1).map((n, i) => ({ source: workflow.nodes[i]?.id ?? '', target: n.id }));
+  const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+    body: { weft: 1, ...workflow, edges },
+    as: owner.as,
+  });
+  expect(imported.status).toBe(201);
+  const id = imported.body.id;
+  if (active) {
+    expect((await rest.call('POST', `/api/workflows/${id}/publish`, { as: owner.as })).status).toBe(200);
+    expect((await rest.call('POST', `/api/workflows/${id}/activate`, { as: owner.as })).status).toBe(200);
+  }
+  return { rest, owner, id };
+};
+
 const wsOf = (baseUrl: string) => `${baseUrl.replace('http', 'ws')}/sync`;
 
 /** Every client edits `edits` times at random moments; `midway` runs once half of them are done. */
@@ -104,41 +140,12 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
   it('a run started on one instance streams its live status to a client on another within 100 ms', async () => {
     const engine = await cluster.engineOn(0);
     onTestFinished(() => stopEngine(engine));
-    const rest = restClient(cluster.instance(0).baseUrl);
-    const owner = await rest.signup('live@example.com');
-    const set = (id: string, x: number) => ({
-      id,
-      name: id,
-      type: 'set',
-      typeVersion: 1,
-      position: { x, y: 0 },
-      parameters: { assignments: [{ name: id, value: String(x), type: 'string' }] },
+    const set = (id: string, x: number) =>
+      node(id, id, 'set', x, { assignments: [{ name: id, value: String(x), type: 'string' }] });
+    const { rest, owner, id } = await importWorkflow(cluster.instance(0).baseUrl, 'live@example.com', {
+      name: 'Watched',
+      nodes: [node('start', 'Start', 'manualTrigger', 0), set('one', 200), set('two', 400)],
     });
-    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
-      body: {
-        weft: 1,
-        name: 'Watched',
-        nodes: [
-          {
-            id: 'start',
-            name: 'Start',
-            type: 'manualTrigger',
-            typeVersion: 1,
-            position: { x: 0, y: 0 },
-            parameters: {},
-          },
-          set('one', 200),
-          set('two', 400),
-        ],
-        edges: [
-          { source: 'start', target: 'one' },
-          { source: 'one', target: 'two' },
-        ],
-      },
-      as: owner.as,
-    });
-    expect(imported.status).toBe(201);
-    const id = imported.body.id;
     const watcher = connectClient(wsOf(cluster.instance(2).baseUrl), id, { token: owner.token });
     clients.push(watcher);
     await watcher.synced();
@@ -176,43 +183,20 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
 
   /** A workflow whose run waits `seconds` after its trigger, imported by a new account on `baseUrl`. */
   const waitingWorkflow = async (baseUrl: string, email: string, seconds: number, onEngineLoss: 'fail' | 'retry') => {
-    const rest = restClient(baseUrl);
-    const owner = await rest.signup(email);
-    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
-      body: {
-        weft: 1,
-        name: `Waits ${seconds} s`,
-        settings: { onEngineLoss },
-        nodes: [
-          {
-            id: 'start',
-            name: 'Start',
-            type: 'manualTrigger',
-            typeVersion: 1,
-            position: { x: 0, y: 0 },
-            parameters: {},
-          },
-          {
-            id: 'pause',
-            name: 'Pause',
-            type: 'wait',
-            typeVersion: 1,
-            position: { x: 200, y: 0 },
-            parameters: { amount: seconds, unit: 'seconds' },
-          },
-        ],
-        edges: [{ source: 'start', target: 'pause' }],
-      },
-      as: owner.as,
+    const { rest, owner, id } = await importWorkflow(baseUrl, email, {
+      name: `Waits ${seconds} s`,
+      settings: { onEngineLoss },
+      nodes: [
+        node('start', 'Start', 'manualTrigger', 0),
+        node('pause', 'Pause', 'wait', 200, { amount: seconds, unit: 'seconds' }),
+      ],
     });
-    expect(imported.status).toBe(201);
-    const workflowId = imported.body.id;
     const run = async () => {
-      const started = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
+      const started = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: owner.as });
       expect(started.status).toBe(201);
       return started.body.id;
     };
-    return { workflowId, run };
+    return { workflowId: id, run };
   };
 
   interface Row {
@@ -311,30 +295,12 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
   it('a once-a-second schedule fires exactly once per tick for 30 s on 3 instances and 2 engines, one instance restarted', async () => {
     const engines = [await cluster.engineOn(0), await cluster.engineOn(1)];
     onTestFinished(() => Promise.all(engines.map((e) => stopEngine(e))).then(() => undefined));
-    const rest = restClient(cluster.instance(0).baseUrl);
-    const owner = await rest.signup('schedule@example.com');
-    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
-      body: {
-        weft: 1,
-        name: 'Every second',
-        nodes: [
-          {
-            id: 'tick',
-            name: 'Tick',
-            type: 'scheduleTrigger',
-            typeVersion: 1,
-            position: { x: 0, y: 0 },
-            parameters: { cronExpression: '* * * * * *' },
-          },
-        ],
-        edges: [],
-      },
-      as: owner.as,
-    });
-    expect(imported.status).toBe(201);
-    const id = imported.body.id;
-    expect((await rest.call('POST', `/api/workflows/${id}/publish`, { as: owner.as })).status).toBe(200);
-    expect((await rest.call('POST', `/api/workflows/${id}/activate`, { as: owner.as })).status).toBe(200);
+    const { rest, owner, id } = await importWorkflow(
+      cluster.instance(0).baseUrl,
+      'schedule@example.com',
+      { name: 'Every second', nodes: [node('tick', 'Tick', 'scheduleTrigger', 0, { cronExpression: '* * * * * *' })] },
+      { active: true },
+    );
     const from = Date.now();
     await new Promise((r) => setTimeout(r, 10_000));
     // Instance 2 stops (SIGTERM, as a rolling restart does) and starts again.
@@ -364,38 +330,20 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
   it('a webhook hit on an instance with no engine answers with the output of a run an engine elsewhere made', async () => {
     const engines = [await cluster.engineOn(0), await cluster.engineOn(2)];
     onTestFinished(() => Promise.all(engines.map((e) => stopEngine(e))).then(() => undefined));
-    const rest = restClient(cluster.instance(0).baseUrl);
-    const owner = await rest.signup('reply@example.com');
-    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
-      body: {
-        weft: 1,
+    await importWorkflow(
+      cluster.instance(0).baseUrl,
+      'reply@example.com',
+      {
         name: 'Reply',
         nodes: [
-          {
-            id: 'hook',
-            name: 'Hook',
-            type: 'webhook',
-            typeVersion: 1,
-            position: { x: 0, y: 0 },
-            parameters: { path: 'reply', httpMethod: 'POST', responseMode: 'lastNode' },
-          },
-          {
-            id: 'tag',
-            name: 'Tag',
-            type: 'set',
-            typeVersion: 1,
-            position: { x: 200, y: 0 },
-            parameters: { assignments: [{ name: 'doubled', value: '={{ $json.body.n * 2 }}', type: 'string' }] },
-          },
+          node('hook', 'Hook', 'webhook', 0, { path: 'reply', httpMethod: 'POST', responseMode: 'lastNode' }),
+          node('tag', 'Tag', 'set', 200, {
+            assignments: [{ name: 'doubled', value: '={{ $json.body.n * 2 }}', type: 'string' }],
+          }),
         ],
-        edges: [{ source: 'hook', target: 'tag' }],
       },
-      as: owner.as,
-    });
-    expect(imported.status).toBe(201);
-    const id = imported.body.id;
-    expect((await rest.call('POST', `/api/workflows/${id}/publish`, { as: owner.as })).status).toBe(200);
-    expect((await rest.call('POST', `/api/workflows/${id}/activate`, { as: owner.as })).status).toBe(200);
+      { active: true },
+    );
     // Instance 1 has no engine: each of its answers is a run made on instance 0's or 2's engine.
     const hit = (n: number) =>
       fetch(`${cluster.instance(1).baseUrl}/webhook/reply`, {
@@ -415,38 +363,20 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
   it('1,000 webhook requests with an instance killed among them: every accepted one is exactly one execution, run once', async () => {
     const engines = [await cluster.engineOn(0), await cluster.engineOn(2)];
     onTestFinished(() => Promise.all(engines.map((e) => stopEngine(e))).then(() => undefined));
-    const rest = restClient(cluster.balancer.url);
-    const owner = await rest.signup('bulk@example.com');
-    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
-      body: {
-        weft: 1,
+    const { id } = await importWorkflow(
+      cluster.balancer.url,
+      'bulk@example.com',
+      {
         name: 'Bulk',
         nodes: [
-          {
-            id: 'hook',
-            name: 'Hook',
-            type: 'webhook',
-            typeVersion: 1,
-            position: { x: 0, y: 0 },
-            parameters: { path: 'bulk', httpMethod: 'POST', responseMode: 'onReceived' },
-          },
-          {
-            id: 'tag',
-            name: 'Tag',
-            type: 'set',
-            typeVersion: 1,
-            position: { x: 200, y: 0 },
-            parameters: { assignments: [{ name: 'n', value: '={{ $json.body.n }}', type: 'string' }] },
-          },
+          node('hook', 'Hook', 'webhook', 0, { path: 'bulk', httpMethod: 'POST', responseMode: 'onReceived' }),
+          node('tag', 'Tag', 'set', 200, {
+            assignments: [{ name: 'n', value: '={{ $json.body.n }}', type: 'string' }],
+          }),
         ],
-        edges: [{ source: 'hook', target: 'tag' }],
       },
-      as: owner.as,
-    });
-    expect(imported.status).toBe(201);
-    const id = imported.body.id;
-    expect((await rest.call('POST', `/api/workflows/${id}/publish`, { as: owner.as })).status).toBe(200);
-    expect((await rest.call('POST', `/api/workflows/${id}/activate`, { as: owner.as })).status).toBe(200);
+      { active: true },
+    );
     // Every instance serves the route before the load starts.
     for (const index of [0, 1, 2])
       await waitForAsync(`the route on instance ${index}`, async () => {
