@@ -44,7 +44,12 @@ export class AuthLimits {
       return;
     }
     // No offline queue: while Redis is away a count fails at once and the insurance limiter answers.
-    const redis = new Redis(shared.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // A Redis that stalls while connected answers nothing: past the timeout, memory counts instead.
+    const redis = new Redis(shared.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 500,
+    });
     redis.on('error', (error: unknown) => shared.logger.debug({ err: error }, 'auth limits: Redis unavailable'));
     this.redis = redis;
     const inRedis = (points: number, name: string) =>

@@ -530,6 +530,11 @@ export class BullRunQueue implements RunQueue {
         const why = `Engine lost: server instance ${instance} stopped`;
         for (const id of await executions.fail(ids, 'failed', why, now)) {
           await executions.log(id, 'error', why, now);
+          // An instance whose key lapsed may still be alive (a long pause, Redis unreachable from it
+          // alone): told to stop the run, its engine does not go on beside a retry.
+          await this.redis
+            .publish(this.key(`cancel:${instance}`), id)
+            .catch((error: unknown) => this.warn('stopping a run of a lapsed instance', error));
           const row = running.find((r) => r.id === id);
           if (!row) continue;
           this.options.live.finished(row.workflowId, id, 'failed', why);

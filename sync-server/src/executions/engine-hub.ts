@@ -71,6 +71,16 @@ const credentialRefusal: Record<Exclude<GrantedSecret['status'], 'ok'>, string> 
  * (its own timer fires at the limit): 5 s, plus a tenth of the limit.
  */
 /** Takes a queued run for an engine (its row becomes running) or says why not. */
+/** A run whose slot is taken while its claim and job are under way (handOver). */
+interface Starting {
+  /** Someone asked to stop it: it is not sent. */
+  canceled: boolean;
+  /** What the claim said (true: the row is this engine's), undefined while it is in flight. */
+  claimed: boolean | undefined;
+  /** Why the engine went while the claim was in flight. */
+  engineLost: string | undefined;
+}
+
 /** Told of a run that failed because its engine (or server instance) was lost mid-run. */
 export type RunLostListener = (executionId: string, workflowId: string) => void;
 
@@ -108,7 +118,9 @@ export class EngineHub {
    * Runs whose slot is taken but whose job is still being built (handOver):
    * true once someone asked to stop one, so it is not sent after all.
    */
-  private readonly starting = new Map<string, { canceled: boolean }>();
+  private readonly starting = new Map<string, Starting>();
+  /** Runs someone asked to stop whose engine has not confirmed it yet: lost now, they end canceled, not lost. */
+  private readonly stopRequested = new Set<string>();
   private lastCheck: number;
   private readonly capacityListeners = new Set<(capacity: number) => void>();
   private readonly lostListeners = new Set<RunLostListener>();
@@ -304,6 +316,7 @@ export class EngineHub {
     }
     for (const engine of this.engines) {
       if (engine.running.has(executionId)) {
+        this.stopRequested.add(executionId);
         this.send(engine, { type: 'cancel', executionId });
         return true;
       }
@@ -311,10 +324,18 @@ export class EngineHub {
     return false;
   }
 
-  /** Stops taking engines and records every end heard so far. */
+  /**
+   * Stops taking engines and records every end heard so far. The runs still
+   * on engines are lost now, not when each socket's close completes: their
+   * ends are stored, and the engine-loss listeners told, before this resolves
+   * (the server closes those listeners next, then the stores).
+   */
   async close(): Promise<void> {
     clearInterval(this.watchdog);
-    for (const engine of [...this.engines]) engine.socket.close(1001, 'server shutting down');
+    for (const engine of [...this.engines]) {
+      engine.socket.close(1001, 'server shutting down');
+      this.lose(engine, 'the server is shutting down');
+    }
     this.wss.close();
     await this.finisher.close();
   }
@@ -449,27 +470,36 @@ export class EngineHub {
     if (engine.running.size === 0) this.options.logger.info(facts, 'engine left');
     else this.options.logger.warn(facts, 'engine lost');
     for (const [id, workflowId] of engine.running) {
-      this.end(
-        id,
-        {
-          status: 'failed',
-          error: 'Engine lost',
-          runs: [],
-          lastOutput: [],
-          logs: [{ at: this.now(), level: 'error', message: `Engine ${engine.id} was lost: ${why}` }],
-        },
-        workflowId,
-        true,
-      );
+      const starting = this.starting.get(id);
+      if (starting && starting.claimed === undefined) {
+        // Its claim is still in flight: the row may be another instance's run (a duplicate job).
+        // handOver ends it once the claim says it is this engine's.
+        starting.engineLost = why;
+        continue;
+      }
+      this.endLost(engine.id, id, workflowId, why);
     }
     engine.running.clear();
     this.capacityChanged();
     this.dispatch();
   }
 
+  /** Ends a run whose engine went away: failed and lost, or canceled when someone had asked to stop it. */
+  private endLost(engineId: string, id: string, workflowId: string, why: string): void {
+    const line = `Engine ${engineId} was lost: ${why}`;
+    if (this.stopRequested.has(id) || this.starting.get(id)?.canceled) {
+      const logs = [{ at: this.now(), level: 'warn' as const, message: `${line} (before it confirmed the stop)` }];
+      this.end(id, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [], logs }, workflowId);
+      return;
+    }
+    const logs = [{ at: this.now(), level: 'error' as const, message: line }];
+    this.end(id, { status: 'failed', error: 'Engine lost', runs: [], lastOutput: [], logs }, workflowId, true);
+  }
+
   /** `lost`: the run ends because its engine went away (the engine-loss listeners hear of it once stored). */
   private end(executionId: string, result: RunResultMessage, workflowId: string, lost = false): void {
     this.deadlines.delete(executionId);
+    this.stopRequested.delete(executionId);
     this.finishing.set(workflowId, (this.finishing.get(workflowId) ?? 0) + 1);
     // Runs that end close together share one commit; waiters hear of it once it is durable.
     this.finisher.add(executionId, result, this.now(), (recorded) => {
@@ -532,7 +562,7 @@ export class EngineHub {
     claim: Claim,
   ): Promise<HandOverOutcome> {
     engine.running.set(id, workflowId);
-    const starting = { canceled: false };
+    const starting: Starting = { canceled: false, claimed: undefined, engineLost: undefined };
     this.starting.set(id, starting);
     // Read through a function: cancel() sets it during the awaits.
     const canceled = () => starting.canceled;
@@ -546,7 +576,26 @@ export class EngineHub {
     try {
       // Claimed before the job is built: a run its workflow's cap turns away (a busy workflow's
       // runs are turned away many times in a cluster) costs one statement, not the job's reads.
-      const claimed = await claim(engine.id);
+      let claimed: ClaimOutcome;
+      try {
+        claimed = await claim(engine.id);
+      } catch (error) {
+        starting.claimed = false;
+        // The engine went meanwhile and the claim failed: whether it took the row is unknown, so the
+        // run ends lost, as it would have had the engine gone a moment later.
+        if (starting.engineLost !== undefined) {
+          this.endLost(engine.id, id, workflowId, starting.engineLost);
+          return 'ended';
+        }
+        throw error;
+      }
+      starting.claimed = claimed === 'claimed';
+      if (starting.engineLost !== undefined) {
+        // The engine went while the claim was in flight (lose left the run to this).
+        if (claimed !== 'claimed') return claimed;
+        this.endLost(engine.id, id, workflowId, starting.engineLost);
+        return 'ended';
+      }
       if (claimed !== 'claimed') {
         // Stopped, deleted or taken meanwhile (whoever did that records its end), or the workflow is at its cap.
         if (stillOurs()) release();

@@ -308,6 +308,9 @@ export class PgWorkflowStore implements WorkflowStore {
     userId: string,
   ): Promise<{ deleted: true } | { deleted: false; soleOwnerOf: { id: string; name: string }[] }> {
     return this.db.transaction(async (tx) => {
+      // The account's row first: a workflow this user creates meanwhile (its owner row checks this
+      // row) waits and then fails, or committed before and is counted below.
+      await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
       // The rows a removal or demotion of an owner locks (lockOwners), of every workflow this user
       // owns, in id order: such a change waits for this one, or this one reads after it.
       await tx

@@ -227,9 +227,6 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
     const retried = await retrying.run();
     await untilRunning(failing.workflowId, failed);
     await untilRunning(retrying.workflowId, retried);
-    // A second engine, on another instance, is there to take the retry.
-    const second = await cluster.engineOn(2);
-    onTestFinished(() => stopEngine(second));
     const killed = Date.now();
     first.kill('SIGKILL');
     await waitForAsync(
@@ -244,7 +241,9 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
     expect((await rowsOf(failing.workflowId)).map((r) => [r.id, r.status, r.error])).toEqual([
       [failed, 'failed', 'Engine lost'],
     ]);
-    // "retry": the lost run failed, and its retry ran through on the engine attached elsewhere.
+    // "retry": the lost run failed, and its retry waits for an engine: one attached to another instance takes it.
+    const second = await cluster.engineOn(2);
+    onTestFinished(() => stopEngine(second));
     await waitForAsync(
       'the retry to succeed',
       async () => (await rowsOf(retrying.workflowId)).some((r) => r.retry_of === retried && r.status === 'succeeded'),
@@ -267,13 +266,14 @@ describe(`three instances, one PostgreSQL, one Redis (seed ${seed}, replay with 
     const retrying = await waitingWorkflow(cluster.instance(0).baseUrl, 'instance-retry@example.com', 3, 'retry');
     const lost = await retrying.run();
     await untilRunning(retrying.workflowId, lost);
-    const other = await cluster.engineOn(2);
-    onTestFinished(() => stopEngine(other));
     const killed = Date.now();
     await cluster.kill(0);
     onTestFinished(async () => {
       if (!cluster.instances[0]) await cluster.restart(0);
     });
+    // Attached after the kill, so the 3 s run cannot end before it however slowly an engine starts.
+    const other = await cluster.engineOn(2);
+    onTestFinished(() => stopEngine(other));
     await waitForAsync(
       'the retry to succeed',
       async () => (await rowsOf(retrying.workflowId)).some((r) => r.retry_of === lost && r.status === 'succeeded'),

@@ -83,4 +83,35 @@ describe('postgres account deletion beside an owner removal', () => {
     }
     expect(await store.countOwners('w1')).toBe(1);
   });
+
+  it('waits for a workflow the same account is creating, then refuses: it is its only owner', async () => {
+    const database = await databases.fresh();
+    onTestFinished(database.drop);
+    const { db } = database.opened;
+    const store = new PgWorkflowStore(db);
+    const ann = createId();
+    await db.insert(users).values({ id: ann, email: 'ann@example.com', name: 'Ann', passwordHash: 'x', createdAt: 1 });
+    // Ann's new workflow under way on another connection, as create does it: row and owner, not yet committed.
+    const creator = await (await database.open()).pool.connect();
+    try {
+      await creator.query('begin');
+      await creator.query(
+        "insert into workflows (id, name, created_by, created_at, updated_at) values ('w2', 'New', $1, 1, 1)",
+        [ann],
+      );
+      await creator.query(
+        "insert into workflow_members (workflow_id, user_id, role, added_at) values ('w2', $1, 'owner', 1)",
+        [ann],
+      );
+      let settled = false;
+      const deleting = store.deleteUserUnlessSoleOwner(ann).finally(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(settled).toBe(false);
+      await creator.query('commit');
+      expect(await deleting).toEqual({ deleted: false, soleOwnerOf: [{ id: 'w2', name: 'New' }] });
+    } finally {
+      creator.release();
+    }
+    expect(await store.countOwners('w2')).toBe(1);
+  });
 });

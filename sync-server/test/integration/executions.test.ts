@@ -350,6 +350,20 @@ describe('executions', () => {
     ]);
   });
 
+  it('a run stopped by a person whose engine is lost before it confirms ends canceled, and is not retried', async () => {
+    const { rest, ann, body, workflowId } = await startHourLongRun({ onEngineLoss: 'retry' });
+    // Frozen, the engine cannot confirm the stop; then it dies.
+    engine?.kill('SIGSTOP');
+    expect((await rest.call('POST', `/api/executions/${body.id}/stop`, { as: ann.as })).status).toBe(202);
+    engine?.kill('SIGKILL');
+    expect(await untilExecution(rest, ann.as, body.id, 'canceled', 8_000)).toMatchObject({ error: 'Canceled' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await executionsOf(rest, ann.as, workflowId)).map((e) => e.id)).toEqual([body.id]);
+    expect((await logsOf(rest, ann.as, body.id)).map((l) => l.message)).toContainEqual(
+      expect.stringMatching(/was lost: .*\(before it confirmed the stop\)$/),
+    );
+  });
+
   it('guards runs and history by role, and rejects bad queries and unknown engines', async () => {
     const { rest, ann, workflowId } = await setup([trigger], []);
     const ben = await rest.signup('ben@example.com');
@@ -748,6 +762,25 @@ describe('restarts and start nodes', () => {
       'Start',
       'Noop',
     ]);
+  });
+
+  it('a graceful stop with a run in hand retries it at the next start when its workflow says so', async () => {
+    const { body, workflowId } = await startHourLongRun({ onEngineLoss: 'retry' });
+    // Stopped while the engine holds the run (a rolling deploy): the run is lost with the server.
+    await t.server.close();
+    const dir = t.dataDir;
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    await stopEngine(engine);
+    t = await startTestServer({}, dir);
+    await t.listen();
+    const again = restClient(t.baseUrl);
+    const login = await again.call('POST', '/api/auth/login', {
+      body: { email: 'ann@example.com', password: 'correct horse battery' },
+    });
+    const as = { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
+    expect(await untilExecution(again, as, body.id, 'failed')).toMatchObject({ error: 'Engine lost' });
+    const retry = (await executionsOf(again, as, workflowId)).find((e) => e.retryOf === body.id);
+    expect(retry).toMatchObject({ mode: 'retry', status: 'queued' });
   });
 
   it('Run starts at the Manual Trigger; a Webhook trigger in the same workflow does not run', async () => {

@@ -7,7 +7,9 @@ import { afterEach, expect, it } from 'vitest';
 import { silentLogger } from '#shared/log.ts';
 import { SqliteCredentialStore } from '../../src/credentials/sqlite-credential-store.ts';
 import { openDatabase } from '../../src/db/open.ts';
-import { workflows } from '../../src/db/schema.ts';
+import { executions as executionsTable, workflows } from '../../src/db/schema.ts';
+import type { Db } from '../../src/db/open.ts';
+import { eq } from 'drizzle-orm';
 import { EngineHub } from '../../src/executions/engine-hub.ts';
 import { ExecutionService } from '../../src/executions/execution-service.ts';
 import { LocalRunQueue } from '../../src/executions/run-queue.ts';
@@ -52,14 +54,17 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-it('a slot taken by a job being built is not handed out again, and a stop meanwhile means the job is never sent', async () => {
+/** The real SQLite stores (`makeStores` may gate some), a hub, and one raw engine with one slot. */
+const world = async <V extends SqliteVersionStore, E extends SqliteExecutionStore>(
+  makeStores: (db: Db) => { versions: V; executions: E },
+) => {
   const dir = tempDir();
   cleanups.push(() => dir.remove());
   const database = openDatabase({ file: join(dir.path, 'weft.db') });
   cleanups.push(() => database.close());
   const { db } = database;
   db.insert(workflows).values({ id: 'wf1', name: 'Slow', createdAt: 1, updatedAt: 1 }).run();
-  const versions = new GatedVersionStore(db);
+  const { versions, executions } = makeStores(db);
   const hash = await versions.save(
     'wf1',
     new Uint8Array(),
@@ -67,7 +72,6 @@ it('a slot taken by a job being built is not handed out again, and a stop meanwh
     null,
     1,
   );
-  const executions = new SqliteExecutionStore(db);
   const rooms = new RoomManager({
     store: new SqliteDocStore(db),
     logger: silentLogger,
@@ -114,6 +118,14 @@ it('a slot taken by a job being built is not handed out again, and a stop meanwh
   engine.send(JSON.stringify({ type: 'hello', engineId: 'one-slot', concurrency: 1 }));
   await waitUntil(() => (hub.engineCount === 1 ? true : undefined), 'the engine to join');
 
+  return { db, versions, executions, hub, service, hash, engine, jobs };
+};
+
+it('a slot taken by a job being built is not handed out again, and a stop meanwhile means the job is never sent', async () => {
+  const { versions, executions, hub, service, hash, jobs } = await world((db) => ({
+    versions: new GatedVersionStore(db),
+    executions: new SqliteExecutionStore(db),
+  }));
   const first = await service.run('wf1', null, { mode: 'webhook', versionHash: hash });
   await waitUntil(() => (versions.calls === 1 ? true : undefined), "the first job's version read");
   const second = await service.run('wf1', null, { mode: 'webhook', versionHash: hash });
@@ -132,4 +144,43 @@ it('a slot taken by a job being built is not handed out again, and a stop meanwh
   await new Promise((r) => setTimeout(r, 100));
   expect(jobs).toEqual([second.id]);
   expect(await executions.get(second.id)).toMatchObject({ status: 'running', engineId: 'one-slot' });
+});
+
+/** The real store; markRunning (the local claim) waits until the test opens the gate. */
+class GatedClaimStore extends SqliteExecutionStore {
+  private release = (): void => {};
+  private readonly gate = new Promise<void>((resolve) => {
+    this.release = resolve;
+  });
+  claims = 0;
+
+  open(): void {
+    this.release();
+  }
+
+  override async markRunning(id: string, engineId: string, now: number): Promise<boolean> {
+    this.claims++;
+    await this.gate;
+    return super.markRunning(id, engineId, now);
+  }
+}
+
+it('an engine lost while its claim is in flight fails nothing it did not take: a run taken elsewhere stays running', async () => {
+  const { db, executions, hub, service, hash, engine } = await world((db) => ({
+    versions: new SqliteVersionStore(db),
+    executions: new GatedClaimStore(db),
+  }));
+  const run = await service.run('wf1', null, { mode: 'webhook', versionHash: hash });
+  await waitUntil(() => (executions.claims === 1 ? true : undefined), 'the claim to start');
+  // Meanwhile the run is taken by another engine (another instance, a duplicate job) and this engine goes.
+  db.update(executionsTable)
+    .set({ status: 'running', engineId: 'elsewhere' })
+    .where(eq(executionsTable.id, run.id))
+    .run();
+  engine.terminate();
+  await waitUntil(() => (hub.engineCount === 0 ? true : undefined), 'the engine to be gone');
+  executions.open();
+  await new Promise((r) => setTimeout(r, 200));
+  // The claim found it not queued: its row is the other engine's, untouched.
+  expect(await executions.get(run.id)).toMatchObject({ status: 'running', engineId: 'elsewhere', error: null });
 });
