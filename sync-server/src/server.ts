@@ -16,6 +16,8 @@ import type { AppEnv } from './http/auth.ts';
 import { createSyncEndpoint } from './http/sync-upgrade.ts';
 import { RoomManager } from './rooms/room-manager.ts';
 import { workflowRoomHooks } from './workflows/room-hooks.ts';
+import { discussionRoomHooks } from './discussion/discussion-hooks.ts';
+import { roomHooks } from './rooms/room-kinds.ts';
 import { WorkflowService } from './workflows/workflow-service.ts';
 import { EngineHub } from './executions/engine-hub.ts';
 import { EngineLossRetry } from './executions/engine-loss-retry.ts';
@@ -130,7 +132,10 @@ export const createSyncServer = async ({
     unloadDelayMs: config.roomUnloadMs,
     compactEvery: config.compactEvery,
     flushIntervalMs: config.flushIntervalMs,
-    hooks: workflowRoomHooks({ store: workflowStore, logger: logger.child({ component: 'workflows' }) }),
+    hooks: roomHooks({
+      workflow: workflowRoomHooks({ store: workflowStore, logger: logger.child({ component: 'workflows' }) }),
+      discussion: discussionRoomHooks(),
+    }),
     ...(bus ? { bus } : {}),
   });
   const workflows = new WorkflowService({ store: workflowStore, docs, rooms });

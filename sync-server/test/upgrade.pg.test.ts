@@ -95,4 +95,60 @@ describe('upgrading a PostgreSQL database', () => {
       await today.close();
     }
   });
+
+  it('members keep their roles when the commenter role arrives, and a role change still notifies other instances', async () => {
+    const admin = new pg.Client({ connectionString: server.urlFor('postgres') });
+    await admin.connect();
+    await admin.query('create database before_commenter');
+    await admin.end();
+    const url = server.urlFor('before_commenter');
+
+    const old = await openPostgres({
+      url,
+      logger: silentLogger,
+      migrationsFolder: migrationsUpTo('0005_queue_functions'),
+    });
+    try {
+      await old.pool.query(
+        "insert into users (id, email, name, password_hash, is_admin, created_at) values ('ann', 'ann@example.com', 'Ann', 'h', false, 1), ('cy', 'cy@example.com', 'Cy', 'h', false, 1)",
+      );
+      await old.pool.query("insert into workflows (id, name, created_at, updated_at) values ('wf', 'Flow', 1, 1)");
+      await old.pool.query(
+        "insert into workflow_members (workflow_id, user_id, role, added_at) values ('wf', 'ann', 'owner', 1), ('wf', 'cy', 'viewer', 1)",
+      );
+    } finally {
+      await old.close();
+    }
+
+    const today = await openPostgres({ url, logger: silentLogger });
+    const listener = new pg.Client({ connectionString: url });
+    try {
+      await listener.connect();
+      const notified: string[] = [];
+      listener.on('notification', (n) => notified.push(n.payload ?? ''));
+      await listener.query('listen weft_access');
+      const roles = async () =>
+        (
+          await today.pool.query<{ user_id: string; role: string }>(
+            'select user_id, role from workflow_members order by 1',
+          )
+        ).rows;
+      expect(await roles()).toEqual([
+        { user_id: 'ann', role: 'owner' },
+        { user_id: 'cy', role: 'viewer' },
+      ]);
+      await today.pool.query("update workflow_members set role = 'commenter' where user_id = 'cy'");
+      await expect(today.pool.query("update workflow_members set role = 'admin' where user_id = 'cy'")).rejects.toThrow(
+        /workflow_members_role_check/,
+      );
+      await today.pool.query(
+        "insert into workflow_invitations (id, workflow_id, email, role, created_at) values ('i1', 'wf', 'dee@example.com', 'commenter', 1)",
+      );
+      await expect.poll(() => notified.length).toBeGreaterThan(0);
+      expect(notified.some((p) => p.includes('cy'))).toBe(true);
+    } finally {
+      await listener.end();
+      await today.close();
+    }
+  });
 });

@@ -25,15 +25,17 @@ afterEach(() => {
 });
 
 /** A database file at the previous release's schema (its migrations only). */
-const previousReleaseDatabase = (): { file: string; sqlite: Database.Database } => {
+const previousReleaseDatabase = (
+  lastMigration = PREVIOUS_RELEASE_LAST_MIGRATION,
+): { file: string; sqlite: Database.Database } => {
   const dir = tempDir('weft-upgrade-');
   cleanups.push(dir.remove);
   const migrations = join(dir.path, 'migrations');
   cpSync(join(import.meta.dirname, '..', '..', 'migrations'), migrations, { recursive: true });
   const journalFile = join(migrations, 'meta', '_journal.json');
   const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
-  const last = journal.entries.findIndex((e) => e.tag === PREVIOUS_RELEASE_LAST_MIGRATION);
-  expect(last, `${PREVIOUS_RELEASE_LAST_MIGRATION} is in migrations/meta/_journal.json`).toBeGreaterThanOrEqual(0);
+  const last = journal.entries.findIndex((e) => e.tag === lastMigration);
+  expect(last, `${lastMigration} is in migrations/meta/_journal.json`).toBeGreaterThanOrEqual(0);
   writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.slice(0, last + 1) }));
   mkdirSync(join(dir.path, 'data'));
   const file = join(dir.path, 'data', 'weft.db');
@@ -167,6 +169,80 @@ describe('upgrading a SQLite database from the previous release', () => {
         },
       ]);
       expect(await names('old')).toEqual(['zeta', 'alpha', 'mid', 'again']);
+    } finally {
+      await database.close();
+    }
+  });
+
+  // 0013 rebuilds both role tables to widen their CHECK: what they held, their indexes and
+  // their cascades must come through the rebuild (it runs inside the migration's transaction,
+  // where SQLite ignores `PRAGMA foreign_keys=OFF`).
+  it('keeps members and invitations with their roles when the commenter role arrives', async () => {
+    const { file, sqlite } = previousReleaseDatabase('0012_cluster_queue');
+    const insertUser = sqlite.prepare(
+      "insert into users (id, email, name, password_hash, is_admin, created_at) values (?, ?, ?, 'hash', 0, 1)",
+    );
+    for (const name of ['ann', 'ben', 'cy']) insertUser.run(name, `${name}@example.com`, name);
+    const insertWorkflow = sqlite.prepare(
+      'insert into workflows (id, name, created_at, updated_at) values (?, ?, 1, 1)',
+    );
+    insertWorkflow.run('wf', 'Flow');
+    insertWorkflow.run('gone', 'Gone');
+    const insertMember = sqlite.prepare(
+      'insert into workflow_members (workflow_id, user_id, role, added_at) values (?, ?, ?, 1)',
+    );
+    insertMember.run('wf', 'ann', 'owner');
+    insertMember.run('wf', 'ben', 'editor');
+    insertMember.run('wf', 'cy', 'viewer');
+    insertMember.run('gone', 'ann', 'owner');
+    const insertInvitation = sqlite.prepare(
+      "insert into workflow_invitations (id, workflow_id, email, role, invited_by, created_at) values (?, ?, ?, ?, 'ann', 1)",
+    );
+    insertInvitation.run('i1', 'wf', 'dee@example.com', 'viewer');
+    insertInvitation.run('i2', 'gone', 'eve@example.com', 'editor');
+    sqlite.close();
+
+    const database = openDatabase({ file });
+    try {
+      const db = database.sqlite;
+      expect(db.prepare('select workflow_id, user_id, role from workflow_members order by 1, 2').all()).toEqual([
+        { workflow_id: 'gone', user_id: 'ann', role: 'owner' },
+        { workflow_id: 'wf', user_id: 'ann', role: 'owner' },
+        { workflow_id: 'wf', user_id: 'ben', role: 'editor' },
+        { workflow_id: 'wf', user_id: 'cy', role: 'viewer' },
+      ]);
+      db.prepare("update workflow_members set role = 'commenter' where user_id = 'cy'").run();
+      db.prepare("update workflow_invitations set role = 'commenter' where id = 'i1'").run();
+      expect(() => db.prepare("update workflow_members set role = 'admin' where user_id = 'cy'").run()).toThrow(
+        /CHECK constraint failed/,
+      );
+      expect(() =>
+        db
+          .prepare(
+            "insert into workflow_invitations (id, workflow_id, email, role, created_at) values ('i3', 'wf', 'dee@example.com', 'viewer', 1)",
+          )
+          .run(),
+      ).toThrow(/UNIQUE constraint failed/);
+      expect(
+        db
+          .prepare("select name from sqlite_master where type = 'index' and tbl_name like 'workflow_%' order by 1")
+          .pluck()
+          .all(),
+      ).toEqual(
+        expect.arrayContaining([
+          'workflow_invitations_email_idx',
+          'workflow_invitations_workflow_email_idx',
+          'workflow_members_user_idx',
+        ]),
+      );
+      db.prepare("delete from workflows where id = 'gone'").run();
+      expect(db.prepare("select count(*) from workflow_members where workflow_id = 'gone'").pluck().get()).toBe(0);
+      expect(db.prepare("select count(*) from workflow_invitations where workflow_id = 'gone'").pluck().get()).toBe(0);
+      db.prepare("delete from users where id = 'ben'").run();
+      expect(
+        db.prepare("select user_id from workflow_members where workflow_id = 'wf' order by 1").pluck().all(),
+      ).toEqual(['ann', 'cy']);
+      expect(db.prepare("select role from workflow_invitations where id = 'i1'").pluck().get()).toBe('commenter');
     } finally {
       await database.close();
     }

@@ -209,8 +209,8 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
         throw new GitFolderError(`workflow ${id} is not on the server, or this token cannot read it`, {
           kind: 'notFound',
         });
-      if (role === 'viewer')
-        throw new GitFolderError(`this token can only read workflow ${id} (viewer)`, { kind: 'authRefused' });
+      if (role === 'viewer' || role === 'commenter')
+        throw new GitFolderError(`this token can only read workflow ${id} (${role})`, { kind: 'authRefused' });
       const recordedFolder = state.workflows.get(id);
       base = recordedFolder !== undefined ? await readBase(dir, id) : undefined;
       if (!base) {

@@ -1,5 +1,6 @@
 import { createApiClient, isApiError } from '#shared/api/http-client.ts';
 import { apiRoutes } from '#shared/api/routes/index.ts';
+import type { WorkflowRole } from '#shared/api/common.ts';
 import { GitFolderError, messageOf, type FailureKind } from './errors.ts';
 import type { Server } from './peer.ts';
 
@@ -12,7 +13,7 @@ import type { Server } from './peer.ts';
 export interface RemoteWorkflow {
   id: string;
   name: string;
-  role: 'owner' | 'editor' | 'viewer';
+  role: WorkflowRole;
 }
 
 export interface Remote {

@@ -31,6 +31,7 @@ import { SidePanel } from '../ui/side-panel.tsx';
 import { ArrangeToolbar } from './arrange-toolbar.tsx';
 import { EditorContext, useEditor } from './editor-context.tsx';
 import { HelpPanel } from './help-panel.tsx';
+import { mayEdit, readOnlyText } from './roles.ts';
 import { StatusChip } from './status-chip.tsx';
 import { TestWebhookControl } from './test-webhook.tsx';
 import { useClipboard } from './use-clipboard.ts';
@@ -199,7 +200,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
         {canEdit && selected.length >= 2 && <ArrangeToolbar onArrange={arrange} />}
         {!canEdit && workflow && (
           <div className="readonly-banner" role="status">
-            You can view this workflow; {workflow.role === 'viewer' ? 'viewers cannot change it.' : 'loading…'}
+            {readOnlyText(workflow.role)}
           </div>
         )}
         <TestWebhookControl />
@@ -301,7 +302,7 @@ export const EditorPage = ({ id, user, onSignOut }: { id: string; user: UserDto;
     if (synced) refreshOfflineCopies();
   }, [synced]);
 
-  const canEdit = workflow !== undefined && workflow.role !== 'viewer' && status !== 'closed';
+  const canEdit = workflow !== undefined && mayEdit(workflow.role) && status !== 'closed';
   const editor = useEditorSetup(session, user, canEdit);
   const closed = session.closedReason();
 

@@ -3,7 +3,7 @@ import type { InvitationDto, MemberDto, WorkflowDto, WorkflowRole } from '#share
 import { api, ApiError } from '../api/client.ts';
 import { fieldText } from '../ui/form.ts';
 
-const roles: readonly WorkflowRole[] = ['editor', 'viewer', 'owner'];
+const roles: readonly WorkflowRole[] = ['editor', 'commenter', 'viewer', 'owner'];
 
 /**
  * Who may open a workflow, and with which role. Owners invite people by

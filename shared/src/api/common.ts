@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Building blocks of the REST schemas that several modules use. */
 
-export const roleSchema = z.enum(['owner', 'editor', 'viewer']);
+export const roleSchema = z.enum(['owner', 'editor', 'commenter', 'viewer']);
 export type WorkflowRole = z.infer<typeof roleSchema>;
 
 /** A moment, in Unix milliseconds. */

@@ -174,13 +174,13 @@ export const workflowMembers = sqliteTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    role: text('role', { enum: ['owner', 'editor', 'viewer'] }).notNull(),
+    role: text('role', { enum: ['owner', 'editor', 'commenter', 'viewer'] }).notNull(),
     addedAt: integer('added_at').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.workflowId, t.userId] }),
     index('workflow_members_user_idx').on(t.userId),
-    check('workflow_members_role_check', sql`${t.role} in ('owner', 'editor', 'viewer')`),
+    check('workflow_members_role_check', sql`${t.role} in ('owner', 'editor', 'commenter', 'viewer')`),
   ],
 );
 
@@ -296,14 +296,14 @@ export const workflowInvitations = sqliteTable(
       .references(() => workflows.id, { onDelete: 'cascade' }),
     /** Lower-cased. */
     email: text('email').notNull(),
-    role: text('role', { enum: ['owner', 'editor', 'viewer'] }).notNull(),
+    role: text('role', { enum: ['owner', 'editor', 'commenter', 'viewer'] }).notNull(),
     invitedBy: text('invited_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
     uniqueIndex('workflow_invitations_workflow_email_idx').on(t.workflowId, t.email),
     index('workflow_invitations_email_idx').on(t.email),
-    check('workflow_invitations_role_check', sql`${t.role} in ('owner', 'editor', 'viewer')`),
+    check('workflow_invitations_role_check', sql`${t.role} in ('owner', 'editor', 'commenter', 'viewer')`),
   ],
 );
 

@@ -2,6 +2,7 @@ import type { NodeEventMessage } from '#shared/protocol/engine.ts';
 import type { TestWebhookListenDto } from '#shared/api/access.ts';
 import { silentLogger, type Logger } from '#shared/log.ts';
 import type { ExecutionLiveStatus, TriggerLiveState } from '#shared/protocol/live.ts';
+import { parseRoomName } from '#shared/protocol/rooms.ts';
 import type { RoomBus, RoomMessage } from '../cluster/room-bus.ts';
 import { liveAwareness, mergeLive, sameLive, type LiveState } from '../cluster/live-state.ts';
 import type { Room } from '../rooms/room.ts';
@@ -141,8 +142,9 @@ export class LiveStatus {
   /** Listens first, then reads the saved states: nothing published in between is missed (as rooms do, §5.4). */
   private roomLoaded(room: Room): void {
     const { bus } = this;
-    if (!bus) return;
     const docId = room.docId;
+    // Runs belong to the workflow's own room; its discussion carries no live status.
+    if (!bus || parseRoomName(docId)?.kind !== 'workflow') return;
     const leave = bus
       .subscribe(docId, (message: RoomMessage) => {
         if (message.t === 'live') this.hear(docId, message.state);

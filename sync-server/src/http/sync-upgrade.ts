@@ -3,12 +3,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from '#shared/log.ts';
 import { CloseCodes } from '#shared/protocol/close-codes.ts';
-import { isValidId } from '#shared/ids.ts';
+import { parseRoomName } from '#shared/protocol/rooms.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
 import { ProtocolError, type ClientContext, type RoomConnection } from '../rooms/connection.ts';
 import { KEEPALIVE_MESSAGE } from '../rooms/messages.ts';
 import type { Membership, RoomManager } from '../rooms/room-manager.ts';
-import { accessOf, can } from '../workflows/access.ts';
+import { accessOf } from '../workflows/access.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { Role } from '../workflows/workflow-store.ts';
 import { authenticate, sameOrigin, type Credentials } from './auth.ts';
@@ -29,7 +29,8 @@ export interface SyncEndpointOptions {
   trustProxy: boolean;
 }
 
-const SYNC_PATH = /^\/sync\/([^/?]+)$/;
+/** `/sync/<room>`: a workflow's id, or `<id>/discussion` (shared/protocol/rooms.ts). */
+const SYNC_PATH = /^\/sync\/([^/?]+(?:\/discussion)?)$/;
 /** Frames a socket may send while its room loads; more is abuse. */
 const MAX_QUEUED_WHILE_JOINING = 256;
 /** The stock client gives up on a socket silent for 30 s; idle sockets get a keepalive well before. */
@@ -88,7 +89,13 @@ class SyncSocket implements RoomConnection {
     private readonly writes: WriteBatcher,
     private readonly onOverflow: (socket: SyncSocket) => void,
     /** What it authenticated with and as whom, to check again when access changes (see `revalidate`). */
-    readonly auth: { docId: string; ctx: ClientContext; creds: Credentials; role: Role },
+    readonly auth: {
+      docId: string;
+      workflowId: string;
+      ctx: ClientContext;
+      creds: Credentials;
+      role: Role;
+    },
   ) {
     this.backpressure = new Backpressure(maxBufferedBytes);
   }
@@ -155,8 +162,9 @@ const toBytes = (data: RawData): Uint8Array =>
   Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 
 /**
- * The `/sync/<workflowId>` endpoint: authenticates the upgrade (cookie, Bearer
- * header or `token` query), checks membership, then hands frames to the room.
+ * The `/sync/<room>` endpoint (a workflow, or its discussion): authenticates the
+ * upgrade (cookie, Bearer header or `token` query), checks membership of the
+ * workflow, then hands frames to the room, whose hooks decide what a role may write.
  * Failures close that socket with a code from close-codes.ts; nothing a single
  * socket sends can take down the room or the server.
  */
@@ -180,6 +188,7 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     }
     // Ids are plain ASCII: an escape in one (valid or not) names no workflow.
     const docId = match[1] as string;
+    const workflowId = parseRoomName(docId)?.workflowId;
     const creds: Credentials = {
       cookieHeader: req.headers.cookie,
       authorizationHeader: req.headers.authorization,
@@ -192,7 +201,7 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
       gone = true;
     };
     socket.once('close', onClose);
-    void verdictFor(req, docId, creds)
+    void verdictFor(req, workflowId, creds)
       .then((verdict) => {
         socket.off('close', onClose);
         if (gone || socket.destroyed) return;
@@ -204,7 +213,7 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
             ws.close(verdict.code, verdict.reason);
             return;
           }
-          accept(ws, socket, { docId, ctx: verdict.ctx, creds, role: verdict.role });
+          accept(ws, socket, { docId, workflowId: verdict.workflowId, ctx: verdict.ctx, creds, role: verdict.role });
         });
       })
       .catch((error: unknown) => {
@@ -219,10 +228,10 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
    */
   const verdictFor = async (
     req: IncomingMessage,
-    docId: string,
+    workflowId: string | undefined,
     creds: Credentials,
-  ): Promise<{ code: number; reason: string } | { ctx: ClientContext; role: Role }> => {
-    let verdict: { code: number; reason: string } | { ctx: ClientContext; role: Role };
+  ): Promise<{ code: number; reason: string } | { ctx: ClientContext; role: Role; workflowId: string }> => {
+    let verdict: { code: number; reason: string } | { ctx: ClientContext; role: Role; workflowId: string };
     try {
       const found = await authenticate(options.accounts, creds);
       if (!found) verdict = { code: CloseCodes.unauthorized, reason: 'unauthorized' };
@@ -235,12 +244,12 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
         )
       ) {
         verdict = { code: CloseCodes.forbidden, reason: 'cross-origin' };
-      } else if (!isValidId(docId)) verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
+      } else if (workflowId === undefined) verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
       else {
-        const access = await accessOf(options.workflows, docId, found.user);
+        const access = await accessOf(options.workflows, workflowId, found.user);
         if (access.status === 'notFound') verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
         else if (access.status === 'forbidden') verdict = { code: CloseCodes.forbidden, reason: 'forbidden' };
-        else verdict = { ctx: { userId: found.user.id, canWrite: can(access.role, 'edit') }, role: access.role };
+        else verdict = { ctx: { userId: found.user.id, role: access.role }, role: access.role, workflowId };
       }
     } catch (error) {
       logger.error({ err: error }, 'authenticating a socket failed');
@@ -365,7 +374,7 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
       ({ auth, revoked }) =>
         !revoked &&
         (filter.userId === undefined || auth.ctx.userId === filter.userId) &&
-        (filter.workflowId === undefined || auth.docId === filter.workflowId),
+        (filter.workflowId === undefined || auth.workflowId === filter.workflowId),
     );
     // Held before the first await: what they send from now on waits for the verdict, and is
     // dropped with them if access is gone.
@@ -398,7 +407,7 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     try {
       const found = await authenticate(options.accounts, auth.creds);
       if (found?.user.id !== auth.ctx.userId) return { code: CloseCodes.unauthorized, reason: 'signed out' };
-      const access = await accessOf(options.workflows, auth.docId, found.user);
+      const access = await accessOf(options.workflows, auth.workflowId, found.user);
       if (access.status === 'notFound') return { code: CloseCodes.notFound, reason: 'no such workflow' };
       if (access.status === 'forbidden') return { code: CloseCodes.forbidden, reason: 'removed' };
       if (access.role !== auth.role) return { code: CloseCodes.roleChanged, reason: 'role changed' };

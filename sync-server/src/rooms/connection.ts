@@ -1,3 +1,5 @@
+import type { WorkflowRole } from '#shared/api/common.ts';
+
 /**
  * What a room needs from a socket (after hocuspocus' WebSocketLike and
  * tldraw's WebSocketMinimal). rooms/ never imports ws or hono; the transport
@@ -13,8 +15,8 @@ export interface RoomConnection {
 /** Who is on the other end, decided by authentication before joining. */
 export interface ClientContext {
   userId: string;
-  /** Viewers are read-only: the room drops their document updates (awareness still flows). */
-  canWrite: boolean;
+  /** Their role in the workflow the room belongs to; the room's hooks decide what it may write (RoomHooks.mayWrite). */
+  role: WorkflowRole;
 }
 
 /** A message that is not valid y-websocket: the room's caller closes that socket (4400). */

@@ -12,7 +12,8 @@ export interface RoomManagerOptions {
   compactEvery: number;
   /** See RoomOptions.flushIntervalMs. */
   flushIntervalMs?: number;
-  hooks?: RoomHooks;
+  /** The same hooks for every room, or the hooks for each document (a workflow and its discussion differ). */
+  hooks?: RoomHooks | ((docId: string) => RoomHooks);
   /** Shares rooms with other instances (see RoomOptions.bus). */
   bus?: RoomBus;
   /**
@@ -111,6 +112,12 @@ export class RoomManager {
     return this.slots.get(docId)?.room;
   }
 
+  private hooksFor(docId: string): { hooks?: RoomHooks } {
+    const { hooks } = this.options;
+    if (!hooks) return {};
+    return { hooks: typeof hooks === 'function' ? hooks(docId) : hooks };
+  }
+
   private async acquire(docId: string): Promise<{ room: Room; slot: Slot }> {
     if (this.shuttingDown) throw new Error('server is shutting down');
     let slot = this.slots.get(docId);
@@ -125,7 +132,7 @@ export class RoomManager {
         logger: this.options.logger,
         compactEvery: this.options.compactEvery,
         flushIntervalMs: this.options.flushIntervalMs ?? 0,
-        ...(this.options.hooks ? { hooks: this.options.hooks } : {}),
+        ...this.hooksFor(docId),
         ...(this.options.bus ? { bus: this.options.bus } : {}),
       });
       const created: Slot = { room: undefined, loading, holders: 0, unloadTimer: undefined, unloading: undefined };

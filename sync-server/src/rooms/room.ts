@@ -79,6 +79,13 @@ export class Member {
 }
 
 export interface RoomHooks {
+  /**
+   * Whether a member's document updates are applied. One who may not write
+   * is never asked for its state (no sync step 1), and what it sends anyway is
+   * dropped unread; awareness still flows. Asked per update, so a change of
+   * rule (a lock) takes effect on the next frame. Without this hook everyone writes.
+   */
+  mayWrite?(docId: string, ctx: ClientContext): boolean;
   /** Right after the document loaded, before anyone is answered (schema migrations). */
   afterLoad?(docId: string, doc: Y.Doc): void;
   /**
@@ -355,10 +362,16 @@ export class Room {
     if (this.closed) throw new Error(`room ${this.docId} is closed`);
     const member = new Member(conn, ctx);
     this.members.set(conn, member);
-    if (ctx.canWrite) conn.send(encodeSyncStep1(this.cold ? this.cold.stateVector : Y.encodeStateVector(this.ydoc)));
+    if (this.mayWrite(ctx)) {
+      conn.send(encodeSyncStep1(this.cold ? this.cold.stateVector : Y.encodeStateVector(this.ydoc)));
+    }
     const states = this.awareness.getStates();
     if (states.size > 0) conn.send(encodeAwareness(this.awareness, [...states.keys()]));
     return member;
+  }
+
+  private mayWrite(ctx: ClientContext): boolean {
+    return this.hooks.mayWrite?.(this.docId, ctx) ?? true;
   }
 
   leave(member: Member): void {
@@ -418,7 +431,7 @@ export class Room {
     }
     if (sub === SyncMessageType.step2 || sub === SyncMessageType.update) {
       const update = readPayload(decoder, 'update');
-      if (!member.ctx.canWrite) return;
+      if (!this.mayWrite(member.ctx)) return;
       this.applyClientUpdate(member, update);
       return;
     }

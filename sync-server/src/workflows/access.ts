@@ -5,16 +5,18 @@ import type { Role, WorkflowStore } from './workflow-store.ts';
 /**
  * Who may do what with a workflow:
  * - viewer: read the document and awareness, export;
+ * - commenter: also write in the workflow's discussion (and nothing else);
  * - editor: also edit the document and rename it;
  * - owner: also delete it and manage members.
  * The instance admin acts as an owner of every workflow.
  */
-export type Action = 'read' | 'edit' | 'delete' | 'manageMembers';
+export type Action = 'read' | 'comment' | 'edit' | 'delete' | 'manageMembers';
 
 const allowed: Record<Role, ReadonlySet<Action>> = {
   viewer: new Set(['read']),
-  editor: new Set(['read', 'edit']),
-  owner: new Set(['read', 'edit', 'delete', 'manageMembers']),
+  commenter: new Set(['read', 'comment']),
+  editor: new Set(['read', 'comment', 'edit']),
+  owner: new Set(['read', 'comment', 'edit', 'delete', 'manageMembers']),
 };
 
 export const can = (role: Role, action: Action): boolean => allowed[role].has(action);
@@ -45,6 +47,7 @@ export const requireAccess = async (
 
 const actionText: Record<Action, string> = {
   read: 'read',
+  comment: 'comment on',
   edit: 'edit',
   delete: 'delete',
   manageMembers: 'manage the members of',

@@ -10,6 +10,7 @@ import {
   touchesMeta,
 } from '#shared/schema/index.ts';
 import type { RoomHooks } from '../rooms/room.ts';
+import { can } from './access.ts';
 import type { WorkflowStore } from './workflow-store.ts';
 
 const repair = (doc: Y.Doc, transactions: readonly Y.Transaction[]): void => {
@@ -53,6 +54,7 @@ export const workflowRoomHooks = ({
     });
   };
   return {
+    mayWrite: (_docId, ctx) => can(ctx.role, 'edit'),
     schemaVersion: (doc) => docSchemaVersion(doc) ?? null,
     isCurrentSchema: (version) => version === CURRENT_SCHEMA_VERSION,
     afterLoad: (docId, doc) => {

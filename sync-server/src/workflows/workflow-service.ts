@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { fromN8n, isN8nWorkflow } from '#shared/interop/n8n/index.ts';
 import { CloseCodes } from '#shared/protocol/close-codes.ts';
+import { roomsOf } from '#shared/protocol/rooms.ts';
 import { ErrorCodes, UserError, type Issue } from '#shared/errors.ts';
 import { createId } from '#shared/ids.ts';
 import {
@@ -104,10 +105,12 @@ export class WorkflowService {
     return { ...row, role };
   }
 
-  /** Deletes the workflow, its members and its document; connected editors are closed with 4404. */
+  /** Deletes the workflow, its members and its documents (the workflow and its discussion); connected members are closed with 4404. */
   async delete(id: string): Promise<void> {
     await this.deps.store.delete(id);
-    await this.deps.rooms.evict(id, CloseCodes.notFound, 'workflow deleted');
-    await this.deps.docs.delete(id);
+    for (const docId of roomsOf(id)) {
+      await this.deps.rooms.evict(docId, CloseCodes.notFound, 'workflow deleted');
+      await this.deps.docs.delete(docId);
+    }
   }
 }

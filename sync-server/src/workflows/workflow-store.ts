@@ -28,7 +28,7 @@ export const lastOwnerError = (): UserError =>
 export const tooManyInvitationsError = (max: number): UserError =>
   new UserError(ErrorCodes.conflict, `A workflow has at most ${max} pending invitations; cancel some first`);
 
-export const roles = ['owner', 'editor', 'viewer'] as const;
+export const roles = ['owner', 'editor', 'commenter', 'viewer'] as const;
 export type Role = (typeof roles)[number];
 
 export interface WorkflowRow {

@@ -78,7 +78,7 @@ describe.each(busKinds(() => redis.url))('live status across instances, $name', 
   const join = async (i: number, clientID: number) => {
     const client = new ProtocolClient(clientID);
     clients.push(client);
-    client.membership = await instance(i).rooms.join('wf', client, { userId: `u${clientID}`, canWrite: true });
+    client.membership = await instance(i).rooms.join('wf', client, { userId: `u${clientID}`, role: 'editor' });
     client.hello();
     return client;
   };
@@ -194,7 +194,7 @@ describe('live status when the bus was away', () => {
     ];
     const client = new ProtocolClient(2);
     try {
-      client.membership = await b.rooms.join('wf', client, { userId: 'u2', canWrite: true });
+      client.membership = await b.rooms.join('wf', client, { userId: 'u2', role: 'editor' });
       client.hello();
       await settle([client], () => true, 'join');
       b.bus.holdIf = (message) => message.t === 'live';

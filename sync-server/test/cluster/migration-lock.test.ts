@@ -123,7 +123,7 @@ describe.each(busKinds(() => redis.url))('layout migration under a lock, $name',
     clients.push(client);
     client.membership = await (instances[i] as RoomManager).join('doc', client, {
       userId: `u${clientID}`,
-      canWrite: true,
+      role: 'editor',
     });
     client.hello();
     return client;

@@ -81,7 +81,7 @@ describe.each(busKinds(() => redis.url))('repairs across instances, $name', ({ b
     clients.push(client);
     client.membership = await (instances[i] as RoomManager).join('wf', client, {
       userId: `u${clientID}`,
-      canWrite: true,
+      role: 'editor',
     });
     client.hello();
     return client;

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../../src/http/auth.ts';
+import type { WorkflowRole } from '#shared/api/common.ts';
 
 export interface Caller {
   cookie?: string;
@@ -59,7 +60,7 @@ export const restClient = (target: Hono<AppEnv> | string) => {
     owner: Caller,
     workflowId: string,
     invitee: { user: { email: string }; as: Caller },
-    role: 'owner' | 'editor' | 'viewer',
+    role: WorkflowRole,
   ): Promise<void> => {
     const res = await call<{ invitation?: { id: string } }>('POST', `/api/workflows/${workflowId}/members`, {
       body: { email: invitee.user.email, role },

@@ -4,6 +4,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WorkflowRole } from '#shared/api/common.ts';
 import { silentLogger } from '#shared/log.ts';
 import { CloseCodes } from '#shared/protocol/close-codes.ts';
 import { MessageType, SyncMessageType } from '#shared/protocol/messages.ts';
@@ -60,12 +61,12 @@ afterEach(async () => {
 const join = async (
   docId: string,
   clientID: number,
-  canWrite = true,
+  role: WorkflowRole = 'editor',
   userId = `user${clientID}`,
 ): Promise<ProtocolClient> => {
   const client = new ProtocolClient(clientID);
   clients.push(client);
-  client.membership = await rooms.join(docId, client, { userId, canWrite });
+  client.membership = await rooms.join(docId, client, { userId, role });
   client.hello();
   return client;
 };
@@ -140,9 +141,10 @@ describe('room', () => {
     expect(toDefinition(a.doc).name).toBe('Stored');
   });
 
-  it('SYNC4: a viewer receives edits but its own updates are neither applied, stored nor relayed', async () => {
+  it('SYNC4: a member its hooks keep from writing receives edits, but its own updates are neither applied, stored nor relayed', async () => {
+    rooms = manager({ hooks: { mayWrite: (_docId, ctx) => ctx.role !== 'viewer' } });
     const editor = await join('doc', 1);
-    const viewer = await join('doc', 2, false);
+    const viewer = await join('doc', 2, 'viewer');
     await settle('doc', editor, viewer);
     editor.doc.getMap('m').set('k', 'edit');
     await settle('doc', editor, viewer);
@@ -173,9 +175,9 @@ describe('room', () => {
   });
 
   it('a socket cannot speak for awareness ids another user controls', async () => {
-    const a = await join('doc', 1, true, 'alice');
-    const b = await join('doc', 2, true, 'bob');
-    const c = await join('doc', 3, true, 'carol');
+    const a = await join('doc', 1, 'editor', 'alice');
+    const b = await join('doc', 2, 'editor', 'bob');
+    const c = await join('doc', 3, 'editor', 'carol');
     a.setPresence({ name: 'Alice' });
     await settle('doc', a, b, c);
     // Bob forges an update for Alice's client id with a higher clock (and a null state: "left").
@@ -258,7 +260,7 @@ describe('room', () => {
     const a2 = new ProtocolClient(1);
     clients.push(a2);
     Y.applyUpdate(a2.doc, Y.encodeStateAsUpdate(a.doc));
-    a2.membership = await rooms.join('doc', a2, { userId: 'user1', canWrite: true });
+    a2.membership = await rooms.join('doc', a2, { userId: 'user1', role: 'editor' });
     a2.hello();
     const b2 = await join('doc', 4);
     await settle('doc', a2, b2);
@@ -316,7 +318,7 @@ describe('room', () => {
       const a = await join('two', 1);
       const b = new ProtocolClient(2);
       clients.push(b);
-      b.membership = await other.join('two', b, { userId: 'user2', canWrite: true });
+      b.membership = await other.join('two', b, { userId: 'user2', role: 'editor' });
       b.hello();
       await settle('two', a);
       for (let i = 0; i < 20 && b.inbox.length > 0; i++) b.process();
@@ -403,7 +405,7 @@ describe('room', () => {
       clients.push(returning);
       Y.applyUpdate(returning.doc, Y.encodeStateAsUpdate(doc));
       addNode(returning.doc, { id: 'offline', type: 'set', position: { x: 0, y: 0 } });
-      returning.membership = await rooms.join('cold', returning, { userId: 'u9', canWrite: true });
+      returning.membership = await rooms.join('cold', returning, { userId: 'u9', role: 'editor' });
       returning.hello();
       const other = await join('cold', 2);
       await settle('cold', returning, other);
@@ -478,7 +480,7 @@ describe('room', () => {
       const client = new ProtocolClient(1);
       clients.push(client);
       let joined = false;
-      const joining = rooms.join('old', client, { userId: 'u1', canWrite: true }).then((m) => {
+      const joining = rooms.join('old', client, { userId: 'u1', role: 'editor' }).then((m) => {
         joined = true;
         return m;
       });
@@ -504,7 +506,7 @@ describe('room', () => {
       store.failNext = new Error('disk full');
       const client = new ProtocolClient(1);
       clients.push(client);
-      await expect(rooms.join('old', client, { userId: 'u1', canWrite: true })).rejects.toThrow(/migration/);
+      await expect(rooms.join('old', client, { userId: 'u1', role: 'editor' })).rejects.toThrow(/migration/);
       expect(client.inbox).toHaveLength(0);
       expect(docSchemaVersion((await fromStore('old')).doc)).toBe(1);
       const again = await join('old', 2);

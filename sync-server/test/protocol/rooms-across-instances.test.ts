@@ -137,7 +137,7 @@ describe.each(kinds)('rooms across instances, $name', ({ buses: makeBuses }) => 
     clients.push(client);
     client.membership = await (instances[instance] as { rooms: RoomManager }).rooms.join('doc', client, {
       userId: `u${clientID}`,
-      canWrite: true,
+      role: 'editor',
     });
     client.hello();
     return client;

@@ -172,13 +172,13 @@ export const workflowMembers = pgTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    role: text('role', { enum: ['owner', 'editor', 'viewer'] }).notNull(),
+    role: text('role', { enum: ['owner', 'editor', 'commenter', 'viewer'] }).notNull(),
     addedAt: ms('added_at').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.workflowId, t.userId] }),
     index('workflow_members_user_idx').on(t.userId),
-    check('workflow_members_role_check', sql`${t.role} in ('owner', 'editor', 'viewer')`),
+    check('workflow_members_role_check', sql`${t.role} in ('owner', 'editor', 'commenter', 'viewer')`),
   ],
 );
 
@@ -263,14 +263,14 @@ export const workflowInvitations = pgTable(
       .notNull()
       .references(() => workflows.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
-    role: text('role', { enum: ['owner', 'editor', 'viewer'] }).notNull(),
+    role: text('role', { enum: ['owner', 'editor', 'commenter', 'viewer'] }).notNull(),
     invitedBy: text('invited_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: ms('created_at').notNull(),
   },
   (t) => [
     uniqueIndex('workflow_invitations_workflow_email_idx').on(t.workflowId, t.email),
     index('workflow_invitations_email_idx').on(t.email),
-    check('workflow_invitations_role_check', sql`${t.role} in ('owner', 'editor', 'viewer')`),
+    check('workflow_invitations_role_check', sql`${t.role} in ('owner', 'editor', 'commenter', 'viewer')`),
   ],
 );
 
