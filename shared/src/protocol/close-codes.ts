@@ -23,6 +23,12 @@ export const CloseCodes = {
   forbidden: 4403,
   /** No workflow with this id (or it was deleted while connected). */
   notFound: 4404,
+  /**
+   * A well-formed update the room's rules do not allow from this member (a
+   * comment edited by someone other than its author, say). Nothing of it was
+   * stored or relayed. Permanent: sending it again would be refused again.
+   */
+  refusedChange: 4422,
   /** The server failed while handling this socket; reconnecting may help. */
   internalError: 4500,
 } as const;

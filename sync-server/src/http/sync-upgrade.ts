@@ -5,7 +5,7 @@ import type { Logger } from '#shared/log.ts';
 import { CloseCodes } from '#shared/protocol/close-codes.ts';
 import { parseRoomName } from '#shared/protocol/rooms.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
-import { ProtocolError, type ClientContext, type RoomConnection } from '../rooms/connection.ts';
+import { ProtocolError, WriteRefused, type ClientContext, type RoomConnection } from '../rooms/connection.ts';
 import { KEEPALIVE_MESSAGE } from '../rooms/messages.ts';
 import type { Membership, RoomManager } from '../rooms/room-manager.ts';
 import { accessOf } from '../workflows/access.ts';
@@ -278,6 +278,10 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
         if (error instanceof ProtocolError) {
           log.debug({ err: error }, 'malformed message; closing socket');
           socket.close(CloseCodes.malformedMessage, error.message.slice(0, 120));
+        } else if (error instanceof WriteRefused) {
+          log.info({ reason: error.message }, 'change refused; closing socket');
+          socket.revoked = true;
+          socket.close(CloseCodes.refusedChange, `change not allowed: ${error.message}`.slice(0, 120));
         } else {
           log.error({ err: error }, 'handling a message failed; closing socket');
           socket.close(CloseCodes.internalError, 'internal error');

@@ -19,6 +19,14 @@ export interface ClientContext {
   role: WorkflowRole;
 }
 
+/** A well-formed update its room's rules do not allow from this member: the caller closes that socket (4422). */
+export class WriteRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WriteRefused';
+  }
+}
+
 /** A message that is not valid y-websocket: the room's caller closes that socket (4400). */
 export class ProtocolError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

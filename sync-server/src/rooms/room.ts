@@ -8,7 +8,8 @@ import { isOrigin, origins } from '#shared/origins.ts';
 import { nestsDeeperThan } from '../json-depth.ts';
 import { MAX_INLINE_UPDATE_BYTES, type RoomBus, type RoomMessage } from '../cluster/room-bus.ts';
 import type { DocStore, NewDocUpdate } from '../storage/doc-store.ts';
-import { ProtocolError, type ClientContext, type RoomConnection } from './connection.ts';
+import { ProtocolError, WriteRefused, type ClientContext, type RoomConnection } from './connection.ts';
+import type { ReplicaVerdict } from './validating-replica.ts';
 import {
   decodeAwarenessEntries,
   type AwarenessEntry,
@@ -57,6 +58,9 @@ export const AWARENESS_LIMITS = {
  */
 export const STATE_REQUEST_LIMITS = { perSecond: 2, burst: 4 } as const;
 
+/** Updates in a row a member may send that cannot be judged for lack of what they depend on (see passesCheck). */
+const MAX_INCOMPLETE_UPDATES = 3;
+
 /** Pacing per member of the room (see RoomOptions.flushIntervalMs): 10 members → 1 ms, 50 → 5 ms. */
 export const FLUSH_MS_PER_MEMBER = 0.1;
 
@@ -72,6 +76,8 @@ export class Member {
   stateRefilledAt = 0;
   /** Requests past the rate, answered when it may ask again: the latest state vector, and whether it queried awareness. */
   deferred: { stateVector?: Uint8Array; awareness?: boolean; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** Updates in a row that could not be judged (ReplicaVerdict 'incomplete'). */
+  incompleteUpdates = 0;
   constructor(
     readonly conn: RoomConnection,
     readonly ctx: ClientContext,
@@ -86,6 +92,14 @@ export interface RoomHooks {
    * rule (a lock) takes effect on the next frame. Without this hook everyone writes.
    */
   mayWrite?(docId: string, ctx: ClientContext): boolean;
+  /**
+   * Judges a writer's update before it touches the document (see
+   * rooms/validating-replica.ts), after afterLoad ran. Refused: the room
+   * throws WriteRefused and nothing is applied, stored or relayed.
+   * Incomplete (it depends on changes the room lacks): it is dropped and the
+   * member asked for its whole difference.
+   */
+  checkClientUpdate?(docId: string, ctx: ClientContext, update: Uint8Array): ReplicaVerdict;
   /** Right after the document loaded, before anyone is answered (schema migrations). */
   afterLoad?(docId: string, doc: Y.Doc): void;
   /**
@@ -442,6 +456,7 @@ export class Room {
     // A new client answers the server's step 1 with an empty update: nothing to apply.
     if (isEmptyUpdate(update)) return;
     this.hydrate();
+    if (!this.passesCheck(member, update)) return;
     this.clientTransactions = [];
     try {
       Y.applyUpdate(this.ydoc, update, member);
@@ -457,6 +472,25 @@ export class Room {
         this.logger.error({ err: error, docId: this.docId }, 'afterClientUpdate hook failed');
       }
     }
+  }
+
+  /** Whether the room's rules let this update through; throws WriteRefused when they refuse it. */
+  private passesCheck(member: Member, update: Uint8Array): boolean {
+    const verdict = this.hooks.checkClientUpdate?.(this.docId, member.ctx, update);
+    if (!verdict) return true;
+    if (verdict.status === 'refused') throw new WriteRefused(verdict.reason);
+    if (verdict.status === 'accepted') {
+      member.incompleteUpdates = 0;
+      return true;
+    }
+    // A client that really holds the missing changes sends them with its whole difference; one
+    // that keeps sending updates with made-up dependencies is refused.
+    member.incompleteUpdates += 1;
+    if (member.incompleteUpdates > MAX_INCOMPLETE_UPDATES) {
+      throw new WriteRefused('updates depend on changes nobody sent');
+    }
+    member.conn.send(encodeSyncStep1(Y.encodeStateVector(this.ydoc)));
+    return false;
   }
 
   private receiveAwareness(member: Member, received: Uint8Array): void {
