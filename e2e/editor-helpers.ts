@@ -33,7 +33,7 @@ export const share = async (
   invitee: Page,
   workflowId: string,
   email: string,
-  role: 'editor' | 'viewer',
+  role: 'editor' | 'commenter' | 'viewer',
 ) => {
   const res = await owner.request.post(`/api/workflows/${workflowId}/members`, { data: { email, role } });
   expect(res.status()).toBe(202);

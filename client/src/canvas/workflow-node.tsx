@@ -4,6 +4,7 @@ import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
 import { useEditor, useNodeRun, usePeersSelecting } from '../editor/editor-context.tsx';
 import type { FlowNode } from './flow-binding.ts';
 import { NodeIcon } from './node-icons.tsx';
+import { SoftLockTag } from '../presence/soft-locks.tsx';
 
 const STICKY_COLORS: Record<string, string> = {
   yellow: '#fff4b8',
@@ -97,6 +98,7 @@ const WorkflowNodeView = (props: NodeProps<FlowNode>) => {
     >
       <RemoteSelection nodeId={id} />
       <RunBadge nodeId={id} />
+      <SoftLockTag nodeId={id} />
       {ports.inputs.map((port, i) => (
         <Handle
           key={port.name}

@@ -32,5 +32,8 @@ export const usePeers = (presence: Presence): Peer[] => useSyncExternalStore(pre
 export const usePeersSelecting = (presence: Presence, nodeId: string): readonly Peer[] =>
   useSyncExternalStore(presence.subscribe, () => presence.peersSelecting(nodeId));
 
+export const usePeersLocking = (presence: Presence, nodeId: string): readonly Peer[] =>
+  useSyncExternalStore(presence.subscribe, () => presence.peersLocking(nodeId));
+
 export const useNodeRun = (runs: RunStatus, nodeId: string): NodeRun | undefined =>
   useSyncExternalStore(runs.subscribe, () => runs.node(nodeId));

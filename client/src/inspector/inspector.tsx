@@ -19,6 +19,7 @@ import { toastAtom } from '../state/atoms.ts';
 import { NumberInput, ParamField, PeersEditing } from './param-field.tsx';
 import { LazyYTextEditor as YTextEditor } from './lazy-ytext-editor.tsx';
 import { NodeRunData } from '../runs/node-run-data.tsx';
+import { SoftLockSection } from '../presence/soft-locks.tsx';
 import { CredentialFields } from './credential-field.tsx';
 
 const ON_ERROR_LABELS: Record<(typeof onErrorValues)[number], string> = {
@@ -223,6 +224,7 @@ export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => 
           Also on this node: <PeersEditing peers={here} />
         </p>
       )}
+      <SoftLockSection nodeId={nodeId} canEdit={canEdit} />
       {def ? <p className="muted inspector-desc">{def.description}</p> : null}
       {!def && (
         <p className="warning">

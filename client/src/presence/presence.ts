@@ -1,10 +1,12 @@
 import type { Awareness } from 'y-protocols/awareness';
+import { softLockSchema, type SoftLock } from '#shared/protocol/presence.ts';
 
 /**
  * Presence over Yjs awareness: who is here, where their pointer is (in flow
  * coordinates, so it lands on the same spot under any pan and zoom), what
- * they have selected, their viewport (to follow them) and the node or field
- * they are editing. Remote states are untrusted input and parsed defensively.
+ * they have selected, their viewport (to follow them), the node or field
+ * they are editing, and the node they marked as being reworked (a soft lock,
+ * shared/src/protocol/presence.ts). Remote states are untrusted input and parsed defensively.
  *
  * Field names: `user` is the one y-codemirror.next reads for remote carets;
  * `cursor` belongs to y-codemirror.next (a text caret), so the canvas pointer
@@ -39,6 +41,8 @@ export interface Peer {
   selection: string[];
   viewport: Viewport | null;
   editing: Editing | null;
+  /** As sent: whether it is still in force depends on the time (activeSoftLock). */
+  softLock: SoftLock | null;
 }
 
 const PALETTE = [
@@ -97,6 +101,7 @@ export const parsePeer = (clientId: number, state: unknown): Peer | null => {
       editing && typeof editing.nodeId === 'string'
         ? { nodeId: editing.nodeId, field: typeof editing.field === 'string' ? editing.field : null }
         : null,
+    softLock: softLockSchema.safeParse(r.softLock).data ?? null,
   };
 };
 
@@ -111,12 +116,32 @@ const NO_PEERS: readonly Peer[] = [];
 const samePeerLook = (a: Peer, b: Peer | undefined): boolean =>
   b !== undefined && a.clientId === b.clientId && a.user.color === b.user.color && a.user.name === b.user.name;
 
+const sameLock = (a: Peer, b: Peer | undefined): boolean =>
+  samePeerLook(a, b) && a.softLock?.reason === b?.softLock?.reason && a.softLock?.until === b?.softLock?.until;
+
+/** Groups peers by node id, keeping last time's array for a node where nothing changed (only it re-renders). */
+const groupByNode = (
+  entries: Iterable<[string, Peer]>,
+  previous: Map<string, Peer[]>,
+  same: (a: Peer, b: Peer | undefined) => boolean,
+): Map<string, Peer[]> => {
+  const next = new Map<string, Peer[]>();
+  for (const [id, peer] of entries) next.set(id, [...(next.get(id) ?? []), peer]);
+  for (const [id, list] of next) {
+    const old = previous.get(id);
+    if (old && old.length === list.length && old.every((p, i) => same(p, list[i]))) next.set(id, old);
+  }
+  return next;
+};
+
 /** Pointer and viewport updates go out at most this often; awareness is broadcast to the whole room. */
 const STREAM_MS = 40;
 
 export class Presence {
   private peersCache: Peer[] = [];
   private selectedBy = new Map<string, Peer[]>();
+  private lockedBy = new Map<string, Peer[]>();
+  private ownLock: SoftLock | null = null;
   private readonly listeners = new Set<() => void>();
   private pending: { pointer?: XY | null; viewport?: Viewport } = {};
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -145,6 +170,19 @@ export class Presence {
 
   /** Peers who have this node selected (the same array until that changes). */
   peersSelecting = (nodeId: string): readonly Peer[] => this.selectedBy.get(nodeId) ?? NO_PEERS;
+
+  /** Peers whose soft lock names this node, lapsed or not (the same array until that changes). */
+  peersLocking = (nodeId: string): readonly Peer[] => this.lockedBy.get(nodeId) ?? NO_PEERS;
+
+  /** This browser's own soft lock, as last set (the same object until it changes: a store snapshot). */
+  ownSoftLock = (): SoftLock | null => this.ownLock;
+
+  setSoftLock(lock: SoftLock | null): void {
+    this.ownLock = lock;
+    this.awareness.setLocalStateField('softLock', lock);
+    // Our own state changing is not news to onChange (it ignores our id); the inspector shows it too.
+    for (const listener of this.listeners) listener();
+  }
 
   setPointer(pointer: XY | null): void {
     this.pending.pointer = pointer;
@@ -202,15 +240,15 @@ export class Presence {
       if (peer) peers.push(peer);
     }
     this.peersCache = peers.sort((a, b) => a.clientId - b.clientId);
-    const next = new Map<string, Peer[]>();
-    for (const peer of this.peersCache) {
-      for (const id of peer.selection) next.set(id, [...(next.get(id) ?? []), peer]);
-    }
-    // Keep the old array where nothing changed, so only the affected nodes re-render.
-    for (const [id, list] of next) {
-      const old = this.selectedBy.get(id);
-      if (old && old.length === list.length && old.every((p, i) => samePeerLook(p, list[i]))) next.set(id, old);
-    }
-    this.selectedBy = next;
+    this.selectedBy = groupByNode(
+      this.peersCache.flatMap((peer) => peer.selection.map((id): [string, Peer] => [id, peer])),
+      this.selectedBy,
+      samePeerLook,
+    );
+    this.lockedBy = groupByNode(
+      this.peersCache.flatMap((peer): [string, Peer][] => (peer.softLock ? [[peer.softLock.nodeId, peer]] : [])),
+      this.lockedBy,
+      sameLock,
+    );
   }
 }
