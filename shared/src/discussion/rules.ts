@@ -1,3 +1,4 @@
+import type { WorkflowRole } from '../api/common.ts';
 import * as Y from 'yjs';
 import type { DiscussionState } from './read.ts';
 import {
@@ -69,7 +70,7 @@ export interface DiscussionChange {
   newValue: unknown;
 }
 
-export type DiscussionRole = 'owner' | 'editor' | 'commenter' | 'viewer';
+export type DiscussionRole = WorkflowRole;
 
 /**
  * The sender. `server: true` marks the server's own writes (meta's

@@ -52,12 +52,7 @@ export const checkUpdateOnShadow = (
   const pendingBefore = pendingOf(shadow);
   const found: CollectResult[] = [];
   const capture = (tr: Y.Transaction): void => {
-    // Collected inside the transaction: once it ends, Yjs may collect the overwritten values (the old records).
-    try {
-      found.push(collectDiscussionChanges(shadow, tr));
-    } catch (error) {
-      found.push({ ok: false, rule: DiscussionRule.root, reason: `unreadable change: ${String(error)}` });
-    }
+    found.push(judgeDiscussionTransaction(shadow, tr, ctx, now));
   };
   shadow.on('afterTransaction', capture);
   try {
@@ -69,13 +64,33 @@ export const checkUpdateOnShadow = (
   const pendingAfter = pendingOf(shadow);
   if (pendingAfter.some((p, i) => p !== null && !sameBytes(p, pendingBefore[i] ?? null)))
     return { ok: false, rule: DiscussionRule.pending, reason: 'the update depends on changes the server lacks' };
-  const state = discussionState(shadow);
   const changes: DiscussionChange[] = [];
   for (const result of found) {
     if (!result.ok) return result;
-    const verdict = checkDiscussionChange(result.changes, ctx, now, state);
-    if (!verdict.ok) return verdict;
     changes.push(...result.changes);
   }
   return { ok: true, changes };
+};
+
+/**
+ * Judges one transaction on a shadow discussion doc (called from its
+ * `afterTransaction`, while overwritten values are still readable): what it
+ * changed, checked against the rules for this sender. The server's validating
+ * replica calls it for each candidate update.
+ */
+export const judgeDiscussionTransaction = (
+  shadow: Y.Doc,
+  tr: Y.Transaction,
+  ctx: DiscussionContext,
+  now: number,
+): CollectResult => {
+  let collected: CollectResult;
+  try {
+    collected = collectDiscussionChanges(shadow, tr);
+  } catch (error) {
+    return { ok: false, rule: DiscussionRule.root, reason: `unreadable change: ${String(error)}` };
+  }
+  if (!collected.ok) return collected;
+  const verdict = checkDiscussionChange(collected.changes, ctx, now, discussionState(shadow));
+  return verdict.ok ? collected : verdict;
 };

@@ -29,9 +29,9 @@ const updateOf = (base: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array => {
 describe('ValidatingReplica', () => {
   it('judges an update on its copy, leaving the live document to the caller', () => {
     const live = new Y.Doc();
-    const replica = new ValidatingReplica(live, onceOnly, prepare);
+    const replica = new ValidatingReplica(live, prepare);
     const update = updateOf(live, (d) => d.getMap('once').set('a', 1));
-    expect(replica.check(update)).toEqual({ status: 'accepted' });
+    expect(replica.check(update, onceOnly)).toEqual({ status: 'accepted' });
     expect(live.getMap('once').size).toBe(0);
     Y.applyUpdate(live, update);
     expect(live.getMap('once').get('a')).toBe(1);
@@ -40,14 +40,14 @@ describe('ValidatingReplica', () => {
   it('forgets a refused update: what it judges next is the live document, not the refused change', () => {
     const live = new Y.Doc();
     live.getMap('once').set('a', 1);
-    const replica = new ValidatingReplica(live, onceOnly, prepare);
+    const replica = new ValidatingReplica(live, prepare);
     const overwrite = updateOf(live, (d) => d.getMap('once').set('a', 2));
-    expect(replica.check(overwrite)).toEqual({ status: 'refused', reason: 'key a was already set' });
+    expect(replica.check(overwrite, onceOnly)).toEqual({ status: 'refused', reason: 'key a was already set' });
     const elsewhere = updateOf(live, (d) => d.getMap('other').set('x', 1));
-    expect(replica.check(elsewhere)).toEqual({ status: 'refused', reason: 'only the map "once" may change' });
+    expect(replica.check(elsewhere, onceOnly)).toEqual({ status: 'refused', reason: 'only the map "once" may change' });
     // Had the overwrite stayed in the copy, this new key would merge beside it; it is judged alone.
     const fresh = updateOf(live, (d) => d.getMap('once').set('b', 1));
-    expect(replica.check(fresh)).toEqual({ status: 'accepted' });
+    expect(replica.check(fresh, onceOnly)).toEqual({ status: 'accepted' });
     Y.applyUpdate(live, fresh);
     expect(live.getMap('once').toJSON()).toEqual({ a: 1, b: 1 });
   });
@@ -57,12 +57,12 @@ describe('ValidatingReplica', () => {
     // Yjs lets win (it depends on the client ids), the server's value must survive.
     for (const offset of [-1, 1]) {
       const live = new Y.Doc();
-      const replica = new ValidatingReplica(live, onceOnly, prepare);
+      const replica = new ValidatingReplica(live, prepare);
       const client = new Y.Doc();
       client.clientID = live.clientID + offset;
       live.getMap('once').set('a', 'server');
       client.getMap('once').set('a', 'client');
-      const verdict = replica.check(Y.encodeStateAsUpdate(client));
+      const verdict = replica.check(Y.encodeStateAsUpdate(client), onceOnly);
       if (verdict.status === 'accepted') Y.applyUpdate(live, Y.encodeStateAsUpdate(client));
       else expect(verdict).toEqual({ status: 'refused', reason: 'key a was already set' });
       expect(live.getMap('once').get('a')).toBe('server');
@@ -71,7 +71,7 @@ describe('ValidatingReplica', () => {
 
   it('cannot judge an update whose dependencies it lacks, and judges it once they arrived', () => {
     const live = new Y.Doc();
-    const replica = new ValidatingReplica(live, onceOnly, prepare);
+    const replica = new ValidatingReplica(live, prepare);
     const client = new Y.Doc();
     client.getMap('once').set('a', 1);
     const first = Y.encodeStateAsUpdate(client);
@@ -79,16 +79,16 @@ describe('ValidatingReplica', () => {
     client.getMap('once').set('b', 1);
     // Only the second change: it continues the client's clock past what the live document has.
     const second = Y.encodeStateAsUpdate(client, seen);
-    expect(replica.check(second)).toEqual({ status: 'incomplete' });
+    expect(replica.check(second, onceOnly)).toEqual({ status: 'incomplete' });
     expect(live.store.pendingStructs).toBeNull();
     Y.applyUpdate(live, first);
-    expect(replica.check(second)).toEqual({ status: 'accepted' });
+    expect(replica.check(second, onceOnly)).toEqual({ status: 'accepted' });
   });
 
   it('throws ProtocolError for bytes that are no update, and keeps working', () => {
     const live = new Y.Doc();
-    const replica = new ValidatingReplica(live, onceOnly, prepare);
-    expect(() => replica.check(new Uint8Array([200, 1, 2, 3, 4]))).toThrow(ProtocolError);
-    expect(replica.check(updateOf(live, (d) => d.getMap('once').set('a', 1)))).toEqual({ status: 'accepted' });
+    const replica = new ValidatingReplica(live, prepare);
+    expect(() => replica.check(new Uint8Array([200, 1, 2, 3, 4]), onceOnly)).toThrow(ProtocolError);
+    expect(replica.check(updateOf(live, (d) => d.getMap('once').set('a', 1)), onceOnly)).toEqual({ status: 'accepted' });
   });
 });

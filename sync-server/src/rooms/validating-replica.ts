@@ -4,6 +4,9 @@ import { ProtocolError } from './connection.ts';
 /** Marks the shadow's transaction that applies a candidate update (the follower's are not checked). */
 const CANDIDATE = Symbol('candidate update');
 
+/** Looks at one transaction on the copy: a reason to refuse it, or undefined. */
+export type Judge = (tr: Y.Transaction, shadow: Y.Doc) => string | undefined;
+
 export type ReplicaVerdict =
   | { status: 'accepted' }
   | { status: 'refused'; reason: string }
@@ -27,8 +30,6 @@ export class ValidatingReplica {
 
   constructor(
     private readonly live: Y.Doc,
-    /** Judges one transaction on the shadow: a reason to refuse it, or undefined. */
-    private readonly judge: (tr: Y.Transaction, shadow: Y.Doc) => string | undefined,
     /**
      * Defines the document's root types on each new copy. Yjs gives a root
      * first met in an update a placeholder type that `getMap` later replaces,
@@ -44,13 +45,17 @@ export class ValidatingReplica {
     });
   }
 
-  /** Throws ProtocolError when the update cannot be decoded (the shadow is rebuilt first). */
-  check(update: Uint8Array): ReplicaVerdict {
+  /**
+   * Applies the update to the copy and has `judge` look at the transaction
+   * it caused (inside it: once it ends, Yjs may collect overwritten values).
+   * Throws ProtocolError when the update cannot be decoded (the copy is rebuilt first).
+   */
+  check(update: Uint8Array, judge: Judge): ReplicaVerdict {
     const judged: { reason?: string | undefined; done: boolean } = { done: false };
     const onTransaction = (tr: Y.Transaction): void => {
       if (tr.origin !== CANDIDATE) return;
       judged.done = true;
-      judged.reason = this.judge(tr, this.shadow);
+      judged.reason = judge(tr, this.shadow);
     };
     this.shadow.on('afterTransaction', onTransaction);
     try {

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCodes } from '#shared/protocol/close-codes.ts';
+import { commentsMap, openThread, reply } from '#shared/discussion/index.ts';
 import { discussionRoom } from '#shared/protocol/rooms.ts';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -113,18 +114,28 @@ describe('the commenter role', () => {
     const ownerSide = client(room, owner);
     const reader = client(room, viewer);
     await Promise.all([reviewer.synced(), ownerSide.synced(), reader.synced()]);
-    reviewer.doc.getMap('comments').set('c1', { body: 'Is this URL right?' });
-    await waitFor('the owner to see the comment', () => ownerSide.doc.getMap('comments').has('c1'));
-    await waitFor('the viewer to see the comment', () => reader.doc.getMap('comments').has('c1'));
-    reader.doc.getMap('comments').set('v1', { body: 'a viewer writing' });
-    ownerSide.doc.getMap('comments').set('c2', { body: 'Yes' });
-    await waitFor('the commenter to see the reply', () => reviewer.doc.getMap('comments').has('c2'));
-    expect(reviewer.doc.getMap('comments').has('v1')).toBe(false);
-    expect(ownerSide.doc.getMap('comments').has('v1')).toBe(false);
+    const { threadId, commentId } = openThread(reviewer.doc, {
+      anchor: { kind: 'workflow' },
+      author: commenter.user.id,
+      body: 'Is this URL right?',
+      now: Date.now(),
+    });
+    await waitFor('the owner to see the comment', () => commentsMap(ownerSide.doc).has(commentId));
+    await waitFor('the viewer to see the comment', () => commentsMap(reader.doc).has(commentId));
+    const viewerReply = reply(reader.doc, {
+      threadId,
+      author: viewer.user.id,
+      body: 'a viewer writing',
+      now: Date.now(),
+    });
+    const ownerReply = reply(ownerSide.doc, { threadId, author: owner.user.id, body: 'Yes', now: Date.now() });
+    await waitFor('the commenter to see the reply', () => commentsMap(reviewer.doc).has(ownerReply));
+    expect(commentsMap(reviewer.doc).has(viewerReply)).toBe(false);
+    expect(commentsMap(ownerSide.doc).has(viewerReply)).toBe(false);
     for (const c of [reviewer, ownerSide, reader]) c.destroy();
     await waitFor('the room to unload', () => t.server.rooms.peek(room) === undefined);
     const doc = await stored(room);
-    expect([...doc.getMap('comments').keys()].sort()).toEqual(['c1', 'c2']);
+    expect([...commentsMap(doc).keys()].sort()).toEqual([commentId, ownerReply].sort());
     // The discussion is a document of its own: nothing of it reached the workflow.
     expect((await stored(workflowId)).getMap('comments').size).toBe(0);
   });
@@ -195,7 +206,7 @@ describe('access taken away closes both rooms', () => {
     const id = await rest.createWorkflow(owner.as, 'Short-lived');
     const talk = client(discussionRoom(id), owner);
     await talk.synced();
-    talk.doc.getMap('comments').set('c1', { body: 'soon gone' });
+    openThread(talk.doc, { anchor: { kind: 'workflow' }, author: owner.user.id, body: 'soon gone', now: Date.now() });
     await expect
       .poll(async () => (await t.server.storage.docs.load(discussionRoom(id))).updates.length)
       .toBeGreaterThan(0);
