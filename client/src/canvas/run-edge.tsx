@@ -2,6 +2,8 @@ import { memo } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, type EdgeProps } from '@xyflow/react';
 import { MAIN } from '#shared/nodes/types.ts';
 import { useEditor, useNodeRun } from '../editor/editor-context.tsx';
+import { EdgeCommentMarker } from '../comments/comment-marker.tsx';
+import { useOpenThreadsOnEdge } from '../comments/use-discussion.ts';
 
 /**
  * Every edge of the canvas: a smooth step line that, once the room's run has
@@ -9,6 +11,7 @@ import { useEditor, useNodeRun } from '../editor/editor-context.tsx';
  * items it carried (as n8n labels its connections).
  */
 const RunEdge = ({
+  id,
   source,
   sourceHandleId,
   sourceX,
@@ -22,8 +25,9 @@ const RunEdge = ({
   markerStart,
   interactionWidth,
 }: EdgeProps) => {
-  const { runs } = useEditor();
+  const { runs, discussion } = useEditor();
   const run = useNodeRun(runs, source);
+  const openThreads = useOpenThreadsOnEdge(discussion, id);
   const [path, labelX, labelY] = getSmoothStepPath({
     sourceX,
     sourceY,
@@ -44,6 +48,16 @@ const RunEdge = ({
         {...(markerStart ? { markerStart } : {})}
         {...(interactionWidth !== undefined ? { interactionWidth } : {})}
       />
+      {openThreads > 0 && (
+        <EdgeLabelRenderer>
+          <div
+            className="edge-comments"
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY - 16}px)` }}
+          >
+            <EdgeCommentMarker count={openThreads} />
+          </div>
+        </EdgeLabelRenderer>
+      )}
       {carried > 0 && (
         <EdgeLabelRenderer>
           <div

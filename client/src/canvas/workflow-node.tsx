@@ -5,6 +5,7 @@ import { useEditor, useNodeRun, usePeersSelecting } from '../editor/editor-conte
 import type { FlowNode } from './flow-binding.ts';
 import { NodeIcon } from './node-icons.tsx';
 import { SoftLockTag } from '../presence/soft-locks.tsx';
+import { NodeCommentMarker } from '../comments/comment-marker.tsx';
 
 const STICKY_COLORS: Record<string, string> = {
   yellow: '#fff4b8',
@@ -99,6 +100,7 @@ const WorkflowNodeView = (props: NodeProps<FlowNode>) => {
       <RemoteSelection nodeId={id} />
       <RunBadge nodeId={id} />
       <SoftLockTag nodeId={id} />
+      <NodeCommentMarker nodeId={id} />
       {ports.inputs.map((port, i) => (
         <Handle
           key={port.name}

@@ -1,5 +1,6 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { FlowBinding } from '../canvas/flow-binding.ts';
+import type { DiscussionStore } from '../comments/discussion-store.ts';
 import type { WorkflowSession } from '../doc/session.ts';
 import type { Peer, Presence } from '../presence/presence.ts';
 import type { NodeRun, RunStatus } from '../runs/run-status.ts';
@@ -17,6 +18,12 @@ export interface EditorContextValue {
   /** Whether `/webhook-test/` serves this workflow now ("Listen for test event"). */
   testListen: TestListen;
   canEdit: boolean;
+  /** The workflow's discussion (comments), its own document. */
+  discussion: DiscussionStore;
+  /** Whether this person may write comments (commenters and above). */
+  canComment: boolean;
+  /** Whether this person may remove anyone's comment (owners). */
+  canModerate: boolean;
 }
 
 export const EditorContext = createContext<EditorContextValue | null>(null);

@@ -1,7 +1,18 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useAtom, useAtomValue, useSetAtom } from 'jotai';
-import { CircleHelp, Map as MapIcon, Moon, PanelLeft, Redo2, Settings, Sun, Undo2, Users } from 'lucide-react';
+import {
+  CircleHelp,
+  Map as MapIcon,
+  MessageSquare,
+  Moon,
+  PanelLeft,
+  Redo2,
+  Settings,
+  Sun,
+  Undo2,
+  Users,
+} from 'lucide-react';
 import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
 import { origins } from '#shared/origins.ts';
 import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
@@ -31,7 +42,9 @@ import { SidePanel } from '../ui/side-panel.tsx';
 import { ArrangeToolbar } from './arrange-toolbar.tsx';
 import { EditorContext, useEditor } from './editor-context.tsx';
 import { HelpPanel } from './help-panel.tsx';
-import { mayEdit, readOnlyText } from './roles.ts';
+import { mayComment, mayEdit, readOnlyText } from './roles.ts';
+import { useDiscussion } from '../comments/use-discussion.ts';
+import { CommentsPanel } from '../comments/comments-panel.tsx';
 import { StatusChip } from './status-chip.tsx';
 import { TestWebhookControl } from './test-webhook.tsx';
 import { useClipboard } from './use-clipboard.ts';
@@ -218,6 +231,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
       )}
       {panel === 'credentials' && <CredentialsPanel onClose={() => setPanel('none')} />}
       {panel === 'settings' && <WorkflowSettingsPanel onClose={() => setPanel('none')} />}
+      {panel === 'comments' && workflow && <CommentsPanel workflowId={workflow.id} onClose={() => setPanel('none')} />}
     </div>
   );
 };
@@ -263,6 +277,13 @@ const ToolbarButtons = () => {
         onClick={() => setPanel(panel === 'settings' ? 'none' : 'settings')}
       />
       <IconButton
+        icon={MessageSquare}
+        label="Comments"
+        title="Comments"
+        pressed={panel === 'comments'}
+        onClick={() => setPanel(panel === 'comments' ? 'none' : 'comments')}
+      />
+      <IconButton
         icon={Users}
         label="Members"
         title="Members and roles"
@@ -303,7 +324,13 @@ export const EditorPage = ({ id, user, onSignOut }: { id: string; user: UserDto;
   }, [synced]);
 
   const canEdit = workflow !== undefined && mayEdit(workflow.role) && status !== 'closed';
-  const editor = useEditorSetup(session, user, canEdit);
+  const discussion = useDiscussion(id, user.id);
+  const editor = useEditorSetup(session, user, {
+    canEdit,
+    canComment: workflow !== undefined && mayComment(workflow.role) && status !== 'closed',
+    canModerate: workflow?.role === 'owner',
+    discussion,
+  });
   const closed = session.closedReason();
 
   return (

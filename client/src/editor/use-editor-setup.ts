@@ -26,8 +26,9 @@ interface Parts {
 export const useEditorSetup = (
   session: WorkflowSession,
   user: { id: string; name: string },
-  canEdit: boolean,
+  rights: Pick<EditorContextValue, 'canEdit' | 'canComment' | 'canModerate' | 'discussion'>,
 ): EditorContextValue | null => {
+  const { canEdit, canComment, canModerate, discussion } = rights;
   const [parts, setParts] = useState<Parts | null>(null);
   const { id, name } = user;
   useEffect(() => {
@@ -49,5 +50,8 @@ export const useEditorSetup = (
       undo.destroy();
     };
   }, [session, id, name]);
-  return useMemo(() => (parts && parts.session === session ? { ...parts, canEdit } : null), [parts, session, canEdit]);
+  return useMemo(
+    () => (parts && parts.session === session ? { ...parts, canEdit, canComment, canModerate, discussion } : null),
+    [parts, session, canEdit, canComment, canModerate, discussion],
+  );
 };

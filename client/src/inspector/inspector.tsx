@@ -20,6 +20,7 @@ import { NumberInput, ParamField, PeersEditing } from './param-field.tsx';
 import { LazyYTextEditor as YTextEditor } from './lazy-ytext-editor.tsx';
 import { NodeRunData } from '../runs/node-run-data.tsx';
 import { SoftLockSection } from '../presence/soft-locks.tsx';
+import { NodeCommentsLink } from '../comments/node-comments-link.tsx';
 import { CredentialFields } from './credential-field.tsx';
 
 const ON_ERROR_LABELS: Record<(typeof onErrorValues)[number], string> = {
@@ -225,6 +226,7 @@ export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => 
         </p>
       )}
       <SoftLockSection nodeId={nodeId} canEdit={canEdit} />
+      <NodeCommentsLink nodeId={nodeId} />
       {def ? <p className="muted inspector-desc">{def.description}</p> : null}
       {!def && (
         <p className="warning">

@@ -19,7 +19,12 @@ export const paletteOpenAtom = atomWithStorage('weft.paletteOpen', true, undefin
 export const minimapOpenAtom = atomWithStorage('weft.minimap', true, undefined, { getOnInit: true });
 
 /** Which side panel shows, besides the inspector. */
-export const panelAtom = atom<'none' | 'members' | 'help' | 'executions' | 'credentials' | 'settings'>('none');
+export const panelAtom = atom<'none' | 'members' | 'help' | 'executions' | 'credentials' | 'settings' | 'comments'>(
+  'none',
+);
+
+/** What the comments panel shows: one node's threads, one thread picked out, and whether to start writing. */
+export const commentsFocusAtom = atom<{ nodeId?: string; threadId?: string; compose?: boolean } | null>(null);
 
 /** The execution whose items the inspector shows: the room's latest unless one is picked in the executions panel. */
 export const viewedExecutionAtom = atom<string | null>(null);
