@@ -1,7 +1,7 @@
-import type { NodeSettingsPatch } from '#shared/schema/write.ts';
-import { DEFAULT_NODE_SETTINGS } from '#shared/schema/read.ts';
-import { edgeId, type EdgeValue } from '#shared/schema/roots.ts';
-import type { DefinitionNode, Position, WorkflowDefinition } from '#shared/schema/definition.ts';
+import type { NodeSettingsPatch } from '../write.ts';
+import { DEFAULT_NODE_SETTINGS } from '../read.ts';
+import { edgeId, type EdgeValue } from '../roots.ts';
+import type { DefinitionNode, Position, WorkflowDefinition } from '../definition.ts';
 import { sameJson } from './canonical-json.ts';
 
 /**
