@@ -5,9 +5,9 @@ import { origins } from '#shared/origins.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import { getParameterText, moveNode, setParameter } from '#shared/schema/write.ts';
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
-import { diffDefinitions } from '../src/git/diff.ts';
+import { diffDefinitions } from '#shared/schema/diff/diff.ts';
 import { changeUpdate } from '../src/git/push.ts';
-import { applyTextEdits, textEdits } from '../src/git/text-diff.ts';
+import { applyTextEdits, textEdits } from '#shared/schema/diff/text-diff.ts';
 import { sampleDoc } from './git-fixtures.ts';
 
 /**

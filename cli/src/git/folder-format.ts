@@ -5,7 +5,7 @@ import { isTextParam, type ParamSpec } from '#shared/nodes/types.ts';
 import { edgeId } from '#shared/schema/roots.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
 import type { DefinitionNode, WorkflowDefinition } from '#shared/schema/definition.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '#shared/schema/diff/canonical-json.ts';
 import { fileError, GitFolderError } from './errors.ts';
 import { claimName, isSafeName, slugify } from './file-names.ts';
 import { readTextFile } from './fs-safe.ts';

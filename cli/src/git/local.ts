@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type * as Y from 'yjs';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
-import { diffDefinitions, type Change } from './diff.ts';
+import { diffDefinitions, type Change } from '#shared/schema/diff/diff.ts';
 import { GitFolderError, messageOf } from './errors.ts';
 import { readWorkflowFolder, renderWorkflow, WORKFLOW_FILE, type ParsedWorkflow } from './folder-format.ts';
 import { isSafeName } from './file-names.ts';

@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import { origins } from '#shared/origins.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
-import { applyChanges } from './apply.ts';
-import { describeChange, diffDefinitions, type Change } from './diff.ts';
+import { updateFromChanges } from '#shared/schema/diff/apply.ts';
+import { describeChange, diffDefinitions, type Change } from '#shared/schema/diff/diff.ts';
 import { combineKinds, GitFolderError, kindOf, messageOf, usageError, type FailureKind } from './errors.ts';
 import { entryType } from './fs-safe.ts';
 import { scanFolders, writeWorkflowFolder, type LocalFolder } from './local.ts';
@@ -53,24 +53,9 @@ export interface PushOptions {
   progress: (done: number, total: number) => void;
 }
 
-/**
- * Applies the changes to `base` in one transaction with origin "cli" and
- * answers the Yjs update that transaction made (undefined if it changed
- * nothing): exactly what the file changed, relative to the pulled document.
- */
-export const changeUpdate = (base: Y.Doc, changes: readonly Change[]): Uint8Array | undefined => {
-  const updates: Uint8Array[] = [];
-  const collect = (update: Uint8Array): void => {
-    updates.push(update);
-  };
-  base.on('update', collect);
-  try {
-    base.transact(() => applyChanges(base, changes, origins.cli), origins.cli);
-  } finally {
-    base.off('update', collect);
-  }
-  return updates.length === 0 ? undefined : Y.mergeUpdates(updates);
-};
+/** The update of `weft push`: what the file changed relative to the pulled document, with origin "cli". */
+export const changeUpdate = (base: Y.Doc, changes: readonly Change[]): Uint8Array | undefined =>
+  updateFromChanges(base, changes, origins.cli);
 
 /**
  * Sends the changes of one workflow as a peer. They are applied to the

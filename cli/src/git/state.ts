@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import { ID_PATTERN } from '#shared/ids.ts';
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '#shared/schema/diff/canonical-json.ts';
 import { GitFolderError, messageOf } from './errors.ts';
 import { isSafeName } from './file-names.ts';
 import { ensureDir, entryType, readBytes, readTextFile, removeFile, writeIfChanged } from './fs-safe.ts';

@@ -1,32 +1,39 @@
-import type { NodeSettingsPatch } from '#shared/schema/write.ts';
-import { DEFAULT_NODE_SETTINGS } from '#shared/schema/read.ts';
-import { edgeId, type EdgeValue } from '#shared/schema/roots.ts';
-import type { DefinitionNode, Position, WorkflowDefinition } from '#shared/schema/definition.ts';
+import type { NodeSettingsPatch } from '../write.ts';
+import { DEFAULT_NODE_SETTINGS } from '../read.ts';
+import { edgeId, type EdgeValue } from '../roots.ts';
+import type { DefinitionNode, Position, WorkflowDefinition } from '../definition.ts';
 import { sameJson } from './canonical-json.ts';
 
 /**
- * What changed between the definition a folder was pulled at (the base) and
- * the folder now, node by node and field by field: push applies exactly these
- * to the live document, so every field nobody changed in the file keeps what
- * others made of it since the pull.
+ * What changed between two definitions (for push: the one a folder was
+ * pulled at, and the folder now), node by node and field by field: push
+ * applies exactly these to the live document, so every field nobody changed
+ * in the file keeps what others made of it since the pull.
+ *
+ * A change that replaces a value also carries the value it replaces
+ * (`before`, absent where there was none), so a diff view can say
+ * "old → new". Applying a change never reads it.
  */
 export type Change =
-  | { op: 'setName'; name: string }
-  | { op: 'setDescription'; description: string }
-  | { op: 'setSetting'; key: 'timezone' | 'timeoutSeconds' | 'executionOrder'; value: string | number | undefined }
+  | { op: 'setName'; name: string; before?: string }
+  | { op: 'setDescription'; description: string; before?: string }
+  | { op: 'setSetting'; key: WorkflowSettingKey; value: string | number | undefined; before?: string | number }
   | { op: 'addNode'; node: DefinitionNode }
   | { op: 'removeNode'; id: string; name: string }
   /** The type or its version changed: the node is removed and added again under the same id. */
-  | { op: 'replaceNode'; node: DefinitionNode }
+  | { op: 'replaceNode'; node: DefinitionNode; before?: DefinitionNode }
   | { op: 'renameNode'; id: string; from: string; to: string }
-  | { op: 'moveNode'; id: string; name: string; position: Position }
-  | { op: 'setParameter'; id: string; name: string; param: string; value: unknown }
-  | { op: 'removeParameter'; id: string; name: string; param: string }
-  | { op: 'setNotes'; id: string; name: string; notes: string }
-  | { op: 'setNodeSettings'; id: string; name: string; patch: NodeSettingsPatch }
-  | { op: 'setCredential'; id: string; name: string; slot: string; credentialId: string | null }
+  | { op: 'moveNode'; id: string; name: string; position: Position; before?: Position }
+  | { op: 'setParameter'; id: string; name: string; param: string; value: unknown; before?: unknown }
+  | { op: 'removeParameter'; id: string; name: string; param: string; before?: unknown }
+  | { op: 'setNotes'; id: string; name: string; notes: string; before?: string }
+  | { op: 'setNodeSettings'; id: string; name: string; patch: NodeSettingsPatch; before?: NodeSettingsPatch }
+  | { op: 'setCredential'; id: string; name: string; slot: string; credentialId: string | null; before?: string | null }
   | { op: 'connect'; edge: EdgeValue }
   | { op: 'disconnect'; edge: EdgeValue };
+
+export const workflowSettingKeys = ['timezone', 'timeoutSeconds', 'executionOrder', 'onEngineLoss'] as const;
+export type WorkflowSettingKey = (typeof workflowSettingKeys)[number];
 
 type SettingKey =
   | 'disabled'
@@ -54,18 +61,21 @@ const nodeChanges = (base: DefinitionNode, local: DefinitionNode): Change[] => {
   const out: Change[] = [];
   if (base.name !== local.name) out.push({ op: 'renameNode', id, from: base.name, to: local.name });
   if (base.position.x !== local.position.x || base.position.y !== local.position.y) {
-    out.push({ op: 'moveNode', id, name, position: { ...local.position } });
+    out.push({ op: 'moveNode', id, name, position: { ...local.position }, before: { ...base.position } });
   }
   const params = new Set([...Object.keys(base.parameters), ...Object.keys(local.parameters)]);
   for (const param of [...params].sort()) {
     const inBase = Object.hasOwn(base.parameters, param);
     const inLocal = Object.hasOwn(local.parameters, param);
-    if (!inLocal) out.push({ op: 'removeParameter', id, name, param });
+    const before = inBase ? { before: base.parameters[param] } : {};
+    if (!inLocal) out.push({ op: 'removeParameter', id, name, param, ...before });
     else if (!inBase || !sameJson(base.parameters[param], local.parameters[param])) {
-      out.push({ op: 'setParameter', id, name, param, value: local.parameters[param] });
+      out.push({ op: 'setParameter', id, name, param, value: local.parameters[param], ...before });
     }
   }
-  if ((base.notes ?? '') !== (local.notes ?? '')) out.push({ op: 'setNotes', id, name, notes: local.notes ?? '' });
+  if ((base.notes ?? '') !== (local.notes ?? '')) {
+    out.push({ op: 'setNotes', id, name, notes: local.notes ?? '', before: base.notes ?? '' });
+  }
   const differs = (key: SettingKey): boolean => settingOf(base, key) !== settingOf(local, key);
   const patch: NodeSettingsPatch = {};
   if (differs('disabled')) patch.disabled = local.disabled ?? false;
@@ -77,24 +87,30 @@ const nodeChanges = (base: DefinitionNode, local: DefinitionNode): Change[] => {
   if (differs('timeoutSeconds')) patch.timeoutSeconds = local.timeoutSeconds ?? DEFAULT_NODE_SETTINGS.timeoutSeconds;
   if (differs('alwaysOutputData')) patch.alwaysOutputData = local.alwaysOutputData ?? false;
   if (differs('executeOnce')) patch.executeOnce = local.executeOnce ?? false;
-  if (Object.keys(patch).length > 0) out.push({ op: 'setNodeSettings', id, name, patch });
+  if (Object.keys(patch).length > 0) {
+    const before = Object.fromEntries(Object.keys(patch).map((key) => [key, settingOf(base, key as SettingKey)]));
+    out.push({ op: 'setNodeSettings', id, name, patch, before });
+  }
   const slots = new Set([...Object.keys(base.credentials ?? {}), ...Object.keys(local.credentials ?? {})]);
   for (const slot of [...slots].sort()) {
     const before = base.credentials?.[slot] ?? null;
     const after = local.credentials?.[slot] ?? null;
-    if (before !== after) out.push({ op: 'setCredential', id, name, slot, credentialId: after });
+    if (before !== after) out.push({ op: 'setCredential', id, name, slot, credentialId: after, before });
   }
   return out;
 };
 
 export const diffDefinitions = (base: WorkflowDefinition, local: WorkflowDefinition): Change[] => {
   const out: Change[] = [];
-  if (base.name !== local.name) out.push({ op: 'setName', name: local.name });
+  if (base.name !== local.name) out.push({ op: 'setName', name: local.name, before: base.name });
   if ((base.description ?? '') !== (local.description ?? '')) {
-    out.push({ op: 'setDescription', description: local.description ?? '' });
+    out.push({ op: 'setDescription', description: local.description ?? '', before: base.description ?? '' });
   }
-  for (const key of ['timezone', 'timeoutSeconds', 'executionOrder'] as const) {
-    if (base.settings[key] !== local.settings[key]) out.push({ op: 'setSetting', key, value: local.settings[key] });
+  for (const key of workflowSettingKeys) {
+    const before = base.settings[key];
+    if (before !== local.settings[key]) {
+      out.push({ op: 'setSetting', key, value: local.settings[key], ...(before === undefined ? {} : { before }) });
+    }
   }
 
   const baseNodes = new Map(base.nodes.map((n) => [n.id, n]));
@@ -108,7 +124,7 @@ export const diffDefinitions = (base: WorkflowDefinition, local: WorkflowDefinit
     if (!before) out.push({ op: 'addNode', node });
     else if (before.type !== node.type || before.typeVersion !== node.typeVersion) {
       replaced.add(node.id);
-      out.push({ op: 'replaceNode', node });
+      out.push({ op: 'replaceNode', node, before });
     } else out.push(...nodeChanges(before, node));
   }
 

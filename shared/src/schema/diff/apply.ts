@@ -1,8 +1,8 @@
-import type * as Y from 'yjs';
-import { ErrorCodes, UserError } from '#shared/errors.ts';
-import type { Origin } from '#shared/origins.ts';
-import { readNodes } from '#shared/schema/read.ts';
-import { edgeId } from '#shared/schema/roots.ts';
+import * as Y from 'yjs';
+import { ErrorCodes, UserError } from '../../errors.ts';
+import type { Origin } from '../../origins.ts';
+import { readNodes } from '../read.ts';
+import { edgeId } from '../roots.ts';
 import {
   addNode,
   connect,
@@ -20,8 +20,8 @@ import {
   setWorkflowDescription,
   setWorkflowName,
   setWorkflowSetting,
-} from '#shared/schema/write.ts';
-import type { DefinitionNode } from '#shared/schema/definition.ts';
+} from '../write.ts';
+import type { DefinitionNode } from '../definition.ts';
 import type { Change } from './diff.ts';
 import { applyTextEdits, textEdits } from './text-diff.ts';
 
@@ -119,4 +119,27 @@ export const applyChanges = (doc: Y.Doc, changes: readonly Change[], origin: Ori
   for (const c of of(changes, 'setNodeSettings')) setNodeSettings(doc, c.id, c.patch, origin);
   for (const c of of(changes, 'setCredential')) setNodeCredential(doc, c.id, c.slot, c.credentialId, origin);
   for (const c of of(changes, 'connect')) connect(doc, c.edge, origin);
+};
+
+/**
+ * Applies the changes to `base` in one transaction and answers the Yjs update
+ * that transaction made (undefined if it changed nothing). This is the
+ * three-way merge of `weft push`: the update holds only what the changes did
+ * relative to `base`, so applied to a later copy of the same document, Yjs
+ * keeps every edit made there since `base`.
+ */
+export const updateFromChanges = (base: Y.Doc, changes: readonly Change[], origin: Origin): Uint8Array | undefined => {
+  const updates: Uint8Array[] = [];
+  const collect = (update: Uint8Array): void => {
+    updates.push(update);
+  };
+  base.on('update', collect);
+  try {
+    base.transact(() => {
+      applyChanges(base, changes, origin);
+    }, origin);
+  } finally {
+    base.off('update', collect);
+  }
+  return updates.length === 0 ? undefined : Y.mergeUpdates(updates);
 };
