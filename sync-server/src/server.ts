@@ -17,6 +17,8 @@ import { createSyncEndpoint } from './http/sync-upgrade.ts';
 import { RoomManager } from './rooms/room-manager.ts';
 import { workflowRoomHooks } from './workflows/room-hooks.ts';
 import { discussionRoomHooks } from './discussion/discussion-hooks.ts';
+import { InboxNotifier } from './discussion/inbox-notifier.ts';
+import { InboxRetention } from './discussion/inbox-retention.ts';
 import { roomHooks } from './rooms/room-kinds.ts';
 import { WorkflowService } from './workflows/workflow-service.ts';
 import { EngineHub } from './executions/engine-hub.ts';
@@ -134,7 +136,9 @@ export const createSyncServer = async ({
     flushIntervalMs: config.flushIntervalMs,
     hooks: roomHooks({
       workflow: workflowRoomHooks({ store: workflowStore, logger: logger.child({ component: 'workflows' }) }),
-      discussion: discussionRoomHooks(),
+      discussion: discussionRoomHooks({
+        inbox: new InboxNotifier(storage.inbox, workflowStore, logger.child({ component: 'inbox' })),
+      }),
     }),
     ...(bus ? { bus } : {}),
   });
@@ -216,6 +220,7 @@ export const createSyncServer = async ({
   const app = createApp({
     accounts,
     favourites: storage.favourites,
+    inbox: storage.inbox,
     rooms,
     sockets: () => socketCount(),
     revalidate: (filter) => revalidate(filter),
@@ -269,6 +274,7 @@ export const createSyncServer = async ({
   sessionSweep.unref();
   // Access taken away elsewhere (another instance, or an admin command beside the server): check sockets again.
   const outsideWrites = storage.watchAccess((change) => recheckSockets(change));
+  const inboxRetention = new InboxRetention(storage.inbox, logger.child({ component: 'inbox' }));
   const retention = new ExecutionRetention(
     executionStore,
     { maxAgeDays: config.executionsMaxAgeDays, maxCount: config.executionsMaxCount },
@@ -305,6 +311,7 @@ export const createSyncServer = async ({
         clearInterval(sessionSweep);
         outsideWrites.stop();
         retention.close();
+        inboxRetention.close();
         await triggers.close();
         testWebhooks.close();
         upgrades.close();

@@ -363,3 +363,35 @@ export const testWebhookListeners = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.method, t.path] })],
 );
+
+/**
+ * Each person's in-app inbox (issue 14): a mention of them in a comment, or a
+ * reply in a thread they wrote in. Filled from committed discussion changes;
+ * one row per person, comment and kind, so writing it twice adds nothing.
+ */
+export const inboxItems = sqliteTable(
+  'inbox_items',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    threadId: text('thread_id').notNull(),
+    commentId: text('comment_id').notNull(),
+    kind: text('kind', { enum: ['mention', 'reply'] }).notNull(),
+    actorId: text('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    /** The comment's first characters when it was written, mentions shown as names. */
+    excerpt: text('excerpt').notNull(),
+    createdAt: integer('created_at').notNull(),
+    readAt: integer('read_at'),
+  },
+  (t) => [
+    uniqueIndex('inbox_items_user_comment_kind_idx').on(t.userId, t.commentId, t.kind),
+    index('inbox_items_user_created_idx').on(t.userId, t.createdAt, t.id),
+    index('inbox_items_created_idx').on(t.createdAt),
+    check('inbox_items_kind_check', sql`${t.kind} in ('mention', 'reply')`),
+  ],
+);

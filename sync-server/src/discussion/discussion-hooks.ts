@@ -1,39 +1,76 @@
 import type * as Y from 'yjs';
-import { discussionRoots, initDiscussionDoc, judgeDiscussionTransaction } from '#shared/discussion/index.ts';
+import {
+  discussionFacts,
+  discussionRoots,
+  discussionState,
+  initDiscussionDoc,
+  judgeDiscussionTransaction,
+  type DiscussionFact,
+} from '#shared/discussion/index.ts';
 import { origins } from '#shared/origins.ts';
+import { parseRoomName } from '#shared/protocol/rooms.ts';
 import type { RoomHooks } from '../rooms/room.ts';
 import { ValidatingReplica } from '../rooms/validating-replica.ts';
 import { can } from '../workflows/access.ts';
+import type { InboxNotifier } from './inbox-notifier.ts';
+
+interface Loaded {
+  replica: ValidatingReplica;
+  /** What accepted updates mean for people, handed on once they are committed. */
+  facts: DiscussionFact[];
+}
 
 /**
  * What rooms do for a workflow's discussion document (`<id>/discussion`):
  * commenters and above write there, viewers only read, and every update is
  * judged by the discussion's rules (shared/src/discussion/rules.ts: one's own
  * comments only, no deleting records, …) on a validating replica before it
- * touches the document. It is never migrated or repaired as a workflow, and
- * its commits touch no listing.
+ * touches the document. Accepted updates' facts (a comment added, a thread
+ * resolved) go to the inbox after the commit; a failed commit closes the room
+ * and its document, and their facts with it. It is never migrated or
+ * repaired as a workflow, and its commits touch no listing.
  */
-export const discussionRoomHooks = ({ now = Date.now }: { now?: () => number } = {}): RoomHooks => {
-  const replicas = new Map<string, ValidatingReplica>();
+export const discussionRoomHooks = ({
+  inbox,
+  now = Date.now,
+}: {
+  inbox?: InboxNotifier;
+  now?: () => number;
+} = {}): RoomHooks => {
+  const loaded = new Map<string, Loaded>();
   return {
     mayWrite: (_docId, ctx) => can(ctx.role, 'comment'),
     afterLoad: (docId, doc: Y.Doc) => {
       initDiscussionDoc(doc, origins.server(null));
-      const replica = new ValidatingReplica(doc, discussionRoots);
-      replicas.set(docId, replica);
+      const entry: Loaded = { replica: new ValidatingReplica(doc, discussionRoots), facts: [] };
+      loaded.set(docId, entry);
       doc.on('destroy', () => {
-        if (replicas.get(docId) === replica) replicas.delete(docId);
+        if (loaded.get(docId) === entry) loaded.delete(docId);
       });
+      const workflowId = parseRoomName(docId)?.workflowId;
+      if (inbox && workflowId) inbox.loaded(workflowId, doc, now());
     },
     checkClientUpdate: (docId, ctx, update) => {
-      const replica = replicas.get(docId);
+      const entry = loaded.get(docId);
       // The room runs afterLoad before it checks anything; a missing replica is a bug, and refusing is the safe side.
-      if (!replica) return { status: 'refused', reason: 'the discussion is not loaded' };
+      if (!entry) return { status: 'refused', reason: 'the discussion is not loaded' };
       const at = now();
-      return replica.check(update, (tr, shadow) => {
-        const verdict = judgeDiscussionTransaction(shadow, tr, { userId: ctx.userId, role: ctx.role }, at);
-        return verdict.ok ? undefined : `${verdict.reason} (${verdict.rule})`;
+      let facts: DiscussionFact[] = [];
+      const verdict = entry.replica.check(update, (tr, shadow) => {
+        const judged = judgeDiscussionTransaction(shadow, tr, { userId: ctx.userId, role: ctx.role }, at);
+        if (!judged.ok) return `${judged.reason} (${judged.rule})`;
+        facts = discussionFacts(judged.changes, discussionState(shadow));
+        return undefined;
       });
+      if (verdict.status === 'accepted') entry.facts.push(...facts);
+      return verdict;
+    },
+    afterCommit: (docId, doc) => {
+      const entry = loaded.get(docId);
+      const workflowId = parseRoomName(docId)?.workflowId;
+      if (!entry || entry.facts.length === 0 || !workflowId) return;
+      const facts = entry.facts.splice(0);
+      inbox?.committed(workflowId, doc, facts, now());
     },
   };
 };

@@ -22,7 +22,9 @@ import { authMiddleware, type AppEnv, type SocketRevalidator } from './auth.ts';
 import { apiNotFound, onError } from './errors.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import type { InboxStore } from '../discussion/inbox-store.ts';
 import { meRoutes } from './routes/me.ts';
+import { inboxRoutes } from './routes/inbox.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -47,6 +49,7 @@ export interface AppDeps {
   triggers: TriggerService;
   testWebhooks: TestWebhooks;
   credentials: CredentialStore;
+  inbox: InboxStore;
   logger: Logger;
   /** The built web app's folder; undefined: the one this installation carries (static.ts). */
   clientDir: string | undefined;
@@ -98,6 +101,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         trustProxy: deps.trustProxy,
       }),
     )
+    .route('/me', inboxRoutes({ inbox: deps.inbox }))
     .route(
       '/workflows',
       workflowRoutes({

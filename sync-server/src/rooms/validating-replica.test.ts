@@ -89,6 +89,11 @@ describe('ValidatingReplica', () => {
     const live = new Y.Doc();
     const replica = new ValidatingReplica(live, prepare);
     expect(() => replica.check(new Uint8Array([200, 1, 2, 3, 4]), onceOnly)).toThrow(ProtocolError);
-    expect(replica.check(updateOf(live, (d) => d.getMap('once').set('a', 1)), onceOnly)).toEqual({ status: 'accepted' });
+    expect(
+      replica.check(
+        updateOf(live, (d) => d.getMap('once').set('a', 1)),
+        onceOnly,
+      ),
+    ).toEqual({ status: 'accepted' });
   });
 });

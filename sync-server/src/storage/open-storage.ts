@@ -1,6 +1,8 @@
 import type { Logger } from '#shared/log.ts';
 import { PgAccountStore } from '../accounts/pg-account-store.ts';
 import { PgFavouritesStore } from '../accounts/pg-favourites-store.ts';
+import { PgInboxStore } from '../discussion/pg-inbox-store.ts';
+import { SqliteInboxStore } from '../discussion/sqlite-inbox-store.ts';
 import { SqliteAccountStore } from '../accounts/sqlite-account-store.ts';
 import { SqliteFavouritesStore } from '../accounts/sqlite-favourites-store.ts';
 import { watchOutsideWrites } from '../admin/outside-writes.ts';
@@ -66,6 +68,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
       credentials: new SqliteCredentialStore(db, config.encryptionKey),
       triggers: new SqliteTriggerStore(db),
       testListeners: new SqliteTestListenerStore(db),
+      inbox: new SqliteInboxStore(db),
       // One server per SQLite file: writes it did not make come from an admin command beside it.
       watchAccess: (onChange) => watchOutsideWrites(database.sqlite, () => onChange({}), logger),
       close: () => database.close(),
@@ -92,6 +95,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
     credentials: new PgCredentialStore(db, config.encryptionKey),
     triggers: new PgTriggerStore(db, (fn) => session.onTriggerChange(fn)),
     testListeners: new PgTestListenerStore(db),
+    inbox: new PgInboxStore(db),
     watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
     close: async () => {
       await session.close();

@@ -8,6 +8,7 @@ import type { VersionStore } from '../executions/version-store.ts';
 import type { TestListenerStore } from '../triggers/test-listener-store.ts';
 import type { TriggerStore } from '../triggers/trigger-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
+import type { InboxStore } from '../discussion/inbox-store.ts';
 import type { DocStore } from './doc-store.ts';
 
 /** Who lost access, as the open sockets are filtered by it (sync-upgrade.ts `revalidate`). */
@@ -31,6 +32,7 @@ export interface Stores {
   readonly credentials: CredentialStore;
   readonly triggers: TriggerStore;
   readonly testListeners: TestListenerStore;
+  readonly inbox: InboxStore;
 }
 
 export type Storage = Stores & {

@@ -8,7 +8,11 @@ import { tempDir } from '../helpers/temp-dir.ts';
 export interface ContractSeeds {
   seedUser: (id: string, name?: string) => void | Promise<void>;
   seedWorkflow: (id: string, name?: string) => void | Promise<void>;
-  seedMember: (workflowId: string, userId: string, role: 'owner' | 'editor' | 'viewer') => void | Promise<void>;
+  seedMember: (
+    workflowId: string,
+    userId: string,
+    role: 'owner' | 'editor' | 'commenter' | 'viewer',
+  ) => void | Promise<void>;
   /** Deletes a workflow (its versions, executions and grants go with it). */
   deleteWorkflow: (id: string) => void | Promise<void>;
 }

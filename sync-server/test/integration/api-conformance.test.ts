@@ -178,6 +178,12 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(400, 'PUT', '/api/me/favourites', { as: ann.as, body: { types: ['noSuchNode'] } });
     await expectCall(200, 'GET', '/api/me/invitations', { as: bob.as });
     await expectCall(401, 'GET', '/api/me/invitations');
+    await expectCall(200, 'GET', '/api/me/inbox', { as: ann.as });
+    await expectCall(400, 'GET', '/api/me/inbox?cursor=nope', { as: ann.as });
+    await expectCall(200, 'GET', '/api/me/inbox/unread', { as: ann.as });
+    await expectCall(401, 'GET', '/api/me/inbox/unread');
+    await expectCall(204, 'POST', '/api/me/inbox/read', { as: ann.as, body: { all: true } });
+    await expectCall(400, 'POST', '/api/me/inbox/read', { as: ann.as, body: { ids: [] } });
 
     // --- workflows
     const created = await expectCall<{ id: string }>(201, 'POST', '/api/workflows', {

@@ -2,6 +2,7 @@ import * as admin from './admin.ts';
 import * as auth from './auth.ts';
 import * as credentials from './credentials.ts';
 import * as executions from './executions.ts';
+import * as inbox from './inbox.ts';
 import * as me from './me.ts';
 import * as meta from './meta.ts';
 import * as nodes from './nodes.ts';
@@ -32,6 +33,9 @@ export const apiRoutes = {
   acceptInvitation: me.acceptInvitation,
   declineInvitation: me.declineInvitation,
   deleteAccount: me.deleteAccount,
+  listInbox: inbox.listInbox,
+  countUnreadInbox: inbox.countUnreadInbox,
+  markInboxRead: inbox.markInboxRead,
 
   listWorkflows: workflows.listWorkflows,
   createWorkflow: workflows.createWorkflow,

@@ -317,3 +317,29 @@ export const testWebhookListeners = pgTable(
   },
   (t) => [primaryKey({ columns: [t.method, t.path] })],
 );
+
+export const inboxItems = pgTable(
+  'inbox_items',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    threadId: text('thread_id').notNull(),
+    commentId: text('comment_id').notNull(),
+    kind: text('kind', { enum: ['mention', 'reply'] }).notNull(),
+    actorId: text('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    excerpt: text('excerpt').notNull(),
+    createdAt: ms('created_at').notNull(),
+    readAt: ms('read_at'),
+  },
+  (t) => [
+    uniqueIndex('inbox_items_user_comment_kind_idx').on(t.userId, t.commentId, t.kind),
+    index('inbox_items_user_created_idx').on(t.userId, t.createdAt, t.id),
+    index('inbox_items_created_idx').on(t.createdAt),
+    check('inbox_items_kind_check', sql`${t.kind} in ('mention', 'reply')`),
+  ],
+);
