@@ -78,17 +78,27 @@ test('a commenter comments on a node, cannot change it, and the owner replies an
     provider.destroy();
   }
 
-  // Ann sees the marker on the node, opens the thread, replies and resolves it.
+  // Ann sees the marker on the node and the mention in her inbox; the inbox opens the thread.
   const marker = canvasNode(a, 'HTTP Request').getByTestId('comment-marker');
   await expect(marker).toHaveText('1');
-  await marker.click();
+  await expect(a.getByTestId('inbox-count')).toHaveText('1');
+  await a.getByRole('link', { name: 'Inbox, 1 unread' }).click();
+  const mention = a.getByRole('list', { name: 'Inbox' }).getByRole('button');
+  await expect(mention).toContainText('Ben mentioned you in Orders');
+  await expect(mention).toContainText('Is this URL right, @Ann ?');
+  await mention.click();
+  await expect(a).toHaveURL(new RegExp(`/w/${id}\\?thread=`));
+  await expect(a.getByTestId('inbox-count')).toHaveCount(0);
   const hers = a.getByRole('complementary', { name: 'Comments' });
-  const thread = hers.getByTestId('thread');
+  const thread = hers.locator('[data-testid="thread"].focused');
   await expect(thread).toContainText('Is this URL right, @Ann ?');
   await thread.getByRole('combobox', { name: 'Reply' }).fill('Yes, it is the new endpoint.');
   await thread.getByRole('button', { name: 'Reply' }).click();
   await expect(bensThread).toContainText('Yes, it is the new endpoint.');
-  await a.screenshot({ path: 'test-results/comments-thread.png' });
+  // The README's picture of comments (`WEFT_UPDATE_SCREENSHOTS=1` refreshes it).
+  await a.screenshot({
+    path: process.env.WEFT_UPDATE_SCREENSHOTS ? 'docs/images/comments.png' : 'test-results/comments-thread.png',
+  });
   await thread.getByRole('button', { name: 'Resolve thread' }).click();
   await expect(marker).toHaveCount(0);
   await expect(bensThread).toHaveCount(0);
@@ -101,8 +111,7 @@ test('a commenter comments on a node, cannot change it, and the owner replies an
   await expect(b.getByTestId('sync-status')).toHaveText('Offline');
   await panel.getByRole('combobox', { name: 'Comment on the workflow' }).fill('Written on the train');
   await panel.getByRole('button', { name: 'Comment', exact: true }).click();
-  await hers.getByRole('button', { name: 'Show all threads' }).click();
-  await hers.getByRole('button', { name: 'Open' }).click();
+  await hers.getByRole('button', { name: 'Open', exact: true }).click();
   await expect(hers.getByText('Written on the train')).toHaveCount(0);
   await contexts[1]?.setOffline(false);
   await expect(hers.getByText('Written on the train')).toBeVisible();

@@ -14,6 +14,7 @@ export const appRoutes = {
   signup: '/signup',
   login: '/login',
   account: '/account',
+  inbox: '/inbox',
   adminUsers: '/admin/users',
 } as const;
 

@@ -3,6 +3,7 @@ import { useAtomValue } from 'jotai';
 import { Redirect, Route, Switch } from 'wouter';
 import type { UserDto } from '#shared/api/index.ts';
 import { api } from './api/client.ts';
+import { InboxPage } from './pages/inbox-page.tsx';
 import { appRoutes } from './app-routes.ts';
 import { AccountPage } from './pages/account-page.tsx';
 import { AdminUsersPage } from './pages/admin-users-page.tsx';
@@ -53,6 +54,9 @@ export const App = () => {
     <Switch>
       <Route path={appRoutes.editor}>
         {(params) => <EditorPage id={params.id} user={me.user} onSignOut={signOut} />}
+      </Route>
+      <Route path={appRoutes.inbox}>
+        <InboxPage user={me.user} onSignOut={signOut} />
       </Route>
       <Route path={appRoutes.account}>
         <AccountPage user={me.user} onSignOut={signOut} />

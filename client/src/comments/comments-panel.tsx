@@ -59,7 +59,10 @@ export const CommentsPanel = ({ workflowId, onClose }: { workflowId: string; onC
   }, [members]);
 
   const onNode = focus?.nodeId;
-  const shown = filterThreads(threads, filter, discussion.userId).filter(
+  const filtered = filterThreads(threads, filter, discussion.userId);
+  // A thread opened from the inbox shows whatever the filter says (it may have been resolved since).
+  const picked = focus?.pinned ? threads.find((t) => t.id === focus.threadId && !filtered.includes(t)) : undefined;
+  const shown = [...(picked ? [picked] : []), ...filtered].filter(
     (t) => onNode === undefined || (t.anchor.kind === 'node' && t.anchor.nodeId === onNode),
   );
   const newAnchor: Anchor = onNode

@@ -3,6 +3,7 @@ import {
   deleteComment,
   editComment,
   openThread,
+  parseMentions,
   readThreads,
   reopenThread,
   reply,
@@ -32,6 +33,8 @@ export class DiscussionStore {
   constructor(
     readonly doc: Y.Doc,
     readonly userId: string,
+    /** Someone else's new comment concerns this person (a mention, a reply in their thread): the inbox has news. */
+    private readonly onNews: () => void = () => {},
     private readonly now: () => number = Date.now,
   ) {
     this.refresh();
@@ -77,7 +80,17 @@ export class DiscussionStore {
   }
 
   private readonly onUpdate = (): void => {
+    const known = new Set(this.cached.flatMap((t) => t.comments.map((c) => c.id)));
     this.refresh();
+    const news = this.cached.some((t) =>
+      t.comments.some(
+        (c) =>
+          !known.has(c.id) &&
+          c.author !== this.userId &&
+          (parseMentions(c.body).includes(this.userId) || t.comments.some((o) => o.author === this.userId)),
+      ),
+    );
+    if (news) this.onNews();
     for (const listener of this.listeners) listener();
   };
 

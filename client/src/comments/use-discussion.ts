@@ -6,8 +6,10 @@ import { api } from '../api/client.ts';
 import { getSession, retainSession } from '../doc/session-registry.ts';
 import type { WorkflowSession } from '../doc/session.ts';
 import { DiscussionStore } from './discussion-store.ts';
+import { refreshUnread } from './use-unread.ts';
 
 const stores = new WeakMap<WorkflowSession, DiscussionStore>();
+const INBOX_DELAY_MS = 1000;
 
 /**
  * The workflow's discussion (room `<id>/discussion`), kept on this device
@@ -19,7 +21,8 @@ export const useDiscussion = (workflowId: string, userId: string): DiscussionSto
   useEffect(() => retainSession(room), [room]);
   let store = stores.get(session);
   if (!store) {
-    store = new DiscussionStore(session.doc, userId);
+    // The server writes the inbox right after it commits the comment: ask a moment later.
+    store = new DiscussionStore(session.doc, userId, () => setTimeout(refreshUnread, INBOX_DELAY_MS));
     stores.set(session, store);
   }
   return store;

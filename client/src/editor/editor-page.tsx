@@ -31,6 +31,7 @@ import { presenceUser } from '../presence/presence.ts';
 import {
   minimapOpenAtom,
   paletteOpenAtom,
+  commentsFocusAtom,
   panelAtom,
   selectedNodeIdsAtom,
   snapToGridAtom,
@@ -317,6 +318,16 @@ export const EditorPage = ({ id, user, onSignOut }: { id: string; user: UserDto;
       setError(e instanceof ApiError ? e.message : 'Could not load the workflow'),
     );
   }, [id, synced]);
+
+  // `?thread=<id>` (from the inbox) opens the comments on that thread.
+  const setPanel = useSetAtom(panelAtom);
+  const setCommentsFocus = useSetAtom(commentsFocusAtom);
+  useEffect(() => {
+    const thread = new URLSearchParams(window.location.search).get('thread');
+    if (!thread) return;
+    setCommentsFocus({ threadId: thread, pinned: true });
+    setPanel('comments');
+  }, [id, setPanel, setCommentsFocus]);
 
   // Once the workflow is open and saved (off the critical path of opening it), refresh what an offline start needs.
   useEffect(() => {

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'wouter';
 import type { UserDto } from '#shared/api/index.ts';
 import { appRoutes } from '../app-routes.ts';
+import { InboxLink } from '../comments/inbox-link.tsx';
 
 /**
  * The bar on every signed-in page. The person's name opens their account
@@ -24,6 +25,7 @@ export const TopBar = ({
     {children}
     <span className="spacer" />
     {user.isAdmin && !children && <Link href={appRoutes.adminUsers}>Accounts</Link>}
+    <InboxLink />
     <Link href={appRoutes.account} className="muted user-name" title={`Your account (${user.email})`}>
       {user.name}
       {user.isAdmin ? ' · admin' : ''}

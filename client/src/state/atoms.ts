@@ -23,8 +23,17 @@ export const panelAtom = atom<'none' | 'members' | 'help' | 'executions' | 'cred
   'none',
 );
 
-/** What the comments panel shows: one node's threads, one thread picked out, and whether to start writing. */
-export const commentsFocusAtom = atom<{ nodeId?: string; threadId?: string; compose?: boolean } | null>(null);
+/**
+ * What the comments panel shows: one node's threads, one thread picked out
+ * (`pinned`: shown whatever the filter, as when opened from the inbox), and
+ * whether to start writing.
+ */
+export const commentsFocusAtom = atom<{
+  nodeId?: string;
+  threadId?: string;
+  pinned?: boolean;
+  compose?: boolean;
+} | null>(null);
 
 /** The execution whose items the inspector shows: the room's latest unless one is picked in the executions panel. */
 export const viewedExecutionAtom = atom<string | null>(null);
