@@ -72,7 +72,7 @@ const loaded = (logger: Logger = silentLogger) => {
   hooks.afterLoad?.('wf', doc);
   const rename = (name: string) => {
     setWorkflowName(doc, name);
-    hooks.afterCommit?.('wf', doc);
+    hooks.afterCommit?.('wf', doc, []);
   };
   return { rename };
 };
