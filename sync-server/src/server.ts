@@ -36,6 +36,8 @@ import type { Storage } from './storage/storage.ts';
 import type { RoomBus } from './cluster/room-bus.ts';
 import { RedisRoomBus } from './cluster/redis-room-bus.ts';
 import { instanceIdOf } from './cluster/instance-id.ts';
+import { VersionHistory } from './history/version-history.ts';
+import { startVersionSessions, VERSION_IDLE_MINUTES } from './history/version-sessions.ts';
 
 export type SyncServerConfig = Pick<
   Config,
@@ -66,6 +68,10 @@ export type SyncServerConfig = Pick<
     engineToken: string;
     /** AES-256 key of the credential store (see credentials/encryption-key.ts). */
     encryptionKey: Buffer;
+    /** WEFT_VERSION_IDLE_MINUTES: an editing session nobody edited for this long becomes an auto version. */
+    versionIdleMinutes?: number;
+    /** How often idle sessions are looked for (tests shorten it). */
+    versionSweepMs?: number;
   } & Partial<RunPolicySettings>;
 
 export interface SyncServer {
@@ -87,6 +93,8 @@ export interface SyncServer {
   readonly executions: ExecutionService;
   /** Deletes old executions in the background; `await tick()` runs a round now (tests). */
   readonly retention: ExecutionRetention;
+  /** Cuts idle editing sessions into auto versions; `await sweep()` runs a round now (tests). */
+  readonly versionSessions: { sweep(): Promise<void> };
   /** The secret engines present on /engine. */
   readonly engineToken: string;
   /** Starts listening; resolves with the bound port (useful with port 0). */
@@ -135,7 +143,11 @@ export const createSyncServer = async ({
     compactEvery: config.compactEvery,
     flushIntervalMs: config.flushIntervalMs,
     hooks: roomHooks({
-      workflow: workflowRoomHooks({ store: workflowStore, logger: logger.child({ component: 'workflows' }) }),
+      workflow: workflowRoomHooks({
+        store: workflowStore,
+        history: storage.history,
+        logger: logger.child({ component: 'workflows' }),
+      }),
       discussion: discussionRoomHooks({
         inbox: new InboxNotifier(storage.inbox, workflowStore, logger.child({ component: 'inbox' })),
       }),
@@ -143,6 +155,7 @@ export const createSyncServer = async ({
     ...(bus ? { bus } : {}),
   });
   const workflows = new WorkflowService({ store: workflowStore, docs, rooms });
+  const versionHistory = new VersionHistory({ rooms, versions, history: storage.history });
   const live = new LiveStatus(rooms, bus, { logger: logger.child({ component: 'live' }) });
   const runPolicy = runPolicyOf(config);
   const engines = new EngineHub({
@@ -189,6 +202,7 @@ export const createSyncServer = async ({
     executions,
     live,
     store: storage.triggers,
+    history: versionHistory,
     logger: logger.child({ component: 'triggers' }),
     timezone: runPolicy.timezone,
     redis: config.redisUrl === undefined ? undefined : { url: config.redisUrl, prefix: config.redisPrefix ?? 'weft' },
@@ -232,6 +246,9 @@ export const createSyncServer = async ({
     triggers,
     testWebhooks,
     credentials,
+    history: storage.history,
+    versions,
+    versionHistory,
     logger: logger.child({ component: 'http' }),
     clientDir: config.clientDir,
     signup: config.signup,
@@ -281,6 +298,14 @@ export const createSyncServer = async ({
     logger.child({ component: 'retention' }),
   );
 
+  const versionSessions = startVersionSessions({
+    history: storage.history,
+    versions: versionHistory,
+    logger: logger.child({ component: 'versions' }),
+    idleMs: (config.versionIdleMinutes ?? VERSION_IDLE_MINUTES) * 60_000,
+    ...(config.versionSweepMs === undefined ? {} : { intervalMs: config.versionSweepMs }),
+  });
+
   let closing: Promise<void> | undefined;
   return {
     http,
@@ -295,6 +320,7 @@ export const createSyncServer = async ({
     runs,
     executions,
     retention,
+    versionSessions,
     engineToken: config.engineToken,
     listen: () => {
       return new Promise((resolve, reject) => {
@@ -312,6 +338,7 @@ export const createSyncServer = async ({
         outsideWrites.stop();
         retention.close();
         inboxRetention.close();
+        await versionSessions.stop();
         await triggers.close();
         testWebhooks.close();
         upgrades.close();

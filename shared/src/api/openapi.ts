@@ -172,6 +172,7 @@ export const buildOpenApiDocument = ({ version, routes = Object.values(apiRoutes
       { name: 'tokens', description: 'Personal API tokens' },
       { name: 'me', description: "The caller's own things" },
       { name: 'workflows', description: 'Workflows, publishing, triggers, members, runs' },
+      { name: 'versions', description: "A workflow's version history: named versions, restore and undo" },
       { name: 'executions', description: 'Run history and control' },
       { name: 'credentials', description: 'Secrets for HTTP nodes (write-only) and their grants to workflows' },
       { name: 'nodes', description: 'The node catalog' },

@@ -395,3 +395,62 @@ export const inboxItems = sqliteTable(
     check('inbox_items_kind_check', sql`${t.kind} in ('mention', 'reply')`),
   ],
 );
+
+/**
+ * The workflow's history (docs/plans/collaboration.md §7.1): each entry names a
+ * content-addressed version. Auto entries are cut from an editing session,
+ * named ones by a person, publish by publishing, restore by a restore (with
+ * the version the document held before it).
+ */
+export const workflowHistory = sqliteTable(
+  'workflow_history',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    versionHash: text('version_hash')
+      .notNull()
+      .references(() => workflowVersions.hash),
+    kind: text('kind', { enum: ['auto', 'named', 'publish', 'restore'] }).notNull(),
+    name: text('name'),
+    createdAt: integer('created_at').notNull(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /** JSON array of the ids of the people who edited since the entry before. */
+    authors: text('authors').notNull(),
+    /** Restore only: the history entry restored. */
+    restoredFrom: text('restored_from'),
+    /** Restore only: the version the document held before, which undo goes back to. */
+    beforeHash: text('before_hash'),
+  },
+  (t) => [
+    index('workflow_history_workflow_idx').on(t.workflowId, t.createdAt, t.id),
+    check('workflow_history_kind_check', sql`${t.kind} in ('auto', 'named', 'publish', 'restore')`),
+    check('workflow_history_name_check', sql`${t.name} is null or length(${t.name}) <= 100`),
+  ],
+);
+
+/** A workflow's editing session since its last history entry: cut into an auto version once idle. */
+export const workflowEditSessions = sqliteTable('workflow_edit_sessions', {
+  workflowId: text('workflow_id')
+    .primaryKey()
+    .references(() => workflows.id, { onDelete: 'cascade' }),
+  startedAt: integer('started_at').notNull(),
+  lastEditAt: integer('last_edit_at').notNull(),
+});
+
+/** Who edited in a workflow's open session; every instance adds its own, so the rows are their union. */
+export const workflowSessionAuthors = sqliteTable(
+  'workflow_session_authors',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    firstAt: integer('first_at').notNull(),
+    lastAt: integer('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.userId] })],
+);

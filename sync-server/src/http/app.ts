@@ -28,6 +28,10 @@ import { inboxRoutes } from './routes/inbox.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { workflowRoutes } from './routes/workflows.ts';
+import { versionRoutes } from './routes/versions.ts';
+import type { HistoryStore } from '../history/history-store.ts';
+import type { VersionHistory } from '../history/version-history.ts';
+import type { VersionStore } from '../executions/version-store.ts';
 import { staticRoutes } from './static.ts';
 import { apiDocsRoutes } from './api-docs.ts';
 import type { AuthLimits } from '../accounts/auth-limits.ts';
@@ -50,6 +54,9 @@ export interface AppDeps {
   testWebhooks: TestWebhooks;
   credentials: CredentialStore;
   inbox: InboxStore;
+  history: HistoryStore;
+  versions: VersionStore;
+  versionHistory: VersionHistory;
   logger: Logger;
   /** The built web app's folder; undefined: the one this installation carries (static.ts). */
   clientDir: string | undefined;
@@ -113,6 +120,16 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         testWebhooks: deps.testWebhooks,
         rooms: deps.rooms,
         revalidate: deps.revalidate,
+      }),
+    )
+    .route(
+      '/workflows',
+      versionRoutes({
+        workflows: deps.workflowStore,
+        accounts: deps.accounts,
+        versions: deps.versions,
+        history: deps.history,
+        service: deps.versionHistory,
       }),
     )
     .route(

@@ -116,8 +116,12 @@ export interface RoomHooks {
    * edits are persisted and relayed as afterClientUpdate's are.
    */
   afterRemoteUpdate?(doc: Y.Doc, transactions: readonly Y.Transaction[]): void;
-  /** After a batch of updates was committed and relayed. */
-  afterCommit?(docId: string, doc: Y.Doc): void;
+  /**
+   * After a batch of updates was committed and relayed, with the people whose
+   * updates it held (members' and server edits made as someone; repairs and
+   * migrations have no author).
+   */
+  afterCommit?(docId: string, doc: Y.Doc, authorIds: readonly string[]): void;
   /** The document's layout version, recorded with each snapshot (null: it has none). */
   schemaVersion?(doc: Y.Doc): number | null;
   /**
@@ -731,7 +735,9 @@ export class Room {
       if (this.failed) return;
     }
     try {
-      this.hooks.afterCommit?.(this.docId, this.doc);
+      const authorIds = new Set<string>();
+      for (const { record } of batch) if (record.authorId !== null) authorIds.add(record.authorId);
+      this.hooks.afterCommit?.(this.docId, this.doc, [...authorIds]);
     } catch (error) {
       this.logger.error({ err: error, docId: this.docId }, 'afterCommit hook failed');
     }

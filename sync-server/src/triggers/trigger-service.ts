@@ -3,6 +3,7 @@ import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { scheduleRefusal } from '#shared/nodes/schedule-rules.ts';
 import { paramText } from '#shared/schema/params.ts';
 import type { Logger } from '#shared/log.ts';
+import type { VersionHistory } from '../history/version-history.ts';
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import { methodOf, normalizePath, webhookNodes } from './webhook-nodes.ts';
 import { isDynamicPath, nodePaths } from './webhook-paths.ts';
@@ -51,6 +52,8 @@ export class TriggerService {
       live: LiveStatus;
       /** Active flags and webhook routes, shared by every instance on the database. */
       store: TriggerStore;
+      /** Records each publish in the version history (closing the open editing session). */
+      history?: VersionHistory;
       logger: Logger;
       /** The zone of workflows without one of their own (WEFT_TIMEZONE); UTC when left out. */
       timezone?: string;
@@ -117,6 +120,10 @@ export class TriggerService {
       await this.routes.refresh();
     }
     this.deps.live.trigger(workflowId, { active: result.active, publishedHash: hash });
+    // Published is published: a history write that fails is logged, not answered as a failed publish.
+    await this.deps.history?.published(workflowId, user.id, hash).catch((error: unknown) => {
+      this.deps.logger.error({ err: error, workflowId }, 'recording the publish in the version history failed');
+    });
     return hash;
   }
 

@@ -9,6 +9,7 @@ import {
   repairDoc,
   touchesMeta,
 } from '#shared/schema/index.ts';
+import type { HistoryStore } from '../history/history-store.ts';
 import type { RoomHooks } from '../rooms/room.ts';
 import { can } from './access.ts';
 import type { WorkflowStore } from './workflow-store.ts';
@@ -27,6 +28,12 @@ interface Listed {
   metaChanged: boolean;
   /** The last listing write of this document: the next one starts after it. */
   writes: Promise<void>;
+  /** Who edited since the session was last touched, and when the last of them did. */
+  authors: Set<string>;
+  lastEditAt: number;
+  sessionTouchedAt: number;
+  /** The touch that records edits made within the interval after the last one. */
+  trailing: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
@@ -37,21 +44,47 @@ interface Listed {
  *
  * The listing is bookkeeping: its writes never delay a commit or a relay.
  * They go out in order per document (one chain each), and a failure is logged.
+ *
+ * With `history`, the same bookkeeping keeps the workflow's editing session
+ * (docs/plans/collaboration.md §7.1): at most one touch per interval with the
+ * authors of the commits since the last, and a trailing one for edits made
+ * after it, so the last editor of a session is never missed.
  */
 export const workflowRoomHooks = ({
   store,
+  history,
   logger,
   now = Date.now,
+  touchIntervalMs = TOUCH_INTERVAL_MS,
 }: {
   store: WorkflowStore;
+  history?: HistoryStore | undefined;
   logger: Logger;
   now?: () => number;
+  touchIntervalMs?: number;
 }): RoomHooks => {
   const listed = new Map<string, Listed>();
   const write = (docId: string, entry: Listed, what: string, run: () => Promise<void>): void => {
     entry.writes = entry.writes.then(run).catch((error: unknown) => {
       logger.error({ err: error, docId }, `${what} failed`);
     });
+  };
+  const touchSession = (docId: string, entry: Listed): void => {
+    clearTimeout(entry.trailing);
+    entry.trailing = undefined;
+    if (!history || entry.authors.size === 0) return;
+    const authors = [...entry.authors];
+    const at = entry.lastEditAt;
+    entry.authors.clear();
+    entry.sessionTouchedAt = now();
+    write(docId, entry, 'touching the editing session', () => history.touchSession(docId, at, authors));
+  };
+  const noteEdit = (docId: string, entry: Listed, authorIds: readonly string[], time: number): void => {
+    for (const id of authorIds) entry.authors.add(id);
+    entry.lastEditAt = time;
+    const wait = entry.sessionTouchedAt + touchIntervalMs - time;
+    if (wait <= 0) touchSession(docId, entry);
+    else entry.trailing ??= setTimeout(() => touchSession(docId, entry), wait);
   };
   return {
     mayWrite: (_docId, ctx) => can(ctx.role, 'edit'),
@@ -67,6 +100,10 @@ export const workflowRoomHooks = ({
         touchedAt: 0,
         metaChanged: false,
         writes: Promise.resolve(),
+        authors: new Set(),
+        lastEditAt: 0,
+        sessionTouchedAt: Number.NEGATIVE_INFINITY,
+        trailing: undefined,
       };
       listed.set(docId, entry);
       // Read lazily: loading the room does not wait for the listing.
@@ -78,6 +115,8 @@ export const workflowRoomHooks = ({
         if (touchesMeta(doc, tr)) entry.metaChanged = true;
       });
       doc.on('destroy', () => {
+        // The room unloads: what the trailing touch would have written goes now.
+        touchSession(docId, entry);
         if (listed.get(docId) === entry) listed.delete(docId);
       });
     },
@@ -85,10 +124,11 @@ export const workflowRoomHooks = ({
     // Both instances may write the same repair: the rule is deterministic (the lowest node id
     // keeps a name), so they write equal values and Yjs converges on them.
     afterRemoteUpdate: repair,
-    afterCommit: (docId, doc) => {
+    afterCommit: (docId, doc, authorIds) => {
       const entry = listed.get(docId);
       if (!entry) return;
       const time = now();
+      if (history && authorIds.length > 0) noteEdit(docId, entry, authorIds, time);
       if (entry.metaChanged) {
         entry.metaChanged = false;
         const name = readMeta(doc).name;
@@ -99,7 +139,7 @@ export const workflowRoomHooks = ({
           return;
         }
       }
-      if (time - entry.touchedAt >= TOUCH_INTERVAL_MS) {
+      if (time - entry.touchedAt >= touchIntervalMs) {
         entry.touchedAt = time;
         write(docId, entry, 'touching the listed workflow', () => store.touch(docId, time));
       }

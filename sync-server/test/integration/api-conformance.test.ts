@@ -364,6 +364,26 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(204, 'DELETE', `/api/workflows/${hooked.id}/test-webhook/listen`, { as: ann.as });
     await expectCall(403, 'DELETE', `/api/workflows/${hooked.id}/test-webhook/listen`, { as: bob.as });
 
+    // --- version history
+    const versions = `/api/workflows/${runnable.id}/versions`;
+    const named = await expectCall<{ id: string; hash: string }>(201, 'POST', versions, {
+      as: ann.as,
+      body: { name: 'Conformance' },
+    });
+    await expectCall(400, 'POST', versions, { as: ann.as, body: { name: '' } });
+    await expectCall(200, 'GET', `${versions}?limit=1&kinds=named,publish`, { as: bob.as });
+    await expectCall(403, 'GET', versions, { as: carol.as });
+    await expectCall(200, 'PATCH', `${versions}/${named.id}`, { as: ann.as, body: { name: 'Renamed' } });
+    await expectCall(404, 'PATCH', `${versions}/nosuchversion`, { as: ann.as, body: { name: 'x' } });
+    await expectCall(200, 'GET', `${versions}/${named.hash}`, { as: bob.as });
+    await expectCall(404, 'GET', `${versions}/${'0'.repeat(64)}`, { as: ann.as });
+    const restored = await expectCall<{ entry: { id: string } }>(200, 'POST', `${versions}/${named.id}/restore`, {
+      as: ann.as,
+    });
+    await expectCall(404, 'POST', `${versions}/nosuchversion/restore`, { as: ann.as });
+    await expectCall(200, 'POST', `${versions}/${restored.entry.id}/undo`, { as: ann.as });
+    await expectCall(409, 'POST', `${versions}/${named.id}/undo`, { as: ann.as });
+
     // --- leaving and deleting
     await expectCall(403, 'DELETE', `/api/workflows/${runnable.id}`, { as: bob.as });
     await expectCall(204, 'DELETE', `/api/workflows/${runnable.id}/members/${bob.id}`, { as: bob.as });

@@ -4,7 +4,10 @@ import * as Y from 'yjs';
 import { silentLogger, type Logger } from '#shared/log.ts';
 import { initWorkflowDoc, setWorkflowName } from '#shared/schema/index.ts';
 import { openDatabase, type OpenedDatabase } from '../../src/db/open.ts';
+import { SqliteVersionStore } from '../../src/executions/sqlite-version-store.ts';
+import { SqliteHistoryStore } from '../../src/history/sqlite-history-store.ts';
 import { workflowRoomHooks } from '../../src/workflows/room-hooks.ts';
+import { definition } from '../contracts/version-store.contract.ts';
 import { SqliteWorkflowStore } from '../../src/workflows/sqlite-workflow-store.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -72,7 +75,7 @@ const loaded = (logger: Logger = silentLogger) => {
   hooks.afterLoad?.('wf', doc);
   const rename = (name: string) => {
     setWorkflowName(doc, name);
-    hooks.afterCommit?.('wf', doc);
+    hooks.afterCommit?.('wf', doc, []);
   };
   return { rename };
 };
@@ -103,5 +106,63 @@ describe('the listing follows renames', () => {
     expect(await listedName()).toBe('First');
     rename('Third');
     await expect.poll(listedName, { timeout: 2000 }).toBe('Third');
+  });
+});
+
+describe('the editing session follows authored commits (docs/plans/collaboration.md §7.1)', () => {
+  const sessionHooks = () => {
+    for (const [id, email] of [
+      ['u2', 'b@example.com'],
+      ['u3', 'c@example.com'],
+    ]) {
+      database.sqlite
+        .prepare("insert into users (id, email, name, password_hash, created_at) values (?, ?, ?, 'x', 1)")
+        .run(id, email, id);
+    }
+    const history = new SqliteHistoryStore(database.db);
+    let time = 1000;
+    const hooks = workflowRoomHooks({ store, history, logger: silentLogger, now: () => time, touchIntervalMs: 40 });
+    const doc = new Y.Doc();
+    initWorkflowDoc(doc, { name: 'First' });
+    hooks.afterLoad?.('wf', doc);
+    const commit = (at: number, authors: string[]) => {
+      time = at;
+      hooks.afterCommit?.('wf', doc, authors);
+    };
+    const authorsOfCut = async (lastEditAt: number) => {
+      const hash = await new SqliteVersionStore(database.db).save('wf', new Uint8Array(), definition('x'), null, 1);
+      const entry = await history.cutSession('wf', lastEditAt, {
+        id: `e${lastEditAt}`,
+        versionHash: hash,
+        kind: 'named',
+        createdAt: lastEditAt,
+        createdBy: null,
+      });
+      return entry?.authors;
+    };
+    return { history, doc, commit, authorsOfCut };
+  };
+
+  it('touches at once, then once more after the interval with everyone who committed meanwhile', async () => {
+    const { history, commit, authorsOfCut } = sessionHooks();
+    commit(1000, ['u1']);
+    await expect.poll(() => history.session('wf')).toMatchObject({ lastEditAt: 1000 });
+    commit(1010, ['u2']);
+    commit(1020, ['u3', 'u2']);
+    // Commits without an author (repairs, migrations) do not make a session.
+    commit(1030, []);
+    expect(await history.session('wf')).toMatchObject({ lastEditAt: 1000 });
+    await expect.poll(() => history.session('wf'), { timeout: 2000 }).toMatchObject({ lastEditAt: 1020 });
+    expect(await authorsOfCut(1020)).toEqual(['u1', 'u2', 'u3']);
+  });
+
+  it('writes what is pending when the room unloads', async () => {
+    const { history, doc, commit, authorsOfCut } = sessionHooks();
+    commit(1000, ['u1']);
+    await expect.poll(() => history.session('wf')).toBeDefined();
+    commit(1005, ['u2']);
+    doc.destroy();
+    await expect.poll(() => history.session('wf')).toMatchObject({ lastEditAt: 1005 });
+    expect(await authorsOfCut(1005)).toEqual(['u1', 'u2']);
   });
 });

@@ -7,6 +7,7 @@ import * as me from './me.ts';
 import * as meta from './meta.ts';
 import * as nodes from './nodes.ts';
 import * as tokens from './tokens.ts';
+import * as versions from './versions.ts';
 import * as workflows from './workflows.ts';
 
 /**
@@ -55,6 +56,13 @@ export const apiRoutes = {
   removeMember: workflows.removeMember,
   cancelInvitation: workflows.cancelInvitation,
   listWorkflowCredentials: workflows.listWorkflowCredentials,
+
+  listVersions: versions.listVersions,
+  createVersion: versions.createVersion,
+  renameVersion: versions.renameVersion,
+  getVersion: versions.getVersion,
+  restoreVersion: versions.restoreVersion,
+  undoRestore: versions.undoRestore,
 
   listExecutions: executions.listExecutions,
   getExecution: executions.getExecution,

@@ -343,3 +343,52 @@ export const inboxItems = pgTable(
     check('inbox_items_kind_check', sql`${t.kind} in ('mention', 'reply')`),
   ],
 );
+
+/** See schema.ts. */
+export const workflowHistory = pgTable(
+  'workflow_history',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    versionHash: text('version_hash')
+      .notNull()
+      .references(() => workflowVersions.hash),
+    kind: text('kind', { enum: ['auto', 'named', 'publish', 'restore'] }).notNull(),
+    name: text('name'),
+    createdAt: ms('created_at').notNull(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    authors: text('authors').notNull(),
+    restoredFrom: text('restored_from'),
+    beforeHash: text('before_hash'),
+  },
+  (t) => [
+    index('workflow_history_workflow_idx').on(t.workflowId, t.createdAt, t.id),
+    check('workflow_history_kind_check', sql`${t.kind} in ('auto', 'named', 'publish', 'restore')`),
+    check('workflow_history_name_check', sql`${t.name} is null or length(${t.name}) <= 100`),
+  ],
+);
+
+export const workflowEditSessions = pgTable('workflow_edit_sessions', {
+  workflowId: text('workflow_id')
+    .primaryKey()
+    .references(() => workflows.id, { onDelete: 'cascade' }),
+  startedAt: ms('started_at').notNull(),
+  lastEditAt: ms('last_edit_at').notNull(),
+});
+
+export const workflowSessionAuthors = pgTable(
+  'workflow_session_authors',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    firstAt: ms('first_at').notNull(),
+    lastAt: ms('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.userId] })],
+);
