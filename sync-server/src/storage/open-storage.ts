@@ -15,6 +15,8 @@ import { PgExecutionStore } from '../executions/pg-execution-store.ts';
 import { PgVersionStore } from '../executions/pg-version-store.ts';
 import { SqliteExecutionStore } from '../executions/sqlite-execution-store.ts';
 import { SqliteVersionStore } from '../executions/sqlite-version-store.ts';
+import { PgModeStore } from '../modes/pg-mode-store.ts';
+import { SqliteModeStore } from '../modes/sqlite-mode-store.ts';
 import { PgWorkflowStore } from '../workflows/pg-workflow-store.ts';
 import { SqliteWorkflowStore } from '../workflows/sqlite-workflow-store.ts';
 import { PgTestListenerStore } from '../triggers/pg-test-listener-store.ts';
@@ -69,6 +71,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
       triggers: new SqliteTriggerStore(db),
       testListeners: new SqliteTestListenerStore(db),
       inbox: new SqliteInboxStore(db),
+      modes: new SqliteModeStore(db),
       // One server per SQLite file: writes it did not make come from an admin command beside it.
       watchAccess: (onChange) => watchOutsideWrites(database.sqlite, () => onChange({}), logger),
       close: () => database.close(),
@@ -96,6 +99,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
     triggers: new PgTriggerStore(db, (fn) => session.onTriggerChange(fn)),
     testListeners: new PgTestListenerStore(db),
     inbox: new PgInboxStore(db),
+    modes: new PgModeStore(db, (fn) => session.onModeChange(fn)),
     watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
     close: async () => {
       await session.close();

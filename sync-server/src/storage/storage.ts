@@ -5,6 +5,7 @@ import type { OpenedDatabase } from '../db/open.ts';
 import type { OpenedPostgres } from '../db/open-postgres.ts';
 import type { ExecutionStore } from '../executions/execution-store.ts';
 import type { VersionStore } from '../executions/version-store.ts';
+import type { ModeStore } from '../modes/mode-store.ts';
 import type { TestListenerStore } from '../triggers/test-listener-store.ts';
 import type { TriggerStore } from '../triggers/trigger-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
@@ -33,6 +34,7 @@ export interface Stores {
   readonly triggers: TriggerStore;
   readonly testListeners: TestListenerStore;
   readonly inbox: InboxStore;
+  readonly modes: ModeStore;
 }
 
 export type Storage = Stores & {
