@@ -28,6 +28,10 @@ import { ExecutionService } from './executions/execution-service.ts';
 import { createRunQueue } from './executions/create-run-queue.ts';
 import type { RunQueue } from './executions/run-queue.ts';
 import { LiveStatus } from './executions/live-status.ts';
+import { EditPolicy } from './modes/edit-policy.ts';
+import { modeDto } from './modes/mode-dto.ts';
+import { followModes } from './modes/mode-sync.ts';
+import { PenSweeper } from './modes/pen-sweeper.ts';
 import { ExecutionRetention } from './executions/retention.ts';
 import { TriggerService } from './triggers/trigger-service.ts';
 import { TestWebhooks } from './triggers/test-webhooks.ts';
@@ -66,7 +70,16 @@ export type SyncServerConfig = Pick<
     engineToken: string;
     /** AES-256 key of the credential store (see credentials/encryption-key.ts). */
     encryptionKey: Buffer;
+    /** How long a pen holder may go without a committed edit before the pen is freed (WEFT_PEN_IDLE_MINUTES). */
+    penIdleMs?: number;
+    /** How often idle pens are looked for (tests shorten it). */
+    modeSweepMs?: number;
+    /** How often followed modes are read again, for lost notifications (tests shorten it). */
+    modeRefreshMs?: number;
   } & Partial<RunPolicySettings>;
+
+/** WEFT_PEN_IDLE_MINUTES's default (docs/plans/collaboration.md §5.4). */
+export const DEFAULT_PEN_IDLE_MINUTES = 10;
 
 export interface SyncServer {
   readonly http: Server;
@@ -128,6 +141,8 @@ export const createSyncServer = async ({
           prefix: `${config.redisPrefix ?? 'weft'}:`,
           logger: logger.child({ component: 'bus' }),
         });
+  const penIdleMs = config.penIdleMs ?? DEFAULT_PEN_IDLE_MINUTES * 60_000;
+  const policy = new EditPolicy({ store: storage.modes, logger: logger.child({ component: 'modes' }) });
   const rooms = new RoomManager({
     store: docs,
     logger: logger.child({ component: 'rooms' }),
@@ -135,7 +150,12 @@ export const createSyncServer = async ({
     compactEvery: config.compactEvery,
     flushIntervalMs: config.flushIntervalMs,
     hooks: roomHooks({
-      workflow: workflowRoomHooks({ store: workflowStore, logger: logger.child({ component: 'workflows' }) }),
+      workflow: workflowRoomHooks({
+        store: workflowStore,
+        logger: logger.child({ component: 'workflows' }),
+        policy,
+        modes: storage.modes,
+      }),
       discussion: discussionRoomHooks({
         inbox: new InboxNotifier(storage.inbox, workflowStore, logger.child({ component: 'inbox' })),
       }),
@@ -144,6 +164,22 @@ export const createSyncServer = async ({
   });
   const workflows = new WorkflowService({ store: workflowStore, docs, rooms });
   const live = new LiveStatus(rooms, bus, { logger: logger.child({ component: 'live' }) });
+  const stopTrackingModes = policy.track(rooms, (state) =>
+    live.mode(state.workflowId, state.version === 0 ? null : modeDto(state, penIdleMs)),
+  );
+  const modeSync = followModes({
+    store: storage.modes,
+    policy,
+    logger: logger.child({ component: 'modes' }),
+    ...(config.modeRefreshMs === undefined ? {} : { refreshMs: config.modeRefreshMs }),
+  });
+  const penSweeper = new PenSweeper({
+    store: storage.modes,
+    policy,
+    logger: logger.child({ component: 'modes' }),
+    idleMs: penIdleMs,
+    ...(config.modeSweepMs === undefined ? {} : { everyMs: config.modeSweepMs }),
+  });
   const runPolicy = runPolicyOf(config);
   const engines = new EngineHub({
     token: config.engineToken,
@@ -232,6 +268,7 @@ export const createSyncServer = async ({
     triggers,
     testWebhooks,
     credentials,
+    modes: { store: storage.modes, policy, defaultIdleMs: penIdleMs },
     logger: logger.child({ component: 'http' }),
     clientDir: config.clientDir,
     signup: config.signup,
@@ -250,6 +287,7 @@ export const createSyncServer = async ({
     maxBufferedBytes: config.maxBufferedBytes,
     pingIntervalMs: config.pingIntervalMs,
     trustProxy: config.trustProxy,
+    policy,
   });
   socketCount = () => sync.socketCount;
   revalidate = sync.revalidate;
@@ -310,6 +348,9 @@ export const createSyncServer = async ({
       closing ??= (async () => {
         clearInterval(sessionSweep);
         outsideWrites.stop();
+        penSweeper.stop();
+        modeSync.stop();
+        stopTrackingModes();
         retention.close();
         inboxRetention.close();
         await triggers.close();

@@ -28,6 +28,9 @@ import { inboxRoutes } from './routes/inbox.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { workflowRoutes } from './routes/workflows.ts';
+import { modeRoutes } from './routes/modes.ts';
+import type { EditPolicy } from '../modes/edit-policy.ts';
+import type { ModeStore } from '../modes/mode-store.ts';
 import { staticRoutes } from './static.ts';
 import { apiDocsRoutes } from './api-docs.ts';
 import type { AuthLimits } from '../accounts/auth-limits.ts';
@@ -50,6 +53,8 @@ export interface AppDeps {
   testWebhooks: TestWebhooks;
   credentials: CredentialStore;
   inbox: InboxStore;
+  /** Edit modes: the store, this instance's policy, and the pen's default idle release. */
+  modes: { store: ModeStore; policy: EditPolicy; defaultIdleMs: number };
   logger: Logger;
   /** The built web app's folder; undefined: the one this installation carries (static.ts). */
   clientDir: string | undefined;
@@ -113,6 +118,16 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         testWebhooks: deps.testWebhooks,
         rooms: deps.rooms,
         revalidate: deps.revalidate,
+        policy: deps.modes.policy,
+      }),
+    )
+    .route(
+      '/workflows',
+      modeRoutes({
+        store: deps.workflowStore,
+        modes: deps.modes.store,
+        policy: deps.modes.policy,
+        defaultIdleMs: deps.modes.defaultIdleMs,
       }),
     )
     .route(

@@ -9,7 +9,9 @@ import {
   repairDoc,
   touchesMeta,
 } from '#shared/schema/index.ts';
-import type { RoomHooks } from '../rooms/room.ts';
+import type { EditPolicy } from '../modes/edit-policy.ts';
+import type { ModeStore } from '../modes/mode-store.ts';
+import { Member, type RoomHooks } from '../rooms/room.ts';
 import { can } from './access.ts';
 import type { WorkflowStore } from './workflow-store.ts';
 
@@ -20,6 +22,9 @@ const repair = (doc: Y.Doc, transactions: readonly Y.Transaction[]): void => {
 /** Keeps the workflows table's `updated_at` within this of the last edit, without a write per update. */
 const TOUCH_INTERVAL_MS = 5_000;
 
+/** Records the pen holder's activity at most this often per room (idle release counts in minutes). */
+export const PEN_TOUCH_INTERVAL_MS = 30_000;
+
 interface Listed {
   /** The name the table has; undefined until read (any name then differs, so a rename is written). */
   name: string | undefined;
@@ -27,6 +32,9 @@ interface Listed {
   metaChanged: boolean;
   /** The last listing write of this document: the next one starts after it. */
   writes: Promise<void>;
+  /** The pen holder whose edit is in the commit under way (see afterClientUpdate). */
+  penActive: string | undefined;
+  penTouchedAt: number;
 }
 
 /**
@@ -37,24 +45,38 @@ interface Listed {
  *
  * The listing is bookkeeping: its writes never delay a commit or a relay.
  * They go out in order per document (one chain each), and a failure is logged.
+ *
+ * With an edit policy, writing also follows the workflow's edit mode
+ * (modes/edit-policy.ts): an editor kept out by a lock or another's pen is
+ * held, not refused, and a commit of the pen holder's edits keeps the pen
+ * from being released as idle.
  */
 export const workflowRoomHooks = ({
   store,
   logger,
   now = Date.now,
+  policy,
+  modes,
 }: {
   store: WorkflowStore;
   logger: Logger;
   now?: () => number;
+  policy?: EditPolicy;
+  /** Where the pen holder's activity is recorded (with `policy`). */
+  modes?: ModeStore;
 }): RoomHooks => {
   const listed = new Map<string, Listed>();
+  /** Which document each loaded Y.Doc is (afterClientUpdate is told the doc only). */
+  const docIds = new WeakMap<Y.Doc, string>();
   const write = (docId: string, entry: Listed, what: string, run: () => Promise<void>): void => {
     entry.writes = entry.writes.then(run).catch((error: unknown) => {
       logger.error({ err: error, docId }, `${what} failed`);
     });
   };
   return {
-    mayWrite: (_docId, ctx) => can(ctx.role, 'edit'),
+    mayWrite: (docId, ctx) => can(ctx.role, 'edit') && (policy?.mayWrite(docId, ctx.userId, ctx.role) ?? true),
+    // Only a mode keeps an editor out for now; a role that cannot edit never can.
+    holdsBack: (_docId, ctx) => policy !== undefined && can(ctx.role, 'edit'),
     schemaVersion: (doc) => docSchemaVersion(doc) ?? null,
     isCurrentSchema: (version) => version === CURRENT_SCHEMA_VERSION,
     afterLoad: (docId, doc) => {
@@ -67,8 +89,11 @@ export const workflowRoomHooks = ({
         touchedAt: 0,
         metaChanged: false,
         writes: Promise.resolve(),
+        penActive: undefined,
+        penTouchedAt: 0,
       };
       listed.set(docId, entry);
+      docIds.set(doc, docId);
       // Read lazily: loading the room does not wait for the listing.
       write(docId, entry, 'reading the listed name', async () => {
         const row = await store.get(docId);
@@ -81,7 +106,16 @@ export const workflowRoomHooks = ({
         if (listed.get(docId) === entry) listed.delete(docId);
       });
     },
-    afterClientUpdate: repair,
+    afterClientUpdate: (doc, transactions) => {
+      repair(doc, transactions);
+      if (!policy) return;
+      const docId = docIds.get(doc);
+      const entry = docId === undefined ? undefined : listed.get(docId);
+      if (docId === undefined || !entry) return;
+      const holder = policy.get(docId)?.pen?.holder;
+      for (const tr of transactions)
+        if (tr.origin instanceof Member && tr.origin.ctx.userId === holder) entry.penActive = holder;
+    },
     // Both instances may write the same repair: the rule is deterministic (the lowest node id
     // keeps a name), so they write equal values and Yjs converges on them.
     afterRemoteUpdate: repair,
@@ -89,6 +123,12 @@ export const workflowRoomHooks = ({
       const entry = listed.get(docId);
       if (!entry) return;
       const time = now();
+      const penActive = entry.penActive;
+      entry.penActive = undefined;
+      if (penActive !== undefined && modes && time - entry.penTouchedAt >= PEN_TOUCH_INTERVAL_MS) {
+        entry.penTouchedAt = time;
+        write(docId, entry, 'recording the pen holder’s activity', () => modes.touchPen(docId, penActive, time));
+      }
       if (entry.metaChanged) {
         entry.metaChanged = false;
         const name = readMeta(doc).name;
