@@ -90,7 +90,7 @@ export const workflowRoomHooks = ({
         metaChanged: false,
         writes: Promise.resolve(),
         penActive: undefined,
-        penTouchedAt: 0,
+        penTouchedAt: Number.NEGATIVE_INFINITY,
       };
       listed.set(docId, entry);
       docIds.set(doc, docId);
