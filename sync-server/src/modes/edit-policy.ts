@@ -56,10 +56,13 @@ export class EditPolicy {
       loaded: (room) => {
         const workflowId = workflowOf(room.docId);
         if (workflowId === undefined) return;
-        this.ensure(workflowId).then(
-          (state) => this.show(state),
-          (error: unknown) => this.logger.warn({ err: error, workflowId }, 'reading the edit mode failed'),
-        );
+        const known = this.states.get(workflowId);
+        // A load shows what it read (apply); a known mode is shown again to the new room.
+        if (known) this.show(known);
+        else
+          this.load(workflowId).catch((error: unknown) =>
+            this.logger.warn({ err: error, workflowId }, 'reading the edit mode failed'),
+          );
       },
       unloaded: (docId) => {
         const workflowId = workflowOf(docId);

@@ -86,7 +86,7 @@ export interface ModeStore {
    */
   handOver(workflowId: string, by: { userId: string; asOwner: boolean }, to: string, at: number): Promise<PenResult>;
   /** Nobody holds the pen afterwards; `by` must hold it unless `asOwner`. */
-  releasePen(workflowId: string, by: { userId: string; asOwner: boolean }, at: number): Promise<PenResult>;
+  releasePen(workflowId: string, by: { userId: string; asOwner: boolean }): Promise<PenResult>;
   /** Records the holder's activity; anyone else's is ignored. */
   touchPen(workflowId: string, userId: string, at: number): Promise<void>;
   /** Releases every pen idle past its (or the default) idle time at `now`; answers the released states. */

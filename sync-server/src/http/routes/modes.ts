@@ -94,7 +94,7 @@ export const modeRoutes = ({ store, modes, policy, defaultIdleMs, now = Date.now
     implement(routes.releasePen, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
       const role = await requireAccess(store, id, user, 'edit');
-      await settle(await modes.releasePen(id, { userId: user.id, asOwner: role === 'owner' }, now()));
+      await settle(await modes.releasePen(id, { userId: user.id, asOwner: role === 'owner' }));
       return reply(204);
     }),
   ]);
