@@ -15,6 +15,8 @@ export const ErrorCodes = {
   forbidden: 'forbidden',
   notFound: 'not_found',
   conflict: 'conflict',
+  /** The workflow's edit mode keeps the caller from changing it (locked, or someone else holds the pen). */
+  locked: 'locked',
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
   unsupportedSchemaVersion: 'unsupported_schema_version',
@@ -38,6 +40,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  locked: 423,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unsupported_schema_version: 422,

@@ -64,6 +64,7 @@ export const serve = async (argv: readonly string[]): Promise<void> => {
         ...config,
         engineToken: config.engineToken ?? randomBytes(24).toString('base64url'),
         encryptionKey,
+        penIdleMs: config.penIdleMinutes * 60_000,
       },
       logger,
     });

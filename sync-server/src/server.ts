@@ -28,6 +28,10 @@ import { ExecutionService } from './executions/execution-service.ts';
 import { createRunQueue } from './executions/create-run-queue.ts';
 import type { RunQueue } from './executions/run-queue.ts';
 import { LiveStatus } from './executions/live-status.ts';
+import { EditPolicy } from './modes/edit-policy.ts';
+import { modeDto } from './modes/mode-dto.ts';
+import { followModes } from './modes/mode-sync.ts';
+import { PenSweeper } from './modes/pen-sweeper.ts';
 import { ExecutionRetention } from './executions/retention.ts';
 import { TriggerService } from './triggers/trigger-service.ts';
 import { TestWebhooks } from './triggers/test-webhooks.ts';
@@ -72,7 +76,16 @@ export type SyncServerConfig = Pick<
     versionIdleMinutes?: number;
     /** How often idle sessions are looked for (tests shorten it). */
     versionSweepMs?: number;
+    /** How long a pen holder may go without a committed edit before the pen is freed (WEFT_PEN_IDLE_MINUTES). */
+    penIdleMs?: number;
+    /** How often idle pens are looked for (tests shorten it). */
+    modeSweepMs?: number;
+    /** How often followed modes are read again, for lost notifications (tests shorten it). */
+    modeRefreshMs?: number;
   } & Partial<RunPolicySettings>;
+
+/** WEFT_PEN_IDLE_MINUTES's default (docs/plans/collaboration.md §5.4). */
+export const DEFAULT_PEN_IDLE_MINUTES = 10;
 
 export interface SyncServer {
   readonly http: Server;
@@ -136,6 +149,8 @@ export const createSyncServer = async ({
           prefix: `${config.redisPrefix ?? 'weft'}:`,
           logger: logger.child({ component: 'bus' }),
         });
+  const penIdleMs = config.penIdleMs ?? DEFAULT_PEN_IDLE_MINUTES * 60_000;
+  const policy = new EditPolicy({ store: storage.modes, logger: logger.child({ component: 'modes' }) });
   const rooms = new RoomManager({
     store: docs,
     logger: logger.child({ component: 'rooms' }),
@@ -147,6 +162,8 @@ export const createSyncServer = async ({
         store: workflowStore,
         history: storage.history,
         logger: logger.child({ component: 'workflows' }),
+        policy,
+        modes: storage.modes,
       }),
       discussion: discussionRoomHooks({
         inbox: new InboxNotifier(storage.inbox, workflowStore, logger.child({ component: 'inbox' })),
@@ -157,6 +174,22 @@ export const createSyncServer = async ({
   const workflows = new WorkflowService({ store: workflowStore, docs, rooms });
   const versionHistory = new VersionHistory({ rooms, versions, history: storage.history });
   const live = new LiveStatus(rooms, bus, { logger: logger.child({ component: 'live' }) });
+  const stopTrackingModes = policy.track(rooms, (state) =>
+    live.mode(state.workflowId, state.version === 0 ? null : modeDto(state, penIdleMs)),
+  );
+  const modeSync = followModes({
+    store: storage.modes,
+    policy,
+    logger: logger.child({ component: 'modes' }),
+    ...(config.modeRefreshMs === undefined ? {} : { refreshMs: config.modeRefreshMs }),
+  });
+  const penSweeper = new PenSweeper({
+    store: storage.modes,
+    policy,
+    logger: logger.child({ component: 'modes' }),
+    idleMs: penIdleMs,
+    ...(config.modeSweepMs === undefined ? {} : { everyMs: config.modeSweepMs }),
+  });
   const runPolicy = runPolicyOf(config);
   const engines = new EngineHub({
     token: config.engineToken,
@@ -249,6 +282,7 @@ export const createSyncServer = async ({
     history: storage.history,
     versions,
     versionHistory,
+    modes: { store: storage.modes, policy, defaultIdleMs: penIdleMs },
     logger: logger.child({ component: 'http' }),
     clientDir: config.clientDir,
     signup: config.signup,
@@ -267,6 +301,7 @@ export const createSyncServer = async ({
     maxBufferedBytes: config.maxBufferedBytes,
     pingIntervalMs: config.pingIntervalMs,
     trustProxy: config.trustProxy,
+    policy,
   });
   socketCount = () => sync.socketCount;
   revalidate = sync.revalidate;
@@ -336,6 +371,9 @@ export const createSyncServer = async ({
       closing ??= (async () => {
         clearInterval(sessionSweep);
         outsideWrites.stop();
+        penSweeper.stop();
+        modeSync.stop();
+        stopTrackingModes();
         retention.close();
         inboxRetention.close();
         await versionSessions.stop();

@@ -21,6 +21,13 @@ const full: ServerAwarenessState = {
   },
   trigger: { active: true, publishedHash: 'abc' },
   testWebhook: { expiresAt: 2_000, paths: ['orders/new'] },
+  mode: {
+    mode: 'pen',
+    reason: 'release day',
+    setBy: 'ann',
+    setAt: 1_000,
+    pen: { holder: 'ben', since: 1_100, idleReleaseAt: 601_100, requests: [{ userId: 'cat', at: 1_200 }] },
+  },
 };
 
 describe('live status in the room (the server awareness entry)', () => {
@@ -56,6 +63,8 @@ describe('live status in the room (the server awareness entry)', () => {
 
   it('refuses malformed parts', () => {
     const bad: unknown[] = [
+      { ...full, mode: { ...full.mode, mode: 'frozen' } },
+      { ...full, mode: { ...full.mode, pen: { holder: 'ben' } } },
       { ...full, execution: { id: 'e1', status: 'running' } },
       { ...full, execution: { id: 1, status: 'running', nodes: {} } },
       { ...full, execution: { ...full.execution, nodes: { n: { status: 'running', runs: -1 } } } },

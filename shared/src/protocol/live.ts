@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { testWebhookListenSchema } from '../api/access.ts';
 import { executionStatuses } from '../api/executions.ts';
+import { modeSchema } from '../api/modes.ts';
 import { nodeStatusSchema } from './engine.ts';
 
 /**
  * Live status in a workflow's room: the sync server's own awareness entry
  * (`server: true`) carries the latest execution with each node's status, the
- * workflow's trigger state and who listens for a test event. The server
+ * workflow's trigger state, who listens for a test event and the edit mode. The server
  * writes it (sync-server/src/executions/live-status.ts); every client in the
  * room reads it (client/src/runs/run-status.ts, client/src/editor/test-listen.ts).
  *
@@ -54,5 +55,10 @@ export const serverAwarenessStateSchema = z.object({
   trigger: triggerLiveStateSchema.optional(),
   /** While someone listens for a test event: until when, and on which paths under /webhook-test/. */
   testWebhook: testWebhookListenSchema.optional(),
+  /**
+   * The workflow's edit mode as this instance enforces it (api/modes.ts), once
+   * it was ever switched: a tab turns read-only when it says so.
+   */
+  mode: modeSchema.optional(),
 });
 export type ServerAwarenessState = z.infer<typeof serverAwarenessStateSchema>;

@@ -18,6 +18,9 @@ export const ACCESS_CHANNEL = 'weft_access';
 /** The channel the trigger store notifies on when webhook routes change (triggers/pg-trigger-store.ts). */
 export const TRIGGERS_CHANNEL = 'weft_triggers';
 
+/** The channel the mode store notifies on, with the workflow id, when an edit mode changes (modes/pg-mode-store.ts). */
+export const MODES_CHANNEL = 'weft_modes';
+
 export class InstanceConflictError extends Error {}
 
 const accessChangeSchema = z.object({ userId: z.string().optional(), workflowId: z.string().optional() });
@@ -45,6 +48,7 @@ export class PgSession {
   private client: pg.Client | undefined;
   private readonly listeners = new Set<(change: AccessChange) => void>();
   private readonly triggerListeners = new Set<() => void>();
+  private readonly modeListeners = new Set<(workflowId: string | undefined) => void>();
   private burst: AccessChange[] = [];
   private burstTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -71,6 +75,15 @@ export class PgSession {
     return () => this.triggerListeners.delete(fn);
   }
 
+  /**
+   * Another process changed a workflow's edit mode. `undefined` after a
+   * reconnect: any mode may have changed unheard.
+   */
+  onModeChange(fn: (workflowId: string | undefined) => void): () => void {
+    this.modeListeners.add(fn);
+    return () => this.modeListeners.delete(fn);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
@@ -92,6 +105,7 @@ export class PgSession {
     client.on('notification', (message) => {
       if (message.channel === ACCESS_CHANNEL) this.heard(message.payload);
       else if (message.channel === TRIGGERS_CHANNEL) this.triggersChanged();
+      else if (message.channel === MODES_CHANNEL) this.modeChanged(message.payload);
     });
     try {
       await client.connect();
@@ -105,6 +119,7 @@ export class PgSession {
         );
       await client.query(`listen ${ACCESS_CHANNEL}`);
       await client.query(`listen ${TRIGGERS_CHANNEL}`);
+      await client.query(`listen ${MODES_CHANNEL}`);
     } catch (error) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
@@ -133,6 +148,7 @@ export class PgSession {
           this.options.logger.info({}, 'the postgres session is back; every socket is checked again');
           this.emit({});
           this.triggersChanged();
+          this.modeChanged(undefined);
         },
         (error: unknown) => {
           // Another lone instance may have started meanwhile: say so loudly, keep trying.
@@ -171,6 +187,16 @@ export class PgSession {
         fn();
       } catch (error) {
         this.options.logger.error({ err: error }, 'a trigger-change listener failed');
+      }
+    }
+  }
+
+  private modeChanged(workflowId: string | undefined): void {
+    for (const fn of [...this.modeListeners]) {
+      try {
+        fn(workflowId === '' ? undefined : workflowId);
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'a mode-change listener failed');
       }
     }
   }

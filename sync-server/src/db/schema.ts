@@ -454,3 +454,29 @@ export const workflowSessionAuthors = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.workflowId, t.userId] })],
 );
+
+/**
+ * A workflow's edit mode (docs/plans/collaboration.md §5.1); no row means
+ * `parallel`. `version` grows by one with every change, so an instance that
+ * hears of a change twice, or late, keeps the newer state. `pen_requests`
+ * is JSON `[{userId, at}]`, at most 20 entries.
+ */
+export const workflowModes = sqliteTable(
+  'workflow_modes',
+  {
+    workflowId: text('workflow_id')
+      .primaryKey()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    mode: text('mode', { enum: ['parallel', 'locked', 'pen'] }).notNull(),
+    reason: text('reason'),
+    setBy: text('set_by').references(() => users.id, { onDelete: 'set null' }),
+    setAt: integer('set_at').notNull(),
+    version: integer('version').notNull(),
+    penHolder: text('pen_holder').references(() => users.id, { onDelete: 'set null' }),
+    penSince: integer('pen_since'),
+    penActiveAt: integer('pen_active_at'),
+    penIdleMs: integer('pen_idle_ms'),
+    penRequests: text('pen_requests').notNull().default('[]'),
+  },
+  (t) => [check('workflow_modes_mode_check', sql`${t.mode} in ('parallel', 'locked', 'pen')`)],
+);

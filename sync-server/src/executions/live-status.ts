@@ -1,5 +1,6 @@
 import type { NodeEventMessage } from '#shared/protocol/engine.ts';
 import type { TestWebhookListenDto } from '#shared/api/access.ts';
+import type { ModeDto } from '#shared/api/modes.ts';
 import { silentLogger, type Logger } from '#shared/log.ts';
 import type { ExecutionLiveStatus, TriggerLiveState } from '#shared/protocol/live.ts';
 import { parseRoomName } from '#shared/protocol/rooms.ts';
@@ -26,6 +27,12 @@ import type { RoomManager } from '../rooms/room-manager.ts';
  */
 export class LiveStatus {
   private readonly states = new Map<string, LiveState>();
+  /**
+   * Each workflow's edit mode as this instance enforces it (modes/edit-policy.ts):
+   * shown beside the live state, never sent on the bus, since every instance
+   * fills it from its own policy (docs/plans/collaboration.md §10).
+   */
+  private readonly modes = new Map<string, ModeDto>();
   /** Per loaded room (with a bus): its live subscription, resolved to the unsubscribe. */
   private readonly subscriptions = new Map<string, { room: Room; leave: Promise<(() => Promise<void>) | undefined> }>();
   private readonly logger: Logger;
@@ -98,9 +105,17 @@ export class LiveStatus {
     this.write(workflowId, { v: 1, testWebhook: { at, value: state ? { ...state } : null } });
   }
 
+  /** The workflow's edit mode changed, or its room loaded (null: never switched, nothing to show). */
+  mode(workflowId: string, mode: ModeDto | null): void {
+    if (mode) this.modes.set(workflowId, mode);
+    else if (!this.modes.delete(workflowId)) return;
+    this.show(workflowId);
+  }
+
   /** The workflow is gone: nothing of it is kept. */
   forget(workflowId: string): void {
     this.states.delete(workflowId);
+    this.modes.delete(workflowId);
     this.bus?.forgetLive(workflowId);
   }
 
@@ -135,8 +150,12 @@ export class LiveStatus {
   private show(workflowId: string): void {
     const room = this.rooms.peek(workflowId);
     const state = this.states.get(workflowId);
-    if (!room || !state) return;
-    room.awareness.setLocalState(liveAwareness(state));
+    const mode = this.modes.get(workflowId);
+    if (!room || (!state && !mode)) return;
+    room.awareness.setLocalState({
+      ...(state ? liveAwareness(state) : { server: true }),
+      ...(mode ? { mode: structuredClone(mode) } : {}),
+    });
   }
 
   /** Listens first, then reads the saved states: nothing published in between is missed (as rooms do, §5.4). */

@@ -32,6 +32,9 @@ import { versionRoutes } from './routes/versions.ts';
 import type { HistoryStore } from '../history/history-store.ts';
 import type { VersionHistory } from '../history/version-history.ts';
 import type { VersionStore } from '../executions/version-store.ts';
+import { modeRoutes } from './routes/modes.ts';
+import type { EditPolicy } from '../modes/edit-policy.ts';
+import type { ModeStore } from '../modes/mode-store.ts';
 import { staticRoutes } from './static.ts';
 import { apiDocsRoutes } from './api-docs.ts';
 import type { AuthLimits } from '../accounts/auth-limits.ts';
@@ -57,6 +60,8 @@ export interface AppDeps {
   history: HistoryStore;
   versions: VersionStore;
   versionHistory: VersionHistory;
+  /** Edit modes: the store, this instance's policy, and the pen's default idle release. */
+  modes: { store: ModeStore; policy: EditPolicy; defaultIdleMs: number };
   logger: Logger;
   /** The built web app's folder; undefined: the one this installation carries (static.ts). */
   clientDir: string | undefined;
@@ -120,6 +125,16 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         testWebhooks: deps.testWebhooks,
         rooms: deps.rooms,
         revalidate: deps.revalidate,
+        policy: deps.modes.policy,
+      }),
+    )
+    .route(
+      '/workflows',
+      modeRoutes({
+        store: deps.workflowStore,
+        modes: deps.modes.store,
+        policy: deps.modes.policy,
+        defaultIdleMs: deps.modes.defaultIdleMs,
       }),
     )
     .route(
@@ -130,6 +145,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         versions: deps.versions,
         history: deps.history,
         service: deps.versionHistory,
+        policy: deps.modes.policy,
       }),
     )
     .route(

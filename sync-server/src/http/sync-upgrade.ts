@@ -6,6 +6,7 @@ import { CloseCodes } from '#shared/protocol/close-codes.ts';
 import { parseRoomName } from '#shared/protocol/rooms.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
 import { ProtocolError, WriteRefused, type ClientContext, type RoomConnection } from '../rooms/connection.ts';
+import type { EditPolicy } from '../modes/edit-policy.ts';
 import { KEEPALIVE_MESSAGE } from '../rooms/messages.ts';
 import type { Membership, RoomManager } from '../rooms/room-manager.ts';
 import { accessOf } from '../workflows/access.ts';
@@ -27,6 +28,8 @@ export interface SyncEndpointOptions {
   pingIntervalMs: number;
   /** Behind a trusted proxy, the browser's host is X-Forwarded-Host (http/host-guard.ts). */
   trustProxy: boolean;
+  /** Edit modes: a workflow room's mode is read before its handshake completes (its room judges writes by it). */
+  policy?: EditPolicy;
 }
 
 /** `/sync/<room>`: a workflow's id, or `<id>/discussion` (shared/protocol/rooms.ts). */
@@ -188,7 +191,8 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     }
     // Ids are plain ASCII: an escape in one (valid or not) names no workflow.
     const docId = match[1] as string;
-    const workflowId = parseRoomName(docId)?.workflowId;
+    const room = parseRoomName(docId);
+    const workflowId = room?.workflowId;
     const creds: Credentials = {
       cookieHeader: req.headers.cookie,
       authorizationHeader: req.headers.authorization,
@@ -201,7 +205,7 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
       gone = true;
     };
     socket.once('close', onClose);
-    void verdictFor(req, workflowId, creds)
+    void verdictFor(req, workflowId, creds, room?.kind === 'workflow')
       .then((verdict) => {
         socket.off('close', onClose);
         if (gone || socket.destroyed) return;
@@ -230,6 +234,7 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     req: IncomingMessage,
     workflowId: string | undefined,
     creds: Credentials,
+    editsWorkflow = false,
   ): Promise<{ code: number; reason: string } | { ctx: ClientContext; role: Role; workflowId: string }> => {
     let verdict: { code: number; reason: string } | { ctx: ClientContext; role: Role; workflowId: string };
     try {
@@ -249,7 +254,12 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
         const access = await accessOf(options.workflows, workflowId, found.user);
         if (access.status === 'notFound') verdict = { code: CloseCodes.notFound, reason: 'no such workflow' };
         else if (access.status === 'forbidden') verdict = { code: CloseCodes.forbidden, reason: 'forbidden' };
-        else verdict = { ctx: { userId: found.user.id, role: access.role }, role: access.role, workflowId };
+        else {
+          // Known before any frame arrives (a room whose mode is unknown lets nobody write); read
+          // only for members, so made-up ids cannot fill the cache.
+          if (editsWorkflow) await options.policy?.ensure(workflowId);
+          verdict = { ctx: { userId: found.user.id, role: access.role }, role: access.role, workflowId };
+        }
       }
     } catch (error) {
       logger.error({ err: error }, 'authenticating a socket failed');

@@ -78,6 +78,13 @@ export class Member {
   deferred: { stateVector?: Uint8Array; awareness?: boolean; timer: ReturnType<typeof setTimeout> } | undefined;
   /** Updates in a row that could not be judged (ReplicaVerdict 'incomplete'). */
   incompleteUpdates = 0;
+  /** Whether it could write when last asked: gaining write access is what earns it the server's step 1. */
+  couldWrite = false;
+  /**
+   * It sent edits the room dropped for now (a lock, another's pen; not its
+   * role). Once it may write it is asked for its state, so they merge then.
+   */
+  held = false;
   constructor(
     readonly conn: RoomConnection,
     readonly ctx: ClientContext,
@@ -92,6 +99,12 @@ export interface RoomHooks {
    * rule (a lock) takes effect on the next frame. Without this hook everyone writes.
    */
   mayWrite?(docId: string, ctx: ClientContext): boolean;
+  /**
+   * When mayWrite says no: whether only for now (an edit mode, not the role).
+   * Such a member's dropped updates are held, and merged once it may write
+   * (see Room.writeAccessChanged). Without this hook nobody is held.
+   */
+  holdsBack?(docId: string, ctx: ClientContext): boolean;
   /**
    * Judges a writer's update before it touches the document (see
    * rooms/validating-replica.ts), after afterLoad ran. Refused: the room
@@ -380,7 +393,8 @@ export class Room {
     if (this.closed) throw new Error(`room ${this.docId} is closed`);
     const member = new Member(conn, ctx);
     this.members.set(conn, member);
-    if (this.mayWrite(ctx)) {
+    member.couldWrite = this.mayWrite(ctx);
+    if (member.couldWrite) {
       conn.send(encodeSyncStep1(this.cold ? this.cold.stateVector : Y.encodeStateVector(this.ydoc)));
     }
     const states = this.awareness.getStates();
@@ -390,6 +404,27 @@ export class Room {
 
   private mayWrite(ctx: ClientContext): boolean {
     return this.hooks.mayWrite?.(this.docId, ctx) ?? true;
+  }
+
+  /**
+   * The rules of who may write changed (a lock lifted, the pen handed over):
+   * every member that may write now and could not before, or whose edits
+   * were held, is sent the server's step 1, as a joining writer is. The
+   * stock client answers with everything the room lacks, so held edits merge
+   * the way offline edits do (docs/plans/collaboration.md §5.2).
+   */
+  writeAccessChanged(): void {
+    if (this.closed) return;
+    let stateVector: Uint8Array | undefined;
+    for (const member of this.members.values()) {
+      const may = this.mayWrite(member.ctx);
+      const regained = may && (!member.couldWrite || member.held);
+      member.couldWrite = may;
+      if (!regained) continue;
+      member.held = false;
+      stateVector ??= this.cold ? this.cold.stateVector : Y.encodeStateVector(this.ydoc);
+      member.conn.send(encodeSyncStep1(stateVector));
+    }
   }
 
   leave(member: Member): void {
@@ -449,7 +484,12 @@ export class Room {
     }
     if (sub === SyncMessageType.step2 || sub === SyncMessageType.update) {
       const update = readPayload(decoder, 'update');
-      if (!this.mayWrite(member.ctx)) return;
+      if (!this.mayWrite(member.ctx)) {
+        // Yjs cannot apply a later update of that client without this one: its next updates would
+        // wait forever as pending structs. Asked for its state once it may write, it sends them all.
+        if (!isEmptyUpdate(update) && this.hooks.holdsBack?.(this.docId, member.ctx) === true) member.held = true;
+        return;
+      }
       this.applyClientUpdate(member, update);
       return;
     }

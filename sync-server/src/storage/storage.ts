@@ -6,6 +6,7 @@ import type { OpenedPostgres } from '../db/open-postgres.ts';
 import type { ExecutionStore } from '../executions/execution-store.ts';
 import type { VersionStore } from '../executions/version-store.ts';
 import type { HistoryStore } from '../history/history-store.ts';
+import type { ModeStore } from '../modes/mode-store.ts';
 import type { TestListenerStore } from '../triggers/test-listener-store.ts';
 import type { TriggerStore } from '../triggers/trigger-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
@@ -35,6 +36,7 @@ export interface Stores {
   readonly testListeners: TestListenerStore;
   readonly inbox: InboxStore;
   readonly history: HistoryStore;
+  readonly modes: ModeStore;
 }
 
 export type Storage = Stores & {

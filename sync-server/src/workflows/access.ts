@@ -7,16 +7,16 @@ import type { Role, WorkflowStore } from './workflow-store.ts';
  * - viewer: read the document and awareness, export;
  * - commenter: also write in the workflow's discussion (and nothing else);
  * - editor: also edit the document and rename it;
- * - owner: also delete it and manage members.
+ * - owner: also delete it, manage members and switch its edit mode.
  * The instance admin acts as an owner of every workflow.
  */
-export type Action = 'read' | 'comment' | 'edit' | 'delete' | 'manageMembers';
+export type Action = 'read' | 'comment' | 'edit' | 'delete' | 'manageMembers' | 'setMode';
 
 const allowed: Record<Role, ReadonlySet<Action>> = {
   viewer: new Set(['read']),
   commenter: new Set(['read', 'comment']),
   editor: new Set(['read', 'comment', 'edit']),
-  owner: new Set(['read', 'comment', 'edit', 'delete', 'manageMembers']),
+  owner: new Set(['read', 'comment', 'edit', 'delete', 'manageMembers', 'setMode']),
 };
 
 export const can = (role: Role, action: Action): boolean => allowed[role].has(action);
@@ -51,4 +51,5 @@ const actionText: Record<Action, string> = {
   edit: 'edit',
   delete: 'delete',
   manageMembers: 'manage the members of',
+  setMode: 'switch the edit mode of',
 };

@@ -10,7 +10,9 @@ import {
   touchesMeta,
 } from '#shared/schema/index.ts';
 import type { HistoryStore } from '../history/history-store.ts';
-import type { RoomHooks } from '../rooms/room.ts';
+import type { EditPolicy } from '../modes/edit-policy.ts';
+import type { ModeStore } from '../modes/mode-store.ts';
+import { Member, type RoomHooks } from '../rooms/room.ts';
 import { can } from './access.ts';
 import type { WorkflowStore } from './workflow-store.ts';
 
@@ -20,6 +22,9 @@ const repair = (doc: Y.Doc, transactions: readonly Y.Transaction[]): void => {
 
 /** Keeps the workflows table's `updated_at` within this of the last edit, without a write per update. */
 const TOUCH_INTERVAL_MS = 5_000;
+
+/** Records the pen holder's activity at most this often per room (idle release counts in minutes). */
+export const PEN_TOUCH_INTERVAL_MS = 30_000;
 
 interface Listed {
   /** The name the table has; undefined until read (any name then differs, so a rename is written). */
@@ -34,6 +39,9 @@ interface Listed {
   sessionTouchedAt: number;
   /** The touch that records edits made within the interval after the last one. */
   trailing: ReturnType<typeof setTimeout> | undefined;
+  /** The pen holder whose edit is in the commit under way (see afterClientUpdate). */
+  penActive: string | undefined;
+  penTouchedAt: number;
 }
 
 /**
@@ -49,6 +57,10 @@ interface Listed {
  * (docs/plans/collaboration.md §7.1): at most one touch per interval with the
  * authors of the commits since the last, and a trailing one for edits made
  * after it, so the last editor of a session is never missed.
+ * With an edit policy, writing also follows the workflow's edit mode
+ * (modes/edit-policy.ts): an editor kept out by a lock or another's pen is
+ * held, not refused, and a commit of the pen holder's edits keeps the pen
+ * from being released as idle.
  */
 export const workflowRoomHooks = ({
   store,
@@ -56,14 +68,21 @@ export const workflowRoomHooks = ({
   logger,
   now = Date.now,
   touchIntervalMs = TOUCH_INTERVAL_MS,
+  policy,
+  modes,
 }: {
   store: WorkflowStore;
   history?: HistoryStore | undefined;
   logger: Logger;
   now?: () => number;
   touchIntervalMs?: number;
+  policy?: EditPolicy;
+  /** Where the pen holder's activity is recorded (with `policy`). */
+  modes?: ModeStore;
 }): RoomHooks => {
   const listed = new Map<string, Listed>();
+  /** Which document each loaded Y.Doc is (afterClientUpdate is told the doc only). */
+  const docIds = new WeakMap<Y.Doc, string>();
   const write = (docId: string, entry: Listed, what: string, run: () => Promise<void>): void => {
     entry.writes = entry.writes.then(run).catch((error: unknown) => {
       logger.error({ err: error, docId }, `${what} failed`);
@@ -87,7 +106,9 @@ export const workflowRoomHooks = ({
     else entry.trailing ??= setTimeout(() => touchSession(docId, entry), wait);
   };
   return {
-    mayWrite: (_docId, ctx) => can(ctx.role, 'edit'),
+    mayWrite: (docId, ctx) => can(ctx.role, 'edit') && (policy?.mayWrite(docId, ctx.userId, ctx.role) ?? true),
+    // Only a mode keeps an editor out for now; a role that cannot edit never can.
+    holdsBack: (_docId, ctx) => policy !== undefined && can(ctx.role, 'edit'),
     schemaVersion: (doc) => docSchemaVersion(doc) ?? null,
     isCurrentSchema: (version) => version === CURRENT_SCHEMA_VERSION,
     afterLoad: (docId, doc) => {
@@ -104,8 +125,11 @@ export const workflowRoomHooks = ({
         lastEditAt: 0,
         sessionTouchedAt: Number.NEGATIVE_INFINITY,
         trailing: undefined,
+        penActive: undefined,
+        penTouchedAt: Number.NEGATIVE_INFINITY,
       };
       listed.set(docId, entry);
+      docIds.set(doc, docId);
       // Read lazily: loading the room does not wait for the listing.
       write(docId, entry, 'reading the listed name', async () => {
         const row = await store.get(docId);
@@ -120,7 +144,16 @@ export const workflowRoomHooks = ({
         if (listed.get(docId) === entry) listed.delete(docId);
       });
     },
-    afterClientUpdate: repair,
+    afterClientUpdate: (doc, transactions) => {
+      repair(doc, transactions);
+      if (!policy) return;
+      const docId = docIds.get(doc);
+      const entry = docId === undefined ? undefined : listed.get(docId);
+      if (docId === undefined || !entry) return;
+      const holder = policy.get(docId)?.pen?.holder;
+      for (const tr of transactions)
+        if (tr.origin instanceof Member && tr.origin.ctx.userId === holder) entry.penActive = holder;
+    },
     // Both instances may write the same repair: the rule is deterministic (the lowest node id
     // keeps a name), so they write equal values and Yjs converges on them.
     afterRemoteUpdate: repair,
@@ -129,6 +162,12 @@ export const workflowRoomHooks = ({
       if (!entry) return;
       const time = now();
       if (history && authorIds.length > 0) noteEdit(docId, entry, authorIds, time);
+      const penActive = entry.penActive;
+      entry.penActive = undefined;
+      if (penActive !== undefined && modes && time - entry.penTouchedAt >= PEN_TOUCH_INTERVAL_MS) {
+        entry.penTouchedAt = time;
+        write(docId, entry, 'recording the pen holder’s activity', () => modes.touchPen(docId, penActive, time));
+      }
       if (entry.metaChanged) {
         entry.metaChanged = false;
         const name = readMeta(doc).name;

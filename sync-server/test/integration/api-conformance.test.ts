@@ -252,6 +252,29 @@ describe('the REST API answers what its OpenAPI document says', () => {
     );
     await expectCall(200, 'GET', `/api/workflows/${runnable.id}/members`, { as: ann.as });
     await expectCall(403, 'GET', `/api/workflows/${runnable.id}/members`, { as: carol.as });
+
+    // Edit modes: ann (owner) and bob (editor) pass the pen; a lock answers 423 to bob's rename.
+    const modePath = `/api/workflows/${runnable.id}/mode`;
+    const penPath = `/api/workflows/${runnable.id}/pen`;
+    await expectCall(200, 'GET', modePath, { as: bob.as });
+    await expectCall(403, 'GET', modePath, { as: carol.as });
+    await expectCall(409, 'POST', penPath, { as: bob.as });
+    await expectCall(409, 'POST', `${penPath}/request`, { as: bob.as });
+    await expectCall(409, 'DELETE', penPath, { as: bob.as });
+    await expectCall(409, 'POST', `${penPath}/handover`, { as: ann.as, body: { userId: bob.id } });
+    await expectCall(200, 'PUT', modePath, { as: ann.as, body: { mode: 'locked', reason: 'incident #42' } });
+    await expectCall(423, 'PATCH', `/api/workflows/${runnable.id}`, { as: bob.as, body: { name: 'Renamed' } });
+    await expectCall(403, 'PUT', modePath, { as: bob.as, body: { mode: 'parallel' } });
+    await expectCall(400, 'PUT', modePath, { as: ann.as, body: { mode: 'frozen' } });
+    await expectCall(200, 'PUT', modePath, { as: ann.as, body: { mode: 'pen', penIdleMinutes: 30 } });
+    await expectCall(409, 'POST', penPath, { as: bob.as, body: {} });
+    await expectCall(202, 'POST', `${penPath}/request`, { as: bob.as });
+    await expectCall(400, 'POST', `${penPath}/handover`, { as: ann.as, body: { userId: carol.id } });
+    await expectCall(200, 'POST', `${penPath}/handover`, { as: ann.as, body: { userId: bob.id } });
+    await expectCall(200, 'POST', penPath, { as: ann.as, body: { force: true } });
+    await expectCall(204, 'DELETE', penPath, { as: ann.as });
+    await expectCall(200, 'POST', penPath, { as: bob.as });
+    await expectCall(200, 'PUT', modePath, { as: ann.as, body: { mode: 'parallel' } });
     await expectCall(204, 'DELETE', `/api/workflows/${runnable.id}/invitations/${carolInvite.invitation.id}`, {
       as: ann.as,
     });

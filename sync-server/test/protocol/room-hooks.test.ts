@@ -6,8 +6,11 @@ import { initWorkflowDoc, setWorkflowName } from '#shared/schema/index.ts';
 import { openDatabase, type OpenedDatabase } from '../../src/db/open.ts';
 import { SqliteVersionStore } from '../../src/executions/sqlite-version-store.ts';
 import { SqliteHistoryStore } from '../../src/history/sqlite-history-store.ts';
-import { workflowRoomHooks } from '../../src/workflows/room-hooks.ts';
 import { definition } from '../contracts/version-store.contract.ts';
+import { EditPolicy } from '../../src/modes/edit-policy.ts';
+import { SqliteModeStore } from '../../src/modes/sqlite-mode-store.ts';
+import { Member } from '../../src/rooms/room.ts';
+import { PEN_TOUCH_INTERVAL_MS, workflowRoomHooks } from '../../src/workflows/room-hooks.ts';
 import { SqliteWorkflowStore } from '../../src/workflows/sqlite-workflow-store.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -164,5 +167,49 @@ describe('the editing session follows authored commits (docs/plans/collaboration
     doc.destroy();
     await expect.poll(() => history.session('wf')).toMatchObject({ lastEditAt: 1005 });
     expect(await authorsOfCut(1005)).toEqual(['u1', 'u2']);
+  });
+});
+
+describe('the pen holder’s activity', () => {
+  it('a commit of the holder’s edits is recorded, at most once per interval; others’ edits are not activity', async () => {
+    database.sqlite
+      .prepare(
+        "insert into users (id, email, name, password_hash, created_at) values ('u2', 'b@example.com', 'B', 'x', 1)",
+      )
+      .run();
+    const modes = new SqliteModeStore(database.db);
+    const policy = new EditPolicy({ store: modes });
+    await modes.setMode('wf', { mode: 'pen', reason: null, by: 'u1', at: 0, penIdleMs: null });
+    await policy.ensure('wf');
+    let time = 1000;
+    const hooks = workflowRoomHooks({ store, logger: silentLogger, now: () => time, policy, modes });
+    const doc = new Y.Doc();
+    initWorkflowDoc(doc, { name: 'First' });
+    hooks.afterLoad?.('wf', doc);
+    const conn = { send: () => undefined, close: () => undefined };
+    const holder = new Member(conn, { userId: 'u1', role: 'owner' });
+    const editor = new Member(conn, { userId: 'u2', role: 'editor' });
+    const commit = (by: Member) => {
+      const transactions: Y.Transaction[] = [];
+      const collect = (tr: Y.Transaction) => transactions.push(tr);
+      doc.on('afterTransaction', collect);
+      doc.transact(() => doc.getMap('scratch').set('k', time), by);
+      doc.off('afterTransaction', collect);
+      hooks.afterClientUpdate?.(doc, transactions);
+      hooks.afterCommit?.('wf', doc, []);
+    };
+    const activeAt = async () => (await modes.get('wf')).pen?.activeAt;
+    commit(editor);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await activeAt()).toBe(0);
+    commit(holder);
+    await expect.poll(activeAt, { timeout: 2000 }).toBe(1000);
+    time = 1000 + PEN_TOUCH_INTERVAL_MS - 1;
+    commit(holder);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await activeAt()).toBe(1000);
+    time = 1000 + PEN_TOUCH_INTERVAL_MS;
+    commit(holder);
+    await expect.poll(activeAt, { timeout: 2000 }).toBe(time);
   });
 });

@@ -163,6 +163,68 @@ describe('room', () => {
     expect(editor.awareness.getStates().get(2)).toEqual({ name: 'Viv' });
   });
 
+  it('held, then merged: an update dropped for now is not stored; once the member may write it is sent step 1 and the held edits are stored', async () => {
+    let locked = false;
+    rooms = manager({
+      hooks: {
+        mayWrite: (_docId, ctx) => ctx.role === 'owner' || (!locked && ctx.role === 'editor'),
+        holdsBack: (_docId, ctx) => ctx.role === 'editor',
+      },
+    });
+    const owner = await join('doc', 1, 'owner');
+    const editor = await join('doc', 2, 'editor');
+    const viewer = await join('doc', 3, 'viewer');
+    await settle('doc', owner, editor, viewer);
+    locked = true;
+    rooms.peek('doc')?.writeAccessChanged();
+    expect(editor.inbox).toEqual([]);
+    const before = (await store.load('doc')).lastSeq;
+    editor.doc.getMap('m').set('held', 1);
+    editor.doc.getMap('m').set('held too', 2);
+    viewer.doc.getMap('m').set('never', true);
+    owner.doc.getMap('m').set('owner', 'writes');
+    await settle('doc', owner, editor, viewer);
+    const stored = new Y.Doc();
+    for (const u of (await store.load('doc')).updates) Y.applyUpdate(stored, u.data);
+    expect(stored.getMap('m').toJSON()).toEqual({ owner: 'writes' });
+    expect((await store.load('doc')).lastSeq).toBe(before + 1);
+    expect(editor.doc.getMap('m').get('owner')).toBe('writes');
+    expect(owner.doc.getMap('m').has('held')).toBe(false);
+    // Unlocked: the editor alone is asked for its state, and its held edits come in.
+    locked = false;
+    rooms.peek('doc')?.writeAccessChanged();
+    const isStep1 = (m: Uint8Array) => m[0] === MessageType.sync && m[1] === SyncMessageType.step1;
+    expect(editor.inbox.filter(isStep1)).toHaveLength(1);
+    expect(viewer.inbox.filter(isStep1)).toHaveLength(0);
+    expect(owner.inbox.filter(isStep1)).toHaveLength(0);
+    await settle('doc', owner, editor, viewer);
+    expect(owner.doc.getMap('m').toJSON()).toEqual({ owner: 'writes', held: 1, 'held too': 2 });
+    const after = new Y.Doc();
+    for (const u of (await store.load('doc')).updates) Y.applyUpdate(after, u.data);
+    expect(after.getMap('m').toJSON()).toEqual({ owner: 'writes', held: 1, 'held too': 2 });
+    // Asked once: a second change of rules finds nobody held or newly allowed.
+    rooms.peek('doc')?.writeAccessChanged();
+    expect(editor.inbox.filter(isStep1)).toHaveLength(0);
+  });
+
+  it('a member who joined unable to write gets step 1 when it may', async () => {
+    let locked = true;
+    rooms = manager({
+      hooks: { mayWrite: () => !locked, holdsBack: () => true },
+    });
+    const a = await join('doc', 1);
+    await settle('doc', a);
+    a.doc.getMap('m').set('offline', 'edit');
+    await settle('doc', a);
+    expect((await store.load('doc')).updates).toHaveLength(0);
+    locked = false;
+    rooms.peek('doc')?.writeAccessChanged();
+    await settle('doc', a);
+    const stored = new Y.Doc();
+    for (const u of (await store.load('doc')).updates) Y.applyUpdate(stored, u.data);
+    expect(stored.getMap('m').get('offline')).toBe('edit');
+  });
+
   it('SYNC5: when a socket leaves, the awareness it controlled is removed for everyone', async () => {
     const a = await join('doc', 1);
     const b = await join('doc', 2);

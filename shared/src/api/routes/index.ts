@@ -5,6 +5,7 @@ import * as executions from './executions.ts';
 import * as inbox from './inbox.ts';
 import * as me from './me.ts';
 import * as meta from './meta.ts';
+import * as modes from './modes.ts';
 import * as nodes from './nodes.ts';
 import * as tokens from './tokens.ts';
 import * as versions from './versions.ts';
@@ -63,6 +64,12 @@ export const apiRoutes = {
   getVersion: versions.getVersion,
   restoreVersion: versions.restoreVersion,
   undoRestore: versions.undoRestore,
+  setMode: modes.setMode,
+  getMode: modes.getMode,
+  takePen: modes.takePen,
+  requestPen: modes.requestPen,
+  handOverPen: modes.handOverPen,
+  releasePen: modes.releasePen,
 
   listExecutions: executions.listExecutions,
   getExecution: executions.getExecution,

@@ -9,7 +9,7 @@ import {
   versionSchema,
 } from '../versions.ts';
 import { defineRoute } from '../contract.ts';
-import { conflict, invalid, notAMember, notFound, ok } from './responses.ts';
+import { conflict, invalid, locked, notAMember, notFound, ok } from './responses.ts';
 
 const tag = 'versions';
 const noVersion = notFound('no workflow with this id, or no version of it with this id');
@@ -95,6 +95,7 @@ export const restoreVersion = defineRoute({
     400: invalid('the version is not a valid workflow'),
     403: notAMember('edit it'),
     404: noVersion,
+    423: locked('restore it'),
   },
 });
 
@@ -111,5 +112,6 @@ export const undoRestore = defineRoute({
     403: notAMember('edit it'),
     404: noVersion,
     409: conflict('the entry is not a restore'),
+    423: locked('undo the restore'),
   },
 });

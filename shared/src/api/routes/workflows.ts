@@ -11,7 +11,17 @@ import { invitationSchema, testWebhookListenSchema, workflowCredentialSchema } f
 import { executionSchema } from '../executions.ts';
 import { issueSchema } from '../errors.ts';
 import { defineRoute } from '../contract.ts';
-import { conflict, invalid, noContent, notAMember, notFound, ok, tooMany, workflowNotFound } from './responses.ts';
+import {
+  conflict,
+  invalid,
+  locked,
+  noContent,
+  notAMember,
+  notFound,
+  ok,
+  tooMany,
+  workflowNotFound,
+} from './responses.ts';
 
 const tag = 'workflows';
 const id = { id: 'The workflow id' };
@@ -98,7 +108,12 @@ export const updateWorkflow = defineRoute({
   auth: 'user',
   params: id,
   body: updateWorkflowRequest,
-  responses: { 200: ok(workflowSchema, 'The workflow'), 403: notAMember('edit it'), 404: workflowNotFound },
+  responses: {
+    200: ok(workflowSchema, 'The workflow'),
+    403: notAMember('edit it'),
+    404: workflowNotFound,
+    423: locked('rename it'),
+  },
 });
 
 export const deleteWorkflow = defineRoute({
@@ -143,6 +158,7 @@ export const publishWorkflow = defineRoute({
     400: invalid('the workflow cannot run, or a trigger is not valid'),
     403: notAMember('edit it'),
     404: workflowNotFound,
+    423: locked('publish it'),
     409: conflict('another active workflow already listens on one of its webhook paths'),
   },
 });
@@ -160,6 +176,7 @@ export const activateWorkflow = defineRoute({
     400: invalid('a trigger of the published version is not valid'),
     403: notAMember('edit it'),
     404: workflowNotFound,
+    423: locked('activate it'),
     409: conflict('not published yet, or another active workflow listens on one of its webhook paths'),
   },
 });
@@ -172,7 +189,12 @@ export const deactivateWorkflow = defineRoute({
   summary: 'Turn off its triggers',
   auth: 'user',
   params: id,
-  responses: { 200: ok(activationSchema, 'Inactive'), 403: notAMember('edit it'), 404: workflowNotFound },
+  responses: {
+    200: ok(activationSchema, 'Inactive'),
+    403: notAMember('edit it'),
+    404: workflowNotFound,
+    423: locked('deactivate it'),
+  },
 });
 
 export const listenTestWebhook = defineRoute({

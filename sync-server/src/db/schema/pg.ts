@@ -392,3 +392,23 @@ export const workflowSessionAuthors = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workflowId, t.userId] })],
 );
+
+export const workflowModes = pgTable(
+  'workflow_modes',
+  {
+    workflowId: text('workflow_id')
+      .primaryKey()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    mode: text('mode', { enum: ['parallel', 'locked', 'pen'] }).notNull(),
+    reason: text('reason'),
+    setBy: text('set_by').references(() => users.id, { onDelete: 'set null' }),
+    setAt: ms('set_at').notNull(),
+    version: integer('version').notNull(),
+    penHolder: text('pen_holder').references(() => users.id, { onDelete: 'set null' }),
+    penSince: ms('pen_since'),
+    penActiveAt: ms('pen_active_at'),
+    penIdleMs: integer('pen_idle_ms'),
+    penRequests: text('pen_requests').notNull().default('[]'),
+  },
+  (t) => [check('workflow_modes_mode_check', sql`${t.mode} in ('parallel', 'locked', 'pen')`)],
+);

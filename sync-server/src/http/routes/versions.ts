@@ -7,6 +7,8 @@ import type { VersionStore } from '../../executions/version-store.ts';
 import { VERSION_HASH, type HistoryEntry, type HistoryKind, type HistoryStore } from '../../history/history-store.ts';
 import type { VersionHistory } from '../../history/version-history.ts';
 import { requireAccess } from '../../workflows/access.ts';
+import type { EditPolicy } from '../../modes/edit-policy.ts';
+import { requireChange } from '../../modes/require-change.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
@@ -45,6 +47,8 @@ export const versionRoutes = (deps: {
   versions: VersionStore;
   history: HistoryStore;
   service: VersionHistory;
+  /** Restores change the document: they follow the edit mode (423 while locked or without the pen). */
+  policy: EditPolicy;
 }) => {
   const dto = async (entry: HistoryEntry, names: ReturnType<typeof authorNames>): Promise<VersionDto> => ({
     id: entry.id,
@@ -110,8 +114,7 @@ export const versionRoutes = (deps: {
     }),
     implement(routes.restoreVersion, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      await requireAccess(deps.workflows, id, user, 'edit');
-      // Edit modes: the 423 check (locked, or without the pen) goes here.
+      await requireChange(deps.policy, deps.workflows, id, user);
       const { target, entry, beforeHash, changes } = await deps.service.restore(
         id,
         user.id,
@@ -126,8 +129,7 @@ export const versionRoutes = (deps: {
     }),
     implement(routes.undoRestore, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      await requireAccess(deps.workflows, id, user, 'edit');
-      // Edit modes: the 423 check (locked, or without the pen) goes here.
+      await requireChange(deps.policy, deps.workflows, id, user);
       return reply(200, await deps.service.undoRestore(id, user.id, versionRef(id, params.versionId)));
     }),
   ]);

@@ -3,6 +3,8 @@ import * as routes from '#shared/api/routes/workflows.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { ID_PATTERN } from '#shared/ids.ts';
 import type { CredentialStore } from '../../credentials/credential-store.ts';
+import type { EditPolicy } from '../../modes/edit-policy.ts';
+import { requireChange } from '../../modes/require-change.ts';
 import { can, requireAccess } from '../../workflows/access.ts';
 import type { WorkflowService, WorkflowSummary } from '../../workflows/workflow-service.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
@@ -43,6 +45,8 @@ export interface WorkflowRouteDeps {
   testWebhooks: TestWebhooks;
   rooms: RoomManager;
   revalidate: SocketRevalidator;
+  /** Edit modes: renaming, publishing, activating and deactivating follow the workflow's mode. */
+  policy: EditPolicy;
   now?: () => number;
 }
 
@@ -56,24 +60,25 @@ export const workflowRoutes = ({
   testWebhooks,
   rooms,
   revalidate,
+  policy,
   now = Date.now,
 }: WorkflowRouteDeps) =>
   contractRoutes('/api/workflows', [
     implement(routes.publishWorkflow, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      await requireAccess(store, id, user, 'edit');
+      await requireChange(policy, store, id, user);
       const hash = await triggers.publish(id, user);
       return reply(200, { id, publishedHash: hash, active: (await store.get(id))?.active ?? false });
     }),
     implement(routes.activateWorkflow, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      await requireAccess(store, id, user, 'edit');
+      await requireChange(policy, store, id, user);
       await triggers.activate(id);
       return reply(200, { id, publishedHash: (await store.get(id))?.publishedHash ?? null, active: true });
     }),
     implement(routes.deactivateWorkflow, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
-      await requireAccess(store, id, user, 'edit');
+      await requireChange(policy, store, id, user);
       await triggers.deactivate(id);
       return reply(200, { id, publishedHash: (await store.get(id))?.publishedHash ?? null, active: false });
     }),
@@ -119,7 +124,7 @@ export const workflowRoutes = ({
     }),
     implement(routes.updateWorkflow, async (_c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
-      const role = await requireAccess(store, id, user, 'edit');
+      const role = await requireChange(policy, store, id, user);
       const patch = await body();
       const { name } = await service.update(id, user, patch);
       return reply(200, workflowDto({ ...(await service.summary(id, role)), name }));
