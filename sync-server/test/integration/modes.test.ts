@@ -257,6 +257,15 @@ describe('REST', () => {
     expect((await rest.call('POST', `/api/workflows/${id}/deactivate`, { as: owner.as })).status).toBe(200);
     const run = await rest.call('POST', `/api/workflows/${id}/run`, { as: editor.as, body: {} });
     expect(run.status).not.toBe(423);
+    // A restore writes the document: it follows the lock too, and the owner may.
+    const named = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/versions`, {
+      as: owner.as,
+      body: { name: 'before' },
+    });
+    expect(named.status).toBe(201);
+    const restore = `/api/workflows/${id}/versions/${named.body.id}/restore`;
+    expect((await rest.call('POST', restore, { as: editor.as })).status).toBe(423);
+    expect((await rest.call('POST', restore, { as: owner.as })).status).toBe(200);
 
     await setMode(id, { mode: 'pen' });
     const pen = await rest.call<{ error: { message: string } }>('PATCH', `/api/workflows/${id}`, {
