@@ -17,6 +17,8 @@ import { SqliteExecutionStore } from '../executions/sqlite-execution-store.ts';
 import { SqliteVersionStore } from '../executions/sqlite-version-store.ts';
 import { PgHistoryStore } from '../history/pg-history-store.ts';
 import { SqliteHistoryStore } from '../history/sqlite-history-store.ts';
+import { PgLinkStore } from '../links/pg-link-store.ts';
+import { SqliteLinkStore } from '../links/sqlite-link-store.ts';
 import { PgWorkflowStore } from '../workflows/pg-workflow-store.ts';
 import { SqliteWorkflowStore } from '../workflows/sqlite-workflow-store.ts';
 import { PgTestListenerStore } from '../triggers/pg-test-listener-store.ts';
@@ -72,6 +74,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
       testListeners: new SqliteTestListenerStore(db),
       inbox: new SqliteInboxStore(db),
       history: new SqliteHistoryStore(db),
+      links: new SqliteLinkStore(db, config.encryptionKey),
       // One server per SQLite file: writes it did not make come from an admin command beside it.
       watchAccess: (onChange) => watchOutsideWrites(database.sqlite, () => onChange({}), logger),
       close: () => database.close(),
@@ -100,6 +103,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
     testListeners: new PgTestListenerStore(db),
     inbox: new PgInboxStore(db),
     history: new PgHistoryStore(db),
+    links: new PgLinkStore(db, config.encryptionKey),
     watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
     close: async () => {
       await session.close();
