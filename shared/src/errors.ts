@@ -15,6 +15,8 @@ export const ErrorCodes = {
   forbidden: 'forbidden',
   notFound: 'not_found',
   conflict: 'conflict',
+  /** It existed and is no more: a share link that expired, was used up or was turned off. */
+  gone: 'gone',
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
   unsupportedSchemaVersion: 'unsupported_schema_version',
@@ -38,6 +40,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unsupported_schema_version: 422,

@@ -5,6 +5,7 @@ import type { Hono } from 'hono';
 import type { Logger } from '#shared/log.ts';
 import type { AccountStore } from './accounts/account-store.ts';
 import { AuthLimits } from './accounts/auth-limits.ts';
+import { LinkLimits } from './links/link-limits.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
 import { hostAllowed, requestHost } from './http/host-guard.ts';
@@ -72,6 +73,8 @@ export type SyncServerConfig = Pick<
     versionIdleMinutes?: number;
     /** How often idle sessions are looked for (tests shorten it). */
     versionSweepMs?: number;
+    /** Requests to share links by token per address per 15 minutes (links/link-limits.ts has the default). */
+    linkLimitPerAddress?: number;
   } & Partial<RunPolicySettings>;
 
 export interface SyncServer {
@@ -225,6 +228,18 @@ export const createSyncServer = async ({
           },
         }),
   });
+  const linkLimits = new LinkLimits({
+    ...(config.linkLimitPerAddress === undefined ? {} : { perAddress: config.linkLimitPerAddress }),
+    ...(config.redisUrl === undefined
+      ? {}
+      : {
+          shared: {
+            redisUrl: config.redisUrl,
+            prefix: config.redisPrefix ?? 'weft',
+            logger: logger.child({ component: 'link-limits' }),
+          },
+        }),
+  });
   let socketCount = (): number => 0;
   let revalidate: SocketRevalidator = () => Promise.resolve(0);
   /** For timers and watchers, which have nobody to answer: a failure is logged. */
@@ -256,6 +271,8 @@ export const createSyncServer = async ({
     trustProxy: config.trustProxy,
     allowedHosts: config.allowedHosts,
     authLimits,
+    links: storage.links,
+    linkLimits,
   });
   const http = createTargetCheckedServer({}, getRequestListener(app.fetch));
   const sync = createSyncEndpoint({
@@ -354,6 +371,7 @@ export const createSyncServer = async ({
         await httpClosed;
         await bus?.close();
         authLimits.close();
+        linkLimits.close();
         await storage.close();
       })();
       return closing;

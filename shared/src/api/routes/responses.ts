@@ -12,6 +12,7 @@ export const noContent = (description: string): { description: string } => ({ de
 export const notFound = (what: string): ResponseSpec => errorResponse(`\`not_found\`: ${what}`);
 export const forbidden = (why: string): ResponseSpec => errorResponse(`\`forbidden\`: ${why}`);
 export const conflict = (why: string): ResponseSpec => errorResponse(`\`conflict\`: ${why}`);
+export const gone = (why: string): ResponseSpec => errorResponse(`\`gone\`: ${why}`);
 export const invalid = (why: string): ResponseSpec => errorResponse(`\`validation_failed\` (with \`issues\`): ${why}`);
 export const tooMany = (why: string): ResponseSpec =>
   errorResponse(`\`too_many_requests\`: ${why}; the Retry-After header says when to try again`);
