@@ -17,6 +17,8 @@ export const ErrorCodes = {
   conflict: 'conflict',
   /** The workflow's edit mode keeps the caller from changing it (locked, or someone else holds the pen). */
   locked: 'locked',
+  /** It existed and is no more: a share link that expired, was used up or was turned off. */
+  gone: 'gone',
   payloadTooLarge: 'payload_too_large',
   unsupportedMediaType: 'unsupported_media_type',
   unsupportedSchemaVersion: 'unsupported_schema_version',
@@ -41,6 +43,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   locked: 423,
+  gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unsupported_schema_version: 422,

@@ -5,6 +5,7 @@ import type { Hono } from 'hono';
 import type { Logger } from '#shared/log.ts';
 import type { AccountStore } from './accounts/account-store.ts';
 import { AuthLimits } from './accounts/auth-limits.ts';
+import { LinkLimits } from './links/link-limits.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
 import { hostAllowed, requestHost } from './http/host-guard.ts';
@@ -82,6 +83,8 @@ export type SyncServerConfig = Pick<
     modeSweepMs?: number;
     /** How often followed modes are read again, for lost notifications (tests shorten it). */
     modeRefreshMs?: number;
+    /** Requests to share links by token per address per 15 minutes (links/link-limits.ts has the default). */
+    linkLimitPerAddress?: number;
   } & Partial<RunPolicySettings>;
 
 /** WEFT_PEN_IDLE_MINUTES's default (docs/plans/collaboration.md §5.4). */
@@ -258,6 +261,18 @@ export const createSyncServer = async ({
           },
         }),
   });
+  const linkLimits = new LinkLimits({
+    ...(config.linkLimitPerAddress === undefined ? {} : { perAddress: config.linkLimitPerAddress }),
+    ...(config.redisUrl === undefined
+      ? {}
+      : {
+          shared: {
+            redisUrl: config.redisUrl,
+            prefix: config.redisPrefix ?? 'weft',
+            logger: logger.child({ component: 'link-limits' }),
+          },
+        }),
+  });
   let socketCount = (): number => 0;
   let revalidate: SocketRevalidator = () => Promise.resolve(0);
   /** For timers and watchers, which have nobody to answer: a failure is logged. */
@@ -290,6 +305,8 @@ export const createSyncServer = async ({
     trustProxy: config.trustProxy,
     allowedHosts: config.allowedHosts,
     authLimits,
+    links: storage.links,
+    linkLimits,
   });
   const http = createTargetCheckedServer({}, getRequestListener(app.fetch));
   const sync = createSyncEndpoint({
@@ -392,6 +409,7 @@ export const createSyncServer = async ({
         await httpClosed;
         await bus?.close();
         authLimits.close();
+        linkLimits.close();
         await storage.close();
       })();
       return closing;

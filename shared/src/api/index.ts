@@ -106,3 +106,4 @@ export interface ApiErrorBody {
 }
 export * from './credentials.ts';
 export * from './access.ts';
+export * from './links.ts';

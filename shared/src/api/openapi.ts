@@ -11,6 +11,7 @@ import {
   workflowCredentialSchema,
 } from './access.ts';
 import { credentialSchema } from './credentials.ts';
+import { createdLinkSchema, joinedLinkSchema, linkPreviewSchema, linkSchema } from './links.ts';
 import { executionSchema, nodeRunSchema, executionLogLineSchema } from './executions.ts';
 import { nodeDefinitionSchema, nodeSummarySchema } from './catalog.ts';
 import { workflowDefinitionSchema } from '../schema/definition.ts';
@@ -39,6 +40,10 @@ const named: [string, z.ZodType][] = [
   ['Credential', credentialSchema],
   ['CredentialGrant', credentialGrantSchema],
   ['WorkflowCredential', workflowCredentialSchema],
+  ['Link', linkSchema],
+  ['CreatedLink', createdLinkSchema],
+  ['LinkPreview', linkPreviewSchema],
+  ['JoinedLink', joinedLinkSchema],
   ['AdminUser', adminUserSchema],
   ['Execution', executionSchema],
   ['NodeRun', nodeRunSchema],
@@ -100,7 +105,7 @@ export const DESCRIPTION = `The REST API of a Weft instance: workflows, their me
 
 **Authentication.** Scripts send a personal API token (create one with \`POST /api/tokens\` or in the web app) as \`Authorization: Bearer <token>\`. Browsers use the \`weft_session\` cookie that signing in sets; a request that changes something (POST, PUT, PATCH, DELETE) with the cookie must come from the instance's own origin.
 
-**Errors** are always JSON: \`{ "error": { "code", "message", "issues"? } }\` with the HTTP status of the code (\`validation_failed\` 400 lists each problem in \`issues\`; \`unauthorized\` 401; \`forbidden\` 403; \`not_found\` 404; \`conflict\` 409; \`too_many_requests\` 429 with Retry-After).
+**Errors** are always JSON: \`{ "error": { "code", "message", "issues"? } }\` with the HTTP status of the code (\`validation_failed\` 400 lists each problem in \`issues\`; \`unauthorized\` 401; \`forbidden\` 403; \`not_found\` 404; \`conflict\` 409; \`gone\` 410; \`too_many_requests\` 429 with Retry-After).
 
 **Not in this document.** Workflow documents themselves are edited over the \`/sync/<workflowId>\` WebSocket (the y-websocket protocol, authenticated like REST: cookie, Bearer header, or \`?token=\`), which also streams run progress; engines join over \`/engine\`; webhooks answer at \`/webhook/<path>\` and \`/webhook-test/<path>\`; \`/healthz\` answers \`{ "ok": true }\`.`;
 
@@ -173,6 +178,7 @@ export const buildOpenApiDocument = ({ version, routes = Object.values(apiRoutes
       { name: 'me', description: "The caller's own things" },
       { name: 'workflows', description: 'Workflows, publishing, triggers, members, runs' },
       { name: 'versions', description: "A workflow's version history: named versions, restore and undo" },
+      { name: 'links', description: 'Share links: make, list and revoke them; look at one and join through it' },
       { name: 'executions', description: 'Run history and control' },
       { name: 'credentials', description: 'Secrets for HTTP nodes (write-only) and their grants to workflows' },
       { name: 'nodes', description: 'The node catalog' },

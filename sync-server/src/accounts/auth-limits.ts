@@ -1,87 +1,40 @@
-import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { ErrorCodes, UserError } from '#shared/errors.ts';
-import type { Logger } from '#shared/log.ts';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { consumeOrRefuse, RateLimiters, tooManyError, type SharedCounts } from '../http/rate-limiters.ts';
 
 /**
  * Limits on guessing passwords and mass sign-ups: per client address, every
  * log-in and sign-up attempt counts; per account, failed log-ins count (a
  * success clears them). Past a limit the answer is 429 with Retry-After.
- * Alone, the counts live in memory. In a cluster they live in Redis, so an
- * attacker spreading guesses over the instances behind a balancer gets the
- * limit once, not once per instance; while Redis is away each instance
- * counts in memory instead (rate-limiter-flexible's insurance limiter), so
- * the limits never lapse.
+ * The counts live where RateLimiters keeps them: in memory alone, in Redis
+ * (with memory as insurance) in a cluster.
  */
 
 const WINDOW_SECONDS = 15 * 60;
 
-const tooMany = (res: RateLimiterRes, what: string): UserError =>
-  new UserError(
-    ErrorCodes.tooManyRequests,
-    `Too many ${what}; try again in ${Math.ceil(res.msBeforeNext / 60_000)} min`,
-    {
-      retryAfterSeconds: res.msBeforeNext / 1000,
-    },
-  );
-
 export class AuthLimits {
   private readonly perAddress: RateLimiterAbstract;
   private readonly perAccount: RateLimiterAbstract;
-  private readonly redis: Redis | undefined;
+  private readonly limiters: RateLimiters;
 
-  constructor(options: {
-    perAccount: number;
-    perAddress: number;
-    /** Counts shared by every instance of a cluster (REDIS_URL, WEFT_REDIS_PREFIX). */
-    shared?: { redisUrl: string; prefix: string; logger: Logger };
-  }) {
-    const { shared } = options;
-    const memory = (points: number) => new RateLimiterMemory({ points, duration: WINDOW_SECONDS });
-    if (!shared) {
-      this.perAddress = memory(options.perAddress);
-      this.perAccount = memory(options.perAccount);
-      return;
-    }
-    // No offline queue: while Redis is away a count fails at once and the insurance limiter answers.
-    // A Redis that stalls while connected answers nothing: past the timeout, memory counts instead.
-    const redis = new Redis(shared.redisUrl, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      commandTimeout: 500,
-    });
-    redis.on('error', (error: unknown) => shared.logger.debug({ err: error }, 'auth limits: Redis unavailable'));
-    this.redis = redis;
-    const inRedis = (points: number, name: string) =>
-      new RateLimiterRedis({
-        storeClient: redis,
-        points,
-        duration: WINDOW_SECONDS,
-        keyPrefix: `${shared.prefix}:auth:${name}`,
-        insuranceLimiter: memory(points),
-      });
-    this.perAddress = inRedis(options.perAddress, 'address');
-    this.perAccount = inRedis(options.perAccount, 'account');
+  constructor(options: { perAccount: number; perAddress: number; shared?: SharedCounts }) {
+    this.limiters = new RateLimiters(options.shared);
+    this.perAddress = this.limiters.limiter('auth:address', options.perAddress, WINDOW_SECONDS);
+    this.perAccount = this.limiters.limiter('auth:account', options.perAccount, WINDOW_SECONDS);
   }
 
   close(): void {
-    this.redis?.disconnect();
+    this.limiters.close();
   }
 
   /** Counts an attempt from `address`; throws 429 past the limit. */
   async attempt(address: string): Promise<void> {
-    try {
-      await this.perAddress.consume(address);
-    } catch (res) {
-      if (res instanceof RateLimiterRes) throw tooMany(res, 'attempts from your address');
-      throw res;
-    }
+    await consumeOrRefuse(this.perAddress, address, 'attempts from your address');
   }
 
   /** Throws 429 while an account has had too many failed log-ins. */
   async checkAccount(email: string): Promise<void> {
     const res = await this.perAccount.get(email);
-    if (res && res.consumedPoints >= this.perAccount.points) throw tooMany(res, 'failed log-ins for this account');
+    if (res && res.consumedPoints >= this.perAccount.points) throw tooManyError(res, 'failed log-ins for this account');
   }
 
   async failed(email: string): Promise<void> {

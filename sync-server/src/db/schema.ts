@@ -480,3 +480,59 @@ export const workflowModes = sqliteTable(
   },
   (t) => [check('workflow_modes_mode_check', sql`${t.mode} in ('parallel', 'locked', 'pen')`)],
 );
+
+/**
+ * Share links: whoever holds the token may join the workflow with `role`
+ * (never owner), until it expires, is used by `max_uses` people or is
+ * revoked. The token itself is kept only as a hash (looked up) and sealed
+ * with the credential key (so its owners can copy the link again).
+ */
+export const workflowLinks = sqliteTable(
+  'workflow_links',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    /** sha256 of the token (base64url); tokens are 256-bit random, so a fast hash is enough. */
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The token, AES-256-GCM under the credential key (credentials/cipher.ts). */
+    tokenSealed: blob('token_sealed', { mode: 'buffer' }).notNull(),
+    role: text('role', { enum: ['editor', 'commenter', 'viewer'] }).notNull(),
+    label: text('label'),
+    /** Null: never. */
+    expiresAt: integer('expires_at'),
+    /** Null: no limit. */
+    maxUses: integer('max_uses'),
+    /** Distinct people who joined (or were raised) through it. */
+    uses: integer('uses').notNull().default(0),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    revokedBy: text('revoked_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    index('workflow_links_workflow_idx').on(t.workflowId, t.createdAt),
+    check('workflow_links_role_check', sql`${t.role} in ('editor', 'commenter', 'viewer')`),
+  ],
+);
+
+/** Who joined through which link, once per person: what `uses` counts and owners see. */
+export const workflowLinkJoins = sqliteTable(
+  'workflow_link_joins',
+  {
+    linkId: text('link_id')
+      .notNull()
+      .references(() => workflowLinks.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    joinedAt: integer('joined_at').notNull(),
+    roleGranted: text('role_granted', { enum: ['editor', 'commenter', 'viewer'] }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.linkId, t.userId] }),
+    index('workflow_link_joins_user_idx').on(t.userId),
+    check('workflow_link_joins_role_check', sql`${t.roleGranted} in ('editor', 'commenter', 'viewer')`),
+  ],
+);

@@ -35,6 +35,9 @@ import type { VersionStore } from '../executions/version-store.ts';
 import { modeRoutes } from './routes/modes.ts';
 import type { EditPolicy } from '../modes/edit-policy.ts';
 import type { ModeStore } from '../modes/mode-store.ts';
+import { linkRoutes } from './routes/links.ts';
+import type { LinkStore } from '../links/link-store.ts';
+import type { LinkLimits } from '../links/link-limits.ts';
 import { staticRoutes } from './static.ts';
 import { apiDocsRoutes } from './api-docs.ts';
 import type { AuthLimits } from '../accounts/auth-limits.ts';
@@ -69,6 +72,10 @@ export interface AppDeps {
   cookieSecure: boolean;
   trustProxy: boolean;
   authLimits: AuthLimits;
+  links: LinkStore;
+  linkLimits: LinkLimits;
+  /** The origin share links name (WEFT_PUBLIC_URL); unset: the request's own. */
+  publicUrl?: string | undefined;
   /** Host names served besides localhost and IP addresses (http/host-guard.ts). */
   allowedHosts: readonly string[];
 }
@@ -159,6 +166,17 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
     )
     .route('/credentials', credentialRoutes({ store: deps.credentials, workflows: deps.workflowStore }))
     .route('/nodes', nodeRoutes())
+    .route(
+      '/',
+      linkRoutes({
+        links: deps.links,
+        workflows: deps.workflowStore,
+        revalidate: deps.revalidate,
+        limits: deps.linkLimits,
+        trustProxy: deps.trustProxy,
+        publicUrl: deps.publicUrl,
+      }),
+    )
     .route('/', apiDocsRoutes())
     .route(
       '/admin',

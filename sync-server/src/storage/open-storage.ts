@@ -19,6 +19,8 @@ import { PgHistoryStore } from '../history/pg-history-store.ts';
 import { SqliteHistoryStore } from '../history/sqlite-history-store.ts';
 import { PgModeStore } from '../modes/pg-mode-store.ts';
 import { SqliteModeStore } from '../modes/sqlite-mode-store.ts';
+import { PgLinkStore } from '../links/pg-link-store.ts';
+import { SqliteLinkStore } from '../links/sqlite-link-store.ts';
 import { PgWorkflowStore } from '../workflows/pg-workflow-store.ts';
 import { SqliteWorkflowStore } from '../workflows/sqlite-workflow-store.ts';
 import { PgTestListenerStore } from '../triggers/pg-test-listener-store.ts';
@@ -75,6 +77,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
       inbox: new SqliteInboxStore(db),
       history: new SqliteHistoryStore(db),
       modes: new SqliteModeStore(db),
+      links: new SqliteLinkStore(db, config.encryptionKey),
       // One server per SQLite file: writes it did not make come from an admin command beside it.
       watchAccess: (onChange) => watchOutsideWrites(database.sqlite, () => onChange({}), logger),
       close: () => database.close(),
@@ -104,6 +107,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
     inbox: new PgInboxStore(db),
     history: new PgHistoryStore(db),
     modes: new PgModeStore(db, (fn) => session.onModeChange(fn)),
+    links: new PgLinkStore(db, config.encryptionKey),
     watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
     close: async () => {
       await session.close();

@@ -3,6 +3,7 @@ import type { FavouritesStore } from '../accounts/favourites-store.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import type { OpenedDatabase } from '../db/open.ts';
 import type { OpenedPostgres } from '../db/open-postgres.ts';
+import type { LinkStore } from '../links/link-store.ts';
 import type { ExecutionStore } from '../executions/execution-store.ts';
 import type { VersionStore } from '../executions/version-store.ts';
 import type { HistoryStore } from '../history/history-store.ts';
@@ -37,6 +38,7 @@ export interface Stores {
   readonly inbox: InboxStore;
   readonly history: HistoryStore;
   readonly modes: ModeStore;
+  readonly links: LinkStore;
 }
 
 export type Storage = Stores & {

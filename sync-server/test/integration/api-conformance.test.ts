@@ -291,6 +291,25 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(404, 'POST', `/api/me/invitations/${declined.invitation.id}/decline`, { as: carol.as });
     await expectCall(409, 'DELETE', `/api/workflows/${runnable.id}/members/${ann.id}`, { as: ann.as });
 
+    // --- share links: carol joins through a one-use link, dave finds it used up; it is revoked
+    const shared = await expectCall<{ id: string; token: string }>(201, 'POST', `/api/workflows/${created.id}/links`, {
+      as: ann.as,
+      body: { role: 'viewer', maxUses: 1, label: 'Conformance' },
+    });
+    await expectCall(400, 'POST', `/api/workflows/${created.id}/links`, { as: ann.as, body: { role: 'owner' } });
+    await expectCall(403, 'POST', `/api/workflows/${created.id}/links`, { as: bob.as, body: { role: 'viewer' } });
+    await expectCall(200, 'GET', `/api/links/${shared.token}`);
+    await expectCall(404, 'GET', `/api/links/${'x'.repeat(43)}`);
+    await expectCall(200, 'POST', `/api/links/${shared.token}/join`, { as: carol.as });
+    const dave = await signup('dave@example.com');
+    await expectCall(410, 'POST', `/api/links/${shared.token}/join`, { as: dave.as });
+    await expectCall(404, 'POST', `/api/links/${'x'.repeat(43)}/join`, { as: dave.as });
+    await expectCall(200, 'GET', `/api/workflows/${created.id}/links`, { as: ann.as });
+    await expectCall(403, 'GET', `/api/workflows/${created.id}/links`, { as: carol.as });
+    await expectCall(204, 'DELETE', `/api/workflows/${created.id}/links/${shared.id}`, { as: ann.as });
+    await expectCall(404, 'DELETE', `/api/workflows/${created.id}/links/nosuchlink`, { as: ann.as });
+    await expectCall(410, 'GET', `/api/links/${shared.token}`);
+
     // --- credentials
     const credential = await expectCall<{ id: string }>(201, 'POST', '/api/credentials', {
       as: ann.as,

@@ -3,6 +3,7 @@ import * as auth from './auth.ts';
 import * as credentials from './credentials.ts';
 import * as executions from './executions.ts';
 import * as inbox from './inbox.ts';
+import * as links from './links.ts';
 import * as me from './me.ts';
 import * as meta from './meta.ts';
 import * as modes from './modes.ts';
@@ -70,6 +71,11 @@ export const apiRoutes = {
   requestPen: modes.requestPen,
   handOverPen: modes.handOverPen,
   releasePen: modes.releasePen,
+  createLink: links.createLink,
+  listLinks: links.listLinks,
+  revokeLink: links.revokeLink,
+  previewLink: links.previewLink,
+  joinLink: links.joinLink,
 
   listExecutions: executions.listExecutions,
   getExecution: executions.getExecution,

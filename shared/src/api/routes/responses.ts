@@ -14,6 +14,7 @@ export const forbidden = (why: string): ResponseSpec => errorResponse(`\`forbidd
 export const conflict = (why: string): ResponseSpec => errorResponse(`\`conflict\`: ${why}`);
 export const locked = (what: string): ResponseSpec =>
   errorResponse(`\`locked\`: the workflow is locked, or someone else holds the pen, so the caller cannot ${what} now`);
+export const gone = (why: string): ResponseSpec => errorResponse(`\`gone\`: ${why}`);
 export const invalid = (why: string): ResponseSpec => errorResponse(`\`validation_failed\` (with \`issues\`): ${why}`);
 export const tooMany = (why: string): ResponseSpec =>
   errorResponse(`\`too_many_requests\`: ${why}; the Retry-After header says when to try again`);

@@ -412,3 +412,47 @@ export const workflowModes = pgTable(
   },
   (t) => [check('workflow_modes_mode_check', sql`${t.mode} in ('parallel', 'locked', 'pen')`)],
 );
+
+export const workflowLinks = pgTable(
+  'workflow_links',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    tokenSealed: bytea('token_sealed').notNull(),
+    role: text('role', { enum: ['editor', 'commenter', 'viewer'] }).notNull(),
+    label: text('label'),
+    expiresAt: ms('expires_at'),
+    maxUses: integer('max_uses'),
+    uses: integer('uses').notNull().default(0),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ms('created_at').notNull(),
+    revokedAt: ms('revoked_at'),
+    revokedBy: text('revoked_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    index('workflow_links_workflow_idx').on(t.workflowId, t.createdAt),
+    check('workflow_links_role_check', sql`${t.role} in ('editor', 'commenter', 'viewer')`),
+  ],
+);
+
+export const workflowLinkJoins = pgTable(
+  'workflow_link_joins',
+  {
+    linkId: text('link_id')
+      .notNull()
+      .references(() => workflowLinks.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    joinedAt: ms('joined_at').notNull(),
+    roleGranted: text('role_granted', { enum: ['editor', 'commenter', 'viewer'] }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.linkId, t.userId] }),
+    index('workflow_link_joins_user_idx').on(t.userId),
+    check('workflow_link_joins_role_check', sql`${t.roleGranted} in ('editor', 'commenter', 'viewer')`),
+  ],
+);
