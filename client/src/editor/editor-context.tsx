@@ -1,4 +1,5 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { ModeDto } from '#shared/api/modes.ts';
 import type { FlowBinding } from '../canvas/flow-binding.ts';
 import type { DiscussionStore } from '../comments/discussion-store.ts';
 import type { WorkflowSession } from '../doc/session.ts';
@@ -18,12 +19,16 @@ export interface EditorContextValue {
   /** Whether `/webhook-test/` serves this workflow now ("Listen for test event"). */
   testListen: TestListen;
   canEdit: boolean;
+  /** Whether this person may run and stop the workflow: editors and owners, in every edit mode (runs do not change it). */
+  canRun: boolean;
   /** The workflow's discussion (comments), its own document. */
   discussion: DiscussionStore;
   /** Whether this person may write comments (commenters and above). */
   canComment: boolean;
   /** Whether this person may remove anyone's comment (owners). */
   canModerate: boolean;
+  /** The workflow's edit mode as the server enforces it; null in parallel mode. */
+  mode: ModeDto | null;
 }
 
 export const EditorContext = createContext<EditorContextValue | null>(null);

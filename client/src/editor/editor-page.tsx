@@ -3,6 +3,7 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useAtom, useAtomValue, useSetAtom } from 'jotai';
 import {
   CircleHelp,
+  Lock,
   Map as MapIcon,
   MessageSquare,
   Moon,
@@ -45,6 +46,9 @@ import { EditorContext, useEditor } from './editor-context.tsx';
 import { HelpPanel } from './help-panel.tsx';
 import { mayComment, mayEdit, readOnlyText } from './roles.ts';
 import { useDiscussion } from '../comments/use-discussion.ts';
+import { modeAllows, useEditMode } from '../modes/edit-mode.ts';
+import { ModeBanner } from '../modes/mode-banner.tsx';
+import { ModePanel } from '../modes/mode-panel.tsx';
 import { CommentsPanel } from '../comments/comments-panel.tsx';
 import { StatusChip } from './status-chip.tsx';
 import { TestWebhookControl } from './test-webhook.tsx';
@@ -106,7 +110,7 @@ const WorkflowName = () => {
 
 const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
   const editor = useEditor();
-  const { session, binding, undo, canEdit } = editor;
+  const { session, binding, undo, canEdit, mode } = editor;
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const onPointer = useCallback((at: { x: number; y: number } | null) => {
     pointer.current = at;
@@ -212,10 +216,15 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
           </p>
         )}
         {canEdit && selected.length >= 2 && <ArrangeToolbar onArrange={arrange} />}
-        {!canEdit && workflow && (
-          <div className="readonly-banner" role="status">
-            {readOnlyText(workflow.role)}
-          </div>
+        {workflow && mode ? (
+          <ModeBanner workflow={workflow} mode={mode} />
+        ) : (
+          !canEdit &&
+          workflow && (
+            <div className="readonly-banner" role="status">
+              {readOnlyText(workflow.role)}
+            </div>
+          )
         )}
         <TestWebhookControl />
         <Toast />
@@ -233,12 +242,15 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
       {panel === 'credentials' && <CredentialsPanel onClose={() => setPanel('none')} />}
       {panel === 'settings' && <WorkflowSettingsPanel onClose={() => setPanel('none')} />}
       {panel === 'comments' && workflow && <CommentsPanel workflowId={workflow.id} onClose={() => setPanel('none')} />}
+      {panel === 'mode' && workflow?.role === 'owner' && (
+        <ModePanel workflowId={workflow.id} onClose={() => setPanel('none')} />
+      )}
     </div>
   );
 };
 
 const ToolbarButtons = () => {
-  const { undo, canEdit } = useEditor();
+  const { undo, canEdit, canModerate } = useEditor();
   const [theme, setTheme] = useAtom(themeAtom);
   const [panel, setPanel] = useAtom(panelAtom);
   const [paletteOpen, setPaletteOpen] = useAtom(paletteOpenAtom);
@@ -277,6 +289,15 @@ const ToolbarButtons = () => {
         pressed={panel === 'settings'}
         onClick={() => setPanel(panel === 'settings' ? 'none' : 'settings')}
       />
+      {canModerate && (
+        <IconButton
+          icon={Lock}
+          label="Edit mode"
+          title="Edit mode: everyone edits, locked, or one pen"
+          pressed={panel === 'mode'}
+          onClick={() => setPanel(panel === 'mode' ? 'none' : 'mode')}
+        />
+      )}
       <IconButton
         icon={MessageSquare}
         label="Comments"
@@ -334,10 +355,14 @@ export const EditorPage = ({ id, user, onSignOut }: { id: string; user: UserDto;
     if (synced) refreshOfflineCopies();
   }, [synced]);
 
-  const canEdit = workflow !== undefined && mayEdit(workflow.role) && status !== 'closed';
+  const mode = useEditMode(session.provider.awareness);
+  const canEdit =
+    workflow !== undefined && mayEdit(workflow.role) && modeAllows(mode, user.id, workflow.role) && status !== 'closed';
   const discussion = useDiscussion(id, user.id);
   const editor = useEditorSetup(session, user, {
     canEdit,
+    canRun: workflow !== undefined && mayEdit(workflow.role) && status !== 'closed',
+    mode,
     canComment: workflow !== undefined && mayComment(workflow.role) && status !== 'closed',
     canModerate: workflow?.role === 'owner',
     discussion,

@@ -26,9 +26,9 @@ interface Parts {
 export const useEditorSetup = (
   session: WorkflowSession,
   user: { id: string; name: string },
-  rights: Pick<EditorContextValue, 'canEdit' | 'canComment' | 'canModerate' | 'discussion'>,
+  rights: Pick<EditorContextValue, 'canEdit' | 'canRun' | 'canComment' | 'canModerate' | 'discussion' | 'mode'>,
 ): EditorContextValue | null => {
-  const { canEdit, canComment, canModerate, discussion } = rights;
+  const { canEdit, canRun, canComment, canModerate, discussion, mode } = rights;
   const [parts, setParts] = useState<Parts | null>(null);
   const { id, name } = user;
   useEffect(() => {
@@ -51,7 +51,10 @@ export const useEditorSetup = (
     };
   }, [session, id, name]);
   return useMemo(
-    () => (parts && parts.session === session ? { ...parts, canEdit, canComment, canModerate, discussion } : null),
-    [parts, session, canEdit, canComment, canModerate, discussion],
+    () =>
+      parts && parts.session === session
+        ? { ...parts, canEdit, canRun, canComment, canModerate, discussion, mode }
+        : null,
+    [parts, session, canEdit, canRun, canComment, canModerate, discussion, mode],
   );
 };

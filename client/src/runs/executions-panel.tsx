@@ -18,7 +18,7 @@ interface ExecutionRow {
 
 /** The workflow's executions, newest first; picking one shows its log here and its items in the inspector. */
 export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; onClose: () => void }) => {
-  const { runs, canEdit } = useEditor();
+  const { runs, canRun } = useEditor();
   const live = useSyncExternalStore(runs.subscribe, runs.getExecution);
   const [rows, setRows] = useState<ExecutionRow[]>([]);
   const [error, setError] = useState<string>();
@@ -58,7 +58,7 @@ export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; o
               </button>
               {e.error && <div className="execution-error">{e.error}</div>}
               {viewed === e.id && <ExecutionLog executionId={e.id} status={e.status} />}
-              {canEdit && (
+              {canRun && (
                 <div className="row">
                   {(e.status === 'running' || e.status === 'queued') && (
                     <button type="button" onClick={() => void act(`/api/executions/${e.id}/stop`)}>

@@ -21,7 +21,7 @@ interface TriggerState {
 const message = (e: unknown): string => (e instanceof ApiError ? e.message : 'Could not reach the server');
 
 export const RunControls = ({ workflowId }: { workflowId: string }) => {
-  const { runs, canEdit } = useEditor();
+  const { runs, canEdit, canRun } = useEditor();
   const execution = useSyncExternalStore(runs.subscribe, runs.getExecution);
   const liveTrigger = useSyncExternalStore(runs.subscribe, runs.getTrigger);
   const [panel, setPanel] = useAtom(panelAtom);
@@ -69,7 +69,7 @@ export const RunControls = ({ workflowId }: { workflowId: string }) => {
 
   return (
     <div className="toolbar run-controls" role="toolbar" aria-label="Runs">
-      <button type="button" className="primary run-button" disabled={!canEdit || busy} onClick={() => void run()}>
+      <button type="button" className="primary run-button" disabled={!canRun || busy} onClick={() => void run()}>
         <Play size={14} aria-hidden="true" /> Run
       </button>
       {execution && (

@@ -19,9 +19,9 @@ export const paletteOpenAtom = atomWithStorage('weft.paletteOpen', true, undefin
 export const minimapOpenAtom = atomWithStorage('weft.minimap', true, undefined, { getOnInit: true });
 
 /** Which side panel shows, besides the inspector. */
-export const panelAtom = atom<'none' | 'members' | 'help' | 'executions' | 'credentials' | 'settings' | 'comments'>(
-  'none',
-);
+export const panelAtom = atom<
+  'none' | 'members' | 'help' | 'executions' | 'credentials' | 'settings' | 'comments' | 'mode'
+>('none');
 
 /**
  * What the comments panel shows: one node's threads, one thread picked out
