@@ -536,3 +536,37 @@ export const workflowLinkJoins = sqliteTable(
     check('workflow_link_joins_role_check', sql`${t.roleGranted} in ('editor', 'commenter', 'viewer')`),
   ],
 );
+
+/**
+ * The audit trail (docs/plans/collaboration.md §6.1): who did what, when and
+ * from where. Append-only: a trigger refuses UPDATE (0019_audit_append_only);
+ * DELETE stays open for retention. `actor_id` and `workflow_id` are copies
+ * without foreign keys, so events outlive accounts and workflows. `data` is
+ * JSON text. `dedupe_key` is set only by events that must be recorded once.
+ */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    action: text('action').notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name'),
+    via: text('via', { enum: ['session', 'token', 'socket', 'system', 'engine'] }).notNull(),
+    sessionRef: text('session_ref'),
+    address: text('address'),
+    workflowId: text('workflow_id'),
+    workflowName: text('workflow_name'),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    data: text('data').notNull().default('{}'),
+    dedupeKey: text('dedupe_key').unique(),
+  },
+  (t) => [
+    index('audit_events_workflow_idx').on(t.workflowId, t.seq),
+    index('audit_events_actor_idx').on(t.actorId, t.seq),
+    index('audit_events_action_idx').on(t.action, t.seq),
+    index('audit_events_at_idx').on(t.at),
+    check('audit_events_via_check', sql`${t.via} in ('session', 'token', 'socket', 'system', 'engine')`),
+  ],
+);

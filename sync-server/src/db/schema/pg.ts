@@ -456,3 +456,30 @@ export const workflowLinkJoins = pgTable(
     check('workflow_link_joins_role_check', sql`${t.roleGranted} in ('editor', 'commenter', 'viewer')`),
   ],
 );
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: ms('at').notNull(),
+    action: text('action').notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name'),
+    via: text('via', { enum: ['session', 'token', 'socket', 'system', 'engine'] }).notNull(),
+    sessionRef: text('session_ref'),
+    address: text('address'),
+    workflowId: text('workflow_id'),
+    workflowName: text('workflow_name'),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    data: text('data').notNull().default('{}'),
+    dedupeKey: text('dedupe_key').unique(),
+  },
+  (t) => [
+    index('audit_events_workflow_idx').on(t.workflowId, t.seq),
+    index('audit_events_actor_idx').on(t.actorId, t.seq),
+    index('audit_events_action_idx').on(t.action, t.seq),
+    index('audit_events_at_idx').on(t.at),
+    check('audit_events_via_check', sql`${t.via} in ('session', 'token', 'socket', 'system', 'engine')`),
+  ],
+);
