@@ -1,4 +1,6 @@
 import type { Logger } from '#shared/log.ts';
+import { PgAuditStore } from '../audit/pg-audit-store.ts';
+import { SqliteAuditStore } from '../audit/sqlite-audit-store.ts';
 import { PgAccountStore } from '../accounts/pg-account-store.ts';
 import { PgFavouritesStore } from '../accounts/pg-favourites-store.ts';
 import { PgInboxStore } from '../discussion/pg-inbox-store.ts';
@@ -78,6 +80,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
       history: new SqliteHistoryStore(db),
       modes: new SqliteModeStore(db),
       links: new SqliteLinkStore(db, config.encryptionKey),
+      audit: new SqliteAuditStore(db),
       // One server per SQLite file: writes it did not make come from an admin command beside it.
       watchAccess: (onChange) => watchOutsideWrites(database.sqlite, () => onChange({}), logger),
       close: () => database.close(),
@@ -108,6 +111,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
     history: new PgHistoryStore(db),
     modes: new PgModeStore(db, (fn) => session.onModeChange(fn)),
     links: new PgLinkStore(db, config.encryptionKey),
+    audit: new PgAuditStore(db),
     watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
     close: async () => {
       await session.close();

@@ -1,3 +1,4 @@
+import type { AuditStore } from '../audit/audit-store.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { FavouritesStore } from '../accounts/favourites-store.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
@@ -39,6 +40,7 @@ export interface Stores {
   readonly history: HistoryStore;
   readonly modes: ModeStore;
   readonly links: LinkStore;
+  readonly audit: AuditStore;
 }
 
 export type Storage = Stores & {
