@@ -20,6 +20,9 @@ import { workflowRoomHooks } from './workflows/room-hooks.ts';
 import { discussionRoomHooks } from './discussion/discussion-hooks.ts';
 import { InboxNotifier } from './discussion/inbox-notifier.ts';
 import { InboxRetention } from './discussion/inbox-retention.ts';
+import { discussionAudit } from './discussion/discussion-audit.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import { AuditRetention, DEFAULT_AUDIT_RETENTION_DAYS } from './audit/audit-retention.ts';
 import { roomHooks } from './rooms/room-kinds.ts';
 import { WorkflowService } from './workflows/workflow-service.ts';
 import { EngineHub } from './executions/engine-hub.ts';
@@ -85,6 +88,8 @@ export type SyncServerConfig = Pick<
     modeRefreshMs?: number;
     /** Requests to share links by token per address per 15 minutes (links/link-limits.ts has the default). */
     linkLimitPerAddress?: number;
+    /** WEFT_AUDIT_RETENTION_DAYS: audit events older than this are deleted; 0 keeps everything. */
+    auditRetentionDays?: number;
   } & Partial<RunPolicySettings>;
 
 /** WEFT_PEN_IDLE_MINUTES's default (docs/plans/collaboration.md §5.4). */
@@ -153,6 +158,11 @@ export const createSyncServer = async ({
           logger: logger.child({ component: 'bus' }),
         });
   const penIdleMs = config.penIdleMs ?? DEFAULT_PEN_IDLE_MINUTES * 60_000;
+  const auditLog = createAuditLog({
+    store: storage.audit,
+    logger: logger.child({ component: 'audit' }),
+    workflowName: async (id) => (await workflowStore.get(id))?.name,
+  });
   const policy = new EditPolicy({ store: storage.modes, logger: logger.child({ component: 'modes' }) });
   const rooms = new RoomManager({
     store: docs,
@@ -170,6 +180,7 @@ export const createSyncServer = async ({
       }),
       discussion: discussionRoomHooks({
         inbox: new InboxNotifier(storage.inbox, workflowStore, logger.child({ component: 'inbox' })),
+        audit: discussionAudit(auditLog, accounts, logger.child({ component: 'audit' })),
       }),
     }),
     ...(bus ? { bus } : {}),
@@ -191,6 +202,7 @@ export const createSyncServer = async ({
     policy,
     logger: logger.child({ component: 'modes' }),
     idleMs: penIdleMs,
+    audit: auditLog,
     ...(config.modeSweepMs === undefined ? {} : { everyMs: config.modeSweepMs }),
   });
   const runPolicy = runPolicyOf(config);
@@ -307,6 +319,7 @@ export const createSyncServer = async ({
     authLimits,
     links: storage.links,
     linkLimits,
+    audit: { log: auditLog, store: storage.audit },
   });
   const http = createTargetCheckedServer({}, getRequestListener(app.fetch));
   const sync = createSyncEndpoint({
@@ -344,6 +357,11 @@ export const createSyncServer = async ({
   // Access taken away elsewhere (another instance, or an admin command beside the server): check sockets again.
   const outsideWrites = storage.watchAccess((change) => recheckSockets(change));
   const inboxRetention = new InboxRetention(storage.inbox, logger.child({ component: 'inbox' }));
+  const auditRetention = new AuditRetention(
+    storage.audit,
+    config.auditRetentionDays ?? DEFAULT_AUDIT_RETENTION_DAYS,
+    logger.child({ component: 'audit' }),
+  );
   const retention = new ExecutionRetention(
     executionStore,
     { maxAgeDays: config.executionsMaxAgeDays, maxCount: config.executionsMaxCount },
@@ -393,6 +411,7 @@ export const createSyncServer = async ({
         stopTrackingModes();
         retention.close();
         inboxRetention.close();
+        auditRetention.close();
         await versionSessions.stop();
         await triggers.close();
         testWebhooks.close();

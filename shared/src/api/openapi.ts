@@ -178,6 +178,7 @@ export const buildOpenApiDocument = ({ version, routes = Object.values(apiRoutes
       { name: 'me', description: "The caller's own things" },
       { name: 'workflows', description: 'Workflows, publishing, triggers, members, runs' },
       { name: 'versions', description: "A workflow's version history: named versions, restore and undo" },
+      { name: 'audit', description: 'The audit trail: who changed access, links, modes, runs and versions, and when' },
       { name: 'links', description: 'Share links: make, list and revoke them; look at one and join through it' },
       { name: 'executions', description: 'Run history and control' },
       { name: 'credentials', description: 'Secrets for HTTP nodes (write-only) and their grants to workflows' },

@@ -67,4 +67,6 @@ export interface AccountStore {
   listApiTokens(userId: string): Promise<ApiTokenInfo[]>;
   deleteApiToken(userId: string, id: string): Promise<boolean>;
   userForApiToken(token: string): Promise<User | undefined>;
+  /** The id the tokens page shows for a token (the audit trail names it), or undefined. */
+  apiTokenId(token: string): Promise<string | undefined>;
 }

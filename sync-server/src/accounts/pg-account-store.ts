@@ -242,4 +242,12 @@ export class PgAccountStore implements AccountStore {
     }
     return toUser(row.user);
   }
+
+  async apiTokenId(token: string): Promise<string | undefined> {
+    const [row] = await this.db
+      .select({ id: apiTokens.id })
+      .from(apiTokens)
+      .where(eq(apiTokens.tokenHash, hashSecret(token)));
+    return row?.id;
+  }
 }

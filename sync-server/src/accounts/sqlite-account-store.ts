@@ -256,4 +256,12 @@ export class SqliteAccountStore implements AccountStore {
     }
     return toUser(row.user);
   }
+
+  async apiTokenId(token: string): Promise<string | undefined> {
+    return this.db
+      .select({ id: apiTokens.id })
+      .from(apiTokens)
+      .where(eq(apiTokens.tokenHash, hashSecret(token)))
+      .get()?.id;
+  }
 }

@@ -12,6 +12,7 @@ import { parseRoomName } from '#shared/protocol/rooms.ts';
 import type { RoomHooks } from '../rooms/room.ts';
 import { ValidatingReplica } from '../rooms/validating-replica.ts';
 import { can } from '../workflows/access.ts';
+import type { DiscussionAudit } from './discussion-audit.ts';
 import type { InboxNotifier } from './inbox-notifier.ts';
 
 interface Loaded {
@@ -32,9 +33,12 @@ interface Loaded {
  */
 export const discussionRoomHooks = ({
   inbox,
+  audit,
   now = Date.now,
 }: {
   inbox?: InboxNotifier;
+  /** Resolved, reopened and moderated comments go to the audit trail after the commit. */
+  audit?: DiscussionAudit;
   now?: () => number;
 } = {}): RoomHooks => {
   const loaded = new Map<string, Loaded>();
@@ -71,6 +75,7 @@ export const discussionRoomHooks = ({
       if (!entry || entry.facts.length === 0 || !workflowId) return;
       const facts = entry.facts.splice(0);
       inbox?.committed(workflowId, doc, facts, now());
+      audit?.(workflowId, facts);
     },
   };
 };

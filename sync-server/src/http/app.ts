@@ -41,6 +41,10 @@ import type { LinkLimits } from '../links/link-limits.ts';
 import { staticRoutes } from './static.ts';
 import { apiDocsRoutes } from './api-docs.ts';
 import type { AuthLimits } from '../accounts/auth-limits.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { AuditStore } from '../audit/audit-store.ts';
+import { requestAudit } from './audit-actor.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { hostAllowed, hostRefusal, requestHost } from './host-guard.ts';
 
 export interface AppDeps {
@@ -78,6 +82,8 @@ export interface AppDeps {
   publicUrl?: string | undefined;
   /** Host names served besides localhost and IP addresses (http/host-guard.ts). */
   allowedHosts: readonly string[];
+  /** The audit trail: recorded by the routes after each action, read by /audit. */
+  audit: { log: AuditLog; store: AuditStore };
 }
 
 /** Request bodies over this are refused with 413 (imports of big workflows included). */
@@ -85,6 +91,7 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /** The HTTP surface: /healthz, the REST API under /api, and the web app. */
 export const createApp = (deps: AppDeps): Hono<AppEnv> => {
+  const recordAudit = requestAudit(deps.audit.log, { accounts: deps.accounts, trustProxy: deps.trustProxy });
   const api = new Hono<AppEnv>()
     .use(
       bodyLimit({
@@ -94,6 +101,10 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         },
       }),
     )
+    .use(async (c, next) => {
+      c.set('audit', recordAudit);
+      await next();
+    })
     .use(authMiddleware(deps.accounts, deps.trustProxy))
     .route(
       '/auth',
@@ -177,6 +188,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         publicUrl: deps.publicUrl,
       }),
     )
+    .route('/', auditRoutes({ audit: deps.audit.store, workflows: deps.workflowStore }))
     .route('/', apiDocsRoutes())
     .route(
       '/admin',

@@ -4,6 +4,7 @@ import { parse as parseCookies } from 'hono/utils/cookie';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { requestHost, requestScheme } from './host-guard.ts';
 import type { AccountStore, User } from '../accounts/account-store.ts';
+import type { RequestAudit } from './audit-actor.ts';
 
 export const SESSION_COOKIE = 'weft_session';
 
@@ -21,6 +22,8 @@ export interface AppEnv {
   Variables: {
     user: User | undefined;
     authVia: AuthVia | undefined;
+    /** Records audit events for the request (http/audit-actor.ts `audit`); set by createApp. */
+    audit: RequestAudit | undefined;
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from '#shared/log.ts';
+import { SYSTEM_ACTOR, type AuditLog } from '../audit/audit-log.ts';
 import type { EditPolicy } from './edit-policy.ts';
 import type { ModeStore, ModeState } from './mode-store.ts';
 
@@ -24,6 +25,8 @@ export class PenSweeper {
       idleMs: number;
       everyMs?: number;
       now?: () => number;
+      /** Each release is recorded as the system's `pen.released`. */
+      audit?: AuditLog;
     },
   ) {
     this.timer = setInterval(() => {
@@ -41,6 +44,14 @@ export class PenSweeper {
           this.options.logger.info({ workflowId: state.workflowId }, 'pen released after its holder was idle');
           this.options.policy.apply(state);
         }
+        await this.options.audit?.record(
+          SYSTEM_ACTOR,
+          released.map((state) => ({
+            action: 'pen.released',
+            workflowId: state.workflowId,
+            data: { reason: 'idle', mode: state.mode },
+          })),
+        );
         return released;
       } finally {
         this.running = undefined;

@@ -426,6 +426,16 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(200, 'POST', `${versions}/${restored.entry.id}/undo`, { as: ann.as });
     await expectCall(409, 'POST', `${versions}/${named.id}/undo`, { as: ann.as });
 
+    // --- the audit trail: the workflow's for its editors and owners, all of it for the admin
+    const trail = `/api/workflows/${runnable.id}/audit`;
+    await expectCall(200, 'GET', `${trail}?limit=5&action=version.`, { as: ann.as });
+    await expectCall(400, 'GET', `${trail}?cursor=abc`, { as: ann.as });
+    await expectCall(403, 'GET', trail, { as: carol.as });
+    await expectCall(404, 'GET', '/api/workflows/nosuchworkflow/audit', { as: ann.as });
+    await expectCall(200, 'GET', `/api/audit?workflowId=${runnable.id}&since=2020-01-01`, { as: admin.as });
+    await expectCall(400, 'GET', '/api/audit?limit=0', { as: admin.as });
+    await expectCall(403, 'GET', '/api/audit', { as: ann.as });
+
     // --- leaving and deleting
     await expectCall(403, 'DELETE', `/api/workflows/${runnable.id}`, { as: bob.as });
     await expectCall(204, 'DELETE', `/api/workflows/${runnable.id}/members/${bob.id}`, { as: bob.as });

@@ -1,4 +1,5 @@
 import * as admin from './admin.ts';
+import * as audit from './audit.ts';
 import * as auth from './auth.ts';
 import * as credentials from './credentials.ts';
 import * as executions from './executions.ts';
@@ -71,6 +72,8 @@ export const apiRoutes = {
   requestPen: modes.requestPen,
   handOverPen: modes.handOverPen,
   releasePen: modes.releasePen,
+  listWorkflowAudit: audit.listWorkflowAudit,
+  listAudit: audit.listAudit,
   createLink: links.createLink,
   listLinks: links.listLinks,
   revokeLink: links.revokeLink,

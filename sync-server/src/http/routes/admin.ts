@@ -3,8 +3,10 @@ import * as routes from '#shared/api/routes/admin.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { AccountStore, User } from '../../accounts/account-store.ts';
 import type { RoomManager } from '../../rooms/room-manager.ts';
-import type { SocketRevalidator } from '../auth.ts';
+import type { Context } from 'hono';
+import type { AppEnv, SocketRevalidator } from '../auth.ts';
 import { hashPassword } from '../../accounts/passwords.ts';
+import { audit } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
 export interface AdminRouteDeps {
@@ -22,12 +24,13 @@ const requireAdmin = (user: User, what: string): User => {
 
 /** The instance admin's pages: health (loaded rooms, sockets, memory) and the accounts, which they can create and disable. */
 export const adminRoutes = ({ rooms, sockets, startedAt, accounts, revalidate }: AdminRouteDeps) => {
-  const setDisabled = async (user: User, id: string, disabled: boolean) => {
+  const setDisabled = async (c: Context<AppEnv>, user: User, id: string, disabled: boolean) => {
     const admin = requireAdmin(user, 'disable or enable accounts');
     if (id === admin.id) throw new UserError(ErrorCodes.conflict, 'You cannot disable or enable your own account');
     if (!(await accounts.setDisabled(id, disabled))) throw new UserError(ErrorCodes.notFound, 'No such account');
     // Its sockets close now (4401); its sessions are gone and its tokens stop working until it is enabled.
     if (disabled) await revalidate({ userId: id });
+    await audit(c, user, { action: disabled ? 'user.disabled' : 'user.enabled', target: { type: 'user', id } });
     return accountOf(id);
   };
   const accountOf = async (id: string) => {
@@ -51,11 +54,11 @@ export const adminRoutes = ({ rooms, sockets, startedAt, accounts, revalidate }:
       });
       return reply(201, { user: await accountOf(created.id) });
     }),
-    implement(routes.disableUser, async (_c, { user, params }, reply) =>
-      reply(200, { user: await setDisabled(user, params.id, true) }),
+    implement(routes.disableUser, async (c, { user, params }, reply) =>
+      reply(200, { user: await setDisabled(c, user, params.id, true) }),
     ),
-    implement(routes.enableUser, async (_c, { user, params }, reply) =>
-      reply(200, { user: await setDisabled(user, params.id, false) }),
+    implement(routes.enableUser, async (c, { user, params }, reply) =>
+      reply(200, { user: await setDisabled(c, user, params.id, false) }),
     ),
     implement(routes.getMetrics, (_c, { user }, reply) => {
       requireAdmin(user, 'read metrics');

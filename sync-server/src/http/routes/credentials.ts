@@ -4,6 +4,7 @@ import { ID_PATTERN } from '#shared/ids.ts';
 import type { CredentialStore } from '../../credentials/credential-store.ts';
 import { requireAccess } from '../../workflows/access.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
+import { audit } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
 export interface CredentialRouteDeps {
@@ -38,7 +39,7 @@ export const credentialRoutes = ({ store, workflows, now = Date.now }: Credentia
     }),
     // Letting a workflow's runs use the credential is its owner's act alone, and only for a
     // workflow they can see; asking again changes nothing (200 with the grant that exists).
-    implement(routes.grantCredential, async (_c, { user, params, body }, reply) => {
+    implement(routes.grantCredential, async (c, { user, params, body }, reply) => {
       if ((await store.owner(params.id)) !== user.id) throw notFound(params.id);
       const { workflowId } = await body();
       if (!ID_PATTERN.test(workflowId))
@@ -50,13 +51,25 @@ export const credentialRoutes = ({ store, workflows, now = Date.now }: Credentia
       const granted = await store.grant(params.id, workflowId, now(), adminOnly ? undefined : user.id);
       if (!granted) throw new UserError(ErrorCodes.forbidden, 'You are not a member of this workflow');
       const { grant, created } = granted;
+      if (created) {
+        await audit(c, user, {
+          action: 'credential.granted',
+          workflowId,
+          target: { type: 'credential', id: params.id },
+        });
+      }
       return created ? reply(201, { grant }) : reply(200, { grant });
     }),
-    implement(routes.revokeCredentialGrant, async (_c, { user, params }, reply) => {
+    implement(routes.revokeCredentialGrant, async (c, { user, params }, reply) => {
       if ((await store.owner(params.id)) !== user.id) throw notFound(params.id);
       if (!(await store.revoke(params.id, params.workflowId))) {
         throw new UserError(ErrorCodes.notFound, 'This credential is not granted to that workflow');
       }
+      await audit(c, user, {
+        action: 'credential.revoked',
+        workflowId: params.workflowId,
+        target: { type: 'credential', id: params.id },
+      });
       return reply(204);
     }),
   ]);

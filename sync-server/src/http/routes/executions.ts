@@ -8,6 +8,7 @@ import type { ExecutionRow, ExecutionStore } from '../../executions/execution-st
 import { requireAccess } from '../../workflows/access.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
 import { nestsDeeperThan } from '../../json-depth.ts';
+import { audit } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
 /** Execution history and control: list, one execution with its node runs, logs, stop, retry, delete. */
@@ -97,18 +98,30 @@ export const executionRoutes = (deps: {
         })),
       });
     }),
-    implement(routes.stopExecution, async (_c, { user, params }, reply) => {
+    implement(routes.stopExecution, async (c, { user, params }, reply) => {
       const row = await load(params.id, user, 'edit');
       if (row.status !== 'queued' && row.status !== 'running') {
         throw new UserError(ErrorCodes.conflict, `Execution ${row.id} has already ended (${row.status})`);
       }
       await deps.executions.log(row.id, 'info', `${user.name} asked to stop the run`, Date.now());
       await deps.runs.cancel(row.id);
+      await audit(c, user, {
+        action: 'run.stopped',
+        workflowId: row.workflowId,
+        target: { type: 'execution', id: row.id },
+      });
       return reply(202, { ...dto(row), stopping: true });
     }),
-    implement(routes.retryExecution, async (_c, { user, params }, reply) => {
+    implement(routes.retryExecution, async (c, { user, params }, reply) => {
       const row = await load(params.id, user, 'edit');
-      return reply(201, dto(await deps.service.retry(row, user)));
+      const run = await deps.service.retry(row, user);
+      await audit(c, user, {
+        action: 'run.started',
+        workflowId: run.workflowId,
+        target: { type: 'execution', id: run.id },
+        data: { mode: run.mode, retryOf: row.id },
+      });
+      return reply(201, dto(run));
     }),
     implement(routes.deleteExecution, async (_c, { user, params }, reply) => {
       const row = await load(params.id, user, 'edit');

@@ -10,6 +10,7 @@ import type { WorkflowStore } from '../../workflows/workflow-store.ts';
 import type { SocketRevalidator } from '../auth.ts';
 import { clientAddress } from '../client-address.ts';
 import { publicBase } from '../public-base.ts';
+import { audit } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
 export interface LinkRouteDeps {
@@ -104,6 +105,12 @@ export const linkRoutes = ({
         createdBy: user.id,
         now: at,
       });
+      await audit(c, user, {
+        action: 'link.created',
+        workflowId: id,
+        target: { type: 'link', id: row.id },
+        data: { role: row.role, expiresAt, maxUses: request.maxUses ?? null, label: request.label || null },
+      });
       const created: CreatedLinkDto = {
         ...linkFields(row),
         revokedAt: null,
@@ -123,12 +130,13 @@ export const linkRoutes = ({
       }));
       return reply(200, { links: listed });
     }),
-    implement(routes.revokeLink, async (_c, { user, params }, reply) => {
+    implement(routes.revokeLink, async (c, { user, params }, reply) => {
       const id = workflowId(params.id);
       await requireAccess(workflows, id, user, 'manageMembers');
       if (!(await links.revoke(id, params.linkId, user.id, now()))) {
         throw new UserError(ErrorCodes.notFound, 'No such link to this workflow');
       }
+      await audit(c, user, { action: 'link.revoked', workflowId: id, target: { type: 'link', id: params.linkId } });
       return reply(204);
     }),
     implement(routes.previewLink, async (c, { params }, reply) => {
@@ -146,6 +154,12 @@ export const linkRoutes = ({
       if (joined.status === 'gone') throw goneError(joined);
       // Their open sockets still carry the old role: they reconnect (4100) and come back with the new one.
       if (joined.raised) await revalidate({ userId: user.id, workflowId: joined.workflowId });
+      await audit(c, user, {
+        action: 'link.used',
+        workflowId: joined.workflowId,
+        target: { type: 'user', id: user.id },
+        data: { role: joined.role, raised: joined.raised },
+      });
       return reply(200, { workflowId: joined.workflowId, role: joined.role });
     }),
   ]);

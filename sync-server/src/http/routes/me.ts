@@ -10,6 +10,7 @@ import { clearSessionCookie, type SocketRevalidator } from '../auth.ts';
 import { clientAddress } from '../client-address.ts';
 import type { AuthLimits } from '../../accounts/auth-limits.ts';
 import { workflowDto } from './workflows.ts';
+import { audit } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
 export interface MeRouteDeps {
@@ -56,9 +57,15 @@ export const meRoutes = ({
       reply(200, { invitations: await workflowStore.invitationsFor(user.email) }),
     ),
     // An invitation is answered only by the account that uses its address; to anyone else it does not exist.
-    implement(routes.acceptInvitation, async (_c, { user, params }, reply) => {
+    implement(routes.acceptInvitation, async (c, { user, params }, reply) => {
       const accepted = await workflowStore.acceptInvitation(params.id, user, now());
       if (!accepted) throw new UserError(ErrorCodes.notFound, 'No such invitation for you');
+      await audit(c, user, {
+        action: 'invitation.accepted',
+        workflowId: accepted.workflowId,
+        target: { type: 'user', id: user.id },
+        data: { role: accepted.role, email: user.email },
+      });
       return reply(200, workflowDto(await workflows.summary(accepted.workflowId, accepted.role)));
     }),
     implement(routes.declineInvitation, async (_c, { user, params }, reply) => {
@@ -90,6 +97,7 @@ export const meRoutes = ({
         );
       }
       clearSessionCookie(c, cookieSecure);
+      await audit(c, user, { action: 'user.deleted', target: { type: 'user', id: user.id } });
       // Every socket of the account closes now (4401): its cookie and tokens are gone.
       await revalidate({ userId: user.id });
       return reply(204);

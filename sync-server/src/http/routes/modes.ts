@@ -7,6 +7,7 @@ import type { ModeState, ModeStore, PenResult } from '../../modes/mode-store.ts'
 import { memberName } from '../../modes/require-change.ts';
 import { requireAccess } from '../../workflows/access.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
+import { audit } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
 export interface ModeRouteDeps {
@@ -52,7 +53,7 @@ export const modeRoutes = ({ store, modes, policy, defaultIdleMs, now = Date.now
   };
 
   return contractRoutes('/api/workflows', [
-    implement(routes.setMode, async (_c, { user, params, body }, reply) => {
+    implement(routes.setMode, async (c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
       await requireAccess(store, id, user, 'setMode');
       const { mode, reason, penIdleMinutes } = await body();
@@ -64,6 +65,11 @@ export const modeRoutes = ({ store, modes, policy, defaultIdleMs, now = Date.now
         penIdleMs: penIdleMinutes === undefined ? null : penIdleMinutes * 60_000,
       });
       policy.apply(state);
+      await audit(c, user, {
+        action: 'mode.changed',
+        workflowId: id,
+        data: { mode: state.mode, reason: state.reason ?? null },
+      });
       return reply(200, dto(state));
     }),
     implement(routes.getMode, async (_c, { user, params }, reply) => {
@@ -71,30 +77,35 @@ export const modeRoutes = ({ store, modes, policy, defaultIdleMs, now = Date.now
       await requireAccess(store, id, user, 'read');
       return reply(200, dto(await policy.fresh(id)));
     }),
-    implement(routes.takePen, async (_c, { user, params, body }, reply) => {
+    implement(routes.takePen, async (c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
       const role = await requireAccess(store, id, user, 'edit');
       const force = (await body())?.force === true;
       if (force && role !== 'owner')
         throw new UserError(ErrorCodes.forbidden, 'Only an owner can take the pen by force');
-      return reply(200, dto(await settle(await modes.takePen(id, user.id, now(), { force }))));
+      const state = await settle(await modes.takePen(id, user.id, now(), { force }));
+      await audit(c, user, { action: force ? 'pen.forced' : 'pen.taken', workflowId: id });
+      return reply(200, dto(state));
     }),
     implement(routes.requestPen, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
       await requireAccess(store, id, user, 'edit');
       return reply(202, dto(await settle(await modes.requestPen(id, user.id, now()))));
     }),
-    implement(routes.handOverPen, async (_c, { user, params, body }, reply) => {
+    implement(routes.handOverPen, async (c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
       const role = await requireAccess(store, id, user, 'edit');
       const { userId } = await body();
       const result = await modes.handOver(id, { userId: user.id, asOwner: role === 'owner' }, userId, now());
-      return reply(200, dto(await settle(result)));
+      const state = await settle(result);
+      await audit(c, user, { action: 'pen.handed_over', workflowId: id, target: { type: 'user', id: userId } });
+      return reply(200, dto(state));
     }),
-    implement(routes.releasePen, async (_c, { user, params }, reply) => {
+    implement(routes.releasePen, async (c, { user, params }, reply) => {
       const id = workflowId(params.id);
       const role = await requireAccess(store, id, user, 'edit');
       await settle(await modes.releasePen(id, { userId: user.id, asOwner: role === 'owner' }));
+      await audit(c, user, { action: 'pen.released', workflowId: id });
       return reply(204);
     }),
   ]);

@@ -10,6 +10,7 @@ import { requireAccess } from '../../workflows/access.ts';
 import type { EditPolicy } from '../../modes/edit-policy.ts';
 import { requireChange } from '../../modes/require-change.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
+import { audit } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
 const workflowId = (raw: string): string => {
@@ -76,21 +77,33 @@ export const versionRoutes = (deps: {
         nextCursor: last ? `${last.createdAt}:${last.id}` : null,
       });
     }),
-    implement(routes.createVersion, async (_c, { user, params, body }, reply) => {
+    implement(routes.createVersion, async (c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
       await requireAccess(deps.workflows, id, user, 'edit');
       const { name } = await body();
       const entry = await deps.service.name(id, user.id, name);
+      await audit(c, user, {
+        action: 'version.named',
+        workflowId: id,
+        target: { type: 'version', id: entry.id },
+        data: { name },
+      });
       const { createdBy: _, ...version } = await dto(entry, authorNames(deps.accounts));
       return reply(201, { ...version, kind: 'named', name });
     }),
-    implement(routes.renameVersion, async (_c, { user, params, body }, reply) => {
+    implement(routes.renameVersion, async (c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
       await requireAccess(deps.workflows, id, user, 'edit');
       const ref = versionRef(id, params.versionId);
       const { name } = await body();
       const entry = VERSION_HASH.test(ref) ? undefined : await deps.history.rename(id, ref, name);
       if (!entry) throw new UserError(ErrorCodes.notFound, `Workflow ${id} has no version ${ref}`);
+      await audit(c, user, {
+        action: 'version.named',
+        workflowId: id,
+        target: { type: 'version', id: entry.id },
+        data: { name },
+      });
       return reply(200, await dto(entry, authorNames(deps.accounts)));
     }),
     implement(routes.getVersion, async (_c, { user, params }, reply) => {
@@ -112,7 +125,7 @@ export const versionRoutes = (deps: {
         definition: version.definition,
       });
     }),
-    implement(routes.restoreVersion, async (_c, { user, params }, reply) => {
+    implement(routes.restoreVersion, async (c, { user, params }, reply) => {
       const id = workflowId(params.id);
       await requireChange(deps.policy, deps.workflows, id, user);
       const { target, entry, beforeHash, changes } = await deps.service.restore(
@@ -120,6 +133,12 @@ export const versionRoutes = (deps: {
         user.id,
         versionRef(id, params.versionId),
       );
+      await audit(c, user, {
+        action: 'version.restored',
+        workflowId: id,
+        target: { type: 'version', id: target.id },
+        data: { hash: target.versionHash, before: beforeHash, entry: entry.id },
+      });
       return reply(200, {
         restored: { id: target.id, hash: target.versionHash },
         entry: { id: entry.id },
@@ -127,10 +146,16 @@ export const versionRoutes = (deps: {
         changes,
       });
     }),
-    implement(routes.undoRestore, async (_c, { user, params }, reply) => {
+    implement(routes.undoRestore, async (c, { user, params }, reply) => {
       const id = workflowId(params.id);
       await requireChange(deps.policy, deps.workflows, id, user);
-      return reply(200, await deps.service.undoRestore(id, user.id, versionRef(id, params.versionId)));
+      const undone = await deps.service.undoRestore(id, user.id, versionRef(id, params.versionId));
+      await audit(c, user, {
+        action: 'version.restore_undone',
+        workflowId: id,
+        target: { type: 'version', id: params.versionId },
+      });
+      return reply(200, undone);
     }),
   ]);
 };

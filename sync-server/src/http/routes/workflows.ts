@@ -16,6 +16,7 @@ import type { TriggerService } from '../../triggers/trigger-service.ts';
 import type { TestWebhooks } from '../../triggers/test-webhooks.ts';
 import type { RoomManager } from '../../rooms/room-manager.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
+import { audit } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
 export const workflowDto = (w: WorkflowSummary): WorkflowDto => ({
@@ -64,22 +65,25 @@ export const workflowRoutes = ({
   now = Date.now,
 }: WorkflowRouteDeps) =>
   contractRoutes('/api/workflows', [
-    implement(routes.publishWorkflow, async (_c, { user, params }, reply) => {
+    implement(routes.publishWorkflow, async (c, { user, params }, reply) => {
       const id = workflowId(params.id);
       await requireChange(policy, store, id, user);
       const hash = await triggers.publish(id, user);
+      await audit(c, user, { action: 'workflow.published', workflowId: id, data: { hash } });
       return reply(200, { id, publishedHash: hash, active: (await store.get(id))?.active ?? false });
     }),
-    implement(routes.activateWorkflow, async (_c, { user, params }, reply) => {
+    implement(routes.activateWorkflow, async (c, { user, params }, reply) => {
       const id = workflowId(params.id);
       await requireChange(policy, store, id, user);
       await triggers.activate(id);
+      await audit(c, user, { action: 'workflow.activated', workflowId: id });
       return reply(200, { id, publishedHash: (await store.get(id))?.publishedHash ?? null, active: true });
     }),
-    implement(routes.deactivateWorkflow, async (_c, { user, params }, reply) => {
+    implement(routes.deactivateWorkflow, async (c, { user, params }, reply) => {
       const id = workflowId(params.id);
       await requireChange(policy, store, id, user);
       await triggers.deactivate(id);
+      await audit(c, user, { action: 'workflow.deactivated', workflowId: id });
       return reply(200, { id, publishedHash: (await store.get(id))?.publishedHash ?? null, active: false });
     }),
     implement(routes.listenTestWebhook, async (_c, { user, params }, reply) => {
@@ -94,7 +98,7 @@ export const workflowRoutes = ({
       await testWebhooks.stop(id);
       return reply(204);
     }),
-    implement(routes.runWorkflow, async (_c, { user, params, body }, reply) => {
+    implement(routes.runWorkflow, async (c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
       await requireAccess(store, id, user, 'edit');
       // A body is optional (the editor's Run sends none); `weft run --input` sends the trigger's items.
@@ -103,18 +107,27 @@ export const workflowRoutes = ({
         mode: 'manual',
         ...(request?.items ? { triggerItems: request.items } : {}),
       });
+      await audit(c, user, {
+        action: 'run.started',
+        workflowId: id,
+        target: { type: 'execution', id: run.id },
+        data: { mode: run.mode },
+      });
       return reply(201, executionDto(run));
     }),
     implement(routes.listWorkflows, async (_c, { user }, reply) =>
       reply(200, { workflows: (await store.listFor(user.id, user.isAdmin)).map(workflowDto) }),
     ),
-    implement(routes.createWorkflow, async (_c, { user, body }, reply) => {
+    implement(routes.createWorkflow, async (c, { user, body }, reply) => {
       const { name } = await body();
-      return reply(201, workflowDto(await service.create(user, name)));
+      const created = await service.create(user, name);
+      await audit(c, user, { action: 'workflow.created', workflowId: created.id, workflowName: created.name });
+      return reply(201, workflowDto(created));
     }),
     // Either format is any JSON to the contract: the service tells them apart and lists every problem itself.
     implement(routes.importWorkflow, async (c, { user }, reply) => {
       const created = await service.import(user, await readJsonBody(c));
+      await audit(c, user, { action: 'workflow.imported', workflowId: created.id, workflowName: created.name });
       return reply(201, { ...workflowDto(created), warnings: created.warnings });
     }),
     implement(routes.getWorkflow, async (_c, { user, params }, reply) => {
@@ -129,14 +142,17 @@ export const workflowRoutes = ({
       const { name } = await service.update(id, user, patch);
       return reply(200, workflowDto({ ...(await service.summary(id, role)), name }));
     }),
-    implement(routes.deleteWorkflow, async (_c, { user, params }, reply) => {
+    implement(routes.deleteWorkflow, async (c, { user, params }, reply) => {
       const id = workflowId(params.id);
       await requireAccess(store, id, user, 'delete');
+      // Its name is copied now: after the delete there is nothing to read it from.
+      const name = (await store.get(id))?.name ?? null;
       // Nothing of it may start or run while it goes: triggers first, then the runs in flight.
       await triggers.remove(id);
       await testWebhooks.stop(id);
       await executions.stopWorkflow(id);
       await service.delete(id);
+      await audit(c, user, { action: 'workflow.deleted', workflowId: id, workflowName: name });
       return reply(204);
     }),
     implement(routes.exportWorkflow, async (_c, { user, params }, reply) => {
@@ -151,7 +167,7 @@ export const workflowRoutes = ({
       const invitations = can(role, 'manageMembers') ? await store.invitations(id) : [];
       return reply(200, { members: await store.members(id), invitations });
     }),
-    implement(routes.addMember, async (_c, { user, params, body }, reply) => {
+    implement(routes.addMember, async (c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
       await requireAccess(store, id, user, 'manageMembers');
       const { email, role } = await body();
@@ -163,19 +179,37 @@ export const workflowRoutes = ({
           throw new UserError(ErrorCodes.conflict, 'A workflow needs at least one owner');
         }
         await store.upsertMember(id, member.userId, role, now());
-        if (member.role !== role) await revalidate({ userId: member.userId, workflowId: id });
+        if (member.role !== role) {
+          await revalidate({ userId: member.userId, workflowId: id });
+          await audit(c, user, {
+            action: 'member.role_changed',
+            workflowId: id,
+            target: { type: 'user', id: member.userId },
+            data: { from: member.role, to: role },
+          });
+        }
         return reply(200, { ...member, role });
       }
-      return reply(202, {
-        invitation: await store.invite(id, email, role, user.id, now(), MAX_PENDING_INVITATIONS),
+      const invitation = await store.invite(id, email, role, user.id, now(), MAX_PENDING_INVITATIONS);
+      await audit(c, user, {
+        action: 'member.invited',
+        workflowId: id,
+        target: { type: 'invitation', id: invitation.id },
+        data: { role, email },
       });
+      return reply(202, { invitation });
     }),
-    implement(routes.cancelInvitation, async (_c, { user, params }, reply) => {
+    implement(routes.cancelInvitation, async (c, { user, params }, reply) => {
       const id = workflowId(params.id);
       await requireAccess(store, id, user, 'manageMembers');
       if (!(await store.cancelInvitation(id, params.invitationId))) {
         throw new UserError(ErrorCodes.notFound, 'No such invitation to this workflow');
       }
+      await audit(c, user, {
+        action: 'invitation.cancelled',
+        workflowId: id,
+        target: { type: 'invitation', id: params.invitationId },
+      });
       return reply(204);
     }),
     implement(routes.listWorkflowCredentials, async (_c, { user, params }, reply) => {
@@ -183,7 +217,7 @@ export const workflowRoutes = ({
       await requireAccess(store, id, user, 'read');
       return reply(200, { credentials: await credentials.grantedTo(id) });
     }),
-    implement(routes.removeMember, async (_c, { user, params }, reply) => {
+    implement(routes.removeMember, async (c, { user, params }, reply) => {
       const id = workflowId(params.id);
       const target = params.userId;
       // Anyone may leave; removing others takes an owner.
@@ -195,6 +229,12 @@ export const workflowRoutes = ({
       }
       await store.removeMember(id, target);
       await revalidate({ userId: target, workflowId: id });
+      await audit(c, user, {
+        action: target === user.id ? 'member.left' : 'member.removed',
+        workflowId: id,
+        target: { type: 'user', id: target },
+        data: { role },
+      });
       return reply(204);
     }),
   ]);
