@@ -21,9 +21,12 @@ export const auditQuery = z.object({
     .optional(),
   action: z
     .string()
-    .regex(/^[a-z_]{1,40}(\.[a-z_]{0,40})?$/, 'must be an action or its start, e.g. `member.` or `link.created`')
+    .regex(
+      /^[a-z_]{1,40}(\.[a-z_]{0,40})?(,[a-z_]{1,40}(\.[a-z_]{0,40})?){0,9}$/,
+      'must be actions or their starts, comma-separated, e.g. `member.,invitation.` or `link.created`',
+    )
     .optional()
-    .meta({ description: 'Only actions starting with this, e.g. `member.` or `pen.taken`' }),
+    .meta({ description: 'Only actions starting with one of these (comma-separated), e.g. `member.,invitation.`' }),
   actor: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a user id')

@@ -48,8 +48,8 @@ export interface AuditQuery {
   limit: number;
   /** Events older than this seq (the previous page's last): stable while others append. */
   before?: number;
-  /** `member.` matches every member event; `link.used` only that one. */
-  actionPrefix?: string;
+  /** Actions starting with any of these: `member.` matches every member event; `link.used` only that one. */
+  actionPrefixes?: readonly string[];
   actorId?: string;
   /** Inclusive bounds on `at`. */
   since?: number;

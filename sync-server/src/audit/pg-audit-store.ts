@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
 import type { PgDb } from '../db/open-postgres.ts';
 import { auditEvents } from '../db/schema/pg.ts';
 import {
@@ -29,8 +29,12 @@ export class PgAuditStore implements AuditStore {
         and(
           query.workflowId !== undefined ? eq(auditEvents.workflowId, query.workflowId) : undefined,
           query.before !== undefined ? lt(auditEvents.seq, query.before) : undefined,
-          query.actionPrefix !== undefined
-            ? sql`${auditEvents.action} like ${likePrefix(query.actionPrefix)} escape '\\'`
+          query.actionPrefixes !== undefined && query.actionPrefixes.length > 0
+            ? or(
+                ...query.actionPrefixes.map(
+                  (prefix) => sql`${auditEvents.action} like ${likePrefix(prefix)} escape '\\'`,
+                ),
+              )
             : undefined,
           query.actorId !== undefined ? eq(auditEvents.actorId, query.actorId) : undefined,
           query.since !== undefined ? gte(auditEvents.at, query.since) : undefined,

@@ -123,9 +123,13 @@ export const runAuditStoreContract = (name: string, setup: () => Promise<AuditSt
           'member.invited',
         ]);
         // `.` and `_` are not wildcards.
-        expect(await actions({ limit: 10, actionPrefix: 'member.' })).toEqual(['member.removed', 'member.invited']);
-        expect(await actions({ limit: 10, actionPrefix: 'member_' })).toEqual([]);
-        expect(await actions({ limit: 10, actionPrefix: 'link.created' })).toEqual(['link.created']);
+        expect(await actions({ limit: 10, actionPrefixes: ['member.'] })).toEqual(['member.removed', 'member.invited']);
+        expect(await actions({ limit: 10, actionPrefixes: ['member_'] })).toEqual([]);
+        expect(await actions({ limit: 10, actionPrefixes: ['link.created'] })).toEqual(['link.created']);
+        expect(await actions({ limit: 10, actionPrefixes: ['link.', 'mode.'] })).toEqual([
+          'mode.changed',
+          'link.created',
+        ]);
         expect(await actions({ limit: 10, actorId: 'ben' })).toEqual(['mode.changed']);
         expect(await actions({ limit: 10, since: 20, until: 40 })).toEqual([
           'memberXinvited',

@@ -235,6 +235,7 @@ describe('reading it', () => {
     await rest.addMember(owner.as, workflowId, ben, 'editor');
     expect(await actions(`?actor=${ben.user.id}`)).toEqual(['invitation.accepted']);
     expect(await actions('?action=member.')).toEqual(['member.invited']);
+    expect(await actions('?action=member.,invitation.')).toEqual(['invitation.accepted', 'member.invited']);
     expect(await actions('?since=2099-01-01')).toEqual([]);
     expect(await actions(`?until=${Date.now() - 3_600_000}`)).toEqual([]);
     expect((await actions(`?since=${Date.now() - 3_600_000}`)).length).toBe(9);

@@ -21,7 +21,7 @@ const storeQuery = (q: Filters): AuditQuery => ({
   // One more than asked: whether there is an older page, without a second query.
   limit: q.limit + 1,
   ...(q.cursor !== undefined ? { before: Number(q.cursor) } : {}),
-  ...(q.action !== undefined ? { actionPrefix: q.action } : {}),
+  ...(q.action !== undefined ? { actionPrefixes: q.action.split(',') } : {}),
   ...(q.actor !== undefined ? { actorId: q.actor } : {}),
   ...(q.since !== undefined ? { since: auditMoment(q.since) } : {}),
   ...(q.until !== undefined ? { until: auditMoment(q.until) } : {}),
