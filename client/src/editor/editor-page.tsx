@@ -13,6 +13,7 @@ import {
   Sun,
   Undo2,
   Users,
+  History,
 } from 'lucide-react';
 import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
 import { origins } from '#shared/origins.ts';
@@ -50,6 +51,7 @@ import { modeAllows, useEditMode } from '../modes/edit-mode.ts';
 import { ModeBanner } from '../modes/mode-banner.tsx';
 import { ModePanel } from '../modes/mode-panel.tsx';
 import { CommentsPanel } from '../comments/comments-panel.tsx';
+import { ActivityPanel } from '../activity/activity-panel.tsx';
 import { StatusChip } from './status-chip.tsx';
 import { TestWebhookControl } from './test-webhook.tsx';
 import { useClipboard } from './use-clipboard.ts';
@@ -242,6 +244,9 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
       {panel === 'credentials' && <CredentialsPanel onClose={() => setPanel('none')} />}
       {panel === 'settings' && <WorkflowSettingsPanel onClose={() => setPanel('none')} />}
       {panel === 'comments' && workflow && <CommentsPanel workflowId={workflow.id} onClose={() => setPanel('none')} />}
+      {panel === 'activity' && workflow && (workflow.role === 'owner' || workflow.role === 'editor') && (
+        <ActivityPanel workflowId={workflow.id} onClose={() => setPanel('none')} />
+      )}
       {panel === 'mode' && workflow?.role === 'owner' && (
         <ModePanel workflowId={workflow.id} onClose={() => setPanel('none')} />
       )}
@@ -250,7 +255,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
 };
 
 const ToolbarButtons = () => {
-  const { undo, canEdit, canModerate } = useEditor();
+  const { undo, canEdit, canModerate, canRun } = useEditor();
   const [theme, setTheme] = useAtom(themeAtom);
   const [panel, setPanel] = useAtom(panelAtom);
   const [paletteOpen, setPaletteOpen] = useAtom(paletteOpenAtom);
@@ -305,6 +310,15 @@ const ToolbarButtons = () => {
         pressed={panel === 'comments'}
         onClick={() => setPanel(panel === 'comments' ? 'none' : 'comments')}
       />
+      {canRun && (
+        <IconButton
+          icon={History}
+          label="Activity"
+          title="Activity: who changed access, links, the mode, runs and versions"
+          pressed={panel === 'activity'}
+          onClick={() => setPanel(panel === 'activity' ? 'none' : 'activity')}
+        />
+      )}
       <IconButton
         icon={Users}
         label="Members"

@@ -20,7 +20,7 @@ export const minimapOpenAtom = atomWithStorage('weft.minimap', true, undefined, 
 
 /** Which side panel shows, besides the inspector. */
 export const panelAtom = atom<
-  'none' | 'members' | 'help' | 'executions' | 'credentials' | 'settings' | 'comments' | 'mode'
+  'none' | 'members' | 'help' | 'executions' | 'credentials' | 'settings' | 'comments' | 'mode' | 'activity'
 >('none');
 
 /**
