@@ -61,7 +61,7 @@ export const runAuditStoreContract = (name: string, setup: () => Promise<AuditSt
     );
 
     it(
-      'refuses a raw UPDATE',
+      'AUD1: refuses a raw UPDATE',
       withStore(async ({ store, raw }) => {
         await store.append([event()]);
         await expect(raw(`update audit_events set action = 'nothing.happened'`)).rejects.toThrow(/append-only/);
@@ -70,7 +70,7 @@ export const runAuditStoreContract = (name: string, setup: () => Promise<AuditSt
     );
 
     it(
-      'refuses a raw DELETE on PostgreSQL outside the prune; prune deletes',
+      'AUD1: refuses a raw DELETE on PostgreSQL outside the prune; prune deletes',
       withStore(async ({ store, raw, dialect }) => {
         await store.append([event({ at: 1 }), event({ at: 2 })]);
         if (dialect === 'postgres') {
