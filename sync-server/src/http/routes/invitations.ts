@@ -51,7 +51,9 @@ export const invitationRoutes = (deps: {
   const now = deps.now ?? Date.now;
   const link = (c: Context): string => `${publicBase(c, deps.trustProxy, deps.publicUrl)}/`;
   return contractRoutes('/api', [
-    implement(routes.instanceInfo, async (_c, _input, reply) => reply(200, { emailInvitations: deps.mail.enabled })),
+    implement(routes.instanceInfo, (_c, _input, reply) =>
+      Promise.resolve(reply(200, { emailInvitations: deps.mail.enabled })),
+    ),
     implement(routes.inviteByEmail, async (c, { user, params, body }, reply) => {
       if (!ID_PATTERN.test(params.id)) throw new UserError(ErrorCodes.notFound, `Workflow ${params.id} does not exist`);
       const id = params.id;
