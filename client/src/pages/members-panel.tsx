@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
 import type { InvitationDto, MemberDto, WorkflowDto, WorkflowRole } from '#shared/api/index.ts';
 import { api, ApiError } from '../api/client.ts';
 import { fieldText } from '../ui/form.ts';
+import { ShareLinks } from './share-links.tsx';
 
 const roles: readonly WorkflowRole[] = ['editor', 'commenter', 'viewer', 'owner'];
 
@@ -10,8 +11,40 @@ const roles: readonly WorkflowRole[] = ['editor', 'commenter', 'viewer', 'owner'
  * email: the person becomes a member when they accept, signed in with that
  * address (the server never says whether an account uses it). Owners change
  * roles, remove members and cancel invitations that are still pending.
+ * They also share links anyone may join through (the Share links tab).
  */
 export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
+  const [tab, setTab] = useState<'people' | 'links'>('people');
+  if (workflow.role !== 'owner') return <People workflow={workflow} />;
+  const tabs = [
+    { id: 'people', label: 'People' },
+    { id: 'links', label: 'Share links' },
+  ] as const;
+  return (
+    <div className="members-tabs" style={{ display: 'grid', gap: 12 }}>
+      <div className="member-tabs" role="tablist" aria-label="Members or share links">
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`members-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`members-tabpanel-${t.id}`}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`members-tabpanel-${tab}`} aria-labelledby={`members-tab-${tab}`}>
+        {tab === 'people' ? <People workflow={workflow} /> : <ShareLinks workflowId={workflow.id} />}
+      </div>
+    </div>
+  );
+};
+
+const People = ({ workflow }: { workflow: WorkflowDto }) => {
   const [members, setMembers] = useState<MemberDto[]>([]);
   const [invitations, setInvitations] = useState<InvitationDto[]>([]);
   const [error, setError] = useState<string>();
@@ -95,7 +128,7 @@ export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
               <select
                 aria-label={`Role of ${m.name}`}
                 value={m.role}
-                style={{ width: 100 }}
+                style={{ width: 124 }}
                 onChange={(e) => void changeRole(m, e.target.value as WorkflowRole)}
               >
                 {roles.map((r) => (
