@@ -27,6 +27,13 @@ const serverUrl = (page: Page, workflowId: string) => async () =>
 const serverNames = (page: Page, workflowId: string) => async () =>
   (await serverExport(page, workflowId)).nodes.map((n) => n.name).sort();
 
+/** The id of the newest history entry. */
+const entryId = async (page: Page, workflowId: string): Promise<string> => {
+  const res = await page.request.get(`/api/workflows/${workflowId}/versions`);
+  const { versions } = (await res.json()) as { versions: { id: string }[] };
+  return versions[0]?.id ?? '';
+};
+
 /** The URL in a page's inspector (open on the HTTP Request node), without others' carets. */
 const urlInInspector = (page: Page) => () =>
   page
@@ -148,5 +155,43 @@ test('compare a named version with now, restore it while someone else edits, and
   await expect.poll(urlInInspector(b)).toBe('https://b.example');
   await expect(canvasNode(b, 'Tag the lead')).toBeVisible();
   await expect(canvasNode(b, 'Edit Fields (Set)')).toBeVisible();
+
+  // Open shows the named version read-only over the canvas, its parameters in the panel.
+  await named.getByRole('button', { name: 'Open' }).click();
+  const opened = a.getByRole('region', { name: 'Version canvas (read-only)' });
+  await expect(opened.getByTestId('version-canvas-node')).toHaveCount(2);
+  await expect(opened.locator('[data-node-name="No Operation"]')).toBeVisible();
+  await expect(panel.getByRole('region', { name: 'Version details' })).toContainText('URLhttps://a.example');
+  await a.screenshot({ path: 'test-results/version-open.png' });
+  await opened.getByRole('button', { name: 'Back to the live workflow' }).click();
+  await expect(opened).toHaveCount(0);
+  await expect(canvasNode(a, 'Edit Fields (Set)')).toBeVisible();
+  await Promise.all(contexts.map((c) => c.close()));
+});
+
+test('a commenter sees the history and compares, without naming or restoring', async ({ browser, weft }) => {
+  const { a, b, contexts, benEmail } = await annAndBen(browser, weft.baseURL, 'versions-commenter');
+  const { id, path } = await createWorkflow(a, 'Read only history');
+  await addFromPalette(a, 'noOp');
+  await expect.poll(serverNames(a, id)).toEqual(['No Operation']);
+  expect((await a.request.post(`/api/workflows/${id}/versions`, { data: { name: 'first cut' } })).status()).toBe(201);
+  await share(a, b, id, benEmail, 'commenter');
+  await openWorkflow(b, path);
+  await addFromPalette(a, 'set');
+  await expect(canvasNode(b, 'Edit Fields (Set)')).toBeVisible();
+
+  await b.getByRole('button', { name: 'Version history' }).click();
+  const panel = b.getByRole('complementary', { name: 'Version history' });
+  const entry = panel.getByTestId('version').filter({ hasText: 'first cut' });
+  await expect(entry).toContainText('Ann');
+  await expect(panel.getByRole('button', { name: 'Name this version' })).toHaveCount(0);
+  await expect(entry.getByRole('button', { name: 'Restore' })).toHaveCount(0);
+  await entry.getByRole('button', { name: 'Compare with now' }).click();
+  await expect(b.locator('[data-testid="canvas-node"][data-node-name="Edit Fields (Set)"]')).toHaveAttribute(
+    'data-diff',
+    'added',
+  );
+  // The server refuses a restore from him all the same.
+  expect((await b.request.post(`/api/workflows/${id}/versions/${await entryId(b, id)}/restore`)).status()).toBe(403);
   await Promise.all(contexts.map((c) => c.close()));
 });

@@ -52,6 +52,8 @@ import { ModeBanner } from '../modes/mode-banner.tsx';
 import { ModePanel } from '../modes/mode-panel.tsx';
 import { CommentsPanel } from '../comments/comments-panel.tsx';
 import { HistoryPanel } from '../history/history-panel.tsx';
+import { openedVersionAtom } from '../history/opened-version.ts';
+import { VersionCanvas } from '../history/version-canvas.tsx';
 import { StatusChip } from './status-chip.tsx';
 import { TestWebhookControl } from './test-webhook.tsx';
 import { useClipboard } from './use-clipboard.ts';
@@ -138,6 +140,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
   const { screenToFlowPosition, setCenter, getZoom } = useReactFlow();
   const empty = useSyncExternalStore(binding.subscribe, () => binding.getSnapshot().nodes.length === 0);
   const canvasBox = useRef<HTMLDivElement>(null);
+  const [openedVersion, setOpenedVersion] = useAtom(openedVersionAtom);
 
   const addAt = useCallback(
     (type: string, at: { x: number; y: number }): string | undefined => {
@@ -243,6 +246,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
           )
         )}
         <TestWebhookControl />
+        {openedVersion && <VersionCanvas version={openedVersion} onClose={() => setOpenedVersion(null)} />}
         <Toast />
       </div>
       {inspected && <Inspector key={inspected} nodeId={inspected} onClose={() => binding.select([])} />}

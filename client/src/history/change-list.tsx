@@ -43,7 +43,13 @@ const FieldChange = ({ change, nodeType }: { change: ValueChange; nodeType?: str
 export const ChangeList = ({ result }: { result: DefinitionComparison }) => {
   const { session, binding } = useEditor();
   const { setCenter, getZoom } = useReactFlow();
-  const changed = result.nodes.filter((n) => n.status !== 'same');
+  // In reading order on the canvas (removed nodes, not on it, last), so the list follows what the eye sees.
+  const at = (id: string) => readNode(session.doc, id)?.position ?? { x: Infinity, y: Infinity };
+  const changed = result.nodes
+    .filter((n) => n.status !== 'same')
+    .map((n) => ({ n, p: at(n.id) }))
+    .sort((u, v) => u.p.y - v.p.y || u.p.x - v.p.x)
+    .map(({ n }) => n);
   const names = new Map(result.nodes.map((n) => [n.id, n.name]));
   const edgeText = (e: { source: string; target: string }) =>
     `${names.get(e.source) ?? '?'} → ${names.get(e.target) ?? '?'}`;

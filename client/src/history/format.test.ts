@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VersionDto } from '#shared/api/versions.ts';
-import { describeChange, fieldLabel, groupByDay, lineDiff, shortValue, versionTitle } from './format.ts';
+import { describeChange, fieldLabel, groupByDay, lineDiff, setParameters, shortValue, versionTitle } from './format.ts';
 
 const version = (id: string, at: Date, extra: Partial<VersionDto> = {}): VersionDto => ({
   id,
@@ -94,5 +94,15 @@ describe('changed values', () => {
         'httpRequest',
       ),
     ).toEqual({ label: 'URL', before: 'https://a.example', after: 'https://b.example', lines: null });
+  });
+
+  it('lists only the parameters that differ from the defaults', () => {
+    expect(
+      setParameters('httpRequest', { method: 'GET', url: 'https://a.example', sendQuery: false, custom: 1 }),
+    ).toEqual([
+      ['url', 'https://a.example'],
+      ['custom', 1],
+    ]);
+    expect(setParameters('httpRequest', { method: 'POST' })).toEqual([['method', 'POST']]);
   });
 });

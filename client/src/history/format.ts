@@ -1,5 +1,5 @@
 import type { VersionDto } from '#shared/api/versions.ts';
-import { getNodeDefinition } from '#shared/nodes/index.ts';
+import { defaultParameters, getNodeDefinition } from '#shared/nodes/index.ts';
 import type { ValueChange } from '#shared/schema/diff/describe.ts';
 
 /** How the history panel words versions and changes; pure, so it is tested without a browser. */
@@ -132,3 +132,11 @@ export const describeChange = (
   after: shortValue(change.after),
   lines: lineDiff(change.before, change.after),
 });
+
+/** A node's parameters that differ from its type's defaults: what someone set, as a version view lists them. */
+export const setParameters = (type: string, parameters: Record<string, unknown>): [string, unknown][] => {
+  const defaults = defaultParameters(type);
+  return Object.entries(parameters).filter(
+    ([key, value]) => value !== undefined && JSON.stringify(value) !== JSON.stringify(defaults[key]),
+  );
+};

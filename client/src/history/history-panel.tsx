@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { useSetAtom } from 'jotai';
-import type { VersionDetailDto, VersionDto } from '#shared/api/versions.ts';
+import { useAtom, useSetAtom } from 'jotai';
+import type { VersionDto } from '#shared/api/versions.ts';
 import type { WorkflowDto } from '#shared/api/index.ts';
 import { useEditor } from '../editor/editor-context.tsx';
 import { mayEdit } from '../editor/roles.ts';
@@ -17,6 +17,7 @@ import {
   restoreVersion,
   undoRestore,
 } from './history-api.ts';
+import { openedVersionAtom } from './opened-version.ts';
 import { VersionView } from './version-view.tsx';
 import './history.css';
 
@@ -82,7 +83,7 @@ const NameForm = ({
  * compare and open.
  */
 export const HistoryPanel = ({ workflow, onClose }: { workflow: WorkflowDto; onClose: () => void }) => {
-  const { diff } = useEditor();
+  const { diff, binding } = useEditor();
   const setToast = useSetAtom(toastAtom);
   const canChange = mayEdit(workflow.role);
   const [versions, setVersions] = useState<VersionDto[]>([]);
@@ -93,7 +94,7 @@ export const HistoryPanel = ({ workflow, onClose }: { workflow: WorkflowDto; onC
   const [naming, setNaming] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [undone, setUndone] = useState<ReadonlySet<string>>(new Set());
-  const [opened, setOpened] = useState<VersionDetailDto | null>(null);
+  const [opened, setOpened] = useAtom(openedVersionAtom);
   const comparison = useSyncExternalStore(diff.subscribe, diff.comparison);
   const workflowId = workflow.id;
 
@@ -124,8 +125,14 @@ export const HistoryPanel = ({ workflow, onClose }: { workflow: WorkflowDto; onC
     return () => clearInterval(timer);
   }, [reload]);
 
-  // The comparison belongs to the panel: closing it takes the colours off the canvas.
-  useEffect(() => () => diff.clear(), [diff]);
+  // The comparison and the opened version belong to the panel: closing it brings the live canvas back as it was.
+  useEffect(
+    () => () => {
+      diff.clear();
+      setOpened(null);
+    },
+    [diff, setOpened],
+  );
 
   const loadMore = async () => {
     if (!nextCursor) return;
@@ -184,7 +191,11 @@ export const HistoryPanel = ({ workflow, onClose }: { workflow: WorkflowDto; onC
 
   const open = (v: VersionDto) =>
     run('open this version', async () => {
-      setOpened(await getVersion(workflowId, v.id));
+      const version = await getVersion(workflowId, v.id);
+      diff.clear();
+      // The inspector edits the live workflow; next to a past version it would read as that version's.
+      binding.select([]);
+      setOpened(version);
     });
 
   const saveName = (name: string) =>

@@ -1,6 +1,6 @@
 import type { VersionDetailDto } from '#shared/api/versions.ts';
 import { TypeLabel } from './type-label.tsx';
-import { fieldLabel, shortValue, timeOf, versionTitle } from './format.ts';
+import { fieldLabel, setParameters, shortValue, timeOf, versionTitle } from './format.ts';
 
 /**
  * A version opened read-only: its nodes with their parameters and its
@@ -11,7 +11,7 @@ export const VersionView = ({ version, onClose }: { version: VersionDetailDto; o
   const { definition } = version;
   const names = new Map(definition.nodes.map((n) => [n.id, n.name]));
   return (
-    <section className="version-view" aria-label="Version (read-only)">
+    <section className="version-view" aria-label="Version details">
       <div className="history-compare-head">
         <div className="history-compare-title">
           <span className="history-compare-label">Read-only</span>
@@ -19,7 +19,7 @@ export const VersionView = ({ version, onClose }: { version: VersionDetailDto; o
           <span className="muted">{timeOf(version.createdAt)}</span>
         </div>
         <button type="button" onClick={onClose}>
-          Close version
+          Close
         </button>
       </div>
       <p className="muted version-summary">
@@ -28,7 +28,7 @@ export const VersionView = ({ version, onClose }: { version: VersionDetailDto; o
       </p>
       <ul className="version-nodes">
         {definition.nodes.map((n) => {
-          const params = Object.entries(n.parameters).filter(([, v]) => v !== '' && v !== undefined);
+          const params = setParameters(n.type, n.parameters);
           return (
             <li key={n.id} data-testid="version-node">
               <div className="change-node-head">
