@@ -156,6 +156,14 @@ test('compare a named version with now, restore it while someone else edits, and
   await expect(canvasNode(b, 'Tag the lead')).toBeVisible();
   await expect(canvasNode(b, 'Edit Fields (Set)')).toBeVisible();
 
+  // The auto version saved before the restore can be named afterwards.
+  const auto = panel.locator('[data-testid="version"][data-kind="auto"]');
+  await expect(auto).toContainText('Before restoring ‘before the CRM switch’');
+  await auto.getByRole('button', { name: 'Name', exact: true }).click();
+  await auto.getByLabel('New name').fill('with the b URL');
+  await auto.getByRole('button', { name: 'Save' }).click();
+  await expect(auto).toContainText('with the b URL');
+
   // Open shows the named version read-only over the canvas, its parameters in the panel.
   await named.getByRole('button', { name: 'Open' }).click();
   const opened = a.getByRole('region', { name: 'Version canvas (read-only)' });
@@ -177,8 +185,12 @@ test('a commenter sees the history and compares, without naming or restoring', a
   expect((await a.request.post(`/api/workflows/${id}/versions`, { data: { name: 'first cut' } })).status()).toBe(201);
   await share(a, b, id, benEmail, 'commenter');
   await openWorkflow(b, path);
+  // Since the version: a step added, and the node it followed deleted.
   await addFromPalette(a, 'set');
   await expect(canvasNode(b, 'Edit Fields (Set)')).toBeVisible();
+  await canvasNode(a, 'No Operation').click();
+  await a.keyboard.press('Delete');
+  await expect(canvasNode(b, 'No Operation')).toHaveCount(0);
 
   await b.getByRole('button', { name: 'Version history' }).click();
   const panel = b.getByRole('complementary', { name: 'Version history' });
@@ -191,6 +203,15 @@ test('a commenter sees the history and compares, without naming or restoring', a
     'data-diff',
     'added',
   );
+  const ghost = b.getByTestId('diff-ghost');
+  await expect(ghost).toHaveAttribute('data-node-name', 'No Operation');
+  await expect(ghost).toHaveAttribute('data-diff', 'removed');
+  await b.screenshot({ path: 'test-results/version-ghost.png' });
+  await expect(
+    panel.locator('[data-testid="node-change"][data-status="removed"]').filter({ hasText: 'No Operation' }),
+  ).toBeVisible();
+  await panel.getByRole('button', { name: 'Close comparison' }).click();
+  await expect(ghost).toHaveCount(0);
   // The server refuses a restore from him all the same.
   expect((await b.request.post(`/api/workflows/${id}/versions/${await entryId(b, id)}/restore`)).status()).toBe(403);
   await Promise.all(contexts.map((c) => c.close()));
