@@ -20,7 +20,7 @@ export const minimapOpenAtom = atomWithStorage('weft.minimap', true, undefined, 
 
 /** Which side panel shows, besides the inspector. */
 export const panelAtom = atom<
-  'none' | 'members' | 'help' | 'executions' | 'credentials' | 'settings' | 'comments' | 'mode'
+  'none' | 'members' | 'help' | 'executions' | 'credentials' | 'settings' | 'comments' | 'mode' | 'history'
 >('none');
 
 /**
@@ -44,5 +44,9 @@ export const selectedNodeIdsAtom = atom<readonly string[]>([]);
 /** The awareness client id of the person whose viewport this user follows. */
 export const followingAtom = atom<number | null>(null);
 
-/** A short message at the bottom of the editor (paste problems, name conflicts). */
-export const toastAtom = atom<{ text: string; kind: 'info' | 'error' } | null>(null);
+/** A short message at the bottom of the editor (paste problems, name conflicts), with one action at most ("Undo"). */
+export const toastAtom = atom<{
+  text: string;
+  kind: 'info' | 'error';
+  action?: { label: string; run: () => void };
+} | null>(null);
