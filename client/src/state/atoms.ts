@@ -15,7 +15,10 @@ export const themeAtom = atomWithStorage<Theme>('weft.theme', prefersDark() ? 'd
   getOnInit: true,
 });
 export const snapToGridAtom = atomWithStorage('weft.snapToGrid', true, undefined, { getOnInit: true });
-export const paletteOpenAtom = atomWithStorage('weft.paletteOpen', true, undefined, { getOnInit: true });
+/** A phone's screen is the canvas's: there the palette starts closed (phone.css shows it over the canvas). */
+const isPhone = (): boolean => typeof window !== 'undefined' && window.matchMedia('(max-width: 640px)').matches;
+
+export const paletteOpenAtom = atomWithStorage('weft.paletteOpen', !isPhone(), undefined, { getOnInit: true });
 export const minimapOpenAtom = atomWithStorage('weft.minimap', true, undefined, { getOnInit: true });
 
 /** Which side panel shows, besides the inspector. */
