@@ -19,7 +19,7 @@ const serverPaths = [
   '/assets/index-abc.js',
 ];
 
-const clientPaths = ['/', '/w/abc', '/w/Z_9-x', '/signup', '/login', '/account', '/admin/users'];
+const clientPaths = ['/', '/w/abc', '/w/Z_9-x', '/signup', '/login', '/account', '/admin/users', '/join/abc_DEF-1'];
 
 describe('app routes', () => {
   it('counts the client routes and nothing the server answers', () => {
@@ -28,7 +28,7 @@ describe('app routes', () => {
   });
 
   it('does not stretch a parameter over segments, or a route over a longer path', () => {
-    for (const path of ['/w/', '/w/a/b', '/w', '//', '/signup/x', '/loginx', '', '/%2f']) {
+    for (const path of ['/w/', '/w/a/b', '/w', '//', '/signup/x', '/loginx', '/join/', '/join/a/b', '', '/%2f']) {
       expect(isAppRoute(path), path).toBe(false);
     }
   });

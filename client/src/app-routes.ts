@@ -16,6 +16,7 @@ export const appRoutes = {
   account: '/account',
   inbox: '/inbox',
   adminUsers: '/admin/users',
+  join: '/join/:token',
 } as const;
 
 export type AppRoute = (typeof appRoutes)[keyof typeof appRoutes];

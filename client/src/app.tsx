@@ -8,6 +8,7 @@ import { appRoutes } from './app-routes.ts';
 import { AccountPage } from './pages/account-page.tsx';
 import { AdminUsersPage } from './pages/admin-users-page.tsx';
 import { AuthPage } from './pages/auth-page.tsx';
+import { JoinPage } from './pages/join-page.tsx';
 import { forgetLocalData } from './offline/service-worker.ts';
 import { themeAtom } from './state/atoms.ts';
 import { EditorPage } from './editor/editor-page.tsx';
@@ -35,6 +36,7 @@ export const App = () => {
   if (me.state === 'anonymous') {
     return (
       <Switch>
+        <Route path={appRoutes.join}>{(params) => <JoinPage token={params.token} />}</Route>
         <Route path={appRoutes.signup}>
           <AuthPage mode="signup" onSignedIn={signedIn} />
         </Route>
@@ -55,6 +57,7 @@ export const App = () => {
       <Route path={appRoutes.editor}>
         {(params) => <EditorPage id={params.id} user={me.user} onSignOut={signOut} />}
       </Route>
+      <Route path={appRoutes.join}>{(params) => <JoinPage token={params.token} user={me.user} />}</Route>
       <Route path={appRoutes.inbox}>
         <InboxPage user={me.user} onSignOut={signOut} />
       </Route>

@@ -161,6 +161,12 @@ const schema = z.object({
   databaseUrl: serverUrl(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/weft').optional(),
   /** Redis that instances on one PostgreSQL share rooms (and, later, jobs) through; needs databaseUrl. */
   redisUrl: serverUrl(['redis:', 'rediss:'], 'redis://host:6379').optional(),
+  /** SMTP for invitations by email (smtp:// or smtps://, credentials in the URL); unset: no email, links to copy. */
+  smtpUrl: serverUrl(['smtp:', 'smtps:'], 'smtps://user:password@mail.example.com:465').optional(),
+  /** The sender of Weft's mail, e.g. `Weft <weft@example.com>`. */
+  smtpFrom: z.string().trim().min(3).max(200).optional(),
+  /** The address people reach Weft at, for links in mail and share links; unset: the request's own. */
+  publicUrl: serverUrl(['http:', 'https:'], 'https://weft.example.com').optional(),
   /** Prefix of every Redis key and channel, so two Weft clusters can share one Redis. */
   redisPrefix: z
     .string()
@@ -216,6 +222,9 @@ export const configSources: Record<
   databaseUrl: { env: 'DATABASE_URL' },
   redisUrl: { env: 'REDIS_URL' },
   redisPrefix: { env: 'WEFT_REDIS_PREFIX' },
+  smtpUrl: { env: 'WEFT_SMTP_URL' },
+  smtpFrom: { env: 'WEFT_SMTP_FROM' },
+  publicUrl: { env: 'WEFT_PUBLIC_URL' },
 };
 
 /** Settings whose value may hold a secret: an error names them but does not echo what was given. */
@@ -224,6 +233,7 @@ const secret: ReadonlySet<keyof typeof configSources> = new Set([
   'redisUrl',
   'encryptionKey',
   'engineToken',
+  'smtpUrl',
 ]);
 
 export class ConfigError extends Error {}

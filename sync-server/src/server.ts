@@ -6,6 +6,10 @@ import type { Logger } from '#shared/log.ts';
 import type { AccountStore } from './accounts/account-store.ts';
 import { AuthLimits } from './accounts/auth-limits.ts';
 import { LinkLimits } from './links/link-limits.ts';
+import type { SharedCounts } from './http/rate-limiters.ts';
+import { InvitationLimits } from './http/routes/invitations.ts';
+import { createMailer } from './mail/mailer.ts';
+import { MailSender } from './mail/mail-sender.ts';
 import type { Config } from './config.ts';
 import { createApp } from './http/app.ts';
 import { hostAllowed, requestHost } from './http/host-guard.ts';
@@ -71,7 +75,7 @@ export type SyncServerConfig = Pick<
   | 'loginLimitPerAccount'
   | 'authLimitPerAddress'
 > &
-  Partial<Pick<Config, 'databaseUrl' | 'redisUrl' | 'redisPrefix'>> & {
+  Partial<Pick<Config, 'databaseUrl' | 'redisUrl' | 'redisPrefix' | 'smtpUrl' | 'smtpFrom' | 'publicUrl'>> & {
     /** Secret engines present on /engine. */
     engineToken: string;
     /** AES-256 key of the credential store (see credentials/encryption-key.ts). */
@@ -88,6 +92,8 @@ export type SyncServerConfig = Pick<
     modeRefreshMs?: number;
     /** Requests to share links by token per address per 15 minutes (links/link-limits.ts has the default). */
     linkLimitPerAddress?: number;
+    /** Addresses one account may invite by email per hour (http/routes/invitations.ts has the default). */
+    invitationsPerHour?: number;
     /** WEFT_AUDIT_RETENTION_DAYS: audit events older than this are deleted; 0 keeps everything. */
     auditRetentionDays?: number;
   } & Partial<RunPolicySettings>;
@@ -260,31 +266,34 @@ export const createSyncServer = async ({
     onChange: (workflowId, state) => live.listening(workflowId, state),
     logger: logger.child({ component: 'test-webhooks' }),
   });
+  // Rate limits count in Redis in a cluster, so a client spreading requests over instances meets each once.
+  const sharedCounts = (component: string): { shared?: SharedCounts } =>
+    config.redisUrl === undefined
+      ? {}
+      : {
+          shared: {
+            redisUrl: config.redisUrl,
+            prefix: config.redisPrefix ?? 'weft',
+            logger: logger.child({ component }),
+          },
+        };
   const authLimits = new AuthLimits({
     perAccount: config.loginLimitPerAccount,
     perAddress: config.authLimitPerAddress,
-    ...(config.redisUrl === undefined
-      ? {}
-      : {
-          shared: {
-            redisUrl: config.redisUrl,
-            prefix: config.redisPrefix ?? 'weft',
-            logger: logger.child({ component: 'auth-limits' }),
-          },
-        }),
+    ...sharedCounts('auth-limits'),
   });
   const linkLimits = new LinkLimits({
     ...(config.linkLimitPerAddress === undefined ? {} : { perAddress: config.linkLimitPerAddress }),
-    ...(config.redisUrl === undefined
-      ? {}
-      : {
-          shared: {
-            redisUrl: config.redisUrl,
-            prefix: config.redisPrefix ?? 'weft',
-            logger: logger.child({ component: 'link-limits' }),
-          },
-        }),
+    ...sharedCounts('link-limits'),
   });
+  const invitationLimits = new InvitationLimits({
+    ...(config.invitationsPerHour === undefined ? {} : { perHour: config.invitationsPerHour }),
+    ...sharedCounts('invitation-limits'),
+  });
+  const mail = new MailSender(
+    createMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom ?? 'Weft <weft@localhost>' }),
+    logger.child({ component: 'mail' }),
+  );
   let socketCount = (): number => 0;
   let revalidate: SocketRevalidator = () => Promise.resolve(0);
   /** For timers and watchers, which have nobody to answer: a failure is logged. */
@@ -319,6 +328,9 @@ export const createSyncServer = async ({
     authLimits,
     links: storage.links,
     linkLimits,
+    mail,
+    invitationLimits,
+    publicUrl: config.publicUrl,
     audit: { log: auditLog, store: storage.audit },
   });
   const http = createTargetCheckedServer({}, getRequestListener(app.fetch));
@@ -429,6 +441,7 @@ export const createSyncServer = async ({
         await bus?.close();
         authLimits.close();
         linkLimits.close();
+        invitationLimits.close();
         await storage.close();
       })();
       return closing;

@@ -30,6 +30,7 @@ import { CanvasMinimap } from './canvas-minimap.tsx';
 import { edgeTypes } from './run-edge.tsx';
 import { nodeTypes } from './workflow-node.tsx';
 import { useKeepSelectionInView } from './use-keep-selection-in-view.ts';
+import { DiffGhosts } from '../history/diff-ghosts.tsx';
 
 export const GRID = 20;
 
@@ -200,6 +201,7 @@ export const FlowCanvas = ({
         <Controls showInteractive={false} fitViewOptions={FIT} aria-label="Zoom controls" />
         {showMinimap && <CanvasMinimap />}
         <RemoteCursors presence={presence} />
+        <DiffGhosts />
       </ReactFlow>
     </div>
   );

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
-import { useEditor, useNodeRun, usePeersSelecting } from '../editor/editor-context.tsx';
+import { useDiffMark, useEditor, useNodeRun, usePeersSelecting } from '../editor/editor-context.tsx';
 import type { FlowNode } from './flow-binding.ts';
 import { NodeIcon } from './node-icons.tsx';
 import { SoftLockTag } from '../presence/soft-locks.tsx';
@@ -59,8 +59,18 @@ const RunBadge = ({ nodeId }: { nodeId: string }) => {
   );
 };
 
+/** A word on the node's edge while a version is compared with now ("Compare with now" in the history panel). */
+const DiffTag = ({ mark }: { mark: string | undefined }) =>
+  mark ? (
+    <div className="diff-tag" aria-hidden="true">
+      {mark}
+    </div>
+  ) : null;
+
 const StickyNoteNode = ({ data, selected, id }: NodeProps<FlowNode>) => {
   const { parameters } = data.node;
+  const { diff } = useEditor();
+  const mark = useDiffMark(diff, id);
   const width = typeof parameters.width === 'number' ? parameters.width : 240;
   const height = typeof parameters.height === 'number' ? parameters.height : 160;
   const color = STICKY_COLORS[String(parameters.color)] ?? STICKY_COLORS.yellow;
@@ -70,8 +80,10 @@ const StickyNoteNode = ({ data, selected, id }: NodeProps<FlowNode>) => {
       style={{ width, height, background: color }}
       data-testid="canvas-node"
       data-node-name={data.node.name}
+      data-diff={mark}
     >
       <RemoteSelection nodeId={id} />
+      <DiffTag mark={mark} />
       {typeof parameters.content === 'string' && parameters.content.trim() ? (
         <div className="sticky-text">{parameters.content}</div>
       ) : (
@@ -85,6 +97,8 @@ const WorkflowNodeView = (props: NodeProps<FlowNode>) => {
   const { data, selected, id } = props;
   const node = data.node;
   const def = getNodeDefinition(node.type);
+  const { diff } = useEditor();
+  const mark = useDiffMark(diff, id);
   if (def?.annotation) return <StickyNoteNode {...props} />;
   const ports = nodePorts(node);
   const classes = ['wf-node', selected ? 'selected' : '', node.disabled ? 'disabled' : '', def ? '' : 'unsupported'];
@@ -95,12 +109,14 @@ const WorkflowNodeView = (props: NodeProps<FlowNode>) => {
       data-testid="canvas-node"
       data-node-name={node.name}
       data-node-type={node.type}
+      data-diff={mark}
       title={def ? def.description : `"${node.type}" is not a node type Weft knows; it is kept as it was imported.`}
     >
       <RemoteSelection nodeId={id} />
       <RunBadge nodeId={id} />
       <SoftLockTag nodeId={id} />
       <NodeCommentMarker nodeId={id} />
+      <DiffTag mark={mark} />
       {ports.inputs.map((port, i) => (
         <Handle
           key={port.name}

@@ -3,6 +3,7 @@ import type { ModeDto } from '#shared/api/modes.ts';
 import type { FlowBinding } from '../canvas/flow-binding.ts';
 import type { DiscussionStore } from '../comments/discussion-store.ts';
 import type { WorkflowSession } from '../doc/session.ts';
+import type { DiffMark, VersionDiff } from '../history/version-diff.ts';
 import type { Peer, Presence } from '../presence/presence.ts';
 import type { NodeRun, RunStatus } from '../runs/run-status.ts';
 import type { WorkflowUndo } from '../undo/undo.ts';
@@ -29,6 +30,8 @@ export interface EditorContextValue {
   canModerate: boolean;
   /** The workflow's edit mode as the server enforces it; null in parallel mode. */
   mode: ModeDto | null;
+  /** The version compared with the live document ("Compare with now"), if any. */
+  diff: VersionDiff;
 }
 
 export const EditorContext = createContext<EditorContextValue | null>(null);
@@ -49,3 +52,7 @@ export const usePeersLocking = (presence: Presence, nodeId: string): readonly Pe
 
 export const useNodeRun = (runs: RunStatus, nodeId: string): NodeRun | undefined =>
   useSyncExternalStore(runs.subscribe, () => runs.node(nodeId));
+
+/** How a node differs from the compared version; re-renders the node only when its own mark changes. */
+export const useDiffMark = (diff: VersionDiff, nodeId: string): DiffMark | undefined =>
+  useSyncExternalStore(diff.subscribe, () => diff.markOf(nodeId));

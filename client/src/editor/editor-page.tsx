@@ -4,6 +4,7 @@ import { useAtom, useAtomValue, useSetAtom } from 'jotai';
 import {
   CircleHelp,
   Lock,
+  FileClock,
   Map as MapIcon,
   MessageSquare,
   Moon,
@@ -13,7 +14,7 @@ import {
   Sun,
   Undo2,
   Users,
-  History,
+  Activity as ActivityIcon,
 } from 'lucide-react';
 import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
 import { origins } from '#shared/origins.ts';
@@ -52,6 +53,9 @@ import { ModeBanner } from '../modes/mode-banner.tsx';
 import { ModePanel } from '../modes/mode-panel.tsx';
 import { CommentsPanel } from '../comments/comments-panel.tsx';
 import { ActivityPanel } from '../activity/activity-panel.tsx';
+import { HistoryPanel } from '../history/history-panel.tsx';
+import { openedVersionAtom } from '../history/opened-version.ts';
+import { VersionCanvas } from '../history/version-canvas.tsx';
 import { StatusChip } from './status-chip.tsx';
 import { TestWebhookControl } from './test-webhook.tsx';
 import { useClipboard } from './use-clipboard.ts';
@@ -71,13 +75,27 @@ const Toast = () => {
   const [toast, setToast] = useAtom(toastAtom);
   useEffect(() => {
     if (!toast) return;
-    const timer = setTimeout(() => setToast(null), 5000);
+    // An action ("Undo") stays long enough to be reached for.
+    const timer = setTimeout(() => setToast(null), toast.action ? 15_000 : 5000);
     return () => clearTimeout(timer);
   }, [toast, setToast]);
   if (!toast) return null;
+  const { action } = toast;
   return (
     <div className={`toast ${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
       {toast.text}
+      {action && (
+        <button
+          type="button"
+          className="toast-action"
+          onClick={() => {
+            setToast(null);
+            action.run();
+          }}
+        >
+          {action.label}
+        </button>
+      )}
     </div>
   );
 };
@@ -124,6 +142,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
   const { screenToFlowPosition, setCenter, getZoom } = useReactFlow();
   const empty = useSyncExternalStore(binding.subscribe, () => binding.getSnapshot().nodes.length === 0);
   const canvasBox = useRef<HTMLDivElement>(null);
+  const [openedVersion, setOpenedVersion] = useAtom(openedVersionAtom);
 
   const addAt = useCallback(
     (type: string, at: { x: number; y: number }): string | undefined => {
@@ -229,6 +248,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
           )
         )}
         <TestWebhookControl />
+        {openedVersion && <VersionCanvas version={openedVersion} onClose={() => setOpenedVersion(null)} />}
         <Toast />
       </div>
       {inspected && <Inspector key={inspected} nodeId={inspected} onClose={() => binding.select([])} />}
@@ -250,6 +270,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
       {panel === 'mode' && workflow?.role === 'owner' && (
         <ModePanel workflowId={workflow.id} onClose={() => setPanel('none')} />
       )}
+      {panel === 'history' && workflow && <HistoryPanel workflow={workflow} onClose={() => setPanel('none')} />}
     </div>
   );
 };
@@ -312,13 +333,20 @@ const ToolbarButtons = () => {
       />
       {canRun && (
         <IconButton
-          icon={History}
+          icon={ActivityIcon}
           label="Activity"
           title="Activity: who changed access, links, the mode, runs and versions"
           pressed={panel === 'activity'}
           onClick={() => setPanel(panel === 'activity' ? 'none' : 'activity')}
         />
       )}
+      <IconButton
+        icon={FileClock}
+        label="Version history"
+        title="Version history: name, compare and restore versions"
+        pressed={panel === 'history'}
+        onClick={() => setPanel(panel === 'history' ? 'none' : 'history')}
+      />
       <IconButton
         icon={Users}
         label="Members"

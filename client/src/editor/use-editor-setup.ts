@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { TestWebhookListenDto } from '#shared/api/access.ts';
 import { api } from '../api/client.ts';
 import { FlowBinding } from '../canvas/flow-binding.ts';
+import { VersionDiff } from '../history/version-diff.ts';
 import type { WorkflowSession } from '../doc/session.ts';
 import { Presence, presenceUser } from '../presence/presence.ts';
 import { RunStatus } from '../runs/run-status.ts';
@@ -16,6 +17,7 @@ interface Parts {
   presence: Presence;
   runs: RunStatus;
   testListen: TestListen;
+  diff: VersionDiff;
 }
 
 /**
@@ -39,10 +41,12 @@ export const useEditorSetup = (
     const testListen = new TestListen(session.provider.awareness, session.provider.roomname, (method, path) =>
       api<TestWebhookListenDto | undefined>(method, path),
     );
+    const diff = new VersionDiff(session.doc);
     // The parts subscribe to the document and awareness, so they are made (and unmade) by the effect.
     // eslint-disable-next-line react-hooks/set-state-in-effect
-    setParts({ session, undo, binding, presence, runs, testListen });
+    setParts({ session, undo, binding, presence, runs, testListen, diff });
     return () => {
+      diff.destroy();
       testListen.destroy();
       runs.destroy();
       binding.destroy();

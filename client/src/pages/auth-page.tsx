@@ -1,11 +1,14 @@
 import { useState, type SubmitEvent } from 'react';
-import { Link, useLocation } from 'wouter';
+import { Link, useLocation, useSearch } from 'wouter';
 import type { UserDto } from '#shared/api/index.ts';
 import { fieldText } from '../ui/form.ts';
 import { api, ApiError } from '../api/client.ts';
+import { authPathWithNext, safeNextPath } from './next-path.ts';
 
 export const AuthPage = ({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSignedIn: (user: UserDto) => void }) => {
   const [, navigate] = useLocation();
+  // Where to go once signed in (a share link's page, say); anything but a path of this app is ignored.
+  const next = safeNextPath(new URLSearchParams(useSearch()).get('next'));
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -18,8 +21,10 @@ export const AuthPage = ({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
     setError(undefined);
     try {
       const { user } = await api<{ user: UserDto }>('POST', `/api/auth/${mode}`, body);
+      // Navigating first means the signed-in routes never see /login or /signup (which they send home).
+      if (next) navigate(next);
+      else if (window.location.pathname === '/signup' || window.location.pathname === '/login') navigate('/');
       onSignedIn(user);
-      if (window.location.pathname === '/signup' || window.location.pathname === '/login') navigate('/');
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'Could not reach the server');
     } finally {
@@ -61,11 +66,11 @@ export const AuthPage = ({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
       <p className="muted">
         {mode === 'login' ? (
           <>
-            No account? <Link href="/signup">Sign up</Link>
+            No account? <Link href={next ? authPathWithNext('signup', next) : '/signup'}>Sign up</Link>
           </>
         ) : (
           <>
-            Have an account? <Link href="/login">Log in</Link>
+            Have an account? <Link href={next ? authPathWithNext('login', next) : '/login'}>Log in</Link>
           </>
         )}
       </p>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
 import type { InvitationDto, MemberDto, WorkflowDto, WorkflowRole } from '#shared/api/index.ts';
 import { api, ApiError } from '../api/client.ts';
 import { fieldText } from '../ui/form.ts';
+import { ShareLinks } from './share-links.tsx';
 
 const roles: readonly WorkflowRole[] = ['editor', 'commenter', 'viewer', 'owner'];
 
@@ -10,8 +11,59 @@ const roles: readonly WorkflowRole[] = ['editor', 'commenter', 'viewer', 'owner'
  * email: the person becomes a member when they accept, signed in with that
  * address (the server never says whether an account uses it). Owners change
  * roles, remove members and cancel invitations that are still pending.
+ * They also share links anyone may join through (the Share links tab).
  */
 export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
+  const [tab, setTab] = useState<'people' | 'links'>('people');
+  if (workflow.role !== 'owner') return <People workflow={workflow} />;
+  const tabs = [
+    { id: 'people', label: 'People' },
+    { id: 'links', label: 'Share links' },
+  ] as const;
+  return (
+    <div className="members-tabs" style={{ display: 'grid', gap: 12 }}>
+      <div className="member-tabs" role="tablist" aria-label="Members or share links">
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`members-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`members-tabpanel-${t.id}`}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`members-tabpanel-${tab}`} aria-labelledby={`members-tab-${tab}`}>
+        {tab === 'people' ? <People workflow={workflow} /> : <ShareLinks workflowId={workflow.id} />}
+      </div>
+    </div>
+  );
+};
+
+/** Whether this server can email invitations (GET /api/instance); asked only by owners, who invite. */
+const useEmailInvitations = (owner: boolean): boolean => {
+  const [enabled, setEnabled] = useState(false);
+  useEffect(() => {
+    if (!owner) return undefined;
+    let live = true;
+    api<{ emailInvitations: boolean }>('GET', '/api/instance').then(
+      (r) => {
+        if (live) setEnabled(r.emailInvitations);
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [owner]);
+  return enabled;
+};
+
+const People = ({ workflow }: { workflow: WorkflowDto }) => {
   const [members, setMembers] = useState<MemberDto[]>([]);
   const [invitations, setInvitations] = useState<InvitationDto[]>([]);
   const [error, setError] = useState<string>();
@@ -27,23 +79,37 @@ export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
   }, [workflow.id]);
   useEffect(reload, [reload]);
   const owner = workflow.role === 'owner';
+  const emailInvitations = useEmailInvitations(owner);
 
   const invite = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
     const email = fieldText(form, 'email').trim();
+    const role = fieldText(form, 'role') as WorkflowRole;
+    const message = emailInvitations ? fieldText(form, 'message').trim() : '';
     try {
-      const res = await api<{ invitation?: InvitationDto }>('POST', `/api/workflows/${workflow.id}/members`, {
-        email,
-        role: fieldText(form, 'role') as WorkflowRole,
-      });
+      const member = members.some((m) => m.email === email.toLowerCase());
+      if (emailInvitations && !member) {
+        // With email set up, a new address also gets a mail with the way to its invitation.
+        await api('POST', `/api/workflows/${workflow.id}/invitations`, {
+          emails: [email],
+          role,
+          ...(message ? { message } : {}),
+        });
+        setNotice(`Invitation emailed to ${email}: they become a ${role} once they accept it.`);
+      } else {
+        const res = await api<{ invitation?: InvitationDto }>('POST', `/api/workflows/${workflow.id}/members`, {
+          email,
+          role,
+        });
+        setNotice(
+          res.invitation
+            ? `Invitation sent to ${res.invitation.email}: they become a ${res.invitation.role} once they accept it.`
+            : `${email} is already a member: their role was changed.`,
+        );
+      }
       form.reset();
       setError(undefined);
-      setNotice(
-        res.invitation
-          ? `Invitation sent to ${res.invitation.email}: they become a ${res.invitation.role} once they accept it.`
-          : `${email} is already a member: their role was changed.`,
-      );
       reload();
     } catch (e) {
       setNotice(undefined);
@@ -95,7 +161,7 @@ export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
               <select
                 aria-label={`Role of ${m.name}`}
                 value={m.role}
-                style={{ width: 100 }}
+                style={{ width: 124 }}
                 onChange={(e) => void changeRole(m, e.target.value as WorkflowRole)}
               >
                 {roles.map((r) => (
@@ -147,9 +213,22 @@ export const Members = ({ workflow }: { workflow: WorkflowDto }) => {
             ))}
           </select>
           <button type="submit">Invite</button>
+          {emailInvitations && (
+            <textarea
+              name="message"
+              aria-label="Message"
+              placeholder="A message for the email (optional)"
+              maxLength={1000}
+              rows={2}
+              style={{ gridColumn: '1 / -1' }}
+            />
+          )}
           <p className="muted" style={{ gridColumn: '1 / -1', margin: 0, fontSize: 13 }}>
             The person gets an invitation to accept in their workflow list, signed in with this address (after signing
-            up, if they have no account yet).
+            up, if they have no account yet).{' '}
+            {emailInvitations
+              ? 'They are emailed a link to it.'
+              : 'Email is not set up on this server: to reach them, send a share link (Share links tab).'}
           </p>
         </form>
       )}

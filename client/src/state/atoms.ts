@@ -15,12 +15,15 @@ export const themeAtom = atomWithStorage<Theme>('weft.theme', prefersDark() ? 'd
   getOnInit: true,
 });
 export const snapToGridAtom = atomWithStorage('weft.snapToGrid', true, undefined, { getOnInit: true });
-export const paletteOpenAtom = atomWithStorage('weft.paletteOpen', true, undefined, { getOnInit: true });
+/** A phone's screen is the canvas's: there the palette starts closed (phone.css shows it over the canvas). */
+const isPhone = (): boolean => typeof window !== 'undefined' && window.matchMedia('(max-width: 640px)').matches;
+
+export const paletteOpenAtom = atomWithStorage('weft.paletteOpen', !isPhone(), undefined, { getOnInit: true });
 export const minimapOpenAtom = atomWithStorage('weft.minimap', true, undefined, { getOnInit: true });
 
 /** Which side panel shows, besides the inspector. */
 export const panelAtom = atom<
-  'none' | 'members' | 'help' | 'executions' | 'credentials' | 'settings' | 'comments' | 'mode' | 'activity'
+  'none' | 'members' | 'help' | 'executions' | 'credentials' | 'settings' | 'comments' | 'mode' | 'history' | 'activity'
 >('none');
 
 /**
@@ -44,5 +47,9 @@ export const selectedNodeIdsAtom = atom<readonly string[]>([]);
 /** The awareness client id of the person whose viewport this user follows. */
 export const followingAtom = atom<number | null>(null);
 
-/** A short message at the bottom of the editor (paste problems, name conflicts). */
-export const toastAtom = atom<{ text: string; kind: 'info' | 'error' } | null>(null);
+/** A short message at the bottom of the editor (paste problems, name conflicts), with one action at most ("Undo"). */
+export const toastAtom = atom<{
+  text: string;
+  kind: 'info' | 'error';
+  action?: { label: string; run: () => void };
+} | null>(null);

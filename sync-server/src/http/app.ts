@@ -25,6 +25,8 @@ import { authRoutes } from './routes/auth.ts';
 import type { InboxStore } from '../discussion/inbox-store.ts';
 import { meRoutes } from './routes/me.ts';
 import { inboxRoutes } from './routes/inbox.ts';
+import { invitationRoutes, type InvitationLimits } from './routes/invitations.ts';
+import type { MailSender } from '../mail/mail-sender.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -64,6 +66,9 @@ export interface AppDeps {
   testWebhooks: TestWebhooks;
   credentials: CredentialStore;
   inbox: InboxStore;
+  /** Invitations by email (needs WEFT_SMTP_URL), and how many an account may send. */
+  mail: MailSender;
+  invitationLimits: InvitationLimits;
   history: HistoryStore;
   versions: VersionStore;
   versionHistory: VersionHistory;
@@ -132,6 +137,16 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
       }),
     )
     .route('/me', inboxRoutes({ inbox: deps.inbox }))
+    .route(
+      '/',
+      invitationRoutes({
+        store: deps.workflowStore,
+        mail: deps.mail,
+        limits: deps.invitationLimits,
+        trustProxy: deps.trustProxy,
+        publicUrl: deps.publicUrl,
+      }),
+    )
     .route(
       '/workflows',
       workflowRoutes({

@@ -62,9 +62,14 @@ export const tooManyError = (res: RateLimiterRes, what: string): UserError =>
   );
 
 /** Counts one request of `key`; throws the 429 past the limit. */
-export const consumeOrRefuse = async (limiter: RateLimiterAbstract, key: string, what: string): Promise<void> => {
+export const consumeOrRefuse = async (
+  limiter: RateLimiterAbstract,
+  key: string,
+  what: string,
+  points = 1,
+): Promise<void> => {
   try {
-    await limiter.consume(key);
+    await limiter.consume(key, points);
   } catch (res) {
     if (res instanceof RateLimiterRes) throw tooManyError(res, what);
     throw res;

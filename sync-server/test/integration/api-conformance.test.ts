@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '#shared/api/routes/index.ts';
 import { honoPath } from '#shared/api/contract.ts';
@@ -28,8 +30,22 @@ let doc: OpenApiDocument;
 let checker: ReturnType<typeof createConformanceChecker>;
 const problems: string[] = [];
 
+let smtp: SMTPServer;
+
 beforeAll(async () => {
-  t = await startTestServer({ signup: 'open' });
+  // A real SMTP server that takes every mail, so invitations by email answer as they do with SMTP set up.
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.resume();
+      stream.on('end', () => callback());
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const smtpPort = (smtp.server.address() as AddressInfo).port;
+  t = await startTestServer({ signup: 'open', smtpUrl: `smtp://127.0.0.1:${smtpPort}` });
   await t.listen();
   engine = await startEngine(t.baseUrl);
   const served = await send(t.baseUrl, 'GET', '/api/openapi.json');
@@ -41,6 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopEngine(engine);
   await t.close();
+  await new Promise<void>((resolve) => smtp.close(resolve));
 });
 
 interface As {
@@ -221,6 +238,16 @@ describe('the REST API answers what its OpenAPI document says', () => {
     });
     await expectCall(200, 'GET', `/api/workflows/${runnable.id}/export`, { as: ann.as });
     await expectCall(403, 'GET', `/api/workflows/${runnable.id}/export`, { as: bob.as });
+    await expectCall(200, 'GET', '/api/instance', { as: ann.as });
+    await expectCall(401, 'GET', '/api/instance');
+    await expectCall(202, 'POST', `/api/workflows/${runnable.id}/invitations`, {
+      as: ann.as,
+      body: { emails: ['dora@example.com'], role: 'viewer', message: 'Have a look' },
+    });
+    await expectCall(403, 'POST', `/api/workflows/${runnable.id}/invitations`, {
+      as: bob.as,
+      body: { emails: ['dora@example.com'], role: 'viewer' },
+    });
 
     // Members and invitations: bob is invited, accepts, becomes an editor; carol's invitation is cancelled.
     const invited = await expectCall<{ invitation: { id: string } }>(

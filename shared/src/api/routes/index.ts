@@ -4,6 +4,7 @@ import * as auth from './auth.ts';
 import * as credentials from './credentials.ts';
 import * as executions from './executions.ts';
 import * as inbox from './inbox.ts';
+import * as invitations from './invitations.ts';
 import * as links from './links.ts';
 import * as me from './me.ts';
 import * as meta from './meta.ts';
@@ -37,6 +38,8 @@ export const apiRoutes = {
   acceptInvitation: me.acceptInvitation,
   declineInvitation: me.declineInvitation,
   deleteAccount: me.deleteAccount,
+  inviteByEmail: invitations.inviteByEmail,
+  instanceInfo: invitations.instanceInfo,
   listInbox: inbox.listInbox,
   countUnreadInbox: inbox.countUnreadInbox,
   markInboxRead: inbox.markInboxRead,
