@@ -96,6 +96,8 @@ const schema = z.object({
   versionIdleMinutes: int(1, 10_080).default(10),
   /** In one-pen mode, the pen is freed after this many minutes without a committed edit (a workflow may set its own). */
   penIdleMinutes: int(1, 240).default(10),
+  /** Audit events older than this many days are deleted; 0 keeps them all. */
+  auditRetentionDays: int(0, 36_500).default(365),
   /** Cap on the pause between two commits of a busy room (0.1 ms per member up to this); idle rooms commit at once. */
   flushIntervalMs: int(0, 1000).default(5),
   /** Keep an empty room loaded this long, so a quick reconnect does not reload it. */
@@ -192,6 +194,7 @@ export const configSources: Record<
   compactEvery: { env: 'WEFT_COMPACT_EVERY' },
   versionIdleMinutes: { env: 'WEFT_VERSION_IDLE_MINUTES' },
   penIdleMinutes: { env: 'WEFT_PEN_IDLE_MINUTES' },
+  auditRetentionDays: { env: 'WEFT_AUDIT_RETENTION_DAYS' },
   flushIntervalMs: { env: 'WEFT_FLUSH_INTERVAL_MS' },
   roomUnloadMs: { env: 'WEFT_ROOM_UNLOAD_MS' },
   pingIntervalMs: { env: 'WEFT_PING_INTERVAL_MS' },
