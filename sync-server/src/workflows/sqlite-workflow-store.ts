@@ -305,14 +305,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
 
   /** Workflows this user is the only owner of (deleting the account would leave them without one). */
   async soleOwnerOf(userId: string): Promise<{ id: string; name: string }[]> {
-    return this.db
-      .select({ id: workflows.id, name: workflows.name })
-      .from(workflowMembers)
-      .innerJoin(workflows, eq(workflows.id, workflowMembers.workflowId))
-      .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner')))
-      .orderBy(workflows.name, workflows.id)
-      .all()
-      .filter((w) => this.ownerCount(w.id) === 1);
+    return this.soleOwned(userId);
   }
 
   async deleteUserUnlessSoleOwner(
@@ -320,14 +313,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
   ): Promise<{ deleted: true } | { deleted: false; soleOwnerOf: { id: string; name: string }[] }> {
     // One transaction of the one writer: no removal or demotion of an owner can come in between.
     return this.db.transaction((tx) => {
-      const owned = tx
-        .select({ id: workflows.id, name: workflows.name })
-        .from(workflowMembers)
-        .innerJoin(workflows, eq(workflows.id, workflowMembers.workflowId))
-        .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner')))
-        .orderBy(workflows.name, workflows.id)
-        .all()
-        .filter((w) => this.ownerCount(w.id) === 1);
+      const owned = this.soleOwned(userId);
       if (owned.length > 0) return { deleted: false as const, soleOwnerOf: owned };
       tx.delete(users).where(eq(users.id, userId)).run();
       return { deleted: true as const };
@@ -336,6 +322,18 @@ export class SqliteWorkflowStore implements WorkflowStore {
 
   async countOwners(workflowId: string): Promise<number> {
     return this.ownerCount(workflowId);
+  }
+
+  /** The workflows this person alone owns (synchronous, so it can run inside the one writer's transaction). */
+  private soleOwned(userId: string): { id: string; name: string }[] {
+    return this.db
+      .select({ id: workflows.id, name: workflows.name })
+      .from(workflowMembers)
+      .innerJoin(workflows, eq(workflows.id, workflowMembers.workflowId))
+      .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner')))
+      .orderBy(workflows.name, workflows.id)
+      .all()
+      .filter((w) => this.ownerCount(w.id) === 1);
   }
 
   private ownerCount(workflowId: string): number {
