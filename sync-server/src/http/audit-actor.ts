@@ -28,28 +28,47 @@ export const actorOf = async (
 };
 
 /** Records for a request, after its action; never rejects (AuditLog). */
-export type RequestAudit = (
-  c: Context<AppEnv>,
-  user: User | undefined,
-  drafts: AuditDraft | AuditDraft[],
-) => Promise<void>;
+export interface RequestAudit {
+  (c: Context<AppEnv>, user: User | undefined, drafts: AuditDraft | AuditDraft[]): Promise<void>;
+  /**
+   * Works out who made the request now, while it is at hand, and answers a
+   * recorder for what is done after the answer (a mail sent with retries).
+   */
+  later(c: Context<AppEnv>, user: User | undefined): Promise<(drafts: AuditDraft | AuditDraft[]) => Promise<void>>;
+}
 
-export const requestAudit =
-  (log: AuditLog, deps: { accounts: AccountStore; trustProxy: boolean }): RequestAudit =>
-  async (c, user, drafts) => {
-    let actor: AuditActor;
+export const requestAudit = (log: AuditLog, deps: { accounts: AccountStore; trustProxy: boolean }): RequestAudit => {
+  const actorFor = async (c: Context<AppEnv>, user: User | undefined): Promise<AuditActor> => {
     try {
-      actor = await actorOf(c, user, deps);
+      return await actorOf(c, user, deps);
     } catch {
       // Who did it matters more than which session: record the event without it.
       const via = c.get('authVia') === 'token' ? 'token' : 'session';
-      actor = { id: user?.id ?? null, name: user?.name ?? null, via, sessionRef: null, address: null };
+      return { id: user?.id ?? null, name: user?.name ?? null, via, sessionRef: null, address: null };
     }
-    await log.record(actor, drafts);
   };
+  const record = async (c: Context<AppEnv>, user: User | undefined, drafts: AuditDraft | AuditDraft[]) => {
+    await log.record(await actorFor(c, user), drafts);
+  };
+  return Object.assign(record, {
+    later: async (c: Context<AppEnv>, user: User | undefined) => {
+      const actor = await actorFor(c, user);
+      return (drafts: AuditDraft | AuditDraft[]) => log.record(actor, drafts);
+    },
+  });
+};
 
 /** Records an audit event for the request in `c` (set on every API request by createApp). */
 export const audit = (c: Context<AppEnv>, user: User | undefined, drafts: AuditDraft | AuditDraft[]): Promise<void> => {
   const record = c.get('audit');
   return record ? record(c, user, drafts) : Promise.resolve();
+};
+
+/** `audit`, for events that happen after the answer: the actor is read from the request now. */
+export const auditLater = async (
+  c: Context<AppEnv>,
+  user: User | undefined,
+): Promise<(drafts: AuditDraft | AuditDraft[]) => Promise<void>> => {
+  const record = c.get('audit');
+  return record ? record.later(c, user) : () => Promise.resolve();
 };

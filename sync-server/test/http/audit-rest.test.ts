@@ -183,6 +183,36 @@ describe('what is recorded', () => {
     expect(byAction('mode.changed')?.data).toEqual({ mode: 'parallel', reason: null });
   });
 
+  it('a request for the pen, naming its holder, and a rename from the old name to the new', async () => {
+    await rest.addMember(owner.as, workflowId, ben, 'editor');
+    await ok('PUT', `/api/workflows/${workflowId}/mode`, owner.as, { mode: 'pen' });
+    await ok('POST', `/api/workflows/${workflowId}/pen`, owner.as);
+    await ok('POST', `/api/workflows/${workflowId}/pen/request`, ben.as, undefined, 202);
+    await ok('DELETE', `/api/workflows/${workflowId}/pen`, owner.as, undefined, 204);
+    await ok('PUT', `/api/workflows/${workflowId}/mode`, owner.as, { mode: 'parallel' });
+    await ok('PATCH', `/api/workflows/${workflowId}`, ben.as, { name: 'Orders v2' });
+    // A patch that leaves the name as it is (the description alone) renames nothing.
+    await ok('PATCH', `/api/workflows/${workflowId}`, ben.as, { name: 'Orders v2', description: 'Now with refunds' });
+
+    const [requested] = (await trail('?action=pen.requested')).body.events;
+    expect(requested).toMatchObject({
+      actor: { id: ben.user.id, name: 'Ben' },
+      via: 'session',
+      target: { type: 'user', id: owner.user.id },
+    });
+    const renames = (await trail('?action=workflow.renamed')).body.events;
+    expect(renames).toHaveLength(1);
+    expect(renames[0]).toMatchObject({
+      actor: { id: ben.user.id },
+      data: { from: 'Orders', to: 'Orders v2' },
+    });
+    // Editors read it too: the names are not addresses.
+    expect((await trail('?action=workflow.renamed', ben.as)).body.events[0]?.data).toEqual({
+      from: 'Orders',
+      to: 'Orders v2',
+    });
+  });
+
   it('a comment resolved over the stock client, by whoever resolved it', async () => {
     await rest.addMember(owner.as, workflowId, ben, 'commenter');
     const c = connectClient(t.wsUrl, discussionRoom(workflowId), { token: ben.token });

@@ -135,11 +135,19 @@ export const workflowRoutes = ({
       const role = await requireAccess(store, id, user, 'read');
       return reply(200, workflowDto(await service.summary(id, role)));
     }),
-    implement(routes.updateWorkflow, async (_c, { user, params, body }, reply) => {
+    implement(routes.updateWorkflow, async (c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
       const role = await requireChange(policy, store, id, user);
       const patch = await body();
-      const { name } = await service.update(id, user, patch);
+      const { name, previousName } = await service.update(id, user, patch);
+      if (name !== previousName) {
+        await audit(c, user, {
+          action: 'workflow.renamed',
+          workflowId: id,
+          workflowName: name,
+          data: { from: previousName, to: name },
+        });
+      }
       return reply(200, workflowDto({ ...(await service.summary(id, role)), name }));
     }),
     implement(routes.deleteWorkflow, async (c, { user, params }, reply) => {
