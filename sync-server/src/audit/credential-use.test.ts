@@ -10,6 +10,7 @@ const recording = () => {
       drafts.push(...(Array.isArray(d) ? (d as AuditDraft[]) : [d as AuditDraft]));
       return Promise.resolve();
     },
+    prepare: () => Promise.resolve([]),
   };
   return { log, keys: () => drafts.map((d) => d.dedupeKey) };
 };

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AccountStore, User } from '../accounts/account-store.ts';
 import { hashSecret, sessionIdOf } from '../accounts/tokens.ts';
 import type { AuditDraft, AuditLog } from '../audit/audit-log.ts';
-import type { AuditActor } from '../audit/audit-store.ts';
+import type { AuditActor, NewAuditEvent } from '../audit/audit-store.ts';
 import { readSessionCookie, type AppEnv } from './auth.ts';
 import { clientAddress } from './client-address.ts';
 
@@ -35,6 +35,8 @@ export interface RequestAudit {
    * recorder for what is done after the answer (a mail sent with retries).
    */
   later(c: Context<AppEnv>, user: User | undefined): Promise<(drafts: AuditDraft | AuditDraft[]) => Promise<void>>;
+  /** The event for a store to write in the change's own transaction (AuditLog.prepare). */
+  prepare(c: Context<AppEnv>, user: User | undefined, draft: AuditDraft): Promise<NewAuditEvent | undefined>;
 }
 
 export const requestAudit = (log: AuditLog, deps: { accounts: AccountStore; trustProxy: boolean }): RequestAudit => {
@@ -55,6 +57,8 @@ export const requestAudit = (log: AuditLog, deps: { accounts: AccountStore; trus
       const actor = await actorFor(c, user);
       return (drafts: AuditDraft | AuditDraft[]) => log.record(actor, drafts);
     },
+    prepare: async (c: Context<AppEnv>, user: User | undefined, draft: AuditDraft) =>
+      (await log.prepare(await actorFor(c, user), draft))[0],
   });
 };
 
@@ -71,4 +75,18 @@ export const auditLater = async (
 ): Promise<(drafts: AuditDraft | AuditDraft[]) => Promise<void>> => {
   const record = c.get('audit');
   return record ? record.later(c, user) : () => Promise.resolve();
+};
+
+/**
+ * The event for an access change, for the store to append in the change's
+ * transaction: if it cannot be written, the change is not made either.
+ * Undefined when nothing records (parts of the server built alone).
+ */
+export const auditInTransaction = async (
+  c: Context<AppEnv>,
+  user: User | undefined,
+  draft: AuditDraft,
+): Promise<NewAuditEvent | undefined> => {
+  const record = c.get('audit');
+  return record ? record.prepare(c, user, draft) : undefined;
 };

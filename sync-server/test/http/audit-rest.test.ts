@@ -248,6 +248,63 @@ describe('what is recorded', () => {
   });
 });
 
+describe('access changes and their events, in one transaction', () => {
+  /** Makes the database refuse member events, as a full disk or a broken audit table would. */
+  const refuseMemberEvents = async () => {
+    if (t.server.storage.dialect === 'sqlite') {
+      await rawSql(
+        t.server,
+        `create trigger refuse_member_events before insert on audit_events when new.action like 'member.%'
+         begin select raise(abort, 'audit refused'); end`,
+      );
+      return () => rawSql(t.server, 'drop trigger refuse_member_events');
+    }
+    await rawSql(
+      t.server,
+      `create function refuse_member_events() returns trigger language plpgsql as $f$
+       begin if new.action like 'member.%' then raise exception 'audit refused'; end if; return new; end $f$`,
+    );
+    await rawSql(
+      t.server,
+      'create trigger refuse_member_events before insert on audit_events for each row execute function refuse_member_events()',
+    );
+    return () => rawSql(t.server, 'drop trigger refuse_member_events on audit_events');
+  };
+  const roleOf = async (userId: string) => {
+    const res = await rest.call<{ members: { userId: string; role: string }[] }>(
+      'GET',
+      `/api/workflows/${workflowId}/members`,
+      { as: owner.as },
+    );
+    return res.body.members.find((m) => m.userId === userId)?.role;
+  };
+
+  it('a role change or a removal the trail cannot record is not made', async () => {
+    await rest.addMember(owner.as, workflowId, ben, 'editor');
+    const allow = await refuseMemberEvents();
+    const demote = { email: 'ben@example.com', role: 'viewer' };
+    expect(
+      (await rest.call('POST', `/api/workflows/${workflowId}/members`, { as: owner.as, body: demote })).status,
+    ).toBe(500);
+    expect(await roleOf(ben.user.id)).toBe('editor');
+    expect(
+      (await rest.call('DELETE', `/api/workflows/${workflowId}/members/${ben.user.id}`, { as: owner.as })).status,
+    ).toBe(500);
+    expect(await roleOf(ben.user.id)).toBe('editor');
+    expect(await actions('?action=member.role_changed,member.removed')).toEqual([]);
+
+    await allow();
+    await ok('POST', `/api/workflows/${workflowId}/members`, owner.as, demote);
+    await ok('DELETE', `/api/workflows/${workflowId}/members/${ben.user.id}`, owner.as, undefined, 204);
+    expect(await roleOf(ben.user.id)).toBeUndefined();
+    const events = (await trail('?action=member.role_changed,member.removed')).body.events;
+    expect(events.map((e) => [e.action, e.data])).toEqual([
+      ['member.removed', { role: 'viewer' }],
+      ['member.role_changed', { from: 'editor', to: 'viewer' }],
+    ]);
+  });
+});
+
 describe('reading it', () => {
   it('pages newest first with a cursor that others appending do not move; filters by action, actor and time', async () => {
     for (let i = 0; i < 5; i++)
