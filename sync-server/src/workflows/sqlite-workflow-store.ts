@@ -2,7 +2,16 @@ import { and, count, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
 import { createId } from '#shared/ids.ts';
 import type { Db } from '../db/open.ts';
-import { credentialGrants, credentials, users, workflowInvitations, workflowMembers, workflows } from '../db/schema.ts';
+import { toAuditRow, type NewAuditEvent } from '../audit/audit-store.ts';
+import {
+  auditEvents,
+  credentialGrants,
+  credentials,
+  users,
+  workflowInvitations,
+  workflowMembers,
+  workflows,
+} from '../db/schema.ts';
 import {
   lastOwnerError,
   tooManyInvitationsError,
@@ -139,15 +148,24 @@ export class SqliteWorkflowStore implements WorkflowStore {
    * count and the write are one synchronous transaction: two requests that
    * both passed the route's own countOwners check cannot both go through.
    */
-  async upsertMember(workflowId: string, userId: string, role: Role, addedAt: number): Promise<void> {
+  async upsertMember(
+    workflowId: string,
+    userId: string,
+    role: Role,
+    addedAt: number,
+    audit?: (previous: Role | undefined) => NewAuditEvent | undefined,
+  ): Promise<void> {
     this.db.transaction((tx) => {
-      if (role !== 'owner' && this.roleLookup.get({ workflowId, userId })?.role === 'owner') {
+      const previous = this.roleLookup.get({ workflowId, userId })?.role;
+      if (role !== 'owner' && previous === 'owner') {
         if (this.ownerCount(workflowId) <= 1) throw lastOwnerError();
       }
       tx.insert(workflowMembers)
         .values({ workflowId, userId, role, addedAt })
         .onConflictDoUpdate({ target: [workflowMembers.workflowId, workflowMembers.userId], set: { role } })
         .run();
+      const event = audit?.(previous);
+      if (event) tx.insert(auditEvents).values(toAuditRow(event)).run();
     });
   }
 
@@ -156,7 +174,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
    * with them: someone who can no longer see a workflow cannot watch what it
    * does with their secret (docs/SECURITY.md). Removing the last owner rejects.
    */
-  async removeMember(workflowId: string, userId: string): Promise<boolean> {
+  async removeMember(workflowId: string, userId: string, audit?: (removed: Role) => NewAuditEvent): Promise<boolean> {
     return this.db.transaction((tx) => {
       const removed = tx
         .delete(workflowMembers)
@@ -169,6 +187,10 @@ export class SqliteWorkflowStore implements WorkflowStore {
       tx.delete(credentialGrants)
         .where(and(eq(credentialGrants.workflowId, workflowId), inArray(credentialGrants.credentialId, theirs)))
         .run();
+      if (audit)
+        tx.insert(auditEvents)
+          .values(toAuditRow(audit(removed.role)))
+          .run();
       return true;
     });
   }
