@@ -27,6 +27,7 @@ import { InboxRetention } from './discussion/inbox-retention.ts';
 import { discussionAudit } from './discussion/discussion-audit.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { CredentialUseAudit } from './audit/credential-use.ts';
+import { renameAudit } from './workflows/rename-audit.ts';
 import { AuditRetention, DEFAULT_AUDIT_RETENTION_DAYS } from './audit/audit-retention.ts';
 import { roomHooks } from './rooms/room-kinds.ts';
 import { WorkflowService } from './workflows/workflow-service.ts';
@@ -184,6 +185,7 @@ export const createSyncServer = async ({
         logger: logger.child({ component: 'workflows' }),
         policy,
         modes: storage.modes,
+        renamed: renameAudit(auditLog, accounts, logger.child({ component: 'audit' })),
       }),
       discussion: discussionRoomHooks({
         inbox: new InboxNotifier(storage.inbox, workflowStore, logger.child({ component: 'inbox' })),

@@ -14,6 +14,7 @@ import type { EditPolicy } from '../modes/edit-policy.ts';
 import type { ModeStore } from '../modes/mode-store.ts';
 import { Member, type RoomHooks } from '../rooms/room.ts';
 import { can } from './access.ts';
+import type { RenameAudit } from './rename-audit.ts';
 import type { WorkflowStore } from './workflow-store.ts';
 
 const repair = (doc: Y.Doc, transactions: readonly Y.Transaction[]): void => {
@@ -41,6 +42,8 @@ interface Listed {
   trailing: ReturnType<typeof setTimeout> | undefined;
   /** The pen holder whose edit is in the commit under way (see afterClientUpdate). */
   penActive: string | undefined;
+  /** The member whose edit touched the workflow's meta last since the last commit (a rename in the editor). */
+  metaEditor: string | undefined;
   penTouchedAt: number;
 }
 
@@ -70,6 +73,7 @@ export const workflowRoomHooks = ({
   touchIntervalMs = TOUCH_INTERVAL_MS,
   policy,
   modes,
+  renamed,
 }: {
   store: WorkflowStore;
   history?: HistoryStore | undefined;
@@ -79,6 +83,8 @@ export const workflowRoomHooks = ({
   policy?: EditPolicy;
   /** Where the pen holder's activity is recorded (with `policy`). */
   modes?: ModeStore;
+  /** Renames typed in the editor go to the audit trail (renames through REST record their own). */
+  renamed?: RenameAudit;
 }): RoomHooks => {
   const listed = new Map<string, Listed>();
   /** Which document each loaded Y.Doc is (afterClientUpdate is told the doc only). */
@@ -127,6 +133,7 @@ export const workflowRoomHooks = ({
         trailing: undefined,
         penActive: undefined,
         penTouchedAt: Number.NEGATIVE_INFINITY,
+        metaEditor: undefined,
       };
       listed.set(docId, entry);
       docIds.set(doc, docId);
@@ -146,10 +153,14 @@ export const workflowRoomHooks = ({
     },
     afterClientUpdate: (doc, transactions) => {
       repair(doc, transactions);
-      if (!policy) return;
       const docId = docIds.get(doc);
       const entry = docId === undefined ? undefined : listed.get(docId);
       if (docId === undefined || !entry) return;
+      if (renamed) {
+        for (const tr of transactions)
+          if (tr.origin instanceof Member && touchesMeta(doc, tr)) entry.metaEditor = tr.origin.ctx.userId;
+      }
+      if (!policy) return;
       const holder = policy.get(docId)?.pen?.holder;
       for (const tr of transactions)
         if (tr.origin instanceof Member && tr.origin.ctx.userId === holder) entry.penActive = holder;
@@ -168,10 +179,15 @@ export const workflowRoomHooks = ({
         entry.penTouchedAt = time;
         write(docId, entry, 'recording the pen holder’s activity', () => modes.touchPen(docId, penActive, time));
       }
+      const metaEditor = entry.metaEditor;
+      entry.metaEditor = undefined;
       if (entry.metaChanged) {
         entry.metaChanged = false;
         const name = readMeta(doc).name;
         if (name !== entry.name) {
+          if (renamed && metaEditor !== undefined && entry.name !== undefined) {
+            renamed(docId, metaEditor, entry.name, name);
+          }
           entry.name = name;
           entry.touchedAt = time;
           write(docId, entry, 'renaming the listed workflow', () => store.setName(docId, name, time));

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdminAuditEventDto, AuditPageDto } from '#shared/api/audit.ts';
 import { openThread, resolveThread } from '#shared/discussion/index.ts';
 import { discussionRoom } from '#shared/protocol/rooms.ts';
+import { MetaKey } from '#shared/schema/index.ts';
 import { restClient, type Caller } from '../helpers/rest.ts';
 import { rawSql } from '../helpers/raw-sql.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -211,6 +212,24 @@ describe('what is recorded', () => {
       from: 'Orders',
       to: 'Orders v2',
     });
+  });
+
+  it('a rename typed in the editor, over the stock client, by whoever typed it; other meta edits rename nothing', async () => {
+    await rest.addMember(owner.as, workflowId, ben, 'editor');
+    const c = connectClient(t.wsUrl, workflowId, { token: ben.token });
+    clients.push(c);
+    await c.synced();
+    c.doc.getMap('meta').set(MetaKey.description, 'Now with refunds');
+    c.doc.getMap('meta').set(MetaKey.name, 'Orders live');
+    await expect.poll(() => actions('?action=workflow.renamed'), { timeout: 5000 }).toEqual(['workflow.renamed']);
+    expect((await trail('?action=workflow.renamed')).body.events[0]).toMatchObject({
+      actor: { id: ben.user.id, name: 'Ben' },
+      via: 'socket',
+      data: { from: 'Orders', to: 'Orders live' },
+    });
+    c.doc.getMap('meta').set(MetaKey.description, 'Refunds too');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await actions('?action=workflow.renamed')).toEqual(['workflow.renamed']);
   });
 
   it('a comment resolved over the stock client, by whoever resolved it', async () => {
