@@ -30,15 +30,18 @@ export const parseNodeTarget = (target: string): { nodeId: string; param?: strin
 };
 
 /** The keys from the root down to `type`, and the root's name; undefined for a type not in a root map. */
-const pathOf = (doc: Y.Doc, type: Y.AbstractType<unknown>): { root: string; keys: (string | null)[] } | undefined => {
+/** A shared type as a transaction lists it. */
+type SharedType = Parameters<Y.Transaction['changed']['get']>[0];
+
+const pathOf = (doc: Y.Doc, type: SharedType): { root: string; keys: (string | null)[] } | undefined => {
   const keys: (string | null)[] = [];
-  let current = type;
+  let current: SharedType = type;
   while (current._item !== null) {
     keys.push(current._item.parentSub);
     const parent = current._item.parent;
     // A parent still named by ID is not integrated: nothing to attribute.
     if (parent === null || !('_item' in parent)) return undefined;
-    current = parent;
+    current = parent as SharedType;
   }
   for (const [name, root] of doc.share) if (root === current) return { root: name, keys: keys.reverse() };
   return undefined;

@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type { Logger } from '#shared/log.ts';
 import {
+  changedTargets,
   CURRENT_SCHEMA_VERSION,
   docSchemaVersion,
   mayViolate,
@@ -9,6 +10,8 @@ import {
   repairDoc,
   touchesMeta,
 } from '#shared/schema/index.ts';
+import { isOrigin } from '#shared/origins.ts';
+import type { ChangeRecorder } from '../changes/change-recorder.ts';
 import type { HistoryStore } from '../history/history-store.ts';
 import type { EditPolicy } from '../modes/edit-policy.ts';
 import type { ModeStore } from '../modes/mode-store.ts';
@@ -61,6 +64,11 @@ interface Listed {
  * (modes/edit-policy.ts): an editor kept out by a lock or another's pen is
  * held, not refused, and a commit of the pen holder's edits keeps the pen
  * from being released as idle.
+ * With `changes`, who changed which node, parameter or edge is recorded
+ * (docs/plans/collaboration.md §6.4): each transaction a member's update or a
+ * server edit made as someone (`room.change`: rename, restore) caused is
+ * attributed as the update log attributes it, and counted as committed once
+ * the room's commit is.
  */
 export const workflowRoomHooks = ({
   store,
@@ -70,6 +78,7 @@ export const workflowRoomHooks = ({
   touchIntervalMs = TOUCH_INTERVAL_MS,
   policy,
   modes,
+  changes,
 }: {
   store: WorkflowStore;
   history?: HistoryStore | undefined;
@@ -79,6 +88,7 @@ export const workflowRoomHooks = ({
   policy?: EditPolicy;
   /** Where the pen holder's activity is recorded (with `policy`). */
   modes?: ModeStore;
+  changes?: ChangeRecorder | undefined;
 }): RoomHooks => {
   const listed = new Map<string, Listed>();
   /** Which document each loaded Y.Doc is (afterClientUpdate is told the doc only). */
@@ -137,10 +147,22 @@ export const workflowRoomHooks = ({
       });
       doc.on('afterTransaction', (tr: Y.Transaction) => {
         if (touchesMeta(doc, tr)) entry.metaChanged = true;
+        if (!changes) return;
+        // As the room stamps the update log: a member's update, or a server edit made as someone.
+        // Others' commits (remote), repairs and migrations are nobody's change here.
+        const origin: unknown = tr.origin;
+        const userId =
+          origin instanceof Member
+            ? origin.ctx.userId
+            : isOrigin(origin) && origin.source === 'server'
+              ? origin.userId
+              : null;
+        if (userId !== null) changes.note(docId, userId, changedTargets(doc, tr));
       });
       doc.on('destroy', () => {
         // The room unloads: what the trailing touch would have written goes now.
         touchSession(docId, entry);
+        void changes?.unload(docId);
         if (listed.get(docId) === entry) listed.delete(docId);
       });
     },
@@ -161,6 +183,7 @@ export const workflowRoomHooks = ({
       const entry = listed.get(docId);
       if (!entry) return;
       const time = now();
+      changes?.committed(docId);
       if (history && authorIds.length > 0) noteEdit(docId, entry, authorIds, time);
       const penActive = entry.penActive;
       entry.penActive = undefined;
