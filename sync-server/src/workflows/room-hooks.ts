@@ -157,7 +157,13 @@ export const workflowRoomHooks = ({
             : isOrigin(origin) && origin.source === 'server'
               ? origin.userId
               : null;
-        if (userId !== null) changes.note(docId, userId, changedTargets(doc, tr));
+        if (userId === null) return;
+        // Inside Yjs' transaction cleanup: a throw here would fail the member's update, so it is only logged.
+        try {
+          changes.note(docId, userId, changedTargets(doc, tr));
+        } catch (error) {
+          logger.error({ err: error, docId }, 'attributing a change failed');
+        }
       });
       doc.on('destroy', () => {
         // The room unloads: what the trailing touch would have written goes now.
