@@ -21,6 +21,7 @@ import type { AppEnv } from './http/auth.ts';
 import { createSyncEndpoint } from './http/sync-upgrade.ts';
 import { RoomManager } from './rooms/room-manager.ts';
 import { workflowRoomHooks } from './workflows/room-hooks.ts';
+import { ChangeRecorder } from './changes/change-recorder.ts';
 import { discussionRoomHooks } from './discussion/discussion-hooks.ts';
 import { InboxNotifier } from './discussion/inbox-notifier.ts';
 import { InboxRetention } from './discussion/inbox-retention.ts';
@@ -171,6 +172,10 @@ export const createSyncServer = async ({
     logger: logger.child({ component: 'audit' }),
     workflowName: async (id) => (await workflowStore.get(id))?.name,
   });
+  const changeRecorder = new ChangeRecorder({
+    store: storage.changes,
+    logger: logger.child({ component: 'changes' }),
+  });
   const policy = new EditPolicy({ store: storage.modes, logger: logger.child({ component: 'modes' }) });
   const rooms = new RoomManager({
     store: docs,
@@ -186,6 +191,7 @@ export const createSyncServer = async ({
         policy,
         modes: storage.modes,
         renamed: renameAudit(auditLog, accounts, logger.child({ component: 'audit' })),
+        changes: changeRecorder,
       }),
       discussion: discussionRoomHooks({
         inbox: new InboxNotifier(storage.inbox, workflowStore, logger.child({ component: 'inbox' })),
@@ -336,6 +342,7 @@ export const createSyncServer = async ({
     invitationLimits,
     publicUrl: config.publicUrl,
     audit: { log: auditLog, store: storage.audit },
+    changes: storage.changes,
   });
   const http = createTargetCheckedServer({}, getRequestListener(app.fetch));
   const sync = createSyncEndpoint({
@@ -440,6 +447,8 @@ export const createSyncServer = async ({
         sync.close();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         await rooms.shutdown();
+        // The rooms' last commits are in the change index before the storage closes.
+        await changeRecorder.close();
         http.closeAllConnections();
         await httpClosed;
         await bus?.close();

@@ -22,6 +22,7 @@ import { NodeRunData } from '../runs/node-run-data.tsx';
 import { SoftLockSection } from '../presence/soft-locks.tsx';
 import { NodeCommentsLink } from '../comments/node-comments-link.tsx';
 import { CredentialFields } from './credential-field.tsx';
+import { LastChanges } from './last-changes.tsx';
 
 const ON_ERROR_LABELS: Record<(typeof onErrorValues)[number], string> = {
   stopWorkflow: 'Stop the workflow',
@@ -220,6 +221,7 @@ export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => 
           <X size={16} aria-hidden="true" />
         </button>
       </header>
+      <LastChanges nodeId={nodeId} />
       {here.length > 0 && (
         <p className="also-here">
           Also on this node: <PeersEditing peers={here} />

@@ -7,6 +7,7 @@ import { useEditor } from '../editor/editor-context.tsx';
 import type { Peer } from '../presence/presence.ts';
 import { useDraft } from '../ui/use-draft.ts';
 import { LazyYTextEditor as YTextEditor } from './lazy-ytext-editor.tsx';
+import { ParamChanges } from './last-changes.tsx';
 
 /** A scalar as the text of an input ('' for anything else). */
 const asText = (value: unknown): string =>
@@ -49,13 +50,18 @@ interface FieldShellProps {
   description?: string | undefined;
   problem: string | null;
   peers: readonly Peer[];
+  /** Beside the label (the parameter's ⓘ). */
+  head?: ReactNode;
   children: ReactNode;
 }
 
-const FieldShell = ({ id, label, description, problem, peers, children }: FieldShellProps) => (
+const FieldShell = ({ id, label, description, problem, peers, head, children }: FieldShellProps) => (
   <div className={problem ? 'field invalid' : 'field'}>
     <div className="field-head">
-      <label htmlFor={id}>{label}</label>
+      <span className="field-label">
+        <label htmlFor={id}>{label}</label>
+        {head}
+      </span>
       <PeersEditing peers={peers} />
     </div>
     {children}
@@ -293,7 +299,14 @@ export const ParamField = ({ nodeId, spec, value, peers, onFocus, onError }: Par
     control = <ScalarInput id={id} spec={spec} value={value} disabled={!canEdit} onCommit={commit} onFocus={focus} />;
   }
   return (
-    <FieldShell id={id} label={spec.label} description={spec.description} problem={problem} peers={peers}>
+    <FieldShell
+      id={id}
+      label={spec.label}
+      description={spec.description}
+      problem={problem}
+      peers={peers}
+      head={<ParamChanges nodeId={nodeId} param={spec.name} label={spec.label} />}
+    >
       <div data-param={spec.name}>{control}</div>
     </FieldShell>
   );

@@ -570,3 +570,25 @@ export const auditEvents = sqliteTable(
     check('audit_events_via_check', sql`${t.via} in ('session', 'token', 'socket', 'system', 'engine')`),
   ],
 );
+
+/**
+ * "Who changed this" (docs/plans/collaboration.md §6.4): per document, target
+ * (`node:<id>`, `node:<id>:param:<name>`, `edge:<id>`, `meta`) and person, when
+ * they last changed it and in how many updates. Kept beside the update log
+ * because compaction deletes the log's author-stamped rows.
+ */
+export const docChangeIndex = sqliteTable(
+  'doc_change_index',
+  {
+    docId: text('doc_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    target: text('target').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    lastAt: integer('last_at').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.docId, t.target, t.userId] })],
+);

@@ -47,6 +47,8 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { AuditStore } from '../audit/audit-store.ts';
 import { requestAudit } from './audit-actor.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { changeRoutes } from './routes/changes.ts';
+import type { ChangeIndexStore } from '../changes/change-index-store.ts';
 import { hostAllowed, hostRefusal, requestHost } from './host-guard.ts';
 
 export interface AppDeps {
@@ -89,6 +91,8 @@ export interface AppDeps {
   allowedHosts: readonly string[];
   /** The audit trail: recorded by the routes after each action, read by /audit. */
   audit: { log: AuditLog; store: AuditStore };
+  /** Who changed what, read by /workflows/:id/changes (written by the workflow rooms' ChangeRecorder). */
+  changes: ChangeIndexStore;
 }
 
 /** Request bodies over this are refused with 413 (imports of big workflows included). */
@@ -180,6 +184,10 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         service: deps.versionHistory,
         policy: deps.modes.policy,
       }),
+    )
+    .route(
+      '/workflows',
+      changeRoutes({ workflows: deps.workflowStore, accounts: deps.accounts, changes: deps.changes }),
     )
     .route(
       '/executions',

@@ -17,6 +17,8 @@ import { PgExecutionStore } from '../executions/pg-execution-store.ts';
 import { PgVersionStore } from '../executions/pg-version-store.ts';
 import { SqliteExecutionStore } from '../executions/sqlite-execution-store.ts';
 import { SqliteVersionStore } from '../executions/sqlite-version-store.ts';
+import { PgChangeIndexStore } from '../changes/pg-change-index-store.ts';
+import { SqliteChangeIndexStore } from '../changes/sqlite-change-index-store.ts';
 import { PgHistoryStore } from '../history/pg-history-store.ts';
 import { SqliteHistoryStore } from '../history/sqlite-history-store.ts';
 import { PgModeStore } from '../modes/pg-mode-store.ts';
@@ -81,6 +83,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
       modes: new SqliteModeStore(db),
       links: new SqliteLinkStore(db, config.encryptionKey),
       audit: new SqliteAuditStore(db),
+      changes: new SqliteChangeIndexStore(db),
       // One server per SQLite file: writes it did not make come from an admin command beside it.
       watchAccess: (onChange) => watchOutsideWrites(database.sqlite, () => onChange({}), logger),
       close: () => database.close(),
@@ -112,6 +115,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
     modes: new PgModeStore(db, (fn) => session.onModeChange(fn)),
     links: new PgLinkStore(db, config.encryptionKey),
     audit: new PgAuditStore(db),
+    changes: new PgChangeIndexStore(db),
     watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
     close: async () => {
       await session.close();

@@ -1,4 +1,5 @@
 import type { AuditStore } from '../audit/audit-store.ts';
+import type { ChangeIndexStore } from '../changes/change-index-store.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { FavouritesStore } from '../accounts/favourites-store.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
@@ -41,6 +42,7 @@ export interface Stores {
   readonly modes: ModeStore;
   readonly links: LinkStore;
   readonly audit: AuditStore;
+  readonly changes: ChangeIndexStore;
 }
 
 export type Storage = Stores & {

@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type { Logger } from '#shared/log.ts';
 import {
+  changedTargets,
   CURRENT_SCHEMA_VERSION,
   docSchemaVersion,
   mayViolate,
@@ -9,6 +10,8 @@ import {
   repairDoc,
   touchesMeta,
 } from '#shared/schema/index.ts';
+import { isOrigin } from '#shared/origins.ts';
+import type { ChangeRecorder } from '../changes/change-recorder.ts';
 import type { HistoryStore } from '../history/history-store.ts';
 import type { EditPolicy } from '../modes/edit-policy.ts';
 import type { ModeStore } from '../modes/mode-store.ts';
@@ -64,6 +67,11 @@ interface Listed {
  * (modes/edit-policy.ts): an editor kept out by a lock or another's pen is
  * held, not refused, and a commit of the pen holder's edits keeps the pen
  * from being released as idle.
+ * With `changes`, who changed which node, parameter or edge is recorded
+ * (docs/plans/collaboration.md §6.4): each transaction a member's update or a
+ * server edit made as someone (`room.change`: rename, restore) caused is
+ * attributed as the update log attributes it, and counted as committed once
+ * the room's commit is.
  */
 export const workflowRoomHooks = ({
   store,
@@ -74,6 +82,7 @@ export const workflowRoomHooks = ({
   policy,
   modes,
   renamed,
+  changes,
 }: {
   store: WorkflowStore;
   history?: HistoryStore | undefined;
@@ -85,6 +94,8 @@ export const workflowRoomHooks = ({
   modes?: ModeStore;
   /** Renames typed in the editor go to the audit trail (renames through REST record their own). */
   renamed?: RenameAudit;
+  /** Who changed which node and parameter (the change index), attributed per transaction. */
+  changes?: ChangeRecorder | undefined;
 }): RoomHooks => {
   const listed = new Map<string, Listed>();
   /** Which document each loaded Y.Doc is (afterClientUpdate is told the doc only). */
@@ -144,10 +155,28 @@ export const workflowRoomHooks = ({
       });
       doc.on('afterTransaction', (tr: Y.Transaction) => {
         if (touchesMeta(doc, tr)) entry.metaChanged = true;
+        if (!changes) return;
+        // As the room stamps the update log: a member's update, or a server edit made as someone.
+        // Others' commits (remote), repairs and migrations are nobody's change here.
+        const origin: unknown = tr.origin;
+        const userId =
+          origin instanceof Member
+            ? origin.ctx.userId
+            : isOrigin(origin) && origin.source === 'server'
+              ? origin.userId
+              : null;
+        if (userId === null) return;
+        // Inside Yjs' transaction cleanup: a throw here would fail the member's update, so it is only logged.
+        try {
+          changes.note(docId, userId, changedTargets(doc, tr));
+        } catch (error) {
+          logger.error({ err: error, docId }, 'attributing a change failed');
+        }
       });
       doc.on('destroy', () => {
         // The room unloads: what the trailing touch would have written goes now.
         touchSession(docId, entry);
+        void changes?.unload(docId);
         if (listed.get(docId) === entry) listed.delete(docId);
       });
     },
@@ -172,6 +201,7 @@ export const workflowRoomHooks = ({
       const entry = listed.get(docId);
       if (!entry) return;
       const time = now();
+      changes?.committed(docId);
       if (history && authorIds.length > 0) noteEdit(docId, entry, authorIds, time);
       const penActive = entry.penActive;
       entry.penActive = undefined;

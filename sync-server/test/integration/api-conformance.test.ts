@@ -453,6 +453,14 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(200, 'POST', `${versions}/${restored.entry.id}/undo`, { as: ann.as });
     await expectCall(409, 'POST', `${versions}/${named.id}/undo`, { as: ann.as });
 
+    // --- who changed this: any member
+    const changes = `/api/workflows/${runnable.id}/changes`;
+    await expectCall(200, 'GET', `${changes}?target=node:n1`, { as: bob.as });
+    await expectCall(200, 'GET', `${changes}?target=node:n1:param:url`, { as: ann.as });
+    await expectCall(400, 'GET', `${changes}?target=edge:x`, { as: ann.as });
+    await expectCall(403, 'GET', `${changes}?target=node:n1`, { as: carol.as });
+    await expectCall(404, 'GET', '/api/workflows/nosuchworkflow/changes?target=node:n1', { as: ann.as });
+
     // --- the audit trail: the workflow's for its editors and owners, all of it for the admin
     const trail = `/api/workflows/${runnable.id}/audit`;
     await expectCall(200, 'GET', `${trail}?limit=5&action=version.`, { as: ann.as });

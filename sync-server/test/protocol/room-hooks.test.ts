@@ -2,7 +2,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { silentLogger, type Logger } from '#shared/log.ts';
-import { initWorkflowDoc, setWorkflowName } from '#shared/schema/index.ts';
+import { origins } from '#shared/origins.ts';
+import { addNode, initWorkflowDoc, moveNode, setParameter, setWorkflowName } from '#shared/schema/index.ts';
+import { ChangeRecorder } from '../../src/changes/change-recorder.ts';
+import { SqliteChangeIndexStore } from '../../src/changes/sqlite-change-index-store.ts';
 import { openDatabase, type OpenedDatabase } from '../../src/db/open.ts';
 import { SqliteVersionStore } from '../../src/executions/sqlite-version-store.ts';
 import { SqliteHistoryStore } from '../../src/history/sqlite-history-store.ts';
@@ -211,5 +214,42 @@ describe('the pen holder’s activity', () => {
     time = 1000 + PEN_TOUCH_INTERVAL_MS;
     commit(holder);
     await expect.poll(activeAt, { timeout: 2000 }).toBe(time);
+  });
+});
+
+describe('who changed this (SPEC CHG1)', () => {
+  it('attributes members’ and server-as-someone edits once committed, and nobody’s repairs or remote commits', async () => {
+    database.sqlite
+      .prepare(
+        "insert into users (id, email, name, password_hash, created_at) values ('u2', 'b@example.com', 'B', 'x', 1)",
+      )
+      .run();
+    const index = new SqliteChangeIndexStore(database.db);
+    let time = 1000;
+    const changes = new ChangeRecorder({ store: index, logger: silentLogger, now: () => time, flushMs: 0 });
+    const hooks = workflowRoomHooks({ store, logger: silentLogger, now: () => time, changes });
+    const doc = new Y.Doc();
+    initWorkflowDoc(doc, { name: 'First' });
+    addNode(doc, { id: 'a', type: 'httpRequest', position: { x: 0, y: 0 } });
+    hooks.afterLoad?.('wf', doc);
+    const member = new Member({ send: () => undefined, close: () => undefined }, { userId: 'u2', role: 'editor' });
+
+    // The room applies a member's update with the member as the transaction's origin.
+    doc.transact(() => moveNode(doc, 'a', { x: 1, y: 1 }), member);
+    await new Promise((r) => setTimeout(r, 30));
+    // Applied but not yet in the update log: not a change yet.
+    expect(await index.recent('wf', 'node:a', 10)).toEqual([]);
+    hooks.afterCommit?.('wf', doc, ['u2']);
+    await expect.poll(() => index.recent('wf', 'node:a', 10)).toEqual([{ userId: 'u2', lastAt: 1000, count: 1 }]);
+
+    time = 2000;
+    setParameter(doc, 'a', 'url', 'https://example.com', origins.server('u1'));
+    setParameter(doc, 'a', 'url', 'https://example.com/repaired', origins.repair);
+    setParameter(doc, 'a', 'url', 'https://example.com/remote', origins.remote);
+    hooks.afterCommit?.('wf', doc, ['u1']);
+    await expect
+      .poll(() => index.recent('wf', 'node:a:param:url', 10))
+      .toEqual([{ userId: 'u1', lastAt: 2000, count: 1 }]);
+    expect(await index.recent('wf', 'node:a', 10)).toEqual([{ userId: 'u2', lastAt: 1000, count: 1 }]);
   });
 });

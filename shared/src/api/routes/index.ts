@@ -1,6 +1,7 @@
 import * as admin from './admin.ts';
 import * as audit from './audit.ts';
 import * as auth from './auth.ts';
+import * as changes from './changes.ts';
 import * as credentials from './credentials.ts';
 import * as executions from './executions.ts';
 import * as inbox from './inbox.ts';
@@ -69,6 +70,7 @@ export const apiRoutes = {
   getVersion: versions.getVersion,
   restoreVersion: versions.restoreVersion,
   undoRestore: versions.undoRestore,
+  listChanges: changes.listChanges,
   setMode: modes.setMode,
   getMode: modes.getMode,
   takePen: modes.takePen,

@@ -483,3 +483,19 @@ export const auditEvents = pgTable(
     check('audit_events_via_check', sql`${t.via} in ('session', 'token', 'socket', 'system', 'engine')`),
   ],
 );
+
+export const docChangeIndex = pgTable(
+  'doc_change_index',
+  {
+    docId: text('doc_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    target: text('target').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    lastAt: ms('last_at').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.docId, t.target, t.userId] })],
+);

@@ -1,0 +1,78 @@
+import type * as Y from 'yjs';
+import { ID_PATTERN } from '../ids.ts';
+import { ROOT_EDGES, ROOT_META, ROOT_NODES, NodeKey } from './roots.ts';
+
+/**
+ * What a transaction changed, named as "who changed this" asks about it
+ * (docs/plans/collaboration.md §6.4): `node:<id>`, `node:<id>:param:<name>`,
+ * `edge:<id>` or `meta`. A parameter edit names the parameter only: the
+ * node's own line lists moves, renames, notes and the like, so the two
+ * answers never repeat each other.
+ */
+export type ChangeTarget = `node:${string}` | `edge:${string}` | 'meta';
+
+/** Longest parameter name a target may carry (as setParameter allows). */
+export const MAX_PARAM_NAME = 128;
+
+export const nodeTarget = (nodeId: string): ChangeTarget => `node:${nodeId}`;
+export const paramTarget = (nodeId: string, name: string): ChangeTarget => `node:${nodeId}:param:${name}`;
+
+const TARGET = new RegExp(
+  `^node:(${ID_PATTERN.source.replace(/^\^|\$$/g, '')})(?::param:(.{1,${MAX_PARAM_NAME}}))?$`,
+  's',
+);
+
+/** A node or parameter target as the changes route accepts it, or undefined. */
+export const parseNodeTarget = (target: string): { nodeId: string; param?: string } | undefined => {
+  const match = TARGET.exec(target);
+  if (!match?.[1]) return undefined;
+  return match[2] === undefined ? { nodeId: match[1] } : { nodeId: match[1], param: match[2] };
+};
+
+/** The keys from the root down to `type`, and the root's name; undefined for a type not in a root map. */
+/** A shared type as a transaction lists it. */
+type SharedType = Parameters<Y.Transaction['changed']['get']>[0];
+
+const pathOf = (doc: Y.Doc, type: SharedType): { root: string; keys: (string | null)[] } | undefined => {
+  const keys: (string | null)[] = [];
+  let current: SharedType = type;
+  while (current._item !== null) {
+    keys.push(current._item.parentSub);
+    const parent = current._item.parent;
+    // A parent still named by ID is not integrated: nothing to attribute.
+    if (parent === null || !('_item' in parent)) return undefined;
+    current = parent as SharedType;
+  }
+  for (const [name, root] of doc.share) if (root === current) return { root: name, keys: keys.reverse() };
+  return undefined;
+};
+
+const targetOf = (root: string, keys: readonly (string | null)[]): ChangeTarget | undefined => {
+  const [first, second, third] = keys;
+  if (root === ROOT_META) return 'meta';
+  if (typeof first !== 'string') return undefined;
+  if (root === ROOT_EDGES) return `edge:${first}`;
+  if (root !== ROOT_NODES) return undefined;
+  if (second === NodeKey.parameters && typeof third === 'string') return paramTarget(first, third);
+  return nodeTarget(first);
+};
+
+/**
+ * The targets a transaction changed. Yjs lists the types whose own content
+ * changed in `tr.changed` (with the keys, or null for text and list edits);
+ * each is walked up to its root, so typing in a parameter's Y.Text names that
+ * parameter, and adding or deleting a node names the node. Pure: it reads the
+ * transaction and the document's structure, never their values.
+ */
+export const changedTargets = (doc: Y.Doc, tr: Y.Transaction): ChangeTarget[] => {
+  const targets = new Set<ChangeTarget>();
+  for (const [type, keys] of tr.changed) {
+    const path = pathOf(doc, type);
+    if (!path) continue;
+    for (const key of keys) {
+      const target = targetOf(path.root, key === null ? path.keys : [...path.keys, key]);
+      if (target) targets.add(target);
+    }
+  }
+  return [...targets];
+};
