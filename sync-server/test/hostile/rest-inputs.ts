@@ -18,7 +18,7 @@ import type { Rand } from './rand.ts';
  * every /api error is `{ "error": { "code", "message" } }`.
  */
 
-type Param = ':wf' | ':ex' | ':cred' | ':user' | ':token' | ':session' | ':inv' | ':type' | ':hook';
+type Param = ':wf' | ':ex' | ':cred' | ':user' | ':token' | ':session' | ':inv' | ':type' | ':hook' | ':any';
 
 interface Route {
   method: string;
@@ -29,7 +29,7 @@ interface Route {
   query?: (r: Rand, ctx: FuzzContext) => string;
 }
 
-const PARAM_KIND: Record<Exclude<Param, ':type' | ':hook'>, IdKind> = {
+const PARAM_KIND: Record<Exclude<Param, ':type' | ':hook' | ':any'>, IdKind> = {
   ':wf': 'workflow',
   ':ex': 'execution',
   ':cred': 'credential',
@@ -62,6 +62,16 @@ const credentialBody = (r: Rand): unknown =>
     { name: r.word(), type: 'basic', data: { user: r.word(), password: r.word() } },
   ]);
 
+const auditQuery = (r: Rand): string => {
+  const q = new URLSearchParams();
+  if (r.chance(0.4)) q.set('action', r.pick(['member.', 'link.created', 'run.', nastyString(r)]));
+  if (r.chance(0.3)) q.set('since', r.pick(['0', '2026-01-01', 'x', '-1', '99999999999999999999']));
+  if (r.chance(0.3)) q.set('cursor', r.pick(['1:abc', 'x', ':', nastyString(r)]));
+  if (r.chance(0.3)) q.set('limit', String(r.pick([1, 0, -1, 200, 201, 1e9, 0.5])));
+  const text = q.toString();
+  return text ? `?${text}` : '';
+};
+
 const importBody = (r: Rand, ctx: FuzzContext): unknown =>
   r.chance(0.25) && ctx.n8nFiles.length > 0
     ? ctx.n8nFiles[r.int(0, ctx.n8nFiles.length - 1)]
@@ -69,6 +79,73 @@ const importBody = (r: Rand, ctx: FuzzContext): unknown =>
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/healthz' },
+  { method: 'GET', path: '/api/instance' },
+  {
+    method: 'GET',
+    path: '/api/workflows/:wf/changes',
+    query: (r) =>
+      `?target=${encodeURIComponent(r.pick(['node:start', `node:${r.word()}:param:url`, 'edge:x', 'meta', nastyString(r), '']))}`,
+  },
+  { method: 'GET', path: '/api/workflows/:wf/audit', query: (r) => auditQuery(r) },
+  { method: 'GET', path: '/api/audit', query: (r) => auditQuery(r) },
+  { method: 'GET', path: '/api/workflows/:wf/links' },
+  {
+    method: 'POST',
+    path: '/api/workflows/:wf/links',
+    body: (r) => ({
+      role: role(r),
+      expiresAt: r.pick([null, '2030-01-01T00:00:00Z', 'yesterday', 1e20, -1]),
+      maxUses: r.pick([null, 1, 0, -5, 1e9, 'x']),
+      label: r.chance(0.5) ? r.word() : nastyString(r),
+    }),
+  },
+  { method: 'DELETE', path: '/api/workflows/:wf/links/:any' },
+  { method: 'GET', path: '/api/links/:any' },
+  { method: 'POST', path: '/api/links/:any/join' },
+  { method: 'GET', path: '/api/workflows/:wf/mode' },
+  {
+    method: 'PUT',
+    path: '/api/workflows/:wf/mode',
+    body: (r) => ({ mode: r.pick(['parallel', 'locked', 'pen', 'sequential', '']), reason: nastyString(r) }),
+  },
+  { method: 'POST', path: '/api/workflows/:wf/pen' },
+  { method: 'DELETE', path: '/api/workflows/:wf/pen' },
+  { method: 'POST', path: '/api/workflows/:wf/pen/request' },
+  {
+    method: 'POST',
+    path: '/api/workflows/:wf/pen/handover',
+    body: (r, ctx) => ({ to: r.chance(0.5) ? ctx.pools.pick(r, 'user') : nastyString(r) }),
+  },
+  {
+    method: 'GET',
+    path: '/api/workflows/:wf/versions',
+    query: (r) => (r.chance(0.5) ? `?limit=${r.pick([0, 5, 1e9, -1])}` : ''),
+  },
+  {
+    method: 'POST',
+    path: '/api/workflows/:wf/versions',
+    body: (r) => ({ name: r.chance(0.7) ? r.word() : nastyString(r) }),
+  },
+  { method: 'PATCH', path: '/api/workflows/:wf/versions/:any', body: (r) => ({ name: nastyString(r) }) },
+  { method: 'GET', path: '/api/workflows/:wf/versions/:any' },
+  { method: 'POST', path: '/api/workflows/:wf/versions/:any/restore' },
+  { method: 'POST', path: '/api/workflows/:wf/versions/:any/undo' },
+  {
+    method: 'GET',
+    path: '/api/me/inbox',
+    query: (r) => (r.chance(0.5) ? `?cursor=${encodeURIComponent(nastyString(r))}` : ''),
+  },
+  { method: 'GET', path: '/api/me/inbox/unread' },
+  {
+    method: 'POST',
+    path: '/api/me/inbox/read',
+    body: (r) => r.pick([{ all: true }, { ids: [r.word(), nastyString(r)] }, { ids: 'x' }, {}]),
+  },
+  {
+    method: 'POST',
+    path: '/api/workflows/:wf/invitations',
+    body: (r, ctx) => ({ emails: [email(r, ctx), email(r, ctx)], role: role(r), message: nastyString(r) }),
+  },
   {
     method: 'POST',
     path: '/api/auth/signup',
@@ -163,6 +240,15 @@ export const renderPath = (r: Rand, ctx: FuzzContext, route: Route): string =>
   route.path.replace(/:[a-z]+/g, (param) => {
     if (param === ':type') return r.chance(0.8) ? r.pick(NODE_TYPES) : encodePart(nastyString(r)) || 'x';
     if (param === ':hook') return r.pick([...ctx.world.hookPaths, ...FUZZ_HOOK_PATHS, 'nothing', '%ff', 'a/../b']);
+    // Ids the fuzzer has no pool of (links, share tokens, versions): made up, well-formed or not.
+    if (param === ':any') {
+      return r.weighted<() => string>([
+        [3, () => r.word(16, 24)],
+        [2, () => r.word(43, 43)],
+        [1, () => 'a'.repeat(64)],
+        [1, () => encodePart(nastyString(r)) || 'x'],
+      ])();
+    }
     return ctx.pools.pick(r, PARAM_KIND[param as keyof typeof PARAM_KIND]);
   }) + (route.query?.(r, ctx) ?? '');
 
