@@ -98,10 +98,19 @@ describe('accounts', () => {
     expectError(await rest.call('GET', '/api/auth/me', { as: { cookie } }), 401, 'unauthorized');
   });
 
+  it('the instance says, to anyone, that sign-up is open', async () => {
+    expect(await rest.call('GET', '/api/instance')).toMatchObject({
+      status: 200,
+      body: { emailInvitations: false, signup: 'open' },
+    });
+  });
+
   it('with sign-up closed, only the first account can be created', async () => {
     await t.close();
     t = await startTestServer({ signup: 'closed' });
     rest = restClient(t.server.app);
+    // Public, for a share link's signed-out visitor: they are told to ask the admin rather than shown Sign up.
+    expect((await rest.call('GET', '/api/instance')).body).toEqual({ emailInvitations: false, signup: 'closed' });
     await rest.signup('admin@example.com');
     expectError(
       await rest.call('POST', '/api/auth/signup', {
