@@ -54,6 +54,8 @@ const SQLITE_ONLY_TESTS = [
   'test/integration/hand-over-gated.test.ts',
   'test/integration/queue-cap.test.ts',
   'test/integration/slow-access.test.ts',
+  // The hub built by hand on SQLite stores (server.ts does not hand it the audit yet); the dedupe key is in the contracts.
+  'test/integration/credential-used.test.ts',
 ];
 
 export default defineConfig({

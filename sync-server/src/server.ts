@@ -26,6 +26,7 @@ import { InboxNotifier } from './discussion/inbox-notifier.ts';
 import { InboxRetention } from './discussion/inbox-retention.ts';
 import { discussionAudit } from './discussion/discussion-audit.ts';
 import { createAuditLog } from './audit/audit-log.ts';
+import { CredentialUseAudit } from './audit/credential-use.ts';
 import { AuditRetention, DEFAULT_AUDIT_RETENTION_DAYS } from './audit/audit-retention.ts';
 import { roomHooks } from './rooms/room-kinds.ts';
 import { WorkflowService } from './workflows/workflow-service.ts';
@@ -222,6 +223,7 @@ export const createSyncServer = async ({
     logger: logger.child({ component: 'engines' }),
     runPolicy,
     maxRunningPerWorkflow: config.maxRunningPerWorkflow,
+    credentialUse: new CredentialUseAudit(auditLog),
   });
   const runs = createRunQueue({
     hub: engines,

@@ -63,7 +63,9 @@ export const runAction = async (
 export const remoteOf = (flags: RemoteFlagSet): Remote => connectRemote({ url: flags.url, token: flags.token });
 
 /** Where the admin commands act, as the server resolves it: --data-dir / DATA_DIR, and DATABASE_URL. */
-const adminTargetOf = async (flags: DataDirFlag): Promise<{ dataDir: string; databaseUrl: string | undefined }> => {
+export const adminTargetOf = async (
+  flags: DataDirFlag,
+): Promise<{ dataDir: string; databaseUrl: string | undefined }> => {
   const { loadConfig, ConfigError } = await import('../../../sync-server/src/config.ts');
   try {
     const config = loadConfig(flags.dataDir !== undefined ? ['--data-dir', flags.dataDir] : [], {

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import type { Output } from '../output.ts';
+import { usageError, type Output } from '../output.ts';
 import {
   addDataDir,
   adminStorageOf,
+  adminTargetOf,
   adminWork,
   jsonOption,
   runAction,
@@ -130,5 +131,45 @@ export const migrateCommand = (): Command =>
     }),
   );
 
-/** backup, restore and migrate: the commands that act on the database file itself. */
-export const databaseCommands = (): Command[] => [backupCommand(), restoreCommand(), migrateCommand()];
+export const migrateToPostgresCommand = (): Command =>
+  addDataDir(
+    new Command('migrate-to-postgres')
+      .description(
+        "copy the data directory's SQLite database into DATABASE_URL's PostgreSQL (empty), in one transaction; stop the server first",
+      )
+      .addOption(jsonOption()),
+  ).action((flags: Flags) =>
+    runAction(flags, async (out) => {
+      const { dataDir, databaseUrl } = await adminTargetOf(flags);
+      if (databaseUrl === undefined) {
+        throw usageError('weft migrate-to-postgres copies into PostgreSQL: set DATABASE_URL=postgres://… to say which');
+      }
+      const { copyDataDirToPostgres } = await import('../../../sync-server/src/admin/copy-to-postgres.ts');
+      const progress = out.progress('copy');
+      const result = await adminWork(() =>
+        copyDataDirToPostgres(dataDir, databaseUrl, { onTable: (done, total) => progress.update(done, total) }),
+      );
+      progress.end();
+      out.result(
+        [
+          `copied ${result.file} into ${result.target}: ${count(result.rows, 'row')} in ${count(result.tables.length, 'table')}`,
+          ...(result.migrated.length > 0 ? [`migrated the SQLite file first: ${result.migrated.join(', ')}`] : []),
+        ],
+        result,
+      );
+      if (result.credentials > 0) {
+        const keyFile = process.env.WEFT_ENCRYPTION_KEY ? 'WEFT_ENCRYPTION_KEY' : join(dataDir, 'encryption.key');
+        out.note(
+          `${count(result.credentials, 'stored credential')} ${result.credentials === 1 ? 'is' : 'are'} encrypted with ${keyFile}: every server on PostgreSQL needs this key (WEFT_ENCRYPTION_KEY, or that file in its data directory)`,
+        );
+      }
+    }),
+  );
+
+/** backup, restore, migrate and migrate-to-postgres: the commands that act on the database itself. */
+export const databaseCommands = (): Command[] => [
+  backupCommand(),
+  restoreCommand(),
+  migrateCommand(),
+  migrateToPostgresCommand(),
+];

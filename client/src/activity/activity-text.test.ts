@@ -50,6 +50,30 @@ describe('the Activity panel’s words', () => {
     expect(describeActivity(event({ action: 'something.new' }), names)).toBe('something.new');
   });
 
+  it('words the invitation mails, pen requests, renames and credential use', () => {
+    expect(describeActivity(event({ action: 'invitation.emailed', data: { email: 'cy@example.com' } }), names)).toBe(
+      'emailed the invitation to cy@example.com',
+    );
+    // Editors see no addresses.
+    expect(describeActivity(event({ action: 'invitation.email_failed', data: {} }), names)).toBe(
+      'could not email the invitation',
+    );
+    expect(describeActivity(event({ action: 'pen.requested', target: { type: 'user', id: 'u2' } }), names)).toBe(
+      'asked Ben for the pen',
+    );
+    expect(describeActivity(event({ action: 'pen.requested' }), names)).toBe('asked for the pen');
+    expect(
+      describeActivity(event({ action: 'workflow.renamed', data: { from: 'Orders', to: 'Orders v2' } }), names),
+    ).toBe('renamed it from “Orders” to “Orders v2”');
+    expect(
+      describeActivity(
+        event({ action: 'credential.used', actor: null, via: 'engine', target: { type: 'credential', id: 'c1' } }),
+        names,
+      ),
+    ).toBe('handed a credential to the first run of a version');
+    expect(activityQuery('runs', null)).toContain('credential.used');
+  });
+
   it('gives times relative to now', () => {
     const now = Date.UTC(2026, 0, 10, 12);
     expect(relativeTime(now - 20_000, now)).toBe('just now');

@@ -6,7 +6,11 @@ export const ACTIVITY_FILTERS = [
   { id: 'access', label: 'Access', prefixes: ['member.', 'invitation.'] },
   { id: 'links', label: 'Links', prefixes: ['link.'] },
   { id: 'modes', label: 'Modes', prefixes: ['mode.', 'pen.'] },
-  { id: 'runs', label: 'Runs', prefixes: ['run.', 'workflow.published', 'workflow.activated', 'workflow.deactivated'] },
+  {
+    id: 'runs',
+    label: 'Runs',
+    prefixes: ['run.', 'credential.used', 'workflow.published', 'workflow.activated', 'workflow.deactivated'],
+  },
   { id: 'versions', label: 'Versions', prefixes: ['version.'] },
   { id: 'comments', label: 'Comments', prefixes: ['comment.'] },
 ] as const satisfies readonly { id: string; label: string; prefixes: readonly string[] }[];
@@ -59,6 +63,10 @@ export const describeActivity = (e: AuditEventDto, nameOf: (userId: string) => s
       return `accepted the invitation${role ? ` as ${role}` : ''}`;
     case 'invitation.cancelled':
       return 'cancelled an invitation';
+    case 'invitation.emailed':
+      return `emailed the invitation${str(e.data.email) ? ` to ${str(e.data.email)}` : ''}`;
+    case 'invitation.email_failed':
+      return `could not email the invitation${str(e.data.email) ? ` to ${str(e.data.email)}` : ''}`;
     case 'link.created':
       return `made a share link${role ? ` for ${role}s` : ''}`;
     case 'link.used':
@@ -73,6 +81,8 @@ export const describeActivity = (e: AuditEventDto, nameOf: (userId: string) => s
     }
     case 'pen.taken':
       return 'took the pen';
+    case 'pen.requested':
+      return e.target?.type === 'user' ? `asked ${who} for the pen` : 'asked for the pen';
     case 'pen.forced':
       return 'took the pen by force';
     case 'pen.handed_over':
@@ -83,6 +93,10 @@ export const describeActivity = (e: AuditEventDto, nameOf: (userId: string) => s
       return 'created the workflow';
     case 'workflow.imported':
       return 'imported the workflow';
+    case 'workflow.renamed':
+      return str(e.data.from) && str(e.data.to)
+        ? `renamed it from “${str(e.data.from) ?? ''}” to “${str(e.data.to) ?? ''}”`
+        : 'renamed it';
     case 'workflow.deleted':
       return 'deleted the workflow';
     case 'workflow.published':
@@ -95,6 +109,9 @@ export const describeActivity = (e: AuditEventDto, nameOf: (userId: string) => s
       return 'granted a credential';
     case 'credential.revoked':
       return 'revoked a credential';
+    case 'credential.used':
+      // Recorded once per credential and version: the first run of a version that carries it.
+      return 'handed a credential to the first run of a version';
     case 'run.started':
       return str(e.data.retryOf) ? 'retried a run' : `started a ${str(e.data.mode) ?? ''} run`.replace('  ', ' ');
     case 'run.stopped':

@@ -15,6 +15,13 @@ export const SYSTEM_ACTOR: AuditActor = { id: null, name: null, via: 'system', s
  */
 export interface AuditLog {
   record(actor: AuditActor, drafts: AuditDraft | readonly AuditDraft[]): Promise<void>;
+  /**
+   * The events `record` would append, for a store that writes them in the
+   * same transaction as the change they describe (access changes, §6.1):
+   * there a failed audit write fails the change. Rejects when the workflow's
+   * name cannot be read.
+   */
+  prepare(actor: AuditActor, drafts: AuditDraft | readonly AuditDraft[]): Promise<NewAuditEvent[]>;
 }
 
 export interface AuditLogDeps {
@@ -25,26 +32,35 @@ export interface AuditLogDeps {
   now?: () => number;
 }
 
-export const createAuditLog = ({ store, logger, workflowName, now = Date.now }: AuditLogDeps): AuditLog => ({
-  record: async (actor, drafts) => {
-    const list: readonly AuditDraft[] = Array.isArray(drafts) ? drafts : [drafts as AuditDraft];
-    try {
-      const names = new Map<string, string | undefined>();
-      const events: NewAuditEvent[] = [];
-      for (const { at, ...draft } of list) {
-        let name = draft.workflowName;
-        if (name === undefined && draft.workflowId) {
-          if (!names.has(draft.workflowId)) names.set(draft.workflowId, await workflowName(draft.workflowId));
-          name = names.get(draft.workflowId) ?? null;
-        }
-        events.push({ ...draft, at: at ?? now(), actor, workflowName: name ?? null });
+const listOf = (drafts: AuditDraft | readonly AuditDraft[]): readonly AuditDraft[] =>
+  // Array.isArray does not narrow a readonly array (TypeScript #17002).
+  Array.isArray(drafts) ? (drafts as readonly AuditDraft[]) : [drafts as AuditDraft];
+
+export const createAuditLog = ({ store, logger, workflowName, now = Date.now }: AuditLogDeps): AuditLog => {
+  const prepare = async (actor: AuditActor, drafts: AuditDraft | readonly AuditDraft[]): Promise<NewAuditEvent[]> => {
+    const names = new Map<string, string | undefined>();
+    const events: NewAuditEvent[] = [];
+    for (const { at, ...draft } of listOf(drafts)) {
+      let name = draft.workflowName;
+      if (name === undefined && draft.workflowId) {
+        if (!names.has(draft.workflowId)) names.set(draft.workflowId, await workflowName(draft.workflowId));
+        name = names.get(draft.workflowId) ?? null;
       }
-      await store.append(events);
-    } catch (error) {
-      logger.error({ err: error, actions: list.map((d) => d.action) }, 'audit event not recorded');
+      events.push({ ...draft, at: at ?? now(), actor, workflowName: name ?? null });
     }
-  },
-});
+    return events;
+  };
+  return {
+    prepare,
+    record: async (actor, drafts) => {
+      try {
+        await store.append(await prepare(actor, drafts));
+      } catch (error) {
+        logger.error({ err: error, actions: listOf(drafts).map((d) => d.action) }, 'audit event not recorded');
+      }
+    },
+  };
+};
 
 /** An AuditLog that records nothing, for tests and tools that build parts of the server alone. */
-export const noAuditLog: AuditLog = { record: () => Promise.resolve() };
+export const noAuditLog: AuditLog = { record: () => Promise.resolve(), prepare: () => Promise.resolve([]) };

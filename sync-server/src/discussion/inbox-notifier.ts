@@ -16,6 +16,16 @@ export const EXCERPT_LENGTH = 140;
 /** On load, comments this recent are checked for notifications a crash may have lost. */
 const BACKFILL_MS = 7 * 24 * 60 * 60 * 1000;
 const BACKFILL_MAX_COMMENTS = 500;
+/**
+ * Notices are lost only when a process stops between a commit and its inbox
+ * write, so a workflow's backfill is needed once per process start, not on
+ * each of the many loads of a busy discussion (rooms unload when their last
+ * socket goes). Repeating it hourly covers another instance that crashed
+ * while this one kept the workflow's backfill in memory.
+ */
+const BACKFILL_EVERY_MS = 60 * 60 * 1000;
+/** Workflows whose last backfill time is remembered; the oldest are forgotten (and backfilled again). */
+const BACKFILL_REMEMBERED = 10_000;
 
 interface Notice {
   userId: string;
@@ -37,6 +47,8 @@ interface Notice {
  */
 export class InboxNotifier {
   private readonly chains = new Map<string, Promise<void>>();
+  /** When each workflow was last backfilled, oldest first. */
+  private readonly backfilledAt = new Map<string, number>();
 
   constructor(
     private readonly inbox: InboxStore,
@@ -57,8 +69,16 @@ export class InboxNotifier {
     this.write(workflowId, notices);
   }
 
-  /** After a load: recent comments' notices, in case a crash came between a commit and its inbox write. */
+  /** After a load: recent comments' notices, in case a crash came between a commit and its inbox write (at most hourly). */
   loaded(workflowId: string, doc: Y.Doc, now: number): void {
+    const last = this.backfilledAt.get(workflowId);
+    if (last !== undefined && now - last < BACKFILL_EVERY_MS) return;
+    this.backfilledAt.delete(workflowId);
+    this.backfilledAt.set(workflowId, now);
+    if (this.backfilledAt.size > BACKFILL_REMEMBERED) {
+      const oldest = this.backfilledAt.keys().next().value;
+      if (oldest !== undefined) this.backfilledAt.delete(oldest);
+    }
     const notices: Notice[] = [];
     const recent = readThreads(doc).flatMap((thread) =>
       thread.comments

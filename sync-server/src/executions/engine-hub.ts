@@ -14,6 +14,7 @@ import {
   type RunResultMessage,
   type ServerToEngine,
 } from '#shared/protocol/engine.ts';
+import type { CredentialUseAudit } from '../audit/credential-use.ts';
 import type { CredentialStore, GrantedSecret } from '../credentials/credential-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { ClaimOutcome, ExecutionStore } from './execution-store.ts';
@@ -57,6 +58,8 @@ export interface EngineHubOptions {
   runPolicy?: RunPolicy;
   /** Runs one workflow may have on the engines at once; 0 or unset: half of all engines' slots (at least 1). */
   maxRunningPerWorkflow?: number;
+  /** Told of each credential a job carries; it records `credential.used` once per credential and version. */
+  credentialUse?: CredentialUseAudit;
 }
 
 /** Why a job cannot carry a credential, after "Node "X" uses credential <id>, ". */
@@ -617,6 +620,17 @@ export class EngineHub {
       }
       const { job } = built;
       this.send(engine, { type: 'run', job });
+      // Recorded once the secrets are on their way: a job refused before sending used none.
+      for (const credentialId of Object.keys(job.credentials ?? {})) {
+        this.options.credentialUse?.used({
+          credentialId,
+          workflowId,
+          versionHash: job.versionHash,
+          executionId: id,
+          mode: job.mode,
+          startedBy: built.startedBy,
+        });
+      }
       const limitSeconds = job.definition.settings.timeoutSeconds ?? defaultSettings.timeoutSeconds;
       if (limitSeconds > 0) {
         this.deadlines.set(id, { at: this.now() + limitSeconds * 1000 + overdueGraceMs(limitSeconds), limitSeconds });
@@ -639,7 +653,9 @@ export class EngineHub {
   }
 
   /** The job for an execution just claimed; `failed` says why the run fails instead. */
-  private async jobFor(executionId: string): Promise<{ ok: true; job: Job } | { ok: false; failed: string }> {
+  private async jobFor(
+    executionId: string,
+  ): Promise<{ ok: true; job: Job; startedBy: string | null } | { ok: false; failed: string }> {
     const row = await this.options.executions.get(executionId);
     if (!row) return { ok: false, failed: 'The execution is gone' };
     // Trigger items alone past the frame limit: refused before parsing and encoding tens of
@@ -664,6 +680,7 @@ export class EngineHub {
     }
     return {
       ok: true,
+      startedBy: row.createdBy,
       job: {
         executionId,
         credentials: secrets,

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AccountStore, User } from '../accounts/account-store.ts';
 import { hashSecret, sessionIdOf } from '../accounts/tokens.ts';
 import type { AuditDraft, AuditLog } from '../audit/audit-log.ts';
-import type { AuditActor } from '../audit/audit-store.ts';
+import type { AuditActor, NewAuditEvent } from '../audit/audit-store.ts';
 import { readSessionCookie, type AppEnv } from './auth.ts';
 import { clientAddress } from './client-address.ts';
 
@@ -28,28 +28,65 @@ export const actorOf = async (
 };
 
 /** Records for a request, after its action; never rejects (AuditLog). */
-export type RequestAudit = (
-  c: Context<AppEnv>,
-  user: User | undefined,
-  drafts: AuditDraft | AuditDraft[],
-) => Promise<void>;
+export interface RequestAudit {
+  (c: Context<AppEnv>, user: User | undefined, drafts: AuditDraft | AuditDraft[]): Promise<void>;
+  /**
+   * Works out who made the request now, while it is at hand, and answers a
+   * recorder for what is done after the answer (a mail sent with retries).
+   */
+  later(c: Context<AppEnv>, user: User | undefined): Promise<(drafts: AuditDraft | AuditDraft[]) => Promise<void>>;
+  /** The event for a store to write in the change's own transaction (AuditLog.prepare). */
+  prepare(c: Context<AppEnv>, user: User | undefined, draft: AuditDraft): Promise<NewAuditEvent | undefined>;
+}
 
-export const requestAudit =
-  (log: AuditLog, deps: { accounts: AccountStore; trustProxy: boolean }): RequestAudit =>
-  async (c, user, drafts) => {
-    let actor: AuditActor;
+export const requestAudit = (log: AuditLog, deps: { accounts: AccountStore; trustProxy: boolean }): RequestAudit => {
+  const actorFor = async (c: Context<AppEnv>, user: User | undefined): Promise<AuditActor> => {
     try {
-      actor = await actorOf(c, user, deps);
+      return await actorOf(c, user, deps);
     } catch {
       // Who did it matters more than which session: record the event without it.
       const via = c.get('authVia') === 'token' ? 'token' : 'session';
-      actor = { id: user?.id ?? null, name: user?.name ?? null, via, sessionRef: null, address: null };
+      return { id: user?.id ?? null, name: user?.name ?? null, via, sessionRef: null, address: null };
     }
-    await log.record(actor, drafts);
   };
+  const record = async (c: Context<AppEnv>, user: User | undefined, drafts: AuditDraft | AuditDraft[]) => {
+    await log.record(await actorFor(c, user), drafts);
+  };
+  return Object.assign(record, {
+    later: async (c: Context<AppEnv>, user: User | undefined) => {
+      const actor = await actorFor(c, user);
+      return (drafts: AuditDraft | AuditDraft[]) => log.record(actor, drafts);
+    },
+    prepare: async (c: Context<AppEnv>, user: User | undefined, draft: AuditDraft) =>
+      (await log.prepare(await actorFor(c, user), draft))[0],
+  });
+};
 
 /** Records an audit event for the request in `c` (set on every API request by createApp). */
 export const audit = (c: Context<AppEnv>, user: User | undefined, drafts: AuditDraft | AuditDraft[]): Promise<void> => {
   const record = c.get('audit');
   return record ? record(c, user, drafts) : Promise.resolve();
+};
+
+/** `audit`, for events that happen after the answer: the actor is read from the request now. */
+export const auditLater = async (
+  c: Context<AppEnv>,
+  user: User | undefined,
+): Promise<(drafts: AuditDraft | AuditDraft[]) => Promise<void>> => {
+  const record = c.get('audit');
+  return record ? record.later(c, user) : () => Promise.resolve();
+};
+
+/**
+ * The event for an access change, for the store to append in the change's
+ * transaction: if it cannot be written, the change is not made either.
+ * Undefined when nothing records (parts of the server built alone).
+ */
+export const auditInTransaction = async (
+  c: Context<AppEnv>,
+  user: User | undefined,
+  draft: AuditDraft,
+): Promise<NewAuditEvent | undefined> => {
+  const record = c.get('audit');
+  return record ? record.prepare(c, user, draft) : undefined;
 };

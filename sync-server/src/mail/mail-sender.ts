@@ -3,6 +3,13 @@ import type { Mail, Mailer } from './mailer.ts';
 
 const RETRY_DELAYS_MS = [1000, 5000];
 
+/** How a mail went, after its tries: for the audit trail (never the mail itself). */
+export type MailOutcome = { sent: true; attempts: number } | { sent: false; attempts: number; error: string };
+
+/** The first line of an SMTP failure, bounded: enough to tell a refused address from a server that is down. */
+const reasonOf = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 200) ?? '';
+
 /**
  * Sends mail after the request was answered: three tries with backoff, and a
  * failure is logged (the invitation itself is stored either way, and shows
@@ -21,8 +28,12 @@ export class MailSender {
     return this.mailer.enabled;
   }
 
-  sendLater(mail: Mail): void {
-    const job = this.sendWithRetries(mail).finally(() => this.pending.delete(job));
+  /** `done` hears the outcome once the tries are over; it is awaited, so `idle` covers it, and it must not reject. */
+  sendLater(mail: Mail, done?: (outcome: MailOutcome) => Promise<void>): void {
+    const job = this.sendWithRetries(mail)
+      .then((outcome) => done?.(outcome))
+      .catch((error: unknown) => this.logger.error({ err: error }, 'reporting how an email went failed'))
+      .finally(() => this.pending.delete(job));
     this.pending.add(job);
   }
 
@@ -31,16 +42,16 @@ export class MailSender {
     await Promise.all(this.pending);
   }
 
-  private async sendWithRetries(mail: Mail): Promise<void> {
+  private async sendWithRetries(mail: Mail): Promise<MailOutcome> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.mailer.send(mail);
-        return;
+        return { sent: true, attempts: attempt + 1 };
       } catch (error) {
         const delay = this.delays[attempt];
         if (delay === undefined) {
           this.logger.error({ err: error, to: mail.to }, 'sending an email failed; giving up');
-          return;
+          return { sent: false, attempts: attempt + 1, error: reasonOf(error) };
         }
         this.logger.warn({ err: error, to: mail.to }, 'sending an email failed; trying again');
         await new Promise((r) => setTimeout(r, delay));

@@ -3,10 +3,9 @@ import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts
 import { createId } from '#shared/ids.ts';
 import type { PgDb } from '../db/open-postgres.ts';
 import { byteOrder } from '../db/pg-byte-order.ts';
-
-const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const LOWER = UPPER.toLowerCase();
+import { toAuditRow, type NewAuditEvent } from '../audit/audit-store.ts';
 import {
+  auditEvents,
   credentialGrants,
   credentials,
   users,
@@ -23,6 +22,10 @@ import {
   type WorkflowRow,
   type WorkflowStore,
 } from './workflow-store.ts';
+
+/** SQLite's lower() folds these letters only: the name search folds the same ones. */
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LOWER = UPPER.toLowerCase();
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
@@ -166,24 +169,36 @@ export class PgWorkflowStore implements WorkflowStore {
       .orderBy(asc(workflowMembers.addedAt), asc(workflowMembers.userId));
   }
 
-  async upsertMember(workflowId: string, userId: string, role: Role, addedAt: number): Promise<void> {
+  async upsertMember(
+    workflowId: string,
+    userId: string,
+    role: Role,
+    addedAt: number,
+    audit?: (previous: Role | undefined) => NewAuditEvent | undefined,
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
-      if (role !== 'owner') {
-        await lockOwners(tx, workflowId);
-        const [current] = await tx
-          .select({ role: workflowMembers.role })
-          .from(workflowMembers)
-          .where(and(eq(workflowMembers.workflowId, workflowId), eq(workflowMembers.userId, userId)));
-        if (current?.role === 'owner' && (await ownerCount(tx, workflowId)) <= 1) throw lastOwnerError();
-      }
+      if (role !== 'owner') await lockOwners(tx, workflowId);
+      const memberRole = async () =>
+        (
+          await tx
+            .select({ role: workflowMembers.role })
+            .from(workflowMembers)
+            .where(and(eq(workflowMembers.workflowId, workflowId), eq(workflowMembers.userId, userId)))
+            // Locked when the event names it: two role changes at once each record the role the other left.
+            .for('update')
+        )[0]?.role;
+      const previous = role !== 'owner' || audit ? await memberRole() : undefined;
+      if (role !== 'owner' && previous === 'owner' && (await ownerCount(tx, workflowId)) <= 1) throw lastOwnerError();
       await tx
         .insert(workflowMembers)
         .values({ workflowId, userId, role, addedAt })
         .onConflictDoUpdate({ target: [workflowMembers.workflowId, workflowMembers.userId], set: { role } });
+      const event = audit?.(previous);
+      if (event) await tx.insert(auditEvents).values(toAuditRow(event));
     });
   }
 
-  async removeMember(workflowId: string, userId: string): Promise<boolean> {
+  async removeMember(workflowId: string, userId: string, audit?: (removed: Role) => NewAuditEvent): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       await lockOwners(tx, workflowId);
       const [removed] = await tx
@@ -197,6 +212,7 @@ export class PgWorkflowStore implements WorkflowStore {
       await tx
         .delete(credentialGrants)
         .where(and(eq(credentialGrants.workflowId, workflowId), inArray(credentialGrants.credentialId, theirs)));
+      if (audit) await tx.insert(auditEvents).values(toAuditRow(audit(removed.role)));
       return true;
     });
   }

@@ -2,7 +2,16 @@ import { and, count, desc, eq, gt, inArray, lt, ne, or, sql } from 'drizzle-orm'
 import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
 import { createId } from '#shared/ids.ts';
 import type { Db } from '../db/open.ts';
-import { credentialGrants, credentials, users, workflowInvitations, workflowMembers, workflows } from '../db/schema.ts';
+import { toAuditRow, type NewAuditEvent } from '../audit/audit-store.ts';
+import {
+  auditEvents,
+  credentialGrants,
+  credentials,
+  users,
+  workflowInvitations,
+  workflowMembers,
+  workflows,
+} from '../db/schema.ts';
 import {
   lastOwnerError,
   tooManyInvitationsError,
@@ -157,15 +166,24 @@ export class SqliteWorkflowStore implements WorkflowStore {
    * count and the write are one synchronous transaction: two requests that
    * both passed the route's own countOwners check cannot both go through.
    */
-  async upsertMember(workflowId: string, userId: string, role: Role, addedAt: number): Promise<void> {
+  async upsertMember(
+    workflowId: string,
+    userId: string,
+    role: Role,
+    addedAt: number,
+    audit?: (previous: Role | undefined) => NewAuditEvent | undefined,
+  ): Promise<void> {
     this.db.transaction((tx) => {
-      if (role !== 'owner' && this.roleLookup.get({ workflowId, userId })?.role === 'owner') {
+      const previous = this.roleLookup.get({ workflowId, userId })?.role;
+      if (role !== 'owner' && previous === 'owner') {
         if (this.ownerCount(workflowId) <= 1) throw lastOwnerError();
       }
       tx.insert(workflowMembers)
         .values({ workflowId, userId, role, addedAt })
         .onConflictDoUpdate({ target: [workflowMembers.workflowId, workflowMembers.userId], set: { role } })
         .run();
+      const event = audit?.(previous);
+      if (event) tx.insert(auditEvents).values(toAuditRow(event)).run();
     });
   }
 
@@ -174,7 +192,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
    * with them: someone who can no longer see a workflow cannot watch what it
    * does with their secret (docs/SECURITY.md). Removing the last owner rejects.
    */
-  async removeMember(workflowId: string, userId: string): Promise<boolean> {
+  async removeMember(workflowId: string, userId: string, audit?: (removed: Role) => NewAuditEvent): Promise<boolean> {
     return this.db.transaction((tx) => {
       const removed = tx
         .delete(workflowMembers)
@@ -187,6 +205,10 @@ export class SqliteWorkflowStore implements WorkflowStore {
       tx.delete(credentialGrants)
         .where(and(eq(credentialGrants.workflowId, workflowId), inArray(credentialGrants.credentialId, theirs)))
         .run();
+      if (audit)
+        tx.insert(auditEvents)
+          .values(toAuditRow(audit(removed.role)))
+          .run();
       return true;
     });
   }
@@ -323,14 +345,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
 
   /** Workflows this user is the only owner of (deleting the account would leave them without one). */
   async soleOwnerOf(userId: string): Promise<{ id: string; name: string }[]> {
-    return this.db
-      .select({ id: workflows.id, name: workflows.name })
-      .from(workflowMembers)
-      .innerJoin(workflows, eq(workflows.id, workflowMembers.workflowId))
-      .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner')))
-      .orderBy(workflows.name, workflows.id)
-      .all()
-      .filter((w) => this.ownerCount(w.id) === 1);
+    return this.soleOwned(userId);
   }
 
   async deleteUserUnlessSoleOwner(
@@ -338,14 +353,7 @@ export class SqliteWorkflowStore implements WorkflowStore {
   ): Promise<{ deleted: true } | { deleted: false; soleOwnerOf: { id: string; name: string }[] }> {
     // One transaction of the one writer: no removal or demotion of an owner can come in between.
     return this.db.transaction((tx) => {
-      const owned = tx
-        .select({ id: workflows.id, name: workflows.name })
-        .from(workflowMembers)
-        .innerJoin(workflows, eq(workflows.id, workflowMembers.workflowId))
-        .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner')))
-        .orderBy(workflows.name, workflows.id)
-        .all()
-        .filter((w) => this.ownerCount(w.id) === 1);
+      const owned = this.soleOwned(userId);
       if (owned.length > 0) return { deleted: false as const, soleOwnerOf: owned };
       tx.delete(users).where(eq(users.id, userId)).run();
       return { deleted: true as const };
@@ -354,6 +362,18 @@ export class SqliteWorkflowStore implements WorkflowStore {
 
   async countOwners(workflowId: string): Promise<number> {
     return this.ownerCount(workflowId);
+  }
+
+  /** The workflows this person alone owns (synchronous, so it can run inside the one writer's transaction). */
+  private soleOwned(userId: string): { id: string; name: string }[] {
+    return this.db
+      .select({ id: workflows.id, name: workflows.name })
+      .from(workflowMembers)
+      .innerJoin(workflows, eq(workflows.id, workflowMembers.workflowId))
+      .where(and(eq(workflowMembers.userId, userId), eq(workflowMembers.role, 'owner')))
+      .orderBy(workflows.name, workflows.id)
+      .all()
+      .filter((w) => this.ownerCount(w.id) === 1);
   }
 
   private ownerCount(workflowId: string): number {

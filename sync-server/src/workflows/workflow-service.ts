@@ -89,12 +89,18 @@ export class WorkflowService {
    * Answers the name the document now has: the table's copy follows a moment later
    * (room-hooks.ts writes it after the commit, without holding the commit up).
    */
-  async update(id: string, user: User, patch: { name?: string; description?: string }): Promise<{ name: string }> {
+  /** Answers the name after the change and the one before it (read in the same change, for the audit trail). */
+  async update(
+    id: string,
+    user: User,
+    patch: { name?: string; description?: string },
+  ): Promise<{ name: string; previousName: string }> {
     return this.deps.rooms.withRoom(id, (room) =>
       room.change(user.id, (doc) => {
+        const previousName = readMeta(doc).name;
         if (patch.name !== undefined) setWorkflowName(doc, patch.name);
         if (patch.description !== undefined) setWorkflowDescription(doc, patch.description);
-        return { name: readMeta(doc).name };
+        return { name: readMeta(doc).name, previousName };
       }),
     );
   }

@@ -1,5 +1,6 @@
 import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
+import type { NewAuditEvent } from '../audit/audit-store.ts';
 
 /**
  * The storage port for workflow rows, their members and their invitations.
@@ -78,15 +79,27 @@ export interface WorkflowStore {
   delete(id: string): Promise<boolean>;
   /** Members with their account's email and name, earliest added first. */
   members(workflowId: string): Promise<Member[]>;
-  /** Adds a member or changes their role (the time they were added stays); demoting the last owner rejects. */
-  upsertMember(workflowId: string, userId: string, role: Role, addedAt: number): Promise<void>;
+  /**
+   * Adds a member or changes their role (the time they were added stays);
+   * demoting the last owner rejects. `audit` is given the role they had
+   * (read in the transaction), and the event it answers is appended in the
+   * same transaction: if it cannot be written, nothing changes.
+   */
+  upsertMember(
+    workflowId: string,
+    userId: string,
+    role: Role,
+    addedAt: number,
+    audit?: (previous: Role | undefined) => NewAuditEvent | undefined,
+  ): Promise<void>;
   /**
    * Removes a member, and the grants of their credentials to this workflow
    * with them: someone who can no longer see a workflow cannot watch what it
    * does with their secret (docs/SECURITY.md). False when they were no member;
-   * removing the last owner rejects.
+   * removing the last owner rejects. `audit` is given the role they had, and
+   * its event is appended in the same transaction, as in `upsertMember`.
    */
-  removeMember(workflowId: string, userId: string): Promise<boolean>;
+  removeMember(workflowId: string, userId: string, audit?: (removed: Role) => NewAuditEvent): Promise<boolean>;
   /** The member who uses this (normalized) address, if one does. Looks at members only, never at every account. */
   memberByEmail(workflowId: string, email: string): Promise<Member | undefined>;
   countInvitations(workflowId: string): Promise<number>;

@@ -42,6 +42,29 @@ const median = (values: number[]): number => {
 };
 
 describe('adding a member by email', () => {
+  it('keeps at most 200 pending invitations per workflow: a new address then gets 409, a pending one may still change role', async () => {
+    await rest.signup('admin@example.com');
+    const owner = await rest.signup('owner@example.com');
+    const id = await rest.createWorkflow(owner.as);
+    const invite = (email: string, role = 'viewer') =>
+      rest.call('POST', `/api/workflows/${id}/members`, { body: { email, role }, as: owner.as });
+    for (let i = 0; i < 200; i += 1) expect((await invite(`person${i}@example.com`)).status).toBe(202);
+    const refused = await invite('one-too-many@example.com');
+    expectError(refused, 409, 'conflict');
+    expect(refused.body).toMatchObject({
+      error: { message: 'A workflow has at most 200 pending invitations; cancel some first' },
+    });
+    expect((await invite('person7@example.com', 'editor')).status).toBe(202);
+    const listed = await rest.call<{ invitations: { email: string; role: string }[] }>(
+      'GET',
+      `/api/workflows/${id}/members`,
+      { as: owner.as },
+    );
+    expect(listed.body.invitations).toHaveLength(200);
+    expect(listed.body.invitations.find((i) => i.email === 'person7@example.com')?.role).toBe('editor');
+    expect(listed.body.invitations.some((i) => i.email === 'one-too-many@example.com')).toBe(false);
+  });
+
   it('answers the same for an address with an account and one without, in the same time', async () => {
     await rest.signup('admin@example.com');
     const owner = await rest.signup('owner@example.com');

@@ -183,6 +183,36 @@ describe('what is recorded', () => {
     expect(byAction('mode.changed')?.data).toEqual({ mode: 'parallel', reason: null });
   });
 
+  it('a request for the pen, naming its holder, and a rename from the old name to the new', async () => {
+    await rest.addMember(owner.as, workflowId, ben, 'editor');
+    await ok('PUT', `/api/workflows/${workflowId}/mode`, owner.as, { mode: 'pen' });
+    await ok('POST', `/api/workflows/${workflowId}/pen`, owner.as);
+    await ok('POST', `/api/workflows/${workflowId}/pen/request`, ben.as, undefined, 202);
+    await ok('DELETE', `/api/workflows/${workflowId}/pen`, owner.as, undefined, 204);
+    await ok('PUT', `/api/workflows/${workflowId}/mode`, owner.as, { mode: 'parallel' });
+    await ok('PATCH', `/api/workflows/${workflowId}`, ben.as, { name: 'Orders v2' });
+    // A patch that leaves the name as it is (the description alone) renames nothing.
+    await ok('PATCH', `/api/workflows/${workflowId}`, ben.as, { name: 'Orders v2', description: 'Now with refunds' });
+
+    const [requested] = (await trail('?action=pen.requested')).body.events;
+    expect(requested).toMatchObject({
+      actor: { id: ben.user.id, name: 'Ben' },
+      via: 'session',
+      target: { type: 'user', id: owner.user.id },
+    });
+    const renames = (await trail('?action=workflow.renamed')).body.events;
+    expect(renames).toHaveLength(1);
+    expect(renames[0]).toMatchObject({
+      actor: { id: ben.user.id },
+      data: { from: 'Orders', to: 'Orders v2' },
+    });
+    // Editors read it too: the names are not addresses.
+    expect((await trail('?action=workflow.renamed', ben.as)).body.events[0]?.data).toEqual({
+      from: 'Orders',
+      to: 'Orders v2',
+    });
+  });
+
   it('a comment resolved over the stock client, by whoever resolved it', async () => {
     await rest.addMember(owner.as, workflowId, ben, 'commenter');
     const c = connectClient(t.wsUrl, discussionRoom(workflowId), { token: ben.token });
@@ -215,6 +245,63 @@ describe('what is recorded', () => {
     await expect.poll(() => actions('?action=pen.released'), { timeout: 5000 }).toEqual(['pen.released']);
     const [released] = (await trail('?action=pen.released')).body.events;
     expect(released).toMatchObject({ actor: null, via: 'system', session: null, data: { reason: 'idle' } });
+  });
+});
+
+describe('access changes and their events, in one transaction', () => {
+  /** Makes the database refuse member events, as a full disk or a broken audit table would. */
+  const refuseMemberEvents = async () => {
+    if (t.server.storage.dialect === 'sqlite') {
+      await rawSql(
+        t.server,
+        `create trigger refuse_member_events before insert on audit_events when new.action like 'member.%'
+         begin select raise(abort, 'audit refused'); end`,
+      );
+      return () => rawSql(t.server, 'drop trigger refuse_member_events');
+    }
+    await rawSql(
+      t.server,
+      `create function refuse_member_events() returns trigger language plpgsql as $f$
+       begin if new.action like 'member.%' then raise exception 'audit refused'; end if; return new; end $f$`,
+    );
+    await rawSql(
+      t.server,
+      'create trigger refuse_member_events before insert on audit_events for each row execute function refuse_member_events()',
+    );
+    return () => rawSql(t.server, 'drop trigger refuse_member_events on audit_events');
+  };
+  const roleOf = async (userId: string) => {
+    const res = await rest.call<{ members: { userId: string; role: string }[] }>(
+      'GET',
+      `/api/workflows/${workflowId}/members`,
+      { as: owner.as },
+    );
+    return res.body.members.find((m) => m.userId === userId)?.role;
+  };
+
+  it('a role change or a removal the trail cannot record is not made', async () => {
+    await rest.addMember(owner.as, workflowId, ben, 'editor');
+    const allow = await refuseMemberEvents();
+    const demote = { email: 'ben@example.com', role: 'viewer' };
+    expect(
+      (await rest.call('POST', `/api/workflows/${workflowId}/members`, { as: owner.as, body: demote })).status,
+    ).toBe(500);
+    expect(await roleOf(ben.user.id)).toBe('editor');
+    expect(
+      (await rest.call('DELETE', `/api/workflows/${workflowId}/members/${ben.user.id}`, { as: owner.as })).status,
+    ).toBe(500);
+    expect(await roleOf(ben.user.id)).toBe('editor');
+    expect(await actions('?action=member.role_changed,member.removed')).toEqual([]);
+
+    await allow();
+    await ok('POST', `/api/workflows/${workflowId}/members`, owner.as, demote);
+    await ok('DELETE', `/api/workflows/${workflowId}/members/${ben.user.id}`, owner.as, undefined, 204);
+    expect(await roleOf(ben.user.id)).toBeUndefined();
+    const events = (await trail('?action=member.role_changed,member.removed')).body.events;
+    expect(events.map((e) => [e.action, e.data])).toEqual([
+      ['member.removed', { role: 'viewer' }],
+      ['member.role_changed', { from: 'editor', to: 'viewer' }],
+    ]);
   });
 });
 

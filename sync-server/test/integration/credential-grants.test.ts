@@ -156,4 +156,59 @@ describe('credential grants', () => {
     expect(ended.error).toMatch(/^Node "Fetch orders" uses credential \S+, whose owner has not granted it/);
     expect(seen).toEqual([]);
   });
+
+  it('runs carrying a credential are in the audit trail once per credential and version, with who started them', async () => {
+    const rest = restClient(t.baseUrl);
+    await rest.signup('admin@example.com');
+    const alice = await rest.signup('alice@example.com', 'Alice');
+    const credential = await rest.call<{ id: string }>('POST', '/api/credentials', {
+      body: { name: 'Her API', type: 'bearer', data: { token: ALICE_SECRET } },
+      as: alice.as,
+    });
+    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      as: alice.as,
+      body: callingFlow('Orders', 'Call', apiUrl, credential.body.id),
+    });
+    const workflowId = imported.body.id;
+    await rest.call('POST', `/api/credentials/${credential.body.id}/grants`, { body: { workflowId }, as: alice.as });
+    const run = async (): Promise<{ id: string; versionHash: string }> => {
+      const started = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: alice.as });
+      return waitUntil(async () => {
+        const r = await rest.call<Execution & { id: string; versionHash: string }>(
+          'GET',
+          `/api/executions/${started.body.id}`,
+          { as: alice.as },
+        );
+        return r.body.status === 'succeeded' ? r.body : undefined;
+      }, 'the run to succeed');
+    };
+    const used = async () =>
+      (
+        await rest.call<{ events: { action: string; via: string; target: unknown; data: Record<string, unknown> }[] }>(
+          'GET',
+          `/api/workflows/${workflowId}/audit?limit=200`,
+          { as: alice.as },
+        )
+      ).body.events.filter((e) => e.action === 'credential.used');
+
+    const first = await run();
+    await run();
+    await waitUntil(async () => ((await used()).length > 0 ? true : undefined), 'credential.used to be recorded');
+    expect(await used()).toMatchObject([
+      {
+        via: 'engine',
+        target: { type: 'credential', id: credential.body.id },
+        data: { executionId: first.id, versionHash: first.versionHash, startedBy: alice.user.id },
+      },
+    ]);
+
+    // Another version of the workflow: its first run is recorded too.
+    expect(
+      (await rest.call('PATCH', `/api/workflows/${workflowId}`, { body: { name: 'Orders v2' }, as: alice.as })).status,
+    ).toBe(200);
+    const third = await run();
+    expect(third.versionHash).not.toBe(first.versionHash);
+    await waitUntil(async () => ((await used()).length === 2 ? true : undefined), 'the new version’s use');
+    expect((await used()).map((e) => e.data.executionId)).toEqual([third.id, first.id]);
+  });
 });

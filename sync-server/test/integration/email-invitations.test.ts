@@ -26,6 +26,11 @@ beforeAll(async () => {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // An address the receiving server refuses, every time: the invitation's mail fails after its tries.
+    onRcptTo(address, _session, callback) {
+      if (address.address.startsWith('refused')) callback(new Error('550 no such mailbox'));
+      else callback();
+    },
     onData(stream, _session, callback) {
       simpleParser(stream).then(
         (mail) => {
@@ -110,6 +115,50 @@ describe('invitations by email', () => {
       ['member.invited', 'ben@example.com'],
     ]);
   });
+
+  it('records per address whether its mail went or failed after its tries, by the inviter, without the message', async () => {
+    const eve = await rest.signup('eve@example.com', 'Eve');
+    const id = await rest.createWorkflow(eve.as, 'Mailing');
+    const res = await rest.call<{ invitations: { id: string; email: string }[] }>(
+      'POST',
+      `/api/workflows/${id}/invitations`,
+      {
+        as: eve.as,
+        body: { emails: ['cy@example.com', 'refused@example.com'], role: 'viewer', message: 'Secret plan' },
+      },
+    );
+    expect(res.status).toBe(202);
+    const invitationOf = (email: string) => res.body.invitations.find((i) => i.email === email)?.id;
+    type Trail = {
+      events: { action: string; actor: { id: string } | null; target: unknown; data: Record<string, unknown> }[];
+    };
+    const read = async (as = eve.as) =>
+      (
+        await rest.call<Trail>('GET', `/api/workflows/${id}/audit?action=invitation.email`, { as })
+      ).body.events.reverse();
+    // Three tries with backoff (1 s, then 5 s) before the refused address is given up on.
+    await expect.poll(async () => (await read()).length, { timeout: 15_000, interval: 200 }).toBe(2);
+    const events = await read();
+    expect(events).toEqual(
+      [
+        {
+          action: 'invitation.emailed',
+          actor: expect.objectContaining({ name: 'Eve' }) as unknown,
+          via: 'session',
+          target: { type: 'invitation', id: invitationOf('cy@example.com') },
+          data: { email: 'cy@example.com', attempts: 1 },
+        },
+        {
+          action: 'invitation.email_failed',
+          actor: expect.objectContaining({ name: 'Eve' }) as unknown,
+          via: 'session',
+          target: { type: 'invitation', id: invitationOf('refused@example.com') },
+          data: { email: 'refused@example.com', attempts: 3, error: expect.stringContaining('550') as unknown },
+        },
+      ].map((e) => expect.objectContaining(e) as unknown),
+    );
+    expect(JSON.stringify(events)).not.toContain('Secret plan');
+  }, 30_000);
 
   it('refuses non-owners (403), bad input (400) and more addresses an hour than the limit (429)', async () => {
     const ben = await rest.signup('ben2@example.com', 'Ben2');

@@ -693,6 +693,27 @@ describe('credentials', () => {
   });
 });
 
+/**
+ * What a crash mid-run leaves behind: the engine killed, the server gone, the
+ * row still saying running. Starts a server on the same folder and logs Ann in.
+ */
+const restartWithRunLeftRunning = async (executionId: string) => {
+  engine?.kill('SIGKILL');
+  await t.server.close();
+  const dir = t.dataDir;
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  await rawSqlAt(dir, "update executions set status = 'running', finished_at = null, error = null where id = ?", [
+    executionId,
+  ]);
+  t = await startTestServer({}, dir);
+  await t.listen();
+  const again = restClient(t.baseUrl);
+  const login = await again.call('POST', '/api/auth/login', {
+    body: { email: 'ann@example.com', password: 'correct horse battery' },
+  });
+  return { again, as: { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '' } };
+};
+
 describe('restarts and start nodes', () => {
   it('a run left running by a server that crashed is failed at the next start, not left running', async () => {
     const { rest, ann, workflowId } = await setup(
@@ -701,28 +722,10 @@ describe('restarts and start nodes', () => {
     );
     const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
     await untilExecution(rest, ann.as, body.id, 'succeeded');
-    engine?.kill('SIGKILL');
-    await t.server.close();
-    // What a crash mid-run leaves behind: the row still says running.
-    const dir = t.dataDir;
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    await rawSqlAt(dir, "update executions set status = 'running', finished_at = null, error = null where id = ?", [
-      body.id,
-    ]);
-    t = await startTestServer({}, dir);
-    await t.listen();
-    const again = restClient(t.baseUrl);
-    const login = await again.call('POST', '/api/auth/login', {
-      body: { email: 'ann@example.com', password: 'correct horse battery' },
-    });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const row = await again.call<{ status: string; error: string }>('GET', `/api/executions/${body.id}`, {
-      as: { cookie },
-    });
+    const { again, as } = await restartWithRunLeftRunning(body.id);
+    const row = await again.call<{ status: string; error: string }>('GET', `/api/executions/${body.id}`, { as });
     expect(row.body).toMatchObject({ status: 'failed', error: 'The server restarted while it ran' });
-    const logs = await again.call<{ logs: { message: string }[] }>('GET', `/api/executions/${body.id}/logs`, {
-      as: { cookie },
-    });
+    const logs = await again.call<{ logs: { message: string }[] }>('GET', `/api/executions/${body.id}/logs`, { as });
     expect(logs.body.logs.map((l) => l.message)).toContain('The server restarted while this execution ran');
   });
 
@@ -734,20 +737,7 @@ describe('restarts and start nodes', () => {
     );
     const { body } = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
     await untilExecution(rest, ann.as, body.id, 'succeeded');
-    engine?.kill('SIGKILL');
-    await t.server.close();
-    const dir = t.dataDir;
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    await rawSqlAt(dir, "update executions set status = 'running', finished_at = null, error = null where id = ?", [
-      body.id,
-    ]);
-    t = await startTestServer({}, dir);
-    await t.listen();
-    const again = restClient(t.baseUrl);
-    const login = await again.call('POST', '/api/auth/login', {
-      body: { email: 'ann@example.com', password: 'correct horse battery' },
-    });
-    const as = { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
+    const { again, as } = await restartWithRunLeftRunning(body.id);
     const retry = await waitUntil(
       async () => (await executionsOf(again, as, workflowId)).find((e) => e.retryOf === body.id),
       'the retry to be stored',

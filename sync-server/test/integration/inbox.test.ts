@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { mentionToken, openThread, reply } from '#shared/discussion/index.ts';
 import { discussionRoom } from '#shared/protocol/rooms.ts';
+import { rawSql } from '../helpers/raw-sql.ts';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { connectClient, type YwsClient } from '../helpers/yws-client.ts';
@@ -117,5 +119,50 @@ describe('the inbox', () => {
       (await rest.call('DELETE', `/api/workflows/${workflowId}/members/${ben.user.id}`, { as: ann.as })).status,
     ).toBe(204);
     expect(await inboxOf(ben)).toMatchObject({ items: [], unread: 0 });
+  });
+});
+
+describe('the inbox after a crash', () => {
+  it('a notice lost between a commit and its inbox write is written when the discussion next loads, once per process', async () => {
+    const server = await startTestServer();
+    try {
+      await server.listen();
+      const api = restClient(server.baseUrl);
+      await api.signup('admin@example.com');
+      const owner = await api.signup('owner@example.com', 'Owner');
+      const writer = await api.signup('writer@example.com', 'Writer');
+      const id = await api.createWorkflow(owner.as, 'Crashy');
+      await api.addMember(owner.as, id, writer, 'commenter');
+      const room = discussionRoom(id);
+      const items = async () => (await api.call<Page>('GET', '/api/me/inbox', { as: owner.as })).body.items;
+      // A comment committed to the log by a process that stopped before its inbox write.
+      const writersDoc = new Y.Doc();
+      const committedWithoutInbox = async (body: string) => {
+        const before = Y.encodeStateVector(writersDoc);
+        openThread(writersDoc, { anchor: { kind: 'workflow' }, author: writer.user.id, body, now: Date.now() });
+        await server.server.storage.docs.append(room, [
+          { authorId: writer.user.id, createdAt: Date.now(), data: Y.encodeStateAsUpdate(writersDoc, before) },
+        ]);
+      };
+      const readFor = async (ms: number) => {
+        const reader = connectClient(server.wsUrl, room, { token: owner.token });
+        await reader.synced();
+        await new Promise((r) => setTimeout(r, ms));
+        reader.destroy();
+      };
+
+      await committedWithoutInbox(`Look, ${mentionToken(owner.user.id)}`);
+      await readFor(0);
+      await expect.poll(items).toMatchObject([{ kind: 'mention', excerpt: 'Look, @Owner', actor: { name: 'Writer' } }]);
+
+      // The room unloads; the next load in this process does not go through the discussion again.
+      await new Promise((r) => setTimeout(r, 300));
+      await rawSql(server.server, 'delete from inbox_items');
+      await committedWithoutInbox(`And this, ${mentionToken(owner.user.id)}`);
+      await readFor(300);
+      expect(await items()).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });

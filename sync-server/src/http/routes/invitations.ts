@@ -10,7 +10,7 @@ import { requireAccess } from '../../workflows/access.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
 import { publicBase } from '../public-base.ts';
 import { MAX_PENDING_INVITATIONS } from './workflows.ts';
-import { audit } from '../audit-actor.ts';
+import { audit, auditLater } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
 /** Addresses one person may invite by email per hour: enough for a team, too few to send spam through an open instance. */
@@ -78,19 +78,7 @@ export const invitationRoutes = (deps: {
       for (const email of invite) {
         invitations.push(await deps.store.invite(id, email, role, user.id, now(), MAX_PENDING_INVITATIONS));
       }
-      const url = link(c);
-      for (const invitation of invitations) {
-        deps.mail.sendLater(
-          invitationMail({
-            to: invitation.email,
-            inviter: user.name,
-            workflowName: workflow?.name ?? 'a workflow',
-            role,
-            message,
-            url,
-          }),
-        );
-      }
+      // Recorded before any mail goes, so the trail never has an invitation emailed before it was made.
       await audit(
         c,
         user,
@@ -101,6 +89,32 @@ export const invitationRoutes = (deps: {
           data: { role, email: invitation.email, byEmail: true },
         })),
       );
+      const url = link(c);
+      const recordLater = await auditLater(c, user);
+      for (const invitation of invitations) {
+        deps.mail.sendLater(
+          invitationMail({
+            to: invitation.email,
+            inviter: user.name,
+            workflowName: workflow?.name ?? 'a workflow',
+            role,
+            message,
+            url,
+          }),
+          // Per address, once its tries are over; the mail's text (the inviter's message) is not recorded.
+          (outcome) =>
+            recordLater({
+              action: outcome.sent ? 'invitation.emailed' : 'invitation.email_failed',
+              workflowId: id,
+              target: { type: 'invitation', id: invitation.id },
+              data: {
+                email: invitation.email,
+                attempts: outcome.attempts,
+                ...(outcome.sent ? {} : { error: outcome.error }),
+              },
+            }),
+        );
+      }
       return reply(202, { invitations, members: [...members], emailed: true });
     }),
   ]);

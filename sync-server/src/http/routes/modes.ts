@@ -87,10 +87,17 @@ export const modeRoutes = ({ store, modes, policy, defaultIdleMs, now = Date.now
       await audit(c, user, { action: force ? 'pen.forced' : 'pen.taken', workflowId: id });
       return reply(200, dto(state));
     }),
-    implement(routes.requestPen, async (_c, { user, params }, reply) => {
+    implement(routes.requestPen, async (c, { user, params }, reply) => {
       const id = workflowId(params.id);
       await requireAccess(store, id, user, 'edit');
-      return reply(202, dto(await settle(await modes.requestPen(id, user.id, now()))));
+      const state = await settle(await modes.requestPen(id, user.id, now()));
+      const holder = state.pen?.holder ?? null;
+      await audit(c, user, {
+        action: 'pen.requested',
+        workflowId: id,
+        ...(holder === null ? {} : { target: { type: 'user', id: holder } }),
+      });
+      return reply(202, dto(state));
     }),
     implement(routes.handOverPen, async (c, { user, params, body }, reply) => {
       const id = workflowId(params.id);

@@ -17,7 +17,7 @@ import type { TriggerService } from '../../triggers/trigger-service.ts';
 import type { TestWebhooks } from '../../triggers/test-webhooks.ts';
 import type { RoomManager } from '../../rooms/room-manager.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
-import { audit } from '../audit-actor.ts';
+import { audit, auditInTransaction } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
 export const workflowDto = (w: WorkflowSummary): WorkflowDto => ({
@@ -155,11 +155,19 @@ export const workflowRoutes = ({
       const role = await requireAccess(store, id, user, 'read');
       return reply(200, workflowDto(await service.summary(id, role)));
     }),
-    implement(routes.updateWorkflow, async (_c, { user, params, body }, reply) => {
+    implement(routes.updateWorkflow, async (c, { user, params, body }, reply) => {
       const id = workflowId(params.id);
       const role = await requireChange(policy, store, id, user);
       const patch = await body();
-      const { name } = await service.update(id, user, patch);
+      const { name, previousName } = await service.update(id, user, patch);
+      if (name !== previousName) {
+        await audit(c, user, {
+          action: 'workflow.renamed',
+          workflowId: id,
+          workflowName: name,
+          data: { from: previousName, to: name },
+        });
+      }
       return reply(200, workflowDto({ ...(await service.summary(id, role)), name }));
     }),
     implement(routes.deleteWorkflow, async (c, { user, params }, reply) => {
@@ -198,16 +206,19 @@ export const workflowRoutes = ({
         if (member.role === 'owner' && role !== 'owner' && (await store.countOwners(id)) <= 1) {
           throw new UserError(ErrorCodes.conflict, 'A workflow needs at least one owner');
         }
-        await store.upsertMember(id, member.userId, role, now());
-        if (member.role !== role) {
-          await revalidate({ userId: member.userId, workflowId: id });
-          await audit(c, user, {
-            action: 'member.role_changed',
-            workflowId: id,
-            target: { type: 'user', id: member.userId },
-            data: { from: member.role, to: role },
-          });
-        }
+        // Access changes are recorded in their own transaction (docs/plans/collaboration.md §6.1):
+        // a role change the trail cannot hold is not made.
+        const event = await auditInTransaction(c, user, {
+          action: 'member.role_changed',
+          workflowId: id,
+          target: { type: 'user', id: member.userId },
+        });
+        await store.upsertMember(id, member.userId, role, now(), (previous) =>
+          event && previous !== undefined && previous !== role
+            ? { ...event, data: { from: previous, to: role } }
+            : undefined,
+        );
+        if (member.role !== role) await revalidate({ userId: member.userId, workflowId: id });
         return reply(200, { ...member, role });
       }
       const invitation = await store.invite(id, email, role, user.id, now(), MAX_PENDING_INVITATIONS);
@@ -247,14 +258,13 @@ export const workflowRoutes = ({
       if (role === 'owner' && (await store.countOwners(id)) <= 1) {
         throw new UserError(ErrorCodes.conflict, 'A workflow needs at least one owner');
       }
-      await store.removeMember(id, target);
-      await revalidate({ userId: target, workflowId: id });
-      await audit(c, user, {
+      const event = await auditInTransaction(c, user, {
         action: target === user.id ? 'member.left' : 'member.removed',
         workflowId: id,
         target: { type: 'user', id: target },
-        data: { role },
       });
+      await store.removeMember(id, target, event && ((removed) => ({ ...event, data: { role: removed } })));
+      await revalidate({ userId: target, workflowId: id });
       return reply(204);
     }),
   ]);
