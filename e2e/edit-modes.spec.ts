@@ -5,6 +5,7 @@ import {
   canvasNames,
   createWorkflow,
   openWorkflow,
+  serverExport,
   share,
 } from './editor-helpers.ts';
 import { expect, test } from './fixtures.ts';
@@ -73,5 +74,64 @@ test('locking makes an editor read-only within 1 s, and the pen passes between t
   await a.getByTestId('mode-banner').getByRole('button', { name: 'Take the pen' }).click();
   await expect(a.getByTestId('inspector').getByLabel('Name', { exact: true })).toBeEnabled();
   await expect(hisBanner).toContainText('Ann holds the pen');
+  await Promise.all(contexts.map((c) => c.close()));
+});
+
+/**
+ * Held changes (docs/decisions.md "Edit modes on the server"): the canvas is
+ * read-only while locked, so Ben's held changes are the ones he made offline
+ * before the lock reached him. Back online he sees how many the server holds;
+ * the first time they merge when Ann unlocks, the second time he discards
+ * them and his canvas is the server's again.
+ */
+test('changes made offline before a lock are held, merge on unlock, or are discarded', async ({ browser, weft }) => {
+  const { a, b, contexts, benEmail } = await annAndBen(browser, weft.baseURL, 'held');
+  const { id, path } = await createWorkflow(a, 'Held');
+  await share(a, b, id, benEmail, 'editor');
+  await addFromPalette(a, 'noOp');
+  await openWorkflow(b, path);
+  const names = async () => (await serverExport(a, id)).nodes.map((n) => n.name);
+  const setMode = async (mode: 'locked' | 'parallel') =>
+    expect((await a.request.put(`/api/workflows/${id}/mode`, { data: { mode } })).status()).toBe(200);
+  const held = b.getByTestId('held-changes');
+
+  /** Ben renames the node while offline; Ann locks meanwhile; he comes back. */
+  const renameOfflineThenLocked = async (from: string, to: string) => {
+    await contexts[1]?.setOffline(true);
+    await expect(b.getByTestId('sync-status')).toHaveText('Offline');
+    await canvasNode(b, from).click();
+    const name = b.getByTestId('inspector').getByLabel('Name', { exact: true });
+    await name.fill(to);
+    await name.press('Enter');
+    await expect(canvasNode(b, to)).toBeVisible();
+    await setMode('locked');
+    await contexts[1]?.setOffline(false);
+    await expect(b.getByTestId('mode-banner')).toContainText('Locked by Ann');
+  };
+
+  await renameOfflineThenLocked('No Operation', 'Renamed offline');
+  await expect(held).toHaveText(/^1 change held — they merge when you can edit again/);
+  await expect.poll(names).toEqual(['No Operation']);
+  await b.screenshot({ path: 'test-results/edit-modes-held.png' });
+  await setMode('parallel');
+  await expect.poll(names).toEqual(['Renamed offline']);
+  await expect(held).toHaveCount(0);
+
+  await renameOfflineThenLocked('Renamed offline', 'Thrown away');
+  await expect(held).toContainText('1 change held');
+  b.once('dialog', (dialog) => {
+    expect(dialog.message()).toContain('Discard 1 change?');
+    void dialog.accept();
+  });
+  await held.getByRole('button', { name: 'Discard' }).click();
+  await expect(canvasNode(b, 'Renamed offline')).toBeVisible();
+  await expect(canvasNode(b, 'Thrown away')).toHaveCount(0);
+  await expect(b.getByTestId('mode-banner')).toContainText('Locked by Ann');
+  await expect(held).toHaveCount(0);
+  // Unlocked, nothing of his merges: the change is gone from his device too.
+  await setMode('parallel');
+  await expect(b.getByTestId('mode-banner')).toHaveCount(0);
+  await expect(canvasNode(b, 'Renamed offline')).toBeVisible();
+  expect(await names()).toEqual(['Renamed offline']);
   await Promise.all(contexts.map((c) => c.close()));
 });

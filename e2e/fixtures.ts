@@ -16,8 +16,13 @@ export interface WeftServer {
   dataDir: string;
 }
 
-/** A server of its own, for a test that needs a fresh instance (e.g. to be its first account, the admin). */
-export const startServer = async (): Promise<{ server: WeftServer; child: ChildProcess; dataDir: string }> => {
+/**
+ * A server of its own, for a test that needs a fresh instance (e.g. to be its first account, the admin),
+ * with `env` added to its environment (e.g. `WEFT_SIGNUP`).
+ */
+export const startServer = async (
+  env: Record<string, string> = {},
+): Promise<{ server: WeftServer; child: ChildProcess; dataDir: string }> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-e2e-'));
   const child = spawn(
     process.execPath,
@@ -25,7 +30,7 @@ export const startServer = async (): Promise<{ server: WeftServer; child: ChildP
     {
       // The browser tests' HTTP Request nodes call servers on this machine: allowed explicitly (the
       // default refuses private and loopback addresses while sign-up is open).
-      env: { ...process.env, LOG_LEVEL: 'info', WEFT_HTTP_ALLOW: '127.0.0.1' },
+      env: { ...process.env, LOG_LEVEL: 'info', WEFT_HTTP_ALLOW: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

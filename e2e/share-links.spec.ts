@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { createWorkflow } from './editor-helpers.ts';
-import { expect, signUpInBrowser, test } from './fixtures.ts';
+import { expect, signUpInBrowser, startServer, stopServer, test } from './fixtures.ts';
 
 /**
  * Share links (docs/plans/collaboration.md §3.3, §12): Ann makes a link for
@@ -124,6 +124,32 @@ test('a share link admits as many people as it allows; expired and revoked ones 
   await expect(ann.getByRole('listitem', { name: 'For Ben' })).toContainText('Used 1 of 1');
   await ann.screenshot({ path: 'test-results/share-links-list.png', fullPage: true });
   await Promise.all(contexts.map((c) => c.close()));
+});
+
+/** With `WEFT_SIGNUP=closed` a signed-out visitor is told to ask the admin, and offered Log in only. */
+test('a share link on a server with sign-up closed asks its visitor to get an account from the admin', async ({
+  browser,
+}) => {
+  const started = await startServer({ WEFT_SIGNUP: 'closed' });
+  const contexts = await Promise.all([1, 2].map(() => browser.newContext({ baseURL: started.server.baseURL })));
+  try {
+    const [admin, visitor] = await Promise.all(contexts.map((c) => c.newPage()));
+    if (!admin || !visitor) throw new Error('no pages');
+    // The first account may sign up all the same: it is the admin.
+    await signUpInBrowser(admin, 'Ada', 'ada-closed@example.com');
+    const { id } = await createWorkflow(admin, 'Orders');
+    const made = await admin.request.post(`/api/workflows/${id}/links`, { data: { role: 'viewer' } });
+    await visitor.goto(((await made.json()) as { url: string }).url);
+    await expect(visitor.getByTestId('join-invitation')).toHaveText('Ada invites you to Orders as a viewer.');
+    await expect(visitor.getByTestId('signup-closed')).toContainText(
+      'Sign-up is closed on this server: ask its admin for an account',
+    );
+    await expect(visitor.getByRole('link', { name: 'Sign up' })).toHaveCount(0);
+    await expect(visitor.getByRole('link', { name: 'Log in' })).toHaveAttribute('href', /^\/login\?next=%2Fjoin%2F/);
+  } finally {
+    await Promise.all(contexts.map((c) => c.close()));
+    await stopServer(started);
+  }
 });
 
 /** The page of a link that admits no one: the server's words and a way home, no stack trace. */

@@ -9,7 +9,7 @@ import {
   serverExport,
   share,
 } from './editor-helpers.ts';
-import { expect, test } from './fixtures.ts';
+import { expect, signUpInBrowser, test } from './fixtures.ts';
 
 /** Replaces a text parameter's content (a CodeMirror field bound to the document). */
 const typeParam = async (page: Page, name: string, text: string) => {
@@ -215,4 +215,49 @@ test('a commenter sees the history and compares, without naming or restoring', a
   // The server refuses a restore from him all the same.
   expect((await b.request.post(`/api/workflows/${id}/versions/${await entryId(b, id)}/restore`)).status()).toBe(403);
   await Promise.all(contexts.map((c) => c.close()));
+});
+
+/**
+ * A run links to the version it ran (docs/plans/collaboration.md §7.4): after
+ * a parameter changes, "Diff against now" from the run marks the node and
+ * names the field, and "Show on canvas" draws the version read-only.
+ */
+test('from a run, diff its version against now and show it on the canvas', async ({ browser, weft }) => {
+  const context = await browser.newContext({ baseURL: weft.baseURL });
+  const a = await context.newPage();
+  await signUpInBrowser(a, 'Ann', 'ann-run-version@example.com');
+  const { id } = await createWorkflow(a, 'Run then change');
+  await addFromPalette(a, 'manualTrigger');
+  await addFromPalette(a, 'httpRequest');
+  await expect(canvasNode(a, 'HTTP Request')).toBeVisible();
+  await canvasNode(a, 'HTTP Request').click();
+  // Nothing listens there: the run fails fast, and a failed run ran its version all the same.
+  await typeParam(a, 'url', 'http://127.0.0.1:9/before');
+  await expect.poll(serverUrl(a, id)).toBe('http://127.0.0.1:9/before');
+  await a.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(a.getByTestId('run-status')).toHaveText(/succeeded|failed/);
+
+  await typeParam(a, 'url', 'http://127.0.0.1:9/after');
+  await expect.poll(serverUrl(a, id)).toBe('http://127.0.0.1:9/after');
+  await a.getByRole('button', { name: 'Close the inspector' }).click();
+
+  await a.getByRole('button', { name: 'Executions', exact: true }).click();
+  const panel = a.getByRole('complementary', { name: 'Executions panel' });
+  const run = panel.getByRole('list', { name: 'Executions' }).getByRole('listitem').first();
+  await run.getByRole('button', { name: 'Diff against now' }).click();
+  const http = a.locator('[data-testid="canvas-node"][data-node-name="HTTP Request"]');
+  await expect(http).toHaveAttribute('data-diff', 'changed');
+  const changes = panel.getByRole('region', { name: 'Changes since this version' });
+  await expect(changes.getByTestId('field-change')).toHaveText(
+    'URL: http://127.0.0.1:9/before → http://127.0.0.1:9/after',
+  );
+
+  await run.getByRole('button', { name: 'Show on canvas' }).click();
+  await expect(changes).toHaveCount(0);
+  await expect(http).not.toHaveAttribute('data-diff');
+  await expect(a.getByTestId('version-canvas-node').filter({ hasText: 'HTTP Request' })).toBeVisible();
+  // Closing the panel brings the live canvas back.
+  await panel.getByRole('button', { name: 'Close executions' }).click();
+  await expect(a.getByTestId('version-canvas-node')).toHaveCount(0);
+  await context.close();
 });

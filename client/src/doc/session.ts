@@ -14,6 +14,12 @@ export interface WorkflowSession {
   /** Why the server closed the connection for good (no access, deleted), if it did. */
   closedReason(): string | undefined;
   onStatus(listener: (status: SessionStatus) => void): () => void;
+  /**
+   * Forgets this device's copy: the socket closes (nothing more is sent) and
+   * the stored copy is deleted. The document is then unusable; opening the
+   * workflow again loads it from the server alone.
+   */
+  discardLocalCopy(): Promise<void>;
   destroy(): void;
 }
 
@@ -80,6 +86,12 @@ export const openWorkflowSession = (workflowId: string, location: Location = win
     onStatus: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    discardLocalCopy: async () => {
+      window.removeEventListener('offline', goOffline);
+      window.removeEventListener('online', goOnline);
+      provider.disconnect();
+      await local.clearData();
     },
     destroy: () => {
       window.removeEventListener('offline', goOffline);

@@ -32,6 +32,8 @@ export interface EditorContextValue {
   mode: ModeDto | null;
   /** The version compared with the live document ("Compare with now"), if any. */
   diff: VersionDiff;
+  /** This device's changes the server holds back for the edit mode (they merge when this person may write again). */
+  heldChanges: number;
 }
 
 export const EditorContext = createContext<EditorContextValue | null>(null);

@@ -49,6 +49,7 @@ import { HelpPanel } from './help-panel.tsx';
 import { mayComment, mayEdit, readOnlyText } from './roles.ts';
 import { useDiscussion } from '../comments/use-discussion.ts';
 import { modeAllows, useEditMode } from '../modes/edit-mode.ts';
+import { useHeldChanges } from '../modes/held-changes.ts';
 import { ModeBanner } from '../modes/mode-banner.tsx';
 import { ModePanel } from '../modes/mode-panel.tsx';
 import { CommentsPanel } from '../comments/comments-panel.tsx';
@@ -401,7 +402,9 @@ export const EditorPage = ({ id, user, onSignOut }: { id: string; user: UserDto;
   const canEdit =
     workflow !== undefined && mayEdit(workflow.role) && modeAllows(mode, user.id, workflow.role) && status !== 'closed';
   const discussion = useDiscussion(id, user.id);
+  const heldChanges = useHeldChanges(session.doc, session.provider, user.id, workflow?.role);
   const editor = useEditorSetup(session, user, {
+    heldChanges,
     canEdit,
     canRun: workflow !== undefined && mayEdit(workflow.role) && status !== 'closed',
     mode,

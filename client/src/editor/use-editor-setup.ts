@@ -28,9 +28,12 @@ interface Parts {
 export const useEditorSetup = (
   session: WorkflowSession,
   user: { id: string; name: string },
-  rights: Pick<EditorContextValue, 'canEdit' | 'canRun' | 'canComment' | 'canModerate' | 'discussion' | 'mode'>,
+  rights: Pick<
+    EditorContextValue,
+    'canEdit' | 'canRun' | 'canComment' | 'canModerate' | 'discussion' | 'mode' | 'heldChanges'
+  >,
 ): EditorContextValue | null => {
-  const { canEdit, canRun, canComment, canModerate, discussion, mode } = rights;
+  const { canEdit, canRun, canComment, canModerate, discussion, mode, heldChanges } = rights;
   const [parts, setParts] = useState<Parts | null>(null);
   const { id, name } = user;
   useEffect(() => {
@@ -57,8 +60,8 @@ export const useEditorSetup = (
   return useMemo(
     () =>
       parts && parts.session === session
-        ? { ...parts, canEdit, canRun, canComment, canModerate, discussion, mode }
+        ? { ...parts, canEdit, canRun, canComment, canModerate, discussion, mode, heldChanges }
         : null,
-    [parts, session, canEdit, canRun, canComment, canModerate, discussion, mode],
+    [parts, session, canEdit, canRun, canComment, canModerate, discussion, mode, heldChanges],
   );
 };

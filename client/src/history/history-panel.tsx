@@ -6,10 +6,9 @@ import { useEditor } from '../editor/editor-context.tsx';
 import { mayEdit } from '../editor/roles.ts';
 import { toastAtom } from '../state/atoms.ts';
 import { SidePanel } from '../ui/side-panel.tsx';
-import { ChangeList } from './change-list.tsx';
+import { ComparisonView } from './comparison-view.tsx';
 import { authorNames, groupByDay, timeOf, versionTitle } from './format.ts';
 import {
-  getVersion,
   historyErrorText,
   listVersions,
   nameVersion,
@@ -18,6 +17,7 @@ import {
   undoRestore,
 } from './history-api.ts';
 import { openedVersionAtom } from './opened-version.ts';
+import { useVersionActions } from './use-version-actions.ts';
 import { VersionView } from './version-view.tsx';
 import './history.css';
 
@@ -83,7 +83,7 @@ const NameForm = ({
  * compare and open.
  */
 export const HistoryPanel = ({ workflow, onClose }: { workflow: WorkflowDto; onClose: () => void }) => {
-  const { diff, binding } = useEditor();
+  const { diff } = useEditor();
   const setToast = useSetAtom(toastAtom);
   const canChange = mayEdit(workflow.role);
   const [versions, setVersions] = useState<VersionDto[]>([]);
@@ -95,6 +95,7 @@ export const HistoryPanel = ({ workflow, onClose }: { workflow: WorkflowDto; onC
   const [busy, setBusy] = useState(false);
   const [undone, setUndone] = useState<ReadonlySet<string>>(new Set());
   const [opened, setOpened] = useAtom(openedVersionAtom);
+  const shown = useVersionActions(workflow.id);
   const comparison = useSyncExternalStore(diff.subscribe, diff.comparison);
   const workflowId = workflow.id;
 
@@ -124,15 +125,6 @@ export const HistoryPanel = ({ workflow, onClose }: { workflow: WorkflowDto; onC
     const timer = setInterval(reload, REFRESH_MS);
     return () => clearInterval(timer);
   }, [reload]);
-
-  // The comparison and the opened version belong to the panel: closing it brings the live canvas back as it was.
-  useEffect(
-    () => () => {
-      diff.clear();
-      setOpened(null);
-    },
-    [diff, setOpened],
-  );
 
   const loadMore = async () => {
     if (!nextCursor) return;
@@ -183,20 +175,9 @@ export const HistoryPanel = ({ workflow, onClose }: { workflow: WorkflowDto; onC
     });
   };
 
-  const compare = (v: VersionDto) =>
-    run('compare this version', async () => {
-      diff.show(await getVersion(workflowId, v.id));
-      setOpened(null);
-    });
+  const compare = (v: VersionDto) => run('compare this version', () => shown.compare(v.id));
 
-  const open = (v: VersionDto) =>
-    run('open this version', async () => {
-      const version = await getVersion(workflowId, v.id);
-      diff.clear();
-      // The inspector edits the live workflow; next to a past version it would read as that version's.
-      binding.select([]);
-      setOpened(version);
-    });
+  const open = (v: VersionDto) => run('open this version', () => shown.open(v.id));
 
   const saveName = (name: string) =>
     run('name this version', async () => {
@@ -215,26 +196,7 @@ export const HistoryPanel = ({ workflow, onClose }: { workflow: WorkflowDto; onC
         </p>
       )}
       {opened && <VersionView version={opened} onClose={() => setOpened(null)} />}
-      {comparison && (
-        <section className="history-compare" aria-label="Changes since this version">
-          <div className="history-compare-head">
-            <div className="history-compare-title">
-              <span className="history-compare-label">Compared with now</span>
-              <strong>
-                {versionTitle({ kind: comparison.version.kind ?? 'auto', name: comparison.version.name })}
-              </strong>
-              <span className="muted">
-                {timeOf(comparison.version.createdAt)}
-                {comparison.version.authors.length > 0 && ` · ${authorNames(comparison.version.authors)}`}
-              </span>
-            </div>
-            <button type="button" onClick={() => diff.clear()}>
-              Close comparison
-            </button>
-          </div>
-          <ChangeList result={comparison.result} />
-        </section>
-      )}
+      <ComparisonView />
       {canChange &&
         (naming === NOW ? (
           <NameForm

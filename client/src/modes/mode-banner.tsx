@@ -9,6 +9,8 @@ import { useEditor } from '../editor/editor-context.tsx';
 import { panelAtom } from '../state/atoms.ts';
 import './modes.css';
 
+const heldText = (n: number): string => `${n} change${n === 1 ? '' : 's'}`;
+
 const clock = (ms: number): string => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /**
@@ -17,7 +19,7 @@ const clock = (ms: number): string => new Date(ms).toLocaleTimeString([], { hour
  * about it (ask for the pen, hand it over, release it, take it).
  */
 export const ModeBanner = ({ workflow, mode }: { workflow: WorkflowDto; mode: ModeDto }) => {
-  const { discussion } = useEditor();
+  const { discussion, session, heldChanges } = useEditor();
   const me = discussion.userId;
   const members = useMembers(workflow.id);
   const setPanel = useSetAtom(panelAtom);
@@ -111,11 +113,32 @@ export const ModeBanner = ({ workflow, mode }: { workflow: WorkflowDto; mode: Mo
     }
   }
 
+  const discard = async () => {
+    const ok = window.confirm(
+      `Discard ${heldText(heldChanges)}?\n\nThey were made on this device and the server never took them. The workflow reloads as the server has it.`,
+    );
+    if (!ok) return;
+    try {
+      await session.discardLocalCopy();
+      window.location.reload();
+    } catch {
+      setError('Could not clear this device’s copy; close the workflow’s other tabs and try again');
+    }
+  };
+
   return (
     <div className={`mode-banner mode-${mode.mode}`} role="status" data-testid="mode-banner">
       {mode.mode === 'locked' ? <Lock size={15} aria-hidden="true" /> : <PenLine size={15} aria-hidden="true" />}
       <span>{text}</span>
       {actions}
+      {heldChanges > 0 && (
+        <span className="held-chip" data-testid="held-changes">
+          <span>{heldText(heldChanges)} held — they merge when you can edit again</span>
+          <button type="button" className="link-button" onClick={() => void discard()}>
+            Discard
+          </button>
+        </span>
+      )}
       {owner && (
         <button type="button" className="link-button" onClick={() => setPanel('mode')}>
           Change mode

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import type { JoinedLinkDto, LinkPreviewDto, UserDto } from '#shared/api/index.ts';
+import { instanceSchema } from '#shared/api/instance.ts';
 import { api, ApiError } from '../api/client.ts';
 import { withArticle } from './link-expiry.ts';
 import { authPathWithNext } from './next-path.ts';
@@ -55,6 +56,30 @@ const closed = (e: unknown): View => {
 };
 
 /**
+ * Whether this server lets new people sign up (GET /api/instance), asked only
+ * for a signed-out visitor. Unknown reads as open: the sign-up page itself
+ * still refuses when it is not.
+ */
+const useSignupClosed = (ask: boolean): boolean => {
+  const [closed, setClosed] = useState(false);
+  useEffect(() => {
+    if (!ask) return;
+    let live = true;
+    api<unknown>('GET', '/api/instance').then(
+      (r) => {
+        const parsed = instanceSchema.safeParse(r);
+        if (live && parsed.success) setClosed(parsed.data.signup === 'closed');
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [ask]);
+  return closed;
+};
+
+/**
  * `/join/:token` (docs/plans/collaboration.md §3.3): what a share link
  * offers, then sign-in (returning here through `?next=`) and joining, which
  * opens the workflow.
@@ -62,6 +87,7 @@ const closed = (e: unknown): View => {
 export const JoinPage = ({ token, user }: { token: string; user?: UserDto | undefined }) => {
   const [, navigate] = useLocation();
   const [view, setView] = useState<View>({ state: 'loading' });
+  const signupClosed = useSignupClosed(!user);
   const here = `/join/${token}`;
 
   useEffect(() => {
@@ -128,16 +154,28 @@ export const JoinPage = ({ token, user }: { token: string; user?: UserDto | unde
         </>
       ) : (
         <>
-          <p className="muted">Log in or sign up to join.</p>
+          {signupClosed ? (
+            <p className="muted" data-testid="signup-closed">
+              Sign-up is closed on this server: ask its admin for an account. With one, log in to join.
+            </p>
+          ) : (
+            <p className="muted">Log in or sign up to join.</p>
+          )}
           <div className="row">
+            {!signupClosed && (
+              <Link
+                className="button primary"
+                href={authPathWithNext('signup', here)}
+                onClick={() => rememberIntent(token)}
+              >
+                Sign up
+              </Link>
+            )}
             <Link
-              className="button primary"
-              href={authPathWithNext('signup', here)}
+              className={signupClosed ? 'button primary' : 'button'}
+              href={authPathWithNext('login', here)}
               onClick={() => rememberIntent(token)}
             >
-              Sign up
-            </Link>
-            <Link className="button" href={authPathWithNext('login', here)} onClick={() => rememberIntent(token)}>
               Log in
             </Link>
           </div>

@@ -3,11 +3,16 @@ import { useAtom } from 'jotai';
 import { api, ApiError } from '../api/client.ts';
 import { useEditor } from '../editor/editor-context.tsx';
 import { viewedExecutionAtom } from '../state/atoms.ts';
+import { ComparisonView } from '../history/comparison-view.tsx';
+import { historyErrorText } from '../history/history-api.ts';
+import { useVersionActions } from '../history/use-version-actions.ts';
 import { SidePanel } from '../ui/side-panel.tsx';
 import { ExecutionLog } from './execution-log.tsx';
 
 interface ExecutionRow {
   id: string;
+  /** The saved version it ran (a content hash the version routes take as a ref). */
+  versionHash: string;
   mode: string;
   status: string;
   error: string | null;
@@ -23,6 +28,7 @@ export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; o
   const [rows, setRows] = useState<ExecutionRow[]>([]);
   const [error, setError] = useState<string>();
   const [viewed, setViewed] = useAtom(viewedExecutionAtom);
+  const version = useVersionActions(workflowId);
 
   // Reload when the room's run moves on (a new run, or one ending).
   const liveKey = `${live?.id ?? ''}:${live?.status ?? ''}`;
@@ -41,9 +47,19 @@ export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; o
     }
   };
 
+  const showVersion = async (doing: string, action: () => Promise<void>) => {
+    setError(undefined);
+    try {
+      await action();
+    } catch (e) {
+      setError(historyErrorText(e, doing));
+    }
+  };
+
   return (
     <SidePanel label="Executions panel" title="Executions" closeLabel="Close executions" onClose={onClose}>
       {error && <p className="error">{error}</p>}
+      <ComparisonView label="The run's version, compared with now" />
       {rows.length === 0 ? (
         <p className="muted">No runs yet. Press Run, or call the workflow's webhook.</p>
       ) : (
@@ -58,6 +74,22 @@ export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; o
               </button>
               {e.error && <div className="execution-error">{e.error}</div>}
               {viewed === e.id && <ExecutionLog executionId={e.id} status={e.status} />}
+              <div className="history-actions" aria-label="The version it ran">
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => void showVersion('show this run’s version', () => version.open(e.versionHash))}
+                >
+                  Show on canvas
+                </button>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => void showVersion('compare this run’s version', () => version.compare(e.versionHash))}
+                >
+                  Diff against now
+                </button>
+              </div>
               {canRun && (
                 <div className="row">
                   {(e.status === 'running' || e.status === 'queued') && (

@@ -147,6 +147,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         store: deps.workflowStore,
         mail: deps.mail,
         limits: deps.invitationLimits,
+        signup: deps.signup,
         trustProxy: deps.trustProxy,
         publicUrl: deps.publicUrl,
       }),

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
 import { createId } from '#shared/ids.ts';
 import type { PgDb } from '../db/open-postgres.ts';
@@ -18,9 +18,14 @@ import {
   tooManyInvitationsError,
   type Member,
   type Role,
+  type WorkflowListPage,
   type WorkflowRow,
   type WorkflowStore,
 } from './workflow-store.ts';
+
+/** SQLite's lower() folds these letters only: the name search folds the same ones. */
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LOWER = UPPER.toLowerCase();
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
@@ -93,9 +98,14 @@ export class PgWorkflowStore implements WorkflowStore {
     return row?.role;
   }
 
-  async listFor(userId: string, isAdmin: boolean): Promise<(WorkflowRow & { role: Role })[]> {
+  async listFor(
+    userId: string,
+    isAdmin: boolean,
+    page: WorkflowListPage = {},
+  ): Promise<(WorkflowRow & { role: Role })[]> {
     const role = sql<Role>`coalesce(${workflowMembers.role}, 'owner')`;
-    const base = this.db
+    const { q, after, limit } = page;
+    const query = this.db
       .select({
         id: workflows.id,
         name: workflows.name,
@@ -106,9 +116,26 @@ export class PgWorkflowStore implements WorkflowStore {
       })
       .from(workflows)
       .leftJoin(workflowMembers, and(eq(workflowMembers.workflowId, workflows.id), eq(workflowMembers.userId, userId)))
+      .where(
+        and(
+          isAdmin ? undefined : eq(workflowMembers.userId, userId),
+          // strpos, not like: a name search for "50%" or "a_b" means those characters. SQLite's lower folds
+          // ASCII only; folding the same letters here finds the same workflows on both.
+          q
+            ? sql`strpos(translate(${workflows.name}, ${UPPER}, ${LOWER}), translate(${q}, ${UPPER}, ${LOWER})) > 0`
+            : undefined,
+          after
+            ? or(
+                lt(workflows.updatedAt, after.updatedAt),
+                and(eq(workflows.updatedAt, after.updatedAt), sql`${byteOrder(workflows.id)} > ${after.id}`),
+              )
+            : undefined,
+        ),
+      )
+      // Ids in byte order, as SQLite sorts them: a page resumes where the cursor's comparison says.
+      .orderBy(desc(workflows.updatedAt), byteOrder(workflows.id))
       .$dynamic();
-    const scoped = isAdmin ? base : base.where(eq(workflowMembers.userId, userId));
-    return scoped.orderBy(desc(workflows.updatedAt), asc(workflows.id));
+    return limit === undefined ? query : query.limit(limit);
   }
 
   async setName(id: string, name: string, updatedAt: number): Promise<void> {

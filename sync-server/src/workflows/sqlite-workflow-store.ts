@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
 import { createId } from '#shared/ids.ts';
 import type { Db } from '../db/open.ts';
@@ -17,6 +17,7 @@ import {
   tooManyInvitationsError,
   type Member,
   type Role,
+  type WorkflowListPage,
   type WorkflowRow,
   type WorkflowStore,
 } from './workflow-store.ts';
@@ -91,9 +92,14 @@ export class SqliteWorkflowStore implements WorkflowStore {
   }
 
   /** Workflows the user is a member of (all of them for an admin), newest change first. */
-  async listFor(userId: string, isAdmin: boolean): Promise<(WorkflowRow & { role: Role })[]> {
+  async listFor(
+    userId: string,
+    isAdmin: boolean,
+    page: WorkflowListPage = {},
+  ): Promise<(WorkflowRow & { role: Role })[]> {
     const role = sql<Role>`coalesce(${workflowMembers.role}, 'owner')`;
-    const base = this.db
+    const { q, after, limit } = page;
+    const query = this.db
       .select({
         id: workflows.id,
         name: workflows.name,
@@ -103,11 +109,23 @@ export class SqliteWorkflowStore implements WorkflowStore {
         role,
       })
       .from(workflows)
-      .leftJoin(workflowMembers, and(eq(workflowMembers.workflowId, workflows.id), eq(workflowMembers.userId, userId)));
-    const rows = isAdmin
-      ? base.orderBy(desc(workflows.updatedAt), workflows.id).all()
-      : base.where(eq(workflowMembers.userId, userId)).orderBy(desc(workflows.updatedAt), workflows.id).all();
-    return rows;
+      .leftJoin(workflowMembers, and(eq(workflowMembers.workflowId, workflows.id), eq(workflowMembers.userId, userId)))
+      .where(
+        and(
+          isAdmin ? undefined : eq(workflowMembers.userId, userId),
+          // instr, not like: a name search for "50%" or "a_b" means those characters.
+          q ? sql`instr(lower(${workflows.name}), lower(${q})) > 0` : undefined,
+          after
+            ? or(
+                lt(workflows.updatedAt, after.updatedAt),
+                and(eq(workflows.updatedAt, after.updatedAt), gt(workflows.id, after.id)),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(desc(workflows.updatedAt), workflows.id)
+      .$dynamic();
+    return (limit === undefined ? query : query.limit(limit)).all();
   }
 
   async setName(id: string, name: string, updatedAt: number): Promise<void> {

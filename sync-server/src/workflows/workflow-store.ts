@@ -43,6 +43,12 @@ export interface WorkflowRow {
   active?: boolean;
 }
 
+export interface WorkflowListPage {
+  q?: string;
+  after?: { updatedAt: number; id: string };
+  limit?: number;
+}
+
 export interface Member {
   userId: string;
   email: string;
@@ -61,8 +67,12 @@ export interface WorkflowStore {
   get(id: string): Promise<WorkflowRow | undefined>;
   /** The member's role, or undefined when the user is not a member. */
   memberRole(workflowId: string, userId: string): Promise<Role | undefined>;
-  /** Workflows the user is a member of (all of them for an admin, as owner where not a member), newest change first. */
-  listFor(userId: string, isAdmin: boolean): Promise<(WorkflowRow & { role: Role })[]>;
+  /**
+   * Workflows the user is a member of (all of them for an admin, as owner where not a member), newest change first,
+   * then by id in byte order. `page` narrows it: names containing `q` in any case (ASCII case, as SQLite folds it),
+   * the rows after `after` in that order, at most `limit` of them.
+   */
+  listFor(userId: string, isAdmin: boolean, page?: WorkflowListPage): Promise<(WorkflowRow & { role: Role })[]>;
   setName(id: string, name: string, updatedAt: number): Promise<void>;
   touch(id: string, updatedAt: number): Promise<void>;
   /** False when there was no such workflow. */

@@ -119,6 +119,43 @@ export const runWorkflowStoreContract = (name: string, setup: () => Promise<Work
     );
 
     it(
+      'lists a page at a time in the listing order, by a name filter in any case, ids in byte order',
+      withStore(async ({ store, addUser }) => {
+        const ann = await addUser('ann@example.com', 'Ann');
+        const bob = await addUser('bob@example.com', 'Bob');
+        // Ties on the time fall back to the id in byte order: "B" before "a" (a locale collation says otherwise).
+        const made: [string, string, number][] = [
+          ['a', 'CRM sync', 2000],
+          ['B', 'crm backfill', 2000],
+          ['c', 'Invoices 50%', 3000],
+          ['d', 'Invoices 50 percent', 1000],
+          ['e', 'a_b', 1500],
+        ];
+        for (const [id, name, at] of made) await store.create({ ...row(id, at), name }, ann);
+        await store.create({ ...row('theirs', 5000), name: 'CRM of Bob' }, bob);
+        const ids = (list: { id: string }[]) => list.map((w) => w.id);
+        expect(ids(await store.listFor(ann, false))).toEqual(['c', 'B', 'a', 'e', 'd']);
+
+        const first = await store.listFor(ann, false, { limit: 2 });
+        expect(ids(first)).toEqual(['c', 'B']);
+        const after = (w: { updatedAt: number; id: string } | undefined) => w && { updatedAt: w.updatedAt, id: w.id };
+        const second = await store.listFor(ann, false, { limit: 2, after: after(first.at(-1)) });
+        expect(ids(second)).toEqual(['a', 'e']);
+        expect(ids(await store.listFor(ann, false, { limit: 2, after: after(second.at(-1)) }))).toEqual(['d']);
+
+        expect(ids(await store.listFor(ann, false, { q: 'CRM' }))).toEqual(['B', 'a']);
+        expect(
+          ids(await store.listFor(ann, false, { q: 'crm', limit: 1, after: { updatedAt: 2000, id: 'B' } })),
+        ).toEqual(['a']);
+        // The search means its characters, wildcards of LIKE included.
+        expect(ids(await store.listFor(ann, false, { q: '50%' }))).toEqual(['c']);
+        expect(ids(await store.listFor(ann, false, { q: 'a_b' }))).toEqual(['e']);
+        expect(ids(await store.listFor(bob, true, { q: 'crm' }))).toEqual(['theirs', 'B', 'a']);
+        expect(await store.listFor(ann, false, { q: 'nothing like it' })).toEqual([]);
+      }),
+    );
+
+    it(
       'publishes and activates: only active workflows with a published version are listed active',
       withStore(async ({ store, addUser }) => {
         const ann = await addUser('ann@example.com', 'Ann');

@@ -98,10 +98,19 @@ describe('accounts', () => {
     expectError(await rest.call('GET', '/api/auth/me', { as: { cookie } }), 401, 'unauthorized');
   });
 
+  it('the instance says, to anyone, that sign-up is open', async () => {
+    expect(await rest.call('GET', '/api/instance')).toMatchObject({
+      status: 200,
+      body: { emailInvitations: false, signup: 'open' },
+    });
+  });
+
   it('with sign-up closed, only the first account can be created', async () => {
     await t.close();
     t = await startTestServer({ signup: 'closed' });
     rest = restClient(t.server.app);
+    // Public, for a share link's signed-out visitor: they are told to ask the admin rather than shown Sign up.
+    expect((await rest.call('GET', '/api/instance')).body).toEqual({ emailInvitations: false, signup: 'closed' });
     await rest.signup('admin@example.com');
     expectError(
       await rest.call('POST', '/api/auth/signup', {
@@ -179,6 +188,50 @@ describe('workflows', () => {
     expect((await rest.call('DELETE', `/api/workflows/${id}`, { as: ann.as })).status).toBe(204);
     expectError(await rest.call('GET', `/api/workflows/${id}`, { as: ann.as }), 404, 'not_found');
     expectError(await rest.call('GET', `/api/workflows/${id}/export`, { as: ann.as }), 404, 'not_found');
+  });
+
+  it('lists workflows a page at a time with a name filter; without parameters the whole list, as before', async () => {
+    await rest.signup('admin@example.com');
+    const ann = await rest.signup('ann@example.com');
+    for (const name of ['CRM sync', 'Invoices', 'crm backfill', 'Orders', 'Leads to CRM']) {
+      await rest.createWorkflow(ann.as, name);
+    }
+    type Page = { workflows: { name: string }[]; nextCursor?: string | null };
+    const list = (query: string) => rest.call<Page>('GET', `/api/workflows${query}`, { as: ann.as });
+    const whole = await list('');
+    expect(whole.status).toBe(200);
+    expect(whole.body.workflows).toHaveLength(5);
+    expect(whole.body).not.toHaveProperty('nextCursor');
+
+    const names: string[] = [];
+    let cursor: string | null | undefined;
+    let pages = 0;
+    do {
+      const page = await list(`?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body.workflows.length).toBeLessThanOrEqual(2);
+      names.push(...page.body.workflows.map((w) => w.name));
+      cursor = page.body.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(names).toEqual(whole.body.workflows.map((w) => w.name));
+
+    const crm = await list('?limit=10&q=crm');
+    expect(crm.body.workflows.map((w) => w.name).sort()).toEqual(['CRM sync', 'Leads to CRM', 'crm backfill']);
+    expect(crm.body.nextCursor).toBeNull();
+    expect((await list('?q=INVOICE')).body.workflows.map((w) => w.name)).toEqual(['Invoices']);
+
+    for (const [query, field] of [
+      ['?limit=0', 'limit'],
+      ['?limit=201', 'limit'],
+      ['?limit=two', 'limit'],
+      ['?limit=2&cursor=not-a-cursor', 'cursor'],
+    ] as const) {
+      const res = await list(query);
+      expectError(res, 400, 'bad_request');
+      expect((res.body as unknown as { error: { message: string } }).error.message).toContain(field);
+    }
   });
 
   it('guards every route by role: outsiders 403, viewers read only, editors cannot delete', async () => {

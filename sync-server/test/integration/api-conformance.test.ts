@@ -239,7 +239,8 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(200, 'GET', `/api/workflows/${runnable.id}/export`, { as: ann.as });
     await expectCall(403, 'GET', `/api/workflows/${runnable.id}/export`, { as: bob.as });
     await expectCall(200, 'GET', '/api/instance', { as: ann.as });
-    await expectCall(401, 'GET', '/api/instance');
+    await expectCall(200, 'GET', '/api/instance');
+    await expectCall(421, 'GET', '/api/instance', { headers: { host: 'elsewhere.example' } });
     await expectCall(202, 'POST', `/api/workflows/${runnable.id}/invitations`, {
       as: ann.as,
       body: { emails: ['dora@example.com'], role: 'viewer', message: 'Have a look' },

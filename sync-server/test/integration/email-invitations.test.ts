@@ -191,8 +191,14 @@ describe('invitations by email', () => {
     await r.signup('admin@example.com');
     const ann = await r.signup('ann@example.com');
     const id = await r.createWorkflow(ann.as, 'Plain');
-    expect((await r.call('GET', '/api/instance', { as: ann.as })).body).toEqual({ emailInvitations: false });
-    expect((await rest.call('GET', '/api/instance', { as: owner.as })).body).toEqual({ emailInvitations: true });
+    expect((await r.call('GET', '/api/instance', { as: ann.as })).body).toEqual({
+      emailInvitations: false,
+      signup: 'open',
+    });
+    expect((await rest.call('GET', '/api/instance', { as: owner.as })).body).toEqual({
+      emailInvitations: true,
+      signup: 'open',
+    });
     const res = await r.call<{ error: { code: string; message: string } }>('POST', `/api/workflows/${id}/invitations`, {
       as: ann.as,
       body: { emails: ['ben@example.com'], role: 'viewer' },

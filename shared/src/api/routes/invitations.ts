@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instanceSchema } from '../instance.ts';
 import { invitationSchema } from '../access.ts';
 import { defineRoute } from '../contract.ts';
 import { emailSchema, roleSchema } from '../index.ts';
@@ -47,14 +48,10 @@ export const instanceInfo = defineRoute({
   path: '/api/instance',
   tag: 'meta',
   summary: 'What this server offers that the web app adapts to',
-  auth: 'user',
+  description:
+    'Public: a signed-out visitor of a share link learns whether they may sign up (the sign-up route answers that to anyone already).',
+  auth: 'none',
   responses: {
-    200: ok(
-      z.object({
-        /** Whether owners can invite people by email (SMTP is set up). */
-        emailInvitations: z.boolean(),
-      }),
-      'The instance',
-    ),
+    200: ok(instanceSchema, 'The instance'),
   },
 });

@@ -11,6 +11,7 @@ import { invitationSchema, testWebhookListenSchema, workflowCredentialSchema } f
 import { executionSchema } from '../executions.ts';
 import { issueSchema } from '../errors.ts';
 import { defineRoute } from '../contract.ts';
+import { workflowListQuery, workflowListSchema } from '../workflow-list.ts';
 import {
   conflict,
   invalid,
@@ -54,9 +55,14 @@ export const listWorkflows = defineRoute({
   path: '/api/workflows',
   tag,
   summary: 'The workflows the caller can open',
-  description: 'Those they are a member of; the instance admin sees every workflow.',
+  description:
+    'Those they are a member of; the instance admin sees every workflow. Latest change first. Without `limit` (or `cursor`) the whole list; with it, one page and `nextCursor`.',
   auth: 'user',
-  responses: { 200: ok(z.object({ workflows: z.array(workflowSchema) }), 'The workflows, with the caller’s role') },
+  query: workflowListQuery,
+  responses: {
+    200: ok(workflowListSchema, 'The workflows, with the caller’s role'),
+    400: invalid('a bad limit or cursor'),
+  },
 });
 
 export const createWorkflow = defineRoute({

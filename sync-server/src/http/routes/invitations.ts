@@ -45,6 +45,8 @@ export const invitationRoutes = (deps: {
   store: WorkflowStore;
   mail: MailSender;
   limits: InvitationLimits;
+  /** WEFT_SIGNUP, for the join page of a share link. */
+  signup: 'open' | 'closed';
   trustProxy: boolean;
   publicUrl?: string | undefined;
   now?: () => number;
@@ -53,7 +55,7 @@ export const invitationRoutes = (deps: {
   const link = (c: Context): string => `${publicBase(c, deps.trustProxy, deps.publicUrl)}/`;
   return contractRoutes('/api', [
     implement(routes.instanceInfo, (_c, _input, reply) =>
-      Promise.resolve(reply(200, { emailInvitations: deps.mail.enabled })),
+      Promise.resolve(reply(200, { emailInvitations: deps.mail.enabled, signup: deps.signup })),
     ),
     implement(routes.inviteByEmail, async (c, { user, params, body }, reply) => {
       if (!ID_PATTERN.test(params.id)) throw new UserError(ErrorCodes.notFound, `Workflow ${params.id} does not exist`);

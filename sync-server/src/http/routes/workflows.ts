@@ -2,6 +2,7 @@ import type { WorkflowDto } from '#shared/api/index.ts';
 import * as routes from '#shared/api/routes/workflows.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { ID_PATTERN } from '#shared/ids.ts';
+import { decodeWorkflowCursor, encodeWorkflowCursor } from '#shared/api/workflow-list.ts';
 import type { CredentialStore } from '../../credentials/credential-store.ts';
 import type { EditPolicy } from '../../modes/edit-policy.ts';
 import { requireChange } from '../../modes/require-change.ts';
@@ -33,6 +34,9 @@ const workflowId = (raw: string): string => {
   if (!ID_PATTERN.test(raw)) throw new UserError(ErrorCodes.notFound, `Workflow ${raw} does not exist`);
   return raw;
 };
+
+/** A page of the workflow list given a cursor but no limit. */
+const DEFAULT_PAGE = 50;
 
 /** Invitations waiting for an answer, per workflow: an owner cannot fill the table with addresses. */
 export const MAX_PENDING_INVITATIONS = 200;
@@ -115,9 +119,25 @@ export const workflowRoutes = ({
       });
       return reply(201, executionDto(run));
     }),
-    implement(routes.listWorkflows, async (_c, { user }, reply) =>
-      reply(200, { workflows: (await store.listFor(user.id, user.isAdmin)).map(workflowDto) }),
-    ),
+    implement(routes.listWorkflows, async (_c, { user, query }, reply) => {
+      const { q, cursor } = query;
+      if (query.limit === undefined && cursor === undefined) {
+        return reply(200, { workflows: (await store.listFor(user.id, user.isAdmin, { q })).map(workflowDto) });
+      }
+      const limit = query.limit ?? DEFAULT_PAGE;
+      // One row more than the page says whether another page follows.
+      const rows = await store.listFor(user.id, user.isAdmin, {
+        q,
+        limit: limit + 1,
+        ...(cursor ? { after: decodeWorkflowCursor(cursor) } : {}),
+      });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return reply(200, {
+        workflows: page.map(workflowDto),
+        nextCursor: rows.length > limit && last ? encodeWorkflowCursor(last) : null,
+      });
+    }),
     implement(routes.createWorkflow, async (c, { user, body }, reply) => {
       const { name } = await body();
       const created = await service.create(user, name);
