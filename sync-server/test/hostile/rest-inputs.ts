@@ -84,7 +84,7 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/api/workflows/:wf/changes',
     query: (r) =>
-      `?target=${encodeURIComponent(r.pick(['node:start', `node:${r.word()}:param:url`, 'edge:x', 'meta', nastyString(r), '']))}`,
+      `?target=${encodePart(r.pick(['node:start', `node:${r.word()}:param:url`, 'edge:x', 'meta', nastyString(r), '']))}`,
   },
   { method: 'GET', path: '/api/workflows/:wf/audit', query: (r) => auditQuery(r) },
   { method: 'GET', path: '/api/audit', query: (r) => auditQuery(r) },
@@ -133,7 +133,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     path: '/api/me/inbox',
-    query: (r) => (r.chance(0.5) ? `?cursor=${encodeURIComponent(nastyString(r))}` : ''),
+    query: (r) => (r.chance(0.5) ? `?cursor=${encodePart(nastyString(r))}` : ''),
   },
   { method: 'GET', path: '/api/me/inbox/unread' },
   {
