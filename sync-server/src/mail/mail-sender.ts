@@ -7,8 +7,15 @@ const RETRY_DELAYS_MS = [1000, 5000];
 export type MailOutcome = { sent: true; attempts: number } | { sent: false; attempts: number; error: string };
 
 /** The first line of an SMTP failure, bounded: enough to tell a refused address from a server that is down. */
-const reasonOf = (error: unknown): string =>
-  (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 200) ?? '';
+/**
+ * The first line of why a send failed, without addresses: an SMTP refusal
+ * usually names the recipient ("550 5.1.1 <bob@x.com>: no such user"), and
+ * the reason is shown to people who may not see invitees' addresses.
+ */
+export const reasonOf = (error: unknown): string =>
+  ((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '')
+    .replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '<address>')
+    .slice(0, 200);
 
 /**
  * Sends mail after the request was answered: three tries with backoff, and a

@@ -28,7 +28,7 @@ beforeAll(async () => {
     logger: false,
     // An address the receiving server refuses, every time: the invitation's mail fails after its tries.
     onRcptTo(address, _session, callback) {
-      if (address.address.startsWith('refused')) callback(new Error('550 no such mailbox'));
+      if (address.address.startsWith('refused')) callback(new Error(`550 5.1.1 <${address.address}>: no such mailbox`));
       else callback();
     },
     onData(stream, _session, callback) {
@@ -158,6 +158,13 @@ describe('invitations by email', () => {
       ].map((e) => expect.objectContaining(e) as unknown),
     );
     expect(JSON.stringify(events)).not.toContain('Secret plan');
+    // The SMTP refusal named the address; the recorded reason does not, and an editor sees no address at all.
+    expect(events[1]?.data.error).toMatch(/^.*550 5\.1\.1 <<address>>: no such mailbox$/);
+    const editor = await rest.signup('ed@example.com', 'Ed');
+    await rest.addMember(eve.as, id, editor, 'editor');
+    const seenByEditor = JSON.stringify(await read(editor.as));
+    expect(seenByEditor).toContain('invitation.email_failed');
+    expect(seenByEditor).not.toContain('refused@example.com');
   }, 30_000);
 
   it('refuses non-owners (403), bad input (400) and more addresses an hour than the limit (429)', async () => {
