@@ -13,7 +13,13 @@ export const workflowListQuery = z.object({
     .string()
     .regex(/^\d{1,15}:[A-Za-z0-9_-]{1,64}$/, 'must be a cursor from a previous page')
     .optional(),
-  q: z.string().trim().max(200).optional().meta({ description: 'Only workflows whose name contains this, any case' }),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .regex(/^[^\u0000]*$/, 'must not contain NUL characters')
+    .optional()
+    .meta({ description: 'Only workflows whose name contains this, any case' }),
 });
 export type WorkflowListQuery = z.infer<typeof workflowListQuery>;
 

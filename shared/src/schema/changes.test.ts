@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { changedTargets, parseNodeTarget } from './changes.ts';
+import { changedTargets, MAX_TARGETS_PER_TRANSACTION, parseNodeTarget } from './changes.ts';
 import {
   addNode,
   connect,
@@ -56,24 +56,38 @@ describe('changedTargets (SPEC CHG1)', () => {
     expect(targetsOf(() => setNotes(doc, 'a', 'why'))).toEqual([['node:a']]);
   });
 
-  it('names nodes added and deleted, and the edges a delete takes along', () => {
+  it('names nodes added and deleted, not the edges a delete takes along', () => {
     const { doc, targetsOf } = setUp();
     expect(targetsOf(() => addNode(doc, { id: 'c', type: 'code', position: { x: 0, y: 0 } }))).toEqual([['node:c']]);
-    const edge = connect(doc, { source: 'b', sourceHandle: 'main', target: 'c', targetHandle: 'main' });
-    expect(targetsOf(() => deleteNode(doc, 'c'))).toEqual([[`edge:${edge}`, 'node:c']]);
+    connect(doc, { source: 'b', sourceHandle: 'main', target: 'c', targetHandle: 'main' });
+    expect(targetsOf(() => deleteNode(doc, 'c'))).toEqual([['node:c']]);
   });
 
-  it('names an edge by its id', () => {
+  it('names nothing nobody can ask about: edges, the workflow’s meta', () => {
     const { doc, targetsOf } = setUp();
     expect(
       targetsOf(() => connect(doc, { source: 'b', sourceHandle: 'main', target: 'a', targetHandle: 'main' })),
-    ).toEqual([['edge:b:main>a:main']]);
+    ).toEqual([[]]);
+    expect(targetsOf(() => setWorkflowDescription(doc, 'Takes orders'))).toEqual([[]]);
+    expect(targetsOf(() => setWorkflowSetting(doc, 'timezone', 'Europe/Berlin'))).toEqual([[]]);
   });
 
-  it('names the workflow’s meta for its name, description and settings', () => {
+  it('names only well-formed targets, at most 100 per transaction, whatever a raw client writes', () => {
     const { doc, targetsOf } = setUp();
-    expect(targetsOf(() => setWorkflowDescription(doc, 'Takes orders'))).toEqual([['meta']]);
-    expect(targetsOf(() => setWorkflowSetting(doc, 'timezone', 'Europe/Berlin'))).toEqual([['meta']]);
+    const nodes = doc.getMap('nodes');
+    const [targets] = targetsOf(() =>
+      doc.transact(() => {
+        nodes.set('bad id with spaces', new Y.Map());
+        nodes.set('nul\u0000id', new Y.Map());
+        const a = nodes.get('a') as Y.Map<unknown>;
+        const parameters = a.get('parameters') as Y.Map<unknown>;
+        parameters.set('x'.repeat(129), 1);
+        parameters.set('with\u0000nul', 1);
+        for (let i = 0; i < 500; i += 1) nodes.set(`made${i}`, new Y.Map());
+      }),
+    );
+    expect(targets).toHaveLength(MAX_TARGETS_PER_TRANSACTION);
+    expect(targets?.every((t) => parseNodeTarget(t) !== undefined)).toBe(true);
   });
 
   it('names every target of one transaction once, as a remote update applies them', () => {
@@ -106,7 +120,16 @@ describe('parseNodeTarget', () => {
   });
 
   it('refuses anything else', () => {
-    for (const bad of ['', 'node:', 'node:a b', 'edge:x', 'meta', 'node:a:param:', `node:a:param:${'x'.repeat(129)}`])
+    for (const bad of [
+      '',
+      'node:',
+      'node:a b',
+      'edge:x',
+      'meta',
+      'node:a:param:',
+      `node:a:param:${'x'.repeat(129)}`,
+      'node:a:param:nul\u0000',
+    ])
       expect(parseNodeTarget(bad)).toBeUndefined();
   });
 });

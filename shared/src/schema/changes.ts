@@ -1,15 +1,23 @@
 import type * as Y from 'yjs';
 import { ID_PATTERN } from '../ids.ts';
-import { ROOT_EDGES, ROOT_META, ROOT_NODES, NodeKey } from './roots.ts';
+import { ROOT_NODES, NodeKey } from './roots.ts';
 
 /**
  * What a transaction changed, named as "who changed this" asks about it
- * (docs/plans/collaboration.md §6.4): `node:<id>`, `node:<id>:param:<name>`,
- * `edge:<id>` or `meta`. A parameter edit names the parameter only: the
- * node's own line lists moves, renames, notes and the like, so the two
- * answers never repeat each other.
+ * (docs/plans/collaboration.md §6.4): `node:<id>` or `node:<id>:param:<name>`.
+ * A parameter edit names the parameter only: the node's own line lists
+ * moves, renames, notes and the like, so the two answers never repeat each
+ * other. Edges and the workflow's meta are not named: nobody can ask about
+ * them, so their rows would only cost writes.
  */
-export type ChangeTarget = `node:${string}` | `edge:${string}` | 'meta';
+export type ChangeTarget = `node:${string}`;
+
+/**
+ * Most targets one transaction is credited with. A person's edit names a
+ * handful; a raw client could name thousands of made-up keys in one update,
+ * and each would be a row.
+ */
+export const MAX_TARGETS_PER_TRANSACTION = 100;
 
 /** Longest parameter name a target may carry (as setParameter allows). */
 export const MAX_PARAM_NAME = 128;
@@ -18,7 +26,7 @@ export const nodeTarget = (nodeId: string): ChangeTarget => `node:${nodeId}`;
 export const paramTarget = (nodeId: string, name: string): ChangeTarget => `node:${nodeId}:param:${name}`;
 
 const TARGET = new RegExp(
-  `^node:(${ID_PATTERN.source.replace(/^\^|\$$/g, '')})(?::param:(.{1,${MAX_PARAM_NAME}}))?$`,
+  `^node:(${ID_PATTERN.source.replace(/^\^|\$$/g, '')})(?::param:([^\u0000]{1,${MAX_PARAM_NAME}}))?$`,
   's',
 );
 
@@ -47,14 +55,13 @@ const pathOf = (doc: Y.Doc, type: SharedType): { root: string; keys: (string | n
   return undefined;
 };
 
+/** Only what the changes route could be asked about: a well-formed node id, a parameter name it accepts. */
 const targetOf = (root: string, keys: readonly (string | null)[]): ChangeTarget | undefined => {
   const [first, second, third] = keys;
-  if (root === ROOT_META) return 'meta';
-  if (typeof first !== 'string') return undefined;
-  if (root === ROOT_EDGES) return `edge:${first}`;
-  if (root !== ROOT_NODES) return undefined;
-  if (second === NodeKey.parameters && typeof third === 'string') return paramTarget(first, third);
-  return nodeTarget(first);
+  if (root !== ROOT_NODES || typeof first !== 'string') return undefined;
+  const target =
+    second === NodeKey.parameters && typeof third === 'string' ? paramTarget(first, third) : nodeTarget(first);
+  return parseNodeTarget(target) === undefined ? undefined : target;
 };
 
 /**
@@ -72,6 +79,7 @@ export const changedTargets = (doc: Y.Doc, tr: Y.Transaction): ChangeTarget[] =>
     for (const key of keys) {
       const target = targetOf(path.root, key === null ? path.keys : [...path.keys, key]);
       if (target) targets.add(target);
+      if (targets.size >= MAX_TARGETS_PER_TRANSACTION) return [...targets];
     }
   }
   return [...targets];

@@ -170,7 +170,18 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/api/me/invitations/:inv/accept' },
   { method: 'POST', path: '/api/me/invitations/:inv/decline' },
   { method: 'DELETE', path: '/api/me', body: (r) => ({ password: r.word(8, 20) }) },
-  { method: 'GET', path: '/api/workflows' },
+  {
+    method: 'GET',
+    path: '/api/workflows',
+    query: (r) => {
+      const q = new URLSearchParams();
+      if (r.chance(0.3)) q.set('q', r.chance(0.5) ? r.word() : nastyString(r));
+      if (r.chance(0.3)) q.set('limit', String(r.pick([1, 0, -1, 200, 201, 1e9, 0.5])));
+      if (r.chance(0.3)) q.set('cursor', r.pick(['1:abc', '0:x', '99999999999999999999:a', ':', 'x', nastyString(r)]));
+      const text = q.toString();
+      return text ? `?${text}` : '';
+    },
+  },
   { method: 'POST', path: '/api/workflows', body: (r) => ({ name: r.word() }) },
   { method: 'POST', path: '/api/workflows/import', body: importBody, weight: 3 },
   { method: 'GET', path: '/api/workflows/:wf' },

@@ -227,6 +227,7 @@ describe('workflows', () => {
       ['?limit=201', 'limit'],
       ['?limit=two', 'limit'],
       ['?limit=2&cursor=not-a-cursor', 'cursor'],
+      ['?q=a%00b', 'q'],
     ] as const) {
       const res = await list(query);
       expectError(res, 400, 'bad_request');

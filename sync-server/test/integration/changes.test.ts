@@ -109,7 +109,14 @@ describe('who changed this', () => {
     const unknown = await rest.call('GET', '/api/workflows/nope/changes?target=node:a', { as: ann.as });
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ error: { code: 'not_found' } });
-    for (const target of ['edge:a', 'meta', 'node:', 'node:a b', `node:a:param:${'x'.repeat(200)}`]) {
+    for (const target of [
+      'edge:a',
+      'meta',
+      'node:',
+      'node:a b',
+      `node:a:param:${'x'.repeat(200)}`,
+      'node:a:param:nul\u0000',
+    ]) {
       const res = await changesOf(target);
       expect(res.status, target).toBe(400);
       expect(res.body.error).toMatchObject({ code: 'bad_request' });
