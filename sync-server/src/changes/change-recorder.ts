@@ -5,8 +5,10 @@ import type { ChangeEntry, ChangeIndexStore } from './change-index-store.ts';
 export const CHANGE_FLUSH_MS = 2_000;
 
 interface DocChanges {
-  /** Per person, the targets and how many transactions touched each, not yet committed to the log. */
+  /** Per person, the targets and how many transactions touched each, not yet in a batch the room took. */
   uncommitted: Map<string, Map<string, number>>;
+  /** What the batch being written holds: committed with it, or dropped with the room if it fails. */
+  sealed: Map<string, Map<string, number>>;
   /** Committed and waiting for the next write: per person and target, the count and the last commit's time. */
   ready: Map<string, Map<string, { count: number; at: number }>>;
   lastFlushAt: number;
@@ -17,9 +19,10 @@ interface DocChanges {
 
 /**
  * Buffers "who changed what" per document and writes it in batches. `note`
- * is on the path of every update and only counts in memory; `committed`
- * marks what was noted as stored in the update log (a batch the log refused
- * is never announced as a change); writes go out at most once per
+ * is on the path of every update and only counts in memory; `seal` marks
+ * what was noted as the batch the room is writing, and `committed` that
+ * batch as stored in the update log (a batch the log refused is never
+ * announced as a change); writes go out at most once per
  * `flushMs` per document, and right away when the room unloads or the server
  * closes. A failed write is logged and its entries dropped: the index is a
  * convenience beside the log, never a reason to fail an edit.
@@ -53,6 +56,7 @@ export class ChangeRecorder {
     if (!doc) {
       doc = {
         uncommitted: new Map(),
+        sealed: new Map(),
         ready: new Map(),
         lastFlushAt: Number.NEGATIVE_INFINITY,
         timer: undefined,
@@ -75,12 +79,28 @@ export class ChangeRecorder {
     for (const target of targets) mine.set(target, (mine.get(target) ?? 0) + 1);
   }
 
-  /** What was noted is in the update log now (the room committed a batch). */
-  committed(docId: string): void {
+  /**
+   * The room took its queued updates for a commit: what was noted so far is
+   * theirs. Updates applied while that commit is written belong to the next
+   * batch, and are credited only when it is stored.
+   */
+  seal(docId: string): void {
     const doc = this.docs.get(docId);
     if (!doc || doc.uncommitted.size === 0) return;
-    const at = this.now();
     for (const [userId, targets] of doc.uncommitted) {
+      const sealed = doc.sealed.get(userId);
+      if (!sealed) doc.sealed.set(userId, targets);
+      else for (const [target, count] of targets) sealed.set(target, (sealed.get(target) ?? 0) + count);
+    }
+    doc.uncommitted = new Map();
+  }
+
+  /** The sealed batch is in the update log now (the room committed it). */
+  committed(docId: string): void {
+    const doc = this.docs.get(docId);
+    if (!doc || doc.sealed.size === 0) return;
+    const at = this.now();
+    for (const [userId, targets] of doc.sealed) {
       let ready = doc.ready.get(userId);
       if (!ready) {
         ready = new Map();
@@ -94,7 +114,7 @@ export class ChangeRecorder {
         } else ready.set(target, { count, at });
       }
     }
-    doc.uncommitted.clear();
+    doc.sealed.clear();
     if (doc.timer === undefined) {
       const wait = Math.max(0, doc.lastFlushAt + this.flushMs - at);
       doc.timer = setTimeout(() => void this.flush(docId), wait);
@@ -128,9 +148,11 @@ export class ChangeRecorder {
     if (!doc) return Promise.resolve();
     // Noted but never committed (the room failed): not in the log, so not a change.
     doc.uncommitted.clear();
+    doc.sealed.clear();
     const written = this.flush(docId);
     void written.then(() => {
-      const idle = doc.uncommitted.size === 0 && doc.ready.size === 0 && doc.timer === undefined;
+      const idle =
+        doc.uncommitted.size === 0 && doc.sealed.size === 0 && doc.ready.size === 0 && doc.timer === undefined;
       if (this.docs.get(docId) === doc && idle) this.docs.delete(docId);
     });
     return written;

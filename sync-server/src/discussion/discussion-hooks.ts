@@ -19,6 +19,8 @@ interface Loaded {
   replica: ValidatingReplica;
   /** What accepted updates mean for people, handed on once they are committed. */
   facts: DiscussionFact[];
+  /** The facts of the batch being written (see RoomHooks.sealBatch). */
+  sealed: DiscussionFact[];
 }
 
 /**
@@ -46,7 +48,7 @@ export const discussionRoomHooks = ({
     mayWrite: (_docId, ctx) => can(ctx.role, 'comment'),
     afterLoad: (docId, doc: Y.Doc) => {
       initDiscussionDoc(doc, origins.server(null));
-      const entry: Loaded = { replica: new ValidatingReplica(doc, discussionRoots), facts: [] };
+      const entry: Loaded = { replica: new ValidatingReplica(doc, discussionRoots), facts: [], sealed: [] };
       loaded.set(docId, entry);
       doc.on('destroy', () => {
         if (loaded.get(docId) === entry) loaded.delete(docId);
@@ -69,11 +71,15 @@ export const discussionRoomHooks = ({
       if (verdict.status === 'accepted') entry.facts.push(...facts);
       return verdict;
     },
+    sealBatch: (docId) => {
+      const entry = loaded.get(docId);
+      if (entry && entry.facts.length > 0) entry.sealed.push(...entry.facts.splice(0));
+    },
     afterCommit: (docId, doc) => {
       const entry = loaded.get(docId);
       const workflowId = parseRoomName(docId)?.workflowId;
-      if (!entry || entry.facts.length === 0 || !workflowId) return;
-      const facts = entry.facts.splice(0);
+      if (!entry || entry.sealed.length === 0 || !workflowId) return;
+      const facts = entry.sealed.splice(0);
       inbox?.committed(workflowId, doc, facts, now());
       audit?.(workflowId, facts);
     },

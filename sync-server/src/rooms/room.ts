@@ -135,6 +135,14 @@ export interface RoomHooks {
    * migrations have no author).
    */
   afterCommit?(docId: string, doc: Y.Doc, authorIds: readonly string[]): void;
+  /**
+   * When the room takes its queued updates for a commit, before writing
+   * them: whatever the hooks noted about updates so far belongs to that
+   * batch, and its afterCommit is the next one. Updates applied while it is
+   * written go with the batch after (their afterCommit comes later, or never
+   * if that commit fails and the room closes).
+   */
+  sealBatch?(docId: string): void;
   /** The document's layout version, recorded with each snapshot (null: it has none). */
   schemaVersion?(doc: Y.Doc): number | null;
   /**
@@ -742,6 +750,11 @@ export class Room {
     const batch = this.pending;
     this.pending = [];
     this.lastFlushAt = performance.now();
+    try {
+      this.hooks.sealBatch?.(this.docId);
+    } catch (error) {
+      this.logger.error({ err: error, docId: this.docId }, 'sealBatch hook failed');
+    }
     this.flushing = this.commit(batch).finally(() => {
       this.flushing = null;
       if (this.pending.length > 0) this.scheduleFlush();

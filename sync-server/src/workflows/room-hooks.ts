@@ -20,6 +20,25 @@ import { can } from './access.ts';
 import type { RenameAudit } from './rename-audit.ts';
 import type { WorkflowStore } from './workflow-store.ts';
 
+/**
+ * A member's transaction that changed the name is their rename, from the
+ * name the transaction before left (not the listing's, which another
+ * instance's or a REST rename may have moved on). Renames by others
+ * (remote commits, REST changes, which record their own) only move the name
+ * on. A member's consecutive renames in one batch are one.
+ */
+const noteRename = (entry: Listed, doc: Y.Doc, tr: Y.Transaction): void => {
+  const name = readMeta(doc).name;
+  if (name === entry.liveName) return;
+  const from = entry.liveName;
+  entry.liveName = name;
+  if (!(tr.origin instanceof Member)) return;
+  const userId = tr.origin.ctx.userId;
+  const last = entry.renames.at(-1);
+  if (last?.userId === userId) last.to = name;
+  else entry.renames.push({ userId, from, to: name });
+};
+
 const repair = (doc: Y.Doc, transactions: readonly Y.Transaction[]): void => {
   if (transactions.some((tr) => mayViolate(doc, tr))) repairDoc(doc);
 };
@@ -29,6 +48,12 @@ const TOUCH_INTERVAL_MS = 5_000;
 
 /** Records the pen holder's activity at most this often per room (idle release counts in minutes). */
 export const PEN_TOUCH_INTERVAL_MS = 30_000;
+
+interface Rename {
+  userId: string;
+  from: string;
+  to: string;
+}
 
 interface Listed {
   /** The name the table has; undefined until read (any name then differs, so a rename is written). */
@@ -45,8 +70,11 @@ interface Listed {
   trailing: ReturnType<typeof setTimeout> | undefined;
   /** The pen holder whose edit is in the commit under way (see afterClientUpdate). */
   penActive: string | undefined;
-  /** The member whose edit touched the workflow's meta last since the last commit (a rename in the editor). */
-  metaEditor: string | undefined;
+  /** The workflow's name as the last transaction left it, whoever made it (another instance, a REST change). */
+  liveName: string;
+  /** Renames members typed since the room last took a batch, then those of the batch being written. */
+  renames: Rename[];
+  sealedRenames: Rename[];
   penTouchedAt: number;
 }
 
@@ -144,7 +172,9 @@ export const workflowRoomHooks = ({
         trailing: undefined,
         penActive: undefined,
         penTouchedAt: Number.NEGATIVE_INFINITY,
-        metaEditor: undefined,
+        liveName: readMeta(doc).name,
+        renames: [],
+        sealedRenames: [],
       };
       listed.set(docId, entry);
       docIds.set(doc, docId);
@@ -154,7 +184,17 @@ export const workflowRoomHooks = ({
         entry.name ??= row?.name ?? readMeta(doc).name;
       });
       doc.on('afterTransaction', (tr: Y.Transaction) => {
-        if (touchesMeta(doc, tr)) entry.metaChanged = true;
+        if (touchesMeta(doc, tr)) {
+          entry.metaChanged = true;
+          if (renamed) {
+            // Inside Yjs' transaction cleanup: a throw here would fail the member's update.
+            try {
+              noteRename(entry, doc, tr);
+            } catch (error) {
+              logger.error({ err: error, docId }, 'noting a rename failed');
+            }
+          }
+        }
         if (!changes) return;
         // As the room stamps the update log: a member's update, or a server edit made as someone.
         // Others' commits (remote), repairs and migrations are nobody's change here.
@@ -185,14 +225,15 @@ export const workflowRoomHooks = ({
       const docId = docIds.get(doc);
       const entry = docId === undefined ? undefined : listed.get(docId);
       if (docId === undefined || !entry) return;
-      if (renamed) {
-        for (const tr of transactions)
-          if (tr.origin instanceof Member && touchesMeta(doc, tr)) entry.metaEditor = tr.origin.ctx.userId;
-      }
       if (!policy) return;
       const holder = policy.get(docId)?.pen?.holder;
       for (const tr of transactions)
         if (tr.origin instanceof Member && tr.origin.ctx.userId === holder) entry.penActive = holder;
+    },
+    sealBatch: (docId) => {
+      changes?.seal(docId);
+      const entry = listed.get(docId);
+      if (entry && entry.renames.length > 0) entry.sealedRenames.push(...entry.renames.splice(0));
     },
     // Both instances may write the same repair: the rule is deterministic (the lowest node id
     // keeps a name), so they write equal values and Yjs converges on them.
@@ -209,15 +250,12 @@ export const workflowRoomHooks = ({
         entry.penTouchedAt = time;
         write(docId, entry, 'recording the pen holder’s activity', () => modes.touchPen(docId, penActive, time));
       }
-      const metaEditor = entry.metaEditor;
-      entry.metaEditor = undefined;
+      for (const { userId, from, to } of entry.sealedRenames.splice(0))
+        if (from !== to) renamed?.(docId, userId, from, to);
       if (entry.metaChanged) {
         entry.metaChanged = false;
         const name = readMeta(doc).name;
         if (name !== entry.name) {
-          if (renamed && metaEditor !== undefined && entry.name !== undefined) {
-            renamed(docId, metaEditor, entry.name, name);
-          }
           entry.name = name;
           entry.touchedAt = time;
           write(docId, entry, 'renaming the listed workflow', () => store.setName(docId, name, time));

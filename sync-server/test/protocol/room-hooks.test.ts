@@ -3,7 +3,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { silentLogger, type Logger } from '#shared/log.ts';
 import { origins } from '#shared/origins.ts';
-import { addNode, initWorkflowDoc, moveNode, setParameter, setWorkflowName } from '#shared/schema/index.ts';
+import {
+  addNode,
+  initWorkflowDoc,
+  moveNode,
+  setParameter,
+  setWorkflowDescription,
+  setWorkflowName,
+} from '#shared/schema/index.ts';
 import { ChangeRecorder } from '../../src/changes/change-recorder.ts';
 import { SqliteChangeIndexStore } from '../../src/changes/sqlite-change-index-store.ts';
 import { openDatabase, type OpenedDatabase } from '../../src/db/open.ts';
@@ -239,6 +246,7 @@ describe('who changed this (SPEC CHG1)', () => {
     await new Promise((r) => setTimeout(r, 30));
     // Applied but not yet in the update log: not a change yet.
     expect(await index.recent('wf', 'node:a', 10)).toEqual([]);
+    hooks.sealBatch?.('wf');
     hooks.afterCommit?.('wf', doc, ['u2']);
     await expect.poll(() => index.recent('wf', 'node:a', 10)).toEqual([{ userId: 'u2', lastAt: 1000, count: 1 }]);
 
@@ -246,10 +254,52 @@ describe('who changed this (SPEC CHG1)', () => {
     setParameter(doc, 'a', 'url', 'https://example.com', origins.server('u1'));
     setParameter(doc, 'a', 'url', 'https://example.com/repaired', origins.repair);
     setParameter(doc, 'a', 'url', 'https://example.com/remote', origins.remote);
+    hooks.sealBatch?.('wf');
     hooks.afterCommit?.('wf', doc, ['u1']);
     await expect
       .poll(() => index.recent('wf', 'node:a:param:url', 10))
       .toEqual([{ userId: 'u1', lastAt: 2000, count: 1 }]);
     expect(await index.recent('wf', 'node:a', 10)).toEqual([{ userId: 'u2', lastAt: 1000, count: 1 }]);
+  });
+
+  it('audits a rename typed in the editor as the member whose transaction changed the name, from the name before it', () => {
+    const renames: string[] = [];
+    const hooks = workflowRoomHooks({
+      store,
+      logger: silentLogger,
+      renamed: (_id, userId, from, to) => renames.push(`${userId}: ${from} → ${to}`),
+    });
+    const doc = new Y.Doc();
+    initWorkflowDoc(doc, { name: 'First' });
+    hooks.afterLoad?.('wf', doc);
+    const as = (userId: string) =>
+      new Member({ send: () => undefined, close: () => undefined }, { userId, role: 'editor' });
+    const ann = as('ann');
+    const ben = as('ben');
+    const commit = () => {
+      hooks.sealBatch?.('wf');
+      hooks.afterCommit?.('wf', doc, []);
+    };
+
+    // Ann renames twice and Ben edits the description, all in one batch: one rename, Ann's.
+    doc.transact(() => setWorkflowName(doc, 'Second'), ann);
+    doc.transact(() => setWorkflowName(doc, 'Third'), ann);
+    doc.transact(() => setWorkflowDescription(doc, 'Takes orders'), ben);
+    commit();
+    expect(renames).toEqual(['ann: First → Third']);
+
+    // Another instance (or a REST change) renames; then Ben edits the description: nobody renamed here.
+    doc.transact(() => setWorkflowName(doc, 'Fourth'), origins.remote);
+    doc.transact(() => setWorkflowDescription(doc, 'Takes refunds'), ben);
+    commit();
+    expect(renames).toEqual(['ann: First → Third']);
+
+    // Ben renames while the batch before his is being written: his rename goes with his own batch.
+    hooks.sealBatch?.('wf');
+    doc.transact(() => setWorkflowName(doc, 'Fifth'), ben);
+    hooks.afterCommit?.('wf', doc, []);
+    expect(renames).toEqual(['ann: First → Third']);
+    commit();
+    expect(renames).toEqual(['ann: First → Third', 'ben: Fourth → Fifth']);
   });
 });
