@@ -1,4 +1,4 @@
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { useSetAtom } from 'jotai';
 import { useEditor } from '../editor/editor-context.tsx';
 import { getVersion } from './history-api.ts';
@@ -15,17 +15,22 @@ export const useVersionActions = (workflowId: string) => {
   const { diff, binding } = useEditor();
   const setOpened = useSetAtom(openedVersionAtom);
 
-  useEffect(
-    () => () => {
+  // A version that arrives after the panel closed must not be drawn: nothing would be left to take it away.
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
       diff.clear();
       setOpened(null);
-    },
-    [diff, setOpened],
-  );
+    };
+  }, [diff, setOpened]);
 
   const compare = useCallback(
     async (ref: string) => {
-      diff.show(await getVersion(workflowId, ref));
+      const version = await getVersion(workflowId, ref);
+      if (!mounted.current) return;
+      diff.show(version);
       setOpened(null);
     },
     [diff, setOpened, workflowId],
@@ -34,6 +39,7 @@ export const useVersionActions = (workflowId: string) => {
   const open = useCallback(
     async (ref: string) => {
       const version = await getVersion(workflowId, ref);
+      if (!mounted.current) return;
       diff.clear();
       // The inspector edits the live workflow; next to a past version it would read as that version's.
       binding.select([]);

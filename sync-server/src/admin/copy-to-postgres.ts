@@ -148,6 +148,10 @@ export const copyDataDirToPostgres = async (
         applyMigrations(sqlite, dataDir);
       }
       const migrated = state.pending;
+      // Refused before anything changes there: a database with Weft data is not migrated by a copy that will not happen.
+      if (await holdsAccounts(url)) {
+        throw new AdminError('conflict', `${target} already holds Weft data (users): copy into an empty database`);
+      }
       await pgAdminStorage(url, dataDir).migrate();
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
       client.on('error', () => undefined);
@@ -195,6 +199,20 @@ export const copyDataDirToPostgres = async (
     throw postgresAdminError(error, url);
   } finally {
     lock.release();
+  }
+};
+
+/** Whether PostgreSQL already has Weft's accounts table with rows in it (before any migration runs). */
+const holdsAccounts = async (url: string): Promise<boolean> => {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const table = await client.query<{ exists: boolean }>("SELECT to_regclass('public.users') IS NOT NULL AS exists");
+    if (!table.rows[0]?.exists) return false;
+    return ((await client.query('SELECT 1 FROM users LIMIT 1')).rowCount ?? 0) > 0;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 };
 

@@ -11,20 +11,23 @@ export class PgChangeIndexStore implements ChangeIndexStore {
     const merged = mergeEntries(entries);
     if (merged.length === 0) return;
     await this.db.transaction(async (tx) => {
-      // Shared locks: a workflow or person deleted meanwhile waits for this batch, or is gone before it reads.
+      // Key-share locks: a workflow or person deleted meanwhile waits for this batch, or is gone before it
+      // reads; renames and touches of the workflow row (no key change) do not wait. Users in id order, so two
+      // batches lock them in the same order.
       const [workflow] = await tx
         .select({ id: workflows.id })
         .from(workflows)
         .where(eq(workflows.id, docId))
-        .for('share');
+        .for('key share');
       if (!workflow) return;
       const known = new Set(
         (
           await tx
             .select({ id: users.id })
             .from(users)
-            .where(inArray(users.id, [...new Set(merged.map((e) => e.userId))]))
-            .for('share')
+            .where(inArray(users.id, [...new Set(merged.map((e) => e.userId))].sort()))
+            .orderBy(users.id)
+            .for('key share')
         ).map((row) => row.id),
       );
       const rows = merged

@@ -213,12 +213,15 @@ export const workflowRoutes = ({
           workflowId: id,
           target: { type: 'user', id: member.userId },
         });
-        await store.upsertMember(id, member.userId, role, now(), (previous) =>
-          event && previous !== undefined && previous !== role
+        // The role the transaction replaced, not the one read above: another owner may have changed it since.
+        let replaced: string | undefined;
+        await store.upsertMember(id, member.userId, role, now(), (previous) => {
+          replaced = previous;
+          return event && previous !== undefined && previous !== role
             ? { ...event, data: { from: previous, to: role } }
-            : undefined,
-        );
-        if (member.role !== role) await revalidate({ userId: member.userId, workflowId: id });
+            : undefined;
+        });
+        if (replaced !== role) await revalidate({ userId: member.userId, workflowId: id });
         return reply(200, { ...member, role });
       }
       const invitation = await store.invite(id, email, role, user.id, now(), MAX_PENDING_INVITATIONS);
