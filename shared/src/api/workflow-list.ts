@@ -17,7 +17,7 @@ export const workflowListQuery = z.object({
     .string()
     .trim()
     .max(200)
-    .regex(/^[^\u0000]*$/, 'must not contain NUL characters')
+    .refine((text) => !text.includes('\u0000'), 'must not contain NUL characters')
     .optional()
     .meta({ description: 'Only workflows whose name contains this, any case' }),
 });
