@@ -13,7 +13,7 @@ import { fmt } from '../lib/stats.ts';
 
 const here = fileURLToPath(new URL('../..', import.meta.url));
 const other = process.argv[2];
-if (!other || !existsSync(join(other, 'engine/src/sandbox/sandbox.ts'))) {
+if (!other || !existsSync(join(other, 'engine/src'))) {
   process.stderr.write(
     'usage: luxon-ab.ts <path of another checkout of weft> [rounds] [time zone of the expressions]\n',
   );
@@ -54,12 +54,32 @@ interface Tree {
   ids: number[];
 }
 
-const load = async (name: string, root: string): Promise<Tree> => {
+/** A module of either layout: the evaluator lived in engine/src until it moved to shared/src (issue 15). */
+const evaluatorModule = (root: string, moved: string, before: string): Promise<Record<string, unknown>> =>
+  import(join(root, existsSync(join(root, moved)) ? moved : before)) as Promise<Record<string, unknown>>;
+
+/** A tree's sandbox as that tree makes one: through the engine's Node host, or (before it) directly. */
+const treeSandbox = async (root: string): Promise<SandboxLike> => {
+  const limits = { timeoutMs: 60_000 };
+  if (existsSync(join(root, 'engine/src/sandbox/node-host.ts'))) {
+    const host = (await import(join(root, 'engine/src/sandbox/node-host.ts'))) as {
+      createSandbox(limits: { timeoutMs: number }): Promise<SandboxLike>;
+    };
+    return host.createSandbox(limits);
+  }
   const sb = (await import(join(root, 'engine/src/sandbox/sandbox.ts'))) as {
     Sandbox: { create(limits: { timeoutMs: number }): Promise<SandboxLike> };
   };
-  const fs = (await import(join(root, 'engine/src/sandbox/function-source.ts'))) as { EXPRESSION: unknown };
-  const sandbox = await sb.Sandbox.create({ timeoutMs: 60_000 });
+  return sb.Sandbox.create(limits);
+};
+
+const load = async (name: string, root: string): Promise<Tree> => {
+  const fs = (await evaluatorModule(
+    root,
+    'shared/src/sandbox/function-source.ts',
+    'engine/src/sandbox/function-source.ts',
+  )) as { EXPRESSION: unknown };
+  const sandbox = await treeSandbox(root);
   const ids = Object.values(CASES).map((code) => sandbox.compile(fs.EXPRESSION, code, 'bench', true));
   return { name, sandbox, ids };
 };
@@ -75,17 +95,18 @@ const loadWorkflow = async (root: string): Promise<Execute> => {
   const { validateDefinition } = (await at('shared/src/schema/validate.ts')) as {
     validateDefinition: (d: unknown) => { ok: boolean; definition?: unknown };
   };
-  const { ParameterResolver } = (await at('engine/src/expressions/resolve.ts')) as {
+  const { ParameterResolver } = (await evaluatorModule(
+    root,
+    'shared/src/expressions/resolve.ts',
+    'engine/src/expressions/resolve.ts',
+  )) as {
     ParameterResolver: new (s: unknown) => unknown;
   };
   const { executors } = (await at('engine/src/nodes/registry.ts')) as { executors: unknown };
   const { runWorkflow } = (await at('engine/src/runner/run-workflow.ts')) as {
     runWorkflow: (o: Record<string, unknown>) => Promise<{ status: string; error?: string }>;
   };
-  const { Sandbox } = (await at('engine/src/sandbox/sandbox.ts')) as {
-    Sandbox: { create(limits: { timeoutMs: number }): Promise<SandboxLike> };
-  };
-  const sandbox = await Sandbox.create({ timeoutMs: 60_000 });
+  const sandbox = await treeSandbox(root);
   const resolver = new ParameterResolver(sandbox);
   const n8n = JSON.parse(
     readFileSync(join(here, 'bench/engine/n8n-baseline/workflow-paired-luxon.json'), 'utf8'),

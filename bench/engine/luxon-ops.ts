@@ -1,6 +1,6 @@
-import { EXPRESSION } from '../../engine/src/sandbox/function-source.ts';
-import { Sandbox } from '../../engine/src/sandbox/sandbox.ts';
+import { EXPRESSION } from '#shared/sandbox/function-source.ts';
 import { fmt } from '../lib/stats.ts';
+import { createSandbox } from '../../engine/src/sandbox/node-host.ts';
 
 /**
  * `node --import tsx bench/engine/luxon-ops.ts`: what single Luxon operations
@@ -24,7 +24,7 @@ const REPEAT = 300;
 const CALLS = 9;
 
 const main = async () => {
-  const sandbox = await Sandbox.create({ timeoutMs: 30_000 });
+  const sandbox = await createSandbox({ timeoutMs: 30_000 });
   const scope = {
     metaText: '{"workflow":{},"execution":{}}',
     now: Date.parse('2026-12-03T10:00:00Z'),

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromN8n } from '../../shared/src/interop/n8n/index.ts';
 import { validateDefinition } from '../../shared/src/schema/validate.ts';
-import { ParameterResolver } from '../../engine/src/expressions/resolve.ts';
+import { ParameterResolver } from '#shared/expressions/resolve.ts';
 import { executors } from '../../engine/src/nodes/registry.ts';
-import type { Item } from '../../engine/src/runner/items.ts';
+import type { Item } from '#shared/runs/items.ts';
 import { runWorkflow } from '../../engine/src/runner/run-workflow.ts';
-import { Sandbox } from '../../engine/src/sandbox/sandbox.ts';
 import { fmt } from '../lib/stats.ts';
+import { createSandbox } from '../../engine/src/sandbox/node-host.ts';
 
 /**
  * `node --import tsx bench/engine/luxon.ts [--quick]`: a date-heavy workflow
@@ -28,7 +28,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const main = async () => {
   // A generous time limit: this measures speed, and a loaded machine must not turn a slow batch into a failure.
-  const sandbox = await Sandbox.create({ timeoutMs: 10_000 });
+  const sandbox = await createSandbox({ timeoutMs: 10_000 });
   const resolver = new ParameterResolver(sandbox);
   const n8nWorkflow = JSON.parse(readFileSync(join(baselineDir, 'workflow-luxon.json'), 'utf8')) as unknown;
   const valid = validateDefinition(fromN8n(n8nWorkflow).definition);

@@ -5,16 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { fromN8n } from '../../shared/src/interop/n8n/index.ts';
 import type { WorkflowDefinition } from '../../shared/src/schema/definition.ts';
 import { validateDefinition } from '../../shared/src/schema/validate.ts';
-import { ParameterResolver } from '../../engine/src/expressions/resolve.ts';
+import { ParameterResolver } from '#shared/expressions/resolve.ts';
 import { executors } from '../../engine/src/nodes/registry.ts';
-import type { Item } from '../../engine/src/runner/items.ts';
+import type { Item } from '#shared/runs/items.ts';
 import { runWorkflow } from '../../engine/src/runner/run-workflow.ts';
 import type { NodeExecutor } from '../../engine/src/runner/types.ts';
-import { Sandbox } from '../../engine/src/sandbox/sandbox.ts';
 import { buildServerIfNeeded } from '../../scripts/build-server.ts';
 import { fmt } from '../lib/stats.ts';
 import { n8nTrial } from './n8n-trial.ts';
 import { webhookLoad } from './webhook-load.ts';
+import { createSandbox } from '../../engine/src/sandbox/node-host.ts';
 
 /**
  * `npm run bench:engine`: Weft's engine beside n8n's own (n8n-core 2.41
@@ -76,7 +76,7 @@ const ensureBaseline = async (): Promise<void> => {
 
 const main = async () => {
   await ensureBaseline();
-  const sandbox = await Sandbox.create();
+  const sandbox = await createSandbox();
   const resolver = new ParameterResolver(sandbox);
   const rows: string[] = [];
   for (const { file, label, target } of WORKFLOWS) {

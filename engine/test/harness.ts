@@ -1,19 +1,20 @@
 import type { NetworkPolicy } from '#shared/protocol/engine.ts';
 import type { DefinitionNode, WorkflowDefinition, WorkflowDefinitionInput } from '#shared/schema/definition.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
-import { ParameterResolver } from '../src/expressions/resolve.ts';
+import { ParameterResolver } from '#shared/expressions/resolve.ts';
 import { OutboundClients } from '../src/net/outbound-client.ts';
 import { executors } from '../src/nodes/registry.ts';
-import type { Item, JsonObject, NodeOutput } from '../src/runner/items.ts';
+import type { Item, JsonObject, NodeOutput } from '#shared/runs/items.ts';
 import { runWorkflow, type NodeEvent, type RunOptions, type RunResult } from '../src/runner/run-workflow.ts';
 import type { Credential, NodeContext, NodeExecutor, WebhookResponse } from '../src/runner/types.ts';
-import { Sandbox } from '../src/sandbox/sandbox.ts';
+import { Sandbox } from '#shared/sandbox/sandbox.ts';
+import { createSandbox } from '../src/sandbox/node-host.ts';
 
 /** Runs definitions and single nodes with the real sandbox and the real node implementations. */
 
 let shared: Promise<{ sandbox: Sandbox; resolver: ParameterResolver }> | undefined;
 export const engineParts = () =>
-  (shared ??= Sandbox.create({ timeoutMs: 500 }).then((sandbox) => ({
+  (shared ??= createSandbox({ timeoutMs: 500 }).then((sandbox) => ({
     sandbox,
     resolver: new ParameterResolver(sandbox),
   })));

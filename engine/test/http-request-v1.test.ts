@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromN8n } from '#shared/interop/n8n/index.ts';
-import type { JsonObject } from '../src/runner/items.ts';
+import type { JsonObject } from '#shared/runs/items.ts';
 import { allowLoopback, items, runNode } from './harness.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonObject } from '../src/runner/items.ts';
+import type { JsonObject } from '#shared/runs/items.ts';
 import { items, runNode } from './harness.ts';
 
 /**

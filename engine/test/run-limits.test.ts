@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ParameterResolver } from '../src/expressions/resolve.ts';
-import { Sandbox } from '../src/sandbox/sandbox.ts';
+import { ParameterResolver } from '#shared/expressions/resolve.ts';
+import { Sandbox } from '#shared/sandbox/sandbox.ts';
 import { definition, edge, node, outputsByName, run } from './harness.ts';
+import { createSandbox } from '../src/sandbox/node-host.ts';
 
 /**
  * A run shares its engine: it gives the event loop turns while it works,
@@ -154,7 +155,7 @@ describe('time limit', () => {
   /** A sandbox whose own per-call limit (10 s) is far above the workflow's. */
   const slowSandbox = async () => {
     if (!slow) {
-      const sandbox = await Sandbox.create({ timeoutMs: 10_000 });
+      const sandbox = await createSandbox({ timeoutMs: 10_000 });
       slow = { sandbox, resolver: new ParameterResolver(sandbox) };
     }
     return slow;

@@ -7,7 +7,7 @@ import { MIGRATION_SETS, packMigrations } from '../../sync-server/src/binary/emb
 /**
  * The files the binary carries besides its script, as the SEA config's
  * `assets` (key → file on disk); the runtime reads them back with node:sea
- * (sync-server/src/binary/assets.ts, engine/src/sandbox/quickjs-variant.ts).
+ * (sync-server/src/binary/assets.ts, engine/src/sandbox/node-host.ts).
  */
 
 const filesUnder = (dir: string): string[] =>

@@ -20,7 +20,7 @@ export const BINARY_ASSETS = {
   luxon: 'weft/luxon.mjs',
   /** moment-timezone's packed IANA zone data, the sandbox's time zones. */
   tzData: 'weft/tzdata.json',
-  /** jmespath.js, n8n's `$jmespath`, evaluated inside the sandbox (engine/src/sandbox/jmespath-asset.ts). */
+  /** jmespath.js, n8n's `$jmespath`, evaluated inside the sandbox (engine/src/sandbox/node-host.ts). */
   jmespath: 'weft/jmespath.js',
 } as const;
 

@@ -15,12 +15,13 @@ import {
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
 import { z } from 'zod';
-import { ParameterResolver } from '../expressions/resolve.ts';
+import { ParameterResolver } from '#shared/expressions/resolve.ts';
 import { OutboundClients } from '../net/outbound-client.ts';
 import { executors } from '../nodes/registry.ts';
 import { runWorkflow, type RunResult } from '../runner/run-workflow.ts';
 import { RunCanceled } from '../runner/sleep.ts';
-import { Sandbox } from '../sandbox/sandbox.ts';
+import { Sandbox } from '#shared/sandbox/sandbox.ts';
+import { createSandbox } from '../sandbox/node-host.ts';
 
 /**
  * An engine's connection to its server: takes jobs up to its concurrency,
@@ -120,7 +121,7 @@ export class EngineClient {
 
   /** Connects; resolves once the server has the engine's hello. */
   async start(): Promise<void> {
-    this.sandbox = await Sandbox.create();
+    this.sandbox = await createSandbox();
     this.resolver = new ParameterResolver(this.sandbox);
     await new Promise<void>((resolve) => {
       this.connectedOnce = resolve;

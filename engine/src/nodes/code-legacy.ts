@@ -1,4 +1,4 @@
-import type { SandboxErrorInfo } from '../sandbox/sandbox.ts';
+import type { SandboxErrorInfo } from '#shared/sandbox/sandbox.ts';
 
 /**
  * n8n's legacy Function and Function Item nodes, as Weft's Code node runs

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { defaultParameters } from '#shared/nodes/catalog.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
-import { isExpression, parseTemplate } from '../expressions/template.ts';
-import type { JsonObject } from '../runner/items.ts';
+import { isExpression, parseTemplate } from '#shared/expressions/template.ts';
+import type { JsonObject } from '#shared/runs/items.ts';
 import type { NodeContext } from '../runner/types.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { JsonObject } from '../runner/items.ts';
+import type { JsonObject } from '#shared/runs/items.ts';
 import { NodeError } from '../runner/types.ts';
 import { moment, momentWithZones } from './date-time-moment.ts';
 

@@ -1,5 +1,5 @@
 import { DateTime, type DateTimeUnit, type DurationLikeObject } from 'luxon';
-import type { JsonObject } from '../runner/items.ts';
+import type { JsonObject } from '#shared/runs/items.ts';
 import { NodeError } from '../runner/types.ts';
 import { moment } from './date-time-moment.ts';
 import { str } from './values.ts';

@@ -1,6 +1,6 @@
 import { stringify } from 'qs';
 import { Headers } from 'undici';
-import { isJsonObject, type JsonObject } from '../runner/items.ts';
+import { isJsonObject, type JsonObject } from '#shared/runs/items.ts';
 import { setHeaderList } from '../net/outbound-client.ts';
 import { NodeError } from '../runner/types.ts';
 import { str } from './values.ts';

@@ -1,7 +1,7 @@
 import { Headers, type Response } from 'undici';
 import { MAIN } from '#shared/nodes/types.ts';
 import { OutboundRefused } from '../net/address-policy.ts';
-import type { Item, JsonObject } from '../runner/items.ts';
+import type { Item, JsonObject } from '#shared/runs/items.ts';
 import { NodeError, type Credential, type NodeContext, type NodeExecutor } from '../runner/types.ts';
 import { pairedWith } from '../runner/paired-items.ts';
 import { abortableSleep } from '../runner/sleep.ts';

@@ -1,4 +1,4 @@
-import type { NodeOutput } from '../runner/items.ts';
+import type { NodeOutput } from '#shared/runs/items.ts';
 import type { NodeExecutor } from '../runner/types.ts';
 import { passes } from './conditions.ts';
 

@@ -1,4 +1,4 @@
-import type { Item, JsonObject } from '../runner/items.ts';
+import type { Item, JsonObject } from '#shared/runs/items.ts';
 import { NodeError } from '../runner/types.ts';
 import { lodashIsEqual } from './lodash-compare.ts';
 import { lodashGet } from './lodash-paths.ts';

@@ -1,4 +1,4 @@
-import type { Item, JsonObject } from '../runner/items.ts';
+import type { Item, JsonObject } from '#shared/runs/items.ts';
 import { pairedWith } from '../runner/paired-items.ts';
 import { lodashGet } from './lodash-paths.ts';
 

@@ -1,5 +1,5 @@
 import { MAIN } from '#shared/nodes/types.ts';
-import type { Item, JsonObject } from '../runner/items.ts';
+import type { Item, JsonObject } from '#shared/runs/items.ts';
 import { pairedWith, type PairedItem } from '../runner/paired-items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
 import { deepMerge, shallowMerge } from './lodash-merge.ts';

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../runner/items.ts';
+import type { JsonObject } from '#shared/runs/items.ts';
 import { NodeError } from '../runner/types.ts';
 import { str } from './values.ts';
 

@@ -1,5 +1,5 @@
 import { MAIN } from '#shared/nodes/types.ts';
-import type { JsonObject, NodeOutput } from '../runner/items.ts';
+import type { JsonObject, NodeOutput } from '#shared/runs/items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
 import { lodashSet } from './lodash-paths.ts';
 

@@ -1,5 +1,5 @@
-import { isExpression, parseTemplate, TemplateError } from '../expressions/template.ts';
-import type { JsonObject } from '../runner/items.ts';
+import { isExpression, parseTemplate, TemplateError } from '#shared/expressions/template.ts';
+import type { JsonObject } from '#shared/runs/items.ts';
 import type { NodeContext } from '../runner/types.ts';
 
 /**

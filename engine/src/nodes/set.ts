@@ -1,6 +1,6 @@
 import { MAIN } from '#shared/nodes/types.ts';
-import { isExpression } from '../expressions/template.ts';
-import { isJsonObject, type Item, type JsonObject } from '../runner/items.ts';
+import { isExpression } from '#shared/expressions/template.ts';
+import { isJsonObject, type Item, type JsonObject } from '#shared/runs/items.ts';
 import { pairedWith } from '../runner/paired-items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
 import { deepClone } from './paths.ts';

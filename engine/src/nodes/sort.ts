@@ -1,9 +1,9 @@
 import { MAIN } from '#shared/nodes/types.ts';
-import type { Item } from '../runner/items.ts';
+import type { Item } from '#shared/runs/items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
-import { SORT } from '../sandbox/function-source.ts';
-import { SandboxError } from '../sandbox/sandbox.ts';
-import { positionIn, sourceName } from '../expressions/errors.ts';
+import { SORT } from '#shared/sandbox/function-source.ts';
+import { SandboxError } from '#shared/sandbox/sandbox.ts';
+import { positionIn, sourceName } from '#shared/expressions/errors.ts';
 import { lodashIsEqual, lodashLt } from './lodash-compare.ts';
 import { lodashGet } from './lodash-paths.ts';
 import { declareImplicitGlobals } from './sort-code.ts';

@@ -1,8 +1,8 @@
 import { defaultParameters } from '#shared/nodes/catalog.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
-import { ExpressionError } from '../expressions/errors.ts';
-import { isExpression } from '../expressions/template.ts';
-import type { JsonObject } from '../runner/items.ts';
+import { ExpressionError } from '#shared/expressions/errors.ts';
+import { isExpression } from '#shared/expressions/template.ts';
+import type { JsonObject } from '#shared/runs/items.ts';
 import type { NodeContext } from '../runner/types.ts';
 import type { ConditionSettings } from './conditions.ts';
 import { singleExpressionCode } from './set-expressions.ts';

@@ -1,5 +1,5 @@
-import { isExpression } from '../expressions/template.ts';
-import type { Item, NodeOutput } from '../runner/items.ts';
+import { isExpression } from '#shared/expressions/template.ts';
+import type { Item, NodeOutput } from '#shared/runs/items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
 import { jsString } from './condition-values.ts';
 import { allHold, rowsWithSources, settingsOf, test, type ConditionRow } from './conditions.ts';

@@ -1,5 +1,5 @@
 import { defaultRunLimits, type RunLimits } from '#shared/protocol/engine.ts';
-import type { NodeOutput } from './items.ts';
+import type { NodeOutput } from '#shared/runs/items.ts';
 
 /**
  * What one execution may use (see RunLimits): node runs, items and bytes.

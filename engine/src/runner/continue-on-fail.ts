@@ -1,6 +1,6 @@
 import { MAIN } from '#shared/nodes/types.ts';
 import type { OnError } from '#shared/schema/definition.ts';
-import type { Item, NodeOutput } from './items.ts';
+import type { Item, NodeOutput } from '#shared/runs/items.ts';
 import { pairedWith } from './paired-items.ts';
 import { ItemErrors } from './types.ts';
 

@@ -1,6 +1,6 @@
 import { ERROR_OUTPUT } from '#shared/nodes/types.ts';
 import type { GraphNode } from './graph.ts';
-import type { Item, NodeOutput } from './items.ts';
+import type { Item, NodeOutput } from '#shared/runs/items.ts';
 import { pairedWith, type PairedItem } from './paired-items.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { nodePorts } from '#shared/nodes/ports.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
 import type { WorkflowGraph } from './graph.ts';
-import type { Item, NodeOutput } from './items.ts';
+import type { Item, NodeOutput, PairedLookup } from '#shared/runs/items.ts';
 
 /**
  * Paired items, as n8n keeps them: every output item of a node run names the
@@ -136,9 +136,6 @@ export class NodeLineage {
     return pairs;
   }
 }
-
-/** What `$('Node').item` gives for one input item: the item, or why there is none (n8n's error text). */
-export type PairedLookup = { item: Item } | { error: string };
 
 const missing = (node: string, method: string): PairedLookup => ({
   error: `Paired item data for ${method} from node '${node}' is unavailable. Ensure '${node}' is providing the required output.`,

@@ -1,10 +1,10 @@
 import { defaultParameters } from '#shared/nodes/catalog.ts';
 import { ERROR_OUTPUT, MAIN } from '#shared/nodes/types.ts';
 import { defaultSettings, type DefinitionNode, type WorkflowDefinition } from '#shared/schema/definition.ts';
-import { ExpressionError } from '../expressions/errors.ts';
-import { asN8nParameters } from '../expressions/n8n-parameters.ts';
-import type { ExpressionMeta, ParameterResolver } from '../expressions/resolve.ts';
-import type { Sandbox } from '../sandbox/sandbox.ts';
+import { ExpressionError } from '#shared/expressions/errors.ts';
+import { asN8nParameters } from '#shared/expressions/n8n-parameters.ts';
+import type { ExpressionMeta, ParameterResolver } from '#shared/expressions/resolve.ts';
+import type { Sandbox } from '#shared/sandbox/sandbox.ts';
 import { MAX_LOG_MESSAGE, type LogLevel, type LogLine, type RunLimits } from '#shared/protocol/engine.ts';
 import { defaultOutboundClient, type OutboundClient } from '../net/outbound-client.ts';
 import { EMPTY_OUTPUT, PendingText, RunBudget, measureOutput, type Measured, type Part } from './budget.ts';
@@ -15,8 +15,8 @@ import { Schedule, type Execution } from './schedule.ts';
 import { firstInput, loopInput, onlyFirstOutput, ScheduleV0, type Scheduler } from './schedule-v0.ts';
 import { alwaysOutput, errorItemsToErrorOutput, executeOnceInput } from './node-settings.ts';
 import { continuedOutput } from './continue-on-fail.ts';
-import type { Item, JsonObject, NodeOutput } from './items.ts';
-import { RunLineage, type NodeLineage, type PairedLookup } from './paired-items.ts';
+import type { Item, JsonObject, NodeOutput, PairedLookup } from '#shared/runs/items.ts';
+import { RunLineage, type NodeLineage } from './paired-items.ts';
 import { ItemErrors, type Credential, type NodeContext, type NodeExecutor, type WebhookResponse } from './types.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { MAIN } from '#shared/nodes/types.ts';
 import type { Measured, Part, PendingText } from './budget.ts';
 import type { GraphNode, WorkflowGraph } from './graph.ts';
-import type { Item, JsonObject, NodeOutput } from './items.ts';
+import type { Item, JsonObject, NodeOutput } from '#shared/runs/items.ts';
 import { incomingOf, parentNodes, type Incoming } from './parents.ts';
 import { firstWaiting, inputOfSlots, placeInWaiting, removeWaiting, type Waiting } from './waiting.ts';
 

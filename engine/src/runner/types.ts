@@ -1,10 +1,9 @@
 import type { LogLevel } from '#shared/protocol/engine.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
 import type { OutboundClient } from '../net/outbound-client.ts';
-import type { ExpressionMeta, ParameterResolver } from '../expressions/resolve.ts';
-import type { Sandbox } from '../sandbox/sandbox.ts';
-import type { Item, JsonObject, NodeOutput } from './items.ts';
-import type { PairedLookup } from './paired-items.ts';
+import type { ExpressionMeta, ParameterResolver } from '#shared/expressions/resolve.ts';
+import type { Sandbox } from '#shared/sandbox/sandbox.ts';
+import type { Item, JsonObject, NodeOutput, PairedLookup } from '#shared/runs/items.ts';
 
 /** What a node's implementation gets for one run. */
 export interface NodeContext {

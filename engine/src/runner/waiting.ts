@@ -1,6 +1,6 @@
 import type { Part, PendingText } from './budget.ts';
 import type { GraphNode } from './graph.ts';
-import type { Item } from './items.ts';
+import type { Item } from '#shared/runs/items.ts';
 
 /**
  * n8n's `waitingExecution`: a node with more than one input is held in

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
-import { ALL_EXTENSION_NAMES } from '../../src/expressions/extensions/names.ts';
+import { ALL_EXTENSION_NAMES } from '#shared/expressions/extensions/names.ts';
 import { expressionForm, expressionSegments, instantiate } from './expression-forms.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../runner/items.ts';
+import type { JsonObject } from '../runs/items.ts';
 import { EXPRESSION } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type Sandbox } from '../sandbox/sandbox.ts';
 import { sourceName } from './errors.ts';

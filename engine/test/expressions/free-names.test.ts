@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPRESSION } from '../sandbox/function-source.ts';
-import { Sandbox } from '../sandbox/sandbox.ts';
-import { guardFreeNames } from './free-names.ts';
+import { EXPRESSION } from '#shared/sandbox/function-source.ts';
+import { Sandbox } from '#shared/sandbox/sandbox.ts';
+import { guardFreeNames } from '#shared/expressions/free-names.ts';
+import { createSandbox } from '../../src/sandbox/node-host.ts';
 
 /**
  * n8n reads a name an expression does not declare from its data proxy, which
@@ -12,7 +13,7 @@ import { guardFreeNames } from './free-names.ts';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await Sandbox.create({ timeoutMs: 2000, memoryBytes: 32 * 1024 * 1024 });
+  sandbox = await createSandbox({ timeoutMs: 2000, memoryBytes: 32 * 1024 * 1024 });
 });
 afterAll(() => sandbox.dispose());
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPRESSION } from './function-source.ts';
-import { answerIntl, MAX_INTL_REQUEST } from './intl-host.ts';
-import { Sandbox } from './sandbox.ts';
+import { EXPRESSION } from '#shared/sandbox/function-source.ts';
+import { answerIntl, MAX_INTL_REQUEST } from '#shared/sandbox/intl-host.ts';
+import { Sandbox } from '#shared/sandbox/sandbox.ts';
+import { createSandbox } from '../../src/sandbox/node-host.ts';
 
 /**
  * n8n's expressions run on Node's ICU: dates, numbers and comparisons with
@@ -11,7 +12,7 @@ import { Sandbox } from './sandbox.ts';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await Sandbox.create();
+  sandbox = await createSandbox();
 });
 afterAll(() => sandbox.dispose());
 

@@ -11,3 +11,6 @@ export type NodeOutput = Record<string, Item[]>;
 
 export const isJsonObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** What `$('Node').item` gives for one input item: the item, or why there is none (n8n's error text). */
+export type PairedLookup = { item: Item } | { error: string };

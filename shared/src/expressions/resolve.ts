@@ -1,5 +1,5 @@
-import type { Item, JsonObject } from '../runner/items.ts';
-import type { PairedLookup } from '../runner/paired-items.ts';
+import type { Item, JsonObject } from '../runs/items.ts';
+import type { PairedLookup } from '../runs/items.ts';
 import { EXPRESSION } from '../sandbox/function-source.ts';
 import { readsTime, SandboxError, type CallScope, type Sandbox } from '../sandbox/sandbox.ts';
 import { ExpressionError, positionIn, sourceName } from './errors.ts';
@@ -312,7 +312,8 @@ export class ParameterResolver {
       // A {{ }} with text around it is marked (~id): the sandbox turns its value into text as n8n's template does.
       ids.push(...(single ? leafIds : leafIds.map((id) => ~id)));
       for (const segment of segments)
-        if ('code' in segment) readers.push(hostReaderOf(segment.code) ?? luxonReaderOf(segment.code));
+        if ('code' in segment)
+          readers.push(hostReaderOf(segment.code) ?? luxonReaderOf(segment.code, this.sandbox.host.timeZoneVersion));
     }
     const plan = { leaves, ids, readers, refs: [...refs], paired };
     this.plans.set(parameters, plan);

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../runner/items.ts';
+import type { JsonObject } from '../runs/items.ts';
 
 /**
  * A node's parameters as n8n's `$node["Name"].parameter` and

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definition, edge, node, run } from '../../test/harness.ts';
+import { definition, edge, node, run } from '../harness.ts';
 
 /**
  * What n8n's expressions know of the node run and of other nodes:

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPRESSION } from '../../sandbox/function-source.ts';
-import { Sandbox } from '../../sandbox/sandbox.ts';
-import { mentionsExtension, rewriteExtensions } from './rewrite.ts';
+import { EXPRESSION } from '#shared/sandbox/function-source.ts';
+import { Sandbox } from '#shared/sandbox/sandbox.ts';
+import { mentionsExtension, rewriteExtensions } from '#shared/expressions/extensions/rewrite.ts';
+import { createSandbox } from '../../src/sandbox/node-host.ts';
 
 /**
  * n8n's expression extension functions, as n8n 2.x evaluates them (the
@@ -10,7 +11,7 @@ import { mentionsExtension, rewriteExtensions } from './rewrite.ts';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await Sandbox.create({ timeoutMs: 2000, memoryBytes: 32 * 1024 * 1024 });
+  sandbox = await createSandbox({ timeoutMs: 2000, memoryBytes: 32 * 1024 * 1024 });
 });
 afterAll(() => sandbox.dispose());
 

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Item } from '../runner/items.ts';
-import type { PairedLookup } from '../runner/paired-items.ts';
-import { EXPRESSION } from '../sandbox/function-source.ts';
-import { Sandbox } from '../sandbox/sandbox.ts';
-import { asTemplateText, hostReaderOf, jsonPathOf, readJsonPath } from './json-path.ts';
-import { ParameterResolver } from './resolve.ts';
+import type { Item } from '#shared/runs/items.ts';
+import type { PairedLookup } from '#shared/runs/items.ts';
+import { EXPRESSION } from '#shared/sandbox/function-source.ts';
+import { Sandbox } from '#shared/sandbox/sandbox.ts';
+import { asTemplateText, hostReaderOf, jsonPathOf, readJsonPath } from '#shared/expressions/json-path.ts';
+import { ParameterResolver } from '#shared/expressions/resolve.ts';
+import { createSandbox } from '../../src/sandbox/node-host.ts';
 
 /**
  * Plain `$json` reads are answered on the host; they must give exactly what
@@ -15,7 +16,7 @@ import { ParameterResolver } from './resolve.ts';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await Sandbox.create();
+  sandbox = await createSandbox();
 });
 afterAll(() => sandbox.dispose());
 

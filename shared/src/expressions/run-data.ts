@@ -1,4 +1,4 @@
-import type { JsonObject } from '../runner/items.ts';
+import type { JsonObject } from '../runs/items.ts';
 import { readsParameters } from './template.ts';
 
 /**

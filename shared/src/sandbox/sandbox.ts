@@ -7,13 +7,11 @@ import {
 } from 'quickjs-emscripten-core';
 import { extensionsNeedTime, rewriteExpression } from '../expressions/extensions/rewrite.ts';
 import { DRIVER_SOURCE } from './driver-source.ts';
-import { jmespathSource } from './jmespath-asset.ts';
 import { EXTENSIONS_SOURCE } from './extensions-source.ts';
-import { quickjsVariant } from './quickjs-variant.ts';
-import { timeAssets } from './time-assets.ts';
 import { INTL_SOURCE } from './intl-source.ts';
 import { answerIntl } from './intl-host.ts';
 import { TIME_SOURCE } from './time-source.ts';
+import type { SandboxHost } from './host.ts';
 import { functionSources, hostRefusal, type FunctionShape, type SourceSyntaxError } from './function-source.ts';
 
 /**
@@ -82,9 +80,16 @@ export class SandboxError extends Error {
   }
 }
 
-let modulePromise: Promise<QuickJSWASMModule> | undefined;
-const loadModule = (): Promise<QuickJSWASMModule> =>
-  (modulePromise ??= newQuickJSWASMModuleFromVariant(quickjsVariant()));
+/** One WebAssembly module per host (a process has one), shared by its sandboxes. */
+const modules = new WeakMap<SandboxHost, Promise<QuickJSWASMModule>>();
+const loadModule = (host: SandboxHost): Promise<QuickJSWASMModule> => {
+  let module = modules.get(host);
+  if (!module) {
+    module = newQuickJSWASMModuleFromVariant(host.variant());
+    modules.set(host, module);
+  }
+  return module;
+};
 
 const MAX_FUNCTIONS = 20_000;
 
@@ -114,13 +119,15 @@ export class Sandbox {
 
   private constructor(
     private readonly module: QuickJSWASMModule,
+    readonly host: SandboxHost,
     readonly limits: SandboxLimits,
   ) {
     this.build();
   }
 
-  static async create(limits: Partial<SandboxLimits> = {}): Promise<Sandbox> {
-    return new Sandbox(await loadModule(), { ...defaultLimits, ...limits });
+  /** A sandbox on `host`'s platform (the engine's node-host.ts, the browser's preview worker). */
+  static async create(host: SandboxHost, limits: Partial<SandboxLimits> = {}): Promise<Sandbox> {
+    return new Sandbox(await loadModule(host), host, { ...defaultLimits, ...limits });
   }
 
   /**
@@ -344,7 +351,7 @@ export class Sandbox {
   private makeDriver(): QuickJSHandle {
     const vm = this.context;
     const loadAssets = vm.newFunction('loadAssets', () => {
-      const { luxon, zones } = timeAssets();
+      const { luxon, zones } = this.host.timeAssets();
       // Its length first: QuickJS strings cross as C strings, so no NUL can separate the two.
       return vm.newString(`${luxon.length}:${luxon}${zones}`);
     });
@@ -360,7 +367,7 @@ export class Sandbox {
     vm.unwrapResult(vm.callFunction(makeExtensions, vm.undefined)).dispose();
     makeExtensions.dispose();
     // jmespath's text, constant and public, for $jmespath's first call: like Luxon's, only the driver holds it.
-    const loadJmespath = vm.newFunction('loadJmespath', () => vm.newString(jmespathSource()));
+    const loadJmespath = vm.newFunction('loadJmespath', () => vm.newString(this.host.jmespath()));
     // A call over many items gets its time limit again every few dozen items (the driver asks): the limit stops
     // runaway code, and a list of 900 items with dates in each is not that. Never past the run's own deadline.
     const renewTime = vm.newFunction('renewTime', () => {

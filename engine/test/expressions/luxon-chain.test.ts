@@ -1,12 +1,20 @@
 import { DateTime, IANAZone } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Item } from '../runner/items.ts';
-import { EXPRESSION } from '../sandbox/function-source.ts';
-import { Sandbox } from '../sandbox/sandbox.ts';
-import { packedZoneData } from '../sandbox/time-assets.ts';
-import { asTemplateText } from './json-path.ts';
-import { FROM_MS, luxonReaderOf, TZ_CHECKED_FROM, TZ_CHECKED_TO, UNTIL_MS, ZONES } from './luxon-chain.ts';
-import { ParameterResolver } from './resolve.ts';
+import type { Item } from '#shared/runs/items.ts';
+import { EXPRESSION } from '#shared/sandbox/function-source.ts';
+import { Sandbox } from '#shared/sandbox/sandbox.ts';
+import { packedZoneData } from '../../src/sandbox/time-assets.ts';
+import { asTemplateText } from '#shared/expressions/json-path.ts';
+import {
+  FROM_MS,
+  luxonReaderOf,
+  TZ_CHECKED_FROM,
+  TZ_CHECKED_TO,
+  UNTIL_MS,
+  ZONES,
+} from '#shared/expressions/luxon-chain.ts';
+import { ParameterResolver } from '#shared/expressions/resolve.ts';
+import { createSandbox } from '../../src/sandbox/node-host.ts';
 
 /**
  * Luxon chains answered on the host (luxon-chain.ts) must give exactly what the sandbox's Luxon gives, so this
@@ -16,7 +24,7 @@ import { ParameterResolver } from './resolve.ts';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await Sandbox.create({ timeoutMs: 60_000 });
+  sandbox = await createSandbox({ timeoutMs: 60_000 });
 });
 afterAll(() => sandbox.dispose());
 
@@ -125,9 +133,12 @@ describe('Luxon chains on the host', () => {
       "DateTime.fromFormat('1', 'd').toISO()",
       '$now.zoneName',
     ])
-      expect(luxonReaderOf(other), other).toBeUndefined();
+      expect(luxonReaderOf(other, process.versions.tz), other).toBeUndefined();
     const read = (code: string, json: unknown, zone = 'UTC') =>
-      luxonReaderOf(code)?.(json, 0, { ...noNodes, time: { now: Date.UTC(2026, 11, 3, 10), zone } });
+      luxonReaderOf(code, process.versions.tz)?.(json, 0, {
+        ...noNodes,
+        time: { now: Date.UTC(2026, 11, 3, 10), zone },
+      });
     // In the grammar, but only the sandbox may say for these data, zones and instants.
     expect(read('$now.plus({ days: $json.n }).toISO()', { n: '1' })).toBeUndefined();
     expect(read('$now.plus({ days: $json.n }).toISO()', { n: null })).toBeUndefined();
@@ -268,7 +279,7 @@ describe('Luxon chains on the host', () => {
     let compared = 0;
     for (let n = 0; n < 250; n++) {
       const code = `${receiver()}${Array.from({ length: Math.floor(random() * 4) }, step).join('')}${end()}`;
-      const reader = luxonReaderOf(code);
+      const reader = luxonReaderOf(code, process.versions.tz);
       expect(reader, `seed ${seed}: ${code}`).toBeDefined();
       if (!reader) continue;
       const now = Math.floor(instant());
@@ -305,7 +316,7 @@ describe('Luxon chains on the host', () => {
     let answered = 0;
     for (let n = 0; n < 150; n++) {
       const code = `${num(1)} ${pick(['+', '-', '*', '/', '%'])} ${num(0)}`;
-      const reader = luxonReaderOf(code);
+      const reader = luxonReaderOf(code, process.versions.tz);
       expect(reader, `seed ${seed}: ${code}`).toBeDefined();
       if (!reader) continue;
       const jsons = Array.from({ length: 4 }, () => ({ i: value(), n: value(), o: { k: value() } }));
@@ -321,7 +332,7 @@ describe('Luxon chains on the host', () => {
     }
     expect(answered, `seed ${seed}`).toBeGreaterThan(50);
     for (const other of ['$json.a + "x"', '$json.a ? 1 : 2', '$json.a || 1', '+$json.a', '$json.a.b()'])
-      expect(luxonReaderOf(other), other).toBeUndefined();
+      expect(luxonReaderOf(other, process.versions.tz), other).toBeUndefined();
   });
 
   it("answers bench:engine's Luxon row without the sandbox", () => {

@@ -1,7 +1,8 @@
 import { DateTime, Duration, Interval, Settings } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPRESSION } from './function-source.ts';
-import { Sandbox } from './sandbox.ts';
+import { EXPRESSION } from '#shared/sandbox/function-source.ts';
+import { Sandbox } from '#shared/sandbox/sandbox.ts';
+import { createSandbox } from '../../src/sandbox/node-host.ts';
 
 /**
  * Luxon inside the sandbox against Luxon in Node with its full Intl (the
@@ -189,7 +190,7 @@ describe('Luxon in the sandbox', () => {
   };
 
   beforeAll(async () => {
-    sandbox = await Sandbox.create();
+    sandbox = await createSandbox();
     Settings.defaultLocale = 'en-US';
   });
   afterAll(() => {

@@ -59,8 +59,9 @@ export const ZONES: ReadonlySet<string> = new Set([
  */
 export const TZ_CHECKED_FROM = '2025c';
 export const TZ_CHECKED_TO = '2026f';
-const nodeTz = process.versions.tz ?? '';
-const tzAgrees = nodeTz >= TZ_CHECKED_FROM && nodeTz <= TZ_CHECKED_TO && /^\d{4}[a-z]$/.test(nodeTz);
+/** Whether the host's own ICU zone data is one this list is proven for (see SandboxHost.timeZoneVersion). */
+const tzAgrees = (tz: string | undefined): boolean =>
+  tz !== undefined && tz >= TZ_CHECKED_FROM && tz <= TZ_CHECKED_TO && /^\d{4}[a-z]$/.test(tz);
 
 /** The instants both zone databases are compared over (and so the only ones answered here). */
 export const FROM_MS = Date.UTC(1970, 0, 1);
@@ -477,10 +478,13 @@ const arithmeticOf = (code: string): ((json: unknown) => number | undefined) | u
 /** Compiled chains per expression text (null: not of the grammar), bounded: workflows may hold any number. */
 const compiled = new Map<string, ReturnType<typeof compileChain> | null>();
 
-/** A reader for a Luxon chain of the grammar above, or undefined (the sandbox's, as every other code). */
-export const luxonReaderOf = (code: string): HostReader | undefined => {
+/**
+ * A reader for a Luxon chain of the grammar above, or undefined (the sandbox's, as every other code). `hostTz` is
+ * the host's ICU zone release (SandboxHost.timeZoneVersion): chains are answered only where it is proven.
+ */
+export const luxonReaderOf = (code: string, hostTz: string | undefined): HostReader | undefined => {
   if (!NAMES.test(code)) return arithmeticReaderOf(code);
-  if (!tzAgrees) return undefined;
+  if (!tzAgrees(hostTz)) return undefined;
   let chain = compiled.get(code);
   if (chain === undefined) {
     chain = compileChain(code.trim()) ?? null;

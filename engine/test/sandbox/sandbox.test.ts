@@ -1,15 +1,16 @@
 import variant from '@jitl/quickjs-wasmfile-release-sync';
 import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRIVER_SOURCE } from './driver-source.ts';
-import { CODE, EXPRESSION, functionSources } from './function-source.ts';
-import { Sandbox, SandboxError } from './sandbox.ts';
+import { DRIVER_SOURCE } from '#shared/sandbox/driver-source.ts';
+import { CODE, EXPRESSION, functionSources } from '#shared/sandbox/function-source.ts';
+import { Sandbox, SandboxError } from '#shared/sandbox/sandbox.ts';
+import { createSandbox } from '../../src/sandbox/node-host.ts';
 
 /** The sandbox holds: escape attempts fail, runaway code is stopped, and the sandbox keeps working after. */
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await Sandbox.create({ timeoutMs: 300, memoryBytes: 16 * 1024 * 1024 });
+  sandbox = await createSandbox({ timeoutMs: 300, memoryBytes: 16 * 1024 * 1024 });
 });
 afterAll(() => sandbox.dispose());
 
