@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 import { apiDocsAssets } from './scripts/api-docs-assets.ts';
+import { bundleBudget } from './scripts/bundle-budget.ts';
+import { workerFilesInManifest } from './scripts/worker-files-manifest.ts';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -60,7 +62,10 @@ const SQLITE_ONLY_TESTS = [
 
 export default defineConfig({
   root: here('./client'),
-  plugins: [react(), apiDocsAssets()],
+  plugins: [react(), apiDocsAssets(), workerFilesInManifest('asset-manifest.json'), bundleBudget()],
+  // The expression preview's worker (client/src/expressions) loads Luxon and jmespath only when an expression
+  // needs them: module workers can split chunks, classic ones cannot.
+  worker: { format: 'es' },
   build: {
     outDir: here('./dist/client'),
     emptyOutDir: true,

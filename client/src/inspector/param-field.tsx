@@ -8,6 +8,7 @@ import type { Peer } from '../presence/presence.ts';
 import { useDraft } from '../ui/use-draft.ts';
 import { LazyYTextEditor as YTextEditor } from './lazy-ytext-editor.tsx';
 import { ParamChanges } from './last-changes.tsx';
+import { ExpressionPreview } from '../expressions/expression-preview.tsx';
 
 /** A scalar as the text of an input ('' for anything else). */
 const asText = (value: unknown): string =>
@@ -119,6 +120,7 @@ const ScalarInput = ({
   disabled,
   onCommit,
   onFocus,
+  previewOf,
 }: {
   id: string;
   spec: ListFieldParam;
@@ -126,6 +128,8 @@ const ScalarInput = ({
   disabled: boolean;
   onCommit: (v: unknown) => void;
   onFocus: (focused: boolean) => void;
+  /** The node whose expressions this input holds, for the expression preview. */
+  previewOf?: string | undefined;
 }) => {
   switch (spec.kind) {
     case 'boolean':
@@ -158,26 +162,40 @@ const ScalarInput = ({
     case 'number':
       return <NumberInput id={id} value={value} disabled={disabled} onCommit={onCommit} onFocus={onFocus} />;
     case 'string':
-      return <TextInput id={id} value={value} disabled={disabled} onCommit={onCommit} onFocus={onFocus} />;
+      return (
+        <TextInput
+          id={id}
+          value={value}
+          disabled={disabled}
+          onCommit={onCommit}
+          onFocus={onFocus}
+          previewOf={previewOf}
+        />
+      );
   }
 };
 
-/** A plain text input for list cells (lists are stored as one JSON value: last writer wins per list). */
+/**
+ * A plain text input for list cells (lists are stored as one JSON value: last writer wins per list). With
+ * `previewOf` (the node id), an expression being typed shows its value underneath as it is typed.
+ */
 const TextInput = ({
   id,
   value,
   disabled,
   onCommit,
   onFocus,
+  previewOf,
 }: {
   id: string;
   value: unknown;
   disabled: boolean;
   onCommit: (v: unknown) => void;
   onFocus: (focused: boolean) => void;
+  previewOf?: string | undefined;
 }) => {
   const [draft, setDraft] = useDraft(typeof value === 'string' ? value : '');
-  return (
+  const input = (
     <input
       id={id}
       value={draft}
@@ -191,6 +209,13 @@ const TextInput = ({
       onKeyDown={(e) => e.key === 'Enter' && draft !== value && onCommit(draft)}
     />
   );
+  if (previewOf === undefined || !isExpression(draft)) return input;
+  return (
+    <>
+      {input}
+      <ExpressionPreview nodeId={previewOf} expression={draft} />
+    </>
+  );
 };
 
 const ListField = ({
@@ -200,6 +225,7 @@ const ListField = ({
   onCommit,
   onFocus,
   idPrefix,
+  nodeId,
 }: {
   spec: ListParam;
   value: unknown;
@@ -207,6 +233,7 @@ const ListField = ({
   onCommit: (v: unknown) => void;
   onFocus: (focused: boolean) => void;
   idPrefix: string;
+  nodeId: string;
 }) => {
   const rows = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
   const blank = () => Object.fromEntries(spec.fields.map((f) => [f.name, f.default]));
@@ -226,6 +253,7 @@ const ListField = ({
                 disabled={disabled}
                 onCommit={(v) => setCell(index, field.name, v)}
                 onFocus={onFocus}
+                previewOf={nodeId}
               />
             </label>
           ))}
@@ -293,7 +321,15 @@ export const ParamField = ({ nodeId, spec, value, peers, onFocus, onError }: Par
     );
   } else if (spec.kind === 'list') {
     control = (
-      <ListField spec={spec} value={value} disabled={!canEdit} onCommit={commit} onFocus={focus} idPrefix={id} />
+      <ListField
+        spec={spec}
+        value={value}
+        disabled={!canEdit}
+        onCommit={commit}
+        onFocus={focus}
+        idPrefix={id}
+        nodeId={nodeId}
+      />
     );
   } else {
     control = <ScalarInput id={id} spec={spec} value={value} disabled={!canEdit} onCommit={commit} onFocus={focus} />;
@@ -308,6 +344,7 @@ export const ParamField = ({ nodeId, spec, value, peers, onFocus, onError }: Par
       head={<ParamChanges nodeId={nodeId} param={spec.name} label={spec.label} />}
     >
       <div data-param={spec.name}>{control}</div>
+      {typeof value === 'string' && isExpression(value) && <ExpressionPreview nodeId={nodeId} expression={value} />}
     </FieldShell>
   );
 };

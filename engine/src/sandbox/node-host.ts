@@ -4,6 +4,7 @@ import { newVariant } from 'quickjs-emscripten-core';
 import { BINARY_ASSETS } from '#shared/binary-assets.ts';
 import { jmespathAsFunction } from '#shared/sandbox/asset-text.ts';
 import type { SandboxHost } from '#shared/sandbox/host.ts';
+import { transliterationText } from '#shared/sandbox/transliteration-table.ts';
 import { Sandbox, type SandboxLimits } from '#shared/sandbox/sandbox.ts';
 import { readPackageText, timeAssets } from './time-assets.ts';
 
@@ -19,6 +20,7 @@ export const nodeSandboxHost: SandboxHost = {
   variant: () => (isSea() ? newVariant(variant, { wasmBinary: getAsset(BINARY_ASSETS.quickjsWasm) }) : variant),
   timeAssets,
   jmespath: () => (jmespath ??= jmespathAsFunction(readPackageText(BINARY_ASSETS.jmespath, 'jmespath', 'jmespath.js'))),
+  transliteration: transliterationText,
   timeZoneVersion: process.versions.tz,
 };
 

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { getAsset, isSea } from 'node:sea';
 import { BINARY_ASSETS } from '#shared/binary-assets.ts';
 import type { TimeAssets } from '#shared/sandbox/host.ts';
-import { packedZonesSchema, timeAssetsFrom, type PackedZones } from '#shared/sandbox/asset-text.ts';
+import { parsePackedZones, timeAssetsFrom, type PackedZones } from '#shared/sandbox/asset-text.ts';
 
 /**
  * The sandbox's time assets as the engine reads them: once per process, from
@@ -21,7 +21,7 @@ export const readPackageText = (asset: string, pkg: string, file: string): strin
 let packedData: PackedZones | undefined;
 /** moment-timezone's packed zone data as `moment.tz.load` takes it (the Date & Time node's n8n 1 operations). */
 export const packedZoneData = (): PackedZones =>
-  (packedData ??= packedZonesSchema.parse(
+  (packedData ??= parsePackedZones(
     JSON.parse(readPackageText(BINARY_ASSETS.tzData, 'moment-timezone', 'data/packed/latest.json')) as unknown,
   ));
 

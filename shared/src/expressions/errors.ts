@@ -3,7 +3,8 @@ export class ExpressionError extends Error {
   constructor(
     readonly node: string,
     readonly parameter: string,
-    detail: string,
+    /** What went wrong, without the node and parameter (the expression preview shows it beside the field). */
+    readonly detail: string,
     readonly position?: number,
   ) {
     super(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { executionModes } from '../api/executions.ts';
 import type { WorkflowDefinition } from '../schema/definition.ts';
+import { MAX_LOG_LINES, MAX_LOG_MESSAGE } from './log-limits.ts';
 
 /**
  * The engine channel: JSON text frames on a WebSocket from an engine to the
@@ -59,10 +60,7 @@ export const nodeRunSchema = z.object({
   finishedAt: z.number(),
 });
 
-/** A run's log keeps this many lines (the engine stops adding, then says how many it dropped)… */
-export const MAX_LOG_LINES = 1_000;
-/** …of at most this many characters each. */
-export const MAX_LOG_MESSAGE = 4_000;
+export { MAX_LOG_LINES, MAX_LOG_MESSAGE } from './log-limits.ts';
 
 export const logLevelSchema = z.enum(['info', 'warn', 'error']);
 export type LogLevel = z.infer<typeof logLevelSchema>;

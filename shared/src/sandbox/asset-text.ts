@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { TimeAssets } from './host.ts';
 
 /**
@@ -227,12 +226,24 @@ export const luxonAsFunction = (moduleText: string): string => {
 };
 
 /** moment-timezone's `data/packed/latest.json`. */
-export const packedZonesSchema = z.object({
-  version: z.string(),
-  zones: z.array(z.string()),
-  links: z.array(z.string()),
-});
-export type PackedZones = z.infer<typeof packedZonesSchema>;
+export interface PackedZones {
+  version: string;
+  zones: string[];
+  links: string[];
+}
+
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/**
+ * The packed zone data checked for its shape (no zod: this module is in the browser's preview worker, whose size
+ * is budgeted). Throws when a package update changed the format.
+ */
+export const parsePackedZones = (value: unknown): PackedZones => {
+  const v = value as Partial<Record<keyof PackedZones, unknown>> | null;
+  if (typeof v === 'object' && v !== null && typeof v.version === 'string' && isStrings(v.zones) && isStrings(v.links))
+    return { version: v.version, zones: v.zones, links: v.links };
+  throw new Error("moment-timezone's packed zone data is not in the format the sandbox reads");
+};
 
 /** The sandbox's time assets from Luxon's `build/es6/luxon.mjs` text and the packed zone data. */
 export const timeAssetsFrom = (luxonModule: string, packed: PackedZones): TimeAssets => ({

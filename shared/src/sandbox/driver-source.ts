@@ -1,4 +1,4 @@
-import { MAX_LOG_LINES, MAX_LOG_MESSAGE } from '#shared/protocol/engine.ts';
+import { MAX_LOG_LINES, MAX_LOG_MESSAGE } from '../protocol/log-limits.ts';
 import { LEGACY_FUNCTION_SOURCE } from './legacy-function-source.ts';
 
 /**

@@ -12,9 +12,14 @@
  * value, the native method when the type has none, the generic isEmpty, and
  * the error messages n8n gives.
  */
-import { TRANSLITERATION_SEPARATOR, TRANSLITERATION_TABLE } from './transliteration-table.ts';
 
-const IMPLEMENTATION = String.raw`(() => {
+/**
+ * TRANSLITERATION_SEPARATOR of transliteration-table.ts, repeated rather than imported: the table module is loaded
+ * only when an expression asks for it (the browser's preview worker fetches it then), and an import would bundle it.
+ */
+const SEPARATOR = '¦';
+
+const IMPLEMENTATION = String.raw`((loadTransliteration) => {
   'use strict';
   const hasOwn = Object.prototype.hasOwnProperty;
   const apply = Reflect.apply;
@@ -369,10 +374,9 @@ const IMPLEMENTATION = String.raw`(() => {
   const none = () => undefined;
 
   // n8n's replaceSpecialChars() is the transliteration package's transliterate(value, { unknown: '?' }): each
-  // character (a surrogate pair as one) through its table (transliteration-table.ts, parsed the first time), "?"
-  // when the table lacks it, and, when the text holds Chinese, a space between the spellings of two characters
-  // in a row of which the first is Chinese, unless the second's spelling has punctuation or a space.
-  const TRANSLITERATION = ${JSON.stringify(JSON.stringify(TRANSLITERATION_TABLE))};
+  // character (a surrogate pair as one) through its table (transliteration-table.ts, asked of the host and parsed
+  // the first time), "?" when the table lacks it, and, when the text holds Chinese, a space between the spellings
+  // of two characters in a row of which the first is Chinese, unless the second's spelling has punctuation or a space.
   const CHINESE =
     /[\u2E80-\u2E99\u2E9B-\u2EF3\u2F00-\u2FD5\u3005\u3007\u3021-\u3029\u3038-\u303B\u3400-\u4DBF\u4E00-\u9FFC\uF900-\uFA6D\uFA70-\uFAD9]|\uD81B[\uDFF0\uDFF1]|[\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879\uD880-\uD883][\uDC00-\uDFFF]|\uD869[\uDC00-\uDEDD\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]|\uD884[\uDC00-\uDF4A]/;
   // The package's hasPunctuationOrSpace, its ASCII part: the spellings it is asked about are ASCII.
@@ -381,8 +385,8 @@ const IMPLEMENTATION = String.raw`(() => {
   const spellingsOf = () => {
     if (!spellings) {
       spellings = [];
-      for (const [start, joined] of JSON.parse(TRANSLITERATION)) {
-        joined.split(${JSON.stringify(TRANSLITERATION_SEPARATOR)}).forEach((text, i) => {
+      for (const [start, joined] of JSON.parse(loadTransliteration())) {
+        joined.split(${JSON.stringify(SEPARATOR)}).forEach((text, i) => {
           spellings[start + i] = text;
         });
       }
@@ -923,12 +927,12 @@ const IMPLEMENTATION = String.raw`(() => {
  * it costs ~15 ms of QuickJS; a context that never meets an extension call
  * does not pay it.
  */
-export const EXTENSIONS_SOURCE = `(() => {
+export const EXTENSIONS_SOURCE = `((loadTransliteration) => {
   'use strict';
   const text = ${JSON.stringify(IMPLEMENTATION)};
   const evaluate = eval;
   let impl;
-  const load = () => (impl ??= evaluate(text)());
+  const load = () => (impl ??= evaluate(text)(loadTransliteration));
   const extend = (input, name, args) => load().extend(input, name, args);
   const extendOptional = (input, name) => load().extendOptional(input, name);
   for (const [name, value] of [['extend', extend], ['extendOptional', extendOptional]]) {

@@ -18,6 +18,8 @@ export interface SandboxHost {
   timeAssets(): TimeAssets;
   /** jmespath.js's UMD text wrapped as a function answering its exports (asset-text.ts). */
   jmespath(): string;
+  /** The transliteration table as JSON text (`transliterationText` in transliteration-table.ts). */
+  transliteration(): string;
   /**
    * The IANA release of the platform's own ICU zone data (Node's
    * `process.versions.tz`), when known: the host-side Luxon fast path

@@ -95,6 +95,13 @@ const MAX_FUNCTIONS = 20_000;
 
 /** Code naming Luxon's classes: compiling it loads Luxon first (see prepareTime). */
 const USES_LUXON = /\b(DateTime|Duration|Interval)\b/;
+/**
+ * Whether compiling or running `code` may ask the host for the time assets (Luxon and the zone data): a host
+ * that fetches them (the browser) loads them first when this says so. A superset of what compileNow checks.
+ */
+export const mayUseTime = (code: string): boolean =>
+  readsTime(code) || USES_LUXON.test(code) || extensionsNeedTime(code);
+
 /** Loading Luxon's budget: well above its cost, still bounded. */
 const PREPARE_MS = 10_000;
 
@@ -363,9 +370,12 @@ export class Sandbox {
     const makeTime = vm.unwrapResult(vm.evalCode(TIME_SOURCE, 'weft-time'));
     const time = vm.unwrapResult(vm.callFunction(makeTime, vm.undefined, loadAssets));
     // Before the driver: its lockdown freezes the globals the extensions define.
+    // The transliteration table (n8n's replaceSpecialChars), constant public text like Luxon's, asked for once.
+    const loadTransliteration = vm.newFunction('loadTransliteration', () => vm.newString(this.host.transliteration()));
     const makeExtensions = vm.unwrapResult(vm.evalCode(EXTENSIONS_SOURCE, 'weft-extensions'));
-    vm.unwrapResult(vm.callFunction(makeExtensions, vm.undefined)).dispose();
+    vm.unwrapResult(vm.callFunction(makeExtensions, vm.undefined, loadTransliteration)).dispose();
     makeExtensions.dispose();
+    loadTransliteration.dispose();
     // jmespath's text, constant and public, for $jmespath's first call: like Luxon's, only the driver holds it.
     const loadJmespath = vm.newFunction('loadJmespath', () => vm.newString(this.host.jmespath()));
     // A call over many items gets its time limit again every few dozen items (the driver asks): the limit stops

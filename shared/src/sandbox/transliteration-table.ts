@@ -1289,3 +1289,7 @@ export const TRANSLITERATION_TABLE: readonly (readonly [number, string])[] = [
   [0xffe8, '|¦-¦|¦-¦|¦#¦O'],
   [0xfff9, '{¦|¦}'],
 ];
+
+let text: string | undefined;
+/** The table as the sandbox reads it (see replaceSpecialChars in extensions-source.ts). */
+export const transliterationText = (): string => (text ??= JSON.stringify(TRANSLITERATION_TABLE));
