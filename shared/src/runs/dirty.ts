@@ -31,8 +31,7 @@ export interface PlanBase {
 /**
  * The names of the nodes a piece of text reads with `$('Name')`,
  * `$node['Name']` and their kin: the evaluator's `referencedNodes`
- * (expressions/template.ts), passed in so this module does not depend on
- * where the evaluator lives.
+ * (expressions/template.ts), which the engine uses to send those outputs.
  */
 export type NodeReferenceReader = (text: string) => Iterable<string>;
 

@@ -2,7 +2,7 @@ import { toHexString } from 'lib0/buffer';
 import { digest } from 'lib0/hash/sha256';
 import { encodeUtf8 } from 'lib0/string';
 import { defaultSettings, type DefinitionNode, type WorkflowDefinition } from '../schema/definition.ts';
-import { canonicalJson } from '../schema/diff/canonical-json.ts';
+import { sortKeysDeep } from '../schema/diff/canonical-json.ts';
 
 /**
  * A node's fingerprint: what its output depends on, hashed, so that a partial
@@ -41,7 +41,8 @@ export interface FingerprintStamps {
   pins?: Readonly<Record<string, readonly unknown[]>>;
 }
 
-const sha256Hex = (value: unknown): string => toHexString(digest(encodeUtf8(canonicalJson(value))));
+/** Canonical JSON (keys sorted at every depth), without the file form's indentation: fewer bytes to hash. */
+const sha256Hex = (value: unknown): string => toHexString(digest(encodeUtf8(JSON.stringify(sortKeysDeep(value)))));
 
 /** Unset switches and set-to-false switches behave the same, so they hash the same. */
 const flag = (value: boolean | undefined): boolean => value === true;
@@ -73,12 +74,30 @@ const credentialsOf = (node: DefinitionNode, stamps: FingerprintStamps): unknown
     .map((id) => [id, Object.hasOwn(stamps.credentials, id) ? stamps.credentials[id] : null]),
 });
 
-const inputsOf = (definition: WorkflowDefinition, nodeId: string): unknown => ({
+/** Node id → its incoming edges in definition order, built once per definition. */
+type IncomingIndex = ReadonlyMap<string, readonly WorkflowDefinition['edges'][number][]>;
+
+const incomingIndex = (definition: WorkflowDefinition): IncomingIndex => {
+  const index = new Map<string, WorkflowDefinition['edges'][number][]>();
+  for (const e of definition.edges) {
+    const list = index.get(e.target);
+    if (list) list.push(e);
+    else index.set(e.target, [e]);
+  }
+  return index;
+};
+
+const inputsOf = (incoming: IncomingIndex, nodeId: string): unknown => ({
   v: FINGERPRINT_VERSION,
-  edges: definition.edges.filter((e) => e.target === nodeId).map((e) => [e.source, e.sourceHandle, e.targetHandle]),
+  edges: (incoming.get(nodeId) ?? []).map((e) => [e.source, e.sourceHandle, e.targetHandle]),
 });
 
-const fingerprintOf = (definition: WorkflowDefinition, node: DefinitionNode, stamps: FingerprintStamps): string => {
+const fingerprintOf = (
+  definition: WorkflowDefinition,
+  incoming: IncomingIndex,
+  node: DefinitionNode,
+  stamps: FingerprintStamps,
+): string => {
   const pin = stamps.pins && Object.hasOwn(stamps.pins, node.id) ? stamps.pins[node.id] : undefined;
   if (pin) return PINNED_PREFIX + sha256Hex({ v: FINGERPRINT_VERSION, pin }).slice(1);
   const [c0, c1] = PARTS.config;
@@ -87,7 +106,7 @@ const fingerprintOf = (definition: WorkflowDefinition, node: DefinitionNode, sta
   return (
     sha256Hex(configOf(definition, node)).slice(0, c1 - c0) +
     sha256Hex(credentialsOf(node, stamps)).slice(0, k1 - k0) +
-    sha256Hex(inputsOf(definition, node.id)).slice(0, i1 - i0)
+    sha256Hex(inputsOf(incoming, node.id)).slice(0, i1 - i0)
   );
 };
 
@@ -103,7 +122,7 @@ export const nodeFingerprint = (
   stamps: FingerprintStamps,
 ): string | undefined => {
   const node = definition.nodes.find((n) => n.id === nodeId);
-  return node ? fingerprintOf(definition, node, stamps) : undefined;
+  return node ? fingerprintOf(definition, incomingIndex(definition), node, stamps) : undefined;
 };
 
 /**
@@ -117,7 +136,8 @@ export const definitionFingerprints = (
   stamps: FingerprintStamps,
 ): Record<string, string> => {
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const node of definition.nodes) out[node.id] = fingerprintOf(definition, node, stamps);
+  const incoming = incomingIndex(definition);
+  for (const node of definition.nodes) out[node.id] = fingerprintOf(definition, incoming, node, stamps);
   return out;
 };
 

@@ -13,15 +13,9 @@
  * instead of node name and output index. Where Weft decides differently, the
  * comment at that step says so.
  */
+import { referencedNodes } from '../expressions/template.ts';
 import type { WorkflowDefinition } from '../schema/definition.ts';
-import {
-  findDirty,
-  referencesOf,
-  type BaseNodeRun,
-  type NodeReferenceReader,
-  type PlanBase,
-  type Reason,
-} from './dirty.ts';
+import { findDirty, referencesOf, type BaseNodeRun, type PlanBase, type Reason } from './dirty.ts';
 import {
   ancestorsInN8nOrder,
   bridgeDisabled,
@@ -35,7 +29,7 @@ import {
   type PlanGraph,
 } from './plan-graph.ts';
 
-export type { BaseNodeRun, NodeReferenceReader, PlanBase, Reason } from './dirty.ts';
+export type { BaseNodeRun, PlanBase, Reason } from './dirty.ts';
 export { describeReason } from './dirty.ts';
 
 export const runScopes = ['all', 'toHere', 'step'] as const;
@@ -57,7 +51,6 @@ export interface PlanInput {
   scope: RunScope;
   /** Required for `toHere` and `step`. */
   destination?: string;
-  referencedNodes: NodeReferenceReader;
 }
 
 export interface RunPlan {
@@ -258,6 +251,11 @@ const inDefinitionOrder = (ctx: Context, ids: Iterable<string>): string[] => {
   return [...ctx.graph.nodes.keys()].filter((id) => set.has(id));
 };
 
+/**
+ * The plan's lists. A dirty node is never reused (n8n cleans the run data of
+ * the dirty nodes before it looks for start nodes), except by Execute step,
+ * which runs the destination on whatever its ancestors last gave.
+ */
 const finish = (
   ctx: Context,
   graph: PlanGraph,
@@ -274,7 +272,7 @@ const finish = (
     if (ctx.pinned.has(id)) {
       pinned.push(id);
       reasons.set(id, { kind: 'pinned' });
-    } else if (baseRun(ctx, id)?.ok === true) {
+    } else if (baseRun(ctx, id)?.ok === true && (ctx.input.scope === 'step' || !ctx.dirty.has(id))) {
       reuse.push(id);
       reasons.set(id, { kind: 'reused' });
     }
@@ -383,7 +381,7 @@ const planAll = (ctx: Context): PlanResult => {
  * Plans a run against a base run.
  *
  * @example
- * const result = planRun({ definition, fingerprints, base, pins, scope: 'toHere', destination: 'set2', referencedNodes });
+ * const result = planRun({ definition, fingerprints, base, pins, scope: 'toHere', destination: 'set2' });
  * if (result.ok) job.partial = { startNodeIds: result.plan.startNodeIds, subgraph: result.plan.subgraph, … };
  */
 export const planRun = (input: PlanInput): PlanResult => {
@@ -394,7 +392,7 @@ export const planRun = (input: PlanInput): PlanResult => {
     fingerprints: input.fingerprints,
     base: input.base,
     pinned,
-    references: referencesOf(graph, input.referencedNodes),
+    references: referencesOf(graph, referencedNodes),
   });
   const ctx: Context = { input, graph, bridged: bridgeDisabled(graph), dirty, pinned };
   if (input.scope === 'all') return planAll(ctx);

@@ -1,5 +1,4 @@
 import { getNodeDefinition } from '../nodes/catalog.ts';
-import { nodePorts } from '../nodes/ports.ts';
 import type { DefinitionNode, WorkflowDefinition } from '../schema/definition.ts';
 
 /**
@@ -54,7 +53,8 @@ export const makeGraph = (nodes: Iterable<DefinitionNode>, edges: readonly PlanE
 /** The definition as a graph; sticky notes never run and are left out. */
 export const graphFromDefinition = (definition: WorkflowDefinition): PlanGraph => {
   const nodes = definition.nodes.filter((n) => !isAnnotation(n));
-  const inputIndex = new Map(nodes.map((n) => [n.id, nodePorts(n).inputs.map((p) => p.name)]));
+  // Inputs never depend on parameters (only outputs do, see nodes/ports.ts).
+  const inputIndex = new Map(nodes.map((n) => [n.id, (getNodeDefinition(n.type)?.inputs ?? []).map((p) => p.name)]));
   const edges: PlanEdge[] = [];
   for (const e of definition.edges) {
     const inputs = inputIndex.get(e.target);
@@ -65,8 +65,8 @@ export const graphFromDefinition = (definition: WorkflowDefinition): PlanGraph =
   return makeGraph(nodes, edges);
 };
 
-const edgeKey = (e: PlanEdge): string =>
-  JSON.stringify([e.source, e.sourceHandle, e.inputIndex, e.targetHandle, e.target]);
+// Ids and handles cannot contain a space (ID_PATTERN, HANDLE_PATTERN).
+const edgeKey = (e: PlanEdge): string => `${e.source} ${e.sourceHandle} ${e.inputIndex} ${e.targetHandle} ${e.target}`;
 
 /**
  * n8n's `filter-disabled-nodes.ts`: each disabled node is taken out and every
@@ -76,10 +76,11 @@ const edgeKey = (e: PlanEdge): string =>
  * An edge from a node to itself through a disabled node is dropped.
  */
 export const bridgeDisabled = (graph: PlanGraph): PlanGraph => {
+  const disabled = [...graph.nodes.values()].filter((n) => n.disabled === true && !isTriggerNode(n));
+  if (disabled.length === 0) return graph;
   const nodes = new Map(graph.nodes);
   let edges = new Map(graph.edges.map((e) => [edgeKey(e), e]));
-  for (const node of graph.nodes.values()) {
-    if (node.disabled !== true || isTriggerNode(node)) continue;
+  for (const node of disabled) {
     const incoming = [...edges.values()].filter((e) => e.target === node.id && e.source !== node.id);
     const outgoing = [...edges.values()].filter((e) => e.source === node.id && e.target !== node.id);
     const next = new Map([...edges].filter(([, e]) => e.source !== node.id && e.target !== node.id));
@@ -203,33 +204,39 @@ export const depthFirstFind = (graph: PlanGraph, from: string, match: (id: strin
 
 /**
  * A node's ancestors in the order n8n's `Workflow.getParentNodes` lists them
- * (its `getConnectedNodes` over the connections by destination): the parents
- * of each input in turn, each parent moved to the front as it is met and its
- * own ancestors in front of it. n8n's trigger choice depends on this order.
+ * (its `getConnectedNodes` over the connections by destination), which
+ * n8n's trigger choice depends on. n8n builds the list by moving each parent
+ * to the front as it meets it, inputs in order, with the parent's own
+ * ancestors in front of it; the first place a node ends up in is where it
+ * was last met. That is the same as a post-order walk over the parents in
+ * reverse order keeping each node's first appearance, which this does in
+ * linear time and without recursion. (In a cycle n8n's list also depends on
+ * which path its cache saw first; this keeps the walk's order.)
  */
 export const ancestorsInN8nOrder = (graph: PlanGraph, id: string): string[] => {
-  const memo = new Map<string, string[]>();
-  const path = new Set<string>();
-  const moveToFront = (list: string[], item: string): void => {
-    const at = list.indexOf(item);
-    if (at !== -1) list.splice(at, 1);
-    list.unshift(item);
-  };
-  const collect = (current: string): string[] => {
-    const cached = memo.get(current);
-    if (cached) return cached;
-    const found: string[] = [];
-    path.add(current);
-    const incoming = [...(graph.in.get(current) ?? [])].sort((a, b) => a.inputIndex - b.inputIndex);
-    for (const edge of incoming) {
-      if (path.has(edge.source)) continue;
-      moveToFront(found, edge.source);
-      const deeper = collect(edge.source);
-      for (let i = deeper.length - 1; i >= 0; i--) moveToFront(found, deeper[i] as string);
+  const parentsOf = (node: string): string[] =>
+    [...(graph.in.get(node) ?? [])]
+      .map((e, order) => ({ e, order }))
+      .sort((a, b) => a.e.inputIndex - b.e.inputIndex || a.order - b.order)
+      .map(({ e }) => e.source)
+      .reverse();
+  const out: string[] = [];
+  const state = new Map<string, 'open' | 'done'>([[id, 'open']]);
+  const stack: { node: string; parents: string[]; next: number }[] = [{ node: id, parents: parentsOf(id), next: 0 }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as { node: string; parents: string[]; next: number };
+    if (frame.next < frame.parents.length) {
+      const parent = frame.parents[frame.next++] as string;
+      if (state.has(parent)) continue;
+      state.set(parent, 'open');
+      stack.push({ node: parent, parents: parentsOf(parent), next: 0 });
+      continue;
     }
-    path.delete(current);
-    memo.set(current, found);
-    return found;
-  };
-  return [...collect(id)];
+    stack.pop();
+    if (frame.node !== id) {
+      state.set(frame.node, 'done');
+      out.push(frame.node);
+    }
+  }
+  return out;
 };

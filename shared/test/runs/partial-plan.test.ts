@@ -3,14 +3,15 @@ import { definitionFingerprints } from '../../src/runs/fingerprint.ts';
 import {
   describeReason,
   planRun,
-  type BaseNodeRun,
   type PlanBase,
   type PlanErrorCode,
   type RunPlan,
   type RunScope,
 } from '../../src/runs/partial-plan.ts';
+import { findDirty } from '../../src/runs/dirty.ts';
 import { bridgeDisabled, graphFromDefinition } from '../../src/runs/plan-graph.ts';
-import type { DefinitionEdge, DefinitionNode, WorkflowDefinition } from '../../src/schema/definition.ts';
+import type { DefinitionNode, WorkflowDefinition } from '../../src/schema/definition.ts';
+import { baseRun, pinsOf, workflow, type NodeSpec, type RunSpec } from './plan-fixtures.ts';
 
 /**
  * The cases of n8n's partial-execution tests
@@ -27,63 +28,6 @@ import type { DefinitionEdge, DefinitionNode, WorkflowDefinition } from '../../s
  * the outputs listed, and its fingerprint is unchanged unless `change` edits
  * the definition after the base run.
  */
-
-interface NodeSpec {
-  id: string;
-  type?: string;
-  disabled?: boolean;
-  parameters?: Record<string, unknown>;
-}
-
-/** A node's type from its id, unless given: trigger…, webhook…, loop… (Loop Over Items), else No Operation. */
-const typeFor = (id: string): string => {
-  if (/^(trigger|manual|pinnedTrigger|disabledTrigger)/i.test(id)) return 'manualTrigger';
-  if (/^webhook/i.test(id)) return 'webhook';
-  if (/^loop/i.test(id)) return 'splitInBatches';
-  return 'noOp';
-};
-
-const node = (spec: string | NodeSpec, index: number): DefinitionNode => {
-  const s = typeof spec === 'string' ? { id: spec } : spec;
-  return {
-    id: s.id,
-    name: s.id,
-    type: s.type ?? typeFor(s.id),
-    typeVersion: 1,
-    position: { x: index * 200, y: 0 },
-    parameters: s.parameters ?? {},
-    ...(s.disabled === undefined ? {} : { disabled: s.disabled }),
-  };
-};
-
-/** `a>b`, `a:out1>b:input2`: source[:handle] > target[:handle]. */
-const edge = (text: string): DefinitionEdge => {
-  const [from = '', to = ''] = text.split('>');
-  const [source = '', sourceHandle = 'main'] = from.split(':');
-  const [target = '', targetHandle = 'main'] = to.split(':');
-  return { id: text, source, sourceHandle, target, targetHandle };
-};
-
-const workflow = (nodes: (string | NodeSpec)[], edges: string[]): WorkflowDefinition => ({
-  weft: 1,
-  name: 'Plan',
-  settings: {},
-  nodes: nodes.map(node),
-  edges: edges.map(edge),
-});
-
-/** true: ran and put items on `main`; a list: the outputs that carried items; 'failed': its last run failed. */
-type RunSpec = true | 'failed' | readonly string[] | { out: readonly string[]; last: readonly string[] };
-
-const baseRun = (spec: RunSpec): BaseNodeRun => {
-  if (spec === true) return { ok: true, lastRunIndex: 0, outputsWithData: ['main'] };
-  if (spec === 'failed') return { ok: false, lastRunIndex: 0, outputsWithData: [] };
-  if ('out' in spec) return { ok: true, lastRunIndex: 1, outputsWithData: spec.out, lastOutputsWithData: spec.last };
-  return { ok: true, lastRunIndex: 0, outputsWithData: spec };
-};
-
-/** The names a text reads with `$('Name')`: enough of the evaluator's reader for these tests. */
-const readNames = (text: string): string[] => [...text.matchAll(/\$\(\s*'([^']*)'\s*\)/g)].map((m) => m[1] ?? '');
 
 interface Case {
   name: string;
@@ -103,9 +47,6 @@ interface Case {
   error?: PlanErrorCode;
 }
 
-const pinsOf = (ids: readonly string[] = []): Record<string, unknown[]> =>
-  Object.fromEntries(ids.map((id) => [id, [{ json: { pinned: id } }]]));
-
 const planCase = (c: Case): ReturnType<typeof planRun> => {
   const before = workflow(c.nodes, c.edges);
   const after = structuredClone(before);
@@ -122,7 +63,6 @@ const planCase = (c: Case): ReturnType<typeof planRun> => {
     pins,
     scope: c.scope ?? 'toHere',
     ...(c.destination === undefined ? {} : { destination: c.destination }),
-    referencedNodes: readNames,
   });
 };
 
@@ -563,6 +503,48 @@ const disabledCases: Case[] = [
   },
 ];
 
+/** find-start-nodes.test.ts, isDirty: whether one node is dirty against the base (reason, or undefined when clean). */
+const isDirtyCases: {
+  name: string;
+  runs: Record<string, RunSpec>;
+  pins?: readonly string[];
+  change?: (d: WorkflowDefinition) => void;
+  dirty: string | undefined;
+}[] = [
+  { name: 'a pinned node is not dirty', runs: {}, pins: ['node'], dirty: undefined },
+  { name: 'a node with a base run is not dirty', runs: { node: true }, dirty: undefined },
+  { name: 'a node whose base run failed is dirty', runs: { node: 'failed' }, dirty: 'failed in the base run' },
+  {
+    name: 'a node whose parameters changed since the base run is dirty (configHash mismatch)',
+    runs: { node: true },
+    change: edit('node'),
+    dirty: 'parameters changed',
+  },
+  { name: 'a node without a base run is dirty', runs: {}, dirty: 'no output in the base run' },
+];
+
+describe('dirtiness: n8n isDirty cases', () => {
+  it.each(isDirtyCases)('$name', (c) => {
+    const before = workflow(['node'], []);
+    const after = structuredClone(before);
+    c.change?.(after);
+    const pins = pinsOf(c.pins);
+    const graph = graphFromDefinition(after);
+    const dirty = findDirty({
+      graph,
+      fingerprints: definitionFingerprints(after, { credentials: {}, pins }),
+      base: {
+        fingerprints: definitionFingerprints(before, { credentials: {}, pins }),
+        runs: Object.fromEntries(Object.entries(c.runs).map(([id, spec]) => [id, baseRun(spec)])),
+      },
+      pinned: new Set(c.pins),
+      references: new Map(),
+    });
+    const reason = dirty.get('node');
+    expect(reason && describeReason(reason)).toBe(c.dirty);
+  });
+});
+
 describe('planRun: n8n find-start-nodes cases', () => {
   it.each(startNodeCases)('$name', (c) => void check(c));
 });
@@ -704,6 +686,22 @@ describe('planRun: dirtiness and reasons (Weft)', () => {
     expect(reasons.reader).toBe("uses $('http') which changed");
   });
 
+  it.each([
+    ['$node["Name"]', '={{ $node["http"].json.id }}'],
+    ["$items('Name')", "={{ $items('http').length }}"],
+    ["a Code node's source", "const rows = $('http').all();\nreturn rows;"],
+  ])('%s counts as naming the node', (_, text) => {
+    check({
+      name: 'reference kinds',
+      nodes: ['trigger', 'http', 'other', { id: 'reader', parameters: { value: text } }],
+      edges: ['trigger>http', 'trigger>other', 'other>reader'],
+      runs: ALL_RAN(['trigger', 'http', 'other', 'reader']),
+      change: edit('http'),
+      scope: 'all',
+      start: ['http', 'reader'],
+    });
+  });
+
   it('a node the base run never reached runs: "no output in the base run"', () => {
     const reasons = reasonsOf({
       name: 'unreached',
@@ -728,7 +726,6 @@ describe('planRun: dirtiness and reasons (Weft)', () => {
       fingerprints: definitionFingerprints(def, { credentials: { cred1: 'v2' } }),
       base,
       scope: 'all',
-      referencedNodes: readNames,
     });
     expect(result.ok && result.plan.startNodeIds).toEqual(['http']);
     expect(result.ok && describeReason(result.plan.reasons.http as never)).toBe('credential changed');
@@ -760,7 +757,6 @@ describe('planRun: dirtiness and reasons (Weft)', () => {
       },
       pins,
       scope: 'all',
-      referencedNodes: readNames,
     });
     if (!result.ok) throw new Error(result.error.message);
     expect(result.plan.startNodeIds).toEqual(['http']);
