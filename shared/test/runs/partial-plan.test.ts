@@ -728,7 +728,7 @@ describe('planRun: dirtiness and reasons (Weft)', () => {
       scope: 'all',
     });
     expect(result.ok && result.plan.startNodeIds).toEqual(['http']);
-    expect(result.ok && describeReason(result.plan.reasons.http as never)).toBe('credential changed');
+    expect(result.ok && result.plan.reasons.http).toEqual({ kind: 'changed', part: 'credentials' });
   });
 
   it('a node just disabled passes its items on again, before the node after it', () => {
@@ -760,7 +760,7 @@ describe('planRun: dirtiness and reasons (Weft)', () => {
     });
     if (!result.ok) throw new Error(result.error.message);
     expect(result.plan.startNodeIds).toEqual(['http']);
-    expect(describeReason(result.plan.reasons.http as never)).toBe('pinned data changed');
+    expect(result.plan.reasons.http).toEqual({ kind: 'changed', part: 'pin' });
     expect(result.plan.run).toEqual(['http', 'set2', 'set3']);
   });
 
