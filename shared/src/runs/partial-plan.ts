@@ -107,7 +107,7 @@ const nameOf = (ctx: Context, id: string): string => ctx.graph.nodes.get(id)?.na
  * a consistent order; Weft keeps the ancestor order within webhooks and
  * within the rest.
  */
-export const findTrigger = (ctx: Context, destination: string): string | undefined => {
+const findTrigger = (ctx: Context, destination: string): string | undefined => {
   const node = ctx.graph.nodes.get(destination);
   if (!node) return undefined;
   if (isTriggerNode(node) && node.disabled !== true) return destination;
