@@ -95,5 +95,25 @@ test('an expression typed after a run shows its value, updating as it is typed',
   await expect(preview.locator('.preview-value')).toHaveText('42');
 
   await page.screenshot({ path: 'test-results/expression-preview.png' });
+
+  // Mapping: a field dragged from the input's schema onto the field writes the expression that reads it.
+  await value.fill('fixed text');
+  await value.press('Enter');
+  const input = page.getByRole('region', { name: 'Input data' }).getByRole('region', { name: 'Input' });
+  await input.getByRole('button', { name: 'Schema' }).click();
+  await input.locator('[data-field-path="customer.email"]').dragTo(value);
+  await expect(value).toHaveValue('={{ $json.customer.email }}');
+  await expect(preview.locator('.preview-value')).toHaveText('ana@example.com');
+  // The table view's columns drag too; into an expression, the field is inserted rather than replacing it.
+  await input.getByRole('button', { name: 'Table' }).click();
+  await expect(input.locator('th')).toHaveText(['customer']);
+  await page.screenshot({ path: 'test-results/mapping.png' });
+  // The mapping reached the document: the server's copy has it.
+  const exported = (await (await page.request.get(`/api/workflows/${id}/export`)).json()) as {
+    nodes: { id: string; parameters: { assignments?: { value: string }[] } }[];
+  };
+  expect(exported.nodes.find((n) => n.id === 'shape')?.parameters.assignments?.[0]?.value).toBe(
+    '={{ $json.customer.email }}',
+  );
   await context.close();
 });

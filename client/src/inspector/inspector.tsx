@@ -236,6 +236,7 @@ export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => 
         </p>
       )}
       <NameInput node={node} disabled={!canEdit} />
+      <NodeRunData nodeId={nodeId} side="input" />
       <section aria-label="Parameters" className="params">
         {def?.params
           .filter((spec) => isShown(spec.showWhen, node.parameters))
@@ -272,7 +273,7 @@ export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => 
       )}
       <CredentialFields node={node} />
       <Settings node={node} def={def} disabled={!canEdit} />
-      <NodeRunData nodeId={nodeId} />
+      <NodeRunData nodeId={nodeId} side="output" />
     </aside>
   );
 };

@@ -9,6 +9,7 @@ import { useDraft } from '../ui/use-draft.ts';
 import { LazyYTextEditor as YTextEditor } from './lazy-ytext-editor.tsx';
 import { ParamChanges } from './last-changes.tsx';
 import { ExpressionPreview } from '../expressions/expression-preview.tsx';
+import { carriesField, droppedTemplate, withDroppedField } from '../expressions/field-drag.ts';
 
 /** A scalar as the text of an input ('' for anything else). */
 const asText = (value: unknown): string =>
@@ -200,6 +201,17 @@ const TextInput = ({
       id={id}
       value={draft}
       disabled={disabled}
+      onDragOver={(e) => {
+        if (!disabled && carriesField(e.dataTransfer)) e.preventDefault();
+      }}
+      onDrop={(e) => {
+        const template = droppedTemplate(e.dataTransfer);
+        if (disabled || !template) return;
+        e.preventDefault();
+        const next = withDroppedField(draft, template, e.currentTarget.selectionStart ?? draft.length);
+        setDraft(next);
+        onCommit(next);
+      }}
       onChange={(e) => setDraft(e.target.value)}
       onFocus={() => onFocus(true)}
       onBlur={() => {

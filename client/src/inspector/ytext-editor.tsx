@@ -1,3 +1,5 @@
+import { droppedTemplate } from '../expressions/field-drag.ts';
+import { isExpression } from '#shared/schema/index.ts';
 import { useEffect, useRef } from 'react';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
@@ -63,6 +65,21 @@ export const YTextEditor = ({
       EditorView.domEventHandlers({
         focus: () => focusRef.current?.(true),
         blur: () => focusRef.current?.(false),
+        // A field dragged from the input panel: its {{ }} goes where it is dropped, and the value becomes an
+        // expression if it was not one (one transaction: one undo step, one update for everyone).
+        drop: (event, view) => {
+          const template = droppedTemplate(event.dataTransfer);
+          if (!template || readOnly) return false;
+          event.preventDefault();
+          const at = view.posAtCoords({ x: event.clientX, y: event.clientY }) ?? view.state.doc.length;
+          const doc = view.state.doc.toString();
+          const changes = isExpression(doc)
+            ? [{ from: Math.max(1, at), insert: template }]
+            : [{ from: 0, to: view.state.doc.length, insert: `=${template}` }];
+          view.dispatch({ changes, userEvent: 'input.drop' });
+          view.focus();
+          return true;
+        },
       }),
       syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     ];

@@ -1,42 +1,82 @@
 import { useSyncExternalStore } from 'react';
 import { useAtomValue } from 'jotai';
+import { nodePorts } from '#shared/nodes/ports.ts';
+import { useDefinition } from '../doc/use-workflow-session.ts';
 import { useEditor } from '../editor/editor-context.tsx';
+import { ItemsPanel } from '../inspector/io-panels/items-views.tsx';
 import { viewedExecutionAtom } from '../state/atoms.ts';
 import { useExecutionDetail } from './execution-detail.ts';
 
-/** Inspector section: what the selected node received and produced in the execution being viewed. */
+/**
+ * Inspector section: what the selected node received and produced in the
+ * execution being viewed, as table, JSON or schema. Fields of the input can be
+ * dragged onto parameters. A node that did not run in it (added or rewired
+ * since) shows what its source put out, so it can be mapped before it runs.
+ */
 
-const ItemsView = ({ title, items }: { title: string; items: Record<string, { json: unknown }[]> }) => {
-  const handles = Object.entries(items);
-  const count = handles.reduce((n, [, list]) => n + list.length, 0);
-  return (
-    <details className="run-items" open={count > 0 && count <= 20}>
-      <summary>
-        {title}: {count} item{count === 1 ? '' : 's'}
-      </summary>
-      {handles.map(([handle, list]) => (
-        <div key={handle}>
-          {handles.length > 1 && <div className="muted">{handle}</div>}
-          <pre>
-            {JSON.stringify(
-              list.map((i) => i.json),
-              null,
-              2,
-            )}
-          </pre>
-        </div>
-      ))}
-    </details>
-  );
-};
+type Items = { json: unknown }[];
 
-export const NodeRunData = ({ nodeId }: { nodeId: string }) => {
-  const { runs } = useEditor();
+/**
+ * `side="input"` goes above the parameters (fields are dragged from it onto them), `side="output"` below them
+ * with the run's status and error.
+ */
+export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 'output' }) => {
+  const { runs, session } = useEditor();
+  const definition = useDefinition(session);
   const live = useSyncExternalStore(runs.subscribe, () => runs.node(nodeId));
   const viewed = useAtomValue(viewedExecutionAtom);
   const detail = useExecutionDetail();
+  const node = definition.nodes.find((n) => n.id === nodeId);
+  if (!node || (!detail && !live)) return null;
   const nodeRuns = detail?.nodeRuns.filter((r) => r.nodeId === nodeId) ?? [];
-  if (!detail && !live) return null;
+  const nameOf = (id: string) => definition.nodes.find((n) => n.id === id)?.name;
+  const firstInput = nodePorts(node).inputs[0]?.name;
+  /** Where the items on one of this node's inputs come from, for the expression a dragged field writes. */
+  const dragFrom = (handle: string) => {
+    const edge = definition.edges.find((e) => e.target === nodeId && e.targetHandle === handle);
+    const source = edge ? nameOf(edge.source) : undefined;
+    if (handle === firstInput) return { node: source ?? '', ownInput: true };
+    return source ? { node: source, ownInput: false } : undefined;
+  };
+  const inputs = (input: Record<string, Items>) =>
+    Object.entries(input).map(([handle, items]) => (
+      <ItemsPanel
+        key={`in-${handle}`}
+        title={Object.keys(input).length > 1 ? `Input ${handle}` : 'Input'}
+        items={items}
+        dragFrom={dragFrom(handle)}
+      />
+    ));
+  const outputs = (output: Record<string, Items>) =>
+    Object.entries(output).map(([handle, items]) => (
+      <ItemsPanel
+        key={`out-${handle}`}
+        title={Object.keys(output).length > 1 ? `Output ${handle}` : 'Output'}
+        items={items}
+      />
+    ));
+  // Not run in this execution: the source's items on the edge into the first input, if the source ran.
+  const fallback = (() => {
+    if (!detail || nodeRuns.length > 0) return undefined;
+    const edge = definition.edges.find((e) => e.target === nodeId);
+    if (!edge) return undefined;
+    const last = detail.nodeRuns.filter((r) => r.nodeId === edge.source).at(-1);
+    const items = last?.output[edge.sourceHandle];
+    return items ? { from: nameOf(edge.source) ?? '', handle: edge.targetHandle, items } : undefined;
+  })();
+  if (side === 'input') {
+    const panels = fallback ? (
+      <ItemsPanel title={`Input (from ${fallback.from})`} items={fallback.items} dragFrom={dragFrom(fallback.handle)} />
+    ) : (
+      nodeRuns.at(-1) && inputs(nodeRuns.at(-1)?.input ?? {})
+    );
+    if (!panels || (Array.isArray(panels) && panels.length === 0)) return null;
+    return (
+      <section className="run-data run-input" aria-label="Input data">
+        {panels}
+      </section>
+    );
+  }
   return (
     <section className="run-data" aria-label="Run data">
       <h3>
@@ -48,8 +88,7 @@ export const NodeRunData = ({ nodeId }: { nodeId: string }) => {
         <div key={r.runIndex} className="node-run">
           {nodeRuns.length > 1 && <div className="muted">Run {r.runIndex + 1}</div>}
           {r.error && <p className="error">{r.error}</p>}
-          <ItemsView title="Input" items={r.input} />
-          <ItemsView title="Output" items={r.output} />
+          {outputs(r.output)}
         </div>
       ))}
     </section>
