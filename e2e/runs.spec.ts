@@ -108,7 +108,8 @@ test('a run lights up on two canvases; the inspector shows its items; an active 
   await b.locator('.react-flow__node', { has: b.locator('[data-node-name="Big?"]') }).click();
   const runData = b.getByRole('region', { name: 'Run data' });
   await expect(runData).toContainText('Last run · succeeded');
-  await expect(runData).toContainText('Output: 1 item');
+  await expect(runData.getByRole('region', { name: 'Output false' })).toContainText('Output false: 1 item');
+  await expect(runData.getByRole('region', { name: 'Output true' })).toContainText('Output true: 0 items');
 
   // Ann activates it; a call from outside runs the published version and answers; Ben sees it light up.
   await a.getByRole('button', { name: 'Inactive', exact: true }).click();
