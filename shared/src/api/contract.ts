@@ -15,6 +15,11 @@ export interface ResponseSpec {
   description: string;
   /** No schema: the answer has no body (204). */
   schema?: z.ZodType;
+  /**
+   * The answer's media type when it is not JSON (a template's picture is
+   * `image/svg+xml`); `schema` then describes nothing and is left out.
+   */
+  media?: string;
 }
 
 export interface RouteContract {
