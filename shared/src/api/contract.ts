@@ -67,7 +67,9 @@ export type ResponseBody<C extends RouteContract, S extends keyof C['responses']
   schema: infer Z extends z.ZodType;
 }
   ? z.output<Z>
-  : undefined;
+  : C['responses'][S] extends { media: string }
+    ? string
+    : undefined;
 
 /** What the server may send with a given status (before the schema's defaults and transforms). */
 export type ResponseInput<C extends RouteContract, S extends keyof C['responses']> = C['responses'][S] extends {

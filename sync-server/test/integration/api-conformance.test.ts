@@ -560,6 +560,10 @@ describe('the REST API answers what its OpenAPI document says', () => {
     const { executions } = await api.call(apiRoutes.listExecutions, { query: { workflowId: imported.id } });
     expect(executions.map((e) => e.id)).toContain(run.id);
 
+    // A picture is SVG text, handed over as it came.
+    const svg = await api.call(apiRoutes.getTemplatePicture, { params: { id: 'builtin:echo-api' } });
+    expect(svg).toMatch(/^<svg /);
+
     const missing = await api
       .call(apiRoutes.getWorkflow, { params: { id: 'nosuchworkflow' } })
       .catch((e: unknown) => e);
