@@ -141,6 +141,59 @@ describe('using a template', () => {
     expect(list.body.workflows).toEqual([]);
   });
 
+  it('refuses a workflow value the caller cannot read', async () => {
+    const ann = await person('Ann');
+    const bob = await person('Bob');
+    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      body: {
+        weft: 1,
+        name: 'Caller',
+        nodes: [
+          // A node type this build lacks (Execute Workflow arrives with sub-workflows): kept as a placeholder.
+          {
+            id: 'call',
+            name: 'Call',
+            type: 'executeWorkflow',
+            typeVersion: 1,
+            position: { x: 0, y: 0 },
+            parameters: { workflowId: '' },
+          },
+        ],
+        edges: [],
+      },
+      as: ann.as,
+    });
+    const saved = await rest.call<TemplateSummaryDto>('POST', '/api/templates', {
+      body: {
+        workflowId: imported.body.id,
+        name: 'Calls a child',
+        category: 'Sub-workflows',
+        variables: [
+          {
+            key: 'child',
+            label: 'Child',
+            required: true,
+            kind: 'workflow',
+            targets: [{ nodeId: 'call', path: ['workflowId'] }],
+          },
+        ],
+      },
+      as: ann.as,
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+    const bobsChild = await rest.createWorkflow(bob.as, 'Bob’s child');
+    const annsChild = await rest.createWorkflow(ann.as, 'Ann’s child');
+    const use = (child: string) =>
+      rest.call<{ workflowId: string }>('POST', `/api/templates/${saved.body.id}/use`, {
+        body: { values: { child } },
+        as: ann.as,
+      });
+    expectError(await use(bobsChild), 403, 'forbidden');
+    const ok = await use(annsChild);
+    expect(ok.status).toBe(201);
+    expect((await exported(ann.as, ok.body.workflowId)).nodes[0]?.parameters.workflowId).toBe(annsChild);
+  });
+
   it('refuses a credential of a type the slot does not take', async () => {
     const ann = await person('Ann');
     const saved = await saveOne(ann.as, { credentialTypes: ['bearer'] });

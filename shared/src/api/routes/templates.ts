@@ -93,13 +93,14 @@ export const useTemplate = defineRoute({
   tag,
   summary: 'Create a workflow from a template',
   description:
-    "Every required variable needs a value; each credential value must be a credential of the caller's own. The caller owns the new workflow, and each credential it names is granted to it.",
+    "Every required variable needs a value; each credential value must be a credential of the caller's own, each workflow value a workflow they can read. The caller owns the new workflow, and each credential it names is granted to it.",
   auth: 'user',
   params: id,
   body: useTemplateRequest,
   responses: {
     201: ok(usedTemplateSchema, 'The new workflow'),
     400: invalid('a variable has no value, or one that does not fit'),
+    403: forbidden('a workflow value names a workflow the caller is not a member of'),
     404: notFound('no template with this id, or a credential value that is not one of the caller’s'),
   },
 });

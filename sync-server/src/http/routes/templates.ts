@@ -278,6 +278,12 @@ export const templateRoutes = ({
       const applied = applyTemplateValues(t.definition, t.variables, request.values);
       if (!applied.ok) throw invalid(applied.issues);
       await checkCredentials(user, t.variables, request.values);
+      // A workflow a variable names (a sub-workflow, an error workflow) must be one the caller can read.
+      for (const variable of t.variables) {
+        const id = request.values[variable.key];
+        if (variable.kind === 'workflow' && typeof id === 'string')
+          await requireAccess(workflowStore, id, user, 'read');
+      }
       const created = await workflows.import(user, { ...applied.definition, name: request.name ?? t.name });
       // The person picked their own credentials for this workflow: its runs may use them.
       for (const credentialId of applied.credentialIds) {
