@@ -17,6 +17,7 @@ export const appRoutes = {
   inbox: '/inbox',
   adminUsers: '/admin/users',
   join: '/join/:token',
+  templates: '/templates',
 } as const;
 
 export type AppRoute = (typeof appRoutes)[keyof typeof appRoutes];

@@ -13,6 +13,7 @@ import { forgetLocalData } from './offline/service-worker.ts';
 import { themeAtom } from './state/atoms.ts';
 import { EditorPage } from './editor/editor-page.tsx';
 import { WorkflowsPage } from './pages/workflows-page.tsx';
+import { TemplatesPage } from './pages/templates-page.tsx';
 
 type Me = { state: 'loading' } | { state: 'anonymous' } | { state: 'user'; user: UserDto };
 
@@ -66,6 +67,9 @@ export const App = () => {
       </Route>
       <Route path={appRoutes.adminUsers}>
         <AdminUsersPage user={me.user} onSignOut={signOut} />
+      </Route>
+      <Route path={appRoutes.templates}>
+        <TemplatesPage user={me.user} onSignOut={signOut} />
       </Route>
       <Route path={appRoutes.workflows}>
         <WorkflowsPage user={me.user} onSignOut={signOut} />

@@ -343,6 +343,7 @@ export const createSyncServer = async ({
     publicUrl: config.publicUrl,
     audit: { log: auditLog, store: storage.audit },
     changes: storage.changes,
+    templates: storage.templates,
   });
   const http = createTargetCheckedServer({}, getRequestListener(app.fetch));
   const sync = createSyncEndpoint({

@@ -11,6 +11,7 @@ import {
   PanelLeft,
   Redo2,
   Settings,
+  LayoutTemplate,
   Sun,
   Undo2,
   Users,
@@ -56,6 +57,7 @@ import { CommentsPanel } from '../comments/comments-panel.tsx';
 import { ActivityPanel } from '../activity/activity-panel.tsx';
 import { HistoryPanel } from '../history/history-panel.tsx';
 import { openedVersionAtom } from '../history/opened-version.ts';
+import { SaveTemplatePanel } from '../templates/save-template-panel.tsx';
 import { VersionCanvas } from '../history/version-canvas.tsx';
 import { StatusChip } from './status-chip.tsx';
 import { TestWebhookControl } from './test-webhook.tsx';
@@ -272,6 +274,9 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
         <ModePanel workflowId={workflow.id} onClose={() => setPanel('none')} />
       )}
       {panel === 'history' && workflow && <HistoryPanel workflow={workflow} onClose={() => setPanel('none')} />}
+      {panel === 'template' && workflow?.role === 'owner' && (
+        <SaveTemplatePanel workflowId={workflow.id} onClose={() => setPanel('none')} />
+      )}
     </div>
   );
 };
@@ -348,6 +353,15 @@ const ToolbarButtons = () => {
         pressed={panel === 'history'}
         onClick={() => setPanel(panel === 'history' ? 'none' : 'history')}
       />
+      {canModerate && (
+        <IconButton
+          icon={LayoutTemplate}
+          label="Save as template"
+          title="Save as template: share this workflow with the instance as a template"
+          pressed={panel === 'template'}
+          onClick={() => setPanel(panel === 'template' ? 'none' : 'template')}
+        />
+      )}
       <IconButton
         icon={Users}
         label="Members"

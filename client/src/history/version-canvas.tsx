@@ -82,11 +82,30 @@ const VersionNode = ({ data }: NodeProps<VersionFlowNode>) => {
 
 const nodeTypes = { version: VersionNode };
 
-/** A version opened from the history panel, read-only, over the live canvas (which goes on underneath). */
-export const VersionCanvas = ({ version, onClose }: { version: VersionDetailDto; onClose: () => void }) => {
+/**
+ * A definition drawn read-only: a past version, or a template's preview. Its
+ * own React Flow provider, so a canvas underneath keeps its viewport and
+ * selection.
+ */
+export const DefinitionCanvas = ({
+  definition,
+  label,
+}: {
+  definition: {
+    nodes: readonly DefinitionNode[];
+    edges: readonly {
+      id?: string | undefined;
+      source: string;
+      sourceHandle: string;
+      target: string;
+      targetHandle: string;
+    }[];
+  };
+  label: string;
+}) => {
   const theme = useAtomValue(themeAtom);
   const { nodes, edges } = useMemo(() => {
-    const nodes: VersionFlowNode[] = version.definition.nodes.map((node) => ({
+    const nodes: VersionFlowNode[] = definition.nodes.map((node) => ({
       id: node.id,
       type: 'version',
       position: node.position,
@@ -95,7 +114,7 @@ export const VersionCanvas = ({ version, onClose }: { version: VersionDetailDto;
       connectable: false,
       selectable: false,
     }));
-    const edges: Edge[] = version.definition.edges.map((e) => ({
+    const edges: Edge[] = definition.edges.map((e) => ({
       id: e.id ?? `${e.source}:${e.sourceHandle}->${e.target}:${e.targetHandle}`,
       source: e.source,
       sourceHandle: e.sourceHandle,
@@ -105,40 +124,44 @@ export const VersionCanvas = ({ version, onClose }: { version: VersionDetailDto;
       selectable: false,
     }));
     return { nodes, edges };
-  }, [version]);
+  }, [definition]);
   return (
-    <section className="version-canvas" aria-label="Version canvas (read-only)">
-      <div className="version-canvas-bar" role="status">
-        <span>
-          Viewing <strong>{versionTitle({ kind: version.kind ?? 'auto', name: version.name })}</strong> from{' '}
-          {timeOf(version.createdAt)}, read-only
-        </span>
-        <button type="button" onClick={onClose}>
-          Back to the live workflow
-        </button>
-      </div>
-      {/* Its own provider: the live canvas's viewport and selection stay as they were. */}
-      <ReactFlowProvider>
-        <ReactFlow<VersionFlowNode>
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          elementsSelectable={false}
-          deleteKeyCode={null}
-          fitView
-          fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
-          minZoom={0.05}
-          maxZoom={2.5}
-          colorMode={theme}
-          proOptions={{ hideAttribution: true }}
-          aria-label="Version canvas"
-        >
-          <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.2} />
-          <Controls showInteractive={false} aria-label="Version zoom controls" />
-        </ReactFlow>
-      </ReactFlowProvider>
-    </section>
+    <ReactFlowProvider>
+      <ReactFlow<VersionFlowNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        deleteKeyCode={null}
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        minZoom={0.05}
+        maxZoom={2.5}
+        colorMode={theme}
+        proOptions={{ hideAttribution: true }}
+        aria-label={label}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.2} />
+        <Controls showInteractive={false} aria-label={`${label} zoom controls`} />
+      </ReactFlow>
+    </ReactFlowProvider>
   );
 };
+
+/** A version opened from the history panel, read-only, over the live canvas (which goes on underneath). */
+export const VersionCanvas = ({ version, onClose }: { version: VersionDetailDto; onClose: () => void }) => (
+  <section className="version-canvas" aria-label="Version canvas (read-only)">
+    <div className="version-canvas-bar" role="status">
+      <span>
+        Viewing <strong>{versionTitle({ kind: version.kind ?? 'auto', name: version.name })}</strong> from{' '}
+        {timeOf(version.createdAt)}, read-only
+      </span>
+      <button type="button" onClick={onClose}>
+        Back to the live workflow
+      </button>
+    </div>
+    <DefinitionCanvas definition={version.definition} label="Version canvas" />
+  </section>
+);

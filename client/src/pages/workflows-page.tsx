@@ -6,6 +6,7 @@ import { api, ApiError } from '../api/client.ts';
 import { ReceivedInvitations } from './invitations.tsx';
 import { Members } from './members-panel.tsx';
 import { TopBar } from './topbar.tsx';
+import { appRoutes } from '../app-routes.ts';
 
 const message = (e: unknown): string => (e instanceof ApiError ? e.message : 'Could not reach the server');
 
@@ -115,6 +116,9 @@ export const WorkflowsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: (
           <span className="badge">Import JSON</span>
           <input type="file" accept="application/json,.json" hidden onChange={(e) => void importFile(e)} />
         </label>
+        <Link href={appRoutes.templates} className="badge">
+          From template
+        </Link>
       </form>
       {error && (
         <p className="error" role="alert" style={{ whiteSpace: 'pre-line' }}>

@@ -104,7 +104,7 @@ const Grants = ({ credential }: { credential: CredentialDto }) => {
   );
 };
 
-const fieldsOf: Record<CredentialType, { name: string; label: string; secret: boolean }[]> = {
+export const fieldsOf: Record<CredentialType, { name: string; label: string; secret: boolean }[]> = {
   apiKeyHeader: [
     { name: 'name', label: 'Header name', secret: false },
     { name: 'value', label: 'Header value', secret: true },
@@ -116,7 +116,7 @@ const fieldsOf: Record<CredentialType, { name: string; label: string; secret: bo
   ],
 };
 
-const typeLabels: Record<CredentialType, string> = {
+export const typeLabels: Record<CredentialType, string> = {
   apiKeyHeader: 'API key in a header',
   bearer: 'Bearer token',
   basic: 'Basic auth',

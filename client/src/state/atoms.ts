@@ -23,7 +23,17 @@ export const minimapOpenAtom = atomWithStorage('weft.minimap', true, undefined, 
 
 /** Which side panel shows, besides the inspector. */
 export const panelAtom = atom<
-  'none' | 'members' | 'help' | 'executions' | 'credentials' | 'settings' | 'comments' | 'mode' | 'history' | 'activity'
+  | 'none'
+  | 'members'
+  | 'help'
+  | 'executions'
+  | 'credentials'
+  | 'settings'
+  | 'comments'
+  | 'mode'
+  | 'history'
+  | 'activity'
+  | 'template'
 >('none');
 
 /**

@@ -15,6 +15,11 @@ export interface ResponseSpec {
   description: string;
   /** No schema: the answer has no body (204). */
   schema?: z.ZodType;
+  /**
+   * The answer's media type when it is not JSON (a template's picture is
+   * `image/svg+xml`); `schema` then describes nothing and is left out.
+   */
+  media?: string;
 }
 
 export interface RouteContract {
@@ -62,7 +67,9 @@ export type ResponseBody<C extends RouteContract, S extends keyof C['responses']
   schema: infer Z extends z.ZodType;
 }
   ? z.output<Z>
-  : undefined;
+  : C['responses'][S] extends { media: string }
+    ? string
+    : undefined;
 
 /** What the server may send with a given status (before the schema's defaults and transforms). */
 export type ResponseInput<C extends RouteContract, S extends keyof C['responses']> = C['responses'][S] extends {

@@ -165,6 +165,8 @@ export const createApiClient = (options: ApiClientOptions): ApiClient => {
       );
     }
     const spec = route.responses[res.status];
+    // A documented non-JSON answer (a template's SVG picture) is handed over as the text it is.
+    if (spec?.media !== undefined && isSuccessStatus(res.status)) return { status: res.status, body: text };
     let json: unknown;
     if (text.length > 0) {
       try {

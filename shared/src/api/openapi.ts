@@ -160,7 +160,9 @@ export const buildOpenApiDocument = ({ version, routes = Object.values(apiRoutes
             description: spec.description,
             ...(spec.schema
               ? { content: { 'application/json': { schema: { $ref: componentRef(outputs.get(spec.schema) ?? '') } } } }
-              : {}),
+              : spec.media
+                ? { content: { [spec.media]: { schema: { type: 'string' } } } }
+                : {}),
           },
         ]),
       ),
@@ -183,6 +185,7 @@ export const buildOpenApiDocument = ({ version, routes = Object.values(apiRoutes
       { name: 'executions', description: 'Run history and control' },
       { name: 'credentials', description: 'Secrets for HTTP nodes (write-only) and their grants to workflows' },
       { name: 'nodes', description: 'The node catalog' },
+      { name: 'templates', description: 'Workflow templates: the gallery, using one, saving a workflow as one' },
       { name: 'admin', description: "The instance admin's" },
       { name: 'meta', description: 'This description of the API' },
     ],

@@ -592,3 +592,28 @@ export const docChangeIndex = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.docId, t.target, t.userId] })],
 );
+
+/**
+ * Templates saved by people of this instance (docs/plans/n8n-daily.md §9.1;
+ * the built-in ones ship as files). JSON columns hold what shared/src/templates
+ * validates; `content_hash` names the picture's version (its ETag). A template
+ * belongs to the instance, so it outlives its creator's account.
+ */
+export const templates = sqliteTable(
+  'templates',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    description: text('description').notNull(),
+    category: text('category').notNull(),
+    tags: text('tags').notNull(),
+    definition: text('definition').notNull(),
+    variables: text('variables').notNull(),
+    pins: text('pins'),
+    contentHash: text('content_hash').notNull(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('templates_category_name_idx').on(t.category, t.name)],
+);

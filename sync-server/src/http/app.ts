@@ -28,6 +28,8 @@ import { inboxRoutes } from './routes/inbox.ts';
 import { invitationRoutes, type InvitationLimits } from './routes/invitations.ts';
 import type { MailSender } from '../mail/mail-sender.ts';
 import { nodeRoutes } from './routes/nodes.ts';
+import { templateRoutes } from './routes/templates.ts';
+import type { TemplateStore } from '../templates/template-store.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { workflowRoutes } from './routes/workflows.ts';
 import { versionRoutes } from './routes/versions.ts';
@@ -93,6 +95,8 @@ export interface AppDeps {
   audit: { log: AuditLog; store: AuditStore };
   /** Who changed what, read by /workflows/:id/changes (written by the workflow rooms' ChangeRecorder). */
   changes: ChangeIndexStore;
+  /** Saved templates (the built-in ones ship with the code). */
+  templates: TemplateStore;
 }
 
 /** Request bodies over this are refused with 413 (imports of big workflows included). */
@@ -201,6 +205,15 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
     )
     .route('/credentials', credentialRoutes({ store: deps.credentials, workflows: deps.workflowStore }))
     .route('/nodes', nodeRoutes())
+    .route(
+      '/templates',
+      templateRoutes({
+        templates: deps.templates,
+        workflowStore: deps.workflowStore,
+        workflows: deps.workflows,
+        credentials: deps.credentials,
+      }),
+    )
     .route(
       '/',
       linkRoutes({

@@ -3,6 +3,8 @@ import { PgAuditStore } from '../audit/pg-audit-store.ts';
 import { SqliteAuditStore } from '../audit/sqlite-audit-store.ts';
 import { PgAccountStore } from '../accounts/pg-account-store.ts';
 import { PgFavouritesStore } from '../accounts/pg-favourites-store.ts';
+import { PgTemplateStore } from '../templates/pg-template-store.ts';
+import { SqliteTemplateStore } from '../templates/sqlite-template-store.ts';
 import { PgInboxStore } from '../discussion/pg-inbox-store.ts';
 import { SqliteInboxStore } from '../discussion/sqlite-inbox-store.ts';
 import { SqliteAccountStore } from '../accounts/sqlite-account-store.ts';
@@ -84,6 +86,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
       links: new SqliteLinkStore(db, config.encryptionKey),
       audit: new SqliteAuditStore(db),
       changes: new SqliteChangeIndexStore(db),
+      templates: new SqliteTemplateStore(db),
       // One server per SQLite file: writes it did not make come from an admin command beside it.
       watchAccess: (onChange) => watchOutsideWrites(database.sqlite, () => onChange({}), logger),
       close: () => database.close(),
@@ -116,6 +119,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
     links: new PgLinkStore(db, config.encryptionKey),
     audit: new PgAuditStore(db),
     changes: new PgChangeIndexStore(db),
+    templates: new PgTemplateStore(db),
     watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
     close: async () => {
       await session.close();

@@ -14,6 +14,7 @@ import type { TestListenerStore } from '../triggers/test-listener-store.ts';
 import type { TriggerStore } from '../triggers/trigger-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { InboxStore } from '../discussion/inbox-store.ts';
+import type { TemplateStore } from '../templates/template-store.ts';
 import type { DocStore } from './doc-store.ts';
 
 /** Who lost access, as the open sockets are filtered by it (sync-upgrade.ts `revalidate`). */
@@ -43,6 +44,7 @@ export interface Stores {
   readonly links: LinkStore;
   readonly audit: AuditStore;
   readonly changes: ChangeIndexStore;
+  readonly templates: TemplateStore;
 }
 
 export type Storage = Stores & {

@@ -84,6 +84,10 @@ export const createConformanceChecker = (doc: OpenApiDocument) => {
       return [`${where}: ${op.operationId} does not list ${status} (it lists ${Object.keys(op.responses).join(', ')})`];
     }
     const media = response.content?.['application/json'];
+    // A documented non-JSON answer (a template's SVG picture): the media type must be the one named.
+    const other = Object.keys(response.content ?? {}).find((type) => type !== 'application/json');
+    if (!media && other)
+      return contentType.startsWith(other) ? [] : [`${where}: answered ${contentType}, not ${other}`];
     if (!media) return text.length === 0 ? [] : [`${where}: documented without a body, answered ${text.slice(0, 200)}`];
     if (!/^application\/json\b/.test(contentType)) return [`${where}: answered ${contentType}, not JSON`];
     let body: unknown;

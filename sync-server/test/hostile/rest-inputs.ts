@@ -18,7 +18,7 @@ import type { Rand } from './rand.ts';
  * every /api error is `{ "error": { "code", "message" } }`.
  */
 
-type Param = ':wf' | ':ex' | ':cred' | ':user' | ':token' | ':session' | ':inv' | ':type' | ':hook' | ':any';
+type Param = ':wf' | ':ex' | ':cred' | ':user' | ':token' | ':session' | ':inv' | ':type' | ':hook' | ':tpl' | ':any';
 
 interface Route {
   method: string;
@@ -29,7 +29,7 @@ interface Route {
   query?: (r: Rand, ctx: FuzzContext) => string;
 }
 
-const PARAM_KIND: Record<Exclude<Param, ':type' | ':hook' | ':any'>, IdKind> = {
+const PARAM_KIND: Record<Exclude<Param, ':type' | ':hook' | ':tpl' | ':any'>, IdKind> = {
   ':wf': 'workflow',
   ':ex': 'execution',
   ':cred': 'credential',
@@ -40,6 +40,37 @@ const PARAM_KIND: Record<Exclude<Param, ':type' | ':hook' | ':any'>, IdKind> = {
 };
 
 const NODE_TYPES = nodeDefinitions.map((d) => d.type);
+
+const TEMPLATE_IDS = ['builtin:uptime-check', 'builtin:echo-api', 'builtin:enrich-contacts', 'builtin:nope'];
+
+/** What "Use template" takes: the uptime check's values, the owner's credential or someone else's. */
+const useTemplateBody = (r: Rand, ctx: FuzzContext): unknown => ({
+  ...(r.chance(0.5) ? { name: r.word() } : {}),
+  values: {
+    url: r.chance(0.7) ? `http://127.0.0.1:${r.int(1, 65535)}/` : nastyString(r),
+    alertCredential: r.chance(0.6) ? ctx.world.ownerCredentialId : ctx.pools.pick(r, 'credential'),
+    ...(r.chance(0.2) ? { [nastyString(r)]: hostileValue(r) } : {}),
+  },
+});
+
+const saveTemplateBody = (r: Rand, ctx: FuzzContext): unknown => ({
+  workflowId: ctx.pools.pick(r, 'workflow'),
+  name: r.chance(0.8) ? r.word() : nastyString(r),
+  category: r.pick(['Getting started', 'Files', 'Nope', '']),
+  tags: r.chance(0.5) ? [r.word()] : [nastyString(r)],
+  variables: r.chance(0.5)
+    ? []
+    : [
+        {
+          key: r.word(),
+          label: r.word(),
+          required: true,
+          kind: 'string',
+          targets: [{ nodeId: r.word(), path: [nastyString(r)] }],
+        },
+      ],
+  includePins: r.chance(0.5),
+});
 
 const email = (r: Rand, ctx: FuzzContext): string =>
   r.weighted<() => string>([
@@ -237,6 +268,17 @@ export const ROUTES: readonly Route[] = [
     query: (r) => `?search=${encodePart(nastyString(r).slice(0, 100))}&category=${r.pick(['trigger', 'x', ''])}`,
   },
   { method: 'GET', path: '/api/nodes/:type' },
+  {
+    method: 'GET',
+    path: '/api/templates',
+    query: (r) =>
+      r.pick(['', '?search=uptime', `?search=${encodePart(nastyString(r))}`, '?category=Files', '?category=x']),
+  },
+  { method: 'GET', path: '/api/templates/:tpl' },
+  { method: 'GET', path: '/api/templates/:tpl/picture.svg' },
+  { method: 'POST', path: '/api/templates/:tpl/use', body: useTemplateBody },
+  { method: 'POST', path: '/api/templates', body: saveTemplateBody },
+  { method: 'DELETE', path: '/api/templates/:tpl' },
   { method: 'GET', path: '/api/admin/users' },
   { method: 'POST', path: '/api/admin/users/:user/disable' },
   { method: 'POST', path: '/api/admin/users/:user/enable' },
@@ -250,6 +292,7 @@ export const ROUTES: readonly Route[] = [
 export const renderPath = (r: Rand, ctx: FuzzContext, route: Route): string =>
   route.path.replace(/:[a-z]+/g, (param) => {
     if (param === ':type') return r.chance(0.8) ? r.pick(NODE_TYPES) : encodePart(nastyString(r)) || 'x';
+    if (param === ':tpl') return r.chance(0.8) ? r.pick(TEMPLATE_IDS) : encodePart(nastyString(r)) || 'x';
     if (param === ':hook') return r.pick([...ctx.world.hookPaths, ...FUZZ_HOOK_PATHS, 'nothing', '%ff', 'a/../b']);
     // Ids the fuzzer has no pool of (links, share tokens, versions): made up, well-formed or not.
     if (param === ':any') {

@@ -472,6 +472,29 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(400, 'GET', '/api/audit?limit=0', { as: admin.as });
     await expectCall(403, 'GET', '/api/audit', { as: ann.as });
 
+    // --- templates: the gallery, a picture, using one, saving a workflow as one, deleting it
+    await expectCall(200, 'GET', '/api/templates?search=uptime', { as: ann.as });
+    await expectCall(400, 'GET', '/api/templates?category=Nope', { as: ann.as });
+    await expectCall(200, 'GET', '/api/templates/builtin:echo-api', { as: ann.as });
+    await expectCall(404, 'GET', '/api/templates/builtin:nope', { as: ann.as });
+    await expectCall(200, 'GET', '/api/templates/builtin:echo-api/picture.svg', { as: ann.as });
+    await expectCall(404, 'GET', '/api/templates/nope/picture.svg', { as: ann.as });
+    const fromTemplate = await expectCall<{ workflowId: string }>(201, 'POST', '/api/templates/builtin:echo-api/use', {
+      as: ann.as,
+      body: { values: { path: 'conformance-echo' } },
+    });
+    await expectCall(400, 'POST', '/api/templates/builtin:echo-api/use', { as: ann.as, body: { values: { nope: 1 } } });
+    const savedTemplate = await expectCall<{ id: string }>(201, 'POST', '/api/templates', {
+      as: ann.as,
+      body: { workflowId: fromTemplate.workflowId, name: 'Echo again', category: 'Getting started' },
+    });
+    await expectCall(403, 'POST', '/api/templates', {
+      as: bob.as,
+      body: { workflowId: fromTemplate.workflowId, name: 'Not mine', category: 'Getting started' },
+    });
+    await expectCall(403, 'DELETE', '/api/templates/builtin:echo-api', { as: ann.as });
+    await expectCall(204, 'DELETE', `/api/templates/${savedTemplate.id}`, { as: ann.as });
+
     // --- leaving and deleting
     await expectCall(403, 'DELETE', `/api/workflows/${runnable.id}`, { as: bob.as });
     await expectCall(204, 'DELETE', `/api/workflows/${runnable.id}/members/${bob.id}`, { as: bob.as });
@@ -536,6 +559,10 @@ describe('the REST API answers what its OpenAPI document says', () => {
     const run = await api.call(apiRoutes.runWorkflow, { params: { id: imported.id } });
     const { executions } = await api.call(apiRoutes.listExecutions, { query: { workflowId: imported.id } });
     expect(executions.map((e) => e.id)).toContain(run.id);
+
+    // A picture is SVG text, handed over as it came.
+    const svg = await api.call(apiRoutes.getTemplatePicture, { params: { id: 'builtin:echo-api' } });
+    expect(svg).toMatch(/^<svg /);
 
     const missing = await api
       .call(apiRoutes.getWorkflow, { params: { id: 'nosuchworkflow' } })

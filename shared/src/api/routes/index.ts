@@ -11,6 +11,7 @@ import * as me from './me.ts';
 import * as meta from './meta.ts';
 import * as modes from './modes.ts';
 import * as nodes from './nodes.ts';
+import * as templates from './templates.ts';
 import * as tokens from './tokens.ts';
 import * as versions from './versions.ts';
 import * as workflows from './workflows.ts';
@@ -101,6 +102,13 @@ export const apiRoutes = {
 
   listNodes: nodes.listNodes,
   getNode: nodes.getNode,
+
+  listTemplates: templates.listTemplates,
+  getTemplate: templates.getTemplate,
+  getTemplatePicture: templates.getTemplatePicture,
+  saveTemplate: templates.saveTemplate,
+  deleteTemplate: templates.deleteTemplate,
+  useTemplate: templates.useTemplate,
 
   listUsers: admin.listUsers,
   createUser: admin.createUser,

@@ -499,3 +499,22 @@ export const docChangeIndex = pgTable(
   },
   (t) => [primaryKey({ columns: [t.docId, t.target, t.userId] })],
 );
+
+export const templates = pgTable(
+  'templates',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    description: text('description').notNull(),
+    category: text('category').notNull(),
+    tags: text('tags').notNull(),
+    definition: text('definition').notNull(),
+    variables: text('variables').notNull(),
+    pins: text('pins'),
+    contentHash: text('content_hash').notNull(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [index('templates_category_name_idx').on(t.category, t.name)],
+);

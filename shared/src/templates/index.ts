@@ -1,0 +1,3 @@
+export * from './types.ts';
+export * from './variables.ts';
+export { escapeXml, templatePicture } from './picture.ts';
