@@ -33,6 +33,8 @@ test('search, preview and use the uptime template; the new workflow checks a loc
 
   await page.getByRole('link', { name: 'From template' }).click();
   await expect(page).toHaveURL(/\/templates$/);
+  await expect(page.getByRole('list', { name: 'Templates' }).getByRole('listitem')).toHaveCount(16);
+  await page.screenshot({ path: 'test-results/templates-gallery.png' });
   await page.getByLabel('Search templates').fill('uptime');
   const cards = page.getByRole('list', { name: 'Templates' }).getByRole('listitem');
   await expect(cards).toHaveCount(1);
@@ -45,6 +47,7 @@ test('search, preview and use the uptime template; the new workflow checks a loc
   const preview = page.getByRole('dialog', { name: 'Template Uptime check with an alert' });
   await expect(preview.locator('[data-node-name="Check the site"]')).toBeVisible();
   await expect(preview.getByTestId('version-canvas-node')).toHaveCount(5);
+  await page.screenshot({ path: 'test-results/templates-preview.png' });
 
   await preview.getByRole('button', { name: 'Use template' }).click();
   await preview.getByLabel('Workflow name').fill('Watch my site');
