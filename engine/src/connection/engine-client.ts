@@ -62,6 +62,8 @@ export const encodeFinished = (executionId: string, result: RunResult): string =
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
     ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(r.origin !== undefined && r.origin !== 'ran' ? { origin: r.origin } : {}),
+    ...(r.paired !== undefined ? { paired: r.paired } : {}),
   }));
   const { runs: _items, ...rest } = result;
   let bytes = Number.POSITIVE_INFINITY;

@@ -1,5 +1,6 @@
 import { nodePorts } from '#shared/nodes/ports.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
+import type { InputStretch, Pairing as StoredPairing, PairedRecord } from '#shared/runs/paired.ts';
 import type { WorkflowGraph } from './graph.ts';
 import type { Item, NodeOutput } from './items.ts';
 
@@ -77,7 +78,25 @@ export class NodeLineage {
     readonly inputHandles: readonly string[],
     readonly input: Readonly<Record<string, Item[]>>,
     private readonly sources: Readonly<Record<string, Segment[]>>,
+    readonly nodeId = '',
+    readonly runIndex = 0,
   ) {}
+
+  /** What node_runs.paired stores of this run (encodePaired): each output item's sources, each input's producers. */
+  record(): PairedRecord {
+    const outputs: Record<string, StoredPairing[]> = {};
+    for (const handle in this.output) outputs[handle] = [...this.pairedItems(handle)];
+    const inputs: Record<string, InputStretch[]> = {};
+    for (const handle in this.sources) {
+      inputs[handle] = (this.sources[handle] ?? []).map((s) => ({
+        nodeId: s.from.nodeId,
+        runIndex: s.from.runIndex,
+        output: s.output,
+        count: s.count,
+      }));
+    }
+    return { outputs, inputs };
+  }
 
   /** The run's output, and its output handles in n8n's order. */
   finish(output: NodeOutput, outputs: readonly string[]): void {
@@ -169,7 +188,7 @@ export class RunLineage {
   private parents: Map<string, Set<string>> | undefined;
 
   /** The lineage record of a run of `node` about to start with `input`. */
-  start(node: DefinitionNode, input: Readonly<Record<string, Item[]>>): NodeLineage {
+  start(node: DefinitionNode, input: Readonly<Record<string, Item[]>>, runIndex = 0): NodeLineage {
     let handles = inputHandlesOf(node);
     for (const h of Object.keys(input)) if (!handles.includes(h)) handles = [...handles, h];
     // Captured now: a node that hands a list on unchanged (disabled, No-Op) becomes that list's producer next.
@@ -179,7 +198,7 @@ export class RunLineage {
       const producer = list ? this.producers.get(list) : undefined;
       if (list && producer) sources[h] = [{ ...producer, count: list.length }];
     }
-    return new NodeLineage(node.name, handles, input, sources);
+    return new NodeLineage(node.name, handles, input, sources, node.id, runIndex);
   }
 
   /** A node run ended with `output` (handles in n8n's order): later runs that get its lists know where they came from. */

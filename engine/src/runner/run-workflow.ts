@@ -17,6 +17,7 @@ import { alwaysOutput, errorItemsToErrorOutput, executeOnceInput } from './node-
 import { continuedOutput } from './continue-on-fail.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
 import { RunLineage, type NodeLineage, type PairedLookup } from './paired-items.ts';
+import { encodePaired } from '#shared/runs/paired.ts';
 import { ItemErrors, type Credential, type NodeContext, type NodeExecutor, type WebhookResponse } from './types.ts';
 
 /**
@@ -50,7 +51,12 @@ export interface NodeEvent {
   attempts?: number;
   error?: string;
   disabled?: boolean;
+  /** Set when the node did not run: its pin stood in for it ('reused' comes with partial runs). */
+  origin?: 'reused' | 'pinned';
 }
+
+/** How a node run's output came about: it ran, a partial run took it from its base run, or its pin stood in. */
+export type NodeRunOrigin = 'ran' | 'reused' | 'pinned';
 
 export interface NodeRun {
   nodeId: string;
@@ -66,6 +72,10 @@ export interface NodeRun {
   /** `input` and `output` as the JSON text the engine sends (runs with `encodeItems`). */
   inputJson?: string;
   outputJson?: string;
+  /** Set on every run the runner records; 'ran' when a caller's own record leaves it out. */
+  origin?: NodeRunOrigin;
+  /** Each output item's sources and each input's producers (encodePaired), for runs with `encodeItems`. */
+  paired?: string;
 }
 
 export interface RunResult {
@@ -317,6 +327,8 @@ class WorkflowRun {
   /** Made when first needed: most runs end without anyone waiting on their signal. */
   private controller: AbortController | undefined;
   readonly runs: NodeRun[] = [];
+  /** The lineage of each of `runs`, in step: its paired items are encoded once, at the end (encodeItems only). */
+  private readonly runLineages: NodeLineage[] = [];
   response: WebhookResponse | undefined;
   readonly log: RunLog;
   readonly budget: RunBudget;
@@ -496,6 +508,13 @@ class WorkflowRun {
       end = { status: 'succeeded' };
       log.add('info', `Succeeded in ${took} (${nodeRuns})`);
     }
+    if (this.encode) {
+      // At the end, not as each node finishes: a pairing is worked out once, from the whole output.
+      this.runLineages.forEach((lineage, i) => {
+        const r = runs[i];
+        if (r) r.paired = encodePaired(lineage.record());
+      });
+    }
     // Fields set one by one (a spread of `end`, whose shape varies, cost more than the rest of a small run's end).
     const result: RunResult = { status: end.status, runs, lastOutput, logs: log.done() };
     if (end.error !== undefined) result.error = end.error;
@@ -531,7 +550,9 @@ class WorkflowRun {
       ...(run.inputText ? { inputJson: run.inputText.text } : {}),
       ...(measured.text !== undefined ? { outputJson: measured.text } : {}),
       ...failure,
+      origin: 'ran',
     });
+    if (this.encode) this.runLineages.push(run.lineage);
     this.lineage.finished(
       run.lineage,
       output,
@@ -630,7 +651,14 @@ class WorkflowRun {
     // takes connectionInputData before handleExecuteOnce cuts the node's input).
     const wholeInput = once !== input && itemsHandle !== undefined ? input[itemsHandle] : undefined;
     const startedAt = this.now();
-    const run: RunStart = { runIndex, input, inputText, itemsIn, startedAt, lineage: this.lineage.start(node, input) };
+    const run: RunStart = {
+      runIndex,
+      input,
+      inputText,
+      itemsIn,
+      startedAt,
+      lineage: this.lineage.start(node, input, runIndex),
+    };
     if (this.listening) this.emit({ nodeId: node.id, name: node.name, status: 'running', runIndex, startedAt });
 
     // n8n's error output handling, then Always Output Data (which sees the input as the first left it).

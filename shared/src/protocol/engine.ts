@@ -41,8 +41,12 @@ export const nodeEventSchema = z.object({
   attempts: z.number().int().optional(),
   error: z.string().optional(),
   disabled: z.boolean().optional(),
+  /** The node did not run: a partial run reused its base run's output, or its pin stood in for it. */
+  origin: z.enum(['reused', 'pinned']).optional(),
 });
 export type NodeEventMessage = z.infer<typeof nodeEventSchema>;
+
+export const nodeRunOrigins = ['ran', 'reused', 'pinned'] as const;
 
 export const nodeRunSchema = z.object({
   nodeId: z.string(),
@@ -57,6 +61,10 @@ export const nodeRunSchema = z.object({
   attempts: z.number().int().min(0),
   startedAt: z.number(),
   finishedAt: z.number(),
+  /** How the output came about; 'ran' when left out. */
+  origin: z.enum(nodeRunOrigins).optional(),
+  /** Each output item's sources and each input's producers (shared/src/runs/paired.ts), as JSON text. */
+  paired: z.string().optional(),
 });
 
 /** A run's log keeps this many lines (the engine stops adding, then says how many it dropped)… */

@@ -198,6 +198,7 @@ export class PgExecutionStore implements ExecutionStore {
       ${column(runs, (r) => r.output)}::text[], ${column(runs, (r) => r.error ?? null)}::text[],
       ${column(runs, (r) => r.attempts)}::int[], ${column(runs, (r) => r.startedAt)}::bigint[],
       ${column(runs, (r) => r.finishedAt)}::bigint[],
+      ${column(runs, (r) => r.origin ?? 'ran')}::text[], ${column(runs, (r) => r.paired ?? null)}::text[],
       ${column(lines, (l) => l.id)}::text[], ${column(lines, (l) => l.at)}::bigint[],
       ${column(lines, (l) => l.level)}::text[], ${column(lines, (l) => l.node ?? null)}::text[],
       ${column(lines, (l) => l.message)}::text[])`);

@@ -82,6 +82,8 @@ export class SqliteExecutionStore implements ExecutionStore {
         startedAt: p('startedAt'),
         finishedAt: p('finishedAt'),
         ord: p('ord'),
+        origin: p('origin'),
+        paired: p('paired'),
       })
       .onConflictDoNothing()
       .prepare();
@@ -269,6 +271,8 @@ export class SqliteExecutionStore implements ExecutionStore {
         startedAt: r.startedAt,
         finishedAt: r.finishedAt,
         ord: base + i,
+        origin: r.origin ?? 'ran',
+        paired: r.paired ?? null,
       });
     }
     for (const line of result.logs ?? []) this.writeLog(id, line.level, line.message, line.at, line.node);
