@@ -121,6 +121,11 @@ export const executions = sqliteTable(
     runScope: text('run_scope'),
     /** JSON `{ nodeId: hash }` of the version's nodes when the run was made (partial runs compare them). */
     fingerprints: text('fingerprints'),
+    /**
+     * The pins the run uses, JSON `{ nodeId: items[] }` (docs/plans/n8n-daily.md §2.4): read from the live
+     * document when a manual or test run is made, copied by its retries; null for production runs.
+     */
+    pins: text('pins'),
   },
   (t) => [
     index('executions_workflow_idx').on(t.workflowId, t.createdAt),

@@ -121,6 +121,7 @@ export const executions = pgTable(
     destinationNodeId: text('destination_node_id'),
     runScope: text('run_scope'),
     fingerprints: text('fingerprints'),
+    pins: text('pins'),
   },
   (t) => [
     index('executions_workflow_idx').on(t.workflowId, t.createdAt),
