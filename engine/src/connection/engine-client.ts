@@ -313,6 +313,7 @@ export class EngineClient {
         meta: { workflow: job.workflow, execution: { id: job.executionId, mode: job.mode } },
         ...(job.startNodeId ? { startNodeId: job.startNodeId } : {}),
         ...(job.triggerItems ? { triggerItems: job.triggerItems } : {}),
+        ...(job.pins ? { pins: job.pins } : {}),
         signal: controller.signal,
         ...(job.limits ? { limits: job.limits } : {}),
         ...(job.timezone ? { defaultTimezone: job.timezone } : {}),

@@ -16,7 +16,7 @@ import { firstInput, loopInput, onlyFirstOutput, ScheduleV0, type Scheduler } fr
 import { alwaysOutput, errorItemsToErrorOutput, executeOnceInput } from './node-settings.ts';
 import { continuedOutput } from './continue-on-fail.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
-import { RunLineage, type NodeLineage, type PairedLookup } from './paired-items.ts';
+import { pairedWith, RunLineage, type NodeLineage, type PairedLookup } from './paired-items.ts';
 import { encodePaired } from '#shared/runs/paired.ts';
 import { ItemErrors, type Credential, type NodeContext, type NodeExecutor, type WebhookResponse } from './types.ts';
 
@@ -106,6 +106,11 @@ export interface RunOptions {
   /** The node the run starts at (a trigger); by default every trigger without inputs, in canvas order. */
   startNodeId?: string;
   triggerItems?: Item[];
+  /**
+   * Pinned first outputs by node id (manual and test runs): such a node does not run, its pin is its output,
+   * recorded with origin 'pinned' (docs/plans/n8n-daily.md §2.4). A disabled node passes its input on as usual.
+   */
+  pins?: Readonly<Record<string, readonly JsonObject[]>>;
   /** Aborting it cancels the run. */
   signal?: AbortSignal;
   credential?: (id: string) => Promise<Credential>;
@@ -312,6 +317,8 @@ interface RunStart {
   startedAt: number;
   /** What paired items know of this run (paired-items.ts). */
   lineage: NodeLineage;
+  /** Set when the node's pin stood in for it. */
+  origin?: 'pinned';
 }
 
 /** One execution's state; `schedule` decides which node runs next, with which items. */
@@ -366,8 +373,11 @@ class WorkflowRun {
   private readonly v0: boolean;
   private failedNode: string | undefined;
   private failedMessage: string | undefined;
+  /** options.pins as a map (empty without pins: one lookup per node run is all they cost). */
+  private readonly pins: ReadonlyMap<string, readonly JsonObject[]>;
 
   constructor(readonly options: RunOptions) {
+    this.pins = new Map(options.pins ? Object.entries(options.pins) : []);
     this.graph = graphOf(options.definition);
     this.now = options.now ?? Date.now;
     this.timezone = options.definition.settings.timezone ?? options.defaultTimezone ?? defaultSettings.timezone;
@@ -550,7 +560,7 @@ class WorkflowRun {
       ...(run.inputText ? { inputJson: run.inputText.text } : {}),
       ...(measured.text !== undefined ? { outputJson: measured.text } : {}),
       ...failure,
-      origin: 'ran',
+      origin: run.origin ?? 'ran',
     });
     if (this.encode) this.runLineages.push(run.lineage);
     this.lineage.finished(
@@ -572,6 +582,7 @@ class WorkflowRun {
         attempts,
         ...failure,
         ...(node.disabled ? { disabled: true } : {}),
+        ...(run.origin ? { origin: run.origin } : {}),
       });
   }
 
@@ -616,6 +627,16 @@ class WorkflowRun {
     return { output: {}, measured: EMPTY_OUTPUT };
   }
 
+  /**
+   * A pin as this run's output: new items each time (a node in a loop puts its pin out on every pass), item i
+   * paired with input item i, or with item 0 when the input is shorter (§2.4), with nothing when there is none.
+   */
+  private pinnedItems(pin: readonly JsonObject[], input: readonly Item[]): Item[] {
+    return pin.map((json, i) =>
+      pairedWith({ json: structuredClone(json) }, input.length === 0 ? [] : { item: i < input.length ? i : 0 }),
+    );
+  }
+
   private async runNode(g: GraphNode, execution: Execution): Promise<'ok' | 'stop' | 'not run'> {
     const { node } = g;
     const { options } = this;
@@ -625,7 +646,9 @@ class WorkflowRun {
     // empty item — unless a loop came round into a later input (schedule-v0.ts).
     const v0Handle = this.v0 ? v0InputHandle(this.graph, g, execution) : undefined;
     const firstEmpty = v0Handle !== undefined && !node.disabled && !input[v0Handle]?.length;
-    if (firstEmpty && !node.alwaysOutputData) return 'not run';
+    // n8n takes a pin before it asks whether the node has input to run on (processRunExecutionData).
+    const pin = node.disabled ? undefined : this.pins.get(node.id);
+    if (firstEmpty && !node.alwaysOutputData && !pin) return 'not run';
     const runIndex = this.runCount.get(node.id) ?? 0;
     this.runCount.set(node.id, runIndex + 1);
     this.nodeRuns++;
@@ -675,6 +698,11 @@ class WorkflowRun {
       // n8n's disabled node has its first output only — unless the error output handling gave it that one too.
       if (output[ERROR_OUTPUT] === undefined) onlyFirstOutput(output);
       return this.succeeded(g, run, output, 0, output[g.firstOutput] ?? [], false);
+    }
+    if (pin) {
+      run.origin = 'pinned';
+      const output = { [g.firstOutput]: this.pinnedItems(pin, items) };
+      return this.succeeded(g, run, output, 0, output[g.firstOutput] ?? [], true);
     }
     if (firstEmpty) {
       const output = onlyFirstOutput(always({}));

@@ -167,6 +167,11 @@ export const jobSchema = z.object({
   ),
   startNodeId: z.string().optional(),
   triggerItems: items.optional(),
+  /**
+   * Pinned outputs by node id (manual and test runs): a pinned node does not run, its pin is its first
+   * output (docs/plans/n8n-daily.md §2.4). Production runs get none.
+   */
+  pins: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(),
   /** Secrets of the credentials the version's nodes name, by id (decrypted by the server for this job only). */
   credentials: z
     .record(
