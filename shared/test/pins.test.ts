@@ -7,6 +7,7 @@ import {
   changedTargets,
   checkPin,
   deleteNode,
+  fromDefinition,
   initWorkflowDoc,
   mayViolate,
   PIN_MAX_BYTES,
@@ -18,6 +19,7 @@ import {
   repairDoc,
   toDefinition,
   unpinNode,
+  validateDefinition,
 } from '../src/schema/index.ts';
 import { replica, syncAll } from './replicas.ts';
 
@@ -122,5 +124,34 @@ describe('pins', () => {
     pinNode(doc, 'b', [{ n: 1 }], { by: 'ana', source: 'typed' });
     unpinNode(doc, 'b');
     expect(seen).toEqual([['node:b:pin'], ['node:b:pin']]);
+  });
+});
+
+describe('pins in the exchange JSON', () => {
+  const exchange = (pins: unknown) => ({
+    weft: 1,
+    name: 'Exchange',
+    nodes: [{ id: 'a', name: 'A', type: 'set', typeVersion: 1, position: { x: 0, y: 0 } }],
+    edges: [],
+    pins,
+  });
+
+  it('fromDefinition writes the pins as imported; toDefinition leaves them out', () => {
+    const { doc, warnings } = fromDefinition(exchange({ a: [{ n: 1 }] }), { pinnedBy: 'ana', now: 7 });
+    expect(warnings).toEqual([]);
+    expect(readPins(doc)).toEqual({ a: { items: [{ n: 1 }], by: 'ana', at: 7, source: 'import' } });
+    expect(toDefinition(doc).pins).toBeUndefined();
+  });
+
+  it('validateDefinition leaves out, with a warning, a pin of no node or past a limit', () => {
+    const result = validateDefinition(exchange({ a: [{ s: 'x'.repeat(PIN_MAX_BYTES) }], ghost: [{ n: 1 }] }));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.definition.pins).toBeUndefined();
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      'Pinned data of node a is left out: Pinned data is limited to 1 MB per node; this output is 1 MB',
+      'Pinned data of node ghost is left out: Node ghost does not exist',
+    ]);
+    expect(validateDefinition(exchange({ a: [1] })).ok).toBe(false);
   });
 });

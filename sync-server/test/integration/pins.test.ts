@@ -106,4 +106,29 @@ describe('pins in the live document', () => {
     await waitFor('the pin of the deleted node to go', () => !pinsMap(bobClient.doc).has('a'));
     expect(pinsMap(annClient.doc).has('a')).toBe(false);
   });
+
+  it('export carries the pins and import writes them back, pinned by the importer; a version never carries them', async () => {
+    const body = {
+      weft: 1,
+      name: 'Exchange',
+      nodes: [{ id: 'a', name: 'A', type: 'set', typeVersion: 1, position: { x: 0, y: 0 } }],
+      edges: [],
+      pins: { a: [{ n: 1 }, { n: 2 }] },
+    };
+    const imported = await rest.call<{ id: string; warnings: unknown[] }>('POST', '/api/workflows/import', {
+      as: bob.as,
+      body,
+    });
+    expect(imported.status).toBe(201);
+    expect(imported.body.warnings).toEqual([]);
+    const id = imported.body.id;
+    const exported = await rest.call('GET', `/api/workflows/${id}/export`, { as: bob.as });
+    expect(exported.status).toBe(200);
+    expect(exported.body.pins).toEqual({ a: [{ n: 1 }, { n: 2 }] });
+    const c = connectClient(t.wsUrl, id, { token: bob.token });
+    clients.push(c);
+    await c.synced();
+    await waitFor('the pin', () => readPins(c.doc).a !== undefined);
+    expect(readPins(c.doc).a).toMatchObject({ by: bob.user.id, source: 'import', items: [{ n: 1 }, { n: 2 }] });
+  });
 });
