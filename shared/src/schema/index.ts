@@ -13,6 +13,7 @@ export * from './to-definition.ts';
 export * from './from-definition.ts';
 export * from './repair.ts';
 export * from './pins.ts';
+export * from './exchange.ts';
 export * from './changes.ts';
 export * from './migrations/index.ts';
 export * from './migrations/versions.ts';

@@ -8,12 +8,10 @@ import {
   docSchemaVersion,
   fromDefinition,
   initWorkflowDoc,
-  pinItemsOf,
-  readPins,
   readMeta,
   setWorkflowDescription,
   setWorkflowName,
-  toDefinition,
+  toExchange,
   type WorkflowDefinition,
 } from '#shared/schema/index.ts';
 import type { User } from '../accounts/account-store.ts';
@@ -84,11 +82,7 @@ export class WorkflowService {
 
   /** The definition, with the document's pins (the exchange JSON carries them; a version never does). */
   async export(id: string): Promise<WorkflowDefinition> {
-    return this.deps.rooms.withRoom(id, (room) => {
-      const definition = toDefinition(room.doc);
-      const pins = readPins(room.doc);
-      return Object.keys(pins).length > 0 ? { ...definition, pins: pinItemsOf(pins) } : definition;
-    });
+    return this.deps.rooms.withRoom(id, (room) => toExchange(room.doc));
   }
 
   /**
