@@ -88,6 +88,9 @@ export const mayViolate = (doc: Y.Doc, tr: Y.Transaction): boolean => {
   const pins: unknown = pinsMap(doc);
   for (const [type, keys] of tr.changed) {
     if (type === nodes || type === edges || type === pins) return true;
+    // A root nobody had asked for by type when the update came is a placeholder (not a Y.Map), which the next
+    // getMap replaces: it cannot be told apart here, so it may be the pins.
+    if (type._item === null && !(type instanceof Y.Map)) return true;
     if (type instanceof Y.Map && type.parent === nodes && keys.has(NodeKey.name)) return true;
   }
   return false;
