@@ -17,7 +17,6 @@ import { alwaysOutput, errorItemsToErrorOutput, executeOnceInput } from './node-
 import { continuedOutput } from './continue-on-fail.ts';
 import type { Item, JsonObject, NodeOutput } from './items.ts';
 import { pairedWith, RunLineage, type NodeLineage, type PairedLookup } from './paired-items.ts';
-import { encodePaired } from '#shared/runs/paired.ts';
 import { ItemErrors, type Credential, type NodeContext, type NodeExecutor, type WebhookResponse } from './types.ts';
 
 /**
@@ -522,7 +521,7 @@ class WorkflowRun {
       // At the end, not as each node finishes: a pairing is worked out once, from the whole output.
       this.runLineages.forEach((lineage, i) => {
         const r = runs[i];
-        if (r) r.paired = encodePaired(lineage.record());
+        if (r) r.paired = lineage.encoded();
       });
     }
     // Fields set one by one (a spread of `end`, whose shape varies, cost more than the rest of a small run's end).
