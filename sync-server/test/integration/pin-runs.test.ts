@@ -20,6 +20,7 @@ let client: YwsClient | undefined;
 interface NodeRunBody {
   name: string;
   origin?: string;
+  paired?: string | null;
   output: Record<string, { json: Record<string, unknown> }[]>;
 }
 interface ExecutionBody {
@@ -98,6 +99,11 @@ describe('pins in runs', () => {
     expect(first.nodeRuns.map((r) => [r.name, r.origin])).toEqual([
       ['Hook', 'pinned'],
       ['Tag', 'ran'],
+    ]);
+    // Execution detail carries each run's paired items as stored (shared/src/runs/paired.ts).
+    expect(first.nodeRuns.map((r) => (r.paired ? (JSON.parse(r.paired) as { out: unknown }).out : null))).toEqual([
+      { main: [0] },
+      { main: [0] },
     ]);
 
     // Today's pin differs; the retry runs with the one its run used.
