@@ -203,13 +203,15 @@ describe('n8n import: nothing dropped without a warning', () => {
         executionTimeout: 60,
         timeSavedPerExecution: 3,
       },
-      pinData: { X: [{ json: { a: 1 } }] },
+      pinData: { X: [{ json: { a: 1 } }], Gone: [{ json: { b: 2 } }], Y: [] },
     });
     expect(definition.settings).toEqual({ executionOrder: 'v0', timezone: 'Europe/Berlin', timeoutSeconds: 60 });
+    // Pinned data is carried over (n8n-pins.test.ts); only a pin of no node is named, and an empty one pins nothing.
+    expect(Object.values(definition.pins ?? {})).toEqual([[{ a: 1 }]]);
     expect(warnings.map((w) => w.message)).toEqual([
       'Workflow setting "Error Workflow" (settings.errorWorkflow) = "abc" is not carried over: Weft has no error workflows; look at failed executions in its execution list',
       'Workflow setting "This Workflow Can Be Called By" (settings.callerPolicy) = "any" is not carried over: Weft has no Execute Workflow node, so no workflow calls another',
-      'Pinned data of "X" is not imported: Weft runs that node for real',
+      'Pinned data of "Gone" is not imported: the workflow has no node of that name',
     ]);
   });
 

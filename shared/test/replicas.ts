@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { ROOT_EDGES, ROOT_META, ROOT_NODES } from '../src/schema/roots.ts';
+import { ROOT_EDGES, ROOT_META, ROOT_NODES, ROOT_PINS } from '../src/schema/roots.ts';
 
 /**
  * Test helpers for replicas that exchange updates explicitly (no sockets, no
@@ -37,6 +37,7 @@ const content = (doc: Y.Doc): unknown => ({
   meta: doc.getMap(ROOT_META).toJSON(),
   nodes: doc.getMap(ROOT_NODES).toJSON(),
   edges: doc.getMap(ROOT_EDGES).toJSON(),
+  pins: doc.getMap(ROOT_PINS).toJSON(),
 });
 
 const sortedVector = (doc: Y.Doc): string =>

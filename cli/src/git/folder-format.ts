@@ -86,6 +86,8 @@ export const renderWorkflow = (id: string, definition: WorkflowDefinition): Work
       .map((e) => ({ source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle }))
       .sort((a, b) => (edgeId(a) < edgeId(b) ? -1 : edgeId(a) > edgeId(b) ? 1 : 0)),
   };
+  // Pinned data rides in workflow.json (docs/plans/n8n-daily.md §2.1): push diffs it per node.
+  if (definition.pins && Object.keys(definition.pins).length > 0) file.pins = definition.pins;
   if (definition.description !== undefined && definition.description.length > 0) {
     if (definition.description.includes('\n')) {
       files.set(DESCRIPTION_FILE, definition.description);

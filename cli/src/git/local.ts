@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type * as Y from 'yjs';
-import { toDefinition } from '#shared/schema/to-definition.ts';
+import { toExchange } from '#shared/schema/exchange.ts';
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import { diffDefinitions, type Change } from '#shared/schema/diff/diff.ts';
 import { GitFolderError, messageOf } from './errors.ts';
@@ -84,7 +84,7 @@ export const writeWorkflowFolder = async (
 ): Promise<boolean> => {
   const path = join(dir, folder);
   await ensureDir(path);
-  const files = renderWorkflow(id, toDefinition(doc));
+  const files = renderWorkflow(id, toExchange(doc));
   let changed = false;
   // workflow.json last: a folder whose workflow.json is in place has all of its text files.
   for (const [name, content] of [...files].sort(([a], [b]) =>
@@ -93,7 +93,7 @@ export const writeWorkflowFolder = async (
     if (await writeIfChanged(join(path, name), content)) changed = true;
   }
   const stale = new Set(referenced);
-  if (previous) for (const name of renderWorkflow(id, toDefinition(previous)).keys()) stale.add(name);
+  if (previous) for (const name of renderWorkflow(id, toExchange(previous)).keys()) stale.add(name);
   for (const name of stale) {
     if (!files.has(name) && (await removeFile(join(path, name)))) changed = true;
   }
@@ -103,6 +103,6 @@ export const writeWorkflowFolder = async (
 /** Removes the files a pulled workflow was written as, and its folder when nothing else is in it. */
 export const removeWorkflowFolder = async (dir: string, folder: string, id: string, base: Y.Doc): Promise<void> => {
   const path = join(dir, folder);
-  for (const name of renderWorkflow(id, toDefinition(base)).keys()) await removeFile(join(path, name));
+  for (const name of renderWorkflow(id, toExchange(base)).keys()) await removeFile(join(path, name));
   await removeDirIfEmpty(path);
 };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type * as Y from 'yjs';
-import { toDefinition } from '#shared/schema/to-definition.ts';
+import { toExchange } from '#shared/schema/exchange.ts';
 import { combineKinds, kindOf, messageOf, usageError, type FailureKind } from './errors.ts';
 import { claimName, slugify } from './file-names.ts';
 import { ensureDir, entryType, listEntries } from './fs-safe.ts';
@@ -117,7 +117,7 @@ export const pull = async (options: PullOptions): Promise<PullReport> => {
         if (recorded && !base) {
           return entry('skipped', 'its recorded base is missing; pull --force rewrites the folder', 'conflict');
         }
-        const local = against ? await localStatus(dir, folder, w.id, toDefinition(against)) : undefined;
+        const local = against ? await localStatus(dir, folder, w.id, toExchange(against)) : undefined;
         if (local?.status === 'changed') {
           return entry(
             'skipped',
@@ -136,7 +136,7 @@ export const pull = async (options: PullOptions): Promise<PullReport> => {
         }
       }
       const wrote = await writeWorkflowFolder(dir, folder, w.id, doc, base);
-      await writeBase(dir, w.id, doc, toDefinition(doc));
+      await writeBase(dir, w.id, doc, toExchange(doc));
       const moved = state.workflows.get(w.id) !== folder;
       state.workflows.set(w.id, folder);
       const status: PullStatus = !recorded ? 'created' : wrote || moved ? 'updated' : 'unchanged';
@@ -165,8 +165,8 @@ export const pull = async (options: PullOptions): Promise<PullReport> => {
     let name = id;
     try {
       base = await readBase(dir, id);
-      if (base) name = toDefinition(base).name;
-      const local = base ? await localStatus(dir, folder, id, toDefinition(base)) : { status: 'changed' as const };
+      if (base) name = toExchange(base).name;
+      const local = base ? await localStatus(dir, folder, id, toExchange(base)) : { status: 'changed' as const };
       // Even --force never deletes edits the server can no longer take.
       if (local.status === 'changed') {
         entries.push({

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { origins } from '#shared/origins.ts';
-import { toDefinition } from '#shared/schema/to-definition.ts';
+import { toExchange } from '#shared/schema/exchange.ts';
 import { updateFromChanges } from '#shared/schema/diff/apply.ts';
 import { describeChange, diffDefinitions, type Change } from '#shared/schema/diff/diff.ts';
 import { combineKinds, GitFolderError, kindOf, messageOf, usageError, type FailureKind } from './errors.ts';
@@ -113,7 +113,7 @@ const recordedName = async (dir: string, state: FolderState, folder: string): Pr
   if (id === undefined) return undefined;
   const base = await readBase(dir, id).catch(() => undefined);
   try {
-    return base ? toDefinition(base).name : undefined;
+    return base ? toExchange(base).name : undefined;
   } finally {
     base?.destroy();
   }
@@ -206,10 +206,10 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
         }
         base = await fetchDocState(server, id);
       }
-      const changes = diffDefinitions(toDefinition(base), definition);
+      const changes = diffDefinitions(toExchange(base), definition);
       if (changes.length === 0) {
         if (!dryRun && recordedFolder !== local.folder) {
-          await writeBase(dir, id, base, toDefinition(base));
+          await writeBase(dir, id, base, toExchange(base));
           state.workflows.set(id, local.folder);
         }
         report({ ...common, status: 'unchanged' });
@@ -225,7 +225,7 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
       merged = await pushChanges(server, id, base, changes);
       await writeWorkflowFolder(dir, local.folder, id, merged, previous, files);
       previous.destroy();
-      await writeBase(dir, id, merged, toDefinition(merged));
+      await writeBase(dir, id, merged, toExchange(merged));
       state.workflows.set(id, local.folder);
       report({ ...common, status: 'updated', changes: lines, ...warned });
     } catch (error) {
@@ -252,7 +252,7 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
       const created = await remote.importWorkflow(definition);
       doc = await fetchDocState(server, created.id);
       await writeWorkflowFolder(dir, local.folder, created.id, doc, undefined, files);
-      await writeBase(dir, created.id, doc, toDefinition(doc));
+      await writeBase(dir, created.id, doc, toExchange(doc));
       state.workflows.set(created.id, local.folder);
       const all = [...warnings, ...created.warnings];
       report({ ...common, id: created.id, status: 'created', ...(all.length > 0 ? { warnings: all } : {}) });
@@ -265,7 +265,7 @@ export const push = async (options: PushOptions): Promise<PushReport> => {
 
   for (const [id, folder] of gone) {
     const base = await readBase(dir, id).catch(() => undefined);
-    const name = base ? toDefinition(base).name : id;
+    const name = base ? toExchange(base).name : id;
     base?.destroy();
     if (!options.prune) {
       report({ id, name, folder, status: 'kept', message: 'deleted here only; push --prune deletes it on the server' });

@@ -63,6 +63,8 @@ export const encodeFinished = (executionId: string, result: RunResult): string =
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
     ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(r.origin !== undefined && r.origin !== 'ran' ? { origin: r.origin } : {}),
+    ...(r.paired !== undefined ? { paired: r.paired } : {}),
   }));
   const { runs: _items, ...rest } = result;
   let bytes = Number.POSITIVE_INFINITY;
@@ -312,6 +314,7 @@ export class EngineClient {
         meta: { workflow: job.workflow, execution: { id: job.executionId, mode: job.mode } },
         ...(job.startNodeId ? { startNodeId: job.startNodeId } : {}),
         ...(job.triggerItems ? { triggerItems: job.triggerItems } : {}),
+        ...(job.pins ? { pins: job.pins } : {}),
         signal: controller.signal,
         ...(job.limits ? { limits: job.limits } : {}),
         ...(job.timezone ? { defaultTimezone: job.timezone } : {}),

@@ -1,5 +1,11 @@
 import { nodePorts } from '#shared/nodes/ports.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
+import {
+  encodePaired,
+  type InputStretch,
+  type Pairing as StoredPairing,
+  type PairedRecord,
+} from '#shared/runs/paired.ts';
 import type { WorkflowGraph } from './graph.ts';
 import type { Item, NodeOutput, PairedLookup } from '#shared/runs/items.ts';
 
@@ -77,7 +83,25 @@ export class NodeLineage {
     readonly inputHandles: readonly string[],
     readonly input: Readonly<Record<string, Item[]>>,
     private readonly sources: Readonly<Record<string, Segment[]>>,
+    readonly nodeId = '',
+    readonly runIndex = 0,
   ) {}
+
+  /** What node_runs.paired stores of this run (encodePaired): each output item's sources, each input's producers. */
+  record(): PairedRecord {
+    const outputs: Record<string, StoredPairing[]> = {};
+    for (const handle in this.output) outputs[handle] = [...this.pairedItems(handle)];
+    const inputs: Record<string, InputStretch[]> = {};
+    for (const handle in this.sources) {
+      inputs[handle] = (this.sources[handle] ?? []).map((s) => ({
+        nodeId: s.from.nodeId,
+        runIndex: s.from.runIndex,
+        output: s.output,
+        count: s.count,
+      }));
+    }
+    return { outputs, inputs };
+  }
 
   /** The run's output, and its output handles in n8n's order. */
   finish(output: NodeOutput, outputs: readonly string[]): void {
@@ -104,6 +128,68 @@ export class NodeLineage {
   pairedItems(output: string): readonly Pairing[] {
     this.pairs ??= this.computePairs();
     return this.pairs.get(output) ?? [];
+  }
+
+  /**
+   * What node_runs.paired stores (the format of shared/src/runs/paired.ts's encodePaired), written straight
+   * from the items: the engine does this for every node run, and building a pairing list per item first cost
+   * about three times as much. Same rules as computePairs.
+   */
+  encoded(): string {
+    if (this.pairs) return encodePaired(this.record());
+    const identity = new Map<Item, number>();
+    this.inputHandles.forEach((handle, input) => {
+      (this.input[handle] ?? []).forEach((item, i) => {
+        // Input and index in one number: a run's inputs are far below 2^21 items each.
+        if (!identity.has(item)) identity.set(item, input * 2_097_152 + i);
+      });
+    });
+    const handles = [...this.outputs, ...Object.keys(this.output).filter((h) => !this.outputs.includes(h))];
+    const single = this.inputHandles.length === 1;
+    const inCount = single ? (this.input[this.inputHandles[0] as string]?.length ?? 0) : 0;
+    const first = this.output[handles[0] ?? ''] ?? [];
+    const oneOutput = handles.filter((h) => this.output[h] !== undefined).length <= 1 && this.outputs.length <= 1;
+    const byDefault =
+      single && inCount === 1 ? 'first' : single && oneOutput && inCount === first.length ? 'same' : undefined;
+    const oneToFirst = single && oneOutput && first.length === 1 && inCount > 1;
+    const out: Record<string, unknown> = {};
+    for (const handle of handles) {
+      const items = this.output[handle];
+      if (!items) continue;
+      let same = items.length > 1;
+      let firstOnly = items.length > 1;
+      const entries: unknown[] = new Array<unknown>(items.length);
+      for (let index = 0; index < items.length; index++) {
+        const item = items[index] as Item;
+        const at = identity.get(item);
+        let entry: unknown;
+        if (at !== undefined) {
+          const input = Math.floor(at / 2_097_152);
+          const i = at % 2_097_152;
+          entry = input > 0 ? [[i, input]] : i;
+        } else {
+          const d = declared.get(item);
+          if (d) {
+            const [only] = d;
+            entry =
+              d.length === 1 && only && !only.input ? only.item : d.map((p) => (p.input ? [p.item, p.input] : p.item));
+          } else if (byDefault === 'first' || oneToFirst) entry = 0;
+          else if (byDefault === 'same') entry = index;
+          else entry = null;
+        }
+        entries[index] = entry;
+        if (entry !== index) same = false;
+        if (entry !== 0) firstOnly = false;
+      }
+      out[handle] = same ? 'same' : firstOnly ? 'first' : entries;
+    }
+    const inputs: Record<string, [string, number, string, number][]> = {};
+    let anyInput = false;
+    for (const handle in this.sources) {
+      inputs[handle] = (this.sources[handle] ?? []).map((s) => [s.from.nodeId, s.from.runIndex, s.output, s.count]);
+      anyInput = true;
+    }
+    return JSON.stringify(anyInput ? { out, in: inputs } : { out });
   }
 
   private computePairs(): Map<string, Pairing[]> {
@@ -166,7 +252,7 @@ export class RunLineage {
   private parents: Map<string, Set<string>> | undefined;
 
   /** The lineage record of a run of `node` about to start with `input`. */
-  start(node: DefinitionNode, input: Readonly<Record<string, Item[]>>): NodeLineage {
+  start(node: DefinitionNode, input: Readonly<Record<string, Item[]>>, runIndex = 0): NodeLineage {
     let handles = inputHandlesOf(node);
     for (const h of Object.keys(input)) if (!handles.includes(h)) handles = [...handles, h];
     // Captured now: a node that hands a list on unchanged (disabled, No-Op) becomes that list's producer next.
@@ -176,7 +262,7 @@ export class RunLineage {
       const producer = list ? this.producers.get(list) : undefined;
       if (list && producer) sources[h] = [{ ...producer, count: list.length }];
     }
-    return new NodeLineage(node.name, handles, input, sources);
+    return new NodeLineage(node.name, handles, input, sources, node.id, runIndex);
   }
 
   /** A node run ended with `output` (handles in n8n's order): later runs that get its lists know where they came from. */

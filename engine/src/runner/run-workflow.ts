@@ -16,7 +16,7 @@ import { firstInput, loopInput, onlyFirstOutput, ScheduleV0, type Scheduler } fr
 import { alwaysOutput, errorItemsToErrorOutput, executeOnceInput } from './node-settings.ts';
 import { continuedOutput } from './continue-on-fail.ts';
 import type { Item, JsonObject, NodeOutput, PairedLookup } from '#shared/runs/items.ts';
-import { RunLineage, type NodeLineage } from './paired-items.ts';
+import { pairedWith, RunLineage, type NodeLineage } from './paired-items.ts';
 import { ItemErrors, type Credential, type NodeContext, type NodeExecutor, type WebhookResponse } from './types.ts';
 
 /**
@@ -50,7 +50,12 @@ export interface NodeEvent {
   attempts?: number;
   error?: string;
   disabled?: boolean;
+  /** Set when the node did not run: its pin stood in for it ('reused' comes with partial runs). */
+  origin?: 'reused' | 'pinned';
 }
+
+/** How a node run's output came about: it ran, a partial run took it from its base run, or its pin stood in. */
+export type NodeRunOrigin = 'ran' | 'reused' | 'pinned';
 
 export interface NodeRun {
   nodeId: string;
@@ -66,6 +71,10 @@ export interface NodeRun {
   /** `input` and `output` as the JSON text the engine sends (runs with `encodeItems`). */
   inputJson?: string;
   outputJson?: string;
+  /** Set on every run the runner records; 'ran' when a caller's own record leaves it out. */
+  origin?: NodeRunOrigin;
+  /** Each output item's sources and each input's producers (encodePaired), for runs with `encodeItems`. */
+  paired?: string;
 }
 
 export interface RunResult {
@@ -96,6 +105,11 @@ export interface RunOptions {
   /** The node the run starts at (a trigger); by default every trigger without inputs, in canvas order. */
   startNodeId?: string;
   triggerItems?: Item[];
+  /**
+   * Pinned first outputs by node id (manual and test runs): such a node does not run, its pin is its output,
+   * recorded with origin 'pinned' (docs/plans/n8n-daily.md §2.4). A disabled node passes its input on as usual.
+   */
+  pins?: Readonly<Record<string, readonly JsonObject[]>>;
   /** Aborting it cancels the run. */
   signal?: AbortSignal;
   credential?: (id: string) => Promise<Credential>;
@@ -302,6 +316,8 @@ interface RunStart {
   startedAt: number;
   /** What paired items know of this run (paired-items.ts). */
   lineage: NodeLineage;
+  /** Set when the node's pin stood in for it. */
+  origin?: 'pinned';
 }
 
 /** One execution's state; `schedule` decides which node runs next, with which items. */
@@ -317,6 +333,8 @@ class WorkflowRun {
   /** Made when first needed: most runs end without anyone waiting on their signal. */
   private controller: AbortController | undefined;
   readonly runs: NodeRun[] = [];
+  /** The lineage of each of `runs`, in step: its paired items are encoded once, at the end (encodeItems only). */
+  private readonly runLineages: NodeLineage[] = [];
   response: WebhookResponse | undefined;
   readonly log: RunLog;
   readonly budget: RunBudget;
@@ -354,8 +372,11 @@ class WorkflowRun {
   private readonly v0: boolean;
   private failedNode: string | undefined;
   private failedMessage: string | undefined;
+  /** options.pins as a map (empty without pins: one lookup per node run is all they cost). */
+  private readonly pins: ReadonlyMap<string, readonly JsonObject[]>;
 
   constructor(readonly options: RunOptions) {
+    this.pins = new Map(options.pins ? Object.entries(options.pins) : []);
     this.graph = graphOf(options.definition);
     this.now = options.now ?? Date.now;
     this.timezone = options.definition.settings.timezone ?? options.defaultTimezone ?? defaultSettings.timezone;
@@ -496,6 +517,13 @@ class WorkflowRun {
       end = { status: 'succeeded' };
       log.add('info', `Succeeded in ${took} (${nodeRuns})`);
     }
+    if (this.encode) {
+      // At the end, not as each node finishes: a pairing is worked out once, from the whole output.
+      this.runLineages.forEach((lineage, i) => {
+        const r = runs[i];
+        if (r) r.paired = lineage.encoded();
+      });
+    }
     // Fields set one by one (a spread of `end`, whose shape varies, cost more than the rest of a small run's end).
     const result: RunResult = { status: end.status, runs, lastOutput, logs: log.done() };
     if (end.error !== undefined) result.error = end.error;
@@ -531,7 +559,9 @@ class WorkflowRun {
       ...(run.inputText ? { inputJson: run.inputText.text } : {}),
       ...(measured.text !== undefined ? { outputJson: measured.text } : {}),
       ...failure,
+      origin: run.origin ?? 'ran',
     });
+    if (this.encode) this.runLineages.push(run.lineage);
     this.lineage.finished(
       run.lineage,
       output,
@@ -551,6 +581,7 @@ class WorkflowRun {
         attempts,
         ...failure,
         ...(node.disabled ? { disabled: true } : {}),
+        ...(run.origin ? { origin: run.origin } : {}),
       });
   }
 
@@ -595,6 +626,16 @@ class WorkflowRun {
     return { output: {}, measured: EMPTY_OUTPUT };
   }
 
+  /**
+   * A pin as this run's output: new items each time (a node in a loop puts its pin out on every pass), item i
+   * paired with input item i, or with item 0 when the input is shorter (§2.4), with nothing when there is none.
+   */
+  private pinnedItems(pin: readonly JsonObject[], input: readonly Item[]): Item[] {
+    return pin.map((json, i) =>
+      pairedWith({ json: structuredClone(json) }, input.length === 0 ? [] : { item: i < input.length ? i : 0 }),
+    );
+  }
+
   private async runNode(g: GraphNode, execution: Execution): Promise<'ok' | 'stop' | 'not run'> {
     const { node } = g;
     const { options } = this;
@@ -604,7 +645,9 @@ class WorkflowRun {
     // empty item — unless a loop came round into a later input (schedule-v0.ts).
     const v0Handle = this.v0 ? v0InputHandle(this.graph, g, execution) : undefined;
     const firstEmpty = v0Handle !== undefined && !node.disabled && !input[v0Handle]?.length;
-    if (firstEmpty && !node.alwaysOutputData) return 'not run';
+    // n8n takes a pin before it asks whether the node has input to run on (processRunExecutionData).
+    const pin = node.disabled ? undefined : this.pins.get(node.id);
+    if (firstEmpty && !node.alwaysOutputData && !pin) return 'not run';
     const runIndex = this.runCount.get(node.id) ?? 0;
     this.runCount.set(node.id, runIndex + 1);
     this.nodeRuns++;
@@ -630,7 +673,14 @@ class WorkflowRun {
     // takes connectionInputData before handleExecuteOnce cuts the node's input).
     const wholeInput = once !== input && itemsHandle !== undefined ? input[itemsHandle] : undefined;
     const startedAt = this.now();
-    const run: RunStart = { runIndex, input, inputText, itemsIn, startedAt, lineage: this.lineage.start(node, input) };
+    const run: RunStart = {
+      runIndex,
+      input,
+      inputText,
+      itemsIn,
+      startedAt,
+      lineage: this.lineage.start(node, input, runIndex),
+    };
     if (this.listening) this.emit({ nodeId: node.id, name: node.name, status: 'running', runIndex, startedAt });
 
     // n8n's error output handling, then Always Output Data (which sees the input as the first left it).
@@ -647,6 +697,11 @@ class WorkflowRun {
       // n8n's disabled node has its first output only — unless the error output handling gave it that one too.
       if (output[ERROR_OUTPUT] === undefined) onlyFirstOutput(output);
       return this.succeeded(g, run, output, 0, output[g.firstOutput] ?? [], false);
+    }
+    if (pin) {
+      run.origin = 'pinned';
+      const output = { [g.firstOutput]: this.pinnedItems(pin, items) };
+      return this.succeeded(g, run, output, 0, output[g.firstOutput] ?? [], true);
     }
     if (firstEmpty) {
       const output = onlyFirstOutput(always({}));

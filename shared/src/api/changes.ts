@@ -10,7 +10,7 @@ export const MAX_CHANGES = 10;
 export const changesQuery = z.object({
   target: z
     .string()
-    .refine((s) => parseNodeTarget(s) !== undefined, 'must be `node:<id>` or `node:<id>:param:<name>`')
+    .refine((s) => parseNodeTarget(s) !== undefined, 'must be `node:<id>`, `node:<id>:param:<name>` or `node:<id>:pin`')
     .meta({ description: 'A node (`node:<id>`) or one of its parameters (`node:<id>:param:<name>`)' }),
 });
 

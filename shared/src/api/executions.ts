@@ -38,6 +38,10 @@ export const nodeRunSchema = z.object({
   attempts: z.number().int(),
   startedAt: time,
   finishedAt: time,
+  /** 'ran', or how the node's output came about without running: reused from a base run, or its pin. */
+  origin: z.enum(['ran', 'reused', 'pinned']).optional(),
+  /** Each output item's sources and each input's producers, compact (shared/src/runs/paired.ts decodePaired). */
+  paired: z.string().nullable().optional(),
 });
 export type NodeRunDto = z.infer<typeof nodeRunSchema>;
 

@@ -42,8 +42,12 @@ export const nodeEventSchema = z.object({
   attempts: z.number().int().optional(),
   error: z.string().optional(),
   disabled: z.boolean().optional(),
+  /** The node did not run: a partial run reused its base run's output, or its pin stood in for it. */
+  origin: z.enum(['reused', 'pinned']).optional(),
 });
 export type NodeEventMessage = z.infer<typeof nodeEventSchema>;
+
+export const nodeRunOrigins = ['ran', 'reused', 'pinned'] as const;
 
 export const nodeRunSchema = z.object({
   nodeId: z.string(),
@@ -58,6 +62,10 @@ export const nodeRunSchema = z.object({
   attempts: z.number().int().min(0),
   startedAt: z.number(),
   finishedAt: z.number(),
+  /** How the output came about; 'ran' when left out. */
+  origin: z.enum(nodeRunOrigins).optional(),
+  /** Each output item's sources and each input's producers (shared/src/runs/paired.ts), as JSON text. */
+  paired: z.string().optional(),
 });
 
 export { MAX_LOG_LINES, MAX_LOG_MESSAGE } from './log-limits.ts';
@@ -157,6 +165,11 @@ export const jobSchema = z.object({
   ),
   startNodeId: z.string().optional(),
   triggerItems: items.optional(),
+  /**
+   * Pinned outputs by node id (manual and test runs): a pinned node does not run, its pin is its first
+   * output (docs/plans/n8n-daily.md §2.4). Production runs get none.
+   */
+  pins: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(),
   /** Secrets of the credentials the version's nodes name, by id (decrypted by the server for this job only). */
   credentials: z
     .record(

@@ -1,10 +1,11 @@
 import type * as Y from 'yjs';
 import { ID_PATTERN } from '../ids.ts';
-import { ROOT_NODES, NodeKey } from './roots.ts';
+import { ROOT_NODES, ROOT_PINS, NodeKey } from './roots.ts';
 
 /**
  * What a transaction changed, named as "who changed this" asks about it
- * (docs/plans/collaboration.md §6.4): `node:<id>` or `node:<id>:param:<name>`.
+ * (docs/plans/collaboration.md §6.4): `node:<id>`, `node:<id>:param:<name>`
+ * or `node:<id>:pin` (pinning or unpinning its output).
  * A parameter edit names the parameter only: the node's own line lists
  * moves, renames, notes and the like, so the two answers never repeat each
  * other. Edges and the workflow's meta are not named: nobody can ask about
@@ -24,16 +25,18 @@ export const MAX_PARAM_NAME = 128;
 
 export const nodeTarget = (nodeId: string): ChangeTarget => `node:${nodeId}`;
 export const paramTarget = (nodeId: string, name: string): ChangeTarget => `node:${nodeId}:param:${name}`;
+export const pinTarget = (nodeId: string): ChangeTarget => `node:${nodeId}:pin`;
 
 const TARGET = new RegExp(
-  `^node:(${ID_PATTERN.source.replace(/^\^|\$$/g, '')})(?::param:([^\u0000]{1,${MAX_PARAM_NAME}}))?$`,
+  `^node:(${ID_PATTERN.source.replace(/^\^|\$$/g, '')})(?::param:([^\u0000]{1,${MAX_PARAM_NAME}})|(:pin))?$`,
   's',
 );
 
-/** A node or parameter target as the changes route accepts it, or undefined. */
-export const parseNodeTarget = (target: string): { nodeId: string; param?: string } | undefined => {
+/** A node, parameter or pin target as the changes route accepts it, or undefined. */
+export const parseNodeTarget = (target: string): { nodeId: string; param?: string; pin?: true } | undefined => {
   const match = TARGET.exec(target);
   if (!match?.[1]) return undefined;
+  if (match[3] !== undefined) return { nodeId: match[1], pin: true };
   return match[2] === undefined ? { nodeId: match[1] } : { nodeId: match[1], param: match[2] };
 };
 
@@ -58,6 +61,8 @@ const pathOf = (doc: Y.Doc, type: SharedType): { root: string; keys: (string | n
 /** Only what the changes route could be asked about: a well-formed node id, a parameter name it accepts. */
 const targetOf = (root: string, keys: readonly (string | null)[]): ChangeTarget | undefined => {
   const [first, second, third] = keys;
+  if (root === ROOT_PINS && typeof first === 'string' && keys.length === 1)
+    return parseNodeTarget(pinTarget(first)) === undefined ? undefined : pinTarget(first);
   if (root !== ROOT_NODES || typeof first !== 'string') return undefined;
   const target =
     second === NodeKey.parameters && typeof third === 'string' ? paramTarget(first, third) : nodeTarget(first);

@@ -89,6 +89,12 @@ export const workflowDefinitionSchema = z.strictObject({
   settings: settingsSchema.default({}),
   nodes: z.array(definitionNodeSchema).max(10_000),
   edges: z.array(definitionEdgeSchema).max(50_000),
+  /**
+   * Pinned data by node id (export, import, `weft pull`/`push`): not part of what runs, and
+   * never in a saved version's definition. validateDefinition drops, with a warning, a pin
+   * that names no node or breaks a limit of pins.ts, as the server's repair would.
+   */
+  pins: z.record(z.string().regex(ID_PATTERN), z.array(z.record(z.string(), z.unknown()))).optional(),
 });
 
 /** The definition as produced by toDefinition: every optional part filled in. */
@@ -99,6 +105,8 @@ export interface WorkflowDefinition {
   settings: WorkflowSettings;
   nodes: DefinitionNode[];
   edges: DefinitionEdge[];
+  /** Pinned data by node id: only in the exchange JSON, never in what toDefinition derives. */
+  pins?: Record<string, Record<string, unknown>[]>;
 }
 
 /** What import accepts before defaults are applied. */

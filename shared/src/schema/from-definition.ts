@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { ErrorCodes, UserError, type Issue } from '../errors.ts';
 import type { Origin } from '../origins.ts';
+import { pinsMap, type PinRecord } from './pins.ts';
 import { edgeId, edgesMap, nodesMap } from './roots.ts';
 import { validateDefinition } from './validate.ts';
 import { buildNodeMap, initWorkflowDoc, setWorkflowSetting } from './write.ts';
@@ -18,7 +19,7 @@ export interface FromDefinitionResult {
  */
 export const fromDefinition = (
   input: unknown,
-  options: { doc?: Y.Doc; origin?: Origin } = {},
+  options: { doc?: Y.Doc; origin?: Origin; pinnedBy?: string; now?: number } = {},
 ): FromDefinitionResult => {
   const result = validateDefinition(input);
   if (!result.ok) {
@@ -48,6 +49,12 @@ export const fromDefinition = (
       const id = edgeId(value);
       if (!edges.has(id)) edges.set(id, { ...value, order });
     });
+    const pins = pinsMap(doc);
+    const at = options.now ?? Date.now();
+    for (const [id, items] of Object.entries(def.pins ?? {})) {
+      // Checked by validateDefinition; written whole, one atomic value a node.
+      pins.set(id, { items, by: options.pinnedBy ?? '', at, source: 'import' } satisfies PinRecord);
+    }
   }, options.origin);
   return { doc, warnings: result.warnings };
 };

@@ -12,6 +12,8 @@ export * from './validate.ts';
 export * from './to-definition.ts';
 export * from './from-definition.ts';
 export * from './repair.ts';
+export * from './pins.ts';
+export * from './exchange.ts';
 export * from './changes.ts';
 export * from './migrations/index.ts';
 export * from './migrations/versions.ts';

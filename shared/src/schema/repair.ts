@@ -3,6 +3,7 @@ import { hasInput, hasOutput } from '../nodes/catalog.ts';
 import { origins, type Origin } from '../origins.ts';
 import { resolveNames } from './names.ts';
 import { readNodes, readStoredEdges } from './read.ts';
+import { pinsMap, pinsToDelete } from './pins.ts';
 import { edgeId, edgesMap, metaMap, NodeKey, nodesMap } from './roots.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface Violations {
   edgesToRekey: [string, string][];
   /** nodeId → the unique name the naming rule gives it. */
   renames: Map<string, string>;
+  /** Pins of missing nodes, ill-formed, or past a limit (pins.ts pinsToDelete). */
+  pinsToDelete: string[];
 }
 
 export const findViolations = (doc: Y.Doc): Violations => {
@@ -48,11 +51,11 @@ export const findViolations = (doc: Y.Doc): Violations => {
       edgesToRekey.push([key, edgeId(edge)]);
     }
   }
-  return { edgesToDelete, edgesToRekey, renames };
+  return { edgesToDelete, edgesToRekey, renames, pinsToDelete: pinsToDelete(doc) };
 };
 
 export const hasViolations = (v: Violations): boolean =>
-  v.edgesToDelete.length > 0 || v.edgesToRekey.length > 0 || v.renames.size > 0;
+  v.edgesToDelete.length > 0 || v.edgesToRekey.length > 0 || v.renames.size > 0 || v.pinsToDelete.length > 0;
 
 /** Writes the repairs in one transaction; returns whether anything changed. */
 export const repairDoc = (doc: Y.Doc, origin: Origin = origins.repair): boolean => {
@@ -68,20 +71,26 @@ export const repairDoc = (doc: Y.Doc, origin: Origin = origins.repair): boolean 
     }
     const nodes = nodesMap(doc);
     for (const [id, name] of v.renames) nodes.get(id)?.set(NodeKey.name, name);
+    const pins = pinsMap(doc);
+    for (const id of v.pinsToDelete) pins.delete(id);
   }, origin);
   return true;
 };
 
 /**
  * Whether a transaction could have created a violation: it added or removed
- * nodes or edges, or changed a node's name. Lets the server skip the full scan
+ * nodes or edges, changed a node's name, or touched a pin. Lets the server skip the full scan
  * for the common edits (moves, parameters, text).
  */
 export const mayViolate = (doc: Y.Doc, tr: Y.Transaction): boolean => {
   const nodes: unknown = nodesMap(doc);
   const edges: unknown = edgesMap(doc);
+  const pins: unknown = pinsMap(doc);
   for (const [type, keys] of tr.changed) {
-    if (type === nodes || type === edges) return true;
+    if (type === nodes || type === edges || type === pins) return true;
+    // A root nobody had asked for by type when the update came is a placeholder (not a Y.Map), which the next
+    // getMap replaces: it cannot be told apart here, so it may be the pins.
+    if (type._item === null && !(type instanceof Y.Map)) return true;
     if (type instanceof Y.Map && type.parent === nodes && keys.has(NodeKey.name)) return true;
   }
   return false;

@@ -10,10 +10,14 @@ import * as Y from 'yjs';
  * nodes: Y.Map<nodeId, Y.Map>  one nested map per node, see NodeKey
  * edges: Y.Map<edgeId, EdgeValue>  edgeId is derived from the endpoints; `order`
  *        ranks the edges by when they were made (the definition's edge order)
+ * pins:  Y.Map<nodeId, PinRecord>  one atomic JSON value per pinned node (pins.ts);
+ *        not part of the definition. No layout version bump came with it: an
+ *        older client leaves a root it does not know alone.
  */
 export const ROOT_META = 'meta';
 export const ROOT_NODES = 'nodes';
 export const ROOT_EDGES = 'edges';
+export const ROOT_PINS = 'pins';
 
 export const MetaKey = {
   schemaVersion: 'schemaVersion',

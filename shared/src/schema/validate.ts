@@ -10,6 +10,7 @@ import {
   type DefinitionNode,
   type WorkflowDefinition,
 } from './definition.ts';
+import { checkPin, pinBytes, PIN_MAX_TOTAL } from './pins.ts';
 import { edgeId } from './roots.ts';
 
 export type ValidationResult =
@@ -215,6 +216,36 @@ const checkEdges = (
   return kept;
 };
 
+/**
+ * The pins a document may hold (pins.ts): of nodes that exist, within the per-node limit, and, in id order,
+ * while they add up to no more than the workflow's. The others are left out with a warning, as repair would.
+ */
+const keptPins = (
+  pins: Record<string, Record<string, unknown>[]>,
+  ids: ReadonlyMap<string, number>,
+  out: Issue[],
+): Record<string, Record<string, unknown>[]> | undefined => {
+  const kept: Record<string, Record<string, unknown>[]> = {};
+  let total = 0;
+  for (const id of Object.keys(pins).sort()) {
+    const items = pins[id] ?? [];
+    const problem = ids.has(id) ? checkPin({ items, by: '', at: 0, source: 'import' }) : `Node ${id} does not exist`;
+    const bytes = problem ? 0 : pinBytes({ items });
+    const over = !problem && total + bytes > PIN_MAX_TOTAL;
+    if (problem || over) {
+      out.push({
+        path: ['pins', id],
+        message: `Pinned data of node ${id} is left out: ${problem ?? `the workflow's pins would be over their ${PIN_MAX_TOTAL / 1048576} MB`}`,
+        severity: 'warning',
+      });
+      continue;
+    }
+    total += bytes;
+    kept[id] = items;
+  }
+  return Object.keys(kept).length > 0 ? kept : undefined;
+};
+
 /** The top level alone; nodes and edges are checked one by one so every bad one is reported. */
 const envelopeSchema = workflowDefinitionSchema.extend({
   nodes: z.array(z.unknown()).max(10_000),
@@ -281,6 +312,7 @@ export const validateDefinition = (input: unknown, opts: ValidateOptions = {}): 
   issues.sort((a, b) => order(a) - order(b));
   if (issues.some((i) => i.severity === 'error')) return { ok: false, issues };
   const def = envelope.data;
+  const pins = def.pins ? keptPins(def.pins, ids, issues) : undefined;
   const definition: WorkflowDefinition = {
     weft: def.weft,
     name: def.name,
@@ -288,6 +320,7 @@ export const validateDefinition = (input: unknown, opts: ValidateOptions = {}): 
     settings: def.settings,
     nodes: nodes.map((n) => n.value),
     edges: keptEdges,
+    ...(pins ? { pins } : {}),
   };
   return { ok: true, definition, warnings: issues };
 };

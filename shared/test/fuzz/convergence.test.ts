@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findViolations, hasViolations, toDefinition, validateDefinition } from '../../src/schema/index.ts';
+import { findViolations, hasViolations, readPins, toDefinition, validateDefinition } from '../../src/schema/index.ts';
 import { sameState } from '../replicas.ts';
 import { FuzzNetwork } from './harness.ts';
 
@@ -30,6 +30,7 @@ const checkDefinitionValid = (net: FuzzNetwork, when: string): void => {
 };
 
 let totalRepairs = 0;
+let pinOps = 0;
 
 const runSeed = (seed: number): FuzzNetwork => {
   const net = new FuzzNetwork(seed, clients);
@@ -45,7 +46,12 @@ const runSeed = (seed: number): FuzzNetwork => {
     }
     const violations = findViolations(net.hub);
     if (hasViolations(violations))
-      throw new Error(`hub still has violations: ${JSON.stringify([...violations.renames])}`);
+      throw new Error(
+        `hub still has violations: ${JSON.stringify([...violations.renames])} pins ${violations.pinsToDelete.join(', ')}`,
+      );
+    // Pins converge too (sameState compares them), and every one left is of a node that exists.
+    const ids = new Set(toDefinition(net.hub).nodes.map((n) => n.id));
+    for (const id of Object.keys(readPins(net.hub))) if (!ids.has(id)) throw new Error(`pin of missing node ${id}`);
     return net;
   } catch (error) {
     const tail = net.log.slice(-25).join('\n  ');
@@ -62,9 +68,11 @@ describe(`convergence fuzz (${clients} clients, ${steps} steps, seeds ${seeds[0]
     expect(net.stats.ops).toBeGreaterThan(steps / 4);
     expect(net.stats.reconnects).toBeGreaterThan(0);
     totalRepairs += net.stats.repairs;
+    pinOps += net.log.filter((line) => / (pins \d+ items on|unpins) /.test(line)).length;
   });
 
-  it('the runs exercised merges that needed repair (duplicate names, dangling edges)', () => {
+  it('the runs exercised merges that needed repair (duplicate names, dangling edges), and pins', () => {
     expect(totalRepairs).toBeGreaterThan(0);
+    expect(pinOps).toBeGreaterThan(0);
   });
 });

@@ -11,10 +11,13 @@ import {
   edgesMap,
   getParameterText,
   moveNode,
+  pinNode,
+  pinsMap,
   readNodes,
   renameNode,
   setNotes,
   setParameter,
+  unpinNode,
 } from '../../src/schema/index.ts';
 
 /**
@@ -101,6 +104,15 @@ export const randomEdit = (r: prng.PRNG, doc: Y.Doc, who: string, nextId: () => 
   if (roll < 70) {
     setNotes(doc, node.id, prng.word(r, 0, 20), origin);
     return `${who} edits notes of ${node.id}`;
+  }
+  if (roll < 74) {
+    if (pinsMap(doc).has(node.id) && prng.bool(r)) {
+      unpinNode(doc, node.id, origin);
+      return `${who} unpins ${node.id}`;
+    }
+    const items = Array.from({ length: prng.int32(r, 0, 3) }, (_, i) => ({ i, w: prng.word(r, 0, 8) }));
+    pinNode(doc, node.id, items, { by: who, source: 'typed', at: prng.int32(r, 0, 1000) }, origin);
+    return `${who} pins ${items.length} items on ${node.id}`;
   }
   if (roll < 90) {
     const source = pick();

@@ -79,6 +79,13 @@ const shapeOf = (config: ReturnType<typeof sqliteConfig> | ReturnType<typeof pgC
     checks: config.checks.map((c) => c.name).sort(),
   }) satisfies Shape;
 
+/**
+ * Checks PostgreSQL has and SQLite does not: SQLite adds a table CHECK only by
+ * rebuilding the table, which for node_runs (every item of every run) costs an
+ * upgrade more than the check is worth. The engine writes only these values.
+ */
+const pgOnlyChecks = new Set(['node_runs_origin_check']);
+
 const tables = <T>(module: Record<string, unknown>, isTable: (value: unknown) => value is T) =>
   Object.entries(module).filter((entry): entry is [string, T] => isTable(entry[1]));
 
@@ -98,7 +105,9 @@ describe('the SQLite and PostgreSQL schemas', () => {
       const other = pgTables.find(([n]) => n === name)?.[1];
       expect(other, `${name} is in the PostgreSQL schema`).toBeDefined();
       if (!other) return;
-      expect(shapeOf(pgConfig(other), pgKind)).toEqual(shapeOf(sqliteConfig(table), sqliteKind));
+      const pgShape = shapeOf(pgConfig(other), pgKind);
+      pgShape.checks = pgShape.checks.filter((c) => !pgOnlyChecks.has(c));
+      expect(pgShape).toEqual(shapeOf(sqliteConfig(table), sqliteKind));
     });
   }
 });

@@ -113,6 +113,19 @@ export const executions = sqliteTable(
     createdAt: integer('created_at').notNull(),
     startedAt: integer('started_at'),
     finishedAt: integer('finished_at'),
+    /** The run whose outputs a partial run reused (docs/plans/n8n-daily.md §3.4); null for a fresh run. */
+    baseExecutionId: text('base_execution_id'),
+    /** The node a "run to here" or "execute step" run stopped at. */
+    destinationNodeId: text('destination_node_id'),
+    /** 'all', 'toHere' or 'step' for a run the editor asked to reuse outputs; null for a fresh run. */
+    runScope: text('run_scope'),
+    /** JSON `{ nodeId: hash }` of the version's nodes when the run was made (partial runs compare them). */
+    fingerprints: text('fingerprints'),
+    /**
+     * The pins the run uses, JSON `{ nodeId: items[] }` (docs/plans/n8n-daily.md §2.4): read from the live
+     * document when a manual or test run is made, copied by its retries; null for production runs.
+     */
+    pins: text('pins'),
   },
   (t) => [
     index('executions_workflow_idx').on(t.workflowId, t.createdAt),
@@ -145,6 +158,15 @@ export const nodeRuns = sqliteTable(
     finishedAt: integer('finished_at').notNull(),
     /** The order the runs were recorded in, within their execution: nodeRuns() answers in it. */
     ord: integer('ord').notNull(),
+    /**
+     * 'ran', 'reused' (a partial run took it from its base) or 'pinned' (the node's pin stood in for it). No CHECK
+     * here, unlike pg: SQLite can add a table constraint only by rebuilding node_runs, its largest table.
+     */
+    origin: text('origin', { enum: ['ran', 'reused', 'pinned'] })
+      .notNull()
+      .default('ran'),
+    /** Where each output item came from (engine's encodePaired), JSON; null when nothing asked for it. */
+    paired: text('paired'),
   },
   (t) => [primaryKey({ columns: [t.executionId, t.nodeId, t.runIndex] })],
 );

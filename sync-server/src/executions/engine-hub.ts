@@ -663,6 +663,9 @@ export class EngineHub {
     if (row.triggerItems && row.triggerItems.length > ENGINE_MAX_FRAME_BYTES / 3) {
       tooLarge(Buffer.byteLength(row.triggerItems), 'its trigger items are too large');
     }
+    if (row.pins && row.pins.length > ENGINE_MAX_FRAME_BYTES / 3) {
+      tooLarge(Buffer.byteLength(row.pins), 'its pinned data is too large');
+    }
     const version = await this.options.versions.get(row.versionHash);
     const workflow = await this.options.workflows.get(row.workflowId);
     if (!version || !workflow) return { ok: false, failed: 'The workflow version is gone' };
@@ -690,6 +693,7 @@ export class EngineHub {
         definition: version.definition,
         ...(row.startNodeId ? { startNodeId: row.startNodeId } : {}),
         ...(row.triggerItems ? { triggerItems: JSON.parse(row.triggerItems) as Job['triggerItems'] } : {}),
+        ...(row.pins ? { pins: JSON.parse(row.pins) as Job['pins'] } : {}),
         ...(this.options.runPolicy
           ? {
               limits: this.options.runPolicy.limits,

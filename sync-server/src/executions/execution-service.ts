@@ -1,6 +1,8 @@
 import * as Y from 'yjs';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { createId } from '#shared/ids.ts';
+import { getNodeDefinition } from '#shared/nodes/catalog.ts';
+import { pinItemsOf, readPins } from '#shared/schema/pins.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
 import type { User } from '../accounts/account-store.ts';
@@ -16,7 +18,15 @@ export interface RunOptions {
   startNodeId?: string;
   triggerItems?: unknown[];
   retryOf?: string;
+  /**
+   * The pins the run uses, as stored (JSON `{ nodeId: items[] }`): a retry's are its original's. Left out, a
+   * manual or test run reads the live document's; other runs use none.
+   */
+  pins?: string | null;
 }
+
+/** Runs a person starts to try the workflow: they use its pins (n8n's pinned data). Production runs never do. */
+const usesPins = (mode: ExecutionMode): boolean => mode === 'manual' || mode === 'test';
 
 /**
  * Starting runs: the live document is saved as an immutable version first and
@@ -49,9 +59,19 @@ export class ExecutionService {
 
   /** Saves the current document as a version; refuses a workflow that cannot run, listing why. */
   async snapshot(workflowId: string, authorId: string | null): Promise<string> {
-    const { definition, state } = await this.deps.rooms.withRoom(workflowId, (room) => ({
+    return (await this.capture(workflowId, authorId, false)).hash;
+  }
+
+  /** snapshot, and with `withPins` the document's pins at the same moment (JSON, null when there are none). */
+  private async capture(
+    workflowId: string,
+    authorId: string | null,
+    withPins: boolean,
+  ): Promise<{ hash: string; pins: string | null }> {
+    const { definition, state, pins } = await this.deps.rooms.withRoom(workflowId, (room) => ({
       definition: toDefinition(room.doc),
       state: Y.encodeStateAsUpdate(room.doc),
+      pins: withPins ? pinsText(room.doc) : null,
     }));
     const checked = validateDefinition(definition, { forRun: true });
     if (!checked.ok) {
@@ -62,7 +82,12 @@ export class ExecutionService {
         { issues: checked.issues },
       );
     }
-    return this.deps.versions.save(workflowId, state, checked.definition, authorId, this.now);
+    return { hash: await this.deps.versions.save(workflowId, state, checked.definition, authorId, this.now), pins };
+  }
+
+  /** The live document's pins, for a run of an already saved version. */
+  private livePins(workflowId: string): Promise<string | null> {
+    return this.deps.rooms.withRoom(workflowId, (room) => pinsText(room.doc));
   }
 
   async run(workflowId: string, user: User | null, options: RunOptions = {}): Promise<ExecutionRow> {
@@ -90,14 +115,27 @@ export class ExecutionService {
     options: RunOptions & { triggerKey?: string },
   ): Promise<ExecutionRow | undefined> {
     this.checkQueue(workflowId);
-    const versionHash = options.versionHash ?? (await this.snapshot(workflowId, createdBy));
-    // A manual run starts where a person would: at the Manual Trigger (the leftmost, if several).
+    const mode = options.mode ?? 'manual';
+    const withPins = options.pins === undefined && usesPins(mode);
+    let versionHash = options.versionHash;
+    let pins = options.pins ?? null;
+    if (versionHash === undefined) ({ hash: versionHash, pins } = await this.capture(workflowId, createdBy, withPins));
+    else if (withPins) pins = await this.livePins(workflowId);
+    // A manual run starts where a person would: at the Manual Trigger (the leftmost, if several), or else at a
+    // pinned trigger (a Webhook), which needs no test event (n8n's selectPinnedActivatorStarter).
     let startNodeId = options.startNodeId;
-    if (!startNodeId && (options.mode ?? 'manual') === 'manual') {
-      const manual = (await this.deps.versions.get(versionHash))?.definition.nodes
-        .filter((n) => n.type === 'manualTrigger' && !n.disabled)
-        .sort((a, b) => a.position.x - b.position.x || a.position.y - b.position.y)[0];
-      startNodeId = manual?.id;
+    if (!startNodeId && mode === 'manual') {
+      const pinned = pins ? (JSON.parse(pins) as Record<string, unknown>) : {};
+      const leftmost = (await this.deps.versions.get(versionHash))?.definition.nodes
+        .filter((n) => !n.disabled && (n.type === 'manualTrigger' || Object.hasOwn(pinned, n.id)))
+        .filter((n) => n.type === 'manualTrigger' || getNodeDefinition(n.type)?.trigger === true)
+        .sort(
+          (a, b) =>
+            Number(b.type === 'manualTrigger') - Number(a.type === 'manualTrigger') ||
+            a.position.x - b.position.x ||
+            a.position.y - b.position.y,
+        )[0];
+      startNodeId = leftmost?.id;
     }
     // Checked and reserved in one synchronous step: nothing can slip in between.
     this.checkQueue(workflowId);
@@ -113,12 +151,13 @@ export class ExecutionService {
           id,
           workflowId,
           versionHash,
-          mode: options.mode ?? 'manual',
+          mode,
           createdBy,
           createdAt,
           startNodeId: startNodeId ?? null,
           triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
           retryOf: options.retryOf ?? null,
+          pins,
           ...(options.triggerKey === undefined ? {} : { triggerKey: options.triggerKey }),
         },
         { outbox: this.deps.queue.usesOutbox },
@@ -186,4 +225,11 @@ const retryOptions = (execution: ExecutionRow): RunOptions => ({
   retryOf: execution.id,
   ...(execution.startNodeId ? { startNodeId: execution.startNodeId } : {}),
   ...(execution.triggerItems ? { triggerItems: JSON.parse(execution.triggerItems) as unknown[] } : {}),
+  // The pins the run used, not today's: a retry runs what ran.
+  pins: execution.pins,
 });
+
+const pinsText = (doc: Y.Doc): string | null => {
+  const pins = readPins(doc);
+  return Object.keys(pins).length > 0 ? JSON.stringify(pinItemsOf(pins)) : null;
+};

@@ -30,6 +30,8 @@ export interface NewExecution {
    * (a schedule's tick processed twice, docs/plans/scale-out.md §6.7).
    */
   triggerKey?: string | null;
+  /** The pins the run uses, JSON `{ nodeId: items[] }`; manual and test runs and their retries only. */
+  pins?: string | null;
 }
 
 /** A committed run whose job may not be in the cluster's queue yet (job_outbox). */

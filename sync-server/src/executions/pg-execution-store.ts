@@ -63,7 +63,7 @@ export class PgExecutionStore implements ExecutionStore {
   }
 
   async createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<{ created: boolean }> {
-    const values = { ...row, triggerKey: row.triggerKey ?? null, status: 'queued' as const };
+    const values = { ...row, triggerKey: row.triggerKey ?? null, pins: row.pins ?? null, status: 'queued' as const };
     // Only the trigger key may conflict quietly: a duplicate id is still an error.
     const insert = this.db.insert(executions).values(values).onConflictDoNothing({ target: executions.triggerKey });
     if (!options.outbox) return { created: (await insert.returning({ id: executions.id })).length > 0 };
@@ -198,6 +198,7 @@ export class PgExecutionStore implements ExecutionStore {
       ${column(runs, (r) => r.output)}::text[], ${column(runs, (r) => r.error ?? null)}::text[],
       ${column(runs, (r) => r.attempts)}::int[], ${column(runs, (r) => r.startedAt)}::bigint[],
       ${column(runs, (r) => r.finishedAt)}::bigint[],
+      ${column(runs, (r) => r.origin ?? 'ran')}::text[], ${column(runs, (r) => r.paired ?? null)}::text[],
       ${column(lines, (l) => l.id)}::text[], ${column(lines, (l) => l.at)}::bigint[],
       ${column(lines, (l) => l.level)}::text[], ${column(lines, (l) => l.node ?? null)}::text[],
       ${column(lines, (l) => l.message)}::text[])`);

@@ -49,6 +49,7 @@ export class SqliteExecutionStore implements ExecutionStore {
         triggerItems: p('triggerItems'),
         retryOf: p('retryOf'),
         triggerKey: p('triggerKey'),
+        pins: p('pins'),
       })
       .onConflictDoNothing({ target: executions.triggerKey })
       .prepare();
@@ -82,6 +83,8 @@ export class SqliteExecutionStore implements ExecutionStore {
         startedAt: p('startedAt'),
         finishedAt: p('finishedAt'),
         ord: p('ord'),
+        origin: p('origin'),
+        paired: p('paired'),
       })
       .onConflictDoNothing()
       .prepare();
@@ -105,7 +108,7 @@ export class SqliteExecutionStore implements ExecutionStore {
   }
 
   async createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<{ created: boolean }> {
-    const values = { ...row, triggerKey: row.triggerKey ?? null, status: 'queued' };
+    const values = { ...row, triggerKey: row.triggerKey ?? null, pins: row.pins ?? null, status: 'queued' };
     if (!options.outbox) return { created: this.insertStmt.run(values).changes > 0 };
     return this.db.transaction((tx) => {
       // Counted before the insert: the workflow's first waiting run gets priority 1.
@@ -269,6 +272,8 @@ export class SqliteExecutionStore implements ExecutionStore {
         startedAt: r.startedAt,
         finishedAt: r.finishedAt,
         ord: base + i,
+        origin: r.origin ?? 'ran',
+        paired: r.paired ?? null,
       });
     }
     for (const line of result.logs ?? []) this.writeLog(id, line.level, line.message, line.at, line.node);

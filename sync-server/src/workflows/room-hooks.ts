@@ -6,11 +6,14 @@ import {
   docSchemaVersion,
   mayViolate,
   migrateDoc,
+  misattributedPins,
+  pinsMap,
   readMeta,
+  setPinAuthors,
   repairDoc,
   touchesMeta,
 } from '#shared/schema/index.ts';
-import { isOrigin } from '#shared/origins.ts';
+import { isOrigin, origins } from '#shared/origins.ts';
 import type { ChangeRecorder } from '../changes/change-recorder.ts';
 import type { HistoryStore } from '../history/history-store.ts';
 import type { EditPolicy } from '../modes/edit-policy.ts';
@@ -41,6 +44,20 @@ const noteRename = (entry: Listed, doc: Y.Doc, tr: Y.Transaction): void => {
 
 const repair = (doc: Y.Doc, transactions: readonly Y.Transaction[]): void => {
   if (transactions.some((tr) => mayViolate(doc, tr))) repairDoc(doc);
+};
+
+/**
+ * A pin names who pinned it; the client writes that, so a member's pin that
+ * names someone else is rewritten to the member, as a server correction
+ * (after repair, which may have deleted it). A pin is one atomic value: the
+ * rewrite replaces it whole, and the next writer of the key wins as usual.
+ */
+const correctPinAuthors = (doc: Y.Doc, transactions: readonly Y.Transaction[]): void => {
+  for (const tr of transactions) {
+    if (!(tr.origin instanceof Member)) continue;
+    const userId = tr.origin.ctx.userId;
+    setPinAuthors(doc, misattributedPins(doc, tr, userId), userId, origins.repair);
+  }
 };
 
 /** Keeps the workflows table's `updated_at` within this of the last edit, without a write per update. */
@@ -157,6 +174,9 @@ export const workflowRoomHooks = ({
     schemaVersion: (doc) => docSchemaVersion(doc) ?? null,
     isCurrentSchema: (version) => version === CURRENT_SCHEMA_VERSION,
     afterLoad: (docId, doc) => {
+      // Defined before any client update: a root Yjs first meets in an update is a placeholder type, which the
+      // first getMap replaces, so that update's transaction would name a type no check here recognises.
+      pinsMap(doc);
       const result = migrateDoc(doc);
       if (result.status === 'tooNew') {
         logger.warn({ docId, ...result }, 'document is newer than this server; relaying it without migrating');
@@ -222,6 +242,7 @@ export const workflowRoomHooks = ({
     },
     afterClientUpdate: (doc, transactions) => {
       repair(doc, transactions);
+      correctPinAuthors(doc, transactions);
       const docId = docIds.get(doc);
       const entry = docId === undefined ? undefined : listed.get(docId);
       if (docId === undefined || !entry) return;

@@ -11,7 +11,7 @@ import {
   readMeta,
   setWorkflowDescription,
   setWorkflowName,
-  toDefinition,
+  toExchange,
   type WorkflowDefinition,
 } from '#shared/schema/index.ts';
 import type { User } from '../accounts/account-store.ts';
@@ -75,13 +75,14 @@ export class WorkflowService {
   /** Imports Weft's definition format, or an n8n workflow file (mapped onto Weft's nodes first). */
   async import(user: User, body: unknown): Promise<WorkflowSummary & { warnings: Issue[] }> {
     const { definition, warnings: mapping } = isN8nWorkflow(body) ? fromN8n(body) : { definition: body, warnings: [] };
-    const { doc, warnings } = fromDefinition(definition);
+    const { doc, warnings } = fromDefinition(definition, { pinnedBy: user.id });
     const summary = await this.createFromDoc(user, doc);
     return { ...summary, warnings: [...mapping, ...warnings] };
   }
 
+  /** The definition, with the document's pins (the exchange JSON carries them; a version never does). */
   async export(id: string): Promise<WorkflowDefinition> {
-    return this.deps.rooms.withRoom(id, (room) => toDefinition(room.doc));
+    return this.deps.rooms.withRoom(id, (room) => toExchange(room.doc));
   }
 
   /**

@@ -223,6 +223,42 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
     );
 
     it(
+      "finishAll keeps each node run's origin and paired items; a run that names no origin 'ran'",
+      withStore(async ({ store }) => {
+        await store.createQueued(row('e1', 100));
+        const base = succeeded('Start');
+        const [first, second] = base.runs;
+        if (!first || !second) throw new Error('two runs expected');
+        const paired = '{"out":{"main":"same"},"in":{"main":[["start",0,"main",1]]}}';
+        await store.finishAll([
+          {
+            id: 'e1',
+            result: {
+              ...base,
+              runs: [
+                { ...first, origin: 'pinned', paired: '{"out":{"main":[0]}}' },
+                { ...second, paired },
+              ],
+            },
+            now: 200,
+          },
+        ]);
+        const runs = await store.nodeRuns('e1');
+        expect(runs.map((r) => [r.nodeId, r.origin, r.paired])).toEqual([
+          ['start', 'pinned', '{"out":{"main":[0]}}'],
+          ['next', 'ran', paired],
+        ]);
+        // A row from before the columns (or a writer that leaves them out) reads as a plain run.
+        await store.createQueued(row('e2', 101));
+        await store.finishAll([{ id: 'e2', result: succeeded('Start'), now: 201 }]);
+        expect((await store.nodeRuns('e2')).map((r) => [r.origin, r.paired])).toEqual([
+          ['ran', null],
+          ['ran', null],
+        ]);
+      }),
+    );
+
+    it(
       'a run at the node-run limit (10,000 runs, 12,000 log lines) is stored whole and in order',
       withStore(async ({ store }) => {
         await store.createQueued(row('e1', 100));

@@ -13,6 +13,7 @@ import { itemListsTarget } from './mappers/item-lists.ts';
 import { mapParameters } from './parameters.ts';
 import { notCarried } from './not-carried.ts';
 import { carryNodeSettings, carryWorkflowSettings } from './settings.ts';
+import { pinsFromN8n } from './pins.ts';
 import { ParamReader, record, type Params } from './param-reader.ts';
 
 /**
@@ -175,6 +176,7 @@ export const fromN8n = (input: unknown): FromN8nResult => {
   }
 
   const settings = carryWorkflowSettings(workflow, warn);
+  const pins = pinsFromN8n(workflow.pinData, (name) => byName.get(name)?.node.id, warn);
 
   const converted = [...byName.values()];
   layoutFromN8n(converted.map((c) => c.layout)).forEach((placed, i) => {
@@ -192,6 +194,7 @@ export const fromN8n = (input: unknown): FromN8nResult => {
       settings,
       nodes: [...byName.values()].map((c) => c.node),
       edges,
+      ...(pins ? { pins } : {}),
     },
     warnings,
   };

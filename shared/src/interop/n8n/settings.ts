@@ -235,18 +235,6 @@ export const carryWorkflowSettings = (workflow: N8nWorkflow, warn: Warn): Workfl
       `Workflow field "${key}" = ${JSON.stringify(value).slice(0, 80)} is not carried over: Weft has no such field`,
     );
   }
-  const pinned = Object.entries(workflow.pinData ?? {}).filter(
-    ([, items]) => !(Array.isArray(items) && items.length === 0),
-  );
-  if (pinned.length > 0) {
-    const names = `${pinned
-      .slice(0, 5)
-      .map(([name]) => `"${name.slice(0, 128)}"`)
-      .join(', ')}${pinned.length > 5 ? ` and ${pinned.length - 5} more` : ''}`;
-    warn(
-      ['pinData'],
-      `Pinned data of ${names} is not imported: Weft runs ${pinned.length === 1 ? 'that node' : 'those nodes'} for real`,
-    );
-  }
+  // pinData is imported as pins (pins.ts): it warns there, about a pin that names no node or breaks a limit.
   return settings;
 };

@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { ErrorCodes, UserError } from '../../errors.ts';
 import type { Origin } from '../../origins.ts';
 import { readNodes } from '../read.ts';
+import { pinNode, unpinNode } from '../pins.ts';
 import { edgeId } from '../roots.ts';
 import {
   addNode,
@@ -119,6 +120,10 @@ export const applyChanges = (doc: Y.Doc, changes: readonly Change[], origin: Ori
   for (const c of of(changes, 'setNodeSettings')) setNodeSettings(doc, c.id, c.patch, origin);
   for (const c of of(changes, 'setCredential')) setNodeCredential(doc, c.id, c.slot, c.credentialId, origin);
   for (const c of of(changes, 'connect')) connect(doc, c.edge, origin);
+  // `by` is whoever sends the update: the server writes the sender's id over it (pins.ts, §2.3).
+  // Unpins first: the workflow's total is checked as each pin is set.
+  for (const c of of(changes, 'removePin')) unpinNode(doc, c.id, origin);
+  for (const c of of(changes, 'setPin')) pinNode(doc, c.id, c.items, { by: '', source: 'import' }, origin);
 };
 
 /**

@@ -30,7 +30,12 @@ export type Change =
   | { op: 'setNodeSettings'; id: string; name: string; patch: NodeSettingsPatch; before?: NodeSettingsPatch }
   | { op: 'setCredential'; id: string; name: string; slot: string; credentialId: string | null; before?: string | null }
   | { op: 'connect'; edge: EdgeValue }
-  | { op: 'disconnect'; edge: EdgeValue };
+  | { op: 'disconnect'; edge: EdgeValue }
+  /** Pinned data (exchange JSON only): one atomic value a node, so the last writer wins, as in the editor. */
+  | { op: 'setPin'; id: string; name: string; items: PinItems; before?: PinItems }
+  | { op: 'removePin'; id: string; name: string; before?: PinItems };
+
+type PinItems = Record<string, unknown>[];
 
 export const workflowSettingKeys = ['timezone', 'timeoutSeconds', 'executionOrder', 'onEngineLoss'] as const;
 export type WorkflowSettingKey = (typeof workflowSettingKeys)[number];
@@ -137,6 +142,20 @@ export const diffDefinitions = (base: WorkflowDefinition, local: WorkflowDefinit
     // A replaced node lost its edges with it: the ones the file keeps are connected again.
     if (!baseEdges.has(id) || replaced.has(edge.source) || replaced.has(edge.target)) out.push({ op: 'connect', edge });
   }
+
+  const basePins = base.pins ?? {};
+  const localPins = local.pins ?? {};
+  for (const id of [...new Set([...Object.keys(basePins), ...Object.keys(localPins)])].sort()) {
+    const name = localNodes.get(id)?.name ?? baseNodes.get(id)?.name ?? id;
+    const before = Object.hasOwn(basePins, id) ? { before: basePins[id] as PinItems } : {};
+    const items = Object.hasOwn(localPins, id) ? localPins[id] : undefined;
+    if (items === undefined) {
+      // A removed node's pin goes with it (repair): no change of its own.
+      if (localNodes.has(id)) out.push({ op: 'removePin', id, name, ...before });
+    } else if (!Object.hasOwn(basePins, id) || !sameJson(basePins[id], items)) {
+      out.push({ op: 'setPin', id, name, items, ...before });
+    }
+  }
   return out;
 };
 
@@ -173,5 +192,9 @@ export const describeChange = (change: Change): string => {
       return `connect ${change.edge.source}:${change.edge.sourceHandle} → ${change.edge.target}:${change.edge.targetHandle}`;
     case 'disconnect':
       return `disconnect ${change.edge.source}:${change.edge.sourceHandle} → ${change.edge.target}:${change.edge.targetHandle}`;
+    case 'setPin':
+      return `node "${change.name}": pin ${change.items.length} item${change.items.length === 1 ? '' : 's'}`;
+    case 'removePin':
+      return `node "${change.name}": unpin`;
   }
 };

@@ -117,6 +117,11 @@ export const executions = pgTable(
     createdAt: ms('created_at').notNull(),
     startedAt: ms('started_at'),
     finishedAt: ms('finished_at'),
+    baseExecutionId: text('base_execution_id'),
+    destinationNodeId: text('destination_node_id'),
+    runScope: text('run_scope'),
+    fingerprints: text('fingerprints'),
+    pins: text('pins'),
   },
   (t) => [
     index('executions_workflow_idx').on(t.workflowId, t.createdAt),
@@ -144,8 +149,16 @@ export const nodeRuns = pgTable(
     startedAt: ms('started_at').notNull(),
     finishedAt: ms('finished_at').notNull(),
     ord: integer('ord').notNull(),
+    origin: text('origin', { enum: ['ran', 'reused', 'pinned'] })
+      .notNull()
+      .default('ran'),
+    paired: text('paired'),
   },
-  (t) => [primaryKey({ columns: [t.executionId, t.nodeId, t.runIndex] })],
+  (t) => [
+    primaryKey({ columns: [t.executionId, t.nodeId, t.runIndex] }),
+    // SQLite has no such CHECK (adding one there rebuilds the table): schema-parity.test.ts knows.
+    check('node_runs_origin_check', sql`${t.origin} in ('ran', 'reused', 'pinned')`),
+  ],
 );
 
 export const executionLogs = pgTable(

@@ -84,6 +84,8 @@ export const executionRoutes = (deps: {
         attempts: r.attempts,
         startedAt: r.startedAt,
         finishedAt: r.finishedAt,
+        origin: r.origin,
+        paired: r.paired,
       }));
       return reply(200, { ...dto(row), nodeRuns });
     }),

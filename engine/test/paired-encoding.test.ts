@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { decodePaired } from '#shared/runs/paired.ts';
+import { pairedItemsOfRun } from '../src/runner/paired-items.ts';
+import type { NodeRun, RunResult } from '../src/runner/run-workflow.ts';
+import { definition, edge, node, run } from './harness.ts';
+
+/**
+ * node_runs.paired (shared/src/runs/paired.ts): what the engine records of
+ * each node run's lineage must decode to exactly the pairing the run used,
+ * and name the node run that fed each input, through loops and Merge.
+ */
+
+const trigger = node('Start', 'manualTrigger');
+const seed = (name: string, rows: Record<string, unknown>[]) =>
+  node(name, 'code', { jsCode: `return ${JSON.stringify(rows)};` });
+
+const counts = (r: NodeRun): Record<string, number> =>
+  Object.fromEntries(Object.entries(r.output).map(([h, items]) => [h, items.length]));
+
+/** Every run's stored pairing decodes to the one the engine computed. */
+const expectRoundTrip = (result: RunResult) => {
+  for (const r of result.runs) {
+    expect(r.paired, `${r.name} #${r.runIndex} has a pairing`).toBeTypeOf('string');
+    const decoded = decodePaired(r.paired ?? '', counts(r));
+    expect(decoded, `${r.name} #${r.runIndex} decodes`).toBeDefined();
+    for (const handle of Object.keys(r.output)) {
+      expect(decoded?.outputs[handle], `${r.name} #${r.runIndex} ${handle}`).toEqual([...pairedItemsOfRun(r, handle)]);
+    }
+  }
+};
+
+/** The stored text as JSON, to compare with what it should say. */
+const stored = (r: NodeRun | undefined): { out?: unknown; in?: unknown } =>
+  JSON.parse(r?.paired ?? '{}') as { out?: unknown; in?: unknown };
+
+const only = (result: RunResult, name: string, runIndex = 0): NodeRun => {
+  const r = result.runs.find((x) => x.name === name && x.runIndex === runIndex);
+  if (!r) throw new Error(`${name} #${runIndex} did not run`);
+  return r;
+};
+
+describe('paired items as node_runs stores them', () => {
+  it('a Merge append pairs its second input as [item, 1], and names both producers', async () => {
+    const def = definition({
+      name: 'Merge',
+      nodes: [
+        trigger,
+        seed('Left', [{ l: 1 }, { l: 2 }]),
+        seed('Right', [{ r: 1 }]),
+        node('Merge', 'merge', { mode: 'append' }),
+        node('Tag', 'set', { assignments: [{ name: 't', value: 'x', type: 'string' }], includeOtherFields: true }),
+      ],
+      edges: [
+        edge('Start', 'Left'),
+        edge('Start', 'Right'),
+        edge('Left', 'Merge', 'main', 'input1'),
+        edge('Right', 'Merge', 'main', 'input2'),
+        edge('Merge', 'Tag'),
+      ],
+    });
+    const result = await run(def);
+    expect(result.status).toBe('succeeded');
+    expectRoundTrip(result);
+    const merge = only(result, 'Merge');
+    expect(stored(merge)).toEqual({
+      out: { main: [0, 1, [[0, 1]]] },
+      in: { input1: [['Left', 0, 'main', 2]], input2: [['Right', 0, 'main', 1]] },
+    });
+    // Item i of Tag came from item i of Merge: the compact form.
+    expect(stored(only(result, 'Tag')).out).toEqual({ main: 'same' });
+    // The trigger's item came from outside: no producer.
+    expect(stored(only(result, 'Start'))).toEqual({ out: { main: [0] } });
+  });
+
+  it('in a loop, each run of the Merge names which run of the IF fed it', async () => {
+    const def = definition({
+      name: 'Loop',
+      nodes: [
+        trigger,
+        seed('Rows', [{ a: 0 }, { a: 10 }]),
+        node('Merge', 'merge', { mode: 'append' }),
+        node('Inc', 'set', { mode: 'raw', jsonOutput: '={{ { a: $json.a + 1 } }}', includeOtherFields: false }),
+        node('Under 3?', 'if', {
+          conditions: [{ leftValue: '={{ $json.a }}', operator: 'number:lt', rightValue: '3' }],
+        }),
+      ],
+      edges: [
+        edge('Start', 'Rows'),
+        edge('Rows', 'Merge', 'main', 'input1'),
+        edge('Merge', 'Inc'),
+        edge('Inc', 'Under 3?'),
+        edge('Under 3?', 'Merge', 'true', 'input2'),
+      ],
+    });
+    const result = await run(def);
+    expect(result.status).toBe('succeeded');
+    expectRoundTrip(result);
+    const merges = result.runs.filter((r) => r.name === 'Merge');
+    expect(merges.length).toBe(3);
+    expect(stored(merges[0]).in).toEqual({ input1: [['Rows', 0, 'main', 2]] });
+    // Later passes come round from below: the IF's true output of the run before.
+    expect(stored(merges[1]).in).toEqual({ input2: [['Under_3_', 0, 'true', 1]] });
+    expect(stored(merges[2]).in).toEqual({ input2: [['Under_3_', 1, 'true', 1]] });
+    expect(stored(merges[1]).out).toEqual({ main: [[[0, 1]]] });
+    // The IF keeps item 0 of two on its true output and passes item 1 on false.
+    const firstIf = only(result, 'Under 3?');
+    expect(decodePaired(firstIf.paired ?? '', counts(firstIf))?.outputs).toEqual({
+      true: [[{ item: 0 }]],
+      false: [[{ item: 1 }]],
+    });
+  });
+
+  it('one item in, several out: every item pairs to item 0 ("first")', async () => {
+    const def = definition({
+      name: 'Fan',
+      nodes: [
+        trigger,
+        seed('One', [{ n: 1 }]),
+        node('Split', 'splitOut', { fieldToSplitOut: 'xs' }),
+        node('Mk', 'code', { jsCode: 'return [{ xs: [1, 2, 3] }];' }),
+      ],
+      edges: [edge('Start', 'One'), edge('One', 'Mk'), edge('Mk', 'Split')],
+    });
+    const result = await run(def);
+    expect(result.status).toBe('succeeded');
+    expectRoundTrip(result);
+    expect(stored(only(result, 'Split')).out).toEqual({ main: 'first' });
+  });
+
+  it('decodePaired refuses text that is not a pairing, and gives "__proto__" no prototype to reach', () => {
+    expect(decodePaired('nope', {})).toBeUndefined();
+    expect(decodePaired('{"out":{"main":[-1]}}', {})).toBeUndefined();
+    expect(decodePaired('{"out":{"main":"all"}}', {})).toBeUndefined();
+    const hostile = decodePaired('{"out":{"__proto__":[0]}}', { __proto__: 1 });
+    expect(Object.getPrototypeOf(hostile?.outputs)).toBeNull();
+    expect(({} as Record<string, unknown>).main).toBeUndefined();
+  });
+
+  it('a run that does not encode items records no pairing (in-process callers pay nothing)', async () => {
+    const def = definition({ name: 'Plain', nodes: [trigger], edges: [] });
+    const result = await run(def, { encodeItems: false });
+    expect(result.runs[0]?.paired).toBeUndefined();
+    expect(result.runs[0]?.origin).toBe('ran');
+  });
+});
