@@ -15,6 +15,7 @@ import { removeDuplicates } from './remove-duplicates.ts';
 import { set } from './set.ts';
 import { sort } from './sort.ts';
 import { splitOut } from './split-out.ts';
+import { summarize } from './summarize.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 
 /** How each node type of shared/nodes runs. Sticky notes never run. */
@@ -37,5 +38,6 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['aggregate', aggregate],
   ['splitOut', splitOut],
   ['removeDuplicates', removeDuplicates],
+  ['summarize', summarize],
   ['dateTime', dateTime],
 ]);

@@ -15,6 +15,7 @@ import { removeDuplicatesFamily } from './remove-duplicates-gen.ts';
 import { setFamily } from './set-gen.ts';
 import { sortFamily } from './sort-gen.ts';
 import { splitOutFamily } from './split-out-gen.ts';
+import { summarizeFamily } from './summarize-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
@@ -40,6 +41,7 @@ const itemListFamilies = [
   splitOutFamily,
   removeDuplicatesFamily,
   itemListsFamily,
+  summarizeFamily,
 ];
 const families: Family[] = [
   codeFamily,

@@ -1,6 +1,7 @@
 import { code, httpRequest, respondToWebhook } from './actions.ts';
 import { filter, ifNode, merge, noOp, stickyNote, switchNode, wait } from './flow.ts';
 import { aggregate, dateTime, limit, removeDuplicates, set, sort, splitOut } from './transform.ts';
+import { summarize } from './summarize.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
 
@@ -23,6 +24,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   aggregate,
   splitOut,
   removeDuplicates,
+  summarize,
   dateTime,
   noOp,
   stickyNote,

@@ -953,4 +953,25 @@ export const n8nParameterTable: Record<
       },
     },
   ],
+  summarize: [
+    {
+      label: 'Summarize',
+      versions: [1, 1.1],
+      params: {
+        'fieldsToSummarize.values.aggregation': { label: 'Fields to Summarize › Aggregation', defaults: ['count'] },
+        'fieldsToSummarize.values.field': { label: 'Fields to Summarize › Field', defaults: [''] },
+        'fieldsToSummarize.values.includeEmpty': {
+          label: 'Fields to Summarize › Include Empty Values',
+          defaults: [false],
+        },
+        'fieldsToSummarize.values.separateBy': { label: 'Fields to Summarize › Separator', defaults: [','] },
+        'fieldsToSummarize.values.customSeparator': { label: 'Fields to Summarize › Custom Separator', defaults: [''] },
+        fieldsToSplitBy: { label: 'Fields to Split By', defaults: [''] },
+        'options.continueIfFieldNotFound': { label: 'Continue if Field Not Found', defaults: [false] },
+        'options.disableDotNotation': { label: 'Disable Dot Notation', defaults: [false] },
+        'options.outputFormat': { label: 'Output Format', defaults: ['separateItems'] },
+        'options.skipEmptySplitFields': { label: 'Ignore items without valid fields to group by', defaults: [false] },
+      },
+    },
+  ],
 };

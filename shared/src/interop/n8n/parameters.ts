@@ -7,6 +7,7 @@ import { mergeMappers } from './mappers/merge.ts';
 import { respondToWebhookMappers } from './mappers/respond-to-webhook.ts';
 import { setMappers } from './mappers/set.ts';
 import { stickyNoteMappers } from './mappers/sticky-note.ts';
+import { summarizeMappers } from './mappers/summarize.ts';
 import { triggerMappers } from './mappers/triggers.ts';
 import { waitMappers } from './mappers/wait.ts';
 import type { Mapper, ParamReader, Params } from './param-reader.ts';
@@ -30,6 +31,7 @@ const mappers: Record<string, Mapper> = {
   ...itemListMappers,
   ...dateTimeMappers,
   ...stickyNoteMappers,
+  ...summarizeMappers,
 };
 
 /** Weft parameters for an n8n node of a type Weft has; undefined when Weft has no such type. */
