@@ -12,6 +12,7 @@ import { respondToWebhook } from './respond-to-webhook.ts';
 import { aggregate } from './aggregate.ts';
 import { limit } from './limit.ts';
 import { removeDuplicates } from './remove-duplicates.ts';
+import { renameKeys } from './rename-keys.ts';
 import { set } from './set.ts';
 import { sort } from './sort.ts';
 import { splitOut } from './split-out.ts';
@@ -39,5 +40,6 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['splitOut', splitOut],
   ['removeDuplicates', removeDuplicates],
   ['summarize', summarize],
+  ['renameKeys', renameKeys],
   ['dateTime', dateTime],
 ]);

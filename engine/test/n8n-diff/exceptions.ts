@@ -179,6 +179,19 @@ export const exceptions: Exception[] = [
     },
   },
   {
+    // Rename Keys moves the input item's own objects into its output, then renames keys and sets paths in them.
+    id: 'rename-keys-mutates-input',
+    excuses: (d, workflow) => {
+      if (d.what !== 'output items') return false;
+      const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
+      return (Array.isArray(nodes) ? (nodes as N8nNode[]) : []).some((n) => {
+        if (n.type !== 'n8n-nodes-base.renameKeys' || n.name === d.node) return false;
+        const keys = ((n.parameters ?? {}) as { keys?: { key?: unknown } }).keys?.key;
+        return Array.isArray(keys) && keys.length > 0;
+      });
+    },
+  },
+  {
     // Item Lists 1 unsets a nested split field in a copy that shares the input item's objects: the input loses it.
     id: 'item-lists-1-split-out-mutates-input',
     excuses: (d, workflow) => {

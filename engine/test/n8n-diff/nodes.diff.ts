@@ -16,6 +16,7 @@ import { setFamily } from './set-gen.ts';
 import { sortFamily } from './sort-gen.ts';
 import { splitOutFamily } from './split-out-gen.ts';
 import { summarizeFamily } from './summarize-gen.ts';
+import { renameKeysFamily } from './rename-keys-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
@@ -42,6 +43,7 @@ const itemListFamilies = [
   removeDuplicatesFamily,
   itemListsFamily,
   summarizeFamily,
+  renameKeysFamily,
 ];
 const families: Family[] = [
   codeFamily,

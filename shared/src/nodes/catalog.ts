@@ -1,6 +1,7 @@
 import { code, httpRequest, respondToWebhook } from './actions.ts';
 import { filter, ifNode, merge, noOp, stickyNote, switchNode, wait } from './flow.ts';
 import { aggregate, dateTime, limit, removeDuplicates, set, sort, splitOut } from './transform.ts';
+import { renameKeys } from './rename-keys.ts';
 import { summarize } from './summarize.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
@@ -25,6 +26,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   splitOut,
   removeDuplicates,
   summarize,
+  renameKeys,
   dateTime,
   noOp,
   stickyNote,

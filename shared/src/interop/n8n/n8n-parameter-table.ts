@@ -614,6 +614,32 @@ export const n8nParameterTable: Record<
     },
   ],
   noOp: [{ label: 'No Operation, do nothing', versions: [1], params: {} }],
+  renameKeys: [
+    {
+      label: 'Rename Keys',
+      versions: [1],
+      params: {
+        'keys.key.currentKey': { label: 'Keys › Current Key Name', defaults: [''] },
+        'keys.key.newKey': { label: 'Keys › New Key Name', defaults: [''] },
+        'additionalOptions.regexReplacement.replacements.searchRegex': {
+          label: 'Additional Options › Regex › Regular Expression',
+          defaults: [''],
+        },
+        'additionalOptions.regexReplacement.replacements.replaceRegex': {
+          label: 'Additional Options › Regex › Replace With',
+          defaults: [''],
+        },
+        'additionalOptions.regexReplacement.replacements.options.caseInsensitive': {
+          label: 'Additional Options › Regex › Options › Case Insensitive',
+          defaults: [false],
+        },
+        'additionalOptions.regexReplacement.replacements.options.depth': {
+          label: 'Additional Options › Regex › Options › Max Depth',
+          defaults: [-1],
+        },
+      },
+    },
+  ],
   respondToWebhook: [
     {
       label: 'Respond to Webhook',

@@ -4,6 +4,7 @@ import { dateTimeMappers } from './mappers/date-time.ts';
 import { httpRequestMappers } from './mappers/http-request.ts';
 import { itemListMappers } from './mappers/item-lists.ts';
 import { mergeMappers } from './mappers/merge.ts';
+import { renameKeysMappers } from './mappers/rename-keys.ts';
 import { respondToWebhookMappers } from './mappers/respond-to-webhook.ts';
 import { setMappers } from './mappers/set.ts';
 import { stickyNoteMappers } from './mappers/sticky-note.ts';
@@ -32,6 +33,7 @@ const mappers: Record<string, Mapper> = {
   ...dateTimeMappers,
   ...stickyNoteMappers,
   ...summarizeMappers,
+  ...renameKeysMappers,
 };
 
 /** Weft parameters for an n8n node of a type Weft has; undefined when Weft has no such type. */
