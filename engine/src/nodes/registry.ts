@@ -12,6 +12,7 @@ import { respondToWebhook } from './respond-to-webhook.ts';
 import { aggregate } from './aggregate.ts';
 import { limit } from './limit.ts';
 import { removeDuplicates } from './remove-duplicates.ts';
+import { compareDatasets } from './compare-datasets.ts';
 import { renameKeys } from './rename-keys.ts';
 import { set } from './set.ts';
 import { sort } from './sort.ts';
@@ -41,5 +42,6 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['removeDuplicates', removeDuplicates],
   ['summarize', summarize],
   ['renameKeys', renameKeys],
+  ['compareDatasets', compareDatasets],
   ['dateTime', dateTime],
 ]);

@@ -179,6 +179,18 @@ export const exceptions: Exception[] = [
     },
   },
   {
+    // Compare Datasets' mix writes the other input's fields into the chosen input item itself.
+    id: 'compare-datasets-mix-mutates-input',
+    excuses: (d, workflow) => {
+      if (d.what !== 'output items') return false;
+      const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
+      return (Array.isArray(nodes) ? (nodes as N8nNode[]) : []).some((n) => {
+        if (n.type !== 'n8n-nodes-base.compareDatasets' || n.name === d.node) return false;
+        return ((n.parameters ?? {}) as { resolve?: unknown }).resolve === 'mix';
+      });
+    },
+  },
+  {
     // Rename Keys moves the input item's own objects into its output, then renames keys and sets paths in them.
     id: 'rename-keys-mutates-input',
     excuses: (d, workflow) => {

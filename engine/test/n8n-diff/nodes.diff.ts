@@ -17,6 +17,7 @@ import { sortFamily } from './sort-gen.ts';
 import { splitOutFamily } from './split-out-gen.ts';
 import { summarizeFamily } from './summarize-gen.ts';
 import { renameKeysFamily } from './rename-keys-gen.ts';
+import { compareDatasetsFamily } from './compare-datasets-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
@@ -44,6 +45,7 @@ const itemListFamilies = [
   itemListsFamily,
   summarizeFamily,
   renameKeysFamily,
+  compareDatasetsFamily,
 ];
 const families: Family[] = [
   codeFamily,

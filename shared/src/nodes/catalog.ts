@@ -1,6 +1,7 @@
 import { code, httpRequest, respondToWebhook } from './actions.ts';
 import { filter, ifNode, merge, noOp, stickyNote, switchNode, wait } from './flow.ts';
 import { aggregate, dateTime, limit, removeDuplicates, set, sort, splitOut } from './transform.ts';
+import { compareDatasets } from './compare-datasets.ts';
 import { renameKeys } from './rename-keys.ts';
 import { summarize } from './summarize.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
@@ -27,6 +28,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   removeDuplicates,
   summarize,
   renameKeys,
+  compareDatasets,
   dateTime,
   noOp,
   stickyNote,

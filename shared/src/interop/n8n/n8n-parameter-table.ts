@@ -26,6 +26,24 @@ export const n8nParameterTable: Record<
       },
     },
   ],
+  compareDatasets: [
+    {
+      label: 'Compare Datasets',
+      versions: [1, 2, 2.1, 2.2, 2.3],
+      params: {
+        'mergeByFields.values.field1': { label: 'Fields to Match › Input A Field', defaults: [''] },
+        'mergeByFields.values.field2': { label: 'Fields to Match › Input B Field', defaults: [''] },
+        resolve: { label: 'When There Are Differences', defaults: ['preferInput2', 'includeBoth'] },
+        fuzzyCompare: { label: 'Fuzzy Compare', defaults: [false] },
+        preferWhenMix: { label: 'Prefer', defaults: ['input1'] },
+        exceptWhenMix: { label: 'For Everything Except', defaults: [''] },
+        'options.skipFields': { label: 'Fields to Skip Comparing', defaults: [''] },
+        'options.fuzzyCompare': { label: 'Fuzzy Compare', defaults: [false] },
+        'options.disableDotNotation': { label: 'Disable Dot Notation', defaults: [false] },
+        'options.multipleMatches': { label: 'Multiple Matches', defaults: ['first'] },
+      },
+    },
+  ],
   dateTime: [
     {
       label: 'Date & Time',

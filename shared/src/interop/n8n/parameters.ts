@@ -1,4 +1,5 @@
 import { codeMappers } from './mappers/code.ts';
+import { compareDatasetsMappers } from './mappers/compare-datasets.ts';
 import { conditionMappers } from './mappers/conditions.ts';
 import { dateTimeMappers } from './mappers/date-time.ts';
 import { httpRequestMappers } from './mappers/http-request.ts';
@@ -34,6 +35,7 @@ const mappers: Record<string, Mapper> = {
   ...stickyNoteMappers,
   ...summarizeMappers,
   ...renameKeysMappers,
+  ...compareDatasetsMappers,
 };
 
 /** Weft parameters for an n8n node of a type Weft has; undefined when Weft has no such type. */
