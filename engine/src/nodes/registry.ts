@@ -18,6 +18,7 @@ import { set } from './set.ts';
 import { sort } from './sort.ts';
 import { splitOut } from './split-out.ts';
 import { summarize } from './summarize.ts';
+import { xml } from './xml.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 
 /** How each node type of shared/nodes runs. Sticky notes never run. */
@@ -43,5 +44,6 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['summarize', summarize],
   ['renameKeys', renameKeys],
   ['compareDatasets', compareDatasets],
+  ['xml', xml],
   ['dateTime', dateTime],
 ]);

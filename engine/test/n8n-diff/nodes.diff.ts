@@ -18,6 +18,7 @@ import { splitOutFamily } from './split-out-gen.ts';
 import { summarizeFamily } from './summarize-gen.ts';
 import { renameKeysFamily } from './rename-keys-gen.ts';
 import { compareDatasetsFamily } from './compare-datasets-gen.ts';
+import { xmlFamily } from './xml-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
@@ -46,6 +47,7 @@ const itemListFamilies = [
   summarizeFamily,
   renameKeysFamily,
   compareDatasetsFamily,
+  xmlFamily,
 ];
 const families: Family[] = [
   codeFamily,

@@ -4,6 +4,7 @@ import { aggregate, dateTime, limit, removeDuplicates, set, sort, splitOut } fro
 import { compareDatasets } from './compare-datasets.ts';
 import { renameKeys } from './rename-keys.ts';
 import { summarize } from './summarize.ts';
+import { xml } from './xml.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
 
@@ -29,6 +30,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   summarize,
   renameKeys,
   compareDatasets,
+  xml,
   dateTime,
   noOp,
   stickyNote,

@@ -896,6 +896,29 @@ export const n8nParameterTable: Record<
       },
     },
   ],
+  xml: [
+    {
+      label: 'XML',
+      versions: [1],
+      params: {
+        mode: { label: 'Mode', defaults: ['xmlToJson'] },
+        dataPropertyName: { label: 'Property Name', defaults: ['data'] },
+        'options.allowSurrogateChars': { label: 'Allow Surrogate Chars', defaults: [false] },
+        'options.attrkey': { label: 'Attribute Key', defaults: ['$'] },
+        'options.cdata': { label: 'Cdata', defaults: [false] },
+        'options.charkey': { label: 'Character Key', defaults: ['_'] },
+        'options.headless': { label: 'Headless', defaults: [false] },
+        'options.rootName': { label: 'Root Name', defaults: ['root'] },
+        'options.explicitArray': { label: 'Explicit Array', defaults: [false] },
+        'options.explicitRoot': { label: 'Explicit Root', defaults: [true] },
+        'options.ignoreAttrs': { label: 'Ignore Attributes', defaults: [false] },
+        'options.mergeAttrs': { label: 'Merge Attributes', defaults: [true] },
+        'options.normalize': { label: 'Normalize', defaults: [false] },
+        'options.normalizeTags': { label: 'Normalize Tags', defaults: [false] },
+        'options.trim': { label: 'Trim', defaults: [false] },
+      },
+    },
+  ],
   aggregate: [
     {
       label: 'Aggregate',

@@ -12,6 +12,7 @@ import { stickyNoteMappers } from './mappers/sticky-note.ts';
 import { summarizeMappers } from './mappers/summarize.ts';
 import { triggerMappers } from './mappers/triggers.ts';
 import { waitMappers } from './mappers/wait.ts';
+import { xmlMappers } from './mappers/xml.ts';
 import type { Mapper, ParamReader, Params } from './param-reader.ts';
 
 /**
@@ -36,6 +37,7 @@ const mappers: Record<string, Mapper> = {
   ...summarizeMappers,
   ...renameKeysMappers,
   ...compareDatasetsMappers,
+  ...xmlMappers,
 };
 
 /** Weft parameters for an n8n node of a type Weft has; undefined when Weft has no such type. */
