@@ -19,6 +19,7 @@ import { sort } from './sort.ts';
 import { splitOut } from './split-out.ts';
 import { summarize } from './summarize.ts';
 import { xml } from './xml.ts';
+import { html } from './html.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 
 /** How each node type of shared/nodes runs. Sticky notes never run. */
@@ -45,5 +46,6 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['renameKeys', renameKeys],
   ['compareDatasets', compareDatasets],
   ['xml', xml],
+  ['html', html],
   ['dateTime', dateTime],
 ]);

@@ -19,6 +19,7 @@ import { summarizeFamily } from './summarize-gen.ts';
 import { renameKeysFamily } from './rename-keys-gen.ts';
 import { compareDatasetsFamily } from './compare-datasets-gen.ts';
 import { xmlFamily } from './xml-gen.ts';
+import { htmlFamily } from './html-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
@@ -48,6 +49,7 @@ const itemListFamilies = [
   renameKeysFamily,
   compareDatasetsFamily,
   xmlFamily,
+  htmlFamily,
 ];
 const families: Family[] = [
   codeFamily,

@@ -5,6 +5,7 @@ import { compareDatasets } from './compare-datasets.ts';
 import { renameKeys } from './rename-keys.ts';
 import { summarize } from './summarize.ts';
 import { xml } from './xml.ts';
+import { html } from './html.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
 
@@ -31,6 +32,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   renameKeys,
   compareDatasets,
   xml,
+  html,
   dateTime,
   noOp,
   stickyNote,

@@ -151,6 +151,38 @@ export const n8nParameterTable: Record<
       },
     },
   ],
+  html: [
+    {
+      label: 'HTML',
+      versions: [1, 1.1, 1.2],
+      params: {
+        operation: { label: 'Operation', defaults: ['generateHtmlTemplate'] },
+        html: {
+          label: 'HTML Template',
+          defaults: [
+            '<!DOCTYPE html>\n\n<html>\n<head>\n  <meta charset="UTF-8" />\n  <title>My HTML document</title>\n</head>\n<body>\n  <div class="container">\n    <h1>This is an H1 heading</h1>\n    <h2>This is an H2 heading</h2>\n    <p>This is a paragraph</p>\n  </div>\n</body>\n</html>\n\n<style>\n.container {\n  background-color: #ffffff;\n  text-align: center;\n  padding: 16px;\n  border-radius: 8px;\n}\n\nh1 {\n  color: #ff6d5a;\n  font-size: 24px;\n  font-weight: bold;\n  padding: 8px;\n}\n\nh2 {\n  color: #909399;\n  font-size: 18px;\n  font-weight: bold;\n  padding: 8px;\n}\n</style>\n\n<script>\nconsole.log("Hello World!");\n</script>',
+          ],
+        },
+        sourceData: { label: 'Source Data', defaults: ['json'] },
+        dataPropertyName: { label: 'Input Binary Field', defaults: ['data'] },
+        'extractionValues.values.key': { label: 'Extraction Values › Key', defaults: [''] },
+        'extractionValues.values.cssSelector': { label: 'Extraction Values › CSS Selector', defaults: [''] },
+        'extractionValues.values.returnValue': { label: 'Extraction Values › Return Value', defaults: ['text'] },
+        'extractionValues.values.attribute': { label: 'Extraction Values › Attribute', defaults: [''] },
+        'extractionValues.values.skipSelectors': { label: 'Extraction Values › Skip Selectors', defaults: [''] },
+        'extractionValues.values.returnArray': { label: 'Extraction Values › Return Array', defaults: [false] },
+        'options.trimValues': { label: 'Trim Values', defaults: [true] },
+        'options.cleanUpText': { label: 'Clean Up Text', defaults: [true] },
+        'options.capitalize': { label: 'Capitalize Headers', defaults: [false] },
+        'options.customStyling': { label: 'Custom Styling', defaults: [false] },
+        'options.caption': { label: 'Caption', defaults: [''] },
+        'options.tableAttributes': { label: 'Table Attributes', defaults: [''] },
+        'options.headerAttributes': { label: 'Header Attributes', defaults: [''] },
+        'options.rowAttributes': { label: 'Row Attributes', defaults: [''] },
+        'options.cellAttributes': { label: 'Cell Attributes', defaults: [''] },
+      },
+    },
+  ],
   httpRequest: [
     {
       label: 'HTTP Request',

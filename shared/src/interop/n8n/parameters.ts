@@ -2,6 +2,7 @@ import { codeMappers } from './mappers/code.ts';
 import { compareDatasetsMappers } from './mappers/compare-datasets.ts';
 import { conditionMappers } from './mappers/conditions.ts';
 import { dateTimeMappers } from './mappers/date-time.ts';
+import { htmlMappers } from './mappers/html.ts';
 import { httpRequestMappers } from './mappers/http-request.ts';
 import { itemListMappers } from './mappers/item-lists.ts';
 import { mergeMappers } from './mappers/merge.ts';
@@ -38,6 +39,7 @@ const mappers: Record<string, Mapper> = {
   ...renameKeysMappers,
   ...compareDatasetsMappers,
   ...xmlMappers,
+  ...htmlMappers,
 };
 
 /** Weft parameters for an n8n node of a type Weft has; undefined when Weft has no such type. */
