@@ -20,6 +20,7 @@ import { splitOut } from './split-out.ts';
 import { summarize } from './summarize.ts';
 import { xml } from './xml.ts';
 import { html } from './html.ts';
+import { markdown } from './markdown.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 
 /** How each node type of shared/nodes runs. Sticky notes never run. */
@@ -47,5 +48,6 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['compareDatasets', compareDatasets],
   ['xml', xml],
   ['html', html],
+  ['markdown', markdown],
   ['dateTime', dateTime],
 ]);

@@ -20,6 +20,7 @@ import { renameKeysFamily } from './rename-keys-gen.ts';
 import { compareDatasetsFamily } from './compare-datasets-gen.ts';
 import { xmlFamily } from './xml-gen.ts';
 import { htmlFamily } from './html-gen.ts';
+import { markdownFamily } from './markdown-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
@@ -50,6 +51,7 @@ const itemListFamilies = [
   compareDatasetsFamily,
   xmlFamily,
   htmlFamily,
+  markdownFamily,
 ];
 const families: Family[] = [
   codeFamily,

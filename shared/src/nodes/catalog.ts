@@ -6,6 +6,7 @@ import { renameKeys } from './rename-keys.ts';
 import { summarize } from './summarize.ts';
 import { xml } from './xml.ts';
 import { html } from './html.ts';
+import { markdown } from './markdown.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
 
@@ -33,6 +34,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   compareDatasets,
   xml,
   html,
+  markdown,
   dateTime,
   noOp,
   stickyNote,

@@ -5,6 +5,7 @@ import { dateTimeMappers } from './mappers/date-time.ts';
 import { htmlMappers } from './mappers/html.ts';
 import { httpRequestMappers } from './mappers/http-request.ts';
 import { itemListMappers } from './mappers/item-lists.ts';
+import { markdownMappers } from './mappers/markdown.ts';
 import { mergeMappers } from './mappers/merge.ts';
 import { renameKeysMappers } from './mappers/rename-keys.ts';
 import { respondToWebhookMappers } from './mappers/respond-to-webhook.ts';
@@ -40,6 +41,7 @@ const mappers: Record<string, Mapper> = {
   ...compareDatasetsMappers,
   ...xmlMappers,
   ...htmlMappers,
+  ...markdownMappers,
 };
 
 /** Weft parameters for an n8n node of a type Weft has; undefined when Weft has no such type. */
