@@ -51,7 +51,7 @@ describe('Summarize aggregations', () => {
     ],
     [
       'concatenate with empty values writes "undefined" for a missing one',
-      row('concatenate', 'tags', { includeEmpty: true, separateBy: '' }),
+      row('concatenate', 'tags', { includeEmpty: true, separateBy: 'none' }),
       { concatenated_tags: '[1][2][]undefined' },
     ],
     ['append keeps the values', row('append', 'tag', { includeEmpty: true }), { appended_tag: ['a', '', null, 'a'] }],
@@ -145,12 +145,21 @@ describe('Summarize import from n8n', () => {
 
   it('flattens the rows and options, and marks version 1', () => {
     const { params, warnings } = imported(1, {
-      fieldsToSummarize: { values: [{ aggregation: 'sum', field: 'cost' }] },
+      fieldsToSummarize: {
+        values: [
+          { aggregation: 'sum', field: 'cost' },
+          { aggregation: 'concatenate', field: 'city', separateBy: '' },
+        ],
+      },
       fieldsToSplitBy: 'country',
       options: { outputFormat: 'singleItem', continueIfFieldNotFound: true },
     });
     expect(params).toMatchObject({
-      fieldsToSummarize: [{ aggregation: 'sum', field: 'cost', includeEmpty: false, separateBy: ',' }],
+      fieldsToSummarize: [
+        { aggregation: 'sum', field: 'cost', includeEmpty: false, separateBy: ',' },
+        // n8n's "None" separator is "" there, "none" here.
+        { aggregation: 'concatenate', field: 'city', separateBy: 'none' },
+      ],
       fieldsToSplitBy: 'country',
       outputFormat: 'singleItem',
       n8nVersion: 'summarize1',

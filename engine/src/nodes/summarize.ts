@@ -64,7 +64,8 @@ const aggregate = (items: Indexed[], entry: Aggregation, get: Getter): unknown =
     case 'append':
       return nonEmpty().map((item) => get(item, field));
     case 'concatenate': {
-      const separator = entry.separateBy === 'other' ? entry.customSeparator : entry.separateBy;
+      const separator =
+        entry.separateBy === 'other' ? entry.customSeparator : entry.separateBy === 'none' ? '' : entry.separateBy;
       return nonEmpty()
         .map((item) => joined(get(item, field)))
         .join(separator === undefined ? ',' : str(separator));

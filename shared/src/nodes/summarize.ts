@@ -50,7 +50,8 @@ export const summarize = defineNode({
             { value: ',', label: 'Comma' },
             { value: ', ', label: 'Comma and space' },
             { value: '\n', label: 'New line' },
-            { value: '', label: 'None' },
+            // Not "": the inspector shows an options field holding "" at its default.
+            { value: 'none', label: 'None' },
             { value: ' ', label: 'Space' },
             { value: 'other', label: 'Other' },
           ],

@@ -17,7 +17,7 @@ const summarize: Mapper = (r) => {
           aggregation: row.aggregation ?? 'count',
           field: row.field === undefined ? '' : text(row.field),
           includeEmpty: row.includeEmpty === true,
-          separateBy: row.separateBy ?? ',',
+          separateBy: row.separateBy === '' ? 'none' : (row.separateBy ?? ','),
           customSeparator: row.customSeparator === undefined ? '' : text(row.customSeparator),
         }));
   const split = r.get('fieldsToSplitBy');
