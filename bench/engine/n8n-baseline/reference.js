@@ -69,7 +69,8 @@ function load(type) {
     } catch {
       throw new Error(`node type not loaded by this runner: ${type}`);
     }
-    instance = new (Object.values(mod)[0])();
+    // A module may export helpers before the class (Html exports capitalizeHeader first).
+    instance = new (mod[name] || Object.values(mod)[0])();
   }
   cache.set(type, instance);
   return instance;

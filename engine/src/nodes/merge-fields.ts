@@ -12,6 +12,8 @@ import { lodashGet } from './lodash-paths.ts';
 
 export interface MatchOptions {
   fuzzyCompare: boolean;
+  /** n8n's fuzzyCompare version: from 2 (Compare Datasets 2 and later), null, 0 and "0" are equal. */
+  fuzzyVersion?: number;
   disableDotNotation: boolean;
   multipleMatches: 'all' | 'first';
   /** One result per (item, match) pair rather than per item: output from both inputs, or enriching. */
@@ -41,9 +43,13 @@ const parsedEquals = (text: string, value: unknown): boolean => {
   }
 };
 
-/** n8n's fuzzyCompare, version 1 (what Merge uses). */
-const fuzzyEquals = (a: unknown, b: unknown): boolean => {
+/** n8n's fuzzyCompare: version 1 is what Merge uses, Compare Datasets passes its own node version. */
+export const fuzzyEquals = (a: unknown, b: unknown, version = 1): boolean => {
   if (a !== null && b !== null && typeof a === typeof b) return lodashIsEqual(a, b);
+  if (version >= 2) {
+    if (a === null && (b === null || b === 0 || b === '0')) return true;
+    if (b === null && (a === null || a === 0 || a === '0')) return true;
+  }
   if (isFalsy(a) && isFalsy(b)) return true;
   if (isFalsy(a) && b === undefined) return true;
   if (a === undefined && isFalsy(b)) return true;
@@ -89,7 +95,8 @@ const valueAt = (json: JsonObject, field: string, disableDotNotation: boolean): 
     : lodashGet(json, field);
 
 export const findMatches = (one: Item[], two: Item[], fields: FieldPair[], options: MatchOptions): Matches => {
-  const equals = options.fuzzyCompare ? fuzzyEquals : lodashIsEqual;
+  const version = options.fuzzyVersion ?? 1;
+  const equals = options.fuzzyCompare ? (a: unknown, b: unknown) => fuzzyEquals(a, b, version) : lodashIsEqual;
   const result: Matches = { matched: [], matched2: [], unmatched1: [], unmatched2: [] };
   const matchedInTwo = new Set<number>();
   for (const entry of one) {

@@ -12,9 +12,15 @@ import { respondToWebhook } from './respond-to-webhook.ts';
 import { aggregate } from './aggregate.ts';
 import { limit } from './limit.ts';
 import { removeDuplicates } from './remove-duplicates.ts';
+import { compareDatasets } from './compare-datasets.ts';
+import { renameKeys } from './rename-keys.ts';
 import { set } from './set.ts';
 import { sort } from './sort.ts';
 import { splitOut } from './split-out.ts';
+import { summarize } from './summarize.ts';
+import { xml } from './xml.ts';
+import { html } from './html.ts';
+import { markdown } from './markdown.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 
 /** How each node type of shared/nodes runs. Sticky notes never run. */
@@ -37,5 +43,11 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['aggregate', aggregate],
   ['splitOut', splitOut],
   ['removeDuplicates', removeDuplicates],
+  ['summarize', summarize],
+  ['renameKeys', renameKeys],
+  ['compareDatasets', compareDatasets],
+  ['xml', xml],
+  ['html', html],
+  ['markdown', markdown],
   ['dateTime', dateTime],
 ]);

@@ -15,6 +15,12 @@ import { removeDuplicatesFamily } from './remove-duplicates-gen.ts';
 import { setFamily } from './set-gen.ts';
 import { sortFamily } from './sort-gen.ts';
 import { splitOutFamily } from './split-out-gen.ts';
+import { summarizeFamily } from './summarize-gen.ts';
+import { renameKeysFamily } from './rename-keys-gen.ts';
+import { compareDatasetsFamily } from './compare-datasets-gen.ts';
+import { xmlFamily } from './xml-gen.ts';
+import { htmlFamily } from './html-gen.ts';
+import { markdownFamily } from './markdown-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
@@ -40,6 +46,12 @@ const itemListFamilies = [
   splitOutFamily,
   removeDuplicatesFamily,
   itemListsFamily,
+  summarizeFamily,
+  renameKeysFamily,
+  compareDatasetsFamily,
+  xmlFamily,
+  htmlFamily,
+  markdownFamily,
 ];
 const families: Family[] = [
   codeFamily,

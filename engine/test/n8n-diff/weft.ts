@@ -21,7 +21,9 @@ import { responseOutcome } from './reference.ts';
 export const TEST_DATA_TYPE = 'n8n-nodes-testing.testData';
 const testData: NodeExecutor = (ctx) => {
   const data = ctx.node.parameters.data;
-  const rows = typeof data === 'string' ? (JSON.parse(data) as unknown) : data;
+  // Through JSON as the reference's parameters are: a generator's repeated value is then two equal
+  // objects, never one shared (Summarize's count unique tells them apart, as a Set does).
+  const rows = JSON.parse(typeof data === 'string' ? data : JSON.stringify(data ?? null)) as unknown;
   return { [MAIN]: (Array.isArray(rows) ? rows : []).map((json) => ({ json: json as Record<string, unknown> })) };
 };
 

@@ -1,6 +1,12 @@
 import { code, httpRequest, respondToWebhook } from './actions.ts';
 import { filter, ifNode, merge, noOp, stickyNote, switchNode, wait } from './flow.ts';
 import { aggregate, dateTime, limit, removeDuplicates, set, sort, splitOut } from './transform.ts';
+import { compareDatasets } from './compare-datasets.ts';
+import { renameKeys } from './rename-keys.ts';
+import { summarize } from './summarize.ts';
+import { xml } from './xml.ts';
+import { html } from './html.ts';
+import { markdown } from './markdown.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
 
@@ -23,6 +29,12 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   aggregate,
   splitOut,
   removeDuplicates,
+  summarize,
+  renameKeys,
+  compareDatasets,
+  xml,
+  html,
+  markdown,
   dateTime,
   noOp,
   stickyNote,

@@ -1,14 +1,20 @@
 import { codeMappers } from './mappers/code.ts';
+import { compareDatasetsMappers } from './mappers/compare-datasets.ts';
 import { conditionMappers } from './mappers/conditions.ts';
 import { dateTimeMappers } from './mappers/date-time.ts';
+import { htmlMappers } from './mappers/html.ts';
 import { httpRequestMappers } from './mappers/http-request.ts';
 import { itemListMappers } from './mappers/item-lists.ts';
+import { markdownMappers } from './mappers/markdown.ts';
 import { mergeMappers } from './mappers/merge.ts';
+import { renameKeysMappers } from './mappers/rename-keys.ts';
 import { respondToWebhookMappers } from './mappers/respond-to-webhook.ts';
 import { setMappers } from './mappers/set.ts';
 import { stickyNoteMappers } from './mappers/sticky-note.ts';
+import { summarizeMappers } from './mappers/summarize.ts';
 import { triggerMappers } from './mappers/triggers.ts';
 import { waitMappers } from './mappers/wait.ts';
+import { xmlMappers } from './mappers/xml.ts';
 import type { Mapper, ParamReader, Params } from './param-reader.ts';
 
 /**
@@ -30,6 +36,12 @@ const mappers: Record<string, Mapper> = {
   ...itemListMappers,
   ...dateTimeMappers,
   ...stickyNoteMappers,
+  ...summarizeMappers,
+  ...renameKeysMappers,
+  ...compareDatasetsMappers,
+  ...xmlMappers,
+  ...htmlMappers,
+  ...markdownMappers,
 };
 
 /** Weft parameters for an n8n node of a type Weft has; undefined when Weft has no such type. */

@@ -1,0 +1,3 @@
+/** n8n's HTML template default (Html/placeholder.ts), so a template an import leaves unset is n8n's. */
+export const htmlPlaceholder =
+  '<!DOCTYPE html>\n\n<html>\n<head>\n  <meta charset="UTF-8" />\n  <title>My HTML document</title>\n</head>\n<body>\n  <div class="container">\n    <h1>This is an H1 heading</h1>\n    <h2>This is an H2 heading</h2>\n    <p>This is a paragraph</p>\n  </div>\n</body>\n</html>\n\n<style>\n.container {\n  background-color: #ffffff;\n  text-align: center;\n  padding: 16px;\n  border-radius: 8px;\n}\n\nh1 {\n  color: #ff6d5a;\n  font-size: 24px;\n  font-weight: bold;\n  padding: 8px;\n}\n\nh2 {\n  color: #909399;\n  font-size: 18px;\n  font-weight: bold;\n  padding: 8px;\n}\n</style>\n\n<script>\nconsole.log("Hello World!");\n</script>';

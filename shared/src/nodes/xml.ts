@@ -1,0 +1,91 @@
+import { defineNode, MAIN } from './types.ts';
+
+const toJson = { mode: ['xmlToJson'] } as const;
+const toXml = { mode: ['jsonToxml'] } as const;
+
+export const xml = defineNode({
+  type: 'xml',
+  version: 1,
+  label: 'XML',
+  description: 'Converts XML text in a field to JSON, or each item to XML text.',
+  category: 'transform',
+  icon: 'code-xml',
+  color: '#4f46e5',
+  inputs: [{ name: MAIN, label: 'Input' }],
+  outputs: [{ name: MAIN, label: 'Output' }],
+  params: [
+    {
+      name: 'mode',
+      label: 'Mode',
+      kind: 'options',
+      default: 'xmlToJson',
+      options: [
+        { value: 'jsonToxml', label: 'JSON to XML', description: 'Each item becomes XML text in one field' },
+        { value: 'xmlToJson', label: 'XML to JSON', description: 'The XML text in a field becomes the item' },
+      ],
+    },
+    {
+      name: 'dataPropertyName',
+      label: 'Property name',
+      description: 'XML to JSON: the field holding the XML. JSON to XML: the field the XML is written to.',
+      kind: 'string',
+      default: 'data',
+      required: true,
+    },
+    { name: 'attrkey', label: 'Attribute key', kind: 'string', default: '$' },
+    { name: 'charkey', label: 'Character key', kind: 'string', default: '_' },
+    {
+      name: 'explicitArray',
+      label: 'Explicit array',
+      description: 'Child elements always in a list; otherwise a list only when there is more than one.',
+      kind: 'boolean',
+      default: false,
+      showWhen: toJson,
+    },
+    {
+      name: 'explicitRoot',
+      label: 'Explicit root',
+      description: 'The root element is kept as the outermost field.',
+      kind: 'boolean',
+      default: true,
+      showWhen: toJson,
+    },
+    { name: 'ignoreAttrs', label: 'Ignore attributes', kind: 'boolean', default: false, showWhen: toJson },
+    {
+      name: 'mergeAttrs',
+      label: 'Merge attributes',
+      description: 'Attributes become fields beside the child elements (not with Ignore attributes).',
+      kind: 'boolean',
+      default: true,
+      showWhen: toJson,
+    },
+    {
+      name: 'normalize',
+      label: 'Normalize',
+      description: 'Runs of white space inside text become one space.',
+      kind: 'boolean',
+      default: false,
+      showWhen: toJson,
+    },
+    { name: 'normalizeTags', label: 'Lower-case tag names', kind: 'boolean', default: false, showWhen: toJson },
+    { name: 'trim', label: 'Trim text', kind: 'boolean', default: false, showWhen: toJson },
+    {
+      name: 'allowSurrogateChars',
+      label: 'Allow surrogate characters',
+      kind: 'boolean',
+      default: false,
+      showWhen: toXml,
+    },
+    {
+      name: 'cdata',
+      label: 'CDATA',
+      description: 'Text that needs escaping is wrapped in <![CDATA[ … ]]> instead.',
+      kind: 'boolean',
+      default: false,
+      showWhen: toXml,
+    },
+    { name: 'headless', label: 'Leave out the XML declaration', kind: 'boolean', default: false, showWhen: toXml },
+    { name: 'rootName', label: 'Root name', kind: 'string', default: 'root', showWhen: toXml },
+  ],
+  keywords: ['xml', 'parse', 'convert', 'soap'],
+});
