@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromN8n } from '#shared/interop/n8n/index.ts';
-import type { JsonObject } from '../src/runner/items.ts';
+import type { JsonObject } from '#shared/runs/items.ts';
 import { items, runNode } from './harness.ts';
 
 /**

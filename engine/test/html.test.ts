@@ -14,11 +14,7 @@ const DOC =
 
 const extract = async (rows: Record<string, unknown>[], extra: Record<string, unknown> = {}, data: unknown = DOC) =>
   (
-    await runNode(
-      'html',
-      { operation: 'extractHtmlContent', extractionValues: rows, ...extra },
-      items({ data: data }),
-    )
+    await runNode('html', { operation: 'extractHtmlContent', extractionValues: rows, ...extra }, items({ data: data }))
   ).main?.map((i) => i.json);
 
 const row = (key: string, cssSelector: string, returnValue: string, extra: Record<string, unknown> = {}) => ({

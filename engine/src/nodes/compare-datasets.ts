@@ -1,4 +1,4 @@
-import type { Item, JsonObject } from '../runner/items.ts';
+import type { Item, JsonObject } from '#shared/runs/items.ts';
 import { pairedWith, type PairedItem } from '../runner/paired-items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
 import { lodashIsEqual } from './lodash-compare.ts';

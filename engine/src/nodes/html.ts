@@ -1,7 +1,7 @@
 import * as cheerio from 'cheerio';
 import { convert } from 'html-to-text';
 import { MAIN } from '#shared/nodes/types.ts';
-import type { Item, JsonObject } from '../runner/items.ts';
+import type { Item, JsonObject } from '#shared/runs/items.ts';
 import { pairedWith } from '../runner/paired-items.ts';
 import { ItemErrors, NodeError, type NodeContext, type NodeExecutor } from '../runner/types.ts';
 import { own, setOwn } from './field-lists.ts';

@@ -2,7 +2,7 @@ import { NodeHtmlMarkdown } from 'node-html-markdown';
 import showdown from 'showdown';
 import { showdownOptions } from '#shared/nodes/markdown.ts';
 import { MAIN } from '#shared/nodes/types.ts';
-import type { Item, JsonObject } from '../runner/items.ts';
+import type { Item, JsonObject } from '#shared/runs/items.ts';
 import { pairedWith } from '../runner/paired-items.ts';
 import { ItemErrors, NodeError, type NodeExecutor } from '../runner/types.ts';
 import { lodashSet } from './lodash-paths.ts';

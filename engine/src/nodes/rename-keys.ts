@@ -1,5 +1,5 @@
 import { MAIN } from '#shared/nodes/types.ts';
-import type { Item, JsonObject } from '../runner/items.ts';
+import type { Item, JsonObject } from '#shared/runs/items.ts';
 import { pairedWith } from '../runner/paired-items.ts';
 import { ItemErrors, NodeError, type NodeExecutor } from '../runner/types.ts';
 import { regexReplace, regexTest } from './condition-regex.ts';
@@ -84,8 +84,7 @@ const renameItem = (input: JsonObject, p: JsonObject): JsonObject => {
     lodashSet(json, newKey, value);
     lodashUnset(json, currentKey);
   }
-  for (const replacement of rowsOf(p.regexReplacement))
-    json = renameByRegex(json, replacement) as JsonObject;
+  for (const replacement of rowsOf(p.regexReplacement)) json = renameByRegex(json, replacement) as JsonObject;
   return json;
 };
 

@@ -1,6 +1,6 @@
 import { Builder, Parser } from 'xml2js';
 import { MAIN } from '#shared/nodes/types.ts';
-import type { Item, JsonObject } from '../runner/items.ts';
+import type { Item, JsonObject } from '#shared/runs/items.ts';
 import { pairedWith } from '../runner/paired-items.ts';
 import { NodeError, type NodeExecutor } from '../runner/types.ts';
 import { own, setOwn } from './field-lists.ts';
