@@ -41,6 +41,12 @@ const N8N_DIFF_IN_NPM_TEST = [
   'function',
   'function-item',
   'noOp',
+  'summarize',
+  'renameKeys',
+  'compareDatasets',
+  'xml',
+  'html',
+  'markdown',
   // The random workflows (graphs.diff.ts): run order, loops, connection order.
   'graphs',
 ];
