@@ -126,6 +126,6 @@ export const htmlFamily: Family = {
     [
       'html',
       typeof c.parameters.operation === 'string' ? c.parameters.operation : 'generateHtmlTemplate',
-      ...Object.keys((c.parameters.options ?? {})).sort(),
+      ...Object.keys(c.parameters.options ?? {}).sort(),
     ].join(' '),
 };

@@ -125,6 +125,6 @@ export const markdownFamily: Family = {
     [
       'markdown',
       typeof c.parameters.mode === 'string' ? c.parameters.mode : 'htmlToMarkdown',
-      ...Object.keys((c.parameters.options ?? {})).sort(),
+      ...Object.keys(c.parameters.options ?? {}).sort(),
     ].join(' '),
 };
