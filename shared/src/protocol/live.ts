@@ -28,6 +28,8 @@ export const nodeLiveStatusSchema = z.object({
   error: z.string().optional(),
   /** When the engine saw this status (epoch ms): clients can tell how fresh it is. */
   at: z.number().optional(),
+  /** The node did not run: its pin stood in for it, or a partial run reused its base run's output. */
+  origin: z.enum(['reused', 'pinned']).optional(),
 });
 export type NodeLiveStatus = z.infer<typeof nodeLiveStatusSchema>;
 

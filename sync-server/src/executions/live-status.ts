@@ -77,6 +77,7 @@ export class LiveStatus {
       ...(event.durationMs !== undefined ? { durationMs: event.durationMs } : {}),
       ...(event.error ? { error: event.error } : {}),
       ...(event.startedAt !== undefined ? { at: event.startedAt + (event.durationMs ?? 0) } : {}),
+      ...(event.origin ? { origin: event.origin } : {}),
     };
     this.write(workflowId, { v: 1, execution: { ...register, version: register.version + 1, value: current } });
   }

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverAwarenessStateSchema } from '#shared/protocol/live.ts';
 import { pinNode } from '#shared/schema/index.ts';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -96,6 +97,16 @@ describe('pins in runs', () => {
       return tagOf(done) === 'Pinned Ana' ? done : undefined;
     }, 'a manual run to use the pin');
     expect(first.mode).toBe('manual');
+    // Everyone in the room sees the pinned node marked as such in the live status, not as run.
+    const liveHook = () => {
+      for (const state of client?.provider.awareness.getStates().values() ?? []) {
+        const parsed = serverAwarenessStateSchema.safeParse(state);
+        if (parsed.success && parsed.data.execution?.id === first.id) return parsed.data.execution.nodes.hook;
+      }
+      return undefined;
+    };
+    await waitFor('the live status of the pinned run', () => liveHook()?.status === 'succeeded');
+    expect(liveHook()?.origin).toBe('pinned');
     expect(first.nodeRuns.map((r) => [r.name, r.origin])).toEqual([
       ['Hook', 'pinned'],
       ['Tag', 'ran'],
