@@ -6,6 +6,8 @@ import type { FlowNode } from './flow-binding.ts';
 import { NodeIcon } from './node-icons.tsx';
 import { SoftLockTag } from '../presence/soft-locks.tsx';
 import { NodeCommentMarker } from '../comments/comment-marker.tsx';
+import { Pin } from 'lucide-react';
+import { usePin } from '../runs/pins.ts';
 
 const STICKY_COLORS: Record<string, string> = {
   yellow: '#fff4b8',
@@ -55,6 +57,22 @@ const RunBadge = ({ nodeId }: { nodeId: string }) => {
       title={run.error ?? `${run.status}${run.durationMs !== undefined ? ` in ${Math.round(run.durationMs)} ms` : ''}`}
     >
       {label}
+    </div>
+  );
+};
+
+/** A pin on the node's corner when its output is pinned: runs in the editor use the pin instead of running it. */
+const PinMarker = ({ nodeId }: { nodeId: string }) => {
+  const { session } = useEditor();
+  const pin = usePin(session.doc, nodeId);
+  if (!pin) return null;
+  return (
+    <div
+      className="pin-marker"
+      data-testid="pin-marker"
+      title={`Pinned: ${pin.items.length} item${pin.items.length === 1 ? '' : 's'}`}
+    >
+      <Pin size={11} aria-hidden="true" />
     </div>
   );
 };
@@ -114,6 +132,7 @@ const WorkflowNodeView = (props: NodeProps<FlowNode>) => {
     >
       <RemoteSelection nodeId={id} />
       <RunBadge nodeId={id} />
+      <PinMarker nodeId={id} />
       <SoftLockTag nodeId={id} />
       <NodeCommentMarker nodeId={id} />
       <DiffTag mark={mark} />

@@ -6,6 +6,7 @@ import { useEditor } from '../editor/editor-context.tsx';
 import { ItemsPanel } from '../inspector/io-panels/items-views.tsx';
 import { viewedExecutionAtom } from '../state/atoms.ts';
 import { useExecutionDetail } from './execution-detail.ts';
+import { PinSection } from './pin-section.tsx';
 
 /**
  * Inspector section: what the selected node received and produced in the
@@ -27,7 +28,7 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
   const viewed = useAtomValue(viewedExecutionAtom);
   const detail = useExecutionDetail();
   const node = definition.nodes.find((n) => n.id === nodeId);
-  if (!node || (!detail && !live)) return null;
+  if (!node) return null;
   const nodeRuns = detail?.nodeRuns.filter((r) => r.nodeId === nodeId) ?? [];
   const nameOf = (id: string) => definition.nodes.find((n) => n.id === id)?.name;
   const firstInput = nodePorts(node).inputs[0]?.name;
@@ -77,8 +78,19 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
       </section>
     );
   }
+  const lastOutput = nodeRuns.at(-1)?.output;
+  const firstOutput = nodePorts(node).outputs[0]?.name;
+  const pinSection = (
+    <PinSection
+      nodeId={nodeId}
+      output={lastOutput && firstOutput !== undefined ? lastOutput[firstOutput] : undefined}
+      executionId={detail?.id}
+    />
+  );
+  if (!detail && !live) return pinSection;
   return (
     <section className="run-data" aria-label="Run data">
+      {pinSection}
       <h3>
         {viewed ? 'Picked run' : 'Last run'}
         {detail ? ` · ${detail.status}` : live ? ` · ${live.status}` : ''}

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { origins } from '#shared/origins.ts';
-import { edgesMap, metaMap, nodesMap } from '#shared/schema/index.ts';
+import { edgesMap, metaMap, nodesMap, pinsMap } from '#shared/schema/index.ts';
 
 /**
  * Per-user undo: a Y.UndoManager over the workflow's roots that tracks only
@@ -24,7 +24,7 @@ export interface WorkflowUndo {
 const CAPTURE_MS = 500;
 
 export const createWorkflowUndo = (doc: Y.Doc): WorkflowUndo => {
-  const manager = new Y.UndoManager([metaMap(doc), nodesMap(doc), edgesMap(doc)], {
+  const manager = new Y.UndoManager([metaMap(doc), nodesMap(doc), edgesMap(doc), pinsMap(doc)], {
     trackedOrigins: new Set<unknown>([origins.ui]),
     captureTimeout: CAPTURE_MS,
   });

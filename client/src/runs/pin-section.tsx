@@ -1,0 +1,201 @@
+import { useEffect, useState } from 'react';
+import { Pin, PinOff } from 'lucide-react';
+import type { MemberDto } from '#shared/api/index.ts';
+import { origins } from '#shared/origins.ts';
+import { checkPin, pinBytes, pinNode, unpinNode, type PinRecord } from '#shared/schema/index.ts';
+import { api } from '../api/client.ts';
+import { useEditor } from '../editor/editor-context.tsx';
+import type { PresenceUser } from '../presence/presence.ts';
+import { ItemsPanel } from '../inspector/io-panels/items-views.tsx';
+import { sizeText, usePin } from './pins.ts';
+
+/**
+ * A node's pin in the inspector: pin the output on screen, type or paste
+ * items, see who pinned what, unpin. The pin is document state: everyone in
+ * the room sees it at once, and the server records who pinned it.
+ */
+
+const names = new Map<string, Promise<Map<string, string>>>();
+/** Members' names by user id, fetched once per workflow and page. */
+const memberNames = (workflowId: string): Promise<Map<string, string>> => {
+  let found = names.get(workflowId);
+  if (!found) {
+    found = api<{ members: MemberDto[] }>('GET', `/api/workflows/${workflowId}/members`).then(
+      (r) => new Map(r.members.map((m) => [m.userId, m.name])),
+      () => new Map<string, string>(),
+    );
+    names.set(workflowId, found);
+  }
+  return found;
+};
+
+const usePinnerName = (workflowId: string, by: string | undefined, me: PresenceUser | undefined): string => {
+  const [name, setName] = useState<string>();
+  useEffect(() => {
+    if (!by || by === me?.id) return;
+    let current = true;
+    void memberNames(workflowId).then((m) => {
+      if (current) setName(m.get(by));
+    });
+    return () => {
+      current = false;
+    };
+  }, [workflowId, by, me?.id]);
+  if (by && by === me?.id) return 'you';
+  return name ?? 'someone';
+};
+
+/** Where a JSON text is wrong, as line and column (the browser says only the offset, if that). */
+const parseProblem = (text: string): string | null => {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (e) {
+    const message = (e as Error).message;
+    const at = /position (\d+)/.exec(message);
+    if (!at) return `Not valid JSON: ${message}`;
+    const before = text.slice(0, Number(at[1]));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    return `Not valid JSON at line ${line}, column ${column}`;
+  }
+};
+
+const PinEditor = ({
+  initial,
+  onSave,
+  onCancel,
+}: {
+  initial: string;
+  onSave: (items: unknown[]) => string | null;
+  onCancel: () => void;
+}) => {
+  const [text, setText] = useState(initial);
+  const [problem, setProblem] = useState<string | null>(null);
+  const save = () => {
+    const syntax = parseProblem(text);
+    if (syntax) {
+      setProblem(syntax);
+      return;
+    }
+    const value = JSON.parse(text) as unknown;
+    const items = Array.isArray(value) ? value : [value];
+    setProblem(onSave(items));
+  };
+  return (
+    <div className="pin-editor">
+      <textarea
+        aria-label="Pinned items (JSON)"
+        value={text}
+        spellCheck={false}
+        rows={8}
+        onChange={(e) => setText(e.target.value)}
+      />
+      {problem && (
+        <p className="field-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <div className="pin-actions">
+        <button type="button" className="primary" onClick={save}>
+          Save pin
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+};
+
+export const PinSection = ({
+  nodeId,
+  output,
+  executionId,
+}: {
+  nodeId: string;
+  /** The first output of the node's last run on screen, if it ran. */
+  output: { json: unknown }[] | undefined;
+  executionId: string | undefined;
+}) => {
+  const { session, presence, canEdit } = useEditor();
+  const pin = usePin(session.doc, nodeId);
+  const me = presence.awareness.getLocalState()?.user as PresenceUser | undefined;
+  const pinner = usePinnerName(session.provider.roomname, pin?.by, me);
+  const [editing, setEditing] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const write = (items: unknown[], source: PinRecord['source'], execution?: string): string | null => {
+    const record = { items, by: me?.id ?? '', at: Date.now(), source };
+    const found = checkPin(record, { doc: session.doc, nodeId });
+    if (found) return found;
+    pinNode(session.doc, nodeId, items, { by: me?.id ?? '', source, ...(execution ? { execution } : {}) }, origins.ui);
+    return null;
+  };
+  return (
+    <section className="pin-section" aria-label="Pinned data">
+      {pin ? (
+        <>
+          <p className="pin-summary" data-testid="pin-summary">
+            <Pin size={13} aria-hidden="true" /> Pinned by {pinner} · {pin.items.length} item
+            {pin.items.length === 1 ? '' : 's'} · {sizeText(pinBytes(pin))}
+          </p>
+          <p className="muted pin-note">
+            Manual and test runs use this instead of running the node; webhook and schedule runs ignore it.
+          </p>
+          {canEdit && !editing && (
+            <div className="pin-actions">
+              <button type="button" onClick={() => setEditing(true)}>
+                Edit pinned data
+              </button>
+              <button type="button" onClick={() => unpinNode(session.doc, nodeId, origins.ui)}>
+                <PinOff size={13} aria-hidden="true" /> Unpin
+              </button>
+            </div>
+          )}
+          {!editing && <ItemsPanel title="Output (pinned)" items={pin.items.map((json) => ({ json }))} />}
+        </>
+      ) : (
+        canEdit &&
+        !editing && (
+          <div className="pin-actions">
+            {output && output.length > 0 && (
+              <button
+                type="button"
+                onClick={() =>
+                  setProblem(
+                    write(
+                      output.map((i) => i.json),
+                      'run',
+                      executionId,
+                    ),
+                  )
+                }
+              >
+                <Pin size={13} aria-hidden="true" /> Pin this output
+              </button>
+            )}
+            <button type="button" onClick={() => setEditing(true)}>
+              Set pinned data…
+            </button>
+          </div>
+        )
+      )}
+      {problem && !editing && (
+        <p className="field-error" role="alert">
+          {problem}
+        </p>
+      )}
+      {editing && (
+        <PinEditor
+          initial={JSON.stringify(pin?.items ?? output?.map((i) => i.json) ?? [{}], null, 2)}
+          onCancel={() => setEditing(false)}
+          onSave={(items) => {
+            const found = write(items, 'typed');
+            if (!found) setEditing(false);
+            return found;
+          }}
+        />
+      )}
+    </section>
+  );
+};
