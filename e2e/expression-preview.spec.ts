@@ -39,10 +39,20 @@ test('an expression typed after a run shows its value, updating as it is typed',
           position: { x: 520, y: 0 },
           parameters: { mode: 'manual', assignments: [{ name: 'email', value: '', type: 'string' }] },
         },
+        {
+          id: 'call',
+          name: 'Call',
+          type: 'httpRequest',
+          typeVersion: 1,
+          position: { x: 780, y: 0 },
+          disabled: true,
+          parameters: { url: '' },
+        },
       ],
       edges: [
         { source: 'go', target: 'data' },
         { source: 'data', target: 'shape' },
+        { source: 'shape', target: 'call' },
       ],
     },
   });
@@ -115,5 +125,25 @@ test('an expression typed after a run shows its value, updating as it is typed',
   expect(exported.nodes.find((n) => n.id === 'shape')?.parameters.assignments?.[0]?.value).toBe(
     '={{ $json.customer.email }}',
   );
+
+  // The expression editor of a text field completes node names after $(' and the run's fields after $json.
+  await canvasNode(page, 'Call').click();
+  const url = page.getByTestId('inspector').locator('[data-param="url"] .cm-content');
+  await url.click();
+  await page.keyboard.type("={{ $('");
+  const completions = page.locator('.cm-tooltip-autocomplete');
+  await expect(completions.locator('.cm-completionLabel')).toHaveText(['Shape', 'Data', 'Go']);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(url).toHaveText("={{ $('Data')");
+  await page.keyboard.type('.first().json.customer.email }}');
+  const urlPreview = page
+    .getByTestId('inspector')
+    .locator('[data-param="url"]')
+    .locator('..')
+    .getByTestId('expression-preview');
+  await expect(urlPreview.locator('.preview-value')).toHaveText('ana@example.com');
+  await expect(page.locator('[data-param="url"] .cm-resolvable').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/expression-completion.png' });
   await context.close();
 });

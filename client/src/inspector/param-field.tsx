@@ -10,6 +10,7 @@ import { LazyYTextEditor as YTextEditor } from './lazy-ytext-editor.tsx';
 import { ParamChanges } from './last-changes.tsx';
 import { ExpressionPreview } from '../expressions/expression-preview.tsx';
 import { carriesField, droppedTemplate, withDroppedField } from '../expressions/field-drag.ts';
+import { useCompletionData } from '../expressions/use-completion-data.ts';
 
 /** A scalar as the text of an input ('' for anything else). */
 const asText = (value: unknown): string =>
@@ -302,6 +303,7 @@ export interface ParamFieldProps {
 /** One parameter, edited in the form its kind calls for; text kinds are bound to their Y.Text. */
 export const ParamField = ({ nodeId, spec, value, peers, onFocus, onError }: ParamFieldProps) => {
   const { session, presence, undo, canEdit } = useEditor();
+  const completionData = useCompletionData(nodeId);
   const id = `param-${nodeId}-${spec.name}`;
   const focus = (focused: boolean) => onFocus(spec.name, focused);
   const commit = (next: unknown) => {
@@ -326,6 +328,7 @@ export const ParamField = ({ nodeId, spec, value, peers, onFocus, onError }: Par
         placeholder={spec.kind === 'string' ? spec.placeholder : undefined}
         label={spec.label}
         onFocusChange={focus}
+        completionData={spec.kind === 'code' ? undefined : completionData}
       />
     ) : (
       // Not yet a Y.Text (a node imported without it): the first edit creates one.

@@ -1,4 +1,6 @@
 import { droppedTemplate } from '../expressions/field-drag.ts';
+import type { CompletionData } from '../expressions/completions.ts';
+import { expressionSupport } from '../expressions/expression-editor.ts';
 import { isExpression } from '#shared/schema/index.ts';
 import { useEffect, useRef } from 'react';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
@@ -27,6 +29,8 @@ export interface YTextEditorProps {
   placeholder?: string;
   label: string;
   onFocusChange?: (focused: boolean) => void;
+  /** For fields that may hold an expression: what its completions offer (read when asked). */
+  completionData?: () => CompletionData;
 }
 
 // Typing Enter in a one-line field does nothing; text arriving from others is never filtered,
@@ -45,6 +49,7 @@ export const YTextEditor = ({
   placeholder,
   label,
   onFocusChange,
+  completionData,
 }: YTextEditorProps) => {
   const host = useRef<HTMLDivElement>(null);
   const focusRef = useRef(onFocusChange);
@@ -84,6 +89,7 @@ export const YTextEditor = ({
       syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     ];
     if (!multiline) extensions.push(singleLine);
+    if (completionData) extensions.push(expressionSupport(completionData));
     if (placeholder) extensions.push(placeholderExt(placeholder));
     if (language) {
       extensions.push(lineNumbers(), bracketMatching(), indentOnInput());
@@ -94,7 +100,7 @@ export const YTextEditor = ({
       state: EditorState.create({ doc: text.toJSON(), extensions }),
     });
     return () => view.destroy();
-  }, [text, awareness, undoManager, language, multiline, readOnly, placeholder, label]);
+  }, [text, awareness, undoManager, language, multiline, readOnly, placeholder, label, completionData]);
 
   return <div ref={host} className={`ytext ${language ? 'ytext-code' : ''} ${multiline ? 'ytext-multi' : ''}`} />;
 };
