@@ -74,3 +74,35 @@ export const executionListQuery = z.object({
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+/** `GET /api/executions/{id}/items`: one page of one node run's items, without loading the whole execution. */
+export const executionItemsQuery = z.object({
+  node: z.string().min(1).max(64).meta({ description: 'The node id' }),
+  run: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(0)
+    .meta({ description: 'Which run of the node (0: its first)' }),
+  side: z.enum(['input', 'output']).default('output'),
+  handle: z
+    .string()
+    .max(64)
+    .optional()
+    .meta({ description: 'The input or output handle (default: the first that has items, else the first)' }),
+  offset: z.coerce.number().int().min(0).max(100_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const executionItemsSchema = z.object({
+  /** The handles of that side, in the order the run reported them, each with its item count. */
+  handles: z.array(z.object({ name: z.string(), count: z.number().int() })),
+  /** The handle this page is of (null when the side has none). */
+  handle: z.string().nullable(),
+  /** Items on that handle in all. */
+  total: z.number().int(),
+  offset: z.number().int(),
+  items: z.array(z.object({ json: z.unknown() })),
+});
+export type ExecutionItemsDto = z.infer<typeof executionItemsSchema>;

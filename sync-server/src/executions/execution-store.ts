@@ -113,6 +113,8 @@ export interface ExecutionStore {
   fail(ids: string[], status: 'failed' | 'canceled', error: string, now: number): Promise<string[]>;
   /** In the order they ran. */
   nodeRuns(id: string): Promise<NodeRunRow[]>;
+  /** One node run (its items' text included), or undefined: what the items route pages through. */
+  nodeRun(id: string, nodeId: string, runIndex: number): Promise<NodeRunRow | undefined>;
   /** Appends a line; lines of one execution are numbered in the order they are written. */
   log(id: string, level: LogLevel, message: string, at: number, node?: string): Promise<void>;
   /** In time order, then in the order written. */

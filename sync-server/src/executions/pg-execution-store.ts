@@ -224,6 +224,15 @@ export class PgExecutionStore implements ExecutionStore {
     return rows.map((r) => r.id);
   }
 
+  async nodeRun(id: string, nodeId: string, runIndex: number): Promise<NodeRunRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(nodeRuns)
+      .where(and(eq(nodeRuns.executionId, id), eq(nodeRuns.nodeId, nodeId), eq(nodeRuns.runIndex, runIndex)))
+      .limit(1);
+    return row;
+  }
+
   async nodeRuns(id: string): Promise<NodeRunRow[]> {
     return this.db.select().from(nodeRuns).where(eq(nodeRuns.executionId, id)).orderBy(nodeRuns.ord);
   }

@@ -290,6 +290,14 @@ export class SqliteExecutionStore implements ExecutionStore {
     return rows.map((r) => r.id);
   }
 
+  async nodeRun(id: string, nodeId: string, runIndex: number): Promise<NodeRunRow | undefined> {
+    return this.db
+      .select()
+      .from(nodeRuns)
+      .where(and(eq(nodeRuns.executionId, id), eq(nodeRuns.nodeId, nodeId), eq(nodeRuns.runIndex, runIndex)))
+      .get();
+  }
+
   async nodeRuns(id: string): Promise<NodeRunRow[]> {
     return (
       this.db

@@ -208,6 +208,10 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
           ['start', 'Start', 'succeeded', null, 1],
           ['next', 'Next', 'failed', 'boom', 2],
         ]);
+        // One run by node and index, as the items route reads it; none for an index or node that did not run.
+        expect(await store.nodeRun('e1', 'next', 0)).toMatchObject({ name: 'Next', status: 'failed', attempts: 2 });
+        expect(await store.nodeRun('e1', 'next', 1)).toBeUndefined();
+        expect(await store.nodeRun('e2', 'start', 0)).toBeUndefined();
         expect(runs[0]).toMatchObject({
           input: '{}',
           output: '{"main":[{"json":{"a":1}}]}',

@@ -382,6 +382,10 @@ describe('the REST API answers what its OpenAPI document says', () => {
     }, 'the run to succeed');
     await expectCall(404, 'GET', '/api/executions/nosuchexecution', { as: ann.as });
     await expectCall(403, 'GET', `/api/executions/${run.id}`, { as: carol.as });
+    await expectCall(200, 'GET', `/api/executions/${run.id}/items?node=work&side=input`, { as: ann.as });
+    await expectCall(404, 'GET', `/api/executions/${run.id}/items?node=nosuchnode`, { as: ann.as });
+    await expectCall(400, 'GET', `/api/executions/${run.id}/items?node=work&limit=500`, { as: ann.as });
+    await expectCall(403, 'GET', `/api/executions/${run.id}/items?node=work`, { as: carol.as });
     await expectCall(200, 'GET', `/api/executions/${run.id}/logs`, { as: ann.as });
     await expectCall(404, 'GET', '/api/executions/nosuchexecution/logs', { as: ann.as });
     await expectCall(200, 'GET', '/api/executions', { as: ann.as });

@@ -1,5 +1,7 @@
 import {
   executionDetailSchema,
+  executionItemsQuery,
+  executionItemsSchema,
   executionListQuery,
   executionListSchema,
   executionLogsSchema,
@@ -37,6 +39,24 @@ export const getExecution = defineRoute({
   auth: 'user',
   params: id,
   responses: { 200: ok(executionDetailSchema, 'The execution'), 403: notAMember('read it'), 404: noExecution },
+});
+
+export const getExecutionItems = defineRoute({
+  operationId: 'getExecutionItems',
+  method: 'get',
+  path: '/api/executions/{id}/items',
+  tag,
+  summary: "One page of a node run's input or output items",
+  description:
+    'For runs too large to read whole: the inspector pages through a node run 50 items at a time. A run whose items could not be read back answers no items.',
+  auth: 'user',
+  params: id,
+  query: executionItemsQuery,
+  responses: {
+    200: ok(executionItemsSchema, 'The page'),
+    403: notAMember('read it'),
+    404: notFound('no execution with this id, or no such run of that node in it'),
+  },
 });
 
 export const getExecutionLogs = defineRoute({

@@ -88,6 +88,7 @@ export const apiRoutes = {
 
   listExecutions: executions.listExecutions,
   getExecution: executions.getExecution,
+  getExecutionItems: executions.getExecutionItems,
   getExecutionLogs: executions.getExecutionLogs,
   stopExecution: executions.stopExecution,
   retryExecution: executions.retryExecution,

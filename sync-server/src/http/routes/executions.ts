@@ -8,6 +8,7 @@ import type { ExecutionRow, ExecutionStore } from '../../executions/execution-st
 import { requireAccess } from '../../workflows/access.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
 import { nestsDeeperThan } from '../../json-depth.ts';
+import { ParsedRuns } from '../../executions/parsed-runs.ts';
 import { audit } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
@@ -54,6 +55,7 @@ export const executionRoutes = (deps: {
     await requireAccess(deps.workflows, row.workflowId, user, action);
     return row;
   };
+  const parsed = new ParsedRuns();
   return contractRoutes('/api/executions', [
     implement(routes.listExecutions, async (_c, { user, query: q }, reply) => {
       let ids: string[];
@@ -88,6 +90,28 @@ export const executionRoutes = (deps: {
         paired: r.paired,
       }));
       return reply(200, { ...dto(row), nodeRuns });
+    }),
+    implement(routes.getExecutionItems, async (_c, { user, params, query: q }, reply) => {
+      const row = await load(params.id, user, 'read');
+      const run = await deps.executions.nodeRun(row.id, q.node, q.run);
+      if (!run) throw new UserError(ErrorCodes.notFound, `Node ${q.node} has no run ${q.run} in execution ${row.id}`);
+      const handles = parsed.get(`${row.id}\u0000${q.node}\u0000${q.run}\u0000${q.side}`, run[q.side]);
+      const names = Object.keys(handles);
+      const handle = q.handle ?? names.find((h) => (handles[h]?.length ?? 0) > 0) ?? names[0] ?? null;
+      if (q.handle !== undefined && !Object.hasOwn(handles, q.handle)) {
+        throw new UserError(ErrorCodes.notFound, `The run's ${q.side} has no handle "${q.handle}"`);
+      }
+      const list = handle === null ? [] : (handles[handle] ?? []);
+      const page = list.slice(q.offset, q.offset + q.limit).map((item) => ({
+        json: typeof item === 'object' && item !== null && 'json' in item ? item.json : item,
+      }));
+      return reply(200, {
+        handles: names.map((name) => ({ name, count: handles[name]?.length ?? 0 })),
+        handle,
+        total: list.length,
+        offset: q.offset,
+        items: page,
+      });
     }),
     implement(routes.getExecutionLogs, async (_c, { user, params }, reply) => {
       const row = await load(params.id, user, 'read');
