@@ -7,6 +7,7 @@ import { toDefinition } from '#shared/schema/to-definition.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
 import type { User } from '../accounts/account-store.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
+import type { RunResultMessage } from '#shared/protocol/engine.ts';
 import type { ExecutionMode, ExecutionRow, ExecutionStore } from './execution-store.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { RunQueue } from './run-queue.ts';
@@ -109,10 +110,30 @@ export class ExecutionService {
     return this.start(workflowId, user?.id ?? null, options);
   }
 
+  /**
+   * As `run`, with the run's end (undefined after `timeoutMs`) for a caller that answers with it (a webhook).
+   * The waiter is in place before the run is queued: an engine can end a run before the row is read back, and a
+   * waiter added after that would hear nothing (hostile suite, seed 1126562627).
+   */
+  async runAndWait(
+    workflowId: string,
+    user: User | null,
+    options: RunOptions,
+    timeoutMs: number,
+  ): Promise<{ execution: ExecutionRow; ended: Promise<RunResultMessage | undefined> }> {
+    let ended: Promise<RunResultMessage | undefined> | undefined;
+    const execution = await this.start(workflowId, user?.id ?? null, options, (id) => {
+      ended = this.deps.queue.waitFor(id, timeoutMs);
+    });
+    if (!execution || !ended) throw new UserError(ErrorCodes.conflict, 'This run was started already');
+    return { execution, ended };
+  }
+
   private async start(
     workflowId: string,
     createdBy: string | null,
     options: RunOptions & { triggerKey?: string },
+    beforeQueued?: (executionId: string) => void,
   ): Promise<ExecutionRow | undefined> {
     this.checkQueue(workflowId);
     const mode = options.mode ?? 'manual';
@@ -169,6 +190,7 @@ export class ExecutionService {
       else this.storing.delete(workflowId);
     }
     if (!created) return undefined;
+    beforeQueued?.(id);
     this.deps.queue.enqueue(id, workflowId);
     this.deps.live.started(workflowId, id, createdAt);
     const row = await this.deps.executions.get(id);
