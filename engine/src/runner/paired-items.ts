@@ -2,6 +2,8 @@ import { nodePorts } from '#shared/nodes/ports.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
 import {
   encodePaired,
+  SOURCE_HANDLE_PREFIX,
+  withSourceHandles,
   type InputStretch,
   type Pairing as StoredPairing,
   type PairedRecord,
@@ -71,21 +73,70 @@ interface Segment {
 
 type Pairing = readonly PairedItem[] | undefined;
 
+/**
+ * Where a node run's input came from, kept to pair later items to it (n8n's `sourceOverwrite`: Loop Over Items
+ * pairs each batch to the run that fed its first run, not to the loop's way back).
+ */
+export interface InputSource {
+  readonly from: NodeLineage;
+  readonly output: string;
+}
+
 /** One node run as paired items see it. */
 export class NodeLineage {
   private output: NodeOutput = {};
   private outputs: readonly string[] = [];
   private pairs: Map<string, Pairing[]> | undefined;
+  /** Input handles in port order (a handle's position is n8n's input index), then any extra source handles. */
+  private handles: string[];
+  /** Real inputs: n8n's default pairing rules look at these only. */
+  private readonly realInputs: number;
+  private readonly sources: Record<string, Segment[]>;
 
   constructor(
     readonly name: string,
-    /** Input handles in port order: a handle's position is n8n's input index. */
-    readonly inputHandles: readonly string[],
+    inputHandles: readonly string[],
     readonly input: Readonly<Record<string, Item[]>>,
-    private readonly sources: Readonly<Record<string, Segment[]>>,
+    sources: Readonly<Record<string, Segment[]>>,
     readonly nodeId = '',
     readonly runIndex = 0,
-  ) {}
+  ) {
+    this.sources = sources;
+    this.realInputs = inputHandles.filter((h) => !h.startsWith(SOURCE_HANDLE_PREFIX)).length;
+    this.handles = withSourceHandles(inputHandles, Object.keys(sources));
+  }
+
+  get inputHandles(): readonly string[] {
+    return this.handles;
+  }
+
+  /** Where this run's items on `handle` came from (the first producer of that list), if anything is known. */
+  inputSource(handle: string): InputSource | undefined {
+    const first = this.sources[handle]?.[0];
+    return first ? { from: first.from, output: first.output } : undefined;
+  }
+
+  /**
+   * The input index that pairs this run's items to `source`'s output (pairedWith(item, { item, input })): an extra
+   * source handle, added once per source.
+   */
+  pairToSource(source: InputSource): number {
+    for (let i = this.realInputs; i < this.handles.length; i++) {
+      const s = this.sources[this.handles[i] as string]?.[0];
+      if (s && s.from === source.from && s.output === source.output) return i;
+    }
+    const handle = `${SOURCE_HANDLE_PREFIX}${this.handles.length - this.realInputs}`;
+    this.sources[handle] = [
+      { from: source.from, output: source.output, count: source.from.outputLength(source.output) },
+    ];
+    this.handles = [...this.handles, handle];
+    this.pairs = undefined;
+    return this.handles.length - 1;
+  }
+
+  outputLength(handle: string): number {
+    return this.output[handle]?.length ?? 0;
+  }
 
   /** What node_runs.paired stores of this run (encodePaired): each output item's sources, each input's producers. */
   record(): PairedRecord {
@@ -145,7 +196,7 @@ export class NodeLineage {
       });
     });
     const handles = [...this.outputs, ...Object.keys(this.output).filter((h) => !this.outputs.includes(h))];
-    const single = this.inputHandles.length === 1;
+    const single = this.realInputs === 1;
     const inCount = single ? (this.input[this.inputHandles[0] as string]?.length ?? 0) : 0;
     const first = this.output[handles[0] ?? ''] ?? [];
     const oneOutput = handles.filter((h) => this.output[h] !== undefined).length <= 1 && this.outputs.length <= 1;
@@ -200,7 +251,7 @@ export class NodeLineage {
       });
     });
     const handles = [...this.outputs, ...Object.keys(this.output).filter((h) => !this.outputs.includes(h))];
-    const single = this.inputHandles.length === 1;
+    const single = this.realInputs === 1;
     const inCount = single ? (this.input[this.inputHandles[0] as string]?.length ?? 0) : 0;
     const first = this.output[handles[0] ?? ''] ?? [];
     const oneOutput = handles.filter((h) => this.output[h] !== undefined).length <= 1 && this.outputs.length <= 1;
@@ -374,6 +425,21 @@ export class RunLineage {
     return firstError ?? noPath(target);
   }
 }
+
+/**
+ * The producer a pairing's `input` names when it is an extra source (Loop Over Items' sourceOverwrite), for
+ * readers of the result that show it as n8n does; undefined for a real input or a run without a record.
+ */
+export const pairingSourceOfRun = (
+  run: object,
+  input: number,
+): { node: string; output: string; runIndex: number } | undefined => {
+  const lineage = lineages.get(run);
+  const handle = lineage?.inputHandles[input];
+  if (!lineage || handle === undefined || !handle.startsWith(SOURCE_HANDLE_PREFIX)) return undefined;
+  const source = lineage.inputSource(handle);
+  return source ? { node: source.from.name, output: source.output, runIndex: source.from.runIndex } : undefined;
+};
 
 /** The pairing of each item of each output of a node run (`[]` for a run without a record: see RunOptions.recordPairedItems). */
 export const pairedItemsOfRun = (run: object, output: string): readonly (readonly PairedItem[] | undefined)[] =>

@@ -1,4 +1,4 @@
-import { decodePaired, type PairedRecord } from './paired.ts';
+import { decodePaired, withSourceHandles, type PairedRecord } from './paired.ts';
 
 /**
  * `$('Name').item` over stored node runs: the walk back from an item to the
@@ -59,8 +59,9 @@ export class StoredLineage {
     if (!paired || paired.length === 0) return pairedItemMissing(run.name);
     let firstError: { error: string } | undefined;
     let found: { run: StoredRun; output: string; index: number } | undefined;
+    const handles = withSourceHandles(run.inputHandles, Object.keys(this.recordOf(run)?.inputs ?? {}));
     for (const p of paired) {
-      const handle = run.inputHandles[p.input ?? 0];
+      const handle = handles[p.input ?? 0];
       if (handle === undefined) continue;
       const source = this.sourceOf(run, handle, p.item);
       const r = source
