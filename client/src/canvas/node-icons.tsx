@@ -15,6 +15,7 @@ import {
   Hourglass,
   Layers,
   MousePointerClick,
+  OctagonX,
   Pencil,
   Puzzle,
   Replace,
@@ -24,6 +25,7 @@ import {
   Sigma,
   Split,
   StickyNote,
+  TriangleAlert,
   Ungroup,
   Webhook,
   type LucideIcon,
@@ -46,6 +48,7 @@ const ICONS: Record<string, LucideIcon> = {
   layers: Layers,
   merge: GitMerge,
   note: StickyNote,
+  'octagon-x': OctagonX,
   pencil: Pencil,
   pointer: MousePointerClick,
   replace: Replace,
@@ -56,6 +59,7 @@ const ICONS: Record<string, LucideIcon> = {
   sort: ArrowDownWideNarrow,
   split: Split,
   'split-out': Ungroup,
+  'triangle-alert': TriangleAlert,
   webhook: Webhook,
 };
 

@@ -8,6 +8,7 @@ import { xml } from './xml.ts';
 import { html } from './html.ts';
 import { markdown } from './markdown.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
+import { errorTrigger, stopAndError } from './error-nodes.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
 
 /** Every node type Weft ships, in palette order. */
@@ -15,6 +16,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   manualTrigger,
   webhook,
   scheduleTrigger,
+  errorTrigger,
   httpRequest,
   code,
   respondToWebhook,
@@ -23,6 +25,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   filter,
   merge,
   wait,
+  stopAndError,
   set,
   sort,
   limit,

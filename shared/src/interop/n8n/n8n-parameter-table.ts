@@ -92,6 +92,7 @@ export const n8nParameterTable: Record<
       },
     },
   ],
+  errorTrigger: [{ label: 'Error Trigger', versions: [1], params: {} }],
   filter: [
     {
       label: 'Filter',
@@ -836,6 +837,17 @@ export const n8nParameterTable: Record<
         'values.string.name': { label: 'Values to Set › Name', defaults: ['propertyName'] },
         'values.string.value': { label: 'Values to Set › Value', defaults: [''] },
         'options.dotNotation': { label: 'Dot Notation', defaults: [true] },
+      },
+    },
+  ],
+  stopAndError: [
+    {
+      label: 'Stop and Error',
+      versions: [1],
+      params: {
+        errorType: { label: 'Error Type', defaults: ['errorMessage'] },
+        errorMessage: { label: 'Error Message', defaults: [''] },
+        errorObject: { label: 'Error Object', defaults: [''] },
       },
     },
   ],

@@ -8,6 +8,7 @@ import { itemListMappers } from './mappers/item-lists.ts';
 import { markdownMappers } from './mappers/markdown.ts';
 import { mergeMappers } from './mappers/merge.ts';
 import { renameKeysMappers } from './mappers/rename-keys.ts';
+import { errorNodeMappers } from './mappers/error-nodes.ts';
 import { respondToWebhookMappers } from './mappers/respond-to-webhook.ts';
 import { setMappers } from './mappers/set.ts';
 import { stickyNoteMappers } from './mappers/sticky-note.ts';
@@ -38,6 +39,7 @@ const mappers: Record<string, Mapper> = {
   ...stickyNoteMappers,
   ...summarizeMappers,
   ...renameKeysMappers,
+  ...errorNodeMappers,
   ...compareDatasetsMappers,
   ...xmlMappers,
   ...htmlMappers,
