@@ -126,33 +126,33 @@ export class SqliteExecutionStore implements ExecutionStore {
   }
 
   async createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<{ created: boolean }> {
-    return this.db.transaction(() => this.insertQueued(row, options.outbox === true));
+    // Without an outbox it is one statement: no transaction around it on the webhook path.
+    if (!options.outbox) return this.insertQueued(row, false);
+    return this.db.transaction(() => this.insertQueued(row, true));
   }
 
   /** createQueued's writes, inside a transaction the caller holds. */
   private insertQueued(row: NewExecution, outbox: boolean): { created: boolean } {
     const values = { ...row, triggerKey: row.triggerKey ?? null, pins: row.pins ?? null, status: 'queued' };
     if (!outbox) return { created: this.insertStmt.run(values).changes > 0 };
-    {
-      const tx = this.db;
-      // Counted before the insert: the workflow's first waiting run gets priority 1.
-      const [waiting] = tx
-        .select({ n: count() })
-        .from(executions)
-        .where(and(eq(executions.workflowId, row.workflowId), eq(executions.status, 'queued')))
-        .all();
-      // A run with this trigger key exists (a tick taken twice): no row, so no job either.
-      if (this.insertStmt.run(values).changes === 0) return { created: false };
-      tx.insert(jobOutbox)
-        .values({
-          executionId: row.id,
-          workflowId: row.workflowId,
-          priority: Math.min(MAX_JOB_PRIORITY, 1 + (waiting?.n ?? 0)),
-          createdAt: row.createdAt,
-        })
-        .run();
-      return { created: true };
-    }
+    // Counted before the insert: the workflow's first waiting run gets priority 1.
+    const [waiting] = this.db
+      .select({ n: count() })
+      .from(executions)
+      .where(and(eq(executions.workflowId, row.workflowId), eq(executions.status, 'queued')))
+      .all();
+    // A run with this trigger key exists (a tick taken twice): no row, so no job either.
+    if (this.insertStmt.run(values).changes === 0) return { created: false };
+    this.db
+      .insert(jobOutbox)
+      .values({
+        executionId: row.id,
+        workflowId: row.workflowId,
+        priority: Math.min(MAX_JOB_PRIORITY, 1 + (waiting?.n ?? 0)),
+        createdAt: row.createdAt,
+      })
+      .run();
+    return { created: true };
   }
 
   async relayOutbox(limit: number, add: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
