@@ -177,6 +177,42 @@ describe('error workflows', () => {
     expect((await executionsOf(rest, ann.as, target)).map((e) => e.id)).toEqual([run.id]);
   });
 
+  it('a schedule run that fails starts the error workflow, once per failed tick', async () => {
+    const rest = restClient(t.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const target = await errorWorkflow(rest, ann.as);
+    const id = await create(
+      rest,
+      ann.as,
+      'Ticks',
+      [
+        node('tick', 'scheduleTrigger', { cronExpression: '* * * * * *' }),
+        node('stop', 'stopAndError', { errorMessage: 'tick refused' }, 200),
+      ],
+      [['tick', 'stop']],
+      { errorWorkflow: target },
+    );
+    await publish(rest, ann.as, id, true);
+    const run = await errorRunOf(rest, ann.as, target);
+    expect((await rest.call('POST', `/api/workflows/${id}/deactivate`, { as: ann.as })).status).toBe(200);
+    const item = run.nodeRuns[0]?.output.main?.[0]?.json as { execution: { id: string; mode: string } };
+    expect(item.execution).toMatchObject({ mode: 'schedule', error: { message: 'tick refused' } });
+    // Every failed tick has its own error run, and no error run is of a tick that did not fail.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const failedTicks = (await executionsOf(rest, ann.as, id)).filter((e) => e.status === 'failed').map((e) => e.id);
+    const errorRuns = await executionsOf(rest, ann.as, target);
+    const of = await Promise.all(
+      errorRuns.map(async (e) => {
+        const detail = await waitUntil(async () => {
+          const d = await execution(rest, ann.as, e.id);
+          return d.status === 'succeeded' ? d : undefined;
+        }, 'the error run to finish');
+        return (detail.nodeRuns[0]?.output.main?.[0]?.json as { execution: { id: string } }).execution.id;
+      }),
+    );
+    expect(of.sort()).toEqual(failedTicks.sort());
+  });
+
   it('a manual run fires only with "also after manual runs"', async () => {
     const rest = restClient(t.baseUrl);
     const ann = await rest.signup('ann@example.com');
