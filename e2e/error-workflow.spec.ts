@@ -107,5 +107,14 @@ test('a failed webhook run starts the error workflow chosen in the settings', as
   await expect(json).toContainText('stopAndError');
   await json.scrollIntoViewIfNeeded();
   await a.screenshot({ path: 'test-results/error-workflow-run.png' });
+
+  // The item's link opens the failed run: its log names the error run.
+  await a.goto(`/w/${id}?execution=${failed}`);
+  const viewed = a.getByRole('list', { name: 'Executions' }).locator('li.viewed');
+  await expect(viewed).toContainText('webhook');
+  await expect(viewed.getByRole('list', { name: 'Execution log' })).toContainText(
+    `The error workflow ${target.id} runs as execution`,
+  );
+  await a.screenshot({ path: 'test-results/error-workflow-failed-run.png' });
   await context.close();
 });
