@@ -26,6 +26,8 @@ const facts = (over: {
   settings?: NonNullable<ErrorRunFacts['definition']>['settings'];
   nodes?: NonNullable<ErrorRunFacts['definition']>['nodes'];
   target?: ErrorRunFacts['target'];
+  lost?: boolean;
+  triggerKey?: string;
 }): ErrorRunFacts => ({
   failed: {
     id: 'ex1',
@@ -34,7 +36,9 @@ const facts = (over: {
     status: over.status ?? 'failed',
     error: 'Node "Stop" failed: no',
     retryOf: null,
+    triggerKey: over.triggerKey ?? null,
   },
+  lost: over.lost ?? false,
   workflowName: 'Orders',
   definition: { settings: over.settings ?? { errorWorkflow: 'errs' }, nodes: over.nodes ?? [stop] },
   lastRun: { nodeId: 'stop', name: 'Stop', status: 'failed', input: '{"main":[{"json":{"order":7}}]}', error: 'no' },
@@ -74,6 +78,21 @@ describe('planErrorRun', () => {
         createdAt: 5,
       },
     });
+  });
+
+  it('a lost run the workflow retries waits for its retry; a lost retry, or a loss without retries, fires', () => {
+    const retried = { errorWorkflow: 'errs', onEngineLoss: 'retry' } as const;
+    expect(planErrorRun(facts({ lost: true, settings: retried }), undefined, 5)).toMatchObject({
+      kind: 'log',
+      level: 'info',
+      message: expect.stringMatching(/this lost run is retried/) as unknown,
+    });
+    expect(
+      planErrorRun(facts({ lost: true, settings: retried, triggerKey: 'engine-loss:ex0' }), undefined, 5).kind,
+    ).toBe('run');
+    expect(planErrorRun(facts({ lost: true }), undefined, 5).kind).toBe('run');
+    // A failure of its own (not a loss) fires at once, retries or not.
+    expect(planErrorRun(facts({ settings: retried }), undefined, 5).kind).toBe('run');
   });
 
   it('a production run of a workflow with its own Error Trigger and nothing set calls itself', () => {

@@ -1,6 +1,7 @@
 import { createId } from '#shared/ids.ts';
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import type { ExecutionMode, ExecutionRow, NewExecution } from './execution-store.ts';
+import { LOST_RETRY_KEY_PREFIX } from './execution-service.ts';
 
 /**
  * Error workflows (docs/plans/n8n-daily.md §7): when a run fails, the
@@ -16,6 +17,8 @@ import type { ExecutionMode, ExecutionRow, NewExecution } from './execution-stor
  * - only `failed` runs (not canceled ones), and never a run of mode `error`:
  *   an error workflow that fails starts nothing, so there are no chains or loops;
  * - manual and test runs only with `errorWorkflowOnManual` (n8n never fires for them);
+ * - a run lost with its engine that the workflow retries (`onEngineLoss: retry`) waits for its retry: the
+ *   retry's failure starts the error workflow;
  * - with no error workflow set, a workflow whose version has an Error Trigger
  *   is its own error workflow for its production runs, as n8n's
  *   execute-error-workflow.ts does;
@@ -28,12 +31,17 @@ import type { ExecutionMode, ExecutionRow, NewExecution } from './execution-stor
  * What stops an error run is written as a line in the failed run's log.
  */
 
+/** Whether the run is the retry of a lost run (execution-service.ts lostRetryKey): it is not retried again. */
+const isLostRetry = (triggerKey: string | null): boolean => triggerKey?.startsWith(LOST_RETRY_KEY_PREFIX) === true;
+
 /** The key that makes a failure's error run happen once. */
 export const errorRunKey = (failedId: string): string => `error:${failedId}`;
 
 /** What the error run's item needs of the failed run, read in the failure's transaction. */
 export interface ErrorRunFacts {
-  failed: Pick<ExecutionRow, 'id' | 'workflowId' | 'mode' | 'status' | 'error' | 'retryOf'>;
+  failed: Pick<ExecutionRow, 'id' | 'workflowId' | 'mode' | 'status' | 'error' | 'retryOf' | 'triggerKey'>;
+  /** It failed because its engine or server instance was lost. */
+  lost: boolean;
   /** The failed workflow's name (its listing copy). */
   workflowName: string;
   /** The version the failed run ran. */
@@ -58,7 +66,7 @@ export interface ErrorTarget {
 
 export type ErrorRunPlan =
   | { kind: 'none' }
-  | { kind: 'log'; level: 'warn'; message: string }
+  | { kind: 'log'; level: 'info' | 'warn'; message: string }
   | { kind: 'run'; row: NewExecution; message: string };
 
 const PERSON_MODES: readonly ExecutionMode[] = ['manual', 'test'];
@@ -135,6 +143,13 @@ export const planErrorRun = (facts: ErrorRunFacts, publicUrl: string | undefined
     level: 'warn',
     message: `The error workflow ${targetId} did not run: ${why}`,
   });
+  // engine-loss-retry.ts runs it once more; that run's own failure starts the error workflow.
+  if (facts.lost && facts.definition?.settings.onEngineLoss === 'retry' && !isLostRetry(facts.failed.triggerKey))
+    return {
+      kind: 'log',
+      level: 'info',
+      message: `The error workflow ${targetId} did not run: this lost run is retried, and runs it if that fails too`,
+    };
   const found = target.found;
   if (!found) return refuse('there is no such workflow (deleted?)');
   if (!found.allowed) return refuse("none of this workflow's owners can run it");

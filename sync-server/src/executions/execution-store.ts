@@ -53,6 +53,8 @@ export interface FinishRecord {
   id: string;
   result: RunResultMessage;
   now: number;
+  /** The run failed because its engine (or server instance) was lost: the workflow may retry it. */
+  lost?: boolean;
 }
 
 export interface ExecutionRetentionPolicy {
@@ -115,7 +117,13 @@ export interface ExecutionStore {
    * Fails executions that are still queued or running; answers the ids it changed. As finishAll, a failure
    * that starts an error workflow's run inserts that run in the same transaction (error-workflows.ts).
    */
-  fail(ids: string[], status: 'failed' | 'canceled', error: string, now: number): Promise<string[]>;
+  fail(
+    ids: string[],
+    status: 'failed' | 'canceled',
+    error: string,
+    now: number,
+    options?: { lost?: boolean },
+  ): Promise<string[]>;
   /** How error runs committed with a failure reach the queue; until it is set, failures start none. */
   setErrorRuns(setup: ErrorRunSetup): void;
   /** In the order they ran. */

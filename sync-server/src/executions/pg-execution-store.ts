@@ -232,8 +232,10 @@ export class PgExecutionStore implements ExecutionStore {
         .for('no key update');
       await tx.execute(this.finishSql(batch));
       const made: NewExecution[] = [];
-      for (const { id } of open)
-        await this.startErrorRun(tx, id, failing.find((f) => f.id === id)?.now ?? Date.now(), made);
+      for (const { id } of open) {
+        const f = failing.find((r) => r.id === id);
+        await this.startErrorRun(tx, id, f?.now ?? Date.now(), f?.lost === true, made);
+      }
       return made;
     });
     this.announce(started);
@@ -244,9 +246,9 @@ export class PgExecutionStore implements ExecutionStore {
   }
 
   /** Inside the failure's transaction: the error run it starts, or the line saying why none runs. */
-  private async startErrorRun(tx: Tx, id: string, now: number, started: NewExecution[]): Promise<void> {
+  private async startErrorRun(tx: Tx, id: string, now: number, lost: boolean, started: NewExecution[]): Promise<void> {
     if (!this.errorRuns) return;
-    const facts = await this.errorFacts(tx, id);
+    const facts = await this.errorFacts(tx, id, lost);
     if (!facts) return;
     const plan = planErrorRun(facts, this.errorRuns.publicUrl, now);
     if (plan.kind === 'none') return;
@@ -267,7 +269,7 @@ export class PgExecutionStore implements ExecutionStore {
   }
 
   /** What planErrorRun needs, read in the transaction; undefined when no error workflow would run. */
-  private async errorFacts(tx: Tx, id: string): Promise<ErrorRunFacts | undefined> {
+  private async errorFacts(tx: Tx, id: string, lost: boolean): Promise<ErrorRunFacts | undefined> {
     const [failed] = await tx.select().from(executions).where(eq(executions.id, id)).limit(1);
     if (!failed) return undefined;
     const definition = await this.definitionOf(tx, failed.versionHash);
@@ -292,6 +294,7 @@ export class PgExecutionStore implements ExecutionStore {
       .limit(1);
     return {
       failed,
+      lost,
       workflowName: workflow?.name ?? failed.workflowId,
       definition,
       lastRun,
@@ -386,7 +389,13 @@ export class PgExecutionStore implements ExecutionStore {
       .for('no key update');
   }
 
-  async fail(ids: string[], status: 'failed' | 'canceled', error: string, now: number): Promise<string[]> {
+  async fail(
+    ids: string[],
+    status: 'failed' | 'canceled',
+    error: string,
+    now: number,
+    options: { lost?: boolean } = {},
+  ): Promise<string[]> {
     if (ids.length === 0) return [];
     const { changed, started } = await this.db.transaction(async (tx) => {
       const rows = await tx
@@ -395,7 +404,8 @@ export class PgExecutionStore implements ExecutionStore {
         .where(and(inArray(executions.id, ids), inArray(executions.status, [...UNFINISHED])))
         .returning({ id: executions.id });
       const made: NewExecution[] = [];
-      if (status === 'failed') for (const r of rows) await this.startErrorRun(tx, r.id, now, made);
+      if (status === 'failed')
+        for (const r of rows) await this.startErrorRun(tx, r.id, now, options.lost === true, made);
       return { changed: rows.map((r) => r.id), started: made };
     });
     this.announce(started);

@@ -277,7 +277,7 @@ export class SqliteExecutionStore implements ExecutionStore {
       const runs: NewExecution[] = [];
       for (const f of batch) {
         if (this.writeFinish(f.id, f.result, f.now) && f.result.status === 'failed')
-          this.startErrorRun(f.id, f.now, runs);
+          this.startErrorRun(f.id, f.now, f.lost === true, runs);
       }
       return runs;
     });
@@ -289,9 +289,9 @@ export class SqliteExecutionStore implements ExecutionStore {
   }
 
   /** Inside the failure's transaction: the error run it starts, or the line saying why none runs. */
-  private startErrorRun(id: string, now: number, started: NewExecution[]): void {
+  private startErrorRun(id: string, now: number, lost: boolean, started: NewExecution[]): void {
     if (!this.errorRuns) return;
-    const facts = this.errorFacts(id);
+    const facts = this.errorFacts(id, lost);
     if (!facts) return;
     const plan = planErrorRun(facts, this.errorRuns.publicUrl, now);
     if (plan.kind === 'none') return;
@@ -312,7 +312,7 @@ export class SqliteExecutionStore implements ExecutionStore {
   }
 
   /** What planErrorRun needs, read in the transaction; undefined when no error workflow would run. */
-  private errorFacts(id: string): ErrorRunFacts | undefined {
+  private errorFacts(id: string, lost: boolean): ErrorRunFacts | undefined {
     const failed = this.byIdStmt.get({ id });
     if (!failed) return undefined;
     const definition = this.definitionOf(failed.versionHash);
@@ -338,6 +338,7 @@ export class SqliteExecutionStore implements ExecutionStore {
       .get();
     return {
       failed,
+      lost,
       workflowName: workflow?.name ?? failed.workflowId,
       definition,
       lastRun,
@@ -432,7 +433,13 @@ export class SqliteExecutionStore implements ExecutionStore {
     return changed;
   }
 
-  async fail(ids: string[], status: 'failed' | 'canceled', error: string, now: number): Promise<string[]> {
+  async fail(
+    ids: string[],
+    status: 'failed' | 'canceled',
+    error: string,
+    now: number,
+    options: { lost?: boolean } = {},
+  ): Promise<string[]> {
     if (ids.length === 0) return [];
     const { changed, started } = this.db.transaction(() => {
       const rows = this.db
@@ -442,7 +449,7 @@ export class SqliteExecutionStore implements ExecutionStore {
         .returning({ id: executions.id })
         .all();
       const runs: NewExecution[] = [];
-      if (status === 'failed') for (const r of rows) this.startErrorRun(r.id, now, runs);
+      if (status === 'failed') for (const r of rows) this.startErrorRun(r.id, now, options.lost === true, runs);
       return { changed: rows.map((r) => r.id), started: runs };
     });
     this.announce(started);

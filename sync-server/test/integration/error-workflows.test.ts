@@ -337,4 +337,56 @@ describe('error workflows', () => {
       item: null,
     });
   });
+
+  it('a lost run the workflow retries waits for its retry: the retry, lost too, fires', async () => {
+    const rest = restClient(t.baseUrl);
+    const ann = await rest.signup('ann@example.com');
+    const target = await errorWorkflow(rest, ann.as);
+    const id = await create(
+      rest,
+      ann.as,
+      'Retried',
+      [node('start', 'manualTrigger'), node('pause', 'wait', { amount: 1, unit: 'hours' }, 200)],
+      [['start', 'pause']],
+      { errorWorkflow: target, errorWorkflowOnManual: true, onEngineLoss: 'retry' },
+    );
+    const untilRunning = (runId: string) =>
+      waitUntil(
+        async () => ((await execution(rest, ann.as, runId)).status === 'running' ? true : undefined),
+        'the run to start',
+      );
+    const first = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
+    await untilRunning(first.body.id);
+    await new Promise((r) => setTimeout(r, 300));
+    engine?.kill('SIGKILL');
+    await waitUntil(
+      async () =>
+        (await logsOf(rest, ann.as, first.body.id)).some((l) => /this lost run is retried/.test(l.message))
+          ? true
+          : undefined,
+      'the lost run to say it waits for its retry',
+      8_000,
+    );
+    const retry = await waitUntil(
+      async () => (await executionsOf(rest, ann.as, id)).find((e) => e.mode === 'retry'),
+      'the retry to be stored',
+      8_000,
+    );
+    expect(await executionsOf(rest, ann.as, target)).toEqual([]);
+
+    engine = await startEngine(t.baseUrl);
+    await untilRunning(retry.id);
+    await new Promise((r) => setTimeout(r, 300));
+    engine.kill('SIGKILL');
+    await waitUntil(
+      async () => (await executionsOf(rest, ann.as, target)).find((e) => e.mode === 'error'),
+      'the error run of the lost retry to be stored',
+      8_000,
+    );
+    engine = await startEngine(t.baseUrl);
+    const run = await errorRunOf(rest, ann.as, target);
+    const item = run.nodeRuns[0]?.output.main?.[0]?.json as { execution: Record<string, unknown> };
+    expect(item.execution).toMatchObject({ id: retry.id, retryOf: first.body.id, mode: 'retry' });
+    expect((await executionsOf(rest, ann.as, target)).map((e) => e.id)).toEqual([run.id]);
+  });
 });
