@@ -47,6 +47,8 @@ const N8N_DIFF_IN_NPM_TEST = [
   'xml',
   'html',
   'markdown',
+  'stopAndError',
+  'errorTrigger',
   // The random workflows (graphs.diff.ts): run order, loops, connection order.
   'graphs',
 ];

@@ -209,7 +209,7 @@ describe('n8n import: nothing dropped without a warning', () => {
     // Pinned data is carried over (n8n-pins.test.ts); only a pin of no node is named, and an empty one pins nothing.
     expect(Object.values(definition.pins ?? {})).toEqual([[{ a: 1 }]]);
     expect(warnings.map((w) => w.message)).toEqual([
-      'Workflow setting "Error Workflow" (settings.errorWorkflow) = "abc" is not carried over: Weft has no error workflows; look at failed executions in its execution list',
+      'Workflow setting "Error Workflow" (settings.errorWorkflow) = "abc" is not carried over: that is n8n\'s id of a workflow, which means nothing in Weft: choose the error workflow in the workflow\'s settings',
       'Workflow setting "This Workflow Can Be Called By" (settings.callerPolicy) = "any" is not carried over: Weft has no Execute Workflow node, so no workflow calls another',
       'Pinned data of "Gone" is not imported: the workflow has no node of that name',
     ]);

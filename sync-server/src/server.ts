@@ -243,6 +243,20 @@ export const createSyncServer = async ({
     redisPrefix: config.redisPrefix,
     maxRunningPerWorkflow: config.maxRunningPerWorkflow,
   });
+  // Before the queue starts: a restart's failed orphans may start error runs (error-workflows.ts).
+  executionStore.setErrorRuns({
+    publicUrl: config.publicUrl,
+    outbox: runs.usesOutbox,
+    started: ({ id, workflowId, createdAt }) => {
+      // Called after the commit: a throw here would read as a failed commit, so it stays here.
+      try {
+        runs.enqueue(id, workflowId);
+        live.started(workflowId, id, createdAt);
+      } catch (error) {
+        logger.error({ err: error, executionId: id }, 'queueing an error run failed; the next start runs it');
+      }
+    },
+  });
   const executions = new ExecutionService({
     rooms,
     versions,

@@ -15,6 +15,7 @@ import {
   Hourglass,
   Layers,
   MousePointerClick,
+  OctagonX,
   Pencil,
   Puzzle,
   Repeat,
@@ -25,6 +26,7 @@ import {
   Sigma,
   Split,
   StickyNote,
+  TriangleAlert,
   Ungroup,
   Webhook,
   type LucideIcon,
@@ -48,6 +50,7 @@ const ICONS: Record<string, LucideIcon> = {
   layers: Layers,
   merge: GitMerge,
   note: StickyNote,
+  'octagon-x': OctagonX,
   pencil: Pencil,
   pointer: MousePointerClick,
   replace: Replace,
@@ -58,6 +61,7 @@ const ICONS: Record<string, LucideIcon> = {
   sort: ArrowDownWideNarrow,
   split: Split,
   'split-out': Ungroup,
+  'triangle-alert': TriangleAlert,
   webhook: Webhook,
 };
 

@@ -18,6 +18,7 @@ import {
   Activity as ActivityIcon,
 } from 'lucide-react';
 import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
+import { isValidId } from '#shared/ids.ts';
 import { origins } from '#shared/origins.ts';
 import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
 import { addNode, connect, moveNode, readMeta, setWorkflowName } from '#shared/schema/index.ts';
@@ -37,6 +38,7 @@ import {
   paletteOpenAtom,
   commentsFocusAtom,
   panelAtom,
+  viewedExecutionAtom,
   selectedNodeIdsAtom,
   snapToGridAtom,
   themeAtom,
@@ -146,6 +148,15 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
   const empty = useSyncExternalStore(binding.subscribe, () => binding.getSnapshot().nodes.length === 0);
   const canvasBox = useRef<HTMLDivElement>(null);
   const [openedVersion, setOpenedVersion] = useAtom(openedVersionAtom);
+  const setViewedExecution = useSetAtom(viewedExecutionAtom);
+
+  // `?execution=<id>` (an error workflow's link to the failed run) opens the executions panel on that run.
+  useEffect(() => {
+    const linked = new URLSearchParams(window.location.search).get('execution');
+    if (!isValidId(linked)) return;
+    setViewedExecution(linked);
+    setPanel('executions');
+  }, [setPanel, setViewedExecution]);
 
   const addAt = useCallback(
     (type: string, at: { x: number; y: number }): string | undefined => {

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useSetAtom } from 'jotai';
 import { origins } from '#shared/origins.ts';
 import {
@@ -7,7 +7,9 @@ import {
   type EngineLossPolicy,
   type ExecutionOrder,
 } from '#shared/schema/definition.ts';
+import type { WorkflowDto } from '#shared/api/index.ts';
 import { readMeta, setWorkflowSetting } from '#shared/schema/index.ts';
+import { api } from '../api/client.ts';
 import { toastAtom } from '../state/atoms.ts';
 import { SidePanel } from '../ui/side-panel.tsx';
 import { useDraft } from '../ui/use-draft.ts';
@@ -32,9 +34,27 @@ const isTimeZone = (zone: string): boolean => {
   }
 };
 
+/** The workflows this person can run (owner or editor): the error workflows they may choose. */
+const useRunnableWorkflows = (): WorkflowDto[] | undefined => {
+  const [workflows, setWorkflows] = useState<WorkflowDto[]>();
+  useEffect(() => {
+    let live = true;
+    api<{ workflows: WorkflowDto[] }>('GET', '/api/workflows').then(
+      (r) => live && setWorkflows(r.workflows.filter((w) => w.role === 'owner' || w.role === 'editor')),
+      // Without the list the picker still shows the current choice and None.
+      () => live && setWorkflows([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return workflows;
+};
+
 /**
- * The workflow's own settings: its time zone, time limit, n8n execution order
- * and what happens to a run whose engine is lost, shared with everyone editing.
+ * The workflow's own settings: its time zone, time limit, n8n execution order,
+ * what happens to a run whose engine is lost and its error workflow, shared
+ * with everyone editing.
  */
 export const WorkflowSettingsPanel = ({ onClose }: { onClose: () => void }) => {
   const { session, canEdit } = useEditor();
@@ -49,6 +69,9 @@ export const WorkflowSettingsPanel = ({ onClose }: { onClose: () => void }) => {
   const settings = JSON.parse(settingsText) as ReturnType<typeof readMeta>['settings'];
   const [zone, setZone] = useDraft(settings.timezone ?? '');
   const [timeout, setTimeoutDraft] = useDraft(String(settings.timeoutSeconds ?? 300));
+  const runnable = useRunnableWorkflows();
+  const ownId = session.provider.roomname;
+  const chosen = settings.errorWorkflow;
 
   const commitZone = () => {
     const next = zone.trim();
@@ -128,6 +151,41 @@ export const WorkflowSettingsPanel = ({ onClose }: { onClose: () => void }) => {
             A run is lost when its engine or server stops mid-run. Running it again may repeat what it already did
             (requests sent, rows written); a retry that is lost too is not retried.
           </span>
+        </label>
+        <label className="field">
+          Error workflow
+          <select
+            value={chosen ?? ''}
+            aria-describedby="error-workflow-hint"
+            onChange={(e) => setWorkflowSetting(session.doc, 'errorWorkflow', e.target.value || undefined, origins.ui)}
+          >
+            <option value="">None</option>
+            {chosen !== undefined && !runnable?.some((w) => w.id === chosen) && (
+              <option value={chosen}>
+                {runnable === undefined ? 'Loading…' : `Workflow ${chosen} (not yours to run)`}
+              </option>
+            )}
+            {runnable?.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.id === ownId ? `${w.name} (this workflow)` : w.name}
+              </option>
+            ))}
+          </select>
+          <span id="error-workflow-hint" className="field-help">
+            When a run fails, the chosen workflow&apos;s published version runs from its Error Trigger with what failed
+            (if it cannot, the failed run&apos;s log says why). With None, a workflow with an Error Trigger of its own
+            runs it.
+          </span>
+        </label>
+        <label className="field field-check">
+          <input
+            type="checkbox"
+            checked={settings.errorWorkflowOnManual ?? false}
+            onChange={(e) =>
+              setWorkflowSetting(session.doc, 'errorWorkflowOnManual', e.target.checked || undefined, origins.ui)
+            }
+          />
+          Also after manual runs
         </label>
       </fieldset>
     </SidePanel>

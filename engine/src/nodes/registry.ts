@@ -5,6 +5,7 @@ import { filter } from './filter.ts';
 import { ifNode } from './if.ts';
 import { merge } from './merge.ts';
 import { noOp } from './no-op.ts';
+import { errorTrigger, stopAndError } from './error-nodes.ts';
 import { switchNode } from './switch.ts';
 import { wait } from './wait.ts';
 import { httpRequest } from './http-request.ts';
@@ -37,6 +38,8 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['merge', merge],
   ['wait', wait],
   ['noOp', noOp],
+  ['errorTrigger', errorTrigger],
+  ['stopAndError', stopAndError],
   ['set', set],
   ['code', code],
   ['sort', sort],

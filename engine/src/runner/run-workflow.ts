@@ -1,4 +1,4 @@
-import { defaultParameters } from '#shared/nodes/catalog.ts';
+import { defaultParameters, getNodeDefinition } from '#shared/nodes/catalog.ts';
 import { ERROR_OUTPUT, MAIN } from '#shared/nodes/types.ts';
 import { defaultSettings, type DefinitionNode, type WorkflowDefinition } from '#shared/schema/definition.ts';
 import { ExpressionError } from '#shared/expressions/errors.ts';
@@ -796,11 +796,17 @@ class WorkflowRun {
       return 'stop';
     }
     const message = errorMessage(failure);
-    const onError = node.onError ?? 'stopWorkflow';
+    // A node with no outputs of its own (Stop and Error) ends the run whatever its setting, as in n8n: there its
+    // failure stays the run's error, since no node runs after it to clear it (docs/n8n-compatibility.md).
+    const outputless = getNodeDefinition(node.type)?.outputs.length === 0;
+    const onError = outputless ? 'stopWorkflow' : (node.onError ?? 'stopWorkflow');
     const tries = attempts > 1 ? ` (after ${attempts} tries)` : '';
     if (onError === 'stopWorkflow') {
       this.log.add('error', `Failed${tries}: ${message}`, node.name);
-      const kept = this.failedOutput(failure instanceof ItemErrors ? failure.output : {});
+      // n8n's run data of such a node set to continue shows its input handed on, though nothing runs after it.
+      const handedOn =
+        outputless && (node.onError ?? 'stopWorkflow') !== 'stopWorkflow' ? { [g.firstOutput]: items } : {};
+      const kept = this.failedOutput(failure instanceof ItemErrors ? failure.output : handedOn);
       this.finish(g, run, 'failed', kept.output, kept.measured, attempts, message);
       this.failedNode = node.name;
       this.failedMessage = `Node "${node.name}" failed: ${message}`;

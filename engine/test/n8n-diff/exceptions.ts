@@ -107,6 +107,24 @@ const withAddedHeaders = (n8n: unknown, weft: unknown): boolean => {
 
 export const exceptions: Exception[] = [
   {
+    // The Error Trigger's example item for a manual run: n8n writes its REST address into the URL, Weft a path.
+    id: 'error-trigger-example-url',
+    excuses: (d, workflow) => {
+      if (d.what !== 'output items' || !Array.isArray(d.n8n) || !Array.isArray(d.weft)) return false;
+      const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
+      if (!(Array.isArray(nodes) ? (nodes as N8nNode[]) : []).some((n) => n.type === 'n8n-nodes-base.errorTrigger'))
+        return false;
+      const withoutUrl = (items: unknown[]) =>
+        items.map((item) => {
+          const execution = (item as { execution?: unknown } | null)?.execution;
+          if (typeof execution !== 'object' || execution === null) return item;
+          const { url: _url, ...rest } = execution as Record<string, unknown>;
+          return { ...(item as object), execution: rest };
+        });
+      return isDeepStrictEqual(withoutUrl(d.n8n), withoutUrl(d.weft));
+    },
+  },
+  {
     // n8n's Function Item makes a number, text, true or a list the code returns an item's data as it is; Weft's
     // items hold objects, so that item fails with "Code doesn't return an object" (its error item when going on).
     id: 'function-item-non-object-data',

@@ -99,7 +99,7 @@ const functionItemCode = [
   "return { first: $jmespath($json, 'a') ?? null, ifEmpty: $ifEmpty(item.a, 'none') };",
 ];
 
-const befores: NodeCase['before'][] = [
+export const befores: NodeCase['before'][] = [
   { type: 'code', typeVersion: 2, parameters: { jsCode: 'return $input.all().reverse();' } },
   { type: 'code', typeVersion: 2, parameters: { jsCode: 'return $input.all().slice(1);' } },
   { type: 'limit', typeVersion: 1, parameters: { maxItems: 2, keep: 'lastItems' } },
@@ -115,7 +115,7 @@ const befores: NodeCase['before'][] = [
   },
 ];
 
-const onErrors = ['stop', 'continueRegularOutput', 'continueErrorOutput', 'stopWorkflow'] as const;
+export const onErrors = ['stop', 'continueRegularOutput', 'continueErrorOutput', 'stopWorkflow'] as const;
 
 /** The parts every case of these families varies: input, the node before, failure handling, a sticky note. */
 const around = (rng: Rng): Omit<NodeCase, 'family' | 'seed' | 'type' | 'typeVersion' | 'parameters'> => {

@@ -17,6 +17,7 @@ import { sortFamily } from './sort-gen.ts';
 import { splitOutFamily } from './split-out-gen.ts';
 import { summarizeFamily } from './summarize-gen.ts';
 import { renameKeysFamily } from './rename-keys-gen.ts';
+import { errorTriggerFamily, stopAndErrorFamily } from './error-nodes-gen.ts';
 import { compareDatasetsFamily } from './compare-datasets-gen.ts';
 import { xmlFamily } from './xml-gen.ts';
 import { htmlFamily } from './html-gen.ts';
@@ -71,6 +72,8 @@ const families: Family[] = [
   functionFamily,
   functionItemFamily,
   noOpFamily,
+  stopAndErrorFamily,
+  errorTriggerFamily,
   ...itemListFamilies,
 ].filter((f) => familySelected(f.name));
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */

@@ -4,7 +4,8 @@ import { timeSchema as time } from './common.ts';
 /** Executions over REST: history, one run's node results and log, and control. */
 
 export const executionStatuses = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
-export const executionModes = ['manual', 'test', 'webhook', 'schedule', 'retry'] as const;
+/** `error`: an error workflow's run, started by another run's failure (docs/plans/n8n-daily.md §7). */
+export const executionModes = ['manual', 'test', 'webhook', 'schedule', 'retry', 'error'] as const;
 
 export const executionSchema = z.object({
   id: z.string(),

@@ -9,6 +9,7 @@ import { xml } from './xml.ts';
 import { html } from './html.ts';
 import { markdown } from './markdown.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
+import { errorTrigger, stopAndError } from './error-nodes.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
 
 /** Every node type Weft ships, in palette order. */
@@ -16,6 +17,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   manualTrigger,
   webhook,
   scheduleTrigger,
+  errorTrigger,
   httpRequest,
   code,
   respondToWebhook,
@@ -25,6 +27,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   merge,
   wait,
   loopOverItems,
+  stopAndError,
   set,
   sort,
   limit,

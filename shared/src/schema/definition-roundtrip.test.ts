@@ -77,6 +77,23 @@ describe('toDefinition / fromDefinition', () => {
     expect(toDefinition(doc).settings).toEqual({ onEngineLoss: 'fail', timeoutSeconds: 60 });
   });
 
+  it('round-trips the error workflow settings, and leaves out what a peer wrote that is not an id or a boolean', () => {
+    const { doc } = fromDefinition({
+      weft: 1,
+      name: 'Fails loudly',
+      settings: { errorWorkflow: 'wf_errors-1', errorWorkflowOnManual: true },
+      nodes: [{ id: 'a', name: 'A', type: 'noOp', typeVersion: 1, position: { x: 0, y: 0 } }],
+      edges: [],
+    });
+    expect(toDefinition(doc).settings).toEqual({ errorWorkflow: 'wf_errors-1', errorWorkflowOnManual: true });
+    setWorkflowSetting(doc, 'errorWorkflow', 'not an id!');
+    setWorkflowSetting(doc, 'errorWorkflowOnManual', 'yes');
+    expect(toDefinition(doc).settings).toEqual({});
+    expect(() =>
+      fromDefinition({ weft: 1, name: 'x', settings: { errorWorkflow: '../x' }, nodes: [], edges: [] }),
+    ).toThrow(/problem/);
+  });
+
   it('stores text and code parameters as Y.Text and other kinds as plain values', () => {
     const { doc } = fromDefinition({
       weft: 1,

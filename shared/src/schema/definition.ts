@@ -41,14 +41,22 @@ export const settingsSchema = z.strictObject({
   timeoutSeconds: z.number().int().min(0).max(86_400).optional(),
   executionOrder: z.enum(executionOrderValues).optional(),
   onEngineLoss: z.enum(engineLossValues).optional(),
+  /**
+   * The workflow that runs when a run of this one fails (docs/plans/n8n-daily.md §7): its id. Unset, a
+   * workflow with its own Error Trigger is its own error workflow for production runs, as in n8n.
+   */
+  errorWorkflow: z.string().regex(ID_PATTERN, 'must be a workflow id').optional(),
+  /** Whether manual and test runs that fail start the error workflow too (n8n never does: off by default). */
+  errorWorkflowOnManual: z.boolean().optional(),
 });
 export type WorkflowSettings = z.infer<typeof settingsSchema>;
 
-export const defaultSettings: Required<WorkflowSettings> = {
+export const defaultSettings: Required<Omit<WorkflowSettings, 'errorWorkflow'>> = {
   timezone: 'UTC',
   timeoutSeconds: 300,
   executionOrder: 'v1',
   onEngineLoss: 'fail',
+  errorWorkflowOnManual: false,
 };
 
 export const definitionNodeSchema = z.strictObject({

@@ -40,6 +40,9 @@ export const fromDefinition = (
     if (def.settings.executionOrder !== undefined)
       setWorkflowSetting(doc, 'executionOrder', def.settings.executionOrder);
     if (def.settings.onEngineLoss !== undefined) setWorkflowSetting(doc, 'onEngineLoss', def.settings.onEngineLoss);
+    if (def.settings.errorWorkflow !== undefined) setWorkflowSetting(doc, 'errorWorkflow', def.settings.errorWorkflow);
+    if (def.settings.errorWorkflowOnManual !== undefined)
+      setWorkflowSetting(doc, 'errorWorkflowOnManual', def.settings.errorWorkflowOnManual);
     const nodes = nodesMap(doc);
     for (const node of def.nodes) nodes.set(node.id, buildNodeMap(node));
     const edges = edgesMap(doc);

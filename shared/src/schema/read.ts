@@ -190,6 +190,8 @@ export interface MetaSnapshot {
     timeoutSeconds?: number;
     executionOrder?: ExecutionOrder;
     onEngineLoss?: EngineLossPolicy;
+    errorWorkflow?: string;
+    errorWorkflowOnManual?: boolean;
   };
 }
 
@@ -212,6 +214,11 @@ export const readMeta = (doc: Y.Doc): MetaSnapshot => {
     if ((executionOrderValues as readonly unknown[]).includes(order)) out.executionOrder = order as ExecutionOrder;
     const onLoss = settingsMap.get('onEngineLoss');
     if ((engineLossValues as readonly unknown[]).includes(onLoss)) out.onEngineLoss = onLoss as EngineLossPolicy;
+    // A peer may write anything into the shared map: what is not a workflow id or a boolean is left out.
+    const errorWorkflow = settingsMap.get('errorWorkflow');
+    if (isValidId(errorWorkflow)) out.errorWorkflow = errorWorkflow;
+    const onManual = settingsMap.get('errorWorkflowOnManual');
+    if (typeof onManual === 'boolean') out.errorWorkflowOnManual = onManual;
   }
   return {
     schemaVersion: isFiniteNumber(version) ? version : undefined,

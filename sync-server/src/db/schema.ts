@@ -97,7 +97,7 @@ export const executions = sqliteTable(
     versionHash: text('version_hash')
       .notNull()
       .references(() => workflowVersions.hash),
-    mode: text('mode', { enum: ['manual', 'test', 'webhook', 'schedule', 'retry'] }).notNull(),
+    mode: text('mode', { enum: ['manual', 'test', 'webhook', 'schedule', 'retry', 'error'] }).notNull(),
     status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed', 'canceled'] }).notNull(),
     error: text('error'),
     /** The trigger's items (a webhook request), JSON; null for a manual run. */

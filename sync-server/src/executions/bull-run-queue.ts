@@ -528,7 +528,7 @@ export class BullRunQueue implements RunQueue {
       for (const instance of dead) {
         const ids = running.filter((r) => r.instanceId === instance).map((r) => r.id);
         const why = `Engine lost: server instance ${instance} stopped`;
-        for (const id of await executions.fail(ids, 'failed', why, now)) {
+        for (const id of await executions.fail(ids, 'failed', why, now, { lost: true })) {
           await executions.log(id, 'error', why, now);
           // An instance whose key lapsed may still be alive (a long pause, Redis unreachable from it
           // alone): told to stop the run, its engine does not go on beside a retry.

@@ -150,6 +150,7 @@ export class EngineHub {
       'failed',
       'The server restarted while it ran',
       this.now(),
+      { lost: true },
     );
     for (const id of failed) {
       await executions.log(id, 'error', 'The server restarted while this execution ran', this.now());
@@ -505,14 +506,20 @@ export class EngineHub {
     this.stopRequested.delete(executionId);
     this.finishing.set(workflowId, (this.finishing.get(workflowId) ?? 0) + 1);
     // Runs that end close together share one commit; waiters hear of it once it is durable.
-    this.finisher.add(executionId, result, this.now(), (recorded) => {
-      const left = (this.finishing.get(workflowId) ?? 1) - 1;
-      if (left > 0) this.finishing.set(workflowId, left);
-      else this.finishing.delete(workflowId);
-      this.options.live.finished(workflowId, executionId, recorded.status, recorded.error);
-      this.resolveWaiters(executionId, recorded);
-      if (lost) this.runLost(executionId, workflowId);
-    });
+    this.finisher.add(
+      executionId,
+      result,
+      this.now(),
+      (recorded) => {
+        const left = (this.finishing.get(workflowId) ?? 1) - 1;
+        if (left > 0) this.finishing.set(workflowId, left);
+        else this.finishing.delete(workflowId);
+        this.options.live.finished(workflowId, executionId, recorded.status, recorded.error);
+        this.resolveWaiters(executionId, recorded);
+        if (lost) this.runLost(executionId, workflowId);
+      },
+      lost,
+    );
   }
 
   private resolveWaiters(executionId: string, result: RunResultMessage): void {

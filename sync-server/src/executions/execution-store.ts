@@ -1,5 +1,6 @@
 import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
 import type { executionLogs, executions, nodeRuns } from '../db/schema.ts';
+import type { ErrorRunSetup } from './error-workflows.ts';
 
 /**
  * The durable record of every run: executions, their node runs and logs.
@@ -8,7 +9,7 @@ import type { executionLogs, executions, nodeRuns } from '../db/schema.ts';
  */
 
 export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
-export type ExecutionMode = 'manual' | 'test' | 'webhook' | 'schedule' | 'retry';
+export type ExecutionMode = 'manual' | 'test' | 'webhook' | 'schedule' | 'retry' | 'error';
 
 export type ExecutionRow = typeof executions.$inferSelect;
 export type NodeRunRow = typeof nodeRuns.$inferSelect;
@@ -52,6 +53,8 @@ export interface FinishRecord {
   id: string;
   result: RunResultMessage;
   now: number;
+  /** The run failed because its engine (or server instance) was lost: the workflow may retry it. */
+  lost?: boolean;
 }
 
 export interface ExecutionRetentionPolicy {
@@ -106,11 +109,23 @@ export interface ExecutionStore {
   /**
    * Records the ends of several runs (status, node runs, logs) in one
    * transaction: all of them or none. Only a queued or running run changes
-   * status. Rejects if the commit fails; the caller decides (see FinishBatcher).
+   * status. Rejects if the commit fails; the caller decides (see FinishBatcher). A run that fails here and
+   * names an error workflow gets that workflow's run inserted in the same transaction (error-workflows.ts).
    */
   finishAll(batch: readonly FinishRecord[]): Promise<void>;
-  /** Fails executions that are still queued or running; answers the ids it changed. */
-  fail(ids: string[], status: 'failed' | 'canceled', error: string, now: number): Promise<string[]>;
+  /**
+   * Fails executions that are still queued or running; answers the ids it changed. As finishAll, a failure
+   * that starts an error workflow's run inserts that run in the same transaction (error-workflows.ts).
+   */
+  fail(
+    ids: string[],
+    status: 'failed' | 'canceled',
+    error: string,
+    now: number,
+    options?: { lost?: boolean },
+  ): Promise<string[]>;
+  /** How error runs committed with a failure reach the queue; until it is set, failures start none. */
+  setErrorRuns(setup: ErrorRunSetup): void;
   /** In the order they ran. */
   nodeRuns(id: string): Promise<NodeRunRow[]>;
   /** One node run (its items' text included), or undefined: what the items route pages through. */

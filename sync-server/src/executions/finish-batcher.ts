@@ -6,6 +6,8 @@ interface Finishing {
   id: string;
   result: RunResultMessage;
   now: number;
+  /** Lost with its engine (error-workflows.ts waits for the workflow's retry). */
+  lost?: boolean;
   /** Runs once the end is recorded (or could not be), with what was recorded. */
   done: (result: RunResultMessage) => void;
 }
@@ -50,8 +52,8 @@ export class FinishBatcher {
     private readonly logger: Logger,
   ) {}
 
-  add(id: string, result: RunResultMessage, now: number, done: (result: RunResultMessage) => void): void {
-    this.pending.push({ id, result, now, done });
+  add(id: string, result: RunResultMessage, now: number, done: (result: RunResultMessage) => void, lost = false): void {
+    this.pending.push({ id, result, now, done, ...(lost ? { lost } : {}) });
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {

@@ -1,7 +1,24 @@
 import { and, asc, count, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { LogLevel } from '#shared/protocol/engine.ts';
 import type { PgDb } from '../db/open-postgres.ts';
-import { executionLogs, executions, jobOutbox, nodeRuns } from '../db/schema/pg.ts';
+import {
+  executionLogs,
+  executions,
+  jobOutbox,
+  nodeRuns,
+  users,
+  workflowMembers,
+  workflows,
+  workflowVersions,
+} from '../db/schema/pg.ts';
+import {
+  errorTriggerOf,
+  errorWorkflowOf,
+  planErrorRun,
+  type ErrorRunFacts,
+  type ErrorRunSetup,
+  type ErrorTarget,
+} from './error-workflows.ts';
 import type {
   ClaimOutcome,
   ExecutionLogRow,
@@ -41,6 +58,7 @@ export class PgExecutionStore implements ExecutionStore {
   private readonly byIdStmt;
   private readonly runningStmt;
   private readonly claimStmt;
+  private errorRuns: ErrorRunSetup | undefined;
 
   constructor(private readonly db: PgDb) {
     this.byIdStmt = db
@@ -62,16 +80,21 @@ export class PgExecutionStore implements ExecutionStore {
       .prepare('weft_execution_claim');
   }
 
-  async createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<{ created: boolean }> {
+  createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<{ created: boolean }> {
+    return this.insertQueued(this.db, row, options.outbox === true);
+  }
+
+  /** createQueued's statement, on the pool or inside a transaction the caller holds. */
+  private async insertQueued(db: PgDb | Tx, row: NewExecution, outbox: boolean): Promise<{ created: boolean }> {
     const values = { ...row, triggerKey: row.triggerKey ?? null, pins: row.pins ?? null, status: 'queued' as const };
     // Only the trigger key may conflict quietly: a duplicate id is still an error.
-    const insert = this.db.insert(executions).values(values).onConflictDoNothing({ target: executions.triggerKey });
-    if (!options.outbox) return { created: (await insert.returning({ id: executions.id })).length > 0 };
+    const insert = db.insert(executions).values(values).onConflictDoNothing({ target: executions.triggerKey });
+    if (!outbox) return { created: (await insert.returning({ id: executions.id })).length > 0 };
     // Row and outbox entry in one statement (a data-modifying WITH): all or nothing, one round trip.
     // A run with this trigger key exists (a tick taken twice): no row, so no entry either. The
     // priority is not a lock: two runs stored at once may share a number, which only orders them
     // less finely; the count is of the rows before this one (the statement's snapshot).
-    const stored = await this.db.execute<{ execution_id: string }>(sql`
+    const stored = await db.execute<{ execution_id: string }>(sql`
       with inserted as (${insert.returning({ id: executions.id }).getSQL()})
       insert into job_outbox (execution_id, workflow_id, priority, created_at)
       select inserted.id, ${row.workflowId},
@@ -185,11 +208,163 @@ export class PgExecutionStore implements ExecutionStore {
 
   async finishAll(batch: readonly FinishRecord[]): Promise<void> {
     if (batch.length === 0) return;
-    // One round trip for the whole batch (migration 0005), each column one array parameter.
+    const failing = this.errorRuns ? batch.filter((f) => f.result.status === 'failed') : [];
+    // The common case, nothing failing: the one round trip.
+    if (failing.length === 0) {
+      await this.db.execute(this.finishSql(batch));
+      return;
+    }
+    const started = await this.db.transaction(async (tx) => {
+      // The failures this batch writes (their runs are still unfinished), locked until the commit.
+      const open = await tx
+        .select({ id: executions.id })
+        .from(executions)
+        .where(
+          and(
+            inArray(
+              executions.id,
+              failing.map((f) => f.id),
+            ),
+            inArray(executions.status, [...UNFINISHED]),
+          ),
+        )
+        .orderBy(executions.id)
+        .for('no key update');
+      await tx.execute(this.finishSql(batch));
+      const made: NewExecution[] = [];
+      for (const { id } of open) {
+        const f = failing.find((r) => r.id === id);
+        await this.startErrorRun(tx, id, f?.now ?? Date.now(), f?.lost === true, made);
+      }
+      return made;
+    });
+    this.announce(started);
+  }
+
+  setErrorRuns(setup: ErrorRunSetup): void {
+    this.errorRuns = setup;
+  }
+
+  /** Inside the failure's transaction: the error run it starts, or the line saying why none runs. */
+  private async startErrorRun(tx: Tx, id: string, now: number, lost: boolean, started: NewExecution[]): Promise<void> {
+    if (!this.errorRuns) return;
+    const facts = await this.errorFacts(tx, id, lost);
+    if (!facts) return;
+    const plan = planErrorRun(facts, this.errorRuns.publicUrl, now);
+    if (plan.kind === 'none') return;
+    if (plan.kind === 'log') {
+      await this.writeLogs(tx, id, [{ level: plan.level, message: plan.message, at: now }]);
+      return;
+    }
+    // A run with its key exists (another instance wrote this failure first): nothing new, nothing to say again.
+    if (!(await this.insertQueued(tx, plan.row, this.errorRuns.outbox)).created) return;
+    await this.writeLogs(tx, id, [{ level: 'info', message: plan.message, at: now }]);
+    started.push(plan.row);
+  }
+
+  /** The error runs a commit made go to the queue. */
+  private announce(started: readonly NewExecution[]): void {
+    for (const row of started)
+      this.errorRuns?.started({ id: row.id, workflowId: row.workflowId, createdAt: row.createdAt });
+  }
+
+  /** What planErrorRun needs, read in the transaction; undefined when no error workflow would run. */
+  private async errorFacts(tx: Tx, id: string, lost: boolean): Promise<ErrorRunFacts | undefined> {
+    const [failed] = await tx.select().from(executions).where(eq(executions.id, id)).limit(1);
+    if (!failed) return undefined;
+    const definition = await this.definitionOf(tx, failed.versionHash);
+    const targetId = errorWorkflowOf(failed, definition);
+    if (targetId === undefined) return undefined;
+    const [workflow] = await tx
+      .select({ name: workflows.name })
+      .from(workflows)
+      .where(eq(workflows.id, failed.workflowId))
+      .limit(1);
+    const [lastRun] = await tx
+      .select({
+        nodeId: nodeRuns.nodeId,
+        name: nodeRuns.name,
+        status: nodeRuns.status,
+        input: nodeRuns.input,
+        error: nodeRuns.error,
+      })
+      .from(nodeRuns)
+      .where(eq(nodeRuns.executionId, id))
+      .orderBy(desc(nodeRuns.ord))
+      .limit(1);
+    return {
+      failed,
+      lost,
+      workflowName: workflow?.name ?? failed.workflowId,
+      definition,
+      lastRun,
+      target: await this.errorTarget(tx, targetId, failed.workflowId),
+    };
+  }
+
+  private async definitionOf(tx: Tx, hash: string | null): Promise<ErrorRunFacts['definition']> {
+    if (hash === null) return undefined;
+    const [row] = await tx
+      .select({ definition: workflowVersions.definition })
+      .from(workflowVersions)
+      .where(eq(workflowVersions.hash, hash))
+      .limit(1);
+    return row ? (JSON.parse(row.definition) as ErrorRunFacts['definition']) : undefined;
+  }
+
+  private async errorTarget(tx: Tx, targetId: string, failingId: string): Promise<ErrorTarget> {
+    const [target] = await tx
+      .select({ publishedHash: workflows.publishedHash })
+      .from(workflows)
+      .where(eq(workflows.id, targetId))
+      .limit(1);
+    if (!target) return { id: targetId };
+    const published = await this.definitionOf(tx, target.publishedHash);
+    return {
+      id: targetId,
+      found: {
+        publishedHash: target.publishedHash,
+        triggerNodeId: published ? errorTriggerOf(published) : undefined,
+        allowed: targetId === failingId || (await this.ownerCanRun(tx, failingId, targetId)),
+      },
+    };
+  }
+
+  /** Whether one of the failing workflow's owners is an owner or editor of the target, or the instance admin. */
+  private async ownerCanRun(tx: Tx, failingId: string, targetId: string): Promise<boolean> {
+    const owners = (
+      await tx
+        .select({ userId: workflowMembers.userId })
+        .from(workflowMembers)
+        .where(and(eq(workflowMembers.workflowId, failingId), eq(workflowMembers.role, 'owner')))
+    ).map((r) => r.userId);
+    if (owners.length === 0) return false;
+    const member = await tx
+      .select({ userId: workflowMembers.userId })
+      .from(workflowMembers)
+      .where(
+        and(
+          eq(workflowMembers.workflowId, targetId),
+          inArray(workflowMembers.userId, owners),
+          inArray(workflowMembers.role, ['owner', 'editor']),
+        ),
+      )
+      .limit(1);
+    if (member.length > 0) return true;
+    const admin = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(inArray(users.id, owners), eq(users.isAdmin, true)))
+      .limit(1);
+    return admin.length > 0;
+  }
+
+  /** One round trip for the whole batch (migration 0005), each column one array parameter. */
+  private finishSql(batch: readonly FinishRecord[]) {
     const runs = batch.flatMap((f) => f.result.runs.map((r) => ({ id: f.id, ...r })));
     const lines = batch.flatMap((f) => (f.result.logs ?? []).map((l) => ({ id: f.id, ...l })));
     const column = <T>(rows: readonly T[], pick: (row: T) => unknown) => sql.param(rows.map(pick));
-    await this.db.execute(sql`select weft_finish_executions(
+    return sql`select weft_finish_executions(
       ${column(batch, (f) => f.id)}::text[], ${column(batch, (f) => f.result.status)}::text[],
       ${column(batch, (f) => f.result.error ?? null)}::text[], ${column(batch, (f) => f.now)}::bigint[],
       ${column(runs, (r) => r.id)}::text[], ${column(runs, (r) => r.nodeId)}::text[],
@@ -201,7 +376,7 @@ export class PgExecutionStore implements ExecutionStore {
       ${column(runs, (r) => r.origin ?? 'ran')}::text[], ${column(runs, (r) => r.paired ?? null)}::text[],
       ${column(lines, (l) => l.id)}::text[], ${column(lines, (l) => l.at)}::bigint[],
       ${column(lines, (l) => l.level)}::text[], ${column(lines, (l) => l.node ?? null)}::text[],
-      ${column(lines, (l) => l.message)}::text[])`);
+      ${column(lines, (l) => l.message)}::text[])`;
   }
 
   /** Locks the executions' rows until the transaction ends: their writers of runs and lines take turns. */
@@ -214,14 +389,27 @@ export class PgExecutionStore implements ExecutionStore {
       .for('no key update');
   }
 
-  async fail(ids: string[], status: 'failed' | 'canceled', error: string, now: number): Promise<string[]> {
+  async fail(
+    ids: string[],
+    status: 'failed' | 'canceled',
+    error: string,
+    now: number,
+    options: { lost?: boolean } = {},
+  ): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db
-      .update(executions)
-      .set({ status, error, finishedAt: now })
-      .where(and(inArray(executions.id, ids), inArray(executions.status, [...UNFINISHED])))
-      .returning({ id: executions.id });
-    return rows.map((r) => r.id);
+    const { changed, started } = await this.db.transaction(async (tx) => {
+      const rows = await tx
+        .update(executions)
+        .set({ status, error, finishedAt: now })
+        .where(and(inArray(executions.id, ids), inArray(executions.status, [...UNFINISHED])))
+        .returning({ id: executions.id });
+      const made: NewExecution[] = [];
+      if (status === 'failed')
+        for (const r of rows) await this.startErrorRun(tx, r.id, now, options.lost === true, made);
+      return { changed: rows.map((r) => r.id), started: made };
+    });
+    this.announce(started);
+    return changed;
   }
 
   async nodeRun(id: string, nodeId: string, runIndex: number): Promise<NodeRunRow | undefined> {

@@ -1,7 +1,24 @@
 import { and, asc, count, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
 import type { Db } from '../db/open.ts';
-import { executionLogs, executions, jobOutbox, nodeRuns } from '../db/schema.ts';
+import {
+  executionLogs,
+  executions,
+  jobOutbox,
+  nodeRuns,
+  users,
+  workflowMembers,
+  workflows,
+  workflowVersions,
+} from '../db/schema.ts';
+import {
+  errorTriggerOf,
+  errorWorkflowOf,
+  planErrorRun,
+  type ErrorRunFacts,
+  type ErrorRunSetup,
+  type ErrorTarget,
+} from './error-workflows.ts';
 import type {
   ClaimOutcome,
   ExecutionLogRow,
@@ -33,6 +50,7 @@ export class SqliteExecutionStore implements ExecutionStore {
   private readonly logStmt;
   /** Outbox entries a relayOutbox call is handing out right now. */
   private readonly relaying = new Set<string>();
+  private errorRuns: ErrorRunSetup | undefined;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db
@@ -108,27 +126,33 @@ export class SqliteExecutionStore implements ExecutionStore {
   }
 
   async createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<{ created: boolean }> {
+    // Without an outbox it is one statement: no transaction around it on the webhook path.
+    if (!options.outbox) return this.insertQueued(row, false);
+    return this.db.transaction(() => this.insertQueued(row, true));
+  }
+
+  /** createQueued's writes, inside a transaction the caller holds. */
+  private insertQueued(row: NewExecution, outbox: boolean): { created: boolean } {
     const values = { ...row, triggerKey: row.triggerKey ?? null, pins: row.pins ?? null, status: 'queued' };
-    if (!options.outbox) return { created: this.insertStmt.run(values).changes > 0 };
-    return this.db.transaction((tx) => {
-      // Counted before the insert: the workflow's first waiting run gets priority 1.
-      const [waiting] = tx
-        .select({ n: count() })
-        .from(executions)
-        .where(and(eq(executions.workflowId, row.workflowId), eq(executions.status, 'queued')))
-        .all();
-      // A run with this trigger key exists (a tick taken twice): no row, so no job either.
-      if (this.insertStmt.run(values).changes === 0) return { created: false };
-      tx.insert(jobOutbox)
-        .values({
-          executionId: row.id,
-          workflowId: row.workflowId,
-          priority: Math.min(MAX_JOB_PRIORITY, 1 + (waiting?.n ?? 0)),
-          createdAt: row.createdAt,
-        })
-        .run();
-      return { created: true };
-    });
+    if (!outbox) return { created: this.insertStmt.run(values).changes > 0 };
+    // Counted before the insert: the workflow's first waiting run gets priority 1.
+    const [waiting] = this.db
+      .select({ n: count() })
+      .from(executions)
+      .where(and(eq(executions.workflowId, row.workflowId), eq(executions.status, 'queued')))
+      .all();
+    // A run with this trigger key exists (a tick taken twice): no row, so no job either.
+    if (this.insertStmt.run(values).changes === 0) return { created: false };
+    this.db
+      .insert(jobOutbox)
+      .values({
+        executionId: row.id,
+        workflowId: row.workflowId,
+        priority: Math.min(MAX_JOB_PRIORITY, 1 + (waiting?.n ?? 0)),
+        createdAt: row.createdAt,
+      })
+      .run();
+    return { created: true };
   }
 
   async relayOutbox(limit: number, add: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {
@@ -249,13 +273,142 @@ export class SqliteExecutionStore implements ExecutionStore {
   }
 
   async finishAll(batch: readonly FinishRecord[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const f of batch) this.writeFinish(f.id, f.result, f.now);
+    const started = this.db.transaction(() => {
+      const runs: NewExecution[] = [];
+      for (const f of batch) {
+        if (this.writeFinish(f.id, f.result, f.now) && f.result.status === 'failed')
+          this.startErrorRun(f.id, f.now, f.lost === true, runs);
+      }
+      return runs;
     });
+    this.announce(started);
   }
 
-  private writeFinish(id: string, result: RunResultMessage, now: number): void {
-    this.finishStmt.run({ id, status: result.status, error: result.error ?? null, now });
+  setErrorRuns(setup: ErrorRunSetup): void {
+    this.errorRuns = setup;
+  }
+
+  /** Inside the failure's transaction: the error run it starts, or the line saying why none runs. */
+  private startErrorRun(id: string, now: number, lost: boolean, started: NewExecution[]): void {
+    if (!this.errorRuns) return;
+    const facts = this.errorFacts(id, lost);
+    if (!facts) return;
+    const plan = planErrorRun(facts, this.errorRuns.publicUrl, now);
+    if (plan.kind === 'none') return;
+    if (plan.kind === 'log') {
+      this.writeLog(id, plan.level, plan.message, now);
+      return;
+    }
+    // A run with its key exists (this failure was written before): nothing new, and nothing to say again.
+    if (!this.insertQueued(plan.row, this.errorRuns.outbox).created) return;
+    this.writeLog(id, 'info', plan.message, now);
+    started.push(plan.row);
+  }
+
+  /** The error runs a commit made go to the queue; the queue's failures are its own (it logs them). */
+  private announce(started: readonly NewExecution[]): void {
+    for (const row of started)
+      this.errorRuns?.started({ id: row.id, workflowId: row.workflowId, createdAt: row.createdAt });
+  }
+
+  /** What planErrorRun needs, read in the transaction; undefined when no error workflow would run. */
+  private errorFacts(id: string, lost: boolean): ErrorRunFacts | undefined {
+    const failed = this.byIdStmt.get({ id });
+    if (!failed) return undefined;
+    const definition = this.definitionOf(failed.versionHash);
+    const targetId = errorWorkflowOf(failed, definition);
+    if (targetId === undefined) return undefined;
+    const workflow = this.db
+      .select({ name: workflows.name })
+      .from(workflows)
+      .where(eq(workflows.id, failed.workflowId))
+      .get();
+    const lastRun = this.db
+      .select({
+        nodeId: nodeRuns.nodeId,
+        name: nodeRuns.name,
+        status: nodeRuns.status,
+        input: nodeRuns.input,
+        error: nodeRuns.error,
+      })
+      .from(nodeRuns)
+      .where(eq(nodeRuns.executionId, id))
+      .orderBy(desc(nodeRuns.ord))
+      .limit(1)
+      .get();
+    return {
+      failed,
+      lost,
+      workflowName: workflow?.name ?? failed.workflowId,
+      definition,
+      lastRun,
+      target: this.errorTarget(targetId, failed.workflowId),
+    };
+  }
+
+  private definitionOf(hash: string | null): ErrorRunFacts['definition'] {
+    if (hash === null) return undefined;
+    const row = this.db
+      .select({ definition: workflowVersions.definition })
+      .from(workflowVersions)
+      .where(eq(workflowVersions.hash, hash))
+      .get();
+    return row ? (JSON.parse(row.definition) as ErrorRunFacts['definition']) : undefined;
+  }
+
+  private errorTarget(targetId: string, failingId: string): ErrorTarget {
+    const target = this.db
+      .select({ publishedHash: workflows.publishedHash })
+      .from(workflows)
+      .where(eq(workflows.id, targetId))
+      .get();
+    if (!target) return { id: targetId };
+    const published = this.definitionOf(target.publishedHash);
+    return {
+      id: targetId,
+      found: {
+        publishedHash: target.publishedHash,
+        triggerNodeId: published ? errorTriggerOf(published) : undefined,
+        allowed: targetId === failingId || this.ownerCanRun(failingId, targetId),
+      },
+    };
+  }
+
+  /** Whether one of the failing workflow's owners is an owner or editor of the target, or the instance admin. */
+  private ownerCanRun(failingId: string, targetId: string): boolean {
+    const owners = this.db
+      .select({ userId: workflowMembers.userId })
+      .from(workflowMembers)
+      .where(and(eq(workflowMembers.workflowId, failingId), eq(workflowMembers.role, 'owner')))
+      .all()
+      .map((r) => r.userId);
+    if (owners.length === 0) return false;
+    const member = this.db
+      .select({ userId: workflowMembers.userId })
+      .from(workflowMembers)
+      .where(
+        and(
+          eq(workflowMembers.workflowId, targetId),
+          inArray(workflowMembers.userId, owners),
+          inArray(workflowMembers.role, ['owner', 'editor']),
+        ),
+      )
+      .limit(1)
+      .get();
+    if (member) return true;
+    return (
+      this.db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(inArray(users.id, owners), eq(users.isAdmin, true)))
+        .limit(1)
+        .get() !== undefined
+    );
+  }
+
+  /** Writes a run's end; answers whether the run was still queued or running (its status changed). */
+  private writeFinish(id: string, result: RunResultMessage, now: number): boolean {
+    const changed = this.finishStmt.run({ id, status: result.status, error: result.error ?? null, now }).changes > 0;
     // Runs recorded by an earlier end of the same execution stay first.
     const base = result.runs.length > 0 ? (this.nextOrdStmt.get({ executionId: id })?.next ?? 0) : 0;
     for (const [i, r] of result.runs.entries()) {
@@ -277,17 +430,30 @@ export class SqliteExecutionStore implements ExecutionStore {
       });
     }
     for (const line of result.logs ?? []) this.writeLog(id, line.level, line.message, line.at, line.node);
+    return changed;
   }
 
-  async fail(ids: string[], status: 'failed' | 'canceled', error: string, now: number): Promise<string[]> {
+  async fail(
+    ids: string[],
+    status: 'failed' | 'canceled',
+    error: string,
+    now: number,
+    options: { lost?: boolean } = {},
+  ): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = this.db
-      .update(executions)
-      .set({ status, error, finishedAt: now })
-      .where(and(inArray(executions.id, ids), inArray(executions.status, ['queued', 'running'])))
-      .returning({ id: executions.id })
-      .all();
-    return rows.map((r) => r.id);
+    const { changed, started } = this.db.transaction(() => {
+      const rows = this.db
+        .update(executions)
+        .set({ status, error, finishedAt: now })
+        .where(and(inArray(executions.id, ids), inArray(executions.status, ['queued', 'running'])))
+        .returning({ id: executions.id })
+        .all();
+      const runs: NewExecution[] = [];
+      if (status === 'failed') for (const r of rows) this.startErrorRun(r.id, now, options.lost === true, runs);
+      return { changed: rows.map((r) => r.id), started: runs };
+    });
+    this.announce(started);
+    return changed;
   }
 
   async nodeRun(id: string, nodeId: string, runIndex: number): Promise<NodeRunRow | undefined> {

@@ -1,4 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { PgExecutionStore } from '../../src/executions/pg-execution-store.ts';
 import { PgVersionStore } from '../../src/executions/pg-version-store.ts';
 import { usePgDatabases } from '../helpers/pg-databases.ts';
@@ -57,5 +58,73 @@ describe('postgres claim (weft_claim_execution)', () => {
     } finally {
       holder.release();
     }
+  });
+});
+
+describe('postgres error runs across instances', () => {
+  it('two instances writing one failure at once (its end and a reconciler’s fail) start its error run once', async () => {
+    const f = await pgFixture(databases);
+    onTestFinished(f.teardown);
+    const other = await f.another();
+    const one = new PgExecutionStore(f.database.db);
+    const two = new PgExecutionStore(other.db);
+    const started: string[] = [];
+    for (const store of [one, two])
+      store.setErrorRuns({ publicUrl: undefined, outbox: true, started: (run) => started.push(run.id) });
+    const versions = new PgVersionStore(f.database.db);
+    await f.seedUser('ann');
+    await f.seedWorkflow('failing');
+    await f.seedWorkflow('errors');
+    await f.seedMember('failing', 'ann', 'owner');
+    await f.seedMember('errors', 'ann', 'editor');
+    const failingHash = await versions.save(
+      'failing',
+      new Uint8Array(),
+      { ...definition('Failing'), settings: { errorWorkflow: 'errors' } },
+      null,
+      1,
+    );
+    const errorsDef = definition('Errors');
+    const errorsHash = await versions.save(
+      'errors',
+      new Uint8Array(),
+      { ...errorsDef, nodes: errorsDef.nodes.map((n) => ({ ...n, id: 'caught', type: 'errorTrigger' })) },
+      null,
+      1,
+    );
+    await f.database.db.execute(sql`update workflows set published_hash = ${errorsHash} where id = 'errors'`);
+    for (let round = 0; round < 5; round++) {
+      const id = `run${round}`;
+      await one.createQueued({
+        id,
+        workflowId: 'failing',
+        versionHash: failingHash,
+        mode: 'webhook',
+        createdBy: null,
+        createdAt: round,
+        startNodeId: null,
+        triggerItems: null,
+        retryOf: null,
+      });
+      await one.claim(id, { engineId: 'e', instanceId: 'i', now: round, maxRunningPerWorkflow: 0 });
+      const failed = { status: 'failed' as const, error: 'boom', runs: [], lastOutput: [] };
+      await Promise.all([
+        one.finishAll([{ id, result: failed, now: 10 }]),
+        two.fail([id], 'failed', 'Instance gone', 10),
+        two.finishAll([{ id, result: failed, now: 10 }]),
+      ]);
+    }
+    const runs = await f.database.db.execute<{ id: string; trigger_key: string; mode: string }>(
+      sql`select id, trigger_key, mode from executions where workflow_id = 'errors' order by trigger_key`,
+    );
+    expect(runs.rows.map((r) => [r.trigger_key, r.mode])).toEqual(
+      [0, 1, 2, 3, 4].map((round) => [`error:run${round}`, 'error']),
+    );
+    // Each announced once, by the instance whose commit made it; each with its outbox entry.
+    expect(started.sort()).toEqual(runs.rows.map((r) => r.id).sort());
+    const outbox = await f.database.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from job_outbox where workflow_id = 'errors'`,
+    );
+    expect(outbox.rows[0]?.n).toBe(5);
   });
 });

@@ -92,6 +92,7 @@ export const n8nParameterTable: Record<
       },
     },
   ],
+  errorTrigger: [{ label: 'Error Trigger', versions: [1], params: {} }],
   filter: [
     {
       label: 'Filter',
@@ -862,6 +863,17 @@ export const n8nParameterTable: Record<
       params: {
         batchSize: { label: 'Batch Size', defaults: [10] },
         'options.reset': { label: 'Reset', defaults: [false] },
+      },
+    },
+  ],
+  stopAndError: [
+    {
+      label: 'Stop and Error',
+      versions: [1],
+      params: {
+        errorType: { label: 'Error Type', defaults: ['errorMessage'] },
+        errorMessage: { label: 'Error Message', defaults: [''] },
+        errorObject: { label: 'Error Object', defaults: [''] },
       },
     },
   ],

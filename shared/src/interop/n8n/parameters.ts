@@ -9,6 +9,7 @@ import { loopOverItemsMappers } from './mappers/loop-over-items.ts';
 import { markdownMappers } from './mappers/markdown.ts';
 import { mergeMappers } from './mappers/merge.ts';
 import { renameKeysMappers } from './mappers/rename-keys.ts';
+import { errorNodeMappers } from './mappers/error-nodes.ts';
 import { respondToWebhookMappers } from './mappers/respond-to-webhook.ts';
 import { setMappers } from './mappers/set.ts';
 import { stickyNoteMappers } from './mappers/sticky-note.ts';
@@ -40,6 +41,7 @@ const mappers: Record<string, Mapper> = {
   ...stickyNoteMappers,
   ...summarizeMappers,
   ...renameKeysMappers,
+  ...errorNodeMappers,
   ...compareDatasetsMappers,
   ...xmlMappers,
   ...htmlMappers,

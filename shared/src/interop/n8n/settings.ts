@@ -117,7 +117,7 @@ const uncarriedSettings: Record<string, { label: string; defaults: readonly unkn
   errorWorkflow: {
     label: 'Error Workflow',
     defaults: ['', 'DEFAULT'],
-    why: 'Weft has no error workflows; look at failed executions in its execution list',
+    why: "that is n8n's id of a workflow, which means nothing in Weft: choose the error workflow in the workflow's settings",
   },
   saveManualExecutions: {
     label: 'Save Manual Executions',

@@ -17,7 +17,12 @@ import { sameJson } from './canonical-json.ts';
 export type Change =
   | { op: 'setName'; name: string; before?: string }
   | { op: 'setDescription'; description: string; before?: string }
-  | { op: 'setSetting'; key: WorkflowSettingKey; value: string | number | undefined; before?: string | number }
+  | {
+      op: 'setSetting';
+      key: WorkflowSettingKey;
+      value: string | number | boolean | undefined;
+      before?: string | number | boolean;
+    }
   | { op: 'addNode'; node: DefinitionNode }
   | { op: 'removeNode'; id: string; name: string }
   /** The type or its version changed: the node is removed and added again under the same id. */
@@ -37,7 +42,14 @@ export type Change =
 
 type PinItems = Record<string, unknown>[];
 
-export const workflowSettingKeys = ['timezone', 'timeoutSeconds', 'executionOrder', 'onEngineLoss'] as const;
+export const workflowSettingKeys = [
+  'timezone',
+  'timeoutSeconds',
+  'executionOrder',
+  'onEngineLoss',
+  'errorWorkflow',
+  'errorWorkflowOnManual',
+] as const;
 export type WorkflowSettingKey = (typeof workflowSettingKeys)[number];
 
 type SettingKey =

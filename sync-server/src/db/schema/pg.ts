@@ -104,7 +104,7 @@ export const executions = pgTable(
     versionHash: text('version_hash')
       .notNull()
       .references(() => workflowVersions.hash),
-    mode: text('mode', { enum: ['manual', 'test', 'webhook', 'schedule', 'retry'] }).notNull(),
+    mode: text('mode', { enum: ['manual', 'test', 'webhook', 'schedule', 'retry', 'error'] }).notNull(),
     status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed', 'canceled'] }).notNull(),
     error: text('error'),
     triggerItems: text('trigger_items'),
