@@ -5,18 +5,25 @@ import { ExpressionError } from '#shared/expressions/errors.ts';
 import { asN8nParameters } from '#shared/expressions/n8n-parameters.ts';
 import type { ExpressionMeta, ParameterResolver } from '#shared/expressions/resolve.ts';
 import type { Sandbox } from '#shared/sandbox/sandbox.ts';
-import { MAX_LOG_MESSAGE, type LogLevel, type LogLine, type RunLimits } from '#shared/protocol/engine.ts';
+import {
+  MAX_LOG_MESSAGE,
+  type LogLevel,
+  type LogLine,
+  type PartialJob,
+  type RunLimits,
+} from '#shared/protocol/engine.ts';
 import { defaultOutboundClient, type OutboundClient } from '../net/outbound-client.ts';
 import { EMPTY_OUTPUT, PendingText, RunBudget, measureOutput, type Measured, type Part } from './budget.ts';
 import { RunLog } from './run-log.ts';
 import { abortableSleep, RunCanceled } from './sleep.ts';
-import { graphOf, type GraphNode, type WorkflowGraph } from './graph.ts';
+import { graphOf, type Connection, type GraphNode, type WorkflowGraph } from './graph.ts';
+import { partialGraph, parseStoredOutput, willRun } from './partial.ts';
 import { Schedule, type Execution } from './schedule.ts';
 import { firstInput, loopInput, onlyFirstOutput, ScheduleV0, type Scheduler } from './schedule-v0.ts';
 import { alwaysOutput, errorItemsToErrorOutput, executeOnceInput } from './node-settings.ts';
 import { continuedOutput } from './continue-on-fail.ts';
 import type { Item, JsonObject, NodeOutput, PairedLookup } from '#shared/runs/items.ts';
-import { pairedWith, RunLineage, type NodeLineage } from './paired-items.ts';
+import { pairedWith, RunLineage, type NodeLineage, type RestoredRun } from './paired-items.ts';
 import { ItemErrors, type Credential, type NodeContext, type NodeExecutor, type WebhookResponse } from './types.ts';
 
 /**
@@ -50,7 +57,7 @@ export interface NodeEvent {
   attempts?: number;
   error?: string;
   disabled?: boolean;
-  /** Set when the node did not run: its pin stood in for it ('reused' comes with partial runs). */
+  /** Set when the node did not run: a partial run reused its base run's output, or its pin stood in for it. */
   origin?: 'reused' | 'pinned';
 }
 
@@ -110,6 +117,12 @@ export interface RunOptions {
    * recorded with origin 'pinned' (docs/plans/n8n-daily.md §2.4). A disabled node passes its input on as usual.
    */
   pins?: Readonly<Record<string, readonly JsonObject[]>>;
+  /**
+   * A partial run (docs/plans/n8n-daily.md §3.3): only `subgraph` is scheduled (with `destination`, only it
+   * and its ancestors), each reused run is seeded as this run's own with origin 'reused', and the start nodes
+   * get their inputs from their reused and pinned parents. Left out, a whole run.
+   */
+  partial?: PartialJob;
   /** Aborting it cancels the run. */
   signal?: AbortSignal;
   credential?: (id: string) => Promise<Credential>;
@@ -320,6 +333,17 @@ interface RunStart {
   origin?: 'pinned';
 }
 
+/** A seeded node's outgoing edges cut down to the nodes that will run: reused ones must not be scheduled. */
+const towards = (g: GraphNode, targets: ReadonlySet<string>): GraphNode => {
+  const outgoing = new Map<string, Connection[]>();
+  for (const [handle, list] of g.outgoing)
+    outgoing.set(
+      handle,
+      list.filter((c) => targets.has(c.target)),
+    );
+  return { ...g, outgoing };
+};
+
 /** One execution's state; `schedule` decides which node runs next, with which items. */
 /** The input a node reads in v0: its first, or a later one a loop came round into (schedule-v0.ts's loopInput). */
 const v0InputHandle = (graph: WorkflowGraph, g: GraphNode, execution: Execution): string => {
@@ -377,7 +401,9 @@ class WorkflowRun {
 
   constructor(readonly options: RunOptions) {
     this.pins = new Map(options.pins ? Object.entries(options.pins) : []);
-    this.graph = graphOf(options.definition);
+    // A partial run walks its subgraph only; one check is all a whole run pays.
+    this.graph =
+      options.partial === undefined ? graphOf(options.definition) : partialGraph(options.definition, options.partial);
     this.now = options.now ?? Date.now;
     this.timezone = options.definition.settings.timezone ?? options.defaultTimezone ?? defaultSettings.timezone;
     this.log = new RunLog(this.now);
@@ -440,15 +466,19 @@ class WorkflowRun {
       for (const g of graph.byId.values()) {
         if (this.listening) this.emit({ nodeId: g.node.id, name: g.node.name, status: 'queued', runIndex: 0 });
       }
+      const triggerItems = options.triggerItems ?? [{ json: {} }];
+      const triggerText = this.encode ? JSON.stringify(triggerItems) : '';
+      const triggerPart = { text: triggerText, bytes: Buffer.byteLength(triggerText) };
+      if (options.partial !== undefined) {
+        const seeded = this.startPartial(options.partial, triggerItems, this.encode ? triggerPart : undefined);
+        return this.result(seeded === 'stop' ? 'stop' : await this.walk());
+      }
       const starts = options.startNodeId ? [options.startNodeId] : graph.defaultStarts;
       if (starts.length === 0 || starts.some((id) => !graph.byId.has(id))) {
         const error = 'The workflow has no trigger node to start from';
         this.log.add('error', error);
         return { status: 'failed', error, runs: [], lastOutput: [], logs: this.log.done() };
       }
-      const triggerItems = options.triggerItems ?? [{ json: {} }];
-      const triggerText = this.encode ? JSON.stringify(triggerItems) : '';
-      const triggerPart = { text: triggerText, bytes: Buffer.byteLength(triggerText) };
       for (const id of starts) this.schedule.start(id, triggerItems, this.encode ? triggerPart : undefined);
       const outcome = await this.walk();
       return this.result(outcome);
@@ -456,6 +486,126 @@ class WorkflowRun {
       clearTimeout(workflowTimer);
       outer?.removeEventListener('abort', onCancel);
     }
+  }
+
+  /**
+   * A partial run's start: every reused run is seeded as this run's own (its output, run index, lineage and
+   * `$('Node')` output), every pinned node that will not run puts out its pin, and each of them hands its items
+   * to the nodes that will run — so a start node gets its inputs by edge and handle, and a Merge with one
+   * seeded parent and one that runs again waits for the second, as n8n's recreate-node-execution-stack does.
+   * Start nodes nothing feeds in the subgraph start with the trigger items.
+   */
+  private startPartial(partial: PartialJob, triggerItems: Item[], triggerPart: Part | undefined): 'ok' | 'stop' {
+    const { graph } = this;
+    const starts = partial.startNodeIds.filter((id) => graph.byId.has(id));
+    const running = willRun(graph, starts);
+    const seeds: (RestoredRun & { g: GraphNode; text: string; measured?: Measured })[] = [];
+    const seen = new Set<string>();
+    for (const reused of partial.reuse) {
+      const g = graph.byId.get(reused.nodeId);
+      if (!g || running.has(reused.nodeId) || seen.has(reused.nodeId)) continue;
+      const output = parseStoredOutput(reused.output);
+      if (!output) {
+        this.log.add('warn', 'Its output in the base run could not be read: not reused', g.node.name);
+        continue;
+      }
+      seen.add(reused.nodeId);
+      seeds.push({
+        g,
+        node: g.node,
+        runIndex: reused.runIndex,
+        output,
+        outputs: g.outputs,
+        text: reused.output,
+        ...(reused.paired === undefined ? {} : { paired: reused.paired }),
+      });
+    }
+    const recordOf = new Map<RestoredRun, NodeRun>();
+    const at = this.now();
+    for (const seed of seeds) {
+      const { g, runIndex, output } = seed;
+      const measured = this.budget.take(output, 2, this.encode);
+      if (typeof measured === 'string') {
+        this.log.add('error', `Stopped: its reused output does not fit: ${measured}`, g.node.name);
+        this.failedNode = g.node.name;
+        this.failedMessage = `Node "${g.node.name}" failed: ${measured}`;
+        return 'stop';
+      }
+      const record: NodeRun = {
+        nodeId: g.node.id,
+        name: g.node.name,
+        runIndex,
+        status: 'succeeded',
+        input: {},
+        output,
+        attempts: 0,
+        startedAt: at,
+        finishedAt: at,
+        // The text as the base stored it: the new execution is whole without its base.
+        ...(this.encode ? { inputJson: '{}', outputJson: seed.text } : {}),
+        origin: 'reused',
+      };
+      recordOf.set(seed, record);
+      seed.measured = measured;
+    }
+    const lineages = this.lineage.restore(seeds, (seed) =>
+      this.options.recordPairedItems ? recordOf.get(seed) : undefined,
+    );
+    seeds.forEach((seed, i) => {
+      const { g, runIndex, output } = seed;
+      const record = recordOf.get(seed) as NodeRun;
+      this.runs.push(record);
+      if (this.encode) this.runLineages.push(lineages[i] as NodeLineage);
+      this.runCount.set(g.node.id, runIndex + 1);
+      this.lastRuns.set(g.node.name, runIndex);
+      this.lastOutputs.set(g.node.name, output[g.firstOutput] ?? []);
+      if (this.listening)
+        this.emit({
+          nodeId: g.node.id,
+          name: g.node.name,
+          status: 'succeeded',
+          runIndex,
+          itemsIn: 0,
+          itemsOut: countsOf(output),
+          startedAt: at,
+          durationMs: 0,
+          attempts: 0,
+          origin: 'reused',
+        });
+    });
+    // Pinned nodes that will not run stand in with their pin (their input is not here: paired to nothing).
+    const pinnedSeeds: GraphNode[] = [];
+    for (const id of partial.subgraph) {
+      const g = graph.byId.get(id);
+      if (!g || running.has(id) || seen.has(id) || g.node.disabled || !this.pins.has(id)) continue;
+      pinnedSeeds.push(g);
+    }
+    for (const g of pinnedSeeds) {
+      const pin = this.pins.get(g.node.id) as readonly JsonObject[];
+      const run: RunStart = {
+        runIndex: 0,
+        input: {},
+        inputText: this.encode ? { text: '{}', bytes: 2 } : undefined,
+        itemsIn: 0,
+        startedAt: this.now(),
+        lineage: this.lineage.start(g.node, {}, 0),
+        origin: 'pinned',
+      };
+      this.runCount.set(g.node.id, 1);
+      const output = { [g.firstOutput]: this.pinnedItems(pin, []) };
+      if (this.succeeded(g, run, output, 0, output[g.firstOutput] ?? [], false, undefined, running) === 'stop') {
+        return 'stop';
+      }
+    }
+    // Handed on last to first: the stack runs what was pushed last first, so the first seed's targets run first.
+    for (let i = seeds.length - 1; i >= 0; i--) {
+      const seed = seeds[i] as (typeof seeds)[number];
+      this.schedule.deliver(towards(seed.g, running), seed.output, seed.measured ?? EMPTY_OUTPUT);
+    }
+    for (const id of starts) {
+      if ((graph.byId.get(id)?.parents.size ?? 0) === 0) this.schedule.start(id, triggerItems, triggerPart);
+    }
+    return 'ok';
   }
 
   private async walk(): Promise<'ok' | 'stop'> {
@@ -598,6 +748,8 @@ class WorkflowRun {
     first: Item[],
     isLast: boolean,
     error?: string,
+    /** A partial run's seeded node hands its items only to the nodes that will run. */
+    onlyTo?: ReadonlySet<string>,
   ): 'ok' | 'stop' {
     const measured = this.budget.take(output, run.inputText?.bytes ?? 0, this.encode);
     if (typeof measured === 'string') {
@@ -610,7 +762,7 @@ class WorkflowRun {
     this.finish(g, run, 'succeeded', output, measured, attempts, error);
     this.lastOutputs.set(g.node.name, first);
     if (isLast) this.lastOutput = first;
-    this.schedule.deliver(g, output, measured);
+    this.schedule.deliver(onlyTo ? towards(g, onlyTo) : g, output, measured);
     return 'ok';
   }
 

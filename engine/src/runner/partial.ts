@@ -1,0 +1,74 @@
+import type { PartialJob } from '#shared/protocol/engine.ts';
+import type { WorkflowDefinition } from '#shared/schema/definition.ts';
+import { isJsonObject, type Item, type NodeOutput } from '#shared/runs/items.ts';
+import { buildGraph, type WorkflowGraph } from './graph.ts';
+
+/**
+ * What a partial run (docs/plans/n8n-daily.md §3.3) walks: the plan's
+ * subgraph, cut at its destination. The server planned it with
+ * shared/src/runs/partial-plan.ts; the engine only restricts itself to it.
+ */
+
+/**
+ * The definition's graph with only the subgraph's nodes and the edges
+ * between them. With a destination, only it and its ancestors are kept and
+ * nothing leaves it (a loop back from it would run what comes after).
+ */
+export const partialGraph = (definition: WorkflowDefinition, partial: PartialJob): WorkflowGraph => {
+  const inSubgraph = new Set(partial.subgraph);
+  const { destination } = partial;
+  let edges = definition.edges.filter(
+    (e) => inSubgraph.has(e.source) && inSubgraph.has(e.target) && e.source !== destination,
+  );
+  let keep: ReadonlySet<string> = inSubgraph;
+  if (destination !== undefined) {
+    const ancestors = new Set([destination]);
+    const todo = [destination];
+    for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
+      for (const e of edges) {
+        if (e.target === id && !ancestors.has(e.source)) {
+          ancestors.add(e.source);
+          todo.push(e.source);
+        }
+      }
+    }
+    keep = new Set([...inSubgraph].filter((id) => ancestors.has(id)));
+    edges = edges.filter((e) => keep.has(e.source) && keep.has(e.target));
+  }
+  return buildGraph({ ...definition, nodes: definition.nodes.filter((n) => keep.has(n.id)), edges });
+};
+
+/** The nodes a partial run may run: the start nodes and everything after them in its graph. */
+export const willRun = (graph: WorkflowGraph, starts: readonly string[]): Set<string> => {
+  const found = new Set<string>();
+  const todo = [...starts];
+  for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
+    if (found.has(id)) continue;
+    found.add(id);
+    for (const list of graph.byId.get(id)?.outgoing.values() ?? []) for (const c of list) todo.push(c.target);
+  }
+  return found;
+};
+
+/**
+ * A reused run's output text (items by output handle, as node_runs stores
+ * it) as items, or undefined when it is not that shape: it came from
+ * storage, and a bad one is not reused rather than trusted.
+ */
+export const parseStoredOutput = (text: string): NodeOutput | undefined => {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isJsonObject(raw)) return undefined;
+  // No prototype: handle names come from the workflow, and "__proto__" must be just a name.
+  const output = Object.create(null) as NodeOutput;
+  for (const [handle, list] of Object.entries(raw)) {
+    if (!Array.isArray(list)) return undefined;
+    for (const item of list as unknown[]) if (!isJsonObject(item) || !isJsonObject(item.json)) return undefined;
+    output[handle] = list as Item[];
+  }
+  return output;
+};
