@@ -297,45 +297,41 @@ export class RunLineage {
   }
 
   /**
-   * The lineage of a partial run's reused runs, from their stored paired text: each one's input stretches
-   * point at the other reused runs, so `$('A').item` walks back through nodes that did not run again. A
-   * stretch whose producer was not reused (a pinned parent, a run the base did not keep) is left out, and a
-   * walk through it fails as n8n's does when paired data is missing.
+   * The lineage of a partial run's reused run, from its stored paired text: its input stretches point at the
+   * runs seeded before it (`seeded`: reused runs and pins, parents first), so `$('A').item` walks back through
+   * nodes that did not run again. A stretch whose producer is not there (a run the base did not keep) ends
+   * the list, and a walk through it fails as n8n's does when paired data is missing.
    */
-  restore(seeds: readonly RestoredRun[], record?: (seed: RestoredRun) => object | undefined): NodeLineage[] {
-    const byRun = new Map<string, NodeLineage>();
-    const key = (nodeId: string, runIndex: number) => `${nodeId}\u0000${runIndex}`;
-    const made = seeds.map((seed) => {
-      const sources = Object.create(null) as Record<string, Segment[]>;
-      const lineage = new NodeLineage(
-        seed.node.name,
-        inputHandlesOf(seed.node),
-        {},
-        sources,
-        seed.node.id,
-        seed.runIndex,
-      );
-      byRun.set(key(seed.node.id, seed.runIndex), lineage);
-      return { seed, lineage, sources };
-    });
-    for (const { seed, lineage, sources } of made) {
-      const counts: Record<string, number> = {};
-      for (const handle in seed.output) counts[handle] = seed.output[handle]?.length ?? 0;
-      const decoded = seed.paired === undefined ? undefined : decodePaired(seed.paired, counts);
-      for (const [handle, stretches] of Object.entries(decoded?.inputs ?? {})) {
-        const list: Segment[] = [];
-        for (const s of stretches) {
-          const from = byRun.get(key(s.nodeId, s.runIndex));
-          // A gap would shift every later item onto the wrong source: the stretches stop at the first unknown one.
-          if (!from) break;
-          list.push({ from, output: s.output, count: s.count });
-        }
-        if (list.length > 0) sources[handle] = list;
+  restore(
+    seed: RestoredRun,
+    seeded: (nodeId: string, runIndex: number) => NodeLineage | undefined,
+    record?: object,
+  ): NodeLineage {
+    const sources = Object.create(null) as Record<string, Segment[]>;
+    const lineage = new NodeLineage(
+      seed.node.name,
+      inputHandlesOf(seed.node),
+      {},
+      sources,
+      seed.node.id,
+      seed.runIndex,
+    );
+    const counts: Record<string, number> = {};
+    for (const handle in seed.output) counts[handle] = seed.output[handle]?.length ?? 0;
+    const decoded = seed.paired === undefined ? undefined : decodePaired(seed.paired, counts);
+    for (const [handle, stretches] of Object.entries(decoded?.inputs ?? {})) {
+      const list: Segment[] = [];
+      for (const s of stretches) {
+        const from = seeded(s.nodeId, s.runIndex);
+        // A gap would shift every later item onto the wrong source.
+        if (!from) break;
+        list.push({ from, output: s.output, count: s.count });
       }
-      this.finished(lineage, seed.output, seed.outputs, record?.(seed));
-      lineage.restore(decoded?.outputs ?? {}, seed.paired);
+      if (list.length > 0) sources[handle] = list;
     }
-    return made.map((m) => m.lineage);
+    this.finished(lineage, seed.output, seed.outputs, record);
+    lineage.restore(decoded?.outputs ?? {}, seed.paired);
+    return lineage;
   }
 
   /** Whether `ancestor` is upstream of the node named `name` (n8n checks this before any walk). */

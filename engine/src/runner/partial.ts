@@ -72,3 +72,37 @@ export const parseStoredOutput = (text: string): NodeOutput | undefined => {
   }
   return output;
 };
+
+/**
+ * `ids` ordered so that a node comes after its parents among them (the
+ * seeds: a reused run's lineage points at its parents'); what a cycle leaves
+ * comes last, in the given order.
+ */
+export const parentsFirst = (graph: WorkflowGraph, ids: readonly string[]): string[] => {
+  const among = new Set(ids);
+  const waiting = new Map<string, number>();
+  for (const id of ids) {
+    let n = 0;
+    for (const p of graph.byId.get(id)?.parents ?? []) if (among.has(p) && p !== id) n++;
+    waiting.set(id, n);
+  }
+  const out: string[] = [];
+  const ready = ids.filter((id) => waiting.get(id) === 0);
+  const placed = new Set<string>();
+  while (out.length < ids.length) {
+    const next = ready.shift() ?? ids.find((id) => !placed.has(id));
+    if (next === undefined) break;
+    if (placed.has(next)) continue;
+    placed.add(next);
+    out.push(next);
+    const children = new Set<string>();
+    for (const list of graph.byId.get(next)?.outgoing.values() ?? []) for (const c of list) children.add(c.target);
+    for (const child of children) {
+      if (!among.has(child) || placed.has(child) || child === next) continue;
+      const left = (waiting.get(child) ?? 1) - 1;
+      waiting.set(child, left);
+      if (left === 0) ready.push(child);
+    }
+  }
+  return out;
+};

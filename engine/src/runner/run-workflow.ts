@@ -10,6 +10,7 @@ import {
   type LogLevel,
   type LogLine,
   type PartialJob,
+  type ReusedRun,
   type RunLimits,
 } from '#shared/protocol/engine.ts';
 import { defaultOutboundClient, type OutboundClient } from '../net/outbound-client.ts';
@@ -17,13 +18,13 @@ import { EMPTY_OUTPUT, PendingText, RunBudget, measureOutput, type Measured, typ
 import { RunLog } from './run-log.ts';
 import { abortableSleep, RunCanceled } from './sleep.ts';
 import { graphOf, type Connection, type GraphNode, type WorkflowGraph } from './graph.ts';
-import { partialGraph, parseStoredOutput, willRun } from './partial.ts';
+import { parentsFirst, partialGraph, parseStoredOutput, willRun } from './partial.ts';
 import { Schedule, type Execution } from './schedule.ts';
 import { firstInput, loopInput, onlyFirstOutput, ScheduleV0, type Scheduler } from './schedule-v0.ts';
 import { alwaysOutput, errorItemsToErrorOutput, executeOnceInput } from './node-settings.ts';
 import { continuedOutput } from './continue-on-fail.ts';
 import type { Item, JsonObject, NodeOutput, PairedLookup } from '#shared/runs/items.ts';
-import { pairedWith, RunLineage, type NodeLineage, type RestoredRun } from './paired-items.ts';
+import { pairedWith, RunLineage, type NodeLineage } from './paired-items.ts';
 import { ItemErrors, type Credential, type NodeContext, type NodeExecutor, type WebhookResponse } from './types.ts';
 
 /**
@@ -333,6 +334,14 @@ interface RunStart {
   origin?: 'pinned';
 }
 
+/** A node a partial run seeded (reused or pinned without running): what it hands on. */
+interface Seeded {
+  runIndex: number;
+  lineage: NodeLineage;
+  output: NodeOutput;
+  measured: Measured;
+}
+
 /** A seeded node's outgoing edges cut down to the nodes that will run: reused ones must not be scheduled. */
 const towards = (g: GraphNode, targets: ReadonlySet<string>): GraphNode => {
   const outgoing = new Map<string, Connection[]>();
@@ -490,122 +499,150 @@ class WorkflowRun {
 
   /**
    * A partial run's start: every reused run is seeded as this run's own (its output, run index, lineage and
-   * `$('Node')` output), every pinned node that will not run puts out its pin, and each of them hands its items
-   * to the nodes that will run — so a start node gets its inputs by edge and handle, and a Merge with one
-   * seeded parent and one that runs again waits for the second, as n8n's recreate-node-execution-stack does.
-   * Start nodes nothing feeds in the subgraph start with the trigger items.
+   * `$('Node')` output), every pinned node that will not run puts out its pin on its seeded parents' items,
+   * and each of them hands its items to the nodes that will run — so a start node gets its inputs by edge and
+   * handle, and a Merge with one seeded parent and one that runs again waits for the second, as n8n's
+   * recreate-node-execution-stack does. Start nodes nothing feeds in the subgraph start with the trigger items.
    */
   private startPartial(partial: PartialJob, triggerItems: Item[], triggerPart: Part | undefined): 'ok' | 'stop' {
     const { graph } = this;
     const starts = partial.startNodeIds.filter((id) => graph.byId.has(id));
     const running = willRun(graph, starts);
-    const seeds: (RestoredRun & { g: GraphNode; text: string; measured?: Measured })[] = [];
-    const seen = new Set<string>();
-    for (const reused of partial.reuse) {
-      const g = graph.byId.get(reused.nodeId);
-      if (!g || running.has(reused.nodeId) || seen.has(reused.nodeId)) continue;
-      const output = parseStoredOutput(reused.output);
-      if (!output) {
-        this.log.add('warn', 'Its output in the base run could not be read: not reused', g.node.name);
-        continue;
-      }
-      seen.add(reused.nodeId);
-      seeds.push({
-        g,
-        node: g.node,
-        runIndex: reused.runIndex,
-        output,
-        outputs: g.outputs,
-        text: reused.output,
-        ...(reused.paired === undefined ? {} : { paired: reused.paired }),
-      });
+    const reused = new Map<string, ReusedRun>();
+    for (const r of partial.reuse) {
+      if (graph.byId.has(r.nodeId) && !running.has(r.nodeId) && !reused.has(r.nodeId)) reused.set(r.nodeId, r);
     }
-    const recordOf = new Map<RestoredRun, NodeRun>();
-    const at = this.now();
-    for (const seed of seeds) {
-      const { g, runIndex, output } = seed;
-      const measured = this.budget.take(output, 2, this.encode);
-      if (typeof measured === 'string') {
-        this.log.add('error', `Stopped: its reused output does not fit: ${measured}`, g.node.name);
-        this.failedNode = g.node.name;
-        this.failedMessage = `Node "${g.node.name}" failed: ${measured}`;
-        return 'stop';
-      }
-      const record: NodeRun = {
-        nodeId: g.node.id,
-        name: g.node.name,
-        runIndex,
-        status: 'succeeded',
-        input: {},
-        output,
-        attempts: 0,
-        startedAt: at,
-        finishedAt: at,
-        // The text as the base stored it: the new execution is whole without its base.
-        ...(this.encode ? { inputJson: '{}', outputJson: seed.text } : {}),
-        origin: 'reused',
-      };
-      recordOf.set(seed, record);
-      seed.measured = measured;
-    }
-    const lineages = this.lineage.restore(seeds, (seed) =>
-      this.options.recordPairedItems ? recordOf.get(seed) : undefined,
-    );
-    seeds.forEach((seed, i) => {
-      const { g, runIndex, output } = seed;
-      const record = recordOf.get(seed) as NodeRun;
-      this.runs.push(record);
-      if (this.encode) this.runLineages.push(lineages[i] as NodeLineage);
-      this.runCount.set(g.node.id, runIndex + 1);
-      this.lastRuns.set(g.node.name, runIndex);
-      this.lastOutputs.set(g.node.name, output[g.firstOutput] ?? []);
-      if (this.listening)
-        this.emit({
-          nodeId: g.node.id,
-          name: g.node.name,
-          status: 'succeeded',
-          runIndex,
-          itemsIn: 0,
-          itemsOut: countsOf(output),
-          startedAt: at,
-          durationMs: 0,
-          attempts: 0,
-          origin: 'reused',
-        });
-    });
-    // Pinned nodes that will not run stand in with their pin (their input is not here: paired to nothing).
-    const pinnedSeeds: GraphNode[] = [];
-    for (const id of partial.subgraph) {
+    const pinned = partial.subgraph.filter((id) => {
       const g = graph.byId.get(id);
-      if (!g || running.has(id) || seen.has(id) || g.node.disabled || !this.pins.has(id)) continue;
-      pinnedSeeds.push(g);
-    }
-    for (const g of pinnedSeeds) {
-      const pin = this.pins.get(g.node.id) as readonly JsonObject[];
-      const run: RunStart = {
-        runIndex: 0,
-        input: {},
-        inputText: this.encode ? { text: '{}', bytes: 2 } : undefined,
-        itemsIn: 0,
-        startedAt: this.now(),
-        lineage: this.lineage.start(g.node, {}, 0),
-        origin: 'pinned',
-      };
-      this.runCount.set(g.node.id, 1);
-      const output = { [g.firstOutput]: this.pinnedItems(pin, []) };
-      if (this.succeeded(g, run, output, 0, output[g.firstOutput] ?? [], false, undefined, running) === 'stop') {
-        return 'stop';
-      }
+      return g !== undefined && !running.has(id) && !reused.has(id) && !g.node.disabled && this.pins.has(id);
+    });
+    const seeded = new Map<string, NodeLineage>();
+    const lineageOf = (nodeId: string, runIndex: number) => seeded.get(`${nodeId}\u0000${runIndex}`);
+    const outputs = new Map<string, { output: NodeOutput; measured: Measured }>();
+    const at = this.now();
+    for (const id of parentsFirst(graph, [...reused.keys(), ...pinned])) {
+      const g = graph.byId.get(id) as GraphNode;
+      const r = reused.get(id);
+      const done = r ? this.seedReused(g, r, at, lineageOf) : this.seedPinned(g, outputs);
+      if (done === 'stop') return 'stop';
+      if (done === undefined) continue;
+      seeded.set(`${id}\u0000${done.runIndex}`, done.lineage);
+      outputs.set(id, done);
     }
     // Handed on last to first: the stack runs what was pushed last first, so the first seed's targets run first.
-    for (let i = seeds.length - 1; i >= 0; i--) {
-      const seed = seeds[i] as (typeof seeds)[number];
-      this.schedule.deliver(towards(seed.g, running), seed.output, seed.measured ?? EMPTY_OUTPUT);
+    for (const [id, { output, measured }] of [...outputs].reverse()) {
+      this.schedule.deliver(towards(graph.byId.get(id) as GraphNode, running), output, measured);
     }
     for (const id of starts) {
       if ((graph.byId.get(id)?.parents.size ?? 0) === 0) this.schedule.start(id, triggerItems, triggerPart);
     }
     return 'ok';
+  }
+
+  /** A reused run as this run's own: its stored text unchanged, its run index, its lineage. */
+  private seedReused(
+    g: GraphNode,
+    reused: ReusedRun,
+    at: number,
+    seeded: (nodeId: string, runIndex: number) => NodeLineage | undefined,
+  ): Seeded | 'stop' | undefined {
+    const output = parseStoredOutput(reused.output);
+    if (!output) {
+      this.log.add('warn', 'Its output in the base run could not be read: not reused', g.node.name);
+      return undefined;
+    }
+    const measured = this.budget.take(output, 2, this.encode);
+    if (typeof measured === 'string') {
+      this.log.add('error', `Stopped: its reused output does not fit: ${measured}`, g.node.name);
+      this.failedNode = g.node.name;
+      this.failedMessage = `Node "${g.node.name}" failed: ${measured}`;
+      return 'stop';
+    }
+    const { runIndex } = reused;
+    const record: NodeRun = {
+      nodeId: g.node.id,
+      name: g.node.name,
+      runIndex,
+      status: 'succeeded',
+      input: {},
+      output,
+      attempts: 0,
+      startedAt: at,
+      finishedAt: at,
+      // The text as the base stored it: the new execution is whole without its base.
+      ...(this.encode ? { inputJson: '{}', outputJson: reused.output } : {}),
+      origin: 'reused',
+    };
+    const lineage = this.lineage.restore(
+      {
+        node: g.node,
+        runIndex,
+        output,
+        outputs: g.outputs,
+        ...(reused.paired === undefined ? {} : { paired: reused.paired }),
+      },
+      seeded,
+      this.options.recordPairedItems ? record : undefined,
+    );
+    this.runs.push(record);
+    if (this.encode) this.runLineages.push(lineage);
+    this.runCount.set(g.node.id, runIndex + 1);
+    this.lastRuns.set(g.node.name, runIndex);
+    this.lastOutputs.set(g.node.name, output[g.firstOutput] ?? []);
+    if (this.listening)
+      this.emit({
+        nodeId: g.node.id,
+        name: g.node.name,
+        status: 'succeeded',
+        runIndex,
+        itemsIn: 0,
+        itemsOut: countsOf(output),
+        startedAt: at,
+        durationMs: 0,
+        attempts: 0,
+        origin: 'reused',
+      });
+    return { runIndex, lineage, output, measured };
+  }
+
+  /** A pinned node that will not run: its pin, paired by index with what its seeded parents hand it. */
+  private seedPinned(g: GraphNode, seededOutputs: ReadonlyMap<string, { output: NodeOutput }>): Seeded | 'stop' {
+    const input = Object.create(null) as Record<string, Item[]>;
+    for (const [parent, parentGraph] of [...g.parents].map((p) => [p, this.graph.byId.get(p)] as const)) {
+      const from = seededOutputs.get(parent);
+      if (!from || !parentGraph) continue;
+      for (const [handle, list] of parentGraph.outgoing) {
+        const items = from.output[handle];
+        if (!items) continue;
+        // One list per input, as delivered: a second parent on the same input is left out (its lineage unknown).
+        for (const c of list) if (c.target === g.node.id) input[c.targetHandle] ??= items;
+      }
+    }
+    const first = input[firstInput(g)] ?? [];
+    const lineage = this.lineage.start(g.node, input, 0);
+    const inputText = this.encode ? JSON.stringify(input) : '';
+    const run: RunStart = {
+      runIndex: 0,
+      input,
+      inputText: this.encode ? { text: inputText, bytes: Buffer.byteLength(inputText) } : undefined,
+      itemsIn: first.length,
+      startedAt: this.now(),
+      lineage,
+      origin: 'pinned',
+    };
+    this.runCount.set(g.node.id, 1);
+    const output = { [g.firstOutput]: this.pinnedItems(this.pins.get(g.node.id) ?? [], first) };
+    const measured = this.budget.take(output, run.inputText?.bytes ?? 0, this.encode);
+    if (typeof measured === 'string') {
+      this.log.add('error', `Stopped: ${measured}`, g.node.name);
+      this.finish(g, run, 'failed', {}, EMPTY_OUTPUT, 0, measured);
+      this.failedNode = g.node.name;
+      this.failedMessage = `Node "${g.node.name}" failed: ${measured}`;
+      return 'stop';
+    }
+    this.finish(g, run, 'succeeded', output, measured, 0);
+    this.lastOutputs.set(g.node.name, output[g.firstOutput] ?? []);
+    return { runIndex: 0, lineage, output, measured };
   }
 
   private async walk(): Promise<'ok' | 'stop'> {
@@ -748,8 +785,6 @@ class WorkflowRun {
     first: Item[],
     isLast: boolean,
     error?: string,
-    /** A partial run's seeded node hands its items only to the nodes that will run. */
-    onlyTo?: ReadonlySet<string>,
   ): 'ok' | 'stop' {
     const measured = this.budget.take(output, run.inputText?.bytes ?? 0, this.encode);
     if (typeof measured === 'string') {
@@ -762,7 +797,7 @@ class WorkflowRun {
     this.finish(g, run, 'succeeded', output, measured, attempts, error);
     this.lastOutputs.set(g.node.name, first);
     if (isLast) this.lastOutput = first;
-    this.schedule.deliver(onlyTo ? towards(g, onlyTo) : g, output, measured);
+    this.schedule.deliver(g, output, measured);
     return 'ok';
   }
 

@@ -21,6 +21,11 @@ export const ENGINE_LOST_AFTER_MS = 5_000;
  * side checks what it is about to send and fails only the execution it is about.
  */
 export const ENGINE_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+/**
+ * Reused output text one partial run's job may carry by default (WEFT_MAX_REUSE_BYTES): with the definition,
+ * trigger items and pins it must stay under ENGINE_MAX_FRAME_BYTES (docs/plans/n8n-daily.md §3.4).
+ */
+export const DEFAULT_MAX_REUSE_BYTES = 32 * 1024 * 1024;
 /** Messages in one frame from an engine, at most. */
 export const ENGINE_MAX_BATCH = 10_000;
 

@@ -14,9 +14,17 @@ import type {
   NodeRunRow,
   OutboxEntry,
 } from './execution-store.ts';
-import { MAX_JOB_PRIORITY } from './execution-store.ts';
+import { lastOfEach, MAX_JOB_PRIORITY, partialColumns, type LastNodeRun } from './execution-store.ts';
 
 /** Executions, their node runs and logs in SQLite. */
+
+const lastRunColumns = {
+  nodeId: nodeRuns.nodeId,
+  runIndex: nodeRuns.runIndex,
+  status: nodeRuns.status,
+  output: nodeRuns.output,
+  paired: nodeRuns.paired,
+};
 
 const p = sql.placeholder;
 const UNFINISHED = ['queued', 'running'] as const;
@@ -50,6 +58,10 @@ export class SqliteExecutionStore implements ExecutionStore {
         retryOf: p('retryOf'),
         triggerKey: p('triggerKey'),
         pins: p('pins'),
+        baseExecutionId: p('baseExecutionId'),
+        runScope: p('runScope'),
+        destinationNodeId: p('destinationNodeId'),
+        fingerprints: p('fingerprints'),
       })
       .onConflictDoNothing({ target: executions.triggerKey })
       .prepare();
@@ -108,7 +120,7 @@ export class SqliteExecutionStore implements ExecutionStore {
   }
 
   async createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<{ created: boolean }> {
-    const values = { ...row, triggerKey: row.triggerKey ?? null, pins: row.pins ?? null, status: 'queued' };
+    const values = { ...partialColumns(row), status: 'queued' };
     if (!options.outbox) return { created: this.insertStmt.run(values).changes > 0 };
     return this.db.transaction((tx) => {
       // Counted before the insert: the workflow's first waiting run gets priority 1.
@@ -296,6 +308,16 @@ export class SqliteExecutionStore implements ExecutionStore {
       .from(nodeRuns)
       .where(and(eq(nodeRuns.executionId, id), eq(nodeRuns.nodeId, nodeId), eq(nodeRuns.runIndex, runIndex)))
       .get();
+  }
+
+  async lastRuns(id: string): Promise<LastNodeRun[]> {
+    const rows = this.db
+      .select(lastRunColumns)
+      .from(nodeRuns)
+      .where(eq(nodeRuns.executionId, id))
+      .orderBy(nodeRuns.ord)
+      .all();
+    return lastOfEach(rows);
   }
 
   async nodeRuns(id: string): Promise<NodeRunRow[]> {
