@@ -721,6 +721,14 @@ export class EngineHub {
   ): Promise<{ job?: PartialJob; failed?: string }> {
     if (row.runScope === null && row.baseExecutionId === null) return {};
     const base = row.baseExecutionId === null ? undefined : await this.options.executions.get(row.baseExecutionId);
+    if (row.baseExecutionId !== null && !base) {
+      await this.options.executions.log(
+        row.id,
+        'warn',
+        `The run it built on (${row.baseExecutionId}) has been deleted: nothing is reused`,
+        this.now(),
+      );
+    }
     const input: PartialInput = {
       definition,
       fingerprints: parseFingerprints(row.fingerprints),

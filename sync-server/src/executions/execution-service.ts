@@ -146,7 +146,9 @@ export class ExecutionService {
     // A manual run starts where a person would: at the Manual Trigger (the leftmost, if several), or else at a
     // pinned trigger (a Webhook), which needs no test event (n8n's selectPinnedActivatorStarter).
     let startNodeId = options.startNodeId;
-    const definition = (await this.deps.versions.get(versionHash))?.definition;
+    // Read only by the runs that need it: a webhook's run stays one version lookup lighter.
+    const needsDefinition = (!startNodeId && mode === 'manual') || (usesPins(mode) && !options.replay);
+    const definition = needsDefinition ? (await this.deps.versions.get(versionHash))?.definition : undefined;
     if (!startNodeId && mode === 'manual') {
       const pinned = pins ? (JSON.parse(pins) as Record<string, unknown>) : {};
       const leftmost = definition?.nodes
@@ -231,6 +233,13 @@ export class ExecutionService {
       return { columns };
     }
     const scope = options.scope ?? 'all';
+    if (scope !== 'all' && options.destination === undefined) {
+      throw new UserError(ErrorCodes.unknownDestination, `A "${scope}" run needs a destination: the id of its node`);
+    }
+    if (options.base !== undefined && options.triggerItems !== undefined) {
+      // The trigger's output is new, so everything after it is too: there is nothing to reuse.
+      throw new UserError(ErrorCodes.badRequest, 'A run with its own trigger items reuses nothing: leave out base');
+    }
     const base = options.base === undefined ? undefined : await this.baseOf(workflowId, options.base);
     const {
       outcome,
@@ -242,7 +251,7 @@ export class ExecutionService {
         fingerprints,
         pins: pinned,
         scope,
-        destination: options.destination,
+        destination: scope === 'all' ? undefined : options.destination,
         startNodeId,
         base: base && {
           fingerprints: parseFingerprints(base.fingerprints),
@@ -257,7 +266,7 @@ export class ExecutionService {
         ...columns,
         runScope: ran,
         baseExecutionId: dropped === undefined && base ? base.id : null,
-        destinationNodeId: options.destination ?? null,
+        destinationNodeId: scope === 'all' ? null : (options.destination ?? null),
       },
       ...(dropped === undefined ? {} : { warning: dropped }),
     };

@@ -206,6 +206,9 @@ describe('partial runs', () => {
     const unknown = await runBody(ann.as, workflowId, { base: 'no-such-execution' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error?.code).toBe('unknown_base');
+    const withItems = await runBody(ann.as, workflowId, { base: base.id, items: [{ json: { new: true } }] });
+    expect(withItems.status).toBe(400);
+    expect(withItems.body.error?.code).toBe('bad_request');
     const bad = await runBody(ann.as, workflowId, { scope: 'sideways' });
     expect(bad.status).toBe(400);
 
@@ -257,5 +260,21 @@ describe('partial runs', () => {
       { as: ann.as },
     );
     expect(logs.body.logs.find((l) => l.level === 'warn')?.message).toMatch(/WEFT_MAX_REUSE_BYTES/);
+  });
+  it('a retry whose base was deleted since runs everything and says why', async () => {
+    const partial = await finished(ann.as, (await runBody(ann.as, workflowId, { base: base.id })).body.id);
+    expect(partial.baseExecutionId).toBe(base.id);
+    expect((await rest().call('DELETE', `/api/executions/${base.id}`, { as: ann.as })).status).toBe(204);
+    const retried = await rest().call<{ id: string }>('POST', `/api/executions/${partial.id}/retry`, { as: ann.as });
+    const retry = await finished(ann.as, retried.body.id);
+    expect(retry.status).toBe('succeeded');
+    // B's pin (from the step above) still stands in; nothing is reused.
+    expect(origins(retry)).toEqual({ Start: 'ran', A: 'ran', B: 'pinned', C: 'ran', D: 'ran' });
+    const logs = await rest().call<{ logs: { level: string; message: string }[] }>(
+      'GET',
+      `/api/executions/${retry.id}/logs`,
+      { as: ann.as },
+    );
+    expect(logs.body.logs.find((l) => l.level === 'warn')?.message).toMatch(/has been deleted: nothing is reused/);
   });
 });
