@@ -151,6 +151,26 @@ describe('partial runs', () => {
     expect(outputsByName(again).Both).toEqual([a, { b: 'two' }]);
   });
 
+  it('in the legacy (v0) order too, a Merge gets its reused input and the re-run one', async () => {
+    const nodes = [trigger, random('A'), set('B', 'b', 'one'), node('Both', 'merge', { mode: 'append' })];
+    const edges = [
+      edge('Start', 'A'),
+      edge('Start', 'B'),
+      edge('A', 'Both', 'main', 'input1'),
+      edge('B', 'Both', 'main', 'input2'),
+    ];
+    const settings = { executionOrder: 'v0' as const };
+    const first = definition({ name: 'Merge v0', nodes, edges, settings });
+    const base = await run(first);
+    const changedNodes = nodes.map((n) => (n.name === 'B' ? set('B', 'b', 'two') : n));
+    const changed = definition({ name: 'Merge v0', nodes: changedNodes, edges, settings });
+    const job = partialJob(changed, { def: first, result: base }, 'all');
+    const again = await run(changed, { partial: job });
+    expect(again.status).toBe('succeeded');
+    expect(origins(again)).toEqual({ Start: 'reused', A: 'reused', B: 'ran', Both: 'ran' });
+    expect(outputsByName(again).Both).toEqual([outputsByName(base).A?.[0], { b: 'two' }]);
+  });
+
   it('runs nothing past the destination (toHere)', async () => {
     const nodes = [trigger, random('A'), set('B', 'b', 'x'), set('C', 'c', 'y'), set('D', 'd', 'z')];
     const edges = [edge('Start', 'A'), edge('A', 'B'), edge('B', 'C'), edge('C', 'D')];

@@ -529,8 +529,10 @@ class WorkflowRun {
       seeded.set(`${id}\u0000${done.runIndex}`, done.lineage);
       outputs.set(id, done);
     }
-    // Handed on last to first: the stack runs what was pushed last first, so the first seed's targets run first.
-    for (const [id, { output, measured }] of [...outputs].reverse()) {
+    // Parents first, so the first seed's targets run first: v1 runs the last pushed first (a stack), v0 the first
+    // (a queue), and v0 must know a seed's parents delivered before it looks for inputs to force.
+    const order = this.v0 ? [...outputs] : [...outputs].reverse();
+    for (const [id, { output, measured }] of order) {
       this.schedule.deliver(towards(graph.byId.get(id) as GraphNode, running), output, measured);
     }
     for (const id of starts) {
