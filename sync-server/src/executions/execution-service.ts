@@ -199,7 +199,17 @@ export class ExecutionService {
     // Written before the run is queued: the engine's lines come after it.
     if (warning) await this.deps.executions.log(id, 'warn', warning, createdAt);
     this.deps.queue.enqueue(id, workflowId);
-    this.deps.live.started(workflowId, id, createdAt);
+    const scope = columns.runScope ?? undefined;
+    this.deps.live.started(
+      workflowId,
+      id,
+      createdAt,
+      scope && {
+        scope,
+        ...(columns.destinationNodeId ? { destination: columns.destinationNodeId } : {}),
+        ...(columns.baseExecutionId ? { base: columns.baseExecutionId } : {}),
+      },
+    );
     const row = await this.deps.executions.get(id);
     // Only a delete of the whole workflow takes the row away this soon.
     if (!row) throw new UserError(ErrorCodes.notFound, `Workflow ${workflowId} was deleted`);

@@ -146,16 +146,17 @@ describe('partial runs', () => {
     expect(outputOf(partial, 'A')).toEqual(outputOf(base, 'A'));
     // $('A').item in D walked back through the reused nodes' stored lineage.
     expect(outputOf(partial, 'D')).toEqual([{ d: 'two-0' }, { d: 'two-1' }]);
-    // Everyone in the room saw A marked reused.
-    const liveA = () => {
+    // Everyone in the room saw A marked reused, and the run marked as built on the base.
+    const live = () => {
       for (const state of client.provider.awareness.getStates().values()) {
         const parsed = serverAwarenessStateSchema.safeParse(state);
-        if (parsed.success && parsed.data.execution?.id === partial.id) return parsed.data.execution.nodes.a;
+        if (parsed.success && parsed.data.execution?.id === partial.id) return parsed.data.execution;
       }
       return undefined;
     };
-    await waitFor('the live status of the partial run', () => liveA()?.status === 'succeeded');
-    expect(liveA()?.origin).toBe('reused');
+    await waitFor('the live status of the partial run', () => live()?.nodes.a?.status === 'succeeded');
+    expect(live()?.nodes.a?.origin).toBe('reused');
+    expect(live()).toMatchObject({ scope: 'all', base: base.id });
 
     // The partial run is itself a base: nothing changed, everything is reused.
     const again = await finished(ann.as, (await runBody(ann.as, workflowId, { base: partial.id })).body.id);
