@@ -5,6 +5,7 @@ import { planRun, type PlanBase, type RunScope } from '#shared/runs/partial-plan
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import type { RunResult } from '../src/runner/run-workflow.ts';
 import { definition, edge, node, outputsByName, run } from './harness.ts';
+import { lastRunsInOrder } from './last-runs.ts';
 
 /**
  * Partial runs in the engine (docs/plans/n8n-daily.md §3.3): the plan comes
@@ -52,16 +53,22 @@ const partialJob = (
   });
   if (!planned.ok) throw new Error(planned.error.message);
   const { plan } = planned;
-  const last = new Map(base.result.runs.map((r) => [r.nodeId, r]));
   return {
     startNodeIds: plan.startNodeIds,
     subgraph: plan.subgraph,
     ...(plan.destination === undefined ? {} : { destination: plan.destination }),
-    reuse: plan.reuse.map((id) => {
-      const r = last.get(id);
-      if (!r?.outputJson) throw new Error(`no base output for ${id}`);
-      return { nodeId: id, runIndex: r.runIndex, output: r.outputJson, ...(r.paired ? { paired: r.paired } : {}) };
-    }),
+    // As the server sends them: in the order the base ran them.
+    reuse: lastRunsInOrder(base.result)
+      .filter((r) => plan.reuse.includes(r.nodeId))
+      .map((r) => {
+        if (!r.outputJson) throw new Error(`no base output for ${r.name}`);
+        return {
+          nodeId: r.nodeId,
+          runIndex: r.runIndex,
+          output: r.outputJson,
+          ...(r.paired ? { paired: r.paired } : {}),
+        };
+      }),
   };
 };
 

@@ -38,6 +38,20 @@ export const partialGraph = (definition: WorkflowDefinition, partial: PartialJob
   return buildGraph({ ...definition, nodes: definition.nodes.filter((n) => keep.has(n.id)), edges });
 };
 
+/**
+ * Nodes of the subgraph that are neither reused nor pinned and whose parents
+ * all are: they run on what their parents hand them, as start nodes do. The
+ * plan names its start nodes; this also covers a disabled node the plan runs
+ * again between a reused parent and a start node (it passes its items on).
+ */
+export const fedBySeeds = (graph: WorkflowGraph, partial: PartialJob, pins: ReadonlyMap<string, unknown>): string[] => {
+  const seeded = new Set(partial.reuse.map((r) => r.nodeId));
+  for (const id of pins.keys()) seeded.add(id);
+  return [...graph.byId.values()]
+    .filter((g) => !seeded.has(g.node.id) && g.parents.size > 0 && [...g.parents].every((p) => seeded.has(p)))
+    .map((g) => g.node.id);
+};
+
 /** The nodes a partial run may run: the start nodes and everything after them in its graph. */
 export const willRun = (graph: WorkflowGraph, starts: readonly string[]): Set<string> => {
   const found = new Set<string>();

@@ -18,7 +18,7 @@ import { EMPTY_OUTPUT, PendingText, RunBudget, measureOutput, type Measured, typ
 import { RunLog } from './run-log.ts';
 import { abortableSleep, RunCanceled } from './sleep.ts';
 import { graphOf, type Connection, type GraphNode, type WorkflowGraph } from './graph.ts';
-import { parentsFirst, partialGraph, parseStoredOutput, willRun } from './partial.ts';
+import { fedBySeeds, parentsFirst, partialGraph, parseStoredOutput, willRun } from './partial.ts';
 import { Schedule, type Execution } from './schedule.ts';
 import { firstInput, loopInput, onlyFirstOutput, ScheduleV0, type Scheduler } from './schedule-v0.ts';
 import { alwaysOutput, errorItemsToErrorOutput, executeOnceInput } from './node-settings.ts';
@@ -507,7 +507,7 @@ class WorkflowRun {
   private startPartial(partial: PartialJob, triggerItems: Item[], triggerPart: Part | undefined): 'ok' | 'stop' {
     const { graph } = this;
     const starts = partial.startNodeIds.filter((id) => graph.byId.has(id));
-    const running = willRun(graph, starts);
+    const running = willRun(graph, [...starts, ...fedBySeeds(graph, partial, this.pins)]);
     const reused = new Map<string, ReusedRun>();
     for (const r of partial.reuse) {
       if (graph.byId.has(r.nodeId) && !running.has(r.nodeId) && !reused.has(r.nodeId)) reused.set(r.nodeId, r);
@@ -529,15 +529,18 @@ class WorkflowRun {
       seeded.set(`${id}\u0000${done.runIndex}`, done.lineage);
       outputs.set(id, done);
     }
-    // Parents first, so the first seed's targets run first: v1 runs the last pushed first (a stack), v0 the first
-    // (a queue), and v0 must know a seed's parents delivered before it looks for inputs to force.
-    const order = this.v0 ? [...outputs] : [...outputs].reverse();
-    for (const [id, { output, measured }] of order) {
+    // In the order the base ran them (the job's reuse order, parents first), as they delivered in the base: v1's
+    // stack then runs the deliveries of the seed that ran last first, v0's queue the first first, and v0 knows a
+    // seed's parents delivered before it looks for inputs to force.
+    for (const [id, { output, measured }] of outputs) {
       this.schedule.deliver(towards(graph.byId.get(id) as GraphNode, running), output, measured);
     }
     for (const id of starts) {
       if ((graph.byId.get(id)?.parents.size ?? 0) === 0) this.schedule.start(id, triggerItems, triggerPart);
     }
+    // A Merge fed only by seeds and by a node that will put nothing out runs with what it has, as it would have
+    // once the run's last node ran (a walk releases waiting nodes only after a node runs).
+    this.schedule.releaseWaiting();
     return 'ok';
   }
 

@@ -171,6 +171,7 @@ export const partialJobSchema = z.object({
   subgraph: z.array(nodeIdSchema).max(MAX_PARTIAL_NODES),
   /** Nothing after it runs (`toHere`, `step`). */
   destination: nodeIdSchema.optional(),
+  /** In the order the base ran them (by each one's last run): the engine hands their items on in that order. */
   reuse: z.array(reusedRunSchema).max(MAX_PARTIAL_NODES),
 });
 export type PartialJob = z.infer<typeof partialJobSchema>;

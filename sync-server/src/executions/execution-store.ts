@@ -63,10 +63,13 @@ export const partialColumns = (row: NewExecution) => ({
   fingerprints: row.fingerprints ?? null,
 });
 
-/** Node runs in the order they ran → the last of each node, in the order of their first runs. */
+/** Node runs in the order they ran → the last of each node, in the order of those last runs. */
 export const lastOfEach = (rows: readonly LastNodeRun[]): LastNodeRun[] => {
   const last = new Map<string, LastNodeRun>();
-  for (const r of rows) last.set(r.nodeId, r);
+  for (const r of rows) {
+    last.delete(r.nodeId);
+    last.set(r.nodeId, r);
+  }
   return [...last.values()];
 };
 
@@ -151,7 +154,7 @@ export interface ExecutionStore {
   nodeRuns(id: string): Promise<NodeRunRow[]>;
   /** One node run (its items' text included), or undefined: what the items route pages through. */
   nodeRun(id: string, nodeId: string, runIndex: number): Promise<NodeRunRow | undefined>;
-  /** Each node's last run (by the order they ran), without its input: a partial run's base. */
+  /** Each node's last run, in the order those ran, without its input: a partial run's base. */
   lastRuns(id: string): Promise<LastNodeRun[]>;
   /** Appends a line; lines of one execution are numbered in the order they are written. */
   log(id: string, level: LogLevel, message: string, at: number, node?: string): Promise<void>;

@@ -141,12 +141,13 @@ export const planPartialJob = (input: PartialInput): PartialOutcome => {
     plan = fromTrigger(plan, input.definition, input.startNodeId);
   }
   if (input.scope === 'all' && plan.reuse.length === 0) return { ok: true, partial: undefined, plan, reusedBytes: 0 };
-  const byNode = new Map(input.base?.runs.map((r) => [r.nodeId, r]));
+  const reused = new Set(plan.reuse);
   const reuse: ReusedRun[] = [];
   let reusedBytes = 0;
-  for (const id of plan.reuse) {
-    const r = byNode.get(id);
-    if (!r) continue;
+  // In the order the base ran them: the engine hands their items on in that order, as the base did.
+  for (const r of input.base?.runs ?? []) {
+    const id = r.nodeId;
+    if (!reused.has(id)) continue;
     reusedBytes += Buffer.byteLength(r.output) + (r.paired === null ? 0 : Buffer.byteLength(r.paired));
     reuse.push({
       nodeId: id,
