@@ -82,6 +82,8 @@ test('an expression typed after a run shows its value, updating as it is typed',
   await expect(preview.locator('.preview-value')).toHaveText('ANA@EXAMPLE.COM');
   await value.fill("={{ $('Data').first().json.customer.email.split('@')[1] }}");
   await expect(preview.locator('.preview-value')).toHaveText('example.com');
+  await value.fill("={{ $('Data').item.json.customer.email }}");
+  await expect(preview.locator('.preview-value')).toHaveText('ana@example.com');
   await value.fill('={{ $input.all().length }}');
   await expect(preview.locator('.preview-value')).toHaveText('2');
   await expect(preview).toContainText('number');
@@ -133,8 +135,11 @@ test('an expression typed after a run shows its value, updating as it is typed',
   await page.keyboard.type("={{ $('");
   const completions = page.locator('.cm-tooltip-autocomplete');
   await expect(completions.locator('.cm-completionLabel')).toHaveText(['Shape', 'Data', 'Go']);
-  await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('Enter');
+  // Picked with the mouse: under load the list can still be refreshing when ArrowDown lands.
+  await completions
+    .getByRole('option')
+    .filter({ has: page.locator('.cm-completionLabel', { hasText: /^Data$/ }) })
+    .click();
   await expect(url).toHaveText("={{ $('Data')");
   await page.keyboard.type('.first().json.customer.email }}');
   const urlPreview = page

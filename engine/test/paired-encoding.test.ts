@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { nodePorts } from '#shared/nodes/ports.ts';
 import { decodePaired } from '#shared/runs/paired.ts';
+import { StoredLineage } from '#shared/runs/paired-walk.ts';
+import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import { pairedItemsOfRun } from '../src/runner/paired-items.ts';
 import type { NodeRun, RunResult } from '../src/runner/run-workflow.ts';
 import { definition, edge, node, run } from './harness.ts';
@@ -32,6 +35,22 @@ const expectRoundTrip = (result: RunResult) => {
 /** The stored text as JSON, to compare with what it should say. */
 const stored = (r: NodeRun | undefined): { out?: unknown; in?: unknown } =>
   JSON.parse(r?.paired ?? '{}') as { out?: unknown; in?: unknown };
+
+/** The run's node runs as the preview reads them from storage, and the walk over them. */
+const storedLineageOf = (def: WorkflowDefinition, result: RunResult) => {
+  const runs = result.runs.map((r) => {
+    const n = def.nodes.find((x) => x.id === r.nodeId);
+    return {
+      nodeId: r.nodeId,
+      name: r.name,
+      runIndex: r.runIndex,
+      inputHandles: n ? nodePorts(n).inputs.map((p) => p.name) : [],
+      output: r.output,
+      paired: r.paired,
+    };
+  });
+  return { runs, walk: new StoredLineage(runs) };
+};
 
 const only = (result: RunResult, name: string, runIndex = 0): NodeRun => {
   const r = result.runs.find((x) => x.name === name && x.runIndex === runIndex);
@@ -125,6 +144,57 @@ describe('paired items as node_runs stores them', () => {
     expect(result.status).toBe('succeeded');
     expectRoundTrip(result);
     expect(stored(only(result, 'Split')).out).toEqual({ main: 'first' });
+  });
+
+  it("the stored walk (the expression preview's) finds the item each run's $('X').item found, through IF, Sort, Merge and a loop", async () => {
+    const def = definition({
+      name: 'Walk',
+      nodes: [
+        trigger,
+        seed('Rows', [{ k: 0 }, { k: 1 }, { k: 2 }, { k: 3 }, { k: 4 }]),
+        node('Odd?', 'if', {
+          conditions: [{ leftValue: '={{ $json.k % 2 }}', operator: 'number:equals', rightValue: '1' }],
+        }),
+        node('Sort', 'sort', { sortFields: [{ fieldName: 'k', order: 'descending' }] }),
+        node('Merge', 'merge', { mode: 'append' }),
+        node('Tag', 'set', {
+          assignments: [{ name: 'from', value: "={{ $('Rows').item.json.k }}", type: 'number' }],
+          includeOtherFields: true,
+        }),
+        node('Again?', 'if', {
+          conditions: [{ leftValue: '={{ $runIndex }}', operator: 'number:lt', rightValue: '2' }],
+        }),
+      ],
+      edges: [
+        edge('Start', 'Rows'),
+        edge('Rows', 'Odd?'),
+        edge('Odd?', 'Sort', 'true'),
+        edge('Sort', 'Merge', 'main', 'input1'),
+        edge('Odd?', 'Merge', 'false', 'input2'),
+        edge('Merge', 'Tag'),
+        edge('Tag', 'Again?'),
+        edge('Again?', 'Merge', 'true', 'input2'),
+      ],
+    });
+    const result = await run(def);
+    expect(result.error ?? result.status).toBe('succeeded');
+    const lineage = storedLineageOf(def, result);
+    const tags = result.runs.filter((r) => r.name === 'Tag');
+    expect(tags.length).toBeGreaterThan(1);
+    for (const tag of tags) {
+      const stored = lineage.runs.find((r) => r.name === 'Tag' && r.runIndex === tag.runIndex);
+      if (!stored) throw new Error('Tag not stored');
+      const out = tag.output.main ?? [];
+      expect(out.length).toBeGreaterThan(0);
+      out.forEach((item, i) => {
+        const found = lineage.walk.fromInput(stored, 'main', i, 'Rows');
+        expect(
+          'error' in found
+            ? found.error
+            : (found.run.output[found.output]?.[found.index] as { json: { k: number } }).json.k,
+        ).toBe(item.json.from);
+      });
+    }
   });
 
   it('decodePaired refuses text that is not a pairing, and gives "__proto__" no prototype to reach', () => {

@@ -219,7 +219,9 @@ describe('n8n import: node mappings', () => {
     expect(manual.nodes.find((n) => n.type === 'wait')?.parameters).toMatchObject({ amount: 2, unit: 'seconds' });
     const loop = importFile('Workflow_loop.json');
     expect(loop.def.nodes.find((n) => n.type === 'wait')?.parameters).toMatchObject({ amount: 2, unit: 'seconds' });
-    expect(loop.warnings.some((w) => w.includes('"n8n-nodes-base.splitInBatches" is not supported'))).toBe(true);
+    // Its Loop Over Items (Split In Batches 3) is Weft's own node now, with its batch size.
+    expect(loop.warnings.some((w) => w.includes('splitInBatches'))).toBe(false);
+    expect(loop.def.nodes.find((n) => n.name === 'Loop Over Items')?.type).toBe('splitInBatches');
     const hook = importFile('Webhook_wait_set.json').def.nodes.find((n) => n.type === 'webhook');
     expect(hook?.parameters).toMatchObject({ path: '23fc3930-b8f9-41d9-89db-b647291a2201', httpMethod: 'GET' });
     const code = importFile('error_outputs.json').def.nodes.find((n) => n.name === 'Throw Error');

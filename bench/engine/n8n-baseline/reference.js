@@ -138,12 +138,16 @@ async function startRunnerTask(_ad, jobType, settings, ctx) {
 }
 
 const plain = (value) => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
-// pairedItem as a list of { item, input } (input left out for the first), null when there is none.
+// pairedItem as a list of { item, input } (input left out for the first), null when there is none. A pairing
+// with sourceOverwrite (Loop Over Items) names that source instead: { item, source: "node/output/run" }.
 const pairingOf = (p) => {
   if (p === undefined || p === null) return null;
-  return (Array.isArray(p) ? p : [p]).map((x) =>
-    typeof x === 'number' ? { item: x } : x && x.input ? { item: x.item, input: x.input } : { item: x && x.item },
-  );
+  return (Array.isArray(p) ? p : [p]).map((x) => {
+    if (typeof x === 'number') return { item: x };
+    const so = x && x.sourceOverwrite;
+    if (so) return { item: x.item, source: `${so.previousNode}/${so.previousNodeOutput ?? 0}/${so.previousNodeRun ?? 0}` };
+    return x && x.input ? { item: x.item, input: x.input } : { item: x && x.item };
+  });
 };
 const errorOf = (e) => (e ? { message: String(e.message ?? e), description: e.description ?? null } : null);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { workflowDefinitionSchema, type WorkflowDefinition } from '#shared/schema/definition.ts';
+import { encodePaired } from '#shared/runs/paired.ts';
 import type { ExecutionDetail } from '../runs/execution-detail.ts';
 import { previewContext, PREVIEW_ITEMS } from './preview-context.ts';
 
@@ -84,6 +85,34 @@ describe('previewContext', () => {
         Yes: [{ json: { n: 300, big: true } }],
       },
     });
+  });
+
+  it("walks $('Name').item back through the run's paired items, not by index", () => {
+    // IF sent Go's second item out of "true": Yes's first item descends from Go's item 1, not item 0.
+    const stretch = (nodeId: string, output: string, count: number) => [{ nodeId, runIndex: 0, output, count }];
+    const d = detail([
+      { ...run('go', 'Go', [], { main: [{ n: 1 }, { n: 200 }] }), paired: encodePaired({ outputs: {}, inputs: {} }) },
+      {
+        ...run('big', 'Big?', [{ n: 1 }, { n: 200 }], { true: [{ n: 200 }], false: [{ n: 1 }] }),
+        paired: encodePaired({
+          outputs: { true: [[{ item: 1 }]], false: [[{ item: 0 }]] },
+          inputs: { main: stretch('go', 'main', 2) },
+        }),
+      },
+      {
+        ...run('yes', 'Yes', [{ n: 200 }], { main: [{ n: 200, big: true }] }),
+        paired: encodePaired({ outputs: { main: [[{ item: 0 }]] }, inputs: { main: stretch('big', 'true', 1) } }),
+      },
+    ]);
+    const ctx = previewContext(definition, 'w1', 'yes', d, 5);
+    expect('paired' in ctx && ctx.paired).toEqual({ 'Big?': [{ index: 0 }], Go: [{ index: 1 }] });
+    // No (did not run) previews Big?'s "false" output: its item descends from Go's item 0.
+    const no = previewContext(definition, 'w1', 'no', d, 5);
+    expect('paired' in no && no.paired).toEqual({ 'Big?': [{ item: { json: { n: 1 } } }], Go: [{ index: 0 }] });
+    // A run without a record (older runs): n8n's "unavailable" error, not a guess.
+    const bare = detail(d.nodeRuns.map((r) => ({ ...r, paired: null })));
+    const old = previewContext(definition, 'w1', 'yes', bare, 5);
+    expect('paired' in old && old.paired.Go?.[0]).toEqual({ error: expect.stringContaining('no path back') as string });
   });
 
   it("previews a node that did not run with what its source put out on the edge's handle", () => {

@@ -1,6 +1,7 @@
 import { ExpressionError } from '#shared/expressions/errors.ts';
 import { ParameterResolver } from '#shared/expressions/resolve.ts';
-import type { Item } from '#shared/runs/items.ts';
+import type { Item, PairedLookup } from '#shared/runs/items.ts';
+import { pairedItemMissing, pairedItemNoPath } from '#shared/runs/paired-walk.ts';
 import type { Sandbox } from '#shared/sandbox/sandbox.ts';
 import type { PreviewRequest, PreviewResponse } from './preview-protocol.ts';
 import { typeOfValue } from './preview-protocol.ts';
@@ -33,6 +34,16 @@ export class PreviewEvaluator {
         items,
         meta,
         (name) => context.outputs[name],
+        (name): PairedLookup[] => {
+          const answers = context.paired[name];
+          if (!answers) return items.map(() => pairedItemNoPath(name));
+          return answers.map((a) => {
+            if ('error' in a) return a;
+            if ('item' in a) return { item: a.item };
+            const item = context.outputs[name]?.[a.index];
+            return item ? { item } : pairedItemMissing(name);
+          });
+        },
       );
       const value = resolved[Math.min(context.itemIndex, resolved.length - 1)]?.value;
       return { id, ok: true, value, type: typeOfValue(value) };

@@ -7,6 +7,8 @@
 
 type Items = { json: Record<string, unknown> }[];
 
+export type PairedAnswer = { index: number } | { item: Items[number] } | { error: string };
+
 export interface PreviewContext {
   /** The name of the node whose parameter holds the expression (`$('…')` and error messages use names). */
   node: string;
@@ -15,6 +17,12 @@ export interface PreviewContext {
   itemIndex: number;
   /** The last output of other nodes by name, for `$('Name')`. */
   outputs: Record<string, Items>;
+  /**
+   * `$('Name').item` for each of `items`, walked back through the run's paired items as the engine walks them: an
+   * index into `outputs[Name]`, an item that is not there (another output or an earlier run of that node), or
+   * n8n's error. A name left out is not upstream of the node.
+   */
+  paired: Record<string, PairedAnswer[]>;
   workflow: { id: string; name: string; active: boolean };
   execution: { id: string; mode: string };
   /** `$now`, epoch ms. */

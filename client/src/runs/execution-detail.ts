@@ -21,6 +21,8 @@ export interface ExecutionDetail {
     output: Record<string, { json: unknown }[]>;
     error: string | null;
     attempts: number;
+    /** Each output item's sources, compact (shared/src/runs/paired.ts). */
+    paired?: string | null;
   }[];
 }
 

@@ -13,6 +13,7 @@ import { aggregate } from './aggregate.ts';
 import { limit } from './limit.ts';
 import { removeDuplicates } from './remove-duplicates.ts';
 import { compareDatasets } from './compare-datasets.ts';
+import { loopOverItems } from './loop-over-items.ts';
 import { renameKeys } from './rename-keys.ts';
 import { set } from './set.ts';
 import { sort } from './sort.ts';
@@ -45,6 +46,7 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['removeDuplicates', removeDuplicates],
   ['summarize', summarize],
   ['renameKeys', renameKeys],
+  ['splitInBatches', loopOverItems],
   ['compareDatasets', compareDatasets],
   ['xml', xml],
   ['html', html],

@@ -3,6 +3,8 @@ import type { DefinitionNode } from '#shared/schema/definition.ts';
 import {
   decodePaired,
   encodePaired,
+  SOURCE_HANDLE_PREFIX,
+  withSourceHandles,
   type InputStretch,
   type Pairing as StoredPairing,
   type PairedRecord,
@@ -83,6 +85,15 @@ interface Segment {
 
 type Pairing = readonly PairedItem[] | undefined;
 
+/**
+ * Where a node run's input came from, kept to pair later items to it (n8n's `sourceOverwrite`: Loop Over Items
+ * pairs each batch to the run that fed its first run, not to the loop's way back).
+ */
+export interface InputSource {
+  readonly from: NodeLineage;
+  readonly output: string;
+}
+
 /** One node run as paired items see it. */
 export class NodeLineage {
   private output: NodeOutput = {};
@@ -90,16 +101,56 @@ export class NodeLineage {
   private pairs: Map<string, Pairing[]> | undefined;
   /** A reused run's paired text as its base run stored it: handed on unchanged. */
   private stored: string | undefined;
+  /** Input handles in port order (a handle's position is n8n's input index), then any extra source handles. */
+  private handles: string[];
+  /** Real inputs: n8n's default pairing rules look at these only. */
+  private readonly realInputs: number;
+  private readonly sources: Record<string, Segment[]>;
 
   constructor(
     readonly name: string,
-    /** Input handles in port order: a handle's position is n8n's input index. */
-    readonly inputHandles: readonly string[],
+    inputHandles: readonly string[],
     readonly input: Readonly<Record<string, Item[]>>,
-    private readonly sources: Readonly<Record<string, Segment[]>>,
+    sources: Readonly<Record<string, Segment[]>>,
     readonly nodeId = '',
     readonly runIndex = 0,
-  ) {}
+  ) {
+    this.sources = sources;
+    this.realInputs = inputHandles.filter((h) => !h.startsWith(SOURCE_HANDLE_PREFIX)).length;
+    this.handles = withSourceHandles(inputHandles, Object.keys(sources));
+  }
+
+  get inputHandles(): readonly string[] {
+    return this.handles;
+  }
+
+  /** Where this run's items on `handle` came from (the first producer of that list), if anything is known. */
+  inputSource(handle: string): InputSource | undefined {
+    const first = this.sources[handle]?.[0];
+    return first ? { from: first.from, output: first.output } : undefined;
+  }
+
+  /**
+   * The input index that pairs this run's items to `source`'s output (pairedWith(item, { item, input })): an extra
+   * source handle, added once per source.
+   */
+  pairToSource(source: InputSource): number {
+    for (let i = this.realInputs; i < this.handles.length; i++) {
+      const s = this.sources[this.handles[i] as string]?.[0];
+      if (s && s.from === source.from && s.output === source.output) return i;
+    }
+    const handle = `${SOURCE_HANDLE_PREFIX}${this.handles.length - this.realInputs}`;
+    this.sources[handle] = [
+      { from: source.from, output: source.output, count: source.from.outputLength(source.output) },
+    ];
+    this.handles = [...this.handles, handle];
+    this.pairs = undefined;
+    return this.handles.length - 1;
+  }
+
+  outputLength(handle: string): number {
+    return this.output[handle]?.length ?? 0;
+  }
 
   /** What node_runs.paired stores of this run (encodePaired): each output item's sources, each input's producers. */
   record(): PairedRecord {
@@ -166,7 +217,7 @@ export class NodeLineage {
       });
     });
     const handles = [...this.outputs, ...Object.keys(this.output).filter((h) => !this.outputs.includes(h))];
-    const single = this.inputHandles.length === 1;
+    const single = this.realInputs === 1;
     const inCount = single ? (this.input[this.inputHandles[0] as string]?.length ?? 0) : 0;
     const first = this.output[handles[0] ?? ''] ?? [];
     const oneOutput = handles.filter((h) => this.output[h] !== undefined).length <= 1 && this.outputs.length <= 1;
@@ -221,7 +272,7 @@ export class NodeLineage {
       });
     });
     const handles = [...this.outputs, ...Object.keys(this.output).filter((h) => !this.outputs.includes(h))];
-    const single = this.inputHandles.length === 1;
+    const single = this.realInputs === 1;
     const inCount = single ? (this.input[this.inputHandles[0] as string]?.length ?? 0) : 0;
     const first = this.output[handles[0] ?? ''] ?? [];
     const oneOutput = handles.filter((h) => this.output[h] !== undefined).length <= 1 && this.outputs.length <= 1;
@@ -308,14 +359,6 @@ export class RunLineage {
     record?: object,
   ): NodeLineage {
     const sources = Object.create(null) as Record<string, Segment[]>;
-    const lineage = new NodeLineage(
-      seed.node.name,
-      inputHandlesOf(seed.node),
-      {},
-      sources,
-      seed.node.id,
-      seed.runIndex,
-    );
     const counts: Record<string, number> = {};
     for (const handle in seed.output) counts[handle] = seed.output[handle]?.length ?? 0;
     const decoded = seed.paired === undefined ? undefined : decodePaired(seed.paired, counts);
@@ -329,6 +372,15 @@ export class RunLineage {
       }
       if (list.length > 0) sources[handle] = list;
     }
+    // Made once its sources are known: the extra source handles (`$source:N`) come from them.
+    const lineage = new NodeLineage(
+      seed.node.name,
+      inputHandlesOf(seed.node),
+      {},
+      sources,
+      seed.node.id,
+      seed.runIndex,
+    );
     this.finished(lineage, seed.output, seed.outputs, record);
     lineage.restore(decoded?.outputs ?? {}, seed.paired);
     return lineage;
@@ -433,6 +485,21 @@ export class RunLineage {
     return firstError ?? noPath(target);
   }
 }
+
+/**
+ * The producer a pairing's `input` names when it is an extra source (Loop Over Items' sourceOverwrite), for
+ * readers of the result that show it as n8n does; undefined for a real input or a run without a record.
+ */
+export const pairingSourceOfRun = (
+  run: object,
+  input: number,
+): { node: string; output: string; runIndex: number } | undefined => {
+  const lineage = lineages.get(run);
+  const handle = lineage?.inputHandles[input];
+  if (!lineage || handle === undefined || !handle.startsWith(SOURCE_HANDLE_PREFIX)) return undefined;
+  const source = lineage.inputSource(handle);
+  return source ? { node: source.from.name, output: source.output, runIndex: source.from.runIndex } : undefined;
+};
 
 /** The pairing of each item of each output of a node run (`[]` for a run without a record: see RunOptions.recordPairedItems). */
 export const pairedItemsOfRun = (run: object, output: string): readonly (readonly PairedItem[] | undefined)[] =>

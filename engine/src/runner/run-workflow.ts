@@ -24,7 +24,7 @@ import { firstInput, loopInput, onlyFirstOutput, ScheduleV0, type Scheduler } fr
 import { alwaysOutput, errorItemsToErrorOutput, executeOnceInput } from './node-settings.ts';
 import { continuedOutput } from './continue-on-fail.ts';
 import type { Item, JsonObject, NodeOutput, PairedLookup } from '#shared/runs/items.ts';
-import { pairedWith, RunLineage, type NodeLineage } from './paired-items.ts';
+import { pairedWith, RunLineage, type InputSource, type NodeLineage } from './paired-items.ts';
 import { ItemErrors, type Credential, type NodeContext, type NodeExecutor, type WebhookResponse } from './types.ts';
 
 /**
@@ -291,6 +291,18 @@ class RunContext implements NodeContext {
     return this.params()[0] ?? parametersOf(this.node);
   }
 
+  nodeState(): Record<string, unknown> {
+    return this.run.stateOf(this.node.id);
+  }
+
+  inputSource(handle: string): InputSource | undefined {
+    return this.lineage.inputSource(handle);
+  }
+
+  pairToSource(source: InputSource): number {
+    return this.lineage.pairToSource(source);
+  }
+
   outputOf(name: string): readonly Item[] | undefined {
     return this.run.outputOf(name);
   }
@@ -407,6 +419,8 @@ class WorkflowRun {
   private failedMessage: string | undefined;
   /** options.pins as a map (empty without pins: one lookup per node run is all they cost). */
   private readonly pins: ReadonlyMap<string, readonly JsonObject[]>;
+  /** Node id → what the node keeps across its runs in this execution (NodeContext.nodeState); made when first asked. */
+  private nodeStates: Map<string, Record<string, unknown>> | undefined;
 
   constructor(readonly options: RunOptions) {
     this.pins = new Map(options.pins ? Object.entries(options.pins) : []);
@@ -435,6 +449,14 @@ class WorkflowRun {
 
   private abort(reason: unknown): void {
     (this.controller ??= new AbortController()).abort(reason);
+  }
+
+  /** A node's state for this execution (n8n's getContext('node')): never shared with another execution. */
+  stateOf(nodeId: string): Record<string, unknown> {
+    this.nodeStates ??= new Map();
+    let state = this.nodeStates.get(nodeId);
+    if (!state) this.nodeStates.set(nodeId, (state = Object.create(null) as Record<string, unknown>));
+    return state;
   }
 
   /** `$('Node')` and later nodes read the first output of the node's last run. */

@@ -1,6 +1,7 @@
 import type { LogLevel } from '#shared/protocol/engine.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
 import type { OutboundClient } from '../net/outbound-client.ts';
+import type { InputSource } from './paired-items.ts';
 import type { ExpressionMeta, ParameterResolver } from '#shared/expressions/resolve.ts';
 import type { Sandbox } from '#shared/sandbox/sandbox.ts';
 import type { Item, JsonObject, NodeOutput, PairedLookup } from '#shared/runs/items.ts';
@@ -33,6 +34,12 @@ export interface NodeContext {
   outputOf(name: string): readonly Item[] | undefined;
   /** For each of `items`, the item of the named node it descends from (`$('Name').item`; paired-items.ts). */
   pairedItems?(name: string): PairedLookup[];
+  /** What this node keeps across its runs in one execution (n8n's getContext('node')): Loop Over Items' queue. */
+  nodeState?(): Record<string, unknown>;
+  /** Where this run's items on `handle` came from, to pair items to it in a later run (n8n's sourceOverwrite). */
+  inputSource?(handle: string): InputSource | undefined;
+  /** The `input` index that pairs this run's items to `source`'s output: `pairedWith(item, { item, input })`. */
+  pairToSource?(source: InputSource): number;
   /** Secrets of a credential, by id; throws when it does not exist. */
   credential(id: string): Promise<Credential>;
   /** The types of every node upstream of this one (n8n's getParentNodes), for nodes that check what feeds them. */

@@ -17,7 +17,8 @@ import { TEST_DATA_TYPE } from './weft.ts';
  * field `a`), so a divergence points at the runner. Both of n8n's execution
  * orders: "v1", "v0", and no setting (which n8n runs as v0); and the node
  * settings "Always Output Data" and "Execute Once" on some nodes, and some
- * nodes disabled. Some graphs have a loop back through an IF (addLoop), some
+ * nodes disabled. Some graphs have a loop back through an IF (addLoop) or go
+ * round a Loop Over Items (addBatchLoop), some
  * Edit Fields read `$node["X"].runIndex` of an earlier node.
  */
 
@@ -201,6 +202,10 @@ export const graphCase = (seed: number): GraphCase => {
       sources.push(...addLoop(wf, rng, i, rng.pick(sources)));
       continue;
     }
+    if (rng.chance(0.12)) {
+      sources.push(addBatchLoop(wf, rng, i, rng.pick(sources)));
+      continue;
+    }
     const kindName = rng.pick(kindNames);
     const kind = kinds[kindName];
     if (!kind) continue;
@@ -264,6 +269,76 @@ const shuffleConnections = (wf: N8nWorkflowJson, rng: Rng): void => {
  * moves nodes that overlap in n8n apart, which changes v1's position order
  * among them (docs/n8n-compatibility.md).
  */
+/**
+ * Loop Over Items (Split In Batches 3): batches of 1–3 go round a body (Edit Fields reading the item and
+ * `$('Input').item` through the loop, sometimes a Filter dropping some) and back; "done" is a source for later
+ * nodes, so what comes out of it (and its paired items) is compared too.
+ */
+const addBatchLoop = (
+  wf: N8nWorkflowJson,
+  rng: Rng,
+  i: number,
+  from: { name: string; outputs: number },
+): { name: string; outputs: number } => {
+  const x = 440 + i * 220;
+  const loop = `batches ${i}`;
+  const body = `body ${i}`;
+  wf.nodes.push(
+    {
+      id: `n${i}b`,
+      name: loop,
+      type: 'n8n-nodes-base.splitInBatches',
+      typeVersion: 3,
+      position: [x, 0],
+      parameters: { batchSize: 1 + rng.int(3), options: rng.chance(0.2) ? { reset: false } : {} },
+    },
+    {
+      id: `n${i}w`,
+      name: body,
+      type: 'n8n-nodes-base.set',
+      typeVersion: 3.4,
+      position: [x + 110, 160],
+      parameters: {
+        mode: 'manual',
+        assignments: {
+          assignments: [
+            {
+              id: 'f0',
+              name: `b${i}`,
+              value: rng.pick([
+                '={{ $json.a + 1 }}',
+                "={{ $('Input').item.json.a }}",
+                `={{ $('${loop}').item.json.a }}`,
+                '={{ $runIndex }}',
+              ]),
+              type: 'number',
+            },
+          ],
+        },
+        includeOtherFields: true,
+        options: {},
+      },
+    },
+  );
+  link(wf, from.name, rng.int(from.outputs), loop, 0);
+  link(wf, loop, 1, body, 0);
+  if (rng.chance(0.3)) {
+    const filter = `keep ${i}`;
+    wf.nodes.push({
+      id: `n${i}k`,
+      name: filter,
+      type: 'n8n-nodes-base.filter',
+      typeVersion: 2.2,
+      position: [x + 220, 160],
+      parameters: { conditions: numberCondition(rng), options: {} },
+    });
+    link(wf, body, 0, filter, 0);
+    link(wf, filter, 0, loop, 0);
+  } else link(wf, body, 0, loop, 0);
+  // "done" only: the loop output is the body's.
+  return { name: loop, outputs: 1 };
+};
+
 const addLoop = (
   wf: N8nWorkflowJson,
   rng: Rng,

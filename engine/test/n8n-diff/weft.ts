@@ -5,7 +5,7 @@ import { MAIN } from '#shared/nodes/types.ts';
 import { fromDefinition } from '#shared/schema/from-definition.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
-import { pairedItemsOfRun } from '../../src/runner/paired-items.ts';
+import { pairedItemsOfRun, pairingSourceOfRun } from '../../src/runner/paired-items.ts';
 import type { NodeExecutor } from '../../src/runner/types.ts';
 import { allowLoopback, outboundClients, run } from '../harness.ts';
 import type { EngineResult, NodeRunOutcome } from './outcome.ts';
@@ -77,6 +77,14 @@ export const runInWeft = async (workflow: unknown, now?: number, viaDocument = f
       ...(now === undefined ? {} : { now: () => now }),
     });
     const nodes: Record<string, NodeRunOutcome[]> = {};
+    // A pairing to an extra source (Loop Over Items) as the reference shows n8n's sourceOverwrite.
+    const withSource = (r: object, p: { item: number; input?: number }) => {
+      const source = p.input === undefined ? undefined : pairingSourceOfRun(r, p.input);
+      if (!source) return p;
+      const producer = definition.nodes.find((n) => n.name === source.node);
+      const index = producer ? nodePorts(producer).outputs.findIndex((o) => o.name === source.output) : 0;
+      return { item: p.item, source: `${source.node}/${Math.max(index, 0)}/${source.runIndex}` };
+    };
     for (const r of result.runs) {
       const node = byId.get(r.nodeId);
       const ports = node ? nodePorts(node).outputs.map((p) => p.name) : Object.keys(r.output);
@@ -84,7 +92,12 @@ export const runInWeft = async (workflow: unknown, now?: number, viaDocument = f
       const names = [...ports, ...Object.keys(r.output).filter((k) => !ports.includes(k))];
       (nodes[r.name] ??= []).push({
         outputs: names.map((handle) => (r.output[handle] ?? []).map((i) => asJson(i.json))),
-        paired: names.map((handle) => (r.output[handle] ?? []).map((_, i) => pairedItemsOfRun(r, handle)[i] ?? null)),
+        paired: names.map((handle) =>
+          (r.output[handle] ?? []).map((_, i) => {
+            const pairing = pairedItemsOfRun(r, handle)[i];
+            return pairing ? pairing.map((p) => withSource(r, p)) : null;
+          }),
+        ),
         error: r.status === 'failed' ? (r.error ?? 'failed') : null,
       });
     }

@@ -2,6 +2,7 @@ import { code, httpRequest, respondToWebhook } from './actions.ts';
 import { filter, ifNode, merge, noOp, stickyNote, switchNode, wait } from './flow.ts';
 import { aggregate, dateTime, limit, removeDuplicates, set, sort, splitOut } from './transform.ts';
 import { compareDatasets } from './compare-datasets.ts';
+import { loopOverItems } from './loop-over-items.ts';
 import { renameKeys } from './rename-keys.ts';
 import { summarize } from './summarize.ts';
 import { xml } from './xml.ts';
@@ -23,6 +24,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   filter,
   merge,
   wait,
+  loopOverItems,
   set,
   sort,
   limit,

@@ -18,6 +18,25 @@ import { z } from 'zod';
  * - an input stretch is `[nodeId, runIndex, output, count]`.
  */
 
+/**
+ * Input handles named so are not ports: a node that pairs items to where an earlier run's input came from (Loop
+ * Over Items, n8n's `sourceOverwrite`) records that producer as an extra input, `$source:0`, `$source:1`…, after
+ * its real inputs; a pairing's `input` counts real inputs first, then these in order.
+ */
+export const SOURCE_HANDLE_PREFIX = '$source:';
+
+/** `handles` (real inputs, in port order) followed by the extra source handles among `recorded`, in their order. */
+export const withSourceHandles = (handles: readonly string[], recorded: Iterable<string>): string[] => {
+  const extra: { handle: string; n: number }[] = [];
+  for (const handle of recorded) {
+    if (!handle.startsWith(SOURCE_HANDLE_PREFIX) || handles.includes(handle)) continue;
+    const n = Number(handle.slice(SOURCE_HANDLE_PREFIX.length));
+    if (Number.isInteger(n) && n >= 0) extra.push({ handle, n });
+  }
+  extra.sort((a, b) => a.n - b.n);
+  return [...handles, ...extra.map((e) => e.handle)];
+};
+
 export interface PairedSource {
   item: number;
   /** Input index (Merge's second input is 1); left out for the first, as n8n's JSON has it. */

@@ -12,7 +12,7 @@ import type { User } from '../accounts/account-store.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
 import type { ExecutionMode, ExecutionRow, ExecutionStore, NewExecution } from './execution-store.ts';
-import { DEFAULT_MAX_REUSE_BYTES } from '#shared/protocol/engine.ts';
+import { DEFAULT_MAX_REUSE_BYTES, type RunResultMessage } from '#shared/protocol/engine.ts';
 import { parseFingerprints, planWithinCap, scopeOf } from './partial-runs.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { RunQueue } from './run-queue.ts';
@@ -131,10 +131,30 @@ export class ExecutionService {
     return this.start(workflowId, user?.id ?? null, options);
   }
 
+  /**
+   * As `run`, with the run's end (undefined after `timeoutMs`) for a caller that answers with it (a webhook).
+   * The waiter is in place before the run is queued: an engine can end a run before the row is read back, and a
+   * waiter added after that would hear nothing (hostile suite, seed 1126562627).
+   */
+  async runAndWait(
+    workflowId: string,
+    user: User | null,
+    options: RunOptions,
+    timeoutMs: number,
+  ): Promise<{ execution: ExecutionRow; ended: Promise<RunResultMessage | undefined> }> {
+    let ended: Promise<RunResultMessage | undefined> | undefined;
+    const execution = await this.start(workflowId, user?.id ?? null, options, (id) => {
+      ended = this.deps.queue.waitFor(id, timeoutMs);
+    });
+    if (!execution || !ended) throw new UserError(ErrorCodes.conflict, 'This run was started already');
+    return { execution, ended };
+  }
+
   private async start(
     workflowId: string,
     createdBy: string | null,
     options: RunOptions & { triggerKey?: string },
+    beforeQueued?: (executionId: string) => void,
   ): Promise<ExecutionRow | undefined> {
     this.checkQueue(workflowId);
     const mode = options.mode ?? 'manual';
@@ -196,7 +216,8 @@ export class ExecutionService {
       else this.storing.delete(workflowId);
     }
     if (!created) return undefined;
-    // Written before the run is queued: the engine's lines come after it.
+    beforeQueued?.(id);
+    // Written before the run is queued (here; a cluster's relay may hand it out sooner): the engine's lines follow.
     if (warning) await this.deps.executions.log(id, 'warn', warning, createdAt);
     this.deps.queue.enqueue(id, workflowId);
     const scope = columns.runScope ?? undefined;

@@ -256,7 +256,6 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
     triggers: deps.triggers,
     testWebhooks: deps.testWebhooks,
     executions: deps.executions,
-    runs: deps.runs,
     rooms: deps.rooms,
     accounts: deps.accounts,
     workflows: deps.workflowStore,

@@ -5,7 +5,6 @@ import { paramText } from '#shared/schema/params.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { ExecutionService } from '../executions/execution-service.ts';
-import type { RunQueue } from '../executions/run-queue.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import type { TestWebhooks } from '../triggers/test-webhooks.ts';
 import type { TriggerService } from '../triggers/trigger-service.ts';
@@ -190,7 +189,6 @@ export const webhookRoutes = (deps: {
   triggers: TriggerService;
   testWebhooks: TestWebhooks;
   executions: ExecutionService;
-  runs: RunQueue;
   rooms: RoomManager;
   accounts: AccountStore;
   workflows: WorkflowStore;
@@ -266,15 +264,19 @@ export const webhookRoutes = (deps: {
       },
     };
     const user = target.userId ? ((await deps.accounts.getUser(target.userId)) ?? null) : null;
-    const execution = await deps.executions.run(target.workflowId, user, {
-      mode: test ? 'test' : 'webhook',
+    const options = {
+      mode: test ? ('test' as const) : ('webhook' as const),
       ...(target.versionHash ? { versionHash: target.versionHash } : {}),
       startNodeId: target.node.id,
       triggerItems: [item],
-    });
+    };
     const mode = paramText(target.node.parameters.responseMode, 'onReceived');
-    if (mode === 'onReceived') return receivedAnswer(c, p, execution.id, binaryWay);
-    const result = await deps.runs.waitFor(execution.id, RESPONSE_TIMEOUT_MS);
+    if (mode === 'onReceived') {
+      const execution = await deps.executions.run(target.workflowId, user, options);
+      return receivedAnswer(c, p, execution.id, binaryWay);
+    }
+    const { ended } = await deps.executions.runAndWait(target.workflowId, user, options, RESPONSE_TIMEOUT_MS);
+    const result = await ended;
     if (!result) return c.json({ error: { code: 'timeout', message: 'The workflow did not answer in time' } }, 504);
     return webhookAnswer(c, result, mode, p);
   };

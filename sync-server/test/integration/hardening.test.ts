@@ -924,6 +924,54 @@ describe('hostile suite findings', () => {
       [[], null],
     ]);
   });
+  it('a run an engine ends before the row is read back still answers its webhook caller', async () => {
+    // Seed 1126562627 (on PostgreSQL): a webhook waited for its run's end only after reading the new row back; a
+    // hostile engine answered the job first, so the end had no waiter and the caller waited the full two minutes.
+    // Here the read back is held for 500 ms (the first read after the run is queued is that one), which the
+    // instant engine always beats.
+    const { t, rest, ann } = await signedIn();
+    const { body } = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      body: {
+        weft: 1,
+        name: 'Answered at once',
+        nodes: [node('hook', 'Hook', 'webhook', { path: 'at-once', httpMethod: 'POST', responseMode: 'lastNode' }, 0)],
+        edges: [],
+      },
+      as: ann.as,
+    });
+    await rest.call('POST', `/api/workflows/${body.id}/publish`, { as: ann.as });
+    await rest.call('POST', `/api/workflows/${body.id}/activate`, { as: ann.as });
+    const engine = new WebSocket(`${t.wsUrl.replace(/\/sync$/, '')}/engine?token=${TEST_ENGINE_TOKEN}`);
+    cleanups.push(() => engine.terminate());
+    engine.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as { type: string; job?: { executionId: string } };
+      if (message.type !== 'run' || !message.job) return;
+      const result = { status: 'succeeded', runs: [], lastOutput: [{ json: { answered: 'at once' } }] };
+      engine.send(JSON.stringify({ type: 'finished', executionId: message.job.executionId, result }));
+    });
+    await new Promise((resolve) => engine.on('open', resolve));
+    engine.send(JSON.stringify({ type: 'hello', engineId: 'instant', concurrency: 1 }));
+    const store = t.server.storage.executions;
+    const get = store.get.bind(store);
+    let held = false;
+    store.get = async (id) => {
+      if (!held) {
+        held = true;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      return get(id);
+    };
+    const started = performance.now();
+    const answer = await fetch(`${t.baseUrl}/webhook/at-once`, {
+      method: 'POST',
+      body: '{}',
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(held).toBe(true);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ answered: 'at once' });
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
 });
 
 describe("one workflow's long runs", () => {

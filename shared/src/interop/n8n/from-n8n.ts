@@ -43,8 +43,17 @@ interface Converted {
  * Weft's type for an n8n node, and the mapper of its n8n type (Item Lists becomes a node per operation;
  * the legacy Function and Function Item nodes become Code nodes).
  */
-const weftType = (n8nType: string, params: Params): { type: string; known: boolean; mapper: string } => {
+/** n8n's Split In Batches before version 3 had one output and a different way to end (`noItemsLeft`). */
+const LOOP_FIRST_VERSION = 3;
+
+const weftType = (
+  n8nType: string,
+  params: Params,
+  version: number,
+): { type: string; known: boolean; mapper: string } => {
   const short = n8nType.startsWith(N8N_PREFIX) ? n8nType.slice(N8N_PREFIX.length) : undefined;
+  if (short === 'splitInBatches' && version < LOOP_FIRST_VERSION)
+    return { type: n8nType.slice(0, 128), known: false, mapper: '' };
   const target =
     short === 'itemLists' ? itemListsTarget(params) : short === 'function' || short === 'functionItem' ? 'code' : short;
   if (short !== undefined && target !== undefined && getNodeDefinition(target))
@@ -75,7 +84,12 @@ export const fromN8n = (input: unknown): FromN8nResult => {
       warn(at, `${label} appears twice; the second was left out`);
       return;
     }
-    const { type, known, mapper } = weftType(n.type, n.parameters ?? {});
+    const { type, known, mapper } = weftType(n.type, n.parameters ?? {}, n.typeVersion ?? 1);
+    if (!known && n.type === `${N8N_PREFIX}splitInBatches`)
+      warn(
+        at,
+        `${label}: Split In Batches ${n.typeVersion ?? 1} (one output, ended with "noItemsLeft") is kept as it was but cannot run; Loop Over Items (version 3) replaces it`,
+      );
     const id = isValidId(n.id) && !usedIds.has(n.id) ? n.id : createId();
     usedIds.add(id);
     const n8nParams = n.parameters ?? {};

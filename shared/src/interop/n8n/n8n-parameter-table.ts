@@ -839,6 +839,32 @@ export const n8nParameterTable: Record<
       },
     },
   ],
+  splitInBatches: [
+    {
+      label: 'Loop Over Items (Split in Batches)',
+      versions: [3],
+      params: {
+        batchSize: { label: 'Batch Size', defaults: [1] },
+        'options.reset': { label: 'Reset', defaults: [false] },
+      },
+    },
+    {
+      label: 'Split In Batches',
+      versions: [2],
+      params: {
+        batchSize: { label: 'Batch Size', defaults: [10] },
+        'options.reset': { label: 'Reset', defaults: [false] },
+      },
+    },
+    {
+      label: 'Split In Batches',
+      versions: [1],
+      params: {
+        batchSize: { label: 'Batch Size', defaults: [10] },
+        'options.reset': { label: 'Reset', defaults: [false] },
+      },
+    },
+  ],
   switch: [
     {
       label: 'Switch',

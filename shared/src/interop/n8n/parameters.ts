@@ -5,6 +5,7 @@ import { dateTimeMappers } from './mappers/date-time.ts';
 import { htmlMappers } from './mappers/html.ts';
 import { httpRequestMappers } from './mappers/http-request.ts';
 import { itemListMappers } from './mappers/item-lists.ts';
+import { loopOverItemsMappers } from './mappers/loop-over-items.ts';
 import { markdownMappers } from './mappers/markdown.ts';
 import { mergeMappers } from './mappers/merge.ts';
 import { renameKeysMappers } from './mappers/rename-keys.ts';
@@ -33,6 +34,7 @@ const mappers: Record<string, Mapper> = {
   ...setMappers,
   ...mergeMappers,
   ...waitMappers,
+  ...loopOverItemsMappers,
   ...itemListMappers,
   ...dateTimeMappers,
   ...stickyNoteMappers,
