@@ -30,6 +30,16 @@ export const ErrorCodes = {
   hostNotAllowed: 'host_not_allowed',
   internal: 'internal',
   unavailable: 'unavailable',
+  /** Partial runs (docs/plans/n8n-daily.md §3.4): Execute step on a node whose parent has no output and no pin. */
+  stepNeedsInput: 'step_needs_input',
+  /** A run to a node that no trigger leads to (or a workflow without a trigger). */
+  noTrigger: 'no_trigger',
+  /** A run's `destination` is not a node of the workflow. */
+  unknownDestination: 'unknown_destination',
+  /** A run's `base` is not an execution of this workflow. */
+  unknownBase: 'unknown_base',
+  /** A run's `base` has not finished yet: its outputs are not all there. */
+  baseNotFinished: 'base_not_finished',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -52,6 +62,11 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   host_not_allowed: 421,
   internal: 500,
   unavailable: 503,
+  step_needs_input: 400,
+  no_trigger: 400,
+  unknown_destination: 400,
+  unknown_base: 400,
+  base_not_finished: 409,
 };
 
 /** One problem found while validating input; `path` points into the input. */

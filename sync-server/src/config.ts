@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { defaultRunLimits } from '#shared/protocol/engine.ts';
+import { DEFAULT_MAX_REUSE_BYTES, defaultRunLimits } from '#shared/protocol/engine.ts';
 
 /**
  * The sync server's configuration: read once from flags and the environment,
@@ -131,6 +131,8 @@ const schema = z.object({
   trustProxy: bool.default(false),
   /** Executions of one workflow waiting for an engine; past it, webhooks and runs answer 429. */
   maxQueuedPerWorkflow: int(1, 1_000_000).default(1000),
+  /** Reused output bytes one partial run may carry to its engine; past it the run reuses nothing and logs why. */
+  maxReuseBytes: int(0, 1024 * 1024 * 1024).default(DEFAULT_MAX_REUSE_BYTES),
   /** Runs of one workflow on the engines at once; 0: half of all engines' slots (at least 1). */
   maxRunningPerWorkflow: int(0, 1_000_000).default(0),
   /** Finished executions older than this many days are deleted in the background (0 keeps them). */
@@ -209,6 +211,7 @@ export const configSources: Record<
   trustProxy: { env: 'WEFT_TRUST_PROXY' },
   maxQueuedPerWorkflow: { env: 'WEFT_MAX_QUEUED_PER_WORKFLOW' },
   maxRunningPerWorkflow: { env: 'WEFT_MAX_RUNNING_PER_WORKFLOW' },
+  maxReuseBytes: { env: 'WEFT_MAX_REUSE_BYTES' },
   executionsMaxAgeDays: { env: 'WEFT_EXECUTIONS_MAX_AGE_DAYS' },
   executionsMaxCount: { env: 'WEFT_EXECUTIONS_MAX_COUNT' },
   loginLimitPerAccount: { env: 'WEFT_LOGIN_LIMIT_PER_ACCOUNT' },

@@ -78,7 +78,9 @@ export type SyncServerConfig = Pick<
   | 'loginLimitPerAccount'
   | 'authLimitPerAddress'
 > &
-  Partial<Pick<Config, 'databaseUrl' | 'redisUrl' | 'redisPrefix' | 'smtpUrl' | 'smtpFrom' | 'publicUrl'>> & {
+  Partial<
+    Pick<Config, 'databaseUrl' | 'redisUrl' | 'redisPrefix' | 'smtpUrl' | 'smtpFrom' | 'publicUrl' | 'maxReuseBytes'>
+  > & {
     /** Secret engines present on /engine. */
     engineToken: string;
     /** AES-256 key of the credential store (see credentials/encryption-key.ts). */
@@ -264,6 +266,8 @@ export const createSyncServer = async ({
     queue: runs,
     live,
     maxQueuedPerWorkflow: config.maxQueuedPerWorkflow,
+    credentials,
+    ...(config.maxReuseBytes === undefined ? {} : { maxReuseBytes: config.maxReuseBytes }),
   });
   const engineLoss = new EngineLossRetry({
     executions: executionStore,

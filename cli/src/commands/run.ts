@@ -15,9 +15,10 @@ import {
 } from './common.ts';
 
 /**
- * `weft run <id> [--input file.json] [--wait]`: runs a workflow as it is now.
- * With --wait it prints each node's status as the run streams it and exits
- * 0 when the run succeeded, 1 when it failed or was canceled.
+ * `weft run <id> [--input file.json] [--wait] [--to <node> | --step <node>] [--reuse [<execution>]]`: runs a
+ * workflow as it is now. With --wait it prints each node's status as the run streams it and exits 0 when the
+ * run succeeded, 1 when it failed or was canceled. --to and --step make a partial run (up to a node, or that
+ * node alone), and --reuse lets it take the outputs of an earlier run for the nodes that did not change.
  */
 
 export interface WaitFlags {
@@ -25,7 +26,48 @@ export interface WaitFlags {
   timeout?: number;
 }
 
-type Flags = RemoteFlagSet & JsonFlag & WaitFlags & { input?: string };
+type Flags = RemoteFlagSet &
+  JsonFlag &
+  WaitFlags & { input?: string; to?: string; step?: string; reuse?: string | boolean };
+
+/** A node named by id or by name, as the server wants it (by id); unknown names go as they are, for the server to refuse. */
+const nodeIdOf = async (remote: Remote, workflowId: string, node: string): Promise<string> => {
+  const definition = await remote.api.call(apiRoutes.exportWorkflow, { params: { id: workflowId } });
+  if (definition.nodes.some((n) => n.id === node)) return node;
+  return definition.nodes.find((n) => n.name === node)?.id ?? node;
+};
+
+/** The workflow's latest manual run that has ended: what `--reuse` without an id builds on. */
+const latestManualRun = async (remote: Remote, workflowId: string): Promise<string | undefined> => {
+  const page = await remote.api.call(apiRoutes.listExecutions, { query: { workflowId, limit: 50 } });
+  return page.executions.find((e) => e.mode === 'manual' && e.status !== 'queued' && e.status !== 'running')?.id;
+};
+
+/** The run body's partial-run part from the flags (nothing for a plain run). */
+const partialBody = async (
+  out: Output,
+  remote: Remote,
+  workflowId: string,
+  flags: Flags,
+): Promise<{ scope?: 'toHere' | 'step'; destination?: string; base?: string }> => {
+  if (flags.to !== undefined && flags.step !== undefined) throw usageError('give --to or --step, not both');
+  const node = flags.to ?? flags.step;
+  const body: { scope?: 'toHere' | 'step'; destination?: string; base?: string } = {};
+  if (node !== undefined) {
+    body.scope = flags.to !== undefined ? 'toHere' : 'step';
+    body.destination = await nodeIdOf(remote, workflowId, node);
+  }
+  if (typeof flags.reuse === 'string') body.base = flags.reuse;
+  else if (flags.reuse === true) {
+    const base = await latestManualRun(remote, workflowId);
+    if (base === undefined) out.note('no finished manual run to reuse: every node runs');
+    else {
+      out.note(`reusing the outputs of execution ${base} where nothing changed`);
+      body.base = base;
+    }
+  }
+  return body;
+};
 
 /** The input file: one object (one item) or a list of objects (one item each). */
 const inputSchema = z.union([
@@ -96,6 +138,15 @@ export const runCommand = (): Command =>
       .option('--input <file>', "a JSON file: the trigger's output, an object (one item) or a list of objects")
       .option('--wait', "print each node's status as it runs; exit 1 if the run fails or is canceled")
       .option('--timeout <seconds>', 'with --wait: give up waiting after this long (exit 1; the run goes on)', seconds)
+      .option('--to <node>', 'run up to this node (id or name) and stop there')
+      .option(
+        '--step <node>',
+        "run only this node (id or name), on its parents' outputs in the reused run or their pins",
+      )
+      .option(
+        '--reuse [execution]',
+        "reuse that execution's outputs for the nodes that did not change since (default: the latest finished manual run)",
+      )
       .addOption(jsonOption()),
   )
     .addHelpText(
@@ -106,7 +157,9 @@ export const runCommand = (): Command =>
       runAction(flags, async (out) => {
         const items = flags.input !== undefined ? readInput(flags.input) : undefined;
         const remote = remoteOf(flags);
-        const start = () => remote.api.call(apiRoutes.runWorkflow, { params: { id }, body: items ? { items } : {} });
+        const partial = await partialBody(out, remote, id, flags);
+        const start = () =>
+          remote.api.call(apiRoutes.runWorkflow, { params: { id }, body: { ...(items ? { items } : {}), ...partial } });
         if (!flags.wait) {
           const execution = await start();
           out.result(`started execution ${execution.id} (${execution.status})`, execution);

@@ -315,6 +315,7 @@ export class EngineClient {
         ...(job.startNodeId ? { startNodeId: job.startNodeId } : {}),
         ...(job.triggerItems ? { triggerItems: job.triggerItems } : {}),
         ...(job.pins ? { pins: job.pins } : {}),
+        ...(job.partial ? { partial: job.partial } : {}),
         signal: controller.signal,
         ...(job.limits ? { limits: job.limits } : {}),
         ...(job.timezone ? { defaultTimezone: job.timezone } : {}),

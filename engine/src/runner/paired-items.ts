@@ -1,6 +1,7 @@
 import { nodePorts } from '#shared/nodes/ports.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
 import {
+  decodePaired,
   encodePaired,
   SOURCE_HANDLE_PREFIX,
   withSourceHandles,
@@ -64,6 +65,17 @@ export const parsePairedItem = (value: unknown): PairedItem[] | undefined => {
   return out;
 };
 
+/** A reused run to seed a partial run's lineage with (RunLineage.restore). */
+export interface RestoredRun {
+  node: DefinitionNode;
+  runIndex: number;
+  output: NodeOutput;
+  /** Output handles in n8n's order. */
+  outputs: readonly string[];
+  /** node_runs.paired as the base run stored it. */
+  paired?: string;
+}
+
 /** A stretch of an input list that one node run's output delivered. */
 interface Segment {
   from: NodeLineage;
@@ -87,6 +99,8 @@ export class NodeLineage {
   private output: NodeOutput = {};
   private outputs: readonly string[] = [];
   private pairs: Map<string, Pairing[]> | undefined;
+  /** A reused run's paired text as its base run stored it: handed on unchanged. */
+  private stored: string | undefined;
   /** Input handles in port order (a handle's position is n8n's input index), then any extra source handles. */
   private handles: string[];
   /** Real inputs: n8n's default pairing rules look at these only. */
@@ -161,6 +175,12 @@ export class NodeLineage {
     this.pairs = undefined;
   }
 
+  /** A reused run: its pairing as decoded from the base run's record, not worked out from items it never had. */
+  restore(pairs: Readonly<Record<string, Pairing[]>>, stored: string | undefined): void {
+    this.pairs = new Map(Object.entries(pairs));
+    this.stored = stored;
+  }
+
   itemAt(output: string, index: number): Item | undefined {
     return this.output[output]?.[index];
   }
@@ -187,6 +207,7 @@ export class NodeLineage {
    * about three times as much. Same rules as computePairs.
    */
   encoded(): string {
+    if (this.stored !== undefined) return this.stored;
     if (this.pairs) return encodePaired(this.record());
     const identity = new Map<Item, number>();
     this.inputHandles.forEach((handle, input) => {
@@ -324,6 +345,45 @@ export class RunLineage {
       const list = output[handle];
       if (list) this.producers.set(list, { from: lineage, output: handle });
     }
+  }
+
+  /**
+   * The lineage of a partial run's reused run, from its stored paired text: its input stretches point at the
+   * runs seeded before it (`seeded`: reused runs and pins, parents first), so `$('A').item` walks back through
+   * nodes that did not run again. A stretch whose producer is not there (a run the base did not keep) ends
+   * the list, and a walk through it fails as n8n's does when paired data is missing.
+   */
+  restore(
+    seed: RestoredRun,
+    seeded: (nodeId: string, runIndex: number) => NodeLineage | undefined,
+    record?: object,
+  ): NodeLineage {
+    const sources = Object.create(null) as Record<string, Segment[]>;
+    const counts: Record<string, number> = {};
+    for (const handle in seed.output) counts[handle] = seed.output[handle]?.length ?? 0;
+    const decoded = seed.paired === undefined ? undefined : decodePaired(seed.paired, counts);
+    for (const [handle, stretches] of Object.entries(decoded?.inputs ?? {})) {
+      const list: Segment[] = [];
+      for (const s of stretches) {
+        const from = seeded(s.nodeId, s.runIndex);
+        // A gap would shift every later item onto the wrong source.
+        if (!from) break;
+        list.push({ from, output: s.output, count: s.count });
+      }
+      if (list.length > 0) sources[handle] = list;
+    }
+    // Made once its sources are known: the extra source handles (`$source:N`) come from them.
+    const lineage = new NodeLineage(
+      seed.node.name,
+      inputHandlesOf(seed.node),
+      {},
+      sources,
+      seed.node.id,
+      seed.runIndex,
+    );
+    this.finished(lineage, seed.output, seed.outputs, record);
+    lineage.restore(decoded?.outputs ?? {}, seed.paired);
+    return lineage;
   }
 
   /** Whether `ancestor` is upstream of the node named `name` (n8n checks this before any walk). */

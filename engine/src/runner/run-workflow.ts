@@ -5,12 +5,20 @@ import { ExpressionError } from '#shared/expressions/errors.ts';
 import { asN8nParameters } from '#shared/expressions/n8n-parameters.ts';
 import type { ExpressionMeta, ParameterResolver } from '#shared/expressions/resolve.ts';
 import type { Sandbox } from '#shared/sandbox/sandbox.ts';
-import { MAX_LOG_MESSAGE, type LogLevel, type LogLine, type RunLimits } from '#shared/protocol/engine.ts';
+import {
+  MAX_LOG_MESSAGE,
+  type LogLevel,
+  type LogLine,
+  type PartialJob,
+  type ReusedRun,
+  type RunLimits,
+} from '#shared/protocol/engine.ts';
 import { defaultOutboundClient, type OutboundClient } from '../net/outbound-client.ts';
 import { EMPTY_OUTPUT, PendingText, RunBudget, measureOutput, type Measured, type Part } from './budget.ts';
 import { RunLog } from './run-log.ts';
 import { abortableSleep, RunCanceled } from './sleep.ts';
-import { graphOf, type GraphNode, type WorkflowGraph } from './graph.ts';
+import { graphOf, type Connection, type GraphNode, type WorkflowGraph } from './graph.ts';
+import { fedBySeeds, parentsFirst, partialGraph, parseStoredOutput, willRun } from './partial.ts';
 import { Schedule, type Execution } from './schedule.ts';
 import { firstInput, loopInput, onlyFirstOutput, ScheduleV0, type Scheduler } from './schedule-v0.ts';
 import { alwaysOutput, errorItemsToErrorOutput, executeOnceInput } from './node-settings.ts';
@@ -50,7 +58,7 @@ export interface NodeEvent {
   attempts?: number;
   error?: string;
   disabled?: boolean;
-  /** Set when the node did not run: its pin stood in for it ('reused' comes with partial runs). */
+  /** Set when the node did not run: a partial run reused its base run's output, or its pin stood in for it. */
   origin?: 'reused' | 'pinned';
 }
 
@@ -110,6 +118,12 @@ export interface RunOptions {
    * recorded with origin 'pinned' (docs/plans/n8n-daily.md §2.4). A disabled node passes its input on as usual.
    */
   pins?: Readonly<Record<string, readonly JsonObject[]>>;
+  /**
+   * A partial run (docs/plans/n8n-daily.md §3.3): only `subgraph` is scheduled (with `destination`, only it
+   * and its ancestors), each reused run is seeded as this run's own with origin 'reused', and the start nodes
+   * get their inputs from their reused and pinned parents. Left out, a whole run.
+   */
+  partial?: PartialJob;
   /** Aborting it cancels the run. */
   signal?: AbortSignal;
   credential?: (id: string) => Promise<Credential>;
@@ -332,6 +346,25 @@ interface RunStart {
   origin?: 'pinned';
 }
 
+/** A node a partial run seeded (reused or pinned without running): what it hands on. */
+interface Seeded {
+  runIndex: number;
+  lineage: NodeLineage;
+  output: NodeOutput;
+  measured: Measured;
+}
+
+/** A seeded node's outgoing edges cut down to the nodes that will run: reused ones must not be scheduled. */
+const towards = (g: GraphNode, targets: ReadonlySet<string>): GraphNode => {
+  const outgoing = new Map<string, Connection[]>();
+  for (const [handle, list] of g.outgoing)
+    outgoing.set(
+      handle,
+      list.filter((c) => targets.has(c.target)),
+    );
+  return { ...g, outgoing };
+};
+
 /** One execution's state; `schedule` decides which node runs next, with which items. */
 /** The input a node reads in v0: its first, or a later one a loop came round into (schedule-v0.ts's loopInput). */
 const v0InputHandle = (graph: WorkflowGraph, g: GraphNode, execution: Execution): string => {
@@ -391,7 +424,9 @@ class WorkflowRun {
 
   constructor(readonly options: RunOptions) {
     this.pins = new Map(options.pins ? Object.entries(options.pins) : []);
-    this.graph = graphOf(options.definition);
+    // A partial run walks its subgraph only; one check is all a whole run pays.
+    this.graph =
+      options.partial === undefined ? graphOf(options.definition) : partialGraph(options.definition, options.partial);
     this.now = options.now ?? Date.now;
     this.timezone = options.definition.settings.timezone ?? options.defaultTimezone ?? defaultSettings.timezone;
     this.log = new RunLog(this.now);
@@ -462,15 +497,19 @@ class WorkflowRun {
       for (const g of graph.byId.values()) {
         if (this.listening) this.emit({ nodeId: g.node.id, name: g.node.name, status: 'queued', runIndex: 0 });
       }
+      const triggerItems = options.triggerItems ?? [{ json: {} }];
+      const triggerText = this.encode ? JSON.stringify(triggerItems) : '';
+      const triggerPart = { text: triggerText, bytes: Buffer.byteLength(triggerText) };
+      if (options.partial !== undefined) {
+        const seeded = this.startPartial(options.partial, triggerItems, this.encode ? triggerPart : undefined);
+        return this.result(seeded === 'stop' ? 'stop' : await this.walk());
+      }
       const starts = options.startNodeId ? [options.startNodeId] : graph.defaultStarts;
       if (starts.length === 0 || starts.some((id) => !graph.byId.has(id))) {
         const error = 'The workflow has no trigger node to start from';
         this.log.add('error', error);
         return { status: 'failed', error, runs: [], lastOutput: [], logs: this.log.done() };
       }
-      const triggerItems = options.triggerItems ?? [{ json: {} }];
-      const triggerText = this.encode ? JSON.stringify(triggerItems) : '';
-      const triggerPart = { text: triggerText, bytes: Buffer.byteLength(triggerText) };
       for (const id of starts) this.schedule.start(id, triggerItems, this.encode ? triggerPart : undefined);
       const outcome = await this.walk();
       return this.result(outcome);
@@ -478,6 +517,159 @@ class WorkflowRun {
       clearTimeout(workflowTimer);
       outer?.removeEventListener('abort', onCancel);
     }
+  }
+
+  /**
+   * A partial run's start: every reused run is seeded as this run's own (its output, run index, lineage and
+   * `$('Node')` output), every pinned node that will not run puts out its pin on its seeded parents' items,
+   * and each of them hands its items to the nodes that will run — so a start node gets its inputs by edge and
+   * handle, and a Merge with one seeded parent and one that runs again waits for the second, as n8n's
+   * recreate-node-execution-stack does. Start nodes nothing feeds in the subgraph start with the trigger items.
+   */
+  private startPartial(partial: PartialJob, triggerItems: Item[], triggerPart: Part | undefined): 'ok' | 'stop' {
+    const { graph } = this;
+    const starts = partial.startNodeIds.filter((id) => graph.byId.has(id));
+    const running = willRun(graph, [...starts, ...fedBySeeds(graph, partial, this.pins)]);
+    const reused = new Map<string, ReusedRun>();
+    for (const r of partial.reuse) {
+      if (graph.byId.has(r.nodeId) && !running.has(r.nodeId) && !reused.has(r.nodeId)) reused.set(r.nodeId, r);
+    }
+    const pinned = partial.subgraph.filter((id) => {
+      const g = graph.byId.get(id);
+      return g !== undefined && !running.has(id) && !reused.has(id) && !g.node.disabled && this.pins.has(id);
+    });
+    const seeded = new Map<string, NodeLineage>();
+    const lineageOf = (nodeId: string, runIndex: number) => seeded.get(`${nodeId}\u0000${runIndex}`);
+    const outputs = new Map<string, { output: NodeOutput; measured: Measured }>();
+    const at = this.now();
+    for (const id of parentsFirst(graph, [...reused.keys(), ...pinned])) {
+      const g = graph.byId.get(id) as GraphNode;
+      const r = reused.get(id);
+      const done = r ? this.seedReused(g, r, at, lineageOf) : this.seedPinned(g, outputs);
+      if (done === 'stop') return 'stop';
+      if (done === undefined) continue;
+      seeded.set(`${id}\u0000${done.runIndex}`, done.lineage);
+      outputs.set(id, done);
+    }
+    // In the order the base ran them (the job's reuse order, parents first), as they delivered in the base: v1's
+    // stack then runs the deliveries of the seed that ran last first, v0's queue the first first, and v0 knows a
+    // seed's parents delivered before it looks for inputs to force.
+    for (const [id, { output, measured }] of outputs) {
+      this.schedule.deliver(towards(graph.byId.get(id) as GraphNode, running), output, measured);
+    }
+    for (const id of starts) {
+      if ((graph.byId.get(id)?.parents.size ?? 0) === 0) this.schedule.start(id, triggerItems, triggerPart);
+    }
+    // A Merge fed only by seeds and by a node that will put nothing out runs with what it has, as it would have
+    // once the run's last node ran (a walk releases waiting nodes only after a node runs).
+    this.schedule.releaseWaiting();
+    return 'ok';
+  }
+
+  /** A reused run as this run's own: its stored text unchanged, its run index, its lineage. */
+  private seedReused(
+    g: GraphNode,
+    reused: ReusedRun,
+    at: number,
+    seeded: (nodeId: string, runIndex: number) => NodeLineage | undefined,
+  ): Seeded | 'stop' | undefined {
+    const output = parseStoredOutput(reused.output);
+    if (!output) {
+      this.log.add('warn', 'Its output in the base run could not be read: not reused', g.node.name);
+      return undefined;
+    }
+    const measured = this.budget.take(output, 2, this.encode);
+    if (typeof measured === 'string') {
+      this.log.add('error', `Stopped: its reused output does not fit: ${measured}`, g.node.name);
+      this.failedNode = g.node.name;
+      this.failedMessage = `Node "${g.node.name}" failed: ${measured}`;
+      return 'stop';
+    }
+    const { runIndex } = reused;
+    const record: NodeRun = {
+      nodeId: g.node.id,
+      name: g.node.name,
+      runIndex,
+      status: 'succeeded',
+      input: {},
+      output,
+      attempts: 0,
+      startedAt: at,
+      finishedAt: at,
+      // The text as the base stored it: the new execution is whole without its base.
+      ...(this.encode ? { inputJson: '{}', outputJson: reused.output } : {}),
+      origin: 'reused',
+    };
+    const lineage = this.lineage.restore(
+      {
+        node: g.node,
+        runIndex,
+        output,
+        outputs: g.outputs,
+        ...(reused.paired === undefined ? {} : { paired: reused.paired }),
+      },
+      seeded,
+      this.options.recordPairedItems ? record : undefined,
+    );
+    this.runs.push(record);
+    if (this.encode) this.runLineages.push(lineage);
+    this.runCount.set(g.node.id, runIndex + 1);
+    this.lastRuns.set(g.node.name, runIndex);
+    this.lastOutputs.set(g.node.name, output[g.firstOutput] ?? []);
+    if (this.listening)
+      this.emit({
+        nodeId: g.node.id,
+        name: g.node.name,
+        status: 'succeeded',
+        runIndex,
+        itemsIn: 0,
+        itemsOut: countsOf(output),
+        startedAt: at,
+        durationMs: 0,
+        attempts: 0,
+        origin: 'reused',
+      });
+    return { runIndex, lineage, output, measured };
+  }
+
+  /** A pinned node that will not run: its pin, paired by index with what its seeded parents hand it. */
+  private seedPinned(g: GraphNode, seededOutputs: ReadonlyMap<string, { output: NodeOutput }>): Seeded | 'stop' {
+    const input = Object.create(null) as Record<string, Item[]>;
+    for (const [parent, parentGraph] of [...g.parents].map((p) => [p, this.graph.byId.get(p)] as const)) {
+      const from = seededOutputs.get(parent);
+      if (!from || !parentGraph) continue;
+      for (const [handle, list] of parentGraph.outgoing) {
+        const items = from.output[handle];
+        if (!items) continue;
+        // One list per input, as delivered: a second parent on the same input is left out (its lineage unknown).
+        for (const c of list) if (c.target === g.node.id) input[c.targetHandle] ??= items;
+      }
+    }
+    const first = input[firstInput(g)] ?? [];
+    const lineage = this.lineage.start(g.node, input, 0);
+    const inputText = this.encode ? JSON.stringify(input) : '';
+    const run: RunStart = {
+      runIndex: 0,
+      input,
+      inputText: this.encode ? { text: inputText, bytes: Buffer.byteLength(inputText) } : undefined,
+      itemsIn: first.length,
+      startedAt: this.now(),
+      lineage,
+      origin: 'pinned',
+    };
+    this.runCount.set(g.node.id, 1);
+    const output = { [g.firstOutput]: this.pinnedItems(this.pins.get(g.node.id) ?? [], first) };
+    const measured = this.budget.take(output, run.inputText?.bytes ?? 0, this.encode);
+    if (typeof measured === 'string') {
+      this.log.add('error', `Stopped: ${measured}`, g.node.name);
+      this.finish(g, run, 'failed', {}, EMPTY_OUTPUT, 0, measured);
+      this.failedNode = g.node.name;
+      this.failedMessage = `Node "${g.node.name}" failed: ${measured}`;
+      return 'stop';
+    }
+    this.finish(g, run, 'succeeded', output, measured, 0);
+    this.lastOutputs.set(g.node.name, output[g.firstOutput] ?? []);
+    return { runIndex: 0, lineage, output, measured };
   }
 
   private async walk(): Promise<'ok' | 'stop'> {

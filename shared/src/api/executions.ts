@@ -20,6 +20,12 @@ export const executionSchema = z.object({
   createdAt: time,
   startedAt: time.nullable(),
   finishedAt: time.nullable(),
+  /** The execution whose outputs this partial run reused; null: nothing was (a fresh run). */
+  baseExecutionId: z.string().nullable(),
+  /** The scope the run was asked for (the run route); null for runs nobody scoped (webhooks, schedules). */
+  scope: z.enum(['all', 'toHere', 'step']).nullable(),
+  /** The node a `toHere` or `step` run ended at. */
+  destination: z.string().nullable(),
 });
 export type ExecutionDto = z.infer<typeof executionSchema>;
 
@@ -46,7 +52,11 @@ export const nodeRunSchema = z.object({
 });
 export type NodeRunDto = z.infer<typeof nodeRunSchema>;
 
-export const executionDetailSchema = executionSchema.extend({ nodeRuns: z.array(nodeRunSchema) });
+export const executionDetailSchema = executionSchema.extend({
+  nodeRuns: z.array(nodeRunSchema),
+  /** Node id → fingerprint of the version's node when the run was made: compare with the live document's to see what changed. */
+  fingerprints: z.record(z.string(), z.string()).nullable(),
+});
 export type ExecutionDetailDto = z.infer<typeof executionDetailSchema>;
 
 export const executionListSchema = z.object({

@@ -95,6 +95,9 @@ describe('createApiClient', () => {
         createdAt: 1,
         startedAt: null,
         finishedAt: null,
+        baseExecutionId: null,
+        scope: null,
+        destination: null,
       }),
     };
     await api.call(apiRoutes.runWorkflow, { params: { id: 'w1' } });

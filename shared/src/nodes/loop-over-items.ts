@@ -1,4 +1,4 @@
-import { LOOP_DONE_OUTPUT, LOOP_EACH_OUTPUT } from '../runs/partial-plan.ts';
+import { LOOP_DONE_OUTPUT, LOOP_EACH_OUTPUT } from '../runs/loop-handles.ts';
 import { defineNode, MAIN } from './types.ts';
 
 /**

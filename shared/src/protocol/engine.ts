@@ -21,6 +21,11 @@ export const ENGINE_LOST_AFTER_MS = 5_000;
  * side checks what it is about to send and fails only the execution it is about.
  */
 export const ENGINE_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+/**
+ * Reused output text one partial run's job may carry by default (WEFT_MAX_REUSE_BYTES): with the definition,
+ * trigger items and pins it must stay under ENGINE_MAX_FRAME_BYTES (docs/plans/n8n-daily.md §3.4).
+ */
+export const DEFAULT_MAX_REUSE_BYTES = 32 * 1024 * 1024;
 /** Messages in one frame from an engine, at most. */
 export const ENGINE_MAX_BATCH = 10_000;
 
@@ -146,6 +151,31 @@ export type NetworkPolicy = z.infer<typeof networkPolicySchema>;
 /** What an engine does when a job names no policy (a server from before policies): the safe side. */
 export const defaultNetworkPolicy: NetworkPolicy = { privateAddresses: 'block', allow: [], deny: [] };
 
+/** Node ids in one partial job, at most (a workflow has far fewer nodes). */
+export const MAX_PARTIAL_NODES = 10_000;
+
+const nodeIdSchema = z.string().min(1).max(200);
+
+export const reusedRunSchema = z.object({
+  nodeId: nodeIdSchema,
+  runIndex: z.number().int().min(0).max(1_000_000),
+  /** The base run's output, items by output handle, as the JSON text it stored (the engine parses it once). */
+  output: z.string(),
+  /** Its paired items as stored (shared/src/runs/paired.ts): `$('A').item` walks back through it. */
+  paired: z.string().optional(),
+});
+export type ReusedRun = z.infer<typeof reusedRunSchema>;
+
+export const partialJobSchema = z.object({
+  startNodeIds: z.array(nodeIdSchema).max(MAX_PARTIAL_NODES),
+  subgraph: z.array(nodeIdSchema).max(MAX_PARTIAL_NODES),
+  /** Nothing after it runs (`toHere`, `step`). */
+  destination: nodeIdSchema.optional(),
+  /** In the order the base ran them (by each one's last run): the engine hands their items on in that order. */
+  reuse: z.array(reusedRunSchema).max(MAX_PARTIAL_NODES),
+});
+export type PartialJob = z.infer<typeof partialJobSchema>;
+
 export const jobSchema = z.object({
   executionId: z.string(),
   workflow: z.object({ id: z.string(), name: z.string(), active: z.boolean() }),
@@ -170,6 +200,12 @@ export const jobSchema = z.object({
    * output (docs/plans/n8n-daily.md §2.4). Production runs get none.
    */
   pins: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))).optional(),
+  /**
+   * A partial run (docs/plans/n8n-daily.md §3.3), as `planRun` planned it: only the subgraph's nodes are
+   * scheduled, the reused runs are seeded as this run's own (their text unchanged), and each start node gets
+   * its inputs from its reused and pinned parents. Left out: a whole run, as before.
+   */
+  partial: partialJobSchema.optional(),
   /** Secrets of the credentials the version's nodes name, by id (decrypted by the server for this job only). */
   credentials: z
     .record(

@@ -39,6 +39,10 @@ export const executionLiveStatusSchema = z.object({
   error: z.string().optional(),
   /** By node id. */
   nodes: z.record(z.string(), nodeLiveStatusSchema),
+  /** A run asked for with a scope (docs/plans/n8n-daily.md §3.4): which, to which node, and the run it reuses. */
+  scope: z.enum(['all', 'toHere', 'step']).optional(),
+  destination: z.string().optional(),
+  base: z.string().optional(),
 });
 export type ExecutionLiveStatus = z.infer<typeof executionLiveStatusSchema>;
 

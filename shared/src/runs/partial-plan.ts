@@ -15,6 +15,7 @@
  */
 import { referencedNodes } from '../expressions/template.ts';
 import type { WorkflowDefinition } from '../schema/definition.ts';
+import { LOOP_DONE_OUTPUT, LOOP_EACH_OUTPUT, LOOP_NODE_TYPE } from './loop-handles.ts';
 import { findDirty, referencesOf, type BaseNodeRun, type PlanBase, type Reason } from './dirty.ts';
 import {
   ancestorsInN8nOrder,
@@ -35,10 +36,7 @@ export { describeReason } from './dirty.ts';
 export const runScopes = ['all', 'toHere', 'step'] as const;
 export type RunScope = (typeof runScopes)[number];
 
-/** n8n's Loop Over Items (`splitInBatches` v3): `done` comes out when the loop has finished, `loop` each round. */
-export const LOOP_NODE_TYPE = 'splitInBatches';
-export const LOOP_DONE_OUTPUT = 'done';
-export const LOOP_EACH_OUTPUT = 'loop';
+export { LOOP_DONE_OUTPUT, LOOP_EACH_OUTPUT, LOOP_NODE_TYPE } from './loop-handles.ts';
 
 export interface PlanInput {
   definition: WorkflowDefinition;

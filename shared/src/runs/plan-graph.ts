@@ -65,8 +65,11 @@ export const graphFromDefinition = (definition: WorkflowDefinition): PlanGraph =
   return makeGraph(nodes, edges);
 };
 
-// Ids and handles cannot contain a space (ID_PATTERN, HANDLE_PATTERN).
-const edgeKey = (e: PlanEdge): string => `${e.source} ${e.sourceHandle} ${e.inputIndex} ${e.targetHandle} ${e.target}`;
+// Ids and handles cannot contain a space (ID_PATTERN, HANDLE_PATTERN). The chain is part of the key: a path
+// through a disabled node beside a direct edge between the same handles is a second delivery when the workflow
+// runs, and the engine must keep that disabled node in a partial run's subgraph to pass its items on.
+const edgeKey = (e: PlanEdge): string =>
+  `${e.source} ${e.sourceHandle} ${e.inputIndex} ${e.targetHandle} ${e.target} ${e.via.join(' ')}`;
 
 /**
  * n8n's `filter-disabled-nodes.ts`: each disabled node is taken out and every

@@ -577,6 +577,21 @@ describe('bridgeDisabled (filter-disabled-nodes)', () => {
     expect([...graph.nodes.keys()]).toEqual(['trigger', 'destination']);
     expect(graph.edges.map((e) => [e.source, e.target, e.via])).toEqual([['trigger', 'destination', ['d1', 'd2']]]);
   });
+
+  it('keeps a chain through a disabled node beside a direct edge between the same handles (a second delivery)', () => {
+    const graph = bridgeDisabled(
+      graphFromDefinition(
+        workflow(
+          ['trigger', { id: 'd1', disabled: true }, 'destination'],
+          ['trigger>d1', 'd1>destination', 'trigger>destination'],
+        ),
+      ),
+    );
+    expect(graph.edges.map((e) => [e.source, e.target, e.via])).toEqual([
+      ['trigger', 'destination', []],
+      ['trigger', 'destination', ['d1']],
+    ]);
+  });
 });
 
 /** A → B → C → D with an HTTP node, as the partial-runs browser test builds it. */

@@ -39,6 +39,11 @@ export interface CredentialStore {
   /** The owner's credentials by name; never secrets. */
   list(ownerId: string): Promise<CredentialDto[]>;
   owner(id: string): Promise<string | undefined>;
+  /**
+   * Each existing credential's `updated_at` as text, by id (ids that do not exist are left out): partial runs
+   * put it in node fingerprints, so a rotated key makes its nodes run again (shared/src/runs/fingerprint.ts).
+   */
+  stamps(ids: readonly string[]): Promise<Record<string, string>>;
   /** Deletes only the owner's own credential; false otherwise (or when there is none). */
   delete(ownerId: string, id: string): Promise<boolean>;
   /**

@@ -1,4 +1,4 @@
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { CredentialGrantDto, WorkflowCredentialDto } from '#shared/api/access.ts';
 import type { CreateCredentialRequest, CredentialDto } from '#shared/api/credentials.ts';
 import { createId } from '#shared/ids.ts';
@@ -91,6 +91,18 @@ export class SqliteCredentialStore implements CredentialStore {
       .where(eq(credentials.ownerId, ownerId))
       .orderBy(credentials.name, credentials.id)
       .all();
+  }
+
+  async stamps(ids: readonly string[]): Promise<Record<string, string>> {
+    const out = Object.create(null) as Record<string, string>;
+    if (ids.length === 0) return out;
+    const rows = this.db
+      .select({ id: credentials.id, updatedAt: credentials.updatedAt })
+      .from(credentials)
+      .where(inArray(credentials.id, [...new Set(ids)]))
+      .all();
+    for (const r of rows) out[r.id] = String(r.updatedAt);
+    return out;
   }
 
   async owner(id: string): Promise<string | undefined> {

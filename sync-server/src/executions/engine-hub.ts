@@ -11,19 +11,21 @@ import {
   engineBatchSchema,
   type EngineToServer,
   type Job,
+  type PartialJob,
   type RunResultMessage,
   type ServerToEngine,
 } from '#shared/protocol/engine.ts';
 import type { CredentialUseAudit } from '../audit/credential-use.ts';
 import type { CredentialStore, GrantedSecret } from '../credentials/credential-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
-import type { ClaimOutcome, ExecutionStore } from './execution-store.ts';
+import type { ClaimOutcome, ExecutionRow, ExecutionStore } from './execution-store.ts';
+import { parseFingerprints, planPartialJob, scopeOf, type PartialInput } from './partial-runs.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { VersionStore } from './version-store.ts';
 import type { RunPolicy } from './run-policy.ts';
 import { FinishBatcher } from './finish-batcher.ts';
 import { FairQueue } from './fair-queue.ts';
-import { defaultSettings } from '#shared/schema/definition.ts';
+import { defaultSettings, type WorkflowDefinition } from '#shared/schema/definition.ts';
 
 /**
  * The server's side of the engine channel: engines connect to `/engine`,
@@ -676,6 +678,8 @@ export class EngineHub {
     const version = await this.options.versions.get(row.versionHash);
     const workflow = await this.options.workflows.get(row.workflowId);
     if (!version || !workflow) return { ok: false, failed: 'The workflow version is gone' };
+    const partial = await this.partialOf(row, version.definition);
+    if (partial.failed !== undefined) return { ok: false, failed: partial.failed };
     // Credentials travel with the job only where their owner granted them to this workflow:
     // being a member of it, even its owner, grants nothing (docs/SECURITY.md).
     const secrets: NonNullable<Job['credentials']> = {};
@@ -701,6 +705,7 @@ export class EngineHub {
         ...(row.startNodeId ? { startNodeId: row.startNodeId } : {}),
         ...(row.triggerItems ? { triggerItems: JSON.parse(row.triggerItems) as Job['triggerItems'] } : {}),
         ...(row.pins ? { pins: JSON.parse(row.pins) as Job['pins'] } : {}),
+        ...(partial.job ? { partial: partial.job } : {}),
         ...(this.options.runPolicy
           ? {
               limits: this.options.runPolicy.limits,
@@ -710,6 +715,43 @@ export class EngineHub {
           : {}),
       },
     };
+  }
+
+  /**
+   * A partial run's job part, planned again from what its row stored (ExecutionService planned it when the run
+   * was asked for, and a retry replays it): the same version, fingerprints, pins and base give the same plan.
+   * A base deleted since (retention) leaves nothing to reuse, and a step then runs to its node from the trigger.
+   */
+  private async partialOf(
+    row: ExecutionRow,
+    definition: WorkflowDefinition,
+  ): Promise<{ job?: PartialJob; failed?: string }> {
+    if (row.runScope === null && row.baseExecutionId === null) return {};
+    const base = row.baseExecutionId === null ? undefined : await this.options.executions.get(row.baseExecutionId);
+    if (row.baseExecutionId !== null && !base) {
+      await this.options.executions.log(
+        row.id,
+        'warn',
+        `The run it built on (${row.baseExecutionId}) has been deleted: nothing is reused`,
+        this.now(),
+      );
+    }
+    const input: PartialInput = {
+      definition,
+      fingerprints: parseFingerprints(row.fingerprints),
+      pins: row.pins ? (JSON.parse(row.pins) as Record<string, unknown>) : undefined,
+      scope: scopeOf(row.runScope) ?? 'all',
+      destination: row.destinationNodeId ?? undefined,
+      startNodeId: row.startNodeId ?? undefined,
+      base: base && {
+        fingerprints: parseFingerprints(base.fingerprints),
+        runs: await this.options.executions.lastRuns(base.id),
+      },
+    };
+    let outcome = planPartialJob(input);
+    if (!outcome.ok && !base && input.scope === 'step') outcome = planPartialJob({ ...input, scope: 'toHere' });
+    if (!outcome.ok) return { failed: outcome.error.message };
+    return outcome.partial ? { job: outcome.partial } : {};
   }
 
   /**

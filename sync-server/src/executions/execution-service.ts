@@ -1,14 +1,19 @@
 import * as Y from 'yjs';
-import { ErrorCodes, UserError } from '#shared/errors.ts';
+import { ErrorCodes, UserError, type ErrorCode } from '#shared/errors.ts';
 import { createId } from '#shared/ids.ts';
 import { getNodeDefinition } from '#shared/nodes/catalog.ts';
+import { definitionFingerprints } from '#shared/runs/fingerprint.ts';
+import type { PlanErrorCode, RunScope } from '#shared/runs/partial-plan.ts';
+import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import { pinItemsOf, readPins } from '#shared/schema/pins.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
 import type { User } from '../accounts/account-store.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
-import type { RunResultMessage } from '#shared/protocol/engine.ts';
-import type { ExecutionMode, ExecutionRow, ExecutionStore } from './execution-store.ts';
+import type { CredentialStore } from '../credentials/credential-store.ts';
+import type { ExecutionMode, ExecutionRow, ExecutionStore, NewExecution } from './execution-store.ts';
+import { DEFAULT_MAX_REUSE_BYTES, type RunResultMessage } from '#shared/protocol/engine.ts';
+import { parseFingerprints, planWithinCap, scopeOf } from './partial-runs.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { RunQueue } from './run-queue.ts';
 import type { VersionStore } from './version-store.ts';
@@ -24,7 +29,19 @@ export interface RunOptions {
    * manual or test run reads the live document's; other runs use none.
    */
   pins?: string | null;
+  /**
+   * A partial run (docs/plans/n8n-daily.md §3.4): the scope, its destination node, and the execution whose
+   * outputs it may reuse. Left out, a full run that reuses nothing, as before.
+   */
+  scope?: RunScope;
+  destination?: string;
+  base?: string;
+  /** A retry's partial columns, as its original stored them: the hub plans the same job again from them. */
+  replay?: Pick<ExecutionRow, 'baseExecutionId' | 'runScope' | 'destinationNodeId' | 'fingerprints'>;
 }
+
+/** Partial-run columns of a new row. */
+type PartialColumns = Pick<NewExecution, 'baseExecutionId' | 'runScope' | 'destinationNodeId' | 'fingerprints'>;
 
 /** Runs a person starts to try the workflow: they use its pins (n8n's pinned data). Production runs never do. */
 const usesPins = (mode: ExecutionMode): boolean => mode === 'manual' || mode === 'test';
@@ -50,6 +67,10 @@ export class ExecutionService {
       live: LiveStatus;
       /** Executions of one workflow that may wait for an engine at once. */
       maxQueuedPerWorkflow: number;
+      /** Credential stamps for fingerprints; without it every credential reads as unchanged. */
+      credentials?: Pick<CredentialStore, 'stamps'>;
+      /** Reused output bytes one partial run may carry (WEFT_MAX_REUSE_BYTES); past it nothing is reused. */
+      maxReuseBytes?: number;
       now?: () => number;
     },
   ) {}
@@ -145,9 +166,12 @@ export class ExecutionService {
     // A manual run starts where a person would: at the Manual Trigger (the leftmost, if several), or else at a
     // pinned trigger (a Webhook), which needs no test event (n8n's selectPinnedActivatorStarter).
     let startNodeId = options.startNodeId;
+    // Read only by the runs that need it: a webhook's run stays one version lookup lighter.
+    const needsDefinition = (!startNodeId && mode === 'manual') || (usesPins(mode) && !options.replay);
+    const definition = needsDefinition ? (await this.deps.versions.get(versionHash))?.definition : undefined;
     if (!startNodeId && mode === 'manual') {
       const pinned = pins ? (JSON.parse(pins) as Record<string, unknown>) : {};
-      const leftmost = (await this.deps.versions.get(versionHash))?.definition.nodes
+      const leftmost = definition?.nodes
         .filter((n) => !n.disabled && (n.type === 'manualTrigger' || Object.hasOwn(pinned, n.id)))
         .filter((n) => n.type === 'manualTrigger' || getNodeDefinition(n.type)?.trigger === true)
         .sort(
@@ -158,6 +182,7 @@ export class ExecutionService {
         )[0];
       startNodeId = leftmost?.id;
     }
+    const { columns, warning } = await this.partialColumns(workflowId, mode, options, definition, pins, startNodeId);
     // Checked and reserved in one synchronous step: nothing can slip in between.
     this.checkQueue(workflowId);
     this.storing.set(workflowId, (this.storing.get(workflowId) ?? 0) + 1);
@@ -179,6 +204,7 @@ export class ExecutionService {
           triggerItems: options.triggerItems ? JSON.stringify(options.triggerItems) : null,
           retryOf: options.retryOf ?? null,
           pins,
+          ...columns,
           ...(options.triggerKey === undefined ? {} : { triggerKey: options.triggerKey }),
         },
         { outbox: this.deps.queue.usesOutbox },
@@ -191,11 +217,104 @@ export class ExecutionService {
     }
     if (!created) return undefined;
     beforeQueued?.(id);
+    // Written before the run is queued (here; a cluster's relay may hand it out sooner): the engine's lines follow.
+    if (warning) await this.deps.executions.log(id, 'warn', warning, createdAt);
     this.deps.queue.enqueue(id, workflowId);
-    this.deps.live.started(workflowId, id, createdAt);
+    const scope = columns.runScope ?? undefined;
+    this.deps.live.started(
+      workflowId,
+      id,
+      createdAt,
+      scope && {
+        scope,
+        ...(columns.destinationNodeId ? { destination: columns.destinationNodeId } : {}),
+        ...(columns.baseExecutionId ? { base: columns.baseExecutionId } : {}),
+      },
+    );
     const row = await this.deps.executions.get(id);
     // Only a delete of the whole workflow takes the row away this soon.
     if (!row) throw new UserError(ErrorCodes.notFound, `Workflow ${workflowId} was deleted`);
+    return row;
+  }
+
+  /**
+   * The run's partial columns: the version's fingerprints on every manual and test run (any of them can be a
+   * later run's base), and for a scoped run its base, scope and destination once the plan is known to work.
+   * A retry keeps its original's. `warning` is the execution log's line when reuse was given up.
+   */
+  private async partialColumns(
+    workflowId: string,
+    mode: ExecutionMode,
+    options: RunOptions,
+    definition: WorkflowDefinition | undefined,
+    pins: string | null,
+    startNodeId: string | undefined,
+  ): Promise<{ columns: PartialColumns; warning?: string }> {
+    if (options.replay) return { columns: { ...options.replay, runScope: scopeOf(options.replay.runScope) } };
+    if (!definition || !usesPins(mode)) return { columns: {} };
+    const pinned = pins ? (JSON.parse(pins) as Record<string, unknown[]>) : undefined;
+    const credentialIds = definition.nodes.flatMap((n) => Object.values(n.credentials ?? {}));
+    const stamps = (await this.deps.credentials?.stamps(credentialIds)) ?? {};
+    const fingerprints = definitionFingerprints(definition, {
+      credentials: stamps,
+      ...(pinned ? { pins: pinned } : {}),
+    });
+    const columns: PartialColumns = { fingerprints: JSON.stringify(fingerprints) };
+    if (options.scope === undefined && options.base === undefined && options.destination === undefined) {
+      return { columns };
+    }
+    const scope = options.scope ?? 'all';
+    if (scope !== 'all' && options.destination === undefined) {
+      throw new UserError(ErrorCodes.unknownDestination, `A "${scope}" run needs a destination: the id of its node`);
+    }
+    if (options.base !== undefined && options.triggerItems !== undefined) {
+      // The trigger's output is new, so everything after it is too: there is nothing to reuse.
+      throw new UserError(ErrorCodes.badRequest, 'A run with its own trigger items reuses nothing: leave out base');
+    }
+    const base = options.base === undefined ? undefined : await this.baseOf(workflowId, options.base);
+    const {
+      outcome,
+      scope: ran,
+      dropped,
+    } = planWithinCap(
+      {
+        definition,
+        fingerprints,
+        pins: pinned,
+        scope,
+        destination: scope === 'all' ? undefined : options.destination,
+        startNodeId,
+        base: base && {
+          fingerprints: parseFingerprints(base.fingerprints),
+          runs: await this.deps.executions.lastRuns(base.id),
+        },
+      },
+      this.deps.maxReuseBytes ?? DEFAULT_MAX_REUSE_BYTES,
+    );
+    if (!outcome.ok) throw new UserError(planErrorCodes[outcome.error.code], outcome.error.message);
+    return {
+      columns: {
+        ...columns,
+        runScope: ran,
+        baseExecutionId: dropped === undefined && base ? base.id : null,
+        destinationNodeId: scope === 'all' ? null : (options.destination ?? null),
+      },
+      ...(dropped === undefined ? {} : { warning: dropped }),
+    };
+  }
+
+  /** The base of a partial run: an execution of this workflow that has ended. */
+  private async baseOf(workflowId: string, id: string): Promise<ExecutionRow> {
+    const row = await this.deps.executions.get(id);
+    if (!row || row.workflowId !== workflowId) {
+      throw new UserError(ErrorCodes.unknownBase, `Execution ${id} is not a run of this workflow`);
+    }
+    if (row.status === 'queued' || row.status === 'running') {
+      throw new UserError(
+        ErrorCodes.baseNotFinished,
+        `Execution ${id} has not finished yet: wait for it, or run without it`,
+      );
+    }
     return row;
   }
 
@@ -237,6 +356,12 @@ export class ExecutionService {
   }
 }
 
+const planErrorCodes: Record<PlanErrorCode, ErrorCode> = {
+  step_needs_input: ErrorCodes.stepNeedsInput,
+  no_trigger: ErrorCodes.noTrigger,
+  unknown_destination: ErrorCodes.unknownDestination,
+};
+
 /** Trigger keys of automatic retries after an engine loss start with this: what marks a run as one. */
 export const LOST_RETRY_KEY_PREFIX = 'engine-loss:';
 export const lostRetryKey = (lostId: string): string => `${LOST_RETRY_KEY_PREFIX}${lostId}`;
@@ -249,6 +374,13 @@ const retryOptions = (execution: ExecutionRow): RunOptions => ({
   ...(execution.triggerItems ? { triggerItems: JSON.parse(execution.triggerItems) as unknown[] } : {}),
   // The pins the run used, not today's: a retry runs what ran.
   pins: execution.pins,
+  // And the same reuse: the hub plans the same job from the same base (docs/decisions.md, partial runs).
+  replay: {
+    baseExecutionId: execution.baseExecutionId,
+    runScope: execution.runScope,
+    destinationNodeId: execution.destinationNodeId,
+    fingerprints: execution.fingerprints,
+  },
 });
 
 const pinsText = (doc: Y.Doc): string | null => {

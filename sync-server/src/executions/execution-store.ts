@@ -33,7 +33,46 @@ export interface NewExecution {
   triggerKey?: string | null;
   /** The pins the run uses, JSON `{ nodeId: items[] }`; manual and test runs and their retries only. */
   pins?: string | null;
+  /** The run whose outputs this one may reuse (docs/plans/n8n-daily.md §3.4); null: nothing reused. */
+  baseExecutionId?: string | null;
+  /** 'all', 'toHere' or 'step' for a run that asked for a scope (the run route); null for other runs. */
+  runScope?: 'all' | 'toHere' | 'step' | null;
+  /** The node a `toHere` or `step` run ends at. */
+  destinationNodeId?: string | null;
+  /** JSON `{ nodeId: fingerprint }` of the version's nodes: any run that has them can be a later run's base. */
+  fingerprints?: string | null;
 }
+
+/** A node's last run in an execution, what a partial run built on it may reuse (ExecutionStore.lastRuns). */
+export interface LastNodeRun {
+  nodeId: string;
+  runIndex: number;
+  status: 'succeeded' | 'failed';
+  /** Items by output handle, as stored. */
+  output: string;
+  paired: string | null;
+}
+
+/** A new row's optional columns, null when left out (both dialects insert every column). */
+export const partialColumns = (row: NewExecution) => ({
+  ...row,
+  triggerKey: row.triggerKey ?? null,
+  pins: row.pins ?? null,
+  baseExecutionId: row.baseExecutionId ?? null,
+  runScope: row.runScope ?? null,
+  destinationNodeId: row.destinationNodeId ?? null,
+  fingerprints: row.fingerprints ?? null,
+});
+
+/** Node runs in the order they ran → the last of each node, in the order of those last runs. */
+export const lastOfEach = (rows: readonly LastNodeRun[]): LastNodeRun[] => {
+  const last = new Map<string, LastNodeRun>();
+  for (const r of rows) {
+    last.delete(r.nodeId);
+    last.set(r.nodeId, r);
+  }
+  return [...last.values()];
+};
 
 /** A committed run whose job may not be in the cluster's queue yet (job_outbox). */
 export interface OutboxEntry {
@@ -130,6 +169,8 @@ export interface ExecutionStore {
   nodeRuns(id: string): Promise<NodeRunRow[]>;
   /** One node run (its items' text included), or undefined: what the items route pages through. */
   nodeRun(id: string, nodeId: string, runIndex: number): Promise<NodeRunRow | undefined>;
+  /** Each node's last run, in the order those ran, without its input: a partial run's base. */
+  lastRuns(id: string): Promise<LastNodeRun[]>;
   /** Appends a line; lines of one execution are numbered in the order they are written. */
   log(id: string, level: LogLevel, message: string, at: number, node?: string): Promise<void>;
   /** In time order, then in the order written. */

@@ -56,11 +56,16 @@ export class LiveStatus {
     });
   }
 
-  /** `createdAt` is the execution row's: it orders executions across instances. */
-  started(workflowId: string, executionId: string, createdAt: number = this.now()): void {
+  /** `createdAt` is the execution row's: it orders executions across instances. `partial`: a scoped run's scope. */
+  started(
+    workflowId: string,
+    executionId: string,
+    createdAt: number = this.now(),
+    partial?: Pick<ExecutionLiveStatus, 'scope' | 'destination' | 'base'>,
+  ): void {
     this.write(workflowId, {
       v: 1,
-      execution: { createdAt, version: 0, value: { id: executionId, status: 'queued', nodes: {} } },
+      execution: { createdAt, version: 0, value: { id: executionId, status: 'queued', nodes: {}, ...partial } },
     });
   }
 

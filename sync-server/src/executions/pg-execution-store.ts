@@ -31,9 +31,17 @@ import type {
   NodeRunRow,
   OutboxEntry,
 } from './execution-store.ts';
-import { MAX_JOB_PRIORITY } from './execution-store.ts';
+import { lastOfEach, MAX_JOB_PRIORITY, partialColumns, type LastNodeRun } from './execution-store.ts';
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
+
+const lastRunColumns = {
+  nodeId: nodeRuns.nodeId,
+  runIndex: nodeRuns.runIndex,
+  status: nodeRuns.status,
+  output: nodeRuns.output,
+  paired: nodeRuns.paired,
+};
 
 const p = sql.placeholder;
 const UNFINISHED = ['queued', 'running'] as const;
@@ -86,7 +94,7 @@ export class PgExecutionStore implements ExecutionStore {
 
   /** createQueued's statement, on the pool or inside a transaction the caller holds. */
   private async insertQueued(db: PgDb | Tx, row: NewExecution, outbox: boolean): Promise<{ created: boolean }> {
-    const values = { ...row, triggerKey: row.triggerKey ?? null, pins: row.pins ?? null, status: 'queued' as const };
+    const values = { ...partialColumns(row), status: 'queued' as const };
     // Only the trigger key may conflict quietly: a duplicate id is still an error.
     const insert = db.insert(executions).values(values).onConflictDoNothing({ target: executions.triggerKey });
     if (!outbox) return { created: (await insert.returning({ id: executions.id })).length > 0 };
@@ -419,6 +427,15 @@ export class PgExecutionStore implements ExecutionStore {
       .where(and(eq(nodeRuns.executionId, id), eq(nodeRuns.nodeId, nodeId), eq(nodeRuns.runIndex, runIndex)))
       .limit(1);
     return row;
+  }
+
+  async lastRuns(id: string): Promise<LastNodeRun[]> {
+    const rows = await this.db
+      .select(lastRunColumns)
+      .from(nodeRuns)
+      .where(eq(nodeRuns.executionId, id))
+      .orderBy(nodeRuns.ord);
+    return lastOfEach(rows);
   }
 
   async nodeRuns(id: string): Promise<NodeRunRow[]> {

@@ -31,9 +31,17 @@ import type {
   NodeRunRow,
   OutboxEntry,
 } from './execution-store.ts';
-import { MAX_JOB_PRIORITY } from './execution-store.ts';
+import { lastOfEach, MAX_JOB_PRIORITY, partialColumns, type LastNodeRun } from './execution-store.ts';
 
 /** Executions, their node runs and logs in SQLite. */
+
+const lastRunColumns = {
+  nodeId: nodeRuns.nodeId,
+  runIndex: nodeRuns.runIndex,
+  status: nodeRuns.status,
+  output: nodeRuns.output,
+  paired: nodeRuns.paired,
+};
 
 const p = sql.placeholder;
 const UNFINISHED = ['queued', 'running'] as const;
@@ -68,6 +76,10 @@ export class SqliteExecutionStore implements ExecutionStore {
         retryOf: p('retryOf'),
         triggerKey: p('triggerKey'),
         pins: p('pins'),
+        baseExecutionId: p('baseExecutionId'),
+        runScope: p('runScope'),
+        destinationNodeId: p('destinationNodeId'),
+        fingerprints: p('fingerprints'),
       })
       .onConflictDoNothing({ target: executions.triggerKey })
       .prepare();
@@ -133,7 +145,7 @@ export class SqliteExecutionStore implements ExecutionStore {
 
   /** createQueued's writes, inside a transaction the caller holds. */
   private insertQueued(row: NewExecution, outbox: boolean): { created: boolean } {
-    const values = { ...row, triggerKey: row.triggerKey ?? null, pins: row.pins ?? null, status: 'queued' };
+    const values = { ...partialColumns(row), status: 'queued' };
     if (!outbox) return { created: this.insertStmt.run(values).changes > 0 };
     // Counted before the insert: the workflow's first waiting run gets priority 1.
     const [waiting] = this.db
@@ -462,6 +474,16 @@ export class SqliteExecutionStore implements ExecutionStore {
       .from(nodeRuns)
       .where(and(eq(nodeRuns.executionId, id), eq(nodeRuns.nodeId, nodeId), eq(nodeRuns.runIndex, runIndex)))
       .get();
+  }
+
+  async lastRuns(id: string): Promise<LastNodeRun[]> {
+    const rows = this.db
+      .select(lastRunColumns)
+      .from(nodeRuns)
+      .where(eq(nodeRuns.executionId, id))
+      .orderBy(nodeRuns.ord)
+      .all();
+    return lastOfEach(rows);
   }
 
   async nodeRuns(id: string): Promise<NodeRunRow[]> {

@@ -227,6 +227,45 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
     );
 
     it(
+      "stores a run's partial columns, and lastRuns answers each node's last run without its input",
+      withStore(async ({ store }) => {
+        await store.createQueued({
+          ...row('e1', 100),
+          baseExecutionId: 'e0',
+          runScope: 'toHere',
+          destinationNodeId: 'next',
+          fingerprints: '{"start":"f1"}',
+        });
+        expect(await store.get('e1')).toMatchObject({
+          baseExecutionId: 'e0',
+          runScope: 'toHere',
+          destinationNodeId: 'next',
+          fingerprints: '{"start":"f1"}',
+        });
+        const base = succeeded('Start');
+        const [first, second] = base.runs;
+        if (!first || !second) throw new Error('two runs expected');
+        await store.finishAll([
+          {
+            id: 'e1',
+            result: {
+              ...base,
+              runs: [first, { ...first, runIndex: 1, output: '{"main":[]}', paired: '{"out":{"main":[]}}' }, second],
+            },
+            now: 200,
+          },
+        ]);
+        expect(await store.lastRuns('e1')).toEqual([
+          { nodeId: 'start', runIndex: 1, status: 'succeeded', output: '{"main":[]}', paired: '{"out":{"main":[]}}' },
+          { nodeId: 'next', runIndex: 0, status: 'failed', output: '{}', paired: null },
+        ]);
+        expect(await store.lastRuns('nosuch')).toEqual([]);
+        await store.createQueued(row('e2', 101));
+        expect(await store.get('e2')).toMatchObject({ baseExecutionId: null, runScope: null, fingerprints: null });
+      }),
+    );
+
+    it(
       "finishAll keeps each node run's origin and paired items; a run that names no origin 'ran'",
       withStore(async ({ store }) => {
         await store.createQueued(row('e1', 100));

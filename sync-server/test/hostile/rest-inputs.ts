@@ -229,6 +229,16 @@ export const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/api/workflows/:wf/invitations/:inv' },
   { method: 'GET', path: '/api/workflows/:wf/credentials' },
   { method: 'POST', path: '/api/workflows/:wf/run', weight: 4 },
+  {
+    // Partial runs: a scope, a destination that may be no node, a base that may be another workflow's run.
+    method: 'POST',
+    path: '/api/workflows/:wf/run',
+    body: (r, ctx) => ({
+      ...(r.chance(0.7) ? { scope: r.pick(['all', 'toHere', 'step', nastyString(r)]) } : {}),
+      ...(r.chance(0.7) ? { destination: r.chance(0.5) ? r.word() : nastyString(r) } : {}),
+      ...(r.chance(0.7) ? { base: r.chance(0.7) ? ctx.pools.pick(r, 'execution') : nastyString(r) } : {}),
+    }),
+  },
   { method: 'POST', path: '/api/workflows/:wf/publish' },
   { method: 'POST', path: '/api/workflows/:wf/activate' },
   { method: 'POST', path: '/api/workflows/:wf/deactivate' },

@@ -380,6 +380,15 @@ describe('the REST API answers what its OpenAPI document says', () => {
       const res = await call<{ status: string }>('GET', `/api/executions/${run.id}`, { as: ann.as });
       return res.body.status === 'succeeded' ? true : undefined;
     }, 'the run to succeed');
+    // Partial runs: reuse the run's outputs up to a node; a destination that is no node is refused.
+    await expectCall(201, 'POST', `/api/workflows/${runnable.id}/run`, {
+      as: ann.as,
+      body: { scope: 'toHere', destination: 'work', base: run.id },
+    });
+    await expectCall(400, 'POST', `/api/workflows/${runnable.id}/run`, {
+      as: ann.as,
+      body: { scope: 'step', destination: 'nosuchnode' },
+    });
     await expectCall(404, 'GET', '/api/executions/nosuchexecution', { as: ann.as });
     await expectCall(403, 'GET', `/api/executions/${run.id}`, { as: carol.as });
     await expectCall(200, 'GET', `/api/executions/${run.id}/items?node=work&side=input`, { as: ann.as });
@@ -406,6 +415,8 @@ describe('the REST API answers what its OpenAPI document says', () => {
     });
     const long = await expectCall<{ id: string }>(201, 'POST', `/api/workflows/${waiting.id}/run`, { as: ann.as });
     await expectCall(409, 'DELETE', `/api/executions/${long.id}`, { as: ann.as });
+    // A base still running has no outputs to reuse yet.
+    await expectCall(409, 'POST', `/api/workflows/${waiting.id}/run`, { as: ann.as, body: { base: long.id } });
     await expectCall(202, 'POST', `/api/executions/${long.id}/stop`, { as: ann.as });
     await waitUntil(async () => {
       const res = await call<{ status: string }>('GET', `/api/executions/${long.id}`, { as: ann.as });

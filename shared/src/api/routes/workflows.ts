@@ -10,7 +10,8 @@ import {
 import { invitationSchema, testWebhookListenSchema, workflowCredentialSchema } from '../access.ts';
 import { executionSchema } from '../executions.ts';
 import { issueSchema } from '../errors.ts';
-import { defineRoute } from '../contract.ts';
+import { defineRoute, errorResponse } from '../contract.ts';
+import { runScopes } from '../../runs/partial-plan.ts';
 import { workflowListQuery, workflowListSchema } from '../workflow-list.ts';
 import {
   conflict,
@@ -231,14 +232,32 @@ export const stopTestWebhook = defineRoute({
   responses: { 204: noContent('Stopped'), 403: notAMember('edit it'), 404: workflowNotFound },
 });
 
-/** The run's trigger puts out these items instead of one empty item (`weft run --input`); the body is optional. */
+/**
+ * The run body, optional: `items` are what the trigger puts out (`weft run --input`); `scope`, `destination` and
+ * `base` make it a partial run (docs/plans/n8n-daily.md §3.4). Without a `base` nothing is reused.
+ */
 export const runWorkflowRequest = z.strictObject({
   items: z
     .array(z.strictObject({ json: z.record(z.string(), z.unknown()) }))
     .min(1)
     .max(10_000)
     .optional(),
+  scope: z.enum(runScopes).optional().meta({
+    description:
+      "`all` (the default): the whole workflow; `toHere`: up to and including `destination`; `step`: `destination` only, on its parents' base outputs or pins",
+  }),
+  destination: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'A node id; required for `toHere` and `step`' }),
+  base: z.string().min(1).max(64).optional().meta({
+    description:
+      'An execution of this workflow whose outputs the run may reuse where the nodes did not change; left out, every node runs',
+  }),
 });
+export type RunWorkflowRequest = z.infer<typeof runWorkflowRequest>;
 
 export const runWorkflow = defineRoute({
   operationId: 'runWorkflow',
@@ -247,16 +266,19 @@ export const runWorkflow = defineRoute({
   tag,
   summary: 'Run the workflow as it is now',
   description:
-    'Saves the document as an immutable version and queues a manual run from its Manual Trigger. Follow it with `GET /api/executions/{id}` or on the `/sync` socket. The body is optional (the web app sends none): `items` are what the trigger puts out.',
+    "Saves the document as an immutable version and queues a manual run from its Manual Trigger. Follow it with `GET /api/executions/{id}` or on the `/sync` socket. The body is optional: `items` are what the trigger puts out; `scope`, `destination` and `base` make a partial run that reuses the outputs of `base` for nodes that did not change since (their node runs say `origin: reused`). Past the server's reuse cap (WEFT_MAX_REUSE_BYTES) nothing is reused and the execution's log says so.",
   auth: 'user',
   params: id,
   body: runWorkflowRequest,
   bodyOptional: true,
   responses: {
     201: ok(executionSchema, 'The queued execution'),
-    400: invalid('the workflow cannot run (each problem listed)'),
+    400: errorResponse(
+      "`validation_failed` (with `issues`): the workflow cannot run (each problem listed); `step_needs_input`: a parent of the step's node has neither a base output nor a pin; `no_trigger`: no trigger leads to the destination; `unknown_destination`: no such node (or none given for `toHere` or `step`); `unknown_base`: `base` is not an execution of this workflow",
+    ),
     403: notAMember('run it'),
     404: workflowNotFound,
+    409: conflict('`base_not_finished`: the base execution is still queued or running'),
     429: tooMany('too many runs of this workflow are waiting for an engine'),
   },
 });

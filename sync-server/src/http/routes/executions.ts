@@ -9,6 +9,7 @@ import { requireAccess } from '../../workflows/access.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
 import { nestsDeeperThan } from '../../json-depth.ts';
 import { ParsedRuns } from '../../executions/parsed-runs.ts';
+import { parseFingerprints, scopeOf } from '../../executions/partial-runs.ts';
 import { audit } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
@@ -41,6 +42,9 @@ const dto = (e: ExecutionRow): ExecutionDto => ({
   createdAt: e.createdAt,
   startedAt: e.startedAt,
   finishedAt: e.finishedAt,
+  baseExecutionId: e.baseExecutionId,
+  scope: scopeOf(e.runScope),
+  destination: e.destinationNodeId,
 });
 
 export const executionRoutes = (deps: {
@@ -89,7 +93,11 @@ export const executionRoutes = (deps: {
         origin: r.origin,
         paired: r.paired,
       }));
-      return reply(200, { ...dto(row), nodeRuns });
+      return reply(200, {
+        ...dto(row),
+        nodeRuns,
+        fingerprints: row.fingerprints ? parseFingerprints(row.fingerprints) : null,
+      });
     }),
     implement(routes.getExecutionItems, async (_c, { user, params, query: q }, reply) => {
       const row = await load(params.id, user, 'read');

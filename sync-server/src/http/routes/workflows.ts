@@ -110,6 +110,9 @@ export const workflowRoutes = ({
       const run = await executions.run(id, user, {
         mode: 'manual',
         ...(request?.items ? { triggerItems: request.items } : {}),
+        ...(request?.scope ? { scope: request.scope } : {}),
+        ...(request?.destination ? { destination: request.destination } : {}),
+        ...(request?.base ? { base: request.base } : {}),
       });
       await audit(c, user, {
         action: 'run.started',
