@@ -91,6 +91,28 @@ test('pin a node output, see it on a second page, run with it, edit and unpin it
   expect(latest.nodeRuns.find((r) => r.name === 'Data')?.origin).toBe('pinned');
   await b.screenshot({ path: 'test-results/pins-ben.png' });
 
+  // Execute step on Shape: it runs alone, on Data's pinned items; nothing before it runs.
+  await b.getByTestId('inspector').getByRole('button', { name: 'Execute step' }).click();
+  await expect
+    .poll(async () => {
+      const list = (await (await b.request.get(`/api/executions?workflowId=${id}`)).json()) as {
+        executions: { id: string; status: string; scope?: string | null }[];
+      };
+      return list.executions[0]?.scope === 'step' ? list.executions[0].status : 'waiting';
+    })
+    .toBe('succeeded');
+  const stepList = (await (await b.request.get(`/api/executions?workflowId=${id}`)).json()) as {
+    executions: { id: string }[];
+  };
+  const step = (await (await b.request.get(`/api/executions/${stepList.executions[0]?.id ?? ''}`)).json()) as {
+    nodeRuns: { name: string; origin?: string; output: { main?: { json: Record<string, unknown> }[] } }[];
+  };
+  expect(step.nodeRuns.filter((r) => (r.origin ?? 'ran') === 'ran').map((r) => r.name)).toEqual(['Shape']);
+  expect(step.nodeRuns.find((r) => r.name === 'Shape')?.output.main?.map((i) => i.json.who)).toEqual([
+    'ZOE@EXAMPLE.COM',
+    'MAX@EXAMPLE.COM',
+  ]);
+
   // Ann unpins; the marker goes from Ben's canvas too, and undo brings the pin back.
   await pinsA.getByRole('button', { name: 'Unpin' }).click();
   await expect(canvasNode(b, 'Data').getByTestId('pin-marker')).toHaveCount(0);

@@ -1,7 +1,10 @@
 import { memo } from 'react';
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { useSyncExternalStore } from 'react';
+import { Handle, NodeToolbar, Position, type NodeProps } from '@xyflow/react';
 import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
-import { useDiffMark, useEditor, useNodeRun, usePeersSelecting } from '../editor/editor-context.tsx';
+import { useDiffMark, useEditor, useNodeRun, usePeersSelecting, useWillRun } from '../editor/editor-context.tsx';
+import { ended } from '../runs/execution-detail.ts';
+import { NodeRunActions } from '../runs/node-run-actions.tsx';
 import type { FlowNode } from './flow-binding.ts';
 import { NodeIcon } from './node-icons.tsx';
 import { SoftLockTag } from '../presence/soft-locks.tsx';
@@ -41,6 +44,7 @@ const RunBadge = ({ nodeId }: { nodeId: string }) => {
   const run = useNodeRun(runs, nodeId);
   if (!run || run.status === 'queued') return null;
   const items = run.itemsOut ? Object.values(run.itemsOut).reduce((a, b) => a + b, 0) : undefined;
+  const count = `${items ?? 0} item${items === 1 ? '' : 's'}`;
   const label =
     run.status === 'running'
       ? 'running'
@@ -48,17 +52,38 @@ const RunBadge = ({ nodeId }: { nodeId: string }) => {
         ? 'skipped'
         : run.status === 'failed'
           ? 'failed'
-          : `${items ?? 0} item${items === 1 ? '' : 's'}`;
+          : run.origin
+            ? `${run.origin} · ${count}`
+            : count;
+  const title =
+    run.origin === 'reused'
+      ? 'Not run: its output from the run this one built on is reused (nothing it depends on changed)'
+      : run.origin === 'pinned'
+        ? 'Not run: its pinned data is its output'
+        : (run.error ?? `${run.status}${run.durationMs !== undefined ? ` in ${Math.round(run.durationMs)} ms` : ''}`);
   return (
     <div
-      className={`run-badge run-${run.status}`}
+      className={`run-badge run-${run.status} ${run.origin ? `run-${run.origin}` : ''}`}
       data-testid="run-badge"
       data-status={run.status}
-      title={run.error ?? `${run.status}${run.durationMs !== undefined ? ` in ${Math.round(run.durationMs)} ms` : ''}`}
+      data-origin={run.origin ?? 'ran'}
+      title={title}
     >
       {label}
     </div>
   );
+};
+
+/** A hollow dot on nodes the next "Run" runs again (the others are reused); the tooltip says why. Hidden while a run is in flight. */
+const WillRunDot = ({ nodeId }: { nodeId: string }) => {
+  const { planner, runs } = useEditor();
+  const reason = useWillRun(planner, nodeId);
+  const running = useSyncExternalStore(runs.subscribe, () => {
+    const live = runs.getExecution();
+    return live !== null && !ended(live.status);
+  });
+  if (!reason || running) return null;
+  return <div className="will-run-dot" data-testid="will-run" title={`Runs in the next run: ${reason}`} />;
 };
 
 /** A pin on the node's corner when its output is pinned: runs in the editor use the pin instead of running it. */
@@ -112,7 +137,7 @@ const StickyNoteNode = ({ data, selected, id }: NodeProps<FlowNode>) => {
 };
 
 const WorkflowNodeView = (props: NodeProps<FlowNode>) => {
-  const { data, selected, id } = props;
+  const { data, selected, dragging, id } = props;
   const node = data.node;
   const def = getNodeDefinition(node.type);
   const { diff } = useEditor();
@@ -132,7 +157,14 @@ const WorkflowNodeView = (props: NodeProps<FlowNode>) => {
     >
       <RemoteSelection nodeId={id} />
       <RunBadge nodeId={id} />
+      <WillRunDot nodeId={id} />
       <PinMarker nodeId={id} />
+      {selected && !dragging && (
+        // Mounted only while selected: a toolbar follows the viewport, and every node following it would cost each pan.
+        <NodeToolbar isVisible position={Position.Top}>
+          <NodeRunActions nodeId={id} compact />
+        </NodeToolbar>
+      )}
       <SoftLockTag nodeId={id} />
       <NodeCommentMarker nodeId={id} />
       <DiffTag mark={mark} />

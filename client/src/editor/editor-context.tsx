@@ -5,6 +5,7 @@ import type { DiscussionStore } from '../comments/discussion-store.ts';
 import type { WorkflowSession } from '../doc/session.ts';
 import type { DiffMark, VersionDiff } from '../history/version-diff.ts';
 import type { Peer, Presence } from '../presence/presence.ts';
+import type { RunPlanner } from '../runs/run-planner.ts';
 import type { NodeRun, RunStatus } from '../runs/run-status.ts';
 import type { WorkflowUndo } from '../undo/undo.ts';
 import type { TestListen } from './test-listen.ts';
@@ -17,6 +18,8 @@ export interface EditorContextValue {
   undo: WorkflowUndo;
   /** The run the server reports in the room. */
   runs: RunStatus;
+  /** Plans the next run against the run it builds on: which nodes run again, and why. */
+  planner: RunPlanner;
   /** Whether `/webhook-test/` serves this workflow now ("Listen for test event"). */
   testListen: TestListen;
   canEdit: boolean;
@@ -51,6 +54,10 @@ export const usePeersSelecting = (presence: Presence, nodeId: string): readonly 
 
 export const usePeersLocking = (presence: Presence, nodeId: string): readonly Peer[] =>
   useSyncExternalStore(presence.subscribe, () => presence.peersLocking(nodeId));
+
+/** Why the node runs again in the next run (undefined when it is reused); re-renders only when that changes. */
+export const useWillRun = (planner: RunPlanner, nodeId: string): string | undefined =>
+  useSyncExternalStore(planner.subscribe, () => planner.willRun(nodeId));
 
 export const useNodeRun = (runs: RunStatus, nodeId: string): NodeRun | undefined =>
   useSyncExternalStore(runs.subscribe, () => runs.node(nodeId));

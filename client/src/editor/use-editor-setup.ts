@@ -5,6 +5,7 @@ import { FlowBinding } from '../canvas/flow-binding.ts';
 import { VersionDiff } from '../history/version-diff.ts';
 import type { WorkflowSession } from '../doc/session.ts';
 import { Presence, presenceUser } from '../presence/presence.ts';
+import { RunPlanner } from '../runs/run-planner.ts';
 import { RunStatus } from '../runs/run-status.ts';
 import { createWorkflowUndo, type WorkflowUndo } from '../undo/undo.ts';
 import type { EditorContextValue } from './editor-context.tsx';
@@ -16,6 +17,7 @@ interface Parts {
   binding: FlowBinding;
   presence: Presence;
   runs: RunStatus;
+  planner: RunPlanner;
   testListen: TestListen;
   diff: VersionDiff;
 }
@@ -41,16 +43,18 @@ export const useEditorSetup = (
     const binding = new FlowBinding(session.doc, { onDragBoundary: undo.boundary });
     const presence = new Presence(session.provider.awareness, presenceUser({ id, name }));
     const runs = new RunStatus(session.provider.awareness);
+    const planner = new RunPlanner(session.doc);
     const testListen = new TestListen(session.provider.awareness, session.provider.roomname, (method, path) =>
       api<TestWebhookListenDto | undefined>(method, path),
     );
     const diff = new VersionDiff(session.doc);
     // The parts subscribe to the document and awareness, so they are made (and unmade) by the effect.
     // eslint-disable-next-line react-hooks/set-state-in-effect
-    setParts({ session, undo, binding, presence, runs, testListen, diff });
+    setParts({ session, undo, binding, presence, runs, planner, testListen, diff });
     return () => {
       diff.destroy();
       testListen.destroy();
+      planner.destroy();
       runs.destroy();
       binding.destroy();
       presence.destroy();

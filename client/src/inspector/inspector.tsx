@@ -18,6 +18,7 @@ import { useEditor, usePeers } from '../editor/editor-context.tsx';
 import { toastAtom } from '../state/atoms.ts';
 import { NumberInput, ParamField, PeersEditing } from './param-field.tsx';
 import { LazyYTextEditor as YTextEditor } from './lazy-ytext-editor.tsx';
+import { NodeRunActions } from '../runs/node-run-actions.tsx';
 import { NodeRunData } from '../runs/node-run-data.tsx';
 import { SoftLockSection } from '../presence/soft-locks.tsx';
 import { NodeCommentsLink } from '../comments/node-comments-link.tsx';
@@ -221,6 +222,7 @@ export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => 
           <X size={16} aria-hidden="true" />
         </button>
       </header>
+      {def && !def.annotation && <NodeRunActions nodeId={nodeId} />}
       <LastChanges nodeId={nodeId} />
       {here.length > 0 && (
         <p className="also-here">

@@ -12,6 +12,8 @@ export interface ExecutionDetail {
   error: string | null;
   createdAt: number;
   finishedAt: number | null;
+  /** Node id → fingerprint of the version it ran (what the next partial run compares with); null on older runs. */
+  fingerprints?: Record<string, string> | null;
   nodeRuns: {
     nodeId: string;
     name: string;
@@ -21,12 +23,34 @@ export interface ExecutionDetail {
     output: Record<string, { json: unknown }[]>;
     error: string | null;
     attempts: number;
+    origin?: 'ran' | 'reused' | 'pinned';
     /** Each output item's sources, compact (shared/src/runs/paired.ts). */
     paired?: string | null;
   }[];
 }
 
-const ended = (status: string | undefined) => status === 'succeeded' || status === 'failed' || status === 'canceled';
+/** Ended executions never change: the inspector, the panels and the run planner share one read of each. */
+const ENDED_KEPT = 8;
+const endedDetails = new Map<string, Promise<ExecutionDetail>>();
+
+/** GET /api/executions/:id, read once while the execution has ended (the last few kept). */
+export const loadExecutionDetail = (id: string): Promise<ExecutionDetail> => {
+  const kept = endedDetails.get(id);
+  if (kept) return kept;
+  const loading = api<ExecutionDetail>('GET', `/api/executions/${id}`);
+  endedDetails.set(id, loading);
+  loading.then(
+    (detail) => {
+      if (detail.finishedAt === null) endedDetails.delete(id);
+    },
+    () => endedDetails.delete(id),
+  );
+  while (endedDetails.size > ENDED_KEPT) endedDetails.delete(endedDetails.keys().next().value as string);
+  return loading;
+};
+
+export const ended = (status: string | undefined) =>
+  status === 'succeeded' || status === 'failed' || status === 'canceled';
 
 /**
  * The execution the inspector shows items of: the one picked in the
@@ -42,7 +66,7 @@ export const useExecutionDetail = (): ExecutionDetail | undefined => {
   useEffect(() => {
     if (!id) return;
     let current = true;
-    api<ExecutionDetail>('GET', `/api/executions/${id}`).then(
+    loadExecutionDetail(id).then(
       (d) => {
         if (current) setDetail(d);
       },

@@ -1,10 +1,12 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useAtom, useSetAtom } from 'jotai';
-import { History, KeyRound, Play, Radio } from 'lucide-react';
+import { ChevronDown, History, KeyRound, Play, Radio } from 'lucide-react';
 import { api, ApiError } from '../api/client.ts';
 import { useEditor } from '../editor/editor-context.tsx';
-import { panelAtom, toastAtom, viewedExecutionAtom } from '../state/atoms.ts';
+import { panelAtom, toastAtom } from '../state/atoms.ts';
 import { IconButton } from '../ui/icon-button.tsx';
+import { useRunBaseSync } from './run-base.ts';
+import { useStartRun } from './start-run.ts';
 
 /**
  * Run the workflow (a snapshot of the document as it is now), publish and
@@ -25,7 +27,6 @@ export const RunControls = ({ workflowId }: { workflowId: string }) => {
   const execution = useSyncExternalStore(runs.subscribe, runs.getExecution);
   const liveTrigger = useSyncExternalStore(runs.subscribe, runs.getTrigger);
   const [panel, setPanel] = useAtom(panelAtom);
-  const setViewed = useSetAtom(viewedExecutionAtom);
   const setToast = useSetAtom(toastAtom);
   const [loaded, setTrigger] = useState<TriggerState>();
   // What the server announced in the room is newer than what was loaded: someone else may have (de)activated it.
@@ -36,17 +37,22 @@ export const RunControls = ({ workflowId }: { workflowId: string }) => {
     api<TriggerState>('GET', `/api/workflows/${workflowId}`).then(setTrigger, () => undefined);
   }, [workflowId]);
 
-  const run = async () => {
+  useRunBaseSync(workflowId);
+  const start = useStartRun();
+  const [menu, setMenu] = useState(false);
+  useEffect(() => {
+    if (!menu) return;
+    const close = (e: MouseEvent) => {
+      if (!(e.target instanceof Element) || !e.target.closest('.run-split')) setMenu(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [menu]);
+  const run = async (fresh: boolean) => {
+    setMenu(false);
     setBusy(true);
-    try {
-      await api('POST', `/api/workflows/${workflowId}/run`);
-      setViewed(null);
-    } catch (e) {
-      const issues = e instanceof ApiError ? e.issues.map((i) => i.message) : [];
-      setToast({ text: [message(e), ...issues.slice(0, 3)].join('\n'), kind: 'error' });
-    } finally {
-      setBusy(false);
-    }
+    await start({ scope: 'all', fresh });
+    setBusy(false);
   };
 
   const toggleActive = async () => {
@@ -69,9 +75,35 @@ export const RunControls = ({ workflowId }: { workflowId: string }) => {
 
   return (
     <div className="toolbar run-controls" role="toolbar" aria-label="Runs">
-      <button type="button" className="primary run-button" disabled={!canRun || busy} onClick={() => void run()}>
-        <Play size={14} aria-hidden="true" /> Run
-      </button>
+      <span className="run-split">
+        <button
+          type="button"
+          className="primary run-button"
+          disabled={!canRun || busy}
+          onClick={() => void run(false)}
+          title="Run the workflow; nodes that did not change since the last run reuse its output"
+        >
+          <Play size={14} aria-hidden="true" /> Run
+        </button>
+        <button
+          type="button"
+          className="primary run-menu-button"
+          aria-label="More ways to run"
+          aria-haspopup="menu"
+          aria-expanded={menu}
+          disabled={!canRun || busy}
+          onClick={() => setMenu(!menu)}
+        >
+          <ChevronDown size={14} aria-hidden="true" />
+        </button>
+        {menu && (
+          <div className="run-menu" role="menu" onKeyDown={(e) => e.key === 'Escape' && setMenu(false)}>
+            <button type="button" role="menuitem" autoFocus onClick={() => void run(true)}>
+              Run everything fresh
+            </button>
+          </div>
+        )}
+      </span>
       {execution && (
         <span className={`run-chip run-${execution.status}`} data-testid="run-status" title={execution.error ?? ''}>
           {execution.status}

@@ -38,6 +38,7 @@ const sameRun = (a: NodeRun | undefined, b: NodeRun): boolean =>
   a.runs === b.runs &&
   a.durationMs === b.durationMs &&
   a.error === b.error &&
+  a.origin === b.origin &&
   JSON.stringify(a.itemsOut) === JSON.stringify(b.itemsOut);
 
 export class RunStatus {

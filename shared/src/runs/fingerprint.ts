@@ -157,3 +157,14 @@ export const changedParts = (now: string, before: string): FingerprintChange[] =
     return now.slice(from, to) !== before.slice(from, to);
   });
 };
+
+/**
+ * `now` with `before`'s credential part. A browser cannot see when a credential was last changed (its stamp), so
+ * its preview of a plan takes the stamp as unchanged since the base run; which credential a node uses is in its
+ * config part and still counts. The server, which knows the stamps, makes the plan the run follows.
+ */
+export const withCredentialPartOf = (now: string, before: string): string => {
+  if (isPinnedFingerprint(now) || isPinnedFingerprint(before)) return now;
+  const [from, to] = PARTS.credentials;
+  return now.slice(0, from) + before.slice(from, to) + now.slice(to);
+};
