@@ -22,7 +22,9 @@ export const planBaseOf = (fingerprints: Readonly<Record<string, string>>, runs:
     const seen = byNode.get(run.nodeId);
     const entry = seen ?? { last: run, withData: new Set<string>() };
     if (run.runIndex >= entry.last.runIndex) entry.last = run;
-    for (const [handle, count] of Object.entries(run.itemsOut)) if (count > 0) entry.withData.add(handle);
+    // A failed run's items are not an output to build on (the node runs again anyway).
+    if (run.status === 'succeeded')
+      for (const [handle, count] of Object.entries(run.itemsOut)) if (count > 0) entry.withData.add(handle);
     if (!seen) byNode.set(run.nodeId, entry);
   }
   const out = Object.create(null) as Record<string, BaseNodeRun>;
@@ -31,7 +33,7 @@ export const planBaseOf = (fingerprints: Readonly<Record<string, string>>, runs:
       ok: last.status === 'succeeded',
       lastRunIndex: last.runIndex,
       outputsWithData: [...withData].sort(),
-      lastOutputsWithData: Object.entries(last.itemsOut)
+      lastOutputsWithData: Object.entries(last.status === 'succeeded' ? last.itemsOut : {})
         .filter(([, count]) => count > 0)
         .map(([handle]) => handle)
         .sort(),

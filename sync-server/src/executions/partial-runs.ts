@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PartialJob, ReusedRun } from '#shared/protocol/engine.ts';
+import { planBaseOf } from '#shared/runs/plan-base.ts';
 import { graphFromDefinition, reachable } from '#shared/runs/plan-graph.ts';
 import {
   planRun,
@@ -99,18 +100,17 @@ export const handlesWithData = (text: string): string[] => {
   return found;
 };
 
-const planBaseOf = (base: NonNullable<PartialInput['base']>): PlanBase => {
-  const runs: Record<string, PlanBase['runs'][string]> = Object.create(null) as Record<
-    string,
-    PlanBase['runs'][string]
-  >;
-  for (const r of base.runs) {
-    // Only the last run is read: a loop node's earlier outputs count as its last run's (see docs/decisions.md).
-    const withData = r.status === 'succeeded' ? handlesWithData(r.output) : [];
-    runs[r.nodeId] = { ok: r.status === 'succeeded', lastRunIndex: r.runIndex, outputsWithData: withData };
-  }
-  return { fingerprints: base.fingerprints, runs };
-};
+/** Only each node's last run is read: a loop node's earlier outputs count as its last run's (docs/decisions.md). */
+const baseOf = (base: NonNullable<PartialInput['base']>): PlanBase =>
+  planBaseOf(
+    base.fingerprints,
+    base.runs.map((r) => ({
+      nodeId: r.nodeId,
+      runIndex: r.runIndex,
+      status: r.status === 'succeeded' ? 'succeeded' : 'failed',
+      itemsOut: Object.fromEntries(handlesWithData(r.output).map((handle) => [handle, 1])),
+    })),
+  );
 
 /** A whole manual run starts at one trigger: the plan keeps what that trigger reaches. */
 const fromTrigger = (plan: RunPlan, definition: WorkflowDefinition, startNodeId: string): RunPlan => {
@@ -130,7 +130,7 @@ export const planPartialJob = (input: PartialInput): PartialOutcome => {
   const planned = planRun({
     definition: input.definition,
     fingerprints: input.fingerprints,
-    ...(input.base ? { base: planBaseOf(input.base) } : {}),
+    ...(input.base ? { base: baseOf(input.base) } : {}),
     ...(input.pins ? { pins: input.pins } : {}),
     scope: input.scope,
     ...(input.destination === undefined ? {} : { destination: input.destination }),
