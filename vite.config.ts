@@ -47,6 +47,7 @@ const N8N_DIFF_IN_NPM_TEST = [
   'xml',
   'html',
   'markdown',
+  'crypto',
   // The random workflows (graphs.diff.ts): run order, loops, connection order.
   'graphs',
 ];

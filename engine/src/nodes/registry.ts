@@ -21,6 +21,7 @@ import { summarize } from './summarize.ts';
 import { xml } from './xml.ts';
 import { html } from './html.ts';
 import { markdown } from './markdown.ts';
+import { crypto } from './crypto.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 
 /** How each node type of shared/nodes runs. Sticky notes never run. */
@@ -49,5 +50,6 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['xml', xml],
   ['html', html],
   ['markdown', markdown],
+  ['crypto', crypto],
   ['dateTime', dateTime],
 ]);

@@ -1,3 +1,4 @@
+import { createPublicKey, createVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -42,6 +43,25 @@ export const nodeOf = (workflow: unknown, name: string): N8nNode | undefined => 
 const hasNodeOfType = (workflow: unknown, type: string): boolean => {
   const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
   return Array.isArray(nodes) && (nodes as N8nNode[]).some((n) => n.type === type);
+};
+
+/** A Crypto node's parameters, when the divergence is in its output items. */
+const cryptoParamsOf = (d: Divergence, workflow: unknown): Record<string, unknown> | undefined => {
+  if (d.what !== 'output items') return undefined;
+  const node = nodeOf(workflow, d.node);
+  return node?.type === 'n8n-nodes-base.crypto' ? ((node.parameters ?? {}) as Record<string, unknown>) : undefined;
+};
+
+/** Both lists of items are equal but for the one key, where each side's value passes `ok`. */
+const sameButAt = (d: Divergence, key: string, ok: (value: unknown) => boolean): boolean => {
+  if (!Array.isArray(d.n8n) || !Array.isArray(d.weft) || d.n8n.length !== d.weft.length) return false;
+  return d.n8n.every((a: unknown, i) => {
+    const b: unknown = (d.weft as unknown[])[i];
+    if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return false;
+    const { [key]: va, ...ra } = a as Record<string, unknown>;
+    const { [key]: vb, ...rb } = b as Record<string, unknown>;
+    return ok(va) && ok(vb) && isDeepStrictEqual(ra, rb);
+  });
 };
 
 /** A Sort node's (or Item Lists' sort's) parameters, when the divergence is in its output or pairing. */
@@ -189,6 +209,45 @@ export const exceptions: Exception[] = [
           .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
           .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)));
       return decoded(d.n8n) === decoded(d.weft);
+    },
+  },
+  {
+    // Crypto's generate writes random text: both engines' items are compared with it replaced by its shape.
+    id: 'crypto-generate-random',
+    excuses: (d, workflow) => {
+      const params = cryptoParamsOf(d, workflow);
+      if (params?.action !== 'generate') return false;
+      const type = typeof params.encodingType === 'string' ? params.encodingType : 'uuid';
+      const length = typeof params.stringLength === 'number' ? params.stringLength : 32;
+      const shape = (v: unknown): boolean => {
+        if (typeof v !== 'string') return false;
+        if (type === 'uuid') return /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(v);
+        if (type === 'hex') return v.length === length && /^[0-9a-f]*$/.test(v);
+        if (type === 'base64') return v.length <= length && /^[A-Za-z0-9]*$/.test(v);
+        return v.length === length && Buffer.from(v, 'utf8').every((b) => b < 0x80);
+      };
+      return sameButAt(d, typeof params.dataPropertyName === 'string' ? params.dataPropertyName : 'data', shape);
+    },
+  },
+  {
+    // ECDSA signatures are random (a fresh nonce each time): both engines' signatures must verify, the rest be equal.
+    id: 'crypto-ecdsa-random',
+    excuses: (d, workflow) => {
+      const params = cryptoParamsOf(d, workflow);
+      if (params?.action !== 'sign' || typeof params.privateKey !== 'string') return false;
+      const value = params.value;
+      if (typeof value !== 'string' || value.startsWith('=')) return false;
+      let key;
+      try {
+        key = createPublicKey(params.privateKey);
+      } catch {
+        return false;
+      }
+      if (key.asymmetricKeyType !== 'ec') return false;
+      const encoding = params.encoding === 'base64' ? 'base64' : 'hex';
+      const verifies = (sig: unknown) =>
+        typeof sig === 'string' && createVerify(String(params.algorithm)).update(value).verify(key, sig, encoding);
+      return sameButAt(d, typeof params.dataPropertyName === 'string' ? params.dataPropertyName : 'data', verifies);
     },
   },
   {

@@ -21,6 +21,7 @@ import { compareDatasetsFamily } from './compare-datasets-gen.ts';
 import { xmlFamily } from './xml-gen.ts';
 import { htmlFamily } from './html-gen.ts';
 import { markdownFamily } from './markdown-gen.ts';
+import { cryptoFamily } from './crypto-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
@@ -52,6 +53,7 @@ const itemListFamilies = [
   xmlFamily,
   htmlFamily,
   markdownFamily,
+  cryptoFamily,
 ];
 const families: Family[] = [
   codeFamily,

@@ -7,6 +7,7 @@ import { summarize } from './summarize.ts';
 import { xml } from './xml.ts';
 import { html } from './html.ts';
 import { markdown } from './markdown.ts';
+import { crypto } from './crypto.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
 
@@ -35,6 +36,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   xml,
   html,
   markdown,
+  crypto,
   dateTime,
   noOp,
   stickyNote,
