@@ -22,6 +22,7 @@ import { xml } from './xml.ts';
 import { html } from './html.ts';
 import { markdown } from './markdown.ts';
 import { crypto } from './crypto.ts';
+import { emailSend } from './email-send.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 
 /** How each node type of shared/nodes runs. Sticky notes never run. */
@@ -51,5 +52,6 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['html', html],
   ['markdown', markdown],
   ['crypto', crypto],
+  ['emailSend', emailSend],
   ['dateTime', dateTime],
 ]);

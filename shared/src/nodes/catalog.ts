@@ -8,6 +8,7 @@ import { xml } from './xml.ts';
 import { html } from './html.ts';
 import { markdown } from './markdown.ts';
 import { crypto } from './crypto.ts';
+import { emailSend } from './email-send.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
 
@@ -37,6 +38,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   html,
   markdown,
   crypto,
+  emailSend,
   dateTime,
   noOp,
   stickyNote,
