@@ -1,6 +1,7 @@
 import { createHash, createHmac, createVerify, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fromN8n } from '#shared/interop/n8n/index.ts';
+import { pemOf } from '../src/nodes/crypto.ts';
 import { items, runNode } from './harness.ts';
 
 /**
@@ -9,8 +10,23 @@ import { items, runNode } from './harness.ts';
  * keys made here. The differential family (crypto-gen.ts) is the broad proof.
  */
 
-const run = async (parameters: Record<string, unknown>, json: Record<string, unknown> = { keep: 1 }) =>
-  (await runNode('crypto', parameters, items(json))).main?.map((i) => i.json);
+/** The keys go in the node's Crypto credential: `secret` and `privateKey` here are its two fields. */
+const run = async (
+  { secret, privateKey, ...parameters }: Record<string, unknown>,
+  json: Record<string, unknown> = { keep: 1 },
+) =>
+  (
+    await runNode('crypto', parameters, items(json), {
+      credentials: {
+        k1: {
+          type: 'crypto',
+          hmacSecret: typeof secret === 'string' ? secret : '',
+          signPrivateKey: typeof privateKey === 'string' ? privateKey : '',
+        },
+      },
+      node: { credentials: { crypto: 'k1' } },
+    })
+  ).main?.map((i) => i.json);
 
 const one = async (parameters: Record<string, unknown>, json?: Record<string, unknown>) =>
   (await run(parameters, json))?.[0]?.data;
@@ -68,12 +84,22 @@ describe('hmac', () => {
     );
   });
 
-  it('SHA3-256 in base64 with a secret from an expression', async () => {
-    const out = await one(
-      { action: 'hmac', type: 'SHA3-256', encoding: 'base64', secret: '={{ $json.k }}', value: 'body' },
-      { k: 'key' },
-    );
+  it('SHA3-256 in base64', async () => {
+    const out = await one({ action: 'hmac', type: 'SHA3-256', encoding: 'base64', secret: 'key', value: 'body' });
     expect(out).toBe(createHmac('sha3-256', 'key').update('body').digest('base64'));
+  });
+
+  it('needs a Crypto credential with a secret', async () => {
+    await expect(runNode('crypto', { action: 'hmac', value: 'x' }, items({}))).rejects.toThrow(
+      /Choose a Crypto credential/,
+    );
+    await expect(run({ action: 'hmac', value: 'x' })).rejects.toThrow(/No HMAC secret set/);
+    await expect(
+      runNode('crypto', { action: 'hmac', value: 'x' }, items({}), {
+        credentials: { k1: { type: 'bearer', token: 't' } },
+        node: { credentials: { crypto: 'k1' } },
+      }),
+    ).rejects.toThrow(/not a Crypto credential/);
   });
 });
 
@@ -102,13 +128,24 @@ describe('sign', () => {
     ).toBe(false);
   });
 
+  it('takes a key typed on one line (a form field drops its line breaks)', async () => {
+    const flat = pem(rsa.privateKey).replace(/\n/g, ' ');
+    const sig = await one({ action: 'sign', algorithm: 'RSA-SHA256', privateKey: flat, value: 'payload' });
+    expect(
+      createVerify('RSA-SHA256')
+        .update('payload')
+        .verify(rsa.publicKey, sig as string, 'hex'),
+    ).toBe(true);
+    expect(pemOf(flat)).toBe(pem(rsa.privateKey).trim());
+  });
+
   it('RSA signatures are the same each time (PKCS#1 v1.5)', async () => {
     const p = { action: 'sign', algorithm: 'RSA-SHA256', privateKey: pem(rsa.privateKey), value: 'v' };
     expect(await one(p)).toBe(await one(p));
   });
 
   it('a missing key or a bad algorithm is a clear error', async () => {
-    await expect(run({ action: 'sign', algorithm: 'RSA-SHA256', value: 'v' })).rejects.toThrow(/No private key/);
+    await expect(run({ action: 'sign', algorithm: 'RSA-SHA256', value: 'v' })).rejects.toThrow(/No private key set/);
     await expect(
       run({ action: 'sign', algorithm: 'nope', privateKey: pem(rsa.privateKey), value: 'v' }),
     ).rejects.toThrow(/Invalid digest/);
@@ -153,17 +190,13 @@ describe('import', () => {
     expect(result.warnings).toEqual([]);
   });
 
-  it("version 1's secret comes over; version 2's is in a credential, and the import says so", () => {
-    expect(imported(1, { action: 'hmac', secret: 's' }).definition.nodes[0]?.parameters).toEqual({
-      action: 'hmac',
-      secret: 's',
-      type: 'MD5',
-    });
-    expect(
-      imported(2, { action: 'hmac' })
-        .warnings.map((w) => w.message)
-        .join(),
-    ).toMatch(/Crypto credential/);
+  it("version 1's secret and key, written in the node, stay out of the workflow; the import says to use a credential", () => {
+    const result = imported(1, { action: 'hmac', secret: 's3cret', privateKey: 'PEM' });
+    expect(result.definition.nodes[0]?.parameters).toEqual({ action: 'hmac', type: 'MD5' });
+    expect(JSON.stringify(result.definition)).not.toContain('s3cret');
+    expect(result.warnings.map((w) => w.message).join('\n')).toMatch(
+      /HMAC secret is written in the node.*Crypto credential[\s\S]*private key is written in the node/,
+    );
   });
 
   it('binary input and encrypt are named as not supported in Weft yet', () => {

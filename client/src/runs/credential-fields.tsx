@@ -11,7 +11,7 @@ import { fieldText } from '../ui/form.ts';
 export interface CredentialField {
   name: string;
   label: string;
-  kind: 'text' | 'secret' | 'number' | 'checkbox';
+  kind: 'text' | 'secret' | 'secretText' | 'number' | 'checkbox';
   required?: boolean;
   placeholder?: string;
   /** Checked at first (checkbox), or the number shown (number). */
@@ -37,6 +37,10 @@ export const fieldsOf: Record<CredentialType, readonly CredentialField[]> = {
     { name: 'disableStartTls', label: 'Never use STARTTLS', kind: 'checkbox', initial: false },
     { name: 'hostName', label: 'Client host name (EHLO)', kind: 'text' },
   ],
+  crypto: [
+    { name: 'hmacSecret', label: 'HMAC secret', kind: 'secret' },
+    { name: 'signPrivateKey', label: 'Private key for signing (PEM)', kind: 'secretText' },
+  ],
 };
 
 export const typeLabels: Record<CredentialType, string> = {
@@ -44,6 +48,7 @@ export const typeLabels: Record<CredentialType, string> = {
   bearer: 'Bearer token',
   basic: 'Basic auth',
   smtp: 'SMTP server',
+  crypto: 'Crypto keys (HMAC, signing)',
 };
 
 /** The `data` of a create-credential request, read from the form. */
@@ -63,7 +68,12 @@ export const credentialData = (form: HTMLFormElement, type: CredentialType): Rec
 export const CredentialFields = ({ type }: { type: CredentialType }) => (
   <>
     {fieldsOf[type].map((f) =>
-      f.kind === 'checkbox' ? (
+      f.kind === 'secretText' ? (
+        <label key={`${type}.${f.name}`}>
+          {f.label}
+          <textarea name={f.name} rows={4} autoComplete="off" spellCheck={false} required={f.required} />
+        </label>
+      ) : f.kind === 'checkbox' ? (
         <label key={`${type}.${f.name}`} className="checkbox">
           <input name={f.name} type="checkbox" defaultChecked={f.initial === true} /> {f.label}
         </label>

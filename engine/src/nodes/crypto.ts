@@ -2,7 +2,7 @@ import { createHash, createHmac, createSign, randomBytes, randomUUID } from 'nod
 import { MAIN } from '#shared/nodes/types.ts';
 import type { Item, JsonObject } from '#shared/runs/items.ts';
 import { pairedWith } from '../runner/paired-items.ts';
-import { ItemErrors, NodeError, type NodeExecutor } from '../runner/types.ts';
+import { ItemErrors, NodeError, type NodeContext, type NodeExecutor } from '../runner/types.ts';
 import { str } from './values.ts';
 
 /**
@@ -38,7 +38,41 @@ const encodingOf = (p: JsonObject): 'hex' | 'base64' => {
   throw new NodeError(`Unknown encoding "${encoding}": use hex or base64`);
 };
 
-const resultOf = (action: string, p: JsonObject): string => {
+interface Keys {
+  hmacSecret: string;
+  signPrivateKey: string;
+}
+
+/** A PEM key typed on one line (a form field drops the line breaks) put back into lines, as n8n's formatPemBlock. */
+export const pemOf = (key: string): string => {
+  if (key.includes('\n') || !key.includes('-----BEGIN ')) return key;
+  const m = /^-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----([\s\S]*?)-----END \1-----$/.exec(key.trim());
+  if (!m) return key;
+  const body = (m[2] ?? '').replace(/\\n/g, '\n').trim();
+  const lines = /\s/.test(body) ? body.split(/\s+/) : (body.match(/.{1,64}/g) ?? []);
+  return `-----BEGIN ${m[1]}-----\n${lines.join('\n')}\n-----END ${m[1]}-----`;
+};
+
+/** The node's keys from its credential, as n8n's Crypto 2 reads them (only for the actions that use them). */
+const keysOf = async (ctx: NodeContext, action: string): Promise<Keys> => {
+  if (action !== 'hmac' && action !== 'sign') return { hmacSecret: '', signPrivateKey: '' };
+  const id = ctx.node.credentials?.crypto ?? Object.values(ctx.node.credentials ?? {})[0];
+  if (!id)
+    throw new NodeError(`Choose a Crypto credential: ${action === 'hmac' ? 'HMAC' : 'signing'} takes its key from one`);
+  const credential = await ctx.credential(id);
+  if (credential.type !== 'crypto')
+    throw new NodeError(`The credential is not a Crypto credential (it is ${credential.type})`);
+  if (action === 'hmac' && !credential.hmacSecret)
+    throw new NodeError('No HMAC secret set in the credential. Add an HMAC secret to the Crypto credential.');
+  if (action === 'sign' && !credential.signPrivateKey)
+    throw new NodeError('No private key set in the credential. Add a private key to the Crypto credential.');
+  // Only the key the action uses is read (a credential stored before a field existed may lack the other).
+  return action === 'hmac'
+    ? { hmacSecret: credential.hmacSecret, signPrivateKey: '' }
+    : { hmacSecret: '', signPrivateKey: pemOf(credential.signPrivateKey) };
+};
+
+const resultOf = (action: string, p: JsonObject, keys: Keys): string => {
   if (action === 'encrypt' || action === 'decrypt')
     throw new NodeError(`The action "${action}" (n8n's Crypto 2) is not supported in Weft yet`);
   if ((action === 'hash' || action === 'hmac') && p.binaryData === true)
@@ -46,22 +80,22 @@ const resultOf = (action: string, p: JsonObject): string => {
   if (action === 'generate') return generated(p);
   if (action === 'hash' || action === 'hmac') {
     const type = str(p.type, 'SHA256');
-    const digest = action === 'hash' ? createHash(type) : createHmac(type, str(p.secret));
+    const digest = action === 'hash' ? createHash(type) : createHmac(type, keys.hmacSecret);
     return digest.update(p.value as string).digest(encodingOf(p));
   }
   if (action === 'sign') {
     const sign = createSign(str(p.algorithm));
     sign.write(p.value);
     sign.end();
-    if (str(p.privateKey).trim() === '') throw new NodeError('No private key: write one (PEM) in "Private key"');
-    return sign.sign(str(p.privateKey), encodingOf(p));
+    return sign.sign(keys.signPrivateKey, encodingOf(p));
   }
   throw new NodeError(`Unknown action "${action}": use hash, hmac, sign or generate`);
 };
 
-export const crypto: NodeExecutor = (ctx) => {
+export const crypto: NodeExecutor = async (ctx) => {
   const params = ctx.params();
   const action = str(ctx.nodeParams().action, 'hash');
+  const keys = await keysOf(ctx, action);
   const goOn = ctx.node.onError === 'continueRegularOutput' || ctx.node.onError === 'continueErrorOutput';
   const out: Item[] = [];
   const failed: { index: number; message: string }[] = [];
@@ -69,7 +103,7 @@ export const crypto: NodeExecutor = (ctx) => {
     const p = params[index] ?? {};
     try {
       const key = str(p.dataPropertyName);
-      const value = resultOf(action, p);
+      const value = resultOf(action, p, keys);
       const json: JsonObject = { ...item.json };
       if (!UNSAFE_KEYS.has(key)) json[key] = value;
       out.push(pairedWith({ json }, { item: index }));

@@ -62,7 +62,8 @@ export type Credential =
       password: string;
       disableStartTls: boolean;
       hostName: string;
-    };
+    }
+  | { type: 'crypto'; hmacSecret: string; signPrivateKey: string };
 
 export interface WebhookResponse {
   status: number;

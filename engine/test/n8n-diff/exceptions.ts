@@ -52,6 +52,14 @@ const cryptoParamsOf = (d: Divergence, workflow: unknown): Record<string, unknow
   return node?.type === 'n8n-nodes-base.crypto' ? ((node.parameters ?? {}) as Record<string, unknown>) : undefined;
 };
 
+/** The signing key the harness gave a Crypto node (its credential; version 1 has it as a parameter too). */
+const cryptoKeyOf = (workflow: unknown, name: string): string | undefined => {
+  const node = nodeOf(workflow, name) as
+    { credentials?: { crypto?: { data?: { signPrivateKey?: unknown } } } } | undefined;
+  const key = node?.credentials?.crypto?.data?.signPrivateKey;
+  return typeof key === 'string' ? key : undefined;
+};
+
 /** Both lists of items are equal but for the one key, where each side's value passes `ok`. */
 const sameButAt = (d: Divergence, key: string, ok: (value: unknown) => boolean): boolean => {
   if (!Array.isArray(d.n8n) || !Array.isArray(d.weft) || d.n8n.length !== d.weft.length) return false;
@@ -234,12 +242,13 @@ export const exceptions: Exception[] = [
     id: 'crypto-ecdsa-random',
     excuses: (d, workflow) => {
       const params = cryptoParamsOf(d, workflow);
-      if (params?.action !== 'sign' || typeof params.privateKey !== 'string') return false;
+      const pem = cryptoKeyOf(workflow, d.node);
+      if (params?.action !== 'sign' || pem === undefined) return false;
       const value = params.value;
       if (typeof value !== 'string' || value.startsWith('=')) return false;
       let key;
       try {
-        key = createPublicKey(params.privateKey);
+        key = createPublicKey(pem);
       } catch {
         return false;
       }

@@ -3,7 +3,7 @@ import { timeSchema } from './common.ts';
 
 /** Credentials over REST: secrets go in, never out. */
 
-export const credentialTypes = ['apiKeyHeader', 'bearer', 'basic', 'smtp'] as const;
+export const credentialTypes = ['apiKeyHeader', 'bearer', 'basic', 'smtp', 'crypto'] as const;
 export type CredentialType = (typeof credentialTypes)[number];
 
 const secret = z.string().min(1, 'must not be empty').max(10_000);
@@ -33,6 +33,18 @@ export const smtpCredentialData = z.strictObject({
 });
 export type SmtpCredentialData = z.infer<typeof smtpCredentialData>;
 
+/**
+ * The keys of the Crypto node, as n8n's "Crypto" credential holds them (the
+ * ones Weft's node uses): the HMAC secret and the signing key (PEM; one
+ * typed on a single line is put back into lines when it is used).
+ */
+export const cryptoCredentialData = z
+  .strictObject({
+    hmacSecret: z.string().max(10_000).default(''),
+    signPrivateKey: z.string().max(20_000).default(''),
+  })
+  .refine((d) => d.hmacSecret !== '' || d.signPrivateKey !== '', 'needs an HMAC secret or a private key');
+
 export const credentialDataSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('apiKeyHeader'),
@@ -44,6 +56,7 @@ export const credentialDataSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bearer'), data: z.strictObject({ token: secret }) }),
   z.object({ type: z.literal('basic'), data: z.strictObject({ user: z.string().max(1_000), password: secret }) }),
   z.object({ type: z.literal('smtp'), data: smtpCredentialData }),
+  z.object({ type: z.literal('crypto'), data: cryptoCredentialData }),
 ]);
 
 export const createCredentialRequest = z.intersection(

@@ -52,30 +52,11 @@ export const crypto = defineNode({
     },
     { name: 'value', label: 'Value', kind: 'string', default: '', showWhen: when('hash', 'hmac', 'sign') },
     {
-      name: 'secret',
-      label: 'Secret',
-      description: 'The HMAC key.',
-      kind: 'string',
-      default: '',
-      required: true,
-      showWhen: when('hmac'),
-    },
-    {
       name: 'algorithm',
       label: 'Algorithm',
       description: 'A digest node:crypto knows, such as RSA-SHA256, sha256 (RSA or EC keys) or sha512.',
       kind: 'string',
       default: 'RSA-SHA256',
-      required: true,
-      showWhen: when('sign'),
-    },
-    {
-      name: 'privateKey',
-      label: 'Private key',
-      description: 'PEM, RSA or EC.',
-      kind: 'string',
-      multiline: true,
-      default: '',
       required: true,
       showWhen: when('sign'),
     },
@@ -119,5 +100,7 @@ export const crypto = defineNode({
       required: true,
     },
   ],
+  // Keys live in a credential, never in the workflow's document (which every member reads), as n8n's Crypto 2.
+  credentials: [{ name: 'crypto', label: 'Keys', types: ['crypto'], showWhen: { action: ['hmac', 'sign'] } }],
   keywords: ['hash', 'hmac', 'sha', 'md5', 'sign', 'signature', 'uuid', 'random'],
 });

@@ -188,6 +188,7 @@ export const jobSchema = z.object({
           disableStartTls: z.boolean(),
           hostName: z.string(),
         }),
+        z.object({ type: z.literal('crypto'), hmacSecret: z.string(), signPrivateKey: z.string() }),
       ]),
     )
     .optional(),

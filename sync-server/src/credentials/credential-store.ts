@@ -16,7 +16,8 @@ export type CredentialSecret =
       password: string;
       disableStartTls: boolean;
       hostName: string;
-    };
+    }
+  | { type: 'crypto'; hmacSecret: string; signPrivateKey: string };
 
 /**
  * What a job may carry for one credential id in one workflow: its secret only

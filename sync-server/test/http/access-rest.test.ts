@@ -542,7 +542,7 @@ describe('accounts the admin makes', () => {
   });
 });
 
-describe('SMTP credentials', () => {
+describe('SMTP and Crypto credentials', () => {
   it('take n8n’s fields with its defaults, checked; listed by name and type only; stored encrypted', async () => {
     await rest.signup('admin@example.com');
     const alice = await rest.signup('alice@example.com', 'Alice');
@@ -566,5 +566,22 @@ describe('SMTP credentials', () => {
     expect(JSON.stringify(listed.body)).not.toContain('mail-secret-1');
     const [row] = await rawSql<{ data: unknown }>(t.server, 'select data from credentials');
     expect(Buffer.from(row?.data as Uint8Array).toString('latin1')).not.toContain('mail-secret-1');
+  });
+
+  it('Crypto keys: an HMAC secret, a signing key or both; nothing else', async () => {
+    await rest.signup('admin@example.com');
+    const alice = await rest.signup('alice@example.com', 'Alice');
+    const create = (data: Record<string, unknown>) =>
+      rest.call<{ id: string; type: string }>('POST', '/api/credentials', {
+        body: { name: 'Keys', type: 'crypto', data },
+        as: alice.as,
+      });
+    expectError(await create({}), 400, 'validation_failed');
+    expectError(await create({ hmacSecret: '' }), 400, 'validation_failed');
+    expectError(await create({ hmacSecret: 'x', encryptionPassphrase: 'y' }), 400, 'validation_failed');
+    expect((await create({ hmacSecret: 'whsec-1' })).status).toBe(201);
+    const both = await create({ hmacSecret: 'whsec-2', signPrivateKey: '-----BEGIN PRIVATE KEY-----' });
+    expect(both.status).toBe(201);
+    expect(JSON.stringify(both.body)).not.toContain('whsec-2');
   });
 });

@@ -1,10 +1,11 @@
 import { type Mapper, type Params, same } from '../param-reader.ts';
 
 /**
- * Crypto 1 and 2. Version 1 holds the HMAC secret and the private key in the
- * node; version 2 takes them from an n8n "Crypto" credential, whose secrets
- * an export does not carry: they are asked for in the node's fields. The
- * hash type's default was MD5 in version 1 and is SHA256 in version 2.
+ * Crypto 1 and 2. Weft's node takes the HMAC secret and the private key from
+ * a Crypto credential, as n8n's version 2 does: version 1's, written in the
+ * node, are not carried into the workflow (whose every member reads it); the
+ * import says to put them in a credential. The hash type's default was MD5
+ * in version 1 and is SHA256 in version 2.
  * Binary input and version 2's encrypt and decrypt are not in Weft yet: the
  * import says so and the node fails with that reason when it runs.
  */
@@ -15,11 +16,16 @@ const crypto: Mapper = (r) => {
   if (action === 'hash' || action === 'hmac') out.type = r.get('type') ?? (r.version < 2 ? 'MD5' : 'SHA256');
   // n8n's algorithm has no default; Weft's would sign with RSA-SHA256 where n8n fails.
   if (action === 'sign' && out.algorithm === undefined) out.algorithm = '';
-  if (r.version < 2) same(r, out, ['secret', 'privateKey']);
-  else if (action === 'hmac' || action === 'sign')
-    r.problem(
-      `its ${action === 'hmac' ? 'HMAC secret' : 'private key'} is in an n8n Crypto credential, which an export does not carry: write it in the node's ${action === 'hmac' ? 'Secret' : 'Private key'} field`,
-    );
+  for (const [name, what] of [
+    ['secret', 'HMAC secret'],
+    ['privateKey', 'private key'],
+  ] as const) {
+    const value = r.get(name);
+    if (typeof value === 'string' && value !== '')
+      r.problem(
+        `its ${what} is written in the node; Weft keeps keys in credentials and did not copy it: put it in a Crypto credential and choose that`,
+      );
+  }
   if (action === 'encrypt' || action === 'decrypt') {
     r.problem(`the action "${action}" is not supported in Weft yet; the node fails when it runs`);
     same(r, out, ['mode', 'cipher']);
