@@ -68,8 +68,9 @@ const transportFor = (smtp: Smtp, target: AllowedTarget, p: JsonObject) => {
 /** The message of one item, as n8n builds it. */
 const messageOf = (p: JsonObject): SMTPTransport.MailOptions => {
   const format = mailString(p.emailFormat) ?? 'html';
-  let text = format === 'text' || format === 'both' ? mailString(p.text ?? '') : undefined;
-  let html = format === 'html' || format === 'both' ? mailString(p.html ?? '') : undefined;
+  // As n8n's: an expression that gives nothing leaves the part out (and the attribution then reads "undefined").
+  let text = format === 'text' || format === 'both' ? mailString(p.text) : undefined;
+  let html = format === 'html' || format === 'both' ? mailString(p.html) : undefined;
   // n8n's truthiness: an expression's "false" text still appends.
   if (p.appendAttribution === undefined || Boolean(p.appendAttribution)) {
     // n8n's rule: into the HTML unless "both" came with an empty HTML body, else into the text.

@@ -22,6 +22,7 @@ import { xmlFamily } from './xml-gen.ts';
 import { htmlFamily } from './html-gen.ts';
 import { markdownFamily } from './markdown-gen.ts';
 import { cryptoFamily } from './crypto-gen.ts';
+import { emailSendFamily } from './email-send-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
@@ -54,6 +55,7 @@ const itemListFamilies = [
   htmlFamily,
   markdownFamily,
   cryptoFamily,
+  emailSendFamily,
 ];
 const families: Family[] = [
   codeFamily,
