@@ -71,10 +71,17 @@ export const CredentialFields = ({ type }: { type: CredentialType }) => (
       f.kind === 'secretText' ? (
         <label key={`${type}.${f.name}`}>
           {f.label}
-          <textarea name={f.name} rows={4} autoComplete="off" spellCheck={false} required={f.required} />
+          <textarea
+            name={f.name}
+            rows={4}
+            autoComplete="off"
+            spellCheck={false}
+            required={f.required}
+            className="secret-text"
+          />
         </label>
       ) : f.kind === 'checkbox' ? (
-        <label key={`${type}.${f.name}`} className="checkbox">
+        <label key={`${type}.${f.name}`} className="check">
           <input name={f.name} type="checkbox" defaultChecked={f.initial === true} /> {f.label}
         </label>
       ) : (
