@@ -49,6 +49,7 @@ const N8N_DIFF_IN_NPM_TEST = [
   'markdown',
   'stopAndError',
   'errorTrigger',
+  'crypto',
   // The random workflows (graphs.diff.ts): run order, loops, connection order.
   'graphs',
 ];

@@ -181,6 +181,29 @@ describe('redirects', () => {
     expect(seenFirst.at(-1)?.headers['x-api-key']).toBe('k-123');
   });
 
+  it('an SMTP or Crypto credential never goes out as an HTTP login', async () => {
+    const params = { authentication: 'credential' };
+    for (const secret of [
+      {
+        type: 'smtp' as const,
+        host: 'smtp.example.com',
+        port: 465,
+        secure: true,
+        user: 'mailer',
+        password: 'smtp-secret',
+        disableStartTls: false,
+        hostName: '',
+      },
+      { type: 'crypto' as const, hmacSecret: 'hmac-secret', signPrivateKey: '' },
+    ]) {
+      const other = { node: { credentials: { httpAuth: 'c3' } }, credentials: { c3: secret } };
+      await expect(call(`http://127.0.0.1:${firstPort}/same-origin`, bothLoopbacks, params, other)).rejects.toThrow(
+        `a ${secret.type} credential cannot authenticate an HTTP request`,
+      );
+    }
+    expect(seenFirst).toEqual([]);
+  });
+
   it('at most 10 redirects are followed; only http and https', async () => {
     await expect(call(`http://127.0.0.1:${firstPort}/loop`, onlyFirst)).rejects.toThrow(/more than 10 redirects/);
     expect(seenFirst).toHaveLength(11);

@@ -165,7 +165,13 @@ async function runCase(wf) {
     restApiUrl: 'http://localhost/rest', instanceBaseUrl: 'http://localhost/', webhookBaseUrl: 'http://localhost/webhook',
     webhookWaitingBaseUrl: 'http://localhost/webhook-waiting', webhookTestBaseUrl: 'http://localhost/webhook-test',
     formWaitingBaseUrl: 'http://localhost/form-waiting', currentNodeExecutionIndex: 0, variables: {},
-    credentialsHelper: {}, executeWorkflow: async () => { throw new Error('n/a'); },
+    // A case's credentials travel in its workflow (node.credentials[type].data, written by the harness): handed
+    // to the node as n8n's credentials helper would hand it the decrypted ones.
+    credentialsHelper: {
+      getDecrypted: async (_data, nodeCredentials) => ({ ...(nodeCredentials && nodeCredentials.data) }),
+      isCredentialUsableByNode: () => true,
+    },
+    executeWorkflow: async () => { throw new Error('n/a'); },
     getRunExecutionData: async () => undefined, getRuntimeCredential: async () => undefined, logAiEvent: () => {},
     startRunnerTask, getRunnerStatus: () => ({ available: true }),
   };

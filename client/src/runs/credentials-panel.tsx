@@ -3,6 +3,7 @@ import type { CredentialGrantDto, WorkflowCredentialDto } from '#shared/api/acce
 import type { CredentialDto, CredentialType } from '#shared/api/credentials.ts';
 import { api, ApiError } from '../api/client.ts';
 import { fieldText } from '../ui/form.ts';
+import { CredentialFields, credentialData, typeLabels } from './credential-fields.tsx';
 import { SidePanel } from '../ui/side-panel.tsx';
 
 /**
@@ -104,23 +105,7 @@ const Grants = ({ credential }: { credential: CredentialDto }) => {
   );
 };
 
-export const fieldsOf: Record<CredentialType, { name: string; label: string; secret: boolean }[]> = {
-  apiKeyHeader: [
-    { name: 'name', label: 'Header name', secret: false },
-    { name: 'value', label: 'Header value', secret: true },
-  ],
-  bearer: [{ name: 'token', label: 'Token', secret: true }],
-  basic: [
-    { name: 'user', label: 'User', secret: false },
-    { name: 'password', label: 'Password', secret: true },
-  ],
-};
-
-export const typeLabels: Record<CredentialType, string> = {
-  apiKeyHeader: 'API key in a header',
-  bearer: 'Bearer token',
-  basic: 'Basic auth',
-};
+export { fieldsOf, typeLabels } from './credential-fields.tsx';
 
 export const useCredentials = () => {
   const [credentials, setCredentials] = useState<CredentialDto[]>([]);
@@ -142,7 +127,7 @@ export const CredentialsPanel = ({ onClose }: { onClose: () => void }) => {
   const create = async (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
-    const data = Object.fromEntries(fieldsOf[type].map((f) => [f.name, fieldText(form, f.name)]));
+    const data = credentialData(form, type);
     try {
       await api('POST', '/api/credentials', { name: fieldText(form, 'credentialName'), type, data });
       form.reset();
@@ -195,12 +180,7 @@ export const CredentialsPanel = ({ onClose }: { onClose: () => void }) => {
             ))}
           </select>
         </label>
-        {fieldsOf[type].map((f) => (
-          <label key={f.name}>
-            {f.label}
-            <input name={f.name} type={f.secret ? 'password' : 'text'} autoComplete="off" required={f.secret} />
-          </label>
-        ))}
+        <CredentialFields type={type} />
         <button type="submit" className="primary">
           Add credential
         </button>

@@ -4,7 +4,8 @@ import type { WorkflowDto } from '#shared/api/index.ts';
 import type { TemplateDetailDto } from '#shared/api/templates.ts';
 import type { TemplateVariable } from '#shared/templates/types.ts';
 import { api, ApiError } from '../api/client.ts';
-import { fieldsOf, typeLabels, useCredentials } from '../runs/credentials-panel.tsx';
+import { CredentialFields, credentialData, typeLabels } from '../runs/credential-fields.tsx';
+import { useCredentials } from '../runs/credentials-panel.tsx';
 import { fieldText } from '../ui/form.ts';
 
 type Value = string | number | boolean;
@@ -20,7 +21,7 @@ const NewCredential = ({ types, onCreated }: { types: readonly string[]; onCreat
     event.preventDefault();
     event.stopPropagation();
     const form = event.currentTarget;
-    const data = Object.fromEntries(fieldsOf[type].map((f) => [f.name, fieldText(form, f.name)]));
+    const data = credentialData(form, type);
     try {
       onCreated(
         await api<CredentialDto>('POST', '/api/credentials', { name: fieldText(form, 'credentialName'), type, data }),
@@ -45,12 +46,7 @@ const NewCredential = ({ types, onCreated }: { types: readonly string[]; onCreat
           ))}
         </select>
       </label>
-      {fieldsOf[type].map((f) => (
-        <label key={f.name}>
-          {f.label}
-          <input name={f.name} type={f.secret ? 'password' : 'text'} autoComplete="off" required={f.secret} />
-        </label>
-      ))}
+      <CredentialFields type={type} />
       <button type="submit">Create credential</button>
       {error && <p className="error">{error}</p>}
     </form>

@@ -32,11 +32,13 @@ const applyCredential = (credential: Credential, headers: Headers): string[] => 
     return [credential.name];
   }
   if (credential.type === 'bearer') headers.set('authorization', `Bearer ${credential.token}`);
-  else
+  else if (credential.type === 'basic')
     headers.set(
       'authorization',
       `Basic ${Buffer.from(`${credential.user}:${credential.password}`).toString('base64')}`,
     );
+  // An SMTP or Crypto credential's secrets must never go out as an HTTP login.
+  else throw new NodeError(`a ${credential.type} credential cannot authenticate an HTTP request`);
   return ['authorization'];
 };
 

@@ -23,6 +23,8 @@ import { summarize } from './summarize.ts';
 import { xml } from './xml.ts';
 import { html } from './html.ts';
 import { markdown } from './markdown.ts';
+import { crypto } from './crypto.ts';
+import { emailSend } from './email-send.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 
 /** How each node type of shared/nodes runs. Sticky notes never run. */
@@ -54,5 +56,7 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['xml', xml],
   ['html', html],
   ['markdown', markdown],
+  ['crypto', crypto],
+  ['emailSend', emailSend],
   ['dateTime', dateTime],
 ]);

@@ -59,7 +59,18 @@ export interface NodeContext {
 export type Credential =
   | { type: 'apiKeyHeader'; name: string; value: string }
   | { type: 'bearer'; token: string }
-  | { type: 'basic'; user: string; password: string };
+  | { type: 'basic'; user: string; password: string }
+  | {
+      type: 'smtp';
+      host: string;
+      port: number;
+      secure: boolean;
+      user: string;
+      password: string;
+      disableStartTls: boolean;
+      hostName: string;
+    }
+  | { type: 'crypto'; hmacSecret: string; signPrivateKey: string };
 
 export interface WebhookResponse {
   status: number;

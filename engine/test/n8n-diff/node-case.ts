@@ -35,6 +35,12 @@ export interface NodeCase {
   onError?: 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow';
   /** A Sticky Note sits on the canvas beside the nodes (never run, in either engine). */
   sticky?: boolean;
+  /**
+   * Credentials of the node under test, by n8n credential type (which is also
+   * Weft's): n8n's reference reads their data from the node, Weft's run is
+   * handed them as credentials (weft.ts).
+   */
+  credentials?: Record<string, Params>;
   /** The real HTTP request a Webhook under test is called with (webhook-gen.ts). */
   request?: WebhookRequestSpec;
 }
@@ -64,6 +70,8 @@ export interface N8nWorkflowJson {
     parameters: Params;
     onError?: string;
     webhookId?: string;
+    /** n8n's `{ id, name }`; the harness adds `data`, which the reference hands the node as the decrypted credential. */
+    credentials?: Record<string, { id: string; name: string; data?: Params }>;
   }[];
   connections: Record<string, { main: { node: string; type: 'main'; index: number }[][] }>;
   settings: Record<string, unknown>;
@@ -158,6 +166,10 @@ const triggerWorkflow = (c: NodeCase): N8nWorkflowJson => ({
 const withExtras = (workflow: N8nWorkflowJson, c: NodeCase): N8nWorkflowJson => {
   const underTest = workflow.nodes.find((n) => n.name === 'Under test');
   if (c.onError && underTest) underTest.onError = c.onError;
+  if (c.credentials && underTest)
+    underTest.credentials = Object.fromEntries(
+      Object.entries(c.credentials).map(([type, data]) => [type, { id: `diff-${type}`, name: type, data }]),
+    );
   if (c.sticky) {
     workflow.nodes.push({
       id: 'sticky',

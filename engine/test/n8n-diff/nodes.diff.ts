@@ -22,6 +22,8 @@ import { compareDatasetsFamily } from './compare-datasets-gen.ts';
 import { xmlFamily } from './xml-gen.ts';
 import { htmlFamily } from './html-gen.ts';
 import { markdownFamily } from './markdown-gen.ts';
+import { cryptoFamily } from './crypto-gen.ts';
+import { emailSendFamily } from './email-send-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
@@ -53,6 +55,8 @@ const itemListFamilies = [
   xmlFamily,
   htmlFamily,
   markdownFamily,
+  cryptoFamily,
+  emailSendFamily,
 ];
 const families: Family[] = [
   codeFamily,

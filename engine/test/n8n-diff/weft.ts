@@ -6,7 +6,7 @@ import { fromDefinition } from '#shared/schema/from-definition.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
 import { pairedItemsOfRun, pairingSourceOfRun } from '../../src/runner/paired-items.ts';
-import type { NodeExecutor } from '../../src/runner/types.ts';
+import type { Credential, NodeExecutor } from '../../src/runner/types.ts';
 import { allowLoopback, outboundClients, run } from '../harness.ts';
 import type { EngineResult, NodeRunOutcome } from './outcome.ts';
 import { responseOutcome } from './reference.ts';
@@ -29,6 +29,29 @@ const testData: NodeExecutor = (ctx) => {
 
 const asJson = (value: unknown): unknown =>
   value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
+
+/**
+ * The credentials the harness wrote into the n8n workflow (`credentials.<type>.data`, which the reference
+ * hands n8n's node): Weft's import leaves n8n credentials out, so the run is given them as the server would
+ * (a credential id on the node, its secret in the job). n8n's credential types are Weft's, field for field.
+ */
+const credentialsOf = (workflow: unknown) => {
+  const byId = new Map<string, Credential>();
+  const byNode = new Map<string, Record<string, string>>();
+  const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
+  for (const node of Array.isArray(nodes) ? (nodes as { name?: unknown; credentials?: unknown }[]) : []) {
+    const own = Object.entries((node.credentials ?? {}) as Record<string, { data?: Record<string, unknown> }>);
+    const slots: Record<string, string> = {};
+    for (const [type, { data }] of own) {
+      if (!data) continue;
+      const id = `diff-${type}-${String(node.name)}`;
+      byId.set(id, { type, ...data } as Credential);
+      slots[type] = id;
+    }
+    if (Object.keys(slots).length > 0) byNode.set(String(node.name), slots);
+  }
+  return { byId, byNode };
+};
 
 export interface WeftRun {
   result: EngineResult;
@@ -67,6 +90,11 @@ export const runInWeft = async (workflow: unknown, now?: number, viaDocument = f
   }
   const definition = viaDocument ? toDefinition(fromDefinition(valid.definition).doc) : valid.definition;
   const byId = new Map(definition.nodes.map((n) => [n.id, n]));
+  const secrets = credentialsOf(workflow);
+  for (const n of definition.nodes) {
+    const own = secrets.byNode.get(n.name);
+    if (own) n.credentials = own;
+  }
   try {
     // As n8n's test harness starts a run: the trigger hands on one empty item.
     const result = await run(definition, {
@@ -74,6 +102,10 @@ export const runInWeft = async (workflow: unknown, now?: number, viaDocument = f
       triggerItems: [{ json: {} }],
       // The HTTP Request family's server is on 127.0.0.1, which the engine refuses unless allowed.
       outbound: outboundClients.for(allowLoopback),
+      credential: (id) => {
+        const secret = secrets.byId.get(id);
+        return secret ? Promise.resolve(secret) : Promise.reject(new Error(`no credential ${id}`));
+      },
       ...(now === undefined ? {} : { now: () => now }),
     });
     const nodes: Record<string, NodeRunOutcome[]> = {};

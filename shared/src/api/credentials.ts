@@ -3,10 +3,47 @@ import { timeSchema } from './common.ts';
 
 /** Credentials over REST: secrets go in, never out. */
 
-export const credentialTypes = ['apiKeyHeader', 'bearer', 'basic'] as const;
+export const credentialTypes = ['apiKeyHeader', 'bearer', 'basic', 'smtp', 'crypto'] as const;
 export type CredentialType = (typeof credentialTypes)[number];
 
 const secret = z.string().min(1, 'must not be empty').max(10_000);
+
+/** A host name or IP address as a connection takes it (no scheme, port or path). */
+const hostName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(253)
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.:-]+)$/, 'must be a host name or IP address');
+
+/**
+ * An SMTP server, as n8n's "SMTP" credential holds it (the same fields and
+ * defaults): `secure` is TLS from the start (port 465); otherwise STARTTLS
+ * when the server offers it, unless `disableStartTls`. `hostName` is the name
+ * this side gives in EHLO. No user and no password: no login.
+ */
+export const smtpCredentialData = z.strictObject({
+  host: hostName,
+  port: z.number().int().min(1).max(65_535).default(465),
+  secure: z.boolean().default(true),
+  user: z.string().max(1_000).default(''),
+  password: z.string().max(10_000).default(''),
+  disableStartTls: z.boolean().default(false),
+  hostName: z.union([hostName, z.literal('')]).default(''),
+});
+export type SmtpCredentialData = z.infer<typeof smtpCredentialData>;
+
+/**
+ * The keys of the Crypto node, as n8n's "Crypto" credential holds them (the
+ * ones Weft's node uses): the HMAC secret and the signing key (PEM; one
+ * typed on a single line is put back into lines when it is used).
+ */
+export const cryptoCredentialData = z
+  .strictObject({
+    hmacSecret: z.string().max(10_000).default(''),
+    signPrivateKey: z.string().max(20_000).default(''),
+  })
+  .refine((d) => d.hmacSecret !== '' || d.signPrivateKey !== '', 'needs an HMAC secret or a private key');
 
 export const credentialDataSchema = z.discriminatedUnion('type', [
   z.object({
@@ -18,6 +55,8 @@ export const credentialDataSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('bearer'), data: z.strictObject({ token: secret }) }),
   z.object({ type: z.literal('basic'), data: z.strictObject({ user: z.string().max(1_000), password: secret }) }),
+  z.object({ type: z.literal('smtp'), data: smtpCredentialData }),
+  z.object({ type: z.literal('crypto'), data: cryptoCredentialData }),
 ]);
 
 export const createCredentialRequest = z.intersection(

@@ -8,6 +8,8 @@ import { summarize } from './summarize.ts';
 import { xml } from './xml.ts';
 import { html } from './html.ts';
 import { markdown } from './markdown.ts';
+import { crypto } from './crypto.ts';
+import { emailSend } from './email-send.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { errorTrigger, stopAndError } from './error-nodes.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
@@ -40,6 +42,8 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   xml,
   html,
   markdown,
+  crypto,
+  emailSend,
   dateTime,
   noOp,
   stickyNote,

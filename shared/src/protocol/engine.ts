@@ -214,6 +214,17 @@ export const jobSchema = z.object({
         z.object({ type: z.literal('apiKeyHeader'), name: z.string(), value: z.string() }),
         z.object({ type: z.literal('bearer'), token: z.string() }),
         z.object({ type: z.literal('basic'), user: z.string(), password: z.string() }),
+        z.object({
+          type: z.literal('smtp'),
+          host: z.string(),
+          port: z.number(),
+          secure: z.boolean(),
+          user: z.string(),
+          password: z.string(),
+          disableStartTls: z.boolean(),
+          hostName: z.string(),
+        }),
+        z.object({ type: z.literal('crypto'), hmacSecret: z.string(), signPrivateKey: z.string() }),
       ]),
     )
     .optional(),

@@ -6,7 +6,18 @@ import type { CreateCredentialRequest, CredentialDto } from '#shared/api/credent
 export type CredentialSecret =
   | { type: 'apiKeyHeader'; name: string; value: string }
   | { type: 'bearer'; token: string }
-  | { type: 'basic'; user: string; password: string };
+  | { type: 'basic'; user: string; password: string }
+  | {
+      type: 'smtp';
+      host: string;
+      port: number;
+      secure: boolean;
+      user: string;
+      password: string;
+      disableStartTls: boolean;
+      hostName: string;
+    }
+  | { type: 'crypto'; hmacSecret: string; signPrivateKey: string };
 
 /**
  * What a job may carry for one credential id in one workflow: its secret only

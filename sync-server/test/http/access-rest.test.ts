@@ -541,3 +541,47 @@ describe('accounts the admin makes', () => {
     );
   });
 });
+
+describe('SMTP and Crypto credentials', () => {
+  it('take n8n’s fields with its defaults, checked; listed by name and type only; stored encrypted', async () => {
+    await rest.signup('admin@example.com');
+    const alice = await rest.signup('alice@example.com', 'Alice');
+    const create = (data: Record<string, unknown>) =>
+      rest.call<{ id: string; type: string }>('POST', '/api/credentials', {
+        body: { name: 'Mail', type: 'smtp', data },
+        as: alice.as,
+      });
+    expectError(await create({ host: 'smtp.example.com', port: 0 }), 400, 'validation_failed');
+    expectError(await create({ host: 'smtp.example.com', port: '25' }), 400, 'validation_failed');
+    expectError(await create({ host: 'http://smtp.example.com/' }), 400, 'validation_failed');
+    expectError(await create({ host: 'smtp.example.com', secure: 'yes' }), 400, 'validation_failed');
+    expectError(await create({ host: 'smtp.example.com', extra: 1 }), 400, 'validation_failed');
+    expectError(await create({ port: 25 }), 400, 'validation_failed');
+    const made = await create({ host: 'smtp.example.com', user: 'me', password: 'mail-secret-1' });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ name: 'Mail', type: 'smtp' });
+    expect(JSON.stringify(made.body)).not.toContain('mail-secret-1');
+    const listed = await rest.call<{ credentials: unknown[] }>('GET', '/api/credentials', { as: alice.as });
+    expect(listed.body.credentials).toEqual([expect.objectContaining({ id: made.body.id, type: 'smtp' })]);
+    expect(JSON.stringify(listed.body)).not.toContain('mail-secret-1');
+    const [row] = await rawSql<{ data: unknown }>(t.server, 'select data from credentials');
+    expect(Buffer.from(row?.data as Uint8Array).toString('latin1')).not.toContain('mail-secret-1');
+  });
+
+  it('Crypto keys: an HMAC secret, a signing key or both; nothing else', async () => {
+    await rest.signup('admin@example.com');
+    const alice = await rest.signup('alice@example.com', 'Alice');
+    const create = (data: Record<string, unknown>) =>
+      rest.call<{ id: string; type: string }>('POST', '/api/credentials', {
+        body: { name: 'Keys', type: 'crypto', data },
+        as: alice.as,
+      });
+    expectError(await create({}), 400, 'validation_failed');
+    expectError(await create({ hmacSecret: '' }), 400, 'validation_failed');
+    expectError(await create({ hmacSecret: 'x', encryptionPassphrase: 'y' }), 400, 'validation_failed');
+    expect((await create({ hmacSecret: 'whsec-1' })).status).toBe(201);
+    const both = await create({ hmacSecret: 'whsec-2', signPrivateKey: '-----BEGIN PRIVATE KEY-----' });
+    expect(both.status).toBe(201);
+    expect(JSON.stringify(both.body)).not.toContain('whsec-2');
+  });
+});

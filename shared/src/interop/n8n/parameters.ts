@@ -1,6 +1,8 @@
 import { codeMappers } from './mappers/code.ts';
 import { compareDatasetsMappers } from './mappers/compare-datasets.ts';
 import { conditionMappers } from './mappers/conditions.ts';
+import { cryptoMappers } from './mappers/crypto.ts';
+import { emailSendMappers } from './mappers/email-send.ts';
 import { dateTimeMappers } from './mappers/date-time.ts';
 import { htmlMappers } from './mappers/html.ts';
 import { httpRequestMappers } from './mappers/http-request.ts';
@@ -46,6 +48,8 @@ const mappers: Record<string, Mapper> = {
   ...xmlMappers,
   ...htmlMappers,
   ...markdownMappers,
+  ...cryptoMappers,
+  ...emailSendMappers,
 };
 
 /** Weft parameters for an n8n node of a type Weft has; undefined when Weft has no such type. */
