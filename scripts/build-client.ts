@@ -32,6 +32,9 @@ export const buildClientIfNeeded = async (): Promise<boolean> => {
     newestMtime(join(root, 'client')),
     newestMtime(join(root, 'shared/src')),
     mtimeOf(join(root, 'vite.config.ts')),
+    // The build's own plugins (the size budget, the worker manifest) change what it writes or refuses.
+    mtimeOf(join(root, 'scripts/bundle-budget.ts')),
+    mtimeOf(join(root, 'scripts/worker-files-manifest.ts')),
     mtimeOf(join(root, 'package-lock.json')),
   );
   if (sources <= builtAt) return false;

@@ -1,7 +1,7 @@
 import { ExpressionError } from '#shared/expressions/errors.ts';
 import { ParameterResolver } from '#shared/expressions/resolve.ts';
 import type { Item, PairedLookup } from '#shared/runs/items.ts';
-import { pairedItemMissing, pairedItemNoPath } from '#shared/runs/paired-walk.ts';
+import { pairedItemMissing, pairedItemNoPath } from '#shared/runs/paired-errors.ts';
 import type { Sandbox } from '#shared/sandbox/sandbox.ts';
 import type { PreviewRequest, PreviewResponse } from './preview-protocol.ts';
 import { typeOfValue } from './preview-protocol.ts';

@@ -1,10 +1,9 @@
 import type * as Y from 'yjs';
+import type { PlanBase } from '#shared/runs/dirty.ts';
+import type { PlanResult, RunScope } from '#shared/runs/partial-plan.ts';
 import { NodeKey } from '#shared/schema/roots.ts';
-import { definitionFingerprints, withCredentialPartOf } from '#shared/runs/fingerprint.ts';
-import { planRun, type PlanResult, type RunScope } from '#shared/runs/partial-plan.ts';
-import { describeReason, type PlanBase } from '#shared/runs/dirty.ts';
-import { pinItemsOf, readPins } from '#shared/schema/pins.ts';
-import { toDefinition } from '#shared/schema/to-definition.ts';
+
+type PlanLive = typeof import('./plan-live.ts');
 
 /** A run that can be built on: its id and what the plan needs of it. */
 export interface RunBase {
@@ -24,6 +23,8 @@ const REPLAN_MS = 200;
  */
 export class RunPlanner {
   private base: RunBase | null = null;
+  private live: PlanLive | undefined;
+  private loading: Promise<PlanLive> | undefined;
   private reasons = new Map<string, string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<() => void>();
@@ -43,32 +44,43 @@ export class RunPlanner {
   setBase(base: RunBase | null): void {
     if (base?.id === this.base?.id) return;
     this.base = base;
+    if (base && !this.live) {
+      this.load().then(
+        () => this.replan(),
+        // Offline with the chunk not cached: no marks, runs still work.
+        () => undefined,
+      );
+      return;
+    }
     this.replan();
+  }
+
+  private load(): Promise<PlanLive> {
+    this.loading ??= import('./plan-live.ts').then(
+      (m) => (this.live = m),
+      (error: unknown) => {
+        // Tried again with the next base (the chunk may be reachable by then).
+        this.loading = undefined;
+        throw error;
+      },
+    );
+    return this.loading;
   }
 
   /** Why the node runs again in the next "Run workflow"; undefined when it will be reused, or nothing is reused. */
   willRun = (nodeId: string): string | undefined => this.reasons.get(nodeId);
 
-  /** A plan of the live document now ("Execute step", "Run to here" check theirs before asking the server). */
-  plan(scope: RunScope, destination?: string): PlanResult {
-    const definition = toDefinition(this.doc);
-    const pins = pinItemsOf(readPins(this.doc));
-    const fingerprints = definitionFingerprints(definition, { credentials: {}, pins });
-    const base = this.base?.plan;
-    if (base) {
-      for (const [id, fingerprint] of Object.entries(fingerprints)) {
-        const before = Object.hasOwn(base.fingerprints, id) ? base.fingerprints[id] : undefined;
-        if (before !== undefined) fingerprints[id] = withCredentialPartOf(fingerprint, before);
-      }
-    }
-    return planRun({
-      definition,
-      fingerprints,
-      ...(base ? { base } : {}),
-      pins,
-      scope,
-      ...(destination === undefined ? {} : { destination }),
-    });
+  /**
+   * A plan of the live document now; undefined until the planning code has loaded (`loaded()`), which it does
+   * once there is a base to build on.
+   */
+  plan(scope: RunScope, destination?: string): PlanResult | undefined {
+    return this.live?.planLive(this.doc, this.base?.plan, scope, destination);
+  }
+
+  /** Resolves once the planning code is loaded (tests, and a caller that needs a plan at once). */
+  loaded(): Promise<void> {
+    return this.load().then(() => undefined);
   }
 
   destroy(): void {
@@ -98,16 +110,8 @@ export class RunPlanner {
   };
 
   private replan(): void {
-    const next = new Map<string, string>();
-    if (this.base) {
-      const result = this.plan('all');
-      if (result.ok) {
-        for (const id of result.plan.run) {
-          const reason = result.plan.reasons[id];
-          next.set(id, reason ? describeReason(reason) : 'runs again');
-        }
-      }
-    }
+    const result = this.base && this.live ? this.plan('all') : undefined;
+    const next = result && this.live ? this.live.runReasons(result) : new Map<string, string>();
     let changed = next.size !== this.reasons.size;
     for (const [id, reason] of next) if (this.reasons.get(id) !== reason) changed = true;
     this.reasons = next;

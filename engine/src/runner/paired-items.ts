@@ -1,5 +1,6 @@
 import { nodePorts } from '#shared/nodes/ports.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
+import { pairedItemMissing, pairedItemNoPath } from '#shared/runs/paired-errors.ts';
 import {
   decodePaired,
   encodePaired,
@@ -295,12 +296,8 @@ export class NodeLineage {
   }
 }
 
-const missing = (node: string, method: string): PairedLookup => ({
-  error: `Paired item data for ${method} from node '${node}' is unavailable. Ensure '${node}' is providing the required output.`,
-});
-const noPath = (target: string): PairedLookup => ({
-  error: `Invalid expression: no path back to referenced node '${target}'`,
-});
+const missing = pairedItemMissing;
+const noPath = pairedItemNoPath;
 
 /** A node's input handles in port order (a snapshot's nodes never change: worked out once per node). */
 const inputHandles = new WeakMap<DefinitionNode, readonly string[]>();

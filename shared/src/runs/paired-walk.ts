@@ -1,4 +1,7 @@
 import { decodePaired, withSourceHandles, type PairedRecord } from './paired.ts';
+import { pairedItemMissing, pairedItemNoPath } from './paired-errors.ts';
+
+export { pairedItemMissing, pairedItemNoPath };
 
 /**
  * `$('Name').item` over stored node runs: the walk back from an item to the
@@ -23,16 +26,6 @@ export interface StoredRun {
 
 /** Where an item was found: that run's output and index. */
 export type WalkResult = { run: StoredRun; output: string; index: number } | { error: string };
-
-/** n8n's message when a node on the way did not say where an item came from. */
-export const pairedItemMissing = (node: string, method = 'item'): { error: string } => ({
-  error: `Paired item data for ${method} from node '${node}' is unavailable. Ensure '${node}' is providing the required output.`,
-});
-
-/** n8n's message when the node asked for is not on the way back. */
-export const pairedItemNoPath = (target: string): { error: string } => ({
-  error: `Invalid expression: no path back to referenced node '${target}'`,
-});
 
 export class StoredLineage {
   private readonly byKey = new Map<string, StoredRun>();
