@@ -1,0 +1,275 @@
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closePostgresPools } from '../src/nodes/postgres-pool.ts';
+import type { Credential } from '../src/runner/types.ts';
+import { allowLoopback, items, runNode } from './harness.ts';
+import { startTestPostgres, type TestPostgres } from './throwaway-postgres.ts';
+
+/**
+ * The Postgres node against a throwaway PostgreSQL (initdb in a temp folder,
+ * 127.0.0.1 on a free port, as the sync-server-pg tests start theirs); a
+ * plain pg client checks what the node wrote. Loopback is allowed only by
+ * the test's network policy.
+ */
+
+let server: TestPostgres;
+let admin: pg.Client;
+
+const credential = (over: Partial<Extract<Credential, { type: 'postgres' }>> = {}): Credential => ({
+  type: 'postgres',
+  host: '127.0.0.1',
+  port: server.port,
+  database: 'weft',
+  user: 'weft',
+  password: '',
+  ssl: 'disable',
+  allowUnauthorizedCerts: false,
+  ...over,
+});
+
+const run = (
+  parameters: Record<string, unknown>,
+  json: Record<string, unknown>[] = [{}],
+  options: { policy?: 'default'; credential?: Credential; onError?: 'continueRegularOutput' } = {},
+) =>
+  runNode('postgres', parameters, items(...(json as never[])), {
+    credentials: { c1: options.credential ?? credential() },
+    node: { credentials: { postgres: 'c1' }, ...(options.onError ? { onError: options.onError } : {}) },
+    ...(options.policy === 'default' ? {} : { network: allowLoopback }),
+  });
+
+const jsons = (out: Awaited<ReturnType<typeof run>>) => (out.main ?? []).map((i) => i.json);
+const rows = async (sql: string) => (await admin.query(sql)).rows as Record<string, unknown>[];
+
+beforeAll(async () => {
+  server = await startTestPostgres();
+  admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+}, 60_000);
+
+afterAll(async () => {
+  await admin.end();
+  await closePostgresPools();
+  await server.stop();
+});
+
+beforeEach(async () => {
+  await admin.query('DROP TABLE IF EXISTS people, "we""ird", big');
+  await admin.query(
+    'CREATE TABLE people (id serial PRIMARY KEY, name text NOT NULL UNIQUE, age int, tags text[], meta jsonb)',
+  );
+  await admin.query("INSERT INTO people (name, age) VALUES ('ann', 30), ('bob', 25), ('cy', 41)");
+});
+
+describe('Postgres: execute query', () => {
+  it('fills $1, $2 from the query parameters, one query per item', async () => {
+    const out = await run(
+      {
+        operation: 'executeQuery',
+        query: 'SELECT name, age FROM people WHERE age > $1 AND name <> $2 ORDER BY age',
+        queryReplacement: '={{ $json.min }}, ann',
+      },
+      [{ min: 20 }, { min: 40 }],
+    );
+    expect(jsons(out)).toEqual([
+      { name: 'bob', age: 25 },
+      { name: 'cy', age: 41 },
+      { name: 'cy', age: 41 },
+    ]);
+  });
+
+  it('a query that returns no rows gives nothing for SELECT and { success: true } otherwise', async () => {
+    expect(jsons(await run({ operation: 'executeQuery', query: 'SELECT * FROM people WHERE age > 100' }))).toEqual([]);
+    const out = await run({ operation: 'executeQuery', query: "UPDATE people SET age = 31 WHERE name = 'ann'" });
+    expect(jsons(out)).toEqual([{ success: true }]);
+    expect(await rows("SELECT age FROM people WHERE name = 'ann'")).toEqual([{ age: 31 }]);
+  });
+
+  it('runs several statements in one query without parameters', async () => {
+    const out = await run({
+      operation: 'executeQuery',
+      query: "INSERT INTO people (name) VALUES ('dee'); SELECT count(*)::int AS n FROM people",
+    });
+    expect(jsons(out)).toEqual([{ n: 4 }]);
+  });
+
+  it("treats '$1' in quotes as text when there are no parameters", async () => {
+    const out = await run({ operation: 'executeQuery', query: "SELECT '$1' AS t, $$x$$ AS u" });
+    expect(jsons(out)).toEqual([{ t: '$1', u: 'x' }]);
+  });
+
+  it('a value cannot change the statement: it is always a parameter', async () => {
+    const evil = "x'); DROP TABLE people; --";
+    await run({ operation: 'executeQuery', query: 'INSERT INTO people (name) VALUES ($1)', queryReplacement: evil });
+    await run({ operation: 'insert', table: 'people' }, [{ name: `${evil}2` }]);
+    await run({ operation: 'select', table: 'people', where: [{ column: 'name', condition: 'equal', value: evil }] });
+    expect((await rows('SELECT name FROM people ORDER BY id')).map((r) => r.name)).toEqual([
+      'ann',
+      'bob',
+      'cy',
+      evil,
+      `${evil}2`,
+    ]);
+  });
+
+  it('names a syntax error with the failed query', async () => {
+    await expect(run({ operation: 'executeQuery', query: 'SELEC 1' })).rejects.toThrow(
+      /syntax error at or near "SELEC"/,
+    );
+  });
+});
+
+describe('Postgres: select', () => {
+  it('where, combine, sort, limit, output columns', async () => {
+    const base = { operation: 'select', table: 'people', outputColumns: 'name, age' };
+    expect(
+      jsons(
+        await run({
+          ...base,
+          where: [
+            { column: 'age', condition: '>=', value: '25' },
+            { column: 'name', condition: 'LIKE', value: '%y' },
+          ],
+          combineConditions: 'OR',
+          sort: [{ column: 'age', direction: 'DESC' }],
+          limit: 2,
+        }),
+      ),
+    ).toEqual([
+      { name: 'cy', age: 41 },
+      { name: 'ann', age: 30 },
+    ]);
+    expect(jsons(await run({ ...base, returnAll: true, sort: [{ column: 'name', direction: 'ASC' }] })).length).toBe(3);
+    expect(jsons(await run({ ...base, where: [{ column: 'age', condition: 'IS NULL' }] }))).toEqual([]);
+  });
+
+  it('quotes a table name as a name', async () => {
+    await admin.query('CREATE TABLE "we""ird" (v text)');
+    await admin.query('INSERT INTO "we""ird" VALUES (\'ok\')');
+    expect(jsons(await run({ operation: 'select', table: 'we"ird' }))).toEqual([{ v: 'ok' }]);
+  });
+
+  it('BIGINT and NUMERIC as text by default, as numbers when asked', async () => {
+    await admin.query('CREATE TABLE big (b bigint, n numeric)');
+    await admin.query('INSERT INTO big VALUES (9007199254740993, 1.5)');
+    expect(jsons(await run({ operation: 'select', table: 'big' }))).toEqual([{ b: '9007199254740993', n: '1.5' }]);
+    expect(jsons(await run({ operation: 'select', table: 'big', largeNumbersOutput: 'numbers' }))).toEqual([
+      { b: 9007199254740992, n: 1.5 },
+    ]);
+  });
+});
+
+describe('Postgres: insert, update, upsert, delete', () => {
+  it('inserts the items as rows and returns them; arrays and objects as Postgres takes them', async () => {
+    const out = await run({ operation: 'insert', table: 'people', outputColumns: 'name, tags, meta' }, [
+      { name: 'dee', tags: ['a', 'b "c"'], meta: { k: [1] } },
+    ]);
+    expect(jsons(out)).toEqual([{ name: 'dee', tags: ['a', 'b "c"'], meta: { k: [1] } }]);
+  });
+
+  it('refuses an unknown column and NULL into a NOT NULL column, as n8n does', async () => {
+    await expect(run({ operation: 'insert', table: 'people' }, [{ nope: 1 }])).rejects.toThrow(
+      "Column 'nope' does not exist in selected table",
+    );
+    await expect(run({ operation: 'insert', table: 'people' }, [{ name: null }])).rejects.toThrow(
+      "Column 'name' is not nullable",
+    );
+  });
+
+  it('skip on conflict; columns set on the node', async () => {
+    const out = await run(
+      {
+        operation: 'insert',
+        table: 'people',
+        skipOnConflict: true,
+        mappingMode: 'defineBelow',
+        columnValues: [{ column: 'name', value: '={{ $json.n }}' }],
+      },
+      [{ n: 'ann' }, { n: 'eve' }],
+    );
+    expect(jsons(out).map((j) => j.name)).toEqual(['eve']);
+  });
+
+  it('updates the matching row; a row that does not exist is an error', async () => {
+    const out = await run({ operation: 'update', table: 'people', matchingColumns: 'name' }, [
+      { name: 'bob', age: 26 },
+    ]);
+    expect(jsons(out)).toMatchObject([{ name: 'bob', age: 26 }]);
+    await expect(
+      run({ operation: 'update', table: 'people', matchingColumns: 'name' }, [{ name: 'zed', age: 1 }]),
+    ).rejects.toThrow("The row you are trying to update doesn't exist");
+  });
+
+  it('upserts: updates on the matching column, inserts otherwise', async () => {
+    await run({ operation: 'upsert', table: 'people', matchingColumns: 'name' }, [
+      { name: 'ann', age: 99 },
+      { name: 'fay', age: 5 },
+    ]);
+    expect(await rows('SELECT name, age FROM people ORDER BY name')).toEqual([
+      { name: 'ann', age: 99 },
+      { name: 'bob', age: 25 },
+      { name: 'cy', age: 41 },
+      { name: 'fay', age: 5 },
+    ]);
+  });
+
+  it('deletes matching rows, truncates, drops', async () => {
+    const out = await run({
+      operation: 'deleteTable',
+      table: 'people',
+      deleteCommand: 'delete',
+      where: [{ column: 'age', condition: '<', value: '30' }],
+    });
+    expect(jsons(out)).toEqual([{ success: true }]);
+    expect((await rows('SELECT name FROM people ORDER BY name')).map((r) => r.name)).toEqual(['ann', 'cy']);
+    await run({ operation: 'deleteTable', table: 'people', deleteCommand: 'truncate', restartSequences: true });
+    expect(await rows('SELECT * FROM people')).toEqual([]);
+    await run({ operation: 'deleteTable', table: 'people', deleteCommand: 'drop' });
+    expect(await rows("SELECT to_regclass('public.people') AS t")).toEqual([{ t: null }]);
+  });
+});
+
+describe('Postgres: query batching', () => {
+  const twoInserts = [{ name: 'gil' }, { name: 'ann' }];
+
+  it('single: all or nothing', async () => {
+    await expect(run({ operation: 'insert', table: 'people' }, twoInserts)).rejects.toThrow(/duplicate key/);
+    expect(await rows("SELECT name FROM people WHERE name = 'gil'")).toEqual([]);
+  });
+
+  it('transaction: the first failure undoes the others', async () => {
+    await expect(
+      run({ operation: 'insert', table: 'people', queryBatching: 'transaction' }, twoInserts),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await rows("SELECT name FROM people WHERE name = 'gil'")).toEqual([]);
+  });
+
+  it('independently: each query on its own; with "continue", the failed item is named', async () => {
+    await expect(
+      run({ operation: 'insert', table: 'people', queryBatching: 'independently' }, twoInserts, {
+        onError: 'continueRegularOutput',
+      }),
+    ).rejects.toMatchObject({ failed: [{ index: 1, message: expect.stringMatching(/duplicate key/) as unknown }] });
+    expect(await rows("SELECT name FROM people WHERE name = 'gil'")).toEqual([{ name: 'gil' }]);
+  });
+});
+
+describe('Postgres: the connection', () => {
+  it('the network policy refuses 127.0.0.1 unless allowed, naming the setting', async () => {
+    await expect(run({ operation: 'executeQuery', query: 'SELECT 1' }, [{}], { policy: 'default' })).rejects.toThrow(
+      /Postgres server may not be reached: .*WEFT_HTTP_ALLOW/,
+    );
+  });
+
+  it('a wrong password or database is the server’s error', async () => {
+    await expect(
+      run({ operation: 'executeQuery', query: 'SELECT 1' }, [{}], { credential: credential({ database: 'nope' }) }),
+    ).rejects.toThrow(/database "nope" does not exist/);
+  });
+
+  it('TLS required from a server without it fails clearly', async () => {
+    await expect(
+      run({ operation: 'executeQuery', query: 'SELECT 1' }, [{}], { credential: credential({ ssl: 'require' }) }),
+    ).rejects.toThrow(/SSL/i);
+  });
+});
