@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { fromN8n } from '#shared/interop/n8n/index.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closePostgresPools } from '../src/nodes/postgres-pool.ts';
 import type { Credential } from '../src/runner/types.ts';
@@ -271,5 +272,80 @@ describe('Postgres: the connection', () => {
     await expect(
       run({ operation: 'executeQuery', query: 'SELECT 1' }, [{}], { credential: credential({ ssl: 'require' }) }),
     ).rejects.toThrow(/SSL/i);
+  });
+});
+
+describe('Postgres: import', () => {
+  const imported = (typeVersion: number, parameters: Record<string, unknown>) =>
+    fromN8n({
+      nodes: [{ id: 'p', name: 'P', type: 'n8n-nodes-base.postgres', typeVersion, position: [0, 0], parameters }],
+      connections: {},
+    });
+  const rl = (value: string) => ({ __rl: true, mode: 'list', value, cachedResultName: value });
+
+  it('2.6 insert: resource locators, the resource mapper, options', () => {
+    const result = imported(2.6, {
+      table: rl('people'),
+      schema: rl('public'),
+      columns: {
+        mappingMode: 'defineBelow',
+        value: { name: '={{ $json.n }}', age: 3 },
+        matchingColumns: [],
+        schema: [{ id: 'name', displayName: 'name' }],
+      },
+      options: { outputColumns: ['name', 'age'], queryBatching: 'transaction', skipOnConflict: true },
+    });
+    expect(result.definition.nodes[0]?.parameters).toEqual({
+      operation: 'insert',
+      schema: 'public',
+      table: 'people',
+      mappingMode: 'defineBelow',
+      columnValues: [
+        { column: 'name', value: '={{ $json.n }}' },
+        { column: 'age', value: '3' },
+      ],
+      outputColumns: 'name,age',
+      queryBatching: 'transaction',
+      skipOnConflict: true,
+    });
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('2.1 update: data mode, values to send and the column to match on', () => {
+    const result = imported(2.1, {
+      operation: 'update',
+      table: rl('people'),
+      dataMode: 'defineBelow',
+      columnToMatchOn: 'name',
+      valueToMatchOn: 'bob',
+      valuesToSend: { values: [{ column: 'age', value: '26' }] },
+    });
+    expect(result.definition.nodes[0]?.parameters).toMatchObject({
+      operation: 'update',
+      table: 'people',
+      mappingMode: 'defineBelow',
+      matchingColumns: 'name',
+      columnValues: [
+        { column: 'age', value: '26' },
+        { column: 'name', value: 'bob' },
+      ],
+    });
+  });
+
+  it('2.2 select: where and sort; the empty-result difference and an unsupported option are named', () => {
+    const result = imported(2.2, {
+      operation: 'select',
+      table: rl('people'),
+      where: { values: [{ column: 'age', condition: '>', value: 20 }] },
+      sort: { values: [{ column: 'age', direction: 'DESC' }] },
+      options: { delayClosingIdleConnection: 5 },
+    });
+    expect(result.definition.nodes[0]?.parameters).toMatchObject({
+      where: [{ column: 'age', condition: '>', value: '20' }],
+      sort: [{ column: 'age', direction: 'DESC' }],
+    });
+    const said = JSON.stringify(result.warnings);
+    expect(said).toContain('Delay Closing Idle Connection');
+    expect(said).toContain('success: true');
   });
 });
