@@ -256,6 +256,38 @@ describe('Postgres: query batching', () => {
 });
 
 describe('Postgres: the connection', () => {
+  it('a canceled run ends its query on the server', async () => {
+    const cancel = new AbortController();
+    const started = Date.now();
+    const running = runNode('postgres', { operation: 'executeQuery', query: 'SELECT pg_sleep(20)' }, items({}), {
+      credentials: { c1: credential() },
+      node: { credentials: { postgres: 'c1' } },
+      network: allowLoopback,
+      signal: cancel.signal,
+    });
+    setTimeout(() => cancel.abort(), 300);
+    await expect(running).rejects.toThrow('The run was canceled');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // The server ends the backend once its connection is gone.
+    for (let i = 0; i < 50; i++) {
+      const left = await rows("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20)'");
+      if (left[0]?.n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await rows("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20)'")).toEqual([
+      { n: 0 },
+    ]);
+  });
+
+  it('at most 4 connections per login, reused across runs', async () => {
+    await Promise.all(
+      Array.from({ length: 12 }, () => run({ operation: 'executeQuery', query: 'SELECT pg_sleep(0.05)' })),
+    );
+    const [count] = await rows("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'weft'");
+    expect(count?.n).toBeGreaterThan(0);
+    expect(count?.n).toBeLessThanOrEqual(4);
+  });
+
   it('the network policy refuses 127.0.0.1 unless allowed, naming the setting', async () => {
     await expect(run({ operation: 'executeQuery', query: 'SELECT 1' }, [{}], { policy: 'default' })).rejects.toThrow(
       /Postgres server may not be reached: .*WEFT_HTTP_ALLOW/,

@@ -5,7 +5,7 @@ import { OutboundRefused } from '../net/address-policy.ts';
 import { resolveAllowed } from '../net/connect-policy.ts';
 import { pairedWith } from '../runner/paired-items.ts';
 import { ItemErrors, NodeError, type Credential, type NodeContext, type NodeExecutor } from '../runner/types.ts';
-import { poolFor } from './postgres-pool.ts';
+import { cancelRunning, poolFor } from './postgres-pool.ts';
 import { isSelectQuery } from './postgres-sql.ts';
 
 /**
@@ -307,11 +307,13 @@ export const postgres: NodeExecutor = async (ctx) => {
   } catch (e) {
     throw failureOf(e, c);
   }
-  // A canceled run ends its connection, which ends the query on the server too.
+  // A canceled run cancels its query on the server; the connection is closed, not handed back.
   let broken: Error | undefined;
   const stop = () => {
     broken = new Error('canceled');
-    void client.end().catch(() => undefined);
+    void cancelRunning(pool, client).then((sent) => {
+      if (!sent) void client.end().catch(() => undefined);
+    });
   };
   ctx.signal.addEventListener('abort', stop, { once: true });
   const types = first.largeNumbersOutput === 'numbers' ? numberTypes : undefined;
