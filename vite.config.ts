@@ -50,6 +50,7 @@ const N8N_DIFF_IN_NPM_TEST = [
   'crypto',
   // The random workflows (graphs.diff.ts): run order, loops, connection order.
   'graphs',
+  'postgres',
 ];
 
 /**

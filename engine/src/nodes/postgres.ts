@@ -36,6 +36,20 @@ class Values {
     this.list.push(value);
     return `$${this.list.length}`;
   }
+
+  /**
+   * A value that n8n's pg-promise writes as a typed literal: a number is an
+   * integer (int, or bigint past int's range) or numeric, a boolean a
+   * boolean, so a comparison with a text column fails as it does in n8n
+   * ("operator does not exist: text = integer"). Text stays untyped.
+   */
+  typed(value: unknown): string {
+    const at = this.add(value);
+    if (typeof value === 'boolean') return `${at}::boolean`;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return at;
+    if (!Number.isInteger(value)) return `${at}::numeric`;
+    return Math.abs(value) < 2 ** 31 ? `${at}::int` : `${at}::bigint`;
+  }
 }
 
 /** A parameter's text (what n8n's getNodeParameter would give a string field). */
@@ -73,7 +87,7 @@ const whereOf = (p: JsonObject, values: Values): string => {
     // n8n compares numbers as numbers for the ordering operators.
     if (['>', '<', '>=', '<='].includes(operator) && String(value).trim() !== '' && !Number.isNaN(Number(value)))
       value = Number(value);
-    return `${ident(r.column)} ${operator} ${values.add(value)}`;
+    return `${ident(r.column)} ${operator} ${values.typed(value)}`;
   });
   return ` WHERE ${parts.join(combine)}`;
 };
@@ -222,7 +236,7 @@ const insertOf = (p: JsonObject, row: Row, item: number): Query => {
 
 const updateOf = (p: JsonObject, row: Row, match: string[], item: number): Query => {
   const values = new Values();
-  const conditions = match.map((c) => `${ident(c)} = ${values.add(row[c])}`);
+  const conditions = match.map((c) => `${ident(c)} = ${values.typed(row[c])}`);
   const updates = Object.keys(row).filter((c) => !match.includes(c));
   if (updates.length === 0)
     throw new NodeError(
@@ -362,11 +376,12 @@ export const postgres: NodeExecutor = async (ctx) => {
             queries.push(upsertOf(p, checkedRow(raw, columns), match, i));
             continue;
           }
-          const where = match.map((m, k) => `${ident(m)} = $${k + 1}`).join(' AND ');
+          const matchValues = new Values();
+          const where = match.map((m) => `${ident(m)} = ${matchValues.typed(raw[m])}`).join(' AND ');
           const exists = rowsOf(
             await run({
               text: `SELECT EXISTS(SELECT 1 FROM ${tableName(p)} WHERE ${where}) AS "exists"`,
-              values: match.map((m) => raw[m]),
+              values: matchValues.list,
             }),
           )[0];
           if (exists?.exists !== true)
@@ -394,9 +409,16 @@ export const postgres: NodeExecutor = async (ctx) => {
       let current: Query | undefined;
       try {
         if (several) await client.query('BEGIN');
+        // n8n pairs each statement's rows with the statement's place in its one multi-statement text
+        // (one statement per item: the item; a query of several statements: past the items).
+        let statement = 0;
         for (const q of queries) {
           current = q;
-          for (const row of rowsOf(await run(q))) out.push(pairedWith({ json: toJson(row) }, { item: q.item }));
+          const result = await run(q);
+          for (const r of Array.isArray(result) ? result : [result]) {
+            for (const row of r.rows as Row[]) out.push(pairedWith({ json: toJson(row) }, { item: statement }));
+            statement++;
+          }
         }
         if (several) await client.query('COMMIT');
       } catch (e) {
