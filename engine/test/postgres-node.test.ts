@@ -294,6 +294,24 @@ describe('Postgres: the connection', () => {
     );
   });
 
+  it('a statement timeout is the server’s error, not a connection timeout', async () => {
+    await expect(
+      run({ operation: 'executeQuery', query: "SET statement_timeout = '50ms'; SELECT pg_sleep(1)" }),
+    ).rejects.toThrow('canceling statement due to statement timeout');
+    // The next run on the pooled connection does not inherit a setting.
+    await run({ operation: 'executeQuery', query: "SET statement_timeout = '5s'" });
+    const [after] = jsons(await run({ operation: 'executeQuery', query: 'SHOW statement_timeout' }));
+    expect(after).toEqual({ statement_timeout: '0' });
+  });
+
+  it('a transaction a query leaves open is not handed to the next run', async () => {
+    await run({ operation: 'executeQuery', query: "BEGIN; INSERT INTO people (name) VALUES ('open')" });
+    const [count] = jsons(
+      await run({ operation: 'executeQuery', query: "SELECT count(*)::int AS n FROM people WHERE name = 'open'" }),
+    );
+    expect(count).toEqual({ n: 0 });
+  });
+
   it('a wrong password or database is the server’s error', async () => {
     await expect(
       run({ operation: 'executeQuery', query: 'SELECT 1' }, [{}], { credential: credential({ database: 'nope' }) }),

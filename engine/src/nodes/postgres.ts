@@ -272,7 +272,9 @@ const failureOf = (e: unknown, c: Postgres, query?: Query): NodeError => {
   const where = `${c.host}:${c.port}`;
   if (err.code === 'ECONNREFUSED') return new NodeError('Connection refused', where);
   if (err.code === 'ENOTFOUND') return new NodeError('Host not found', where);
-  if (err.code === 'ETIMEDOUT' || /timeout/i.test(message)) return new NodeError('Connection timed out', where);
+  // pg's own connect timeouts carry no code; a server's statement timeout has its SQLSTATE and stays as it is.
+  if (err.code === 'ETIMEDOUT' || (err.code === undefined && /timeout/i.test(message)))
+    return new NodeError('Connection timed out', where);
   const detail = typeof err.detail === 'string' ? err.detail : typeof err.hint === 'string' ? err.hint : undefined;
   return new NodeError(message, detail ?? (query ? `Failed query: ${query.text}` : undefined));
 };
@@ -470,6 +472,12 @@ export const postgres: NodeExecutor = async (ctx) => {
     throw failureOf(e, c);
   } finally {
     ctx.signal.removeEventListener('abort', stop);
+    // What a query set for its session (SET, prepared statements, temp tables) does not follow the connection
+    // into the next run; one left in a transaction it opened is closed instead of handed back.
+    if (!broken)
+      await client.query('DISCARD ALL').catch((e: unknown) => {
+        broken = e instanceof Error ? e : new Error('DISCARD ALL failed');
+      });
     client.release(broken);
   }
 };
