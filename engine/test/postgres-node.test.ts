@@ -399,3 +399,30 @@ describe('Postgres: import', () => {
     expect(said).toContain('success: true');
   });
 });
+
+describe('Postgres: TLS', () => {
+  let tlsServer: TestPostgres;
+  beforeAll(async () => {
+    tlsServer = await startTestPostgres({ tls: true });
+  }, 60_000);
+  afterAll(() => tlsServer.stop());
+
+  const sslQuery = 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
+  const over = (c: Partial<Extract<Credential, { type: 'postgres' }>>) =>
+    run({ operation: 'executeQuery', query: sslQuery }, [{}], {
+      credential: credential({ port: tlsServer.port, ...c }),
+    });
+
+  it('require: the certificate is checked (a self-signed one fails)', async () => {
+    await expect(over({ ssl: 'require' })).rejects.toThrow(/self[- ]signed certificate/);
+  });
+
+  it('ignore certificate issues: TLS on, unchecked, whatever the SSL mode says (as n8n)', async () => {
+    expect(jsons(await over({ ssl: 'require', allowUnauthorizedCerts: true }))).toEqual([{ ssl: true }]);
+    expect(jsons(await over({ ssl: 'disable', allowUnauthorizedCerts: true }))).toEqual([{ ssl: true }]);
+  });
+
+  it('disable: no TLS', async () => {
+    expect(jsons(await over({ ssl: 'disable' }))).toEqual([{ ssl: false }]);
+  });
+});

@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,11 @@ const freePort = (): Promise<number> =>
     });
   });
 
-export const startTestPostgres = async (): Promise<TestPostgres> => {
+/**
+ * With `tls`, the server also takes TLS, with a self-signed certificate for
+ * localhost and 127.0.0.1 made here by openssl.
+ */
+export const startTestPostgres = async ({ tls = false }: { tls?: boolean } = {}): Promise<TestPostgres> => {
   const root = '/usr/lib/postgresql';
   const version = (existsSync(root) ? readdirSync(root) : [])
     .filter((v) => /^\d+$/.test(v) && existsSync(join(root, v, 'bin', 'postgres')))
@@ -49,8 +53,27 @@ export const startTestPostgres = async (): Promise<TestPostgres> => {
   const init = wrap(join(bin, 'initdb'), ['-D', data, '-U', 'weft', '--auth=trust', '-E', 'UTF8', '-N']);
   const initialised = spawnSync(init.file, init.args, { encoding: 'utf8' });
   if (initialised.status !== 0) throw new Error(`initdb failed: ${initialised.stderr}`);
+  const tlsArgs: string[] = [];
+  if (tls) {
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1'].concat([
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      ]),
+      { stdio: 'ignore' },
+    );
+    // PostgreSQL refuses a key others may read.
+    chmodSync(key, 0o600);
+    if (asRoot) for (const f of [cert, key]) chownSync(f, id('-u'), id('-g'));
+    tlsArgs.push('-c', 'ssl=on', '-c', `ssl_cert_file=${cert}`, '-c', `ssl_key_file=${key}`);
+  }
   const port = await freePort();
   const run = wrap(join(bin, 'postgres'), [
+    ...tlsArgs,
     '-D',
     data,
     '-p',
