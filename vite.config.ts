@@ -48,9 +48,9 @@ const N8N_DIFF_IN_NPM_TEST = [
   'html',
   'markdown',
   'crypto',
+  'postgres',
   // The random workflows (graphs.diff.ts): run order, loops, connection order.
   'graphs',
-  'postgres',
 ];
 
 /**
