@@ -79,6 +79,14 @@ describe('Postgres: execute query', () => {
     ]);
   });
 
+  it('JSON text from an expression is one value; typed-in text is split at commas (n8n 2.5+)', async () => {
+    const q = { operation: 'executeQuery', query: 'SELECT $1::text AS a' };
+    expect(jsons(await run({ ...q, queryReplacement: '={{ $json.v }}' }, [{ v: '["x","y"]' }]))).toEqual([
+      { a: '["x","y"]' },
+    ]);
+    expect(jsons(await run({ ...q, queryReplacement: '["x","y"]' }))).toEqual([{ a: '["x"' }]);
+  });
+
   it('a query that returns no rows gives nothing for SELECT and { success: true } otherwise', async () => {
     expect(jsons(await run({ operation: 'executeQuery', query: 'SELECT * FROM people WHERE age > 100' }))).toEqual([]);
     const out = await run({ operation: 'executeQuery', query: "UPDATE people SET age = 31 WHERE name = 'ann'" });

@@ -85,6 +85,10 @@ const topLevelCommand = (statement: string): string | null => {
   return null;
 };
 
+/** The highest $n placeholder outside strings, quoted names and comments (0: none). */
+export const highestPlaceholder = (query: string): number =>
+  Math.max(0, ...[...stripStringsAndComments(query).matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+
 export const isSelectQuery = (query: string): boolean =>
   stripStringsAndComments(query)
     .split(';')

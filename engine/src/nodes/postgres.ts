@@ -6,7 +6,7 @@ import { resolveAllowed } from '../net/connect-policy.ts';
 import { pairedWith } from '../runner/paired-items.ts';
 import { ItemErrors, NodeError, type Credential, type NodeContext, type NodeExecutor } from '../runner/types.ts';
 import { cancelRunning, poolFor } from './postgres-pool.ts';
-import { isSelectQuery } from './postgres-sql.ts';
+import { highestPlaceholder, isSelectQuery } from './postgres-sql.ts';
 
 /**
  * Postgres as n8n's Postgres node 2.6 (v2 actions/database/*.operation.ts):
@@ -98,28 +98,35 @@ const orderOf = (p: JsonObject): string => {
   return ` ORDER BY ${rules.map((r) => `${ident(r.column)} ${r.direction === 'DESC' ? 'DESC' : 'ASC'}`).join(', ')}`;
 };
 
-/** n8n's executeQuery parameters (2.5+): a list as it is, JSON text as one value, other text split at commas. */
-const replacementsOf = (raw: unknown): unknown[] => {
+/**
+ * n8n's executeQuery parameters (2.5+): what an expression gives is a list as
+ * it is, JSON text as one value, other text split at commas; text typed in
+ * (no expression) is split at commas, JSON or not.
+ */
+const replacementsOf = (raw: unknown, fromExpression: boolean): unknown[] => {
   if (raw === undefined || raw === null || raw === '') return [];
   if (Array.isArray(raw))
     return (raw as unknown[])
       .filter((v) => v !== undefined)
       .map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : v));
   const text = str(raw);
+  const split = () =>
+    text
+      .split(',')
+      .filter((s) => s)
+      .map((s) => s.trim());
+  if (!fromExpression) return split();
   try {
     JSON.parse(text.trim());
     return [text];
   } catch {
-    return text
-      .split(',')
-      .filter((s) => s)
-      .map((s) => s.trim());
+    return split();
   }
 };
 
-const executeQueryOf = (p: JsonObject, item: number): Query => {
+const executeQueryOf = (p: JsonObject, item: number, fromExpression: boolean): Query => {
   let text = str(p.query);
-  const values = replacementsOf(p.queryReplacement);
+  const values = replacementsOf(p.queryReplacement, fromExpression);
   if (values.length === 0 || p.treatQueryParametersInSingleQuotesAsText === true) {
     // n8n: '$1' in quotes is the text "$1", not a parameter.
     for (const literal of text.match(/'\$[0-9]+'/g) ?? []) {
@@ -127,7 +134,8 @@ const executeQueryOf = (p: JsonObject, item: number): Query => {
       text = text.replace(literal, `$${values.length}`);
     }
   }
-  return { text, values, item };
+  // pg-promise (n8n) leaves values no placeholder takes; PostgreSQL refuses them, so they are not sent.
+  return { text, values: values.slice(0, highestPlaceholder(text)), item };
 };
 
 const selectOf = (p: JsonObject, item: number): Query => {
@@ -342,8 +350,11 @@ export const postgres: NodeExecutor = async (ctx) => {
   try {
     const failed: { index: number; message: string }[] = [];
     const queries: Query[] = [];
-    if (operation === 'executeQuery') params.forEach((p, i) => queries.push(executeQueryOf(p, i)));
-    else if (operation === 'select') params.forEach((p, i) => queries.push(selectOf(p, i)));
+    if (operation === 'executeQuery') {
+      const raw = (ctx.node.parameters as JsonObject | undefined)?.queryReplacement;
+      const fromExpression = typeof raw !== 'string' || raw.startsWith('=');
+      params.forEach((p, i) => queries.push(executeQueryOf(p, i, fromExpression)));
+    } else if (operation === 'select') params.forEach((p, i) => queries.push(selectOf(p, i)));
     else if (operation === 'deleteTable') params.forEach((p, i) => queries.push(deleteOf(p, i)));
     else if (operation === 'insert' || operation === 'update' || operation === 'upsert') {
       const schemas = new Map<string, ColumnInfo[]>();
