@@ -50,6 +50,7 @@ const N8N_DIFF_IN_NPM_TEST = [
   'stopAndError',
   'errorTrigger',
   'crypto',
+  'postgres',
   // The random workflows (graphs.diff.ts): run order, loops, connection order.
   'graphs',
 ];

@@ -98,6 +98,8 @@ export const runNode = async (
     network?: NetworkPolicy;
     credentials?: Record<string, Credential>;
     maxOutputBytes?: number;
+    /** The run's cancel signal (a run that is never canceled when left out). */
+    signal?: AbortSignal;
   } = {},
 ): Promise<NodeOutput> => {
   const { sandbox, resolver } = await engineParts();
@@ -112,7 +114,7 @@ export const runNode = async (
     items,
     params: () => (resolved ??= resolver.resolve(n.name, params, items, m, () => undefined)),
     nodeParams: () => ctx.params()[0] ?? params,
-    signal: new AbortController().signal,
+    signal: extra.signal ?? new AbortController().signal,
     meta: m,
     sandbox,
     resolver,

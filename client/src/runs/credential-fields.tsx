@@ -11,7 +11,9 @@ import { fieldText } from '../ui/form.ts';
 export interface CredentialField {
   name: string;
   label: string;
-  kind: 'text' | 'secret' | 'secretText' | 'number' | 'checkbox';
+  kind: 'text' | 'secret' | 'secretText' | 'number' | 'checkbox' | 'select';
+  /** The values a select offers; the first is chosen at first. */
+  choices?: readonly { value: string; label: string }[];
   required?: boolean;
   placeholder?: string;
   /** Checked at first (checkbox), or the number shown (number). */
@@ -41,6 +43,24 @@ export const fieldsOf: Record<CredentialType, readonly CredentialField[]> = {
     { name: 'hmacSecret', label: 'HMAC secret', kind: 'secret' },
     { name: 'signPrivateKey', label: 'Private key for signing (PEM)', kind: 'secretText' },
   ],
+  postgres: [
+    { name: 'host', label: 'Host', kind: 'text', required: true, placeholder: 'db.example.com' },
+    { name: 'port', label: 'Port', kind: 'number', initial: 5432 },
+    { name: 'database', label: 'Database', kind: 'text', required: true, placeholder: 'postgres' },
+    { name: 'user', label: 'User', kind: 'text', required: true, placeholder: 'postgres' },
+    { name: 'password', label: 'Password', kind: 'secret' },
+    {
+      name: 'ssl',
+      label: 'SSL',
+      kind: 'select',
+      choices: [
+        { value: 'disable', label: 'Disable' },
+        { value: 'allow', label: 'Allow' },
+        { value: 'require', label: 'Require' },
+      ],
+    },
+    { name: 'allowUnauthorizedCerts', label: 'Ignore SSL certificate issues (insecure)', kind: 'checkbox' },
+  ],
 };
 
 export const typeLabels: Record<CredentialType, string> = {
@@ -49,6 +69,7 @@ export const typeLabels: Record<CredentialType, string> = {
   basic: 'Basic auth',
   smtp: 'SMTP server',
   crypto: 'Crypto keys (HMAC, signing)',
+  postgres: 'PostgreSQL database',
 };
 
 /** The `data` of a create-credential request, read from the form. */
@@ -79,6 +100,17 @@ export const CredentialFields = ({ type }: { type: CredentialType }) => (
             required={f.required}
             className="secret-text"
           />
+        </label>
+      ) : f.kind === 'select' ? (
+        <label key={`${type}.${f.name}`}>
+          {f.label}
+          <select name={f.name} defaultValue={f.choices?.[0]?.value}>
+            {f.choices?.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
         </label>
       ) : f.kind === 'checkbox' ? (
         <label key={`${type}.${f.name}`} className="check">

@@ -25,6 +25,7 @@ import { html } from './html.ts';
 import { markdown } from './markdown.ts';
 import { crypto } from './crypto.ts';
 import { emailSend } from './email-send.ts';
+import { postgres } from './postgres.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 
 /** How each node type of shared/nodes runs. Sticky notes never run. */
@@ -58,5 +59,6 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['markdown', markdown],
   ['crypto', crypto],
   ['emailSend', emailSend],
+  ['postgres', postgres],
   ['dateTime', dateTime],
 ]);

@@ -70,7 +70,17 @@ export type Credential =
       disableStartTls: boolean;
       hostName: string;
     }
-  | { type: 'crypto'; hmacSecret: string; signPrivateKey: string };
+  | { type: 'crypto'; hmacSecret: string; signPrivateKey: string }
+  | {
+      type: 'postgres';
+      host: string;
+      port: number;
+      database: string;
+      user: string;
+      password: string;
+      ssl: 'disable' | 'allow' | 'require';
+      allowUnauthorizedCerts: boolean;
+    };
 
 export interface WebhookResponse {
   status: number;

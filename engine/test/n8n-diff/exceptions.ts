@@ -198,6 +198,31 @@ export const exceptions: Exception[] = [
       nodeOf(workflow, d.node)?.type === 'n8n-nodes-base.filter',
   },
   {
+    // Postgres's "Replace Empty Strings with NULL" writes null into its input items themselves.
+    id: 'postgres-empty-strings-mutate-input',
+    excuses: (d, workflow) => {
+      if (d.what !== 'output items' || !Array.isArray(d.n8n) || !Array.isArray(d.weft)) return false;
+      const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
+      const replacing = (Array.isArray(nodes) ? (nodes as N8nNode[]) : []).some((n) => {
+        const options = ((n.parameters ?? {}) as { options?: { replaceEmptyStrings?: unknown } }).options;
+        return n.type === 'n8n-nodes-base.postgres' && n.name !== d.node && options?.replaceEmptyStrings === true;
+      });
+      if (!replacing || d.n8n.length !== d.weft.length) return false;
+      const n8nItems = d.n8n as unknown[];
+      // The same items, but for fields that are null in n8n's and '' in Weft's.
+      const blanked = (d.weft as unknown[]).map((item, i) => {
+        const theirs = (n8nItems[i] ?? {}) as Record<string, unknown>;
+        return Object.fromEntries(
+          Object.entries((item ?? {}) as Record<string, unknown>).map(([k, v]) => [
+            k,
+            v === '' && theirs[k] === null ? null : v,
+          ]),
+        );
+      });
+      return isDeepStrictEqual(blanked, n8nItems);
+    },
+  },
+  {
     // n8n's Edit Fields 3+ hands a "selected" input field on as the input's own object,
     // so a field written into it (name "meta.x" with "meta" selected) changes the input item too.
     id: 'set-selected-fields-mutate-input',

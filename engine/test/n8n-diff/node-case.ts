@@ -19,7 +19,7 @@ export interface NodeCase {
   /** Items for the node's second input (Merge): an "Input 2" node feeds input index 1. */
   items2?: JsonItem[];
   /** A node run between "Input" and "Under test" (named "Before"), for what reads back through it (paired items). */
-  before?: { type: string; typeVersion: number; parameters: Params };
+  before?: { type: string; typeVersion: number; parameters: Params; credentials?: Record<string, Params> };
   /** Start from a Webhook named "Webhook" (both engines hand it one empty item) instead of the Manual Trigger. */
   webhookStart?: boolean;
   /** Workflow settings besides n8n's execution order (the time zone). */
@@ -120,6 +120,13 @@ const withBefore = (workflow: N8nWorkflowJson, before: NonNullable<NodeCase['bef
     typeVersion: before.typeVersion,
     position: [330, 0],
     parameters: before.parameters,
+    ...(before.credentials
+      ? {
+          credentials: Object.fromEntries(
+            Object.entries(before.credentials).map(([type, data]) => [type, { id: `diff-${type}`, name: type, data }]),
+          ),
+        }
+      : {}),
   });
   workflow.connections.Input = link('Before');
   workflow.connections.Before = link('Under test');

@@ -24,6 +24,7 @@ import { htmlFamily } from './html-gen.ts';
 import { markdownFamily } from './markdown-gen.ts';
 import { cryptoFamily } from './crypto-gen.ts';
 import { emailSendFamily } from './email-send-gen.ts';
+import { postgresFamily } from './postgres-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
@@ -78,6 +79,7 @@ const families: Family[] = [
   noOpFamily,
   stopAndErrorFamily,
   errorTriggerFamily,
+  postgresFamily,
   ...itemListFamilies,
 ].filter((f) => familySelected(f.name));
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */

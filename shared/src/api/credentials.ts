@@ -3,7 +3,7 @@ import { timeSchema } from './common.ts';
 
 /** Credentials over REST: secrets go in, never out. */
 
-export const credentialTypes = ['apiKeyHeader', 'bearer', 'basic', 'smtp', 'crypto'] as const;
+export const credentialTypes = ['apiKeyHeader', 'bearer', 'basic', 'smtp', 'crypto', 'postgres'] as const;
 export type CredentialType = (typeof credentialTypes)[number];
 
 const secret = z.string().min(1, 'must not be empty').max(10_000);
@@ -45,6 +45,25 @@ export const cryptoCredentialData = z
   })
   .refine((d) => d.hmacSecret !== '' || d.signPrivateKey !== '', 'needs an HMAC secret or a private key');
 
+/**
+ * A PostgreSQL server, as n8n's "Postgres" credential holds it (the same
+ * fields and defaults): `ssl` disable (plain), allow or require (TLS; a
+ * certificate that does not check out fails unless allowUnauthorizedCerts).
+ * n8n's SSH tunnel and maxConnections are not carried (Weft pools 4 per
+ * credential).
+ */
+export const postgresSslModes = ['disable', 'allow', 'require'] as const;
+export const postgresCredentialData = z.strictObject({
+  host: hostName.default('localhost'),
+  port: z.number().int().min(1).max(65_535).default(5432),
+  database: z.string().trim().min(1, 'must not be empty').max(63).default('postgres'),
+  user: z.string().trim().min(1, 'must not be empty').max(63).default('postgres'),
+  password: z.string().max(10_000).default(''),
+  ssl: z.enum(postgresSslModes).default('disable'),
+  allowUnauthorizedCerts: z.boolean().default(false),
+});
+export type PostgresCredentialData = z.infer<typeof postgresCredentialData>;
+
 export const credentialDataSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('apiKeyHeader'),
@@ -57,6 +76,7 @@ export const credentialDataSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('basic'), data: z.strictObject({ user: z.string().max(1_000), password: secret }) }),
   z.object({ type: z.literal('smtp'), data: smtpCredentialData }),
   z.object({ type: z.literal('crypto'), data: cryptoCredentialData }),
+  z.object({ type: z.literal('postgres'), data: postgresCredentialData }),
 ]);
 
 export const createCredentialRequest = z.intersection(

@@ -10,6 +10,7 @@ import { html } from './html.ts';
 import { markdown } from './markdown.ts';
 import { crypto } from './crypto.ts';
 import { emailSend } from './email-send.ts';
+import { postgres } from './postgres.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { errorTrigger, stopAndError } from './error-nodes.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
@@ -44,6 +45,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   markdown,
   crypto,
   emailSend,
+  postgres,
   dateTime,
   noOp,
   stickyNote,

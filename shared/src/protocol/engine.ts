@@ -225,6 +225,16 @@ export const jobSchema = z.object({
           hostName: z.string(),
         }),
         z.object({ type: z.literal('crypto'), hmacSecret: z.string(), signPrivateKey: z.string() }),
+        z.object({
+          type: z.literal('postgres'),
+          host: z.string(),
+          port: z.number(),
+          database: z.string(),
+          user: z.string(),
+          password: z.string(),
+          ssl: z.enum(['disable', 'allow', 'require']),
+          allowUnauthorizedCerts: z.boolean(),
+        }),
       ]),
     )
     .optional(),

@@ -17,7 +17,17 @@ export type CredentialSecret =
       disableStartTls: boolean;
       hostName: string;
     }
-  | { type: 'crypto'; hmacSecret: string; signPrivateKey: string };
+  | { type: 'crypto'; hmacSecret: string; signPrivateKey: string }
+  | {
+      type: 'postgres';
+      host: string;
+      port: number;
+      database: string;
+      user: string;
+      password: string;
+      ssl: 'disable' | 'allow' | 'require';
+      allowUnauthorizedCerts: boolean;
+    };
 
 /**
  * What a job may carry for one credential id in one workflow: its secret only

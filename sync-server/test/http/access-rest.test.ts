@@ -584,4 +584,25 @@ describe('SMTP and Crypto credentials', () => {
     expect(both.status).toBe(201);
     expect(JSON.stringify(both.body)).not.toContain('whsec-2');
   });
+
+  it('PostgreSQL: n8n’s fields and defaults, the SSL mode one of three; the password never comes back', async () => {
+    await rest.signup('admin@example.com');
+    const alice = await rest.signup('alice@example.com', 'Alice');
+    const create = (data: Record<string, unknown>) =>
+      rest.call<{ id: string; type: string }>('POST', '/api/credentials', {
+        body: { name: 'Db', type: 'postgres', data },
+        as: alice.as,
+      });
+    expectError(await create({ host: 'db.example.com', ssl: 'verify-full' }), 400, 'validation_failed');
+    expectError(await create({ host: 'db.example.com', port: 70_000 }), 400, 'validation_failed');
+    expectError(await create({ host: 'db.example.com/x' }), 400, 'validation_failed');
+    expectError(await create({ host: 'db.example.com', database: '' }), 400, 'validation_failed');
+    expectError(await create({ host: 'db.example.com', sshTunnel: true }), 400, 'validation_failed');
+    const made = await create({ host: 'db.example.com', password: 'pg-secret-1', ssl: 'require' });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ name: 'Db', type: 'postgres' });
+    expect(JSON.stringify(made.body)).not.toContain('pg-secret-1');
+    const [row] = await rawSql<{ data: unknown }>(t.server, 'select data from credentials');
+    expect(Buffer.from(row?.data as Uint8Array).toString('latin1')).not.toContain('pg-secret-1');
+  });
 });

@@ -3,6 +3,7 @@ import { compareDatasetsMappers } from './mappers/compare-datasets.ts';
 import { conditionMappers } from './mappers/conditions.ts';
 import { cryptoMappers } from './mappers/crypto.ts';
 import { emailSendMappers } from './mappers/email-send.ts';
+import { postgresMappers } from './mappers/postgres.ts';
 import { dateTimeMappers } from './mappers/date-time.ts';
 import { htmlMappers } from './mappers/html.ts';
 import { httpRequestMappers } from './mappers/http-request.ts';
@@ -50,6 +51,7 @@ const mappers: Record<string, Mapper> = {
   ...markdownMappers,
   ...cryptoMappers,
   ...emailSendMappers,
+  ...postgresMappers,
 };
 
 /** Weft parameters for an n8n node of a type Weft has; undefined when Weft has no such type. */

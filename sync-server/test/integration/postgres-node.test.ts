@@ -1,0 +1,120 @@
+import type { ChildProcess } from 'node:child_process';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts';
+import { startPostgres, type ThrowawayPostgres } from '../helpers/postgres.ts';
+import { restClient } from '../helpers/rest.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+/**
+ * Postgres end to end: a PostgreSQL credential made over REST, stored
+ * encrypted, carried in the job to a real engine process, which connects to
+ * a throwaway PostgreSQL on 127.0.0.1 (allowed by the server's
+ * WEFT_HTTP_ALLOW) as the credential's user to its database and writes.
+ */
+
+let target: ThrowawayPostgres;
+let admin: pg.Client;
+let t: TestServer;
+let engine: ChildProcess | undefined;
+
+beforeAll(async () => {
+  target = await startPostgres();
+  admin = new pg.Client({ connectionString: target.urlFor('postgres') });
+  await admin.connect();
+  await admin.query('CREATE ROLE app LOGIN');
+  await admin.query('CREATE DATABASE appdb OWNER app');
+  const app = new pg.Client({ connectionString: `postgres://app@127.0.0.1:${target.port}/appdb` });
+  await app.connect();
+  await app.query('CREATE TABLE orders (id serial PRIMARY KEY, item text NOT NULL, who text DEFAULT current_user)');
+  await app.end();
+}, 60_000);
+
+afterAll(async () => {
+  await admin.end();
+  await target.stop();
+});
+
+beforeEach(async () => {
+  t = await startTestServer({ httpAllow: ['127.0.0.1'] });
+  await t.listen();
+  engine = await startEngine(t.baseUrl);
+});
+
+afterEach(async () => {
+  await stopEngine(engine);
+  await t.close();
+});
+
+describe('Postgres with a PostgreSQL credential', () => {
+  it('the run connects as the stored login and writes the items; a database that does not exist fails the run', async () => {
+    const rest = restClient(t.baseUrl);
+    const ann = await rest.signup('ann@example.com', 'Ann');
+    const credential = (database: string) =>
+      rest.call<{ id: string }>('POST', '/api/credentials', {
+        body: {
+          name: 'Orders db',
+          type: 'postgres',
+          data: { host: '127.0.0.1', port: target.port, database, user: 'app', password: 'unused-here-1' },
+        },
+        as: ann.as,
+      });
+    const good = await credential('appdb');
+    const bad = await credential('nope');
+    const flow = (credentialId: string) => ({
+      weft: 1,
+      name: 'Orders',
+      nodes: [
+        { id: 'start', name: 'Start', type: 'manualTrigger', typeVersion: 1, position: { x: 0, y: 0 }, parameters: {} },
+        {
+          id: 'db',
+          name: 'Db',
+          type: 'postgres',
+          typeVersion: 1,
+          position: { x: 200, y: 0 },
+          parameters: {
+            operation: 'insert',
+            table: 'orders',
+            mappingMode: 'defineBelow',
+            columnValues: [{ column: 'item', value: '={{ $workflow.name + "\'); DROP TABLE orders; --" }}' }],
+            outputColumns: 'item, who',
+          },
+          credentials: { postgres: credentialId },
+        },
+      ],
+      edges: [{ source: 'start', target: 'db' }],
+    });
+    const run = async (credentialId: string) => {
+      const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+        as: ann.as,
+        body: flow(credentialId),
+      });
+      const workflowId = imported.body.id;
+      await rest.call('POST', `/api/credentials/${credentialId}/grants`, { body: { workflowId }, as: ann.as });
+      const started = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
+      return waitUntil(async () => {
+        const r = await rest.call<{ status: string; error: string | null }>(
+          'GET',
+          `/api/executions/${started.body.id}`,
+          { as: ann.as },
+        );
+        return r.body.status === 'succeeded' || r.body.status === 'failed' ? r.body : undefined;
+      }, 'the run to end');
+    };
+
+    expect(await run(good.body.id)).toMatchObject({ status: 'succeeded', error: null });
+    const app = new pg.Client({ connectionString: `postgres://app@127.0.0.1:${target.port}/appdb` });
+    await app.connect();
+    try {
+      expect((await app.query('SELECT item, who FROM orders')).rows).toEqual([
+        { item: "Orders'); DROP TABLE orders; --", who: 'app' },
+      ]);
+    } finally {
+      await app.end();
+    }
+
+    const failed = await run(bad.body.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/database "nope" does not exist/);
+  });
+});
