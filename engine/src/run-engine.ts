@@ -2,6 +2,7 @@ import pino from 'pino';
 import { EngineClient } from './connection/engine-client.ts';
 import { ConfigError, parseEngineConfig, USAGE } from './config.ts';
 import { onParentGone, tokenFromParent } from './parent-channel.ts';
+import { closePostgresPools } from './nodes/postgres-pool.ts';
 
 /**
  * `WEFT_ENGINE_TOKEN=T npm run engine -- --server http://127.0.0.1:8787` (or
@@ -67,13 +68,17 @@ export const runEngine = async (argv: readonly string[]): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info({ reason, running: client.activeJobs }, 'engine stopping');
-    void client.stop(graceMs).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'engine stop failed');
-        process.exit(1);
-      },
-    );
+    void client
+      .stop(graceMs)
+      // Runs are over: database sessions end politely rather than by the process going away.
+      .then(() => closePostgresPools())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'engine stop failed');
+          process.exit(1);
+        },
+      );
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
   // Runs cannot report to a server that is gone: give them a second, and never more than a few.
