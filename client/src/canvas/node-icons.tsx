@@ -14,6 +14,7 @@ import {
   Globe,
   Hourglass,
   Layers,
+  LogIn,
   MousePointerClick,
   Pencil,
   Puzzle,
@@ -26,6 +27,7 @@ import {
   StickyNote,
   Ungroup,
   Webhook,
+  Workflow,
   type LucideIcon,
 } from 'lucide-react';
 
@@ -57,6 +59,8 @@ const ICONS: Record<string, LucideIcon> = {
   split: Split,
   'split-out': Ungroup,
   webhook: Webhook,
+  workflow: Workflow,
+  'workflow-trigger': LogIn,
 };
 
 export const NodeIcon = ({ icon, size = 16 }: { icon: string | undefined; size?: number }) => {

@@ -22,6 +22,7 @@ import { xml } from './xml.ts';
 import { html } from './html.ts';
 import { markdown } from './markdown.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
+import { executeWorkflow, executeWorkflowTrigger } from './execute-workflow.ts';
 
 /** How each node type of shared/nodes runs. Sticky notes never run. */
 export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, NodeExecutor>([
@@ -50,4 +51,6 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['html', html],
   ['markdown', markdown],
   ['dateTime', dateTime],
+  ['executeWorkflowTrigger', executeWorkflowTrigger],
+  ['executeWorkflow', executeWorkflow],
 ]);

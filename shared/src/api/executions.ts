@@ -4,7 +4,7 @@ import { timeSchema as time } from './common.ts';
 /** Executions over REST: history, one run's node results and log, and control. */
 
 export const executionStatuses = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
-export const executionModes = ['manual', 'test', 'webhook', 'schedule', 'retry'] as const;
+export const executionModes = ['manual', 'test', 'webhook', 'schedule', 'retry', 'subworkflow'] as const;
 
 export const executionSchema = z.object({
   id: z.string(),

@@ -8,6 +8,7 @@ import { xml } from './xml.ts';
 import { html } from './html.ts';
 import { markdown } from './markdown.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
+import { executeWorkflow, executeWorkflowTrigger } from './workflows.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
 
 /** Every node type Weft ships, in palette order. */
@@ -15,6 +16,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   manualTrigger,
   webhook,
   scheduleTrigger,
+  executeWorkflowTrigger,
   httpRequest,
   code,
   respondToWebhook,
@@ -36,6 +38,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   html,
   markdown,
   dateTime,
+  executeWorkflow,
   noOp,
   stickyNote,
 ];

@@ -15,6 +15,7 @@ import { summarizeMappers } from './mappers/summarize.ts';
 import { triggerMappers } from './mappers/triggers.ts';
 import { waitMappers } from './mappers/wait.ts';
 import { xmlMappers } from './mappers/xml.ts';
+import { workflowMappers } from './mappers/workflows.ts';
 import type { Mapper, ParamReader, Params } from './param-reader.ts';
 
 /**
@@ -42,6 +43,7 @@ const mappers: Record<string, Mapper> = {
   ...xmlMappers,
   ...htmlMappers,
   ...markdownMappers,
+  ...workflowMappers,
 };
 
 /** Weft parameters for an n8n node of a type Weft has; undefined when Weft has no such type. */
