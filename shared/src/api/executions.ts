@@ -19,6 +19,14 @@ export const executionSchema = z.object({
   createdAt: time,
   startedAt: time.nullable(),
   finishedAt: time.nullable(),
+  /** A sub-workflow run's caller: its execution, workflow and Execute Workflow node (docs/plans/n8n-daily.md §6.3). */
+  parentExecutionId: z.string().nullable().optional(),
+  parentWorkflowId: z.string().nullable().optional(),
+  parentNodeId: z.string().nullable().optional(),
+  /** The run at the top of the chain of calls; null for a run nobody called. */
+  rootExecutionId: z.string().nullable().optional(),
+  /** Calls between the root and this run (0: nobody called it). */
+  depth: z.number().int().optional(),
 });
 export type ExecutionDto = z.infer<typeof executionSchema>;
 
@@ -45,7 +53,24 @@ export const nodeRunSchema = z.object({
 });
 export type NodeRunDto = z.infer<typeof nodeRunSchema>;
 
-export const executionDetailSchema = executionSchema.extend({ nodeRuns: z.array(nodeRunSchema) });
+/** A run an execution called (Execute Workflow), as its detail lists it. */
+export const executionChildSchema = z.object({
+  id: z.string(),
+  workflowId: z.string(),
+  /** The Execute Workflow node that called it. */
+  parentNodeId: z.string().nullable(),
+  status: z.enum(executionStatuses),
+  createdAt: time,
+});
+
+/** Children an execution's detail lists, at most. */
+export const MAX_LISTED_CHILDREN = 100;
+
+export const executionDetailSchema = executionSchema.extend({
+  nodeRuns: z.array(nodeRunSchema),
+  /** The runs it called, oldest first (the first MAX_LISTED_CHILDREN). */
+  children: z.array(executionChildSchema).optional(),
+});
 export type ExecutionDetailDto = z.infer<typeof executionDetailSchema>;
 
 export const executionListSchema = z.object({
