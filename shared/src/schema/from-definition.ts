@@ -40,6 +40,8 @@ export const fromDefinition = (
     if (def.settings.executionOrder !== undefined)
       setWorkflowSetting(doc, 'executionOrder', def.settings.executionOrder);
     if (def.settings.onEngineLoss !== undefined) setWorkflowSetting(doc, 'onEngineLoss', def.settings.onEngineLoss);
+    if (def.settings.callerPolicy !== undefined) setWorkflowSetting(doc, 'callerPolicy', def.settings.callerPolicy);
+    if (def.settings.callerIds !== undefined) setWorkflowSetting(doc, 'callerIds', def.settings.callerIds);
     const nodes = nodesMap(doc);
     for (const node of def.nodes) nodes.set(node.id, buildNodeMap(node));
     const edges = edgesMap(doc);

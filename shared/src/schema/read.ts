@@ -2,6 +2,8 @@ import * as Y from 'yjs';
 import { getNodeDefinition } from '../nodes/catalog.ts';
 import { isValidId } from '../ids.ts';
 import {
+  callerPolicyValues,
+  type CallerPolicy,
   engineLossValues,
   executionOrderValues,
   onErrorValues,
@@ -190,6 +192,8 @@ export interface MetaSnapshot {
     timeoutSeconds?: number;
     executionOrder?: ExecutionOrder;
     onEngineLoss?: EngineLossPolicy;
+    callerPolicy?: CallerPolicy;
+    callerIds?: string[];
   };
 }
 
@@ -212,6 +216,10 @@ export const readMeta = (doc: Y.Doc): MetaSnapshot => {
     if ((executionOrderValues as readonly unknown[]).includes(order)) out.executionOrder = order as ExecutionOrder;
     const onLoss = settingsMap.get('onEngineLoss');
     if ((engineLossValues as readonly unknown[]).includes(onLoss)) out.onEngineLoss = onLoss as EngineLossPolicy;
+    const callers = settingsMap.get('callerPolicy');
+    if ((callerPolicyValues as readonly unknown[]).includes(callers)) out.callerPolicy = callers as CallerPolicy;
+    const callerIds = settingsMap.get('callerIds');
+    if (Array.isArray(callerIds)) out.callerIds = callerIds.filter(isValidId).slice(0, 1000);
   }
   return {
     schemaVersion: isFiniteNumber(version) ? version : undefined,

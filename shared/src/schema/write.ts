@@ -80,8 +80,8 @@ export const setWorkflowDescription = (doc: Y.Doc, description: string, origin?:
 
 export const setWorkflowSetting = (
   doc: Y.Doc,
-  key: 'timezone' | 'timeoutSeconds' | 'executionOrder' | 'onEngineLoss',
-  value: string | number | undefined,
+  key: 'timezone' | 'timeoutSeconds' | 'executionOrder' | 'onEngineLoss' | 'callerPolicy' | 'callerIds',
+  value: string | number | readonly string[] | undefined,
   origin?: Origin,
 ): void => {
   doc.transact(() => {

@@ -24,6 +24,9 @@ import type { RunPolicy } from './run-policy.ts';
 import { FinishBatcher } from './finish-batcher.ts';
 import { FairQueue } from './fair-queue.ts';
 import { defaultSettings } from '#shared/schema/definition.ts';
+import type { Item } from '#shared/runs/items.ts';
+import { z } from 'zod';
+import type { SubworkflowStarter } from './subworkflows.ts';
 
 /**
  * The server's side of the engine channel: engines connect to `/engine`,
@@ -42,6 +45,8 @@ interface EngineConn {
   concurrency: number;
   /** Execution id → its workflow id. */
   running: Map<string, string>;
+  /** Sub-workflow runs a parent on this engine waits for (execution id → workflow id): beside `concurrency`. */
+  inline: Map<string, string>;
   lastSeen: number;
 }
 
@@ -96,6 +101,9 @@ type HandOverOutcome = 'sent' | 'ended' | 'notQueued' | 'atCapacity';
 export type ClaimedRun =
   { outcome: 'noEngine' | 'notQueued' | 'atCapacity' } | { outcome: 'ended'; result: RunResultMessage };
 
+/** The items an Execute Workflow node passes (JSON text from the engine). */
+const subrunItems = z.array(z.object({ json: z.record(z.string(), z.unknown()) }));
+
 const overdueGraceMs = (limitSeconds: number): number => 5_000 + limitSeconds * 100;
 
 /** Throws when `bytes` of job cannot travel in one message to an engine (handOver fails the run with it). */
@@ -129,6 +137,7 @@ export class EngineHub {
   private readonly lostListeners = new Set<RunLostListener>();
   /** Ends handed to the finisher and not yet committed, per workflow. */
   private readonly finishing = new Map<string, number>();
+  private subworkflows: SubworkflowStarter | undefined;
 
   constructor(private readonly options: EngineHubOptions) {
     this.now = options.now ?? Date.now;
@@ -157,6 +166,11 @@ export class EngineHub {
       if (workflowId !== undefined) this.runLost(id, workflowId);
     }
     this.dispatch();
+  }
+
+  /** Execute Workflow's requests go to `starter` (wired once the execution service exists). */
+  useSubworkflows(starter: SubworkflowStarter): void {
+    this.subworkflows = starter;
   }
 
   get engineCount(): number {
@@ -293,9 +307,10 @@ export class EngineHub {
     };
     for (const id of this.queue.removeWorkflow(workflowId)) this.resolveWaiters(id, canceled);
     for (const engine of this.engines) {
-      for (const [id, wf] of engine.running) {
+      for (const [id, wf] of [...engine.running, ...engine.inline]) {
         if (wf !== workflowId) continue;
         engine.running.delete(id);
+        engine.inline.delete(id);
         this.deadlines.delete(id);
         this.send(engine, { type: 'cancel', executionId: id });
         this.resolveWaiters(id, canceled);
@@ -318,7 +333,7 @@ export class EngineHub {
       return true;
     }
     for (const engine of this.engines) {
-      if (engine.running.has(executionId)) {
+      if (engine.running.has(executionId) || engine.inline.has(executionId)) {
         this.stopRequested.add(executionId);
         this.send(engine, { type: 'cancel', executionId });
         return true;
@@ -405,6 +420,7 @@ export class EngineHub {
           socket,
           concurrency: message.concurrency,
           running: new Map(),
+          inline: new Map(),
           lastSeen: this.now(),
         };
         this.engines.add(engine);
@@ -415,14 +431,22 @@ export class EngineHub {
       }
       engine.lastSeen = this.now();
       if (message.type === 'event') {
-        const workflowId = engine.running.get(message.executionId);
+        const workflowId = engine.running.get(message.executionId) ?? engine.inline.get(message.executionId);
         if (workflowId) this.options.live.node(workflowId, message.executionId, message.event);
       } else if (message.type === 'finished') {
+        const inline = engine.inline.get(message.executionId);
+        if (inline !== undefined) {
+          engine.inline.delete(message.executionId);
+          this.end(message.executionId, message.result, inline);
+          continue;
+        }
         const workflowId = engine.running.get(message.executionId);
         if (!workflowId) continue;
         engine.running.delete(message.executionId);
         this.end(message.executionId, message.result, workflowId);
         this.dispatch();
+      } else if (message.type === 'subrun') {
+        void this.subrun(engine, message);
       }
     }
     return engine;
@@ -483,6 +507,8 @@ export class EngineHub {
       this.endLost(engine.id, id, workflowId, why);
     }
     engine.running.clear();
+    for (const [id, workflowId] of engine.inline) this.endLost(engine.id, id, workflowId, why);
+    engine.inline.clear();
     this.capacityChanged();
     this.dispatch();
   }
@@ -649,6 +675,100 @@ export class EngineHub {
       return 'ended';
     } finally {
       this.starting.delete(id);
+    }
+  }
+
+  /**
+   * An Execute Workflow node asks for a child run. Only a run this engine holds may ask; everything else the
+   * message says is checked by the starter. Answers subrunStarted, then with wait the child's inline job, or
+   * subrunRefused with the reason. Never rejects.
+   */
+  private async subrun(engine: EngineConn, m: Extract<EngineToServer, { type: 'subrun' }>): Promise<void> {
+    const refuse = (message: string) => {
+      if (this.engines.has(engine)) this.send(engine, { type: 'subrunRefused', requestId: m.requestId, message });
+    };
+    /** The inline child stored for this request, until its job is on its way. */
+    let pendingChild: { id: string; workflowId: string } | undefined;
+    try {
+      const parentWorkflow = engine.running.get(m.executionId) ?? engine.inline.get(m.executionId);
+      if (parentWorkflow === undefined) {
+        refuse(`Execution ${m.executionId} is not running on this engine`);
+        return;
+      }
+      const starter = this.subworkflows;
+      if (!starter) {
+        refuse('This server does not run sub-workflows');
+        return;
+      }
+      let items: Item[];
+      try {
+        items = subrunItems.parse(JSON.parse(m.items));
+      } catch {
+        refuse('The items for the sub-workflow are not a list of { json } objects');
+        return;
+      }
+      const parent = await this.options.executions.get(m.executionId);
+      if (!parent) {
+        refuse(`Execution ${m.executionId} is gone`);
+        return;
+      }
+      const outcome = await starter.start({
+        parent,
+        nodeId: m.nodeId,
+        workflowId: m.workflowId,
+        version: m.version,
+        ...(m.versionName !== undefined ? { versionName: m.versionName } : {}),
+        items,
+        wait: m.wait,
+        engine: { id: engine.id },
+      });
+      if (!outcome.ok) {
+        refuse(outcome.message);
+        return;
+      }
+      const { childId, workflowId } = outcome;
+      if (!m.wait) {
+        if (this.engines.has(engine))
+          this.send(engine, { type: 'subrunStarted', requestId: m.requestId, childExecutionId: childId });
+        return;
+      }
+      // Stored running on this engine: from here every way out records the child's end.
+      engine.inline.set(childId, workflowId);
+      pendingChild = { id: childId, workflowId };
+      const stillOurs = () => this.engines.has(engine) && engine.inline.get(childId) === workflowId;
+      const built = await this.jobFor(childId);
+      if (!stillOurs()) return;
+      if (!built.ok) {
+        engine.inline.delete(childId);
+        this.end(childId, { status: 'failed', error: built.failed, runs: [], lastOutput: [] }, workflowId);
+        refuse(built.failed);
+        return;
+      }
+      const job: Job = { ...built.job, inline: { parentExecutionId: m.executionId, requestId: m.requestId } };
+      this.send(engine, { type: 'subrunStarted', requestId: m.requestId, childExecutionId: childId });
+      this.send(engine, { type: 'run', job });
+      pendingChild = undefined;
+      for (const credentialId of Object.keys(job.credentials ?? {})) {
+        this.options.credentialUse?.used({
+          credentialId,
+          workflowId,
+          versionHash: job.versionHash,
+          executionId: childId,
+          mode: job.mode,
+          startedBy: built.startedBy,
+        });
+      }
+    } catch (error) {
+      this.options.logger.error({ err: error, executionId: m.executionId }, 'starting a sub-workflow failed');
+      if (pendingChild && engine.inline.delete(pendingChild.id)) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.end(
+          pendingChild.id,
+          { status: 'failed', error: `Could not start the run: ${reason}`, runs: [], lastOutput: [] },
+          pendingChild.workflowId,
+        );
+      }
+      refuse(`The sub-workflow could not be started: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

@@ -206,7 +206,7 @@ export class EngineFuzzer {
         slot.held.set(message.data.job.executionId, message.data.job);
         this.handed.push(message.data.job.executionId);
         this.ctx.pools.add('execution', message.data.job.executionId);
-      } else slot.held.delete(message.data.executionId);
+      } else if (message.data.type === 'cancel') slot.held.delete(message.data.executionId);
     });
     ws.on('close', (code) => {
       if (slot.ws === ws) slot.ws = undefined;
