@@ -27,6 +27,7 @@ import { defaultSettings } from '#shared/schema/definition.ts';
 import type { Item } from '#shared/runs/items.ts';
 import { z } from 'zod';
 import type { SubworkflowStarter } from './subworkflows.ts';
+import { getNodeDefinition } from '#shared/nodes/catalog.ts';
 
 /**
  * The server's side of the engine channel: engines connect to `/engine`,
@@ -138,6 +139,16 @@ export class EngineHub {
   /** Ends handed to the finisher and not yet committed, per workflow. */
   private readonly finishing = new Map<string, number>();
   private subworkflows: SubworkflowStarter | undefined;
+  /** Inline children whose progress shows on their caller's Execute Workflow node. */
+  private readonly childProgress = new Map<
+    string,
+    {
+      parent: { workflowId: string; executionId: string; nodeId: string };
+      workflowId: string;
+      total: number;
+      done: Set<string>;
+    }
+  >();
 
   constructor(private readonly options: EngineHubOptions) {
     this.now = options.now ?? Date.now;
@@ -433,6 +444,19 @@ export class EngineHub {
       if (message.type === 'event') {
         const workflowId = engine.running.get(message.executionId) ?? engine.inline.get(message.executionId);
         if (workflowId) this.options.live.node(workflowId, message.executionId, message.event);
+        const progress = workflowId === undefined ? undefined : this.childProgress.get(message.executionId);
+        if (progress) {
+          const { status } = message.event;
+          if (status === 'succeeded' || status === 'failed' || status === 'skipped')
+            progress.done.add(message.event.nodeId);
+          this.options.live.childProgress(progress.parent, {
+            executionId: message.executionId,
+            workflowId: progress.workflowId,
+            status: 'running',
+            nodesDone: Math.min(progress.done.size, progress.total),
+            nodesTotal: progress.total,
+          });
+        }
       } else if (message.type === 'finished') {
         const inline = engine.inline.get(message.executionId);
         if (inline !== undefined) {
@@ -536,6 +560,21 @@ export class EngineHub {
       if (left > 0) this.finishing.set(workflowId, left);
       else this.finishing.delete(workflowId);
       this.options.live.finished(workflowId, executionId, recorded.status, recorded.error);
+      const progress = this.childProgress.get(executionId);
+      if (progress) {
+        this.childProgress.delete(executionId);
+        this.options.live.childProgress(
+          progress.parent,
+          {
+            executionId,
+            workflowId: progress.workflowId,
+            status: recorded.status,
+            nodesDone: Math.min(progress.done.size, progress.total),
+            nodesTotal: progress.total,
+          },
+          true,
+        );
+      }
       this.resolveWaiters(executionId, recorded);
       if (lost) this.runLost(executionId, workflowId);
     });
@@ -745,6 +784,20 @@ export class EngineHub {
         return;
       }
       const job: Job = { ...built.job, inline: { parentExecutionId: m.executionId, requestId: m.requestId } };
+      const progress = {
+        parent: { workflowId: parentWorkflow, executionId: m.executionId, nodeId: m.nodeId },
+        workflowId,
+        total: job.definition.nodes.filter((n) => getNodeDefinition(n.type)?.annotation !== true).length,
+        done: new Set<string>(),
+      };
+      this.childProgress.set(childId, progress);
+      this.options.live.childProgress(progress.parent, {
+        executionId: childId,
+        workflowId,
+        status: 'running',
+        nodesDone: 0,
+        nodesTotal: progress.total,
+      });
       this.send(engine, { type: 'subrunStarted', requestId: m.requestId, childExecutionId: childId });
       this.send(engine, { type: 'run', job });
       pendingChild = undefined;

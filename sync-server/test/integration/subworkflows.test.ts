@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts';
+import { serverAwarenessStateSchema } from '#shared/protocol/live.ts';
+import { connectClient, waitFor } from '../helpers/yws-client.ts';
 
 /**
  * Sub-workflows with the real server and a real engine process (docs/plans/n8n-daily.md §6.2): Execute
@@ -122,7 +124,21 @@ describe('sub-workflows', () => {
 
   it('waits for the child (run inline) and puts out its last node’s items; both runs link to each other', async () => {
     const parentId = await importWorkflow(ann, 'Parent', caller(childId), [edge('go', 'rows'), edge('rows', 'call')]);
+    // Someone in the parent's room sees the child's progress on the Execute Workflow node.
+    const watcher = connectClient(t.wsUrl, parentId, { token: ann.token });
+    await watcher.synced();
+    const liveCall = () => {
+      for (const state of watcher.provider.awareness.getStates().values()) {
+        const parsed = serverAwarenessStateSchema.safeParse(state);
+        if (parsed.success) return parsed.data.execution?.nodes.call;
+      }
+      return undefined;
+    };
     const parent = await runToEnd(ann, parentId);
+    await waitFor('the child’s progress on the node', () => liveCall()?.child?.status === 'succeeded');
+    expect(liveCall()?.child).toMatchObject({ workflowId: childId, nodesDone: 2, nodesTotal: 2 });
+    expect(liveCall()?.status).toBe('succeeded');
+    watcher.destroy();
     expect(parent.error).toBeNull();
     expect(parent.status).toBe('succeeded');
     expect(outputOf(parent, 'Call')).toEqual([{ doubled: 2 }, { doubled: 4 }]);
