@@ -67,7 +67,7 @@ import { useEditorSetup } from './use-editor-setup.ts';
 import { WorkflowSettingsPanel } from './workflow-settings-panel.tsx';
 import { useDraft } from '../ui/use-draft.ts';
 import { CredentialsPanel } from '../runs/credentials-panel.tsx';
-import { ExecutionsPanel } from '../runs/executions-panel.tsx';
+import { ExecutionsPanel, useOpenExecutionFromUrl } from '../runs/executions-panel.tsx';
 import { RunControls } from '../runs/run-controls.tsx';
 
 /** Steps used to place new nodes. */
@@ -146,6 +146,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
   const empty = useSyncExternalStore(binding.subscribe, () => binding.getSnapshot().nodes.length === 0);
   const canvasBox = useRef<HTMLDivElement>(null);
   const [openedVersion, setOpenedVersion] = useAtom(openedVersionAtom);
+  useOpenExecutionFromUrl(setPanel);
 
   const addAt = useCallback(
     (type: string, at: { x: number; y: number }): string | undefined => {

@@ -19,6 +19,7 @@ import { toastAtom } from '../state/atoms.ts';
 import { NumberInput, ParamField, PeersEditing } from './param-field.tsx';
 import { LazyYTextEditor as YTextEditor } from './lazy-ytext-editor.tsx';
 import { NodeRunData } from '../runs/node-run-data.tsx';
+import { SubExecutionLink } from '../runs/sub-execution-link.tsx';
 import { SoftLockSection } from '../presence/soft-locks.tsx';
 import { NodeCommentsLink } from '../comments/node-comments-link.tsx';
 import { CredentialFields } from './credential-field.tsx';
@@ -273,6 +274,7 @@ export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => 
       )}
       <CredentialFields node={node} />
       <Settings node={node} def={def} disabled={!canEdit} />
+      {node.type === 'executeWorkflow' && <SubExecutionLink nodeId={nodeId} />}
       <NodeRunData nodeId={nodeId} side="output" />
     </aside>
   );

@@ -38,7 +38,8 @@ const sameRun = (a: NodeRun | undefined, b: NodeRun): boolean =>
   a.runs === b.runs &&
   a.durationMs === b.durationMs &&
   a.error === b.error &&
-  JSON.stringify(a.itemsOut) === JSON.stringify(b.itemsOut);
+  JSON.stringify(a.itemsOut) === JSON.stringify(b.itemsOut) &&
+  JSON.stringify(a.child) === JSON.stringify(b.child);
 
 export class RunStatus {
   private execution: LiveExecution | null = null;
