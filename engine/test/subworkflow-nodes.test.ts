@@ -40,13 +40,19 @@ describe('workflow input values (n8n validateFieldType)', () => {
     ['{"a":1}', 'array', "'f' expects a array but we got '{\"a\":1}'"],
     ['[1]', 'object', "'f' expects a object but we got '[1]'"],
   ];
-  it.each(refusals)('refuses %j as a %s with n8n’s message', (value, type, message) => {
-    expect(() => checkInputValue('f', value, type, loose)).toThrow(message);
+  it.each(refusals)('refuses %j as a %s with n8n’s message', (value, type, description) => {
+    let error: unknown;
+    try {
+      checkInputValue('f', value, type, loose, 3);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ message: "Invalid input for 'f' [item 3]", description });
   });
 
   it('strict (no "attempt to convert types") refuses another JavaScript type, even one that would convert', () => {
-    expect(() => checkInputValue('n', '5', 'number', strict)).toThrow("'n' expects a number but we got '5'");
-    expect(() => checkInputValue('s', 5, 'string', strict)).toThrow("'s' expects a string but we got '5'");
+    expect(() => checkInputValue('n', '5', 'number', strict)).toThrow("Invalid input for 'n' [item 0]");
+    expect(() => checkInputValue('s', 5, 'string', strict)).toThrow("Invalid input for 's' [item 0]");
     expect(checkInputValue('n', 5, 'number', strict)).toBe(5);
     // Without parseStrings a string input takes anything as it is (n8n before 1.4 with the setting off).
     expect(checkInputValue('s', 5, 'string', { strict: true, parseStrings: false })).toBe(5);
@@ -183,13 +189,21 @@ describe('Execute Workflow in runs', () => {
     expect(outputsByName(result).Call).toEqual([{ id: 1 }, { id: 2 }]);
   });
 
-  it('a computed value of the wrong type fails the node unless types are converted', async () => {
-    const { caller } = recording(() => [[]]);
-    const inputs = { workflowInputs: [{ name: 'n', value: '={{ "7" }}', type: 'number' }] };
+  it('a value of the wrong type fails the node (before any child runs) unless types are converted', async () => {
+    const { calls: none, caller } = recording(() => [[]]);
+    const inputs = {
+      workflowInputs: [{ name: 'n', value: '={{ $json.id === 2 ? "seven" : 7 }}', type: 'number' }],
+      attemptToConvertTypes: false,
+      mode: 'each',
+    };
     const failed = await run(parent(inputs), { subworkflow: caller });
-    expect(failed.error).toContain("'n' expects a number but we got '7'");
+    expect(failed.error).toContain("Invalid input for 'n' [item 1]");
+    expect(none).toEqual([]);
     const { calls, caller: converting } = recording(() => [[]]);
-    await run(parent({ ...inputs, attemptToConvertTypes: true }), { subworkflow: converting });
+    await run(parent({ workflowInputs: [{ name: 'n', value: '={{ "7" }}', type: 'number' }] }), {
+      subworkflow: converting,
+    });
+    // A new node converts by default (its values are typed as text).
     expect(calls[0]?.request.items[0]?.json.n).toBe(7);
   });
 
@@ -260,7 +274,7 @@ describe('n8n import', () => {
       convertFieldsToString: false,
       workflowInputs: [
         { name: 'n', value: '={{ $json.x }}', type: 'number', removed: false },
-        { name: 's', value: '5', type: 'string', removed: true },
+        { name: 's', value: '={{ 5 }}', type: 'string', removed: true },
       ],
     });
     const messages = warnings.map((w) => w.message).join('\n');

@@ -20,9 +20,8 @@ import { OutboundClients } from '../net/outbound-client.ts';
 import { executors } from '../nodes/registry.ts';
 import { runWorkflow, type RunResult } from '../runner/run-workflow.ts';
 import { NodeError, type SubworkflowAnswer, type SubworkflowCaller } from '../runner/types.ts';
-import { nodePorts } from '#shared/nodes/ports.ts';
-import type { Item } from '#shared/runs/items.ts';
 import { randomUUID } from 'node:crypto';
+import { childAnswer } from '../nodes/child-output.ts';
 import { RunCanceled } from '../runner/sleep.ts';
 import { Sandbox } from '#shared/sandbox/sandbox.ts';
 import { createSandbox } from '../sandbox/node-host.ts';
@@ -118,25 +117,6 @@ interface PendingSubrun {
   reject: (error: Error) => void;
   childExecutionId?: string;
 }
-
-/**
- * Every output of the child's last executed node, by index (n8n's executeWorkflow result): the outputs in the
- * order the node declares them, then any other it put out.
- */
-export const lastNodeOutputs = (job: Job, result: RunResult): Item[][] => {
-  const last = result.runs[result.runs.length - 1];
-  if (!last) return [];
-  const node = job.definition.nodes.find((n) => n.id === last.nodeId);
-  const declared = node
-    ? nodePorts({
-        type: node.type,
-        parameters: node.parameters,
-        ...(node.onError ? { onError: node.onError } : {}),
-      }).outputs.map((p) => p.name)
-    : [];
-  const handles = [...declared, ...Object.keys(last.output).filter((h) => !declared.includes(h))];
-  return handles.map((h) => last.output[h] ?? []);
-};
 
 export class EngineClient {
   private socket: WebSocket | undefined;
@@ -438,7 +418,7 @@ export class EngineClient {
       this.sendText(encodeFinished(job.executionId, result));
       if (caller) {
         if (result.status === 'succeeded') {
-          caller.resolve({ executionId: job.executionId, outputs: lastNodeOutputs(job, result) });
+          caller.resolve(childAnswer(job.executionId, this.definitionOf(job), result.runs));
         } else {
           const why = result.status === 'canceled' ? 'was canceled' : `failed: ${result.error ?? 'failed'}`;
           caller.reject(new NodeError(`The sub-workflow ${why}`, `Execution ${job.executionId}`));

@@ -21,40 +21,33 @@ const versions: readonly SubworkflowVersion[] = ['published', 'named', 'draft'];
 const text = (value: unknown): string =>
   typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 
-/**
- * An input row's value: a value typed in (not an expression) is text in Weft, where n8n's editor stored it
- * typed, so it is read as n8n would have stored it (converted, "" as not set); a computed one as it came.
- */
-const mappedRows = (ctx: NodeContext, resolved: JsonObject): { rows: MappedInput[]; literal: boolean[] } => {
+/** An input row's value as resolved; an empty one typed in (not an expression) is not set, as n8n's null. */
+const mappedRows = (ctx: NodeContext, resolved: JsonObject): MappedInput[] => {
   const raw = Array.isArray(ctx.node.parameters.workflowInputs) ? ctx.node.parameters.workflowInputs : [];
   const rows = Array.isArray(resolved.workflowInputs) ? resolved.workflowInputs : [];
-  const literal: boolean[] = [];
-  const out = rows.flatMap((row, i): MappedInput[] => {
+  return rows.flatMap((row, i): MappedInput[] => {
     if (typeof row !== 'object' || row === null) return [];
     const r = row as Record<string, unknown>;
     const rawValue = (raw[i] as Record<string, unknown> | undefined)?.value;
-    const isLiteral = !isExpression(rawValue);
-    literal.push(isLiteral);
     const type = (workflowInputTypes as readonly unknown[]).includes(r.type) ? (r.type as WorkflowInputType) : 'any';
-    const value = isLiteral && r.value === '' && type !== 'string' && type !== 'any' ? null : r.value;
+    const value = !isExpression(rawValue) && r.value === '' ? null : r.value;
     return [{ name: text(r.name), value, type, removed: r.removed === true }];
   });
-  return { rows: out, literal };
 };
 
-/** The items for one child run, their values checked against the declared types (n8n's resource mapper). */
-const inputsFor = (ctx: NodeContext, items: readonly Item[], params: readonly JsonObject[]): Item[] => {
+/**
+ * Every item as the child gets it, its values checked against the declared types (n8n's resource mapper),
+ * all before any child runs: a value that fails fails the node, in each mode too.
+ */
+const inputsFor = (ctx: NodeContext, params: readonly JsonObject[]): Item[] => {
   const first = params[0] ?? ctx.nodeParams();
   const strict = first.attemptToConvertTypes !== true;
   const parseStrings = first.convertFieldsToString !== false;
-  return items.flatMap((item, i) => {
-    const { rows, literal } = mappedRows(ctx, params[i] ?? first);
-    // Typed-in values convert as n8n's editor typed them; computed ones as the node is set.
-    const typed = rows.filter((_, j) => literal[j]);
-    const computed = rows.filter((_, j) => !literal[j]);
-    const once = childInputItems([item], [typed], { strict: false, parseStrings: true });
-    return childInputItems(once, [computed], { strict, parseStrings });
-  });
+  return childInputItems(
+    ctx.items,
+    ctx.items.map((_, i) => mappedRows(ctx, params[i] ?? first)),
+    { strict, parseStrings },
+  );
 };
 
 const targetOf = (params: JsonObject): { workflowId: string; version: SubworkflowVersion; versionName?: string } => {
@@ -82,11 +75,12 @@ export const executeWorkflow: NodeExecutor = async (ctx) => {
   if (!call) throw new NodeError('Sub-workflows run only on an engine connected to a server');
   const params = ctx.params();
   const first = params[0] ?? ctx.nodeParams();
+  const inputs = inputsFor(ctx, params);
   if (first.mode === 'each') {
     const out: Item[] = [];
     for (let i = 0; i < ctx.items.length; i++) {
       const p = params[i] ?? first;
-      const items = inputsFor(ctx, [ctx.items[i] as Item], [p]);
+      const items = [inputs[i] as Item];
       const wait = p.waitForSubWorkflow !== false;
       const answer = await call({ ...targetOf(p), items, wait });
       if (!wait) {
@@ -98,14 +92,19 @@ export const executeWorkflow: NodeExecutor = async (ctx) => {
     }
     return { [MAIN]: out };
   }
-  const items = inputsFor(ctx, ctx.items, params);
+  const items = inputs;
   const wait = first.waitForSubWorkflow !== false;
   const answer = await call({ ...targetOf(first), items, wait });
   if (!wait) return { [MAIN]: items.map((item, i) => pairedWith({ json: item.json }, { item: i })) };
   const all: PairedItem[] = ctx.items.map((_, i) => ({ item: i }));
-  // n8n pairs item i with input i when the lengths match, else with every input item.
-  const outputs = (answer.outputs ?? []).map((list) =>
-    list.map((item, i) => pairedWith({ json: item.json }, list.length === ctx.items.length ? { item: i } : all)),
+  // As n8n: the caller's item an item descends from through the child, else item i when the lengths match,
+  // else every input item.
+  const outputs = (answer.outputs ?? []).map((list, o) =>
+    list.map((item, i) => {
+      const traced = answer.pairedTo?.[o]?.[i];
+      const pairing = traced !== undefined && traced < ctx.items.length ? { item: traced } : undefined;
+      return pairedWith({ json: item.json }, pairing ?? (list.length === ctx.items.length ? { item: i } : all));
+    }),
   );
   return asOutput(outputs);
 };

@@ -81,6 +81,7 @@ export const checkInputValue = (
   value: unknown,
   type: WorkflowInputType,
   options: { strict: boolean; parseStrings: boolean },
+  itemIndex = 0,
 ): unknown => {
   if (value === null || value === undefined) return undefined;
   const { strict, parseStrings } = options;
@@ -109,7 +110,12 @@ export const checkInputValue = (
       checked = strict && !Array.isArray(value) ? INVALID : toArray(value);
       break;
   }
-  if (!checked.valid) throw new NodeError(`'${name}' expects a ${type} but we got ${describe(value)}`);
+  if (!checked.valid) {
+    throw new NodeError(
+      `Invalid input for '${name}' [item ${itemIndex}]`,
+      `'${name}' expects a ${type} but we got ${describe(value)}`,
+    );
+  }
   return checked.value;
 };
 
@@ -134,7 +140,7 @@ export const childInputItems = (
     const fields = mapped[i] ?? [];
     for (const field of fields) {
       if (field.removed || field.name === '') continue;
-      const value = checkInputValue(field.name, field.value, field.type, options);
+      const value = checkInputValue(field.name, field.value, field.type, options, i);
       // n8n sets the field to undefined, which leaves it out of the JSON the child gets.
       if (value === undefined) Reflect.deleteProperty(json, field.name);
       else json[field.name] = value;

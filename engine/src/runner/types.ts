@@ -66,6 +66,8 @@ export interface SubworkflowAnswer {
   executionId: string;
   /** With wait: every output of the child's last executed node, by index. */
   outputs?: Item[][];
+  /** For each of `outputs`' items, the caller's item it descends from through the child's paired items, if known. */
+  pairedTo?: (number | undefined)[][];
 }
 
 /** What the run's owner provides for Execute Workflow: the node's id goes with each request. */

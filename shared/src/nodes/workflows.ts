@@ -135,7 +135,8 @@ export const executeWorkflow = defineNode({
       name: 'attemptToConvertTypes',
       label: 'Attempt to convert types',
       kind: 'boolean',
-      default: false,
+      // Weft's values are typed as text ("5"), so a new node converts; an import keeps n8n's setting.
+      default: true,
       description: 'A value of another type is converted ("5" to 5) instead of failing the node.',
     },
     {

@@ -1,5 +1,5 @@
 import { JSON_EXAMPLE_DEFAULT, workflowInputTypes } from '../../../nodes/workflows.ts';
-import { text } from '../conditions.ts';
+import { operand, text } from '../conditions.ts';
 import { record, type Mapper, type Params } from '../param-reader.ts';
 
 /**
@@ -12,11 +12,14 @@ import { record, type Mapper, type Params } from '../param-reader.ts';
 const inputType = (value: unknown): string =>
   (workflowInputTypes as readonly unknown[]).includes(value) ? text(value) : 'any';
 
-/** A mapped value as Weft's text field holds it: expressions as they are, typed-in values as their text. */
+/**
+ * A mapped value as Weft's text field holds it, giving n8n's value back: null (not set) as empty, text as it
+ * is (empty text as an expression, since empty means not set), any other literal as an expression of its JSON.
+ */
 const valueText = (value: unknown): string => {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  return text(value);
+  if (value === '') return '={{ "" }}';
+  return operand(value);
 };
 
 const executeWorkflow: Mapper = (r) => {
@@ -41,6 +44,8 @@ const executeWorkflow: Mapper = (r) => {
     for (const entry of schema.map(record)) {
       const name = text(entry.id ?? entry.displayName);
       if (name === '' || seen.has(name)) continue;
+      // A field the mapping does not set leaves the item's own value alone (unless it is removed).
+      if (!Object.hasOwn(values, name) && entry.removed !== true) continue;
       seen.add(name);
       rows.push({
         name,
