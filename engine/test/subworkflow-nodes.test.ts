@@ -117,14 +117,20 @@ describe('Execute Workflow Trigger in runs', () => {
   });
 
   it('a workflow has at most one', () => {
-    const result = validateDefinition({
+    const two = {
       weft: 1,
       name: 'Two',
       nodes: [node('T1', 'executeWorkflowTrigger'), node('T2', 'executeWorkflowTrigger')],
       edges: [],
-    });
+    };
+    const result = validateDefinition(two, { forRun: true });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.issues[0]?.message).toMatch(/at most one Execute Workflow Trigger/);
+    // A document may hold two for a while (two people added one each): a warning until it runs.
+    const editing = validateDefinition(two);
+    expect(editing.ok && editing.warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/at most one Execute Workflow Trigger/),
+    ]);
   });
 });
 
