@@ -1,4 +1,9 @@
-import { workflowInputTypes, type WorkflowInputType } from '#shared/nodes/workflows.ts';
+import {
+  fieldsOfExample as sharedFieldsOfExample,
+  triggerFields as sharedTriggerFields,
+  type WorkflowInputField,
+  type WorkflowInputType,
+} from '#shared/nodes/workflows.ts';
 import type { Item, JsonObject } from '#shared/runs/items.ts';
 import { NodeError } from '../runner/types.ts';
 import { jsString, parseObjectLiteral } from './set-conversions.ts';
@@ -12,10 +17,7 @@ import { jsString, parseObjectLiteral } from './set-conversions.ts';
  * null where one is missing, or everything in "accept all data".
  */
 
-export interface InputField {
-  name: string;
-  type: WorkflowInputType;
-}
+export type InputField = WorkflowInputField;
 
 type Checked = { valid: true; value: unknown } | { valid: false };
 const INVALID: Checked = { valid: false };
@@ -149,44 +151,18 @@ export const childInputItems = (
     return { json };
   });
 
-/** The fields of n8n's JSON example (generate-schema's types: null reads as any); throws n8n's message otherwise. */
+/** n8n's JSON example's fields; throws n8n's refusal as the node's error. */
 export const fieldsOfExample = (text: string): InputField[] => {
-  let example: unknown;
-  try {
-    example = JSON.parse(text);
-  } catch (e) {
-    throw new NodeError(`The JSON example is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (typeof example !== 'object' || example === null || Array.isArray(example)) {
-    const type = example === null ? 'null' : Array.isArray(example) ? 'array' : typeof example;
-    throw new NodeError(`Invalid JSON schema type. Only object type is supported, but got ${type}`);
-  }
-  return Object.entries(example).map(([name, value]) => ({
-    name,
-    type:
-      value === null
-        ? 'any'
-        : Array.isArray(value)
-          ? 'array'
-          : (typeof value as 'string' | 'number' | 'boolean' | 'object'),
-  }));
+  const fields = sharedFieldsOfExample(text);
+  if ('error' in fields) throw new NodeError(fields.error);
+  return fields;
 };
-
-const isInputType = (value: unknown): value is WorkflowInputType =>
-  (workflowInputTypes as readonly unknown[]).includes(value);
 
 /** The fields a trigger declares; undefined in "accept all data". */
 export const triggerFields = (params: JsonObject): InputField[] | undefined => {
-  const source = params.inputSource;
-  if (source === 'jsonExample')
-    return fieldsOfExample(typeof params.jsonExample === 'string' ? params.jsonExample : '');
-  if (source !== 'workflowInputs') return undefined;
-  const rows = Array.isArray(params.workflowInputs) ? params.workflowInputs : [];
-  return rows.flatMap((row) => {
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) return [];
-    const { name, type } = row as { name?: unknown; type?: unknown };
-    return typeof name === 'string' ? [{ name, type: isInputType(type) ? type : 'string' }] : [];
-  });
+  const fields = sharedTriggerFields(params);
+  if (fields && 'error' in fields) throw new NodeError(fields.error);
+  return fields;
 };
 
 /** The trigger's output: its schema's fields (null when missing) of each item, or the items as they came. */

@@ -166,3 +166,53 @@ export const executeWorkflow = defineNode({
   ],
   keywords: ['sub-workflow', 'subworkflow', 'call', 'run workflow'],
 });
+
+export interface WorkflowInputField {
+  name: string;
+  type: WorkflowInputType;
+}
+
+/** The fields of n8n's JSON example (generate-schema's types; null accepts any type), or n8n's refusal. */
+export const fieldsOfExample = (text: string): WorkflowInputField[] | { error: string } => {
+  let example: unknown;
+  try {
+    example = JSON.parse(text);
+  } catch (e) {
+    return { error: `The JSON example is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (typeof example !== 'object' || example === null || Array.isArray(example)) {
+    const type = example === null ? 'null' : Array.isArray(example) ? 'array' : typeof example;
+    return { error: `Invalid JSON schema type. Only object type is supported, but got ${type}` };
+  }
+  return Object.entries(example).map(([name, value]) => ({
+    name,
+    type:
+      value === null
+        ? 'any'
+        : Array.isArray(value)
+          ? 'array'
+          : (typeof value as 'string' | 'number' | 'boolean' | 'object'),
+  }));
+};
+
+const isInputType = (value: unknown): value is WorkflowInputType =>
+  (workflowInputTypes as readonly unknown[]).includes(value);
+
+/**
+ * The fields an Execute Workflow Trigger declares (its parameters, defaults filled in); undefined in "accept all
+ * data"; the refusal when its JSON example cannot be read.
+ */
+export const triggerFields = (
+  params: Record<string, unknown>,
+): WorkflowInputField[] | undefined | { error: string } => {
+  const source = params.inputSource;
+  if (source === 'jsonExample')
+    return fieldsOfExample(typeof params.jsonExample === 'string' ? params.jsonExample : '');
+  if (source !== 'workflowInputs') return undefined;
+  const rows = Array.isArray(params.workflowInputs) ? (params.workflowInputs as unknown[]) : [];
+  return rows.flatMap((row) => {
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) return [];
+    const { name, type } = row as { name?: unknown; type?: unknown };
+    return typeof name === 'string' ? [{ name, type: isInputType(type) ? type : 'string' }] : [];
+  });
+};

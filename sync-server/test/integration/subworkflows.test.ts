@@ -116,6 +116,13 @@ describe('sub-workflows', () => {
     await publish(ann, childId);
   });
 
+  it('lists the inputs a workflow declares, for the caller’s form', async () => {
+    const inputs = await rest.call('GET', `/api/workflows/${childId}/inputs?version=published`, { as: ann.as });
+    expect(inputs.body).toEqual({ inputSource: 'workflowInputs', fields: [{ name: 'n', type: 'number' }] });
+    const bob = await rest.signup('bob-inputs@example.com');
+    expect((await rest.call('GET', `/api/workflows/${childId}/inputs`, { as: bob.as })).status).toBe(403);
+  });
+
   const caller = (workflowId: string, extra: Record<string, unknown> = {}) => [
     node('go', 'Start', 'manualTrigger'),
     node('rows', 'Rows', 'code', { jsCode: 'return [{ json: { n: 1, keep: "a" } }, { json: { n: 2, keep: "b" } }];' }),
