@@ -235,6 +235,7 @@ export const createSyncServer = async ({
     runPolicy,
     maxRunningPerWorkflow: config.maxRunningPerWorkflow,
     credentialUse: new CredentialUseAudit(auditLog),
+    instanceId,
   });
   const runs = createRunQueue({
     hub: engines,

@@ -66,6 +66,8 @@ export interface EngineHubOptions {
   maxRunningPerWorkflow?: number;
   /** Told of each credential a job carries; it records `credential.used` once per credential and version. */
   credentialUse?: CredentialUseAudit;
+  /** This server instance (a cluster): inline sub-workflow runs are stored as running here. */
+  instanceId?: string;
 }
 
 /** Why a job cannot carry a credential, after "Node "X" uses credential <id>, ". */
@@ -759,7 +761,7 @@ export class EngineHub {
         ...(m.versionName !== undefined ? { versionName: m.versionName } : {}),
         items,
         wait: m.wait,
-        engine: { id: engine.id },
+        engine: { id: engine.id, ...(this.options.instanceId ? { instanceId: this.options.instanceId } : {}) },
       });
       if (!outcome.ok) {
         refuse(outcome.message);

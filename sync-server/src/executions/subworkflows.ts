@@ -24,7 +24,7 @@ export interface SubrunRequest {
   items: Item[];
   wait: boolean;
   /** The engine the parent runs on: an inline child is stored running there. */
-  engine: { id: string };
+  engine: { id: string; instanceId?: string };
 }
 
 export type SubrunOutcome = { ok: true; childId: string; workflowId: string } | { ok: false; message: string };
@@ -100,7 +100,14 @@ export class SubworkflowStarter {
       },
       {
         maxPerRoot: deps.maxRunsPerRoot,
-        ...(request.wait ? { running: { engineId: request.engine.id } } : { outbox: deps.usesOutbox }),
+        ...(request.wait
+          ? {
+              running: {
+                engineId: request.engine.id,
+                ...(request.engine.instanceId ? { instanceId: request.engine.instanceId } : {}),
+              },
+            }
+          : { outbox: deps.usesOutbox }),
       },
     );
     if (created === 'tooMany') {
