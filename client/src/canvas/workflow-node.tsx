@@ -92,6 +92,13 @@ const ChildProgress = ({ nodeId }: { nodeId: string }) => {
       </svg>
       <span>
         {child.nodesDone}/{child.nodesTotal}
+        {child.runs !== undefined && (
+          <span data-testid="child-runs">
+            {' '}
+            · run {child.runs}
+            {child.failed ? `, ${child.failed} failed` : ''}
+          </span>
+        )}
       </span>
     </div>
   );

@@ -38,6 +38,9 @@ export const nodeLiveStatusSchema = z.object({
       status: z.enum(executionStatuses),
       nodesDone: z.number().int().min(0),
       nodesTotal: z.number().int().min(0),
+      /** Runs this node started so far ("each" mode starts one per item), and how many of them failed. */
+      runs: z.number().int().min(0).optional(),
+      failed: z.number().int().min(0).optional(),
     })
     .optional(),
 });

@@ -27,6 +27,7 @@ import { defaultSettings } from '#shared/schema/definition.ts';
 import type { Item } from '#shared/runs/items.ts';
 import { z } from 'zod';
 import type { SubworkflowStarter } from './subworkflows.ts';
+import type { ChildLiveStatus } from '#shared/protocol/live.ts';
 import { getNodeDefinition } from '#shared/nodes/catalog.ts';
 
 /**
@@ -104,6 +105,10 @@ type HandOverOutcome = 'sent' | 'ended' | 'notQueued' | 'atCapacity';
 export type ClaimedRun =
   { outcome: 'noEngine' | 'notQueued' | 'atCapacity' } | { outcome: 'ended'; result: RunResultMessage };
 
+/** A caller's Execute Workflow node, as a key. */
+const childKey = (parent: { executionId: string; nodeId: string }): string =>
+  `${parent.executionId}\u0000${parent.nodeId}`;
+
 /** The items an Execute Workflow node passes (JSON text from the engine). */
 const subrunItems = z.array(z.object({ json: z.record(z.string(), z.unknown()) }));
 
@@ -179,6 +184,25 @@ export class EngineHub {
       if (workflowId !== undefined) this.runLost(id, workflowId);
     }
     this.dispatch();
+  }
+
+  /** Runs each caller node started and how many failed ("each" mode: one per item), by caller and node. */
+  private readonly childCounts = new Map<string, { runs: number; failed: number }>();
+
+  private childLive(
+    executionId: string,
+    progress: { parent: { executionId: string; nodeId: string }; workflowId: string; total: number; done: Set<string> },
+    status: ChildLiveStatus['status'],
+  ): ChildLiveStatus {
+    const counts = this.childCounts.get(childKey(progress.parent));
+    return {
+      executionId,
+      workflowId: progress.workflowId,
+      status,
+      nodesDone: Math.min(progress.done.size, progress.total),
+      nodesTotal: progress.total,
+      ...(counts && counts.runs > 1 ? { runs: counts.runs, failed: counts.failed } : {}),
+    };
   }
 
   /** Execute Workflow's requests go to `starter` (wired once the execution service exists). */
@@ -451,13 +475,7 @@ export class EngineHub {
           const { status } = message.event;
           if (status === 'succeeded' || status === 'failed' || status === 'skipped')
             progress.done.add(message.event.nodeId);
-          this.options.live.childProgress(progress.parent, {
-            executionId: message.executionId,
-            workflowId: progress.workflowId,
-            status: 'running',
-            nodesDone: Math.min(progress.done.size, progress.total),
-            nodesTotal: progress.total,
-          });
+          this.options.live.childProgress(progress.parent, this.childLive(message.executionId, progress, 'running'));
         }
       } else if (message.type === 'finished') {
         const inline = engine.inline.get(message.executionId);
@@ -565,18 +583,13 @@ export class EngineHub {
       const progress = this.childProgress.get(executionId);
       if (progress) {
         this.childProgress.delete(executionId);
-        this.options.live.childProgress(
-          progress.parent,
-          {
-            executionId,
-            workflowId: progress.workflowId,
-            status: recorded.status,
-            nodesDone: Math.min(progress.done.size, progress.total),
-            nodesTotal: progress.total,
-          },
-          true,
-        );
+        const counts = this.childCounts.get(childKey(progress.parent));
+        if (counts && recorded.status !== 'succeeded') counts.failed++;
+        this.options.live.childProgress(progress.parent, this.childLive(executionId, progress, recorded.status), true);
       }
+      // The caller ended: its nodes' counts go.
+      for (const key of this.childCounts.keys())
+        if (key.startsWith(`${executionId}\u0000`)) this.childCounts.delete(key);
       this.resolveWaiters(executionId, recorded);
       if (lost) this.runLost(executionId, workflowId);
     });
@@ -793,13 +806,11 @@ export class EngineHub {
         done: new Set<string>(),
       };
       this.childProgress.set(childId, progress);
-      this.options.live.childProgress(progress.parent, {
-        executionId: childId,
-        workflowId,
-        status: 'running',
-        nodesDone: 0,
-        nodesTotal: progress.total,
-      });
+      const key = childKey(progress.parent);
+      const counts = this.childCounts.get(key) ?? { runs: 0, failed: 0 };
+      counts.runs++;
+      this.childCounts.set(key, counts);
+      this.options.live.childProgress(progress.parent, this.childLive(childId, progress, 'running'));
       this.send(engine, { type: 'subrunStarted', requestId: m.requestId, childExecutionId: childId });
       this.send(engine, { type: 'run', job });
       pendingChild = undefined;

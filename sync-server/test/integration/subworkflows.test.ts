@@ -170,6 +170,31 @@ describe('sub-workflows', () => {
     expect(listed.body.executions.find((e) => e.id === child.id)?.parentWorkflowId).toBe(parentId);
   });
 
+  it('once per item: the node’s live entry counts the runs it started', async () => {
+    const parentId = await importWorkflow(ann, 'Each', caller(childId, { mode: 'each' }), [
+      edge('go', 'rows'),
+      edge('rows', 'call'),
+    ]);
+    const watcher = connectClient(t.wsUrl, parentId, { token: ann.token });
+    await watcher.synced();
+    const liveCall = () => {
+      for (const state of watcher.provider.awareness.getStates().values()) {
+        const parsed = serverAwarenessStateSchema.safeParse(state);
+        if (parsed.success) return parsed.data.execution?.nodes.call;
+      }
+      return undefined;
+    };
+    const parent = await runToEnd(ann, parentId);
+    expect(outputOf(parent, 'Call')).toEqual([{ doubled: 2 }, { doubled: 4 }]);
+    expect(parent.children).toHaveLength(2);
+    await waitFor(
+      'both runs counted',
+      () => liveCall()?.child?.runs === 2 && liveCall()?.child?.status === 'succeeded',
+    );
+    expect(liveCall()?.child?.failed).toBe(0);
+    watcher.destroy();
+  });
+
   it('without waiting passes its input on at once; the child is queued and runs on its own', async () => {
     const parentId = await importWorkflow(ann, 'Fire and forget', caller(childId, { waitForSubWorkflow: false }), [
       edge('go', 'rows'),
