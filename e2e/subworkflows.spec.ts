@@ -69,6 +69,9 @@ test('a sub-workflow’s progress shows in the parent, then its result; both run
 
   // Open sub-execution shows the child's run; it links back to the run that called it.
   await canvasNode(page, 'Call child').click();
+  // The inspector reads what the child's trigger declares (it accepts all data: nothing to map).
+  await page.getByRole('button', { name: 'Load inputs from the workflow' }).click();
+  await expect(page.getByText('That workflow accepts all data: nothing to map.')).toBeVisible();
   await page.getByTestId('open-sub-execution').click();
   await expect(page).toHaveURL(new RegExp(`/w/${childId}\\?execution=`));
   await expect(page.getByTestId('sync-status')).toHaveText('Saved');

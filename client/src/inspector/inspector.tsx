@@ -20,6 +20,7 @@ import { NumberInput, ParamField, PeersEditing } from './param-field.tsx';
 import { LazyYTextEditor as YTextEditor } from './lazy-ytext-editor.tsx';
 import { NodeRunData } from '../runs/node-run-data.tsx';
 import { SubExecutionLink } from '../runs/sub-execution-link.tsx';
+import { WorkflowInputsLoader } from './workflow-inputs-loader.tsx';
 import { SoftLockSection } from '../presence/soft-locks.tsx';
 import { NodeCommentsLink } from '../comments/node-comments-link.tsx';
 import { CredentialFields } from './credential-field.tsx';
@@ -253,6 +254,7 @@ export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => 
             />
           ))}
         {!def && <pre className="raw-params">{JSON.stringify(node.parameters, null, 2)}</pre>}
+        {node.type === 'executeWorkflow' && <WorkflowInputsLoader node={node} disabled={!canEdit} />}
       </section>
       {notes && (
         <div className="field">
