@@ -38,6 +38,7 @@ const N8N_DIFF_IN_NPM_TEST = [
   'wait',
   'triggers',
   'webhook',
+  'executeWorkflow',
   'function',
   'function-item',
   'noOp',

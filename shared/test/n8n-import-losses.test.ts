@@ -205,12 +205,16 @@ describe('n8n import: nothing dropped without a warning', () => {
       },
       pinData: { X: [{ json: { a: 1 } }], Gone: [{ json: { b: 2 } }], Y: [] },
     });
-    expect(definition.settings).toEqual({ executionOrder: 'v0', timezone: 'Europe/Berlin', timeoutSeconds: 60 });
+    expect(definition.settings).toEqual({
+      executionOrder: 'v0',
+      timezone: 'Europe/Berlin',
+      timeoutSeconds: 60,
+      callerPolicy: 'any',
+    });
     // Pinned data is carried over (n8n-pins.test.ts); only a pin of no node is named, and an empty one pins nothing.
     expect(Object.values(definition.pins ?? {})).toEqual([[{ a: 1 }]]);
     expect(warnings.map((w) => w.message)).toEqual([
       'Workflow setting "Error Workflow" (settings.errorWorkflow) = "abc" is not carried over: that is n8n\'s id of a workflow, which means nothing in Weft: choose the error workflow in the workflow\'s settings',
-      'Workflow setting "This Workflow Can Be Called By" (settings.callerPolicy) = "any" is not carried over: Weft has no Execute Workflow node, so no workflow calls another',
       'Pinned data of "Gone" is not imported: the workflow has no node of that name',
     ]);
   });
@@ -279,5 +283,23 @@ describe('n8n import: nothing dropped without a warning', () => {
       }
     }
     expect(checked).toBeGreaterThan(0);
+  });
+});
+
+describe('n8n import: who may call a workflow', () => {
+  it("maps n8n's caller policies; a list keeps its ids and says they are n8n's", () => {
+    const policy = (settings: Record<string, unknown>) => {
+      const { definition, warnings } = fromN8n({
+        nodes: [{ name: 'X', type: 'n8n-nodes-base.noOp' }],
+        connections: {},
+        settings,
+      });
+      return { callerPolicy: definition.settings?.callerPolicy, callerIds: definition.settings?.callerIds, warnings };
+    };
+    expect(policy({ callerPolicy: 'workflowsFromSameOwner' }).callerPolicy).toBe('members');
+    expect(policy({ callerPolicy: 'none' }).callerPolicy).toBe('none');
+    const listed = policy({ callerPolicy: 'workflowsFromAList', callerIds: 'a1, b2,,bad id' });
+    expect(listed).toMatchObject({ callerPolicy: 'list', callerIds: ['a1', 'b2'] });
+    expect(listed.warnings.map((w) => w.message)).toEqual([expect.stringContaining("keeps n8n's workflow ids (2)")]);
   });
 });

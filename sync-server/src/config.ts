@@ -135,6 +135,10 @@ const schema = z.object({
   maxReuseBytes: int(0, 1024 * 1024 * 1024).default(DEFAULT_MAX_REUSE_BYTES),
   /** Runs of one workflow on the engines at once; 0: half of all engines' slots (at least 1). */
   maxRunningPerWorkflow: int(0, 1_000_000).default(0),
+  /** Sub-workflow calls in one chain (A calls B calls C: 2), at most. */
+  maxSubworkflowDepth: int(1, 1_000).default(10),
+  /** Sub-workflow runs one run may start, all depths together, at most. */
+  maxSubworkflowRuns: int(1, 1_000_000).default(1000),
   /** Finished executions older than this many days are deleted in the background (0 keeps them). */
   executionsMaxAgeDays: int(0, 36_500).default(14),
   /** At most this many finished executions are kept, the oldest deleted first (0: no limit). */
@@ -212,6 +216,8 @@ export const configSources: Record<
   maxQueuedPerWorkflow: { env: 'WEFT_MAX_QUEUED_PER_WORKFLOW' },
   maxRunningPerWorkflow: { env: 'WEFT_MAX_RUNNING_PER_WORKFLOW' },
   maxReuseBytes: { env: 'WEFT_MAX_REUSE_BYTES' },
+  maxSubworkflowDepth: { env: 'WEFT_MAX_SUBWORKFLOW_DEPTH' },
+  maxSubworkflowRuns: { env: 'WEFT_MAX_SUBWORKFLOW_RUNS' },
   executionsMaxAgeDays: { env: 'WEFT_EXECUTIONS_MAX_AGE_DAYS' },
   executionsMaxCount: { env: 'WEFT_EXECUTIONS_MAX_COUNT' },
   loginLimitPerAccount: { env: 'WEFT_LOGIN_LIMIT_PER_ACCOUNT' },

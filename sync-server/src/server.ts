@@ -33,6 +33,8 @@ import { AuditRetention, DEFAULT_AUDIT_RETENTION_DAYS } from './audit/audit-rete
 import { roomHooks } from './rooms/room-kinds.ts';
 import { WorkflowService } from './workflows/workflow-service.ts';
 import { EngineHub } from './executions/engine-hub.ts';
+import { SubworkflowStarter } from './executions/subworkflows.ts';
+import { toDefinition } from '#shared/schema/to-definition.ts';
 import { EngineLossRetry } from './executions/engine-loss-retry.ts';
 import { runPolicyOf, type RunPolicySettings } from './executions/run-policy.ts';
 import { ExecutionService } from './executions/execution-service.ts';
@@ -101,7 +103,8 @@ export type SyncServerConfig = Pick<
     invitationsPerHour?: number;
     /** WEFT_AUDIT_RETENTION_DAYS: audit events older than this are deleted; 0 keeps everything. */
     auditRetentionDays?: number;
-  } & Partial<RunPolicySettings>;
+  } & Partial<RunPolicySettings> &
+  Partial<Pick<Config, 'maxSubworkflowDepth' | 'maxSubworkflowRuns'>>;
 
 /** WEFT_PEN_IDLE_MINUTES's default (docs/plans/collaboration.md §5.4). */
 export const DEFAULT_PEN_IDLE_MINUTES = 10;
@@ -234,6 +237,7 @@ export const createSyncServer = async ({
     runPolicy,
     maxRunningPerWorkflow: config.maxRunningPerWorkflow,
     credentialUse: new CredentialUseAudit(auditLog),
+    instanceId,
   });
   const runs = createRunQueue({
     hub: engines,
@@ -269,6 +273,21 @@ export const createSyncServer = async ({
     credentials,
     ...(config.maxReuseBytes === undefined ? {} : { maxReuseBytes: config.maxReuseBytes }),
   });
+  engines.useSubworkflows(
+    new SubworkflowStarter({
+      executions: executionStore,
+      versions,
+      workflows: workflowStore,
+      history: storage.history,
+      settingsOf: (id) => rooms.withRoom(id, (room) => toDefinition(room.doc).settings),
+      snapshot: (id, authorId) => executions.snapshot(id, authorId),
+      enqueue: (id, workflowId) => runs.enqueue(id, workflowId),
+      usesOutbox: runs.usesOutbox,
+      started: (workflowId, id, createdAt) => live.started(workflowId, id, createdAt),
+      maxDepth: config.maxSubworkflowDepth ?? 10,
+      maxRunsPerRoot: config.maxSubworkflowRuns ?? 1000,
+    }),
+  );
   const engineLoss = new EngineLossRetry({
     executions: executionStore,
     versions,

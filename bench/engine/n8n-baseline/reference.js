@@ -36,6 +36,8 @@ const FILES = {
   summarize: 'Transform/Summarize/Summarize.node.js',
   splitInBatches: 'SplitInBatches/SplitInBatches.node.js',
   scheduleTrigger: 'Schedule/ScheduleTrigger.node.js',
+  executeWorkflow: 'ExecuteWorkflow/ExecuteWorkflow/ExecuteWorkflow.node.js',
+  executeWorkflowTrigger: 'ExecuteWorkflow/ExecuteWorkflowTrigger/ExecuteWorkflowTrigger.node.js',
 };
 
 // Stand-in for n8n's test-only node `n8n-nodes-testing.testData`: emits parameters.data as items.
@@ -151,17 +153,43 @@ const pairingOf = (p) => {
 };
 const errorOf = (e) => (e ? { message: String(e.message ?? e), description: e.description ?? null } : null);
 
-async function runCase(wf) {
+// Sub-workflows a case carries (`subworkflows`: id → n8n workflow JSON): Execute Workflow's
+// additionalData.executeWorkflow runs the one asked for with its own WorkflowExecute, from its Execute
+// Workflow Trigger fed the items, as n8n's WorkflowExecuteAdditionalData.executeWorkflow does, and answers
+// { executionId, data } with the data of the child's last executed node (every output). Runs kept by id
+// answer getRunExecutionData (the node follows paired items back through the child).
+async function runSubworkflow(subworkflows, childRuns, workflowInfo, options) {
+  const child = subworkflows[workflowInfo.id];
+  if (!child) throw new Error(`Workflow ${workflowInfo.id} does not exist`);
+  const executionId = `child-${childRuns.size + 1}`;
+  if (options && options.doNotWaitToFinish) return { executionId, data: [null] };
   const workflow = new Workflow({
-    id: 'diff', nodes: wf.nodes, connections: wf.connections, active: false, nodeTypes,
-    staticData: {}, settings: wf.settings || {},
+    id: String(workflowInfo.id), nodes: child.nodes, connections: child.connections, active: false, nodeTypes,
+    staticData: {}, settings: child.settings || {},
   });
-  const hooks = new ExecutionLifecycleHooks('manual', 'diff', wf);
-  // What a Respond to Webhook node hands n8n's webhook server ({ body, headers, statusCode }), in order.
-  const responses = [];
-  hooks.addHandler('sendResponse', (response) => { responses.push(plain(response)); });
-  const additionalData = {
-    hooks, executionId: 'diff',
+  const trigger = child.nodes.find((n) => n.type === 'n8n-nodes-base.executeWorkflowTrigger' && !n.disabled);
+  if (!trigger) throw new Error('Please make sure the workflow you are calling contains an Execute Workflow Trigger node');
+  const hooks = new ExecutionLifecycleHooks('manual', executionId, child);
+  const additionalData = baseAdditionalData(hooks, executionId, subworkflows, childRuns);
+  const runExecutionData = {
+    resultData: { runData: {} },
+    executionData: {
+      metadata: {}, contextData: {}, waitingExecution: {}, waitingExecutionSource: null,
+      nodeExecutionStack: [{ node: trigger, data: { main: [options.inputData ?? [{ json: {} }]] }, source: null }],
+    },
+  };
+  const run = await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+  childRuns.set(executionId, run.data);
+  const rd = run.data.resultData;
+  if (rd.error) throw rd.error instanceof Error ? rd.error : new Error(String(rd.error.message ?? rd.error));
+  const last = rd.lastNodeExecuted ? rd.runData[rd.lastNodeExecuted] : undefined;
+  const data = last && last.length > 0 ? last[last.length - 1].data?.main ?? [] : [];
+  return { executionId, data };
+}
+
+function baseAdditionalData(hooks, executionId, subworkflows, childRuns) {
+  return {
+    hooks, executionId,
     restApiUrl: 'http://localhost/rest', instanceBaseUrl: 'http://localhost/', webhookBaseUrl: 'http://localhost/webhook',
     webhookWaitingBaseUrl: 'http://localhost/webhook-waiting', webhookTestBaseUrl: 'http://localhost/webhook-test',
     formWaitingBaseUrl: 'http://localhost/form-waiting', currentNodeExecutionIndex: 0, variables: {},
@@ -171,10 +199,22 @@ async function runCase(wf) {
       getDecrypted: async (_data, nodeCredentials) => ({ ...(nodeCredentials && nodeCredentials.data) }),
       isCredentialUsableByNode: () => true,
     },
-    executeWorkflow: async () => { throw new Error('n/a'); },
-    getRunExecutionData: async () => undefined, getRuntimeCredential: async () => undefined, logAiEvent: () => {},
+    executeWorkflow: (workflowInfo, _additional, options) => runSubworkflow(subworkflows, childRuns, workflowInfo, options),
+    getRunExecutionData: async (id) => childRuns.get(id), getRuntimeCredential: async () => undefined, logAiEvent: () => {},
     startRunnerTask, getRunnerStatus: () => ({ available: true }),
   };
+}
+
+async function runCase(wf) {
+  const workflow = new Workflow({
+    id: 'diff', nodes: wf.nodes, connections: wf.connections, active: false, nodeTypes,
+    staticData: {}, settings: wf.settings || {},
+  });
+  const hooks = new ExecutionLifecycleHooks('manual', 'diff', wf);
+  // What a Respond to Webhook node hands n8n's webhook server ({ body, headers, statusCode }), in order.
+  const responses = [];
+  hooks.addHandler('sendResponse', (response) => { responses.push(plain(response)); });
+  const additionalData = baseAdditionalData(hooks, 'diff', wf.subworkflows || {}, new Map());
   // n8n's own choice (manual and polling triggers first); else a trigger group node with no input
   // connection, such as a Webhook, which passes the one empty item on as if it had been called.
   const fed = new Set(Object.values(wf.connections).flatMap((c) => (c.main ?? []).flat().map((t) => t && t.node)));

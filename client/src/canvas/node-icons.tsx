@@ -17,6 +17,7 @@ import {
   Globe,
   Hourglass,
   Layers,
+  LogIn,
   MousePointerClick,
   OctagonX,
   Pencil,
@@ -32,6 +33,7 @@ import {
   TriangleAlert,
   Ungroup,
   Webhook,
+  Workflow,
   type LucideIcon,
 } from 'lucide-react';
 
@@ -69,6 +71,8 @@ const ICONS: Record<string, LucideIcon> = {
   'split-out': Ungroup,
   'triangle-alert': TriangleAlert,
   webhook: Webhook,
+  workflow: Workflow,
+  'workflow-trigger': LogIn,
 };
 
 export const NodeIcon = ({ icon, size = 16 }: { icon: string | undefined; size?: number }) => {

@@ -86,6 +86,49 @@ const WillRunDot = ({ nodeId }: { nodeId: string }) => {
   return <div className="will-run-dot" data-testid="will-run" title={`Runs in the next run: ${reason}`} />;
 };
 
+/**
+ * Execute Workflow: how far the sub-workflow it waits for is (nodes done of all), as a ring and a count; the
+ * server writes it on the node's live entry (docs/plans/n8n-daily.md §6.3).
+ */
+const ChildProgress = ({ nodeId }: { nodeId: string }) => {
+  const { runs } = useEditor();
+  const child = useNodeRun(runs, nodeId)?.child;
+  if (!child) return null;
+  const share = child.nodesTotal > 0 ? child.nodesDone / child.nodesTotal : 0;
+  return (
+    <div
+      className={`child-progress child-${child.status}`}
+      data-testid="child-progress"
+      data-status={child.status}
+      data-done={child.nodesDone}
+      data-total={child.nodesTotal}
+      title={`Sub-workflow run ${child.executionId}: ${child.status}, ${child.nodesDone} of ${child.nodesTotal} nodes done`}
+    >
+      <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true">
+        <circle cx="7" cy="7" r="5.5" className="child-progress-track" />
+        <circle
+          cx="7"
+          cy="7"
+          r="5.5"
+          className="child-progress-done"
+          strokeDasharray={`${share * 34.56} 34.56`}
+          transform="rotate(-90 7 7)"
+        />
+      </svg>
+      <span>
+        {child.nodesDone}/{child.nodesTotal}
+        {child.runs !== undefined && (
+          <span data-testid="child-runs">
+            {' '}
+            · run {child.runs}
+            {child.failed ? `, ${child.failed} failed` : ''}
+          </span>
+        )}
+      </span>
+    </div>
+  );
+};
+
 /** A pin on the node's corner when its output is pinned: runs in the editor use the pin instead of running it. */
 const PinMarker = ({ nodeId }: { nodeId: string }) => {
   const { session } = useEditor();
@@ -165,6 +208,7 @@ const WorkflowNodeView = (props: NodeProps<FlowNode>) => {
           <NodeRunActions nodeId={id} compact />
         </NodeToolbar>
       )}
+      {node.type === 'executeWorkflow' && <ChildProgress nodeId={id} />}
       <SoftLockTag nodeId={id} />
       <NodeCommentMarker nodeId={id} />
       <DiffTag mark={mark} />

@@ -18,7 +18,6 @@ import {
   Activity as ActivityIcon,
 } from 'lucide-react';
 import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
-import { isValidId } from '#shared/ids.ts';
 import { origins } from '#shared/origins.ts';
 import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
 import { addNode, connect, moveNode, readMeta, setWorkflowName } from '#shared/schema/index.ts';
@@ -38,7 +37,6 @@ import {
   paletteOpenAtom,
   commentsFocusAtom,
   panelAtom,
-  viewedExecutionAtom,
   selectedNodeIdsAtom,
   snapToGridAtom,
   themeAtom,
@@ -69,7 +67,7 @@ import { useEditorSetup } from './use-editor-setup.ts';
 import { WorkflowSettingsPanel } from './workflow-settings-panel.tsx';
 import { useDraft } from '../ui/use-draft.ts';
 import { CredentialsPanel } from '../runs/credentials-panel.tsx';
-import { ExecutionsPanel } from '../runs/executions-panel.tsx';
+import { ExecutionsPanel, useOpenExecutionFromUrl } from '../runs/executions-panel.tsx';
 import { RunControls } from '../runs/run-controls.tsx';
 
 /** Steps used to place new nodes. */
@@ -148,15 +146,7 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
   const empty = useSyncExternalStore(binding.subscribe, () => binding.getSnapshot().nodes.length === 0);
   const canvasBox = useRef<HTMLDivElement>(null);
   const [openedVersion, setOpenedVersion] = useAtom(openedVersionAtom);
-  const setViewedExecution = useSetAtom(viewedExecutionAtom);
-
-  // `?execution=<id>` (an error workflow's link to the failed run) opens the executions panel on that run.
-  useEffect(() => {
-    const linked = new URLSearchParams(window.location.search).get('execution');
-    if (!isValidId(linked)) return;
-    setViewedExecution(linked);
-    setPanel('executions');
-  }, [setPanel, setViewedExecution]);
+  useOpenExecutionFromUrl(setPanel);
 
   const addAt = useCallback(
     (type: string, at: { x: number; y: number }): string | undefined => {

@@ -1,7 +1,9 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useSetAtom } from 'jotai';
 import { origins } from '#shared/origins.ts';
+import { isValidId } from '#shared/ids.ts';
 import {
+  callerPolicyValues,
   engineLossValues,
   executionOrderValues,
   type EngineLossPolicy,
@@ -187,7 +189,69 @@ export const WorkflowSettingsPanel = ({ onClose }: { onClose: () => void }) => {
           />
           Also after manual runs
         </label>
+        <CallerSettings
+          policy={settings.callerPolicy ?? 'members'}
+          ids={settings.callerIds ?? []}
+          onPolicy={(v) => setWorkflowSetting(session.doc, 'callerPolicy', v, origins.ui)}
+          onIds={(v) => setWorkflowSetting(session.doc, 'callerIds', v, origins.ui)}
+        />
       </fieldset>
     </SidePanel>
+  );
+};
+
+const CALLER_LABELS: Record<(typeof callerPolicyValues)[number], string> = {
+  members: 'Workflows whose people may run this one',
+  any: 'Any workflow',
+  none: 'No workflow',
+  list: 'Only the workflows listed',
+};
+
+/** Who may run this workflow with Execute Workflow (docs/plans/n8n-daily.md §6.1). */
+const CallerSettings = ({
+  policy,
+  ids,
+  onPolicy,
+  onIds,
+}: {
+  policy: (typeof callerPolicyValues)[number];
+  ids: readonly string[];
+  onPolicy: (value: string) => void;
+  onIds: (value: string[]) => void;
+}) => {
+  const [draft, setDraft] = useDraft(ids.join(', '));
+  const commit = () => {
+    const next = draft
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => isValidId(id))
+      .slice(0, 1000);
+    if (next.join(',') !== ids.join(',')) onIds(next);
+    setDraft(next.join(', '));
+  };
+  return (
+    <>
+      <label className="field">
+        Can be called by
+        <select value={policy} onChange={(e) => onPolicy(e.target.value)}>
+          {callerPolicyValues.map((v) => (
+            <option key={v} value={v}>
+              {CALLER_LABELS[v]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {policy === 'list' && (
+        <label className="field">
+          Workflow ids that may call it (comma-separated)
+          <input
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            onBlur={commit}
+            onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+          />
+        </label>
+      )}
+    </>
   );
 };

@@ -20,6 +20,8 @@ import { NumberInput, ParamField, PeersEditing } from './param-field.tsx';
 import { LazyYTextEditor as YTextEditor } from './lazy-ytext-editor.tsx';
 import { NodeRunActions } from '../runs/node-run-actions.tsx';
 import { NodeRunData } from '../runs/node-run-data.tsx';
+import { SubExecutionLink } from '../runs/sub-execution-link.tsx';
+import { WorkflowInputsLoader } from './workflow-inputs-loader.tsx';
 import { SoftLockSection } from '../presence/soft-locks.tsx';
 import { NodeCommentsLink } from '../comments/node-comments-link.tsx';
 import { CredentialFields } from './credential-field.tsx';
@@ -254,6 +256,7 @@ export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => 
             />
           ))}
         {!def && <pre className="raw-params">{JSON.stringify(node.parameters, null, 2)}</pre>}
+        {node.type === 'executeWorkflow' && <WorkflowInputsLoader node={node} disabled={!canEdit} />}
       </section>
       {notes && (
         <div className="field">
@@ -275,6 +278,7 @@ export const Inspector = ({ nodeId, onClose }: { nodeId: string; onClose: () => 
       )}
       <CredentialFields node={node} />
       <Settings node={node} def={def} disabled={!canEdit} />
+      {node.type === 'executeWorkflow' && <SubExecutionLink nodeId={nodeId} />}
       <NodeRunData nodeId={nodeId} side="output" />
     </aside>
   );

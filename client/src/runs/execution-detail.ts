@@ -27,6 +27,8 @@ export interface ExecutionDetail {
     /** Each output item's sources, compact (shared/src/runs/paired.ts). */
     paired?: string | null;
   }[];
+  /** Runs it called with Execute Workflow, by the node that called them. */
+  children?: { id: string; workflowId: string; parentNodeId: string | null; status: string }[];
 }
 
 /** Ended executions never change: the inspector, the panels and the run planner share one read of each. */
@@ -66,14 +68,21 @@ export const useExecutionDetail = (): ExecutionDetail | undefined => {
   useEffect(() => {
     if (!id) return;
     let current = true;
-    loadExecutionDetail(id).then(
-      (d) => {
-        if (current) setDetail(d);
-      },
-      () => undefined,
-    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A run still going (a sub-execution opened from its caller) is read again every second until it ends.
+    const load = () =>
+      loadExecutionDetail(id).then(
+        (d) => {
+          if (!current) return;
+          setDetail(d);
+          if (!ended(d.status)) timer = setTimeout(load, 1000);
+        },
+        () => undefined,
+      );
+    void load();
     return () => {
       current = false;
+      clearTimeout(timer);
     };
   }, [id]);
   return id && detail?.id === id ? detail : undefined;

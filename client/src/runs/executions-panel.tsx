@@ -1,5 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { useAtom } from 'jotai';
+import { useAtom, useSetAtom } from 'jotai';
 import { api, ApiError } from '../api/client.ts';
 import { useEditor } from '../editor/editor-context.tsx';
 import { viewedExecutionAtom } from '../state/atoms.ts';
@@ -8,6 +8,7 @@ import { historyErrorText } from '../history/history-api.ts';
 import { useVersionActions } from '../history/use-version-actions.ts';
 import { SidePanel } from '../ui/side-panel.tsx';
 import { ExecutionLog } from './execution-log.tsx';
+import { isValidId } from '#shared/ids.ts';
 
 interface ExecutionRow {
   id: string;
@@ -19,7 +20,60 @@ interface ExecutionRow {
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** A sub-workflow run's caller. */
+  parentExecutionId?: string | null;
+  parentWorkflowId?: string | null;
 }
+
+/** Where a run of another workflow opens: that workflow's editor, showing that run. */
+export const executionHref = (workflowId: string, executionId: string): string =>
+  `/w/${encodeURIComponent(workflowId)}?execution=${encodeURIComponent(executionId)}`;
+
+/**
+ * `?execution=<id>` (Open sub-execution, "called by" links): the executions panel opens with that run picked,
+ * and the inspector shows its items.
+ */
+export const useOpenExecutionFromUrl = (openPanel: (panel: 'executions') => void): void => {
+  const setViewed = useSetAtom(viewedExecutionAtom);
+  useEffect(() => {
+    const id = new URLSearchParams(window.location.search).get('execution');
+    if (!isValidId(id)) return;
+    setViewed(id);
+    openPanel('executions');
+  }, [setViewed, openPanel]);
+};
+
+/** The runs a picked run called (its detail's children): links to each. */
+const CalledRuns = ({ executionId }: { executionId: string }) => {
+  const [children, setChildren] = useState<{ id: string; workflowId: string; status: string }[]>([]);
+  useEffect(() => {
+    let current = true;
+    api<{ children?: { id: string; workflowId: string; status: string }[] }>(
+      'GET',
+      `/api/executions/${executionId}`,
+    ).then(
+      (d) => {
+        if (current) setChildren(d.children ?? []);
+      },
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [executionId]);
+  if (children.length === 0) return null;
+  return (
+    <div className="called-runs" data-testid="called-runs">
+      Called {children.length} workflow run{children.length === 1 ? '' : 's'}:{' '}
+      {children.map((c, i) => (
+        <span key={c.id}>
+          {i > 0 && ', '}
+          <a href={executionHref(c.workflowId, c.id)}>{c.status}</a>
+        </span>
+      ))}
+    </div>
+  );
+};
 
 /** The workflow's executions, newest first; picking one shows its log here and its items in the inspector. */
 export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; onClose: () => void }) => {
@@ -73,6 +127,12 @@ export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; o
                 {e.finishedAt && e.startedAt && <span className="muted">{e.finishedAt - e.startedAt} ms</span>}
               </button>
               {e.error && <div className="execution-error">{e.error}</div>}
+              {e.parentExecutionId && e.parentWorkflowId && (
+                <div className="called-by" data-testid="called-by">
+                  <a href={executionHref(e.parentWorkflowId, e.parentExecutionId)}>Called by another workflow’s run</a>
+                </div>
+              )}
+              {viewed === e.id && <CalledRuns executionId={e.id} />}
               {viewed === e.id && <ExecutionLog executionId={e.id} status={e.status} />}
               <div className="history-actions" aria-label="The version it ran">
                 <button

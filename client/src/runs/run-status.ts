@@ -39,7 +39,8 @@ const sameRun = (a: NodeRun | undefined, b: NodeRun): boolean =>
   a.durationMs === b.durationMs &&
   a.error === b.error &&
   a.origin === b.origin &&
-  JSON.stringify(a.itemsOut) === JSON.stringify(b.itemsOut);
+  JSON.stringify(a.itemsOut) === JSON.stringify(b.itemsOut) &&
+  JSON.stringify(a.child) === JSON.stringify(b.child);
 
 export class RunStatus {
   private execution: LiveExecution | null = null;

@@ -19,6 +19,9 @@ import { ParameterResolver } from '#shared/expressions/resolve.ts';
 import { OutboundClients } from '../net/outbound-client.ts';
 import { executors } from '../nodes/registry.ts';
 import { runWorkflow, type RunResult } from '../runner/run-workflow.ts';
+import { NodeError, type SubworkflowAnswer, type SubworkflowCaller } from '../runner/types.ts';
+import { randomUUID } from 'node:crypto';
+import { childAnswer } from '../nodes/child-output.ts';
 import { RunCanceled } from '../runner/sleep.ts';
 import { Sandbox } from '#shared/sandbox/sandbox.ts';
 import { createSandbox } from '../sandbox/node-host.ts';
@@ -105,9 +108,21 @@ export interface EngineClientOptions {
   onRefused?: () => void;
 }
 
+/** A sub-workflow request waiting for the server's answer, then (with wait) for the child's end. */
+interface PendingSubrun {
+  wait: boolean;
+  /** The caller's signal: the child runs under it. */
+  signal: AbortSignal;
+  resolve: (answer: SubworkflowAnswer) => void;
+  reject: (error: Error) => void;
+  childExecutionId?: string;
+}
+
 export class EngineClient {
   private socket: WebSocket | undefined;
   private readonly running = new Map<string, AbortController>();
+  /** Sub-workflow requests by request id. */
+  private readonly subruns = new Map<string, PendingSubrun>();
   private sandbox: Sandbox | undefined;
   private resolver: ParameterResolver | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -182,14 +197,20 @@ export class EngineClient {
         this.refuseJob(parsed, message.error);
         return;
       }
-      if (message.data.type === 'run') void this.run(message.data.job);
-      else this.running.get(message.data.executionId)?.abort(new RunCanceled('someone stopped the run'));
+      const m = message.data;
+      if (m.type === 'run') void this.run(m.job);
+      else if (m.type === 'cancel') this.running.get(m.executionId)?.abort(new RunCanceled('someone stopped the run'));
+      else this.subrunAnswered(m);
     });
     socket.on('close', (code, reason) => {
       clearInterval(this.heartbeat);
       // Runs of a lost connection are failed by the server; stop them here too.
       for (const controller of this.running.values()) {
         controller.abort(new RunCanceled('the engine lost its connection to the server'));
+      }
+      for (const [id, pending] of this.subruns) {
+        this.subruns.delete(id);
+        pending.reject(new NodeError('The engine lost its connection to the server while it started the sub-workflow'));
       }
       if (this.stopping) return;
       if (code === EngineCloseCodes.unauthorized) {
@@ -301,10 +322,72 @@ export class EngineClient {
     return definition;
   }
 
+  /** Execute Workflow's way to the server: one `subrun` request, answered by subrunStarted or subrunRefused. */
+  private subworkflowOf(job: Job): SubworkflowCaller {
+    return (nodeId, request, signal) =>
+      new Promise<SubworkflowAnswer>((resolve, reject) => {
+        if (signal.aborted) {
+          reject(signal.reason instanceof Error ? signal.reason : new RunCanceled('canceled'));
+          return;
+        }
+        const requestId = randomUUID();
+        const onAbort = () => {
+          // The child (if it runs) follows the same signal; the request is forgotten.
+          this.subruns.delete(requestId);
+          reject(signal.reason instanceof Error ? signal.reason : new RunCanceled('canceled'));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        const done =
+          <T>(fn: (value: T) => void) =>
+          (value: T) => {
+            signal.removeEventListener('abort', onAbort);
+            this.subruns.delete(requestId);
+            fn(value);
+          };
+        this.subruns.set(requestId, { wait: request.wait, signal, resolve: done(resolve), reject: done(reject) });
+        this.send({
+          type: 'subrun',
+          executionId: job.executionId,
+          requestId,
+          nodeId,
+          workflowId: request.workflowId,
+          version: request.version,
+          ...(request.versionName !== undefined ? { versionName: request.versionName } : {}),
+          items: JSON.stringify(request.items),
+          wait: request.wait,
+        });
+      });
+  }
+
+  private subrunAnswered(
+    m:
+      | { type: 'subrunStarted'; requestId: string; childExecutionId: string }
+      | { type: 'subrunRefused'; requestId: string; message: string },
+  ): void {
+    const pending = this.subruns.get(m.requestId);
+    if (!pending) return;
+    if (m.type === 'subrunRefused') pending.reject(new NodeError(m.message));
+    else if (!pending.wait) pending.resolve({ executionId: m.childExecutionId });
+    // With wait, the child's inline job comes next and its end resolves the request.
+    else pending.childExecutionId = m.childExecutionId;
+  }
+
   private async run(job: Job): Promise<void> {
     if (!this.sandbox || !this.resolver) return;
     const controller = new AbortController();
+    const caller = job.inline ? this.subruns.get(job.inline.requestId) : undefined;
+    if (job.inline && !caller) {
+      // Its caller is gone (canceled, failed) before the child came: it ends at once, not run.
+      this.send({
+        type: 'finished',
+        executionId: job.executionId,
+        result: { status: 'canceled', error: 'The calling run ended first', runs: [], lastOutput: [] },
+      });
+      return;
+    }
     this.running.set(job.executionId, controller);
+    // A child cannot outlive its caller: the caller's cancel and time limit stop it too.
+    const signal = caller ? AbortSignal.any([controller.signal, caller.signal]) : controller.signal;
     try {
       const result = await runWorkflow({
         definition: this.definitionOf(job),
@@ -316,7 +399,8 @@ export class EngineClient {
         ...(job.triggerItems ? { triggerItems: job.triggerItems } : {}),
         ...(job.pins ? { pins: job.pins } : {}),
         ...(job.partial ? { partial: job.partial } : {}),
-        signal: controller.signal,
+        signal,
+        subworkflow: this.subworkflowOf(job),
         ...(job.limits ? { limits: job.limits } : {}),
         ...(job.timezone ? { defaultTimezone: job.timezone } : {}),
         outbound: this.outbound.for(job.network),
@@ -333,6 +417,14 @@ export class EngineClient {
         },
       });
       this.sendText(encodeFinished(job.executionId, result));
+      if (caller) {
+        if (result.status === 'succeeded') {
+          caller.resolve(childAnswer(job.executionId, this.definitionOf(job), result.runs));
+        } else {
+          const why = result.status === 'canceled' ? 'was canceled' : `failed: ${result.error ?? 'failed'}`;
+          caller.reject(new NodeError(`The sub-workflow ${why}`, `Execution ${job.executionId}`));
+        }
+      }
     } catch (e) {
       this.options.logger.error(
         { err: e instanceof Error ? e.message : String(e), executionId: job.executionId },
@@ -348,6 +440,7 @@ export class EngineClient {
           lastOutput: [],
         },
       });
+      caller?.reject(new NodeError(`The sub-workflow failed: ${e instanceof Error ? e.message : String(e)}`));
     } finally {
       this.running.delete(job.executionId);
     }

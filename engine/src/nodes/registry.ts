@@ -27,6 +27,7 @@ import { crypto } from './crypto.ts';
 import { emailSend } from './email-send.ts';
 import { postgres } from './postgres.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
+import { executeWorkflow, executeWorkflowTrigger } from './execute-workflow.ts';
 
 /** How each node type of shared/nodes runs. Sticky notes never run. */
 export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, NodeExecutor>([
@@ -61,4 +62,6 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['emailSend', emailSend],
   ['postgres', postgres],
   ['dateTime', dateTime],
+  ['executeWorkflowTrigger', executeWorkflowTrigger],
+  ['executeWorkflow', executeWorkflow],
 ]);

@@ -25,7 +25,16 @@ import { alwaysOutput, errorItemsToErrorOutput, executeOnceInput } from './node-
 import { continuedOutput } from './continue-on-fail.ts';
 import type { Item, JsonObject, NodeOutput, PairedLookup } from '#shared/runs/items.ts';
 import { pairedWith, RunLineage, type InputSource, type NodeLineage } from './paired-items.ts';
-import { ItemErrors, type Credential, type NodeContext, type NodeExecutor, type WebhookResponse } from './types.ts';
+import {
+  ItemErrors,
+  type Credential,
+  type NodeContext,
+  type NodeExecutor,
+  type SubworkflowAnswer,
+  type SubworkflowCaller,
+  type SubworkflowRequest,
+  type WebhookResponse,
+} from './types.ts';
 
 /**
  * Runs one workflow definition (always a saved snapshot's) the way n8n's v1
@@ -144,6 +153,8 @@ export interface RunOptions {
    * caller that only reads the items can leave it off and skip the cost.
    */
   encodeItems?: boolean;
+  /** How Execute Workflow runs another workflow (the engine asks its server); without it the node fails. */
+  subworkflow?: SubworkflowCaller;
 }
 
 /** Longest wait between two tries, however many there are. */
@@ -329,6 +340,11 @@ class RunContext implements NodeContext {
 
   get maxOutputBytes(): number {
     return this.run.budget.limits.maxBytesPerNode;
+  }
+
+  get subworkflow(): ((request: SubworkflowRequest) => Promise<SubworkflowAnswer>) | undefined {
+    const caller = this.run.options.subworkflow;
+    return caller ? (request) => caller(this.node.id, request, this.signal) : undefined;
   }
 }
 

@@ -54,7 +54,35 @@ export interface NodeContext {
   outbound: OutboundClient;
   /** JSON bytes this node run may put out (its share of the run's budget); nodes that fetch data stop reading past it. */
   maxOutputBytes?: number;
+  /** Runs another workflow through the server (Execute Workflow); absent where there is no server. */
+  readonly subworkflow?: ((request: SubworkflowRequest) => Promise<SubworkflowAnswer>) | undefined;
 }
+
+export type SubworkflowVersion = 'published' | 'named' | 'draft';
+
+export interface SubworkflowRequest {
+  workflowId: string;
+  version: SubworkflowVersion;
+  versionName?: string;
+  items: Item[];
+  /** Wait for the child's end (it runs inline, in this process) or only for its start. */
+  wait: boolean;
+}
+
+export interface SubworkflowAnswer {
+  executionId: string;
+  /** With wait: every output of the child's last executed node, by index. */
+  outputs?: Item[][];
+  /** For each of `outputs`' items, the caller's item it descends from through the child's paired items, if known. */
+  pairedTo?: (number | undefined)[][];
+}
+
+/** What the run's owner provides for Execute Workflow: the node's id goes with each request. */
+export type SubworkflowCaller = (
+  nodeId: string,
+  request: SubworkflowRequest,
+  signal: AbortSignal,
+) => Promise<SubworkflowAnswer>;
 
 export type Credential =
   | { type: 'apiKeyHeader'; name: string; value: string }

@@ -133,6 +133,15 @@ const withAddedHeaders = (n8n: unknown, weft: unknown): boolean => {
   );
 };
 
+const isExecuteWorkflow = (workflow: unknown, name: string): boolean =>
+  nodeOf(workflow, name)?.type === 'n8n-nodes-base.executeWorkflow';
+
+/** Text of a value without any `"key":null` (escaped inside strings too), for comparing all but such keys. */
+const withoutNullKeys = (value: unknown): string =>
+  JSON.stringify(value ?? null)
+    .replace(/,?(\\*)"[^"\\]*\1":null/g, '')
+    .replace(/\{,/g, '{');
+
 export const exceptions: Exception[] = [
   {
     // The Error Trigger's example item for a manual run: n8n writes its REST address into the URL, Weft a path.
@@ -151,6 +160,26 @@ export const exceptions: Exception[] = [
         });
       return isDeepStrictEqual(withoutUrl(d.n8n), withoutUrl(d.weft));
     },
+  },
+  {
+    // n8n's Execute Workflow run data lists every output of the child's last node (an IF's false branch too),
+    // though its node has one output to connect; Weft's node puts out the first, the one anything can read.
+    id: 'execute-workflow-unconnectable-outputs',
+    excuses: (d, workflow) => {
+      if (!isExecuteWorkflow(workflow, d.node) || d.what !== 'output items' || (d.output ?? 0) < 1) return false;
+      const onError = (nodeOf(workflow, d.node) as { onError?: unknown } | undefined)?.onError;
+      return onError !== 'continueErrorOutput' && Array.isArray(d.weft) && d.weft.length === 0;
+    },
+  },
+  {
+    // A mapped input whose value is null or nothing: n8n hands the child the field as undefined in memory, so its
+    // trigger's items leave it out; Weft's child gets JSON, where the field is simply missing, and the trigger
+    // sets a missing field of its schema to null, as n8n's does.
+    id: 'execute-workflow-unset-inputs',
+    excuses: (d, workflow) =>
+      isExecuteWorkflow(workflow, d.node) &&
+      d.what === 'output items' &&
+      withoutNullKeys(d.n8n) === withoutNullKeys(d.weft),
   },
   {
     // n8n's Function Item makes a number, text, true or a list the code returns an item's data as it is; Weft's

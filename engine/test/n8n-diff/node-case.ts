@@ -43,6 +43,8 @@ export interface NodeCase {
   credentials?: Record<string, Params>;
   /** The real HTTP request a Webhook under test is called with (webhook-gen.ts). */
   request?: WebhookRequestSpec;
+  /** Workflows an Execute Workflow under test may call, by id (both engines run them in process). */
+  subworkflows?: Record<string, N8nWorkflowJson>;
 }
 
 export interface WebhookRequestSpec {
@@ -75,6 +77,8 @@ export interface N8nWorkflowJson {
   }[];
   connections: Record<string, { main: { node: string; type: 'main'; index: number }[][] }>;
   settings: Record<string, unknown>;
+  /** Sub-workflows by id (not n8n's: the harness's, read by both engines' Execute Workflow). */
+  subworkflows?: Record<string, N8nWorkflowJson>;
 }
 
 const link = (node: string) => ({ main: [[{ node, type: 'main' as const, index: 0 }]] });
@@ -190,7 +194,10 @@ const withExtras = (workflow: N8nWorkflowJson, c: NodeCase): N8nWorkflowJson => 
   return workflow;
 };
 
-export const caseWorkflow = (c: NodeCase): N8nWorkflowJson => withExtras(plainCaseWorkflow(c), c);
+export const caseWorkflow = (c: NodeCase): N8nWorkflowJson => {
+  const workflow = withExtras(plainCaseWorkflow(c), c);
+  return c.subworkflows ? { ...workflow, subworkflows: c.subworkflows } : workflow;
+};
 
 const plainCaseWorkflow = (c: NodeCase): N8nWorkflowJson => {
   if (c.triggerUnderTest) return triggerWorkflow(c);

@@ -11,6 +11,7 @@ import { httpRequestFamily } from './http-request-gen.ts';
 import { aggregateFamily } from './aggregate-gen.ts';
 import { itemListsFamily } from './item-lists-gen.ts';
 import { limitFamily } from './limit-gen.ts';
+import { executeWorkflowFamily } from './execute-workflow-gen.ts';
 import { removeDuplicatesFamily } from './remove-duplicates-gen.ts';
 import { setFamily } from './set-gen.ts';
 import { sortFamily } from './sort-gen.ts';
@@ -80,6 +81,7 @@ const families: Family[] = [
   stopAndErrorFamily,
   errorTriggerFamily,
   postgresFamily,
+  executeWorkflowFamily,
   ...itemListFamilies,
 ].filter((f) => familySelected(f.name));
 /** Minimizing costs many runs: the first groups are reported in full, the others counted. */

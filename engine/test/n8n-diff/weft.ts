@@ -6,8 +6,9 @@ import { fromDefinition } from '#shared/schema/from-definition.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import { validateDefinition } from '#shared/schema/validate.ts';
 import { pairedItemsOfRun, pairingSourceOfRun } from '../../src/runner/paired-items.ts';
-import type { Credential, NodeExecutor } from '../../src/runner/types.ts';
-import { allowLoopback, outboundClients, run } from '../harness.ts';
+import { NodeError, type Credential, type NodeExecutor, type SubworkflowCaller } from '../../src/runner/types.ts';
+import { childAnswer } from '../../src/nodes/child-output.ts';
+import { allowLoopback, meta, outboundClients, run } from '../harness.ts';
 import type { EngineResult, NodeRunOutcome } from './outcome.ts';
 import { responseOutcome } from './reference.ts';
 
@@ -25,6 +26,35 @@ const testData: NodeExecutor = (ctx) => {
   // objects, never one shared (Summarize's count unique tells them apart, as a Set does).
   const rows = JSON.parse(typeof data === 'string' ? data : JSON.stringify(data ?? null)) as unknown;
   return { [MAIN]: (Array.isArray(rows) ? rows : []).map((json) => ({ json: json as Record<string, unknown> })) };
+};
+
+/**
+ * Execute Workflow in the harness: the case's sub-workflows (n8n JSON by id, `subworkflows` beside the
+ * workflow) imported and run in process from their Execute Workflow Trigger, as the engine runs an inline
+ * child; the answer is the child's last node's outputs by index.
+ */
+const subworkflowsOf = (subworkflows: Record<string, unknown>, now?: number): SubworkflowCaller => {
+  const caller: SubworkflowCaller = async (_nodeId, request, signal) => {
+    const child = subworkflows[request.workflowId];
+    if (child === undefined) throw new NodeError(`Workflow ${request.workflowId} does not exist`);
+    if (!request.wait) return { executionId: 'child' };
+    const valid = validateDefinition(fromN8n(child).definition);
+    if (!valid.ok) throw new NodeError(`the sub-workflow does not import: ${valid.issues[0]?.message ?? ''}`);
+    const trigger = valid.definition.nodes.find((n) => n.type === 'executeWorkflowTrigger' && !n.disabled);
+    if (!trigger) throw new NodeError('the sub-workflow has no Execute Workflow Trigger');
+    const result = await run(valid.definition, {
+      extraExecutors: { [TEST_DATA_TYPE]: testData },
+      meta: { ...meta, execution: { id: 'child', mode: 'subworkflow' } },
+      startNodeId: trigger.id,
+      triggerItems: request.items,
+      signal,
+      subworkflow: caller,
+      ...(now === undefined ? {} : { now: () => now }),
+    });
+    if (result.status !== 'succeeded') throw new NodeError(result.error ?? 'the sub-workflow failed');
+    return childAnswer('child', valid.definition, result.runs);
+  };
+  return caller;
 };
 
 const asJson = (value: unknown): unknown =>
@@ -107,6 +137,7 @@ export const runInWeft = async (workflow: unknown, now?: number, viaDocument = f
         return secret ? Promise.resolve(secret) : Promise.reject(new Error(`no credential ${id}`));
       },
       ...(now === undefined ? {} : { now: () => now }),
+      subworkflow: subworkflowsOf((workflow as { subworkflows?: Record<string, unknown> }).subworkflows ?? {}, now),
     });
     const nodes: Record<string, NodeRunOutcome[]> = {};
     // A pairing to an extra source (Loop Over Items) as the reference shows n8n's sourceOverwrite.

@@ -5,7 +5,7 @@ import { timeSchema as time } from './common.ts';
 
 export const executionStatuses = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
 /** `error`: an error workflow's run, started by another run's failure (docs/plans/n8n-daily.md §7). */
-export const executionModes = ['manual', 'test', 'webhook', 'schedule', 'retry', 'error'] as const;
+export const executionModes = ['manual', 'test', 'webhook', 'schedule', 'retry', 'error', 'subworkflow'] as const;
 
 export const executionSchema = z.object({
   id: z.string(),
@@ -26,6 +26,14 @@ export const executionSchema = z.object({
   scope: z.enum(['all', 'toHere', 'step']).nullable(),
   /** The node a `toHere` or `step` run ended at. */
   destination: z.string().nullable(),
+  /** A sub-workflow run's caller: its execution, workflow and Execute Workflow node (docs/plans/n8n-daily.md §6.3). */
+  parentExecutionId: z.string().nullable().optional(),
+  parentWorkflowId: z.string().nullable().optional(),
+  parentNodeId: z.string().nullable().optional(),
+  /** The run at the top of the chain of calls; null for a run nobody called. */
+  rootExecutionId: z.string().nullable().optional(),
+  /** Calls between the root and this run (0: nobody called it). */
+  depth: z.number().int().optional(),
 });
 export type ExecutionDto = z.infer<typeof executionSchema>;
 
@@ -52,8 +60,23 @@ export const nodeRunSchema = z.object({
 });
 export type NodeRunDto = z.infer<typeof nodeRunSchema>;
 
+/** A run an execution called (Execute Workflow), as its detail lists it. */
+export const executionChildSchema = z.object({
+  id: z.string(),
+  workflowId: z.string(),
+  /** The Execute Workflow node that called it. */
+  parentNodeId: z.string().nullable(),
+  status: z.enum(executionStatuses),
+  createdAt: time,
+});
+
+/** Children an execution's detail lists, at most. */
+export const MAX_LISTED_CHILDREN = 100;
+
 export const executionDetailSchema = executionSchema.extend({
   nodeRuns: z.array(nodeRunSchema),
+  /** The runs it called, oldest first (the first MAX_LISTED_CHILDREN). */
+  children: z.array(executionChildSchema).optional(),
   /** Node id → fingerprint of the version's node when the run was made: compare with the live document's to see what changed. */
   fingerprints: z.record(z.string(), z.string()).nullable(),
 });

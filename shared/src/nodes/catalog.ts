@@ -13,6 +13,7 @@ import { emailSend } from './email-send.ts';
 import { postgres } from './postgres.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { errorTrigger, stopAndError } from './error-nodes.ts';
+import { executeWorkflow, executeWorkflowTrigger } from './workflows.ts';
 import { ERROR_OUTPUT, type NodeDefinition, type ParamSpec } from './types.ts';
 
 /** Every node type Weft ships, in palette order. */
@@ -21,6 +22,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   webhook,
   scheduleTrigger,
   errorTrigger,
+  executeWorkflowTrigger,
   httpRequest,
   code,
   respondToWebhook,
@@ -47,6 +49,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   emailSend,
   postgres,
   dateTime,
+  executeWorkflow,
   noOp,
   stickyNote,
 ];

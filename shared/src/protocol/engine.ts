@@ -244,12 +244,24 @@ export const jobSchema = z.object({
   network: networkPolicySchema.optional(),
   /** The server's time zone (WEFT_TIMEZONE), for a workflow without one of its own (n8n's "DEFAULT"); UTC when left out. */
   timezone: z.string().min(1).max(64).optional(),
+  /**
+   * A sub-workflow run its caller waits for (docs/plans/n8n-daily.md §6.2): the engine runs it at once, beside
+   * its concurrency, under the caller's signal, and hands its result to the caller's Execute Workflow node.
+   */
+  inline: z.object({ parentExecutionId: z.string(), requestId: z.string() }).optional(),
 });
 export type Job = z.infer<typeof jobSchema>;
+
+/** Sub-workflow versions Execute Workflow may ask for. */
+export const subrunVersions = ['published', 'named', 'draft'] as const;
 
 export const serverToEngineSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run'), job: jobSchema }),
   z.object({ type: z.literal('cancel'), executionId: z.string() }),
+  /** The child run exists; with wait its inline `run` follows on this socket. */
+  z.object({ type: z.literal('subrunStarted'), requestId: z.string(), childExecutionId: z.string() }),
+  /** The server would not start the child: why, for the node's error. */
+  z.object({ type: z.literal('subrunRefused'), requestId: z.string(), message: z.string() }),
 ]);
 export type ServerToEngine = z.infer<typeof serverToEngineSchema>;
 
@@ -262,6 +274,18 @@ export const engineToServerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('heartbeat') }),
   z.object({ type: z.literal('event'), executionId: z.string(), event: nodeEventSchema }),
   z.object({ type: z.literal('finished'), executionId: z.string(), result: runResultSchema }),
+  /** Execute Workflow asks for a child run of `workflowId` with these items (JSON text of `{ json }` items). */
+  z.object({
+    type: z.literal('subrun'),
+    executionId: z.string(),
+    requestId: z.string().min(1).max(100),
+    nodeId: z.string().min(1).max(64),
+    workflowId: z.string().min(1).max(200),
+    version: z.enum(subrunVersions),
+    versionName: z.string().max(200).optional(),
+    items: z.string(),
+    wait: z.boolean(),
+  }),
 ]);
 export type EngineToServer = z.infer<typeof engineToServerSchema>;
 

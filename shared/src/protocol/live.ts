@@ -30,7 +30,21 @@ export const nodeLiveStatusSchema = z.object({
   at: z.number().optional(),
   /** The node did not run: its pin stood in for it, or a partial run reused its base run's output. */
   origin: z.enum(['reused', 'pinned']).optional(),
+  /** Execute Workflow: the sub-workflow run it waits for, and how far that run is (docs/plans/n8n-daily.md §6.3). */
+  child: z
+    .object({
+      executionId: z.string(),
+      workflowId: z.string(),
+      status: z.enum(executionStatuses),
+      nodesDone: z.number().int().min(0),
+      nodesTotal: z.number().int().min(0),
+      /** Runs this node started so far ("each" mode starts one per item), and how many of them failed. */
+      runs: z.number().int().min(0).optional(),
+      failed: z.number().int().min(0).optional(),
+    })
+    .optional(),
 });
+export type ChildLiveStatus = NonNullable<z.infer<typeof nodeLiveStatusSchema>['child']>;
 export type NodeLiveStatus = z.infer<typeof nodeLiveStatusSchema>;
 
 export const executionLiveStatusSchema = z.object({

@@ -36,6 +36,9 @@ export type ExecutionOrder = (typeof executionOrderValues)[number];
 export const engineLossValues = ['fail', 'retry'] as const;
 export type EngineLossPolicy = (typeof engineLossValues)[number];
 
+export const callerPolicyValues = ['members', 'any', 'none', 'list'] as const;
+export type CallerPolicy = (typeof callerPolicyValues)[number];
+
 export const settingsSchema = z.strictObject({
   timezone: z.string().min(1).max(64).optional(),
   timeoutSeconds: z.number().int().min(0).max(86_400).optional(),
@@ -48,6 +51,13 @@ export const settingsSchema = z.strictObject({
   errorWorkflow: z.string().regex(ID_PATTERN, 'must be a workflow id').optional(),
   /** Whether manual and test runs that fail start the error workflow too (n8n never does: off by default). */
   errorWorkflowOnManual: z.boolean().optional(),
+  /**
+   * Which workflows may run this one with Execute Workflow (docs/plans/n8n-daily.md §6.1): `members` (a caller
+   * run started by, or a caller workflow owned by, someone who may run this one), `any`, `none`, or `list`
+   * (the workflows in callerIds).
+   */
+  callerPolicy: z.enum(callerPolicyValues).optional(),
+  callerIds: z.array(z.string().regex(ID_PATTERN)).max(1000).optional(),
 });
 export type WorkflowSettings = z.infer<typeof settingsSchema>;
 
@@ -57,6 +67,8 @@ export const defaultSettings: Required<Omit<WorkflowSettings, 'errorWorkflow'>> 
   executionOrder: 'v1',
   onEngineLoss: 'fail',
   errorWorkflowOnManual: false,
+  callerPolicy: 'members',
+  callerIds: [],
 };
 
 export const definitionNodeSchema = z.strictObject({

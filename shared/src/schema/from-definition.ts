@@ -43,6 +43,8 @@ export const fromDefinition = (
     if (def.settings.errorWorkflow !== undefined) setWorkflowSetting(doc, 'errorWorkflow', def.settings.errorWorkflow);
     if (def.settings.errorWorkflowOnManual !== undefined)
       setWorkflowSetting(doc, 'errorWorkflowOnManual', def.settings.errorWorkflowOnManual);
+    if (def.settings.callerPolicy !== undefined) setWorkflowSetting(doc, 'callerPolicy', def.settings.callerPolicy);
+    if (def.settings.callerIds !== undefined) setWorkflowSetting(doc, 'callerIds', def.settings.callerIds);
     const nodes = nodesMap(doc);
     for (const node of def.nodes) nodes.set(node.id, buildNodeMap(node));
     const edges = edgesMap(doc);

@@ -2,6 +2,8 @@ import * as Y from 'yjs';
 import { getNodeDefinition } from '../nodes/catalog.ts';
 import { isValidId } from '../ids.ts';
 import {
+  callerPolicyValues,
+  type CallerPolicy,
   engineLossValues,
   executionOrderValues,
   onErrorValues,
@@ -192,6 +194,8 @@ export interface MetaSnapshot {
     onEngineLoss?: EngineLossPolicy;
     errorWorkflow?: string;
     errorWorkflowOnManual?: boolean;
+    callerPolicy?: CallerPolicy;
+    callerIds?: string[];
   };
 }
 
@@ -219,6 +223,10 @@ export const readMeta = (doc: Y.Doc): MetaSnapshot => {
     if (isValidId(errorWorkflow)) out.errorWorkflow = errorWorkflow;
     const onManual = settingsMap.get('errorWorkflowOnManual');
     if (typeof onManual === 'boolean') out.errorWorkflowOnManual = onManual;
+    const callers = settingsMap.get('callerPolicy');
+    if ((callerPolicyValues as readonly unknown[]).includes(callers)) out.callerPolicy = callers as CallerPolicy;
+    const callerIds = settingsMap.get('callerIds');
+    if (Array.isArray(callerIds)) out.callerIds = callerIds.filter(isValidId).slice(0, 1000);
   }
   return {
     schemaVersion: isFiniteNumber(version) ? version : undefined,

@@ -302,6 +302,16 @@ export const validateDefinition = (input: unknown, opts: ValidateOptions = {}): 
     } else names.set(node.name, i);
     checkNode(node, i, label(i), opts, issues);
   }
+  // n8n's maxNodes: a workflow is called through one Execute Workflow Trigger, so it may have one. Two people
+  // can each add one at once, so a document may hold two: it cannot run (or be published) until one goes.
+  const callTriggers = nodes.filter((n) => n.value.type === 'executeWorkflowTrigger');
+  for (const { index: i } of callTriggers.slice(1)) {
+    issues.push({
+      path: ['nodes', i, 'type'],
+      message: `${label(i)}: a workflow has at most one Execute Workflow Trigger (${label(callTriggers[0]?.index ?? 0)} is one)`,
+      severity: opts.forRun ? 'error' : 'warning',
+    });
+  }
   const checkable = edges.filter((e) => !brokenIds.has(e.value.source) && !brokenIds.has(e.value.target));
   const keptEdges = checkEdges(nodes, checkable, label, issues);
 

@@ -80,8 +80,16 @@ export const setWorkflowDescription = (doc: Y.Doc, description: string, origin?:
 
 export const setWorkflowSetting = (
   doc: Y.Doc,
-  key: 'timezone' | 'timeoutSeconds' | 'executionOrder' | 'onEngineLoss' | 'errorWorkflow' | 'errorWorkflowOnManual',
-  value: string | number | boolean | undefined,
+  key:
+    | 'timezone'
+    | 'timeoutSeconds'
+    | 'executionOrder'
+    | 'onEngineLoss'
+    | 'errorWorkflow'
+    | 'errorWorkflowOnManual'
+    | 'callerPolicy'
+    | 'callerIds',
+  value: string | number | boolean | readonly string[] | undefined,
   origin?: Origin,
 ): void => {
   doc.transact(() => {

@@ -97,7 +97,7 @@ export const executions = sqliteTable(
     versionHash: text('version_hash')
       .notNull()
       .references(() => workflowVersions.hash),
-    mode: text('mode', { enum: ['manual', 'test', 'webhook', 'schedule', 'retry', 'error'] }).notNull(),
+    mode: text('mode', { enum: ['manual', 'test', 'webhook', 'schedule', 'retry', 'error', 'subworkflow'] }).notNull(),
     status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed', 'canceled'] }).notNull(),
     error: text('error'),
     /** The trigger's items (a webhook request), JSON; null for a manual run. */
@@ -126,9 +126,22 @@ export const executions = sqliteTable(
      * document when a manual or test run is made, copied by its retries; null for production runs.
      */
     pins: text('pins'),
+    /**
+     * A sub-workflow run's caller (docs/plans/n8n-daily.md §6): the execution and its Execute Workflow node.
+     * No foreign key: retention may delete a parent before its children.
+     */
+    parentExecutionId: text('parent_execution_id'),
+    parentNodeId: text('parent_node_id'),
+    /** The top of the chain of calls (the run nobody called); null for a run nobody called. */
+    rootExecutionId: text('root_execution_id'),
+    /** Calls between the root and this run: 0 for a run nobody called. */
+    depth: integer('depth').notNull().default(0),
+    /** Values a run saved about itself (n8n's custom execution data), JSON. */
+    customData: text('custom_data'),
   },
   (t) => [
     index('executions_workflow_idx').on(t.workflowId, t.createdAt),
+    index('executions_parent_idx').on(t.parentExecutionId, t.createdAt),
     uniqueIndex('executions_trigger_key_idx').on(t.triggerKey),
     index('executions_status_idx').on(t.status),
     // Retention deletes the oldest executions first (executions/retention.ts).

@@ -26,6 +26,11 @@ import type { RunPolicy } from './run-policy.ts';
 import { FinishBatcher } from './finish-batcher.ts';
 import { FairQueue } from './fair-queue.ts';
 import { defaultSettings, type WorkflowDefinition } from '#shared/schema/definition.ts';
+import type { Item } from '#shared/runs/items.ts';
+import { z } from 'zod';
+import type { SubworkflowStarter } from './subworkflows.ts';
+import type { ChildLiveStatus } from '#shared/protocol/live.ts';
+import { getNodeDefinition } from '#shared/nodes/catalog.ts';
 
 /**
  * The server's side of the engine channel: engines connect to `/engine`,
@@ -44,6 +49,8 @@ interface EngineConn {
   concurrency: number;
   /** Execution id → its workflow id. */
   running: Map<string, string>;
+  /** Sub-workflow runs a parent on this engine waits for (execution id → workflow id): beside `concurrency`. */
+  inline: Map<string, string>;
   lastSeen: number;
 }
 
@@ -62,6 +69,8 @@ export interface EngineHubOptions {
   maxRunningPerWorkflow?: number;
   /** Told of each credential a job carries; it records `credential.used` once per credential and version. */
   credentialUse?: CredentialUseAudit;
+  /** This server instance (a cluster): inline sub-workflow runs are stored as running here. */
+  instanceId?: string;
 }
 
 /** Why a job cannot carry a credential, after "Node "X" uses credential <id>, ". */
@@ -98,6 +107,13 @@ type HandOverOutcome = 'sent' | 'ended' | 'notQueued' | 'atCapacity';
 export type ClaimedRun =
   { outcome: 'noEngine' | 'notQueued' | 'atCapacity' } | { outcome: 'ended'; result: RunResultMessage };
 
+/** A caller's Execute Workflow node, as a key. */
+const childKey = (parent: { executionId: string; nodeId: string }): string =>
+  `${parent.executionId}\u0000${parent.nodeId}`;
+
+/** The items an Execute Workflow node passes (JSON text from the engine). */
+const subrunItems = z.array(z.object({ json: z.record(z.string(), z.unknown()) }));
+
 const overdueGraceMs = (limitSeconds: number): number => 5_000 + limitSeconds * 100;
 
 /** Throws when `bytes` of job cannot travel in one message to an engine (handOver fails the run with it). */
@@ -131,6 +147,17 @@ export class EngineHub {
   private readonly lostListeners = new Set<RunLostListener>();
   /** Ends handed to the finisher and not yet committed, per workflow. */
   private readonly finishing = new Map<string, number>();
+  private subworkflows: SubworkflowStarter | undefined;
+  /** Inline children whose progress shows on their caller's Execute Workflow node. */
+  private readonly childProgress = new Map<
+    string,
+    {
+      parent: { workflowId: string; executionId: string; nodeId: string };
+      workflowId: string;
+      total: number;
+      done: Set<string>;
+    }
+  >();
 
   constructor(private readonly options: EngineHubOptions) {
     this.now = options.now ?? Date.now;
@@ -160,6 +187,30 @@ export class EngineHub {
       if (workflowId !== undefined) this.runLost(id, workflowId);
     }
     this.dispatch();
+  }
+
+  /** Runs each caller node started and how many failed ("each" mode: one per item), by caller and node. */
+  private readonly childCounts = new Map<string, { runs: number; failed: number }>();
+
+  private childLive(
+    executionId: string,
+    progress: { parent: { executionId: string; nodeId: string }; workflowId: string; total: number; done: Set<string> },
+    status: ChildLiveStatus['status'],
+  ): ChildLiveStatus {
+    const counts = this.childCounts.get(childKey(progress.parent));
+    return {
+      executionId,
+      workflowId: progress.workflowId,
+      status,
+      nodesDone: Math.min(progress.done.size, progress.total),
+      nodesTotal: progress.total,
+      ...(counts && counts.runs > 1 ? { runs: counts.runs, failed: counts.failed } : {}),
+    };
+  }
+
+  /** Execute Workflow's requests go to `starter` (wired once the execution service exists). */
+  useSubworkflows(starter: SubworkflowStarter): void {
+    this.subworkflows = starter;
   }
 
   get engineCount(): number {
@@ -296,9 +347,10 @@ export class EngineHub {
     };
     for (const id of this.queue.removeWorkflow(workflowId)) this.resolveWaiters(id, canceled);
     for (const engine of this.engines) {
-      for (const [id, wf] of engine.running) {
+      for (const [id, wf] of [...engine.running, ...engine.inline]) {
         if (wf !== workflowId) continue;
         engine.running.delete(id);
+        engine.inline.delete(id);
         this.deadlines.delete(id);
         this.send(engine, { type: 'cancel', executionId: id });
         this.resolveWaiters(id, canceled);
@@ -321,7 +373,7 @@ export class EngineHub {
       return true;
     }
     for (const engine of this.engines) {
-      if (engine.running.has(executionId)) {
+      if (engine.running.has(executionId) || engine.inline.has(executionId)) {
         this.stopRequested.add(executionId);
         this.send(engine, { type: 'cancel', executionId });
         return true;
@@ -408,6 +460,7 @@ export class EngineHub {
           socket,
           concurrency: message.concurrency,
           running: new Map(),
+          inline: new Map(),
           lastSeen: this.now(),
         };
         this.engines.add(engine);
@@ -418,14 +471,29 @@ export class EngineHub {
       }
       engine.lastSeen = this.now();
       if (message.type === 'event') {
-        const workflowId = engine.running.get(message.executionId);
+        const workflowId = engine.running.get(message.executionId) ?? engine.inline.get(message.executionId);
         if (workflowId) this.options.live.node(workflowId, message.executionId, message.event);
+        const progress = workflowId === undefined ? undefined : this.childProgress.get(message.executionId);
+        if (progress) {
+          const { status } = message.event;
+          if (status === 'succeeded' || status === 'failed' || status === 'skipped')
+            progress.done.add(message.event.nodeId);
+          this.options.live.childProgress(progress.parent, this.childLive(message.executionId, progress, 'running'));
+        }
       } else if (message.type === 'finished') {
+        const inline = engine.inline.get(message.executionId);
+        if (inline !== undefined) {
+          engine.inline.delete(message.executionId);
+          this.end(message.executionId, message.result, inline);
+          continue;
+        }
         const workflowId = engine.running.get(message.executionId);
         if (!workflowId) continue;
         engine.running.delete(message.executionId);
         this.end(message.executionId, message.result, workflowId);
         this.dispatch();
+      } else if (message.type === 'subrun') {
+        void this.subrun(engine, message);
       }
     }
     return engine;
@@ -486,6 +554,8 @@ export class EngineHub {
       this.endLost(engine.id, id, workflowId, why);
     }
     engine.running.clear();
+    for (const [id, workflowId] of engine.inline) this.endLost(engine.id, id, workflowId, why);
+    engine.inline.clear();
     this.capacityChanged();
     this.dispatch();
   }
@@ -517,6 +587,20 @@ export class EngineHub {
         if (left > 0) this.finishing.set(workflowId, left);
         else this.finishing.delete(workflowId);
         this.options.live.finished(workflowId, executionId, recorded.status, recorded.error);
+        const progress = this.childProgress.get(executionId);
+        if (progress) {
+          this.childProgress.delete(executionId);
+          const counts = this.childCounts.get(childKey(progress.parent));
+          if (counts && recorded.status !== 'succeeded') counts.failed++;
+          this.options.live.childProgress(
+            progress.parent,
+            this.childLive(executionId, progress, recorded.status),
+            true,
+          );
+        }
+        // The caller ended: its nodes' counts go.
+        for (const key of this.childCounts.keys())
+          if (key.startsWith(`${executionId}\u0000`)) this.childCounts.delete(key);
         this.resolveWaiters(executionId, recorded);
         if (lost) this.runLost(executionId, workflowId);
       },
@@ -658,6 +742,112 @@ export class EngineHub {
       return 'ended';
     } finally {
       this.starting.delete(id);
+    }
+  }
+
+  /**
+   * An Execute Workflow node asks for a child run. Only a run this engine holds may ask; everything else the
+   * message says is checked by the starter. Answers subrunStarted, then with wait the child's inline job, or
+   * subrunRefused with the reason. Never rejects.
+   */
+  private async subrun(engine: EngineConn, m: Extract<EngineToServer, { type: 'subrun' }>): Promise<void> {
+    const refuse = (message: string) => {
+      if (this.engines.has(engine)) this.send(engine, { type: 'subrunRefused', requestId: m.requestId, message });
+    };
+    /** The inline child stored for this request, until its job is on its way. */
+    let pendingChild: { id: string; workflowId: string } | undefined;
+    try {
+      const parentWorkflow = engine.running.get(m.executionId) ?? engine.inline.get(m.executionId);
+      if (parentWorkflow === undefined) {
+        refuse(`Execution ${m.executionId} is not running on this engine`);
+        return;
+      }
+      const starter = this.subworkflows;
+      if (!starter) {
+        refuse('This server does not run sub-workflows');
+        return;
+      }
+      let items: Item[];
+      try {
+        items = subrunItems.parse(JSON.parse(m.items));
+      } catch {
+        refuse('The items for the sub-workflow are not a list of { json } objects');
+        return;
+      }
+      const parent = await this.options.executions.get(m.executionId);
+      if (!parent) {
+        refuse(`Execution ${m.executionId} is gone`);
+        return;
+      }
+      const outcome = await starter.start({
+        parent,
+        nodeId: m.nodeId,
+        workflowId: m.workflowId,
+        version: m.version,
+        ...(m.versionName !== undefined ? { versionName: m.versionName } : {}),
+        items,
+        wait: m.wait,
+        engine: { id: engine.id, ...(this.options.instanceId ? { instanceId: this.options.instanceId } : {}) },
+      });
+      if (!outcome.ok) {
+        refuse(outcome.message);
+        return;
+      }
+      const { childId, workflowId } = outcome;
+      if (!m.wait) {
+        if (this.engines.has(engine))
+          this.send(engine, { type: 'subrunStarted', requestId: m.requestId, childExecutionId: childId });
+        return;
+      }
+      // Stored running on this engine: from here every way out records the child's end.
+      engine.inline.set(childId, workflowId);
+      pendingChild = { id: childId, workflowId };
+      const stillOurs = () => this.engines.has(engine) && engine.inline.get(childId) === workflowId;
+      const built = await this.jobFor(childId);
+      if (!stillOurs()) return;
+      if (!built.ok) {
+        engine.inline.delete(childId);
+        this.end(childId, { status: 'failed', error: built.failed, runs: [], lastOutput: [] }, workflowId);
+        refuse(built.failed);
+        return;
+      }
+      const job: Job = { ...built.job, inline: { parentExecutionId: m.executionId, requestId: m.requestId } };
+      const progress = {
+        parent: { workflowId: parentWorkflow, executionId: m.executionId, nodeId: m.nodeId },
+        workflowId,
+        total: job.definition.nodes.filter((n) => getNodeDefinition(n.type)?.annotation !== true).length,
+        done: new Set<string>(),
+      };
+      this.childProgress.set(childId, progress);
+      const key = childKey(progress.parent);
+      const counts = this.childCounts.get(key) ?? { runs: 0, failed: 0 };
+      counts.runs++;
+      this.childCounts.set(key, counts);
+      this.options.live.childProgress(progress.parent, this.childLive(childId, progress, 'running'));
+      this.send(engine, { type: 'subrunStarted', requestId: m.requestId, childExecutionId: childId });
+      this.send(engine, { type: 'run', job });
+      pendingChild = undefined;
+      for (const credentialId of Object.keys(job.credentials ?? {})) {
+        this.options.credentialUse?.used({
+          credentialId,
+          workflowId,
+          versionHash: job.versionHash,
+          executionId: childId,
+          mode: job.mode,
+          startedBy: built.startedBy,
+        });
+      }
+    } catch (error) {
+      this.options.logger.error({ err: error, executionId: m.executionId }, 'starting a sub-workflow failed');
+      if (pendingChild && engine.inline.delete(pendingChild.id)) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.end(
+          pendingChild.id,
+          { status: 'failed', error: `Could not start the run: ${reason}`, runs: [], lastOutput: [] },
+          pendingChild.workflowId,
+        );
+      }
+      refuse(`The sub-workflow could not be started: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 

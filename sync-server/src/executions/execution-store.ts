@@ -9,7 +9,7 @@ import type { ErrorRunSetup } from './error-workflows.ts';
  */
 
 export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
-export type ExecutionMode = 'manual' | 'test' | 'webhook' | 'schedule' | 'retry' | 'error';
+export type ExecutionMode = 'manual' | 'test' | 'webhook' | 'schedule' | 'retry' | 'error' | 'subworkflow';
 
 export type ExecutionRow = typeof executions.$inferSelect;
 export type NodeRunRow = typeof nodeRuns.$inferSelect;
@@ -73,6 +73,22 @@ export const lastOfEach = (rows: readonly LastNodeRun[]): LastNodeRun[] => {
   }
   return [...last.values()];
 };
+/** A sub-workflow run (docs/plans/n8n-daily.md §6.2): who called it, and how deep in the chain of calls. */
+export interface NewChildExecution extends NewExecution {
+  parentExecutionId: string;
+  parentNodeId: string;
+  rootExecutionId: string;
+  depth: number;
+}
+
+export interface ChildOptions {
+  /** At most this many children of the root, all depths together: past it nothing is written ('tooMany'). */
+  maxPerRoot: number;
+  /** An inline child (its parent waits for it): stored running on the parent's engine, never queued. */
+  running?: { engineId: string; instanceId?: string };
+  /** A queued child's outbox entry in the same transaction (the cluster's queue), as createQueued does. */
+  outbox?: boolean;
+}
 
 /** A committed run whose job may not be in the cluster's queue yet (job_outbox). */
 export interface OutboxEntry {
@@ -133,6 +149,13 @@ export interface ExecutionStore {
   /** queued → canceled with this error; false when the run was not queued. */
   cancelQueued(id: string, error: string, now: number): Promise<boolean>;
   get(id: string): Promise<ExecutionRow | undefined>;
+  /**
+   * Stores a sub-workflow run, unless its root already has `maxPerRoot` children: counting them and the
+   * insert are one step, so two calls at once cannot both pass the cap.
+   */
+  createChild(row: NewChildExecution, options: ChildOptions): Promise<'created' | 'tooMany'>;
+  /** The runs this one called, oldest first, at most `limit`. */
+  children(id: string, limit: number): Promise<ExecutionRow[]>;
   /** Newest first; `cursor` is the last row of the previous page (createdAt:id). */
   list(filter: {
     workflowIds: string[];

@@ -2,7 +2,7 @@ import type { NodeEventMessage } from '#shared/protocol/engine.ts';
 import type { TestWebhookListenDto } from '#shared/api/access.ts';
 import type { ModeDto } from '#shared/api/modes.ts';
 import { silentLogger, type Logger } from '#shared/log.ts';
-import type { ExecutionLiveStatus, TriggerLiveState } from '#shared/protocol/live.ts';
+import type { ChildLiveStatus, ExecutionLiveStatus, TriggerLiveState } from '#shared/protocol/live.ts';
 import { parseRoomName } from '#shared/protocol/rooms.ts';
 import type { RoomBus, RoomMessage } from '../cluster/room-bus.ts';
 import { liveAwareness, mergeLive, sameLive, type LiveState } from '../cluster/live-state.ts';
@@ -25,6 +25,9 @@ import type { RoomManager } from '../rooms/room-manager.ts';
  * so order and duplicates do not matter) and shows the merge in its own
  * server entry. Without a bus nothing leaves this process.
  */
+/** A parent node's child progress is written at most this often. */
+export const CHILD_WRITE_MS = 100;
+
 export class LiveStatus {
   private readonly states = new Map<string, LiveState>();
   /**
@@ -83,8 +86,57 @@ export class LiveStatus {
       ...(event.error ? { error: event.error } : {}),
       ...(event.startedAt !== undefined ? { at: event.startedAt + (event.durationMs ?? 0) } : {}),
       ...(event.origin ? { origin: event.origin } : {}),
+      // The sub-workflow's progress stays with the node through its own events.
+      ...(before?.child ? { child: before.child } : {}),
     };
     this.write(workflowId, { v: 1, execution: { ...register, version: register.version + 1, value: current } });
+  }
+
+  /** Latest child progress per parent node, and when it was last written (childProgress's throttle). */
+  private readonly childWrites = new Map<
+    string,
+    { at: number; pending: ChildLiveStatus | undefined; timer: ReturnType<typeof setTimeout> | undefined }
+  >();
+
+  /**
+   * A sub-workflow run's progress on its caller's Execute Workflow node, in the caller's room: at most one
+   * write per CHILD_WRITE_MS per parent node (a busy child sends hundreds of events a second), the last one
+   * always written. `final` (the child ended) is written at once.
+   */
+  childProgress(
+    parent: { workflowId: string; executionId: string; nodeId: string },
+    child: ChildLiveStatus,
+    final = false,
+  ): void {
+    const key = `${parent.executionId}\u0000${parent.nodeId}`;
+    const entry = this.childWrites.get(key) ?? { at: Number.NEGATIVE_INFINITY, pending: undefined, timer: undefined };
+    this.childWrites.set(key, entry);
+    entry.pending = child;
+    const flush = () => {
+      entry.timer = undefined;
+      const latest = entry.pending;
+      entry.pending = undefined;
+      entry.at = this.now();
+      if (latest) this.writeChild(parent, latest);
+      if (final) this.childWrites.delete(key);
+    };
+    const wait = entry.at + CHILD_WRITE_MS - this.now();
+    if (final || wait <= 0) {
+      clearTimeout(entry.timer);
+      flush();
+    } else entry.timer ??= setTimeout(flush, wait);
+  }
+
+  private writeChild(
+    parent: { workflowId: string; executionId: string; nodeId: string },
+    child: ChildLiveStatus,
+  ): void {
+    const register = this.states.get(parent.workflowId)?.execution;
+    if (register?.value.id !== parent.executionId) return;
+    const current = structuredClone(register.value);
+    const node = current.nodes[parent.nodeId] ?? { status: 'running' as const, runs: 1 };
+    current.nodes[parent.nodeId] = { ...node, child: { ...child } };
+    this.write(parent.workflowId, { v: 1, execution: { ...register, version: register.version + 1, value: current } });
   }
 
   finished(workflowId: string, executionId: string, status: ExecutionLiveStatus['status'], error?: string): void {

@@ -20,6 +20,8 @@ import {
   type ErrorTarget,
 } from './error-workflows.ts';
 import type {
+  ChildOptions,
+  NewChildExecution,
   ClaimOutcome,
   ExecutionLogRow,
   ExecutionRetentionPolicy,
@@ -112,6 +114,47 @@ export class PgExecutionStore implements ExecutionStore {
       from inserted
       returning execution_id`);
     return { created: stored.rows.length > 0 };
+  }
+
+  async createChild(row: NewChildExecution, options: ChildOptions): Promise<'created' | 'tooMany'> {
+    const { running } = options;
+    return this.db.transaction(async (tx) => {
+      // The root's row, locked: children of one root are counted and added one call at a time.
+      await tx.execute(sql`select id from executions where id = ${row.rootExecutionId} for update`);
+      const [children] = await tx
+        .select({ n: count() })
+        .from(executions)
+        .where(eq(executions.rootExecutionId, row.rootExecutionId));
+      if ((children?.n ?? 0) >= options.maxPerRoot) return 'tooMany' as const;
+      await tx.insert(executions).values({
+        ...row,
+        triggerKey: row.triggerKey ?? null,
+        pins: row.pins ?? null,
+        ...(running
+          ? {
+              status: 'running' as const,
+              engineId: running.engineId,
+              instanceId: running.instanceId ?? null,
+              startedAt: row.createdAt,
+            }
+          : { status: 'queued' as const }),
+      });
+      if (!running && options.outbox) {
+        await tx
+          .insert(jobOutbox)
+          .values({ executionId: row.id, workflowId: row.workflowId, priority: 1, createdAt: row.createdAt });
+      }
+      return 'created' as const;
+    });
+  }
+
+  async children(id: string, limit: number): Promise<ExecutionRow[]> {
+    return this.db
+      .select()
+      .from(executions)
+      .where(eq(executions.parentExecutionId, id))
+      .orderBy(asc(executions.createdAt), asc(executions.id))
+      .limit(limit);
   }
 
   async relayOutbox(limit: number, add: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {

@@ -20,6 +20,7 @@ import {
   type ErrorTarget,
 } from './error-workflows.ts';
 import type {
+  ChildOptions,
   ClaimOutcome,
   ExecutionLogRow,
   ExecutionRetentionPolicy,
@@ -27,6 +28,7 @@ import type {
   ExecutionStatus,
   ExecutionStore,
   FinishRecord,
+  NewChildExecution,
   NewExecution,
   NodeRunRow,
   OutboxEntry,
@@ -165,6 +167,49 @@ export class SqliteExecutionStore implements ExecutionStore {
       })
       .run();
     return { created: true };
+  }
+
+  async createChild(row: NewChildExecution, options: ChildOptions): Promise<'created' | 'tooMany'> {
+    const { running } = options;
+    return this.db.transaction((tx) => {
+      const [children] = tx
+        .select({ n: count() })
+        .from(executions)
+        .where(eq(executions.rootExecutionId, row.rootExecutionId))
+        .all();
+      if ((children?.n ?? 0) >= options.maxPerRoot) return 'tooMany';
+      tx.insert(executions)
+        .values({
+          ...row,
+          triggerKey: row.triggerKey ?? null,
+          pins: row.pins ?? null,
+          ...(running
+            ? {
+                status: 'running',
+                engineId: running.engineId,
+                instanceId: running.instanceId ?? null,
+                startedAt: row.createdAt,
+              }
+            : { status: 'queued' }),
+        })
+        .run();
+      if (!running && options.outbox) {
+        tx.insert(jobOutbox)
+          .values({ executionId: row.id, workflowId: row.workflowId, priority: 1, createdAt: row.createdAt })
+          .run();
+      }
+      return 'created';
+    });
+  }
+
+  async children(id: string, limit: number): Promise<ExecutionRow[]> {
+    return this.db
+      .select()
+      .from(executions)
+      .where(eq(executions.parentExecutionId, id))
+      .orderBy(asc(executions.createdAt), asc(executions.id))
+      .limit(limit)
+      .all();
   }
 
   async relayOutbox(limit: number, add: (entries: OutboxEntry[]) => Promise<void>): Promise<number> {

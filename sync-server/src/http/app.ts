@@ -168,6 +168,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         rooms: deps.rooms,
         revalidate: deps.revalidate,
         policy: deps.modes.policy,
+        versions: deps.versions,
       }),
     )
     .route(

@@ -647,5 +647,70 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
         );
       }),
     );
+
+    const child = (id: string, createdAt: number, parent: string, root: string, depth: number) => ({
+      ...row(id, createdAt, 'wf2'),
+      mode: 'subworkflow' as const,
+      parentExecutionId: parent,
+      parentNodeId: 'call',
+      rootExecutionId: root,
+      depth,
+    });
+
+    it(
+      'createChild links a run to its caller (inline ones stored running on the engine), children lists them',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('root', 1));
+        expect(await store.get('root')).toMatchObject({ parentExecutionId: null, rootExecutionId: null, depth: 0 });
+        const inline = { maxPerRoot: 10, running: { engineId: 'e1', instanceId: 'i1' } };
+        expect(await store.createChild(child('c1', 2, 'root', 'root', 1), inline)).toBe('created');
+        expect(await store.createChild(child('c2', 3, 'root', 'root', 1), { maxPerRoot: 10 })).toBe('created');
+        expect(await store.createChild(child('g1', 4, 'c1', 'root', 2), { maxPerRoot: 10, outbox: true })).toBe(
+          'created',
+        );
+        expect(await store.get('c1')).toMatchObject({
+          status: 'running',
+          engineId: 'e1',
+          instanceId: 'i1',
+          startedAt: 2,
+          mode: 'subworkflow',
+          parentExecutionId: 'root',
+          parentNodeId: 'call',
+          rootExecutionId: 'root',
+          depth: 1,
+        });
+        expect((await store.get('c2'))?.status).toBe('queued');
+        expect((await store.children('root', 100)).map((r) => r.id)).toEqual(['c1', 'c2']);
+        expect((await store.children('root', 1)).map((r) => r.id)).toEqual(['c1']);
+        expect((await store.children('c1', 100)).map((r) => r.id)).toEqual(['g1']);
+        expect(await store.children('c2', 100)).toEqual([]);
+        // Only the queued child with `outbox` has an entry.
+        const relayed: string[] = [];
+        await store.relayOutbox(10, (entries) => {
+          relayed.push(...entries.map((e) => e.executionId));
+          return Promise.resolve();
+        });
+        expect(relayed).toEqual(['g1']);
+      }),
+    );
+
+    it(
+      'createChild refuses past maxPerRoot children of the root (all depths), even asked at once',
+      withStore(async ({ store }) => {
+        await store.createQueued(row('root', 1));
+        const outcomes = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            store.createChild(child(`c${i}`, 2 + i, 'root', 'root', 1), { maxPerRoot: 4 }),
+          ),
+        );
+        expect(outcomes.filter((o) => o === 'created')).toHaveLength(4);
+        expect(outcomes.filter((o) => o === 'tooMany')).toHaveLength(2);
+        expect(await store.createChild(child('deep', 20, 'c0', 'root', 2), { maxPerRoot: 4 })).toBe('tooMany');
+        expect(await store.get('deep')).toBeUndefined();
+        // Another root has its own count.
+        await store.createQueued(row('root2', 30));
+        expect(await store.createChild(child('other', 31, 'root2', 'root2', 1), { maxPerRoot: 4 })).toBe('created');
+      }),
+    );
   });
 };

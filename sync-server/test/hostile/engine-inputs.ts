@@ -206,7 +206,7 @@ export class EngineFuzzer {
         slot.held.set(message.data.job.executionId, message.data.job);
         this.handed.push(message.data.job.executionId);
         this.ctx.pools.add('execution', message.data.job.executionId);
-      } else slot.held.delete(message.data.executionId);
+      } else if (message.data.type === 'cancel') slot.held.delete(message.data.executionId);
     });
     ws.on('close', (code) => {
       if (slot.ws === ws) slot.ws = undefined;
@@ -269,6 +269,26 @@ export class EngineFuzzer {
           },
         ],
         [1, () => ({ type: r.pick(['run', 'cancel', 'bye', '', '__proto__']), executionId: executionId() })],
+        // Execute Workflow's request for a child run: for held runs and others, any workflow, any items.
+        [
+          2,
+          () => ({
+            type: 'subrun',
+            executionId: executionId(),
+            requestId: r.chance(0.9) ? `req-${r.int(0, 1000)}` : nastyString(r),
+            nodeId: r.chance(0.8) ? 'call' : nastyString(r),
+            workflowId: r.chance(0.7) ? this.ctx.pools.pick(r, 'workflow') : nastyString(r),
+            version: r.pick(['published', 'named', 'draft', 'latest']),
+            ...(r.chance(0.3) ? { versionName: nastyString(r) } : {}),
+            items: r.weighted<() => string>([
+              [4, () => '[{"json":{"a":1}}]'],
+              [1, () => nastyString(r)],
+              [1, () => JSON.stringify([{ json: hostileObject(r) }])],
+              [1, () => deepNestText(r.pick([1_000, 50_000]))],
+            ])(),
+            wait: r.chance(0.7),
+          }),
+        ],
       ])();
     return r.weighted<() => string | Buffer>([
       // An engine holding jobs mostly answers for them, so their results get stored and read back.

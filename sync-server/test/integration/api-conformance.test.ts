@@ -360,6 +360,8 @@ describe('the REST API answers what its OpenAPI document says', () => {
     });
     await expectCall(200, 'GET', `/api/credentials/${credential.id}/grants`, { as: ann.as });
     await expectCall(404, 'GET', `/api/credentials/${credential.id}/grants`, { as: bob.as });
+    await expectCall(200, 'GET', `/api/workflows/${runnable.id}/inputs`, { as: bob.as });
+    await expectCall(404, 'GET', '/api/workflows/nosuchworkflow/inputs?version=published', { as: bob.as });
     await expectCall(200, 'GET', `/api/workflows/${runnable.id}/credentials`, { as: bob.as });
     await expectCall(403, 'GET', `/api/workflows/${runnable.id}/credentials`, { as: carol.as });
     await expectCall(204, 'DELETE', `/api/credentials/${credential.id}/grants/${runnable.id}`, { as: ann.as });

@@ -64,6 +64,7 @@ export const apiRoutes = {
   removeMember: workflows.removeMember,
   cancelInvitation: workflows.cancelInvitation,
   listWorkflowCredentials: workflows.listWorkflowCredentials,
+  getWorkflowInputs: workflows.getWorkflowInputs,
 
   listVersions: versions.listVersions,
   createVersion: versions.createVersion,

@@ -12,6 +12,7 @@ import { executionSchema } from '../executions.ts';
 import { issueSchema } from '../errors.ts';
 import { defineRoute, errorResponse } from '../contract.ts';
 import { runScopes } from '../../runs/partial-plan.ts';
+import { workflowInputTypes } from '../../nodes/workflows.ts';
 import { workflowListQuery, workflowListSchema } from '../workflow-list.ts';
 import {
   conflict,
@@ -366,5 +367,37 @@ export const listWorkflowCredentials = defineRoute({
     200: ok(z.object({ credentials: z.array(workflowCredentialSchema) }), 'What its nodes may use'),
     403: notAMember('read it'),
     404: workflowNotFound,
+  },
+});
+
+export const workflowInputsQuery = z.object({
+  version: z
+    .enum(['published', 'draft'])
+    .default('draft')
+    .meta({ description: 'Which version’s trigger: the published one, or the document as it is now' }),
+});
+
+export const workflowInputsSchema = z.object({
+  /** The trigger's input mode; null when the workflow has no Execute Workflow Trigger. */
+  inputSource: z.enum(['workflowInputs', 'jsonExample', 'passthrough']).nullable(),
+  /** The fields it declares, each with its type (none in "accept all data"). */
+  fields: z.array(z.object({ name: z.string(), type: z.enum(workflowInputTypes) })),
+  /** Why the declared fields cannot be read (a JSON example that is not an object). */
+  error: z.string().optional(),
+});
+
+export const getWorkflowInputs = defineRoute({
+  operationId: 'getWorkflowInputs',
+  method: 'get',
+  path: '/api/workflows/{id}/inputs',
+  tag,
+  summary: 'The inputs a workflow declares in its Execute Workflow Trigger (what a caller maps)',
+  auth: 'user',
+  params: id,
+  query: workflowInputsQuery,
+  responses: {
+    200: ok(workflowInputsSchema, 'Its trigger’s input mode and fields'),
+    403: notAMember('read it'),
+    404: notFound('no workflow with this id, or it has no published version'),
   },
 });

@@ -236,6 +236,42 @@ export const n8nParameterTable: Record<
     },
   ],
   errorTrigger: [{ label: 'Error Trigger', versions: [1], params: {} }],
+  executeWorkflow: [
+    {
+      label: 'Execute Sub-workflow',
+      versions: [1, 1.1, 1.2, 1.3, 1.4],
+      params: {
+        operation: { label: 'Operation', defaults: ['call_workflow'] },
+        source: { label: 'Source', defaults: ['database'] },
+        workflowId: { label: 'Workflow ID', defaults: [''] },
+        workflowPath: { label: 'Workflow Path', defaults: [''] },
+        workflowJson: { label: 'Workflow JSON', defaults: ['\n\n\n'] },
+        workflowUrl: { label: 'Workflow URL', defaults: [''] },
+        workflowInputs: { label: 'Workflow Inputs', defaults: [] },
+        mode: { label: 'Mode', defaults: ['once'] },
+        'options.waitForSubWorkflow': { label: 'Wait For Sub-Workflow Completion', defaults: [true] },
+      },
+    },
+  ],
+  executeWorkflowTrigger: [
+    {
+      label: 'Execute Workflow Trigger',
+      versions: [1, 1.1, 1.2],
+      params: {
+        events: { label: 'Events', defaults: ['worklfow_call'] },
+        inputSource: { label: 'Input data mode', defaults: ['workflowInputs'] },
+        jsonExample: {
+          label: 'JSON Example',
+          defaults: [
+            '{\n  "aField": "a string",\n  "aNumber": 123,\n  "thisFieldAcceptsAnyType": null,\n  "anArray": []\n}',
+          ],
+        },
+        'workflowInputs.values.name': { label: 'Workflow Input Schema › Name', defaults: [''] },
+        'workflowInputs.values.type': { label: 'Workflow Input Schema › Type', defaults: ['string'] },
+        returnOutput: { label: 'Items to Return', defaults: ['lastRunOnly'] },
+      },
+    },
+  ],
   filter: [
     {
       label: 'Filter',

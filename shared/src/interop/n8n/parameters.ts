@@ -20,6 +20,7 @@ import { summarizeMappers } from './mappers/summarize.ts';
 import { triggerMappers } from './mappers/triggers.ts';
 import { waitMappers } from './mappers/wait.ts';
 import { xmlMappers } from './mappers/xml.ts';
+import { workflowMappers } from './mappers/workflows.ts';
 import type { Mapper, ParamReader, Params } from './param-reader.ts';
 
 /**
@@ -52,6 +53,7 @@ const mappers: Record<string, Mapper> = {
   ...cryptoMappers,
   ...emailSendMappers,
   ...postgresMappers,
+  ...workflowMappers,
 };
 
 /** Weft parameters for an n8n node of a type Weft has; undefined when Weft has no such type. */

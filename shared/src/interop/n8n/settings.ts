@@ -1,3 +1,4 @@
+import { isValidId } from '../../ids.ts';
 import { onErrorValues, type DefinitionNode, type OnError, type WorkflowSettings } from '../../schema/definition.ts';
 import type { N8nNode, N8nWorkflow } from './n8n-file.ts';
 
@@ -139,16 +140,14 @@ const uncarriedSettings: Record<string, { label: string; defaults: readonly unkn
     defaults: [false, 'DEFAULT'],
     why: 'Weft keeps executions by its own retention',
   },
-  callerPolicy: {
-    label: 'This Workflow Can Be Called By',
-    defaults: ['workflowsFromSameOwner'],
-    why: 'Weft has no Execute Workflow node, so no workflow calls another',
-  },
-  callerIds: {
-    label: 'IDs of Workflows That Can Call This One',
-    defaults: [''],
-    why: 'Weft has no Execute Workflow node, so no workflow calls another',
-  },
+};
+
+/** n8n's "This Workflow Can Be Called By" → Weft's callerPolicy (docs/plans/n8n-daily.md §6.1). */
+const callerPolicies: Record<string, WorkflowSettings['callerPolicy']> = {
+  workflowsFromSameOwner: 'members',
+  any: 'any',
+  none: 'none',
+  workflowsFromAList: 'list',
 };
 
 /** Workflow fields the import reads, and n8n's bookkeeping (ids, sharing, versions, editor state). */
@@ -209,6 +208,24 @@ export const carryWorkflowSettings = (workflow: N8nWorkflow, warn: Warn): Workfl
             ['settings', key],
             `Workflow setting "Timeout Workflow" = ${value} s is outside Weft's 1–86,400 s; it times out after ${settings.timeoutSeconds} s`,
           );
+      }
+      continue;
+    }
+    if (key === 'callerPolicy' && typeof value === 'string' && callerPolicies[value]) {
+      settings.callerPolicy = callerPolicies[value];
+      continue;
+    }
+    if (key === 'callerIds') {
+      const ids = (typeof value === 'string' ? value.split(',') : [])
+        .map((id) => id.trim())
+        .filter((id) => isValidId(id))
+        .slice(0, 1000);
+      if (ids.length > 0) {
+        settings.callerIds = ids;
+        warn(
+          ['settings', key],
+          `Workflow setting "IDs of Workflows That Can Call This One" keeps n8n's workflow ids (${ids.length}); workflows imported into Weft get new ids, so list theirs in the workflow's settings`,
+        );
       }
       continue;
     }

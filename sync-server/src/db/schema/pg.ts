@@ -104,7 +104,7 @@ export const executions = pgTable(
     versionHash: text('version_hash')
       .notNull()
       .references(() => workflowVersions.hash),
-    mode: text('mode', { enum: ['manual', 'test', 'webhook', 'schedule', 'retry', 'error'] }).notNull(),
+    mode: text('mode', { enum: ['manual', 'test', 'webhook', 'schedule', 'retry', 'error', 'subworkflow'] }).notNull(),
     status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed', 'canceled'] }).notNull(),
     error: text('error'),
     triggerItems: text('trigger_items'),
@@ -122,9 +122,15 @@ export const executions = pgTable(
     runScope: text('run_scope'),
     fingerprints: text('fingerprints'),
     pins: text('pins'),
+    parentExecutionId: text('parent_execution_id'),
+    parentNodeId: text('parent_node_id'),
+    rootExecutionId: text('root_execution_id'),
+    depth: integer('depth').notNull().default(0),
+    customData: text('custom_data'),
   },
   (t) => [
     index('executions_workflow_idx').on(t.workflowId, t.createdAt),
+    index('executions_parent_idx').on(t.parentExecutionId, t.createdAt),
     uniqueIndex('executions_trigger_key_idx').on(t.triggerKey),
     index('executions_status_idx').on(t.status),
     index('executions_created_idx').on(t.createdAt),

@@ -1,4 +1,4 @@
-import type { ExecutionDto } from '#shared/api/executions.ts';
+import { MAX_LISTED_CHILDREN, type ExecutionDto } from '#shared/api/executions.ts';
 import * as routes from '#shared/api/routes/executions.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { User } from '../../accounts/account-store.ts';
@@ -31,7 +31,7 @@ const storedItems = (text: string): unknown => {
   }
 };
 
-const dto = (e: ExecutionRow): ExecutionDto => ({
+const dto = (e: ExecutionRow, parentWorkflowId: string | null = null): ExecutionDto => ({
   id: e.id,
   workflowId: e.workflowId,
   versionHash: e.versionHash,
@@ -45,6 +45,11 @@ const dto = (e: ExecutionRow): ExecutionDto => ({
   baseExecutionId: e.baseExecutionId,
   scope: scopeOf(e.runScope),
   destination: e.destinationNodeId,
+  parentExecutionId: e.parentExecutionId,
+  parentWorkflowId,
+  parentNodeId: e.parentNodeId,
+  rootExecutionId: e.rootExecutionId,
+  depth: e.depth,
 });
 
 export const executionRoutes = (deps: {
@@ -60,6 +65,14 @@ export const executionRoutes = (deps: {
     return row;
   };
   const parsed = new ParsedRuns();
+  /** The workflow of each row's caller (a parent deleted by retention reads as null). */
+  const withParents = async (rows: ExecutionRow[]): Promise<ExecutionDto[]> => {
+    const workflows = new Map<string, string | null>();
+    for (const id of new Set(rows.map((r) => r.parentExecutionId).filter((p): p is string => p !== null))) {
+      workflows.set(id, (await deps.executions.get(id))?.workflowId ?? null);
+    }
+    return rows.map((r) => dto(r, r.parentExecutionId === null ? null : (workflows.get(r.parentExecutionId) ?? null)));
+  };
   return contractRoutes('/api/executions', [
     implement(routes.listExecutions, async (_c, { user, query: q }, reply) => {
       let ids: string[];
@@ -75,7 +88,10 @@ export const executionRoutes = (deps: {
         limit: q.limit,
       });
       const last = rows.length === q.limit ? rows[rows.length - 1] : undefined;
-      return reply(200, { executions: rows.map(dto), nextCursor: last ? `${last.createdAt}:${last.id}` : null });
+      return reply(200, {
+        executions: await withParents(rows),
+        nextCursor: last ? `${last.createdAt}:${last.id}` : null,
+      });
     }),
     implement(routes.getExecution, async (_c, { user, params }, reply) => {
       const row = await load(params.id, user, 'read');
@@ -93,9 +109,18 @@ export const executionRoutes = (deps: {
         origin: r.origin,
         paired: r.paired,
       }));
+      const children = (await deps.executions.children(row.id, MAX_LISTED_CHILDREN)).map((c) => ({
+        id: c.id,
+        workflowId: c.workflowId,
+        parentNodeId: c.parentNodeId,
+        status: c.status,
+        createdAt: c.createdAt,
+      }));
+      const [self] = await withParents([row]);
       return reply(200, {
-        ...dto(row),
+        ...(self ?? dto(row)),
         nodeRuns,
+        children,
         fingerprints: row.fingerprints ? parseFingerprints(row.fingerprints) : null,
       });
     }),

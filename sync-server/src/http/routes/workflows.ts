@@ -17,6 +17,10 @@ import type { TriggerService } from '../../triggers/trigger-service.ts';
 import type { TestWebhooks } from '../../triggers/test-webhooks.ts';
 import type { RoomManager } from '../../rooms/room-manager.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
+import type { WorkflowDefinition } from '#shared/schema/definition.ts';
+import { defaultParameters } from '#shared/nodes/catalog.ts';
+import { triggerFields } from '#shared/nodes/workflows.ts';
+import type { VersionStore } from '../../executions/version-store.ts';
 import { audit, auditInTransaction } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
@@ -52,6 +56,8 @@ export interface WorkflowRouteDeps {
   revalidate: SocketRevalidator;
   /** Edit modes: renaming, publishing, activating and deactivating follow the workflow's mode. */
   policy: EditPolicy;
+  /** Saved versions: a workflow's published trigger (GET …/inputs). */
+  versions: VersionStore;
   now?: () => number;
 }
 
@@ -66,6 +72,7 @@ export const workflowRoutes = ({
   rooms,
   revalidate,
   policy,
+  versions,
   now = Date.now,
 }: WorkflowRouteDeps) =>
   contractRoutes('/api/workflows', [
@@ -248,6 +255,25 @@ export const workflowRoutes = ({
         target: { type: 'invitation', id: params.invitationId },
       });
       return reply(204);
+    }),
+    implement(routes.getWorkflowInputs, async (_c, { user, params, query }, reply) => {
+      const id = workflowId(params.id);
+      await requireAccess(store, id, user, 'read');
+      let definition: WorkflowDefinition;
+      if (query.version === 'published') {
+        const hash = (await store.get(id))?.publishedHash;
+        const version = hash ? await versions.get(hash) : undefined;
+        if (!version) throw new UserError(ErrorCodes.notFound, `Workflow ${id} has no published version`);
+        definition = version.definition;
+      } else definition = await rooms.withRoom(id, (room) => toDefinition(room.doc));
+      const trigger = definition.nodes.find((n) => n.type === 'executeWorkflowTrigger' && !n.disabled);
+      if (!trigger) return reply(200, { inputSource: null, fields: [] });
+      const declared = { ...defaultParameters(trigger.type), ...trigger.parameters };
+      const source = declared.inputSource;
+      const inputSource = source === 'workflowInputs' || source === 'jsonExample' ? source : 'passthrough';
+      const fields = triggerFields(declared);
+      if (fields && 'error' in fields) return reply(200, { inputSource, fields: [], error: fields.error });
+      return reply(200, { inputSource, fields: fields ?? [] });
     }),
     implement(routes.listWorkflowCredentials, async (_c, { user, params }, reply) => {
       const id = workflowId(params.id);
