@@ -32,6 +32,14 @@ let workflowId: string;
 let room: string;
 const clients: YwsClient[] = [];
 
+/**
+ * A clock that never gives the same millisecond twice: comments made in the same millisecond are ordered by
+ * their random ids (the same order on every client), so a test that expects the order it wrote them in needs
+ * distinct times.
+ */
+let lastTime = 0;
+const now = (): number => (lastTime = Math.max(Date.now(), lastTime + 1));
+
 beforeAll(async () => {
   t = await startTestServer();
   await t.listen();
@@ -75,7 +83,7 @@ describe('the discussion room', () => {
       anchor: { kind: 'node', nodeId: 'n1', label: 'HTTP Request' },
       author: ann.user.id,
       body: 'Is this URL right?',
-      now: Date.now(),
+      now: now(),
     });
     await waitFor("Ben to see Ann's comment", () => commentsMap(benSide.doc).has(commentId));
     // Ben's own client would refuse this; a hand-made update is what the server must stop.
@@ -92,7 +100,7 @@ describe('the discussion room', () => {
       threadId: record?.threadId ?? '',
       author: ann.user.id,
       body: 'Still?',
-      now: Date.now(),
+      now: now(),
     });
     await waitFor('the reply', () => commentsMap(watcher.doc).has(later));
     expect(parseComment(commentsMap(watcher.doc).get(commentId))?.body).toBe('Is this URL right?');
@@ -107,14 +115,14 @@ describe('the discussion room', () => {
       anchor: { kind: 'workflow' },
       author: ann.user.id,
       body: 'First draft',
-      now: Date.now(),
+      now: now(),
     });
-    editComment(annSide.doc, { commentId, author: ann.user.id, body: 'Second draft', now: Date.now() });
-    const spam = reply(annSide.doc, { threadId, author: ann.user.id, body: 'spam', now: Date.now() });
+    editComment(annSide.doc, { commentId, author: ann.user.id, body: 'Second draft', now: now() });
+    const spam = reply(annSide.doc, { threadId, author: ann.user.id, body: 'spam', now: now() });
     await waitFor('the owner to see both', () => commentsMap(ownerSide.doc).has(spam));
-    deleteComment(ownerSide.doc, { commentId: spam, by: owner.user.id, now: Date.now() });
+    deleteComment(ownerSide.doc, { commentId: spam, by: owner.user.id, now: now() });
     const benSide = await client(ben);
-    resolveThread(benSide.doc, { threadId, by: ben.user.id, now: Date.now() });
+    resolveThread(benSide.doc, { threadId, by: ben.user.id, now: now() });
     await waitFor(
       'Ann to see it resolved',
       () => readThreads(annSide.doc).find((th) => th.id === threadId)?.resolved === true,
@@ -145,7 +153,7 @@ describe('the discussion room', () => {
       anchor: { kind: 'edge', edgeId: 'a:main>b:main', label: 'Fetch → Save' },
       author: ann.user.id,
       body: 'Written on the train',
-      now: Date.now(),
+      now: now(),
     });
     await new Promise((r) => setTimeout(r, 100));
     expect(commentsMap(ownerSide.doc).has(commentId)).toBe(false);
