@@ -15,10 +15,12 @@ import type { Plugin } from 'vite';
 /**
  * The app's first load: the entry and every chunk it imports statically (the bundler may move shared code out
  * of the entry into such chunks, which the page loads at once all the same). 264.6 kB on 2026-12-04 (issue 15,
- * step 9); 287.1 kB after partial runs, error workflows and the SMTP and Crypto credential forms, with the run
- * planner loaded only once there is a run to build on.
+ * step 9); 287.6 kB after partial runs, error workflows and the SMTP and Crypto credential forms, with the run
+ * planner loaded only once there is a run to build on; 292.5 kB with sub-workflows (the Execute Workflow node's
+ * form and progress, the caller settings, called-by links). Raised to 300 kB then: the next growth should come
+ * with a split of the editor's panels, not another raise.
  */
-const FIRST_LOAD_MAX_GZIP_BYTES = 291_000;
+const FIRST_LOAD_MAX_GZIP_BYTES = 300_000;
 
 const BUDGETS: { label: string; pattern: RegExp; maxGzipBytes: number }[] = [
   // 107.8 kB on 2026-12-04: the sandbox's sources and acorn; Luxon, jmespath and the transliteration table load lazily.
