@@ -119,16 +119,21 @@ export class VersionHistory {
     const target = await this.entry(workflowId, ref);
     const definition = importable(await this.definitionOf(workflowId, target.versionHash), 'The version');
     const before = await this.snapshot(workflowId, userId);
+    const beforeEntry = {
+      id: createId(),
+      versionHash: before.hash,
+      kind: 'auto' as const,
+      name: `Before restoring ‘${target.name ?? new Date(target.createdAt).toISOString()}’`.slice(0, 100),
+      createdAt: this.now,
+      createdBy: userId,
+    };
     const open = await this.deps.history.session(workflowId);
-    if (open) {
-      await this.deps.history.cutSession(workflowId, open.lastEditAt, {
-        id: createId(),
-        versionHash: before.hash,
-        kind: 'auto',
-        name: `Before restoring ‘${target.name ?? new Date(target.createdAt).toISOString()}’`.slice(0, 100),
-        createdAt: this.now,
-        createdBy: userId,
-      });
+    if (open) await this.deps.history.cutSession(workflowId, open.lastEditAt, beforeEntry);
+    else {
+      // Edits of the last few seconds may not have opened the session yet (the room touches it at most every
+      // few seconds): the state before the restore is kept whenever the newest entry is not that state already.
+      const [newest] = await this.deps.history.list(workflowId, { limit: 1 });
+      if (newest?.versionHash !== before.hash) await this.deps.history.addEntry(workflowId, beforeEntry);
     }
     const changes = await this.deps.rooms.withRoom(workflowId, (room) =>
       room.change(userId, (doc) => {
