@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { buildClientIfNeeded } from '../../scripts/build-client.ts';
 import { buildServerIfNeeded } from '../../scripts/build-server.ts';
 import { serverNodeFlags } from '../../scripts/server-flags.mjs';
-import { freePort } from '../lib/processes.ts';
+import { freePort } from '../../shared/test/support/free-port.ts';
 import { fmt, mb, sleep } from '../lib/stats.ts';
 
 /**

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { buildServerIfNeeded } from '../../scripts/build-server.ts';
-import { startPostgres, type ThrowawayPostgres } from '../../sync-server/test/helpers/postgres.ts';
+import { startPostgres, type ThrowawayPostgres } from '../../shared/test/support/throwaway-postgres.ts';
 import { startRedis, type ThrowawayRedis } from '../../sync-server/test/helpers/redis.ts';
 import { BENCH_ENGINE_TOKEN, callWebhook, setUpWebhookWorkflow, startBenchEngine } from '../engine/webhook-load.ts';
 import { cpuSeconds, startWeft, treeCpuSeconds, type ServerProcess } from '../lib/processes.ts';

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serverNodeFlags } from '../../scripts/server-flags.mjs';
+import { freePort } from '../../shared/test/support/free-port.ts';
 
 /**
  * The two servers under test, each in its own process so CPU and RSS are
@@ -25,16 +25,6 @@ export interface ServerProcess {
   dataDir: string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
-
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
 
 const waitForOutput = (child: ChildProcess, pattern: RegExp, what: string): Promise<void> =>
   new Promise((resolve, reject) => {

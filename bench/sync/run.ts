@@ -8,7 +8,8 @@ import { buildUpdateStream, coldSync, leave, summarize, writeStream, type ColdSy
 import { runFanout, type FanoutResult } from './fanout.ts';
 import { Inspector } from './inspector.ts';
 import { runMemory, type MemoryResult } from './memory.ts';
-import { freePort, startReference, startWeft } from '../lib/processes.ts';
+import { freePort } from '../../shared/test/support/free-port.ts';
+import { startReference, startWeft } from '../lib/processes.ts';
 import { runSlowReader, type SlowReaderResult } from './slow-reader.ts';
 import { fmt, percentile, sleep } from '../lib/stats.ts';
 import { storedDoc, weftToken, weftWorkflow } from '../lib/weft-setup.ts';

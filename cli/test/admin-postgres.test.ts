@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startPostgres, type ThrowawayPostgres } from '../../sync-server/test/helpers/postgres.ts';
+import { freePort } from '../../shared/test/support/free-port.ts';
+import { startPostgres, type ThrowawayPostgres } from '../../shared/test/support/throwaway-postgres.ts';
 import { tempDir } from '../../sync-server/test/helpers/temp-dir.ts';
 import { expectFailure, weft, type WeftResult } from './helpers.ts';
 

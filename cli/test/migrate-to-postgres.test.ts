@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commentsMap, openThread, readThreads } from '../../shared/src/discussion/index.ts';
 import { discussionRoom } from '../../shared/src/protocol/rooms.ts';
 import { acquireDataDirLock } from '../../sync-server/src/admin/data-dir-lock.ts';
-import { startPostgres, type ThrowawayPostgres } from '../../sync-server/test/helpers/postgres.ts';
+import { startPostgres, type ThrowawayPostgres } from '../../shared/test/support/throwaway-postgres.ts';
 import { restClient } from '../../sync-server/test/helpers/rest.ts';
 import { tempDir } from '../../sync-server/test/helpers/temp-dir.ts';
 import { startTestServer, type TestServer } from '../../sync-server/test/helpers/test-server.ts';

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restClient } from '../../sync-server/test/helpers/rest.ts';
-import { freePort, spawnServer, type SpawnedServer } from '../../sync-server/test/helpers/spawn-server.ts';
+import { freePort } from '../../shared/test/support/free-port.ts';
+import { spawnServer, type SpawnedServer } from '../../sync-server/test/helpers/spawn-server.ts';
 import { tempDir } from '../../sync-server/test/helpers/temp-dir.ts';
 import { chain, expectFailure, node, trigger, weft, weftJson, writeJson } from './helpers.ts';
 

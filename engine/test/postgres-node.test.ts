@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closePostgresPools } from '../src/nodes/postgres-pool.ts';
 import type { Credential } from '../src/runner/types.ts';
 import { allowLoopback, items, runNode } from './harness.ts';
-import { startTestPostgres, type TestPostgres } from './throwaway-postgres.ts';
+import { startPostgres, type ThrowawayPostgres } from '../../shared/test/support/throwaway-postgres.ts';
 
 /**
  * The Postgres node against a throwaway PostgreSQL (initdb in a temp folder,
@@ -13,7 +13,7 @@ import { startTestPostgres, type TestPostgres } from './throwaway-postgres.ts';
  * the test's network policy.
  */
 
-let server: TestPostgres;
+let server: ThrowawayPostgres;
 let admin: pg.Client;
 
 const credential = (over: Partial<Extract<Credential, { type: 'postgres' }>> = {}): Credential => ({
@@ -43,7 +43,7 @@ const jsons = (out: Awaited<ReturnType<typeof run>>) => (out.main ?? []).map((i)
 const rows = async (sql: string) => (await admin.query(sql)).rows as Record<string, unknown>[];
 
 beforeAll(async () => {
-  server = await startTestPostgres();
+  server = await startPostgres();
   admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
 }, 60_000);
@@ -409,9 +409,9 @@ describe('Postgres: import', () => {
 });
 
 describe('Postgres: TLS', () => {
-  let tlsServer: TestPostgres;
+  let tlsServer: ThrowawayPostgres;
   beforeAll(async () => {
-    tlsServer = await startTestPostgres({ tls: true });
+    tlsServer = await startPostgres({ tls: true });
   }, 60_000);
   afterAll(() => tlsServer.stop());
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '#shared/log.ts';
 import { openPostgres, pgMigrationsFolder } from '../src/db/open-postgres.ts';
 import { PgExecutionStore } from '../src/executions/pg-execution-store.ts';
-import { startPostgres, type ThrowawayPostgres } from './helpers/postgres.ts';
+import { startPostgres, type ThrowawayPostgres } from '../../shared/test/support/throwaway-postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { closePostgresPools } from '../../src/nodes/postgres-pool.ts';
-import { startTestPostgres } from '../throwaway-postgres.ts';
+import { startPostgres } from '../../../shared/test/support/throwaway-postgres.ts';
 import type { Family } from './differ.ts';
 import { shrinkParams } from './item-list-params.ts';
 import type { NodeCase, Params } from './node-case.ts';
@@ -144,7 +144,7 @@ export const postgresFamily: Family = {
       ...Object.keys(c.parameters).sort(),
     ].join(' '),
   setup: async () => {
-    const server = await startTestPostgres();
+    const server = await startPostgres();
     port = server.port;
     return async () => {
       await closePostgresPools();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '#shared/log.ts';
-import { startPostgres, type ThrowawayPostgres } from '../../test/helpers/postgres.ts';
+import { startPostgres, type ThrowawayPostgres } from '../../../shared/test/support/throwaway-postgres.ts';
 import { sql } from 'drizzle-orm';
 import { PgAccountStore } from '../accounts/pg-account-store.ts';
 import { openPostgres, pgMigrationsFolder } from './open-postgres.ts';

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { silentLogger } from '#shared/log.ts';
 import { openPostgres, type OpenedPostgres } from '../../src/db/open-postgres.ts';
-import { startPostgres, type ThrowawayPostgres } from './postgres.ts';
+import { startPostgres, type ThrowawayPostgres } from '../../../shared/test/support/throwaway-postgres.ts';
 
 /**
  * Fresh, migrated PostgreSQL databases for one test file: one throwaway

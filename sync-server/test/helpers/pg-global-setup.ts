@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { silentLogger } from '#shared/log.ts';
 import { openPostgres } from '../../src/db/open-postgres.ts';
-import { startPostgres } from './postgres.ts';
+import { startPostgres } from '../../../shared/test/support/throwaway-postgres.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { startEngine, stopEngine, TEST_ENGINE_TOKEN } from './engine-process.ts';
-import { startPostgres, type ThrowawayPostgres } from './postgres.ts';
+import { startPostgres, type ThrowawayPostgres } from '../../../shared/test/support/throwaway-postgres.ts';
 import { startRedis, type ThrowawayRedis } from './redis.ts';
 import { spawnServer, type SpawnedServer } from './spawn-server.ts';
 import { startTcpBalancer, type TcpBalancer } from './tcp-balancer.ts';

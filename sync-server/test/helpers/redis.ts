@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from './postgres.ts';
+import { freePort } from '../../../shared/test/support/free-port.ts';
 
 /**
  * A throwaway Redis on a free port of 127.0.0.1, for tests, benchmarks and

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testDatabaseUrl } from './test-database.ts';
+import { freePort } from '../../../shared/test/support/free-port.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
@@ -16,19 +16,6 @@ export interface SpawnedServer {
   output: string[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
-
-/** A free TCP port on 127.0.0.1 (bound and released; the server binds it again right after). */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 
 /**
  * The real server as a child process (`node --import tsx sync-server/src/main.ts`),

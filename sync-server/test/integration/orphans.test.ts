@@ -15,7 +15,7 @@ import {
   type ProcessInfo,
 } from '../helpers/process-tree.ts';
 import { restClient } from '../helpers/rest.ts';
-import { freePort } from '../helpers/spawn-server.ts';
+import { freePort } from '../../../shared/test/support/free-port.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { rawSqlAt } from '../helpers/raw-sql.ts';
 

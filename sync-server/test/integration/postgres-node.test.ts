@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts';
-import { startPostgres, type ThrowawayPostgres } from '../helpers/postgres.ts';
+import { startPostgres, type ThrowawayPostgres } from '../../../shared/test/support/throwaway-postgres.ts';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 

@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port.ts';
 
 /**
  * A throwaway PostgreSQL server in a temp folder, on a free port of
@@ -16,6 +16,9 @@ import pg from 'pg';
  * `postgres` user the package created and both binaries run as that user
  * (setpriv execs in place, so the child is Postgres itself and a signal to
  * it reaches Postgres).
+ *
+ * One helper for every part's tests (the database nodes' too) and the
+ * cluster benchmark, so all of them start Postgres the same way.
  */
 
 export interface ThrowawayPostgres {
@@ -46,17 +49,6 @@ export const postgresBin = (): string => {
   return join(BIN_ROOT, newest, 'bin');
 };
 
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-
 /** As root, the uid and gid to run Postgres as; otherwise undefined (run as ourselves). */
 const runAs = (): { uid: number; gid: number } | undefined => {
   if (process.getuid?.() !== 0) return undefined;
@@ -76,9 +68,30 @@ const command = (user: { uid: number; gid: number } | undefined, file: string, a
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A self-signed certificate for localhost and 127.0.0.1, made by openssl; the arguments that turn TLS on. */
+const tlsArgs = (root: string, user: { uid: number; gid: number } | undefined): string[] => {
+  const [cert, key] = [join(root, 'cert.pem'), join(root, 'key.pem')];
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1'].concat([
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ]),
+    { stdio: 'ignore' },
+  );
+  // PostgreSQL refuses a key others may read.
+  chmodSync(key, 0o600);
+  if (user) for (const file of [cert, key]) chownSync(file, user.uid, user.gid);
+  return ['-c', 'ssl=on', '-c', `ssl_cert_file=${cert}`, '-c', `ssl_key_file=${key}`];
+};
+
+/** With `tls`, the server takes TLS as well as plain connections (the database nodes' TLS tests). */
 export const startPostgres = async ({
   timeoutMs = 30_000,
-}: { timeoutMs?: number } = {}): Promise<ThrowawayPostgres> => {
+  tls = false,
+}: { timeoutMs?: number; tls?: boolean } = {}): Promise<ThrowawayPostgres> => {
   const bin = postgresBin();
   const user = runAs();
   const root = mkdtempSync(join(tmpdir(), 'weft-pg-'));
@@ -95,6 +108,7 @@ export const startPostgres = async ({
 
   const port = await freePort();
   const run = command(user, join(bin, 'postgres'), [
+    ...(tls ? tlsArgs(root, user) : []),
     '-D',
     data,
     '-p',
