@@ -1,11 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts';
-import { restClient } from '../helpers/rest.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { grantCredential, importWorkflow, node, runToEnd, serverWithEngine } from '../helpers/workflow-runs.ts';
 
 /**
  * Send Email end to end: an SMTP credential made over REST, stored encrypted,
@@ -15,8 +12,7 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const PASSWORD = 'smtp-pass-7c21';
 
-let t: TestServer;
-let engine: ChildProcess | undefined;
+const env = serverWithEngine({ httpAllow: ['127.0.0.1'] });
 let smtp: SMTPServer;
 let smtpPort: number;
 let received: { mail: ParsedMail; user: unknown }[];
@@ -44,20 +40,15 @@ beforeEach(async () => {
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   smtpPort = (smtp.server.address() as AddressInfo).port;
-  t = await startTestServer({ httpAllow: ['127.0.0.1'] });
-  await t.listen();
-  engine = await startEngine(t.baseUrl);
 });
 
 afterEach(async () => {
-  await stopEngine(engine);
-  await t.close();
   await new Promise<void>((resolve) => smtp.close(resolve));
 });
 
 describe('Send Email with an SMTP credential', () => {
   it('the run logs in with the stored secret and the mail arrives; a wrong password fails the run clearly', async () => {
-    const rest = restClient(t.baseUrl);
+    const rest = env.rest;
     const ann = await rest.signup('ann@example.com', 'Ann');
     const credential = (password: string) =>
       rest.call<{ id: string }>('POST', '/api/credentials', {
@@ -71,45 +62,33 @@ describe('Send Email with an SMTP credential', () => {
     const good = await credential(PASSWORD);
     const bad = await credential('wrong');
     const flow = (credentialId: string) => ({
-      weft: 1,
       name: 'Report',
       nodes: [
-        { id: 'start', name: 'Start', type: 'manualTrigger', typeVersion: 1, position: { x: 0, y: 0 }, parameters: {} },
+        node('start', 'Start', 'manualTrigger'),
         {
-          id: 'mail',
-          name: 'Mail',
-          type: 'emailSend',
-          typeVersion: 1,
-          position: { x: 200, y: 0 },
-          parameters: {
-            fromEmail: 'Weft <robot@example.com>',
-            toEmail: 'team@example.com',
-            subject: '={{ "Report for " + $workflow.name }}',
-            emailFormat: 'text',
-            text: 'All good',
-            appendAttribution: false,
-          },
+          ...node(
+            'mail',
+            'Mail',
+            'emailSend',
+            {
+              fromEmail: 'Weft <robot@example.com>',
+              toEmail: 'team@example.com',
+              subject: '={{ "Report for " + $workflow.name }}',
+              emailFormat: 'text',
+              text: 'All good',
+              appendAttribution: false,
+            },
+            200,
+          ),
           credentials: { smtp: credentialId },
         },
       ],
       edges: [{ source: 'start', target: 'mail' }],
     });
     const run = async (credentialId: string) => {
-      const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
-        as: ann.as,
-        body: flow(credentialId),
-      });
-      const workflowId = imported.body.id;
-      await rest.call('POST', `/api/credentials/${credentialId}/grants`, { body: { workflowId }, as: ann.as });
-      const started = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
-      return waitUntil(async () => {
-        const r = await rest.call<{ status: string; error: string | null }>(
-          'GET',
-          `/api/executions/${started.body.id}`,
-          { as: ann.as },
-        );
-        return r.body.status === 'succeeded' || r.body.status === 'failed' ? r.body : undefined;
-      }, 'the run to end');
+      const workflowId = await importWorkflow(rest, ann.as, flow(credentialId));
+      await grantCredential(rest, ann.as, credentialId, workflowId);
+      return runToEnd(rest, ann.as, workflowId);
     };
 
     expect(await run(good.body.id)).toMatchObject({ status: 'succeeded', error: null });

@@ -1,8 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { restClient, type Caller } from '../helpers/rest.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts';
+import { describe, expect, it } from 'vitest';
+import type { Caller } from '../helpers/rest.ts';
+import { waitUntil } from '../helpers/engine-process.ts';
+import { edge, importWorkflow, node as namedNode, serverWithEngine, type Rest } from '../helpers/workflow-runs.ts';
 
 /**
  * Error workflows (docs/plans/n8n-daily.md §7) with the real server and a
@@ -12,21 +11,7 @@ import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts
  * log; a run lost with its engine fires too.
  */
 
-let t: TestServer;
-let engine: ChildProcess | undefined;
-
-beforeEach(async () => {
-  t = await startTestServer({ publicUrl: 'https://weft.example.com' });
-  await t.listen();
-  engine = await startEngine(t.baseUrl);
-});
-
-afterEach(async () => {
-  await stopEngine(engine);
-  await t.close();
-});
-
-type Rest = ReturnType<typeof restClient>;
+const env = serverWithEngine({ publicUrl: 'https://weft.example.com' });
 
 interface Execution {
   id: string;
@@ -36,30 +21,19 @@ interface Execution {
   nodeRuns: { name: string; output: Record<string, { json: unknown }[]> }[];
 }
 
-const node = (id: string, type: string, parameters: Record<string, unknown> = {}, x = 0) => ({
-  id,
-  name: `${id.slice(0, 1).toUpperCase()}${id.slice(1)}`,
-  type,
-  typeVersion: 1,
-  position: { x, y: 0 },
-  parameters,
-});
+/** A node named after its id ('stop' → 'Stop'). */
+const node = (id: string, type: string, parameters: Record<string, unknown> = {}, x = 0) =>
+  namedNode(id, `${id.slice(0, 1).toUpperCase()}${id.slice(1)}`, type, parameters, x);
 
-const create = async (
+const create = (
   rest: Rest,
   as: Caller,
   name: string,
   nodes: unknown[],
   edges: [string, string][],
   settings: Record<string, unknown> = {},
-): Promise<string> => {
-  const r = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
-    body: { weft: 1, name, nodes, edges: edges.map(([source, target]) => ({ source, target })), settings },
-    as,
-  });
-  expect(r.status).toBe(201);
-  return r.body.id;
-};
+): Promise<string> =>
+  importWorkflow(rest, as, { name, nodes, edges: edges.map(([source, target]) => edge(source, target)), settings });
 
 const publish = async (rest: Rest, as: Caller, id: string, activate = false) => {
   expect((await rest.call('POST', `/api/workflows/${id}/publish`, { as })).status).toBe(200);
@@ -125,7 +99,7 @@ const failing = (settings: Record<string, unknown>) => ({
 
 describe('error workflows', () => {
   it('a webhook run that fails starts the error workflow once, with n8n’s item and Weft’s node and item', async () => {
-    const rest = restClient(t.baseUrl);
+    const rest = env.rest;
     const ann = await rest.signup('ann@example.com');
     const target = await errorWorkflow(rest, ann.as);
     const failingId = await create(
@@ -140,7 +114,7 @@ describe('error workflows', () => {
       { errorWorkflow: target },
     );
     await publish(rest, ann.as, failingId, true);
-    const res = await fetch(`${t.baseUrl}/webhook/orders/fail`, {
+    const res = await fetch(`${env.t.baseUrl}/webhook/orders/fail`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ order: 7 }),
@@ -178,7 +152,7 @@ describe('error workflows', () => {
   });
 
   it('a schedule run that fails starts the error workflow, once per failed tick', async () => {
-    const rest = restClient(t.baseUrl);
+    const rest = env.rest;
     const ann = await rest.signup('ann@example.com');
     const target = await errorWorkflow(rest, ann.as);
     const id = await create(
@@ -214,7 +188,7 @@ describe('error workflows', () => {
   });
 
   it('a manual run fires only with "also after manual runs"', async () => {
-    const rest = restClient(t.baseUrl);
+    const rest = env.rest;
     const ann = await rest.signup('ann@example.com');
     const target = await errorWorkflow(rest, ann.as);
     const quiet = failing({ errorWorkflow: target });
@@ -233,7 +207,7 @@ describe('error workflows', () => {
   });
 
   it('an error workflow that fails starts nothing, not even itself', async () => {
-    const rest = restClient(t.baseUrl);
+    const rest = env.rest;
     const ann = await rest.signup('ann@example.com');
     // Its own error workflow, and its failure is an error run: no second run.
     const selfish = await create(
@@ -254,7 +228,7 @@ describe('error workflows', () => {
   });
 
   it('a workflow with its own Error Trigger and no error workflow set is its own, for production runs', async () => {
-    const rest = restClient(t.baseUrl);
+    const rest = env.rest;
     const ann = await rest.signup('ann@example.com');
     const id = await create(
       rest,
@@ -270,7 +244,7 @@ describe('error workflows', () => {
     await publish(rest, ann.as, id, true);
     // A manual run of it does not (n8n neither).
     await manualRun(rest, ann.as, id).catch(() => undefined);
-    expect((await fetch(`${t.baseUrl}/webhook/self/fail`, { method: 'POST', body: '{}' })).status).toBe(200);
+    expect((await fetch(`${env.t.baseUrl}/webhook/self/fail`, { method: 'POST', body: '{}' })).status).toBe(200);
     const run = await errorRunOf(rest, ann.as, id);
     expect(run.nodeRuns.map((r) => r.name)).toEqual(['Caught']);
     const item = run.nodeRuns[0]?.output.main?.[0]?.json as { execution: { mode: string; error: { message: string } } };
@@ -280,7 +254,7 @@ describe('error workflows', () => {
   });
 
   it('an error workflow never published, gone, or that the owner cannot run: a line in the failed run’s log, no run', async () => {
-    const rest = restClient(t.baseUrl);
+    const rest = env.rest;
     // Ann is the instance admin (the first account); Ben is not.
     const ann = await rest.signup('ann@example.com');
     const ben = await rest.signup('ben@example.com');
@@ -304,7 +278,7 @@ describe('error workflows', () => {
   });
 
   it('a run lost with its engine fires too, and its error run waits for the next engine', async () => {
-    const rest = restClient(t.baseUrl);
+    const rest = env.rest;
     const ann = await rest.signup('ann@example.com');
     const target = await errorWorkflow(rest, ann.as);
     const id = await create(
@@ -321,14 +295,14 @@ describe('error workflows', () => {
       'the run to start',
     );
     await new Promise((r) => setTimeout(r, 300));
-    engine?.kill('SIGKILL');
+    env.engine?.kill('SIGKILL');
     const queued = await waitUntil(
       async () => (await executionsOf(rest, ann.as, target)).find((e) => e.mode === 'error'),
       'the error run to be stored',
       8_000,
     );
     expect(queued.status).toBe('queued');
-    engine = await startEngine(t.baseUrl);
+    await env.addEngine();
     const run = await errorRunOf(rest, ann.as, target);
     const item = run.nodeRuns[0]?.output.main?.[0]?.json as { execution: Record<string, unknown> };
     expect(item.execution).toMatchObject({
@@ -339,7 +313,7 @@ describe('error workflows', () => {
   });
 
   it('a lost run the workflow retries waits for its retry: the retry, lost too, fires', async () => {
-    const rest = restClient(t.baseUrl);
+    const rest = env.rest;
     const ann = await rest.signup('ann@example.com');
     const target = await errorWorkflow(rest, ann.as);
     const id = await create(
@@ -358,7 +332,7 @@ describe('error workflows', () => {
     const first = await rest.call<{ id: string }>('POST', `/api/workflows/${id}/run`, { as: ann.as });
     await untilRunning(first.body.id);
     await new Promise((r) => setTimeout(r, 300));
-    engine?.kill('SIGKILL');
+    env.engine?.kill('SIGKILL');
     await waitUntil(
       async () =>
         (await logsOf(rest, ann.as, first.body.id)).some((l) => /this lost run is retried/.test(l.message))
@@ -374,16 +348,16 @@ describe('error workflows', () => {
     );
     expect(await executionsOf(rest, ann.as, target)).toEqual([]);
 
-    engine = await startEngine(t.baseUrl);
+    const second = await env.addEngine();
     await untilRunning(retry.id);
     await new Promise((r) => setTimeout(r, 300));
-    engine.kill('SIGKILL');
+    second.kill('SIGKILL');
     await waitUntil(
       async () => (await executionsOf(rest, ann.as, target)).find((e) => e.mode === 'error'),
       'the error run of the lost retry to be stored',
       8_000,
     );
-    engine = await startEngine(t.baseUrl);
+    await env.addEngine();
     const run = await errorRunOf(rest, ann.as, target);
     const item = run.nodeRuns[0]?.output.main?.[0]?.json as { execution: Record<string, unknown> };
     expect(item.execution).toMatchObject({ id: retry.id, retryOf: first.body.id, mode: 'retry' });

@@ -1,10 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type ThrowawayPostgres } from '../../../shared/test/support/throwaway-postgres.ts';
-import { restClient } from '../helpers/rest.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { grantCredential, importWorkflow, node, runToEnd, serverWithEngine } from '../helpers/workflow-runs.ts';
 
 /**
  * Postgres end to end: a PostgreSQL credential made over REST, stored
@@ -15,8 +12,7 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 let target: ThrowawayPostgres;
 let admin: pg.Client;
-let t: TestServer;
-let engine: ChildProcess | undefined;
+const env = serverWithEngine({ httpAllow: ['127.0.0.1'] });
 
 beforeAll(async () => {
   target = await startPostgres();
@@ -35,20 +31,9 @@ afterAll(async () => {
   await target.stop();
 });
 
-beforeEach(async () => {
-  t = await startTestServer({ httpAllow: ['127.0.0.1'] });
-  await t.listen();
-  engine = await startEngine(t.baseUrl);
-});
-
-afterEach(async () => {
-  await stopEngine(engine);
-  await t.close();
-});
-
 describe('Postgres with a PostgreSQL credential', () => {
   it('the run connects as the stored login and writes the items; a database that does not exist fails the run', async () => {
-    const rest = restClient(t.baseUrl);
+    const rest = env.rest;
     const ann = await rest.signup('ann@example.com', 'Ann');
     const credential = (database: string) =>
       rest.call<{ id: string }>('POST', '/api/credentials', {
@@ -62,44 +47,32 @@ describe('Postgres with a PostgreSQL credential', () => {
     const good = await credential('appdb');
     const bad = await credential('nope');
     const flow = (credentialId: string) => ({
-      weft: 1,
       name: 'Orders',
       nodes: [
-        { id: 'start', name: 'Start', type: 'manualTrigger', typeVersion: 1, position: { x: 0, y: 0 }, parameters: {} },
+        node('start', 'Start', 'manualTrigger'),
         {
-          id: 'db',
-          name: 'Db',
-          type: 'postgres',
-          typeVersion: 1,
-          position: { x: 200, y: 0 },
-          parameters: {
-            operation: 'insert',
-            table: 'orders',
-            mappingMode: 'defineBelow',
-            columnValues: [{ column: 'item', value: '={{ $workflow.name + "\'); DROP TABLE orders; --" }}' }],
-            outputColumns: 'item, who',
-          },
+          ...node(
+            'db',
+            'Db',
+            'postgres',
+            {
+              operation: 'insert',
+              table: 'orders',
+              mappingMode: 'defineBelow',
+              columnValues: [{ column: 'item', value: '={{ $workflow.name + "\'); DROP TABLE orders; --" }}' }],
+              outputColumns: 'item, who',
+            },
+            200,
+          ),
           credentials: { postgres: credentialId },
         },
       ],
       edges: [{ source: 'start', target: 'db' }],
     });
     const run = async (credentialId: string) => {
-      const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
-        as: ann.as,
-        body: flow(credentialId),
-      });
-      const workflowId = imported.body.id;
-      await rest.call('POST', `/api/credentials/${credentialId}/grants`, { body: { workflowId }, as: ann.as });
-      const started = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: ann.as });
-      return waitUntil(async () => {
-        const r = await rest.call<{ status: string; error: string | null }>(
-          'GET',
-          `/api/executions/${started.body.id}`,
-          { as: ann.as },
-        );
-        return r.body.status === 'succeeded' || r.body.status === 'failed' ? r.body : undefined;
-      }, 'the run to end');
+      const workflowId = await importWorkflow(rest, ann.as, flow(credentialId));
+      await grantCredential(rest, ann.as, credentialId, workflowId);
+      return runToEnd(rest, ann.as, workflowId);
     };
 
     expect(await run(good.body.id)).toMatchObject({ status: 'succeeded', error: null });
