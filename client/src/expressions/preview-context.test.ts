@@ -115,6 +115,36 @@ describe('previewContext', () => {
     expect('paired' in old && old.paired.Go?.[0]).toEqual({ error: expect.stringContaining('no path back') as string });
   });
 
+  it("says so when $('Name').item pairs past the page of items the detail holds", () => {
+    // Go put out 120 items, the detail holds its first 50; IF sent item 80 to "true".
+    const stretch = (nodeId: string, output: string, count: number) => [{ nodeId, runIndex: 0, output, count }];
+    const page = Array.from({ length: 50 }, (_, i) => ({ n: i }));
+    const d = detail([
+      {
+        ...run('go', 'Go', [], { main: page }),
+        outputCounts: { main: 120 },
+        paired: encodePaired({ outputs: {}, inputs: {} }),
+      },
+      {
+        ...run('big', 'Big?', page, { true: [{ n: 80 }], false: [] }),
+        paired: encodePaired({
+          outputs: { true: [[{ item: 80 }]], false: [] },
+          inputs: { main: stretch('go', 'main', 120) },
+        }),
+      },
+      {
+        ...run('yes', 'Yes', [{ n: 80 }], { main: [{ n: 80 }] }),
+        paired: encodePaired({ outputs: { main: [[{ item: 0 }]] }, inputs: { main: stretch('big', 'true', 1) } }),
+      },
+    ]);
+    const ctx = previewContext(definition, 'w1', 'yes', d, 5);
+    expect('paired' in ctx && ctx.paired).toEqual({
+      'Big?': [{ index: 0 }],
+      // The walk finds no item 80 on the page: n8n's "unavailable", no crash and no wrong item.
+      Go: [{ error: expect.stringContaining("Paired item data for item from node 'Go' is unavailable") as string }],
+    });
+  });
+
   it("previews a node that did not run with what its source put out on the edge's handle", () => {
     const d = detail([
       run('go', 'Go', [], { main: [{ n: 1 }] }),

@@ -13,10 +13,10 @@ export const PREVIEW_ITEMS = 50;
 /** Why there is no value to show instead of a context. */
 export type NoPreview = { reason: string };
 
-const asItems = (list: { json: unknown }[] | undefined): Items =>
+const asItems = (list: readonly ({ json: unknown } | undefined)[] | undefined): Items =>
   (list ?? []).filter(
     (i): i is { json: Record<string, unknown> } =>
-      typeof i.json === 'object' && i.json !== null && !Array.isArray(i.json),
+      typeof i?.json === 'object' && i.json !== null && !Array.isArray(i.json),
   );
 
 /** A node's first output, as `$('Name')` reads it in the engine (its first port, in port order). */
@@ -83,7 +83,7 @@ const pairedAnswers = (
       if ('error' in found) return found;
       if (targetLast && found.run === stored.get(targetLast) && found.output === firstHandle)
         return { index: found.index };
-      const [item] = asItems([found.run.output[found.output]?.[found.index] as { json: unknown }]);
+      const [item] = asItems([(found.run.output[found.output] as { json: unknown }[] | undefined)?.[found.index]]);
       return item ? { item } : { error: `Paired item data for item from node '${name}' is unavailable.` };
     });
   }

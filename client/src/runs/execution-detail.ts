@@ -26,6 +26,9 @@ export interface ExecutionDetail {
     origin?: 'ran' | 'reused' | 'pinned';
     /** Each output item's sources, compact (shared/src/runs/paired.ts). */
     paired?: string | null;
+    /** Items per handle in all: `input`/`output` hold the first page only (the rest through loadItemsPage). */
+    inputCounts?: Record<string, number>;
+    outputCounts?: Record<string, number>;
   }[];
   /** Runs it called with Execute Workflow, by the node that called them. */
   children?: { id: string; workflowId: string; parentNodeId: string | null; status: string }[];
@@ -35,11 +38,18 @@ export interface ExecutionDetail {
 const ENDED_KEPT = 8;
 const endedDetails = new Map<string, Promise<ExecutionDetail>>();
 
+/**
+ * Items of each handle the detail carries: one page of the panels. Opening a
+ * run of 100,000 items downloads its first page of each node, not all of it;
+ * the panels page on through loadItemsPage.
+ */
+export const DETAIL_ITEMS = 50;
+
 /** GET /api/executions/:id, read once while the execution has ended (the last few kept). */
 export const loadExecutionDetail = (id: string): Promise<ExecutionDetail> => {
   const kept = endedDetails.get(id);
   if (kept) return kept;
-  const loading = api<ExecutionDetail>('GET', `/api/executions/${id}`);
+  const loading = api<ExecutionDetail>('GET', `/api/executions/${id}?items=${DETAIL_ITEMS}`);
   endedDetails.set(id, loading);
   loading.then(
     (detail) => {
@@ -49,6 +59,38 @@ export const loadExecutionDetail = (id: string): Promise<ExecutionDetail> => {
   );
   while (endedDetails.size > ENDED_KEPT) endedDetails.delete(endedDetails.keys().next().value as string);
   return loading;
+};
+
+/** Where a list of items shown from an execution lives, to read further pages of it. */
+export interface ItemsSource {
+  executionId: string;
+  nodeId: string;
+  runIndex: number;
+  side: 'input' | 'output';
+  handle: string;
+  /** Items on the handle in all. */
+  total: number;
+}
+
+/** GET /api/executions/:id/items: `limit` (at most 200) items of one handle of one node run from `offset`. */
+export const loadItemsPage = async (
+  source: ItemsSource,
+  offset: number,
+  limit: number,
+): Promise<{ json: unknown }[]> => {
+  const query = new URLSearchParams({
+    node: source.nodeId,
+    run: String(source.runIndex),
+    side: source.side,
+    handle: source.handle,
+    offset: String(offset),
+    limit: String(limit),
+  });
+  const page = await api<{ items: { json: unknown }[] }>(
+    'GET',
+    `/api/executions/${encodeURIComponent(source.executionId)}/items?${query.toString()}`,
+  );
+  return page.items;
 };
 
 export const ended = (status: string | undefined) =>

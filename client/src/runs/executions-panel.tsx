@@ -8,6 +8,7 @@ import { historyErrorText } from '../history/history-api.ts';
 import { useVersionActions } from '../history/use-version-actions.ts';
 import { SidePanel } from '../ui/side-panel.tsx';
 import { ExecutionLog } from './execution-log.tsx';
+import { loadExecutionDetail } from './execution-detail.ts';
 import { isValidId } from '#shared/ids.ts';
 
 interface ExecutionRow {
@@ -48,10 +49,8 @@ const CalledRuns = ({ executionId }: { executionId: string }) => {
   const [children, setChildren] = useState<{ id: string; workflowId: string; status: string }[]>([]);
   useEffect(() => {
     let current = true;
-    api<{ children?: { id: string; workflowId: string; status: string }[] }>(
-      'GET',
-      `/api/executions/${executionId}`,
-    ).then(
+    // The inspector reads the same detail: one request, not a second download of the run's items.
+    loadExecutionDetail(executionId).then(
       (d) => {
         if (current) setChildren(d.children ?? []);
       },

@@ -1,11 +1,11 @@
-import { useSyncExternalStore } from 'react';
+import { useMemo, useSyncExternalStore } from 'react';
 import { useAtomValue } from 'jotai';
 import { nodePorts } from '#shared/nodes/ports.ts';
 import { useDefinition } from '../doc/use-workflow-session.ts';
 import { useEditor } from '../editor/editor-context.tsx';
-import { ItemsPanel } from '../inspector/io-panels/items-views.tsx';
+import { ItemsPanel, type MoreItems } from '../inspector/io-panels/items-views.tsx';
 import { viewedExecutionAtom } from '../state/atoms.ts';
-import { useExecutionDetail } from './execution-detail.ts';
+import { loadItemsPage, useExecutionDetail, type ExecutionDetail, type ItemsSource } from './execution-detail.ts';
 import { PinSection } from './pin-section.tsx';
 
 /**
@@ -15,7 +15,46 @@ import { PinSection } from './pin-section.tsx';
  * since) shows what its source put out, so it can be mapped before it runs.
  */
 
-type Items = { json: unknown }[];
+type NodeRun = ExecutionDetail['nodeRuns'][number];
+
+/** Where a handle's items of a node run live, when the detail holds only the first of them. */
+const sourceOf = (
+  executionId: string,
+  run: NodeRun,
+  side: 'input' | 'output',
+  handle: string,
+  loaded: number,
+): ItemsSource | undefined => {
+  const total = (side === 'input' ? run.inputCounts : run.outputCounts)?.[handle] ?? loaded;
+  return total > loaded
+    ? { executionId, nodeId: run.nodeId, runIndex: run.runIndex, side, handle, total }
+    : undefined;
+};
+
+/** An items panel that reads the pages the execution detail left out through the items route. */
+const RunItemsPanel = ({
+  source,
+  ...props
+}: Omit<React.ComponentProps<typeof ItemsPanel>, 'more'> & { source: ItemsSource | undefined }) => {
+  const { executionId, nodeId, runIndex, side, handle, total } = source ?? {};
+  const more = useMemo<MoreItems | undefined>(
+    () =>
+      executionId !== undefined &&
+      nodeId !== undefined &&
+      runIndex !== undefined &&
+      side !== undefined &&
+      handle !== undefined &&
+      total !== undefined
+        ? {
+            total,
+            load: (offset, limit) =>
+              loadItemsPage({ executionId, nodeId, runIndex, side, handle, total }, offset, limit),
+          }
+        : undefined,
+    [executionId, nodeId, runIndex, side, handle, total],
+  );
+  return <ItemsPanel {...props} more={more} />;
+};
 
 /**
  * `side="input"` goes above the parameters (fields are dragged from it onto them), `side="output"` below them
@@ -39,21 +78,23 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
     if (handle === firstInput) return { node: source ?? '', ownInput: true };
     return source ? { node: source, ownInput: false } : undefined;
   };
-  const inputs = (input: Record<string, Items>) =>
-    Object.entries(input).map(([handle, items]) => (
-      <ItemsPanel
+  const inputs = (run: NodeRun) =>
+    Object.entries(run.input).map(([handle, items]) => (
+      <RunItemsPanel
         key={`in-${handle}`}
-        title={Object.keys(input).length > 1 ? `Input ${handle}` : 'Input'}
+        title={Object.keys(run.input).length > 1 ? `Input ${handle}` : 'Input'}
         items={items}
         dragFrom={dragFrom(handle)}
+        source={detail && sourceOf(detail.id, run, 'input', handle, items.length)}
       />
     ));
-  const outputs = (output: Record<string, Items>) =>
-    Object.entries(output).map(([handle, items]) => (
-      <ItemsPanel
+  const outputs = (run: NodeRun) =>
+    Object.entries(run.output).map(([handle, items]) => (
+      <RunItemsPanel
         key={`out-${handle}`}
-        title={Object.keys(output).length > 1 ? `Output ${handle}` : 'Output'}
+        title={Object.keys(run.output).length > 1 ? `Output ${handle}` : 'Output'}
         items={items}
+        source={detail && sourceOf(detail.id, run, 'output', handle, items.length)}
       />
     ));
   // Not run in this execution: the source's items on the edge into the first input, if the source ran.
@@ -63,13 +104,26 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
     if (!edge) return undefined;
     const last = detail.nodeRuns.filter((r) => r.nodeId === edge.source).at(-1);
     const items = last?.output[edge.sourceHandle];
-    return items ? { from: nameOf(edge.source) ?? '', handle: edge.targetHandle, items } : undefined;
+    return last && items
+      ? {
+          from: nameOf(edge.source) ?? '',
+          handle: edge.targetHandle,
+          items,
+          source: sourceOf(detail.id, last, 'output', edge.sourceHandle, items.length),
+        }
+      : undefined;
   })();
+  const lastRun = nodeRuns.at(-1);
   if (side === 'input') {
     const panels = fallback ? (
-      <ItemsPanel title={`Input (from ${fallback.from})`} items={fallback.items} dragFrom={dragFrom(fallback.handle)} />
+      <RunItemsPanel
+        title={`Input (from ${fallback.from})`}
+        items={fallback.items}
+        dragFrom={dragFrom(fallback.handle)}
+        source={fallback.source}
+      />
     ) : (
-      nodeRuns.at(-1) && inputs(nodeRuns.at(-1)?.input ?? {})
+      lastRun && inputs(lastRun)
     );
     if (!panels || (Array.isArray(panels) && panels.length === 0)) return null;
     return (
@@ -78,12 +132,17 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
       </section>
     );
   }
-  const lastOutput = nodeRuns.at(-1)?.output;
   const firstOutput = nodePorts(node).outputs[0]?.name;
+  const lastOutput = lastRun && firstOutput !== undefined ? lastRun.output[firstOutput] : undefined;
   const pinSection = (
     <PinSection
       nodeId={nodeId}
-      output={lastOutput && firstOutput !== undefined ? lastOutput[firstOutput] : undefined}
+      output={lastOutput}
+      outputSource={
+        detail && lastRun && lastOutput && firstOutput !== undefined
+          ? sourceOf(detail.id, lastRun, 'output', firstOutput, lastOutput.length)
+          : undefined
+      }
       executionId={detail?.id}
     />
   );
@@ -100,7 +159,7 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
         <div key={r.runIndex} className="node-run">
           {nodeRuns.length > 1 && <div className="muted">Run {r.runIndex + 1}</div>}
           {r.error && <p className="error">{r.error}</p>}
-          {outputs(r.output)}
+          {outputs(r)}
         </div>
       ))}
     </section>

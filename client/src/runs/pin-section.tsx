@@ -7,7 +7,9 @@ import { api } from '../api/client.ts';
 import { useEditor } from '../editor/editor-context.tsx';
 import type { PresenceUser } from '../presence/presence.ts';
 import { ItemsPanel } from '../inspector/io-panels/items-views.tsx';
+import type { ItemsSource } from './execution-detail.ts';
 import { sizeText, usePin } from './pins.ts';
+import { readWholeOutput } from './whole-output.ts';
 
 /**
  * A node's pin in the inspector: pin the output on screen, type or paste
@@ -111,19 +113,40 @@ const PinEditor = ({
 export const PinSection = ({
   nodeId,
   output,
+  outputSource,
   executionId,
 }: {
   nodeId: string;
-  /** The first output of the node's last run on screen, if it ran. */
+  /** The first output of the node's last run on screen, if it ran (its first page when `outputSource` is set). */
   output: { json: unknown }[] | undefined;
+  /** Where the rest of that output is, when the page holds only its first items. */
+  outputSource?: ItemsSource | undefined;
   executionId: string | undefined;
 }) => {
   const { session, presence, canEdit } = useEditor();
   const pin = usePin(session.doc, nodeId);
   const me = presence.awareness.getLocalState()?.user as PresenceUser | undefined;
   const pinner = usePinnerName(session.provider.roomname, pin?.by, me);
-  const [editing, setEditing] = useState(false);
+  /** The editor's starting text while it is open. */
+  const [editing, setEditingText] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [reading, setReading] = useState(false);
+  /** The run's whole output (read past the first page if need be), then `use` it; a failure is the problem shown. */
+  const withWholeOutput = (use: (items: unknown[]) => void) => {
+    if (!output) return;
+    setReading(true);
+    readWholeOutput(output, outputSource)
+      .then(
+        (whole) => ('error' in whole ? setProblem(whole.error) : use(whole.items)),
+        (error: unknown) =>
+          setProblem(`The output could not be read: ${error instanceof Error ? error.message : String(error)}`),
+      )
+      .finally(() => setReading(false));
+  };
+  const edit = (items: unknown[]) => {
+    setProblem(null);
+    setEditingText(JSON.stringify(items, null, 2));
+  };
   const write = (items: unknown[], source: PinRecord['source'], execution?: string): string | null => {
     const record = { items, by: me?.id ?? '', at: Date.now(), source };
     const found = checkPin(record, { doc: session.doc, nodeId });
@@ -142,9 +165,9 @@ export const PinSection = ({
           <p className="muted pin-note">
             Manual and test runs use this instead of running the node; webhook and schedule runs ignore it.
           </p>
-          {canEdit && !editing && (
+          {canEdit && editing === null && (
             <div className="pin-actions">
-              <button type="button" onClick={() => setEditing(true)}>
+              <button type="button" onClick={() => edit(pin.items)}>
                 Edit pinned data
               </button>
               <button type="button" onClick={() => unpinNode(session.doc, nodeId, origins.ui)}>
@@ -152,46 +175,43 @@ export const PinSection = ({
               </button>
             </div>
           )}
-          {!editing && <ItemsPanel title="Output (pinned)" items={pin.items.map((json) => ({ json }))} />}
+          {editing === null && <ItemsPanel title="Output (pinned)" items={pin.items.map((json) => ({ json }))} />}
         </>
       ) : (
         canEdit &&
-        !editing && (
+        editing === null && (
           <div className="pin-actions">
             {output && output.length > 0 && (
               <button
                 type="button"
-                onClick={() =>
-                  setProblem(
-                    write(
-                      output.map((i) => i.json),
-                      'run',
-                      executionId,
-                    ),
-                  )
-                }
+                disabled={reading}
+                onClick={() => withWholeOutput((items) => setProblem(write(items, 'run', executionId)))}
               >
                 <Pin size={13} aria-hidden="true" /> Pin this output
               </button>
             )}
-            <button type="button" onClick={() => setEditing(true)}>
+            <button
+              type="button"
+              disabled={reading}
+              onClick={() => (output && output.length > 0 ? withWholeOutput(edit) : edit([{}]))}
+            >
               Set pinned data…
             </button>
           </div>
         )
       )}
-      {problem && !editing && (
+      {problem && editing === null && (
         <p className="field-error" role="alert">
           {problem}
         </p>
       )}
-      {editing && (
+      {editing !== null && (
         <PinEditor
-          initial={JSON.stringify(pin?.items ?? output?.map((i) => i.json) ?? [{}], null, 2)}
-          onCancel={() => setEditing(false)}
+          initial={editing}
+          onCancel={() => setEditingText(null)}
           onSave={(items) => {
             const found = write(items, 'typed');
-            if (!found) setEditing(false);
+            if (!found) setEditingText(null);
             return found;
           }}
         />

@@ -16,7 +16,7 @@ const baseOf = (detail: ExecutionDetail) =>
             nodeId: r.nodeId,
             runIndex: r.runIndex,
             status: r.status,
-            itemsOut: itemsOutOf(r.output),
+            itemsOut: r.outputCounts ?? itemsOutOf(r.output),
           })),
         ),
       }

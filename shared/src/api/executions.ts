@@ -57,6 +57,10 @@ export const nodeRunSchema = z.object({
   origin: z.enum(['ran', 'reused', 'pinned']).optional(),
   /** Each output item's sources and each input's producers, compact (shared/src/runs/paired.ts decodePaired). */
   paired: z.string().nullable().optional(),
+  /** Items on each input handle in all: with `?items=N` the lists hold the first N only. */
+  inputCounts: z.record(z.string(), z.number().int()).optional(),
+  /** Items on each output handle in all. */
+  outputCounts: z.record(z.string(), z.number().int()).optional(),
 });
 export type NodeRunDto = z.infer<typeof nodeRunSchema>;
 
@@ -107,6 +111,14 @@ export const executionListQuery = z.object({
     .regex(/^\d{1,15}:[A-Za-z0-9_-]{1,64}$/, 'must be a cursor from a previous page')
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** `GET /api/executions/{id}`: without `items`, every item of every node run (what scripts read); with it, a first page. */
+export const executionDetailQuery = z.object({
+  items: z.coerce.number().int().min(0).max(10_000).optional().meta({
+    description:
+      'At most this many items per input and output handle of each node run (their totals in `inputCounts`/`outputCounts`); the rest through …/items. The inspector asks for one page, so opening a large run does not download all of it.',
+  }),
 });
 
 /** `GET /api/executions/{id}/items`: one page of one node run's items, without loading the whole execution. */

@@ -82,6 +82,32 @@ describe('execution items', () => {
       total: 1,
     });
 
+    // The detail with ?items=N: each handle's first N items and every handle's total, for the inspector.
+    interface Detail {
+      nodeRuns: {
+        nodeId: string;
+        input: Record<string, unknown[]>;
+        output: Record<string, { json: { i: number } }[]>;
+        inputCounts?: Record<string, number>;
+        outputCounts?: Record<string, number>;
+      }[];
+    }
+    const detail = async (query: string) =>
+      (await rest.call<Detail>('GET', `/api/executions/${id}${query}`, { as: ann.as })).body.nodeRuns.find(
+        (r) => r.nodeId === 'many',
+      );
+    const firstPage = await detail('?items=50');
+    expect(firstPage?.output.main?.map((i) => i.json.i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(firstPage).toMatchObject({ outputCounts: { main: 120 }, inputCounts: { main: 1 } });
+    expect((await detail('?items=0'))?.output).toEqual({ main: [] });
+    // Without it, every item (scripts read the whole run), and no counts.
+    const whole = await detail('');
+    expect(whole?.output.main).toHaveLength(120);
+    expect(whole?.outputCounts).toBeUndefined();
+    for (const bad of ['?items=-1', '?items=10001', '?items=many']) {
+      expect((await rest.call('GET', `/api/executions/${id}${bad}`, { as: ann.as })).status, bad).toBe(400);
+    }
+
     // Another account may not read it; a run, node or handle that does not exist is a 404 saying which.
     expect((await page('node=many', eve.as)).status).toBe(403);
     const noRun = await page('node=many&run=3');

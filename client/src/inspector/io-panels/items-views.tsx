@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FieldPath } from '#shared/expressions/path-expr.ts';
 import { inferSchema, type SchemaField } from '#shared/runs/infer-schema.ts';
 import { startFieldDrag, type DraggedField } from '../../expressions/field-drag.ts';
@@ -116,20 +116,57 @@ const readView = (): ItemsView => {
 /** Items shown a page at a time: a run of thousands of items stays responsive. */
 export const PAGE = 50;
 
+/** Items beyond the ones given: how many there are in all, and how to read a page of them. */
+export interface MoreItems {
+  total: number;
+  load: (offset: number, limit: number) => Promise<Items>;
+}
+
+/**
+ * The items of the current page: from `items` while they cover it, else read
+ * through `more` (the page a person is on is read once; a failed read says so).
+ */
+const usePageItems = (items: Items, more: MoreItems | undefined, current: number) => {
+  const start = current * PAGE;
+  const local = !more || start + PAGE <= items.length || items.length >= more.total;
+  // Which list and page an answer is for: a panel reused for another node never shows the last one's page.
+  const [fetched, setFetched] = useState<{ more: MoreItems; start: number; items?: Items; error?: string }>();
+  useEffect(() => {
+    if (local) return;
+    let live = true;
+    more.load(start, PAGE).then(
+      (page) => live && setFetched({ more, start, items: page }),
+      (error: unknown) =>
+        live && setFetched({ more, start, error: error instanceof Error ? error.message : String(error) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [local, more, start]);
+  if (local) return { shown: items.slice(start, start + PAGE) };
+  // A page not read yet shows as loading.
+  if (fetched?.more !== more || fetched.start !== start) return { shown: undefined };
+  return fetched.error !== undefined ? { shown: undefined, error: fetched.error } : { shown: fetched.items ?? [] };
+};
+
 export const ItemsPanel = ({
   title,
   items,
   dragFrom,
+  more,
 }: {
   title: string;
+  /** The items, or the first of them when `more` says there are others. */
   items: Items;
   dragFrom?: Omit<DraggedField, 'path'> | undefined;
+  more?: MoreItems | undefined;
 }) => {
   const [view, setView] = useState<ItemsView>(readView);
   const [page, setPage] = useState(0);
-  const pages = Math.max(1, Math.ceil(items.length / PAGE));
+  const total = Math.max(items.length, more?.total ?? 0);
+  const pages = Math.max(1, Math.ceil(total / PAGE));
   const current = Math.min(page, pages - 1);
-  const shown = items.slice(current * PAGE, current * PAGE + PAGE);
+  const { shown, error } = usePageItems(items, more, current);
   const choose = (v: ItemsView) => {
     setView(v);
     localStorage.setItem(VIEW_KEY, v);
@@ -138,7 +175,7 @@ export const ItemsPanel = ({
     <section className="items-panel" aria-label={title}>
       <header className="items-panel-head">
         <strong>
-          {title}: {items.length} item{items.length === 1 ? '' : 's'}
+          {title}: {total} item{total === 1 ? '' : 's'}
         </strong>
         <span className="segmented" role="group" aria-label={`${title} view`}>
           {VIEWS.map(([v, label]) => (
@@ -148,8 +185,14 @@ export const ItemsPanel = ({
           ))}
         </span>
       </header>
-      {items.length === 0 ? (
+      {total === 0 ? (
         <p className="muted">No items.</p>
+      ) : error !== undefined ? (
+        <p className="field-error" role="alert">
+          These items could not be read: {error}
+        </p>
+      ) : shown === undefined ? (
+        <p className="muted">Loading items…</p>
       ) : view === 'table' ? (
         <TableView items={shown} dragFrom={dragFrom} />
       ) : view === 'json' ? (
@@ -169,7 +212,7 @@ export const ItemsPanel = ({
             Previous
           </button>
           <span>
-            {current * PAGE + 1}–{Math.min(items.length, current * PAGE + PAGE)} of {items.length}
+            {current * PAGE + 1}–{Math.min(total, current * PAGE + PAGE)} of {total}
           </span>
           <button type="button" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
             Next

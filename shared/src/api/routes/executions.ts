@@ -1,4 +1,5 @@
 import {
+  executionDetailQuery,
   executionDetailSchema,
   executionItemsQuery,
   executionItemsSchema,
@@ -38,6 +39,7 @@ export const getExecution = defineRoute({
   summary: 'One execution with the results of its node runs',
   auth: 'user',
   params: id,
+  query: executionDetailQuery,
   responses: { 200: ok(executionDetailSchema, 'The execution'), 403: notAMember('read it'), 404: noExecution },
 });
 

@@ -31,6 +31,22 @@ const storedItems = (text: string): unknown => {
   }
 };
 
+/**
+ * One side of a node run for the detail: with a limit, each handle's first
+ * `limit` items and every handle's total (`inputCounts` / `outputCounts`).
+ */
+const firstItems = <S extends 'input' | 'output'>(side: S, items: unknown, limit: number | undefined) => {
+  if (limit === undefined || typeof items !== 'object' || items === null || Array.isArray(items)) {
+    return { [side]: items } as Record<S, unknown>;
+  }
+  // fromEntries: a handle named __proto__ stays a key, it does not become a prototype.
+  const lists = Object.entries(items).filter((e): e is [string, unknown[]] => Array.isArray(e[1]));
+  return {
+    [side]: Object.fromEntries(lists.map(([handle, list]) => [handle, list.slice(0, limit)])),
+    [`${side}Counts`]: Object.fromEntries(lists.map(([handle, list]) => [handle, list.length])),
+  } as Record<S, unknown> & Partial<Record<`${S}Counts`, unknown>>;
+};
+
 const dto = (e: ExecutionRow, parentWorkflowId: string | null = null): ExecutionDto => ({
   id: e.id,
   workflowId: e.workflowId,
@@ -93,15 +109,15 @@ export const executionRoutes = (deps: {
         nextCursor: last ? `${last.createdAt}:${last.id}` : null,
       });
     }),
-    implement(routes.getExecution, async (_c, { user, params }, reply) => {
+    implement(routes.getExecution, async (_c, { user, params, query: q }, reply) => {
       const row = await load(params.id, user, 'read');
       const nodeRuns = (await deps.executions.nodeRuns(row.id)).map((r) => ({
         nodeId: r.nodeId,
         name: r.name,
         runIndex: r.runIndex,
         status: r.status,
-        input: storedItems(r.input),
-        output: storedItems(r.output),
+        ...firstItems('input', storedItems(r.input), q.items),
+        ...firstItems('output', storedItems(r.output), q.items),
         error: r.error,
         attempts: r.attempts,
         startedAt: r.startedAt,
