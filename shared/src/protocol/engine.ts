@@ -208,6 +208,16 @@ export const jobCredentialSchema = z.union([
     ssl: z.enum(['disable', 'allow', 'require']),
     allowUnauthorizedCerts: z.boolean(),
   }),
+  z.object({
+    type: z.literal('mysql'),
+    host: z.string(),
+    port: z.number(),
+    database: z.string(),
+    user: z.string(),
+    password: z.string(),
+    ssl: z.boolean(),
+    allowUnauthorizedCerts: z.boolean(),
+  }),
 ]);
 export type JobCredential = z.infer<typeof jobCredentialSchema>;
 
