@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fromN8n } from '#shared/interop/n8n/index.ts';
 import { closeMySqlPools } from '../src/nodes/mysql-pool.ts';
 import type { Credential } from '../src/runner/types.ts';
 import { allowLoopback, items, runNode } from './harness.ts';
@@ -436,5 +437,70 @@ describe('MySQL: TLS', () => {
       over({}),
     );
     expect(jsons(out)).toEqual([{ Variable_name: 'Ssl_version', Value: '' }]);
+  });
+});
+
+describe('MySQL: import', () => {
+  const imported = (typeVersion: number, parameters: Record<string, unknown>) =>
+    fromN8n({
+      nodes: [{ id: 'm', name: 'M', type: 'n8n-nodes-base.mySql', typeVersion, position: [0, 0], parameters }],
+      connections: {},
+    });
+  const rl = (value: string) => ({ __rl: true, mode: 'list', value, cachedResultName: value });
+
+  it('2.5 insert: the table locator, values to send, options flat', () => {
+    const result = imported(2.5, {
+      table: rl('people'),
+      dataMode: 'defineBelow',
+      valuesToSend: { values: [{ column: 'name', value: '={{ $json.n }}' }] },
+      options: { queryBatching: 'transaction', skipOnConflict: true, priority: 'HIGH_PRIORITY', detailedOutput: true },
+    });
+    expect(result.definition.nodes[0]?.type).toBe('mySql');
+    expect(result.definition.nodes[0]?.parameters).toEqual({
+      operation: 'insert',
+      table: 'people',
+      dataMode: 'defineBelow',
+      valuesToSend: [{ column: 'name', value: '={{ $json.n }}' }],
+      queryBatching: 'transaction',
+      skipOnConflict: true,
+      priority: 'HIGH_PRIORITY',
+      detailedOutput: true,
+    });
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('2.4 select: where, sort, output columns; the $1-in-quotes difference is named', () => {
+    const result = imported(2.4, {
+      operation: 'select',
+      table: rl('people'),
+      where: { values: [{ column: 'age', condition: '>', value: 20 }] },
+      sort: { values: [{ column: 'age' }] },
+      options: { outputColumns: ['name', 'age'], selectDistinct: true },
+    });
+    expect(result.definition.nodes[0]?.parameters).toEqual({
+      operation: 'select',
+      table: 'people',
+      where: [{ column: 'age', condition: '>', value: '20' }],
+      sort: [{ column: 'age', direction: 'DESC' }],
+      outputColumns: 'name,age',
+      selectDistinct: true,
+    });
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('2 execute query: the older versions’ differences and an unsupported option are named', () => {
+    const result = imported(2, {
+      operation: 'executeQuery',
+      query: 'SELECT $1',
+      options: { queryReplacement: '={{ $json.a }}', connectionLimit: 3 },
+    });
+    expect(result.definition.nodes[0]?.parameters).toEqual({
+      operation: 'executeQuery',
+      query: 'SELECT $1',
+      queryReplacement: '={{ $json.a }}',
+    });
+    const said = JSON.stringify(result.warnings);
+    for (const part of ['Connection Limit', 'success: true', 'as a number', 'inside quotes', 'dates'])
+      expect(said).toContain(part);
   });
 });
