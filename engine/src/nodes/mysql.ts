@@ -230,6 +230,8 @@ const credentialOf = async (ctx: NodeContext): Promise<MySql> => {
 };
 
 const FLOAT = 4;
+/** SERVER_MORE_RESULTS_EXISTS in a result's server status. */
+const MORE_RESULTS = 8;
 
 /**
  * A statement with values goes through the binary protocol, which hands a
@@ -313,7 +315,12 @@ export const mySql: NodeExecutor = async (ctx) => {
   };
   ctx.signal.addEventListener('abort', stop, { once: true });
 
-  const label = (s: { sql: string; values: unknown[] }) => mysql.format(s.sql, s.values as mysql.SqlValue[]);
+  // What detailed output shows as a statement's SQL: n8n's text with the values written in, newlines taken out.
+  const label = (s: { sql: string; values: unknown[] }) =>
+    mysql
+      .format(s.sql, s.values as mysql.SqlValue[])
+      .replace(/\n/g, '')
+      .trim();
   const runOne = async (s: { sql: string; values: unknown[] }): Promise<Result> => {
     try {
       if (s.values.length === 0) return (await conn.query(s.sql))[0] as Result;
@@ -361,6 +368,11 @@ export const mySql: NodeExecutor = async (ctx) => {
           ...queries.map((q) => ({ index: q.item, message: failure.message })),
         ]);
       }
+      // n8n's one text of several statements: the server flags every result but the last "more results" (8).
+      responses.forEach((r, i) => {
+        if (i < responses.length - 1 && !Array.isArray(r) && typeof r.serverStatus === 'number')
+          r.serverStatus |= MORE_RESULTS;
+      });
       out.push(
         ...outputOf(
           responses,
