@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { fromN8n } from '#shared/interop/n8n/index.ts';
 import { closeMySqlPools } from '../src/nodes/mysql-pool.ts';
 import type { Credential } from '../src/runner/types.ts';
@@ -371,9 +371,19 @@ describe('MySQL: the connection', () => {
       Number((await rows("SELECT count(*) AS n FROM information_schema.processlist WHERE user = 'weft'"))[0]?.n);
     for (let i = 0; i < 50 && (await weft()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await weft()).toBe(0);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    onTestFinished(() => {
+      process.off('warning', onWarning);
+    });
     await Promise.all(
       Array.from({ length: 12 }, () => run({ operation: 'executeQuery', query: 'SELECT SLEEP(0.05)' })),
     );
+    // Each connection is given its error listener once, not once per run.
+    await Promise.all(Array.from({ length: 48 }, () => run({ operation: 'executeQuery', query: 'SELECT 1' })));
+    await new Promise((r) => setImmediate(r));
+    expect(warnings).toEqual([]);
     const [count] = await rows("SELECT count(*) AS n FROM information_schema.processlist WHERE user = 'weft'");
     expect(Number(count?.n)).toBeGreaterThan(0);
     expect(Number(count?.n)).toBeLessThanOrEqual(4);

@@ -84,6 +84,10 @@ export const mysqlPoolFor = (c: MySql, target: AllowedTarget, options: MySqlPool
     enableKeepAlive: true,
     resetOnRelease: true,
   });
+  // A socket that dies while a run holds its connection must not become an unhandled 'error' event (once per connection).
+  pool.on('connection', (connection) => {
+    (connection as unknown as NodeJS.EventEmitter).on('error', () => undefined);
+  });
   pools.set(key, pool);
   configs.set(pool, config);
   if (pools.size > MAX_POOLS) {

@@ -302,8 +302,6 @@ export const mySql: NodeExecutor = async (ctx) => {
   } catch (e) {
     throw failureOf(e, c);
   }
-  // A dead socket while the run holds it must not become an unhandled 'error' event.
-  conn.connection.on('error', () => undefined);
   // A canceled run stops its statement on the server; the connection is closed, not handed back.
   const state = { broken: false };
   const threadId = conn.threadId;
