@@ -364,6 +364,26 @@ describe('MySQL: the connection', () => {
     expect(await sleeping()).toEqual({ n: 0 });
   });
 
+  it('a run waiting for a connection (all 4 busy) ends at its cancel', async () => {
+    const busy = new AbortController();
+    const sleepers = Array.from({ length: 4 }, () =>
+      run({ operation: 'executeQuery', query: 'SELECT SLEEP(20)' }, [{}], { signal: busy.signal }).catch(
+        (e: unknown) => e,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const cancel = new AbortController();
+    const started = Date.now();
+    const waiting = run({ operation: 'executeQuery', query: 'SELECT 1' }, [{}], { signal: cancel.signal });
+    setTimeout(() => cancel.abort(), 200);
+    await expect(waiting).rejects.toThrow('The run was canceled');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    busy.abort();
+    await Promise.all(sleepers);
+    // The pool still serves.
+    expect(jsons(await run({ operation: 'executeQuery', query: 'SELECT 1 AS one' }))).toEqual([{ one: 1 }]);
+  });
+
   it('at most 4 connections per login, reused across runs', async () => {
     // From none: earlier tests' connections (a canceled run's among them) are gone first.
     await closeMySqlPools();

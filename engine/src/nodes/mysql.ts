@@ -19,9 +19,14 @@ import { allSelects, escapeName, placeholderCount, prepareQuery, splitStatements
 type MySql = Extract<Credential, { type: 'mysql' }>;
 type Row = Record<string, unknown>;
 
+interface Statement {
+  sql: string;
+  values: unknown[];
+}
+
 /** One item's statements: a query of several statements is split, each with its own values. */
 interface Query {
-  statements: { sql: string; values: unknown[] }[];
+  statements: Statement[];
   /** The item it was built for; n8n's single-query insert has none (it pairs with item 0). */
   item: number;
 }
@@ -99,7 +104,8 @@ const columnList = (text: unknown): string[] =>
 const numberish = (value: unknown): unknown => (Number(value) ? Number(value) : value);
 
 const executeQueryOf = (p: JsonObject, item: number): Query => {
-  const raw = p.queryReplacement ?? '';
+  // n8n: `options.queryReplacement || []`.
+  const raw: unknown = p.queryReplacement || '';
   let replacements: unknown[];
   if (typeof raw === 'string') replacements = raw === '' ? [] : raw.split(',').map((e) => e.trim());
   else if (Array.isArray(raw)) replacements = raw as unknown[];
@@ -200,7 +206,7 @@ const upsertOf = (p: JsonObject, row: Row, item: number): Query => {
 };
 
 /** mysql2's error in n8n's words (parseMySqlError): a syntax error named by its line, a refused connection named. */
-const failureOf = (e: unknown, c: MySql, texts: readonly string[] = []): NodeError => {
+const failureOf = (e: unknown, c: MySql, textsOf: () => readonly string[] = () => []): NodeError => {
   if (e instanceof NodeError) return e;
   if (e instanceof OutboundRefused) return new NodeError(`The MySQL server may not be reached: ${e.message}`);
   const err = e as { message?: unknown; code?: unknown; sql?: unknown };
@@ -212,7 +218,7 @@ const failureOf = (e: unknown, c: MySql, texts: readonly string[] = []): NodeErr
   if (err.code === 'ETIMEDOUT') return new NodeError('Connection timed out', where);
   if (message.toLowerCase().includes('you have an error in your sql syntax')) {
     const failed = ((message.split("near '")[1] ?? '').split("' at")[0] ?? '').split(';')[0] ?? '';
-    const text = texts.find((t) => failed !== '' && t.includes(failed));
+    const text = failed === '' ? undefined : textsOf().find((t) => t.includes(failed));
     const line = text?.split('\n').findIndex((l) => l.includes(failed)) ?? -1;
     if (line !== -1) message = `You have an error in your SQL syntax on line ${line + 1} near '${failed}'`;
   }
@@ -250,6 +256,32 @@ const asText = (rows: Row[], fields: readonly { name: string; type?: number; col
 };
 
 type Result = Row[] | Row;
+
+/**
+ * A connection of the pool, or the run's cancel if that comes first (all of
+ * the login's connections may be busy for a long time): one that arrives
+ * after the cancel goes straight back.
+ */
+const connectionOf = (pool: mysql.Pool, signal: AbortSignal): Promise<mysql.PoolConnection> =>
+  new Promise((resolve, reject) => {
+    const canceled = () => reject(new NodeError('The run was canceled'));
+    if (signal.aborted) {
+      canceled();
+      return;
+    }
+    signal.addEventListener('abort', canceled, { once: true });
+    pool.getConnection().then(
+      (conn) => {
+        signal.removeEventListener('abort', canceled);
+        if (signal.aborted) conn.release();
+        else resolve(conn);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', canceled);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
 
 const toJson = (value: unknown): JsonObject => JSON.parse(JSON.stringify(value)) as JsonObject;
 
@@ -298,7 +330,7 @@ export const mySql: NodeExecutor = async (ctx) => {
       bigNumberStrings: first.largeNumbersOutput === 'text',
       decimalNumbers: first.decimalNumbers === true,
     });
-    conn = await pool.getConnection();
+    conn = await connectionOf(pool, ctx.signal);
   } catch (e) {
     throw failureOf(e, c);
   }
@@ -314,12 +346,12 @@ export const mySql: NodeExecutor = async (ctx) => {
   ctx.signal.addEventListener('abort', stop, { once: true });
 
   // What detailed output shows as a statement's SQL: n8n's text with the values written in, newlines taken out.
-  const label = (s: { sql: string; values: unknown[] }) =>
+  const label = (s: Statement) =>
     mysql
       .format(s.sql, s.values as mysql.SqlValue[])
       .replace(/\n/g, '')
       .trim();
-  const runOne = async (s: { sql: string; values: unknown[] }): Promise<Result> => {
+  const runOne = async (s: Statement): Promise<Result> => {
     try {
       if (s.values.length === 0) return (await conn.query(s.sql))[0] as Result;
       const [result, fields] = await conn.execute(s.sql, s.values as never[]);
@@ -332,10 +364,13 @@ export const mySql: NodeExecutor = async (ctx) => {
   };
 
   /** n8n's prepareOutput: rows as items, or with detailed output each statement's result; `{ success }` when nothing. */
-  const outputOf = (responses: Result[], statements: string[], paired: { item: number }[]): Item[] => {
+  const outputOf = (responses: Result[], statements: Statement[], paired: { item: number }[]): Item[] => {
     const out: Item[] = [];
     if (detailed)
-      responses.forEach((data, i) => out.push(pairedWith({ json: toJson({ sql: statements[i], data }) }, paired)));
+      responses.forEach((data, i) => {
+        const statement = statements[i];
+        out.push(pairedWith({ json: toJson({ sql: statement && label(statement), data }) }, paired));
+      });
     else
       responses
         .filter((r) => Array.isArray(r))
@@ -345,7 +380,8 @@ export const mySql: NodeExecutor = async (ctx) => {
           const with_ = own.length > 0 ? own : paired.slice(-1);
           for (const row of r) out.push(pairedWith({ json: toJson(row) }, with_));
         });
-    if (out.length === 0 && !allSelects(statements)) out.push(pairedWith({ json: { success: true } }, paired));
+    if (out.length === 0 && !allSelects(statements.map((st) => st.sql)))
+      out.push(pairedWith({ json: { success: true } }, paired));
     return out;
   };
 
@@ -354,12 +390,11 @@ export const mySql: NodeExecutor = async (ctx) => {
     if (batching === 'single') {
       // n8n sends every query as one multi-statement text: statements run in order until one fails.
       const all = queries.flatMap((q) => q.statements).filter((s) => s.sql !== '');
-      const texts = all.map(label);
       const responses: Result[] = [];
       try {
         for (const s of all) responses.push(await runOne(s));
       } catch (e) {
-        const failure = failureOf(e, c, texts);
+        const failure = failureOf(e, c, () => all.map(label));
         if (!goOn) throw failure;
         throw new ItemErrors({ [MAIN]: [] }, [
           ...failed,
@@ -374,7 +409,7 @@ export const mySql: NodeExecutor = async (ctx) => {
       out.push(
         ...outputOf(
           responses,
-          texts,
+          all,
           queries.map((q) => ({ item: q.item })),
         ),
       );
@@ -382,13 +417,12 @@ export const mySql: NodeExecutor = async (ctx) => {
       const inTransaction = batching === 'transaction';
       if (inTransaction) await conn.query('BEGIN');
       for (const q of queries) {
-        const texts = q.statements.map(label);
         try {
           const responses: Result[] = [];
           for (const s of q.statements) if (s.sql !== '') responses.push(await runOne(s));
-          out.push(...outputOf(responses, texts, [{ item: q.item }]));
+          out.push(...outputOf(responses, q.statements, [{ item: q.item }]));
         } catch (e) {
-          const failure = failureOf(e, c, texts);
+          const failure = failureOf(e, c, () => q.statements.map(label));
           if (inTransaction && !ctx.signal.aborted) await conn.query('ROLLBACK').catch(() => undefined);
           if (!goOn) throw failure;
           failed.push({ index: q.item, message: failure.message });
