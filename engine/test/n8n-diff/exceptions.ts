@@ -269,8 +269,16 @@ export const exceptions: Exception[] = [
       if (d.what !== 'output items' || !Array.isArray(d.n8n) || !Array.isArray(d.weft)) return false;
       const node = nodeOf(workflow, d.node);
       const options = ((node?.parameters ?? {}) as { options?: Record<string, unknown> }).options ?? {};
-      if (node?.type !== 'n8n-nodes-base.mySql' || options.detailedOutput === true) return false;
-      if ((options.queryBatching ?? 'single') !== 'single') return false;
+      if (node?.type !== 'n8n-nodes-base.mySql' || (options.queryBatching ?? 'single') !== 'single') return false;
+      if (options.detailedOutput === true) {
+        // Detailed output: n8n's items name several statements in one `sql` (its result, a list of headers).
+        const sqls = (list: unknown[]) =>
+          list.map((i) => (i as { sql?: unknown } | null)?.sql).filter((q): q is string => typeof q === 'string');
+        const [theirs, ours] = [sqls(d.n8n as unknown[]), sqls(d.weft as unknown[])];
+        return (
+          theirs.length < ours.length && theirs.join(';') === ours.join(';') && ours.some((q) => q.includes("\\'"))
+        );
+      }
       const headers = (d.n8n as unknown[]).every(
         (i) => typeof i === 'object' && i !== null && 'fieldCount' in i && 'affectedRows' in i,
       );
