@@ -418,6 +418,17 @@ describe('MySQL: the connection', () => {
     expect(await rows("SELECT name FROM weft.people WHERE name = 'open'")).toEqual([]);
   });
 
+  it('a connection the server closes mid-query fails the run clearly; the next run gets a fresh one', async () => {
+    const running = run({ operation: 'executeQuery', query: 'SELECT SLEEP(5) AS s' });
+    const sleeping = async () =>
+      (await rows("SELECT id FROM information_schema.processlist WHERE info = 'SELECT SLEEP(5) AS s'"))[0]?.id;
+    let id: unknown;
+    for (let i = 0; i < 50 && (id = await sleeping()) === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+    await server.admin.query('KILL CONNECTION ?', [id]);
+    await expect(running).rejects.toThrow(/Connection lost|closed the connection|Lost connection/i);
+    expect(jsons(await run({ operation: 'executeQuery', query: 'SELECT 2 AS two' }))).toEqual([{ two: 2 }]);
+  });
+
   it('the network policy refuses 127.0.0.1 unless allowed, naming the setting', async () => {
     await expect(run({ operation: 'executeQuery', query: 'SELECT 1' }, [{}], { policy: 'default' })).rejects.toThrow(
       /MySQL server may not be reached: .*WEFT_HTTP_ALLOW/,
