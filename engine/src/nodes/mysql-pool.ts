@@ -22,13 +22,6 @@ const MAX_POOLS = 64;
 /** Statements one connection keeps prepared (mysql2's default, 16,000, would hold the server's memory). */
 const MAX_PREPARED = 64;
 
-export interface MySqlPoolOptions {
-  connectTimeoutMs: number;
-  /** BIGINT and DECIMAL as text (exact) or numbers; n8n's largeNumbersOutput and decimalNumbers. */
-  bigNumberStrings: boolean;
-  decimalNumbers: boolean;
-}
-
 const pools = new Map<string, mysql.Pool>();
 const configs = new WeakMap<mysql.Pool, mysql.ConnectionOptions>();
 
@@ -38,7 +31,8 @@ const sslOf = (c: MySql, target: AllowedTarget): mysql.SslOptions | undefined =>
   return { ...servername, rejectUnauthorized: !c.allowUnauthorizedCerts };
 };
 
-export const mysqlPoolFor = (c: MySql, target: AllowedTarget, options: MySqlPoolOptions): mysql.Pool => {
+/** How numbers come out is chosen per statement (the node's options), so it does not split a login's pool. */
+export const mysqlPoolFor = (c: MySql, target: AllowedTarget, connectTimeoutMs: number): mysql.Pool => {
   const key = createHash('sha256')
     .update(
       JSON.stringify([
@@ -50,16 +44,14 @@ export const mysqlPoolFor = (c: MySql, target: AllowedTarget, options: MySqlPool
         c.password,
         c.ssl,
         c.allowUnauthorizedCerts,
-        options.connectTimeoutMs,
-        options.bigNumberStrings,
-        options.decimalNumbers,
+        connectTimeoutMs,
       ]),
     )
     .digest('hex');
   const found = pools.get(key);
   if (found) return found;
   const ssl = sslOf(c, target);
-  // As n8n's transport (2.1 and later): dates as the server's text, large numbers as asked.
+  // As n8n's transport (2.1 and later): dates as the server's text, BIGINT beyond 2^53 as text.
   const config: mysql.ConnectionOptions = {
     host: target.address,
     port: target.port,
@@ -67,11 +59,9 @@ export const mysqlPoolFor = (c: MySql, target: AllowedTarget, options: MySqlPool
     user: c.user,
     password: c.password,
     ...(ssl ? { ssl } : {}),
-    connectTimeout: options.connectTimeoutMs,
+    connectTimeout: connectTimeoutMs,
     multipleStatements: false,
     supportBigNumbers: true,
-    bigNumberStrings: options.bigNumberStrings,
-    decimalNumbers: options.decimalNumbers,
     dateStrings: true,
     maxPreparedStatements: MAX_PREPARED,
     connectAttributes: { program_name: 'weft' },

@@ -235,23 +235,40 @@ const credentialOf = async (ctx: NodeContext): Promise<MySql> => {
   return credential;
 };
 
+const DECIMAL = 0;
+const NEWDECIMAL = 246;
 const FLOAT = 4;
 /** SERVER_MORE_RESULTS_EXISTS in a result's server status. */
 const MORE_RESULTS = 8;
 
 /**
- * A statement with values goes through the binary protocol, which hands a
- * FLOAT column over as the float's exact double (1.100000023841858); the
- * text protocol (n8n's) gives the server's 6 digits (1.1).
+ * Numbers as n8n's text protocol gives them. A statement with values goes
+ * through the binary protocol, which hands a FLOAT column over as the
+ * float's exact double (1.100000023841858), where the text protocol gives
+ * the server's 6 digits (1.1). DECIMAL is text unless asked as a number
+ * (mysql2's decimalNumbers, which is a pool setting: done here per run).
  */
-const asText = (rows: Row[], fields: readonly { name: string; type?: number; columnType?: number }[]): Row[] => {
-  const floats = fields.filter((f) => (f.columnType ?? f.type) === FLOAT).map((f) => f.name);
-  if (floats.length === 0) return rows;
-  for (const row of rows)
+const numbersOf = (
+  rows: Row[],
+  fields: readonly { name: string; type?: number; columnType?: number }[] | undefined,
+  options: { binary: boolean; decimals: boolean },
+): Row[] => {
+  const typeOf = (f: { type?: number; columnType?: number }) => f.columnType ?? f.type;
+  const floats = options.binary ? (fields ?? []).filter((f) => typeOf(f) === FLOAT).map((f) => f.name) : [];
+  const decimals = options.decimals
+    ? (fields ?? []).filter((f) => typeOf(f) === DECIMAL || typeOf(f) === NEWDECIMAL).map((f) => f.name)
+    : [];
+  if (floats.length === 0 && decimals.length === 0) return rows;
+  for (const row of rows) {
     for (const f of floats) {
       const v = row[f];
       if (typeof v === 'number') row[f] = Number(v.toPrecision(6));
     }
+    for (const f of decimals) {
+      const v = row[f];
+      if (typeof v === 'string') row[f] = Number.parseFloat(v);
+    }
+  }
   return rows;
 };
 
@@ -291,6 +308,9 @@ export const mySql: NodeExecutor = async (ctx) => {
   const operation = str(first.operation, 'insert');
   const batching = str(first.queryBatching, 'single');
   const detailed = first.detailedOutput === true;
+  // n8n's largeNumbersOutput (BIGINT as text) and decimalNumbers (DECIMAL as a number).
+  const bigNumberStrings = first.largeNumbersOutput === 'text';
+  const decimals = first.decimalNumbers === true;
   const goOn = ctx.node.onError === 'continueRegularOutput' || ctx.node.onError === 'continueErrorOutput';
   const c = await credentialOf(ctx);
 
@@ -325,11 +345,8 @@ export const mySql: NodeExecutor = async (ctx) => {
   let conn: mysql.PoolConnection;
   try {
     const target = await resolveAllowed(c.host, c.port, ctx.outbound.policy);
-    pool = mysqlPoolFor(c, target, {
-      connectTimeoutMs: Math.max(1, Number(first.connectionTimeout ?? 10)) * 1000,
-      bigNumberStrings: first.largeNumbersOutput === 'text',
-      decimalNumbers: first.decimalNumbers === true,
-    });
+    const seconds = Number(first.connectionTimeout ?? 10);
+    pool = mysqlPoolFor(c, target, Number.isFinite(seconds) ? Math.min(300, Math.max(1, seconds)) * 1000 : 10_000);
     conn = await connectionOf(pool, ctx.signal);
   } catch (e) {
     throw failureOf(e, c);
@@ -353,9 +370,13 @@ export const mySql: NodeExecutor = async (ctx) => {
       .trim();
   const runOne = async (s: Statement): Promise<Result> => {
     try {
-      if (s.values.length === 0) return (await conn.query(s.sql))[0] as Result;
-      const [result, fields] = await conn.execute(s.sql, s.values as never[]);
-      return Array.isArray(result) ? asText(result as Row[], fields) : (result as unknown as Row);
+      const [result, fields] =
+        s.values.length === 0
+          ? await conn.query({ sql: s.sql, bigNumberStrings })
+          : await conn.execute({ sql: s.sql, values: s.values, bigNumberStrings });
+      return Array.isArray(result)
+        ? numbersOf(result as Row[], fields, { binary: s.values.length > 0, decimals })
+        : (result as unknown as Row);
     } catch (e) {
       // Not the server's answer to the statement (no SQL state): the connection is not handed back.
       if (!(e as { sqlState?: unknown }).sqlState) state.broken = true;
