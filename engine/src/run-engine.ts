@@ -3,6 +3,7 @@ import { EngineClient } from './connection/engine-client.ts';
 import { ConfigError, parseEngineConfig, USAGE } from './config.ts';
 import { onParentGone, tokenFromParent } from './parent-channel.ts';
 import { closePostgresPools } from './nodes/postgres-pool.ts';
+import { closeMySqlPools } from './nodes/mysql-pool.ts';
 
 /**
  * `WEFT_ENGINE_TOKEN=T npm run engine -- --server http://127.0.0.1:8787` (or
@@ -71,7 +72,7 @@ export const runEngine = async (argv: readonly string[]): Promise<void> => {
     void client
       .stop(graceMs)
       // Runs are over: database sessions end politely rather than by the process going away.
-      .then(() => closePostgresPools())
+      .then(() => Promise.all([closePostgresPools(), closeMySqlPools()]))
       .then(
         () => process.exit(0),
         (error: unknown) => {

@@ -61,6 +61,15 @@ export const fieldsOf: Record<CredentialType, readonly CredentialField[]> = {
     },
     { name: 'allowUnauthorizedCerts', label: 'Ignore SSL certificate issues (insecure)', kind: 'checkbox' },
   ],
+  mysql: [
+    { name: 'host', label: 'Host', kind: 'text', required: true, placeholder: 'db.example.com' },
+    { name: 'port', label: 'Port', kind: 'number', initial: 3306 },
+    { name: 'database', label: 'Database', kind: 'text', required: true, placeholder: 'mysql' },
+    { name: 'user', label: 'User', kind: 'text', required: true, placeholder: 'mysql' },
+    { name: 'password', label: 'Password', kind: 'secret' },
+    { name: 'ssl', label: 'SSL', kind: 'checkbox', initial: false },
+    { name: 'allowUnauthorizedCerts', label: 'Ignore SSL certificate issues (insecure)', kind: 'checkbox' },
+  ],
 };
 
 export const typeLabels: Record<CredentialType, string> = {
@@ -70,6 +79,7 @@ export const typeLabels: Record<CredentialType, string> = {
   smtp: 'SMTP server',
   crypto: 'Crypto keys (HMAC, signing)',
   postgres: 'PostgreSQL database',
+  mysql: 'MySQL database',
 };
 
 /** The `data` of a create-credential request, read from the form. */

@@ -26,6 +26,7 @@ import { markdown } from './markdown.ts';
 import { crypto } from './crypto.ts';
 import { emailSend } from './email-send.ts';
 import { postgres } from './postgres.ts';
+import { mySql } from './mysql.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { executeWorkflow, executeWorkflowTrigger } from './execute-workflow.ts';
 
@@ -61,6 +62,7 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['crypto', crypto],
   ['emailSend', emailSend],
   ['postgres', postgres],
+  ['mySql', mySql],
   ['dateTime', dateTime],
   ['executeWorkflowTrigger', executeWorkflowTrigger],
   ['executeWorkflow', executeWorkflow],

@@ -1,4 +1,4 @@
-import type { LogLevel } from '#shared/protocol/engine.ts';
+import type { JobCredential, LogLevel } from '#shared/protocol/engine.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
 import type { OutboundClient } from '../net/outbound-client.ts';
 import type { InputSource } from './paired-items.ts';
@@ -84,31 +84,8 @@ export type SubworkflowCaller = (
   signal: AbortSignal,
 ) => Promise<SubworkflowAnswer>;
 
-export type Credential =
-  | { type: 'apiKeyHeader'; name: string; value: string }
-  | { type: 'bearer'; token: string }
-  | { type: 'basic'; user: string; password: string }
-  | {
-      type: 'smtp';
-      host: string;
-      port: number;
-      secure: boolean;
-      user: string;
-      password: string;
-      disableStartTls: boolean;
-      hostName: string;
-    }
-  | { type: 'crypto'; hmacSecret: string; signPrivateKey: string }
-  | {
-      type: 'postgres';
-      host: string;
-      port: number;
-      database: string;
-      user: string;
-      password: string;
-      ssl: 'disable' | 'allow' | 'require';
-      allowUnauthorizedCerts: boolean;
-    };
+/** A credential's secret as its job carries it. */
+export type Credential = JobCredential;
 
 export interface WebhookResponse {
   status: number;

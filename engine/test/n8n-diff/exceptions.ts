@@ -142,6 +142,31 @@ const withoutNullKeys = (value: unknown): string =>
     .replace(/,?(\\*)"[^"\\]*\1":null/g, '')
     .replace(/\{,/g, '{');
 
+/** An empty-strings-to-NULL option that writes null into the node's input items themselves (n8n's Postgres and MySQL). */
+const emptyStringsMutateInput =
+  (type: string): Exception['excuses'] =>
+  (d, workflow) => {
+    if (d.what !== 'output items' || !Array.isArray(d.n8n) || !Array.isArray(d.weft)) return false;
+    const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
+    const replacing = (Array.isArray(nodes) ? (nodes as N8nNode[]) : []).some((n) => {
+      const options = ((n.parameters ?? {}) as { options?: { replaceEmptyStrings?: unknown } }).options;
+      return n.type === type && n.name !== d.node && options?.replaceEmptyStrings === true;
+    });
+    if (!replacing || d.n8n.length !== d.weft.length) return false;
+    const n8nItems = d.n8n as unknown[];
+    // The same items, but for fields that are null in n8n's and '' in Weft's.
+    const blanked = (d.weft as unknown[]).map((item, i) => {
+      const theirs = (n8nItems[i] ?? {}) as Record<string, unknown>;
+      return Object.fromEntries(
+        Object.entries((item ?? {}) as Record<string, unknown>).map(([k, v]) => [
+          k,
+          v === '' && theirs[k] === null ? null : v,
+        ]),
+      );
+    });
+    return isDeepStrictEqual(blanked, n8nItems);
+  };
+
 export const exceptions: Exception[] = [
   {
     // The Error Trigger's example item for a manual run: n8n writes its REST address into the URL, Weft a path.
@@ -229,26 +254,35 @@ export const exceptions: Exception[] = [
   {
     // Postgres's "Replace Empty Strings with NULL" writes null into its input items themselves.
     id: 'postgres-empty-strings-mutate-input',
+    excuses: emptyStringsMutateInput('n8n-nodes-base.postgres'),
+  },
+  {
+    // MySQL's does the same (its replaceEmptyStringsByNulls copies the item, not its json).
+    id: 'mysql-empty-strings-mutate-input',
+    excuses: emptyStringsMutateInput('n8n-nodes-base.mySql'),
+  },
+  {
+    // n8n's MySQL "Single Query" splits its one text at ';' with a pattern that a value written in with a quote
+    // (\') throws off; taking several statements for one, it hands on the server's result headers as items.
+    id: 'mysql-single-query-quoted-values',
     excuses: (d, workflow) => {
       if (d.what !== 'output items' || !Array.isArray(d.n8n) || !Array.isArray(d.weft)) return false;
-      const nodes = (workflow as { nodes?: unknown } | null)?.nodes;
-      const replacing = (Array.isArray(nodes) ? (nodes as N8nNode[]) : []).some((n) => {
-        const options = ((n.parameters ?? {}) as { options?: { replaceEmptyStrings?: unknown } }).options;
-        return n.type === 'n8n-nodes-base.postgres' && n.name !== d.node && options?.replaceEmptyStrings === true;
-      });
-      if (!replacing || d.n8n.length !== d.weft.length) return false;
-      const n8nItems = d.n8n as unknown[];
-      // The same items, but for fields that are null in n8n's and '' in Weft's.
-      const blanked = (d.weft as unknown[]).map((item, i) => {
-        const theirs = (n8nItems[i] ?? {}) as Record<string, unknown>;
-        return Object.fromEntries(
-          Object.entries((item ?? {}) as Record<string, unknown>).map(([k, v]) => [
-            k,
-            v === '' && theirs[k] === null ? null : v,
-          ]),
+      const node = nodeOf(workflow, d.node);
+      const options = ((node?.parameters ?? {}) as { options?: Record<string, unknown> }).options ?? {};
+      if (node?.type !== 'n8n-nodes-base.mySql' || (options.queryBatching ?? 'single') !== 'single') return false;
+      if (options.detailedOutput === true) {
+        // Detailed output: n8n's items name several statements in one `sql` (its result, a list of headers).
+        const sqls = (list: unknown[]) =>
+          list.map((i) => (i as { sql?: unknown } | null)?.sql).filter((q): q is string => typeof q === 'string');
+        const [theirs, ours] = [sqls(d.n8n as unknown[]), sqls(d.weft as unknown[])];
+        return (
+          theirs.length < ours.length && theirs.join(';') === ours.join(';') && ours.some((q) => q.includes("\\'"))
         );
-      });
-      return isDeepStrictEqual(blanked, n8nItems);
+      }
+      const headers = (d.n8n as unknown[]).every(
+        (i) => typeof i === 'object' && i !== null && 'fieldCount' in i && 'affectedRows' in i,
+      );
+      return headers && isDeepStrictEqual(d.weft, [{ success: true }]);
     },
   },
   {

@@ -63,8 +63,11 @@ const asJson = (value: unknown): unknown =>
 /**
  * The credentials the harness wrote into the n8n workflow (`credentials.<type>.data`, which the reference
  * hands n8n's node): Weft's import leaves n8n credentials out, so the run is given them as the server would
- * (a credential id on the node, its secret in the job). n8n's credential types are Weft's, field for field.
+ * (a credential id on the node, its secret in the job). n8n's credential types are Weft's, field for field
+ * (MySQL's by another name).
  */
+const weftCredentialType: Record<string, string> = { mySql: 'mysql' };
+
 const credentialsOf = (workflow: unknown) => {
   const byId = new Map<string, Credential>();
   const byNode = new Map<string, Record<string, string>>();
@@ -75,7 +78,7 @@ const credentialsOf = (workflow: unknown) => {
     for (const [type, { data }] of own) {
       if (!data) continue;
       const id = `diff-${type}-${String(node.name)}`;
-      byId.set(id, { type, ...data } as Credential);
+      byId.set(id, { type: weftCredentialType[type] ?? type, ...data } as Credential);
       slots[type] = id;
     }
     if (Object.keys(slots).length > 0) byNode.set(String(node.name), slots);

@@ -3,7 +3,7 @@ import { timeSchema } from './common.ts';
 
 /** Credentials over REST: secrets go in, never out. */
 
-export const credentialTypes = ['apiKeyHeader', 'bearer', 'basic', 'smtp', 'crypto', 'postgres'] as const;
+export const credentialTypes = ['apiKeyHeader', 'bearer', 'basic', 'smtp', 'crypto', 'postgres', 'mysql'] as const;
 export type CredentialType = (typeof credentialTypes)[number];
 
 const secret = z.string().min(1, 'must not be empty').max(10_000);
@@ -64,6 +64,24 @@ export const postgresCredentialData = z.strictObject({
 });
 export type PostgresCredentialData = z.infer<typeof postgresCredentialData>;
 
+/**
+ * A MySQL or MariaDB server, as n8n's "MySQL" credential holds it (the same
+ * fields and defaults): `ssl` is TLS, the server's certificate checked
+ * against the system's CAs unless allowUnauthorizedCerts (Weft's, as the
+ * Postgres credential's: n8n's CA and client certificates, connect timeout
+ * and SSH tunnel are not carried; Weft pools 4 per credential).
+ */
+export const mysqlCredentialData = z.strictObject({
+  host: hostName.default('localhost'),
+  port: z.number().int().min(1).max(65_535).default(3306),
+  database: z.string().trim().min(1, 'must not be empty').max(64).default('mysql'),
+  user: z.string().trim().min(1, 'must not be empty').max(80).default('mysql'),
+  password: z.string().max(10_000).default(''),
+  ssl: z.boolean().default(false),
+  allowUnauthorizedCerts: z.boolean().default(false),
+});
+export type MysqlCredentialData = z.infer<typeof mysqlCredentialData>;
+
 export const credentialDataSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('apiKeyHeader'),
@@ -77,6 +95,7 @@ export const credentialDataSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('smtp'), data: smtpCredentialData }),
   z.object({ type: z.literal('crypto'), data: cryptoCredentialData }),
   z.object({ type: z.literal('postgres'), data: postgresCredentialData }),
+  z.object({ type: z.literal('mysql'), data: mysqlCredentialData }),
 ]);
 
 export const createCredentialRequest = z.intersection(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { credentialDataSchema } from '../api/credentials.ts';
 import { executionModes } from '../api/executions.ts';
 import type { WorkflowDefinition } from '../schema/definition.ts';
 import { MAX_LOG_LINES, MAX_LOG_MESSAGE } from './log-limits.ts';
@@ -176,6 +177,60 @@ export const partialJobSchema = z.object({
 });
 export type PartialJob = z.infer<typeof partialJobSchema>;
 
+/**
+ * One credential's secret as a job carries it: the stored data of its type (shared/src/api/credentials.ts) with
+ * the type beside it. The single source of the engine's `Credential` and the store's `CredentialSecret`; the
+ * fields are only typed here (the API checked them when they were stored), so a rule tightened later does not
+ * fail jobs of credentials stored before it. `storedFitsJob` below keeps the two schemas in step.
+ */
+export const jobCredentialSchema = z.union([
+  z.object({ type: z.literal('apiKeyHeader'), name: z.string(), value: z.string() }),
+  z.object({ type: z.literal('bearer'), token: z.string() }),
+  z.object({ type: z.literal('basic'), user: z.string(), password: z.string() }),
+  z.object({
+    type: z.literal('smtp'),
+    host: z.string(),
+    port: z.number(),
+    secure: z.boolean(),
+    user: z.string(),
+    password: z.string(),
+    disableStartTls: z.boolean(),
+    hostName: z.string(),
+  }),
+  z.object({ type: z.literal('crypto'), hmacSecret: z.string(), signPrivateKey: z.string() }),
+  z.object({
+    type: z.literal('postgres'),
+    host: z.string(),
+    port: z.number(),
+    database: z.string(),
+    user: z.string(),
+    password: z.string(),
+    ssl: z.enum(['disable', 'allow', 'require']),
+    allowUnauthorizedCerts: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('mysql'),
+    host: z.string(),
+    port: z.number(),
+    database: z.string(),
+    user: z.string(),
+    password: z.string(),
+    ssl: z.boolean(),
+    allowUnauthorizedCerts: z.boolean(),
+  }),
+]);
+export type JobCredential = z.infer<typeof jobCredentialSchema>;
+
+/** What the store decrypts for a job: a credential's checked data with its type beside it. */
+type StoredCredential =
+  z.output<typeof credentialDataSchema> extends infer C
+    ? C extends { type: infer T; data: infer D }
+      ? { type: T } & D
+      : never
+    : never;
+/** Does not compile when a credential type is stored but a job cannot carry it (or carries other fields). */
+export type StoredFitsJob<S extends JobCredential = StoredCredential> = S;
+
 export const jobSchema = z.object({
   executionId: z.string(),
   workflow: z.object({ id: z.string(), name: z.string(), active: z.boolean() }),
@@ -207,37 +262,7 @@ export const jobSchema = z.object({
    */
   partial: partialJobSchema.optional(),
   /** Secrets of the credentials the version's nodes name, by id (decrypted by the server for this job only). */
-  credentials: z
-    .record(
-      z.string(),
-      z.union([
-        z.object({ type: z.literal('apiKeyHeader'), name: z.string(), value: z.string() }),
-        z.object({ type: z.literal('bearer'), token: z.string() }),
-        z.object({ type: z.literal('basic'), user: z.string(), password: z.string() }),
-        z.object({
-          type: z.literal('smtp'),
-          host: z.string(),
-          port: z.number(),
-          secure: z.boolean(),
-          user: z.string(),
-          password: z.string(),
-          disableStartTls: z.boolean(),
-          hostName: z.string(),
-        }),
-        z.object({ type: z.literal('crypto'), hmacSecret: z.string(), signPrivateKey: z.string() }),
-        z.object({
-          type: z.literal('postgres'),
-          host: z.string(),
-          port: z.number(),
-          database: z.string(),
-          user: z.string(),
-          password: z.string(),
-          ssl: z.enum(['disable', 'allow', 'require']),
-          allowUnauthorizedCerts: z.boolean(),
-        }),
-      ]),
-    )
-    .optional(),
+  credentials: z.record(z.string(), jobCredentialSchema).optional(),
   /** Budgets of this execution; engine defaults (defaultRunLimits) for what is left out. */
   limits: runLimitsSchema.optional(),
   /** Where its HTTP requests may go; defaultNetworkPolicy when left out. */

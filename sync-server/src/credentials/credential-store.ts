@@ -1,33 +1,11 @@
 import type { CredentialGrantDto, WorkflowCredentialDto } from '#shared/api/access.ts';
 import type { CreateCredentialRequest, CredentialDto } from '#shared/api/credentials.ts';
+import type { JobCredential } from '#shared/protocol/engine.ts';
 
 /** Credentials, encrypted at rest; secrets leave the store only for a job of a workflow they were granted to. */
 
-export type CredentialSecret =
-  | { type: 'apiKeyHeader'; name: string; value: string }
-  | { type: 'bearer'; token: string }
-  | { type: 'basic'; user: string; password: string }
-  | {
-      type: 'smtp';
-      host: string;
-      port: number;
-      secure: boolean;
-      user: string;
-      password: string;
-      disableStartTls: boolean;
-      hostName: string;
-    }
-  | { type: 'crypto'; hmacSecret: string; signPrivateKey: string }
-  | {
-      type: 'postgres';
-      host: string;
-      port: number;
-      database: string;
-      user: string;
-      password: string;
-      ssl: 'disable' | 'allow' | 'require';
-      allowUnauthorizedCerts: boolean;
-    };
+/** A decrypted secret: what a job carries for it. */
+export type CredentialSecret = JobCredential;
 
 /**
  * What a job may carry for one credential id in one workflow: its secret only

@@ -286,7 +286,7 @@ export const credentials = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
-    type: text('type', { enum: ['apiKeyHeader', 'bearer', 'basic', 'smtp', 'crypto', 'postgres'] }).notNull(),
+    type: text('type', { enum: ['apiKeyHeader', 'bearer', 'basic', 'smtp', 'crypto', 'postgres', 'mysql'] }).notNull(),
     data: blob('data', { mode: 'buffer' }).notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),

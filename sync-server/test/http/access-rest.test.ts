@@ -605,4 +605,25 @@ describe('SMTP and Crypto credentials', () => {
     const [row] = await rawSql<{ data: unknown }>(t.server, 'select data from credentials');
     expect(Buffer.from(row?.data as Uint8Array).toString('latin1')).not.toContain('pg-secret-1');
   });
+
+  it('MySQL: n8n’s fields and defaults, SSL a switch; the password never comes back', async () => {
+    await rest.signup('admin@example.com');
+    const alice = await rest.signup('alice@example.com', 'Alice');
+    const create = (data: Record<string, unknown>) =>
+      rest.call<{ id: string; type: string }>('POST', '/api/credentials', {
+        body: { name: 'Db', type: 'mysql', data },
+        as: alice.as,
+      });
+    expectError(await create({ host: 'db.example.com', ssl: 'require' }), 400, 'validation_failed');
+    expectError(await create({ host: 'db.example.com', port: 0 }), 400, 'validation_failed');
+    expectError(await create({ host: 'db.example.com;x' }), 400, 'validation_failed');
+    expectError(await create({ host: 'db.example.com', user: ' ' }), 400, 'validation_failed');
+    expectError(await create({ host: 'db.example.com', caCertificate: 'x' }), 400, 'validation_failed');
+    const made = await create({ host: 'db.example.com', password: 'my-secret-1', ssl: true });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ name: 'Db', type: 'mysql' });
+    expect(JSON.stringify(made.body)).not.toContain('my-secret-1');
+    const [row] = await rawSql<{ data: unknown }>(t.server, 'select data from credentials');
+    expect(Buffer.from(row?.data as Uint8Array).toString('latin1')).not.toContain('my-secret-1');
+  });
 });

@@ -249,7 +249,7 @@ export const credentials = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
-    type: text('type', { enum: ['apiKeyHeader', 'bearer', 'basic', 'smtp', 'crypto', 'postgres'] }).notNull(),
+    type: text('type', { enum: ['apiKeyHeader', 'bearer', 'basic', 'smtp', 'crypto', 'postgres', 'mysql'] }).notNull(),
     data: bytea('data').notNull(),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),

@@ -1,0 +1,266 @@
+import { defineNode, MAIN } from './types.ts';
+
+/**
+ * MySQL (and MariaDB) as n8n's MySQL node 2.x (resource "database"): the
+ * operations and options of n8n's, flat (n8n's "options" collection becomes
+ * plain parameters). Values always travel as bound parameters of prepared
+ * statements, never inside the SQL text.
+ */
+
+type Operation = 'deleteTable' | 'executeQuery' | 'insert' | 'upsert' | 'select' | 'update';
+const tableOps = ['deleteTable', 'insert', 'upsert', 'select', 'update'];
+const writeOps = ['insert', 'upsert', 'update'];
+const matchOps = ['update', 'upsert'];
+
+export const mySql = defineNode({
+  type: 'mySql',
+  version: 1,
+  label: 'MySQL',
+  description: 'Runs SQL, or selects, inserts, updates and deletes rows in a MySQL or MariaDB database.',
+  category: 'action',
+  icon: 'database',
+  color: '#00758f',
+  inputs: [{ name: MAIN, label: 'Input' }],
+  outputs: [{ name: MAIN, label: 'Output' }],
+  params: [
+    {
+      name: 'operation',
+      label: 'Operation',
+      kind: 'options',
+      default: 'insert',
+      options: [
+        { value: 'deleteTable', label: 'Delete', description: 'Delete a whole table or rows in a table' },
+        { value: 'executeQuery', label: 'Execute query', description: 'Run an SQL query' },
+        { value: 'insert', label: 'Insert', description: 'Insert rows in a table' },
+        { value: 'upsert', label: 'Insert or update', description: 'Insert or update rows in a table' },
+        { value: 'select', label: 'Select', description: 'Select rows from a table' },
+        { value: 'update', label: 'Update', description: 'Update rows in a table' },
+      ] satisfies { value: Operation; label: string; description: string }[],
+    },
+    { name: 'table', label: 'Table', kind: 'string', default: '', required: true, showWhen: { operation: tableOps } },
+    {
+      name: 'query',
+      label: 'Query',
+      description: 'SQL; $1, $2, … take the query parameters below ($1:name as a table or column name).',
+      kind: 'string',
+      multiline: true,
+      default: '',
+      placeholder: 'SELECT id, name FROM product WHERE quantity > $1 AND price <= $2',
+      required: true,
+      showWhen: { operation: ['executeQuery'] },
+    },
+    {
+      name: 'queryReplacement',
+      label: 'Query parameters',
+      description: 'Comma-separated values, or an expression giving a list, for $1, $2, …',
+      kind: 'string',
+      default: '',
+      showWhen: { operation: ['executeQuery'] },
+    },
+    {
+      name: 'deleteCommand',
+      label: 'Command',
+      kind: 'options',
+      default: 'truncate',
+      options: [
+        { value: 'truncate', label: 'Truncate', description: "Only removes the table's data and keeps the table" },
+        { value: 'delete', label: 'Delete', description: 'Deletes the rows that match the conditions' },
+        { value: 'drop', label: 'Drop', description: 'Deletes the table with its data' },
+      ],
+      showWhen: { operation: ['deleteTable'] },
+    },
+    {
+      name: 'where',
+      label: 'Select rows',
+      description: 'No conditions: every row.',
+      kind: 'list',
+      default: [],
+      fields: [
+        { name: 'column', label: 'Column', kind: 'string', default: '' },
+        {
+          name: 'condition',
+          label: 'Operator',
+          kind: 'options',
+          default: 'equal',
+          options: [
+            { value: 'equal', label: 'Equal' },
+            { value: '!=', label: 'Not equal' },
+            { value: 'LIKE', label: 'Like' },
+            { value: '>', label: 'Greater than' },
+            { value: '<', label: 'Less than' },
+            { value: '>=', label: 'Greater than or equal' },
+            { value: '<=', label: 'Less than or equal' },
+            { value: 'IS NULL', label: 'Is null' },
+            { value: 'IS NOT NULL', label: 'Is not null' },
+          ],
+        },
+        { name: 'value', label: 'Value', kind: 'string', default: '' },
+      ],
+      addLabel: 'Add condition',
+      showWhen: { operation: ['select', 'deleteTable'] },
+    },
+    {
+      name: 'combineConditions',
+      label: 'Combine conditions',
+      kind: 'options',
+      default: 'AND',
+      options: [
+        { value: 'AND', label: 'AND' },
+        { value: 'OR', label: 'OR' },
+      ],
+      showWhen: { operation: ['select', 'deleteTable'] },
+    },
+    {
+      name: 'sort',
+      label: 'Sort',
+      kind: 'list',
+      default: [],
+      fields: [
+        { name: 'column', label: 'Column', kind: 'string', default: '' },
+        {
+          name: 'direction',
+          label: 'Direction',
+          kind: 'options',
+          default: 'ASC',
+          options: [
+            { value: 'ASC', label: 'ASC' },
+            { value: 'DESC', label: 'DESC' },
+          ],
+        },
+      ],
+      addLabel: 'Add sort rule',
+      showWhen: { operation: ['select'] },
+    },
+    { name: 'returnAll', label: 'Return all', kind: 'boolean', default: false, showWhen: { operation: ['select'] } },
+    {
+      name: 'limit',
+      label: 'Limit',
+      kind: 'number',
+      default: 50,
+      min: 1,
+      integer: true,
+      showWhen: { operation: ['select'], returnAll: [false] },
+    },
+    {
+      name: 'dataMode',
+      label: 'Columns',
+      kind: 'options',
+      default: 'autoMapInputData',
+      options: [
+        { value: 'autoMapInputData', label: 'Map automatically', description: "The item's fields are the columns" },
+        { value: 'defineBelow', label: 'Map each column', description: 'Set each column below' },
+      ],
+      showWhen: { operation: writeOps },
+    },
+    {
+      name: 'columnToMatchOn',
+      label: 'Column to match on',
+      description: 'Rows whose column equals the value are updated.',
+      kind: 'string',
+      default: '',
+      required: true,
+      showWhen: { operation: matchOps },
+    },
+    {
+      name: 'valueToMatchOn',
+      label: 'Value of the column to match on',
+      kind: 'string',
+      default: '',
+      showWhen: { operation: matchOps, dataMode: ['defineBelow'] },
+    },
+    {
+      name: 'valuesToSend',
+      label: 'Values',
+      kind: 'list',
+      default: [],
+      fields: [
+        { name: 'column', label: 'Column', kind: 'string', default: '' },
+        { name: 'value', label: 'Value', kind: 'string', default: '' },
+      ],
+      addLabel: 'Add column',
+      showWhen: { operation: writeOps, dataMode: ['defineBelow'] },
+    },
+    {
+      name: 'priority',
+      label: 'Priority',
+      kind: 'options',
+      default: '',
+      options: [
+        { value: '', label: 'Default' },
+        { value: 'LOW_PRIORITY', label: 'Low priority', description: 'Waits until no other client reads the table' },
+        { value: 'HIGH_PRIORITY', label: 'High priority', description: 'Overrides --low-priority-updates' },
+      ],
+      showWhen: { operation: ['insert'] },
+    },
+    {
+      name: 'skipOnConflict',
+      label: 'Skip on conflict',
+      description: 'A row that would break a unique key is not inserted (INSERT IGNORE).',
+      kind: 'boolean',
+      default: false,
+      showWhen: { operation: ['insert'] },
+    },
+    {
+      name: 'outputColumns',
+      label: 'Output columns',
+      description: 'Comma-separated; empty: every column.',
+      kind: 'string',
+      default: '',
+      showWhen: { operation: ['select'] },
+    },
+    {
+      name: 'selectDistinct',
+      label: 'Select distinct',
+      description: 'Leaves out duplicate rows.',
+      kind: 'boolean',
+      default: false,
+      showWhen: { operation: ['select'] },
+    },
+    {
+      name: 'replaceEmptyStrings',
+      label: 'Replace empty strings with NULL',
+      kind: 'boolean',
+      default: false,
+      showWhen: { operation: writeOps },
+    },
+    {
+      name: 'detailedOutput',
+      label: 'Output query execution details',
+      description: "Each statement's SQL and result, rather than the rows or { success: true }.",
+      kind: 'boolean',
+      default: false,
+    },
+    {
+      name: 'queryBatching',
+      label: 'Query batching',
+      kind: 'options',
+      default: 'single',
+      options: [
+        { value: 'single', label: 'Single query', description: "All items' statements in one go, in order" },
+        { value: 'independently', label: 'Independent', description: 'One query per item, each on its own' },
+        { value: 'transaction', label: 'Transaction', description: 'One query per item, in one transaction' },
+      ],
+    },
+    {
+      name: 'largeNumbersOutput',
+      label: 'Output large-format numbers as',
+      description: 'BIGINT and DECIMAL values.',
+      kind: 'options',
+      default: 'numbers',
+      options: [
+        { value: 'numbers', label: 'Numbers', description: 'BIGINT as a number where it fits; DECIMAL as text' },
+        { value: 'text', label: 'Text', description: 'Exact' },
+      ],
+    },
+    {
+      name: 'decimalNumbers',
+      label: 'Output decimal numbers as numbers',
+      description: 'DECIMAL as a number (may lose precision).',
+      kind: 'boolean',
+      default: false,
+    },
+    { name: 'connectionTimeout', label: 'Connection timeout (seconds)', kind: 'number', default: 10, min: 1 },
+  ],
+  credentials: [{ name: 'mySql', label: 'MySQL database', types: ['mysql'] }],
+  keywords: ['mysql', 'mariadb', 'sql', 'database', 'db', 'query'],
+});
