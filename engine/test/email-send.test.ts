@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fromN8n } from '#shared/interop/n8n/index.ts';
 import { EMAIL_ATTRIBUTION } from '#shared/nodes/email-send.ts';
 import type { Credential } from '../src/runner/types.ts';
+import { selfSignedCertificate } from '../../shared/test/support/self-signed-certificate.ts';
 import { allowLoopback, items, runNode } from './harness.ts';
 
 /**
@@ -37,30 +37,10 @@ const PASSWORD = 'correct-horse';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'weft-smtp-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
+  const { cert, key } = selfSignedCertificate(dir);
   server = new SMTPServer({
-    key: readFileSync(join(dir, 'key.pem')),
-    cert: readFileSync(join(dir, 'cert.pem')),
+    key: readFileSync(key),
+    cert: readFileSync(cert),
     authMethods: ['PLAIN', 'LOGIN'],
     // A login is taken only over TLS (smtp-server's default), so a mail that arrives logged in came over STARTTLS.
     authOptional: true,

@@ -3,7 +3,7 @@ import { fromN8n } from '#shared/interop/n8n/index.ts';
 import { closeMySqlPools } from '../src/nodes/mysql-pool.ts';
 import type { Credential } from '../src/runner/types.ts';
 import { allowLoopback, items, runNode } from './harness.ts';
-import { startTestMariaDb, type TestMariaDb } from './throwaway-mariadb.ts';
+import { startTestMariaDb, type TestMariaDb } from '../../shared/test/support/throwaway-mariadb.ts';
 
 /**
  * The MySQL node against a throwaway MariaDB (its own data directory in a
@@ -432,8 +432,10 @@ describe('MySQL: the connection', () => {
       (await rows("SELECT id FROM information_schema.processlist WHERE info = 'SELECT SLEEP(5) AS s'"))[0]?.id;
     let id: unknown;
     for (let i = 0; i < 50 && (id = await sleeping()) === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+    // The expectation holds the run's rejection before the kill: the run may fail before the kill's answer comes.
+    const failed = expect(running).rejects.toThrow(/Connection lost|closed the connection|Lost connection/i);
     await server.admin.query('KILL CONNECTION ?', [id]);
-    await expect(running).rejects.toThrow(/Connection lost|closed the connection|Lost connection/i);
+    await failed;
     expect(jsons(await run({ operation: 'executeQuery', query: 'SELECT 2 AS two' }))).toEqual([{ two: 2 }]);
   });
 

@@ -1,5 +1,5 @@
 import { closeMySqlPools } from '../../src/nodes/mysql-pool.ts';
-import { startTestMariaDb } from '../throwaway-mariadb.ts';
+import { startTestMariaDb } from '../../../shared/test/support/throwaway-mariadb.ts';
 import type { Family } from './differ.ts';
 import { shrinkParams } from './item-list-params.ts';
 import type { NodeCase, Params } from './node-case.ts';

@@ -1,9 +1,10 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './free-port.ts';
+import { selfSignedCertificate } from './self-signed-certificate.ts';
 
 /**
  * A throwaway PostgreSQL server in a temp folder, on a free port of
@@ -68,19 +69,9 @@ const command = (user: { uid: number; gid: number } | undefined, file: string, a
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A self-signed certificate for localhost and 127.0.0.1, made by openssl; the arguments that turn TLS on. */
+/** The arguments that turn TLS on, with a self-signed certificate. */
 const tlsArgs = (root: string, user: { uid: number; gid: number } | undefined): string[] => {
-  const [cert, key] = [join(root, 'cert.pem'), join(root, 'key.pem')];
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1'].concat([
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    ]),
-    { stdio: 'ignore' },
-  );
+  const { cert, key } = selfSignedCertificate(root);
   // PostgreSQL refuses a key others may read.
   chmodSync(key, 0o600);
   if (user) for (const file of [cert, key]) chownSync(file, user.uid, user.gid);

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts';
-import { startTestMariaDb, type TestMariaDb } from '../helpers/mariadb.ts';
+import { startTestMariaDb, type TestMariaDb } from '../../../shared/test/support/throwaway-mariadb.ts';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 

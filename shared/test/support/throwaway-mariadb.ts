@@ -1,25 +1,25 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
+import { freePort } from './free-port.ts';
+import { selfSignedCertificate } from './self-signed-certificate.ts';
 
 /**
- * A throwaway MariaDB for the MySQL node's end-to-end test, started as
- * engine/test/throwaway-mariadb.ts starts the engine's (that file is out of
- * the server's reach: parts do not import each other), without TLS:
- * Debian's mariadb-server (/usr/sbin/mariadbd, /usr/bin/mariadb-install-db), its own data directory in
+ * A throwaway MariaDB for the MySQL node's tests (Debian's mariadb-server:
+ * /usr/sbin/mariadbd, /usr/bin/mariadb-install-db): its own data directory in
  * a temp folder, started with --no-defaults so no /etc/mysql setting applies,
  * on 127.0.0.1 at a free port and on a socket in that folder, durability off.
  * As root it runs as root (--user=root): the temp folder is root's. Root logs
  * in with no password; database `weft` belongs to user `weft` (password `weft`).
+ * The engine's node tests, the server's end-to-end test and the harness share it.
  */
 
 export interface TestMariaDb {
   port: number;
   socket: string;
-  /** The folder its files are in. */
+  /** The folder its files are in (certificates when `tls`). */
   dir: string;
   /** A root connection (closed by stop). */
   admin: mysql.Connection;
@@ -29,17 +29,8 @@ export interface TestMariaDb {
 const MARIADBD = '/usr/sbin/mariadbd';
 const INSTALL_DB = '/usr/bin/mariadb-install-db';
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-
-export const startTestMariaDb = async (): Promise<TestMariaDb> => {
+/** With `tls`, the server also takes TLS, with a self-signed certificate for localhost and 127.0.0.1 made by openssl. */
+export const startTestMariaDb = async ({ tls = false }: { tls?: boolean } = {}): Promise<TestMariaDb> => {
   if (!existsSync(MARIADBD) || !existsSync(INSTALL_DB))
     throw new Error('MariaDB is not installed: apt-get install mariadb-server');
   const dir = mkdtempSync(join(tmpdir(), 'weft-mariadb-'));
@@ -63,6 +54,11 @@ export const startTestMariaDb = async (): Promise<TestMariaDb> => {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`mariadb-install-db failed: ${installed.stderr || installed.stdout}`);
   }
+  const tlsArgs: string[] = [];
+  if (tls) {
+    const { cert, key } = selfSignedCertificate(dir);
+    tlsArgs.push(`--ssl-cert=${cert}`, `--ssl-key=${key}`);
+  }
   const port = await freePort();
   const child = spawn(
     MARIADBD,
@@ -79,6 +75,7 @@ export const startTestMariaDb = async (): Promise<TestMariaDb> => {
       '--innodb-flush-log-at-trx-commit=0',
       '--innodb-buffer-pool-size=32M',
       '--skip-log-bin',
+      ...tlsArgs,
     ],
     { stdio: 'ignore' },
   );
