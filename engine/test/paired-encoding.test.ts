@@ -91,6 +91,38 @@ describe('paired items as node_runs stores them', () => {
     expect(stored(only(result, 'Start'))).toEqual({ out: { main: [0] } });
   });
 
+  it('a No-Op beside a loop is not named the producer of the list it handed on (v0, n8n-diff graphs seed 494)', async () => {
+    // In v0 the Pass-Through sibling runs between Before and the loop, on the very list Before put out.
+    const def = definition({
+      name: 'Beside a loop',
+      settings: { executionOrder: 'v0' },
+      nodes: [
+        trigger,
+        seed('Rows', [{ a: 1 }, { a: 3 }]),
+        node('Before', 'noOp'),
+        node('Beside', 'noOp'),
+        node('Loop', 'splitInBatches', { batchSize: 1 }),
+        node('Body', 'set', { assignments: [{ name: 'b', value: "={{ $('Rows').item.json.a }}", type: 'number' }] }),
+      ],
+      edges: [
+        edge('Start', 'Rows'),
+        edge('Rows', 'Before'),
+        edge('Before', 'Beside'),
+        edge('Before', 'Loop'),
+        edge('Loop', 'Body', 'loop'),
+        edge('Body', 'Loop'),
+      ],
+    });
+    const result = await run(def);
+    expect(result.status).toBe('succeeded');
+    expectRoundTrip(result);
+    // Both runs of the loop read their set against Before's output, as n8n's do, never against Beside's.
+    expect(stored(only(result, 'Loop', 0)).in).toEqual({ main: [['Before', 0, 'main', 2]] });
+    expect(JSON.stringify(stored(only(result, 'Loop', 1)))).toContain('"Before",0,"main",2');
+    expect(JSON.stringify(result.runs.filter((r) => r.name === 'Loop').map((r) => r.paired))).not.toContain('Beside');
+    expect(stored(only(result, 'Beside')).in).toEqual({ main: [['Before', 0, 'main', 2]] });
+  });
+
   it('in a loop, each run of the Merge names which run of the IF fed it', async () => {
     const def = definition({
       name: 'Loop',

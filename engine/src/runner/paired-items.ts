@@ -324,7 +324,7 @@ export class RunLineage {
   start(node: DefinitionNode, input: Readonly<Record<string, Item[]>>, runIndex = 0): NodeLineage {
     let handles = inputHandlesOf(node);
     for (const h of Object.keys(input)) if (!handles.includes(h)) handles = [...handles, h];
-    // Captured now: a node that hands a list on unchanged (disabled, No-Op) becomes that list's producer next.
+    // Captured now: the producers of the lists a run gets (each list has one: run-workflow.ts ownLists).
     const sources: Record<string, Segment[]> = Object.create(null) as Record<string, Segment[]>;
     for (const h of handles) {
       const list = input[h];

@@ -349,6 +349,26 @@ class RunContext implements NodeContext {
 }
 
 /** What a node run carries from its start to its end. */
+/**
+ * Gives a node's output lists that are one of its input lists (No-Op, a disabled node, anything that hands a list
+ * on unchanged), or that it put out twice, a copy of their own; gives back what `first` is now. Paired items know a
+ * list's producer by the list itself: a list two nodes put out would name whichever ran last as the producer for
+ * both (in v0, a No-Op beside a loop became the source of the loop's later batches).
+ */
+const ownLists = (output: NodeOutput, input: Readonly<Record<string, Item[]>>, first: Item[]): Item[] => {
+  const seen = new Set<Item[]>(Object.values(input));
+  for (const handle in output) {
+    const list = output[handle];
+    if (!list) continue;
+    if (seen.has(list)) {
+      const copy = list.slice();
+      if (first === list) first = copy;
+      output[handle] = copy;
+    } else seen.add(list);
+  }
+  return first;
+};
+
 interface RunStart {
   runIndex: number;
   input: Record<string, Item[]>;
@@ -829,6 +849,7 @@ class WorkflowRun {
     isLast: boolean,
     error?: string,
   ): 'ok' | 'stop' {
+    first = ownLists(output, run.input, first);
     const measured = this.budget.take(output, run.inputText?.bytes ?? 0, this.encode);
     if (typeof measured === 'string') {
       this.log.add('error', `Stopped: ${measured}`, g.node.name);
