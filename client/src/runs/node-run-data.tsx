@@ -15,7 +15,7 @@ import { PinSection } from './pin-section.tsx';
  * since) shows what its source put out, so it can be mapped before it runs.
  */
 
-type Items = { json: unknown }[];
+type Items = { json: unknown; binary?: unknown }[];
 
 /**
  * `side="input"` goes above the parameters (fields are dragged from it onto them), `side="output"` below them
@@ -39,21 +39,25 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
     if (handle === firstInput) return { node: source ?? '', ownInput: true };
     return source ? { node: source, ownInput: false } : undefined;
   };
-  const inputs = (input: Record<string, Items>) =>
+  const stored = (node: string, run: number, side: 'input' | 'output', handle: string) =>
+    detail ? { executionId: detail.id, nodeId: node, run, side, handle } : undefined;
+  const inputs = (input: Record<string, Items>, run: number) =>
     Object.entries(input).map(([handle, items]) => (
       <ItemsPanel
         key={`in-${handle}`}
         title={Object.keys(input).length > 1 ? `Input ${handle}` : 'Input'}
         items={items}
         dragFrom={dragFrom(handle)}
+        source={stored(nodeId, run, 'input', handle)}
       />
     ));
-  const outputs = (output: Record<string, Items>) =>
+  const outputs = (output: Record<string, Items>, run: number) =>
     Object.entries(output).map(([handle, items]) => (
       <ItemsPanel
         key={`out-${handle}`}
         title={Object.keys(output).length > 1 ? `Output ${handle}` : 'Output'}
         items={items}
+        source={stored(nodeId, run, 'output', handle)}
       />
     ));
   // Not run in this execution: the source's items on the edge into the first input, if the source ran.
@@ -62,14 +66,27 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
     const edge = definition.edges.find((e) => e.target === nodeId);
     if (!edge) return undefined;
     const last = detail.nodeRuns.filter((r) => r.nodeId === edge.source).at(-1);
-    const items = last?.output[edge.sourceHandle];
-    return items ? { from: nameOf(edge.source) ?? '', handle: edge.targetHandle, items } : undefined;
+    if (!last) return undefined;
+    const items = last.output[edge.sourceHandle];
+    return items
+      ? {
+          from: nameOf(edge.source) ?? '',
+          handle: edge.targetHandle,
+          items,
+          source: stored(edge.source, last.runIndex, 'output', edge.sourceHandle),
+        }
+      : undefined;
   })();
   if (side === 'input') {
     const panels = fallback ? (
-      <ItemsPanel title={`Input (from ${fallback.from})`} items={fallback.items} dragFrom={dragFrom(fallback.handle)} />
+      <ItemsPanel
+        title={`Input (from ${fallback.from})`}
+        items={fallback.items}
+        dragFrom={dragFrom(fallback.handle)}
+        source={fallback.source}
+      />
     ) : (
-      nodeRuns.at(-1) && inputs(nodeRuns.at(-1)?.input ?? {})
+      nodeRuns.at(-1) && inputs(nodeRuns.at(-1)?.input ?? {}, nodeRuns.at(-1)?.runIndex ?? 0)
     );
     if (!panels || (Array.isArray(panels) && panels.length === 0)) return null;
     return (
@@ -100,7 +117,7 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
         <div key={r.runIndex} className="node-run">
           {nodeRuns.length > 1 && <div className="muted">Run {r.runIndex + 1}</div>}
           {r.error && <p className="error">{r.error}</p>}
-          {outputs(r.output)}
+          {outputs(r.output, r.runIndex)}
         </div>
       ))}
     </section>
