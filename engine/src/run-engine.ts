@@ -52,6 +52,7 @@ export const runEngine = async (argv: readonly string[]): Promise<void> => {
     token,
     concurrency,
     engineId: config.engineId,
+    filesDir: config.filesDir,
     logger,
     onRefused: () => {
       process.stderr.write(

@@ -11,6 +11,7 @@ import { markdown } from './markdown.ts';
 import { crypto } from './crypto.ts';
 import { emailSend } from './email-send.ts';
 import { postgres } from './postgres.ts';
+import { readWriteFile } from './read-write-file.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { errorTrigger, stopAndError } from './error-nodes.ts';
 import { executeWorkflow, executeWorkflowTrigger } from './workflows.ts';
@@ -48,6 +49,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   crypto,
   emailSend,
   postgres,
+  readWriteFile,
   dateTime,
   executeWorkflow,
   noOp,

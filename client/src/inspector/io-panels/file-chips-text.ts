@@ -1,3 +1,5 @@
+import { formatFileSize } from '#shared/runs/file-size.ts';
+
 /**
  * What a file chip in the input and output panels says, and where its download comes from
  * (GET /api/executions/{id}/binary, docs/plans/n8n-daily.md §8.2). No React: tested in Node.
@@ -21,19 +23,8 @@ export interface FileChip {
   size: string;
 }
 
-const UNITS = ['B', 'kB', 'MB', 'GB'];
-
 /** Decimal units with three significant digits, as n8n's fileSize (pretty-bytes). */
-export const formatBytes = (bytes: number): string => {
-  if (!Number.isFinite(bytes) || bytes < 0) return '';
-  let n = bytes;
-  let unit = 0;
-  while (n >= 1000 && unit < UNITS.length - 1) {
-    n /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? n : Number(n.toPrecision(3))} ${UNITS[unit]}`;
-};
+export const formatBytes = formatFileSize;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
