@@ -4,6 +4,7 @@ import { conditionMappers } from './mappers/conditions.ts';
 import { cryptoMappers } from './mappers/crypto.ts';
 import { emailSendMappers } from './mappers/email-send.ts';
 import { postgresMappers } from './mappers/postgres.ts';
+import { readWriteFileMappers } from './mappers/read-write-file.ts';
 import { dateTimeMappers } from './mappers/date-time.ts';
 import { htmlMappers } from './mappers/html.ts';
 import { httpRequestMappers } from './mappers/http-request.ts';
@@ -53,6 +54,7 @@ const mappers: Record<string, Mapper> = {
   ...cryptoMappers,
   ...emailSendMappers,
   ...postgresMappers,
+  ...readWriteFileMappers,
   ...workflowMappers,
 };
 
