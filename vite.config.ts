@@ -52,6 +52,7 @@ const N8N_DIFF_IN_NPM_TEST = [
   'errorTrigger',
   'crypto',
   'postgres',
+  'read-write-files',
   // The random workflows (graphs.diff.ts): run order, loops, connection order.
   'graphs',
 ];

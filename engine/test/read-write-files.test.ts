@@ -189,7 +189,10 @@ describe('Read/Write Files: writing', () => {
     const item = fileItem('first', { keep: true });
     const out = await write('out/new.txt', {}, [item]).catch((e: unknown) => e);
     // The folder it goes in must exist, as in n8n.
-    expect(String(out)).toMatch(/"out" does not exist/);
+    expect(out).toMatchObject({
+      message: 'The file or directory does not exist',
+      description: '"out" is not in the files folder',
+    });
     mkdirSync(join(root, 'out'));
     const done = await write('out/new.txt', {}, [item]);
     expect(readFileSync(join(root, 'out', 'new.txt'), 'utf8')).toBe('first');

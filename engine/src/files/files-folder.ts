@@ -111,7 +111,9 @@ export class FilesFolder {
     try {
       real = await realpath(path);
     } catch (e) {
-      if (errnoOf(e) === 'ENOENT') refuse(shown, 'does not exist (or is a link to nothing)');
+      // n8n's words for it; which path is in the description.
+      if (errnoOf(e) === 'ENOENT')
+        throw new NodeError('The file or directory does not exist', `"${shown}" is not in the files folder`);
       throw e;
     }
     if (!within(root, real)) refuse(shown, 'leads outside the files folder (a symbolic link)');
@@ -159,7 +161,8 @@ export class FilesFolder {
     } catch (e) {
       const code = errnoOf(e);
       if (code === 'ELOOP') refuse(path, 'is a symbolic link; Weft writes no file through one');
-      if (code === 'EISDIR') refuse(path, 'is a folder');
+      if (code === 'EISDIR')
+        throw new NodeError('The file path was expected but the given path is a directory', `"${path}" is a folder`);
       if (code === 'ENXIO') refuse(path, 'is not a regular file');
       throw e;
     }

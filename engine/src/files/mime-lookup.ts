@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { detectExtension, detectMimeType } from 'nodemailer/lib/mime-funcs/mime-types.js';
+import { detectMimeType } from 'nodemailer/lib/mime-funcs/mime-types.js';
 import type { BinaryFileType } from '#shared/runs/items.ts';
 
 /**
@@ -11,13 +11,18 @@ import type { BinaryFileType } from '#shared/runs/items.ts';
 /** mime-types' reading of a path: the text after its last dot, or the whole name when it has none ("json"). */
 const extensionOf = (path: string): string => extname(`x.${path}`).toLowerCase().slice(1);
 
+/** mime-db's extensions of application/octet-stream (what mime-types answers for them). */
+const OCTET_STREAM = new Set(
+  'bin dms lrf mar so dist distz pkg bpk dump elc deploy exe dll deb dmg iso img msi msp msm buffer'.split(' '),
+);
+
 /** The type of a file by its name; undefined when the table does not know it. */
 export const lookupMimeType = (path: string): string | undefined => {
   const ext = extensionOf(path);
   if (ext === '') return undefined;
   const type = detectMimeType(`f.${ext}`);
-  // nodemailer's answer for an extension it does not know.
-  if (type === 'application/octet-stream' && detectExtension(type) !== ext) return undefined;
+  // nodemailer's answer for an extension it does not know, unless mime-db too calls it bytes.
+  if (type === 'application/octet-stream' && !OCTET_STREAM.has(ext)) return undefined;
   return type;
 };
 

@@ -26,6 +26,7 @@ import { markdownFamily } from './markdown-gen.ts';
 import { cryptoFamily } from './crypto-gen.ts';
 import { emailSendFamily } from './email-send-gen.ts';
 import { postgresFamily } from './postgres-gen.ts';
+import { readWriteFilesFamily } from './read-write-files-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
@@ -81,6 +82,7 @@ const families: Family[] = [
   stopAndErrorFamily,
   errorTriggerFamily,
   postgresFamily,
+  readWriteFilesFamily,
   executeWorkflowFamily,
   ...itemListFamilies,
 ].filter((f) => familySelected(f.name));
