@@ -137,3 +137,25 @@ describe('binary items', () => {
     expect((await run(def, { limits: { maxBytesPerNode: 8192 } })).status).toBe('succeeded');
   });
 });
+
+describe('Edit Fields (Set) and files', () => {
+  const setAfterFile = (parameters: Record<string, unknown>) =>
+    definition({
+      name: 'Set files',
+      nodes: [
+        trigger,
+        code('Make', makeFile),
+        node('Set', 'set', { assignments: [{ name: 'x', value: '1', type: 'string' }], ...parameters }),
+      ],
+      edges: [edge('Start', 'Make'), edge('Make', 'Set')],
+    });
+  const filesAfter = async (parameters: Record<string, unknown>) =>
+    Object.keys(outputOf(await run(setAfterFile(parameters)), 'Set')[0]?.binary ?? {});
+
+  it('keeps them with the other input fields (n8n 3.4), always, or never, as its binary parameter says', async () => {
+    expect(await filesAfter({})).toEqual([]);
+    expect(await filesAfter({ includeOtherFields: true })).toEqual(['data']);
+    expect(await filesAfter({ includeOtherFields: true, binary: 'strip' })).toEqual([]);
+    expect(await filesAfter({ binary: 'keep' })).toEqual(['data']);
+  });
+});

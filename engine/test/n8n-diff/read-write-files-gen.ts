@@ -94,11 +94,58 @@ const writeCase = (rng: Rng): Params => {
   };
 };
 
+/** Edit Fields (Set) after a read: which versions keep the files, by their include and binary options. */
+const setCase = (rng: Rng): { typeVersion: number; parameters: Params } => {
+  const typeVersion = rng.pick([1, 2, 3, 3.1, 3.2, 3.3, 3.4]);
+  if (typeVersion < 3)
+    return {
+      typeVersion,
+      parameters: { keepOnlySet: rng.chance(0.5), values: { string: [{ name: 'x', value: 'y' }] }, options: {} },
+    };
+  const options: Params = {};
+  if (rng.chance(0.6)) options[typeVersion >= 3.4 ? 'stripBinary' : 'includeBinary'] = rng.chance(0.5);
+  const include = rng.pick(['all', 'none', 'selected', 'except']);
+  const fields =
+    typeVersion < 3.3
+      ? { fields: { values: [{ name: 'x', stringValue: 'y' }] } }
+      : { assignments: { assignments: [{ id: '1', name: 'x', value: 'y', type: 'string' }] } };
+  const including =
+    typeVersion < 3.3
+      ? { include }
+      : { includeOtherFields: include !== 'none', include: include === 'none' ? 'all' : include };
+  return {
+    typeVersion,
+    parameters: {
+      mode: 'manual',
+      ...fields,
+      ...including,
+      includeFields: 'fileName',
+      excludeFields: 'fileSize',
+      options,
+    },
+  };
+};
+
 /** Which files the Before node reads into binary items for a write case. */
 const WRITE_SOURCES = ['*.txt', 'a.txt', 'data.*', 'sub/**', 'blob.bin'];
 
 export const readWriteFilesCase = (seed: number): NodeCase => {
   const rng = new Rng(seed);
+  if (rng.chance(0.2)) {
+    const set = setCase(rng);
+    return {
+      family: 'read-write-files',
+      seed,
+      type: 'set',
+      ...set,
+      items: [{ i: 0 }],
+      before: {
+        type: 'readWriteFile',
+        typeVersion: 1.1,
+        parameters: { fileSelector: `${ROOT}/${rng.pick(['*.txt', 'a.txt', 'data.*'])}`, options: {} },
+      },
+    };
+  }
   const typeVersion = rng.pick([1, 1.1]);
   const write = rng.chance(0.4);
   const c: NodeCase = {
@@ -174,8 +221,8 @@ export const readWriteFilesFamily: Family = {
   shrink: shrinkParams,
   key: (c) =>
     [
-      'readWriteFile',
-      c.parameters.operation === 'write' ? 'write' : 'read',
+      c.type,
+      c.type === 'set' ? String(c.typeVersion) : c.parameters.operation === 'write' ? 'write' : 'read',
       ...Object.keys(c.parameters.options ?? {}).sort(),
     ].join(' '),
   coverage: () => ({ selectors: SELECTORS, writeSources: WRITE_SOURCES }),
