@@ -237,3 +237,17 @@ describe('Read/Write Files: writing', () => {
     expect(Buffer.from(read?.binary?.data?.data ?? '', 'base64').toString()).toBe('round trip');
   });
 });
+
+describe('Read/Write Files: a stopped run', () => {
+  it('reads nothing once the run is stopped, even going on after failures', async () => {
+    const stop = new AbortController();
+    stop.abort(new Error('stopped'));
+    await expect(
+      runNode('readWriteFile', { fileSelector: '*.txt' }, [{ json: {} }], {
+        filesDir: root,
+        signal: stop.signal,
+        node: { onError: 'continueRegularOutput' },
+      }),
+    ).rejects.toThrow('stopped');
+  });
+});

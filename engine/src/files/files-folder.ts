@@ -138,7 +138,15 @@ export class FilesFolder {
           `The file "${file.shown}" is ${opened.size.toLocaleString('en-US')} bytes, more than the ${maxBytes.toLocaleString('en-US')} a node run may put out (its files count as base64)`,
         );
       }
-      return await handle.readFile();
+      // What fstat counted, no more: a file that grows meanwhile cannot pass the check above.
+      const bytes = Buffer.alloc(opened.size);
+      let at = 0;
+      while (at < bytes.length) {
+        const { bytesRead } = await handle.read(bytes, at, bytes.length - at, at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+      }
+      return at === bytes.length ? bytes : bytes.subarray(0, at);
     } finally {
       await handle.close();
     }

@@ -73,6 +73,7 @@ export const readWriteFile: NodeExecutor = async (ctx) => {
     const field = str(p.dataPropertyName, 'data');
     const items: Item[] = [];
     for (const found of files) {
+      ctx.signal.throwIfAborted();
       const bytes = await folder.read(found, Math.max(0, Math.floor((left * 3) / 4)));
       left -= Math.ceil(bytes.length / 3) * 4;
       const file = describe(found.shown, bytes);
@@ -119,10 +120,13 @@ export const readWriteFile: NodeExecutor = async (ctx) => {
   // Read runs once even without input items, as n8n's executes its node once.
   const count = operation === 'read' ? Math.max(ctx.items.length, 1) : ctx.items.length;
   for (let index = 0; index < count; index++) {
+    ctx.signal.throwIfAborted();
     const p = all[index] ?? all[0] ?? {};
     try {
       out.push(...(operation === 'write' ? await write(p, index) : await read(p, index)));
     } catch (e) {
+      // A stopped run stops here, "continue" or not.
+      if (ctx.signal.aborted) throw e;
       const message = messageOf(e);
       if (!goOn) throw e instanceof NodeError ? e : new NodeError(message);
       if (inPlace) out.push(pairedWith({ json: { error: message } }, { item: index }));
