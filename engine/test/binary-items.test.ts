@@ -159,3 +159,39 @@ describe('Edit Fields (Set) and files', () => {
     expect(await filesAfter({ binary: 'keep' })).toEqual(['data']);
   });
 });
+
+describe('expressions and files', () => {
+  it('an expression that does not name binary gets the items without their files (a small sandbox copes)', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createSandbox } = await import('../src/sandbox/node-host.ts');
+    const { ParameterResolver } = await import('#shared/expressions/resolve.ts');
+    const root = mkdtempSync(join(tmpdir(), 'weft-expr-files-'));
+    // 3 MB of file is 4 MB of base64: more than this sandbox's memory holds as JSON text and parsed.
+    writeFileSync(join(root, 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 7));
+    const sandbox = await createSandbox({ timeoutMs: 2000, memoryBytes: 6 * 1024 * 1024 });
+    try {
+      const resolver = new ParameterResolver(sandbox);
+      const def = definition({
+        name: 'Names only',
+        nodes: [
+          trigger,
+          node('Read', 'readWriteFile', { fileSelector: 'big.bin' }),
+          node('Name', 'set', {
+            assignments: [
+              { name: 'upper', type: 'string', value: "={{ $('Read').item.json.fileName.toUpperCase() }}" },
+              { name: 'size', type: 'string', value: '={{ $json.fileSize.toLowerCase() }}' },
+            ],
+          }),
+        ],
+        edges: [edge('Start', 'Read'), edge('Read', 'Name')],
+      });
+      const r = await run(def, { filesDir: root, sandbox, resolver });
+      expect(r.error).toBeUndefined();
+      expect(outputOf(r, 'Name')[0]?.json).toEqual({ upper: 'BIG.BIN', size: '3.15 mb' });
+    } finally {
+      sandbox.dispose();
+    }
+  });
+});
