@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ParameterResolver } from '#shared/expressions/resolve.ts';
+import { createSandbox } from '../src/sandbox/node-host.ts';
 import type { Item } from '#shared/runs/items.ts';
 import { definition, edge, node, run } from './harness.ts';
 
@@ -162,11 +167,6 @@ describe('Edit Fields (Set) and files', () => {
 
 describe('expressions and files', () => {
   it('an expression that does not name binary gets the items without their files (a small sandbox copes)', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { createSandbox } = await import('../src/sandbox/node-host.ts');
-    const { ParameterResolver } = await import('#shared/expressions/resolve.ts');
     const root = mkdtempSync(join(tmpdir(), 'weft-expr-files-'));
     // 3 MB of file is 4 MB of base64: more than this sandbox's memory holds as JSON text and parsed.
     writeFileSync(join(root, 'big.bin'), Buffer.alloc(3 * 1024 * 1024, 7));
