@@ -195,3 +195,31 @@ describe('expressions and files', () => {
     }
   });
 });
+
+describe('nodes that hand items on keep their files, as n8n', () => {
+  it('Rename Keys, and Merge appending or choosing a branch', async () => {
+    const def = definition({
+      name: 'Pass files',
+      nodes: [
+        trigger,
+        code('Make', makeFile),
+        node('Rename', 'renameKeys', { keys: [{ currentKey: 'n', newKey: 'm' }] }),
+        node('Both', 'merge', { mode: 'append' }),
+        node('Pick', 'merge', { mode: 'chooseBranch', useDataOfInput: 'input2' }),
+      ],
+      edges: [
+        edge('Start', 'Make'),
+        edge('Make', 'Rename'),
+        edge('Rename', 'Both', 'main', 'input1'),
+        edge('Make', 'Both', 'main', 'input2'),
+        edge('Make', 'Pick', 'main', 'input1'),
+        edge('Rename', 'Pick', 'main', 'input2'),
+      ],
+    });
+    const r = await run(def);
+    expect(r.status).toBe('succeeded');
+    expect(outputOf(r, 'Rename')[0]).toMatchObject({ json: { m: 1 }, binary: { data: { data: hello } } });
+    expect(outputOf(r, 'Both').map((i) => i.binary?.data?.fileName)).toEqual(['hello.txt', 'hello.txt']);
+    expect(outputOf(r, 'Pick')[0]).toMatchObject({ json: { m: 1 }, binary: { data: { fileName: 'hello.txt' } } });
+  });
+});

@@ -163,7 +163,9 @@ export const runInWeft = async (
       (nodes[r.name] ??= []).push({
         // An item is its json, or { json, binary } when it carries files (as the reference shows n8n's).
         outputs: names.map((handle) =>
-          (r.output[handle] ?? []).map((i) => (i.binary ? asJson({ json: i.json, binary: i.binary }) : asJson(i.json))),
+          (r.output[handle] ?? []).map((i) =>
+            i.binary && Object.keys(i.binary).length > 0 ? asJson({ json: i.json, binary: i.binary }) : asJson(i.json),
+          ),
         ),
         paired: names.map((handle) =>
           (r.output[handle] ?? []).map((_, i) => {
