@@ -53,6 +53,7 @@ const N8N_DIFF_IN_NPM_TEST = [
   'crypto',
   'postgres',
   'mysql',
+  'read-write-files',
   // The random workflows (graphs.diff.ts): run order, loops, connection order.
   'graphs',
 ];

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ENGINE_PARENT_ENV } from '#shared/protocol/engine-child.ts';
@@ -20,6 +21,7 @@ An engine process: joins the server at URL and runs its workflows.
   --id NAME          how the server names this engine (default: host-pid)
   --token TOKEN      the engine token; better WEFT_ENGINE_TOKEN or WEFT_ENGINE_TOKEN_FILE,
                      since a command line is visible to every user of the machine
+  --files-dir DIR    the only folder Read/Write Files may use (or WEFT_FILES_DIR; default ./data/files)
 Exit codes: 0 stopped, 1 failed, 2 bad usage or configuration.`;
 
 /** Where the engine token comes from; the parent's arrives later, over the channel (parent-channel.ts). */
@@ -85,6 +87,14 @@ const schema = z
       .default(10),
     // The server's hello schema takes 1–100 characters.
     engineId: z.string().min(1, '--id must be 1–100 characters').max(100, '--id must be 1–100 characters').optional(),
+    // Read/Write Files' folder; the server's child is given DATA_DIR/files (or WEFT_FILES_DIR) with --files-dir.
+    filesDir: z
+      .string()
+      .trim()
+      .min(1, '--files-dir is empty')
+      .refine((dir) => !dir.includes('\0'), '--files-dir has a NUL character')
+      .default('./data/files')
+      .transform((dir) => resolve(dir)),
     logLevel: z
       .enum(LOG_LEVELS, {
         error: (issue) =>
@@ -132,6 +142,7 @@ export const parseEngineConfig = (
         token: { type: 'string' },
         concurrency: { type: 'string' },
         id: { type: 'string' },
+        'files-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -161,6 +172,7 @@ export const parseEngineConfig = (
         : fromEnv('WEFT_ENGINE_TOKEN_FILE'),
     concurrency: flags.concurrency ?? fromEnv('WEFT_ENGINE_CONCURRENCY'),
     engineId: flags.id,
+    filesDir: flags['files-dir'] ?? fromEnv('WEFT_FILES_DIR'),
     logLevel: fromEnv('LOG_LEVEL'),
   });
   if (!parsed.success) throw new ConfigError(parsed.error.issues[0]?.message ?? 'invalid configuration');

@@ -53,6 +53,7 @@ export const runEngine = async (argv: readonly string[]): Promise<void> => {
     token,
     concurrency,
     engineId: config.engineId,
+    filesDir: config.filesDir,
     logger,
     onRefused: () => {
       process.stderr.write(

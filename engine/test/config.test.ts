@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENGINE_PARENT_ENV } from '#shared/protocol/engine-child.ts';
@@ -39,7 +39,17 @@ describe('engine configuration', () => {
       concurrency: 10,
       logLevel: 'info',
       engineId: `${hostname()}-${process.pid}`,
+      filesDir: resolve('./data/files'),
     });
+  });
+
+  it('the files folder: --files-dir over WEFT_FILES_DIR, made absolute; empty or with a NUL byte is refused', () => {
+    expect(config([], { ...ON_ITS_OWN, WEFT_FILES_DIR: '/srv/weft/files' }).filesDir).toBe('/srv/weft/files');
+    expect(config(['--files-dir', 'shared'], { ...ON_ITS_OWN, WEFT_FILES_DIR: '/srv/x' }).filesDir).toBe(
+      resolve('shared'),
+    );
+    expect(problem(['--files-dir', ' '], ON_ITS_OWN)).toBe('--files-dir is empty');
+    expect(problem(['--files-dir', 'a\0b'], ON_ITS_OWN)).toBe('--files-dir has a NUL character');
   });
 
   it('flags beat the environment', () => {

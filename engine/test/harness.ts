@@ -98,6 +98,8 @@ export const runNode = async (
     network?: NetworkPolicy;
     credentials?: Record<string, Credential>;
     maxOutputBytes?: number;
+    /** Read/Write Files' folder. */
+    filesDir?: string;
     /** The run's cancel signal (a run that is never canceled when left out). */
     signal?: AbortSignal;
   } = {},
@@ -128,6 +130,7 @@ export const runNode = async (
     logDropped: () => undefined,
     outbound: outboundClients.for(extra.network),
     ...(extra.maxOutputBytes !== undefined ? { maxOutputBytes: extra.maxOutputBytes } : {}),
+    ...(extra.filesDir !== undefined ? { filesDir: extra.filesDir } : {}),
   };
   const executor = executors.get(type);
   if (!executor) throw new Error(`no executor for ${type}`);

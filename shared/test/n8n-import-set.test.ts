@@ -50,7 +50,7 @@ describe('n8n import: Edit Fields (Set)', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('Edit Fields 3.4: "all except", the Duplicate item setting; the binary option is named as not carried', () => {
+  it('Edit Fields 3.4: "all except", the Duplicate item setting; files kept with the other fields unless stripped', () => {
     const { params, warnings } = importSet(3.4, {
       assignments: { assignments: [{ id: '1', name: 'n', value: 2, type: 'number' }] },
       includeOtherFields: true,
@@ -69,6 +69,14 @@ describe('n8n import: Edit Fields (Set)', () => {
       duplicateCount: 2,
       assignments: [{ name: 'n', value: '2', type: 'number' }],
     });
-    expect(warnings.join('\n')).toMatch(/stripBinary|binary/i);
+    expect(warnings).toEqual([]);
+    expect(params.binary).toBeUndefined();
+    expect(importSet(3.4, { includeOtherFields: true, options: { stripBinary: true } }).params.binary).toBe('strip');
+  });
+
+  it('Edit Fields 3–3.3 keep files only with "Include Binary File" on; Set 1–2 with the other fields', () => {
+    expect(importSet(3.1, { options: { includeBinary: true } }).params.binary).toBe('keep');
+    expect(importSet(3.3, { includeOtherFields: true }).params.binary).toBe('strip');
+    expect(importSet(2, { keepOnlySet: false }).params.binary).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -13,6 +14,15 @@ describe('configuration', () => {
     expect(defaults !== 'help' && defaults.dbFile.endsWith('/data/weft.db')).toBe(true);
     const both = loadConfig(['--port', '9001', '--data-dir', '/tmp/weft-x'], { PORT: '9000', HOST: '0.0.0.0' });
     expect(both).toMatchObject({ host: '0.0.0.0', port: 9001, dbFile: '/tmp/weft-x/weft.db' });
+  });
+
+  it("Read/Write Files' folder: DATA_DIR/files, or WEFT_FILES_DIR / --files-dir, made absolute", () => {
+    const filesDir = (argv: string[], env: Record<string, string>): string =>
+      (loadConfig(argv, env) as Config).filesDir;
+    expect(filesDir([], {})).toBe(resolve('./data/files'));
+    expect(filesDir([], { DATA_DIR: '/srv/weft' })).toBe('/srv/weft/files');
+    expect(filesDir([], { DATA_DIR: '/srv/weft', WEFT_FILES_DIR: 'shared' })).toBe(resolve('shared'));
+    expect(filesDir(['--files-dir', '/mnt/files'], { WEFT_FILES_DIR: '/elsewhere' })).toBe('/mnt/files');
   });
 
   it('names the bad setting and what was given', () => {

@@ -112,6 +112,8 @@ const schema = z.object({
   dbSynchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   /** A folder holding the built web app (vite build output); unset: the one this installation carries (http/static.ts). */
   clientDir: z.string().trim().min(1).optional(),
+  /** The only folder Read/Write Files may use, handed to the engine child (--files-dir); unset: DATA_DIR/files. */
+  filesDir: z.string().trim().min(1).optional(),
   /** Secret engines present on /engine; unset: a random one per start, known only to the child engine. */
   engineToken: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Key credentials are encrypted with (64 hex characters or base64 of 32 bytes); unset: DATA_DIR/encryption.key. */
@@ -183,7 +185,7 @@ const schema = z.object({
     .default('weft'),
 });
 
-export type Config = z.infer<typeof schema> & { dbFile: string };
+export type Config = z.infer<typeof schema> & { dbFile: string; filesDir: string };
 
 /** Environment variable (or flag) for each setting, as the README documents them. */
 export const configSources: Record<
@@ -208,6 +210,7 @@ export const configSources: Record<
   cookieSecure: { env: 'WEFT_COOKIE_SECURE' },
   dbSynchronous: { env: 'WEFT_DB_SYNCHRONOUS' },
   clientDir: { env: 'WEFT_CLIENT_DIR' },
+  filesDir: { env: 'WEFT_FILES_DIR', flag: 'files-dir' },
   engineToken: { env: 'WEFT_ENGINE_TOKEN' },
   encryptionKey: { env: 'WEFT_ENCRYPTION_KEY' },
   engine: { env: 'WEFT_ENGINE' },
@@ -250,7 +253,7 @@ const secret: ReadonlySet<keyof typeof configSources> = new Set([
 
 export class ConfigError extends Error {}
 
-export const USAGE = `Usage: weft [serve] [--host HOST] [--port PORT] [--data-dir DIR]   (from the source tree: npm start -- …)
+export const USAGE = `Usage: weft [serve] [--host HOST] [--port PORT] [--data-dir DIR] [--files-dir DIR]   (from the source tree: npm start -- …)
 Environment: ${Object.values(configSources)
   .map((s) => s.env)
   .join(', ')} (see README.md).`;
@@ -265,6 +268,7 @@ export const loadConfig = (argv: readonly string[], env: Record<string, string |
         host: { type: 'string' },
         port: { type: 'string' },
         'data-dir': { type: 'string' },
+        'files-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -296,5 +300,6 @@ export const loadConfig = (argv: readonly string[], env: Record<string, string |
     throw new ConfigError('REDIS_URL needs DATABASE_URL=postgres://…: instances share rooms only on one PostgreSQL');
   const dataDir = resolve(parsed.data.dataDir);
   const clientDir = parsed.data.clientDir === undefined ? undefined : resolve(parsed.data.clientDir);
-  return { ...parsed.data, dataDir, clientDir, dbFile: resolve(dataDir, 'weft.db') };
+  const filesDir = resolve(parsed.data.filesDir ?? resolve(dataDir, 'files'));
+  return { ...parsed.data, dataDir, clientDir, filesDir, dbFile: resolve(dataDir, 'weft.db') };
 };

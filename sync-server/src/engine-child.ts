@@ -78,6 +78,8 @@ export const startEngineChild = (options: {
   token: string;
   env: NodeJS.ProcessEnv;
   logger: Logger;
+  /** Read/Write Files' folder (the server's WEFT_FILES_DIR or DATA_DIR/files). */
+  filesDir?: string;
 }) => {
   let child: ChildProcess | undefined;
   let stopping = false;
@@ -89,7 +91,8 @@ export const startEngineChild = (options: {
   }
   const { args } = command;
   const start = () => {
-    const spawned = spawn(process.execPath, [...args, '--server', options.server], {
+    const files = options.filesDir !== undefined ? ['--files-dir', options.filesDir] : [];
+    const spawned = spawn(process.execPath, [...args, '--server', options.server, ...files], {
       env: engineEnvironment(options.env),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

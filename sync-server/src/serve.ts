@@ -124,6 +124,7 @@ export const serve = async (argv: readonly string[]): Promise<void> => {
           server: `http://${address.host === '0.0.0.0' ? '127.0.0.1' : address.host}:${address.port}`,
           token: config.engineToken ?? server.engineToken,
           env: process.env,
+          filesDir: config.filesDir,
           logger: logger.child({ component: 'engine-child' }),
         })
       : undefined;

@@ -38,6 +38,7 @@ const FILES = {
   scheduleTrigger: 'Schedule/ScheduleTrigger.node.js',
   executeWorkflow: 'ExecuteWorkflow/ExecuteWorkflow/ExecuteWorkflow.node.js',
   executeWorkflowTrigger: 'ExecuteWorkflow/ExecuteWorkflowTrigger/ExecuteWorkflowTrigger.node.js',
+  readWriteFile: 'Files/ReadWriteFile/ReadWriteFile.node.js',
 };
 
 // Stand-in for n8n's test-only node `n8n-nodes-testing.testData`: emits parameters.data as items.
@@ -234,7 +235,9 @@ async function runCase(wf) {
   const nodes = {};
   for (const [name, runs] of Object.entries(rd.runData)) {
     nodes[name] = runs.map((r) => ({
-      outputs: (r.data?.main ?? []).map((items) => (items ?? []).map((i) => plain(i.json))),
+      // An item is its json, or { json, binary } when it carries files (Weft's harness shows its items alike;
+      // n8n's Merge gives combined items an empty binary, which is no file).
+      outputs: (r.data?.main ?? []).map((items) => (items ?? []).map((i) => (i.binary && Object.keys(i.binary).length > 0 ? plain({ json: i.json, binary: i.binary }) : plain(i.json)))),
       paired: (r.data?.main ?? []).map((items) => (items ?? []).map((i) => pairingOf(i.pairedItem))),
       error: errorOf(r.error),
     }));

@@ -1,6 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useAtomValue } from 'jotai';
 import { api } from '../api/client.ts';
+import type { ItemsSource } from '../inspector/io-panels/file-chips-text.ts';
 import { useEditor } from '../editor/editor-context.tsx';
 import { viewedExecutionAtom } from '../state/atoms.ts';
 
@@ -61,32 +62,21 @@ export const loadExecutionDetail = (id: string): Promise<ExecutionDetail> => {
   return loading;
 };
 
-/** Where a list of items shown from an execution lives, to read further pages of it. */
-export interface ItemsSource {
-  executionId: string;
-  nodeId: string;
-  runIndex: number;
-  side: 'input' | 'output';
-  handle: string;
-  /** Items on the handle in all. */
-  total: number;
-}
-
 /** GET /api/executions/:id/items: `limit` (at most 200) items of one handle of one node run from `offset`. */
 export const loadItemsPage = async (
   source: ItemsSource,
   offset: number,
   limit: number,
-): Promise<{ json: unknown }[]> => {
+): Promise<{ json: unknown; binary?: unknown }[]> => {
   const query = new URLSearchParams({
     node: source.nodeId,
-    run: String(source.runIndex),
+    run: String(source.run),
     side: source.side,
     handle: source.handle,
     offset: String(offset),
     limit: String(limit),
   });
-  const page = await api<{ items: { json: unknown }[] }>(
+  const page = await api<{ items: { json: unknown; binary?: unknown }[] }>(
     'GET',
     `/api/executions/${encodeURIComponent(source.executionId)}/items?${query.toString()}`,
   );

@@ -3,9 +3,10 @@ import { useAtomValue } from 'jotai';
 import { nodePorts } from '#shared/nodes/ports.ts';
 import { useDefinition } from '../doc/use-workflow-session.ts';
 import { useEditor } from '../editor/editor-context.tsx';
+import type { ItemsSource } from '../inspector/io-panels/file-chips-text.ts';
 import { ItemsPanel, type MoreItems } from '../inspector/io-panels/items-views.tsx';
 import { viewedExecutionAtom } from '../state/atoms.ts';
-import { loadItemsPage, useExecutionDetail, type ExecutionDetail, type ItemsSource } from './execution-detail.ts';
+import { loadItemsPage, useExecutionDetail, type ExecutionDetail } from './execution-detail.ts';
 import { PinSection } from './pin-section.tsx';
 
 /**
@@ -17,43 +18,49 @@ import { PinSection } from './pin-section.tsx';
 
 type NodeRun = ExecutionDetail['nodeRuns'][number];
 
-/** Where a handle's items of a node run live, when the detail holds only the first of them. */
-const sourceOf = (
+/** Where a handle's items of a node run are stored (their files' downloads, pages past the first), and how many. */
+const storedOf = (
   executionId: string,
   run: NodeRun,
   side: 'input' | 'output',
   handle: string,
   loaded: number,
-): ItemsSource | undefined => {
-  const total = (side === 'input' ? run.inputCounts : run.outputCounts)?.[handle] ?? loaded;
-  return total > loaded
-    ? { executionId, nodeId: run.nodeId, runIndex: run.runIndex, side, handle, total }
-    : undefined;
-};
+): { source: ItemsSource; total: number } => ({
+  source: { executionId, nodeId: run.nodeId, run: run.runIndex, side, handle },
+  total: (side === 'input' ? run.inputCounts : run.outputCounts)?.[handle] ?? loaded,
+});
 
-/** An items panel that reads the pages the execution detail left out through the items route. */
+/**
+ * An items panel of a stored run: its files download from where they are stored, and the pages the execution
+ * detail left out are read through the items route.
+ */
 const RunItemsPanel = ({
-  source,
+  stored,
   ...props
-}: Omit<React.ComponentProps<typeof ItemsPanel>, 'more'> & { source: ItemsSource | undefined }) => {
-  const { executionId, nodeId, runIndex, side, handle, total } = source ?? {};
-  const more = useMemo<MoreItems | undefined>(
+}: Omit<React.ComponentProps<typeof ItemsPanel>, 'more' | 'source'> & {
+  stored: { source: ItemsSource; total: number } | undefined;
+}) => {
+  const { executionId, nodeId, run, side, handle } = stored?.source ?? {};
+  const total = stored?.total;
+  const source = useMemo<ItemsSource | undefined>(
     () =>
       executionId !== undefined &&
       nodeId !== undefined &&
-      runIndex !== undefined &&
+      run !== undefined &&
       side !== undefined &&
-      handle !== undefined &&
-      total !== undefined
-        ? {
-            total,
-            load: (offset, limit) =>
-              loadItemsPage({ executionId, nodeId, runIndex, side, handle, total }, offset, limit),
-          }
+      handle !== undefined
+        ? { executionId, nodeId, run, side, handle }
         : undefined,
-    [executionId, nodeId, runIndex, side, handle, total],
+    [executionId, nodeId, run, side, handle],
   );
-  return <ItemsPanel {...props} more={more} />;
+  const more = useMemo<MoreItems | undefined>(
+    () =>
+      source && total !== undefined && total > props.items.length
+        ? { total, load: (offset, limit) => loadItemsPage(source, offset, limit) }
+        : undefined,
+    [source, total, props.items.length],
+  );
+  return <ItemsPanel {...props} more={more} source={source} />;
 };
 
 /**
@@ -85,7 +92,7 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
         title={Object.keys(run.input).length > 1 ? `Input ${handle}` : 'Input'}
         items={items}
         dragFrom={dragFrom(handle)}
-        source={detail && sourceOf(detail.id, run, 'input', handle, items.length)}
+        stored={detail && storedOf(detail.id, run, 'input', handle, items.length)}
       />
     ));
   const outputs = (run: NodeRun) =>
@@ -94,7 +101,7 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
         key={`out-${handle}`}
         title={Object.keys(run.output).length > 1 ? `Output ${handle}` : 'Output'}
         items={items}
-        source={detail && sourceOf(detail.id, run, 'output', handle, items.length)}
+        stored={detail && storedOf(detail.id, run, 'output', handle, items.length)}
       />
     ));
   // Not run in this execution: the source's items on the edge into the first input, if the source ran.
@@ -109,7 +116,7 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
           from: nameOf(edge.source) ?? '',
           handle: edge.targetHandle,
           items,
-          source: sourceOf(detail.id, last, 'output', edge.sourceHandle, items.length),
+          stored: storedOf(detail.id, last, 'output', edge.sourceHandle, items.length),
         }
       : undefined;
   })();
@@ -120,7 +127,7 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
         title={`Input (from ${fallback.from})`}
         items={fallback.items}
         dragFrom={dragFrom(fallback.handle)}
-        source={fallback.source}
+        stored={fallback.stored}
       />
     ) : (
       lastRun && inputs(lastRun)
@@ -138,9 +145,9 @@ export const NodeRunData = ({ nodeId, side }: { nodeId: string; side: 'input' | 
     <PinSection
       nodeId={nodeId}
       output={lastOutput}
-      outputSource={
+      outputStored={
         detail && lastRun && lastOutput && firstOutput !== undefined
-          ? sourceOf(detail.id, lastRun, 'output', firstOutput, lastOutput.length)
+          ? storedOf(detail.id, lastRun, 'output', firstOutput, lastOutput.length)
           : undefined
       }
       executionId={detail?.id}

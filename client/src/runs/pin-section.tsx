@@ -7,7 +7,7 @@ import { api } from '../api/client.ts';
 import { useEditor } from '../editor/editor-context.tsx';
 import type { PresenceUser } from '../presence/presence.ts';
 import { ItemsPanel } from '../inspector/io-panels/items-views.tsx';
-import type { ItemsSource } from './execution-detail.ts';
+import type { ItemsSource } from '../inspector/io-panels/file-chips-text.ts';
 import { sizeText, usePin } from './pins.ts';
 import { readWholeOutput } from './whole-output.ts';
 
@@ -113,14 +113,14 @@ const PinEditor = ({
 export const PinSection = ({
   nodeId,
   output,
-  outputSource,
+  outputStored,
   executionId,
 }: {
   nodeId: string;
   /** The first output of the node's last run on screen, if it ran (its first page when `outputSource` is set). */
   output: { json: unknown }[] | undefined;
-  /** Where the rest of that output is, when the page holds only its first items. */
-  outputSource?: ItemsSource | undefined;
+  /** Where that output is stored and how many items it has (the page may hold only its first ones). */
+  outputStored?: { source: ItemsSource; total: number } | undefined;
   executionId: string | undefined;
 }) => {
   const { session, presence, canEdit } = useEditor();
@@ -135,7 +135,7 @@ export const PinSection = ({
   const withWholeOutput = (use: (items: unknown[]) => void) => {
     if (!output) return;
     setReading(true);
-    readWholeOutput(output, outputSource)
+    readWholeOutput(output, outputStored)
       .then(
         (whole) => ('error' in whole ? setProblem(whole.error) : use(whole.items)),
         (error: unknown) =>

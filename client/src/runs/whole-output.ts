@@ -1,5 +1,6 @@
 import { PIN_MAX_BYTES } from '#shared/schema/index.ts';
-import { loadItemsPage, type ItemsSource } from './execution-detail.ts';
+import type { ItemsSource } from '../inspector/io-panels/file-chips-text.ts';
+import { loadItemsPage } from './execution-detail.ts';
 import { sizeText } from './pins.ts';
 
 /** Pages of the items route (its largest) read to gather an output for a pin. */
@@ -14,16 +15,17 @@ const utf8 = new TextEncoder();
  */
 export const readWholeOutput = async (
   loaded: readonly { json: unknown }[],
-  source: ItemsSource | undefined,
+  stored: { source: ItemsSource; total: number } | undefined,
 ): Promise<{ items: unknown[] } | { error: string }> => {
   const items = loaded.map((i) => i.json);
-  if (!source || items.length >= source.total) return { items };
+  if (!stored || items.length >= stored.total) return { items };
+  const { source, total } = stored;
   let bytes = utf8.encode(JSON.stringify(items)).length;
-  while (items.length < source.total) {
+  while (items.length < total) {
     if (bytes > PIN_MAX_BYTES) {
-      const estimate = (bytes / items.length) * source.total;
+      const estimate = (bytes / items.length) * total;
       return {
-        error: `Pinned data is limited to ${sizeText(PIN_MAX_BYTES)} per node; this output (${source.total} items) is about ${sizeText(estimate)}`,
+        error: `Pinned data is limited to ${sizeText(PIN_MAX_BYTES)} per node; this output (${total} items) is about ${sizeText(estimate)}`,
       };
     }
     const page = (await loadItemsPage(source, items.length, PAGE)).map((i) => i.json);

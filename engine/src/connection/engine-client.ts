@@ -101,6 +101,8 @@ export interface EngineClientOptions {
   engineId: string;
   concurrency: number;
   logger: Logger;
+  /** The folder Read/Write Files is confined to (absolute); without one that node fails. */
+  filesDir?: string;
   /**
    * The server refused the token (close 4401): retrying cannot help, so the
    * process should end and say so; a supervisor then shows the failure.
@@ -404,6 +406,7 @@ export class EngineClient {
         ...(job.limits ? { limits: job.limits } : {}),
         ...(job.timezone ? { defaultTimezone: job.timezone } : {}),
         outbound: this.outbound.for(job.network),
+        ...(this.options.filesDir !== undefined ? { filesDir: this.options.filesDir } : {}),
         encodeItems: true,
         credential: (id) => {
           const secret = job.credentials?.[id];

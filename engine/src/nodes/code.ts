@@ -13,6 +13,7 @@ import { readsTime, SandboxError, type SandboxErrorInfo } from '#shared/sandbox/
 import { legacyItemMessage, legacyKind } from './code-legacy.ts';
 import { declareImplicitGlobals } from './sort-code.ts';
 import { str } from './values.ts';
+import { filesOf } from '../binary/files-of.ts';
 
 /**
  * The Code node: JavaScript in the sandbox, once for all items (`$input.all()`,
@@ -22,7 +23,7 @@ import { str } from './values.ts';
  */
 
 interface CodeResult {
-  items?: (Item & { index?: number; pairedItem?: unknown })[];
+  items?: (Omit<Item, 'binary'> & { binary?: unknown; index?: number; pairedItem?: unknown })[];
   /** returned: the code ran, and what it returned failed the checks (n8n's Function Item tells those apart). */
   errors?: { index: number; e: SandboxErrorInfo; returned?: boolean }[];
   e?: SandboxErrorInfo;
@@ -92,7 +93,8 @@ export const code: NodeExecutor = (ctx) => {
   // Paired items as n8n's Code has them: once per item, to the item it ran for; else what the code returned.
   const items = (result.items ?? []).map((i) => {
     const paired = i.index !== undefined ? [{ item: i.index }] : parsePairedItem(i.pairedItem);
-    return paired ? pairedWith({ json: i.json }, paired) : { json: i.json };
+    const item: Item = i.binary === undefined ? { json: i.json } : { json: i.json, binary: filesOf(i.binary) };
+    return paired ? pairedWith(item, paired) : item;
   });
   const failed = (result.errors ?? []).map((f) => ({
     index: f.index,

@@ -255,11 +255,15 @@ const combineByFields = (pairs: Pairs, one: Item[], two: Item[], p: JsonObject, 
   }
 };
 
+const withFiles = (item: Item): Item =>
+  item.binary === undefined ? { json: item.json } : { json: item.json, binary: item.binary };
+
 export const merge: NodeExecutor = (ctx) => {
   const p = ctx.nodeParams();
   // Each input item as its own object, paired to its place: one item object can come in on both inputs.
-  const one = (ctx.inputs.input1 ?? []).map((item, i) => pairedWith({ json: item.json }, { item: i }));
-  const two = (ctx.inputs.input2 ?? []).map((item, i) => pairedWith({ json: item.json }, { item: i, input: 1 }));
+  // Their files go with them where an item passes whole (append, choose branch); combined items have none yet.
+  const one = (ctx.inputs.input1 ?? []).map((item, i) => pairedWith(withFiles(item), { item: i }));
+  const two = (ctx.inputs.input2 ?? []).map((item, i) => pairedWith(withFiles(item), { item: i, input: 1 }));
   const compat: Compat = p.compat === 'v2' || p.compat === 'v2.1' || p.compat === 'v1' ? p.compat : 'v3';
   const pairs = new Pairs(one, two);
   switch (p.mode) {

@@ -21,6 +21,7 @@ import { sort } from './sort.ts';
 import { splitOut } from './split-out.ts';
 import { summarize } from './summarize.ts';
 import { xml } from './xml.ts';
+import { readWriteFile } from './read-write-file.ts';
 import { html } from './html.ts';
 import { markdown } from './markdown.ts';
 import { crypto } from './crypto.ts';
@@ -57,6 +58,7 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['splitInBatches', loopOverItems],
   ['compareDatasets', compareDatasets],
   ['xml', xml],
+  ['readWriteFile', readWriteFile],
   ['html', html],
   ['markdown', markdown],
   ['crypto', crypto],

@@ -97,7 +97,9 @@ export const renameKeys: NodeExecutor = (ctx) => {
   ctx.items.forEach((item, index) => {
     if (failed.length > 0 && !goOn) return;
     try {
-      out.push(pairedWith({ json: renameItem(item.json, params[index] ?? {}) }, { item: index }));
+      const json = renameItem(item.json, params[index] ?? {});
+      // n8n's Rename Keys hands the item's files on as they are.
+      out.push(pairedWith(item.binary === undefined ? { json } : { json, binary: item.binary }, { item: index }));
     } catch (e) {
       if (!(e instanceof NodeError)) throw e;
       failed.push({ index, message: e.message });

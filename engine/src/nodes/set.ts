@@ -112,6 +112,12 @@ const valueOf = (run: SetRun, k: number, i: number, resolved: unknown): unknown 
   return run.probes.get(label)?.kind === 'single' ? run.probed.single(label, i) : resolved;
 };
 
+/** Whether the input item's files go on (the `binary` parameter; n8n's include / strip binary options). */
+const keepsFiles = (p: JsonObject): boolean => {
+  const mode = str(p.binary, 'withOtherFields');
+  return mode === 'keep' || (mode === 'withOtherFields' && p.includeOtherFields === true);
+};
+
 /** One output item of the node run. */
 const setItem = (item: Item, p: JsonObject, i: number, run: SetRun): Item => {
   const { conversion, rawMode, rawAssignments, probed, objectTextOf } = run;
@@ -225,23 +231,30 @@ export const set: NodeExecutor = (ctx) => {
   // Per item, no closures: this loop runs for every item of every Set node (the engine's hottest path).
   const output: Item[] = [];
   for (let i = 0; i < ctx.items.length; i++) {
-    output.push(
-      setItem(ctx.items[i] as Item, params[i] ?? {}, i, {
-        conversion,
-        rawMode,
-        rawAssignments,
-        probes,
-        probed,
-        objectTextOf,
-      }),
-    );
+    const input = ctx.items[i] as Item;
+    const p = params[i] ?? {};
+    const made = setItem(input, p, i, {
+      conversion,
+      rawMode,
+      rawAssignments,
+      probes,
+      probed,
+      objectTextOf,
+    });
+    if (input.binary !== undefined && keepsFiles(p)) made.binary = { ...input.binary };
+    output.push(made);
   }
   // n8n's "Duplicate item" setting: test runs only, the count read once.
   if (first.duplicateItem !== true || ctx.meta.execution.mode !== 'manual') return { [MAIN]: output };
   const copies = Math.max(0, Math.floor(Number(first.duplicateCount) || 0)) + 1;
   return {
     [MAIN]: output.flatMap((item, i) =>
-      Array.from({ length: copies }, () => pairedWith({ json: deepClone(item.json) }, { item: i })),
+      Array.from({ length: copies }, () =>
+        pairedWith(
+          item.binary ? { json: deepClone(item.json), binary: { ...item.binary } } : { json: deepClone(item.json) },
+          { item: i },
+        ),
+      ),
     ),
   };
 };

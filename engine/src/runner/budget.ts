@@ -52,6 +52,27 @@ export const measureOutput = (output: NodeOutput): Measured => {
   return { text: `${text}}`, bytes, items, parts };
 };
 
+/**
+ * Base64 characters of the files the output's items carry (§8.2): in the JSON text they are counted with the rest,
+ * and a run that does not encode counts them alone, so a node cannot pass a file larger than its budget either way.
+ */
+export const binaryBytesOf = (output: NodeOutput): number => {
+  let bytes = 0;
+  for (const handle in output) {
+    for (const item of output[handle] ?? []) {
+      const files = item.binary;
+      if (!files) continue;
+      for (const key in files) {
+        const data = files[key]?.data;
+        if (typeof data === 'string') bytes += data.length;
+      }
+    }
+  }
+  return bytes;
+};
+
+const ofFiles = (bytes: number): string => (bytes > 0 ? ` (${sizeOf(bytes)} of it files, as base64)` : '');
+
 export class RunBudget {
   readonly limits: RunLimits;
   private items = 0;
@@ -74,7 +95,10 @@ export class RunBudget {
       return `it put out ${count(items)} items, more than the ${count(limits.maxItemsPerNode)} one node run may`;
     if (this.items + items > limits.maxItemsPerExecution)
       return `its ${count(items)} items take the execution past its limit of ${count(limits.maxItemsPerExecution)} items`;
+    const files = binaryBytesOf(output);
     if (!encode) {
+      if (files > limits.maxBytesPerNode)
+        return `it put out ${sizeOf(files)} of files (as base64), more than the ${sizeOf(limits.maxBytesPerNode)} one node run may`;
       this.items += items;
       return { items, bytes: 0 };
     }
@@ -85,7 +109,7 @@ export class RunBudget {
       return `its output could not be encoded (${e instanceof Error ? e.message : String(e)})`;
     }
     if (measured.bytes > limits.maxBytesPerNode)
-      return `it put out ${sizeOf(measured.bytes)} of data, more than the ${sizeOf(limits.maxBytesPerNode)} one node run may`;
+      return `it put out ${sizeOf(measured.bytes)} of data${ofFiles(files)}, more than the ${sizeOf(limits.maxBytesPerNode)} one node run may`;
     const total = this.bytes + inputBytes + measured.bytes;
     if (total > limits.maxBytesPerExecution)
       return `its input and output take the execution's data past its limit of ${sizeOf(limits.maxBytesPerExecution)}`;

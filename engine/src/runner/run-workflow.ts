@@ -155,6 +155,8 @@ export interface RunOptions {
   encodeItems?: boolean;
   /** How Execute Workflow runs another workflow (the engine asks its server); without it the node fails. */
   subworkflow?: SubworkflowCaller;
+  /** The folder Read/Write Files is confined to (WEFT_FILES_DIR, absolute); without it the node fails. */
+  filesDir?: string;
 }
 
 /** Longest wait between two tries, however many there are. */
@@ -340,6 +342,10 @@ class RunContext implements NodeContext {
 
   get maxOutputBytes(): number {
     return this.run.budget.limits.maxBytesPerNode;
+  }
+
+  get filesDir(): string | undefined {
+    return this.run.options.filesDir;
   }
 
   get subworkflow(): ((request: SubworkflowRequest) => Promise<SubworkflowAnswer>) | undefined {

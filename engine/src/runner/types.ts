@@ -54,6 +54,8 @@ export interface NodeContext {
   outbound: OutboundClient;
   /** JSON bytes this node run may put out (its share of the run's budget); nodes that fetch data stop reading past it. */
   maxOutputBytes?: number;
+  /** The folder Read/Write Files may use (WEFT_FILES_DIR); absent where none was configured. */
+  readonly filesDir?: string | undefined;
   /** Runs another workflow through the server (Execute Workflow); absent where there is no server. */
   readonly subworkflow?: ((request: SubworkflowRequest) => Promise<SubworkflowAnswer>) | undefined;
 }

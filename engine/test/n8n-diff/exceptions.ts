@@ -434,6 +434,30 @@ export const exceptions: Exception[] = [
     },
   },
   {
+    // n8n applies a read option given as '' (fileName, fileExtension, mimeType); Weft's empty parameter is unset.
+    id: 'read-write-files-empty-options',
+    excuses: (d, workflow) => {
+      const node = nodeOf(workflow, d.node);
+      if (node?.type !== 'n8n-nodes-base.readWriteFile' || d.what !== 'output items') return false;
+      const options = ((node.parameters as { options?: unknown } | undefined)?.options ?? {}) as Record<
+        string,
+        unknown
+      >;
+      const empty = ['fileName', 'fileExtension', 'mimeType'].filter((k) => options[k] === '');
+      if (empty.length === 0 || !Array.isArray(d.weft)) return false;
+      type Shown = { json?: Record<string, unknown>; binary?: Record<string, Record<string, unknown>> };
+      const blanked = (d.weft as Shown[]).map((item) => {
+        const copy = structuredClone(item);
+        for (const k of empty) {
+          if (copy.json) copy.json[k] = '';
+          for (const file of Object.values(copy.binary ?? {})) file[k] = '';
+        }
+        return copy;
+      });
+      return isDeepStrictEqual(blanked, d.n8n);
+    },
+  },
+  {
     // n8n's XML puts what xml2js returns in the item as it is: null (empty text) stops n8n's engine after the node
     // without recording its run, text (a root holding only text, "explicit root" off) makes a non-object item.
     // Weft's items are objects: its XML fails such an item with "The XML gives …".

@@ -27,6 +27,7 @@ import { cryptoFamily } from './crypto-gen.ts';
 import { emailSendFamily } from './email-send-gen.ts';
 import { postgresFamily } from './postgres-gen.ts';
 import { mysqlFamily } from './mysql-gen.ts';
+import { readWriteFilesFamily } from './read-write-files-gen.ts';
 import { switchFamily } from './switch-gen.ts';
 import { mergeFamily } from './merge-gen.ts';
 import { respondFamily } from './respond-gen.ts';
@@ -83,6 +84,7 @@ const families: Family[] = [
   errorTriggerFamily,
   postgresFamily,
   mysqlFamily,
+  readWriteFilesFamily,
   executeWorkflowFamily,
   ...itemListFamilies,
 ].filter((f) => familySelected(f.name));

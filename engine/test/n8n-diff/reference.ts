@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
@@ -16,6 +18,9 @@ import type { EngineResult, NodeRunOutcome } from './outcome.ts';
 export const baselineDir = fileURLToPath(new URL('../../../bench/engine/n8n-baseline/', import.meta.url));
 
 const CASE_TIMEOUT_MS = 20_000;
+
+/** The folder n8n's file nodes may use in the reference (read-write-files-gen.ts fills it per case). */
+export const REFERENCE_FILES_DIR = join(tmpdir(), `weft-n8n-diff-${process.pid}`, 'n8n');
 
 /** The zone Weft's engine gives a workflow with none (what n8n calls its instance zone) in these tests. */
 export const INSTANCE_TIMEZONE = 'UTC';
@@ -94,7 +99,13 @@ export class N8nReference {
     // n8n's instance zone (GENERIC_TIMEZONE) is the one Weft's engine gives workflows without a zone of their own.
     const child = spawn(process.execPath, ['reference.js'], {
       cwd: baselineDir,
-      env: { ...process.env, TZ: 'UTC', GENERIC_TIMEZONE: INSTANCE_TIMEZONE },
+      // n8n 2.x confines file nodes to N8N_RESTRICT_FILE_ACCESS_TO (~/.n8n-files by default): the files family's folder.
+      env: {
+        ...process.env,
+        TZ: 'UTC',
+        GENERIC_TIMEZONE: INSTANCE_TIMEZONE,
+        N8N_RESTRICT_FILE_ACCESS_TO: REFERENCE_FILES_DIR,
+      },
     });
     this.child = child;
     this.stderr = '';

@@ -100,7 +100,13 @@ export interface WeftRun {
  * into a workflow document and read back (fromDefinition → toDefinition), as
  * the server runs a room — rather than the importer's definition itself.
  */
-export const runInWeft = async (workflow: unknown, now?: number, viaDocument = false): Promise<WeftRun> => {
+export const runInWeft = async (
+  workflow: unknown,
+  now?: number,
+  viaDocument = false,
+  /** Read/Write Files' folder for this run. */
+  filesDir?: string,
+): Promise<WeftRun> => {
   let imported;
   try {
     imported = fromN8n(workflow);
@@ -140,6 +146,7 @@ export const runInWeft = async (workflow: unknown, now?: number, viaDocument = f
         return secret ? Promise.resolve(secret) : Promise.reject(new Error(`no credential ${id}`));
       },
       ...(now === undefined ? {} : { now: () => now }),
+      ...(filesDir === undefined ? {} : { filesDir }),
       subworkflow: subworkflowsOf((workflow as { subworkflows?: Record<string, unknown> }).subworkflows ?? {}, now),
     });
     const nodes: Record<string, NodeRunOutcome[]> = {};
@@ -157,7 +164,12 @@ export const runInWeft = async (workflow: unknown, now?: number, viaDocument = f
       // Handles the node's ports do not list (an unsupported node's) come after, in their own order.
       const names = [...ports, ...Object.keys(r.output).filter((k) => !ports.includes(k))];
       (nodes[r.name] ??= []).push({
-        outputs: names.map((handle) => (r.output[handle] ?? []).map((i) => asJson(i.json))),
+        // An item is its json, or { json, binary } when it carries files (as the reference shows n8n's).
+        outputs: names.map((handle) =>
+          (r.output[handle] ?? []).map((i) =>
+            i.binary && Object.keys(i.binary).length > 0 ? asJson({ json: i.json, binary: i.binary }) : asJson(i.json),
+          ),
+        ),
         paired: names.map((handle) =>
           (r.output[handle] ?? []).map((_, i) => {
             const pairing = pairedItemsOfRun(r, handle)[i];

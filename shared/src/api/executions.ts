@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { binaryMapSchema } from '../runs/item-schema.ts';
 import { timeSchema as time } from './common.ts';
 
 /** Executions over REST: history, one run's node results and log, and control. */
@@ -141,6 +142,20 @@ export const executionItemsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+/** `GET /api/executions/{id}/binary`: one file an item of a node run carries, as its bytes. */
+export const executionBinaryQuery = z.object({
+  node: z.string().min(1).max(64).meta({ description: 'The node id' }),
+  run: z.coerce.number().int().min(0).max(1_000_000).default(0).meta({ description: 'Which run of the node' }),
+  side: z.enum(['input', 'output']).default('output'),
+  handle: z
+    .string()
+    .max(64)
+    .optional()
+    .meta({ description: 'The input or output handle (default: the first that has items, else the first)' }),
+  item: z.coerce.number().int().min(0).max(100_000_000).meta({ description: "The item's index on that handle" }),
+  key: z.string().min(1).max(255).meta({ description: 'The binary property ("data", …)' }),
+});
+
 export const executionItemsSchema = z.object({
   /** The handles of that side, in the order the run reported them, each with its item count. */
   handles: z.array(z.object({ name: z.string(), count: z.number().int() })),
@@ -149,6 +164,6 @@ export const executionItemsSchema = z.object({
   /** Items on that handle in all. */
   total: z.number().int(),
   offset: z.number().int(),
-  items: z.array(z.object({ json: z.unknown() })),
+  items: z.array(z.object({ json: z.unknown(), binary: binaryMapSchema.optional() })),
 });
 export type ExecutionItemsDto = z.infer<typeof executionItemsSchema>;

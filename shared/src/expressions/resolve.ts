@@ -64,7 +64,16 @@ interface Plan {
   refs: string[];
   /** Whether some expression asks for paired items (see readsPairedItems). */
   paired: boolean;
+  /** Whether some expression names `binary` ($binary, .binary): only then do the items' files go to the sandbox. */
+  files: boolean;
 }
+
+/**
+ * Items without their files, for expressions that do not read them: a file is up to the node budget of base64, and
+ * carrying it into the sandbox for `{{ $json.name }}` would cost its parse and its memory (docs/decisions.md).
+ */
+const withoutFiles = (list: readonly Item[]): readonly Item[] =>
+  list.some((i) => i.binary !== undefined) ? list.map((i) => (i.binary === undefined ? i : { json: i.json })) : list;
 
 /** `$('Name').item` for each item, as the sandbox reads it: an index into refs[Name], the item itself, or the error. */
 type PairedEntry = number | { i: Item } | { e: string };
@@ -256,9 +265,15 @@ export class ParameterResolver {
       const out = outputs(name);
       if (out) refs[name] = out;
     }
+    const paired = plan.paired ? pairedPayload(refs, pairedOf) : undefined;
+    if (!plan.files) {
+      items = withoutFiles(items);
+      for (const name of Object.keys(refs)) refs[name] = withoutFiles(refs[name] ?? []);
+    }
+    const all = meta.input && !plan.files ? withoutFiles(meta.input) : meta.input;
     const payload = JSON.stringify({
-      ...(plan.paired ? { items, refs, paired: pairedPayload(refs, pairedOf) } : { items, refs }),
-      ...(meta.input ? { all: meta.input } : {}),
+      ...(paired ? { items, refs, paired } : { items, refs }),
+      ...(all ? { all } : {}),
       ...facts,
       ...nested?.data,
     });
@@ -284,6 +299,7 @@ export class ParameterResolver {
     const readers: (HostReader | undefined)[] = [];
     const refs = new Set<string>();
     let paired = false;
+    let files = false;
     for (const { path, source } of found) {
       const label = labelOf(path);
       const filename = filenameOf(node, label);
@@ -306,6 +322,7 @@ export class ParameterResolver {
         }
         for (const name of referencedNodes(segment.code)) refs.add(name);
         paired ||= readsPairedItems(segment.code);
+        files ||= segment.code.includes('binary');
       }
       const single = segments.length === 1 && 'code' in (segments[0] as Segment);
       leaves.push({ path, label, segments, ids: leafIds, single });
@@ -315,7 +332,7 @@ export class ParameterResolver {
         if ('code' in segment)
           readers.push(hostReaderOf(segment.code) ?? luxonReaderOf(segment.code, this.sandbox.host.timeZoneVersion));
     }
-    const plan = { leaves, ids, readers, refs: [...refs], paired };
+    const plan = { leaves, ids, readers, refs: [...refs], paired, files };
     this.plans.set(parameters, plan);
     return plan;
   }

@@ -12,6 +12,7 @@ import { crypto } from './crypto.ts';
 import { emailSend } from './email-send.ts';
 import { postgres } from './postgres.ts';
 import { mySql } from './mysql.ts';
+import { readWriteFile } from './read-write-file.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { errorTrigger, stopAndError } from './error-nodes.ts';
 import { executeWorkflow, executeWorkflowTrigger } from './workflows.ts';
@@ -50,6 +51,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   emailSend,
   postgres,
   mySql,
+  readWriteFile,
   dateTime,
   executeWorkflow,
   noOp,

@@ -113,6 +113,22 @@ export const set = defineNode({
       ],
     },
     {
+      name: 'binary',
+      label: 'Files (binary)',
+      kind: 'options',
+      default: 'withOtherFields',
+      description: "What happens to the files the input items carry (n8n's include / strip binary options).",
+      options: [
+        {
+          value: 'withOtherFields',
+          label: 'Kept with the other input fields',
+          description: 'n8n Set 1–2, Edit Fields 3.4+',
+        },
+        { value: 'keep', label: 'Always kept' },
+        { value: 'strip', label: 'Left out' },
+      ],
+    },
+    {
       name: 'duplicateItem',
       label: 'Duplicate items (test runs only)',
       kind: 'boolean',

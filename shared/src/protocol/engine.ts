@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { credentialDataSchema } from '../api/credentials.ts';
 import { executionModes } from '../api/executions.ts';
 import type { WorkflowDefinition } from '../schema/definition.ts';
+import { itemSchema } from '../runs/item-schema.ts';
 import { MAX_LOG_LINES, MAX_LOG_MESSAGE } from './log-limits.ts';
 
 /**
@@ -30,8 +31,7 @@ export const DEFAULT_MAX_REUSE_BYTES = 32 * 1024 * 1024;
 /** Messages in one frame from an engine, at most. */
 export const ENGINE_MAX_BATCH = 10_000;
 
-const item = z.object({ json: z.record(z.string(), z.unknown()) });
-const items = z.array(item);
+const items = z.array(itemSchema);
 
 export const nodeStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'skipped']);
 export type NodeStatus = z.infer<typeof nodeStatusSchema>;

@@ -2,8 +2,31 @@
 
 export type JsonObject = Record<string, unknown>;
 
+/** n8n's `BinaryFileType`: how its UI previews a file. */
+export type BinaryFileType = 'text' | 'json' | 'image' | 'audio' | 'video' | 'pdf' | 'html';
+
+/**
+ * A file an item carries, with n8n's `IBinaryData` shape: the bytes are in `data` (base64) and travel and are
+ * stored with the item, as n8n's default ("default" binary mode) keeps them (docs/plans/n8n-daily.md §8.2).
+ * `fileSize` is n8n's human text ("1.2 kB"); `bytes` is the decoded length.
+ */
+export interface BinaryData {
+  data: string;
+  mimeType: string;
+  fileType?: BinaryFileType;
+  fileName?: string;
+  directory?: string;
+  fileExtension?: string;
+  fileSize?: string;
+  bytes?: number;
+  id?: string;
+  [key: string]: string | number | undefined;
+}
+
 export interface Item {
   json: JsonObject;
+  /** Files by property name ("data", "attachment_0", …). */
+  binary?: Record<string, BinaryData>;
 }
 
 /** Items by output handle name ("main", "true", "false", "output0", "error", …). */

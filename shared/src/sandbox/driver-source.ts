@@ -213,7 +213,8 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
           return json();
         },
         get binary() {
-          return {};
+          if (!ran) throw notRun();
+          return out.length > index && out[index].binary ? out[index].binary : {};
         },
         // n8n's parameters, an expression among them worked out when read ($('Name').params gives its text).
         get parameter() {
@@ -320,6 +321,8 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
       $ifEmpty,
       $jmespath,
       p.run ?? 0,
+      // $binary: the item's files (n8n: {} for an item without).
+      item && item.binary ? item.binary : {},
       // Code's legacy variables (only its shape names them): items once for all items, item once per item.
       mode === 'runOnceForAllItems' ? (own ? own.items : items) : undefined,
       mode === 'runOnceForEachItem' ? (own ? own.item : item) : undefined,
@@ -353,8 +356,13 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
     if (reserved) throw invalid('Found a reserved key "' + reserved + '" beside other keys', index);
     throw invalid('Unknown top-level item key: ' + unknown[0], index);
   };
-  /** Only what Weft keeps of an item: its json, and the pairedItem the host reads. */
-  const kept = (item) => (item.pairedItem !== undefined ? { json: item.json, pairedItem: item.pairedItem } : { json: item.json });
+  /** Only what Weft keeps of an item: its json, its files, and the pairedItem the host reads. */
+  const kept = (item) => {
+    const out = { json: item.json };
+    if (item.binary !== undefined) out.binary = item.binary;
+    if (item.pairedItem !== undefined) out.pairedItem = item.pairedItem;
+    return out;
+  };
   const allItemsOutput = (value) => {
     if (typeof value !== 'object') throw invalid("Code doesn't return items properly");
     if (value === null) throw new TypeError("Cannot read properties of null (reading 'json')");
@@ -373,7 +381,8 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
     if (typeof value !== 'object') throw invalid("Code doesn't return an object");
     if (Array.isArray(value)) throw invalid("Code doesn't return a single object");
     if (value === null) throw new TypeError("Cannot use 'in' operator to search for 'json' in null");
-    const item = { json: 'json' in value ? value.json : value };
+    const item = 'json' in value ? { json: value.json } : { json: value };
+    if ('json' in value && value.binary !== undefined) item.binary = value.binary;
     checkJson(item);
     return item;
   };
@@ -539,7 +548,9 @@ ${LEGACY_FUNCTION_SOURCE}
           try {
             const value = await fn.apply(undefined, args);
             ran = true;
-            out.push({ json: own ? functionItemOutput(value) : eachItemOutput(value).json, index: i });
+            const returned = own ? { json: functionItemOutput(value) } : eachItemOutput(value);
+            returned.index = i;
+            out.push(returned);
           } catch (e) {
             if (fatal(e)) throw e;
             errors.push(ran ? { index: i, e: describe(e), returned: true } : { index: i, e: describe(e) });

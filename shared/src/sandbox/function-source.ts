@@ -15,7 +15,7 @@ import { getLineInfo, parse, type Node } from 'acorn';
 
 /** Parameters of the function each expression and Code node becomes (see `contextFor` in DRIVER_SOURCE). */
 export const PARAMS =
-  '$json, $input, $, $now, $today, $workflow, $execution, $itemIndex, $vars, $node, $items, $item, $if, $ifEmpty, $jmespath, $runIndex';
+  '$json, $input, $, $now, $today, $workflow, $execution, $itemIndex, $vars, $node, $items, $item, $if, $ifEmpty, $jmespath, $runIndex, $binary';
 
 /**
  * The Code node's, with n8n's legacy `items` (once for all items) and `item` (once per item) when the code leaves

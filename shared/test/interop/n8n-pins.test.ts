@@ -94,4 +94,16 @@ describe('n8n pinData', () => {
       'Pinned data of "B" is not imported: Pinned data is limited to 1 MB per node; this output is 1 MB',
     ]);
   });
+
+  it("a pinned item's files are named, not kept: pins hold JSON only", () => {
+    const { definition, warnings } = fromN8n({
+      nodes: [{ name: 'A', type: 'n8n-nodes-base.noOp' }],
+      connections: {},
+      pinData: { A: [{ json: { a: 1 }, binary: { data: { data: 'aGk=', mimeType: 'text/plain' } } }] },
+    });
+    expect(Object.values(definition.pins ?? {})).toEqual([[{ a: 1 }]]);
+    expect(warnings.map((w) => w.message)).toEqual([
+      'Pinned data of "A": its items\' files (binary) are not imported; pins hold JSON only',
+    ]);
+  });
 });

@@ -27,6 +27,7 @@ import { FinishBatcher } from './finish-batcher.ts';
 import { FairQueue } from './fair-queue.ts';
 import { defaultSettings, type WorkflowDefinition } from '#shared/schema/definition.ts';
 import type { Item } from '#shared/runs/items.ts';
+import { itemSchema } from '#shared/runs/item-schema.ts';
 import { z } from 'zod';
 import type { SubworkflowStarter } from './subworkflows.ts';
 import type { ChildLiveStatus } from '#shared/protocol/live.ts';
@@ -112,7 +113,7 @@ const childKey = (parent: { executionId: string; nodeId: string }): string =>
   `${parent.executionId}\u0000${parent.nodeId}`;
 
 /** The items an Execute Workflow node passes (JSON text from the engine). */
-const subrunItems = z.array(z.object({ json: z.record(z.string(), z.unknown()) }));
+const subrunItems = z.array(itemSchema);
 
 const overdueGraceMs = (limitSeconds: number): number => 5_000 + limitSeconds * 100;
 

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A real engine process (engine/src/main.ts) joined to a test server over /engine. */
@@ -19,7 +21,14 @@ export const startEngine = (
       ['--import', 'tsx', 'engine/src/main.ts', '--server', baseUrl, ...(options.args ?? [])],
       {
         cwd: root,
-        env: { ...process.env, LOG_LEVEL: 'info', WEFT_ENGINE_TOKEN: TEST_ENGINE_TOKEN, ...options.env },
+        env: {
+          ...process.env,
+          LOG_LEVEL: 'info',
+          WEFT_ENGINE_TOKEN: TEST_ENGINE_TOKEN,
+          // Read/Write Files in a test writes here, never into the source tree's ./data/files.
+          WEFT_FILES_DIR: join(tmpdir(), `weft-test-files-${process.pid}`),
+          ...options.env,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -259,6 +259,20 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'GET', path: '/api/executions/:ex' },
   { method: 'GET', path: '/api/executions/:ex/logs' },
+  {
+    method: 'GET',
+    path: '/api/executions/:ex/binary',
+    query: (r) => {
+      const q = new URLSearchParams();
+      if (r.chance(0.9)) q.set('node', r.pick(['n1', 'code', 'x', '__proto__', '', nastyString(r)]));
+      if (r.chance(0.4)) q.set('run', String(r.pick([0, 1, -1, 1e9, 0.5])));
+      if (r.chance(0.3)) q.set('side', r.pick(['input', 'output', 'both']));
+      if (r.chance(0.3)) q.set('handle', r.pick(['main', 'true', 'toString', '__proto__']));
+      if (r.chance(0.9)) q.set('item', String(r.pick([0, 1, -1, 1e12, 0.5])));
+      if (r.chance(0.9)) q.set('key', r.pick(['data', 'constructor', '__proto__', '', nastyString(r)]));
+      return `?${q.toString()}`;
+    },
+  },
   { method: 'POST', path: '/api/executions/:ex/stop' },
   { method: 'POST', path: '/api/executions/:ex/retry', weight: 2 },
   { method: 'DELETE', path: '/api/executions/:ex' },

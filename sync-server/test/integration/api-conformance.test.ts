@@ -397,6 +397,19 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(404, 'GET', `/api/executions/${run.id}/items?node=nosuchnode`, { as: ann.as });
     await expectCall(400, 'GET', `/api/executions/${run.id}/items?node=work&limit=500`, { as: ann.as });
     await expectCall(403, 'GET', `/api/executions/${run.id}/items?node=work`, { as: carol.as });
+    // A file on a trigger item, downloaded from the run's trigger.
+    const withFile = await expectCall<{ id: string }>(201, 'POST', `/api/workflows/${runnable.id}/run`, {
+      as: ann.as,
+      body: { items: [{ json: {}, binary: { data: { data: 'AAEC', mimeType: 'application/octet-stream' } } }] },
+    });
+    await waitUntil(async () => {
+      const res = await call<{ status: string }>('GET', `/api/executions/${withFile.id}`, { as: ann.as });
+      return res.body.status === 'succeeded' ? true : undefined;
+    }, 'the run with a file to succeed');
+    await expectCall(200, 'GET', `/api/executions/${withFile.id}/binary?node=start&item=0&key=data`, { as: ann.as });
+    await expectCall(404, 'GET', `/api/executions/${withFile.id}/binary?node=start&item=0&key=nope`, { as: ann.as });
+    await expectCall(400, 'GET', `/api/executions/${withFile.id}/binary?node=start&key=data`, { as: ann.as });
+    await expectCall(403, 'GET', `/api/executions/${withFile.id}/binary?node=start&item=0&key=data`, { as: carol.as });
     await expectCall(200, 'GET', `/api/executions/${run.id}/logs`, { as: ann.as });
     await expectCall(404, 'GET', '/api/executions/nosuchexecution/logs', { as: ann.as });
     await expectCall(200, 'GET', '/api/executions', { as: ann.as });

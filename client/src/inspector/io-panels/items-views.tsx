@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { FieldPath } from '#shared/expressions/path-expr.ts';
 import { inferSchema, type SchemaField } from '#shared/runs/infer-schema.ts';
 import { startFieldDrag, type DraggedField } from '../../expressions/field-drag.ts';
+import { chipsOf, downloadUrl, type ItemsSource } from './file-chips-text.ts';
 
 /**
  * A page of a run's items as a table, JSON or the schema of their fields.
@@ -10,7 +11,7 @@ import { startFieldDrag, type DraggedField } from '../../expressions/field-drag.
  */
 
 export type ItemsView = 'table' | 'json' | 'schema';
-type Items = { json: unknown }[];
+type Items = { json: unknown; binary?: unknown }[];
 
 /** One value in a cell: scalars as they are, objects and arrays folded to one line. */
 const cellText = (value: unknown): string => {
@@ -100,6 +101,35 @@ const SchemaRows = ({
   </ul>
 );
 
+/**
+ * The files the page's items carry (§8.2): name, type and size, with a download when the items are a stored run's
+ * (`source`); a pin or preview has nothing to download from.
+ */
+const FileChips = ({ items, first, source }: { items: Items; first: number; source: ItemsSource | undefined }) => {
+  const chips = items.flatMap((i, k) => chipsOf(i.binary, first + k));
+  if (chips.length === 0) return null;
+  return (
+    <ul className="file-chips" aria-label="Files">
+      {chips.map((c) => (
+        <li key={`${c.item}:${c.key}`} className="file-chip" data-key={c.key}>
+          <span className="file-chip-item">item {c.item}</span>
+          <span className="file-chip-name" title={`binary.${c.key}`}>
+            {c.name}
+          </span>
+          <span className="file-chip-meta">
+            {c.mimeType} · {c.size}
+          </span>
+          {source && (
+            <a className="file-chip-download" href={downloadUrl(source, c)} download={c.name}>
+              Download
+            </a>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+};
+
 const VIEWS: [ItemsView, string][] = [
   ['table', 'Table'],
   ['json', 'JSON'],
@@ -154,12 +184,15 @@ export const ItemsPanel = ({
   items,
   dragFrom,
   more,
+  source,
 }: {
   title: string;
   /** The items, or the first of them when `more` says there are others. */
   items: Items;
   dragFrom?: Omit<DraggedField, 'path'> | undefined;
   more?: MoreItems | undefined;
+  /** Where the items are stored, for downloading their files. */
+  source?: ItemsSource | undefined;
 }) => {
   const [view, setView] = useState<ItemsView>(readView);
   const [page, setPage] = useState(0);
@@ -206,6 +239,7 @@ export const ItemsPanel = ({
       ) : (
         <SchemaRows fields={inferSchema(shown)} dragFrom={dragFrom} />
       )}
+      {shown && <FileChips items={shown} first={current * PAGE} source={source} />}
       {pages > 1 && (
         <nav className="items-pager" aria-label={`${title} pages`}>
           <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)}>

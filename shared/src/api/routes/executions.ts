@@ -1,6 +1,7 @@
 import {
   executionDetailQuery,
   executionDetailSchema,
+  executionBinaryQuery,
   executionItemsQuery,
   executionItemsSchema,
   executionListQuery,
@@ -58,6 +59,24 @@ export const getExecutionItems = defineRoute({
     200: ok(executionItemsSchema, 'The page'),
     403: notAMember('read it'),
     404: notFound('no execution with this id, or no such run of that node in it'),
+  },
+});
+
+export const getExecutionBinary = defineRoute({
+  operationId: 'getExecutionBinary',
+  method: 'get',
+  path: '/api/executions/{id}/binary',
+  tag,
+  summary: "One file a node run's item carries, as a download",
+  description:
+    "The decoded bytes of the item's binary property, with its MIME type, `Content-Disposition: attachment` (its file name) and `X-Content-Type-Options: nosniff`, so a browser saves it rather than showing it.",
+  auth: 'user',
+  params: id,
+  query: executionBinaryQuery,
+  responses: {
+    200: { description: 'The file', media: 'application/octet-stream' },
+    403: notAMember('read it'),
+    404: notFound('no execution with this id, no such run, handle or item, or the item has no file under that key'),
   },
 });
 

@@ -90,6 +90,7 @@ export const apiRoutes = {
   listExecutions: executions.listExecutions,
   getExecution: executions.getExecution,
   getExecutionItems: executions.getExecutionItems,
+  getExecutionBinary: executions.getExecutionBinary,
   getExecutionLogs: executions.getExecutionLogs,
   stopExecution: executions.stopExecution,
   retryExecution: executions.retryExecution,

@@ -12,6 +12,7 @@ import { executionSchema } from '../executions.ts';
 import { issueSchema } from '../errors.ts';
 import { defineRoute, errorResponse } from '../contract.ts';
 import { runScopes } from '../../runs/partial-plan.ts';
+import { binaryMapSchema } from '../../runs/item-schema.ts';
 import { workflowInputTypes } from '../../nodes/workflows.ts';
 import { workflowListQuery, workflowListSchema } from '../workflow-list.ts';
 import {
@@ -239,7 +240,7 @@ export const stopTestWebhook = defineRoute({
  */
 export const runWorkflowRequest = z.strictObject({
   items: z
-    .array(z.strictObject({ json: z.record(z.string(), z.unknown()) }))
+    .array(z.strictObject({ json: z.record(z.string(), z.unknown()), binary: binaryMapSchema.optional() }))
     .min(1)
     .max(10_000)
     .optional(),

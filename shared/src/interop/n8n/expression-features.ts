@@ -4,7 +4,7 @@
  * user to meet a TypeError at run time. Weft's expressions have `$json`,
  * `$input`, `$('Node')` with paired items (`.item`, `.itemMatching(i)`,
  * `.pairedItem()`), n8n's legacy `$node[…]` (with `.parameter` and
- * `.context`), `$items()` and `$item(i)`, `$runIndex`,
+ * `.context`), `$items()` and `$item(i)`, `$runIndex`, `$binary` and an item's `.binary`,
  * `$if`, `$ifEmpty`, `$jmespath`, `$itemIndex`, `$now`/`$today` and Luxon's
  * `DateTime`, `Duration` and `Interval` (in the workflow's time zone, as in
  * n8n, with its locale formatting: `setLocale`, `toHuman`, presets), `Intl`
@@ -14,7 +14,6 @@
 
 const FEATURES: readonly [RegExp, string][] = [
   [/\$env\b/, '$env'],
-  [/\$binary\b/, 'binary data'],
   [/\$prevNode\b/, '$prevNode'],
   [/\$parameter\b/, '$parameter'],
   [/\$(secrets|vars)\b/, '$vars and $secrets'],

@@ -272,6 +272,24 @@ export const n8nParameterTable: Record<
       },
     },
   ],
+  readWriteFile: [
+    {
+      label: 'Read/Write Files from Disk',
+      versions: [1, 1.1],
+      params: {
+        operation: { label: 'Operation', defaults: ['read'] },
+        fileSelector: { label: 'File(s) Selector', defaults: [''] },
+        'options.fileExtension': { label: 'File Extension', defaults: [''] },
+        'options.fileName': { label: 'File Name', defaults: [''] },
+        'options.mimeType': { label: 'Mime Type', defaults: [''] },
+        'options.dataPropertyName': { label: 'Put Output File in Field', defaults: ['data'] },
+        'options.literalBrackets': { label: 'Treat Brackets and Parentheses as Literal', defaults: [true] },
+        fileName: { label: 'File Path and Name', defaults: [''] },
+        dataPropertyName: { label: 'Input Binary Field', defaults: ['data'] },
+        'options.append': { label: 'Append', defaults: [false] },
+      },
+    },
+  ],
   filter: [
     {
       label: 'Filter',

@@ -5,6 +5,7 @@ import { cryptoMappers } from './mappers/crypto.ts';
 import { emailSendMappers } from './mappers/email-send.ts';
 import { postgresMappers } from './mappers/postgres.ts';
 import { mysqlMappers } from './mappers/mysql.ts';
+import { readWriteFileMappers } from './mappers/read-write-file.ts';
 import { dateTimeMappers } from './mappers/date-time.ts';
 import { htmlMappers } from './mappers/html.ts';
 import { httpRequestMappers } from './mappers/http-request.ts';
@@ -55,6 +56,7 @@ const mappers: Record<string, Mapper> = {
   ...emailSendMappers,
   ...postgresMappers,
   ...mysqlMappers,
+  ...readWriteFileMappers,
   ...workflowMappers,
 };
 

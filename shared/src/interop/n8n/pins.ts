@@ -55,6 +55,9 @@ export const pinsFromN8n = (
     }
     total += bytes;
     pins[id] = items;
+    // Weft's pins hold JSON only (as n8n's editor pins): files in a pinned item are said, not kept silently.
+    if ((raw as unknown[]).some((item) => isObject(item) && Object.hasOwn(item, 'json') && item.binary !== undefined))
+      warn(at, `Pinned data of ${shown}: its items' files (binary) are not imported; pins hold JSON only`);
   }
   return Object.keys(pins).length > 0 ? pins : undefined;
 };

@@ -11,6 +11,11 @@ import { nestsDeeperThan } from '../../json-depth.ts';
 import { ParsedRuns } from '../../executions/parsed-runs.ts';
 import { parseFingerprints, scopeOf } from '../../executions/partial-runs.ts';
 import { audit } from '../audit-actor.ts';
+import { downloadHeaders } from '../file-download.ts';
+import { binaryMapSchema } from '#shared/runs/item-schema.ts';
+import type { z } from 'zod';
+
+type StoredFiles = z.output<typeof binaryMapSchema>;
 import { contractRoutes, implement } from './contract-routes.ts';
 
 /** Execution history and control: list, one execution with its node runs, logs, stop, retry, delete. */
@@ -45,6 +50,13 @@ const firstItems = <S extends 'input' | 'output'>(side: S, items: unknown, limit
     [side]: Object.fromEntries(lists.map(([handle, list]) => [handle, list.slice(0, limit)])),
     [`${side}Counts`]: Object.fromEntries(lists.map(([handle, list]) => [handle, list.length])),
   } as Record<S, unknown> & Partial<Record<`${S}Counts`, unknown>>;
+};
+
+/** A stored item's files, when it has any that read as files (the engine checked them; the text is read back). */
+const storedFiles = (item: unknown): StoredFiles | undefined => {
+  if (typeof item !== 'object' || item === null || !('binary' in item)) return undefined;
+  const parsed = binaryMapSchema.safeParse(item.binary);
+  return parsed.success ? parsed.data : undefined;
 };
 
 const dto = (e: ExecutionRow, parentWorkflowId: string | null = null): ExecutionDto => ({
@@ -151,9 +163,11 @@ export const executionRoutes = (deps: {
         throw new UserError(ErrorCodes.notFound, `The run's ${q.side} has no handle "${q.handle}"`);
       }
       const list = handle === null ? [] : (handles[handle] ?? []);
-      const page = list.slice(q.offset, q.offset + q.limit).map((item) => ({
-        json: typeof item === 'object' && item !== null && 'json' in item ? item.json : item,
-      }));
+      const page = list.slice(q.offset, q.offset + q.limit).map((item) => {
+        const json = typeof item === 'object' && item !== null && 'json' in item ? item.json : item;
+        const files = storedFiles(item);
+        return files ? { json, binary: files } : { json };
+      });
       return reply(200, {
         handles: names.map((name) => ({ name, count: handles[name]?.length ?? 0 })),
         handle,
@@ -161,6 +175,25 @@ export const executionRoutes = (deps: {
         offset: q.offset,
         items: page,
       });
+    }),
+    implement(routes.getExecutionBinary, async (c, { user, params, query: q }) => {
+      const row = await load(params.id, user, 'read');
+      const run = await deps.executions.nodeRun(row.id, q.node, q.run);
+      if (!run) throw new UserError(ErrorCodes.notFound, `Node ${q.node} has no run ${q.run} in execution ${row.id}`);
+      const handles = parsed.get(`${row.id}\u0000${q.node}\u0000${q.run}\u0000${q.side}`, run[q.side]);
+      const names = Object.keys(handles);
+      const handle = q.handle ?? names.find((h) => (handles[h]?.length ?? 0) > 0) ?? names[0];
+      if (handle === undefined || !Object.hasOwn(handles, handle)) {
+        throw new UserError(ErrorCodes.notFound, `The run's ${q.side} has no handle "${q.handle ?? ''}"`);
+      }
+      const files = storedFiles(handles[handle]?.[q.item]);
+      // Own keys only: "__proto__" or "toString" is not a file.
+      const file = files && Object.hasOwn(files, q.key) ? files[q.key] : undefined;
+      if (!file) {
+        throw new UserError(ErrorCodes.notFound, `Item ${q.item} of "${handle}" has no file "${q.key}"`);
+      }
+      const bytes = Buffer.from(file.data, 'base64');
+      return c.body(bytes, 200, downloadHeaders(q.key, file, bytes.length));
     }),
     implement(routes.getExecutionLogs, async (_c, { user, params }, reply) => {
       const row = await load(params.id, user, 'read');

@@ -5,8 +5,7 @@ import { type Mapper, type Params, type ParamReader, record } from '../param-rea
  * Edit Fields (Set). Each n8n version's way of typing values is carried as
  * `conversion` (see engine/src/nodes/set-conversions.ts); the include modes,
  * dot notation, conversion errors and the "Duplicate item" test setting map
- * one to one. The binary options (includeBinary, stripBinary) are left unread,
- * so the import names them: Weft items carry no binary data.
+ * one to one. The binary options (includeBinary, stripBinary) become `binary`.
  */
 
 const conversionFor = (version: number): string =>
@@ -35,6 +34,11 @@ const readInclude = (r: ParamReader, out: Params, include: string): void => {
 const readOptions = (r: ParamReader, out: Params): void => {
   if (r.get('options.dotNotation') === false) out.dotNotation = false;
   if (r.version >= 3 && r.get('options.ignoreConversionErrors') === true) out.ignoreConversionErrors = true;
+  // Files (binary): Set 1–2 and Edit Fields 3.4+ keep them with the other input fields (3.4+ unless stripped);
+  // Edit Fields 3–3.3 only when "Include Binary File" was added and on, whatever else is included.
+  if (r.version >= 3.4) {
+    if (r.get('options.stripBinary') === true) out.binary = 'strip';
+  } else if (r.version >= 3) out.binary = r.get('options.includeBinary') === true ? 'keep' : 'strip';
 };
 
 /** Set 1 and 2: `{ values: { boolean: [{ name, value }], number: […], string: […] }, keepOnlySet }`. */
