@@ -1,6 +1,7 @@
 import {
   ArrowDownWideNarrow,
   ArrowRight,
+  Bookmark,
   Calendar,
   Clock,
   Code,
@@ -40,6 +41,7 @@ import {
 /** The catalog names icons by key (shared/ has no UI); the client maps keys to glyphs. */
 const ICONS: Record<string, LucideIcon> = {
   'arrow-right': ArrowRight,
+  bookmark: Bookmark,
   calendar: Calendar,
   clock: Clock,
   code: Code,

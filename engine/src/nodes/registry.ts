@@ -26,6 +26,7 @@ import { markdown } from './markdown.ts';
 import { crypto } from './crypto.ts';
 import { emailSend } from './email-send.ts';
 import { postgres } from './postgres.ts';
+import { executionData } from './execution-data.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { executeWorkflow, executeWorkflowTrigger } from './execute-workflow.ts';
 
@@ -62,6 +63,7 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['emailSend', emailSend],
   ['postgres', postgres],
   ['dateTime', dateTime],
+  ['executionData', executionData],
   ['executeWorkflowTrigger', executeWorkflowTrigger],
   ['executeWorkflow', executeWorkflow],
 ]);

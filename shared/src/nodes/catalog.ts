@@ -11,6 +11,7 @@ import { markdown } from './markdown.ts';
 import { crypto } from './crypto.ts';
 import { emailSend } from './email-send.ts';
 import { postgres } from './postgres.ts';
+import { executionData } from './execution-data.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { errorTrigger, stopAndError } from './error-nodes.ts';
 import { executeWorkflow, executeWorkflowTrigger } from './workflows.ts';
@@ -49,6 +50,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   emailSend,
   postgres,
   dateTime,
+  executionData,
   executeWorkflow,
   noOp,
   stickyNote,
