@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fromN8n } from '#shared/interop/n8n/index.ts';
 import { customDataSchema } from '#shared/protocol/engine.ts';
 import type { DefinitionNode } from '#shared/schema/definition.ts';
 import { definition, edge, meta, node, outputsByName, run } from './harness.ts';
@@ -215,5 +216,37 @@ describe('customDataSchema (what the server accepts from an engine)', () => {
     const parsed = customDataSchema.parse(JSON.parse('{"__proto__":"x","a":"b"}'));
     expect(Object.keys(parsed)).toEqual(['a']);
     expect(Object.getPrototypeOf(parsed)).not.toBe('x');
+  });
+});
+
+describe('Execution Data import from n8n', () => {
+  const imported = (typeVersion: number, parameters: Record<string, unknown>) =>
+    fromN8n({
+      nodes: [{ id: 'e', name: 'E', type: 'n8n-nodes-base.executionData', typeVersion, position: [0, 0], parameters }],
+      connections: {},
+    });
+
+  it.each([
+    [1.1, '1.1'],
+    [1, '1'],
+  ])('version %s: the rows come over, and the version says how a falsy value is saved', (typeVersion, n8nVersion) => {
+    const result = imported(typeVersion, {
+      operation: 'save',
+      dataToSave: { values: [{ key: 'customer', value: '={{ $json.name }}' }, { key: 'empty' }] },
+    });
+    expect(result.definition.nodes[0]?.type).toBe('executionData');
+    expect(result.definition.nodes[0]?.parameters).toEqual({
+      dataToSave: [
+        { key: 'customer', value: '={{ $json.name }}' },
+        { key: 'empty', value: '' },
+      ],
+      n8nVersion,
+    });
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('names an operation it does not carry', () => {
+    const result = imported(1.1, { operation: 'load' });
+    expect(result.warnings.map((w) => w.message).join(' ')).toContain('operation "load" is not carried');
   });
 });

@@ -19,7 +19,8 @@ const rowsOf = (value: unknown): JsonObject[] =>
 /** A key as a plain object's property name makes it (an expression may give a number or an object). */
 const keyText = (key: unknown): string => {
   if (typeof key === 'string') return key;
-  if (Array.isArray(key)) return key.map(keyText).join(',');
+  // As Array.prototype.join: null and undefined are ''.
+  if (Array.isArray(key)) return key.map((k) => (k === null || k === undefined ? '' : keyText(k))).join(',');
   return typeof key === 'object' && key !== null ? '[object Object]' : String(key);
 };
 
