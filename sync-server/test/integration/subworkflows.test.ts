@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts';
+import * as Y from 'yjs';
+import { origins } from '#shared/origins.ts';
 import { serverAwarenessStateSchema } from '#shared/protocol/live.ts';
+import { setParameter } from '#shared/schema/write.ts';
 import { connectClient, waitFor } from '../helpers/yws-client.ts';
 
 /**
@@ -121,6 +124,78 @@ describe('sub-workflows', () => {
     expect(inputs.body).toEqual({ inputSource: 'workflowInputs', fields: [{ name: 'n', type: 'number' }] });
     const bob = await rest.signup('bob-inputs@example.com');
     expect((await rest.call('GET', `/api/workflows/${childId}/inputs`, { as: bob.as })).status).toBe(403);
+  });
+
+  it('lists a named version’s inputs: the newest version of that name, as the call resolves it', async () => {
+    const id = await importWorkflow(
+      ann,
+      'Versioned child',
+      [
+        node('in', 'Called', 'executeWorkflowTrigger', {
+          inputSource: 'workflowInputs',
+          workflowInputs: [{ name: 'n', type: 'number' }],
+        }),
+        node('out', 'Out', 'noOp'),
+      ],
+      [edge('in', 'out')],
+    );
+    const setFields = (fields: { name: string; type: string }[]) =>
+      t.server.rooms.withRoom(id, (room) =>
+        room.change(ann.user.id, (doc: Y.Doc) =>
+          setParameter(doc, 'in', 'workflowInputs', fields, origins.server(ann.user.id)),
+        ),
+      );
+    const nameVersion = async (name: string) =>
+      expect((await rest.call('POST', `/api/workflows/${id}/versions`, { body: { name }, as: ann.as })).status).toBe(
+        201,
+      );
+    const inputs = (query: string, as = ann.as) =>
+      rest.call<{ fields?: unknown; error?: { code: string; message: string } }>(
+        'GET',
+        `/api/workflows/${id}/inputs?${query}`,
+        { as },
+      );
+    await nameVersion('first');
+    await setFields([
+      { name: 'n', type: 'number' },
+      { name: 'm', type: 'string' },
+    ]);
+    await nameVersion('second');
+    await setFields([{ name: 'k', type: 'boolean' }]);
+
+    expect((await inputs('version=named&name=first')).body.fields).toEqual([{ name: 'n', type: 'number' }]);
+    expect((await inputs('version=named&name=second')).body.fields).toEqual([
+      { name: 'n', type: 'number' },
+      { name: 'm', type: 'string' },
+    ]);
+    // The name is trimmed, as the Execute Workflow node trims it; the draft is the document now.
+    expect((await inputs(`version=named&name=${encodeURIComponent('  first ')}`)).body.fields).toEqual([
+      { name: 'n', type: 'number' },
+    ]);
+    expect((await inputs('version=draft')).body.fields).toEqual([{ name: 'k', type: 'boolean' }]);
+
+    // Naming another version "first" makes it the one that name stands for (the call runs the newest too).
+    await nameVersion('first');
+    expect((await inputs('version=named&name=first')).body.fields).toEqual([{ name: 'k', type: 'boolean' }]);
+
+    const missing = await inputs('version=named&name=nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({
+      code: 'not_found',
+      message: expect.stringContaining('"nope"') as string,
+    });
+    for (const bad of [
+      'version=named',
+      'version=named&name=',
+      `version=named&name=${'x'.repeat(101)}`,
+      'version=old',
+    ]) {
+      const res = await inputs(bad);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error?.code, bad).toBe('bad_request');
+    }
+    const bob = await rest.signup('bob-named-inputs@example.com');
+    expect((await inputs('version=named&name=first', bob.as)).status).toBe(403);
   });
 
   const caller = (workflowId: string, extra: Record<string, unknown> = {}) => [
