@@ -1,8 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
+import WebSocket from 'ws';
+import { EngineCloseCodes } from '#shared/protocol/engine.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts';
+import { startEngine, stopEngine, TEST_ENGINE_TOKEN, waitUntil } from '../helpers/engine-process.ts';
 
 /**
  * Custom execution data end to end: an Execution Data node in a real engine's
@@ -144,6 +146,52 @@ describe('custom execution data', () => {
       expect(res.body).toMatchObject({
         error: { code: 'bad_request', message: expect.stringContaining('custom') as string },
       });
+    }
+  });
+});
+
+describe('custom data from a hostile engine', () => {
+  it.each([
+    ['eleven keys', Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v']))],
+    ['a key that is SQL', { "a'); drop table executions; --": 'x' }],
+    ['a value over 512 characters', { a: 'v'.repeat(513) }],
+    ['a value that is not text', { a: { nested: true } }],
+  ])('%s: the engine is refused and nothing of it is stored', async (_, customData) => {
+    const own = await startTestServer();
+    await own.listen();
+    try {
+      const rest = restClient(own.baseUrl);
+      const ann = await rest.signup('ann-hostile-custom@example.com');
+      const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+        as: ann.as,
+        body: {
+          weft: 1,
+          name: 'Hostile',
+          nodes: [{ id: 'go', name: 'Go', type: 'manualTrigger', typeVersion: 1, position: { x: 0, y: 0 } }],
+          edges: [],
+        },
+      });
+      const engine = new WebSocket(`${own.wsUrl.replace(/\/sync$/, '')}/engine?token=${TEST_ENGINE_TOKEN}`);
+      const closed = new Promise<number>((resolve) => engine.on('close', (code) => resolve(code)));
+      engine.on('message', (data: Buffer) => {
+        const message = JSON.parse(data.toString()) as { type: string; job?: { executionId: string } };
+        if (message.type !== 'run' || !message.job) return;
+        const result = { status: 'succeeded', runs: [], lastOutput: [], customData };
+        engine.send(JSON.stringify({ type: 'finished', executionId: message.job.executionId, result }));
+      });
+      await new Promise((resolve) => engine.on('open', resolve));
+      engine.send(JSON.stringify({ type: 'hello', engineId: 'hostile-custom', concurrency: 1 }));
+      const started = await rest.call<{ id: string }>('POST', `/api/workflows/${imported.body.id}/run`, { as: ann.as });
+      expect(await closed).toBe(EngineCloseCodes.badMessage);
+      // The run is the lost engine's: failed, with no custom data; the server goes on answering.
+      const ended = await waitUntil(async () => {
+        const r = await rest.call<Execution>('GET', `/api/executions/${started.body.id}`, { as: ann.as });
+        return r.body.status === 'queued' || r.body.status === 'running' ? undefined : r.body;
+      }, 'the run to end');
+      expect(ended.status).toBe('failed');
+      expect(ended.customData).toBeNull();
+    } finally {
+      await own.close();
     }
   });
 });
