@@ -270,11 +270,20 @@ describe('sub-workflows', () => {
     watcher.destroy();
   });
 
-  it('without waiting passes its input on at once; the child is queued and runs on its own', async () => {
+  it('without waiting passes its input on at once; the child is queued, runs on its own and shows its progress on the caller’s node', async () => {
     const parentId = await importWorkflow(ann, 'Fire and forget', caller(childId, { waitForSubWorkflow: false }), [
       edge('go', 'rows'),
       edge('rows', 'call'),
     ]);
+    const watcher = connectClient(t.wsUrl, parentId, { token: ann.token });
+    await watcher.synced();
+    const liveCall = () => {
+      for (const state of watcher.provider.awareness.getStates().values()) {
+        const parsed = serverAwarenessStateSchema.safeParse(state);
+        if (parsed.success) return parsed.data.execution?.nodes.call;
+      }
+      return undefined;
+    };
     const parent = await runToEnd(ann, parentId);
     expect(parent.status).toBe('succeeded');
     expect(outputOf(parent, 'Call')).toEqual([
@@ -287,6 +296,16 @@ describe('sub-workflows', () => {
       return e.status === 'succeeded' ? e : undefined;
     }, 'the queued child to run');
     expect(outputOf(child, 'Double')).toEqual([{ doubled: 2 }, { doubled: 4 }]);
+    // Its caller ended first; the caller's node still shows how the child went, in the caller's room.
+    await waitFor('the queued child’s progress on the node', () => liveCall()?.child?.status === 'succeeded');
+    expect(liveCall()?.child).toMatchObject({
+      executionId: child.id,
+      workflowId: childId,
+      nodesDone: 2,
+      nodesTotal: 2,
+    });
+    expect(liveCall()?.child?.runs).toBeUndefined();
+    watcher.destroy();
   });
 
   it('a workflow that calls itself stops at the depth limit, which names the chain', async () => {
