@@ -1,3 +1,4 @@
+import { defaultParameters } from '#shared/nodes/catalog.ts';
 import { MAIN } from '#shared/nodes/types.ts';
 import { CustomData } from '#shared/runs/custom-data.ts';
 import type { Item, JsonObject } from '#shared/runs/items.ts';
@@ -34,15 +35,28 @@ const valuesOf = (p: JsonObject, version: number): Record<string, unknown> => {
   return values;
 };
 
+/** Whether expressions in the parameters may read the run's custom data (`$execution`, or the names that reach anything). */
+const readsCustomData = (parameters: unknown): boolean =>
+  /\$execution\b|\barguments\b|\beval\b/.test(JSON.stringify(parameters ?? {}));
+
 export const executionData: NodeExecutor = (ctx) => {
-  const params = ctx.params();
+  let params = ctx.params();
   const version = Number(ctx.nodeParams().n8nVersion) || 1.1;
   const store = ctx.meta.customData ?? new CustomData(false);
+  // n8n reads each item's parameters after the items before it saved theirs: expressions that read the custom
+  // data are resolved again whenever it changed (all items at once, each time: such nodes see few items).
+  const again = readsCustomData(ctx.node.parameters) && ctx.paramsOf !== undefined;
+  const parameters = { ...defaultParameters(ctx.node.type), ...ctx.node.parameters };
+  let seen = store.version;
   const goOn = ctx.node.onError === 'continueRegularOutput' || ctx.node.onError === 'continueErrorOutput';
   const out: Item[] = [];
   const failed: { index: number; message: string }[] = [];
   for (const [index, item] of ctx.items.entries()) {
     try {
+      if (again && store.version !== seen) {
+        params = ctx.paramsOf?.(parameters) ?? params;
+        seen = store.version;
+      }
       store.setAll(valuesOf(params[index] ?? {}, version));
       out.push(item);
     } catch (e) {

@@ -11,7 +11,8 @@ import { Rng } from './rng.ts';
  * dashes and spaces, empty, over 50 characters, integer-like, Object's own
  * names, more than 10 of them, from expressions), values over 255 and 512
  * characters and of every type an expression gives, per item, with each
- * failure setting.
+ * failure setting; now and then a Code node before it sets, reads and breaks
+ * custom data through `$execution.customData`.
  */
 
 const KEYS = [
@@ -57,6 +58,22 @@ const VALUES = [
   '={{ { a: 1 } }}',
   '={{ [1, 2] }}',
   '={{ "v".repeat(520) }}',
+  '={{ $execution.customData.get("pre") }}',
+  '={{ JSON.stringify($execution.customData.getAll()) }}',
+];
+
+/** A Code node before Execution Data that works with $execution.customData as n8n's Code node can. */
+const CODE_BEFORE = [
+  "$execution.customData.set('pre', 'x');\nreturn $input.all();",
+  "$execution.customData.setAll({ pre: 1, b: 'two', c: 3.5 });\nreturn $input.all();",
+  "for (let i = 0; i < 9; i++) $execution.customData.set('p' + i, String(i));\nreturn $input.all();",
+  "$execution.customData.set('bad-key', 'x');\nreturn $input.all();",
+  "$execution.customData.set('pre', { a: 1 });\nreturn $input.all();",
+  "$execution.customData.set(5, 'x');\nreturn $input.all();",
+  "$execution.customData.setAll({ ok: 'y', 'not ok': 'z', pre: 'p' });\nreturn $input.all();",
+  "$execution.customData.set('n', 12345678901234567890n);\nreturn $input.all();",
+  "$execution.customData.set('k'.repeat(60), 'v'.repeat(600));\nreturn [{ json: { got: $execution.customData.get('k'.repeat(70)) ?? null, all: $execution.customData.getAll() } }];",
+  "$execution.customData.set('pre', 'x');\nreturn [{ json: { pre: $execution.customData.get('pre'), none: $execution.customData.get('none') ?? null } }];",
 ];
 
 const row = (rng: Rng): Params => ({ key: rng.pick(KEYS), value: rng.pick(VALUES) });
@@ -71,6 +88,9 @@ export const executionDataCase = (seed: number): NodeCase => {
   const parameters: Params = rows.length > 0 || rng.chance(0.5) ? { dataToSave: { values: rows } } : {};
   if (rng.chance(0.2)) parameters.operation = 'save';
   const onError = rng.pick(onErrors);
+  const before = rng.chance(0.3)
+    ? { type: 'code', typeVersion: 2, parameters: { jsCode: rng.pick(CODE_BEFORE) } }
+    : undefined;
   return {
     family: 'executionData',
     seed,
@@ -78,6 +98,7 @@ export const executionDataCase = (seed: number): NodeCase => {
     typeVersion: rng.pick([1, 1.1]),
     parameters,
     items: listItems(rng),
+    ...(before ? { before } : {}),
     ...(onError !== 'stop' ? { onError } : {}),
   };
 };

@@ -34,6 +34,7 @@ export const strictCustomData = (mode: string): boolean => mode === 'manual' || 
 export class CustomData {
   // A Map, so that no key ("constructor", "toString") is ever taken for an inherited one.
   private readonly values = new Map<string, string>();
+  private changes = 0;
 
   constructor(private readonly strict: boolean) {}
 
@@ -84,17 +85,28 @@ export class CustomData {
     return this.values.size;
   }
 
+  /** Counts the writes that changed something: a node whose expressions read the data resolves them again after one. */
+  get version(): number {
+    return this.changes;
+  }
+
   private put(key: string, isText: boolean, value: string | undefined): void {
-    // n8n counts before it checks anything: past the limit, even a bad new key is dropped quietly.
-    if (!this.values.has(key) && this.values.size >= CUSTOM_DATA_MAX_KEYS) return;
+    // n8n counts before it checks anything: past the limit, even a bad new key is dropped quietly. Its check is
+    // `key in metadata`, which Object's own names (toString, constructor) pass: they are checked past the limit.
+    if (!this.values.has(key) && !(key in Object.prototype) && this.values.size >= CUSTOM_DATA_MAX_KEYS) return;
     if (!isText) throw new CustomDataError(`Custom data keys must be a string (key "${key}")`);
     if (!CUSTOM_DATA_KEY.test(key)) {
       throw new CustomDataError(`Custom data key can only contain letters, numbers, and underscores (key "${key}")`);
     }
+    if (value === undefined) throw new CustomDataError(`Custom data values must be a string (key "${key}")`);
     // n8n writes into a plain object, where this key sets the prototype and is never stored.
     if (key === '__proto__') return;
-    if (value === undefined) throw new CustomDataError(`Custom data values must be a string (key "${key}")`);
-    this.values.set(key.slice(0, CUSTOM_DATA_MAX_KEY_LENGTH), value.slice(0, CUSTOM_DATA_MAX_VALUE_LENGTH));
+    const stored = key.slice(0, CUSTOM_DATA_MAX_KEY_LENGTH);
+    // n8n would keep one of Object's names as an 11th key; Weft never holds more than 10 (the server refuses more).
+    if (!this.values.has(stored) && this.values.size >= CUSTOM_DATA_MAX_KEYS) return;
+    const text = value.slice(0, CUSTOM_DATA_MAX_VALUE_LENGTH);
+    if (this.values.get(stored) !== text) this.changes++;
+    this.values.set(stored, text);
   }
 }
 
