@@ -103,6 +103,25 @@ describe('Execution Data', () => {
     expect((await run(v1('={{ false }}'), inMode('webhook'))).customData).toBeUndefined();
   });
 
+  it('resolves each item after the items before it saved theirs, as n8n does', async () => {
+    const result = await run(
+      workflow(
+        save('Save', rows(['={{ "k" + $itemIndex }}', '={{ JSON.stringify($execution.customData.getAll()) }}'])),
+      ),
+    );
+    expect(result.customData).toEqual({ k0: '{}', k1: '{"k0":"{}"}' });
+  });
+
+  it('checks Object’s own names past 10 keys, as n8n does, but never stores an 11th key', async () => {
+    const ten = Array.from({ length: 10 }, (_, i): [string, string] => [`k${i}`, String(i)]);
+    const bad = await run(workflow(save('Save', [...rows(...ten), { key: 'toString', value: '={{ { a: 1 } }}' }])));
+    expect(bad.status).toBe('failed');
+    expect(bad.error).toContain('Custom data values must be a string (key "toString")');
+    const good = await run(workflow(save('Save', [...rows(...ten), ...rows(['toString', 'x'], ['k11', 'y'])])));
+    expect(good.status).toBe('succeeded');
+    expect(good.customData).toEqual(Object.fromEntries(ten));
+  });
+
   it('continues on failure with an { error } item in the failed item’s place', async () => {
     const def = workflow(
       save('Save', rows(['={{ $json.n === 2 ? "bad-key" : "good" }}', 'x']), {}, { onError: 'continueRegularOutput' }),
