@@ -44,6 +44,7 @@ const N8N_DIFF_IN_NPM_TEST = [
   'noOp',
   'summarize',
   'renameKeys',
+  'executionData',
   'compareDatasets',
   'xml',
   'html',

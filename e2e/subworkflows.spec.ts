@@ -87,3 +87,64 @@ test('a sub-workflow’s progress shows in the parent, then its result; both run
     'Called 1 workflow run',
   );
 });
+
+test('Load inputs from the workflow reads the named version the node calls', async ({ page }) => {
+  await signUpInBrowser(page, 'Ann', 'ann-named-inputs@example.com');
+  const child = await page.request.post('/api/workflows/import', {
+    data: {
+      weft: 1,
+      name: 'Named child',
+      nodes: [
+        node('in', 'Called', 'executeWorkflowTrigger', 0, {
+          inputSource: 'workflowInputs',
+          workflowInputs: [
+            { name: 'orderId', type: 'number' },
+            { name: 'note', type: 'string' },
+          ],
+        }),
+      ],
+      edges: [],
+    },
+  });
+  expect(child.status()).toBe(201);
+  const { id: childId } = (await child.json()) as { id: string };
+  // Never published: only the named version can answer.
+  expect(
+    (await page.request.post(`/api/workflows/${childId}/versions`, { data: { name: 'Release 1' } })).status(),
+  ).toBe(201);
+  const parent = await page.request.post('/api/workflows/import', {
+    data: {
+      weft: 1,
+      name: 'Caller',
+      nodes: [
+        node('go', 'Go', 'manualTrigger', 0),
+        node('call', 'Call child', 'executeWorkflow', 260, {
+          workflowId: childId,
+          version: 'named',
+          versionName: 'Release 9',
+        }),
+      ],
+      edges: [{ source: 'go', target: 'call' }],
+    },
+  });
+  const { id: parentId } = (await parent.json()) as { id: string };
+  await openWorkflow(page, `/w/${parentId}`);
+  await canvasNode(page, 'Call child').click();
+  const load = page.getByRole('button', { name: 'Load inputs from the workflow' });
+  await load.click();
+  await expect(page.getByText(`Workflow ${childId} has no version named "Release 9"`)).toBeVisible();
+  const name = page.getByRole('textbox', { name: 'Version name', exact: true });
+  await name.fill('Release 1');
+  await load.click();
+  await expect(page.getByText("2 inputs from the workflow's trigger.")).toBeVisible();
+  // The rows are in the document: the named version's fields, in its order.
+  await expect
+    .poll(async () => {
+      const exported = (await (await page.request.get(`/api/workflows/${parentId}/export`)).json()) as {
+        nodes: { id: string; parameters: { workflowInputs?: { name: string; type: string }[] } }[];
+      };
+      return exported.nodes.find((n) => n.id === 'call')?.parameters.workflowInputs?.map((r) => `${r.name}:${r.type}`);
+    })
+    .toEqual(['orderId:number', 'note:string']);
+  await page.screenshot({ path: 'test-results/subworkflows-named-inputs.png' });
+});

@@ -242,7 +242,9 @@ async function runCase(wf) {
       error: errorOf(r.error),
     }));
   }
-  return { status: run.status, nodes, error: errorOf(rd.error), lastNode: rd.lastNodeExecuted ?? null, responses };
+  // The run's custom data (Execution Data, $execution.customData: n8n-core's execution-metadata.ts keeps it here).
+  const customData = plain(rd.metadata ?? {});
+  return { status: run.status, nodes, error: errorOf(rd.error), lastNode: rd.lastNodeExecuted ?? null, responses, customData };
 }
 
 const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });

@@ -1,6 +1,7 @@
 import {
   ArrowDownWideNarrow,
   ArrowRight,
+  Bookmark,
   Calendar,
   Clock,
   Code,
@@ -41,6 +42,7 @@ import {
 /** The catalog names icons by key (shared/ has no UI); the client maps keys to glyphs. */
 const ICONS: Record<string, LucideIcon> = {
   'arrow-right': ArrowRight,
+  bookmark: Bookmark,
   calendar: Calendar,
   clock: Clock,
   code: Code,

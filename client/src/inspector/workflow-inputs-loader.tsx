@@ -4,6 +4,7 @@ import { setParameter } from '#shared/schema/index.ts';
 import { api, ApiError } from '../api/client.ts';
 import type { NodeContent } from '../canvas/flow-binding.ts';
 import { useEditor } from '../editor/editor-context.tsx';
+import { workflowInputsQuery } from './workflow-inputs-query.ts';
 
 interface InputsAnswer {
   inputSource: 'workflowInputs' | 'jsonExample' | 'passthrough' | null;
@@ -13,8 +14,8 @@ interface InputsAnswer {
 
 /**
  * Execute Workflow: fills its input rows from the fields the called workflow's trigger declares
- * (GET /api/workflows/{id}/inputs), keeping the values already mapped; the draft's trigger for a draft call,
- * else the published one's.
+ * (GET /api/workflows/{id}/inputs), keeping the values already mapped: the trigger of the version the node
+ * calls (published, draft or named: workflowInputsQuery).
  */
 export const WorkflowInputsLoader = ({ node, disabled }: { node: NodeContent; disabled: boolean }) => {
   const { session } = useEditor();
@@ -22,11 +23,15 @@ export const WorkflowInputsLoader = ({ node, disabled }: { node: NodeContent; di
   const workflowId = typeof node.parameters.workflowId === 'string' ? node.parameters.workflowId.trim() : '';
   if (workflowId === '' || workflowId.startsWith('=')) return null;
   const load = async () => {
-    const version = node.parameters.version === 'draft' ? 'draft' : 'published';
+    const target = workflowInputsQuery(node.parameters);
+    if ('problem' in target) {
+      setNote(target.problem);
+      return;
+    }
     try {
       const answer = await api<InputsAnswer>(
         'GET',
-        `/api/workflows/${encodeURIComponent(workflowId)}/inputs?version=${version}`,
+        `/api/workflows/${encodeURIComponent(workflowId)}/inputs?${target.query}`,
       );
       if (answer.error) {
         setNote(answer.error);

@@ -9,6 +9,7 @@ import { useVersionActions } from '../history/use-version-actions.ts';
 import { SidePanel } from '../ui/side-panel.tsx';
 import { ExecutionLog } from './execution-log.tsx';
 import { loadExecutionDetail } from './execution-detail.ts';
+import { customDataEntries, customFilterQuery } from './custom-data-filter.ts';
 import { isValidId } from '#shared/ids.ts';
 
 interface ExecutionRow {
@@ -24,6 +25,8 @@ interface ExecutionRow {
   /** A sub-workflow run's caller. */
   parentExecutionId?: string | null;
   parentWorkflowId?: string | null;
+  /** What the run saved about itself (Execution Data, `$execution.customData`). */
+  customData?: Record<string, string> | null;
 }
 
 /** Where a run of another workflow opens: that workflow's editor, showing that run. */
@@ -82,15 +85,26 @@ export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; o
   const [error, setError] = useState<string>();
   const [viewed, setViewed] = useAtom(viewedExecutionAtom);
   const version = useVersionActions(workflowId);
+  const [filterKey, setFilterKey] = useState('');
+  const [filterValue, setFilterValue] = useState('');
+  const filter = customFilterQuery(filterKey, filterValue);
+  const filterQuery = 'query' in filter ? filter.query : undefined;
 
-  // Reload when the room's run moves on (a new run, or one ending).
+  // Reload when the room's run moves on (a new run, or one ending), or the filter changes.
   const liveKey = `${live?.id ?? ''}:${live?.status ?? ''}`;
   useEffect(() => {
-    api<{ executions: ExecutionRow[] }>('GET', `/api/executions?workflowId=${workflowId}&limit=50`).then(
-      (r) => setRows(r.executions),
+    if (filterQuery === undefined) return;
+    let current = true;
+    api<{ executions: ExecutionRow[] }>('GET', `/api/executions?workflowId=${workflowId}&limit=50${filterQuery}`).then(
+      (r) => {
+        if (current) setRows(r.executions);
+      },
       (e: unknown) => setError(e instanceof ApiError ? e.message : 'Could not load executions'),
     );
-  }, [workflowId, liveKey]);
+    return () => {
+      current = false;
+    };
+  }, [workflowId, liveKey, filterQuery]);
 
   const act = async (path: string, method = 'POST') => {
     try {
@@ -113,8 +127,26 @@ export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; o
     <SidePanel label="Executions panel" title="Executions" closeLabel="Close executions" onClose={onClose}>
       {error && <p className="error">{error}</p>}
       <ComparisonView label="The run's version, compared with now" />
-      {rows.length === 0 ? (
-        <p className="muted">No runs yet. Press Run, or call the workflow's webhook.</p>
+      <div className="custom-filter" role="search" aria-label="Filter by custom data">
+        <input
+          aria-label="Custom data key"
+          placeholder="Custom data key"
+          value={filterKey}
+          onChange={(ev) => setFilterKey(ev.target.value)}
+        />
+        <input
+          aria-label="Custom data value"
+          placeholder="Value (exact)"
+          value={filterValue}
+          onChange={(ev) => setFilterValue(ev.target.value)}
+        />
+      </div>
+      {'problem' in filter ? (
+        <p className="error">{filter.problem}</p>
+      ) : rows.length === 0 ? (
+        <p className="muted">
+          {filterKey.trim() === '' ? "No runs yet. Press Run, or call the workflow's webhook." : 'No run saved that.'}
+        </p>
       ) : (
         <ul className="executions" aria-label="Executions">
           {rows.map((e) => (
@@ -126,6 +158,16 @@ export const ExecutionsPanel = ({ workflowId, onClose }: { workflowId: string; o
                 {e.finishedAt && e.startedAt && <span className="muted">{e.finishedAt - e.startedAt} ms</span>}
               </button>
               {e.error && <div className="execution-error">{e.error}</div>}
+              {customDataEntries(e.customData).length > 0 && (
+                <dl className="custom-data" aria-label="Custom data">
+                  {customDataEntries(e.customData).map(([key, value]) => (
+                    <div key={key}>
+                      <dt>{key}</dt>
+                      <dd>{value}</dd>
+                    </div>
+                  ))}
+                </dl>
+              )}
               {e.parentExecutionId && e.parentWorkflowId && (
                 <div className="called-by" data-testid="called-by">
                   <a href={executionHref(e.parentWorkflowId, e.parentExecutionId)}>Called by another workflow’s run</a>

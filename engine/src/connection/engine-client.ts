@@ -85,6 +85,7 @@ export const encodeFinished = (executionId: string, result: RunResult): string =
     status: 'failed',
     error,
     ...(result.failedNode !== undefined ? { failedNode: result.failedNode } : {}),
+    ...(result.customData !== undefined ? { customData: result.customData } : {}),
     runs: runs.map((r) => ({ ...r, input: '{}', output: '{}' })),
     lastOutput: [],
     logs,

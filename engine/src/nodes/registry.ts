@@ -28,6 +28,7 @@ import { crypto } from './crypto.ts';
 import { emailSend } from './email-send.ts';
 import { postgres } from './postgres.ts';
 import { mySql } from './mysql.ts';
+import { executionData } from './execution-data.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { executeWorkflow, executeWorkflowTrigger } from './execute-workflow.ts';
 
@@ -66,6 +67,7 @@ export const executors: ReadonlyMap<string, NodeExecutor> = new Map<string, Node
   ['postgres', postgres],
   ['mySql', mySql],
   ['dateTime', dateTime],
+  ['executionData', executionData],
   ['executeWorkflowTrigger', executeWorkflowTrigger],
   ['executeWorkflow', executeWorkflow],
 ]);

@@ -5,6 +5,7 @@ import { ExpressionError } from '#shared/expressions/errors.ts';
 import { asN8nParameters } from '#shared/expressions/n8n-parameters.ts';
 import type { ExpressionMeta, ParameterResolver } from '#shared/expressions/resolve.ts';
 import type { Sandbox } from '#shared/sandbox/sandbox.ts';
+import { CustomData, strictCustomData, type CustomDataValues } from '#shared/runs/custom-data.ts';
 import {
   MAX_LOG_MESSAGE,
   type LogLevel,
@@ -104,6 +105,8 @@ export interface RunResult {
   lastOutput: Item[];
   /** What Respond to Webhook set, if it ran. */
   response?: WebhookResponse;
+  /** What the run saved about itself (shared/src/runs/custom-data.ts), when it saved anything. */
+  customData?: CustomDataValues;
   /** Retries, failures and what Code nodes printed, in order. */
   logs: LogLine[];
 }
@@ -451,6 +454,8 @@ class WorkflowRun {
     this.lastRuns.get(name) ?? (this.graph.byName.has(name) ? -1 : undefined);
   private readonly lastOutputs = new Map<string, Item[]>();
   private lastOutput: Item[] = [];
+  /** What the run saves about itself (Execution Data, `$execution.customData`); goes with its result. */
+  private readonly customData: CustomData;
   private readonly pendingText = new PendingText();
   private readonly encode: boolean;
   readonly lineage = new RunLineage();
@@ -473,6 +478,7 @@ class WorkflowRun {
     this.timezone = options.definition.settings.timezone ?? options.defaultTimezone ?? defaultSettings.timezone;
     this.log = new RunLog(this.now);
     this.budget = new RunBudget(options.limits);
+    this.customData = new CustomData(strictCustomData(options.meta.execution.mode));
     this.encode = options.encodeItems === true;
     this.emit = options.onEvent ?? (() => undefined);
     this.listening = options.onEvent !== undefined;
@@ -782,6 +788,7 @@ class WorkflowRun {
     }
     // Fields set one by one (a spread of `end`, whose shape varies, cost more than the rest of a small run's end).
     const result: RunResult = { status: end.status, runs, lastOutput, logs: log.done() };
+    if (this.customData.size > 0) result.customData = this.customData.getAll();
     if (end.error !== undefined) result.error = end.error;
     if (end.failedNode !== undefined) result.failedNode = end.failedNode;
     if (response) result.response = response;
@@ -988,6 +995,7 @@ class WorkflowRun {
         const meta: ExpressionMeta = {
           workflow: options.meta.workflow,
           execution: options.meta.execution,
+          customData: this.customData,
           now: this.now(),
           timezone: this.timezone,
           runIndex,

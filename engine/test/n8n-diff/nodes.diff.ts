@@ -18,6 +18,7 @@ import { sortFamily } from './sort-gen.ts';
 import { splitOutFamily } from './split-out-gen.ts';
 import { summarizeFamily } from './summarize-gen.ts';
 import { renameKeysFamily } from './rename-keys-gen.ts';
+import { executionDataFamily } from './execution-data-gen.ts';
 import { errorTriggerFamily, stopAndErrorFamily } from './error-nodes-gen.ts';
 import { compareDatasetsFamily } from './compare-datasets-gen.ts';
 import { xmlFamily } from './xml-gen.ts';
@@ -55,6 +56,7 @@ const itemListFamilies = [
   itemListsFamily,
   summarizeFamily,
   renameKeysFamily,
+  executionDataFamily,
   compareDatasetsFamily,
   xmlFamily,
   htmlFamily,

@@ -44,6 +44,7 @@ const answerSchema = z.object({
     .optional(),
   error: errorSchema.optional(),
   lastNode: z.string().nullable().optional(),
+  customData: z.record(z.string(), z.unknown()).optional(),
   responses: z
     .array(
       z.object({
@@ -64,6 +65,12 @@ export const RESPONSE_NODE = '(webhook response)';
 
 export const responseOutcome = (responses: unknown[]): Record<string, NodeRunOutcome[]> =>
   responses.length === 0 ? {} : { [RESPONSE_NODE]: [{ outputs: [responses], error: null }] };
+
+/** The run's custom data (Execution Data, `$execution.customData`), shown as the one item of a pseudo-node of this name. */
+export const CUSTOM_DATA_NODE = '(custom data)';
+
+export const customDataOutcome = (data: Record<string, unknown> | undefined): Record<string, NodeRunOutcome[]> =>
+  !data || Object.keys(data).length === 0 ? {} : { [CUSTOM_DATA_NODE]: [{ outputs: [[data]], error: null }] };
 
 /** Installs n8n's packages into the reference folder the first time (about a minute). */
 export const ensureReferenceInstalled = async (): Promise<void> => {
@@ -150,6 +157,7 @@ export class N8nReference {
                     })),
                   ]),
                 ),
+                ...customDataOutcome(answer.customData),
                 ...responseOutcome(
                   (answer.responses ?? []).map(({ statusCode, headers, body }) => ({
                     // A code from an expression may be text ("201"); HTTP sends it as the number.

@@ -10,7 +10,7 @@ import { NodeError, type Credential, type NodeExecutor, type SubworkflowCaller }
 import { childAnswer } from '../../src/nodes/child-output.ts';
 import { allowLoopback, meta, outboundClients, run } from '../harness.ts';
 import type { EngineResult, NodeRunOutcome } from './outcome.ts';
-import { responseOutcome } from './reference.ts';
+import { customDataOutcome, responseOutcome } from './reference.ts';
 
 /**
  * An n8n workflow through Weft: the importer (fromN8n), the definition's
@@ -179,6 +179,7 @@ export const runInWeft = async (
         error: r.status === 'failed' ? (r.error ?? 'failed') : null,
       });
     }
+    Object.assign(nodes, customDataOutcome(result.customData));
     // The answer the engine hands the server (RunResult.response), as the reference shows n8n's.
     if (result.response) {
       const { status, headers, body } = result.response;

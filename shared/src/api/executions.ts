@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { binaryMapSchema } from '../runs/item-schema.ts';
 import { timeSchema as time } from './common.ts';
+import {
+  CUSTOM_DATA_KEY,
+  CUSTOM_DATA_MAX_KEY_LENGTH,
+  CUSTOM_DATA_MAX_KEYS,
+  CUSTOM_DATA_MAX_VALUE_LENGTH,
+} from '../runs/custom-data.ts';
 
 /** Executions over REST: history, one run's node results and log, and control. */
 
@@ -35,6 +41,8 @@ export const executionSchema = z.object({
   rootExecutionId: z.string().nullable().optional(),
   /** Calls between the root and this run (0: nobody called it). */
   depth: z.number().int().optional(),
+  /** What the run saved about itself (the Execution Data node, `$execution.customData`); null: nothing. */
+  customData: z.record(z.string(), z.string()).nullable().optional(),
 });
 export type ExecutionDto = z.infer<typeof executionSchema>;
 
@@ -104,6 +112,36 @@ export type ExecutionLogLine = z.infer<typeof executionLogLineSchema>;
 
 export const executionLogsSchema = z.object({ logs: z.array(executionLogLineSchema) });
 
+/** Filters of the list a query may hold (`custom`), at most: one per key a run can save. */
+export const MAX_CUSTOM_FILTERS = CUSTOM_DATA_MAX_KEYS;
+
+/**
+ * `custom=key:value`, repeatable: runs whose custom data holds every pair, exactly (the key as the run saved it:
+ * cut to 50 characters as `set` cuts it; the value is everything after the first colon).
+ */
+const customFilter = z
+  .string()
+  .max(CUSTOM_DATA_MAX_KEY_LENGTH + 1 + CUSTOM_DATA_MAX_VALUE_LENGTH + 200)
+  .transform((text, ctx) => {
+    const colon = text.indexOf(':');
+    const key = colon < 0 ? '' : text.slice(0, colon);
+    if (colon < 1 || !CUSTOM_DATA_KEY.test(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be key:value, the key of letters, numbers and underscores',
+      });
+      return z.NEVER;
+    }
+    return { key: key.slice(0, CUSTOM_DATA_MAX_KEY_LENGTH), value: text.slice(colon + 1) };
+  });
+const customFilters = z
+  .union([customFilter.transform((f) => [f]), z.array(customFilter).max(MAX_CUSTOM_FILTERS)])
+  .optional()
+  .meta({
+    description:
+      'key:value — only runs whose custom data (Execution Data node, $execution.customData) has that value under that key, exactly. Repeat it to require several (all must match).',
+  });
+
 export const executionListQuery = z.object({
   workflowId: z.string().optional(),
   status: z.enum(executionStatuses).optional(),
@@ -112,6 +150,7 @@ export const executionListQuery = z.object({
     .regex(/^\d{1,15}:[A-Za-z0-9_-]{1,64}$/, 'must be a cursor from a previous page')
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  custom: customFilters,
 });
 
 /** `GET /api/executions/{id}`: without `items`, every item of every node run (what scripts read); with it, a first page. */

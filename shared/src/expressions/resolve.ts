@@ -1,3 +1,4 @@
+import type { CustomData } from '../runs/custom-data.ts';
 import type { Item, JsonObject } from '../runs/items.ts';
 import type { PairedLookup } from '../runs/items.ts';
 import { EXPRESSION } from '../sandbox/function-source.ts';
@@ -25,6 +26,8 @@ import {
 export interface ExpressionMeta extends RunFacts {
   workflow: { id: string; name: string; active: boolean };
   execution: { id: string; mode: string };
+  /** The run's custom data (`$execution.customData`, the Execution Data node); one store for the whole run. */
+  customData?: CustomData;
   /** Epoch ms of the evaluation ($now). */
   now: number;
   /** The workflow's IANA time zone ($now, $today and every DateTime made in the call are in it). */
@@ -41,7 +44,9 @@ export const callScope = (meta: ExpressionMeta): CallScope => {
     metaText = JSON.stringify({ workflow: meta.workflow, execution: meta.execution });
     metaTexts.set(meta.execution, metaText);
   }
-  return { metaText, now: meta.now, zone: meta.timezone };
+  const scope: CallScope = { metaText, now: meta.now, zone: meta.timezone };
+  if (meta.customData) scope.custom = meta.customData;
+  return scope;
 };
 
 type Path = (string | number)[];

@@ -13,6 +13,7 @@ import { emailSend } from './email-send.ts';
 import { postgres } from './postgres.ts';
 import { mySql } from './mysql.ts';
 import { readWriteFile } from './read-write-file.ts';
+import { executionData } from './execution-data.ts';
 import { manualTrigger, scheduleTrigger, webhook } from './triggers.ts';
 import { errorTrigger, stopAndError } from './error-nodes.ts';
 import { executeWorkflow, executeWorkflowTrigger } from './workflows.ts';
@@ -53,6 +54,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   mySql,
   readWriteFile,
   dateTime,
+  executionData,
   executeWorkflow,
   noOp,
   stickyNote,

@@ -4,6 +4,12 @@ import { executionModes } from '../api/executions.ts';
 import type { WorkflowDefinition } from '../schema/definition.ts';
 import { itemSchema } from '../runs/item-schema.ts';
 import { MAX_LOG_LINES, MAX_LOG_MESSAGE } from './log-limits.ts';
+import {
+  CUSTOM_DATA_KEY,
+  CUSTOM_DATA_MAX_KEY_LENGTH,
+  CUSTOM_DATA_MAX_KEYS,
+  CUSTOM_DATA_MAX_VALUE_LENGTH,
+} from '../runs/custom-data.ts';
 
 /**
  * The engine channel: JSON text frames on a WebSocket from an engine to the
@@ -89,6 +95,17 @@ export const logLineSchema = z.object({
 });
 export type LogLine = z.infer<typeof logLineSchema>;
 
+/** A run's custom data as it is stored (shared/src/runs/custom-data.ts). */
+export const customDataSchema = z
+  .record(
+    // zod's record leaves a `__proto__` key out of what it returns.
+    z.string().max(CUSTOM_DATA_MAX_KEY_LENGTH).regex(CUSTOM_DATA_KEY),
+    z.string().max(CUSTOM_DATA_MAX_VALUE_LENGTH),
+  )
+  .refine((values) => Object.keys(values).length <= CUSTOM_DATA_MAX_KEYS, {
+    message: `at most ${CUSTOM_DATA_MAX_KEYS} keys`,
+  });
+
 export const runResultSchema = z.object({
   status: z.enum(['succeeded', 'failed', 'canceled']),
   error: z.string().optional(),
@@ -102,6 +119,8 @@ export const runResultSchema = z.object({
   response: z
     .object({ status: z.number().int(), headers: z.record(z.string(), z.string()), body: z.unknown() })
     .optional(),
+  /** What the run saved about itself, within n8n's limits (an engine is not trusted to keep them). */
+  customData: customDataSchema.optional(),
 });
 export type RunResultMessage = z.infer<typeof runResultSchema>;
 

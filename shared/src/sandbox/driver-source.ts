@@ -12,7 +12,7 @@ import { LEGACY_FUNCTION_SOURCE } from './legacy-function-source.ts';
  * Values cross the boundary as JSON text only; no host object is ever visible
  * inside the sandbox.
  */
-export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
+export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime, customDataHost) => {
   'use strict';
   const fns = [];
   const RENEW_EVERY = 16;
@@ -148,12 +148,34 @@ export const DRIVER_SOURCE = String.raw`((time, loadJmespath, renewTime) => {
   const parametersOf = (params, name) =>
     params && Object.prototype.hasOwnProperty.call(params, name) ? parse(stringify(params[name])) : undefined;
 
+  // $execution.customData: the run's custom data lives in the host (one context serves every run), asked each time.
+  // Keys and values cross as text; a value n8n refuses (not a string or number) crosses as null.
+  const customCall = (request) => {
+    const answer = parse(customDataHost(stringify(request)));
+    if (answer.e !== undefined) throw new Error(answer.e);
+    return answer.v;
+  };
+  const customText = (v) =>
+    typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : null;
+  const customData = Object.freeze({
+    set: (key, value) => {
+      customCall({ op: 'set', key: String(key), text: typeof key === 'string', value: customText(value) });
+    },
+    setAll: (obj) => {
+      customCall({ op: 'setAll', entries: Object.entries(obj).map(([k, v]) => [k, customText(v)]) });
+    },
+    get: (key) => customCall({ op: 'get', key: String(key) }),
+    getAll: () => customCall({ op: 'getAll' }),
+  });
+
   // $workflow and $execution come as JSON text, the same for every call of a run: parsed once, frozen, shared.
   let metaText = '';
   let meta = {};
   const metaOf = (text) => {
     if (text !== metaText) {
-      meta = deepFreeze(parse(text));
+      const parsed = parse(text);
+      if (parsed.execution !== null && typeof parsed.execution === 'object') parsed.execution.customData = customData;
+      meta = deepFreeze(parsed);
       metaText = text;
     }
     return meta;

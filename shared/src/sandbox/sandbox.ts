@@ -12,6 +12,7 @@ import { INTL_SOURCE } from './intl-source.ts';
 import { answerIntl } from './intl-host.ts';
 import { TIME_SOURCE } from './time-source.ts';
 import type { SandboxHost } from './host.ts';
+import { answerCustomData, CustomData } from '../runs/custom-data.ts';
 import { functionSources, hostRefusal, type FunctionShape, type SourceSyntaxError } from './function-source.ts';
 
 /**
@@ -46,6 +47,8 @@ export interface CallScope {
   metaText: string;
   now: number;
   zone: string;
+  /** The run's custom data (`$execution.customData`); without it, a call gets an empty one of its own. */
+  custom?: CustomData;
 }
 
 /**
@@ -123,6 +126,8 @@ export class Sandbox {
   private cap = Number.POSITIVE_INFINITY;
   private disposed = false;
   private broken = false;
+  /** The custom data of the run whose call is under way (see CallScope.custom); made on first use without one. */
+  private custom: CustomData | undefined;
 
   private constructor(
     private readonly module: QuickJSWASMModule,
@@ -151,8 +156,9 @@ export class Sandbox {
 
   /** Runs compiled expressions for every item; see `evaluate` in DRIVER_SOURCE. */
   evaluate(ids: readonly number[], payload: string, scope: CallScope): string {
-    return this.guarded(() =>
-      this.callWith(this.evaluateFn, [ids.join(','), payload, scope.metaText, scope.now, scope.zone]),
+    return this.guarded(
+      () => this.callWith(this.evaluateFn, [ids.join(','), payload, scope.metaText, scope.now, scope.zone]),
+      scope,
     );
   }
 
@@ -163,7 +169,7 @@ export class Sandbox {
 
   /** Runs a compiled Code node function; resolves its promise within the same time budget. */
   runCode(id: number, mode: string, payload: string, scope: CallScope): string {
-    return this.guarded(() => this.runCodeNow(id, mode, payload, scope));
+    return this.guarded(() => this.runCodeNow(id, mode, payload, scope), scope);
   }
 
   /**
@@ -190,12 +196,14 @@ export class Sandbox {
    * own time budget: left in the queue, they would run during a later call —
    * another workflow's — and could print into its log or fail it.
    */
-  private guarded<T>(call: () => T): T {
+  private guarded<T>(call: () => T, scope?: CallScope): T {
+    this.custom = scope?.custom;
     try {
       const result = call();
       this.drain();
       return result;
     } finally {
+      this.custom = undefined;
       this.settle();
     }
   }
@@ -383,11 +391,15 @@ export class Sandbox {
     const renewTime = vm.newFunction('renewTime', () => {
       this.deadline = Math.max(this.deadline, this.callDeadline());
     });
+    const customData = vm.newFunction('customData', (request) => {
+      this.custom ??= new CustomData(false);
+      return vm.newString(answerCustomData(this.custom, vm.getString(request)));
+    });
     const makeDriver = vm.unwrapResult(vm.evalCode(DRIVER_SOURCE, 'weft-driver'));
     try {
-      return vm.unwrapResult(vm.callFunction(makeDriver, vm.undefined, time, loadJmespath, renewTime));
+      return vm.unwrapResult(vm.callFunction(makeDriver, vm.undefined, time, loadJmespath, renewTime, customData));
     } finally {
-      for (const h of [makeDriver, time, makeTime, loadAssets, loadJmespath, renewTime]) h.dispose();
+      for (const h of [makeDriver, time, makeTime, loadAssets, loadJmespath, renewTime, customData]) h.dispose();
     }
   }
 

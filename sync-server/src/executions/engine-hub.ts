@@ -209,6 +209,27 @@ export class EngineHub {
     };
   }
 
+  /**
+   * From here the child's node events move the progress on its caller's Execute Workflow node (in the caller's
+   * room), until its end writes the last of it. Inline children count their runs per caller node (childCounts);
+   * a child nobody waits for shows its own progress only, since its caller has usually ended before it runs.
+   */
+  private showChild(
+    childId: string,
+    parent: { workflowId: string; executionId: string; nodeId: string },
+    workflowId: string,
+    definition: WorkflowDefinition,
+  ): void {
+    const progress = {
+      parent,
+      workflowId,
+      total: definition.nodes.filter((n) => getNodeDefinition(n.type)?.annotation !== true).length,
+      done: new Set<string>(),
+    };
+    this.childProgress.set(childId, progress);
+    this.options.live.childProgress(parent, this.childLive(childId, progress, 'running'));
+  }
+
   /** Execute Workflow's requests go to `starter` (wired once the execution service exists). */
   useSubworkflows(starter: SubworkflowStarter): void {
     this.subworkflows = starter;
@@ -713,6 +734,10 @@ export class EngineHub {
         return 'ended';
       }
       const { job } = built;
+      // A child its caller did not wait for: its progress shows on the caller's node, as an inline child's does.
+      const caller = built.caller && (await this.callerNode(built.caller));
+      if (!stillOurs()) return 'ended';
+      if (caller) this.showChild(id, caller, workflowId, job.definition);
       this.send(engine, { type: 'run', job });
       // Recorded once the secrets are on their way: a job refused before sending used none.
       for (const credentialId of Object.keys(job.credentials ?? {})) {
@@ -813,18 +838,12 @@ export class EngineHub {
         return;
       }
       const job: Job = { ...built.job, inline: { parentExecutionId: m.executionId, requestId: m.requestId } };
-      const progress = {
-        parent: { workflowId: parentWorkflow, executionId: m.executionId, nodeId: m.nodeId },
-        workflowId,
-        total: job.definition.nodes.filter((n) => getNodeDefinition(n.type)?.annotation !== true).length,
-        done: new Set<string>(),
-      };
-      this.childProgress.set(childId, progress);
-      const key = childKey(progress.parent);
+      const parentNode = { workflowId: parentWorkflow, executionId: m.executionId, nodeId: m.nodeId };
+      const key = childKey(parentNode);
       const counts = this.childCounts.get(key) ?? { runs: 0, failed: 0 };
       counts.runs++;
       this.childCounts.set(key, counts);
-      this.options.live.childProgress(progress.parent, this.childLive(childId, progress, 'running'));
+      this.showChild(childId, parentNode, workflowId, job.definition);
       this.send(engine, { type: 'subrunStarted', requestId: m.requestId, childExecutionId: childId });
       this.send(engine, { type: 'run', job });
       pendingChild = undefined;
@@ -852,10 +871,25 @@ export class EngineHub {
     }
   }
 
-  /** The job for an execution just claimed; `failed` says why the run fails instead. */
+  /** The caller's node with its workflow, for a child's progress; undefined when the caller is gone (retention). */
+  private async callerNode(caller: {
+    executionId: string;
+    nodeId: string;
+  }): Promise<{ workflowId: string; executionId: string; nodeId: string } | undefined> {
+    const row = await this.options.executions.get(caller.executionId);
+    return row ? { workflowId: row.workflowId, ...caller } : undefined;
+  }
+
+  /**
+   * The job for an execution just claimed; `failed` says why the run fails instead. `caller`: the run and node
+   * that started it (a sub-workflow run).
+   */
   private async jobFor(
     executionId: string,
-  ): Promise<{ ok: true; job: Job; startedBy: string | null } | { ok: false; failed: string }> {
+  ): Promise<
+    | { ok: true; job: Job; startedBy: string | null; caller?: { executionId: string; nodeId: string } }
+    | { ok: false; failed: string }
+  > {
     const row = await this.options.executions.get(executionId);
     if (!row) return { ok: false, failed: 'The execution is gone' };
     // Trigger items alone past the frame limit: refused before parsing and encoding tens of
@@ -886,6 +920,9 @@ export class EngineHub {
     return {
       ok: true,
       startedBy: row.createdBy,
+      ...(row.parentExecutionId !== null && row.parentNodeId !== null
+        ? { caller: { executionId: row.parentExecutionId, nodeId: row.parentNodeId } }
+        : {}),
       job: {
         executionId,
         credentials: secrets,

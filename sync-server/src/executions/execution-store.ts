@@ -1,4 +1,5 @@
-import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
+import { customDataSchema, type LogLevel, type RunResultMessage } from '#shared/protocol/engine.ts';
+import type { CustomDataValues } from '#shared/runs/custom-data.ts';
 import type { executionLogs, executions, nodeRuns } from '../db/schema.ts';
 import type { ErrorRunSetup } from './error-workflows.ts';
 
@@ -12,6 +13,27 @@ export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'c
 export type ExecutionMode = 'manual' | 'test' | 'webhook' | 'schedule' | 'retry' | 'error' | 'subworkflow';
 
 export type ExecutionRow = typeof executions.$inferSelect;
+
+/** The `custom_data` column's text for a result: null when the run saved nothing. */
+export const customDataText = (values: CustomDataValues | undefined): string | null =>
+  values && Object.keys(values).length > 0 ? JSON.stringify(values) : null;
+
+/** The column read back; text that is not custom data as an engine may send it (checked on arrival) reads as null. */
+export const parseCustomData = (text: string | null): CustomDataValues | null => {
+  if (text === null) return null;
+  try {
+    const parsed = customDataSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+};
+
+/** `custom=key:value` filters of the list: every pair must match exactly. */
+export interface CustomFilter {
+  key: string;
+  value: string;
+}
 export type NodeRunRow = typeof nodeRuns.$inferSelect;
 export type ExecutionLogRow = typeof executionLogs.$inferSelect;
 
@@ -162,6 +184,8 @@ export interface ExecutionStore {
     status?: ExecutionStatus;
     cursor?: { createdAt: number; id: string };
     limit: number;
+    /** Runs whose custom data holds every one of these pairs. */
+    custom?: readonly CustomFilter[];
   }): Promise<ExecutionRow[]>;
   /** Oldest first: the order they are owed a run. */
   queued(): Promise<ExecutionRow[]>;

@@ -33,7 +33,14 @@ import type {
   NodeRunRow,
   OutboxEntry,
 } from './execution-store.ts';
-import { lastOfEach, MAX_JOB_PRIORITY, partialColumns, type LastNodeRun } from './execution-store.ts';
+import {
+  customDataText,
+  lastOfEach,
+  MAX_JOB_PRIORITY,
+  partialColumns,
+  type CustomFilter,
+  type LastNodeRun,
+} from './execution-store.ts';
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
@@ -224,10 +231,14 @@ export class PgExecutionStore implements ExecutionStore {
     status?: ExecutionStatus;
     cursor?: { createdAt: number; id: string };
     limit: number;
+    custom?: readonly CustomFilter[];
   }): Promise<ExecutionRow[]> {
     if (filter.workflowIds.length === 0) return [];
     const conditions = [inArray(executions.workflowId, filter.workflowIds)];
     if (filter.status) conditions.push(eq(executions.status, filter.status));
+    // The key is a bound text (letters, numbers and underscores: the route checked it), never SQL.
+    for (const f of filter.custom ?? [])
+      conditions.push(sql`(${executions.customData}::jsonb ->> ${f.key}::text) = ${f.value}`);
     if (filter.cursor) {
       const { createdAt, id } = filter.cursor;
       const older = or(
@@ -260,12 +271,26 @@ export class PgExecutionStore implements ExecutionStore {
   async finishAll(batch: readonly FinishRecord[]): Promise<void> {
     if (batch.length === 0) return;
     const failing = this.errorRuns ? batch.filter((f) => f.result.status === 'failed') : [];
-    // The common case, nothing failing: the one round trip.
-    if (failing.length === 0) {
+    const custom = batch.flatMap((f) => {
+      const text = customDataText(f.result.customData);
+      return text === null ? [] : [{ id: f.id, text }];
+    });
+    // The common case, nothing failing and no custom data: the one round trip.
+    if (failing.length === 0 && custom.length === 0) {
       await this.db.execute(this.finishSql(batch));
       return;
     }
     const started = await this.db.transaction(async (tx) => {
+      // Before the finish, which is what makes the rows finished: only a run's own (first) end writes its data.
+      if (custom.length > 0)
+        await tx.execute(sql`update ${executions} set custom_data = v.data
+          from (select unnest(${sql.param(custom.map((c) => c.id))}::text[]) as id,
+                       unnest(${sql.param(custom.map((c) => c.text))}::text[]) as data) as v
+          where ${executions.id} = v.id and ${inArray(executions.status, [...UNFINISHED])}`);
+      if (failing.length === 0) {
+        await tx.execute(this.finishSql(batch));
+        return [];
+      }
       // The failures this batch writes (their runs are still unfinished), locked until the commit.
       const open = await tx
         .select({ id: executions.id })

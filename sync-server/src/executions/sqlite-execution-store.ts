@@ -33,7 +33,14 @@ import type {
   NodeRunRow,
   OutboxEntry,
 } from './execution-store.ts';
-import { lastOfEach, MAX_JOB_PRIORITY, partialColumns, type LastNodeRun } from './execution-store.ts';
+import {
+  customDataText,
+  lastOfEach,
+  MAX_JOB_PRIORITY,
+  partialColumns,
+  type CustomFilter,
+  type LastNodeRun,
+} from './execution-store.ts';
 
 /** Executions, their node runs and logs in SQLite. */
 
@@ -97,7 +104,12 @@ export class SqliteExecutionStore implements ExecutionStore {
       .prepare();
     this.finishStmt = db
       .update(executions)
-      .set({ status: sql`${p('status')}`, error: sql`${p('error')}`, finishedAt: sql`${p('now')}` })
+      .set({
+        status: sql`${p('status')}`,
+        error: sql`${p('error')}`,
+        finishedAt: sql`${p('now')}`,
+        customData: sql`${p('customData')}`,
+      })
       .where(and(eq(executions.id, p('id')), inArray(executions.status, ['queued', 'running'])))
       .prepare();
     this.nodeRunStmt = db
@@ -296,10 +308,13 @@ export class SqliteExecutionStore implements ExecutionStore {
     status?: ExecutionStatus;
     cursor?: { createdAt: number; id: string };
     limit: number;
+    custom?: readonly CustomFilter[];
   }): Promise<ExecutionRow[]> {
     if (filter.workflowIds.length === 0) return [];
     const conditions = [inArray(executions.workflowId, filter.workflowIds)];
     if (filter.status) conditions.push(eq(executions.status, filter.status));
+    // The key is a bound text (letters, numbers and underscores: the route checked it), never SQL.
+    for (const f of filter.custom ?? []) conditions.push(sql`${executions.customData} ->> ${f.key} = ${f.value}`);
     if (filter.cursor) {
       const { createdAt, id } = filter.cursor;
       const older = or(
@@ -465,7 +480,14 @@ export class SqliteExecutionStore implements ExecutionStore {
 
   /** Writes a run's end; answers whether the run was still queued or running (its status changed). */
   private writeFinish(id: string, result: RunResultMessage, now: number): boolean {
-    const changed = this.finishStmt.run({ id, status: result.status, error: result.error ?? null, now }).changes > 0;
+    const changed =
+      this.finishStmt.run({
+        id,
+        status: result.status,
+        error: result.error ?? null,
+        now,
+        customData: customDataText(result.customData),
+      }).changes > 0;
     // Runs recorded by an earlier end of the same execution stay first.
     const base = result.runs.length > 0 ? (this.nextOrdStmt.get({ executionId: id })?.next ?? 0) : 0;
     for (const [i, r] of result.runs.entries()) {

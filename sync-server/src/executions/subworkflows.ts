@@ -2,6 +2,7 @@ import { createId } from '#shared/ids.ts';
 import type { Item } from '#shared/runs/items.ts';
 import { defaultSettings, type WorkflowSettings } from '#shared/schema/definition.ts';
 import type { HistoryStore } from '../history/history-store.ts';
+import { namedVersionHash } from '../history/named-version.ts';
 import { can } from '../workflows/access.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { ExecutionRow, ExecutionStore } from './execution-store.ts';
@@ -164,17 +165,10 @@ export class SubworkflowStarter {
         return child.publishedHash ?? refuse(`Workflow "${child.name}" has no published version to run`);
       case 'named': {
         const name = request.versionName ?? '';
-        let cursor: { createdAt: number; id: string } | undefined;
-        // Newest first: the latest entry of that name wins.
-        for (let page = 0; page < 20; page++) {
-          const entries = await deps.history.list(child.id, { limit: 100, cursor });
-          const found = entries.find((e) => e.name === name);
-          if (found) return found.versionHash;
-          const last = entries[entries.length - 1];
-          if (!last || entries.length < 100) break;
-          cursor = { createdAt: last.createdAt, id: last.id };
-        }
-        return refuse(`Workflow "${child.name}" has no version named "${name}"`);
+        return (
+          (await namedVersionHash(deps.history, child.id, name)) ??
+          refuse(`Workflow "${child.name}" has no version named "${name}"`)
+        );
       }
       case 'draft': {
         const root = rootId === request.parent.id ? request.parent : await deps.executions.get(rootId);

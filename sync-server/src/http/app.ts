@@ -169,6 +169,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         revalidate: deps.revalidate,
         policy: deps.modes.policy,
         versions: deps.versions,
+        history: deps.history,
       }),
     )
     .route(

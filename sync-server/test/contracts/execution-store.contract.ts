@@ -382,6 +382,54 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
     );
 
     it(
+      'finishAll stores a run’s custom data with its first end only, and list filters by every pair, exactly',
+      withStore(async ({ store }) => {
+        for (const [id, at] of [
+          ['acme', 100],
+          ['bolt', 101],
+          ['none', 102],
+          ['failed', 103],
+        ] as const)
+          await store.createQueued(row(id, at));
+        const ended = (customData?: Record<string, string>, status: 'succeeded' | 'failed' = 'succeeded') => ({
+          status,
+          runs: [],
+          lastOutput: [],
+          ...(customData ? { customData } : {}),
+        });
+        // One batch: runs with and without custom data, and a failure (PostgreSQL's transaction path).
+        await store.finishAll([
+          { id: 'acme', result: ended({ customer: 'acme', region: 'eu', 日本: 'a:b' }), now: 200 },
+          { id: 'bolt', result: ended({ customer: 'bolt', region: 'eu' }), now: 200 },
+          { id: 'none', result: ended(), now: 200 },
+          { id: 'failed', result: ended({ customer: 'crux', region: 'us' }, 'failed'), now: 200 },
+        ]);
+        // A later end of the same run changes nothing of it.
+        await store.finishAll([{ id: 'acme', result: ended({ customer: 'other' }), now: 300 }]);
+        expect((await store.get('acme'))?.customData).toBe(
+          JSON.stringify({ customer: 'acme', region: 'eu', 日本: 'a:b' }),
+        );
+        expect((await store.get('none'))?.customData).toBeNull();
+        expect((await store.get('failed'))?.customData).toBe(JSON.stringify({ customer: 'crux', region: 'us' }));
+        const ids = async (custom: { key: string; value: string }[]) =>
+          (await store.list({ workflowIds: ['wf1'], limit: 50, custom })).map((r) => r.id);
+        expect(await ids([{ key: 'region', value: 'eu' }])).toEqual(['bolt', 'acme']);
+        expect(
+          await ids([
+            { key: 'region', value: 'eu' },
+            { key: 'customer', value: 'acme' },
+          ]),
+        ).toEqual(['acme']);
+        expect(await ids([{ key: '日本', value: 'a:b' }])).toEqual(['acme']);
+        expect(await ids([{ key: 'region', value: 'EU' }])).toEqual([]);
+        expect(await ids([{ key: 'region', value: 'e' }])).toEqual([]);
+        expect(await ids([{ key: 'missing', value: '' }])).toEqual([]);
+        expect(await ids([{ key: 'customer', value: 'crux' }])).toEqual(['failed']);
+        expect(await ids([])).toEqual(['failed', 'none', 'bolt', 'acme']);
+      }),
+    );
+
+    it(
       'fail answers only the ids it changed',
       withStore(async ({ store }) => {
         await store.createQueued(row('queued', 100));

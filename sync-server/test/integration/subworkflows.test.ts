@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { startEngine, stopEngine, waitUntil } from '../helpers/engine-process.ts';
+import * as Y from 'yjs';
+import { origins } from '#shared/origins.ts';
 import { serverAwarenessStateSchema } from '#shared/protocol/live.ts';
+import { setParameter } from '#shared/schema/write.ts';
 import { connectClient, waitFor } from '../helpers/yws-client.ts';
 
 /**
@@ -123,6 +126,78 @@ describe('sub-workflows', () => {
     expect((await rest.call('GET', `/api/workflows/${childId}/inputs`, { as: bob.as })).status).toBe(403);
   });
 
+  it('lists a named version’s inputs: the newest version of that name, as the call resolves it', async () => {
+    const id = await importWorkflow(
+      ann,
+      'Versioned child',
+      [
+        node('in', 'Called', 'executeWorkflowTrigger', {
+          inputSource: 'workflowInputs',
+          workflowInputs: [{ name: 'n', type: 'number' }],
+        }),
+        node('out', 'Out', 'noOp'),
+      ],
+      [edge('in', 'out')],
+    );
+    const setFields = (fields: { name: string; type: string }[]) =>
+      t.server.rooms.withRoom(id, (room) =>
+        room.change(ann.user.id, (doc: Y.Doc) =>
+          setParameter(doc, 'in', 'workflowInputs', fields, origins.server(ann.user.id)),
+        ),
+      );
+    const nameVersion = async (name: string) =>
+      expect((await rest.call('POST', `/api/workflows/${id}/versions`, { body: { name }, as: ann.as })).status).toBe(
+        201,
+      );
+    const inputs = (query: string, as = ann.as) =>
+      rest.call<{ fields?: unknown; error?: { code: string; message: string } }>(
+        'GET',
+        `/api/workflows/${id}/inputs?${query}`,
+        { as },
+      );
+    await nameVersion('first');
+    await setFields([
+      { name: 'n', type: 'number' },
+      { name: 'm', type: 'string' },
+    ]);
+    await nameVersion('second');
+    await setFields([{ name: 'k', type: 'boolean' }]);
+
+    expect((await inputs('version=named&name=first')).body.fields).toEqual([{ name: 'n', type: 'number' }]);
+    expect((await inputs('version=named&name=second')).body.fields).toEqual([
+      { name: 'n', type: 'number' },
+      { name: 'm', type: 'string' },
+    ]);
+    // The name is trimmed, as the Execute Workflow node trims it; the draft is the document now.
+    expect((await inputs(`version=named&name=${encodeURIComponent('  first ')}`)).body.fields).toEqual([
+      { name: 'n', type: 'number' },
+    ]);
+    expect((await inputs('version=draft')).body.fields).toEqual([{ name: 'k', type: 'boolean' }]);
+
+    // Naming another version "first" makes it the one that name stands for (the call runs the newest too).
+    await nameVersion('first');
+    expect((await inputs('version=named&name=first')).body.fields).toEqual([{ name: 'k', type: 'boolean' }]);
+
+    const missing = await inputs('version=named&name=nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({
+      code: 'not_found',
+      message: expect.stringContaining('"nope"') as string,
+    });
+    for (const bad of [
+      'version=named',
+      'version=named&name=',
+      `version=named&name=${'x'.repeat(101)}`,
+      'version=old',
+    ]) {
+      const res = await inputs(bad);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error?.code, bad).toBe('bad_request');
+    }
+    const bob = await rest.signup('bob-named-inputs@example.com');
+    expect((await inputs('version=named&name=first', bob.as)).status).toBe(403);
+  });
+
   const caller = (workflowId: string, extra: Record<string, unknown> = {}) => [
     node('go', 'Start', 'manualTrigger'),
     node('rows', 'Rows', 'code', { jsCode: 'return [{ json: { n: 1, keep: "a" } }, { json: { n: 2, keep: "b" } }];' }),
@@ -195,11 +270,20 @@ describe('sub-workflows', () => {
     watcher.destroy();
   });
 
-  it('without waiting passes its input on at once; the child is queued and runs on its own', async () => {
+  it('without waiting passes its input on at once; the child is queued, runs on its own and shows its progress on the caller’s node', async () => {
     const parentId = await importWorkflow(ann, 'Fire and forget', caller(childId, { waitForSubWorkflow: false }), [
       edge('go', 'rows'),
       edge('rows', 'call'),
     ]);
+    const watcher = connectClient(t.wsUrl, parentId, { token: ann.token });
+    await watcher.synced();
+    const liveCall = () => {
+      for (const state of watcher.provider.awareness.getStates().values()) {
+        const parsed = serverAwarenessStateSchema.safeParse(state);
+        if (parsed.success) return parsed.data.execution?.nodes.call;
+      }
+      return undefined;
+    };
     const parent = await runToEnd(ann, parentId);
     expect(parent.status).toBe('succeeded');
     expect(outputOf(parent, 'Call')).toEqual([
@@ -212,6 +296,16 @@ describe('sub-workflows', () => {
       return e.status === 'succeeded' ? e : undefined;
     }, 'the queued child to run');
     expect(outputOf(child, 'Double')).toEqual([{ doubled: 2 }, { doubled: 4 }]);
+    // Its caller ended first; the caller's node still shows how the child went, in the caller's room.
+    await waitFor('the queued child’s progress on the node', () => liveCall()?.child?.status === 'succeeded');
+    expect(liveCall()?.child).toMatchObject({
+      executionId: child.id,
+      workflowId: childId,
+      nodesDone: 2,
+      nodesTotal: 2,
+    });
+    expect(liveCall()?.child?.runs).toBeUndefined();
+    watcher.destroy();
   });
 
   it('a workflow that calls itself stops at the depth limit, which names the chain', async () => {

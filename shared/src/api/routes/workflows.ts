@@ -14,6 +14,7 @@ import { defineRoute, errorResponse } from '../contract.ts';
 import { runScopes } from '../../runs/partial-plan.ts';
 import { binaryMapSchema } from '../../runs/item-schema.ts';
 import { workflowInputTypes } from '../../nodes/workflows.ts';
+import { MAX_VERSION_NAME } from '../versions.ts';
 import { workflowListQuery, workflowListSchema } from '../workflow-list.ts';
 import {
   conflict,
@@ -371,12 +372,23 @@ export const listWorkflowCredentials = defineRoute({
   },
 });
 
-export const workflowInputsQuery = z.object({
-  version: z
-    .enum(['published', 'draft'])
-    .default('draft')
-    .meta({ description: 'Which version’s trigger: the published one, or the document as it is now' }),
-});
+export const workflowInputsQuery = z
+  .object({
+    version: z.enum(['published', 'named', 'draft']).default('draft').meta({
+      description: 'Which version’s trigger: the published one, a named one (`name`), or the document as it is now',
+    }),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(MAX_VERSION_NAME)
+      .optional()
+      .meta({ description: 'With `version=named`: the version’s name in the history (its newest entry of that name)' }),
+  })
+  .refine((q) => q.version !== 'named' || q.name !== undefined, {
+    message: 'a named version needs its name (`name`)',
+    path: ['name'],
+  });
 
 export const workflowInputsSchema = z.object({
   /** The trigger's input mode; null when the workflow has no Execute Workflow Trigger. */
@@ -399,6 +411,6 @@ export const getWorkflowInputs = defineRoute({
   responses: {
     200: ok(workflowInputsSchema, 'Its trigger’s input mode and fields'),
     403: notAMember('read it'),
-    404: notFound('no workflow with this id, or it has no published version'),
+    404: notFound('no workflow with this id, it has no published version, or no version of that name'),
   },
 });

@@ -272,6 +272,17 @@ export const n8nParameterTable: Record<
       },
     },
   ],
+  executionData: [
+    {
+      label: 'Execution Data',
+      versions: [1, 1.1],
+      params: {
+        operation: { label: 'Operation', defaults: ['save'] },
+        'dataToSave.values.key': { label: 'Data to Save › Key', defaults: [''] },
+        'dataToSave.values.value': { label: 'Data to Save › Value', defaults: [''] },
+      },
+    },
+  ],
   readWriteFile: [
     {
       label: 'Read/Write Files from Disk',

@@ -14,6 +14,7 @@ import { loopOverItemsMappers } from './mappers/loop-over-items.ts';
 import { markdownMappers } from './mappers/markdown.ts';
 import { mergeMappers } from './mappers/merge.ts';
 import { renameKeysMappers } from './mappers/rename-keys.ts';
+import { executionDataMappers } from './mappers/execution-data.ts';
 import { errorNodeMappers } from './mappers/error-nodes.ts';
 import { respondToWebhookMappers } from './mappers/respond-to-webhook.ts';
 import { setMappers } from './mappers/set.ts';
@@ -47,6 +48,7 @@ const mappers: Record<string, Mapper> = {
   ...stickyNoteMappers,
   ...summarizeMappers,
   ...renameKeysMappers,
+  ...executionDataMappers,
   ...errorNodeMappers,
   ...compareDatasetsMappers,
   ...xmlMappers,

@@ -51,8 +51,14 @@ export interface ImplementedRoute {
   register: (app: Hono<AppEnv>, path: string) => void;
 }
 
+/** The query's values, a name given more than once as the list of its values (the schema says which may repeat). */
+const queryOf = (c: Context<AppEnv>): Record<string, string | string[]> =>
+  Object.fromEntries(
+    Object.entries(c.req.queries()).map(([name, values]) => [name, values.length === 1 ? (values[0] ?? '') : values]),
+  );
+
 /** A query that does not match its schema is a 400 `bad_request` naming each problem. */
-const parseQuery = <S extends z.ZodType>(schema: S, raw: Record<string, string>): z.output<S> => {
+const parseQuery = <S extends z.ZodType>(schema: S, raw: Record<string, string | string[]>): z.output<S> => {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new UserError(
@@ -76,7 +82,7 @@ export const implement = <C extends RouteContract>(contract: C, handler: RouteHa
       // The casts bind the untyped request to the contract's types: each part was parsed with its schema.
       const input = {
         params: c.req.param() as PathParams<C>,
-        query: (contract.query ? parseQuery(contract.query, c.req.query()) : undefined) as QueryOf<C>,
+        query: (contract.query ? parseQuery(contract.query, queryOf(c)) : undefined) as QueryOf<C>,
         body: () =>
           (contract.body && (!contract.bodyOptional || Boolean(c.req.header('content-type')))
             ? readJson(c, contract.body)

@@ -4,7 +4,7 @@ import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { User } from '../../accounts/account-store.ts';
 import type { RunQueue } from '../../executions/run-queue.ts';
 import type { ExecutionService } from '../../executions/execution-service.ts';
-import type { ExecutionRow, ExecutionStore } from '../../executions/execution-store.ts';
+import { parseCustomData, type ExecutionRow, type ExecutionStore } from '../../executions/execution-store.ts';
 import { requireAccess } from '../../workflows/access.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
 import { nestsDeeperThan } from '../../json-depth.ts';
@@ -78,6 +78,7 @@ const dto = (e: ExecutionRow, parentWorkflowId: string | null = null): Execution
   parentNodeId: e.parentNodeId,
   rootExecutionId: e.rootExecutionId,
   depth: e.depth,
+  customData: parseCustomData(e.customData),
 });
 
 export const executionRoutes = (deps: {
@@ -113,6 +114,7 @@ export const executionRoutes = (deps: {
         workflowIds: ids,
         ...(q.status ? { status: q.status } : {}),
         ...(at && id ? { cursor: { createdAt: Number(at), id } } : {}),
+        ...(q.custom ? { custom: q.custom } : {}),
         limit: q.limit,
       });
       const last = rows.length === q.limit ? rows[rows.length - 1] : undefined;

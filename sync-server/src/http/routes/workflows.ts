@@ -21,6 +21,8 @@ import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import { defaultParameters } from '#shared/nodes/catalog.ts';
 import { triggerFields } from '#shared/nodes/workflows.ts';
 import type { VersionStore } from '../../executions/version-store.ts';
+import type { HistoryStore } from '../../history/history-store.ts';
+import { namedVersionHash } from '../../history/named-version.ts';
 import { audit, auditInTransaction } from '../audit-actor.ts';
 import { contractRoutes, implement } from './contract-routes.ts';
 
@@ -56,8 +58,10 @@ export interface WorkflowRouteDeps {
   revalidate: SocketRevalidator;
   /** Edit modes: renaming, publishing, activating and deactivating follow the workflow's mode. */
   policy: EditPolicy;
-  /** Saved versions: a workflow's published trigger (GET …/inputs). */
+  /** Saved versions: a workflow's published or named trigger (GET …/inputs). */
   versions: VersionStore;
+  /** The history, where a version's name is looked up (GET …/inputs?version=named). */
+  history: Pick<HistoryStore, 'list'>;
   now?: () => number;
 }
 
@@ -73,6 +77,7 @@ export const workflowRoutes = ({
   revalidate,
   policy,
   versions,
+  history,
   now = Date.now,
 }: WorkflowRouteDeps) =>
   contractRoutes('/api/workflows', [
@@ -264,6 +269,13 @@ export const workflowRoutes = ({
         const hash = (await store.get(id))?.publishedHash;
         const version = hash ? await versions.get(hash) : undefined;
         if (!version) throw new UserError(ErrorCodes.notFound, `Workflow ${id} has no published version`);
+        definition = version.definition;
+      } else if (query.version === 'named') {
+        // Resolved as the sub-workflow call resolves it (namedVersionHash): the inputs of the version that will run.
+        const name = query.name ?? '';
+        const hash = await namedVersionHash(history, id, name);
+        const version = hash ? await versions.get(hash) : undefined;
+        if (!version) throw new UserError(ErrorCodes.notFound, `Workflow ${id} has no version named "${name}"`);
         definition = version.definition;
       } else definition = await rooms.withRoom(id, (room) => toDefinition(room.doc));
       const trigger = definition.nodes.find((n) => n.type === 'executeWorkflowTrigger' && !n.disabled);
