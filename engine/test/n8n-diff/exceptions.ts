@@ -458,6 +458,26 @@ export const exceptions: Exception[] = [
     },
   },
   {
+    // HTTP Request's "File" response format: n8n keeps the body as a file in the item's `binary`; Weft's import
+    // says it keeps no file (the item goes on as it came), so the items are equal but for n8n's file.
+    id: 'http-request-file-response',
+    excuses: (d, workflow) => {
+      const node = nodeOf(workflow, d.node);
+      if (node?.type !== 'n8n-nodes-base.httpRequest' || d.what !== 'output items') return false;
+      const p = (node.parameters ?? {}) as {
+        responseFormat?: unknown;
+        options?: { response?: { response?: { responseFormat?: unknown } } };
+      };
+      const file = p.responseFormat === 'file' || p.options?.response?.response?.responseFormat === 'file';
+      if (!file || !Array.isArray(d.n8n) || !Array.isArray(d.weft)) return false;
+      // An item with files shows as { json, binary }, one without as its json alone.
+      const withoutFiles = (d.n8n as { json?: unknown; binary?: unknown }[]).map((item) =>
+        item.binary === undefined ? item : item.json,
+      );
+      return isDeepStrictEqual(withoutFiles, d.weft);
+    },
+  },
+  {
     // n8n's XML puts what xml2js returns in the item as it is: null (empty text) stops n8n's engine after the node
     // without recording its run, text (a root holding only text, "explicit root" off) makes a non-object item.
     // Weft's items are objects: its XML fails such an item with "The XML gives …".

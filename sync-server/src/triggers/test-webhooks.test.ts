@@ -61,16 +61,18 @@ describe('test webhooks', () => {
 
   it('end a listening on time and say so; a renewal keeps it going', async () => {
     const changes: unknown[] = [];
+    // Margins of 400 ms either side of each deadline: a loaded machine (the whole suite on two cores) delays timers.
     const hooks = new TestWebhooks(await storeWithWorkflows(), {
-      listenMs: 150,
+      listenMs: 1000,
       onChange: (id, s) => changes.push([id, s === null ? null : 'on']),
     });
     await hooks.listen('wf1', 'ann', definition({ path: 'orders' }));
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 600));
     await hooks.listen('wf1', 'ann', definition({ path: 'orders' }));
-    await new Promise((r) => setTimeout(r, 100));
+    // Past the first deadline, before the renewed one.
+    await new Promise((r) => setTimeout(r, 600));
     expect(await hooks.find('GET', 'orders')).toBeDefined();
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 1000));
     expect(await hooks.find('GET', 'orders')).toBeUndefined();
     expect(changes).toEqual([
       ['wf1', 'on'],

@@ -174,6 +174,8 @@ describe('making links', () => {
 describe('listing and revoking', () => {
   it('lists links newest first with their URL and who joined; revoking twice is 204, an unknown id 404', async () => {
     const first = await createLink({ role: 'viewer', label: 'first' });
+    // Links made in the same millisecond have no order between them (newest first is by time).
+    await new Promise((r) => setTimeout(r, 5));
     const second = await createLink({ role: 'editor' });
     const bob = await rest.signup('bob@example.com', 'Bob');
     expect((await join(first.token, bob.as)).status).toBe(200);
