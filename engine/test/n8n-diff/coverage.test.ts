@@ -74,4 +74,14 @@ describe('n8n compatibility doc: coverage sampled from the generators', () => {
     expect(seen.get('noOp')?.families).toEqual(new Set(['noOp']));
     expect(seen.get('stickyNote')?.families).toEqual(new Set(['noOp']));
   });
+
+  it('credits the nodes of whole workflows to the family that runs them: children, the random workflows', async () => {
+    const calls = (await discoverFamilies()).filter((f) => f.name === 'executeWorkflow');
+    const seen = await sampleCoverage(calls, [], { graphs: true });
+    // The child's Execute Workflow Trigger runs in every executeWorkflow case; Loop Over Items only in graphs.
+    expect(seen.get('executeWorkflowTrigger')?.families).toEqual(new Set(['executeWorkflow']));
+    expect([...(seen.get('executeWorkflowTrigger')?.versions ?? [])].sort()).toEqual([1, 1.1, 1.2]);
+    expect(seen.get('splitInBatches')?.families).toEqual(new Set(['graphs']));
+    expect(seen.get('splitInBatches')?.versions).toEqual(new Set([3]));
+  });
 });

@@ -4,7 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { n8nParameterTable } from '#shared/interop/n8n/n8n-parameter-table.ts';
 import { CODE_PATHS, git } from './budget.ts';
 import type { Family } from './differ.ts';
-import type { NodeCase } from './node-case.ts';
+import { graphCase } from './graph-gen.ts';
+import type { N8nWorkflowJson, NodeCase } from './node-case.ts';
 
 /**
  * What the differential harness covers, measured rather than written down:
@@ -239,10 +240,36 @@ const freshSeen = (): Seen => ({
   declared: new Map<string, Set<string>>(),
 });
 
-/** Samples every family: n8n type → what its cases covered. */
+/** Random workflows drawn to see which nodes the `graphs` family runs (Loop Over Items is only there). */
+const GRAPH_SAMPLES = 1000;
+
+/**
+ * The nodes of whole workflows a family runs besides its node under test (a
+ * sub-workflow's trigger, the random workflows' nodes): each counts as
+ * covered by that family, with its version and parameters.
+ */
+const recordWorkflow = (
+  seen: Map<string, Seen>,
+  byType: ReadonlyMap<string, N8nType>,
+  family: string,
+  workflow: N8nWorkflowJson,
+): void => {
+  for (const node of workflow.nodes) {
+    if (typeof node.type !== 'string' || !node.type.startsWith('n8n-nodes-base.')) continue;
+    const type = node.type.slice('n8n-nodes-base.'.length);
+    const s = seen.get(type) ?? freshSeen();
+    s.families.add(family);
+    if (typeof node.typeVersion === 'number') s.versions.add(node.typeVersion);
+    record(s, byType.get(type), node.parameters, []);
+    seen.set(type, s);
+  }
+};
+
+/** Samples every family (and, with `graphs`, the random workflows): n8n type → what its cases covered. */
 export const sampleCoverage = async (
   families: readonly Family[],
   types: readonly N8nType[],
+  { graphs = false }: { graphs?: boolean } = {},
 ): Promise<Map<string, Seen>> => {
   const byType = new Map(types.map((t) => [t.type, t]));
   const seen = new Map<string, Seen>();
@@ -265,6 +292,7 @@ export const sampleCoverage = async (
       for (const kind of itemKinds([...c.items, ...(c.items2 ?? [])], c.items.length)) s.itemKinds.add(kind);
       s.valueForms.add(valueForm(c.parameters));
       seen.set(c.type, s);
+      for (const child of Object.values(c.subworkflows ?? {})) recordWorkflow(seen, byType, family.name, child);
       // A Sticky Note on the canvas beside the node under test (never run, in either engine).
       if (c.sticky) {
         const note = seen.get('stickyNote') ?? freshSeen();
@@ -284,10 +312,12 @@ export const sampleCoverage = async (
       }
     }
   }
+  if (graphs)
+    for (let seed = 1; seed <= GRAPH_SAMPLES; seed++) recordWorkflow(seen, byType, 'graphs', graphCase(seed).workflow);
   return seen;
 };
 
-/** A family's last recorded result, as nodes.diff.ts writes it. */
+/** A family's last recorded result, as nodes.diff.ts (and graphs.diff.ts for `graphs`) writes it. */
 export interface FamilyResult {
   family: string;
   commit?: string;

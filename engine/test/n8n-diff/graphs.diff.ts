@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseBudget, firstSeed, familySelected, writeResult } from './budget.ts';
+import { caseBudget, firstSeed, familySelected, runStamp, writeResult } from './budget.ts';
 import { graphCase, graphKey, shrinkGraph } from './graph-gen.ts';
 import type { N8nWorkflowJson } from './node-case.ts';
 import { pasteableWorkflow } from './node-case.ts';
@@ -76,6 +76,23 @@ describe('n8n differential: random workflows', () => {
       ...[...groups.entries()].map(([key, g]) => `  ${g.count}× ${key} (seed ${g.seed})`),
     ].join('\n');
     const file = writeResult('graphs.txt', `${summary}\n\n${reports.join('\n\n')}\n`);
+    // The record docs:n8n-compat reads (coverage.ts), as nodes.diff.ts writes one per family.
+    writeResult(
+      'graphs.json',
+      JSON.stringify(
+        {
+          ...runStamp(),
+          family: 'graphs',
+          budget,
+          seed,
+          refused: 0,
+          diverging,
+          reports: [...groups.entries()].map(([signature, g]) => ({ signature, seed: g.seed, count: g.count })),
+        },
+        null,
+        1,
+      ),
+    );
     console.log(`${summary}\nreports: ${file}`);
     expect(diverging, `${summary}\n\n${reports.slice(0, 3).join('\n\n')}`).toBe(0);
   });

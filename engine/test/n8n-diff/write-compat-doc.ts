@@ -175,7 +175,7 @@ const main = async () => {
   const coverageOnly = process.argv.includes('--coverage-only');
   const families = await discoverFamilies();
   const types = n8nTypes();
-  const seen = await sampleCoverage(families, types);
+  const seen = await sampleCoverage(families, types, { graphs: true });
   const uncommittedNow = uncommittedCode();
   const results = new Map(families.map((f) => [f.name, familyResult(f.name, uncommittedNow)]));
   const head = git(['rev-parse', 'HEAD']);
