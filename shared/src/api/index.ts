@@ -70,6 +70,18 @@ export const workflowSchema = z.object({
   active: z.boolean(),
   /** The production version (publish), or null. */
   publishedHash: z.string().nullable(),
+  // The list's rows carry these (docs/plans/home-insights.md §2); other answers leave them out.
+  tags: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+  /** The caller's own folder for it (folders are per person), or null. */
+  folderId: z.string().nullable().optional(),
+  /** Its first owner. */
+  owner: z.object({ id: z.string(), name: z.string() }).nullable().optional(),
+  /** The first few members (for avatars) and how many there are. */
+  members: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+  memberCount: z.number().int().optional(),
+  lastRun: z.object({ status: z.string(), at: time }).nullable().optional(),
+  /** Failed runs in the last 7 days. */
+  failures7d: z.number().int().optional(),
 });
 export type WorkflowDto = z.infer<typeof workflowSchema>;
 

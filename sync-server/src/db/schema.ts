@@ -652,3 +652,75 @@ export const templates = sqliteTable(
   },
   (t) => [index('templates_category_name_idx').on(t.category, t.name)],
 );
+
+/**
+ * The node types a workflow's document holds (docs/plans/home-insights.md §2): the list searches them without
+ * reading documents. Kept by the room hooks when the set of types changes, and written on a room's first load.
+ */
+export const workflowNodeTypes = sqliteTable(
+  'workflow_node_types',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.type] }), index('workflow_node_types_type_idx').on(t.type)],
+);
+
+/** Instance-wide labels; anyone who may read a workflow sees its tags. */
+export const tags = sqliteTable(
+  'tags',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('tags_name_idx').on(t.name)],
+);
+
+export const workflowTags = sqliteTable(
+  'workflow_tags',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    tagId: text('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.tagId] }), index('workflow_tags_tag_idx').on(t.tagId)],
+);
+
+/** Each person's own folder tree: nobody else sees it (docs/plans/home-insights.md §0). */
+export const folders = sqliteTable(
+  'folders',
+  {
+    id: text('id').primaryKey(),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    parentId: text('parent_id'),
+    name: text('name').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('folders_owner_idx').on(t.ownerId)],
+);
+
+/** Where a person filed a workflow: at most one folder per person and workflow. */
+export const folderEntries = sqliteTable(
+  'folder_entries',
+  {
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    folderId: text('folder_id')
+      .notNull()
+      .references(() => folders.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.ownerId, t.workflowId] }), index('folder_entries_folder_idx').on(t.folderId)],
+);

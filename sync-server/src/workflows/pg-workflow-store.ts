@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
 import { createId } from '#shared/ids.ts';
 import type { PgDb } from '../db/open-postgres.ts';
@@ -22,6 +22,7 @@ import {
   type WorkflowRow,
   type WorkflowStore,
 } from './workflow-store.ts';
+import { WorkflowCatalog } from './workflow-catalog.ts';
 
 /** SQLite's lower() folds these letters only: the name search folds the same ones. */
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -58,7 +59,20 @@ const ownerCount = async (db: PgDb | Tx, workflowId: string): Promise<number> =>
 
 /** Workflow rows, members and invitations in PostgreSQL; the same rules as SqliteWorkflowStore, one contract. */
 export class PgWorkflowStore implements WorkflowStore {
-  constructor(private readonly db: PgDb) {}
+  readonly catalog: WorkflowCatalog;
+
+  constructor(private readonly db: PgDb) {
+    const fold = (value: SQL): SQL => sql`translate(${value}, ${UPPER}, ${LOWER})`;
+    this.catalog = new WorkflowCatalog({
+      // strpos, not like: a search for "50%" or "a_b" means those characters; folding ASCII as SQLite's lower does.
+      contains: (column, text) => sql`strpos(${fold(column)}, ${fold(sql`${text}`)}) > 0`,
+      foldedOrder: (column) => sql`(${fold(column)} collate "C")`,
+      idOrder: (column) => sql`(${column} collate "C")`,
+      bool: (value) => sql`${value}`,
+      all: async <T>(query: SQL) => (await db.execute(query)).rows as T[],
+      run: async (query) => (await db.execute(query)).rowCount ?? 0,
+    });
+  }
 
   async create(row: WorkflowRow, ownerId: string): Promise<void> {
     await this.db.transaction(async (tx) => {

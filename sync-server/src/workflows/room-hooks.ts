@@ -1,4 +1,4 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { Logger } from '#shared/log.ts';
 import {
   changedTargets,
@@ -7,6 +7,8 @@ import {
   mayViolate,
   migrateDoc,
   misattributedPins,
+  NodeKey,
+  nodesMap,
   pinsMap,
   readMeta,
   setPinAuthors,
@@ -40,6 +42,18 @@ const noteRename = (entry: Listed, doc: Y.Doc, tr: Y.Transaction): void => {
   const last = entry.renames.at(-1);
   if (last?.userId === userId) last.to = name;
   else entry.renames.push({ userId, from, to: name });
+};
+
+/** The document's node types, sorted and distinct: what the list searches (workflow_node_types). */
+const nodeTypesOf = (doc: Y.Doc): string[] => {
+  const types = new Set<string>();
+  for (const node of nodesMap(doc).values()) {
+    // A repair-pending document may hold anything under a node id: only a map with a string type counts.
+    const value: unknown = node;
+    const type: unknown = value instanceof Y.Map ? value.get(NodeKey.type) : undefined;
+    if (typeof type === 'string') types.add(type);
+  }
+  return [...types].sort();
 };
 
 const repair = (doc: Y.Doc, transactions: readonly Y.Transaction[]): void => {
@@ -93,6 +107,10 @@ interface Listed {
   renames: Rename[];
   sealedRenames: Rename[];
   penTouchedAt: number;
+  /** A transaction added or removed nodes since the last commit: the set of types may have changed. */
+  nodesChanged: boolean;
+  /** The node types the table holds (joined), as last read or written. */
+  nodeTypes: string | undefined;
 }
 
 /**
@@ -195,6 +213,8 @@ export const workflowRoomHooks = ({
         liveName: readMeta(doc).name,
         renames: [],
         sealedRenames: [],
+        nodesChanged: false,
+        nodeTypes: undefined,
       };
       listed.set(docId, entry);
       docIds.set(doc, docId);
@@ -203,7 +223,18 @@ export const workflowRoomHooks = ({
         const row = await store.get(docId);
         entry.name ??= row?.name ?? readMeta(doc).name;
       });
+      // The first load after the table existed fills it (a workflow made before it has none); later loads
+      // find it equal and write nothing.
+      write(docId, entry, 'indexing the node types', async () => {
+        const stored = (await store.catalog.nodeTypes(docId)).join('\n');
+        const types = nodeTypesOf(doc);
+        entry.nodeTypes = types.join('\n');
+        if (stored !== entry.nodeTypes) await store.catalog.setNodeTypes(docId, types);
+      });
+      const nodes = nodesMap(doc);
       doc.on('afterTransaction', (tr: Y.Transaction) => {
+        // Only nodes added or removed change the map itself (a node's type is set when it is made).
+        if (tr.changed.has(nodes as unknown as Y.AbstractType<Y.YEvent<Y.Map<unknown>>>)) entry.nodesChanged = true;
         if (touchesMeta(doc, tr)) {
           entry.metaChanged = true;
           if (renamed) {
@@ -270,6 +301,16 @@ export const workflowRoomHooks = ({
       if (penActive !== undefined && modes && time - entry.penTouchedAt >= PEN_TOUCH_INTERVAL_MS) {
         entry.penTouchedAt = time;
         write(docId, entry, 'recording the pen holder’s activity', () => modes.touchPen(docId, penActive, time));
+      }
+      if (entry.nodesChanged) {
+        entry.nodesChanged = false;
+        const types = nodeTypesOf(doc);
+        const joined = types.join('\n');
+        // Most edits add or remove a node of a type already there: nothing to write.
+        if (joined !== entry.nodeTypes) {
+          entry.nodeTypes = joined;
+          write(docId, entry, 'indexing the node types', () => store.catalog.setNodeTypes(docId, types));
+        }
       }
       for (const { userId, from, to } of entry.sealedRenames.splice(0))
         if (from !== to) renamed?.(docId, userId, from, to);

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
 import { createId } from '#shared/ids.ts';
 import type { Db } from '../db/open.ts';
@@ -21,6 +21,7 @@ import {
   type WorkflowRow,
   type WorkflowStore,
 } from './workflow-store.ts';
+import { WorkflowCatalog } from './workflow-catalog.ts';
 
 const invitationDto = (row: typeof workflowInvitations.$inferSelect): InvitationDto => ({
   id: row.id,
@@ -35,8 +36,18 @@ export class SqliteWorkflowStore implements WorkflowStore {
   // Every socket checks the workflow and the membership before it joins: prepared once.
   private readonly byId;
   private readonly roleLookup;
+  readonly catalog: WorkflowCatalog;
 
   constructor(private readonly db: Db) {
+    this.catalog = new WorkflowCatalog({
+      // instr, not like: a search for "50%" or "a_b" means those characters.
+      contains: (column, text) => sql`instr(lower(${column}), lower(${text})) > 0`,
+      foldedOrder: (column) => sql`lower(${column})`,
+      idOrder: (column) => column,
+      bool: (value) => sql`${value ? 1 : 0}`,
+      all: async <T>(query: SQL) => db.all<T>(query),
+      run: async (query) => db.run(query).changes,
+    });
     this.byId = db
       .select()
       .from(workflows)

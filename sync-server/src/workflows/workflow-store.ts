@@ -1,6 +1,7 @@
 import type { InvitationDto, ReceivedInvitationDto } from '#shared/api/access.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { NewAuditEvent } from '../audit/audit-store.ts';
+import type { WorkflowCatalog } from './workflow-catalog.ts';
 
 /**
  * The storage port for workflow rows, their members and their invitations.
@@ -58,6 +59,8 @@ export interface Member {
 }
 
 export interface WorkflowStore {
+  /** The list's queries, tags, folders and node types (docs/plans/home-insights.md §2), in either dialect. */
+  readonly catalog: WorkflowCatalog;
   /** The row and its first owner, together. */
   create(row: WorkflowRow, ownerId: string): Promise<void>;
   setPublished(id: string, hash: string): Promise<void>;

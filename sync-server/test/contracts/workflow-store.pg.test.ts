@@ -4,11 +4,12 @@ import { createId } from '#shared/ids.ts';
 import { credentialGrants, credentials, users } from '../../src/db/schema/pg.ts';
 import { PgWorkflowStore } from '../../src/workflows/pg-workflow-store.ts';
 import { usePgDatabases } from '../helpers/pg-databases.ts';
-import { runWorkflowStoreContract } from './workflow-store.contract.ts';
+import { runWorkflowStoreContract, type WorkflowStoreSetup } from './workflow-store.contract.ts';
+import { runWorkflowCatalogContract } from './workflow-catalog.contract.ts';
 
 const databases = usePgDatabases();
 
-runWorkflowStoreContract('postgres (throwaway server, migrations applied)', async () => {
+const setup = async (): Promise<WorkflowStoreSetup> => {
   const database = await databases.fresh();
   const { db } = database.opened;
   // Accounts and credentials are other stores' rows: written directly, as any backend's fixture would.
@@ -48,7 +49,10 @@ runWorkflowStoreContract('postgres (throwaway server, migrations applied)', asyn
         .sort(),
     teardown: database.drop,
   };
-});
+};
+
+runWorkflowStoreContract('postgres (throwaway server, migrations applied)', setup);
+runWorkflowCatalogContract('postgres (throwaway server, migrations applied)', setup);
 
 describe('postgres account deletion beside an owner removal', () => {
   it('waits for a removal of the other owner under way, then refuses: the workflow keeps an owner', async () => {

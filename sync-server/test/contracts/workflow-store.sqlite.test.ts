@@ -5,9 +5,10 @@ import { openDatabase } from '../../src/db/open.ts';
 import { credentialGrants, credentials, users } from '../../src/db/schema.ts';
 import { SqliteWorkflowStore } from '../../src/workflows/sqlite-workflow-store.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-import { runWorkflowStoreContract } from './workflow-store.contract.ts';
+import { runWorkflowStoreContract, type WorkflowStoreSetup } from './workflow-store.contract.ts';
+import { runWorkflowCatalogContract } from './workflow-catalog.contract.ts';
 
-runWorkflowStoreContract('sqlite (real file, migrations applied)', () => {
+const setup = (): Promise<WorkflowStoreSetup> => {
   const dir = tempDir();
   const database = openDatabase({ file: join(dir.path, 'weft.db') });
   const { db } = database;
@@ -42,4 +43,7 @@ runWorkflowStoreContract('sqlite (real file, migrations applied)', () => {
       dir.remove();
     },
   });
-});
+};
+
+runWorkflowStoreContract('sqlite (real file, migrations applied)', setup);
+runWorkflowCatalogContract('sqlite (real file, migrations applied)', setup);

@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '#shared/log.ts';
 import { origins } from '#shared/origins.ts';
 import {
   addNode,
+  deleteNode,
   initWorkflowDoc,
   moveNode,
   setParameter,
@@ -119,6 +120,38 @@ describe('the listing follows renames', () => {
     expect(await listedName()).toBe('First');
     rename('Third');
     await expect.poll(listedName, { timeout: 2000 }).toBe('Third');
+  });
+});
+
+describe('the node types index (docs/plans/home-insights.md §2)', () => {
+  it('is filled on load, and rewritten only when a commit changed the set of types', async () => {
+    const doc = new Y.Doc();
+    initWorkflowDoc(doc, { name: 'First' });
+    addNode(doc, { id: 'a', type: 'httpRequest', position: { x: 0, y: 0 } });
+    const hooks = workflowRoomHooks({ store, logger: silentLogger, now: () => 1000 });
+    let writes = 0;
+    const setNodeTypes = store.catalog.setNodeTypes.bind(store.catalog);
+    store.catalog.setNodeTypes = async (id, types) => {
+      writes++;
+      await setNodeTypes(id, types);
+    };
+    hooks.afterLoad?.('wf', doc);
+    const types = () => store.catalog.nodeTypes('wf');
+    await expect.poll(types, { timeout: 2000 }).toEqual(['httpRequest']);
+    addNode(doc, { id: 'b', type: 'httpRequest', position: { x: 1, y: 0 } });
+    hooks.afterCommit?.('wf', doc, []);
+    addNode(doc, { id: 'c', type: 'set', position: { x: 2, y: 0 } });
+    hooks.afterCommit?.('wf', doc, []);
+    await expect.poll(types, { timeout: 2000 }).toEqual(['httpRequest', 'set']);
+    deleteNode(doc, 'c');
+    hooks.afterCommit?.('wf', doc, []);
+    await expect.poll(types, { timeout: 2000 }).toEqual(['httpRequest']);
+    // The load's backfill, the set added, the set removed: a node of a type already there wrote nothing.
+    expect(writes).toBe(3);
+    // Loading again finds the table equal and writes nothing.
+    workflowRoomHooks({ store, logger: silentLogger }).afterLoad?.('wf', doc);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(writes).toBe(3);
   });
 });
 

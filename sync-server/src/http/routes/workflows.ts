@@ -44,6 +44,12 @@ const workflowId = (raw: string): string => {
 /** A page of the workflow list given a cursor but no limit. */
 const DEFAULT_PAGE = 50;
 
+/** Failed runs are counted over this window for the list's failures column and sort. */
+const FAILURE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Members named per row of the list (its avatars); the row also says how many there are. */
+const LISTED_MEMBERS = 5;
+
 /** Invitations waiting for an answer, per workflow: an owner cannot fill the table with addresses. */
 export const MAX_PENDING_INVITATIONS = 200;
 
@@ -135,22 +141,49 @@ export const workflowRoutes = ({
       return reply(201, executionDto(run));
     }),
     implement(routes.listWorkflows, async (_c, { user, query }, reply) => {
-      const { q, cursor } = query;
-      if (query.limit === undefined && cursor === undefined) {
-        return reply(200, { workflows: (await store.listFor(user.id, user.isAdmin, { q })).map(workflowDto) });
+      const { q, cursor, tag, folder, active } = query;
+      const sort = query.sort ?? 'updated';
+      const after = cursor === undefined ? undefined : decodeWorkflowCursor(cursor, sort);
+      if (cursor !== undefined && !after) {
+        throw new UserError(ErrorCodes.badRequest, `cursor: not a cursor of the list sorted by ${sort}`);
       }
+      const whole = query.limit === undefined && cursor === undefined;
       const limit = query.limit ?? DEFAULT_PAGE;
-      // One row more than the page says whether another page follows.
-      const rows = await store.listFor(user.id, user.isAdmin, {
+      const rows = await store.catalog.list(user.id, user.isAdmin, {
         q,
-        limit: limit + 1,
-        ...(cursor ? { after: decodeWorkflowCursor(cursor) } : {}),
+        tags: tag,
+        folder,
+        active,
+        sort,
+        after,
+        // One row more than the page says whether another page follows.
+        limit: whole ? undefined : limit + 1,
+        failuresSince: now() - FAILURE_WINDOW_MS,
       });
-      const page = rows.slice(0, limit);
+      const page = whole ? rows : rows.slice(0, limit);
+      const details = await store.catalog.details(
+        user.id,
+        page.map((w) => w.id),
+      );
+      const workflows = page.map((w): WorkflowDto => {
+        const members = details.members.get(w.id) ?? [];
+        const owner = members.find((m) => m.role === 'owner');
+        return {
+          ...workflowDto(w),
+          tags: details.tags.get(w.id) ?? [],
+          folderId: details.folders.get(w.id) ?? null,
+          owner: owner ? { id: owner.id, name: owner.name } : null,
+          members: members.slice(0, LISTED_MEMBERS).map((m) => ({ id: m.id, name: m.name })),
+          memberCount: members.length,
+          lastRun: w.lastRun,
+          failures7d: w.failures7d,
+        };
+      });
+      if (whole) return reply(200, { workflows });
       const last = page.at(-1);
       return reply(200, {
-        workflows: page.map(workflowDto),
-        nextCursor: rows.length > limit && last ? encodeWorkflowCursor(last) : null,
+        workflows,
+        nextCursor: rows.length > limit && last ? encodeWorkflowCursor({ sort, key: last.sortKey, id: last.id }) : null,
       });
     }),
     implement(routes.createWorkflow, async (c, { user, body }, reply) => {
