@@ -32,6 +32,7 @@ import { templateRoutes } from './routes/templates.ts';
 import type { TemplateStore } from '../templates/template-store.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { workflowRoutes } from './routes/workflows.ts';
+import { homeRoutes } from './routes/home.ts';
 import { versionRoutes } from './routes/versions.ts';
 import type { HistoryStore } from '../history/history-store.ts';
 import type { VersionHistory } from '../history/version-history.ts';
@@ -172,6 +173,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         history: deps.history,
       }),
     )
+    .route('/', homeRoutes({ store: deps.workflowStore }))
     .route(
       '/workflows',
       modeRoutes({

@@ -319,6 +319,34 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(404, 'POST', `/api/me/invitations/${declined.invitation.id}/decline`, { as: carol.as });
     await expectCall(409, 'DELETE', `/api/workflows/${runnable.id}/members/${ann.id}`, { as: ann.as });
 
+    // --- tags and folders (the workflow list)
+    const tagged = await expectCall<{ id: string }>(200, 'POST', `/api/workflows/${created.id}/tags`, {
+      as: ann.as,
+      body: { name: 'Conformance' },
+    });
+    await expectCall(403, 'POST', `/api/workflows/${created.id}/tags`, { as: bob.as, body: { name: 'x' } });
+    await expectCall(200, 'GET', '/api/workflows?sort=name&limit=5&tag=' + tagged.id, { as: ann.as });
+    await expectCall(200, 'GET', '/api/tags', { as: ann.as });
+    await expectCall(401, 'GET', '/api/tags');
+    const spare = await expectCall<{ id: string }>(201, 'POST', '/api/tags', { as: ann.as, body: { name: 'Spare' } });
+    await expectCall(409, 'POST', '/api/tags', { as: ann.as, body: { name: 'spare' } });
+    await expectCall(200, 'PATCH', `/api/tags/${spare.id}`, { as: ann.as, body: { name: 'Spare tag' } });
+    await expectCall(404, 'PATCH', `/api/tags/${spare.id}`, { as: bob.as, body: { name: 'Mine' } });
+    await expectCall(404, 'DELETE', `/api/tags/${spare.id}`, { as: bob.as });
+    await expectCall(204, 'DELETE', `/api/tags/${spare.id}`, { as: ann.as });
+    await expectCall(204, 'DELETE', `/api/workflows/${created.id}/tags/${tagged.id}`, { as: ann.as });
+    await expectCall(404, 'DELETE', `/api/workflows/${created.id}/tags/${tagged.id}`, { as: ann.as });
+    await expectCall(200, 'GET', '/api/folders', { as: ann.as });
+    await expectCall(401, 'GET', '/api/folders');
+    const folder = await expectCall<{ id: string }>(201, 'POST', '/api/folders', { as: ann.as, body: { name: 'F' } });
+    await expectCall(404, 'POST', '/api/folders', { as: bob.as, body: { name: 'G', parentId: folder.id } });
+    await expectCall(200, 'PATCH', `/api/folders/${folder.id}`, { as: ann.as, body: { name: 'Folder' } });
+    await expectCall(404, 'PATCH', `/api/folders/${folder.id}`, { as: bob.as, body: { name: 'Mine' } });
+    await expectCall(200, 'PUT', `/api/workflows/${created.id}/folder`, { as: ann.as, body: { folderId: folder.id } });
+    await expectCall(403, 'PUT', `/api/workflows/${created.id}/folder`, { as: bob.as, body: { folderId: null } });
+    await expectCall(204, 'DELETE', `/api/folders/${folder.id}`, { as: ann.as });
+    await expectCall(404, 'DELETE', `/api/folders/${folder.id}`, { as: ann.as });
+
     // --- share links: carol joins through a one-use link, dave finds it used up; it is revoked
     const shared = await expectCall<{ id: string; token: string }>(201, 'POST', `/api/workflows/${created.id}/links`, {
       as: ann.as,

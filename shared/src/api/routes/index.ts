@@ -4,6 +4,7 @@ import * as auth from './auth.ts';
 import * as changes from './changes.ts';
 import * as credentials from './credentials.ts';
 import * as executions from './executions.ts';
+import * as home from './home.ts';
 import * as inbox from './inbox.ts';
 import * as invitations from './invitations.ts';
 import * as links from './links.ts';
@@ -65,6 +66,19 @@ export const apiRoutes = {
   cancelInvitation: workflows.cancelInvitation,
   listWorkflowCredentials: workflows.listWorkflowCredentials,
   getWorkflowInputs: workflows.getWorkflowInputs,
+
+  // The workflow list's tags and per-person folders (issue 16, home).
+  listTags: home.listTags,
+  createTag: home.createTag,
+  renameTag: home.renameTag,
+  deleteTag: home.deleteTag,
+  tagWorkflow: home.tagWorkflow,
+  untagWorkflow: home.untagWorkflow,
+  listFolders: home.listFolders,
+  createFolder: home.createFolder,
+  updateFolder: home.updateFolder,
+  deleteFolder: home.deleteFolder,
+  fileWorkflow: home.fileWorkflow,
 
   listVersions: versions.listVersions,
   createVersion: versions.createVersion,
