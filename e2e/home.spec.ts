@@ -82,6 +82,20 @@ test('a second person opening a workflow shows on the first person’s list with
     const res = await a.request.post('/api/workflows', { data: { name: 'Together' } });
     const { id } = (await res.json()) as { id: string };
     await share(a, b, id, benEmail, 'editor');
+    // A few neighbours with tags and a folder, so the list looks as it does in use (the README's picture).
+    for (const [name, tag] of [
+      ['Invoices to accounting', 'finance'],
+      ['Lead enrichment', 'sales'],
+      ['Nightly backup check', 'ops'],
+    ] as const) {
+      const made = await a.request.post('/api/workflows', { data: { name } });
+      const { id: other } = (await made.json()) as { id: string };
+      expect((await a.request.post(`/api/workflows/${other}/tags`, { data: { name: tag } })).status()).toBe(200);
+    }
+    expect((await a.request.post(`/api/workflows/${id}/tags`, { data: { name: 'ops' } })).status()).toBe(200);
+    for (const name of ['Clients', 'Internal']) {
+      expect((await a.request.post('/api/folders', { data: { name } })).status()).toBe(201);
+    }
     await a.goto('/');
     const row = a.getByRole('list', { name: 'Workflows' }).getByRole('listitem').filter({ hasText: 'Together' });
     await expect(row).toBeVisible();
@@ -93,7 +107,9 @@ test('a second person opening a workflow shows on the first person’s list with
     const opened = Date.now();
     await expect(row.getByRole('group', { name: 'In it now: Ben' })).toBeVisible({ timeout: 1_000 });
     expect(Date.now() - opened).toBeLessThan(1_000);
-    await a.screenshot({ path: 'test-results/home-live.png' });
+    await a.screenshot({
+      path: process.env.WEFT_UPDATE_SCREENSHOTS ? 'docs/images/workflow-list.png' : 'test-results/home-live.png',
+    });
 
     // Ben leaves: the avatar goes.
     await b.goto('/');

@@ -62,7 +62,7 @@ export const BulkBar = ({
         failed.push(`${w.name}: ${errorText(e)}`);
       }
     }
-    downloadAll({ workflows });
+    downloadAll(workflows);
     if (failed.length > 0) onError(failed.join('\n'));
   };
   const remove = () => {

@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { Logger } from '#shared/log.ts';
 import {
   changedTargets,
@@ -7,7 +7,6 @@ import {
   mayViolate,
   migrateDoc,
   misattributedPins,
-  NodeKey,
   nodesMap,
   pinsMap,
   readMeta,
@@ -22,6 +21,7 @@ import type { EditPolicy } from '../modes/edit-policy.ts';
 import type { ModeStore } from '../modes/mode-store.ts';
 import { Member, type RoomHooks } from '../rooms/room.ts';
 import { can } from './access.ts';
+import { nodeTypesOf } from './node-types.ts';
 import type { RenameAudit } from './rename-audit.ts';
 import type { WorkflowStore } from './workflow-store.ts';
 
@@ -42,18 +42,6 @@ const noteRename = (entry: Listed, doc: Y.Doc, tr: Y.Transaction): void => {
   const last = entry.renames.at(-1);
   if (last?.userId === userId) last.to = name;
   else entry.renames.push({ userId, from, to: name });
-};
-
-/** The document's node types, sorted and distinct: what the list searches (workflow_node_types). */
-const nodeTypesOf = (doc: Y.Doc): string[] => {
-  const types = new Set<string>();
-  for (const node of nodesMap(doc).values()) {
-    // A repair-pending document may hold anything under a node id: only a map with a string type counts.
-    const value: unknown = node;
-    const type: unknown = value instanceof Y.Map ? value.get(NodeKey.type) : undefined;
-    if (typeof type === 'string') types.add(type);
-  }
-  return [...types].sort();
 };
 
 const repair = (doc: Y.Doc, transactions: readonly Y.Transaction[]): void => {

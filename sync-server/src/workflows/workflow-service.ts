@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { fromN8n, isN8nWorkflow } from '#shared/interop/n8n/index.ts';
 import { CloseCodes } from '#shared/protocol/close-codes.ts';
 import { roomsOf } from '#shared/protocol/rooms.ts';
+import { nodeTypesOf } from './node-types.ts';
 import { ErrorCodes, UserError, type Issue } from '#shared/errors.ts';
 import { createId } from '#shared/ids.ts';
 import {
@@ -62,6 +63,8 @@ export class WorkflowService {
       await this.deps.docs.delete(id);
       throw error;
     }
+    // An import is searchable by its node types before anyone opens it (the room hooks keep them after).
+    await this.deps.store.catalog.setNodeTypes(id, nodeTypesOf(doc));
     return { id, name, createdBy: user.id, createdAt: now, updatedAt: now, role: 'owner' };
   }
 

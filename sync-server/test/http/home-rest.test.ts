@@ -111,6 +111,31 @@ describe('GET /api/workflows (the list)', () => {
     expect(bobs.body.workflows[0]?.folderId).toBeNull();
   });
 
+  it('finds an imported workflow by its node types before anyone opens it', async () => {
+    const ann = await rest.signup('ann@example.com');
+    const node = (id: string, type: string) => ({
+      id,
+      name: id,
+      type,
+      typeVersion: 1,
+      position: { x: 0, y: 0 },
+      parameters: {},
+    });
+    const imported = await rest.call<{ id: string }>('POST', '/api/workflows/import', {
+      as: ann.as,
+      body: {
+        weft: 1,
+        name: 'Fetcher',
+        nodes: [node('start', 'manualTrigger'), node('get', 'httpRequest')],
+        edges: [],
+      },
+    });
+    expect(imported.status).toBe(201);
+    await rest.createWorkflow(ann.as, 'Plain');
+    const found = await rest.call<Page>('GET', '/api/workflows?q=HTTPREQUEST', { as: ann.as });
+    expect(found.body.workflows.map((w) => w.name)).toEqual(['Fetcher']);
+  });
+
   it('refuses cursors of another sort and forged ones; the first cursors still page the default sort', async () => {
     const ann = await rest.signup('ann@example.com');
     for (const name of ['a', 'b', 'c']) await rest.createWorkflow(ann.as, name);
