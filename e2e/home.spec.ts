@@ -52,7 +52,10 @@ test('finds a workflow among 300 by search and by tag, and opens it with the key
 
   // By tag instead: finance has 6 + the needle.
   await search.fill('');
-  await page.getByRole('group', { name: 'Filter by tag' }).getByRole('button', { name: /^finance/ }).click();
+  await page
+    .getByRole('group', { name: 'Filter by tag' })
+    .getByRole('button', { name: /^finance/ })
+    .click();
   await expect(rows).toHaveCount(7);
   await expect(list.getByRole('link', { name: 'Needle invoice sync' })).toBeVisible();
   // Both tags: only those with each (0 and 150 and 200... every 350th: just 0).
@@ -117,4 +120,56 @@ test('a second person opening a workflow shows on the first person’s list with
   } finally {
     await Promise.all(contexts.map((c) => c.close()));
   }
+});
+
+test('selects a range with Shift+click and tags, files and deletes it; the Active switch shows a refusal', async ({
+  page,
+}) => {
+  await signUpInBrowser(page, 'Kai', 'kai-home@example.com');
+  for (let i = 1; i <= 5; i++) {
+    expect((await page.request.post('/api/workflows', { data: { name: `Bulk ${i}` } })).status()).toBe(201);
+  }
+  await page.goto('/');
+  await page.getByRole('searchbox', { name: 'Search workflows' }).fill('Bulk');
+  const rows = page.getByRole('list', { name: 'Workflows' }).getByRole('listitem');
+  const row = (name: string) => rows.filter({ hasText: name });
+  await expect(rows).toHaveCount(5);
+
+  await page.getByRole('checkbox', { name: 'Select Bulk 5' }).click();
+  await page.getByRole('checkbox', { name: 'Select Bulk 3' }).click({ modifiers: ['Shift'] });
+  const bulk = page.getByRole('toolbar', { name: 'Selected workflows' });
+  await expect(bulk).toContainText('3 selected');
+  page.once('dialog', (d) => void d.accept('batch'));
+  await bulk.getByRole('button', { name: 'Tag…' }).click();
+  for (const name of ['Bulk 5', 'Bulk 4', 'Bulk 3']) await expect(row(name)).toContainText('batch');
+  await expect(row('Bulk 2')).not.toContainText('batch');
+
+  // Not published: the server's 409 is shown, and the switch stays off.
+  await page.getByRole('switch', { name: 'Active: Bulk 1' }).click();
+  await expect(page.getByRole('alert')).toContainText('Bulk 1:');
+  await expect(page.getByRole('switch', { name: 'Active: Bulk 1' })).not.toBeChecked();
+
+  // A folder of one's own; Bulk 1 filed in it.
+  page.once('dialog', (d) => void d.accept('Archive'));
+  await page.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: 'New folder' }).click();
+  await page.getByRole('checkbox', { name: 'Select Bulk 1' }).click();
+  await bulk.getByRole('combobox', { name: 'Move to folder' }).selectOption({ label: 'Archive' });
+  await page.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: 'Archive', exact: true }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('Bulk 1');
+  await page.getByRole('button', { name: 'All workflows' }).click();
+  await expect(rows).toHaveCount(5);
+
+  // Delete three: the confirm names the count.
+  await page.getByRole('checkbox', { name: 'Select Bulk 5' }).click();
+  await page.getByRole('checkbox', { name: 'Select Bulk 3' }).click({ modifiers: ['Shift'] });
+  let asked = '';
+  page.once('dialog', (d) => {
+    asked = d.message();
+    void d.accept();
+  });
+  await bulk.getByRole('button', { name: 'Delete' }).click();
+  await expect(rows).toHaveCount(2);
+  expect(asked).toContain('Delete 3 workflows');
+  await page.screenshot({ path: 'test-results/home-bulk.png' });
 });

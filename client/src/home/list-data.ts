@@ -41,11 +41,17 @@ export const useWorkflowList = (filter: ListFilter, onError: (message: string) =
   const [loading, setLoading] = useState(false);
   const generation = useRef(0);
   const key = JSON.stringify(filter);
+  // A reload asked for by an older render (a bulk action that ended after the filter changed) reads the
+  // filter now shown, not the one of its render.
+  const current = useRef(key);
+  useEffect(() => {
+    current.current = key;
+  }, [key]);
 
   const load = useCallback(
     (after?: string) => {
       const mine = after === undefined ? ++generation.current : generation.current;
-      api<Page>('GET', listPath(JSON.parse(key) as ListFilter, after)).then(
+      api<Page>('GET', listPath(JSON.parse(current.current) as ListFilter, after)).then(
         (page) => {
           if (mine !== generation.current) return;
           setRows((before) => (after === undefined ? page.workflows : [...(before ?? []), ...page.workflows]));
@@ -59,10 +65,10 @@ export const useWorkflowList = (filter: ListFilter, onError: (message: string) =
         },
       );
     },
-    [key, onError],
+    [onError],
   );
 
-  useEffect(() => load(), [load]);
+  useEffect(() => load(), [load, key]);
 
   const patchRow = useCallback((id: string, patch: Partial<WorkflowDto>) => {
     setRows((before) => before?.map((w) => (w.id === id ? { ...w, ...patch } : w)));

@@ -41,10 +41,12 @@ export const useListKeys = (
   };
 
   const select = (id: string, range: boolean) => {
+    // Read before the update: React runs the updater later, after the anchor has moved on.
+    const from = anchor.current === undefined ? -1 : rows.findIndex((r) => r.id === anchor.current);
+    const to = rows.findIndex((r) => r.id === id);
+    anchor.current = id;
     setSelected((before) => {
       const next = new Set(before);
-      const from = anchor.current === undefined ? -1 : rows.findIndex((r) => r.id === anchor.current);
-      const to = rows.findIndex((r) => r.id === id);
       if (range && from >= 0 && to >= 0) {
         for (let i = Math.min(from, to); i <= Math.max(from, to); i++) {
           const row = rows[i];
@@ -54,7 +56,6 @@ export const useListKeys = (
       else next.add(id);
       return next;
     });
-    anchor.current = id;
   };
 
   return {
