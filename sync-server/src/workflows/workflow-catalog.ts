@@ -222,10 +222,19 @@ export class WorkflowCatalog {
     return rows.map((r) => r.type);
   }
 
-  /** Replaces the workflow's node types (a workflow deleted meanwhile keeps none: the insert finds no row). */
+  /**
+   * Makes the workflow's node types these: the ones gone deleted, the new ones added (a workflow deleted
+   * meanwhile gets none: the insert finds no row). Two statements that each leave a set that is right for the
+   * call that made it, so two instances writing the same final set agree whatever the interleaving.
+   */
   async setNodeTypes(workflowId: string, types: readonly string[]): Promise<void> {
-    await this.d.run(sql`delete from workflow_node_types where workflow_id = ${workflowId}`);
-    if (types.length === 0) return;
+    if (types.length === 0) {
+      await this.d.run(sql`delete from workflow_node_types where workflow_id = ${workflowId}`);
+      return;
+    }
+    await this.d.run(
+      sql`delete from workflow_node_types where workflow_id = ${workflowId} and type not in (${inList(types)})`,
+    );
     const values = sql.join(
       types.map((t) => sql`select ${t} as type`),
       sql` union all `,
