@@ -117,6 +117,32 @@ test('a second person opening a workflow shows on the first person’s list with
     // Ben leaves: the avatar goes.
     await b.goto('/');
     await expect(row.getByRole('group', { name: /In it now/ })).toHaveCount(0);
+
+    // A run shows as the row's last run as it happens, without reading the list again.
+    const runnable = await a.request.post('/api/workflows/import', {
+      data: {
+        weft: 1,
+        name: 'Runnable',
+        nodes: [
+          {
+            id: 'start',
+            name: 'Start',
+            type: 'manualTrigger',
+            typeVersion: 1,
+            position: { x: 0, y: 0 },
+            parameters: {},
+          },
+        ],
+        edges: [],
+      },
+    });
+    expect(runnable.status()).toBe(201);
+    const { id: runnableId } = (await runnable.json()) as { id: string };
+    await a.reload();
+    const runRow = a.getByRole('list', { name: 'Workflows' }).getByRole('listitem').filter({ hasText: 'Runnable' });
+    await expect(runRow).toContainText('never run');
+    expect((await a.request.post(`/api/workflows/${runnableId}/run`)).status()).toBe(201);
+    await expect(runRow).toContainText('succeeded');
   } finally {
     await Promise.all(contexts.map((c) => c.close()));
   }

@@ -5,6 +5,7 @@ import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
 import type { WorkflowSort } from '#shared/api/workflow-list.ts';
 import { fieldText } from '../ui/form.ts';
 import { api, ApiError } from '../api/client.ts';
+import { useLiveExecutions } from '../live/live-feed.ts';
 import { ReceivedInvitations } from '../pages/invitations.tsx';
 import { TopBar } from '../pages/topbar.tsx';
 import { appRoutes } from '../app-routes.ts';
@@ -48,7 +49,17 @@ export const HomePage = ({ user, onSignOut }: { user: UserDto; onSignOut: () => 
   const [folders, setFolders] = useState<FolderDto[]>([]);
   const q = useDebounced(search, 250);
   const filter: ListFilter = { q, sort, tags: chosenTags, folder };
-  const { rows, loading, hasMore, loadMore, reload, patchRow } = useWorkflowList(filter, setError);
+  const { rows, loading, hasMore, loadMore, reload, patchRow, noteRuns } = useWorkflowList(filter, setError);
+  // Runs change the rows' last run as they start and end. The feed's first snapshot needs no reload (the list
+  // was just read); a later resync (a reconnect, an overflow) may have missed changes, so the list is read again.
+  const synced = useRef(false);
+  useLiveExecutions({
+    changes: (news) => noteRuns(news.executions),
+    resync: () => {
+      if (synced.current) reload();
+      synced.current = true;
+    },
+  });
   const searchBox = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const keys = useListKeys(rows ?? [], listRef, searchBox);

@@ -74,8 +74,29 @@ export const useWorkflowList = (filter: ListFilter, onError: (message: string) =
     setRows((before) => before?.map((w) => (w.id === id ? { ...w, ...patch } : w)));
   }, []);
 
+  /** Runs the live feed reported: a row's last run moves to the newest of them (its status as it changes). */
+  const noteRuns = useCallback((runs: readonly { workflowId: string; status: string; createdAt: number }[]) => {
+    setRows((before) => {
+      if (!before) return before;
+      const newest = new Map<string, { status: string; at: number }>();
+      for (const run of runs) {
+        const seen = newest.get(run.workflowId);
+        if (!seen || run.createdAt >= seen.at) newest.set(run.workflowId, { status: run.status, at: run.createdAt });
+      }
+      const next = before.map((w) => {
+        const run = newest.get(w.id);
+        if (!run || (w.lastRun && w.lastRun.at > run.at)) return w;
+        if (w.lastRun?.at === run.at && w.lastRun.status === run.status) return w;
+        return { ...w, lastRun: run };
+      });
+      // The same array when nothing moved: the list does not render again for runs of other workflows.
+      return next.some((w, i) => w !== before[i]) ? next : before;
+    });
+  }, []);
+
   return {
     rows,
+    noteRuns,
     loading,
     hasMore: cursor !== null,
     loadMore: () => {
