@@ -52,6 +52,8 @@ import { auditRoutes } from './routes/audit.ts';
 import { changeRoutes } from './routes/changes.ts';
 import type { ChangeIndexStore } from '../changes/change-index-store.ts';
 import { hostAllowed, hostRefusal, requestHost } from './host-guard.ts';
+import type { LiveFeed } from '../live-feed/live-feed.ts';
+import { liveFeedRoutes } from '../live-feed/live-feed-route.ts';
 
 export interface AppDeps {
   accounts: AccountStore;
@@ -97,6 +99,8 @@ export interface AppDeps {
   changes: ChangeIndexStore;
   /** Saved templates (the built-in ones ship with the code). */
   templates: TemplateStore;
+  /** Presence and runs as they change, for the lists outside the editor (`GET /api/live`). */
+  liveFeed: LiveFeed;
 }
 
 /** Request bodies over this are refused with 413 (imports of big workflows included). */
@@ -131,6 +135,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
       }),
     )
     .route('/tokens', tokenRoutes(deps.accounts, deps.revalidate))
+    .route('/live', liveFeedRoutes(deps.liveFeed, { trustProxy: deps.trustProxy, logger: deps.logger }))
     .route(
       '/me',
       meRoutes({
