@@ -4,7 +4,7 @@ import type { BulkRetryResult, ExecutionDto } from '#shared/api/executions.ts';
 import type { UserDto } from '#shared/api/index.ts';
 import { api, ApiError } from '../api/client.ts';
 import { useLiveExecutions } from '../live/live-feed.ts';
-import { executionHref } from '../runs/executions-panel.tsx';
+import { executionHref } from '../runs/execution-links.ts';
 import {
   applyLive,
   defaultFilters,
@@ -327,30 +327,29 @@ export const ExecutionsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: 
                     <Link href={`/w/${encodeURIComponent(e.workflowId)}`}>{e.workflowName ?? e.workflowId}</Link>
                     {e.error && <div className="exec-error">{e.error}</div>}
                   </td>
-                  <td>
-                    {e.mode}
-                    {e.retryOf ? <span className="muted"> (retry)</span> : null}
-                  </td>
+                  <td>{e.mode}</td>
                   <td>{when(e.startedAt ?? e.createdAt)}</td>
                   <td>{duration(e, now)}</td>
                   <td>{e.startedBy?.name ?? <span className="muted">—</span>}</td>
-                  <td className="exec-actions">
-                    <Link href={executionHref(e.workflowId, e.id)}>Open</Link>
-                    {!ended(e) && (
-                      <button type="button" onClick={() => void stop(e)}>
-                        Stop
-                      </button>
-                    )}
-                    {ended(e) && (
-                      <button type="button" onClick={() => void retry(e)}>
-                        Retry
-                      </button>
-                    )}
-                    {ended(e) && (
-                      <button type="button" className="danger" onClick={() => remove(e)}>
-                        Delete
-                      </button>
-                    )}
+                  <td>
+                    <div className="exec-actions">
+                      <Link href={executionHref(e.workflowId, e.id)}>Open</Link>
+                      {!ended(e) && (
+                        <button type="button" onClick={() => void stop(e)}>
+                          Stop
+                        </button>
+                      )}
+                      {ended(e) && (
+                        <button type="button" onClick={() => void retry(e)}>
+                          Retry
+                        </button>
+                      )}
+                      {ended(e) && (
+                        <button type="button" className="danger" onClick={() => remove(e)}>
+                          Delete
+                        </button>
+                      )}
+                    </div>
                   </td>
                 </tr>
               ))}
