@@ -116,5 +116,34 @@ test('a failing webhook run appears live on the executions page and is retried f
   await expect(viewed).toContainText('webhook');
   await expect(viewed.getByRole('list', { name: 'Execution log' })).toContainText('Order 42 was refused');
   await a.screenshot({ path: 'test-results/executions-page-opened.png' });
+
+  // Back on the page (light theme): runs of another workflow, started while it is open, appear at the top;
+  // the workflow filter narrows the list to them.
+  const nightly = await a.request.post('/api/workflows/import', {
+    data: {
+      weft: 1,
+      name: 'Nightly sync',
+      nodes: [{ id: 'go', name: 'Go', type: 'manualTrigger', typeVersion: 1, position: { x: 0, y: 0 } }],
+      edges: [],
+    },
+  });
+  expect(nightly.status()).toBe(201);
+  const nightlyId = ((await nightly.json()) as { id: string }).id;
+  await a.evaluate(() => localStorage.setItem('weft.theme', JSON.stringify('light')));
+  await a.goto('/executions');
+  await expect(rows).toHaveCount(2);
+  for (let i = 0; i < 2; i++) {
+    expect((await a.request.post(`/api/workflows/${nightlyId}/run`, { data: {} })).status()).toBe(201);
+  }
+  await expect(table.locator('tbody tr[data-status="succeeded"]')).toHaveCount(2, { timeout: 15_000 });
+  await expect(rows).toHaveCount(4);
+  await expect(rows.first()).toContainText('Nightly sync');
+  await expect(rows.first()).toContainText('manual');
+  await a.screenshot({
+    path: process.env.WEFT_UPDATE_SCREENSHOTS ? 'docs/images/executions-page.png' : 'test-results/executions-page.png',
+  });
+  await a.getByLabel('Workflow').selectOption({ label: 'Nightly sync' });
+  await expect(rows).toHaveCount(2);
+  await expect(table).not.toContainText('Orders intake');
   await context.close();
 });
