@@ -111,6 +111,9 @@ export const serve = async (argv: readonly string[]): Promise<void> => {
       database: config.databaseUrl === undefined ? config.dbFile : postgresLabel(config.databaseUrl),
       instanceId: server.instanceId,
       ...(config.redisUrl === undefined ? {} : { cluster: true }),
+      ...(address.metricsPort === undefined
+        ? {}
+        : { metrics: `http://${config.metricsHost}:${address.metricsPort}/metrics` }),
     },
     'listening',
   );

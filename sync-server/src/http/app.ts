@@ -52,6 +52,8 @@ import { auditRoutes } from './routes/audit.ts';
 import { changeRoutes } from './routes/changes.ts';
 import type { ChangeIndexStore } from '../changes/change-index-store.ts';
 import { hostAllowed, hostRefusal, requestHost } from './host-guard.ts';
+import type { ServerMetrics } from '../metrics/server-metrics.ts';
+import { metricsRoutes, webhookTiming } from '../metrics/metrics-routes.ts';
 
 export interface AppDeps {
   accounts: AccountStore;
@@ -97,6 +99,8 @@ export interface AppDeps {
   changes: ChangeIndexStore;
   /** Saved templates (the built-in ones ship with the code). */
   templates: TemplateStore;
+  /** Prometheus metrics: served at /metrics, webhook latency observed here. */
+  metrics: ServerMetrics;
 }
 
 /** Request bodies over this are refused with 413 (imports of big workflows included). */
@@ -243,6 +247,8 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
   api.onError(onError(deps.logger));
 
   const app = new Hono<AppEnv>();
+  // Before the Host guard: /metrics answers an admin's token only, which a rebinding page cannot send (metrics-routes.ts).
+  app.route('/', metricsRoutes({ accounts: deps.accounts, metrics: deps.metrics }));
   app.use(async (c, next) => {
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     const host = incoming ? requestHost(incoming.headers, deps.trustProxy) : c.req.header('host');
@@ -264,6 +270,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
     trustProxy: deps.trustProxy,
   });
   hooks.onError(onError(deps.logger));
+  app.use('/webhook/*', webhookTiming(deps.metrics));
   app.route('/', hooks);
   app.route('/', staticRoutes(deps.clientDir));
   return app;
