@@ -26,6 +26,21 @@ export const METRIC_NAMES = {
 } as const;
 
 /**
+ * prom-client's default metrics (memory, CPU, event loop lag, GC, handles)
+ * describe the process, not a server, and each collection starts observers
+ * that are never stopped: one registry for the process, made on first use and
+ * shown by every server's scrape.
+ */
+let processRegistry: Registry | undefined;
+const processMetrics = (): Registry => {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+};
+
+/**
  * The Prometheus metrics of one server (docs/plans/home-insights.md §6), in
  * a registry of its own, so tests that run several servers in one process
  * never mix their counts. The hot paths (a commit, a webhook, a run's end)
@@ -41,6 +56,7 @@ export class ServerMetrics {
   private readonly webhookSeconds: Histogram;
 
   constructor() {
+    processMetrics();
     const registers = [this.registry];
     const gauge = (name: string, help: string, read: (sources: MetricSources) => number): void => {
       const sources = (): MetricSources | undefined => this.sources;
@@ -91,7 +107,6 @@ export class ServerMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     });
-    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Attaches what the gauges read (the sync endpoint and queue exist after the metrics do); until then they read 0. */
@@ -121,9 +136,10 @@ export class ServerMetrics {
     return this.registry.contentType;
   }
 
-  /** The exposition text (Prometheus text format 0.0.4). */
-  text(): Promise<string> {
-    return this.registry.metrics();
+  /** The exposition text (Prometheus text format 0.0.4): this server's families, then the process's. */
+  async text(): Promise<string> {
+    const [own, ofProcess] = await Promise.all([this.registry.metrics(), processMetrics().metrics()]);
+    return `${own}\n${ofProcess}`;
   }
 }
 
