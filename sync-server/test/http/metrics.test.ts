@@ -1,10 +1,15 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { PrometheusFamily } from 'parse-prometheus-text-format';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setParameter } from '#shared/schema/write.ts';
 import { waitUntil } from '../helpers/engine-process.ts';
 import { parseMetrics } from '../helpers/prometheus.ts';
 import { restClient } from '../helpers/rest.ts';
+import { spawnServer } from '../helpers/spawn-server.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { dropTestDatabase } from '../helpers/test-database.ts';
+import { freePort } from '../../../shared/test/support/free-port.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 import { importWorkflow, node, serverWithEngine } from '../helpers/workflow-runs.ts';
 import { connectClient, type YwsClient } from '../helpers/yws-client.ts';
@@ -207,10 +212,66 @@ describe('the metrics port (WEFT_METRICS_PORT)', () => {
     await expectRefused(await fetch(`http://127.0.0.1:${port}/metrics`), 401, 'unauthorized');
   });
 
+  it('counts a run waiting without an engine as queued, and its cancel by status and mode', async () => {
+    t = await startTestServer({ metricsPort: 0 });
+    const { metricsPort } = await t.server.listen();
+    const rest = restClient(`http://127.0.0.1:${String((t.server.http.address() as AddressInfo).port)}`);
+    const owner = await rest.signup('owner@example.com');
+    const workflowId = await importWorkflow(rest, owner.as, {
+      name: 'Waits',
+      nodes: [node('start', 'Start', 'manualTrigger', {}, 0)],
+      edges: [],
+    });
+    const read = async () => parseMetrics(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
+    const started = await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as: owner.as });
+    expect(started.status).toBe(201);
+    const waiting = await read();
+    expect(valueOf(family(waiting, 'weft_engines', 'GAUGE'))).toBe(0);
+    expect(valueOf(family(waiting, 'weft_queued_executions', 'GAUGE'))).toBe(1);
+
+    expect((await rest.call('POST', `/api/executions/${started.body.id}/stop`, { as: owner.as })).status).toBe(202);
+    const canceled = await waitUntil(async () => {
+      const families = await read();
+      const ended = valueOf(family(families, 'weft_executions_total', 'COUNTER'), {
+        status: 'canceled',
+        mode: 'manual',
+      });
+      return ended === 1 ? families : undefined;
+    }, 'the canceled run to be counted');
+    expect(valueOf(family(canceled, 'weft_queued_executions', 'GAUGE'))).toBe(0);
+  });
+
   it('is not opened unless configured', async () => {
     t = await startTestServer();
     const address = await t.server.listen();
     expect(address.metricsPort).toBeUndefined();
+  });
+});
+
+describe('weft serve with WEFT_METRICS_PORT', () => {
+  it('opens the port the environment names and logs it; a port taken makes it exit naming that port', async () => {
+    const dir = tempDir();
+    const other = tempDir();
+    const metricsPort = await freePort();
+    const env = { WEFT_METRICS_PORT: String(metricsPort), WEFT_ENGINE: 'none' };
+    const server = await spawnServer(dir.path, { env });
+    try {
+      const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(res.status).toBe(200);
+      expect(parseMetrics(await res.text()).get('weft_sockets')?.type).toBe('GAUGE');
+      expect(server.output.join('')).toContain(`"metrics":"http://127.0.0.1:${metricsPort}/metrics"`);
+      // A second server whose main port is free but whose metrics port is not.
+      await expect(spawnServer(other.path, { env })).rejects.toThrow(
+        new RegExp(`exited with 1:[\\s\\S]*cannot listen on 127\\.0\\.0\\.1:${metricsPort}: the port is in use`),
+      );
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      for (const d of [dir, other]) {
+        await dropTestDatabase(d.path);
+        d.remove();
+      }
+    }
   });
 });
 
