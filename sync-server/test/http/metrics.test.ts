@@ -147,7 +147,9 @@ describe('GET /metrics', () => {
     const ann = await rest.signup('ann@example.com');
     expect(ann.user.isAdmin).toBe(false);
 
-    await expectRefused(await scrape(t.baseUrl), 401, 'unauthorized');
+    const bare = await scrape(t.baseUrl);
+    expect(bare.headers.get('www-authenticate')).toBe('Bearer');
+    await expectRefused(bare, 401, 'unauthorized');
     // A session is no way in: a scraper has none, and a page riding on one must not read this.
     await expectRefused(
       await fetch(`${t.baseUrl}/metrics`, { headers: { cookie: admin.cookie } }),
