@@ -41,6 +41,8 @@ import { ExecutionService } from './executions/execution-service.ts';
 import { createRunQueue } from './executions/create-run-queue.ts';
 import type { RunQueue } from './executions/run-queue.ts';
 import { LiveStatus } from './executions/live-status.ts';
+import { LiveFeed } from './live-feed/live-feed.ts';
+import { observeExecutions } from './live-feed/observed-executions.ts';
 import { EditPolicy } from './modes/edit-policy.ts';
 import { modeDto } from './modes/mode-dto.ts';
 import { followModes } from './modes/mode-sync.ts';
@@ -178,7 +180,7 @@ export const createSyncServer = async ({
     },
     logger.child({ component: 'storage' }),
   );
-  const { accounts, versions, credentials, executions: executionStore, workflows: workflowStore } = storage;
+  const { accounts, versions, credentials, executions: storedExecutions, workflows: workflowStore } = storage;
   const metrics = new ServerMetrics();
   const docs = meteredDocStore(storage.docs, metrics);
   const bus =
@@ -190,6 +192,15 @@ export const createSyncServer = async ({
           prefix: `${config.redisPrefix ?? 'weft'}:`,
           logger: logger.child({ component: 'bus' }),
         });
+  const liveFeed = new LiveFeed({
+    accounts,
+    workflows: workflowStore,
+    executions: storedExecutions,
+    bus,
+    logger: logger.child({ component: 'live-feed' }),
+  });
+  // Every write that can change a run's status reaches the live feed (`GET /api/live`).
+  const executionStore = observeExecutions(storedExecutions, liveFeed);
   const penIdleMs = config.penIdleMs ?? DEFAULT_PEN_IDLE_MINUTES * 60_000;
   const auditLog = createAuditLog({
     store: storage.audit,
@@ -402,6 +413,7 @@ export const createSyncServer = async ({
     changes: storage.changes,
     templates: storage.templates,
     metrics,
+    liveFeed,
   });
   const http = createTargetCheckedServer({}, getRequestListener(app.fetch));
   const sync = createSyncEndpoint({
@@ -414,6 +426,7 @@ export const createSyncServer = async ({
     pingIntervalMs: config.pingIntervalMs,
     trustProxy: config.trustProxy,
     policy,
+    presence: liveFeed,
   });
   socketCount = () => sync.socketCount;
   metrics.watch({
@@ -425,6 +438,10 @@ export const createSyncServer = async ({
   const metricsPort =
     config.metricsPort === undefined ? undefined : createMetricsPort(metrics, logger.child({ component: 'metrics' }));
   revalidate = sync.revalidate;
+  revalidate = async (filter) => {
+    const [closed] = await Promise.all([sync.revalidate(filter), liveFeed.revalidate(filter)]);
+    return closed;
+  };
   const upgrades = routeUpgrades(http, {
     routes: [sync.route, { matches: (pathname) => pathname === ENGINE_PATH, handle: engines.handleUpgrade }],
     logger: logger.child({ component: 'upgrades' }),
@@ -520,6 +537,7 @@ export const createSyncServer = async ({
         // After the hub: the runs its engines held have ended, so the worker's jobs complete.
         await runs.close();
         sync.close();
+        await liveFeed.close();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         await rooms.shutdown();
         // The rooms' last commits are in the change index before the storage closes.

@@ -21,7 +21,9 @@ export type RoomMessage =
   /** The sender's whole live status of the workflow after its change (merge it, see live-state.ts). */
   | { t: 'live'; from: string; state: LiveState }
   /** The document is gone (workflow deleted): close its sockets with this code. */
-  | { t: 'evict'; from: string; code: number; reason: string };
+  | { t: 'evict'; from: string; code: number; reason: string }
+  /** News for the live feed's channel (live-feed/live-feed.ts checks the JSON). */
+  | { t: 'feed'; from: string; payload: string };
 
 export interface RoomBus {
   /** This instance's id, the `from` of what it publishes. */
@@ -55,7 +57,7 @@ export interface RoomBus {
 /** Updates larger than this together travel as seqs only; receivers read them from the database. */
 export const MAX_INLINE_UPDATE_BYTES = 64 * 1024;
 
-const TYPES = ['updates', 'awareness', 'awarenessQuery', 'live', 'evict'] as const;
+const TYPES = ['updates', 'awareness', 'awarenessQuery', 'live', 'evict', 'feed'] as const;
 
 /** A compact binary form (lib0): updates are bytes, and JSON would triple them. */
 export const encodeRoomMessage = (message: RoomMessage): Uint8Array => {
@@ -83,6 +85,9 @@ export const encodeRoomMessage = (message: RoomMessage): Uint8Array => {
     case 'evict':
       encoding.writeVarUint(e, message.code);
       encoding.writeVarString(e, message.reason);
+      break;
+    case 'feed':
+      encoding.writeVarString(e, message.payload);
       break;
   }
   return encoding.toUint8Array(e);
@@ -121,6 +126,9 @@ export const decodeRoomMessage = (bytes: Uint8Array): RoomMessage | undefined =>
       }
       case 'evict':
         message = { t, from, code: decoding.readVarUint(d), reason: decoding.readVarString(d) };
+        break;
+      case 'feed':
+        message = { t, from, payload: decoding.readVarString(d) };
         break;
       default:
         return undefined;

@@ -52,6 +52,8 @@ import { auditRoutes } from './routes/audit.ts';
 import { changeRoutes } from './routes/changes.ts';
 import type { ChangeIndexStore } from '../changes/change-index-store.ts';
 import { hostAllowed, hostRefusal, requestHost } from './host-guard.ts';
+import type { LiveFeed } from '../live-feed/live-feed.ts';
+import { liveFeedRoutes } from '../live-feed/live-feed-route.ts';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import { metricsRoutes, webhookTiming } from '../metrics/metrics-routes.ts';
 
@@ -99,6 +101,8 @@ export interface AppDeps {
   changes: ChangeIndexStore;
   /** Saved templates (the built-in ones ship with the code). */
   templates: TemplateStore;
+  /** Presence and runs as they change, for the lists outside the editor (`GET /api/live`). */
+  liveFeed: LiveFeed;
   /** Prometheus metrics: served at /metrics, webhook latency observed here. */
   metrics: ServerMetrics;
 }
@@ -135,6 +139,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
       }),
     )
     .route('/tokens', tokenRoutes(deps.accounts, deps.revalidate))
+    .route('/live', liveFeedRoutes(deps.liveFeed, { trustProxy: deps.trustProxy, logger: deps.logger }))
     .route(
       '/me',
       meRoutes({

@@ -30,6 +30,8 @@ export interface SyncEndpointOptions {
   trustProxy: boolean;
   /** Edit modes: a workflow room's mode is read before its handshake completes (its room judges writes by it). */
   policy?: EditPolicy;
+  /** Told who opens and closes a workflow's document (the live feed's presence, live-feed/live-feed.ts). */
+  presence?: { joined(workflowId: string, userId: string): void; left(workflowId: string, userId: string): void };
 }
 
 /** `/sync/<room>`: a workflow's id, or `<id>/discussion` (shared/protocol/rooms.ts). */
@@ -280,6 +282,9 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     const socket = new SyncSocket(ws, tcp, options.maxBufferedBytes, writes, overflow, auth);
     sockets.add(socket);
     const log = logger.child({ docId, userId: ctx.userId });
+    // Someone is "in" a workflow while a socket of theirs has its document open (its discussion does not count).
+    const present = parseRoomName(docId)?.kind === 'workflow' ? options.presence : undefined;
+    present?.joined(auth.workflowId, ctx.userId);
 
     const handle = (data: Uint8Array): void => {
       try {
@@ -331,6 +336,7 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
       sockets.delete(socket);
       socket.queued = undefined;
       socket.membership?.leave();
+      present?.left(auth.workflowId, ctx.userId);
     });
 
     rooms.join(docId, socket, ctx).then(

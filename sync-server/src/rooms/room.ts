@@ -908,6 +908,7 @@ export class Room {
         this.onEvict?.(message.code, message.reason);
         return;
       case 'live':
+      case 'feed':
         return;
     }
   }

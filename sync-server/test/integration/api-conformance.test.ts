@@ -557,6 +557,21 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(200, 'GET', '/api/admin/metrics', { as: admin.as });
     await expectCall(403, 'GET', '/api/admin/metrics', { as: ann.as });
 
+    // --- the live feed: a stream that stays open, so only its head is read
+    const watcher = await signup('watcher@example.com');
+    const stream = new AbortController();
+    const live = await fetch(`${t.baseUrl}/api/live`, {
+      headers: { authorization: `Bearer ${watcher.token}` },
+      signal: stream.signal,
+    });
+    problems.push(...checker.check('GET', '/api/live', live.status, live.headers.get('content-type') ?? '', ''));
+    stream.abort();
+    await expectCall(401, 'GET', '/api/live');
+    // A session cookie riding on another site's page.
+    await expectCall(403, 'GET', '/api/live', {
+      headers: { cookie: watcher.cookie, origin: 'https://elsewhere.example' },
+    });
+
     // --- deleting one's account
     await expectCall(403, 'DELETE', '/api/me', { as: carol.as, body: { password: 'not it at all' } });
     await expectCall(204, 'DELETE', '/api/me', { as: carol.as, body: { password } });

@@ -7,6 +7,7 @@ import * as executions from './executions.ts';
 import * as inbox from './inbox.ts';
 import * as invitations from './invitations.ts';
 import * as links from './links.ts';
+import * as live from './live.ts';
 import * as me from './me.ts';
 import * as meta from './meta.ts';
 import * as modes from './modes.ts';
@@ -33,6 +34,8 @@ export const apiRoutes = {
   createToken: tokens.createToken,
   listTokens: tokens.listTokens,
   deleteToken: tokens.deleteToken,
+
+  openLiveFeed: live.openLiveFeed,
 
   getFavourites: me.getFavourites,
   setFavourites: me.setFavourites,
