@@ -139,6 +139,11 @@ describe('GET /metrics', () => {
       const families = await scrapeParsed(admin.token);
       return valueOf(family(families, 'weft_sockets', 'GAUGE')) === 0 ? true : undefined;
     }, 'the closed socket to leave the gauge');
+    // The room, left alone, unloads: its log is folded into a snapshot on the way out.
+    await waitUntil(async () => {
+      const families = await scrapeParsed(admin.token);
+      return (valueOf(family(families, 'weft_compactions_total', 'COUNTER')) ?? 0) >= 1 ? true : undefined;
+    }, 'the unloaded room to be compacted');
   });
 
   it('refuses a request without a token, with a session cookie, a member’s token, a revoked one, a disabled account’s', async () => {
