@@ -110,6 +110,7 @@ const importBody = (r: Rand, ctx: FuzzContext): unknown =>
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/healthz' },
+  { method: 'GET', path: '/metrics' },
   { method: 'GET', path: '/api/instance' },
   {
     method: 'GET',
