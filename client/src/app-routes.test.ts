@@ -19,7 +19,17 @@ const serverPaths = [
   '/assets/index-abc.js',
 ];
 
-const clientPaths = ['/', '/w/abc', '/w/Z_9-x', '/signup', '/login', '/account', '/admin/users', '/join/abc_DEF-1'];
+const clientPaths = [
+  '/',
+  '/executions',
+  '/w/abc',
+  '/w/Z_9-x',
+  '/signup',
+  '/login',
+  '/account',
+  '/admin/users',
+  '/join/abc_DEF-1',
+];
 
 describe('app routes', () => {
   it('counts the client routes and nothing the server answers', () => {

@@ -80,6 +80,13 @@ const schema = z.object({
   host: z.string().trim().min(1).default('127.0.0.1'),
   /** TCP port; 0 picks a free one (printed in the "listening" log line). */
   port: int(0, 65535).default(8787),
+  /**
+   * A second port serving only /metrics, without a token (docs/SECURITY.md): for a Prometheus beside
+   * the server. Unset: none (/metrics on the main port wants an admin's API token).
+   */
+  metricsPort: int(0, 65535).optional(),
+  /** Interface of the metrics port: loopback unless said otherwise. */
+  metricsHost: z.string().trim().min(1).default('127.0.0.1'),
   /** Directory for the SQLite database and other state. */
   dataDir: z.string().trim().min(1).default('./data'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -195,6 +202,8 @@ export const configSources: Record<
 > = {
   host: { env: 'HOST', flag: 'host' },
   port: { env: 'PORT', flag: 'port' },
+  metricsPort: { env: 'WEFT_METRICS_PORT' },
+  metricsHost: { env: 'WEFT_METRICS_HOST' },
   dataDir: { env: 'DATA_DIR', flag: 'data-dir' },
   logLevel: { env: 'LOG_LEVEL' },
   maxFrameBytes: { env: 'WEFT_MAX_FRAME_BYTES' },

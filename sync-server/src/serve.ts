@@ -98,7 +98,13 @@ export const serve = async (argv: readonly string[]): Promise<void> => {
           : code === 'EACCES'
             ? 'not allowed (ports below 1024 need privileges)'
             : (error as Error).message;
-    process.stderr.write(`weft: cannot listen on ${config.host}:${config.port}: ${why}\n`);
+    // Node names the address that failed: the main port's or the metrics port's (WEFT_METRICS_PORT).
+    const failed = error as { address?: unknown; port?: unknown };
+    const where =
+      typeof failed.address === 'string' && typeof failed.port === 'number'
+        ? `${failed.address}:${String(failed.port)}`
+        : `${config.host}:${config.port}`;
+    process.stderr.write(`weft: cannot listen on ${where}: ${why}\n`);
     await server.close();
     process.exit(1);
   }
@@ -111,6 +117,9 @@ export const serve = async (argv: readonly string[]): Promise<void> => {
       database: config.databaseUrl === undefined ? config.dbFile : postgresLabel(config.databaseUrl),
       instanceId: server.instanceId,
       ...(config.redisUrl === undefined ? {} : { cluster: true }),
+      ...(address.metricsPort === undefined
+        ? {}
+        : { metrics: `http://${config.metricsHost}:${address.metricsPort}/metrics` }),
     },
     'listening',
   );

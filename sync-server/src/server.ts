@@ -57,6 +57,10 @@ import { RedisRoomBus } from './cluster/redis-room-bus.ts';
 import { instanceIdOf } from './cluster/instance-id.ts';
 import { VersionHistory } from './history/version-history.ts';
 import { startVersionSessions, VERSION_IDLE_MINUTES } from './history/version-sessions.ts';
+import { ServerMetrics } from './metrics/server-metrics.ts';
+import { meteredDocStore } from './metrics/metered-doc-store.ts';
+import { countExecutionEnds } from './metrics/execution-ends.ts';
+import { createMetricsPort } from './metrics/metrics-port.ts';
 
 export type SyncServerConfig = Pick<
   Config,
@@ -83,7 +87,18 @@ export type SyncServerConfig = Pick<
   | 'authLimitPerAddress'
 > &
   Partial<
-    Pick<Config, 'databaseUrl' | 'redisUrl' | 'redisPrefix' | 'smtpUrl' | 'smtpFrom' | 'publicUrl' | 'maxReuseBytes'>
+    Pick<
+      Config,
+      | 'databaseUrl'
+      | 'redisUrl'
+      | 'redisPrefix'
+      | 'smtpUrl'
+      | 'smtpFrom'
+      | 'publicUrl'
+      | 'maxReuseBytes'
+      | 'metricsPort'
+      | 'metricsHost'
+    >
   > & {
     /** Secret engines present on /engine. */
     engineToken: string;
@@ -134,8 +149,10 @@ export interface SyncServer {
   readonly versionSessions: { sweep(): Promise<void> };
   /** The secret engines present on /engine. */
   readonly engineToken: string;
-  /** Starts listening; resolves with the bound port (useful with port 0). */
-  listen(): Promise<{ host: string; port: number }>;
+  /** Prometheus metrics (served at /metrics, and on the metrics port when configured). */
+  readonly metrics: ServerMetrics;
+  /** Starts listening; resolves with the bound port (useful with port 0), and the metrics port's when configured. */
+  listen(): Promise<{ host: string; port: number; metricsPort?: number }>;
   /** Graceful stop: no new sockets, every socket closed (1001), every room committed, database closed. */
   close(): Promise<void>;
 }
@@ -163,7 +180,9 @@ export const createSyncServer = async ({
     },
     logger.child({ component: 'storage' }),
   );
-  const { accounts, docs, versions, credentials, executions: storedExecutions, workflows: workflowStore } = storage;
+  const { accounts, versions, credentials, executions: storedExecutions, workflows: workflowStore } = storage;
+  const metrics = new ServerMetrics();
+  const docs = meteredDocStore(storage.docs, metrics);
   const bus =
     config.redisUrl === undefined
       ? undefined
@@ -219,6 +238,7 @@ export const createSyncServer = async ({
   const workflows = new WorkflowService({ store: workflowStore, docs, rooms });
   const versionHistory = new VersionHistory({ rooms, versions, history: storage.history });
   const live = new LiveStatus(rooms, bus, { logger: logger.child({ component: 'live' }) });
+  countExecutionEnds({ live, executions: executionStore, metrics, logger: logger.child({ component: 'metrics' }) });
   const stopTrackingModes = policy.track(rooms, (state) =>
     live.mode(state.workflowId, state.version === 0 ? null : modeDto(state, penIdleMs)),
   );
@@ -392,6 +412,7 @@ export const createSyncServer = async ({
     audit: { log: auditLog, store: storage.audit },
     changes: storage.changes,
     templates: storage.templates,
+    metrics,
     liveFeed,
   });
   const http = createTargetCheckedServer({}, getRequestListener(app.fetch));
@@ -408,6 +429,15 @@ export const createSyncServer = async ({
     presence: liveFeed,
   });
   socketCount = () => sync.socketCount;
+  metrics.watch({
+    rooms: () => rooms.loadedCount,
+    sockets: () => sync.socketCount,
+    engines: () => engines.engineCount,
+    queued: () => runs.queuedTotal(),
+  });
+  const metricsPort =
+    config.metricsPort === undefined ? undefined : createMetricsPort(metrics, logger.child({ component: 'metrics' }));
+  revalidate = sync.revalidate;
   revalidate = async (filter) => {
     const [closed] = await Promise.all([sync.revalidate(filter), liveFeed.revalidate(filter)]);
     return closed;
@@ -469,15 +499,23 @@ export const createSyncServer = async ({
     retention,
     versionSessions,
     engineToken: config.engineToken,
-    listen: () => {
-      return new Promise((resolve, reject) => {
-        http.once('error', reject);
-        http.listen(config.port, config.host, () => {
-          http.off('error', reject);
-          const address = http.address() as AddressInfo;
-          resolve({ host: config.host, port: address.port });
+    metrics,
+    listen: async () => {
+      const bind = (server: Server, port: number, host: string) =>
+        new Promise<number>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, host, () => {
+            server.off('error', reject);
+            resolve((server.address() as AddressInfo).port);
+          });
         });
-      });
+      const port = await bind(http, config.port, config.host);
+      if (!metricsPort) return { host: config.host, port };
+      return {
+        host: config.host,
+        port,
+        metricsPort: await bind(metricsPort, config.metricsPort ?? 0, config.metricsHost ?? '127.0.0.1'),
+      };
     },
     close: () => {
       closing ??= (async () => {
@@ -506,6 +544,11 @@ export const createSyncServer = async ({
         await changeRecorder.close();
         http.closeAllConnections();
         await httpClosed;
+        if (metricsPort?.listening) {
+          const metricsClosed = new Promise<void>((resolve) => metricsPort.close(() => resolve()));
+          metricsPort.closeAllConnections();
+          await metricsClosed;
+        }
         await bus?.close();
         authLimits.close();
         linkLimits.close();

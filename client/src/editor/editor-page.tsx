@@ -67,7 +67,8 @@ import { useEditorSetup } from './use-editor-setup.ts';
 import { WorkflowSettingsPanel } from './workflow-settings-panel.tsx';
 import { useDraft } from '../ui/use-draft.ts';
 import { CredentialsPanel } from '../runs/credentials-panel.tsx';
-import { ExecutionsPanel, useOpenExecutionFromUrl } from '../runs/executions-panel.tsx';
+import { useOpenExecutionFromUrl } from '../runs/execution-links.ts';
+import { ExecutionsPanel } from '../runs/executions-panel.tsx';
 import { RunControls } from '../runs/run-controls.tsx';
 
 /** Steps used to place new nodes. */

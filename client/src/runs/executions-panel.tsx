@@ -1,5 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { useAtom, useSetAtom } from 'jotai';
+import { useAtom } from 'jotai';
 import { api, ApiError } from '../api/client.ts';
 import { useEditor } from '../editor/editor-context.tsx';
 import { viewedExecutionAtom } from '../state/atoms.ts';
@@ -10,7 +10,7 @@ import { SidePanel } from '../ui/side-panel.tsx';
 import { ExecutionLog } from './execution-log.tsx';
 import { loadExecutionDetail } from './execution-detail.ts';
 import { customDataEntries, customFilterQuery } from './custom-data-filter.ts';
-import { isValidId } from '#shared/ids.ts';
+import { executionHref } from './execution-links.ts';
 
 interface ExecutionRow {
   id: string;
@@ -28,24 +28,6 @@ interface ExecutionRow {
   /** What the run saved about itself (Execution Data, `$execution.customData`). */
   customData?: Record<string, string> | null;
 }
-
-/** Where a run of another workflow opens: that workflow's editor, showing that run. */
-export const executionHref = (workflowId: string, executionId: string): string =>
-  `/w/${encodeURIComponent(workflowId)}?execution=${encodeURIComponent(executionId)}`;
-
-/**
- * `?execution=<id>` (Open sub-execution, "called by" links): the executions panel opens with that run picked,
- * and the inspector shows its items.
- */
-export const useOpenExecutionFromUrl = (openPanel: (panel: 'executions') => void): void => {
-  const setViewed = useSetAtom(viewedExecutionAtom);
-  useEffect(() => {
-    const id = new URLSearchParams(window.location.search).get('execution');
-    if (!isValidId(id)) return;
-    setViewed(id);
-    openPanel('executions');
-  }, [setViewed, openPanel]);
-};
 
 /** The runs a picked run called (its detail's children): links to each. */
 const CalledRuns = ({ executionId }: { executionId: string }) => {

@@ -1,6 +1,6 @@
 import { useEditor, useNodeRun } from '../editor/editor-context.tsx';
 import { useExecutionDetail } from './execution-detail.ts';
-import { executionHref } from './executions-panel.tsx';
+import { executionHref } from './execution-links.ts';
 
 /**
  * Execute Workflow's inspector: "Open sub-execution" opens the workflow it called, showing that run (live while

@@ -17,6 +17,10 @@ export const executionModes = ['manual', 'test', 'webhook', 'schedule', 'retry',
 export const executionSchema = z.object({
   id: z.string(),
   workflowId: z.string(),
+  /** The workflow's name now (lists only), so a page across workflows need not fetch each one. */
+  workflowName: z.string().optional(),
+  /** Who started the run (lists only): null for runs nobody started by hand (webhooks, schedules) or a deleted account. */
+  startedBy: z.object({ id: z.string(), name: z.string() }).nullable().optional(),
   /** The saved, immutable version of the workflow it runs. */
   versionHash: z.string(),
   mode: z.enum(executionModes),
@@ -101,6 +105,29 @@ export const executionListSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
+/** Runs one bulk retry may name at most. */
+export const MAX_BULK_RETRY = 100;
+
+/** `POST /api/executions/retry`: retry several runs at once (the executions page's "Retry failed"). */
+export const bulkRetryRequest = z.object({
+  ids: z.array(z.string().min(1).max(64)).min(1).max(MAX_BULK_RETRY),
+});
+
+/** Each id's outcome, in the order asked (an id given twice is retried once): its new run, or why not. */
+export const bulkRetrySchema = z.object({
+  results: z.array(
+    z.discriminatedUnion('ok', [
+      z.object({ id: z.string(), ok: z.literal(true), execution: executionSchema }),
+      z.object({
+        id: z.string(),
+        ok: z.literal(false),
+        error: z.object({ code: z.string(), message: z.string() }),
+      }),
+    ]),
+  ),
+});
+export type BulkRetryResult = z.infer<typeof bulkRetrySchema>['results'][number];
+
 export const executionLogLineSchema = z.object({
   at: time,
   level: z.enum(['info', 'warn', 'error']),
@@ -142,9 +169,33 @@ const customFilters = z
       'key:value — only runs whose custom data (Execution Data node, $execution.customData) has that value under that key, exactly. Repeat it to require several (all must match).',
   });
 
+/** A query parameter that may be given once or repeated (`status=failed&status=canceled`): always a list. */
+const repeatable = <T extends z.ZodType<string>>(one: T, max: number) =>
+  z.union([one.transform((v) => [v]), z.array(one).min(1).max(max)]).optional();
+
+/** Milliseconds since the epoch, as digits (a coerced number would read "" as 0). */
+const instant = z
+  .string()
+  .regex(/^\d{1,15}$/, 'must be a time in milliseconds since 1970')
+  .transform(Number)
+  .optional();
+
+/** Workflows a list query may name at most (`workflowId` repeated). */
+export const MAX_LISTED_WORKFLOW_FILTERS = 50;
+
 export const executionListQuery = z.object({
-  workflowId: z.string().optional(),
-  status: z.enum(executionStatuses).optional(),
+  workflowId: repeatable(z.string().min(1).max(64), MAX_LISTED_WORKFLOW_FILTERS).meta({
+    description:
+      "Only this workflow's runs (repeat it for several). Without it: every workflow the caller may read (an admin: every workflow).",
+  }),
+  status: repeatable(z.enum(executionStatuses), executionStatuses.length).meta({
+    description: 'Only runs with this status; repeat it for several.',
+  }),
+  mode: repeatable(z.enum(executionModes), executionModes.length).meta({
+    description: 'Only runs started this way; repeat it for several.',
+  }),
+  from: instant.meta({ description: 'Only runs created at or after this time (ms since 1970).' }),
+  to: instant.meta({ description: 'Only runs created at or before this time (ms since 1970).' }),
   cursor: z
     .string()
     .regex(/^\d{1,15}:[A-Za-z0-9_-]{1,64}$/, 'must be a cursor from a previous page')

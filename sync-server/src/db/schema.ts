@@ -146,6 +146,8 @@ export const executions = sqliteTable(
     index('executions_status_idx').on(t.status),
     // Retention deletes the oldest executions first (executions/retention.ts).
     index('executions_created_idx').on(t.createdAt),
+    // The executions page's status filter walks newest first within one status (docs/plans/home-insights.md §3).
+    index('executions_status_created_idx').on(t.status, t.createdAt),
     check('executions_status_check', sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'canceled')`),
   ],
 );

@@ -401,6 +401,13 @@ export class BullRunQueue implements RunQueue {
     return this.queued.get(workflowId) ?? 0;
   }
 
+  queuedTotal(): number {
+    // The whole cluster's queue, as counted for the cap once a second.
+    let total = 0;
+    for (const n of this.queued.values()) total += n;
+    return total;
+  }
+
   waitFor(executionId: string, timeoutMs: number): Promise<RunResultMessage | undefined> {
     const early = this.early.get(executionId);
     if (early) {

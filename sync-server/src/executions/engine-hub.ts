@@ -327,6 +327,11 @@ export class EngineHub {
     return this.queue.count(workflowId);
   }
 
+  /** Executions waiting for an engine, all workflows. */
+  get queuedTotal(): number {
+    return this.queue.size;
+  }
+
   /**
    * Resolves with the execution's result when it ends (webhooks answer with
    * it), or with undefined after `timeoutMs`; a caller that gave up leaves

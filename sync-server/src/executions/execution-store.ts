@@ -141,6 +141,30 @@ export interface ExecutionRetentionPolicy {
   maxCount: number;
 }
 
+/**
+ * What `list` answers. Every filter narrows (an empty list of workflow ids answers nothing). `readableBy`
+ * joins the caller's memberships rather than passing every readable id, so a person in thousands of
+ * workflows is still one index walk (docs/plans/home-insights.md §3).
+ */
+export interface ExecutionListFilter {
+  workflowIds?: readonly string[];
+  /** Runs of workflows this user is a member of; an admin's reads every workflow. */
+  readableBy?: { userId: string; isAdmin: boolean };
+  statuses?: readonly ExecutionStatus[];
+  modes?: readonly ExecutionMode[];
+  /** Created at or after (ms). */
+  from?: number;
+  /** Created at or before (ms). */
+  to?: number;
+  cursor?: { createdAt: number; id: string };
+  limit: number;
+  /** Runs whose custom data holds every one of these pairs. */
+  custom?: readonly CustomFilter[];
+}
+
+/** A listed run with what the list shows beside it: its workflow's name and who started it. */
+export type ExecutionListRow = ExecutionRow & { workflowName: string; createdByName: string | null };
+
 export interface ExecutionStore {
   /**
    * Stores a run as `queued`; once this resolves a restart still owes it a run.
@@ -179,14 +203,7 @@ export interface ExecutionStore {
   /** The runs this one called, oldest first, at most `limit`. */
   children(id: string, limit: number): Promise<ExecutionRow[]>;
   /** Newest first; `cursor` is the last row of the previous page (createdAt:id). */
-  list(filter: {
-    workflowIds: string[];
-    status?: ExecutionStatus;
-    cursor?: { createdAt: number; id: string };
-    limit: number;
-    /** Runs whose custom data holds every one of these pairs. */
-    custom?: readonly CustomFilter[];
-  }): Promise<ExecutionRow[]>;
+  list(filter: ExecutionListFilter): Promise<ExecutionListRow[]>;
   /** Oldest first: the order they are owed a run. */
   queued(): Promise<ExecutionRow[]>;
   running(): Promise<ExecutionRow[]>;

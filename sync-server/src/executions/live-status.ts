@@ -28,6 +28,9 @@ import type { RoomManager } from '../rooms/room-manager.ts';
 /** A parent node's child progress is written at most this often. */
 export const CHILD_WRITE_MS = 100;
 
+/** Called when a run ends (its end is committed); must not throw. */
+export type FinishedListener = (executionId: string, status: ExecutionLiveStatus['status']) => void;
+
 export class LiveStatus {
   private readonly states = new Map<string, LiveState>();
   /**
@@ -40,6 +43,7 @@ export class LiveStatus {
   private readonly subscriptions = new Map<string, { room: Room; leave: Promise<(() => Promise<void>) | undefined> }>();
   private readonly logger: Logger;
   private readonly now: () => number;
+  private readonly finishedListeners = new Set<FinishedListener>();
 
   constructor(
     private readonly rooms: RoomManager,
@@ -139,7 +143,14 @@ export class LiveStatus {
     this.write(parent.workflowId, { v: 1, execution: { ...register, version: register.version + 1, value: current } });
   }
 
+  /** Hears every run's end on this instance, whoever shows it (metrics count them); returns the unsubscribe. */
+  onFinished(listener: FinishedListener): () => void {
+    this.finishedListeners.add(listener);
+    return () => this.finishedListeners.delete(listener);
+  }
+
   finished(workflowId: string, executionId: string, status: ExecutionLiveStatus['status'], error?: string): void {
+    for (const listener of this.finishedListeners) listener(executionId, status);
     const register = this.states.get(workflowId)?.execution;
     if (register?.value.id !== executionId) return;
     const current = structuredClone(register.value);

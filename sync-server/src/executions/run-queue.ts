@@ -16,6 +16,8 @@ export interface RunQueue {
   enqueue(executionId: string, workflowId: string): void;
   /** Runs of this workflow waiting for an engine, as far as this instance counts them (the queue cap). */
   queuedCount(workflowId: string): number;
+  /** Runs waiting for an engine, all workflows (metrics): counted as queuedCount counts, no query. */
+  queuedTotal(): number;
   /**
    * Resolves with the run's result when it ends, wherever it ran (webhooks
    * answer with it), or with undefined after `timeoutMs`; a caller that gave
@@ -52,6 +54,10 @@ export class LocalRunQueue implements RunQueue {
 
   queuedCount(workflowId: string): number {
     return this.hub.queuedCount(workflowId);
+  }
+
+  queuedTotal(): number {
+    return this.hub.queuedTotal;
   }
 
   waitFor(executionId: string, timeoutMs: number): Promise<RunResultMessage | undefined> {

@@ -1,4 +1,20 @@
-import { and, asc, count, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  exists,
+  getTableColumns,
+  gte,
+  inArray,
+  lt,
+  lte,
+  notInArray,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
 import type { Db } from '../db/open.ts';
 import {
@@ -22,10 +38,11 @@ import {
 import type {
   ChildOptions,
   ClaimOutcome,
+  ExecutionListFilter,
+  ExecutionListRow,
   ExecutionLogRow,
   ExecutionRetentionPolicy,
   ExecutionRow,
-  ExecutionStatus,
   ExecutionStore,
   FinishRecord,
   NewChildExecution,
@@ -38,7 +55,6 @@ import {
   lastOfEach,
   MAX_JOB_PRIORITY,
   partialColumns,
-  type CustomFilter,
   type LastNodeRun,
 } from './execution-store.ts';
 
@@ -303,29 +319,46 @@ export class SqliteExecutionStore implements ExecutionStore {
     return this.byIdStmt.get({ id });
   }
 
-  async list(filter: {
-    workflowIds: string[];
-    status?: ExecutionStatus;
-    cursor?: { createdAt: number; id: string };
-    limit: number;
-    custom?: readonly CustomFilter[];
-  }): Promise<ExecutionRow[]> {
-    if (filter.workflowIds.length === 0) return [];
-    const conditions = [inArray(executions.workflowId, filter.workflowIds)];
-    if (filter.status) conditions.push(eq(executions.status, filter.status));
+  async list(filter: ExecutionListFilter): Promise<ExecutionListRow[]> {
+    const { workflowIds, readableBy, statuses, modes, cursor } = filter;
+    if (workflowIds?.length === 0 || statuses?.length === 0 || modes?.length === 0) return [];
+    const conditions: (SQL | undefined)[] = [
+      workflowIds ? inArray(executions.workflowId, [...workflowIds]) : undefined,
+      statuses ? inArray(executions.status, [...statuses]) : undefined,
+      modes ? inArray(executions.mode, [...modes]) : undefined,
+      filter.from !== undefined ? gte(executions.createdAt, filter.from) : undefined,
+      filter.to !== undefined ? lte(executions.createdAt, filter.to) : undefined,
+    ];
     // The key is a bound text (letters, numbers and underscores: the route checked it), never SQL.
     for (const f of filter.custom ?? []) conditions.push(sql`${executions.customData} ->> ${f.key} = ${f.value}`);
-    if (filter.cursor) {
-      const { createdAt, id } = filter.cursor;
-      const older = or(
-        lt(executions.createdAt, createdAt),
-        and(eq(executions.createdAt, createdAt), lt(executions.id, id)),
+    if (cursor) {
+      conditions.push(
+        or(
+          lt(executions.createdAt, cursor.createdAt),
+          and(eq(executions.createdAt, cursor.createdAt), lt(executions.id, cursor.id)),
+        ),
       );
-      if (older) conditions.push(older);
+    }
+    if (readableBy && !readableBy.isAdmin) {
+      // A membership test per row, not a list of every readable id: the plan walks the created-at index (or,
+      // for one status, the status and created-at index) newest first and stops at the page's end
+      // (execution-list.test.ts records the plans on both dialects).
+      conditions.push(
+        exists(
+          this.db
+            .select({ one: sql`1` })
+            .from(workflowMembers)
+            .where(
+              and(eq(workflowMembers.workflowId, executions.workflowId), eq(workflowMembers.userId, readableBy.userId)),
+            ),
+        ),
+      );
     }
     return this.db
-      .select()
+      .select({ ...getTableColumns(executions), workflowName: workflows.name, createdByName: users.name })
       .from(executions)
+      .innerJoin(workflows, eq(workflows.id, executions.workflowId))
+      .leftJoin(users, eq(users.id, executions.createdBy))
       .where(and(...conditions))
       .orderBy(desc(executions.createdAt), desc(executions.id))
       .limit(filter.limit)

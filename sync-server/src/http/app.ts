@@ -55,6 +55,8 @@ import type { ChangeIndexStore } from '../changes/change-index-store.ts';
 import { hostAllowed, hostRefusal, requestHost } from './host-guard.ts';
 import type { LiveFeed } from '../live-feed/live-feed.ts';
 import { liveFeedRoutes } from '../live-feed/live-feed-route.ts';
+import type { ServerMetrics } from '../metrics/server-metrics.ts';
+import { metricsRoutes, webhookTiming } from '../metrics/metrics-routes.ts';
 
 export interface AppDeps {
   accounts: AccountStore;
@@ -102,6 +104,8 @@ export interface AppDeps {
   templates: TemplateStore;
   /** Presence and runs as they change, for the lists outside the editor (`GET /api/live`). */
   liveFeed: LiveFeed;
+  /** Prometheus metrics: served at /metrics, webhook latency observed here. */
+  metrics: ServerMetrics;
 }
 
 /** Request bodies over this are refused with 413 (imports of big workflows included). */
@@ -250,6 +254,8 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
   api.onError(onError(deps.logger));
 
   const app = new Hono<AppEnv>();
+  // Before the Host guard: /metrics answers an admin's token only, which a rebinding page cannot send (metrics-routes.ts).
+  app.route('/', metricsRoutes({ accounts: deps.accounts, metrics: deps.metrics }));
   app.use(async (c, next) => {
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     const host = incoming ? requestHost(incoming.headers, deps.trustProxy) : c.req.header('host');
@@ -271,6 +277,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
     trustProxy: deps.trustProxy,
   });
   hooks.onError(onError(deps.logger));
+  app.use('/webhook/*', webhookTiming(deps.metrics));
   app.route('/', hooks);
   app.route('/', staticRoutes(deps.clientDir));
   return app;

@@ -148,7 +148,7 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
         await store.createQueued(row('b1', 103));
         await store.createQueued(row('other', 500, 'wf2'));
         await store.fail(['a1'], 'canceled', 'Canceled', 600);
-        const all = async (filter: { workflowIds: string[]; status?: 'queued' | 'canceled' }) => {
+        const all = async (filter: { workflowIds: string[]; statuses?: ('queued' | 'canceled')[] }) => {
           const ids: string[] = [];
           let cursor: { createdAt: number; id: string } | undefined;
           for (;;) {
@@ -161,9 +161,76 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
         };
         expect(await all({ workflowIds: ['wf1'] })).toEqual(['a4', 'b1', 'a3', 'a2', 'a1', 'a0']);
         expect(await all({ workflowIds: ['wf1', 'wf2'] })).toEqual(['other', 'a4', 'b1', 'a3', 'a2', 'a1', 'a0']);
-        expect(await all({ workflowIds: ['wf1'], status: 'canceled' })).toEqual(['a1']);
-        expect(await all({ workflowIds: ['wf1'], status: 'queued' })).toEqual(['a4', 'b1', 'a3', 'a2', 'a0']);
+        expect(await all({ workflowIds: ['wf1'], statuses: ['canceled'] })).toEqual(['a1']);
+        expect(await all({ workflowIds: ['wf1'], statuses: ['queued'] })).toEqual(['a4', 'b1', 'a3', 'a2', 'a0']);
         expect(await store.list({ workflowIds: [], limit: 10 })).toEqual([]);
+      }),
+    );
+
+    it(
+      'lists across workflows by membership: a member sees their workflows only, an admin every one, each row named',
+      withStore(async (f) => {
+        const { store } = f;
+        await f.seedUser('ann', 'Ann Lee');
+        await f.seedUser('bob');
+        await f.seedWorkflow('wf3', 'Third');
+        await f.seedMember('wf1', 'ann', 'viewer');
+        await f.seedMember('wf3', 'ann', 'owner');
+        await f.seedMember('wf2', 'bob', 'owner');
+        await store.createQueued(row('one', 100));
+        await store.createQueued({ ...row('two', 200, 'wf2'), createdBy: 'bob' });
+        await store.createQueued({ ...row('three', 300, 'wf3'), createdBy: null, mode: 'webhook' });
+        const ids = async (filter: Omit<Parameters<ExecutionStore['list']>[0], 'limit'>) =>
+          (await store.list({ ...filter, limit: 50 })).map((r) => r.id);
+        expect(await ids({ readableBy: { userId: 'ann', isAdmin: false } })).toEqual(['three', 'one']);
+        expect(await ids({ readableBy: { userId: 'bob', isAdmin: false } })).toEqual(['two']);
+        expect(await ids({ readableBy: { userId: 'nobody', isAdmin: false } })).toEqual([]);
+        expect(await ids({ readableBy: { userId: 'nobody', isAdmin: true } })).toEqual(['three', 'two', 'one']);
+        // Naming a workflow one cannot read still answers none of its runs.
+        expect(await ids({ readableBy: { userId: 'ann', isAdmin: false }, workflowIds: ['wf2'] })).toEqual([]);
+        const rows = await store.list({ readableBy: { userId: 'ann', isAdmin: false }, limit: 50 });
+        expect(rows.map((r) => [r.workflowName, r.createdByName])).toEqual([
+          ['Third', null],
+          ['wf1', 'Ann Lee'],
+        ]);
+      }),
+    );
+
+    it(
+      'filters the list by statuses, modes, workflows and a created-time range, paging within the filter',
+      withStore(async (f) => {
+        const { store } = f;
+        await f.seedWorkflow('wf3');
+        const modes = ['manual', 'webhook', 'schedule', 'retry'] as const;
+        for (let i = 0; i < 12; i++) {
+          const workflowId = ['wf1', 'wf2', 'wf3'][i % 3] ?? 'wf1';
+          await store.createQueued({ ...row(`r${i}`, 1000 + i * 10, workflowId), mode: modes[i % 4] ?? 'manual' });
+        }
+        await store.fail(['r1', 'r4', 'r7', 'r10'], 'failed', 'Boom', 5000);
+        await store.fail(['r2'], 'canceled', 'Canceled', 5000);
+        const all = async (filter: Omit<Parameters<ExecutionStore['list']>[0], 'limit' | 'cursor'>) => {
+          const ids: string[] = [];
+          let cursor: { createdAt: number; id: string } | undefined;
+          for (;;) {
+            const page = await store.list({ ...filter, ...(cursor ? { cursor } : {}), limit: 2 });
+            ids.push(...page.map((r) => r.id));
+            const last = page.at(-1);
+            if (page.length < 2 || !last) return ids;
+            cursor = { createdAt: last.createdAt, id: last.id };
+          }
+        };
+        expect(await all({ statuses: ['failed'] })).toEqual(['r10', 'r7', 'r4', 'r1']);
+        expect(await all({ statuses: ['failed', 'canceled'] })).toEqual(['r10', 'r7', 'r4', 'r2', 'r1']);
+        expect(await all({ modes: ['webhook', 'retry'] })).toEqual(['r11', 'r9', 'r7', 'r5', 'r3', 'r1']);
+        expect(await all({ workflowIds: ['wf2', 'wf3'], statuses: ['failed'] })).toEqual(['r10', 'r7', 'r4', 'r1']);
+        expect(await all({ workflowIds: ['wf1'], statuses: ['failed'] })).toEqual([]);
+        expect(await all({ workflowIds: ['wf2'], statuses: ['failed'] })).toEqual(['r10', 'r7', 'r4', 'r1']);
+        // Both ends of the range are inclusive.
+        expect(await all({ from: 1030, to: 1060 })).toEqual(['r6', 'r5', 'r4', 'r3']);
+        expect(await all({ from: 1100 })).toEqual(['r11', 'r10']);
+        expect(await all({ to: 1000 })).toEqual(['r0']);
+        expect(await all({ statuses: [] })).toEqual([]);
+        expect(await all({ modes: [] })).toEqual([]);
       }),
     );
 

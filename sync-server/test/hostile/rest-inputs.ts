@@ -110,6 +110,7 @@ const importBody = (r: Rand, ctx: FuzzContext): unknown =>
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/healthz' },
+  { method: 'GET', path: '/metrics' },
   { method: 'GET', path: '/api/instance' },
   {
     method: 'GET',
@@ -250,7 +251,13 @@ export const ROUTES: readonly Route[] = [
     query: (r, ctx) => {
       const q = new URLSearchParams();
       if (r.chance(0.5)) q.set('workflowId', ctx.pools.pick(r, 'workflow'));
+      if (r.chance(0.2)) q.append('workflowId', r.chance(0.5) ? ctx.pools.pick(r, 'workflow') : nastyString(r));
       if (r.chance(0.3)) q.set('status', r.pick(['queued', 'running', 'succeeded', 'failed', 'canceled', 'x']));
+      if (r.chance(0.2)) q.append('status', r.pick(['failed', 'canceled', '', 'FAILED']));
+      if (r.chance(0.3)) q.append('mode', r.pick(['manual', 'test', 'webhook', 'schedule', 'retry', 'error', 'x']));
+      if (r.chance(0.2)) q.append('mode', r.pick(['subworkflow', '', '__proto__']));
+      if (r.chance(0.3)) q.set('from', r.pick(['0', '1700000000000', '-1', '', '1e12', 'NaN', '9'.repeat(20)]));
+      if (r.chance(0.3)) q.set('to', r.pick(['0', '99999999999999', 'x', '0.5']));
       if (r.chance(0.3)) q.set('cursor', r.pick(['1:abc', '0:x', '99999999999999999999:a', ':', 'x']));
       if (r.chance(0.3)) q.set('limit', String(r.pick([1, 0, -1, 200, 201, 1e9, 0.5])));
       const text = q.toString();
@@ -275,6 +282,18 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'POST', path: '/api/executions/:ex/stop' },
   { method: 'POST', path: '/api/executions/:ex/retry', weight: 2 },
+  {
+    method: 'POST',
+    path: '/api/executions/retry',
+    body: (r, ctx) =>
+      r.chance(0.8)
+        ? {
+            ids: Array.from({ length: r.int(0, 4) }, () =>
+              r.chance(0.8) ? ctx.pools.pick(r, 'execution') : nastyString(r),
+            ),
+          }
+        : { ids: Array.from({ length: 101 }, () => ctx.pools.pick(r, 'execution')) },
+  },
   { method: 'DELETE', path: '/api/executions/:ex' },
   { method: 'GET', path: '/api/credentials' },
   { method: 'POST', path: '/api/credentials', body: credentialBody },

@@ -446,6 +446,8 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(409, 'POST', `/api/executions/${run.id}/stop`, { as: ann.as });
     const retried = await expectCall<{ id: string }>(201, 'POST', `/api/executions/${run.id}/retry`, { as: bob.as });
     await expectCall(404, 'POST', '/api/executions/nosuchexecution/retry', { as: ann.as });
+    await expectCall(200, 'POST', '/api/executions/retry', { as: ann.as, body: { ids: ['nosuchexecution'] } });
+    await expectCall(400, 'POST', '/api/executions/retry', { as: ann.as, body: { ids: [] } });
 
     const waiting = await expectCall<{ id: string }>(201, 'POST', '/api/workflows/import', {
       as: ann.as,

@@ -1,4 +1,6 @@
 import {
+  bulkRetryRequest,
+  bulkRetrySchema,
   executionDetailQuery,
   executionDetailSchema,
   executionBinaryQuery,
@@ -122,6 +124,19 @@ export const retryExecution = defineRoute({
     404: noExecution,
     429: tooMany('too many runs of this workflow are waiting for an engine'),
   },
+});
+
+export const retryExecutions = defineRoute({
+  operationId: 'retryExecutions',
+  method: 'post',
+  path: '/api/executions/retry',
+  tag,
+  summary: 'Retry several executions at once (at most 100)',
+  description:
+    'Each id is checked as `POST /api/executions/{id}/retry` checks it (the caller must be able to edit its workflow) and answered on its own: one id the caller may not retry does not stop the others.',
+  auth: 'user',
+  body: bulkRetryRequest,
+  responses: { 200: ok(bulkRetrySchema, 'One result per distinct id, in the order given') },
 });
 
 export const deleteExecution = defineRoute({

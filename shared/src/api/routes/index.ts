@@ -111,6 +111,7 @@ export const apiRoutes = {
   getExecutionLogs: executions.getExecutionLogs,
   stopExecution: executions.stopExecution,
   retryExecution: executions.retryExecution,
+  retryExecutions: executions.retryExecutions,
   deleteExecution: executions.deleteExecution,
 
   listCredentials: credentials.listCredentials,

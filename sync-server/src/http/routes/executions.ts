@@ -1,10 +1,15 @@
-import { MAX_LISTED_CHILDREN, type ExecutionDto } from '#shared/api/executions.ts';
+import { MAX_LISTED_CHILDREN, type BulkRetryResult, type ExecutionDto } from '#shared/api/executions.ts';
 import * as routes from '#shared/api/routes/executions.ts';
-import { ErrorCodes, UserError } from '#shared/errors.ts';
+import { ErrorCodes, UserError, WeftError } from '#shared/errors.ts';
 import type { User } from '../../accounts/account-store.ts';
 import type { RunQueue } from '../../executions/run-queue.ts';
 import type { ExecutionService } from '../../executions/execution-service.ts';
-import { parseCustomData, type ExecutionRow, type ExecutionStore } from '../../executions/execution-store.ts';
+import {
+  parseCustomData,
+  type ExecutionListRow,
+  type ExecutionRow,
+  type ExecutionStore,
+} from '../../executions/execution-store.ts';
 import { requireAccess } from '../../workflows/access.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
 import { nestsDeeperThan } from '../../json-depth.ts';
@@ -81,6 +86,12 @@ const dto = (e: ExecutionRow, parentWorkflowId: string | null = null): Execution
   customData: parseCustomData(e.customData),
 });
 
+/** What a list row carries beyond the run: its workflow's name and who started it. */
+const listedExtras = (r: ExecutionListRow): Pick<ExecutionDto, 'workflowName' | 'startedBy'> => ({
+  workflowName: r.workflowName,
+  startedBy: r.createdBy !== null && r.createdByName !== null ? { id: r.createdBy, name: r.createdByName } : null,
+});
+
 export const executionRoutes = (deps: {
   executions: ExecutionStore;
   service: ExecutionService;
@@ -104,22 +115,28 @@ export const executionRoutes = (deps: {
   };
   return contractRoutes('/api/executions', [
     implement(routes.listExecutions, async (_c, { user, query: q }, reply) => {
-      let ids: string[];
-      if (q.workflowId) {
-        await requireAccess(deps.workflows, q.workflowId, user, 'read');
-        ids = [q.workflowId];
-      } else ids = (await deps.workflows.listFor(user.id, user.isAdmin)).map((w) => w.id);
+      // A workflow named is checked as every route checks one (404, 403); the store's membership join still
+      // scopes the rows, so a grant removed meanwhile hides them too.
+      for (const id of new Set(q.workflowId ?? [])) await requireAccess(deps.workflows, id, user, 'read');
       const [at, id] = q.cursor ? q.cursor.split(':') : [];
       const rows = await deps.executions.list({
-        workflowIds: ids,
-        ...(q.status ? { status: q.status } : {}),
+        readableBy: { userId: user.id, isAdmin: user.isAdmin },
+        ...(q.workflowId ? { workflowIds: q.workflowId } : {}),
+        ...(q.status ? { statuses: q.status } : {}),
+        ...(q.mode ? { modes: q.mode } : {}),
+        ...(q.from !== undefined ? { from: q.from } : {}),
+        ...(q.to !== undefined ? { to: q.to } : {}),
         ...(at && id ? { cursor: { createdAt: Number(at), id } } : {}),
         ...(q.custom ? { custom: q.custom } : {}),
         limit: q.limit,
       });
       const last = rows.length === q.limit ? rows[rows.length - 1] : undefined;
+      const listed = await withParents(rows);
       return reply(200, {
-        executions: await withParents(rows),
+        executions: listed.map((e, i) => {
+          const r = rows[i];
+          return r ? { ...e, ...listedExtras(r) } : e;
+        }),
         nextCursor: last ? `${last.createdAt}:${last.id}` : null,
       });
     }),
@@ -232,6 +249,29 @@ export const executionRoutes = (deps: {
         data: { mode: run.mode, retryOf: row.id },
       });
       return reply(201, dto(run));
+    }),
+    implement(routes.retryExecutions, async (c, { user, body }, reply) => {
+      const { ids } = await body();
+      const results: BulkRetryResult[] = [];
+      // One at a time: each retry takes the workflow's queue cap into account, as a person clicking would.
+      for (const id of new Set(ids)) {
+        try {
+          const row = await load(id, user, 'edit');
+          const run = await deps.service.retry(row, user);
+          await audit(c, user, {
+            action: 'run.started',
+            workflowId: run.workflowId,
+            target: { type: 'execution', id: run.id },
+            data: { mode: run.mode, retryOf: row.id },
+          });
+          results.push({ id, ok: true, execution: dto(run) });
+        } catch (err) {
+          // A caller's or the environment's refusal is that id's answer; a bug still answers 500.
+          if (!(err instanceof WeftError) || err.kind === 'unexpected') throw err;
+          results.push({ id, ok: false, error: { code: err.code, message: err.message } });
+        }
+      }
+      return reply(200, { results });
     }),
     implement(routes.deleteExecution, async (_c, { user, params }, reply) => {
       const row = await load(params.id, user, 'edit');

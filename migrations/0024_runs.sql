@@ -1,0 +1,1 @@
+CREATE INDEX `executions_status_created_idx` ON `executions` (`status`,`created_at`);

@@ -1,0 +1,30 @@
+import type { Logger } from '#shared/log.ts';
+import type { ExecutionStore } from '../executions/execution-store.ts';
+import type { LiveStatus } from '../executions/live-status.ts';
+import type { ServerMetrics } from './server-metrics.ts';
+
+/**
+ * Counts every run that ends on this instance by status and mode. The end
+ * (engine hub, the cluster queue's cancels and losses) names the status; the
+ * mode is on the run's row, read by its key after the end is committed —
+ * one indexed read per run, off the run's path, so a webhook's answer never
+ * waits for it. Returns the unsubscribe.
+ */
+export const countExecutionEnds = ({
+  live,
+  executions,
+  metrics,
+  logger,
+}: {
+  live: LiveStatus;
+  executions: Pick<ExecutionStore, 'get'>;
+  metrics: ServerMetrics;
+  logger: Logger;
+}): (() => void) =>
+  live.onFinished((executionId, status) => {
+    executions
+      .get(executionId)
+      // A run deleted with its workflow in the meantime still ended: its mode is unknown.
+      .then((row) => metrics.executionEnded(status, row?.mode ?? 'unknown'))
+      .catch((error: unknown) => logger.warn({ err: error, executionId }, 'counting an execution end failed'));
+  });
