@@ -210,9 +210,47 @@ export const ROUTES: readonly Route[] = [
       if (r.chance(0.3)) q.set('q', r.chance(0.5) ? r.word() : nastyString(r));
       if (r.chance(0.3)) q.set('limit', String(r.pick([1, 0, -1, 200, 201, 1e9, 0.5])));
       if (r.chance(0.3)) q.set('cursor', r.pick(['1:abc', '0:x', '99999999999999999999:a', ':', 'x', nastyString(r)]));
+      // The list's filters and sorts (docs/plans/home-insights.md §2), with cursors of other sorts and forged ones.
+      if (r.chance(0.3)) q.set('sort', r.pick(['updated', 'name', 'lastRun', 'failures', nastyString(r)]));
+      if (r.chance(0.2))
+        q.set('cursor', r.pick(['name.0022', 'lastRun.00', 'failures.zz', `name.${'0'.repeat(9000)}`]));
+      if (r.chance(0.2)) q.append('tag', r.chance(0.5) ? r.word() : nastyString(r));
+      if (r.chance(0.1)) for (let i = 0; i < 12; i++) q.append('tag', r.word());
+      if (r.chance(0.2)) q.set('folder', r.chance(0.5) ? r.word() : nastyString(r));
+      if (r.chance(0.2)) q.set('active', r.pick(['true', 'false', 'yes', nastyString(r)]));
       const text = q.toString();
       return text ? `?${text}` : '';
     },
+  },
+  { method: 'GET', path: '/api/tags' },
+  { method: 'POST', path: '/api/tags', body: (r) => ({ name: r.chance(0.7) ? r.word() : nastyString(r) }) },
+  { method: 'PATCH', path: '/api/tags/:any', body: (r) => ({ name: r.chance(0.7) ? r.word() : nastyString(r) }) },
+  { method: 'DELETE', path: '/api/tags/:any' },
+  {
+    method: 'POST',
+    path: '/api/workflows/:wf/tags',
+    body: (r) => ({ name: r.chance(0.7) ? r.word() : nastyString(r) }),
+  },
+  { method: 'DELETE', path: '/api/workflows/:wf/tags/:any' },
+  { method: 'GET', path: '/api/folders' },
+  {
+    method: 'POST',
+    path: '/api/folders',
+    body: (r) => ({
+      name: r.chance(0.7) ? r.word() : nastyString(r),
+      ...(r.chance(0.3) ? { parentId: r.word() } : {}),
+    }),
+  },
+  {
+    method: 'PATCH',
+    path: '/api/folders/:any',
+    body: (r) => (r.chance(0.5) ? { name: r.word() } : { parentId: r.chance(0.5) ? null : nastyString(r) }),
+  },
+  { method: 'DELETE', path: '/api/folders/:any' },
+  {
+    method: 'PUT',
+    path: '/api/workflows/:wf/folder',
+    body: (r) => ({ folderId: r.chance(0.3) ? null : r.chance(0.5) ? r.word() : nastyString(r) }),
   },
   { method: 'POST', path: '/api/workflows', body: (r) => ({ name: r.word() }) },
   { method: 'POST', path: '/api/workflows/import', body: importBody, weight: 3 },
