@@ -183,6 +183,7 @@ test('selects a range with Shift+click and tags, files and deletes it; the Activ
   await page.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: 'Archive', exact: true }).click();
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('Bulk 1');
+  await expect(rows.first()).toContainText('in Archive');
   await page.getByRole('button', { name: 'All workflows' }).click();
   await expect(rows).toHaveCount(5);
 

@@ -150,6 +150,7 @@ export const HomePage = ({ user, onSignOut }: { user: UserDto; onSignOut: () => 
     },
   };
 
+  const folderNames = new Map(folders.map((f) => [f.id, f.name]));
   const filtered = q.trim() !== '' || chosenTags.length > 0 || folder !== undefined;
   return (
     <div className="shell home-page">
@@ -245,9 +246,15 @@ export const HomePage = ({ user, onSignOut }: { user: UserDto; onSignOut: () => 
               {filtered ? 'No workflow matches.' : 'No workflows yet. Create one above or import a JSON file.'}
             </p>
           ) : (
-            <ul className="list home-list" aria-label="Workflows" ref={listRef} aria-multiselectable="true">
+            <ul className="list home-list" aria-label="Workflows" ref={listRef}>
               {rows.map((w) => (
-                <WorkflowRow key={w.id} w={w} selected={keys.selected.has(w.id)} actions={actions} />
+                <WorkflowRow
+                  key={w.id}
+                  w={w}
+                  selected={keys.selected.has(w.id)}
+                  folderName={w.folderId ? folderNames.get(w.folderId) : undefined}
+                  actions={actions}
+                />
               ))}
             </ul>
           )}

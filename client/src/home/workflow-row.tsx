@@ -52,7 +52,18 @@ const ActiveSwitch = ({ w, actions }: { w: WorkflowDto; actions: RowActions }) =
   );
 };
 
-export const WorkflowRow = ({ w, selected, actions }: { w: WorkflowDto; selected: boolean; actions: RowActions }) => {
+export const WorkflowRow = ({
+  w,
+  selected,
+  folderName,
+  actions,
+}: {
+  w: WorkflowDto;
+  selected: boolean;
+  /** The caller's folder it is filed in, if any. */
+  folderName: string | undefined;
+  actions: RowActions;
+}) => {
   const [membersOpen, setMembersOpen] = useState(false);
   const onKeyDown = (event: KeyboardEvent<HTMLLIElement>) => {
     const target = event.target as HTMLElement;
@@ -82,7 +93,6 @@ export const WorkflowRow = ({ w, selected, actions }: { w: WorkflowDto; selected
       className={selected ? 'workflow-row home-row selected' : 'workflow-row home-row'}
       data-workflow-id={w.id}
       tabIndex={-1}
-      aria-selected={selected}
       onKeyDown={onKeyDown}
     >
       <input
@@ -105,6 +115,7 @@ export const WorkflowRow = ({ w, selected, actions }: { w: WorkflowDto; selected
         </span>
         <span className="muted home-updated" title={new Date(w.updatedAt).toLocaleString()}>
           changed {ago(w.updatedAt)}
+          {folderName !== undefined && ` · in ${folderName}`}
         </span>
       </span>
       <span className="badge">{w.role}</span>
