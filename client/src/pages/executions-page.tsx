@@ -148,7 +148,15 @@ export const ExecutionsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: 
         applyLive(
           before,
           {
-            executions: [{ ...run, workflowName: e.workflowName ?? '', createdBy: user.id, parentExecutionId: null }],
+            executions: [
+              {
+                ...run,
+                workflowName: e.workflowName ?? '',
+                createdBy: user.id,
+                startedBy: { id: user.id, name: user.name },
+                parentExecutionId: null,
+              },
+            ],
             deleted: [],
             overflow: false,
           },

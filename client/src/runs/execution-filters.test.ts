@@ -12,6 +12,7 @@ const live = (id: string, createdAt: number, over: Partial<LiveExecution> = {}):
   error: null,
   retryOf: null,
   createdBy: null,
+  startedBy: null,
   createdAt,
   startedAt: createdAt,
   finishedAt: null,
@@ -77,6 +78,15 @@ describe('the executions page filters', () => {
       ['b', 'succeeded', undefined],
       ['a', 'succeeded', undefined],
     ]);
+    // A name the page does not know yet comes with the run.
+    const byBen = applyLive(
+      rows,
+      news([live('d', 400, { createdBy: 'u2', startedBy: { id: 'u2', name: 'Ben' } })]),
+      all,
+      {},
+      context,
+    );
+    expect(byBen[0]?.startedBy).toEqual({ id: 'u2', name: 'Ben' });
     const failed = applyLive(
       started,
       news([live('c', 300, { status: 'failed', error: 'boom' })], ['a']),

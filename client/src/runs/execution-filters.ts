@@ -134,7 +134,7 @@ export const applyLive = (
       continue;
     }
     if (!context.complete && oldest && run.createdAt < oldest.createdAt) continue;
-    const name = run.createdBy === null ? undefined : context.names.get(run.createdBy);
+    const name = run.createdBy === null ? undefined : (run.startedBy?.name ?? context.names.get(run.createdBy));
     byId.set(run.id, {
       id: run.id,
       workflowId: run.workflowId,

@@ -31,6 +31,8 @@ export const liveExecutionSchema = z.object({
   error: z.string().nullable(),
   retryOf: z.string().nullable(),
   createdBy: z.string().nullable(),
+  /** Who started it, with their name (null for webhooks, schedules and other runs nobody started). */
+  startedBy: presentUserSchema.nullable(),
   createdAt: z.number(),
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),

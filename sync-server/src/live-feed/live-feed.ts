@@ -360,6 +360,7 @@ export class LiveFeed implements ExecutionChanges {
         error: row.error,
         retryOf: row.retryOf,
         createdBy: row.createdBy,
+        startedBy: row.createdBy === null ? null : { id: row.createdBy, name: await this.nameOf(row.createdBy) },
         createdAt: row.createdAt,
         startedAt: row.startedAt,
         finishedAt: row.finishedAt,

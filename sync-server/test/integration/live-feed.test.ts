@@ -69,7 +69,13 @@ describe('the live feed', () => {
     expect(started.status).toBe(201);
     const done = await benFeed.next(runIn('succeeded', started.body.id), 'the run to succeed');
     const run = (done.data as LiveExecutions).executions.find((x) => x.id === started.body.id);
-    expect(run).toMatchObject({ workflowId: shared, workflowName: 'Shared', mode: 'manual', status: 'succeeded' });
+    expect(run).toMatchObject({
+      workflowId: shared,
+      workflowName: 'Shared',
+      mode: 'manual',
+      status: 'succeeded',
+      startedBy: { id: ann.user.id, name: 'Ann' },
+    });
     await annFeed.next(runIn('succeeded', started.body.id), 'the admin to see the run');
 
     // Leaving empties the list.
