@@ -45,6 +45,8 @@ export class SqliteWorkflowStore implements WorkflowStore {
       foldedOrder: (column) => sql`lower(${column})`,
       idOrder: (column) => column,
       bool: (value) => sql`${value ? 1 : 0}`,
+      // SQLite's unary plus: the same value, no index on it.
+      unindexed: (column) => sql`+${column}`,
       all: async <T>(query: SQL) => db.all<T>(query),
       run: async (query) => db.run(query).changes,
     });
