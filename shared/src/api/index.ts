@@ -23,6 +23,8 @@ export type LoginRequest = z.infer<typeof loginRequest>;
 
 export const createTokenRequest = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100),
+  /** When it stops working (epoch ms, in the future); absent or null: until it is revoked. */
+  expiresAt: time.nullable().optional(),
 });
 
 /** The palette's starred node types, in order; `PUT /api/me/favourites` replaces the list. */
@@ -87,6 +89,8 @@ export const apiTokenSchema = z.object({
   name: z.string(),
   createdAt: time,
   lastUsedAt: time.nullable(),
+  /** After this the token gets 401 everywhere and its sockets close; null: until it is revoked. */
+  expiresAt: time.nullable(),
 });
 export type ApiTokenDto = z.infer<typeof apiTokenSchema>;
 

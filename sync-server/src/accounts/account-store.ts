@@ -13,6 +13,8 @@ export interface ApiTokenInfo {
   name: string;
   createdAt: number;
   lastUsedAt: number | null;
+  /** After this (epoch ms) the token no longer authenticates; null: until it is revoked. */
+  expiresAt: number | null;
 }
 
 /** A session ends this long after its login, however much it is used (docs/SECURITY.md). */
@@ -63,10 +65,12 @@ export interface AccountStore {
   /** Deletes expired sessions; answers whose they were, so their open sockets can be checked again. */
   deleteExpiredSessions(): Promise<string[]>;
   /** Creates a personal API token; the secret is returned once and never stored. */
-  createApiToken(userId: string, name: string): Promise<ApiTokenInfo & { token: string }>;
+  createApiToken(userId: string, name: string, expiresAt?: number | null): Promise<ApiTokenInfo & { token: string }>;
   listApiTokens(userId: string): Promise<ApiTokenInfo[]>;
   deleteApiToken(userId: string, id: string): Promise<boolean>;
   userForApiToken(token: string): Promise<User | undefined>;
   /** The id the tokens page shows for a token (the audit trail names it), or undefined. */
   apiTokenId(token: string): Promise<string | undefined>;
+  /** When a token stops authenticating (null: never), or undefined for no such token; sockets close then. */
+  apiTokenExpiry(token: string): Promise<number | null | undefined>;
 }

@@ -193,7 +193,11 @@ export class PgAccountStore implements AccountStore {
     return [...new Set(gone.map((r) => r.userId))];
   }
 
-  async createApiToken(userId: string, name: string): Promise<ApiTokenInfo & { token: string }> {
+  async createApiToken(
+    userId: string,
+    name: string,
+    expiresAt: number | null = null,
+  ): Promise<ApiTokenInfo & { token: string }> {
     const token = newSecret(API_TOKEN_PREFIX);
     const row = {
       id: createId(),
@@ -202,9 +206,10 @@ export class PgAccountStore implements AccountStore {
       tokenHash: hashSecret(token),
       createdAt: this.now(),
       lastUsedAt: null,
+      expiresAt,
     };
     await this.db.insert(apiTokens).values(row);
-    return { id: row.id, name: row.name, createdAt: row.createdAt, lastUsedAt: null, token };
+    return { id: row.id, name: row.name, createdAt: row.createdAt, lastUsedAt: null, expiresAt, token };
   }
 
   async listApiTokens(userId: string): Promise<ApiTokenInfo[]> {
@@ -214,6 +219,7 @@ export class PgAccountStore implements AccountStore {
         name: apiTokens.name,
         createdAt: apiTokens.createdAt,
         lastUsedAt: apiTokens.lastUsedAt,
+        expiresAt: apiTokens.expiresAt,
       })
       .from(apiTokens)
       .where(eq(apiTokens.userId, userId))
@@ -231,12 +237,18 @@ export class PgAccountStore implements AccountStore {
   async userForApiToken(token: string): Promise<User | undefined> {
     if (!token.startsWith(API_TOKEN_PREFIX)) return undefined;
     const [row] = await this.db
-      .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+      .select({
+        user: users,
+        tokenId: apiTokens.id,
+        lastUsedAt: apiTokens.lastUsedAt,
+        expiresAt: apiTokens.expiresAt,
+      })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(and(eq(apiTokens.tokenHash, hashSecret(token)), isNull(users.disabledAt)));
     if (!row) return undefined;
     const now = this.now();
+    if (row.expiresAt !== null && row.expiresAt <= now) return undefined;
     if (row.lastUsedAt === null || now - row.lastUsedAt > TOKEN_TOUCH_INTERVAL_MS) {
       await this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
     }
@@ -249,5 +261,13 @@ export class PgAccountStore implements AccountStore {
       .from(apiTokens)
       .where(eq(apiTokens.tokenHash, hashSecret(token)));
     return row?.id;
+  }
+
+  async apiTokenExpiry(token: string): Promise<number | null | undefined> {
+    const [row] = await this.db
+      .select({ expiresAt: apiTokens.expiresAt })
+      .from(apiTokens)
+      .where(eq(apiTokens.tokenHash, hashSecret(token)));
+    return row?.expiresAt;
   }
 }

@@ -43,7 +43,12 @@ export class SqliteAccountStore implements AccountStore {
       )
       .prepare();
     this.tokenLookup = db
-      .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+      .select({
+        user: users,
+        tokenId: apiTokens.id,
+        lastUsedAt: apiTokens.lastUsedAt,
+        expiresAt: apiTokens.expiresAt,
+      })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(and(eq(apiTokens.tokenHash, sql.placeholder('hash')), isNull(users.disabledAt)))
@@ -209,7 +214,11 @@ export class SqliteAccountStore implements AccountStore {
     return [...new Set(gone.map((r) => r.userId))];
   }
 
-  async createApiToken(userId: string, name: string): Promise<ApiTokenInfo & { token: string }> {
+  async createApiToken(
+    userId: string,
+    name: string,
+    expiresAt: number | null = null,
+  ): Promise<ApiTokenInfo & { token: string }> {
     const token = newSecret(API_TOKEN_PREFIX);
     const row = {
       id: createId(),
@@ -218,9 +227,10 @@ export class SqliteAccountStore implements AccountStore {
       tokenHash: hashSecret(token),
       createdAt: this.now(),
       lastUsedAt: null,
+      expiresAt,
     };
     this.db.insert(apiTokens).values(row).run();
-    return { id: row.id, name: row.name, createdAt: row.createdAt, lastUsedAt: null, token };
+    return { id: row.id, name: row.name, createdAt: row.createdAt, lastUsedAt: null, expiresAt, token };
   }
 
   async listApiTokens(userId: string): Promise<ApiTokenInfo[]> {
@@ -230,6 +240,7 @@ export class SqliteAccountStore implements AccountStore {
         name: apiTokens.name,
         createdAt: apiTokens.createdAt,
         lastUsedAt: apiTokens.lastUsedAt,
+        expiresAt: apiTokens.expiresAt,
       })
       .from(apiTokens)
       .where(eq(apiTokens.userId, userId))
@@ -251,6 +262,7 @@ export class SqliteAccountStore implements AccountStore {
     const row = this.tokenLookup.get({ hash: hashSecret(token) });
     if (!row) return undefined;
     const now = this.now();
+    if (row.expiresAt !== null && row.expiresAt <= now) return undefined;
     if (row.lastUsedAt === null || now - row.lastUsedAt > TOKEN_TOUCH_INTERVAL_MS) {
       this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)).run();
     }
@@ -263,5 +275,13 @@ export class SqliteAccountStore implements AccountStore {
       .from(apiTokens)
       .where(eq(apiTokens.tokenHash, hashSecret(token)))
       .get()?.id;
+  }
+
+  async apiTokenExpiry(token: string): Promise<number | null | undefined> {
+    return this.db
+      .select({ expiresAt: apiTokens.expiresAt })
+      .from(apiTokens)
+      .where(eq(apiTokens.tokenHash, hashSecret(token)))
+      .get()?.expiresAt;
   }
 }
