@@ -15,6 +15,11 @@ export const signupRequest = z.strictObject({
 });
 export type SignupRequest = z.infer<typeof signupRequest>;
 
+/** `POST /api/auth/signup`: with sign-up `invite`, a join link's token (from /join/<token>) lets its holder in. */
+export const selfSignupRequest = signupRequest.extend({
+  link: z.string().max(200).optional(),
+});
+
 export const loginRequest = z.strictObject({
   email: z.string().trim().max(254),
   password: z.string().max(200),
@@ -111,3 +116,4 @@ export interface ApiErrorBody {
 export * from './credentials.ts';
 export * from './access.ts';
 export * from './links.ts';
+export * from './settings.ts';

@@ -556,6 +556,11 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(404, 'POST', '/api/admin/users/nosuchuser/enable', { as: admin.as });
     await expectCall(200, 'GET', '/api/admin/metrics', { as: admin.as });
     await expectCall(403, 'GET', '/api/admin/metrics', { as: ann.as });
+    await expectCall(200, 'GET', '/api/admin/settings', { as: admin.as });
+    await expectCall(403, 'GET', '/api/admin/settings', { as: ann.as });
+    await expectCall(200, 'PATCH', '/api/admin/settings', { as: admin.as, body: { defaultTimeoutSeconds: 300 } });
+    await expectCall(400, 'PATCH', '/api/admin/settings', { as: admin.as, body: { signup: 'sometimes' } });
+    await expectCall(403, 'PATCH', '/api/admin/settings', { as: ann.as, body: { signup: 'closed' } });
 
     // --- deleting one's account
     await expectCall(403, 'DELETE', '/api/me', { as: carol.as, body: { password: 'not it at all' } });

@@ -11,6 +11,7 @@ import * as me from './me.ts';
 import * as meta from './meta.ts';
 import * as modes from './modes.ts';
 import * as nodes from './nodes.ts';
+import * as settings from './settings.ts';
 import * as templates from './templates.ts';
 import * as tokens from './tokens.ts';
 import * as versions from './versions.ts';
@@ -33,6 +34,9 @@ export const apiRoutes = {
   createToken: tokens.createToken,
   listTokens: tokens.listTokens,
   deleteToken: tokens.deleteToken,
+
+  getInstanceSettings: settings.getInstanceSettings,
+  updateInstanceSettings: settings.updateInstanceSettings,
 
   getFavourites: me.getFavourites,
   setFavourites: me.setFavourites,
