@@ -50,6 +50,13 @@ export interface AccountStore {
    * signed out; its API tokens keep working (scripts are revoked one by one).
    */
   setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
+  /**
+   * Makes an account an instance admin or not; `lastAdmin` when that would
+   * leave the instance without an enabled admin (checked and written in one step).
+   */
+  setAdmin(id: string, isAdmin: boolean): Promise<'ok' | 'notFound' | 'lastAdmin'>;
+  /** Renames an account; false when there is no such account. */
+  setName(id: string, name: string): Promise<boolean>;
   /** Deletes an account; its sessions, tokens, memberships, favourites and credentials (with their grants) go with it. */
   deleteUser(id: string): Promise<boolean>;
   /** Starts a session; returns the cookie value (only its hash is stored). */

@@ -12,6 +12,8 @@ import { API_TOKEN_PREFIX, hashSecret, newSecret, SESSION_PREFIX, sessionIdOf } 
 const MAX_USER_AGENT = 300;
 /** last_used_at is refreshed at most this often, so authenticated requests do not all write. */
 const TOKEN_TOUCH_INTERVAL_MS = 60_000;
+/** Serialises changes of who is an admin, so the last one cannot be removed by two requests at once. */
+const ADMINS_LOCK = 'weft:admins';
 /** Serialises sign-ups, so that of two first accounts created at once exactly one is the admin. */
 const SIGNUP_LOCK = 'weft:signup';
 
@@ -105,6 +107,28 @@ export class PgAccountStore implements AccountStore {
       if (changed.length > 0 && disabled) await tx.delete(sessions).where(eq(sessions.userId, id));
       return changed.length > 0;
     });
+  }
+
+  async setAdmin(id: string, isAdmin: boolean): Promise<'ok' | 'notFound' | 'lastAdmin'> {
+    return this.db.transaction(async (tx) => {
+      // Two admins removing each other at once: one at a time, so one of them stays.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${ADMINS_LOCK}))`);
+      const [row] = await tx.select({ isAdmin: users.isAdmin }).from(users).where(eq(users.id, id));
+      if (!row) return 'notFound' as const;
+      if (!isAdmin && row.isAdmin) {
+        const [others] = await tx
+          .select({ n: count() })
+          .from(users)
+          .where(and(eq(users.isAdmin, true), isNull(users.disabledAt), ne(users.id, id)));
+        if ((others?.n ?? 0) === 0) return 'lastAdmin' as const;
+      }
+      await tx.update(users).set({ isAdmin }).where(eq(users.id, id));
+      return 'ok' as const;
+    });
+  }
+
+  async setName(id: string, name: string): Promise<boolean> {
+    return (await this.db.update(users).set({ name }).where(eq(users.id, id)).returning({ id: users.id })).length > 0;
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {

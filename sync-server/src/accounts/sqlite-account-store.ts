@@ -129,6 +129,28 @@ export class SqliteAccountStore implements AccountStore {
     });
   }
 
+  async setAdmin(id: string, isAdmin: boolean): Promise<'ok' | 'notFound' | 'lastAdmin'> {
+    return this.db.transaction((tx) => {
+      const row = tx.select({ isAdmin: users.isAdmin }).from(users).where(eq(users.id, id)).get();
+      if (!row) return 'notFound' as const;
+      if (!isAdmin && row.isAdmin) {
+        const others =
+          tx
+            .select({ n: count() })
+            .from(users)
+            .where(and(eq(users.isAdmin, true), isNull(users.disabledAt), ne(users.id, id)))
+            .get()?.n ?? 0;
+        if (others === 0) return 'lastAdmin' as const;
+      }
+      tx.update(users).set({ isAdmin }).where(eq(users.id, id)).run();
+      return 'ok' as const;
+    });
+  }
+
+  async setName(id: string, name: string): Promise<boolean> {
+    return this.db.update(users).set({ name }).where(eq(users.id, id)).run().changes > 0;
+  }
+
   async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
     return this.db.transaction((tx) => {
       const changed = tx.update(users).set({ passwordHash }).where(eq(users.id, id)).run().changes > 0;

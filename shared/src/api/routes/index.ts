@@ -44,6 +44,8 @@ export const apiRoutes = {
   acceptInvitation: me.acceptInvitation,
   declineInvitation: me.declineInvitation,
   deleteAccount: me.deleteAccount,
+  updateMe: me.updateMe,
+  changePassword: me.changePassword,
   inviteByEmail: invitations.inviteByEmail,
   instanceInfo: invitations.instanceInfo,
   listInbox: inbox.listInbox,
@@ -121,6 +123,8 @@ export const apiRoutes = {
   createUser: admin.createUser,
   disableUser: admin.disableUser,
   enableUser: admin.enableUser,
+  makeAdmin: admin.makeAdmin,
+  removeAdmin: admin.removeAdmin,
   getMetrics: admin.getMetrics,
 
   getOpenApiDocument: meta.getOpenApiDocument,
