@@ -37,6 +37,12 @@ test('a token created in the settings page works with curl and gets 401 once rev
   expect(secret).toMatch(/^weft_/);
   await expect(page.getByRole('button', { name: 'Copy the token' })).toBeVisible();
   await page.screenshot({ path: 'test-results/settings-tokens.png' });
+  // The dark theme: the same page from the theme's own colours.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.evaluate(() => {
+    document.documentElement.dataset.theme = 'dark';
+  });
+  await page.screenshot({ path: 'test-results/settings-tokens-dark.png' });
 
   const url = `${weft.baseURL}/api/workflows`;
   expect(await curlStatus(url, secret)).toBe(200);
