@@ -108,8 +108,11 @@ export type SyncServerConfig = Pick<
   } & Partial<RunPolicySettings> &
   Partial<Pick<Config, 'maxSubworkflowDepth' | 'maxSubworkflowRuns'>>;
 
-/** Instances on one PostgreSQL read the settings again this often (a change on one reaches the others). */
-const SETTINGS_RELOAD_MS = 5_000;
+/**
+ * Instances on one PostgreSQL hear each other's setting changes at once (NOTIFY); they also read the
+ * settings again this often, in case a notification was lost.
+ */
+const SETTINGS_RELOAD_MS = 60_000;
 /** The sender of Weft's mail when WEFT_SMTP_FROM is unset. */
 const DEFAULT_MAIL_FROM = 'Weft <weft@localhost>';
 
@@ -185,7 +188,7 @@ export const createSyncServer = async ({
     logger: logger.child({ component: 'settings' }),
     isHostEntry,
   });
-  // Instances sharing a PostgreSQL database see each other's changes within this interval.
+  // Instances sharing a PostgreSQL database hear each other's changes (NOTIFY); the interval is the backstop.
   if (storage.dialect === 'postgres') settings.reloadEvery(SETTINGS_RELOAD_MS);
   const bus =
     config.redisUrl === undefined

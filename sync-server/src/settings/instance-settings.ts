@@ -67,14 +67,16 @@ export interface InstanceSettingsOptions {
  * them (an in-memory copy, so a sign-up or a job does not read the database)
  * and one to change them. A change is written, then every listener hears the
  * new settings (the mailer, the engines' network policy at their next job,
- * retention at its next round). Other instances of a cluster read the table
- * again on an interval (`reloadEvery`).
+ * retention at its next round). Other instances of a cluster hear of it
+ * through the store's `watch` (PostgreSQL NOTIFY) and read the table again;
+ * `reloadEvery` is the backstop for a notification lost.
  */
 export class InstanceSettings {
   private current: Settings;
   private readonly listeners = new Set<(settings: Settings) => void>();
   private storedText: Record<string, string> = {};
   private timer: ReturnType<typeof setInterval> | undefined;
+  private unwatch: (() => void) | undefined;
 
   private constructor(private readonly options: InstanceSettingsOptions) {
     this.current = this.resolve({});
@@ -83,6 +85,10 @@ export class InstanceSettings {
   static async open(options: InstanceSettingsOptions): Promise<InstanceSettings> {
     const settings = new InstanceSettings(options);
     await settings.reload();
+    // Another instance's change (PostgreSQL NOTIFY): read the table again.
+    settings.unwatch = options.store.watch?.(() => {
+      settings.reload().catch((error: unknown) => options.logger.error({ err: error }, 'reading settings failed'));
+    });
     return settings;
   }
 
@@ -208,6 +214,7 @@ export class InstanceSettings {
 
   close(): void {
     clearInterval(this.timer);
+    this.unwatch?.();
   }
 
   private parse<K extends StoredKey>(text: Record<string, string>, key: K): z.infer<(typeof stored)[K]> | undefined {

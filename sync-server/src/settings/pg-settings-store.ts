@@ -1,10 +1,14 @@
-import { like } from 'drizzle-orm';
+import { like, sql } from 'drizzle-orm';
+import { SETTINGS_CHANNEL } from '../db/pg-session.ts';
 import type { PgDb } from '../db/open-postgres.ts';
 import { instanceSettings } from '../db/schema/pg.ts';
 import { SETTINGS_PREFIX, type SettingsStore } from './settings-store.ts';
 
 export class PgSettingsStore implements SettingsStore {
-  constructor(private readonly db: PgDb) {}
+  constructor(
+    private readonly db: PgDb,
+    readonly watch?: (fn: () => void) => () => void,
+  ) {}
 
   async readAll(): Promise<Record<string, string>> {
     const rows = await this.db
@@ -22,6 +26,8 @@ export class PgSettingsStore implements SettingsStore {
           .values({ key: `${SETTINGS_PREFIX}${key}`, value })
           .onConflictDoUpdate({ target: instanceSettings.key, set: { value } });
       }
+      // Delivered at commit to every instance's session (db/pg-session.ts), which reads the settings again.
+      await tx.execute(sql`select pg_notify(${SETTINGS_CHANNEL}, '')`);
     });
   }
 }

@@ -123,7 +123,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
     audit: new PgAuditStore(db),
     changes: new PgChangeIndexStore(db),
     templates: new PgTemplateStore(db),
-    settings: new PgSettingsStore(db),
+    settings: new PgSettingsStore(db, (fn) => session.onSettingsChange(fn)),
     watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
     close: async () => {
       await session.close();

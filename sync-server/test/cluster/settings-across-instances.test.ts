@@ -6,8 +6,8 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 /**
  * Instance settings in a cluster: two instances on one PostgreSQL and one
- * Redis; an admin closes sign-up on A, and B refuses sign-ups too within its
- * reload interval (5 s), without a restart; opening it again on B reaches A.
+ * Redis; an admin closes sign-up on A, and B refuses sign-ups too within a
+ * second (PostgreSQL NOTIFY), without a restart; opening it again on B reaches A.
  */
 
 const databases = usePgDatabases();
@@ -47,7 +47,7 @@ describe('settings across instances', () => {
     );
     expect((await signUp(onA, 'one@example.com')).status).toBe(403);
     await expect
-      .poll(async () => (await signUp(onB, 'two@example.com')).status, { timeout: 8_000, interval: 250 })
+      .poll(async () => (await signUp(onB, 'two@example.com')).status, { timeout: 2_000, interval: 100 })
       .toBe(403);
     expect((await onB.call('GET', '/api/admin/settings', { as: { token: admin.token } })).body).toMatchObject({
       signup: 'closed',
@@ -57,7 +57,7 @@ describe('settings across instances', () => {
       (await onB.call('PATCH', '/api/admin/settings', { body: { signup: 'open' }, as: { token: admin.token } })).status,
     ).toBe(200);
     await expect
-      .poll(async () => (await signUp(onA, 'three@example.com')).status, { timeout: 8_000, interval: 250 })
+      .poll(async () => (await signUp(onA, 'three@example.com')).status, { timeout: 2_000, interval: 100 })
       .toBe(201);
   });
 });
