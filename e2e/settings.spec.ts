@@ -59,7 +59,7 @@ test('a token created in the settings page works with curl and gets 401 once rev
   expect(await curlStatus(url, secret)).toBe(401);
 });
 
-test('an admin closes sign-up in the page: a new sign-up is refused without a restart, and open lets it in', async ({
+test('an admin closes sign-up in the page: a new sign-up is refused without a restart, open lets it in, and the newcomer is made admin', async ({
   browser,
 }) => {
   // A fresh instance, so that this test's first account is the admin.
@@ -95,6 +95,18 @@ test('an admin closes sign-up in the page: a new sign-up is refused without a re
     await expect(admin.getByRole('status')).toHaveText('Sign-up saved.');
     await visitor.getByRole('button', { name: 'Sign up' }).click();
     await expect(visitor.getByPlaceholder('New workflow name')).toBeVisible();
+
+    // The admin makes the newcomer an admin in the Users tab; her Settings then has the Instance tab.
+    await admin.getByRole('tab', { name: 'Users' }).click();
+    const table = admin.getByRole('table', { name: 'Accounts' });
+    admin.once('dialog', (d) => void d.accept());
+    await table.getByRole('button', { name: 'Make admin val@example.com' }).click();
+    await expect(table.getByRole('row').filter({ hasText: 'val@example.com' })).toContainText('admin');
+    await expect(table.getByRole('button', { name: 'Remove admin val@example.com' })).toBeVisible();
+    await admin.screenshot({ path: 'test-results/settings-users.png' });
+    await visitor.goto('/settings?tab=instance');
+    await expect(visitor.getByRole('tab', { name: 'Instance' })).toHaveAttribute('aria-selected', 'true');
+    await expect(visitor.getByRole('form', { name: 'Sign-up' }).getByLabel('Who can sign up')).toHaveValue('open');
   } finally {
     await Promise.all(contexts.map((c) => c.close()));
     await stopServer(started);
