@@ -19,6 +19,7 @@ export const appRoutes = {
   join: '/join/:token',
   templates: '/templates',
   executions: '/executions',
+  settings: '/settings',
 } as const;
 
 export type AppRoute = (typeof appRoutes)[keyof typeof appRoutes];

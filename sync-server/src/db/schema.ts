@@ -47,6 +47,8 @@ export const apiTokens = sqliteTable(
     tokenHash: text('token_hash').notNull().unique(),
     createdAt: integer('created_at').notNull(),
     lastUsedAt: integer('last_used_at'),
+    /** Epoch ms after which the token no longer authenticates; null: until it is revoked. */
+    expiresAt: integer('expires_at'),
   },
   (t) => [index('api_tokens_user_idx').on(t.userId)],
 );

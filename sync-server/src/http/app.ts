@@ -48,6 +48,9 @@ import type { AuthLimits } from '../accounts/auth-limits.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { AuditStore } from '../audit/audit-store.ts';
 import { requestAudit } from './audit-actor.ts';
+import { settingsRoutes } from './routes/settings.ts';
+import { invitedCheck } from '../settings/invited.ts';
+import type { InstanceSettings } from '../settings/instance-settings.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { changeRoutes } from './routes/changes.ts';
 import type { ChangeIndexStore } from '../changes/change-index-store.ts';
@@ -85,7 +88,8 @@ export interface AppDeps {
   logger: Logger;
   /** The built web app's folder; undefined: the one this installation carries (static.ts). */
   clientDir: string | undefined;
-  signup: 'open' | 'closed';
+  /** The instance settings (sign-up policy and the rest), changed by admins without a restart. */
+  settings: InstanceSettings;
   cookieSecure: boolean;
   trustProxy: boolean;
   authLimits: AuthLimits;
@@ -131,7 +135,8 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
       '/auth',
       authRoutes({
         accounts: deps.accounts,
-        signup: deps.signup,
+        signup: () => deps.settings.value.signup,
+        invited: invitedCheck(deps.workflowStore, deps.links),
         cookieSecure: deps.cookieSecure,
         revalidate: deps.revalidate,
         limits: deps.authLimits,
@@ -160,7 +165,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         store: deps.workflowStore,
         mail: deps.mail,
         limits: deps.invitationLimits,
-        signup: deps.signup,
+        signup: () => deps.settings.value.signup,
         trustProxy: deps.trustProxy,
         publicUrl: deps.publicUrl,
       }),
@@ -248,6 +253,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         revalidate: deps.revalidate,
       }),
     )
+    .route('/admin/settings', settingsRoutes(deps.settings))
     .all('*', apiNotFound);
   api.onError(onError(deps.logger));
 

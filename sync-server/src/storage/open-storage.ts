@@ -5,6 +5,8 @@ import { PgAccountStore } from '../accounts/pg-account-store.ts';
 import { PgFavouritesStore } from '../accounts/pg-favourites-store.ts';
 import { PgTemplateStore } from '../templates/pg-template-store.ts';
 import { SqliteTemplateStore } from '../templates/sqlite-template-store.ts';
+import { PgSettingsStore } from '../settings/pg-settings-store.ts';
+import { SqliteSettingsStore } from '../settings/sqlite-settings-store.ts';
 import { PgInboxStore } from '../discussion/pg-inbox-store.ts';
 import { SqliteInboxStore } from '../discussion/sqlite-inbox-store.ts';
 import { SqliteAccountStore } from '../accounts/sqlite-account-store.ts';
@@ -87,6 +89,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
       audit: new SqliteAuditStore(db),
       changes: new SqliteChangeIndexStore(db),
       templates: new SqliteTemplateStore(db),
+      settings: new SqliteSettingsStore(db),
       // One server per SQLite file: writes it did not make come from an admin command beside it.
       watchAccess: (onChange) => watchOutsideWrites(database.sqlite, () => onChange({}), logger),
       close: () => database.close(),
@@ -120,6 +123,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
     audit: new PgAuditStore(db),
     changes: new PgChangeIndexStore(db),
     templates: new PgTemplateStore(db),
+    settings: new PgSettingsStore(db, (fn) => session.onSettingsChange(fn)),
     watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
     close: async () => {
       await session.close();

@@ -16,6 +16,7 @@ import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { InboxStore } from '../discussion/inbox-store.ts';
 import type { TemplateStore } from '../templates/template-store.ts';
 import type { DocStore } from './doc-store.ts';
+import type { SettingsStore } from '../settings/settings-store.ts';
 
 /** Who lost access, as the open sockets are filtered by it (sync-upgrade.ts `revalidate`). */
 export interface AccessChange {
@@ -45,6 +46,7 @@ export interface Stores {
   readonly audit: AuditStore;
   readonly changes: ChangeIndexStore;
   readonly templates: TemplateStore;
+  readonly settings: SettingsStore;
 }
 
 export type Storage = Stores & {

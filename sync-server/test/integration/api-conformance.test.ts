@@ -556,8 +556,17 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(409, 'POST', `/api/admin/users/${admin.id}/disable`, { as: admin.as });
     await expectCall(200, 'POST', `/api/admin/users/${carol.id}/enable`, { as: admin.as });
     await expectCall(404, 'POST', '/api/admin/users/nosuchuser/enable', { as: admin.as });
+    await expectCall(200, 'POST', `/api/admin/users/${carol.id}/admin`, { as: admin.as });
+    await expectCall(409, 'POST', `/api/admin/users/${admin.id}/admin`, { as: admin.as });
+    await expectCall(200, 'DELETE', `/api/admin/users/${carol.id}/admin`, { as: admin.as });
+    await expectCall(403, 'DELETE', `/api/admin/users/${admin.id}/admin`, { as: ann.as });
     await expectCall(200, 'GET', '/api/admin/metrics', { as: admin.as });
     await expectCall(403, 'GET', '/api/admin/metrics', { as: ann.as });
+    await expectCall(200, 'GET', '/api/admin/settings', { as: admin.as });
+    await expectCall(403, 'GET', '/api/admin/settings', { as: ann.as });
+    await expectCall(200, 'PATCH', '/api/admin/settings', { as: admin.as, body: { defaultTimeoutSeconds: 300 } });
+    await expectCall(400, 'PATCH', '/api/admin/settings', { as: admin.as, body: { signup: 'sometimes' } });
+    await expectCall(403, 'PATCH', '/api/admin/settings', { as: ann.as, body: { signup: 'closed' } });
 
     // --- the live feed: a stream that stays open, so only its head is read
     const watcher = await signup('watcher@example.com');
@@ -575,6 +584,16 @@ describe('the REST API answers what its OpenAPI document says', () => {
     });
 
     // --- deleting one's account
+    await expectCall(200, 'PATCH', '/api/me', { as: carol.as, body: { name: 'Carol C.' } });
+    await expectCall(400, 'PATCH', '/api/me', { as: carol.as, body: { name: '' } });
+    await expectCall(403, 'POST', '/api/me/password', {
+      as: carol.as,
+      body: { currentPassword: 'not it at all', newPassword: 'long enough again' },
+    });
+    await expectCall(204, 'POST', '/api/me/password', {
+      as: carol.as,
+      body: { currentPassword: password, newPassword: password },
+    });
     await expectCall(403, 'DELETE', '/api/me', { as: carol.as, body: { password: 'not it at all' } });
     await expectCall(204, 'DELETE', '/api/me', { as: carol.as, body: { password } });
 

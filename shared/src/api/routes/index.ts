@@ -12,6 +12,7 @@ import * as me from './me.ts';
 import * as meta from './meta.ts';
 import * as modes from './modes.ts';
 import * as nodes from './nodes.ts';
+import * as settings from './settings.ts';
 import * as templates from './templates.ts';
 import * as tokens from './tokens.ts';
 import * as versions from './versions.ts';
@@ -37,12 +38,17 @@ export const apiRoutes = {
 
   openLiveFeed: live.openLiveFeed,
 
+  getInstanceSettings: settings.getInstanceSettings,
+  updateInstanceSettings: settings.updateInstanceSettings,
+
   getFavourites: me.getFavourites,
   setFavourites: me.setFavourites,
   listMyInvitations: me.listMyInvitations,
   acceptInvitation: me.acceptInvitation,
   declineInvitation: me.declineInvitation,
   deleteAccount: me.deleteAccount,
+  updateMe: me.updateMe,
+  changePassword: me.changePassword,
   inviteByEmail: invitations.inviteByEmail,
   instanceInfo: invitations.instanceInfo,
   listInbox: inbox.listInbox,
@@ -121,6 +127,8 @@ export const apiRoutes = {
   createUser: admin.createUser,
   disableUser: admin.disableUser,
   enableUser: admin.enableUser,
+  makeAdmin: admin.makeAdmin,
+  removeAdmin: admin.removeAdmin,
   getMetrics: admin.getMetrics,
 
   getOpenApiDocument: meta.getOpenApiDocument,

@@ -65,6 +65,7 @@ export const apiTokens = pgTable(
     tokenHash: text('token_hash').notNull().unique(),
     createdAt: ms('created_at').notNull(),
     lastUsedAt: ms('last_used_at'),
+    expiresAt: ms('expires_at'),
   },
   (t) => [index('api_tokens_user_idx').on(t.userId)],
 );
