@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The sync server's SQLite schema: the source drizzle-kit generates
@@ -651,4 +651,73 @@ export const templates = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [index('templates_category_name_idx').on(t.category, t.name)],
+);
+
+/** One integer column per histogram bucket (insights/buckets.ts): summed in SQL by both dialects. */
+const histogram = (prefix: 'd' | 'l') =>
+  Object.fromEntries(
+    Array.from({ length: 20 }, (_, i) => [`${prefix}${i}`, integer(`${prefix}${i}`).notNull().default(0)]),
+  );
+
+/**
+ * Insights rollups (docs/plans/home-insights.md §4): per workflow, hour (start, ms), mode and status, written in
+ * the transaction that records a run's end. No foreign key to executions: they outlive execution retention.
+ */
+export const insightsHourly = sqliteTable(
+  'insights_hourly',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    hour: integer('hour').notNull(),
+    mode: text('mode').notNull(),
+    status: text('status').notNull(),
+    runs: integer('runs').notNull().default(0),
+    /** The summed durations of the runs that started (the histogram counts those). */
+    durationMs: integer('duration_ms').notNull().default(0),
+    minutesSaved: real('minutes_saved').notNull().default(0),
+    ...histogram('d'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workflowId, t.hour, t.mode, t.status] }),
+    index('insights_hourly_hour_idx').on(t.hour),
+  ],
+);
+
+/** Failed node runs per workflow, hour and node (one per execution in which the node failed). */
+export const insightsNodeFailuresHourly = sqliteTable(
+  'insights_node_failures_hourly',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    hour: integer('hour').notNull(),
+    nodeId: text('node_id').notNull(),
+    /** The node's name and type at its latest failure in the hour. */
+    nodeName: text('node_name').notNull(),
+    nodeType: text('node_type').notNull(),
+    failures: integer('failures').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workflowId, t.hour, t.nodeId] }),
+    index('insights_node_failures_hourly_hour_idx').on(t.hour),
+  ],
+);
+
+/**
+ * Webhook answer latency (request arrived → answer sent) per workflow and hour. Its own table: the latency is known
+ * when the answer goes, before the run's status (answer on receipt) or after its end is committed (last node).
+ */
+export const insightsWebhookHourly = sqliteTable(
+  'insights_webhook_hourly',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    hour: integer('hour').notNull(),
+    responses: integer('responses').notNull().default(0),
+    latencyMs: integer('latency_ms').notNull().default(0),
+    ...histogram('l'),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.hour] }), index('insights_webhook_hourly_hour_idx').on(t.hour)],
 );

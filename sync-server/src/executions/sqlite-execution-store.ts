@@ -1,6 +1,8 @@
 import { and, asc, count, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/open.ts';
+import { rollupLatencySql, rollupNodeFailuresSql, rollupRunsSql, type LatencyRollup } from '../insights/rollup-sql.ts';
 import {
   executionLogs,
   executions,
@@ -65,11 +67,16 @@ export class SqliteExecutionStore implements ExecutionStore {
   private readonly nodeRunStmt;
   private readonly nextOrdStmt;
   private readonly logStmt;
+  private readonly rollupRunsStmt;
+  private readonly rollupFailuresStmt;
   /** Outbox entries a relayOutbox call is handing out right now. */
   private readonly relaying = new Set<string>();
   private errorRuns: ErrorRunSetup | undefined;
 
   constructor(private readonly db: Db) {
+    const text = (q: ReturnType<typeof rollupRunsSql>) => new SQLiteSyncDialect().sqlToQuery(q).sql;
+    this.rollupRunsStmt = db.$client.prepare<[string]>(text(rollupRunsSql('sqlite', sql.raw('e.id = ?'))));
+    this.rollupFailuresStmt = db.$client.prepare<[string]>(text(rollupNodeFailuresSql('sqlite', sql.raw('e.id = ?'))));
     this.insertStmt = db
       .insert(executions)
       .values({
@@ -348,8 +355,9 @@ export class SqliteExecutionStore implements ExecutionStore {
     const started = this.db.transaction(() => {
       const runs: NewExecution[] = [];
       for (const f of batch) {
-        if (this.writeFinish(f.id, f.result, f.now) && f.result.status === 'failed')
-          this.startErrorRun(f.id, f.now, f.lost === true, runs);
+        if (!this.writeFinish(f.id, f.result, f.now)) continue;
+        this.rollup(f.id, f.result.runs.length > 0);
+        if (f.result.status === 'failed') this.startErrorRun(f.id, f.now, f.lost === true, runs);
       }
       return runs;
     });
@@ -478,6 +486,17 @@ export class SqliteExecutionStore implements ExecutionStore {
     );
   }
 
+  /** Inside the end's transaction: adds the run to the insights rollups (insights/rollup-sql.ts). */
+  private rollup(id: string, nodes: boolean): void {
+    this.rollupRunsStmt.run(id);
+    if (nodes) this.rollupFailuresStmt.run(id);
+  }
+
+  async addWebhookLatencies(entries: readonly LatencyRollup[]): Promise<void> {
+    if (entries.length === 0) return;
+    this.db.run(rollupLatencySql(entries));
+  }
+
   /** Writes a run's end; answers whether the run was still queued or running (its status changed). */
   private writeFinish(id: string, result: RunResultMessage, now: number): boolean {
     const changed =
@@ -528,6 +547,7 @@ export class SqliteExecutionStore implements ExecutionStore {
         .returning({ id: executions.id })
         .all();
       const runs: NewExecution[] = [];
+      for (const r of rows) this.rollup(r.id, true);
       if (status === 'failed') for (const r of rows) this.startErrorRun(r.id, now, options.lost === true, runs);
       return { changed: rows.map((r) => r.id), started: runs };
     });

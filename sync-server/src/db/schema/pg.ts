@@ -5,6 +5,7 @@ import {
   boolean,
   check,
   customType,
+  doublePrecision,
   index,
   integer,
   pgTable,
@@ -536,4 +537,63 @@ export const templates = pgTable(
     updatedAt: ms('updated_at').notNull(),
   },
   (t) => [index('templates_category_name_idx').on(t.category, t.name)],
+);
+
+/** One integer column per histogram bucket (insights/buckets.ts): summed in SQL by both dialects. */
+const histogram = (prefix: 'd' | 'l') =>
+  Object.fromEntries(
+    Array.from({ length: 20 }, (_, i) => [`${prefix}${i}`, integer(`${prefix}${i}`).notNull().default(0)]),
+  );
+
+/** Insights rollups: schema.ts says what they are. */
+export const insightsHourly = pgTable(
+  'insights_hourly',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    hour: ms('hour').notNull(),
+    mode: text('mode').notNull(),
+    status: text('status').notNull(),
+    runs: integer('runs').notNull().default(0),
+    durationMs: ms('duration_ms').notNull().default(0),
+    minutesSaved: doublePrecision('minutes_saved').notNull().default(0),
+    ...histogram('d'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workflowId, t.hour, t.mode, t.status] }),
+    index('insights_hourly_hour_idx').on(t.hour),
+  ],
+);
+
+export const insightsNodeFailuresHourly = pgTable(
+  'insights_node_failures_hourly',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    hour: ms('hour').notNull(),
+    nodeId: text('node_id').notNull(),
+    nodeName: text('node_name').notNull(),
+    nodeType: text('node_type').notNull(),
+    failures: integer('failures').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workflowId, t.hour, t.nodeId] }),
+    index('insights_node_failures_hourly_hour_idx').on(t.hour),
+  ],
+);
+
+export const insightsWebhookHourly = pgTable(
+  'insights_webhook_hourly',
+  {
+    workflowId: text('workflow_id')
+      .notNull()
+      .references(() => workflows.id, { onDelete: 'cascade' }),
+    hour: ms('hour').notNull(),
+    responses: integer('responses').notNull().default(0),
+    latencyMs: ms('latency_ms').notNull().default(0),
+    ...histogram('l'),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.hour] }), index('insights_webhook_hourly_hour_idx').on(t.hour)],
 );

@@ -1,0 +1,30 @@
+import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { PgExecutionStore } from '../../src/executions/pg-execution-store.ts';
+import { PgVersionStore } from '../../src/executions/pg-version-store.ts';
+import { InsightsStore } from '../../src/insights/insights-store.ts';
+import { rollupNodeFailuresSql, rollupRunsSql } from '../../src/insights/rollup-sql.ts';
+import { usePgDatabases } from '../helpers/pg-databases.ts';
+import { readMigration, runInsightsStoreContract } from './insights-store.contract.ts';
+import { pgFixture } from './pg-fixture.ts';
+
+const databases = usePgDatabases();
+
+runInsightsStoreContract('postgres (throwaway server, migrations applied)', async () => {
+  const f = await pgFixture(databases);
+  const { db } = f.database;
+  return {
+    ...f,
+    store: new PgExecutionStore(db),
+    versions: new PgVersionStore(db),
+    insights: InsightsStore.pg(db),
+    backfill: async () => {
+      await db.execute(sql`delete from insights_hourly`);
+      await db.execute(sql`delete from insights_node_failures_hourly`);
+      await db.execute(rollupRunsSql('pg', sql`true`));
+      await db.execute(rollupNodeFailuresSql('pg', sql`true`));
+    },
+    migration: readMigration('migrations/pg/0018_insights.sql'),
+    backfillText: new PgDialect().sqlToQuery(rollupRunsSql('pg', sql`true`)).sql,
+  };
+});
