@@ -52,6 +52,9 @@ import { auditRoutes } from './routes/audit.ts';
 import { changeRoutes } from './routes/changes.ts';
 import type { ChangeIndexStore } from '../changes/change-index-store.ts';
 import { hostAllowed, hostRefusal, requestHost } from './host-guard.ts';
+import type { InsightsStore } from '../insights/insights-store.ts';
+import type { WebhookLatency } from '../insights/webhook-latency.ts';
+import { insightsRoutes } from './routes/insights.ts';
 
 export interface AppDeps {
   accounts: AccountStore;
@@ -97,6 +100,8 @@ export interface AppDeps {
   changes: ChangeIndexStore;
   /** Saved templates (the built-in ones ship with the code). */
   templates: TemplateStore;
+  /** Insights: the rollups' reader, and the recorder of webhook answers' latency. */
+  insights: { store: InsightsStore; latency: WebhookLatency };
 }
 
 /** Request bodies over this are refused with 413 (imports of big workflows included). */
@@ -228,6 +233,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
       }),
     )
     .route('/', auditRoutes({ audit: deps.audit.store, workflows: deps.workflowStore }))
+    .route('/', insightsRoutes({ insights: deps.insights.store, workflows: deps.workflowStore }))
     .route('/', apiDocsRoutes())
     .route(
       '/admin',
@@ -262,6 +268,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
     accounts: deps.accounts,
     workflows: deps.workflowStore,
     trustProxy: deps.trustProxy,
+    latency: deps.insights.latency,
   });
   hooks.onError(onError(deps.logger));
   app.route('/', hooks);

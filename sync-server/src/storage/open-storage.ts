@@ -36,6 +36,7 @@ import { SqliteTriggerStore } from '../triggers/sqlite-trigger-store.ts';
 import { PgDocStore } from './pg-doc-store.ts';
 import { SqliteDocStore } from './sqlite-doc-store.ts';
 import type { Storage } from './storage.ts';
+import { InsightsStore } from '../insights/insights-store.ts';
 
 export interface StorageConfig {
   /** The SQLite file, used when `databaseUrl` is unset. */
@@ -87,6 +88,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
       audit: new SqliteAuditStore(db),
       changes: new SqliteChangeIndexStore(db),
       templates: new SqliteTemplateStore(db),
+      insights: InsightsStore.sqlite(db),
       // One server per SQLite file: writes it did not make come from an admin command beside it.
       watchAccess: (onChange) => watchOutsideWrites(database.sqlite, () => onChange({}), logger),
       close: () => database.close(),
@@ -120,6 +122,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
     audit: new PgAuditStore(db),
     changes: new PgChangeIndexStore(db),
     templates: new PgTemplateStore(db),
+    insights: InsightsStore.pg(db),
     watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
     close: async () => {
       await session.close();

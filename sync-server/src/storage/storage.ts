@@ -15,6 +15,7 @@ import type { TriggerStore } from '../triggers/trigger-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { InboxStore } from '../discussion/inbox-store.ts';
 import type { TemplateStore } from '../templates/template-store.ts';
+import type { InsightsStore } from '../insights/insights-store.ts';
 import type { DocStore } from './doc-store.ts';
 
 /** Who lost access, as the open sockets are filtered by it (sync-upgrade.ts `revalidate`). */
@@ -45,6 +46,8 @@ export interface Stores {
   readonly audit: AuditStore;
   readonly changes: ChangeIndexStore;
   readonly templates: TemplateStore;
+  /** Reads the insights rollups (the finish path writes them). */
+  readonly insights: InsightsStore;
 }
 
 export type Storage = Stores & {
