@@ -660,64 +660,69 @@ const histogram = (prefix: 'd' | 'l') =>
   );
 
 /**
- * Insights rollups (docs/plans/home-insights.md §4): per workflow, hour (start, ms), mode and status, written in
- * the transaction that records a run's end. No foreign key to executions: they outlive execution retention.
+ * Insights rollups (docs/plans/home-insights.md §4), each kept by the hour (`hour`: its start, ms) and by the UTC
+ * day (`day`), so a month reads 30 rows a series where it would read 720. Written in the transaction that records
+ * a run's end. No foreign key to executions: they outlive execution retention.
  */
-export const insightsHourly = sqliteTable(
-  'insights_hourly',
-  {
-    workflowId: text('workflow_id')
-      .notNull()
-      .references(() => workflows.id, { onDelete: 'cascade' }),
-    hour: integer('hour').notNull(),
-    mode: text('mode').notNull(),
-    status: text('status').notNull(),
-    runs: integer('runs').notNull().default(0),
-    /** The summed durations of the runs that started (the histogram counts those). */
-    durationMs: integer('duration_ms').notNull().default(0),
-    minutesSaved: real('minutes_saved').notNull().default(0),
-    ...histogram('d'),
-  },
-  (t) => [
-    primaryKey({ columns: [t.workflowId, t.hour, t.mode, t.status] }),
-    index('insights_hourly_hour_idx').on(t.hour),
-  ],
-);
+const runsRollup = (name: string, period: 'hour' | 'day') =>
+  sqliteTable(
+    name,
+    {
+      workflowId: text('workflow_id')
+        .notNull()
+        .references(() => workflows.id, { onDelete: 'cascade' }),
+      at: integer(period).notNull(),
+      mode: text('mode').notNull(),
+      status: text('status').notNull(),
+      runs: integer('runs').notNull().default(0),
+      /** The summed durations of the runs that started (the histogram counts those). */
+      durationMs: integer('duration_ms').notNull().default(0),
+      minutesSaved: real('minutes_saved').notNull().default(0),
+      ...histogram('d'),
+    },
+    (t) => [primaryKey({ columns: [t.workflowId, t.at, t.mode, t.status] }), index(`${name}_${period}_idx`).on(t.at)],
+  );
 
-/** Failed node runs per workflow, hour and node (one per execution in which the node failed). */
-export const insightsNodeFailuresHourly = sqliteTable(
-  'insights_node_failures_hourly',
-  {
-    workflowId: text('workflow_id')
-      .notNull()
-      .references(() => workflows.id, { onDelete: 'cascade' }),
-    hour: integer('hour').notNull(),
-    nodeId: text('node_id').notNull(),
-    /** The node's name and type at its latest failure in the hour. */
-    nodeName: text('node_name').notNull(),
-    nodeType: text('node_type').notNull(),
-    failures: integer('failures').notNull().default(0),
-  },
-  (t) => [
-    primaryKey({ columns: [t.workflowId, t.hour, t.nodeId] }),
-    index('insights_node_failures_hourly_hour_idx').on(t.hour),
-  ],
-);
+/** Failed node runs per workflow, period and node (one per execution in which the node failed). */
+const nodeFailuresRollup = (name: string, period: 'hour' | 'day') =>
+  sqliteTable(
+    name,
+    {
+      workflowId: text('workflow_id')
+        .notNull()
+        .references(() => workflows.id, { onDelete: 'cascade' }),
+      at: integer(period).notNull(),
+      nodeId: text('node_id').notNull(),
+      /** The node's name and type at its latest failure in the period. */
+      nodeName: text('node_name').notNull(),
+      nodeType: text('node_type').notNull(),
+      failures: integer('failures').notNull().default(0),
+    },
+    (t) => [primaryKey({ columns: [t.workflowId, t.at, t.nodeId] }), index(`${name}_${period}_idx`).on(t.at)],
+  );
 
 /**
- * Webhook answer latency (request arrived → answer sent) per workflow and hour. Its own table: the latency is known
- * when the answer goes, before the run's status (answer on receipt) or after its end is committed (last node).
+ * Webhook answer latency (request arrived → answer sent) per workflow and period. Its own table: the latency is
+ * known when the answer goes, before the run's status (answer on receipt) or after its end is committed (last node).
  */
-export const insightsWebhookHourly = sqliteTable(
-  'insights_webhook_hourly',
-  {
-    workflowId: text('workflow_id')
-      .notNull()
-      .references(() => workflows.id, { onDelete: 'cascade' }),
-    hour: integer('hour').notNull(),
-    responses: integer('responses').notNull().default(0),
-    latencyMs: integer('latency_ms').notNull().default(0),
-    ...histogram('l'),
-  },
-  (t) => [primaryKey({ columns: [t.workflowId, t.hour] }), index('insights_webhook_hourly_hour_idx').on(t.hour)],
-);
+const webhookRollup = (name: string, period: 'hour' | 'day') =>
+  sqliteTable(
+    name,
+    {
+      workflowId: text('workflow_id')
+        .notNull()
+        .references(() => workflows.id, { onDelete: 'cascade' }),
+      at: integer(period).notNull(),
+      responses: integer('responses').notNull().default(0),
+      latencyMs: integer('latency_ms').notNull().default(0),
+      ...histogram('l'),
+    },
+    (t) => [primaryKey({ columns: [t.workflowId, t.at] }), index(`${name}_${period}_idx`).on(t.at)],
+  );
+
+export const insightsHourly = runsRollup('insights_hourly', 'hour');
+export const insightsDaily = runsRollup('insights_daily', 'day');
+export const insightsNodeFailuresHourly = nodeFailuresRollup('insights_node_failures_hourly', 'hour');
+export const insightsNodeFailuresDaily = nodeFailuresRollup('insights_node_failures_daily', 'day');
+export const insightsWebhookHourly = webhookRollup('insights_webhook_hourly', 'hour');
+export const insightsWebhookDaily = webhookRollup('insights_webhook_daily', 'day');

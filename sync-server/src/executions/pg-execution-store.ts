@@ -1,7 +1,13 @@
 import { and, asc, count, desc, eq, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { LogLevel } from '#shared/protocol/engine.ts';
 import type { PgDb } from '../db/open-postgres.ts';
-import { rollupLatencySql, rollupNodeFailuresSql, rollupRunsSql, type LatencyRollup } from '../insights/rollup-sql.ts';
+import {
+  GRAINS,
+  rollupLatencySql,
+  rollupNodeFailuresSql,
+  rollupRunsSql,
+  type LatencyRollup,
+} from '../insights/rollup-sql.ts';
 import {
   executionLogs,
   executions,
@@ -311,13 +317,17 @@ export class PgExecutionStore implements ExecutionStore {
   /** Inside the end's transaction: adds the runs to the insights rollups (insights/rollup-sql.ts). */
   private async rollup(tx: Tx, ids: string[], nodes: boolean): Promise<void> {
     const these = sql`e.id = any(${sql.param(ids)}::text[])`;
-    await tx.execute(rollupRunsSql('pg', these));
-    if (nodes) await tx.execute(rollupNodeFailuresSql('pg', these));
+    for (const grain of GRAINS) {
+      await tx.execute(rollupRunsSql('pg', these, grain));
+      if (nodes) await tx.execute(rollupNodeFailuresSql('pg', these, grain));
+    }
   }
 
   async addWebhookLatencies(entries: readonly LatencyRollup[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.db.execute(rollupLatencySql(entries));
+    await this.db.transaction(async (tx) => {
+      for (const grain of GRAINS) await tx.execute(rollupLatencySql(entries, grain));
+    });
   }
 
   setErrorRuns(setup: ErrorRunSetup): void {

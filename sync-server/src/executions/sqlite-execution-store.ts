@@ -2,7 +2,13 @@ import { and, asc, count, desc, eq, inArray, lt, notInArray, or, sql } from 'dri
 import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/open.ts';
-import { rollupLatencySql, rollupNodeFailuresSql, rollupRunsSql, type LatencyRollup } from '../insights/rollup-sql.ts';
+import {
+  GRAINS,
+  rollupLatencySql,
+  rollupNodeFailuresSql,
+  rollupRunsSql,
+  type LatencyRollup,
+} from '../insights/rollup-sql.ts';
 import {
   executionLogs,
   executions,
@@ -67,16 +73,19 @@ export class SqliteExecutionStore implements ExecutionStore {
   private readonly nodeRunStmt;
   private readonly nextOrdStmt;
   private readonly logStmt;
-  private readonly rollupRunsStmt;
-  private readonly rollupFailuresStmt;
+  private readonly rollupRunsStmts;
+  private readonly rollupFailuresStmts;
   /** Outbox entries a relayOutbox call is handing out right now. */
   private readonly relaying = new Set<string>();
   private errorRuns: ErrorRunSetup | undefined;
 
   constructor(private readonly db: Db) {
     const text = (q: ReturnType<typeof rollupRunsSql>) => new SQLiteSyncDialect().sqlToQuery(q).sql;
-    this.rollupRunsStmt = db.$client.prepare<[string]>(text(rollupRunsSql('sqlite', sql.raw('e.id = ?'))));
-    this.rollupFailuresStmt = db.$client.prepare<[string]>(text(rollupNodeFailuresSql('sqlite', sql.raw('e.id = ?'))));
+    const one = sql.raw('e.id = ?');
+    this.rollupRunsStmts = GRAINS.map((g) => db.$client.prepare<[string]>(text(rollupRunsSql('sqlite', one, g))));
+    this.rollupFailuresStmts = GRAINS.map((g) =>
+      db.$client.prepare<[string]>(text(rollupNodeFailuresSql('sqlite', one, g))),
+    );
     this.insertStmt = db
       .insert(executions)
       .values({
@@ -488,13 +497,15 @@ export class SqliteExecutionStore implements ExecutionStore {
 
   /** Inside the end's transaction: adds the run to the insights rollups (insights/rollup-sql.ts). */
   private rollup(id: string, nodes: boolean): void {
-    this.rollupRunsStmt.run(id);
-    if (nodes) this.rollupFailuresStmt.run(id);
+    for (const stmt of this.rollupRunsStmts) stmt.run(id);
+    if (nodes) for (const stmt of this.rollupFailuresStmts) stmt.run(id);
   }
 
   async addWebhookLatencies(entries: readonly LatencyRollup[]): Promise<void> {
     if (entries.length === 0) return;
-    this.db.run(rollupLatencySql(entries));
+    this.db.transaction(() => {
+      for (const grain of GRAINS) this.db.run(rollupLatencySql(entries, grain));
+    });
   }
 
   /** Writes a run's end; answers whether the run was still queued or running (its status changed). */

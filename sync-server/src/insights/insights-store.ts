@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import type { PgDb } from '../db/open-postgres.ts';
 import { BUCKETS, durationColumns, latencyColumns } from './buckets.ts';
+import { DAILY, DAY_MS, HOURLY, type Grain } from './rollup-sql.ts';
 
 /**
  * Reads the insights rollups (docs/plans/home-insights.md §4): every query sums rows of the hourly tables in a
@@ -15,7 +16,18 @@ export interface InsightsScope {
   /** Set: only the workflows this user is a member of (a join on workflow_members). */
   memberId?: string;
   workflowId?: string;
+  /** Whole UTC days inside the range may be read from the daily tables (a series by the day, or no series). */
+  days?: boolean;
 }
+
+type Kind = 'runs' | 'nodes' | 'webhook';
+
+/** Each kind's columns besides workflow_id and the period, as every part of a union selects them. */
+const COLUMNS: Record<Kind, string> = {
+  runs: ['mode', 'status', 'runs', 'duration_ms', 'minutes_saved', ...durationColumns].join(', '),
+  nodes: 'node_id, node_name, node_type, failures',
+  webhook: ['responses', 'latency_ms', ...latencyColumns].join(', '),
+};
 
 export interface SeriesRow {
   at: number;
@@ -71,21 +83,39 @@ export class InsightsStore {
     return new InsightsStore(async (q) => (await db.execute(q)).rows);
   }
 
-  /** `from t` of a rollup table, narrowed to the scope's hours, workflows and readers. */
-  private scoped(table: string, scope: InsightsScope, named = false): SQL {
+  /**
+   * `from … t` over a kind's rollups in the scope's range (`t.hour`: the period's start): the whole UTC days of it
+   * from the daily table when the scope allows, the hours before and after them from the hourly one; narrowed
+   * to the scope's workflow and readers.
+   */
+  private scoped(kind: Kind, scope: InsightsScope, named = false): SQL {
+    const part = (grain: Grain, from: number, to: number) =>
+      sql`select workflow_id, ${sql.raw(grain.column)} as hour, ${sql.raw(COLUMNS[kind])} from ${sql.raw(grain[kind])}
+        where ${sql.raw(grain.column)} >= ${from} and ${sql.raw(grain.column)} < ${to}${
+          scope.workflowId ? sql` and workflow_id = ${scope.workflowId}` : sql``
+        }`;
+    const firstDay = Math.ceil(scope.from / DAY_MS) * DAY_MS;
+    const lastDay = Math.floor(scope.to / DAY_MS) * DAY_MS;
+    const parts =
+      scope.days && lastDay > firstDay
+        ? [
+            ...(firstDay > scope.from ? [part(HOURLY, scope.from, firstDay)] : []),
+            part(DAILY, firstDay, lastDay),
+            ...(scope.to > lastDay ? [part(HOURLY, lastDay, scope.to)] : []),
+          ]
+        : [part(HOURLY, scope.from, scope.to)];
     const member = scope.memberId
       ? sql` join workflow_members m on m.workflow_id = t.workflow_id and m.user_id = ${scope.memberId}`
       : sql``;
-    const one = scope.workflowId ? sql` and t.workflow_id = ${scope.workflowId}` : sql``;
     const name = named ? sql` join workflows w on w.id = t.workflow_id` : sql``;
-    return sql`from ${sql.raw(table)} t${name}${member} where t.hour >= ${scope.from} and t.hour < ${scope.to}${one}`;
+    return sql`from (${sql.join(parts, sql` union all `)}) t${name}${member}`;
   }
 
   /** Runs per bucket start and status; `bucketMs` is an hour or a day (UTC). */
   async series(scope: InsightsScope, bucketMs: number): Promise<SeriesRow[]> {
     const at = sql.raw(`t.hour - (t.hour % ${bucketMs})`);
     const rows = await this.run(
-      sql`select ${at} as at, t.status as status, sum(t.runs) as runs ${this.scoped('insights_hourly', scope)}
+      sql`select ${at} as at, t.status as status, sum(t.runs) as runs ${this.scoped('runs', scope)}
         group by ${at}, t.status order by 1`,
     );
     return rows.map((r) => ({ at: num(r.at), status: String(r.status), runs: num(r.runs) }));
@@ -94,7 +124,7 @@ export class InsightsStore {
   async totals(scope: InsightsScope): Promise<TotalsRow[]> {
     const rows = await this.run(
       sql`select t.status as status, sum(t.runs) as runs, sum(t.minutes_saved) as minutes, ${sums(durationColumns)}
-        ${this.scoped('insights_hourly', scope)} group by t.status`,
+        ${this.scoped('runs', scope)} group by t.status`,
     );
     return rows.map((r) => ({
       status: String(r.status),
@@ -108,7 +138,7 @@ export class InsightsStore {
     const rows = await this.run(
       sql`select t.workflow_id as workflow_id, w.name as workflow_name, t.node_id as node_id, max(t.node_name) as node_name,
           max(t.node_type) as node_type, sum(t.failures) as failures
-        ${this.scoped('insights_node_failures_hourly', scope, true)}
+        ${this.scoped('nodes', scope, true)}
         group by t.workflow_id, w.name, t.node_id order by 6 desc, 1, 3 limit ${limit}`,
     );
     return rows.map((r) => ({
@@ -123,7 +153,7 @@ export class InsightsStore {
 
   async webhookLatency(scope: InsightsScope): Promise<LatencyRow> {
     const [row] = await this.run(
-      sql`select sum(t.responses) as responses, ${sums(latencyColumns)} ${this.scoped('insights_webhook_hourly', scope)}`,
+      sql`select sum(t.responses) as responses, ${sums(latencyColumns)} ${this.scoped('webhook', scope)}`,
     );
     return row
       ? { responses: num(row.responses), counts: countsOf(row, latencyColumns) }
@@ -136,7 +166,7 @@ export class InsightsStore {
       sql`select t.workflow_id as workflow_id, w.name as name, sum(t.runs) as runs,
           sum(case when t.status = 'failed' then t.runs else 0 end) as failed, sum(t.minutes_saved) as minutes,
           ${sums(durationColumns)}
-        ${this.scoped('insights_hourly', scope, true)}
+        ${this.scoped('runs', scope, true)}
         group by t.workflow_id, w.name order by 3 desc, 1 limit ${limit}`,
     );
     return rows.map((r) => ({

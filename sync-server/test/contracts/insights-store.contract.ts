@@ -17,8 +17,8 @@ interface Fixture extends ContractSeeds {
   backfill: () => Promise<void>;
   /** The migration file of this dialect. */
   migration: string;
-  /** The backfill statement as rollup-sql.ts builds it, in this dialect's SQL text. */
-  backfillText: string;
+  /** The backfill statements (hourly, daily) as rollup-sql.ts builds them, in this dialect's SQL text. */
+  backfillText: string[];
   teardown: () => Promise<void>;
 }
 
@@ -143,15 +143,20 @@ export const runInsightsStoreContract = (name: string, setup: () => Promise<Fixt
         expect(byStatus.failed?.durations[bucket(2_990)]).toBe(1);
         expect(succeeded.reduce((a, b) => a + b, 0)).toBe(3);
 
+        // Whole UTC days read from the daily rollups give the same numbers.
+        const days = { ...all(), days: true };
+        expect(await f.insights.totals(days)).toEqual(totals);
+        expect(await f.insights.byWorkflow(days, 10)).toEqual(await f.insights.byWorkflow(all(), 10));
+        expect(await f.insights.failingNodes(days, 10)).toEqual(await f.insights.failingNodes(all(), 10));
         const series = await f.insights.series(all(), HOUR_MS);
         expect(series).toEqual([
           { at: T0, status: 'failed', runs: 1 },
           { at: T0, status: 'succeeded', runs: 2 },
           { at: T0 + HOUR_MS, status: 'succeeded', runs: 1 },
         ]);
-        const days = await f.insights.series(all(), 24 * HOUR_MS);
-        expect(days.reduce((n, r) => n + r.runs, 0)).toBe(4);
-        expect(new Set(days.map((r) => r.at))).toEqual(new Set([T0 - (T0 % (24 * HOUR_MS))]));
+        const byDay = await f.insights.series(days, 24 * HOUR_MS);
+        expect(byDay.reduce((n, r) => n + r.runs, 0)).toBe(4);
+        expect(new Set(byDay.map((r) => r.at))).toEqual(new Set([T0 - (T0 % (24 * HOUR_MS))]));
 
         expect(await f.insights.failingNodes(all(), 10)).toEqual([
           {
@@ -190,8 +195,15 @@ export const runInsightsStoreContract = (name: string, setup: () => Promise<Fixt
         expect(await f.insights.webhookLatency(ann)).toEqual({ responses: 1, counts: counts(2) });
         // Naming a workflow one is not a member of reads nothing.
         expect(await f.insights.totals(all('ann', 'wf2'))).toEqual([]);
-        expect(await f.insights.webhookLatency(all(undefined, 'wf2'))).toEqual({ responses: 5, counts: counts(7, 7, 7, 7, 7) });
+        expect(await f.insights.webhookLatency(all(undefined, 'wf2'))).toEqual({
+          responses: 5,
+          counts: counts(7, 7, 7, 7, 7),
+        });
         expect(await f.insights.totals({ from: T0 + HOUR_MS, to: T0 + 2 * HOUR_MS })).toEqual([]);
+        expect(await f.insights.webhookLatency({ ...all('ann'), days: true })).toEqual({
+          responses: 1,
+          counts: counts(2),
+        });
         const everyone = await f.insights.webhookLatency(all());
         expect(everyone.responses).toBe(6);
         expect(everyone.counts[2]).toBe(1);
@@ -245,7 +257,8 @@ export const runInsightsStoreContract = (name: string, setup: () => Promise<Fixt
     it(
       'the migration backfills from existing executions with the same statements the finish path runs',
       withStore(async (f, { saving, plain }) => {
-        expect(f.migration.replace(/\s+/g, ' ')).toContain(f.backfillText.replace(/\s+/g, ' '));
+        for (const text of f.backfillText)
+          expect(f.migration.replace(/\s+/g, ' ')).toContain(text.replace(/\s+/g, ' '));
         await runOnce(f, 'a', saving, 'wf1', 'webhook', 0, 30, { status: 'succeeded', runs: [] });
         await runOnce(f, 'b', saving, 'wf1', 'webhook', 0, 3_000, {
           status: 'failed',

@@ -3,7 +3,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { PgExecutionStore } from '../../src/executions/pg-execution-store.ts';
 import { PgVersionStore } from '../../src/executions/pg-version-store.ts';
 import { InsightsStore } from '../../src/insights/insights-store.ts';
-import { rollupNodeFailuresSql, rollupRunsSql } from '../../src/insights/rollup-sql.ts';
+import { GRAINS, rollupNodeFailuresSql, rollupRunsSql } from '../../src/insights/rollup-sql.ts';
 import { usePgDatabases } from '../helpers/pg-databases.ts';
 import { readMigration, runInsightsStoreContract } from './insights-store.contract.ts';
 import { pgFixture } from './pg-fixture.ts';
@@ -19,12 +19,14 @@ runInsightsStoreContract('postgres (throwaway server, migrations applied)', asyn
     versions: new PgVersionStore(db),
     insights: InsightsStore.pg(db),
     backfill: async () => {
-      await db.execute(sql`delete from insights_hourly`);
-      await db.execute(sql`delete from insights_node_failures_hourly`);
-      await db.execute(rollupRunsSql('pg', sql`true`));
-      await db.execute(rollupNodeFailuresSql('pg', sql`true`));
+      for (const grain of GRAINS) {
+        await db.execute(sql`delete from ${sql.raw(grain.runs)}`);
+        await db.execute(sql`delete from ${sql.raw(grain.nodes)}`);
+        await db.execute(rollupRunsSql('pg', sql`true`, grain));
+        await db.execute(rollupNodeFailuresSql('pg', sql`true`, grain));
+      }
     },
     migration: readMigration('migrations/pg/0018_insights.sql'),
-    backfillText: new PgDialect().sqlToQuery(rollupRunsSql('pg', sql`true`)).sql,
+    backfillText: GRAINS.map((g) => new PgDialect().sqlToQuery(rollupRunsSql('pg', sql`true`, g)).sql),
   };
 });

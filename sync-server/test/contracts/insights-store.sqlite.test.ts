@@ -3,7 +3,7 @@ import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { SqliteExecutionStore } from '../../src/executions/sqlite-execution-store.ts';
 import { SqliteVersionStore } from '../../src/executions/sqlite-version-store.ts';
 import { InsightsStore } from '../../src/insights/insights-store.ts';
-import { rollupRunsSql, rollupNodeFailuresSql } from '../../src/insights/rollup-sql.ts';
+import { GRAINS, rollupRunsSql, rollupNodeFailuresSql } from '../../src/insights/rollup-sql.ts';
 import { readMigration, runInsightsStoreContract } from './insights-store.contract.ts';
 import { sqliteFixture } from './sqlite-fixture.ts';
 
@@ -18,13 +18,15 @@ runInsightsStoreContract('sqlite (real file, migrations applied)', () => {
     versions: new SqliteVersionStore(db),
     insights: InsightsStore.sqlite(db),
     backfill: () => {
-      db.run(sql`delete from insights_hourly`);
-      db.run(sql`delete from insights_node_failures_hourly`);
-      db.run(rollupRunsSql('sqlite', sql`true`));
-      db.run(rollupNodeFailuresSql('sqlite', sql`true`));
+      for (const grain of GRAINS) {
+        db.run(sql`delete from ${sql.raw(grain.runs)}`);
+        db.run(sql`delete from ${sql.raw(grain.nodes)}`);
+        db.run(rollupRunsSql('sqlite', sql`true`, grain));
+        db.run(rollupNodeFailuresSql('sqlite', sql`true`, grain));
+      }
       return Promise.resolve();
     },
     migration: readMigration('migrations/0024_insights.sql'),
-    backfillText: text(rollupRunsSql('sqlite', sql`true`)),
+    backfillText: GRAINS.map((g) => text(rollupRunsSql('sqlite', sql`true`, g))),
   };
 });

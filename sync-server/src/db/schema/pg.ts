@@ -546,54 +546,58 @@ const histogram = (prefix: 'd' | 'l') =>
   );
 
 /** Insights rollups: schema.ts says what they are. */
-export const insightsHourly = pgTable(
-  'insights_hourly',
-  {
-    workflowId: text('workflow_id')
-      .notNull()
-      .references(() => workflows.id, { onDelete: 'cascade' }),
-    hour: ms('hour').notNull(),
-    mode: text('mode').notNull(),
-    status: text('status').notNull(),
-    runs: integer('runs').notNull().default(0),
-    durationMs: ms('duration_ms').notNull().default(0),
-    minutesSaved: doublePrecision('minutes_saved').notNull().default(0),
-    ...histogram('d'),
-  },
-  (t) => [
-    primaryKey({ columns: [t.workflowId, t.hour, t.mode, t.status] }),
-    index('insights_hourly_hour_idx').on(t.hour),
-  ],
-);
+const runsRollup = (name: string, period: 'hour' | 'day') =>
+  pgTable(
+    name,
+    {
+      workflowId: text('workflow_id')
+        .notNull()
+        .references(() => workflows.id, { onDelete: 'cascade' }),
+      at: ms(period).notNull(),
+      mode: text('mode').notNull(),
+      status: text('status').notNull(),
+      runs: integer('runs').notNull().default(0),
+      durationMs: ms('duration_ms').notNull().default(0),
+      minutesSaved: doublePrecision('minutes_saved').notNull().default(0),
+      ...histogram('d'),
+    },
+    (t) => [primaryKey({ columns: [t.workflowId, t.at, t.mode, t.status] }), index(`${name}_${period}_idx`).on(t.at)],
+  );
 
-export const insightsNodeFailuresHourly = pgTable(
-  'insights_node_failures_hourly',
-  {
-    workflowId: text('workflow_id')
-      .notNull()
-      .references(() => workflows.id, { onDelete: 'cascade' }),
-    hour: ms('hour').notNull(),
-    nodeId: text('node_id').notNull(),
-    nodeName: text('node_name').notNull(),
-    nodeType: text('node_type').notNull(),
-    failures: integer('failures').notNull().default(0),
-  },
-  (t) => [
-    primaryKey({ columns: [t.workflowId, t.hour, t.nodeId] }),
-    index('insights_node_failures_hourly_hour_idx').on(t.hour),
-  ],
-);
+const nodeFailuresRollup = (name: string, period: 'hour' | 'day') =>
+  pgTable(
+    name,
+    {
+      workflowId: text('workflow_id')
+        .notNull()
+        .references(() => workflows.id, { onDelete: 'cascade' }),
+      at: ms(period).notNull(),
+      nodeId: text('node_id').notNull(),
+      nodeName: text('node_name').notNull(),
+      nodeType: text('node_type').notNull(),
+      failures: integer('failures').notNull().default(0),
+    },
+    (t) => [primaryKey({ columns: [t.workflowId, t.at, t.nodeId] }), index(`${name}_${period}_idx`).on(t.at)],
+  );
 
-export const insightsWebhookHourly = pgTable(
-  'insights_webhook_hourly',
-  {
-    workflowId: text('workflow_id')
-      .notNull()
-      .references(() => workflows.id, { onDelete: 'cascade' }),
-    hour: ms('hour').notNull(),
-    responses: integer('responses').notNull().default(0),
-    latencyMs: ms('latency_ms').notNull().default(0),
-    ...histogram('l'),
-  },
-  (t) => [primaryKey({ columns: [t.workflowId, t.hour] }), index('insights_webhook_hourly_hour_idx').on(t.hour)],
-);
+const webhookRollup = (name: string, period: 'hour' | 'day') =>
+  pgTable(
+    name,
+    {
+      workflowId: text('workflow_id')
+        .notNull()
+        .references(() => workflows.id, { onDelete: 'cascade' }),
+      at: ms(period).notNull(),
+      responses: integer('responses').notNull().default(0),
+      latencyMs: ms('latency_ms').notNull().default(0),
+      ...histogram('l'),
+    },
+    (t) => [primaryKey({ columns: [t.workflowId, t.at] }), index(`${name}_${period}_idx`).on(t.at)],
+  );
+
+export const insightsHourly = runsRollup('insights_hourly', 'hour');
+export const insightsDaily = runsRollup('insights_daily', 'day');
+export const insightsNodeFailuresHourly = nodeFailuresRollup('insights_node_failures_hourly', 'hour');
+export const insightsNodeFailuresDaily = nodeFailuresRollup('insights_node_failures_daily', 'day');
+export const insightsWebhookHourly = webhookRollup('insights_webhook_hourly', 'hour');
+export const insightsWebhookDaily = webhookRollup('insights_webhook_daily', 'day');

@@ -45,6 +45,7 @@ export const insightsRoutes = ({ insights, workflows }: { insights: InsightsStor
       const scope: InsightsScope = {
         from,
         to,
+        days: bucketMs === DAY_MS,
         ...(user.isAdmin ? {} : { memberId: user.id }),
         ...(query.workflowId !== undefined ? { workflowId: query.workflowId } : {}),
       };
