@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,7 +28,7 @@ import { fmt } from '../lib/stats.ts';
  */
 
 const { values: args } = parseArgs({
-  options: { executions: { type: 'string', default: '1000000' }, keep: { type: 'boolean', default: false } },
+  options: { executions: { type: 'string', default: '1000000' }, db: { type: 'string' } },
 });
 const TOTAL = Number(args.executions);
 const WORKFLOWS = 200;
@@ -49,8 +49,11 @@ const random = (): number => {
 };
 const normal = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 
-const dir = mkdtempSync(join(tmpdir(), 'weft-bench-insights-'));
-const database = openDatabase({ file: join(dir, 'weft.db') });
+// --db FILE: seed it once and keep it, so later runs time the queries alone.
+const dir = args.db === undefined ? mkdtempSync(join(tmpdir(), 'weft-bench-insights-')) : undefined;
+const file = args.db ?? join(dir ?? '.', 'weft.db');
+const seeded = args.db !== undefined && existsSync(args.db);
+const database = openDatabase({ file });
 const { db } = database;
 const raw = database.sqlite;
 const now = Date.now();
@@ -170,8 +173,11 @@ const seedHistory = async (): Promise<void> => {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 const main = async () => {
-  log(`seeding ${TOTAL} executions of ${WORKFLOWS} workflows over ${DAYS} days into ${dir}`);
-  await seedHistory();
+  if (seeded) log(`reading ${file}, seeded before`);
+  else {
+    log(`seeding ${TOTAL} executions of ${WORKFLOWS} workflows over ${DAYS} days into ${file}`);
+    await seedHistory();
+  }
   const count = (table: string) => (raw.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
   log(
     `rollup rows: insights_hourly ${count('insights_hourly')}, node failures ${count('insights_node_failures_hourly')}, webhook ${count('insights_webhook_hourly')}`,
@@ -182,7 +188,9 @@ const main = async () => {
     { label: '7 d', ms: 7 * 24 * HOUR_MS, bucket: 24 * HOUR_MS },
     { label: '30 d', ms: 30 * 24 * HOUR_MS, bucket: 24 * HOUR_MS },
   ];
-  const to = now - (now % HOUR_MS) + HOUR_MS;
+  // The hour after the newest rollup: a file seeded earlier is read as of when it was seeded.
+  const newest = (raw.prepare('select max(hour) as h from insights_hourly').get() as { h: number | null }).h ?? now;
+  const to = newest - (newest % HOUR_MS) + HOUR_MS;
   // The busiest workflow the member may read: the one-workflow figures are its worst case.
   const scopes = [
     { label: 'instance, admin', scope: {} },
@@ -227,5 +235,5 @@ try {
   await main();
 } finally {
   await database.close();
-  if (!args.keep) rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }

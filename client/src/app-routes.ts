@@ -18,6 +18,7 @@ export const appRoutes = {
   adminUsers: '/admin/users',
   join: '/join/:token',
   templates: '/templates',
+  insights: '/insights',
 } as const;
 
 export type AppRoute = (typeof appRoutes)[keyof typeof appRoutes];

@@ -14,6 +14,7 @@ import { themeAtom } from './state/atoms.ts';
 import { EditorPage } from './editor/editor-page.tsx';
 import { WorkflowsPage } from './pages/workflows-page.tsx';
 import { TemplatesPage } from './pages/templates-page.tsx';
+import { InsightsPage } from './insights/insights-page.tsx';
 
 type Me = { state: 'loading' } | { state: 'anonymous' } | { state: 'user'; user: UserDto };
 
@@ -70,6 +71,9 @@ export const App = () => {
       </Route>
       <Route path={appRoutes.templates}>
         <TemplatesPage user={me.user} onSignOut={signOut} />
+      </Route>
+      <Route path={appRoutes.insights}>
+        <InsightsPage user={me.user} onSignOut={signOut} />
       </Route>
       <Route path={appRoutes.workflows}>
         <WorkflowsPage user={me.user} onSignOut={signOut} />

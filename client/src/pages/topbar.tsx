@@ -24,6 +24,7 @@ export const TopBar = ({
     </Link>
     {children}
     <span className="spacer" />
+    {!children && <Link href={appRoutes.insights}>Insights</Link>}
     {user.isAdmin && !children && <Link href={appRoutes.adminUsers}>Accounts</Link>}
     <InboxLink />
     <Link href={appRoutes.account} className="muted user-name" title={`Your account (${user.email})`}>

@@ -89,11 +89,15 @@ export class InsightsStore {
    * to the scope's workflow and readers.
    */
   private scoped(kind: Kind, scope: InsightsScope, named = false): SQL {
+    // Inside each part, so each reads its index before the union is built: a semi-join on the membership index.
+    const member = scope.memberId
+      ? sql` and workflow_id in (select m.workflow_id from workflow_members m where m.user_id = ${scope.memberId})`
+      : sql``;
     const part = (grain: Grain, from: number, to: number) =>
       sql`select workflow_id, ${sql.raw(grain.column)} as hour, ${sql.raw(COLUMNS[kind])} from ${sql.raw(grain[kind])}
         where ${sql.raw(grain.column)} >= ${from} and ${sql.raw(grain.column)} < ${to}${
           scope.workflowId ? sql` and workflow_id = ${scope.workflowId}` : sql``
-        }`;
+        }${member}`;
     const firstDay = Math.ceil(scope.from / DAY_MS) * DAY_MS;
     const lastDay = Math.floor(scope.to / DAY_MS) * DAY_MS;
     const parts =
@@ -104,11 +108,8 @@ export class InsightsStore {
             ...(scope.to > lastDay ? [part(HOURLY, lastDay, scope.to)] : []),
           ]
         : [part(HOURLY, scope.from, scope.to)];
-    const member = scope.memberId
-      ? sql` join workflow_members m on m.workflow_id = t.workflow_id and m.user_id = ${scope.memberId}`
-      : sql``;
     const name = named ? sql` join workflows w on w.id = t.workflow_id` : sql``;
-    return sql`from (${sql.join(parts, sql` union all `)}) t${name}${member}`;
+    return sql`from (${sql.join(parts, sql` union all `)}) t${name}`;
   }
 
   /** Runs per bucket start and status; `bucketMs` is an hour or a day (UTC). */
@@ -160,14 +161,16 @@ export class InsightsStore {
       : { responses: 0, counts: Array.from({ length: BUCKETS }, () => 0) };
   }
 
-  /** The `limit` workflows with the most runs in the range. */
+  /** The `limit` workflows with the most runs in the range; names joined to those only. */
   async byWorkflow(scope: InsightsScope, limit: number): Promise<WorkflowRow[]> {
     const rows = await this.run(
-      sql`select t.workflow_id as workflow_id, w.name as name, sum(t.runs) as runs,
-          sum(case when t.status = 'failed' then t.runs else 0 end) as failed, sum(t.minutes_saved) as minutes,
-          ${sums(durationColumns)}
-        ${this.scoped('runs', scope, true)}
-        group by t.workflow_id, w.name order by 3 desc, 1 limit ${limit}`,
+      sql`select top.*, w.name as name from (
+          select t.workflow_id as workflow_id, sum(t.runs) as runs,
+            sum(case when t.status = 'failed' then t.runs else 0 end) as failed, sum(t.minutes_saved) as minutes,
+            ${sums(durationColumns)}
+          ${this.scoped('runs', scope)}
+          group by t.workflow_id order by 2 desc, 1 limit ${limit}
+        ) top join workflows w on w.id = top.workflow_id order by top.runs desc, top.workflow_id`,
     );
     return rows.map((r) => ({
       workflowId: String(r.workflow_id),
