@@ -14,7 +14,7 @@ import { themeAtom } from './state/atoms.ts';
 import { EditorPage } from './editor/editor-page.tsx';
 import { WorkflowsPage } from './pages/workflows-page.tsx';
 import { TemplatesPage } from './pages/templates-page.tsx';
-import { InsightsPage } from './insights/insights-page.tsx';
+import { LazyInsightsPage } from './insights/lazy-insights-page.tsx';
 
 type Me = { state: 'loading' } | { state: 'anonymous' } | { state: 'user'; user: UserDto };
 
@@ -73,7 +73,7 @@ export const App = () => {
         <TemplatesPage user={me.user} onSignOut={signOut} />
       </Route>
       <Route path={appRoutes.insights}>
-        <InsightsPage user={me.user} onSignOut={signOut} />
+        <LazyInsightsPage user={me.user} onSignOut={signOut} />
       </Route>
       <Route path={appRoutes.workflows}>
         <WorkflowsPage user={me.user} onSignOut={signOut} />

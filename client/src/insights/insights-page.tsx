@@ -221,6 +221,28 @@ export const InsightsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: ()
                   />
                 </BarChart>
               </ResponsiveContainer>
+              <table className="visually-hidden" aria-label="Runs by status, as a table">
+                <thead>
+                  <tr>
+                    <th>Start</th>
+                    <th>Succeeded</th>
+                    <th>Failed</th>
+                    <th>Canceled</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {series
+                    .filter((b) => b.succeeded + b.failed + b.canceled > 0)
+                    .map((b) => (
+                      <tr key={b.at}>
+                        <td>{new Date(b.at).toISOString()}</td>
+                        <td>{b.succeeded}</td>
+                        <td>{b.failed}</td>
+                        <td>{b.canceled}</td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
             </section>
 
             <div className="insights-grid">

@@ -22,13 +22,6 @@ export interface InsightsScope {
 
 type Kind = 'runs' | 'nodes' | 'webhook';
 
-/** Each kind's columns besides workflow_id and the period, as every part of a union selects them. */
-const COLUMNS: Record<Kind, string> = {
-  runs: ['mode', 'status', 'runs', 'duration_ms', 'minutes_saved', ...durationColumns].join(', '),
-  nodes: 'node_id, node_name, node_type, failures',
-  webhook: ['responses', 'latency_ms', ...latencyColumns].join(', '),
-};
-
 export interface SeriesRow {
   at: number;
   status: string;
@@ -69,7 +62,6 @@ export interface WorkflowRow {
 type Run = (query: SQL) => Promise<Record<string, unknown>[]>;
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const sums = (cols: readonly string[]) => sql.raw(cols.map((c) => `sum(t.${c}) as ${c}`).join(', '));
 const countsOf = (row: Record<string, unknown>, cols: readonly string[]) => cols.map((c) => num(row[c]));
 
 export class InsightsStore {
@@ -84,20 +76,27 @@ export class InsightsStore {
   }
 
   /**
-   * `from … t` over a kind's rollups in the scope's range (`t.hour`: the period's start): the whole UTC days of it
-   * from the daily table when the scope allows, the hours before and after them from the hourly one; narrowed
-   * to the scope's workflow and readers.
+   * Sums (or maxima) of a kind's rollups in the scope's range, grouped by `keys`: the whole UTC days of the range
+   * from the daily table when the scope allows, the hours before and after them from the hourly one, each part
+   * aggregated where it is read (no rows are copied into the union), then added up; narrowed to the scope's
+   * workflow and readers.
    */
-  private scoped(kind: Kind, scope: InsightsScope, named = false): SQL {
-    // Inside each part, so each reads its index before the union is built: a semi-join on the membership index.
+  private aggregated(kind: Kind, scope: InsightsScope, keys: readonly Key[], values: readonly Value[]): SQL {
+    // Inside each part, so each reads its index: a semi-join on the membership index, not a list of ids.
     const member = scope.memberId
       ? sql` and workflow_id in (select m.workflow_id from workflow_members m where m.user_id = ${scope.memberId})`
       : sql``;
-    const part = (grain: Grain, from: number, to: number) =>
-      sql`select workflow_id, ${sql.raw(grain.column)} as hour, ${sql.raw(COLUMNS[kind])} from ${sql.raw(grain[kind])}
-        where ${sql.raw(grain.column)} >= ${from} and ${sql.raw(grain.column)} < ${to}${
-          scope.workflowId ? sql` and workflow_id = ${scope.workflowId}` : sql``
-        }${member}`;
+    const one = scope.workflowId ? sql` and workflow_id = ${scope.workflowId}` : sql``;
+    const part = (grain: Grain, from: number, to: number) => {
+      const c = grain.column;
+      const columns = [
+        ...keys.map((k) => `${k.expr(c)} as ${k.as}`),
+        ...values.map((v) => `${v.outer}(${v.expr}) as ${v.as}`),
+      ].join(', ');
+      const group = keys.length > 0 ? ` group by ${keys.map((k) => k.expr(c)).join(', ')}` : '';
+      return sql`select ${sql.raw(columns)} from ${sql.raw(grain[kind])}
+        where ${sql.raw(c)} >= ${from} and ${sql.raw(c)} < ${to}${one}${member}${sql.raw(group)}`;
+    };
     const firstDay = Math.ceil(scope.from / DAY_MS) * DAY_MS;
     const lastDay = Math.floor(scope.to / DAY_MS) * DAY_MS;
     const parts =
@@ -108,39 +107,45 @@ export class InsightsStore {
             ...(scope.to > lastDay ? [part(HOURLY, lastDay, scope.to)] : []),
           ]
         : [part(HOURLY, scope.from, scope.to)];
-    const name = named ? sql` join workflows w on w.id = t.workflow_id` : sql``;
-    return sql`from (${sql.join(parts, sql` union all `)}) t${name}`;
+    const outer = [
+      ...keys.map((k) => `t.${k.as} as ${k.as}`),
+      ...values.map((v) => `${v.outer}(t.${v.as}) as ${v.as}`),
+    ];
+    const group = keys.length > 0 ? ` group by ${keys.map((k) => `t.${k.as}`).join(', ')}` : '';
+    return sql`select ${sql.raw(outer.join(', '))} from (${sql.join(parts, sql` union all `)}) t${sql.raw(group)}`;
   }
 
   /** Runs per bucket start and status; `bucketMs` is an hour or a day (UTC). */
   async series(scope: InsightsScope, bucketMs: number): Promise<SeriesRow[]> {
-    const at = sql.raw(`t.hour - (t.hour % ${bucketMs})`);
+    const at: Key = { as: 'at', expr: (c) => `${c} - (${c} % ${bucketMs})` };
     const rows = await this.run(
-      sql`select ${at} as at, t.status as status, sum(t.runs) as runs ${this.scoped('runs', scope)}
-        group by ${at}, t.status order by 1`,
+      sql`${this.aggregated('runs', scope, [at, key('status')], [sum('runs')])} order by 1, 2`,
     );
     return rows.map((r) => ({ at: num(r.at), status: String(r.status), runs: num(r.runs) }));
   }
 
   async totals(scope: InsightsScope): Promise<TotalsRow[]> {
     const rows = await this.run(
-      sql`select t.status as status, sum(t.runs) as runs, sum(t.minutes_saved) as minutes, ${sums(durationColumns)}
-        ${this.scoped('runs', scope)} group by t.status`,
+      this.aggregated('runs', scope, [key('status')], [sum('runs'), sum('minutes_saved'), ...durationColumns.map(sum)]),
     );
     return rows.map((r) => ({
       status: String(r.status),
       runs: num(r.runs),
-      minutesSaved: num(r.minutes),
+      minutesSaved: num(r.minutes_saved),
       durations: countsOf(r, durationColumns),
     }));
   }
 
   async failingNodes(scope: InsightsScope, limit: number): Promise<FailingNodeRow[]> {
+    const agg = this.aggregated(
+      'nodes',
+      scope,
+      [key('workflow_id'), key('node_id')],
+      [max('node_name'), max('node_type'), sum('failures')],
+    );
     const rows = await this.run(
-      sql`select t.workflow_id as workflow_id, w.name as workflow_name, t.node_id as node_id, max(t.node_name) as node_name,
-          max(t.node_type) as node_type, sum(t.failures) as failures
-        ${this.scoped('nodes', scope, true)}
-        group by t.workflow_id, w.name, t.node_id order by 6 desc, 1, 3 limit ${limit}`,
+      sql`select a.*, w.name as workflow_name from (${agg}) a join workflows w on w.id = a.workflow_id
+        order by a.failures desc, a.workflow_id, a.node_id limit ${limit}`,
     );
     return rows.map((r) => ({
       workflowId: String(r.workflow_id),
@@ -153,9 +158,7 @@ export class InsightsStore {
   }
 
   async webhookLatency(scope: InsightsScope): Promise<LatencyRow> {
-    const [row] = await this.run(
-      sql`select sum(t.responses) as responses, ${sums(latencyColumns)} ${this.scoped('webhook', scope)}`,
-    );
+    const [row] = await this.run(this.aggregated('webhook', scope, [], [sum('responses'), ...latencyColumns.map(sum)]));
     return row
       ? { responses: num(row.responses), counts: countsOf(row, latencyColumns) }
       : { responses: 0, counts: Array.from({ length: BUCKETS }, () => 0) };
@@ -163,22 +166,43 @@ export class InsightsStore {
 
   /** The `limit` workflows with the most runs in the range; names joined to those only. */
   async byWorkflow(scope: InsightsScope, limit: number): Promise<WorkflowRow[]> {
+    const agg = this.aggregated(
+      'runs',
+      scope,
+      [key('workflow_id')],
+      [
+        sum('runs'),
+        { as: 'failed', expr: "case when status = 'failed' then runs else 0 end", outer: 'sum' },
+        sum('minutes_saved'),
+        ...durationColumns.map(sum),
+      ],
+    );
     const rows = await this.run(
-      sql`select top.*, w.name as name from (
-          select t.workflow_id as workflow_id, sum(t.runs) as runs,
-            sum(case when t.status = 'failed' then t.runs else 0 end) as failed, sum(t.minutes_saved) as minutes,
-            ${sums(durationColumns)}
-          ${this.scoped('runs', scope)}
-          group by t.workflow_id order by 2 desc, 1 limit ${limit}
-        ) top join workflows w on w.id = top.workflow_id order by top.runs desc, top.workflow_id`,
+      sql`select a.*, w.name as name from (select * from (${agg}) b order by b.runs desc, b.workflow_id limit ${limit}) a
+        join workflows w on w.id = a.workflow_id order by a.runs desc, a.workflow_id`,
     );
     return rows.map((r) => ({
       workflowId: String(r.workflow_id),
       name: String(r.name),
       runs: num(r.runs),
       failed: num(r.failed),
-      minutesSaved: num(r.minutes),
+      minutesSaved: num(r.minutes_saved),
       durations: countsOf(r, durationColumns),
     }));
   }
 }
+
+/** A grouping column: `expr` of the part's period column name. */
+interface Key {
+  as: string;
+  expr: (period: string) => string;
+}
+/** An aggregated column: `outer` applied in each part and again over the parts. */
+interface Value {
+  as: string;
+  expr: string;
+  outer: 'sum' | 'max';
+}
+const key = (column: string): Key => ({ as: column, expr: () => column });
+const sum = (column: string): Value => ({ as: column, expr: column, outer: 'sum' });
+const max = (column: string): Value => ({ as: column, expr: column, outer: 'max' });
