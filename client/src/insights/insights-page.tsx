@@ -258,7 +258,7 @@ export const InsightsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: ()
                       dataKey="failureRate"
                       name="Failure rate"
                       stroke={colors.danger}
-                      dot={false}
+                      dot={{ r: 3, fill: colors.danger }}
                       connectNulls
                       isAnimationActive={false}
                     />
