@@ -115,6 +115,19 @@ describe('GET /api/insights', () => {
     expect(one.body.totals).toMatchObject({ runs: 4, failed: 3, minutesSaved: 0 });
     expect(one.body.series.length).toBeGreaterThanOrEqual(30);
 
+    // A member reads a shared workflow's numbers while, and only while, a member.
+    await s.rest.addMember(ann.as, orders, bob, 'viewer');
+    const shared = await insights('?range=24h', bob.as);
+    expect(shared.body.byWorkflow.map((w) => w.workflowId).sort()).toEqual([orders, secret].sort());
+    expect((await insights(`?workflowId=${orders}`, bob.as)).body.totals.runs).toBe(6);
+    expect(
+      (await s.rest.call('DELETE', `/api/workflows/${orders}/members/${bob.user.id}`, { as: ann.as })).status,
+    ).toBe(204);
+    expect((await insights(`?workflowId=${orders}`, bob.as)).status).toBe(403);
+    const after = await insights('?range=24h', bob.as);
+    expect(after.body.totals.runs).toBe(4);
+    expect(JSON.stringify(after.body)).not.toContain(orders);
+
     // A custom range: the hours asked for, whole.
     const now = Date.now();
     const custom = await insights(`?from=${now - 2 * 3_600_000}&to=${now}`, ann.as);
