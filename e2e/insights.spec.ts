@@ -106,6 +106,14 @@ test('the insights page shows the runs of a seeded history, in both themes', asy
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
     await expect(page.getByTestId('stat-Runs')).toHaveText(String(outcomes.length));
     await page.screenshot({ path: 'test-results/insights-dark.png', fullPage: true });
+
+    // The workflow's settings show its minutes; its toolbar leads back to its insights.
+    await page.getByRole('link', { name: 'Open the workflow' }).click();
+    await page.getByRole('button', { name: 'Workflow settings' }).click();
+    await expect(page.getByLabel('Time saved per run (minutes)')).toHaveValue('3');
+    await page.getByRole('button', { name: 'Insights' }).click();
+    await expect(page.getByRole('heading', { name: 'Insights: Orders intake' })).toBeVisible();
+    await expect(page.getByTestId('stat-Runs')).toHaveText(String(outcomes.length));
     await context.close();
   } finally {
     await stopServer(started);
