@@ -317,10 +317,15 @@ export class PgExecutionStore implements ExecutionStore {
   /** Inside the end's transaction: adds the runs to the insights rollups (insights/rollup-sql.ts). */
   private async rollup(tx: Tx, ids: string[], nodes: boolean): Promise<void> {
     const these = sql`e.id = any(${sql.param(ids)}::text[])`;
-    for (const grain of GRAINS) {
-      await tx.execute(rollupRunsSql('pg', these, grain));
-      if (nodes) await tx.execute(rollupNodeFailuresSql('pg', these, grain));
-    }
+    const inserts = GRAINS.flatMap((grain) => [
+      rollupRunsSql('pg', these, grain),
+      ...(nodes ? [rollupNodeFailuresSql('pg', these, grain)] : []),
+    ]);
+    // One round trip: the inserts touch different tables, so they can be sub-statements of one.
+    const last = inserts.pop();
+    if (!last) return;
+    const before = inserts.map((q, i) => sql`${sql.raw(`r${i}`)} as (${q} returning 1)`);
+    await tx.execute(sql`with ${sql.join(before, sql`, `)} ${last}`);
   }
 
   async addWebhookLatencies(entries: readonly LatencyRollup[]): Promise<void> {
