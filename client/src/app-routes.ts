@@ -20,6 +20,7 @@ export const appRoutes = {
   templates: '/templates',
   executions: '/executions',
   settings: '/settings',
+  insights: '/insights',
 } as const;
 
 export type AppRoute = (typeof appRoutes)[keyof typeof appRoutes];

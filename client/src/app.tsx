@@ -16,6 +16,7 @@ import { LazyExecutionsPage } from './pages/lazy-executions-page.tsx';
 
 // Loaded when opened: a page people visit seldom, kept out of the start bundle's budget.
 const SettingsPage = lazy(() => import('./pages/settings-page.tsx').then((m) => ({ default: m.SettingsPage })));
+import { LazyInsightsPage } from './insights/lazy-insights-page.tsx';
 
 type Me = { state: 'loading' } | { state: 'anonymous' } | { state: 'user'; user: UserDto };
 
@@ -80,6 +81,9 @@ export const App = () => {
       </Route>
       <Route path={appRoutes.executions}>
         <LazyExecutionsPage user={me.user} onSignOut={signOut} />
+      </Route>
+      <Route path={appRoutes.insights}>
+        <LazyInsightsPage user={me.user} onSignOut={signOut} />
       </Route>
       <Route path={appRoutes.workflows}>
         <WorkflowsPage user={me.user} onSignOut={signOut} />

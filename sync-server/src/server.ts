@@ -26,6 +26,7 @@ import { ChangeRecorder } from './changes/change-recorder.ts';
 import { discussionRoomHooks } from './discussion/discussion-hooks.ts';
 import { InboxNotifier } from './discussion/inbox-notifier.ts';
 import { InboxRetention } from './discussion/inbox-retention.ts';
+import { WebhookLatency } from './insights/webhook-latency.ts';
 import { discussionAudit } from './discussion/discussion-audit.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { CredentialUseAudit } from './audit/credential-use.ts';
@@ -422,6 +423,7 @@ export const createSyncServer = async ({
   const recheckSockets = (filter: { userId?: string }): void => {
     revalidate(filter).catch((error: unknown) => logger.error({ err: error }, 'checking sockets again failed'));
   };
+  const webhookLatency = new WebhookLatency(executionStore, logger.child({ component: 'insights' }));
   const app = createApp({
     accounts,
     favourites: storage.favourites,
@@ -458,6 +460,7 @@ export const createSyncServer = async ({
     templates: storage.templates,
     metrics,
     liveFeed,
+    insights: { store: storage.insights, latency: webhookLatency },
   });
   const http = createTargetCheckedServer({}, getRequestListener(app.fetch));
   const sync = createSyncEndpoint({
@@ -596,6 +599,8 @@ export const createSyncServer = async ({
           metricsPort.closeAllConnections();
           await metricsClosed;
         }
+        // Every answer is out: the latencies gathered meanwhile are written before the storage closes.
+        await webhookLatency.close();
         await bus?.close();
         authLimits.close();
         linkLimits.close();

@@ -25,6 +25,7 @@ export const TopBar = ({
     {children}
     <span className="spacer" />
     {!children && <Link href={appRoutes.executions}>Executions</Link>}
+    {!children && <Link href={appRoutes.insights}>Insights</Link>}
     {!children && <Link href={appRoutes.settings}>Settings</Link>}
     <InboxLink />
     <Link href={appRoutes.settings} className="muted user-name" title={`Your account (${user.email})`}>

@@ -59,6 +59,9 @@ import type { LiveFeed } from '../live-feed/live-feed.ts';
 import { liveFeedRoutes } from '../live-feed/live-feed-route.ts';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import { metricsRoutes, webhookTiming } from '../metrics/metrics-routes.ts';
+import type { InsightsStore } from '../insights/insights-store.ts';
+import type { WebhookLatency } from '../insights/webhook-latency.ts';
+import { insightsRoutes } from './routes/insights.ts';
 
 export interface AppDeps {
   accounts: AccountStore;
@@ -109,6 +112,8 @@ export interface AppDeps {
   liveFeed: LiveFeed;
   /** Prometheus metrics: served at /metrics, webhook latency observed here. */
   metrics: ServerMetrics;
+  /** Insights: the rollups' reader, and the recorder of webhook answers' latency. */
+  insights: { store: InsightsStore; latency: WebhookLatency };
 }
 
 /** Request bodies over this are refused with 413 (imports of big workflows included). */
@@ -242,6 +247,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
       }),
     )
     .route('/', auditRoutes({ audit: deps.audit.store, workflows: deps.workflowStore }))
+    .route('/', insightsRoutes({ insights: deps.insights.store, workflows: deps.workflowStore }))
     .route('/', apiDocsRoutes())
     .route(
       '/admin',
@@ -279,6 +285,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
     accounts: deps.accounts,
     workflows: deps.workflowStore,
     trustProxy: deps.trustProxy,
+    latency: deps.insights.latency,
   });
   hooks.onError(onError(deps.logger));
   app.use('/webhook/*', webhookTiming(deps.metrics));

@@ -38,6 +38,7 @@ import { SqliteTriggerStore } from '../triggers/sqlite-trigger-store.ts';
 import { PgDocStore } from './pg-doc-store.ts';
 import { SqliteDocStore } from './sqlite-doc-store.ts';
 import type { Storage } from './storage.ts';
+import { InsightsStore } from '../insights/insights-store.ts';
 
 export interface StorageConfig {
   /** The SQLite file, used when `databaseUrl` is unset. */
@@ -90,6 +91,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
       changes: new SqliteChangeIndexStore(db),
       templates: new SqliteTemplateStore(db),
       settings: new SqliteSettingsStore(db),
+      insights: InsightsStore.sqlite(db),
       // One server per SQLite file: writes it did not make come from an admin command beside it.
       watchAccess: (onChange) => watchOutsideWrites(database.sqlite, () => onChange({}), logger),
       close: () => database.close(),
@@ -124,6 +126,7 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
     changes: new PgChangeIndexStore(db),
     templates: new PgTemplateStore(db),
     settings: new PgSettingsStore(db, (fn) => session.onSettingsChange(fn)),
+    insights: InsightsStore.pg(db),
     watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
     close: async () => {
       await session.close();

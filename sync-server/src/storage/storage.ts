@@ -15,6 +15,7 @@ import type { TriggerStore } from '../triggers/trigger-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { InboxStore } from '../discussion/inbox-store.ts';
 import type { TemplateStore } from '../templates/template-store.ts';
+import type { InsightsStore } from '../insights/insights-store.ts';
 import type { DocStore } from './doc-store.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 
@@ -47,6 +48,8 @@ export interface Stores {
   readonly changes: ChangeIndexStore;
   readonly templates: TemplateStore;
   readonly settings: SettingsStore;
+  /** Reads the insights rollups (the finish path writes them). */
+  readonly insights: InsightsStore;
 }
 
 export type Storage = Stores & {

@@ -503,6 +503,9 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(200, 'GET', `/api/audit?workflowId=${runnable.id}&since=2020-01-01`, { as: admin.as });
     await expectCall(400, 'GET', '/api/audit?limit=0', { as: admin.as });
     await expectCall(403, 'GET', '/api/audit', { as: ann.as });
+    await expectCall(200, 'GET', '/api/insights?range=7d', { as: ann.as });
+    await expectCall(200, 'GET', `/api/insights?workflowId=${runnable.id}&from=0&to=86400000`, { as: admin.as });
+    await expectCall(400, 'GET', '/api/insights?range=1y', { as: ann.as });
 
     // --- templates: the gallery, a picture, using one, saving a workflow as one, deleting it
     await expectCall(200, 'GET', '/api/templates?search=uptime', { as: ann.as });

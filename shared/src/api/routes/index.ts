@@ -5,6 +5,7 @@ import * as changes from './changes.ts';
 import * as credentials from './credentials.ts';
 import * as executions from './executions.ts';
 import * as inbox from './inbox.ts';
+import * as insights from './insights.ts';
 import * as invitations from './invitations.ts';
 import * as links from './links.ts';
 import * as live from './live.ts';
@@ -90,6 +91,8 @@ export const apiRoutes = {
   releasePen: modes.releasePen,
   listWorkflowAudit: audit.listWorkflowAudit,
   listAudit: audit.listAudit,
+
+  getInsights: insights.getInsights,
   createLink: links.createLink,
   listLinks: links.listLinks,
   revokeLink: links.revokeLink,
