@@ -57,13 +57,7 @@ import type {
   NodeRunRow,
   OutboxEntry,
 } from './execution-store.ts';
-import {
-  customDataText,
-  lastOfEach,
-  MAX_JOB_PRIORITY,
-  partialColumns,
-  type LastNodeRun,
-} from './execution-store.ts';
+import { customDataText, lastOfEach, MAX_JOB_PRIORITY, partialColumns, type LastNodeRun } from './execution-store.ts';
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 

@@ -58,13 +58,7 @@ import type {
   NodeRunRow,
   OutboxEntry,
 } from './execution-store.ts';
-import {
-  customDataText,
-  lastOfEach,
-  MAX_JOB_PRIORITY,
-  partialColumns,
-  type LastNodeRun,
-} from './execution-store.ts';
+import { customDataText, lastOfEach, MAX_JOB_PRIORITY, partialColumns, type LastNodeRun } from './execution-store.ts';
 
 /** Executions, their node runs and logs in SQLite. */
 
