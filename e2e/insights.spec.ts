@@ -99,7 +99,11 @@ test('the insights page shows the runs of a seeded history, in both themes', asy
     await expect(page.getByTestId('stat-Runs')).toHaveText(String(outcomes.length));
     await page.getByRole('button', { name: '7 days' }).click();
     await expect(page.getByTestId('stat-Runs')).toHaveText(String(outcomes.length));
-    await page.screenshot({ path: 'test-results/insights-light.png', fullPage: true });
+    // The README's picture of insights (`WEFT_UPDATE_SCREENSHOTS=1` refreshes it).
+    await page.screenshot({
+      path: process.env.WEFT_UPDATE_SCREENSHOTS ? 'docs/images/insights.png' : 'test-results/insights-light.png',
+      fullPage: true,
+    });
 
     await page.evaluate(() => localStorage.setItem('weft.theme', JSON.stringify('dark')));
     await page.reload();
