@@ -80,7 +80,7 @@ test('the account page lists signed-in browsers; signing one out closes its open
   const { path } = await createWorkflow(office, 'Office work');
 
   await laptop.getByRole('link', { name: 'Cora' }).click();
-  await expect(laptop).toHaveURL(/\/account$/);
+  await expect(laptop).toHaveURL(/\/settings/);
   const sessions = laptop.getByTestId('session');
   await expect(sessions).toHaveCount(2);
   await expect(sessions.filter({ hasText: 'this browser' })).toContainText('Firefox on Linux');
@@ -110,7 +110,8 @@ test('the admin disables and enables an account from the accounts page', async (
     await signUpInBrowser(dan, 'Dan', 'dan@example.com');
     await createWorkflow(dan, 'Dan’s');
 
-    await admin.getByRole('link', { name: 'Accounts' }).click();
+    await admin.getByRole('link', { name: 'Settings' }).click();
+    await admin.getByRole('tab', { name: 'Users' }).click();
     const table = admin.getByRole('table', { name: 'Accounts' });
     await expect(table.getByRole('row')).toHaveCount(3);
     await expect(table.getByRole('button', { name: 'Disable ada@example.com' })).toHaveCount(0);

@@ -142,7 +142,13 @@ test('a failing webhook run appears live on the executions page and is retried f
   await a.screenshot({
     path: process.env.WEFT_UPDATE_SCREENSHOTS ? 'docs/images/executions-page.png' : 'test-results/executions-page.png',
   });
-  await a.getByLabel('Workflow').selectOption({ label: 'Nightly sync' });
+  // The workflow filter finds any workflow by a search the server answers.
+  await a.getByLabel('Find a workflow').fill('nightly');
+  await expect(a.getByLabel('Workflow', { exact: true }).locator('option')).toHaveText([
+    'Every workflow',
+    'Nightly sync',
+  ]);
+  await a.getByLabel('Workflow', { exact: true }).selectOption({ label: 'Nightly sync' });
   await expect(rows).toHaveCount(2);
   await expect(table).not.toContainText('Orders intake');
   await context.close();

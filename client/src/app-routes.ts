@@ -19,6 +19,8 @@ export const appRoutes = {
   join: '/join/:token',
   templates: '/templates',
   executions: '/executions',
+  settings: '/settings',
+  insights: '/insights',
 } as const;
 
 export type AppRoute = (typeof appRoutes)[keyof typeof appRoutes];

@@ -1,12 +1,10 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useAtomValue } from 'jotai';
 import { Redirect, Route, Switch } from 'wouter';
 import type { UserDto } from '#shared/api/index.ts';
 import { api } from './api/client.ts';
 import { InboxPage } from './pages/inbox-page.tsx';
 import { appRoutes } from './app-routes.ts';
-import { AccountPage } from './pages/account-page.tsx';
-import { AdminUsersPage } from './pages/admin-users-page.tsx';
 import { AuthPage } from './pages/auth-page.tsx';
 import { JoinPage } from './pages/join-page.tsx';
 import { forgetLocalData } from './offline/service-worker.ts';
@@ -15,6 +13,10 @@ import { EditorPage } from './editor/editor-page.tsx';
 import { WorkflowsPage } from './pages/workflows-page.tsx';
 import { TemplatesPage } from './pages/templates-page.tsx';
 import { LazyExecutionsPage } from './pages/lazy-executions-page.tsx';
+
+// Loaded when opened: a page people visit seldom, kept out of the start bundle's budget.
+const SettingsPage = lazy(() => import('./pages/settings-page.tsx').then((m) => ({ default: m.SettingsPage })));
+import { LazyInsightsPage } from './insights/lazy-insights-page.tsx';
 
 type Me = { state: 'loading' } | { state: 'anonymous' } | { state: 'user'; user: UserDto };
 
@@ -63,17 +65,25 @@ export const App = () => {
       <Route path={appRoutes.inbox}>
         <InboxPage user={me.user} onSignOut={signOut} />
       </Route>
+      <Route path={appRoutes.settings}>
+        <Suspense fallback={<p className="shell muted">Loading…</p>}>
+          <SettingsPage user={me.user} onSignOut={signOut} onUserChanged={signedIn} />
+        </Suspense>
+      </Route>
       <Route path={appRoutes.account}>
-        <AccountPage user={me.user} onSignOut={signOut} />
+        <Redirect to="/settings?tab=account" replace />
       </Route>
       <Route path={appRoutes.adminUsers}>
-        <AdminUsersPage user={me.user} onSignOut={signOut} />
+        <Redirect to="/settings?tab=users" replace />
       </Route>
       <Route path={appRoutes.templates}>
         <TemplatesPage user={me.user} onSignOut={signOut} />
       </Route>
       <Route path={appRoutes.executions}>
         <LazyExecutionsPage user={me.user} onSignOut={signOut} />
+      </Route>
+      <Route path={appRoutes.insights}>
+        <LazyInsightsPage user={me.user} onSignOut={signOut} />
       </Route>
       <Route path={appRoutes.workflows}>
         <WorkflowsPage user={me.user} onSignOut={signOut} />

@@ -210,6 +210,7 @@ describe('n8n import: nothing dropped without a warning', () => {
       timezone: 'Europe/Berlin',
       timeoutSeconds: 60,
       callerPolicy: 'any',
+      minutesSavedPerRun: 3,
     });
     // Pinned data is carried over (n8n-pins.test.ts); only a pin of no node is named, and an empty one pins nothing.
     expect(Object.values(definition.pins ?? {})).toEqual([[{ a: 1 }]]);

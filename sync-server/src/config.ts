@@ -39,7 +39,7 @@ const timeZone = z
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
 /** An entry of WEFT_HTTP_ALLOW / WEFT_HTTP_DENY: an IP address, a CIDR range, a host name or `*.domain`. */
-const isHostEntry = (raw: string): boolean => {
+export const isHostEntry = (raw: string): boolean => {
   const entry = raw.toLowerCase().replace(/\.$/, '');
   if (entry.includes('/')) return ipaddr.isValidCIDR(entry);
   const bare = entry.startsWith('[') && entry.endsWith(']') ? entry.slice(1, -1) : entry;
@@ -111,8 +111,8 @@ const schema = z.object({
   roomUnloadMs: int(0, 3_600_000).default(2000),
   /** WebSocket ping interval; a socket that misses a pong for a whole interval is dropped. */
   pingIntervalMs: int(1000, 3_600_000).default(30_000),
-  /** `closed`: only the first account (the admin) can sign up; later accounts are refused. */
-  signup: z.enum(['open', 'closed']).default('open'),
+  /** `closed`: only the first account (the admin) can sign up; `invite`: also people with an invitation or a join link. The settings page changes it later. */
+  signup: z.enum(['open', 'invite', 'closed']).default('open'),
   /** Mark the session cookie Secure (serve over HTTPS, e.g. behind a TLS proxy). */
   cookieSecure: bool.default(false),
   /** SQLite `synchronous`: NORMAL survives a process crash; FULL also fsyncs every commit. */

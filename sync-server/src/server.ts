@@ -8,9 +8,10 @@ import { AuthLimits } from './accounts/auth-limits.ts';
 import { LinkLimits } from './links/link-limits.ts';
 import type { SharedCounts } from './http/rate-limiters.ts';
 import { InvitationLimits } from './http/routes/invitations.ts';
-import { createMailer } from './mail/mailer.ts';
+import { createMailer, createSmtpMailer, smtpConfigOfUrl, SwitchingMailer } from './mail/mailer.ts';
+import { InstanceSettings, type Settings } from './settings/instance-settings.ts';
 import { MailSender } from './mail/mail-sender.ts';
-import type { Config } from './config.ts';
+import { isHostEntry, type Config } from './config.ts';
 import { createApp } from './http/app.ts';
 import { hostAllowed, requestHost } from './http/host-guard.ts';
 import { routeUpgrades } from './http/upgrade-router.ts';
@@ -25,6 +26,7 @@ import { ChangeRecorder } from './changes/change-recorder.ts';
 import { discussionRoomHooks } from './discussion/discussion-hooks.ts';
 import { InboxNotifier } from './discussion/inbox-notifier.ts';
 import { InboxRetention } from './discussion/inbox-retention.ts';
+import { WebhookLatency } from './insights/webhook-latency.ts';
 import { discussionAudit } from './discussion/discussion-audit.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { CredentialUseAudit } from './audit/credential-use.ts';
@@ -36,7 +38,8 @@ import { EngineHub } from './executions/engine-hub.ts';
 import { SubworkflowStarter } from './executions/subworkflows.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import { EngineLossRetry } from './executions/engine-loss-retry.ts';
-import { runPolicyOf, type RunPolicySettings } from './executions/run-policy.ts';
+import { runPolicyOf, type RunPolicy, type RunPolicySettings } from './executions/run-policy.ts';
+import { defaultSettings } from '#shared/schema/definition.ts';
 import { ExecutionService } from './executions/execution-service.ts';
 import { createRunQueue } from './executions/create-run-queue.ts';
 import type { RunQueue } from './executions/run-queue.ts';
@@ -123,6 +126,14 @@ export type SyncServerConfig = Pick<
   } & Partial<RunPolicySettings> &
   Partial<Pick<Config, 'maxSubworkflowDepth' | 'maxSubworkflowRuns'>>;
 
+/**
+ * Instances on one PostgreSQL hear each other's setting changes at once (NOTIFY); they also read the
+ * settings again this often, in case a notification was lost.
+ */
+const SETTINGS_RELOAD_MS = 60_000;
+/** The sender of Weft's mail when WEFT_SMTP_FROM is unset. */
+const DEFAULT_MAIL_FROM = 'Weft <weft@localhost>';
+
 /** WEFT_PEN_IDLE_MINUTES's default (docs/plans/collaboration.md §5.4). */
 export const DEFAULT_PEN_IDLE_MINUTES = 10;
 
@@ -145,6 +156,8 @@ export interface SyncServer {
   readonly executions: ExecutionService;
   /** Deletes old executions in the background; `await tick()` runs a round now (tests). */
   readonly retention: ExecutionRetention;
+  /** The instance settings (`/api/admin/settings`), applied without a restart. */
+  readonly settings: InstanceSettings;
   /** Cuts idle editing sessions into auto versions; `await sweep()` runs a round now (tests). */
   readonly versionSessions: { sweep(): Promise<void> };
   /** The secret engines present on /engine. */
@@ -183,6 +196,22 @@ export const createSyncServer = async ({
   const { accounts, versions, credentials, executions: storedExecutions, workflows: workflowStore } = storage;
   const metrics = new ServerMetrics();
   const docs = meteredDocStore(storage.docs, metrics);
+  // The instance settings: the environment gives each its first value, the Settings page changes it.
+  const settings = await InstanceSettings.open({
+    store: storage.settings,
+    defaults: {
+      signup: config.signup,
+      smtp: smtpConfigOfUrl(config.smtpUrl, config.smtpFrom ?? DEFAULT_MAIL_FROM),
+      outboundAllow: config.httpAllow ?? [],
+      executionRetention: { maxAgeDays: config.executionsMaxAgeDays, maxCount: config.executionsMaxCount },
+      defaultTimeoutSeconds: defaultSettings.timeoutSeconds,
+    },
+    encryptionKey: config.encryptionKey,
+    logger: logger.child({ component: 'settings' }),
+    isHostEntry,
+  });
+  // Instances sharing a PostgreSQL database hear each other's changes (NOTIFY); the interval is the backstop.
+  if (storage.dialect === 'postgres') settings.reloadEvery(SETTINGS_RELOAD_MS);
   const bus =
     config.redisUrl === undefined
       ? undefined
@@ -256,7 +285,13 @@ export const createSyncServer = async ({
     audit: auditLog,
     ...(config.modeSweepMs === undefined ? {} : { everyMs: config.modeSweepMs }),
   });
-  const runPolicy = runPolicyOf(config);
+  // Read at each job: the allow-list, the sign-up policy (private addresses) and the default time limit
+  // come from the instance settings.
+  const runPolicy = (): RunPolicy => {
+    const now = settings.value;
+    const policy = runPolicyOf({ ...config, signup: now.signup, httpAllow: [...now.outboundAllow] });
+    return { ...policy, defaultTimeoutSeconds: now.defaultTimeoutSeconds };
+  };
   const engines = new EngineHub({
     token: config.engineToken,
     executions: executionStore,
@@ -336,7 +371,7 @@ export const createSyncServer = async ({
     store: storage.triggers,
     history: versionHistory,
     logger: logger.child({ component: 'triggers' }),
-    timezone: runPolicy.timezone,
+    timezone: runPolicy().timezone,
     redis: config.redisUrl === undefined ? undefined : { url: config.redisUrl, prefix: config.redisPrefix ?? 'weft' },
   });
   await triggers.start();
@@ -368,16 +403,27 @@ export const createSyncServer = async ({
     ...(config.invitationsPerHour === undefined ? {} : { perHour: config.invitationsPerHour }),
     ...sharedCounts('invitation-limits'),
   });
-  const mail = new MailSender(
-    createMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom ?? 'Weft <weft@localhost>' }),
-    logger.child({ component: 'mail' }),
-  );
+  // WEFT_SMTP_URL is used as given until an admin stores SMTP in the settings.
+  const mailerOf = (now: Settings) =>
+    now.smtpStored
+      ? createSmtpMailer(now.smtp)
+      : createMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom ?? DEFAULT_MAIL_FROM });
+  const mailer = new SwitchingMailer(mailerOf(settings.value));
+  let smtpInForce = JSON.stringify([settings.value.smtpStored, settings.value.smtp]);
+  settings.onChange((now) => {
+    const next = JSON.stringify([now.smtpStored, now.smtp]);
+    if (next === smtpInForce) return;
+    smtpInForce = next;
+    mailer.use(mailerOf(now));
+  });
+  const mail = new MailSender(mailer, logger.child({ component: 'mail' }));
   let socketCount = (): number => 0;
   let revalidate: SocketRevalidator = () => Promise.resolve(0);
   /** For timers and watchers, which have nobody to answer: a failure is logged. */
   const recheckSockets = (filter: { userId?: string }): void => {
     revalidate(filter).catch((error: unknown) => logger.error({ err: error }, 'checking sockets again failed'));
   };
+  const webhookLatency = new WebhookLatency(executionStore, logger.child({ component: 'insights' }));
   const app = createApp({
     accounts,
     favourites: storage.favourites,
@@ -399,7 +445,7 @@ export const createSyncServer = async ({
     modes: { store: storage.modes, policy, defaultIdleMs: penIdleMs },
     logger: logger.child({ component: 'http' }),
     clientDir: config.clientDir,
-    signup: config.signup,
+    settings,
     cookieSecure: config.cookieSecure,
     trustProxy: config.trustProxy,
     allowedHosts: config.allowedHosts,
@@ -414,6 +460,7 @@ export const createSyncServer = async ({
     templates: storage.templates,
     metrics,
     liveFeed,
+    insights: { store: storage.insights, latency: webhookLatency },
   });
   const http = createTargetCheckedServer({}, getRequestListener(app.fetch));
   const sync = createSyncEndpoint({
@@ -471,7 +518,7 @@ export const createSyncServer = async ({
   );
   const retention = new ExecutionRetention(
     executionStore,
-    { maxAgeDays: config.executionsMaxAgeDays, maxCount: config.executionsMaxCount },
+    () => settings.value.executionRetention,
     logger.child({ component: 'retention' }),
   );
 
@@ -497,6 +544,7 @@ export const createSyncServer = async ({
     runs,
     executions,
     retention,
+    settings,
     versionSessions,
     engineToken: config.engineToken,
     metrics,
@@ -525,6 +573,8 @@ export const createSyncServer = async ({
         modeSync.stop();
         stopTrackingModes();
         retention.close();
+        settings.close();
+        mailer.close();
         inboxRetention.close();
         auditRetention.close();
         await versionSessions.stop();
@@ -549,6 +599,8 @@ export const createSyncServer = async ({
           metricsPort.closeAllConnections();
           await metricsClosed;
         }
+        // Every answer is out: the latencies gathered meanwhile are written before the storage closes.
+        await webhookLatency.close();
         await bus?.close();
         authLimits.close();
         linkLimits.close();

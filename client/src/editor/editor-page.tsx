@@ -16,7 +16,9 @@ import {
   Undo2,
   Users,
   Activity as ActivityIcon,
+  ChartColumn,
 } from 'lucide-react';
+import { useLocation } from 'wouter';
 import type { UserDto, WorkflowDto } from '#shared/api/index.ts';
 import { origins } from '#shared/origins.ts';
 import { getNodeDefinition, nodePorts } from '#shared/nodes/index.ts';
@@ -284,7 +286,8 @@ const EditorBody = ({ workflow }: { workflow: WorkflowDto | undefined }) => {
 };
 
 const ToolbarButtons = () => {
-  const { undo, canEdit, canModerate, canRun } = useEditor();
+  const { undo, canEdit, canModerate, canRun, session } = useEditor();
+  const [, navigate] = useLocation();
   const [theme, setTheme] = useAtom(themeAtom);
   const [panel, setPanel] = useAtom(panelAtom);
   const [paletteOpen, setPaletteOpen] = useAtom(paletteOpenAtom);
@@ -354,6 +357,12 @@ const ToolbarButtons = () => {
         title="Version history: name, compare and restore versions"
         pressed={panel === 'history'}
         onClick={() => setPanel(panel === 'history' ? 'none' : 'history')}
+      />
+      <IconButton
+        icon={ChartColumn}
+        label="Insights"
+        title="Insights: this workflow's runs over time, failures, durations and time saved"
+        onClick={() => navigate(`/insights?workflowId=${encodeURIComponent(session.provider.roomname)}`)}
       />
       {canModerate && (
         <IconButton

@@ -71,6 +71,9 @@ export const WorkflowSettingsPanel = ({ onClose }: { onClose: () => void }) => {
   const settings = JSON.parse(settingsText) as ReturnType<typeof readMeta>['settings'];
   const [zone, setZone] = useDraft(settings.timezone ?? '');
   const [timeout, setTimeoutDraft] = useDraft(String(settings.timeoutSeconds ?? 300));
+  const [saved, setSavedDraft] = useDraft(
+    settings.minutesSavedPerRun === undefined ? '' : String(settings.minutesSavedPerRun),
+  );
   const runnable = useRunnableWorkflows();
   const ownId = session.provider.roomname;
   const chosen = settings.errorWorkflow;
@@ -93,6 +96,19 @@ export const WorkflowSettingsPanel = ({ onClose }: { onClose: () => void }) => {
       return;
     }
     setWorkflowSetting(session.doc, 'timeoutSeconds', value, origins.ui);
+  };
+
+  const commitSaved = () => {
+    const text = saved.trim();
+    const value = Number(text);
+    if (text !== '' && (!Number.isFinite(value) || value < 0 || value > 100_000)) {
+      setToast({ text: 'Time saved must be a number of minutes from 0 to 100000', kind: 'error' });
+      setSavedDraft(settings.minutesSavedPerRun === undefined ? '' : String(settings.minutesSavedPerRun));
+      return;
+    }
+    const next = text === '' || value === 0 ? undefined : value;
+    if (next === settings.minutesSavedPerRun) return;
+    setWorkflowSetting(session.doc, 'minutesSavedPerRun', next, origins.ui);
   };
 
   return (
@@ -122,6 +138,22 @@ export const WorkflowSettingsPanel = ({ onClose }: { onClose: () => void }) => {
             onBlur={commitTimeout}
             onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
           />
+        </label>
+        <label className="field">
+          Time saved per run (minutes)
+          <input
+            inputMode="decimal"
+            value={saved}
+            placeholder="0"
+            aria-describedby="time-saved-hint"
+            onChange={(e) => setSavedDraft(e.target.value)}
+            onBlur={commitSaved}
+            onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+          />
+          <span id="time-saved-hint" className="field-help">
+            Insights add this up for each production run (webhook, schedule, error and sub-workflow runs, not manual
+            ones), as the published version that ran says.
+          </span>
         </label>
         <label className="field">
           Execution order

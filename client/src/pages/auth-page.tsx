@@ -16,7 +16,12 @@ export const AuthPage = ({ mode, onSignedIn }: { mode: 'login' | 'signup'; onSig
     event.preventDefault();
     const form = event.currentTarget;
     const body: Record<string, string> = { email: fieldText(form, 'email'), password: fieldText(form, 'password') };
-    if (mode === 'signup') body.name = fieldText(form, 'name');
+    if (mode === 'signup') {
+      body.name = fieldText(form, 'name');
+      // Signing up on the way to a join link: with invite-only sign-up, the link is what lets this person in.
+      const link = /^\/join\/([^/?#]+)$/.exec(next ?? '')?.[1];
+      if (link) body.link = decodeURIComponent(link);
+    }
     setBusy(true);
     setError(undefined);
     try {

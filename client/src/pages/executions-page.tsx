@@ -18,6 +18,7 @@ import {
   type RangeChoice,
   type StatusChoice,
 } from '../runs/execution-filters.ts';
+import { WorkflowPicker } from '../runs/workflow-picker.tsx';
 import { TopBar } from './topbar.tsx';
 import './executions.css';
 
@@ -64,7 +65,6 @@ export const ExecutionsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: 
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [workflows, setWorkflows] = useState<{ id: string; name: string }[]>([]);
   const [now, setNow] = useState(() => Date.now());
   // The window is fixed when the filters are applied, so "last 24 hours" means the same rows for every page.
   const [span, setSpan] = useState(() => windowOf(defaultFilters, Date.now()));
@@ -99,13 +99,6 @@ export const ExecutionsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: 
     [filters],
   );
   useEffect(() => load(null), [load]);
-
-  useEffect(() => {
-    api<{ workflows: { id: string; name: string }[] }>('GET', '/api/workflows?limit=200').then(
-      (r) => setWorkflows([...r.workflows].sort((a, b) => a.name.localeCompare(b.name))),
-      () => undefined,
-    );
-  }, []);
 
   // Durations of runs in flight keep counting.
   const inFlight = rows.some((r) => !ended(r));
@@ -225,18 +218,7 @@ export const ExecutionsPage = ({ user, onSignOut }: { user: UserDto; onSignOut: 
                 </option>
               ))}
             </select>
-            <select
-              aria-label="Workflow"
-              value={filters.workflowId}
-              onChange={(e) => set('workflowId', e.target.value)}
-            >
-              <option value="">Every workflow</option>
-              {workflows.map((w) => (
-                <option key={w.id} value={w.id}>
-                  {w.name}
-                </option>
-              ))}
-            </select>
+            <WorkflowPicker value={filters.workflowId} onChange={(id) => set('workflowId', id)} />
             <select
               aria-label="Trigger"
               value={filters.mode}

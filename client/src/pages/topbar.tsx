@@ -6,8 +6,8 @@ import { InboxLink } from '../comments/inbox-link.tsx';
 
 /**
  * The bar on every signed-in page. The person's name opens their account
- * (sessions, deleting it); the admin also gets the accounts list, outside the
- * editor, whose bar is full.
+ * (the Settings page's first tab); Settings (account, tokens, and for admins
+ * the instance and its users) is linked outside the editor, whose bar is full.
  */
 export const TopBar = ({
   user,
@@ -25,9 +25,10 @@ export const TopBar = ({
     {children}
     <span className="spacer" />
     {!children && <Link href={appRoutes.executions}>Executions</Link>}
-    {user.isAdmin && !children && <Link href={appRoutes.adminUsers}>Accounts</Link>}
+    {!children && <Link href={appRoutes.insights}>Insights</Link>}
+    {!children && <Link href={appRoutes.settings}>Settings</Link>}
     <InboxLink />
-    <Link href={appRoutes.account} className="muted user-name" title={`Your account (${user.email})`}>
+    <Link href={appRoutes.settings} className="muted user-name" title={`Your account (${user.email})`}>
       {user.name}
       {user.isAdmin ? ' · admin' : ''}
     </Link>

@@ -406,6 +406,7 @@ export class EngineClient {
         subworkflow: this.subworkflowOf(job),
         ...(job.limits ? { limits: job.limits } : {}),
         ...(job.timezone ? { defaultTimezone: job.timezone } : {}),
+        ...(job.defaultTimeoutSeconds === undefined ? {} : { defaultTimeoutSeconds: job.defaultTimeoutSeconds }),
         outbound: this.outbound.for(job.network),
         ...(this.options.filesDir !== undefined ? { filesDir: this.options.filesDir } : {}),
         encodeItems: true,

@@ -147,6 +147,8 @@ export interface RunOptions {
   limits?: Partial<RunLimits>;
   /** The server's zone, for a workflow whose settings name none (n8n's "DEFAULT"); UTC when left out. */
   defaultTimezone?: string;
+  /** The time limit of a workflow that sets none (the server's instance settings); unset: defaultSettings'. */
+  defaultTimeoutSeconds?: number;
   /** How HTTP Request reaches out (the network policy); the default, blocking one when left out. */
   outbound?: OutboundClient;
   /**
@@ -531,7 +533,8 @@ class WorkflowRun {
     if (outer?.aborted) onCancel();
     else outer?.addEventListener('abort', onCancel, { once: true });
     // Nothing runs forever: without a setting, the default limit applies (0 turns it off).
-    const timeoutSeconds = options.definition.settings.timeoutSeconds ?? defaultSettings.timeoutSeconds;
+    const timeoutSeconds =
+      options.definition.settings.timeoutSeconds ?? options.defaultTimeoutSeconds ?? defaultSettings.timeoutSeconds;
     this.timeoutSeconds = timeoutSeconds;
     const clock = Date.now();
     this.yieldAt = clock + SLICE_MS;

@@ -87,6 +87,17 @@ export const deleteAccountRequest = z.strictObject({
   password: z.string().max(200),
 });
 
+/** `PATCH /api/me`: the caller's own name. */
+export const updateMeRequest = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(100),
+});
+
+/** `POST /api/me/password`: the current password again, and the new one (as sign-up takes it). */
+export const changePasswordRequest = z.strictObject({
+  currentPassword: z.string().max(200),
+  newPassword: z.string().min(8, 'must have at least 8 characters').max(200),
+});
+
 /** An account as the instance admin lists it (`GET /api/admin/users`). */
 export const adminUserSchema = z.object({
   id: z.string(),

@@ -15,6 +15,11 @@ export const signupRequest = z.strictObject({
 });
 export type SignupRequest = z.infer<typeof signupRequest>;
 
+/** `POST /api/auth/signup`: with sign-up `invite`, a join link's token (from /join/<token>) lets its holder in. */
+export const selfSignupRequest = signupRequest.extend({
+  link: z.string().max(200).optional(),
+});
+
 export const loginRequest = z.strictObject({
   email: z.string().trim().max(254),
   password: z.string().max(200),
@@ -23,6 +28,8 @@ export type LoginRequest = z.infer<typeof loginRequest>;
 
 export const createTokenRequest = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100),
+  /** When it stops working (epoch ms, in the future); absent or null: until it is revoked. */
+  expiresAt: time.nullable().optional(),
 });
 
 /** The palette's starred node types, in order; `PUT /api/me/favourites` replaces the list. */
@@ -99,6 +106,8 @@ export const apiTokenSchema = z.object({
   name: z.string(),
   createdAt: time,
   lastUsedAt: time.nullable(),
+  /** After this the token gets 401 everywhere and its sockets close; null: until it is revoked. */
+  expiresAt: time.nullable(),
 });
 export type ApiTokenDto = z.infer<typeof apiTokenSchema>;
 
@@ -119,3 +128,4 @@ export interface ApiErrorBody {
 export * from './credentials.ts';
 export * from './access.ts';
 export * from './links.ts';
+export * from './settings.ts';

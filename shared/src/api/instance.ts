@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const instanceSchema = z.object({
   /** Whether owners can invite people by email (SMTP is set up). */
   emailInvitations: z.boolean(),
-  /** `closed`: only the first account could sign up; others get an account from the admin. */
-  signup: z.enum(['open', 'closed']),
+  /** `closed`: only the first account could sign up; `invite`: only with an invitation or a join link. */
+  signup: z.enum(['open', 'invite', 'closed']),
 });
 export type InstanceDto = z.infer<typeof instanceSchema>;

@@ -184,6 +184,7 @@ export const buildOpenApiDocument = ({ version, routes = Object.values(apiRoutes
       { name: 'links', description: 'Share links: make, list and revoke them; look at one and join through it' },
       { name: 'executions', description: 'Run history and control' },
       { name: 'live', description: 'The live feed: presence and runs as they change' },
+      { name: 'insights', description: 'Runs over time, failures, durations, time saved and webhook latency' },
       { name: 'credentials', description: 'Secrets for HTTP nodes (write-only) and their grants to workflows' },
       { name: 'nodes', description: 'The node catalog' },
       { name: 'templates', description: 'Workflow templates: the gallery, using one, saving a workflow as one' },

@@ -288,6 +288,8 @@ export const jobSchema = z.object({
   network: networkPolicySchema.optional(),
   /** The server's time zone (WEFT_TIMEZONE), for a workflow without one of its own (n8n's "DEFAULT"); UTC when left out. */
   timezone: z.string().min(1).max(64).optional(),
+  /** The time limit of a workflow that sets none of its own (the instance settings); left out: the engine's default. */
+  defaultTimeoutSeconds: z.number().int().min(0).max(86_400).optional(),
   /**
    * A sub-workflow run its caller waits for (docs/plans/n8n-daily.md §6.2): the engine runs it at once, beside
    * its concurrency, under the caller's signal, and hands its result to the caller's Execute Workflow node.

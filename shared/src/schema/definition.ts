@@ -58,6 +58,11 @@ export const settingsSchema = z.strictObject({
    */
   callerPolicy: z.enum(callerPolicyValues).optional(),
   callerIds: z.array(z.string().regex(ID_PATTERN)).max(1000).optional(),
+  /**
+   * n8n's "time saved per execution": minutes one production run (webhook, schedule, error, sub-workflow) saves
+   * someone; insights add it up per run, as the version the run executed says (docs/plans/home-insights.md §4).
+   */
+  minutesSavedPerRun: z.number().min(0).max(100_000).optional(),
 });
 export type WorkflowSettings = z.infer<typeof settingsSchema>;
 
@@ -69,6 +74,7 @@ export const defaultSettings: Required<Omit<WorkflowSettings, 'errorWorkflow'>> 
   errorWorkflowOnManual: false,
   callerPolicy: 'members',
   callerIds: [],
+  minutesSavedPerRun: 0,
 };
 
 export const definitionNodeSchema = z.strictObject({

@@ -45,6 +45,8 @@ export const fromDefinition = (
       setWorkflowSetting(doc, 'errorWorkflowOnManual', def.settings.errorWorkflowOnManual);
     if (def.settings.callerPolicy !== undefined) setWorkflowSetting(doc, 'callerPolicy', def.settings.callerPolicy);
     if (def.settings.callerIds !== undefined) setWorkflowSetting(doc, 'callerIds', def.settings.callerIds);
+    if (def.settings.minutesSavedPerRun !== undefined)
+      setWorkflowSetting(doc, 'minutesSavedPerRun', def.settings.minutesSavedPerRun);
     const nodes = nodesMap(doc);
     for (const node of def.nodes) nodes.set(node.id, buildNodeMap(node));
     const edges = edgesMap(doc);

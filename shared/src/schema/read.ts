@@ -196,6 +196,7 @@ export interface MetaSnapshot {
     errorWorkflowOnManual?: boolean;
     callerPolicy?: CallerPolicy;
     callerIds?: string[];
+    minutesSavedPerRun?: number;
   };
 }
 
@@ -227,6 +228,8 @@ export const readMeta = (doc: Y.Doc): MetaSnapshot => {
     if ((callerPolicyValues as readonly unknown[]).includes(callers)) out.callerPolicy = callers as CallerPolicy;
     const callerIds = settingsMap.get('callerIds');
     if (Array.isArray(callerIds)) out.callerIds = callerIds.filter(isValidId).slice(0, 1000);
+    const saved = settingsMap.get('minutesSavedPerRun');
+    if (isFiniteNumber(saved) && saved >= 0 && saved <= 100_000) out.minutesSavedPerRun = saved;
   }
   return {
     schemaVersion: isFiniteNumber(version) ? version : undefined,

@@ -6,7 +6,7 @@ import * as Y from 'yjs';
  *
  * meta:  Y.Map  schemaVersion (number), name (string), description (Y.Text),
  *               settings (Y.Map: timezone, timeoutSeconds, executionOrder,
- *               onEngineLoss, errorWorkflow, errorWorkflowOnManual)
+ *               onEngineLoss, errorWorkflow, errorWorkflowOnManual, minutesSavedPerRun)
  * nodes: Y.Map<nodeId, Y.Map>  one nested map per node, see NodeKey
  * edges: Y.Map<edgeId, EdgeValue>  edgeId is derived from the endpoints; `order`
  *        ranks the edges by when they were made (the definition's edge order)

@@ -88,7 +88,8 @@ export const setWorkflowSetting = (
     | 'errorWorkflow'
     | 'errorWorkflowOnManual'
     | 'callerPolicy'
-    | 'callerIds',
+    | 'callerIds'
+    | 'minutesSavedPerRun',
   value: string | number | boolean | readonly string[] | undefined,
   origin?: Origin,
 ): void => {

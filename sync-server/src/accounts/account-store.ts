@@ -13,6 +13,8 @@ export interface ApiTokenInfo {
   name: string;
   createdAt: number;
   lastUsedAt: number | null;
+  /** After this (epoch ms) the token no longer authenticates; null: until it is revoked. */
+  expiresAt: number | null;
 }
 
 /** A session ends this long after its login, however much it is used (docs/SECURITY.md). */
@@ -48,6 +50,13 @@ export interface AccountStore {
    * signed out; its API tokens keep working (scripts are revoked one by one).
    */
   setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
+  /**
+   * Makes an account an instance admin or not; `lastAdmin` when that would
+   * leave the instance without an enabled admin (checked and written in one step).
+   */
+  setAdmin(id: string, isAdmin: boolean): Promise<'ok' | 'notFound' | 'lastAdmin'>;
+  /** Renames an account; false when there is no such account. */
+  setName(id: string, name: string): Promise<boolean>;
   /** Deletes an account; its sessions, tokens, memberships, favourites and credentials (with their grants) go with it. */
   deleteUser(id: string): Promise<boolean>;
   /** Starts a session; returns the cookie value (only its hash is stored). */
@@ -63,10 +72,12 @@ export interface AccountStore {
   /** Deletes expired sessions; answers whose they were, so their open sockets can be checked again. */
   deleteExpiredSessions(): Promise<string[]>;
   /** Creates a personal API token; the secret is returned once and never stored. */
-  createApiToken(userId: string, name: string): Promise<ApiTokenInfo & { token: string }>;
+  createApiToken(userId: string, name: string, expiresAt?: number | null): Promise<ApiTokenInfo & { token: string }>;
   listApiTokens(userId: string): Promise<ApiTokenInfo[]>;
   deleteApiToken(userId: string, id: string): Promise<boolean>;
   userForApiToken(token: string): Promise<User | undefined>;
   /** The id the tokens page shows for a token (the audit trail names it), or undefined. */
   apiTokenId(token: string): Promise<string | undefined>;
+  /** When a token stops authenticating (null: never), or undefined for no such token; sockets close then. */
+  apiTokenExpiry(token: string): Promise<number | null | undefined>;
 }

@@ -12,6 +12,8 @@ import { API_TOKEN_PREFIX, hashSecret, newSecret, SESSION_PREFIX, sessionIdOf } 
 const MAX_USER_AGENT = 300;
 /** last_used_at is refreshed at most this often, so authenticated requests do not all write. */
 const TOKEN_TOUCH_INTERVAL_MS = 60_000;
+/** Serialises changes of who is an admin, so the last one cannot be removed by two requests at once. */
+const ADMINS_LOCK = 'weft:admins';
 /** Serialises sign-ups, so that of two first accounts created at once exactly one is the admin. */
 const SIGNUP_LOCK = 'weft:signup';
 
@@ -107,6 +109,28 @@ export class PgAccountStore implements AccountStore {
     });
   }
 
+  async setAdmin(id: string, isAdmin: boolean): Promise<'ok' | 'notFound' | 'lastAdmin'> {
+    return this.db.transaction(async (tx) => {
+      // Two admins removing each other at once: one at a time, so one of them stays.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${ADMINS_LOCK}))`);
+      const [row] = await tx.select({ isAdmin: users.isAdmin }).from(users).where(eq(users.id, id));
+      if (!row) return 'notFound' as const;
+      if (!isAdmin && row.isAdmin) {
+        const [others] = await tx
+          .select({ n: count() })
+          .from(users)
+          .where(and(eq(users.isAdmin, true), isNull(users.disabledAt), ne(users.id, id)));
+        if ((others?.n ?? 0) === 0) return 'lastAdmin' as const;
+      }
+      await tx.update(users).set({ isAdmin }).where(eq(users.id, id));
+      return 'ok' as const;
+    });
+  }
+
+  async setName(id: string, name: string): Promise<boolean> {
+    return (await this.db.update(users).set({ name }).where(eq(users.id, id)).returning({ id: users.id })).length > 0;
+  }
+
   async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const changed = await tx.update(users).set({ passwordHash }).where(eq(users.id, id)).returning({ id: users.id });
@@ -193,7 +217,11 @@ export class PgAccountStore implements AccountStore {
     return [...new Set(gone.map((r) => r.userId))];
   }
 
-  async createApiToken(userId: string, name: string): Promise<ApiTokenInfo & { token: string }> {
+  async createApiToken(
+    userId: string,
+    name: string,
+    expiresAt: number | null = null,
+  ): Promise<ApiTokenInfo & { token: string }> {
     const token = newSecret(API_TOKEN_PREFIX);
     const row = {
       id: createId(),
@@ -202,9 +230,10 @@ export class PgAccountStore implements AccountStore {
       tokenHash: hashSecret(token),
       createdAt: this.now(),
       lastUsedAt: null,
+      expiresAt,
     };
     await this.db.insert(apiTokens).values(row);
-    return { id: row.id, name: row.name, createdAt: row.createdAt, lastUsedAt: null, token };
+    return { id: row.id, name: row.name, createdAt: row.createdAt, lastUsedAt: null, expiresAt, token };
   }
 
   async listApiTokens(userId: string): Promise<ApiTokenInfo[]> {
@@ -214,6 +243,7 @@ export class PgAccountStore implements AccountStore {
         name: apiTokens.name,
         createdAt: apiTokens.createdAt,
         lastUsedAt: apiTokens.lastUsedAt,
+        expiresAt: apiTokens.expiresAt,
       })
       .from(apiTokens)
       .where(eq(apiTokens.userId, userId))
@@ -231,12 +261,18 @@ export class PgAccountStore implements AccountStore {
   async userForApiToken(token: string): Promise<User | undefined> {
     if (!token.startsWith(API_TOKEN_PREFIX)) return undefined;
     const [row] = await this.db
-      .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+      .select({
+        user: users,
+        tokenId: apiTokens.id,
+        lastUsedAt: apiTokens.lastUsedAt,
+        expiresAt: apiTokens.expiresAt,
+      })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(and(eq(apiTokens.tokenHash, hashSecret(token)), isNull(users.disabledAt)));
     if (!row) return undefined;
     const now = this.now();
+    if (row.expiresAt !== null && row.expiresAt <= now) return undefined;
     if (row.lastUsedAt === null || now - row.lastUsedAt > TOKEN_TOUCH_INTERVAL_MS) {
       await this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
     }
@@ -249,5 +285,13 @@ export class PgAccountStore implements AccountStore {
       .from(apiTokens)
       .where(eq(apiTokens.tokenHash, hashSecret(token)));
     return row?.id;
+  }
+
+  async apiTokenExpiry(token: string): Promise<number | null | undefined> {
+    const [row] = await this.db
+      .select({ expiresAt: apiTokens.expiresAt })
+      .from(apiTokens)
+      .where(eq(apiTokens.tokenHash, hashSecret(token)));
+    return row?.expiresAt;
   }
 }

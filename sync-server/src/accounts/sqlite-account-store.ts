@@ -43,7 +43,12 @@ export class SqliteAccountStore implements AccountStore {
       )
       .prepare();
     this.tokenLookup = db
-      .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+      .select({
+        user: users,
+        tokenId: apiTokens.id,
+        lastUsedAt: apiTokens.lastUsedAt,
+        expiresAt: apiTokens.expiresAt,
+      })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(and(eq(apiTokens.tokenHash, sql.placeholder('hash')), isNull(users.disabledAt)))
@@ -122,6 +127,28 @@ export class SqliteAccountStore implements AccountStore {
       if (changed && disabled) tx.delete(sessions).where(eq(sessions.userId, id)).run();
       return changed;
     });
+  }
+
+  async setAdmin(id: string, isAdmin: boolean): Promise<'ok' | 'notFound' | 'lastAdmin'> {
+    return this.db.transaction((tx) => {
+      const row = tx.select({ isAdmin: users.isAdmin }).from(users).where(eq(users.id, id)).get();
+      if (!row) return 'notFound' as const;
+      if (!isAdmin && row.isAdmin) {
+        const others =
+          tx
+            .select({ n: count() })
+            .from(users)
+            .where(and(eq(users.isAdmin, true), isNull(users.disabledAt), ne(users.id, id)))
+            .get()?.n ?? 0;
+        if (others === 0) return 'lastAdmin' as const;
+      }
+      tx.update(users).set({ isAdmin }).where(eq(users.id, id)).run();
+      return 'ok' as const;
+    });
+  }
+
+  async setName(id: string, name: string): Promise<boolean> {
+    return this.db.update(users).set({ name }).where(eq(users.id, id)).run().changes > 0;
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
@@ -209,7 +236,11 @@ export class SqliteAccountStore implements AccountStore {
     return [...new Set(gone.map((r) => r.userId))];
   }
 
-  async createApiToken(userId: string, name: string): Promise<ApiTokenInfo & { token: string }> {
+  async createApiToken(
+    userId: string,
+    name: string,
+    expiresAt: number | null = null,
+  ): Promise<ApiTokenInfo & { token: string }> {
     const token = newSecret(API_TOKEN_PREFIX);
     const row = {
       id: createId(),
@@ -218,9 +249,10 @@ export class SqliteAccountStore implements AccountStore {
       tokenHash: hashSecret(token),
       createdAt: this.now(),
       lastUsedAt: null,
+      expiresAt,
     };
     this.db.insert(apiTokens).values(row).run();
-    return { id: row.id, name: row.name, createdAt: row.createdAt, lastUsedAt: null, token };
+    return { id: row.id, name: row.name, createdAt: row.createdAt, lastUsedAt: null, expiresAt, token };
   }
 
   async listApiTokens(userId: string): Promise<ApiTokenInfo[]> {
@@ -230,6 +262,7 @@ export class SqliteAccountStore implements AccountStore {
         name: apiTokens.name,
         createdAt: apiTokens.createdAt,
         lastUsedAt: apiTokens.lastUsedAt,
+        expiresAt: apiTokens.expiresAt,
       })
       .from(apiTokens)
       .where(eq(apiTokens.userId, userId))
@@ -251,6 +284,7 @@ export class SqliteAccountStore implements AccountStore {
     const row = this.tokenLookup.get({ hash: hashSecret(token) });
     if (!row) return undefined;
     const now = this.now();
+    if (row.expiresAt !== null && row.expiresAt <= now) return undefined;
     if (row.lastUsedAt === null || now - row.lastUsedAt > TOKEN_TOUCH_INTERVAL_MS) {
       this.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId)).run();
     }
@@ -263,5 +297,13 @@ export class SqliteAccountStore implements AccountStore {
       .from(apiTokens)
       .where(eq(apiTokens.tokenHash, hashSecret(token)))
       .get()?.id;
+  }
+
+  async apiTokenExpiry(token: string): Promise<number | null | undefined> {
+    return this.db
+      .select({ expiresAt: apiTokens.expiresAt })
+      .from(apiTokens)
+      .where(eq(apiTokens.tokenHash, hashSecret(token)))
+      .get()?.expiresAt;
   }
 }

@@ -21,6 +21,9 @@ export const TRIGGERS_CHANNEL = 'weft_triggers';
 /** The channel the mode store notifies on, with the workflow id, when an edit mode changes (modes/pg-mode-store.ts). */
 export const MODES_CHANNEL = 'weft_modes';
 
+/** The channel the settings store notifies on when an admin changes an instance setting (settings/pg-settings-store.ts). */
+export const SETTINGS_CHANNEL = 'weft_settings';
+
 export class InstanceConflictError extends Error {}
 
 const accessChangeSchema = z.object({ userId: z.string().optional(), workflowId: z.string().optional() });
@@ -49,6 +52,7 @@ export class PgSession {
   private readonly listeners = new Set<(change: AccessChange) => void>();
   private readonly triggerListeners = new Set<() => void>();
   private readonly modeListeners = new Set<(workflowId: string | undefined) => void>();
+  private readonly settingsListeners = new Set<() => void>();
   private burst: AccessChange[] = [];
   private burstTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -84,6 +88,12 @@ export class PgSession {
     return () => this.modeListeners.delete(fn);
   }
 
+  /** Another process changed instance settings; also called after a reconnect, when changes may have gone unheard. */
+  onSettingsChange(fn: () => void): () => void {
+    this.settingsListeners.add(fn);
+    return () => this.settingsListeners.delete(fn);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
@@ -106,6 +116,7 @@ export class PgSession {
       if (message.channel === ACCESS_CHANNEL) this.heard(message.payload);
       else if (message.channel === TRIGGERS_CHANNEL) this.triggersChanged();
       else if (message.channel === MODES_CHANNEL) this.modeChanged(message.payload);
+      else if (message.channel === SETTINGS_CHANNEL) this.settingsChanged();
     });
     try {
       await client.connect();
@@ -120,6 +131,7 @@ export class PgSession {
       await client.query(`listen ${ACCESS_CHANNEL}`);
       await client.query(`listen ${TRIGGERS_CHANNEL}`);
       await client.query(`listen ${MODES_CHANNEL}`);
+      await client.query(`listen ${SETTINGS_CHANNEL}`);
     } catch (error) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
@@ -149,6 +161,7 @@ export class PgSession {
           this.emit({});
           this.triggersChanged();
           this.modeChanged(undefined);
+          this.settingsChanged();
         },
         (error: unknown) => {
           // Another lone instance may have started meanwhile: say so loudly, keep trying.
@@ -187,6 +200,16 @@ export class PgSession {
         fn();
       } catch (error) {
         this.options.logger.error({ err: error }, 'a trigger-change listener failed');
+      }
+    }
+  }
+
+  private settingsChanged(): void {
+    for (const fn of [...this.settingsListeners]) {
+      try {
+        fn();
+      } catch (error) {
+        this.options.logger.error({ err: error }, 'a settings-change listener failed');
       }
     }
   }

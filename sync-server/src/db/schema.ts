@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The sync server's SQLite schema: the source drizzle-kit generates
@@ -47,6 +47,8 @@ export const apiTokens = sqliteTable(
     tokenHash: text('token_hash').notNull().unique(),
     createdAt: integer('created_at').notNull(),
     lastUsedAt: integer('last_used_at'),
+    /** Epoch ms after which the token no longer authenticates; null: until it is revoked. */
+    expiresAt: integer('expires_at'),
   },
   (t) => [index('api_tokens_user_idx').on(t.userId)],
 );
@@ -654,6 +656,80 @@ export const templates = sqliteTable(
   },
   (t) => [index('templates_category_name_idx').on(t.category, t.name)],
 );
+
+/** One integer column per histogram bucket (insights/buckets.ts): summed in SQL by both dialects. */
+const histogram = (prefix: 'd' | 'l') =>
+  Object.fromEntries(
+    Array.from({ length: 20 }, (_, i) => [`${prefix}${i}`, integer(`${prefix}${i}`).notNull().default(0)]),
+  );
+
+/**
+ * Insights rollups (docs/plans/home-insights.md §4), each kept by the hour (`hour`: its start, ms) and by the UTC
+ * day (`day`), so a month reads 30 rows a series where it would read 720. Written in the transaction that records
+ * a run's end. No foreign key to executions: they outlive execution retention.
+ */
+const runsRollup = (name: string, period: 'hour' | 'day') =>
+  sqliteTable(
+    name,
+    {
+      workflowId: text('workflow_id')
+        .notNull()
+        .references(() => workflows.id, { onDelete: 'cascade' }),
+      at: integer(period).notNull(),
+      mode: text('mode').notNull(),
+      status: text('status').notNull(),
+      runs: integer('runs').notNull().default(0),
+      /** The summed durations of the runs that started (the histogram counts those). */
+      durationMs: integer('duration_ms').notNull().default(0),
+      minutesSaved: real('minutes_saved').notNull().default(0),
+      ...histogram('d'),
+    },
+    (t) => [primaryKey({ columns: [t.workflowId, t.at, t.mode, t.status] }), index(`${name}_${period}_idx`).on(t.at)],
+  );
+
+/** Failed node runs per workflow, period and node (one per execution in which the node failed). */
+const nodeFailuresRollup = (name: string, period: 'hour' | 'day') =>
+  sqliteTable(
+    name,
+    {
+      workflowId: text('workflow_id')
+        .notNull()
+        .references(() => workflows.id, { onDelete: 'cascade' }),
+      at: integer(period).notNull(),
+      nodeId: text('node_id').notNull(),
+      /** The node's name and type at its latest failure in the period. */
+      nodeName: text('node_name').notNull(),
+      nodeType: text('node_type').notNull(),
+      failures: integer('failures').notNull().default(0),
+    },
+    (t) => [primaryKey({ columns: [t.workflowId, t.at, t.nodeId] }), index(`${name}_${period}_idx`).on(t.at)],
+  );
+
+/**
+ * Webhook answer latency (request arrived → answer sent) per workflow and period. Its own table: the latency is
+ * known when the answer goes, before the run's status (answer on receipt) or after its end is committed (last node).
+ */
+const webhookRollup = (name: string, period: 'hour' | 'day') =>
+  sqliteTable(
+    name,
+    {
+      workflowId: text('workflow_id')
+        .notNull()
+        .references(() => workflows.id, { onDelete: 'cascade' }),
+      at: integer(period).notNull(),
+      responses: integer('responses').notNull().default(0),
+      latencyMs: integer('latency_ms').notNull().default(0),
+      ...histogram('l'),
+    },
+    (t) => [primaryKey({ columns: [t.workflowId, t.at] }), index(`${name}_${period}_idx`).on(t.at)],
+  );
+
+export const insightsHourly = runsRollup('insights_hourly', 'hour');
+export const insightsDaily = runsRollup('insights_daily', 'day');
+export const insightsNodeFailuresHourly = nodeFailuresRollup('insights_node_failures_hourly', 'hour');
+export const insightsNodeFailuresDaily = nodeFailuresRollup('insights_node_failures_daily', 'day');
+export const insightsWebhookHourly = webhookRollup('insights_webhook_hourly', 'hour');
+export const insightsWebhookDaily = webhookRollup('insights_webhook_daily', 'day');
 
 /**
  * The node types a workflow's document holds (docs/plans/home-insights.md §2): the list searches them without

@@ -22,10 +22,10 @@ import type { ClaimOutcome, ExecutionRow, ExecutionStore } from './execution-sto
 import { parseFingerprints, planPartialJob, scopeOf, type PartialInput } from './partial-runs.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { VersionStore } from './version-store.ts';
-import type { RunPolicy } from './run-policy.ts';
+import { timeLimitOf, type RunPolicy } from './run-policy.ts';
 import { FinishBatcher } from './finish-batcher.ts';
 import { FairQueue } from './fair-queue.ts';
-import { defaultSettings, type WorkflowDefinition } from '#shared/schema/definition.ts';
+import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import type { Item } from '#shared/runs/items.ts';
 import { itemSchema } from '#shared/runs/item-schema.ts';
 import { z } from 'zod';
@@ -64,8 +64,11 @@ export interface EngineHubOptions {
   live: LiveStatus;
   logger: Logger;
   now?: () => number;
-  /** Budgets and network policy every job carries (engine defaults without it). */
-  runPolicy?: RunPolicy;
+  /**
+   * Budgets and network policy every job carries (engine defaults without it); a function is read at each
+   * job, so a change of the instance settings reaches the engines with their next job.
+   */
+  runPolicy?: RunPolicy | (() => RunPolicy);
   /** Runs one workflow may have on the engines at once; 0 or unset: half of all engines' slots (at least 1). */
   maxRunningPerWorkflow?: number;
   /** Told of each credential a job carries; it records `credential.used` once per credential and version. */
@@ -755,7 +758,7 @@ export class EngineHub {
           startedBy: built.startedBy,
         });
       }
-      const limitSeconds = job.definition.settings.timeoutSeconds ?? defaultSettings.timeoutSeconds;
+      const limitSeconds = timeLimitOf(job.definition, job.defaultTimeoutSeconds);
       if (limitSeconds > 0) {
         this.deadlines.set(id, { at: this.now() + limitSeconds * 1000 + overdueGraceMs(limitSeconds), limitSeconds });
       }
@@ -908,6 +911,8 @@ export class EngineHub {
     const version = await this.options.versions.get(row.versionHash);
     const workflow = await this.options.workflows.get(row.workflowId);
     if (!version || !workflow) return { ok: false, failed: 'The workflow version is gone' };
+    const { runPolicy } = this.options;
+    const policy = typeof runPolicy === 'function' ? runPolicy() : runPolicy;
     const partial = await this.partialOf(row, version.definition);
     if (partial.failed !== undefined) return { ok: false, failed: partial.failed };
     // Credentials travel with the job only where their owner granted them to this workflow:
@@ -939,11 +944,14 @@ export class EngineHub {
         ...(row.triggerItems ? { triggerItems: JSON.parse(row.triggerItems) as Job['triggerItems'] } : {}),
         ...(row.pins ? { pins: JSON.parse(row.pins) as Job['pins'] } : {}),
         ...(partial.job ? { partial: partial.job } : {}),
-        ...(this.options.runPolicy
+        ...(policy
           ? {
-              limits: this.options.runPolicy.limits,
-              network: this.options.runPolicy.network,
-              timezone: this.options.runPolicy.timezone,
+              limits: policy.limits,
+              network: policy.network,
+              timezone: policy.timezone,
+              ...(policy.defaultTimeoutSeconds === undefined
+                ? {}
+                : { defaultTimeoutSeconds: policy.defaultTimeoutSeconds }),
             }
           : {}),
       },

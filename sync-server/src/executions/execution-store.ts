@@ -1,6 +1,7 @@
 import { customDataSchema, type LogLevel, type RunResultMessage } from '#shared/protocol/engine.ts';
 import type { CustomDataValues } from '#shared/runs/custom-data.ts';
 import type { executionLogs, executions, nodeRuns } from '../db/schema.ts';
+import type { LatencyRollup } from '../insights/rollup-sql.ts';
 import type { ErrorRunSetup } from './error-workflows.ts';
 
 /**
@@ -247,4 +248,9 @@ export interface ExecutionStore {
    * Answers how many it deleted.
    */
   pruneBatch(policy: ExecutionRetentionPolicy, now: number, limit: number): Promise<number>;
+  /**
+   * Adds webhook answers' latencies, gathered in memory, to the insights rollup in one statement; entries of
+   * workflows deleted meanwhile are dropped (insights/webhook-latency.ts).
+   */
+  addWebhookLatencies(entries: readonly LatencyRollup[]): Promise<void>;
 }

@@ -18,6 +18,13 @@ import {
 import type { LogLevel } from '#shared/protocol/engine.ts';
 import type { PgDb } from '../db/open-postgres.ts';
 import {
+  GRAINS,
+  rollupLatencySql,
+  rollupNodeFailuresSql,
+  rollupRunsSql,
+  type LatencyRollup,
+} from '../insights/rollup-sql.ts';
+import {
   executionLogs,
   executions,
   jobOutbox,
@@ -50,13 +57,7 @@ import type {
   NodeRunRow,
   OutboxEntry,
 } from './execution-store.ts';
-import {
-  customDataText,
-  lastOfEach,
-  MAX_JOB_PRIORITY,
-  partialColumns,
-  type LastNodeRun,
-} from './execution-store.ts';
+import { customDataText, lastOfEach, MAX_JOB_PRIORITY, partialColumns, type LastNodeRun } from './execution-store.ts';
 
 type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
@@ -308,46 +309,57 @@ export class PgExecutionStore implements ExecutionStore {
       const text = customDataText(f.result.customData);
       return text === null ? [] : [{ id: f.id, text }];
     });
-    // The common case, nothing failing and no custom data: the one round trip.
-    if (failing.length === 0 && custom.length === 0) {
-      await this.db.execute(this.finishSql(batch));
-      return;
-    }
+    const ids = batch.map((f) => f.id);
     const started = await this.db.transaction(async (tx) => {
+      // The runs this batch finishes (still unfinished), locked until the commit: only they reach the rollups.
+      const open = await tx
+        .select({ id: executions.id })
+        .from(executions)
+        .where(and(inArray(executions.id, ids), inArray(executions.status, [...UNFINISHED])))
+        .orderBy(executions.id)
+        .for('no key update');
       // Before the finish, which is what makes the rows finished: only a run's own (first) end writes its data.
       if (custom.length > 0)
         await tx.execute(sql`update ${executions} set custom_data = v.data
           from (select unnest(${sql.param(custom.map((c) => c.id))}::text[]) as id,
                        unnest(${sql.param(custom.map((c) => c.text))}::text[]) as data) as v
           where ${executions.id} = v.id and ${inArray(executions.status, [...UNFINISHED])}`);
-      if (failing.length === 0) {
-        await tx.execute(this.finishSql(batch));
-        return [];
-      }
-      // The failures this batch writes (their runs are still unfinished), locked until the commit.
-      const open = await tx
-        .select({ id: executions.id })
-        .from(executions)
-        .where(
-          and(
-            inArray(
-              executions.id,
-              failing.map((f) => f.id),
-            ),
-            inArray(executions.status, [...UNFINISHED]),
-          ),
-        )
-        .orderBy(executions.id)
-        .for('no key update');
       await tx.execute(this.finishSql(batch));
+      if (open.length === 0) return [];
+      await this.rollup(
+        tx,
+        open.map((r) => r.id),
+        batch.some((f) => f.result.runs.length > 0),
+      );
       const made: NewExecution[] = [];
       for (const { id } of open) {
         const f = failing.find((r) => r.id === id);
-        await this.startErrorRun(tx, id, f?.now ?? Date.now(), f?.lost === true, made);
+        if (f) await this.startErrorRun(tx, id, f.now, f.lost === true, made);
       }
       return made;
     });
     this.announce(started);
+  }
+
+  /** Inside the end's transaction: adds the runs to the insights rollups (insights/rollup-sql.ts). */
+  private async rollup(tx: Tx, ids: string[], nodes: boolean): Promise<void> {
+    const these = sql`e.id = any(${sql.param(ids)}::text[])`;
+    const inserts = GRAINS.flatMap((grain) => [
+      rollupRunsSql('pg', these, grain),
+      ...(nodes ? [rollupNodeFailuresSql('pg', these, grain)] : []),
+    ]);
+    // One round trip: the inserts touch different tables, so they can be sub-statements of one.
+    const last = inserts.pop();
+    if (!last) return;
+    const before = inserts.map((q, i) => sql`${sql.raw(`r${i}`)} as (${q} returning 1)`);
+    await tx.execute(sql`with ${sql.join(before, sql`, `)} ${last}`);
+  }
+
+  async addWebhookLatencies(entries: readonly LatencyRollup[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      for (const grain of GRAINS) await tx.execute(rollupLatencySql(entries, grain));
+    });
   }
 
   setErrorRuns(setup: ErrorRunSetup): void {
@@ -513,6 +525,12 @@ export class PgExecutionStore implements ExecutionStore {
         .where(and(inArray(executions.id, ids), inArray(executions.status, [...UNFINISHED])))
         .returning({ id: executions.id });
       const made: NewExecution[] = [];
+      if (rows.length > 0)
+        await this.rollup(
+          tx,
+          rows.map((r) => r.id),
+          true,
+        );
       if (status === 'failed')
         for (const r of rows) await this.startErrorRun(tx, r.id, now, options.lost === true, made);
       return { changed: rows.map((r) => r.id), started: made };

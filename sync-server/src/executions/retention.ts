@@ -21,11 +21,12 @@ export class ExecutionRetention {
 
   constructor(
     private readonly store: ExecutionStore,
-    private readonly policy: RetentionPolicy,
+    /** A function is read at each round: the instance settings change it without a restart. */
+    private readonly policy: RetentionPolicy | (() => RetentionPolicy),
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
-    if (policy.maxAgeDays === 0 && policy.maxCount === 0) return;
+    if (typeof policy !== 'function' && policy.maxAgeDays === 0 && policy.maxCount === 0) return;
     this.timer = setInterval(() => {
       void this.tick().catch((error: unknown) => this.logger.error({ err: error }, 'a retention round failed'));
     }, TICK_MS);
@@ -35,9 +36,11 @@ export class ExecutionRetention {
   /** One round of pruning; failures are logged and retried next tick (a timer must not throw). */
   async tick(): Promise<number> {
     let deleted = 0;
+    const policy = typeof this.policy === 'function' ? this.policy() : this.policy;
+    if (policy.maxAgeDays === 0 && policy.maxCount === 0) return 0;
     try {
       for (let i = 0; i < BATCHES_PER_TICK; i++) {
-        const n = await this.store.pruneBatch(this.policy, this.now(), BATCH);
+        const n = await this.store.pruneBatch(policy, this.now(), BATCH);
         deleted += n;
         if (n < BATCH) break;
       }

@@ -1,4 +1,5 @@
 import { defaultRunLimits, type NetworkPolicy, type RunLimits } from '#shared/protocol/engine.ts';
+import { defaultSettings, type WorkflowDefinition } from '#shared/schema/definition.ts';
 import type { Config } from '../config.ts';
 
 /**
@@ -12,6 +13,8 @@ export interface RunPolicy {
   network: NetworkPolicy;
   /** The zone of workflows without one of their own. */
   timezone: string;
+  /** The time limit of workflows without one of their own (the instance settings); unset: the engine's default. */
+  defaultTimeoutSeconds?: number;
 }
 
 /** The settings it comes from; those left out (tests, embedders) take their defaults. */
@@ -57,3 +60,7 @@ export const runPolicyOf = (config: RunPolicyConfig): RunPolicy => ({
   },
   timezone: config.timezone ?? hostTimezone(),
 });
+
+/** A run's time limit in seconds, as the engine applies it (0: none): its workflow's own, else the instance's default. */
+export const timeLimitOf = (definition: WorkflowDefinition, defaultTimeoutSeconds: number | undefined): number =>
+  definition.settings.timeoutSeconds ?? defaultTimeoutSeconds ?? defaultSettings.timeoutSeconds;

@@ -16,7 +16,15 @@ import {
   type SQL,
 } from 'drizzle-orm';
 import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/open.ts';
+import {
+  GRAINS,
+  rollupLatencySql,
+  rollupNodeFailuresSql,
+  rollupRunsSql,
+  type LatencyRollup,
+} from '../insights/rollup-sql.ts';
 import {
   executionLogs,
   executions,
@@ -50,13 +58,7 @@ import type {
   NodeRunRow,
   OutboxEntry,
 } from './execution-store.ts';
-import {
-  customDataText,
-  lastOfEach,
-  MAX_JOB_PRIORITY,
-  partialColumns,
-  type LastNodeRun,
-} from './execution-store.ts';
+import { customDataText, lastOfEach, MAX_JOB_PRIORITY, partialColumns, type LastNodeRun } from './execution-store.ts';
 
 /** Executions, their node runs and logs in SQLite. */
 
@@ -81,11 +83,19 @@ export class SqliteExecutionStore implements ExecutionStore {
   private readonly nodeRunStmt;
   private readonly nextOrdStmt;
   private readonly logStmt;
+  private readonly rollupRunsStmts;
+  private readonly rollupFailuresStmts;
   /** Outbox entries a relayOutbox call is handing out right now. */
   private readonly relaying = new Set<string>();
   private errorRuns: ErrorRunSetup | undefined;
 
   constructor(private readonly db: Db) {
+    const text = (q: ReturnType<typeof rollupRunsSql>) => new SQLiteSyncDialect().sqlToQuery(q).sql;
+    const one = sql.raw('e.id = ?');
+    this.rollupRunsStmts = GRAINS.map((g) => db.$client.prepare<[string]>(text(rollupRunsSql('sqlite', one, g))));
+    this.rollupFailuresStmts = GRAINS.map((g) =>
+      db.$client.prepare<[string]>(text(rollupNodeFailuresSql('sqlite', one, g))),
+    );
     this.insertStmt = db
       .insert(executions)
       .values({
@@ -381,8 +391,9 @@ export class SqliteExecutionStore implements ExecutionStore {
     const started = this.db.transaction(() => {
       const runs: NewExecution[] = [];
       for (const f of batch) {
-        if (this.writeFinish(f.id, f.result, f.now) && f.result.status === 'failed')
-          this.startErrorRun(f.id, f.now, f.lost === true, runs);
+        if (!this.writeFinish(f.id, f.result, f.now)) continue;
+        this.rollup(f.id, f.result.runs.length > 0);
+        if (f.result.status === 'failed') this.startErrorRun(f.id, f.now, f.lost === true, runs);
       }
       return runs;
     });
@@ -511,6 +522,19 @@ export class SqliteExecutionStore implements ExecutionStore {
     );
   }
 
+  /** Inside the end's transaction: adds the run to the insights rollups (insights/rollup-sql.ts). */
+  private rollup(id: string, nodes: boolean): void {
+    for (const stmt of this.rollupRunsStmts) stmt.run(id);
+    if (nodes) for (const stmt of this.rollupFailuresStmts) stmt.run(id);
+  }
+
+  async addWebhookLatencies(entries: readonly LatencyRollup[]): Promise<void> {
+    if (entries.length === 0) return;
+    this.db.transaction(() => {
+      for (const grain of GRAINS) this.db.run(rollupLatencySql(entries, grain));
+    });
+  }
+
   /** Writes a run's end; answers whether the run was still queued or running (its status changed). */
   private writeFinish(id: string, result: RunResultMessage, now: number): boolean {
     const changed =
@@ -561,6 +585,7 @@ export class SqliteExecutionStore implements ExecutionStore {
         .returning({ id: executions.id })
         .all();
       const runs: NewExecution[] = [];
+      for (const r of rows) this.rollup(r.id, true);
       if (status === 'failed') for (const r of rows) this.startErrorRun(r.id, now, options.lost === true, runs);
       return { changed: rows.map((r) => r.id), started: runs };
     });

@@ -49,6 +49,9 @@ import type { AuthLimits } from '../accounts/auth-limits.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { AuditStore } from '../audit/audit-store.ts';
 import { requestAudit } from './audit-actor.ts';
+import { settingsRoutes } from './routes/settings.ts';
+import { invitedCheck } from '../settings/invited.ts';
+import type { InstanceSettings } from '../settings/instance-settings.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { changeRoutes } from './routes/changes.ts';
 import type { ChangeIndexStore } from '../changes/change-index-store.ts';
@@ -57,6 +60,9 @@ import type { LiveFeed } from '../live-feed/live-feed.ts';
 import { liveFeedRoutes } from '../live-feed/live-feed-route.ts';
 import type { ServerMetrics } from '../metrics/server-metrics.ts';
 import { metricsRoutes, webhookTiming } from '../metrics/metrics-routes.ts';
+import type { InsightsStore } from '../insights/insights-store.ts';
+import type { WebhookLatency } from '../insights/webhook-latency.ts';
+import { insightsRoutes } from './routes/insights.ts';
 
 export interface AppDeps {
   accounts: AccountStore;
@@ -86,7 +92,8 @@ export interface AppDeps {
   logger: Logger;
   /** The built web app's folder; undefined: the one this installation carries (static.ts). */
   clientDir: string | undefined;
-  signup: 'open' | 'closed';
+  /** The instance settings (sign-up policy and the rest), changed by admins without a restart. */
+  settings: InstanceSettings;
   cookieSecure: boolean;
   trustProxy: boolean;
   authLimits: AuthLimits;
@@ -106,6 +113,8 @@ export interface AppDeps {
   liveFeed: LiveFeed;
   /** Prometheus metrics: served at /metrics, webhook latency observed here. */
   metrics: ServerMetrics;
+  /** Insights: the rollups' reader, and the recorder of webhook answers' latency. */
+  insights: { store: InsightsStore; latency: WebhookLatency };
 }
 
 /** Request bodies over this are refused with 413 (imports of big workflows included). */
@@ -132,7 +141,8 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
       '/auth',
       authRoutes({
         accounts: deps.accounts,
-        signup: deps.signup,
+        signup: () => deps.settings.value.signup,
+        invited: invitedCheck(deps.workflowStore, deps.links),
         cookieSecure: deps.cookieSecure,
         revalidate: deps.revalidate,
         limits: deps.authLimits,
@@ -161,7 +171,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         store: deps.workflowStore,
         mail: deps.mail,
         limits: deps.invitationLimits,
-        signup: deps.signup,
+        signup: () => deps.settings.value.signup,
         trustProxy: deps.trustProxy,
         publicUrl: deps.publicUrl,
       }),
@@ -239,6 +249,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
       }),
     )
     .route('/', auditRoutes({ audit: deps.audit.store, workflows: deps.workflowStore }))
+    .route('/', insightsRoutes({ insights: deps.insights.store, workflows: deps.workflowStore }))
     .route('/', apiDocsRoutes())
     .route(
       '/admin',
@@ -250,6 +261,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
         revalidate: deps.revalidate,
       }),
     )
+    .route('/admin/settings', settingsRoutes(deps.settings))
     .all('*', apiNotFound);
   api.onError(onError(deps.logger));
 
@@ -275,6 +287,7 @@ export const createApp = (deps: AppDeps): Hono<AppEnv> => {
     accounts: deps.accounts,
     workflows: deps.workflowStore,
     trustProxy: deps.trustProxy,
+    latency: deps.insights.latency,
   });
   hooks.onError(onError(deps.logger));
   app.use('/webhook/*', webhookTiming(deps.metrics));

@@ -38,12 +38,15 @@ export interface Credentials {
  * Resolves the user behind a request: an API token (Bearer header or `token`
  * query parameter) first, then the session cookie.
  */
+/** The API token among the credentials (a Bearer header wins over `?token=`), if any. */
+export const apiTokenOf = (creds: Credentials): string | undefined =>
+  /^Bearer\s+(\S+)$/i.exec(creds.authorizationHeader ?? '')?.[1] ?? creds.queryToken;
+
 export const authenticate = async (
   accounts: AccountStore,
   creds: Credentials,
 ): Promise<{ user: User; via: AuthVia } | undefined> => {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(creds.authorizationHeader ?? '')?.[1];
-  const token = bearer ?? creds.queryToken;
+  const token = apiTokenOf(creds);
   if (token) {
     const user = await accounts.userForApiToken(token);
     return user ? { user, via: 'token' } : undefined;

@@ -12,7 +12,7 @@ import type { Membership, RoomManager } from '../rooms/room-manager.ts';
 import { accessOf } from '../workflows/access.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { Role } from '../workflows/workflow-store.ts';
-import { authenticate, sameOrigin, type Credentials } from './auth.ts';
+import { apiTokenOf, authenticate, sameOrigin, type Credentials } from './auth.ts';
 import { Backpressure } from './backpressure.ts';
 import { binaryFrame, frameHeader } from './ws-frame.ts';
 import { refuseUpgrade } from './upgrade-router.ts';
@@ -40,6 +40,8 @@ const SYNC_PATH = /^\/sync\/([^/?]+(?:\/discussion)?)$/;
 const MAX_QUEUED_WHILE_JOINING = 256;
 /** The stock client gives up on a socket silent for 30 s; idle sockets get a keepalive well before. */
 const KEEPALIVE_AFTER_MS = 10_000;
+/** setTimeout's longest delay; a token expiring later is checked then and its timer set again. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Rooms send one message object to many sockets in a row; it is framed once
@@ -84,6 +86,8 @@ class SyncSocket implements RoomConnection {
   checks = 0;
   /** Set when access was taken away: nothing it sends afterwards reaches the room. */
   revoked = false;
+  /** Fires when the API token it opened with expires (one per such socket, cleared when it closes). */
+  expiryTimer: NodeJS.Timeout | undefined;
   private readonly outbox: Buffer[] = [];
   private readonly backpressure: Backpressure;
 
@@ -100,6 +104,8 @@ class SyncSocket implements RoomConnection {
       ctx: ClientContext;
       creds: Credentials;
       role: Role;
+      /** When its API token stops authenticating (epoch ms), or null. */
+      expiresAt: number | null;
     },
   ) {
     this.backpressure = new Backpressure(maxBufferedBytes);
@@ -219,7 +225,14 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
             ws.close(verdict.code, verdict.reason);
             return;
           }
-          accept(ws, socket, { docId, workflowId: verdict.workflowId, ctx: verdict.ctx, creds, role: verdict.role });
+          accept(ws, socket, {
+            docId,
+            workflowId: verdict.workflowId,
+            ctx: verdict.ctx,
+            creds,
+            role: verdict.role,
+            expiresAt: verdict.expiresAt,
+          });
         });
       })
       .catch((error: unknown) => {
@@ -237,8 +250,12 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
     workflowId: string | undefined,
     creds: Credentials,
     editsWorkflow = false,
-  ): Promise<{ code: number; reason: string } | { ctx: ClientContext; role: Role; workflowId: string }> => {
-    let verdict: { code: number; reason: string } | { ctx: ClientContext; role: Role; workflowId: string };
+  ): Promise<
+    { code: number; reason: string } | { ctx: ClientContext; role: Role; workflowId: string; expiresAt: number | null }
+  > => {
+    let verdict:
+      | { code: number; reason: string }
+      | { ctx: ClientContext; role: Role; workflowId: string; expiresAt: number | null };
     try {
       const found = await authenticate(options.accounts, creds);
       if (!found) verdict = { code: CloseCodes.unauthorized, reason: 'unauthorized' };
@@ -260,7 +277,9 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
           // Known before any frame arrives (a room whose mode is unknown lets nobody write); read
           // only for members, so made-up ids cannot fill the cache.
           if (editsWorkflow) await options.policy?.ensure(workflowId);
-          verdict = { ctx: { userId: found.user.id, role: access.role }, role: access.role, workflowId };
+          const token = found.via === 'token' ? apiTokenOf(creds) : undefined;
+          const expiresAt = token === undefined ? null : ((await options.accounts.apiTokenExpiry(token)) ?? null);
+          verdict = { ctx: { userId: found.user.id, role: access.role }, role: access.role, workflowId, expiresAt };
         }
       }
     } catch (error) {
@@ -333,11 +352,14 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
       }
     });
     ws.on('close', () => {
+      clearTimeout(socket.expiryTimer);
       sockets.delete(socket);
       socket.queued = undefined;
       socket.membership?.leave();
       present?.left(auth.workflowId, ctx.userId);
     });
+
+    if (auth.expiresAt !== null) watchExpiry(socket, auth.expiresAt);
 
     rooms.join(docId, socket, ctx).then(
       (membership) => {
@@ -380,6 +402,26 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
   }, tickMs);
   timer.unref();
 
+  /** Closes a socket opened with an expiring API token when the token expires (its check then finds it gone). */
+  const watchExpiry = (socket: SyncSocket, expiresAt: number): void => {
+    const delay = Math.max(0, expiresAt - Date.now());
+    socket.expiryTimer = setTimeout(
+      () => {
+        if (socket.revoked || !sockets.has(socket)) return;
+        if (Date.now() < expiresAt) {
+          watchExpiry(socket, expiresAt);
+          return;
+        }
+        recheckSockets([socket]).catch((error: unknown) =>
+          logger.error({ err: error }, 'closing a socket of an expired token failed'),
+        );
+      },
+      // A few ms late, so the store's clock agrees the token has expired.
+      Math.min(delay + 5, MAX_TIMER_MS),
+    );
+    socket.expiryTimer.unref();
+  };
+
   /**
    * Checks open sockets again against the database, right after something
    * took access away (a member removed, a role changed, a logout, a deleted
@@ -389,13 +431,17 @@ export const createSyncEndpoint = (options: SyncEndpointOptions) => {
    * new role). Its membership ends at once, so nothing it sent after the
    * change is stored, even frames already on their way.
    */
-  const revalidate = async (filter: { userId?: string; workflowId?: string }): Promise<number> => {
-    const affected = [...sockets].filter(
-      ({ auth, revoked }) =>
-        !revoked &&
-        (filter.userId === undefined || auth.ctx.userId === filter.userId) &&
-        (filter.workflowId === undefined || auth.workflowId === filter.workflowId),
+  const revalidate = (filter: { userId?: string; workflowId?: string }): Promise<number> =>
+    recheckSockets(
+      [...sockets].filter(
+        ({ auth, revoked }) =>
+          !revoked &&
+          (filter.userId === undefined || auth.ctx.userId === filter.userId) &&
+          (filter.workflowId === undefined || auth.workflowId === filter.workflowId),
+      ),
     );
+
+  const recheckSockets = async (affected: SyncSocket[]): Promise<number> => {
     // Held before the first await: what they send from now on waits for the verdict, and is
     // dropped with them if access is gone.
     for (const socket of affected) {

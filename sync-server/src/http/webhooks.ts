@@ -4,7 +4,7 @@ import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { paramText } from '#shared/schema/params.ts';
 import { toDefinition } from '#shared/schema/to-definition.ts';
 import type { AccountStore } from '../accounts/account-store.ts';
-import type { ExecutionService } from '../executions/execution-service.ts';
+import type { ExecutionService, RunOptions } from '../executions/execution-service.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import type { TestWebhooks } from '../triggers/test-webhooks.ts';
 import type { TriggerService } from '../triggers/trigger-service.ts';
@@ -17,6 +17,7 @@ import { requestHost } from './host-guard.ts';
 import { clientAddress } from './client-address.ts';
 import { contentTypeOf, ipAllowed, isBot, webhookBody, webhookQuery } from './webhook-request.ts';
 import { receivedAnswer, WEBHOOK_SECURITY_HEADERS, webhookAnswer } from './webhook-response.ts';
+import type { WebhookLatency } from '../insights/webhook-latency.ts';
 
 /**
  * `ANY /webhook/<path>` runs an active workflow's published version;
@@ -193,6 +194,8 @@ export const webhookRoutes = (deps: {
   accounts: AccountStore;
   workflows: WorkflowStore;
   trustProxy: boolean;
+  /** Production answers' latencies for insights; unset: not recorded. */
+  latency?: WebhookLatency | undefined;
 }) => {
   /** The workflow listening for a test event on this path, read from its document as it is now. */
   const testTarget = async (method: string, path: string, segments: string[]): Promise<Target | undefined> => {
@@ -226,6 +229,7 @@ export const webhookRoutes = (deps: {
   };
 
   const handle = async (c: Context<AppEnv>, test: boolean) => {
+    const arrived = performance.now();
     const { path, segments } = pathOf(c.req.path);
     const method = c.req.method;
     const live = test
@@ -270,7 +274,21 @@ export const webhookRoutes = (deps: {
       startNodeId: target.node.id,
       triggerItems: [item],
     };
-    const mode = paramText(target.node.parameters.responseMode, 'onReceived');
+    const answer = await respond(c, target, user, options, binaryWay);
+    // The answer is built: what is left is writing it out, which the caller's connection paces, not Weft.
+    if (!test) deps.latency?.record(target.workflowId, performance.now() - arrived, Date.now());
+    return answer;
+  };
+
+  const respond = async (
+    c: Context<AppEnv>,
+    target: Target,
+    user: Parameters<ExecutionService['run']>[1],
+    options: RunOptions,
+    binaryWay: Parameters<typeof receivedAnswer>[3],
+  ) => {
+    const p = target.node.parameters;
+    const mode = paramText(p.responseMode, 'onReceived');
     if (mode === 'onReceived') {
       const execution = await deps.executions.run(target.workflowId, user, options);
       return receivedAnswer(c, p, execution.id, binaryWay);

@@ -77,4 +77,5 @@ export const observeExecutions = (store: ExecutionStore, changes: ExecutionChang
     return deleted;
   },
   pruneBatch: (policy, now, limit) => store.pruneBatch(policy, now, limit),
+  addWebhookLatencies: (samples) => store.addWebhookLatencies(samples),
 });

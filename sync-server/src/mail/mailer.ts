@@ -36,3 +36,72 @@ export const createMailer = (options: { smtpUrl?: string | undefined; from: stri
     close: () => transport.close(),
   };
 };
+
+/** SMTP as the instance settings hold it (settings/instance-settings.ts). */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string | null;
+  password: string | null;
+  from: string;
+}
+
+/** A mailer for settings given field by field (the Settings page), or none. */
+export const createSmtpMailer = (smtp: SmtpConfig | null): Mailer => {
+  if (smtp === null) return noMailer;
+  const transport = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    ...(smtp.user === null ? {} : { auth: { user: smtp.user, pass: smtp.password ?? '' } }),
+  });
+  return {
+    enabled: true,
+    send: async (mail) => {
+      await transport.sendMail({ from: smtp.from, ...mail });
+    },
+    close: () => transport.close(),
+  };
+};
+
+/**
+ * The mailer in force, swapped when an admin changes SMTP: a mail already
+ * handed to the old one finishes there, the next one takes the new.
+ */
+export class SwitchingMailer implements Mailer {
+  constructor(private current: Mailer) {}
+
+  get enabled(): boolean {
+    return this.current.enabled;
+  }
+
+  send(mail: Mail): Promise<void> {
+    return this.current.send(mail);
+  }
+
+  use(next: Mailer): void {
+    const previous = this.current;
+    this.current = next;
+    previous.close();
+  }
+
+  close(): void {
+    this.current.close();
+  }
+}
+
+/** The fields of a `WEFT_SMTP_URL` (smtp:// or smtps://, credentials in the URL): the settings' first value. */
+export const smtpConfigOfUrl = (url: string | undefined, from: string): SmtpConfig | null => {
+  if (url === undefined) return null;
+  const parsed = new URL(url);
+  const secure = parsed.protocol === 'smtps:';
+  return {
+    host: parsed.hostname,
+    port: parsed.port === '' ? (secure ? 465 : 587) : Number(parsed.port),
+    secure,
+    user: parsed.username === '' ? null : decodeURIComponent(parsed.username),
+    password: parsed.password === '' ? null : decodeURIComponent(parsed.password),
+    from,
+  };
+};

@@ -5,6 +5,8 @@ import { PgAccountStore } from '../accounts/pg-account-store.ts';
 import { PgFavouritesStore } from '../accounts/pg-favourites-store.ts';
 import { PgTemplateStore } from '../templates/pg-template-store.ts';
 import { SqliteTemplateStore } from '../templates/sqlite-template-store.ts';
+import { PgSettingsStore } from '../settings/pg-settings-store.ts';
+import { SqliteSettingsStore } from '../settings/sqlite-settings-store.ts';
 import { PgInboxStore } from '../discussion/pg-inbox-store.ts';
 import { SqliteInboxStore } from '../discussion/sqlite-inbox-store.ts';
 import { SqliteAccountStore } from '../accounts/sqlite-account-store.ts';
@@ -36,6 +38,7 @@ import { SqliteTriggerStore } from '../triggers/sqlite-trigger-store.ts';
 import { PgDocStore } from './pg-doc-store.ts';
 import { SqliteDocStore } from './sqlite-doc-store.ts';
 import type { Storage } from './storage.ts';
+import { InsightsStore } from '../insights/insights-store.ts';
 
 export interface StorageConfig {
   /** The SQLite file, used when `databaseUrl` is unset. */
@@ -87,6 +90,8 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
       audit: new SqliteAuditStore(db),
       changes: new SqliteChangeIndexStore(db),
       templates: new SqliteTemplateStore(db),
+      settings: new SqliteSettingsStore(db),
+      insights: InsightsStore.sqlite(db),
       // One server per SQLite file: writes it did not make come from an admin command beside it.
       watchAccess: (onChange) => watchOutsideWrites(database.sqlite, () => onChange({}), logger),
       close: () => database.close(),
@@ -120,6 +125,8 @@ const openStores = async (config: StorageConfig, logger: Logger): Promise<Storag
     audit: new PgAuditStore(db),
     changes: new PgChangeIndexStore(db),
     templates: new PgTemplateStore(db),
+    settings: new PgSettingsStore(db, (fn) => session.onSettingsChange(fn)),
+    insights: InsightsStore.pg(db),
     watchAccess: (onChange) => ({ stop: session.onAccessChange(onChange) }),
     close: async () => {
       await session.close();

@@ -15,7 +15,9 @@ import type { TriggerStore } from '../triggers/trigger-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
 import type { InboxStore } from '../discussion/inbox-store.ts';
 import type { TemplateStore } from '../templates/template-store.ts';
+import type { InsightsStore } from '../insights/insights-store.ts';
 import type { DocStore } from './doc-store.ts';
+import type { SettingsStore } from '../settings/settings-store.ts';
 
 /** Who lost access, as the open sockets are filtered by it (sync-upgrade.ts `revalidate`). */
 export interface AccessChange {
@@ -45,6 +47,9 @@ export interface Stores {
   readonly audit: AuditStore;
   readonly changes: ChangeIndexStore;
   readonly templates: TemplateStore;
+  readonly settings: SettingsStore;
+  /** Reads the insights rollups (the finish path writes them). */
+  readonly insights: InsightsStore;
 }
 
 export type Storage = Stores & {

@@ -133,7 +133,9 @@ export const runAccountStoreContract = (
         const created = await store.createApiToken(ann.id, '  deploy script ');
         expect(created).toMatchObject({ name: 'deploy script', lastUsedAt: null, createdAt: clock.now });
         const listed = await store.listApiTokens(ann.id);
-        expect(listed).toEqual([{ id: created.id, name: 'deploy script', createdAt: clock.now, lastUsedAt: null }]);
+        expect(listed).toEqual([
+          { id: created.id, name: 'deploy script', createdAt: clock.now, lastUsedAt: null, expiresAt: null },
+        ]);
         expect(JSON.stringify(listed)).not.toContain(created.token);
 
         expect(await store.userForApiToken(created.token)).toEqual(ann);
@@ -158,6 +160,27 @@ export const runAccountStoreContract = (
         expect(await store.deleteApiToken(ann.id, created.id)).toBe(true);
         expect(await store.userForApiToken(created.token)).toBeUndefined();
         expect(await store.deleteApiToken(ann.id, created.id)).toBe(false);
+      }),
+    );
+
+    it(
+      'API tokens with an expiry: they authenticate until then and not from then on',
+      withStore(async (store) => {
+        const ann = await newUser(store, 'ann@example.com');
+        const expiresAt = clock.now + 60_000;
+        const created = await store.createApiToken(ann.id, 'ci', expiresAt);
+        expect(created.expiresAt).toBe(expiresAt);
+        expect((await store.listApiTokens(ann.id))[0]?.expiresAt).toBe(expiresAt);
+        expect(await store.apiTokenExpiry(created.token)).toBe(expiresAt);
+        clock.now += 1;
+        expect(await store.apiTokenExpiry((await store.createApiToken(ann.id, 'forever')).token)).toBeNull();
+        expect(await store.apiTokenExpiry('weft_unknown')).toBeUndefined();
+        clock.now = expiresAt - 1;
+        expect(await store.userForApiToken(created.token)).toEqual(ann);
+        clock.now = expiresAt;
+        expect(await store.userForApiToken(created.token)).toBeUndefined();
+        // Still listed (its owner sees it expired) until revoked.
+        expect((await store.listApiTokens(ann.id)).map((t) => t.name)).toEqual(['ci', 'forever']);
       }),
     );
 

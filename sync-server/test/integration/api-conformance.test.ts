@@ -531,6 +531,9 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(200, 'GET', `/api/audit?workflowId=${runnable.id}&since=2020-01-01`, { as: admin.as });
     await expectCall(400, 'GET', '/api/audit?limit=0', { as: admin.as });
     await expectCall(403, 'GET', '/api/audit', { as: ann.as });
+    await expectCall(200, 'GET', '/api/insights?range=7d', { as: ann.as });
+    await expectCall(200, 'GET', `/api/insights?workflowId=${runnable.id}&from=0&to=86400000`, { as: admin.as });
+    await expectCall(400, 'GET', '/api/insights?range=1y', { as: ann.as });
 
     // --- templates: the gallery, a picture, using one, saving a workflow as one, deleting it
     await expectCall(200, 'GET', '/api/templates?search=uptime', { as: ann.as });
@@ -584,8 +587,17 @@ describe('the REST API answers what its OpenAPI document says', () => {
     await expectCall(409, 'POST', `/api/admin/users/${admin.id}/disable`, { as: admin.as });
     await expectCall(200, 'POST', `/api/admin/users/${carol.id}/enable`, { as: admin.as });
     await expectCall(404, 'POST', '/api/admin/users/nosuchuser/enable', { as: admin.as });
+    await expectCall(200, 'POST', `/api/admin/users/${carol.id}/admin`, { as: admin.as });
+    await expectCall(409, 'POST', `/api/admin/users/${admin.id}/admin`, { as: admin.as });
+    await expectCall(200, 'DELETE', `/api/admin/users/${carol.id}/admin`, { as: admin.as });
+    await expectCall(403, 'DELETE', `/api/admin/users/${admin.id}/admin`, { as: ann.as });
     await expectCall(200, 'GET', '/api/admin/metrics', { as: admin.as });
     await expectCall(403, 'GET', '/api/admin/metrics', { as: ann.as });
+    await expectCall(200, 'GET', '/api/admin/settings', { as: admin.as });
+    await expectCall(403, 'GET', '/api/admin/settings', { as: ann.as });
+    await expectCall(200, 'PATCH', '/api/admin/settings', { as: admin.as, body: { defaultTimeoutSeconds: 300 } });
+    await expectCall(400, 'PATCH', '/api/admin/settings', { as: admin.as, body: { signup: 'sometimes' } });
+    await expectCall(403, 'PATCH', '/api/admin/settings', { as: ann.as, body: { signup: 'closed' } });
 
     // --- the live feed: a stream that stays open, so only its head is read
     const watcher = await signup('watcher@example.com');
@@ -603,6 +615,16 @@ describe('the REST API answers what its OpenAPI document says', () => {
     });
 
     // --- deleting one's account
+    await expectCall(200, 'PATCH', '/api/me', { as: carol.as, body: { name: 'Carol C.' } });
+    await expectCall(400, 'PATCH', '/api/me', { as: carol.as, body: { name: '' } });
+    await expectCall(403, 'POST', '/api/me/password', {
+      as: carol.as,
+      body: { currentPassword: 'not it at all', newPassword: 'long enough again' },
+    });
+    await expectCall(204, 'POST', '/api/me/password', {
+      as: carol.as,
+      body: { currentPassword: password, newPassword: password },
+    });
     await expectCall(403, 'DELETE', '/api/me', { as: carol.as, body: { password: 'not it at all' } });
     await expectCall(204, 'DELETE', '/api/me', { as: carol.as, body: { password } });
 

@@ -63,6 +63,35 @@ export const enableUser = defineRoute({
   ...setDisabled(false),
 });
 
+const setAdmin = (admin: boolean) =>
+  ({
+    auth: 'user',
+    tag,
+    path: '/api/admin/users/{id}/admin',
+    params: { id: 'The account id' },
+    responses: {
+      200: ok(userBody, admin ? 'An admin now: an owner of every workflow' : 'No longer an admin'),
+      403: notAdmin,
+      404: notFound('no such account'),
+      409: conflict('admins cannot change their own admin role, nor remove the last enabled admin'),
+    },
+  }) as const;
+
+export const makeAdmin = defineRoute({
+  operationId: 'makeAdmin',
+  method: 'post',
+  summary: 'Make an account an instance admin (instance admin)',
+  ...setAdmin(true),
+});
+
+export const removeAdmin = defineRoute({
+  operationId: 'removeAdmin',
+  method: 'delete',
+  summary: 'Take the instance admin role from an account (instance admin)',
+  description: 'Its open sockets are checked again: on workflows it was not a member of, they close.',
+  ...setAdmin(false),
+});
+
 const bytes = z.number().int();
 
 export const getMetrics = defineRoute({

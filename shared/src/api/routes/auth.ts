@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loginRequest, signupRequest, userSchema } from '../index.ts';
+import { loginRequest, selfSignupRequest, userSchema } from '../index.ts';
 import { sessionSchema } from '../access.ts';
 import { defineRoute, errorResponse } from '../contract.ts';
 import { conflict, forbidden, noContent, notFound, ok, tooMany } from './responses.ts';
@@ -14,12 +14,14 @@ export const signup = defineRoute({
   path: '/api/auth/signup',
   tag,
   summary: 'Create an account and sign in',
-  description: 'The first account becomes the instance admin. Sets the session cookie.',
+  description:
+    'The first account becomes the instance admin. Sets the session cookie. With sign-up `invite`, only an address ' +
+    'with a pending invitation, or a request naming a live join link (`link`), may sign up.',
   auth: 'none',
-  body: signupRequest,
+  body: selfSignupRequest,
   responses: {
     201: ok(userBody, 'The new account; the session cookie is set'),
-    403: forbidden('sign-up is closed on this instance'),
+    403: forbidden('sign-up is closed on this instance, or invite-only and this address has no invitation'),
     409: conflict('an account with this email already exists'),
     429: limited,
   },

@@ -6,6 +6,7 @@ import * as credentials from './credentials.ts';
 import * as executions from './executions.ts';
 import * as home from './home.ts';
 import * as inbox from './inbox.ts';
+import * as insights from './insights.ts';
 import * as invitations from './invitations.ts';
 import * as links from './links.ts';
 import * as live from './live.ts';
@@ -13,6 +14,7 @@ import * as me from './me.ts';
 import * as meta from './meta.ts';
 import * as modes from './modes.ts';
 import * as nodes from './nodes.ts';
+import * as settings from './settings.ts';
 import * as templates from './templates.ts';
 import * as tokens from './tokens.ts';
 import * as versions from './versions.ts';
@@ -38,12 +40,17 @@ export const apiRoutes = {
 
   openLiveFeed: live.openLiveFeed,
 
+  getInstanceSettings: settings.getInstanceSettings,
+  updateInstanceSettings: settings.updateInstanceSettings,
+
   getFavourites: me.getFavourites,
   setFavourites: me.setFavourites,
   listMyInvitations: me.listMyInvitations,
   acceptInvitation: me.acceptInvitation,
   declineInvitation: me.declineInvitation,
   deleteAccount: me.deleteAccount,
+  updateMe: me.updateMe,
+  changePassword: me.changePassword,
   inviteByEmail: invitations.inviteByEmail,
   instanceInfo: invitations.instanceInfo,
   listInbox: inbox.listInbox,
@@ -98,6 +105,8 @@ export const apiRoutes = {
   releasePen: modes.releasePen,
   listWorkflowAudit: audit.listWorkflowAudit,
   listAudit: audit.listAudit,
+
+  getInsights: insights.getInsights,
   createLink: links.createLink,
   listLinks: links.listLinks,
   revokeLink: links.revokeLink,
@@ -135,6 +144,8 @@ export const apiRoutes = {
   createUser: admin.createUser,
   disableUser: admin.disableUser,
   enableUser: admin.enableUser,
+  makeAdmin: admin.makeAdmin,
+  removeAdmin: admin.removeAdmin,
   getMetrics: admin.getMetrics,
 
   getOpenApiDocument: meta.getOpenApiDocument,

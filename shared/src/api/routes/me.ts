@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { favouritesBody, workflowSchema } from '../index.ts';
-import { deleteAccountRequest, receivedInvitationSchema } from '../access.ts';
+import { favouritesBody, userSchema, workflowSchema } from '../index.ts';
+import { changePasswordRequest, deleteAccountRequest, receivedInvitationSchema, updateMeRequest } from '../access.ts';
 import { defineRoute, errorResponse } from '../contract.ts';
 import { conflict, forbidden, noContent, notFound, ok, tooMany } from './responses.ts';
 
@@ -77,6 +77,35 @@ export const deleteAccount = defineRoute({
     204: noContent('The account, its sessions and its tokens are gone'),
     403: forbidden('the password is wrong'),
     409: conflict('the instance admin cannot delete their account, nor can the only owner of a workflow'),
+    429: tooMany('too many password attempts'),
+  },
+});
+
+export const updateMe = defineRoute({
+  operationId: 'updateMe',
+  method: 'patch',
+  path: '/api/me',
+  tag,
+  summary: "Change the caller's name",
+  auth: 'user',
+  body: updateMeRequest,
+  responses: { 200: ok(z.object({ user: userSchema }), 'The account as it is now') },
+});
+
+export const changePassword = defineRoute({
+  operationId: 'changePassword',
+  method: 'post',
+  path: '/api/me/password',
+  tag,
+  summary: "Change the caller's password",
+  description:
+    'Takes the current password (checked under the same limits as signing in). Every other session ends and ' +
+    'its sockets close; the caller gets a new session cookie. API tokens keep working.',
+  auth: 'user',
+  body: changePasswordRequest,
+  responses: {
+    204: noContent('Changed; a new session cookie is set'),
+    403: forbidden('the current password is wrong'),
     429: tooMany('too many password attempts'),
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { apiTokenSchema, createdApiTokenSchema, createTokenRequest } from '../index.ts';
 import { defineRoute } from '../contract.ts';
-import { noContent, notFound, ok } from './responses.ts';
+import { invalid, noContent, notFound, ok } from './responses.ts';
 
 const tag = 'tokens';
 
@@ -12,10 +12,14 @@ export const createToken = defineRoute({
   tag,
   summary: 'Create a personal API token',
   description:
-    'The answer is the only time the token is shown; it is stored hashed. Send it as `Authorization: Bearer <token>`.',
+    'The answer is the only time the token is shown; it is stored hashed. Send it as `Authorization: Bearer <token>`. ' +
+    '`expiresAt` (epoch ms, in the future) makes it stop working then: 401 on REST, its sockets close.',
   auth: 'user',
   body: createTokenRequest,
-  responses: { 201: ok(createdApiTokenSchema, 'The new token, with its secret') },
+  responses: {
+    201: ok(createdApiTokenSchema, 'The new token, with its secret'),
+    400: invalid('an expiry in the past'),
+  },
 });
 
 export const listTokens = defineRoute({

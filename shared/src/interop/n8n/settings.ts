@@ -179,7 +179,7 @@ const readWorkflowFields = new Set([
 ]);
 
 /** Bookkeeping of n8n's (statistics, sharing): no effect on what a run does. */
-const ignoredSettings = new Set(['timeSavedPerExecution', 'timeSavedMode', 'availableInMCP', 'binaryMode']);
+const ignoredSettings = new Set(['timeSavedMode', 'availableInMCP', 'binaryMode']);
 
 /** Weft's workflow settings from n8n's, warning about the rest. */
 export const carryWorkflowSettings = (workflow: N8nWorkflow, warn: Warn): WorkflowSettings => {
@@ -209,6 +209,14 @@ export const carryWorkflowSettings = (workflow: N8nWorkflow, warn: Warn): Workfl
             `Workflow setting "Timeout Workflow" = ${value} s is outside Weft's 1–86,400 s; it times out after ${settings.timeoutSeconds} s`,
           );
       }
+      continue;
+    }
+    // n8n's "Estimated time saved" (minutes per production run) is Weft's minutesSavedPerRun (insights).
+    if (key === 'timeSavedPerExecution') {
+      // In n8n's "dynamic" mode nodes of the run report the time saved: Weft has no such node, so nothing is carried.
+      const fixed = workflow.settings?.timeSavedMode !== 'dynamic';
+      if (fixed && typeof value === 'number' && Number.isFinite(value) && value > 0)
+        settings.minutesSavedPerRun = Math.min(value, 100_000);
       continue;
     }
     if (key === 'callerPolicy' && typeof value === 'string' && callerPolicies[value]) {

@@ -5,6 +5,7 @@ import {
   boolean,
   check,
   customType,
+  doublePrecision,
   index,
   integer,
   pgTable,
@@ -65,6 +66,7 @@ export const apiTokens = pgTable(
     tokenHash: text('token_hash').notNull().unique(),
     createdAt: ms('created_at').notNull(),
     lastUsedAt: ms('last_used_at'),
+    expiresAt: ms('expires_at'),
   },
   (t) => [index('api_tokens_user_idx').on(t.userId)],
 );
@@ -539,6 +541,69 @@ export const templates = pgTable(
   },
   (t) => [index('templates_category_name_idx').on(t.category, t.name)],
 );
+
+/** One integer column per histogram bucket (insights/buckets.ts): summed in SQL by both dialects. */
+const histogram = (prefix: 'd' | 'l') =>
+  Object.fromEntries(
+    Array.from({ length: 20 }, (_, i) => [`${prefix}${i}`, integer(`${prefix}${i}`).notNull().default(0)]),
+  );
+
+/** Insights rollups: schema.ts says what they are. */
+const runsRollup = (name: string, period: 'hour' | 'day') =>
+  pgTable(
+    name,
+    {
+      workflowId: text('workflow_id')
+        .notNull()
+        .references(() => workflows.id, { onDelete: 'cascade' }),
+      at: ms(period).notNull(),
+      mode: text('mode').notNull(),
+      status: text('status').notNull(),
+      runs: integer('runs').notNull().default(0),
+      durationMs: ms('duration_ms').notNull().default(0),
+      minutesSaved: doublePrecision('minutes_saved').notNull().default(0),
+      ...histogram('d'),
+    },
+    (t) => [primaryKey({ columns: [t.workflowId, t.at, t.mode, t.status] }), index(`${name}_${period}_idx`).on(t.at)],
+  );
+
+const nodeFailuresRollup = (name: string, period: 'hour' | 'day') =>
+  pgTable(
+    name,
+    {
+      workflowId: text('workflow_id')
+        .notNull()
+        .references(() => workflows.id, { onDelete: 'cascade' }),
+      at: ms(period).notNull(),
+      nodeId: text('node_id').notNull(),
+      nodeName: text('node_name').notNull(),
+      nodeType: text('node_type').notNull(),
+      failures: integer('failures').notNull().default(0),
+    },
+    (t) => [primaryKey({ columns: [t.workflowId, t.at, t.nodeId] }), index(`${name}_${period}_idx`).on(t.at)],
+  );
+
+const webhookRollup = (name: string, period: 'hour' | 'day') =>
+  pgTable(
+    name,
+    {
+      workflowId: text('workflow_id')
+        .notNull()
+        .references(() => workflows.id, { onDelete: 'cascade' }),
+      at: ms(period).notNull(),
+      responses: integer('responses').notNull().default(0),
+      latencyMs: ms('latency_ms').notNull().default(0),
+      ...histogram('l'),
+    },
+    (t) => [primaryKey({ columns: [t.workflowId, t.at] }), index(`${name}_${period}_idx`).on(t.at)],
+  );
+
+export const insightsHourly = runsRollup('insights_hourly', 'hour');
+export const insightsDaily = runsRollup('insights_daily', 'day');
+export const insightsNodeFailuresHourly = nodeFailuresRollup('insights_node_failures_hourly', 'hour');
+export const insightsNodeFailuresDaily = nodeFailuresRollup('insights_node_failures_daily', 'day');
+export const insightsWebhookHourly = webhookRollup('insights_webhook_hourly', 'hour');
+export const insightsWebhookDaily = webhookRollup('insights_webhook_daily', 'day');
 
 /**
  * The node types a workflow's document holds (docs/plans/home-insights.md §2): the list searches them without

@@ -33,6 +33,18 @@ export const adminRoutes = ({ rooms, sockets, startedAt, accounts, revalidate }:
     await audit(c, user, { action: disabled ? 'user.disabled' : 'user.enabled', target: { type: 'user', id } });
     return accountOf(id);
   };
+  const setAdmin = async (c: Context<AppEnv>, user: User, id: string, isAdmin: boolean) => {
+    const admin = requireAdmin(user, 'make or remove admins');
+    if (id === admin.id) throw new UserError(ErrorCodes.conflict, 'You cannot change your own admin role');
+    const outcome = await accounts.setAdmin(id, isAdmin);
+    if (outcome === 'notFound') throw new UserError(ErrorCodes.notFound, 'No such account');
+    if (outcome === 'lastAdmin')
+      throw new UserError(ErrorCodes.conflict, 'This is the last enabled admin: make someone else an admin first');
+    // An admin is an owner of every workflow: its open sockets reconnect with the role it has now (or close).
+    await revalidate({ userId: id });
+    await audit(c, user, { action: isAdmin ? 'user.made_admin' : 'user.admin_removed', target: { type: 'user', id } });
+    return accountOf(id);
+  };
   const accountOf = async (id: string) => {
     const account = (await accounts.listUsers()).find((u) => u.id === id);
     if (!account) throw new UserError(ErrorCodes.notFound, 'No such account');
@@ -59,6 +71,12 @@ export const adminRoutes = ({ rooms, sockets, startedAt, accounts, revalidate }:
     ),
     implement(routes.enableUser, async (c, { user, params }, reply) =>
       reply(200, { user: await setDisabled(c, user, params.id, false) }),
+    ),
+    implement(routes.makeAdmin, async (c, { user, params }, reply) =>
+      reply(200, { user: await setAdmin(c, user, params.id, true) }),
+    ),
+    implement(routes.removeAdmin, async (c, { user, params }, reply) =>
+      reply(200, { user: await setAdmin(c, user, params.id, false) }),
     ),
     implement(routes.getMetrics, (_c, { user }, reply) => {
       requireAdmin(user, 'read metrics');

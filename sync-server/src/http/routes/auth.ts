@@ -1,4 +1,4 @@
-import type { UserDto } from '#shared/api/index.ts';
+import type { SignupPolicy, UserDto } from '#shared/api/index.ts';
 import * as routes from '#shared/api/routes/auth.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { normalizeEmail, type AccountStore, type User } from '../../accounts/account-store.ts';
@@ -18,7 +18,10 @@ export const userDto = (u: User): UserDto => ({
 
 export interface AuthRouteOptions {
   accounts: AccountStore;
-  signup: 'open' | 'closed';
+  /** The sign-up policy in force (the instance settings; read at each sign-up). */
+  signup: () => SignupPolicy;
+  /** With sign-up `invite`: whether this address has a pending invitation, or the link is a live join link. */
+  invited: (email: string, link: string | undefined) => Promise<boolean>;
   cookieSecure: boolean;
   revalidate: SocketRevalidator;
   limits: AuthLimits;
@@ -27,16 +30,32 @@ export interface AuthRouteOptions {
 }
 
 /** Sign up, log in, log out, who am I, and one's sessions. The first account becomes the instance admin. */
-export const authRoutes = ({ accounts, signup, cookieSecure, revalidate, limits, trustProxy }: AuthRouteOptions) =>
+export const authRoutes = ({
+  accounts,
+  signup,
+  invited,
+  cookieSecure,
+  revalidate,
+  limits,
+  trustProxy,
+}: AuthRouteOptions) =>
   contractRoutes('/api/auth', [
     implement(routes.signup, async (c, { body }, reply) => {
       await limits.attempt(clientAddress(c, trustProxy));
       const request = await body();
-      if (signup === 'closed' && (await accounts.countUsers()) > 0) {
-        throw new UserError(
-          ErrorCodes.forbidden,
-          'Sign-up is closed on this instance; ask its admin to make you an account',
-        );
+      const policy = signup();
+      // The first account (the admin) can always sign up, or nobody could.
+      if (policy !== 'open' && (await accounts.countUsers()) > 0) {
+        if (policy === 'closed')
+          throw new UserError(
+            ErrorCodes.forbidden,
+            'Sign-up is closed on this instance; ask its admin to make you an account',
+          );
+        if (!(await invited(request.email, request.link)))
+          throw new UserError(
+            ErrorCodes.forbidden,
+            'Sign-up on this instance is by invitation: use the address you were invited at, or a join link',
+          );
       }
       const user = await accounts.createUser({
         email: request.email,

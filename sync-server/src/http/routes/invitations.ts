@@ -1,3 +1,4 @@
+import type { SignupPolicy } from '#shared/api/settings.ts';
 import type { Context } from 'hono';
 import * as routes from '#shared/api/routes/invitations.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
@@ -46,7 +47,7 @@ export const invitationRoutes = (deps: {
   mail: MailSender;
   limits: InvitationLimits;
   /** WEFT_SIGNUP, for the join page of a share link. */
-  signup: 'open' | 'closed';
+  signup: () => SignupPolicy;
   trustProxy: boolean;
   publicUrl?: string | undefined;
   now?: () => number;
@@ -55,7 +56,7 @@ export const invitationRoutes = (deps: {
   const link = (c: Context): string => `${publicBase(c, deps.trustProxy, deps.publicUrl)}/`;
   return contractRoutes('/api', [
     implement(routes.instanceInfo, (_c, _input, reply) =>
-      Promise.resolve(reply(200, { emailInvitations: deps.mail.enabled, signup: deps.signup })),
+      Promise.resolve(reply(200, { emailInvitations: deps.mail.enabled, signup: deps.signup() })),
     ),
     implement(routes.inviteByEmail, async (c, { user, params, body }, reply) => {
       if (!ID_PATTERN.test(params.id)) throw new UserError(ErrorCodes.notFound, `Workflow ${params.id} does not exist`);

@@ -1,12 +1,14 @@
 import * as routes from '#shared/api/routes/me.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import { getNodeDefinition } from '#shared/nodes/index.ts';
-import type { AccountStore } from '../../accounts/account-store.ts';
+import type { Context } from 'hono';
+import type { AccountStore, User } from '../../accounts/account-store.ts';
 import type { FavouritesStore } from '../../accounts/favourites-store.ts';
-import { DUMMY_HASH_PROMISE, verifyPassword } from '../../accounts/passwords.ts';
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../../accounts/passwords.ts';
 import type { WorkflowService } from '../../workflows/workflow-service.ts';
 import type { WorkflowStore } from '../../workflows/workflow-store.ts';
-import { clearSessionCookie, type SocketRevalidator } from '../auth.ts';
+import { clearSessionCookie, setSessionCookie, type AppEnv, type SocketRevalidator } from '../auth.ts';
+import { userDto } from './auth.ts';
 import { clientAddress } from '../client-address.ts';
 import type { AuthLimits } from '../../accounts/auth-limits.ts';
 import { workflowDto } from './workflows.ts';
@@ -40,8 +42,18 @@ export const meRoutes = ({
   limits,
   trustProxy,
   now = Date.now,
-}: MeRouteDeps) =>
-  contractRoutes('/api/me', [
+}: MeRouteDeps) => {
+  /** A password check like log-in's, limited like it: a stolen session must not guess without end. */
+  const checkPassword = async (c: Context<AppEnv>, user: User, password: string): Promise<void> => {
+    await limits.attempt(clientAddress(c, trustProxy));
+    await limits.checkAccount(user.email);
+    const ok = await verifyPassword(password, (await accounts.passwordHashOf(user.id)) ?? (await DUMMY_HASH_PROMISE));
+    if (!ok) {
+      await limits.failed(user.email);
+      throw new UserError(ErrorCodes.forbidden, 'The password is wrong');
+    }
+  };
+  return contractRoutes('/api/me', [
     implement(routes.getFavourites, async (_c, { user }, reply) =>
       reply(200, { types: await favourites.list(user.id) }),
     ),
@@ -74,16 +86,26 @@ export const meRoutes = ({
       }
       return reply(204);
     }),
+    implement(routes.updateMe, async (c, { user, body }, reply) => {
+      const { name } = await body();
+      if (!(await accounts.setName(user.id, name))) throw new UserError(ErrorCodes.notFound, 'No such account');
+      await audit(c, user, { action: 'user.renamed', target: { type: 'user', id: user.id } });
+      return reply(200, { user: userDto({ ...user, name }) });
+    }),
+    implement(routes.changePassword, async (c, { user, body }, reply) => {
+      const { currentPassword, newPassword } = await body();
+      await checkPassword(c, user, currentPassword);
+      await accounts.setPasswordHash(user.id, await hashPassword(newPassword));
+      // setPasswordHash ended every session: this one continues under a new cookie, the others are signed out.
+      const session = await accounts.createSession(user.id, c.req.header('user-agent'));
+      setSessionCookie(c, session.token, session.expiresAt, cookieSecure);
+      await audit(c, user, { action: 'user.password_changed', target: { type: 'user', id: user.id } });
+      await revalidate({ userId: user.id });
+      return reply(204);
+    }),
     implement(routes.deleteAccount, async (c, { user, body }, reply) => {
       const { password } = await body();
-      // A password check like log-in's, limited like it: a stolen session must not guess without end.
-      await limits.attempt(clientAddress(c, trustProxy));
-      await limits.checkAccount(user.email);
-      const ok = await verifyPassword(password, (await accounts.passwordHashOf(user.id)) ?? (await DUMMY_HASH_PROMISE));
-      if (!ok) {
-        await limits.failed(user.email);
-        throw new UserError(ErrorCodes.forbidden, 'The password is wrong');
-      }
+      await checkPassword(c, user, password);
       if (user.isAdmin) {
         throw new UserError(ErrorCodes.conflict, 'The instance admin cannot delete their account');
       }
@@ -103,3 +125,4 @@ export const meRoutes = ({
       return reply(204);
     }),
   ]);
+};

@@ -8,8 +8,14 @@ import { contractRoutes, implement } from './contract-routes.ts';
 export const tokenRoutes = (accounts: AccountStore, revalidate: SocketRevalidator) =>
   contractRoutes('/api/tokens', [
     implement(routes.createToken, async (_c, { user, body }, reply) => {
-      const { name } = await body();
-      return reply(201, await accounts.createApiToken(user.id, name));
+      const { name, expiresAt } = await body();
+      if (expiresAt !== undefined && expiresAt !== null && expiresAt <= Date.now()) {
+        const message = 'expiresAt: must be in the future';
+        throw new UserError(ErrorCodes.validationFailed, message, {
+          issues: [{ path: ['expiresAt'], message, severity: 'error' }],
+        });
+      }
+      return reply(201, await accounts.createApiToken(user.id, name, expiresAt ?? null));
     }),
     implement(routes.listTokens, async (_c, { user }, reply) =>
       reply(200, { tokens: await accounts.listApiTokens(user.id) }),

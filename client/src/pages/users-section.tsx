@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AdminUserDto, UserDto } from '#shared/api/index.ts';
 import { api, ApiError } from '../api/client.ts';
-import { TopBar } from './topbar.tsx';
 
 const message = (e: unknown): string => (e instanceof ApiError ? e.message : 'Could not reach the server');
 
@@ -10,7 +9,7 @@ const message = (e: unknown): string => (e instanceof ApiError ? e.message : 'Co
  * everywhere at once (its open workflows close, its API tokens stop working)
  * until it is enabled again.
  */
-export const AdminUsersPage = ({ user, onSignOut }: { user: UserDto; onSignOut: () => void }) => {
+export const UsersSection = ({ user }: { user: UserDto }) => {
   const [users, setUsers] = useState<AdminUserDto[]>();
   const [error, setError] = useState<string>();
   const reload = useCallback(() => {
@@ -53,10 +52,23 @@ export const AdminUsersPage = ({ user, onSignOut }: { user: UserDto; onSignOut: 
     reload();
   };
 
+  const setAdmin = async (target: AdminUserDto) => {
+    const remove = target.isAdmin;
+    const question = remove
+      ? `Take the admin role from ${target.email}?`
+      : `Make ${target.email} an admin? Admins own every workflow and change the instance settings.`;
+    if (!window.confirm(question)) return;
+    try {
+      await api(remove ? 'DELETE' : 'POST', `/api/admin/users/${encodeURIComponent(target.id)}/admin`);
+      setError(undefined);
+    } catch (e) {
+      setError(message(e));
+    }
+    reload();
+  };
+
   return (
-    <div className="shell">
-      <TopBar user={user} onSignOut={onSignOut} />
-      <h1 style={{ fontSize: 22, margin: '0 0 12px' }}>Accounts</h1>
+    <div>
       <form
         aria-label="Add an account"
         className="row"
@@ -106,6 +118,16 @@ export const AdminUsersPage = ({ user, onSignOut }: { user: UserDto; onSignOut: 
                   <span className="badge">{u.disabled ? 'disabled' : u.isAdmin ? 'admin' : 'active'}</span>
                 </td>
                 <td style={{ textAlign: 'right' }}>
+                  {u.id !== user.id && !u.disabled && (
+                    <button
+                      type="button"
+                      aria-label={`${u.isAdmin ? 'Remove admin' : 'Make admin'} ${u.email}`}
+                      onClick={() => void setAdmin(u)}
+                      style={{ marginRight: 6 }}
+                    >
+                      {u.isAdmin ? 'Remove admin' : 'Make admin'}
+                    </button>
+                  )}
                   {u.id !== user.id && (
                     <button
                       type="button"

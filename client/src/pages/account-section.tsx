@@ -2,7 +2,6 @@ import { useCallback, useEffect, useState, type SubmitEvent } from 'react';
 import type { SessionDto, UserDto } from '#shared/api/index.ts';
 import { api, ApiError } from '../api/client.ts';
 import { fieldText } from '../ui/form.ts';
-import { TopBar } from './topbar.tsx';
 
 const message = (e: unknown): string => (e instanceof ApiError ? e.message : 'Could not reach the server');
 
@@ -29,8 +28,20 @@ export const describeBrowser = (userAgent: string | null): string => {
   return os ? `${name} on ${os}` : name;
 };
 
-/** Your account: the browsers signed in to it (sign any of them out) and deleting the account. */
-export const AccountPage = ({ user, onSignOut }: { user: UserDto; onSignOut: () => void }) => {
+/**
+ * Your account (the Settings page's first section): your name, your
+ * password, the browsers signed in to it (sign any of them out) and deleting
+ * the account.
+ */
+export const AccountSection = ({
+  user,
+  onSignOut,
+  onRenamed,
+}: {
+  user: UserDto;
+  onSignOut: () => void;
+  onRenamed?: (user: UserDto) => void;
+}) => {
   const [sessions, setSessions] = useState<SessionDto[]>();
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
@@ -80,11 +91,40 @@ export const AccountPage = ({ user, onSignOut }: { user: UserDto; onSignOut: () 
     }
   };
 
+  const rename = async (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    try {
+      const { user: renamed } = await api<{ user: UserDto }>('PATCH', '/api/me', {
+        name: fieldText(event.currentTarget, 'name'),
+      });
+      setError(undefined);
+      setNotice('Name changed.');
+      onRenamed?.(renamed);
+    } catch (e) {
+      setError(message(e));
+    }
+  };
+
+  const changePassword = async (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    try {
+      await api('POST', '/api/me/password', {
+        currentPassword: fieldText(form, 'currentPassword'),
+        newPassword: fieldText(form, 'newPassword'),
+      });
+      form.reset();
+      setError(undefined);
+      setNotice('Password changed. Every other browser was signed out.');
+    } catch (e) {
+      setError(message(e));
+    }
+    reload();
+  };
+
   const others = (sessions ?? []).filter((s) => !s.current).length;
   return (
-    <div className="shell">
-      <TopBar user={user} onSignOut={onSignOut} />
-      <h1 style={{ fontSize: 22, margin: '0 0 4px' }}>Your account</h1>
+    <div style={{ display: 'grid', gap: 8 }}>
       <p className="muted" style={{ marginTop: 0 }}>
         {user.name} · {user.email}
         {user.isAdmin ? ' · instance admin' : ''}
@@ -99,6 +139,32 @@ export const AccountPage = ({ user, onSignOut }: { user: UserDto; onSignOut: () 
           {notice}
         </p>
       )}
+      <section aria-label="Name and password" className="card" style={{ display: 'grid', gap: 10, marginBottom: 16 }}>
+        <form className="row" style={{ flexWrap: 'wrap' }} onSubmit={(e) => void rename(e)}>
+          <input name="name" aria-label="Your name" defaultValue={user.name} maxLength={100} required />
+          <button type="submit">Change name</button>
+        </form>
+        <form className="row" style={{ flexWrap: 'wrap' }} onSubmit={(e) => void changePassword(e)}>
+          <input
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            placeholder="Current password"
+            aria-label="Current password"
+            required
+          />
+          <input
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            placeholder="New password (8+ characters)"
+            aria-label="New password"
+            minLength={8}
+            required
+          />
+          <button type="submit">Change password</button>
+        </form>
+      </section>
       <section aria-label="Sessions" style={{ display: 'grid', gap: 8, marginBottom: 24 }}>
         <div className="row">
           <h2 style={{ fontSize: 16, margin: 0, flex: 1 }}>Signed-in browsers</h2>
