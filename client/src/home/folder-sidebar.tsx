@@ -18,6 +18,9 @@ const tree = (folders: readonly FolderDto[]): { folder: FolderDto; depth: number
     }
   };
   walk(null, 0);
+  // Folders no walk from the top reaches (a loop in the stored tree) are shown at the top, so they can be moved.
+  const shown = new Set(out.map((o) => o.folder.id));
+  for (const folder of folders) if (!shown.has(folder.id)) out.push({ folder, depth: 0 });
   return out;
 };
 

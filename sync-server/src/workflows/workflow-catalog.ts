@@ -106,6 +106,19 @@ interface RawListed {
   sortKey: number | string;
 }
 
+/**
+ * Whether walking up from `from` meets `target`. Each folder is visited once, so a loop in the stored tree (which
+ * the checks above prevent, but a database edited by hand might hold) ends the walk instead of the process.
+ */
+const reachesUp = (byId: ReadonlyMap<string, { parentId: string | null }>, from: string, target: string): boolean => {
+  const seen = new Set<string>();
+  for (let at: string | null = from; at !== null && !seen.has(at); at = byId.get(at)?.parentId ?? null) {
+    if (at === target) return true;
+    seen.add(at);
+  }
+  return false;
+};
+
 export class WorkflowCatalog {
   constructor(private readonly d: CatalogDialect) {}
 
@@ -364,7 +377,32 @@ export class WorkflowCatalog {
   }
 
   /** Renames or moves one of the owner's folders; a folder cannot move into itself or below itself. */
-  async updateFolder(
+  updateFolder(
+    ownerId: string,
+    id: string,
+    patch: { name?: string | undefined; parentId?: string | null | undefined },
+  ): Promise<FolderRow> {
+    // One change of a person's tree at a time on this instance: two moves checked against the same tree could
+    // otherwise each pass the cycle check and together make a cycle.
+    const previous = this.folderWrites.get(ownerId) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.moveFolder(ownerId, id, patch),
+      () => this.moveFolder(ownerId, id, patch),
+    );
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.folderWrites.set(ownerId, settled);
+    void settled.then(() => {
+      if (this.folderWrites.get(ownerId) === settled) this.folderWrites.delete(ownerId);
+    });
+    return next;
+  }
+
+  private readonly folderWrites = new Map<string, Promise<void>>();
+
+  private async moveFolder(
     ownerId: string,
     id: string,
     patch: { name?: string | undefined; parentId?: string | null | undefined },
@@ -375,8 +413,8 @@ export class WorkflowCatalog {
     if (!folder) throw folderNotFound();
     if (patch.parentId !== undefined && patch.parentId !== null) {
       if (!byId.has(patch.parentId)) throw folderNotFound();
-      for (let at: string | null = patch.parentId; at !== null; at = byId.get(at)?.parentId ?? null) {
-        if (at === id) throw new UserError(ErrorCodes.conflict, 'A folder cannot move into itself');
+      if (reachesUp(byId, patch.parentId, id)) {
+        throw new UserError(ErrorCodes.conflict, 'A folder cannot move into itself');
       }
     }
     const next = {
@@ -387,6 +425,15 @@ export class WorkflowCatalog {
     await this.d.run(
       sql`update folders set name = ${next.name}, parent_id = ${next.parentId} where id = ${id} and owner_id = ${ownerId}`,
     );
+    if (next.parentId !== null) {
+      // Another instance may have moved a folder of the same tree meanwhile (a cluster): read the tree as it is
+      // now; if the two moves closed a loop, this one (committed later, so it sees the other) goes to the top.
+      const after = new Map((await this.listFolders(ownerId)).map((f) => [f.id, f]));
+      if (reachesUp(after, next.parentId, id)) {
+        await this.d.run(sql`update folders set parent_id = null where id = ${id} and owner_id = ${ownerId}`);
+        throw new UserError(ErrorCodes.conflict, 'The folder was moved meanwhile; it is now at the top');
+      }
+    }
     return next;
   }
 
@@ -396,8 +443,10 @@ export class WorkflowCatalog {
       sql`select parent_id as "parentId" from folders where id = ${id} and owner_id = ${ownerId}`,
     );
     if (!folder) return false;
+    // A child that is also the folder's parent (a loop stored by hand) goes to the top, not under itself.
     await this.d.run(
-      sql`update folders set parent_id = ${folder.parentId} where owner_id = ${ownerId} and parent_id = ${id}`,
+      sql`update folders set parent_id = case when id = ${folder.parentId} then null else ${folder.parentId} end
+          where owner_id = ${ownerId} and parent_id = ${id}`,
     );
     await this.d.run(sql`delete from folder_entries where owner_id = ${ownerId} and folder_id = ${id}`);
     return (await this.d.run(sql`delete from folders where id = ${id} and owner_id = ${ownerId}`)) > 0;

@@ -294,4 +294,47 @@ describe('folders', () => {
         .body.folders,
     ).toMatchObject([{ name: 'Inner', parentId: null }]);
   });
+
+  it('never lets two moves at once close a loop, and a loop already stored (edited by hand) hangs nothing', async () => {
+    const ann = await rest.signup('ann-loop@example.com');
+    const make = async (name: string) =>
+      (await rest.call<{ id: string }>('POST', '/api/folders', { as: ann.as, body: { name } })).body.id;
+    const folders = () =>
+      rest.call<{ folders: { id: string; parentId: string | null }[] }>('GET', '/api/folders', { as: ann.as });
+    /** Whether any folder reaches itself walking up (each visited once). */
+    const loops = (list: { id: string; parentId: string | null }[]) => {
+      const parent = new Map(list.map((f) => [f.id, f.parentId]));
+      return list.some((f) => {
+        const seen = new Set<string>();
+        for (let at = parent.get(f.id) ?? null; at !== null; at = parent.get(at) ?? null) {
+          if (at === f.id) return true;
+          if (seen.has(at)) return false;
+          seen.add(at);
+        }
+        return false;
+      });
+    };
+    for (let round = 0; round < 20; round++) {
+      const a = await make(`A${round}`);
+      const b = await make(`B${round}`);
+      const answers = await Promise.all([
+        rest.call('PATCH', `/api/folders/${a}`, { as: ann.as, body: { parentId: b } }),
+        rest.call('PATCH', `/api/folders/${b}`, { as: ann.as, body: { parentId: a } }),
+      ]);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    }
+    expect(loops((await folders()).body.folders)).toBe(false);
+
+    // A loop written straight into the database: moving a third folder under it answers, and no request hangs.
+    const x = await make('X');
+    const y = await make('Y');
+    const z = await make('Z');
+    await rawSql(t.server, 'update folders set parent_id = ? where id = ?', [y, x]);
+    await rawSql(t.server, 'update folders set parent_id = ? where id = ?', [x, y]);
+    expect((await rest.call('PATCH', `/api/folders/${z}`, { as: ann.as, body: { parentId: x } })).status).toBe(200);
+    // Deleting a folder of the loop leaves none (its child Y was also its parent: Y goes to the top).
+    expect((await rest.call('DELETE', `/api/folders/${x}`, { as: ann.as })).status).toBe(204);
+    expect(loops((await folders()).body.folders)).toBe(false);
+    expect((await rest.call('PATCH', `/api/folders/${y}`, { as: ann.as, body: { parentId: z } })).status).toBe(409);
+  });
 });
