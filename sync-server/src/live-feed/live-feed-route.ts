@@ -3,7 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import * as routes from '#shared/api/routes/live.ts';
 import { ErrorCodes, UserError } from '#shared/errors.ts';
 import type { Logger } from '#shared/log.ts';
-import { sameOrigin, type AppEnv } from '../http/auth.ts';
+import { apiTokenOf, sameOrigin, type AppEnv } from '../http/auth.ts';
 import { requestHost, requestScheme } from '../http/host-guard.ts';
 import { contractRoutes, implement } from '../http/routes/contract-routes.ts';
 import type { FeedSubscriber, LiveFeed } from './live-feed.ts';
@@ -21,7 +21,7 @@ export const liveFeedRoutes = (
   options: { trustProxy: boolean; logger: Logger; maxPerUser?: number },
 ): Hono<AppEnv> =>
   contractRoutes('/api/live', [
-    implement(routes.openLiveFeed, (c, { user }) => {
+    implement(routes.openLiveFeed, async (c, { user }) => {
       // A cookie rides along on another site's EventSource too; what it reads must not leave our origin.
       const host = requestHost(
         { host: c.req.header('host'), 'x-forwarded-host': c.req.header('x-forwarded-host') },
@@ -35,6 +35,8 @@ export const liveFeedRoutes = (
         throw new UserError(ErrorCodes.tooManyRequests, 'Too many live feeds are open for this account');
       }
       const creds = { cookieHeader: c.req.header('cookie'), authorizationHeader: c.req.header('authorization') };
+      const token = c.get('authVia') === 'token' ? apiTokenOf(creds) : undefined;
+      const expiresAt = token === undefined ? null : ((await feed.tokenExpiry(token)) ?? null);
       c.header('X-Accel-Buffering', 'no');
       return streamSSE(
         c,
@@ -61,7 +63,7 @@ export const liveFeedRoutes = (
             send: (event, data) => write(() => stream.writeSSE({ event, data: JSON.stringify(data) })),
             close: () => end(),
           };
-          const unsubscribe = await feed.subscribe(user, creds, out);
+          const unsubscribe = await feed.subscribe(user, creds, out, expiresAt);
           const keepalive = setInterval(() => {
             const ping = async (): Promise<void> => {
               await stream.write(': keepalive\n\n');

@@ -30,6 +30,8 @@ interface Subscription {
   readonly access: Map<string, { ok: boolean; until: number }>;
   /** Events held while the snapshot is read, so none is sent before an older state. */
   held: { event: string; data: unknown }[] | undefined;
+  /** Ends the feed when the API token it opened with expires. */
+  expiry?: NodeJS.Timeout;
 }
 
 /** The bus channel of the feed: not a room name (those are `<kind>:<id>` or a bare id), so no room hears it. */
@@ -70,6 +72,8 @@ const MAX_RUNS_PER_FLUSH = 1_000;
 /** Per subscription: past this many cached access answers the cache starts over. */
 const MAX_ACCESS_ENTRIES = 20_000;
 const NAME_CACHE_MS = 60_000;
+/** setTimeout's longest delay; a later expiry re-arms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The live feed's hub (docs/plans/home-insights.md §1): presence from the
@@ -155,6 +159,11 @@ export class LiveFeed implements ExecutionChanges {
     this.schedule();
   }
 
+  /** When an API token stops working (epoch ms), null for never, undefined for no such token. */
+  tokenExpiry(token: string): Promise<number | null | undefined> {
+    return this.options.accounts.apiTokenExpiry(token);
+  }
+
   /** Open feeds of one person (the route bounds them). */
   countFor(userId: string): number {
     let n = 0;
@@ -166,12 +175,20 @@ export class LiveFeed implements ExecutionChanges {
    * Starts a feed: the snapshot (people in readable workflows, their queued
    * and running runs), then `ready`, then changes. Resolves to its end.
    */
-  async subscribe(user: User, creds: Credentials, out: FeedSubscriber): Promise<() => void> {
+  async subscribe(
+    user: User,
+    creds: Credentials,
+    out: FeedSubscriber,
+    /** When the API token it opened with stops working (epoch ms), or null. */
+    expiresAt: number | null = null,
+  ): Promise<() => void> {
     const sub: Subscription = { user, creds, out, access: new Map(), held: [] };
     this.subscriptions.add(sub);
     const end = (): void => {
+      clearTimeout(sub.expiry);
       this.subscriptions.delete(sub);
     };
+    if (expiresAt !== null) this.watchExpiry(sub, expiresAt);
     try {
       for (const workflowId of this.presence.occupied()) {
         if (await this.mayRead(sub, workflowId))
@@ -219,10 +236,29 @@ export class LiveFeed implements ExecutionChanges {
         } catch (error) {
           this.logger.error({ err: error }, 'checking a live feed again failed; closing it');
         }
+        clearTimeout(sub.expiry);
         this.subscriptions.delete(sub);
         sub.out.close();
       }),
     );
+  }
+
+  /** Closes a feed opened with an expiring API token when it expires (the client's reconnect then gets 401). */
+  private watchExpiry(sub: Subscription, expiresAt: number): void {
+    const delay = Math.max(0, expiresAt - this.now());
+    sub.expiry = setTimeout(
+      () => {
+        if (!this.subscriptions.has(sub)) return;
+        if (this.now() < expiresAt) {
+          this.watchExpiry(sub, expiresAt);
+          return;
+        }
+        this.subscriptions.delete(sub);
+        sub.out.close();
+      },
+      Math.min(delay + 5, MAX_TIMER_MS),
+    );
+    sub.expiry.unref();
   }
 
   /** Stops: feeds close, and other instances hear that nobody is here any more. */
@@ -230,7 +266,10 @@ export class LiveFeed implements ExecutionChanges {
     this.closed = true;
     clearTimeout(this.timer);
     clearInterval(this.refresh);
-    for (const sub of this.subscriptions) sub.out.close();
+    for (const sub of this.subscriptions) {
+      clearTimeout(sub.expiry);
+      sub.out.close();
+    }
     this.subscriptions.clear();
     this.publish({ presence: { whole: true, sets: {} } });
     const leave = await this.unsubscribe;
@@ -305,6 +344,7 @@ export class LiveFeed implements ExecutionChanges {
       return;
     }
     if (sub.out.send(event, data)) return;
+    clearTimeout(sub.expiry);
     this.subscriptions.delete(sub);
     sub.out.close();
   }

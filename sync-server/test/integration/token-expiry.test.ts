@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCodes } from '#shared/protocol/close-codes.ts';
 import { restClient } from '../helpers/rest.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { openSse } from '../helpers/sse-client.ts';
 import { connectClient, waitFor, type YwsClient } from '../helpers/yws-client.ts';
 
 /**
@@ -60,5 +61,30 @@ describe('API token expiry on sockets', () => {
     clients.push(reader);
     await reader.synced();
     await waitFor('the write', () => reader.doc.getMap('meta').get('still') === 'writing', 5000);
+  });
+
+  it('ends a live feed opened with an expiring token at its expiry, and refuses it afterwards', async () => {
+    const bo = await rest.signup('bo@example.com');
+    const expiresAt = Date.now() + 1500;
+    const short = await rest.call<{ token: string }>('POST', '/api/tokens', {
+      body: { name: 'short feed', expiresAt },
+      as: bo.as,
+    });
+    const expiring = await openSse(`${t.baseUrl}/api/live`, { authorization: `Bearer ${short.body.token}` });
+    const lasting = await openSse(`${t.baseUrl}/api/live`, { authorization: `Bearer ${bo.token}` });
+    await expiring.next((e) => e.event === 'ready', 'ready');
+    await expiring.ended;
+    const endedAt = Date.now();
+    expect(endedAt).toBeGreaterThanOrEqual(expiresAt);
+    expect(endedAt - expiresAt).toBeLessThan(1000);
+    expect((await openSse(`${t.baseUrl}/api/live`, { authorization: `Bearer ${short.body.token}` })).status).toBe(401);
+    // The feed of a token without expiry goes on.
+    let lastingEnded = false;
+    void lasting.ended.then(() => {
+      lastingEnded = true;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lastingEnded).toBe(false);
+    lasting.close();
   });
 });
