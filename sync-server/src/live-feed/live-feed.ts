@@ -194,9 +194,17 @@ export class LiveFeed implements ExecutionChanges {
         if (await this.mayRead(sub, workflowId))
           this.deliver(sub, LiveFeedEvents.presence, await this.presenceOf(workflowId), true);
       }
-      const rows = [...(await this.options.executions.queued()), ...(await this.options.executions.running())];
-      const visible: ExecutionRow[] = [];
-      for (const row of rows) if (await this.mayRead(sub, row.workflowId)) visible.push(row);
+      // The newest runs in flight that this person may read, one index walk per status (the store tests
+      // membership per row), never the whole queue.
+      const inFlight = async (status: 'queued' | 'running') =>
+        this.options.executions.list({
+          readableBy: { userId: user.id, isAdmin: user.isAdmin },
+          statuses: [status],
+          limit: MAX_LIVE_EXECUTIONS + 1,
+        });
+      const visible = [...(await inFlight('running')), ...(await inFlight('queued'))].sort(
+        (a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1),
+      );
       const runs = await this.liveRuns(visible.slice(0, MAX_LIVE_EXECUTIONS));
       this.deliver(
         sub,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveExecutions, LivePresence } from '#shared/protocol/live-feed.ts';
+import { restClient } from '../helpers/rest.ts';
+import { startTestServer } from '../helpers/test-server.ts';
 import { openSse, type SseClient, type SseEvent } from '../helpers/sse-client.ts';
 import { connectClient } from '../helpers/yws-client.ts';
 import { executionEnd, importWorkflow, node, edge, serverWithEngine } from '../helpers/workflow-runs.ts';
@@ -144,4 +146,34 @@ describe('the live feed', () => {
     expect(extra.status).toBe(429);
     for (const f of open) f.close();
   }, 60_000);
+
+  it('starts with the runs in flight that its person may read, and only those', async () => {
+    // A server without an engine: runs stay queued.
+    const t = await startTestServer();
+    await t.listen();
+    try {
+      const rest = restClient(t.baseUrl);
+      const ann = await rest.signup('ann-queue@example.com', 'Ann');
+      const ben = await rest.signup('ben-queue@example.com', 'Ben');
+      const annsFlow = await importWorkflow(rest, ann.as, workflowBody('Ann queued'));
+      const bensFlow = await importWorkflow(rest, ben.as, workflowBody('Ben queued'));
+      const runOf = async (as: { cookie?: string; token?: string }, workflowId: string) =>
+        (await rest.call<{ id: string }>('POST', `/api/workflows/${workflowId}/run`, { as })).body.id;
+      const annsRun = await runOf(ann.as, annsFlow);
+      const bensRun = await runOf(ben.as, bensFlow);
+      const snapshotOf = async (token: string) => {
+        const f = await openSse(`${t.baseUrl}/api/live`, { authorization: `Bearer ${token}` });
+        await f.next((e) => e.event === 'ready', 'ready');
+        f.close();
+        return f.events
+          .filter((e) => e.event === 'executions')
+          .flatMap((e) => (e.data as LiveExecutions).executions.map((x) => `${x.id}:${x.status}`));
+      };
+      expect(await snapshotOf(ben.token)).toEqual([`${bensRun}:queued`]);
+      // The admin reads every workflow: newest first.
+      expect(await snapshotOf(ann.token)).toEqual([`${bensRun}:queued`, `${annsRun}:queued`]);
+    } finally {
+      await t.close();
+    }
+  });
 });
