@@ -110,6 +110,9 @@ interface RawListed {
  * Whether walking up from `from` meets `target`. Each folder is visited once, so a loop in the stored tree (which
  * the checks above prevent, but a database edited by hand might hold) ends the walk instead of the process.
  */
+/** Terms of one insert of node types (SQLite's limit on a compound select is 500). */
+const NODE_TYPES_PER_INSERT = 400;
+
 const reachesUp = (byId: ReadonlyMap<string, { parentId: string | null }>, from: string, target: string): boolean => {
   const seen = new Set<string>();
   for (let at: string | null = from; at !== null && !seen.has(at); at = byId.get(at)?.parentId ?? null) {
@@ -279,15 +282,18 @@ export class WorkflowCatalog {
     await this.d.run(
       sql`delete from workflow_node_types where workflow_id = ${workflowId} and type not in (${inList(types)})`,
     );
-    const values = sql.join(
-      types.map((t) => sql`select ${t} as type`),
-      sql` union all `,
-    );
-    await this.d.run(
-      sql`insert into workflow_node_types (workflow_id, type)
-          select w.id, v.type from workflows w, (${values}) v where w.id = ${workflowId}
-          on conflict do nothing`,
-    );
+    // In chunks: SQLite refuses a compound select of more than 500 terms, and a document may name any types.
+    for (let at = 0; at < types.length; at += NODE_TYPES_PER_INSERT) {
+      const values = sql.join(
+        types.slice(at, at + NODE_TYPES_PER_INSERT).map((t) => sql`select ${t} as type`),
+        sql` union all `,
+      );
+      await this.d.run(
+        sql`insert into workflow_node_types (workflow_id, type)
+            select w.id, v.type from workflows w, (${values}) v where w.id = ${workflowId}
+            on conflict do nothing`,
+      );
+    }
   }
 
   /** Tags on workflows the user may read (every tag for an admin), and the ones they made. */

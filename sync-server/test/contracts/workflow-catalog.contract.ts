@@ -47,6 +47,12 @@ export const runWorkflowCatalogContract = (name: string, setup: () => Promise<Wo
         expect((await store.catalog.list(ann, false, opts({ tags: ['t1', 't2'] }))).map((w) => w.id)).toEqual(['w1']);
         await store.catalog.untagWorkflow('w1', 't2');
         expect(await store.catalog.list(ann, false, opts({ tags: ['t1', 't2'] }))).toEqual([]);
+        // A document may name any number of types: more than one statement's worth are all indexed.
+        const many = Array.from({ length: 1_234 }, (_, i) => `custom.type${String(i).padStart(4, '0')}`);
+        await store.catalog.setNodeTypes('w1', many);
+        expect((await store.catalog.nodeTypes('w1')).length).toBe(1_234);
+        expect(await ids('type1233')).toEqual(['w1']);
+        await store.catalog.setNodeTypes('w1', []);
         // Node types of a deleted workflow are not written.
         await store.delete('w2');
         await store.catalog.setNodeTypes('w2', ['core.set']);
