@@ -160,9 +160,24 @@ export class InstanceSettings {
         writes.smtp = 'null';
         audited.smtp = null;
       } else {
-        const kept = this.current.smtp?.password ?? null;
-        const password = patch.smtp.password === undefined ? kept : patch.smtp.password;
+        const before = this.current.smtp;
+        const kept = before?.password ?? null;
         const user = patch.smtp.user ?? null;
+        // The stored password goes only to the server it was given for: pointing the mail at another host,
+        // port or user (any admin may) needs the password again, or it would be sent to whoever runs that server.
+        const sameServer =
+          before !== null &&
+          before !== undefined &&
+          before.host === patch.smtp.host &&
+          before.port === patch.smtp.port &&
+          (before.user ?? null) === (user === '' ? null : user);
+        if (patch.smtp.password === undefined && kept !== null && !sameServer) {
+          const message = 'smtp.password: give the password again when the host, port or user changes';
+          throw new UserError(ErrorCodes.validationFailed, message, {
+            issues: [{ path: ['smtp', 'password'], message, severity: 'error' }],
+          });
+        }
+        const password = patch.smtp.password === undefined ? kept : patch.smtp.password;
         writes.smtp = JSON.stringify({
           host: patch.smtp.host,
           port: patch.smtp.port,

@@ -134,10 +134,16 @@ describe('instance settings', () => {
       executionRetention: { maxAgeDays: 30, maxCount: 1000 },
       defaultTimeoutSeconds: 60,
     });
-    const again = await patch({
-      smtp: { host: 'mail2.example.com', port: 465, secure: true, user: 'weft', from: 'W <w@x.io>' },
+    // The kept password goes only to the server it was given for: another host needs it again.
+    const elsewhere = await patch({
+      smtp: { host: 'attacker.example', port: 587, secure: false, user: 'weft', from: 'W <w@x.io>' },
     });
-    expect(again.body.smtp).toMatchObject({ host: 'mail2.example.com', passwordSet: true });
+    expect(elsewhere.status).toBe(400);
+    expect(JSON.stringify(elsewhere.body)).toContain('smtp.password');
+    const again = await patch({
+      smtp: { host: 'mail.example.com', port: 587, secure: true, user: 'weft', from: 'W <w@x.io>' },
+    });
+    expect(again.body.smtp).toMatchObject({ host: 'mail.example.com', secure: true, passwordSet: true });
     expect(t.server.settings.value.smtp?.password).toBe('s3cret-pw');
     const read = await rest.call('GET', '/api/admin/settings', { as: admin.as });
     expect(JSON.stringify(read.body)).not.toContain('s3cret-pw');
