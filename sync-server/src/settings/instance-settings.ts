@@ -167,7 +167,6 @@ export class InstanceSettings {
         // port or user (any admin may) needs the password again, or it would be sent to whoever runs that server.
         const sameServer =
           before !== null &&
-          before !== undefined &&
           before.host === patch.smtp.host &&
           before.port === patch.smtp.port &&
           (before.user ?? null) === (user === '' ? null : user);
