@@ -76,6 +76,9 @@ export interface ListDetails {
 const DETAIL_CHUNK = 500;
 /** A person's folders: enough to organise, bounded so the tree reads in one query. */
 export const MAX_FOLDERS = 1_000;
+/** Tags one person may make, and tags one workflow may carry: a row and the tag list stay small for everyone. */
+export const MAX_TAGS_PER_PERSON = 1_000;
+export const MAX_TAGS_PER_WORKFLOW = 50;
 
 const tagTaken = (name: string): UserError => new UserError(ErrorCodes.conflict, `A tag named “${name}” exists`);
 
@@ -331,6 +334,12 @@ export class WorkflowCatalog {
   /** A new tag; a name another tag has (any case) is a conflict. */
   async createTag(row: TagRow): Promise<TagRow> {
     if (await this.tagByName(row.name)) throw tagTaken(row.name);
+    const [made] = await this.d.all<{ n: number | string }>(
+      sql`select count(*) as n from tags where created_by = ${row.createdBy}`,
+    );
+    if (Number(made?.n ?? 0) >= MAX_TAGS_PER_PERSON) {
+      throw new UserError(ErrorCodes.conflict, `A person makes at most ${MAX_TAGS_PER_PERSON} tags`);
+    }
     const changed = await this.d.run(
       sql`insert into tags (id, name, created_by, created_at) values (${row.id}, ${row.name}, ${row.createdBy}, ${row.createdAt})
           on conflict do nothing`,
@@ -350,6 +359,12 @@ export class WorkflowCatalog {
   }
 
   async tagWorkflow(workflowId: string, tagId: string): Promise<void> {
+    const [carried] = await this.d.all<{ n: number | string }>(
+      sql`select count(*) as n from workflow_tags where workflow_id = ${workflowId} and tag_id <> ${tagId}`,
+    );
+    if (Number(carried?.n ?? 0) >= MAX_TAGS_PER_WORKFLOW) {
+      throw new UserError(ErrorCodes.conflict, `A workflow carries at most ${MAX_TAGS_PER_WORKFLOW} tags`);
+    }
     await this.d.run(
       sql`insert into workflow_tags (workflow_id, tag_id) values (${workflowId}, ${tagId}) on conflict do nothing`,
     );

@@ -249,6 +249,25 @@ describe('tags', () => {
     expect(await tagsOf(bob.as)).toEqual([]);
     expect((await rest.call('DELETE', `/api/tags/${secret.body.id}`, { as: ann.as })).status).toBe(204);
   });
+
+  it('bounds the tags one workflow carries', async () => {
+    const ann = await rest.signup('ann-many-tags@example.com');
+    const id = await rest.createWorkflow(ann.as, 'Many tags');
+    for (let i = 0; i < 50; i++) {
+      const r = await rest.call('POST', `/api/workflows/${id}/tags`, { as: ann.as, body: { name: `t${i}` } });
+      expect(r.status).toBe(200);
+    }
+    const past = await rest.call<{ error: { code: string } }>('POST', `/api/workflows/${id}/tags`, {
+      as: ann.as,
+      body: { name: 'one more' },
+    });
+    expect(past.status).toBe(409);
+    expect(past.body.error.code).toBe('conflict');
+    // Tagging again with a tag it carries is no new tag.
+    expect((await rest.call('POST', `/api/workflows/${id}/tags`, { as: ann.as, body: { name: 't0' } })).status).toBe(
+      200,
+    );
+  });
 });
 
 describe('folders', () => {

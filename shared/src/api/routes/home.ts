@@ -33,7 +33,10 @@ export const createTag = defineRoute({
   summary: 'Create a tag (any signed-in person)',
   auth: 'user',
   body: createTagRequest,
-  responses: { 201: ok(tagSchema, 'The new tag'), 409: conflict('a tag of this name exists (any case)') },
+  responses: {
+    201: ok(tagSchema, 'The new tag'),
+    409: conflict('a tag of this name exists (any case), or the caller has made 1,000 tags'),
+  },
 });
 
 export const renameTag = defineRoute({
@@ -78,7 +81,12 @@ export const tagWorkflow = defineRoute({
   auth: 'user',
   params: { id: 'The workflow id' },
   body: tagWorkflowRequest,
-  responses: { 200: ok(workflowTagSchema, 'Tagged'), 403: notAMember('edit it'), 404: workflowNotFound },
+  responses: {
+    200: ok(workflowTagSchema, 'Tagged'),
+    403: notAMember('edit it'),
+    404: workflowNotFound,
+    409: conflict('the workflow carries 50 tags, or a new tag would be past the 1,000 a person makes'),
+  },
 });
 
 export const untagWorkflow = defineRoute({
