@@ -287,10 +287,15 @@ export const createSyncServer = async ({
   });
   // Read at each job: the allow-list, the sign-up policy (private addresses) and the default time limit
   // come from the instance settings.
+  // Built again only when the settings change (a new value object): every webhook run asks for it.
+  let policyOf: { settings: typeof settings.value; policy: RunPolicy } | undefined;
   const runPolicy = (): RunPolicy => {
     const now = settings.value;
-    const policy = runPolicyOf({ ...config, signup: now.signup, httpAllow: [...now.outboundAllow] });
-    return { ...policy, defaultTimeoutSeconds: now.defaultTimeoutSeconds };
+    if (policyOf?.settings !== now) {
+      const policy = runPolicyOf({ ...config, signup: now.signup, httpAllow: [...now.outboundAllow] });
+      policyOf = { settings: now, policy: { ...policy, defaultTimeoutSeconds: now.defaultTimeoutSeconds } };
+    }
+    return policyOf.policy;
   };
   const engines = new EngineHub({
     token: config.engineToken,

@@ -481,7 +481,7 @@ export class BullRunQueue implements RunQueue {
     const row = await this.options.executions.get(executionId);
     if (!row) return;
     if (await this.options.executions.cancelQueued(executionId, 'Canceled', Date.now())) {
-      this.options.live.finished(row.workflowId, executionId, 'canceled', 'Canceled');
+      this.options.live.finished(row.workflowId, executionId, 'canceled', 'Canceled', row.mode);
       this.deliver(executionId, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] });
       // Best effort: a job already taken claims 'notQueued' and completes without running.
       await this.queue.remove(jobIdOf(executionId)).catch((error: unknown) => this.warn('removing a job', error));
@@ -544,7 +544,7 @@ export class BullRunQueue implements RunQueue {
             .catch((error: unknown) => this.warn('stopping a run of a lapsed instance', error));
           const row = running.find((r) => r.id === id);
           if (!row) continue;
-          this.options.live.finished(row.workflowId, id, 'failed', why);
+          this.options.live.finished(row.workflowId, id, 'failed', why, row.mode);
           for (const fn of this.lostListeners) fn(id, row.workflowId);
         }
         if (ids.length > 0)

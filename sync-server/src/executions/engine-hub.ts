@@ -18,7 +18,7 @@ import {
 import type { CredentialUseAudit } from '../audit/credential-use.ts';
 import type { CredentialStore, GrantedSecret } from '../credentials/credential-store.ts';
 import type { WorkflowStore } from '../workflows/workflow-store.ts';
-import type { ClaimOutcome, ExecutionRow, ExecutionStore } from './execution-store.ts';
+import type { ClaimOutcome, ExecutionMode, ExecutionRow, ExecutionStore } from './execution-store.ts';
 import { parseFingerprints, planPartialJob, scopeOf, type PartialInput } from './partial-runs.ts';
 import type { LiveStatus } from './live-status.ts';
 import type { VersionStore } from './version-store.ts';
@@ -151,6 +151,8 @@ export class EngineHub {
   private readonly lostListeners = new Set<RunLostListener>();
   /** Ends handed to the finisher and not yet committed, per workflow. */
   private readonly finishing = new Map<string, number>();
+  /** The mode of each run handed to an engine, told with its end (the metrics count ends by mode). */
+  private readonly modes = new Map<string, ExecutionMode>();
   private subworkflows: SubworkflowStarter | undefined;
   /** Inline children whose progress shows on their caller's Execute Workflow node. */
   private readonly childProgress = new Map<
@@ -616,7 +618,9 @@ export class EngineHub {
         const left = (this.finishing.get(workflowId) ?? 1) - 1;
         if (left > 0) this.finishing.set(workflowId, left);
         else this.finishing.delete(workflowId);
-        this.options.live.finished(workflowId, executionId, recorded.status, recorded.error);
+        const mode = this.modes.get(executionId);
+        this.modes.delete(executionId);
+        this.options.live.finished(workflowId, executionId, recorded.status, recorded.error, mode);
         const progress = this.childProgress.get(executionId);
         if (progress) {
           this.childProgress.delete(executionId);
@@ -746,6 +750,7 @@ export class EngineHub {
       const caller = built.caller && (await this.callerNode(built.caller));
       if (!stillOurs()) return 'ended';
       if (caller) this.showChild(id, caller, workflowId, job.definition);
+      this.modes.set(id, job.mode);
       this.send(engine, { type: 'run', job });
       // Recorded once the secrets are on their way: a job refused before sending used none.
       for (const credentialId of Object.keys(job.credentials ?? {})) {

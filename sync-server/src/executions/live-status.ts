@@ -2,6 +2,7 @@ import type { NodeEventMessage } from '#shared/protocol/engine.ts';
 import type { TestWebhookListenDto } from '#shared/api/access.ts';
 import type { ModeDto } from '#shared/api/modes.ts';
 import { silentLogger, type Logger } from '#shared/log.ts';
+import type { ExecutionMode } from './execution-store.ts';
 import type { ChildLiveStatus, ExecutionLiveStatus, TriggerLiveState } from '#shared/protocol/live.ts';
 import { parseRoomName } from '#shared/protocol/rooms.ts';
 import type { RoomBus, RoomMessage } from '../cluster/room-bus.ts';
@@ -29,7 +30,12 @@ import type { RoomManager } from '../rooms/room-manager.ts';
 export const CHILD_WRITE_MS = 100;
 
 /** Called when a run ends (its end is committed); must not throw. */
-export type FinishedListener = (executionId: string, status: ExecutionLiveStatus['status']) => void;
+/** `mode` when the caller knows it (the engine hub, from the job), so a listener need not read the row. */
+export type FinishedListener = (
+  executionId: string,
+  status: ExecutionLiveStatus['status'],
+  mode?: ExecutionMode,
+) => void;
 
 export class LiveStatus {
   private readonly states = new Map<string, LiveState>();
@@ -149,8 +155,14 @@ export class LiveStatus {
     return () => this.finishedListeners.delete(listener);
   }
 
-  finished(workflowId: string, executionId: string, status: ExecutionLiveStatus['status'], error?: string): void {
-    for (const listener of this.finishedListeners) listener(executionId, status);
+  finished(
+    workflowId: string,
+    executionId: string,
+    status: ExecutionLiveStatus['status'],
+    error?: string,
+    mode?: ExecutionMode,
+  ): void {
+    for (const listener of this.finishedListeners) listener(executionId, status, mode);
     const register = this.states.get(workflowId)?.execution;
     if (register?.value.id !== executionId) return;
     const current = structuredClone(register.value);

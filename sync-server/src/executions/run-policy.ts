@@ -33,10 +33,16 @@ export type RunPolicySettings = Pick<
   | 'timezone'
 >;
 
+let hostZone: string | undefined;
+
 /** The host's zone (what n8n would take from GENERIC_TIMEZONE's absence is New York; Weft takes the machine's). */
 export const hostTimezone = (): string => {
-  const zone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return typeof zone === 'string' && zone !== '' ? zone : 'UTC';
+  // Resolving it builds a DateTimeFormat (tens of µs); the process's zone does not change while it runs.
+  if (hostZone === undefined) {
+    const zone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+    hostZone = typeof zone === 'string' && zone !== '' ? zone : 'UTC';
+  }
+  return hostZone;
 };
 
 /**
