@@ -136,7 +136,9 @@ const zoomTo100 = async (page: Page, nodeId: string): Promise<void> => {
 };
 
 const dragFrames = async (page: Page, nodeId: string): Promise<number[]> => {
-  const node = page.locator(`.react-flow__node[data-id="${nodeId}"] .wf-node-text`);
+  // The text of a node in full (not a handle or a badge); the whole rectangle of one drawn simple (zoomed out).
+  const at = `.react-flow__node[data-id="${nodeId}"]`;
+  const node = page.locator(`${at} .wf-node-text, ${at} .wf-node-simple`);
   const box = await node.boundingBox();
   if (!box) throw new Error('node not visible');
   await startFrameProbe(page);
@@ -299,8 +301,8 @@ const main = async () => {
       row(
         `drag with all ${NODES} nodes in view (zoom ${fitZoom.toFixed(2)}): time per frame`,
         framesAll,
-        'reported',
-        true,
+        '≤ 33 ms p95',
+        percentile(framesAll, 95) <= 33,
       ),
       row('remote edit → canvas shows it', remote, '≤ 50 ms p95', percentile(remote, 95) <= 50),
     ].join('\n');

@@ -6,6 +6,7 @@ import {
   Controls,
   ReactFlow,
   useReactFlow,
+  useStore,
   useStoreApi,
   type Connection,
   type OnSelectionChangeParams,
@@ -27,6 +28,7 @@ import {
 } from '../state/atoms.ts';
 import type { FlowNode } from './flow-binding.ts';
 import { CanvasMinimap } from './canvas-minimap.tsx';
+import { SimpleDrawing, simpleAtZoom } from './level-of-detail.ts';
 import { edgeTypes } from './run-edge.tsx';
 import { nodeTypes } from './workflow-node.tsx';
 import { useKeepSelectionInView } from './use-keep-selection-in-view.ts';
@@ -53,6 +55,8 @@ export const FlowCanvas = ({
   const snapshot = useSyncExternalStore(binding.subscribe, binding.getSnapshot);
   const { screenToFlowPosition, setCenter, fitView } = useReactFlow();
   const store = useStoreApi();
+  // Re-renders this component only when the zoom crosses the level-of-detail threshold.
+  const simple = useStore(simpleAtZoom);
   const snapToGrid = useAtomValue(snapToGridAtom);
   const showMinimap = useAtomValue(minimapOpenAtom);
   const theme = useAtomValue(themeAtom);
@@ -154,6 +158,7 @@ export const FlowCanvas = ({
     <div
       className="canvas"
       data-testid="canvas"
+      data-detail={simple ? 'simple' : 'full'}
       onPointerMove={(e) => {
         const at = screenToFlowPosition({ x: e.clientX, y: e.clientY });
         onPointer(at);
@@ -166,43 +171,45 @@ export const FlowCanvas = ({
       onDragOver={onDragOver}
       onDrop={onDrop}
     >
-      <ReactFlow<FlowNode>
-        nodes={snapshot.nodes}
-        edges={snapshot.edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={binding.applyNodeChanges}
-        onEdgesChange={binding.applyEdgeChanges}
-        onConnect={onConnect}
-        isValidConnection={isValidConnection}
-        onSelectionChange={onSelectionChange}
-        onMove={onMove}
-        onMoveStart={onMoveStart}
-        onInit={onInit}
-        // Large workflows: only nodes and edges in view are in the DOM (small ones keep all, so panning never pops).
-        onlyRenderVisibleElements={snapshot.nodes.length > VIRTUALIZE_ABOVE}
-        nodesDraggable={canEdit}
-        nodesConnectable={canEdit}
-        edgesReconnectable={false}
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        snapToGrid={snapToGrid}
-        snapGrid={[GRID, GRID]}
-        minZoom={0.05}
-        maxZoom={2.5}
-        connectionLineType={ConnectionLineType.SmoothStep}
-        defaultEdgeOptions={{ type: 'run' }}
-        colorMode={theme}
-        proOptions={{ hideAttribution: true }}
-        aria-label="Workflow canvas"
-      >
-        <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.2} />
-        <Controls showInteractive={false} fitViewOptions={FIT} aria-label="Zoom controls" />
-        {showMinimap && <CanvasMinimap />}
-        <RemoteCursors presence={presence} />
-        <DiffGhosts />
-      </ReactFlow>
+      <SimpleDrawing.Provider value={simple}>
+        <ReactFlow<FlowNode>
+          nodes={snapshot.nodes}
+          edges={snapshot.edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={binding.applyNodeChanges}
+          onEdgesChange={binding.applyEdgeChanges}
+          onConnect={onConnect}
+          isValidConnection={isValidConnection}
+          onSelectionChange={onSelectionChange}
+          onMove={onMove}
+          onMoveStart={onMoveStart}
+          onInit={onInit}
+          // Large workflows: only nodes and edges in view are in the DOM (small ones keep all, so panning never pops).
+          onlyRenderVisibleElements={snapshot.nodes.length > VIRTUALIZE_ABOVE}
+          nodesDraggable={canEdit}
+          nodesConnectable={canEdit}
+          edgesReconnectable={false}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+          snapToGrid={snapToGrid}
+          snapGrid={[GRID, GRID]}
+          minZoom={0.05}
+          maxZoom={2.5}
+          connectionLineType={ConnectionLineType.SmoothStep}
+          defaultEdgeOptions={{ type: 'run' }}
+          colorMode={theme}
+          proOptions={{ hideAttribution: true }}
+          aria-label="Workflow canvas"
+        >
+          <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.2} />
+          <Controls showInteractive={false} fitViewOptions={FIT} aria-label="Zoom controls" />
+          {showMinimap && <CanvasMinimap />}
+          <RemoteCursors presence={presence} />
+          <DiffGhosts />
+        </ReactFlow>
+      </SimpleDrawing.Provider>
     </div>
   );
 };

@@ -1,16 +1,17 @@
 import { memo } from 'react';
-import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, getStraightPath, type EdgeProps } from '@xyflow/react';
 import { MAIN } from '#shared/nodes/types.ts';
 import { useEditor, useNodeRun } from '../editor/editor-context.tsx';
 import { EdgeCommentMarker } from '../comments/comment-marker.tsx';
 import { useOpenThreadsOnEdge } from '../comments/use-discussion.ts';
+import { useSimpleDrawing } from './level-of-detail.ts';
 
 /**
  * Every edge of the canvas: a smooth step line that, once the room's run has
  * sent items along it, is drawn as part of the executed path with how many
  * items it carried (as n8n labels its connections).
  */
-const RunEdge = ({
+const DetailedEdge = ({
   id,
   source,
   sourceHandleId,
@@ -72,5 +73,21 @@ const RunEdge = ({
     </>
   );
 };
+
+/** Zoomed out (see level-of-detail.ts): a straight line, no labels, no hit area, nothing read from runs or comments. */
+const SimpleEdge = ({ sourceX, sourceY, targetX, targetY, style, markerEnd, markerStart }: EdgeProps) => {
+  const [path] = getStraightPath({ sourceX, sourceY, targetX, targetY });
+  return (
+    <BaseEdge
+      path={path}
+      interactionWidth={0}
+      {...(style ? { style } : {})}
+      {...(markerEnd ? { markerEnd } : {})}
+      {...(markerStart ? { markerStart } : {})}
+    />
+  );
+};
+
+const RunEdge = (props: EdgeProps) => (useSimpleDrawing() ? <SimpleEdge {...props} /> : <DetailedEdge {...props} />);
 
 export const edgeTypes = { run: memo(RunEdge) };

@@ -11,6 +11,7 @@ import { SoftLockTag } from '../presence/soft-locks.tsx';
 import { NodeCommentMarker } from '../comments/comment-marker.tsx';
 import { Pin } from 'lucide-react';
 import { usePin } from '../runs/pins.ts';
+import { useSimpleDrawing } from './level-of-detail.ts';
 
 const STICKY_COLORS: Record<string, string> = {
   yellow: '#fff4b8',
@@ -179,7 +180,67 @@ const StickyNoteNode = ({ data, selected, id }: NodeProps<FlowNode>) => {
   );
 };
 
-const WorkflowNodeView = (props: NodeProps<FlowNode>) => {
+/**
+ * Where edges attach in the simple form: the handles' boxes without React
+ * Flow's Handle (which subscribes to the store for connections). React Flow
+ * measures handles by their class and data attributes, so edges keep their
+ * ends; they sit where the handles sit, so an edge does not move when the
+ * full form comes back without the node being measured again.
+ */
+const Anchors = ({ nodeId, type, names }: { nodeId: string; type: 'source' | 'target'; names: string[] }) =>
+  names.map((name, i) => (
+    <span
+      key={name}
+      className={`wf-node-anchor ${type}`}
+      data-handleid={name}
+      data-nodeid={nodeId}
+      data-handlepos={type === 'source' ? Position.Right : Position.Left}
+      style={{ top: handleTop(i, names.length) }}
+    />
+  ));
+
+/** The zoomed-out form (see level-of-detail.ts): a rectangle in the node's colour, its name only as a tooltip. */
+const SimpleNode = ({ data, selected, id }: NodeProps<FlowNode>) => {
+  const node = data.node;
+  const def = getNodeDefinition(node.type);
+  if (def?.annotation) {
+    const { width, height, color } = node.parameters;
+    return (
+      <div
+        className={`sticky sticky-simple ${selected ? 'selected' : ''}`}
+        style={{
+          width: typeof width === 'number' ? width : 240,
+          height: typeof height === 'number' ? height : 160,
+          background: STICKY_COLORS[String(color)] ?? STICKY_COLORS.yellow,
+        }}
+        data-testid="canvas-node"
+        data-node-name={node.name}
+        data-detail="simple"
+      />
+    );
+  }
+  const ports = nodePorts(node);
+  const classes = ['wf-node', 'wf-node-simple', selected ? 'selected' : '', node.disabled ? 'disabled' : ''];
+  return (
+    <div
+      className={classes.join(' ')}
+      style={{ '--node-color': def?.color ?? '#6b7280' } as React.CSSProperties}
+      data-testid="canvas-node"
+      data-node-name={node.name}
+      data-node-type={node.type}
+      data-detail="simple"
+      title={node.name}
+    >
+      <Anchors nodeId={id} type="target" names={ports.inputs.map((p) => p.name)} />
+      <Anchors nodeId={id} type="source" names={ports.outputs.map((p) => p.name)} />
+    </div>
+  );
+};
+
+const WorkflowNodeView = (props: NodeProps<FlowNode>) =>
+  useSimpleDrawing() ? <SimpleNode {...props} /> : <DetailedNode {...props} />;
+
+const DetailedNode = (props: NodeProps<FlowNode>) => {
   const { data, selected, dragging, id } = props;
   const node = data.node;
   const def = getNodeDefinition(node.type);
@@ -196,6 +257,7 @@ const WorkflowNodeView = (props: NodeProps<FlowNode>) => {
       data-node-name={node.name}
       data-node-type={node.type}
       data-diff={mark}
+      data-detail="full"
       title={def ? def.description : `"${node.type}" is not a node type Weft knows; it is kept as it was imported.`}
     >
       <RemoteSelection nodeId={id} />
