@@ -41,6 +41,17 @@ const VIRTUALIZE_ABOVE = 200;
 /** Fitting never zooms past 100 %: a small workflow stays at its real size. */
 const FIT = { padding: 0.2, maxZoom: 1 };
 
+/*
+ * Props React Flow copies into its store when their identity changes: module
+ * constants, not literals, because the canvas renders on every frame of a drag.
+ * A new defaultEdgeOptions re-rendered all 1,200 edge wrappers of the
+ * benchmark's workflow on each frame (every edge reads it from the store).
+ */
+const SNAP_GRID: [number, number] = [GRID, GRID];
+const MULTI_SELECTION_KEYS = ['Shift', 'Meta', 'Control'];
+const DEFAULT_EDGE_OPTIONS = { type: 'run' };
+const PRO_OPTIONS = { hideAttribution: true };
+
 const isValidConnection = (c: { source: string; target: string }): boolean => c.source !== c.target;
 
 export const FlowCanvas = ({
@@ -192,15 +203,15 @@ export const FlowCanvas = ({
           edgesReconnectable={false}
           deleteKeyCode={null}
           selectionKeyCode="Shift"
-          multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+          multiSelectionKeyCode={MULTI_SELECTION_KEYS}
           snapToGrid={snapToGrid}
-          snapGrid={[GRID, GRID]}
+          snapGrid={SNAP_GRID}
           minZoom={0.05}
           maxZoom={2.5}
           connectionLineType={ConnectionLineType.SmoothStep}
-          defaultEdgeOptions={{ type: 'run' }}
+          defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
           colorMode={theme}
-          proOptions={{ hideAttribution: true }}
+          proOptions={PRO_OPTIONS}
           aria-label="Workflow canvas"
         >
           <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.2} />
