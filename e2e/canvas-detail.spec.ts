@@ -93,5 +93,7 @@ test('zooming out draws nodes as simple shapes; zooming in brings labels, handle
   await expect(canvasNode(page, 'Data').getByTestId('run-badge')).toBeVisible();
   await expect(page.getByTestId('edge-items').first()).toBeVisible();
   await expect(edgePaths).toHaveCount(2);
+  // The same smooth step as before: the simple form's anchors sat where the handles sit.
+  expect(await edgePaths.first().getAttribute('d')).toBe(fullPath);
   await page.screenshot({ path: 'test-results/canvas-detail-full.png' });
 });
