@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, signUpInBrowser, test } from './fixtures.ts';
-import { canvasNode, openWorkflow } from './editor-helpers.ts';
+import { canvasNode, centerOf, openWorkflow, serverExport } from './editor-helpers.ts';
 
 /**
  * Level of detail on the canvas (client/src/canvas/level-of-detail.ts):
@@ -96,4 +96,78 @@ test('zooming out draws nodes as simple shapes; zooming in brings labels, handle
   // The same smooth step as before: the simple form's anchors sat where the handles sit.
   expect(await edgePaths.first().getAttribute('d')).toBe(fullPath);
   await page.screenshot({ path: 'test-results/canvas-detail-full.png' });
+});
+
+test('a workflow that opens zoomed out: edges meet the handles once zoomed in, and nodes drag in the simple form', async ({
+  page,
+}) => {
+  await signUpInBrowser(page, 'Far', 'far@example.com');
+  const node = (id: string, x: number, y: number) => ({
+    id,
+    name: id,
+    type: 'noOp',
+    typeVersion: 1,
+    position: { x, y },
+    parameters: {},
+  });
+  const imported = await page.request.post('/api/workflows/import', {
+    data: {
+      weft: 1,
+      name: 'Far apart',
+      nodes: [node('A', 0, 0), node('B', 300, 80), node('C', 5000, 0)],
+      edges: [
+        { source: 'A', target: 'B' },
+        { source: 'B', target: 'C' },
+      ],
+    },
+  });
+  expect(imported.status()).toBe(201);
+  const { id } = (await imported.json()) as { id: string };
+  await openWorkflow(page, `/w/${id}`);
+  // Fitted to the whole workflow on open: measured for the first time in the simple form.
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-detail', 'simple');
+  await expect(page.locator('.react-flow__edge-path')).toHaveCount(2);
+
+  // Dragging a simple node moves it in the document.
+  const before = (await serverExport(page, id)).nodes.find((n) => n.name === 'B')?.position;
+  const at = await centerOf(page.locator('[data-node-name="B"]'));
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.down();
+  await page.mouse.move(at.x, at.y + 30, { steps: 6 });
+  await page.mouse.up();
+  await expect
+    .poll(async () => (await serverExport(page, id)).nodes.find((n) => n.name === 'B')?.position.y)
+    .toBeGreaterThan(before?.y ?? Infinity);
+
+  // Zoom in over A and B until the full form returns (without their size changing, React Flow does not measure again).
+  const a = await centerOf(page.locator('[data-node-name="A"]'));
+  await page.mouse.move(a.x, a.y);
+  for (let i = 0; i < 40 && (await zoomOf(page)) < 1; i++) {
+    await page.mouse.wheel(0, -120);
+    await page.waitForTimeout(30);
+  }
+  await expect(page.getByTestId('canvas')).toHaveAttribute('data-detail', 'full');
+  const source = canvasNode(page, 'A').locator('.react-flow__handle.source');
+  const target = canvasNode(page, 'B').locator('.react-flow__handle.target');
+  await expect(source).toHaveCount(1);
+  // The A → B edge starts at A's output handle and ends at B's input handle, on screen.
+  const edge = page.locator('.react-flow__edge', { has: page.locator('.react-flow__edge-path') }).first();
+  const ends = await edge.locator('.react-flow__edge-path').evaluate((path) => {
+    const p = path as SVGPathElement;
+    const matrix = p.getScreenCTM();
+    if (!matrix) return null;
+    const toScreen = (pt: DOMPoint) => pt.matrixTransform(matrix);
+    const start = toScreen(p.getPointAtLength(0));
+    const end = toScreen(p.getPointAtLength(p.getTotalLength()));
+    return { start: { x: start.x, y: start.y }, end: { x: end.x, y: end.y } };
+  });
+  // React Flow starts an edge at the outer side of the source handle and ends it at the outer side of the target's.
+  const s = await source.boundingBox();
+  const t = await target.boundingBox();
+  if (!ends || !s || !t) throw new Error('edge or handles not on screen');
+  expect(Math.abs(ends.start.x - (s.x + s.width))).toBeLessThan(1.5);
+  expect(Math.abs(ends.start.y - (s.y + s.height / 2))).toBeLessThan(1.5);
+  expect(Math.abs(ends.end.x - t.x)).toBeLessThan(1.5);
+  expect(Math.abs(ends.end.y - (t.y + t.height / 2))).toBeLessThan(1.5);
+  await page.screenshot({ path: 'test-results/canvas-detail-opened-far.png' });
 });
