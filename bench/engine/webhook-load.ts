@@ -3,7 +3,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { startWeft, type ServerProcess } from '../lib/processes.ts';
+import { cpuSeconds, startWeft, treeCpuSeconds, type ServerProcess } from '../lib/processes.ts';
 import { percentile } from '../lib/stats.ts';
 
 /**
@@ -26,6 +26,10 @@ export interface LoadResult {
   p99: number;
   errors: number;
   recorded: number;
+  /** CPU of the server process per request (µs): its main thread, the checkpoint thread and libuv's pool. */
+  serverCpuUs: number;
+  /** CPU of the engines per request (µs): the server's child and the extra engine process. */
+  engineCpuUs: number;
 }
 
 /** Webhook → IF → Edit Fields → Respond to Webhook: what every webhook benchmark runs. */
@@ -203,6 +207,9 @@ export const webhookLoad = async (options: {
           .get(workflowId) as { n: number }
       ).n;
     const before = succeeded();
+    const engineCpu = () =>
+      treeCpuSeconds(weft.pid) - cpuSeconds(weft.pid) + extra.reduce((sum, e) => sum + cpuSeconds(e.pid ?? 0), 0);
+    const cpuBefore = { server: cpuSeconds(weft.pid), engines: engineCpu() };
     const latencies: number[] = [];
     let errors = 0;
     let sent = 0;
@@ -221,6 +228,7 @@ export const webhookLoad = async (options: {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = { server: cpuSeconds(weft.pid), engines: engineCpu() };
     // Every request is an execution in SQLite.
     await new Promise((r) => setTimeout(r, 300));
     const recorded = succeeded() - before;
@@ -234,6 +242,8 @@ export const webhookLoad = async (options: {
       p99: percentile(latencies, 99),
       errors,
       recorded,
+      serverCpuUs: ((cpuAfter.server - cpuBefore.server) * 1e6) / latencies.length,
+      engineCpuUs: ((cpuAfter.engines - cpuBefore.engines) * 1e6) / latencies.length,
     };
   } finally {
     agentOf?.destroy();

@@ -11,7 +11,7 @@ import { validateDefinition } from '#shared/schema/validate.ts';
 import type { User } from '../accounts/account-store.ts';
 import type { RoomManager } from '../rooms/room-manager.ts';
 import type { CredentialStore } from '../credentials/credential-store.ts';
-import type { ExecutionMode, ExecutionRow, ExecutionStore, NewExecution } from './execution-store.ts';
+import type { ExecutionMode, ExecutionRow, ExecutionStore, NewExecution, Queued } from './execution-store.ts';
 import { DEFAULT_MAX_REUSE_BYTES, type RunResultMessage } from '#shared/protocol/engine.ts';
 import { parseFingerprints, planWithinCap, scopeOf } from './partial-runs.ts';
 import type { LiveStatus } from './live-status.ts';
@@ -188,11 +188,11 @@ export class ExecutionService {
     this.storing.set(workflowId, (this.storing.get(workflowId) ?? 0) + 1);
     const id = createId();
     const createdAt = this.now;
-    let created: boolean;
+    let queued: Queued;
     try {
       // Stored as queued before the hub hears of it: an engine can only be handed a run that is
       // committed, and a run committed but not yet handed over is requeued by the next start.
-      ({ created } = await this.deps.executions.createQueued(
+      queued = await this.deps.executions.createQueued(
         {
           id,
           workflowId,
@@ -208,14 +208,14 @@ export class ExecutionService {
           ...(options.triggerKey === undefined ? {} : { triggerKey: options.triggerKey }),
         },
         { outbox: this.deps.queue.usesOutbox },
-      ));
+      );
     } finally {
       // Released in the same turn as the run joins the queue: it is counted in one place or the other.
       const left = (this.storing.get(workflowId) ?? 1) - 1;
       if (left > 0) this.storing.set(workflowId, left);
       else this.storing.delete(workflowId);
     }
-    if (!created) return undefined;
+    if (!queued.created) return undefined;
     beforeQueued?.(id);
     // Written before the run is queued (here; a cluster's relay may hand it out sooner): the engine's lines follow.
     if (warning) await this.deps.executions.log(id, 'warn', warning, createdAt);
@@ -231,10 +231,7 @@ export class ExecutionService {
         ...(columns.baseExecutionId ? { base: columns.baseExecutionId } : {}),
       },
     );
-    const row = await this.deps.executions.get(id);
-    // Only a delete of the whole workflow takes the row away this soon.
-    if (!row) throw new UserError(ErrorCodes.notFound, `Workflow ${workflowId} was deleted`);
-    return row;
+    return queued.row;
   }
 
   /**

@@ -113,6 +113,9 @@ export interface ChildOptions {
   outbox?: boolean;
 }
 
+/** createQueued's answer: the stored row, or nothing when a run with the same trigger key exists. */
+export type Queued = { created: true; row: ExecutionRow } | { created: false };
+
 /** A committed run whose job may not be in the cluster's queue yet (job_outbox). */
 export interface OutboxEntry {
   executionId: string;
@@ -172,7 +175,7 @@ export interface ExecutionStore {
    * `created` is false, and nothing is written, when a run with the row's `triggerKey` exists.
    * With `outbox`, the run's outbox entry is written in the same transaction (the cluster's queue).
    */
-  createQueued(row: NewExecution, options?: { outbox?: boolean }): Promise<{ created: boolean }>;
+  createQueued(row: NewExecution, options?: { outbox?: boolean }): Promise<Queued>;
   /**
    * Hands up to `limit` outbox entries, oldest first, to `add` and removes
    * them once it resolved; a rejection keeps them for the next call. Entries

@@ -56,6 +56,7 @@ import type {
   NewExecution,
   NodeRunRow,
   OutboxEntry,
+  Queued,
 } from './execution-store.ts';
 import { customDataText, lastOfEach, MAX_JOB_PRIORITY, partialColumns, type LastNodeRun } from './execution-store.ts';
 
@@ -114,16 +115,19 @@ export class PgExecutionStore implements ExecutionStore {
       .prepare('weft_execution_claim');
   }
 
-  createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<{ created: boolean }> {
+  createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<Queued> {
     return this.insertQueued(this.db, row, options.outbox === true);
   }
 
   /** createQueued's statement, on the pool or inside a transaction the caller holds. */
-  private async insertQueued(db: PgDb | Tx, row: NewExecution, outbox: boolean): Promise<{ created: boolean }> {
+  private async insertQueued(db: PgDb | Tx, row: NewExecution, outbox: boolean): Promise<Queued> {
     const values = { ...partialColumns(row), status: 'queued' as const };
     // Only the trigger key may conflict quietly: a duplicate id is still an error.
     const insert = db.insert(executions).values(values).onConflictDoNothing({ target: executions.triggerKey });
-    if (!outbox) return { created: (await insert.returning({ id: executions.id })).length > 0 };
+    if (!outbox) {
+      const [stored] = await insert.returning();
+      return stored ? { created: true, row: stored } : { created: false };
+    }
     // Row and outbox entry in one statement (a data-modifying WITH): all or nothing, one round trip.
     // A run with this trigger key exists (a tick taken twice): no row, so no entry either. The
     // priority is not a lock: two runs stored at once may share a number, which only orders them
@@ -137,7 +141,11 @@ export class PgExecutionStore implements ExecutionStore {
         ${row.createdAt}::bigint
       from inserted
       returning execution_id`);
-    return { created: stored.rows.length > 0 };
+    if (stored.rows.length === 0) return { created: false };
+    // Read on the same connection (inside the caller's transaction, if any): the cluster's path, not the hot one.
+    const [created] = await db.select().from(executions).where(eq(executions.id, row.id));
+    if (!created) throw new Error(`Execution ${row.id} was stored but cannot be read back`);
+    return { created: true, row: created };
   }
 
   async createChild(row: NewChildExecution, options: ChildOptions): Promise<'created' | 'tooMany'> {

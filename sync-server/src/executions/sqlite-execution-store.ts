@@ -15,8 +15,10 @@ import {
   sql,
   type SQL,
 } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { GroupCommit } from '../db/group-commit.ts';
 import type { Db } from '../db/open.ts';
 import {
   GRAINS,
@@ -57,6 +59,7 @@ import type {
   NewExecution,
   NodeRunRow,
   OutboxEntry,
+  Queued,
 } from './execution-store.ts';
 import { customDataText, lastOfEach, MAX_JOB_PRIORITY, partialColumns, type LastNodeRun } from './execution-store.ts';
 
@@ -71,6 +74,12 @@ const lastRunColumns = {
 };
 
 const p = sql.placeholder;
+/**
+ * Ends rolled up by one statement at most. Past eight ids SQLite (without statistics) plans the list as a
+ * walk of the status index over every finished run; up to eight it looks each up by its key
+ * (sqlite-rollup-plan.test.ts holds that for every size used).
+ */
+export const ROLLUP_CHUNK = 8;
 const UNFINISHED = ['queued', 'running'] as const;
 
 export class SqliteExecutionStore implements ExecutionStore {
@@ -83,19 +92,16 @@ export class SqliteExecutionStore implements ExecutionStore {
   private readonly nodeRunStmt;
   private readonly nextOrdStmt;
   private readonly logStmt;
-  private readonly rollupRunsStmts;
-  private readonly rollupFailuresStmts;
+  /** The rollup statements for n ids at once (`e.id in (?, …)`), prepared on first use of each n. */
+  private readonly rollupStmts = new Map<number, { runs: Database.Statement[]; failures: Database.Statement[] }>();
   /** Outbox entries a relayOutbox call is handing out right now. */
   private readonly relaying = new Set<string>();
   private errorRuns: ErrorRunSetup | undefined;
+  /** A run's insert, its start and its end share commits with other runs' (bench:engine's webhook rows). */
+  private readonly commits: GroupCommit;
 
   constructor(private readonly db: Db) {
-    const text = (q: ReturnType<typeof rollupRunsSql>) => new SQLiteSyncDialect().sqlToQuery(q).sql;
-    const one = sql.raw('e.id = ?');
-    this.rollupRunsStmts = GRAINS.map((g) => db.$client.prepare<[string]>(text(rollupRunsSql('sqlite', one, g))));
-    this.rollupFailuresStmts = GRAINS.map((g) =>
-      db.$client.prepare<[string]>(text(rollupNodeFailuresSql('sqlite', one, g))),
-    );
+    this.commits = new GroupCommit(db.$client);
     this.insertStmt = db
       .insert(executions)
       .values({
@@ -117,6 +123,8 @@ export class SqliteExecutionStore implements ExecutionStore {
         fingerprints: p('fingerprints'),
       })
       .onConflictDoNothing({ target: executions.triggerKey })
+      // The row as stored, for the caller: no read after the write.
+      .returning()
       .prepare();
     this.byIdStmt = db
       .select()
@@ -177,16 +185,17 @@ export class SqliteExecutionStore implements ExecutionStore {
       .prepare();
   }
 
-  async createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<{ created: boolean }> {
-    // Without an outbox it is one statement: no transaction around it on the webhook path.
-    if (!options.outbox) return this.insertQueued(row, false);
-    return this.db.transaction(() => this.insertQueued(row, true));
+  createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<Queued> {
+    return this.commits.run(() => this.insertQueued(row, options.outbox === true));
   }
 
   /** createQueued's writes, inside a transaction the caller holds. */
-  private insertQueued(row: NewExecution, outbox: boolean): { created: boolean } {
+  private insertQueued(row: NewExecution, outbox: boolean): Queued {
     const values = { ...partialColumns(row), status: 'queued' };
-    if (!outbox) return { created: this.insertStmt.run(values).changes > 0 };
+    if (!outbox) {
+      const stored = this.insertStmt.get(values);
+      return stored ? { created: true, row: stored } : { created: false };
+    }
     // Counted before the insert: the workflow's first waiting run gets priority 1.
     const [waiting] = this.db
       .select({ n: count() })
@@ -194,7 +203,8 @@ export class SqliteExecutionStore implements ExecutionStore {
       .where(and(eq(executions.workflowId, row.workflowId), eq(executions.status, 'queued')))
       .all();
     // A run with this trigger key exists (a tick taken twice): no row, so no job either.
-    if (this.insertStmt.run(values).changes === 0) return { created: false };
+    const stored = this.insertStmt.get(values);
+    if (!stored) return { created: false };
     this.db
       .insert(jobOutbox)
       .values({
@@ -204,7 +214,7 @@ export class SqliteExecutionStore implements ExecutionStore {
         createdAt: row.createdAt,
       })
       .run();
-    return { created: true };
+    return { created: true, row: stored };
   }
 
   async createChild(row: NewChildExecution, options: ChildOptions): Promise<'created' | 'tooMany'> {
@@ -383,18 +393,22 @@ export class SqliteExecutionStore implements ExecutionStore {
     return this.db.select().from(executions).where(eq(executions.status, 'running')).all();
   }
 
-  async markRunning(id: string, engineId: string, now: number): Promise<boolean> {
-    return this.runningStmt.run({ id, engineId, now }).changes > 0;
+  markRunning(id: string, engineId: string, now: number): Promise<boolean> {
+    return this.commits.run(() => this.runningStmt.run({ id, engineId, now }).changes > 0);
   }
 
   async finishAll(batch: readonly FinishRecord[]): Promise<void> {
-    const started = this.db.transaction(() => {
+    const started = await this.commits.run(() => {
       const runs: NewExecution[] = [];
+      const ended: string[] = [];
+      let nodes = false;
       for (const f of batch) {
         if (!this.writeFinish(f.id, f.result, f.now)) continue;
-        this.rollup(f.id, f.result.runs.length > 0);
+        ended.push(f.id);
+        nodes ||= f.result.runs.length > 0;
         if (f.result.status === 'failed') this.startErrorRun(f.id, f.now, f.lost === true, runs);
       }
+      this.rollup(ended, nodes);
       return runs;
     });
     this.announce(started);
@@ -522,10 +536,31 @@ export class SqliteExecutionStore implements ExecutionStore {
     );
   }
 
-  /** Inside the end's transaction: adds the run to the insights rollups (insights/rollup-sql.ts). */
-  private rollup(id: string, nodes: boolean): void {
-    for (const stmt of this.rollupRunsStmts) stmt.run(id);
-    if (nodes) for (const stmt of this.rollupFailuresStmts) stmt.run(id);
+  /** Inside the ends' transaction: adds the runs to the insights rollups (insights/rollup-sql.ts). */
+  private rollup(ids: readonly string[], nodes: boolean): void {
+    for (let at = 0; at < ids.length; at += ROLLUP_CHUNK) {
+      const chunk = ids.slice(at, at + ROLLUP_CHUNK);
+      const stmts = this.rollupStatements(chunk.length);
+      for (const stmt of stmts.runs) stmt.run(chunk);
+      if (nodes) for (const stmt of stmts.failures) stmt.run(chunk);
+    }
+  }
+
+  /**
+   * A list of bound ids, not `in (select value from json_each(?))`: SQLite cannot estimate json_each's rows,
+   * and planned that form as a walk of every finished run by status (a third of the server's time under load).
+   */
+  private rollupStatements(n: number): { runs: Database.Statement[]; failures: Database.Statement[] } {
+    let stmts = this.rollupStmts.get(n);
+    if (!stmts) {
+      const texts = sqliteRollupTexts(n);
+      stmts = {
+        runs: texts.runs.map((t) => this.db.$client.prepare(t)),
+        failures: texts.failures.map((t) => this.db.$client.prepare(t)),
+      };
+      this.rollupStmts.set(n, stmts);
+    }
+    return stmts;
   }
 
   async addWebhookLatencies(entries: readonly LatencyRollup[]): Promise<void> {
@@ -585,7 +620,10 @@ export class SqliteExecutionStore implements ExecutionStore {
         .returning({ id: executions.id })
         .all();
       const runs: NewExecution[] = [];
-      for (const r of rows) this.rollup(r.id, true);
+      this.rollup(
+        rows.map((r) => r.id),
+        true,
+      );
       if (status === 'failed') for (const r of rows) this.startErrorRun(r.id, now, options.lost === true, runs);
       return { changed: rows.map((r) => r.id), started: runs };
     });
@@ -681,3 +719,13 @@ export class SqliteExecutionStore implements ExecutionStore {
     });
   }
 }
+
+/** The finish path's rollup statements for `n` runs, by grain (their plans are held in sqlite-rollup-plan.test.ts). */
+export const sqliteRollupTexts = (n: number): { runs: string[]; failures: string[] } => {
+  const text = (q: SQL) => new SQLiteSyncDialect().sqlToQuery(q).sql;
+  const these = sql.raw(`e.id in (${Array.from({ length: n }, () => '?').join(', ')})`);
+  return {
+    runs: GRAINS.map((g) => text(rollupRunsSql('sqlite', these, g))),
+    failures: GRAINS.map((g) => text(rollupNodeFailuresSql('sqlite', these, g))),
+  };
+};

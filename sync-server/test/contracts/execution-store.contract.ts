@@ -76,13 +76,15 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
     it(
       'createQueued stores a queued run that get, queued and list answer as it was given',
       withStore(async ({ store }) => {
-        await store.createQueued({
+        const queued = await store.createQueued({
           ...row('e1', 100),
           startNodeId: 'start',
           triggerItems: '[{"json":{}}]',
           retryOf: 'e0',
         });
         const got = await store.get('e1');
+        // The answer is the row as stored, every column: callers use it instead of reading it again.
+        expect(queued).toEqual({ created: true, row: got });
         expect(got).toMatchObject({
           id: 'e1',
           workflowId: 'wf1',
@@ -112,16 +114,20 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
       'a trigger key makes one run: a second row with it is quietly not created, rows without one never collide',
       withStore(async ({ store }) => {
         const key = 'schedule:wf1:cron:1000';
-        expect(await store.createQueued({ ...row('t1', 100), mode: 'schedule', triggerKey: key })).toEqual({
+        expect(await store.createQueued({ ...row('t1', 100), mode: 'schedule', triggerKey: key })).toMatchObject({
           created: true,
+          row: { id: 't1', triggerKey: key },
         });
         expect(await store.createQueued({ ...row('t2', 101), mode: 'schedule', triggerKey: key })).toEqual({
           created: false,
         });
         expect(await store.get('t2')).toBeUndefined();
         expect((await store.get('t1'))?.triggerKey).toBe(key);
-        expect(await store.createQueued(row('n1', 102))).toEqual({ created: true });
-        expect(await store.createQueued({ ...row('n2', 103), triggerKey: null })).toEqual({ created: true });
+        expect(await store.createQueued(row('n1', 102))).toMatchObject({ created: true, row: { id: 'n1' } });
+        expect(await store.createQueued({ ...row('n2', 103), triggerKey: null })).toMatchObject({
+          created: true,
+          row: { id: 'n2', triggerKey: null },
+        });
         // A duplicate id is still an error, key or not.
         await expect(store.createQueued({ ...row('t1', 104), triggerKey: 'other' })).rejects.toThrow();
         expect((await store.queued()).map((r) => r.id)).toEqual(['t1', 'n1', 'n2']);
@@ -639,7 +645,10 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
     it(
       'createQueued with an outbox entry: stored together, handed out oldest first with the workflow priority, removed once added',
       withStore(async ({ store }) => {
-        await store.createQueued(row('a1', 1), { outbox: true });
+        expect(await store.createQueued(row('a1', 1), { outbox: true })).toEqual({
+          created: true,
+          row: await store.get('a1'),
+        });
         await store.createQueued(row('a2', 2), { outbox: true });
         await store.createQueued(row('b1', 3, 'wf2'), { outbox: true });
         await store.createQueued(row('plain', 4));
@@ -674,7 +683,7 @@ export const runExecutionStoreContract = (name: string, setup: () => Fixture | P
       withStore(async ({ store }) => {
         expect(
           await store.createQueued({ ...row('t1', 1), triggerKey: 'schedule:wf1:n:1000' }, { outbox: true }),
-        ).toEqual({ created: true });
+        ).toMatchObject({ created: true, row: { id: 't1' } });
         expect(
           await store.createQueued({ ...row('t2', 2), triggerKey: 'schedule:wf1:n:1000' }, { outbox: true }),
         ).toEqual({ created: false });

@@ -9,7 +9,7 @@ import { workflows } from '../../src/db/schema.ts';
 import { EngineHub } from '../../src/executions/engine-hub.ts';
 import { ExecutionService } from '../../src/executions/execution-service.ts';
 import { LocalRunQueue } from '../../src/executions/run-queue.ts';
-import type { NewExecution } from '../../src/executions/execution-store.ts';
+import type { NewExecution, Queued } from '../../src/executions/execution-store.ts';
 import { LiveStatus } from '../../src/executions/live-status.ts';
 import { SqliteExecutionStore } from '../../src/executions/sqlite-execution-store.ts';
 import { SqliteVersionStore } from '../../src/executions/sqlite-version-store.ts';
@@ -36,7 +36,7 @@ class GatedExecutionStore extends SqliteExecutionStore {
     this.release();
   }
 
-  override async createQueued(row: NewExecution): Promise<{ created: boolean }> {
+  override async createQueued(row: NewExecution): Promise<Queued> {
     this.calls++;
     await this.gate;
     return super.createQueued(row);
