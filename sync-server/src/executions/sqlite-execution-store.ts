@@ -193,7 +193,8 @@ export class SqliteExecutionStore implements ExecutionStore {
   private insertQueued(row: NewExecution, outbox: boolean): Queued {
     const values = { ...partialColumns(row), status: 'queued' };
     if (!outbox) {
-      const stored = this.insertStmt.get(values);
+      // all(), not get(): drizzle types get() as always finding a row, and a taken trigger key returns none.
+      const [stored] = this.insertStmt.all(values);
       return stored ? { created: true, row: stored } : { created: false };
     }
     // Counted before the insert: the workflow's first waiting run gets priority 1.
@@ -203,7 +204,7 @@ export class SqliteExecutionStore implements ExecutionStore {
       .where(and(eq(executions.workflowId, row.workflowId), eq(executions.status, 'queued')))
       .all();
     // A run with this trigger key exists (a tick taken twice): no row, so no job either.
-    const stored = this.insertStmt.get(values);
+    const [stored] = this.insertStmt.all(values);
     if (!stored) return { created: false };
     this.db
       .insert(jobOutbox)
