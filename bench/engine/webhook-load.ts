@@ -176,9 +176,11 @@ export const webhookLoad = async (options: {
   concurrency: number;
   /** Extra node flags for the server (profiling). */
   nodeArgs?: string[];
+  /** Extra environment for the server, e.g. WEFT_DB_SYNCHRONOUS=FULL. */
+  env?: Record<string, string>;
 }): Promise<LoadResult> => {
   const weft = await startWeft(
-    { WEFT_ENGINE_TOKEN: BENCH_ENGINE_TOKEN, LOG_LEVEL: 'warn' },
+    { WEFT_ENGINE_TOKEN: BENCH_ENGINE_TOKEN, LOG_LEVEL: 'warn', ...options.env },
     undefined,
     options.nodeArgs ?? [],
   );

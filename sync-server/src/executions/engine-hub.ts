@@ -47,6 +47,10 @@ import { getNodeDefinition } from '#shared/nodes/catalog.ts';
 interface EngineConn {
   id: string;
   socket: WebSocket;
+  /** The TCP socket under `socket`: corked for a turn, so the jobs handed out in one turn leave in one write. */
+  wire: Duplex;
+  /** Whether `wire` is corked until the end of this turn. */
+  corked: boolean;
   concurrency: number;
   /** Execution id → its workflow id. */
   running: Map<string, string>;
@@ -444,11 +448,11 @@ export class EngineHub {
         ws.close(EngineCloseCodes.unauthorized, 'unauthorized');
         return;
       }
-      this.accept(ws);
+      this.accept(ws, socket);
     });
   };
 
-  private accept(socket: WebSocket): void {
+  private accept(socket: WebSocket, wire: Duplex): void {
     let engine: EngineConn | undefined;
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       // A frame holds one message or a list of them (an engine batches a turn's messages).
@@ -462,7 +466,7 @@ export class EngineHub {
         return;
       }
       try {
-        engine = this.receive(socket, engine, messages);
+        engine = this.receive(socket, wire, engine, messages);
       } catch (error) {
         // A throw here would end the process: the engine's messages are input like any other.
         this.options.logger.error({ err: error, engineId: engine?.id }, 'handling an engine message failed');
@@ -477,6 +481,7 @@ export class EngineHub {
   /** Applies one frame's messages; answers the engine once it said hello. */
   private receive(
     socket: WebSocket,
+    wire: Duplex,
     known: EngineConn | undefined,
     messages: EngineToServer[],
   ): EngineConn | undefined {
@@ -490,6 +495,8 @@ export class EngineHub {
         engine = {
           id: message.engineId,
           socket,
+          wire,
+          corked: false,
           concurrency: message.concurrency,
           running: new Map(),
           inline: new Map(),
@@ -1009,6 +1016,17 @@ export class EngineHub {
     const text = JSON.stringify(message);
     if (text.length * 3 > ENGINE_MAX_FRAME_BYTES)
       tooLarge(Buffer.byteLength(text), 'its trigger items or its workflow are too large');
+    if (!engine.corked) {
+      // Jobs come in bursts (the runs one commit stored start together): a write per frame cost more
+      // server time than building the job. They leave together once this turn's promise callbacks ran
+      // (not a turn later: a slot waiting for its job is an engine waiting for work).
+      engine.corked = true;
+      engine.wire.cork();
+      process.nextTick(() => {
+        engine.corked = false;
+        engine.wire.uncork();
+      });
+    }
     engine.socket.send(text);
   }
 }

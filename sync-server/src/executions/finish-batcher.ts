@@ -56,7 +56,9 @@ export class FinishBatcher {
     this.pending.push({ id, result, now, done, ...(lost ? { lost } : {}) });
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    // After this turn's callbacks, not a turn later: the store batches further itself (SQLite's group
+    // commit shares one commit among the turn's writes), and a slot is free only once its end is stored.
+    process.nextTick(() => {
       this.scheduled = false;
       void this.inLane(() => this.commitPending());
     });
