@@ -1,4 +1,4 @@
-import { createId } from '#shared/ids.ts';
+import { createTimeOrderedId } from '#shared/ids.ts';
 import type { WorkflowDefinition } from '#shared/schema/definition.ts';
 import type { ExecutionMode, ExecutionRow, NewExecution } from './execution-store.ts';
 import { LOST_RETRY_KEY_PREFIX } from './execution-service.ts';
@@ -155,7 +155,7 @@ export const planErrorRun = (facts: ErrorRunFacts, publicUrl: string | undefined
   if (!found.allowed) return refuse("none of this workflow's owners can run it");
   if (found.publishedHash === null) return refuse('it was never published');
   if (found.triggerNodeId === undefined) return refuse('its published version has no enabled Error Trigger');
-  const id = createId();
+  const id = createTimeOrderedId();
   return {
     kind: 'run',
     message: `The error workflow ${targetId} runs as execution ${id}`,

@@ -1,4 +1,4 @@
-import { createId } from '#shared/ids.ts';
+import { createTimeOrderedId } from '#shared/ids.ts';
 import type { Item } from '#shared/runs/items.ts';
 import { defaultSettings, type WorkflowSettings } from '#shared/schema/definition.ts';
 import type { HistoryStore } from '../history/history-store.ts';
@@ -81,7 +81,7 @@ export class SubworkflowStarter {
         `Workflow "${child.name}" cannot be called: it has no (enabled) Execute Workflow Trigger in the version asked for`,
       );
     }
-    const id = createId();
+    const id = createTimeOrderedId();
     const createdAt = (deps.now ?? Date.now)();
     const created = await deps.executions.createChild(
       {

@@ -134,9 +134,9 @@ export const executions = pgTable(
     index('executions_workflow_idx').on(t.workflowId, t.createdAt),
     index('executions_parent_idx').on(t.parentExecutionId, t.createdAt),
     uniqueIndex('executions_trigger_key_idx').on(t.triggerKey),
-    index('executions_status_idx').on(t.status),
     index('executions_created_idx').on(t.createdAt),
-    // The executions page's status filter walks newest first within one status (docs/plans/home-insights.md §3).
+    // The executions page's status filter walks newest first within one status (docs/plans/home-insights.md §3);
+    // it also serves every lookup by status alone (a run's writes touch one status index, not two).
     index('executions_status_created_idx').on(t.status, t.createdAt),
     check('executions_status_check', sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'canceled')`),
   ],
