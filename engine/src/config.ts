@@ -17,7 +17,7 @@ export const USAGE = `Usage: weft engine --server URL [--concurrency N] [--id NA
 
 An engine process: joins the server at URL and runs its workflows.
   --server URL       the server (or WEFT_SERVER_URL)
-  --concurrency N    runs at once, 1–1000 (or WEFT_ENGINE_CONCURRENCY; default 10)
+  --concurrency N    runs at once, 1–1000 (or WEFT_ENGINE_CONCURRENCY; default 20)
   --id NAME          how the server names this engine (default: host-pid)
   --token TOKEN      the engine token; better WEFT_ENGINE_TOKEN or WEFT_ENGINE_TOKEN_FILE,
                      since a command line is visible to every user of the machine
@@ -84,7 +84,10 @@ const schema = z
       .regex(/^\d+$/, '--concurrency must be 1–1000')
       .transform(Number)
       .pipe(z.number().int().min(1, '--concurrency must be 1–1000').max(1000, '--concurrency must be 1–1000'))
-      .default(10),
+      // One workflow takes at most half the engines' slots. A run holds its slot while the server stores its
+      // start and end too, a few milliseconds under load: with 10 slots one busy webhook workflow left this
+      // engine idle three quarters of the time (docs/decisions.md › Performance round 2, webhook throughput).
+      .default(20),
     // The server's hello schema takes 1–100 characters.
     engineId: z.string().min(1, '--id must be 1–100 characters').max(100, '--id must be 1–100 characters').optional(),
     // Read/Write Files' folder; the server's child is given DATA_DIR/files (or WEFT_FILES_DIR) with --files-dir.
@@ -127,7 +130,7 @@ export class ConfigError extends Error {}
  *
  * @example
  * const config = parseEngineConfig(['--server', 'http://127.0.0.1:8787'], { WEFT_ENGINE_TOKEN: 't' });
- * // { server: 'http://127.0.0.1:8787', token: { from: 'given', token: 't' }, concurrency: 10, … }
+ * // { server: 'http://127.0.0.1:8787', token: { from: 'given', token: 't' }, concurrency: 20, … }
  */
 export const parseEngineConfig = (
   argv: readonly string[],

@@ -32,11 +32,11 @@ const problem = (argv: string[], env: Record<string, string>): string => {
 };
 
 describe('engine configuration', () => {
-  it('defaults: 10 runs at once, log level info, named host-pid', () => {
+  it('defaults: 20 runs at once, log level info, named host-pid', () => {
     expect(config([], ON_ITS_OWN)).toEqual({
       server: SERVER,
       token: { from: 'given', token: 'env-token' },
-      concurrency: 10,
+      concurrency: 20,
       logLevel: 'info',
       engineId: `${hostname()}-${process.pid}`,
       filesDir: resolve('./data/files'),
@@ -70,7 +70,7 @@ describe('engine configuration', () => {
 
   it('an empty variable counts as unset', () => {
     expect(config([], { ...ON_ITS_OWN, WEFT_ENGINE_CONCURRENCY: '', LOG_LEVEL: '' })).toMatchObject({
-      concurrency: 10,
+      concurrency: 20,
       logLevel: 'info',
     });
     expect(problem([], { ...ON_ITS_OWN, WEFT_SERVER_URL: '' })).toBe('--server (or WEFT_SERVER_URL) is required');

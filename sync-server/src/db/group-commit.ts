@@ -35,11 +35,26 @@ export class GroupCommit {
     this.rollbackTo = sqlite.prepare('rollback to group_commit_write');
   }
 
-  /** Runs `work` (synchronous statements) in the next shared commit; resolves with its result once committed. */
-  run<T>(work: () => T): Promise<T> {
+  private soonScheduled = false;
+
+  /**
+   * Runs `work` (synchronous statements) in the next shared commit; resolves with its result once committed.
+   * The commit comes at the end of the event loop's turn, so writes asked for by other callbacks of the same
+   * turn (requests that arrived together) join it. With `soon`, it comes once the current callback and its
+   * promise callbacks ran, a turn earlier: for a write something waits on — an engine slot held for the run
+   * being started, a caller waiting for the run's end — taking along whatever else is pending.
+   */
+  run<T>(work: () => T, options: { soon?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
+      if (options.soon && !this.soonScheduled) {
+        this.soonScheduled = true;
+        process.nextTick(() => {
+          this.soonScheduled = false;
+          this.flush();
+        });
+      }
     });
   }
 

@@ -395,23 +395,28 @@ export class SqliteExecutionStore implements ExecutionStore {
   }
 
   markRunning(id: string, engineId: string, now: number): Promise<boolean> {
-    return this.commits.run(() => this.runningStmt.run({ id, engineId, now }).changes > 0);
+    // Soon: an engine slot waits on it.
+    return this.commits.run(() => this.runningStmt.run({ id, engineId, now }).changes > 0, { soon: true });
   }
 
   async finishAll(batch: readonly FinishRecord[]): Promise<void> {
-    const started = await this.commits.run(() => {
-      const runs: NewExecution[] = [];
-      const ended: string[] = [];
-      let nodes = false;
-      for (const f of batch) {
-        if (!this.writeFinish(f.id, f.result, f.now)) continue;
-        ended.push(f.id);
-        nodes ||= f.result.runs.length > 0;
-        if (f.result.status === 'failed') this.startErrorRun(f.id, f.now, f.lost === true, runs);
-      }
-      this.rollup(ended, nodes);
-      return runs;
-    });
+    // Soon: callers (a webhook's) wait on it.
+    const started = await this.commits.run(
+      () => {
+        const runs: NewExecution[] = [];
+        const ended: string[] = [];
+        let nodes = false;
+        for (const f of batch) {
+          if (!this.writeFinish(f.id, f.result, f.now)) continue;
+          ended.push(f.id);
+          nodes ||= f.result.runs.length > 0;
+          if (f.result.status === 'failed') this.startErrorRun(f.id, f.now, f.lost === true, runs);
+        }
+        this.rollup(ended, nodes);
+        return runs;
+      },
+      { soon: true },
+    );
     this.announce(started);
   }
 
