@@ -63,6 +63,18 @@ describe('GroupCommit', () => {
     expect(walFrames()).toBeGreaterThan(grouped * 5);
   });
 
+  it('commits a write asked for soon once the current callback ran, taking along what was pending', async () => {
+    const commits = new GroupCommit(writer);
+    const seenByTheNextTurn = new Promise<string[]>((resolve) => setImmediate(() => resolve(ids())));
+    const later = commits.run(() => insert.run('a', 1));
+    const soon = commits.run(() => insert.run('b', 2), { soon: true });
+    // Not in the caller's own turn…
+    expect(ids()).toEqual([]);
+    // …but before anything scheduled for the end of the loop's turn: both are visible to it.
+    expect(await seenByTheNextTurn).toEqual(['a', 'b']);
+    await Promise.all([later, soon]);
+  });
+
   it('undoes and rejects only the write that throws; the others of its batch commit', async () => {
     const commits = new GroupCommit(writer);
     const good = commits.run(() => insert.run('a', 1));
