@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTimeOrderedId, ID_PATTERN } from './ids.ts';
+import { createId, createTimeOrderedId, ID_PATTERN } from './ids.ts';
 
 describe('createTimeOrderedId', () => {
   it('has createId’s shape and sorts as bytes by the millisecond it was made', () => {
@@ -26,5 +26,24 @@ describe('createTimeOrderedId', () => {
   it('differs between ids made in the same millisecond', () => {
     const ids = new Set(Array.from({ length: 10_000 }, () => createTimeOrderedId(1_800_000_000_000)));
     expect(ids.size).toBe(10_000);
+  });
+});
+
+describe('createId', () => {
+  it('draws every letter about equally often, across many refills of its random pool', () => {
+    const counts = new Map<string, number>();
+    const ids = new Set<string>();
+    for (let i = 0; i < 20_000; i++) {
+      const id = createId();
+      expect(id).toMatch(/^[A-Za-z0-9]{16}$/);
+      ids.add(id);
+      for (const c of id) counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+    expect(ids.size).toBe(20_000);
+    expect(counts.size).toBe(62);
+    // 320,000 letters: 5,161 ± 71 each expected; a biased draw (byte % 62 without rejection) gives the first
+    // eight letters ~6,250.
+    for (const n of counts.values()) expect(Math.abs(n - 320_000 / 62)).toBeLessThan(400);
+    expect(createId(40)).toHaveLength(40);
   });
 });

@@ -7,14 +7,28 @@ const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  * enough that two offline clients never pick the same node or workflow id.
  */
 export const createId = (length = 16): string => {
-  const bytes = getRandomValues(new Uint8Array(length * 2));
   let id = '';
-  for (let i = 0; i < bytes.length && id.length < length; i++) {
-    const byte = bytes[i] as number;
+  while (id.length < length) {
+    const byte = randomByte();
     // 248 = 4 * 62: reject the tail of the byte range so every letter is equally likely.
     if (byte < 248) id += alphabet.charAt(byte % 62);
   }
-  return id.length === length ? id : id + createId(length - id.length);
+  return id;
+};
+
+/**
+ * Random bytes drawn from the platform's CSPRNG a page at a time: a call per
+ * id cost more than the rest of making it (a server makes one per webhook run).
+ */
+const POOL_BYTES = 4096;
+let pool = new Uint8Array(0);
+let taken = 0;
+const randomByte = (): number => {
+  if (taken >= pool.length) {
+    pool = getRandomValues(new Uint8Array(POOL_BYTES));
+    taken = 0;
+  }
+  return pool[taken++] as number;
 };
 
 /** Digits, then capitals, then small letters: ASCII order, so ids sort as bytes in the order they were made. */
