@@ -122,6 +122,9 @@ const childKey = (parent: { executionId: string; nodeId: string }): string =>
 /** The items an Execute Workflow node passes (JSON text from the engine). */
 const subrunItems = z.array(itemSchema);
 
+/** Queued rows kept in memory carry at most this many characters of trigger items and pins; larger ones are read again. */
+const KEPT_ROW_CHARS = 64 * 1024;
+
 const overdueGraceMs = (limitSeconds: number): number => 5_000 + limitSeconds * 100;
 
 /** Throws when `bytes` of job cannot travel in one message to an engine (handOver fails the run with it). */
@@ -135,6 +138,8 @@ const tooLarge = (bytes: number, why: string): void => {
 
 export class EngineHub {
   private readonly engines = new Set<EngineConn>();
+  /** Rows of queued runs as enqueue was given them, until they are handed out or taken out of the queue. */
+  private readonly queuedRows = new Map<string, ExecutionRow>();
   private readonly queue = new FairQueue();
   private readonly waiters = new Map<string, ((result: RunResultMessage) => void)[]>();
   private readonly finisher: FinishBatcher;
@@ -315,7 +320,10 @@ export class EngineHub {
   }
 
   /** Queues an execution (already stored as `queued`) and hands it to an engine when one has room. */
-  enqueue(executionId: string, workflowId: string): void {
+  /** `row`: the run as just stored; handing it out then reads nothing again (kept only when small). */
+  enqueue(executionId: string, workflowId: string, row?: ExecutionRow): void {
+    if (row && (row.triggerItems?.length ?? 0) + (row.pins?.length ?? 0) <= KEPT_ROW_CHARS)
+      this.queuedRows.set(executionId, row);
     this.queue.push(executionId, workflowId);
     this.dispatch();
   }
@@ -381,7 +389,10 @@ export class EngineHub {
       runs: [],
       lastOutput: [],
     };
-    for (const id of this.queue.removeWorkflow(workflowId)) this.resolveWaiters(id, canceled);
+    for (const id of this.queue.removeWorkflow(workflowId)) {
+      this.queuedRows.delete(id);
+      this.resolveWaiters(id, canceled);
+    }
     for (const engine of this.engines) {
       for (const [id, wf] of [...engine.running, ...engine.inline]) {
         if (wf !== workflowId) continue;
@@ -399,6 +410,7 @@ export class EngineHub {
   cancel(executionId: string): boolean {
     const queuedIn = this.queue.remove(executionId);
     if (queuedIn !== undefined) {
+      this.queuedRows.delete(executionId);
       this.end(executionId, { status: 'canceled', error: 'Canceled', runs: [], lastOutput: [] }, queuedIn);
       return true;
     }
@@ -676,8 +688,10 @@ export class EngineHub {
       const entry = this.queue.next((workflowId) => (running.get(workflowId) ?? 0) < share);
       if (!entry) return;
       running.set(entry.workflowId, (running.get(entry.workflowId) ?? 0) + 1);
+      const row = this.queuedRows.get(entry.id);
+      this.queuedRows.delete(entry.id);
       // handOver takes the slot before its first await, so this loop sees it taken.
-      void this.handOver(best, entry, this.markRunning(entry.id));
+      void this.handOver(best, { ...entry, row }, this.markRunning(entry.id));
     }
   }
 
@@ -695,7 +709,7 @@ export class EngineHub {
 
   private async handOver(
     engine: EngineConn,
-    { id, workflowId }: { id: string; workflowId: string },
+    { id, workflowId, row }: { id: string; workflowId: string; row?: ExecutionRow | undefined },
     claim: Claim,
   ): Promise<HandOverOutcome> {
     engine.running.set(id, workflowId);
@@ -740,7 +754,7 @@ export class EngineHub {
       }
       // From here the run is this engine's: every way out records its end.
       if (!stillOurs()) return 'ended';
-      const built = await this.jobFor(id);
+      const built = await this.jobFor(id, row);
       if (!stillOurs()) return 'ended';
       if (canceled()) {
         release();
@@ -906,11 +920,13 @@ export class EngineHub {
    */
   private async jobFor(
     executionId: string,
+    /** The row as stored, when the caller has it: only columns a run never changes are read. */
+    stored?: ExecutionRow,
   ): Promise<
     | { ok: true; job: Job; startedBy: string | null; caller?: { executionId: string; nodeId: string } }
     | { ok: false; failed: string }
   > {
-    const row = await this.options.executions.get(executionId);
+    const row = stored ?? (await this.options.executions.get(executionId));
     if (!row) return { ok: false, failed: 'The execution is gone' };
     // Trigger items alone past the frame limit: refused before parsing and encoding tens of
     // megabytes, which would hold this thread (and every socket) for seconds.

@@ -220,7 +220,7 @@ export class ExecutionService {
     beforeQueued?.(id);
     // Written before the run is queued (here; a cluster's relay may hand it out sooner): the engine's lines follow.
     if (warning) await this.deps.executions.log(id, 'warn', warning, createdAt);
-    this.deps.queue.enqueue(id, workflowId);
+    this.deps.queue.enqueue(id, workflowId, queued.row);
     const scope = columns.runScope ?? undefined;
     this.deps.live.started(
       workflowId,

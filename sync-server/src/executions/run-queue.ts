@@ -1,5 +1,6 @@
 import type { RunResultMessage } from '#shared/protocol/engine.ts';
 import type { EngineHub, RunLostListener } from './engine-hub.ts';
+import type { ExecutionRow } from './execution-store.ts';
 
 /**
  * Where stored runs wait for an engine, and how the rest of the server waits
@@ -12,8 +13,11 @@ export interface RunQueue {
   readonly usesOutbox: boolean;
   /** Picks up what a restart left; awaited before the server listens. */
   start(): Promise<void>;
-  /** The run is committed as `queued` (with its outbox entry, if any): it is owed a run. */
-  enqueue(executionId: string, workflowId: string): void;
+  /**
+   * The run is committed as `queued` (with its outbox entry, if any): it is owed a run. `row`, the row as
+   * stored, spares a read when this instance hands it out.
+   */
+  enqueue(executionId: string, workflowId: string, row?: ExecutionRow): void;
   /** Runs of this workflow waiting for an engine, as far as this instance counts them (the queue cap). */
   queuedCount(workflowId: string): number;
   /** Runs waiting for an engine, all workflows (metrics): counted as queuedCount counts, no query. */
@@ -48,8 +52,8 @@ export class LocalRunQueue implements RunQueue {
     return this.hub.start();
   }
 
-  enqueue(executionId: string, workflowId: string): void {
-    this.hub.enqueue(executionId, workflowId);
+  enqueue(executionId: string, workflowId: string, row?: ExecutionRow): void {
+    this.hub.enqueue(executionId, workflowId, row);
   }
 
   queuedCount(workflowId: string): number {
