@@ -18,6 +18,7 @@ import {
 import type Database from 'better-sqlite3';
 import type { LogLevel, RunResultMessage } from '#shared/protocol/engine.ts';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { directStatement, type DirectStatement } from '../db/direct-statement.ts';
 import { GroupCommit } from '../db/group-commit.ts';
 import type { Db } from '../db/open.ts';
 import {
@@ -87,11 +88,24 @@ export class SqliteExecutionStore implements ExecutionStore {
   // each statement again on every call, which cost more than the run itself.
   private readonly insertStmt;
   private readonly byIdStmt;
-  private readonly runningStmt;
-  private readonly finishStmt;
-  private readonly nodeRunStmt;
-  private readonly nextOrdStmt;
-  private readonly logStmt;
+  // Run by better-sqlite3 directly (db/direct-statement.ts): each runs once or more per run.
+  private readonly runningStmt: DirectStatement<{ id: string; engineId: string; now: number }>;
+  private readonly finishStmt: DirectStatement<{
+    id: string;
+    status: string;
+    error: string | null;
+    now: number;
+    customData: string | null;
+  }>;
+  private readonly nodeRunStmt: DirectStatement<Omit<NodeRunRow, 'origin'> & { origin: string }>;
+  private readonly nextOrdStmt: DirectStatement<{ executionId: string }>;
+  private readonly logStmt: DirectStatement<{
+    executionId: string;
+    at: number;
+    level: LogLevel;
+    node: string | null;
+    message: string;
+  }>;
   /** The rollup statements for n ids at once (`e.id in (?, …)`), prepared on first use of each n. */
   private readonly rollupStmts = new Map<number, { runs: Database.Statement[]; failures: Database.Statement[] }>();
   /** Outbox entries a relayOutbox call is handing out right now. */
@@ -131,49 +145,57 @@ export class SqliteExecutionStore implements ExecutionStore {
       .from(executions)
       .where(eq(executions.id, p('id')))
       .prepare();
-    this.runningStmt = db
-      .update(executions)
-      .set({ status: 'running', engineId: sql`${p('engineId')}`, startedAt: sql`${p('now')}` })
-      .where(and(eq(executions.id, p('id')), eq(executions.status, 'queued')))
-      .prepare();
-    this.finishStmt = db
-      .update(executions)
-      .set({
-        status: sql`${p('status')}`,
-        error: sql`${p('error')}`,
-        finishedAt: sql`${p('now')}`,
-        customData: sql`${p('customData')}`,
-      })
-      .where(and(eq(executions.id, p('id')), inArray(executions.status, ['queued', 'running'])))
-      .prepare();
-    this.nodeRunStmt = db
-      .insert(nodeRuns)
-      .values({
-        executionId: p('executionId'),
-        nodeId: p('nodeId'),
-        runIndex: p('runIndex'),
-        name: p('name'),
-        status: p('status'),
-        input: p('input'),
-        output: p('output'),
-        error: p('error'),
-        attempts: p('attempts'),
-        startedAt: p('startedAt'),
-        finishedAt: p('finishedAt'),
-        ord: p('ord'),
-        origin: p('origin'),
-        paired: p('paired'),
-      })
-      .onConflictDoNothing()
-      .prepare();
-    this.nextOrdStmt = db
-      .select({ next: sql<number>`coalesce(max(${nodeRuns.ord}) + 1, 0)` })
-      .from(nodeRuns)
-      .where(eq(nodeRuns.executionId, p('executionId')))
-      .prepare();
-    this.logStmt = db
-      .insert(executionLogs)
-      .values({
+    this.runningStmt = directStatement(
+      db.$client,
+      db
+        .update(executions)
+        .set({ status: 'running', engineId: sql`${p('engineId')}`, startedAt: sql`${p('now')}` })
+        .where(and(eq(executions.id, p('id')), eq(executions.status, 'queued'))),
+    );
+    this.finishStmt = directStatement(
+      db.$client,
+      db
+        .update(executions)
+        .set({
+          status: sql`${p('status')}`,
+          error: sql`${p('error')}`,
+          finishedAt: sql`${p('now')}`,
+          customData: sql`${p('customData')}`,
+        })
+        .where(and(eq(executions.id, p('id')), inArray(executions.status, ['queued', 'running']))),
+    );
+    this.nodeRunStmt = directStatement(
+      db.$client,
+      db
+        .insert(nodeRuns)
+        .values({
+          executionId: p('executionId'),
+          nodeId: p('nodeId'),
+          runIndex: p('runIndex'),
+          name: p('name'),
+          status: p('status'),
+          input: p('input'),
+          output: p('output'),
+          error: p('error'),
+          attempts: p('attempts'),
+          startedAt: p('startedAt'),
+          finishedAt: p('finishedAt'),
+          ord: p('ord'),
+          origin: p('origin'),
+          paired: p('paired'),
+        })
+        .onConflictDoNothing(),
+    );
+    this.nextOrdStmt = directStatement(
+      db.$client,
+      db
+        .select({ next: sql<number>`coalesce(max(${nodeRuns.ord}) + 1, 0)` })
+        .from(nodeRuns)
+        .where(eq(nodeRuns.executionId, p('executionId'))),
+    );
+    this.logStmt = directStatement(
+      db.$client,
+      db.insert(executionLogs).values({
         executionId: p('executionId'),
         // The next number in this execution's log: lines land in the order they are written.
         seq: sql`(select coalesce(max(${executionLogs.seq}), 0) + 1 from ${executionLogs} where ${executionLogs.executionId} = ${p('executionId')})`,
@@ -181,8 +203,8 @@ export class SqliteExecutionStore implements ExecutionStore {
         level: p('level'),
         node: p('node'),
         message: p('message'),
-      })
-      .prepare();
+      }),
+    );
   }
 
   createQueued(row: NewExecution, options: { outbox?: boolean } = {}): Promise<Queued> {
@@ -587,7 +609,8 @@ export class SqliteExecutionStore implements ExecutionStore {
         customData: customDataText(result.customData),
       }).changes > 0;
     // Runs recorded by an earlier end of the same execution stay first.
-    const base = result.runs.length > 0 ? (this.nextOrdStmt.get({ executionId: id })?.next ?? 0) : 0;
+    const next = result.runs.length > 0 ? this.nextOrdStmt.value({ executionId: id }) : 0;
+    const base = typeof next === 'number' ? next : 0;
     for (const [i, r] of result.runs.entries()) {
       this.nodeRunStmt.run({
         executionId: id,
