@@ -222,7 +222,7 @@ const main = async () => {
     rows.push(
       `| webhook → IF → Edit Fields → Respond over HTTP, ${setup.label}: requests/s | ${fmt(r.perSecond, 0)} | — | | ${target} | ${met ? 'met' : 'MISSED'} |`,
       `| … latency p50 / p99 (32 concurrent callers) | ${fmt(r.p50, 1)} / ${fmt(r.p99, 1)} ms | — | | reported | |`,
-      `| … CPU per request: server / engines | ${fmt(r.serverCpuUs, 0)} / ${fmt(r.engineCpuUs, 0)} µs | — | | reported | |`,
+      `| … CPU per request: server / engines / load generator | ${fmt(r.serverCpuUs, 0)} / ${fmt(r.engineCpuUs, 0)} / ${fmt(r.driverCpuUs, 0)} µs | — | | reported | |`,
       `| … requests / wrong answers / executions recorded in SQLite | ${r.requests} / ${r.errors} / ${r.recorded} | — | | all recorded | ${r.errors === 0 && r.recorded === r.requests ? 'met' : 'MISSED'} |`,
     );
   }

@@ -30,6 +30,8 @@ export interface LoadResult {
   serverCpuUs: number;
   /** CPU of the engines per request (µs): the server's child and the extra engine process. */
   engineCpuUs: number;
+  /** CPU of this process per request (µs): the load generator, on the same two cores. */
+  driverCpuUs: number;
 }
 
 /** Webhook → IF → Edit Fields → Respond to Webhook: what every webhook benchmark runs. */
@@ -211,7 +213,7 @@ export const webhookLoad = async (options: {
     const before = succeeded();
     const engineCpu = () =>
       treeCpuSeconds(weft.pid) - cpuSeconds(weft.pid) + extra.reduce((sum, e) => sum + cpuSeconds(e.pid ?? 0), 0);
-    const cpuBefore = { server: cpuSeconds(weft.pid), engines: engineCpu() };
+    const cpuBefore = { server: cpuSeconds(weft.pid), engines: engineCpu(), driver: process.cpuUsage() };
     const latencies: number[] = [];
     let errors = 0;
     let sent = 0;
@@ -230,7 +232,7 @@ export const webhookLoad = async (options: {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    const cpuAfter = { server: cpuSeconds(weft.pid), engines: engineCpu() };
+    const cpuAfter = { server: cpuSeconds(weft.pid), engines: engineCpu(), driver: process.cpuUsage(cpuBefore.driver) };
     // Every request is an execution in SQLite.
     await new Promise((r) => setTimeout(r, 300));
     const recorded = succeeded() - before;
@@ -246,6 +248,7 @@ export const webhookLoad = async (options: {
       recorded,
       serverCpuUs: ((cpuAfter.server - cpuBefore.server) * 1e6) / latencies.length,
       engineCpuUs: ((cpuAfter.engines - cpuBefore.engines) * 1e6) / latencies.length,
+      driverCpuUs: (cpuAfter.driver.user + cpuAfter.driver.system) / latencies.length,
     };
   } finally {
     agentOf?.destroy();
