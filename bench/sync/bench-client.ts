@@ -160,9 +160,7 @@ export class BenchClient {
       params.set(`bench${this.options.index}`, mark);
       return;
     }
-    this.doc
-      .getMap('bench')
-      .set(`c${this.options.index}`, mark);
+    this.doc.getMap('bench').set(`c${this.options.index}`, mark);
   }
 
   close(): void {

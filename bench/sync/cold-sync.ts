@@ -79,13 +79,16 @@ export const writeStream = async (url: string, updates: Uint8Array[]): Promise<W
  * More edits of a document that holds `state` (nodes moved by another
  * client), so that a room that applies them has a log to compact at unload.
  */
-export const freshEdits = (state: Uint8Array, count: number): Uint8Array[] => {
+export const freshEdits = (
+  state: Uint8Array,
+  count: number,
+): { updates: Uint8Array[]; writer: { clientID: number; clock: number } } => {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, state);
   const updates: Uint8Array[] = [];
   doc.on('update', (u: Uint8Array) => updates.push(u));
   for (let i = 0; i < count; i++) moveNode(doc, `n${i % 49}`, { x: i, y: i });
-  return updates;
+  return { updates, writer: { clientID: doc.clientID, clock: Y.getState(doc.store, doc.clientID) } };
 };
 
 export const leave = async (ws: WebSocket): Promise<void> => {

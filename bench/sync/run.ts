@@ -45,8 +45,8 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * `WEFT_BENCH_PROFILE=<dir>`: every server runs with a CPU profile (--cpu-prof) and
- * server-probe.cjs (event-loop delay, GC pauses), both written to <dir> when it exits.
+ * `WEFT_BENCH_PROFILE=<dir>`: every server runs with server-probe.mjs (a CPU profile,
+ * event-loop delay, GC pauses), written to <dir> when it exits.
  * For finding where time goes; figures of such a run are not for the table.
  */
 const profileDir = process.env.WEFT_BENCH_PROFILE;
@@ -54,7 +54,7 @@ const profiled = (env: Record<string, string> = {}): Record<string, string> =>
   profileDir
     ? {
         ...env,
-        NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir} --require ${join(root, 'bench/sync/server-probe.cjs')}`,
+        NODE_OPTIONS: `--import ${join(root, 'bench/sync/server-probe.mjs')}`,
         WEFT_BENCH_PROBE_DIR: profileDir,
       }
     : env;
@@ -182,7 +182,7 @@ interface ColdResult {
   };
   /** A client that connects while the room unloads (and compacts what its last editor wrote). */
   weftDuringUnload: ReturnType<typeof summarize>;
-  weftAfterCrash: ReturnType<typeof summarize> & { logRows: number };
+  weftAfterCrash: ReturnType<typeof summarize> & { logRows: number; restartMsMedian: number };
   reference: ReturnType<typeof summarize>;
 }
 
@@ -204,7 +204,10 @@ const coldScenario = async (): Promise<ColdResult> => {
   let encodedBytes = 0;
   {
     const unloadMs = 300;
-    const weft = await startWeft(profiled({ WEFT_COMPACT_EVERY: '1000000', WEFT_ROOM_UNLOAD_MS: String(unloadMs) }), dir);
+    const weft = await startWeft(
+      profiled({ WEFT_COMPACT_EVERY: '1000000', WEFT_ROOM_UNLOAD_MS: String(unloadMs) }),
+      dir,
+    );
     try {
       const token = await weftToken(weft.httpBase);
       const id = await weftWorkflow(weft.httpBase, token, 'cold');
@@ -238,7 +241,7 @@ const coldScenario = async (): Promise<ColdResult> => {
       const during: ColdSyncSample[] = [];
       let attempts = 0;
       for (let i = 0; during.length < samples && attempts < samples * 8; i++, attempts++) {
-        const editor = await writeStream(url, freshEdits(stream.finalState, 200));
+        const editor = await writeStream(url, freshEdits(stream.finalState, 200).updates);
         await leave(editor);
         await sleep(unloadMs - 4 + (i % 8) * 3);
         const sample = await coldSync(url, stream.writer);
@@ -272,21 +275,29 @@ const coldScenario = async (): Promise<ColdResult> => {
       const split = stream.updates.length - 499;
       await leave(await writeStream(url(), stream.updates.slice(0, split)));
       while ((await rooms(weft.httpBase, token)) > 0) await sleep(50);
-      const writer = await writeStream(url(), stream.updates.slice(split));
-      await weft.stop('SIGKILL');
-      writer.terminate();
-      const logRows = storedDoc(crashDir, id).logRows;
       const runs: ColdSyncSample[] = [];
+      const restartMs: number[] = [];
+      let logRows = 0;
       for (let i = 0; i < samples; i++) {
+        // The first tail is the stream's own last 499; later ones are 499 moves by another client.
+        const tail =
+          i === 0
+            ? { updates: stream.updates.slice(split), writer: stream.writer }
+            : freshEdits(stream.finalState, 499);
+        const writer = await writeStream(url(), tail.updates);
+        await weft.stop('SIGKILL');
+        writer.terminate();
+        logRows = storedDoc(crashDir, id).logRows;
+        const started = performance.now();
         weft = await startWeft(profiled(env), crashDir);
+        restartMs.push(performance.now() - started);
         // A first sync elsewhere, so the sample measures the log tail, not a cold process.
         await coldSync(`${weft.wsBase}/${warmId}?token=${token}`, { clientID: 0, clock: 0 });
-        runs.push(await coldSync(url(), stream.writer));
-        // Killed again before the room unloads, so the tail is still there for the next sample
-        // (the last one of a profiled run stops normally, so its profile is written).
-        await weft.stop(profileDir && i === samples - 1 ? 'SIGTERM' : 'SIGKILL');
+        runs.push(await coldSync(url(), tail.writer));
       }
-      crashPart = { ...summarize(runs), logRows };
+      // The last one of a profiled run stops normally, so its profile is written.
+      if (profileDir) await weft.stop('SIGTERM');
+      crashPart = { ...summarize(runs), logRows, restartMsMedian: percentile(restartMs, 50) };
     } finally {
       await weft.stop();
       rmSync(crashDir, { recursive: true, force: true });
@@ -326,8 +337,7 @@ const snapshotWrittenAt = (dataDir: string, docId: string): number => {
   const db = new Database(join(dataDir, 'weft.db'), { readonly: true, fileMustExist: true });
   try {
     const row = db.prepare('select updated_at as at from doc_snapshots where doc_id = ?').get(docId) as
-      | { at: number }
-      | undefined;
+      { at: number } | undefined;
     return row?.at ?? 0;
   } finally {
     db.close();
@@ -415,10 +425,7 @@ const report = (results: {
       fmt(r('cpuMicrosPerDelivery'), 2),
       ratio(w('cpuMicrosPerDelivery'), r('cpuMicrosPerDelivery')),
       f.clients === 100
-        ? target(
-            `≤ ${CPU_RATIO_TARGET}×`,
-            w('cpuMicrosPerDelivery') / r('cpuMicrosPerDelivery') <= CPU_RATIO_TARGET,
-          )
+        ? target(`≤ ${CPU_RATIO_TARGET}×`, w('cpuMicrosPerDelivery') / r('cpuMicrosPerDelivery') <= CPU_RATIO_TARGET)
         : '',
     );
     row(n, 'echoes to the sender', fmt(w('echoes'), 0), fmt(r('echoes'), 0), '', 'none');
@@ -508,10 +515,7 @@ const report = (results: {
       `${fmt(c.weft.firstReplyMsMedian)} / ${fmt(c.weft.firstReplyMsMax)}`,
       `${fmt(c.reference.firstReplyMsMedian)} / ${fmt(c.reference.firstReplyMsMax)}`,
       '',
-      target(
-        `≤ ${COLD_TARGET_MS} ms, complete`,
-        c.weft.firstReplyComplete && c.weft.firstReplyMsMax <= COLD_TARGET_MS,
-      ),
+      target(`≤ ${COLD_TARGET_MS} ms, complete`, c.weft.firstReplyComplete && c.weft.firstReplyMsMax <= COLD_TARGET_MS),
     );
     row(
       n,
@@ -534,8 +538,8 @@ const report = (results: {
     );
     row(
       n,
-      'after kill -9: log tail rows; first reply median / max (ms)',
-      `${c.weftAfterCrash.logRows} rows; ${fmt(c.weftAfterCrash.firstReplyMsMedian)} / ${fmt(c.weftAfterCrash.firstReplyMsMax)}${c.weftAfterCrash.firstReplyComplete ? ', complete' : ', INCOMPLETE'}`,
+      'after kill -9: log tail rows; restart to healthy (median, ms); first reply median / max (ms)',
+      `${c.weftAfterCrash.logRows} rows; ${fmt(c.weftAfterCrash.restartMsMedian, 0)}; ${fmt(c.weftAfterCrash.firstReplyMsMedian)} / ${fmt(c.weftAfterCrash.firstReplyMsMax)}${c.weftAfterCrash.firstReplyComplete ? ', complete' : ', INCOMPLETE'}`,
       '',
       '',
       target(
