@@ -233,7 +233,7 @@ export class RoomManager {
    * first reply, which in a process that just started (nothing compiled by
    * the JIT yet) took 170–320 ms for a 499-update tail on a 205 KB document
    * (docs/benchmarks.md › bench:sync). Run before the server listens, that
-   * first reply is read from a snapshot. Only without a bus: other instances
+   * first reply is the stored snapshot. Only without a bus: other instances
    * are live and fold their own rooms' logs. A document that fails is logged
    * and left as it is (its next load replays the log, as before).
    */
@@ -244,6 +244,10 @@ export class RoomManager {
     for (const docId of await this.options.store.withLogs(minUpdates)) {
       try {
         await this.withRoom(docId, (room) => room.foldLog());
+        // Unloaded at once: nobody has it open, and a room loaded from a snapshot answers a
+        // newcomer with its bytes, where a decoded one encodes the document first.
+        const slot = this.slots.get(docId);
+        if (slot && slot.holders === 0) await this.unload(docId, slot);
         folded += 1;
       } catch (error) {
         failed += 1;

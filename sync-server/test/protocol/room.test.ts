@@ -497,6 +497,7 @@ describe('room', () => {
     );
     await seed('made', (doc) => doc.getMap('m').set('k', 'v'));
     expect(await rooms.foldLogs(2)).toEqual({ folded: 1, failed: 0 });
+    expect(rooms.loadedCount).toBe(0);
     expect(await store.stats('crashed')).toMatchObject({ updateCount: 0 });
     expect(await store.stats('made')).toMatchObject({ updateCount: 1 });
     // The snapshot holds the whole document, and a newcomer is answered from it.
