@@ -3,6 +3,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { MessageType, SyncMessageType } from '../../shared/src/protocol/messages.ts';
+import { nodesMap } from '../../shared/src/schema/roots.ts';
 
 /**
  * A lean y-websocket peer for load: it answers the handshake from its own
@@ -10,9 +11,17 @@ import { MessageType, SyncMessageType } from '../../shared/src/protocol/messages
  * receives (that would make the driver, not the server, the bottleneck). Each
  * edit carries "B|sender|seq|sentAtMs|", which the receiver finds in the bytes
  * to count deliveries, spot echoes and measure latency.
+ *
+ * With `workflow`, the client keeps the document the server's first sync
+ * reply brings (a workflow, once, at join) and each edit sets a parameter of
+ * one of its nodes (its own key of that node's parameter map), as a person
+ * editing a field in the inspector would; without it,
+ * each edit sets the client's own key of a map in an otherwise empty document.
  */
 
 const MARK = [0x42, 0x7c]; // "B|"
+/** Origin of what the client applies from the server: not sent back. */
+const FROM_SERVER = Symbol('from server');
 
 /** Milliseconds on the process-wide monotonic clock: the same in every worker thread. */
 export const now = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
@@ -57,6 +66,10 @@ export interface BenchClientOptions {
   index: number;
   /** Bytes of padding per edit (for large-update scenarios). */
   padding?: number;
+  /** Edit a node of the workflow the server holds (see above), or the client's own map key. */
+  workflow?: boolean;
+  /** A document this client brings (the reference holds nothing until a client sends it). */
+  seed?: Uint8Array;
   onDelivery?: (d: Delivery, own: boolean) => void;
 }
 
@@ -85,7 +98,9 @@ export class BenchClient {
     this.ws.on('message', (data: Buffer) =>
       this.receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
     );
-    this.doc.on('update', (update: Uint8Array) => {
+    if (options.seed) Y.applyUpdate(this.doc, options.seed, FROM_SERVER);
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === FROM_SERVER) return;
       const e = encoding.createEncoder();
       encoding.writeVarUint(e, MessageType.sync);
       encoding.writeVarUint(e, SyncMessageType.update);
@@ -119,6 +134,7 @@ export class BenchClient {
       return;
     }
     if (sub === SyncMessageType.step2) {
+      if (!this.synced && this.options.workflow) Y.applyUpdate(this.doc, decoding.readVarUint8Array(d), FROM_SERVER);
       if (!this.synced) {
         this.synced = true;
         this.syncedResolve?.();
@@ -133,9 +149,18 @@ export class BenchClient {
   /** One small edit: this client's own key in a shared map (like moving a node). */
   edit(): void {
     this.seq += 1;
-    this.doc
-      .getMap('bench')
-      .set(`c${this.options.index}`, `B|${this.options.index}|${this.seq}|${now().toFixed(3)}|${this.pad}`);
+    const mark = `B|${this.options.index}|${this.seq}|${now().toFixed(3)}|${this.pad}`;
+    if (this.options.workflow) {
+      const ids = [...nodesMap(this.doc).keys()].sort();
+      const node = nodesMap(this.doc).get(ids[this.options.index % ids.length] ?? '');
+      const params = node?.get('parameters');
+      if (!(params instanceof Y.Map)) throw new Error('the workflow has no node with parameters to edit');
+      // A parameter of its own per client: a Yjs map key keeps only its last value, so the
+      // document stays the size it was, as it does when people edit it.
+      params.set(`bench${this.options.index}`, mark);
+      return;
+    }
+    this.doc.getMap('bench').set(`c${this.options.index}`, mark);
   }
 
   close(): void {

@@ -75,18 +75,37 @@ export const writeStream = async (url: string, updates: Uint8Array[]): Promise<W
   return ws;
 };
 
+/**
+ * More edits of a document that holds `state` (nodes moved by another
+ * client), so that a room that applies them has a log to compact at unload.
+ */
+export const freshEdits = (
+  state: Uint8Array,
+  count: number,
+): { updates: Uint8Array[]; writer: { clientID: number; clock: number } } => {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  const updates: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => updates.push(u));
+  for (let i = 0; i < count; i++) moveNode(doc, `n${i % 49}`, { x: i, y: i });
+  return { updates, writer: { clientID: doc.clientID, clock: Y.getState(doc.store, doc.clientID) } };
+};
+
 export const leave = async (ws: WebSocket): Promise<void> => {
   ws.close();
   await new Promise((r) => ws.once('close', r));
 };
 
 export interface ColdSyncSample {
-  /** From the open socket to the first sync step 2. */
+  /** From the client's connect (TCP, the upgrade and its token check) to the first sync step 2. */
   firstReplyMs: number;
   /** Whether that first reply alone held the whole document. */
   firstReplyComplete: boolean;
-  /** From the open socket until the client held the whole document. */
+  /** From the client's connect until the client held the whole document. */
   completeMs: number;
+  /** Wall-clock (Date.now) of the connect and of the first reply, to place the sample beside server events. */
+  connectAt: number;
+  firstReplyAt: number;
 }
 
 /** Whether the doc holds every update of the writer (client id and final clock). */
@@ -99,8 +118,11 @@ export const coldSync = async (
   writer: { clientID: number; clock: number },
   timeoutMs = 30_000,
 ): Promise<ColdSyncSample & { doc: Y.Doc }> => {
-  const ws = await open(url);
+  // From the connect, as a person opening the workflow waits: the upgrade and its auth count.
   const t0 = performance.now();
+  const connectAt = Date.now();
+  let firstReplyAt = Number.NaN;
+  const ws = await open(url);
   const doc = new Y.Doc();
   let firstReplyMs = Number.NaN;
   let firstReplyComplete = false;
@@ -116,6 +138,7 @@ export const coldSync = async (
       Y.applyUpdate(doc, decoding.readVarUint8Array(d));
       if (sub === SyncMessageType.step2 && Number.isNaN(firstReplyMs)) {
         firstReplyMs = receivedMs;
+        firstReplyAt = Date.now();
         firstReplyComplete = hasAll(doc, writer);
       }
       if (hasAll(doc, writer)) {
@@ -128,7 +151,7 @@ export const coldSync = async (
   const completeMs = await complete;
   ws.close();
   await new Promise((r) => ws.once('close', r));
-  return { firstReplyMs, firstReplyComplete, completeMs, doc };
+  return { firstReplyMs, firstReplyComplete, completeMs, connectAt, firstReplyAt, doc };
 };
 
 export const summarize = (samples: ColdSyncSample[]) => ({

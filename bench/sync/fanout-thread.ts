@@ -9,6 +9,7 @@ interface Job {
   urls: string[];
   indices: number[];
   rate: number;
+  workflow: boolean;
 }
 const job = workerData as Job;
 const port = parentPort;
@@ -23,6 +24,7 @@ const clients = job.indices.map(
     new BenchClient({
       url: job.urls[index % job.urls.length] ?? '',
       index,
+      workflow: job.workflow,
       onDelivery: (d, own) => {
         if (own) echoes++;
         else if (window && now() >= window.from && now() < window.to && count < latencies.length)

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { now } from './bench-client.ts';
+import { BenchClient, now } from './bench-client.ts';
 import { cpuSeconds, rssBytes, type ServerProcess } from '../lib/processes.ts';
 import { percentile, sleep } from '../lib/stats.ts';
 
@@ -37,16 +37,34 @@ export const runFanout = async (
     seconds: number;
     warmup: number;
     rate: number;
+    /**
+     * Clients edit the workflow the server holds (BenchClient's `workflow`). One more
+     * member joins first and stays, passive, for the run: with `seed` it brings the
+     * document (the reference keeps one only while someone is connected).
+     */
+    workflow?: { seed?: Uint8Array };
     /** Every process whose CPU counts (a cluster's instances, PostgreSQL, Redis); default: the server's. */
     cpuOf?: () => number;
   },
 ): Promise<FanoutResult> => {
   const urls = typeof url === 'string' ? [url] : url;
   const cpuNow = opts.cpuOf ?? (() => cpuSeconds(server.pid));
+  let holder: BenchClient | undefined;
+  if (opts.workflow) {
+    holder = new BenchClient({
+      url: urls[0] ?? '',
+      index: -1,
+      workflow: true,
+      ...(opts.workflow.seed ? { seed: opts.workflow.seed } : {}),
+    });
+    await holder.whenSynced;
+    // The server applies the holder's answer to its step 1 just after the holder's own step 1 is answered.
+    await sleep(300);
+  }
   const workers = Array.from({ length: DRIVER_THREADS }, (_, w) => {
     const indices = Array.from({ length: clients }, (_, i) => i).filter((i) => i % DRIVER_THREADS === w);
     return new Worker(new URL('./fanout-worker.mjs', import.meta.url), {
-      workerData: { urls, indices, rate: opts.rate },
+      workerData: { urls, indices, rate: opts.rate, workflow: opts.workflow !== undefined },
     });
   });
   const message = (worker: Worker, type: string) =>
@@ -74,6 +92,7 @@ export const runFanout = async (
   for (const w of workers) w.postMessage({ type: 'stop' });
   const results = await Promise.all(done);
   await Promise.all(workers.map((w) => w.terminate()));
+  holder?.close();
   const latencies = results.flatMap((r) => Array.from(r.latencies as Float64Array));
   const deliveries = latencies.length;
   const seconds = opts.seconds;

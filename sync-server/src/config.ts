@@ -106,7 +106,7 @@ const schema = z.object({
   /** Audit events older than this many days are deleted; 0 keeps them all. */
   auditRetentionDays: int(0, 36_500).default(365),
   /** Cap on the pause between two commits of a busy room (0.1 ms per member up to this); idle rooms commit at once. */
-  flushIntervalMs: int(0, 1000).default(5),
+  flushIntervalMs: int(0, 1000).default(4),
   /** Keep an empty room loaded this long, so a quick reconnect does not reload it. */
   roomUnloadMs: int(0, 3_600_000).default(2000),
   /** WebSocket ping interval; a socket that misses a pong for a whole interval is dropped. */

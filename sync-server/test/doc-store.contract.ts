@@ -104,6 +104,32 @@ export const runDocStoreContract = (name: string, setup: () => DocStoreSetup | P
     );
 
     it(
+      'lists the documents whose log past the snapshot holds at least so many updates',
+      withStore(async (store) => {
+        const updates = edits(5);
+        await store.append('one', [rec(1, updates[0] as Uint8Array)]);
+        await store.append(
+          'three',
+          updates.slice(0, 3).map((u, i) => rec(i, u)),
+        );
+        await store.append(
+          'folded',
+          updates.map((u, i) => rec(i, u)),
+        );
+        await store.compact('folded', snapshotOf(updates.slice(0, 4), 4));
+        await store.append(
+          'tail',
+          updates.slice(0, 4).map((u, i) => rec(i, u)),
+        );
+        await store.compact('tail', snapshotOf(updates.slice(0, 2), 2));
+        // folded: one update past its snapshot; tail: two.
+        expect((await store.withLogs(2)).sort()).toEqual(['tail', 'three']);
+        expect((await store.withLogs(1)).sort()).toEqual(['folded', 'one', 'tail', 'three']);
+        expect(await store.withLogs(4)).toEqual([]);
+      }),
+    );
+
+    it(
       'a batch that fails stores none of it and uses up no seqs',
       withStore(async (store) => {
         const [a, b, c] = edits(3) as [Uint8Array, Uint8Array, Uint8Array];

@@ -117,20 +117,33 @@ class SyncSocket implements RoomConnection {
     for (const buffer of framesOf(message)) this.outbox.push(buffer);
   }
 
-  /** Writes everything gathered since the last flush, in one write or one corked writev. */
-  flush(now: number): void {
+  /** The frames gathered since the last flush (WriteBatcher joins equal ones once for many sockets). */
+  get pending(): readonly Buffer[] {
+    return this.outbox;
+  }
+
+  /**
+   * Writes everything gathered since the last flush: `joined` when the batcher
+   * joined these frames into one buffer, else in one write or one corked writev.
+   */
+  flush(now: number, joined: Buffer | undefined): void {
     const frames = this.outbox;
     if (frames.length === 0) return;
     if (this.ws.readyState !== this.ws.OPEN) {
       frames.length = 0;
       return;
     }
-    if (frames.length > 1) this.tcp.cork();
-    for (const frame of frames) {
-      this.tcp.write(frame);
-      this.backpressure.wrote(frame.byteLength);
+    if (joined) {
+      this.tcp.write(joined);
+      this.backpressure.wrote(joined.byteLength);
+    } else {
+      if (frames.length > 1) this.tcp.cork();
+      for (const frame of frames) {
+        this.tcp.write(frame);
+        this.backpressure.wrote(frame.byteLength);
+      }
+      if (frames.length > 1) this.tcp.uncork();
     }
-    if (frames.length > 1) this.tcp.uncork();
     frames.length = 0;
     this.lastSentAt = now;
     this.checkBackpressure(now);
@@ -146,9 +159,21 @@ class SyncSocket implements RoomConnection {
   }
 }
 
+/** Frames of one flush joined into one buffer below this many bytes (larger ones go out as a writev, uncopied). */
+const JOIN_BELOW_BYTES = 64 * 1024;
+/** Distinct frame lists a flush keeps joined: everyone but each sender of the batch (a few) has the same list. */
+const JOINED_KEPT = 4;
+
+const sameFrames = (a: readonly Buffer[], b: readonly Buffer[]): boolean =>
+  a.length === b.length && a.every((frame, i) => frame === b[i]);
+
 /**
  * Sockets with frames waiting, flushed together in one microtask at the end of
  * the turn that queued them (a room relays a whole committed batch in one turn).
+ * A socket with several frames writes them as one buffer, joined once for
+ * every socket that has the same frames (in a room's batch, all but its
+ * senders): a corked writev per socket cost more than the copy (a CPU profile
+ * of bench:sync's 100-client fan-out).
  */
 class WriteBatcher {
   private pending: SyncSocket[] = [];
@@ -163,10 +188,23 @@ class WriteBatcher {
     const sockets = this.pending;
     this.pending = this.spare;
     const now = Date.now();
-    for (const socket of sockets) socket.flush(now);
+    const joined: { frames: Buffer[]; buffer: Buffer }[] = [];
+    for (const socket of sockets) socket.flush(now, this.joinedFor(socket.pending, joined));
     sockets.length = 0;
     this.spare = sockets;
   };
+
+  private joinedFor(frames: readonly Buffer[], joined: { frames: Buffer[]; buffer: Buffer }[]): Buffer | undefined {
+    if (frames.length < 2) return undefined;
+    const known = joined.find((entry) => sameFrames(entry.frames, frames));
+    if (known) return known.buffer;
+    let bytes = 0;
+    for (const frame of frames) bytes += frame.byteLength;
+    if (bytes >= JOIN_BELOW_BYTES) return undefined;
+    const buffer = Buffer.concat(frames, bytes);
+    if (joined.length < JOINED_KEPT) joined.push({ frames: [...frames], buffer });
+    return buffer;
+  }
 }
 
 const toBytes = (data: RawData): Uint8Array =>

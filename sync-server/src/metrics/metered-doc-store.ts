@@ -21,6 +21,7 @@ export const meteredDocStore = (store: DocStore, metrics: ServerMetrics): DocSto
     if (done) metrics.compacted();
     return done;
   },
+  withLogs: (minUpdates) => store.withLogs(minUpdates),
   heads: (docIds) => store.heads(docIds),
   delete: (docId) => store.delete(docId),
   stats: (docId) => store.stats(docId),

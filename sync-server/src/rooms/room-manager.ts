@@ -226,6 +226,37 @@ export class RoomManager {
     }
   }
 
+  /**
+   * Folds into their snapshots the logs a killed server left (every room folds
+   * its log when it unloads, so what is left at startup was not): a document
+   * with a log past its snapshot must be decoded and re-encoded before its
+   * first reply, which in a process that just started (nothing compiled by
+   * the JIT yet) took 170–320 ms for a 499-update tail on a 205 KB document
+   * (docs/benchmarks.md › bench:sync). Run before the server listens, that
+   * first reply is the stored snapshot. Only without a bus: other instances
+   * are live and fold their own rooms' logs. A document that fails is logged
+   * and left as it is (its next load replays the log, as before).
+   */
+  async foldLogs(minUpdates: number): Promise<{ folded: number; failed: number }> {
+    if (this.options.bus) return { folded: 0, failed: 0 };
+    let folded = 0;
+    let failed = 0;
+    for (const docId of await this.options.store.withLogs(minUpdates)) {
+      try {
+        await this.withRoom(docId, (room) => room.foldLog());
+        // Unloaded at once: nobody has it open, and a room loaded from a snapshot answers a
+        // newcomer with its bytes, where a decoded one encodes the document first.
+        const slot = this.slots.get(docId);
+        if (slot && slot.holders === 0) await this.unload(docId, slot);
+        folded += 1;
+      } catch (error) {
+        failed += 1;
+        this.options.logger.error({ err: error, docId }, 'folding a log left at startup failed');
+      }
+    }
+    return { folded, failed };
+  }
+
   /** Closes every socket of a document and unloads it now, on every instance (the workflow was deleted). */
   async evict(docId: string, code: number, reason: string): Promise<void> {
     this.options.bus?.publish(docId, { t: 'evict', from: this.options.bus.instanceId, code, reason });

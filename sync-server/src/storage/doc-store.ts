@@ -81,6 +81,12 @@ export interface DocStore {
   append(docId: string, records: readonly NewDocUpdate[]): Promise<{ firstSeq: number; lastSeq: number }>;
   /** False when refused: the stored snapshot is already past `snapshot.uptoSeq`. */
   compact(docId: string, snapshot: DocSnapshot): Promise<boolean>;
+  /**
+   * Documents whose log holds at least `minUpdates` updates past their snapshot.
+   * Every room folds its log into the snapshot when it unloads, so a long log
+   * at startup is one a killed server left (see RoomManager.foldLogs).
+   */
+  withLogs(minUpdates: number): Promise<string[]>;
   /** The heads of those documents that exist, in one read (a probe for replicas that missed news). */
   heads(docIds: readonly string[]): Promise<Map<string, number>>;
   delete(docId: string): Promise<void>;

@@ -154,6 +154,14 @@ export class PgDocStore implements DocStore {
     });
   }
 
+  async withLogs(minUpdates: number): Promise<string[]> {
+    // Compaction deletes what it folded, so every row left is past its document's snapshot.
+    const rows = await this.db.execute<{ doc_id: string }>(
+      sql`select doc_id from doc_updates group by doc_id having count(*) >= ${minUpdates}`,
+    );
+    return rows.rows.map((r) => r.doc_id);
+  }
+
   async heads(docIds: readonly string[]): Promise<Map<string, number>> {
     if (docIds.length === 0) return new Map();
     const rows = await this.db.$client.query<{ doc_id: string; last_seq: string }>(

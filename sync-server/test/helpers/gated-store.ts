@@ -47,6 +47,10 @@ export class GatedStore implements DocStore {
     return this.inner.loadSince(docId, afterSeq);
   }
 
+  withLogs(minUpdates: number) {
+    return this.inner.withLogs(minUpdates);
+  }
+
   heads(docIds: readonly string[]) {
     return this.inner.heads(docIds);
   }

@@ -63,6 +63,42 @@ describe('durability', () => {
     expect(list.body.workflows.map((w) => w.name)).toEqual(['Keeps']);
   });
 
+  it('a restart after kill -9 folds the log the kill left into a snapshot before it listens', async () => {
+    const dir = tempDir();
+    cleanups.push(dir.remove);
+    // Nothing is compacted while editing, so the whole session is the log the kill leaves.
+    let server: SpawnedServer = await spawnServer(dir.path, { env: { WEFT_COMPACT_EVERY: '100000' } });
+    cleanups.push(() => {
+      server.child.kill('SIGKILL');
+    });
+    const rest = restClient(server.baseUrl);
+    const owner = await rest.signup('owner@example.com');
+    const id = await rest.createWorkflow(owner.as, 'Tail');
+    const writer = connectClient(server.wsUrl, id, { token: owner.token }, { clientID: 4242 });
+    cleanups.push(writer.destroy);
+    const reader = connectClient(server.wsUrl, id, { token: owner.token });
+    cleanups.push(reader.destroy);
+    await Promise.all([writer.synced(), reader.synced()]);
+    for (let i = 0; i < 40; i++) writer.doc.getArray<number>('list').push([i]);
+    // Relayed only once committed (SYNC1): the reader holding all 40 means they are in the log.
+    await waitFor('the reader to hold every edit', () => reader.doc.getArray('list').length === 40);
+    writer.destroy();
+    reader.destroy();
+    server.child.kill('SIGKILL');
+    await server.exited;
+
+    server = await spawnServer(dir.path, { port: server.port });
+    const output = server.output.join('');
+    const folded = output.indexOf('folded the document logs a stop left');
+    expect(folded).toBeGreaterThan(-1);
+    expect(folded).toBeLessThan(output.indexOf('"msg":"listening"'));
+    expect(output).toMatch(/"folded":1,"failed":0/);
+    const probe = connectClient(server.wsUrl, id, { token: owner.token });
+    cleanups.push(probe.destroy);
+    await probe.synced();
+    expect(probe.doc.getArray('list').toArray()).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
   it('after kill -9 mid-editing, every update any other client had received is restored, and clients converge', async () => {
     const dir = tempDir();
     cleanups.push(dir.remove);

@@ -424,6 +424,90 @@ describe('room', () => {
     expect(names(b)).toEqual(names(a));
   });
 
+  it('loads a snapshot and a log tail of concurrent edits into the document replaying them one by one gives', async () => {
+    // Three writers edit the same text, map and array, each seeing the others only now and then,
+    // as a server killed before it compacted leaves them: the tail is applied in one transaction.
+    const writers = [1, 2, 3].map((id) => {
+      const doc = new Y.Doc();
+      doc.clientID = id;
+      return doc;
+    });
+    const log: Uint8Array[] = [];
+    for (const w of writers) w.on('update', (u: Uint8Array) => log.push(u));
+    const [w1, w2, w3] = writers as [Y.Doc, Y.Doc, Y.Doc];
+    w1.getText('t').insert(0, 'hello world');
+    w1.getArray<number>('list').push([1, 2, 3, 4]);
+    const share = (from: Y.Doc, to: Y.Doc) => Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
+    share(w1, w2);
+    share(w1, w3);
+    const snapshotUpto = log.length;
+    const snapshot = Y.encodeStateAsUpdate(w1);
+    for (let round = 0; round < 40; round++) {
+      w1.getText('t').insert(round % 5, `a${round}`);
+      w2.getText('t').delete(0, 1);
+      w2.getMap('m').set('k', `w2 ${round}`);
+      w3.getMap('m').set('k', `w3 ${round}`);
+      if (w3.getArray('list').length > 0) w3.getArray('list').delete(0, 1);
+      w3.getArray<number>('list').insert(0, [round]);
+      if (round % 7 === 0) share(w2, w3);
+      if (round % 11 === 0) share(w3, w1);
+    }
+    const records = log.map((data) => ({ authorId: null, createdAt: 1, data }));
+    await store.append('tail', records);
+    await store.compact('tail', {
+      data: snapshot,
+      stateVector: Y.encodeStateVector(w1),
+      uptoSeq: snapshotUpto,
+      schemaVersion: null,
+    });
+    const expected = new Y.Doc();
+    Y.applyUpdate(expected, snapshot);
+    for (const u of log.slice(snapshotUpto)) Y.applyUpdate(expected, u);
+    expect((await store.load('tail')).updates.length).toBeGreaterThan(100);
+
+    const a = await join('tail', 9);
+    await settle('tail', a);
+    expect(a.doc.getText('t').toJSON()).toBe(expected.getText('t').toJSON());
+    expect(a.doc.getMap('m').toJSON()).toEqual(expected.getMap('m').toJSON());
+    expect(a.doc.getArray('list').toArray()).toEqual(expected.getArray('list').toArray());
+    expect(Y.decodeStateVector(Y.encodeStateVector(a.doc))).toEqual(Y.decodeStateVector(Y.encodeStateVector(expected)));
+    // And the room keeps working on it: an edit after the load reaches a second member.
+    const b = await join('tail', 10);
+    await settle('tail', a, b);
+    a.doc.getText('t').insert(0, '>');
+    await settle('tail', a, b);
+    expect(b.doc.getText('t').toJSON()).toBe(`>${expected.getText('t').toJSON()}`);
+  });
+
+  it('folds the logs a killed server left into their snapshots, and leaves a document made and never opened alone', async () => {
+    const writer = new Y.Doc();
+    const log: Uint8Array[] = [];
+    writer.on('update', (u: Uint8Array) => log.push(u));
+    for (let i = 0; i < 30; i++) writer.getArray<number>('list').push([i]);
+    await store.append('crashed', [{ authorId: null, createdAt: 1, data: log[0] as Uint8Array }]);
+    await store.compact('crashed', {
+      data: log[0] as Uint8Array,
+      stateVector: new Uint8Array([0]),
+      uptoSeq: 1,
+      schemaVersion: null,
+    });
+    await store.append(
+      'crashed',
+      log.slice(1).map((data) => ({ authorId: null, createdAt: 1, data })),
+    );
+    await seed('made', (doc) => doc.getMap('m').set('k', 'v'));
+    expect(await rooms.foldLogs(2)).toEqual({ folded: 1, failed: 0 });
+    expect(rooms.loadedCount).toBe(0);
+    expect(await store.stats('crashed')).toMatchObject({ updateCount: 0 });
+    expect(await store.stats('made')).toMatchObject({ updateCount: 1 });
+    // The snapshot holds the whole document, and a newcomer is answered from it.
+    const loaded = await store.load('crashed');
+    expect(loaded.snapshotSeq).toBe(30);
+    const a = await join('crashed', 1);
+    await settle('crashed', a);
+    expect(a.doc.getArray('list').toArray()).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+
   describe('SYNC3: a cold room (only a snapshot stored)', () => {
     const compacted = async (docId: string) => {
       const doc = new Y.Doc();
