@@ -11,6 +11,8 @@ import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 import { buildServerIfNeeded } from '../../scripts/build-server.ts';
 import { startWeft } from '../lib/processes.ts';
 import { fmt, percentile, sleep } from '../lib/stats.ts';
+import { runGuard } from '../lib/guard.ts';
+import { CLIENT_GUARD } from '../lib/guard-targets.ts';
 import { bigWorkflow } from './workflow.ts';
 
 /**
@@ -312,6 +314,15 @@ const main = async () => {
     const file = join(dir, `client-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, JSON.stringify({ cold, warm, frames, remote }, null, 2));
     process.stdout.write(`raw results in ${file}\n`);
+    // --quick is CI's regression guard: fails the run past a target's margin (bench/lib/guard.ts).
+    if (quick)
+      runGuard('bench:client --quick', CLIENT_GUARD, {
+        'open-fresh': percentile(cold, 50),
+        'open-local': percentile(warm, 50),
+        'drag-100': percentile(frames, 95),
+        'drag-all': percentile(framesAll, 95),
+        'remote-edit': percentile(remote, 95),
+      });
   } finally {
     await browser.close();
     await weft.stop();

@@ -12,6 +12,8 @@ import { runWorkflow } from '../../engine/src/runner/run-workflow.ts';
 import type { NodeExecutor } from '../../engine/src/runner/types.ts';
 import { buildServerIfNeeded } from '../../scripts/build-server.ts';
 import { fmt } from '../lib/stats.ts';
+import { runGuard } from '../lib/guard.ts';
+import { ENGINE_GUARD } from '../lib/guard-targets.ts';
 import { n8nTrial } from './n8n-trial.ts';
 import { webhookLoad } from './webhook-load.ts';
 import { createSandbox } from '../../engine/src/sandbox/node-host.ts';
@@ -75,6 +77,8 @@ const ensureBaseline = async (): Promise<void> => {
 };
 
 const main = async () => {
+  /** For the regression guard (--quick): `${file}×${items}` → Weft ÷ n8n, and the webhook figures. */
+  const guardFigures: Record<string, number> = {};
   await ensureBaseline();
   const sandbox = await createSandbox();
   const resolver = new ParameterResolver(sandbox);
@@ -132,6 +136,7 @@ const main = async () => {
       }
       const w = median(weft);
       const b = median(n8n);
+      guardFigures[`${file}×${items}`] = w / b;
       const verdict = target ? `| ≥ ${TARGET}× | ${w / b >= TARGET ? 'met' : 'MISSED'} |` : '| reported | |';
       rows.push(
         `| ${label}, ${items} item${items === 1 ? '' : 's'}: executions/s | ${fmt(w, 0)} | ${fmt(b, 0)} | ${fmt(w / b, 2)}× ${verdict}`,
@@ -196,6 +201,12 @@ const main = async () => {
   for (const engines of [1, 2] as const) {
     log(`webhook end to end with ${engines} engine(s)…`);
     const r = await webhookLoad({ engines, seconds: quick ? 5 : 15, concurrency: 32 });
+    guardFigures[`webhook-${engines}`] = r.perSecond;
+    guardFigures['webhook-recorded'] = Math.min(
+      guardFigures['webhook-recorded'] ?? 1,
+      (r.requests - r.errors) / r.requests,
+      r.recorded / r.requests,
+    );
     const target = engines === 1 ? '≥ 1,000' : 'reported';
     const verdict = engines === 1 ? (r.perSecond >= 1000 ? 'met' : 'MISSED') : '';
     rows.push(
@@ -216,6 +227,12 @@ const main = async () => {
   const file = join(dir, `engine-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
   writeFileSync(file, `${table}\n`);
   process.stdout.write(`results in ${file}\n`);
+  // --quick is CI's regression guard: fails the run past a target's margin (bench/lib/guard.ts).
+  if (quick)
+    runGuard('bench:engine --quick', ENGINE_GUARD, {
+      ...guardFigures,
+      'webhook-2-ratio': (guardFigures['webhook-2'] ?? Number.NaN) / (guardFigures['webhook-1'] ?? Number.NaN),
+    });
 };
 
 await main();
