@@ -133,10 +133,13 @@ const main = async () => {
         log(`in-process, ${file}, ${items} item(s): trial ${t + 1}/${TRIALS}`);
         weft.push(await weftTrial(items, n));
         n8n.push(await n8nTrial(file, items, n8nCount));
+        log(`  Weft ${fmt(weft[t] ?? Number.NaN, 0)}/s, n8n ${fmt(n8n[t] ?? Number.NaN, 0)}/s`);
       }
       const w = median(weft);
       const b = median(n8n);
-      guardFigures[`${file}×${items}`] = w / b;
+      // The guard compares best trials: load only ever slows a trial, and Weft's first trial of a
+      // process is also its JIT warm-up (a 1-item trial lasts ~20 ms).
+      guardFigures[`${file}×${items}`] = Math.max(...weft) / Math.max(...n8n);
       const verdict = target ? `| ≥ ${TARGET}× | ${w / b >= TARGET ? 'met' : 'MISSED'} |` : '| reported | |';
       rows.push(
         `| ${label}, ${items} item${items === 1 ? '' : 's'}: executions/s | ${fmt(w, 0)} | ${fmt(b, 0)} | ${fmt(w / b, 2)}× ${verdict}`,

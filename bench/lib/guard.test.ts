@@ -48,6 +48,7 @@ describe('the regression guard', () => {
     expect(result.rows[0]?.verdict).toBe('missed (reported)');
     expect(result.failed).toEqual([]);
     expect(evaluate([pending], { pending: 3100 }).rows[0]?.verdict).toBe('met');
+    expect(evaluate([pending], {}).rows[0]?.verdict).toBe('not measured');
   });
 
   it('fails an enforced row whose figure is missing or not a number', () => {

@@ -31,7 +31,7 @@ export interface GuardTarget {
 /** The ids a bench hands its figures under. */
 export type GuardId<T extends readonly GuardTarget[]> = T[number]['id'];
 
-export type Verdict = 'met' | 'within margin' | 'FAILED' | 'missed (reported)';
+export type Verdict = 'met' | 'within margin' | 'FAILED' | 'missed (reported)' | 'not measured';
 
 export interface GuardRow extends GuardTarget {
   measured: number;
@@ -86,7 +86,7 @@ export const evaluate = (
     const within = (bound: number) => (t.direction === 'max' ? value <= bound : value >= bound);
     let verdict: Verdict;
     if (Number.isFinite(value) && within(t.target)) verdict = 'met';
-    else if (!enforced) verdict = 'missed (reported)';
+    else if (!enforced) verdict = Number.isFinite(value) ? 'missed (reported)' : 'not measured';
     else if (Number.isFinite(value) && within(limit)) verdict = 'within margin';
     else verdict = 'FAILED';
     return { ...t, margin, enforced, measured: value, limit, verdict };
