@@ -83,9 +83,9 @@ export const SYNC_GUARD = [
     id: 'fanout-deliveries',
     label: 'fan-out, every client count: deliveries/s ÷ expected (lowest)',
     direction: 'min',
-    target: 1,
+    target: 0.99,
     unit: '×',
-    margin: 0.05,
+    margin: 0.04,
     enforced: true,
   },
   {
@@ -113,7 +113,7 @@ export const SYNC_GUARD = [
     target: 50,
     unit: 'ms',
     margin: 0.5,
-    enforced: false,
+    enforced: true,
   },
   {
     id: 'cold-after-crash',
@@ -131,7 +131,7 @@ export const SYNC_GUARD = [
     target: 60,
     unit: 'KB',
     margin: 0.25,
-    enforced: false,
+    enforced: true,
   },
   {
     id: 'slow-rss-growth',
@@ -140,7 +140,7 @@ export const SYNC_GUARD = [
     target: 20,
     unit: 'MB',
     margin: 0.25,
-    enforced: false,
+    enforced: true,
   },
   {
     id: 'slow-stalled-closed',
