@@ -46,7 +46,7 @@ export const CLIENT_GUARD = [
     direction: 'max',
     target: 33,
     unit: 'ms',
-    margin: 0.5,
+    margin: 1,
     enforced: true,
   },
   {
@@ -67,7 +67,7 @@ export const SYNC_GUARD = [
     direction: 'max',
     target: 0.7,
     unit: '×',
-    margin: 0.5,
+    margin: 0.3,
     enforced: true,
   },
   {
