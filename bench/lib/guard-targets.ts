@@ -160,7 +160,7 @@ export const ENGINE_GUARD = [
     direction: 'min',
     target: 20,
     unit: '×',
-    margin: 0.3,
+    margin: 0.35,
     enforced: true,
   },
   {
@@ -169,7 +169,7 @@ export const ENGINE_GUARD = [
     direction: 'min',
     target: 20,
     unit: '×',
-    margin: 0.3,
+    margin: 0.35,
     enforced: true,
   },
   {
@@ -178,7 +178,7 @@ export const ENGINE_GUARD = [
     direction: 'min',
     target: 20,
     unit: '×',
-    margin: 0.3,
+    margin: 0.35,
     enforced: true,
   },
   {
@@ -187,7 +187,7 @@ export const ENGINE_GUARD = [
     direction: 'min',
     target: 20,
     unit: '×',
-    margin: 0.3,
+    margin: 0.35,
     enforced: true,
   },
   {
