@@ -134,6 +134,8 @@ export default defineConfig({
         },
       },
       { test: { name: 'client', root: here('./client'), environment: 'node', include: ['**/*.test.ts'] } },
+      // The benchmarks' shared logic (the regression guard of their --quick modes in .ci/run).
+      { test: { name: 'bench', root: here('./bench'), environment: 'node', include: ['lib/**/*.test.ts'] } },
       {
         test: {
           name: 'cli',

@@ -12,6 +12,8 @@ import { runWorkflow } from '../../engine/src/runner/run-workflow.ts';
 import type { NodeExecutor } from '../../engine/src/runner/types.ts';
 import { buildServerIfNeeded } from '../../scripts/build-server.ts';
 import { fmt } from '../lib/stats.ts';
+import { runGuard } from '../lib/guard.ts';
+import { ENGINE_GUARD } from '../lib/guard-targets.ts';
 import { n8nTrial } from './n8n-trial.ts';
 import { webhookLoad } from './webhook-load.ts';
 import { createSandbox } from '../../engine/src/sandbox/node-host.ts';
@@ -75,6 +77,8 @@ const ensureBaseline = async (): Promise<void> => {
 };
 
 const main = async () => {
+  /** For the regression guard (--quick): `${file}×${items}` → Weft ÷ n8n, and the webhook figures. */
+  const guardFigures: Record<string, number> = {};
   await ensureBaseline();
   const sandbox = await createSandbox();
   const resolver = new ParameterResolver(sandbox);
@@ -129,9 +133,13 @@ const main = async () => {
         log(`in-process, ${file}, ${items} item(s): trial ${t + 1}/${TRIALS}`);
         weft.push(await weftTrial(items, n));
         n8n.push(await n8nTrial(file, items, n8nCount));
+        log(`  Weft ${fmt(weft[t] ?? Number.NaN, 0)}/s, n8n ${fmt(n8n[t] ?? Number.NaN, 0)}/s`);
       }
       const w = median(weft);
       const b = median(n8n);
+      // The guard compares best trials: load only ever slows a trial, and Weft's first trial of a
+      // process is also its JIT warm-up (a 1-item trial lasts ~20 ms).
+      guardFigures[`${file}×${items}`] = Math.max(...weft) / Math.max(...n8n);
       const verdict = target ? `| ≥ ${TARGET}× | ${w / b >= TARGET ? 'met' : 'MISSED'} |` : '| reported | |';
       rows.push(
         `| ${label}, ${items} item${items === 1 ? '' : 's'}: executions/s | ${fmt(w, 0)} | ${fmt(b, 0)} | ${fmt(w / b, 2)}× ${verdict}`,
@@ -213,6 +221,14 @@ const main = async () => {
   for (const setup of setups) {
     const r = loads.get(setup.label);
     if (!r) continue;
+    const figure =
+      setup.engines === 2 ? 'webhook-2' : 'WEFT_DB_SYNCHRONOUS' in setup.env ? 'webhook-fsync' : 'webhook-1';
+    guardFigures[figure] = r.perSecond;
+    guardFigures['webhook-recorded'] = Math.min(
+      guardFigures['webhook-recorded'] ?? 1,
+      (r.requests - r.errors) / r.requests,
+      r.recorded / r.requests,
+    );
     const [target, met] =
       setup.engines === 2
         ? [`≥ 1.5× 1 engine (${fmt(r.perSecond / one, 2)}×)`, r.perSecond >= 1.5 * one]
@@ -238,6 +254,12 @@ const main = async () => {
   const file = join(dir, `engine-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
   writeFileSync(file, `${table}\n`);
   process.stdout.write(`results in ${file}\n`);
+  // --quick is CI's regression guard: fails the run past a target's margin (bench/lib/guard.ts).
+  if (quick)
+    runGuard('bench:engine --quick', ENGINE_GUARD, {
+      ...guardFigures,
+      'webhook-2-ratio': (guardFigures['webhook-2'] ?? Number.NaN) / (guardFigures['webhook-1'] ?? Number.NaN),
+    });
 };
 
 await main();

@@ -23,6 +23,9 @@ import { startReference, startWeft } from '../lib/processes.ts';
 import { runSlowReader, type SlowReaderResult } from './slow-reader.ts';
 import { fmt, percentile, sleep } from '../lib/stats.ts';
 import { storedDoc, weftToken, weftWorkflow } from '../lib/weft-setup.ts';
+import { runGuard } from '../lib/guard.ts';
+import { SYNC_GUARD } from '../lib/guard-targets.ts';
+import { syncGuardFigures } from './guard-figures.ts';
 
 /**
  * `npm run bench:sync`: Weft's relay (auth on, SQLite on disk, the built
@@ -622,3 +625,5 @@ writeFileSync(join(outDir, `sync-${stamp}.md`), `${table}\n`);
 process.stdout.write(
   `\n${table}\n\n(${((Date.now() - started) / 60000).toFixed(1)} minutes; raw results in bench/results/sync-${stamp}.json)\n`,
 );
+// --quick is CI's regression guard: fails the run past a target's margin (bench/lib/guard.ts).
+if (quick) runGuard('bench:sync --quick', SYNC_GUARD, syncGuardFigures(results));
